@@ -1,0 +1,52 @@
+# CHW Learn: `make run` and `make test` are all a newcomer needs.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 5000
+PYTEST_ARGS ?=
+
+.PHONY: run test lint i18n i18n-extract i18n-update i18n-compile bench sysdeps clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $@
+
+sysdeps:
+	@scripts/system-deps.sh
+
+run: $(VENV)/.installed sysdeps
+	$(BIN)/lms init-secret
+	$(BIN)/lms db upgrade
+	$(BIN)/lms import-courses courses/
+	$(BIN)/lms demo
+	@echo "Serving on http://127.0.0.1:$(PORT)  (Ctrl+C to stop)"
+	$(BIN)/flask --app wsgi run --host 127.0.0.1 --port $(PORT)
+
+test: $(VENV)/.installed sysdeps
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check lms tests bench
+
+i18n: i18n-extract i18n-update i18n-compile
+
+i18n-extract: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-wrap --sort-by-file \
+		--project "CHW Learn" --copyright-holder "CHW Learn contributors" -c "i18n:" -o translations/lms.pot .
+
+i18n-update: $(VENV)/.installed
+	$(BIN)/pybabel update -D lms -i translations/lms.pot -d translations --no-wrap --ignore-obsolete
+
+i18n-compile: $(VENV)/.installed
+	$(BIN)/pybabel compile -D lms -d translations --statistics
+
+bench: $(VENV)/.installed sysdeps
+	$(BIN)/python bench/run.py
+	$(BIN)/python bench/pdf.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,147 @@
+"""Certificate PDF benchmark: render time beside WeasyPrint's one-line floor in the same process, and throughput for
+1,000 certificates on 2 processes. Prints a Markdown table; ``--out FILE`` also appends it to FILE.
+
+    .venv/bin/python bench/pdf.py [--renders 50] [--certificates 1000] [--processes 2] [--out bench/RESULTS.md]
+
+No database is needed: certificates are built in memory with distinct snapshots, and each run uses a fresh storage
+directory, so the content-hash cache never answers. Each worker process creates the app once (as a gunicorn worker
+with --preload would) and renders with one FontConfiguration per process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import os
+import platform
+import secrets
+import statistics
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+BASE_URL = "https://learn.example.org"
+_APP = None
+
+
+def make_app(storage: str):
+    from lms import create_app
+
+    return create_app({"SECRET_KEY": secrets.token_urlsafe(48), "SQLALCHEMY_DATABASE_URI": "sqlite://",
+                       "LMS_STORAGE_PATH": storage, "LMS_BASE_URL": BASE_URL, "LMS_RATELIMIT_ENABLED": False})
+
+
+def certificate(index: int):
+    """A realistic certificate (three competency areas, live and field time, an expiry), distinct per ``index``."""
+    from lms.certificates.codes import new_code
+    from lms.certificates.models import Certificate, CertificateStatus
+
+    issued = datetime(2026, 3, 2, 17, 30, tzinfo=UTC) + timedelta(minutes=index)
+    snapshot = {
+        "holder_name": f"María Guadalupe Hernández {index}", "course_slug": "chw-core",
+        "course_titles": {"en": "Community Health Worker Core Training", "es": "Capacitación básica para promotores de salud"},
+        "source_locale": "en", "course_version": "2026.1", "course_kind": "core",
+        "competency_areas": ["communication", "outreach", "professional-conduct"], "specialties": [],
+        "minutes": {"live": 600, "self_paced": 1500, "field": 480, "total": 2580},
+        "minutes_by_area": {"communication": 900, "outreach": 800, "professional-conduct": 880},
+        "started_on": "2026-01-12", "completed_on": "2026-03-02", "issued_on": issued.date().isoformat(),
+        "issuer": {"name": "Valley Community Health", "signatory_name": "Dr. Ana Ruiz",
+                   "signatory_title": "Training Director", "url": BASE_URL},
+        "delivery_languages": ["en", "es"],
+    }
+    return Certificate(code=new_code(), number=f"CHW-2026-{index:06d}", status=CertificateStatus.VALID, issued_at=issued,
+                       expires_at=issued + timedelta(days=730), snapshot=snapshot, recipient_salt="0" * 32)
+
+
+def render_one(index: int) -> float:
+    """Render certificate ``index`` through the real code path (data, cache key, cache write); seconds taken."""
+    from lms.certificates import render
+    from lms.certificates.codes import display
+
+    cert = certificate(index)
+    started = time.perf_counter()
+    render.render_pdf(cert, "en", f"{BASE_URL}/verify/{display(cert.code)}")
+    return time.perf_counter() - started
+
+
+def _init_worker(storage: str) -> None:
+    global _APP
+    _APP = make_app(storage)
+    _APP.app_context().push()
+    from lms.certificates import render
+
+    render.render_floor()  # warm up: WeasyPrint import, fonts, parsed stylesheet
+
+
+def _worker_render(index: int) -> float:
+    return render_one(index)
+
+
+def single_process(renders: int) -> tuple[float, float]:
+    """Median milliseconds of the floor and of a certificate, measured alternately in this process."""
+    from lms.certificates import render
+
+    render.render_floor()
+    render_one(-1)  # warm-up
+    floor, cert = [], []
+    for i in range(renders):
+        started = time.perf_counter()
+        render.render_floor()
+        floor.append(time.perf_counter() - started)
+        cert.append(render_one(i))
+    return statistics.median(floor) * 1000, statistics.median(cert) * 1000
+
+
+def throughput(count: int, processes: int, storage: str) -> tuple[float, float]:
+    """Wall-clock seconds to render ``count`` distinct certificates on ``processes`` warmed-up workers, and the
+    start-up time of the pool (app creation and warm-up)."""
+    context = multiprocessing.get_context("spawn")  # a fresh interpreter per worker: no fontconfig state shared
+    started = time.perf_counter()
+    with context.Pool(processes, initializer=_init_worker, initargs=(storage,)) as pool:
+        pool.map(_worker_render, range(-processes * 10, 0), chunksize=1)  # every worker up and warm
+        ready = time.perf_counter()
+        pool.map(_worker_render, range(100_000, 100_000 + count), chunksize=max(1, count // (processes * 20)))
+        done = time.perf_counter()
+    return done - ready, ready - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--renders", type=int, default=50)
+    parser.add_argument("--certificates", type=int, default=1000)
+    parser.add_argument("--processes", type=int, default=2)
+    parser.add_argument("--out", help="Also append the table to this file")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="lms-bench-pdf-") as storage:
+        app = make_app(os.path.join(storage, "main"))
+        with app.app_context():
+            floor_ms, cert_ms = single_process(args.renders)
+        seconds, startup = throughput(args.certificates, args.processes, os.path.join(storage, "pool"))
+    ratio = cert_ms / floor_ms
+    table = "\n".join([
+        f"### Certificate PDFs ({datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {platform.node()}, {os.cpu_count()} CPUs, "
+        f"Python {platform.python_version()})",
+        "",
+        f"`python bench/pdf.py --renders {args.renders} --certificates {args.certificates} --processes {args.processes}`",
+        "",
+        "| work | figure | target |",
+        "|---|---|---|",
+        f"| one-line WeasyPrint floor, median of {args.renders} | {floor_ms:.1f} ms | |",
+        f"| certificate render, median of {args.renders} | {cert_ms:.1f} ms | |",
+        f"| certificate / floor | {ratio:.2f}× | ≤ 8× |",
+        f"| {args.certificates} certificates on {args.processes} processes | {seconds:.1f} s "
+        f"({args.certificates / seconds:.1f}/s; pool start-up {startup:.1f} s) | ≤ 25 s |",
+        "",
+    ])
+    print(table)
+    if args.out:
+        with open(args.out, "a", encoding="utf-8") as handle:
+            handle.write(table + "\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,108 @@
+"""CHW Learn: a learning-management system for Community Health Worker and Promotor training.
+
+Use it standalone with :func:`create_app`, or mount it in a host Flask application::
+
+    from lms import LMS
+    LMS(app, url_prefix="/training")
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from flask import Blueprint, Flask
+from flask_sqlalchemy import SQLAlchemy
+
+from lms import config as lms_config
+
+__all__ = ["LMS", "create_app"]
+__version__ = "0.1.0"
+
+
+@dataclass
+class LMSState:
+    """Per-application state, kept in ``app.extensions["lms"]``."""
+
+    db: SQLAlchemy
+    url_prefix: str
+    password_hasher: Any
+
+    def managed_org_slugs(self, user: Any) -> set[str]:
+        from lms.orgs.services import managed_org_slugs
+
+        return managed_org_slugs(user)
+
+
+class LMS:
+    """The Flask extension. ``db`` may be the host's Flask-SQLAlchemy instance; LMS tables use their own metadata."""
+
+    def __init__(self, app: Flask | None = None, url_prefix: str = "", db: SQLAlchemy | None = None) -> None:
+        self.url_prefix = url_prefix
+        self.db = db
+        if app is not None:
+            self.init_app(app, url_prefix=url_prefix, db=db)
+
+    def init_app(self, app: Flask, url_prefix: str | None = None, db: SQLAlchemy | None = None) -> None:
+        if "lms" in app.extensions:
+            raise RuntimeError("The LMS extension is already registered on this application.")
+        from lms import db as lms_db
+        from lms.accounts.passwords import make_hasher
+        from lms.i18n import init_babel
+        from lms.limiter import init_limiter
+        from lms.listeners import connect_all
+        from lms.web import register
+
+        lms_config.apply_defaults(app)
+        lms_config.check_secret_key(app.config.get("SECRET_KEY"))
+        prefix = (self.url_prefix if url_prefix is None else url_prefix).rstrip("/")
+        database = db or self.db or app.extensions.get("sqlalchemy")
+        if database is None:
+            lms_db.configure_engine_options(app)
+            database = lms_db.make_db()
+            database.init_app(app)
+        app.extensions["lms"] = LMSState(db=database, url_prefix=prefix, password_hasher=make_hasher(app))
+        init_babel(app)
+        init_limiter(app)
+        connect_all()
+        blueprint = Blueprint("lms", __name__, url_prefix=prefix or None)
+        register(app, blueprint)
+        app.register_blueprint(blueprint)
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """The standalone application: configuration from the environment, SQLite in ``instance/`` by default."""
+    app = Flask(__name__, instance_path=lms_config.default_instance_path(), static_folder=None)
+    lms_config.load_environment(app)
+    app.config.update(
+        LMS_HANDLE_APP_ERRORS=True,
+        LMS_SECURE_ALL_RESPONSES=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+    )
+    if test_config:
+        app.config.update(test_config)
+    app.config.setdefault("SQLALCHEMY_DATABASE_URI", _database_url(app))
+    app.config.setdefault("LMS_BASE_URL", os.environ.get("LMS_BASE_URL") or _default_base_url(app))
+    lms_config.load_secret_key(app)
+    LMS(app)
+    return app
+
+
+def _default_base_url(app: Flask) -> str:
+    """Local development serves on http://127.0.0.1:$PORT; production sets LMS_BASE_URL (docs/deploy.md)."""
+    if app.config.get("SERVER_NAME"):
+        return ""
+    return f"http://127.0.0.1:{os.environ.get('PORT', '5000')}"
+
+
+def _database_url(app: Flask) -> str:
+    url = app.config.get("DATABASE_URL") or f"sqlite:///{Path(app.instance_path) / 'lms.sqlite3'}"
+    if url.startswith("postgres://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgres://")
+    elif url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    if url.startswith("sqlite:///"):
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    return url

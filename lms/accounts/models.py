@@ -1,0 +1,102 @@
+"""Account models: users, server-side sign-in sessions and personal API tokens."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from lms.db import Model, UTCDateTime, created_at_column, enum_type
+from lms.i18n import _l
+
+
+class SiteRole(enum.Enum):
+    """A user's site-wide role. Organisation managers are members with the manager role (see ``orgs``)."""
+
+    TRAINEE = "trainee"
+    TRAINER = "trainer"
+    ADMIN = "admin"
+
+    @property
+    def title(self) -> str:
+        return str(_ROLE_TITLES[self])
+
+
+_ROLE_TITLES = {
+    SiteRole.TRAINEE: _l("Trainee"),
+    SiteRole.TRAINER: _l("Trainer"),
+    SiteRole.ADMIN: _l("Site administrator"),
+}
+
+
+class User(Model):
+    __tablename__ = "lms_users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str | None] = mapped_column(String(200))
+    role: Mapped[SiteRole] = mapped_column(enum_type(SiteRole), default=SiteRole.TRAINEE)
+    locale: Mapped[str | None] = mapped_column(String(16))
+    timezone: Mapped[str | None] = mapped_column(String(64))
+    is_active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = created_at_column()
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    is_authenticated = True
+
+    @property
+    def site_role(self) -> str:
+        return self.role.value
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role is SiteRole.ADMIN
+
+    @property
+    def is_trainer(self) -> bool:
+        return self.role in (SiteRole.TRAINER, SiteRole.ADMIN)
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.email}>"
+
+
+class LoginSession(Model):
+    """A browser sign-in. The cookie holds a random token; only its hash is stored. Signing out revokes the row,
+    so a copied cookie stops working at once."""
+
+    __tablename__ = "lms_login_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("lms_users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = created_at_column()
+    last_seen_at: Mapped[datetime] = created_at_column()
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    user_agent: Mapped[str | None] = mapped_column(String(300))
+
+    user: Mapped[User] = relationship(lazy="joined")
+
+
+class ApiToken(Model):
+    """A personal API token (``Authorization: Bearer ...``); shown once, stored hashed, revocable."""
+
+    __tablename__ = "lms_api_tokens"
+    __table_args__ = (Index("ix_lms_api_tokens_user_id_revoked_at", "user_id", "revoked_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("lms_users.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(100))
+    prefix: Mapped[str] = mapped_column(String(12))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = created_at_column()
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    user: Mapped[User] = relationship(lazy="joined")
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

@@ -1,0 +1,245 @@
+"""Account use cases: register, authenticate, sessions, password reset, profile, API tokens, activation.
+
+Services flush and never commit; the caller (view, API handler, CLI command) commits once.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import func, select, update
+
+from lms import audit, db
+from lms.accounts.models import ApiToken, LoginSession, SiteRole, User
+from lms.accounts.passwords import MAX_LENGTH, MIN_LENGTH, hash_password, needs_rehash, verify_password
+from lms.db import is_id, utcnow
+from lms.errors import ConflictError, DomainError, NotFoundError
+from lms.i18n import _
+from lms.security import hash_token, new_token
+from lms.signals import user_registered
+
+SESSION_TOUCH_INTERVAL = timedelta(minutes=5)
+RESET_SALT = "lms-password-reset"
+
+
+def normalize_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def get_user_by_email(email: str) -> User | None:
+    return db.session.execute(select(User).where(User.email == normalize_email(email))).scalar_one_or_none()
+
+
+def get_user(user_id: int) -> User:
+    user = db.session.get(User, user_id) if is_id(user_id) else None
+    if user is None:
+        raise NotFoundError(_("No such user."))
+    return user
+
+
+def check_password_rules(password: str) -> None:
+    if len(password) < MIN_LENGTH:
+        raise DomainError(_("Use at least %(num)d characters.", num=MIN_LENGTH))
+    if len(password) > MAX_LENGTH:
+        raise DomainError(_("Use at most %(num)d characters.", num=MAX_LENGTH))
+
+
+def register_user(
+    email: str,
+    name: str,
+    password: str | None,
+    *,
+    locale: str | None = None,
+    timezone: str | None = None,
+    role: SiteRole = SiteRole.TRAINEE,
+) -> User:
+    """Create an account. Raises :class:`ConflictError` if the email is taken."""
+    if get_user_by_email(email) is not None:
+        raise ConflictError(_("An account with this email address already exists."))
+    if password is not None:
+        check_password_rules(password)
+    user = User(
+        email=normalize_email(email),
+        name=name.strip(),
+        password_hash=hash_password(password) if password else None,
+        role=role,
+        locale=locale,
+        timezone=timezone,
+    )
+    db.session.add(user)
+    db.session.flush()
+    audit.record("user.registered", user, user)
+    user_registered.send(user)
+    return user
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The active user with this email and password, or None. Upgrades the hash if the settings rose."""
+    user = get_user_by_email(email)
+    if not verify_password(user.password_hash if user else None, password):
+        return None
+    if user is None or not user.is_active:
+        return None
+    if needs_rehash(user.password_hash or ""):
+        user.password_hash = hash_password(password)
+    return user
+
+
+def start_session(user: User, user_agent: str | None = None) -> str:
+    """Open a server-side sign-in session; returns the token to put in the (signed) cookie."""
+    token = new_token()
+    db.session.add(LoginSession(user_id=user.id, token_hash=hash_token(token), user_agent=(user_agent or "")[:300]))
+    user.last_login_at = utcnow()
+    db.session.flush()
+    return token
+
+
+def end_session(token: str) -> None:
+    db.session.execute(
+        update(LoginSession)
+        .where(LoginSession.token_hash == hash_token(token), LoginSession.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
+
+
+def end_all_sessions(user: User) -> None:
+    db.session.execute(
+        update(LoginSession)
+        .where(LoginSession.user_id == user.id, LoginSession.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
+
+
+def user_for_session(token: str, idle_days: int, now: datetime | None = None) -> User | None:
+    """The user of a live session token; sessions idle for ``idle_days`` or revoked are refused."""
+    now = now or utcnow()
+    row = db.session.execute(
+        select(LoginSession).where(LoginSession.token_hash == hash_token(token))
+    ).scalar_one_or_none()
+    if row is None or row.revoked_at is not None or not row.user.is_active:
+        return None
+    if now - row.last_seen_at > timedelta(days=idle_days):
+        return None
+    if now - row.last_seen_at > SESSION_TOUCH_INTERVAL:
+        row.last_seen_at = now
+    return row.user
+
+
+def _reset_serializer(secret_key: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(secret_key, salt=RESET_SALT)
+
+
+def make_reset_token(user: User, secret_key: str) -> str:
+    """A signed token bound to the current password hash, so it stops working once used."""
+    return _reset_serializer(secret_key).dumps({"u": user.id, "h": (user.password_hash or "")[-16:]})
+
+
+def user_for_reset_token(token: str, secret_key: str, max_age: int) -> User:
+    try:
+        data = _reset_serializer(secret_key).loads(token, max_age=max_age)
+    except SignatureExpired as exc:
+        raise DomainError(_("This reset link has expired. Please ask for a new one.")) from exc
+    except (BadSignature, ValueError, TypeError) as exc:
+        raise DomainError(_("This reset link is not valid. Please ask for a new one.")) from exc
+    user = db.session.get(User, data.get("u")) if isinstance(data, dict) else None
+    if user is None or not user.is_active or (user.password_hash or "")[-16:] != data.get("h"):
+        raise DomainError(_("This reset link has already been used. Please ask for a new one."))
+    return user
+
+
+def set_password(user: User, password: str, actor: User | None = None) -> None:
+    """Change the password and sign the user out everywhere else."""
+    check_password_rules(password)
+    user.password_hash = hash_password(password)
+    end_all_sessions(user)
+    audit.record("user.password_changed", user, actor or user)
+
+
+def update_profile(user: User, *, name: str, locale: str | None, timezone: str | None) -> None:
+    user.name = name.strip()
+    user.locale = locale or None
+    user.timezone = timezone or None
+
+
+def set_active(user: User, active: bool, actor: User) -> None:
+    """Enable or disable an account; disabling ends its sessions and API tokens at once."""
+    user.is_active = active
+    if not active:
+        end_all_sessions(user)
+        revoke_all_api_tokens(user)
+    audit.record("user.enabled" if active else "user.disabled", user, actor)
+
+
+def set_role(user: User, role: SiteRole, actor: User) -> None:
+    old = user.role
+    user.role = role
+    audit.record("user.role_changed", user, actor, old=old, new=role)
+
+
+def create_api_token(user: User, name: str) -> tuple[ApiToken, str]:
+    """A new personal API token; the raw value is returned once and never stored."""
+    raw = "lms_" + new_token()
+    token = ApiToken(user_id=user.id, name=name.strip(), prefix=raw[:10], token_hash=hash_token(raw))
+    db.session.add(token)
+    db.session.flush()
+    audit.record("api_token.created", token, user)
+    return token, raw
+
+
+def list_api_tokens(user: User) -> list[ApiToken]:
+    return list(
+        db.session.execute(
+            select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.created_at.desc())
+        ).scalars()
+    )
+
+
+def revoke_api_token(user: User, token_id: int) -> ApiToken:
+    token = db.session.get(ApiToken, token_id)
+    if token is None or token.user_id != user.id:
+        raise NotFoundError(_("No such token."))
+    if token.revoked_at is None:
+        token.revoked_at = utcnow()
+        audit.record("api_token.revoked", token, user)
+    return token
+
+
+def revoke_all_api_tokens(user: User) -> None:
+    db.session.execute(
+        update(ApiToken)
+        .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
+
+
+def user_for_api_token(raw: str) -> User | None:
+    token = db.session.execute(
+        select(ApiToken).where(ApiToken.token_hash == hash_token(raw))
+    ).scalar_one_or_none()
+    if token is None or token.revoked_at is not None or not token.user.is_active:
+        return None
+    now = utcnow()
+    if token.last_used_at is None or now - token.last_used_at > SESSION_TOUCH_INTERVAL:
+        token.last_used_at = now
+    return token.user
+
+
+def count_users() -> int:
+    return db.session.execute(select(func.count(User.id))).scalar_one()
+
+
+def list_users(search: str = "", limit: int = 100) -> list[User]:
+    query = select(User).order_by(User.name).limit(limit)
+    if search:
+        pattern = f"%{search.strip().lower()}%"
+        query = query.where(func.lower(User.name).like(pattern) | User.email.like(pattern))
+    return list(db.session.execute(query).scalars())
+
+
+def list_trainers() -> list[User]:
+    """Active trainers and site admins (who may lead live sessions), by name."""
+    return list(db.session.execute(
+        select(User).where(User.role.in_([SiteRole.TRAINER, SiteRole.ADMIN]), User.is_active.is_(True))
+        .order_by(User.name)
+    ).scalars())

@@ -1,0 +1,182 @@
+"""Certificate verification in the JSON API (public, no sign-in): one code, up to 500 codes, and the signed Open Badges
+3.0 credential. Answers hold only what :meth:`Verdict.public` gives; look-ups are rate-limited per client and logged.
+
+A revoked certificate's credential is still served: Open Badges verifiers check ``credentialStatus`` (the verification
+page), which says it is revoked, with the date and reason.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, jsonify, request
+
+from lms import db
+from lms.accounts.services import get_user
+from lms.api import bp
+from lms.certificates.credential import sign_credential
+from lms.certificates.verification import MAX_BULK
+from lms.errors import DomainError, NotFoundError
+from lms.i18n import _
+from lms.security import access, json_csrf_exempt
+from lms.web.certs.helpers import (
+    HTTP_STATUS,
+    bulk_limit,
+    credential_base_url,
+    download_headers,
+    lookup,
+    no_store,
+    verdicts,
+    verify_limit,
+)
+
+
+class BadBody(DomainError):
+    code = "bad_request"
+
+
+class TooManyCodes(DomainError):
+    code = "too_many"
+
+
+def _not_a_code() -> str:
+    return _("This is not a certificate code. Codes have 28 letters and digits, often in groups of four.")
+
+
+@bp.get("/certificates/<code>")
+@access.public
+@verify_limit
+def certificate(code: str):
+    [result] = lookup([code]) or [{"query": code, "code": code, "status": "invalid"}]
+    db.session.commit()  # the look-up log
+    body: dict[str, Any] = {key: value for key, value in result.items() if key != "query"}
+    if result["status"] == "not_found":
+        body["error"] = {"code": "not_found", "message": _("No certificate has this code.")}
+    elif result["status"] == "invalid":
+        body["error"] = {"code": "invalid_code", "message": _not_a_code()}
+    return no_store(jsonify(body)), HTTP_STATUS[result["status"]]
+
+
+@bp.post("/certificates/verify")
+@access.public
+@json_csrf_exempt
+@bulk_limit
+def verify_certificates():
+    body = request.get_json(silent=True)
+    codes = body.get("codes") if isinstance(body, dict) else None
+    if not isinstance(codes, list):
+        raise BadBody(_('Send a JSON object with a list of codes, like {"codes": ["K7QM-X3HT-..."]}.'))
+    if not all(isinstance(code, str) for code in codes):
+        raise BadBody(_("Every code must be a string."))
+    if len(codes) > MAX_BULK:
+        raise TooManyCodes(_("You sent %(count)d codes; verify at most %(max)d at a time.", count=len(codes), max=MAX_BULK))
+    results = lookup(codes)
+    db.session.commit()
+    counts = {status: sum(1 for r in results if r["status"] == status) for status in HTTP_STATUS}
+    return no_store(jsonify({"results": results, "counts": counts}))
+
+
+@bp.get("/certificates/<code>/credential.jwt")
+@access.public
+@verify_limit
+def certificate_credential(code: str):
+    [verdict] = verdicts([code]) or [None]
+    cert = verdict.certificate if verdict else None
+    if cert is None:
+        db.session.commit()  # the look-up log
+        if verdict is None or verdict.status == "invalid":
+            raise DomainError(_not_a_code())
+        raise NotFoundError(_("No certificate has this code."))
+    token = sign_credential(cert, get_user(cert.user_id), credential_base_url())
+    filename = f"certificate-{cert.number}.jwt"
+    db.session.commit()  # the log, and the signing key if this was the first signature
+    return Response(token, mimetype="application/jwt", headers=download_headers(filename))
+
+
+_CODE = {"name": "code", "in": "path", "required": True, "schema": {"type": "string"},
+         "description": "Verification code, any case, with or without hyphens"}
+_DATE = {"type": ["string", "null"], "format": "date"}
+_RESULT_FIELDS = {
+    "code": {"type": "string", "description": "The code in display form (K7QM-X3HT-...), or as sent when not found"},
+    "status": {"type": "string", "enum": ["valid", "expired", "revoked", "not_found", "invalid"]},
+    "number": {"type": "string", "description": "Certificate number to quote"},
+    "holder_name": {"type": "string"},
+    "course": {
+        "type": "object",
+        "properties": {"title": {"type": "string"}, "titles": {"type": "object", "additionalProperties": {"type": "string"}},
+                       "version": {"type": "string"}, "kind": {"type": "string", "enum": ["core", "continuing", "specialty"]}},
+    },
+    "minutes": {
+        "type": "object",
+        "properties": {name: {"type": "integer", "minimum": 0} for name in ("live", "self_paced", "field", "total")},
+    },
+    "competency_areas": {"type": "array", "items": {"type": "string"}},
+    "started_on": _DATE, "completed_on": _DATE, "issued_on": _DATE, "expires_on": _DATE, "revoked_on": _DATE,
+    "issuer": {"type": "object", "properties": {"name": {"type": "string"}}},
+    "revocation_reason": {"type": ["string", "null"]},
+}
+OPENAPI_SCHEMAS = {
+    "CertificateVerdict": {"type": "object", "required": ["code", "status"], "properties": _RESULT_FIELDS},
+    "CertificateNotFound": {
+        "type": "object", "required": ["code", "status", "error"],
+        "properties": {"code": {"type": "string"}, "status": {"type": "string", "enum": ["not_found", "invalid"]},
+                       "error": {"$ref": "#/components/schemas/Error/properties/error"}},
+    },
+    "BulkVerification": {
+        "type": "object", "required": ["results", "counts"],
+        "properties": {
+            "results": {"type": "array", "items": {
+                "type": "object", "required": ["query", "code", "status"],
+                "properties": {"query": {"type": "string", "description": "The code as sent"}, **_RESULT_FIELDS}}},
+            "counts": {"type": "object", "additionalProperties": {"type": "integer"}},
+        },
+    },
+}
+
+
+def _ref(name: str) -> dict[str, Any]:
+    return {"application/json": {"schema": {"$ref": f"#/components/schemas/{name}"}}}
+
+
+_ERRORS = {str(code): {"description": "Error", "content": _ref("Error")} for code in (400, 429)}
+OPENAPI_PATHS = {
+    "/certificates/{code}": {
+        "get": {
+            "summary": "Verify one certificate (public; rate-limited per client and logged)",
+            "operationId": "verifyCertificate",
+            "security": [],
+            "parameters": [_CODE],
+            "responses": {
+                "200": {"description": "Found: valid, expired or revoked", "content": _ref("CertificateVerdict")},
+                "400": {"description": "Not shaped like a code", "content": _ref("CertificateNotFound")},
+                "404": {"description": "No certificate has this code", "content": _ref("CertificateNotFound")},
+                "429": _ERRORS["429"],
+            },
+        }
+    },
+    "/certificates/verify": {
+        "post": {
+            "summary": f"Verify up to {MAX_BULK} certificates at once (public; no CSRF token needed for a JSON body)",
+            "operationId": "verifyCertificates",
+            "security": [],
+            "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                "type": "object", "required": ["codes"],
+                "properties": {"codes": {"type": "array", "maxItems": MAX_BULK, "items": {"type": "string"}}}}}}},
+            "responses": {"200": {"description": "One result per non-blank code, in order",
+                                  "content": _ref("BulkVerification")}, **_ERRORS},
+        }
+    },
+    "/certificates/{code}/credential.jwt": {
+        "get": {
+            "summary": "The signed Open Badges 3.0 credential (VC-JWT, RS256; keys at /.well-known/jwks.json)",
+            "operationId": "getCertificateCredential",
+            "security": [],
+            "parameters": [_CODE],
+            "responses": {
+                "200": {"description": "Compact JWS", "content": {"application/jwt": {"schema": {"type": "string"}}}},
+                "404": {"description": "No certificate has this code", "content": _ref("Error")},
+                **_ERRORS,
+            },
+        }
+    },
+}

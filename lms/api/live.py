@@ -1,0 +1,196 @@
+"""Live sessions in the JSON API: upcoming sessions, one session, and registering or cancelling oneself.
+
+Listing and reading are public, like the web pages (sessions of published courses only); the address and join link
+appear only for people with a seat and for trainers. Times are ISO 8601 in UTC; ``timezone`` is the session's own.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import jsonify, request
+
+from lms import db
+from lms.api import bp
+from lms.db import utcnow
+from lms.errors import DomainError
+from lms.i18n import _, current_locale, supported_locales
+from lms.live import listing, notices, registration, scheduling
+from lms.live.listing import SessionCard
+from lms.live.models import RegistrationStatus
+from lms.live.times import iso_utc
+from lms.security import access, current_user
+from lms.web.live.schedule_support import link, viewer, viewer_zone
+
+
+def _card_json(card: SessionCard, position: int | None = None) -> dict[str, Any]:
+    s = card.session
+    return {
+        "id": s.id,
+        "starts_at": iso_utc(s.starts_at),
+        "ends_at": iso_utc(s.ends_at),
+        "timezone": s.timezone,
+        "language": s.locale,
+        "mode": s.mode.value,
+        "status": s.status.value,
+        "capacity": s.capacity,
+        "seats_left": card.seats_left,
+        "waitlisted": card.waitlisted,
+        "registration_open": card.is_open,
+        "registration_closes_at": iso_utc(registration.registration_closes_at(s)),
+        "cost_cents": s.cost_cents,
+        "series_key": s.series_key,
+        "module": {"slug": card.module.slug, "title": card.title},
+        "course": {"slug": card.course.slug, "title": card.course_title},
+        "my_registration": None if card.mine is None else {
+            "status": card.mine.status.value, "waitlist_position": position,
+        },
+    }
+
+
+def _detail_json(card: SessionCard) -> dict[str, Any]:
+    position = registration.waitlist_position(card.mine) if card.is_waitlisted else None
+    body = _card_json(card, position)
+    may_see = card.is_registered or bool(getattr(current_user, "is_trainer", False))
+    body.update({
+        "trainers": [t.name for t in card.trainers],
+        "address": card.session.address if may_see else None,
+        "join_url": card.session.join_url if may_see else None,
+        "notes": card.session.notes if may_see else None,
+        "cancel_reason": card.session.cancel_reason,
+    })
+    return body
+
+
+def _load(session_id: int) -> SessionCard:
+    session = listing.require_visible(scheduling.get_session(session_id), viewer())
+    return listing.describe([session], current_locale(), viewer(), utcnow())[0]
+
+
+@bp.get("/sessions")
+@access.public
+def list_sessions():
+    filters, ignored = listing.parse_filters(request.args, supported_locales())
+    if ignored:
+        raise DomainError(_("Some filters are not valid: %(names)s.", names=", ".join(ignored)))
+    sessions = listing.list_upcoming(filters, utcnow(), viewer_zone())
+    cards = listing.describe(sessions, current_locale(), viewer(), utcnow())
+    return jsonify({"sessions": [_card_json(card) for card in cards]})
+
+
+@bp.get("/sessions/<int:session_id>")
+@access.public
+def get_session(session_id: int):
+    return jsonify(_detail_json(_load(session_id)))
+
+
+@bp.route("/sessions/<int:session_id>/registration", methods=["POST", "DELETE"])
+@access.signed_in
+def session_registration(session_id: int):
+    """POST: take a seat (201 when new, 200 when already held) or a waitlist place; DELETE: cancel it."""
+    session = listing.require_visible(scheduling.get_session(session_id), viewer())
+    if request.method == "DELETE":
+        promoted = registration.cancel_registration(session, viewer(), viewer(), utcnow())
+        db.session.commit()
+        notices.tell("session_promoted", session, promoted, link(session))  # failures are logged by send_email
+        return jsonify(_detail_json(_load(session_id)))
+    before = registration.get_registration(session, viewer())
+    was_active = before is not None and before.status is not RegistrationStatus.CANCELLED
+    registration.register(session, viewer(), viewer(), utcnow())
+    db.session.commit()
+    return jsonify(_detail_json(_load(session_id))), 200 if was_active else 201
+
+
+_ID = {"name": "session_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+_TITLED = {"type": "object", "required": ["slug", "title"],
+           "properties": {"slug": {"type": "string"}, "title": {"type": "string"}}}
+_SESSION_FIELDS = {
+    "id": {"type": "integer"},
+    "starts_at": {"type": "string", "format": "date-time", "description": "UTC"},
+    "ends_at": {"type": "string", "format": "date-time", "description": "UTC"},
+    "timezone": {"type": "string", "description": "The session's own time zone (IANA)"},
+    "language": {"type": "string", "description": "Language the session is given in"},
+    "mode": {"type": "string", "enum": ["in_person", "online", "hybrid"]},
+    "status": {"type": "string", "enum": ["scheduled", "cancelled", "completed"]},
+    "capacity": {"type": "integer", "minimum": 1},
+    "seats_left": {"type": "integer", "minimum": 0},
+    "waitlisted": {"type": "integer", "minimum": 0},
+    "registration_open": {"type": "boolean"},
+    "registration_closes_at": {"type": "string", "format": "date-time"},
+    "cost_cents": {"type": ["integer", "null"], "minimum": 0},
+    "series_key": {"type": ["string", "null"], "description": "Shared by the sessions of a weekly series"},
+    "module": {"$ref": "#/components/schemas/LiveTitledRef"},
+    "course": {"$ref": "#/components/schemas/LiveTitledRef"},
+    "my_registration": {
+        "oneOf": [{"type": "null"}, {
+            "type": "object", "required": ["status"],
+            "properties": {"status": {"type": "string", "enum": ["registered", "waitlisted", "cancelled"]},
+                           "waitlist_position": {"type": ["integer", "null"], "minimum": 1}},
+        }],
+    },
+}
+_DETAIL_FIELDS = {
+    "trainers": {"type": "array", "items": {"type": "string"}},
+    "address": {"type": ["string", "null"], "description": "Only for people with a seat, and trainers"},
+    "join_url": {"type": ["string", "null"], "description": "Only for people with a seat, and trainers"},
+    "notes": {"type": ["string", "null"]},
+    "cancel_reason": {"type": ["string", "null"]},
+}
+
+OPENAPI_SCHEMAS = {
+    "LiveTitledRef": _TITLED,
+    "LiveSession": {"type": "object", "required": list(_SESSION_FIELDS), "properties": _SESSION_FIELDS},
+    "LiveSessionDetail": {"allOf": [{"$ref": "#/components/schemas/LiveSession"},
+                                    {"type": "object", "required": list(_DETAIL_FIELDS), "properties": _DETAIL_FIELDS}]},
+    "LiveSessionList": {"type": "object", "required": ["sessions"],
+                        "properties": {"sessions": {"type": "array",
+                                                    "items": {"$ref": "#/components/schemas/LiveSession"}}}},
+}
+
+
+def _json(name: str) -> dict[str, Any]:
+    return {"content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{name}"}}}}
+
+
+def _errors(*codes: int) -> dict[str, Any]:
+    body = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+    return {str(code): {"description": "Error", "content": body} for code in codes}
+
+
+def _query(name: str, description: str, fmt: str | None = None) -> dict[str, Any]:
+    schema = {"type": "string", **({"format": fmt} if fmt else {})}
+    return {"name": name, "in": "query", "required": False, "schema": schema, "description": description}
+
+
+OPENAPI_PATHS = {
+    "/sessions": {"get": {
+        "summary": "Upcoming live sessions (published courses), soonest first",
+        "operationId": "listSessions", "security": [{}, {"bearer": []}, {"session": []}],
+        "parameters": [_query("lang", "Only sessions given in this language"),
+                       _query("mode", "in_person, online or hybrid"),
+                       _query("from", "First day (in your time zone)", "date"),
+                       _query("until", "Last day (in your time zone)", "date"),
+                       _query("course", "Only sessions of this course (slug)")],
+        "responses": {"200": {"description": "OK", **_json("LiveSessionList")}, **_errors(400)},
+    }},
+    "/sessions/{session_id}": {"get": {
+        "summary": "One live session", "operationId": "getSession", "parameters": [_ID],
+        "security": [{}, {"bearer": []}, {"session": []}],
+        "responses": {"200": {"description": "OK", **_json("LiveSessionDetail")}, **_errors(404)},
+    }},
+    "/sessions/{session_id}/registration": {
+        "post": {
+            "summary": "Register yourself (a seat, or the waitlist when full); enrols you in the course if needed",
+            "operationId": "registerForSession", "parameters": [_ID],
+            "responses": {"201": {"description": "Registered or waitlisted", **_json("LiveSessionDetail")},
+                          "200": {"description": "Already registered or waitlisted", **_json("LiveSessionDetail")},
+                          **_errors(400, 401, 404)},
+        },
+        "delete": {
+            "summary": "Cancel your registration (or leave the waitlist)",
+            "operationId": "cancelSessionRegistration", "parameters": [_ID],
+            "responses": {"200": {"description": "Cancelled", **_json("LiveSessionDetail")},
+                          **_errors(400, 401, 404)},
+        },
+    },
+}

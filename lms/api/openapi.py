@@ -1,0 +1,279 @@
+"""The OpenAPI 3.1 document for ``/api/v1``. Each area adds its paths and schemas here."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app, request
+
+from lms import __version__
+
+ERROR = {
+    "type": "object",
+    "required": ["error"],
+    "properties": {
+        "error": {
+            "type": "object",
+            "required": ["code", "message"],
+            "properties": {"code": {"type": "string"}, "message": {"type": "string"}},
+        }
+    },
+}
+
+
+def _error_responses(*codes: int) -> dict[str, Any]:
+    body = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+    return {str(code): {"description": "Error", "content": body} for code in codes}
+
+
+ME = {
+    "type": "object",
+    "required": ["id", "email", "name", "role", "organisations"],
+    "properties": {
+        "id": {"type": "integer"},
+        "email": {"type": "string"},
+        "name": {"type": "string"},
+        "role": {"type": "string", "enum": ["trainee", "trainer", "admin"]},
+        "locale": {"type": ["string", "null"]},
+        "timezone": {"type": ["string", "null"]},
+        "organisations": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["slug", "name", "role"],
+                "properties": {"slug": {"type": "string"}, "name": {"type": "string"}, "role": {"type": "string"}},
+            },
+        },
+    },
+}
+
+MEMBERS = {
+    "type": "object",
+    "required": ["organisation", "members"],
+    "properties": {
+        "organisation": {"type": "object", "properties": {"slug": {"type": "string"}, "name": {"type": "string"}}},
+        "members": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["id", "name", "email", "role", "employment_type"],
+                "properties": {
+                    "id": {"type": "integer"},
+                    "name": {"type": "string"},
+                    "email": {"type": "string"},
+                    "role": {"type": "string", "enum": ["member", "manager"]},
+                    "employee_id": {"type": ["string", "null"]},
+                    "job_title": {"type": ["string", "null"]},
+                    "employment_start": {"type": ["string", "null"], "format": "date"},
+                    "employment_type": {"type": "string", "enum": ["employee", "contractor", "volunteer"]},
+                },
+            },
+        },
+    },
+}
+
+
+def _json(schema_name: str) -> dict[str, Any]:
+    return {"content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema_name}"}}}}
+
+
+# ---------------------------------------------------------------- catalog and enrolment (lms/api/catalog.py)
+
+_LANG = {"name": "lang", "in": "query", "required": False, "schema": {"type": "string"},
+         "description": "Language of the texts (and, in the list, keep only courses readable in it)"}
+_COURSE_SLUG = {"name": "course_slug", "in": "path", "required": True, "schema": {"type": "string"}}
+_COURSE_FIELDS = {
+    "slug": {"type": "string"},
+    "title": {"type": "string"},
+    "summary": {"type": "string"},
+    "locale": {"type": "string", "description": "Language the title is given in"},
+    "is_fallback": {"type": "boolean", "description": "Some text is in the source language, not the one asked for"},
+    "kind": {"type": "string", "enum": ["core", "continuing", "specialty"]},
+    "version": {"type": "string"},
+    "source_locale": {"type": "string"},
+    "languages": {"type": "array", "items": {"type": "string"}},
+    "competency_areas": {"type": "array", "items": {"type": "string"}},
+    "credited_minutes": {"type": "integer", "minimum": 0, "description": "Sum over the required modules"},
+}
+COURSE_SUMMARY = {"type": "object", "required": list(_COURSE_FIELDS), "properties": _COURSE_FIELDS}
+COURSE_LIST = {
+    "type": "object",
+    "required": ["courses"],
+    "properties": {"courses": {"type": "array", "items": {"$ref": "#/components/schemas/CourseSummary"}}},
+}
+LESSON_REF = {
+    "type": "object",
+    "required": ["slug", "title", "estimated_minutes"],
+    "properties": {"slug": {"type": "string"}, "title": {"type": "string"}, "estimated_minutes": {"type": "integer"}},
+}
+MODULE_OUTLINE = {
+    "type": "object",
+    "required": ["slug", "title", "kind", "required", "credited_minutes", "lessons", "has_quiz"],
+    "properties": {
+        "slug": {"type": "string"},
+        "title": {"type": "string"},
+        "summary": {"type": "string"},
+        "kind": {"type": "string", "enum": ["self_paced", "live", "field"]},
+        "required": {"type": "boolean"},
+        "credited_minutes": {"type": "integer", "minimum": 0},
+        "competency_areas": {"type": "array", "items": {"type": "string"}},
+        "lessons": {"type": "array", "items": {"$ref": "#/components/schemas/LessonRef"}},
+        "has_quiz": {"type": "boolean"},
+        "quiz": {
+            "type": ["object", "null"],
+            "required": ["pass_mark", "max_attempts"],
+            "properties": {"pass_mark": {"type": "integer"}, "max_attempts": {"type": ["integer", "null"]}},
+        },
+    },
+}
+COURSE_OUTLINE = {
+    "type": "object",
+    "required": [*_COURSE_FIELDS, "modules"],
+    "properties": {**_COURSE_FIELDS,
+                   "modules": {"type": "array", "items": {"$ref": "#/components/schemas/ModuleOutline"}}},
+}
+ENROLLMENT = {
+    "type": "object",
+    "required": ["course", "status", "enrolled_at", "completed_at", "percent", "modules_completed",
+                 "required_modules", "required_modules_completed"],
+    "properties": {
+        "course": {
+            "type": "object",
+            "required": ["slug", "title", "version"],
+            "properties": {"slug": {"type": "string"}, "title": {"type": "string"},
+                           "version": {"type": "string", "description": "Version enrolled in"}},
+        },
+        "status": {"type": "string", "enum": ["active", "completed", "withdrawn"]},
+        "enrolled_at": {"type": "string", "format": "date-time"},
+        "completed_at": {"type": ["string", "null"], "format": "date-time"},
+        "percent": {"type": "integer", "minimum": 0, "maximum": 100, "description": "Required modules completed"},
+        "modules_completed": {"type": "integer", "minimum": 0},
+        "required_modules": {"type": "integer", "minimum": 0},
+        "required_modules_completed": {"type": "integer", "minimum": 0},
+    },
+}
+ENROLLMENT_LIST = {
+    "type": "object",
+    "required": ["enrollments"],
+    "properties": {"enrollments": {"type": "array", "items": {"$ref": "#/components/schemas/Enrollment"}}},
+}
+CATALOG_SCHEMAS = {"CourseSummary": COURSE_SUMMARY, "CourseList": COURSE_LIST, "LessonRef": LESSON_REF,
+                   "ModuleOutline": MODULE_OUTLINE, "CourseOutline": COURSE_OUTLINE, "Enrollment": ENROLLMENT,
+                   "EnrollmentList": ENROLLMENT_LIST}
+CATALOG_PATHS = {
+    "/courses": {
+        "get": {
+            "summary": "Published courses, filtered by language, kind and competency area (public)",
+            "operationId": "listCourses",
+            "security": [],
+            "parameters": [
+                _LANG,
+                {"name": "kind", "in": "query", "required": False,
+                 "schema": {"type": "string", "enum": ["core", "continuing", "specialty"]}},
+                {"name": "area", "in": "query", "required": False, "schema": {"type": "string"},
+                 "description": "A competency area code, e.g. communication"},
+            ],
+            "responses": {"200": {"description": "OK", **_json("CourseList")}, **_error_responses(400)},
+        }
+    },
+    "/courses/{course_slug}": {
+        "get": {
+            "summary": "A course's outline: modules, lessons and quizzes (public for published courses)",
+            "operationId": "getCourseOutline",
+            "security": [],
+            "parameters": [_COURSE_SLUG, _LANG],
+            "responses": {"200": {"description": "OK", **_json("CourseOutline")}, **_error_responses(400, 404)},
+        }
+    },
+    "/courses/{course_slug}/enrollment": {
+        "post": {
+            "summary": "Enrol yourself (idempotent; a browser session must send X-CSRFToken, bearer tokens need not)",
+            "operationId": "enrollInCourse",
+            "parameters": [_COURSE_SLUG, _LANG],
+            "responses": {
+                "201": {"description": "Enrolled now", **_json("Enrollment")},
+                "200": {"description": "Already enrolled", **_json("Enrollment")},
+                **_error_responses(400, 401, 404),
+            },
+        }
+    },
+    "/me/enrollments": {
+        "get": {
+            "summary": "Your enrolments with progress",
+            "operationId": "listMyEnrollments",
+            "parameters": [_LANG],
+            "responses": {"200": {"description": "OK", **_json("EnrollmentList")}, **_error_responses(400, 401)},
+        }
+    },
+}
+
+
+def _hours_report_paths() -> dict[str, Any]:
+    from lms.api.hours_reports import OPENAPI_PATHS  # defined beside its routes; imported late to avoid a cycle
+
+    return OPENAPI_PATHS
+
+
+def _attendance() -> tuple[dict[str, Any], dict[str, Any]]:
+    from lms.api.attendance import OPENAPI_PATHS, OPENAPI_SCHEMAS  # beside its routes; imported late (a cycle)
+
+    return OPENAPI_PATHS, OPENAPI_SCHEMAS
+
+
+def _hours_ledger() -> tuple[dict[str, Any], dict[str, Any]]:
+    from lms.api.hours import OPENAPI_PATHS, OPENAPI_SCHEMAS  # beside its routes; imported late (a cycle)
+
+    return OPENAPI_PATHS, OPENAPI_SCHEMAS
+
+
+def _live_sessions() -> tuple[dict[str, Any], dict[str, Any]]:
+    from lms.api.live import OPENAPI_PATHS, OPENAPI_SCHEMAS  # beside its routes; imported late (a cycle)
+
+    return OPENAPI_PATHS, OPENAPI_SCHEMAS
+
+
+def _certificates() -> tuple[dict[str, Any], dict[str, Any]]:
+    from lms.api.certificates import OPENAPI_PATHS, OPENAPI_SCHEMAS  # beside its routes; imported late (a cycle)
+
+    return OPENAPI_PATHS, OPENAPI_SCHEMAS
+
+
+def build_document() -> dict[str, Any]:
+    prefix = current_app.extensions["lms"].url_prefix
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "CHW Learn API", "version": __version__},
+        "servers": [{"url": request.host_url.rstrip("/") + prefix + "/api/v1"}],
+        "security": [{"bearer": []}, {"session": []}],
+        "paths": {
+            "/me": {
+                "get": {
+                    "summary": "The signed-in user and their organisations",
+                    "operationId": "getMe",
+                    "responses": {"200": {"description": "OK", **_json("Me")}, **_error_responses(401)},
+                }
+            },
+            "/orgs/{org_slug}/members": {
+                "get": {
+                    "summary": "Current staff of an organisation (its managers only)",
+                    "operationId": "listOrgMembers",
+                    "parameters": [{"name": "org_slug", "in": "path", "required": True, "schema": {"type": "string"}}],
+                    "responses": {"200": {"description": "OK", **_json("Members")}, **_error_responses(401, 403, 404)},
+                }
+            },
+            **CATALOG_PATHS,
+            **_hours_report_paths(),
+            **_attendance()[0],
+            **_hours_ledger()[0],
+            **_live_sessions()[0],
+            **_certificates()[0],
+        },
+        "components": {
+            "securitySchemes": {
+                "bearer": {"type": "http", "scheme": "bearer", "description": "Personal API token from your profile"},
+                "session": {"type": "apiKey", "in": "cookie", "name": "session"},
+            },
+            "schemas": {"Error": ERROR, "Me": ME, "Members": MEMBERS, **CATALOG_SCHEMAS, **_attendance()[1], **_hours_ledger()[1],
+                        **_live_sessions()[1], **_certificates()[1]},
+        },
+    }

@@ -1,0 +1,58 @@
+"""The audit log: who did what to which record, when and why. Rows are only ever appended."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from lms import db
+from lms.db import Model, created_at_column
+
+
+class AuditEvent(Model):
+    __tablename__ = "lms_audit_events"
+    __table_args__ = (Index("ix_lms_audit_events_object", "object_type", "object_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = created_at_column()
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("lms_users.id", ondelete="SET NULL"), index=True)
+    action: Mapped[str] = mapped_column(String(64))
+    object_type: Mapped[str] = mapped_column(String(64))
+    object_id: Mapped[int | None]
+    org_id: Mapped[int | None] = mapped_column(index=True)
+    reason: Mapped[str | None] = mapped_column(Text)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+def record(
+    action: str,
+    obj: Any,
+    actor: Any = None,
+    *,
+    reason: str | None = None,
+    org_id: int | None = None,
+    **data: Any,
+) -> AuditEvent:
+    """Append an audit row for ``obj`` (flushed with the caller's unit of work, never committed here)."""
+    event = AuditEvent(
+        action=action,
+        object_type=type(obj).__name__,
+        object_id=getattr(obj, "id", None),
+        actor_id=getattr(actor, "id", None),
+        org_id=org_id,
+        reason=reason,
+        data={key: _jsonable(value) for key, value in data.items()},
+    )
+    db.session.add(event)
+    return event
+
+
+def _jsonable(value: Any) -> Any:
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if hasattr(value, "value"):
+        return value.value
+    return value

@@ -1,0 +1,1 @@
+"""The course catalog: courses, modules, lessons and quizzes, with every text stored per locale."""

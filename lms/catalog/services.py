@@ -1,0 +1,420 @@
+"""Catalog use cases: authoring courses, modules, lessons and quizzes; publishing; reading the catalog."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import exists, func, or_, select
+
+from lms import audit, db
+from lms.catalog.models import (
+    COURSE_TRANSITIONS,
+    Course,
+    CourseKind,
+    CourseStatus,
+    Lesson,
+    Module,
+    ModuleKind,
+    Option,
+    Question,
+    QuestionKind,
+    Quiz,
+    Text,
+)
+from lms.catalog.texts import set_text
+from lms.errors import DomainError, NotFoundError
+from lms.i18n import _
+
+SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
+
+
+def check_slug(slug: str) -> str:
+    slug = (slug or "").strip().lower()
+    if not SLUG_RE.match(slug):
+        raise DomainError(_("Use lowercase letters, numbers and hyphens for the short name."))
+    return slug
+
+
+# ---------------------------------------------------------------- reading
+
+def get_course(slug: str) -> Course:
+    course = find_course(slug)
+    if course is None:
+        raise NotFoundError(_("No such course."))
+    return course
+
+
+def find_course(slug: str) -> Course | None:
+    return db.session.execute(select(Course).where(Course.slug == slug)).scalar_one_or_none()
+
+
+def list_catalog(*, kind: str = "", area: str = "", lang: str = "", published_only: bool = True) -> list[Course]:
+    """Courses matching the filters; ``lang`` keeps courses written in, or translated to, that language."""
+    query = select(Course).order_by(Course.kind, Course.slug)
+    if published_only:
+        query = query.where(Course.status == CourseStatus.PUBLISHED)
+    if kind:
+        query = query.where(Course.kind == CourseKind(kind))
+    if lang:
+        translated = exists().where(Text.course_id == Course.id, Text.owner_type == "course", Text.field == "title",
+                                    Text.locale == lang, Text.value != "")
+        query = query.where(or_(Course.source_locale == lang, translated))
+    courses = list(db.session.execute(query).scalars())
+    if area:  # JSON list membership, filtered here to stay portable across SQLite and PostgreSQL
+        courses = [c for c in courses if area in c.competency_areas]
+    return courses
+
+
+@dataclass
+class Outline:
+    """A course's structure, loaded in a fixed number of queries."""
+
+    course: Course
+    modules: list[Module]
+    lessons: dict[int, list[Lesson]] = field(default_factory=dict)
+    quizzes: dict[int, Quiz] = field(default_factory=dict)
+
+    def all_lessons(self) -> list[Lesson]:
+        return [lesson for module in self.modules for lesson in self.lessons.get(module.id, [])]
+
+    def module_of(self, lesson: Lesson) -> Module:
+        return next(m for m in self.modules if m.id == lesson.module_id)
+
+    def neighbours(self, lesson: Lesson) -> tuple[Lesson | None, Lesson | None]:
+        ordered = self.all_lessons()
+        index = next(i for i, item in enumerate(ordered) if item.id == lesson.id)
+        return (ordered[index - 1] if index > 0 else None, ordered[index + 1] if index + 1 < len(ordered) else None)
+
+    @property
+    def credited_minutes(self) -> int:
+        return sum(m.credited_minutes for m in self.modules if m.is_required)
+
+
+def load_outline(course: Course, include_archived: bool = False) -> Outline:
+    modules_q = select(Module).where(Module.course_id == course.id).order_by(Module.position, Module.id)
+    lessons_q = select(Lesson).where(Lesson.course_id == course.id).order_by(Lesson.position, Lesson.id)
+    if not include_archived:
+        modules_q = modules_q.where(Module.is_archived.is_(False))
+        lessons_q = lessons_q.where(Lesson.is_archived.is_(False))
+    outline = Outline(course=course, modules=list(db.session.execute(modules_q).scalars()))
+    for lesson in db.session.execute(lessons_q).scalars():
+        outline.lessons.setdefault(lesson.module_id, []).append(lesson)
+    for quiz in db.session.execute(select(Quiz).where(Quiz.course_id == course.id)).scalars():
+        outline.quizzes[quiz.module_id] = quiz
+    return outline
+
+
+def get_module(course: Course, slug: str) -> Module:
+    module = db.session.execute(
+        select(Module).where(Module.course_id == course.id, Module.slug == slug)
+    ).scalar_one_or_none()
+    if module is None:
+        raise NotFoundError(_("No such module."))
+    return module
+
+
+def get_lesson(module: Module, slug: str) -> Lesson:
+    lesson = db.session.execute(
+        select(Lesson).where(Lesson.module_id == module.id, Lesson.slug == slug)
+    ).scalar_one_or_none()
+    if lesson is None:
+        raise NotFoundError(_("No such lesson."))
+    return lesson
+
+
+def get_quiz(module: Module) -> Quiz | None:
+    return db.session.execute(select(Quiz).where(Quiz.module_id == module.id)).scalar_one_or_none()
+
+
+def load_questions(quiz: Quiz) -> list[tuple[Question, list[Option]]]:
+    """The quiz's live questions with their options, in two queries."""
+    questions = list(db.session.execute(
+        select(Question).where(Question.quiz_id == quiz.id, Question.is_archived.is_(False))
+        .order_by(Question.position, Question.id)
+    ).scalars())
+    options: dict[int, list[Option]] = {}
+    if questions:
+        for option in db.session.execute(
+            select(Option).where(Option.question_id.in_([q.id for q in questions]), Option.is_archived.is_(False))
+            .order_by(Option.position, Option.id)
+        ).scalars():
+            options.setdefault(option.question_id, []).append(option)
+    return [(question, options.get(question.id, [])) for question in questions]
+
+
+def load_quiz_questions(quizzes: list[Quiz]) -> dict[int, list[tuple[Question, list[Option]]]]:
+    """The live questions with their options of many quizzes, keyed by quiz id, in two queries at most."""
+    result: dict[int, list[tuple[Question, list[Option]]]] = {quiz.id: [] for quiz in quizzes}
+    if not quizzes:
+        return result
+    questions = list(db.session.execute(
+        select(Question).where(Question.quiz_id.in_(list(result)), Question.is_archived.is_(False))
+        .order_by(Question.position, Question.id)
+    ).scalars())
+    options: dict[int, list[Option]] = {}
+    if questions:
+        for option in db.session.execute(
+            select(Option).where(Option.question_id.in_([q.id for q in questions]), Option.is_archived.is_(False))
+            .order_by(Option.position, Option.id)
+        ).scalars():
+            options.setdefault(option.question_id, []).append(option)
+    for question in questions:
+        result[question.quiz_id].append((question, options.get(question.id, [])))
+    return result
+
+
+def count_modules(courses: list[Course]) -> dict[int, int]:
+    """Live modules per course id, in one query."""
+    if not courses:
+        return {}
+    rows = db.session.execute(
+        select(Module.course_id, func.count(Module.id))
+        .where(Module.course_id.in_([c.id for c in courses]), Module.is_archived.is_(False))
+        .group_by(Module.course_id)
+    ).all()
+    counts = {course.id: 0 for course in courses}
+    counts.update({course_id: count for course_id, count in rows})
+    return counts
+
+
+def list_modules_of(courses: list[Course]) -> dict[int, list[Module]]:
+    """The live modules of many courses, in order, keyed by course id, in one query."""
+    result: dict[int, list[Module]] = {course.id: [] for course in courses}
+    if not courses:
+        return result
+    for module in db.session.execute(
+        select(Module).where(Module.course_id.in_(list(result)), Module.is_archived.is_(False))
+        .order_by(Module.course_id, Module.position, Module.id)
+    ).scalars():
+        result[module.course_id].append(module)
+    return result
+
+
+def list_course_locales(courses: list[Course]) -> dict[int, list[str]]:
+    """The languages each course can be read in (its source language and every language with a title), one query."""
+    result = {course.id: {course.source_locale} for course in courses}
+    if courses:
+        rows = db.session.execute(
+            select(Text.owner_id, Text.locale).where(
+                Text.owner_type == "course", Text.field == "title", Text.value != "",
+                Text.owner_id.in_(list(result)))
+        ).all()
+        for course_id, locale in rows:
+            result[course_id].add(locale)
+    return {course_id: sorted(locales) for course_id, locales in result.items()}
+
+
+# ---------------------------------------------------------------- authoring
+
+@dataclass(frozen=True)
+class CourseData:
+    slug: str
+    title: str
+    summary: str = ""
+    version: str = "1"
+    kind: CourseKind = CourseKind.CONTINUING
+    source_locale: str = "en"
+    competency_areas: tuple[str, ...] = ()
+    specialties: tuple[str, ...] = ()
+    certificate_validity_months: int | None = None
+
+
+def create_course(data: CourseData, actor: Any) -> Course:
+    slug = check_slug(data.slug)
+    if find_course(slug) is not None:
+        raise DomainError(_("That short name is already taken."))
+    course = Course(slug=slug)
+    db.session.add(course)
+    _apply_course(course, data)
+    db.session.flush()
+    set_text(course, course, "title", course.source_locale, data.title, actor)
+    set_text(course, course, "summary", course.source_locale, data.summary, actor)
+    audit.record("course.created", course, actor)
+    return course
+
+
+def update_course(course: Course, data: CourseData, actor: Any) -> None:
+    _apply_course(course, data)
+    set_text(course, course, "title", course.source_locale, data.title, actor)
+    set_text(course, course, "summary", course.source_locale, data.summary, actor)
+    audit.record("course.updated", course, actor)
+
+
+def _apply_course(course: Course, data: CourseData) -> None:
+    if not data.title.strip():
+        raise DomainError(_("A course needs a title."))
+    course.version = data.version.strip() or "1"
+    course.kind = data.kind
+    course.source_locale = data.source_locale
+    course.competency_areas = list(data.competency_areas)
+    course.specialties = [s.strip().lower() for s in data.specialties if s.strip()]
+    course.certificate_validity_months = data.certificate_validity_months
+
+
+def set_course_status(course: Course, status: CourseStatus, actor: Any) -> None:
+    """The one guarded transition for a course's status."""
+    if status is course.status:
+        return
+    if status not in COURSE_TRANSITIONS[course.status]:
+        raise DomainError(_("This course cannot change from %(old)s to %(new)s.", old=course.status.title,
+                            new=status.title))
+    if status is CourseStatus.PUBLISHED and not load_outline(course).modules:
+        raise DomainError(_("Add at least one module before publishing."))
+    old = course.status
+    course.status = status
+    audit.record("course.status_changed", course, actor, old=old, new=status)
+
+
+def _next_position(model: type, **where: Any) -> int:
+    query = select(func.coalesce(func.max(model.position), 0))
+    for key, value in where.items():
+        query = query.where(getattr(model, key) == value)
+    return db.session.execute(query).scalar_one() + 1
+
+
+@dataclass(frozen=True)
+class ModuleData:
+    slug: str
+    title: str
+    summary: str = ""
+    kind: ModuleKind = ModuleKind.SELF_PACED
+    credited_minutes: int = 60
+    is_required: bool = True
+    competency_areas: tuple[str, ...] = ()
+    specialties: tuple[str, ...] = ()
+
+
+def add_module(course: Course, data: ModuleData, actor: Any) -> Module:
+    slug = check_slug(data.slug)
+    if db.session.execute(select(Module.id).where(Module.course_id == course.id, Module.slug == slug)).first():
+        raise DomainError(_("This course already has a module with that short name."))
+    module = Module(course_id=course.id, slug=slug, position=_next_position(Module, course_id=course.id))
+    db.session.add(module)
+    update_module(course, module, data, actor)
+    return module
+
+
+def update_module(course: Course, module: Module, data: ModuleData, actor: Any) -> None:
+    if not data.title.strip():
+        raise DomainError(_("A module needs a title."))
+    if data.credited_minutes < 0:
+        raise DomainError(_("Credited minutes cannot be negative."))
+    module.kind = data.kind
+    module.credited_minutes = data.credited_minutes
+    module.is_required = data.is_required
+    module.competency_areas = list(data.competency_areas)
+    module.specialties = [s.strip().lower() for s in data.specialties if s.strip()]
+    db.session.flush()
+    set_text(course, module, "title", course.source_locale, data.title, actor)
+    set_text(course, module, "summary", course.source_locale, data.summary, actor)
+
+
+def add_lesson(course: Course, module: Module, slug: str, title: str, body: str, minutes: int, actor: Any) -> Lesson:
+    slug = check_slug(slug)
+    if db.session.execute(select(Lesson.id).where(Lesson.module_id == module.id, Lesson.slug == slug)).first():
+        raise DomainError(_("This module already has a lesson with that short name."))
+    lesson = Lesson(module_id=module.id, course_id=course.id, slug=slug,
+                    position=_next_position(Lesson, module_id=module.id))
+    db.session.add(lesson)
+    update_lesson(course, lesson, title, body, minutes, actor)
+    return lesson
+
+
+def update_lesson(course: Course, lesson: Lesson, title: str, body: str, minutes: int, actor: Any) -> None:
+    if not title.strip() or not body.strip():
+        raise DomainError(_("A lesson needs a title and some text."))
+    if not 1 <= minutes <= 600:
+        raise DomainError(_("Estimated minutes must be between 1 and 600."))
+    lesson.estimated_minutes = minutes
+    db.session.flush()
+    set_text(course, lesson, "title", course.source_locale, title, actor)
+    set_text(course, lesson, "body", course.source_locale, body, actor)
+
+
+def move(obj: Module | Lesson | Question, direction: int) -> None:
+    """Swap ``obj`` with its previous (-1) or next (+1) sibling."""
+    model = type(obj)
+    parent = {"Module": "course_id", "Lesson": "module_id", "Question": "quiz_id"}[model.__name__]
+    siblings = list(db.session.execute(
+        select(model).where(getattr(model, parent) == getattr(obj, parent)).order_by(model.position, model.id)
+    ).scalars())
+    for index, item in enumerate(siblings):
+        item.position = index + 1
+    index = next(i for i, item in enumerate(siblings) if item.id == obj.id)
+    other = index + direction
+    if 0 <= other < len(siblings):
+        siblings[index].position, siblings[other].position = siblings[other].position, siblings[index].position
+
+
+def ensure_quiz(course: Course, module: Module, *, title: str, pass_mark: int, max_attempts: int | None,
+                actor: Any) -> Quiz:
+    if not 1 <= pass_mark <= 100:
+        raise DomainError(_("The pass mark is a percentage between 1 and 100."))
+    if max_attempts is not None and max_attempts < 1:
+        raise DomainError(_("Allow at least one attempt, or leave the limit empty."))
+    quiz = get_quiz(module)
+    if quiz is None:
+        quiz = Quiz(module_id=module.id, course_id=course.id)
+        db.session.add(quiz)
+    quiz.pass_mark = pass_mark
+    quiz.max_attempts = max_attempts
+    db.session.flush()
+    set_text(course, quiz, "title", course.source_locale, title, actor)
+    return quiz
+
+
+@dataclass(frozen=True)
+class OptionData:
+    slug: str
+    text: str
+    is_correct: bool = False
+    feedback: str = ""
+
+
+def check_question(kind: QuestionKind, options: list[OptionData]) -> None:
+    """Single and true/false questions have exactly one right answer; multiple-choice at least one."""
+    options = [o for o in options if o.text.strip()]
+    correct = sum(1 for o in options if o.is_correct)
+    if len(options) < 2:
+        raise DomainError(_("A question needs at least two answers."))
+    if kind is QuestionKind.TRUE_FALSE and len(options) != 2:
+        raise DomainError(_("A true-or-false question has exactly two answers."))
+    if kind in (QuestionKind.SINGLE, QuestionKind.TRUE_FALSE) and correct != 1:
+        raise DomainError(_("Mark exactly one answer as correct."))
+    if kind is QuestionKind.MULTIPLE and correct < 1:
+        raise DomainError(_("Mark at least one answer as correct."))
+
+
+def save_question(course: Course, quiz: Quiz, question: Question | None, *, slug: str, kind: QuestionKind,
+                  prompt: str, options: list[OptionData], actor: Any) -> Question:
+    """Create or update a question and its options (options matched by slug; removed ones archived)."""
+    if not prompt.strip():
+        raise DomainError(_("Write the question."))
+    check_question(kind, options)
+    if question is None:
+        slug = check_slug(slug)
+        if db.session.execute(select(Question.id).where(Question.quiz_id == quiz.id, Question.slug == slug)).first():
+            raise DomainError(_("This quiz already has a question with that short name."))
+        question = Question(quiz_id=quiz.id, course_id=course.id, slug=slug,
+                            position=_next_position(Question, quiz_id=quiz.id))
+        db.session.add(question)
+    question.kind = kind
+    db.session.flush()
+    set_text(course, question, "prompt", course.source_locale, prompt, actor)
+    existing = {o.slug: o for o in db.session.execute(select(Option).where(Option.question_id == question.id)).scalars()}
+    kept = set()
+    for position, data in enumerate([o for o in options if o.text.strip()], start=1):
+        option = existing.get(data.slug) or Option(question_id=question.id, course_id=course.id, slug=check_slug(data.slug))
+        if option.id is None:
+            db.session.add(option)
+        option.position, option.is_correct, option.is_archived = position, data.is_correct, False
+        db.session.flush()
+        set_text(course, option, "text", course.source_locale, data.text, actor)
+        set_text(course, option, "feedback", course.source_locale, data.feedback, actor)
+        kept.add(option.slug)
+    for slug_, option in existing.items():
+        if slug_ not in kept:
+            option.is_archived = True
+    return question

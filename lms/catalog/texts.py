@@ -1,0 +1,171 @@
+"""Per-locale texts of catalog objects: reading with fallback to the source language, writing with stale tracking.
+
+A translation stores the hash of the source text it was made from; when the source text changes, the hashes no longer
+match and the translation is *stale* until a translator saves it again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select, tuple_
+
+from lms import db
+from lms.catalog.markdown import render_markdown
+from lms.catalog.models import Course, Lesson, Module, Option, Question, Quiz, Text
+
+OWNER_TYPES: dict[type, str] = {
+    Course: "course", Module: "module", Lesson: "lesson", Quiz: "quiz", Question: "question", Option: "option",
+}
+#: The text fields of each kind of object, in editing order. ``body`` is Markdown.
+FIELDS: dict[str, tuple[str, ...]] = {
+    "course": ("title", "summary"),
+    "module": ("title", "summary"),
+    "lesson": ("title", "body"),
+    "quiz": ("title",),
+    "question": ("prompt",),
+    "option": ("text", "feedback"),
+}
+MARKDOWN_FIELDS = {("lesson", "body")}
+REQUIRED_FIELDS = {("course", "title"), ("module", "title"), ("lesson", "title"), ("lesson", "body"),
+                   ("question", "prompt"), ("option", "text")}
+
+
+def text_hash(value: str) -> str:
+    return hashlib.sha256(value.encode("utf-8")).hexdigest()[:16]
+
+
+def owner_key(obj: Any) -> tuple[str, int]:
+    return OWNER_TYPES[type(obj)], obj.id
+
+
+@dataclass(frozen=True)
+class LocalText:
+    value: str
+    html: str | None
+    locale: str
+    is_fallback: bool
+
+
+EMPTY = LocalText("", None, "", False)
+
+
+@dataclass
+class Texts:
+    """The texts of one course in one reading locale, with fallback to the course's source locale."""
+
+    locale: str
+    source_locale: str
+    rows: dict[tuple[str, int, str, str], Text] = field(default_factory=dict)
+    used_fallback: bool = False
+
+    def get(self, obj: Any, name: str) -> LocalText:
+        kind, obj_id = owner_key(obj)
+        return self.lookup(kind, obj_id, name)
+
+    def lookup(self, kind: str, obj_id: int, name: str) -> LocalText:
+        row = self.rows.get((kind, obj_id, name, self.locale))
+        if row is not None and row.value.strip():
+            return LocalText(row.value, row.html, self.locale, False)
+        source = self.rows.get((kind, obj_id, name, self.source_locale))
+        if source is None or not source.value.strip():
+            return EMPTY
+        if self.locale != self.source_locale:
+            self.used_fallback = True
+        return LocalText(source.value, source.html, self.source_locale, self.locale != self.source_locale)
+
+    def __call__(self, obj: Any, name: str = "title") -> str:
+        """Template shortcut: ``t(lesson)`` → its title; ``t(module, 'summary')``."""
+        return self.get(obj, name).value
+
+
+def load_texts(course: Course, locale: str, owners: Iterable[tuple[str, int]] | None = None,
+               fields: Iterable[str] | None = None) -> Texts:
+    """All texts of ``course`` in ``locale`` and its source locale, in one query (or only ``owners``', or only the
+    named ``fields``: a course outline needs titles, not every lesson body)."""
+    locales = {locale, course.source_locale}
+    query = select(Text).where(Text.course_id == course.id, Text.locale.in_(locales))
+    if owners is not None:
+        query = query.where(tuple_(Text.owner_type, Text.owner_id).in_(list(owners)))
+    if fields is not None:
+        query = query.where(Text.field.in_(list(fields)))
+    texts = Texts(locale=locale, source_locale=course.source_locale)
+    for row in db.session.execute(query).scalars():
+        texts.rows[(row.owner_type, row.owner_id, row.field, row.locale)] = row
+    return texts
+
+
+def load_course_titles(courses: list[Course], locale: str) -> dict[int, Texts]:
+    """Title and summary of many courses in one query, each with its own fallback."""
+    if not courses:
+        return {}
+    locales = {locale} | {c.source_locale for c in courses}
+    rows = db.session.execute(
+        select(Text).where(Text.owner_type == "course", Text.owner_id.in_([c.id for c in courses]),
+                           Text.locale.in_(locales))
+    ).scalars()
+    result = {c.id: Texts(locale=locale, source_locale=c.source_locale) for c in courses}
+    for row in rows:
+        result[row.owner_id].rows[(row.owner_type, row.owner_id, row.field, row.locale)] = row
+    return result
+
+
+def set_text(course: Course, obj: Any, name: str, locale: str, value: str, actor: Any = None) -> Text:
+    """Write one field in one locale. Source-language edits make existing translations stale automatically."""
+    kind, obj_id = owner_key(obj)
+    if name not in FIELDS[kind]:
+        raise ValueError(f"{kind} has no text field {name!r}")
+    value = (value or "").replace("\r\n", "\n").strip()
+    row = db.session.execute(
+        select(Text).where(Text.owner_type == kind, Text.owner_id == obj_id, Text.field == name, Text.locale == locale)
+    ).scalar_one_or_none()
+    if row is None:
+        row = Text(course_id=course.id, owner_type=kind, owner_id=obj_id, field=name, locale=locale)
+        db.session.add(row)
+    if row.value != value or row.id is None:
+        row.value = value
+        row.html = render_markdown(value) if (kind, name) in MARKDOWN_FIELDS else None
+        row.updated_by_id = getattr(actor, "id", None)
+    if locale != course.source_locale:
+        source = db.session.execute(
+            select(Text.value).where(Text.owner_type == kind, Text.owner_id == obj_id, Text.field == name,
+                                     Text.locale == course.source_locale)
+        ).scalar_one_or_none()
+        row.source_hash = text_hash(source or "")
+    return row
+
+
+def translation_state(texts: Texts, kind: str, obj_id: int, name: str) -> str:
+    """``complete``, ``missing`` or ``stale`` for one field in ``texts.locale`` (source fields are complete when set)."""
+    source = texts.rows.get((kind, obj_id, name, texts.source_locale))
+    if source is None or not source.value.strip():
+        return "complete"  # nothing to translate
+    if texts.locale == texts.source_locale:
+        return "complete"
+    row = texts.rows.get((kind, obj_id, name, texts.locale))
+    if row is None or not row.value.strip():
+        return "missing"
+    return "stale" if row.source_hash != text_hash(source.value) else "complete"
+
+
+def load_titles(objects: Iterable[Any], courses: Iterable[Course], locale: str,
+                fields: Iterable[str] = ("title",)) -> dict[int, Texts]:
+    """Texts (titles by default) of catalog objects spread over many courses, and of the courses themselves, in one
+    query: course id → :class:`Texts`, each with its own fallback to its course's source language.
+    Use ``result[course.id](module)``. (Added for live-session lists, which show modules of many courses.)"""
+    by_id = {course.id: course for course in courses}
+    result = {cid: Texts(locale=locale, source_locale=course.source_locale) for cid, course in by_id.items()}
+    owners = {owner_key(obj) for obj in objects} | {owner_key(course) for course in by_id.values()}
+    if not by_id:
+        return result
+    locales = {locale} | {course.source_locale for course in by_id.values()}
+    rows = db.session.execute(
+        select(Text).where(Text.course_id.in_(list(by_id)), tuple_(Text.owner_type, Text.owner_id).in_(list(owners)),
+                           Text.field.in_(list(fields)), Text.locale.in_(locales))
+    ).scalars()
+    for row in rows:
+        result[row.course_id].rows[(row.owner_type, row.owner_id, row.field, row.locale)] = row
+    return result

@@ -1,0 +1,123 @@
+"""Bulk verification for employers: read codes from pasted text or an uploaded .csv/.txt file, and write results as
+CSV. Parsing only; the look-up itself is :func:`lms.certificates.verification.verify_codes`.
+
+Pasted text: one code per line, or several separated by commas, semicolons, tabs or spaces; a code typed in groups
+with spaces (``K7QM X3HT ...``) is still one code. A CSV file: every cell that looks like a code, or else the row's first
+cell (so a mistyped code is reported, not silently skipped); a first row with no code in it is a header.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from lms.certificates.codes import normalize
+from lms.certificates.verification import MAX_BULK
+from lms.i18n import _, _l
+
+#: Larger uploads are refused: 500 codes fit in about 20 kB.
+MAX_UPLOAD_BYTES = 256 * 1024
+#: A query longer than this cannot be a code; it is cut (and shown as not a code) rather than echoed whole.
+MAX_QUERY_CHARS = 80
+
+_SEPARATORS = re.compile(r"[,;\t\r\n]+")
+
+STATUS_TITLES = {
+    "valid": _l("Valid"),
+    "expired": _l("Expired"),
+    "revoked": _l("Revoked"),
+    "not_found": _l("Not found"),
+    "invalid": _l("Not a certificate code"),
+}
+
+#: Columns of the results CSV, in this order (new ones go at the end).
+COLUMNS = ("query", "status", "status_text", "code", "number", "holder_name", "course", "course_version",
+           "total_minutes", "competency_areas", "started_on", "completed_on", "issued_on", "expires_on", "issuer",
+           "revoked_on", "revocation_reason")
+
+#: A spreadsheet runs a cell starting with one of these as a formula (OWASP CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+class UploadError(ValueError):
+    """The uploaded file cannot be read as text."""
+
+
+def _split_piece(piece: str) -> list[str]:
+    piece = piece.strip()
+    if not piece:
+        return []
+    if normalize(piece):  # the whole piece is one code, perhaps typed in groups with spaces
+        return [piece[:MAX_QUERY_CHARS]]
+    return [token[:MAX_QUERY_CHARS] for token in piece.split()]
+
+
+def codes_from_text(text: str) -> list[str]:
+    """Every code-like token of pasted text, in order (duplicates kept: each line gets its own result)."""
+    return [token for piece in _SEPARATORS.split(text or "") for token in _split_piece(piece)]
+
+
+def codes_from_csv(text: str) -> list[str]:
+    """Cells that look like codes, or each row's first cell; a first row without a code is taken as a header."""
+    delimiter = max(",;\t", key=text.count)  # spreadsheets in Spanish locales write semicolons
+    found: list[str] = []
+    # newline="": the csv module reads \r, \n and \r\n line ends itself (a lone \r was a csv.Error otherwise)
+    try:
+        for index, row in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)):
+            cells = [cell.strip() for cell in row if cell.strip()]
+            codes = [cell[:MAX_QUERY_CHARS] for cell in cells if normalize(cell)]
+            if codes:
+                found.extend(codes)
+            elif cells and index > 0:
+                found.append(cells[0][:MAX_QUERY_CHARS])
+    except csv.Error as exc:
+        raise UploadError(_("This file is not a text or CSV file.")) from exc
+    return found
+
+
+def codes_from_upload(filename: str, data: bytes) -> list[str]:
+    """Codes from an uploaded ``.csv`` or ``.txt`` file (UTF-8, with or without BOM; Windows-1252 accepted)."""
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise UploadError(_("The file is too large: send at most %(max)d codes.", max=MAX_BULK))
+    if b"\x00" in data:
+        raise UploadError(_("This file is not a text or CSV file."))
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("cp1252", errors="replace")
+    if (filename or "").lower().endswith(".csv"):
+        return codes_from_csv(text)
+    return codes_from_text(text)
+
+
+def neutralise(text: Any) -> str:
+    """A text cell that a spreadsheet could run as a formula gets a leading apostrophe."""
+    text = "" if text is None else str(text)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def results_rows(results: Iterable[dict[str, Any]]) -> list[list[str]]:
+    """One row per result (``Verdict.public()`` plus ``query``), every cell neutralised."""
+    rows = [list(COLUMNS)]
+    for item in results:
+        course = item.get("course") or {}
+        row = [
+            item.get("query"), item["status"], str(STATUS_TITLES.get(item["status"], item["status"])),
+            item.get("code") if "number" in item else "", item.get("number"), item.get("holder_name"),
+            course.get("title"), course.get("version"), (item.get("minutes") or {}).get("total"),
+            " ".join(item.get("competency_areas") or []), item.get("started_on"), item.get("completed_on"),
+            item.get("issued_on"), item.get("expires_on"), (item.get("issuer") or {}).get("name"),
+            item.get("revoked_on"), item.get("revocation_reason"),
+        ]
+        rows.append([neutralise(cell) for cell in row])
+    return rows
+
+
+def results_csv(results: Iterable[dict[str, Any]]) -> bytes:
+    """UTF-8 CSV (with BOM, so spreadsheet programs read accents right) with CRLF line ends."""
+    buffer = io.StringIO(newline="")
+    csv.writer(buffer, lineterminator="\r\n").writerows(results_rows(results))
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")

@@ -1,0 +1,154 @@
+"""Certificate PDFs: WeasyPrint from a template file and plain data, locked down and cached by content hash.
+
+One ``FontConfiguration`` and one parsed stylesheet per process (a new configuration per render leaks memory and
+sharing one across threads is unsafe: render in processes). The URL fetcher refuses everything except the project's
+own static files. The QR code is inline vector SVG (segno).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from datetime import date
+from functools import lru_cache
+from typing import Any
+
+import segno
+from flask import current_app, render_template
+from flask_babel import force_locale, format_date
+
+from lms.catalog.areas import area_title
+from lms.certificates.codes import display
+from lms.certificates.models import Certificate
+from lms.i18n import _l
+from lms.resources import PACKAGE_DIR
+from lms.storage import storage_dir
+from lms.web.formatting import format_minutes
+
+TEMPLATE_VERSION = "1"
+STATIC = PACKAGE_DIR / "static"
+LABELS = {
+    "heading": _l("Certificate of completion"),
+    "certifies": _l("This certifies that"),
+    "completed": _l("has completed"),
+    "version": _l("Version"),
+    "kind": _l("Type of training"),
+    "areas": _l("Competency areas covered"),
+    "hours": _l("Training time"),
+    "live": _l("Live (synchronous)"),
+    "self_paced": _l("Self-paced (asynchronous)"),
+    "field": _l("Supervised field experience"),
+    "total": _l("Total"),
+    "dates": _l("Dates"),
+    "started": _l("Started"),
+    "finished": _l("Completed"),
+    "issued": _l("Issued"),
+    "expires": _l("Valid until"),
+    "languages": _l("Language of delivery"),
+    "number": _l("Certificate number"),
+    "code": _l("Verification code"),
+    "verify": _l("Verify this certificate"),
+    "issuer": _l("Issued by"),
+}
+KINDS = {"core": _l("Core certificate"), "continuing": _l("Continuing education"), "specialty": _l("Specialty")}
+LANGUAGE_NAMES = {"en": "English", "es": "Español", "vi": "Tiếng Việt"}
+
+
+def url_fetcher(url: str, timeout: int = 10, ssl_context: Any = None) -> dict[str, Any]:
+    """Only the project's own static files; ``file://`` elsewhere, ``http(s)`` and ``data:`` are refused."""
+    from weasyprint import default_url_fetcher
+
+    prefix = STATIC.resolve().as_uri() + "/"
+    if not url.startswith(prefix) or ".." in url:
+        raise ValueError(f"refused to fetch {url!r}")
+    return default_url_fetcher(url, timeout=timeout, ssl_context=ssl_context)
+
+
+@lru_cache(maxsize=1)
+def _weasy() -> tuple[Any, Any]:
+    """The per-process font configuration and pre-parsed stylesheet."""
+    from weasyprint import CSS
+    from weasyprint.text.fonts import FontConfiguration
+
+    fonts = FontConfiguration()
+    css = CSS(filename=str(STATIC / "pdf" / "certificate.css"), font_config=fonts, url_fetcher=url_fetcher)
+    return fonts, css
+
+
+def locales_for(cert: Certificate, locale: str, bilingual: bool) -> list[str]:
+    if bilingual:
+        return ["en", "es"]
+    return [locale if locale in current_app.config["LMS_LOCALES"] else "en"]
+
+
+def document_data(cert: Certificate, locales: list[str], verify_url: str) -> dict[str, Any]:
+    """Everything the template prints, as plain strings (no ORM objects reach the template)."""
+    snap = cert.snapshot
+    titles = snap["course_titles"]
+    dates = {"started": snap["started_on"], "completed": snap["completed_on"], "issued": snap["issued_on"],
+             "expires": cert.expires_at.date().isoformat() if cert.expires_at else ""}
+    pages = []
+    for locale in locales:
+        with force_locale(locale):
+            pages.append({
+                "locale": locale,
+                "labels": {key: str(value) for key, value in LABELS.items()},
+                "course_title": titles.get(locale) or titles.get(snap["source_locale"], ""),
+                "kind": str(KINDS.get(snap["course_kind"], snap["course_kind"])),
+                "areas": [area_title(code) for code in snap["competency_areas"]],
+                "minutes": {key: format_minutes(value) for key, value in snap["minutes"].items()},
+                "dates": {key: format_date(date.fromisoformat(value), "long") for key, value in dates.items() if value},
+            })
+    qr = segno.make(verify_url, error="m")
+    return {
+        "pages": pages,
+        "holder_name": snap["holder_name"],
+        "version": snap["course_version"],
+        "languages": ", ".join(LANGUAGE_NAMES.get(code, code) for code in snap["delivery_languages"]),
+        "issuer": snap["issuer"],
+        "number": cert.number,
+        "code": display(cert.code),
+        "verify_url": verify_url,
+        "qr_svg": qr.svg_inline(scale=3, border=0, dark="#111"),
+        "has_field": snap["minutes"].get("field", 0) > 0,
+        "has_live": snap["minutes"].get("live", 0) > 0,
+        "title": f"{snap['holder_name']} · {titles.get(snap['source_locale'], '')}",
+        "subject": f"Certificate {cert.number}, verification code {display(cert.code)}",
+    }
+
+
+def cache_key(data: dict[str, Any]) -> str:
+    body = json.dumps(data, sort_keys=True, ensure_ascii=False).encode("utf-8")
+    return hashlib.sha256(TEMPLATE_VERSION.encode() + body).hexdigest()
+
+
+def render_pdf(cert: Certificate, locale: str, verify_url: str, bilingual: bool = False) -> bytes:
+    """The certificate PDF, from the content-hash cache when this exact document was rendered before."""
+    data = document_data(cert, locales_for(cert, locale, bilingual), verify_url)
+    path = storage_dir("certificates") / f"{cache_key(data)}.pdf"
+    if path.exists():
+        return path.read_bytes()
+    pdf = _render(data)
+    temporary = path.with_suffix(f".{os.getpid()}.tmp")
+    temporary.write_bytes(pdf)
+    temporary.replace(path)  # atomic: a concurrent reader never sees half a file
+    return pdf
+
+
+def _render(data: dict[str, Any]) -> bytes:
+    from weasyprint import HTML
+
+    fonts, css = _weasy()
+    html = render_template("lms/pdf/certificate.html", **data)
+    return HTML(string=html, base_url=STATIC.resolve().as_uri() + "/", url_fetcher=url_fetcher).write_pdf(
+        stylesheets=[css], font_config=fonts
+    )
+
+
+def render_floor() -> bytes:
+    """WeasyPrint rendering a one-line page with the same setup: the floor the benchmark compares against."""
+    from weasyprint import HTML
+
+    fonts, _css = _weasy()
+    return HTML(string="<p>Hello</p>", url_fetcher=url_fetcher).write_pdf(font_config=fonts)

@@ -1,0 +1,134 @@
+"""Configuration: documented defaults, environment overrides and the secret key."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from flask import Flask
+
+#: Every setting the LMS reads, with its default. Each may be set in the Flask config or, for the standalone app,
+#: in the environment under the same name. Documented in docs/configuration.md.
+DEFAULTS: dict[str, object] = {
+    "LMS_SITE_NAME": "CHW Learn",
+    "LMS_BASE_URL": "",
+    "LMS_SIGNUP_ENABLED": True,
+    "LMS_LOCALES": ["en", "es"],
+    "LMS_DEFAULT_LOCALE": "en",
+    "LMS_FORMAT_LOCALES": {"en": "en_US", "es": "es_US"},
+    "LMS_DEFAULT_TIMEZONE": "America/Los_Angeles",
+    "LMS_BASE_TEMPLATE": "lms/base.html",
+    "LMS_MAIL_SERVER": "127.0.0.1",
+    "LMS_MAIL_PORT": 25,
+    "LMS_MAIL_USE_TLS": False,
+    "LMS_MAIL_USERNAME": None,
+    "LMS_MAIL_PASSWORD": None,
+    "LMS_MAIL_SENDER": "CHW Learn <no-reply@localhost>",
+    "LMS_MAIL_ENABLED": True,
+    "LMS_PASSWORD_RESET_MAX_AGE": 3600,
+    "LMS_INVITATION_MAX_AGE_DAYS": 14,
+    "LMS_SESSION_IDLE_DAYS": 14,
+    "LMS_LOGIN_LIMIT_PER_ACCOUNT": "5 per 15 minutes",
+    "LMS_LOGIN_LIMIT_PER_CLIENT": "20 per 15 minutes",
+    "LMS_RESET_LIMIT_PER_CLIENT": "5 per 15 minutes",
+    "LMS_RATELIMIT_ENABLED": True,
+    "LMS_ARGON2_TIME_COST": 2,
+    "LMS_ARGON2_MEMORY_COST": 19456,
+    "LMS_ARGON2_PARALLELISM": 1,
+    "LMS_ROSTER_MAX_ROWS": 2000,
+    "LMS_LESSON_IDLE_CAP_MINUTES": 30,
+    "LMS_STORAGE_PATH": "",
+    "LMS_EVIDENCE_MAX_BYTES": 5 * 1024 * 1024,
+    "LMS_CERT_ISSUER_NAME": "CHW Learn",
+    "LMS_CERT_SIGNATORY_NAME": "Training Director",
+    "LMS_CERT_SIGNATORY_TITLE": "CHW Training Program",
+    "LMS_VERIFY_LIMIT": "60 per minute",
+    "LMS_VERIFY_BULK_LIMIT": "10 per minute",
+    "LMS_CHECKIN_GRACE_MINUTES": 15,
+    "LMS_CHECKIN_LIMIT": "10 per 10 minutes",
+    "LMS_CHECKIN_LIMIT_PER_CLIENT": "60 per 10 minutes",
+    "LMS_ATTENDANCE_MIN_SHARE": 75,
+    "LMS_REMINDER_OFFSETS": "24h,1h",
+    "LMS_HANDLE_APP_ERRORS": False,
+    "LMS_SECURE_ALL_RESPONSES": False,
+}
+
+#: Secret keys that are public knowledge (examples, tutorials); the app refuses to start with one of these.
+KNOWN_BAD_SECRETS = {"", "dev", "changeme", "change-me", "secret", "development", "please-change-me", "test"}
+MIN_SECRET_LENGTH = 32
+
+ENV_KEYS = ("SECRET_KEY", "DATABASE_URL", "REDIS_URL", "SERVER_NAME", "PREFERRED_URL_SCHEME")
+
+
+def default_instance_path() -> str:
+    """``LMS_INSTANCE_PATH`` or ``instance/`` beside the package (the project root in a checkout)."""
+    return os.environ.get("LMS_INSTANCE_PATH") or str(Path(__file__).resolve().parent.parent / "instance")
+
+
+class ConfigError(RuntimeError):
+    """The configuration cannot run safely; the message says what to change."""
+
+
+def apply_defaults(app: Flask) -> None:
+    """Set every ``LMS_*`` default that the host has not set."""
+    for key, value in DEFAULTS.items():
+        app.config.setdefault(key, value)
+    if app.config.get("MAX_CONTENT_LENGTH") is None:  # Flask's own default is None (unlimited)
+        app.config["MAX_CONTENT_LENGTH"] = 10 * 1024 * 1024
+
+
+def load_environment(app: Flask) -> None:
+    """Read ``LMS_*`` and the few plain keys from the environment (standalone app only)."""
+    for key in ENV_KEYS:
+        if os.environ.get(key):
+            app.config[key] = os.environ[key]
+    for key, default in DEFAULTS.items():
+        raw = os.environ.get(key)
+        if raw is None:
+            continue
+        app.config[key] = _coerce(raw, default)
+
+
+def _coerce(raw: str, default: object) -> object:
+    if isinstance(default, bool):
+        return raw.strip().lower() in {"1", "true", "yes", "on"}
+    if isinstance(default, int):
+        return int(raw)
+    if isinstance(default, dict):
+        pairs = (part.split(":", 1) for part in raw.split(",") if ":" in part)
+        return {key.strip(): value.strip() for key, value in pairs}
+    if isinstance(default, list):
+        return [part.strip() for part in raw.split(",") if part.strip()]
+    return raw
+
+
+def load_secret_key(app: Flask, create: bool = False) -> None:
+    """Take ``SECRET_KEY`` from config or from ``instance/secret_key``; refuse weak or missing keys.
+
+    ``create`` writes a new random key file once (``make run`` and ``lms init-secret`` do this).
+    """
+    key = app.config.get("SECRET_KEY")
+    path = Path(app.instance_path) / "secret_key"
+    if not key and path.exists():
+        key = path.read_text(encoding="utf-8").strip()
+    if not key and create:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_urlsafe(48)
+        path.write_text(key + "\n", encoding="utf-8")
+        path.chmod(0o600)
+    check_secret_key(key)
+    app.config["SECRET_KEY"] = key
+
+
+def check_secret_key(key: object) -> None:
+    """Raise :class:`ConfigError` for a missing, known or short secret key."""
+    if not isinstance(key, str) or not key:
+        raise ConfigError(
+            "No secret key: set SECRET_KEY or run 'lms init-secret' to create instance/secret_key."
+        )
+    if key.strip().lower() in KNOWN_BAD_SECRETS or len(key) < MIN_SECRET_LENGTH:
+        raise ConfigError(
+            f"SECRET_KEY is a known default or shorter than {MIN_SECRET_LENGTH} characters; "
+            "use a long random value."
+        )

@@ -1,0 +1,152 @@
+"""Writing validated course files to the catalog (docs/course-format.md).
+
+Slugs are keys: a course, module, lesson, question or option that exists is updated in place, so its id (which
+enrolments, lesson progress and quiz attempts point at) never changes. Nothing is deleted: modules, lessons,
+questions and options that left the files are archived, and come back if they return. Importing the same files twice
+changes nothing. The caller validates first (:func:`lms.content.validate.read_courses`) and commits once at the end.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from lms.catalog.models import Course, Lesson, Module
+from lms.catalog.services import (
+    CourseData,
+    ModuleData,
+    add_lesson,
+    add_module,
+    create_course,
+    find_course,
+    load_outline,
+    set_course_status,
+    update_course,
+    update_module,
+)
+from lms.content.quiz_import import sync_quiz
+from lms.content.specs import CourseSpec, LessonSpec, ModuleSpec
+from lms.content.writing import Context, ImportFailure, Summary, text_values
+from lms.errors import DomainError
+
+__all__ = ["ImportFailure", "Summary", "import_courses"]
+
+
+def import_courses(courses: list[CourseSpec], actor: Any = None, tick: Callable[[], None] | None = None) -> Summary:
+    """Create or update every course; ``tick()`` is called once per module written. Flushes, never commits."""
+    summary = Summary()
+    for spec in courses:
+        import_course(spec, summary, actor, tick or (lambda: None))
+    return summary
+
+
+def import_course(spec: CourseSpec, summary: Summary, actor: Any, tick: Callable[[], None]) -> Course:
+    course = find_course(spec.slug)
+    before = text_values(course)
+    try:
+        course, action = _course(course, spec, actor)
+    except DomainError as exc:
+        raise ImportFailure(spec.path, exc.message) from exc
+    context = Context(course=course, summary=summary, actor=actor)
+    context.load()
+    context.note(course, action, spec.slug)
+    context.write(course, spec.texts)
+    _modules(context, spec, tick)
+    if spec.status is not None and spec.status is not course.status:
+        try:
+            set_course_status(course, spec.status, actor)
+        except DomainError as exc:
+            raise ImportFailure(spec.path, exc.message) from exc
+        if action == "kept":
+            context.note(course, "updated", f"{spec.slug} (status {spec.status.value})")
+    context.count_texts(before)
+    return course
+
+
+def _course_data(spec: CourseSpec) -> CourseData:
+    return CourseData(
+        slug=spec.slug, title=spec.source(spec.texts, "title"), summary=spec.source(spec.texts, "summary"),
+        version=spec.version, kind=spec.kind, source_locale=spec.source_locale,
+        competency_areas=tuple(spec.competency_areas), specialties=tuple(spec.specialties),
+        certificate_validity_months=spec.certificate_validity_months,
+    )
+
+
+def _course(course: Course | None, spec: CourseSpec, actor: Any) -> tuple[Course, str]:
+    data = _course_data(spec)
+    if course is None:
+        return create_course(data, actor), "created"
+    stored = (course.version, course.kind, course.source_locale, list(course.competency_areas),
+              list(course.specialties), course.certificate_validity_months)
+    wanted = (data.version, data.kind, data.source_locale, list(data.competency_areas), list(data.specialties),
+              data.certificate_validity_months)
+    if stored == wanted:
+        return course, "kept"
+    update_course(course, data, actor)
+    return course, "updated"
+
+
+def _modules(context: Context, spec: CourseSpec, tick: Callable[[], None]) -> None:
+    outline = load_outline(context.course, include_archived=True)
+    existing = {module.slug: module for module in outline.modules}
+    for position, module_spec in enumerate(spec.modules, start=1):
+        try:
+            module = _module(context, spec, existing.get(module_spec.slug), module_spec, position)
+            _lessons(context, module, module_spec, outline.lessons.get(module.id, []))
+            sync_quiz(context, module, outline.quizzes.get(module.id), module_spec)
+        except DomainError as exc:
+            raise ImportFailure(module_spec.path, exc.message) from exc
+        tick()
+    listed = {module_spec.slug for module_spec in spec.modules}
+    for slug, module in existing.items():
+        if slug not in listed and not module.is_archived:
+            module.is_archived = True
+            context.note(module, "archived", f"{spec.slug}/{slug}")
+
+
+def _module(context: Context, course_spec: CourseSpec, module: Module | None, spec: ModuleSpec,
+            position: int) -> Module:
+    data = ModuleData(
+        slug=spec.slug, title=course_spec.source(spec.texts, "title"), summary=course_spec.source(spec.texts, "summary"),
+        kind=spec.kind, credited_minutes=spec.credited_minutes, is_required=spec.is_required,
+        competency_areas=tuple(spec.competency_areas), specialties=tuple(spec.specialties),
+    )
+    action = "kept"
+    if module is None:
+        module, action = add_module(context.course, data, context.actor), "created"
+    elif (module.kind, module.credited_minutes, module.is_required, list(module.competency_areas),
+          list(module.specialties), module.position, module.is_archived) != (
+            spec.kind, spec.credited_minutes, spec.is_required, spec.competency_areas, spec.specialties, position, False):
+        update_module(context.course, module, data, context.actor)
+        action = "updated"
+    module.position, module.is_archived = position, False
+    context.note(module, action, f"{course_spec.slug}/{spec.slug}")
+    context.write(module, spec.texts)
+    return module
+
+
+def _lessons(context: Context, module: Module, spec: ModuleSpec, existing: list[Lesson]) -> None:
+    by_slug = {lesson.slug: lesson for lesson in existing}
+    prefix = f"{context.course.slug}/{spec.slug}/"
+    for lesson_spec in spec.lessons:
+        lesson, action = _lesson(context, module, by_slug.get(lesson_spec.slug), lesson_spec)
+        context.note(lesson, action, prefix + lesson_spec.slug)
+        context.write(lesson, lesson_spec.texts)
+    listed = {lesson_spec.slug for lesson_spec in spec.lessons}
+    for slug, lesson in by_slug.items():
+        if slug not in listed and not lesson.is_archived:
+            lesson.is_archived = True
+            context.note(lesson, "archived", prefix + slug)
+
+
+def _lesson(context: Context, module: Module, lesson: Lesson | None, spec: LessonSpec) -> tuple[Lesson, str]:
+    source = context.course.source_locale
+    if lesson is None:
+        lesson = add_lesson(context.course, module, spec.slug, spec.texts["title"][source], spec.texts["body"][source],
+                            spec.minutes, context.actor)
+        lesson.position = spec.position
+        return lesson, "created"
+    if (lesson.estimated_minutes, lesson.position, lesson.is_archived) == (spec.minutes, spec.position, False):
+        return lesson, "kept"
+    lesson.estimated_minutes, lesson.position, lesson.is_archived = spec.minutes, spec.position, False
+    return lesson, "updated"

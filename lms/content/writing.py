@@ -1,0 +1,123 @@
+"""What the importer shares while it writes one course: the texts writer, labels for messages, and the summary."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from lms import db
+from lms.catalog.models import Course, Text
+from lms.catalog.texts import owner_key, set_text
+from lms.content.loader import Problem
+from lms.content.specs import TextMap
+
+KINDS = ("course", "module", "lesson", "quiz", "question", "option")
+PLURALS = {"quiz": "quizzes"}
+TextKey = tuple[str, int, str, str]  # owner type, owner id, field, locale
+
+
+class ImportFailure(Exception):
+    """The import found a problem only the database could show (e.g. removing a quiz); nothing is kept."""
+
+    def __init__(self, path: Path, message: str) -> None:
+        super().__init__(message)
+        self.problem = Problem(path, 1, message)
+
+
+@dataclass
+class Summary:
+    """What an import created, updated and archived, with one line per change (shown by ``--dry-run``)."""
+
+    counts: Counter[tuple[str, str]] = field(default_factory=Counter)
+    changes: list[str] = field(default_factory=list)
+    texts_changed: int = 0
+    created: set[str] = field(default_factory=set)
+
+    def note(self, kind: str, action: str, label: str, detail: str = "") -> None:
+        """Count a change; list it unless it is part of something created in this import (that says enough)."""
+        self.counts[(kind, action)] += 1
+        parts = label.split("/")
+        if not any("/".join(parts[:end]) in self.created for end in range(1, len(parts))):
+            self.changes.append(f"{action} {kind} {label}{detail}")
+        if action == "created":
+            self.created.add(label)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.counts) or self.texts_changed > 0
+
+    def count(self, kind: str, action: str) -> int:
+        return self.counts[(kind, action)]
+
+    def lines(self) -> list[str]:
+        result = []
+        for kind in KINDS:
+            parts = [f"{number} {action}" for (k, action), number in sorted(self.counts.items()) if k == kind]
+            if parts:
+                result.append(f"{PLURALS.get(kind, kind + 's')}: {', '.join(parts)}")
+        result.append(f"texts changed: {self.texts_changed}")
+        return result
+
+
+def clean(value: str) -> str:
+    """The form :func:`lms.catalog.texts.set_text` stores, to compare without writing."""
+    return (value or "").replace("\r\n", "\n").strip()
+
+
+def text_values(course: Course | None) -> dict[TextKey, str]:
+    if course is None or course.id is None:
+        return {}
+    rows = db.session.execute(
+        select(Text.owner_type, Text.owner_id, Text.field, Text.locale, Text.value).where(Text.course_id == course.id)
+    ).all()
+    return {(kind, owner_id, name, locale): value for kind, owner_id, name, locale, value in rows}
+
+
+@dataclass
+class Context:
+    """One course being written. Texts go through ``set_text`` only when they differ from what is stored, so an
+    unchanged translation keeps the source version it was made from and shows as stale when the source changed."""
+
+    course: Course
+    summary: Summary
+    actor: Any = None
+    labels: dict[tuple[str, int], str] = field(default_factory=dict)
+    touched: set[tuple[str, int]] = field(default_factory=set)
+    stored: dict[TextKey, str] = field(default_factory=dict)
+
+    def load(self) -> None:
+        self.stored = text_values(self.course)
+
+    def note(self, obj: Any, action: str, label: str) -> None:
+        key = owner_key(obj)
+        self.labels[key] = label
+        if action != "kept":
+            self.touched.add(key)
+            self.summary.note(key[0], action, label)
+
+    def write(self, obj: Any, texts: TextMap) -> None:
+        kind, obj_id = owner_key(obj)
+        source = self.course.source_locale
+        for name, values in texts.items():
+            for locale in sorted(values, key=lambda loc: (loc != source, loc)):  # source first: translations hash it
+                value, key = clean(values[locale]), (kind, obj_id, name, locale)
+                if self.stored.get(key, "") == value and (key in self.stored or not value):
+                    continue
+                set_text(self.course, obj, name, locale, value, self.actor)
+                self.stored[key] = value
+
+    def count_texts(self, before: dict[TextKey, str]) -> None:
+        """Compare the stored texts with ``before``: count changes, and list objects changed only in their texts."""
+        changed: dict[tuple[str, int], list[str]] = {}
+        for key, value in text_values(self.course).items():
+            if before.get(key, "") != value:
+                changed.setdefault(key[:2], []).append(f"{key[2]} {key[3]}")
+        self.summary.texts_changed += sum(len(names) for names in changed.values())
+        for owner in sorted(changed):
+            if owner not in self.touched:
+                label = self.labels.get(owner, f"#{owner[1]}")
+                self.summary.note(owner[0], "updated", label, f" (texts: {', '.join(sorted(changed[owner]))})")

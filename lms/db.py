@@ -1,0 +1,118 @@
+"""Database infrastructure: the LMS metadata, the typed model base, UTC timestamps and the session proxy."""
+
+from __future__ import annotations
+
+import enum
+from datetime import UTC, datetime
+from typing import Any
+
+from flask import Flask, current_app
+from flask_sqlalchemy import SQLAlchemy
+from sqlalchemy import DateTime, Enum, MetaData, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, scoped_session
+from sqlalchemy.types import TypeDecorator
+from werkzeug.local import LocalProxy
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Model(DeclarativeBase):
+    """Base of every LMS model; tables are named ``lms_<plural>`` by each model."""
+
+    metadata = metadata
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+#: The largest value of an ``INTEGER`` id column (PostgreSQL's int4). A bigger number names no row, and a query with
+#: it fails (PostgreSQL: integer out of range; SQLite: beyond 64 bits), so look-ups check with :func:`is_id` first.
+MAX_ID = 2**31 - 1
+
+
+def is_id(value: Any) -> bool:
+    """Whether ``value`` could be the id of a row (a positive integer within :data:`MAX_ID`)."""
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ID
+
+
+class UTCDateTime(TypeDecorator):
+    """A timestamp stored in UTC and always returned timezone-aware (SQLite forgets the zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given; LMS times must be timezone-aware")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def enum_type(cls: type[enum.Enum], length: int = 32) -> Enum:
+    """A portable enum column storing the member *values* as short strings."""
+    return Enum(
+        cls,
+        native_enum=False,
+        length=length,
+        values_callable=lambda members: [m.value for m in members],
+        validate_strings=True,
+    )
+
+
+def created_at_column() -> Mapped[datetime]:
+    return mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+
+
+def _get_db() -> SQLAlchemy:
+    return current_app.extensions["lms"].db
+
+
+def _get_session() -> scoped_session:
+    return _get_db().session
+
+
+#: The request's database session (the host's Flask-SQLAlchemy session when the LMS is mounted with one).
+session: scoped_session = LocalProxy(_get_session)  # type: ignore[assignment]
+
+
+def make_db() -> SQLAlchemy:
+    return SQLAlchemy(metadata=metadata, disable_autonaming=True)
+
+
+def configure_engine_options(app: Flask) -> None:
+    """Check pooled connections before use (the app recovers by itself after a database restart); give SQLite a
+    busy timeout (the WAL pragma is set on each new connection)."""
+    uri = app.config.get("SQLALCHEMY_DATABASE_URI", "")
+    options = app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
+    options.setdefault("pool_pre_ping", True)
+    if uri.startswith("sqlite"):
+        options.setdefault("connect_args", {}).setdefault("timeout", 30)
+    elif uri.startswith("postgresql"):
+        options.setdefault("connect_args", {}).setdefault("connect_timeout", 5)
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()

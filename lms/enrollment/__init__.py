@@ -1,0 +1,1 @@
+"""Enrolments, lesson progress, quiz attempts and completion."""

@@ -1,0 +1,404 @@
+"""Enrolment use cases: enrol, read lessons (time on task measured on the server), take quizzes, complete.
+
+Completion rules:
+- a self-paced module is complete when every lesson in it is complete and its quiz (if any) is passed;
+- a live module is complete by attendance, a field module by approved field experience
+  (:func:`complete_module` is called by those features);
+- the course is complete when every required module is complete. ``enrollment-completed`` is then sent once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from lms import audit, db
+from lms.accounts.models import User
+from lms.catalog.models import Course, CourseStatus, Lesson, Module, ModuleKind, Option, Question, QuestionKind, Quiz
+from lms.catalog.services import Outline, load_outline, load_questions
+from lms.db import utcnow
+from lms.enrollment.models import (
+    ENROLLMENT_TRANSITIONS,
+    Enrollment,
+    EnrollmentStatus,
+    LessonProgress,
+    ModuleCompletion,
+    QuizAttempt,
+)
+from lms.errors import DomainError, NotFoundError
+from lms.i18n import _
+from lms.signals import enrollment_completed, module_completed
+
+
+def get_enrollment(user: Any, course: Course) -> Enrollment | None:
+    return db.session.execute(
+        select(Enrollment).where(Enrollment.user_id == user.id, Enrollment.course_id == course.id)
+    ).scalar_one_or_none()
+
+
+def require_enrollment(user: Any, course: Course) -> Enrollment:
+    enrollment = get_enrollment(user, course)
+    if enrollment is None or enrollment.status is EnrollmentStatus.WITHDRAWN:
+        raise NotFoundError(_("You are not enrolled in this course."))
+    return enrollment
+
+
+def transition(enrollment: Enrollment, status: EnrollmentStatus, actor: Any = None) -> None:
+    """The one guarded transition for an enrolment's status."""
+    if status not in ENROLLMENT_TRANSITIONS[enrollment.status]:
+        raise DomainError(_("This enrolment cannot change from %(old)s to %(new)s.", old=enrollment.status.title,
+                            new=status.title))
+    old, enrollment.status = enrollment.status, status
+    if status is EnrollmentStatus.COMPLETED:
+        enrollment.completed_at = utcnow()
+    audit.record("enrollment.status_changed", enrollment, actor, old=old, new=status)
+
+
+def enroll(user: User, course: Course, actor: Any = None) -> Enrollment:
+    """Enrol ``user`` (idempotent; a withdrawn enrolment is reactivated with its progress)."""
+    if course.status is not CourseStatus.PUBLISHED:
+        raise DomainError(_("This course is not open for enrolment."))
+    enrollment = get_enrollment(user, course)
+    if enrollment is not None:
+        if enrollment.status is EnrollmentStatus.WITHDRAWN:
+            transition(enrollment, EnrollmentStatus.ACTIVE, actor or user)
+        return enrollment
+    enrollment = Enrollment(user_id=user.id, course_id=course.id, course_version=course.version,
+                            enrolled_by_id=getattr(actor or user, "id", None))
+    db.session.add(enrollment)
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except IntegrityError:  # a double click raced us: the other request's enrolment stands
+        return get_enrollment(user, course)
+    audit.record("enrollment.created", enrollment, actor or user)
+    return enrollment
+
+
+def withdraw(enrollment: Enrollment, actor: Any) -> None:
+    transition(enrollment, EnrollmentStatus.WITHDRAWN, actor)
+
+
+def list_enrollments(user: Any) -> list[Enrollment]:
+    return list(db.session.execute(
+        select(Enrollment).where(Enrollment.user_id == user.id, Enrollment.status != EnrollmentStatus.WITHDRAWN)
+        .order_by(Enrollment.enrolled_at.desc())
+    ).scalars())
+
+
+# ---------------------------------------------------------------- lessons and time on task
+
+def _progress(enrollment: Enrollment, lesson_id: int) -> LessonProgress:
+    row = db.session.execute(
+        select(LessonProgress).where(LessonProgress.enrollment_id == enrollment.id,
+                                     LessonProgress.lesson_id == lesson_id)
+    ).scalar_one_or_none()
+    if row is None:
+        row = LessonProgress(enrollment_id=enrollment.id, lesson_id=lesson_id, seconds_spent=0)
+        db.session.add(row)
+        db.session.flush()
+    return row
+
+
+def _close_visit(enrollment: Enrollment, now: datetime, idle_cap: timedelta) -> None:
+    """Credit the time since the current lesson was opened, capped so an idle tab does not count."""
+    if enrollment.current_lesson_id is None or enrollment.current_lesson_started_at is None:
+        return
+    spent = min(max(now - enrollment.current_lesson_started_at, timedelta(0)), idle_cap)
+    _progress(enrollment, enrollment.current_lesson_id).seconds_spent += int(spent.total_seconds())
+    enrollment.current_lesson_started_at = None
+
+
+def visit_lesson(enrollment: Enrollment, lesson: Lesson, now: datetime, idle_cap: timedelta) -> LessonProgress:
+    """Record that the trainee opened ``lesson`` (and close the previous visit)."""
+    _close_visit(enrollment, now, idle_cap)
+    enrollment.current_lesson_id = lesson.id
+    enrollment.current_lesson_started_at = now
+    return _progress(enrollment, lesson.id)
+
+
+def complete_lesson(enrollment: Enrollment, lesson: Lesson, now: datetime, idle_cap: timedelta) -> LessonProgress:
+    if enrollment.status is EnrollmentStatus.WITHDRAWN:
+        raise DomainError(_("You are not enrolled in this course."))
+    if enrollment.current_lesson_id == lesson.id:
+        _close_visit(enrollment, now, idle_cap)
+        enrollment.current_lesson_started_at = now
+    progress = _progress(enrollment, lesson.id)
+    if progress.completed_at is None:
+        progress.completed_at = now
+        db.session.flush()
+        check_completion(enrollment)
+    return progress
+
+
+# ---------------------------------------------------------------- quizzes
+
+@dataclass
+class QuestionResult:
+    question: Question
+    options: list[Option]
+    chosen: set[int]
+    is_right: bool
+
+
+@dataclass
+class QuizResult:
+    attempt: QuizAttempt
+    questions: list[QuestionResult] = field(default_factory=list)
+
+
+def attempts_of(enrollment: Enrollment, quiz: Quiz) -> list[QuizAttempt]:
+    return list(db.session.execute(
+        select(QuizAttempt).where(QuizAttempt.enrollment_id == enrollment.id, QuizAttempt.quiz_id == quiz.id)
+        .order_by(QuizAttempt.number)
+    ).scalars())
+
+
+def attempts_left(enrollment: Enrollment, quiz: Quiz, attempts: list[QuizAttempt]) -> int | None:
+    if quiz.max_attempts is None:
+        return None
+    return max(quiz.max_attempts - len(attempts), 0)
+
+
+def submit_quiz(enrollment: Enrollment, quiz: Quiz, answers: dict[int, set[int]]) -> QuizResult:
+    """Score an attempt. ``answers`` maps question id → chosen option ids; every question must be answered."""
+    if enrollment.status is EnrollmentStatus.WITHDRAWN:
+        raise DomainError(_("You are not enrolled in this course."))
+    attempts = attempts_of(enrollment, quiz)
+    if any(a.passed for a in attempts):
+        raise DomainError(_("You have already passed this quiz."))
+    if attempts_left(enrollment, quiz, attempts) == 0:
+        raise DomainError(_("You have used every attempt for this quiz. Please contact your trainer."))
+    questions = load_questions(quiz)
+    results = []
+    for question, options in questions:
+        valid = {o.id for o in options}
+        chosen = answers.get(question.id, set()) & valid
+        if not chosen or (question.kind is not QuestionKind.MULTIPLE and len(chosen) != 1):
+            raise DomainError(_("Please answer every question."))
+        right = {o.id for o in options if o.is_correct}
+        results.append(QuestionResult(question, options, chosen, chosen == right))
+    score = round(100 * sum(r.is_right for r in results) / len(results)) if results else 0
+    by_id = {o.id: o.slug for _, options in questions for o in options}
+    attempt = QuizAttempt(
+        enrollment_id=enrollment.id, quiz_id=quiz.id, number=len(attempts) + 1, score_percent=score,
+        passed=score >= quiz.pass_mark,
+        answers={r.question.slug: sorted(by_id[i] for i in r.chosen) for r in results},
+    )
+    db.session.add(attempt)
+    db.session.flush()
+    if attempt.passed:
+        check_completion(enrollment)
+    return QuizResult(attempt, results)
+
+
+# ---------------------------------------------------------------- completion
+
+@dataclass
+class Progress:
+    """Where a trainee stands in a course, computed in a fixed number of queries."""
+
+    outline: Outline
+    completed_lessons: set[int]
+    seconds: dict[int, int]
+    completed_modules: dict[int, ModuleCompletion]
+    passed_quizzes: set[int]
+
+    def module_done(self, module: Module) -> bool:
+        return module.id in self.completed_modules
+
+    def lessons_done(self, module: Module) -> int:
+        return sum(1 for lesson in self.outline.lessons.get(module.id, []) if lesson.id in self.completed_lessons)
+
+    @property
+    def percent(self) -> int:
+        required = [m for m in self.outline.modules if m.is_required]
+        if not required:
+            return 0
+        return round(100 * sum(1 for m in required if self.module_done(m)) / len(required))
+
+
+def load_progress(enrollment: Enrollment, outline: Outline | None = None) -> Progress:
+    outline = outline or load_outline(_course(enrollment))
+    rows = db.session.execute(
+        select(LessonProgress.lesson_id, LessonProgress.completed_at, LessonProgress.seconds_spent)
+        .where(LessonProgress.enrollment_id == enrollment.id)
+    ).all()
+    completions = db.session.execute(
+        select(ModuleCompletion).where(ModuleCompletion.enrollment_id == enrollment.id)
+    ).scalars()
+    passed = db.session.execute(
+        select(QuizAttempt.quiz_id).where(QuizAttempt.enrollment_id == enrollment.id, QuizAttempt.passed.is_(True))
+    ).scalars()
+    return Progress(
+        outline=outline,
+        completed_lessons={lesson_id for lesson_id, done, _ in rows if done is not None},
+        seconds={lesson_id: seconds for lesson_id, _, seconds in rows},
+        completed_modules={c.module_id: c for c in completions},
+        passed_quizzes=set(passed),
+    )
+
+
+def _course(enrollment: Enrollment) -> Course:
+    return db.session.get(Course, enrollment.course_id)
+
+
+def self_paced_done(progress: Progress, module: Module) -> bool:
+    lessons = progress.outline.lessons.get(module.id, [])
+    quiz = progress.outline.quizzes.get(module.id)
+    return all(lesson.id in progress.completed_lessons for lesson in lessons) and (
+        quiz is None or quiz.id in progress.passed_quizzes
+    ) and bool(lessons or quiz)
+
+
+def check_completion(enrollment: Enrollment) -> Progress:
+    """Record newly completed self-paced modules, then the course if every required module is complete."""
+    progress = load_progress(enrollment)
+    for module in progress.outline.modules:
+        if module.kind is ModuleKind.SELF_PACED and not progress.module_done(module) and self_paced_done(progress, module):
+            seconds = sum(progress.seconds.get(lesson.id, 0) for lesson in progress.outline.lessons.get(module.id, []))
+            _record_module(enrollment, module, progress, "self_paced", seconds)
+    _maybe_complete_course(enrollment, progress)
+    return progress
+
+
+def complete_module(enrollment: Enrollment, module: Module, source: str, measured_seconds: int = 0) -> bool:
+    """Complete a live or field module from outside (attendance, field experience). Returns False if already done."""
+    progress = load_progress(enrollment)
+    if progress.module_done(module):
+        return False
+    _record_module(enrollment, module, progress, source, measured_seconds)
+    _maybe_complete_course(enrollment, progress)
+    return True
+
+
+def _record_module(enrollment: Enrollment, module: Module, progress: Progress, source: str, seconds: int) -> None:
+    completion = ModuleCompletion(enrollment_id=enrollment.id, module_id=module.id, measured_seconds=seconds,
+                                  credited_minutes=module.credited_minutes, source=source)
+    db.session.add(completion)
+    db.session.flush()
+    progress.completed_modules[module.id] = completion
+    module_completed.send(completion, enrollment=enrollment, module=module)
+
+
+def _maybe_complete_course(enrollment: Enrollment, progress: Progress) -> None:
+    if enrollment.status is not EnrollmentStatus.ACTIVE:
+        return
+    required = [m for m in progress.outline.modules if m.is_required]
+    if required and all(progress.module_done(m) for m in required):
+        transition(enrollment, EnrollmentStatus.COMPLETED)
+        enrollment_completed.send(enrollment)
+
+
+# ---------------------------------------------------------------- lists and resuming (learner pages)
+
+@dataclass
+class EnrollmentSummary:
+    """An enrolment and how far along it is, for lists (dashboard, catalog badges, API)."""
+
+    enrollment: Enrollment
+    required_modules: int
+    completed_required: int
+    completed_modules: int
+
+    @property
+    def percent(self) -> int:
+        if not self.required_modules:
+            return 0
+        return round(100 * self.completed_required / self.required_modules)
+
+
+def summarize_enrollments(enrollments: list[Enrollment],
+                          modules: dict[int, list[Module]]) -> dict[int, EnrollmentSummary]:
+    """Progress of many enrolments, keyed by enrolment id, in one query. ``modules`` maps course id → live modules
+    (``catalog.services.list_modules_of``); percent counts required modules, as :attr:`Progress.percent` does."""
+    done: dict[int, set[int]] = {e.id: set() for e in enrollments}
+    if done:
+        for enrollment_id, module_id in db.session.execute(
+            select(ModuleCompletion.enrollment_id, ModuleCompletion.module_id)
+            .where(ModuleCompletion.enrollment_id.in_(list(done)))
+        ):
+            done[enrollment_id].add(module_id)
+    result = {}
+    for enrollment in enrollments:
+        live = modules.get(enrollment.course_id, [])
+        required = {m.id for m in live if m.is_required}
+        result[enrollment.id] = EnrollmentSummary(
+            enrollment, len(required), len(required & done[enrollment.id]),
+            len({m.id for m in live} & done[enrollment.id]),
+        )
+    return result
+
+
+def list_course_enrollments(course: Course, user_ids: list[int]) -> dict[int, Enrollment]:
+    """The enrolments (any status) of these users in ``course``, keyed by user id, in one query."""
+    if not user_ids:
+        return {}
+    return {e.user_id: e for e in db.session.execute(
+        select(Enrollment).where(Enrollment.course_id == course.id, Enrollment.user_id.in_(user_ids))
+    ).scalars()}
+
+
+@dataclass(frozen=True)
+class Step:
+    """A place in a course: a lesson, or a module's quiz when ``lesson`` is None."""
+
+    module: Module
+    lesson: Lesson | None = None
+
+
+def steps(outline: Outline) -> list[Step]:
+    """Every lesson of the course in reading order, each module's quiz after its lessons."""
+    result = []
+    for module in outline.modules:
+        result.extend(Step(module, lesson) for lesson in outline.lessons.get(module.id, []))
+        if module.id in outline.quizzes:
+            result.append(Step(module))
+    return result
+
+
+def _step_done(progress: Progress, step: Step) -> bool:
+    if step.lesson is not None:
+        return step.lesson.id in progress.completed_lessons
+    return progress.outline.quizzes[step.module.id].id in progress.passed_quizzes
+
+
+def resume_step(enrollment: Enrollment, progress: Progress) -> Step | None:
+    """Where to continue: the lesson left open if unfinished, else the first unfinished lesson or quiz, else the
+    lesson last opened (None for a course with nothing to read)."""
+    ordered = steps(progress.outline)
+    current = next((s for s in ordered if s.lesson is not None and s.lesson.id == enrollment.current_lesson_id), None)
+    if current is not None and not _step_done(progress, current):
+        return current
+    return next((s for s in ordered if not _step_done(progress, s)), current)
+
+
+def step_after(progress: Progress, lesson: Lesson) -> Step | None:
+    """What follows ``lesson``: its module's quiz if this was the module's last lesson and the quiz is not passed,
+    else the next lesson of the course (None at the end)."""
+    ordered = steps(progress.outline)
+    index = next(i for i, s in enumerate(ordered) if s.lesson is not None and s.lesson.id == lesson.id)
+    for step in ordered[index + 1:]:
+        if step.lesson is not None or not _step_done(progress, step):
+            return step
+    return None
+
+
+def list_enrollments_with_courses(user: Any) -> list[tuple[Enrollment, Course]]:
+    """The user's current and completed enrolments with their courses, newest first, in one query."""
+    return [(e, c) for e, c in db.session.execute(
+        select(Enrollment, Course).join(Course, Course.id == Enrollment.course_id)
+        .where(Enrollment.user_id == user.id, Enrollment.status != EnrollmentStatus.WITHDRAWN)
+        .order_by(Enrollment.enrolled_at.desc(), Enrollment.id.desc())
+    ).all()]
+
+
+def can_view_course(user: Any, course: Course, enrollment: Enrollment | None) -> bool:
+    """Published courses are public; others only for trainers and admins, and for trainees still enrolled."""
+    if course.status is CourseStatus.PUBLISHED or getattr(user, "is_trainer", False):
+        return True
+    return enrollment is not None and enrollment.status is not EnrollmentStatus.WITHDRAWN

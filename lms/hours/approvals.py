@@ -1,0 +1,225 @@
+"""Approving and rejecting ledger entries, and the managers' queue.
+
+An entry moves pending → approved or pending → rejected, once (``ENTRY_TRANSITIONS``). The move is a conditional
+``UPDATE ... WHERE id = :id AND status = 'pending'``: when two managers decide the same entry at the same moment the
+database lets exactly one update through (the other sees zero rows), so there is one decision and one audit row, and
+the loser gets :class:`AlreadyDecided` (409) with who decided it.
+
+On approval the entry takes the organisation's training pay rate and the pay period it is paid in: the period that
+contains the activity date, or, if that period was already exported to payroll (locked), the next open one.
+
+Nobody decides their own entries. Approving field experience counts towards the course's field module: once the
+approved minutes reach the module's credited minutes, the module is completed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import func, select, update
+
+from lms import audit, db
+from lms.accounts.models import User
+from lms.catalog.models import Course, Module, ModuleKind
+from lms.db import utcnow
+from lms.enrollment.models import EnrollmentStatus
+from lms.errors import ConflictError, DomainError, NotFoundError
+from lms.hours.models import ENTRY_TRANSITIONS, EntrySource, EntryStatus, HoursEntry
+from lms.hours.periods import open_period_for
+from lms.i18n import _
+from lms.orgs.models import Membership, Organisation
+
+REASON_MAX = 2000
+
+
+class AlreadyDecided(ConflictError):
+    """Another decision got there first (or the entry was decided long ago): approved entries are locked."""
+
+    code = "already_decided"
+
+
+def transition(entry: HoursEntry, status: EntryStatus, actor: User, **values: Any) -> None:
+    """The one guarded transition of an entry's status, as a conditional UPDATE (see the module docstring)."""
+    if actor is None or entry.user_id == actor.id:
+        raise DomainError(_("You cannot decide your own hours. Another manager must do it."))
+    if status not in ENTRY_TRANSITIONS[entry.status]:
+        raise _already_decided(entry)
+    result = db.session.execute(
+        update(HoursEntry)
+        .where(HoursEntry.id == entry.id, HoursEntry.status == EntryStatus.PENDING)
+        .values(status=status, decided_at=utcnow(), decided_by_id=actor.id, **values)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.refresh(entry)
+    if result.rowcount != 1:
+        raise _already_decided(entry)
+
+
+def _already_decided(entry: HoursEntry) -> AlreadyDecided:
+    who = db.session.get(User, entry.decided_by_id) if entry.decided_by_id else None
+    name = who.name if who else _("someone")
+    if entry.status is EntryStatus.APPROVED:
+        return AlreadyDecided(_("This entry was already approved by %(name)s; approved entries cannot change. Add an "
+                                "adjustment to correct it.", name=name))
+    return AlreadyDecided(_("This entry was already rejected by %(name)s.", name=name))
+
+
+def approve(entry: HoursEntry, actor: User) -> None:
+    """Approve a pending entry: lock it with the pay rate and the open pay period it is paid in."""
+    org = _org_of(entry)
+    period_start, _end = open_period_for(org, entry.activity_date)
+    transition(entry, EntryStatus.APPROVED, actor, rate_cents=org.training_pay_rate_cents,
+               paid_period_start=period_start)
+    audit.record("hours.approved", entry, actor, org_id=entry.org_id, minutes=entry.minutes,
+                 rate_cents=entry.rate_cents, paid_period_start=entry.paid_period_start)
+    _complete_field_module(entry)
+
+
+def reject(entry: HoursEntry, actor: User, reason: str | None) -> None:
+    """Reject a pending entry; the reason is required and shown to the person."""
+    reason = check_reason(reason)
+    _org_of(entry)
+    transition(entry, EntryStatus.REJECTED, actor, rejection_reason=reason)
+    audit.record("hours.rejected", entry, actor, org_id=entry.org_id, reason=reason)
+
+
+def check_reason(reason: str | None) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_("Give a reason for rejecting: the person will see it."), field="reason")
+    if len(reason) > REASON_MAX:
+        raise DomainError(_("Use at most %(num)d characters.", num=REASON_MAX), field="reason")
+    return reason
+
+
+def _org_of(entry: HoursEntry) -> Organisation:
+    org = db.session.get(Organisation, entry.org_id) if entry.org_id else None
+    if org is None:
+        raise DomainError(_("This entry belongs to no organisation, so nobody can approve it."))
+    return org
+
+
+def _complete_field_module(entry: HoursEntry) -> None:
+    """Complete the course's field module once approved field minutes (with corrections) reach its credited minutes."""
+    if entry.module_id is None or entry.source not in (EntrySource.FIELD, EntrySource.ADJUSTMENT):
+        return
+    module = db.session.get(Module, entry.module_id)
+    if module is None or module.kind is not ModuleKind.FIELD:
+        return
+    approved = db.session.execute(
+        select(func.coalesce(func.sum(HoursEntry.minutes), 0)).where(
+            HoursEntry.user_id == entry.user_id, HoursEntry.module_id == module.id,
+            HoursEntry.status == EntryStatus.APPROVED,
+            HoursEntry.source.in_([EntrySource.FIELD, EntrySource.ADJUSTMENT]))
+    ).scalar_one()
+    if approved < module.credited_minutes:
+        return
+    from lms.enrollment import services as enrollment_services
+
+    user = db.session.get(User, entry.user_id)
+    enrollment = enrollment_services.get_enrollment(user, db.session.get(Course, module.course_id))
+    if enrollment is not None and enrollment.status is not EnrollmentStatus.WITHDRAWN:
+        enrollment_services.complete_module(enrollment, module, "field", measured_seconds=approved * 60)
+
+
+# ---------------------------------------------------------------- many at once
+
+@dataclass
+class BulkResult:
+    decided: list[HoursEntry] = field(default_factory=list)
+    conflicts: list[str] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)
+
+
+def decide_many(org: Organisation, entry_ids: list[int], status: EntryStatus, actor: User,
+                reason: str | None = None) -> BulkResult:
+    """Approve or reject several entries of ``org``; each is decided on its own (a conflict on one does not stop
+    the others). Ids of other organisations' entries are ignored."""
+    if status is EntryStatus.REJECTED:
+        reason = check_reason(reason)
+    entry_ids = [i for i in entry_ids if 0 < i < 2**31][:500]
+    entries = db.session.execute(
+        select(HoursEntry).where(HoursEntry.id.in_(entry_ids), HoursEntry.org_id == org.id)
+        .order_by(HoursEntry.id)
+    ).scalars().all()
+    result = BulkResult()
+    for entry in entries:
+        try:
+            if status is EntryStatus.APPROVED:
+                approve(entry, actor)
+            else:
+                reject(entry, actor, reason)
+        except AlreadyDecided as exc:
+            result.conflicts.append(exc.message)
+        except DomainError as exc:
+            result.refused.append(exc.message)
+        else:
+            result.decided.append(entry)
+    return result
+
+
+# ---------------------------------------------------------------- the queue
+
+@dataclass(frozen=True)
+class QueueFilters:
+    """What a manager narrows the queue to; ``status`` None means every status."""
+
+    user_id: int | None = None
+    start: date | None = None
+    end: date | None = None
+    source: EntrySource | None = None
+    status: EntryStatus | None = EntryStatus.PENDING
+
+
+@dataclass
+class QueuePage:
+    rows: list[tuple[HoursEntry, User]]
+    has_more: bool
+
+
+def list_queue(org: Organisation, filters: QueueFilters, limit: int = 50, offset: int = 0) -> QueuePage:
+    """Entries of ``org`` (never another organisation's), oldest activity first, with their people (one query)."""
+    query = (select(HoursEntry, User).join(User, User.id == HoursEntry.user_id).where(HoursEntry.org_id == org.id))
+    if filters.user_id:
+        query = query.where(HoursEntry.user_id == filters.user_id)
+    if filters.start:
+        query = query.where(HoursEntry.activity_date >= filters.start)
+    if filters.end:
+        query = query.where(HoursEntry.activity_date <= filters.end)
+    if filters.source:
+        query = query.where(HoursEntry.source == filters.source)
+    if filters.status:
+        query = query.where(HoursEntry.status == filters.status)
+    rows = db.session.execute(
+        query.order_by(HoursEntry.activity_date, HoursEntry.id).limit(limit + 1).offset(offset)).all()
+    return QueuePage([(entry, user) for entry, user in rows[:limit]], len(rows) > limit)
+
+
+def get_org_entry(org: Organisation, entry_id: int) -> HoursEntry:
+    """An entry of ``org`` (404 for any other organisation's, so ids reveal nothing)."""
+    from lms.hours.ledger import load_entry
+
+    entry = load_entry(entry_id)
+    if entry is None or entry.org_id != org.id:
+        raise NotFoundError(_("No such entry in this organisation."))
+    return entry
+
+
+def get_member(org: Organisation, user_id: int) -> Membership:
+    membership = db.session.execute(
+        select(Membership).where(Membership.org_id == org.id, Membership.user_id == user_id)
+    ).scalar_one_or_none()
+    if membership is None:
+        raise NotFoundError(_("No such staff member."))
+    return membership
+
+
+def list_history(entry: HoursEntry) -> list[tuple[audit.AuditEvent, User | None]]:
+    """The audit trail of one entry, oldest first, with who acted (one query)."""
+    return [(event, user) for event, user in db.session.execute(
+        select(audit.AuditEvent, User).outerjoin(User, User.id == audit.AuditEvent.actor_id)
+        .where(audit.AuditEvent.object_type == "HoursEntry", audit.AuditEvent.object_id == entry.id)
+        .order_by(audit.AuditEvent.id)
+    ).all()]

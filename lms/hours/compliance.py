@@ -1,0 +1,294 @@
+"""Continuing-education (CE) compliance: each person's CE year, hours done, what remains, and the DHCS checklist.
+
+DHCS asks for at least 6 hours of continuing education a year "in core competencies and/or specialty areas" without
+saying what a year is, so each organisation chooses (``Organisation.ce_year_basis``): the calendar year, a fiscal year
+starting on the 1st of ``ce_fiscal_start_month``, or each person's employment anniversary (``Membership.
+employment_start``; a 29 February start has its anniversary on 1 March in common years; no start date falls back
+to the calendar year). The minimum is ``Organisation.ce_annual_minimum_minutes`` (default 360).
+
+Which hours count: every *approved* entry of the organisation whose activity date falls in the person's CE year, from
+every source (live sessions, self-paced modules, external training, supervised field experience and adjustments).
+We do not filter by competency area: all training the employer approved is training in core competencies or a
+specialty, and the approver is the one who judges that (see docs/payroll-export.md, "Continuing education").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import Integer, case, cast, extract, func, select
+from sqlalchemy.orm import aliased
+
+from lms import db
+from lms.accounts.models import User
+from lms.errors import NotFoundError
+from lms.hours.export import Number, write_csv
+from lms.hours.models import EntryStatus, HoursEntry
+from lms.hours.timesheets import hours_text
+from lms.i18n import _
+from lms.orgs.models import CEYearBasis, MemberRole, Membership, Organisation
+
+Year = tuple[date, date]
+
+
+def _anniversary(year: int, like: date) -> date:
+    """``like``'s month and day in ``year``; 29 February becomes 1 March in common years."""
+    try:
+        return like.replace(year=year)
+    except ValueError:
+        return date(year, 3, 1)
+
+
+def ce_year(org: Organisation, day: date, employment_start: date | None = None) -> Year:
+    """The CE year (inclusive start and end) containing ``day`` for a person of ``org``."""
+    basis = org.ce_year_basis
+    if basis is CEYearBasis.ANNIVERSARY and employment_start is not None:
+        year = day.year if _anniversary(day.year, employment_start) <= day else day.year - 1
+        return _anniversary(year, employment_start), _anniversary(year + 1, employment_start) - timedelta(days=1)
+    if basis is CEYearBasis.FISCAL:
+        month = org.ce_fiscal_start_month
+        year = day.year if day.month >= month else day.year - 1
+        return date(year, month, 1), date(year + 1, month, 1) - timedelta(days=1)
+    return date(day.year, 1, 1), date(day.year, 12, 31)
+
+
+@dataclass(frozen=True)
+class CEStatus:
+    """Where one person stands in their current CE year."""
+
+    user_id: int
+    name: str
+    job_title: str | None
+    employee_id: str | None
+    year_start: date
+    year_end: date
+    today: date
+    done_minutes: int
+    required_minutes: int
+
+    @property
+    def remaining_minutes(self) -> int:
+        return max(0, self.required_minutes - self.done_minutes)
+
+    @property
+    def days_left(self) -> int:
+        return max(0, (self.year_end - self.today).days)
+
+    @property
+    def expected_minutes(self) -> int:
+        """What an even pace would have reached by today (the minimum spread over the year's days)."""
+        total = (self.year_end - self.year_start).days + 1
+        elapsed = min(total, max(0, (self.today - self.year_start).days + 1))
+        return self.required_minutes * elapsed // total
+
+    @property
+    def is_complete(self) -> bool:
+        return self.remaining_minutes == 0
+
+    @property
+    def is_behind(self) -> bool:
+        return not self.is_complete and self.done_minutes < self.expected_minutes
+
+    @property
+    def state(self) -> str:
+        return "complete" if self.is_complete else "behind" if self.is_behind else "on_track"
+
+
+def get_member(org: Organisation, user_id: int) -> Membership:
+    """A current or former staff member of ``org`` by user id."""
+    membership = db.session.execute(
+        select(Membership).where(Membership.org_id == org.id, Membership.user_id == user_id)
+    ).scalar_one_or_none()
+    if membership is None:
+        raise NotFoundError(_("No such staff member."))
+    return membership
+
+
+def _date_key(column):
+    """A date as the integer YYYYMMDD, portable between PostgreSQL and SQLite (integer casts keep PostgreSQL off
+    its slow numeric arithmetic: EXTRACT returns numeric)."""
+    def part(field: str):
+        return cast(extract(field, column), Integer)
+
+    return part("year") * 10000 + part("month") * 100 + part("day")
+
+
+def _anniversary_starts(org: Organisation, today: date):
+    """Per staff member, the YYYYMMDD key of the start of their CE year containing ``today``, matching
+    :func:`ce_year` (keys make 29 February fall before 1 March without date arithmetic in SQL). A subquery, so
+    PostgreSQL computes it once per person rather than once per entry."""
+    start = Membership.employment_start
+    start_md = cast(extract("month", start), Integer) * 100 + cast(extract("day", start), Integer)
+    today_md = today.month * 100 + today.day
+    start_key = case(
+        (start.is_(None), today.year * 10000 + 101),
+        (start_md <= today_md, today.year * 10000 + start_md),
+        else_=(today.year - 1) * 10000 + start_md,
+    )
+    return select(Membership.user_id, start_key.label("start_key")).where(Membership.org_id == org.id).subquery()
+
+
+def _staff_query(org: Organisation):
+    return (
+        select(Membership.user_id, User.name, Membership.job_title, Membership.employee_id,
+               Membership.employment_start)
+        .join(User, User.id == Membership.user_id)
+        .where(Membership.org_id == org.id, Membership.employment_end.is_(None),
+               Membership.role == MemberRole.MEMBER)
+    )
+
+
+def _done_by_user(org: Organisation, today: date, user_id: int | None = None) -> dict[int, int]:
+    """Approved CE minutes per person in each one's CE year containing ``today`` (one GROUP BY query)."""
+    query = (
+        select(HoursEntry.user_id, func.sum(HoursEntry.minutes))
+        .where(HoursEntry.org_id == org.id, HoursEntry.status == EntryStatus.APPROVED)
+        .group_by(HoursEntry.user_id)
+    )
+    if org.ce_year_basis is CEYearBasis.ANNIVERSARY:
+        starts, key = _anniversary_starts(org, today), _date_key(HoursEntry.activity_date)
+        query = query.join(starts, starts.c.user_id == HoursEntry.user_id).where(
+            # every window contains today, so this range holds them all and lets the index narrow the scan
+            HoursEntry.activity_date.between(today - timedelta(days=366), today + timedelta(days=366)),
+            key >= starts.c.start_key,
+            key < starts.c.start_key + 10000,
+        )
+    else:
+        query = query.where(HoursEntry.activity_date.between(*ce_year(org, today)))
+    if user_id is not None:
+        query = query.where(HoursEntry.user_id == user_id)
+    return {uid: int(total or 0) for uid, total in db.session.execute(query)}
+
+
+def list_ce_status(org: Organisation, today: date) -> list[CEStatus]:
+    """Every current staff member's CE standing, most behind first (most minutes remaining, then fewest days left).
+
+    Two queries whatever the number of people: the staff list, and the minutes aggregated per person in SQL."""
+    staff = db.session.execute(_staff_query(org)).all()
+    done = _done_by_user(org, today)
+    rows = [
+        CEStatus(uid, name, title, employee_id, *ce_year(org, today, start), today, done.get(uid, 0),
+                 org.ce_annual_minimum_minutes)
+        for uid, name, title, employee_id, start in staff
+    ]
+    return sorted(rows, key=lambda s: (-s.remaining_minutes, s.days_left, s.name.casefold(), s.user_id))
+
+
+def ce_status(org: Organisation, membership: Membership, today: date) -> CEStatus:
+    """One person's CE standing."""
+    done = _done_by_user(org, today, membership.user_id).get(membership.user_id, 0)
+    return CEStatus(membership.user_id, membership.user.name, membership.job_title, membership.employee_id,
+                    *ce_year(org, today, membership.employment_start), today, done, org.ce_annual_minimum_minutes)
+
+
+# ---------------------------------------------------------------- the DHCS Annual Continuing Training Checklist
+
+@dataclass(frozen=True)
+class ChecklistRow:
+    topic: str
+    description: str
+    minutes: int
+    completed_on: date
+    supervising_provider: str
+
+    @property
+    def hours(self) -> str:
+        return hours_text(self.minutes)
+
+
+@dataclass(frozen=True)
+class Checklist:
+    """Plain data for the checklist: Section A (the CHW and the supervising provider) and Section B (trainings)."""
+
+    chw_name: str
+    chw_title: str
+    supervisor_name: str
+    supervisor_title: str
+    organisation: str
+    employment_start: date | None
+    employment_type: str
+    year_start: date
+    year_end: date
+    required_minutes: int
+    rows: list[ChecklistRow]
+
+    @property
+    def total_minutes(self) -> int:
+        return sum(row.minutes for row in self.rows)
+
+    @property
+    def total_hours(self) -> str:
+        return hours_text(self.total_minutes)
+
+
+def supervising_provider(org: Organisation) -> tuple[str, str]:
+    """The organisation's signatory if set, else its first manager (name and job title)."""
+    if org.signatory_name:
+        return org.signatory_name, org.signatory_title or ""
+    row = db.session.execute(
+        select(User.name, Membership.job_title)
+        .join(User, User.id == Membership.user_id)
+        .where(Membership.org_id == org.id, Membership.role == MemberRole.MANAGER)
+        .order_by(Membership.created_at, Membership.id)
+        .limit(1)
+    ).first()
+    return (row[0], row[1] or "") if row else ("", "")
+
+
+def _brief(text: str | None, limit: int = 200) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def build_checklist(org: Organisation, membership: Membership, day: date) -> Checklist:
+    """The checklist for the CE year containing ``day`` (two queries). Each training's supervising provider is the
+    manager who approved it, or the organisation's supervising provider."""
+    supervisor, supervisor_title = supervising_provider(org)
+    start, end = ce_year(org, day, membership.employment_start)
+    approver = aliased(User)
+    entries = db.session.execute(
+        select(HoursEntry, approver.name)
+        .outerjoin(approver, approver.id == HoursEntry.decided_by_id)
+        .where(HoursEntry.org_id == org.id, HoursEntry.user_id == membership.user_id,
+               HoursEntry.status == EntryStatus.APPROVED, HoursEntry.activity_date.between(start, end))
+        .order_by(HoursEntry.activity_date, HoursEntry.id)
+    ).all()
+    rows = [
+        ChecklistRow(entry.title, _brief(entry.description) or _describe(entry), entry.minutes, entry.activity_date,
+                     entry.supervisor_name or approved_by or supervisor)
+        for entry, approved_by in entries
+    ]
+    return Checklist(membership.user.name, membership.job_title or "", supervisor, supervisor_title, org.name,
+                     membership.employment_start, membership.employment_type.title, start, end,
+                     org.ce_annual_minimum_minutes, rows)
+
+
+def _describe(entry: HoursEntry) -> str:
+    if entry.provider:
+        return _("%(kind)s by %(provider)s", kind=entry.source.title, provider=entry.provider)
+    return entry.source.title
+
+
+def checklist_csv(checklist: Checklist) -> bytes:
+    """The checklist as CSV: a Section A block of label/value rows, a blank row, then Section B with a header row,
+    one row per training and a total. Text cells are neutralised against spreadsheet formulas."""
+    section_a = [
+        [_("Section A")],
+        [_("CHW name"), checklist.chw_name],
+        [_("CHW title"), checklist.chw_title],
+        [_("Supervising provider name"), checklist.supervisor_name],
+        [_("Supervising provider title"), checklist.supervisor_title],
+        [_("Supervising provider organisation"), checklist.organisation],
+        [_("Employment start date"), checklist.employment_start.isoformat() if checklist.employment_start else ""],
+        [_("Type of employment"), checklist.employment_type],
+        [_("Continuing-education year"), f"{checklist.year_start.isoformat()}/{checklist.year_end.isoformat()}"],
+    ]
+    section_b = [
+        [_("Section B")],
+        [_("Training topic"), _("Brief description"), _("Hours"), _("Date completed"), _("Supervising provider")],
+        *([r.topic, r.description, Number(r.hours), r.completed_on.isoformat(), r.supervising_provider]
+          for r in checklist.rows),
+        [_("Total"), "", Number(checklist.total_hours), "", ""],
+    ]
+    return write_csv([*section_a, [], *section_b])

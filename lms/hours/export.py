@@ -1,0 +1,122 @@
+"""Payroll export: one CSV per organisation and pay period; exporting locks the period (see docs/payroll-export.md).
+
+The first export of a period writes the file from the approved lines paid in it, stores the exact bytes with their
+SHA-256 in a ``PayrollExport`` row, and from then on the period is locked: approvals land in the next open period,
+and every later export serves the stored bytes, so payroll always gets the identical file.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from collections.abc import Iterable
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from lms import audit, db
+from lms.accounts.models import User
+from lms.errors import DomainError
+from lms.hours.models import PayrollExport
+from lms.hours.periods import is_period, lock_for_export, org_today, period_containing
+from lms.hours.timesheets import dollars_text, hours_text, list_paid_lines
+from lms.i18n import _
+from lms.orgs.models import Organisation
+
+#: The columns, in this order, forever: payroll imports map them by position or name. Add new ones at the end.
+COLUMNS = (
+    "employee_id", "name", "period_start", "period_end", "date", "pay_code", "minutes", "hours", "rate", "amount",
+    "entry_id", "source", "title",
+)
+
+#: A spreadsheet treats a cell starting with one of these as a formula (or strips them into one).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(text: str | None) -> str:
+    """A text cell that a spreadsheet could run as a formula gets a leading apostrophe (OWASP CSV injection).
+
+    Only text cells pass through here; numeric columns are written by the exporter from integers, so a negative
+    adjustment stays the number ``-30`` that payroll can add up."""
+    text = text or ""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+class Number(str):
+    """A cell the exporter wrote from an integer (minutes, hours, money, IDs, ISO dates): written as is."""
+
+
+def write_csv(rows: Iterable[Iterable[str | None]]) -> bytes:
+    """UTF-8 CSV with CRLF line ends; every cell that is not a :class:`Number` is neutralised."""
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    for row in rows:
+        writer.writerow([cell if isinstance(cell, Number) else neutralise(cell) for cell in row])
+    return buffer.getvalue().encode("utf-8")
+
+
+def _rows(org: Organisation, start: date, end: date) -> list[list[str | None]]:
+    return [
+        [
+            employee_id, name, Number(start.isoformat()), Number(end.isoformat()),
+            Number(line.activity_date.isoformat()), line.pay_code, Number(line.minutes), Number(hours_text(line.minutes)),
+            Number(dollars_text(line.rate_cents)), Number(dollars_text(line.amount_cents)), Number(line.entry_id),
+            line.source.value, line.title,
+        ]
+        for line, name, employee_id, _user_id in list_paid_lines(org, start)
+    ]
+
+
+def build_csv(org: Organisation, start: date, end: date) -> tuple[bytes, int]:
+    """The CSV file (UTF-8, CRLF, header row first) of the approved lines paid in the period, and its row count."""
+    rows = _rows(org, start, end)
+    return write_csv([COLUMNS, *rows]), len(rows)
+
+
+def get_export(org: Organisation, start: date) -> PayrollExport | None:
+    return db.session.execute(
+        select(PayrollExport).where(PayrollExport.org_id == org.id, PayrollExport.period_start == start)
+    ).scalar_one_or_none()
+
+
+def check_period(org: Organisation, start: date, end: date | None = None) -> tuple[date, date]:
+    """``start`` (and ``end`` if given) must be exactly one of the organisation's pay periods."""
+    period = period_containing(org, start)
+    if period[0] != start or (end is not None and not is_period(org, start, end)):
+        raise DomainError(
+            _("Choose exactly one pay period: %(start)s to %(end)s contains that date.",
+              start=period[0].isoformat(), end=period[1].isoformat())
+        )
+    return period
+
+
+def export_period(org: Organisation, start: date, actor: User | None, today: date | None = None) -> PayrollExport:
+    """Export (and so lock) the pay period starting ``start``; if it was exported already, return that export.
+
+    Takes the organisation's export lock first, so no approval can slip into the period between reading its lines
+    and locking it (see :func:`lms.hours.periods.lock_for_approval`)."""
+    start, end = check_period(org, start)
+    if start > (today or org_today(org)):
+        raise DomainError(_("This pay period has not started yet, so it cannot be exported."))
+    lock_for_export(org)
+    existing = get_export(org, start)
+    if existing is not None:
+        return existing
+    content, count = build_csv(org, start, end)
+    export = PayrollExport(org_id=org.id, period_start=start, period_end=end, content=content,
+                           sha256=hashlib.sha256(content).hexdigest(), row_count=count,
+                           exported_by_id=actor.id if actor else None)
+    try:
+        with db.session.begin_nested():
+            db.session.add(export)
+    except IntegrityError:  # another export of the same period won the race (SQLite has no row lock)
+        return get_export(org, start)  # type: ignore[return-value]
+    audit.record("payroll.exported", export, actor, org_id=org.id, period_start=start.isoformat(),
+                 rows=count, sha256=export.sha256)
+    return export
+
+
+def filename(org: Organisation, export: PayrollExport) -> str:
+    return f"payroll-{org.slug}-{export.period_start.isoformat()}-{export.period_end.isoformat()}.csv"

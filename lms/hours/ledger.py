@@ -1,0 +1,452 @@
+"""The paid training-hours ledger: appending entries from every source, exactly once.
+
+Sources (``EntrySource``):
+
+- ``live``: a finalised live-session attendance (``attendance-finalized`` signal; ``source_ref="attendance:<id>"``).
+  A later correction of the minutes appends an ``adjustment`` for the difference pointing at the original entry.
+- ``self_paced``: a completed self-paced module (``module-completed``; ``source_ref="module-completion:<id>"``),
+  paid at the module's credited minutes; live and field modules are paid through attendance and field logs.
+  (These two are appended by the signal receivers in :mod:`lms.hours.listeners`.)
+- ``external``: training elsewhere, submitted by the trainee, with optional evidence (a PDF or image).
+- ``field``: supervised field experience logged by the trainee, signed off when a manager approves it.
+- ``adjustment``: a manager's correction (positive or negative minutes, reason required), optionally pointing at the
+  entry it corrects.
+
+Entries are never edited or deleted (the model guards it); a correction is a new entry. Submissions carry an
+idempotency key, unique per person, so a double click or a retried API call returns the first entry.
+
+Which organisation an entry belongs to: the one that employed the person on the activity date (a membership whose
+``employment_start`` is empty or on/before the date, and whose ``employment_end`` is empty or on/after it — an empty
+start means "start not recorded" and counts as employed). No employer → ``org_id`` is empty and the entry shows only
+in the person's own records. Several employers → the person chooses when submitting; automatic entries (attendance,
+modules) go to the earliest-started of them (empty starts first, then the oldest membership), so the choice is stable.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.exc import IntegrityError
+
+from lms import audit, db
+from lms.accounts.models import User
+from lms.catalog.areas import AREAS
+from lms.catalog.models import Course, Module, ModuleKind, Text
+from lms.catalog.texts import Texts
+from lms.enrollment.models import Enrollment, EnrollmentStatus
+from lms.errors import DomainError, NotFoundError
+from lms.hours import evidence as evidence_files
+from lms.hours.models import EntrySource, EntryStatus, EvidenceFile, HoursEntry
+from lms.i18n import _
+from lms.orgs.models import Membership, Organisation
+
+#: Sanity limits on one entry (not rules of any regulator): a day's field work, a multi-day external course.
+MAX_FIELD_MINUTES = 24 * 60
+MAX_EXTERNAL_MINUTES = 200 * 60
+MAX_ADJUSTMENT_MINUTES = 200 * 60
+KEY_MAX = 80
+
+
+# ---------------------------------------------------------------- organisations by date
+
+def employers_on(user_id: int, day: date) -> list[Organisation]:
+    """Organisations that employed the person on ``day``, earliest-started first (see the module docstring)."""
+    rows = db.session.execute(
+        select(Organisation, Membership.employment_start, Membership.id)
+        .join(Membership, Membership.org_id == Organisation.id)
+        .where(Membership.user_id == user_id,
+               or_(Membership.employment_start.is_(None), Membership.employment_start <= day),
+               or_(Membership.employment_end.is_(None), Membership.employment_end >= day))
+    ).all()
+    rows.sort(key=lambda row: (row[1] or date.min, row[2]))
+    return [org for org, _start, _id in rows]
+
+
+def resolve_org(user_id: int, day: date, chosen_id: int | None = None, *, must_choose: bool = True) -> int | None:
+    """The organisation an entry of ``day`` belongs to. ``chosen_id`` must be one of that day's employers; with
+    several employers and no choice, ``must_choose`` raises (submissions) or the earliest is taken (automatic)."""
+    employers = employers_on(user_id, day)
+    if chosen_id:
+        if chosen_id not in {org.id for org in employers}:
+            raise DomainError(_("You were not on the staff of that organisation on that date."), field="org_id")
+        return chosen_id
+    if len(employers) > 1 and must_choose:
+        raise DomainError(_("You worked for more than one organisation on that date. Choose which one this is for."),
+                          field="org_id")
+    return employers[0].id if employers else None
+
+
+def list_user_orgs(user: Any) -> list[Organisation]:
+    """Every organisation the person is or was on the staff of (for the "which organisation" choice)."""
+    return list(db.session.execute(
+        select(Organisation).join(Membership, Membership.org_id == Organisation.id)
+        .where(Membership.user_id == user.id).order_by(Organisation.name)
+    ).scalars())
+
+
+# ---------------------------------------------------------------- appending exactly once
+
+def find_by_key(user_id: int, key: str) -> HoursEntry | None:
+    return db.session.execute(
+        select(HoursEntry).where(HoursEntry.user_id == user_id, HoursEntry.idempotency_key == key)
+    ).scalar_one_or_none()
+
+
+def find_by_ref(source_ref: str) -> HoursEntry | None:
+    return db.session.execute(select(HoursEntry).where(HoursEntry.source_ref == source_ref)).scalar_one_or_none()
+
+
+def _existing(entry: HoursEntry) -> HoursEntry | None:
+    if entry.idempotency_key:
+        return find_by_key(entry.user_id, entry.idempotency_key)
+    return find_by_ref(entry.source_ref) if entry.source_ref else None
+
+
+def append_once(entry: HoursEntry, actor: Any, upload: evidence_files.Upload | None = None) -> tuple[HoursEntry, bool]:
+    """Insert ``entry`` (and its evidence) in a savepoint. If another request inserted the same idempotency key or
+    source reference first, the savepoint is rolled back and that entry is returned with ``False``."""
+    stored: EvidenceFile | None = None
+    try:
+        with db.session.begin_nested():
+            if upload is not None:
+                stored = evidence_files.store(upload, entry.user_id)
+                entry.evidence_id = stored.id
+            db.session.add(entry)
+            db.session.flush()
+    except IntegrityError:
+        if stored is not None:
+            evidence_files.discard(stored)
+        existing = _existing(entry)
+        if existing is None:
+            raise
+        return existing, False
+    audit.record("hours.entry_created", entry, actor, org_id=entry.org_id, source=entry.source,
+                 minutes=entry.minutes, activity_date=entry.activity_date, corrects_id=entry.corrects_id,
+                 evidence_id=entry.evidence_id, source_ref=entry.source_ref)
+    return entry, True
+
+
+def _check_key(key: str | None) -> str:
+    key = (key or "").strip()
+    if not key or len(key) > KEY_MAX:
+        raise DomainError(_("This submission has no valid idempotency key. Reload the form and try again."))
+    return key
+
+
+def _check_areas(areas: list[str] | tuple[str, ...]) -> list[str]:
+    unknown = [a for a in areas if a not in AREAS]
+    if unknown:
+        raise DomainError(_("Unknown competency area: %(area)s.", area=", ".join(unknown)), field="competency_areas")
+    return list(dict.fromkeys(areas))
+
+
+def _check_minutes(minutes: Any, maximum: int, *, allow_negative: bool = False) -> int:
+    if isinstance(minutes, bool) or not isinstance(minutes, int):
+        raise DomainError(_("Enter the time as a whole number of minutes."), field="minutes")
+    low = -maximum if allow_negative else 1
+    if minutes == 0 or not low <= minutes <= maximum:
+        raise DomainError(_("Enter between %(low)d and %(high)d minutes (not zero).", low=low, high=maximum),
+                          field="minutes")
+    return minutes
+
+
+def _check_date(day: Any) -> date:
+    if not isinstance(day, date) or isinstance(day, datetime):
+        raise DomainError(_("Enter the date as YYYY-MM-DD."), field="activity_date")
+    if day > date.today() + timedelta(days=1):  # a day of slack for time zones ahead of the server
+        raise DomainError(_("The date cannot be in the future."), field="activity_date")
+    return day
+
+
+def _text(value: str | None, limit: int, message: str, name: str, *, required: bool = True) -> str | None:
+    value = (value or "").strip()
+    if not value:
+        if required:
+            raise DomainError(message, field=name)
+        return None
+    if len(value) > limit:
+        raise DomainError(_("Use at most %(num)d characters.", num=limit), field=name)
+    return value
+
+
+def _summary(text: str, limit: int = 120) -> str:
+    line = text.strip().splitlines()[0] if text.strip() else ""
+    return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
+
+
+# ---------------------------------------------------------------- trainee submissions
+
+@dataclass(frozen=True)
+class ExternalTraining:
+    """Training done elsewhere, as the trainee reports it."""
+
+    title: str
+    activity_date: date
+    minutes: int
+    provider: str | None = None
+    competency_areas: tuple[str, ...] = ()
+    org_id: int | None = None
+
+
+def submit_external(user: User, data: ExternalTraining, key: str | None,
+                    upload: evidence_files.Upload | None = None) -> tuple[HoursEntry, bool]:
+    """Append a pending external-training entry (idempotent on ``key``). Returns the entry and whether it is new."""
+    key = _check_key(key)
+    existing = find_by_key(user.id, key)
+    if existing is not None:
+        return existing, False
+    day = _check_date(data.activity_date)
+    entry = HoursEntry(
+        user_id=user.id, source=EntrySource.EXTERNAL, status=EntryStatus.PENDING, activity_date=day,
+        minutes=_check_minutes(data.minutes, MAX_EXTERNAL_MINUTES),
+        title=_text(data.title, 300, _("Enter the name of the training."), "title"),
+        provider=_text(data.provider, 200, "", "provider", required=False),
+        competency_areas=_check_areas(data.competency_areas), idempotency_key=key, created_by_id=user.id,
+        org_id=resolve_org(user.id, day, data.org_id),
+    )
+    return append_once(entry, user, upload)
+
+
+@dataclass(frozen=True)
+class FieldExperience:
+    """Supervised field experience, as the trainee logs it; a manager's approval is the supervisor's sign-off."""
+
+    activity_date: date
+    minutes: int
+    description: str
+    supervisor_name: str
+    supervisor_title: str
+    competency_areas: tuple[str, ...] = ()
+    module_id: int | None = None
+    org_id: int | None = None
+
+
+def log_field(user: User, data: FieldExperience, key: str | None) -> tuple[HoursEntry, bool]:
+    """Append a pending field-experience entry (idempotent on ``key``). It needs an employer on that date, whose
+    managers sign it off; ``module_id`` (optional) is a field module of a course the person is enrolled in."""
+    key = _check_key(key)
+    existing = find_by_key(user.id, key)
+    if existing is not None:
+        return existing, False
+    day = _check_date(data.activity_date)
+    description = _text(data.description, 4000, _("Describe what you did."), "description")
+    org_id = resolve_org(user.id, day, data.org_id)
+    if org_id is None:
+        raise DomainError(_("Field experience is signed off by a manager of the organisation you worked for, and you "
+                            "are not on the staff of any organisation on that date."), field="activity_date")
+    module = _field_module(user, data.module_id) if data.module_id else None
+    entry = HoursEntry(
+        user_id=user.id, source=EntrySource.FIELD, status=EntryStatus.PENDING, activity_date=day,
+        minutes=_check_minutes(data.minutes, MAX_FIELD_MINUTES), title=_summary(description), description=description,
+        competency_areas=_check_areas(data.competency_areas), idempotency_key=key, created_by_id=user.id,
+        supervisor_name=_text(data.supervisor_name, 200, _("Enter your supervisor's name."), "supervisor_name"),
+        supervisor_title=_text(data.supervisor_title, 200, _("Enter your supervisor's job title."), "supervisor_title"),
+        org_id=org_id, module_id=module.id if module else None, course_id=module.course_id if module else None,
+    )
+    return append_once(entry, user)
+
+
+def _field_module(user: User, module_id: int) -> Module:
+    module = db.session.execute(
+        select(Module).join(Enrollment, Enrollment.course_id == Module.course_id)
+        .where(Module.id == module_id, Module.kind == ModuleKind.FIELD, Module.is_archived.is_(False),
+               Enrollment.user_id == user.id, Enrollment.status != EnrollmentStatus.WITHDRAWN)
+    ).scalar_one_or_none()
+    if module is None:
+        raise DomainError(_("Choose a field-experience module of a course you are taking."), field="module_id")
+    return module
+
+
+@dataclass(frozen=True)
+class FieldModuleChoice:
+    module_id: int
+    course_title: str
+    module_title: str
+
+
+def list_field_modules(user: User, locale: str) -> list[FieldModuleChoice]:
+    """The field-experience modules of the person's current courses, titled in ``locale`` (two queries)."""
+    rows = db.session.execute(
+        select(Module, Course).join(Course, Course.id == Module.course_id)
+        .join(Enrollment, Enrollment.course_id == Course.id)
+        .where(Enrollment.user_id == user.id, Enrollment.status != EnrollmentStatus.WITHDRAWN,
+               Module.kind == ModuleKind.FIELD, Module.is_archived.is_(False))
+        .order_by(Course.slug, Module.position)
+    ).all()
+    texts = _titles([("course", c.id) for _m, c in rows] + [("module", m.id) for m, _c in rows],
+                    {c.id: c.source_locale for _m, c in rows}, locale)
+    return [FieldModuleChoice(m.id, texts[c.id].lookup("course", c.id, "title").value or c.slug,
+                              texts[c.id].lookup("module", m.id, "title").value or m.slug) for m, c in rows]
+
+
+def _titles(owners: list[tuple[str, int]], sources: dict[int, str], locale: str) -> dict[int, Texts]:
+    result = {course_id: Texts(locale=locale, source_locale=source) for course_id, source in sources.items()}
+    if not owners:
+        return result
+    query = select(Text).where(Text.field == "title", Text.locale.in_({locale, *sources.values()}),
+                               or_(*(and_(Text.owner_type == kind, Text.owner_id.in_(sorted({i for k, i in owners if k == kind})))
+                                     for kind in sorted({k for k, _i in owners}))))
+    for row in db.session.execute(query).scalars():
+        if row.course_id in result:
+            result[row.course_id].rows[(row.owner_type, row.owner_id, row.field, row.locale)] = row
+    return result
+
+
+# ---------------------------------------------------------------- managers' adjustments
+
+@dataclass(frozen=True)
+class Adjustment:
+    """A manager's correction: signed minutes, the reason, and optionally the entry it corrects."""
+
+    minutes: int
+    description: str
+    activity_date: date | None = None
+    corrects_id: int | None = None
+
+
+def add_adjustment(org: Organisation, person: User, data: Adjustment, actor: User, key: str | None,
+                   approve_now: bool = False) -> tuple[HoursEntry, bool]:
+    """Append an adjustment for a person of ``org`` (idempotent on ``key`` per person). A correction points at an
+    entry of the same person in the same organisation and may not take it below zero; without one, the person must
+    have been on the staff on the date. ``approve_now`` approves it at once (by ``actor``)."""
+    key = _check_key(key)
+    existing = find_by_key(person.id, key)
+    if existing is not None:
+        return existing, False
+    reason = _text(data.description, 2000, _("Give the reason for this adjustment."), "description")
+    minutes = _check_minutes(data.minutes, MAX_ADJUSTMENT_MINUTES, allow_negative=True)
+    corrected = _corrected_entry(org, person, data.corrects_id, minutes) if data.corrects_id else None
+    day = _check_date(data.activity_date or (corrected.activity_date if corrected else None))
+    if corrected is None and org.id not in {o.id for o in employers_on(person.id, day)}:
+        raise DomainError(_("%(name)s was not on your staff on that date.", name=person.name), field="activity_date")
+    entry = HoursEntry(
+        user_id=person.id, org_id=org.id, source=EntrySource.ADJUSTMENT, status=EntryStatus.PENDING,
+        activity_date=day, minutes=minutes, description=reason, idempotency_key=key, created_by_id=actor.id,
+        title=corrected.title if corrected else _summary(reason), corrects_id=corrected.id if corrected else None,
+        competency_areas=list(corrected.competency_areas) if corrected else [],
+        course_id=corrected.course_id if corrected else None, module_id=corrected.module_id if corrected else None,
+    )
+    entry, created = append_once(entry, actor)
+    if created and approve_now:
+        from lms.hours.approvals import approve
+
+        approve(entry, actor)
+    return entry, created
+
+
+def _corrected_entry(org: Organisation, person: User, entry_id: int, minutes: int) -> HoursEntry:
+    corrected = load_entry(entry_id)
+    if corrected is None or corrected.user_id != person.id or corrected.org_id != org.id:
+        raise DomainError(_("Choose an entry of this person in your organisation to correct."), field="corrects_id")
+    if minutes < 0 and corrected_total(corrected) + minutes < 0:
+        raise DomainError(_("This correction would take the entry below zero minutes."), field="minutes")
+    return corrected
+
+
+def corrected_total(entry: HoursEntry) -> int:
+    """Minutes of the original entry behind ``entry`` plus every correction of it (at any depth), leaving out
+    rejected ones: what the ledger currently credits for that activity."""
+    root = entry
+    while root.corrects_id is not None:
+        root = db.session.get(HoursEntry, root.corrects_id)
+    total = 0 if root.status is EntryStatus.REJECTED else root.minutes
+    frontier = {root.id}
+    while frontier:
+        rows = db.session.execute(
+            select(HoursEntry.id, HoursEntry.minutes, HoursEntry.status).where(HoursEntry.corrects_id.in_(frontier))
+        ).all()
+        total += sum(m for _id, m, status in rows if status is not EntryStatus.REJECTED)
+        frontier = {row_id for row_id, _m, _s in rows}
+    return total
+
+
+# ---------------------------------------------------------------- reading one's own entries
+
+@dataclass
+class EntryPage:
+    entries: list[HoursEntry]
+    has_more: bool
+    orgs: dict[int, Organisation] = field(default_factory=dict)
+
+
+def list_user_entries(user: Any, limit: int = 50, offset: int = 0) -> EntryPage:
+    """The person's entries, newest activity first, with their organisations (two queries)."""
+    rows = list(db.session.execute(
+        select(HoursEntry).where(HoursEntry.user_id == user.id)
+        .order_by(HoursEntry.activity_date.desc(), HoursEntry.id.desc()).limit(limit + 1).offset(offset)
+    ).scalars())
+    page = EntryPage(rows[:limit], len(rows) > limit)
+    org_ids = {e.org_id for e in page.entries if e.org_id}
+    if org_ids:
+        page.orgs = {o.id: o for o in db.session.execute(
+            select(Organisation).where(Organisation.id.in_(org_ids))).scalars()}
+    return page
+
+
+def load_entry(entry_id: int) -> HoursEntry | None:
+    """The entry with this id, or None (also for ids beyond any database integer, which SQLite cannot even bind)."""
+    return db.session.get(HoursEntry, entry_id) if 0 < entry_id < 2**31 else None
+
+
+def get_user_entry(user: Any, entry_id: int) -> HoursEntry:
+    """One of the person's own entries (404 for anybody else's, so ids reveal nothing)."""
+    entry = load_entry(entry_id)
+    if entry is None or entry.user_id != user.id:
+        raise NotFoundError(_("No such entry."))
+    return entry
+
+
+def list_related(entry: HoursEntry, visible: Callable[[HoursEntry], bool]) -> tuple[HoursEntry | None, list[HoursEntry]]:
+    """The entry this one corrects and the entries correcting it, filtered by ``visible`` (one query)."""
+    rows = db.session.execute(
+        select(HoursEntry).where(or_(HoursEntry.corrects_id == entry.id, HoursEntry.id == entry.corrects_id))
+        .order_by(HoursEntry.id)
+    ).scalars()
+    corrected, corrections = None, []
+    for row in rows:
+        if not visible(row):
+            continue
+        if row.id == entry.corrects_id:
+            corrected = row
+        else:
+            corrections.append(row)
+    return corrected, corrections
+
+
+@dataclass
+class EntryDetail:
+    """One entry with what its page shows: person, organisation, who decided, evidence, corrections."""
+
+    entry: HoursEntry
+    person: User
+    org: Organisation | None
+    decided_by: User | None
+    evidence: EvidenceFile | None
+    corrected: HoursEntry | None
+    corrections: list[HoursEntry]
+
+
+def entry_detail(entry: HoursEntry, visible: Callable[[HoursEntry], bool]) -> EntryDetail:
+    """Everything an entry page shows, in a fixed number of queries; ``visible`` filters related entries."""
+    corrected, corrections = list_related(entry, visible)
+    return EntryDetail(
+        entry=entry, person=db.session.get(User, entry.user_id),
+        org=db.session.get(Organisation, entry.org_id) if entry.org_id else None,
+        decided_by=db.session.get(User, entry.decided_by_id) if entry.decided_by_id else None,
+        evidence=evidence_files.get_evidence(entry), corrected=corrected, corrections=corrections,
+    )
+
+
+def user_totals(user: Any) -> dict[EntryStatus, int]:
+    """Minutes per status of the person's whole ledger (one query)."""
+    totals = dict.fromkeys(EntryStatus, 0)
+    for status, minutes in db.session.execute(
+        select(HoursEntry.status, func.sum(HoursEntry.minutes)).where(HoursEntry.user_id == user.id)
+        .group_by(HoursEntry.status)
+    ):
+        totals[status] = int(minutes or 0)
+    return totals

@@ -1,0 +1,170 @@
+"""A trainee's own view of their training hours: totals by pay period, month, source and competency area, and the
+transcript of all approved training (plain data for the PDF template).
+
+An entry tagged with several competency areas counts in full towards each of them, so the area totals can add up to
+more than the overall total; the page and the transcript say so. Titles are shown as recorded in the ledger (the
+title the training had when it was logged); labels, dates and area names follow the reader's language.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import select
+
+from lms import db
+from lms.accounts.models import User
+from lms.catalog.areas import AREAS, area_title, specialty_title
+from lms.hours.models import EntrySource, EntryStatus, HoursEntry
+from lms.hours.periods import period_containing
+from lms.hours.timesheets import hours_text
+from lms.orgs.models import Organisation
+
+
+def competency_title(code: str) -> str:
+    """A core competency area's translated name, or a specialty's slug as words."""
+    return area_title(code) if code in AREAS else specialty_title(code)
+
+
+@dataclass(frozen=True)
+class Total:
+    label: str
+    minutes: int
+    key: object = None
+
+    @property
+    def hours(self) -> str:
+        return hours_text(self.minutes)
+
+
+@dataclass(frozen=True)
+class PeriodTotal:
+    org_slug: str
+    org_name: str
+    start: date
+    end: date
+    minutes: int
+
+
+@dataclass
+class HoursSummary:
+    """A trainee's approved minutes grouped four ways, and what still awaits approval."""
+
+    total_minutes: int = 0
+    pending_minutes: int = 0
+    pending_count: int = 0
+    by_period: list[PeriodTotal] = field(default_factory=list)
+    by_month: list[Total] = field(default_factory=list)
+    by_source: list[Total] = field(default_factory=list)
+    by_area: list[Total] = field(default_factory=list)
+
+
+def _user_entries(user: User, statuses: tuple[EntryStatus, ...]) -> list[HoursEntry]:
+    return list(
+        db.session.scalars(
+            select(HoursEntry)
+            .where(HoursEntry.user_id == user.id, HoursEntry.status.in_(statuses))
+            .order_by(HoursEntry.activity_date, HoursEntry.id)
+        )
+    )
+
+
+def _orgs(ids: set[int]) -> dict[int, Organisation]:
+    if not ids:
+        return {}
+    return {org.id: org for org in db.session.scalars(select(Organisation).where(Organisation.id.in_(ids)))}
+
+
+def hours_summary(user: User) -> HoursSummary:
+    """The trainee's summary page data (two queries: their entries, and the organisations that paid them)."""
+    entries = _user_entries(user, (EntryStatus.APPROVED, EntryStatus.PENDING))
+    approved = [e for e in entries if e.status is EntryStatus.APPROVED]
+    pending = [e for e in entries if e.status is EntryStatus.PENDING]
+    summary = _totals(approved)
+    summary.total_minutes = sum(e.minutes for e in approved)
+    summary.pending_minutes, summary.pending_count = sum(e.minutes for e in pending), len(pending)
+    summary.by_period = _by_period(approved)
+    months: dict[date, int] = defaultdict(int)
+    for entry in approved:
+        months[entry.activity_date.replace(day=1)] += entry.minutes
+    summary.by_month = [Total("", minutes, month) for month, minutes in sorted(months.items(), reverse=True)]
+    return summary
+
+
+def _totals(entries: list[HoursEntry]) -> HoursSummary:
+    """Source and area totals of loaded approved entries (no query)."""
+    summary = HoursSummary()
+    sources: dict[EntrySource, int] = defaultdict(int)
+    areas: dict[str, int] = defaultdict(int)
+    for entry in entries:
+        sources[entry.source] += entry.minutes
+        for code in entry.competency_areas or ():
+            areas[code] += entry.minutes
+    summary.by_source = [Total(source.title, sources[source], source) for source in EntrySource if source in sources]
+    summary.by_area = sorted((Total(competency_title(c), m, c) for c, m in areas.items()), key=lambda t: t.label)
+    return summary
+
+
+def _by_period(approved: list[HoursEntry]) -> list[PeriodTotal]:
+    totals: dict[tuple[int, date], int] = defaultdict(int)
+    for entry in approved:
+        if entry.org_id is not None and entry.paid_period_start is not None:
+            totals[(entry.org_id, entry.paid_period_start)] += entry.minutes
+    orgs = _orgs({org_id for org_id, _start in totals})
+    rows = [
+        PeriodTotal(orgs[org_id].slug, orgs[org_id].name, *period_containing(orgs[org_id], start), minutes)
+        for (org_id, start), minutes in totals.items()
+    ]
+    return sorted(rows, key=lambda row: (row.start, row.org_name), reverse=True)
+
+
+# ---------------------------------------------------------------- transcript
+
+@dataclass(frozen=True)
+class TranscriptRow:
+    activity_date: date
+    title: str
+    provider: str
+    source: str
+    minutes: int
+    areas: list[str]
+
+    @property
+    def hours(self) -> str:
+        return hours_text(self.minutes)
+
+
+@dataclass(frozen=True)
+class Transcript:
+    """Plain data for ``lms/pdf/transcript.html``; build it inside ``force_locale`` so titles are translated."""
+
+    name: str
+    email: str
+    generated_on: date
+    rows: list[TranscriptRow]
+    by_area: list[Total]
+    by_source: list[Total]
+
+    @property
+    def total_minutes(self) -> int:
+        return sum(row.minutes for row in self.rows)
+
+    @property
+    def total_hours(self) -> str:
+        return hours_text(self.total_minutes)
+
+
+def build_transcript(user: User, today: date) -> Transcript:
+    """All of the trainee's approved training, oldest first, with totals by area and source (two queries)."""
+    entries = _user_entries(user, (EntryStatus.APPROVED,))
+    orgs = _orgs({e.org_id for e in entries if e.org_id is not None and not e.provider})
+    rows = [
+        TranscriptRow(e.activity_date, e.title, e.provider or (orgs[e.org_id].name if e.org_id in orgs else ""),
+                      e.source.title, e.minutes, [competency_title(c) for c in e.competency_areas or ()])
+        for e in entries
+    ]
+    summary = _totals(entries)
+    return Transcript(user.name, user.email, today, rows, summary.by_area, summary.by_source)
+

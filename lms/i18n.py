@@ -1,0 +1,128 @@
+"""Languages: the ``lms`` gettext domain, locale and time-zone selection, and Babel formatting helpers."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo, available_timezones
+
+from babel import Locale
+from flask import Flask, current_app, g, has_request_context, request, session
+from flask_babel import Babel, format_date, format_datetime, get_locale, get_timezone, ngettext
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from lms.resources import resource_path
+
+__all__ = ["_", "_l", "current_locale", "init_babel", "is_rtl", "ngettext"]
+
+RTL_LANGUAGES = {"ar", "fa", "he", "ur", "ps", "yi", "dv", "ckb"}
+SESSION_KEY = "lms_lang"
+DOMAIN = "lms"
+
+
+def init_babel(app: Flask) -> None:
+    """Make the ``lms`` catalogs available, whether or not the host set up Flask-Babel itself."""
+    directory = str(resource_path("translations"))
+    config = app.extensions.get("babel")
+    if config is None:
+        app.config.setdefault("BABEL_DEFAULT_LOCALE", app.config["LMS_DEFAULT_LOCALE"])
+        app.config.setdefault("BABEL_DEFAULT_TIMEZONE", app.config["LMS_DEFAULT_TIMEZONE"])
+        Babel(
+            app,
+            locale_selector=select_locale,
+            timezone_selector=select_timezone,
+            default_domain=DOMAIN,
+            default_translation_directories=directory,
+        )
+        config = app.extensions["babel"]
+        config.translation_directories = [directory]
+        config.default_domain = DOMAIN
+        return
+    domains = config.default_domain.split(";")
+    if len(domains) == 1:
+        domains = domains * len(config.translation_directories)
+    config.translation_directories = [*config.translation_directories, directory]
+    config.default_domain = ";".join([*domains, DOMAIN])
+
+
+def supported_locales() -> list[str]:
+    return list(current_app.config["LMS_LOCALES"])
+
+
+def locale_names() -> list[tuple[str, str]]:
+    """Each supported locale with its name in its own language, for the switcher."""
+    return [(code, Locale.parse(code).get_display_name(code).capitalize()) for code in supported_locales()]
+
+
+def select_locale() -> str:
+    """The Babel locale: the chosen language with its regional formats (Spanish in California → ``es_US``)."""
+    language = select_language()
+    return current_app.config["LMS_FORMAT_LOCALES"].get(language, language)
+
+
+def select_language() -> str:
+    """Profile language, then a ``?lang=`` choice kept in the session, then Accept-Language, then the default."""
+    supported = supported_locales()
+    if not has_request_context():
+        return current_app.config["LMS_DEFAULT_LOCALE"]
+    user = g.get("lms_user")
+    if user is not None and user.locale in supported:
+        return user.locale
+    asked = request.args.get("lang")
+    if asked in supported:
+        session[SESSION_KEY] = asked
+        return asked
+    if session.get(SESSION_KEY) in supported:
+        return session[SESSION_KEY]
+    return request.accept_languages.best_match(supported) or current_app.config["LMS_DEFAULT_LOCALE"]
+
+
+def select_timezone() -> str:
+    user = g.get("lms_user") if has_request_context() else None
+    if user is not None and user.timezone:
+        return user.timezone
+    return current_app.config["LMS_DEFAULT_TIMEZONE"]
+
+
+def current_locale() -> str:
+    """The language code of this request (``en``, ``es``), as used in ``<html lang>`` and catalogs."""
+    locale = get_locale()
+    return locale.language if locale else current_app.config["LMS_DEFAULT_LOCALE"]
+
+
+def is_rtl(locale: str | None = None) -> bool:
+    code = (locale or current_locale()).split("_")[0]
+    return code in RTL_LANGUAGES
+
+
+def is_valid_timezone(name: str) -> bool:
+    return name in _timezones()
+
+
+_TZ_CACHE: list[str] = []
+
+
+def _timezones() -> list[str]:
+    if not _TZ_CACHE:
+        _TZ_CACHE.extend(sorted(tz for tz in available_timezones() if "/" in tz and not tz.startswith("Etc")))
+    return _TZ_CACHE
+
+
+def timezone_choices() -> list[tuple[str, str]]:
+    """US zones first (most users), then the rest alphabetically."""
+    zones = _timezones()
+    first = [tz for tz in zones if tz.startswith("America/") or tz.startswith("Pacific/Honolulu")]
+    return [(tz, tz.replace("_", " ")) for tz in first + [tz for tz in zones if tz not in first]]
+
+
+def to_local(value: datetime) -> datetime:
+    return value.astimezone(ZoneInfo(str(get_timezone())))
+
+
+def format_when(value: datetime | date | None, format: str = "medium") -> str:
+    """Format a UTC datetime (in the viewer's zone) or a date, in the viewer's locale."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return format_datetime(value, format)
+    return format_date(value, format)

@@ -1,0 +1,119 @@
+"""Rate limiting (Flask-Limiter). Counters live in Redis when ``REDIS_URL`` is set, so every worker shares them.
+
+Views declare their limits at import time on the module-level :data:`limiter` (``@limiter.limit(...)``,
+``limiter.shared_limit(...)``), which only records them. Each application gets its own
+:class:`flask_limiter.Limiter` in ``app.extensions["lms_limiter"]``, with its own storage and on/off switch, and the
+recorded limits are bound to it when a limited view is first called. (One global ``Limiter`` keeps the storage and
+the switch of whichever application was initialised last: a second app in the same process, such as a host that
+builds two apps or a test, silently moved every app's counters to its own storage.)
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import Flask, current_app, g, request
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+
+EXTENSION_KEY = "lms_limiter"
+
+
+@dataclass(frozen=True)
+class _Declared:
+    """One ``limit``/``shared_limit`` call, replayed on each application's Limiter."""
+
+    shared: bool
+    args: tuple[Any, ...]
+    kwargs: dict[str, Any]
+
+
+@dataclass(eq=False)
+class _LimitedView:
+    """A view function and the limits declared on it (innermost first)."""
+
+    view: Callable[..., Any]
+    limits: list[_Declared] = field(default_factory=list)
+
+
+class DeclaredLimits:
+    """The module-level :data:`limiter`: same decorator API as Flask-Limiter's, bound per application at request time."""
+
+    def limit(self, limit_value: str | Callable[[], str], **kwargs: Any) -> Callable[[Callable], Callable]:
+        return self._declare(_Declared(False, (limit_value,), kwargs))
+
+    def shared_limit(self, limit_value: str | Callable[[], str], scope: str, **kwargs: Any) -> Callable[[Callable], Callable]:
+        return self._declare(_Declared(True, (limit_value, scope), kwargs))
+
+    @staticmethod
+    def _declare(declared: _Declared) -> Callable[[Callable], Callable]:
+        def decorate(view: Callable) -> Callable:
+            limited = getattr(view, "_lms_limited", None)
+            if limited is None:  # stacked decorators share one wrapper and one list of limits
+                limited = _LimitedView(view)
+
+                @functools.wraps(view)
+                def limited_view(*args: Any, **kwargs: Any) -> Any:
+                    return current_app.extensions[EXTENSION_KEY].bound(limited)(*args, **kwargs)
+
+                limited_view._lms_limited = limited  # type: ignore[attr-defined]
+                view = limited_view
+            limited.limits.append(declared)
+            return view
+
+        return decorate
+
+
+class AppLimits:
+    """One application's Limiter and its views with their limits bound to it."""
+
+    def __init__(self, limiter: Limiter) -> None:
+        self.limiter = limiter
+        self._views: dict[_LimitedView, Callable[..., Any]] = {}
+        self._lock = threading.Lock()
+
+    def bound(self, limited: _LimitedView) -> Callable[..., Any]:
+        view = self._views.get(limited)
+        if view is None:
+            with self._lock:
+                view = self._views.get(limited)
+                if view is None:
+                    view = limited.view
+                    for declared in limited.limits:
+                        decorator = self.limiter.shared_limit if declared.shared else self.limiter.limit
+                        view = decorator(*declared.args, **declared.kwargs)(view)
+                    self._views[limited] = view
+        return view
+
+
+#: Where views declare their limits (see the module docstring).
+limiter = DeclaredLimits()
+
+
+def init_limiter(app: Flask) -> None:
+    app.config.setdefault("RATELIMIT_ENABLED", app.config["LMS_RATELIMIT_ENABLED"])
+    app.config.setdefault("RATELIMIT_KEY_PREFIX", "lms")
+    redis_url = app.config.get("REDIS_URL")
+    app.config.setdefault("RATELIMIT_STORAGE_URI", redis_url or "memory://")
+    app_limiter = Limiter(key_func=get_remote_address, strategy="moving-window", headers_enabled=False)
+    app_limiter.init_app(app)
+    app.extensions[EXTENSION_KEY] = AppLimits(app_limiter)
+
+
+def limiter_for(app: Flask) -> Limiter:
+    """The Flask-Limiter instance of ``app`` (its ``storage`` holds the counters)."""
+    return app.extensions[EXTENSION_KEY].limiter
+
+
+def form_email_key() -> str:
+    """Per-account key: the normalised email being signed in to."""
+    return "account:" + (request.form.get("email") or "").strip().lower()
+
+
+def failed_attempt(_response: object) -> bool:
+    """Count a hit only when the view marked the attempt as failed (successful sign-ins are free)."""
+    return bool(g.get("lms_attempt_failed"))

@@ -1,0 +1,1 @@
+"""Live (synchronous) sessions: scheduling, registration with a waitlist, calendars, reminders and attendance."""

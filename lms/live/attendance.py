@@ -1,0 +1,266 @@
+"""Attendance of live sessions: a trainer's changes, finalisation and audited corrections (the roster itself and
+who may see it are in :mod:`lms.live.roster`).
+
+Rules:
+- Minutes are the union of a person's (not voided) intervals clipped to the session window
+  (:mod:`lms.live.intervals`); intervals are never deleted, a change voids one (``is_void``) and adds another.
+- Finalising closes open intervals at the end (or now, if earlier), stores minutes and a status per person (absent
+  when there is no time and no status, present when there is time and no status), completes the live module for
+  those present or late for at least ``min_share`` percent of the session, marks the session completed and sends
+  ``attendance-finalized`` once per person (``correction=False``). The status change goes through
+  :func:`lms.live.scheduling.complete_session` (the one guarded transition).
+- After that every change is a correction: a reason is required, an audit row keeps who, when, why and the old and
+  new minutes and status, ``attendance-finalized`` is sent again with ``correction=True`` when minutes or status
+  changed, and the module is completed if the share is now reached.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+
+from lms import audit, db
+from lms.accounts.models import User
+from lms.catalog.models import Course, Module
+from lms.db import is_id
+from lms.enrollment import services as enrollment_services
+from lms.errors import ConflictError, DomainError, NotFoundError
+from lms.i18n import _
+from lms.live import intervals as spans
+from lms.live import scheduling
+from lms.live.models import (
+    Attendance,
+    AttendanceInterval,
+    AttendanceStatus,
+    IntervalSource,
+    LiveSession,
+    SessionStatus,
+)
+from lms.live.roster import Roster, load_roster, seconds_of
+from lms.signals import attendance_finalized
+
+#: Statuses that can complete the live module (given enough minutes).
+ATTENDED = {AttendanceStatus.PRESENT, AttendanceStatus.LATE}
+#: How far outside the session a trainer-entered time may lie (a wrong date is more likely than a 12-hour stay).
+SANITY = timedelta(hours=12)
+
+
+# ---------------------------------------------------------------- changes and corrections
+
+@dataclass(frozen=True)
+class Change:
+    """What a trainer changes for one person: a status, a new interval, an interval to void (or all three)."""
+
+    status: AttendanceStatus | None = None
+    joined_at: datetime | None = None
+    left_at: datetime | None = None
+    void_interval_id: int | None = None
+
+    @property
+    def is_empty(self) -> bool:
+        return self.status is None and self.joined_at is None and self.void_interval_id is None
+
+
+def _attendance_row(session: LiveSession, user: User) -> Attendance:
+    row = db.session.execute(
+        select(Attendance).where(Attendance.session_id == session.id, Attendance.user_id == user.id)
+    ).scalar_one_or_none()
+    if row is not None:
+        return row
+    row = Attendance(session_id=session.id, user_id=user.id, minutes=0)
+    db.session.add(row)
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except IntegrityError:  # another trainer's request created it first
+        return db.session.execute(
+            select(Attendance).where(Attendance.session_id == session.id, Attendance.user_id == user.id)
+        ).scalar_one()
+    return row
+
+
+def _check_times(session: LiveSession, joined: datetime, left: datetime | None, final: bool) -> None:
+    if left is None and final:
+        raise DomainError(_("Attendance is final: give both the join and the leave time."))
+    if left is not None and left <= joined:
+        raise DomainError(_("The leave time must be after the join time."))
+    if joined < session.starts_at - SANITY or (left or joined) > session.ends_at + SANITY:
+        raise DomainError(_("These times are not on the day of the session. Check the date."))
+
+
+def _void(session: LiveSession, user: User, interval_id: int) -> AttendanceInterval:
+    interval = db.session.get(AttendanceInterval, interval_id) if is_id(interval_id) else None
+    if interval is None or interval.session_id != session.id or interval.user_id != user.id or interval.is_void:
+        raise NotFoundError(_("No such attendance time."))
+    interval.is_void = True
+    return interval
+
+
+def _apply(session: LiveSession, user: User, change: Change, actor: Any, final: bool) -> dict[str, Any]:
+    """Apply the interval part of a change; returns what changed, for the audit row."""
+    done: dict[str, Any] = {}
+    if change.void_interval_id is not None:
+        old = _void(session, user, change.void_interval_id)
+        done["voided"] = {"id": old.id, "joined_at": old.joined_at.isoformat(),
+                          "left_at": old.left_at.isoformat() if old.left_at else None}
+    if change.joined_at is not None:
+        _check_times(session, change.joined_at, change.left_at, final)
+        new = AttendanceInterval(session_id=session.id, user_id=user.id, joined_at=change.joined_at,
+                                 left_at=change.left_at, source=IntervalSource.TRAINER,
+                                 created_by_id=getattr(actor, "id", None))
+        db.session.add(new)
+        db.session.flush()
+        done["added"] = {"id": new.id, "joined_at": new.joined_at.isoformat(),
+                         "left_at": new.left_at.isoformat() if new.left_at else None}
+    return done
+
+
+def change_attendance(session: LiveSession, user: User, change: Change, actor: Any, now: datetime,
+                      min_share: int, reason: str = "") -> Attendance:
+    """A trainer sets a status and/or adds or voids an interval for one person. Once attendance is final this is a
+    correction: ``reason`` is required and the change is audited and re-signalled."""
+    final = session.attendance_finalized_at is not None
+    reason = (reason or "").strip()
+    if session.status is SessionStatus.CANCELLED:
+        raise DomainError(_("This session was cancelled."))
+    if final and not reason:
+        raise DomainError(_("Attendance is final: give a reason for this correction."))
+    if change.is_empty:
+        raise DomainError(_("Nothing to change."))
+    row = _attendance_row(session, user)
+    old_minutes, old_status = row.minutes, row.status
+    done = _apply(session, user, change, actor, final)
+    if change.status is not None:
+        row.status = change.status
+    row.updated_at = now
+    if not final:
+        audit.record("live.attendance_changed", row, actor, session_id=session.id, user_id=user.id,
+                     status=row.status, **done)
+        db.session.flush()
+        return row
+    _settle(session, user, row, actor, now, min_share)
+    audit.record("live.attendance_corrected", row, actor, reason=reason, session_id=session.id, user_id=user.id,
+                 old_minutes=old_minutes, new_minutes=row.minutes, old_status=old_status, new_status=row.status,
+                 **done)
+    db.session.flush()
+    if (old_minutes, old_status) != (row.minutes, row.status):
+        attendance_finalized.send(row, session=session, correction=True)
+    return row
+
+
+def set_statuses(session: LiveSession, roster: Roster, wanted: dict[int, AttendanceStatus], actor: Any,
+                 now: datetime, min_share: int, reason: str = "") -> int:
+    """Set the statuses chosen on the roster (people not on it are ignored); returns how many changed."""
+    changed = 0
+    for line in roster.lines:
+        status = wanted.get(line.user.id)
+        if status is not None and status is not line.status:
+            change_attendance(session, line.user, Change(status=status), actor, now, min_share, reason)
+            changed += 1
+    return changed
+
+
+def _settle(session: LiveSession, user: User, row: Attendance, actor: Any, now: datetime, min_share: int) -> None:
+    """Recompute a final row's minutes from its intervals, fill in the status, complete the module if earned."""
+    own = list(db.session.execute(
+        select(AttendanceInterval).where(AttendanceInterval.session_id == session.id,
+                                         AttendanceInterval.user_id == user.id)
+    ).scalars())
+    seconds = seconds_of(session, own, now)
+    row.minutes = seconds // 60
+    if row.status is None:
+        row.status = AttendanceStatus.PRESENT if seconds else AttendanceStatus.ABSENT
+    earned = row.status in ATTENDED and spans.reaches_share(seconds, session.starts_at, session.ends_at, min_share)
+    if earned and not row.completed_module:
+        row.completed_module = _complete_module(session, user, seconds, actor)
+
+
+def _complete_module(session: LiveSession, user: User, seconds: int, actor: Any) -> bool:
+    """Complete the session's module in the person's enrolment (enrolling them if needed)."""
+    course = db.session.get(Course, session.course_id)
+    module = db.session.get(Module, session.module_id)
+    if course is None or module is None:
+        return False
+    try:
+        enrollment = enrollment_services.require_enrollment(user, course)
+    except NotFoundError:
+        try:
+            enrollment = enrollment_services.enroll(user, course, actor)
+        except DomainError:  # the course is not open for enrolment (draft or archived): nothing to complete
+            return False
+    enrollment_services.complete_module(enrollment, module, "live", seconds)
+    return True
+
+
+# ---------------------------------------------------------------- finalising
+
+def close_open_intervals(session: LiveSession, now: datetime) -> None:
+    stop = min(now, session.ends_at)
+    for interval in db.session.execute(
+        select(AttendanceInterval).where(AttendanceInterval.session_id == session.id,
+                                         AttendanceInterval.left_at.is_(None),
+                                         AttendanceInterval.is_void.is_(False))
+    ).scalars():
+        interval.left_at = max(stop, interval.joined_at)
+
+
+def _lock(session: LiveSession) -> None:
+    """Serialise finalisations of one session: a row lock on PostgreSQL, the write lock on SQLite."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(select(LiveSession).where(LiveSession.id == session.id).with_for_update()
+                           .execution_options(populate_existing=True)).scalar_one()  # fetch, or nothing refreshes
+    else:
+        db.session.execute(update(LiveSession).where(LiveSession.id == session.id)
+                           .values(capacity=LiveSession.capacity).execution_options(synchronize_session=False))
+        db.session.refresh(session)
+
+
+def finalize(session: LiveSession, actor: Any, now: datetime, min_share: int) -> list[Attendance]:
+    """Fix minutes and statuses for everyone on the roster and complete the session (see the module docstring)."""
+    _lock(session)
+    if session.status is SessionStatus.CANCELLED:
+        raise DomainError(_("This session was cancelled."))
+    if session.attendance_finalized_at is not None:
+        raise ConflictError(_("Attendance for this session is already final."))
+    if now < session.starts_at:
+        raise DomainError(_("You can finalise attendance once the session has started."))
+    close_open_intervals(session, now)
+    db.session.flush()
+    rows = []
+    for line in load_roster(session, now).lines:
+        row = line.attendance or _attendance_row(session, line.user)
+        row.minutes, row.updated_at = line.minutes, now
+        if row.status is None:
+            row.status = AttendanceStatus.PRESENT if line.seconds else AttendanceStatus.ABSENT
+        earned = row.status in ATTENDED and spans.reaches_share(line.seconds, session.starts_at, session.ends_at,
+                                                                 min_share)
+        row.completed_module = earned and _complete_module(session, line.user, line.seconds, actor)
+        rows.append(row)
+    session.attendance_finalized_at, session.finalized_by_id = now, getattr(actor, "id", None)
+    scheduling.complete_session(session, actor, now)  # the one guarded transition of a session's status
+    audit.record("live.attendance_finalized", session, actor, people=len(rows),
+                 completed=sum(1 for r in rows if r.completed_module))
+    db.session.flush()
+    for row in rows:
+        attendance_finalized.send(row, session=session, correction=False)
+    return rows
+
+
+def final_minutes_changed(session: LiveSession, users: list[User], actor: Any, now: datetime, min_share: int,
+                          reason: str, action: str, **data: Any) -> None:
+    """After intervals were added to a final session in bulk (a report import): correct each person's row."""
+    for user in users:
+        row = _attendance_row(session, user)
+        old_minutes, old_status = row.minutes, row.status
+        _settle(session, user, row, actor, now, min_share)
+        row.updated_at = now
+        audit.record("live.attendance_corrected", row, actor, reason=reason, session_id=session.id,
+                     user_id=user.id, old_minutes=old_minutes, new_minutes=row.minutes, old_status=old_status,
+                     new_status=row.status, via=action, **data)
+        db.session.flush()
+        if (old_minutes, old_status) != (row.minutes, row.status):
+            attendance_finalized.send(row, session=session, correction=True)

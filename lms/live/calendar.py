@@ -1,0 +1,170 @@
+"""iCalendar (RFC 5545) for live sessions, and personal calendar feeds with secret, revocable links.
+
+Events carry a stable UID per session (so calendar apps update rather than duplicate them), start and end in UTC,
+the module title in the reader's language, ``STATUS:CANCELLED`` for cancelled sessions, and the place or join link
+only when the reader may see it (registered people and trainers).
+
+A feed link is ``/sessions/feed/<token>.ics`` where the token is signed with the site key and carries the user id and
+the feed *version*. "Reset the link" bumps the version, so every older link stops working at once; turning the feed
+off (``CalendarFeed.is_enabled``) does the same. No row means version 1, so viewing the link writes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from icalendar import Calendar, Event
+from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from lms import audit, db
+from lms.accounts.models import User
+from lms.i18n import _, current_locale
+from lms.live.listing import SessionCard
+from lms.live.models import CalendarFeed, SessionMode, SessionStatus
+from lms.live.times import language_name
+
+FEED_SALT = "lms.calendar-feed"
+PRODID = "-//CHW Learn//Live sessions//EN"
+
+
+# ---------------------------------------------------------------- documents
+
+@dataclass(frozen=True)
+class CalendarEntry:
+    card: SessionCard
+    link: str
+    show_place: bool
+
+
+def place_of(card: SessionCard) -> str:
+    parts = [card.session.address or "", card.session.join_url or ""]
+    return " · ".join(p for p in parts if p)
+
+
+def _description(entry: CalendarEntry) -> str:
+    s = entry.card.session
+    language = language_name(s.locale, current_locale())
+    lines = [_("Course: %(title)s", title=entry.card.course_title), _("Language: %(language)s", language=language),
+             _("Mode: %(mode)s", mode=s.mode.title)]
+    if s.status is SessionStatus.CANCELLED:
+        lines.insert(0, _("Cancelled: %(reason)s", reason=s.cancel_reason or ""))
+    if entry.show_place and s.address:
+        lines.append(_("Address: %(address)s", address=s.address))
+    if entry.show_place and s.join_url:
+        lines.append(_("Join link: %(url)s", url=s.join_url))
+    if not entry.show_place and s.mode is not SessionMode.ONLINE:
+        lines.append(_("The address is shown to registered people."))
+    if entry.show_place and s.notes:
+        lines.append(s.notes)
+    lines.append(entry.link)
+    return "\n".join(lines)
+
+
+def session_event(entry: CalendarEntry, uid_domain: str, now: datetime) -> Event:
+    s = entry.card.session
+    event = Event()
+    event.add("uid", f"session-{s.id}@{uid_domain}")
+    event.add("dtstamp", now)
+    event.add("dtstart", s.starts_at)
+    event.add("dtend", s.ends_at)
+    event.add("summary", entry.card.title)
+    event.add("description", _description(entry))
+    event.add("url", entry.link)
+    if entry.show_place and place_of(entry.card):
+        event.add("location", place_of(entry.card))
+    elif s.mode is SessionMode.ONLINE:
+        event.add("location", _("Online"))
+    event.add("status", "CANCELLED" if s.status is SessionStatus.CANCELLED else "CONFIRMED")
+    event.add("sequence", 1 if s.status is SessionStatus.CANCELLED else 0)
+    return event
+
+
+def build_calendar(name: str, entries: list[CalendarEntry], uid_domain: str, now: datetime) -> bytes:
+    """A VCALENDAR with ``METHOD:PUBLISH`` and one VEVENT per entry, times in UTC."""
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", name)
+    for entry in entries:
+        calendar.add_component(session_event(entry, uid_domain, now))
+    return calendar.to_ical()
+
+
+def entries_for(cards: list[SessionCard], link: Callable[[Any], str], may_see_place: Callable[[SessionCard], bool]
+                ) -> list[CalendarEntry]:
+    return [CalendarEntry(card, link(card.session), may_see_place(card)) for card in cards]
+
+
+# ---------------------------------------------------------------- personal feeds
+
+def _serializer(secret_key: str) -> URLSafeSerializer:
+    return URLSafeSerializer(secret_key, salt=FEED_SALT)
+
+
+def get_feed(user: Any) -> CalendarFeed | None:
+    return db.session.execute(select(CalendarFeed).where(CalendarFeed.user_id == user.id)).scalar_one_or_none()
+
+
+def feed_token(user: Any, secret_key: str) -> str | None:
+    """The secret token of ``user``'s feed link, or None when they turned the feed off."""
+    feed = get_feed(user)
+    if feed is not None and not feed.is_enabled:
+        return None
+    return _serializer(secret_key).dumps({"u": user.id, "v": feed.version if feed else 1})
+
+
+def user_for_feed_token(token: str, secret_key: str) -> User | None:
+    """The owner of a valid, current feed link; None for a forged, old (reset) or disabled one."""
+    try:
+        payload = _serializer(secret_key).loads(token)
+    except BadSignature:
+        return None
+    if not isinstance(payload, dict) or not isinstance(payload.get("u"), int) or not isinstance(payload.get("v"), int):
+        return None
+    user = db.session.get(User, payload["u"])
+    if user is None or not user.is_active:
+        return None
+    feed = get_feed(user)
+    current = feed.version if feed else 1
+    if (feed is not None and not feed.is_enabled) or payload["v"] != current:
+        return None
+    return user
+
+
+def _ensure_feed(user: Any) -> CalendarFeed:
+    feed = get_feed(user)
+    if feed is not None:
+        return feed
+    feed = CalendarFeed(user_id=user.id, version=1, is_enabled=True)
+    db.session.add(feed)
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except IntegrityError:  # a second click raced us
+        return get_feed(user)
+    return feed
+
+
+def reset_feed(user: Any) -> CalendarFeed:
+    """Revoke every existing link of ``user``'s feed and make a new one (also turns the feed back on)."""
+    feed = _ensure_feed(user)
+    feed.version += 1
+    feed.is_enabled = True
+    audit.record("calendar_feed.reset", feed, user)
+    db.session.flush()
+    return feed
+
+
+def disable_feed(user: Any) -> CalendarFeed:
+    feed = _ensure_feed(user)
+    feed.is_enabled = False
+    audit.record("calendar_feed.disabled", feed, user)
+    db.session.flush()
+    return feed

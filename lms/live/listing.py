@@ -1,0 +1,219 @@
+"""Reading sessions for lists and pages, in a fixed number of queries whatever the number of sessions.
+
+:func:`describe` turns sessions into :class:`SessionCard` rows with titles in the reader's language, seats left,
+trainers and the reader's own registration: five queries for any number of sessions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import or_, select
+
+from lms import db
+from lms.accounts.models import User
+from lms.catalog.models import Course, CourseStatus, Module
+from lms.catalog.texts import load_titles
+from lms.errors import NotFoundError
+from lms.i18n import _
+from lms.live import registration as seats
+from lms.live.models import LiveSession, Registration, RegistrationStatus, SessionMode, SessionStatus, SessionTrainer
+from lms.live.times import local_to_utc
+
+LIST_LIMIT = 100
+EARLIEST, LATEST = date(2000, 1, 1), date(2099, 12, 31)
+
+
+@dataclass(frozen=True)
+class SessionFilters:
+    """Filters of the upcoming-sessions list; dates are days in the reader's time zone."""
+
+    lang: str = ""
+    mode: str = ""
+    date_from: date | None = None
+    date_until: date | None = None
+    course: str = ""
+
+    @property
+    def active(self) -> bool:
+        return any((self.lang, self.mode, self.date_from, self.date_until, self.course))
+
+    def as_args(self) -> dict[str, str]:
+        values = {"lang": self.lang, "mode": self.mode, "course": self.course,
+                  "from": self.date_from.isoformat() if self.date_from else "",
+                  "until": self.date_until.isoformat() if self.date_until else ""}
+        return {key: value for key, value in values.items() if value}
+
+
+def parse_filters(args: Mapping[str, str], locales: list[str]) -> tuple[SessionFilters, list[str]]:
+    """Filters from query arguments, and the names of arguments that were not understood (ignored)."""
+    bad: list[str] = []
+    lang = args.get("lang", "")
+    if lang and lang not in locales:
+        bad.append("lang")
+        lang = ""
+    mode = args.get("mode", "")
+    if mode and mode not in {m.value for m in SessionMode}:
+        bad.append("mode")
+        mode = ""
+    days = {}
+    for name in ("from", "until"):
+        raw = args.get(name, "")
+        try:
+            days[name] = date.fromisoformat(raw) if raw else None
+        except ValueError:
+            days[name] = None
+        if raw and (days[name] is None or not EARLIEST <= days[name] <= LATEST):
+            bad.append(name)
+            days[name] = None
+    course = args.get("course", "")[:64]
+    return SessionFilters(lang, mode, days["from"], days["until"], course), bad
+
+
+def list_upcoming(filters: SessionFilters, now: datetime, tz: str, limit: int = LIST_LIMIT,
+                  published_only: bool = True) -> list[LiveSession]:
+    """Scheduled sessions not yet over, soonest first, of published courses and live (not archived) modules."""
+    query = (select(LiveSession).join(Course, Course.id == LiveSession.course_id)
+             .join(Module, Module.id == LiveSession.module_id)
+             .where(LiveSession.status == SessionStatus.SCHEDULED, LiveSession.ends_at > now,
+                    Module.is_archived.is_(False))
+             .order_by(LiveSession.starts_at, LiveSession.id).limit(limit))
+    if published_only:
+        query = query.where(Course.status == CourseStatus.PUBLISHED)
+    if filters.lang:
+        query = query.where(LiveSession.locale == filters.lang)
+    if filters.mode:
+        query = query.where(LiveSession.mode == SessionMode(filters.mode))
+    if filters.course:
+        query = query.where(Course.slug == filters.course)
+    if filters.date_from:
+        query = query.where(LiveSession.starts_at >= local_to_utc(filters.date_from, time(0), tz, strict=False))
+    if filters.date_until:
+        end = filters.date_until + timedelta(days=1)
+        query = query.where(LiveSession.starts_at < local_to_utc(end, time(0), tz, strict=False))
+    return list(db.session.execute(query).scalars())
+
+
+@dataclass
+class SessionCard:
+    """A session with everything a list row or detail page shows."""
+
+    session: LiveSession
+    course: Course
+    module: Module
+    title: str
+    course_title: str
+    is_fallback: bool
+    registered: int
+    waitlisted: int
+    is_open: bool
+    trainers: list[User] = field(default_factory=list)
+    mine: Registration | None = None
+
+    @property
+    def seats_left(self) -> int:
+        return max(self.session.capacity - self.registered, 0)
+
+    @property
+    def my_status(self) -> RegistrationStatus | None:
+        return self.mine.status if self.mine is not None else None
+
+    @property
+    def is_registered(self) -> bool:
+        return self.my_status is RegistrationStatus.REGISTERED
+
+    @property
+    def is_waitlisted(self) -> bool:
+        return self.my_status is RegistrationStatus.WAITLISTED
+
+
+def describe(sessions: list[LiveSession], locale: str, viewer: Any, now: datetime) -> list[SessionCard]:
+    """Cards for ``sessions`` in the same order, in at most five queries."""
+    if not sessions:
+        return []
+    module_ids = {s.module_id for s in sessions}
+    pairs = db.session.execute(
+        select(Module, Course).join(Course, Course.id == Module.course_id).where(Module.id.in_(module_ids))
+    ).all()
+    modules = {m.id: m for m, _c in pairs}
+    courses = {c.id: c for _m, c in pairs}
+    texts = load_titles(modules.values(), courses.values(), locale)
+    ids = [s.id for s in sessions]
+    counts = seats.count_seats(ids)
+    trainers: dict[int, list[User]] = {sid: [] for sid in ids}
+    for session_id, user in db.session.execute(
+        select(SessionTrainer.session_id, User).join(User, User.id == SessionTrainer.user_id)
+        .where(SessionTrainer.session_id.in_(ids)).order_by(User.name)
+    ).all():
+        trainers[session_id].append(user)
+    mine = _registrations_of(viewer, ids)
+    cards = []
+    for s in sessions:
+        module, course = modules[s.module_id], courses[s.course_id]
+        title, course_title = texts[course.id].get(module, "title"), texts[course.id].get(course, "title")
+        cards.append(SessionCard(
+            session=s, course=course, module=module, title=title.value or module.slug,
+            course_title=course_title.value or course.slug, is_fallback=title.is_fallback or course_title.is_fallback,
+            registered=counts[s.id][0], waitlisted=counts[s.id][1], is_open=seats.is_open(s, now),
+            trainers=trainers[s.id], mine=mine.get(s.id),
+        ))
+    return cards
+
+
+def _registrations_of(viewer: Any, session_ids: list[int]) -> dict[int, Registration]:
+    if not getattr(viewer, "id", None):
+        return {}
+    return {r.session_id: r for r in db.session.execute(
+        select(Registration).where(Registration.user_id == viewer.id, Registration.session_id.in_(session_ids))
+    ).scalars()}
+
+
+def list_user_sessions(user: Any, since: datetime, statuses: tuple[RegistrationStatus, ...] = seats.ACTIVE,
+                       limit: int = 200) -> list[LiveSession]:
+    """Sessions (any status) starting after ``since`` that ``user`` holds a registration of these statuses for."""
+    return list(db.session.execute(
+        select(LiveSession).join(Registration, Registration.session_id == LiveSession.id)
+        .where(Registration.user_id == user.id, Registration.status.in_(statuses), LiveSession.starts_at >= since)
+        .order_by(LiveSession.starts_at, LiveSession.id).limit(limit)
+    ).scalars())
+
+
+def list_trainer_sessions(user: Any, since: datetime, everyone: bool = False, limit: int = 200) -> list[LiveSession]:
+    """Sessions starting after ``since`` that ``user`` leads or created (every trainer's with ``everyone``)."""
+    query = select(LiveSession).where(LiveSession.starts_at >= since)
+    if not everyone:
+        leads = select(SessionTrainer.session_id).where(SessionTrainer.user_id == user.id)
+        query = query.where(or_(LiveSession.id.in_(leads), LiveSession.created_by_id == user.id))
+    return list(db.session.execute(query.order_by(LiveSession.starts_at, LiveSession.id).limit(limit)).scalars())
+
+
+def list_feed_sessions(user: Any, since: datetime, limit: int = 500) -> list[LiveSession]:
+    """What a personal calendar shows: sessions the person holds a seat in (cancelled sessions included, so the
+    calendar shows them cancelled) and sessions they lead."""
+    seat = select(Registration.session_id).where(Registration.user_id == user.id,
+                                                 Registration.status == RegistrationStatus.REGISTERED)
+    leads = select(SessionTrainer.session_id).where(SessionTrainer.user_id == user.id)
+    return list(db.session.execute(
+        select(LiveSession).where(LiveSession.starts_at >= since, or_(LiveSession.id.in_(seat),
+                                                                      LiveSession.id.in_(leads)))
+        .order_by(LiveSession.starts_at).limit(limit)
+    ).scalars())
+
+
+def is_visible(session: LiveSession, viewer: Any) -> bool:
+    """Sessions of unpublished courses exist only for trainers (and people already registered)."""
+    if getattr(viewer, "is_trainer", False):
+        return True
+    course = db.session.get(Course, session.course_id)
+    if course is not None and course.status is CourseStatus.PUBLISHED:
+        return True
+    return bool(_registrations_of(viewer, [session.id]))
+
+
+def require_visible(session: LiveSession, viewer: Any) -> LiveSession:
+    if not is_visible(session, viewer):
+        raise NotFoundError(_("No such session."))
+    return session

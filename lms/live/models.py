@@ -1,0 +1,203 @@
+"""Live-session models. Times are stored in UTC; attendance is kept as intervals so minutes are real, not a checkbox."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from lms.db import Model, UTCDateTime, created_at_column, enum_type
+from lms.i18n import _l
+
+
+class TitledEnum(enum.Enum):
+    @property
+    def title(self) -> str:
+        return str(TITLES[self])
+
+    @classmethod
+    def choices(cls) -> list[tuple[str, str]]:
+        return [(member.value, member.title) for member in cls]
+
+
+class SessionMode(TitledEnum):
+    IN_PERSON = "in_person"
+    ONLINE = "online"
+    HYBRID = "hybrid"
+
+
+class SessionStatus(TitledEnum):
+    SCHEDULED = "scheduled"
+    CANCELLED = "cancelled"
+    COMPLETED = "completed"
+
+
+class RegistrationStatus(TitledEnum):
+    REGISTERED = "registered"
+    WAITLISTED = "waitlisted"
+    CANCELLED = "cancelled"
+
+
+class AttendanceStatus(TitledEnum):
+    PRESENT = "present"
+    LATE = "late"
+    ABSENT = "absent"
+    EXCUSED = "excused"
+
+
+class IntervalSource(TitledEnum):
+    CHECK_IN = "check_in"
+    JOIN_BUTTON = "join_button"
+    IMPORT = "import"
+    TRAINER = "trainer"
+
+
+TITLES = {
+    SessionMode.IN_PERSON: _l("In person"),
+    SessionMode.ONLINE: _l("Online"),
+    SessionMode.HYBRID: _l("In person and online"),
+    SessionStatus.SCHEDULED: _l("Scheduled"),
+    SessionStatus.CANCELLED: _l("Cancelled"),
+    SessionStatus.COMPLETED: _l("Completed"),
+    RegistrationStatus.REGISTERED: _l("Registered"),
+    RegistrationStatus.WAITLISTED: _l("On the waitlist"),
+    RegistrationStatus.CANCELLED: _l("Cancelled"),
+    AttendanceStatus.PRESENT: _l("Present"),
+    AttendanceStatus.LATE: _l("Late"),
+    AttendanceStatus.ABSENT: _l("Absent"),
+    AttendanceStatus.EXCUSED: _l("Excused"),
+    IntervalSource.CHECK_IN: _l("Check-in code"),
+    IntervalSource.JOIN_BUTTON: _l("Join button"),
+    IntervalSource.IMPORT: _l("Meeting report"),
+    IntervalSource.TRAINER: _l("Entered by trainer"),
+}
+
+#: The one guarded transition table for a session's status.
+SESSION_TRANSITIONS = {
+    SessionStatus.SCHEDULED: {SessionStatus.CANCELLED, SessionStatus.COMPLETED},
+    SessionStatus.CANCELLED: set(),
+    SessionStatus.COMPLETED: set(),
+}
+
+
+class LiveSession(Model):
+    """One scheduled meeting of a live module."""
+
+    __tablename__ = "lms_live_sessions"
+    __table_args__ = (Index("ix_lms_live_sessions_status_starts_at", "status", "starts_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    module_id: Mapped[int] = mapped_column(ForeignKey("lms_modules.id", ondelete="CASCADE"), index=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("lms_courses.id", ondelete="CASCADE"), index=True)
+    series_key: Mapped[str | None] = mapped_column(String(32), index=True)
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    timezone: Mapped[str] = mapped_column(String(64), default="America/Los_Angeles")
+    locale: Mapped[str] = mapped_column(String(16), default="en")
+    mode: Mapped[SessionMode] = mapped_column(enum_type(SessionMode), default=SessionMode.IN_PERSON)
+    address: Mapped[str | None] = mapped_column(Text)
+    join_url: Mapped[str | None] = mapped_column(String(500))
+    notes: Mapped[str | None] = mapped_column(Text)
+    capacity: Mapped[int] = mapped_column(default=20)
+    registration_deadline: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    cost_cents: Mapped[int | None]
+    status: Mapped[SessionStatus] = mapped_column(enum_type(SessionStatus), default=SessionStatus.SCHEDULED)
+    cancel_reason: Mapped[str | None] = mapped_column(Text)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    cancelled_by_id: Mapped[int | None] = mapped_column(ForeignKey("lms_users.id", ondelete="SET NULL"))
+    checkin_code: Mapped[str | None] = mapped_column(String(12))
+    attendance_finalized_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    finalized_by_id: Mapped[int | None] = mapped_column(ForeignKey("lms_users.id", ondelete="SET NULL"))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("lms_users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = created_at_column()
+
+
+class SessionTrainer(Model):
+    __tablename__ = "lms_session_trainers"
+    __table_args__ = (UniqueConstraint("session_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("lms_live_sessions.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("lms_users.id", ondelete="CASCADE"), index=True)
+
+
+class Registration(Model):
+    """A seat (or a place on the waitlist). Cancelled registrations are kept as history."""
+
+    __tablename__ = "lms_registrations"
+    __table_args__ = (
+        UniqueConstraint("session_id", "user_id"),
+        Index("ix_lms_registrations_session_status", "session_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("lms_live_sessions.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("lms_users.id", ondelete="CASCADE"), index=True)
+    status: Mapped[RegistrationStatus] = mapped_column(enum_type(RegistrationStatus))
+    registered_at: Mapped[datetime] = created_at_column()
+    registered_by_id: Mapped[int | None] = mapped_column(ForeignKey("lms_users.id", ondelete="SET NULL"))
+    waitlisted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    promoted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class AttendanceInterval(Model):
+    """A stretch of time a person was in the session (check-in to check-out, a join/leave row of a meeting report).
+    Overlaps are normal; minutes are computed from the union of intervals clipped to the session window."""
+
+    __tablename__ = "lms_attendance_intervals"
+    __table_args__ = (Index("ix_lms_attendance_intervals_session_user", "session_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("lms_live_sessions.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("lms_users.id", ondelete="CASCADE"))
+    joined_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    left_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    source: Mapped[IntervalSource] = mapped_column(enum_type(IntervalSource))
+    is_void: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = created_at_column()
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("lms_users.id", ondelete="SET NULL"))
+
+
+class Attendance(Model):
+    """The trainer's record for one person in one session; ``minutes`` is fixed when attendance is finalised and
+    changed afterwards only by audited corrections."""
+
+    __tablename__ = "lms_attendance"
+    __table_args__ = (UniqueConstraint("session_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("lms_live_sessions.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("lms_users.id", ondelete="CASCADE"), index=True)
+    status: Mapped[AttendanceStatus | None] = mapped_column(enum_type(AttendanceStatus))
+    minutes: Mapped[int] = mapped_column(default=0)
+    completed_module: Mapped[bool] = mapped_column(default=False)
+    updated_at: Mapped[datetime] = created_at_column()
+
+
+class CalendarFeed(Model):
+    """A personal iCalendar feed. The URL token is signed with the site key and carries ``version``; bumping the
+    version revokes every older link."""
+
+    __tablename__ = "lms_calendar_feeds"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("lms_users.id", ondelete="CASCADE"), unique=True)
+    version: Mapped[int] = mapped_column(default=1)
+    is_enabled: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = created_at_column()
+
+
+class ReminderSent(Model):
+    """One reminder of one kind sent to one person for one session: the unique key makes sending exactly-once."""
+
+    __tablename__ = "lms_reminders_sent"
+    __table_args__ = (UniqueConstraint("session_id", "user_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("lms_live_sessions.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("lms_users.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(16))
+    sent_at: Mapped[datetime] = created_at_column()

@@ -1,0 +1,96 @@
+"""Emails about live sessions, each in the recipient's language and time zone.
+
+Templates (``templates/lms/email/``): ``session_cancelled``, ``session_promoted`` (a seat came free from the
+waitlist), ``session_registered`` (someone else registered you) and ``session_reminder``. They are sent by the
+caller *after* its commit (a rolled-back change must not have told anyone), except reminders, whose exactly-once row
+is committed with the sending (see :mod:`lms.live.reminders`). Links are built by the caller (web or CLI layer).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import select
+
+from lms import db
+from lms.accounts.models import User
+from lms.catalog.models import Course, Module
+from lms.catalog.texts import load_titles
+from lms.live.models import LiveSession, Registration
+from lms.live.times import instant_text, language_name, when_text
+from lms.notify.services import MailError, send_email
+
+
+def recipient_locale(user: Any) -> str:
+    config = current_app.config
+    return user.locale if user.locale in config["LMS_LOCALES"] else config["LMS_DEFAULT_LOCALE"]
+
+
+def recipient_zone(user: Any) -> str:
+    return user.timezone or current_app.config["LMS_DEFAULT_TIMEZONE"]
+
+
+def format_locale(language: str) -> str:
+    return current_app.config["LMS_FORMAT_LOCALES"].get(language, language)
+
+
+@dataclass
+class TitleBook:
+    """Module and course titles per (module, language), as plain strings, loaded once for a batch of emails (the
+    strings survive the commits between messages)."""
+
+    titles_by_key: dict[tuple[int, str], tuple[str, str]] = field(default_factory=dict)
+
+    def titles(self, session: LiveSession, locale: str) -> tuple[str, str]:
+        key = (session.module_id, locale)
+        if key not in self.titles_by_key:
+            module, course = db.session.execute(
+                select(Module, Course).join(Course, Course.id == Module.course_id).where(Module.id == session.module_id)
+            ).one()
+            texts = load_titles([module], [course], locale)[course.id]
+            self.titles_by_key[key] = (texts(module) or module.slug, texts(course) or course.slug)
+        return self.titles_by_key[key]
+
+
+def session_context(session: LiveSession, user: Any, link: str, book: TitleBook, show_place: bool) -> dict[str, Any]:
+    """What every session email shows, in the recipient's language and zone."""
+    language = recipient_locale(user)
+    zone, fmt = recipient_zone(user), format_locale(language)
+    title, course_title = book.titles(session, language)
+    return {
+        "user": user, "session": session, "title": title, "course_title": course_title, "link": link,
+        "when": when_text(session.starts_at, session.ends_at, zone, fmt),
+        "deadline": instant_text(session.registration_deadline, zone, fmt) if session.registration_deadline else "",
+        "language": language_name(session.locale, fmt), "show_place": show_place,
+    }
+
+
+def send_session_email(template: str, session: LiveSession, user: Any, link: str, book: TitleBook | None = None,
+                       show_place: bool = True, **extra: Any) -> None:
+    """Send one session email (raises :class:`MailError`)."""
+    context = session_context(session, user, link, book or TitleBook(), show_place)
+    send_email(user.email, template, recipient_locale(user), **context, **extra)
+
+
+def users_of(registrations: list[Registration]) -> dict[int, User]:
+    ids = [r.user_id for r in registrations]
+    if not ids:
+        return {}
+    return {u.id: u for u in db.session.execute(select(User).where(User.id.in_(ids))).scalars()}
+
+
+def tell(template: str, session: LiveSession, registrations: list[Registration], link: str,
+         show_place: bool = True, **extra: Any) -> list[str]:
+    """Email each registrant (after the caller's commit); returns the addresses that could not be reached."""
+    failed, book, users = [], TitleBook(), users_of(registrations)
+    for registration in registrations:
+        user = users.get(registration.user_id)
+        if user is None or not user.is_active:
+            continue
+        try:
+            send_session_email(template, session, user, link, book, show_place, registration=registration, **extra)
+        except MailError:
+            failed.append(user.email)
+    return failed

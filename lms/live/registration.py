@@ -1,0 +1,200 @@
+"""Registering for live sessions: seats, the waitlist and its promotions, and managers registering their staff.
+
+Capacity holds under concurrency because every change that counts seats first takes the session's row lock
+(:func:`lock_session`): on PostgreSQL ``SELECT ... FOR UPDATE``; on SQLite, which serialises writers, a no-op
+``UPDATE`` of the session row takes the database write lock before counting. Simultaneous registrations therefore
+queue up one behind the other and the (capacity + 1)-th goes to the waitlist.
+
+Registering enrols the trainee in the session's course if they are not enrolled yet (a withdrawn enrolment is
+reactivated): a live module is part of a course, and attendance can only complete the module of an enrolment.
+Registration is open while the session is scheduled and before its registration deadline (or its start when it has
+none). Cancelled registrations are kept as history; registering again reuses the row.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.exc import IntegrityError
+
+from lms import audit, db
+from lms.accounts.services import get_user
+from lms.catalog.models import Course
+from lms.enrollment.services import enroll
+from lms.errors import DomainError, PermissionDenied
+from lms.i18n import _
+from lms.live.models import LiveSession, Registration, RegistrationStatus, SessionStatus
+from lms.orgs.models import Organisation
+from lms.orgs.services import get_membership
+
+ACTIVE = (RegistrationStatus.REGISTERED, RegistrationStatus.WAITLISTED)
+
+
+def lock_session(session: LiveSession) -> LiveSession:
+    """Take the session row's lock for the rest of the transaction and reload it (status and capacity may have
+    changed while we waited)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(
+            select(LiveSession).where(LiveSession.id == session.id).with_for_update()
+            .execution_options(populate_existing=True)
+        )
+    else:
+        db.session.execute(
+            update(LiveSession).where(LiveSession.id == session.id).values(capacity=LiveSession.capacity)
+            .execution_options(synchronize_session=False)
+        )
+        db.session.refresh(session)
+    return session
+
+
+def registration_closes_at(session: LiveSession) -> datetime:
+    return min(session.registration_deadline or session.starts_at, session.starts_at)
+
+
+def is_open(session: LiveSession, now: datetime) -> bool:
+    return session.status is SessionStatus.SCHEDULED and now < registration_closes_at(session)
+
+
+def check_open(session: LiveSession, now: datetime) -> None:
+    if session.status is SessionStatus.CANCELLED:
+        raise DomainError(_("This session was cancelled."))
+    if session.status is not SessionStatus.SCHEDULED or now >= registration_closes_at(session):
+        raise DomainError(_("Registration for this session is closed."))
+
+
+def get_registration(session: LiveSession, user: Any) -> Registration | None:
+    return db.session.execute(
+        select(Registration).where(Registration.session_id == session.id, Registration.user_id == user.id)
+        .execution_options(populate_existing=True)
+    ).scalar_one_or_none()
+
+
+def count_seats(session_ids: list[int]) -> dict[int, tuple[int, int]]:
+    """(registered, waitlisted) per session id, in one query."""
+    result = {sid: (0, 0) for sid in session_ids}
+    if not session_ids:
+        return result
+    rows = db.session.execute(
+        select(Registration.session_id, Registration.status, func.count(Registration.id))
+        .where(Registration.session_id.in_(session_ids), Registration.status.in_(ACTIVE))
+        .group_by(Registration.session_id, Registration.status)
+    )
+    for session_id, status, count in rows:
+        registered, waitlisted = result[session_id]
+        result[session_id] = (count, waitlisted) if status is RegistrationStatus.REGISTERED else (registered, count)
+    return result
+
+
+def _registered_count(session: LiveSession) -> int:
+    return count_seats([session.id])[session.id][0]
+
+
+def register(session: LiveSession, user: Any, actor: Any, now: datetime) -> Registration:
+    """Give ``user`` a seat, or a place on the waitlist when the session is full (idempotent while active)."""
+    check_open(session, now)
+    lock_session(session)  # first: it also opens the write transaction that enrolment's savepoint needs on SQLite
+    check_open(session, now)
+    enroll(user, db.session.get(Course, session.course_id), actor)
+    registration = get_registration(session, user)
+    if registration is not None and registration.status in ACTIVE:
+        return registration
+    full = _registered_count(session) >= session.capacity
+    status = RegistrationStatus.WAITLISTED if full else RegistrationStatus.REGISTERED
+    if registration is None:
+        registration = Registration(session_id=session.id, user_id=user.id, status=status)
+        db.session.add(registration)
+    registration.status = status
+    registration.registered_by_id = getattr(actor, "id", None)
+    registration.waitlisted_at = now if full else None
+    registration.promoted_at = registration.cancelled_at = None
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except IntegrityError:  # the same person's other request won the race; theirs stands
+        return get_registration(session, user)
+    audit.record("registration." + status.value, registration, actor, session_id=session.id, user_id=user.id)
+    return registration
+
+
+def cancel_registration(session: LiveSession, user: Any, actor: Any, now: datetime) -> list[Registration]:
+    """Give up a seat or a waitlist place; returns the people promoted into a freed seat (to be told by email)."""
+    registration = get_registration(session, user)
+    if registration is None or registration.status not in ACTIVE:
+        raise DomainError(_("There is no registration to cancel."))
+    if session.status is SessionStatus.CANCELLED:
+        raise DomainError(_("This session was cancelled; your registration is kept as history."))
+    if session.status is not SessionStatus.SCHEDULED or now >= session.starts_at:
+        raise DomainError(_("This session has started or is over; registrations can no longer change."))
+    lock_session(session)
+    registration = get_registration(session, user)
+    was_registered = registration.status is RegistrationStatus.REGISTERED
+    registration.status = RegistrationStatus.CANCELLED
+    registration.cancelled_at = now
+    db.session.flush()
+    audit.record("registration.cancelled", registration, actor, session_id=session.id, user_id=user.id)
+    return fill_seats(session, now) if was_registered else []
+
+
+def fill_seats(session: LiveSession, now: datetime) -> list[Registration]:
+    """Promote the first in line on the waitlist into free seats. The caller holds the session lock."""
+    if session.status is not SessionStatus.SCHEDULED or now >= session.starts_at:
+        return []
+    free = session.capacity - _registered_count(session)
+    if free <= 0:
+        return []
+    promoted = list(db.session.execute(
+        select(Registration).where(Registration.session_id == session.id,
+                                   Registration.status == RegistrationStatus.WAITLISTED)
+        .order_by(Registration.waitlisted_at, Registration.id).limit(free)
+    ).scalars())
+    for registration in promoted:
+        registration.status = RegistrationStatus.REGISTERED
+        registration.promoted_at = now
+        audit.record("registration.promoted", registration, None, session_id=session.id,
+                     user_id=registration.user_id)
+    db.session.flush()
+    return promoted
+
+
+def waitlist_position(registration: Registration) -> int | None:
+    """1 for the first in line; None if not on the waitlist."""
+    if registration.status is not RegistrationStatus.WAITLISTED:
+        return None
+    ahead = db.session.execute(
+        select(func.count(Registration.id)).where(
+            Registration.session_id == registration.session_id,
+            Registration.status == RegistrationStatus.WAITLISTED,
+            or_(Registration.waitlisted_at < registration.waitlisted_at,
+                and_(Registration.waitlisted_at == registration.waitlisted_at, Registration.id < registration.id)),
+        )
+    ).scalar_one()
+    return ahead + 1
+
+
+def registrations_of(session_id: int, user_ids: list[int]) -> dict[int, Registration]:
+    """The registrations (any status) of these people for one session, keyed by user id, in one query."""
+    if not user_ids:
+        return {}
+    return {r.user_id: r for r in db.session.execute(
+        select(Registration).where(Registration.session_id == session_id, Registration.user_id.in_(user_ids))
+    ).scalars()}
+
+
+def _current_staff(org: Organisation, user_id: int) -> Any:
+    user = get_user(user_id)
+    membership = get_membership(org, user)
+    if membership is None or membership.employment_end is not None:
+        raise PermissionDenied(_("That person is not current staff of your organisation."))
+    return user
+
+
+def register_staff(session: LiveSession, org: Organisation, user_id: int, manager: Any, now: datetime) -> Registration:
+    """A manager registers a current staff member of ``org`` (seat or waitlist, like the person themselves)."""
+    return register(session, _current_staff(org, user_id), manager, now)
+
+
+def cancel_staff(session: LiveSession, org: Organisation, user_id: int, manager: Any,
+                 now: datetime) -> list[Registration]:
+    return cancel_registration(session, _current_staff(org, user_id), manager, now)

@@ -1,0 +1,160 @@
+"""Who runs a live session, and its roster: everyone registered, with time recorded or with a status.
+
+Rosters are for the session's trainers (:class:`SessionTrainer`) and site administrators only; anyone else gets *not
+found* (404) from :func:`get_managed_session`, so a trainer cannot even confirm which other sessions exist. Minutes are
+the union of a person's (not voided) intervals clipped to the session (:mod:`lms.live.intervals`); once attendance is
+final they are the stored, audited minutes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from lms import db
+from lms.accounts.models import User
+from lms.catalog.models import Course, Module
+from lms.catalog.texts import load_texts
+from lms.errors import NotFoundError
+from lms.i18n import _
+from lms.live import intervals as spans
+from lms.live.models import (
+    Attendance,
+    AttendanceInterval,
+    AttendanceStatus,
+    LiveSession,
+    Registration,
+    RegistrationStatus,
+    SessionTrainer,
+)
+
+
+def get_session(session_id: int) -> LiveSession:
+    session = db.session.get(LiveSession, session_id)
+    if session is None:
+        raise NotFoundError(_("No such session."))
+    return session
+
+
+def is_session_trainer(session: LiveSession, user: Any) -> bool:
+    if getattr(user, "is_admin", False):
+        return True
+    return db.session.execute(
+        select(SessionTrainer.id).where(SessionTrainer.session_id == session.id, SessionTrainer.user_id == user.id)
+    ).first() is not None
+
+
+def get_managed_session(session_id: int, user: Any) -> LiveSession:
+    """The session if ``user`` runs it (or is a site admin); otherwise *not found*, as if it did not exist."""
+    session = get_session(session_id)
+    if not is_session_trainer(session, user):
+        raise NotFoundError(_("No such session."))
+    return session
+
+
+@dataclass
+class RosterLine:
+    """One person on a session's roster."""
+
+    user: User
+    registration: Registration | None
+    attendance: Attendance | None
+    intervals: list[AttendanceInterval]  # voided ones too, oldest first
+    seconds: int = 0
+
+    @property
+    def live_intervals(self) -> list[AttendanceInterval]:
+        return [i for i in self.intervals if not i.is_void]
+
+    @property
+    def is_registered(self) -> bool:
+        return self.registration is not None
+
+    @property
+    def is_checked_in(self) -> bool:
+        return any(i.left_at is None for i in self.live_intervals)
+
+    @property
+    def status(self) -> AttendanceStatus | None:
+        return self.attendance.status if self.attendance else None
+
+    @property
+    def minutes(self) -> int:
+        return self.seconds // 60
+
+
+@dataclass
+class Roster:
+    session: LiveSession
+    lines: list[RosterLine] = field(default_factory=list)
+
+    @property
+    def is_final(self) -> bool:
+        return self.session.attendance_finalized_at is not None
+
+    def share(self, line: RosterLine) -> int:
+        return spans.share_percent(line.seconds, self.session.starts_at, self.session.ends_at)
+
+    def line_for(self, user_id: int) -> RosterLine | None:
+        return next((line for line in self.lines if line.user.id == user_id), None)
+
+
+def seconds_of(session: LiveSession, intervals: list[AttendanceInterval], now: datetime) -> int:
+    live = [(i.joined_at, i.left_at) for i in intervals if not i.is_void]
+    return spans.attended_seconds(live, session.starts_at, session.ends_at, now)
+
+
+def load_roster(session: LiveSession, now: datetime, only_user_id: int | None = None) -> Roster:
+    """Everyone registered, everyone with intervals and everyone with an attendance record, in four queries
+    whatever their number, sorted by name."""
+    regs = select(Registration).where(Registration.session_id == session.id,
+                                      Registration.status == RegistrationStatus.REGISTERED)
+    ivs = select(AttendanceInterval).where(AttendanceInterval.session_id == session.id)
+    rows = select(Attendance).where(Attendance.session_id == session.id)
+    if only_user_id is not None:
+        regs = regs.where(Registration.user_id == only_user_id)
+        ivs = ivs.where(AttendanceInterval.user_id == only_user_id)
+        rows = rows.where(Attendance.user_id == only_user_id)
+    registrations = {r.user_id: r for r in db.session.execute(regs).scalars()}
+    by_user: dict[int, list[AttendanceInterval]] = {}
+    for interval in db.session.execute(ivs.order_by(AttendanceInterval.joined_at, AttendanceInterval.id)).scalars():
+        by_user.setdefault(interval.user_id, []).append(interval)
+    attendance = {row.user_id: row for row in db.session.execute(rows).scalars()}
+    ids = set(registrations) | set(by_user) | set(attendance)
+    users = db.session.execute(select(User).where(User.id.in_(ids))).scalars() if ids else []
+    roster = Roster(session)
+    for user in users:
+        row = attendance.get(user.id)
+        own = by_user.get(user.id, [])
+        seconds = row.minutes * 60 if row is not None and roster.is_final else seconds_of(session, own, now)
+        roster.lines.append(RosterLine(user, registrations.get(user.id), row, own, seconds))
+    roster.lines.sort(key=lambda line: (line.user.name.casefold(), line.user.id))
+    return roster
+
+
+@dataclass(frozen=True)
+class SessionInfo:
+    session: LiveSession
+    course: Course
+    module: Module
+    title: str
+    course_title: str
+
+
+def describe(session: LiveSession, locale: str) -> SessionInfo:
+    """The session's module and course with their titles in ``locale`` (falling back to the source language)."""
+    course = db.session.get(Course, session.course_id)
+    module = db.session.get(Module, session.module_id)
+    if course is None or module is None:
+        raise NotFoundError(_("No such session."))
+    texts = load_texts(course, locale, owners=[("course", course.id), ("module", module.id)], fields=["title"])
+    return SessionInfo(session, course, module, texts(module) or module.slug, texts(course) or course.slug)
+
+
+def load_person(session: LiveSession, user: User, now: datetime) -> RosterLine:
+    """One person's roster line (registered or not)."""
+    line = load_roster(session, now, only_user_id=user.id).line_for(user.id)
+    return line or RosterLine(user, None, None, [], 0)

@@ -1,0 +1,1 @@
+"""Email notifications, rendered in each recipient's language and sent over SMTP."""

@@ -1,0 +1,68 @@
+"""Send email through the configured SMTP server, rendered from ``templates/lms/email/<name>.txt``.
+
+The template's first line is ``Subject: ...``; the rest is the plain-text body. It is rendered with the recipient's
+locale so every message arrives in their language.
+"""
+
+from __future__ import annotations
+
+import smtplib
+from email.message import EmailMessage
+from email.utils import make_msgid
+from typing import Any
+
+from flask import current_app, render_template
+from flask_babel import force_locale
+
+
+class MailError(RuntimeError):
+    """The SMTP server refused or could not be reached."""
+
+
+def render_email(template: str, locale: str | None, **context: Any) -> tuple[str, str]:
+    with force_locale(locale or current_app.config["LMS_DEFAULT_LOCALE"]):
+        text = render_template(f"lms/email/{template}.txt", **context)
+    first, _, body = text.lstrip().partition("\n")
+    # Names in the subject (an organisation, a course) may hold a carriage return or other line breaks, which a mail
+    # header must not: the subject is one line of single spaces.
+    subject = " ".join(first.removeprefix("Subject:").split())
+    return subject, body.strip() + "\n"
+
+
+def render_multilingual(template: str, locales: list[str], **context: Any) -> tuple[str, str]:
+    """One message in several languages (when the recipient's language is not known yet)."""
+    parts = [render_email(template, locale, **context) for locale in locales]
+    subjects = list(dict.fromkeys(subject for subject, _ in parts))
+    return " / ".join(subjects), "\n-----\n\n".join(body for _, body in parts)
+
+
+def send_email(to: str, template: str, locale: str | list[str] | None = None, **context: Any) -> EmailMessage:
+    """Render and send one message in ``locale`` (or each of a list of locales, one after the other).
+
+    Raises :class:`MailError` if the SMTP server cannot be reached or refuses the message.
+    """
+    if isinstance(locale, list):
+        subject, body = render_multilingual(template, locale, **context)
+    else:
+        subject, body = render_email(template, locale, **context)
+    config = current_app.config
+    message = EmailMessage()
+    message["From"] = config["LMS_MAIL_SENDER"]
+    message["To"] = to
+    message["Subject"] = subject
+    message["Message-ID"] = make_msgid(domain="chw-learn")
+    message.set_content(body)
+    if not config["LMS_MAIL_ENABLED"]:
+        current_app.logger.info("mail disabled; not sending %r to %s", subject, to)
+        return message
+    try:
+        with smtplib.SMTP(config["LMS_MAIL_SERVER"], int(config["LMS_MAIL_PORT"]), timeout=10) as smtp:
+            if config["LMS_MAIL_USE_TLS"]:
+                smtp.starttls()
+            if config["LMS_MAIL_USERNAME"]:
+                smtp.login(config["LMS_MAIL_USERNAME"], config["LMS_MAIL_PASSWORD"] or "")
+            smtp.send_message(message)
+    except (OSError, smtplib.SMTPException) as exc:
+        current_app.logger.warning("could not send %r to %s: %s", subject, to, exc)
+        raise MailError(str(exc)) from exc
+    return message

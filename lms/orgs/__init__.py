@@ -1,0 +1,1 @@
+"""Organisations (employers, training providers), their memberships, invitations and settings."""

@@ -1,0 +1,171 @@
+"""Roster CSV import: validate every row first, then update current staff and invite everyone else, all or nothing.
+
+Nobody is added to an organisation without their consent: people who are not yet current staff (with or without an
+account) get an emailed invitation to accept.
+
+Accepted columns (header names are case-insensitive; spaces and hyphens count as underscores):
+``email`` (required), ``name`` (required), ``employee_id``, ``job_title``, ``employment_start`` (YYYY-MM-DD or
+MM/DD/YYYY), ``employment_type`` (employee, contractor, volunteer), ``role`` (member, manager).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+
+from email_validator import EmailNotValidError, validate_email
+
+from lms.accounts.models import User
+from lms.accounts.services import get_user_by_email
+from lms.i18n import _
+from lms.orgs.models import EmploymentType, Invitation, MemberRole, Organisation
+from lms.orgs.services import Employment, add_member, get_membership, invite
+
+REQUIRED = ("email", "name")
+KNOWN = (*REQUIRED, "employee_id", "job_title", "employment_start", "employment_type", "role")
+DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y")
+
+
+@dataclass
+class RosterRow:
+    line: int
+    email: str
+    name: str
+    employment: Employment
+    role_given: bool = False
+
+
+@dataclass
+class RosterPlan:
+    rows: list[RosterRow] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and bool(self.rows)
+
+
+@dataclass
+class RosterResult:
+    updated: list[str] = field(default_factory=list)
+    invited: list[tuple[Invitation, str]] = field(default_factory=list)
+
+
+def decode(data: bytes) -> str:
+    """Spreadsheets save as UTF-8 (often with a BOM) or Windows-1252; accept both."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+def parse_roster(text: str, max_rows: int) -> RosterPlan:
+    """Check the whole file and return every row or every problem (as translated, line-numbered messages)."""
+    plan = RosterPlan()
+    reader = csv.reader(io.StringIO(text))
+    try:
+        header = [_column(name) for name in next(reader)]
+    except (StopIteration, csv.Error):
+        plan.errors.append(_("The file is empty. The first row must name the columns."))
+        return plan
+    missing = [name for name in REQUIRED if name not in header]
+    if missing:
+        plan.errors.append(_("Line 1: missing column(s): %(columns)s.", columns=", ".join(missing)))
+        return plan
+    unknown = [name for name in header if name and name not in KNOWN]
+    if unknown:
+        plan.errors.append(_("Line 1: unknown column(s): %(columns)s.", columns=", ".join(unknown)))
+        return plan
+    seen: dict[str, int] = {}
+    try:
+        for line, values in enumerate(reader, start=2):
+            if not any(value.strip() for value in values):
+                continue
+            if len(plan.rows) + len(plan.errors) >= max_rows:
+                plan.errors.append(_("The file has more than %(num)d rows. Split it into smaller files.", num=max_rows))
+                break
+            _parse_row(plan, line, dict(zip(header, values, strict=False)), len(values) != len(header), seen)
+    except csv.Error as exc:
+        plan.errors.append(_("Line %(line)d: the file is not valid CSV (%(detail)s).", line=reader.line_num, detail=str(exc)))
+    if not plan.rows and not plan.errors:
+        plan.errors.append(_("The file has no staff rows."))
+    return plan
+
+
+def _column(name: str) -> str:
+    return name.strip().lower().replace(" ", "_").replace("-", "_")
+
+
+def _parse_row(plan: RosterPlan, line: int, raw: dict[str, str], wrong_width: bool, seen: dict[str, int]) -> None:
+    values = {key: (value or "").strip() for key, value in raw.items()}
+    problems: list[str] = []
+    if wrong_width:
+        problems.append(_("the number of cells does not match the header"))
+    email = values.get("email", "")
+    try:
+        email = validate_email(email, check_deliverability=False).normalized.lower()
+    except EmailNotValidError:
+        problems.append(_("“%(value)s” is not a valid email address", value=email))
+    if email in seen:
+        problems.append(_("%(email)s is also on line %(line)d", email=email, line=seen[email]))
+    seen.setdefault(email, line)
+    name = values.get("name", "")
+    if not name:
+        problems.append(_("the name is empty"))
+    elif len(name) > 200:
+        problems.append(_("the name is longer than 200 characters"))
+    start = _parse_date(values.get("employment_start", ""), problems)
+    kind = _parse_enum(EmploymentType, values.get("employment_type", ""), EmploymentType.EMPLOYEE, problems)
+    role = _parse_enum(MemberRole, values.get("role", ""), MemberRole.MEMBER, problems)
+    for key, limit in (("employee_id", 64), ("job_title", 200)):
+        if len(values.get(key, "")) > limit:
+            problems.append(_("%(column)s is longer than %(num)d characters", column=key, num=limit))
+    if problems:
+        plan.errors.append(_("Line %(line)d: %(problems)s.", line=line, problems="; ".join(problems)))
+        return
+    employment = Employment(values.get("employee_id"), values.get("job_title"), start, kind, role)
+    plan.rows.append(RosterRow(line, email, name, employment, role_given=bool(values.get("role"))))
+
+
+def _parse_date(value: str, problems: list[str]) -> date | None:
+    if not value:
+        return None
+    for fmt in DATE_FORMATS:
+        try:
+            return datetime.strptime(value, fmt).date()
+        except ValueError:
+            continue
+    problems.append(_("“%(value)s” is not a date (use YYYY-MM-DD)", value=value))
+    return None
+
+
+def _parse_enum(cls, value: str, default, problems: list[str]):
+    if not value:
+        return default
+    try:
+        return cls(value.lower())
+    except ValueError:
+        allowed = ", ".join(member.value for member in cls)
+        problems.append(_("“%(value)s” is not one of: %(allowed)s", value=value, allowed=allowed))
+        return default
+
+
+def apply_roster(org: Organisation, plan: RosterPlan, actor: User, max_age_days: int) -> RosterResult:
+    """Update the employment details of current staff; invite everyone else. Call only with an ``ok`` plan.
+
+    May raise :class:`DomainError` (e.g. the roster would leave no manager); the caller then rolls back.
+    """
+    assert plan.ok, "apply_roster needs a valid plan"
+    result = RosterResult()
+    for row in plan.rows:
+        user = get_user_by_email(row.email)
+        membership = get_membership(org, user) if user is not None else None
+        if membership is not None and membership.employment_end is None:
+            employment = row.employment if row.role_given else replace(row.employment, role=membership.role)
+            add_member(org, user, employment, actor)
+            result.updated.append(row.email)
+        else:
+            result.invited.append(invite(org, row.email, row.name, row.employment, actor, max_age_days))
+    return result

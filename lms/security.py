@@ -1,0 +1,200 @@
+"""Access control declared per endpoint, the request's user, CSRF for every state change, and response headers.
+
+Every LMS view carries exactly one policy (``@access.public``, ``@access.signed_in``, ``@access.role(...)``,
+``@access.org_manager``). A ``before_request`` hook enforces it, and a test walks ``app.url_map`` so that no endpoint
+can be added without one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import current_app, g, request
+from flask_wtf.csrf import CSRFError, validate_csrf
+from werkzeug.exceptions import BadRequest, Forbidden, NotFound, Unauthorized
+from werkzeug.local import LocalProxy
+from wtforms import ValidationError
+
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+class AnonymousUser:
+    """Stands in for the user when nobody is signed in."""
+
+    id = None
+    is_authenticated = False
+    is_admin = False
+    is_trainer = False
+    locale = None
+    timezone = None
+    name = ""
+
+    def __bool__(self) -> bool:
+        return False
+
+
+ANONYMOUS = AnonymousUser()
+
+
+def _current_user() -> Any:
+    return g.get("lms_user") or ANONYMOUS
+
+
+#: The signed-in user of this request, or an :class:`AnonymousUser`.
+current_user: Any = LocalProxy(_current_user)
+
+
+@dataclass(frozen=True)
+class Policy:
+    """Who may call an endpoint. ``roles`` empty means any signed-in user; ``org_manager`` scopes to the
+    organisation named by the ``org_slug`` URL argument."""
+
+    name: str
+    needs_user: bool = True
+    roles: frozenset[str] = field(default_factory=frozenset)
+    org_manager: bool = False
+    api_token_ok: bool = True
+
+    def __call__(self, view: Callable) -> Callable:
+        view._lms_access = self  # type: ignore[attr-defined]
+        return view
+
+
+class access:
+    """The policies an LMS endpoint can declare."""
+
+    public = Policy("public", needs_user=False)
+    signed_in = Policy("signed_in")
+    trainer = Policy("trainer", roles=frozenset({"trainer", "admin"}))
+    admin = Policy("admin", roles=frozenset({"admin"}))
+    org_manager = Policy("org_manager", org_manager=True)
+
+    @staticmethod
+    def role(*roles: str) -> Policy:
+        return Policy("role:" + ",".join(sorted(roles)), roles=frozenset(roles) | {"admin"})
+
+
+def policy_for(endpoint: str | None) -> Policy | None:
+    if endpoint is None:
+        return None
+    view = current_app.view_functions.get(endpoint)
+    return getattr(view, "_lms_access", None)
+
+
+def enforce_policy() -> None:
+    """``before_request`` for LMS blueprints: deny by default, then apply the endpoint's policy."""
+    policy = policy_for(request.endpoint)
+    if policy is None:
+        current_app.logger.error("endpoint %s declares no access policy", request.endpoint)
+        raise Forbidden()
+    if not policy.needs_user:
+        return
+    user = g.get("lms_user")
+    if user is None:
+        raise Unauthorized()
+    if g.get("lms_via_token") and not policy.api_token_ok:
+        raise Forbidden()
+    if user.is_admin:
+        return
+    if policy.roles and user.site_role not in policy.roles:
+        raise Forbidden()
+    if policy.org_manager:
+        slug = (request.view_args or {}).get("org_slug")
+        if not slug or slug not in manager_org_slugs(user):
+            raise Forbidden()
+
+
+def manager_org_slugs(user: Any) -> set[str]:
+    """Slugs of the organisations the user manages (cached for the request)."""
+    if "lms_managed" not in g:
+        g.lms_managed = current_app.extensions["lms"].managed_org_slugs(user)
+    return g.lms_managed
+
+
+def reject_nul_bytes() -> None:
+    """No text anywhere may contain NUL: databases refuse it, and no person types it. A multipart part whose header
+    cannot be read (e.g. a field name with a line break) arrives with no name: refused too."""
+    for values in (request.args, request.form):
+        if any(key is None or "\x00" in key or "\x00" in value for key, value in values.items(multi=True)):
+            raise BadRequest()
+    if request.is_json and _json_has_nul():
+        raise BadRequest()
+
+
+def _json_has_nul() -> bool:
+    """Whether the JSON body holds a NUL in any key or string (or nests too deeply for the parser to read it)."""
+    try:
+        pending = [request.get_json(silent=True)]
+    except RecursionError:  # e.g. [[[[...]]]] thousands deep; ``silent`` only covers ValueError
+        return True
+    while pending:
+        value = pending.pop()
+        if isinstance(value, str) and "\x00" in value:
+            return True
+        if isinstance(value, dict):
+            pending.extend(value.keys())
+            pending.extend(value.values())
+        elif isinstance(value, list):
+            pending.extend(value)
+    return False
+
+
+def reject_out_of_range_ids() -> None:
+    """An ``<int:...>`` URL argument too large for any id names nothing: 404 (the database would refuse the query)."""
+    from lms.db import MAX_ID
+
+    if any(isinstance(value, int) and value > MAX_ID for value in (request.view_args or {}).values()):
+        raise NotFound()
+
+
+def check_csrf() -> None:
+    """Refuse any state-changing request without a valid CSRF token (bearer-token API calls excepted)."""
+    if request.method in SAFE_METHODS or g.get("lms_via_token"):
+        return
+    if request.is_json and getattr(current_app.view_functions.get(request.endpoint or ""), "_lms_json_no_csrf", False):
+        return
+    token = request.form.get("csrf_token") or request.headers.get("X-CSRFToken")
+    try:
+        validate_csrf(token)
+    except ValidationError as exc:
+        raise CSRFError(str(exc)) from exc
+
+
+def json_csrf_exempt(view: Callable) -> Callable:
+    """For a public JSON endpoint that acts for nobody (e.g. bulk certificate verification by an employer's script):
+    a JSON body needs no CSRF token. A cross-site page cannot send ``application/json`` without a CORS preflight, which
+    is never granted, and the endpoint uses no one's session."""
+    view._lms_json_no_csrf = True  # type: ignore[attr-defined]
+    return view
+
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: https:; "
+    "font-src 'self'; frame-src https://www.youtube-nocookie.com https://player.vimeo.com; "
+    "frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'"
+)
+
+
+def add_security_headers(response: Any) -> Any:
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", CSP)
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    if request.is_secure:
+        headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+    return response
+
+
+def new_token(nbytes: int = 32) -> str:
+    return secrets.token_urlsafe(nbytes)
+
+
+def hash_token(token: str) -> str:
+    """Tokens (sessions, API, invitations) are stored only as SHA-256 digests; they are long and random."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()

@@ -1,0 +1,20 @@
+"""Signals through which domains react to each other (blinker, via Flask's namespace).
+
+- ``user-registered``: sender is the user; sent after sign-up.
+- ``membership-created``: sender is the membership; sent when someone joins an organisation.
+- ``module-completed``: sender is the :class:`ModuleCompletion`; sent once when a module is completed (hours listen).
+- ``attendance-finalized``: sender is the :class:`Attendance` row; sent once per person when a trainer finalises a
+  session's attendance (hours listen), and again with ``correction=True`` when minutes are corrected afterwards.
+- ``enrollment-completed``: sender is the enrolment; sent once when every required module is complete
+  (certificates listen).
+"""
+
+from blinker import Namespace
+
+_signals = Namespace()
+
+user_registered = _signals.signal("user-registered")
+membership_created = _signals.signal("membership-created")
+module_completed = _signals.signal("module-completed")
+enrollment_completed = _signals.signal("enrollment-completed")
+attendance_finalized = _signals.signal("attendance-finalized")

@@ -1,0 +1,65 @@
+"""The web layer: blueprints, request hooks, error handlers and template helpers, registered by the extension."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Flask, current_app, url_for
+from flask_wtf.csrf import generate_csrf
+from sqlalchemy.exc import OperationalError
+from werkzeug.exceptions import HTTPException
+
+from lms import errors, security
+from lms.i18n import current_locale, format_when, is_rtl, locale_names
+from lms.resources import resource_path
+from lms.web.auth import load_user
+from lms.web.formatting import format_minutes, format_money
+
+
+def register(app: Flask, lms_bp: Blueprint) -> None:
+    """Attach every LMS area to the ``lms`` blueprint and the few app-wide helpers the templates need."""
+    from lms.api import bp as api_bp
+    from lms.cli import lms_cli
+    from lms.web import accounts, admin, authoring, certs, hours, learn, live, main, orgs
+
+    lms_bp.template_folder = str(resource_path("templates"))
+    for area in (main.bp, accounts.bp, learn.bp, authoring.bp, live.bp, hours.bp, certs.bp, orgs.bp, admin.bp, api_bp):
+        lms_bp.register_blueprint(area)
+    lms_bp.before_request(load_user)
+    lms_bp.before_request(security.enforce_policy)
+    lms_bp.before_request(security.reject_nul_bytes)
+    lms_bp.before_request(security.reject_out_of_range_ids)
+    lms_bp.before_request(security.check_csrf)
+    lms_bp.after_request(security.add_security_headers)
+    _register_error_handlers(lms_bp)
+    if app.config["LMS_HANDLE_APP_ERRORS"]:
+        app.before_request(load_user)
+        _register_error_handlers(app)
+    if app.config["LMS_SECURE_ALL_RESPONSES"]:
+        app.after_request(security.add_security_headers)
+    app.context_processor(_template_context)
+    app.jinja_env.filters.update(lms_when=format_when, lms_minutes=format_minutes, lms_money=format_money)
+    app.cli.add_command(lms_cli)
+
+
+def _register_error_handlers(target: Any) -> None:
+    target.register_error_handler(OperationalError, errors.handle_database_down)
+    target.register_error_handler(HTTPException, errors.handle_http_error)
+    target.register_error_handler(errors.DomainError, errors.handle_domain_error)
+    target.register_error_handler(Exception, errors.handle_unexpected)
+
+
+def _template_context() -> dict[str, Any]:
+    return {
+        "lms_user": security.current_user,
+        "lms_locale": current_locale,
+        "lms_locales": locale_names,
+        "lms_rtl": is_rtl,
+        "lms_base": current_app.config["LMS_BASE_TEMPLATE"],
+        "lms_site_name": current_app.config["LMS_SITE_NAME"],
+        "lms_csrf_token": generate_csrf,
+        "lms_managed_orgs": lambda: sorted(security.manager_org_slugs(security.current_user))
+        if security.current_user
+        else [],
+        "lms_url": url_for,
+    }

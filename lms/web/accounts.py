@@ -1,0 +1,190 @@
+"""Sign up, sign in and out, password reset, profile and personal API tokens."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
+
+from lms import db
+from lms.accounts import services
+from lms.errors import DomainError
+from lms.i18n import _, current_locale
+from lms.limiter import failed_attempt, form_email_key, limiter
+from lms.notify.services import MailError, send_email
+from lms.security import access, current_user
+from lms.web.auth import login_user, logout_user
+from lms.web.forms import (
+    EmptyForm,
+    LoginForm,
+    PasswordChangeForm,
+    ProfileForm,
+    ResetForm,
+    ResetRequestForm,
+    SignupForm,
+    TokenForm,
+)
+from lms.web.safety import safe_next
+from lms.web.urls import external_url
+
+bp = Blueprint("accounts", __name__)
+
+
+def _login_limit_client() -> str:
+    return current_app.config["LMS_LOGIN_LIMIT_PER_CLIENT"]
+
+
+def _login_limit_account() -> str:
+    return current_app.config["LMS_LOGIN_LIMIT_PER_ACCOUNT"]
+
+
+def _reset_limit() -> str:
+    return current_app.config["LMS_RESET_LIMIT_PER_CLIENT"]
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@access.public
+@limiter.limit(_login_limit_client, methods=["POST"], deduct_when=failed_attempt)
+@limiter.limit(_login_limit_account, key_func=form_email_key, methods=["POST"], deduct_when=failed_attempt)
+def login():
+    form = LoginForm(next=request.args.get("next"))
+    if form.validate_on_submit():
+        user = services.authenticate(form.email.data, form.password.data)
+        if user is not None:
+            login_user(user)
+            db.session.commit()
+            return redirect(safe_next(form.next.data) or url_for("lms.main.home"))
+        g.lms_attempt_failed = True
+        db.session.rollback()
+        form.password.errors.append(_("The email or password is not right."))
+    status = 401 if request.method == "POST" else 200
+    return render_template("lms/accounts/login.html", form=form), status
+
+
+@bp.post("/logout")
+@access.public
+def logout():
+    logout_user()
+    db.session.commit()
+    flash(_("You are signed out."), "info")
+    return redirect(url_for("lms.accounts.login"))
+
+
+@bp.route("/signup", methods=["GET", "POST"])
+@access.public
+def signup():
+    if not current_app.config["LMS_SIGNUP_ENABLED"]:
+        return render_template("lms/accounts/signup_closed.html"), 403
+    form = SignupForm(next=request.args.get("next"))
+    if form.validate_on_submit():
+        try:
+            user = services.register_user(
+                form.email.data, form.name.data, form.password.data, locale=current_locale()
+            )
+        except DomainError as exc:
+            form.email.errors.append(exc.message)
+        else:
+            login_user(user)
+            db.session.commit()
+            flash(_("Welcome, %(name)s! Your account is ready.", name=user.name), "success")
+            return redirect(safe_next(form.next.data) or url_for("lms.main.home"))
+    return render_template("lms/accounts/signup.html", form=form)
+
+
+@bp.route("/reset", methods=["GET", "POST"])
+@access.public
+@limiter.limit(_reset_limit, methods=["POST"])
+def reset_request():
+    """Always answers the same way, so the form does not reveal which emails have accounts."""
+    form = ResetRequestForm()
+    if form.validate_on_submit():
+        user = services.get_user_by_email(form.email.data)
+        if user is not None and user.is_active:
+            token = services.make_reset_token(user, current_app.config["SECRET_KEY"])
+            link = external_url("lms.accounts.reset", token=token)
+            try:
+                send_email(user.email, "password_reset", user.locale, user=user, link=link,
+                           minutes=current_app.config["LMS_PASSWORD_RESET_MAX_AGE"] // 60)
+            except MailError:
+                flash(_("We could not send the email just now. Please try again in a few minutes."), "error")
+                return render_template("lms/accounts/reset_request.html", form=form), 503
+        return render_template("lms/accounts/reset_sent.html", email=form.email.data)
+    return render_template("lms/accounts/reset_request.html", form=form)
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+@access.public
+def reset(token: str):
+    config = current_app.config
+    try:
+        user = services.user_for_reset_token(token, config["SECRET_KEY"], config["LMS_PASSWORD_RESET_MAX_AGE"])
+    except DomainError as exc:
+        return render_template("lms/accounts/reset_invalid.html", message=exc.message), 400
+    form = ResetForm()
+    if form.validate_on_submit():
+        services.set_password(user, form.password.data)
+        login_user(user)
+        db.session.commit()
+        flash(_("Your password is changed and you are signed in."), "success")
+        return redirect(url_for("lms.main.home"))
+    return render_template("lms/accounts/reset.html", form=form)
+
+
+@bp.route("/profile", methods=["GET", "POST"])
+@access.signed_in
+def profile():
+    form = ProfileForm(obj=current_user)
+    if request.method == "GET":
+        form.locale.data = current_user.locale or current_locale()
+        form.timezone.data = current_user.timezone or current_app.config["LMS_DEFAULT_TIMEZONE"]
+    if form.validate_on_submit():
+        services.update_profile(current_user, name=form.name.data, locale=form.locale.data,
+                                timezone=form.timezone.data)
+        db.session.commit()
+        flash(_("Your profile is saved."), "success")
+        return redirect(url_for("lms.accounts.profile"))
+    return render_template("lms/accounts/profile.html", form=form, password_form=PasswordChangeForm(formdata=None))
+
+
+@bp.post("/profile/password")
+@access.signed_in
+def change_password():
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        if services.authenticate(current_user.email, form.current_password.data) is None:
+            form.current_password.errors.append(_("Your current password is not right."))
+        else:
+            services.set_password(current_user._get_current_object(), form.new_password.data)
+            login_user(current_user._get_current_object())
+            db.session.commit()
+            flash(_("Your password is changed. Other devices have been signed out."), "success")
+            return redirect(url_for("lms.accounts.profile"))
+    profile_form = ProfileForm(formdata=None, obj=current_user)
+    return render_template("lms/accounts/profile.html", form=profile_form, password_form=form), 400
+
+
+@bp.route("/tokens", methods=["GET", "POST"])
+@access.signed_in
+def tokens():
+    form = TokenForm()
+    created = None
+    if form.validate_on_submit():
+        _token, created = services.create_api_token(current_user, form.name.data)
+        db.session.commit()
+        form = TokenForm(formdata=None)
+    return render_template(
+        "lms/accounts/tokens.html",
+        form=form,
+        created=created,
+        tokens=services.list_api_tokens(current_user),
+        revoke_form=EmptyForm(),
+    )
+
+
+@bp.post("/tokens/<int:token_id>/revoke")
+@access.signed_in
+def revoke_token(token_id: int):
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    services.revoke_api_token(current_user, token_id)
+    db.session.commit()
+    flash(_("The token is revoked. Programs using it can no longer sign in."), "success")
+    return redirect(url_for("lms.accounts.tokens"))

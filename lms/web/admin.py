@@ -1,0 +1,44 @@
+"""Site administration: people and their site roles."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+
+from lms import db
+from lms.accounts import services
+from lms.accounts.models import SiteRole
+from lms.i18n import _
+from lms.security import access, current_user
+from lms.web.forms import EmptyForm
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+@bp.get("/users")
+@access.admin
+def users():
+    search = request.args.get("q", "")[:100]
+    return render_template("lms/admin/users.html", users=services.list_users(search), q=search,
+                           roles=list(SiteRole), form=EmptyForm())
+
+
+@bp.post("/users/<int:user_id>")
+@access.admin
+def update_user(user_id: int):
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    user = services.get_user(user_id)
+    actor = current_user._get_current_object()
+    action = request.form.get("action", "")
+    if user.id == actor.id:
+        flash(_("You cannot change your own account here."), "error")
+    elif action in ("enable", "disable"):
+        services.set_active(user, action == "enable", actor)
+        flash(_("Saved."), "success")
+    elif action == "role" and request.form.get("role") in {r.value for r in SiteRole}:
+        services.set_role(user, SiteRole(request.form["role"]), actor)
+        flash(_("Saved."), "success")
+    else:
+        abort(400)
+    db.session.commit()
+    return redirect(url_for("lms.admin.users", q=request.args.get("q", "")))

@@ -1,0 +1,49 @@
+"""Who is making this request: a server-side sign-in session (browser) or a personal API token (API)."""
+
+from __future__ import annotations
+
+from flask import abort, current_app, g, request, session
+
+from lms import db
+from lms.accounts import services
+from lms.accounts.models import User
+
+SESSION_KEY = "lms_sid"
+
+
+def load_user() -> None:
+    """Set ``g.lms_user`` once per request; a revoked or idle session counts as signed out."""
+    if "lms_user" in g:
+        return
+    g.lms_user = None
+    g.lms_via_token = False
+    header = request.headers.get("Authorization", "")
+    if header.startswith("Bearer ") and (request.blueprint or "").startswith("lms.api"):
+        g.lms_user = services.user_for_api_token(header.removeprefix("Bearer ").strip())
+        if g.lms_user is None:
+            abort(401)
+        g.lms_via_token = True
+    elif SESSION_KEY in session:
+        g.lms_user = services.user_for_session(
+            str(session[SESSION_KEY]), current_app.config["LMS_SESSION_IDLE_DAYS"]
+        )
+        if g.lms_user is None:
+            session.pop(SESSION_KEY, None)
+    if db.session.dirty:
+        db.session.commit()  # last-seen / last-used touches, throttled by the services
+
+
+def login_user(user: User) -> None:
+    """Start a fresh session (a new token defeats session fixation)."""
+    old = session.pop(SESSION_KEY, None)
+    if old:
+        services.end_session(str(old))
+    session[SESSION_KEY] = services.start_session(user, request.user_agent.string)
+    g.lms_user = user
+
+
+def logout_user() -> None:
+    token = session.pop(SESSION_KEY, None)
+    if token:
+        services.end_session(str(token))
+    g.lms_user = None

@@ -1,0 +1,218 @@
+"""Authoring forms: course, module, lesson, quiz and question. Texts are edited in the course's source language."""
+
+from __future__ import annotations
+
+import re
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
+
+from lms.catalog.areas import area_choices
+from lms.catalog.models import CourseKind, ModuleKind, QuestionKind
+from lms.catalog.services import SLUG_RE, CourseData, ModuleData, OptionData
+from lms.i18n import _l, locale_names
+from lms.web.validators import NumberRange
+
+OPTION_ROWS = 6
+SUMMARY_MAX = 5_000
+BODY_MAX = 100_000
+
+
+def _clean_slug(value: str | None) -> str | None:
+    return value.strip().lower() if isinstance(value, str) else value
+
+
+def _slug_field(description):
+    return StringField(
+        _l("Short name for web addresses"),
+        filters=[_clean_slug],
+        validators=[DataRequired(), Length(max=64),
+                    Regexp(SLUG_RE, message=_l("Use lowercase letters, numbers and hyphens."))],
+        description=description,
+    )
+
+
+def parse_specialties(value: str | None) -> tuple[str, ...]:
+    """``"Asthma preventive services, violence prevention"`` → slugs, duplicates dropped."""
+    slugs = (re.sub(r"[^a-z0-9]+", "-", part.lower()).strip("-") for part in (value or "").split(","))
+    return tuple(dict.fromkeys(slug[:64] for slug in slugs if slug))
+
+
+def _specialties_field():
+    return StringField(_l("Specialties"), validators=[Optional(), Length(max=1000)],
+                       description=_l("Separate with commas, for example: asthma preventive services, violence prevention."))
+
+
+def _areas_field():
+    return SelectMultipleField(_l("Competency areas"), validate_choice=True)
+
+
+class CourseForm(FlaskForm):
+    slug = _slug_field(_l("For example: heat-safety. It cannot be changed later."))
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    summary = TextAreaField(_l("Summary"), validators=[Optional(), Length(max=SUMMARY_MAX)])
+    version = StringField(_l("Version"), validators=[DataRequired(), Length(max=32)], default="1",
+                          description=_l("Certificates name the version they were earned on, for example 2026.1."))
+    kind = SelectField(_l("Kind of training"))
+    source_locale = SelectField(_l("Source language"),
+                                description=_l("The language the course is written in. It cannot be changed later."))
+    competency_areas = _areas_field()
+    specialties = _specialties_field()
+    certificate_validity_months = IntegerField(
+        _l("Certificate valid for (months)"), validators=[Optional(), NumberRange(min=1, max=240)],
+        description=_l("Leave empty if the certificate does not expire."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind.choices = CourseKind.choices()
+        self.source_locale.choices = locale_names()
+        self.competency_areas.choices = area_choices()
+
+    def fill_from(self, course, texts) -> None:
+        self.slug.data = course.slug
+        self.title.data = texts.get(course, "title").value
+        self.summary.data = texts.get(course, "summary").value
+        self.version.data = course.version
+        self.kind.data = course.kind.value
+        self.source_locale.data = course.source_locale
+        self.competency_areas.data = list(course.competency_areas)
+        self.specialties.data = ", ".join(course.specialties)
+        self.certificate_validity_months.data = course.certificate_validity_months
+
+    def keep_fixed(self, course) -> None:
+        """The short name and source language never change once a course exists (translations hang on them)."""
+        self.slug.data = course.slug
+        self.source_locale.choices = [(course.source_locale, course.source_locale)]
+        self.source_locale.data = course.source_locale
+
+    def course_data(self) -> CourseData:
+        return CourseData(
+            slug=self.slug.data, title=self.title.data.strip(), summary=(self.summary.data or "").strip(),
+            version=self.version.data.strip(), kind=CourseKind(self.kind.data), source_locale=self.source_locale.data,
+            competency_areas=tuple(self.competency_areas.data or ()), specialties=parse_specialties(self.specialties.data),
+            certificate_validity_months=self.certificate_validity_months.data,
+        )
+
+
+class ModuleForm(FlaskForm):
+    slug = _slug_field(_l("For example: heat-illness. It cannot be changed later."))
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    summary = TextAreaField(_l("Summary"), validators=[Optional(), Length(max=SUMMARY_MAX)])
+    kind = SelectField(_l("Kind of module"))
+    credited_minutes = IntegerField(_l("Credited minutes"), default=60,
+                                    validators=[InputRequired(), NumberRange(min=0, max=10_000)],
+                                    description=_l("Training time credited when the module is complete."))
+    is_required = BooleanField(_l("Required to complete the course"), default=True)
+    competency_areas = _areas_field()
+    specialties = _specialties_field()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind.choices = ModuleKind.choices()
+        self.competency_areas.choices = area_choices()
+
+    def fill_from(self, module, texts) -> None:
+        self.slug.data = module.slug
+        self.title.data = texts.get(module, "title").value
+        self.summary.data = texts.get(module, "summary").value
+        self.kind.data = module.kind.value
+        self.credited_minutes.data = module.credited_minutes
+        self.is_required.data = module.is_required
+        self.competency_areas.data = list(module.competency_areas)
+        self.specialties.data = ", ".join(module.specialties)
+
+    def module_data(self) -> ModuleData:
+        return ModuleData(
+            slug=self.slug.data, title=self.title.data.strip(), summary=(self.summary.data or "").strip(),
+            kind=ModuleKind(self.kind.data), credited_minutes=self.credited_minutes.data,
+            is_required=self.is_required.data, competency_areas=tuple(self.competency_areas.data or ()),
+            specialties=parse_specialties(self.specialties.data),
+        )
+
+
+class LessonForm(FlaskForm):
+    slug = _slug_field(_l("For example: warning-signs. It cannot be changed later."))
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    body = TextAreaField(_l("Lesson text (Markdown)"), validators=[DataRequired(), Length(max=BODY_MAX)])
+    estimated_minutes = IntegerField(_l("Estimated minutes"), default=10,
+                                     validators=[InputRequired(), NumberRange(min=1, max=600)])
+    preview = SubmitField(_l("Preview"))
+    save = SubmitField(_l("Save lesson"))
+
+    def fill_from(self, lesson, texts) -> None:
+        self.slug.data = lesson.slug
+        self.title.data = texts.get(lesson, "title").value
+        self.body.data = texts.get(lesson, "body").value
+        self.estimated_minutes.data = lesson.estimated_minutes
+
+
+class QuizForm(FlaskForm):
+    title = StringField(_l("Quiz title"), validators=[Optional(), Length(max=200)])
+    pass_mark = IntegerField(_l("Pass mark (%)"), default=80, validators=[InputRequired(), NumberRange(min=1, max=100)])
+    max_attempts = IntegerField(_l("Attempts allowed"), validators=[Optional(), NumberRange(min=1, max=100)],
+                                description=_l("Leave empty for unlimited attempts."))
+
+    def fill_from(self, quiz, texts) -> None:
+        self.title.data = texts.get(quiz, "title").value
+        self.pass_mark.data = quiz.pass_mark
+        self.max_attempts.data = quiz.max_attempts
+
+
+class OptionRow(Form):
+    """One answer row of a question; a row with no text is ignored."""
+
+    slug = HiddenField(filters=[_clean_slug])
+    text = StringField(_l("Answer"), validators=[Optional(), Length(max=1000)])
+    is_correct = BooleanField(_l("Correct"))
+    feedback = StringField(_l("Feedback"), validators=[Optional(), Length(max=2000)])
+
+
+class QuestionForm(FlaskForm):
+    slug = _slug_field(_l("For example: q3. It cannot be changed later."))
+    kind = SelectField(_l("Kind of question"))
+    prompt = TextAreaField(_l("Question"), validators=[DataRequired(), Length(max=SUMMARY_MAX)])
+    options = FieldList(FormField(OptionRow), min_entries=OPTION_ROWS, max_entries=40)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind.choices = QuestionKind.choices()
+
+    def fill_from(self, question, options, texts) -> None:
+        self.slug.data = question.slug
+        self.kind.data = question.kind.value
+        self.prompt.data = texts.get(question, "prompt").value
+        while len(self.options.entries) < len(options):
+            self.options.append_entry()
+        for row, option in zip(self.options.entries, options, strict=False):
+            row.form.slug.data = option.slug
+            row.form.text.data = texts.get(option, "text").value
+            row.form.is_correct.data = option.is_correct
+            row.form.feedback.data = texts.get(option, "feedback").value
+
+    def option_data(self, known_slugs: set[str]) -> list[OptionData]:
+        """The filled rows; a row keeps its option's slug only if it is a known, unrepeated one."""
+        result, used = [], set()
+        for row in self.options.entries:
+            text = (row.form.text.data or "").strip()
+            if not text:
+                continue
+            slug = row.form.slug.data or ""
+            if slug not in known_slugs or slug in used:
+                slug = next(f"o{n}" for n in range(1, 1000) if f"o{n}" not in known_slugs | used)
+            used.add(slug)
+            result.append(OptionData(slug=slug, text=text, is_correct=bool(row.form.is_correct.data),
+                                     feedback=(row.form.feedback.data or "").strip()))
+        return result

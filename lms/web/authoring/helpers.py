@@ -1,0 +1,54 @@
+"""Small helpers shared by the authoring views: loading by URL, the acting user, locales and move directions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, request
+
+from lms.catalog import services as catalog
+from lms.catalog.models import Course, Lesson, Module
+from lms.catalog.texts import Texts, load_texts, owner_key
+from lms.i18n import supported_locales
+from lms.security import current_user
+
+DIRECTIONS = {"up": -1, "down": 1}
+
+
+def actor() -> Any:
+    return current_user._get_current_object()
+
+
+def load_module(course_slug: str, module_slug: str) -> tuple[Course, Module]:
+    course = catalog.get_course(course_slug)
+    return course, catalog.get_module(course, module_slug)
+
+
+def load_lesson(course_slug: str, module_slug: str, lesson_slug: str) -> tuple[Course, Module, Lesson]:
+    course, module = load_module(course_slug, module_slug)
+    return course, module, catalog.get_lesson(module, lesson_slug)
+
+
+def source_texts(course: Course, *objects: Any) -> Texts:
+    """The source-language texts of just these objects (what the authoring forms edit), in one query."""
+    return load_texts(course, course.source_locale, owners=[owner_key(obj) for obj in objects])
+
+
+def target_locales(course: Course) -> list[str]:
+    """The languages a course can be translated into: every site language except its source."""
+    return [locale for locale in supported_locales() if locale != course.source_locale]
+
+
+def check_target_locale(course: Course, locale: str) -> None:
+    if locale not in target_locales(course):
+        abort(404)
+
+
+def preview_locale(course: Course) -> str:
+    """The ``?preview_locale=`` asked for, if the site offers it, else the course's source language."""
+    asked = request.args.get("preview_locale", "")
+    return asked if asked in supported_locales() else course.source_locale
+
+
+def direction() -> int | None:
+    return DIRECTIONS.get(request.form.get("direction", ""))

@@ -1,0 +1,55 @@
+"""Preview as a trainee, in any site language (``?preview_locale=``), for courses in any status. Read-only: quiz
+questions are shown without their answers."""
+
+from __future__ import annotations
+
+from flask import render_template
+
+from lms.catalog import services as catalog
+from lms.catalog.texts import load_texts
+from lms.security import access
+from lms.web.authoring import bp
+from lms.web.authoring.helpers import load_lesson, load_module, preview_locale
+
+
+@bp.get("/<course_slug>/preview/")
+@access.trainer
+def preview(course_slug: str):
+    course = catalog.get_course(course_slug)
+    locale = preview_locale(course)
+    texts = load_texts(course, locale)
+    main = [texts.get(course, "title"), texts.get(course, "summary")]
+    return render_template("lms/authoring/preview_course.html", course=course, outline=catalog.load_outline(course),
+                           locale=locale, t=texts, title=main[0], summary=main[1],
+                           fallback=any(text.is_fallback for text in main))
+
+
+@bp.get("/<course_slug>/preview/modules/<module_slug>/lessons/<lesson_slug>")
+@access.trainer
+def preview_lesson(course_slug: str, module_slug: str, lesson_slug: str):
+    course, module, lesson = load_lesson(course_slug, module_slug, lesson_slug)
+    locale = preview_locale(course)
+    texts = load_texts(course, locale)
+    title, body = texts.get(lesson, "title"), texts.get(lesson, "body")
+    outline = catalog.load_outline(course)
+    listed = any(item.id == lesson.id for item in outline.all_lessons())  # archived lessons have no neighbours
+    previous, following = outline.neighbours(lesson) if listed else (None, None)
+    return render_template("lms/authoring/preview_lesson.html", course=course, module=module, lesson=lesson,
+                           outline=outline, locale=locale, t=texts, title=title, body=body,
+                           fallback=title.is_fallback or body.is_fallback, previous=previous, following=following)
+
+
+@bp.get("/<course_slug>/preview/modules/<module_slug>/quiz")
+@access.trainer
+def preview_quiz(course_slug: str, module_slug: str):
+    course, module = load_module(course_slug, module_slug)
+    locale = preview_locale(course)
+    texts = load_texts(course, locale)
+    quiz = catalog.get_quiz(module)
+    questions = [(texts.get(question, "prompt"), [texts.get(option, "text") for option in options])
+                 for question, options in (catalog.load_questions(quiz) if quiz is not None else [])]
+    title = texts.get(quiz, "title") if quiz is not None else None
+    fallback = any(prompt.is_fallback or any(o.is_fallback for o in opts) for prompt, opts in questions)
+    return render_template("lms/authoring/preview_quiz.html", course=course, module=module, quiz=quiz,
+                           locale=locale, t=texts, title=title, questions=questions,
+                           fallback=fallback or bool(title and title.is_fallback))

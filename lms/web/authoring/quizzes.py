@@ -1,0 +1,119 @@
+"""Quiz editor: a module's quiz settings, its questions with answer options, and their order."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+
+from lms import db
+from lms.catalog import services as catalog
+from lms.catalog.models import QuestionKind
+from lms.catalog.texts import load_texts
+from lms.errors import DomainError
+from lms.i18n import _
+from lms.security import access
+from lms.web.authoring import bp
+from lms.web.authoring.forms import QuestionForm, QuizForm
+from lms.web.authoring.helpers import actor, direction, load_module, source_texts
+from lms.web.forms import EmptyForm
+
+
+@bp.route("/<course_slug>/modules/<module_slug>/quiz", methods=["GET", "POST"])
+@access.trainer
+def quiz(course_slug: str, module_slug: str):
+    course, module = load_module(course_slug, module_slug)
+    quiz = catalog.get_quiz(module)
+    form = QuizForm()
+    if request.method == "GET" and quiz is not None:
+        form.fill_from(quiz, source_texts(course, quiz))
+    if form.validate_on_submit():
+        try:
+            catalog.ensure_quiz(course, module, title=form.title.data or "", pass_mark=form.pass_mark.data,
+                                max_attempts=form.max_attempts.data, actor=actor())
+        except DomainError as exc:
+            db.session.rollback()
+            form.form_errors.append(exc.message)
+        else:
+            db.session.commit()
+            flash(_("Quiz settings saved."), "success")
+            return redirect(url_for("lms.authoring.quiz", course_slug=course_slug, module_slug=module_slug))
+    questions = catalog.load_questions(quiz) if quiz is not None else []
+    texts = load_texts(course, course.source_locale, fields=("title", "prompt", "text"))
+    status = 400 if request.method == "POST" else 200
+    return render_template("lms/authoring/quiz.html", course=course, module=module, quiz=quiz, form=form,
+                           questions=questions, t=texts, button=EmptyForm()), status
+
+
+@bp.route("/<course_slug>/modules/<module_slug>/quiz/questions/new", methods=["GET", "POST"])
+@access.trainer
+def new_question(course_slug: str, module_slug: str):
+    course, module = load_module(course_slug, module_slug)
+    quiz = _require_quiz(module)
+    questions = catalog.load_questions(quiz)
+    form = QuestionForm()
+    if request.method == "GET":
+        form.slug.data = _free_slug({q.slug for q, _options in questions})
+        form.kind.data = QuestionKind.SINGLE.value
+    return _question_form(form, course, module, quiz, None, [])
+
+
+@bp.route("/<course_slug>/modules/<module_slug>/quiz/questions/<int:question_id>", methods=["GET", "POST"])
+@access.trainer
+def edit_question(course_slug: str, module_slug: str, question_id: int):
+    course, module = load_module(course_slug, module_slug)
+    quiz = _require_quiz(module)
+    question, options = _find_question(quiz, question_id)
+    form = QuestionForm()
+    if request.method == "GET":
+        form.fill_from(question, options, source_texts(course, question, *options))
+    form.slug.data = question.slug
+    return _question_form(form, course, module, quiz, question, options)
+
+
+def _question_form(form: QuestionForm, course, module, quiz, question, options):
+    if form.validate_on_submit():
+        try:
+            catalog.save_question(course, quiz, question, slug=form.slug.data, kind=QuestionKind(form.kind.data),
+                                  prompt=form.prompt.data, options=form.option_data({o.slug for o in options}),
+                                  actor=actor())
+        except DomainError as exc:
+            db.session.rollback()
+            form.form_errors.append(exc.message)
+        else:
+            db.session.commit()
+            flash(_("Question saved."), "success")
+            return redirect(url_for("lms.authoring.quiz", course_slug=course.slug, module_slug=module.slug))
+    status = 400 if request.method == "POST" else 200
+    return render_template("lms/authoring/question_form.html", form=form, course=course, module=module,
+                           question=question), status
+
+
+@bp.post("/<course_slug>/modules/<module_slug>/quiz/questions/<int:question_id>/move")
+@access.trainer
+def move_question(course_slug: str, module_slug: str, question_id: int):
+    _course, module = load_module(course_slug, module_slug)
+    question, _options = _find_question(_require_quiz(module), question_id)
+    step = direction()
+    if step is None:
+        abort(400)
+    catalog.move(question, step)
+    db.session.commit()
+    return redirect(url_for("lms.authoring.quiz", course_slug=course_slug, module_slug=module_slug,
+                            _anchor=f"question-{question.id}"))
+
+
+def _require_quiz(module):
+    quiz = catalog.get_quiz(module)
+    if quiz is None:
+        abort(404)
+    return quiz
+
+
+def _find_question(quiz, question_id: int):
+    for question, options in catalog.load_questions(quiz):
+        if question.id == question_id:
+            return question, options
+    abort(404)
+
+
+def _free_slug(taken: set[str]) -> str:
+    return next(f"q{n}" for n in range(1, 10_000) if f"q{n}" not in taken)

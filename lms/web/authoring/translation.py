@@ -1,0 +1,163 @@
+"""Translation bookkeeping for the editor and the status table: which text fields an object has, their state in a
+target locale, and saving what a translator changed. Works on already-loaded :class:`Texts`, so it adds no queries."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from lms.catalog.models import Course, Module, Option, Question
+from lms.catalog.services import Outline
+from lms.catalog.texts import FIELDS, MARKDOWN_FIELDS, Texts, owner_key, set_text, translation_state
+from lms.i18n import _
+
+MAX_LENGTH = 100_000
+QuestionList = list[tuple[Question, list[Option]]]
+
+
+@dataclass
+class Tally:
+    """How many translatable fields are complete, missing or stale; ``state`` is the worst of them."""
+
+    complete: int = 0
+    missing: int = 0
+    stale: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.complete + self.missing + self.stale
+
+    @property
+    def state(self) -> str:
+        return "stale" if self.stale else "missing" if self.missing else "complete"
+
+    def add(self, state: str) -> None:
+        setattr(self, state, getattr(self, state) + 1)
+
+
+def fields_of(objects: Iterable[Any]) -> list[tuple[Any, str]]:
+    return [(obj, name) for obj in objects for name in FIELDS[owner_key(obj)[0]]]
+
+
+def tally(texts: Texts, objects: Iterable[Any]) -> Tally:
+    """The state of every field of ``objects`` in ``texts.locale``; fields with no source text are not counted."""
+    result = Tally()
+    for obj, name in fields_of(objects):
+        kind, obj_id = owner_key(obj)
+        if _source(texts, kind, obj_id, name):
+            result.add(translation_state(texts, kind, obj_id, name))
+    return result
+
+
+def module_objects(outline: Outline, questions: Mapping[int, QuestionList], module: Module) -> list[Any]:
+    """A module and everything in it that has text: lessons, quiz, questions and their options."""
+    objects: list[Any] = [module, *outline.lessons.get(module.id, [])]
+    quiz = outline.quizzes.get(module.id)
+    if quiz is not None:
+        objects.append(quiz)
+        for question, options in questions.get(quiz.id, []):
+            objects.extend([question, *options])
+    return objects
+
+
+@dataclass
+class StatusRow:
+    title: str
+    module: Module | None
+    cells: dict[str, Tally] = field(default_factory=dict)
+
+
+def status_table(course: Course, outline: Outline, questions: Mapping[int, QuestionList],
+                 texts_by_locale: Mapping[str, Texts], source: Texts) -> list[StatusRow]:
+    """Rows: the course's own fields, then each module; one :class:`Tally` per target locale. Titles come from
+    ``source`` (any loaded :class:`Texts` of the course holds the source-language rows)."""
+    rows = [StatusRow(source_text(source, course, "title"), None)]
+    rows += [StatusRow(source_text(source, module, "title") or module.slug, module) for module in outline.modules]
+    for row in rows:
+        objects = [course] if row.module is None else module_objects(outline, questions, row.module)
+        row.cells = {locale: tally(texts, objects) for locale, texts in texts_by_locale.items()}
+    return rows
+
+
+def source_text(texts: Texts, obj: Any, name: str) -> str:
+    return _source(texts, *owner_key(obj), name)
+
+
+# ---------------------------------------------------------------- the editor
+
+
+@dataclass
+class Row:
+    """One text field in the editor: the source beside the translation."""
+
+    obj: Any
+    name: str
+    label: str
+    source: str
+    target: str
+    has_target: bool
+    state: str
+    is_markdown: bool
+
+    @property
+    def key(self) -> str:
+        kind, obj_id = owner_key(self.obj)
+        return f"{kind}-{obj_id}-{self.name}"
+
+
+@dataclass
+class Section:
+    heading: str
+    title: str
+    rows: list[Row]
+
+
+def field_label(name: str) -> str:
+    labels = {
+        "title": _("Title"), "summary": _("Summary"), "body": _("Lesson text (Markdown)"), "prompt": _("Question"),
+        "text": _("Answer"), "feedback": _("Feedback"),
+    }
+    return labels[name]
+
+
+def section(texts: Texts, heading: str, obj: Any) -> Section:
+    """The fields of ``obj`` that have source text (or an orphan translation) in ``texts.locale``."""
+    kind, obj_id = owner_key(obj)
+    rows = []
+    for name in FIELDS[kind]:
+        source = _source(texts, kind, obj_id, name)
+        target_row = texts.rows.get((kind, obj_id, name, texts.locale))
+        target = target_row.value if target_row is not None else ""
+        if not source and not target:
+            continue
+        rows.append(Row(obj, name, field_label(name), source, target, target_row is not None,
+                        translation_state(texts, kind, obj_id, name), (kind, name) in MARKDOWN_FIELDS))
+    return Section(heading, _source(texts, kind, obj_id, FIELDS[kind][0]), rows)
+
+
+def check(sections: list[Section], form: Mapping[str, str]) -> dict[str, str]:
+    """Error messages by row key for submitted values that cannot be saved."""
+    return {row.key: _("This text is too long.") for s in sections for row in s.rows
+            if len(form.get("t-" + row.key) or "") > MAX_LENGTH}
+
+
+def save(course: Course, locale: str, sections: list[Section], form: Mapping[str, str], actor: Any) -> int:
+    """Write the changed fields, and the stale ones the translator confirmed as still right. Returns how many."""
+    saved = 0
+    for row in (row for s in sections for row in s.rows):
+        value = form.get("t-" + row.key)
+        if value is None:
+            continue
+        value = value.replace("\r\n", "\n").strip()
+        confirmed = row.state == "stale" and bool(form.get("ok-" + row.key))
+        if (value == row.target and not confirmed) or (not value and not row.has_target):
+            continue
+        set_text(course, row.obj, row.name, locale, value, actor)
+        saved += 1
+    return saved
+
+
+def _source(texts: Texts, kind: str, obj_id: int, name: str) -> str:
+    row = texts.rows.get((kind, obj_id, name, texts.source_locale))
+    return row.value if row is not None and row.value.strip() else ""

@@ -1,0 +1,108 @@
+"""Translation pages: the per-course status table and the side-by-side editor (course, module with its quiz,
+lesson, question with its answers), each for one target locale."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+
+from lms import db
+from lms.catalog import services as catalog
+from lms.catalog.texts import load_texts
+from lms.i18n import _
+from lms.security import access
+from lms.web.authoring import bp, translation
+from lms.web.authoring.helpers import actor, check_target_locale, load_lesson, load_module, target_locales
+
+
+@bp.get("/<course_slug>/translations")
+@access.trainer
+def translations(course_slug: str):
+    course = catalog.get_course(course_slug)
+    outline = catalog.load_outline(course)
+    questions = catalog.load_quiz_questions(list(outline.quizzes.values()))
+    locales = target_locales(course)
+    texts = {locale: load_texts(course, locale) for locale in locales}
+    source = texts[locales[0]] if locales else load_texts(course, course.source_locale)
+    rows = translation.status_table(course, outline, questions, texts, source)
+    return render_template("lms/authoring/status.html", course=course, rows=rows, locales=locales)
+
+
+@bp.route("/<course_slug>/translate/<locale>/", methods=["GET", "POST"])
+@access.trainer
+def translate(course_slug: str, locale: str):
+    course = catalog.get_course(course_slug)
+    check_target_locale(course, locale)
+    texts = load_texts(course, locale)
+    sections = [translation.section(texts, _("Course"), course)]
+    outline = catalog.load_outline(course)
+    picker = [(texts.lookup("module", m.id, "title").value or m.slug,
+               url_for("lms.authoring.translate_module", course_slug=course.slug, locale=locale, module_slug=m.slug),
+               None) for m in outline.modules]
+    return _editor(course, locale, texts, sections, picker, parent=None)
+
+
+@bp.route("/<course_slug>/translate/<locale>/modules/<module_slug>", methods=["GET", "POST"])
+@access.trainer
+def translate_module(course_slug: str, locale: str, module_slug: str):
+    course, module = load_module(course_slug, module_slug)
+    check_target_locale(course, locale)
+    texts = load_texts(course, locale)
+    outline = catalog.load_outline(course)
+    quiz = outline.quizzes.get(module.id)
+    sections = [translation.section(texts, _("Module"), module)]
+    if quiz is not None:
+        sections.append(translation.section(texts, _("Quiz"), quiz))
+    picker = [(texts(lesson) or lesson.slug, _url("translate_lesson", course, locale, module, lesson_slug=lesson.slug),
+               translation.tally(texts, [lesson])) for lesson in outline.lessons.get(module.id, [])]
+    for question, options in catalog.load_questions(quiz) if quiz is not None else []:
+        picker.append((texts(question, "prompt") or question.slug,
+                       _url("translate_question", course, locale, module, question_id=question.id),
+                       translation.tally(texts, [question, *options])))
+    return _editor(course, locale, texts, sections, picker, parent=_url("translate", course, locale))
+
+
+@bp.route("/<course_slug>/translate/<locale>/modules/<module_slug>/lessons/<lesson_slug>", methods=["GET", "POST"])
+@access.trainer
+def translate_lesson(course_slug: str, locale: str, module_slug: str, lesson_slug: str):
+    course, module, lesson = load_lesson(course_slug, module_slug, lesson_slug)
+    check_target_locale(course, locale)
+    texts = load_texts(course, locale)
+    sections = [translation.section(texts, _("Lesson"), lesson)]
+    return _editor(course, locale, texts, sections, [], parent=_url("translate_module", course, locale, module))
+
+
+@bp.route("/<course_slug>/translate/<locale>/modules/<module_slug>/questions/<int:question_id>",
+          methods=["GET", "POST"])
+@access.trainer
+def translate_question(course_slug: str, locale: str, module_slug: str, question_id: int):
+    course, module = load_module(course_slug, module_slug)
+    check_target_locale(course, locale)
+    quiz = catalog.get_quiz(module)
+    found = [(q, opts) for q, opts in (catalog.load_questions(quiz) if quiz else []) if q.id == question_id]
+    if not found:
+        abort(404)
+    question, options = found[0]
+    texts = load_texts(course, locale)
+    sections = [translation.section(texts, _("Question"), question)]
+    sections += [translation.section(texts, _("Answer %(num)d", num=n), o) for n, o in enumerate(options, start=1)]
+    return _editor(course, locale, texts, sections, [], parent=_url("translate_module", course, locale, module))
+
+
+def _url(endpoint: str, course, locale: str, module=None, **values) -> str:
+    if module is not None:
+        values["module_slug"] = module.slug
+    return url_for(f"lms.authoring.{endpoint}", course_slug=course.slug, locale=locale, **values)
+
+
+def _editor(course, locale: str, texts, sections, picker, parent: str | None):
+    """Show the editor, or save what changed and come back to it (errors re-render with what was typed)."""
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        errors = translation.check(sections, request.form)
+        if not errors:
+            saved = translation.save(course, locale, sections, request.form, actor())
+            db.session.commit()
+            flash(_("Translation saved (%(num)d changed).", num=saved), "success")
+            return redirect(request.path)
+    return render_template("lms/authoring/translate.html", course=course, locale=locale, sections=sections,
+                           picker=picker, parent=parent, errors=errors, sent=request.form), 400 if errors else 200

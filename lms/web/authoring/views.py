@@ -1,0 +1,226 @@
+"""Authoring views: the course list, course settings and status, the outline with reordering, modules and lessons.
+
+Quizzes, translations and previews live in the sibling modules imported at the end.
+"""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+
+from lms import db
+from lms.catalog import services as catalog
+from lms.catalog.markdown import render_markdown
+from lms.catalog.models import COURSE_TRANSITIONS, CourseStatus
+from lms.catalog.texts import load_course_titles, load_texts
+from lms.errors import DomainError
+from lms.i18n import _, current_locale
+from lms.security import access
+from lms.web.authoring import bp
+from lms.web.authoring.forms import CourseForm, LessonForm, ModuleForm
+from lms.web.authoring.helpers import actor, direction, load_lesson, load_module, source_texts
+from lms.web.forms import EmptyForm
+
+# ---------------------------------------------------------------- courses
+
+
+@bp.get("/")
+@access.trainer
+def index():
+    courses = catalog.list_catalog(published_only=False)
+    return render_template("lms/authoring/index.html", courses=courses,
+                           titles=load_course_titles(courses, current_locale()),
+                           module_counts=catalog.count_modules(courses))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@access.trainer
+def new_course():
+    form = CourseForm()
+    if request.method == "GET":
+        form.source_locale.data = current_locale()
+    if form.validate_on_submit():
+        try:
+            course = catalog.create_course(form.course_data(), actor())
+        except DomainError as exc:
+            db.session.rollback()
+            form.slug.errors.append(exc.message)
+        else:
+            db.session.commit()
+            flash(_("The course is created as a draft."), "success")
+            return redirect(url_for("lms.authoring.course", course_slug=course.slug))
+    return render_template("lms/authoring/course_form.html", form=form, course=None), _status(form)
+
+
+@bp.get("/<course_slug>/")
+@access.trainer
+def course(course_slug: str):
+    course = catalog.get_course(course_slug)
+    outline = catalog.load_outline(course)
+    return render_template("lms/authoring/course.html", course=course, outline=outline,
+                           t=load_texts(course, course.source_locale, fields=("title",)),
+                           statuses=[s for s in CourseStatus if s in COURSE_TRANSITIONS[course.status]],
+                           button=EmptyForm())
+
+
+@bp.route("/<course_slug>/edit", methods=["GET", "POST"])
+@access.trainer
+def edit_course(course_slug: str):
+    course = catalog.get_course(course_slug)
+    form = CourseForm()
+    if request.method == "GET":
+        form.fill_from(course, source_texts(course, course))
+    form.keep_fixed(course)
+    if form.validate_on_submit():
+        try:
+            catalog.update_course(course, form.course_data(), actor())
+        except DomainError as exc:
+            db.session.rollback()
+            form.form_errors.append(exc.message)
+        else:
+            db.session.commit()
+            flash(_("Saved."), "success")
+            return redirect(url_for("lms.authoring.course", course_slug=course.slug))
+    return render_template("lms/authoring/course_form.html", form=form, course=course), _status(form)
+
+
+@bp.post("/<course_slug>/status")
+@access.trainer
+def set_status(course_slug: str):
+    course = catalog.get_course(course_slug)
+    try:
+        status = CourseStatus(request.form.get("status", ""))
+    except ValueError:
+        flash(_("Choose a status."), "error")
+        return redirect(url_for("lms.authoring.course", course_slug=course.slug))
+    try:
+        catalog.set_course_status(course, status, actor())
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+    else:
+        db.session.commit()
+        flash(_("The course is now: %(status)s.", status=status.title), "success")
+    return redirect(url_for("lms.authoring.course", course_slug=course_slug))
+
+
+def _status(form) -> int:
+    """200 for a fresh form, 400 when a sent form is refused (so the page is re-rendered with messages)."""
+    return 400 if request.method == "POST" and form.errors else 200
+
+
+# ---------------------------------------------------------------- modules
+
+
+@bp.route("/<course_slug>/modules/new", methods=["GET", "POST"])
+@access.trainer
+def new_module(course_slug: str):
+    course = catalog.get_course(course_slug)
+    form = ModuleForm()
+    if form.validate_on_submit():
+        try:
+            module = catalog.add_module(course, form.module_data(), actor())
+        except DomainError as exc:
+            db.session.rollback()
+            form.slug.errors.append(exc.message)
+        else:
+            db.session.commit()
+            flash(_("Module added. Now add its lessons."), "success")
+            return redirect(url_for("lms.authoring.course", course_slug=course_slug, _anchor=f"module-{module.slug}"))
+    return render_template("lms/authoring/module_form.html", form=form, course=course, module=None), _status(form)
+
+
+@bp.route("/<course_slug>/modules/<module_slug>/edit", methods=["GET", "POST"])
+@access.trainer
+def edit_module(course_slug: str, module_slug: str):
+    course, module = load_module(course_slug, module_slug)
+    form = ModuleForm()
+    if request.method == "GET":
+        form.fill_from(module, source_texts(course, module))
+    form.slug.data = module.slug
+    if form.validate_on_submit():
+        try:
+            catalog.update_module(course, module, form.module_data(), actor())
+        except DomainError as exc:
+            db.session.rollback()
+            form.form_errors.append(exc.message)
+        else:
+            db.session.commit()
+            flash(_("Saved."), "success")
+            return redirect(url_for("lms.authoring.course", course_slug=course_slug, _anchor=f"module-{module_slug}"))
+    return render_template("lms/authoring/module_form.html", form=form, course=course, module=module), _status(form)
+
+
+@bp.post("/<course_slug>/modules/<module_slug>/move")
+@access.trainer
+def move_module(course_slug: str, module_slug: str):
+    _course, module = load_module(course_slug, module_slug)
+    return _move(module, course_slug, f"module-{module_slug}")
+
+
+def _move(obj, course_slug: str, anchor: str):
+    step = direction()
+    if step is None:
+        abort(400)
+    catalog.move(obj, step)
+    db.session.commit()
+    return redirect(url_for("lms.authoring.course", course_slug=course_slug, _anchor=anchor))
+
+
+# ---------------------------------------------------------------- lessons
+
+
+@bp.route("/<course_slug>/modules/<module_slug>/lessons/new", methods=["GET", "POST"])
+@access.trainer
+def new_lesson(course_slug: str, module_slug: str):
+    course, module = load_module(course_slug, module_slug)
+    form = LessonForm()
+    return _lesson_form(form, course, module, None)
+
+
+@bp.route("/<course_slug>/modules/<module_slug>/lessons/<lesson_slug>/edit", methods=["GET", "POST"])
+@access.trainer
+def edit_lesson(course_slug: str, module_slug: str, lesson_slug: str):
+    course, module, lesson = load_lesson(course_slug, module_slug, lesson_slug)
+    form = LessonForm()
+    if request.method == "GET":
+        form.fill_from(lesson, source_texts(course, lesson))
+    form.slug.data = lesson.slug
+    return _lesson_form(form, course, module, lesson)
+
+
+def _lesson_form(form: LessonForm, course, module, lesson):
+    """Save, or with the Preview button only show the body as trainees will see it (nothing is saved)."""
+    preview = None
+    if form.validate_on_submit():
+        if form.preview.data:
+            preview = render_markdown(form.body.data)
+        elif _save_lesson(form, course, module, lesson):
+            db.session.commit()
+            flash(_("Lesson saved."), "success")
+            return redirect(url_for("lms.authoring.course", course_slug=course.slug, _anchor=f"module-{module.slug}"))
+    return render_template("lms/authoring/lesson_form.html", form=form, course=course, module=module, lesson=lesson,
+                           preview=preview), _status(form)
+
+
+def _save_lesson(form: LessonForm, course, module, lesson) -> bool:
+    title, body, minutes = form.title.data, form.body.data, form.estimated_minutes.data
+    try:
+        if lesson is None:
+            catalog.add_lesson(course, module, form.slug.data, title, body, minutes, actor())
+        else:
+            catalog.update_lesson(course, lesson, title, body, minutes, actor())
+    except DomainError as exc:
+        db.session.rollback()
+        (form.slug.errors if lesson is None else form.form_errors).append(exc.message)
+        return False
+    return True
+
+
+@bp.post("/<course_slug>/modules/<module_slug>/lessons/<lesson_slug>/move")
+@access.trainer
+def move_lesson(course_slug: str, module_slug: str, lesson_slug: str):
+    _course, _module, lesson = load_lesson(course_slug, module_slug, lesson_slug)
+    return _move(lesson, course_slug, f"module-{module_slug}")
+
+
+from lms.web.authoring import previews, quizzes, translations  # noqa: E402,F401

@@ -1,0 +1,100 @@
+"""Account forms. Labels and messages are lazily translated; WTForms' own messages come translated too."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
+
+from lms.accounts.passwords import MAX_LENGTH, MIN_LENGTH
+from lms.i18n import _l, is_valid_timezone, locale_names, timezone_choices
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=MAX_LENGTH)])
+    next = HiddenField()
+
+
+def _password_field(label):
+    return PasswordField(
+        label,
+        validators=[
+            DataRequired(),
+            Length(
+                min=MIN_LENGTH,
+                max=MAX_LENGTH,
+                message=_l("Use between %(min)d and %(max)d characters."),
+            ),
+        ],
+        description=_l("At least %(num)d characters. A few words you can remember make a strong password.", num=MIN_LENGTH),
+    )
+
+
+class SignupForm(FlaskForm):
+    name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
+    email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
+    password = _password_field(_l("Password"))
+    confirm = PasswordField(
+        _l("Repeat password"), validators=[DataRequired(), EqualTo("password", message=_l("The passwords do not match."))]
+    )
+    next = HiddenField()
+    agree = BooleanField(_l("I agree that my training records are kept and shared with my employer."),
+                         validators=[DataRequired()])
+
+
+class InvitedSignupForm(FlaskForm):
+    """Create an account while accepting an invitation (the email is the invitation's)."""
+
+    name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
+    password = _password_field(_l("Password"))
+    confirm = PasswordField(
+        _l("Repeat password"), validators=[DataRequired(), EqualTo("password", message=_l("The passwords do not match."))]
+    )
+    agree = BooleanField(_l("I agree that my training records are kept and shared with my employer."),
+                         validators=[DataRequired()])
+
+
+class ResetRequestForm(FlaskForm):
+    email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
+
+
+class ResetForm(FlaskForm):
+    password = _password_field(_l("New password"))
+    confirm = PasswordField(
+        _l("Repeat new password"),
+        validators=[DataRequired(), EqualTo("password", message=_l("The passwords do not match."))],
+    )
+
+
+class ProfileForm(FlaskForm):
+    name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
+    locale = SelectField(_l("Preferred language"))
+    timezone = SelectField(_l("Time zone"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.locale.choices = locale_names()
+        self.timezone.choices = timezone_choices()
+
+    def validate_timezone(self, field):
+        if not is_valid_timezone(field.data or ""):
+            raise ValidationError(_l("Choose a time zone from the list."))
+
+
+class PasswordChangeForm(FlaskForm):
+    current_password = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=MAX_LENGTH)])
+    new_password = _password_field(_l("New password"))
+    confirm_password = PasswordField(
+        _l("Repeat new password"),
+        validators=[DataRequired(), EqualTo("new_password", message=_l("The passwords do not match."))],
+    )
+
+
+class TokenForm(FlaskForm):
+    name = StringField(_l("Token name"), validators=[DataRequired(), Length(max=100)],
+                       description=_l("For example: payroll export script."))
+
+
+class EmptyForm(FlaskForm):
+    """A form with only the CSRF token, for buttons that change state."""

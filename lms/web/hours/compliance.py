@@ -1,0 +1,55 @@
+"""Hours views: the continuing-education dashboard and the DHCS Annual Continuing Training Checklist (managers)."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from flask import Response, render_template, request
+
+from lms.hours import compliance, periods
+from lms.hours.pdf import download_headers, render_pdf
+from lms.orgs.services import get_org
+from lms.security import access
+from lms.web.hours import bp
+
+
+def _day(org):
+    """``?on=YYYY-MM-DD`` picks the CE year containing that day; default today where the organisation is."""
+    return periods.parse_day(request.args.get("on")) or periods.org_today(org)
+
+
+@bp.get("/orgs/<org_slug>/compliance")
+@access.org_manager
+def compliance_dashboard(org_slug: str):
+    org = get_org(org_slug)
+    today = _day(org)
+    return render_template("lms/hours/reports/compliance.html", org=org, today=today,
+                           people=compliance.list_ce_status(org, today))
+
+
+@bp.get("/orgs/<org_slug>/compliance/<int:user_id>/checklist.pdf")
+@access.org_manager
+def checklist_pdf(org_slug: str, user_id: int):
+    org = get_org(org_slug)
+    checklist = compliance.build_checklist(org, compliance.get_member(org, user_id), _day(org))
+    pdf = render_pdf("lms/pdf/checklist.html", c=checklist)
+    return Response(pdf, mimetype="application/pdf", headers=download_headers(_filename(checklist, "pdf")))
+
+
+@bp.get("/orgs/<org_slug>/compliance/<int:user_id>/checklist.csv")
+@access.org_manager
+def checklist_csv(org_slug: str, user_id: int):
+    org = get_org(org_slug)
+    checklist = compliance.build_checklist(org, compliance.get_member(org, user_id), _day(org))
+    return Response(compliance.checklist_csv(checklist), mimetype="text/csv",
+                    headers=download_headers(_filename(checklist, "csv")))
+
+
+def _filename(checklist: compliance.Checklist, extension: str) -> str:
+    return f"ce-checklist-{user_slug(checklist.chw_name)}-{checklist.year_start.isoformat()}.{extension}"
+
+
+def user_slug(name: str) -> str:
+    """ASCII letters and digits of a name for a download's file name (header-safe)."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return "-".join("".join(c if c.isalnum() else " " for c in ascii_name).split()).lower() or "staff"

@@ -1,0 +1,122 @@
+"""Hours views for the trainee: my hours, submitting external training, logging field experience, an entry's page
+and evidence downloads (also used by managers and admins, who may see the evidence of their organisation's entries)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import flash, redirect, render_template, request, send_file, url_for
+
+from lms import db
+from lms.catalog.areas import area_title
+from lms.errors import DomainError
+from lms.hours import evidence as evidence_files
+from lms.hours import ledger
+from lms.hours.models import EntrySource, EntryStatus
+from lms.i18n import _, current_locale
+from lms.security import access, current_user
+from lms.web.hours import bp
+from lms.web.hours.ledger_forms import ExternalForm, FieldForm
+
+PER_PAGE = 50
+
+
+def viewer() -> Any:
+    return current_user._get_current_object()
+
+
+def small_int(value: str | None) -> int | None:
+    """A positive id or number from a form or query string, or None (never an error, never beyond 32 bits)."""
+    value = (value or "").strip()
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= 10 and 0 < int(value) < 2**31 else None
+
+
+def page_number() -> int:
+    return min(small_int(request.args.get("page")) or 1, 10_000)
+
+
+@bp.get("/")
+@access.signed_in
+def mine():
+    page = page_number()
+    entries = ledger.list_user_entries(viewer(), PER_PAGE, (page - 1) * PER_PAGE)
+    return render_template("lms/hours/ledger/mine.html", page=entries, number=page, totals=ledger.user_totals(viewer()),
+                           Status=EntryStatus, Source=EntrySource)
+
+
+@bp.route("/external", methods=["GET", "POST"])
+@access.signed_in
+def submit_external():
+    form = ExternalForm(orgs=ledger.list_user_orgs(viewer()), max_size=evidence_files.describe_limit())
+    status = 400 if request.method == "POST" else 200
+    if form.validate_on_submit():
+        try:
+            upload = _upload(form.evidence.data)
+            entry, created = ledger.submit_external(viewer(), ledger.ExternalTraining(
+                title=form.title.data, provider=form.provider.data, activity_date=form.activity_date.data,
+                minutes=form.total_minutes(), competency_areas=tuple(form.competency_areas.data or ()),
+                org_id=form.org_id.data or None), form.idempotency_key.data, upload)
+        except DomainError as exc:
+            db.session.rollback()
+            form.show_error(exc)
+            status = exc.status if exc.status == 413 else 400
+        else:
+            return _saved(entry, created)
+    return render_template("lms/hours/ledger/external.html", form=form), status
+
+
+def _upload(storage: Any) -> evidence_files.Upload | None:
+    if storage is None or not getattr(storage, "filename", ""):
+        return None
+    return evidence_files.read_upload(storage.stream, storage.filename)
+
+
+def _saved(entry: Any, created: bool):
+    db.session.commit()
+    if created:
+        flash(_("Saved. A manager of your organisation will review it."), "success")
+    else:
+        flash(_("We had already received this; it is saved once."), "success")
+    return redirect(url_for(".entry", entry_id=entry.id))
+
+
+@bp.route("/field", methods=["GET", "POST"])
+@access.signed_in
+def log_field():
+    form = FieldForm(orgs=ledger.list_user_orgs(viewer()),
+                     modules=ledger.list_field_modules(viewer(), current_locale()))
+    if form.validate_on_submit():
+        try:
+            entry, created = ledger.log_field(viewer(), ledger.FieldExperience(
+                activity_date=form.activity_date.data, minutes=form.total_minutes(),
+                description=form.description.data, supervisor_name=form.supervisor_name.data,
+                supervisor_title=form.supervisor_title.data,
+                competency_areas=tuple(form.competency_areas.data or ()), module_id=form.module_id.data or None,
+                org_id=form.org_id.data or None), form.idempotency_key.data)
+        except DomainError as exc:
+            db.session.rollback()
+            form.show_error(exc)
+        else:
+            return _saved(entry, created)
+    return render_template("lms/hours/ledger/field.html", form=form), 400 if request.method == "POST" else 200
+
+
+@bp.get("/entries/<int:entry_id>")
+@access.signed_in
+def entry(entry_id: int):
+    user = viewer()
+    found = ledger.get_user_entry(user, entry_id)
+    detail = ledger.entry_detail(found, lambda other: other.user_id == user.id)
+    return render_template("lms/hours/ledger/entry.html", d=detail, Status=EntryStatus, area_title=area_title)
+
+
+@bp.get("/entries/<int:entry_id>/evidence")
+@access.signed_in
+def evidence(entry_id: int):
+    stored = evidence_files.get_for_download(viewer(), entry_id)
+    response = send_file(evidence_files.path_of(stored), mimetype=stored.content_type, as_attachment=True,
+                         download_name=stored.filename, max_age=0, etag=False)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response

@@ -1,0 +1,187 @@
+"""Hours views for an organisation's managers: the approval queue (filters, bulk approve/reject), an entry's page
+with approve and reject, and adjustments for a staff member. Only the organisation's own entries are ever shown."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask import flash, redirect, render_template, request, url_for
+from werkzeug.datastructures import MultiDict
+
+from lms import db
+from lms.catalog.areas import area_title
+from lms.errors import DomainError
+from lms.hours import approvals, ledger
+from lms.hours.approvals import AlreadyDecided, QueueFilters
+from lms.hours.models import EntrySource, EntryStatus
+from lms.i18n import _, _l, ngettext
+from lms.orgs import services as orgs
+from lms.orgs.models import Organisation
+from lms.security import access
+from lms.web.forms import EmptyForm
+from lms.web.hours import bp
+from lms.web.hours.ledger import PER_PAGE, page_number, small_int, viewer
+from lms.web.hours.ledger_forms import AdjustForm, RejectForm
+
+FILTER_ARGS = ("person", "from", "to", "source", "status")
+EVENT_TITLES = {"hours.entry_created": _l("recorded"), "hours.approved": _l("approved"),
+                "hours.rejected": _l("rejected")}
+
+
+def parse_filters(args: MultiDict) -> QueueFilters:
+    """Filters from the query string; anything unreadable is ignored rather than an error."""
+    status = args.get("status", "pending")
+    return QueueFilters(
+        user_id=small_int(args.get("person")),
+        start=_date(args.get("from")), end=_date(args.get("to")),
+        source=EntrySource(args["source"]) if args.get("source") in {s.value for s in EntrySource} else None,
+        status=EntryStatus(status) if status in {s.value for s in EntryStatus} else None,
+    )
+
+
+def _date(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def _filter_args(args: MultiDict) -> dict[str, str]:
+    return {key: args[key] for key in FILTER_ARGS if args.get(key)}
+
+
+def _render_queue(org: Organisation, args: MultiDict, selected: set[int] = frozenset(), error: str | None = None,
+                  status: int = 200):
+    page = page_number()
+    queue = approvals.list_queue(org, parse_filters(args), PER_PAGE, (page - 1) * PER_PAGE)
+    return render_template(
+        "lms/hours/ledger/queue.html", org=org, queue=queue, number=page, args=_filter_args(args),
+        status_arg=args.get("status", "pending"), members=orgs.list_members(org, include_former=True),
+        selected=selected, error=error, form=EmptyForm(), Source=EntrySource, Status=EntryStatus,
+    ), status
+
+
+@bp.get("/orgs/<org_slug>/queue")
+@access.org_manager
+def queue(org_slug: str):
+    return _render_queue(orgs.get_org(org_slug), request.args)
+
+
+@bp.post("/orgs/<org_slug>/queue")
+@access.org_manager
+def bulk_decide(org_slug: str):
+    org = orgs.get_org(org_slug)
+    ids = [i for i in map(small_int, request.form.getlist("entry_id")) if i is not None]
+    action = request.form.get("action")
+    if not ids or action not in ("approve", "reject"):
+        return _render_queue(org, request.form, set(ids), _("Tick at least one entry, then choose an action."), 400)
+    status = EntryStatus.APPROVED if action == "approve" else EntryStatus.REJECTED
+    try:
+        result = approvals.decide_many(org, ids, status, viewer(), request.form.get("reason"))
+    except DomainError as exc:
+        db.session.rollback()
+        return _render_queue(org, request.form, set(ids), exc.message, 400)
+    db.session.commit()
+    _flash_result(result, status)
+    return redirect(url_for(".queue", org_slug=org.slug, **_filter_args(request.form)))
+
+
+def _flash_result(result: approvals.BulkResult, status: EntryStatus) -> None:
+    done = len(result.decided)
+    if status is EntryStatus.APPROVED:
+        flash(ngettext("%(num)d entry approved.", "%(num)d entries approved.", done), "success")
+    else:
+        flash(ngettext("%(num)d entry rejected.", "%(num)d entries rejected.", done), "success")
+    for message in dict.fromkeys(result.conflicts + result.refused):
+        flash(message, "error")
+
+
+def _review(org: Organisation, entry: Any, form: RejectForm | None = None, status: int = 200):
+    detail = ledger.entry_detail(entry, lambda other: other.org_id == org.id)
+    member = approvals.get_member(org, entry.user_id)
+    return render_template(
+        "lms/hours/ledger/review.html", org=org, d=detail, member=member, history=approvals.list_history(entry),
+        reject_form=form or RejectForm(), form=EmptyForm(), Status=EntryStatus, area_title=area_title,
+        event_title=lambda action: str(EVENT_TITLES.get(action, action)),
+    ), status
+
+
+@bp.get("/orgs/<org_slug>/entries/<int:entry_id>")
+@access.org_manager
+def review(org_slug: str, entry_id: int):
+    org = orgs.get_org(org_slug)
+    return _review(org, approvals.get_org_entry(org, entry_id))
+
+
+@bp.post("/orgs/<org_slug>/entries/<int:entry_id>/approve")
+@access.org_manager
+def approve(org_slug: str, entry_id: int):
+    org = orgs.get_org(org_slug)
+    entry = approvals.get_org_entry(org, entry_id)
+    if EmptyForm().validate_on_submit():
+        return _decided(org, entry, lambda: approvals.approve(entry, viewer()), _("Approved."))
+    return redirect(url_for(".review", org_slug=org.slug, entry_id=entry.id))
+
+
+@bp.post("/orgs/<org_slug>/entries/<int:entry_id>/reject")
+@access.org_manager
+def reject(org_slug: str, entry_id: int):
+    org = orgs.get_org(org_slug)
+    entry = approvals.get_org_entry(org, entry_id)
+    form = RejectForm()
+    if not form.validate_on_submit():
+        return _review(org, entry, form, 400)
+    return _decided(org, entry, lambda: approvals.reject(entry, viewer(), form.reason.data), _("Rejected."))
+
+
+def _decided(org: Organisation, entry: Any, decide: Any, message: str):
+    try:
+        decide()
+    except AlreadyDecided as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return _review(org, approvals.get_org_entry(org, entry.id), status=409)
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+    else:
+        db.session.commit()
+        flash(message, "success")
+    return redirect(url_for(".review", org_slug=org.slug, entry_id=entry.id))
+
+
+@bp.route("/orgs/<org_slug>/members/<int:membership_id>/adjust", methods=["GET", "POST"])
+@access.org_manager
+def adjust(org_slug: str, membership_id: int):
+    org = orgs.get_org(org_slug)
+    member = orgs.get_membership_by_id(org, small_int(str(membership_id)) or 0)
+    form = AdjustForm()
+    if request.method == "GET" and small_int(request.args.get("corrects")):
+        form.corrects_id.data = request.args["corrects"]
+    corrected = _corrected(org, member, form.corrects())
+    if form.validate_on_submit():
+        try:
+            entry, created = ledger.add_adjustment(org, member.user, ledger.Adjustment(
+                minutes=form.minutes.data, description=form.description.data, activity_date=form.activity_date.data,
+                corrects_id=form.corrects()), viewer(), form.idempotency_key.data, approve_now=form.approve_now.data)
+        except DomainError as exc:
+            db.session.rollback()
+            form.show_error(exc)
+        else:
+            db.session.commit()
+            flash(_("Adjustment saved.") if created else _("We had already received this; it is saved once."),
+                  "success")
+            return redirect(url_for(".review", org_slug=org.slug, entry_id=entry.id))
+    return render_template("lms/hours/ledger/adjust.html", org=org, member=member, form=form, corrected=corrected,
+                           ), 400 if request.method == "POST" else 200
+
+
+def _corrected(org: Organisation, member: Any, entry_id: int | None) -> Any:
+    if entry_id is None:
+        return None
+    try:
+        entry = approvals.get_org_entry(org, entry_id)
+    except DomainError:
+        return None
+    return entry if entry.user_id == member.user_id else None

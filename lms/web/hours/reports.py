@@ -1,0 +1,87 @@
+"""Hours views: organisation timesheets and the payroll export (managers)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+
+from lms import db
+from lms.errors import DomainError
+from lms.hours import export, periods, timesheets
+from lms.hours.compliance import get_member
+from lms.orgs.services import get_org
+from lms.security import access, current_user
+from lms.web.forms import EmptyForm
+from lms.web.hours import bp
+
+
+def requested_day(org) -> date:
+    """The ``start`` query argument (any day of the wanted period), or today where the organisation is."""
+    return periods.parse_day(request.args.get("start")) or periods.org_today(org)
+
+
+def period_nav(org, start: date) -> dict[str, date]:
+    """Previous and next period starts, for the pager."""
+    return {"previous": periods.previous_period(org, start)[0], "next": periods.next_period(org, start)[0]}
+
+
+@bp.get("/orgs/<org_slug>/timesheets")
+@access.org_manager
+def org_timesheet(org_slug: str):
+    org = get_org(org_slug)
+    sheet = timesheets.get_org_timesheet(org, requested_day(org))
+    return render_template("lms/hours/reports/org_timesheet.html", org=org, sheet=sheet,
+                           nav=period_nav(org, sheet.start), form=EmptyForm())
+
+
+@bp.get("/orgs/<org_slug>/timesheets/<int:user_id>")
+@access.org_manager
+def person_timesheet(org_slug: str, user_id: int):
+    org = get_org(org_slug)
+    membership = get_member(org, user_id)
+    sheet = timesheets.get_timesheet(org, membership.user, requested_day(org))
+    return render_template("lms/hours/reports/person_timesheet.html", org=org, sheet=sheet,
+                           nav=period_nav(org, sheet.start))
+
+
+@bp.post("/orgs/<org_slug>/timesheets/export")
+@access.org_manager
+def export_payroll(org_slug: str):
+    org = get_org(org_slug)
+    start = periods.parse_day(request.form.get("start"))
+    if start is None:
+        abort(400)
+    try:
+        done = export.export_period(org, start, current_user._get_current_object())
+    except DomainError as exc:
+        flash(exc.message, "error")
+        return redirect(url_for("lms.hours.org_timesheet", org_slug=org.slug, start=start.isoformat()))
+    db.session.commit()
+    return redirect(url_for("lms.hours.download_payroll", org_slug=org.slug, start=done.period_start.isoformat()))
+
+
+@bp.get("/orgs/<org_slug>/payroll/<start>.csv")
+@access.org_manager
+def download_payroll(org_slug: str, start: str):
+    """The stored file of an exported period, byte for byte; 404 until the period is exported."""
+    org = get_org(org_slug)
+    day = periods.parse_day(start)
+    done = export.get_export(org, day) if day else None
+    if done is None:
+        abort(404)
+    return csv_response(done.content, export.filename(org, done), done.sha256)
+
+
+def csv_response(content: bytes, name: str, sha256: str) -> Response:
+    return Response(content, mimetype="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="{name}"',
+        "X-Content-Type-Options": "nosniff",
+        "ETag": f'"{sha256}"',
+        "Cache-Control": "private, no-store",
+    })
+
+
+
+# The other report views register themselves on import (from here, so the package __init__ stays untouched).
+from lms.web.hours import compliance, my_reports  # noqa: E402,F401

@@ -1,0 +1,70 @@
+"""Lists of courses loaded in bulk (a fixed number of queries for any number of courses): the catalog and the
+dashboard's "My courses"."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from lms.catalog import services as catalog
+from lms.catalog.models import Course
+from lms.catalog.texts import LocalText, load_course_titles
+from lms.enrollment import services as enrollment_services
+from lms.enrollment.models import Enrollment
+from lms.enrollment.services import EnrollmentSummary
+
+
+@dataclass
+class CatalogEntry:
+    course: Course
+    title: LocalText
+    summary: LocalText
+    languages: list[str]
+    minutes: int
+    progress: EnrollmentSummary | None
+
+    @property
+    def is_fallback(self) -> bool:
+        return self.title.is_fallback or self.summary.is_fallback
+
+
+def catalog_entries(courses: list[Course], locale: str, user: Any) -> list[CatalogEntry]:
+    """Each course with its texts in ``locale`` (or its source language), languages, credited time, and the
+    viewer's progress: five queries whatever the number of courses."""
+    titles = load_course_titles(courses, locale)
+    languages = catalog.list_course_locales(courses)
+    modules = catalog.list_modules_of(courses)
+    progress: dict[int, EnrollmentSummary] = {}
+    if user:
+        enrollments = [e for e in enrollment_services.list_enrollments(user) if e.course_id in modules]
+        summaries = enrollment_services.summarize_enrollments(enrollments, modules)
+        progress = {s.enrollment.course_id: s for s in summaries.values()}
+    return [
+        CatalogEntry(
+            course=course,
+            title=titles[course.id].get(course, "title"),
+            summary=titles[course.id].get(course, "summary"),
+            languages=languages[course.id],
+            minutes=sum(m.credited_minutes for m in modules[course.id] if m.is_required),
+            progress=progress.get(course.id),
+        )
+        for course in courses
+    ]
+
+
+@dataclass
+class MyCourse:
+    enrollment: Enrollment
+    course: Course
+    title: LocalText
+    progress: EnrollmentSummary
+
+
+def my_courses(user: Any, locale: str) -> list[MyCourse]:
+    """The user's enrolments with course titles and progress, in four queries."""
+    rows = enrollment_services.list_enrollments_with_courses(user)
+    courses = [course for _, course in rows]
+    titles = load_course_titles(courses, locale)
+    modules = catalog.list_modules_of(courses)
+    summaries = enrollment_services.summarize_enrollments([e for e, _ in rows], modules)
+    return [MyCourse(e, c, titles[c.id].get(c, "title"), summaries[e.id]) for e, c in rows]

@@ -1,0 +1,153 @@
+"""Module quizzes: the form, scoring through the enrolment service, and the result with feedback."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import flash, redirect, render_template, request, url_for
+from sqlalchemy.exc import IntegrityError
+from werkzeug.datastructures import MultiDict
+
+from lms import db
+from lms.catalog import services as catalog
+from lms.catalog.models import Course, Module, Option, Question, QuestionKind, Quiz
+from lms.catalog.texts import Texts, load_texts
+from lms.enrollment import services as enrollment_services
+from lms.enrollment.models import Enrollment, QuizAttempt
+from lms.errors import DomainError, NotFoundError
+from lms.i18n import _, current_locale
+from lms.security import access
+from lms.web.learn import bp
+from lms.web.learn.helpers import find_module, is_active, load_course
+
+MAX_ID_LENGTH = 18
+
+
+@dataclass
+class QuizPage:
+    """Everything the quiz and result pages show, loaded in a fixed number of queries."""
+
+    course: Course
+    module: Module
+    quiz: Quiz
+    enrollment: Enrollment
+    questions: list[tuple[Question, list[Option]]]
+    attempts: list[QuizAttempt]
+    t: Texts
+
+    @property
+    def attempts_left(self) -> int | None:
+        return enrollment_services.attempts_left(self.enrollment, self.quiz, self.attempts)
+
+    @property
+    def passed(self) -> bool:
+        return any(a.passed for a in self.attempts)
+
+    @property
+    def can_try(self) -> bool:
+        return not self.passed and self.attempts_left != 0 and bool(self.questions)
+
+
+def _load(course_slug: str, module_slug: str) -> QuizPage | None:
+    """The quiz page's data, or None when the viewer is not enrolled."""
+    course, enrollment = load_course(course_slug)
+    module = find_module(catalog.load_outline(course), module_slug)
+    quiz = catalog.get_quiz(module)
+    if quiz is None:
+        raise NotFoundError(_("This module has no quiz."))
+    if not is_active(enrollment):
+        return None
+    questions = catalog.load_questions(quiz)
+    owners = [("course", course.id), ("module", module.id), ("quiz", quiz.id)]
+    owners += [("question", question.id) for question, _options in questions]
+    owners += [("option", option.id) for _question, options in questions for option in options]
+    return QuizPage(course, module, quiz, enrollment, questions, enrollment_services.attempts_of(enrollment, quiz),
+                    load_texts(course, current_locale(), owners=owners))
+
+
+def _not_enrolled(course_slug: str):
+    flash(_("Enrol in this course to read its lessons and take its quizzes."), "error")
+    return redirect(url_for(".course", course_slug=course_slug))
+
+
+def parse_answers(form: MultiDict, questions: list[tuple[Question, list[Option]]]) -> dict[int, set[int]] | None:
+    """Question id → chosen option ids from fields ``q<question id>``; None if anything is not a choice offered for
+    that question (a tampered or stale form). Unanswered questions are simply absent."""
+    answers: dict[int, set[int]] = {}
+    for question, options in questions:
+        values = form.getlist(f"q{question.id}")
+        if not all(v.isascii() and v.isdigit() and len(v) <= MAX_ID_LENGTH for v in values):
+            return None
+        chosen = {int(v) for v in values}
+        if chosen - {o.id for o in options} or (question.kind is not QuestionKind.MULTIPLE and len(chosen) > 1):
+            return None
+        if chosen:
+            answers[question.id] = chosen
+    return answers
+
+
+def _form(page: QuizPage, answers: dict[int, set[int]] | None = None, error: str | None = None, status: int = 200,
+          *, show_missing: bool = False):
+    return render_template("lms/learn/quiz.html", page=page, t=page.t, answers=answers or {}, error=error,
+                           show_missing=show_missing, QuestionKind=QuestionKind), status
+
+
+@bp.route("/<course_slug>/<module_slug>/quiz", methods=["GET", "POST"])
+@access.signed_in
+def quiz(course_slug: str, module_slug: str):
+    page = _load(course_slug, module_slug)
+    if page is None:
+        return _not_enrolled(course_slug)
+    if request.method == "GET" or not page.can_try:
+        return _form(page)
+    sent = request.form.get("attempt", "")
+    if sent != str(len(page.attempts) + 1) and sent in {str(a.number) for a in page.attempts}:
+        flash(_("That attempt was already sent. Here is its result."), "error")
+        return redirect(url_for(".quiz_result", course_slug=course_slug, module_slug=module_slug))
+    answers = parse_answers(request.form, page.questions)
+    if answers is None or sent != str(len(page.attempts) + 1):
+        return _form(page, error=_("We could not read your answers. Please choose again."), status=400)
+    if len(answers) < len(page.questions):
+        return _form(page, answers, _("Please answer every question."), show_missing=True)
+    try:
+        enrollment_services.submit_quiz(page.enrollment, page.quiz, answers)
+        db.session.commit()
+    except DomainError as exc:
+        db.session.rollback()
+        return _form(page, answers, exc.message, 400)
+    except IntegrityError:  # the same attempt sent twice at once: the first one stands
+        db.session.rollback()
+    return redirect(url_for(".quiz_result", course_slug=course_slug, module_slug=module_slug))
+
+
+@dataclass
+class Answered:
+    question: Question
+    chosen: list[Option]
+    is_right: bool
+
+
+def _answered(page: QuizPage, attempt: QuizAttempt) -> list[Answered]:
+    """The attempt's answers (kept as slugs) against the quiz's current questions."""
+    result = []
+    for question, options in page.questions:
+        slugs = attempt.answers.get(question.slug)
+        if slugs is None:
+            continue
+        chosen = [o for o in options if o.slug in slugs]
+        right = {o.slug for o in options if o.is_correct}
+        result.append(Answered(question, chosen, set(slugs) == right))
+    return result
+
+
+@bp.get("/<course_slug>/<module_slug>/quiz/result")
+@access.signed_in
+def quiz_result(course_slug: str, module_slug: str):
+    page = _load(course_slug, module_slug)
+    if page is None:
+        return _not_enrolled(course_slug)
+    if not page.attempts:
+        return redirect(url_for(".quiz", course_slug=course_slug, module_slug=module_slug))
+    attempt = page.attempts[-1]
+    return render_template("lms/learn/quiz_result.html", page=page, t=page.t, attempt=attempt,
+                           answered=_answered(page, attempt))

@@ -1,0 +1,78 @@
+"""The lesson reader: small pages, previous/next, time on task recorded on the server, mark as complete."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, url_for
+
+from lms import db
+from lms.catalog import services as catalog
+from lms.catalog.texts import load_texts
+from lms.db import utcnow
+from lms.enrollment import services as enrollment_services
+from lms.enrollment.models import EnrollmentStatus
+from lms.i18n import _, current_locale
+from lms.security import access
+from lms.web.learn import bp
+from lms.web.learn.helpers import (
+    fell_back,
+    find_lesson,
+    find_module,
+    idle_cap,
+    is_active,
+    language_names,
+    load_course,
+    step_url,
+)
+
+
+def _not_enrolled(course_slug: str):
+    flash(_("Enrol in this course to read its lessons and take its quizzes."), "error")
+    return redirect(url_for(".course", course_slug=course_slug))
+
+
+@bp.get("/<course_slug>/<module_slug>/<lesson_slug>")
+@access.signed_in
+def lesson(course_slug: str, module_slug: str, lesson_slug: str):
+    course, enrollment = load_course(course_slug)
+    outline = catalog.load_outline(course)
+    module = find_module(outline, module_slug)
+    lesson = find_lesson(outline, module, lesson_slug)
+    if not is_active(enrollment):
+        return _not_enrolled(course.slug)
+    record = enrollment_services.visit_lesson(enrollment, lesson, utcnow(), idle_cap())
+    previous, following = outline.neighbours(lesson)
+    quiz = outline.quizzes.get(module.id) if outline.lessons[module.id][-1].id == lesson.id else None
+    owners = [("course", course.id), ("module", module.id)] + [
+        ("lesson", item.id) for item in (previous, lesson, following) if item is not None]
+    texts = load_texts(course, current_locale(), owners=owners)
+    fallback = fell_back(texts, [course, module, lesson], ("title", "body"))
+    page = render_template(
+        "lms/learn/lesson.html", course=course, module=module, lesson=lesson, t=texts, body=texts.get(lesson, "body"),
+        fallback=fallback, names=language_names(),
+        previous=previous, following=following, module_of=outline.module_of, quiz=quiz,
+        is_done=record.completed_at is not None,
+        position=outline.all_lessons().index(lesson) + 1, total=len(outline.all_lessons()),
+    )
+    db.session.commit()  # after rendering: a commit expires every loaded row, and reloading them costs a query each
+    return page
+
+
+@bp.post("/<course_slug>/<module_slug>/<lesson_slug>/complete")
+@access.signed_in
+def complete(course_slug: str, module_slug: str, lesson_slug: str):
+    course, enrollment = load_course(course_slug)
+    outline = catalog.load_outline(course)
+    lesson = find_lesson(outline, find_module(outline, module_slug), lesson_slug)
+    if not is_active(enrollment):
+        return _not_enrolled(course.slug)
+    was_completed = enrollment.status is EnrollmentStatus.COMPLETED
+    enrollment_services.complete_lesson(enrollment, lesson, utcnow(), idle_cap())
+    progress = enrollment_services.load_progress(enrollment, outline)
+    db.session.commit()
+    if enrollment.status is EnrollmentStatus.COMPLETED and not was_completed:
+        flash(_("Congratulations! You have completed this course."), "success")
+        return redirect(url_for(".course", course_slug=course.slug))
+    following = enrollment_services.step_after(progress, lesson)
+    if following is None:
+        return redirect(url_for(".course", course_slug=course.slug))
+    return redirect(step_url(course, following))

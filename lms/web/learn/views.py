@@ -1,0 +1,88 @@
+"""The catalog, the course page, enrolling and withdrawing."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+
+from lms import db
+from lms.catalog import services as catalog
+from lms.catalog.areas import AREAS, area_choices, area_title
+from lms.catalog.models import CourseKind, ModuleKind
+from lms.catalog.texts import load_texts
+from lms.enrollment import services as enrollment_services
+from lms.enrollment.models import EnrollmentStatus
+from lms.errors import DomainError
+from lms.i18n import _, current_locale, supported_locales
+from lms.security import access, current_user, manager_org_slugs
+from lms.web.learn import bp
+from lms.web.learn.helpers import (
+    OUTLINE_FIELDS,
+    Filters,
+    fell_back,
+    is_active,
+    language_names,
+    load_course,
+    step_url,
+    viewer,
+)
+from lms.web.learn.listing import catalog_entries
+
+
+@bp.get("/", endpoint="catalog")
+@access.public
+def catalog_page():
+    filters = Filters.parse(request.args, supported_locales(), [k.value for k in CourseKind], list(AREAS))
+    courses = catalog.list_catalog(kind=filters.kind, area=filters.area, lang=filters.lang)
+    return render_template(
+        "lms/learn/catalog.html", entries=catalog_entries(courses, current_locale(), current_user),
+        filters=filters, kinds=CourseKind.choices(), areas=area_choices(), names=language_names(),
+    )
+
+
+@bp.get("/<course_slug>")
+@access.public
+def course(course_slug: str):
+    course, enrollment = load_course(course_slug)
+    outline = catalog.load_outline(course)
+    texts = load_texts(course, current_locale(), fields=OUTLINE_FIELDS)
+    fallback = fell_back(texts, [course, *outline.modules, *outline.all_lessons(), *outline.quizzes.values()])
+    progress = resume = None
+    if is_active(enrollment):
+        progress = enrollment_services.load_progress(enrollment, outline)
+        resume = enrollment_services.resume_step(enrollment, progress)
+    return render_template(
+        "lms/learn/course.html", course=course, outline=outline, t=texts, fallback=fallback, enrollment=enrollment,
+        progress=progress, resume_url=step_url(course, resume) if resume else None, area_title=area_title,
+        ModuleKind=ModuleKind, Status=EnrollmentStatus, names=language_names(),
+        managed=sorted(manager_org_slugs(current_user)) if current_user else [],
+    )
+
+
+@bp.post("/<course_slug>/enroll")
+@access.signed_in
+def enroll(course_slug: str):
+    course, _enrollment = load_course(course_slug)
+    try:
+        enrollment_services.enroll(viewer(), course)
+    except DomainError as exc:
+        flash(exc.message, "error")
+    else:
+        db.session.commit()
+        flash(_("You are enrolled. Start with the first lesson when you are ready."), "success")
+    return redirect(url_for(".course", course_slug=course.slug))
+
+
+@bp.route("/<course_slug>/withdraw", methods=["GET", "POST"])
+@access.signed_in
+def withdraw(course_slug: str):
+    course, enrollment = load_course(course_slug)
+    if enrollment is None or enrollment.status is not EnrollmentStatus.ACTIVE:
+        flash(_("You are not taking this course."), "error")
+        return redirect(url_for(".course", course_slug=course.slug))
+    if request.method == "POST":
+        enrollment_services.withdraw(enrollment, viewer())
+        db.session.commit()
+        flash(_("You have left the course. Your progress is kept if you enrol again."), "success")
+        return redirect(url_for(".course", course_slug=course.slug))
+    title = load_texts(course, current_locale(), owners=[("course", course.id)], fields=["title"])(course)
+    return render_template("lms/learn/withdraw.html", course=course, title=title)

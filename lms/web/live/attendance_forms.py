@@ -1,0 +1,92 @@
+"""Forms of the attendance pages. Times are typed as local wall-clock time in the session's zone
+(``datetime-local`` inputs, which phones show as a date and time picker without any script)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms import DateTimeLocalField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
+
+from lms.i18n import _l
+from lms.live.models import AttendanceStatus
+from lms.live.times import zone
+
+LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"]
+REASON_HELP = _l("Attendance is final, so this is a correction: say why (it is kept in the audit log).")
+
+
+def _reason() -> TextAreaField:
+    return TextAreaField(_l("Reason for the correction"), validators=[Optional(), Length(max=1000)],
+                         description=REASON_HELP)
+
+
+def local_to_utc(value: datetime | None, tz: str) -> datetime | None:
+    """A naive wall-clock time typed in the session's zone → UTC (an ambiguous time is the first one)."""
+    if value is None:
+        return None
+    return value.replace(tzinfo=zone(tz)).astimezone(UTC)
+
+
+def utc_to_local(value: datetime | None, tz: str) -> datetime | None:
+    return value.astimezone(zone(tz)).replace(tzinfo=None) if value else None
+
+
+class CheckinForm(FlaskForm):
+    code = StringField(_l("Check-in code"), validators=[DataRequired(), Length(max=20)],
+                       description=_l("The 6 letters and digits on the trainer's screen."))
+
+
+class _PersonForm(FlaskForm):
+    """The person page holds several forms, told apart by prefix. A prefix would rename the CSRF field too, so these
+    forms leave CSRF to the global check (``lms.security.check_csrf``) and templates send the plain ``csrf_token``."""
+
+    class Meta:
+        csrf = False
+
+
+class StatusForm(_PersonForm):
+    status = SelectField(_l("Attendance"), choices=[], validators=[DataRequired()])
+    reason = _reason()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.status.choices = AttendanceStatus.choices()
+
+
+def _plausible(form, field) -> None:
+    """A year far from now (0001, 9999) cannot be converted between time zones; no session is then."""
+    if field.data is not None and not 1900 <= field.data.year <= 2999:
+        raise ValidationError(_l("Enter a date and time close to the session."))
+
+
+class TimeForm(_PersonForm):
+    joined_at = DateTimeLocalField(_l("Joined at"), format=LOCAL_FORMATS, validators=[DataRequired(), _plausible])
+    left_at = DateTimeLocalField(_l("Left at"), format=LOCAL_FORMATS, validators=[Optional(), _plausible],
+                                 description=_l("Leave empty if the person is still in the session."))
+    replaces = SelectField(_l("Replaces"), choices=[], validators=[Optional()],
+                           description=_l("To correct a wrong time, choose it here: it is set aside (kept, not "
+                                          "counted) and this one counts instead."))
+    reason = _reason()
+
+
+class RemoveForm(_PersonForm):
+    interval_id = IntegerField(validators=[DataRequired()])
+    reason = _reason()
+
+
+class RosterStatusForm(FlaskForm):
+    """The roster's one form: a status per person (read from ``status-<user id>``) and a reason when final."""
+
+    reason = _reason()
+
+
+class ReportForm(FlaskForm):
+    file = FileField(
+        _l("Participant report (CSV or TSV from Zoom or Teams)"),
+        validators=[FileRequired(message=_l("Choose a report file.")),
+                    FileAllowed(["csv", "tsv", "txt"], _l("Upload a .csv, .tsv or .txt file."))],
+    )
+    reason = _reason()

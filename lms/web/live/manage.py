@@ -1,0 +1,120 @@
+"""Trainer pages: the sessions I lead, and the forms to schedule (once or weekly), edit and cancel a session.
+
+Any trainer may schedule a session for a live module of any course and edit or cancel any session (training teams
+share the work); the list shows by default the sessions the trainer leads or created.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import current_app, flash, redirect, request, url_for
+
+from lms import db
+from lms.accounts.services import list_trainers
+from lms.catalog.texts import load_titles
+from lms.db import utcnow
+from lms.errors import DomainError
+from lms.i18n import _, current_locale
+from lms.live import listing, scheduling
+from lms.live.models import SessionStatus
+from lms.security import access, current_user
+from lms.web.live import bp
+from lms.web.live.schedule_forms import CancelForm, SessionForm
+from lms.web.live.schedule_support import render, tell_cancelled, tell_promoted, viewer
+
+#: The trainer's list also shows sessions of the last few weeks (to take attendance afterwards).
+RECENT = timedelta(days=30)
+
+
+@bp.get("/teach")
+@access.trainer
+def teach():
+    everyone = request.args.get("all") == "1"
+    sessions = listing.list_trainer_sessions(current_user, utcnow() - RECENT, everyone=everyone)
+    cards = listing.describe(sessions, current_locale(), viewer(), utcnow())
+    return render("lms/live/teach.html", cards=cards, everyone=everyone, Status=SessionStatus)
+
+
+def _form(**kwargs) -> SessionForm:
+    groups = scheduling.list_live_modules()
+    texts = load_titles([m for _c, modules in groups for m in modules], [c for c, _m in groups], current_locale())
+    choices = {texts[c.id](c) or c.slug: [(m.id, texts[c.id](m) or m.slug) for m in modules] for c, modules in groups}
+    trainers = [(u.id, u.name) for u in list_trainers()]
+    return SessionForm(module_choices=choices, trainer_choices=trainers, **kwargs)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@access.trainer
+def create():
+    form = _form()
+    if request.method == "GET":
+        form.timezone.data = current_user.timezone or current_app.config["LMS_DEFAULT_TIMEZONE"]
+        form.locale.data, form.trainers.data = current_locale(), [current_user.id]
+        form.module.data = request.args.get("module", type=int)
+    if form.validate_on_submit():
+        try:
+            sessions = scheduling.create_sessions(form.data_for(), form.repeat.data, viewer(), utcnow())
+        except DomainError as exc:
+            db.session.rollback()
+            form.show_error(exc.message, exc.details.get("field"))
+        else:
+            db.session.commit()
+            flash(_("Sessions scheduled: %(num)d.", num=len(sessions)), "success")
+            return redirect(url_for(".detail", session_id=sessions[0].id))
+    status = 400 if request.method == "POST" else 200
+    return render("lms/live/form.html", form=form, session=None), status
+
+
+@bp.route("/<int:session_id>/edit", methods=["GET", "POST"])
+@access.trainer
+def edit(session_id: int):
+    session = scheduling.get_session(session_id)
+    if session.status is not SessionStatus.SCHEDULED:
+        return _not_scheduled(session)
+    form = _form()
+    del form.repeat  # a series is edited one session at a time
+    if request.method == "GET":
+        form.fill_from(scheduling.data_of(session))
+    if form.validate_on_submit():
+        try:
+            promoted = scheduling.update_session(session, form.data_for(), viewer(), utcnow())
+        except DomainError as exc:
+            db.session.rollback()
+            form.show_error(exc.message, exc.details.get("field"))
+        else:
+            db.session.commit()
+            flash(_("Session saved."), "success")
+            tell_promoted(session, promoted)
+            return redirect(url_for(".detail", session_id=session.id))
+    status = 400 if request.method == "POST" else 200
+    return render("lms/live/form.html", form=form, session=session), status
+
+
+def _not_scheduled(session):
+    flash(_("This session is %(status)s and can no longer be changed.", status=session.status.title.lower()), "error")
+    return redirect(url_for(".detail", session_id=session.id))
+
+
+@bp.route("/<int:session_id>/cancel", methods=["GET", "POST"])
+@access.trainer
+def cancel(session_id: int):
+    session = scheduling.get_session(session_id)
+    if session.status is not SessionStatus.SCHEDULED:
+        return _not_scheduled(session)
+    form = CancelForm()
+    if form.validate_on_submit():
+        try:
+            people = scheduling.cancel_session(session, form.reason.data, viewer(), utcnow())
+        except DomainError as exc:
+            db.session.rollback()
+            form.reason.errors.append(exc.message)
+        else:
+            db.session.commit()
+            flash(_("The session is cancelled. Registrations are kept; %(num)d people are being told by email.",
+                    num=len(people)), "success")
+            tell_cancelled(session, people)
+            return redirect(url_for(".detail", session_id=session.id))
+    card = listing.describe([session], current_locale(), viewer(), utcnow())[0]
+    status = 400 if request.method == "POST" else 200
+    return render("lms/live/cancel.html", form=form, card=card), status

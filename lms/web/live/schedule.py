@@ -1,0 +1,145 @@
+"""Live-session views: upcoming sessions, a session's page, registering and cancelling, "My registrations", and
+managers registering their staff. Trainer pages are in :mod:`manage`, calendars in :mod:`calendars`.
+
+Lists and session pages are public for sessions of published courses (so trainees can share them); the address and
+join link show only to people with a seat and to trainers.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import current_app, flash, redirect, request, url_for
+
+from lms import db
+from lms.db import utcnow
+from lms.errors import DomainError
+from lms.i18n import _, current_locale, supported_locales
+from lms.live import calendar, listing, notices, registration
+from lms.live.models import RegistrationStatus, SessionMode
+from lms.orgs import services as org_services
+from lms.security import access, current_user, manager_org_slugs
+from lms.web.forms import EmptyForm
+from lms.web.live import bp
+from lms.web.live.schedule_support import link, load_session, render, tell_promoted, viewer, viewer_zone
+from lms.web.urls import external_url
+
+#: "My registrations" also lists the sessions of the last few months.
+PAST_SHOWN = timedelta(days=90)
+
+
+@bp.get("/", endpoint="index")
+@access.public
+def index():
+    filters, ignored = listing.parse_filters(request.args, supported_locales())
+    sessions = listing.list_upcoming(filters, utcnow(), viewer_zone())
+    cards = listing.describe(sessions, current_locale(), viewer(), utcnow())
+    return render("lms/live/index.html", cards=cards, filters=filters, ignored=ignored, modes=SessionMode.choices(),
+                  limit=listing.LIST_LIMIT)
+
+
+@bp.get("/<int:session_id>")
+@access.public
+def detail(session_id: int):
+    session = load_session(session_id)
+    card = listing.describe([session], current_locale(), viewer(), utcnow())[0]
+    position = registration.waitlist_position(card.mine) if card.is_waitlisted else None
+    managed = sorted(manager_org_slugs(current_user)) if current_user else []
+    return render("lms/live/detail.html", card=card, position=position, managed=managed, form=EmptyForm())
+
+
+@bp.post("/<int:session_id>/register")
+@access.signed_in
+def register(session_id: int):
+    session = load_session(session_id)
+    try:
+        seat = registration.register(session, viewer(), viewer(), utcnow())
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+    else:
+        db.session.commit()
+        if seat.status is RegistrationStatus.REGISTERED:
+            flash(_("You are registered. The session is in your calendar feed."), "success")
+        else:
+            flash(_("The session is full: you are on the waitlist. We will email you if a seat frees up."), "info")
+    return redirect(url_for(".detail", session_id=session_id))
+
+
+@bp.post("/<int:session_id>/unregister")
+@access.signed_in
+def unregister(session_id: int):
+    session = load_session(session_id)
+    try:
+        promoted = registration.cancel_registration(session, viewer(), viewer(), utcnow())
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+    else:
+        db.session.commit()
+        flash(_("Your registration is cancelled."), "success")
+        tell_promoted(session, promoted)
+    return redirect(url_for(".detail", session_id=session_id))
+
+
+@bp.get("/mine")
+@access.signed_in
+def mine():
+    now = utcnow()
+    sessions = listing.list_user_sessions(current_user, now - PAST_SHOWN)
+    cards = listing.describe(sessions, current_locale(), viewer(), now)
+    token = calendar.feed_token(current_user, current_app.config["SECRET_KEY"])
+    feed_url = external_url("lms.sessions.feed", token=token) if token else None
+    return render("lms/live/mine.html", upcoming=[c for c in cards if c.session.ends_at > now],
+                  past=[c for c in cards if c.session.ends_at <= now], feed_url=feed_url, form=EmptyForm())
+
+
+@bp.route("/<int:session_id>/staff/<org_slug>", methods=["GET", "POST"])
+@access.org_manager
+def staff(session_id: int, org_slug: str):
+    """A manager's page: their current staff with a register / cancel button each."""
+    session = load_session(session_id)
+    org = org_services.get_org(org_slug)
+    if request.method == "POST":
+        _change_staff(session, org)
+        return redirect(url_for(".staff", session_id=session_id, org_slug=org_slug))
+    members = org_services.list_members(org)
+    card = listing.describe([session], current_locale(), viewer(), utcnow())[0]
+    seats = registration.registrations_of(session.id, [m.user_id for m in members])
+    return render("lms/live/staff.html", card=card, org=org, members=members, seats=seats, form=EmptyForm(),
+                  Status=RegistrationStatus)
+
+
+def _change_staff(session, org) -> None:
+    user_id = request.form.get("user_id", type=int)
+    action = request.form.get("action", "")
+    if user_id is None or action not in ("register", "cancel"):
+        flash(_("Choose a person and what to do."), "error")
+        return
+    try:
+        if action == "register":
+            seat = registration.register_staff(session, org, user_id, viewer(), utcnow())
+            promoted = []
+        else:
+            promoted, seat = registration.cancel_staff(session, org, user_id, viewer(), utcnow()), None
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return
+    db.session.commit()
+    if seat is not None:
+        _tell_registered(session, seat)
+    tell_promoted(session, promoted)
+
+
+def _tell_registered(session, seat) -> None:
+    failed = notices.tell("session_registered", session, [seat], link(session), by=current_user.name)
+    if seat.status is RegistrationStatus.REGISTERED:
+        flash(_("Registered. We emailed them the details."), "success")
+    else:
+        flash(_("The session is full: they are on the waitlist. We emailed them."), "info")
+    if failed:
+        flash(_("We could not email: %(emails)s.", emails=", ".join(failed)), "error")
+
+
+from lms.web.live import calendars, manage  # noqa: E402,F401  (their routes register on import)

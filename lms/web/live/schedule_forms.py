@@ -1,0 +1,142 @@
+"""Forms for scheduling live sessions and cancelling them. Times are typed in the session's own time zone."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    DateTimeLocalField,
+    DecimalField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    TextAreaField,
+    TimeField,
+    URLField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, StopValidation, ValidationError
+
+from lms.i18n import _l, is_valid_timezone, locale_names, timezone_choices
+from lms.live.models import SessionMode
+from lms.live.scheduling import MAX_CAPACITY, MAX_MINUTES, MAX_REPEAT, SessionData
+from lms.web.validators import NumberRange
+
+
+def finite(form, field) -> None:
+    """``NaN`` and ``Infinity`` parse as decimals but cannot be compared: refuse them before range checks."""
+    if field.data is not None and not field.data.is_finite():
+        raise StopValidation(_l("Enter an amount in dollars, like 25 or 12.50."))
+
+
+class SessionForm(FlaskForm):
+    module = SelectField(_l("Course and live module"), coerce=int, validate_choice=False)
+    starts_on = DateField(_l("Date"), validators=[InputRequired(message=_l("Enter the date."))])
+    start_time = TimeField(_l("Start time"), validators=[InputRequired(message=_l("Enter the start time."))])
+    end_time = TimeField(_l("End time"), validators=[Optional()],
+                         description=_l("Give an end time or a length. Sessions end on the day they start."))
+    minutes = IntegerField(_l("Length in minutes"), validators=[Optional(), NumberRange(min=1, max=MAX_MINUTES)])
+    timezone = SelectField(_l("Time zone of the date and times"))
+    locale = SelectField(_l("Language the session is given in"))
+    mode = SelectField(_l("How people take part"))
+    address = TextAreaField(_l("Address"), validators=[Optional(), Length(max=1000)],
+                            description=_l("For sessions in person. Only registered people see it."))
+    join_url = URLField(_l("Join link"), validators=[Optional(), Length(max=500)],
+                        description=_l("For online sessions, e.g. a Zoom or Teams link. Only registered people see it."))
+    capacity = IntegerField(_l("Seats"), validators=[InputRequired(message=_l("Enter the number of seats.")),
+                                                     NumberRange(min=1, max=MAX_CAPACITY)])
+    deadline = DateTimeLocalField(_l("Registration closes"), format="%Y-%m-%dT%H:%M", validators=[Optional()],
+                                  description=_l("Optional; otherwise registration closes when the session starts."))
+    cost = DecimalField(_l("Cost per participant (US dollars)"), places=2,
+                        validators=[Optional(), finite, NumberRange(min=0, max=100_000)],
+                        description=_l("Leave empty if there is no cost."))
+    trainers = SelectMultipleField(_l("Trainers"), coerce=int, validate_choice=False)
+    notes = TextAreaField(_l("Notes for participants"), validators=[Optional(), Length(max=4000)])
+    repeat = IntegerField(_l("Number of weekly sessions"), default=1,
+                          validators=[InputRequired(), NumberRange(min=1, max=MAX_REPEAT)],
+                          description=_l("1 for a single session. More repeats it every week at the same local time."))
+
+    def __init__(self, *args, module_choices=None, trainer_choices=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.module.choices = module_choices or []
+        self.trainers.choices = trainer_choices or []
+        self.timezone.choices = timezone_choices()
+        self.locale.choices = locale_names()
+        self.mode.choices = SessionMode.choices()
+
+    def validate_timezone(self, field):
+        if not is_valid_timezone(field.data or ""):
+            raise ValidationError(_l("Choose a time zone from the list."))
+
+    def validate_mode(self, field):
+        if field.data not in {m.value for m in SessionMode}:
+            raise ValidationError(_l("Choose how people take part."))
+
+    def validate_locale(self, field):
+        if field.data not in {code for code, _name in self.locale.choices}:
+            raise ValidationError(_l("Choose the language of the session."))
+
+    def validate_module(self, field):
+        if field.data not in _flat_values(self.module.choices):
+            raise ValidationError(_l("Choose a live module."))
+
+    def validate_trainers(self, field):
+        allowed = {value for value, _label in self.trainers.choices}
+        if any(value not in allowed for value in field.data or []):
+            raise ValidationError(_l("Choose trainers from the list."))
+
+    def validate_minutes(self, field):
+        if self.end_time.data is None and field.data is None:
+            raise ValidationError(_l("Give an end time or a length."))
+
+    def validate_end_time(self, field):
+        if field.data is not None and self.start_time.data is not None and field.data <= self.start_time.data:
+            raise ValidationError(_l("The end time must be after the start time."))
+
+    def length(self) -> int:
+        if self.end_time.data is not None:
+            start, end = self.start_time.data, self.end_time.data
+            return (end.hour * 60 + end.minute) - (start.hour * 60 + start.minute)
+        return int(self.minutes.data or 0)
+
+    def data_for(self) -> SessionData:
+        cost = self.cost.data
+        return SessionData(
+            module_id=self.module.data, starts_on=self.starts_on.data, start_time=self.start_time.data,
+            minutes=self.length(), timezone=self.timezone.data, locale=self.locale.data,
+            mode=SessionMode(self.mode.data), capacity=self.capacity.data, address=self.address.data or "",
+            join_url=(self.join_url.data or "").strip(), notes=self.notes.data or "",
+            deadline=self.deadline.data,
+            cost_cents=int((cost * 100).to_integral_value()) if cost is not None else None,
+            trainer_ids=tuple(self.trainers.data or ()),
+        )
+
+    def fill_from(self, data: SessionData) -> None:
+        self.module.data, self.starts_on.data, self.start_time.data = data.module_id, data.starts_on, data.start_time
+        self.minutes.data, self.timezone.data, self.locale.data = data.minutes, data.timezone, data.locale
+        self.mode.data, self.capacity.data = data.mode.value, data.capacity
+        self.address.data, self.join_url.data, self.notes.data = data.address, data.join_url, data.notes
+        self.deadline.data = data.deadline
+        self.cost.data = Decimal(data.cost_cents) / 100 if data.cost_cents is not None else None
+        self.trainers.data = list(data.trainer_ids)
+
+    def show_error(self, message: str, name: str | None) -> None:
+        """Put a service's error on its field (or at the top of the form)."""
+        target = self._fields.get(name or "")
+        if target is not None:
+            target.errors = [*target.errors, message]
+        else:
+            self.form_errors.append(message)
+
+
+def _flat_values(choices) -> set:
+    if isinstance(choices, dict):
+        return {value for group in choices.values() for value, _label in group}
+    return {value for value, _label in choices}
+
+
+class CancelForm(FlaskForm):
+    reason = TextAreaField(_l("Reason"), validators=[DataRequired(message=_l("Give a reason for cancelling.")),
+                                                     Length(max=2000)],
+                           description=_l("Everyone registered or on the waitlist receives it by email."))

@@ -1,0 +1,43 @@
+"""Home page, dashboard, the language switcher and static files."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, redirect, render_template, request, send_from_directory, session, url_for
+
+from lms import db
+from lms.i18n import SESSION_KEY, current_locale, supported_locales
+from lms.orgs.services import list_user_memberships
+from lms.resources import PACKAGE_DIR
+from lms.security import access, current_user
+from lms.web.learn.listing import my_courses
+from lms.web.safety import safe_next
+
+bp = Blueprint("main", __name__)
+
+
+@bp.get("/")
+@access.public
+def home():
+    if not current_user:
+        return render_template("lms/main/home.html")
+    return render_template("lms/main/dashboard.html", memberships=list_user_memberships(current_user),
+                           enrollments=my_courses(current_user, current_locale()))
+
+
+@bp.post("/language")
+@access.public
+def set_language():
+    """Switch language: kept in the session, and saved to the profile of a signed-in user."""
+    lang = request.form.get("lang", "")
+    if lang in supported_locales():
+        session[SESSION_KEY] = lang
+        if current_user:
+            current_user.locale = lang
+            db.session.commit()
+    return redirect(safe_next(request.form.get("next")) or url_for("lms.main.home"))
+
+
+@bp.get("/static/<path:filename>")
+@access.public
+def static(filename: str):
+    return send_from_directory(PACKAGE_DIR / "static", filename, max_age=current_app.config.get("SEND_FILE_MAX_AGE_DEFAULT") or 3600)

@@ -1,0 +1,136 @@
+"""Organisation forms: settings, staff details, invitations and roster upload."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms import DateField, DecimalField, EmailField, IntegerField, SelectField, StringField
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    Optional,
+    Regexp,
+    ValidationError,
+)
+
+from lms.i18n import _l, is_valid_timezone, timezone_choices
+from lms.orgs.models import CEYearBasis, EmploymentType, MemberRole, OrgKind, PayPeriod
+from lms.orgs.services import SLUG_RE, Employment, OrgSettings
+from lms.web.validators import NumberRange
+
+
+class OrgForm(FlaskForm):
+    name = StringField(_l("Organisation name"), validators=[DataRequired(), Length(max=200)])
+    slug = StringField(
+        _l("Short name for web addresses"),
+        validators=[DataRequired(), Length(max=64), Regexp(SLUG_RE, message=_l("Use lowercase letters, numbers and hyphens."))],
+        description=_l("For example: valley-health. It cannot be changed later."),
+    )
+    kind = SelectField(_l("Type of organisation"))
+    timezone = SelectField(_l("Time zone"))
+    pay_period = SelectField(_l("Pay period"))
+    pay_period_anchor = DateField(
+        _l("First day of any pay period"),
+        validators=[InputRequired()],
+        description=_l("Used to count weekly and two-week periods."),
+    )
+    pay_rate = DecimalField(
+        _l("Default training pay rate (US dollars per hour)"),
+        places=2,
+        validators=[InputRequired(message=_l("Enter a pay rate (0 if training is unpaid).")), NumberRange(min=0, max=1000)],
+    )
+    ce_year_basis = SelectField(_l("Continuing-education year"))
+    ce_fiscal_start_month = IntegerField(
+        _l("Fiscal year starts in month (1–12)"), validators=[Optional(), NumberRange(min=1, max=12)], default=7
+    )
+    ce_minimum_hours = DecimalField(
+        _l("Yearly continuing-education minimum (hours)"),
+        places=1,
+        validators=[InputRequired(), NumberRange(min=0, max=200)],
+        default=Decimal(6),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind.choices = OrgKind.choices()
+        self.timezone.choices = timezone_choices()
+        self.pay_period.choices = PayPeriod.choices()
+        self.ce_year_basis.choices = CEYearBasis.choices()
+
+    def validate_timezone(self, field):
+        if not is_valid_timezone(field.data or ""):
+            raise ValidationError(_l("Choose a time zone from the list."))
+
+    def fill_from(self, org) -> None:
+        self.name.data = org.name
+        self.slug.data = org.slug
+        self.kind.data = org.kind.value
+        self.timezone.data = org.timezone
+        self.pay_period.data = org.pay_period.value
+        self.pay_period_anchor.data = org.pay_period_anchor
+        self.pay_rate.data = Decimal(org.training_pay_rate_cents) / 100
+        self.ce_year_basis.data = org.ce_year_basis.value
+        self.ce_fiscal_start_month.data = org.ce_fiscal_start_month
+        self.ce_minimum_hours.data = Decimal(org.ce_annual_minimum_minutes) / 60
+
+    def settings(self) -> OrgSettings:
+        return OrgSettings(
+            name=self.name.data.strip(),
+            kind=OrgKind(self.kind.data),
+            timezone=self.timezone.data,
+            pay_period=PayPeriod(self.pay_period.data),
+            pay_period_anchor=self.pay_period_anchor.data,
+            training_pay_rate_cents=int((self.pay_rate.data * 100).to_integral_value()),
+            ce_year_basis=CEYearBasis(self.ce_year_basis.data),
+            ce_fiscal_start_month=self.ce_fiscal_start_month.data or 7,
+            ce_annual_minimum_minutes=int((self.ce_minimum_hours.data * 60).to_integral_value()),
+        )
+
+
+class EmploymentForm(FlaskForm):
+    employee_id = StringField(_l("Employee ID"), validators=[Optional(), Length(max=64)])
+    job_title = StringField(_l("Job title"), validators=[Optional(), Length(max=200)])
+    employment_start = DateField(_l("Employment start date"), validators=[Optional()])
+    employment_type = SelectField(_l("Type of employment"))
+    role = SelectField(_l("Role in the organisation"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.employment_type.choices = EmploymentType.choices()
+        self.role.choices = MemberRole.choices()
+
+    def fill_from(self, membership) -> None:
+        self.employee_id.data = membership.employee_id
+        self.job_title.data = membership.job_title
+        self.employment_start.data = membership.employment_start
+        self.employment_type.data = membership.employment_type.value
+        self.role.data = membership.role.value
+
+    def employment(self) -> Employment:
+        return Employment(
+            employee_id=self.employee_id.data,
+            job_title=self.job_title.data,
+            employment_start=self.employment_start.data,
+            employment_type=EmploymentType(self.employment_type.data),
+            role=MemberRole(self.role.data),
+        )
+
+
+class InviteForm(EmploymentForm):
+    email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
+    name = StringField(_l("Full name"), validators=[Optional(), Length(max=200)])
+
+
+class RosterForm(FlaskForm):
+    file = FileField(
+        _l("Roster file (CSV)"),
+        validators=[FileRequired(message=_l("Choose a CSV file.")), FileAllowed(["csv", "txt"], _l("Upload a .csv file."))],
+    )
+
+
+class EndMembershipForm(FlaskForm):
+    ended_on = DateField(_l("Last day of employment"), validators=[DataRequired()])

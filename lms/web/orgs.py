@@ -1,0 +1,241 @@
+"""Organisation pages: create, settings, staff, invitations and roster import."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+
+from lms import db
+from lms.accounts.services import get_user_by_email, register_user
+from lms.errors import DomainError
+from lms.i18n import _, current_locale
+from lms.notify.services import MailError, send_email
+from lms.orgs import roster, services
+from lms.orgs.models import Invitation, Organisation
+from lms.security import access, current_user
+from lms.web.auth import login_user
+from lms.web.forms import EmptyForm, InvitedSignupForm
+from lms.web.org_forms import EmploymentForm, EndMembershipForm, InviteForm, OrgForm, RosterForm
+from lms.web.urls import external_url
+
+bp = Blueprint("orgs", __name__, url_prefix="/orgs")
+
+
+@bp.get("/")
+@access.signed_in
+def index():
+    if current_user.is_admin:
+        orgs = services.list_orgs()
+    else:
+        orgs = [m.organisation for m in services.list_user_memberships(current_user) if m.is_manager]
+    return render_template("lms/orgs/index.html", orgs=orgs)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@access.signed_in
+def create():
+    form = OrgForm()
+    if request.method == "GET":
+        form.timezone.data = current_app.config["LMS_DEFAULT_TIMEZONE"]
+    if form.validate_on_submit():
+        try:
+            org = services.create_org(form.slug.data, form.settings(), current_user._get_current_object())
+        except DomainError as exc:
+            form.slug.errors.append(exc.message)
+        else:
+            db.session.commit()
+            flash(_("%(name)s is created. You are its manager.", name=org.name), "success")
+            return redirect(url_for("lms.orgs.show", org_slug=org.slug))
+    return render_template("lms/orgs/form.html", form=form, org=None)
+
+
+@bp.get("/<org_slug>/")
+@access.org_manager
+def show(org_slug: str):
+    org = services.get_org(org_slug)
+    return render_template(
+        "lms/orgs/show.html",
+        org=org,
+        members=services.list_members(org),
+        invitations=services.list_open_invitations(org),
+        csrf_form=EmptyForm(),
+    )
+
+
+@bp.route("/<org_slug>/settings", methods=["GET", "POST"])
+@access.org_manager
+def settings(org_slug: str):
+    org = services.get_org(org_slug)
+    form = OrgForm()
+    if request.method == "GET":
+        form.fill_from(org)
+    form.slug.data = org.slug  # the short name is fixed once created
+    if form.validate_on_submit():
+        try:
+            services.update_settings(org, form.settings(), current_user._get_current_object())
+        except DomainError as exc:
+            form.form_errors.append(exc.message)
+        else:
+            db.session.commit()
+            flash(_("Settings saved."), "success")
+            return redirect(url_for("lms.orgs.show", org_slug=org.slug))
+    return render_template("lms/orgs/form.html", form=form, org=org)
+
+
+@bp.route("/<org_slug>/members/<int:membership_id>", methods=["GET", "POST"])
+@access.org_manager
+def member(org_slug: str, membership_id: int):
+    org = services.get_org(org_slug)
+    membership = services.get_membership_by_id(org, membership_id)
+    form = EmploymentForm()
+    if request.method == "GET":
+        form.fill_from(membership)
+    if form.validate_on_submit():
+        try:
+            services.update_member(membership, form.employment(), current_user._get_current_object())
+        except DomainError as exc:
+            form.role.errors.append(exc.message)
+        else:
+            db.session.commit()
+            flash(_("Saved."), "success")
+            return redirect(url_for("lms.orgs.show", org_slug=org.slug))
+    return render_template("lms/orgs/member.html", org=org, membership=membership, form=form,
+                           end_form=EndMembershipForm())
+
+
+@bp.post("/<org_slug>/members/<int:membership_id>/end")
+@access.org_manager
+def end_member(org_slug: str, membership_id: int):
+    org = services.get_org(org_slug)
+    membership = services.get_membership_by_id(org, membership_id)
+    form = EndMembershipForm()
+    if form.validate_on_submit():
+        try:
+            services.remove_member(membership, current_user._get_current_object(), form.ended_on.data)
+        except DomainError as exc:
+            form.ended_on.errors.append(exc.message)
+        else:
+            db.session.commit()
+            flash(_("%(name)s is no longer listed as current staff.", name=membership.user.name), "success")
+            return redirect(url_for("lms.orgs.show", org_slug=org.slug))
+    edit = EmploymentForm(formdata=None)
+    edit.fill_from(membership)
+    return render_template("lms/orgs/member.html", org=org, membership=membership, form=edit, end_form=form), 400
+
+
+@bp.route("/<org_slug>/invite", methods=["GET", "POST"])
+@access.org_manager
+def invite(org_slug: str):
+    org = services.get_org(org_slug)
+    form = InviteForm()
+    if form.validate_on_submit():
+        invitation, raw = services.invite(
+            org, form.email.data, form.name.data, form.employment(), current_user._get_current_object(),
+            current_app.config["LMS_INVITATION_MAX_AGE_DAYS"],
+        )
+        db.session.commit()
+        _send_invitations(org, [(invitation, raw)])
+        return redirect(url_for("lms.orgs.show", org_slug=org.slug))
+    return render_template("lms/orgs/invite.html", org=org, form=form)
+
+
+def _send_invitations(org: Organisation, invitations: list[tuple[Invitation, str]]) -> None:
+    failed = []
+    for invitation, raw in invitations:
+        link = external_url("lms.orgs.accept", token=raw)
+        try:
+            send_email(invitation.email, "invitation", current_app.config["LMS_LOCALES"], org=org, invitation=invitation, link=link,
+                       inviter=current_user.name, days=current_app.config["LMS_INVITATION_MAX_AGE_DAYS"])
+        except MailError:
+            failed.append(invitation.email)
+    sent = len(invitations) - len(failed)
+    if sent:
+        flash(_("Invitations sent: %(num)d.", num=sent), "success")
+    if failed:
+        flash(_("We could not email: %(emails)s. Their invitations are saved; send them again later.",
+                emails=", ".join(failed)), "error")
+
+
+@bp.post("/<org_slug>/invitations/<int:invitation_id>/revoke")
+@access.org_manager
+def revoke_invitation(org_slug: str, invitation_id: int):
+    org = services.get_org(org_slug)
+    services.revoke_invitation(org, invitation_id, current_user._get_current_object())
+    db.session.commit()
+    flash(_("The invitation is withdrawn."), "success")
+    return redirect(url_for("lms.orgs.show", org_slug=org.slug))
+
+
+@bp.route("/<org_slug>/roster", methods=["GET", "POST"])
+@access.org_manager
+def roster_import(org_slug: str):
+    org = services.get_org(org_slug)
+    form = RosterForm()
+    errors: list[str] = []
+    if form.validate_on_submit():
+        text = roster.decode(form.file.data.read())
+        plan = roster.parse_roster(text, current_app.config["LMS_ROSTER_MAX_ROWS"])
+        errors = plan.errors
+        if plan.ok:
+            try:
+                result = roster.apply_roster(org, plan, current_user._get_current_object(),
+                                             current_app.config["LMS_INVITATION_MAX_AGE_DAYS"])
+            except DomainError as exc:
+                db.session.rollback()
+                errors = [exc.message]
+            else:
+                db.session.commit()
+                if result.updated:
+                    flash(_("Updated the details of %(num)d current staff.", num=len(result.updated)), "success")
+                _send_invitations(org, result.invited)
+                return redirect(url_for("lms.orgs.show", org_slug=org.slug))
+    status = 400 if request.method == "POST" else 200
+    return render_template("lms/orgs/roster.html", org=org, form=form, errors=errors, columns=roster.KNOWN), status
+
+
+@bp.get("/<org_slug>/roster/template.csv")
+@access.org_manager
+def roster_template(org_slug: str):
+    services.get_org(org_slug)
+    body = ",".join(roster.KNOWN) + "\r\nmaria@example.org,María López,E1001,Community Health Worker,2025-03-01,employee,member\r\n"
+    return Response(body, mimetype="text/csv",
+                    headers={"Content-Disposition": 'attachment; filename="roster-template.csv"'})
+
+
+@bp.route("/invitations/<token>", methods=["GET", "POST"])
+@access.public
+def accept(token: str):
+    try:
+        invitation = services.get_invitation(token)
+    except DomainError as exc:
+        return render_template("lms/orgs/invitation_invalid.html", message=exc.message), exc.status
+    has_account = get_user_by_email(invitation.email) is not None
+    if not current_user and not has_account:
+        return _accept_with_new_account(invitation)
+    form = EmptyForm()
+    if request.method == "POST":
+        if not current_user:
+            abort(401)
+        if form.validate_on_submit():
+            try:
+                services.accept_invitation(invitation, current_user._get_current_object())
+            except DomainError as exc:
+                flash(exc.message, "error")
+            else:
+                db.session.commit()
+                flash(_("You have joined %(name)s.", name=invitation.organisation.name), "success")
+                return redirect(url_for("lms.main.home"))
+    return render_template("lms/orgs/accept.html", invitation=invitation, form=form, signup_form=None)
+
+
+def _accept_with_new_account(invitation: Invitation):
+    """An invitation is permission to create an account for its email, even where open sign-up is off."""
+    form = InvitedSignupForm(name=invitation.name)
+    if form.validate_on_submit():
+        user = register_user(invitation.email, form.name.data, form.password.data, locale=current_locale())
+        login_user(user)
+        services.accept_invitation(invitation, user)
+        db.session.commit()
+        flash(_("Welcome, %(name)s! You have joined %(org)s.", name=user.name, org=invitation.organisation.name),
+              "success")
+        return redirect(url_for("lms.main.home"))
+    return render_template("lms/orgs/accept.html", invitation=invitation, form=EmptyForm(), signup_form=form)

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Install the system libraries CHW Learn needs that pip cannot: Pango (WeasyPrint), fonts for Spanish and
+# Vietnamese, and Chromium for the browser tests. As root it runs apt-get; otherwise it prints the command.
+set -euo pipefail
+
+packages=()
+have_lib() { ldconfig -p 2>/dev/null | grep -q "$1"; }
+have_lib 'libpango-1.0.so' || packages+=(libpango-1.0-0)
+have_lib 'libpangoft2-1.0.so' || packages+=(libpangoft2-1.0-0)
+have_lib 'libharfbuzz-subset.so' || packages+=(libharfbuzz-subset0)
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || packages+=(fonts-dejavu-core)
+[ -d /usr/share/fonts/truetype/noto ] || packages+=(fonts-noto-core)
+command -v wrk >/dev/null 2>&1 || packages+=(wrk)
+command -v pdftotext >/dev/null 2>&1 || packages+=(poppler-utils)
+if [ "${LMS_SKIP_BROWSER:-}" != "1" ]; then
+  command -v chromium >/dev/null 2>&1 || packages+=(chromium)
+fi
+
+if [ ${#packages[@]} -eq 0 ]; then
+  exit 0
+fi
+if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+  echo "Installing system packages: ${packages[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
+else
+  echo "CHW Learn needs these system packages. Please run:" >&2
+  echo "  sudo apt-get install -y ${packages[*]}" >&2
+  exit 1
+fi

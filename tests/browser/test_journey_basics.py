@@ -1,0 +1,49 @@
+"""A newcomer's first minutes, in a real browser: sign up, switch to Spanish, edit the profile, sign out."""
+
+from __future__ import annotations
+
+from tests.browser.conftest import check_accessibility, new_page
+
+
+def test_sign_up_switch_to_spanish_edit_profile_sign_out(browser, live_server, request):
+    page = new_page(browser, live_server, phone=True)
+    request.node._lms_page = page
+    page.goto("/")
+    check_accessibility(page, "home")
+    page.get_by_role("link", name="Create an account").first.click()
+    check_accessibility(page, "sign-up")
+    page.fill("input[name=name]", "Lucía Ramos")
+    page.fill("input[name=email]", "lucia.browser@example.org")
+    page.fill("input[name=password]", "una clave larga")
+    page.fill("input[name=confirm]", "una clave larga")
+    page.check("input[name=agree]")
+    page.get_by_role("button", name="Create my account").click()
+    assert "Lucía Ramos" in page.content()
+    page.get_by_role("button", name="Español").click()
+    assert page.locator("html").get_attribute("lang") == "es"
+    check_accessibility(page, "dashboard (es)")
+    page.get_by_role("link", name="Perfil").click()
+    check_accessibility(page, "profile (es)")
+    page.fill("input[name=name]", "Lucía Ramos Soto")
+    page.select_option("select[name=timezone]", "America/Chicago")
+    page.get_by_role("button", name="Guardar").first.click()
+    assert page.locator("input[name=name]").input_value() == "Lucía Ramos Soto"
+    page.get_by_role("button", name="Cerrar sesión").click()
+    assert page.get_by_role("link", name="Iniciar sesión").first.is_visible()
+    page.context.close()
+
+
+def test_keyboard_only_sign_in(browser, live_server, request):
+    page = new_page(browser, live_server)
+    request.node._lms_page = page
+    page.goto("/login")
+    page.keyboard.press("Tab")  # the skip link comes first
+    assert page.evaluate("document.activeElement.getAttribute('href')") == "#main"
+    page.focus("input[name=email]")
+    page.keyboard.type("trainee@example.org")
+    page.keyboard.press("Tab")
+    page.keyboard.type("demo password 2026")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert "Tom Trainee" in page.content()
+    page.context.close()

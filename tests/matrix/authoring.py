@@ -1,0 +1,27 @@
+"""Role matrix: course authoring (trainers and site admins only)."""
+
+EXPECTED = {
+    "lms.authoring.index": "trainer",
+    "lms.authoring.new_course": "trainer",
+    "lms.authoring.course": "trainer",
+    "lms.authoring.edit_course": "trainer",
+    "lms.authoring.set_status": "trainer",
+    "lms.authoring.new_module": "trainer",
+    "lms.authoring.edit_module": "trainer",
+    "lms.authoring.move_module": "trainer",
+    "lms.authoring.new_lesson": "trainer",
+    "lms.authoring.edit_lesson": "trainer",
+    "lms.authoring.move_lesson": "trainer",
+    "lms.authoring.quiz": "trainer",
+    "lms.authoring.new_question": "trainer",
+    "lms.authoring.edit_question": "trainer",
+    "lms.authoring.move_question": "trainer",
+    "lms.authoring.translations": "trainer",
+    "lms.authoring.translate": "trainer",
+    "lms.authoring.translate_module": "trainer",
+    "lms.authoring.translate_lesson": "trainer",
+    "lms.authoring.translate_question": "trainer",
+    "lms.authoring.preview": "trainer",
+    "lms.authoring.preview_lesson": "trainer",
+    "lms.authoring.preview_quiz": "trainer",
+}

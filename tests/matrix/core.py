@@ -1,0 +1,33 @@
+"""Role matrix: accounts, organisations, administration and the core API."""
+
+EXPECTED = {
+    "lms.main.home": "public",
+    "lms.main.set_language": "public",
+    "lms.main.static": "public",
+    "lms.accounts.login": "public",
+    "lms.accounts.logout": "public",
+    "lms.accounts.signup": "public",
+    "lms.accounts.reset_request": "public",
+    "lms.accounts.reset": "public",
+    "lms.accounts.profile": "signed_in",
+    "lms.accounts.change_password": "signed_in",
+    "lms.accounts.tokens": "signed_in",
+    "lms.accounts.revoke_token": "signed_in",
+    "lms.orgs.index": "signed_in",
+    "lms.orgs.create": "signed_in",
+    "lms.orgs.show": "org_manager",
+    "lms.orgs.settings": "org_manager",
+    "lms.orgs.member": "org_manager",
+    "lms.orgs.end_member": "org_manager",
+    "lms.orgs.invite": "org_manager",
+    "lms.orgs.revoke_invitation": "org_manager",
+    "lms.orgs.roster_import": "org_manager",
+    "lms.orgs.roster_template": "org_manager",
+    "lms.orgs.accept": "public",
+    "lms.admin.users": "admin",
+    "lms.admin.update_user": "admin",
+    "lms.api.openapi": "public",
+    "lms.api.me": "signed_in",
+    "lms.api.org_members": "org_manager",
+}
+

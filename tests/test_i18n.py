@@ -1,0 +1,117 @@
+"""Languages: locale choice order, switcher, html lang/dir, Babel formatting, and complete, consistent catalogs."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from babel.messages.mofile import read_mo
+from babel.messages.pofile import read_po
+
+from lms import db
+from lms.i18n import format_when
+from lms.web.formatting import format_minutes, format_money
+
+ROOT = Path(__file__).resolve().parent.parent
+PLACEHOLDER = re.compile(r"%\(([a-z_]+)\)([sdif])")
+
+
+def test_accept_language_then_english(client, u):
+    assert 'lang="es"' in client.get(u("lms.accounts.login"), headers={"Accept-Language": "es-MX,es;q=0.9"}).text
+    assert 'lang="en"' in client.get(u("lms.accounts.login"), headers={"Accept-Language": "fr-FR"}).text
+    assert 'lang="en"' in client.get(u("lms.accounts.login")).text
+
+
+def test_lang_query_is_kept_in_the_session(client, u):
+    page = client.get(u("lms.accounts.login", lang="es")).text
+    assert 'lang="es"' in page and "Iniciar sesión" in page
+    assert 'lang="es"' in client.get(u("lms.accounts.signup"), headers={"Accept-Language": "en"}).text
+
+
+def test_profile_language_wins_over_session_and_header(client, u, make_user, login):
+    login(make_user(locale="es"))
+    assert 'lang="es"' in client.get(u("lms.accounts.profile", lang="en"), headers={"Accept-Language": "en"}).text
+
+
+def test_switcher_saves_choice_to_profile(client, u, make_user, login):
+    user = make_user(locale="en")
+    login(user)
+    response = client.submit(u("lms.main.set_language"), {"lang": "es", "next": u("lms.accounts.profile")})
+    assert response.headers["Location"] == u("lms.accounts.profile")
+    db.session.refresh(user)
+    assert user.locale == "es"
+    assert "Su perfil" in client.get(u("lms.accounts.profile")).text or 'lang="es"' in client.get(u("lms.accounts.profile")).text
+
+
+def test_switcher_ignores_unknown_language_and_foreign_next(client, u):
+    response = client.submit(u("lms.main.set_language"), {"lang": "xx", "next": "//evil.example/"})
+    assert response.headers["Location"] == u("lms.main.home")
+
+
+def test_every_page_has_a_switcher(client, u):
+    page = client.get(u("lms.accounts.login")).text
+    assert 'name="lang" value="es"' in page and 'name="lang" value="en"' in page
+
+
+@pytest.mark.parametrize("app_config", [{"LMS_LOCALES": ["en", "es", "ar"]}])
+def test_right_to_left_languages_set_dir(client, u, app_config):
+    page = client.get(u("lms.accounts.login", lang="ar")).text
+    assert '<html lang="ar" dir="rtl">' in page
+
+
+def test_dates_numbers_money_in_locale_and_time_zone(app):
+    moment = datetime(2026, 7, 4, 18, 30, tzinfo=UTC)
+    with app.app_context(), app.test_request_context("/?lang=es"):
+        assert format_when(moment) == "4 jul 2026, 11:30:00\u202fa.m."  # Pacific time, Spanish as used in the US
+        assert format_minutes(95) == "1 hora 35 minutos"
+        assert format_money(245050) == "$2,450.50"
+    with app.app_context(), app.test_request_context("/?lang=en"):
+        assert format_when(moment) == "Jul 4, 2026, 11:30:00\u202fAM"
+        assert format_minutes(120) == "2 hours"
+        assert format_money(245050) == "$2,450.50"
+
+
+def _catalog():
+    with open(ROOT / "translations/es/LC_MESSAGES/lms.po", "rb") as handle:
+        return read_po(handle)
+
+
+def test_spanish_catalog_is_complete_and_not_fuzzy():
+    missing = [m.id for m in _catalog() if m.id and (not all(m.string) if isinstance(m.string, tuple) else not m.string)]
+    fuzzy = [m.id for m in _catalog() if m.id and m.fuzzy]
+    assert missing == [] and fuzzy == []
+
+
+def test_placeholders_match_between_msgid_and_msgstr():
+    problems = []
+    for message in _catalog():
+        if not message.id:
+            continue
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        wanted = set(PLACEHOLDER.findall(ids[-1])) | set(PLACEHOLDER.findall(ids[0]))
+        for string in strings:
+            found = set(PLACEHOLDER.findall(string))
+            if not found <= wanted or (len(ids) == 1 and found != wanted):
+                problems.append((ids[0], string))
+    assert problems == []
+
+
+def test_catalogs_compile_and_committed_mo_is_current(tmp_path):
+    from babel.messages.mofile import write_mo
+
+    with open(tmp_path / "fresh.mo", "wb") as handle:
+        write_mo(handle, _catalog())
+    with open(tmp_path / "fresh.mo", "rb") as fresh, open(ROOT / "translations/es/LC_MESSAGES/lms.mo", "rb") as kept:
+        fresh_messages = {str(m.id): str(m.string) for m in read_mo(fresh) if m.id}
+        kept_messages = {str(m.id): str(m.string) for m in read_mo(kept) if m.id}
+    assert fresh_messages == kept_messages, "run `make i18n-compile` and commit the .mo file"
+
+
+def test_every_extracted_string_is_in_the_catalog():
+    """The template (.pot) and the Spanish catalog list the same messages (run `make i18n` after changes)."""
+    with open(ROOT / "translations/lms.pot", "rb") as handle:
+        template = {m.id for m in read_po(handle) if m.id}
+    assert template == {m.id for m in _catalog() if m.id}

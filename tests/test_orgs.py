@@ -1,0 +1,294 @@
+"""Organisations: create and configure, staff details, invitations by email, roster CSV import."""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import date
+
+import pytest
+from sqlalchemy import func, select
+
+from lms import db
+from lms.audit import AuditEvent
+from lms.orgs import services
+from lms.orgs.models import EmploymentType, Invitation, MemberRole, Membership, Organisation, PayPeriod
+from tests.conftest import PASSWORD, body_of
+
+VALID_SETTINGS = {
+    "name": "Valley Health", "kind": "employer", "timezone": "America/Los_Angeles", "pay_period": "semimonthly",
+    "pay_period_anchor": "2026-01-01", "pay_rate": "24.50", "ce_year_basis": "fiscal", "ce_fiscal_start_month": "7",
+    "ce_minimum_hours": "6",
+}
+
+
+def test_any_signed_in_user_can_register_an_organisation_and_manage_it(client, u, make_user, login):
+    user = make_user()
+    login(user)
+    response = client.submit(u("lms.orgs.create"), {**VALID_SETTINGS, "slug": "valley-health"})
+    assert response.status_code == 302
+    org = services.get_org("valley-health")
+    assert org.training_pay_rate_cents == 2450 and org.pay_period is PayPeriod.SEMIMONTHLY
+    assert org.ce_annual_minimum_minutes == 360 and org.ce_fiscal_start_month == 7
+    assert services.get_membership(org, user).role is MemberRole.MANAGER
+    assert client.get(u("lms.orgs.show", org_slug="valley-health")).status_code == 200
+
+
+@pytest.mark.parametrize("field, value, message", [
+    ("pay_rate", "-1", "Number must be between 0 and 1000."),
+    ("pay_rate", "abc", "Not a valid decimal value."),
+    ("slug", "Bad Slug!", "Use lowercase letters, numbers and hyphens."),
+    ("timezone", "Nowhere/Land", "Not a valid choice."),
+    ("pay_period", "fortnightly", "Not a valid choice."),
+    ("pay_period_anchor", "2026-13-45", "Not a valid date value."),
+    ("ce_fiscal_start_month", "13", "Number must be between 1 and 12."),
+])
+def test_bad_settings_rerender_with_messages_and_save_nothing(client, u, make_user, login, field, value, message):
+    login(make_user())
+    data = {**VALID_SETTINGS, "slug": "valley", field: value}
+    response = client.submit(u("lms.orgs.create"), data)
+    assert response.status_code == 200
+    assert message in response.get_data(as_text=True)
+    assert db.session.execute(select(func.count(Organisation.id))).scalar_one() == 0
+
+
+def test_duplicate_slug(client, u, make_user, login, make_org):
+    make_org("valley")
+    login(make_user())
+    response = client.submit(u("lms.orgs.create"), {**VALID_SETTINGS, "slug": "valley"})
+    assert "already taken" in response.get_data(as_text=True)
+
+
+def test_manager_edits_settings_with_audit(client, u, make_org, login):
+    org = make_org("acme")
+    manager = db.session.execute(select(Membership)).scalar_one().user
+    login(manager)
+    response = client.submit(u("lms.orgs.settings", org_slug="acme"), {**VALID_SETTINGS, "slug": "ignored",
+                                                                        "pay_rate": "30"})
+    assert response.status_code == 302
+    db.session.refresh(org)
+    assert org.slug == "acme" and org.training_pay_rate_cents == 3000
+    event = db.session.execute(select(AuditEvent).where(AuditEvent.action == "org.settings_changed")).scalar_one()
+    assert event.actor_id == manager.id and event.data["training_pay_rate_cents"] == 3000
+
+
+def test_manager_edits_staff_employment(client, u, make_org, make_user, add_member, login):
+    org = make_org("acme")
+    manager = db.session.execute(select(Membership)).scalar_one().user
+    worker = add_member(org, make_user(name="Lupe"))
+    login(manager)
+    response = client.submit(u("lms.orgs.member", org_slug="acme", membership_id=worker.id), {
+        "employee_id": "E-7", "job_title": "Promotora", "employment_start": "2024-05-01",
+        "employment_type": "contractor", "role": "member"})
+    assert response.status_code == 302
+    db.session.refresh(worker)
+    assert (worker.employee_id, worker.employment_type) == ("E-7", EmploymentType.CONTRACTOR)
+
+
+def test_last_manager_cannot_step_down(client, u, make_org, login):
+    org = make_org("acme")
+    mine = db.session.execute(select(Membership)).scalar_one()
+    login(mine.user)
+    response = client.submit(u("lms.orgs.member", org_slug="acme", membership_id=mine.id),
+                             {"employment_type": "employee", "role": "member"})
+    assert "at least one manager" in response.get_data(as_text=True)
+    db.session.refresh(mine)
+    assert mine.role is MemberRole.MANAGER and org.id
+
+
+def test_invite_by_email_link_and_accept(app, client, u, make_org, login, mailbox):
+    make_org("acme", name="Acme Clinic")
+    manager = db.session.execute(select(Membership)).scalar_one().user
+    login(manager)
+    response = client.submit(u("lms.orgs.invite", org_slug="acme"), {
+        "email": "New.Person@example.org", "name": "Nueva Persona", "employee_id": "E-9",
+        "job_title": "CHW", "employment_start": "2026-02-01", "employment_type": "employee", "role": "member"})
+    assert response.status_code == 302
+    assert len(mailbox) == 1
+    body = body_of(mailbox[0])
+    assert "Acme Clinic" in mailbox[0]["Subject"]
+    link = re.search(r"https?://\S+/orgs/invitations/\S+", body).group(0)
+    path = link.split("lms.test", 1)[1]
+    assert "/orgs/invitations/" in path
+
+    newcomer = app.test_client()
+    page = newcomer.get(path)
+    assert page.status_code == 200 and "Acme Clinic" in page.get_data(as_text=True)
+    newcomer.submit(u("lms.accounts.signup"), {"name": "Nueva Persona", "email": "new.person@example.org",
+                                               "password": PASSWORD, "confirm": PASSWORD, "agree": "y"})
+    accepted = newcomer.submit(path, {"csrf_token": newcomer.csrf_token(path)})
+    assert accepted.status_code == 302
+    membership = db.session.execute(select(Membership).where(Membership.employee_id == "E-9")).scalar_one()
+    assert membership.user.email == "new.person@example.org" and membership.job_title == "CHW"
+    assert newcomer.get(path).status_code == 400  # an invitation works once
+
+
+def test_invitation_for_another_email_is_refused(app, client, u, make_org, make_user, login):
+    org = make_org("acme")
+    manager = db.session.execute(select(Membership)).scalar_one().user
+    _invitation, raw = services.invite(org, "someone@example.org", None, services.Employment(), manager, 14)
+    db.session.commit()
+    intruder = make_user("intruder@example.org")
+    login(intruder)
+    path = u("lms.orgs.accept", token=raw)
+    client.submit(path, {"csrf_token": client.csrf_token(path)})
+    assert services.get_membership(org, intruder) is None
+
+
+def test_bad_invitation_token(client, u):
+    response = client.get(u("lms.orgs.accept", token="not-a-token"))
+    assert response.status_code == 404
+    assert "not valid" in response.get_data(as_text=True)
+
+
+GOOD_ROSTER = (
+    "Email,Name,Employee ID,Job Title,Employment Start,Employment Type,Role\r\n"
+    "ana@example.org,Ana Pérez,E1,Promotora,2025-01-15,employee,member\r\n"
+    "existing@example.org,Existing Person,E2,CHW,03/01/2024,volunteer,\r\n"
+)
+
+
+def _upload(client, u, text: str | bytes, filename: str = "roster.csv"):
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    return client.submit(u("lms.orgs.roster_import", org_slug="acme"),
+                         {"file": (io.BytesIO(data), filename)}, content_type="multipart/form-data")
+
+
+def test_roster_import_updates_current_staff_and_invites_everyone_else(client, u, make_org, make_user, add_member,
+                                                                       login, mailbox):
+    org = make_org("acme")
+    manager = db.session.execute(select(Membership)).scalar_one().user
+    make_user("existing@example.org")  # has an account but is not staff: invited, never added without consent
+    staff = add_member(org, make_user("ana@example.org"), employee_id="OLD")
+    login(manager)
+    response = _upload(client, u, GOOD_ROSTER)
+    assert response.status_code == 302
+    db.session.refresh(staff)
+    assert (staff.employee_id, staff.job_title, staff.employment_start.isoformat()) == ("E1", "Promotora", "2025-01-15")
+    invitation = db.session.execute(select(Invitation)).scalar_one()
+    assert (invitation.email, invitation.employment_type) == ("existing@example.org", EmploymentType.VOLUNTEER)
+    assert [m["To"] for m in mailbox] == ["existing@example.org"]
+
+
+def test_roster_cannot_remove_the_last_manager(client, u, make_org, login, mailbox):
+    make_org("acme")
+    manager = db.session.execute(select(Membership)).scalar_one()
+    login(manager.user)
+    roster = f"email,name,role\n{manager.user.email},Me,member\nnew@example.org,New,member\n"
+    response = _upload(client, u, roster)
+    assert response.status_code == 400 and "at least one manager" in response.get_data(as_text=True)
+    db.session.refresh(manager)
+    assert manager.role is MemberRole.MANAGER
+    assert db.session.execute(select(func.count(Invitation.id))).scalar_one() == 0 and mailbox == []
+
+
+@pytest.mark.parametrize("app_config", [{"LMS_SIGNUP_ENABLED": False}])
+def test_invitee_creates_account_on_the_invitation_page_even_when_signup_is_closed(app, client, u, make_org, app_config):
+    org = make_org("acme")
+    manager = db.session.execute(select(Membership)).scalar_one().user
+    _invitation, raw = services.invite(org, "newbie@example.org", "Newbie", services.Employment(job_title="CHW"),
+                                       manager, 14)
+    db.session.commit()
+    path = u("lms.orgs.accept", token=raw)
+    assert "Create my account and join" in client.get(path).get_data(as_text=True)
+    bad = client.submit(path, {"csrf_token": client.csrf_token(path), "name": "Newbie", "password": "short",
+                               "confirm": "short", "agree": "y"})
+    assert bad.status_code == 200 and services.get_membership(org, manager) is not None
+    done = client.submit(path, {"csrf_token": client.csrf_token(path), "name": "Newbie", "password": PASSWORD,
+                                "confirm": PASSWORD, "agree": "y"})
+    assert done.status_code == 302
+    membership = db.session.execute(select(Membership).where(Membership.job_title == "CHW")).scalar_one()
+    assert membership.user.email == "newbie@example.org"
+
+
+def test_rejoining_after_employment_ended_makes_them_current_again(app, make_org, make_user, add_member):
+    org = make_org("acme")
+    manager = db.session.execute(select(Membership)).scalar_one().user
+    worker = add_member(org, make_user("w@example.org"))
+    services.remove_member(worker, manager, date(2026, 1, 31))
+    db.session.commit()
+    assert worker not in services.list_members(org)
+    invitation, _raw = services.invite(org, "w@example.org", None, services.Employment(), manager, 14)
+    services.accept_invitation(invitation, worker.user)
+    db.session.commit()
+    assert worker in services.list_members(org) and worker.employment_end is None
+
+
+def test_roster_with_bad_rows_imports_nothing_and_lists_every_problem(client, u, make_org, login, mailbox):
+    make_org("acme")
+    manager = db.session.execute(select(Membership)).scalar_one().user
+    login(manager)
+    bad = (
+        "email,name,employment_start,employment_type\n"
+        "good@example.org,Good Row,2025-01-01,employee\n"
+        "not-an-email,Bad Email,,\n"
+        "x@example.org,,2025-02-30,employee\n"
+        "y@example.org,Y,,intern\n"
+        "good@example.org,Duplicate,,\n"
+    )
+    response = _upload(client, u, bad)
+    text = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Nothing was imported" in text
+    for expected in ("Line 3:", "not a valid email address", "Line 4:", "the name is empty",
+                     "is not a date", "Line 5:", "“intern” is not one of", "Line 6:", "is also on line 2"):
+        assert expected in text, expected
+    assert db.session.execute(select(func.count(Invitation.id))).scalar_one() == 0
+    assert db.session.execute(select(func.count(Membership.id))).scalar_one() == 1  # only the manager
+    assert mailbox == []
+
+
+@pytest.mark.parametrize("content, message", [
+    ("", "The file is empty"),
+    ("name\nJust A Name\n", "missing column(s): email"),
+    ("email,name,shoe_size\na@example.org,A,42\n", "unknown column(s): shoe_size"),
+    ("email,name\n", "no staff rows"),
+    (b"\xff\xfe\x00garbage", "missing column(s)"),
+])
+def test_roster_file_problems(client, u, make_org, login, content, message):
+    make_org("acme")
+    login(db.session.execute(select(Membership)).scalar_one().user)
+    response = _upload(client, u, content)
+    assert response.status_code == 400
+    assert message in response.get_data(as_text=True)
+
+
+def test_roster_accepts_excel_bom_and_windows_1252(client, u, make_org, login, mailbox):
+    make_org("acme")
+    login(db.session.execute(select(Membership)).scalar_one().user)
+    text = "email,name\r\nnino@example.org,Niño Núñez\r\n"
+    assert _upload(client, u, text.encode("cp1252")).status_code == 302
+    assert db.session.execute(select(Invitation.name)).scalar_one() == "Niño Núñez"
+
+
+def test_roster_wrong_file_type(client, u, make_org, login):
+    make_org("acme")
+    login(db.session.execute(select(Membership)).scalar_one().user)
+    response = _upload(client, u, "email,name\n", filename="roster.exe")
+    assert response.status_code == 400
+    assert "Upload a .csv file." in response.get_data(as_text=True)
+
+
+def test_manager_sees_only_their_own_organisation(client, u, make_org, make_user, add_member, login):
+    acme = make_org("acme")
+    other = make_org("other")
+    stranger = add_member(other, make_user(name="Other Org Worker"))
+    acme_manager = services.list_members(acme)[0].user
+    login(acme_manager)
+    assert client.get(u("lms.orgs.show", org_slug="other")).status_code == 403
+    assert client.get(u("lms.orgs.member", org_slug="acme", membership_id=stranger.id)).status_code == 404
+    assert client.get(u("lms.api.org_members", org_slug="other")).status_code == 403
+    names = [m["name"] for m in client.get(u("lms.api.org_members", org_slug="acme")).json["members"]]
+    assert "Other Org Worker" not in names
+
+
+def test_manager_records_the_end_of_employment(client, u, make_org, make_user, add_member, login):
+    org = make_org("acme")
+    manager = db.session.execute(select(Membership)).scalar_one().user
+    worker = add_member(org, make_user(name="Leaving Person"))
+    login(manager)
+    response = client.submit(u("lms.orgs.end_member", org_slug="acme", membership_id=worker.id),
+                             {"ended_on": "2026-10-31"})
+    assert response.status_code == 302
+    db.session.refresh(worker)
+    assert worker.employment_end == date(2026, 10, 31) and worker not in services.list_members(org)
