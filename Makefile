@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 5000
+# Two test processes by default (the suite's files are independent); JOBS=0 runs in one process.
+JOBS ?= 2
 PYTEST_ARGS ?=
 
 .PHONY: run test lint i18n i18n-extract i18n-update i18n-compile bench sysdeps clean
@@ -27,7 +29,7 @@ run: $(VENV)/.installed sysdeps
 	$(BIN)/flask --app wsgi run --host 127.0.0.1 --port $(PORT)
 
 test: $(VENV)/.installed sysdeps
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(JOBS) --dist loadfile $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check lms tests bench

@@ -32,6 +32,7 @@ DEFAULTS: dict[str, object] = {
     "LMS_LOGIN_LIMIT_PER_ACCOUNT": "5 per 15 minutes",
     "LMS_LOGIN_LIMIT_PER_CLIENT": "20 per 15 minutes",
     "LMS_RESET_LIMIT_PER_CLIENT": "5 per 15 minutes",
+    "LMS_RESET_LIMIT_PER_ACCOUNT": "3 per hour",
     "LMS_RATELIMIT_ENABLED": True,
     "LMS_ARGON2_TIME_COST": 2,
     "LMS_ARGON2_MEMORY_COST": 19456,

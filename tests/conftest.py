@@ -103,6 +103,7 @@ def _config(url: str, instance: Path, **extra: Any) -> dict[str, Any]:
         "LMS_ARGON2_MEMORY_COST": 1024,
         "LMS_MAIL_PORT": SMTP.port,
         "LMS_STORAGE_PATH": str(instance / "storage"),
+        "REDIS_URL": None,  # an exported REDIS_URL must not share counters across tests; tests that need Redis say so
         **extra,
     }
 

@@ -228,6 +228,8 @@ def test_module_and_lesson_forms_validate(client, u, trainer):
     _create_module(client, u)
     response = _create_module(client, u)
     assert response.status_code == 400 and "already has a module" in response.get_data(as_text=True)
+    response = _create_lesson(client, u, slug="quiz")
+    assert response.status_code == 400 and "is reserved" in response.get_data(as_text=True)
     response = _create_lesson(client, u, body="", estimated_minutes="0")
     assert response.status_code == 400
     assert "This field is required." in response.get_data(as_text=True)

@@ -84,6 +84,7 @@ def test_simultaneous_issuance_gives_one_certificate(app, completed):
     trainee, course, enrollment = completed
     db.session.execute(Certificate.__table__.delete())
     db.session.commit()
+    enrollment_id = enrollment.id  # read here: the threads must not touch this thread's session
     results, barrier = [], threading.Barrier(8)
 
     def worker():
@@ -91,7 +92,7 @@ def test_simultaneous_issuance_gives_one_certificate(app, completed):
             from lms.enrollment.models import Enrollment
 
             barrier.wait()
-            cert = issuance.issue_for_enrollment(db.session.get(Enrollment, enrollment.id))
+            cert = issuance.issue_for_enrollment(db.session.get(Enrollment, enrollment_id))
             db.session.commit()
             results.append(cert.code)
 

@@ -158,6 +158,7 @@ def break_files(root: Path) -> list[tuple[Path, int, str]]:
     (listening / "notes.txt").write_text("scratch", encoding="utf-8")
     (course / "follow-up" / "3-Bad_Name.en.md").write_text("---\ntitle: x\n---\nbody\n", encoding="utf-8")
     (course / "follow-up" / "02-orphan.es.md").write_text("---\ntitle: Huérfana\n---\nTexto\n", encoding="utf-8")
+    (course / "follow-up" / "09-quiz.en.md").write_text("---\ntitle: Quiz\n---\nText\n", encoding="utf-8")
     (course / "drafts").mkdir()
     broken_yaml = course / "follow-up" / "module.yaml"
     edit(broken_yaml, "title:\n", "title: [unclosed\n")
@@ -178,6 +179,7 @@ def break_files(root: Path) -> list[tuple[Path, int, str]]:
         (listening / "quiz.es.yaml", line_of(listening / "quiz.es.yaml", "id: true"), 'put it in quotes (id: "true")'),
         (listening / "notes.txt", 1, "unexpected file"),
         (course / "follow-up" / "3-Bad_Name.en.md", 1, "NN-slug.locale.md"),
+        (course / "follow-up" / "09-quiz.en.md", 1, "the lesson slug 'quiz' is reserved"),
         (course / "follow-up" / "02-orphan.es.md", 1, "no file in en, the source language"),
         (broken_yaml, line_of(broken_yaml, "title: [unclosed") + 1, "YAML syntax error"),
     ]

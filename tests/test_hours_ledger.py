@@ -167,6 +167,11 @@ def test_external_form_errors_rerender(client, u, login, staff):
         "csrf_token": token, "idempotency_key": key, "title": "X", "hours": "1", "minutes": "0",
         "activity_date": (date.today() + timedelta(days=5)).isoformat()})
     assert future.status_code == 400 and "future" in future.get_data(as_text=True)
+    ancient = client.post(u("lms.hours.submit_external"), data={
+        "csrf_token": token, "idempotency_key": key, "title": "X", "hours": "1", "minutes": "0",
+        "activity_date": "0224-05-01"})
+    assert ancient.status_code == 400 and "on or after" in ancient.get_data(as_text=True)
+    assert entries_of(staff.trainee) == []
 
 
 def test_no_employer_on_the_date_keeps_the_entry_personal(staff):

@@ -134,7 +134,7 @@ def test_a_trainee_finds_the_core_course_in_spanish_enrols_reads_passes_and_sees
     build_course(trainer, "english-only", title="English only", es_title=None, kind=CourseKind.CONTINUING)
     login(promotora)
 
-    page = client.get(u("lms.courses.catalog", lang="es", kind="core")).text
+    page = client.get(u("lms.courses.catalog", language="es", kind="core")).text
     assert_phone_friendly(page)
     assert "Formación básica" in page and "English only" not in page
     page = client.get(u("lms.courses.course", course_slug="core")).text
@@ -593,7 +593,7 @@ def _add_catalog_courses(trainer, user, start: int, stop: int) -> None:
 def test_catalog_and_dashboard_queries_do_not_grow_with_courses(client, u, trainer, promotora, login,
                                                                  count_queries):
     _add_catalog_courses(trainer, promotora, 0, 3)
-    anonymous = measure(client, count_queries, u("lms.courses.catalog", lang="es"))
+    anonymous = measure(client, count_queries, u("lms.courses.catalog", language="es"))
     login(promotora)
     signed_in = measure(client, count_queries, u("lms.courses.catalog", kind="core"))
     dashboard = measure(client, count_queries, u("lms.main.home"))
@@ -601,7 +601,7 @@ def test_catalog_and_dashboard_queries_do_not_grow_with_courses(client, u, train
     assert measure(client, count_queries, u("lms.courses.catalog", kind="core")) == signed_in <= 12
     assert measure(client, count_queries, u("lms.main.home")) == dashboard
     client.submit(u("lms.accounts.logout"))
-    assert measure(client, count_queries, u("lms.courses.catalog", lang="es")) == anonymous <= 6
+    assert measure(client, count_queries, u("lms.courses.catalog", language="es")) == anonymous <= 6
     assert client.get(u("lms.courses.catalog")).text.count('class="card"') == 12
 
 

@@ -258,6 +258,8 @@ def test_walk_ins_may_check_in_and_show_as_not_registered(client, u, login, make
 def test_join_button_records_the_join_time_then_redirects(client, u, login, make_session, people):
     session = now_session(make_session, mode=SessionMode.ONLINE, join_url="https://meet.example.org/chw-123")
     login(people["ana"])
+    page = client.get(u("lms.sessions.detail", session_id=session.id)).get_data(as_text=True)
+    assert "Join the online session" in page and "meet.example.org" not in page  # the button, never the raw link
     before = utcnow()
     response = client.submit(u("lms.sessions.join", session_id=session.id))
     assert response.status_code == 303

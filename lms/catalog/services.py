@@ -37,6 +37,17 @@ def check_slug(slug: str) -> str:
     return slug
 
 
+#: Lesson short names that the learner's URLs use for other pages (``/<course>/<module>/quiz``).
+RESERVED_LESSON_SLUGS = frozenset({"quiz"})
+
+
+def check_lesson_slug(slug: str) -> str:
+    slug = check_slug(slug)
+    if slug in RESERVED_LESSON_SLUGS:
+        raise DomainError(_("“%(slug)s” is reserved; choose another short name for the lesson.", slug=slug))
+    return slug
+
+
 # ---------------------------------------------------------------- reading
 
 def get_course(slug: str) -> Course:
@@ -312,7 +323,7 @@ def update_module(course: Course, module: Module, data: ModuleData, actor: Any) 
 
 
 def add_lesson(course: Course, module: Module, slug: str, title: str, body: str, minutes: int, actor: Any) -> Lesson:
-    slug = check_slug(slug)
+    slug = check_lesson_slug(slug)
     if db.session.execute(select(Lesson.id).where(Lesson.module_id == module.id, Lesson.slug == slug)).first():
         raise DomainError(_("This module already has a lesson with that short name."))
     lesson = Lesson(module_id=module.id, course_id=course.id, slug=slug,

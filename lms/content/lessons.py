@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
+from lms.catalog.services import RESERVED_LESSON_SLUGS
 from lms.content.fields import Fields, is_locale, is_slug
 from lms.content.loader import Problems, load_markdown_file
 from lms.content.specs import LessonSpec
@@ -40,6 +41,10 @@ def _group(paths: list[Path], problems: Problems, tick: Callable[[], None]) -> F
         if not match or not is_slug(match[2]) or not is_locale(match[3]):
             problems.add(path, 1, "a lesson file is named NN-slug.locale.md, e.g. 01-active-listening.es.md "
                                   "(slug: lowercase letters, digits and hyphens)")
+            tick()
+            continue
+        if match[2] in RESERVED_LESSON_SLUGS:
+            problems.add(path, 1, f"the lesson slug {match[2]!r} is reserved for the module's quiz page; rename the file")
             tick()
             continue
         position, slug, locale = int(match[1]), match[2], match[3]

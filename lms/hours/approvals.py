@@ -27,7 +27,7 @@ from lms.db import utcnow
 from lms.enrollment.models import EnrollmentStatus
 from lms.errors import ConflictError, DomainError, NotFoundError
 from lms.hours.models import ENTRY_TRANSITIONS, EntrySource, EntryStatus, HoursEntry
-from lms.hours.periods import open_period_for
+from lms.hours.periods import lock_for_approval, open_period_for
 from lms.i18n import _
 from lms.orgs.models import Membership, Organisation
 
@@ -69,6 +69,7 @@ def _already_decided(entry: HoursEntry) -> AlreadyDecided:
 def approve(entry: HoursEntry, actor: User) -> None:
     """Approve a pending entry: lock it with the pay rate and the open pay period it is paid in."""
     org = _org_of(entry)
+    lock_for_approval(org)
     period_start, _end = open_period_for(org, entry.activity_date)
     transition(entry, EntryStatus.APPROVED, actor, rate_cents=org.training_pay_rate_cents,
                paid_period_start=period_start)

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from flask_babel import format_date
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
@@ -154,11 +155,18 @@ def _check_minutes(minutes: Any, maximum: int, *, allow_negative: bool = False) 
     return minutes
 
 
+#: No training hours are recorded before this date.
+EARLIEST_DATE = date(2000, 1, 1)
+
+
 def _check_date(day: Any) -> date:
     if not isinstance(day, date) or isinstance(day, datetime):
         raise DomainError(_("Enter the date as YYYY-MM-DD."), field="activity_date")
     if day > date.today() + timedelta(days=1):  # a day of slack for time zones ahead of the server
         raise DomainError(_("The date cannot be in the future."), field="activity_date")
+    if day < EARLIEST_DATE:  # a mistyped year (0224, 1024) would otherwise land in a period nobody can see
+        raise DomainError(_("Enter a date on or after %(date)s.", date=format_date(EARLIEST_DATE)),
+                          field="activity_date")
     return day
 
 

@@ -39,7 +39,7 @@ def lock_session(session: LiveSession) -> LiveSession:
         db.session.execute(
             select(LiveSession).where(LiveSession.id == session.id).with_for_update()
             .execution_options(populate_existing=True)
-        )
+        ).scalar_one()
     else:
         db.session.execute(
             update(LiveSession).where(LiveSession.id == session.id).values(capacity=LiveSession.capacity)

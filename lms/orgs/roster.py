@@ -64,7 +64,7 @@ def decode(data: bytes) -> str:
 def parse_roster(text: str, max_rows: int) -> RosterPlan:
     """Check the whole file and return every row or every problem (as translated, line-numbered messages)."""
     plan = RosterPlan()
-    reader = csv.reader(io.StringIO(text))
+    reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = [_column(name) for name in next(reader)]
     except (StopIteration, csv.Error):

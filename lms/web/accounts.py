@@ -40,6 +40,10 @@ def _reset_limit() -> str:
     return current_app.config["LMS_RESET_LIMIT_PER_CLIENT"]
 
 
+def _reset_limit_account() -> str:
+    return current_app.config["LMS_RESET_LIMIT_PER_ACCOUNT"]
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @access.public
 @limiter.limit(_login_limit_client, methods=["POST"], deduct_when=failed_attempt)
@@ -92,6 +96,7 @@ def signup():
 @bp.route("/reset", methods=["GET", "POST"])
 @access.public
 @limiter.limit(_reset_limit, methods=["POST"])
+@limiter.limit(_reset_limit_account, key_func=form_email_key, methods=["POST"])
 def reset_request():
     """Always answers the same way, so the form does not reveal which emails have accounts."""
     form = ResetRequestForm()

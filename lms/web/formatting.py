@@ -8,15 +8,16 @@ from lms.i18n import ngettext
 
 
 def format_minutes(minutes: int | None) -> str:
-    """``95`` → ``1 h 35 min`` style text in the viewer's language."""
+    """``95`` → ``1 hour 35 minutes`` in the viewer's language; a negative correction keeps its sign in front."""
     minutes = int(minutes or 0)
-    hours, rest = divmod(minutes, 60)
+    sign = "−" if minutes < 0 else ""
+    hours, rest = divmod(abs(minutes), 60)
     parts = []
     if hours:
         parts.append(ngettext("%(count)s hour", "%(count)s hours", hours, count=format_decimal(hours)))
     if rest or not hours:
         parts.append(ngettext("%(num)s minute", "%(num)s minutes", rest))
-    return " ".join(parts)
+    return sign + " ".join(parts)
 
 
 def format_money(cents: int | None, currency: str = "USD") -> str:

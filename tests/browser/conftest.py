@@ -1,11 +1,16 @@
 """Browser journeys: the real app served on loopback with the demo data, driven by Debian's Chromium through
-Playwright, checked with axe-core. On failure each test leaves a screenshot and the page HTML in tests/artifacts/."""
+Playwright, checked with axe-core. On failure each test leaves a screenshot and the page HTML of every page it opened
+in tests/artifacts/.
+
+One server (seeded once with the demo data) and one browser serve the whole browser suite; each test works with its
+own people or records, or with demo records no other browser test changes, so the tests pass in any order."""
 
 from __future__ import annotations
 
 import os
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -20,7 +25,9 @@ CHROMIUM = "/usr/bin/chromium"
 LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                "--disable-sync", "--no-first-run", "--disable-quic"]
 DEMO_PASSWORD = "demo password 2026"
-PHONE = {"width": 375, "height": 740}
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 pytestmark = pytest.mark.browser
 
@@ -38,6 +45,19 @@ class LiveServer:
         self.app = app
         self.url = f"http://127.0.0.1:{port}"
 
+    @contextmanager
+    def data(self) -> Iterator[None]:
+        """Run service code against the served database, as a CLI command would: committed at the end."""
+        with self.app.app_context():
+            try:
+                yield
+                db.session.commit()
+            except BaseException:
+                db.session.rollback()
+                raise
+            finally:
+                db.session.remove()
+
 
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory, smtp_server) -> Iterator[LiveServer]:
@@ -51,7 +71,7 @@ def live_server(tmp_path_factory, smtp_server) -> Iterator[LiveServer]:
         app = create_app({
             "SECRET_KEY": SECRET, "SQLALCHEMY_DATABASE_URI": url, "LMS_MAIL_PORT": SMTP.port,
             "LMS_STORAGE_PATH": str(instance / "storage"), "LMS_ARGON2_TIME_COST": 1, "LMS_ARGON2_MEMORY_COST": 1024,
-            "LMS_RATELIMIT_ENABLED": False, "LMS_LOCALES": ["en", "es"],
+            "LMS_RATELIMIT_ENABLED": False, "LMS_LOCALES": ["en", "es"], "REDIS_URL": None,
         })
         runner = app.test_cli_runner()
         for args in (["lms", "db", "upgrade"], ["lms", "import-courses", str(ROOT / "courses")],
@@ -86,44 +106,80 @@ def pytest_runtest_makereport(item, call):
     outcome = yield
     report = outcome.get_result()
     if report.when == "call" and report.failed:
-        page = item.funcargs.get("page") or getattr(item, "_lms_page", None)
-        if page is not None:
-            ARTIFACTS.mkdir(parents=True, exist_ok=True)
-            name = item.nodeid.replace("/", "_").replace("::", "-")
-            try:
-                page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
-                (ARTIFACTS / f"{name}.html").write_text(page.content(), encoding="utf-8")
-            except Exception as exc:  # noqa: BLE001 - never hide the real failure
-                print(f"could not save artifacts: {exc}")
+        pages = list(getattr(item, "_lms_pages", []))
+        for page in (item.funcargs.get("page"), getattr(item, "_lms_page", None)):
+            if page is not None and page not in pages:
+                pages.append(page)
+        name = item.nodeid.replace("/", "_").replace("::", "-")
+        for number, page in enumerate(pages):
+            _save_artifacts(page, name if number == 0 else f"{name}-{number}")
 
 
-def new_page(browser, live_server, *, locale: str = "en-US", phone: bool = False):
+def _save_artifacts(page, name: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    try:
+        page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+        (ARTIFACTS / f"{name}.html").write_text(page.content(), encoding="utf-8")
+    except Exception as exc:  # never hide the real failure
+        print(f"could not save artifacts of {name}: {exc}")
+
+
+def new_page(browser, live_server, *, locale: str = "en-US", phone: bool = False, viewport: dict | None = None,
+             scale: float = 1):
+    """A page in a fresh browser context (no cookies). ``phone`` is a 390×844 touch screen; ``viewport`` and
+    ``scale`` (device pixels per CSS pixel) set any other screen."""
+    options = {"is_mobile": True, "has_touch": True, "device_scale_factor": 2} if phone else {}
     context = browser.new_context(
-        base_url=live_server.url, locale=locale, viewport=PHONE if phone else {"width": 1280, "height": 900},
-        accept_downloads=True, timezone_id="America/Los_Angeles",
+        base_url=live_server.url, locale=locale, viewport=viewport or (PHONE if phone else DESKTOP),
+        accept_downloads=True, timezone_id="America/Los_Angeles", **({"device_scale_factor": scale} | options),
     )
     context.set_default_timeout(15_000)
     return context.new_page()
 
 
 @pytest.fixture
+def open_page(browser, live_server, request):
+    """``open_page(**new_page options)``: pages closed after the test and saved to tests/artifacts if it fails."""
+    pages = request.node._lms_pages = []
+
+    def open_(**options):
+        page = new_page(browser, live_server, **options)
+        pages.append(page)
+        return page
+
+    yield open_
+    for page in pages:
+        page.context.close()
+
+
+@pytest.fixture
 def page(browser, live_server, request):
-    """A desktop English page; journeys that need another set-up call ``new_page`` themselves."""
+    """A desktop English page; journeys that need another set-up use ``open_page``."""
     page = new_page(browser, live_server)
     request.node._lms_page = page
     yield page
     page.context.close()
 
 
-def check_accessibility(page, label: str = "") -> None:
-    """axe-core (WCAG 2.2 AA rules): no serious or critical violations on the current page."""
+_AXE = []
+
+
+def axe_violations(page) -> list[tuple]:
+    """Serious and critical axe-core violations (WCAG 2.2 A and AA rules) on the current page."""
     from axe_playwright_python.sync_playwright import Axe
 
-    results = Axe().run(page, options={"runOnly": {"type": "tag",
-                                                   "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]}})
-    bad = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in results.response["violations"]
-           if v["impact"] in ("serious", "critical")]
-    assert bad == [], f"{label or page.url}: {bad}"
+    if not _AXE:
+        _AXE.append(Axe())
+    results = _AXE[0].run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS},
+                                         "resultTypes": ["violations"]})
+    return [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in results.response["violations"]
+            if v["impact"] in ("serious", "critical")]
+
+
+def check_accessibility(page, label: str = "") -> None:
+    """No serious or critical axe-core violation on the current page."""
+    bad = axe_violations(page)
+    assert bad == [], f"{label or page.url} ({page.locator('html').get_attribute('lang')}): {bad}"
 
 
 def sign_in(page, email: str, password: str = DEMO_PASSWORD) -> None:
@@ -132,3 +188,9 @@ def sign_in(page, email: str, password: str = DEMO_PASSWORD) -> None:
     page.fill("input[name=password]", password)
     with page.expect_navigation():
         page.locator("main form button[type=submit]").first.click()
+
+
+def switch_language(page, name: str) -> None:
+    """Use the header's language switch (a signed-in person's choice is saved to the profile)."""
+    with page.expect_navigation():
+        page.locator(".lang-switch").get_by_role("button", name=name).click()

@@ -29,6 +29,7 @@ LIMITS = {
     "LMS_LOGIN_LIMIT_PER_ACCOUNT": "5 per 15 minutes",
     "LMS_LOGIN_LIMIT_PER_CLIENT": "50 per 15 minutes",
     "LMS_RESET_LIMIT_PER_CLIENT": "5 per 15 minutes",
+    "LMS_RESET_LIMIT_PER_ACCOUNT": "7 per hour",
     "LMS_CHECKIN_LIMIT": "5 per 10 minutes",
     "LMS_CHECKIN_LIMIT_PER_CLIENT": "50 per 10 minutes",
     "LMS_VERIFY_LIMIT": "5 per minute",
@@ -170,6 +171,19 @@ def test_password_reset_requests_on_two_workers_share_one_budget(workers, mailbo
     assert ask(workers.b) == 429
     assert ask(workers.a) == 429
     assert len(mailbox) == 5
+
+
+def test_password_resets_for_one_account_are_limited_whatever_the_client(workers, mailbox):
+    def ask(app: Flask, address: str) -> int:
+        return app.test_client().submit("/reset", {"email": workers.user.email},
+                                        environ_base={"REMOTE_ADDR": address}).status_code
+
+    assert [ask(workers.a if n % 2 else workers.b, f"10.0.0.{n}") for n in range(7)] == [200] * 7
+    assert ask(workers.a, "10.0.1.1") == 429 and ask(workers.b, "10.0.1.2") == 429
+    assert len(mailbox) == 7
+    other = workers.a.test_client().submit("/reset", {"email": "someone.else@example.org"},
+                                           environ_base={"REMOTE_ADDR": "10.0.2.1"})
+    assert other.status_code == 200  # another address still has its own budget
 
 
 # ---------------------------------------------------------------- check-in codes

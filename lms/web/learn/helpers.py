@@ -96,7 +96,7 @@ class Filters:
             value = args.get(name, "")
             return value if value in allowed else ""
 
-        return cls(pick("lang", locales), pick("kind", kinds), pick("area", areas))
+        return cls(pick("language", locales), pick("kind", kinds), pick("area", areas))
 
     @property
     def active(self) -> bool:
