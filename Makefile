@@ -6,6 +6,7 @@ PORT ?= 5000
 # Two test processes by default (the suite's files are independent); JOBS=0 runs in one process.
 JOBS ?= 2
 PYTEST_ARGS ?=
+BENCH_ARGS ?=
 
 .PHONY: run test lint i18n i18n-extract i18n-update i18n-compile bench sysdeps clean
 
@@ -46,9 +47,10 @@ i18n-update: $(VENV)/.installed
 i18n-compile: $(VENV)/.installed
 	$(BIN)/pybabel compile -D lms -d translations --statistics
 
+# Seeds a private PostgreSQL database (created and dropped) and a temporary SQLite file, then HTTP load, hours
+# reports, soak, faults and PDFs; about 12 minutes. BENCH_ARGS="--only pdf" etc. (see bench/suite.py --help).
 bench: $(VENV)/.installed sysdeps
-	$(BIN)/python bench/run.py
-	$(BIN)/python bench/pdf.py
+	$(BIN)/python bench/suite.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache

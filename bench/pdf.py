@@ -57,15 +57,21 @@ def certificate(index: int):
                        expires_at=issued + timedelta(days=730), snapshot=snapshot, recipient_salt="0" * 32)
 
 
-def render_one(index: int) -> float:
-    """Render certificate ``index`` through the real code path (data, cache key, cache write); seconds taken."""
+def render_one(index: int) -> tuple[float, float]:
+    """Render certificate ``index`` through the real code path (data, QR code, cache key, cache write); wall-clock
+    and CPU seconds taken."""
     from lms.certificates import render
     from lms.certificates.codes import display
 
     cert = certificate(index)
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     render.render_pdf(cert, "en", f"{BASE_URL}/verify/{display(cert.code)}")
-    return time.perf_counter() - started
+    return time.perf_counter() - started, time.process_time() - cpu
+
+
+def rss_mib() -> float:
+    status = Path("/proc/self/status").read_text(encoding="ascii")
+    return int(status.split("VmRSS:")[1].split()[0]) / 1024
 
 
 def _init_worker(storage: str) -> None:
@@ -77,36 +83,42 @@ def _init_worker(storage: str) -> None:
     render.render_floor()  # warm up: WeasyPrint import, fonts, parsed stylesheet
 
 
-def _worker_render(index: int) -> float:
-    return render_one(index)
+def _worker_render(index: int) -> tuple[int, float]:
+    render_one(index)
+    return os.getpid(), rss_mib()
 
 
-def single_process(renders: int) -> tuple[float, float]:
-    """Median milliseconds of the floor and of a certificate, measured alternately in this process."""
+def single_process(renders: int) -> dict[str, float]:
+    """Median milliseconds (wall-clock and CPU) of the floor and of a certificate, measured alternately here."""
     from lms.certificates import render
 
     render.render_floor()
     render_one(-1)  # warm-up
-    floor, cert = [], []
+    floor, floor_cpu, cert, cert_cpu = [], [], [], []
     for i in range(renders):
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         render.render_floor()
         floor.append(time.perf_counter() - started)
-        cert.append(render_one(i))
-    return statistics.median(floor) * 1000, statistics.median(cert) * 1000
+        floor_cpu.append(time.process_time() - cpu)
+        wall, used = render_one(i)
+        cert.append(wall)
+        cert_cpu.append(used)
+    return {name: statistics.median(values) * 1000 for name, values in
+            (("floor", floor), ("floor_cpu", floor_cpu), ("cert", cert), ("cert_cpu", cert_cpu))}
 
 
-def throughput(count: int, processes: int, storage: str) -> tuple[float, float]:
-    """Wall-clock seconds to render ``count`` distinct certificates on ``processes`` warmed-up workers, and the
-    start-up time of the pool (app creation and warm-up)."""
+def throughput(count: int, processes: int, storage: str) -> tuple[float, float, dict[int, tuple[float, float]]]:
+    """Wall-clock seconds to render ``count`` distinct certificates on ``processes`` warmed-up workers, the start-up
+    time of the pool (app creation and warm-up), and each worker's RSS in MiB after warm-up and at the end."""
     context = multiprocessing.get_context("spawn")  # a fresh interpreter per worker: no fontconfig state shared
     started = time.perf_counter()
     with context.Pool(processes, initializer=_init_worker, initargs=(storage,)) as pool:
-        pool.map(_worker_render, range(-processes * 10, 0), chunksize=1)  # every worker up and warm
+        warm = dict(pool.map(_worker_render, range(-processes * 10, 0), chunksize=1))  # every worker up and warm
         ready = time.perf_counter()
-        pool.map(_worker_render, range(100_000, 100_000 + count), chunksize=max(1, count // (processes * 20)))
+        end = dict(pool.map(_worker_render, range(100_000, 100_000 + count),
+                            chunksize=max(1, count // (processes * 20))))
         done = time.perf_counter()
-    return done - ready, ready - started
+    return done - ready, ready - started, {pid: (warm.get(pid, 0.0), rss) for pid, rss in end.items()}
 
 
 def main() -> None:
@@ -119,22 +131,26 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="lms-bench-pdf-") as storage:
         app = make_app(os.path.join(storage, "main"))
         with app.app_context():
-            floor_ms, cert_ms = single_process(args.renders)
-        seconds, startup = throughput(args.certificates, args.processes, os.path.join(storage, "pool"))
-    ratio = cert_ms / floor_ms
+            ms = single_process(args.renders)
+        seconds, startup, memory = throughput(args.certificates, args.processes, os.path.join(storage, "pool"))
+    ratio, cpu_ratio = ms["cert"] / ms["floor"], ms["cert_cpu"] / ms["floor_cpu"]
+    rss = "; ".join(f"pid {pid}: {start:.0f} → {end:.0f} MiB" for pid, (start, end) in sorted(memory.items()))
     table = "\n".join([
         f"### Certificate PDFs ({datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {platform.node()}, {os.cpu_count()} CPUs, "
         f"Python {platform.python_version()})",
         "",
         f"`python bench/pdf.py --renders {args.renders} --certificates {args.certificates} --processes {args.processes}`",
         "",
+        "Wall-clock figures depend on what else the machine runs; the CPU-time ratio (time.process_time) much less.",
+        "",
         "| work | figure | target |",
         "|---|---|---|",
-        f"| one-line WeasyPrint floor, median of {args.renders} | {floor_ms:.1f} ms | |",
-        f"| certificate render, median of {args.renders} | {cert_ms:.1f} ms | |",
-        f"| certificate / floor | {ratio:.2f}× | ≤ 8× |",
+        f"| one-line WeasyPrint floor, median of {args.renders} | {ms['floor']:.1f} ms (CPU {ms['floor_cpu']:.1f} ms) | |",
+        f"| certificate render, median of {args.renders} | {ms['cert']:.1f} ms (CPU {ms['cert_cpu']:.1f} ms) | |",
+        f"| certificate / floor | {ratio:.2f}× wall-clock, {cpu_ratio:.2f}× CPU time | ≤ 8× |",
         f"| {args.certificates} certificates on {args.processes} processes | {seconds:.1f} s "
         f"({args.certificates / seconds:.1f}/s; pool start-up {startup:.1f} s) | ≤ 25 s |",
+        f"| worker RSS, after warm-up → after the {args.certificates} renders | {rss} | flat (≤ 50 MiB growth) |",
         "",
     ])
     print(table)

@@ -1,15 +1,16 @@
 """A large synthetic data set for the performance harness: organisations, trainees, memberships and hours-ledger entries.
 
     .venv/bin/python bench/seed.py [--database-url URL] [--orgs 200] [--trainees 20000] [--entries 1000000]
-                                   [--big-org 1000] [--fresh] [--seed 1]
+                                   [--big-org 1000] [--certificates 20000] [--fresh] [--seed 1]
 
 Defaults are small (a quick run); the sizes above are the large set of ARCHITECTURE.md (about two minutes on
 PostgreSQL). The first organisation, ``bench-org-0``, gets ``--big-org`` trainees (the "organisation timesheet for
 1,000 trainees" case); the others share the rest. Entries spread over the last two years and are appended in date
 order, as a real ledger is: 85% approved (paid in the period of their activity date, at the organisation's rate),
 10% pending, 5% rejected. Rows go in with COPY on PostgreSQL and with executemany Core inserts (lists of dicts) on
-SQLite, in batches of 50,000. ``--fresh`` drops every ``lms_`` table and migrates again first. Every user's password
-is ``bench-password``.
+SQLite, in batches of 50,000. The courses of ``courses/`` are imported, and the first ``--certificates`` trainees get a
+completed enrolment in the core course and its certificate (bench/seed_learning.py). ``--fresh`` drops every ``lms_``
+table and migrates again first. Every user's password is ``bench-password``.
 """
 
 from __future__ import annotations
@@ -31,9 +32,14 @@ from sqlalchemy import func, inspect, select, text
 from lms import create_app, db
 from lms.accounts.models import User
 from lms.catalog.areas import AREAS
+from lms.certificates.models import Certificate
+from lms.enrollment.models import Enrollment
 from lms.hours.models import HoursEntry
 from lms.hours.periods import period_for
 from lms.orgs.models import CEYearBasis, Membership, Organisation, PayPeriod
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from seed_learning import ensure_courses, seed_certificates
 
 BATCH = 50_000
 PAY_PERIODS = [PayPeriod.BIWEEKLY, PayPeriod.SEMIMONTHLY, PayPeriod.WEEKLY, PayPeriod.MONTHLY]
@@ -51,11 +57,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--trainees", type=int, default=200)
     parser.add_argument("--entries", type=int, default=5_000)
     parser.add_argument("--big-org", type=int, default=50, help="trainees in bench-org-0")
+    parser.add_argument("--certificates", type=int, default=100, help="trainees with a core-course certificate")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--fresh", action="store_true", help="drop all lms_ tables and migrate again first")
     args = parser.parse_args(argv)
     if args.orgs < 1 or args.trainees < 1 or args.entries < 0 or not 0 <= args.big_org <= args.trainees:
         parser.error("need at least 1 organisation and 1 trainee, and 0 <= --big-org <= --trainees")
+    if not 0 <= args.certificates <= args.trainees:
+        parser.error("need 0 <= --certificates <= --trainees")
     return args
 
 
@@ -107,7 +116,7 @@ class Ids:
 
     def __init__(self) -> None:
         self.next = {model: (db.session.scalar(select(func.max(model.id))) or 0) + 1
-                     for model in (Organisation, User, Membership)}
+                     for model in (Organisation, User, Membership, Enrollment, Certificate)}
 
     def take(self, model) -> int:
         self.next[model] += 1
@@ -209,7 +218,7 @@ def fix_sequences() -> None:
     conn = db.session.connection()
     if conn.dialect.name != "postgresql":
         return
-    for table in ("lms_organisations", "lms_users", "lms_memberships"):
+    for table in ("lms_organisations", "lms_users", "lms_memberships", "lms_enrollments", "lms_certificates"):
         conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))"))
 
 
@@ -227,8 +236,12 @@ def main(argv: list[str] | None = None) -> None:
         ids = Ids()
         orgs = seed_orgs(rng, ids, args.orgs, now, password_hash)
         people = seed_trainees(rng, ids, args, orgs, now, password_hash)
+        course = ensure_courses()
+        names = {uid: f"Trainee {n:05d}" for n, (uid, _org) in enumerate(people)}
+        certificates = seed_certificates(rng, course, people, args.certificates, names, now, insert, ids.take)
         db.session.commit()
-        print(f"{len(orgs)} organisations, {len(people)} trainees ({time.perf_counter() - started:.1f} s)")
+        print(f"{len(orgs)} organisations, {len(people)} trainees, {certificates} certificates "
+              f"({time.perf_counter() - started:.1f} s)")
         is_pg = db.session.connection().dialect.name == "postgresql"
         done = 0
         for batch in entry_rows(rng, args.entries, people, today, now):

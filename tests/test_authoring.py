@@ -193,6 +193,29 @@ def test_edit_course_keeps_slug_and_source_language(client, u, trainer):
     assert actions == ["course.created", "course.updated"]
 
 
+def test_a_course_names_an_organisation_as_issuer_of_its_certificates(client, u, trainer, make_org, make_user):
+    from lms.certificates import issuance
+
+    org = make_org("valley", name="Valley Health Center", signatory_name="Dr. Ana Ruiz",
+                   signatory_title="Medical Director")
+    _create_course(client, u)
+    page = client.get(u("lms.authoring.edit_course", course_slug="heat-safety")).get_data(as_text=True)
+    assert "Valley Health Center" in page
+    data = {"title": "Heat safety", "summary": "", "version": "1", "kind": "continuing", "competency_areas": [],
+            "specialties": ""}
+    refused = client.submit(u("lms.authoring.edit_course", course_slug="heat-safety"), {**data, "issuer_org": "999"})
+    assert refused.status_code == 400 and catalog.get_course("heat-safety").issuer_org_id is None
+    saved = client.submit(u("lms.authoring.edit_course", course_slug="heat-safety"), {**data, "issuer_org": str(org.id)})
+    assert saved.status_code == 302
+    course = catalog.get_course("heat-safety")
+    assert course.issuer_org_id == org.id
+    cert = issuance.issue_manually(make_user("holder@example.org"), course, trainer, "Paper course")
+    assert cert.snapshot["issuer"]["name"] == "Valley Health Center"
+    assert cert.snapshot["issuer"]["signatory_name"] == "Dr. Ana Ruiz"
+    actions = db.session.execute(select(AuditEvent.action).where(AuditEvent.object_type == "Course")).scalars().all()
+    assert "course.issuer_changed" in actions
+
+
 def test_a_course_written_in_a_language_the_site_does_not_offer_stays_editable(client, u, trainer):
     catalog.create_course(catalog.CourseData(slug="vi-course", title="Tiêu đề", source_locale="vi"), trainer)
     db.session.commit()

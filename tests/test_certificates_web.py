@@ -419,6 +419,23 @@ def test_cli_renders_a_pdf(runner, completed, tmp_path):
     assert bad_lang.exit_code != 0 and "Unknown language" in bad_lang.output
 
 
+def test_cli_issues_by_hand_prints_the_code_and_says_when_one_existed(runner, completed, make_user):
+    newcomer = make_user("paper@example.org", name="Pablo Paper")
+    make_user("root@example.org", role=SiteRole.ADMIN)
+    result = runner.invoke(args=["lms", "certificates", "issue", "--email", newcomer.email, "--course", "ce",
+                                 "--reason", "Completed on paper"])
+    assert result.exit_code == 0, result.output
+    cert = db.session.execute(select(Certificate).where(Certificate.user_id == newcomer.id)).scalar_one()
+    assert result.output.startswith(codes.display(cert.code)) and "already" not in result.output
+    again = runner.invoke(args=["lms", "certificates", "issue", "--email", newcomer.email, "--course", "ce",
+                                "--reason", "Twice"])
+    assert again.exit_code == 0 and codes.display(cert.code) in again.output and "already issued" in again.output
+    assert db.session.execute(select(func.count(Certificate.id)).where(Certificate.user_id == newcomer.id)).scalar() == 1
+    missing = runner.invoke(args=["lms", "certificates", "issue", "--email", "ghost@example.org", "--course", "ce",
+                                  "--reason", "x"])
+    assert missing.exit_code != 0 and "No account" in missing.output
+
+
 def test_demo_step_is_idempotent(app, make_user):
     from lms.certificates.demo import add_certificates_demo
 

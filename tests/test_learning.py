@@ -182,10 +182,12 @@ def test_catalog_filters_by_language_kind_and_area(client, u, trainer):
         return set(re.findall(r'<h2[^>]*><a href="[^"]+">([^<]+)</a>', client.get(u("lms.courses.catalog", **args)).text))
 
     assert titles() == {"Core training", "Asthma"}
-    assert titles(lang="es") == {"Formación básica"}  # ?lang also switches an anonymous visitor's language
+    # ?lang= switches the interface language and never filters; ?language= filters by the course's languages
+    assert titles(lang="es") == {"Formación básica", "Asthma"}
+    assert titles(language="es") == {"Formación básica"}
     assert titles(kind="specialty", lang="en") == {"Asthma"}
     assert titles(area="outreach", lang="en") == {"Core training"}
-    assert titles(area="nonsense", kind="x", lang="zz") == {"Core training", "Asthma"}  # unknown values ignored
+    assert titles(area="nonsense", kind="x", language="zz") == {"Core training", "Asthma"}  # unknown values ignored
 
 
 def test_catalog_shows_time_languages_and_a_fallback_note(client, u, trainer, promotora, login):

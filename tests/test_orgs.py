@@ -63,11 +63,13 @@ def test_manager_edits_settings_with_audit(client, u, make_org, login):
     org = make_org("acme")
     manager = db.session.execute(select(Membership)).scalar_one().user
     login(manager)
-    response = client.submit(u("lms.orgs.settings", org_slug="acme"), {**VALID_SETTINGS, "slug": "ignored",
-                                                                        "pay_rate": "30"})
+    response = client.submit(u("lms.orgs.settings", org_slug="acme"), {
+        **VALID_SETTINGS, "slug": "ignored", "pay_rate": "30", "signatory_name": " Dr. Ana Ruiz ",
+        "signatory_title": "Medical Director"})
     assert response.status_code == 302
     db.session.refresh(org)
     assert org.slug == "acme" and org.training_pay_rate_cents == 3000
+    assert (org.signatory_name, org.signatory_title) == ("Dr. Ana Ruiz", "Medical Director")
     event = db.session.execute(select(AuditEvent).where(AuditEvent.action == "org.settings_changed")).scalar_one()
     assert event.actor_id == manager.id and event.data["training_pay_rate_cents"] == 3000
 

@@ -264,6 +264,15 @@ def _apply_course(course: Course, data: CourseData) -> None:
     course.certificate_validity_months = data.certificate_validity_months
 
 
+def set_course_issuer(course: Course, org_id: int | None, actor: Any) -> None:
+    """The organisation named as issuer (with its signatory) on the course's future certificates; ``None`` for the
+    site's own issuer settings. Certificates already issued keep their snapshot."""
+    if course.issuer_org_id == org_id:
+        return
+    course.issuer_org_id = org_id
+    audit.record("course.issuer_changed", course, actor, issuer_org_id=org_id)
+
+
 def set_course_status(course: Course, status: CourseStatus, actor: Any) -> None:
     """The one guarded transition for a course's status."""
     if status is course.status:

@@ -51,7 +51,7 @@ class Certificate(Model):
 
 class SigningKey(Model):
     """A credential-signing key. Only the public JWK is in the database; the private key lives in the key
-    directory (``LMS_KEYS_PATH``), never in the repo, logs or JWKS."""
+    directory (``keys/`` under ``LMS_STORAGE_PATH``), never in the repo, logs or JWKS."""
 
     __tablename__ = "lms_signing_keys"
 

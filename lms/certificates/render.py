@@ -2,7 +2,8 @@
 
 One ``FontConfiguration`` and one parsed stylesheet per process (a new configuration per render leaks memory and
 sharing one across threads is unsafe: render in processes). The URL fetcher refuses everything except the project's
-own static files. The QR code is inline vector SVG (segno).
+own static files. The QR code is inline vector SVG (segno), made only when a PDF is actually rendered: it follows from
+the verification URL, which is already part of the cache key, and encoding it costs more than a cached download.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from lms.resources import PACKAGE_DIR
 from lms.storage import storage_dir
 from lms.web.formatting import format_minutes
 
-TEMPLATE_VERSION = "1"
+TEMPLATE_VERSION = "2"
 STATIC = PACKAGE_DIR / "static"
 LABELS = {
     "heading": _l("Certificate of completion"),
@@ -100,7 +101,6 @@ def document_data(cert: Certificate, locales: list[str], verify_url: str) -> dic
                 "minutes": {key: format_minutes(value) for key, value in snap["minutes"].items()},
                 "dates": {key: format_date(date.fromisoformat(value), "long") for key, value in dates.items() if value},
             })
-    qr = segno.make(verify_url, error="m")
     return {
         "pages": pages,
         "holder_name": snap["holder_name"],
@@ -110,12 +110,17 @@ def document_data(cert: Certificate, locales: list[str], verify_url: str) -> dic
         "number": cert.number,
         "code": display(cert.code),
         "verify_url": verify_url,
-        "qr_svg": qr.svg_inline(scale=3, border=0, dark="#111"),
         "has_field": snap["minutes"].get("field", 0) > 0,
         "has_live": snap["minutes"].get("live", 0) > 0,
         "title": f"{snap['holder_name']} · {titles.get(snap['source_locale'], '')}",
         "subject": f"Certificate {cert.number}, verification code {display(cert.code)}",
     }
+
+
+@lru_cache(maxsize=64)
+def qr_svg(url: str) -> str:
+    """The QR code of ``url`` as inline SVG (the same URL is drawn again for each language of a certificate)."""
+    return segno.make(url, error="m").svg_inline(scale=3, border=0, dark="#111")
 
 
 def cache_key(data: dict[str, Any]) -> str:
@@ -140,7 +145,7 @@ def _render(data: dict[str, Any]) -> bytes:
     from weasyprint import HTML
 
     fonts, css = _weasy()
-    html = render_template("lms/pdf/certificate.html", **data)
+    html = render_template("lms/pdf/certificate.html", qr_svg=qr_svg(data["verify_url"]), **data)
     return HTML(string=html, base_url=STATIC.resolve().as_uri() + "/", url_fetcher=url_fetcher).write_pdf(
         stylesheets=[css], font_config=fonts
     )

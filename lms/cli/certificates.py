@@ -36,12 +36,17 @@ def issue(email: str, course_slug: str, reason: str, by_email: str) -> None:
     actor = get_user_by_email(by_email) if by_email else _first_admin()
     if actor is None or not actor.is_trainer:
         raise click.ClickException("--by must be a site admin or trainer (and there is no admin to default to)")
+    existing = issuance.get_certificate(user, course)
     try:
         cert = issuance.issue_manually(user, course, actor, reason)
     except DomainError as exc:
         raise click.ClickException(exc.message) from exc
     db.session.commit()
-    click.echo(f"{codes.display(cert.code)}  {cert.number}  {user.email}  {course.slug} v{cert.course_version}")
+    line = f"{codes.display(cert.code)}  {cert.number}  {user.email}  {course.slug} v{cert.course_version}"
+    if existing is not None:
+        click.echo(f"{line}  (already issued on {cert.issued_at:%Y-%m-%d}, status {cert.status.value}; nothing new)")
+    else:
+        click.echo(line)
 
 
 def _first_admin():

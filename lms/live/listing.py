@@ -42,18 +42,21 @@ class SessionFilters:
         return any((self.lang, self.mode, self.date_from, self.date_until, self.course))
 
     def as_args(self) -> dict[str, str]:
-        values = {"lang": self.lang, "mode": self.mode, "course": self.course,
+        values = {"language": self.lang, "mode": self.mode, "course": self.course,
                   "from": self.date_from.isoformat() if self.date_from else "",
                   "until": self.date_until.isoformat() if self.date_until else ""}
         return {key: value for key, value in values.items() if value}
 
 
-def parse_filters(args: Mapping[str, str], locales: list[str]) -> tuple[SessionFilters, list[str]]:
-    """Filters from query arguments, and the names of arguments that were not understood (ignored)."""
+def parse_filters(args: Mapping[str, str], locales: list[str],
+                  language_key: str = "lang") -> tuple[SessionFilters, list[str]]:
+    """Filters from query arguments, and the names of arguments that were not understood (ignored).
+
+    Web pages pass ``language_key="language"``: there ``?lang=`` switches the interface language."""
     bad: list[str] = []
-    lang = args.get("lang", "")
+    lang = args.get(language_key, "")
     if lang and lang not in locales:
-        bad.append("lang")
+        bad.append(language_key)
         lang = ""
     mode = args.get("mode", "")
     if mode and mode not in {m.value for m in SessionMode}:

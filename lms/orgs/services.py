@@ -42,6 +42,8 @@ class OrgSettings:
     ce_year_basis: CEYearBasis = CEYearBasis.CALENDAR
     ce_fiscal_start_month: int = 7
     ce_annual_minimum_minutes: int = 360
+    signatory_name: str | None = None
+    signatory_title: str | None = None
 
 
 @dataclass(frozen=True)

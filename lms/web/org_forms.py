@@ -53,6 +53,11 @@ class OrgForm(FlaskForm):
         validators=[InputRequired(), NumberRange(min=0, max=200)],
         default=Decimal(6),
     )
+    signatory_name = StringField(
+        _l("Signatory's name"), validators=[Optional(), Length(max=200)],
+        description=_l("Printed on certificates of courses this organisation issues, for example Dr. Ana Ruiz."))
+    signatory_title = StringField(_l("Signatory's title"), validators=[Optional(), Length(max=200)],
+                                  description=_l("For example: Training Director."))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -76,6 +81,8 @@ class OrgForm(FlaskForm):
         self.ce_year_basis.data = org.ce_year_basis.value
         self.ce_fiscal_start_month.data = org.ce_fiscal_start_month
         self.ce_minimum_hours.data = Decimal(org.ce_annual_minimum_minutes) / 60
+        self.signatory_name.data = org.signatory_name
+        self.signatory_title.data = org.signatory_title
 
     def settings(self) -> OrgSettings:
         return OrgSettings(
@@ -88,6 +95,8 @@ class OrgForm(FlaskForm):
             ce_year_basis=CEYearBasis(self.ce_year_basis.data),
             ce_fiscal_start_month=self.ce_fiscal_start_month.data or 7,
             ce_annual_minimum_minutes=int((self.ce_minimum_hours.data * 60).to_integral_value()),
+            signatory_name=(self.signatory_name.data or "").strip() or None,
+            signatory_title=(self.signatory_title.data or "").strip() or None,
         )
 
 

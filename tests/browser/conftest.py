@@ -29,14 +29,16 @@ DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
-pytestmark = pytest.mark.browser
 
 
 def pytest_collection_modifyitems(items):
-    if not Path(CHROMIUM).exists():
-        skip = pytest.mark.skip(reason="Chromium is not installed (make test installs it)")
-        for item in items:
-            if "browser" in str(item.fspath):
+    """Every test here is a ``browser`` test (``-m "not browser"`` leaves them out); without Chromium they skip."""
+    here = Path(__file__).parent
+    skip = pytest.mark.skip(reason="Chromium is not installed (make test installs it)")
+    for item in items:
+        if here in Path(str(item.fspath)).parents:
+            item.add_marker(pytest.mark.browser)
+            if not Path(CHROMIUM).exists():
                 item.add_marker(skip)
 
 
@@ -126,14 +128,13 @@ def _save_artifacts(page, name: str) -> None:
 
 def new_page(browser, live_server, *, locale: str = "en-US", phone: bool = False, viewport: dict | None = None,
              scale: float = 1):
-    """A page in a fresh browser context (no cookies). ``phone`` is a 390×844 touch screen; ``viewport`` and
+    """A page in a fresh browser context (no cookies). ``phone`` is a 390 by 844 touch screen; ``viewport`` and
     ``scale`` (device pixels per CSS pixel) set any other screen."""
     options = {"is_mobile": True, "has_touch": True, "device_scale_factor": 2} if phone else {}
     context = browser.new_context(
         base_url=live_server.url, locale=locale, viewport=viewport or (PHONE if phone else DESKTOP),
         accept_downloads=True, timezone_id="America/Los_Angeles", **({"device_scale_factor": scale} | options),
     )
-    context.set_default_timeout(15_000)
     return context.new_page()
 
 
@@ -194,3 +195,9 @@ def switch_language(page, name: str) -> None:
     """Use the header's language switch (a signed-in person's choice is saved to the profile)."""
     with page.expect_navigation():
         page.locator(".lang-switch").get_by_role("button", name=name).click()
+
+
+def follow(locator, *, tap: bool = False) -> None:
+    """Click (or on a touch screen tap) a link or button that loads a new page, and wait for that page."""
+    with locator.page.expect_navigation():
+        locator.tap() if tap else locator.click()

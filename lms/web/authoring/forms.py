@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from flask import current_app
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -23,7 +24,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Re
 from lms.catalog.areas import area_choices
 from lms.catalog.models import CourseKind, ModuleKind, QuestionKind
 from lms.catalog.services import SLUG_RE, CourseData, ModuleData, OptionData
-from lms.i18n import _l, locale_names
+from lms.i18n import _, _l, locale_names
 from lms.web.validators import NumberRange
 
 OPTION_ROWS = 6
@@ -74,9 +75,15 @@ class CourseForm(FlaskForm):
     certificate_validity_months = IntegerField(
         _l("Certificate valid for (months)"), validators=[Optional(), NumberRange(min=1, max=240)],
         description=_l("Leave empty if the certificate does not expire."))
+    issuer_org = SelectField(
+        _l("Issued by"), default="",
+        description=_l("Certificates name this organisation and its signatory. Certificates already issued do not "
+                       "change."))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, issuers: list[tuple[str, str]] = (), **kwargs):
         super().__init__(*args, **kwargs)
+        self.issuer_org.choices = [("", _("This site (%(name)s)", name=current_app.config["LMS_CERT_ISSUER_NAME"])),
+                                   *issuers]
         self.kind.choices = CourseKind.choices()
         self.source_locale.choices = locale_names()
         self.competency_areas.choices = area_choices()
@@ -91,12 +98,17 @@ class CourseForm(FlaskForm):
         self.competency_areas.data = list(course.competency_areas)
         self.specialties.data = ", ".join(course.specialties)
         self.certificate_validity_months.data = course.certificate_validity_months
+        self.issuer_org.data = str(course.issuer_org_id or "")
 
     def keep_fixed(self, course) -> None:
         """The short name and source language never change once a course exists (translations hang on them)."""
         self.slug.data = course.slug
         self.source_locale.choices = [(course.source_locale, course.source_locale)]
         self.source_locale.data = course.source_locale
+
+    @property
+    def issuer_org_id(self) -> int | None:
+        return int(self.issuer_org.data) if self.issuer_org.data else None
 
     def course_data(self) -> CourseData:
         return CourseData(

@@ -14,6 +14,7 @@ from lms.catalog.models import COURSE_TRANSITIONS, CourseStatus
 from lms.catalog.texts import load_course_titles, load_texts
 from lms.errors import DomainError
 from lms.i18n import _, current_locale
+from lms.orgs.services import list_orgs
 from lms.security import access
 from lms.web.authoring import bp
 from lms.web.authoring.forms import CourseForm, LessonForm, ModuleForm
@@ -35,12 +36,13 @@ def index():
 @bp.route("/new", methods=["GET", "POST"])
 @access.trainer
 def new_course():
-    form = CourseForm()
+    form = CourseForm(issuers=_issuers())
     if request.method == "GET":
         form.source_locale.data = current_locale()
     if form.validate_on_submit():
         try:
             course = catalog.create_course(form.course_data(), actor())
+            catalog.set_course_issuer(course, form.issuer_org_id, actor())
         except DomainError as exc:
             db.session.rollback()
             form.slug.errors.append(exc.message)
@@ -49,6 +51,11 @@ def new_course():
             flash(_("The course is created as a draft."), "success")
             return redirect(url_for("lms.authoring.course", course_slug=course.slug))
     return render_template("lms/authoring/course_form.html", form=form, course=None), _status(form)
+
+
+def _issuers() -> list[tuple[str, str]]:
+    """Organisations a course's certificates can name as issuer."""
+    return [(str(org.id), org.name) for org in list_orgs()]
 
 
 @bp.get("/<course_slug>/")
@@ -66,13 +73,14 @@ def course(course_slug: str):
 @access.trainer
 def edit_course(course_slug: str):
     course = catalog.get_course(course_slug)
-    form = CourseForm()
+    form = CourseForm(issuers=_issuers())
     if request.method == "GET":
         form.fill_from(course, source_texts(course, course))
     form.keep_fixed(course)
     if form.validate_on_submit():
         try:
             catalog.update_course(course, form.course_data(), actor())
+            catalog.set_course_issuer(course, form.issuer_org_id, actor())
         except DomainError as exc:
             db.session.rollback()
             form.form_errors.append(exc.message)

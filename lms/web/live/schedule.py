@@ -31,7 +31,7 @@ PAST_SHOWN = timedelta(days=90)
 @bp.get("/", endpoint="index")
 @access.public
 def index():
-    filters, ignored = listing.parse_filters(request.args, supported_locales())
+    filters, ignored = listing.parse_filters(request.args, supported_locales(), language_key="language")
     sessions = listing.list_upcoming(filters, utcnow(), viewer_zone())
     cards = listing.describe(sessions, current_locale(), viewer(), utcnow())
     return render("lms/live/index.html", cards=cards, filters=filters, ignored=ignored, modes=SessionMode.choices(),

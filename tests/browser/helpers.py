@@ -1,0 +1,93 @@
+"""Set-up for the browser journeys, through the same services the CLI and views use (call inside
+``live_server.data()``), and the Spanish catalog so journeys in Spanish click what a Spanish reader sees."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from functools import cache
+from typing import Any
+
+from babel.support import Translations
+from sqlalchemy import select
+
+from lms import db
+from lms.accounts import services as accounts
+from lms.catalog import services as catalog
+from lms.catalog.models import Course, Module
+from lms.live import scheduling
+from lms.live.models import LiveSession, Registration, RegistrationStatus, SessionMode
+from lms.live.times import to_zone
+from lms.orgs import services as orgs
+from lms.orgs.services import Employment
+from tests.browser.conftest import DEMO_PASSWORD, ROOT
+
+ZONE = "America/Los_Angeles"
+
+
+@cache
+def _spanish() -> Translations:
+    return Translations.load(str(ROOT / "translations"), ["es"], domain="lms")
+
+
+def es(message: str, **values: Any) -> str:
+    """``message`` as the Spanish catalog has it (a message the catalog lacks would show in English: fail)."""
+    text = _spanish().gettext(message)
+    assert text != message, f"not translated into Spanish: {message!r}"
+    return text % values if values else text
+
+
+def user(email: str) -> Any:
+    return accounts.get_user_by_email(email)
+
+
+def new_person(email: str, name: str, *, locale: str = "en", employee_id: str | None = None) -> Any:
+    """A trainee with the demo password, employed by the demo organisation when ``employee_id`` is given."""
+    person = accounts.register_user(email, name, DEMO_PASSWORD, locale=locale)
+    if employee_id:
+        employment = Employment(employee_id, "Community Health Worker", date(2025, 1, 6))
+        orgs.add_member(orgs.get_org("demo"), person, employment, actor=None)
+    db.session.flush()
+    return person
+
+
+def core_course() -> tuple[Course, Module]:
+    """The demo core course and its live module."""
+    course = catalog.get_course("chw-core")
+    return course, catalog.get_module(course, "live-practice")
+
+
+def schedule(starts_at: datetime, minutes: int, *, locale: str = "en", mode: SessionMode = SessionMode.IN_PERSON,
+             capacity: int = 12, join_url: str = "") -> LiveSession:
+    """A session of the core course's live module led by the demo trainer, at ``starts_at`` (past ones too)."""
+    _course, module = core_course()
+    local = to_zone(starts_at, ZONE)
+    data = scheduling.SessionData(
+        module_id=module.id, starts_on=local.date(), start_time=local.time().replace(second=0, microsecond=0),
+        minutes=minutes, timezone=ZONE, locale=locale, mode=mode, capacity=capacity,
+        address="Valley Community Health, Training Room A, 1200 Main Street, Fresno, CA 93721"
+        if mode is not SessionMode.ONLINE else "", join_url=join_url, trainer_ids=(user("trainer@example.org").id,),
+    )
+    return scheduling.create_sessions(data, 1, user("trainer@example.org"), allow_past=True)[0]
+
+
+def seat(session: LiveSession, person: Any) -> None:
+    """A seat given before the session started (registration is closed once it has started)."""
+    db.session.add(Registration(session_id=session.id, user_id=person.id, status=RegistrationStatus.REGISTERED,
+                                registered_by_id=person.id))
+    db.session.flush()
+
+
+def session_of(series_key: str) -> LiveSession:
+    return db.session.execute(select(LiveSession).where(LiveSession.series_key == series_key)
+                              .order_by(LiveSession.starts_at)).scalars().first()
+
+
+def local_input(moment: datetime) -> str:
+    """A ``datetime-local`` input value in the sessions' zone."""
+    return to_zone(moment, ZONE).strftime("%Y-%m-%dT%H:%M")
+
+
+def minutes_ago(minutes: int) -> datetime:
+    from lms.db import utcnow
+
+    return (utcnow() - timedelta(minutes=minutes)).replace(second=0, microsecond=0)
