@@ -4,7 +4,11 @@
 set -euo pipefail
 
 packages=()
-have_lib() { ldconfig -p 2>/dev/null | grep -q "$1"; }
+have_lib() {
+  ldconfig -p 2>/dev/null | grep -q "$1" && return 0
+  # just installed: the linker cache may not list it yet
+  compgen -G "/usr/lib/*/$1*" >/dev/null || compgen -G "/lib/*/$1*" >/dev/null
+}
 have_lib 'libpango-1.0.so' || packages+=(libpango-1.0-0)
 have_lib 'libpangoft2-1.0.so' || packages+=(libpangoft2-1.0-0)
 have_lib 'libharfbuzz-subset.so' || packages+=(libharfbuzz-subset0)
