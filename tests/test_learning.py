@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from lms import db
 from lms.accounts.models import SiteRole
 from lms.catalog import services as catalog
-from lms.catalog.models import Course, CourseKind, CourseStatus, ModuleKind, Option, Question, QuestionKind
+from lms.catalog.models import Course, CourseKind, Lesson, CourseStatus, ModuleKind, Option, Question, QuestionKind
 from lms.catalog.texts import set_text
 from lms.enrollment import services as enrollment
 from lms.enrollment.models import Enrollment, EnrollmentStatus, LessonProgress, ModuleCompletion, QuizAttempt
@@ -248,6 +248,7 @@ def test_previous_next_cross_modules_and_resume_where_you_left_off(client, u, tr
     enrollment.enroll(user, course)
     db.session.commit()
     login(user)
+    assert "Start the course" in client.get(u("lms.courses.course", course_slug="core")).text
     page = client.get(lesson_url(u, module="m1", lesson="l2")).text
     assert f'rel="prev" href="{lesson_url(u, module="m1", lesson="l1")}"' in page
     assert f'rel="next" class="next" href="{lesson_url(u, module="m2", lesson="l1")}"' in page
@@ -255,6 +256,12 @@ def test_previous_next_cross_modules_and_resume_where_you_left_off(client, u, tr
     course_page = client.get(u("lms.courses.course", course_slug="core")).text
     assert "Continue where you left off" in course_page
     assert lesson_url(u, module="m1", lesson="l2") in course_page.split("Continue where you left off")[0][-300:]
+    mine = enrollment.get_enrollment(user, course)
+    first = db.session.execute(select(Lesson).where(Lesson.course_id == course.id).order_by(Lesson.id)).scalars().first()
+    enrollment.complete_lesson(mine, first, datetime.now(UTC), timedelta(minutes=30))
+    mine.current_lesson_id = None  # progress made without opening a lesson (as by attendance) still counts
+    db.session.commit()
+    assert "Continue where you left off" in client.get(u("lms.courses.course", course_slug="core")).text
 
 
 def test_fallback_note_when_a_lesson_lacks_spanish(client, u, trainer, promotora, login):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
 from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint
@@ -10,17 +9,8 @@ from sqlalchemy import Text as TextType
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.db import Model, UTCDateTime, created_at_column, enum_type, utcnow
+from lms.enums import TitledEnum
 from lms.i18n import _l
-
-
-class TitledEnum(enum.Enum):
-    @property
-    def title(self) -> str:
-        return str(TITLES[self])
-
-    @classmethod
-    def choices(cls) -> list[tuple[str, str]]:
-        return [(member.value, member.title) for member in cls]
 
 
 class CourseKind(TitledEnum):

@@ -215,6 +215,11 @@ class Progress:
         return sum(1 for lesson in self.outline.lessons.get(module.id, []) if lesson.id in self.completed_lessons)
 
     @property
+    def started(self) -> bool:
+        """Anything done yet (a lesson read, a quiz passed or a module completed, however it was completed)."""
+        return bool(self.completed_lessons or self.passed_quizzes or self.completed_modules)
+
+    @property
     def percent(self) -> int:
         required = [m for m in self.outline.modules if m.is_required]
         if not required:

@@ -4,24 +4,14 @@ audited."""
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lms.db import Model, UTCDateTime, created_at_column, enum_type
+from lms.enums import TitledEnum
 from lms.i18n import _l
-
-
-class TitledEnum(enum.Enum):
-    @property
-    def title(self) -> str:
-        return str(TITLES[self])
-
-    @classmethod
-    def choices(cls) -> list[tuple[str, str]]:
-        return [(member.value, member.title) for member in cls]
 
 
 class EntrySource(TitledEnum):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
@@ -10,19 +9,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.accounts.models import User
 from lms.db import Model, UTCDateTime, created_at_column, enum_type
+from lms.enums import TitledEnum
 from lms.i18n import _l
-
-
-class TitledEnum(enum.Enum):
-    """An enum whose members have a translated ``title`` (``_TITLES`` maps value to lazy string)."""
-
-    @property
-    def title(self) -> str:
-        return str(TITLES[self])
-
-    @classmethod
-    def choices(cls) -> list[tuple[str, str]]:
-        return [(m.value, m.title) for m in cls]
 
 
 class OrgKind(TitledEnum):
