@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from lms import db
 from lms.accounts.models import SiteRole
 from lms.catalog import services as catalog
-from lms.catalog.models import Course, CourseKind, Lesson, CourseStatus, ModuleKind, Option, Question, QuestionKind
+from lms.catalog.models import Course, CourseKind, CourseStatus, Lesson, ModuleKind, Option, Question, QuestionKind
 from lms.catalog.texts import set_text
 from lms.enrollment import services as enrollment
 from lms.enrollment.models import Enrollment, EnrollmentStatus, LessonProgress, ModuleCompletion, QuizAttempt
