@@ -1,7 +1,7 @@
-"""The whole performance harness, as ``make bench`` runs it: seed SQLite and PostgreSQL with the large data set, then
-HTTP load (bench/run.py), hours reports (bench/hours.py), a 60 s soak (bench/soak.py), faults (bench/faults.py) and
-certificate PDFs (bench/pdf.py). Every section is printed and appended to ``--out`` (default bench/last-run.md);
-bench/RESULTS.md is written from that file.
+"""The whole performance harness, as ``make bench`` runs it: seed SQLite and PostgreSQL with the large data set,
+then HTTP load (bench/run.py), hours reports (bench/hours.py), CPU per request (bench/profile.py), a 60 s soak
+(bench/soak.py), faults (bench/faults.py) and certificate PDFs (bench/pdf.py). Every section is printed and appended
+to ``--out`` (default bench/last-run.md); bench/RESULTS.md is written from that file.
 
     .venv/bin/python bench/suite.py [--seed-args "..."] [--sqlite-entries N] [--seconds 10] [--only pg|sqlite|pdf]
 
@@ -91,6 +91,7 @@ def run_postgres(suite: Suite, args: argparse.Namespace, url: str) -> None:
     suite.step("seed PostgreSQL", "seed.py", "--database-url", url, *shlex.split(args.seed_args), report=None)
     suite.step("HTTP, PostgreSQL", "run.py", "--database-url", url, "--seconds", str(args.seconds))
     suite.step("hours reports, PostgreSQL", "hours.py", "--database-url", url, "--runs", "10", report="stdout")
+    suite.step("per-request CPU, PostgreSQL", "profile.py", "--database-url", url, report="stdout")
     suite.step("soak, PostgreSQL", "soak.py", "--database-url", url)
     suite.step("faults, PostgreSQL", "faults.py", "--database-url", url)
 
