@@ -43,12 +43,12 @@ def _feed_path(u, client) -> str:
 
 
 def test_one_session_as_ics_in_the_readers_language(client, u, login, module, trainer, make_user):
-    session, = schedule(module, trainer, day=date(2027, 2, 2), mode=SessionMode.HYBRID,
+    session, = schedule(module, trainer, day=date(2038, 2, 2), mode=SessionMode.HYBRID,
                         join_url="https://meet.example.org/room")
     anonymous, = _events(client.get(u("lms.sessions.ics", session_id=session.id)))
     assert str(anonymous["UID"]) == f"session-{session.id}@lms.test"
-    assert anonymous.decoded("DTSTART") == datetime(2027, 2, 3, 2, 0, tzinfo=UTC)  # 18:00 in Los Angeles
-    assert anonymous.decoded("DTEND") == datetime(2027, 2, 3, 4, 0, tzinfo=UTC)
+    assert anonymous.decoded("DTSTART") == datetime(2038, 2, 3, 2, 0, tzinfo=UTC)  # 18:00 in Los Angeles
+    assert anonymous.decoded("DTEND") == datetime(2038, 2, 3, 4, 0, tzinfo=UTC)
     assert str(anonymous["SUMMARY"]) == "Role-play practice" and str(anonymous["STATUS"]) == "CONFIRMED"
     assert "LOCATION" not in anonymous and "meet.example.org" not in str(anonymous["DESCRIPTION"])
     assert str(anonymous["URL"]).endswith(f"/sessions/{session.id}")
