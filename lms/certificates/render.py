@@ -90,14 +90,16 @@ def document_data(cert: Certificate, locales: list[str], verify_url: str) -> dic
     dates = {"started": snap["started_on"], "completed": snap["completed_on"], "issued": snap["issued_on"],
              "expires": cert.expires_at.date().isoformat() if cert.expires_at else ""}
     pages = []
+    catalogs = id(current_app.extensions["babel"])
     for locale in locales:
+        words = _fixed_words(locale, catalogs)
         with force_locale(locale):
             pages.append({
                 "locale": locale,
-                "labels": {key: str(value) for key, value in LABELS.items()},
+                "labels": dict(words["labels"]),
                 "course_title": titles.get(locale) or titles.get(snap["source_locale"], ""),
-                "kind": str(KINDS.get(snap["course_kind"], snap["course_kind"])),
-                "areas": [area_title(code) for code in snap["competency_areas"]],
+                "kind": words["kinds"].get(snap["course_kind"], snap["course_kind"]),
+                "areas": [_area(locale, code, catalogs) for code in snap["competency_areas"]],
                 "minutes": {key: format_minutes(value) for key, value in snap["minutes"].items()},
                 "dates": {key: format_date(date.fromisoformat(value), "long") for key, value in dates.items() if value},
             })
@@ -115,6 +117,21 @@ def document_data(cert: Certificate, locales: list[str], verify_url: str) -> dic
         "title": f"{snap['holder_name']} · {titles.get(snap['source_locale'], '')}",
         "subject": f"Certificate {cert.number}, verification code {display(cert.code)}",
     }
+
+
+@lru_cache(maxsize=16)
+def _fixed_words(locale: str, _catalogs: int) -> dict[str, dict[str, str]]:
+    """The certificate's labels and kinds in ``locale``, translated once per process and application (``_catalogs``
+    names the app's Babel setup): every download, cached or not, needs them for the content-hash key."""
+    with force_locale(locale):
+        return {"labels": {key: str(value) for key, value in LABELS.items()},
+                "kinds": {key: str(value) for key, value in KINDS.items()}}
+
+
+@lru_cache(maxsize=512)
+def _area(locale: str, code: str, _catalogs: int) -> str:
+    with force_locale(locale):
+        return area_title(code)
 
 
 @lru_cache(maxsize=64)
