@@ -185,7 +185,7 @@ def test_lesson_and_quiz_with_the_keyboard_only(open_page, kim):
     _tab_to(page, lambda e: e["href"] == "/courses/ce-documentation")
     _press_enter_and_wait(page)
     resume = _tab_to(page, lambda e: e["href"].startswith("/courses/ce-documentation/"))
-    assert resume["text"] == "Start the course" and resume["href"].endswith("/supervising-provider"), "the next step"
+    assert resume["text"] == "Continue where you left off" and resume["href"].endswith("/supervising-provider"), "the next step"
     _press_enter_and_wait(page)
     assert page.get_by_role("heading", level=1).inner_text() == "Your supervising provider and why records matter"
     _tab_to(page, lambda e: e["text"] == "Mark as complete and continue")
