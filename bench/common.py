@@ -28,6 +28,14 @@ PASSWORD = "bench-password"  # every seeded user's (bench/seed.py)
 PG_ADMIN = os.environ.get("BENCH_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/postgres")
 
 
+def publish(report: str, out: str | Path | None) -> None:
+    """Print a benchmark's Markdown report and append it to ``out`` (the suite's results file) when given."""
+    print(report)
+    if out:
+        with open(out, "a", encoding="utf-8") as handle:
+            handle.write(report + "\n")
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

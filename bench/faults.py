@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from common import PASSWORD, ROOT, SECRET, Browser, Server, app_env
+from common import PASSWORD, ROOT, SECRET, Browser, Server, app_env, publish
 from run import fixtures, pdf_path
 from tcpproxy import TcpProxy
 
@@ -288,10 +288,7 @@ def main() -> None:
     if database == "PostgreSQL":
         lines += outage_drill(args.database_url, work)
     report = "\n".join(lines)
-    print(report)
-    if args.out:
-        with open(args.out, "a", encoding="utf-8") as handle:
-            handle.write(report + "\n")
+    publish(report, args.out)
 
 
 if __name__ == "__main__":

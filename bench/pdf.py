@@ -24,6 +24,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from common import publish
+
 BASE_URL = "https://learn.example.org"
 _APP = None
 
@@ -153,10 +155,7 @@ def main() -> None:
         f"| worker RSS, after warm-up → after the {args.certificates} renders | {rss} | flat (≤ 50 MiB growth) |",
         "",
     ])
-    print(table)
-    if args.out:
-        with open(args.out, "a", encoding="utf-8") as handle:
-            handle.write(table + "\n")
+    publish(table, args.out)
 
 
 if __name__ == "__main__":

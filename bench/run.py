@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from common import BENCH, ROOT, SECRET, Browser, Server, app_env, machine, postgres_version, wrk
+from common import BENCH, ROOT, SECRET, Browser, Server, app_env, machine, postgres_version, publish, wrk
 
 
 @dataclass
@@ -157,10 +157,7 @@ def main() -> None:
             ratio = result["rps"] / ceiling["rps"]
             rows.append((page.name, page.connections, result, ratio, page.target, verdict(page, result, ratio)))
     report = _report(rows, args, url, fx, started)
-    print(report)
-    if args.out:
-        with open(args.out, "a", encoding="utf-8") as handle:
-            handle.write(report + "\n")
+    publish(report, args.out)
     shutil.rmtree(work, ignore_errors=True)
 
 

@@ -18,7 +18,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from common import BENCH, Browser, Server, app_env, rss_mib, wrk
+from common import BENCH, Browser, Server, app_env, publish, rss_mib, wrk
 from run import fixtures, pdf_path
 
 WARM_UP = 10
@@ -60,10 +60,7 @@ def main() -> None:
         sampler.join()
         restarted = first_workers != set(lms.workers())
     report = _report(args, started, paths, result, samples, restarted)
-    print(report)
-    if args.out:
-        with open(args.out, "a", encoding="utf-8") as handle:
-            handle.write(report + "\n")
+    publish(report, args.out)
     shutil.rmtree(work, ignore_errors=True)
 
 
