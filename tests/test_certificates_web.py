@@ -122,6 +122,27 @@ def test_the_qr_code_encodes_the_verification_url(app, client, u, login, complet
     assert found == [expected] and expected.endswith("/verify/" + completed["code"])
 
 
+def test_the_certificate_fetcher_serves_qr_codes_and_static_files_only():
+    zxingcpp = pytest.importorskip("zxingcpp")
+    from urllib.parse import quote
+
+    from PIL import Image
+
+    url = "https://learn.example.org/verify/ABCD-EFGH?x=1&y=é"
+    fetcher = render.CertificateFetcher()
+    answer = fetcher.fetch(render.QR_SCHEME + quote(url, safe=""))
+    assert answer.content_type == "image/png"
+    qr = Image.open(io.BytesIO(answer.read())).convert("L")
+    assert qr.size[0] == qr.size[1] < 60  # one pixel per module, no quiet zone: scaled without smoothing by the CSS
+    framed = Image.new("L", (qr.size[0] * 8 + 64, qr.size[1] * 8 + 64), 255)
+    framed.paste(qr.resize((qr.size[0] * 8, qr.size[1] * 8), Image.NEAREST), (32, 32))
+    assert [barcode.text for barcode in zxingcpp.read_barcodes(framed)] == [url]
+    assert b"@page" in fetcher.fetch((render.STATIC / "pdf" / "certificate.css").resolve().as_uri()).read()
+    for refused in ("file:///etc/passwd", "https://example.org/x.png", "data:image/png;base64,AAAA"):
+        with pytest.raises(ValueError):
+            fetcher.fetch(refused)
+
+
 def test_a_revoked_certificate_has_no_pdf(client, u, login, completed):
     _revoke(completed)
     login(completed["trainee"])

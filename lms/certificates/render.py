@@ -2,32 +2,40 @@
 
 One ``FontConfiguration`` and one parsed stylesheet per process (a new configuration per render leaks memory and
 sharing one across threads is unsafe: render in processes). The URL fetcher refuses everything except the project's
-own static files. The QR code is inline vector SVG (segno), made only when a PDF is actually rendered: it follows from
-the verification URL, which is already part of the cache key, and encoding it costs more than a cached download.
+own static files and the QR code. The QR code is a one-pixel-per-module PNG (segno) drawn without interpolation, so
+it stays sharp at any size (as a vector SVG, WeasyPrint spent about 6 ms per page parsing and drawing its ~700 path
+commands). It is made only when a PDF is actually rendered: it follows from the verification URL, which is already
+part of the cache key, and encoding it costs more than a cached download.
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 from datetime import date
 from functools import lru_cache
 from typing import Any
+from urllib.parse import quote, unquote
 
 import segno
 from flask import current_app, render_template
 from flask_babel import force_locale, format_date
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcherResponse
 
 from lms.catalog.areas import area_title
 from lms.certificates.codes import display
 from lms.certificates.models import Certificate
+from lms.hours.pdf import StaticOnlyFetcher
 from lms.i18n import _l
 from lms.resources import PACKAGE_DIR
 from lms.storage import storage_dir
 from lms.web.formatting import format_minutes
 
-TEMPLATE_VERSION = "2"
+TEMPLATE_VERSION = "3"
 STATIC = PACKAGE_DIR / "static"
 LABELS = {
     "heading": _l("Certificate of completion"),
@@ -54,27 +62,35 @@ LABELS = {
 }
 KINDS = {"core": _l("Core certificate"), "continuing": _l("Continuing education"), "specialty": _l("Specialty")}
 LANGUAGE_NAMES = {"en": "English", "es": "Español", "vi": "Tiếng Việt"}
+#: ``<img src="lms-qr:<verification URL, percent-encoded>">``: the fetcher answers with the QR code of that URL.
+QR_SCHEME = "lms-qr:"
 
 
-def url_fetcher(url: str, timeout: int = 10, ssl_context: Any = None) -> dict[str, Any]:
-    """Only the project's own static files; ``file://`` elsewhere, ``http(s)`` and ``data:`` are refused."""
-    from weasyprint import default_url_fetcher
+class CertificateFetcher(StaticOnlyFetcher):
+    """The project's static files (anything else is refused) and ``lms-qr:`` URLs, answered with the QR code of the
+    percent-encoded URL that follows the scheme."""
 
-    prefix = STATIC.resolve().as_uri() + "/"
-    if not url.startswith(prefix) or ".." in url:
-        raise ValueError(f"refused to fetch {url!r}")
-    return default_url_fetcher(url, timeout=timeout, ssl_context=ssl_context)
+    def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+        if url.startswith(QR_SCHEME):
+            return URLFetcherResponse(url, qr_png(unquote(url.removeprefix(QR_SCHEME))), {"Content-Type": "image/png"})
+        return super().fetch(url, headers)
+
+
+class CertificateHTML(HTML):
+    """WeasyPrint's HTML with the certificate's own user-agent rules (``certificate-ua.css``) instead of the full HTML5
+    stylesheet: the same look, about 11% less time per render."""
+
+    def _ua_stylesheets(self, forms: bool = False) -> list[CSS]:
+        return [_weasy()[2]]
 
 
 @lru_cache(maxsize=1)
-def _weasy() -> tuple[Any, Any]:
-    """The per-process font configuration and pre-parsed stylesheet."""
-    from weasyprint import CSS
-    from weasyprint.text.fonts import FontConfiguration
-
+def _weasy() -> tuple[FontConfiguration, CSS, CSS]:
+    """The per-process font configuration, pre-parsed stylesheet and user-agent stylesheet."""
     fonts = FontConfiguration()
-    css = CSS(filename=str(STATIC / "pdf" / "certificate.css"), font_config=fonts, url_fetcher=url_fetcher)
-    return fonts, css
+    css, ua = (CSS(filename=str(STATIC / "pdf" / name), font_config=fonts, url_fetcher=CertificateFetcher())
+               for name in ("certificate.css", "certificate-ua.css"))
+    return fonts, css, ua
 
 
 def locales_for(cert: Certificate, locale: str, bilingual: bool) -> list[str]:
@@ -135,9 +151,12 @@ def _area(locale: str, code: str, _catalogs: int) -> str:
 
 
 @lru_cache(maxsize=64)
-def qr_svg(url: str) -> str:
-    """The QR code of ``url`` as inline SVG (the same URL is drawn again for each language of a certificate)."""
-    return segno.make(url, error="m").svg_inline(scale=3, border=0, dark="#111")
+def qr_png(url: str) -> bytes:
+    """The QR code of ``url``, one pixel per module, no quiet zone (the page's margin is one); the same URL is drawn
+    again for each language of a certificate."""
+    out = io.BytesIO()
+    segno.make(url, error="m").save(out, kind="png", scale=1, border=0, dark="#111")
+    return out.getvalue()
 
 
 def cache_key(data: dict[str, Any]) -> str:
@@ -159,18 +178,16 @@ def render_pdf(cert: Certificate, locale: str, verify_url: str, bilingual: bool 
 
 
 def _render(data: dict[str, Any]) -> bytes:
-    from weasyprint import HTML
-
-    fonts, css = _weasy()
-    html = render_template("lms/pdf/certificate.html", qr_svg=qr_svg(data["verify_url"]), **data)
-    return HTML(string=html, base_url=STATIC.resolve().as_uri() + "/", url_fetcher=url_fetcher).write_pdf(
+    fonts, css, _ua = _weasy()
+    html = render_template("lms/pdf/certificate.html", qr_src=QR_SCHEME + quote(data["verify_url"], safe=""), **data)
+    document = CertificateHTML(string=html, base_url=STATIC.resolve().as_uri() + "/", url_fetcher=CertificateFetcher())
+    return document.write_pdf(
         stylesheets=[css], font_config=fonts
     )
 
 
 def render_floor() -> bytes:
-    """WeasyPrint rendering a one-line page with the same setup: the floor the benchmark compares against."""
-    from weasyprint import HTML
-
-    fonts, _css = _weasy()
-    return HTML(string="<p>Hello</p>", url_fetcher=url_fetcher).write_pdf(font_config=fonts)
+    """Stock WeasyPrint (its own user-agent stylesheet) rendering a one-line page with the same fonts and fetcher: the
+    floor the benchmark compares against."""
+    fonts = _weasy()[0]
+    return HTML(string="<p>Hello</p>", url_fetcher=CertificateFetcher()).write_pdf(font_config=fonts)
