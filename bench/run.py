@@ -100,6 +100,9 @@ def pages(fx: dict, cookies: dict[str, str], work: Path, connections: int) -> li
         bodies[size].write_text(json.dumps({"codes": (fx["codes"] * 5)[:size]}))
     c = connections
     return [
+        # References without targets: what the LMS costs before a page does anything of its own.
+        Page("reference: the stylesheet, through the LMS (no template, no database)", "/static/lms.css", c),
+        Page("reference: the verification form (page layout, no database)", "/verify", c),
         Page("public verification page", f"/verify/{fx['codes'][1]}", c, "≥ 40% of ceiling", min_ratio=0.40),
         Page("signed-in lesson page", fx["lesson"], c, f"≥ 20% of ceiling, p99 ≤ 50 ms at {c}", [cookies["reader"]],
              min_ratio=0.20, max_p99=50),

@@ -264,6 +264,23 @@ def test_previous_next_cross_modules_and_resume_where_you_left_off(client, u, tr
     assert "Continue where you left off" in client.get(u("lms.courses.course", course_slug="core")).text
 
 
+def test_the_lesson_page_runs_a_fixed_number_of_queries(client, u, trainer, make_user, login, count_queries):
+    """Whatever the size of the course: the session (with the organisations the reader manages), the course, the
+    enrolment, the outline (3), both lessons' progress rows (1), the texts, and the two updates of the visit."""
+    counts = []
+    for slug, modules, lessons in (("small", 1, 2), ("large", 6, 8)):
+        course = build_course(trainer, slug, modules=modules, lessons=lessons)
+        user = make_user()
+        enrollment.enroll(user, course)
+        db.session.commit()
+        login(user)
+        assert client.get(lesson_url(u, course=slug, module="m1", lesson="l1")).status_code == 200
+        with count_queries() as queries:
+            assert client.get(lesson_url(u, course=slug, module="m1", lesson="l2")).status_code == 200
+        counts.append(queries.count)
+    assert counts[0] == counts[1] <= 10, counts
+
+
 def test_fallback_note_when_a_lesson_lacks_spanish(client, u, trainer, promotora, login):
     course = build_course(trainer, untranslated=("m1/l2",))
     enrollment.enroll(promotora, course)

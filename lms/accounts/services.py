@@ -111,19 +111,31 @@ def end_all_sessions(user: User) -> None:
     )
 
 
-def user_for_session(token: str, idle_days: int, now: datetime | None = None) -> User | None:
-    """The user of a live session token; sessions idle for ``idle_days`` or revoked are refused."""
+def user_for_session(token: str, idle_days: int, now: datetime | None = None) -> tuple[User, set[str]] | None:
+    """The user of a live session token, with the slugs of the organisations they manage (the menu of every page and
+    the manager pages need them: one query for both). Sessions idle for ``idle_days`` or revoked are refused."""
+    from lms.orgs.models import MemberRole, Membership, Organisation
+
     now = now or utcnow()
-    row = db.session.execute(
-        select(LoginSession).where(LoginSession.token_hash == hash_token(token))
-    ).scalar_one_or_none()
-    if row is None or row.revoked_at is not None or not row.user.is_active:
+    managed = (
+        select(func.aggregate_strings(Organisation.slug, ","))
+        .join(Membership, Membership.org_id == Organisation.id)
+        .where(Membership.user_id == LoginSession.user_id, Membership.role == MemberRole.MANAGER)
+        .scalar_subquery()
+    )
+    found = db.session.execute(
+        select(LoginSession, managed).where(LoginSession.token_hash == hash_token(token))
+    ).one_or_none()
+    if found is None:
+        return None
+    row, slugs = found
+    if row.revoked_at is not None or not row.user.is_active:
         return None
     if now - row.last_seen_at > timedelta(days=idle_days):
         return None
     if now - row.last_seen_at > SESSION_TOUCH_INTERVAL:
         row.last_seen_at = now
-    return row.user
+    return row.user, set(slugs.split(",")) if slugs else set()
 
 
 def _reset_serializer(secret_key: str) -> URLSafeTimedSerializer:

@@ -92,33 +92,46 @@ def list_enrollments(user: Any) -> list[Enrollment]:
 
 # ---------------------------------------------------------------- lessons and time on task
 
-def _progress(enrollment: Enrollment, lesson_id: int) -> LessonProgress:
-    row = db.session.execute(
-        select(LessonProgress).where(LessonProgress.enrollment_id == enrollment.id,
-                                     LessonProgress.lesson_id == lesson_id)
-    ).scalar_one_or_none()
+def _progress(enrollment: Enrollment, lesson_id: int, known: dict[int, LessonProgress] | None = None) -> LessonProgress:
+    """The trainee's progress row for a lesson, created on first need. ``known``: rows already loaded by one query
+    (a lesson missing from it has no row yet)."""
+    if known is not None:
+        row = known.get(lesson_id)
+    else:
+        row = db.session.execute(
+            select(LessonProgress).where(LessonProgress.enrollment_id == enrollment.id,
+                                         LessonProgress.lesson_id == lesson_id)
+        ).scalar_one_or_none()
     if row is None:
         row = LessonProgress(enrollment_id=enrollment.id, lesson_id=lesson_id, seconds_spent=0)
         db.session.add(row)
         db.session.flush()
+        if known is not None:
+            known[lesson_id] = row
     return row
 
 
-def _close_visit(enrollment: Enrollment, now: datetime, idle_cap: timedelta) -> None:
+def _close_visit(enrollment: Enrollment, now: datetime, idle_cap: timedelta,
+                 known: dict[int, LessonProgress] | None = None) -> None:
     """Credit the time since the current lesson was opened, capped so an idle tab does not count."""
     if enrollment.current_lesson_id is None or enrollment.current_lesson_started_at is None:
         return
     spent = min(max(now - enrollment.current_lesson_started_at, timedelta(0)), idle_cap)
-    _progress(enrollment, enrollment.current_lesson_id).seconds_spent += int(spent.total_seconds())
+    _progress(enrollment, enrollment.current_lesson_id, known).seconds_spent += int(spent.total_seconds())
     enrollment.current_lesson_started_at = None
 
 
 def visit_lesson(enrollment: Enrollment, lesson: Lesson, now: datetime, idle_cap: timedelta) -> LessonProgress:
-    """Record that the trainee opened ``lesson`` (and close the previous visit)."""
-    _close_visit(enrollment, now, idle_cap)
+    """Record that the trainee opened ``lesson`` (and close the previous visit); one query loads both lessons' rows."""
+    wanted = {lesson.id, enrollment.current_lesson_id} - {None}
+    known = {row.lesson_id: row for row in db.session.execute(
+        select(LessonProgress).where(LessonProgress.enrollment_id == enrollment.id,
+                                     LessonProgress.lesson_id.in_(wanted))
+    ).scalars()}
+    _close_visit(enrollment, now, idle_cap, known)
     enrollment.current_lesson_id = lesson.id
     enrollment.current_lesson_started_at = now
-    return _progress(enrollment, lesson.id)
+    return _progress(enrollment, lesson.id, known)
 
 
 def complete_lesson(enrollment: Enrollment, lesson: Lesson, now: datetime, idle_cap: timedelta) -> LessonProgress:

@@ -24,11 +24,11 @@ def load_user() -> None:
             abort(401)
         g.lms_via_token = True
     elif SESSION_KEY in session:
-        g.lms_user = services.user_for_session(
-            str(session[SESSION_KEY]), current_app.config["LMS_SESSION_IDLE_DAYS"]
-        )
-        if g.lms_user is None:
+        found = services.user_for_session(str(session[SESSION_KEY]), current_app.config["LMS_SESSION_IDLE_DAYS"])
+        if found is None:
             session.pop(SESSION_KEY, None)
+        else:
+            g.lms_user, g.lms_managed = found  # security.manager_org_slugs reads g.lms_managed
     if db.session.dirty:
         db.session.commit()  # last-seen / last-used touches, throttled by the services
 
