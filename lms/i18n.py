@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import lru_cache
+from urllib.parse import quote, urlencode
 from zoneinfo import ZoneInfo, available_timezones
 
 from babel import Locale
@@ -16,6 +18,7 @@ __all__ = ["_", "_l", "current_locale", "init_babel", "is_rtl", "ngettext"]
 RTL_LANGUAGES = {"ar", "fa", "he", "ur", "ps", "yi", "dv", "ckb"}
 SESSION_KEY = "lms_lang"
 DOMAIN = "lms"
+PATH_SAFE = "/:@!$&'()*+,;=~"
 
 
 def init_babel(app: Flask) -> None:
@@ -96,7 +99,19 @@ def supported_locales() -> list[str]:
 
 def locale_names() -> list[tuple[str, str]]:
     """Each supported locale with its name in its own language, for the switcher."""
-    return [(code, Locale.parse(code).get_display_name(code).capitalize()) for code in supported_locales()]
+    return _names(tuple(supported_locales()))
+
+
+@lru_cache(maxsize=8)
+def _names(codes: tuple[str, ...]) -> list[tuple[str, str]]:
+    return [(code, Locale.parse(code).get_display_name(code).capitalize()) for code in codes]
+
+
+def language_url(code: str) -> str:
+    """This page in language ``code`` (a GET with ``?lang=``, which the visitor's session then remembers): the
+    switcher of visitors who are not signed in, who so get no session cookie until they choose."""
+    args = [(key, value) for key, value in request.args.items(multi=True) if key != "lang"] + [("lang", code)]
+    return f"{request.script_root}{quote(request.path, safe=PATH_SAFE)}?{urlencode(args)}"
 
 
 def select_locale() -> str:

@@ -50,9 +50,22 @@ def test_switcher_ignores_unknown_language_and_foreign_next(client, u):
     assert response.headers["Location"] == u("lms.main.home")
 
 
-def test_every_page_has_a_switcher(client, u):
-    page = client.get(u("lms.accounts.login")).text
-    assert 'name="lang" value="es"' in page and 'name="lang" value="en"' in page
+def test_every_page_has_a_switcher(client, u, make_user, login):
+    page = client.get(u("lms.accounts.login", next="/x y")).text
+    assert 'href="/login?next=%2Fx+y&amp;lang=es"' in page and 'href="/login?next=%2Fx+y&amp;lang=en"' in page
+    login(make_user())
+    page = client.get(u("lms.accounts.profile")).text
+    assert 'name="lang" value="es"' in page and 'name="lang" value="en"' in page  # saved to the profile: a POST
+
+
+def test_visitors_get_no_cookie_until_they_choose_a_language(app, u):
+    visitor = app.test_client()
+    for endpoint in ("lms.main.home", "lms.certificates.verify_form", "lms.courses.catalog", "lms.sessions.index"):
+        response = visitor.get(u(endpoint), headers={"Accept-Language": "en"})
+        assert response.status_code == 200 and "Set-Cookie" not in response.headers, endpoint
+    chosen = visitor.get(u("lms.certificates.verify_form", lang="es"), headers={"Accept-Language": "en"})
+    assert 'lang="es"' in chosen.text and "Set-Cookie" in chosen.headers
+    assert 'lang="es"' in visitor.get(u("lms.main.home"), headers={"Accept-Language": "en"}).text  # remembered
 
 
 @pytest.mark.parametrize("app_config", [{"LMS_LOCALES": ["en", "es", "ar"]}])

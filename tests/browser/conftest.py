@@ -192,9 +192,11 @@ def sign_in(page, email: str, password: str = DEMO_PASSWORD) -> None:
 
 
 def switch_language(page, name: str) -> None:
-    """Use the header's language switch (a signed-in person's choice is saved to the profile)."""
+    """Use the header's language switch: buttons for a signed-in person (the choice is saved to the profile), links
+    for a visitor."""
+    switch = page.locator(".lang-switch")
     with page.expect_navigation():
-        page.locator(".lang-switch").get_by_role("button", name=name).click()
+        switch.get_by_role("button", name=name).or_(switch.get_by_role("link", name=name)).click()
 
 
 def follow(locator, *, tap: bool = False) -> None:
