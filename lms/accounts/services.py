@@ -8,12 +8,12 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import func, select, update
+from sqlalchemy import Select, bindparam, func, select, update
 
 from lms import audit, db
 from lms.accounts.models import ApiToken, LoginSession, SiteRole, User
 from lms.accounts.passwords import MAX_LENGTH, MIN_LENGTH, hash_password, needs_rehash, verify_password
-from lms.db import is_id, utcnow
+from lms.db import is_id, prepared, utcnow
 from lms.errors import ConflictError, DomainError, NotFoundError
 from lms.i18n import _
 from lms.security import hash_token, new_token
@@ -111,21 +111,25 @@ def end_all_sessions(user: User) -> None:
     )
 
 
-def user_for_session(token: str, idle_days: int, now: datetime | None = None) -> tuple[User, set[str]] | None:
-    """The user of a live session token, with the slugs of the organisations they manage (the menu of every page and
-    the manager pages need them: one query for both). Sessions idle for ``idle_days`` or revoked are refused."""
+@prepared
+def _session_query() -> Select:
+    """The session with its user (joined) and the slugs of the organisations that user manages, comma-separated."""
     from lms.orgs.models import MemberRole, Membership, Organisation
 
-    now = now or utcnow()
     managed = (
         select(func.aggregate_strings(Organisation.slug, ","))
         .join(Membership, Membership.org_id == Organisation.id)
         .where(Membership.user_id == LoginSession.user_id, Membership.role == MemberRole.MANAGER)
         .scalar_subquery()
     )
-    found = db.session.execute(
-        select(LoginSession, managed).where(LoginSession.token_hash == hash_token(token))
-    ).one_or_none()
+    return select(LoginSession, managed).where(LoginSession.token_hash == bindparam("token_hash"))
+
+
+def user_for_session(token: str, idle_days: int, now: datetime | None = None) -> tuple[User, set[str]] | None:
+    """The user of a live session token, with the slugs of the organisations they manage (the menu of every page and
+    the manager pages need them: one query for both). Sessions idle for ``idle_days`` or revoked are refused."""
+    now = now or utcnow()
+    found = db.session.execute(_session_query(), {"token_hash": hash_token(token)}).one_or_none()
     if found is None:
         return None
     row, slugs = found

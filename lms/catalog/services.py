@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import Select, bindparam, exists, func, or_, select
 
 from lms import audit, db
 from lms.catalog.models import (
@@ -24,6 +24,7 @@ from lms.catalog.models import (
     Text,
 )
 from lms.catalog.texts import set_text
+from lms.db import prepared
 from lms.errors import DomainError, NotFoundError
 from lms.i18n import _
 
@@ -57,8 +58,13 @@ def get_course(slug: str) -> Course:
     return course
 
 
+@prepared
+def _course_by_slug() -> Select:
+    return select(Course).where(Course.slug == bindparam("slug"))
+
+
 def find_course(slug: str) -> Course | None:
-    return db.session.execute(select(Course).where(Course.slug == slug)).scalar_one_or_none()
+    return db.session.execute(_course_by_slug(), {"slug": slug}).scalar_one_or_none()
 
 
 def list_catalog(*, kind: str = "", area: str = "", lang: str = "", published_only: bool = True) -> list[Course]:
@@ -103,16 +109,24 @@ class Outline:
         return sum(m.credited_minutes for m in self.modules if m.is_required)
 
 
-def load_outline(course: Course, include_archived: bool = False) -> Outline:
-    modules_q = select(Module).where(Module.course_id == course.id).order_by(Module.position, Module.id)
-    lessons_q = select(Lesson).where(Lesson.course_id == course.id).order_by(Lesson.position, Lesson.id)
+@prepared
+def _outline_queries(include_archived: bool) -> tuple[Select, Select, Select]:
+    course_id = bindparam("course_id")
+    modules = select(Module).where(Module.course_id == course_id).order_by(Module.position, Module.id)
+    lessons = select(Lesson).where(Lesson.course_id == course_id).order_by(Lesson.position, Lesson.id)
     if not include_archived:
-        modules_q = modules_q.where(Module.is_archived.is_(False))
-        lessons_q = lessons_q.where(Lesson.is_archived.is_(False))
-    outline = Outline(course=course, modules=list(db.session.execute(modules_q).scalars()))
-    for lesson in db.session.execute(lessons_q).scalars():
+        modules = modules.where(Module.is_archived.is_(False))
+        lessons = lessons.where(Lesson.is_archived.is_(False))
+    return modules, lessons, select(Quiz).where(Quiz.course_id == course_id)
+
+
+def load_outline(course: Course, include_archived: bool = False) -> Outline:
+    modules_q, lessons_q, quizzes_q = _outline_queries(include_archived)
+    values = {"course_id": course.id}
+    outline = Outline(course=course, modules=list(db.session.execute(modules_q, values).scalars()))
+    for lesson in db.session.execute(lessons_q, values).scalars():
         outline.lessons.setdefault(lesson.module_id, []).append(lesson)
-    for quiz in db.session.execute(select(Quiz).where(Quiz.course_id == course.id)).scalars():
+    for quiz in db.session.execute(quizzes_q, values).scalars():
         outline.quizzes[quiz.module_id] = quiz
     return outline
 

@@ -11,11 +11,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import Select, bindparam, select, tuple_
 
 from lms import db
 from lms.catalog.markdown import render_markdown
 from lms.catalog.models import Course, Lesson, Module, Option, Question, Quiz, Text
+from lms.db import prepared
 
 OWNER_TYPES: dict[type, str] = {
     Course: "course", Module: "module", Lesson: "lesson", Quiz: "quiz", Question: "question", Option: "option",
@@ -82,18 +83,25 @@ class Texts:
         return self.get(obj, name).value
 
 
+@prepared
+def _texts_query(by_owner: bool, by_field: bool) -> Select:
+    query = select(Text).where(Text.course_id == bindparam("course_id"),
+                               Text.locale.in_(bindparam("locales", expanding=True)))
+    if by_owner:
+        query = query.where(tuple_(Text.owner_type, Text.owner_id).in_(bindparam("owners", expanding=True)))
+    if by_field:
+        query = query.where(Text.field.in_(bindparam("fields", expanding=True)))
+    return query
+
+
 def load_texts(course: Course, locale: str, owners: Iterable[tuple[str, int]] | None = None,
                fields: Iterable[str] | None = None) -> Texts:
     """All texts of ``course`` in ``locale`` and its source locale, in one query (or only ``owners``', or only the
     named ``fields``: a course outline needs titles, not every lesson body)."""
-    locales = {locale, course.source_locale}
-    query = select(Text).where(Text.course_id == course.id, Text.locale.in_(locales))
-    if owners is not None:
-        query = query.where(tuple_(Text.owner_type, Text.owner_id).in_(list(owners)))
-    if fields is not None:
-        query = query.where(Text.field.in_(list(fields)))
+    values = {"course_id": course.id, "locales": list({locale, course.source_locale}),
+              "owners": list(owners or []), "fields": list(fields or [])}
     texts = Texts(locale=locale, source_locale=course.source_locale)
-    for row in db.session.execute(query).scalars():
+    for row in db.session.execute(_texts_query(owners is not None, fields is not None), values).scalars():
         texts.rows[(row.owner_type, row.owner_id, row.field, row.locale)] = row
     return texts
 

@@ -10,11 +10,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, bindparam, func, select
 
 from lms import db
 from lms.certificates.codes import normalize
 from lms.certificates.models import Certificate, CertificateStatus
+from lms.db import prepared
 
 #: A certificate that expires within this many days is marked "expiring soon" for managers and holders.
 EXPIRING_SOON_DAYS = 90
@@ -23,12 +24,17 @@ EXPIRING_SOON_DAYS = 90
 STAFF_FILTERS = ("all", "valid", "expiring", "expired", "revoked")
 
 
+@prepared
+def _by_code() -> Select:
+    return select(Certificate).where(Certificate.code == bindparam("code"))
+
+
 def get_by_code(raw: str) -> Certificate | None:
     """The certificate with this code (typed in any case, with or without hyphens), or None."""
     code = normalize(raw)
     if code is None:
         return None
-    return db.session.execute(select(Certificate).where(Certificate.code == code)).scalar_one_or_none()
+    return db.session.execute(_by_code(), {"code": code}).scalar_one_or_none()
 
 
 def list_for_user(user: Any) -> list[Certificate]:

@@ -13,14 +13,14 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.exc import IntegrityError
 
 from lms import audit, db
 from lms.accounts.models import User
 from lms.catalog.models import Course, CourseStatus, Lesson, Module, ModuleKind, Option, Question, QuestionKind, Quiz
 from lms.catalog.services import Outline, load_outline, load_questions
-from lms.db import utcnow
+from lms.db import prepared, utcnow
 from lms.enrollment.models import (
     ENROLLMENT_TRANSITIONS,
     Enrollment,
@@ -34,10 +34,14 @@ from lms.i18n import _
 from lms.signals import enrollment_completed, module_completed
 
 
+@prepared
+def _enrollment_query() -> Select:
+    return select(Enrollment).where(Enrollment.user_id == bindparam("user_id"),
+                                    Enrollment.course_id == bindparam("course_id"))
+
+
 def get_enrollment(user: Any, course: Course) -> Enrollment | None:
-    return db.session.execute(
-        select(Enrollment).where(Enrollment.user_id == user.id, Enrollment.course_id == course.id)
-    ).scalar_one_or_none()
+    return db.session.execute(_enrollment_query(), {"user_id": user.id, "course_id": course.id}).scalar_one_or_none()
 
 
 def require_enrollment(user: Any, course: Course) -> Enrollment:
@@ -121,13 +125,17 @@ def _close_visit(enrollment: Enrollment, now: datetime, idle_cap: timedelta,
     enrollment.current_lesson_started_at = None
 
 
+@prepared
+def _progress_rows_query() -> Select:
+    return select(LessonProgress).where(LessonProgress.enrollment_id == bindparam("enrollment_id"),
+                                        LessonProgress.lesson_id.in_(bindparam("lesson_ids", expanding=True)))
+
+
 def visit_lesson(enrollment: Enrollment, lesson: Lesson, now: datetime, idle_cap: timedelta) -> LessonProgress:
     """Record that the trainee opened ``lesson`` (and close the previous visit); one query loads both lessons' rows."""
-    wanted = {lesson.id, enrollment.current_lesson_id} - {None}
+    wanted = list({lesson.id, enrollment.current_lesson_id} - {None})
     known = {row.lesson_id: row for row in db.session.execute(
-        select(LessonProgress).where(LessonProgress.enrollment_id == enrollment.id,
-                                     LessonProgress.lesson_id.in_(wanted))
-    ).scalars()}
+        _progress_rows_query(), {"enrollment_id": enrollment.id, "lesson_ids": wanted}).scalars()}
     _close_visit(enrollment, now, idle_cap, known)
     enrollment.current_lesson_id = lesson.id
     enrollment.current_lesson_started_at = now
