@@ -7,7 +7,7 @@ to ``--out`` (default bench/last-run.md); bench/RESULTS.md is written from that 
 
 The PostgreSQL database is a new one on the shared server (``BENCH_PG_ADMIN``, default
 postgresql://postgres@127.0.0.1:5432/postgres), named ``bench_<random>`` and dropped at the end; the server itself is
-never stopped or reconfigured (the outage drill cuts a proxy in front of it). Takes about 12 minutes on 2 cores.
+never stopped or reconfigured (the outage drill cuts a proxy in front of it). Takes about 10 minutes on 2 cores.
 """
 
 from __future__ import annotations
