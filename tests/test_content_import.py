@@ -298,6 +298,30 @@ def test_removed_questions_and_options_are_archived_and_come_back(app, courses, 
     assert {row[0] for row in ids} == {row[0] for row in snapshot()["options"]}
 
 
+def test_the_issuer_can_be_named_in_course_yaml(app, courses, run_import, make_org):
+    yaml_path = courses / "listening-basics" / "course.yaml"
+    edit(yaml_path, "status: published", "status: published\nissuer: valley-health")
+    counts = row_counts()
+    missing = run_import(courses, ok=False)  # no such organisation yet: nothing is written
+    assert missing.exit_code == 1 and f"{yaml_path}:1:" in missing.output and "'valley-health'" in missing.output
+    assert row_counts() == counts
+    org = make_org("valley-health", name="Valley Community Health")
+    run_import(courses)
+    course = catalog.get_course("listening-basics")
+    assert course.issuer_org_id == org.id
+    events = db.session.execute(select(AuditEvent).where(AuditEvent.action == "course.issuer_changed")).scalars().all()
+    assert [event.data["issuer_org_id"] for event in events] == [org.id]
+    assert "already up to date" in run_import(courses).output  # the same files again change nothing
+    catalog.set_course_issuer(course, None, None)  # changed on the site, then the files are imported again
+    db.session.commit()
+    assert "updated course listening-basics (issued by valley-health)" in run_import(courses, "--dry-run").output
+    assert "courses: 1 updated" in run_import(courses).output
+    assert catalog.get_course("listening-basics").issuer_org_id == org.id
+    edit(yaml_path, "issuer: valley-health", "issuer: Valley Health")
+    bad = run_import(courses, ok=False)
+    assert f"{yaml_path}:{line_of(yaml_path, 'issuer:')}:" in bad.output and "issuer" in bad.output
+
+
 def test_removing_a_quiz_file_is_refused_and_nothing_changes(app, courses, run_import):
     run_import(courses)
     counts = row_counts()

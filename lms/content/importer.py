@@ -20,6 +20,7 @@ from lms.catalog.services import (
     create_course,
     find_course,
     load_outline,
+    set_course_issuer,
     set_course_status,
     update_course,
     update_module,
@@ -28,6 +29,7 @@ from lms.content.quiz_import import sync_quiz
 from lms.content.specs import CourseSpec, LessonSpec, ModuleSpec
 from lms.content.writing import Context, ImportFailure, Summary, text_values
 from lms.errors import DomainError
+from lms.orgs.services import find_org
 
 __all__ = ["ImportFailure", "Summary", "import_courses"]
 
@@ -50,6 +52,8 @@ def import_course(spec: CourseSpec, summary: Summary, actor: Any, tick: Callable
     context = Context(course=course, summary=summary, actor=actor)
     context.load()
     context.note(course, action, spec.slug)
+    if _issuer(course, spec, actor) and action == "kept":
+        context.note(course, "updated", f"{spec.slug} (issued by {spec.issuer})")
     context.write(course, spec.texts)
     _modules(context, spec, tick)
     if spec.status is not None and spec.status is not course.status:
@@ -61,6 +65,20 @@ def import_course(spec: CourseSpec, summary: Summary, actor: Any, tick: Callable
             context.note(course, "updated", f"{spec.slug} (status {spec.status.value})")
     context.count_texts(before)
     return course
+
+
+def _issuer(course: Course, spec: CourseSpec, actor: Any) -> bool:
+    """Name the organisation of ``issuer:`` as the course's issuer (audited); whether that changed anything."""
+    if spec.issuer is None:
+        return False
+    org = find_org(spec.issuer)
+    if org is None:
+        raise ImportFailure(spec.path, f"issuer {spec.issuer!r}: no organisation has this slug on this site "
+                                       "(create it first, or remove the line)")
+    if course.issuer_org_id == org.id:
+        return False
+    set_course_issuer(course, org.id, actor)
+    return True
 
 
 def _course_data(spec: CourseSpec) -> CourseData:

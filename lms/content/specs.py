@@ -71,6 +71,7 @@ class CourseSpec:
     source_locale: str
     status: CourseStatus | None
     certificate_validity_months: int | None
+    issuer: str | None = None  # an organisation's slug; None keeps the course's issuer as it is on the site
     competency_areas: list[str] = field(default_factory=list)
     specialties: list[str] = field(default_factory=list)
     texts: TextMap = field(default_factory=dict)

@@ -19,7 +19,7 @@ from lms.content.quizzes import validate_quiz
 from lms.content.specs import CourseSpec, ModuleSpec
 
 COURSE_KEYS = ("slug", "version", "kind", "source_language", "certificate_validity_months", "competency_areas",
-               "specialties", "status", "title", "summary", "modules")
+               "specialties", "status", "issuer", "title", "summary", "modules")
 COURSE_REQUIRED = ("slug", "version", "kind", "source_language", "title", "modules")
 MODULE_KEYS = ("kind", "required", "credited_minutes", "competency_areas", "specialties", "title", "summary")
 MODULE_REQUIRED = ("kind", "credited_minutes", "title")
@@ -101,6 +101,7 @@ def validate_course(folder: Path, problems: Problems, tick: Tick) -> CourseSpec 
         kind=fields.choice("kind", CourseKind) or CourseKind.CONTINUING, source_locale=source or "",
         status=fields.choice("status", CourseStatus),
         certificate_validity_months=fields.integer("certificate_validity_months", low=1, high=MAX_VALIDITY_MONTHS),
+        issuer=fields.slug("issuer", what="issuer (an organisation's slug)"),
         competency_areas=fields.slug_list("competency_areas", allowed=AREAS, kind="competency area"),
         specialties=fields.slug_list("specialties", kind="specialty"),
         texts={"title": fields.localized("title", source, required=True), "summary": fields.localized("summary", source)},
