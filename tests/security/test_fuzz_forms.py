@@ -50,7 +50,7 @@ TARGETS = [
     T("lms.accounts.profile", "trainee", names=("name",)),
     T("lms.accounts.profile", "trainee", "lms.accounts.change_password"),
     T("lms.accounts.tokens", "trainee", names=("name",)),
-    T("lms.main.home", None, "lms.main.set_language", shows_form=False),
+    T("lms.main.home", "trainee", "lms.main.set_language", shows_form=False),
     T("lms.admin.users", "admin", "lms.admin.update_user", shows_form=False),
     # organisations
     T("lms.orgs.create", "manager"), T("lms.orgs.settings", "manager"),
