@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Install the system libraries CHW Learn needs that pip cannot: Pango (WeasyPrint), fonts for Spanish and
-# Vietnamese, and Chromium for the browser tests. As root it runs apt-get; otherwise it prints the command.
+# Install the system libraries CHW Learn needs that pip cannot: Pango (WeasyPrint), fonts for the PDFs (Latin with
+# Vietnamese, Armenian, Arabic, Khmer, Gurmukhi and more from Noto; Chinese and Korean from Noto CJK: Medi-Cal's
+# threshold languages), and Chromium for the browser tests. As root it runs apt-get; otherwise it prints the command.
 set -euo pipefail
 
 packages=()
@@ -14,6 +15,7 @@ have_lib 'libpangoft2-1.0.so' || packages+=(libpangoft2-1.0-0)
 have_lib 'libharfbuzz-subset.so' || packages+=(libharfbuzz-subset0)
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || packages+=(fonts-dejavu-core)
 [ -d /usr/share/fonts/truetype/noto ] || packages+=(fonts-noto-core)
+compgen -G '/usr/share/fonts/opentype/noto/NotoSansCJK*' >/dev/null || packages+=(fonts-noto-cjk)
 command -v wrk >/dev/null 2>&1 || packages+=(wrk)
 command -v pdftotext >/dev/null 2>&1 || packages+=(poppler-utils)
 if [ "${LMS_SKIP_BROWSER:-}" != "1" ]; then

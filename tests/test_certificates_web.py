@@ -90,6 +90,24 @@ def test_the_pdf_reads_back_name_course_hours_and_code(client, u, login, complet
     assert "Professional skills and conduct" in text
 
 
+def test_names_in_californias_other_scripts_print_with_real_glyphs(app, completed):
+    """Medi-Cal threshold languages include Chinese, Korean, Armenian and Punjabi: a holder's name in those scripts
+    is drawn with fonts that have its glyphs (no empty boxes), and reads back from the PDF."""
+    name = "陈美玲 김민지 Անի ਸਿਮਰਨ"
+    issued = completed["cert"]
+    cert = Certificate(code=issued.code, number=issued.number, status=issued.status, issued_at=issued.issued_at,
+                       expires_at=issued.expires_at, snapshot={**issued.snapshot, "holder_name": name},
+                       recipient_salt=issued.recipient_salt)  # not added to the session: certificates are immutable
+    with app.test_request_context():
+        data = render.render_pdf(cert, "en", "https://learn.example.org/verify/" + completed["code"])
+    fonts = {str(font.get_object()["/BaseFont"]).split("+", 1)[-1]
+             for page in PdfReader(io.BytesIO(data)).pages for font in page["/Resources"]["/Font"].values()}
+    assert any(font.startswith("Noto-Sans-CJK") for font in fonts), fonts
+    assert any("Gurmukhi" in font for font in fonts), fonts
+    printed = subprocess.run(["pdftotext", "-", "-"], input=data, capture_output=True, check=True).stdout.decode()
+    assert name in printed
+
+
 def test_spanish_and_bilingual_pdfs_use_spanish(app, client, u, login, completed):
     login(completed["trainee"])
     spanish = _pdf_text(client.get(u("lms.certificates.pdf", code=completed["code"], lang="es")).data)
