@@ -40,6 +40,7 @@ def login_user(user: User) -> None:
         services.end_session(str(old))
     session[SESSION_KEY] = services.start_session(user, request.user_agent.string)
     g.lms_user = user
+    g.pop("lms_managed", None)  # another person's organisations, if any were loaded in this request
 
 
 def logout_user() -> None:
@@ -47,3 +48,4 @@ def logout_user() -> None:
     if token:
         services.end_session(str(token))
     g.lms_user = None
+    g.pop("lms_managed", None)
