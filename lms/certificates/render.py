@@ -1,11 +1,12 @@
 """Certificate PDFs: WeasyPrint from a template file and plain data, locked down and cached by content hash.
 
-One ``FontConfiguration`` and one parsed stylesheet per process (a new configuration per render leaks memory and
-sharing one across threads is unsafe: render in processes). The URL fetcher refuses everything except the project's
-own static files and the QR code. The QR code is a one-pixel-per-module PNG (segno) drawn without interpolation, so
-it stays sharp at any size (as a vector SVG, WeasyPrint spent about 6 ms per page parsing and drawing its ~700 path
-commands). It is made only when a PDF is actually rendered: it follows from the verification URL, which is already
-part of the cache key, and encoding it costs more than a cached download.
+One ``FontConfiguration`` per process, shared with the hours PDFs (``lms.hours.pdf.font_config``: a new one per
+render leaks memory) and used by one render at a time (``RENDER_LOCK``: sharing one across threads corrupts memory);
+the stylesheets are parsed once for it. The URL fetcher refuses everything except the project's own static files and
+the QR code. The QR code is a one-pixel-per-module PNG (segno) drawn without interpolation, so it stays sharp at any
+size (as a vector SVG, WeasyPrint spent about 6 ms per page parsing and drawing its ~700 path commands). It is made
+only when a PDF is actually rendered: it follows from the verification URL, which is already part of the cache key,
+and encoding it costs more than a cached download.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from weasyprint.urls import URLFetcherResponse
 from lms.catalog.areas import area_title
 from lms.certificates.codes import display
 from lms.certificates.models import Certificate
-from lms.hours.pdf import StaticOnlyFetcher
+from lms.hours.pdf import RENDER_LOCK, StaticOnlyFetcher, font_config
 from lms.i18n import _l
 from lms.resources import PACKAGE_DIR
 from lms.storage import storage_dir
@@ -84,13 +85,17 @@ class CertificateHTML(HTML):
         return [_weasy()[2]]
 
 
-@lru_cache(maxsize=1)
 def _weasy() -> tuple[FontConfiguration, CSS, CSS]:
-    """The per-process font configuration, pre-parsed stylesheet and user-agent stylesheet."""
-    fonts = FontConfiguration()
-    css, ua = (CSS(filename=str(STATIC / "pdf" / name), font_config=fonts, url_fetcher=CertificateFetcher())
-               for name in ("certificate.css", "certificate-ua.css"))
-    return fonts, css, ua
+    """The process's font configuration (shared with the hours PDFs), with the certificate's stylesheet and user-agent
+    stylesheet parsed once for it."""
+    fonts = font_config()
+    return (fonts, *_stylesheets(fonts))
+
+
+@lru_cache(maxsize=2)
+def _stylesheets(fonts: FontConfiguration) -> tuple[CSS, CSS]:
+    return tuple(CSS(filename=str(STATIC / "pdf" / name), font_config=fonts, url_fetcher=CertificateFetcher())
+                 for name in ("certificate.css", "certificate-ua.css"))
 
 
 def locales_for(cert: Certificate, locale: str, bilingual: bool) -> list[str]:
@@ -181,13 +186,13 @@ def _render(data: dict[str, Any]) -> bytes:
     fonts, css, _ua = _weasy()
     html = render_template("lms/pdf/certificate.html", qr_src=QR_SCHEME + quote(data["verify_url"], safe=""), **data)
     document = CertificateHTML(string=html, base_url=STATIC.resolve().as_uri() + "/", url_fetcher=CertificateFetcher())
-    return document.write_pdf(
-        stylesheets=[css], font_config=fonts
-    )
+    with RENDER_LOCK:
+        return document.write_pdf(stylesheets=[css], font_config=fonts)
 
 
 def render_floor() -> bytes:
     """Stock WeasyPrint (its own user-agent stylesheet) rendering a one-line page with the same fonts and fetcher: the
     floor the benchmark compares against."""
-    fonts = _weasy()[0]
-    return HTML(string="<p>Hello</p>", url_fetcher=CertificateFetcher()).write_pdf(font_config=fonts)
+    document = HTML(string="<p>Hello</p>", url_fetcher=CertificateFetcher())
+    with RENDER_LOCK:
+        return document.write_pdf(font_config=font_config())

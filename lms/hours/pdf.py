@@ -25,11 +25,12 @@ from lms.i18n import current_locale, is_rtl
 from lms.resources import resource_path
 
 _FONTS: dict[int, FontConfiguration] = {}
-#: One render at a time per process: a FontConfiguration used by two threads at once corrupts memory.
-_RENDER_LOCK = threading.Lock()
+#: One render at a time per process (certificates too): a FontConfiguration used by two threads at once corrupts memory.
+RENDER_LOCK = threading.Lock()
 
 
-def _font_config() -> FontConfiguration:
+def font_config() -> FontConfiguration:
+    """This process's one font configuration, shared by every PDF it renders (hours documents and certificates)."""
     pid = os.getpid()  # a forked worker must not reuse its parent's configuration
     if pid not in _FONTS:
         _FONTS.clear()
@@ -58,8 +59,8 @@ def render_pdf(template: str, **context: Any) -> bytes:
     """Render ``template`` with plain ``context`` to PDF bytes, in the current locale."""
     html = render_template(template, lang=current_locale().replace("_", "-"), rtl=is_rtl(), **context)
     document = HTML(string=html, base_url=static_root().as_uri() + "/", url_fetcher=StaticOnlyFetcher())
-    with _RENDER_LOCK:
-        return document.write_pdf(font_config=_font_config())
+    with RENDER_LOCK:
+        return document.write_pdf(font_config=font_config())
 
 
 def download_headers(filename: str) -> dict[str, str]:
