@@ -97,22 +97,27 @@ def list_enrollments(user: Any) -> list[Enrollment]:
 # ---------------------------------------------------------------- lessons and time on task
 
 def _progress(enrollment: Enrollment, lesson_id: int, known: dict[int, LessonProgress] | None = None) -> LessonProgress:
-    """The trainee's progress row for a lesson, created on first need. ``known``: rows already loaded by one query
-    (a lesson missing from it has no row yet)."""
-    if known is not None:
-        row = known.get(lesson_id)
-    else:
-        row = db.session.execute(
-            select(LessonProgress).where(LessonProgress.enrollment_id == enrollment.id,
-                                         LessonProgress.lesson_id == lesson_id)
-        ).scalar_one_or_none()
+    """The trainee's progress row for a lesson, created on first need. ``known``: rows already loaded by
+    :func:`_progress_rows` (a lesson missing from it has no row yet)."""
+    if known is None:
+        known = _progress_rows(enrollment, [lesson_id])
+    row = known.get(lesson_id)
     if row is None:
-        row = LessonProgress(enrollment_id=enrollment.id, lesson_id=lesson_id, seconds_spent=0)
+        row = known[lesson_id] = LessonProgress(enrollment_id=enrollment.id, lesson_id=lesson_id, seconds_spent=0)
         db.session.add(row)
         db.session.flush()
-        if known is not None:
-            known[lesson_id] = row
     return row
+
+
+@prepared
+def _progress_rows_query() -> Select:
+    return select(LessonProgress).where(LessonProgress.enrollment_id == bindparam("enrollment_id"),
+                                        LessonProgress.lesson_id.in_(bindparam("lesson_ids", expanding=True)))
+
+
+def _progress_rows(enrollment: Enrollment, lesson_ids: list[int]) -> dict[int, LessonProgress]:
+    rows = db.session.execute(_progress_rows_query(), {"enrollment_id": enrollment.id, "lesson_ids": lesson_ids})
+    return {row.lesson_id: row for row in rows.scalars()}
 
 
 def _close_visit(enrollment: Enrollment, now: datetime, idle_cap: timedelta,
@@ -125,17 +130,9 @@ def _close_visit(enrollment: Enrollment, now: datetime, idle_cap: timedelta,
     enrollment.current_lesson_started_at = None
 
 
-@prepared
-def _progress_rows_query() -> Select:
-    return select(LessonProgress).where(LessonProgress.enrollment_id == bindparam("enrollment_id"),
-                                        LessonProgress.lesson_id.in_(bindparam("lesson_ids", expanding=True)))
-
-
 def visit_lesson(enrollment: Enrollment, lesson: Lesson, now: datetime, idle_cap: timedelta) -> LessonProgress:
     """Record that the trainee opened ``lesson`` (and close the previous visit); one query loads both lessons' rows."""
-    wanted = list({lesson.id, enrollment.current_lesson_id} - {None})
-    known = {row.lesson_id: row for row in db.session.execute(
-        _progress_rows_query(), {"enrollment_id": enrollment.id, "lesson_ids": wanted}).scalars()}
+    known = _progress_rows(enrollment, list({lesson.id, enrollment.current_lesson_id} - {None}))
     _close_visit(enrollment, now, idle_cap, known)
     enrollment.current_lesson_id = lesson.id
     enrollment.current_lesson_started_at = now
