@@ -36,6 +36,7 @@ class Page:
     min_ratio: float | None = None  # target: requests/s at least this share of the ceiling
     max_p99: float | None = None  # target: p99 at most this many ms
     max_p50: float | None = None  # target: median at most this many ms
+    server: str = "lms"  # or "lookup": bench/lookup.py, the minimal lookup-plus-template app
 
 
 def fixtures(database_url: str) -> dict:
@@ -103,6 +104,8 @@ def pages(fx: dict, cookies: dict[str, str], work: Path, connections: int) -> li
         # References without targets: what the LMS costs before a page does anything of its own.
         Page("reference: the stylesheet, through the LMS (no template, no database)", "/static/lms.css", c),
         Page("reference: the verification form (page layout, no database)", "/verify", c),
+        Page("reference: minimal Flask look-up and small template, no LMS (bench/lookup.py)",
+             f"/verify/{fx['codes'][1]}", c, server="lookup"),
         Page("public verification page", f"/verify/{fx['codes'][1]}", c, "≥ 40% of ceiling", min_ratio=0.40),
         Page("signed-in lesson page", fx["lesson"], c, f"≥ 20% of ceiling, p99 ≤ 50 ms at {c}", [cookies["reader"]],
              min_ratio=0.20, max_p99=50),
@@ -151,12 +154,14 @@ def main() -> None:
     env = app_env(work / "instance", url)
     started = datetime.now(UTC)
     rows = []
-    with Server("hello:app", env, cwd=BENCH) as hello, Server("wsgi:app", env, log=work / "gunicorn.log") as lms:
+    with (Server("hello:app", env, cwd=BENCH) as hello, Server("lookup:app", env, cwd=BENCH) as lookup,
+          Server("wsgi:app", env, log=work / "gunicorn.log") as lms):
         cookies = sign_in(lms, fx)
         ceiling = run_page(hello, Page("hello ceiling", "/", args.connections), args.seconds)
         rows.append(("hello ceiling (minimal Flask app)", args.connections, ceiling, 1.0, "", ""))
+        servers = {"lms": lms, "lookup": lookup}
         for page in pages(fx, cookies, work, args.connections):
-            result = run_page(lms, page, args.seconds)
+            result = run_page(servers[page.server], page, args.seconds)
             ratio = result["rps"] / ceiling["rps"]
             rows.append((page.name, page.connections, result, ratio, page.target, verdict(page, result, ratio)))
     report = _report(rows, args, url, fx, started)

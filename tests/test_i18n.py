@@ -85,6 +85,24 @@ def test_dates_numbers_money_in_locale_and_time_zone(app):
         assert format_minutes(120) == "2 hours"
         assert format_money(245050) == "$2,450.50"
 
+    with app.app_context(), app.test_request_context("/?lang=es"):  # the same date again, cached per locale
+        assert format_when(moment.date(), "long") == "4 de julio de 2026"
+        assert format_minutes(60 * 1234) == "1,234 horas"
+    with app.app_context(), app.test_request_context("/?lang=en"):
+        assert format_when(moment.date(), "long") == "July 4, 2026"
+        assert format_minutes(60 * 1234) == "1,234 hours"
+
+
+def test_template_translations_escape_variables_once_and_only_in_html(app):
+    """``{% trans %}`` fills variables into the translated text: escaped in HTML, as they are in text emails."""
+    source = ("{% trans name=name %}Hello, {{ name }}{% endtrans %}|{{ _('Sign in') }}|"
+              "{% trans count=n %}{{ count }} hour{% pluralize %}{{ count }} hours{% endtrans %}")
+    with app.app_context(), app.test_request_context("/?lang=es"):
+        html = app.jinja_env.from_string(source).render(name="<b>Ana & Luz</b>", n=2)
+        text = app.jinja_env.overlay(autoescape=False).from_string(source).render(name="<b>Ana & Luz</b>", n=1)
+    assert html.startswith("Hola, &lt;b&gt;Ana &amp; Luz&lt;/b&gt;|Iniciar sesión|2 horas"), html
+    assert text.startswith("Hola, <b>Ana & Luz</b>|Iniciar sesión|1 hora"), text
+
 
 def _catalog():
     with open(ROOT / "translations/es/LC_MESSAGES/lms.po", "rb") as handle:

@@ -30,13 +30,12 @@ def register(app: Flask, lms_bp: Blueprint) -> None:
     lms_bp.before_request(security.reject_nul_bytes)
     lms_bp.before_request(security.reject_out_of_range_ids)
     lms_bp.before_request(security.check_csrf)
-    lms_bp.after_request(security.add_security_headers)
     _register_error_handlers(lms_bp)
     if app.config["LMS_HANDLE_APP_ERRORS"]:
         app.before_request(load_user)
         _register_error_handlers(app)
-    if app.config["LMS_SECURE_ALL_RESPONSES"]:
-        app.after_request(security.add_security_headers)
+    # Every response of the app, or (mounted in a host that keeps its own headers) the LMS's only: not both.
+    (app if app.config["LMS_SECURE_ALL_RESPONSES"] else lms_bp).after_request(security.add_security_headers)
     app.context_processor(_template_context)
     app.jinja_env.filters.update(lms_when=format_when, lms_minutes=format_minutes, lms_money=format_money)
     app.cli.add_command(lms_cli)

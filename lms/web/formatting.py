@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from flask_babel import format_currency, format_decimal
+from functools import lru_cache
+
+from babel import numbers
+from flask_babel import format_currency, get_locale
 
 from lms.i18n import ngettext
 
@@ -14,10 +17,16 @@ def format_minutes(minutes: int | None) -> str:
     hours, rest = divmod(abs(minutes), 60)
     parts = []
     if hours:
-        parts.append(ngettext("%(count)s hour", "%(count)s hours", hours, count=format_decimal(hours)))
+        parts.append(ngettext("%(count)s hour", "%(count)s hours", hours, count=_whole_number(hours, str(get_locale()))))
     if rest or not hours:
         parts.append(ngettext("%(num)s minute", "%(num)s minutes", rest))
     return sign + " ".join(parts)
+
+
+@lru_cache(maxsize=2048)
+def _whole_number(number: int, locale: str) -> str:
+    """``1234`` → ``1,234`` (``1.234``, ...) once per process for each number and locale."""
+    return numbers.format_decimal(number, locale=locale)
 
 
 def format_money(cents: int | None, currency: str = "USD") -> str:
