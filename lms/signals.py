@@ -7,6 +7,8 @@
   session's attendance (hours listen), and again with ``correction=True`` when minutes are corrected afterwards.
 - ``enrollment-completed``: sender is the enrolment; sent once when every required module is complete
   (certificates listen).
+- ``pay-schedule-changed``: sender is the organisation, ``actor`` the person; sent when its pay period or anchor
+  changes (hours listen, and return how many approved entries not yet exported they moved to the new periods).
 """
 
 from blinker import Namespace
@@ -18,3 +20,4 @@ membership_created = _signals.signal("membership-created")
 module_completed = _signals.signal("module-completed")
 enrollment_completed = _signals.signal("enrollment-completed")
 attendance_finalized = _signals.signal("attendance-finalized")
+pay_schedule_changed = _signals.signal("pay-schedule-changed")

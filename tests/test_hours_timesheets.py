@@ -297,6 +297,64 @@ def test_late_approval_does_not_change_an_exported_period(app, acme, staff, make
     assert [line.title for line in following.lines] == ["Approved late"]
 
 
+
+def test_changing_the_pay_schedule_moves_approved_unexported_entries_into_the_new_periods(
+        client, u, login, acme, staff):
+    """Entries keep the start of the period that pays them; when the schedule changes, those not yet in a payroll
+    file move to the new period that would pay them now (exported ones stay), with an audit row, so none is lost."""
+    from lms.audit import AuditEvent
+    from lms.hours import approvals
+    from lms.hours.models import HoursEntry
+
+    org, manager = acme
+    ana = staff("Ana")
+    paid = add_entry(ana, org, date(2026, 11, 2), 60, paid=NOV1, title="Exported")
+    late = add_entry(ana, org, date(2026, 11, 10), 45, status=EntryStatus.PENDING, title="Approved late")
+    current = add_entry(ana, org, date(2026, 11, 20), 30, paid=NOV16, title="Current period")
+    db.session.commit()
+    export.export_period(org, NOV1, manager, today=TODAY)
+    approvals.approve(late, manager)
+    db.session.commit()
+    assert late.paid_period_start == NOV16
+    login(manager)
+    settings = {"name": "Acme", "kind": "employer", "timezone": "America/Los_Angeles", "pay_period": "weekly",
+                "pay_period_anchor": "2026-11-02", "pay_rate": "19.50", "ce_year_basis": "calendar",
+                "ce_fiscal_start_month": "7", "ce_minimum_hours": "6"}
+    page = client.get(u("lms.orgs.settings", org_slug="acme")).get_data(as_text=True)
+    assert "2 approved entries are not exported to payroll yet" in page
+
+    response = client.submit(u("lms.orgs.settings", org_slug="acme"), settings)
+    assert response.status_code == 302
+    shown = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "1 approved entry not yet exported is now paid in the new pay period" in shown
+    starts = dict(db.session.execute(select(HoursEntry.title, HoursEntry.paid_period_start)).all())
+    # weekly from Monday 2 November: 9–15 November holds the late one; 16–22 November starts where the old one did
+    assert starts == {"Exported": NOV1, "Approved late": date(2026, 11, 9), "Current period": NOV16}
+    moved = db.session.execute(select(AuditEvent).where(AuditEvent.action == "hours.paid_period_moved")).scalar_one()
+    assert (moved.object_id, moved.actor_id) == (late.id, manager.id)
+    assert moved.data["previous_paid_period_start"] == "2026-11-16" and moved.data["paid_period_start"] == "2026-11-09"
+    week = client.get(u("lms.hours.org_timesheet", org_slug="acme", start="2026-11-09")).get_data(as_text=True)
+    assert "Ana" in week and "45" in week
+    assert [line.title for line in timesheets.get_timesheet(org, ana, date(2026, 11, 9)).lines] == ["Approved late"]
+    assert paid.paid_period_start == NOV1 and current.paid_period_start == NOV16
+
+    again = client.submit(u("lms.orgs.settings", org_slug="acme"), {**settings, "pay_rate": "20.00"})
+    assert "now paid in the new pay" not in client.get(again.headers["Location"]).get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).where(AuditEvent.action == "hours.paid_period_moved")) == 1
+
+
+def test_pay_rate_in_fractions_of_a_cent_is_refused(client, u, login, acme):
+    org, manager = acme
+    login(manager)
+    data = {"name": "Acme", "kind": "employer", "timezone": "America/Los_Angeles", "pay_period": "semimonthly",
+            "pay_period_anchor": "2026-01-01", "pay_rate": "19.505", "ce_year_basis": "calendar",
+            "ce_fiscal_start_month": "7", "ce_minimum_hours": "6"}
+    response = client.submit(u("lms.orgs.settings", org_slug="acme"), data)
+    assert response.status_code == 200 and "whole cents" in response.get_data(as_text=True)
+    db.session.refresh(org)
+    assert org.training_pay_rate_cents == 1950
+    assert client.submit(u("lms.orgs.settings", org_slug="acme"), {**data, "pay_rate": "19.500"}).status_code == 302
+
 # ---------------------------------------------------------------- the API
 
 def _bearer(user) -> dict[str, str]:

@@ -6,7 +6,9 @@ database lets exactly one update through (the other sees zero rows), so there is
 the loser gets :class:`AlreadyDecided` (409) with who decided it.
 
 On approval the entry takes the organisation's training pay rate and the pay period it is paid in: the period that
-contains the activity date, or, if that period was already exported to payroll (locked), the next open one.
+contains the activity date, or, if that period was already exported to payroll (locked), the next open one. When the
+organisation changes its pay period or anchor, approved entries not yet exported are placed the same way in the new
+periods (:func:`repay_unexported`); exported ones stay in the file that paid them.
 
 Nobody decides their own entries. Approving field experience counts towards the course's field module: once the
 approved minutes reach the module's credited minutes, the module is completed.
@@ -26,8 +28,14 @@ from lms.catalog.models import Course, Module, ModuleKind
 from lms.db import utcnow
 from lms.enrollment.models import EnrollmentStatus
 from lms.errors import ConflictError, DomainError, NotFoundError
-from lms.hours.models import ENTRY_TRANSITIONS, EntrySource, EntryStatus, HoursEntry
-from lms.hours.periods import lock_for_approval, open_period_for
+from lms.hours.models import ENTRY_TRANSITIONS, EntrySource, EntryStatus, HoursEntry, PayrollExport
+from lms.hours.periods import (
+    lock_for_approval,
+    lock_for_export,
+    next_period,
+    open_period_for,
+    period_containing,
+)
 from lms.i18n import _
 from lms.orgs.models import Membership, Organisation
 
@@ -76,6 +84,43 @@ def approve(entry: HoursEntry, actor: User) -> None:
     audit.record("hours.approved", entry, actor, org_id=entry.org_id, minutes=entry.minutes,
                  rate_cents=entry.rate_cents, paid_period_start=entry.paid_period_start)
     _complete_field_module(entry)
+
+
+def _unexported(org: Organisation, exported: set[date]):
+    return select(HoursEntry).where(HoursEntry.org_id == org.id, HoursEntry.status == EntryStatus.APPROVED,
+                                    HoursEntry.paid_period_start.is_not(None),
+                                    HoursEntry.paid_period_start.not_in(exported))
+
+
+def _exported_starts(org: Organisation) -> set[date]:
+    return set(db.session.scalars(select(PayrollExport.period_start).where(PayrollExport.org_id == org.id)))
+
+
+def count_unexported(org: Organisation) -> int:
+    """Approved entries of the organisation that no payroll file holds yet (what a pay schedule change moves)."""
+    query = _unexported(org, _exported_starts(org)).with_only_columns(func.count())
+    return db.session.scalar(query) or 0
+
+
+def repay_unexported(org: Organisation, actor: User | None) -> int:
+    """After the organisation's pay schedule changed: every approved entry that no payroll file holds yet is paid in
+    the new period that would pay it if it were approved now (the period containing its activity date, or the next
+    one not exported). Without this, entries keep the start of a period that no longer exists, and no timesheet or
+    export would ever show them. Each move has an audit row. Returns how many entries moved."""
+    lock_for_export(org)  # no approval or export of this organisation interleaves
+    exported = _exported_starts(org)
+    entries = db.session.scalars(_unexported(org, exported).order_by(HoursEntry.id))
+    moved = 0
+    for entry in entries:
+        start = period_containing(org, entry.activity_date)[0]
+        while start in exported:
+            start = next_period(org, start)[0]
+        if start != entry.paid_period_start:
+            audit.record("hours.paid_period_moved", entry, actor, org_id=org.id, reason="pay schedule changed",
+                         paid_period_start=start, previous_paid_period_start=entry.paid_period_start)
+            entry.paid_period_start = start
+            moved += 1
+    return moved
 
 
 def reject(entry: HoursEntry, actor: User, reason: str | None) -> None:

@@ -4,6 +4,8 @@ starts, so they are connected in the standalone app, a host app and the CLI alik
 - ``module-completed`` → a ``self_paced`` entry for the module's credited minutes, once per completion
   (``source_ref="module-completion:<id>"``). Only self-paced completions: live modules are paid through attendance
   and field modules through the field logs that complete them.
+- ``pay-schedule-changed`` → approved entries not yet exported are paid in the organisation's new periods
+  (:func:`lms.hours.approvals.repay_unexported`).
 - ``attendance-finalized`` → a ``live`` entry for the attended minutes, once per attendance row
   (``source_ref="attendance:<id>"``; nothing for zero minutes). With ``correction=True`` an ``adjustment`` for the
   difference between the corrected minutes and what attendance has put in the ledger so far, pointing at the original
@@ -28,9 +30,10 @@ from lms.catalog.models import Course, Module
 from lms.catalog.texts import load_texts
 from lms.enrollment.models import Enrollment
 from lms.hours import ledger
+from lms.hours.approvals import repay_unexported
 from lms.hours.models import EntrySource, EntryStatus, HoursEntry
 from lms.i18n import _
-from lms.signals import attendance_finalized, module_completed
+from lms.signals import attendance_finalized, module_completed, pay_schedule_changed
 
 
 def _local_date(moment: datetime, zone: str | None) -> date:
@@ -107,5 +110,10 @@ def on_attendance_finalized(attendance: Any, session: Any = None, correction: bo
     record_attendance(attendance, session, correction=correction)
 
 
+def on_pay_schedule_changed(org: Any, actor: Any = None, **_: Any) -> int:
+    return repay_unexported(org, actor)
+
+
 module_completed.connect(on_module_completed)
 attendance_finalized.connect(on_attendance_finalized)
+pay_schedule_changed.connect(on_pay_schedule_changed)

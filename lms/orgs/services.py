@@ -24,7 +24,7 @@ from lms.orgs.models import (
     PayPeriod,
 )
 from lms.security import hash_token, new_token
-from lms.signals import membership_created
+from lms.signals import membership_created, pay_schedule_changed
 
 SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
 
@@ -94,7 +94,9 @@ def create_org(slug: str, settings: OrgSettings, creator: User | None) -> Organi
     return org
 
 
-def update_settings(org: Organisation, settings: OrgSettings, actor: User) -> None:
+def update_settings(org: Organisation, settings: OrgSettings, actor: User) -> int:
+    """Apply the settings; returns how many approved hours entries not yet exported moved to other pay periods
+    because the pay period or its anchor changed (see ``lms.hours.approvals.repay_unexported``)."""
     _check_settings(settings)
     changes = {
         key: value for key, value in settings.__dict__.items() if getattr(org, key) != value
@@ -103,6 +105,10 @@ def update_settings(org: Organisation, settings: OrgSettings, actor: User) -> No
         setattr(org, key, value)
     if changes:
         audit.record("org.settings_changed", org, actor, org_id=org.id, **changes)
+    if changes.keys() & {"pay_period", "pay_period_anchor"}:
+        db.session.flush()
+        return sum(moved for _receiver, moved in pay_schedule_changed.send(org, actor=actor) if moved)
+    return 0
 
 
 def list_orgs() -> list[Organisation]:

@@ -66,6 +66,11 @@ class OrgForm(FlaskForm):
         self.pay_period.choices = PayPeriod.choices()
         self.ce_year_basis.choices = CEYearBasis.choices()
 
+    def validate_pay_rate(self, field):
+        rate = field.data
+        if isinstance(rate, Decimal) and rate.is_finite() and 0 <= rate <= 1000 and rate != rate.quantize(Decimal("0.01")):
+            raise ValidationError(_l("Enter the rate in dollars and whole cents, for example 19.50."))
+
     def validate_timezone(self, field):
         if not is_valid_timezone(field.data or ""):
             raise ValidationError(_l("Choose a time zone from the list."))

@@ -7,7 +7,8 @@ from flask import Blueprint, Response, abort, current_app, flash, redirect, rend
 from lms import db
 from lms.accounts.services import get_user_by_email, register_user
 from lms.errors import DomainError
-from lms.i18n import _, current_locale
+from lms.hours.approvals import count_unexported
+from lms.i18n import _, current_locale, ngettext
 from lms.notify.services import MailError, send_email
 from lms.orgs import roster, services
 from lms.orgs.models import Invitation, Organisation
@@ -71,14 +72,20 @@ def settings(org_slug: str):
     form.slug.data = org.slug  # the short name is fixed once created
     if form.validate_on_submit():
         try:
-            services.update_settings(org, form.settings(), current_user._get_current_object())
+            moved = services.update_settings(org, form.settings(), current_user._get_current_object())
         except DomainError as exc:
             form.form_errors.append(exc.message)
         else:
             db.session.commit()
             flash(_("Settings saved."), "success")
+            if moved:
+                flash(ngettext("%(num)d approved entry not yet exported is now paid in the new pay period that holds "
+                               "its date. Check the timesheets before you export.",
+                               "%(num)d approved entries not yet exported are now paid in the new pay periods that "
+                               "hold their dates. Check the timesheets before you export.", moved), "info")
             return redirect(url_for("lms.orgs.show", org_slug=org.slug))
-    return render_template("lms/orgs/form.html", form=form, org=org)
+    unexported = count_unexported(org)
+    return render_template("lms/orgs/form.html", form=form, org=org, unexported=unexported)
 
 
 @bp.route("/<org_slug>/members/<int:membership_id>", methods=["GET", "POST"])
