@@ -406,6 +406,38 @@ def test_finalise_fixes_minutes_and_completes_the_live_module_and_course(
     assert again.status_code == 302 and len(finalized_signals) == 2  # already final: nothing sent twice
 
 
+
+def test_finalising_before_the_scheduled_end_needs_the_trainer_to_confirm_it_ended_early(
+        client, u, login, make_session, people):
+    session = make_session(utcnow() - timedelta(minutes=10))  # two hours long: 110 minutes still to go
+    add_interval(session, people["ana"], 0, None)
+    login(people["trainer"])
+    page = client.get(u("lms.sessions.attendance", session_id=session.id)).get_data(as_text=True)
+    assert "has not reached its scheduled end" in page and 'name="early"' in page
+
+    refused = client.submit(u("lms.sessions.finalize_attendance", session_id=session.id))
+    assert refused.status_code == 302
+    assert "confirm that it ended early" in client.get(refused.headers["Location"]).get_data(as_text=True)
+    db.session.refresh(session)
+    assert session.attendance_finalized_at is None and session.status is SessionStatus.SCHEDULED
+
+    done = client.submit(u("lms.sessions.finalize_attendance", session_id=session.id), {"early": "yes"})
+    assert done.status_code == 302
+    db.session.refresh(session)
+    assert session.status is SessionStatus.COMPLETED
+    assert row_of(session, people["ana"]).minutes == 10  # counted until now, not until the scheduled end
+
+
+def test_spanish_roster_names_the_time_zone_and_uses_us_spanish_times(client, u, login, make_session, people):
+    session = make_session(utcnow() - timedelta(minutes=10))
+    people["trainer"].locale = "es"
+    db.session.commit()
+    login(people["trainer"])
+    page = client.get(u("lms.sessions.attendance", session_id=session.id)).get_data(as_text=True)
+    zone = "PDT" if utcnow().astimezone(ZoneInfo("America/Los_Angeles")).dst() else "PST"
+    assert re.search(r"\d{1,2}:\d{2}\s?[ap]\.\s?m\.\s" + zone, page), "session time with a.m./p.m. and the zone"
+    assert not re.search(r"[-+]\d{4}\b", page.split("<main", 1)[1]), "no bare UTC offset in place of the zone"
+
 def test_finalise_marks_absent_keeps_excused_and_late(app, make_session, make_user, people):
     carla = make_user("carla@example.org", name="Carla")
     session = make_session(utcnow() - timedelta(hours=3))

@@ -219,8 +219,11 @@ def _lock(session: LiveSession) -> None:
         db.session.refresh(session)
 
 
-def finalize(session: LiveSession, actor: Any, now: datetime, min_share: int) -> list[Attendance]:
-    """Fix minutes and statuses for everyone on the roster and complete the session (see the module docstring)."""
+def finalize(session: LiveSession, actor: Any, now: datetime, min_share: int, *, early: bool = False) -> list[Attendance]:
+    """Fix minutes and statuses for everyone on the roster and complete the session (see the module docstring).
+
+    Before the scheduled end only with ``early=True`` (the trainer confirmed that the session ended early): check-ins
+    are then counted until ``now``, and check-in closes for the rest of the scheduled time."""
     _lock(session)
     if session.status is SessionStatus.CANCELLED:
         raise DomainError(_("This session was cancelled."))
@@ -228,6 +231,9 @@ def finalize(session: LiveSession, actor: Any, now: datetime, min_share: int) ->
         raise ConflictError(_("Attendance for this session is already final."))
     if now < session.starts_at:
         raise DomainError(_("You can finalise attendance once the session has started."))
+    if now < session.ends_at and not early:
+        raise DomainError(_("The session is scheduled to go on. To finalise now, confirm that it ended early: "
+                            "check-ins then count until now."), field="early")
     close_open_intervals(session, now)
     db.session.flush()
     rows = []

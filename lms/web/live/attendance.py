@@ -41,6 +41,7 @@ from lms.web.live.attendance_forms import (
     local_to_utc,
     utc_to_local,
 )
+from lms.web.live.schedule_support import viewer_format_locale
 from lms.web.urls import external_url
 
 
@@ -58,7 +59,7 @@ def _actor() -> Any:
 
 def _clock(session: LiveSession) -> Callable[[datetime | None], str]:
     """Times on attendance pages are wall-clock times in the session's zone (as the trainer types them)."""
-    locale = babel_locale(current_locale())
+    locale = babel_locale(viewer_format_locale())  # es_US: "PST", "a.m."; plain es has neither
     first_day = to_zone(session.starts_at, session.timezone).date()
 
     def clock(value: datetime | None) -> str:
@@ -77,9 +78,10 @@ def _page(session: LiveSession) -> dict[str, Any]:
     return {
         "info": rosters.describe(session, current_locale()),
         "session": session,
-        "when": when_text(session.starts_at, session.ends_at, session.timezone, current_locale()),
+        "when": when_text(session.starts_at, session.ends_at, session.timezone, viewer_format_locale()),
         "clock": _clock(session),
         "min_share": _min_share(),
+        "running": session.starts_at <= utcnow() < session.ends_at,
         "status_choices": AttendanceStatus.choices(),
         "session_url": _session_url(session),
     }
@@ -132,7 +134,7 @@ def _wanted_statuses() -> dict[int, AttendanceStatus]:
 def finalize_attendance(session_id: int):
     session = rosters.get_managed_session(session_id, current_user)
     try:
-        rows = services.finalize(session, _actor(), utcnow(), _min_share())
+        rows = services.finalize(session, _actor(), utcnow(), _min_share(), early=request.form.get("early") == "yes")
     except DomainError as exc:
         db.session.rollback()
         flash(exc.message, "error")
