@@ -201,6 +201,11 @@ def test_change_password_requires_current(client, u, make_user, login):
     response = client.submit(u("lms.accounts.change_password"), {
         "current_password": "wrong one", "new_password": "another long one", "confirm_password": "another long one"})
     assert response.status_code == 400
+    # the profile form beside it still shows the person's own zone (never chosen: the site default), not the first
+    # zone of the list, which saving the profile would then store
+    page = response.get_data(as_text=True)
+    assert re.search(r'<option selected value="America/Los_Angeles"|<option value="America/Los_Angeles" selected', page)
+    assert not re.search(r'<option[^>]*selected[^>]*value="America/Adak"', page)
     response = client.submit(u("lms.accounts.change_password"), {
         "current_password": PASSWORD, "new_password": "another long one", "confirm_password": "another long one"})
     assert response.status_code == 302

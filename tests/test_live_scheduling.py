@@ -4,6 +4,7 @@ waitlist that holds under concurrency, managers registering staff, pages, the AP
 from __future__ import annotations
 
 import os
+import socket
 import threading
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -154,6 +155,25 @@ def test_raising_capacity_promotes_and_emails_the_first_in_line(app, course, tra
         scheduling.update_session(session, data.__class__(**{**data.__dict__, "capacity": 1}), trainer, utcnow())
     assert caught.value.details["field"] == "capacity"
 
+
+
+def test_a_trainee_who_cancels_never_learns_who_was_next_on_the_waitlist(app, client, u, login, course, trainer,
+                                                                        make_user):
+    _course, module = course
+    session, = schedule(module, trainer, capacity=1)
+    first, waiting = make_user("first@example.org"), make_user("next.in.line@example.org", name="Nadia Next")
+    registration.register(session, first, first, utcnow())
+    registration.register(session, waiting, waiting, utcnow())
+    db.session.commit()
+    with socket.socket() as probe:  # a port nothing listens on: the email to the promoted person fails
+        probe.bind(("127.0.0.1", 0))
+        app.config["LMS_MAIL_PORT"] = probe.getsockname()[1]
+    login(first)
+    response = client.submit(u("lms.sessions.unregister", session_id=session.id))
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Your registration is cancelled." in page
+    assert "next.in.line@example.org" not in page and "Nadia" not in page and "could not email" not in page
+    assert registration.get_registration(session, waiting).status is RegistrationStatus.REGISTERED
 
 def test_registration_closes_at_the_deadline_and_for_cancelled_sessions(course, trainer, make_user):
     _course, module = course

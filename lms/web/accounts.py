@@ -138,8 +138,7 @@ def reset(token: str):
 def profile():
     form = ProfileForm(obj=current_user)
     if request.method == "GET":
-        form.locale.data = current_user.locale or current_locale()
-        form.timezone.data = current_user.timezone or current_app.config["LMS_DEFAULT_TIMEZONE"]
+        _show_current_choices(form)
     if form.validate_on_submit():
         services.update_profile(current_user, name=form.name.data, locale=form.locale.data,
                                 timezone=form.timezone.data)
@@ -163,7 +162,15 @@ def change_password():
             flash(_("Your password is changed. Other devices have been signed out."), "success")
             return redirect(url_for("lms.accounts.profile"))
     profile_form = ProfileForm(formdata=None, obj=current_user)
+    _show_current_choices(profile_form)
     return render_template("lms/accounts/profile.html", form=profile_form, password_form=form), 400
+
+
+def _show_current_choices(form: ProfileForm) -> None:
+    """The language and time zone the person has now, also when they never chose one (not the first choice listed:
+    saving the form would silently move them to it)."""
+    form.locale.data = current_user.locale or current_locale()
+    form.timezone.data = current_user.timezone or current_app.config["LMS_DEFAULT_TIMEZONE"]
 
 
 @bp.route("/tokens", methods=["GET", "POST"])

@@ -85,7 +85,7 @@ def edit(session_id: int):
         else:
             db.session.commit()
             flash(_("Session saved."), "success")
-            tell_promoted(session, promoted)
+            tell_promoted(session, promoted, reveal=True)
             return redirect(url_for(".detail", session_id=session.id))
     status = 400 if request.method == "POST" else 200
     return render("lms/live/form.html", form=form, session=session), status

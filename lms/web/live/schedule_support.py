@@ -68,13 +68,19 @@ def link(session: LiveSession) -> str:
     return external_url("lms.sessions.detail", session_id=session.id)
 
 
-def tell_promoted(session: LiveSession, promoted: list[Registration]) -> None:
-    """After the commit: tell people moved from the waitlist into a seat."""
+def tell_promoted(session: LiveSession, promoted: list[Registration], *, reveal: bool = False) -> None:
+    """After the commit: tell people moved from the waitlist into a seat. Who they are is shown on failure only to
+    the session's trainers (``reveal``): a trainee cancelling their seat, or a manager cancelling one of their staff,
+    must not learn who was next on the waitlist. Otherwise a failure is logged for the site's operators; the seat is
+    on the person's "My sessions" page either way."""
     if not promoted:
         return
     failed = notices.tell("session_promoted", session, promoted, link(session))
-    if failed:
+    if failed and reveal:
         flash(_("We could not email: %(emails)s.", emails=", ".join(failed)), "error")
+    elif failed:
+        current_app.logger.warning("session %s: could not email %d people moved up from the waitlist", session.id,
+                                   len(failed))
 
 
 def tell_cancelled(session: LiveSession, people: list[Registration]) -> None:
