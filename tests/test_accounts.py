@@ -244,3 +244,19 @@ def test_signup_returns_to_next(client, u):
     response = client.post(path, data={"csrf_token": token, "name": "N", "email": "n@example.org",
                                        "password": PASSWORD, "confirm": PASSWORD, "agree": "y", "next": "/orgs/"})
     assert response.headers["Location"] == "/orgs/"
+
+
+def test_admin_disables_an_account_only_after_seeing_what_it_does(client, u, make_user, login):
+    admin = make_user("root@example.org", name="Ada Admin", role=services.SiteRole.ADMIN)
+    person = make_user("pat@example.org", name="Pat Person")
+    login(admin)
+    page = client.get(u("lms.admin.users")).get_data(as_text=True)
+    assert u("lms.admin.confirm_disable", user_id=person.id, q="") in page
+    assert u("lms.admin.confirm_disable", user_id=admin.id, q="") not in page  # not on one's own row
+    confirm = client.get(u("lms.admin.confirm_disable", user_id=person.id)).get_data(as_text=True)
+    assert "Disable Pat Person?" in confirm and "revoked for good" in confirm
+    assert person.is_active  # looking changes nothing
+    done = client.submit(u("lms.admin.update_user", user_id=person.id), {"action": "disable", "confirm": "yes"})
+    assert "Pat Person is disabled" in client.get(done.headers["Location"]).get_data(as_text=True)
+    db.session.refresh(person)
+    assert not person.is_active

@@ -236,7 +236,11 @@ def test_export_twice_gives_the_identical_file_and_locks(app, client, u, login, 
     add_entry(ana, org, date(2026, 11, 2), 60, paid=NOV1)
     db.session.commit()
     login(manager)
-    first = client.submit(u("lms.hours.export_payroll", org_slug="acme"), {"start": "2026-11-01"})
+    unconfirmed = client.submit(u("lms.hours.export_payroll", org_slug="acme"), {"start": "2026-11-01"})
+    assert unconfirmed.headers["Location"].endswith("/hours/orgs/acme/timesheets?start=2026-11-01")
+    assert "Tick the box to confirm" in client.get(unconfirmed.headers["Location"]).get_data(as_text=True)
+    assert db.session.scalar(select(func.count(PayrollExport.id))) == 0
+    first = client.submit(u("lms.hours.export_payroll", org_slug="acme"), {"start": "2026-11-01", "confirm": "yes"})
     assert first.status_code == 302 and first.headers["Location"].endswith("/hours/orgs/acme/payroll/2026-11-01.csv")
     download = client.get(first.headers["Location"])
     assert download.status_code == 200 and download.mimetype == "text/csv"
@@ -246,8 +250,8 @@ def test_export_twice_gives_the_identical_file_and_locks(app, client, u, login, 
     add_entry(ana, org, date(2026, 11, 3), 60, paid=NOV1)
     db.session.commit()
     # … exporting again serves the stored bytes
-    again = client.get(client.submit(u("lms.hours.export_payroll", org_slug="acme"), {"start": "2026-11-01"})
-                       .headers["Location"])
+    again = client.get(client.submit(u("lms.hours.export_payroll", org_slug="acme"),
+                                     {"start": "2026-11-01", "confirm": "yes"}).headers["Location"])
     assert again.data == download.data
     assert db.session.scalar(select(func.count(PayrollExport.id))) == 1
     assert timesheets.get_org_timesheet(org, NOV1).is_locked
@@ -328,7 +332,7 @@ def test_changing_the_pay_schedule_moves_approved_unexported_entries_into_the_ne
     shown = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "1 approved entry not yet exported is now paid in the new pay period" in shown
     starts = dict(db.session.execute(select(HoursEntry.title, HoursEntry.paid_period_start)).all())
-    # weekly from Monday 2 November: 9–15 November holds the late one; 16–22 November starts where the old one did
+    # weekly from Monday 2 November: 9-15 November holds the late one; 16-22 November starts where the old one did
     assert starts == {"Exported": NOV1, "Approved late": date(2026, 11, 9), "Current period": NOV16}
     moved = db.session.execute(select(AuditEvent).where(AuditEvent.action == "hours.paid_period_moved")).scalar_one()
     assert (moved.object_id, moved.actor_id) == (late.id, manager.id)
@@ -400,7 +404,8 @@ def test_another_organisations_manager_is_refused(app, client, u, login, acme, s
     assert client.get(url, headers=_bearer(other_manager)).status_code == 403
     login(other_manager)
     assert client.get(u("lms.hours.org_timesheet", org_slug="acme")).status_code == 403
-    assert client.submit(u("lms.hours.export_payroll", org_slug="acme"), {"start": "2026-11-01"}).status_code == 403
+    assert client.submit(u("lms.hours.export_payroll", org_slug="acme"),
+                         {"start": "2026-11-01", "confirm": "yes"}).status_code == 403
     assert db.session.scalar(select(func.count(PayrollExport.id))) == 0
 
 

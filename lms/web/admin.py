@@ -32,13 +32,28 @@ def update_user(user_id: int):
     action = request.form.get("action", "")
     if user.id == actor.id:
         flash(_("You cannot change your own account here."), "error")
+    elif action == "disable" and request.form.get("confirm") != "yes":  # only from the confirmation page
+        return redirect(url_for("lms.admin.confirm_disable", user_id=user.id, q=request.args.get("q", "")))
     elif action in ("enable", "disable"):
         services.set_active(user, action == "enable", actor)
-        flash(_("Saved."), "success")
+        flash(_("%(name)s can sign in again. API tokens revoked when the account was disabled stay revoked.",
+                name=user.name) if action == "enable" else
+              _("%(name)s is disabled: signed out everywhere, and their API tokens are revoked.", name=user.name),
+              "success")
     elif action == "role" and request.form.get("role") in {r.value for r in SiteRole}:
         services.set_role(user, SiteRole(request.form["role"]), actor)
-        flash(_("Saved."), "success")
+        flash(_("%(name)s is now: %(role)s.", name=user.name, role=user.role.title), "success")
     else:
         abort(400)
     db.session.commit()
     return redirect(url_for("lms.admin.users", q=request.args.get("q", "")))
+
+
+@bp.get("/users/<int:user_id>/disable")
+@access.admin
+def confirm_disable(user_id: int):
+    """What disabling does, before it is done (it cannot all be undone: revoked API tokens stay revoked)."""
+    user = services.get_user(user_id)
+    if user.id == current_user.id or not user.is_active:
+        return redirect(url_for("lms.admin.users", q=request.args.get("q", "")))
+    return render_template("lms/admin/disable.html", user=user, q=request.args.get("q", "")[:100], form=EmptyForm())

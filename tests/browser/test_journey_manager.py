@@ -73,6 +73,7 @@ def test_manager_approves_exports_and_verifies(open_page, live_server, carla, ce
     assert "E-2001" in row.inner_text() and "5 hours 30 minutes" in row.inner_text()
     assert "$134.75" in row.inner_text()  # 5.5 hours at $24.50
     check_accessibility(page, "timesheets")
+    page.get_by_label("I have checked this timesheet").check()  # locking is for good: confirmed first
     with page.expect_download() as download:
         page.get_by_role("button", name="Export and lock this period").click()
     assert download.value.suggested_filename.startswith("payroll-demo-")

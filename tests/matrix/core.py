@@ -26,6 +26,7 @@ EXPECTED = {
     "lms.orgs.accept": "public",
     "lms.admin.users": "admin",
     "lms.admin.update_user": "admin",
+    "lms.admin.confirm_disable": "admin",
     "lms.api.openapi": "public",
     "lms.api.me": "signed_in",
     "lms.api.org_members": "org_manager",

@@ -10,6 +10,7 @@ from lms import db
 from lms.errors import DomainError
 from lms.hours import export, periods, timesheets
 from lms.hours.compliance import get_member
+from lms.i18n import _
 from lms.orgs.services import get_org
 from lms.security import access, current_user
 from lms.web.forms import EmptyForm
@@ -52,6 +53,9 @@ def export_payroll(org_slug: str):
     start = periods.parse_day(request.form.get("start"))
     if start is None:
         abort(400)
+    if request.form.get("confirm") != "yes":  # locking is for good: the manager ticks that they checked the sheet
+        flash(_("Tick the box to confirm that you checked the timesheet before it is locked."), "error")
+        return redirect(url_for("lms.hours.org_timesheet", org_slug=org.slug, start=start.isoformat()))
     try:
         done = export.export_period(org, start, current_user._get_current_object())
     except DomainError as exc:
