@@ -322,15 +322,39 @@ def test_the_issuer_can_be_named_in_course_yaml(app, courses, run_import, make_o
     assert f"{yaml_path}:{line_of(yaml_path, 'issuer:')}:" in bad.output and "issuer" in bad.output
 
 
-def test_removing_a_quiz_file_is_refused_and_nothing_changes(app, courses, run_import):
+def test_a_quiz_whose_files_left_is_archived_with_its_attempts_and_comes_back(app, courses, run_import, make_user):
     run_import(courses)
-    counts = row_counts()
-    for path in (courses / "listening-basics" / "listening").glob("quiz.*.yaml"):
+    course = catalog.get_course("listening-basics")
+    module = catalog.get_module(course, "listening")
+    quiz = catalog.get_quiz(module)
+    questions = catalog.load_questions(quiz)
+    record = enrollment.enroll(make_user(), course)
+    enrollment.submit_quiz(record, quiz, {q.id: {next(o.id for o in options if not o.is_correct)}
+                                          for q, options in questions})
+    db.session.commit()
+    listening = courses / "listening-basics" / "listening"
+    files = {path: path.read_text(encoding="utf-8") for path in listening.glob("quiz.*.yaml")}
+    for path in files:
         path.unlink()
-    result = run_import(courses, ok=False)
-    assert result.exit_code == 1 and "cannot remove a quiz" in result.output
-    assert f"{courses / 'listening-basics' / 'listening' / 'module.yaml'}:1:" in result.output
-    assert row_counts() == counts
+
+    dry = run_import(courses, "--dry-run")
+    assert "archived quiz listening-basics/listening/quiz" in dry.output and "quizzes: 1 archived" in dry.output
+    assert catalog.get_quiz(module) is not None  # a dry run changes nothing
+    assert "quizzes: 1 archived" in run_import(courses).output
+    assert catalog.get_quiz(module) is None and module.id not in catalog.load_outline(course).quizzes
+    stored = catalog.get_quiz(module, include_archived=True)
+    assert stored.id == quiz.id and stored.is_archived
+    assert [a.score_percent for a in enrollment.attempts_of(record, stored)] == [0]  # the attempt is kept
+    assert "already up to date" in run_import(courses).output
+
+    for path, text in files.items():
+        path.write_text(text, encoding="utf-8")
+    assert "updated quiz listening-basics/listening/quiz" in run_import(courses, "--dry-run").output
+    assert "quizzes: 1 updated" in run_import(courses).output
+    back = catalog.get_quiz(module)
+    assert back.id == quiz.id and [q.id for q, _ in catalog.load_questions(back)] == [q.id for q, _ in questions]
+    assert module.id in catalog.load_outline(course).quizzes
+    assert "already up to date" in run_import(courses).output
 
 
 # ---------------------------------------------------------------- nothing an author imports can run

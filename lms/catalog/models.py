@@ -114,7 +114,7 @@ class Lesson(Model):
 
 
 class Quiz(Model):
-    """A module's quiz (at most one per module)."""
+    """A module's quiz (at most one per module; an archived one is kept, with its attempts, and can be restored)."""
 
     __tablename__ = "lms_quizzes"
 
@@ -123,6 +123,7 @@ class Quiz(Model):
     course_id: Mapped[int] = mapped_column(ForeignKey("lms_courses.id", ondelete="CASCADE"), index=True)
     pass_mark: Mapped[int] = mapped_column(default=80)
     max_attempts: Mapped[int | None]
+    is_archived: Mapped[bool] = mapped_column(default=False)
 
 
 class Question(Model):

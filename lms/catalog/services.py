@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Select, bindparam, exists, func, or_, select
 
 from lms import audit, db
+from lms.catalog import archive
 from lms.catalog.models import (
     COURSE_TRANSITIONS,
     Course,
@@ -114,13 +115,17 @@ def _outline_queries(include_archived: bool) -> tuple[Select, Select, Select]:
     course_id = bindparam("course_id")
     modules = select(Module).where(Module.course_id == course_id).order_by(Module.position, Module.id)
     lessons = select(Lesson).where(Lesson.course_id == course_id).order_by(Lesson.position, Lesson.id)
+    quizzes = select(Quiz).where(Quiz.course_id == course_id)
     if not include_archived:
         modules = modules.where(Module.is_archived.is_(False))
         lessons = lessons.where(Lesson.is_archived.is_(False))
-    return modules, lessons, select(Quiz).where(Quiz.course_id == course_id)
+        quizzes = quizzes.where(Quiz.is_archived.is_(False))
+    return modules, lessons, quizzes
 
 
 def load_outline(course: Course, include_archived: bool = False) -> Outline:
+    """The live modules, lessons and quizzes of ``course`` (what trainees see), or with ``include_archived`` every
+    one, removed ones too (what an import matches by slug, and what authoring lists as removed)."""
     modules_q, lessons_q, quizzes_q = _outline_queries(include_archived)
     values = {"course_id": course.id}
     outline = Outline(course=course, modules=list(db.session.execute(modules_q, values).scalars()))
@@ -149,8 +154,10 @@ def get_lesson(module: Module, slug: str) -> Lesson:
     return lesson
 
 
-def get_quiz(module: Module) -> Quiz | None:
-    return db.session.execute(select(Quiz).where(Quiz.module_id == module.id)).scalar_one_or_none()
+def get_quiz(module: Module, include_archived: bool = False) -> Quiz | None:
+    """The module's quiz; an archived (removed) one only with ``include_archived``, as trainees never see it."""
+    quiz = db.session.execute(select(Quiz).where(Quiz.module_id == module.id)).scalar_one_or_none()
+    return quiz if quiz is None or include_archived or not quiz.is_archived else None
 
 
 def load_questions(quiz: Quiz) -> list[tuple[Question, list[Option]]]:
@@ -322,8 +329,12 @@ class ModuleData:
 
 def add_module(course: Course, data: ModuleData, actor: Any) -> Module:
     slug = check_slug(data.slug)
-    if db.session.execute(select(Module.id).where(Module.course_id == course.id, Module.slug == slug)).first():
-        raise DomainError(_("This course already has a module with that short name."))
+    taken = db.session.execute(
+        select(Module.is_archived).where(Module.course_id == course.id, Module.slug == slug)).scalar_one_or_none()
+    if taken is not None:
+        raise DomainError(_("A removed module of this course has that short name. Restore it from “Removed” on the "
+                            "course page, or choose another short name.") if taken else
+                          _("This course already has a module with that short name."))
     module = Module(course_id=course.id, slug=slug, position=_next_position(Module, course_id=course.id))
     db.session.add(module)
     update_module(course, module, data, actor)
@@ -347,8 +358,12 @@ def update_module(course: Course, module: Module, data: ModuleData, actor: Any) 
 
 def add_lesson(course: Course, module: Module, slug: str, title: str, body: str, minutes: int, actor: Any) -> Lesson:
     slug = check_lesson_slug(slug)
-    if db.session.execute(select(Lesson.id).where(Lesson.module_id == module.id, Lesson.slug == slug)).first():
-        raise DomainError(_("This module already has a lesson with that short name."))
+    taken = db.session.execute(
+        select(Lesson.is_archived).where(Lesson.module_id == module.id, Lesson.slug == slug)).scalar_one_or_none()
+    if taken is not None:
+        raise DomainError(_("A removed lesson of this module has that short name. Restore it from “Removed” on the "
+                            "course page, or choose another short name.") if taken else
+                          _("This module already has a lesson with that short name."))
     lesson = Lesson(module_id=module.id, course_id=course.id, slug=slug,
                     position=_next_position(Lesson, module_id=module.id))
     db.session.add(lesson)
@@ -368,11 +383,15 @@ def update_lesson(course: Course, lesson: Lesson, title: str, body: str, minutes
 
 
 def move(obj: Module | Lesson | Question, direction: int) -> None:
-    """Swap ``obj`` with its previous (-1) or next (+1) sibling."""
+    """Swap ``obj`` with its previous (-1) or next (+1) live sibling (removed ones keep their old places, which
+    :func:`lms.catalog.archive.restore` gives back only if still free)."""
+    if obj.is_archived:
+        return
     model = type(obj)
     parent = {"Module": "course_id", "Lesson": "module_id", "Question": "quiz_id"}[model.__name__]
     siblings = list(db.session.execute(
-        select(model).where(getattr(model, parent) == getattr(obj, parent)).order_by(model.position, model.id)
+        select(model).where(getattr(model, parent) == getattr(obj, parent), model.is_archived.is_(False))
+        .order_by(model.position, model.id)
     ).scalars())
     for index, item in enumerate(siblings):
         item.position = index + 1
@@ -384,14 +403,17 @@ def move(obj: Module | Lesson | Question, direction: int) -> None:
 
 def ensure_quiz(course: Course, module: Module, *, title: str, pass_mark: int, max_attempts: int | None,
                 actor: Any) -> Quiz:
+    """Create the module's quiz, or save its settings; a removed quiz is restored (with its questions)."""
     if not 1 <= pass_mark <= 100:
         raise DomainError(_("The pass mark is a percentage between 1 and 100."))
     if max_attempts is not None and max_attempts < 1:
         raise DomainError(_("Allow at least one attempt, or leave the limit empty."))
-    quiz = get_quiz(module)
+    quiz = get_quiz(module, include_archived=True)
     if quiz is None:
         quiz = Quiz(module_id=module.id, course_id=course.id)
         db.session.add(quiz)
+    elif quiz.is_archived:  # a module has one quiz: "creating" it again brings the removed one back, attempts and all
+        archive.restore(course, quiz, actor)
     quiz.pass_mark = pass_mark
     quiz.max_attempts = max_attempts
     db.session.flush()
@@ -429,8 +451,12 @@ def save_question(course: Course, quiz: Quiz, question: Question | None, *, slug
     check_question(kind, options)
     if question is None:
         slug = check_slug(slug)
-        if db.session.execute(select(Question.id).where(Question.quiz_id == quiz.id, Question.slug == slug)).first():
-            raise DomainError(_("This quiz already has a question with that short name."))
+        taken = db.session.execute(
+            select(Question.is_archived).where(Question.quiz_id == quiz.id, Question.slug == slug)).scalar_one_or_none()
+        if taken is not None:
+            raise DomainError(_("A removed question of this quiz has that short name. Restore it from “Removed "
+                                "questions” on the quiz page, or choose another short name.") if taken else
+                              _("This quiz already has a question with that short name."))
         question = Question(quiz_id=quiz.id, course_id=course.id, slug=slug,
                             position=_next_position(Question, quiz_id=quiz.id))
         db.session.add(question)

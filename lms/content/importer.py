@@ -1,7 +1,7 @@
 """Writing validated course files to the catalog (docs/course-format.md).
 
 Slugs are keys: a course, module, lesson, question or option that exists is updated in place, so its id (which
-enrolments, lesson progress and quiz attempts point at) never changes. Nothing is deleted: modules, lessons,
+enrolments, lesson progress and quiz attempts point at) never changes. Nothing is deleted: modules, lessons, quizzes,
 questions and options that left the files are archived, and come back if they return. Importing the same files twice
 changes nothing. The caller validates first (:func:`lms.content.validate.read_courses`) and commits once at the end.
 """

@@ -1,4 +1,4 @@
-"""Writing a module's quiz: settings, questions and options matched by id (slug); removed ones archived."""
+"""Writing a module's quiz: settings, questions and options matched by id (slug); removed ones (the quiz too) archived."""
 
 from __future__ import annotations
 
@@ -8,22 +8,25 @@ from lms import db
 from lms.catalog.models import Module, Option, Question, Quiz
 from lms.catalog.services import OptionData, ensure_quiz, save_question
 from lms.content.specs import ModuleSpec, QuestionSpec, QuizSpec
-from lms.content.writing import Context, ImportFailure
+from lms.content.writing import Context
 
 
 def sync_quiz(context: Context, module: Module, quiz: Quiz | None, module_spec: ModuleSpec) -> None:
+    """Write the module's quiz (``quiz``: the stored one, archived or not). A quiz whose file left is archived, with
+    its questions and trainees' attempts kept, like a lesson; it is restored when the file comes back."""
     spec, label = module_spec.quiz, f"{context.course.slug}/{module.slug}/quiz"
     if spec is None:
-        if quiz is not None:
-            # A quiz has no archived flag, and deleting it would delete trainees' attempts with it.
-            raise ImportFailure(module_spec.path, f"module {module.slug!r} has a quiz on this site but no "
-                                f"quiz.{context.course.source_locale}.yaml: an import cannot remove a quiz "
-                                "(trainees' attempts would be lost); keep the quiz file")
+        if quiz is not None and not quiz.is_archived:
+            quiz.is_archived = True
+            context.note(quiz, "archived", label)
         return
     source = context.course.source_locale
     action = "kept"
-    if quiz is None or (quiz.pass_mark, quiz.max_attempts) != (spec.pass_mark, spec.max_attempts):
+    if quiz is None or (quiz.pass_mark, quiz.max_attempts, quiz.is_archived) != (spec.pass_mark, spec.max_attempts,
+                                                                                  False):
         action = "created" if quiz is None else "updated"
+        if quiz is not None:
+            quiz.is_archived = False  # back with its file (as a returning lesson is)
         quiz = ensure_quiz(context.course, module, title=spec.texts["title"][source], pass_mark=spec.pass_mark,
                            max_attempts=spec.max_attempts, actor=context.actor)
     context.note(quiz, action, label)

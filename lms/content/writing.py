@@ -21,7 +21,7 @@ TextKey = tuple[str, int, str, str]  # owner type, owner id, field, locale
 
 
 class ImportFailure(Exception):
-    """The import found a problem only the database could show (e.g. removing a quiz); nothing is kept."""
+    """The import found a problem only the database could show (e.g. an unknown issuer); nothing is kept."""
 
     def __init__(self, path: Path, message: str) -> None:
         super().__init__(message)

@@ -149,6 +149,9 @@ def complete_lesson(enrollment: Enrollment, lesson: Lesson, now: datetime, idle_
     if progress.completed_at is None:
         progress.completed_at = now
         db.session.flush()
+    if enrollment.status is EnrollmentStatus.ACTIVE:
+        # Also when the lesson was done before: a quiz or lesson removed since may have left the module complete,
+        # and completion is only ever checked on the trainee's own steps.
         check_completion(enrollment)
     return progress
 

@@ -87,6 +87,7 @@ def _sweep(world) -> list[tuple[str | None, str, list[str]]]:
             f"{ce}/translate/es/modules/writing-visit-notes",
             f"{ce}/translate/es/modules/writing-visit-notes/lessons/clear-objective-notes",
             f"{ce}/preview/modules/writing-visit-notes/lessons/clear-objective-notes?preview_locale=es",
+            f"{ce}/modules/writing-visit-notes/lessons/clear-objective-notes/remove",
             "/sessions/teach", "/sessions/new", f"/sessions/{world['later']}", f"/sessions/{world['now']}/attendance",
             f"/sessions/{world['now']}/attendance/{world['sam']}", f"/sessions/{world['past']}/attendance",
         ]),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 
 from lms import db
+from lms.catalog import archive
 from lms.catalog import services as catalog
 from lms.catalog.models import QuestionKind
 from lms.catalog.texts import load_texts
@@ -20,27 +21,36 @@ from lms.web.forms import EmptyForm
 @bp.route("/<course_slug>/modules/<module_slug>/quiz", methods=["GET", "POST"])
 @access.trainer
 def quiz(course_slug: str, module_slug: str):
+    """The quiz's settings and questions; for a removed quiz, a way to restore it (saving the form does too)."""
     course, module = load_module(course_slug, module_slug)
-    quiz = catalog.get_quiz(module)
+    stored = catalog.get_quiz(module, include_archived=True)
+    quiz = stored if stored is not None and not stored.is_archived else None
     form = QuizForm()
-    if request.method == "GET" and quiz is not None:
-        form.fill_from(quiz, source_texts(course, quiz))
-    if form.validate_on_submit():
-        try:
-            catalog.ensure_quiz(course, module, title=form.title.data or "", pass_mark=form.pass_mark.data,
-                                max_attempts=form.max_attempts.data, actor=actor())
-        except DomainError as exc:
-            db.session.rollback()
-            form.form_errors.append(exc.message)
-        else:
-            db.session.commit()
-            flash(_("Quiz settings saved."), "success")
-            return redirect(url_for("lms.authoring.quiz", course_slug=course_slug, module_slug=module_slug))
+    if request.method == "GET" and stored is not None:
+        form.fill_from(stored, source_texts(course, stored))
+    if form.validate_on_submit() and _save_quiz(form, course, module, restoring=quiz is None and stored is not None):
+        return redirect(url_for("lms.authoring.quiz", course_slug=course_slug, module_slug=module_slug))
     questions = catalog.load_questions(quiz) if quiz is not None else []
+    removed = archive.list_removed_questions(quiz) if quiz is not None else []
     texts = load_texts(course, course.source_locale, fields=("title", "prompt", "text"))
     status = 400 if request.method == "POST" else 200
     return render_template("lms/authoring/quiz.html", course=course, module=module, quiz=quiz, form=form,
-                           questions=questions, t=texts, button=EmptyForm()), status
+                           questions=questions, removed=removed, removed_quiz=stored if quiz is None else None,
+                           t=texts, button=EmptyForm()), status
+
+
+def _save_quiz(form: QuizForm, course, module, *, restoring: bool) -> bool:
+    try:
+        catalog.ensure_quiz(course, module, title=form.title.data or "", pass_mark=form.pass_mark.data,
+                            max_attempts=form.max_attempts.data, actor=actor())
+    except DomainError as exc:
+        db.session.rollback()
+        form.form_errors.append(exc.message)
+        return False
+    db.session.commit()
+    flash(_("The removed quiz is restored with its questions, and its settings are saved.") if restoring
+          else _("Quiz settings saved."), "success")
+    return True
 
 
 @bp.route("/<course_slug>/modules/<module_slug>/quiz/questions/new", methods=["GET", "POST"])
@@ -48,10 +58,9 @@ def quiz(course_slug: str, module_slug: str):
 def new_question(course_slug: str, module_slug: str):
     course, module = load_module(course_slug, module_slug)
     quiz = _require_quiz(module)
-    questions = catalog.load_questions(quiz)
     form = QuestionForm()
     if request.method == "GET":
-        form.slug.data = _free_slug({q.slug for q, _options in questions})
+        form.slug.data = _free_slug(archive.question_slugs(quiz))
         form.kind.data = QuestionKind.SINGLE.value
     return _question_form(form, course, module, quiz, None, [])
 

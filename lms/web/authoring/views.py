@@ -1,6 +1,6 @@
 """Authoring views: the course list, course settings and status, the outline with reordering, modules and lessons.
 
-Quizzes, translations and previews live in the sibling modules imported at the end.
+Quizzes, removing and restoring, translations and previews live in the sibling modules imported at the end.
 """
 
 from __future__ import annotations
@@ -8,6 +8,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 
 from lms import db
+from lms.catalog import archive
 from lms.catalog import services as catalog
 from lms.catalog.markdown import render_markdown
 from lms.catalog.models import COURSE_TRANSITIONS, CourseStatus
@@ -64,6 +65,7 @@ def course(course_slug: str):
     course = catalog.get_course(course_slug)
     outline = catalog.load_outline(course)
     return render_template("lms/authoring/course.html", course=course, outline=outline,
+                           removed=archive.list_removed(course),
                            t=load_texts(course, course.source_locale, fields=("title",)),
                            statuses=[s for s in CourseStatus if s in COURSE_TRANSITIONS[course.status]],
                            button=EmptyForm())
@@ -231,4 +233,4 @@ def move_lesson(course_slug: str, module_slug: str, lesson_slug: str):
     return _move(lesson, course_slug, f"module-{module_slug}")
 
 
-from lms.web.authoring import previews, quizzes, translations  # noqa: E402,F401
+from lms.web.authoring import previews, quizzes, removal, translations  # noqa: E402,F401
