@@ -146,3 +146,11 @@ def test_every_extracted_string_is_in_the_catalog():
     with open(ROOT / "translations/lms.pot", "rb") as handle:
         template = {m.id for m in read_po(handle) if m.id}
     assert template == {m.id for m in _catalog() if m.id}
+
+
+def test_signing_out_keeps_the_language_the_person_was_using(client, u, make_user, login):
+    """A Spanish speaker whose browser asks for English: signed in, the profile wins; signed out, it still should."""
+    login(make_user(locale="es"))
+    response = client.submit(u("lms.accounts.logout"), headers={"Accept-Language": "en"})
+    page = client.get(response.headers["Location"], headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert 'lang="es"' in page and "Se cerró su sesión." in page

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, session, url_for
 
 from lms import db
 from lms.accounts import services
 from lms.errors import DomainError
+from lms.i18n import SESSION_KEY as LANGUAGE_KEY
 from lms.i18n import _, current_locale
 from lms.limiter import failed_attempt, form_email_key, limiter
 from lms.notify.services import MailError, send_email
@@ -66,8 +67,10 @@ def login():
 @bp.post("/logout")
 @access.public
 def logout():
+    language = current_locale()
     logout_user()
     db.session.commit()
+    session[LANGUAGE_KEY] = language  # the signed-out page stays in the language the person was using
     flash(_("You are signed out."), "info")
     return redirect(url_for("lms.accounts.login"))
 
