@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from lms import db
 from lms.accounts.models import SiteRole
 from lms.catalog import services as catalog
+from lms.catalog.areas import area_title
 from lms.catalog.models import CourseStatus, QuestionKind
 from lms.catalog.texts import set_text
 from lms.certificates import codes, credential, issuance, keys, render
@@ -107,6 +108,20 @@ def test_names_in_californias_other_scripts_print_with_real_glyphs(app, complete
     printed = subprocess.run(["pdftotext", "-", "-"], input=data, capture_output=True, check=True).stdout.decode()
     assert name in printed
 
+
+
+def test_each_page_names_languages_in_its_own_language_and_lists_areas_in_the_laws_order(app, completed):
+    issued = completed["cert"]
+    cert = Certificate(code=issued.code, number=issued.number, status=issued.status, issued_at=issued.issued_at,
+                       expires_at=issued.expires_at, recipient_salt=issued.recipient_salt,
+                       snapshot={**issued.snapshot, "delivery_languages": ["es", "en"],
+                                 "competency_areas": ["advocacy", "outreach", "communication"]})
+    with app.test_request_context():
+        english, spanish = render.document_data(cert, ["en", "es"], "https://learn.example.org/verify/x")["pages"]
+    assert english["languages"] == "Spanish, English" and spanish["languages"] == "español, inglés"
+    assert english["areas"] == ["Communication", "Advocacy", "Outreach"]  # as WIC 18998 lists them, not A-Z
+    with force_locale("es"):
+        assert spanish["areas"] == [str(area_title(code)) for code in ("communication", "advocacy", "outreach")]
 
 def test_spanish_and_bilingual_pdfs_use_spanish(app, client, u, login, completed):
     login(completed["trainee"])

@@ -19,6 +19,14 @@ AREAS = {
 }
 
 
+_ORDER = {code: index for index, code in enumerate(AREAS)}
+
+
+def in_order(codes: list[str]) -> list[str]:
+    """Area codes in the order the law lists them (the same in every language), unknown codes last."""
+    return sorted(codes, key=lambda code: (_ORDER.get(code, len(_ORDER)), code))
+
+
 def area_title(code: str) -> str:
     return str(AREAS.get(code, code))
 

@@ -21,13 +21,14 @@ from typing import Any
 from urllib.parse import quote, unquote
 
 import segno
+from babel import Locale, UnknownLocaleError
 from flask import current_app, render_template
 from flask_babel import force_locale, format_date
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcherResponse
 
-from lms.catalog.areas import area_title
+from lms.catalog.areas import area_title, in_order
 from lms.certificates.codes import display
 from lms.certificates.models import Certificate
 from lms.hours.pdf import RENDER_LOCK, StaticOnlyFetcher, font_config
@@ -62,7 +63,6 @@ LABELS = {
     "issuer": _l("Issued by"),
 }
 KINDS = {"core": _l("Core certificate"), "continuing": _l("Continuing education"), "specialty": _l("Specialty")}
-LANGUAGE_NAMES = {"en": "English", "es": "Español", "vi": "Tiếng Việt"}
 #: ``<img src="lms-qr:<verification URL, percent-encoded>">``: the fetcher answers with the QR code of that URL.
 QR_SCHEME = "lms-qr:"
 
@@ -114,7 +114,8 @@ def document_data(cert: Certificate, locales: list[str], verify_url: str) -> dic
                 "labels": dict(words["labels"]),
                 "course_title": titles.get(locale) or titles.get(snap["source_locale"], ""),
                 "kind": words["kinds"].get(snap["course_kind"], snap["course_kind"]),
-                "areas": [_area(locale, code, catalogs) for code in snap["competency_areas"]],
+                "areas": [_area(locale, code, catalogs) for code in in_order(snap["competency_areas"])],
+                "languages": ", ".join(_language(code, locale) for code in snap["delivery_languages"]),
                 "minutes": {key: format_minutes(value) for key, value in snap["minutes"].items()},
                 "dates": {key: format_date(date.fromisoformat(value), "long") for key, value in dates.items() if value},
             })
@@ -122,7 +123,6 @@ def document_data(cert: Certificate, locales: list[str], verify_url: str) -> dic
         "pages": pages,
         "holder_name": snap["holder_name"],
         "version": snap["course_version"],
-        "languages": ", ".join(LANGUAGE_NAMES.get(code, code) for code in snap["delivery_languages"]),
         "issuer": snap["issuer"],
         "number": cert.number,
         "code": display(cert.code),
@@ -141,6 +141,15 @@ def _fixed_words(locale: str, _catalogs: int) -> dict[str, dict[str, str]]:
     with force_locale(locale):
         return {"labels": {key: str(value) for key, value in LABELS.items()},
                 "kinds": {key: str(value) for key, value in KINDS.items()}}
+
+
+@lru_cache(maxsize=256)
+def _language(code: str, locale: str) -> str:
+    """A delivery language named in the page's language (English page: "Spanish"; Spanish page: "español")."""
+    try:
+        return Locale.parse(code).get_display_name(locale) or code
+    except (ValueError, UnknownLocaleError):
+        return code
 
 
 @lru_cache(maxsize=512)

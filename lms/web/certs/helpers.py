@@ -9,7 +9,7 @@ from typing import Any
 
 from flask import current_app, request
 
-from lms.catalog.areas import area_title
+from lms.catalog.areas import area_title, in_order
 from lms.certificates.bulk import STATUS_TITLES
 from lms.certificates.codes import display
 from lms.certificates.verification import Verdict, verify_codes
@@ -44,7 +44,7 @@ def shown(result: dict[str, Any]) -> dict[str, Any]:
     for name in DATE_FIELDS:
         if data.get(name):
             data[name] = date.fromisoformat(data[name])
-    data["area_titles"] = [area_title(code) for code in result.get("competency_areas") or []]
+    data["area_titles"] = [area_title(code) for code in in_order(result.get("competency_areas") or [])]
     course = result.get("course")
     if course:  # the language the title is in (the viewer's, or the course's source language as a fallback)
         data["course_lang"] = next((lang for lang, title in course["titles"].items() if title == course["title"]), "")
