@@ -26,6 +26,7 @@ from lms.errors import NotFoundError
 from lms.hours.export import Number, write_csv
 from lms.hours.models import EntryStatus, HoursEntry
 from lms.hours.timesheets import hours_text
+from lms.hours.titles import display_titles
 from lms.i18n import _
 from lms.orgs.models import CEYearBasis, MemberRole, Membership, Organisation
 
@@ -241,9 +242,10 @@ def _brief(text: str | None, limit: int = 200) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def build_checklist(org: Organisation, membership: Membership, day: date) -> Checklist:
-    """The checklist for the CE year containing ``day`` (two queries). Each training's supervising provider is the
-    manager who approved it, or the organisation's supervising provider."""
+def build_checklist(org: Organisation, membership: Membership, day: date, locale: str | None = None) -> Checklist:
+    """The checklist for the CE year containing ``day`` (two queries; two more for the titles of module entries in
+    ``locale``, which without it keep the ledger's titles). Each training's supervising provider is the manager who
+    approved it, or the organisation's supervising provider."""
     supervisor, supervisor_title = supervising_provider(org)
     start, end = ce_year(org, day, membership.employment_start)
     approver = aliased(User)
@@ -254,9 +256,10 @@ def build_checklist(org: Organisation, membership: Membership, day: date) -> Che
                HoursEntry.status == EntryStatus.APPROVED, HoursEntry.activity_date.between(start, end))
         .order_by(HoursEntry.activity_date, HoursEntry.id)
     ).all()
+    titles = display_titles([entry for entry, _approved_by in entries], locale) if locale else {}
     rows = [
-        ChecklistRow(entry.title, _brief(entry.description) or _describe(entry), entry.minutes, entry.activity_date,
-                     entry.supervisor_name or approved_by or supervisor)
+        ChecklistRow(titles.get(entry.id, entry.title), _brief(entry.description) or _describe(entry), entry.minutes,
+                     entry.activity_date, entry.supervisor_name or approved_by or supervisor)
         for entry, approved_by in entries
     ]
     return Checklist(membership.user.name, membership.job_title or "", supervisor, supervisor_title, org.name,

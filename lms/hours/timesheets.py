@@ -21,6 +21,7 @@ from lms import db
 from lms.accounts.models import User
 from lms.hours.models import PAY_CODE, EntrySource, EntryStatus, HoursEntry, PayrollExport
 from lms.hours.periods import period_containing
+from lms.hours.titles import display_titles
 from lms.orgs.models import Membership, Organisation
 
 
@@ -140,9 +141,9 @@ class OrgTimesheet:
         return self.exported_at is not None
 
 
-def _line(entry: HoursEntry) -> Line:
+def _line(entry: HoursEntry, title: str | None = None) -> Line:
     rate = entry.rate_cents or 0
-    return Line(entry.id, entry.activity_date, entry.source, entry.title, entry.minutes, rate,
+    return Line(entry.id, entry.activity_date, entry.source, title or entry.title, entry.minutes, rate,
                 amount_cents(entry.minutes, rate), entry.status)
 
 
@@ -161,8 +162,10 @@ def _exported_at(org: Organisation, start: date):
     )
 
 
-def get_timesheet(org: Organisation, user: User, day: date) -> Timesheet:
-    """``user``'s timesheet for the pay period of ``org`` that contains ``day`` (three queries)."""
+def get_timesheet(org: Organisation, user: User, day: date, locale: str | None = None) -> Timesheet:
+    """``user``'s timesheet for the pay period of ``org`` that contains ``day`` (three queries). With ``locale``, the
+    lines are titled for a reader of that language (:func:`lms.hours.titles.display_titles`, two queries more);
+    without, they keep the ledger's titles."""
     start, end = period_containing(org, day)
     entries = db.session.scalars(
         select(HoursEntry)
@@ -172,8 +175,9 @@ def get_timesheet(org: Organisation, user: User, day: date) -> Timesheet:
     employee_id = db.session.scalar(
         select(Membership.employee_id).where(Membership.org_id == org.id, Membership.user_id == user.id)
     )
-    approved = [_line(e) for e in entries if e.status is EntryStatus.APPROVED]
-    pending = [_line(e) for e in entries if e.status is EntryStatus.PENDING]
+    titles = display_titles(entries, locale) if locale else {}
+    approved = [_line(e, titles.get(e.id)) for e in entries if e.status is EntryStatus.APPROVED]
+    pending = [_line(e, titles.get(e.id)) for e in entries if e.status is EntryStatus.PENDING]
     return Timesheet(org, user.id, user.name, employee_id, start, end, approved, pending, _exported_at(org, start))
 
 

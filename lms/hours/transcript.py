@@ -2,8 +2,9 @@
 transcript of all approved training (plain data for the PDF template).
 
 An entry tagged with several competency areas counts in full towards each of them, so the area totals can add up to
-more than the overall total; the page and the transcript say so. Titles are shown as recorded in the ledger (the
-title the training had when it was logged); labels, dates and area names follow the reader's language.
+more than the overall total; the page and the transcript say so. Labels, dates, area names and the titles of
+module entries follow the reader's language (:func:`lms.hours.titles.display_titles`); other titles are shown as
+recorded in the ledger.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from lms.catalog.areas import AREAS, area_title, specialty_title
 from lms.hours.models import EntrySource, EntryStatus, HoursEntry
 from lms.hours.periods import period_containing
 from lms.hours.timesheets import hours_text
+from lms.hours.titles import display_titles
 from lms.orgs.models import Organisation
 
 
@@ -156,12 +158,14 @@ class Transcript:
         return hours_text(self.total_minutes)
 
 
-def build_transcript(user: User, today: date) -> Transcript:
-    """All of the trainee's approved training, oldest first, with totals by area and source (two queries)."""
+def build_transcript(user: User, today: date, locale: str) -> Transcript:
+    """All of the trainee's approved training, oldest first, with totals by area and source, titled for a reader of
+    ``locale`` (four queries at most)."""
     entries = _user_entries(user, (EntryStatus.APPROVED,))
     orgs = _orgs({e.org_id for e in entries if e.org_id is not None and not e.provider})
+    titles = display_titles(entries, locale)
     rows = [
-        TranscriptRow(e.activity_date, e.title, e.provider or (orgs[e.org_id].name if e.org_id in orgs else ""),
+        TranscriptRow(e.activity_date, titles[e.id], e.provider or (orgs[e.org_id].name if e.org_id in orgs else ""),
                       e.source.title, e.minutes, [competency_title(c) for c in e.competency_areas or ()])
         for e in entries
     ]

@@ -728,7 +728,7 @@ class WorldBuilder:
 
     def payroll(self) -> None:
         b = self.b.as_("manager")
-        response = b.fill(self.u("lms.hours.org_timesheet", org_slug="acme"), {}, action="/timesheets/export")
+        response = b.fill(self.u("lms.hours.org_timesheet", org_slug="acme"), {"confirm": "yes"}, action="/timesheets/export")
         location = response.headers["Location"]
         self.world.ids["period_start"] = location.rsplit("/", 1)[1].removesuffix(".csv")
         self.world.downloads["payroll"] = b.get(location)

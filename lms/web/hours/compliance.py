@@ -8,6 +8,7 @@ from flask import Response, render_template, request
 
 from lms.hours import compliance, periods
 from lms.hours.pdf import download_headers, render_pdf
+from lms.i18n import current_locale
 from lms.orgs.services import get_org
 from lms.security import access
 from lms.web.hours import bp
@@ -31,7 +32,7 @@ def compliance_dashboard(org_slug: str):
 @access.org_manager
 def checklist_pdf(org_slug: str, user_id: int):
     org = get_org(org_slug)
-    checklist = compliance.build_checklist(org, compliance.get_member(org, user_id), _day(org))
+    checklist = compliance.build_checklist(org, compliance.get_member(org, user_id), _day(org), current_locale())
     pdf = render_pdf("lms/pdf/checklist.html", c=checklist)
     return Response(pdf, mimetype="application/pdf", headers=download_headers(_filename(checklist, "pdf")))
 
@@ -40,7 +41,7 @@ def checklist_pdf(org_slug: str, user_id: int):
 @access.org_manager
 def checklist_csv(org_slug: str, user_id: int):
     org = get_org(org_slug)
-    checklist = compliance.build_checklist(org, compliance.get_member(org, user_id), _day(org))
+    checklist = compliance.build_checklist(org, compliance.get_member(org, user_id), _day(org), current_locale())
     return Response(compliance.checklist_csv(checklist), mimetype="text/csv",
                     headers=download_headers(_filename(checklist, "csv")))
 

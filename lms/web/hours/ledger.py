@@ -13,6 +13,7 @@ from lms.errors import DomainError
 from lms.hours import evidence as evidence_files
 from lms.hours import ledger
 from lms.hours.models import EntrySource, EntryStatus
+from lms.hours.titles import display_titles
 from lms.i18n import _, current_locale
 from lms.security import access, current_user
 from lms.web.hours import bp
@@ -41,7 +42,8 @@ def mine():
     page = page_number()
     entries = ledger.list_user_entries(viewer(), PER_PAGE, (page - 1) * PER_PAGE)
     return render_template("lms/hours/ledger/mine.html", page=entries, number=page, totals=ledger.user_totals(viewer()),
-                           Status=EntryStatus, Source=EntrySource)
+                           titles=display_titles(entries.entries, current_locale()), Status=EntryStatus,
+                           Source=EntrySource)
 
 
 @bp.route("/external", methods=["GET", "POST"])
@@ -107,7 +109,13 @@ def entry(entry_id: int):
     user = viewer()
     found = ledger.get_user_entry(user, entry_id)
     detail = ledger.entry_detail(found, lambda other: other.user_id == user.id)
-    return render_template("lms/hours/ledger/entry.html", d=detail, Status=EntryStatus, area_title=area_title)
+    return render_template("lms/hours/ledger/entry.html", d=detail, titles=detail_titles(detail), Status=EntryStatus,
+                           area_title=area_title)
+
+
+def detail_titles(detail: ledger.EntryDetail) -> dict[int, str]:
+    """The titles an entry's page shows (the entry and the one it corrects), in the viewer's language."""
+    return display_titles([detail.entry, detail.corrected], current_locale())
 
 
 @bp.get("/entries/<int:entry_id>/evidence")

@@ -8,7 +8,7 @@ from flask_babel import force_locale
 from lms.db import utcnow
 from lms.hours import timesheets, transcript
 from lms.hours.pdf import download_headers, render_pdf
-from lms.i18n import to_local
+from lms.i18n import current_locale, to_local
 from lms.orgs.services import list_user_memberships
 from lms.security import access, current_user
 from lms.web.hours import bp
@@ -24,7 +24,7 @@ def my_timesheet():
     if membership is None:
         return render_template("lms/hours/reports/my_timesheet.html", sheet=None, memberships=[])
     org = membership.organisation
-    sheet = timesheets.get_timesheet(org, current_user, requested_day(org))
+    sheet = timesheets.get_timesheet(org, current_user, requested_day(org), current_locale())
     return render_template("lms/hours/reports/my_timesheet.html", org=org, sheet=sheet, memberships=memberships,
                            nav=period_nav(org, sheet.start))
 
@@ -42,7 +42,7 @@ def my_transcript():
     user = current_user._get_current_object()
     language = user.locale or current_app.config["LMS_DEFAULT_LOCALE"]
     with force_locale(current_app.config["LMS_FORMAT_LOCALES"].get(language, language)):
-        data = transcript.build_transcript(user, to_local(utcnow()).date())
+        data = transcript.build_transcript(user, to_local(utcnow()).date(), language)
         pdf = render_pdf("lms/pdf/transcript.html", t=data)
     return Response(pdf, mimetype="application/pdf", headers=download_headers("training-transcript.pdf"))
 

@@ -15,13 +15,14 @@ from lms.errors import DomainError
 from lms.hours import approvals, ledger
 from lms.hours.approvals import AlreadyDecided, QueueFilters
 from lms.hours.models import EntrySource, EntryStatus
-from lms.i18n import _, _l, ngettext
+from lms.hours.titles import display_titles
+from lms.i18n import _, _l, current_locale, ngettext
 from lms.orgs import services as orgs
 from lms.orgs.models import Organisation
 from lms.security import access
 from lms.web.forms import EmptyForm
 from lms.web.hours import bp
-from lms.web.hours.ledger import PER_PAGE, page_number, small_int, viewer
+from lms.web.hours.ledger import PER_PAGE, detail_titles, page_number, small_int, viewer
 from lms.web.hours.ledger_forms import AdjustForm, RejectForm
 
 FILTER_ARGS = ("person", "from", "to", "source", "status")
@@ -57,6 +58,7 @@ def _render_queue(org: Organisation, args: MultiDict, selected: set[int] = froze
     queue = approvals.list_queue(org, parse_filters(args), PER_PAGE, (page - 1) * PER_PAGE)
     return render_template(
         "lms/hours/ledger/queue.html", org=org, queue=queue, number=page, args=_filter_args(args),
+        titles=display_titles([entry for entry, _person in queue.rows], current_locale()),
         status_arg=args.get("status", "pending"), members=orgs.list_members(org, include_former=True),
         selected=selected, error=error, form=EmptyForm(), Source=EntrySource, Status=EntryStatus,
     ), status
@@ -101,8 +103,9 @@ def _review(org: Organisation, entry: Any, form: RejectForm | None = None, statu
     detail = ledger.entry_detail(entry, lambda other: other.org_id == org.id)
     member = approvals.get_member(org, entry.user_id)
     return render_template(
-        "lms/hours/ledger/review.html", org=org, d=detail, member=member, history=approvals.list_history(entry),
-        reject_form=form or RejectForm(), form=EmptyForm(), Status=EntryStatus, area_title=area_title,
+        "lms/hours/ledger/review.html", org=org, d=detail, titles=detail_titles(detail), member=member,
+        history=approvals.list_history(entry), reject_form=form or RejectForm(), form=EmptyForm(), Status=EntryStatus,
+        area_title=area_title,
         event_title=lambda action: str(EVENT_TITLES.get(action, action)),
     ), status
 
@@ -174,6 +177,7 @@ def adjust(org_slug: str, membership_id: int):
                   "success")
             return redirect(url_for(".review", org_slug=org.slug, entry_id=entry.id))
     return render_template("lms/hours/ledger/adjust.html", org=org, member=member, form=form, corrected=corrected,
+                           titles=display_titles([corrected], current_locale()),
                            ), 400 if request.method == "POST" else 200
 
 

@@ -10,7 +10,7 @@ from lms import db
 from lms.errors import DomainError
 from lms.hours import export, periods, timesheets
 from lms.hours.compliance import get_member
-from lms.i18n import _
+from lms.i18n import _, current_locale
 from lms.orgs.services import get_org
 from lms.security import access, current_user
 from lms.web.forms import EmptyForm
@@ -41,7 +41,7 @@ def org_timesheet(org_slug: str):
 def person_timesheet(org_slug: str, user_id: int):
     org = get_org(org_slug)
     membership = get_member(org, user_id)
-    sheet = timesheets.get_timesheet(org, membership.user, requested_day(org))
+    sheet = timesheets.get_timesheet(org, membership.user, requested_day(org), current_locale())
     return render_template("lms/hours/reports/person_timesheet.html", org=org, sheet=sheet,
                            nav=period_nav(org, sheet.start))
 
