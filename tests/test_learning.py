@@ -14,10 +14,14 @@ from lms.accounts.models import SiteRole
 from lms.catalog import services as catalog
 from lms.catalog.models import Course, CourseKind, CourseStatus, Lesson, ModuleKind, Option, Question, QuestionKind
 from lms.catalog.texts import set_text
+from lms.db import utcnow
 from lms.enrollment import services as enrollment
 from lms.enrollment.models import Enrollment, EnrollmentStatus, LessonProgress, ModuleCompletion, QuizAttempt
+from lms.live import registration
+from lms.live.models import RegistrationStatus
 from lms.orgs import services as orgs
 from lms.signals import enrollment_completed
+from tests.live_support import live_course, local, schedule, soon
 
 # ---------------------------------------------------------------- building sample courses with the services
 
@@ -537,6 +541,37 @@ def test_enrol_is_idempotent_and_withdrawing_keeps_progress(client, u, enrolled)
     mine = the_enrollment(user, course)
     assert mine.status is EnrollmentStatus.ACTIVE and len(enrollment.load_progress(mine).completed_lessons) == 1
     assert client.submit(u("lms.courses.withdraw", course_slug="nope")).status_code == 404
+
+
+def test_leaving_a_course_gives_up_its_upcoming_live_sessions(client, u, trainer, make_user, login, mailbox):
+    course, module = live_course(trainer)
+    _other, other_module = live_course(trainer, slug="other")
+    full, = schedule(module, trainer, capacity=1)
+    waiting, = schedule(module, trainer, capacity=1, day=local(utcnow()).date() + timedelta(days=6))
+    started = soon(module, trainer, -30)  # began half an hour ago: its registrations no longer change
+    elsewhere, = schedule(other_module, trainer)
+    me, next_in_line, holder = make_user("me@example.org"), make_user("next@example.org", name="Nadia"), make_user()
+    for session, people in ((full, (me, next_in_line)), (waiting, (holder, me)), (elsewhere, (me,))):
+        for person in people:
+            registration.register(session, person, person, utcnow())
+    registration.register(started, me, me, started.starts_at - timedelta(days=1))
+    db.session.commit()
+    login(me)
+    page = client.get(u("lms.courses.withdraw", course_slug="practice")).text
+    assert "Your upcoming live sessions in this course" in page
+    links = {s: f'href="{u("lms.sessions.detail", session_id=s.id)}"' in page for s in (full, waiting, started,
+                                                                                         elsewhere)}
+    assert links == {full: True, waiting: True, started: False, elsewhere: False}
+    assert "Registered" in page and "On the waitlist" in page and "Sessions that have started or are over" in page
+    response = client.submit(u("lms.courses.withdraw", course_slug="practice"))
+    page = client.get(response.headers["Location"]).text
+    assert "Your registrations for 2 upcoming live sessions are cancelled." in page and "Nadia" not in page
+    assert the_enrollment(me, course).status is EnrollmentStatus.WITHDRAWN
+    status = {s: registration.get_registration(s, me).status for s in (full, waiting, started, elsewhere)}
+    assert status == {full: RegistrationStatus.CANCELLED, waiting: RegistrationStatus.CANCELLED,
+                      started: RegistrationStatus.REGISTERED, elsewhere: RegistrationStatus.REGISTERED}
+    assert registration.get_registration(full, next_in_line).status is RegistrationStatus.REGISTERED
+    assert [m["To"] for m in mailbox] == ["next@example.org"]  # moved up from the waitlist and told
 
 
 def test_enrolling_in_an_unpublished_course_is_refused(client, u, trainer, login):

@@ -19,9 +19,18 @@ from lms.db import utcnow
 from lms.enrollment import services as enrollment_services
 from lms.errors import DomainError
 from lms.live import registration, scheduling
-from lms.live.models import LiveSession, Registration, RegistrationStatus, SessionMode, SessionStatus, SessionTrainer
+from lms.live.models import (
+    AttendanceInterval,
+    LiveSession,
+    Registration,
+    RegistrationStatus,
+    SessionMode,
+    SessionStatus,
+    SessionTrainer,
+)
+from lms.live.times import instant_text
 from tests.conftest import body_of
-from tests.live_support import LA, live_course, local, plan, schedule
+from tests.live_support import LA, live_course, local, plan, schedule, soon
 
 
 @pytest.fixture
@@ -169,11 +178,109 @@ def test_a_trainee_who_cancels_never_learns_who_was_next_on_the_waitlist(app, cl
         probe.bind(("127.0.0.1", 0))
         app.config["LMS_MAIL_PORT"] = probe.getsockname()[1]
     login(first)
-    response = client.submit(u("lms.sessions.unregister", session_id=session.id))
+    response = client.submit(u("lms.sessions.unregister", session_id=session.id), {"confirm": "yes"})
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Your registration is cancelled." in page
     assert "next.in.line@example.org" not in page and "Nadia" not in page and "could not email" not in page
     assert registration.get_registration(session, waiting).status is RegistrationStatus.REGISTERED
+
+def test_cancelling_a_seat_takes_a_confirmation_page(app, client, u, login, course, trainer, make_user, mailbox):
+    _course, module = course
+    session, = schedule(module, trainer, capacity=1)
+    first, waiting = make_user("first@example.org"), make_user("waiting@example.org")
+    registration.register(session, first, first, utcnow())
+    registration.register(session, waiting, waiting, utcnow())
+    db.session.commit()
+    login(first)
+    confirm = u("lms.sessions.unregister", session_id=session.id)
+    page = client.get(u("lms.sessions.detail", session_id=session.id)).get_data(as_text=True)
+    assert f'href="{confirm}"' in page and f'action="{confirm}"' not in page  # a link to the page, not a button
+    page = client.get(confirm).get_data(as_text=True)
+    assert "Cancel your registration?" in page and "Keep my seat" in page and "Yes, cancel my registration" in page
+    assert "goes at once to the next person on the waitlist" in page and "end of the waitlist" in page
+    assert 'name="confirm" value="yes"' in page
+    response = client.submit(confirm)  # the old one-click button: nothing happens, the page asks to confirm
+    assert response.status_code == 302 and response.headers["Location"].endswith(confirm)
+    assert "Nothing was cancelled yet" in client.get(confirm).get_data(as_text=True)
+    assert registration.get_registration(session, first).status is RegistrationStatus.REGISTERED
+    assert client.submit(confirm, {"confirm": "no"}).status_code == 302
+    assert registration.get_registration(session, first).status is RegistrationStatus.REGISTERED
+    response = client.submit(confirm, {"confirm": "yes"})
+    assert response.headers["Location"].endswith(u("lms.sessions.detail", session_id=session.id))
+    assert registration.get_registration(session, first).status is RegistrationStatus.CANCELLED
+    assert registration.get_registration(session, waiting).status is RegistrationStatus.REGISTERED
+    assert [m["To"] for m in mailbox] == ["waiting@example.org"]
+    response = client.get(confirm)  # nothing left to cancel
+    assert response.status_code == 302 and "There is no registration to cancel." in client.get(
+        response.headers["Location"]).get_data(as_text=True)
+
+
+def test_the_confirmation_says_what_giving_up_the_place_means(client, u, login, course, trainer, make_user):
+    _course, module = course
+    roomy, = schedule(module, trainer, capacity=5)
+    full, = schedule(module, trainer, capacity=1, day=local(utcnow()).date() + timedelta(days=6))
+    mine, other = make_user(), make_user()
+    registration.register(roomy, mine, mine, utcnow())
+    registration.register(full, other, other, utcnow())
+    registration.register(full, mine, mine, utcnow())
+    db.session.commit()
+    login(mine)
+    page = client.get(u("lms.sessions.unregister", session_id=roomy.id)).get_data(as_text=True)
+    assert "Your seat becomes free for someone else." in page and "end of the waitlist" not in page
+    page = client.get(u("lms.sessions.unregister", session_id=full.id)).get_data(as_text=True)
+    assert "Leave the waitlist?" in page and "you are number 1" in page and "end of the waitlist" in page
+    assert "Yes, leave the waitlist" in page and "Keep my place" in page
+    assert client.submit(u("lms.sessions.unregister", session_id=full.id), {"confirm": "yes"}).status_code == 302
+    assert registration.get_registration(full, mine).status is RegistrationStatus.CANCELLED
+    login(other)  # the session is still full, and nobody is waiting now
+    page = client.get(u("lms.sessions.unregister", session_id=full.id)).get_data(as_text=True)
+    assert "The session is full: someone else can take your seat" in page
+
+
+# ---------------------------------------------------------------- the Join button
+
+def test_the_join_button_shows_only_while_joining_is_open(client, u, login, course, trainer, make_user):
+    _course, module = course
+    online = {"mode": SessionMode.ONLINE, "address": "", "join_url": "https://meet.example.org/r"}
+    later, = schedule(module, trainer, **online)
+    now = soon(module, trainer, 10, **online)
+    person = make_user(timezone="America/New_York")
+    for session in (later, now):
+        registration.register(session, person, person, utcnow())
+    db.session.commit()
+    login(person)
+    page = client.get(u("lms.sessions.detail", session_id=later.id)).get_data(as_text=True)
+    opens = instant_text(later.starts_at - timedelta(minutes=15), "America/New_York", "en")
+    assert "Join the online session</button>" not in page
+    assert f"You can join from {opens} (15 minutes before the start)." in page and opens.endswith(("EST", "EDT"))
+    page = client.get(u("lms.sessions.detail", session_id=now.id)).get_data(as_text=True)
+    assert "Join the online session</button>" in page and "You can join from" not in page
+
+
+def test_joining_outside_the_window_leads_back_to_the_session_page(client, u, login, course, trainer, make_user):
+    _course, module = course
+    online = {"mode": SessionMode.ONLINE, "address": "", "join_url": "https://meet.example.org/r"}
+    later, = schedule(module, trainer, **online)
+    over = soon(module, trainer, -180, **online)  # ended an hour ago
+    person = make_user()
+    registration.register(later, person, person, utcnow())
+    registration.register(over, person, person, over.starts_at - timedelta(days=1))
+    db.session.commit()
+    login(person)
+    response = client.submit(u("lms.sessions.join", session_id=later.id))
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(u("lms.sessions.detail", session_id=later.id))
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    opens = instant_text(later.starts_at - timedelta(minutes=15), LA, "en")
+    assert f"The online session is not open yet. You can join from {opens} (15 minutes before the start)." in page
+    assert "Bad request" not in page
+    response = client.submit(u("lms.sessions.join", session_id=over.id))
+    assert response.status_code == 302
+    closed = instant_text(over.ends_at + timedelta(minutes=15), LA, "en")
+    assert f"This session is over: joining closed at {closed}." in client.get(
+        response.headers["Location"]).get_data(as_text=True)
+    assert db.session.execute(select(func.count(AttendanceInterval.id))).scalar_one() == 0
+
 
 def test_registration_closes_at_the_deadline_and_for_cancelled_sessions(course, trainer, make_user):
     _course, module = course
@@ -356,11 +463,11 @@ def test_the_session_page_shows_the_place_only_to_people_with_a_seat(client, u, 
     assert "In the session&#39;s time zone" in page or "In the session's time zone" in page  # viewer is in New York
     assert client.submit(u("lms.sessions.register", session_id=session.id)).status_code == 302
     page = client.get(u("lms.sessions.detail", session_id=session.id)).get_data(as_text=True)
-    assert "1200 Main Street" in page and "Join the online session" in page
+    assert "1200 Main Street" in page and "You can join from" in page  # the Join button shows only in the window
     assert "meet.example.org/secret" not in page  # trainees join through the button, which records the time
     mine = client.get(u("lms.sessions.mine")).get_data(as_text=True)
     assert "Role-play practice" in mine and "/sessions/feed/" in mine
-    assert client.submit(u("lms.sessions.unregister", session_id=session.id)).status_code == 302
+    assert client.submit(u("lms.sessions.unregister", session_id=session.id), {"confirm": "yes"}).status_code == 302
     assert registration.get_registration(session, person).status is RegistrationStatus.CANCELLED
 
 

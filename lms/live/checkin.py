@@ -36,6 +36,12 @@ def normalize_code(raw: str) -> str:
     return "".join(ch for ch in (raw or "").upper() if ch.isalnum())
 
 
+class NotOpenError(DomainError):
+    """Check-in or joining is not possible at this moment (before or after the window, the session cancelled, or its
+    attendance closed). ``details``: ``reason`` (``cancelled``, ``closed`` or ``window``), ``session_id``, and
+    ``opens_at`` and ``closes_at`` (the window), so a page can say when it opens."""
+
+
 def window(session: LiveSession, grace: timedelta) -> tuple[datetime, datetime]:
     return session.starts_at - grace, session.ends_at + grace
 
@@ -100,14 +106,24 @@ def list_my_intervals(session: LiveSession, user: Any) -> list[AttendanceInterva
     ).scalars())
 
 
+def is_recording_open(session: LiveSession, now: datetime, grace: timedelta) -> bool:
+    """Whether check-in and the Join button work now (the session page shows the button only then)."""
+    return (session.status is SessionStatus.SCHEDULED and session.attendance_finalized_at is None
+            and in_window(session, now, grace))
+
+
 def _check_recording(session: LiveSession, now: datetime, grace: timedelta) -> None:
+    opens, closes = window(session, grace)
+    details = {"session_id": session.id, "opens_at": opens, "closes_at": closes}
     if session.status is SessionStatus.CANCELLED:
-        raise DomainError(_("This session was cancelled."))
+        raise NotOpenError(_("This session was cancelled."), reason="cancelled", **details)
     if session.attendance_finalized_at is not None:
-        raise DomainError(_("The trainer has already closed attendance for this session."))
+        raise NotOpenError(_("The trainer has already closed attendance for this session."), reason="closed",
+                           **details)
     if not in_window(session, now, grace):
-        raise DomainError(_("This session is not open now. You can check in or join from %(num)d minutes before it "
-                            "starts until %(num)d minutes after it ends.", num=int(grace.total_seconds() // 60)))
+        raise NotOpenError(_("This session is not open now. You can check in or join from %(num)d minutes before it "
+                             "starts until %(num)d minutes after it ends.", num=int(grace.total_seconds() // 60)),
+                           reason="window", **details)
 
 
 def _start(session: LiveSession, user: Any, now: datetime, source: IntervalSource) -> AttendanceInterval:

@@ -118,23 +118,48 @@ def register(session: LiveSession, user: Any, actor: Any, now: datetime) -> Regi
     return registration
 
 
-def cancel_registration(session: LiveSession, user: Any, actor: Any, now: datetime) -> list[Registration]:
-    """Give up a seat or a waitlist place; returns the people promoted into a freed seat (to be told by email)."""
-    registration = get_registration(session, user)
+def check_cancellable(session: LiveSession, registration: Registration | None, now: datetime) -> None:
+    """Raise a :class:`DomainError` unless ``registration`` is a seat or waitlist place that can still be given up
+    (the session is scheduled and has not started)."""
     if registration is None or registration.status not in ACTIVE:
         raise DomainError(_("There is no registration to cancel."))
     if session.status is SessionStatus.CANCELLED:
         raise DomainError(_("This session was cancelled; your registration is kept as history."))
     if session.status is not SessionStatus.SCHEDULED or now >= session.starts_at:
         raise DomainError(_("This session has started or is over; registrations can no longer change."))
+
+
+def cancel_registration(session: LiveSession, user: Any, actor: Any, now: datetime) -> list[Registration]:
+    """Give up a seat or a waitlist place; returns the people promoted into a freed seat (to be told by email)."""
+    check_cancellable(session, get_registration(session, user), now)
     lock_session(session)
     registration = get_registration(session, user)
+    check_cancellable(session, registration, now)  # again under the lock: another request may have cancelled it
     was_registered = registration.status is RegistrationStatus.REGISTERED
     registration.status = RegistrationStatus.CANCELLED
     registration.cancelled_at = now
     db.session.flush()
     audit.record("registration.cancelled", registration, actor, session_id=session.id, user_id=user.id)
     return fill_seats(session, now) if was_registered else []
+
+
+def list_held_in_course(user: Any, course_id: int, now: datetime) -> list[LiveSession]:
+    """Scheduled sessions of a course, not yet started, in which ``user`` holds a seat or a waitlist place, soonest
+    first: the registrations that :func:`cancel_in_course` gives up."""
+    return list(db.session.execute(
+        select(LiveSession).join(Registration, Registration.session_id == LiveSession.id)
+        .where(Registration.user_id == user.id, Registration.status.in_(ACTIVE), LiveSession.course_id == course_id,
+               LiveSession.status == SessionStatus.SCHEDULED, LiveSession.starts_at > now)
+        .order_by(LiveSession.starts_at, LiveSession.id)
+    ).scalars())
+
+
+def cancel_in_course(user: Any, course_id: int, actor: Any, now: datetime) -> list[tuple[LiveSession, list[Registration]]]:
+    """Give up every seat and waitlist place ``user`` holds in the course's upcoming sessions (someone leaving the
+    course), each like :func:`cancel_registration`, so the waitlists move up. Sessions that have started or are over
+    keep their registrations (attendance is recorded against them). Returns, per session, the people promoted."""
+    return [(session, cancel_registration(session, user, actor, now))
+            for session in list_held_in_course(user, course_id, now)]
 
 
 def fill_seats(session: LiveSession, now: datetime) -> list[Registration]:

@@ -9,10 +9,13 @@ from lms.catalog import services as catalog
 from lms.catalog.areas import AREAS, area_choices, area_title
 from lms.catalog.models import CourseKind, ModuleKind
 from lms.catalog.texts import load_texts
+from lms.db import utcnow
 from lms.enrollment import services as enrollment_services
 from lms.enrollment.models import EnrollmentStatus
 from lms.errors import DomainError
-from lms.i18n import _, current_locale, supported_locales
+from lms.i18n import _, current_locale, ngettext, supported_locales
+from lms.live import listing as live_listing
+from lms.live import registration as live_registration
 from lms.security import access, current_user, manager_org_slugs
 from lms.web.learn import bp
 from lms.web.learn.helpers import (
@@ -26,6 +29,7 @@ from lms.web.learn.helpers import (
     viewer,
 )
 from lms.web.learn.listing import catalog_entries
+from lms.web.live.schedule_support import tell_promoted, when
 
 
 @bp.get("/", endpoint="catalog")
@@ -80,9 +84,28 @@ def withdraw(course_slug: str):
         flash(_("You are not taking this course."), "error")
         return redirect(url_for(".course", course_slug=course.slug))
     if request.method == "POST":
-        enrollment_services.withdraw(enrollment, viewer())
-        db.session.commit()
-        flash(_("You have left the course. Your progress is kept if you enrol again."), "success")
-        return redirect(url_for(".course", course_slug=course.slug))
+        return _leave(course, enrollment)
     title = load_texts(course, current_locale(), owners=[("course", course.id)], fields=["title"])(course)
-    return render_template("lms/learn/withdraw.html", course=course, title=title)
+    held = live_registration.list_held_in_course(viewer(), course.id, utcnow())
+    return render_template("lms/learn/withdraw.html", course=course, title=title, when=when,
+                           held=live_listing.describe(held, current_locale(), viewer(), utcnow()))
+
+
+def _leave(course, enrollment):
+    """Withdraw, and give up the person's seats and waitlist places in the course's upcoming live sessions so they
+    stop blocking the waitlist; the people moved up are emailed after the commit."""
+    try:
+        cancelled = live_registration.cancel_in_course(viewer(), course.id, viewer(), utcnow())
+        enrollment_services.withdraw(enrollment, viewer())
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return redirect(url_for(".withdraw", course_slug=course.slug))
+    db.session.commit()
+    flash(_("You have left the course. Your progress is kept if you enrol again."), "success")
+    if cancelled:
+        flash(ngettext("Your registration for %(num)d upcoming live session is cancelled.",
+                       "Your registrations for %(num)d upcoming live sessions are cancelled.", len(cancelled)), "success")
+    for session, promoted in cancelled:
+        tell_promoted(session, promoted)
+    return redirect(url_for(".course", course_slug=course.slug))

@@ -1,5 +1,5 @@
-"""Live-session views: upcoming sessions, a session's page, registering and cancelling, "My registrations", and
-managers registering their staff. Trainer pages are in :mod:`manage`, calendars in :mod:`calendars`.
+"""Live-session views: upcoming sessions, a session's page, registering and cancelling (after a confirmation page),
+"My registrations", and managers registering their staff. Trainer pages are in :mod:`manage`, calendars in :mod:`calendars`.
 
 Lists and session pages are public for sessions of published courses (so trainees can share them); the address and
 join link show only to people with a seat and to trainers.
@@ -15,13 +15,23 @@ from lms import db
 from lms.db import utcnow
 from lms.errors import DomainError
 from lms.i18n import _, current_locale, supported_locales
-from lms.live import calendar, listing, notices, registration
+from lms.live import calendar, checkin, listing, notices, registration
 from lms.live.models import RegistrationStatus, SessionMode
 from lms.orgs import services as org_services
 from lms.security import access, current_user, manager_org_slugs
 from lms.web.forms import EmptyForm
 from lms.web.live import bp
-from lms.web.live.schedule_support import link, load_session, render, tell_promoted, viewer, viewer_zone
+from lms.web.live.schedule_support import (
+    instant,
+    join_opens_text,
+    join_state,
+    link,
+    load_session,
+    render,
+    tell_promoted,
+    viewer,
+    viewer_zone,
+)
 from lms.web.urls import external_url
 
 #: "My registrations" also lists the sessions of the last few months.
@@ -45,7 +55,24 @@ def detail(session_id: int):
     card = listing.describe([session], current_locale(), viewer(), utcnow())[0]
     position = registration.waitlist_position(card.mine) if card.is_waitlisted else None
     managed = sorted(manager_org_slugs(current_user)) if current_user else []
-    return render("lms/live/detail.html", card=card, position=position, managed=managed, form=EmptyForm())
+    join_open, join_opens = join_state(session, utcnow())
+    return render("lms/live/detail.html", card=card, position=position, managed=managed, form=EmptyForm(),
+                  join_open=join_open, join_later=join_opens_text(join_opens) if join_opens else None)
+
+
+@bp.errorhandler(checkin.NotOpenError)
+def not_open(error: checkin.NotOpenError):
+    """Joining outside the window (a page left open, a bookmarked link) leads back to the session page with when it
+    opens, not to an error page."""
+    db.session.rollback()
+    opens, closes = error.details["opens_at"], error.details["closes_at"]
+    if error.details["reason"] == "window" and utcnow() < opens:
+        flash(join_opens_text(opens, not_yet=True), "error")
+    elif error.details["reason"] == "window":
+        flash(_("This session is over: joining closed at %(time)s.", time=instant(closes)), "error")
+    else:
+        flash(error.message, "error")
+    return redirect(url_for(".detail", session_id=error.details["session_id"]))
 
 
 @bp.post("/<int:session_id>/register")
@@ -66,10 +93,29 @@ def register(session_id: int):
     return redirect(url_for(".detail", session_id=session_id))
 
 
-@bp.post("/<int:session_id>/unregister")
+@bp.route("/<int:session_id>/unregister", methods=["GET", "POST"])
 @access.signed_in
 def unregister(session_id: int):
+    """Giving up a seat (or a waitlist place) takes the confirmation page: in a full session the seat goes to the
+    next in line at once, and registering again means the end of the waitlist. A POST without the page's
+    ``confirm=yes`` (an old page's one-click button) cancels nothing and is sent to the confirmation page."""
     session = load_session(session_id)
+    card = listing.describe([session], current_locale(), viewer(), utcnow())[0]
+    try:
+        registration.check_cancellable(session, card.mine, utcnow())
+    except DomainError as exc:
+        flash(exc.message, "error")
+        return redirect(url_for(".detail", session_id=session_id))
+    if request.method == "POST" and request.form.get("confirm") == "yes":
+        return _cancel_mine(session)
+    if request.method == "POST":
+        flash(_("Nothing was cancelled yet: please confirm below."), "error")
+        return redirect(url_for(".unregister", session_id=session_id))
+    return render("lms/live/unregister.html", card=card, form=EmptyForm(),
+                  position=registration.waitlist_position(card.mine) if card.is_waitlisted else None)
+
+
+def _cancel_mine(session):
     try:
         promoted = registration.cancel_registration(session, viewer(), viewer(), utcnow())
     except DomainError as exc:
@@ -79,7 +125,7 @@ def unregister(session_id: int):
         db.session.commit()
         flash(_("Your registration is cancelled."), "success")
         tell_promoted(session, promoted)
-    return redirect(url_for(".detail", session_id=session_id))
+    return redirect(url_for(".detail", session_id=session.id))
 
 
 @bp.get("/mine")

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app, flash, render_template
 from flask_babel import get_locale, get_timezone
 
-from lms.i18n import _, locale_names
-from lms.live import listing, notices, scheduling
+from lms.i18n import _, locale_names, ngettext
+from lms.live import checkin, listing, notices, scheduling
 from lms.live.listing import SessionCard
 from lms.live.models import LiveSession, Registration
 from lms.live.times import instant_text, language_name, when_text
@@ -41,6 +42,28 @@ def when_there(session: LiveSession) -> str:
 
 def instant(value: Any) -> str:
     return instant_text(value, viewer_zone(), viewer_format_locale()) if value else ""
+
+
+def checkin_grace() -> timedelta:
+    """Check-in and the Join button work from this long before a session starts until this long after it ends."""
+    return timedelta(minutes=int(current_app.config["LMS_CHECKIN_GRACE_MINUTES"]))
+
+
+def join_state(session: LiveSession, now: datetime) -> tuple[bool, datetime | None]:
+    """Whether the Join button works now, and when it opens if that is still to come."""
+    opens, _closes = checkin.window(session, checkin_grace())
+    return checkin.is_recording_open(session, now, checkin_grace()), (opens if now < opens else None)
+
+
+def join_opens_text(opens: datetime, *, not_yet: bool = False) -> str:
+    """When joining opens, in the viewer's zone and language; ``not_yet`` for someone who tried too early."""
+    num = int(checkin_grace().total_seconds() // 60)
+    if not_yet:
+        return ngettext("The online session is not open yet. You can join from %(time)s (%(num)d minute before the "
+                        "start).", "The online session is not open yet. You can join from %(time)s (%(num)d minutes "
+                        "before the start).", num, time=instant(opens))
+    return ngettext("You can join from %(time)s (%(num)d minute before the start).",
+                    "You can join from %(time)s (%(num)d minutes before the start).", num, time=instant(opens))
 
 
 def language(code: str) -> str:
