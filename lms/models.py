@@ -4,7 +4,13 @@ from lms.accounts.models import ApiToken, LoginSession, User  # noqa: F401
 from lms.audit import AuditEvent  # noqa: F401
 from lms.catalog.models import Course, Lesson, Module, Option, Question, Quiz, Text  # noqa: F401
 from lms.certificates.models import Certificate, SigningKey, VerificationLog  # noqa: F401
-from lms.enrollment.models import Enrollment, LessonProgress, ModuleCompletion, QuizAttempt  # noqa: F401
+from lms.enrollment.models import (  # noqa: F401
+    Enrollment,
+    LessonProgress,
+    ModuleCompletion,
+    QuizAttempt,
+    QuizAttemptGrant,
+)
 from lms.hours.models import EvidenceFile, HoursEntry, PayrollExport  # noqa: F401
 from lms.live.models import (  # noqa: F401
     Attendance,

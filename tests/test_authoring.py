@@ -508,9 +508,10 @@ def _sample(author, modules: int = 1) -> Course:
 def test_a_trainee_gets_403_on_every_authoring_page(app, client, u, make_user, login):
     course = _sample(make_user(role=SiteRole.TRAINER))
     question = db.session.execute(select(Question)).scalars().first()
-    login(make_user())
+    trainee = make_user()
+    login(trainee)
     args = {"course_slug": course.slug, "module_slug": "m0", "lesson_slug": "intro", "question_id": question.id,
-            "locale": "es"}
+            "locale": "es", "user_id": trainee.id}
     rules = [rule for rule in app.url_map.iter_rules() if rule.endpoint.startswith("lms.authoring.")]
     assert len(rules) >= 20
     for rule in rules:

@@ -1,11 +1,11 @@
-"""Enrolment models: who is taking which course, what they have done, and their quiz attempts."""
+"""Enrolment models: who is taking which course, what they have done, their quiz attempts and extra attempts."""
 
 from __future__ import annotations
 
 import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.accounts.models import User
@@ -102,3 +102,23 @@ class QuizAttempt(Model):
     passed: Mapped[bool]
     #: question slug → list of chosen option slugs
     answers: Mapped[dict[str, list[str]]] = mapped_column(JSON, default=dict)
+
+
+class QuizAttemptGrant(Model):
+    """Extra attempts at a limited quiz, given to one trainee by a trainer after they used every attempt without
+    passing. Rows are only added: the trainee's limit is the quiz's ``max_attempts`` plus the sum of ``extra``."""
+
+    __tablename__ = "lms_quiz_attempt_grants"
+    __table_args__ = (
+        CheckConstraint("extra >= 1", name="extra_positive"),
+        Index("ix_lms_quiz_attempt_grants_enrollment_quiz", "enrollment_id", "quiz_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enrollment_id: Mapped[int] = mapped_column(ForeignKey("lms_enrollments.id", ondelete="CASCADE"))
+    quiz_id: Mapped[int] = mapped_column(ForeignKey("lms_quizzes.id", ondelete="CASCADE"), index=True)
+    extra: Mapped[int] = mapped_column(default=1)
+    #: Why (for the audit log and other trainers; the trainee is not shown it).
+    reason: Mapped[str] = mapped_column(Text)
+    granted_by_id: Mapped[int | None] = mapped_column(ForeignKey("lms_users.id", ondelete="SET NULL"))
+    granted_at: Mapped[datetime] = created_at_column()

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, bindparam, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 
 from lms import audit, db
@@ -28,6 +28,7 @@ from lms.enrollment.models import (
     LessonProgress,
     ModuleCompletion,
     QuizAttempt,
+    QuizAttemptGrant,
 )
 from lms.errors import DomainError, NotFoundError
 from lms.i18n import _
@@ -179,10 +180,30 @@ def attempts_of(enrollment: Enrollment, quiz: Quiz) -> list[QuizAttempt]:
     ).scalars())
 
 
-def attempts_left(enrollment: Enrollment, quiz: Quiz, attempts: list[QuizAttempt]) -> int | None:
+def extra_attempts(enrollment: Enrollment, quiz: Quiz) -> int:
+    """Attempts a trainer gave this trainee on top of the quiz's limit (none to look up for an unlimited quiz)."""
+    if quiz.max_attempts is None:
+        return 0
+    return db.session.execute(
+        select(func.coalesce(func.sum(QuizAttemptGrant.extra), 0))
+        .where(QuizAttemptGrant.enrollment_id == enrollment.id, QuizAttemptGrant.quiz_id == quiz.id)
+    ).scalar_one()
+
+
+def attempts_allowed(quiz: Quiz, extra: int) -> int | None:
+    """The trainee's limit: the quiz's, plus the attempts granted to them (None: no limit)."""
+    return None if quiz.max_attempts is None else quiz.max_attempts + extra
+
+
+def attempts_left(enrollment: Enrollment, quiz: Quiz, attempts: list[QuizAttempt],
+                  extra: int | None = None) -> int | None:
+    """Attempts the trainee may still make (None: no limit), counting granted ones. ``extra``: the granted attempts
+    if already loaded (:func:`extra_attempts`), else they are looked up."""
     if quiz.max_attempts is None:
         return None
-    return max(quiz.max_attempts - len(attempts), 0)
+    if extra is None:
+        extra = extra_attempts(enrollment, quiz)
+    return max(quiz.max_attempts + extra - len(attempts), 0)
 
 
 def submit_quiz(enrollment: Enrollment, quiz: Quiz, answers: dict[int, set[int]]) -> QuizResult:
@@ -192,8 +213,12 @@ def submit_quiz(enrollment: Enrollment, quiz: Quiz, answers: dict[int, set[int]]
     attempts = attempts_of(enrollment, quiz)
     if any(a.passed for a in attempts):
         raise DomainError(_("You have already passed this quiz."))
+    # The limit holds exactly under concurrency: an attempt's number is the count so far + 1 and is unique per
+    # enrolment and quiz, so two submissions racing for the last attempt cannot both be saved (the second fails on
+    # the unique key). Grants are only ever added: one committed after this read can only refuse an attempt that
+    # would have been allowed, never allow one too many.
     if attempts_left(enrollment, quiz, attempts) == 0:
-        raise DomainError(_("You have used every attempt for this quiz. Please contact your trainer."))
+        raise DomainError(_("You have used every attempt for this quiz. Ask your trainer for another attempt."))
     questions = load_questions(quiz)
     results = []
     for question, options in questions:

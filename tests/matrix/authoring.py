@@ -16,6 +16,7 @@ EXPECTED = {
     "lms.authoring.new_question": "trainer",
     "lms.authoring.edit_question": "trainer",
     "lms.authoring.move_question": "trainer",
+    "lms.authoring.grant_attempt": "trainer",
     "lms.authoring.remove_module": "trainer",
     "lms.authoring.restore_module": "trainer",
     "lms.authoring.remove_lesson": "trainer",

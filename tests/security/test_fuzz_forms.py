@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,10 +38,26 @@ class Target:
     shows_form: bool = True
     fixed: tuple[str, ...] = ()  # hidden fields that say which of a page's forms was sent: kept as on the page
     files: tuple[str, ...] = ()  # other types a 200 may be (a download the form asks for)
+    prepare: Callable[[dict[str, Any]], None] | None = None  # puts the seeded world in the state that shows the form
 
     @property
     def id(self) -> str:
         return (self.action or self.page).removeprefix("lms.") + (f"[{','.join(self.names)}]" if self.names else "")
+
+
+def _locked_out(world: dict[str, Any]) -> None:
+    """The trainee used the quiz's only attempt without passing: the quiz page offers "Allow one more attempt"."""
+    from lms import db
+    from lms.catalog import services as catalog
+    from lms.enrollment import services as enrollments
+
+    course = world["course"]
+    quiz = catalog.get_quiz(catalog.get_module(course, "first"))
+    quiz.max_attempts = 1
+    wrong = next(o.id for _q, options in catalog.load_questions(quiz) for o in options if not o.is_correct)
+    enrollment = enrollments.get_enrollment(world["users"]["trainee"], course)
+    enrollments.submit_quiz(enrollment, quiz, {world["question_id"]: {wrong}})
+    db.session.commit()
 
 
 T = Target
@@ -65,6 +82,7 @@ TARGETS = [
     T("lms.authoring.new_module", "trainer"), T("lms.authoring.edit_module", "trainer"),
     T("lms.authoring.new_lesson", "trainer"), T("lms.authoring.edit_lesson", "trainer"),
     T("lms.authoring.quiz", "trainer", names=("pass_mark",)),
+    T("lms.authoring.quiz", "trainer", "lms.authoring.grant_attempt", prepare=_locked_out),
     T("lms.authoring.new_question", "trainer"), T("lms.authoring.edit_question", "trainer"),
     T("lms.authoring.translate", "trainer"), T("lms.authoring.translate_question", "trainer"),
     # learning
@@ -79,6 +97,7 @@ TARGETS = [
     T("lms.sessions.checkin", "trainee"),
     T("lms.sessions.checkin_code", "trainer", shows_form=False),
     T("lms.sessions.mine", "trainee", "lms.sessions.calendar_feed", shows_form=False),
+    T("lms.sessions.unregister", "trainee", shows_form=False),
     # hours
     T("lms.hours.submit_external", "trainee"), T("lms.hours.log_field", "trainee"),
     T("lms.hours.review", "manager", "lms.hours.reject"),
@@ -187,6 +206,8 @@ def test_every_field_at_once_with_an_edge_value(app, client, make_user, make_org
     """Each form with all its fields (hidden ones that pick the form excepted) set to one edge value: a number no
     float holds, a signalling NaN, more digits than int() reads, the last day of the calendar."""
     world = seed(make_user, make_org, add_member)
+    if target.prepare:
+        target.prepare(world)
     if target.role:
         login(world["users"][target.role])
     _page, action, form = find_form(client, app, target, world)
@@ -215,6 +236,8 @@ def test_forms_use_the_number_range_that_cannot_crash():
 @pytest.mark.parametrize("target", TARGETS, ids=lambda t: t.id)
 def test_no_form_input_makes_a_server_error(app, client, make_user, make_org, add_member, login, target):
     world = seed(make_user, make_org, add_member)
+    if target.prepare:
+        target.prepare(world)
     if target.role:
         login(world["users"][target.role])
     page, action, form = find_form(client, app, target, world)

@@ -1,4 +1,5 @@
-"""Authoring forms: course, module, lesson, quiz and question. Texts are edited in the course's source language."""
+"""Authoring forms: course, module, lesson, quiz and question, and extra quiz attempts. Texts are edited in the
+course's source language."""
 
 from __future__ import annotations
 
@@ -181,6 +182,13 @@ class QuizForm(FlaskForm):
         self.title.data = texts.get(quiz, "title").value
         self.pass_mark.data = quiz.pass_mark
         self.max_attempts.data = quiz.max_attempts
+
+
+class GrantAttemptForm(FlaskForm):
+    """One more attempt for a trainee who used every attempt (the page renders one small form per trainee)."""
+
+    reason = StringField(_l("Reason"), validators=[DataRequired(message=_l("Give a reason for the extra attempt.")),
+                                                   Length(max=500)])
 
 
 class OptionRow(Form):

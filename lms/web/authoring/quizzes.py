@@ -1,4 +1,5 @@
-"""Quiz editor: a module's quiz settings, its questions with answer options, and their order."""
+"""Quiz editor: a module's quiz settings, its questions with answer options, and their order; trainees who used
+every attempt, and one more attempt for them."""
 
 from __future__ import annotations
 
@@ -9,13 +10,16 @@ from lms.catalog import archive
 from lms.catalog import services as catalog
 from lms.catalog.models import QuestionKind
 from lms.catalog.texts import load_texts
+from lms.enrollment import grants, notices
 from lms.errors import DomainError
 from lms.i18n import _
+from lms.notify.services import MailError
 from lms.security import access
 from lms.web.authoring import bp
-from lms.web.authoring.forms import QuestionForm, QuizForm
+from lms.web.authoring.forms import GrantAttemptForm, QuestionForm, QuizForm
 from lms.web.authoring.helpers import actor, direction, load_module, source_texts
 from lms.web.forms import EmptyForm
+from lms.web.urls import external_url
 
 
 @bp.route("/<course_slug>/modules/<module_slug>/quiz", methods=["GET", "POST"])
@@ -24,19 +28,25 @@ def quiz(course_slug: str, module_slug: str):
     """The quiz's settings and questions; for a removed quiz, a way to restore it (saving the form does too)."""
     course, module = load_module(course_slug, module_slug)
     stored = catalog.get_quiz(module, include_archived=True)
-    quiz = stored if stored is not None and not stored.is_archived else None
     form = QuizForm()
     if request.method == "GET" and stored is not None:
         form.fill_from(stored, source_texts(course, stored))
-    if form.validate_on_submit() and _save_quiz(form, course, module, restoring=quiz is None and stored is not None):
+    restoring = stored is not None and stored.is_archived
+    if form.validate_on_submit() and _save_quiz(form, course, module, restoring=restoring):
         return redirect(url_for("lms.authoring.quiz", course_slug=course_slug, module_slug=module_slug))
+    return _quiz_page(course, module, stored, form, 400 if request.method == "POST" else 200)
+
+
+def _quiz_page(course, module, stored, form: QuizForm, status: int, grant: tuple[int, GrantAttemptForm] | None = None):
+    """The quiz page; ``grant``: the trainee (user id) whose "one more attempt" form was refused, and that form."""
+    quiz = stored if stored is not None and not stored.is_archived else None
     questions = catalog.load_questions(quiz) if quiz is not None else []
     removed = archive.list_removed_questions(quiz) if quiz is not None else []
+    locked_out = grants.list_locked_out(quiz) if quiz is not None else []
     texts = load_texts(course, course.source_locale, fields=("title", "prompt", "text"))
-    status = 400 if request.method == "POST" else 200
     return render_template("lms/authoring/quiz.html", course=course, module=module, quiz=quiz, form=form,
                            questions=questions, removed=removed, removed_quiz=stored if quiz is None else None,
-                           t=texts, button=EmptyForm()), status
+                           locked_out=locked_out, grant=grant, t=texts, button=EmptyForm()), status
 
 
 def _save_quiz(form: QuizForm, course, module, *, restoring: bool) -> bool:
@@ -51,6 +61,43 @@ def _save_quiz(form: QuizForm, course, module, *, restoring: bool) -> bool:
     flash(_("The removed quiz is restored with its questions, and its settings are saved.") if restoring
           else _("Quiz settings saved."), "success")
     return True
+
+
+@bp.post("/<course_slug>/modules/<module_slug>/quiz/trainees/<int:user_id>/grant")
+@access.trainer
+def grant_attempt(course_slug: str, module_slug: str, user_id: int):
+    """One more attempt for a trainee who used every attempt without passing; the reason goes to the audit log."""
+    course, module = load_module(course_slug, module_slug)
+    quiz = _require_quiz(module)
+    enrollment, trainee = grants.get_trainee(course, user_id)
+    form = GrantAttemptForm()
+    if form.validate_on_submit():
+        try:
+            grants.grant_attempt(enrollment, quiz, actor(), form.reason.data)
+        except DomainError as exc:
+            db.session.rollback()
+            form.reason.errors = [exc.message]
+        else:
+            db.session.commit()
+            _tell_granted(course, module, quiz, trainee)
+            return redirect(url_for("lms.authoring.quiz", course_slug=course_slug, module_slug=module_slug,
+                                    _anchor="locked-out"))
+    settings = QuizForm(formdata=None)
+    settings.fill_from(quiz, source_texts(course, quiz))
+    return _quiz_page(course, module, quiz, settings, 400, grant=(user_id, form))
+
+
+def _tell_granted(course, module, quiz, trainee) -> None:
+    """After the commit: the grant stands even if the email cannot be sent."""
+    name, email = trainee.name, trainee.email
+    link = external_url("lms.courses.quiz", course_slug=course.slug, module_slug=module.slug)
+    try:
+        notices.tell_attempt_granted(trainee, course, module, quiz, link, by=actor().name)
+    except MailError:
+        flash(_("%(name)s can take the quiz once more.", name=name), "success")
+        flash(_("We could not email: %(emails)s. Please tell them another way.", emails=email), "error")
+    else:
+        flash(_("%(name)s can take the quiz once more. We emailed them.", name=name), "success")
 
 
 @bp.route("/<course_slug>/modules/<module_slug>/quiz/questions/new", methods=["GET", "POST"])

@@ -34,10 +34,16 @@ class QuizPage:
     questions: list[tuple[Question, list[Option]]]
     attempts: list[QuizAttempt]
     t: Texts
+    #: Attempts a trainer gave this trainee on top of the quiz's limit.
+    extra: int = 0
+
+    @property
+    def attempts_allowed(self) -> int | None:
+        return enrollment_services.attempts_allowed(self.quiz, self.extra)
 
     @property
     def attempts_left(self) -> int | None:
-        return enrollment_services.attempts_left(self.enrollment, self.quiz, self.attempts)
+        return enrollment_services.attempts_left(self.enrollment, self.quiz, self.attempts, self.extra)
 
     @property
     def passed(self) -> bool:
@@ -62,7 +68,8 @@ def _load(course_slug: str, module_slug: str) -> QuizPage | None:
     owners += [("question", question.id) for question, _options in questions]
     owners += [("option", option.id) for _question, options in questions for option in options]
     return QuizPage(course, module, quiz, enrollment, questions, enrollment_services.attempts_of(enrollment, quiz),
-                    load_texts(course, current_locale(), owners=owners))
+                    load_texts(course, current_locale(), owners=owners),
+                    enrollment_services.extra_attempts(enrollment, quiz))
 
 
 def _not_enrolled(course_slug: str):

@@ -1,0 +1,31 @@
+"""Email to trainees about their quizzes, in the trainee's language.
+
+Template ``templates/lms/email/quiz_attempt_granted.txt``. Sent by the caller *after* its commit, so a change that was
+rolled back never told anyone, and a mail server that refuses the message cannot undo the change. Links are built by
+the caller (web layer).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app
+
+from lms.catalog.models import Course, Module, Quiz
+from lms.catalog.texts import load_titles
+from lms.notify.services import send_email
+
+
+def recipient_locale(user: Any) -> str:
+    """The user's language if the site offers it, else the site's default."""
+    config = current_app.config
+    return user.locale if user.locale in config["LMS_LOCALES"] else config["LMS_DEFAULT_LOCALE"]
+
+
+def tell_attempt_granted(user: Any, course: Course, module: Module, quiz: Quiz, link: str, *, by: str,
+                         extra: int = 1) -> None:
+    """Tell ``user`` that ``by`` gave them ``extra`` more attempts at ``quiz`` (raises :class:`MailError`)."""
+    locale = recipient_locale(user)
+    texts = load_titles([module, quiz], [course], locale)[course.id]
+    send_email(user.email, "quiz_attempt_granted", locale, user=user, by=by, extra=extra, link=link,
+               title=texts(quiz) or texts(module) or module.slug, course_title=texts(course) or course.slug)
