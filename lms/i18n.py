@@ -7,7 +7,7 @@ from functools import lru_cache
 from urllib.parse import quote, urlencode
 from zoneinfo import ZoneInfo, available_timezones
 
-from babel import Locale
+from babel import Locale, UnknownLocaleError
 from flask import Flask, current_app, g, has_request_context, request, session
 from flask_babel import Babel, LazyString, format_date, format_datetime, get_locale, get_timezone, get_translations
 from jinja2 import pass_eval_context
@@ -138,6 +138,19 @@ def locale_names() -> list[tuple[str, str]]:
 @lru_cache(maxsize=8)
 def _names(codes: tuple[str, ...]) -> list[tuple[str, str]]:
     return [(code, Locale.parse(code).get_display_name(code).capitalize()) for code in codes]
+
+
+def language_name(code: str) -> str:
+    """A language's name in this request's language, for running text ("written in inglés" is wrong)."""
+    return _name_in(code, current_locale())
+
+
+@lru_cache(maxsize=256)
+def _name_in(code: str, locale: str) -> str:
+    try:
+        return Locale.parse(code).get_display_name(locale) or code
+    except (ValueError, UnknownLocaleError):
+        return code
 
 
 def language_url(code: str) -> str:

@@ -545,3 +545,17 @@ def test_authoring_pages_render_for_a_site_admin(client, u, make_user, login):
     for endpoint in ("index", "course", "translations", "preview"):
         values = {} if endpoint == "index" else {"course_slug": course.slug}
         assert client.get(u(f"lms.authoring.{endpoint}", **values)).status_code == 200, endpoint
+
+
+def test_language_names_and_counts_read_naturally_in_the_trainers_language(client, u, trainer):
+    """A Spanish-speaking trainer reads "escrito en inglés" (not "English") and "falta 1" in the singular."""
+    assert _create_course(client, u).status_code == 302
+    course = catalog.get_course("heat-safety")
+    set_text(course, course, "title", "es", "Seguridad en el calor", trainer)  # the summary is left to translate
+    trainer.locale = "es"
+    db.session.commit()
+    course_page = client.get(u("lms.authoring.course", course_slug="heat-safety")).get_data(as_text=True)
+    assert "escrito en inglés" in course_page
+    status = client.get(u("lms.authoring.translations", course_slug="heat-safety")).get_data(as_text=True)
+    assert "Escrito en inglés." in status and "<th scope=\"col\">español</th>" in status
+    assert "1 de 2 listos · falta 1<" in status

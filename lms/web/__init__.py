@@ -10,7 +10,7 @@ from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 from lms import errors, security
-from lms.i18n import current_locale, format_when, is_rtl, language_url, locale_names
+from lms.i18n import current_locale, format_when, is_rtl, language_name, language_url, locale_names
 from lms.resources import resource_path
 from lms.web.auth import load_user
 from lms.web.formatting import format_minutes, format_money
@@ -54,6 +54,7 @@ def _template_context() -> dict[str, Any]:
         "lms_locale": current_locale,
         "lms_locales": locale_names,
         "lms_language_url": language_url,
+        "lms_language_name": language_name,
         "lms_rtl": is_rtl,
         "lms_base": current_app.config["LMS_BASE_TEMPLATE"],
         "lms_site_name": current_app.config["LMS_SITE_NAME"],

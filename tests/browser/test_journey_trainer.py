@@ -77,12 +77,12 @@ def test_trainer_writes_translates_schedules_and_takes_attendance(open_page, liv
     follow(page.get_by_role("link", name="Warning signs of heat illness"))
     check_accessibility(page, "translation editor")
     source = page.locator(".translate-source", has_text="Heavy sweating")
-    target = page.get_by_label("Lesson text (Markdown) · Español", exact=True)
+    target = page.get_by_label("Lesson text (Markdown) · Spanish", exact=True)
     assert source.locator("[lang=en]").inner_text().startswith("## Watch for")
     left, right = source.bounding_box(), target.bounding_box()
     assert left["x"] + left["width"] <= right["x"] and abs(left["y"] - right["y"]) < left["height"], "side by side"
     assert target.get_attribute("lang") == "es"
-    page.get_by_label("Title · Español", exact=True).fill("Señales de alerta del golpe de calor")
+    page.get_by_label("Title · Spanish", exact=True).fill("Señales de alerta del golpe de calor")
     target.fill(BODY_ES)
     follow(page.get_by_role("button", name="Save translation"))
     page.get_by_text("Translation saved (2 changed).").wait_for()
