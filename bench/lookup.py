@@ -13,13 +13,14 @@ from sqlalchemy import create_engine, text
 
 app = Flask(__name__)
 engine = create_engine(os.environ["DATABASE_URL"], pool_pre_ping=True)
+# Dates are printed as their first ten characters: SQLite hands raw SQL a string, PostgreSQL a datetime.
 LOOKUP = text("SELECT code, number, status, issued_at, expires_at FROM lms_certificates WHERE code = :code")
 PAGE = app.jinja_env.from_string("""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Certificate {{ c.number }}</title></head>
 <body><main><h1>Certificate {{ c.number }}</h1>
 <dl><dt>Code</dt><dd>{{ c.code }}</dd><dt>Status</dt><dd>{{ c.status }}</dd>
-<dt>Issued</dt><dd>{{ c.issued_at.date().isoformat() }}</dd>
-<dt>Expires</dt><dd>{{ c.expires_at.date().isoformat() if c.expires_at else "never" }}</dd></dl>
+<dt>Issued</dt><dd>{{ (c.issued_at|string)[:10] }}</dd>
+<dt>Expires</dt><dd>{{ (c.expires_at|string)[:10] if c.expires_at else "never" }}</dd></dl>
 </main></body></html>""")
 
 
