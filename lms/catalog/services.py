@@ -327,14 +327,19 @@ class ModuleData:
     specialties: tuple[str, ...] = ()
 
 
+def _check_slug_free(model: type, parent: Any, slug: str, *, removed: str, taken: str) -> None:
+    """Refuse a short name already used among ``model``'s siblings (``parent``), saying so if a removed one has it."""
+    found = db.session.execute(select(model.is_archived).where(parent, model.slug == slug)).scalar_one_or_none()
+    if found is not None:
+        raise DomainError(removed if found else taken)
+
+
 def add_module(course: Course, data: ModuleData, actor: Any) -> Module:
     slug = check_slug(data.slug)
-    taken = db.session.execute(
-        select(Module.is_archived).where(Module.course_id == course.id, Module.slug == slug)).scalar_one_or_none()
-    if taken is not None:
-        raise DomainError(_("A removed module of this course has that short name. Restore it from “Removed” on the "
-                            "course page, or choose another short name.") if taken else
-                          _("This course already has a module with that short name."))
+    _check_slug_free(Module, Module.course_id == course.id, slug,
+                     removed=_("A removed module of this course has that short name. Restore it from “Removed” on "
+                               "the course page, or choose another short name."),
+                     taken=_("This course already has a module with that short name."))
     module = Module(course_id=course.id, slug=slug, position=_next_position(Module, course_id=course.id))
     db.session.add(module)
     update_module(course, module, data, actor)
@@ -358,12 +363,10 @@ def update_module(course: Course, module: Module, data: ModuleData, actor: Any) 
 
 def add_lesson(course: Course, module: Module, slug: str, title: str, body: str, minutes: int, actor: Any) -> Lesson:
     slug = check_lesson_slug(slug)
-    taken = db.session.execute(
-        select(Lesson.is_archived).where(Lesson.module_id == module.id, Lesson.slug == slug)).scalar_one_or_none()
-    if taken is not None:
-        raise DomainError(_("A removed lesson of this module has that short name. Restore it from “Removed” on the "
-                            "course page, or choose another short name.") if taken else
-                          _("This module already has a lesson with that short name."))
+    _check_slug_free(Lesson, Lesson.module_id == module.id, slug,
+                     removed=_("A removed lesson of this module has that short name. Restore it from “Removed” on "
+                               "the course page, or choose another short name."),
+                     taken=_("This module already has a lesson with that short name."))
     lesson = Lesson(module_id=module.id, course_id=course.id, slug=slug,
                     position=_next_position(Lesson, module_id=module.id))
     db.session.add(lesson)
