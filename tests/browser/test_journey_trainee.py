@@ -149,9 +149,11 @@ def test_promotora_on_her_phone(open_page, live_server, maria_setup):
     wrap = page.locator(".table-wrap", has=row)
     assert wrap.evaluate("box => box.scrollWidth > box.clientWidth")
     wrap.focus()
+    assert wrap.evaluate("box => box === document.activeElement")
     for _ in range(5):
         page.keyboard.press("ArrowRight")
-    assert wrap.evaluate("box => box.scrollLeft") > 0
+    # Keyboard scrolling is animated: wait for it (up to 5 s) rather than read the position at once.
+    page.wait_for_function("box => box.scrollLeft > 0", arg=wrap.element_handle(), timeout=5000)
 
     # Weeks later the course is complete: download the certificate.
     code = _finish_course(live_server)
