@@ -142,11 +142,12 @@ def _names(codes: tuple[str, ...]) -> list[tuple[str, str]]:
 
 def language_name(code: str) -> str:
     """A language's name in this request's language, for running text ("written in inglés" is wrong)."""
-    return _name_in(code, current_locale())
+    return language_name_in(code, current_locale())
 
 
 @lru_cache(maxsize=256)
-def _name_in(code: str, locale: str) -> str:
+def language_name_in(code: str, locale: str) -> str:
+    """A language's name in ``locale`` (``es`` in ``en``: "Spanish"; in ``es``: "español"); the code if unknown."""
     try:
         return Locale.parse(code).get_display_name(locale) or code
     except (ValueError, UnknownLocaleError):

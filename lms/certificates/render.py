@@ -21,7 +21,6 @@ from typing import Any
 from urllib.parse import quote, unquote
 
 import segno
-from babel import Locale, UnknownLocaleError
 from flask import current_app, render_template
 from flask_babel import force_locale, format_date
 from weasyprint import CSS, HTML
@@ -32,7 +31,7 @@ from lms.catalog.areas import area_title, in_order
 from lms.certificates.codes import display
 from lms.certificates.models import Certificate
 from lms.hours.pdf import RENDER_LOCK, StaticOnlyFetcher, font_config
-from lms.i18n import _l
+from lms.i18n import _l, language_name_in
 from lms.resources import PACKAGE_DIR
 from lms.storage import storage_dir
 from lms.web.formatting import format_minutes
@@ -115,7 +114,7 @@ def document_data(cert: Certificate, locales: list[str], verify_url: str) -> dic
                 "course_title": titles.get(locale) or titles.get(snap["source_locale"], ""),
                 "kind": words["kinds"].get(snap["course_kind"], snap["course_kind"]),
                 "areas": [_area(locale, code, catalogs) for code in in_order(snap["competency_areas"])],
-                "languages": ", ".join(_language(code, locale) for code in snap["delivery_languages"]),
+                "languages": ", ".join(language_name_in(code, locale) for code in snap["delivery_languages"]),
                 "minutes": {key: format_minutes(value) for key, value in snap["minutes"].items()},
                 "dates": {key: format_date(date.fromisoformat(value), "long") for key, value in dates.items() if value},
             })
@@ -141,15 +140,6 @@ def _fixed_words(locale: str, _catalogs: int) -> dict[str, dict[str, str]]:
     with force_locale(locale):
         return {"labels": {key: str(value) for key, value in LABELS.items()},
                 "kinds": {key: str(value) for key, value in KINDS.items()}}
-
-
-@lru_cache(maxsize=256)
-def _language(code: str, locale: str) -> str:
-    """A delivery language named in the page's language (English page: "Spanish"; Spanish page: "español")."""
-    try:
-        return Locale.parse(code).get_display_name(locale) or code
-    except (ValueError, UnknownLocaleError):
-        return code
 
 
 @lru_cache(maxsize=512)
