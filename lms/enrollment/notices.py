@@ -9,17 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app
-
 from lms.catalog.models import Course, Module, Quiz
 from lms.catalog.texts import load_titles
-from lms.notify.services import send_email
-
-
-def recipient_locale(user: Any) -> str:
-    """The user's language if the site offers it, else the site's default."""
-    config = current_app.config
-    return user.locale if user.locale in config["LMS_LOCALES"] else config["LMS_DEFAULT_LOCALE"]
+from lms.notify.services import recipient_locale, send_email
 
 
 def tell_attempt_granted(user: Any, course: Course, module: Module, quiz: Quiz, link: str, *, by: str,

@@ -20,12 +20,7 @@ from lms.catalog.models import Course, Module
 from lms.catalog.texts import load_titles
 from lms.live.models import LiveSession, Registration
 from lms.live.times import instant_text, language_name, when_text
-from lms.notify.services import MailError, send_email
-
-
-def recipient_locale(user: Any) -> str:
-    config = current_app.config
-    return user.locale if user.locale in config["LMS_LOCALES"] else config["LMS_DEFAULT_LOCALE"]
+from lms.notify.services import MailError, recipient_locale, send_email
 
 
 def recipient_zone(user: Any) -> str:

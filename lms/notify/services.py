@@ -19,6 +19,12 @@ class MailError(RuntimeError):
     """The SMTP server refused or could not be reached."""
 
 
+def recipient_locale(user: Any) -> str:
+    """The language to write to ``user`` in: theirs if the site offers it, else the site's default."""
+    config = current_app.config
+    return user.locale if user.locale in config["LMS_LOCALES"] else config["LMS_DEFAULT_LOCALE"]
+
+
 def render_email(template: str, locale: str | None, **context: Any) -> tuple[str, str]:
     with force_locale(locale or current_app.config["LMS_DEFAULT_LOCALE"]):
         text = render_template(f"lms/email/{template}.txt", **context)

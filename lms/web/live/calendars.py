@@ -14,7 +14,7 @@ from lms import db
 from lms.db import utcnow
 from lms.i18n import _, current_locale
 from lms.live import calendar, listing
-from lms.live.notices import recipient_locale
+from lms.notify.services import recipient_locale
 from lms.security import access, current_user
 from lms.web.live import bp
 from lms.web.live.schedule_support import link, load_session, may_see_place, viewer
