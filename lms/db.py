@@ -119,6 +119,17 @@ def configure_engine_options(app: Flask) -> None:
         options.setdefault("connect_args", {}).setdefault("connect_timeout", 5)
 
 
+@event.listens_for(Engine, "savepoint")
+def _sqlite_savepoint_inside_a_transaction(connection: Any, _name: Any) -> None:
+    """Python's sqlite3 starts a transaction only before INSERT/UPDATE/DELETE, so a SAVEPOINT issued first (a
+    ``begin_nested()`` that is the first write of a unit of work) would open the transaction itself, and releasing it
+    would COMMIT: what the unit of work rolled back later would stay written. Open the transaction first. A savepoint
+    is there to write, so it takes the write lock at once (IMMEDIATE), waiting on the busy timeout like any write."""
+    raw = connection.connection.dbapi_connection
+    if type(raw).__module__.startswith("sqlite3") and not raw.in_transaction:
+        raw.execute("BEGIN IMMEDIATE")
+
+
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     if type(dbapi_connection).__module__.startswith("sqlite3"):
