@@ -33,39 +33,49 @@ def pdf_text(data: bytes) -> str:
 
 # ---------------------------------------------------------------- CE years
 
-@pytest.mark.parametrize(("day", "expected"), [
-    (date(2026, 1, 1), (date(2026, 1, 1), date(2026, 12, 31))),
-    (date(2026, 12, 31), (date(2026, 1, 1), date(2026, 12, 31))),
-    (date(2024, 2, 29), (date(2024, 1, 1), date(2024, 12, 31))),
-])
+
+@pytest.mark.parametrize(
+    ("day", "expected"),
+    [
+        (date(2026, 1, 1), (date(2026, 1, 1), date(2026, 12, 31))),
+        (date(2026, 12, 31), (date(2026, 1, 1), date(2026, 12, 31))),
+        (date(2024, 2, 29), (date(2024, 1, 1), date(2024, 12, 31))),
+    ],
+)
 def test_calendar_year(day, expected):
     assert ce_year(FakeOrg(CEYearBasis.CALENDAR), day, date(2020, 5, 5)) == expected
 
 
-@pytest.mark.parametrize(("month", "day", "expected"), [
-    (7, date(2026, 6, 30), (date(2025, 7, 1), date(2026, 6, 30))),
-    (7, date(2026, 7, 1), (date(2026, 7, 1), date(2027, 6, 30))),
-    (7, date(2026, 12, 31), (date(2026, 7, 1), date(2027, 6, 30))),
-    (10, date(2027, 1, 1), (date(2026, 10, 1), date(2027, 9, 30))),
-    (3, date(2024, 2, 29), (date(2023, 3, 1), date(2024, 2, 29))),  # the year ends on a leap day
-    (3, date(2025, 2, 28), (date(2024, 3, 1), date(2025, 2, 28))),
-    (1, date(2026, 5, 5), (date(2026, 1, 1), date(2026, 12, 31))),  # January fiscal year = calendar year
-    (12, date(2026, 11, 30), (date(2025, 12, 1), date(2026, 11, 30))),
-])
+@pytest.mark.parametrize(
+    ("month", "day", "expected"),
+    [
+        (7, date(2026, 6, 30), (date(2025, 7, 1), date(2026, 6, 30))),
+        (7, date(2026, 7, 1), (date(2026, 7, 1), date(2027, 6, 30))),
+        (7, date(2026, 12, 31), (date(2026, 7, 1), date(2027, 6, 30))),
+        (10, date(2027, 1, 1), (date(2026, 10, 1), date(2027, 9, 30))),
+        (3, date(2024, 2, 29), (date(2023, 3, 1), date(2024, 2, 29))),  # the year ends on a leap day
+        (3, date(2025, 2, 28), (date(2024, 3, 1), date(2025, 2, 28))),
+        (1, date(2026, 5, 5), (date(2026, 1, 1), date(2026, 12, 31))),  # January fiscal year = calendar year
+        (12, date(2026, 11, 30), (date(2025, 12, 1), date(2026, 11, 30))),
+    ],
+)
 def test_fiscal_year(month, day, expected):
     assert ce_year(FakeOrg(CEYearBasis.FISCAL, month), day) == expected
 
 
-@pytest.mark.parametrize(("start", "day", "expected"), [
-    (date(2020, 3, 15), date(2026, 3, 14), (date(2025, 3, 15), date(2026, 3, 14))),
-    (date(2020, 3, 15), date(2026, 3, 15), (date(2026, 3, 15), date(2027, 3, 14))),
-    (date(2020, 1, 1), date(2026, 12, 31), (date(2026, 1, 1), date(2026, 12, 31))),
-    (date(2019, 12, 31), date(2027, 1, 1), (date(2026, 12, 31), date(2027, 12, 30))),
-    (date(2020, 2, 29), date(2027, 2, 28), (date(2026, 3, 1), date(2027, 2, 28))),  # leap-day start, common years
-    (date(2020, 2, 29), date(2027, 3, 1), (date(2027, 3, 1), date(2028, 2, 28))),  # next one is 29 Feb 2028
-    (date(2020, 2, 29), date(2028, 2, 29), (date(2028, 2, 29), date(2029, 2, 28))),
-    (date(2026, 11, 23), date(2026, 11, 23), (date(2026, 11, 23), date(2027, 11, 22))),  # first day of work
-])
+@pytest.mark.parametrize(
+    ("start", "day", "expected"),
+    [
+        (date(2020, 3, 15), date(2026, 3, 14), (date(2025, 3, 15), date(2026, 3, 14))),
+        (date(2020, 3, 15), date(2026, 3, 15), (date(2026, 3, 15), date(2027, 3, 14))),
+        (date(2020, 1, 1), date(2026, 12, 31), (date(2026, 1, 1), date(2026, 12, 31))),
+        (date(2019, 12, 31), date(2027, 1, 1), (date(2026, 12, 31), date(2027, 12, 30))),
+        (date(2020, 2, 29), date(2027, 2, 28), (date(2026, 3, 1), date(2027, 2, 28))),  # leap-day start, common years
+        (date(2020, 2, 29), date(2027, 3, 1), (date(2027, 3, 1), date(2028, 2, 28))),  # next one is 29 Feb 2028
+        (date(2020, 2, 29), date(2028, 2, 29), (date(2028, 2, 29), date(2029, 2, 28))),
+        (date(2026, 11, 23), date(2026, 11, 23), (date(2026, 11, 23), date(2027, 11, 22))),  # first day of work
+    ],
+)
 def test_anniversary_year(start, day, expected):
     assert ce_year(FakeOrg(CEYearBasis.ANNIVERSARY), day, start) == expected
 
@@ -76,12 +86,12 @@ def test_anniversary_without_a_start_date_is_the_calendar_year():
 
 # ---------------------------------------------------------------- what counts, in SQL
 
+
 @pytest.fixture
 def org_with(make_org, make_user):
     def make(slug="acme", **settings):
         manager = make_user(name="Mara Manager")
-        return make_org(slug, manager=manager, pay_period=PayPeriod.MONTHLY, training_pay_rate_cents=2000,
-                        **settings), manager
+        return make_org(slug, manager=manager, pay_period=PayPeriod.MONTHLY, training_pay_rate_cents=2000, **settings), manager
 
     return make
 
@@ -100,8 +110,14 @@ def test_calendar_and_fiscal_boundaries_in_sql(app, org_with, make_user, add_mem
     ana = make_user(name="Ana")
     for org in (cal, fis):
         add_member(org, ana)
-        for day, minutes in [(date(2025, 12, 31), 1), (date(2026, 1, 1), 10), (date(2026, 6, 30), 100),
-                             (date(2026, 7, 1), 1000), (date(2026, 11, 23), 10000), (date(2027, 1, 1), 100000)]:
+        for day, minutes in [
+            (date(2025, 12, 31), 1),
+            (date(2026, 1, 1), 10),
+            (date(2026, 6, 30), 100),
+            (date(2026, 7, 1), 1000),
+            (date(2026, 11, 23), 10000),
+            (date(2027, 1, 1), 100000),
+        ]:
             _entry(ana, org, day, minutes)
         _entry(ana, org, date(2026, 8, 1), 7, status=EntryStatus.PENDING)
         _entry(ana, org, date(2026, 8, 2), 7, status=EntryStatus.REJECTED)
@@ -117,16 +133,26 @@ def test_anniversary_boundaries_in_sql_match_python(app, org_with, make_user, ad
     add_member(org, leap, employment_start=date(2020, 2, 29))
     add_member(org, july, employment_start=date(2019, 7, 15))
     add_member(org, none)
-    days = [date(2026, 1, 1), date(2026, 2, 28), date(2026, 3, 1), date(2026, 7, 14), date(2026, 7, 15),
-            date(2026, 12, 31), date(2027, 2, 28), date(2027, 3, 1), date(2027, 7, 14), date(2027, 7, 15)]
+    days = [
+        date(2026, 1, 1),
+        date(2026, 2, 28),
+        date(2026, 3, 1),
+        date(2026, 7, 14),
+        date(2026, 7, 15),
+        date(2026, 12, 31),
+        date(2027, 2, 28),
+        date(2027, 3, 1),
+        date(2027, 7, 14),
+        date(2027, 7, 15),
+    ]
     for user in (leap, july, none):
         for n, day in enumerate(days):
-            _entry(user, org, day, 2 ** n)
+            _entry(user, org, day, 2**n)
     db.session.commit()
     for today in (date(2027, 2, 28), date(2027, 3, 1), date(2026, 7, 14), date(2026, 7, 15), TODAY):
         statuses = {s.name: s for s in compliance.list_ce_status(org, today)}
         for name, status in statuses.items():
-            expected = sum(2 ** n for n, day in enumerate(days) if status.year_start <= day <= status.year_end)
+            expected = sum(2**n for n, day in enumerate(days) if status.year_start <= day <= status.year_end)
             assert status.done_minutes == expected, (name, today)
     assert compliance.list_ce_status(org, date(2027, 2, 28))[0].year_start in (date(2026, 3, 1), date(2026, 7, 15))
 
@@ -148,8 +174,8 @@ def test_dashboard_order_most_behind_first(app, org_with, make_user, add_member)
     people = {
         "Done": (date(2020, 1, 10), 400),
         "Half": (date(2020, 1, 10), 180),
-        "Nothing, soon": (date(2020, 12, 1), 0),     # year ends 2026-11-30: 7 days left
-        "Nothing, later": (date(2020, 1, 10), 0),    # year ends 2027-01-09
+        "Nothing, soon": (date(2020, 12, 1), 0),  # year ends 2026-11-30: 7 days left
+        "Nothing, later": (date(2020, 1, 10), 0),  # year ends 2027-01-09
         "Little": (date(2020, 1, 10), 30),
     }
     for name, (start, minutes) in people.items():
@@ -202,18 +228,28 @@ def test_dashboard_page(app, client, u, login, org_with, make_user, add_member):
 
 # ---------------------------------------------------------------- the DHCS checklist
 
+
 @pytest.fixture
 def checklist_world(org_with, make_user, add_member):
     org, manager = org_with()
     compliance_manager = compliance.get_member(org, manager.id)
     compliance_manager.job_title = "Program Director"
     ana = make_user(name="Ana López")
-    add_member(org, ana, job_title="Community Health Worker", employment_start=date(2024, 4, 2),
-               employment_type=EmploymentType.CONTRACTOR)
-    _entry(ana, org, date(2026, 2, 3), 90, title="Motivational interviewing", decided_by_id=manager.id,
-           description="Role plays   and\nfeedback")
-    _entry(ana, org, date(2026, 3, 4), 60, title="=cmd|' /C calc'!A0", source=EntrySource.FIELD,
-           supervisor_name="Dr. Field Supervisor")
+    add_member(
+        org, ana, job_title="Community Health Worker", employment_start=date(2024, 4, 2), employment_type=EmploymentType.CONTRACTOR
+    )
+    _entry(
+        ana,
+        org,
+        date(2026, 2, 3),
+        90,
+        title="Motivational interviewing",
+        decided_by_id=manager.id,
+        description="Role plays   and\nfeedback",
+    )
+    _entry(
+        ana, org, date(2026, 3, 4), 60, title="=cmd|' /C calc'!A0", source=EntrySource.FIELD, supervisor_name="Dr. Field Supervisor"
+    )
     _entry(ana, org, date(2026, 4, 5), 30, title="Asthma triggers", provider="Lung Association")
     _entry(ana, org, date(2025, 12, 31), 30, title="Last year")
     _entry(ana, org, date(2026, 5, 5), 30, title="Not approved", status=EntryStatus.PENDING)
@@ -227,9 +263,12 @@ def test_checklist_csv_sections(app, client, u, login, checklist_world):
     response = client.get(u("lms.hours.checklist_csv", org_slug="acme", user_id=ana.id, on="2026-11-23"))
     assert response.status_code == 200 and response.mimetype == "text/csv"
     assert "attachment" in response.headers["Content-Disposition"] and "ana-lopez" in response.headers["Content-Disposition"]
-    rows = list(csv.reader(io.StringIO(response.data.decode("utf-8"))))
+    # a UTF-8 byte-order mark first, so Excel shows "Ana López", not "Ana LÃ³pez"; then one BOM only
+    assert response.data.startswith(b"\xef\xbb\xbfSection A\r\n") and response.data.count(b"\xef\xbb\xbf") == 1
+    assert "Ana López".encode() in response.data
+    rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
     blank = rows.index([])
-    section_a, section_b = rows[:blank], rows[blank + 1:]
+    section_a, section_b = rows[:blank], rows[blank + 1 :]
     assert section_a[0] == ["Section A"]
     facts = dict(section_a[1:])
     assert facts["CHW name"] == "Ana López" and facts["CHW title"] == "Community Health Worker"
@@ -248,6 +287,18 @@ def test_checklist_csv_sections(app, client, u, login, checklist_world):
     assert section_b[-1] == ["Total", "", "3.00", "", ""]
 
 
+def test_checklist_csv_in_spanish_opens_right_in_a_spreadsheet(app, client, u, login, checklist_world):
+    """Excel reads a CSV without a byte-order mark as Windows-1252: "SecciÃ³n A", "Ana LÃ³pez"."""
+    _org, manager, ana = checklist_world
+    manager.locale = "es"
+    db.session.commit()
+    login(manager)
+    data = client.get(u("lms.hours.checklist_csv", org_slug="acme", user_id=ana.id, on="2026-11-23")).data
+    assert data.startswith(b"\xef\xbb\xbf" + "Sección A\r\n".encode())
+    assert ",Ana López\r\n".encode() in data
+    assert "Sección".encode("cp1252") not in data  # no byte of it was written in a legacy code page
+
+
 def test_checklist_uses_the_signatory_when_set(app, checklist_world):
     org, _manager, ana = checklist_world
     org.signatory_name, org.signatory_title = "Dr. Sign", "Medical Director"
@@ -262,8 +313,17 @@ def test_checklist_pdf_text(app, client, u, login, checklist_world):
     response = client.get(u("lms.hours.checklist_pdf", org_slug="acme", user_id=ana.id))
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     text = pdf_text(response.data)
-    for expected in ("Annual Continuing Training Checklist", "Section A", "Section B", "Ana López",
-                     "Community Health Worker", "Mara Manager", "Motivational interviewing", "Asthma triggers", "3.00"):
+    for expected in (
+        "Annual Continuing Training Checklist",
+        "Section A",
+        "Section B",
+        "Ana López",
+        "Community Health Worker",
+        "Mara Manager",
+        "Motivational interviewing",
+        "Asthma triggers",
+        "3.00",
+    ):
         assert expected in text, expected
     assert "Last year" not in text and "Not approved" not in text
 
@@ -287,6 +347,7 @@ def test_another_organisations_manager_gets_403(app, client, u, login, checklist
 
 # ---------------------------------------------------------------- trainee views
 
+
 @pytest.fixture
 def trainee_world(org_with, make_user, add_member):
     org, _manager = org_with()
@@ -294,10 +355,18 @@ def trainee_world(org_with, make_user, add_member):
     def make(locale: str):
         user = make_user(name="Rosa Martínez", locale=locale)
         add_member(org, user)
-        _entry(user, org, date(2026, 11, 2), 90, title="Salud comunitaria: módulo 1", source=EntrySource.SELF_PACED,
-               areas=["communication", "asthma-preventive-services"])
-        _entry(user, org, date(2026, 10, 5), 60, title="Outreach practice", source=EntrySource.LIVE,
-               areas=["outreach", "communication"])
+        _entry(
+            user,
+            org,
+            date(2026, 11, 2),
+            90,
+            title="Salud comunitaria: módulo 1",
+            source=EntrySource.SELF_PACED,
+            areas=["communication", "asthma-preventive-services"],
+        )
+        _entry(
+            user, org, date(2026, 10, 5), 60, title="Outreach practice", source=EntrySource.LIVE, areas=["outreach", "communication"]
+        )
         _entry(user, org, date(2026, 10, 6), 45, title="Not yet", status=EntryStatus.PENDING)
         db.session.commit()
         return user
@@ -358,13 +427,19 @@ def test_summary_fixed_queries(app, trainee_world, count_queries):
 
 # ---------------------------------------------------------------- the locked-down PDF fetcher
 
+
 def test_pdf_fetcher_serves_only_static_files():
     fetcher = StaticOnlyFetcher()
     css = (static_root() / "pdf" / "hours.css").as_uri()
     assert b"@page" in fetcher.fetch(css).read()
-    for url in ("file:///etc/passwd", "http://example.org/x.css", "https://127.0.0.1/",
-                "data:text/css,body{}", (static_root() / ".." / "hours" / "pdf.py").as_uri(),
-                "file://evil.example/" + str(static_root() / "lms.css")):
+    for url in (
+        "file:///etc/passwd",
+        "http://example.org/x.css",
+        "https://127.0.0.1/",
+        "data:text/css,body{}",
+        (static_root() / ".." / "hours" / "pdf.py").as_uri(),
+        "file://evil.example/" + str(static_root() / "lms.css"),
+    ):
         with pytest.raises(ValueError):
             fetcher.fetch(url)
 

@@ -388,6 +388,8 @@ def test_adjustments(staff):
 
 def test_adjustment_form_with_approval(client, u, login, staff):
     original = external(staff.trainee, minutes=90)
+    approvals.approve(original, staff.manager)  # a correction is decided after the entry it corrects
+    db.session.commit()
     member = approvals.get_member(staff.org, staff.trainee.id)
     login(staff.manager)
     path = u("lms.hours.adjust", org_slug="acme", membership_id=member.id)

@@ -315,6 +315,7 @@ def test_changing_the_pay_schedule_moves_approved_unexported_entries_into_the_ne
     paid = add_entry(ana, org, date(2026, 11, 2), 60, paid=NOV1, title="Exported")
     late = add_entry(ana, org, date(2026, 11, 10), 45, status=EntryStatus.PENDING, title="Approved late")
     current = add_entry(ana, org, date(2026, 11, 20), 30, paid=NOV16, title="Current period")
+    later = add_entry(ana, org, date(2026, 11, 25), 20, paid=NOV16, title="Later in November")
     db.session.commit()
     export.export_period(org, NOV1, manager, today=TODAY)
     approvals.approve(late, manager)
@@ -325,21 +326,25 @@ def test_changing_the_pay_schedule_moves_approved_unexported_entries_into_the_ne
                 "pay_period_anchor": "2026-11-02", "pay_rate": "19.50", "ce_year_basis": "calendar",
                 "ce_fiscal_start_month": "7", "ce_minimum_hours": "6"}
     page = client.get(u("lms.orgs.settings", org_slug="acme")).get_data(as_text=True)
-    assert "2 approved entries are not exported to payroll yet" in page
+    assert "3 approved entries are not exported to payroll yet" in page
 
     response = client.submit(u("lms.orgs.settings", org_slug="acme"), settings)
     assert response.status_code == 302
     shown = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "1 approved entry not yet exported is now paid in the new pay period" in shown
     starts = dict(db.session.execute(select(HoursEntry.title, HoursEntry.paid_period_start)).all())
-    # weekly from Monday 2 November: 9-15 November holds the late one; 16-22 November starts where the old one did
-    assert starts == {"Exported": NOV1, "Approved late": date(2026, 11, 9), "Current period": NOV16}
+    # Weekly from Monday 2 November. Payroll ran through 15 November, so the late one stays in 16-22 November (not
+    # 9-15 November, which the exported file covered); 16-22 November starts where the old period did; the 25th moves
+    # to 23-29 November.
+    assert starts == {"Exported": NOV1, "Approved late": NOV16, "Current period": NOV16,
+                      "Later in November": date(2026, 11, 23)}
     moved = db.session.execute(select(AuditEvent).where(AuditEvent.action == "hours.paid_period_moved")).scalar_one()
-    assert (moved.object_id, moved.actor_id) == (late.id, manager.id)
-    assert moved.data["previous_paid_period_start"] == "2026-11-16" and moved.data["paid_period_start"] == "2026-11-09"
-    week = client.get(u("lms.hours.org_timesheet", org_slug="acme", start="2026-11-09")).get_data(as_text=True)
-    assert "Ana" in week and "45" in week
-    assert [line.title for line in timesheets.get_timesheet(org, ana, date(2026, 11, 9)).lines] == ["Approved late"]
+    assert (moved.object_id, moved.actor_id) == (later.id, manager.id)
+    assert moved.data["previous_paid_period_start"] == "2026-11-16" and moved.data["paid_period_start"] == "2026-11-23"
+    week = client.get(u("lms.hours.org_timesheet", org_slug="acme", start="2026-11-23")).get_data(as_text=True)
+    assert "Ana" in week and "20" in week
+    assert [line.title for line in timesheets.get_timesheet(org, ana, date(2026, 11, 23)).lines] == [
+        "Later in November"]
     assert paid.paid_period_start == NOV1 and current.paid_period_start == NOV16
 
     again = client.submit(u("lms.orgs.settings", org_slug="acme"), {**settings, "pay_rate": "20.00"})

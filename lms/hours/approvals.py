@@ -5,10 +5,16 @@ An entry moves pending → approved or pending → rejected, once (``ENTRY_TRANS
 database lets exactly one update through (the other sees zero rows), so there is one decision and one audit row, and
 the loser gets :class:`AlreadyDecided` (409) with who decided it.
 
-On approval the entry takes the organisation's training pay rate and the pay period it is paid in: the period that
-contains the activity date, or, if that period was already exported to payroll (locked), the next open one. When the
-organisation changes its pay period or anchor, approved entries not yet exported are placed the same way in the new
-periods (:func:`repay_unexported`); exported ones stay in the file that paid them.
+On approval the entry takes the organisation's training pay rate and the pay period it is paid in
+(:func:`lms.hours.periods.open_period_for`): the period that contains the activity date, unless payroll has already
+run for that date (the period was exported, or a later one was), then the first open period after the last export.
+When the organisation changes its pay period or anchor, approved entries not yet exported are placed the same way in
+the new periods (:func:`repay_unexported`); exported ones stay in the file that paid them.
+
+A correction (an entry that ``corrects`` another) is decided after the entry it corrects, and follows it: it is paid
+at the corrected entry's rate, so it cancels the line it corrects to the cent even if the rate changed since; it
+cannot be approved once the original was rejected, nor take the approved minutes below zero; and rejecting an entry
+rejects its pending corrections with it.
 
 Nobody decides their own entries. Approving field experience counts towards the course's field module: once the
 approved minutes reach the module's credited minutes, the module is completed.
@@ -28,15 +34,11 @@ from lms.catalog.models import Course, Module, ModuleKind
 from lms.db import utcnow
 from lms.enrollment.models import EnrollmentStatus
 from lms.errors import ConflictError, DomainError, NotFoundError
-from lms.hours.models import ENTRY_TRANSITIONS, EntrySource, EntryStatus, HoursEntry, PayrollExport
-from lms.hours.periods import (
-    lock_for_approval,
-    lock_for_export,
-    next_period,
-    open_period_for,
-    period_containing,
-)
-from lms.i18n import _
+from lms.hours import ledger
+from lms.hours.measured import low_measured_clause
+from lms.hours.models import ENTRY_TRANSITIONS, EntrySource, EntryStatus, HoursEntry
+from lms.hours.periods import exported_periods, lock_for_approval, lock_for_export, open_period_for, paying_period
+from lms.i18n import _, format_when
 from lms.orgs.models import Membership, Organisation
 
 REASON_MAX = 2000
@@ -77,13 +79,27 @@ def _already_decided(entry: HoursEntry) -> AlreadyDecided:
 def approve(entry: HoursEntry, actor: User) -> None:
     """Approve a pending entry: lock it with the pay rate and the open pay period it is paid in."""
     org = _org_of(entry)
+    rate_cents = _corrected_rate(entry) if entry.corrects_id is not None else org.training_pay_rate_cents
     lock_for_approval(org)
     period_start, _end = open_period_for(org, entry.activity_date)
-    transition(entry, EntryStatus.APPROVED, actor, rate_cents=org.training_pay_rate_cents,
-               paid_period_start=period_start)
+    transition(entry, EntryStatus.APPROVED, actor, rate_cents=rate_cents, paid_period_start=period_start)
     audit.record("hours.approved", entry, actor, org_id=entry.org_id, minutes=entry.minutes,
                  rate_cents=entry.rate_cents, paid_period_start=entry.paid_period_start)
     _complete_field_module(entry)
+
+
+def _corrected_rate(entry: HoursEntry) -> int | None:
+    """A correction may be approved once the entry it corrects is, and is paid at that entry's rate."""
+    root = ledger.root_of(entry)
+    if root.status is EntryStatus.REJECTED:
+        raise DomainError(_("The entry this corrects was rejected, so there is nothing to correct: reject this "
+                            "correction too."))
+    if root.status is EntryStatus.PENDING:
+        raise DomainError(_("Decide the entry this corrects first (%(title)s, %(date)s).", title=root.title,
+                            date=format_when(root.activity_date)))
+    if entry.minutes < 0 and ledger.approved_total(root) + entry.minutes < 0:
+        raise DomainError(_("Approving this correction would take the approved time below zero minutes."))
+    return root.rate_cents
 
 
 def _unexported(org: Organisation, exported: set[date]):
@@ -92,13 +108,9 @@ def _unexported(org: Organisation, exported: set[date]):
                                     HoursEntry.paid_period_start.not_in(exported))
 
 
-def _exported_starts(org: Organisation) -> set[date]:
-    return set(db.session.scalars(select(PayrollExport.period_start).where(PayrollExport.org_id == org.id)))
-
-
 def count_unexported(org: Organisation) -> int:
     """Approved entries of the organisation that no payroll file holds yet (what a pay schedule change moves)."""
-    query = _unexported(org, _exported_starts(org)).with_only_columns(func.count())
+    query = _unexported(org, exported_periods(org)[0]).with_only_columns(func.count())
     return db.session.scalar(query) or 0
 
 
@@ -108,13 +120,11 @@ def repay_unexported(org: Organisation, actor: User | None) -> int:
     one not exported). Without this, entries keep the start of a period that no longer exists, and no timesheet or
     export would ever show them. Each move has an audit row. Returns how many entries moved."""
     lock_for_export(org)  # no approval or export of this organisation interleaves
-    exported = _exported_starts(org)
+    exported, closed_through = exported_periods(org)
     entries = db.session.scalars(_unexported(org, exported).order_by(HoursEntry.id))
     moved = 0
     for entry in entries:
-        start = period_containing(org, entry.activity_date)[0]
-        while start in exported:
-            start = next_period(org, start)[0]
+        start = paying_period(org, entry.activity_date, exported, closed_through)[0]
         if start != entry.paid_period_start:
             audit.record("hours.paid_period_moved", entry, actor, org_id=org.id, reason="pay schedule changed",
                          paid_period_start=start, previous_paid_period_start=entry.paid_period_start)
@@ -123,12 +133,27 @@ def repay_unexported(org: Organisation, actor: User | None) -> int:
     return moved
 
 
-def reject(entry: HoursEntry, actor: User, reason: str | None) -> None:
-    """Reject a pending entry; the reason is required and shown to the person."""
+def reject(entry: HoursEntry, actor: User, reason: str | None) -> list[HoursEntry]:
+    """Reject a pending entry; the reason is required and shown to the person. Its pending corrections are rejected
+    with it (a correction of an activity that is not paid would pay or deduct on its own); returns those."""
     reason = check_reason(reason)
     _org_of(entry)
     transition(entry, EntryStatus.REJECTED, actor, rejection_reason=reason)
     audit.record("hours.rejected", entry, actor, org_id=entry.org_id, reason=reason)
+    return _reject_corrections(entry, actor) if entry.corrects_id is None else []
+
+
+def _reject_corrections(root: HoursEntry, actor: User) -> list[HoursEntry]:
+    pending = [row_id for row_id, _m, status in ledger.corrections_of(root) if status is EntryStatus.PENDING]
+    if not pending:
+        return []
+    reason = _("The entry this corrects was rejected.")
+    corrections = db.session.scalars(select(HoursEntry).where(HoursEntry.id.in_(pending)).order_by(HoursEntry.id)).all()
+    for correction in corrections:
+        transition(correction, EntryStatus.REJECTED, actor, rejection_reason=reason)
+        audit.record("hours.rejected", correction, actor, org_id=correction.org_id, reason=reason,
+                     because_rejected=root.id)
+    return list(corrections)
 
 
 def check_reason(reason: str | None) -> str:
@@ -191,12 +216,17 @@ def decide_many(org: Organisation, entry_ids: list[int], status: EntryStatus, ac
         .order_by(HoursEntry.id)
     ).scalars().all()
     result = BulkResult()
+    done_with: set[int] = set()  # corrections rejected along with their entry earlier in this batch
     for entry in entries:
+        if entry.id in done_with:
+            continue
         try:
             if status is EntryStatus.APPROVED:
                 approve(entry, actor)
             else:
-                reject(entry, actor, reason)
+                also = reject(entry, actor, reason)
+                result.decided.extend(e for e in also if e.id not in done_with)
+                done_with.update(e.id for e in also)
         except AlreadyDecided as exc:
             result.conflicts.append(exc.message)
         except DomainError as exc:
@@ -217,6 +247,8 @@ class QueueFilters:
     end: date | None = None
     source: EntrySource | None = None
     status: EntryStatus | None = EntryStatus.PENDING
+    #: Only entries whose measured time is far below their credited time (:mod:`lms.hours.measured`).
+    low_measured: bool = False
 
 
 @dataclass
@@ -238,6 +270,8 @@ def list_queue(org: Organisation, filters: QueueFilters, limit: int = 50, offset
         query = query.where(HoursEntry.source == filters.source)
     if filters.status:
         query = query.where(HoursEntry.status == filters.status)
+    if filters.low_measured:
+        query = query.where(low_measured_clause())
     rows = db.session.execute(
         query.order_by(HoursEntry.activity_date, HoursEntry.id).limit(limit + 1).offset(offset)).all()
     return QueuePage([(entry, user) for entry, user in rows[:limit]], len(rows) > limit)
@@ -245,9 +279,7 @@ def list_queue(org: Organisation, filters: QueueFilters, limit: int = 50, offset
 
 def get_org_entry(org: Organisation, entry_id: int) -> HoursEntry:
     """An entry of ``org`` (404 for any other organisation's, so ids reveal nothing)."""
-    from lms.hours.ledger import load_entry
-
-    entry = load_entry(entry_id)
+    entry = ledger.load_entry(entry_id)
     if entry is None or entry.org_id != org.id:
         raise NotFoundError(_("No such entry in this organisation."))
     return entry

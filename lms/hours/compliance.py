@@ -14,6 +14,7 @@ specialty, and the approver is the one who judges that (see docs/payroll-export.
 
 from __future__ import annotations
 
+from codecs import BOM_UTF8
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -109,6 +110,7 @@ def get_member(org: Organisation, user_id: int) -> Membership:
 def _date_key(column):
     """A date as the integer YYYYMMDD, portable between PostgreSQL and SQLite (integer casts keep PostgreSQL off
     its slow numeric arithmetic: EXTRACT returns numeric)."""
+
     def part(field: str):
         return cast(extract(field, column), Integer)
 
@@ -132,11 +134,9 @@ def _anniversary_starts(org: Organisation, today: date):
 
 def _staff_query(org: Organisation):
     return (
-        select(Membership.user_id, User.name, Membership.job_title, Membership.employee_id,
-               Membership.employment_start)
+        select(Membership.user_id, User.name, Membership.job_title, Membership.employee_id, Membership.employment_start)
         .join(User, User.id == Membership.user_id)
-        .where(Membership.org_id == org.id, Membership.employment_end.is_(None),
-               Membership.role == MemberRole.MEMBER)
+        .where(Membership.org_id == org.id, Membership.employment_end.is_(None), Membership.role == MemberRole.MEMBER)
     )
 
 
@@ -169,8 +169,7 @@ def list_ce_status(org: Organisation, today: date) -> list[CEStatus]:
     staff = db.session.execute(_staff_query(org)).all()
     done = _done_by_user(org, today)
     rows = [
-        CEStatus(uid, name, title, employee_id, *ce_year(org, today, start), today, done.get(uid, 0),
-                 org.ce_annual_minimum_minutes)
+        CEStatus(uid, name, title, employee_id, *ce_year(org, today, start), today, done.get(uid, 0), org.ce_annual_minimum_minutes)
         for uid, name, title, employee_id, start in staff
     ]
     return sorted(rows, key=lambda s: (-s.remaining_minutes, s.days_left, s.name.casefold(), s.user_id))
@@ -179,11 +178,20 @@ def list_ce_status(org: Organisation, today: date) -> list[CEStatus]:
 def ce_status(org: Organisation, membership: Membership, today: date) -> CEStatus:
     """One person's CE standing."""
     done = _done_by_user(org, today, membership.user_id).get(membership.user_id, 0)
-    return CEStatus(membership.user_id, membership.user.name, membership.job_title, membership.employee_id,
-                    *ce_year(org, today, membership.employment_start), today, done, org.ce_annual_minimum_minutes)
+    return CEStatus(
+        membership.user_id,
+        membership.user.name,
+        membership.job_title,
+        membership.employee_id,
+        *ce_year(org, today, membership.employment_start),
+        today,
+        done,
+        org.ce_annual_minimum_minutes,
+    )
 
 
 # ---------------------------------------------------------------- the DHCS Annual Continuing Training Checklist
+
 
 @dataclass(frozen=True)
 class ChecklistRow:
@@ -252,19 +260,38 @@ def build_checklist(org: Organisation, membership: Membership, day: date, locale
     entries = db.session.execute(
         select(HoursEntry, approver.name)
         .outerjoin(approver, approver.id == HoursEntry.decided_by_id)
-        .where(HoursEntry.org_id == org.id, HoursEntry.user_id == membership.user_id,
-               HoursEntry.status == EntryStatus.APPROVED, HoursEntry.activity_date.between(start, end))
+        .where(
+            HoursEntry.org_id == org.id,
+            HoursEntry.user_id == membership.user_id,
+            HoursEntry.status == EntryStatus.APPROVED,
+            HoursEntry.activity_date.between(start, end),
+        )
         .order_by(HoursEntry.activity_date, HoursEntry.id)
     ).all()
     titles = display_titles([entry for entry, _approved_by in entries], locale) if locale else {}
     rows = [
-        ChecklistRow(titles.get(entry.id, entry.title), _brief(entry.description) or _describe(entry), entry.minutes,
-                     entry.activity_date, entry.supervisor_name or approved_by or supervisor)
+        ChecklistRow(
+            titles.get(entry.id, entry.title),
+            _brief(entry.description) or _describe(entry),
+            entry.minutes,
+            entry.activity_date,
+            entry.supervisor_name or approved_by or supervisor,
+        )
         for entry, approved_by in entries
     ]
-    return Checklist(membership.user.name, membership.job_title or "", supervisor, supervisor_title, org.name,
-                     membership.employment_start, membership.employment_type.title, start, end,
-                     org.ce_annual_minimum_minutes, rows)
+    return Checklist(
+        membership.user.name,
+        membership.job_title or "",
+        supervisor,
+        supervisor_title,
+        org.name,
+        membership.employment_start,
+        membership.employment_type.title,
+        start,
+        end,
+        org.ce_annual_minimum_minutes,
+        rows,
+    )
 
 
 def _describe(entry: HoursEntry) -> str:
@@ -275,7 +302,10 @@ def _describe(entry: HoursEntry) -> str:
 
 def checklist_csv(checklist: Checklist) -> bytes:
     """The checklist as CSV: a Section A block of label/value rows, a blank row, then Section B with a header row,
-    one row per training and a total. Text cells are neutralised against spreadsheet formulas."""
+    one row per training and a total. Text cells are neutralised against spreadsheet formulas.
+
+    People open this file in a spreadsheet, so it starts with a UTF-8 byte-order mark: without one Excel reads it as
+    Windows-1252 and shows "LÃ³pez". (The payroll CSV has none: payroll imports want its exact documented bytes.)"""
     section_a = [
         [_("Section A")],
         [_("CHW name"), checklist.chw_name],
@@ -290,8 +320,7 @@ def checklist_csv(checklist: Checklist) -> bytes:
     section_b = [
         [_("Section B")],
         [_("Training topic"), _("Brief description"), _("Hours"), _("Date completed"), _("Supervising provider")],
-        *([r.topic, r.description, Number(r.hours), r.completed_on.isoformat(), r.supervising_provider]
-          for r in checklist.rows),
+        *([r.topic, r.description, Number(r.hours), r.completed_on.isoformat(), r.supervising_provider] for r in checklist.rows),
         [_("Total"), "", Number(checklist.total_hours), "", ""],
     ]
-    return write_csv([*section_a, [], *section_b])
+    return BOM_UTF8 + write_csv([*section_a, [], *section_b])

@@ -350,26 +350,49 @@ def _corrected_entry(org: Organisation, person: User, entry_id: int, minutes: in
     corrected = load_entry(entry_id)
     if corrected is None or corrected.user_id != person.id or corrected.org_id != org.id:
         raise DomainError(_("Choose an entry of this person in your organisation to correct."), field="corrects_id")
+    if root_of(corrected).status is EntryStatus.REJECTED:
+        raise DomainError(_("That entry was rejected, so there is nothing to correct. To pay for the activity, add an "
+                            "adjustment without choosing an entry."), field="corrects_id")
     if minutes < 0 and corrected_total(corrected) + minutes < 0:
         raise DomainError(_("This correction would take the entry below zero minutes."), field="minutes")
     return corrected
 
 
-def corrected_total(entry: HoursEntry) -> int:
-    """Minutes of the original entry behind ``entry`` plus every correction of it (at any depth), leaving out
-    rejected ones: what the ledger currently credits for that activity."""
+def root_of(entry: HoursEntry) -> HoursEntry:
+    """The original entry behind a correction (the entry itself when it corrects nothing)."""
     root = entry
     while root.corrects_id is not None:
         root = db.session.get(HoursEntry, root.corrects_id)
-    total = 0 if root.status is EntryStatus.REJECTED else root.minutes
+    return root
+
+
+def corrections_of(root: HoursEntry) -> list[tuple[int, int, EntryStatus]]:
+    """``(id, minutes, status)`` of every correction of ``root`` at any depth (one query per level)."""
+    found: list[tuple[int, int, EntryStatus]] = []
     frontier = {root.id}
     while frontier:
         rows = db.session.execute(
             select(HoursEntry.id, HoursEntry.minutes, HoursEntry.status).where(HoursEntry.corrects_id.in_(frontier))
         ).all()
-        total += sum(m for _id, m, status in rows if status is not EntryStatus.REJECTED)
+        found.extend((row_id, minutes, status) for row_id, minutes, status in rows)
         frontier = {row_id for row_id, _m, _s in rows}
-    return total
+    return found
+
+
+def corrected_total(entry: HoursEntry) -> int:
+    """Minutes of the original entry behind ``entry`` plus every correction of it (at any depth), leaving out
+    rejected ones: what the ledger currently credits for that activity, pending entries included."""
+    root = root_of(entry)
+    if root.status is EntryStatus.REJECTED:
+        return 0
+    return root.minutes + sum(m for _id, m, status in corrections_of(root) if status is not EntryStatus.REJECTED)
+
+
+def approved_total(root: HoursEntry) -> int:
+    """What the ledger has approved for the activity of ``root``: the root and its approved corrections."""
+    if root.status is not EntryStatus.APPROVED:
+        return 0
+    return root.minutes + sum(m for _id, m, status in corrections_of(root) if status is EntryStatus.APPROVED)
 
 
 # ---------------------------------------------------------------- reading one's own entries

@@ -8,8 +8,10 @@ starts, so they are connected in the standalone app, a host app and the CLI alik
   (:func:`lms.hours.approvals.repay_unexported`).
 - ``attendance-finalized`` → a ``live`` entry for the attended minutes, once per attendance row
   (``source_ref="attendance:<id>"``; nothing for zero minutes). With ``correction=True`` an ``adjustment`` for the
-  difference between the corrected minutes and what attendance has put in the ledger so far, pointing at the original
-  entry (``source_ref="attendance:<id>:correction:<n>"``); the original is never edited.
+  difference between the corrected minutes and what attendance has put in the ledger so far (rejected corrections
+  left out), pointing at the original entry (``source_ref="attendance:<id>:correction:<n>"``); the original is never
+  edited. Once a manager rejected the original there is nothing to correct: the decision stands, and a manager who
+  wants to pay the corrected time adds an adjustment.
 
 Both run inside the sender's unit of work (flush only). The organisation is the person's employer on the activity
 date; with several, the earliest-started one (:func:`lms.hours.ledger.resolve_org`).
@@ -22,7 +24,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 
 from lms import db
 from lms.accounts.models import User
@@ -71,13 +73,14 @@ def record_attendance(attendance: Any, session: Any, correction: bool = False) -
     original = ledger.find_by_ref(ref)
     if original is None:
         return _live_entry(attendance, session, ref) if attendance.minutes > 0 else None
-    if not correction:
+    if not correction or original.status is EntryStatus.REJECTED:
         return original
+    is_counted = HoursEntry.status != EntryStatus.REJECTED
     so_far = db.session.execute(
-        select(func.coalesce(func.sum(HoursEntry.minutes), 0), func.count(HoursEntry.id))
+        select(func.coalesce(func.sum(case((is_counted, HoursEntry.minutes), else_=0)), 0), func.count(HoursEntry.id))
         .where(HoursEntry.corrects_id == original.id, HoursEntry.source_ref.like(ref + ":%"))
     ).one()
-    difference = attendance.minutes - (original.minutes + so_far[0])
+    difference = attendance.minutes - (original.minutes + int(so_far[0]))
     if difference == 0:
         return None
     entry = HoursEntry(

@@ -106,19 +106,29 @@ def is_locked(org: Organisation, period_start: date) -> bool:
     return found is not None
 
 
-def open_period_for(org: Organisation, day: date) -> Period:
-    """The period containing ``day``, or if it is locked the first unlocked period after it (one query)."""
+def exported_periods(org: Organisation) -> tuple[set[date], date | None]:
+    """The starts of the organisation's exported periods, and the last day any export covers (one query)."""
+    rows = db.session.execute(
+        select(PayrollExport.period_start, PayrollExport.period_end).where(PayrollExport.org_id == org.id)
+    ).all()
+    return {start for start, _end in rows}, max((end for _start, end in rows), default=None)
+
+
+def paying_period(org: Organisation, day: date, exported: set[date], closed_through: date | None) -> Period:
+    """The period that pays an entry approved now for work done on ``day``: the period containing ``day``, unless
+    payroll already ran for that day (on or before ``closed_through``, the last day an export covers: a later period
+    was exported even if this one never was), then the period after it; exported periods are skipped."""
+    if closed_through is not None and day <= closed_through:
+        day = closed_through + timedelta(days=1)
     period = period_containing(org, day)
-    locked = set(
-        db.session.scalars(
-            select(PayrollExport.period_start).where(
-                PayrollExport.org_id == org.id, PayrollExport.period_start >= period[0]
-            )
-        )
-    )
-    while period[0] in locked:
+    while period[0] in exported:
         period = next_period(org, period[0])
     return period
+
+
+def open_period_for(org: Organisation, day: date) -> Period:
+    """:func:`paying_period` with the organisation's exports (one query)."""
+    return paying_period(org, day, *exported_periods(org))
 
 
 def lock_for_approval(org: Organisation) -> None:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import secrets
+from datetime import date, timedelta
 from typing import Any
 
+from flask_babel import format_date
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, DateField, HiddenField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
@@ -12,8 +14,8 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 
 from lms.catalog.areas import area_choices
 from lms.errors import DomainError
-from lms.hours.ledger import MAX_ADJUSTMENT_MINUTES
-from lms.i18n import _, _l
+from lms.hours.ledger import EARLIEST_DATE, MAX_ADJUSTMENT_MINUTES, MAX_EXTERNAL_MINUTES, MAX_FIELD_MINUTES
+from lms.i18n import _, _l, ngettext
 from lms.web.validators import NumberRange
 
 
@@ -34,16 +36,33 @@ class _KeyedForm(FlaskForm):
     def show_error(self, error: DomainError) -> None:
         """Put a service's error next to the field it names (or above the form)."""
         target = getattr(self, str(error.details.get("field", "")), None)
-        (target.errors if target is not None and isinstance(target.errors, list) else self.form_errors).append(
-            error.message)
+        (target.errors if target is not None and isinstance(target.errors, list) else self.form_errors).append(error.message)
 
 
 class _TimeSpent(_KeyedForm):
-    org_id = SelectField(_l("Organisation"), coerce=int, validators=[Optional()],
-                         description=_l("Only needed if you worked for more than one organisation on that date."))
+    """Date and time spent, checked here against the service's limits so that every mistake shows on the first
+    submit, each in the unit of its box (the service checks again and speaks of minutes, the unit of its API)."""
+
+    #: The most one entry may hold (the service's limit for this kind of entry).
+    max_minutes = MAX_EXTERNAL_MINUTES
+
+    org_id = SelectField(
+        _l("Organisation"),
+        coerce=int,
+        validators=[Optional()],
+        description=_l("Only needed if you worked for more than one organisation on that date."),
+    )
     activity_date = DateField(_l("Date"), validators=[DataRequired(message=_l("Enter the date (YYYY-MM-DD)."))])
-    hours = IntegerField(_l("Hours"), validators=[Optional(), NumberRange(min=0, max=200)], default=0)
-    minutes = IntegerField(_l("Minutes"), validators=[Optional(), NumberRange(min=0, max=59)], default=0)
+    hours = IntegerField(
+        _l("Hours"), validators=[Optional()], default=0, invalid_value_message=_l("Enter whole hours, and the rest under Minutes.")
+    )
+    minutes = IntegerField(
+        _l("Minutes"),
+        validators=[Optional()],
+        default=0,
+        render_kw={"min": 0, "max": 59},
+        invalid_value_message=_l("Enter whole minutes, from 0 to 59."),
+    )
     competency_areas = SelectMultipleField(_l("Competency areas covered"), validate_choice=True)
 
     def __init__(self, *args: Any, orgs: list[Any] = (), **kwargs: Any) -> None:
@@ -51,10 +70,42 @@ class _TimeSpent(_KeyedForm):
         self.competency_areas.choices = area_choices()
         self.org_id.choices = [(0, _l("Choose for me"))] + [(org.id, org.name) for org in orgs]
         self.has_org_choice = len(orgs) > 1
+        self.hours.render_kw = {"min": 0, "max": self.max_hours()}
+
+    def max_hours(self) -> int:
+        return self.max_minutes // 60
+
+    def validate_activity_date(self, field: Any) -> None:
+        # the rules of lms.hours.ledger._check_date, with its slack of a day for zones ahead of the server
+        if field.data > date.today() + timedelta(days=1):
+            raise ValidationError(_("The date cannot be in the future."))
+        if field.data < EARLIEST_DATE:
+            raise ValidationError(_("Enter a date on or after %(date)s.", date=format_date(EARLIEST_DATE)))
+
+    def validate_hours(self, field: Any) -> None:
+        most = self.max_hours()
+        if field.data is not None and not 0 <= field.data <= most:
+            raise ValidationError(ngettext("Enter between 0 and %(num)d hour.", "Enter between 0 and %(num)d hours.", most))
 
     def validate_minutes(self, field: Any) -> None:
-        if self.total_minutes() <= 0:
-            raise ValidationError(_l("Enter the time you spent (hours and minutes)."))
+        if field.data is not None and not 0 <= field.data <= 59:
+            raise ValidationError(_("Enter whole minutes, from 0 to 59."))
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        """The fields, then the total time (also when a box was left empty), under the Hours box."""
+        valid = super().validate(extra_validators)
+        if self.hours.errors or self.minutes.errors:
+            return False
+        total = self.total_minutes()
+        if 0 < total <= self.max_minutes:
+            return valid
+        most = self.max_hours()
+        self.hours.errors.append(
+            _("Enter the time you spent (hours and minutes).")
+            if total <= 0
+            else ngettext("Enter at most %(num)d hour in all.", "Enter at most %(num)d hours in all.", most)
+        )
+        return False
 
     def total_minutes(self) -> int:
         return (self.hours.data or 0) * 60 + (self.minutes.data or 0)
@@ -62,10 +113,13 @@ class _TimeSpent(_KeyedForm):
 
 class ExternalForm(_TimeSpent):
     title = StringField(_l("Name of the training"), validators=[DataRequired(), Length(max=300)])
-    provider = StringField(_l("Who gave it"), validators=[Optional(), Length(max=200)],
-                           description=_l("For example: County Public Health Department."))
-    evidence = FileField(_l("Certificate or sign-in sheet (optional)"),
-                         render_kw={"accept": ".pdf,.png,.jpg,.jpeg,application/pdf,image/png,image/jpeg"})
+    provider = StringField(
+        _l("Who gave it"), validators=[Optional(), Length(max=200)], description=_l("For example: County Public Health Department.")
+    )
+    evidence = FileField(
+        _l("Certificate or sign-in sheet (optional)"),
+        render_kw={"accept": ".pdf,.png,.jpg,.jpeg,application/pdf,image/png,image/jpeg"},
+    )
 
     def __init__(self, *args: Any, max_size: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -73,8 +127,13 @@ class ExternalForm(_TimeSpent):
 
 
 class FieldForm(_TimeSpent):
-    description = TextAreaField(_l("What you did"), validators=[DataRequired(), Length(max=4000)],
-                                description=_l("For example: home visits with a supervisor, a health fair, a charla."))
+    max_minutes = MAX_FIELD_MINUTES
+
+    description = TextAreaField(
+        _l("What you did"),
+        validators=[DataRequired(), Length(max=4000)],
+        description=_l("For example: home visits with a supervisor, a health fair, a charla."),
+    )
     supervisor_name = StringField(_l("Supervisor's name"), validators=[DataRequired(), Length(max=200)])
     supervisor_title = StringField(_l("Supervisor's job title"), validators=[DataRequired(), Length(max=200)])
     module_id = SelectField(_l("For which course"), coerce=int, validators=[Optional()])
@@ -82,21 +141,25 @@ class FieldForm(_TimeSpent):
     def __init__(self, *args: Any, modules: list[Any] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.module_id.choices = [(0, _l("Not for a course"))] + [
-            (m.module_id, f"{m.course_title} — {m.module_title}") for m in modules]
+            (m.module_id, f"{m.course_title} — {m.module_title}") for m in modules
+        ]
 
 
 class RejectForm(FlaskForm):
-    reason = TextAreaField(_l("Reason for rejecting"), validators=[DataRequired(), Length(max=2000)],
-                           description=_l("The person sees this reason."))
+    reason = TextAreaField(
+        _l("Reason for rejecting"), validators=[DataRequired(), Length(max=2000)], description=_l("The person sees this reason.")
+    )
 
 
 class AdjustForm(_KeyedForm):
     minutes = IntegerField(
         _l("Minutes to add (negative to remove)"),
         validators=[InputRequired(), NumberRange(min=-MAX_ADJUSTMENT_MINUTES, max=MAX_ADJUSTMENT_MINUTES)],
-        description=_l("For example 30 adds half an hour; -15 removes a quarter of an hour."))
-    activity_date = DateField(_l("Date of the activity"), validators=[Optional()],
-                              description=_l("Leave empty to use the date of the corrected entry."))
+        description=_l("For example 30 adds half an hour; -15 removes a quarter of an hour."),
+    )
+    activity_date = DateField(
+        _l("Date of the activity"), validators=[Optional()], description=_l("Leave empty to use the date of the corrected entry.")
+    )
     description = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=2000)])
     corrects_id = HiddenField()
     approve_now = BooleanField(_l("Approve it now"))

@@ -1,5 +1,6 @@
-"""Hours views for an organisation's managers: the approval queue (filters, bulk approve/reject), an entry's page
-with approve and reject, and adjustments for a staff member. Only the organisation's own entries are ever shown."""
+"""Hours views for an organisation's managers: the approval queue (filters, bulk approve/reject, entries whose
+measured time is far below their credited time flagged), an entry's page with approve and reject, and adjustments
+for a staff member. Only the organisation's own entries are ever shown."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from lms.catalog.areas import area_title
 from lms.errors import DomainError
 from lms.hours import approvals, ledger
 from lms.hours.approvals import AlreadyDecided, QueueFilters
+from lms.hours.measured import LOW_MEASURED_PERCENT, is_low_measured
 from lms.hours.models import EntrySource, EntryStatus
 from lms.hours.titles import display_titles
 from lms.i18n import _, _l, current_locale, ngettext
@@ -25,7 +27,7 @@ from lms.web.hours import bp
 from lms.web.hours.ledger import PER_PAGE, detail_titles, page_number, small_int, viewer
 from lms.web.hours.ledger_forms import AdjustForm, RejectForm
 
-FILTER_ARGS = ("person", "from", "to", "source", "status")
+FILTER_ARGS = ("person", "from", "to", "source", "status", "measured")
 EVENT_TITLES = {"hours.entry_created": _l("recorded"), "hours.approved": _l("approved"),
                 "hours.rejected": _l("rejected")}
 
@@ -38,6 +40,7 @@ def parse_filters(args: MultiDict) -> QueueFilters:
         start=_date(args.get("from")), end=_date(args.get("to")),
         source=EntrySource(args["source"]) if args.get("source") in {s.value for s in EntrySource} else None,
         status=EntryStatus(status) if status in {s.value for s in EntryStatus} else None,
+        low_measured=args.get("measured") == "low",
     )
 
 
@@ -61,6 +64,7 @@ def _render_queue(org: Organisation, args: MultiDict, selected: set[int] = froze
         titles=display_titles([entry for entry, _person in queue.rows], current_locale()),
         status_arg=args.get("status", "pending"), members=orgs.list_members(org, include_former=True),
         selected=selected, error=error, form=EmptyForm(), Source=EntrySource, Status=EntryStatus,
+        flagged={entry.id for entry, _person in queue.rows if is_low_measured(entry)}, low_percent=LOW_MEASURED_PERCENT,
     ), status
 
 
@@ -105,7 +109,7 @@ def _review(org: Organisation, entry: Any, form: RejectForm | None = None, statu
     return render_template(
         "lms/hours/ledger/review.html", org=org, d=detail, titles=detail_titles(detail), member=member,
         history=approvals.list_history(entry), reject_form=form or RejectForm(), form=EmptyForm(), Status=EntryStatus,
-        area_title=area_title,
+        area_title=area_title, low_measured=is_low_measured(entry), low_percent=LOW_MEASURED_PERCENT,
         event_title=lambda action: str(EVENT_TITLES.get(action, action)),
     ), status
 
@@ -135,12 +139,20 @@ def reject(org_slug: str, entry_id: int):
     form = RejectForm()
     if not form.validate_on_submit():
         return _review(org, entry, form, 400)
-    return _decided(org, entry, lambda: approvals.reject(entry, viewer(), form.reason.data), _("Rejected."))
+    return _decided(org, entry, lambda: _rejected(approvals.reject(entry, viewer(), form.reason.data)), _("Rejected."))
+
+
+def _rejected(corrections: list) -> str | None:
+    if not corrections:
+        return None
+    return ngettext("Rejected, with %(num)d pending correction of it.",
+                    "Rejected, with %(num)d pending corrections of it.", len(corrections))
 
 
 def _decided(org: Organisation, entry: Any, decide: Any, message: str):
+    """Run ``decide``; on success flash what it returns, or ``message``."""
     try:
-        decide()
+        said = decide()
     except AlreadyDecided as exc:
         db.session.rollback()
         flash(exc.message, "error")
@@ -150,7 +162,7 @@ def _decided(org: Organisation, entry: Any, decide: Any, message: str):
         flash(exc.message, "error")
     else:
         db.session.commit()
-        flash(message, "success")
+        flash(said or message, "success")
     return redirect(url_for(".review", org_slug=org.slug, entry_id=entry.id))
 
 
