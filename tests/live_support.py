@@ -12,7 +12,7 @@ from lms.catalog.texts import set_text
 from lms.db import utcnow
 from lms.live import scheduling
 from lms.live.models import LiveSession, SessionMode
-from lms.live.times import to_zone
+from lms.live.times import clock_text, day_text, is_same_day, to_zone
 
 LA = "America/Los_Angeles"
 
@@ -20,8 +20,9 @@ LA = "America/Los_Angeles"
 def live_course(trainer: Any, slug: str = "practice", publish: bool = True):
     """A course with one live module, titled in English and Spanish."""
     course = catalog.create_course(catalog.CourseData(slug=slug, title="Practice course", summary="About"), trainer)
-    module = catalog.add_module(course, catalog.ModuleData(slug="live", title="Role-play practice",
-                                                           kind=ModuleKind.LIVE, credited_minutes=120), trainer)
+    module = catalog.add_module(
+        course, catalog.ModuleData(slug="live", title="Role-play practice", kind=ModuleKind.LIVE, credited_minutes=120), trainer
+    )
     set_text(course, module, "title", "es", "Práctica de juegos de roles", trainer)
     set_text(course, course, "title", "es", "Curso de práctica", trainer)
     if publish:
@@ -32,8 +33,14 @@ def live_course(trainer: Any, slug: str = "practice", publish: bool = True):
 
 def plan(module, *, day: date | None = None, at: time = time(18, 0), **fields: Any) -> scheduling.SessionData:
     """A plan for a session in Los Angeles, by default in 5 days at 18:00 for 2 hours, in person, 10 seats."""
-    values = {"minutes": 120, "timezone": LA, "locale": "en", "mode": SessionMode.IN_PERSON, "capacity": 10,
-              "address": "1200 Main Street, Fresno, CA"}
+    values = {
+        "minutes": 120,
+        "timezone": LA,
+        "locale": "en",
+        "mode": SessionMode.IN_PERSON,
+        "capacity": 10,
+        "address": "1200 Main Street, Fresno, CA",
+    }
     values.update(fields)
     day = day or to_zone(utcnow(), LA).date() + timedelta(days=5)
     return scheduling.SessionData(module_id=module.id, starts_on=day, start_time=at, **values)
@@ -56,3 +63,15 @@ def soon(module, trainer, minutes_ahead: int, **fields: Any) -> LiveSession:
 
 def local(value: datetime, tz: str = LA) -> datetime:
     return to_zone(value, tz)
+
+
+def day_and_time(value: datetime, tz: str = LA) -> str:
+    """How English pages write a moment that is not today: ``Tue, Dec 8 at 9:45 AM PST``."""
+    return f"{day_text(value, tz, 'en', utcnow())} at {clock_text(value, tz, 'en')}"
+
+
+def closed_when(value: datetime, tz: str = LA) -> str:
+    """How English pages say when something closed: ``at 9:45 AM PST`` today, ``on Tue, Dec 8 at 9:45 AM PST`` before."""
+    if is_same_day(value, utcnow(), tz):
+        return f"at {clock_text(value, tz, 'en')}"
+    return f"on {day_and_time(value, tz)}"

@@ -48,6 +48,7 @@ REPORT_START = datetime(2026, 10, 6, 18, 0, tzinfo=LA).astimezone(UTC)
 
 # ---------------------------------------------------------------- helpers
 
+
 @pytest.fixture
 def people(make_user):
     return {
@@ -64,8 +65,9 @@ def course(app, people):
     """A published course whose only required module is a two-hour live session."""
     trainer = people["trainer"]
     course = catalog.create_course(catalog.CourseData(slug="live-course", title="Live skills"), trainer)
-    module = catalog.add_module(course, catalog.ModuleData(slug="practice", title="Live practice",
-                                                           kind=ModuleKind.LIVE, credited_minutes=120), trainer)
+    module = catalog.add_module(
+        course, catalog.ModuleData(slug="practice", title="Live practice", kind=ModuleKind.LIVE, credited_minutes=120), trainer
+    )
     catalog.set_course_status(course, CourseStatus.PUBLISHED, trainer)
     db.session.commit()
     return course, module
@@ -73,18 +75,24 @@ def course(app, people):
 
 @pytest.fixture
 def make_session(course, people):
-    def factory(starts_at: datetime, minutes: int = 120, *, registered=("ana", "ben"), mode=SessionMode.IN_PERSON,
-                join_url: str | None = None) -> LiveSession:
+    def factory(
+        starts_at: datetime, minutes: int = 120, *, registered=("ana", "ben"), mode=SessionMode.IN_PERSON, join_url: str | None = None
+    ) -> LiveSession:
         the_course, module = course
-        session = LiveSession(module_id=module.id, course_id=the_course.id, starts_at=starts_at,
-                              ends_at=starts_at + timedelta(minutes=minutes), timezone="America/Los_Angeles",
-                              mode=mode, join_url=join_url)
+        session = LiveSession(
+            module_id=module.id,
+            course_id=the_course.id,
+            starts_at=starts_at,
+            ends_at=starts_at + timedelta(minutes=minutes),
+            timezone="America/Los_Angeles",
+            mode=mode,
+            join_url=join_url,
+        )
         db.session.add(session)
         db.session.flush()
         db.session.add(SessionTrainer(session_id=session.id, user_id=people["trainer"].id))
         for key in registered:
-            db.session.add(Registration(session_id=session.id, user_id=people[key].id,
-                                        status=RegistrationStatus.REGISTERED))
+            db.session.add(Registration(session_id=session.id, user_id=people[key].id, status=RegistrationStatus.REGISTERED))
         db.session.commit()
         return session
 
@@ -93,9 +101,12 @@ def make_session(course, people):
 
 def add_interval(session, user, start_minute: float, end_minute: float | None, source=IntervalSource.CHECK_IN):
     interval = AttendanceInterval(
-        session_id=session.id, user_id=user.id, source=source,
+        session_id=session.id,
+        user_id=user.id,
+        source=source,
         joined_at=session.starts_at + timedelta(minutes=start_minute),
-        left_at=None if end_minute is None else session.starts_at + timedelta(minutes=end_minute))
+        left_at=None if end_minute is None else session.starts_at + timedelta(minutes=end_minute),
+    )
     db.session.add(interval)
     db.session.commit()
     return interval
@@ -125,6 +136,7 @@ def now_session(make_session, **kwargs) -> LiveSession:
 
 
 # ---------------------------------------------------------------- check-in codes
+
 
 def test_codes_are_six_unambiguous_characters(app, make_session, people):
     session = now_session(make_session)
@@ -185,8 +197,9 @@ def test_code_is_refused_outside_the_window(client, u, login, make_session, peop
     db.session.commit()
     login(people["ana"])
     response = client.submit(u("lms.sessions.checkin"), {"code": later.checkin_code})
-    assert response.status_code == 400
-    assert "not open now" in response.get_data(as_text=True)
+    assert response.status_code == 302  # back to the session page, which says when check-in opens
+    assert response.headers["Location"].endswith(u("lms.sessions.detail", session_id=later.id))
+    assert "Check-in is not open yet" in client.get(response.headers["Location"]).get_data(as_text=True)
     assert db.session.execute(select(AttendanceInterval)).first() is None
 
     grace = timedelta(minutes=15)
@@ -255,6 +268,7 @@ def test_walk_ins_may_check_in_and_show_as_not_registered(client, u, login, make
 
 # ---------------------------------------------------------------- the Join button
 
+
 def test_join_button_records_the_join_time_then_redirects(client, u, login, make_session, people):
     session = now_session(make_session, mode=SessionMode.ONLINE, join_url="https://meet.example.org/chw-123")
     login(people["ana"])
@@ -285,6 +299,7 @@ def test_join_button_only_for_registered_trainees_in_the_window(client, u, login
 
 # ---------------------------------------------------------------- meeting reports
 
+
 def test_zoom_report_import_matches_by_email_and_reports_bad_rows(app, make_session, people):
     session = make_session(REPORT_START)
     report = parse_report(decode((FIXTURES / "zoom_participants.csv").read_bytes()), session.timezone)
@@ -302,8 +317,13 @@ def test_zoom_report_import_matches_by_email_and_reports_bad_rows(app, make_sess
     # Ana: 5:58:40-6:50 and 6:45-7:59:30 overlap → one stretch from 6:00 (the start) to 7:59:30
     assert minutes == {"ana@example.org": 119, "ben@example.org": 50}
 
-    again = apply_report(session, parse_report(decode((FIXTURES / "zoom_participants.csv").read_bytes()),
-                                                session.timezone), people["trainer"], utcnow(), 75)
+    again = apply_report(
+        session,
+        parse_report(decode((FIXTURES / "zoom_participants.csv").read_bytes()), session.timezone),
+        people["trainer"],
+        utcnow(),
+        75,
+    )
     assert again.imported == 0 and again.duplicates == 3
 
 
@@ -333,8 +353,13 @@ def test_report_times_and_encodings():
     assert parse_time("2026-11-23T21:00:12-05:00", zone) == expected
     assert parse_time("23.11.2026 18:00", zone) is None
     text = "Name (Original Name),User Email,Join Time,Leave Time\r\nÁna,a@x.org,11/23/2026 06:00 PM,11/23/2026 07:00 PM\r\n"
-    for data in (text.encode("utf-8"), b"\xef\xbb\xbf" + text.encode("utf-8"), text.encode("utf-16"),
-                 text.encode("utf-16-le"), text.encode("cp1252")):
+    for data in (
+        text.encode("utf-8"),
+        b"\xef\xbb\xbf" + text.encode("utf-8"),
+        text.encode("utf-16"),
+        text.encode("utf-16-le"),
+        text.encode("cp1252"),
+    ):
         report = parse_report(decode(data), "America/Los_Angeles")
         assert [(r.name, r.email) for r in report.rows] == [("Ána", "a@x.org")], data[:8]
 
@@ -342,9 +367,11 @@ def test_report_times_and_encodings():
 def test_a_file_that_is_not_a_report_imports_nothing(client, u, login, make_session, people):
     session = make_session(REPORT_START)
     login(people["trainer"])
-    response = client.submit(u("lms.sessions.import_report", session_id=session.id),
-                             {"file": (io.BytesIO(b"email,name\r\na@x.org,A\r\n"), "roster.csv")},
-                             content_type="multipart/form-data")
+    response = client.submit(
+        u("lms.sessions.import_report", session_id=session.id),
+        {"file": (io.BytesIO(b"email,name\r\na@x.org,A\r\n"), "roster.csv")},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 400
     assert "does not look like a Zoom or Teams" in response.get_data(as_text=True)
     assert db.session.execute(select(AttendanceInterval)).first() is None
@@ -354,8 +381,11 @@ def test_import_page_lists_unmatched_and_bad_rows_with_line_numbers(client, u, l
     session = make_session(REPORT_START)
     login(people["trainer"])
     data = (FIXTURES / "zoom_participants.csv").read_bytes()
-    response = client.submit(u("lms.sessions.import_report", session_id=session.id),
-                             {"file": (io.BytesIO(data), "participants.csv")}, content_type="multipart/form-data")
+    response = client.submit(
+        u("lms.sessions.import_report", session_id=session.id),
+        {"file": (io.BytesIO(data), "participants.csv")},
+        content_type="multipart/form-data",
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "Imported 3 join and leave times." in page and "People matched: 2." in page
@@ -367,8 +397,13 @@ def test_import_page_lists_unmatched_and_bad_rows_with_line_numbers(client, u, l
 def test_report_replaces_join_button_estimates(app, make_session, people):
     session = make_session(REPORT_START, mode=SessionMode.ONLINE, join_url="https://meet.example.org/x")
     click = add_interval(session, people["ben"], 35, None, IntervalSource.JOIN_BUTTON)
-    apply_report(session, parse_report(decode((FIXTURES / "zoom_participants.csv").read_bytes()),
-                                       session.timezone), people["trainer"], utcnow(), 75)
+    apply_report(
+        session,
+        parse_report(decode((FIXTURES / "zoom_participants.csv").read_bytes()), session.timezone),
+        people["trainer"],
+        utcnow(),
+        75,
+    )
     db.session.commit()
     db.session.refresh(click)
     assert click.is_void  # kept, not counted
@@ -378,8 +413,10 @@ def test_report_replaces_join_button_estimates(app, make_session, people):
 
 # ---------------------------------------------------------------- finalising
 
+
 def test_finalise_fixes_minutes_and_completes_the_live_module_and_course(
-        client, u, login, make_session, people, course, finalized_signals):
+    client, u, login, make_session, people, course, finalized_signals
+):
     session = make_session(utcnow() - timedelta(hours=3))
     add_interval(session, people["ana"], -5, 50)
     add_interval(session, people["ana"], 45, None)  # rejoined (still "there": counted until the end)
@@ -406,9 +443,7 @@ def test_finalise_fixes_minutes_and_completes_the_live_module_and_course(
     assert again.status_code == 302 and len(finalized_signals) == 2  # already final: nothing sent twice
 
 
-
-def test_finalising_before_the_scheduled_end_needs_the_trainer_to_confirm_it_ended_early(
-        client, u, login, make_session, people):
+def test_finalising_before_the_scheduled_end_needs_the_trainer_to_confirm_it_ended_early(client, u, login, make_session, people):
     session = make_session(utcnow() - timedelta(minutes=10))  # two hours long: 110 minutes still to go
     add_interval(session, people["ana"], 0, None)
     login(people["trainer"])
@@ -438,20 +473,18 @@ def test_spanish_roster_names_the_time_zone_and_uses_us_spanish_times(client, u,
     assert re.search(r"\d{1,2}:\d{2}\s?[ap]\.\s?m\.\s" + zone, page), "session time with a.m./p.m. and the zone"
     assert not re.search(r"[-+]\d{4}\b", page.split("<main", 1)[1]), "no bare UTC offset in place of the zone"
 
+
 def test_finalise_marks_absent_keeps_excused_and_late(app, make_session, make_user, people):
     carla = make_user("carla@example.org", name="Carla")
     session = make_session(utcnow() - timedelta(hours=3))
     db.session.add(Registration(session_id=session.id, user_id=carla.id, status=RegistrationStatus.REGISTERED))
     add_interval(session, people["ben"], 25, 120)
     now = utcnow()
-    attendance.change_attendance(session, people["ben"], attendance.Change(status=AttendanceStatus.LATE),
-                                 people["trainer"], now, 75)
-    attendance.change_attendance(session, carla, attendance.Change(status=AttendanceStatus.EXCUSED),
-                                 people["trainer"], now, 75)
+    attendance.change_attendance(session, people["ben"], attendance.Change(status=AttendanceStatus.LATE), people["trainer"], now, 75)
+    attendance.change_attendance(session, carla, attendance.Change(status=AttendanceStatus.EXCUSED), people["trainer"], now, 75)
     attendance.finalize(session, people["trainer"], now, 75)
     db.session.commit()
-    assert (row_of(session, people["ana"]).status, row_of(session, people["ana"]).minutes) == (
-        AttendanceStatus.ABSENT, 0)
+    assert (row_of(session, people["ana"]).status, row_of(session, people["ana"]).minutes) == (AttendanceStatus.ABSENT, 0)
     assert row_of(session, carla).status is AttendanceStatus.EXCUSED
     ben = row_of(session, people["ben"])
     assert (ben.status, ben.minutes, ben.completed_module) == (AttendanceStatus.LATE, 95, True)
@@ -469,8 +502,9 @@ def test_finalise_is_refused_before_the_start_and_for_cancelled_sessions(app, ma
 def test_explicit_absent_does_not_complete_even_with_time(app, make_session, people):
     session = make_session(utcnow() - timedelta(hours=3))
     add_interval(session, people["ana"], 0, 120)
-    attendance.change_attendance(session, people["ana"], attendance.Change(status=AttendanceStatus.ABSENT),
-                                 people["trainer"], utcnow(), 75)
+    attendance.change_attendance(
+        session, people["ana"], attendance.Change(status=AttendanceStatus.ABSENT), people["trainer"], utcnow(), 75
+    )
     attendance.finalize(session, people["trainer"], utcnow(), 75)
     assert row_of(session, people["ana"]).completed_module is False
 
@@ -488,8 +522,7 @@ def test_simultaneous_finalising_finalises_once(app, make_session, people, final
 
             barrier.wait()
             try:
-                attendance.finalize(db.session.get(LiveSession, session_id), db.session.get(User, trainer_id),
-                                    utcnow(), 75)
+                attendance.finalize(db.session.get(LiveSession, session_id), db.session.get(User, trainer_id), utcnow(), 75)
                 db.session.commit()
                 outcomes.append("finalised")
             except ConflictError:
@@ -503,13 +536,17 @@ def test_simultaneous_finalising_finalises_once(app, make_session, people, final
         thread.join()
     assert sorted(outcomes) == ["conflict", "conflict", "conflict", "finalised"]
     assert [(user_id, correction) for user_id, _m, correction, _s in finalized_signals] == [
-        (people["ana"].id, False), (people["ben"].id, False)]
+        (people["ana"].id, False),
+        (people["ben"].id, False),
+    ]
 
 
 # ---------------------------------------------------------------- corrections
 
+
 def test_corrections_after_finalising_need_a_reason_and_leave_an_audit_row(
-        client, u, login, make_session, people, course, finalized_signals):
+    client, u, login, make_session, people, course, finalized_signals
+):
     session = make_session(utcnow() - timedelta(hours=3))
     short = add_interval(session, people["ben"], 30, 100)
     attendance.finalize(session, people["trainer"], utcnow(), 75)
@@ -518,16 +555,21 @@ def test_corrections_after_finalising_need_a_reason_and_leave_an_audit_row(
     login(people["trainer"])
     token = client.csrf_token()
     path = u("lms.api.update_attendance", session_id=session.id, user_id=people["ben"].id)
-    change = {"interval": {"joined_at": (session.starts_at + timedelta(minutes=5)).isoformat(),
-                           "left_at": (session.starts_at + timedelta(minutes=115)).isoformat()},
-              "void_interval_id": short.id}
+    change = {
+        "interval": {
+            "joined_at": (session.starts_at + timedelta(minutes=5)).isoformat(),
+            "left_at": (session.starts_at + timedelta(minutes=115)).isoformat(),
+        },
+        "void_interval_id": short.id,
+    }
 
     refused = client.put(path, json=change, headers={"X-CSRFToken": token})
     assert refused.status_code == 400 and "reason" in refused.get_json()["error"]["message"]
     assert row_of(session, people["ben"]).minutes == 70 and finalized_signals == []
 
-    done = client.put(path, json={**change, "reason": "Signed the paper sheet at 6:05; the app check-in failed."},
-                      headers={"X-CSRFToken": token})
+    done = client.put(
+        path, json={**change, "reason": "Signed the paper sheet at 6:05; the app check-in failed."}, headers={"X-CSRFToken": token}
+    )
     assert done.status_code == 200, done.get_json()
     person = done.get_json()["person"]
     assert (person["minutes"], person["status"], person["completed_module"]) == (110, "present", True)
@@ -535,8 +577,7 @@ def test_corrections_after_finalising_need_a_reason_and_leave_an_audit_row(
     assert short.is_void  # kept for the record, not deleted
     assert len(db.session.execute(select(AttendanceInterval)).all()) == 2
 
-    event = db.session.execute(
-        select(AuditEvent).where(AuditEvent.action == "live.attendance_corrected")).scalar_one()
+    event = db.session.execute(select(AuditEvent).where(AuditEvent.action == "live.attendance_corrected")).scalar_one()
     assert event.actor_id == people["trainer"].id and event.reason.startswith("Signed the paper sheet")
     assert (event.data["old_minutes"], event.data["new_minutes"]) == (70, 110)
     assert (event.data["old_status"], event.data["new_status"]) == ("present", "present")
@@ -559,8 +600,10 @@ def test_status_correction_on_the_person_page_needs_a_reason(client, u, login, m
     response = client.submit(path, {"action": "status", "status-status": "late", "status-reason": "Came at 6:20."})
     assert response.status_code == 302
     assert row_of(session, people["ana"]).status is AttendanceStatus.LATE
-    assert db.session.execute(select(AuditEvent).where(AuditEvent.action == "live.attendance_corrected")
-                              ).scalar_one().reason == "Came at 6:20."
+    assert (
+        db.session.execute(select(AuditEvent).where(AuditEvent.action == "live.attendance_corrected")).scalar_one().reason
+        == "Came at 6:20."
+    )
 
 
 def test_trainer_sets_local_times_on_the_person_page(client, u, login, make_session, people):
@@ -569,14 +612,12 @@ def test_trainer_sets_local_times_on_the_person_page(client, u, login, make_sess
     login(people["trainer"])
     path = u("lms.sessions.attendance_person", session_id=session.id, user_id=people["ben"].id)
     assert client.get(path).status_code == 200
-    response = client.submit(path, {"action": "time", "time-joined_at": "2026-10-06T18:10",
-                                    "time-left_at": "2026-10-06T19:40"})
+    response = client.submit(path, {"action": "time", "time-joined_at": "2026-10-06T18:10", "time-left_at": "2026-10-06T19:40"})
     assert response.status_code == 302
     interval = db.session.execute(select(AttendanceInterval)).scalar_one()
     assert interval.joined_at == datetime(2026, 10, 7, 1, 10, tzinfo=UTC)  # 18:10 PDT, stored in UTC
     assert interval.source is IntervalSource.TRAINER
-    bad = client.submit(path, {"action": "time", "time-joined_at": "2026-10-06T19:40",
-                               "time-left_at": "2026-10-06T18:10"})
+    bad = client.submit(path, {"action": "time", "time-joined_at": "2026-10-06T19:40", "time-left_at": "2026-10-06T18:10"})
     assert bad.status_code == 400 and "after the join time" in bad.get_data(as_text=True)
     wrong_day = client.submit(path, {"action": "time", "time-joined_at": "2026-10-16T18:10", "time-left_at": ""})
     assert wrong_day.status_code == 400 and "Check the date" in wrong_day.get_data(as_text=True)
@@ -599,6 +640,7 @@ def test_roster_saves_statuses(client, u, login, make_session, people):
 
 # ---------------------------------------------------------------- who may do what
 
+
 def test_trainee_cannot_open_a_roster_or_finalise(client, u, login, make_session, people):
     session = make_session(utcnow() - timedelta(hours=3))
     login(people["ana"])
@@ -612,12 +654,15 @@ def test_trainee_cannot_open_a_roster_or_finalise(client, u, login, make_session
 def test_other_trainers_get_not_found_and_admins_see_every_roster(client, u, login, make_session, people):
     session = make_session(utcnow() - timedelta(hours=3))
     login(people["other_trainer"])
-    for endpoint in ("lms.sessions.attendance", "lms.sessions.checkin_code", "lms.sessions.import_report",
-                     "lms.api.session_attendance"):
+    for endpoint in (
+        "lms.sessions.attendance",
+        "lms.sessions.checkin_code",
+        "lms.sessions.import_report",
+        "lms.api.session_attendance",
+    ):
         assert client.get(u(endpoint, session_id=session.id)).status_code == 404, endpoint
     assert client.submit(u("lms.sessions.finalize_attendance", session_id=session.id)).status_code == 404
-    assert client.get(u("lms.sessions.attendance_person", session_id=session.id,
-                        user_id=people["ana"].id)).status_code == 404
+    assert client.get(u("lms.sessions.attendance_person", session_id=session.id, user_id=people["ana"].id)).status_code == 404
     login(people["admin"])
     assert client.get(u("lms.sessions.attendance", session_id=session.id)).status_code == 200
 
@@ -632,18 +677,23 @@ def test_api_lists_attendance_with_intervals(client, u, login, make_session, peo
     assert (ana["minutes"], ana["share_percent"], ana["status"], ana["registered"]) == (60, 50, None, True)
     assert ana["intervals"][0]["joined_at"] == "2026-10-07T00:55:00Z"
     assert ana["intervals"][0]["source"] == "check_in"
-    bad = client.put(u("lms.api.update_attendance", session_id=session.id, user_id=people["ana"].id),
-                     json={"status": "sleeping"}, headers={"X-CSRFToken": client.csrf_token()})
+    bad = client.put(
+        u("lms.api.update_attendance", session_id=session.id, user_id=people["ana"].id),
+        json={"status": "sleeping"},
+        headers={"X-CSRFToken": client.csrf_token()},
+    )
     assert bad.status_code == 400 and bad.get_json()["error"]["code"] == "invalid"
-    missing = client.put(u("lms.api.update_attendance", session_id=session.id, user_id=99999),
-                         json={"status": "late"}, headers={"X-CSRFToken": client.csrf_token()})
+    missing = client.put(
+        u("lms.api.update_attendance", session_id=session.id, user_id=99999),
+        json={"status": "late"},
+        headers={"X-CSRFToken": client.csrf_token()},
+    )
     assert missing.status_code == 404 and "error" in missing.get_json()
     paths = client.get(u("lms.api.openapi")).get_json()["paths"]
     assert "put" in paths["/sessions/{session_id}/attendance/{user_id}"]
 
 
-def test_roster_page_runs_a_fixed_number_of_queries(client, u, login, make_session, make_user, people,
-                                                    count_queries):
+def test_roster_page_runs_a_fixed_number_of_queries(client, u, login, make_session, make_user, people, count_queries):
     session = make_session(utcnow() - timedelta(hours=1))
     login(people["trainer"])
     path = u("lms.sessions.attendance", session_id=session.id)
@@ -664,17 +714,22 @@ def test_roster_page_runs_a_fixed_number_of_queries(client, u, login, make_sessi
 
 # ---------------------------------------------------------------- demo
 
+
 def test_demo_step_adds_a_finalised_past_session_once(app, make_user, make_org, people):
     from lms.live.attendance_demo import SERIES_KEY, add_attendance_demo
 
     trainer = people["trainer"]
     course = catalog.create_course(catalog.CourseData(slug="chw-core", title="CHW Core"), trainer)
     catalog.add_module(course, catalog.ModuleData(slug="communication", title="Communication"), trainer)
-    catalog.add_module(course, catalog.ModuleData(slug="live-practice", title="Live practice", kind=ModuleKind.LIVE,
-                                                  credited_minutes=180), trainer)
+    catalog.add_module(
+        course, catalog.ModuleData(slug="live-practice", title="Live practice", kind=ModuleKind.LIVE, credited_minutes=180), trainer
+    )
     catalog.set_course_status(course, CourseStatus.PUBLISHED, trainer)
-    users = {"trainer@example.org": trainer, "trainee@example.org": make_user("trainee@example.org", name="Tom"),
-             "promotora@example.org": make_user("promotora@example.org", name="María")}
+    users = {
+        "trainer@example.org": trainer,
+        "trainee@example.org": make_user("trainee@example.org", name="Tom"),
+        "promotora@example.org": make_user("promotora@example.org", name="María"),
+    }
     org = make_org("demo")
     add_attendance_demo(org, users)
     add_attendance_demo(org, users)

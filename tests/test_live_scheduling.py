@@ -28,9 +28,8 @@ from lms.live.models import (
     SessionStatus,
     SessionTrainer,
 )
-from lms.live.times import instant_text
 from tests.conftest import body_of
-from tests.live_support import LA, live_course, local, plan, schedule, soon
+from tests.live_support import LA, closed_when, day_and_time, live_course, local, plan, schedule, soon
 
 
 @pytest.fixture
@@ -50,9 +49,10 @@ def _reload(obj):
 
 # ---------------------------------------------------------------- scheduling
 
+
 def test_a_session_is_stored_in_utc_with_its_trainers(course, trainer):
     _course, module = course
-    session, = schedule(module, trainer, day=date(2038, 1, 12), trainer_ids=(trainer.id,), cost_cents=2500)
+    (session,) = schedule(module, trainer, day=date(2038, 1, 12), trainer_ids=(trainer.id,), cost_cents=2500)
     assert session.starts_at == datetime(2038, 1, 13, 2, 0, tzinfo=UTC)  # 18:00 PST
     assert session.ends_at - session.starts_at == timedelta(hours=2)
     assert session.course_id == module.course_id and session.status is SessionStatus.SCHEDULED
@@ -65,7 +65,11 @@ def test_a_weekly_series_keeps_the_local_time_across_daylight_saving(course, tra
     sessions = schedule(module, trainer, repeat=4, allow_past=True, day=date(2026, 10, 20))
     assert len({s.series_key for s in sessions}) == 1 and sessions[0].series_key
     assert [local(s.starts_at).strftime("%Y-%m-%d %H:%M") for s in sessions] == [
-        "2026-10-20 18:00", "2026-10-27 18:00", "2026-11-03 18:00", "2026-11-10 18:00"]
+        "2026-10-20 18:00",
+        "2026-10-27 18:00",
+        "2026-11-03 18:00",
+        "2026-11-10 18:00",
+    ]
     assert [s.starts_at.hour for s in sessions] == [1, 1, 2, 2]  # PDT (UTC-7), then PST (UTC-8)
     assert all(s.ends_at - s.starts_at == timedelta(hours=2) for s in sessions)
     spring = schedule(module, trainer, repeat=2, day=date(2038, 3, 9), deadline=datetime(2038, 3, 8, 12, 0))
@@ -73,23 +77,26 @@ def test_a_weekly_series_keeps_the_local_time_across_daylight_saving(course, tra
     assert [local(s.registration_deadline).strftime("%m-%d %H:%M") for s in spring] == ["03-08 12:00", "03-15 12:00"]
 
 
-@pytest.mark.parametrize(("fields", "field"), [
-    ({"minutes": 0}, "minutes"),
-    ({"minutes": -30}, "minutes"),
-    ({"capacity": 0}, "capacity"),
-    ({"capacity": -5}, "capacity"),
-    ({"timezone": "Mars/Olympus"}, "timezone"),
-    ({"mode": "hybrid"}, "mode"),
-    ({"mode": SessionMode.IN_PERSON, "address": " "}, "address"),
-    ({"mode": SessionMode.ONLINE, "join_url": ""}, "join_url"),
-    ({"mode": SessionMode.ONLINE, "join_url": "javascript:alert(1)"}, "join_url"),
-    ({"deadline": datetime(2099, 1, 1)}, "deadline"),
-    ({"cost_cents": -1}, "cost"),
-    ({"day": date(1, 1, 1)}, "starts_on"),
-    ({"day": date(9999, 12, 31)}, "starts_on"),
-    ({"day": date(2038, 3, 14), "at": time(2, 30)}, "start_time"),  # skipped by the clocks in Los Angeles
-    ({"day": date(2020, 1, 1)}, "starts_on"),  # in the past
-])
+@pytest.mark.parametrize(
+    ("fields", "field"),
+    [
+        ({"minutes": 0}, "minutes"),
+        ({"minutes": -30}, "minutes"),
+        ({"capacity": 0}, "capacity"),
+        ({"capacity": -5}, "capacity"),
+        ({"timezone": "Mars/Olympus"}, "timezone"),
+        ({"mode": "hybrid"}, "mode"),
+        ({"mode": SessionMode.IN_PERSON, "address": " "}, "address"),
+        ({"mode": SessionMode.ONLINE, "join_url": ""}, "join_url"),
+        ({"mode": SessionMode.ONLINE, "join_url": "javascript:alert(1)"}, "join_url"),
+        ({"deadline": datetime(2099, 1, 1)}, "deadline"),
+        ({"cost_cents": -1}, "cost"),
+        ({"day": date(1, 1, 1)}, "starts_on"),
+        ({"day": date(9999, 12, 31)}, "starts_on"),
+        ({"day": date(2038, 3, 14), "at": time(2, 30)}, "start_time"),  # skipped by the clocks in Los Angeles
+        ({"day": date(2020, 1, 1)}, "starts_on"),  # in the past
+    ],
+)
 def test_bad_plans_are_refused_with_the_field_named(course, trainer, fields, field):
     _course, module = course
     with pytest.raises(DomainError) as caught:
@@ -100,8 +107,7 @@ def test_bad_plans_are_refused_with_the_field_named(course, trainer, fields, fie
 
 def test_only_live_modules_get_sessions(trainer):
     course = catalog.create_course(catalog.CourseData(slug="self", title="Self"), trainer)
-    module = catalog.add_module(course, catalog.ModuleData(slug="read", title="Read", kind=ModuleKind.SELF_PACED),
-                                trainer)
+    module = catalog.add_module(course, catalog.ModuleData(slug="read", title="Read", kind=ModuleKind.SELF_PACED), trainer)
     with pytest.raises(DomainError) as caught:
         scheduling.create_sessions(plan(module), 1, trainer)
     assert caught.value.details["field"] == "module"
@@ -109,7 +115,7 @@ def test_only_live_modules_get_sessions(trainer):
 
 def test_status_changes_only_through_the_guarded_transition(course, trainer, make_user):
     _course, module = course
-    session, = schedule(module, trainer)
+    (session,) = schedule(module, trainer)
     with pytest.raises(DomainError):
         scheduling.transition(session, SessionStatus.COMPLETED, trainer)  # not started yet
     with pytest.raises(DomainError):
@@ -120,16 +126,17 @@ def test_status_changes_only_through_the_guarded_transition(course, trainer, mak
     for status in SessionStatus:
         with pytest.raises(DomainError):
             scheduling.transition(session, status, trainer, reason="again")
-    past, = schedule(module, trainer, allow_past=True, day=date(2026, 1, 6))
+    (past,) = schedule(module, trainer, allow_past=True, day=date(2026, 1, 6))
     scheduling.complete_session(past, trainer, utcnow())
     assert past.status is SessionStatus.COMPLETED
 
 
 # ---------------------------------------------------------------- registration and the waitlist
 
+
 def test_registering_enrols_fills_seats_then_the_waitlist(app, course, trainer, make_user, mailbox):
     the_course, module = course
-    session, = schedule(module, trainer, capacity=2)
+    (session,) = schedule(module, trainer, capacity=2)
     people = [make_user(f"p{i}@example.org", locale="es" if i == 2 else "en") for i in range(4)]
     now = utcnow()
     seats = [registration.register(session, p, p, now) for p in people]
@@ -150,26 +157,24 @@ def test_registering_enrols_fills_seats_then_the_waitlist(app, course, trainer, 
 
 def test_raising_capacity_promotes_and_emails_the_first_in_line(app, course, trainer, make_user, mailbox):
     _course, module = course
-    session, = schedule(module, trainer, capacity=1)
+    (session,) = schedule(module, trainer, capacity=1)
     first, second = make_user("a@example.org"), make_user("b@example.org", locale="es", name="Beatriz")
     registration.register(session, first, first, utcnow())
     registration.register(session, second, second, utcnow())
     db.session.commit()
     data = scheduling.data_of(session)
-    promoted = scheduling.update_session(session, data.__class__(**{**data.__dict__, "capacity": 2}), trainer,
-                                         utcnow())
+    update = scheduling.update_session(session, data.__class__(**{**data.__dict__, "capacity": 2}), trainer, utcnow())
     db.session.commit()
-    assert [r.user_id for r in promoted] == [second.id]
+    assert [r.user_id for r in update.promoted] == [second.id]
+    assert update.changes == () and update.to_tell == []  # more seats: nothing to tell everyone
     with pytest.raises(DomainError) as caught:  # fewer seats than people registered
         scheduling.update_session(session, data.__class__(**{**data.__dict__, "capacity": 1}), trainer, utcnow())
     assert caught.value.details["field"] == "capacity"
 
 
-
-def test_a_trainee_who_cancels_never_learns_who_was_next_on_the_waitlist(app, client, u, login, course, trainer,
-                                                                        make_user):
+def test_a_trainee_who_cancels_never_learns_who_was_next_on_the_waitlist(app, client, u, login, course, trainer, make_user):
     _course, module = course
-    session, = schedule(module, trainer, capacity=1)
+    (session,) = schedule(module, trainer, capacity=1)
     first, waiting = make_user("first@example.org"), make_user("next.in.line@example.org", name="Nadia Next")
     registration.register(session, first, first, utcnow())
     registration.register(session, waiting, waiting, utcnow())
@@ -184,9 +189,10 @@ def test_a_trainee_who_cancels_never_learns_who_was_next_on_the_waitlist(app, cl
     assert "next.in.line@example.org" not in page and "Nadia" not in page and "could not email" not in page
     assert registration.get_registration(session, waiting).status is RegistrationStatus.REGISTERED
 
+
 def test_cancelling_a_seat_takes_a_confirmation_page(app, client, u, login, course, trainer, make_user, mailbox):
     _course, module = course
-    session, = schedule(module, trainer, capacity=1)
+    (session,) = schedule(module, trainer, capacity=1)
     first, waiting = make_user("first@example.org"), make_user("waiting@example.org")
     registration.register(session, first, first, utcnow())
     registration.register(session, waiting, waiting, utcnow())
@@ -211,14 +217,15 @@ def test_cancelling_a_seat_takes_a_confirmation_page(app, client, u, login, cour
     assert registration.get_registration(session, waiting).status is RegistrationStatus.REGISTERED
     assert [m["To"] for m in mailbox] == ["waiting@example.org"]
     response = client.get(confirm)  # nothing left to cancel
-    assert response.status_code == 302 and "There is no registration to cancel." in client.get(
-        response.headers["Location"]).get_data(as_text=True)
+    assert response.status_code == 302 and "There is no registration to cancel." in client.get(response.headers["Location"]).get_data(
+        as_text=True
+    )
 
 
 def test_the_confirmation_says_what_giving_up_the_place_means(client, u, login, course, trainer, make_user):
     _course, module = course
-    roomy, = schedule(module, trainer, capacity=5)
-    full, = schedule(module, trainer, capacity=1, day=local(utcnow()).date() + timedelta(days=6))
+    (roomy,) = schedule(module, trainer, capacity=5)
+    (full,) = schedule(module, trainer, capacity=1, day=local(utcnow()).date() + timedelta(days=6))
     mine, other = make_user(), make_user()
     registration.register(roomy, mine, mine, utcnow())
     registration.register(full, other, other, utcnow())
@@ -239,10 +246,11 @@ def test_the_confirmation_says_what_giving_up_the_place_means(client, u, login, 
 
 # ---------------------------------------------------------------- the Join button
 
+
 def test_the_join_button_shows_only_while_joining_is_open(client, u, login, course, trainer, make_user):
     _course, module = course
     online = {"mode": SessionMode.ONLINE, "address": "", "join_url": "https://meet.example.org/r"}
-    later, = schedule(module, trainer, **online)
+    (later,) = schedule(module, trainer, **online)
     now = soon(module, trainer, 10, **online)
     person = make_user(timezone="America/New_York")
     for session in (later, now):
@@ -250,7 +258,7 @@ def test_the_join_button_shows_only_while_joining_is_open(client, u, login, cour
     db.session.commit()
     login(person)
     page = client.get(u("lms.sessions.detail", session_id=later.id)).get_data(as_text=True)
-    opens = instant_text(later.starts_at - timedelta(minutes=15), "America/New_York", "en")
+    opens = day_and_time(later.starts_at - timedelta(minutes=15), "America/New_York")
     assert "Join the online session</button>" not in page
     assert f"You can join from {opens} (15 minutes before the start)." in page and opens.endswith(("EST", "EDT"))
     page = client.get(u("lms.sessions.detail", session_id=now.id)).get_data(as_text=True)
@@ -260,7 +268,7 @@ def test_the_join_button_shows_only_while_joining_is_open(client, u, login, cour
 def test_joining_outside_the_window_leads_back_to_the_session_page(client, u, login, course, trainer, make_user):
     _course, module = course
     online = {"mode": SessionMode.ONLINE, "address": "", "join_url": "https://meet.example.org/r"}
-    later, = schedule(module, trainer, **online)
+    (later,) = schedule(module, trainer, **online)
     over = soon(module, trainer, -180, **online)  # ended an hour ago
     person = make_user()
     registration.register(later, person, person, utcnow())
@@ -271,20 +279,19 @@ def test_joining_outside_the_window_leads_back_to_the_session_page(client, u, lo
     assert response.status_code == 302
     assert response.headers["Location"].endswith(u("lms.sessions.detail", session_id=later.id))
     page = client.get(response.headers["Location"]).get_data(as_text=True)
-    opens = instant_text(later.starts_at - timedelta(minutes=15), LA, "en")
+    opens = day_and_time(later.starts_at - timedelta(minutes=15), LA)
     assert f"The online session is not open yet. You can join from {opens} (15 minutes before the start)." in page
     assert "Bad request" not in page
     response = client.submit(u("lms.sessions.join", session_id=over.id))
     assert response.status_code == 302
-    closed = instant_text(over.ends_at + timedelta(minutes=15), LA, "en")
-    assert f"This session is over: joining closed at {closed}." in client.get(
-        response.headers["Location"]).get_data(as_text=True)
+    closed = closed_when(over.ends_at + timedelta(minutes=15), LA)
+    assert f"This session is over: joining closed {closed}." in client.get(response.headers["Location"]).get_data(as_text=True)
     assert db.session.execute(select(func.count(AttendanceInterval.id))).scalar_one() == 0
 
 
 def test_registration_closes_at_the_deadline_and_for_cancelled_sessions(course, trainer, make_user):
     _course, module = course
-    session, = schedule(module, trainer, deadline=datetime.combine(date.today() + timedelta(days=1), time(9)))
+    (session,) = schedule(module, trainer, deadline=datetime.combine(date.today() + timedelta(days=1), time(9)))
     person = make_user()
     later = session.registration_deadline + timedelta(minutes=1)
     with pytest.raises(DomainError, match="closed"):
@@ -295,15 +302,18 @@ def test_registration_closes_at_the_deadline_and_for_cancelled_sessions(course, 
 
 
 def test_cancelling_a_session_keeps_registrations_and_tells_everyone_in_their_language(
-        app, client, u, login, course, trainer, make_user, mailbox):
+    app, client, u, login, course, trainer, make_user, mailbox
+):
     _course, module = course
-    session, = schedule(module, trainer, capacity=1)
+    (session,) = schedule(module, trainer, capacity=1)
     ana = make_user("ana@example.org", name="Ana", locale="es")
     bob = make_user("bob@example.org", name="Bob", locale="en")
     registration.register(session, ana, ana, utcnow())
     registration.register(session, bob, bob, utcnow())
     db.session.commit()
     login(trainer)
+    page = client.get(u("lms.sessions.cancel", session_id=session.id)).text
+    assert "1 person has a seat." in page and "1 person is on the waitlist." in page  # not "1 people"
     response = client.submit(u("lms.sessions.cancel", session_id=session.id), {"reason": ""})
     assert response.status_code == 400 and _reload(session).status is SessionStatus.SCHEDULED
     response = client.submit(u("lms.sessions.cancel", session_id=session.id), {"reason": "La sala no está disponible"})
@@ -319,10 +329,9 @@ def test_cancelling_a_session_keeps_registrations_and_tells_everyone_in_their_la
     assert "La sala no está disponible" in body_of(by_to["bob@example.org"])
 
 
-def test_a_manager_registers_current_staff_only(app, client, u, login, course, trainer, make_user, make_org,
-                                                add_member, mailbox):
+def test_a_manager_registers_current_staff_only(app, client, u, login, course, trainer, make_user, make_org, add_member, mailbox):
     _course, module = course
-    session, = schedule(module, trainer, capacity=5)
+    (session,) = schedule(module, trainer, capacity=5)
     manager = make_user("boss@example.org", name="Bea Boss")
     org = make_org("clinic", manager=manager)
     staff = make_user("worker@example.org", name="Walter Worker", locale="es")
@@ -348,7 +357,7 @@ def test_a_manager_registers_current_staff_only(app, client, u, login, course, t
 @pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql"), reason="PostgreSQL only")
 def test_simultaneous_registrations_never_overbook(app, course, trainer, make_user):
     _course, module = course
-    session, = schedule(module, trainer, capacity=5)
+    (session,) = schedule(module, trainer, capacity=5)
     people = [make_user(f"rush{i}@example.org") for i in range(20)]
     barrier, errors = threading.Barrier(20, timeout=60), []
 
@@ -373,19 +382,35 @@ def test_simultaneous_registrations_never_overbook(app, course, trainer, make_us
     for thread in threads:
         thread.join()
     assert errors == []
-    counts = dict(db.session.execute(
-        select(Registration.status, func.count()).where(Registration.session_id == session.id)
-        .group_by(Registration.status)).all())
+    counts = dict(
+        db.session.execute(
+            select(Registration.status, func.count()).where(Registration.session_id == session.id).group_by(Registration.status)
+        ).all()
+    )
     assert counts == {RegistrationStatus.REGISTERED: 5, RegistrationStatus.WAITLISTED: 15}
 
 
 # ---------------------------------------------------------------- pages
 
+
 def _form(live_module, **overrides):
-    values = {"module": live_module.id, "starts_on": (date.today() + timedelta(days=9)).isoformat(),
-              "start_time": "18:00", "end_time": "20:00", "minutes": "", "timezone": LA, "locale": "es",
-              "mode": "online", "address": "", "join_url": "https://meet.example.org/x", "capacity": "8",
-              "deadline": "", "cost": "", "notes": "", "repeat": "1"}
+    values = {
+        "module": live_module.id,
+        "starts_on": (date.today() + timedelta(days=9)).isoformat(),
+        "start_time": "18:00",
+        "end_time": "20:00",
+        "minutes": "",
+        "timezone": LA,
+        "locale": "es",
+        "mode": "online",
+        "address": "",
+        "join_url": "https://meet.example.org/x",
+        "capacity": "8",
+        "deadline": "",
+        "cost": "",
+        "notes": "",
+        "repeat": "1",
+    }
     values.update(overrides)
     return values
 
@@ -395,46 +420,48 @@ def test_a_trainer_schedules_a_weekly_series_from_the_form(client, u, login, cou
     login(trainer)
     page = client.get(u("lms.sessions.create"))
     assert page.status_code == 200 and "Role-play practice" in page.get_data(as_text=True)
-    response = client.submit(u("lms.sessions.create"), {**_form(module, repeat="3", cost="12.50"),
-                                                        "trainers": [str(trainer.id)]})
+    response = client.submit(u("lms.sessions.create"), {**_form(module, repeat="3", cost="12.50"), "trainers": [str(trainer.id)]})
     assert response.status_code == 302, response.get_data(as_text=True)
     sessions = list(db.session.execute(select(LiveSession).order_by(LiveSession.starts_at)).scalars())
     assert len(sessions) == 3 and len({s.series_key for s in sessions}) == 1
     assert sessions[0].locale == "es" and sessions[0].cost_cents == 1250 and sessions[0].address is None
     assert all(local(s.starts_at).hour == 18 for s in sessions)
     assert db.session.execute(select(func.count(SessionTrainer.id))).scalar_one() == 3
-    edit = client.submit(u("lms.sessions.edit", session_id=sessions[0].id),
-                         {**_form(module, capacity="3", end_time="", minutes="90", mode="hybrid",
-                                  address="Room 4"), "trainers": [str(trainer.id)]})
+    edit = client.submit(
+        u("lms.sessions.edit", session_id=sessions[0].id),
+        {**_form(module, capacity="3", end_time="", minutes="90", mode="hybrid", address="Room 4"), "trainers": [str(trainer.id)]},
+    )
     assert edit.status_code == 302
     edited = _reload(sessions[0])
-    assert edited.capacity == 3 and edited.address == "Room 4" and edited.ends_at - edited.starts_at == timedelta(
-        minutes=90)
+    assert edited.capacity == 3 and edited.address == "Room 4" and edited.ends_at - edited.starts_at == timedelta(minutes=90)
 
 
-@pytest.mark.parametrize("overrides", [
-    {"end_time": "17:00"},  # end before start
-    {"end_time": "", "minutes": ""},
-    {"capacity": "0"},
-    {"capacity": "-3"},
-    {"capacity": "lots"},
-    {"starts_on": "2026-02-30"},
-    {"starts_on": "yesterday"},
-    {"starts_on": "0001-01-01"},
-    {"start_time": "25:61"},
-    {"module": "999999"},
-    {"module": "abc"},
-    {"timezone": "Nowhere/Land"},
-    {"mode": "teleport"},
-    {"locale": "xx"},
-    {"cost": "NaN"},
-    {"cost": "-5"},
-    {"repeat": "0"},
-    {"repeat": "1000"},
-    {"join_url": "not a url"},
-    {"deadline": "2099-01-01T10:00"},
-    {"trainers": ["424242"]},
-])
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"end_time": "17:00"},  # end before start
+        {"end_time": "", "minutes": ""},
+        {"capacity": "0"},
+        {"capacity": "-3"},
+        {"capacity": "lots"},
+        {"starts_on": "2026-02-30"},
+        {"starts_on": "yesterday"},
+        {"starts_on": "0001-01-01"},
+        {"start_time": "25:61"},
+        {"module": "999999"},
+        {"module": "abc"},
+        {"timezone": "Nowhere/Land"},
+        {"mode": "teleport"},
+        {"locale": "xx"},
+        {"cost": "NaN"},
+        {"cost": "-5"},
+        {"repeat": "0"},
+        {"repeat": "1000"},
+        {"join_url": "not a url"},
+        {"deadline": "2099-01-01T10:00"},
+        {"trainers": ["424242"]},
+    ],
+)
 def test_bad_form_input_rerenders_with_a_message(client, u, login, course, trainer, overrides):
     _course, module = course
     login(trainer)
@@ -455,7 +482,7 @@ def test_unknown_sessions_are_404_everywhere(client, u, login, trainer):
 
 def test_the_session_page_shows_the_place_only_to_people_with_a_seat(client, u, login, course, trainer, make_user):
     _course, module = course
-    session, = schedule(module, trainer, mode=SessionMode.HYBRID, join_url="https://meet.example.org/secret")
+    (session,) = schedule(module, trainer, mode=SessionMode.HYBRID, join_url="https://meet.example.org/secret")
     person = make_user(timezone="America/New_York")
     login(person)
     page = client.get(u("lms.sessions.detail", session_id=session.id)).get_data(as_text=True)
@@ -473,15 +500,14 @@ def test_the_session_page_shows_the_place_only_to_people_with_a_seat(client, u, 
 
 def test_sessions_of_unpublished_courses_are_hidden(client, u, login, trainer, make_user):
     _course, module = live_course(trainer, slug="draft", publish=False)
-    session, = schedule(module, trainer)
+    (session,) = schedule(module, trainer)
     assert client.get(u("lms.sessions.detail", session_id=session.id)).status_code == 404
     assert "Role-play practice" not in client.get(u("lms.sessions.index")).get_data(as_text=True)
     login(trainer)
     assert client.get(u("lms.sessions.detail", session_id=session.id)).status_code == 200
 
 
-def test_the_list_filters_and_uses_a_fixed_number_of_queries(client, u, login, course, trainer, make_user,
-                                                             count_queries):
+def test_the_list_filters_and_uses_a_fixed_number_of_queries(client, u, login, course, trainer, make_user, count_queries):
     _course, module = course
     viewer = make_user()
     login(viewer)
@@ -495,8 +521,9 @@ def test_the_list_filters_and_uses_a_fixed_number_of_queries(client, u, login, c
     registration.register(db.session.get(LiveSession, 1), viewer, viewer, utcnow())
     db.session.commit()
     few = measure()
-    schedule(module, trainer, repeat=8, locale="es", mode=SessionMode.ONLINE, join_url="https://m.example.org/a",
-             trainer_ids=(trainer.id,))
+    schedule(
+        module, trainer, repeat=8, locale="es", mode=SessionMode.ONLINE, join_url="https://m.example.org/a", trainer_ids=(trainer.id,)
+    )
     assert measure() == few
     page = client.get(u("lms.sessions.index", language="es", mode="online")).get_data(as_text=True)
     assert page.count('class="card live-card"') == 8
@@ -509,9 +536,10 @@ def test_the_list_filters_and_uses_a_fixed_number_of_queries(client, u, login, c
 
 # ---------------------------------------------------------------- API
 
+
 def test_the_api_lists_reads_and_registers(client, u, login, course, trainer, make_user):
     _course, module = course
-    session, = schedule(module, trainer, capacity=1, locale="es", trainer_ids=(trainer.id,))
+    (session,) = schedule(module, trainer, capacity=1, locale="es", trainer_ids=(trainer.id,))
     listed = client.get(u("lms.api.list_sessions")).json["sessions"]
     assert [s["id"] for s in listed] == [session.id]
     item = listed[0]
@@ -537,18 +565,17 @@ def test_the_api_lists_reads_and_registers(client, u, login, course, trainer, ma
 
 def test_a_second_person_is_waitlisted_through_the_api(client, u, login, course, trainer, make_user):
     _course, module = course
-    session, = schedule(module, trainer, capacity=1)
+    (session,) = schedule(module, trainer, capacity=1)
     registration.register(session, trainer, trainer, utcnow())
     db.session.commit()
     login(make_user())
-    response = client.post(u("lms.api.session_registration", session_id=session.id),
-                           headers={"X-CSRFToken": client.csrf_token()})
-    assert response.status_code == 201 and response.json["my_registration"] == {"status": "waitlisted",
-                                                                                 "waitlist_position": 1}
+    response = client.post(u("lms.api.session_registration", session_id=session.id), headers={"X-CSRFToken": client.csrf_token()})
+    assert response.status_code == 201 and response.json["my_registration"] == {"status": "waitlisted", "waitlist_position": 1}
     assert response.json["address"] is None
 
 
 # ---------------------------------------------------------------- demo
+
 
 def test_the_demo_step_adds_sessions_once_when_the_core_course_exists(app, trainer):
     from lms.demo import seed_demo
@@ -556,8 +583,7 @@ def test_the_demo_step_adds_sessions_once_when_the_core_course_exists(app, train
     seed_demo("demo password 1")
     assert db.session.execute(select(func.count(LiveSession.id))).scalar_one() == 0  # no chw-core: nothing
     course = catalog.create_course(catalog.CourseData(slug="chw-core", title="Core"), trainer)
-    catalog.add_module(course, catalog.ModuleData(slug="live-practice", title="Live practice", kind=ModuleKind.LIVE),
-                       trainer)
+    catalog.add_module(course, catalog.ModuleData(slug="live-practice", title="Live practice", kind=ModuleKind.LIVE), trainer)
     catalog.set_course_status(course, CourseStatus.PUBLISHED, trainer)
     db.session.commit()
     seed_demo("demo password 1")
@@ -572,5 +598,15 @@ def test_the_demo_step_adds_sessions_once_when_the_core_course_exists(app, train
     assert registration.count_seats([full.id])[full.id] == (2, 1)
     seed_demo("demo password 1")
     db.session.commit()
-    assert db.session.execute(select(func.count(LiveSession.id)).where(
-        LiveSession.series_key.in_(markers))).scalar_one() == 6
+    assert db.session.execute(select(func.count(LiveSession.id)).where(LiveSession.series_key.in_(markers))).scalar_one() == 6
+
+
+def test_a_session_names_its_language_in_the_readers_language(client, u, login, course, trainer, make_user):
+    """"Idioma: Inglés" on a Spanish page, as in the session emails, not the switcher's "English"."""
+    _course, module = course
+    (session,) = schedule(module, trainer)
+    login(make_user(locale="es"))
+    page = client.get(u("lms.sessions.detail", session_id=session.id)).get_data(as_text=True)
+    assert "<dd>Inglés</dd>" in page
+    listing_page = client.get(u("lms.sessions.index")).get_data(as_text=True)
+    assert "Inglés" in listing_page

@@ -2,8 +2,10 @@
 
 ``GET /api/v1/sessions/<id>/attendance`` lists everyone on the roster with status, minutes and intervals.
 ``PUT /api/v1/sessions/<id>/attendance/<user_id>`` sets a status and/or adds an interval and/or sets one aside,
-with the same rules as the roster page (after finalising, ``reason`` is required and the change is audited).
-Trainers who do not run the session get 404, as on the web pages.
+with the same rules as the roster page (after finalising, ``reason`` is required and the change is audited). It
+applies only to people linked to the session (registered, checked in or on its roster, or enrolled in its course):
+anyone else is 404, like an unknown id; the session's own trainers and the caller themselves are 403
+(:mod:`lms.live.attendees`). Trainers who do not run the session get 404, as on the web pages.
 """
 
 from __future__ import annotations
@@ -14,12 +16,12 @@ from typing import Any
 from flask import current_app, jsonify, request
 
 from lms import db
-from lms.accounts.services import get_user
 from lms.api import bp
 from lms.db import utcnow
 from lms.errors import DomainError
 from lms.i18n import _
 from lms.live import attendance as services
+from lms.live import attendees
 from lms.live import roster as rosters
 from lms.live.models import AttendanceStatus, LiveSession
 from lms.live.times import iso_utc, zone
@@ -37,8 +39,13 @@ def _person(roster: rosters.Roster, line: rosters.RosterLine) -> dict[str, Any]:
         "share_percent": roster.share(line),
         "completed_module": bool(line.attendance and line.attendance.completed_module),
         "intervals": [
-            {"id": i.id, "joined_at": iso_utc(i.joined_at), "left_at": iso_utc(i.left_at), "source": i.source.value,
-             "is_void": i.is_void}
+            {
+                "id": i.id,
+                "joined_at": iso_utc(i.joined_at),
+                "left_at": iso_utc(i.left_at),
+                "source": i.source.value,
+                "is_void": i.is_void,
+            }
             for i in line.intervals
         ],
     }
@@ -52,6 +59,7 @@ def _session(session: LiveSession) -> dict[str, Any]:
         "timezone": session.timezone,
         "status": session.status.value,
         "finalized_at": iso_utc(session.attendance_finalized_at),
+        "ended_early_at": iso_utc(session.ended_early_at),
         "min_share_percent": int(current_app.config["LMS_ATTENDANCE_MIN_SHARE"]),
     }
 
@@ -68,13 +76,20 @@ def session_attendance(session_id: int):
 @access.trainer
 def update_attendance(session_id: int, user_id: int):
     session = rosters.get_managed_session(session_id, current_user)
-    user = get_user(user_id)
+    user = attendees.get_person(session, user_id)
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         raise DomainError(_("Send a JSON object."))
     change = _change(body, session.timezone)
-    services.change_attendance(session, user, change, current_user._get_current_object(), utcnow(),
-                               int(current_app.config["LMS_ATTENDANCE_MIN_SHARE"]), str(body.get("reason") or ""))
+    services.change_attendance(
+        session,
+        user,
+        change,
+        current_user._get_current_object(),
+        utcnow(),
+        int(current_app.config["LMS_ATTENDANCE_MIN_SHARE"]),
+        str(body.get("reason") or ""),
+    )
     db.session.commit()
     line = rosters.load_person(session, user, utcnow())
     return jsonify({"session": _session(session), "person": _person(rosters.Roster(session), line)})
@@ -124,57 +139,84 @@ _STATUS = {"type": ["string", "null"], "enum": [s.value for s in AttendanceStatu
 OPENAPI_SCHEMAS: dict[str, Any] = {
     "LiveSessionRef": {
         "type": "object",
-        "required": ["id", "starts_at", "ends_at", "timezone", "status", "finalized_at", "min_share_percent"],
+        "required": ["id", "starts_at", "ends_at", "timezone", "status", "finalized_at", "ended_early_at", "min_share_percent"],
         "properties": {
-            "id": {"type": "integer"}, "starts_at": _TIME, "ends_at": _TIME, "timezone": {"type": "string"},
+            "id": {"type": "integer"},
+            "starts_at": _TIME,
+            "ends_at": _TIME,
+            "timezone": {"type": "string"},
             "status": {"type": "string", "enum": ["scheduled", "cancelled", "completed"]},
             "finalized_at": {"type": ["string", "null"], "format": "date-time"},
+            "ended_early_at": {
+                "type": ["string", "null"],
+                "format": "date-time",
+                "description": "When the session really ended, if it was finalised as ended early: minutes and shares "
+                "are measured to this time instead of ends_at",
+            },
             "min_share_percent": {"type": "integer", "description": "Share of the session that completes the module"},
         },
     },
     "AttendancePerson": {
         "type": "object",
-        "required": ["user_id", "name", "email", "registered", "status", "minutes", "share_percent",
-                     "completed_module", "intervals"],
+        "required": ["user_id", "name", "email", "registered", "status", "minutes", "share_percent", "completed_module", "intervals"],
         "properties": {
-            "user_id": {"type": "integer"}, "name": {"type": "string"}, "email": {"type": "string"},
+            "user_id": {"type": "integer"},
+            "name": {"type": "string"},
+            "email": {"type": "string"},
             "registered": {"type": "boolean", "description": "False for walk-ins and people only in a report"},
             "status": _STATUS,
-            "minutes": {"type": "integer", "minimum": 0,
-                        "description": "Union of the intervals inside the session; fixed once finalised"},
+            "minutes": {
+                "type": "integer",
+                "minimum": 0,
+                "description": "Union of the intervals inside the session; fixed once finalised",
+            },
             "share_percent": {"type": "integer", "minimum": 0, "maximum": 100},
             "completed_module": {"type": "boolean"},
-            "intervals": {"type": "array", "items": {
-                "type": "object", "required": ["id", "joined_at", "left_at", "source", "is_void"],
-                "properties": {
-                    "id": {"type": "integer"}, "joined_at": _TIME,
-                    "left_at": {"type": ["string", "null"], "format": "date-time"},
-                    "source": {"type": "string", "enum": ["check_in", "join_button", "import", "trainer"]},
-                    "is_void": {"type": "boolean", "description": "Set aside by a correction: kept, not counted"},
+            "intervals": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["id", "joined_at", "left_at", "source", "is_void"],
+                    "properties": {
+                        "id": {"type": "integer"},
+                        "joined_at": _TIME,
+                        "left_at": {"type": ["string", "null"], "format": "date-time"},
+                        "source": {"type": "string", "enum": ["check_in", "join_button", "import", "trainer"]},
+                        "is_void": {"type": "boolean", "description": "Set aside by a correction: kept, not counted"},
+                    },
                 },
-            }},
+            },
         },
     },
     "SessionAttendance": {
-        "type": "object", "required": ["session", "people"],
-        "properties": {"session": {"$ref": "#/components/schemas/LiveSessionRef"},
-                       "people": {"type": "array", "items": {"$ref": "#/components/schemas/AttendancePerson"}}},
+        "type": "object",
+        "required": ["session", "people"],
+        "properties": {
+            "session": {"$ref": "#/components/schemas/LiveSessionRef"},
+            "people": {"type": "array", "items": {"$ref": "#/components/schemas/AttendancePerson"}},
+        },
     },
     "AttendanceChange": {
         "type": "object",
         "properties": {
             "status": {"type": "string", "enum": [s.value for s in AttendanceStatus]},
-            "interval": {"type": "object", "required": ["joined_at"], "properties": {
-                "joined_at": _TIME, "left_at": {"type": ["string", "null"], "format": "date-time"}},
-                "description": "Times in ISO 8601; without an offset they are in the session's time zone"},
+            "interval": {
+                "type": "object",
+                "required": ["joined_at"],
+                "properties": {"joined_at": _TIME, "left_at": {"type": ["string", "null"], "format": "date-time"}},
+                "description": "Times in ISO 8601; without an offset they are in the session's time zone",
+            },
             "void_interval_id": {"type": "integer", "description": "Set this interval aside (kept, not counted)"},
             "reason": {"type": "string", "description": "Required once attendance is finalised (a correction)"},
         },
     },
     "AttendanceUpdated": {
-        "type": "object", "required": ["session", "person"],
-        "properties": {"session": {"$ref": "#/components/schemas/LiveSessionRef"},
-                       "person": {"$ref": "#/components/schemas/AttendancePerson"}},
+        "type": "object",
+        "required": ["session", "person"],
+        "properties": {
+            "session": {"$ref": "#/components/schemas/LiveSessionRef"},
+            "person": {"$ref": "#/components/schemas/AttendancePerson"},
+        },
     },
 }
 
@@ -184,22 +226,35 @@ OPENAPI_PATHS: dict[str, Any] = {
             "summary": "Attendance of a live session: everyone registered or with recorded time (its trainers only)",
             "operationId": "getSessionAttendance",
             "parameters": [_SESSION_ID],
-            "responses": {"200": {"description": "OK", "content": {"application/json": {
-                "schema": {"$ref": "#/components/schemas/SessionAttendance"}}}}, **_ERRORS},
+            "responses": {
+                "200": {
+                    "description": "OK",
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SessionAttendance"}}},
+                },
+                **_ERRORS,
+            },
         }
     },
     "/sessions/{session_id}/attendance/{user_id}": {
         "put": {
             "summary": "Set a person's status, add an interval or set one aside (a correction once finalised)",
             "description": "A browser session must send X-CSRFToken; bearer tokens need not. After attendance is "
-                           "finalised, reason is required and the change is kept in the audit log.",
+            "finalised, reason is required and the change is kept in the audit log. Only for people "
+            "registered (any state), with time or a record in the session, or enrolled in its course "
+            "(else 404); never the session's own trainers or the caller (403).",
             "operationId": "updateSessionAttendance",
-            "parameters": [_SESSION_ID, {"name": "user_id", "in": "path", "required": True,
-                                         "schema": {"type": "integer"}}],
-            "requestBody": {"required": True, "content": {"application/json": {
-                "schema": {"$ref": "#/components/schemas/AttendanceChange"}}}},
-            "responses": {"200": {"description": "OK", "content": {"application/json": {
-                "schema": {"$ref": "#/components/schemas/AttendanceUpdated"}}}}, **_ERRORS},
+            "parameters": [_SESSION_ID, {"name": "user_id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+            "requestBody": {
+                "required": True,
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/AttendanceChange"}}},
+            },
+            "responses": {
+                "200": {
+                    "description": "OK",
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/AttendanceUpdated"}}},
+                },
+                **_ERRORS,
+            },
         }
     },
 }

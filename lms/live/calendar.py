@@ -2,7 +2,9 @@
 
 Events carry a stable UID per session (so calendar apps update rather than duplicate them), start and end in UTC,
 the module title in the reader's language, ``STATUS:CANCELLED`` for cancelled sessions, and the place or join link
-only when the reader may see it (registered people and trainers).
+only when the reader may see it (registered people and trainers). ``SEQUENCE`` is the session's change counter (one
+more for each new time, place or join link, and for cancelling) and ``LAST-MODIFIED`` its last edit, so a calendar
+app that imported an older version takes the new one instead of ignoring it.
 
 A feed link is ``/sessions/feed/<token>.ics`` where the token is signed with the site key and carries the user id and
 the feed *version*. "Reset the link" bumps the version, so every older link stops working at once; turning the feed
@@ -34,6 +36,7 @@ PRODID = "-//CHW Learn//Live sessions//EN"
 
 # ---------------------------------------------------------------- documents
 
+
 @dataclass(frozen=True)
 class CalendarEntry:
     card: SessionCard
@@ -49,8 +52,11 @@ def place_of(card: SessionCard) -> str:
 def _description(entry: CalendarEntry) -> str:
     s = entry.card.session
     language = language_name(s.locale, current_locale())
-    lines = [_("Course: %(title)s", title=entry.card.course_title), _("Language: %(language)s", language=language),
-             _("Mode: %(mode)s", mode=s.mode.title)]
+    lines = [
+        _("Course: %(title)s", title=entry.card.course_title),
+        _("Language: %(language)s", language=language),
+        _("Mode: %(mode)s", mode=s.mode.title),
+    ]
     if s.status is SessionStatus.CANCELLED:
         lines.insert(0, _("Cancelled: %(reason)s", reason=s.cancel_reason or ""))
     if entry.show_place and s.address:
@@ -80,7 +86,9 @@ def session_event(entry: CalendarEntry, uid_domain: str, now: datetime) -> Event
     elif s.mode is SessionMode.ONLINE:
         event.add("location", _("Online"))
     event.add("status", "CANCELLED" if s.status is SessionStatus.CANCELLED else "CONFIRMED")
-    event.add("sequence", 1 if s.status is SessionStatus.CANCELLED else 0)
+    event.add("sequence", s.sequence or 0)
+    event.add("created", s.created_at)
+    event.add("last-modified", s.updated_at or s.created_at)
     return event
 
 
@@ -97,12 +105,14 @@ def build_calendar(name: str, entries: list[CalendarEntry], uid_domain: str, now
     return calendar.to_ical()
 
 
-def entries_for(cards: list[SessionCard], link: Callable[[Any], str], may_see_place: Callable[[SessionCard], bool]
-                ) -> list[CalendarEntry]:
+def entries_for(
+    cards: list[SessionCard], link: Callable[[Any], str], may_see_place: Callable[[SessionCard], bool]
+) -> list[CalendarEntry]:
     return [CalendarEntry(card, link(card.session), may_see_place(card)) for card in cards]
 
 
 # ---------------------------------------------------------------- personal feeds
+
 
 def _serializer(secret_key: str) -> URLSafeSerializer:
     return URLSafeSerializer(secret_key, salt=FEED_SALT)

@@ -3,6 +3,11 @@
 Each records an :class:`AttendanceInterval` for the signed-in person only. Nothing here ever double-counts: a
 second check-in while one is open reuses it, and minutes are computed from the union of intervals anyway
 (:mod:`lms.live.intervals`). The window is the session from ``grace`` before its start to ``grace`` after its end.
+The session's own trainers record nothing here: hosting is not attending (the Join button still takes them to the
+meeting).
+
+A code keeps naming its session after the session is finalised or cancelled, so typing it then says so instead of
+"not right" (new codes are unique only among scheduled sessions; the session nearest in time wins).
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from lms.live.models import (
     SessionMode,
     SessionStatus,
 )
+from lms.live.roster import is_session_host
 
 #: Letters and digits nobody confuses when read from a screen at the back of a room (no 0/O/Q, 1/I/L, 2/Z, 5/S, 8/B).
 ALPHABET = "ACDEFGHJKMNPRTUVWXY34679"
@@ -37,9 +43,10 @@ def normalize_code(raw: str) -> str:
 
 
 class NotOpenError(DomainError):
-    """Check-in or joining is not possible at this moment (before or after the window, the session cancelled, or its
-    attendance closed). ``details``: ``reason`` (``cancelled``, ``closed`` or ``window``), ``session_id``, and
-    ``opens_at`` and ``closes_at`` (the window), so a page can say when it opens."""
+    """Check-in or joining is not possible at this moment (before or after the window, the session cancelled, its
+    attendance closed, or no check-in code made yet). ``details``: ``reason`` (``cancelled``, ``closed``, ``window``
+    or ``no_code``), ``action`` (``check_in`` or ``join``), ``session_id``, and ``opens_at`` and ``closes_at`` (the
+    window), so a page can say when it opens."""
 
 
 def window(session: LiveSession, grace: timedelta) -> tuple[datetime, datetime]:
@@ -58,8 +65,7 @@ def new_code(session: LiveSession, actor: Any) -> str:
     for _attempt in range(20):
         code = "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
         taken = db.session.execute(
-            select(LiveSession.id).where(LiveSession.checkin_code == code,
-                                         LiveSession.status == SessionStatus.SCHEDULED)
+            select(LiveSession.id).where(LiveSession.checkin_code == code, LiveSession.status == SessionStatus.SCHEDULED)
         ).first()
         if not taken:
             break
@@ -70,68 +76,131 @@ def new_code(session: LiveSession, actor: Any) -> str:
 
 
 def find_session_by_code(raw: str, now: datetime, grace: timedelta) -> LiveSession:
-    """The session whose check-in is open now for this code; a :class:`DomainError` says why not."""
+    """The session whose check-in is open now for this code; a :class:`DomainError` says why not (a
+    :class:`NotOpenError` when the code is right but its session's check-in is not open: not yet, over, finalised or
+    cancelled)."""
     code = normalize_code(raw)
     if len(code) != CODE_LENGTH:
         raise DomainError(_("A check-in code has %(num)d letters and digits.", num=CODE_LENGTH))
-    sessions = db.session.execute(
-        select(LiveSession).where(LiveSession.checkin_code == code, LiveSession.status == SessionStatus.SCHEDULED)
-        .order_by(LiveSession.starts_at.desc()).limit(10)
-    ).scalars().all()
+    sessions = (
+        db.session.execute(
+            select(LiveSession)
+            .where(LiveSession.checkin_code == code)
+            .order_by(LiveSession.starts_at.desc(), LiveSession.id.desc())
+            .limit(10)
+        )
+        .scalars()
+        .all()
+    )
     if not sessions:
         raise DomainError(_("That code is not right. Check it on the trainer's screen and try again."))
+    reasons = []
     for session in sessions:
-        if in_window(session, now, grace) and session.attendance_finalized_at is None:
+        reason = _why_not_open(session, now, grace, "check_in")
+        if reason is None:
             return session
-    raise DomainError(_("Check-in with this code is not open now. It opens %(num)d minutes before the session "
-                        "starts and closes %(num)d minutes after it ends.", num=int(grace.total_seconds() // 60)))
+        reasons.append((_distance(session, now, grace), reason))
+    raise min(reasons, key=lambda pair: pair[0])[1]  # the session nearest in time: the one the person most likely means
+
+
+def _distance(session: LiveSession, now: datetime, grace: timedelta) -> timedelta:
+    opens, closes = window(session, grace)
+    return max(opens - now, now - closes, timedelta(0))
 
 
 def open_intervals(session: LiveSession, user: Any) -> list[AttendanceInterval]:
-    return list(db.session.execute(
-        select(AttendanceInterval).where(
-            AttendanceInterval.session_id == session.id, AttendanceInterval.user_id == user.id,
-            AttendanceInterval.left_at.is_(None), AttendanceInterval.is_void.is_(False),
-        ).order_by(AttendanceInterval.joined_at)
-    ).scalars())
+    return list(
+        db.session.execute(
+            select(AttendanceInterval)
+            .where(
+                AttendanceInterval.session_id == session.id,
+                AttendanceInterval.user_id == user.id,
+                AttendanceInterval.left_at.is_(None),
+                AttendanceInterval.is_void.is_(False),
+            )
+            .order_by(AttendanceInterval.joined_at)
+        ).scalars()
+    )
 
 
 def list_my_intervals(session: LiveSession, user: Any) -> list[AttendanceInterval]:
     """The person's own (not voided) intervals in a session, oldest first."""
-    return list(db.session.execute(
-        select(AttendanceInterval).where(
-            AttendanceInterval.session_id == session.id, AttendanceInterval.user_id == user.id,
-            AttendanceInterval.is_void.is_(False),
-        ).order_by(AttendanceInterval.joined_at, AttendanceInterval.id)
-    ).scalars())
+    return list(
+        db.session.execute(
+            select(AttendanceInterval)
+            .where(
+                AttendanceInterval.session_id == session.id,
+                AttendanceInterval.user_id == user.id,
+                AttendanceInterval.is_void.is_(False),
+            )
+            .order_by(AttendanceInterval.joined_at, AttendanceInterval.id)
+        ).scalars()
+    )
 
 
 def is_recording_open(session: LiveSession, now: datetime, grace: timedelta) -> bool:
-    """Whether check-in and the Join button work now (the session page shows the button only then)."""
-    return (session.status is SessionStatus.SCHEDULED and session.attendance_finalized_at is None
-            and in_window(session, now, grace))
+    """Whether the Join button works now (the session page shows the button only then)."""
+    return session.status is SessionStatus.SCHEDULED and session.attendance_finalized_at is None and in_window(session, now, grace)
 
 
-def _check_recording(session: LiveSession, now: datetime, grace: timedelta) -> None:
+def is_checkin_open(session: LiveSession, now: datetime, grace: timedelta) -> bool:
+    """Whether someone in the room could check in now: as for joining, and the trainer has made a code to type."""
+    return is_recording_open(session, now, grace) and bool(session.checkin_code)
+
+
+def require_checkin_open(session: LiveSession, now: datetime, grace: timedelta) -> None:
+    """Raise :class:`NotOpenError` saying why nobody can check in to ``session`` now (see :func:`is_checkin_open`)."""
+    error = _why_not_open(session, now, grace, "check_in")
+    if error is None and not session.checkin_code:
+        error = NotOpenError(
+            _("Your trainer has not made the check-in code yet. Check in when they show it in the room."),
+            reason="no_code",
+            action="check_in",
+            session_id=session.id,
+            **_window_details(session, grace),
+        )
+    if error is not None:
+        raise error
+
+
+def _window_details(session: LiveSession, grace: timedelta) -> dict[str, datetime]:
     opens, closes = window(session, grace)
-    details = {"session_id": session.id, "opens_at": opens, "closes_at": closes}
+    return {"opens_at": opens, "closes_at": closes}
+
+
+def _why_not_open(session: LiveSession, now: datetime, grace: timedelta, action: str) -> NotOpenError | None:
+    details = {"session_id": session.id, "action": action, **_window_details(session, grace)}
     if session.status is SessionStatus.CANCELLED:
-        raise NotOpenError(_("This session was cancelled."), reason="cancelled", **details)
+        return NotOpenError(_("This session was cancelled."), reason="cancelled", **details)
     if session.attendance_finalized_at is not None:
-        raise NotOpenError(_("The trainer has already closed attendance for this session."), reason="closed",
-                           **details)
+        return NotOpenError(_("The trainer has already closed attendance for this session."), reason="closed", **details)
     if not in_window(session, now, grace):
-        raise NotOpenError(_("This session is not open now. You can check in or join from %(num)d minutes before it "
-                             "starts until %(num)d minutes after it ends.", num=int(grace.total_seconds() // 60)),
-                           reason="window", **details)
+        return NotOpenError(window_text(grace), reason="window", **details)
+    return None
+
+
+def window_text(grace: timedelta) -> str:
+    """That a session is not open now and when sessions are (says nothing about which session)."""
+    return _(
+        "This session is not open now. You can check in or join from %(num)d minutes before it "
+        "starts until %(num)d minutes after it ends.",
+        num=int(grace.total_seconds() // 60),
+    )
+
+
+def _check_recording(session: LiveSession, now: datetime, grace: timedelta, action: str) -> None:
+    error = _why_not_open(session, now, grace, action)
+    if error is not None:
+        raise error
 
 
 def _start(session: LiveSession, user: Any, now: datetime, source: IntervalSource) -> AttendanceInterval:
     current = open_intervals(session, user)
     if current:
         return current[0]
-    interval = AttendanceInterval(session_id=session.id, user_id=user.id, joined_at=now, left_at=None,
-                                  source=source, created_by_id=user.id)
+    interval = AttendanceInterval(
+        session_id=session.id, user_id=user.id, joined_at=now, left_at=None, source=source, created_by_id=user.id
+    )
     db.session.add(interval)
     db.session.flush()
     return interval
@@ -139,8 +208,11 @@ def _start(session: LiveSession, user: Any, now: datetime, source: IntervalSourc
 
 def check_in(session: LiveSession, user: Any, now: datetime, grace: timedelta) -> AttendanceInterval:
     """Record that ``user`` is here from ``now`` (idempotent while checked in). Walk-ins who did not register may
-    check in too: the code proves they are in the room, and the trainer sees them on the roster as walk-ins."""
-    _check_recording(session, now, grace)
+    check in too: the code proves they are in the room, and the trainer sees them on the roster as walk-ins. The
+    session's own trainers cannot: hosting is not attending."""
+    _check_recording(session, now, grace, "check_in")
+    if is_session_host(session, user):
+        raise DomainError(_("You are a trainer of this session: hosting is not attending, so trainers do not check in."))
     return _start(session, user, now, IntervalSource.CHECK_IN)
 
 
@@ -158,10 +230,16 @@ def check_out(session: LiveSession, user: Any, now: datetime) -> list[Attendance
 
 
 def is_registered(session: LiveSession, user: Any) -> bool:
-    return db.session.execute(
-        select(Registration.id).where(Registration.session_id == session.id, Registration.user_id == user.id,
-                                      Registration.status == RegistrationStatus.REGISTERED)
-    ).first() is not None
+    return (
+        db.session.execute(
+            select(Registration.id).where(
+                Registration.session_id == session.id,
+                Registration.user_id == user.id,
+                Registration.status == RegistrationStatus.REGISTERED,
+            )
+        ).first()
+        is not None
+    )
 
 
 def join_online(session: LiveSession, user: Any, now: datetime, grace: timedelta) -> str:
@@ -170,6 +248,7 @@ def join_online(session: LiveSession, user: Any, now: datetime, grace: timedelta
         raise DomainError(_("This session has no online meeting to join."))
     if not is_registered(session, user):
         raise DomainError(_("Only people registered for this session can join it."))
-    _check_recording(session, now, grace)
-    _start(session, user, now, IntervalSource.JOIN_BUTTON)
+    _check_recording(session, now, grace, "join")
+    if not is_session_host(session, user):  # hosting is not attending: a trainer just goes to the meeting
+        _start(session, user, now, IntervalSource.JOIN_BUTTON)
     return session.join_url

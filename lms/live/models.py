@@ -73,10 +73,14 @@ SESSION_TRANSITIONS = {
 
 
 class LiveSession(Model):
-    """One scheduled meeting of a live module."""
+    """One scheduled meeting of a live module. ``sequence`` counts the changes a calendar app must take over (time,
+    place or join link, cancelling): it is the events' iCalendar ``SEQUENCE``; ``updated_at`` is the last edit."""
 
     __tablename__ = "lms_live_sessions"
-    __table_args__ = (Index("ix_lms_live_sessions_status_starts_at", "status", "starts_at"),)
+    __table_args__ = (
+        Index("ix_lms_live_sessions_status_starts_at", "status", "starts_at"),
+        Index("ix_lms_live_sessions_checkin_code", "checkin_code"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     module_id: Mapped[int] = mapped_column(ForeignKey("lms_modules.id", ondelete="CASCADE"), index=True)
@@ -99,9 +103,19 @@ class LiveSession(Model):
     cancelled_by_id: Mapped[int | None] = mapped_column(ForeignKey("lms_users.id", ondelete="SET NULL"))
     checkin_code: Mapped[str | None] = mapped_column(String(12))
     attendance_finalized_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: When the session really ended, if the trainer finalised it as having ended early (before ``ends_at``):
+    #: minutes and each person's share are then measured to this time (see :attr:`counted_end`).
+    ended_early_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     finalized_by_id: Mapped[int | None] = mapped_column(ForeignKey("lms_users.id", ondelete="SET NULL"))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("lms_users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = created_at_column()
+    sequence: Mapped[int] = mapped_column(default=0, server_default="0")
+    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    @property
+    def counted_end(self) -> datetime:
+        """The end that attendance is measured to: when it really ended if it ended early, else the scheduled end."""
+        return self.ended_early_at or self.ends_at
 
 
 class SessionTrainer(Model):

@@ -1,14 +1,18 @@
 """Emails about live sessions, each in the recipient's language and time zone.
 
-Templates (``templates/lms/email/``): ``session_cancelled``, ``session_promoted`` (a seat came free from the
-waitlist), ``session_registered`` (someone else registered you) and ``session_reminder``. They are sent by the
-caller *after* its commit (a rolled-back change must not have told anyone), except reminders, whose exactly-once row
-is committed with the sending (see :mod:`lms.live.reminders`). Links are built by the caller (web or CLI layer).
+Templates (``templates/lms/email/``): ``session_cancelled``, ``session_changed`` (new time, place or join link),
+``session_promoted`` (a seat came free from the waitlist), ``session_registered`` (someone else registered you) and
+``session_reminder``. They are sent by the caller *after* its commit (a rolled-back change must not have told
+anyone), except reminders, whose exactly-once row is committed with the sending (see :mod:`lms.live.reminders`).
+Links are built by the caller (web or CLI layer). Session emails carry no attachment: the changed-session email
+links to the session's ``.ics`` instead.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from flask import current_app
@@ -18,6 +22,7 @@ from lms import db
 from lms.accounts.models import User
 from lms.catalog.models import Course, Module
 from lms.catalog.texts import load_titles
+from lms.i18n import format_locale
 from lms.live.models import LiveSession, Registration
 from lms.live.times import instant_text, language_name, when_text
 from lms.notify.services import MailError, recipient_locale, send_email
@@ -25,10 +30,6 @@ from lms.notify.services import MailError, recipient_locale, send_email
 
 def recipient_zone(user: Any) -> str:
     return user.timezone or current_app.config["LMS_DEFAULT_TIMEZONE"]
-
-
-def format_locale(language: str) -> str:
-    return current_app.config["LMS_FORMAT_LOCALES"].get(language, language)
 
 
 @dataclass
@@ -55,15 +56,21 @@ def session_context(session: LiveSession, user: Any, link: str, book: TitleBook,
     zone, fmt = recipient_zone(user), format_locale(language)
     title, course_title = book.titles(session, language)
     return {
-        "user": user, "session": session, "title": title, "course_title": course_title, "link": link,
+        "user": user,
+        "session": session,
+        "title": title,
+        "course_title": course_title,
+        "link": link,
         "when": when_text(session.starts_at, session.ends_at, zone, fmt),
         "deadline": instant_text(session.registration_deadline, zone, fmt) if session.registration_deadline else "",
-        "language": language_name(session.locale, fmt), "show_place": show_place,
+        "language": language_name(session.locale, fmt),
+        "show_place": show_place,
     }
 
 
-def send_session_email(template: str, session: LiveSession, user: Any, link: str, book: TitleBook | None = None,
-                       show_place: bool = True, **extra: Any) -> None:
+def send_session_email(
+    template: str, session: LiveSession, user: Any, link: str, book: TitleBook | None = None, show_place: bool = True, **extra: Any
+) -> None:
     """Send one session email (raises :class:`MailError`)."""
     context = session_context(session, user, link, book or TitleBook(), show_place)
     send_email(user.email, template, recipient_locale(user), **context, **extra)
@@ -76,16 +83,42 @@ def users_of(registrations: list[Registration]) -> dict[int, User]:
     return {u.id: u for u in db.session.execute(select(User).where(User.id.in_(ids))).scalars()}
 
 
-def tell(template: str, session: LiveSession, registrations: list[Registration], link: str,
-         show_place: bool = True, **extra: Any) -> list[str]:
-    """Email each registrant (after the caller's commit); returns the addresses that could not be reached."""
+def tell(
+    template: str,
+    session: LiveSession,
+    registrations: list[Registration],
+    link: str,
+    show_place: bool = True,
+    per_person: Callable[[Any], dict[str, Any]] | None = None,
+    **extra: Any,
+) -> list[str]:
+    """Email each registrant (after the caller's commit); returns the addresses that could not be reached.
+    ``per_person(user)`` adds what is written for each recipient (a time in their zone and language)."""
     failed, book, users = [], TitleBook(), users_of(registrations)
     for registration in registrations:
         user = users.get(registration.user_id)
         if user is None or not user.is_active:
             continue
+        more = per_person(user) if per_person else {}
         try:
-            send_session_email(template, session, user, link, book, show_place, registration=registration, **extra)
+            send_session_email(template, session, user, link, book, show_place, registration=registration, **extra, **more)
         except MailError:
             failed.append(user.email)
     return failed
+
+
+def tell_changed(
+    session: LiveSession,
+    registrations: list[Registration],
+    link: str,
+    calendar_link: str,
+    was: tuple[datetime, datetime],
+    changes: tuple[str, ...],
+) -> list[str]:
+    """Email each person registered or waitlisted that the time, place or join link changed: the time before and
+    now in their zone and language, and (to people with a seat) the new place. Returns the addresses not reached."""
+
+    def before(user: Any) -> dict[str, Any]:
+        return {"was": when_text(*was, recipient_zone(user), format_locale(recipient_locale(user)))}
+
+    return tell("session_changed", session, registrations, link, per_person=before, changes=changes, calendar_link=calendar_link)

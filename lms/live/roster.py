@@ -2,8 +2,8 @@
 
 Rosters are for the session's trainers (:class:`SessionTrainer`) and site administrators only; anyone else gets *not
 found* (404) from :func:`get_managed_session`, so a trainer cannot even confirm which other sessions exist. Minutes are
-the union of a person's (not voided) intervals clipped to the session (:mod:`lms.live.intervals`); once attendance is
-final they are the stored, audited minutes.
+the union of a person's (not voided) intervals clipped to the session (:mod:`lms.live.intervals`), up to the time it
+really ended if it was finalised as having ended early; once attendance is final they are the stored, audited minutes.
 """
 
 from __future__ import annotations
@@ -42,9 +42,22 @@ def get_session(session_id: int) -> LiveSession:
 def is_session_trainer(session: LiveSession, user: Any) -> bool:
     if getattr(user, "is_admin", False):
         return True
-    return db.session.execute(
-        select(SessionTrainer.id).where(SessionTrainer.session_id == session.id, SessionTrainer.user_id == user.id)
-    ).first() is not None
+    return (
+        db.session.execute(
+            select(SessionTrainer.id).where(SessionTrainer.session_id == session.id, SessionTrainer.user_id == user.id)
+        ).first()
+        is not None
+    )
+
+
+def is_session_host(session: LiveSession, user: Any) -> bool:
+    """Whether ``user`` is one of the session's own trainers (a site admin is not, unless assigned)."""
+    return (
+        db.session.execute(
+            select(SessionTrainer.id).where(SessionTrainer.session_id == session.id, SessionTrainer.user_id == user.id)
+        ).first()
+        is not None
+    )
 
 
 def get_managed_session(session_id: int, user: Any) -> LiveSession:
@@ -64,6 +77,7 @@ class RosterLine:
     attendance: Attendance | None
     intervals: list[AttendanceInterval]  # voided ones too, oldest first
     seconds: int = 0
+    is_host: bool = False  # one of the session's own trainers: hosting is not attending, never counted
 
     @property
     def live_intervals(self) -> list[AttendanceInterval]:
@@ -96,7 +110,7 @@ class Roster:
         return self.session.attendance_finalized_at is not None
 
     def share(self, line: RosterLine) -> int:
-        return spans.share_percent(line.seconds, self.session.starts_at, self.session.ends_at)
+        return spans.share_percent(line.seconds, self.session.starts_at, self.session.counted_end)
 
     def line_for(self, user_id: int) -> RosterLine | None:
         return next((line for line in self.lines if line.user.id == user_id), None)
@@ -104,14 +118,13 @@ class Roster:
 
 def seconds_of(session: LiveSession, intervals: list[AttendanceInterval], now: datetime) -> int:
     live = [(i.joined_at, i.left_at) for i in intervals if not i.is_void]
-    return spans.attended_seconds(live, session.starts_at, session.ends_at, now)
+    return spans.attended_seconds(live, session.starts_at, session.counted_end, now)
 
 
 def load_roster(session: LiveSession, now: datetime, only_user_id: int | None = None) -> Roster:
-    """Everyone registered, everyone with intervals and everyone with an attendance record, in four queries
-    whatever their number, sorted by name."""
-    regs = select(Registration).where(Registration.session_id == session.id,
-                                      Registration.status == RegistrationStatus.REGISTERED)
+    """Everyone registered, everyone with intervals and everyone with an attendance record, in five queries
+    whatever their number, sorted by name (the session's own trainers among them are marked ``is_host``)."""
+    regs = select(Registration).where(Registration.session_id == session.id, Registration.status == RegistrationStatus.REGISTERED)
     ivs = select(AttendanceInterval).where(AttendanceInterval.session_id == session.id)
     rows = select(Attendance).where(Attendance.session_id == session.id)
     if only_user_id is not None:
@@ -125,12 +138,13 @@ def load_roster(session: LiveSession, now: datetime, only_user_id: int | None = 
     attendance = {row.user_id: row for row in db.session.execute(rows).scalars()}
     ids = set(registrations) | set(by_user) | set(attendance)
     users = db.session.execute(select(User).where(User.id.in_(ids))).scalars() if ids else []
+    hosts = set(db.session.execute(select(SessionTrainer.user_id).where(SessionTrainer.session_id == session.id)).scalars())
     roster = Roster(session)
     for user in users:
         row = attendance.get(user.id)
         own = by_user.get(user.id, [])
         seconds = row.minutes * 60 if row is not None and roster.is_final else seconds_of(session, own, now)
-        roster.lines.append(RosterLine(user, registrations.get(user.id), row, own, seconds))
+        roster.lines.append(RosterLine(user, registrations.get(user.id), row, own, seconds, user.id in hosts))
     roster.lines.sort(key=lambda line: (line.user.name.casefold(), line.user.id))
     return roster
 
@@ -157,4 +171,4 @@ def describe(session: LiveSession, locale: str) -> SessionInfo:
 def load_person(session: LiveSession, user: User, now: datetime) -> RosterLine:
     """One person's roster line (registered or not)."""
     line = load_roster(session, now, only_user_id=user.id).line_for(user.id)
-    return line or RosterLine(user, None, None, [], 0)
+    return line or RosterLine(user, None, None, [], 0, is_session_host(session, user))

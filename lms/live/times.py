@@ -6,11 +6,13 @@ so a trainee reading in another zone is never unsure which 6 pm is meant.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel import Locale, UnknownLocaleError
-from babel.dates import format_date, format_time, get_timezone_name
+from babel.dates import format_date, format_skeleton, format_time, get_timezone_name
+
+from lms.i18n import language_name_in
 
 
 class NonexistentTime(ValueError):
@@ -35,12 +37,6 @@ def local_to_utc(day: date, at: time, tz: str, strict: bool = True) -> datetime:
     return instant
 
 
-def add_wall_minutes(day: date, at: time, minutes: int, tz: str) -> datetime:
-    """UTC end of a session that starts at ``day``/``at`` local time and lasts ``minutes`` on the wall clock."""
-    local = datetime.combine(day, at) + timedelta(minutes=minutes)
-    return local.replace(tzinfo=zone(tz)).astimezone(UTC)
-
-
 def to_zone(value: datetime, tz: str) -> datetime:
     return value.astimezone(zone(tz))
 
@@ -53,7 +49,8 @@ def babel_locale(code: str | None) -> Locale:
 
 
 def when_text(starts_at: datetime, ends_at: datetime, tz: str, locale: str | None) -> str:
-    """``Thursday, October 29, 2026 · 6:00 PM - 8:00 PM PDT`` (en dash) in ``locale``, in zone ``tz``."""
+    """``Thursday, October 29, 2026 · 6:00 PM - 8:00 PM PDT`` (en dash) in ``locale``, in zone ``tz``. When the
+    clocks change during the session, start and end each name their own zone: ``1:30 AM PST - 4:30 AM PDT``."""
     loc = babel_locale(locale)
     start, end = to_zone(starts_at, tz), to_zone(ends_at, tz)
     day = format_date(start.date(), "full", locale=loc)
@@ -61,16 +58,59 @@ def when_text(starts_at: datetime, ends_at: datetime, tz: str, locale: str | Non
     last = format_time(end, "short", tzinfo=end.tzinfo, locale=loc)
     if end.date() != start.date():
         last = format_date(end.date(), "medium", locale=loc) + " " + last
-    return f"{day} · {first} – {last} {get_timezone_name(start, 'short', locale=loc)}"
+    first_zone, last_zone = zone_abbreviation(start, loc), zone_abbreviation(end, loc)
+    if first_zone != last_zone:
+        return f"{day} · {first} {first_zone} – {last} {last_zone}"
+    return f"{day} · {first} – {last} {last_zone}"
+
+
+def zone_abbreviation(local: datetime, loc: Locale) -> str:
+    """``PST`` or ``PDT`` (whichever is in force at that instant), or an offset where the locale has no name."""
+    return get_timezone_name(local, "short", locale=loc)
+
+
+def clock_text(value: datetime, tz: str, locale: str | None) -> str:
+    """A time of day with its zone: ``9:45 AM PST``."""
+    loc = babel_locale(locale)
+    local = to_zone(value, tz)
+    return format_time(local, "short", tzinfo=local.tzinfo, locale=loc) + " " + zone_abbreviation(local, loc)
+
+
+def wall_clock_text(value: datetime, tz: str, locale: str | None, first_day: date) -> str:
+    """A time on the wall clock of zone ``tz`` without the zone (``9:45 AM``), with the day before it when that is
+    not ``first_day`` (a session's own day)."""
+    loc = babel_locale(locale)
+    local = to_zone(value, tz)
+    text = format_time(local, "short", tzinfo=local.tzinfo, locale=loc)
+    if local.date() != first_day:
+        text = format_date(local.date(), "medium", locale=loc) + " " + text
+    return text
+
+
+def day_text(value: datetime, tz: str, locale: str | None, now: datetime) -> str:
+    """A short day with its weekday, ``Tue, Dec 8`` (``mar, 8 de dic``), with the year when it is not this year."""
+    loc = babel_locale(locale)
+    local = to_zone(value, tz)
+    skeleton = "MMMEd" if local.year == to_zone(now, tz).year else "yMMMEd"
+    return format_skeleton(skeleton, local, locale=loc)
+
+
+def is_same_day(value: datetime, now: datetime, tz: str) -> bool:
+    """Whether ``value`` falls on today's date in zone ``tz``."""
+    return to_zone(value, tz).date() == to_zone(now, tz).date()
 
 
 def instant_text(value: datetime, tz: str, locale: str | None) -> str:
     """One instant (a registration deadline), with its zone."""
     loc = babel_locale(locale)
     local = to_zone(value, tz)
-    return (format_date(local.date(), "medium", locale=loc) + " " + format_time(local, "short", tzinfo=local.tzinfo,
-                                                                               locale=loc)
-            + " " + get_timezone_name(local, "short", locale=loc))
+    return (
+        format_date(local.date(), "medium", locale=loc)
+        + " "
+        + format_time(local, "short", tzinfo=local.tzinfo, locale=loc)
+        + " "
+        + get_timezone_name(local, "short", locale=loc)
+    )
 
 
 def iso_utc(value: datetime | None) -> str | None:
@@ -81,8 +121,6 @@ def iso_utc(value: datetime | None) -> str | None:
 
 
 def language_name(code: str, in_locale: str | None) -> str:
-    """``es`` → ``Spanish`` / ``español``, in ``in_locale``; the code itself if Babel does not know it."""
-    try:
-        return (Locale.parse(code.replace("-", "_")).get_display_name(babel_locale(in_locale)) or code).capitalize()
-    except (UnknownLocaleError, ValueError):
-        return code
+    """``es`` → ``Spanish`` / ``Español``, in ``in_locale``, capitalised for a label ("Language: Spanish"); the code
+    itself if Babel does not know it."""
+    return language_name_in(code.replace("-", "_"), str(babel_locale(in_locale))).capitalize()

@@ -29,9 +29,10 @@ def _spanish() -> Translations:
     return Translations.load(str(ROOT / "translations"), ["es"], domain="lms")
 
 
-def es(message: str, **values: Any) -> str:
-    """``message`` as the Spanish catalog has it (a message the catalog lacks would show in English: fail)."""
-    text = _spanish().gettext(message)
+def es(message: str, context: str | None = None, **values: Any) -> str:
+    """``message`` (in ``context`` if given, as ``pgettext``) as the Spanish catalog has it (a message the catalog
+    lacks would show in English: fail)."""
+    text = _spanish().pgettext(context, message) if context else _spanish().gettext(message)
     assert text != message, f"not translated into Spanish: {message!r}"
     return text % values if values else text
 

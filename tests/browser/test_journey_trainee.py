@@ -112,7 +112,7 @@ def test_promotora_on_her_phone(open_page, live_server, maria_setup):
     follow(page.get_by_role("navigation", name=es("Main")).get_by_role("link", name=es("Live sessions")), tap=True)
     check_accessibility(page, "sesiones")
     follow(page.locator(f"a[href='/sessions/{maria_setup['later']}']"), tap=True)
-    follow(page.get_by_role("button", name=es("Register"), exact=True), tap=True)
+    follow(page.get_by_role("button", name=es("Register", "take a seat in a live session"), exact=True), tap=True)
     page.get_by_text(es("You have a seat in this session.")).wait_for()
     check_accessibility(page, "sesión")
     with page.expect_download() as download:

@@ -18,14 +18,13 @@ from flask_wtf import FlaskForm
 from werkzeug.routing import BuildError
 
 from lms import db
-from lms.accounts.services import get_user
 from lms.db import utcnow
 from lms.errors import DomainError, NotFoundError
 from lms.i18n import _, current_locale, ngettext
 from lms.limiter import failed_attempt, limiter
 from lms.live import attendance as services
+from lms.live import attendees, listing, report_import
 from lms.live import checkin as checkins
-from lms.live import report_import
 from lms.live import roster as rosters
 from lms.live.models import AttendanceStatus, LiveSession
 from lms.live.times import babel_locale, to_zone, when_text
@@ -33,6 +32,7 @@ from lms.security import access, current_user
 from lms.web.live import bp
 from lms.web.live.attendance_forms import (
     CheckinForm,
+    FinalizeForm,
     RemoveForm,
     ReportForm,
     RosterStatusForm,
@@ -82,9 +82,15 @@ def _page(session: LiveSession) -> dict[str, Any]:
         "clock": _clock(session),
         "min_share": _min_share(),
         "running": session.starts_at <= utcnow() < session.ends_at,
+        "scheduled_minutes": _minutes_between(session.starts_at, session.ends_at),
+        "counted_minutes": _minutes_between(session.starts_at, session.counted_end),
         "status_choices": AttendanceStatus.choices(),
         "session_url": _session_url(session),
     }
+
+
+def _minutes_between(start: datetime, end: datetime) -> int:
+    return max(int((end - start).total_seconds()) // 60, 0)
 
 
 def _session_url(session: LiveSession) -> str | None:
@@ -97,6 +103,7 @@ def _session_url(session: LiveSession) -> str | None:
 
 # ---------------------------------------------------------------- the trainer's roster
 
+
 @bp.route("/<int:session_id>/attendance", methods=["GET", "POST"])
 @access.trainer
 def attendance(session_id: int):
@@ -105,19 +112,34 @@ def attendance(session_id: int):
     roster = rosters.load_roster(session, utcnow())
     if form.validate_on_submit():
         try:
-            changed = services.set_statuses(session, roster, _wanted_statuses(), _actor(), utcnow(), _min_share(),
-                                            form.reason.data or "")
+            changed = services.set_statuses(
+                session, roster, _wanted_statuses(), _actor(), utcnow(), _min_share(), form.reason.data or ""
+            )
         except DomainError as exc:
             db.session.rollback()
             form.form_errors.append(exc.message)
             roster = rosters.load_roster(session, utcnow())
         else:
             db.session.commit()
-            flash(ngettext("Saved: %(num)d change.", "Saved: %(num)d changes.", changed) if changed
-                  else _("Nothing changed."), "success")
+            flash(
+                ngettext("Saved: %(num)d change.", "Saved: %(num)d changes.", changed) if changed else _("Nothing changed."), "success"
+            )
             return redirect(url_for("lms.sessions.attendance", session_id=session.id))
-    return render_template("lms/live/attendance/roster.html", roster=roster, form=form, chosen=_wanted_statuses(),
-                           **_page(session)), 400 if form.errors else 200
+    return render_template(
+        "lms/live/attendance/roster.html",
+        roster=roster,
+        form=form,
+        chosen=_wanted_statuses(),
+        finalize_form=_finalize_form(session),
+        **_page(session),
+    ), 400 if form.errors else 200
+
+
+def _finalize_form(session: LiveSession) -> FinalizeForm:
+    form = FinalizeForm(formdata=None)
+    if utcnow() >= session.ends_at:  # "now" is no longer early: the time must be given
+        form.ended_at.description = ""
+    return form
 
 
 def _wanted_statuses() -> dict[int, AttendanceStatus]:
@@ -133,27 +155,37 @@ def _wanted_statuses() -> dict[int, AttendanceStatus]:
 @access.trainer
 def finalize_attendance(session_id: int):
     session = rosters.get_managed_session(session_id, current_user)
+    form = FinalizeForm()
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            flash(" ".join(str(error) for error in errors), "error")
+        return redirect(url_for("lms.sessions.attendance", session_id=session_id))
     try:
-        rows = services.finalize(session, _actor(), utcnow(), _min_share(), early=request.form.get("early") == "yes")
+        ended_at = local_to_utc(form.ended_at.data, session.timezone)
+        rows = services.finalize(session, _actor(), utcnow(), _min_share(), early=form.early.data, ended_at=ended_at)
     except DomainError as exc:
         db.session.rollback()
         flash(exc.message, "error")
     else:
         db.session.commit()
         done = sum(1 for row in rows if row.completed_module)
-        flash(ngettext("Attendance is final for %(num)d person.", "Attendance is final for %(num)d people.",
-                       len(rows)) + " " + ngettext("%(num)d completed the module.", "%(num)d completed the module.",
-                                                   done), "success")
+        flash(
+            ngettext("Attendance is final for %(num)d person.", "Attendance is final for %(num)d people.", len(rows))
+            + " "
+            + ngettext("%(num)d completed the module.", "%(num)d completed the module.", done),
+            "success",
+        )
     return redirect(url_for("lms.sessions.attendance", session_id=session_id))
 
 
 # ---------------------------------------------------------------- one person
 
+
 @bp.route("/<int:session_id>/attendance/<int:user_id>", methods=["GET", "POST"])
 @access.trainer
 def attendance_person(session_id: int, user_id: int):
     session = rosters.get_managed_session(session_id, current_user)
-    user = get_user(user_id)
+    user = attendees.get_person(session, user_id)
     line = rosters.load_person(session, user, utcnow())
     action = request.form.get("action", "") if request.method == "POST" else ""
     forms = _person_forms(session, line, action)
@@ -163,8 +195,9 @@ def attendance_person(session_id: int, user_id: int):
             abort(400)
         if form.validate_on_submit():
             try:
-                services.change_attendance(session, user, _change(action, form, session), _actor(), utcnow(),
-                                           _min_share(), form.reason.data or "")
+                services.change_attendance(
+                    session, user, _change(action, form, session), _actor(), utcnow(), _min_share(), form.reason.data or ""
+                )
             except DomainError as exc:
                 db.session.rollback()
                 form.form_errors.append(exc.message)
@@ -173,21 +206,26 @@ def attendance_person(session_id: int, user_id: int):
                 flash(_("Saved."), "success")
                 return redirect(url_for("lms.sessions.attendance_person", session_id=session_id, user_id=user_id))
     return render_template("lms/live/attendance/person.html", line=line, forms=forms, **_page(session)), (
-        400 if request.method == "POST" else 200)
+        400 if request.method == "POST" else 200
+    )
 
 
 def _person_forms(session: LiveSession, line: rosters.RosterLine, action: str) -> dict[str, FlaskForm]:
     """The page's three forms; only the one that was sent reads the request."""
+
     def bound(name: str, cls: type[FlaskForm], **defaults: Any) -> FlaskForm:
         return cls(prefix=name) if action == name else cls(formdata=None, prefix=name, **defaults)
 
     clock = _clock(session)
     status = bound("status", StatusForm, status=(line.status or AttendanceStatus.PRESENT).value)
-    time = bound("time", TimeForm, joined_at=utc_to_local(session.starts_at, session.timezone),
-                 left_at=utc_to_local(session.ends_at, session.timezone))
+    time = bound(
+        "time",
+        TimeForm,
+        joined_at=utc_to_local(session.starts_at, session.timezone),
+        left_at=utc_to_local(session.ends_at, session.timezone),
+    )
     time.replaces.choices = [("", _("Nothing: add this time"))] + [
-        (str(i.id), f"{clock(i.joined_at)} – {clock(i.left_at) or _('still there')} ({i.source.title})")
-        for i in line.live_intervals
+        (str(i.id), f"{clock(i.joined_at)} – {clock(i.left_at) or _('still there')} ({i.source.title})") for i in line.live_intervals
     ]
     return {"status": status, "time": time, "remove": bound("remove", RemoveForm)}
 
@@ -196,13 +234,16 @@ def _change(action: str, form: Any, session: LiveSession) -> services.Change:
     if action == "status":
         return services.Change(status=AttendanceStatus(form.status.data))
     if action == "time":
-        return services.Change(joined_at=local_to_utc(form.joined_at.data, session.timezone),
-                               left_at=local_to_utc(form.left_at.data, session.timezone),
-                               void_interval_id=int(form.replaces.data) if form.replaces.data else None)
+        return services.Change(
+            joined_at=local_to_utc(form.joined_at.data, session.timezone),
+            left_at=local_to_utc(form.left_at.data, session.timezone),
+            void_interval_id=int(form.replaces.data) if form.replaces.data else None,
+        )
     return services.Change(void_interval_id=form.interval_id.data)
 
 
 # ---------------------------------------------------------------- meeting reports
+
 
 @bp.route("/<int:session_id>/attendance/import", methods=["GET", "POST"])
 @access.trainer
@@ -213,8 +254,9 @@ def import_report(session_id: int):
     if form.validate_on_submit():
         parsed = report_import.parse_report(report_import.decode(form.file.data.read()), session.timezone)
         try:
-            result = report_import.apply_report(session, parsed, _actor(), utcnow(), _min_share(),
-                                                form.reason.data or "", form.file.data.filename or "")
+            result = report_import.apply_report(
+                session, parsed, _actor(), utcnow(), _min_share(), form.reason.data or "", form.file.data.filename or ""
+            )
         except DomainError as exc:
             db.session.rollback()
             form.form_errors.append(exc.message)
@@ -225,6 +267,7 @@ def import_report(session_id: int):
 
 
 # ---------------------------------------------------------------- check-in codes
+
 
 @bp.route("/<int:session_id>/check-in-code", methods=["GET", "POST"])
 @access.trainer
@@ -243,9 +286,15 @@ def checkin_code(session_id: int):
     opens, closes = checkins.window(session, _grace())
     url = _checkin_url()
     qr = segno.make(f"{url}?code={session.checkin_code}", error="m") if session.checkin_code else None
-    return render_template("lms/live/attendance/code.html", opens=opens, closes=closes,
-                           is_open=checkins.in_window(session, utcnow(), _grace()), checkin_url=url,
-                           qr=qr.svg_data_uri(scale=6, border=3) if qr else None, **_page(session))
+    return render_template(
+        "lms/live/attendance/code.html",
+        opens=opens,
+        closes=closes,
+        is_open=checkins.in_window(session, utcnow(), _grace()),
+        checkin_url=url,
+        qr=qr.svg_data_uri(scale=6, border=3) if qr else None,
+        **_page(session),
+    )
 
 
 def _checkin_url() -> str:
@@ -273,7 +322,11 @@ def _checkin_user_key() -> str:
 @limiter.limit(_checkin_limit_user, key_func=_checkin_user_key, methods=["POST"], deduct_when=failed_attempt)
 def checkin():
     """Trainees type the code shown in the room. Only wrong or closed codes count towards the rate limits, so a
-    whole class behind one Wi-Fi address can check in at once."""
+    whole class behind one Wi-Fi address can check in at once. Outside a session's check-in (the session page's
+    button, ``?session=<id>``, or a right code typed too early or too late) the trainee goes back to the session page,
+    which says when check-in opens (the blueprint's :class:`~lms.live.checkin.NotOpenError` handler)."""
+    if request.args.get("session"):
+        checkins.require_checkin_open(_visible_session(request.args.get("session", type=int)), utcnow(), _grace())
     form = CheckinForm(code=request.args.get("code", ""))
     if form.validate_on_submit():
         try:
@@ -281,12 +334,26 @@ def checkin():
             checkins.check_in(session, _actor(), utcnow(), _grace())
         except DomainError as exc:
             g.lms_attempt_failed = True
+            if isinstance(exc, checkins.NotOpenError) and listing.is_visible(rosters.get_session(exc.details["session_id"]), _actor()):
+                raise  # back to the session page, which says when check-in opens, or that it closed or was cancelled
             db.session.rollback()
-            form.code.errors.append(exc.message)
+            form.code.errors.append(_hidden_reason(exc))
         else:
             db.session.commit()
             return redirect(url_for("lms.sessions.checked_in", session_id=session.id))
     return render_template("lms/live/attendance/checkin.html", form=form), 400 if form.errors else 200
+
+
+def _hidden_reason(error: DomainError) -> str:
+    """What the form says: for a session the person may not see, only that check-in is not open (never whether it
+    was cancelled or finalised, nor when it opens)."""
+    return checkins.window_text(_grace()) if isinstance(error, checkins.NotOpenError) else error.message
+
+
+def _visible_session(session_id: int | None) -> LiveSession:
+    if session_id is None or not 0 < session_id < 2**31:
+        raise NotFoundError(_("No such session."))
+    return listing.require_visible(rosters.get_session(session_id), _actor())
 
 
 @bp.get("/<int:session_id>/checked-in")
@@ -296,8 +363,9 @@ def checked_in(session_id: int):
     mine = checkins.list_my_intervals(session, current_user)
     if not mine:
         raise NotFoundError(_("You have not checked in to this session."))
-    return render_template("lms/live/attendance/checked_in.html", intervals=mine,
-                           is_in=any(i.left_at is None for i in mine), **_page(session))
+    return render_template(
+        "lms/live/attendance/checked_in.html", intervals=mine, is_in=any(i.left_at is None for i in mine), **_page(session)
+    )
 
 
 @bp.post("/<int:session_id>/check-out")

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import DateTimeLocalField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, DateTimeLocalField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from lms.i18n import _l
@@ -19,8 +19,7 @@ REASON_HELP = _l("Attendance is final, so this is a correction: say why (it is k
 
 
 def _reason() -> TextAreaField:
-    return TextAreaField(_l("Reason for the correction"), validators=[Optional(), Length(max=1000)],
-                         description=REASON_HELP)
+    return TextAreaField(_l("Reason for the correction"), validators=[Optional(), Length(max=1000)], description=REASON_HELP)
 
 
 def local_to_utc(value: datetime | None, tz: str) -> datetime | None:
@@ -35,8 +34,11 @@ def utc_to_local(value: datetime | None, tz: str) -> datetime | None:
 
 
 class CheckinForm(FlaskForm):
-    code = StringField(_l("Check-in code"), validators=[DataRequired(), Length(max=20)],
-                       description=_l("The 6 letters and digits on the trainer's screen."))
+    code = StringField(
+        _l("Check-in code"),
+        validators=[DataRequired(), Length(max=20)],
+        description=_l("The 6 letters and digits on the trainer's screen."),
+    )
 
 
 class _PersonForm(FlaskForm):
@@ -64,11 +66,18 @@ def _plausible(form, field) -> None:
 
 class TimeForm(_PersonForm):
     joined_at = DateTimeLocalField(_l("Joined at"), format=LOCAL_FORMATS, validators=[DataRequired(), _plausible])
-    left_at = DateTimeLocalField(_l("Left at"), format=LOCAL_FORMATS, validators=[Optional(), _plausible],
-                                 description=_l("Leave empty if the person is still in the session."))
-    replaces = SelectField(_l("Replaces"), choices=[], validators=[Optional()],
-                           description=_l("To correct a wrong time, choose it here: it is set aside (kept, not "
-                                          "counted) and this one counts instead."))
+    left_at = DateTimeLocalField(
+        _l("Left at"),
+        format=LOCAL_FORMATS,
+        validators=[Optional(), _plausible],
+        description=_l("Leave empty if the person is still in the session."),
+    )
+    replaces = SelectField(
+        _l("Replaces"),
+        choices=[],
+        validators=[Optional()],
+        description=_l("To correct a wrong time, choose it here: it is set aside (kept, not counted) and this one counts instead."),
+    )
     reason = _reason()
 
 
@@ -83,10 +92,25 @@ class RosterStatusForm(FlaskForm):
     reason = _reason()
 
 
+class FinalizeForm(FlaskForm):
+    """Finalising. Before the scheduled end the trainer must tick ``early``; with it, ``ended_at`` is when the session
+    really ended (empty: now). The service checks both (:func:`lms.live.attendance.early_end`)."""
+
+    early = BooleanField(_l("The session ended early"))
+    ended_at = DateTimeLocalField(
+        _l("It ended at"),
+        format=LOCAL_FORMATS,
+        validators=[Optional(), _plausible],
+        description=_l("Leave empty if it ended just now."),
+    )
+
+
 class ReportForm(FlaskForm):
     file = FileField(
         _l("Participant report (CSV or TSV from Zoom or Teams)"),
-        validators=[FileRequired(message=_l("Choose a report file.")),
-                    FileAllowed(["csv", "tsv", "txt"], _l("Upload a .csv, .tsv or .txt file."))],
+        validators=[
+            FileRequired(message=_l("Choose a report file.")),
+            FileAllowed(["csv", "tsv", "txt"], _l("Upload a .csv, .tsv or .txt file.")),
+        ],
     )
     reason = _reason()

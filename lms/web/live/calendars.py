@@ -8,11 +8,10 @@ from datetime import timedelta
 from urllib.parse import urlsplit
 
 from flask import Response, abort, current_app, flash, redirect, request, url_for
-from flask_babel import force_locale
 
 from lms import db
 from lms.db import utcnow
-from lms.i18n import _, current_locale
+from lms.i18n import _, current_locale, in_language
 from lms.live import calendar, listing
 from lms.notify.services import recipient_locale
 from lms.security import access, current_user
@@ -54,7 +53,7 @@ def feed(token: str):
         abort(404)
     now = utcnow()
     language = recipient_locale(user)
-    with force_locale(current_app.config["LMS_FORMAT_LOCALES"].get(language, language)):
+    with in_language(language):
         sessions = listing.list_feed_sessions(user, now - timedelta(days=FEED_PAST_DAYS))
         cards = listing.describe(sessions, language, user, now)
         entries = calendar.entries_for(cards, link, lambda card: card.is_registered or user.is_trainer)

@@ -15,16 +15,30 @@ from lms.accounts.services import list_trainers
 from lms.catalog.texts import load_titles
 from lms.db import utcnow
 from lms.errors import DomainError
-from lms.i18n import _, current_locale
+from lms.i18n import _, current_locale, ngettext
 from lms.live import listing, scheduling
 from lms.live.models import SessionStatus
 from lms.security import access, current_user
 from lms.web.live import bp
 from lms.web.live.schedule_forms import CancelForm, SessionForm
-from lms.web.live.schedule_support import render, tell_cancelled, tell_promoted, viewer
+from lms.web.live.schedule_support import (
+    in_language,
+    render,
+    room_clock,
+    tell_cancelled,
+    tell_changed,
+    tell_promoted,
+    viewer,
+)
 
 #: The trainer's list also shows sessions of the last few weeks (to take attendance afterwards).
 RECENT = timedelta(days=30)
+
+
+@bp.context_processor
+def _room_helpers() -> dict:
+    """For the screens a trainer shows the room (the check-in code): parts of the page in the session's language."""
+    return {"in_language": in_language, "room_clock": room_clock}
 
 
 @bp.get("/teach")
@@ -78,17 +92,28 @@ def edit(session_id: int):
         form.fill_from(scheduling.data_of(session))
     if form.validate_on_submit():
         try:
-            promoted = scheduling.update_session(session, form.data_for(), viewer(), utcnow())
+            update = scheduling.update_session(session, form.data_for(), viewer(), utcnow())
         except DomainError as exc:
             db.session.rollback()
             form.show_error(exc.message, exc.details.get("field"))
         else:
             db.session.commit()
-            flash(_("Session saved."), "success")
-            tell_promoted(session, promoted, reveal=True)
+            flash(_saved_text(update), "success")
+            tell_promoted(session, update.promoted, reveal=True)
+            tell_changed(session, update)
             return redirect(url_for(".detail", session_id=session.id))
     status = 400 if request.method == "POST" else 200
     return render("lms/live/form.html", form=form, session=session), status
+
+
+def _saved_text(update: scheduling.SessionUpdate) -> str:
+    if not update.to_tell:
+        return _("Session saved.")
+    return ngettext(
+        "Session saved. %(num)d person is being told of the change by email.",
+        "Session saved. %(num)d people are being told of the change by email.",
+        len(update.to_tell),
+    )
 
 
 def _not_scheduled(session):
@@ -111,8 +136,12 @@ def cancel(session_id: int):
             form.reason.errors.append(exc.message)
         else:
             db.session.commit()
-            flash(_("The session is cancelled. Registrations are kept; %(num)d people are being told by email.",
-                    num=len(people)), "success")
+            flash(
+                ngettext("The session is cancelled. Registrations are kept; %(num)d person is being told by email.",
+                         "The session is cancelled. Registrations are kept; %(num)d people are being told by email.",
+                         len(people)),
+                "success",
+            )
             tell_cancelled(session, people)
             return redirect(url_for(".detail", session_id=session.id))
     card = listing.describe([session], current_locale(), viewer(), utcnow())[0]

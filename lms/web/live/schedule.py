@@ -22,11 +22,13 @@ from lms.security import access, current_user, manager_org_slugs
 from lms.web.forms import EmptyForm
 from lms.web.live import bp
 from lms.web.live.schedule_support import (
-    instant,
+    checkin_opens_text,
+    checkin_state,
     join_opens_text,
     join_state,
     link,
     load_session,
+    opening,
     render,
     tell_promoted,
     viewer,
@@ -44,8 +46,9 @@ def index():
     filters, ignored = listing.parse_filters(request.args, supported_locales(), language_key="language")
     sessions = listing.list_upcoming(filters, utcnow(), viewer_zone())
     cards = listing.describe(sessions, current_locale(), viewer(), utcnow())
-    return render("lms/live/index.html", cards=cards, filters=filters, ignored=ignored, modes=SessionMode.choices(),
-                  limit=listing.LIST_LIMIT)
+    return render(
+        "lms/live/index.html", cards=cards, filters=filters, ignored=ignored, modes=SessionMode.choices(), limit=listing.LIST_LIMIT
+    )
 
 
 @bp.get("/<int:session_id>")
@@ -56,23 +59,45 @@ def detail(session_id: int):
     position = registration.waitlist_position(card.mine) if card.is_waitlisted else None
     managed = sorted(manager_org_slugs(current_user)) if current_user else []
     join_open, join_opens = join_state(session, utcnow())
-    return render("lms/live/detail.html", card=card, position=position, managed=managed, form=EmptyForm(),
-                  join_open=join_open, join_later=join_opens_text(join_opens) if join_opens else None)
+    checkin_open, checkin_later = checkin_state(session, utcnow())
+    return render(
+        "lms/live/detail.html",
+        card=card,
+        position=position,
+        managed=managed,
+        form=EmptyForm(),
+        join_open=join_open,
+        join_later=join_opens_text(join_opens) if join_opens else None,
+        checkin_open=checkin_open,
+        checkin_later=checkin_later,
+    )
 
 
 @bp.errorhandler(checkin.NotOpenError)
 def not_open(error: checkin.NotOpenError):
-    """Joining outside the window (a page left open, a bookmarked link) leads back to the session page with when it
-    opens, not to an error page."""
+    """Joining or checking in outside the window (a page left open, a bookmarked link, a code typed early) leads back
+    to the session page with when it opens, not to an error page."""
     db.session.rollback()
-    opens, closes = error.details["opens_at"], error.details["closes_at"]
-    if error.details["reason"] == "window" and utcnow() < opens:
-        flash(join_opens_text(opens, not_yet=True), "error")
-    elif error.details["reason"] == "window":
-        flash(_("This session is over: joining closed at %(time)s.", time=instant(closes)), "error")
-    else:
-        flash(error.message, "error")
+    flash(_not_open_text(error), "error")
     return redirect(url_for(".detail", session_id=error.details["session_id"]))
+
+
+def _not_open_text(error: checkin.NotOpenError) -> str:
+    opens, closes = error.details["opens_at"], error.details["closes_at"]
+    joining = error.details.get("action") == "join"
+    if error.details["reason"] != "window":
+        return error.message
+    if utcnow() < opens:
+        return join_opens_text(opens, not_yet=True) if joining else checkin_opens_text(opens, not_yet=True)
+    when = opening(closes)
+    if "date" in when:
+        # i18n: %(date)s is a short day ("Tue, Dec 8"), %(time)s a time and zone ("9:45 AM PST").
+        if joining:
+            return _("This session is over: joining closed on %(date)s at %(time)s.", **when)
+        return _("This session is over: check-in closed on %(date)s at %(time)s.", **when)
+    if joining:
+        return _("This session is over: joining closed at %(time)s.", **when)
+    return _("This session is over: check-in closed at %(time)s.", **when)
 
 
 @bp.post("/<int:session_id>/register")
@@ -111,8 +136,12 @@ def unregister(session_id: int):
     if request.method == "POST":
         flash(_("Nothing was cancelled yet: please confirm below."), "error")
         return redirect(url_for(".unregister", session_id=session_id))
-    return render("lms/live/unregister.html", card=card, form=EmptyForm(),
-                  position=registration.waitlist_position(card.mine) if card.is_waitlisted else None)
+    return render(
+        "lms/live/unregister.html",
+        card=card,
+        form=EmptyForm(),
+        position=registration.waitlist_position(card.mine) if card.is_waitlisted else None,
+    )
 
 
 def _cancel_mine(session):
@@ -136,8 +165,13 @@ def mine():
     cards = listing.describe(sessions, current_locale(), viewer(), now)
     token = calendar.feed_token(current_user, current_app.config["SECRET_KEY"])
     feed_url = external_url("lms.sessions.feed", token=token) if token else None
-    return render("lms/live/mine.html", upcoming=[c for c in cards if c.session.ends_at > now],
-                  past=[c for c in cards if c.session.ends_at <= now], feed_url=feed_url, form=EmptyForm())
+    return render(
+        "lms/live/mine.html",
+        upcoming=[c for c in cards if c.session.ends_at > now],
+        past=[c for c in cards if c.session.ends_at <= now],
+        feed_url=feed_url,
+        form=EmptyForm(),
+    )
 
 
 @bp.route("/<int:session_id>/staff/<org_slug>", methods=["GET", "POST"])
@@ -152,8 +186,7 @@ def staff(session_id: int, org_slug: str):
     members = org_services.list_members(org)
     card = listing.describe([session], current_locale(), viewer(), utcnow())[0]
     seats = registration.registrations_of(session.id, [m.user_id for m in members])
-    return render("lms/live/staff.html", card=card, org=org, members=members, seats=seats, form=EmptyForm(),
-                  Status=RegistrationStatus)
+    return render("lms/live/staff.html", card=card, org=org, members=members, seats=seats, form=EmptyForm(), Status=RegistrationStatus)
 
 
 def _change_staff(session, org) -> None:

@@ -20,7 +20,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, St
 
 from lms.i18n import _l, is_valid_timezone, locale_names, timezone_choices
 from lms.live.models import SessionMode
-from lms.live.scheduling import MAX_CAPACITY, MAX_MINUTES, MAX_REPEAT, SessionData
+from lms.live.plans import MAX_CAPACITY, MAX_MINUTES, MAX_REPEAT, SessionData
 from lms.web.validators import NumberRange
 
 
@@ -34,28 +34,46 @@ class SessionForm(FlaskForm):
     module = SelectField(_l("Course and live module"), coerce=int, validate_choice=False)
     starts_on = DateField(_l("Date"), validators=[InputRequired(message=_l("Enter the date."))])
     start_time = TimeField(_l("Start time"), validators=[InputRequired(message=_l("Enter the start time."))])
-    end_time = TimeField(_l("End time"), validators=[Optional()],
-                         description=_l("Give an end time or a length. Sessions end on the day they start."))
+    end_time = TimeField(
+        _l("End time"), validators=[Optional()], description=_l("Give an end time or a length. Sessions end on the day they start.")
+    )
     minutes = IntegerField(_l("Length in minutes"), validators=[Optional(), NumberRange(min=1, max=MAX_MINUTES)])
     timezone = SelectField(_l("Time zone of the date and times"))
     locale = SelectField(_l("Language the session is given in"))
     mode = SelectField(_l("How people take part"))
-    address = TextAreaField(_l("Address"), validators=[Optional(), Length(max=1000)],
-                            description=_l("For sessions in person. Only registered people see it."))
-    join_url = URLField(_l("Join link"), validators=[Optional(), Length(max=500)],
-                        description=_l("For online sessions, e.g. a Zoom or Teams link. Only registered people see it."))
-    capacity = IntegerField(_l("Seats"), validators=[InputRequired(message=_l("Enter the number of seats.")),
-                                                     NumberRange(min=1, max=MAX_CAPACITY)])
-    deadline = DateTimeLocalField(_l("Registration closes"), format="%Y-%m-%dT%H:%M", validators=[Optional()],
-                                  description=_l("Optional; otherwise registration closes when the session starts."))
-    cost = DecimalField(_l("Cost per participant (US dollars)"), places=2,
-                        validators=[Optional(), finite, NumberRange(min=0, max=100_000)],
-                        description=_l("Leave empty if there is no cost."))
+    address = TextAreaField(
+        _l("Address"),
+        validators=[Optional(), Length(max=1000)],
+        description=_l("For sessions in person. Only registered people see it."),
+    )
+    join_url = URLField(
+        _l("Join link"),
+        validators=[Optional(), Length(max=500)],
+        description=_l("For online sessions, e.g. a Zoom or Teams link. Only registered people see it."),
+    )
+    capacity = IntegerField(
+        _l("Seats"), validators=[InputRequired(message=_l("Enter the number of seats.")), NumberRange(min=1, max=MAX_CAPACITY)]
+    )
+    deadline = DateTimeLocalField(
+        _l("Registration closes"),
+        format="%Y-%m-%dT%H:%M",
+        validators=[Optional()],
+        description=_l("Optional; otherwise registration closes when the session starts."),
+    )
+    cost = DecimalField(
+        _l("Cost per participant (US dollars)"),
+        places=2,
+        validators=[Optional(), finite, NumberRange(min=0, max=100_000)],
+        description=_l("Leave empty if there is no cost."),
+    )
     trainers = SelectMultipleField(_l("Trainers"), coerce=int, validate_choice=False)
     notes = TextAreaField(_l("Notes for participants"), validators=[Optional(), Length(max=4000)])
-    repeat = IntegerField(_l("Number of weekly sessions"), default=1,
-                          validators=[InputRequired(), NumberRange(min=1, max=MAX_REPEAT)],
-                          description=_l("1 for a single session. More repeats it every week at the same local time."))
+    repeat = IntegerField(
+        _l("Number of weekly sessions"),
+        default=1,
+        validators=[InputRequired(), NumberRange(min=1, max=MAX_REPEAT)],
+        description=_l("1 for a single session. More repeats it every week at the same local time."),
+    )
 
     def __init__(self, *args, module_choices=None, trainer_choices=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -94,19 +112,21 @@ class SessionForm(FlaskForm):
         if field.data is not None and self.start_time.data is not None and field.data <= self.start_time.data:
             raise ValidationError(_l("The end time must be after the start time."))
 
-    def length(self) -> int:
-        if self.end_time.data is not None:
-            start, end = self.start_time.data, self.end_time.data
-            return (end.hour * 60 + end.minute) - (start.hour * 60 + start.minute)
-        return int(self.minutes.data or 0)
-
     def data_for(self) -> SessionData:
         cost = self.cost.data
         return SessionData(
-            module_id=self.module.data, starts_on=self.starts_on.data, start_time=self.start_time.data,
-            minutes=self.length(), timezone=self.timezone.data, locale=self.locale.data,
-            mode=SessionMode(self.mode.data), capacity=self.capacity.data, address=self.address.data or "",
-            join_url=(self.join_url.data or "").strip(), notes=self.notes.data or "",
+            module_id=self.module.data,
+            starts_on=self.starts_on.data,
+            start_time=self.start_time.data,
+            minutes=int(self.minutes.data or 0),
+            end_time=self.end_time.data,
+            timezone=self.timezone.data,
+            locale=self.locale.data,
+            mode=SessionMode(self.mode.data),
+            capacity=self.capacity.data,
+            address=self.address.data or "",
+            join_url=(self.join_url.data or "").strip(),
+            notes=self.notes.data or "",
             deadline=self.deadline.data,
             cost_cents=int((cost * 100).to_integral_value()) if cost is not None else None,
             trainer_ids=tuple(self.trainers.data or ()),
@@ -137,6 +157,8 @@ def _flat_values(choices) -> set:
 
 
 class CancelForm(FlaskForm):
-    reason = TextAreaField(_l("Reason"), validators=[DataRequired(message=_l("Give a reason for cancelling.")),
-                                                     Length(max=2000)],
-                           description=_l("Everyone registered or on the waitlist receives it by email."))
+    reason = TextAreaField(
+        _l("Reason"),
+        validators=[DataRequired(message=_l("Give a reason for cancelling.")), Length(max=2000)],
+        description=_l("Everyone registered or on the waitlist receives it by email."),
+    )

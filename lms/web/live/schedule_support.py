@@ -2,17 +2,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app, flash, render_template
-from flask_babel import get_locale, get_timezone
+from flask_babel import force_locale, get_locale, get_timezone
 
-from lms.i18n import _, locale_names, ngettext
+from lms.db import utcnow
+from lms.i18n import _, format_locale, ngettext
 from lms.live import checkin, listing, notices, scheduling
 from lms.live.listing import SessionCard
 from lms.live.models import LiveSession, Registration
-from lms.live.times import instant_text, language_name, when_text
+from lms.live.times import (
+    babel_locale,
+    clock_text,
+    day_text,
+    instant_text,
+    is_same_day,
+    language_name,
+    to_zone,
+    wall_clock_text,
+    when_text,
+)
 from lms.security import current_user
 from lms.web.urls import external_url
 
@@ -55,19 +67,124 @@ def join_state(session: LiveSession, now: datetime) -> tuple[bool, datetime | No
     return checkin.is_recording_open(session, now, checkin_grace()), (opens if now < opens else None)
 
 
+def opening(opens: datetime) -> dict[str, str]:
+    """When something opens, as the viewer reads it: ``time`` (``9:45 AM PST``), and ``date`` (``Tue, Dec 8``)
+    unless it is today in the viewer's zone. Sentences take them as separate placeholders, so each language can say
+    "from <day> at <time>" its own way."""
+    zone, fmt, now = viewer_zone(), viewer_format_locale(), utcnow()
+    parts = {"time": clock_text(opens, zone, fmt)}
+    if not is_same_day(opens, now, zone):
+        parts["date"] = day_text(opens, zone, fmt, now)
+    return parts
+
+
 def join_opens_text(opens: datetime, *, not_yet: bool = False) -> str:
     """When joining opens, in the viewer's zone and language; ``not_yet`` for someone who tried too early."""
-    num = int(checkin_grace().total_seconds() // 60)
+    num, when = int(checkin_grace().total_seconds() // 60), opening(opens)
+    if not_yet and "date" in when:
+        # i18n: %(date)s is a short day ("Tue, Dec 8"; the year too if not this year), %(time)s a time and zone ("9:45 AM PST").
+        return ngettext(
+            "The online session is not open yet. You can join from %(date)s at %(time)s (%(num)d minute before the start).",
+            "The online session is not open yet. You can join from %(date)s at %(time)s (%(num)d minutes before the start).",
+            num,
+            **when,
+        )
     if not_yet:
-        return ngettext("The online session is not open yet. You can join from %(time)s (%(num)d minute before the "
-                        "start).", "The online session is not open yet. You can join from %(time)s (%(num)d minutes "
-                        "before the start).", num, time=instant(opens))
-    return ngettext("You can join from %(time)s (%(num)d minute before the start).",
-                    "You can join from %(time)s (%(num)d minutes before the start).", num, time=instant(opens))
+        # i18n: %(time)s is a time today and its zone ("9:45 AM PST").
+        return ngettext(
+            "The online session is not open yet. You can join from %(time)s (%(num)d minute before the start).",
+            "The online session is not open yet. You can join from %(time)s (%(num)d minutes before the start).",
+            num,
+            **when,
+        )
+    if "date" in when:
+        # i18n: %(date)s is a short day ("Tue, Dec 8"; the year too if not this year), %(time)s a time and zone ("9:45 AM PST").
+        return ngettext(
+            "You can join from %(date)s at %(time)s (%(num)d minute before the start).",
+            "You can join from %(date)s at %(time)s (%(num)d minutes before the start).",
+            num,
+            **when,
+        )
+    # i18n: %(time)s is a time today and its zone ("9:45 AM PST").
+    return ngettext(
+        "You can join from %(time)s (%(num)d minute before the start).",
+        "You can join from %(time)s (%(num)d minutes before the start).",
+        num,
+        **when,
+    )
+
+
+def checkin_state(session: LiveSession, now: datetime) -> tuple[bool, str | None]:
+    """Whether the Check in button works now, and otherwise what the session page says instead (None: nothing,
+    as after the session)."""
+    grace = checkin_grace()
+    if checkin.is_checkin_open(session, now, grace):
+        return True, None
+    opens, _closes = checkin.window(session, grace)
+    if now < opens and session.attendance_finalized_at is None:
+        return False, checkin_opens_text(opens)
+    if checkin.is_recording_open(session, now, grace):
+        return False, _("Check-in opens when your trainer shows the check-in code in the room. Reload this page then.")
+    return False, None
+
+
+def checkin_opens_text(opens: datetime, *, not_yet: bool = False) -> str:
+    """When check-in opens, in the viewer's zone and language; ``not_yet`` for someone who tried too early."""
+    num, when = int(checkin_grace().total_seconds() // 60), opening(opens)
+    if not_yet and "date" in when:
+        # i18n: %(date)s is a short day ("Tue, Dec 8"; the year too if not this year), %(time)s a time and zone ("9:45 AM PST").
+        return ngettext(
+            "Check-in is not open yet. You can check in from %(date)s at %(time)s (%(num)d minute before the start).",
+            "Check-in is not open yet. You can check in from %(date)s at %(time)s (%(num)d minutes before the start).",
+            num,
+            **when,
+        )
+    if not_yet:
+        # i18n: %(time)s is a time today and its zone ("9:45 AM PST").
+        return ngettext(
+            "Check-in is not open yet. You can check in from %(time)s (%(num)d minute before the start).",
+            "Check-in is not open yet. You can check in from %(time)s (%(num)d minutes before the start).",
+            num,
+            **when,
+        )
+    if "date" in when:
+        # i18n: %(date)s is a short day ("Tue, Dec 8"; the year too if not this year), %(time)s a time and zone ("9:45 AM PST").
+        return ngettext(
+            "You can check in from %(date)s at %(time)s (%(num)d minute before the start), with the code your trainer "
+            "shows in the room.",
+            "You can check in from %(date)s at %(time)s (%(num)d minutes before the start), with the code your trainer "
+            "shows in the room.",
+            num,
+            **when,
+        )
+    # i18n: %(time)s is a time today and its zone ("9:45 AM PST").
+    return ngettext(
+        "You can check in from %(time)s (%(num)d minute before the start), with the code your trainer shows in the room.",
+        "You can check in from %(time)s (%(num)d minutes before the start), with the code your trainer shows in the room.",
+        num,
+        **when,
+    )
+
+
+def in_language(locale: str, caller: Callable[[], str]) -> str:
+    """``{% call in_language(session.locale) %}...{% endcall %}``: that part of a page in another language and its
+    formats. The check-in code screen is shown to the room, so it speaks the session's language, while the trainer's
+    own controls around it stay in theirs."""
+    with force_locale(babel_locale(format_locale(locale))):  # a code Babel does not know reads as English
+        return caller()
+
+
+def room_clock(session: LiveSession, value: datetime | None) -> str:
+    """A time on the session's wall clock in the language of the moment (inside :func:`in_language`, the room's),
+    with the day when it is not the session's first day."""
+    if value is None:
+        return ""
+    return wall_clock_text(value, session.timezone, viewer_format_locale(), to_zone(session.starts_at, session.timezone).date())
 
 
 def language(code: str) -> str:
-    return dict(locale_names()).get(code) or language_name(code, viewer_format_locale())
+    """A session's language named in the viewer's language, as in the session emails ("Idioma: Inglés")."""
+    return language_name(code, viewer_format_locale())
 
 
 def may_see_place(card: SessionCard) -> bool:
@@ -81,9 +198,15 @@ def load_session(session_id: int) -> LiveSession:
 
 
 def render(template: str, **context: Any):
-    helpers = {"when": when, "when_there": when_there, "instant": instant, "language": language,
-               "zone": viewer_zone(), "may_see_place": may_see_place,
-               "has_endpoint": lambda name: name in current_app.view_functions}
+    helpers = {
+        "when": when,
+        "when_there": when_there,
+        "instant": instant,
+        "language": language,
+        "zone": viewer_zone(),
+        "may_see_place": may_see_place,
+        "has_endpoint": lambda name: name in current_app.view_functions,
+    }
     return render_template(template, **helpers, **context)
 
 
@@ -102,11 +225,31 @@ def tell_promoted(session: LiveSession, promoted: list[Registration], *, reveal:
     if failed and reveal:
         flash(_("We could not email: %(emails)s.", emails=", ".join(failed)), "error")
     elif failed:
-        current_app.logger.warning("session %s: could not email %d people moved up from the waitlist", session.id,
-                                   len(failed))
+        current_app.logger.warning("session %s: could not email %d people moved up from the waitlist", session.id, len(failed))
 
 
 def tell_cancelled(session: LiveSession, people: list[Registration]) -> None:
     failed = notices.tell("session_cancelled", session, people, link(session), show_place=False)
     if failed:
         flash(_("We could not email: %(emails)s. Please tell them another way.", emails=", ".join(failed)), "error")
+
+
+def tell_changed(session: LiveSession, update: scheduling.SessionUpdate) -> None:
+    """After the commit: email everyone registered or waitlisted about a new time, place or join link. A failed
+    email never undoes the edit: it is logged, and the trainer is told how many people to tell another way."""
+    if not update.to_tell:
+        return
+    calendar_link = external_url("lms.sessions.ics", session_id=session.id)
+    was = (update.was_starts_at, update.was_ends_at)
+    failed = notices.tell_changed(session, update.to_tell, link(session), calendar_link, was, update.changes)
+    if failed:
+        current_app.logger.warning("session %s: could not email %d people about its change", session.id, len(failed))
+        flash(
+            ngettext(
+                "%(num)d person could not be emailed about the change: %(emails)s. Please tell them another way.",
+                "%(num)d people could not be emailed about the change: %(emails)s. Please tell them another way.",
+                len(failed),
+                emails=", ".join(failed),
+            ),
+            "error",
+        )

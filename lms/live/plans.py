@@ -1,0 +1,141 @@
+"""A trainer's plan for a live session: checking it and turning its local date and times into UTC instants.
+
+A session is planned as a local date and wall-clock time in the session's own time zone. It lasts a number of *real*
+minutes: on the night the clocks change, a 2-hour session starting at 01:30 in Los Angeles ends at 04:30 (spring) or
+02:30 (autumn) on the wall clock. An end time typed instead is a wall-clock time of the same day. A weekly series
+repeats the same local start time every week, so its UTC time moves by an hour across a daylight-saving change.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from urllib.parse import urlsplit
+
+from lms import db
+from lms.accounts.models import User
+from lms.catalog.models import Module, ModuleKind
+from lms.errors import DomainError
+from lms.i18n import _, is_valid_timezone
+from lms.live.models import SessionMode
+from lms.live.times import NonexistentTime, local_to_utc
+
+MAX_MINUTES = 24 * 60
+MAX_CAPACITY = 10_000
+MAX_REPEAT = 52
+#: Dates outside this range are typing mistakes (and far dates overflow in time-zone arithmetic).
+EARLIEST, LATEST = date(2000, 1, 1), date(2099, 12, 31)
+LOCALE_RE = re.compile(r"^[a-z]{2,3}(?:_[A-Za-z]{2,4})?$")
+
+
+@dataclass(frozen=True)
+class SessionData:
+    """A session as a trainer plans it: local date and time in ``timezone``; ``deadline`` is local too (naive).
+    It lasts ``minutes`` of real time, or until ``end_time`` on the wall clock when that is given."""
+
+    module_id: int
+    starts_on: date
+    start_time: time
+    minutes: int
+    timezone: str
+    locale: str
+    mode: SessionMode
+    capacity: int
+    address: str = ""
+    join_url: str = ""
+    notes: str = ""
+    deadline: datetime | None = None
+    cost_cents: int | None = None
+    trainer_ids: tuple[int, ...] = field(default_factory=tuple)
+    end_time: time | None = None
+
+
+def field_error(message: str, name: str) -> DomainError:
+    """A :class:`DomainError` that the form shows on field ``name``."""
+    return DomainError(message, field=name)
+
+
+def _check_module(module_id: int) -> Module:
+    module = db.session.get(Module, module_id) if module_id else None
+    if module is None or module.kind is not ModuleKind.LIVE or module.is_archived:
+        raise field_error(_("Choose a live module."), "module")
+    return module
+
+
+def _check_url(url: str) -> None:
+    parts = urlsplit(url)
+    if parts.scheme not in ("https", "http") or not parts.netloc or any(c.isspace() for c in url):
+        raise field_error(_("Enter a full web address starting with https://."), "join_url")
+
+
+def check(data: SessionData) -> Module:
+    """Raise a :class:`DomainError` (with ``details["field"]``) for the first problem found."""
+    module = _check_module(data.module_id)
+    if not EARLIEST <= data.starts_on <= LATEST:
+        raise field_error(
+            _("Choose a date between %(first)s and %(last)s.", first=EARLIEST.isoformat(), last=LATEST.isoformat()), "starts_on"
+        )
+    if data.deadline is not None and not EARLIEST <= data.deadline.date() <= LATEST:
+        raise field_error(_("Registration must close before the session starts."), "deadline")
+    if not isinstance(data.mode, SessionMode):
+        raise field_error(_("Choose how people take part."), "mode")
+    if not is_valid_timezone(data.timezone):
+        raise field_error(_("Choose a time zone from the list."), "timezone")
+    if not LOCALE_RE.match(data.locale or ""):
+        raise field_error(_("Choose the language of the session."), "locale")
+    if data.end_time is None and not 1 <= data.minutes <= MAX_MINUTES:
+        raise field_error(_("A session lasts between 1 minute and 24 hours; the end must be after the start."), "minutes")
+    if not 1 <= data.capacity <= MAX_CAPACITY:
+        raise field_error(_("Capacity must be between 1 and %(max)d.", max=MAX_CAPACITY), "capacity")
+    if data.cost_cents is not None and data.cost_cents < 0:
+        raise field_error(_("The cost cannot be negative."), "cost")
+    if data.mode in (SessionMode.IN_PERSON, SessionMode.HYBRID) and not data.address.strip():
+        raise field_error(_("Give the address for a session held in person."), "address")
+    if data.mode in (SessionMode.ONLINE, SessionMode.HYBRID):
+        if not data.join_url.strip():
+            raise field_error(_("Give the join link for an online session."), "join_url")
+        _check_url(data.join_url.strip())
+    if len(data.join_url) > 500:
+        raise field_error(_("The join link is too long."), "join_url")
+    for user_id in data.trainer_ids:
+        user = db.session.get(User, user_id)
+        if user is None or not user.is_trainer:
+            raise field_error(_("Choose trainers from the list."), "trainers")
+    return module
+
+
+def session_times(data: SessionData, week: int) -> tuple[datetime, datetime, datetime | None]:
+    """Start, end and registration deadline in UTC of the session ``week`` weeks after the first of the plan."""
+    day = data.starts_on + timedelta(weeks=week)
+    starts_at = _instant(day, data.start_time, data.timezone, "start_time")
+    ends_at = _end(data, day, starts_at)
+    deadline = None
+    if data.deadline is not None:
+        before = datetime.combine(data.starts_on, data.start_time) - data.deadline
+        if before < timedelta(0):
+            raise field_error(_("Registration must close before the session starts."), "deadline")
+        local = datetime.combine(day, data.start_time) - before
+        deadline = local_to_utc(local.date(), local.time(), data.timezone, strict=False)
+    return starts_at, ends_at, deadline
+
+
+def _instant(day: date, at: time, tz: str, name: str) -> datetime:
+    try:
+        return local_to_utc(day, at, tz)
+    except NonexistentTime:
+        message = _(
+            "%(date)s at %(time)s does not exist in that time zone (the clocks change that night). Choose another time.",
+            date=day.isoformat(),
+            time=at.strftime("%H:%M"),
+        )
+        raise field_error(message, name) from None
+
+
+def _end(data: SessionData, day: date, starts_at: datetime) -> datetime:
+    if data.end_time is None:
+        return starts_at + timedelta(minutes=data.minutes)  # real minutes, whatever the clocks do that night
+    ends_at = _instant(day, data.end_time, data.timezone, "end_time")
+    if not timedelta(0) < ends_at - starts_at <= timedelta(minutes=MAX_MINUTES):
+        raise field_error(_("The end time must be after the start time."), "end_time")
+    return ends_at
