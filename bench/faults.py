@@ -4,10 +4,10 @@
 
 1. **kill -9 during a burst.** 16 client threads submit external training hours through the API (``POST
    /api/v1/me/hours`` with a personal token and an ``Idempotency-Key``) and issue certificates by hand through the
-   real form (``POST /certificates/issue``, an admin's session). Every request is sent until it gets an answer and
-   then once more (the retry of a client that never saw the answer), while a worker is killed with SIGKILL three
-   times. Afterwards the database must hold exactly one ledger entry per key, the right total of minutes, and
-   exactly one certificate per trainee.
+   real form (its second step, ``POST /certificates/issue/<course>/<user id>``, an admin's session). Every request
+   is sent until it gets an answer and then once more (the retry of a client that never saw the answer), while a
+   worker is killed with SIGKILL three times. Afterwards the database must hold exactly one ledger entry per key,
+   the right total of minutes, and exactly one certificate per trainee.
 2. **Database outage** (PostgreSQL only). The app reaches the database through a TCP proxy on loopback
    (bench/tcpproxy.py); the proxy is cut, never the server. While it is down, pages and the API must answer 503 at
    once (a page that says so, ``Retry-After``, the API's JSON error); when it is back, the same workers must serve
@@ -65,11 +65,12 @@ def prepare(database_url: str, count: int) -> dict:
         holders = select(Certificate.user_id).where(Certificate.course_id == course.id)
         users = db.session.execute(select(User).where(User.email.like("trainee%@bench.example.org"),
                                                       User.id.not_in(holders)).order_by(User.id.desc()).limit(count))
-        tokens = {user.email: accounts.create_api_token(user, "bench faults")[1] for user in users.scalars()}
+        users = list(users.scalars())
+        tokens = {user.email: accounts.create_api_token(user, "bench faults")[1] for user in users}
         if accounts.get_user_by_email(ADMIN) is None:
             accounts.register_user(ADMIN, "Bench Admin", PASSWORD, locale="en", role=SiteRole.ADMIN)
         db.session.commit()
-        return {"tokens": tokens, "course_id": course.id}
+        return {"tokens": tokens, "course_id": course.id, "ids": {user.email: user.id for user in users}}
 
 
 def totals(database_url: str, run: str, emails: list[str], course_id: int) -> dict[str, int]:
@@ -137,10 +138,11 @@ def hours_sender(base_url: str, token: str, key: str, minutes: int, day: date):
     return send
 
 
-def issue_sender(admin: Browser, token: str, email: str):
-    form = urllib.parse.urlencode({"email": email, "course": COURSE, "reason": "Fault drill (bench)",
-                                   "csrf_token": token}).encode()
-    return lambda: admin.fetch("/certificates/issue", form, timeout=30)[0]
+def issue_sender(admin: Browser, token: str, user_id: int):
+    """The form's second step (the hours the certificate states, and the reason) for one trainee."""
+    form = urllib.parse.urlencode({"live_hours": "0", "self_paced_hours": "1", "field_hours": "0",
+                                   "reason": "Fault drill (bench)", "csrf_token": token}).encode()
+    return lambda: admin.fetch(f"/certificates/issue/{COURSE}/{user_id}", form, timeout=30)[0]
 
 
 def killer(server: Server, stop: threading.Event, kills: list[tuple[float, int]]) -> None:
@@ -174,7 +176,7 @@ def kill_drill(database_url: str, work: Path, trainees: int, per_trainee: int) -
                 expected_minutes += minutes
                 jobs.append(hours_sender(lms.url, setup["tokens"][email], f"{run}-{n}-{i}", minutes,
                                          today - timedelta(days=i + 1)))
-            jobs.append(issue_sender(admin, csrf, email))
+            jobs.append(issue_sender(admin, csrf, setup["ids"][email]))
         rng.shuffle(jobs)
         stop = threading.Event()
         chaos = threading.Thread(target=killer, args=(lms, stop, kills), daemon=True)

@@ -27,8 +27,22 @@ from lms.db import utcnow
 from lms.enrollment import services as learning
 
 IDLE = timedelta(minutes=30)
-PUBLIC_KEYS = {"code", "status", "number", "holder_name", "course", "minutes", "competency_areas", "started_on",
-               "completed_on", "issued_on", "expires_on", "issuer", "revoked_on", "revocation_reason"}
+PUBLIC_KEYS = {
+    "code",
+    "status",
+    "number",
+    "holder_name",
+    "course",
+    "minutes",
+    "competency_areas",
+    "started_on",
+    "completed_on",
+    "issued_on",
+    "expires_on",
+    "issuer",
+    "revoked_on",
+    "revocation_reason",
+}
 
 
 @pytest.fixture
@@ -39,16 +53,27 @@ def completed(app, make_user, make_org, add_member):
     acme = make_org("acme", manager=manager)
     trainee = make_user("cert@example.org", name="Rosa Díaz", locale="es")
     add_member(acme, trainee)
-    course = catalog.create_course(catalog.CourseData(slug="ce", title="Documentation", version="2026.1",
-                                                      competency_areas=("professional-conduct",)), trainer)
+    course = catalog.create_course(
+        catalog.CourseData(slug="ce", title="Documentation", version="2026.1", competency_areas=("professional-conduct",)), trainer
+    )
     set_text(course, course, "title", "es", "Documentación", trainer)
-    module = catalog.add_module(course, catalog.ModuleData(slug="notes", title="Notes", credited_minutes=90,
-                                                           competency_areas=("professional-conduct",)), trainer)
+    module = catalog.add_module(
+        course,
+        catalog.ModuleData(slug="notes", title="Notes", credited_minutes=90, competency_areas=("professional-conduct",)),
+        trainer,
+    )
     lesson = catalog.add_lesson(course, module, "one", "One", "Text", 10, trainer)
     quiz = catalog.ensure_quiz(course, module, title="Quiz", pass_mark=100, max_attempts=None, actor=trainer)
-    question = catalog.save_question(course, quiz, None, slug="q", kind=QuestionKind.TRUE_FALSE, prompt="Ok?",
-                                     options=[catalog.OptionData("true", "True", True),
-                                              catalog.OptionData("false", "False", False)], actor=trainer)
+    question = catalog.save_question(
+        course,
+        quiz,
+        None,
+        slug="q",
+        kind=QuestionKind.TRUE_FALSE,
+        prompt="Ok?",
+        options=[catalog.OptionData("true", "True", True), catalog.OptionData("false", "False", False)],
+        actor=trainer,
+    )
     course.certificate_validity_months = 12
     catalog.set_course_status(course, CourseStatus.PUBLISHED, trainer)
     enrollment = learning.enroll(trainee, course)
@@ -57,8 +82,15 @@ def completed(app, make_user, make_org, add_member):
     learning.submit_quiz(enrollment, quiz, {question.id: {right.id}})
     db.session.commit()
     cert = issuance.get_certificate(trainee, course)
-    return {"trainee": trainee, "course": course, "cert": cert, "code": codes.display(cert.code), "manager": manager,
-            "org": acme, "trainer": trainer}
+    return {
+        "trainee": trainee,
+        "course": course,
+        "cert": cert,
+        "code": codes.display(cert.code),
+        "manager": manager,
+        "org": acme,
+        "trainer": trainer,
+    }
 
 
 def _pdf_text(data: bytes) -> str:
@@ -70,6 +102,7 @@ def _squash(text: str) -> str:
 
 
 # ---------------------------------------------------------------- my certificates and the PDF
+
 
 def test_completing_a_course_lists_it_in_my_certificates(client, u, login, completed):
     login(completed["trainee"])
@@ -96,32 +129,50 @@ def test_names_in_californias_other_scripts_print_with_real_glyphs(app, complete
     is drawn with fonts that have its glyphs (no empty boxes), and reads back from the PDF."""
     name = "陈美玲 김민지 Անի ਸਿਮਰਨ"
     issued = completed["cert"]
-    cert = Certificate(code=issued.code, number=issued.number, status=issued.status, issued_at=issued.issued_at,
-                       expires_at=issued.expires_at, snapshot={**issued.snapshot, "holder_name": name},
-                       recipient_salt=issued.recipient_salt)  # not added to the session: certificates are immutable
+    cert = Certificate(
+        code=issued.code,
+        number=issued.number,
+        status=issued.status,
+        issued_at=issued.issued_at,
+        expires_at=issued.expires_at,
+        snapshot={**issued.snapshot, "holder_name": name},
+        recipient_salt=issued.recipient_salt,
+    )  # not added to the session: certificates are immutable
     with app.test_request_context():
         data = render.render_pdf(cert, "en", "https://learn.example.org/verify/" + completed["code"])
-    fonts = {str(font.get_object()["/BaseFont"]).split("+", 1)[-1]
-             for page in PdfReader(io.BytesIO(data)).pages for font in page["/Resources"]["/Font"].values()}
+    fonts = {
+        str(font.get_object()["/BaseFont"]).split("+", 1)[-1]
+        for page in PdfReader(io.BytesIO(data)).pages
+        for font in page["/Resources"]["/Font"].values()
+    }
     assert any(font.startswith("Noto-Sans-CJK") for font in fonts), fonts
     assert any("Gurmukhi" in font for font in fonts), fonts
     printed = subprocess.run(["pdftotext", "-", "-"], input=data, capture_output=True, check=True).stdout.decode()
     assert name in printed
 
 
-
 def test_each_page_names_languages_in_its_own_language_and_lists_areas_in_the_laws_order(app, completed):
     issued = completed["cert"]
-    cert = Certificate(code=issued.code, number=issued.number, status=issued.status, issued_at=issued.issued_at,
-                       expires_at=issued.expires_at, recipient_salt=issued.recipient_salt,
-                       snapshot={**issued.snapshot, "delivery_languages": ["es", "en"],
-                                 "competency_areas": ["advocacy", "outreach", "communication"]})
+    cert = Certificate(
+        code=issued.code,
+        number=issued.number,
+        status=issued.status,
+        issued_at=issued.issued_at,
+        expires_at=issued.expires_at,
+        recipient_salt=issued.recipient_salt,
+        snapshot={
+            **issued.snapshot,
+            "delivery_languages": ["es", "en"],
+            "competency_areas": ["advocacy", "outreach", "communication"],
+        },
+    )
     with app.test_request_context():
         english, spanish = render.document_data(cert, ["en", "es"], "https://learn.example.org/verify/x")["pages"]
     assert english["languages"] == "Spanish, English" and spanish["languages"] == "español, inglés"
     assert english["areas"] == ["Communication", "Advocacy", "Outreach"]  # as WIC 18998 lists them, not A-Z
     with force_locale("es"):
         assert spanish["areas"] == [str(area_title(code)) for code in ("communication", "advocacy", "outreach")]
+
 
 def test_spanish_and_bilingual_pdfs_use_spanish(app, client, u, login, completed):
     login(completed["trainee"])
@@ -144,8 +195,7 @@ def test_the_qr_code_encodes_the_verification_url(app, client, u, login, complet
 
     login(completed["trainee"])
     (tmp_path / "c.pdf").write_bytes(client.get(u("lms.certificates.pdf", code=completed["code"])).data)
-    subprocess.run(["pdftoppm", "-r", "150", "-png", "-f", "1", "-l", "1", str(tmp_path / "c.pdf"), str(tmp_path / "p")],
-                   check=True)
+    subprocess.run(["pdftoppm", "-r", "150", "-png", "-f", "1", "-l", "1", str(tmp_path / "c.pdf"), str(tmp_path / "p")], check=True)
     [png] = tmp_path.glob("p*.png")
     found = [barcode.text for barcode in zxingcpp.read_barcodes(Image.open(png))]
     with app.test_request_context():
@@ -182,8 +232,7 @@ def test_a_revoked_certificate_has_no_pdf(client, u, login, completed):
     assert client.get(u("lms.certificates.pdf", code=completed["code"])).status_code == 410
 
 
-def test_only_the_holder_the_employers_managers_and_admins_get_the_pdf(client, u, login, make_user, make_org,
-                                                                        completed):
+def test_only_the_holder_the_employers_managers_and_admins_get_the_pdf(client, u, login, make_user, make_org, completed):
     path = u("lms.certificates.pdf", code=completed["code"])
     assert client.get(path).status_code == 302  # sign in first
     other_manager = make_user("other-boss@example.org")
@@ -198,6 +247,7 @@ def test_only_the_holder_the_employers_managers_and_admins_get_the_pdf(client, u
 
 
 # ---------------------------------------------------------------- public verification
+
 
 def test_verification_page_works_without_sign_in_in_any_case_and_spacing(client, u, completed):
     code = completed["code"]
@@ -263,15 +313,24 @@ def test_expired_certificates_say_so(client, u, completed):
 
 # ---------------------------------------------------------------- bulk verification
 
+
 def _population(completed, valid=200, revoked=100, unknown=150, malformed=50) -> tuple[list[str], dict[str, str]]:
     """``valid + revoked`` certificate rows cloned from the real one (distinct course versions), then codes to ask."""
     base = completed["cert"]
     now = utcnow()
     expected: dict[str, str] = {}
     for i in range(valid + revoked):
-        clone = Certificate(code=codes.new_code(), number=f"CHW-T-{i:06d}", user_id=base.user_id, course_id=base.course_id,
-                            course_version=f"clone-{i}", org_id=base.org_id, issued_at=now, snapshot=base.snapshot,
-                            recipient_salt="0" * 32)
+        clone = Certificate(
+            code=codes.new_code(),
+            number=f"CHW-T-{i:06d}",
+            user_id=base.user_id,
+            course_id=base.course_id,
+            course_version=f"clone-{i}",
+            org_id=base.org_id,
+            issued_at=now,
+            snapshot=base.snapshot,
+            recipient_salt="0" * 32,
+        )
         if i >= valid:
             clone.status, clone.revoked_at, clone.revocation_reason = CertificateStatus.REVOKED, now, f"reason {i}"
         db.session.add(clone)
@@ -279,7 +338,7 @@ def _population(completed, valid=200, revoked=100, unknown=150, malformed=50) ->
     for _ in range(unknown):
         expected[codes.new_code()] = "not_found"
     for i in range(malformed):
-        expected[f"=HYPERLINK(\"x{i}\")" if i == 0 else f"bad-{i}"] = "invalid"
+        expected[f'=HYPERLINK("x{i}")' if i == 0 else f"bad-{i}"] = "invalid"
     db.session.commit()
     return list(expected), expected
 
@@ -311,8 +370,10 @@ def test_bulk_api_refuses_bad_bodies_and_too_many_codes(client, u):
     assert client.post(path, data="not json", content_type="application/json").status_code == 400
     form_post = client.post(path, data={"codes": "x"})  # a browser form needs its CSRF token, like any other
     assert form_post.status_code == 400 and form_post.json["error"]["code"] == "csrf"
-    assert client.post(path, json={"codes": []}).json == {"results": [], "counts": {
-        "valid": 0, "expired": 0, "revoked": 0, "not_found": 0, "invalid": 0}}
+    assert client.post(path, json={"codes": []}).json == {
+        "results": [],
+        "counts": {"valid": 0, "expired": 0, "revoked": 0, "not_found": 0, "invalid": 0},
+    }
 
 
 def test_bulk_upload_page_and_csv_download(client, u, completed, count_queries):
@@ -321,8 +382,7 @@ def test_bulk_upload_page_and_csv_download(client, u, completed, count_queries):
     path = u("lms.certificates.verify_bulk")
     token = client.csrf_token(path)
     with count_queries() as large:
-        response = client.post(path, data={"csrf_token": token, "codes": "",
-                                           "file": (io.BytesIO(upload.encode()), "codes.csv")})
+        response = client.post(path, data={"csrf_token": token, "codes": "", "file": (io.BytesIO(upload.encode()), "codes.csv")})
     page = response.get_data(as_text=True)
     assert response.status_code == 200, page[:2000]
     assert "Valid: 200" in page and "Revoked: 100" in page and "Not found: 150" in page and "Not a code: 50" in page
@@ -333,9 +393,10 @@ def test_bulk_upload_page_and_csv_download(client, u, completed, count_queries):
     assert download.status_code == 200 and download.mimetype == "text/csv"
     assert download.headers["Content-Disposition"].startswith("attachment;")
     rows = list(csv.reader(io.StringIO(download.data.decode("utf-8-sig"))))
-    assert rows[0][:3] == ["query", "status", "status_text"] and len(rows) == 501
-    assert {row[0].lstrip("'"): row[1] for row in rows[1:]} == expected
-    assert any(row[0] == "'=HYPERLINK(\"x0\")" for row in rows)
+    assert rows[0][:2] == ["Code", "Result"] and len(rows) == 501  # in words: tests/test_certificates_bulk_csv.py
+    words = {"valid": "Valid", "revoked": "Revoked", "not_found": "Not found", "invalid": "Not a certificate code"}
+    assert {row[0].lstrip("'"): row[1] for row in rows[1:]} == {query: words[s] for query, s in expected.items()}
+    assert any(row[0] == '\'=HYPERLINK("x0")' for row in rows)
     assert not any(cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)
 
 
@@ -374,8 +435,8 @@ def test_verification_is_rate_limited_per_client(app, client, u, completed):
 
 # ---------------------------------------------------------------- signed credential
 
-def test_credential_verifies_with_the_published_jwks_in_code_and_on_the_command_line(app, client, u, runner, completed,
-                                                                                     tmp_path):
+
+def test_credential_verifies_with_the_published_jwks_in_code_and_on_the_command_line(app, client, u, runner, completed, tmp_path):
     jwks = client.get(u("lms.certificates.jwks"))
     assert jwks.status_code == 200 and keys.current_key() is not None  # made on first use, committed
     response = client.get(u("lms.api.certificate_credential", code=completed["code"].lower()))
@@ -387,8 +448,9 @@ def test_credential_verifies_with_the_published_jwks_in_code_and_on_the_command_
     assert claims["credentialStatus"]["id"].endswith("/verify/" + completed["code"])
     (tmp_path / "credential.jwt").write_text(token)
     (tmp_path / "jwks.json").write_text(jwks.get_data(as_text=True))
-    result = runner.invoke(args=["lms", "certificates", "verify-jwt", str(tmp_path / "credential.jwt"),
-                                 "--jwks", str(tmp_path / "jwks.json")])
+    result = runner.invoke(
+        args=["lms", "certificates", "verify-jwt", str(tmp_path / "credential.jwt"), "--jwks", str(tmp_path / "jwks.json")]
+    )
     assert result.exit_code == 0 and result.output.startswith("VALID"), result.output
     assert client.get(u("lms.api.certificate_credential", code=codes.new_code())).status_code == 404
     assert client.get(u("lms.api.certificate_credential", code="nope")).status_code == 400
@@ -401,6 +463,7 @@ def test_a_revoked_certificates_credential_is_still_served(client, u, completed)
 
 # ---------------------------------------------------------------- managers, revocation, manual issuance
 
+
 def _revoke(completed, reason="Issued in error"):
     from lms.certificates import revocation
 
@@ -408,8 +471,7 @@ def _revoke(completed, reason="Issued in error"):
     db.session.commit()
 
 
-def test_staff_certificates_mark_expiring_expired_and_revoked(client, u, login, make_user, add_member, completed,
-                                                                count_queries):
+def test_staff_certificates_mark_expiring_expired_and_revoked(client, u, login, make_user, add_member, completed, count_queries):
     cert = db.session.get(Certificate, completed["cert"].id)
     cert.expires_at = utcnow() + timedelta(days=30)
     db.session.commit()
@@ -444,26 +506,33 @@ def test_manual_issue_needs_a_reason_and_prints_the_code(client, u, login, make_
     login(completed["trainer"])
     path = u("lms.certificates.issue")
     assert "Documentation" in client.get(path).get_data(as_text=True)
-    missing = client.submit(path, {"email": newcomer.email, "course": "ce", "reason": ""})
+    unknown = client.submit(path, {"email": "ghost@example.org", "course": "ce"})
+    assert unknown.status_code == 400 and "No account has this email address" in unknown.get_data(as_text=True)
+    assert client.submit(path, {"email": newcomer.email, "course": "nope"}).status_code == 400
+    chosen = client.submit(path, {"email": newcomer.email, "course": "ce"})
+    hours = u("lms.certificates.issue_hours", course_slug="ce", user_id=newcomer.id)
+    assert chosen.status_code == 302 and chosen.headers["Location"].endswith(hours)
+    typed = {"live_hours": "0", "self_paced_hours": "1.5", "field_hours": "0"}
+    missing = client.submit(hours, {**typed, "reason": ""})
     assert missing.status_code == 400 and "Write the reason" in missing.get_data(as_text=True)
-    unknown = client.submit(path, {"email": "ghost@example.org", "course": "ce", "reason": "Paper course"})
-    assert unknown.status_code == 400
-    done = client.submit(path, {"email": newcomer.email, "course": "ce", "reason": "Completed on paper"})
+    done = client.submit(hours, {**typed, "reason": "Completed on paper"})
     cert = db.session.execute(select(Certificate).where(Certificate.user_id == newcomer.id)).scalar_one()
     assert done.status_code == 200 and codes.display(cert.code) in done.get_data(as_text=True)
     assert cert.issue_reason == "Completed on paper" and cert.issued_by_id == completed["trainer"].id
-    again = client.submit(path, {"email": newcomer.email, "course": "ce", "reason": "Again"})
+    again = client.get(client.submit(path, {"email": newcomer.email, "course": "ce"}).headers["Location"])
     assert "already had" in again.get_data(as_text=True) and codes.display(cert.code) in again.get_data(as_text=True)
     login(completed["manager"])
-    assert client.get(path).status_code == 403
+    assert client.get(path).status_code == 403 and client.get(hours).status_code == 403
 
 
 # ---------------------------------------------------------------- CLI, demo, mounted
 
+
 def test_cli_renders_a_pdf(runner, completed, tmp_path):
     out = tmp_path / "c.pdf"
-    result = runner.invoke(args=["lms", "certificates", "pdf", completed["code"].lower(), "-o", str(out),
-                                 "--lang", "es", "--bilingual"])
+    result = runner.invoke(
+        args=["lms", "certificates", "pdf", completed["code"].lower(), "-o", str(out), "--lang", "es", "--bilingual"]
+    )
     assert result.exit_code == 0, result.output
     assert result.output.strip() == str(out) and out.read_bytes().startswith(b"%PDF")
     assert "Documentación" in _pdf_text(out.read_bytes())
@@ -476,17 +545,15 @@ def test_cli_renders_a_pdf(runner, completed, tmp_path):
 def test_cli_issues_by_hand_prints_the_code_and_says_when_one_existed(runner, completed, make_user):
     newcomer = make_user("paper@example.org", name="Pablo Paper")
     make_user("root@example.org", role=SiteRole.ADMIN)
-    result = runner.invoke(args=["lms", "certificates", "issue", "--email", newcomer.email, "--course", "ce",
-                                 "--reason", "Completed on paper"])
+    paper = ["--reason", "Completed on paper", "--self-paced-hours", "1.5"]  # nothing done in the LMS: hours are needed
+    result = runner.invoke(args=["lms", "certificates", "issue", "--email", newcomer.email, "--course", "ce", *paper])
     assert result.exit_code == 0, result.output
     cert = db.session.execute(select(Certificate).where(Certificate.user_id == newcomer.id)).scalar_one()
     assert result.output.startswith(codes.display(cert.code)) and "already" not in result.output
-    again = runner.invoke(args=["lms", "certificates", "issue", "--email", newcomer.email, "--course", "ce",
-                                "--reason", "Twice"])
+    again = runner.invoke(args=["lms", "certificates", "issue", "--email", newcomer.email, "--course", "ce", "--reason", "Twice"])
     assert again.exit_code == 0 and codes.display(cert.code) in again.output and "already issued" in again.output
     assert db.session.execute(select(func.count(Certificate.id)).where(Certificate.user_id == newcomer.id)).scalar() == 1
-    missing = runner.invoke(args=["lms", "certificates", "issue", "--email", "ghost@example.org", "--course", "ce",
-                                  "--reason", "x"])
+    missing = runner.invoke(args=["lms", "certificates", "issue", "--email", "ghost@example.org", "--course", "ce", "--reason", "x"])
     assert missing.exit_code != 0 and "No account" in missing.output
 
 
@@ -495,8 +562,11 @@ def test_demo_step_is_idempotent(app, make_user):
 
     admin = make_user("admin@example.org", role=SiteRole.ADMIN)
     catalog.create_course(catalog.CourseData(slug="ce-documentation", title="Documentation"), admin)
-    users = {"admin@example.org": admin, "promotora@example.org": make_user("promotora@example.org"),
-             "trainee@example.org": make_user("trainee@example.org")}
+    users = {
+        "admin@example.org": admin,
+        "promotora@example.org": make_user("promotora@example.org"),
+        "trainee@example.org": make_user("trainee@example.org"),
+    }
     for _ in range(2):
         add_certificates_demo(None, users)
         db.session.commit()

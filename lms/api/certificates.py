@@ -1,8 +1,9 @@
 """Certificate verification in the JSON API (public, no sign-in): one code, up to 500 codes, and the signed Open Badges
 3.0 credential. Answers hold only what :meth:`Verdict.public` gives; look-ups are rate-limited per client and logged.
 
-A revoked certificate's credential is still served: Open Badges verifiers check ``credentialStatus`` (the verification
-page), which says it is revoked, with the date and reason.
+A revoked certificate's credential is still served (it is the signed record): Open Badges verifiers follow its
+``credentialStatus``, the verification page, which answers them the certificate's 1EdTech revocation list
+(``lms.web.certs.views.verify_page``); its ``issuer.id`` is the issuer's profile (``lms.web.certs.views.issuer``).
 """
 
 from __future__ import annotations
@@ -93,8 +94,13 @@ def certificate_credential(code: str):
     return Response(token, mimetype="application/jwt", headers=download_headers(filename))
 
 
-_CODE = {"name": "code", "in": "path", "required": True, "schema": {"type": "string"},
-         "description": "Verification code, any case, with or without hyphens"}
+_CODE = {
+    "name": "code",
+    "in": "path",
+    "required": True,
+    "schema": {"type": "string"},
+    "description": "Verification code, any case, with or without hyphens",
+}
 _DATE = {"type": ["string", "null"], "format": "date"}
 _RESULT_FIELDS = {
     "code": {"type": "string", "description": "The code in display form (K7QM-X3HT-...), or as sent when not found"},
@@ -103,31 +109,49 @@ _RESULT_FIELDS = {
     "holder_name": {"type": "string"},
     "course": {
         "type": "object",
-        "properties": {"title": {"type": "string"}, "titles": {"type": "object", "additionalProperties": {"type": "string"}},
-                       "version": {"type": "string"}, "kind": {"type": "string", "enum": ["core", "continuing", "specialty"]}},
+        "properties": {
+            "title": {"type": "string"},
+            "titles": {"type": "object", "additionalProperties": {"type": "string"}},
+            "version": {"type": "string"},
+            "kind": {"type": "string", "enum": ["core", "continuing", "specialty"]},
+        },
     },
     "minutes": {
         "type": "object",
         "properties": {name: {"type": "integer", "minimum": 0} for name in ("live", "self_paced", "field", "total")},
     },
     "competency_areas": {"type": "array", "items": {"type": "string"}},
-    "started_on": _DATE, "completed_on": _DATE, "issued_on": _DATE, "expires_on": _DATE, "revoked_on": _DATE,
+    "started_on": _DATE,
+    "completed_on": _DATE,
+    "issued_on": _DATE,
+    "expires_on": _DATE,
+    "revoked_on": _DATE,
     "issuer": {"type": "object", "properties": {"name": {"type": "string"}}},
     "revocation_reason": {"type": ["string", "null"]},
 }
 OPENAPI_SCHEMAS = {
     "CertificateVerdict": {"type": "object", "required": ["code", "status"], "properties": _RESULT_FIELDS},
     "CertificateNotFound": {
-        "type": "object", "required": ["code", "status", "error"],
-        "properties": {"code": {"type": "string"}, "status": {"type": "string", "enum": ["not_found", "invalid"]},
-                       "error": {"$ref": "#/components/schemas/Error/properties/error"}},
+        "type": "object",
+        "required": ["code", "status", "error"],
+        "properties": {
+            "code": {"type": "string"},
+            "status": {"type": "string", "enum": ["not_found", "invalid"]},
+            "error": {"$ref": "#/components/schemas/Error/properties/error"},
+        },
     },
     "BulkVerification": {
-        "type": "object", "required": ["results", "counts"],
+        "type": "object",
+        "required": ["results", "counts"],
         "properties": {
-            "results": {"type": "array", "items": {
-                "type": "object", "required": ["query", "code", "status"],
-                "properties": {"query": {"type": "string", "description": "The code as sent"}, **_RESULT_FIELDS}}},
+            "results": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["query", "code", "status"],
+                    "properties": {"query": {"type": "string", "description": "The code as sent"}, **_RESULT_FIELDS},
+                },
+            },
             "counts": {"type": "object", "additionalProperties": {"type": "integer"}},
         },
     },
@@ -159,16 +183,30 @@ OPENAPI_PATHS = {
             "summary": f"Verify up to {MAX_BULK} certificates at once (public; no CSRF token needed for a JSON body)",
             "operationId": "verifyCertificates",
             "security": [],
-            "requestBody": {"required": True, "content": {"application/json": {"schema": {
-                "type": "object", "required": ["codes"],
-                "properties": {"codes": {"type": "array", "maxItems": MAX_BULK, "items": {"type": "string"}}}}}}},
-            "responses": {"200": {"description": "One result per non-blank code, in order",
-                                  "content": _ref("BulkVerification")}, **_ERRORS},
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "application/json": {
+                        "schema": {
+                            "type": "object",
+                            "required": ["codes"],
+                            "properties": {"codes": {"type": "array", "maxItems": MAX_BULK, "items": {"type": "string"}}},
+                        }
+                    }
+                },
+            },
+            "responses": {
+                "200": {"description": "One result per non-blank code, in order", "content": _ref("BulkVerification")},
+                **_ERRORS,
+            },
         }
     },
     "/certificates/{code}/credential.jwt": {
         "get": {
             "summary": "The signed Open Badges 3.0 credential (VC-JWT, RS256; keys at /.well-known/jwks.json)",
+            "description": "Served for revoked certificates too. Its credentialStatus URL (the verification page) answers "
+            "the 1EdTech revocation list to a client sending Accept: application/json; its issuer.id is the issuer's "
+            "Open Badges Profile.",
             "operationId": "getCertificateCredential",
             "security": [],
             "parameters": [_CODE],

@@ -1,5 +1,5 @@
 """Bulk verification for employers: read codes from pasted text or an uploaded .csv/.txt file, and write results as
-CSV. Parsing only; the look-up itself is :func:`lms.certificates.verification.verify_codes`.
+CSV. Parsing and writing only; the look-up itself is :func:`lms.certificates.verification.verify_codes`.
 
 Pasted text: one code per line, or several separated by commas, semicolons, tabs or spaces; a code typed in groups
 with spaces (``K7QM X3HT ...``) is still one code. A CSV file: every cell that looks like a code, or else the row's first
@@ -14,8 +14,10 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from lms.catalog.areas import area_title, in_order
 from lms.certificates.codes import normalize
 from lms.certificates.verification import MAX_BULK
+from lms.hours.timesheets import hours_text
 from lms.i18n import _, _l
 
 #: Larger uploads are refused: 500 codes fit in about 20 kB.
@@ -33,10 +35,27 @@ STATUS_TITLES = {
     "invalid": _l("Not a certificate code"),
 }
 
-#: Columns of the results CSV, in this order (new ones go at the end).
-COLUMNS = ("query", "status", "status_text", "code", "number", "holder_name", "course", "course_version",
-           "total_minutes", "competency_areas", "started_on", "completed_on", "issued_on", "expires_on", "issuer",
-           "revoked_on", "revocation_reason")
+#: Column titles of the results CSV, in the viewer's language, in this order. The CSV is a spreadsheet for people;
+#: programs use the bulk API, whose JSON field names never change (docs/certificates.md). The titles are the ones the
+#: verification pages use, so the spreadsheet says what the page says.
+HEADERS = (
+    _l("Code"),
+    _l("Result"),
+    _l("Verification code"),
+    _l("Certificate number"),
+    _l("Name"),
+    _l("Course"),
+    _l("Version"),
+    _l("Total hours"),
+    _l("Competency areas covered"),
+    _l("Started"),
+    _l("Completed"),
+    _l("Issued"),
+    _l("Valid until"),
+    _l("Issued by"),
+    _l("Revoked"),
+    _l("Reason"),
+)
 
 #: A spreadsheet runs a cell starting with one of these as a formula (OWASP CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -99,18 +118,41 @@ def neutralise(text: Any) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
+def _areas(codes: list[str] | None) -> str:
+    """Competency areas by their names in the viewer's language, in the order the law lists them."""
+    return "; ".join(area_title(code) for code in in_order(codes or []))
+
+
+def _hours(minutes: dict[str, int] | None) -> str | None:
+    """Total training time as decimal hours with a point (``"12.50"``), which spreadsheets add up as a number."""
+    total = (minutes or {}).get("total")
+    return None if total is None else hours_text(total)
+
+
 def results_rows(results: Iterable[dict[str, Any]]) -> list[list[str]]:
-    """One row per result (``Verdict.public()`` plus ``query``), every cell neutralised."""
-    rows = [list(COLUMNS)]
+    """A header row in the viewer's language, then one row per result (``Verdict.public()`` plus ``query``), with
+    the verdict and competency areas in words, hours in decimal hours and dates as ``YYYY-MM-DD`` (which spreadsheets
+    read as dates in every language). Every cell is neutralised."""
+    rows = [[str(title) for title in HEADERS]]
     for item in results:
         course = item.get("course") or {}
         row = [
-            item.get("query"), item["status"], str(STATUS_TITLES.get(item["status"], item["status"])),
-            item.get("code") if "number" in item else "", item.get("number"), item.get("holder_name"),
-            course.get("title"), course.get("version"), (item.get("minutes") or {}).get("total"),
-            " ".join(item.get("competency_areas") or []), item.get("started_on"), item.get("completed_on"),
-            item.get("issued_on"), item.get("expires_on"), (item.get("issuer") or {}).get("name"),
-            item.get("revoked_on"), item.get("revocation_reason"),
+            item.get("query"),
+            str(STATUS_TITLES.get(item["status"], item["status"])),
+            item.get("code") if "number" in item else "",
+            item.get("number"),
+            item.get("holder_name"),
+            course.get("title"),
+            course.get("version"),
+            _hours(item.get("minutes")),
+            _areas(item.get("competency_areas")),
+            item.get("started_on"),
+            item.get("completed_on"),
+            item.get("issued_on"),
+            item.get("expires_on"),
+            (item.get("issuer") or {}).get("name"),
+            item.get("revoked_on"),
+            item.get("revocation_reason"),
         ]
         rows.append([neutralise(cell) for cell in row])
     return rows

@@ -25,6 +25,17 @@ def _iso(moment) -> str:
     return moment.replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
+def issuer_id(base_url: str) -> str:
+    """The issuer's URL in every credential; it serves the issuer's public Profile (``lms.certificates.issuer``)."""
+    return f"{base_url}/issuer"
+
+
+def credential_id(code: str) -> str:
+    """The credential's ``id`` (and JWT ``jti``): a ``urn:uuid`` derived from the code, so it reveals nothing of it."""
+    digest = hashlib.sha256(code.encode()).hexdigest()
+    return f"urn:uuid:{digest[:8]}-{digest[8:12]}-4{digest[13:16]}-a{digest[17:20]}-{digest[20:32]}"
+
+
 def build_credential(cert: Certificate, holder: User, base_url: str) -> dict[str, Any]:
     """The credential document (the JWT payload's ``vc``-style body, per OB 3.0 JWT proof format)."""
     snap = cert.snapshot
@@ -42,35 +53,48 @@ def build_credential(cert: Certificate, holder: User, base_url: str) -> dict[str
         "criteria": {
             "id": f"{base_url}/courses/{snap['course_slug']}",
             "narrative": "Complete every required module of the course: read every lesson and pass each module quiz, "
-                         "attend the live session(s) for the required share of the time, and complete the required "
-                         "supervised field experience.",
+            "attend the live session(s) for the required share of the time, and complete the required "
+            "supervised field experience.",
         },
         "creditsAvailable": round(minutes["total"] / 60, 2),
         "version": snap["course_version"],
         "inLanguage": snap["source_locale"],
         "alignment": [
-            {"type": ["Alignment"], "targetName": str(AREAS[area]) if area in AREAS else area,
-             "targetCode": area, "targetFramework": AREA_FRAMEWORK, "targetType": "ceasn:Competency",
-             "targetUrl": f"{base_url}/courses/?area={area}"}
+            {
+                "type": ["Alignment"],
+                "targetName": str(AREAS[area]) if area in AREAS else area,
+                "targetCode": area,
+                "targetFramework": AREA_FRAMEWORK,
+                "targetType": "ceasn:Competency",
+                "targetUrl": f"{base_url}/courses/?area={area}",
+            }
             for area in snap["competency_areas"]
         ],
     }
     credential = {
         "@context": CONTEXT,
-        "id": f"urn:uuid:{_uuid_from(cert.code)}",
+        "id": credential_id(cert.code),
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
         "name": title,
-        "issuer": {"id": f"{base_url}/issuer", "type": ["Profile"], "name": snap["issuer"]["name"], "url": base_url},
+        "issuer": {"id": issuer_id(base_url), "type": ["Profile"], "name": snap["issuer"]["name"], "url": base_url},
         "validFrom": _iso(cert.issued_at),
         "credentialSubject": {
             "type": ["AchievementSubject"],
-            "identifier": [{"type": "IdentityObject", "identityHash": identity, "identityType": "emailAddress",
-                            "hashed": True, "salt": cert.recipient_salt}],
+            "identifier": [
+                {
+                    "type": "IdentityObject",
+                    "identityHash": identity,
+                    "identityType": "emailAddress",
+                    "hashed": True,
+                    "salt": cert.recipient_salt,
+                }
+            ],
             "achievement": achievement,
             "creditsEarned": round(minutes["total"] / 60, 2),
             "activityStartDate": f"{snap['started_on']}T00:00:00Z",
             "activityEndDate": f"{snap['completed_on']}T00:00:00Z",
         },
+        # The verification page: asked for JSON, it answers the 1EdTech revocation list (lms.certificates.status).
         "credentialStatus": {"id": verify_url, "type": "1EdTechRevocationList"},
         "evidence": [{"id": verify_url, "type": ["Evidence"], "name": f"Verification page {cert.number}"}],
     }
@@ -79,18 +103,18 @@ def build_credential(cert: Certificate, holder: User, base_url: str) -> dict[str
     return credential
 
 
-def _uuid_from(code: str) -> str:
-    digest = hashlib.sha256(code.encode()).hexdigest()
-    return f"{digest[:8]}-{digest[8:12]}-4{digest[13:16]}-a{digest[17:20]}-{digest[20:32]}"
-
-
 def sign_credential(cert: Certificate, holder: User, base_url: str) -> str:
     """The compact JWS (VC-JWT) with the OB 3.0 registered claims."""
     key = ensure_key()
     credential = build_credential(cert, holder, base_url)
-    claims = {**credential, "iss": credential["issuer"]["id"], "jti": credential["id"],
-              "nbf": int(cert.issued_at.timestamp()), "iat": int(cert.issued_at.timestamp()),
-              "sub": credential["credentialSubject"]["identifier"][0]["identityHash"]}
+    claims = {
+        **credential,
+        "iss": credential["issuer"]["id"],
+        "jti": credential["id"],
+        "nbf": int(cert.issued_at.timestamp()),
+        "iat": int(cert.issued_at.timestamp()),
+        "sub": credential["credentialSubject"]["identifier"][0]["identityHash"],
+    }
     if cert.expires_at:
         claims["exp"] = int(cert.expires_at.timestamp())
     return jwt.encode({"alg": "RS256", "kid": key.kid, "typ": "JWT"}, claims, private_key(key))

@@ -2,57 +2,114 @@
 
 Exactly once per trainee and course version: a unique constraint, and a race simply finds the winner's row.
 The certificate stores a snapshot of everything it states, so later changes to courses or names never alter it.
+Automatically, its training time is the credited minutes of the completed modules; by hand, it is the time the issuer
+states (the training may have been done outside the LMS), and the audit row keeps both.
 """
 
 from __future__ import annotations
 
 import secrets
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from flask import current_app
+from flask_babel import format_decimal
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from lms import audit, db
 from lms.accounts.models import User
 from lms.catalog.models import Course, Module, ModuleKind, Text
+from lms.certificates import dates
 from lms.certificates.codes import new_code, new_number
 from lms.certificates.models import Certificate
 from lms.db import utcnow
 from lms.enrollment.models import Enrollment, EnrollmentStatus, ModuleCompletion
 from lms.errors import DomainError
-from lms.i18n import _
+from lms.i18n import _, ngettext
 from lms.orgs.models import Membership, Organisation
 from lms.signals import enrollment_completed
+
+#: The most hours a certificate issued by hand may state in each category (live, self-paced, field experience). Real
+#: programs are far below it: the paused HCAI draft asks for 80 hours in all, and long college CHW certificates come to
+#: a few hundred contact hours. It is there to refuse slips such as minutes typed as hours (2400 for 40 hours).
+MAX_STATED_HOURS = 500
+
+
+@dataclass(frozen=True)
+class TrainingMinutes:
+    """Training time in minutes per category: what a certificate issued by hand states, or what the LMS credited."""
+
+    live: int = 0
+    self_paced: int = 0
+    field: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.live + self.self_paced + self.field
+
+    def as_dict(self) -> dict[str, int]:
+        """The snapshot's ``minutes``: the same keys the automatic certificates have."""
+        return {"live": self.live, "self_paced": self.self_paced, "field": self.field, "total": self.total}
+
+
+def stated_minutes_problem(stated: TrainingMinutes) -> str | None:
+    """Why a certificate may not state this training time (None when it may)."""
+    if any(not 0 <= value <= MAX_STATED_HOURS * 60 for value in (stated.live, stated.self_paced, stated.field)):
+        return ngettext(
+            "Each kind of training time must be between 0 and %(max)s hour.",
+            "Each kind of training time must be between 0 and %(max)s hours.",
+            MAX_STATED_HOURS,
+            max=format_decimal(MAX_STATED_HOURS),
+        )
+    if stated.total == 0:
+        return _(
+            "A certificate cannot state 0 hours of training: enter the live, self-paced or field-experience "
+            "hours the trainee completed."
+        )
+    return None
 
 
 def get_certificate(user: User, course: Course) -> Certificate | None:
     return db.session.execute(
-        select(Certificate).where(Certificate.user_id == user.id, Certificate.course_id == course.id,
-                                  Certificate.course_version == course.version)
+        select(Certificate).where(
+            Certificate.user_id == user.id, Certificate.course_id == course.id, Certificate.course_version == course.version
+        )
     ).scalar_one_or_none()
 
 
-def issue_for_enrollment(enrollment: Enrollment, actor: Any = None, reason: str | None = None) -> Certificate:
-    """The certificate of a completed enrolment (created once; later calls return the same one)."""
+def issue_for_enrollment(
+    enrollment: Enrollment,
+    actor: Any = None,
+    reason: str | None = None,
+    stated: TrainingMinutes | None = None,
+    now: datetime | None = None,
+) -> Certificate:
+    """The certificate of a completed enrolment (created once; later calls return the same one). It states the
+    credited minutes of the completed modules, or ``stated`` (a manual issue), which the audit row keeps beside them.
+    ``now`` is the moment of issue (default: the current time)."""
     user = db.session.get(User, enrollment.user_id)
     course = db.session.get(Course, enrollment.course_id)
     existing = get_certificate(user, course)
     if existing is not None:
         return existing
-    now = utcnow()
+    now = now or utcnow()
+    zone = dates.holder_zone(user)
+    expires_at = _add_months(now.astimezone(zone), course.certificate_validity_months)
+    credited, by_area = _minutes(enrollment)
+    states = stated.as_dict() if stated is not None else credited
     certificate = Certificate(
         code=new_code(),
-        number=new_number(now.year),
+        number=new_number(dates.local_day(now, zone).year),
         user_id=user.id,
         course_id=course.id,
         course_version=course.version,
         enrollment_id=enrollment.id,
         org_id=_employer_id(user),
         issued_at=now,
-        expires_at=_add_months(now, course.certificate_validity_months),
-        snapshot=build_snapshot(user, course, enrollment, now),
+        expires_at=expires_at.astimezone(UTC) if expires_at else None,
+        snapshot=build_snapshot(user, course, enrollment, now, states, by_area, expires_at=expires_at),
         issued_by_id=getattr(actor, "id", None),
         issue_reason=reason,
         recipient_salt=secrets.token_hex(16),
@@ -63,34 +120,72 @@ def issue_for_enrollment(enrollment: Enrollment, actor: Any = None, reason: str 
             db.session.flush()
     except IntegrityError:  # a simultaneous completion won the race: there is still exactly one
         return get_certificate(user, course)
-    audit.record("certificate.issued", certificate, actor, org_id=certificate.org_id, reason=reason,
-                 code_prefix=certificate.code[:4])
+    minutes = {"lms_minutes": credited, "stated_minutes": stated.as_dict()} if stated is not None else {}
+    audit.record(
+        "certificate.issued", certificate, actor, org_id=certificate.org_id, reason=reason, code_prefix=certificate.code[:4], **minutes
+    )
     return certificate
 
 
-def issue_manually(user: User, course: Course, actor: User, reason: str) -> Certificate:
-    """Issue by hand (site admin or trainer), with a written reason; the trainee is enrolled if needed."""
+def issue_manually(user: User, course: Course, actor: User, reason: str, stated: TrainingMinutes | None = None) -> Certificate:
+    """Issue by hand (site admin or trainer), with a written reason; the trainee is enrolled if needed.
+
+    ``stated`` is the training time the certificate states (the web form asks for it: the training may have been done
+    outside the LMS); without it, the credited minutes of the modules completed in the LMS, as an automatic issue.
+    """
     if not (reason or "").strip():
         raise DomainError(_("Write the reason for issuing this certificate by hand."))
-    enrollment = db.session.execute(
-        select(Enrollment).where(Enrollment.user_id == user.id, Enrollment.course_id == course.id)
-    ).scalar_one_or_none()
+    problem = stated_minutes_problem(stated) if stated is not None else None
+    if problem:
+        raise DomainError(problem)
+    enrollment = _enrollment(user, course)
     if enrollment is None:
-        enrollment = Enrollment(user_id=user.id, course_id=course.id, course_version=course.version,
-                                enrolled_by_id=actor.id, status=EnrollmentStatus.ACTIVE)
+        enrollment = Enrollment(
+            user_id=user.id,
+            course_id=course.id,
+            course_version=course.version,
+            enrolled_by_id=actor.id,
+            status=EnrollmentStatus.ACTIVE,
+        )
         db.session.add(enrollment)
         db.session.flush()
-    return issue_for_enrollment(enrollment, actor=actor, reason=reason.strip())
+    return issue_for_enrollment(
+        enrollment, actor=actor, reason=reason.strip(), stated=stated if stated is not None else _credited(enrollment)
+    )
+
+
+def get_credited_minutes(user: User, course: Course) -> TrainingMinutes:
+    """The credited minutes of the modules of ``course`` the trainee has completed in the LMS (none if not enrolled)."""
+    enrollment = _enrollment(user, course)
+    return _credited(enrollment) if enrollment is not None else TrainingMinutes()
+
+
+def _credited(enrollment: Enrollment) -> TrainingMinutes:
+    minutes = _minutes(enrollment)[0]
+    return TrainingMinutes(live=minutes["live"], self_paced=minutes["self_paced"], field=minutes["field"])
+
+
+def _enrollment(user: User, course: Course) -> Enrollment | None:
+    return db.session.execute(
+        select(Enrollment).where(Enrollment.user_id == user.id, Enrollment.course_id == course.id)
+    ).scalar_one_or_none()
 
 
 def _employer_id(user: User) -> int | None:
-    return db.session.execute(
-        select(Membership.org_id).where(Membership.user_id == user.id, Membership.employment_end.is_(None))
-        .order_by(Membership.employment_start.is_(None), Membership.employment_start)
-    ).scalars().first()
+    return (
+        db.session.execute(
+            select(Membership.org_id)
+            .where(Membership.user_id == user.id, Membership.employment_end.is_(None))
+            .order_by(Membership.employment_start.is_(None), Membership.employment_start)
+        )
+        .scalars()
+        .first()
+    )
 
 
 def _add_months(moment: datetime, months: int | None) -> datetime | None:
+    """``months`` later on the calendar of ``moment``'s zone (the trainee's), so the expiry day matches the issue day
+    (the last day of a shorter month for the 31st)."""
     if not months:
         return None
     month_index = moment.month - 1 + months
@@ -103,13 +198,26 @@ def _add_months(moment: datetime, months: int | None) -> datetime | None:
     raise AssertionError("unreachable")
 
 
-def build_snapshot(user: User, course: Course, enrollment: Enrollment, issued_at: datetime) -> dict[str, Any]:
-    """Plain data for the PDF, the verification page and the signed credential."""
-    titles = dict(db.session.execute(
-        select(Text.locale, Text.value).where(Text.owner_type == "course", Text.owner_id == course.id,
-                                              Text.field == "title", Text.value != "")
-    ).all())
-    minutes, by_area = _minutes(enrollment)
+def build_snapshot(
+    user: User,
+    course: Course,
+    enrollment: Enrollment,
+    issued_at: datetime,
+    minutes: dict[str, int],
+    by_area: dict[str, int],
+    expires_at: datetime | None = None,
+) -> dict[str, Any]:
+    """Plain data for the PDF, the verification page and the signed credential; ``minutes`` is the training time it
+    states (live, self_paced, field, total) and ``by_area`` the credited minutes per competency area. Its dates are days
+    on the trainee's calendar (:mod:`lms.certificates.dates`)."""
+    zone = dates.holder_zone(user)
+    titles = dict(
+        db.session.execute(
+            select(Text.locale, Text.value).where(
+                Text.owner_type == "course", Text.owner_id == course.id, Text.field == "title", Text.value != ""
+            )
+        ).all()
+    )
     issuer = _issuer(course)
     delivery = sorted({user.locale or course.source_locale} & set(titles) or {course.source_locale})
     return {
@@ -123,9 +231,11 @@ def build_snapshot(user: User, course: Course, enrollment: Enrollment, issued_at
         "specialties": list(course.specialties),
         "minutes": minutes,
         "minutes_by_area": by_area,
-        "started_on": enrollment.enrolled_at.date().isoformat(),
-        "completed_on": (enrollment.completed_at or issued_at).date().isoformat(),
-        "issued_on": issued_at.date().isoformat(),
+        "started_on": dates.local_day(enrollment.enrolled_at, zone).isoformat(),
+        "completed_on": dates.local_day(enrollment.completed_at or issued_at, zone).isoformat(),
+        "issued_on": dates.local_day(issued_at, zone).isoformat(),
+        "expires_on": dates.local_day(expires_at, zone).isoformat() if expires_at else None,
+        "time_zone": zone.key,
         "issuer": issuer,
         "delivery_languages": delivery,
     }

@@ -2,6 +2,11 @@
 
 Every function costs a fixed number of queries whatever the number of certificates (titles, names, hours and areas
 are all in the certificate's snapshot).
+
+Employers see the certificates of the people who work for them now (a membership with no employment end), wherever
+those were earned: a certificate is its holder's, and the employer that supervises them is the one that must check
+it. A former employer no longer sees, downloads or revokes it (``lms.certificates.revocation.can_revoke``); anyone can
+still verify it by its code.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from lms import db
 from lms.certificates.codes import normalize
 from lms.certificates.models import Certificate, CertificateStatus
 from lms.db import prepared
+from lms.orgs.models import Membership
 
 #: A certificate that expires within this many days is marked "expiring soon" for managers and holders.
 EXPIRING_SOON_DAYS = 90
@@ -39,16 +45,26 @@ def get_by_code(raw: str) -> Certificate | None:
 
 def list_for_user(user: Any) -> list[Certificate]:
     """The user's own certificates, newest first."""
-    return list(db.session.execute(
-        select(Certificate).where(Certificate.user_id == user.id).order_by(Certificate.issued_at.desc(), Certificate.id.desc())
-    ).scalars())
+    return list(
+        db.session.execute(
+            select(Certificate).where(Certificate.user_id == user.id).order_by(Certificate.issued_at.desc(), Certificate.id.desc())
+        ).scalars()
+    )
+
+
+def current_employer_ids(user_id: int) -> set[int]:
+    """The organisations that employ the person now (memberships with no employment end)."""
+    rows = db.session.execute(select(Membership.org_id).where(Membership.user_id == user_id, Membership.employment_end.is_(None)))
+    return {org_id for (org_id,) in rows}
 
 
 def can_download(cert: Certificate, user: Any, managed_org_ids: set[int]) -> bool:
-    """The holder, a manager of the organisation the certificate was issued under, or a site admin."""
+    """The holder, a site admin, or a manager of an organisation that employs the holder now."""
     if not user:
         return False
-    return bool(user.is_admin or cert.user_id == user.id or (cert.org_id is not None and cert.org_id in managed_org_ids))
+    if user.is_admin or cert.user_id == user.id:
+        return True
+    return bool(managed_org_ids and managed_org_ids & current_employer_ids(cert.user_id))
 
 
 def marker(cert: Certificate, now: datetime, soon_days: int = EXPIRING_SOON_DAYS) -> str:
@@ -64,15 +80,21 @@ def marker(cert: Certificate, now: datetime, soon_days: int = EXPIRING_SOON_DAYS
 
 @dataclass(frozen=True)
 class StaffPage:
+    """One page of an organisation's staff certificates; ``revocable`` holds the IDs of those on the page that its
+    managers may revoke (issued under it)."""
+
     certificates: list[Certificate]
     total: int
     page: int
     pages: int
+    revocable: frozenset[int] = frozenset()
 
 
 def list_for_org(org_id: int, now: datetime, show: str = "all", page: int = 1, per_page: int = 100) -> StaffPage:
-    """Certificates issued under an organisation, soonest expiry first (revoked last), one page at a time: two queries."""
-    query = select(Certificate).where(Certificate.org_id == org_id)
+    """Certificates of the organisation's current staff, wherever earned, soonest expiry first (revoked last), one
+    page at a time: two queries."""
+    staff = select(Membership.user_id).where(Membership.org_id == org_id, Membership.employment_end.is_(None))
+    query = select(Certificate).where(Certificate.user_id.in_(staff))
     soon = now + timedelta(days=EXPIRING_SOON_DAYS)
     valid = Certificate.status == CertificateStatus.VALID
     if show == "revoked":
@@ -86,9 +108,17 @@ def list_for_org(org_id: int, now: datetime, show: str = "all", page: int = 1, p
     total = db.session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
     pages = max(1, -(-total // per_page))
     page = min(max(1, page), pages)
-    rows = db.session.execute(
-        query.order_by(Certificate.status == CertificateStatus.REVOKED, Certificate.expires_at.is_(None),
-                       Certificate.expires_at, Certificate.id)
-        .limit(per_page).offset((page - 1) * per_page)
-    ).scalars()
-    return StaffPage(list(rows), total, page, pages)
+    rows = list(
+        db.session.execute(
+            query.order_by(
+                Certificate.status == CertificateStatus.REVOKED,
+                Certificate.expires_at.is_(None),
+                Certificate.expires_at,
+                Certificate.id,
+            )
+            .limit(per_page)
+            .offset((page - 1) * per_page)
+        ).scalars()
+    )
+    # Every holder listed works here now, so the organisation answers for those issued under it (see can_revoke).
+    return StaffPage(rows, total, page, pages, frozenset(c.id for c in rows if c.org_id == org_id))

@@ -15,6 +15,7 @@ import hashlib
 import io
 import json
 import os
+from collections.abc import Iterable
 from datetime import date
 from functools import lru_cache
 from typing import Any
@@ -29,14 +30,16 @@ from weasyprint.urls import URLFetcherResponse
 
 from lms.catalog.areas import area_title, in_order
 from lms.certificates.codes import display
+from lms.certificates.dates import expires_on
 from lms.certificates.models import Certificate
+from lms.config import DEFAULTS
 from lms.hours.pdf import RENDER_LOCK, StaticOnlyFetcher, font_config
-from lms.i18n import _l, language_name_in
+from lms.i18n import _, _l, language_name_in
 from lms.resources import PACKAGE_DIR
 from lms.storage import storage_dir
 from lms.web.formatting import format_minutes
 
-TEMPLATE_VERSION = "3"
+TEMPLATE_VERSION = "4"
 STATIC = PACKAGE_DIR / "static"
 LABELS = {
     "heading": _l("Certificate of completion"),
@@ -62,6 +65,15 @@ LABELS = {
     "issuer": _l("Issued by"),
 }
 KINDS = {"core": _l("Core certificate"), "continuing": _l("Continuing education"), "specialty": _l("Specialty")}
+#: The signatory printed when the site keeps our defaults for ``LMS_CERT_SIGNATORY_NAME`` and ``_TITLE`` (a
+#: placeholder role and program, not a person's own words): translated on each page. A name or title an admin set, in
+#: the config or an organisation's settings, is printed as written.
+SIGNATORY_DEFAULTS = {
+    # i18n: on a certificate, under the signature line, where a site that has not named its signatory prints a role.
+    "signatory_name": (DEFAULTS["LMS_CERT_SIGNATORY_NAME"], _l("Training Director")),
+    # i18n: on a certificate, after the signatory's name: the program they direct ("CHW" = community health worker).
+    "signatory_title": (DEFAULTS["LMS_CERT_SIGNATORY_TITLE"], _l("CHW Training Program")),
+}
 #: ``<img src="lms-qr:<verification URL, percent-encoded>">``: the fetcher answers with the QR code of that URL.
 QR_SCHEME = "lms-qr:"
 
@@ -87,8 +99,10 @@ class CertificateHTML(HTML):
 @lru_cache(maxsize=2)
 def _stylesheets(fonts: FontConfiguration) -> tuple[CSS, CSS]:
     """The certificate's stylesheet and user-agent stylesheet, parsed once for the process's font configuration."""
-    return tuple(CSS(filename=str(STATIC / "pdf" / name), font_config=fonts, url_fetcher=CertificateFetcher())
-                 for name in ("certificate.css", "certificate-ua.css"))
+    return tuple(
+        CSS(filename=str(STATIC / "pdf" / name), font_config=fonts, url_fetcher=CertificateFetcher())
+        for name in ("certificate.css", "certificate-ua.css")
+    )
 
 
 def locales_for(cert: Certificate, locale: str, bilingual: bool) -> list[str]:
@@ -101,23 +115,33 @@ def document_data(cert: Certificate, locales: list[str], verify_url: str) -> dic
     """Everything the template prints, as plain strings (no ORM objects reach the template)."""
     snap = cert.snapshot
     titles = snap["course_titles"]
-    dates = {"started": snap["started_on"], "completed": snap["completed_on"], "issued": snap["issued_on"],
-             "expires": cert.expires_at.date().isoformat() if cert.expires_at else ""}
+    expires = expires_on(cert)
+    days = {
+        "started": snap["started_on"],
+        "completed": snap["completed_on"],
+        "issued": snap["issued_on"],
+        "expires": expires.isoformat() if expires else "",
+    }
     pages = []
     catalogs = id(current_app.extensions["babel"])
     for locale in locales:
         words = _fixed_words(locale, catalogs)
         with force_locale(locale):
-            pages.append({
-                "locale": locale,
-                "labels": dict(words["labels"]),
-                "course_title": titles.get(locale) or titles.get(snap["source_locale"], ""),
-                "kind": words["kinds"].get(snap["course_kind"], snap["course_kind"]),
-                "areas": [_area(locale, code, catalogs) for code in in_order(snap["competency_areas"])],
-                "languages": ", ".join(language_name_in(code, locale) for code in snap["delivery_languages"]),
-                "minutes": {key: format_minutes(value) for key, value in snap["minutes"].items()},
-                "dates": {key: format_date(date.fromisoformat(value), "long") for key, value in dates.items() if value},
-            })
+            pages.append(
+                {
+                    "locale": locale,
+                    "labels": dict(words["labels"]),
+                    "course_title": titles.get(locale) or titles.get(snap["source_locale"], ""),
+                    # i18n: the PDF's "Subject" property (shown in a PDF reader's document properties).
+                    "subject": _("Certificate %(number)s, verification code %(code)s", number=cert.number, code=display(cert.code)),
+                    **_signatory(snap["issuer"], words["signatory"]),
+                    "kind": words["kinds"].get(snap["course_kind"], snap["course_kind"]),
+                    "areas": [_area(locale, code, catalogs) for code in in_order(snap["competency_areas"])],
+                    "languages": ", ".join(language_name_in(code, locale) for code in snap["delivery_languages"]),
+                    "minutes": {key: format_minutes(value) for key, value in snap["minutes"].items()},
+                    "dates": {key: format_date(date.fromisoformat(value), "long") for key, value in days.items() if value},
+                }
+            )
     return {
         "pages": pages,
         "holder_name": snap["holder_name"],
@@ -128,18 +152,36 @@ def document_data(cert: Certificate, locales: list[str], verify_url: str) -> dic
         "verify_url": verify_url,
         "has_field": snap["minutes"].get("field", 0) > 0,
         "has_live": snap["minutes"].get("live", 0) > 0,
-        "title": f"{snap['holder_name']} · {titles.get(snap['source_locale'], '')}",
-        "subject": f"Certificate {cert.number}, verification code {display(cert.code)}",
+        "has_self_paced": snap["minutes"].get("self_paced", 0) > 0,
+        # The document's properties in its language(s): both, one after the other, in a bilingual PDF.
+        "title": f"{snap['holder_name']} · {_each(page['course_title'] for page in pages)}",
+        "subject": _each(page["subject"] for page in pages),
     }
+
+
+def _signatory(issuer: dict[str, str], translated: dict[str, str]) -> dict[str, str]:
+    """The signatory's name and title on one page: our defaults in the page's language, what an admin set as written."""
+    return {
+        key: translated[key] if issuer.get(key) == default else issuer.get(key) or ""
+        for key, (default, _label) in SIGNATORY_DEFAULTS.items()
+    }
+
+
+def _each(values: Iterable[str]) -> str:
+    """The distinct values, in order, separated by a slash."""
+    return " / ".join(dict.fromkeys(values))
 
 
 @lru_cache(maxsize=16)
 def _fixed_words(locale: str, _catalogs: int) -> dict[str, dict[str, str]]:
-    """The certificate's labels and kinds in ``locale``, translated once per process and application (``_catalogs``
+    """The certificate's labels, kinds and default signatory in ``locale``, translated once per process and application (``_catalogs``
     names the app's Babel setup): every download, cached or not, needs them for the content-hash key."""
     with force_locale(locale):
-        return {"labels": {key: str(value) for key, value in LABELS.items()},
-                "kinds": {key: str(value) for key, value in KINDS.items()}}
+        return {
+            "labels": {key: str(value) for key, value in LABELS.items()},
+            "kinds": {key: str(value) for key, value in KINDS.items()},
+            "signatory": {key: str(label) for key, (_default, label) in SIGNATORY_DEFAULTS.items()},
+        }
 
 
 @lru_cache(maxsize=512)

@@ -5,12 +5,13 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Select, bindparam, select
 
 from lms import db
+from lms.certificates import dates
 from lms.certificates.codes import display, normalize
 from lms.certificates.models import Certificate, CertificateStatus, VerificationLog
 from lms.db import prepared, utcnow
@@ -45,12 +46,16 @@ class Verdict:
             started_on=snap["started_on"],
             completed_on=snap["completed_on"],
             issued_on=snap["issued_on"],
-            expires_on=cert.expires_at.date().isoformat() if cert.expires_at else None,
+            expires_on=_iso(dates.expires_on(cert)),
             issuer={"name": snap["issuer"]["name"]},
-            revoked_on=cert.revoked_at.date().isoformat() if cert.revoked_at else None,
+            revoked_on=_iso(dates.revoked_on(cert)),
             revocation_reason=cert.revocation_reason,
         )
         return data
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
 
 
 def status_of(cert: Certificate, now: datetime) -> str:

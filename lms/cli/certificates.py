@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from decimal import Decimal, InvalidOperation
 
 import click
 from flask.cli import with_appcontext
@@ -10,7 +11,7 @@ from flask.cli import with_appcontext
 from lms import db
 from lms.accounts.services import get_user_by_email
 from lms.catalog.services import find_course
-from lms.certificates import codes, credential, issuance, keys, revocation
+from lms.certificates import codes, credential, dates, issuance, keys, revocation
 from lms.errors import DomainError
 
 
@@ -19,14 +20,53 @@ def certificates_group() -> None:
     pass
 
 
+def _hours(_ctx: click.Context, param: click.Parameter, value: str | None) -> int | None:
+    """An hours option as minutes: a number with a decimal point, in quarter hours (as the web form takes them)."""
+    if value is None:
+        return None
+    try:
+        hours = Decimal(value.strip())
+    except InvalidOperation:
+        raise click.BadParameter(f"{value!r} is not a number of hours (e.g. 1.5)", param=param) from None
+    if not hours.is_finite() or hours < 0 or hours * 4 != (hours * 4).to_integral_value():
+        raise click.BadParameter(f"{value!r}: give 0 or more hours in quarter-hour steps (e.g. 1.25 or 1.5)", param=param)
+    if hours > issuance.MAX_STATED_HOURS:
+        raise click.BadParameter(f"{value!r}: at most {issuance.MAX_STATED_HOURS} hours", param=param)
+    return int(hours * 60)
+
+
+def _hours_option(name: str, kind: str):
+    return click.option(
+        name,
+        callback=_hours,
+        metavar="HOURS",
+        help=f"Hours of {kind} training the certificate states (default: what the trainee completed in the LMS).",
+    )
+
+
 @certificates_group.command("issue")
 @click.option("--email", required=True, help="The trainee's account email.")
 @click.option("--course", "course_slug", required=True, help="Course slug.")
 @click.option("--reason", required=True, help="Why the certificate is issued by hand (kept in the audit log).")
 @click.option("--by", "by_email", default="", help="Email of the admin or trainer issuing it (default: first admin).")
+@_hours_option("--live-hours", "live (synchronous)")
+@_hours_option("--self-paced-hours", "self-paced (asynchronous)")
+@_hours_option("--field-hours", "supervised field experience")
 @with_appcontext
-def issue(email: str, course_slug: str, reason: str, by_email: str) -> None:
-    """Issue a certificate by hand and print its verification code."""
+def issue(
+    email: str,
+    course_slug: str,
+    reason: str,
+    by_email: str,
+    live_hours: int | None,
+    self_paced_hours: int | None,
+    field_hours: int | None,
+) -> None:
+    """Issue a certificate by hand and print its verification code.
+
+    It states the hours given for each kind of training; a kind not given states the credited minutes of the modules
+    of that kind the trainee completed in the LMS. A total of 0 is refused, as on the web.
+    """
     user = get_user_by_email(email)
     course = find_course(course_slug)
     if user is None:
@@ -37,16 +77,49 @@ def issue(email: str, course_slug: str, reason: str, by_email: str) -> None:
     if actor is None or not actor.is_trainer:
         raise click.ClickException("--by must be a site admin or trainer (and there is no admin to default to)")
     existing = issuance.get_certificate(user, course)
+    if existing is not None:
+        click.echo(
+            f"{_line(existing, user, course)}  (already issued on {existing.snapshot['issued_on']}, "
+            f"status {existing.status.value}; nothing new)"
+        )
+        return
+    stated = _stated(issuance.get_credited_minutes(user, course), live_hours, self_paced_hours, field_hours)
     try:
-        cert = issuance.issue_manually(user, course, actor, reason)
+        cert = issuance.issue_manually(user, course, actor, reason, stated)
     except DomainError as exc:
         raise click.ClickException(exc.message) from exc
     db.session.commit()
-    line = f"{codes.display(cert.code)}  {cert.number}  {user.email}  {course.slug} v{cert.course_version}"
-    if existing is not None:
-        click.echo(f"{line}  (already issued on {cert.issued_at:%Y-%m-%d}, status {cert.status.value}; nothing new)")
-    else:
-        click.echo(line)
+    click.echo(_line(cert, user, course))
+    click.echo(
+        f"States {_h(stated.total)} h: live {_h(stated.live)} h, self-paced {_h(stated.self_paced)} h, "
+        f"field experience {_h(stated.field)} h"
+    )
+
+
+def _stated(
+    credited: issuance.TrainingMinutes, live: int | None, self_paced: int | None, field: int | None
+) -> issuance.TrainingMinutes:
+    """The minutes given on the command line, the LMS-credited ones for a kind not given; never 0 in all."""
+    stated = issuance.TrainingMinutes(
+        live=credited.live if live is None else live,
+        self_paced=credited.self_paced if self_paced is None else self_paced,
+        field=credited.field if field is None else field,
+    )
+    if stated.total == 0:
+        raise click.ClickException(
+            "A certificate cannot state 0 hours of training, and the LMS credits none for the kinds not given: "
+            "give the hours completed with --live-hours, --self-paced-hours or --field-hours"
+        )
+    return stated
+
+
+def _line(cert, user, course) -> str:
+    return f"{codes.display(cert.code)}  {cert.number}  {user.email}  {course.slug} v{cert.course_version}"
+
+
+def _h(minutes: int) -> str:
+    """Minutes as hours for the terminal: ``90`` → ``1.5``, ``80`` → ``1.33``."""
+    return f"{minutes / 60:.2f}".rstrip("0").rstrip(".")
 
 
 def _first_admin():
@@ -114,7 +187,8 @@ def pdf(code: str, output: str, lang: str, bilingual: bool) -> None:
 @click.argument("file", type=click.File("r"))
 @click.option("--jwks", "jwks_source", required=True, help="JWKS file path or URL (e.g. https://site/.well-known/jwks.json).")
 def verify_jwt(file, jwks_source: str) -> None:
-    """Verify a credential.jwt offline against a JWKS (no database needed)."""
+    """Verify a credential.jwt against a JWKS: its signature, then, when this site's database can be read, whether
+    it is revoked or expired. Exits 1 if it is invalid, revoked or expired; says so when only the signature was checked."""
     try:
         key_set = credential.load_jwks(jwks_source)
     except (OSError, ValueError, KeyError) as exc:
@@ -125,8 +199,47 @@ def verify_jwt(file, jwks_source: str) -> None:
         click.echo(f"INVALID: {exc}", err=True)
         sys.exit(1)
     subject = claims.get("credentialSubject", {})
-    click.echo(f"VALID: {claims.get('name')} issued by {claims.get('issuer', {}).get('name')} "
-               f"on {claims.get('validFrom')}; credits {subject.get('creditsEarned')}")
+    what = (
+        f"{claims.get('name')} issued by {claims.get('issuer', {}).get('name')} "
+        f"on {claims.get('validFrom')}; credits {subject.get('creditsEarned')}"
+    )
+    check, unchecked_because = _credential_status(claims)
+    cert = check.certificate
+    if check.status == "revoked":
+        click.echo(f"REVOKED: {what}; revoked on {dates.revoked_on(cert).isoformat()}: {cert.revocation_reason}", err=True)
+        sys.exit(1)
+    if check.status == "expired":
+        click.echo(f"EXPIRED: {what}; valid until {claims.get('validUntil')}", err=True)
+        sys.exit(1)
+    if check.status == "valid":
+        click.echo(f"VALID: {what} (signature checked; not revoked and not expired in this site's database)")
+        return
+    status_url = (claims.get("credentialStatus") or {}).get("id")
+    click.echo(
+        f"SIGNATURE VALID, STATUS NOT CHECKED: {what}. Revocation was not checked: {unchecked_because}. Check it at {status_url}"
+    )
+
+
+def _credential_status(claims: dict):
+    """The credential's status in this site's database (loading the app when run outside it), or what the signed
+    claims alone say, with the reason the database could not tell."""
+    from flask import current_app
+    from flask.cli import ScriptInfo
+
+    from lms.certificates import status
+    from lms.db import utcnow
+
+    now = utcnow()
+    try:
+        if current_app:
+            check = status.check_credential(claims, now)
+        else:
+            with click.get_current_context().ensure_object(ScriptInfo).load_app().app_context():
+                check = status.check_credential(claims, now)
+    except Exception as exc:  # no app, no configuration or no database here: only the signature could be checked
+        reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
+        return status.signed_status(claims, now), f"this site's database could not be read ({reason})"
+    return check, "this site's database has no certificate for this credential"
 
 
 @click.group("keys", help="Credential-signing keys.")

@@ -639,7 +639,7 @@ class WorldBuilder:
             "options-0-text": self.text("option.text"), "options-0-is_correct": "y",
             "options-0-feedback": self.text("option.feedback"),
             "options-1-text": "Another answer", "options-1-feedback": "Not this one"})
-        b.send(self.u("lms.authoring.set_status", course_slug="sample"), {"status": "published"})
+        b.send(self.u("lms.authoring.set_status", course_slug="sample"), {"status": "published", "confirm": "yes"})
         self.world.ids["question"] = self._question_id()
 
     def translations(self) -> None:
@@ -739,9 +739,9 @@ class WorldBuilder:
         from lms.certificates.codes import display
 
         b = self.b.as_("trainer")
-        b.fill(self.u("lms.certificates.issue"), {
-            "email": "learner2@example.org", "course": "sample", "reason": self.text("certificate.issue_reason")},
-            expect=200)
+        chosen = b.fill(self.u("lms.certificates.issue"), {"email": "learner2@example.org", "course": "sample"})
+        b.fill(chosen.headers["Location"], {"self_paced_hours": "1.5", "reason": self.text("certificate.issue_reason")},
+               expect=200)
         codes = self._certificate_codes()
         self.world.ids["codes"] = {who: display(code) for who, code in codes.items()}
         assert {"trainee", "learner2"} <= set(codes), f"certificates: {codes}"
@@ -755,7 +755,7 @@ class WorldBuilder:
 
     def tokens(self) -> None:
         b = self.b.as_("trainee")
-        b.fill(self.u("lms.accounts.tokens"), {"name": self.text("token.name")}, expect=200)
+        b.follow(b.fill(self.u("lms.accounts.tokens"), {"name": self.text("token.name")}, expect=303))  # shown once
 
     def reflected(self) -> None:
         """Text typed into query strings and shown back, previews in each language, and the learner's pages in

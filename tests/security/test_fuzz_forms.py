@@ -105,7 +105,8 @@ TARGETS = [
     T("lms.hours.adjust", "manager"),
     T("lms.hours.org_timesheet", "manager", "lms.hours.export_payroll", shows_form=False),
     # certificates
-    T("lms.certificates.issue", "trainer"), T("lms.certificates.revoke", "admin"),
+    T("lms.certificates.issue", "trainer"), T("lms.certificates.issue_hours", "trainer"),
+    T("lms.certificates.revoke", "admin"),
     T("lms.certificates.verify_bulk", files=("text/csv",)),
 ]
 

@@ -173,7 +173,7 @@ FIELDS: dict[str, Field] = {
                                       ("trainee lms.hours.mine", "manager lms.hours.review"),
                                       ("manager lms.hours.download_payroll",)),
     # certificates
-    "certificate.issue_reason": F("lms.certificates.issue", "reason"),  # kept in the audit log only
+    "certificate.issue_reason": F("lms.certificates.issue_hours", "reason"),  # kept in the audit log only
     "certificate.revoke_reason": F("lms.certificates.revoke", "reason",
                                    ("None lms.certificates.verify_page", "learner2 lms.certificates.mine"),
                                    ("download:bulk_csv",)),

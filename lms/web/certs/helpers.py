@@ -19,8 +19,7 @@ from lms.web.urls import external_url
 
 #: Single look-ups (page, API, credential) share one budget per client; bulk look-ups share another.
 verify_limit = limiter.shared_limit(lambda: current_app.config["LMS_VERIFY_LIMIT"], scope="lms-verify")
-bulk_limit = limiter.shared_limit(lambda: current_app.config["LMS_VERIFY_BULK_LIMIT"], scope="lms-verify-bulk",
-                                  methods=["POST"])
+bulk_limit = limiter.shared_limit(lambda: current_app.config["LMS_VERIFY_BULK_LIMIT"], scope="lms-verify-bulk", methods=["POST"])
 
 HTTP_STATUS = {"valid": 200, "expired": 200, "revoked": 200, "not_found": 404, "invalid": 400}
 DATE_FIELDS = ("started_on", "completed_on", "issued_on", "expires_on", "revoked_on")
@@ -59,6 +58,13 @@ def verify_url(code: str) -> str:
 def credential_base_url() -> str:
     """The LMS root URL (with its mount prefix) that credential IDs are built on."""
     return external_url("lms.main.home").rstrip("/")
+
+
+def wants_json() -> bool:
+    """The client asks for JSON (or JSON-LD) rather than a page: an Open Badges verifier following a credential's
+    ``credentialStatus``. Browsers, and clients that accept anything, get the page."""
+    best = request.accept_mimetypes.best_match(["text/html", "application/json", "application/ld+json"])
+    return best in ("application/json", "application/ld+json")
 
 
 def no_store(response: Any) -> Any:

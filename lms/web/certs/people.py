@@ -6,24 +6,27 @@ A certificate someone may not see answers 404, exactly like one that does not ex
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 
 from lms import db
-from lms.accounts.services import get_user_by_email
+from lms.accounts.services import get_user, get_user_by_email
 from lms.catalog import services as catalog
+from lms.catalog.models import Course, CourseStatus
 from lms.catalog.texts import load_course_titles
 from lms.certificates import issuance, queries, render, revocation
 from lms.certificates.codes import display
+from lms.certificates.dates import expires_on
 from lms.certificates.models import Certificate, CertificateStatus
 from lms.db import utcnow
 from lms.errors import DomainError
-from lms.i18n import _, current_locale, supported_locales
+from lms.i18n import _, current_locale, supported_locales, to_local
 from lms.orgs import services as org_services
 from lms.security import access, current_user
 from lms.web.certs import bp
-from lms.web.certs.forms import IssueForm, RevokeForm
+from lms.web.certs.forms import IssueForm, IssueHoursForm, RevokeForm, format_hours
 from lms.web.certs.helpers import download_headers, verify_url
 
 
@@ -33,11 +36,18 @@ def _item(cert: Certificate, now: datetime) -> dict[str, Any]:
     titles = snap["course_titles"]
     locale = current_locale()
     title_lang = locale if titles.get(locale) else snap["source_locale"]
-    return {"cert": cert, "code": display(cert.code), "title": titles.get(title_lang) or snap["course_slug"],
-            "title_lang": title_lang, "holder_name": snap["holder_name"], "marker": queries.marker(cert, now),
-            "minutes": snap["minutes"], "issued_on": date.fromisoformat(snap["issued_on"]),
-            "expires_on": cert.expires_at.date() if cert.expires_at else None,
-            "revoked_on": cert.revoked_at.date() if cert.revoked_at else None}
+    return {
+        "cert": cert,
+        "code": display(cert.code),
+        "title": titles.get(title_lang) or snap["course_slug"],
+        "title_lang": title_lang,
+        "holder_name": snap["holder_name"],
+        "marker": queries.marker(cert, now),
+        "minutes": snap["minutes"],
+        "issued_on": date.fromisoformat(snap["issued_on"]),
+        "expires_on": expires_on(cert),
+        "revoked_on": to_local(cert.revoked_at).date() if cert.revoked_at else None,
+    }
 
 
 def _load(code: str) -> tuple[Certificate, set[int]]:
@@ -85,8 +95,15 @@ def staff(org_slug: str):
     now = utcnow()
     listing = queries.list_for_org(org.id, now, show, request.args.get("page", 1, type=int) or 1)
     items = [_item(cert, now) for cert in listing.certificates]
-    return render_template("lms/certs/staff.html", org=org, listing=listing, items=items, show=show,
-                           filters=queries.STAFF_FILTERS, soon_days=queries.EXPIRING_SOON_DAYS)
+    return render_template(
+        "lms/certs/staff.html",
+        org=org,
+        listing=listing,
+        items=items,
+        show=show,
+        filters=queries.STAFF_FILTERS,
+        soon_days=queries.EXPIRING_SOON_DAYS,
+    )
 
 
 @bp.route("/certificates/<code>/revoke", methods=["GET", "POST"])
@@ -109,34 +126,74 @@ def revoke(code: str):
     return render_template("lms/certs/revoke.html", item=_item(cert, utcnow()), form=form), status
 
 
-def _issue_form(courses: dict[str, Any], titles: dict[int, Any], **kwargs: Any) -> IssueForm:
-    form = IssueForm(**kwargs)
-    form.course.choices = [("", _("Choose a course"))] + [
-        (slug, f"{titles[c.id](c) or slug} ({slug}, {c.version})") for slug, c in courses.items()
-    ]
-    return form
+def _course_choices() -> list[tuple[str, str]]:
+    """The published courses, by title in the viewer's language."""
+    courses = catalog.list_catalog()
+    titles = load_course_titles(courses, current_locale())
+    return [("", _("Choose a course"))] + [(c.slug, f"{titles[c.id](c) or c.slug} ({c.slug}, {c.version})") for c in courses]
+
+
+def _issue_page(form: IssueForm | None = None, issued: dict[str, Any] | None = None, status: int = 200) -> Any:
+    """Step 1 of issuing by hand (trainee and course), after the certificate just issued, if any."""
+    if form is None:
+        form = IssueForm(formdata=None)
+        form.course.choices = _course_choices()
+    return render_template("lms/certs/issue.html", form=form, issued=issued), status
 
 
 @bp.route("/certificates/issue", methods=["GET", "POST"])
 @access.trainer
 def issue():
-    courses = {course.slug: course for course in catalog.list_catalog()}
-    titles = load_course_titles(list(courses.values()), current_locale())
-    form = _issue_form(courses, titles)
+    """Issue by hand, step 1: the trainee's email and the course; step 2 (:func:`issue_hours`) states the hours."""
+    form = IssueForm()
+    form.course.choices = _course_choices()
     if form.validate_on_submit():
-        user, course = get_user_by_email(form.email.data), courses[form.course.data]
-        had = issuance.get_certificate(user, course) if user else None
+        user = get_user_by_email(form.email.data)
+        if user is not None:
+            return redirect(url_for("lms.certificates.issue_hours", course_slug=form.course.data, user_id=user.id))
+        form.email.errors = [*form.email.errors, _("No account has this email address.")]
+    return _issue_page(form, status=400 if request.method == "POST" else 200)
+
+
+@bp.route("/certificates/issue/<course_slug>/<int:user_id>", methods=["GET", "POST"])
+@access.trainer
+def issue_hours(course_slug: str, user_id: int):
+    """Issue by hand, step 2: the training time the certificate states (pre-filled with what the trainee completed in
+    the LMS, to confirm or correct) and the reason. A certificate the trainee already has is shown instead."""
+    course, user = catalog.find_course(course_slug), get_user(user_id)
+    if course is None or course.status is not CourseStatus.PUBLISHED:
+        abort(404)
+    title = load_course_titles([course], current_locale())[course.id](course) or course.slug
+    existing = issuance.get_certificate(user, course)
+    form = IssueHoursForm()
+    if existing is None and form.validate_on_submit():
         try:
-            if user is None:
-                raise DomainError(_("No account has this email address."))
-            cert = issuance.issue_manually(user, course, current_user._get_current_object(), form.reason.data)
+            cert = issuance.issue_manually(user, course, current_user._get_current_object(), form.reason.data, form.stated())
         except DomainError as exc:
             db.session.rollback()
-            form.email.errors = [*form.email.errors, exc.message]
+            form.form_errors.append(exc.message)
         else:
             db.session.commit()
-            issued = {"code": display(cert.code), "number": cert.number, "name": user.name,
-                      "course": titles[course.id](course) or course.slug, "existing": had is not None}
-            return render_template("lms/certs/issue.html", form=_issue_form(courses, titles, formdata=None), issued=issued)
-    status = 400 if request.method == "POST" else 200
-    return render_template("lms/certs/issue.html", form=form, issued=None), status
+            return _issue_page(issued=_issued(cert, user, title, existing=False))
+    return _hours_page(form, user, course, title, existing)
+
+
+def _hours_page(form: IssueHoursForm, user: Any, course: Course, title: str, existing: Certificate | None) -> Any:
+    credited = issuance.get_credited_minutes(user, course)
+    if request.method == "GET":
+        form.fill_from(credited)
+    page = render_template(
+        "lms/certs/issue_hours.html",
+        form=form,
+        trainee=user,
+        course=course,
+        title=title,
+        credited=credited.as_dict(),
+        issued=_issued(existing, user, title, existing=True) if existing else None,
+        example=format_hours(Decimal("1.5")),
+    )
+    return page, 400 if request.method == "POST" and existing is None else 200
+
+
+def _issued(cert: Certificate, user: Any, title: str, existing: bool) -> dict[str, Any]:
+    return {"code": display(cert.code), "number": cert.number, "name": user.name, "course": title, "existing": existing}

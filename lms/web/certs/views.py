@@ -1,12 +1,14 @@
-"""Public verification, no sign-in: the form, the page a QR code lands on, bulk verification for employers, and the
-signing keys. Every look-up is rate-limited per client and logged (hashed address); answers are never cached."""
+"""Public verification, no sign-in: the form, the page a QR code lands on, bulk verification for employers, and
+what Open Badges verifiers read: the signing keys, the issuer's profile and each certificate's revocation list. Every
+look-up is rate-limited per client and logged (hashed address); verdicts for people are never cached, and the
+revocation list only for a minute."""
 
 from __future__ import annotations
 
-from flask import Response, jsonify, redirect, render_template, request, url_for
+from flask import Response, current_app, jsonify, redirect, render_template, request, url_for
 
 from lms import db
-from lms.certificates import bulk, keys
+from lms.certificates import bulk, keys, status
 from lms.certificates.codes import display, normalize
 from lms.certificates.verification import MAX_BULK
 from lms.db import utcnow
@@ -14,7 +16,22 @@ from lms.i18n import _
 from lms.security import access
 from lms.web.certs import bp
 from lms.web.certs.forms import BulkVerifyForm
-from lms.web.certs.helpers import HTTP_STATUS, bulk_limit, download_headers, lookup, no_store, shown, verify_limit
+from lms.web.certs.helpers import (
+    HTTP_STATUS,
+    bulk_limit,
+    credential_base_url,
+    download_headers,
+    lookup,
+    no_store,
+    shown,
+    verdicts,
+    verify_limit,
+    verify_url,
+    wants_json,
+)
+
+#: How long a verifier may keep a certificate's revocation list (seconds): a revocation reaches it within a minute.
+REVOCATION_LIST_MAX_AGE = 60
 
 
 @bp.get("/verify")
@@ -34,10 +51,39 @@ def verify_form():
 @access.public
 @verify_limit
 def verify_page(code: str):
-    [result] = lookup([code]) or [{"query": code, "code": code, "status": "invalid"}]
+    """The verdict for people; for a client asking for JSON, the certificate's 1EdTech revocation list (every signed
+    credential names this URL as its ``credentialStatus``)."""
+    if wants_json():
+        response = _revocation_list(code)
+    else:
+        [result] = lookup([code]) or [{"query": code, "code": code, "status": "invalid"}]
+        db.session.commit()  # the look-up log
+        page = render_template("lms/certs/verify.html", result=shown(result), checked_at=utcnow())
+        response = no_store(Response(page, HTTP_STATUS[result["status"]]))
+    response.vary.add("Accept")
+    return response
+
+
+def _revocation_list(code: str) -> Response:
+    [verdict] = verdicts([code]) or [None]
     db.session.commit()  # the look-up log
-    page = render_template("lms/certs/verify.html", result=shown(result), checked_at=utcnow())
-    return no_store(Response(page, HTTP_STATUS[result["status"]]))
+    cert = verdict.certificate if verdict else None
+    if cert is None:
+        return no_store(_json_error(verdict.status if verdict else "invalid"))
+    response = jsonify(status.revocation_list(cert, verify_url(cert.code), credential_base_url()))
+    response.headers["Cache-Control"] = f"public, max-age={REVOCATION_LIST_MAX_AGE}"
+    return response
+
+
+def _json_error(verdict: str) -> Response:
+    """The JSON API's error shape, for a code that is unknown (404) or not shaped like a code (400)."""
+    if verdict == "not_found":
+        message = _("No certificate has this code.")
+    else:
+        message = _("This is not a certificate code. Codes have 28 letters and digits, often in groups of four.")
+    response = jsonify({"error": {"code": "not_found" if verdict == "not_found" else "invalid_code", "message": message}})
+    response.status_code = HTTP_STATUS[verdict]
+    return response
 
 
 @bp.route("/verify/bulk", methods=["GET", "POST"])
@@ -53,17 +99,25 @@ def verify_bulk():
         form.file.errors = [*form.file.errors, str(exc)]
         return render_template("lms/certs/bulk.html", form=form, results=None), 400
     if len(queries) > MAX_BULK:
-        form.codes.errors = [*form.codes.errors, _("You sent %(count)d codes; verify at most %(max)d at a time.",
-                                                   count=len(queries), max=MAX_BULK)]
+        form.codes.errors = [
+            *form.codes.errors,
+            _("You sent %(count)d codes; verify at most %(max)d at a time.", count=len(queries), max=MAX_BULK),
+        ]
         return render_template("lms/certs/bulk.html", form=form, results=None), 400
     results = lookup(queries)
     db.session.commit()
     if request.form.get("format") == "csv":
-        return no_store(Response(bulk.results_csv(results), mimetype="text/csv",
-                                 headers=download_headers("certificate-verification.csv")))
+        return no_store(
+            Response(bulk.results_csv(results), mimetype="text/csv", headers=download_headers("certificate-verification.csv"))
+        )
     counts = {status: sum(1 for r in results if r["status"] == status) for status in HTTP_STATUS}
-    page = render_template("lms/certs/bulk.html", form=form, results=[shown(r) for r in results], counts=counts,
-                           queries="\n".join(r["code"] if r.get("number") else r["query"] for r in results))
+    page = render_template(
+        "lms/certs/bulk.html",
+        form=form,
+        results=[shown(r) for r in results],
+        counts=counts,
+        queries="\n".join(r["code"] if r.get("number") else r["query"] for r in results),
+    )
     return no_store(Response(page))
 
 
@@ -84,5 +138,15 @@ def jwks():
     if created:
         db.session.commit()
     response = jsonify(keys.jwks())
+    response.headers["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+@bp.get("/issuer")
+@access.public
+def issuer():
+    """The issuer's Open Badges Profile, at the ``issuer.id`` every signed credential names."""
+    profile = status.issuer_profile(credential_base_url(), current_app.config["LMS_CERT_ISSUER_NAME"])
+    response = jsonify(profile)
     response.headers["Cache-Control"] = "public, max-age=300"
     return response

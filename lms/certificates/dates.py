@@ -1,0 +1,50 @@
+"""The calendar days a certificate states: days on the trainee's calendar, worked out once at issue time.
+
+A certificate's started, completed, issued and "valid until" days are the days where the trainee is: their own time
+zone, or ``LMS_DEFAULT_TIMEZONE`` when they have not chosen one. That is the rule the course page ("You completed this
+course on ...") and the hours ledger use, so all three name the same day for a completion late in the evening. The
+days are frozen in the snapshot; the instants (``issued_at``, ``expires_at``) stay in UTC for the signed credential.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+
+from lms.certificates.models import Certificate
+
+
+def holder_zone(user: Any) -> ZoneInfo:
+    """The time zone whose calendar a trainee's certificate uses."""
+    return ZoneInfo(getattr(user, "timezone", None) or current_app.config["LMS_DEFAULT_TIMEZONE"])
+
+
+def local_day(moment: datetime, zone: ZoneInfo) -> date:
+    """The day ``moment`` (an aware instant) falls on in ``zone``."""
+    return moment.astimezone(zone).date()
+
+
+def expires_on(cert: Certificate) -> date | None:
+    """The day a certificate expires, as printed ("Valid until ..."), or None when it never expires.
+
+    Certificates issued since the days became local carry it in their snapshot (``expires_on``). Older ones stated UTC
+    days throughout, so their expiry stays the UTC day of ``expires_at``, as it was always shown beside their frozen
+    issue day: an issued certificate never changes what it says.
+    """
+    if cert.expires_at is None:
+        return None
+    frozen = (cert.snapshot or {}).get("expires_on")
+    return date.fromisoformat(frozen) if frozen else cert.expires_at.date()
+
+
+def revoked_on(cert: Certificate) -> date | None:
+    """The day a certificate was revoked, on the calendar its days use (the zone frozen in its snapshot; the default
+    zone for certificates issued before the zone was recorded)."""
+    if cert.revoked_at is None:
+        return None
+    zone = (cert.snapshot or {}).get("time_zone") or current_app.config["LMS_DEFAULT_TIMEZONE"]
+    revoked_at = cert.revoked_at if cert.revoked_at.tzinfo else cert.revoked_at.replace(tzinfo=UTC)
+    return local_day(revoked_at, ZoneInfo(zone))

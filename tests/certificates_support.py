@@ -1,0 +1,35 @@
+"""Helpers for the certificate status and authority tests: a trainee of Acme holding a certificate issued under Acme."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from lms import db
+from lms.accounts.models import SiteRole
+from lms.catalog import services as catalog
+from lms.catalog.models import CourseStatus
+from lms.certificates import codes, issuance
+
+
+def issued_world(make_user, make_org, add_member) -> dict[str, Any]:
+    """Rosa works for Acme (managed by Ana) and holds a certificate issued by hand by a trainer, under Acme."""
+    trainer = make_user("teacher@example.org", name="Tess Trainer", role=SiteRole.TRAINER)
+    manager = make_user("ana@example.org", name="Ana Manager")
+    acme = make_org("acme", manager=manager, name="Acme Clinic")
+    trainee = make_user("rosa@example.org", name="Rosa Díaz")
+    membership = add_member(acme, trainee)
+    course = catalog.create_course(catalog.CourseData(slug="ce", title="Documentation", version="2026.1"), trainer)
+    catalog.add_module(course, catalog.ModuleData(slug="notes", title="Notes", credited_minutes=90), trainer)
+    catalog.set_course_status(course, CourseStatus.PUBLISHED, trainer)
+    cert = issuance.issue_manually(trainee, course, trainer, "Completed on paper")
+    db.session.commit()
+    assert cert.org_id == acme.id
+    return {
+        "trainer": trainer,
+        "manager": manager,
+        "org": acme,
+        "trainee": trainee,
+        "membership": membership,
+        "cert": cert,
+        "code": codes.display(cert.code),
+    }
