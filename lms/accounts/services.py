@@ -12,6 +12,7 @@ from sqlalchemy import Select, bindparam, func, select, update
 
 from lms import audit, db
 from lms.accounts.models import ApiToken, LoginSession, SiteRole, User
+from lms.accounts.names import clean_name
 from lms.accounts.passwords import MAX_LENGTH, MIN_LENGTH, hash_password, needs_rehash, verify_password
 from lms.db import is_id, prepared, utcnow
 from lms.errors import ConflictError, DomainError, NotFoundError
@@ -54,14 +55,16 @@ def register_user(
     timezone: str | None = None,
     role: SiteRole = SiteRole.TRAINEE,
 ) -> User:
-    """Create an account. Raises :class:`ConflictError` if the email is taken."""
+    """Create an account. Raises :class:`ConflictError` if the email is taken, and
+    :class:`lms.accounts.names.InvalidName` if the name has nothing visible (it is stored normalised)."""
+    name = clean_name(name)
     if get_user_by_email(email) is not None:
         raise ConflictError(_("An account with this email address already exists."))
     if password is not None:
         check_password_rules(password)
     user = User(
         email=normalize_email(email),
-        name=name.strip(),
+        name=name,
         password_hash=hash_password(password) if password else None,
         role=role,
         locale=locale,
@@ -105,9 +108,7 @@ def end_session(token: str) -> None:
 
 def end_all_sessions(user: User) -> None:
     db.session.execute(
-        update(LoginSession)
-        .where(LoginSession.user_id == user.id, LoginSession.revoked_at.is_(None))
-        .values(revoked_at=utcnow())
+        update(LoginSession).where(LoginSession.user_id == user.id, LoginSession.revoked_at.is_(None)).values(revoked_at=utcnow())
     )
 
 
@@ -173,7 +174,8 @@ def set_password(user: User, password: str, actor: User | None = None) -> None:
 
 
 def update_profile(user: User, *, name: str, locale: str | None, timezone: str | None) -> None:
-    user.name = name.strip()
+    """Change the person's own details; the name is normalised and checked like at sign-up (:func:`clean_name`)."""
+    user.name = clean_name(name)
     user.locale = locale or None
     user.timezone = timezone or None
 
@@ -204,11 +206,7 @@ def create_api_token(user: User, name: str) -> tuple[ApiToken, str]:
 
 
 def list_api_tokens(user: User) -> list[ApiToken]:
-    return list(
-        db.session.execute(
-            select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.created_at.desc())
-        ).scalars()
-    )
+    return list(db.session.execute(select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.created_at.desc())).scalars())
 
 
 def revoke_api_token(user: User, token_id: int) -> ApiToken:
@@ -222,17 +220,11 @@ def revoke_api_token(user: User, token_id: int) -> ApiToken:
 
 
 def revoke_all_api_tokens(user: User) -> None:
-    db.session.execute(
-        update(ApiToken)
-        .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
-        .values(revoked_at=utcnow())
-    )
+    db.session.execute(update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None)).values(revoked_at=utcnow()))
 
 
 def user_for_api_token(raw: str) -> User | None:
-    token = db.session.execute(
-        select(ApiToken).where(ApiToken.token_hash == hash_token(raw))
-    ).scalar_one_or_none()
+    token = db.session.execute(select(ApiToken).where(ApiToken.token_hash == hash_token(raw))).scalar_one_or_none()
     if token is None or token.revoked_at is not None or not token.user.is_active:
         return None
     now = utcnow()
@@ -255,7 +247,8 @@ def list_users(search: str = "", limit: int = 100) -> list[User]:
 
 def list_trainers() -> list[User]:
     """Active trainers and site admins (who may lead live sessions), by name."""
-    return list(db.session.execute(
-        select(User).where(User.role.in_([SiteRole.TRAINER, SiteRole.ADMIN]), User.is_active.is_(True))
-        .order_by(User.name)
-    ).scalars())
+    return list(
+        db.session.execute(
+            select(User).where(User.role.in_([SiteRole.TRAINER, SiteRole.ADMIN]), User.is_active.is_(True)).order_by(User.name)
+        ).scalars()
+    )

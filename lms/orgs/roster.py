@@ -18,10 +18,10 @@ from datetime import date, datetime
 from email_validator import EmailNotValidError, validate_email
 
 from lms.accounts.models import User
-from lms.accounts.services import get_user_by_email
+from lms.accounts.names import has_visible_name, normalize_name
 from lms.i18n import _
 from lms.orgs.models import EmploymentType, Invitation, MemberRole, Organisation
-from lms.orgs.services import Employment, add_member, get_membership, invite
+from lms.orgs.services import Employment, add_member, get_current_membership_by_email, get_open_invitation, invite
 
 REQUIRED = ("email", "name")
 KNOWN = (*REQUIRED, "employee_id", "job_title", "employment_start", "employment_type", "role")
@@ -51,6 +51,7 @@ class RosterPlan:
 class RosterResult:
     updated: list[str] = field(default_factory=list)
     invited: list[tuple[Invitation, str]] = field(default_factory=list)
+    replaced: list[str] = field(default_factory=list)  # invited again: their earlier open invitation was replaced
 
 
 def decode(data: bytes) -> str:
@@ -111,9 +112,11 @@ def _parse_row(plan: RosterPlan, line: int, raw: dict[str, str], wrong_width: bo
     if email in seen:
         problems.append(_("%(email)s is also on line %(line)d", email=email, line=seen[email]))
     seen.setdefault(email, line)
-    name = values.get("name", "")
+    name = normalize_name(values.get("name", ""))
     if not name:
         problems.append(_("the name is empty"))
+    elif not has_visible_name(name):
+        problems.append(_("the name has no letter or number"))
     elif len(name) > 200:
         problems.append(_("the name is longer than 200 characters"))
     start = _parse_date(values.get("employment_start", ""), problems)
@@ -155,17 +158,23 @@ def _parse_enum(cls, value: str, default, problems: list[str]):
 def apply_roster(org: Organisation, plan: RosterPlan, actor: User, max_age_days: int) -> RosterResult:
     """Update the employment details of current staff; invite everyone else. Call only with an ``ok`` plan.
 
-    May raise :class:`DomainError` (e.g. the roster would leave no manager); the caller then rolls back.
+    Current staff are never invited (the rule of :func:`lms.orgs.services.invite`); their row updates their details.
+    A row for someone with an open invitation replaces it with a new one (the roster states the details to use) and
+    is counted in ``replaced`` so the manager is told. May raise :class:`DomainError` (e.g. the roster would leave no
+    manager); the caller then rolls back.
     """
     assert plan.ok, "apply_roster needs a valid plan"
     result = RosterResult()
     for row in plan.rows:
-        user = get_user_by_email(row.email)
-        membership = get_membership(org, user) if user is not None else None
-        if membership is not None and membership.employment_end is None:
+        membership = get_current_membership_by_email(org, row.email)
+        if membership is not None:
             employment = row.employment if row.role_given else replace(row.employment, role=membership.role)
-            add_member(org, user, employment, actor)
+            add_member(org, membership.user, employment, actor)
             result.updated.append(row.email)
-        else:
-            result.invited.append(invite(org, row.email, row.name, row.employment, actor, max_age_days))
+            continue
+        open_invitation = get_open_invitation(org, row.email)
+        replaces = open_invitation.id if open_invitation is not None else None
+        result.invited.append(invite(org, row.email, row.name, row.employment, actor, max_age_days, replaces))
+        if replaces is not None:
+            result.replaced.append(row.email)
     return result

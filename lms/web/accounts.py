@@ -2,7 +2,19 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 
 from lms import db
 from lms.accounts import services
@@ -12,6 +24,7 @@ from lms.i18n import _, current_locale
 from lms.limiter import failed_attempt, form_email_key, limiter
 from lms.notify.services import MailError, send_email
 from lms.security import access, current_user
+from lms.web import reveal
 from lms.web.auth import login_user, logout_user
 from lms.web.forms import (
     EmptyForm,
@@ -83,9 +96,7 @@ def signup():
     form = SignupForm(next=request.args.get("next"))
     if form.validate_on_submit():
         try:
-            user = services.register_user(
-                form.email.data, form.name.data, form.password.data, locale=current_locale()
-            )
+            user = services.register_user(form.email.data, form.name.data, form.password.data, locale=current_locale())
         except DomainError as exc:
             form.email.errors.append(exc.message)
         else:
@@ -109,8 +120,14 @@ def reset_request():
             token = services.make_reset_token(user, current_app.config["SECRET_KEY"])
             link = external_url("lms.accounts.reset", token=token)
             try:
-                send_email(user.email, "password_reset", user.locale, user=user, link=link,
-                           minutes=current_app.config["LMS_PASSWORD_RESET_MAX_AGE"] // 60)
+                send_email(
+                    user.email,
+                    "password_reset",
+                    user.locale,
+                    user=user,
+                    link=link,
+                    minutes=current_app.config["LMS_PASSWORD_RESET_MAX_AGE"] // 60,
+                )
             except MailError:
                 flash(_("We could not send the email just now. Please try again in a few minutes."), "error")
                 return render_template("lms/accounts/reset_request.html", form=form), 503
@@ -143,8 +160,7 @@ def profile():
     if request.method == "GET":
         _show_current_choices(form)
     if form.validate_on_submit():
-        services.update_profile(current_user, name=form.name.data, locale=form.locale.data,
-                                timezone=form.timezone.data)
+        services.update_profile(current_user, name=form.name.data, locale=form.locale.data, timezone=form.timezone.data)
         db.session.commit()
         flash(_("Your profile is saved."), "success")
         return redirect(url_for("lms.accounts.profile"))
@@ -179,19 +195,25 @@ def _show_current_choices(form: ProfileForm) -> None:
 @bp.route("/tokens", methods=["GET", "POST"])
 @access.signed_in
 def tokens():
+    """Post/Redirect/Get: the POST creates the token and redirects, so reloading the page cannot create another; the
+    new secret is shown once, on the next GET, and never cached."""
     form = TokenForm()
-    created = None
     if form.validate_on_submit():
-        _token, created = services.create_api_token(current_user, form.name.data)
+        _token, raw = services.create_api_token(current_user, form.name.data)
         db.session.commit()
-        form = TokenForm(formdata=None)
-    return render_template(
-        "lms/accounts/tokens.html",
-        form=form,
-        created=created,
-        tokens=services.list_api_tokens(current_user),
-        revoke_form=EmptyForm(),
+        reveal.keep("api_token", raw, current_user.id)
+        return redirect(url_for("lms.accounts.tokens"), 303)
+    response = make_response(
+        render_template(
+            "lms/accounts/tokens.html",
+            form=form,
+            created=reveal.take("api_token", current_user.id) if request.method == "GET" else None,
+            tokens=services.list_api_tokens(current_user),
+            revoke_form=EmptyForm(),
+        )
     )
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 @bp.post("/tokens/<int:token_id>/revoke")

@@ -8,6 +8,7 @@ from lms import db
 from lms.accounts import services
 from lms.accounts.models import SiteRole
 from lms.i18n import _
+from lms.orgs.queries import org_roles_by_user
 from lms.security import access, current_user
 from lms.web.forms import EmptyForm
 
@@ -17,9 +18,17 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 @bp.get("/users")
 @access.admin
 def users():
+    """Each account's site role and its roles in organisations (a manager is a trainee site-wide)."""
     search = request.args.get("q", "")[:100]
-    return render_template("lms/admin/users.html", users=services.list_users(search), q=search,
-                           roles=list(SiteRole), form=EmptyForm())
+    people = services.list_users(search)
+    return render_template(
+        "lms/admin/users.html",
+        users=people,
+        q=search,
+        roles=list(SiteRole),
+        form=EmptyForm(),
+        org_roles=org_roles_by_user(user.id for user in people),
+    )
 
 
 @bp.post("/users/<int:user_id>")
@@ -36,10 +45,12 @@ def update_user(user_id: int):
         return redirect(url_for("lms.admin.confirm_disable", user_id=user.id, q=request.args.get("q", "")))
     elif action in ("enable", "disable"):
         services.set_active(user, action == "enable", actor)
-        flash(_("%(name)s can sign in again. API tokens revoked when the account was disabled stay revoked.",
-                name=user.name) if action == "enable" else
-              _("%(name)s is disabled: signed out everywhere, and their API tokens are revoked.", name=user.name),
-              "success")
+        flash(
+            _("%(name)s can sign in again. API tokens revoked when the account was disabled stay revoked.", name=user.name)
+            if action == "enable"
+            else _("%(name)s is disabled: signed out everywhere, and their API tokens are revoked.", name=user.name),
+            "success",
+        )
     elif action == "role" and request.form.get("role") in {r.value for r in SiteRole}:
         services.set_role(user, SiteRole(request.form["role"]), actor)
         flash(_("%(name)s is now: %(role)s.", name=user.name, role=user.role.title), "success")

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
+from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
 from lms.accounts.passwords import MAX_LENGTH, MIN_LENGTH
 from lms.i18n import _l, is_valid_timezone, locale_names, timezone_choices
+from lms.web.validators import Email, PersonName
 
 
 class LoginForm(FlaskForm):
@@ -32,27 +33,25 @@ def _password_field(label):
 
 
 class SignupForm(FlaskForm):
-    name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
+    name = StringField(_l("Full name"), validators=[DataRequired(), PersonName(), Length(max=200)])
     email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
     password = _password_field(_l("Password"))
     confirm = PasswordField(
         _l("Repeat password"), validators=[DataRequired(), EqualTo("password", message=_l("The passwords do not match."))]
     )
     next = HiddenField()
-    agree = BooleanField(_l("I agree that my training records are kept and shared with my employer."),
-                         validators=[DataRequired()])
+    agree = BooleanField(_l("I agree that my training records are kept and shared with my employer."), validators=[DataRequired()])
 
 
 class InvitedSignupForm(FlaskForm):
     """Create an account while accepting an invitation (the email is the invitation's)."""
 
-    name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
+    name = StringField(_l("Full name"), validators=[DataRequired(), PersonName(), Length(max=200)])
     password = _password_field(_l("Password"))
     confirm = PasswordField(
         _l("Repeat password"), validators=[DataRequired(), EqualTo("password", message=_l("The passwords do not match."))]
     )
-    agree = BooleanField(_l("I agree that my training records are kept and shared with my employer."),
-                         validators=[DataRequired()])
+    agree = BooleanField(_l("I agree that my training records are kept and shared with my employer."), validators=[DataRequired()])
 
 
 class ResetRequestForm(FlaskForm):
@@ -68,7 +67,7 @@ class ResetForm(FlaskForm):
 
 
 class ProfileForm(FlaskForm):
-    name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
+    name = StringField(_l("Full name"), validators=[DataRequired(), PersonName(), Length(max=200)])
     locale = SelectField(_l("Preferred language"))
     timezone = SelectField(_l("Time zone"))
 
@@ -92,8 +91,9 @@ class PasswordChangeForm(FlaskForm):
 
 
 class TokenForm(FlaskForm):
-    name = StringField(_l("Token name"), validators=[DataRequired(), Length(max=100)],
-                       description=_l("For example: payroll export script."))
+    name = StringField(
+        _l("Token name"), validators=[DataRequired(), Length(max=100)], description=_l("For example: payroll export script.")
+    )
 
 
 class EmptyForm(FlaskForm):

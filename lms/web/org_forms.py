@@ -6,10 +6,18 @@ from decimal import Decimal
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import DateField, DecimalField, EmailField, IntegerField, SelectField, StringField
+from wtforms import (
+    BooleanField,
+    DateField,
+    DecimalField,
+    EmailField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+)
 from wtforms.validators import (
     DataRequired,
-    Email,
     InputRequired,
     Length,
     Optional,
@@ -20,7 +28,7 @@ from wtforms.validators import (
 from lms.i18n import _l, is_valid_timezone, timezone_choices
 from lms.orgs.models import CEYearBasis, EmploymentType, MemberRole, OrgKind, PayPeriod
 from lms.orgs.services import SLUG_RE, Employment, OrgSettings
-from lms.web.validators import NumberRange
+from lms.web.validators import Email, NumberRange, PersonName
 
 
 class OrgForm(FlaskForm):
@@ -54,10 +62,13 @@ class OrgForm(FlaskForm):
         default=Decimal(6),
     )
     signatory_name = StringField(
-        _l("Signatory's name"), validators=[Optional(), Length(max=200)],
-        description=_l("Printed on certificates of courses this organisation issues, for example Dr. Ana Ruiz."))
-    signatory_title = StringField(_l("Signatory's title"), validators=[Optional(), Length(max=200)],
-                                  description=_l("For example: Training Director."))
+        _l("Signatory's name"),
+        validators=[Optional(), PersonName(), Length(max=200)],
+        description=_l("Printed on certificates of courses this organisation issues, for example Dr. Ana Ruiz."),
+    )
+    signatory_title = StringField(
+        _l("Signatory's title"), validators=[Optional(), Length(max=200)], description=_l("For example: Training Director.")
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -136,7 +147,24 @@ class EmploymentForm(FlaskForm):
 
 class InviteForm(EmploymentForm):
     email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
-    name = StringField(_l("Full name"), validators=[Optional(), Length(max=200)])
+    name = StringField(_l("Full name"), validators=[Optional(), PersonName(), Length(max=200)])
+    # Shown only once an open invitation to the address is found: the manager confirms replacing that one (its id is
+    # sent back, so a confirmation never replaces an invitation they have not seen).
+    replace_open = BooleanField(_l("Replace it and send a new link"))
+    open_invitation_id = HiddenField()
+
+    def confirmed_replacement(self) -> int | None:
+        """The id of the open invitation the manager agreed to replace, if they ticked the box."""
+        if not self.replace_open.data:
+            return None
+        try:
+            return int(self.open_invitation_id.data or "")
+        except ValueError:
+            return None
+
+    def ask_to_replace(self, invitation) -> None:
+        self.open_invitation_id.data = str(invitation.id)
+        self.replace_open.data = False
 
 
 class RosterForm(FlaskForm):

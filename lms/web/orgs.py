@@ -6,7 +6,8 @@ from flask import Blueprint, Response, abort, current_app, flash, redirect, rend
 
 from lms import db
 from lms.accounts.services import get_user_by_email, register_user
-from lms.errors import DomainError
+from lms.db import utcnow
+from lms.errors import ConflictError, DomainError
 from lms.hours.approvals import count_unexported
 from lms.i18n import _, current_locale, ngettext
 from lms.notify.services import MailError, send_email
@@ -58,6 +59,7 @@ def show(org_slug: str):
         org=org,
         members=services.list_members(org),
         invitations=services.list_open_invitations(org),
+        now=utcnow(),
         csrf_form=EmptyForm(),
     )
 
@@ -79,10 +81,16 @@ def settings(org_slug: str):
             db.session.commit()
             flash(_("Settings saved."), "success")
             if moved:
-                flash(ngettext("%(num)d approved entry not yet exported is now paid in the new pay period that holds "
-                               "its date. Check the timesheets before you export.",
-                               "%(num)d approved entries not yet exported are now paid in the new pay periods that "
-                               "hold their dates. Check the timesheets before you export.", moved), "info")
+                flash(
+                    ngettext(
+                        "%(num)d approved entry not yet exported is now paid in the new pay period that holds "
+                        "its date. Check the timesheets before you export.",
+                        "%(num)d approved entries not yet exported are now paid in the new pay periods that "
+                        "hold their dates. Check the timesheets before you export.",
+                        moved,
+                    ),
+                    "info",
+                )
             return redirect(url_for("lms.orgs.show", org_slug=org.slug))
     unexported = count_unexported(org)
     return render_template("lms/orgs/form.html", form=form, org=org, unexported=unexported)
@@ -105,8 +113,7 @@ def member(org_slug: str, membership_id: int):
             db.session.commit()
             flash(_("Saved."), "success")
             return redirect(url_for("lms.orgs.show", org_slug=org.slug))
-    return render_template("lms/orgs/member.html", org=org, membership=membership, form=form,
-                           end_form=EndMembershipForm())
+    return render_template("lms/orgs/member.html", org=org, membership=membership, form=form, end_form=EndMembershipForm())
 
 
 @bp.post("/<org_slug>/members/<int:membership_id>/end")
@@ -134,32 +141,74 @@ def end_member(org_slug: str, membership_id: int):
 def invite(org_slug: str):
     org = services.get_org(org_slug)
     form = InviteForm()
+    open_invitation = staff = None
     if form.validate_on_submit():
-        invitation, raw = services.invite(
-            org, form.email.data, form.name.data, form.employment(), current_user._get_current_object(),
-            current_app.config["LMS_INVITATION_MAX_AGE_DAYS"],
-        )
-        db.session.commit()
-        _send_invitations(org, [(invitation, raw)])
-        return redirect(url_for("lms.orgs.show", org_slug=org.slug))
-    return render_template("lms/orgs/invite.html", org=org, form=form)
+        try:
+            invitation, raw = services.invite(
+                org,
+                form.email.data,
+                form.name.data,
+                form.employment(),
+                current_user._get_current_object(),
+                current_app.config["LMS_INVITATION_MAX_AGE_DAYS"],
+                replaces=form.confirmed_replacement(),
+            )
+        except services.OpenInvitationError as exc:
+            open_invitation = exc.invitation
+            form.ask_to_replace(open_invitation)
+        except services.AlreadyStaffError as exc:
+            staff = exc.membership
+            form.email.errors.append(exc.message)
+        else:
+            db.session.commit()
+            _send_invitations(org, [(invitation, raw)])
+            return redirect(url_for("lms.orgs.show", org_slug=org.slug))
+    return render_template("lms/orgs/invite.html", org=org, form=form, open_invitation=open_invitation, staff=staff, now=utcnow())
 
 
-def _send_invitations(org: Organisation, invitations: list[tuple[Invitation, str]]) -> None:
+def _send_invitations(org: Organisation, invitations: list[tuple[Invitation, str]], success: str | None = None) -> None:
+    """Email each invitation and say how it went (``success``, if given, replaces the count of those sent)."""
     failed = []
     for invitation, raw in invitations:
         link = external_url("lms.orgs.accept", token=raw)
         try:
-            send_email(invitation.email, "invitation", current_app.config["LMS_LOCALES"], org=org, invitation=invitation, link=link,
-                       inviter=current_user.name, days=current_app.config["LMS_INVITATION_MAX_AGE_DAYS"])
+            send_email(
+                invitation.email,
+                "invitation",
+                current_app.config["LMS_LOCALES"],
+                org=org,
+                invitation=invitation,
+                link=link,
+                inviter=current_user.name,
+                days=current_app.config["LMS_INVITATION_MAX_AGE_DAYS"],
+            )
         except MailError:
             failed.append(invitation.email)
     sent = len(invitations) - len(failed)
     if sent:
-        flash(_("Invitations sent: %(num)d.", num=sent), "success")
+        flash(success or _("Invitations sent: %(num)d.", num=sent), "success")
     if failed:
-        flash(_("We could not email: %(emails)s. Their invitations are saved; send them again later.",
-                emails=", ".join(failed)), "error")
+        flash(
+            _("We could not email: %(emails)s. Their invitations are saved; send them again later.", emails=", ".join(failed)), "error"
+        )
+
+
+@bp.post("/<org_slug>/invitations/<int:invitation_id>/resend")
+@access.org_manager
+def resend_invitation(org_slug: str, invitation_id: int):
+    org = services.get_org(org_slug)
+    try:
+        invitation, raw = services.resend_invitation(
+            org, invitation_id, current_user._get_current_object(), current_app.config["LMS_INVITATION_MAX_AGE_DAYS"]
+        )
+    except ConflictError as exc:  # accepted, withdrawn or sent again meanwhile, or they joined: nothing to send
+        flash(exc.message, "error")
+    else:
+        db.session.commit()
+        _send_invitations(
+            org, [(invitation, raw)], _("We sent a new link to %(email)s. The earlier link no longer works.", email=invitation.email)
+        )
+    return redirect(url_for("lms.orgs.show", org_slug=org.slug))
 
 
 @bp.post("/<org_slug>/invitations/<int:invitation_id>/revoke")
@@ -184,8 +233,9 @@ def roster_import(org_slug: str):
         errors = plan.errors
         if plan.ok:
             try:
-                result = roster.apply_roster(org, plan, current_user._get_current_object(),
-                                             current_app.config["LMS_INVITATION_MAX_AGE_DAYS"])
+                result = roster.apply_roster(
+                    org, plan, current_user._get_current_object(), current_app.config["LMS_INVITATION_MAX_AGE_DAYS"]
+                )
             except DomainError as exc:
                 db.session.rollback()
                 errors = [exc.message]
@@ -194,6 +244,17 @@ def roster_import(org_slug: str):
                 if result.updated:
                     flash(_("Updated the details of %(num)d current staff.", num=len(result.updated)), "success")
                 _send_invitations(org, result.invited)
+                if result.replaced:
+                    flash(
+                        ngettext(
+                            "%(num)d person already had an open invitation: the new one replaces it and its "
+                            "earlier link no longer works.",
+                            "%(num)d people already had open invitations: the new ones replace them and their "
+                            "earlier links no longer work.",
+                            len(result.replaced),
+                        ),
+                        "info",
+                    )
                 return redirect(url_for("lms.orgs.show", org_slug=org.slug))
     status = 400 if request.method == "POST" else 200
     return render_template("lms/orgs/roster.html", org=org, form=form, errors=errors, columns=roster.KNOWN), status
@@ -204,8 +265,7 @@ def roster_import(org_slug: str):
 def roster_template(org_slug: str):
     services.get_org(org_slug)
     body = ",".join(roster.KNOWN) + "\r\nmaria@example.org,María López,E1001,Community Health Worker,2025-03-01,employee,member\r\n"
-    return Response(body, mimetype="text/csv",
-                    headers={"Content-Disposition": 'attachment; filename="roster-template.csv"'})
+    return Response(body, mimetype="text/csv", headers={"Content-Disposition": 'attachment; filename="roster-template.csv"'})
 
 
 @bp.route("/invitations/<token>", methods=["GET", "POST"])
@@ -242,7 +302,6 @@ def _accept_with_new_account(invitation: Invitation):
         login_user(user)
         services.accept_invitation(invitation, user)
         db.session.commit()
-        flash(_("Welcome, %(name)s! You have joined %(org)s.", name=user.name, org=invitation.organisation.name),
-              "success")
+        flash(_("Welcome, %(name)s! You have joined %(org)s.", name=user.name, org=invitation.organisation.name), "success")
         return redirect(url_for("lms.main.home"))
     return render_template("lms/orgs/accept.html", invitation=invitation, form=EmptyForm(), signup_form=form)

@@ -4,6 +4,10 @@ WTForms' ``NumberRange`` calls ``math.isnan(data)``, which raises for an integer
 field sent with 400 digits) and for a signalling NaN ``Decimal`` (a decimal field sent ``snan``); see
 https://github.com/pallets-eco/wtforms/pull/930. Both were server errors on our forms. Import ``NumberRange`` from
 here in form modules.
+
+``Email`` is WTForms' with a message in the LMS's own words. ``PersonName`` puts a person's name through the one
+normaliser of :mod:`lms.accounts.names`, so a name of invisible characters alone is refused on the form, next to the
+field, instead of passing ``DataRequired``.
 """
 
 from __future__ import annotations
@@ -11,7 +15,12 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from wtforms.validators import Email as _Email
 from wtforms.validators import NumberRange as _NumberRange
+from wtforms.validators import StopValidation
+
+from lms.accounts.names import InvalidName, clean_name
+from lms.i18n import _l
 
 #: Far beyond any range a form checks, far below what a float holds.
 _HUGE = 10**300
@@ -25,3 +34,22 @@ class NumberRange(_NumberRange):
         if (isinstance(data, Decimal) and data.is_nan()) or (isinstance(data, int) and abs(data) > _HUGE):
             field.data = None  # out of range for WTForms too: refused with its usual message
         super().__call__(form, field)
+
+
+class Email(_Email):
+    """``wtforms.validators.Email`` with our own message: WTForms' stock one comes from its own catalogs ("Email
+    inválido."), not in the words the rest of the LMS uses."""
+
+    def __init__(self) -> None:
+        super().__init__(message=_l("Enter a valid email address, such as name@example.org."))
+
+
+class PersonName:
+    """Normalise a person's name in place (NFC, no bidi or invisible characters, single spaces) and refuse one with
+    no visible letter or digit. Put it after ``DataRequired``/``Optional`` and before ``Length``."""
+
+    def __call__(self, form: Any, field: Any) -> None:
+        try:
+            field.data = clean_name(field.data)
+        except InvalidName as exc:
+            raise StopValidation(exc.message) from exc

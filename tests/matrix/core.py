@@ -21,6 +21,7 @@ EXPECTED = {
     "lms.orgs.end_member": "org_manager",
     "lms.orgs.invite": "org_manager",
     "lms.orgs.revoke_invitation": "org_manager",
+    "lms.orgs.resend_invitation": "org_manager",
     "lms.orgs.roster_import": "org_manager",
     "lms.orgs.roster_template": "org_manager",
     "lms.orgs.accept": "public",
@@ -31,4 +32,3 @@ EXPECTED = {
     "lms.api.me": "signed_in",
     "lms.api.org_members": "org_manager",
 }
-

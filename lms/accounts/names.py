@@ -1,0 +1,87 @@
+"""People's names: one normaliser for every place a name is set (sign-up, profile, invitations, roster, CLI).
+
+A name is shown on certificates, rosters and the hours queue exactly as stored, so it must look like what it is:
+
+- Unicode NFC, so "é" typed as e + combining accent and "é" typed at once are the same name;
+- format characters removed: bidi controls (U+202A to U+202E, U+2066 to U+2069, U+200E/U+200F, U+061C), which make
+  "Juan \\u202eztiroM" print as "Juan Moritz", and invisible ones (U+200B, U+2060, U+FEFF, soft hyphen, ...), plus
+  control characters and the Hangul fillers, which are letters that print as nothing. Zero-width (non-)joiners stay
+  between two letters, where Persian and Indic scripts need them;
+- whitespace of any kind collapsed to one space and trimmed, and combining marks with no letter to sit on dropped.
+
+What is left must hold at least one letter or digit of any script, or the name is refused (:class:`InvalidName`).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+from lms.errors import DomainError
+from lms.i18n import _
+
+NAME_MAX = 200
+
+_JOINERS = {"\u200c", "\u200d"}  # zero-width non-joiner and joiner: part of how Persian and Indic words are spelled
+_FILLERS = {"\u115f", "\u1160", "\u3164", "\uffa0"}  # Hangul fillers: category "letter", but print nothing
+
+
+class InvalidName(DomainError):
+    """The name has no visible letter or digit, or is too long once normalised."""
+
+    code = "invalid_name"
+
+
+def normalize_name(value: str | None) -> str:
+    """The name as it will be stored and shown (see the module docstring); may be empty."""
+    text = unicodedata.normalize("NFC", value or "")
+    text = "".join(ch for i, ch in enumerate(text) if _keep(text, i))
+    return unicodedata.normalize("NFC", " ".join(_drop_orphan_marks(" ".join(text.split())).split()))
+
+
+def _keep(text: str, i: int) -> bool:
+    ch = text[i]
+    if ch in _JOINERS:
+        return 0 < i < len(text) - 1 and _is_letter(text[i - 1]) and _is_letter(text[i + 1])
+    category = unicodedata.category(ch)
+    if category in ("Cf", "Cs") or ch in _FILLERS:
+        return False
+    return category != "Cc" or ch.isspace()
+
+
+def _is_letter(ch: str) -> bool:
+    return unicodedata.category(ch)[0] in "LM"
+
+
+def _drop_orphan_marks(text: str) -> str:
+    """Drop combining marks at the start of a word: they have no letter to sit on."""
+    kept, at_word_start = [], True
+    for ch in text:
+        if at_word_start and unicodedata.category(ch)[0] == "M":
+            continue
+        kept.append(ch)
+        at_word_start = ch == " "
+    return "".join(kept)
+
+
+def has_visible_name(value: str) -> bool:
+    """True when ``value`` holds at least one letter or digit, in any script."""
+    return any(ch.isalnum() and ch not in _FILLERS for ch in value)
+
+
+def clean_name(value: str | None) -> str:
+    """The normalised name, or :class:`InvalidName` with a message for the person who typed it."""
+    name = normalize_name(value)
+    if not has_visible_name(name):
+        raise InvalidName(
+            _("Enter a name with at least one letter or number. Spaces and invisible characters alone do not make a name."),
+            field="name",
+        )
+    if len(name) > NAME_MAX:
+        raise InvalidName(_("Use at most %(num)d characters.", num=NAME_MAX), field="name")
+    return name
+
+
+def optional_name(value: str | None) -> str | None:
+    """A name that may be left out (an invitation's): normalised, or None when nothing visible is left."""
+    name = normalize_name(value)
+    return name if has_visible_name(name) else None
