@@ -229,15 +229,15 @@ def test_a_course_written_in_a_language_the_site_does_not_offer_stays_editable(c
 def test_publish_requires_a_module_then_archive_and_back_to_draft(client, u, trainer):
     _create_course(client, u)
     url = u("lms.authoring.set_status", course_slug="heat-safety")
-    response = client.submit(url, {"status": "published"}, follow_redirects=True)
+    response = client.submit(url, {"status": "published", "confirm": "yes"}, follow_redirects=True)
     assert "Add at least one module before publishing." in response.get_data(as_text=True)
     assert catalog.get_course("heat-safety").status is CourseStatus.DRAFT
     _create_module(client, u)
-    client.submit(url, {"status": "published"})
+    client.submit(url, {"status": "published", "confirm": "yes"})
     assert catalog.get_course("heat-safety").status is CourseStatus.PUBLISHED
-    client.submit(url, {"status": "archived"})
+    client.submit(url, {"status": "archived", "confirm": "yes"})
     assert catalog.get_course("heat-safety").status is CourseStatus.ARCHIVED
-    client.submit(url, {"status": "draft"})
+    client.submit(url, {"status": "draft", "confirm": "yes"})
     assert catalog.get_course("heat-safety").status is CourseStatus.DRAFT
     response = client.submit(url, {"status": "bogus"}, follow_redirects=True)
     assert response.status_code == 200 and "Choose a status." in response.get_data(as_text=True)
@@ -445,7 +445,7 @@ def test_translate_a_question_with_its_answers(client, u, trainer):
     page = client.get(u("lms.authoring.preview_quiz", course_slug="heat-safety", module_slug="warning-signs",
                         preview_locale="es")).get_data(as_text=True)
     assert "¿Cuál es una señal?" in page and "Piel caliente y seca" in page
-    assert "Pass mark: 70%</p>" in page
+    assert "Calificación para aprobar: 70%</p>" in page  # the trainee's labels, in the preview language
     assert "Feeling cold" in page and "fallback-note" in page  # the untranslated answer falls back, with a note
     assert "Yes" not in page and "correct" not in page  # no answers or feedback in the trainee preview
     assert client.get(url.replace(str(question.id), "999999")).status_code == 404

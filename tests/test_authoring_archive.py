@@ -280,7 +280,7 @@ def test_a_published_course_keeps_what_trainees_need_to_finish(client, u, traine
                                question_id=question.id), follow_redirects=True)
     assert "a quiz needs at least one question" in response.text and not question.is_archived
 
-    client.submit(u("lms.authoring.set_status", course_slug=COURSE), {"status": "draft"})
+    client.submit(u("lms.authoring.set_status", course_slug=COURSE), {"status": "draft", "confirm": "yes"})
     assert client.submit(u("lms.authoring.remove_module", course_slug=COURSE, module_slug="m1")).status_code == 302
     assert catalog.load_outline(course).modules == []  # a draft may be emptied
 

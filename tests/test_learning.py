@@ -199,6 +199,7 @@ def test_catalog_shows_time_languages_and_a_fallback_note(client, u, trainer, pr
     login(promotora)
     page = client.get(u("lms.courses.catalog")).text
     assert "Asthma" in page and "fallback-note" in page and 'lang="en"' in page
+    assert "se muestra en inglés." in page and "<dd>inglés</dd>" in page
     assert "2 h" in page or "2 hours" in page or "2 horas" in page  # required modules only, not the optional one
 
 
@@ -294,6 +295,8 @@ def test_fallback_note_when_a_lesson_lacks_spanish(client, u, trainer, promotora
     assert "fallback-note" not in translated and "Lección 1.1" in translated
     page = client.get(lesson_url(u, lesson="l2")).text
     assert "fallback-note" in page
+    # Running text names languages in the reader's language: not "al Español ... en English".
+    assert "no están traducidas al español. Se muestran en inglés." in page
     assert '<div class="learn-body" lang="en"><p>English body 1.2.</p>' in page
     assert "Lección 1.1" in page  # the previous link is still in Spanish
     assert "fallback-note" in client.get(u("lms.courses.course", course_slug="core")).text

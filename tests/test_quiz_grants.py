@@ -111,7 +111,7 @@ def test_a_trainer_gives_a_locked_out_trainee_one_more_attempt(client, u, traine
     page = client.get(quiz_page(u)).text
     assert "Trainees who used every attempt" in page
     assert "Lupe Learner" in page and "lupe@example.org" in page and "50%" in page
-    assert "2/28/26" in page  # 07:30 UTC on 1 March is the evening before in the viewer's zone (Los Angeles)
+    assert "Feb 28, 2026" in page  # 07:30 UTC on 1 March is the evening before in the viewer's zone (Los Angeles)
     assert "Allow one more attempt" in page
 
     for reason in ("", "   "):

@@ -1,18 +1,58 @@
-"""Lesson Markdown to safe HTML: markdown-it-py (CommonMark + tables, raw HTML off), video embeds from an allowlist,
-then nh3 against an allowlist, so nothing an author types or imports can run script or break the page."""
+"""Lesson Markdown to safe HTML: markdown-it-py (CommonMark + tables, raw HTML off), video embeds from an allowlist
+(each with a plain link to the video's page), then nh3 against an allowlist, so nothing an author types or imports
+can run script or break the page."""
 
 from __future__ import annotations
 
 import re
+from contextlib import nullcontext
+from dataclasses import dataclass
 from html import escape
 
 import nh3
+from babel import Locale, UnknownLocaleError
+from flask_babel import force_locale
 from markdown_it import MarkdownIt
 
+from lms.i18n import _
+
 TAGS = {
-    "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "div", "dl", "dt", "em", "h2", "h3", "h4", "h5", "h6",
-    "hr", "i", "iframe", "img", "li", "ol", "p", "pre", "s", "strong", "sub", "sup", "table", "tbody", "td", "th",
-    "thead", "tr", "ul",
+    "a",
+    "abbr",
+    "b",
+    "blockquote",
+    "br",
+    "code",
+    "dd",
+    "del",
+    "div",
+    "dl",
+    "dt",
+    "em",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+    "i",
+    "iframe",
+    "img",
+    "li",
+    "ol",
+    "p",
+    "pre",
+    "s",
+    "strong",
+    "sub",
+    "sup",
+    "table",
+    "tbody",
+    "td",
+    "th",
+    "thead",
+    "tr",
+    "ul",
 }
 ATTRIBUTES = {
     "a": {"href", "title"},
@@ -23,42 +63,66 @@ ATTRIBUTES = {
 }
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
 EMBED_PREFIXES = ("https://www.youtube-nocookie.com/embed/", "https://player.vimeo.com/video/")
+_YOUTUBE = ("YouTube", "https://www.youtube-nocookie.com/embed/{}", "https://www.youtube.com/watch?v={}")
+_VIMEO = ("Vimeo", "https://player.vimeo.com/video/{}?dnt=1", "https://vimeo.com/{}")
+#: Video links that are embedded: (pattern with the video id as group 1, (site, embed URL, page URL)).
 VIDEO_PATTERNS = [
-    (re.compile(r"^https?://(?:www\.|m\.)?youtube\.com/watch\?(?:.*&)?v=([\w-]{6,20})(?:&\S*)?$"),
-     "https://www.youtube-nocookie.com/embed/{}"),
-    (re.compile(r"^https?://youtu\.be/([\w-]{6,20})(?:\?\S*)?$"), "https://www.youtube-nocookie.com/embed/{}"),
-    (re.compile(r"^https?://(?:www\.)?youtube(?:-nocookie)?\.com/embed/([\w-]{6,20})$"),
-     "https://www.youtube-nocookie.com/embed/{}"),
-    (re.compile(r"^https?://(?:www\.|player\.)?vimeo\.com/(?:video/)?(\d{4,12})(?:\?\S*)?$"),
-     "https://player.vimeo.com/video/{}?dnt=1"),
+    (re.compile(r"^https?://(?:www\.|m\.)?youtube\.com/watch\?(?:.*&)?v=([\w-]{6,20})(?:&\S*)?$"), _YOUTUBE),
+    (re.compile(r"^https?://youtu\.be/([\w-]{6,20})(?:\?\S*)?$"), _YOUTUBE),
+    (re.compile(r"^https?://(?:www\.)?youtube(?:-nocookie)?\.com/embed/([\w-]{6,20})$"), _YOUTUBE),
+    (re.compile(r"^https?://(?:www\.|player\.)?vimeo\.com/(?:video/)?(\d{4,12})(?:\?\S*)?$"), _VIMEO),
 ]
+
+
+@dataclass(frozen=True)
+class Video:
+    site: str
+    embed_url: str
+    page_url: str
+
 
 _md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable("table")
 
 
-def embed_url(url: str) -> str | None:
-    """The privacy-enhanced embed URL for an allowed video link, else None."""
-    for pattern, template in VIDEO_PATTERNS:
+def find_video(url: str) -> Video | None:
+    """The allowed video a link points at (its site, privacy-enhanced embed URL and page URL), else None."""
+    for pattern, (site, embed, page) in VIDEO_PATTERNS:
         match = pattern.match(url.strip())
         if match:
-            return template.format(match.group(1))
+            return Video(site, embed.format(match.group(1)), page.format(match.group(1)))
     return None
 
 
+def embed_url(url: str) -> str | None:
+    """The privacy-enhanced embed URL for an allowed video link, else None."""
+    video = find_video(url)
+    return video.embed_url if video else None
+
+
+def _video_html(video: Video) -> str:
+    """The player, lazy-loaded and named for screen readers, then a plain link to the video's page: without
+    JavaScript, with embeds blocked or on a slow connection the player is an empty box, and the link still works."""
+    # i18n: the name screen readers give an embedded video player; %(site)s is YouTube or Vimeo
+    title = _("Video on %(site)s", site=video.site)
+    # i18n: a link under an embedded video; %(site)s is YouTube or Vimeo
+    link = _("Open the video on %(site)s", site=video.site)
+    return (
+        f'<div class="video"><iframe src="{escape(video.embed_url)}" title="{escape(title)}" loading="lazy" '
+        'allow="fullscreen; picture-in-picture" allowfullscreen referrerpolicy="strict-origin"></iframe></div>\n'
+        f'<p><a href="{escape(video.page_url)}">{escape(link)}</a></p>\n'
+    )
+
+
 def _embed_videos(tokens) -> None:
-    """A paragraph that is only an allowed video URL becomes an embedded player."""
+    """A paragraph that is only an allowed video URL becomes an embedded player followed by a link to the video."""
     for index in range(1, len(tokens) - 1):
         token = tokens[index]
         if token.type != "inline" or tokens[index - 1].type != "paragraph_open":
             continue
-        url = embed_url(token.content) if "\n" not in token.content else None
-        if url:
-            html = (
-                f'<div class="video"><iframe src="{escape(url)}" title="Video" loading="lazy" '
-                'allow="fullscreen; picture-in-picture" allowfullscreen referrerpolicy="strict-origin"></iframe></div>'
-            )
+        video = find_video(token.content) if "\n" not in token.content else None
+        if video:
             tokens[index - 1].type = "html_block"
-            tokens[index - 1].content = html
+            tokens[index - 1].content = _video_html(video)
             token.type = "text"
             token.content = ""
             token.children = []
@@ -86,8 +150,20 @@ def sanitize(html: str) -> str:
     )
 
 
-def render_markdown(source: str) -> str:
-    """Safe HTML for a lesson body."""
-    tokens = _md.parse(source or "")
-    _embed_videos(tokens)
+def _babel_locale(code: str) -> Locale:
+    """``code`` (``es``, ``zh-Hant``) as a Babel locale; English, the language of our messages, for a language
+    Babel does not know (``hmn``), as for one it knows but we have no catalog for."""
+    try:
+        return Locale.parse(code.replace("-", "_"))
+    except (ValueError, UnknownLocaleError):
+        return Locale("en")
+
+
+def render_markdown(source: str, locale: str | None = None) -> str:
+    """Safe HTML for a lesson body. The few words we add (the link under a video) are in ``locale``, the language
+    the body is written in, because the HTML is stored with the text (without ``locale``, a preview: this request's
+    language)."""
+    with force_locale(_babel_locale(locale)) if locale else nullcontext():
+        tokens = _md.parse(source or "")
+        _embed_videos(tokens)
     return sanitize(_md.renderer.render(tokens, _md.options, {}))

@@ -294,15 +294,21 @@ def set_course_issuer(course: Course, org_id: int | None, actor: Any) -> None:
     audit.record("course.issuer_changed", course, actor, issuer_org_id=org_id)
 
 
-def set_course_status(course: Course, status: CourseStatus, actor: Any) -> None:
-    """The one guarded transition for a course's status."""
-    if status is course.status:
-        return
+def check_course_status(course: Course, status: CourseStatus) -> None:
+    """Raise a :class:`DomainError` saying why ``course`` cannot move to ``status`` now (what a confirmation page
+    shows before anyone confirms); nothing if it can."""
     if status not in COURSE_TRANSITIONS[course.status]:
         raise DomainError(_("This course cannot change from %(old)s to %(new)s.", old=course.status.title,
                             new=status.title))
     if status is CourseStatus.PUBLISHED and not load_outline(course).modules:
         raise DomainError(_("Add at least one module before publishing."))
+
+
+def set_course_status(course: Course, status: CourseStatus, actor: Any) -> None:
+    """The one guarded transition for a course's status (:func:`check_course_status` says what it refuses)."""
+    if status is course.status:
+        return
+    check_course_status(course, status)
     old = course.status
     course.status = status
     audit.record("course.status_changed", course, actor, old=old, new=status)

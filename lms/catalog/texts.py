@@ -135,7 +135,7 @@ def set_text(course: Course, obj: Any, name: str, locale: str, value: str, actor
         db.session.add(row)
     if row.value != value or row.id is None:
         row.value = value
-        row.html = render_markdown(value) if (kind, name) in MARKDOWN_FIELDS else None
+        row.html = render_markdown(value, locale) if (kind, name) in MARKDOWN_FIELDS else None
         row.updated_by_id = getattr(actor, "id", None)
     if locale != course.source_locale:
         source = db.session.execute(

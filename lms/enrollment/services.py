@@ -418,14 +418,28 @@ def _step_done(progress: Progress, step: Step) -> bool:
     return progress.outline.quizzes[step.module.id].id in progress.passed_quizzes
 
 
-def resume_step(enrollment: Enrollment, progress: Progress) -> Step | None:
-    """Where to continue: the lesson left open if unfinished, else the first unfinished lesson or quiz, else the
-    lesson last opened (None for a course with nothing to read)."""
+def _current_step(ordered: list[Step], enrollment: Enrollment) -> Step | None:
+    return next((s for s in ordered if s.lesson is not None and s.lesson.id == enrollment.current_lesson_id), None)
+
+
+def next_step(enrollment: Enrollment, progress: Progress) -> Step | None:
+    """The next thing to do: the lesson left open if unfinished, else the first unfinished lesson or quiz (None when
+    every lesson and quiz is done)."""
     ordered = steps(progress.outline)
-    current = next((s for s in ordered if s.lesson is not None and s.lesson.id == enrollment.current_lesson_id), None)
+    current = _current_step(ordered, enrollment)
     if current is not None and not _step_done(progress, current):
         return current
-    return next((s for s in ordered if not _step_done(progress, s)), current)
+    return next((s for s in ordered if not _step_done(progress, s)), None)
+
+
+def resume_step(enrollment: Enrollment, progress: Progress) -> Step | None:
+    """Where to continue: :func:`next_step`, else the lesson last opened (None for a course with nothing to read)."""
+    return next_step(enrollment, progress) or _current_step(steps(progress.outline), enrollment)
+
+
+def review_step(progress: Progress) -> Step | None:
+    """Where to review a course from: its first lesson or quiz (None for a course with nothing to read)."""
+    return next(iter(steps(progress.outline)), None)
 
 
 def step_after(progress: Progress, lesson: Lesson) -> Step | None:

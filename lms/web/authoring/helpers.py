@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import abort, request
@@ -9,6 +10,7 @@ from flask import abort, request
 from lms.catalog import services as catalog
 from lms.catalog.models import Course, Lesson, Module
 from lms.catalog.texts import Texts, load_texts, owner_key
+from lms.i18n import in_language as reading_in
 from lms.i18n import supported_locales
 from lms.security import current_user
 
@@ -48,6 +50,15 @@ def preview_locale(course: Course) -> str:
     """The ``?preview_locale=`` asked for, if the site offers it, else the course's source language."""
     asked = request.args.get("preview_locale", "")
     return asked if asked in supported_locales() else course.source_locale
+
+
+def in_language(language: str, caller: Callable[[], str]) -> str:
+    """For ``{% call in_language(code) %}...{% endcall %}`` in a template: the block as a reader of ``language``
+    sees it (words, plurals, numbers, dates and language names, with that language's regional formats), while the
+    rest of the page stays in the viewer's language. Jinja passes the block as ``caller``; Flask-Babel's
+    ``force_locale`` switches the catalog for the block only and restores the viewer's afterwards."""
+    with reading_in(language):
+        return caller()
 
 
 def direction() -> int | None:

@@ -1,7 +1,14 @@
 """Preview as a trainee, in any site language (``?preview_locale=``), for courses in any status. Read-only: quiz
-questions are shown without their answers."""
+questions are shown without their answers.
+
+The trainer's own banner (what a preview is, the way back, the language switch) is in the trainer's language; the
+preview area below it is what a trainee reading that language sees, its labels and buttons included: the templates
+wrap it in ``{% call in_language(locale) %}`` (:func:`lms.web.authoring.helpers.in_language`).
+"""
 
 from __future__ import annotations
+
+from typing import Any
 
 from flask import render_template
 
@@ -9,7 +16,11 @@ from lms.catalog import services as catalog
 from lms.catalog.texts import load_texts
 from lms.security import access
 from lms.web.authoring import bp
-from lms.web.authoring.helpers import load_lesson, load_module, preview_locale
+from lms.web.authoring.helpers import in_language, load_lesson, load_module, preview_locale
+
+
+def _render(template: str, **context: Any) -> str:
+    return render_template(template, in_language=in_language, **context)
 
 
 @bp.get("/<course_slug>/preview/")
@@ -19,9 +30,9 @@ def preview(course_slug: str):
     locale = preview_locale(course)
     texts = load_texts(course, locale)
     main = [texts.get(course, "title"), texts.get(course, "summary")]
-    return render_template("lms/authoring/preview_course.html", course=course, outline=catalog.load_outline(course),
-                           locale=locale, t=texts, title=main[0], summary=main[1],
-                           fallback=any(text.is_fallback for text in main))
+    return _render("lms/authoring/preview_course.html", course=course, outline=catalog.load_outline(course),
+                   locale=locale, t=texts, title=main[0], summary=main[1],
+                   fallback=any(text.is_fallback for text in main))
 
 
 @bp.get("/<course_slug>/preview/modules/<module_slug>/lessons/<lesson_slug>")
@@ -32,11 +43,13 @@ def preview_lesson(course_slug: str, module_slug: str, lesson_slug: str):
     texts = load_texts(course, locale)
     title, body = texts.get(lesson, "title"), texts.get(lesson, "body")
     outline = catalog.load_outline(course)
-    listed = any(item.id == lesson.id for item in outline.all_lessons())  # archived lessons have no neighbours
-    previous, following = outline.neighbours(lesson) if listed else (None, None)
-    return render_template("lms/authoring/preview_lesson.html", course=course, module=module, lesson=lesson,
-                           outline=outline, locale=locale, t=texts, title=title, body=body,
-                           fallback=title.is_fallback or body.is_fallback, previous=previous, following=following)
+    ordered = outline.all_lessons()
+    position = next((i for i, item in enumerate(ordered, start=1) if item.id == lesson.id), None)
+    previous, following = outline.neighbours(lesson) if position else (None, None)  # archived: no place, no neighbours
+    return _render("lms/authoring/preview_lesson.html", course=course, module=module, lesson=lesson,
+                   outline=outline, locale=locale, t=texts, title=title, body=body,
+                   fallback=title.is_fallback or body.is_fallback, previous=previous, following=following,
+                   position=position, total=len(ordered))
 
 
 @bp.get("/<course_slug>/preview/modules/<module_slug>/quiz")
@@ -50,6 +63,6 @@ def preview_quiz(course_slug: str, module_slug: str):
                  for question, options in (catalog.load_questions(quiz) if quiz is not None else [])]
     title = texts.get(quiz, "title") if quiz is not None else None
     fallback = any(prompt.is_fallback or any(o.is_fallback for o in opts) for prompt, opts in questions)
-    return render_template("lms/authoring/preview_quiz.html", course=course, module=module, quiz=quiz,
-                           locale=locale, t=texts, title=title, questions=questions,
-                           fallback=fallback or bool(title and title.is_fallback))
+    return _render("lms/authoring/preview_quiz.html", course=course, module=module, quiz=quiz,
+                   locale=locale, t=texts, title=title, questions=questions,
+                   fallback=fallback or bool(title and title.is_fallback))

@@ -1,6 +1,7 @@
-"""Authoring views: the course list, course settings and status, the outline with reordering, modules and lessons.
+"""Authoring views: the course list, course settings, the outline with reordering, modules and lessons.
 
-Quizzes, removing and restoring, translations and previews live in the sibling modules imported at the end.
+Status changes (publishing), quizzes, removing and restoring, translations and previews live in the sibling modules
+imported at the end.
 """
 
 from __future__ import annotations
@@ -91,26 +92,6 @@ def edit_course(course_slug: str):
             flash(_("Saved."), "success")
             return redirect(url_for("lms.authoring.course", course_slug=course.slug))
     return render_template("lms/authoring/course_form.html", form=form, course=course), _status(form)
-
-
-@bp.post("/<course_slug>/status")
-@access.trainer
-def set_status(course_slug: str):
-    course = catalog.get_course(course_slug)
-    try:
-        status = CourseStatus(request.form.get("status", ""))
-    except ValueError:
-        flash(_("Choose a status."), "error")
-        return redirect(url_for("lms.authoring.course", course_slug=course.slug))
-    try:
-        catalog.set_course_status(course, status, actor())
-    except DomainError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-    else:
-        db.session.commit()
-        flash(_("The course is now: %(status)s.", status=status.title), "success")
-    return redirect(url_for("lms.authoring.course", course_slug=course_slug))
 
 
 def _status(form) -> int:
@@ -233,4 +214,4 @@ def move_lesson(course_slug: str, module_slug: str, lesson_slug: str):
     return _move(lesson, course_slug, f"module-{module_slug}")
 
 
-from lms.web.authoring import previews, quizzes, removal, translations  # noqa: E402,F401
+from lms.web.authoring import previews, publishing, quizzes, removal, translations  # noqa: E402,F401

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from flask import current_app, url_for
@@ -13,11 +13,14 @@ from lms.catalog import services as catalog
 from lms.catalog.models import Course, Lesson, Module
 from lms.catalog.services import Outline
 from lms.catalog.texts import Texts
+from lms.certificates import queries as certificate_queries
+from lms.certificates.codes import display
+from lms.certificates.models import CertificateStatus
 from lms.enrollment import services as enrollment_services
 from lms.enrollment.models import Enrollment, EnrollmentStatus
 from lms.enrollment.services import Step
 from lms.errors import NotFoundError
-from lms.i18n import _, locale_names
+from lms.i18n import _, current_locale, to_local
 from lms.security import current_user
 
 #: Texts a course outline shows: titles and summaries, never lesson bodies.
@@ -68,6 +71,25 @@ def step_url(course: Course, step: Step) -> str:
                    lesson_slug=step.lesson.slug)
 
 
+def completed_on(enrollment: Enrollment | None) -> date | None:
+    """The day a completed enrolment was completed, in the viewer's time zone (None while not completed)."""
+    if enrollment is None or enrollment.status is not EnrollmentStatus.COMPLETED or enrollment.completed_at is None:
+        return None
+    return to_local(enrollment.completed_at).date()
+
+
+def certificate_links(user: Any, course_ids: Iterable[int]) -> dict[int, str]:
+    """Course id → the PDF (in the viewer's language) of the user's newest certificate of that course that is not
+    revoked, for these courses only; one query, and none for no courses."""
+    wanted, links = set(course_ids), {}
+    if not wanted:
+        return links
+    for cert in certificate_queries.list_for_user(user):  # newest first
+        if cert.course_id in wanted and cert.course_id not in links and cert.status is not CertificateStatus.REVOKED:
+            links[cert.course_id] = url_for("lms.certificates.pdf", code=display(cert.code), lang=current_locale())
+    return links
+
+
 def fell_back(texts: Texts, objects: Iterable[Any], fields: Iterable[str] = OUTLINE_FIELDS) -> bool:
     """Whether any of these texts is shown in the course's source language instead of the reader's (decided before
     rendering, so the page can say so near its top)."""
@@ -75,11 +97,6 @@ def fell_back(texts: Texts, objects: Iterable[Any], fields: Iterable[str] = OUTL
         for name in fields:
             texts.get(obj, name)
     return texts.used_fallback
-
-
-def language_names() -> dict[str, str]:
-    """Names of the site's languages, each in its own language (other codes show as they are)."""
-    return dict(locale_names())
 
 
 @dataclass(frozen=True)

@@ -10,17 +10,41 @@ from werkzeug.datastructures import MultiDict
 
 from lms import db
 from lms.catalog import services as catalog
-from lms.catalog.models import Course, Module, Option, Question, QuestionKind, Quiz
+from lms.catalog.models import Course, Lesson, Module, Option, Question, QuestionKind, Quiz
+from lms.catalog.services import Outline
 from lms.catalog.texts import Texts, load_texts
 from lms.enrollment import services as enrollment_services
-from lms.enrollment.models import Enrollment, QuizAttempt
+from lms.enrollment.models import Enrollment, EnrollmentStatus, QuizAttempt
 from lms.errors import DomainError, NotFoundError
 from lms.i18n import _, current_locale
 from lms.security import access
 from lms.web.learn import bp
-from lms.web.learn.helpers import find_module, is_active, load_course
+from lms.web.learn.helpers import certificate_links, find_module, is_active, load_course, step_url, viewer
 
 MAX_ID_LENGTH = 18
+
+
+@dataclass(frozen=True)
+class Onward:
+    """Where a passed quiz leads: the next lesson or quiz to do, or, once the course is complete, its certificate."""
+
+    url: str | None = None
+    #: The lesson or quiz at ``url``, for its title.
+    target: Lesson | Quiz | None = None
+    certificate_url: str | None = None
+
+    @property
+    def is_quiz(self) -> bool:
+        return isinstance(self.target, Quiz)
+
+
+def _onward(course: Course, enrollment: Enrollment, outline: Outline) -> Onward:
+    if enrollment.status is EnrollmentStatus.COMPLETED:
+        return Onward(certificate_url=certificate_links(viewer(), [course.id]).get(course.id))
+    step = enrollment_services.next_step(enrollment, enrollment_services.load_progress(enrollment, outline))
+    if step is None:  # what is left is done elsewhere (a live session, field experience)
+        return Onward()
+    return Onward(step_url(course, step), step.lesson or outline.quizzes[step.module.id])
 
 
 @dataclass
@@ -36,6 +60,8 @@ class QuizPage:
     t: Texts
     #: Attempts a trainer gave this trainee on top of the quiz's limit.
     extra: int = 0
+    #: Where a passed result leads (loaded for the result page only).
+    onward: Onward | None = None
 
     @property
     def attempts_allowed(self) -> int | None:
@@ -54,22 +80,27 @@ class QuizPage:
         return not self.passed and self.attempts_left != 0 and bool(self.questions)
 
 
-def _load(course_slug: str, module_slug: str) -> QuizPage | None:
-    """The quiz page's data, or None when the viewer is not enrolled."""
+def _load(course_slug: str, module_slug: str, *, result: bool = False) -> QuizPage | None:
+    """The quiz page's data, or None when the viewer is not enrolled; for the ``result`` page, where a pass leads."""
     course, enrollment = load_course(course_slug)
-    module = find_module(catalog.load_outline(course), module_slug)
+    outline = catalog.load_outline(course)
+    module = find_module(outline, module_slug)
     quiz = catalog.get_quiz(module)
     if quiz is None:
         raise NotFoundError(_("This module has no quiz."))
     if not is_active(enrollment):
         return None
     questions = catalog.load_questions(quiz)
+    attempts = enrollment_services.attempts_of(enrollment, quiz)
+    onward = _onward(course, enrollment, outline) if result and any(a.passed for a in attempts) else None
     owners = [("course", course.id), ("module", module.id), ("quiz", quiz.id)]
     owners += [("question", question.id) for question, _options in questions]
     owners += [("option", option.id) for _question, options in questions for option in options]
-    return QuizPage(course, module, quiz, enrollment, questions, enrollment_services.attempts_of(enrollment, quiz),
+    if onward is not None and onward.target is not None:
+        owners.append(("quiz" if onward.is_quiz else "lesson", onward.target.id))
+    return QuizPage(course, module, quiz, enrollment, questions, attempts,
                     load_texts(course, current_locale(), owners=owners),
-                    enrollment_services.extra_attempts(enrollment, quiz))
+                    enrollment_services.extra_attempts(enrollment, quiz), onward)
 
 
 def _not_enrolled(course_slug: str):
@@ -150,7 +181,7 @@ def _answered(page: QuizPage, attempt: QuizAttempt) -> list[Answered]:
 @bp.get("/<course_slug>/<module_slug>/quiz/result")
 @access.signed_in
 def quiz_result(course_slug: str, module_slug: str):
-    page = _load(course_slug, module_slug)
+    page = _load(course_slug, module_slug, result=True)
     if page is None:
         return _not_enrolled(course_slug)
     if not page.attempts:

@@ -19,7 +19,6 @@ from lms.web.learn.helpers import (
     find_module,
     idle_cap,
     is_active,
-    language_names,
     load_course,
     step_url,
 )
@@ -48,7 +47,7 @@ def lesson(course_slug: str, module_slug: str, lesson_slug: str):
     fallback = fell_back(texts, [course, module, lesson], ("title", "body"))
     page = render_template(
         "lms/learn/lesson.html", course=course, module=module, lesson=lesson, t=texts, body=texts.get(lesson, "body"),
-        fallback=fallback, names=language_names(),
+        fallback=fallback,
         previous=previous, following=following, module_of=outline.module_of, quiz=quiz,
         is_done=record.completed_at is not None,
         position=outline.all_lessons().index(lesson) + 1, total=len(outline.all_lessons()),

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import flash, redirect, render_template, request, url_for
 
 from lms import db
 from lms.catalog import services as catalog
 from lms.catalog.areas import AREAS, area_choices, area_title
-from lms.catalog.models import CourseKind, ModuleKind
+from lms.catalog.models import Course, CourseKind, ModuleKind
+from lms.catalog.services import Outline
 from lms.catalog.texts import load_texts
 from lms.db import utcnow
 from lms.enrollment import services as enrollment_services
-from lms.enrollment.models import EnrollmentStatus
+from lms.enrollment.models import Enrollment, EnrollmentStatus
 from lms.errors import DomainError
 from lms.i18n import _, current_locale, ngettext, supported_locales
 from lms.live import listing as live_listing
@@ -21,9 +24,10 @@ from lms.web.learn import bp
 from lms.web.learn.helpers import (
     OUTLINE_FIELDS,
     Filters,
+    certificate_links,
+    completed_on,
     fell_back,
     is_active,
-    language_names,
     load_course,
     step_url,
     viewer,
@@ -39,7 +43,7 @@ def catalog_page():
     courses = catalog.list_catalog(kind=filters.kind, area=filters.area, lang=filters.lang)
     return render_template(
         "lms/learn/catalog.html", entries=catalog_entries(courses, current_locale(), current_user),
-        filters=filters, kinds=CourseKind.choices(), areas=area_choices(), names=language_names(),
+        filters=filters, kinds=CourseKind.choices(), areas=area_choices(),
     )
 
 
@@ -50,16 +54,25 @@ def course(course_slug: str):
     outline = catalog.load_outline(course)
     texts = load_texts(course, current_locale(), fields=OUTLINE_FIELDS)
     fallback = fell_back(texts, [course, *outline.modules, *outline.all_lessons(), *outline.quizzes.values()])
-    progress = resume = None
-    if is_active(enrollment):
-        progress = enrollment_services.load_progress(enrollment, outline)
-        resume = enrollment_services.resume_step(enrollment, progress)
     return render_template(
         "lms/learn/course.html", course=course, outline=outline, t=texts, fallback=fallback, enrollment=enrollment,
-        progress=progress, resume_url=step_url(course, resume) if resume else None, area_title=area_title,
-        ModuleKind=ModuleKind, Status=EnrollmentStatus, names=language_names(),
+        area_title=area_title, ModuleKind=ModuleKind, Status=EnrollmentStatus,
         managed=sorted(manager_org_slugs(current_user)) if current_user else [],
+        **_standing(course, enrollment, outline),
     )
+
+
+def _standing(course: Course, enrollment: Enrollment | None, outline: Outline) -> dict[str, Any]:
+    """The "Your progress" box: progress and where its button leads (the next step, or the start of the course to
+    review it once complete), with the completion date and certificate of a completed course."""
+    if not is_active(enrollment):
+        return {"progress": None, "resume_url": None, "completed_on": None, "certificate_url": None}
+    progress = enrollment_services.load_progress(enrollment, outline)
+    done = enrollment.status is EnrollmentStatus.COMPLETED
+    step = enrollment_services.review_step(progress) if done else enrollment_services.resume_step(enrollment, progress)
+    return {"progress": progress, "resume_url": step_url(course, step) if step else None,
+            "completed_on": completed_on(enrollment),
+            "certificate_url": certificate_links(viewer(), [course.id]).get(course.id) if done else None}
 
 
 @bp.post("/<course_slug>/enroll")

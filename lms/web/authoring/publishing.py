@@ -1,0 +1,100 @@
+"""Publishing, archiving and moving a course back to draft, after a page that says what the change will do.
+
+The status buttons on the course page post here without ``confirm``: nothing changes, and the trainer is sent to the
+confirmation page (a GET, ``?status=``), which counts what the change touches: trainees enrolled, upcoming live
+sessions and the people registered for them, the languages the course can be read in. Only its form, a POST with
+``confirm=yes``, changes the status. Plain forms and links: no JavaScript needed.
+"""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import get_locale, get_timezone
+
+from lms import db
+from lms.catalog import services as catalog
+from lms.catalog.models import Course, CourseStatus
+from lms.catalog.texts import load_texts
+from lms.db import utcnow
+from lms.enrollment.models import EnrollmentStatus
+from lms.enrollment.queries import count_course_enrollments
+from lms.errors import DomainError
+from lms.i18n import _, current_locale
+from lms.live import listing
+from lms.live.models import LiveSession
+from lms.live.times import when_text
+from lms.security import access
+from lms.web.authoring import bp
+from lms.web.authoring.helpers import actor
+from lms.web.forms import EmptyForm
+
+
+@bp.route("/<course_slug>/status", methods=["GET", "POST"])
+@access.trainer
+def set_status(course_slug: str):
+    course = catalog.get_course(course_slug)
+    status = _asked_status()
+    if status is None:
+        flash(_("Choose a status."), "error")
+        return _course_page(course)
+    if status is course.status:  # a second click, or the form sent again after the change
+        flash(_("The course is now: %(status)s.", status=status.title), "info")
+        return _course_page(course)
+    if request.method == "GET":
+        return _confirmation(course, status)
+    if request.form.get("confirm") != "yes":  # the course page's buttons: show what it would do first
+        return redirect(url_for("lms.authoring.set_status", course_slug=course.slug, status=status.value), 303)
+    return _change(course, status)
+
+
+def _asked_status() -> CourseStatus | None:
+    source = request.args if request.method == "GET" else request.form
+    try:
+        return CourseStatus(source.get("status", ""))
+    except ValueError:
+        return None
+
+
+def _confirmation(course: Course, status: CourseStatus):
+    try:
+        catalog.check_course_status(course, status)
+    except DomainError as exc:
+        problem = exc.message
+    else:
+        problem = None
+    now, enrolled = utcnow(), count_course_enrollments(course)
+    upcoming = listing.list_upcoming(listing.SessionFilters(course=course.slug), now, str(get_timezone()), published_only=False)
+    return render_template(
+        "lms/authoring/confirm_status.html",
+        course=course,
+        status=status,
+        problem=problem,
+        t=load_texts(course, course.source_locale, fields=("title",)),
+        in_progress=enrolled[EnrollmentStatus.ACTIVE],
+        completed=enrolled[EnrollmentStatus.COMPLETED],
+        sessions=listing.describe(upcoming, current_locale(), actor(), now),
+        when=_when,
+        languages=catalog.list_course_locales([course])[course.id],
+        button=EmptyForm(),
+    )
+
+
+def _when(session: LiveSession) -> str:
+    """Start and end in the trainer's time zone and language, zone named, as the session pages show them."""
+    return when_text(session.starts_at, session.ends_at, str(get_timezone()), str(get_locale()))
+
+
+def _change(course: Course, status: CourseStatus):
+    try:
+        catalog.set_course_status(course, status, actor())
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+    else:
+        db.session.commit()
+        flash(_("The course is now: %(status)s.", status=status.title), "success")
+    return _course_page(course)
+
+
+def _course_page(course: Course):
+    return redirect(url_for("lms.authoring.course", course_slug=course.slug))
