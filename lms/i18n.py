@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from datetime import date, datetime
 from functools import lru_cache
 from urllib.parse import quote, urlencode
 from zoneinfo import ZoneInfo, available_timezones
 
 from babel import Locale, UnknownLocaleError
+from babel import dates as babel_dates
 from flask import Flask, current_app, g, has_request_context, request, session
-from flask_babel import Babel, LazyString, format_date, format_datetime, get_locale, get_timezone, get_translations
+from flask_babel import (
+    Babel,
+    LazyString,
+    force_locale,
+    format_date,
+    format_datetime,
+    get_locale,
+    get_timezone,
+    get_translations,
+)
 from jinja2 import pass_eval_context
 from jinja2.nodes import EvalContext
 from markupsafe import Markup
@@ -163,8 +174,18 @@ def language_url(code: str) -> str:
 
 def select_locale() -> str:
     """The Babel locale: the chosen language with its regional formats (Spanish in California → ``es_US``)."""
-    language = select_language()
+    return format_locale(select_language())
+
+
+def format_locale(language: str) -> str:
+    """The Babel locale of a language: the language with its regional formats (``LMS_FORMAT_LOCALES``)."""
     return current_app.config["LMS_FORMAT_LOCALES"].get(language, language)
+
+
+def in_language(language: str) -> AbstractContextManager[None]:
+    """For a ``with`` block: words, plurals, numbers and dates as a reader of ``language`` sees them (an email, a PDF,
+    a preview, the screen shown to a room), whatever the viewer's own language; theirs comes back after the block."""
+    return force_locale(format_locale(language))
 
 
 def select_language() -> str:
@@ -226,13 +247,31 @@ def to_local(value: datetime) -> datetime:
     return value.astimezone(ZoneInfo(str(get_timezone())))
 
 
+#: Formats that never print a date in digits only: "5/12/2026" is 5 December in Spanish and 12 May to most readers in
+#: the US, where both languages are read. "short" and "medium" give the month in words ("Dec 5, 2026", "5 dic 2026")
+#: and, for a moment, hours and minutes without seconds.
+_WORDED = ("short", "medium")
+
+
 def format_when(value: datetime | date | None, format: str = "medium") -> str:
-    """Format a UTC datetime (in the viewer's zone) or a date, in the viewer's locale."""
+    """Format a UTC datetime (in the viewer's zone) or a date, in the viewer's locale (see ``_WORDED``)."""
     if value is None:
         return ""
+    locale = str(get_locale())
     if isinstance(value, datetime):
+        if format in _WORDED:
+            return _date_and_time(to_local(value), locale)
         return format_datetime(value, format)
-    return _format_date(value, format, str(get_locale()), current_app.extensions["babel"].instance)
+    return _format_date(value, "medium" if format in _WORDED else format, locale, current_app.extensions["babel"].instance)
+
+
+def _date_and_time(local: datetime, locale: str) -> str:
+    """The medium date and the short time, joined the locale's way ("Dec 5, 2026, 9:30 AM"; "5 dic 2026, 9:30 a.m.")."""
+    return (
+        babel_dates.get_datetime_format("medium", locale)
+        .replace("{1}", babel_dates.format_date(local, "medium", locale))
+        .replace("{0}", babel_dates.format_time(local, "short", locale=locale))
+    )
 
 
 @lru_cache(maxsize=4096)

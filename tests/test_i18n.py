@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -77,11 +77,15 @@ def test_right_to_left_languages_set_dir(client, u, app_config):
 def test_dates_numbers_money_in_locale_and_time_zone(app):
     moment = datetime(2026, 7, 4, 18, 30, tzinfo=UTC)
     with app.app_context(), app.test_request_context("/?lang=es"):
-        assert format_when(moment) == "4 jul 2026, 11:30:00\u202fa.m."  # Pacific time, Spanish as used in the US
+        assert format_when(moment) == "4 jul 2026, 11:30\u202fa.m."  # Pacific time, Spanish as used in the US
+        # Never digits only: "3/12/2026" reads as 12 March to US readers, in either language.
+        assert format_when(date(2026, 12, 3), "short") == format_when(date(2026, 12, 3)) == "3 dic 2026"
+        assert format_when(moment, "short") == "4 jul 2026, 11:30\u202fa.m."
         assert format_minutes(95) == "1 hora 35 minutos"
         assert format_money(245050) == "$2,450.50"
     with app.app_context(), app.test_request_context("/?lang=en"):
-        assert format_when(moment) == "Jul 4, 2026, 11:30:00\u202fAM"
+        assert format_when(moment) == "Jul 4, 2026, 11:30\u202fAM"
+        assert format_when(date(2026, 12, 3), "short") == "Dec 3, 2026"
         assert format_minutes(120) == "2 hours"
         assert format_money(245050) == "$2,450.50"
 
@@ -128,6 +132,23 @@ def test_placeholders_match_between_msgid_and_msgstr():
             if not found <= wanted or (len(ids) == 1 and found != wanted):
                 problems.append((ids[0], string))
     assert problems == []
+
+
+#: Placeholders that carry a clock time; in Spanish as used in the US a time ends in "a.m."/"p.m.".
+TIME_PLACEHOLDERS = {"time", "when", "opens", "closes", "starts", "ends"}
+
+
+def test_spanish_sentences_never_end_a_time_with_a_second_full_stop():
+    """"a las 9:30 a.m.." is wrong: a sentence may not put its own full stop right after a clock time."""
+    doubled = []
+    for message in _catalog():
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        for string in strings:
+            for name in TIME_PLACEHOLDERS:
+                for form in (f"%({name})s", f"{{{{ {name} }}}}"):
+                    if form in string and (string.replace(form, "9:30\u202fa.m.").count("a.m..") > 0):
+                        doubled.append(string)
+    assert doubled == []
 
 
 def test_catalogs_compile_and_committed_mo_is_current(tmp_path):

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import smtplib
 from email.message import EmailMessage
-from email.utils import make_msgid
+from email.utils import format_datetime, make_msgid, parseaddr
 from typing import Any
 
 from flask import current_app, render_template
 from flask_babel import force_locale
+
+from lms.db import utcnow
 
 
 class MailError(RuntimeError):
@@ -42,6 +44,13 @@ def render_multilingual(template: str, locales: list[str], **context: Any) -> tu
     return " / ".join(subjects), "\n-----\n\n".join(body for _, body in parts)
 
 
+def _message_id_domain(sender: str) -> str:
+    """The right-hand side of our Message-IDs: the sender address's domain (filters score an ID whose domain is not
+    a real one as spam-like), or ``chw-learn`` when the sender has no domain."""
+    _local, at, domain = parseaddr(sender)[1].rpartition("@")
+    return domain if at and domain else "chw-learn"
+
+
 def send_email(to: str, template: str, locale: str | list[str] | None = None, **context: Any) -> EmailMessage:
     """Render and send one message in ``locale`` (or each of a list of locales, one after the other).
 
@@ -56,7 +65,9 @@ def send_email(to: str, template: str, locale: str | list[str] | None = None, **
     message["From"] = config["LMS_MAIL_SENDER"]
     message["To"] = to
     message["Subject"] = subject
-    message["Message-ID"] = make_msgid(domain="chw-learn")
+    # RFC 5322 requires Date; without it the receiving server adds its own (or the message scores as spam).
+    message["Date"] = format_datetime(utcnow())
+    message["Message-ID"] = make_msgid(domain=_message_id_domain(config["LMS_MAIL_SENDER"]))
     message.set_content(body)
     if not config["LMS_MAIL_ENABLED"]:
         current_app.logger.info("mail disabled; not sending %r to %s", subject, to)

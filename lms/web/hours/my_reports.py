@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from flask import Response, current_app, render_template, request
-from flask_babel import force_locale
 
 from lms.db import utcnow
 from lms.hours import timesheets, transcript
 from lms.hours.pdf import download_headers, render_pdf
-from lms.i18n import current_locale, to_local
+from lms.i18n import current_locale, in_language, to_local
 from lms.orgs.services import list_user_memberships
 from lms.security import access, current_user
 from lms.web.hours import bp
@@ -41,7 +40,7 @@ def my_transcript():
     """The transcript in the trainee's own language, whatever language the page was in."""
     user = current_user._get_current_object()
     language = user.locale or current_app.config["LMS_DEFAULT_LOCALE"]
-    with force_locale(current_app.config["LMS_FORMAT_LOCALES"].get(language, language)):
+    with in_language(language):
         data = transcript.build_transcript(user, to_local(utcnow()).date(), language)
         pdf = render_pdf("lms/pdf/transcript.html", t=data)
     return Response(pdf, mimetype="application/pdf", headers=download_headers("training-transcript.pdf"))
