@@ -160,19 +160,7 @@ def change_attendance(
         db.session.flush()
         return row
     _settle(session, user, row, actor, now, min_share)
-    audit.record(
-        "live.attendance_corrected",
-        row,
-        actor,
-        reason=reason,
-        session_id=session.id,
-        user_id=user.id,
-        old_minutes=old_minutes,
-        new_minutes=row.minutes,
-        old_status=old_status,
-        new_status=row.status,
-        **done,
-    )
+    _audit_correction(row, actor, reason, session, user, old_minutes, old_status, **done)
     db.session.flush()
     if (old_minutes, old_status) != (row.minutes, row.status):
         attendance_finalized.send(row, session=session, correction=True)
@@ -347,20 +335,14 @@ def final_minutes_changed(
         old_minutes, old_status = row.minutes, row.status
         _settle(session, user, row, actor, now, min_share)
         row.updated_at = now
-        audit.record(
-            "live.attendance_corrected",
-            row,
-            actor,
-            reason=reason,
-            session_id=session.id,
-            user_id=user.id,
-            old_minutes=old_minutes,
-            new_minutes=row.minutes,
-            old_status=old_status,
-            new_status=row.status,
-            via=action,
-            **data,
-        )
+        _audit_correction(row, actor, reason, session, user, old_minutes, old_status, via=action, **data)
         db.session.flush()
         if (old_minutes, old_status) != (row.minutes, row.status):
             attendance_finalized.send(row, session=session, correction=True)
+
+
+def _audit_correction(row: Attendance, actor: Any, reason: str, session: LiveSession, user: User, old_minutes: int,
+                      old_status: Any, **data: Any) -> None:
+    """One ``live.attendance_corrected`` row: who, why, and the minutes and status before and after."""
+    audit.record("live.attendance_corrected", row, actor, reason=reason, session_id=session.id, user_id=user.id,
+                 old_minutes=old_minutes, new_minutes=row.minutes, old_status=old_status, new_status=row.status, **data)

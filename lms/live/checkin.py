@@ -108,34 +108,26 @@ def _distance(session: LiveSession, now: datetime, grace: timedelta) -> timedelt
     return max(opens - now, now - closes, timedelta(0))
 
 
-def open_intervals(session: LiveSession, user: Any) -> list[AttendanceInterval]:
-    return list(
-        db.session.execute(
-            select(AttendanceInterval)
-            .where(
-                AttendanceInterval.session_id == session.id,
-                AttendanceInterval.user_id == user.id,
-                AttendanceInterval.left_at.is_(None),
-                AttendanceInterval.is_void.is_(False),
-            )
-            .order_by(AttendanceInterval.joined_at)
-        ).scalars()
+def _intervals(session: LiveSession, user: Any):
+    """The person's intervals in a session that were not voided, oldest first."""
+    return (
+        select(AttendanceInterval)
+        .where(
+            AttendanceInterval.session_id == session.id,
+            AttendanceInterval.user_id == user.id,
+            AttendanceInterval.is_void.is_(False),
+        )
+        .order_by(AttendanceInterval.joined_at, AttendanceInterval.id)
     )
+
+
+def open_intervals(session: LiveSession, user: Any) -> list[AttendanceInterval]:
+    return list(db.session.scalars(_intervals(session, user).where(AttendanceInterval.left_at.is_(None))))
 
 
 def list_my_intervals(session: LiveSession, user: Any) -> list[AttendanceInterval]:
     """The person's own (not voided) intervals in a session, oldest first."""
-    return list(
-        db.session.execute(
-            select(AttendanceInterval)
-            .where(
-                AttendanceInterval.session_id == session.id,
-                AttendanceInterval.user_id == user.id,
-                AttendanceInterval.is_void.is_(False),
-            )
-            .order_by(AttendanceInterval.joined_at, AttendanceInterval.id)
-        ).scalars()
-    )
+    return list(db.session.scalars(_intervals(session, user)))
 
 
 def is_recording_open(session: LiveSession, now: datetime, grace: timedelta) -> bool:
