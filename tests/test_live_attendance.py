@@ -327,6 +327,26 @@ def test_zoom_report_import_matches_by_email_and_reports_bad_rows(app, make_sess
     assert again.imported == 0 and again.duplicates == 3
 
 
+def test_a_report_counts_nobody_without_a_link_to_the_session(app, make_session, people, make_user):
+    """A guest in the meeting who has an account but did not register, check in or enrol gets no time, so no paid
+    hours reach their employer's queue; the row is reported with its line."""
+    make_user("guest@example.org", name="Gil Guest")
+    session = make_session(REPORT_START, registered=("ana",))
+    text = (
+        "Name (Original Name),User Email,Join Time,Leave Time,Duration (Minutes),Guest\n"
+        "Ana Ruiz,ana@example.org,10/06/2026 06:00:00 PM,10/06/2026 07:00:00 PM,60,No\n"
+        "Gil Guest,guest@example.org,10/06/2026 06:00:00 PM,10/06/2026 07:00:00 PM,60,No\n"
+        "Ben Cruz,ben@example.org,10/06/2026 06:00:00 PM,10/06/2026 07:00:00 PM,60,No\n"
+    )
+    result = apply_report(session, parse_report(text, session.timezone), people["trainer"], utcnow(), 75)
+    db.session.commit()
+    assert result.imported == 1 and result.people == 1
+    assert [(p.line, p.email) for p in result.problems] == [(3, "guest@example.org"), (4, "ben@example.org")]
+    assert "Not on this session" in result.problems[0].message
+    counted = {i.user_id for i in db.session.execute(select(AttendanceInterval)).scalars()}
+    assert counted == {people["ana"].id}
+
+
 def test_teams_report_utf16_tsv_uses_every_join_and_leave(app, make_session, people):
     session = make_session(REPORT_START)
     data = (FIXTURES / "teams_attendance.csv").read_bytes()

@@ -9,13 +9,14 @@ data", Teams "1. Summary"). The participant table is found by its header row: a 
 
 Times without an offset are in the session's time zone; ISO 8601 times with an offset (or ``Z``) keep theirs.
 
-Applying (:func:`apply_report`) is not all-or-nothing: every good row whose email matches an account is imported
-as an interval; rows that match nobody, rows without an email, unreadable rows and rows entirely outside the session
-are reported with their line numbers and skipped, and so are the rows of the session's own trainers (hosting is not
-attending). Importing the same file twice adds nothing (identical intervals are
-skipped). The report replaces the Join-button estimate of the people it lists: their Join-button intervals (which
-know when a person joined, never when they left) are voided: kept, but no longer counted. After attendance is final,
-an import is a correction: a reason is required.
+Applying (:func:`apply_report`) is not all-or-nothing: every good row whose email matches an account is imported as an
+interval; rows that match nobody, rows without an email, unreadable rows and rows entirely outside the session are
+reported with their line numbers and skipped, and so are the rows of the session's own trainers (hosting is not
+attending) and of people with no link to the session (not registered, no time recorded in it, not enrolled in its
+course: :func:`lms.live.attendees.is_linked`), so a guest in the meeting never gets paid training hours. Importing the
+same file twice adds nothing (identical intervals are skipped). The report replaces the Join-button estimate of the
+people it lists: their Join-button intervals (which know when a person joined, never when they left) are voided: kept,
+but no longer counted. After attendance is final, an import is a correction: a reason is required.
 """
 
 from __future__ import annotations
@@ -256,7 +257,7 @@ class ImportResult:
 def apply_report(session: Any, report: ParsedReport, actor: Any, now: datetime, min_share: int,
                  reason: str = "", filename: str = "") -> ImportResult:
     """Add the report's rows to ``session`` as intervals (see the module docstring for the rules)."""
-    from lms.live import attendance
+    from lms.live import attendance, attendees
 
     final = session.attendance_finalized_at is not None
     reason = (reason or "").strip()
@@ -273,11 +274,20 @@ def apply_report(session: Any, report: ParsedReport, actor: Any, now: datetime, 
     trainers = set(db.session.execute(select(SessionTrainer.user_id).where(SessionTrainer.session_id == session.id))
                    .scalars())
     rows = []
+    linked: dict[int, bool] = {}
     for row in report.rows:
-        if row.email in users and users[row.email].id in trainers:
+        user = users.get(row.email)
+        if user is None:
+            continue
+        if user.id in trainers:
             result.problems.append(RowProblem(row.line, _("A trainer of this session: not counted as attendance."),
                                               row.name, row.email))
-        elif row.email in users:
+        elif not linked.setdefault(user.id, attendees.is_linked(session, user)):
+            result.problems.append(RowProblem(
+                row.line, _("Not on this session: not registered, not checked in and not enrolled in its course. Not "
+                            "counted; if they did attend, enrol them in the course and import the file again."),
+                row.name, row.email))
+        else:
             rows.append(row)
     rows = _inside(session, rows, result)
     seen = _existing(session)
