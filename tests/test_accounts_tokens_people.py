@@ -139,3 +139,16 @@ def test_people_list_runs_a_fixed_number_of_queries(client, u, make_user, make_o
     after = measure()
     assert "Manager of Org-5" in _text(client.get(path).get_data(as_text=True))
     assert after == before <= 4
+
+
+def test_the_people_list_says_when_it_is_cut_and_search_narrows_it(client, u, make_user, login, monkeypatch):
+    from lms.web import admin as admin_views
+
+    monkeypatch.setattr(admin_views, "PAGE_SIZE", 3)  # the real page lists 100; three keeps the test small
+    login(make_user("root@example.org", name="Zoe Root", role=SiteRole.ADMIN))
+    for n in range(4):
+        make_user(f"person{n}@example.org", name=f"Person {n}")
+    page = _text(client.get(u("lms.admin.users")).get_data(as_text=True))
+    assert "Only the first 3 people, by name, are listed." in page and "Person 3" not in page
+    found = _text(client.get(u("lms.admin.users", q="person3")).get_data(as_text=True))
+    assert "Person 3" in found and "Only the first" not in found

@@ -14,16 +14,22 @@ from lms.web.forms import EmptyForm
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
+#: People listed at once; a search narrows the list (the page says when it is cut).
+PAGE_SIZE = 100
+
 
 @bp.get("/users")
 @access.admin
 def users():
     """Each account's site role and its roles in organisations (a manager is a trainee site-wide)."""
     search = request.args.get("q", "")[:100]
-    people = services.list_users(search)
+    people = services.list_users(search, limit=PAGE_SIZE + 1)
+    people, cut = people[:PAGE_SIZE], len(people) > PAGE_SIZE
     return render_template(
         "lms/admin/users.html",
         users=people,
+        cut=cut,
+        page_size=PAGE_SIZE,
         q=search,
         roles=list(SiteRole),
         form=EmptyForm(),
