@@ -137,3 +137,25 @@ def test_the_link_is_in_the_language_of_the_text_not_of_the_author(client, u, le
     assert english["text"] == "Open the video on YouTube" and english["title"] == "Video on YouTube"
     assert spanish["text"] == _words("es", "Open the video on %(site)s", "YouTube")
     assert spanish["title"] == _words("es", "Video on %(site)s", "YouTube")
+
+
+def test_lessons_stored_before_the_link_get_it_from_rerender_lessons(app, lesson):
+    """Lessons saved by an older renderer keep their HTML until their text changes; the command renders them again."""
+    from sqlalchemy import select
+
+    from lms import db
+    from lms.catalog.models import Text
+
+    course, item = lesson
+    row = db.session.execute(select(Text).where(Text.owner_type == "lesson", Text.owner_id == item.id,
+                                                Text.field == "body")).scalar_one()
+    current, value = row.html, row.value
+    row.html = "<p>Watch:</p>\n<p>an older rendering, without the link</p>"
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["lms", "rerender-lessons"])
+    assert result.exit_code == 0 and "rendered differently now" in result.output
+    db.session.expire_all()
+    row = db.session.get(Text, row.id)
+    assert row.html == current and row.value == value and PLAYER.search(row.html)
+    again = app.test_cli_runner().invoke(args=["lms", "rerender-lessons"])
+    assert ", 0 rendered differently now." in again.output

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Select, bindparam, select, tuple_
+from sqlalchemy import Select, and_, bindparam, or_, select, tuple_
 
 from lms import db
 from lms.catalog.markdown import render_markdown
@@ -144,6 +144,21 @@ def set_text(course: Course, obj: Any, name: str, locale: str, value: str, actor
         ).scalar_one_or_none()
         row.source_hash = text_hash(source or "")
     return row
+
+
+def rerender_markdown() -> tuple[int, int]:
+    """Render every stored Markdown text again with today's renderer (after it changed, e.g. video links); returns
+    how many texts were read and how many changed. Only the derived HTML changes: the text, its history and
+    translation states stay as they are."""
+    read = changed = 0
+    fields = [and_(Text.owner_type == kind, Text.field == name) for kind, name in MARKDOWN_FIELDS]
+    for row in db.session.execute(select(Text).where(or_(*fields)).order_by(Text.id)).scalars():
+        read += 1
+        html = render_markdown(row.value, row.locale)
+        if html != row.html:
+            row.html = html
+            changed += 1
+    return read, changed
 
 
 def translation_state(texts: Texts, kind: str, obj_id: int, name: str) -> str:

@@ -1,4 +1,5 @@
-"""``lms import-courses PATH [--dry-run]``: validate course files, then import them all or nothing."""
+"""``lms import-courses PATH [--dry-run]``: validate course files, then import them all or nothing; ``lms
+rerender-lessons``: render stored lesson Markdown again after the renderer changed."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import click
 from flask.cli import with_appcontext
 
 from lms import db
+from lms.catalog.texts import rerender_markdown
 from lms.content import ImportFailure, count_files, import_courses, read_courses
 
 #: Below this many files (or modules) the work is quick and a progress bar would only flicker.
@@ -63,6 +65,20 @@ def import_courses_command(path: Path, dry_run: bool) -> None:
     else:
         db.session.commit()
     _report(summary, len(reading.courses), dry_run)
+
+
+@click.command("rerender-lessons")
+@with_appcontext
+def rerender_lessons_command() -> None:
+    """Render every stored lesson text again from its Markdown, in its language.
+
+    Run it after an upgrade that changes how lessons render (for example the plain "Open the video on ..." link under
+    each embedded video); importing unchanged course files leaves the stored rendering as it was. Only the rendered
+    HTML changes, never the text or its translation state.
+    """
+    read, changed = rerender_markdown()
+    db.session.commit()
+    click.echo(f"{read} lesson texts read, {changed} rendered differently now.")
 
 
 def _report(summary, courses: int, dry_run: bool) -> None:
