@@ -172,6 +172,7 @@ def test_an_approve_now_correction_of_a_pending_entry_rerenders_and_saves_nothin
                                        "approve_now": "y"})
     assert response.status_code == 400
     assert "Decide the entry this corrects first" in response.get_data(as_text=True)
+    assert "Please correct the highlighted fields." not in response.get_data(as_text=True)  # no field is wrong
     assert [e.id for e in entries_of(staff.trainee)] == [original.id]
 
 
@@ -208,3 +209,15 @@ def test_no_attendance_correction_once_the_original_entry_was_rejected(make_user
     db.session.commit()
     assert entries_of(staff.trainee) == [original]
     assert db.session.query(AuditEvent).filter_by(action="hours.approved").count() == 0
+
+
+def test_the_reason_given_to_corrections_is_stored_in_the_persons_language(staff, make_user, add_member):
+    """The trainee reads it later; an English-speaking manager's click must not leave them an English sentence."""
+    rosa = make_user("rosa@example.org", name="Rosa", locale="es")
+    add_member(staff.org, rosa, employment_start=date(2025, 1, 1))
+    original = external(rosa, minutes=90)
+    fix, _created = ledger.add_adjustment(staff.org, rosa, ledger.Adjustment(
+        minutes=-30, description="Correction", corrects_id=original.id), staff.manager, "c-es")
+    approvals.reject(original, staff.manager, "Duplicate")
+    db.session.commit()
+    assert db.session.get(HoursEntry, fix.id).rejection_reason == "Se rechazó el registro que esto corrige."

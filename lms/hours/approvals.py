@@ -38,7 +38,8 @@ from lms.hours import ledger
 from lms.hours.measured import low_measured_clause
 from lms.hours.models import ENTRY_TRANSITIONS, EntrySource, EntryStatus, HoursEntry
 from lms.hours.periods import exported_periods, lock_for_approval, lock_for_export, open_period_for, paying_period
-from lms.i18n import _, format_when
+from lms.i18n import _, format_when, in_language
+from lms.notify.services import recipient_locale
 from lms.orgs.models import Membership, Organisation
 
 REASON_MAX = 2000
@@ -147,7 +148,8 @@ def _reject_corrections(root: HoursEntry, actor: User) -> list[HoursEntry]:
     pending = [row_id for row_id, _m, status in ledger.corrections_of(root) if status is EntryStatus.PENDING]
     if not pending:
         return []
-    reason = _("The entry this corrects was rejected.")
+    with in_language(recipient_locale(db.session.get(User, root.user_id))):  # stored text: in the person's language
+        reason = _("The entry this corrects was rejected.")
     corrections = db.session.scalars(select(HoursEntry).where(HoursEntry.id.in_(pending)).order_by(HoursEntry.id)).all()
     for correction in corrections:
         transition(correction, EntryStatus.REJECTED, actor, rejection_reason=reason)

@@ -38,10 +38,16 @@ class NumberRange(_NumberRange):
 
 class Email(_Email):
     """``wtforms.validators.Email`` with our own message: WTForms' stock one comes from its own catalogs ("Email
-    inválido."), not in the words the rest of the LMS uses."""
+    inválido."), not in the words the rest of the LMS uses. Spaces around the address (pasted from a spreadsheet or
+    an email) are trimmed first, not refused."""
 
     def __init__(self) -> None:
         super().__init__(message=_l("Enter a valid email address, such as name@example.org."))
+
+    def __call__(self, form: Any, field: Any) -> None:
+        if isinstance(field.data, str):
+            field.data = field.data.strip()
+        super().__call__(form, field)
 
 
 class PersonName:
