@@ -266,6 +266,23 @@ def test_the_trainer_gives_the_time_an_early_session_ended(client, u, login, ses
     assert (row(session, late).minutes, row(session, late).completed_module) == (90, True)
 
 
+def test_a_session_stopped_after_minutes_completes_nobodys_module(client, u, login, session_at, trainer, make_user):
+    """A class stopped after 20 of 180 minutes (or a mistyped end time) did not deliver the module, which credits its
+    full minutes on certificates: nobody completes it, and the 20 minutes still count as paid hours."""
+    session = session_at(ago=150, minutes=180)
+    there = make_user(name="Tere There")
+    seat(session, there)
+    interval(session, there, 0, None)
+    login(trainer)
+    page = client.get(u("lms.sessions.attendance", session_id=session.id)).get_data(as_text=True)
+    assert "If it ran less than 50% of its scheduled time, attending it completes nobody" in page
+    page = finalize(client, u, session, {"early": "yes",
+                                         "ended_at": (session.starts_at + timedelta(minutes=20)).strftime("%Y-%m-%dT%H:%M")})
+    assert "0 completed the module" in page
+    assert (row(session, there).minutes, row(session, there).completed_module) == (20, False)
+    assert count(HoursEntry, user_id=there.id) == 1
+
+
 def test_corrections_after_an_early_end_use_the_time_it_ran(client, u, login, session_at, trainer, make_user):
     session = session_at(ago=150, minutes=180)
     person = make_user()

@@ -12,7 +12,10 @@ Rules:
   :func:`lms.live.scheduling.complete_session` (the one guarded transition). The session's own trainers are left
   out (hosting is not attending).
 - A session that ended early is finalised with the time it really ended (``ended_early_at``, audited): minutes and
-  shares are then measured against the time it ran, not the scheduled length (:attr:`LiveSession.counted_end`).
+  shares are then measured against the time it ran, not the scheduled length (:attr:`LiveSession.counted_end`). One
+  that ran less than ``MIN_RUN_PERCENT`` of its scheduled length completes nobody's module (the module credits its
+  full minutes on certificates; a class stopped after minutes, or a mistyped end time, did not deliver it); the
+  minutes attended still count as paid hours.
 - After that every change is a correction: a reason is required, an audit row keeps who, when, why and the old and
   new minutes and status, ``attendance-finalized`` is sent again with ``correction=True`` when minutes or status
   changed, and the module is completed if the share is now reached.
@@ -197,7 +200,8 @@ def _settle(session: LiveSession, user: User, row: Attendance, actor: Any, now: 
     row.minutes = seconds // 60
     if row.status is None:
         row.status = AttendanceStatus.PRESENT if seconds else AttendanceStatus.ABSENT
-    earned = row.status in ATTENDED and spans.reaches_share(seconds, session.starts_at, session.counted_end, min_share)
+    earned = (row.status in ATTENDED and ran_long_enough(session)
+              and spans.reaches_share(seconds, session.starts_at, session.counted_end, min_share))
     if earned and not row.completed_module:
         row.completed_module = _complete_module(session, user, seconds, actor)
 
@@ -290,6 +294,16 @@ def finalize(
     return rows
 
 
+#: The share of its scheduled length a session must have run for attending it to complete the live module.
+MIN_RUN_PERCENT = 50
+
+
+def ran_long_enough(session: LiveSession) -> bool:
+    """Whether the session ran at least ``MIN_RUN_PERCENT`` of its scheduled length (always, if it did not end early)."""
+    return spans.reaches_share(spans.window_seconds(session.starts_at, session.counted_end), session.starts_at,
+                               session.ends_at, MIN_RUN_PERCENT)
+
+
 def early_end(session: LiveSession, now: datetime, early: bool, ended_at: datetime | None) -> datetime | None:
     """When a session being finalised really ended, if it ended early (None: it ran to its scheduled end)."""
     if not early and ended_at is not None:
@@ -321,7 +335,8 @@ def _final_row(session: LiveSession, line: RosterLine, actor: Any, now: datetime
     row.minutes, row.updated_at = line.minutes, now
     if row.status is None:
         row.status = AttendanceStatus.PRESENT if line.seconds else AttendanceStatus.ABSENT
-    earned = row.status in ATTENDED and spans.reaches_share(line.seconds, session.starts_at, session.counted_end, min_share)
+    earned = (row.status in ATTENDED and ran_long_enough(session)
+              and spans.reaches_share(line.seconds, session.starts_at, session.counted_end, min_share))
     row.completed_module = earned and _complete_module(session, line.user, line.seconds, actor)
     return row
 

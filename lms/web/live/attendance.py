@@ -81,6 +81,7 @@ def _page(session: LiveSession) -> dict[str, Any]:
         "when": when_text(session.starts_at, session.ends_at, session.timezone, viewer_format_locale()),
         "clock": _clock(session),
         "min_share": _min_share(),
+        "min_run_percent": services.MIN_RUN_PERCENT,
         "running": session.starts_at <= utcnow() < session.ends_at,
         "scheduled_minutes": _minutes_between(session.starts_at, session.ends_at),
         "counted_minutes": _minutes_between(session.starts_at, session.counted_end),
