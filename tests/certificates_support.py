@@ -7,7 +7,7 @@ from typing import Any
 from lms import db
 from lms.accounts.models import SiteRole
 from lms.catalog import services as catalog
-from lms.catalog.models import CourseStatus
+from lms.catalog.models import CourseStatus, QuestionKind
 from lms.certificates import codes, issuance
 
 
@@ -33,3 +33,14 @@ def issued_world(make_user, make_org, add_member) -> dict[str, Any]:
         "cert": cert,
         "code": codes.display(cert.code),
     }
+
+
+def one_question_quiz(course: Any, module: Any, trainer: Any) -> tuple[Any, Any]:
+    """A quiz on ``module`` with one true/false question ("Ok?", true is right) and a pass mark of 100: the quickest
+    quiz a test trainee can pass."""
+    quiz = catalog.ensure_quiz(course, module, title="Quiz", pass_mark=100, max_attempts=None, actor=trainer)
+    question = catalog.save_question(
+        course, quiz, None, slug="q", kind=QuestionKind.TRUE_FALSE, prompt="Ok?", actor=trainer,
+        options=[catalog.OptionData("true", "True", True), catalog.OptionData("false", "False", False)],
+    )
+    return quiz, question

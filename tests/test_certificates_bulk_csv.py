@@ -12,10 +12,11 @@ import pytest
 from lms import db
 from lms.accounts.models import SiteRole
 from lms.catalog import services as catalog
-from lms.catalog.models import CourseStatus, QuestionKind
+from lms.catalog.models import CourseStatus
 from lms.certificates import codes, issuance
 from lms.db import utcnow
 from lms.enrollment import services as learning
+from tests.certificates_support import one_question_quiz
 
 AREAS = ("professional-conduct", "communication")  # not in the law's order: the CSV puts them in it
 
@@ -32,17 +33,7 @@ def certificate(app, make_user):
         course, catalog.ModuleData(slug="notes", title="Notes", credited_minutes=90, competency_areas=AREAS), trainer
     )
     lesson = catalog.add_lesson(course, module, "one", "One", "Text", 10, trainer)
-    quiz = catalog.ensure_quiz(course, module, title="Quiz", pass_mark=100, max_attempts=None, actor=trainer)
-    question = catalog.save_question(
-        course,
-        quiz,
-        None,
-        slug="q",
-        kind=QuestionKind.TRUE_FALSE,
-        prompt="Ok?",
-        options=[catalog.OptionData("true", "True", True), catalog.OptionData("false", "False", False)],
-        actor=trainer,
-    )
+    quiz, question = one_question_quiz(course, module, trainer)
     catalog.set_course_status(course, CourseStatus.PUBLISHED, trainer)
     enrollment = learning.enroll(trainee, course)
     learning.complete_lesson(enrollment, lesson, utcnow(), timedelta(minutes=30))

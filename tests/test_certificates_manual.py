@@ -17,13 +17,14 @@ from lms import db
 from lms.accounts.models import SiteRole
 from lms.audit import AuditEvent
 from lms.catalog import services as catalog
-from lms.catalog.models import CourseStatus, ModuleKind, QuestionKind
+from lms.catalog.models import CourseStatus, ModuleKind
 from lms.certificates import codes, credential, issuance, keys
 from lms.certificates.models import Certificate
 from lms.db import utcnow
 from lms.enrollment import services as learning
 from lms.enrollment.models import Enrollment, EnrollmentStatus
 from lms.errors import DomainError
+from tests.certificates_support import one_question_quiz
 from tests.test_certificates_core import _schema_validator
 
 IDLE = timedelta(minutes=30)
@@ -43,17 +44,7 @@ def _course(trainer, slug: str, self_paced_minutes: int):
         course, catalog.ModuleData(slug="practice", title="Practice", kind=ModuleKind.FIELD, credited_minutes=600), trainer
     )
     catalog.add_lesson(course, notes, "one", "One", "Text", 10, trainer)
-    quiz = catalog.ensure_quiz(course, notes, title="Quiz", pass_mark=100, max_attempts=None, actor=trainer)
-    catalog.save_question(
-        course,
-        quiz,
-        None,
-        slug="q",
-        kind=QuestionKind.TRUE_FALSE,
-        prompt="Ok?",
-        options=[catalog.OptionData("true", "True", True), catalog.OptionData("false", "False", False)],
-        actor=trainer,
-    )
+    quiz, _question = one_question_quiz(course, notes, trainer)
     catalog.set_course_status(course, CourseStatus.PUBLISHED, trainer)
     return course
 

@@ -19,12 +19,13 @@ from lms import db
 from lms.accounts.models import SiteRole
 from lms.catalog import services as catalog
 from lms.catalog.areas import area_title
-from lms.catalog.models import CourseStatus, QuestionKind
+from lms.catalog.models import CourseStatus
 from lms.catalog.texts import set_text
 from lms.certificates import codes, credential, issuance, keys, render
 from lms.certificates.models import Certificate, CertificateStatus, VerificationLog
 from lms.db import utcnow
 from lms.enrollment import services as learning
+from tests.certificates_support import one_question_quiz
 
 IDLE = timedelta(minutes=30)
 PUBLIC_KEYS = {
@@ -63,17 +64,7 @@ def completed(app, make_user, make_org, add_member):
         trainer,
     )
     lesson = catalog.add_lesson(course, module, "one", "One", "Text", 10, trainer)
-    quiz = catalog.ensure_quiz(course, module, title="Quiz", pass_mark=100, max_attempts=None, actor=trainer)
-    question = catalog.save_question(
-        course,
-        quiz,
-        None,
-        slug="q",
-        kind=QuestionKind.TRUE_FALSE,
-        prompt="Ok?",
-        options=[catalog.OptionData("true", "True", True), catalog.OptionData("false", "False", False)],
-        actor=trainer,
-    )
+    quiz, question = one_question_quiz(course, module, trainer)
     course.certificate_validity_months = 12
     catalog.set_course_status(course, CourseStatus.PUBLISHED, trainer)
     enrollment = learning.enroll(trainee, course)

@@ -14,7 +14,7 @@ from lms.hours import approvals, ledger, timesheets
 from lms.hours.models import EntrySource, EntryStatus, HoursEntry
 from lms.signals import attendance_finalized
 from tests.test_hours_approval import export_period
-from tests.test_hours_ledger import Staff, _attendance, audit_rows, entries_of, external, make_staff
+from tests.test_hours_ledger import Staff, _attendance, audit_rows, entries_of, external, form_token, make_staff
 
 
 @pytest.fixture
@@ -27,6 +27,15 @@ def correct(staff: Staff, entry: HoursEntry, minutes: int, key: str, approve_now
         minutes=minutes, description="Correction", corrects_id=entry.id), staff.manager, key, approve_now=approve_now)
     db.session.commit()
     return made
+
+
+def approve_now(client, u, staff: Staff, original: HoursEntry, minutes: str, reason: str):
+    """A manager's correction of ``original`` through the adjustment form, with "Approve it now" ticked."""
+    member = approvals.get_member(staff.org, original.user_id)
+    path = u("lms.hours.adjust", org_slug="acme", membership_id=member.id)
+    token, key = form_token(client, path + f"?corrects={original.id}")
+    return client.post(path, data={"csrf_token": token, "idempotency_key": key, "minutes": minutes,
+                                   "corrects_id": str(original.id), "description": reason, "approve_now": "y"})
 
 
 # ---------------------------------------------------------------- late approvals
@@ -80,14 +89,8 @@ def test_a_correction_is_paid_at_the_rate_of_the_entry_it_corrects(client, u, lo
     assert original.rate_cents == 2400
     staff.org.training_pay_rate_cents = 3000  # the rate rises afterwards
     db.session.commit()
-    member = approvals.get_member(staff.org, staff.trainee.id)
     login(staff.manager)
-    path = u("lms.hours.adjust", org_slug="acme", membership_id=member.id)
-    page = client.get(path + f"?corrects={original.id}").get_data(as_text=True)
-    key = page.split('name="idempotency_key"')[1].split('value="')[1].split('"')[0]
-    response = client.post(path, data={"csrf_token": client.csrf_token(), "idempotency_key": key, "minutes": "-120",
-                                       "corrects_id": str(original.id), "description": "Did not attend",
-                                       "approve_now": "y"})
+    response = approve_now(client, u, staff, original, "-120", "Did not attend")
     assert response.status_code == 302
     fix = entries_of(staff.trainee)[-1]
     assert (fix.minutes, fix.status, fix.rate_cents) == (-120, EntryStatus.APPROVED, 2400)
@@ -162,14 +165,8 @@ def test_approving_a_deduction_never_takes_approved_time_below_zero(staff):
 
 def test_an_approve_now_correction_of_a_pending_entry_rerenders_and_saves_nothing(client, u, login, staff):
     original = external(staff.trainee, minutes=90)
-    member = approvals.get_member(staff.org, staff.trainee.id)
     login(staff.manager)
-    path = u("lms.hours.adjust", org_slug="acme", membership_id=member.id)
-    page = client.get(path + f"?corrects={original.id}").get_data(as_text=True)
-    key = page.split('name="idempotency_key"')[1].split('value="')[1].split('"')[0]
-    response = client.post(path, data={"csrf_token": client.csrf_token(), "idempotency_key": key, "minutes": "-15",
-                                       "corrects_id": str(original.id), "description": "Arrived late",
-                                       "approve_now": "y"})
+    response = approve_now(client, u, staff, original, "-15", "Arrived late")
     assert response.status_code == 400
     assert "Decide the entry this corrects first" in response.get_data(as_text=True)
     assert "Please correct the highlighted fields." not in response.get_data(as_text=True)  # no field is wrong
