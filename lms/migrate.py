@@ -9,6 +9,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from flask import current_app
+from sqlalchemy.engine import Connection
 
 from lms.resources import PACKAGE_DIR
 
@@ -23,11 +24,33 @@ def alembic_config() -> Config:
 
 @contextmanager
 def _connected() -> Iterator[Config]:
+    """A connection in one transaction for Alembic. On SQLite, foreign keys are off while migrations run (SQLite's own
+    procedure for schema changes: a table copied in batch mode would otherwise fire the ON DELETE actions of the rows
+    that point at it when the old copy is dropped), and checked before the transaction commits."""
     engine = current_app.extensions["lms"].db.engine
-    with engine.begin() as connection:
-        config = alembic_config()
-        config.attributes["connection"] = connection
-        yield config
+    with engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:  # only takes effect outside a transaction
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()
+        try:
+            with connection.begin():
+                config = alembic_config()
+                config.attributes["connection"] = connection
+                yield config
+                if sqlite:
+                    _check_foreign_keys(connection)
+        finally:
+            if sqlite:
+                connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+                connection.commit()
+
+
+def _check_foreign_keys(connection: Connection) -> None:
+    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+    if broken:
+        table, rowid, parent, _ = broken[0]
+        raise RuntimeError(f"migration left {len(broken)} broken foreign key(s), e.g. {table} row {rowid} → {parent}")
 
 
 def upgrade(revision: str = "head") -> None:

@@ -1,6 +1,8 @@
 """Issue certificates: automatically when an enrolment completes, or by hand with a written reason.
 
-Exactly once per trainee and course version: a unique constraint, and a race simply finds the winner's row.
+Exactly one certificate in force per trainee and course version: a unique index over the certificates not revoked,
+and a race simply finds the winner's row. A revoked certificate (issued in error, with a misspelt name) stays as it is,
+and a new one may replace it: the audit row of the new one names the number it replaces.
 The certificate stores a snapshot of everything it states, so later changes to courses or names never alter it.
 Automatically, its training time is the credited minutes of the completed modules; by hand, it is the time the issuer
 states (the training may have been done outside the LMS), and the audit row keeps both.
@@ -15,7 +17,7 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import format_decimal
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError
 
 from lms import audit, db
@@ -72,11 +74,27 @@ def stated_minutes_problem(stated: TrainingMinutes) -> str | None:
 
 
 def get_certificate(user: User, course: Course) -> Certificate | None:
+    """The trainee's certificate in force (not revoked) for the course's current version, if any."""
     return db.session.execute(
-        select(Certificate).where(
-            Certificate.user_id == user.id, Certificate.course_id == course.id, Certificate.course_version == course.version
-        )
+        _of_version(user, course).where(Certificate.revoked_at.is_(None))
     ).scalar_one_or_none()
+
+
+def get_revoked(user: User, course: Course) -> Certificate | None:
+    """The trainee's most recently revoked certificate for the course's current version, if any: a new one replaces it."""
+    return (
+        db.session.execute(
+            _of_version(user, course).where(Certificate.revoked_at.is_not(None)).order_by(Certificate.revoked_at.desc())
+        )
+        .scalars()
+        .first()
+    )
+
+
+def _of_version(user: User, course: Course) -> Select:
+    return select(Certificate).where(
+        Certificate.user_id == user.id, Certificate.course_id == course.id, Certificate.course_version == course.version
+    )
 
 
 def issue_for_enrollment(
@@ -120,9 +138,12 @@ def issue_for_enrollment(
             db.session.flush()
     except IntegrityError:  # a simultaneous completion won the race: there is still exactly one
         return get_certificate(user, course)
-    minutes = {"lms_minutes": credited, "stated_minutes": stated.as_dict()} if stated is not None else {}
+    details: dict[str, Any] = {"lms_minutes": credited, "stated_minutes": stated.as_dict()} if stated is not None else {}
+    replaced = get_revoked(user, course)
+    if replaced is not None:
+        details["replaces"] = replaced.number
     audit.record(
-        "certificate.issued", certificate, actor, org_id=certificate.org_id, reason=reason, code_prefix=certificate.code[:4], **minutes
+        "certificate.issued", certificate, actor, org_id=certificate.org_id, reason=reason, code_prefix=certificate.code[:4], **details
     )
     return certificate
 

@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lms.db import Model, UTCDateTime, created_at_column, enum_type
@@ -24,7 +24,19 @@ class CertificateStatus(enum.Enum):
 
 class Certificate(Model):
     __tablename__ = "lms_certificates"
-    __table_args__ = (UniqueConstraint("user_id", "course_id", "course_version"),)
+    __table_args__ = (
+        # One certificate in force per trainee and course version: a revoked one (issued in error, a misspelt name)
+        # may be followed by a new one, which the unique index still keeps to one at a time.
+        Index(
+            "uq_lms_certificates_in_force",
+            "user_id",
+            "course_id",
+            "course_version",
+            unique=True,
+            sqlite_where=text("revoked_at IS NULL"),
+            postgresql_where=text("revoked_at IS NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: At least 128 random bits in an unambiguous alphabet, stored without hyphens, upper case.

@@ -84,12 +84,15 @@ def issue(
         )
         return
     stated = _stated(issuance.get_credited_minutes(user, course), live_hours, self_paced_hours, field_hours)
+    replaced = issuance.get_revoked(user, course)
     try:
         cert = issuance.issue_manually(user, course, actor, reason, stated)
     except DomainError as exc:
         raise click.ClickException(exc.message) from exc
     db.session.commit()
     click.echo(_line(cert, user, course))
+    if replaced is not None:
+        click.echo(f"Replaces {replaced.number}, revoked on {dates.revoked_on(replaced).isoformat()}")
     click.echo(
         f"States {_h(stated.total)} h: live {_h(stated.live)} h, self-paced {_h(stated.self_paced)} h, "
         f"field experience {_h(stated.field)} h"

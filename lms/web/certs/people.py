@@ -18,11 +18,11 @@ from lms.catalog.models import Course, CourseStatus
 from lms.catalog.texts import load_course_titles
 from lms.certificates import issuance, queries, render, revocation
 from lms.certificates.codes import display
-from lms.certificates.dates import expires_on
+from lms.certificates.dates import expires_on, revoked_on
 from lms.certificates.models import Certificate, CertificateStatus
 from lms.db import utcnow
 from lms.errors import DomainError
-from lms.i18n import _, current_locale, supported_locales, to_local
+from lms.i18n import _, current_locale, supported_locales
 from lms.orgs import services as org_services
 from lms.security import access, current_user
 from lms.web.certs import bp
@@ -46,7 +46,7 @@ def _item(cert: Certificate, now: datetime) -> dict[str, Any]:
         "minutes": snap["minutes"],
         "issued_on": date.fromisoformat(snap["issued_on"]),
         "expires_on": expires_on(cert),
-        "revoked_on": to_local(cert.revoked_at).date() if cert.revoked_at else None,
+        "revoked_on": revoked_on(cert),
     }
 
 
@@ -190,9 +190,17 @@ def _hours_page(form: IssueHoursForm, user: Any, course: Course, title: str, exi
         title=title,
         credited=credited.as_dict(),
         issued=_issued(existing, user, title, existing=True) if existing else None,
+        revoked=_revoked(issuance.get_revoked(user, course)) if existing is None else None,
         example=format_hours(Decimal("1.5")),
     )
     return page, 400 if request.method == "POST" and existing is None else 200
+
+
+def _revoked(cert: Certificate | None) -> dict[str, Any] | None:
+    """The trainee's revoked certificate for this course version, which a new one replaces."""
+    if cert is None:
+        return None
+    return {"number": cert.number, "revoked_on": revoked_on(cert), "reason": cert.revocation_reason}
 
 
 def _issued(cert: Certificate, user: Any, title: str, existing: bool) -> dict[str, Any]:

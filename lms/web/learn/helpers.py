@@ -90,6 +90,12 @@ def certificate_links(user: Any, course_ids: Iterable[int]) -> dict[int, str]:
     return links
 
 
+def only_revoked(user: Any, course_id: int) -> bool:
+    """Whether the user's certificates of this course are all revoked (and there is at least one)."""
+    mine = [c for c in certificate_queries.list_for_user(user) if c.course_id == course_id]
+    return bool(mine) and all(c.status is CertificateStatus.REVOKED for c in mine)
+
+
 def fell_back(texts: Texts, objects: Iterable[Any], fields: Iterable[str] = OUTLINE_FIELDS) -> bool:
     """Whether any of these texts is shown in the course's source language instead of the reader's (decided before
     rendering, so the page can say so near its top)."""

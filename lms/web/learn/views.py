@@ -29,6 +29,7 @@ from lms.web.learn.helpers import (
     fell_back,
     is_active,
     load_course,
+    only_revoked,
     step_url,
     viewer,
 )
@@ -66,13 +67,15 @@ def _standing(course: Course, enrollment: Enrollment | None, outline: Outline) -
     """The "Your progress" box: progress and where its button leads (the next step, or the start of the course to
     review it once complete), with the completion date and certificate of a completed course."""
     if not is_active(enrollment):
-        return {"progress": None, "resume_url": None, "completed_on": None, "certificate_url": None}
+        return {"progress": None, "resume_url": None, "completed_on": None, "certificate_url": None, "certificate_revoked": False}
     progress = enrollment_services.load_progress(enrollment, outline)
     done = enrollment.status is EnrollmentStatus.COMPLETED
     step = enrollment_services.review_step(progress) if done else enrollment_services.resume_step(enrollment, progress)
+    certificate_url = certificate_links(viewer(), [course.id]).get(course.id) if done else None
     return {"progress": progress, "resume_url": step_url(course, step) if step else None,
             "completed_on": completed_on(enrollment),
-            "certificate_url": certificate_links(viewer(), [course.id]).get(course.id) if done else None}
+            "certificate_url": certificate_url,
+            "certificate_revoked": done and certificate_url is None and only_revoked(viewer(), course.id)}
 
 
 @bp.post("/<course_slug>/enroll")
