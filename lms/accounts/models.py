@@ -84,7 +84,11 @@ class ApiToken(Model):
     """A personal API token (``Authorization: Bearer ...``); shown once, stored hashed, revocable."""
 
     __tablename__ = "lms_api_tokens"
-    __table_args__ = (Index("ix_lms_api_tokens_user_id_revoked_at", "user_id", "revoked_at"),)
+    __table_args__ = (
+        Index("ix_lms_api_tokens_user_id_revoked_at", "user_id", "revoked_at"),
+        # A unique index rather than a table constraint: SQLite adds it without copying the table.
+        Index("uq_lms_api_tokens_user_id_idempotency_key", "user_id", "idempotency_key", unique=True),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("lms_users.id", ondelete="CASCADE"))
@@ -94,6 +98,8 @@ class ApiToken(Model):
     created_at: Mapped[datetime] = created_at_column()
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: The one-time key of the form that created it: the same form sent twice creates one token.
+    idempotency_key: Mapped[str | None] = mapped_column(String(80))
 
     user: Mapped[User] = relationship(lazy="joined")
 

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import Select, bindparam, func, select, update
+from sqlalchemy.exc import IntegrityError
 
 from lms import audit, db
 from lms.accounts.models import ApiToken, LoginSession, SiteRole, User
@@ -22,6 +23,8 @@ from lms.signals import user_registered
 
 SESSION_TOUCH_INTERVAL = timedelta(minutes=5)
 RESET_SALT = "lms-password-reset"
+#: The longest one-time key a token form may send (the hours ledger's limit for its keys).
+SUBMISSION_KEY_MAX = 80
 
 
 def normalize_email(email: str) -> str:
@@ -195,14 +198,37 @@ def set_role(user: User, role: SiteRole, actor: User) -> None:
     audit.record("user.role_changed", user, actor, old=old, new=role)
 
 
-def create_api_token(user: User, name: str) -> tuple[ApiToken, str]:
-    """A new personal API token; the raw value is returned once and never stored."""
+def create_api_token(user: User, name: str, key: str | None = None) -> tuple[ApiToken, str | None]:
+    """A new personal API token; the raw value is returned once and never stored.
+
+    ``key`` is the one-time key of the form that asks for it: the first request with a key creates the token and
+    returns its secret; a later one (a double click, a form sent again from a slow phone) creates nothing and returns
+    the first token with ``None``, so the secret is never given twice. A unique index on (person, key) settles two
+    requests sent together. Without a key (a script, a form rendered before keys existed), every request creates one.
+    """
+    key = (key or "").strip() or None
+    if key is not None:
+        if len(key) > SUBMISSION_KEY_MAX:
+            raise DomainError(_("This submission has no valid idempotency key. Reload the form and try again."))
+        first = _token_of_submission(user.id, key)
+        if first is not None:
+            return first, None
     raw = "lms_" + new_token()
-    token = ApiToken(user_id=user.id, name=name.strip(), prefix=raw[:10], token_hash=hash_token(raw))
-    db.session.add(token)
-    db.session.flush()
+    token = ApiToken(user_id=user.id, name=name.strip(), prefix=raw[:10], token_hash=hash_token(raw), idempotency_key=key)
+    try:
+        with db.session.begin_nested():
+            db.session.add(token)
+            db.session.flush()
+    except IntegrityError:  # the same form, sent at the same moment, won the race
+        return _token_of_submission(user.id, key), None
     audit.record("api_token.created", token, user)
     return token, raw
+
+
+def _token_of_submission(user_id: int, key: str) -> ApiToken | None:
+    return db.session.execute(
+        select(ApiToken).where(ApiToken.user_id == user_id, ApiToken.idempotency_key == key)
+    ).scalar_one_or_none()
 
 
 def list_api_tokens(user: User) -> list[ApiToken]:

@@ -35,6 +35,7 @@ from sqlalchemy.exc import IntegrityError
 
 from lms import audit, db
 from lms.accounts.models import User
+from lms.accounts.names import InvalidName, clean_name
 from lms.catalog.areas import AREAS
 from lms.catalog.models import Course, Module, ModuleKind, Text
 from lms.catalog.texts import Texts
@@ -160,6 +161,8 @@ EARLIEST_DATE = date(2000, 1, 1)
 
 
 def _check_date(day: Any) -> date:
+    if day is None:
+        raise DomainError(_("Enter the date (YYYY-MM-DD)."), field="activity_date")
     if not isinstance(day, date) or isinstance(day, datetime):
         raise DomainError(_("Enter the date as YYYY-MM-DD."), field="activity_date")
     if day > date.today() + timedelta(days=1):  # a day of slack for time zones ahead of the server
@@ -251,11 +254,22 @@ def log_field(user: User, data: FieldExperience, key: str | None) -> tuple[Hours
         user_id=user.id, source=EntrySource.FIELD, status=EntryStatus.PENDING, activity_date=day,
         minutes=_check_minutes(data.minutes, MAX_FIELD_MINUTES), title=_summary(description), description=description,
         competency_areas=_check_areas(data.competency_areas), idempotency_key=key, created_by_id=user.id,
-        supervisor_name=_text(data.supervisor_name, 200, _("Enter your supervisor's name."), "supervisor_name"),
+        supervisor_name=_supervisor_name(data.supervisor_name),
         supervisor_title=_text(data.supervisor_title, 200, _("Enter your supervisor's job title."), "supervisor_title"),
         org_id=org_id, module_id=module.id if module else None, course_id=module.course_id if module else None,
     )
     return append_once(entry, user)
+
+
+def _supervisor_name(value: str | None) -> str:
+    """The supervisor's name, normalised and checked like any person's name (:mod:`lms.accounts.names`): it is
+    printed on compliance reports, where bidi controls could make it read as somebody else's."""
+    if not (value or "").strip():
+        raise DomainError(_("Enter your supervisor's name."), field="supervisor_name")
+    try:
+        return clean_name(value)
+    except InvalidName as exc:
+        raise DomainError(exc.message, field="supervisor_name") from exc
 
 
 def _field_module(user: User, module_id: int) -> Module:
@@ -346,11 +360,17 @@ def add_adjustment(org: Organisation, person: User, data: Adjustment, actor: Use
     return entry, created
 
 
+def is_correctable(entry: HoursEntry) -> bool:
+    """Whether a correction may point at ``entry``: not once the entry behind it was rejected (nothing is paid to
+    correct; an adjustment of its own pays for the activity instead)."""
+    return root_of(entry).status is not EntryStatus.REJECTED
+
+
 def _corrected_entry(org: Organisation, person: User, entry_id: int, minutes: int) -> HoursEntry:
     corrected = load_entry(entry_id)
     if corrected is None or corrected.user_id != person.id or corrected.org_id != org.id:
         raise DomainError(_("Choose an entry of this person in your organisation to correct."), field="corrects_id")
-    if root_of(corrected).status is EntryStatus.REJECTED:
+    if not is_correctable(corrected):
         raise DomainError(_("That entry was rejected, so there is nothing to correct. To pay for the activity, add an "
                             "adjustment without choosing an entry."), field="corrects_id")
     if minutes < 0 and corrected_total(corrected) + minutes < 0:

@@ -16,7 +16,7 @@ from lms.catalog.areas import area_choices
 from lms.errors import DomainError
 from lms.hours.ledger import EARLIEST_DATE, MAX_ADJUSTMENT_MINUTES, MAX_EXTERNAL_MINUTES, MAX_FIELD_MINUTES
 from lms.i18n import _, _l, ngettext
-from lms.web.validators import NumberRange
+from lms.web.validators import NumberRange, PersonName
 
 
 def new_key() -> str:
@@ -34,9 +34,11 @@ class _KeyedForm(FlaskForm):
             self.idempotency_key.data = new_key()
 
     def show_error(self, error: DomainError) -> None:
-        """Put a service's error next to the field it names (or above the form)."""
+        """Put a service's error next to the field it names, or above the form: also when that field is hidden,
+        since nobody would see it there (and the summary would announce a highlighted field that is not)."""
         target = getattr(self, str(error.details.get("field", "")), None)
-        (target.errors if target is not None and isinstance(target.errors, list) else self.form_errors).append(error.message)
+        shown = target is not None and isinstance(target.errors, list) and not isinstance(target, HiddenField)
+        (target.errors if shown else self.form_errors).append(error.message)
 
 
 class _TimeSpent(_KeyedForm):
@@ -134,7 +136,7 @@ class FieldForm(_TimeSpent):
         validators=[DataRequired(), Length(max=4000)],
         description=_l("For example: home visits with a supervisor, a health fair, a charla."),
     )
-    supervisor_name = StringField(_l("Supervisor's name"), validators=[DataRequired(), Length(max=200)])
+    supervisor_name = StringField(_l("Supervisor's name"), validators=[DataRequired(), PersonName(), Length(max=200)])
     supervisor_title = StringField(_l("Supervisor's job title"), validators=[DataRequired(), Length(max=200)])
     module_id = SelectField(_l("For which course"), coerce=int, validators=[Optional()])
 
@@ -157,16 +159,33 @@ class AdjustForm(_KeyedForm):
         validators=[InputRequired(), NumberRange(min=-MAX_ADJUSTMENT_MINUTES, max=MAX_ADJUSTMENT_MINUTES)],
         description=_l("For example 30 adds half an hour; -15 removes a quarter of an hour."),
     )
-    activity_date = DateField(
-        _l("Date of the activity"), validators=[Optional()], description=_l("Leave empty to use the date of the corrected entry.")
-    )
+    activity_date = DateField(_l("Date of the activity"), validators=[Optional()])
     description = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=2000)])
     corrects_id = HiddenField()
     approve_now = BooleanField(_l("Approve it now"))
 
+    #: Whether it corrects an entry, whose date it then takes when the date is left empty (:meth:`set_correcting`).
+    is_correcting = False
+
+    def set_correcting(self, correcting: bool) -> None:
+        """A correction may leave the date empty (the corrected entry's date is used); an adjustment of its own
+        needs one, and its help text says so."""
+        self.is_correcting = correcting
+        self.activity_date.description = (
+            _("Leave empty to use the date of the corrected entry.") if correcting
+            else _("The day of the activity this adjustment pays for (or takes back).")
+        )
+
     def validate_minutes(self, field: Any) -> None:
         if field.data == 0:
             raise ValidationError(_l("An adjustment cannot be zero minutes."))
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = super().validate(extra_validators)
+        if not self.is_correcting and self.activity_date.data is None and not self.activity_date.errors:
+            self.activity_date.errors.append(_("Enter the date (YYYY-MM-DD)."))
+            return False
+        return valid
 
     def corrects(self) -> int | None:
         value = (self.corrects_id.data or "").strip()
