@@ -13,6 +13,7 @@ ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ23456789"
 LENGTH = 28  # 28 * log2(30) = 137 bits, at least 128
 GROUP = 4
 _NOT_CODE = re.compile(r"[\s\-_.]+")
+_NUMBER = re.compile(r"\s*CHW[\s-]*\d{4}[\s-]*\d{6}\s*", re.IGNORECASE)
 
 
 def new_code() -> str:
@@ -30,6 +31,11 @@ def normalize(raw: str) -> str | None:
 def display(code: str) -> str:
     """``K7QMX3HT...`` → ``K7QM-X3HT-...``"""
     return "-".join(code[i:i + GROUP] for i in range(0, len(code), GROUP))
+
+
+def looks_like_number(raw: str) -> bool:
+    """Whether someone typed a certificate's number (CHW-2026-000123) where its verification code belongs."""
+    return _NUMBER.fullmatch(raw or "") is not None
 
 
 def new_number(year: int) -> str:

@@ -11,7 +11,7 @@ from flask import current_app, request
 
 from lms.catalog.areas import area_title, in_order
 from lms.certificates.bulk import STATUS_TITLES
-from lms.certificates.codes import display
+from lms.certificates.codes import display, looks_like_number
 from lms.certificates.verification import Verdict, verify_codes
 from lms.i18n import current_locale
 from lms.limiter import limiter
@@ -40,6 +40,7 @@ def lookup(queries: Iterable[str]) -> list[dict[str, Any]]:
 def shown(result: dict[str, Any]) -> dict[str, Any]:
     """Template data for one result: dates as dates, competency areas by name, the status in words."""
     data = {**result, "status_text": str(STATUS_TITLES.get(result["status"], result["status"]))}
+    data["is_number"] = result["status"] == "invalid" and looks_like_number(str(result.get("query") or ""))
     for name in DATE_FIELDS:
         if data.get(name):
             data[name] = date.fromisoformat(data[name])

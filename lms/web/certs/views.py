@@ -8,12 +8,13 @@ from __future__ import annotations
 from flask import Response, current_app, jsonify, redirect, render_template, request, url_for
 
 from lms import db
-from lms.certificates import bulk, keys, status
-from lms.certificates.codes import display, normalize
+from lms.certificates import bulk, keys, queries, revocation, status
+from lms.certificates.codes import display, looks_like_number, normalize
 from lms.certificates.verification import MAX_BULK
 from lms.db import utcnow
 from lms.i18n import _
-from lms.security import access
+from lms.orgs import services as org_services
+from lms.security import access, current_user
 from lms.web.certs import bp
 from lms.web.certs.forms import BulkVerifyForm
 from lms.web.certs.helpers import (
@@ -42,9 +43,18 @@ def verify_form():
     code = normalize(raw)
     if code:
         return redirect(url_for("lms.certificates.verify_page", code=display(code)))
-    error = _("This is not a certificate code. Codes have 28 letters and digits, often in groups of four.") if raw else None
+    error = _not_a_code(raw) if raw else None
     page = render_template("lms/certs/verify_form.html", raw=raw, error=error, max_bulk=MAX_BULK)
     return page, 400 if raw else 200
+
+
+def _not_a_code(raw: str) -> str:
+    if looks_like_number(raw):
+        return _(
+            "This is the certificate's number, which is for quoting. To verify, type the verification code printed "
+            "below it (28 letters and digits), or scan the QR code."
+        )
+    return _("This is not a certificate code. Codes have 28 letters and digits, often in groups of four.")
 
 
 @bp.get("/verify/<code>")
@@ -58,10 +68,21 @@ def verify_page(code: str):
     else:
         [result] = lookup([code]) or [{"query": code, "code": code, "status": "invalid"}]
         db.session.commit()  # the look-up log
-        page = render_template("lms/certs/verify.html", result=shown(result), checked_at=utcnow())
+        page = render_template("lms/certs/verify.html", result=shown(result), checked_at=utcnow(), revoke_url=_revoke_url(result))
         response = no_store(Response(page, HTTP_STATUS[result["status"]]))
     response.vary.add("Accept")
     return response
+
+
+def _revoke_url(result: dict) -> str | None:
+    """The revoke page of this certificate for a signed-in viewer who may revoke it (no look-up for anyone else)."""
+    if not current_user or result["status"] not in ("valid", "expired"):
+        return None
+    cert = queries.get_by_code(result["code"])
+    managed = set() if current_user.is_trainer else org_services.managed_org_ids(current_user)
+    if cert is None or not revocation.can_revoke(cert, current_user, managed):
+        return None
+    return url_for("lms.certificates.revoke", code=display(cert.code))
 
 
 def _revocation_list(code: str) -> Response:
