@@ -143,3 +143,29 @@ def test_the_course_page_says_a_revoked_certificate_was_revoked_until_a_new_one_
     login(rosa)
     shown = client.get(page).get_data(as_text=True)
     assert "was revoked" not in shown and codes.display(new.code) in shown
+
+
+def test_a_certificate_issued_by_hand_states_the_day_the_training_was_completed(client, u, login, runner, world):
+    """Training done elsewhere (a paper course at a community event in October) is not "started and completed today"."""
+    nadia = world["nadia"]
+    login(world["trainer"])
+    path = _hours_page(client, u, nadia)
+    future = client.submit(path, {**ZERO, "live_hours": "4", "reason": "Paper", "completed_on": "2099-01-01"})
+    assert future.status_code == 400 and "cannot have been completed after today" in future.get_data(as_text=True)
+    assert "Paper</textarea>" in future.get_data(as_text=True) and _certificates(nadia) == []
+
+    done = client.submit(path, {**ZERO, "live_hours": "4", "reason": "Paper course, county fair", "completed_on": "2026-10-14"})
+    assert done.status_code == 200
+    [cert] = _certificates(nadia)
+    assert (cert.snapshot["started_on"], cert.snapshot["completed_on"]) == ("2026-10-14", "2026-10-14")
+    assert cert.snapshot["issued_on"] != "2026-10-14" and _issued_audit(cert).data["completed_on"] == "2026-10-14"
+    page = client.get(u("lms.certificates.verify_page", code=codes.display(cert.code))).get_data(as_text=True)
+    assert "October 14, 2026" in page
+
+    _revoke(client, u, cert, "Wrong course")
+    args = ["lms", "certificates", "issue", "--email", nadia.email, "--course", "core", "--reason", "Reissued"]
+    result = runner.invoke(args=[*args, "--live-hours", "4", "--completed-on", "2026-10-15", "--by", "teacher@example.org"])
+    assert result.exit_code == 0, result.output
+    assert _certificates(nadia)[-1].snapshot["completed_on"] == "2026-10-15"
+    bad = runner.invoke(args=[*args, "--completed-on", "14/10/2026"])
+    assert bad.exit_code == 2 and "14/10/2026" in bad.output

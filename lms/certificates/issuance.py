@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from flask import current_app
-from flask_babel import format_decimal
+from flask_babel import format_date, format_decimal
 from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError
 
@@ -37,6 +37,9 @@ from lms.signals import enrollment_completed
 #: programs are far below it: the paused HCAI draft asks for 80 hours in all, and long college CHW certificates come to
 #: a few hundred contact hours. It is there to refuse slips such as minutes typed as hours (2400 for 40 hours).
 MAX_STATED_HOURS = 500
+
+#: The earliest day a certificate issued by hand may state as the completion of its training (as the hours ledger).
+EARLIEST_COMPLETION = date(2000, 1, 1)
 
 
 @dataclass(frozen=True)
@@ -103,10 +106,12 @@ def issue_for_enrollment(
     reason: str | None = None,
     stated: TrainingMinutes | None = None,
     now: datetime | None = None,
+    completed_on: date | None = None,
 ) -> Certificate:
     """The certificate of a completed enrolment (created once; later calls return the same one). It states the
     credited minutes of the completed modules, or ``stated`` (a manual issue), which the audit row keeps beside them.
-    ``now`` is the moment of issue (default: the current time)."""
+    ``now`` is the moment of issue (default: the current time); ``completed_on`` the day the training was completed,
+    when the issuer states it (a manual issue for training done elsewhere)."""
     user = db.session.get(User, enrollment.user_id)
     course = db.session.get(Course, enrollment.course_id)
     existing = get_certificate(user, course)
@@ -127,7 +132,7 @@ def issue_for_enrollment(
         org_id=_employer_id(user),
         issued_at=now,
         expires_at=expires_at.astimezone(UTC) if expires_at else None,
-        snapshot=build_snapshot(user, course, enrollment, now, states, by_area, expires_at=expires_at),
+        snapshot=build_snapshot(user, course, enrollment, now, states, by_area, expires_at=expires_at, completed_on=completed_on),
         issued_by_id=getattr(actor, "id", None),
         issue_reason=reason,
         recipient_salt=secrets.token_hex(16),
@@ -142,21 +147,33 @@ def issue_for_enrollment(
     replaced = get_revoked(user, course)
     if replaced is not None:
         details["replaces"] = replaced.number
+    if completed_on is not None:
+        details["completed_on"] = completed_on.isoformat()
     audit.record(
         "certificate.issued", certificate, actor, org_id=certificate.org_id, reason=reason, code_prefix=certificate.code[:4], **details
     )
     return certificate
 
 
-def issue_manually(user: User, course: Course, actor: User, reason: str, stated: TrainingMinutes | None = None) -> Certificate:
+def issue_manually(
+    user: User,
+    course: Course,
+    actor: User,
+    reason: str,
+    stated: TrainingMinutes | None = None,
+    completed_on: date | None = None,
+) -> Certificate:
     """Issue by hand (site admin or trainer), with a written reason; the trainee is enrolled if needed.
 
     ``stated`` is the training time the certificate states (the web form asks for it: the training may have been done
     outside the LMS); without it, the credited minutes of the modules completed in the LMS, as an automatic issue.
+    ``completed_on`` is the day the training was completed, on the trainee's calendar (default: the day the LMS
+    recorded the completion, else the issue day).
     """
     if not (reason or "").strip():
         raise DomainError(_("Write the reason for issuing this certificate by hand."))
     problem = stated_minutes_problem(stated) if stated is not None else None
+    problem = problem or (completed_day_problem(completed_on, user) if completed_on is not None else None)
     if problem:
         raise DomainError(problem)
     enrollment = _enrollment(user, course)
@@ -171,8 +188,22 @@ def issue_manually(user: User, course: Course, actor: User, reason: str, stated:
         db.session.add(enrollment)
         db.session.flush()
     return issue_for_enrollment(
-        enrollment, actor=actor, reason=reason.strip(), stated=stated if stated is not None else _credited(enrollment)
+        enrollment,
+        actor=actor,
+        reason=reason.strip(),
+        stated=stated if stated is not None else _credited(enrollment),
+        completed_on=completed_on,
     )
+
+
+def completed_day_problem(day: date, user: User) -> str | None:
+    """Why a certificate may not state this day of completion (None when it may): not after today on the trainee's
+    calendar, and not before the earliest date the LMS records training for."""
+    if day > dates.local_day(utcnow(), dates.holder_zone(user)):
+        return _("The training cannot have been completed after today.")
+    if day < EARLIEST_COMPLETION:
+        return _("Enter a date on or after %(date)s.", date=format_date(EARLIEST_COMPLETION, "long"))
+    return None
 
 
 def get_credited_minutes(user: User, course: Course) -> TrainingMinutes:
@@ -227,11 +258,15 @@ def build_snapshot(
     minutes: dict[str, int],
     by_area: dict[str, int],
     expires_at: datetime | None = None,
+    completed_on: date | None = None,
 ) -> dict[str, Any]:
     """Plain data for the PDF, the verification page and the signed credential; ``minutes`` is the training time it
     states (live, self_paced, field, total) and ``by_area`` the credited minutes per competency area. Its dates are days
-    on the trainee's calendar (:mod:`lms.certificates.dates`)."""
+    on the trainee's calendar (:mod:`lms.certificates.dates`); ``completed_on``, stated by a manual issuer, replaces the
+    day the LMS recorded, and the start is never after it."""
     zone = dates.holder_zone(user)
+    completed = completed_on or dates.local_day(enrollment.completed_at or issued_at, zone)
+    started = min(dates.local_day(enrollment.enrolled_at, zone), completed)
     titles = dict(
         db.session.execute(
             select(Text.locale, Text.value).where(
@@ -252,8 +287,8 @@ def build_snapshot(
         "specialties": list(course.specialties),
         "minutes": minutes,
         "minutes_by_area": by_area,
-        "started_on": dates.local_day(enrollment.enrolled_at, zone).isoformat(),
-        "completed_on": dates.local_day(enrollment.completed_at or issued_at, zone).isoformat(),
+        "started_on": started.isoformat(),
+        "completed_on": completed.isoformat(),
         "issued_on": dates.local_day(issued_at, zone).isoformat(),
         "expires_on": dates.local_day(expires_at, zone).isoformat() if expires_at else None,
         "time_zone": zone.key,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
 import click
@@ -52,6 +53,12 @@ def _hours_option(name: str, kind: str):
 @_hours_option("--live-hours", "live (synchronous)")
 @_hours_option("--self-paced-hours", "self-paced (asynchronous)")
 @_hours_option("--field-hours", "supervised field experience")
+@click.option(
+    "--completed-on",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Day the training was completed, YYYY-MM-DD (default: the day the LMS recorded, or today).",
+)
 @with_appcontext
 def issue(
     email: str,
@@ -61,6 +68,7 @@ def issue(
     live_hours: int | None,
     self_paced_hours: int | None,
     field_hours: int | None,
+    completed_on: datetime | None,
 ) -> None:
     """Issue a certificate by hand and print its verification code.
 
@@ -86,7 +94,7 @@ def issue(
     stated = _stated(issuance.get_credited_minutes(user, course), live_hours, self_paced_hours, field_hours)
     replaced = issuance.get_revoked(user, course)
     try:
-        cert = issuance.issue_manually(user, course, actor, reason, stated)
+        cert = issuance.issue_manually(user, course, actor, reason, stated, completed_on.date() if completed_on else None)
     except DomainError as exc:
         raise click.ClickException(exc.message) from exc
     db.session.commit()

@@ -9,8 +9,8 @@ from babel.numbers import NumberFormatError, parse_decimal
 from flask_babel import format_decimal, get_locale
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField
-from wtforms import EmailField, Field, SelectField, TextAreaField
-from wtforms.validators import DataRequired, Length, StopValidation, ValidationError
+from wtforms import DateField, EmailField, Field, SelectField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional, StopValidation, ValidationError
 from wtforms.widgets import TextInput
 
 from lms.certificates.issuance import MAX_STATED_HOURS, TrainingMinutes, stated_minutes_problem
@@ -121,6 +121,14 @@ class IssueHoursForm(FlaskForm):
     live_hours = HoursField(_l("Live (synchronous) training, in hours"))
     self_paced_hours = HoursField(_l("Self-paced (asynchronous) training, in hours"))
     field_hours = HoursField(_l("Supervised field experience, in hours"))
+    completed_on = DateField(
+        _l("Day the training was completed"),
+        validators=[Optional()],
+        description=_l(
+            "For training done elsewhere, the day it ended: the certificate states it. Leave it empty to state the day "
+            "the LMS recorded the completion, or today."
+        ),
+    )
     reason = TextAreaField(
         _l("Reason for issuing by hand"),
         validators=[DataRequired(_l("Write the reason for issuing this certificate by hand.")), Length(max=REASON_MAX)],

@@ -166,9 +166,11 @@ def issue_hours(course_slug: str, user_id: int):
     title = load_course_titles([course], current_locale())[course.id](course) or course.slug
     existing = issuance.get_certificate(user, course)
     form = IssueHoursForm()
-    if existing is None and form.validate_on_submit():
+    if existing is None and form.validate_on_submit() and _completed_day_ok(form, user):
         try:
-            cert = issuance.issue_manually(user, course, current_user._get_current_object(), form.reason.data, form.stated())
+            cert = issuance.issue_manually(
+                user, course, current_user._get_current_object(), form.reason.data, form.stated(), form.completed_on.data
+            )
         except DomainError as exc:
             db.session.rollback()
             form.form_errors.append(exc.message)
@@ -176,6 +178,13 @@ def issue_hours(course_slug: str, user_id: int):
             db.session.commit()
             return _issue_page(issued=_issued(cert, user, title, existing=False))
     return _hours_page(form, user, course, title, existing)
+
+
+def _completed_day_ok(form: IssueHoursForm, user: Any) -> bool:
+    problem = issuance.completed_day_problem(form.completed_on.data, user) if form.completed_on.data else None
+    if problem:
+        form.completed_on.errors = [*form.completed_on.errors, problem]
+    return problem is None
 
 
 def _hours_page(form: IssueHoursForm, user: Any, course: Course, title: str, existing: Certificate | None) -> Any:
