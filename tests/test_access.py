@@ -13,6 +13,7 @@ from lms.catalog.models import CourseStatus, QuestionKind
 from lms.certificates import issuance
 from lms.certificates.codes import display
 from lms.enrollment import services as enrollment_services
+from lms.orgs import invitations
 from lms.orgs import services as orgs
 from lms.orgs.models import Membership
 from lms.security import Policy
@@ -75,7 +76,7 @@ def world(app, make_user, make_org, add_member):
         "other_manager": other_manager,
         "admin": make_user("admin@example.org", role=SiteRole.ADMIN),
     }
-    invitation, raw = orgs.invite(acme, "invitee@example.org", None, orgs.Employment(), manager, 14)
+    invitation, raw = invitations.invite(acme, "invitee@example.org", None, orgs.Employment(), manager, 14)
     token, _raw = accounts.create_api_token(trainee, "t")
     course, module, lesson, question = _sample_course(users["trainer"])
     enrollment_services.enroll(trainee, course)

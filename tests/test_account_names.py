@@ -13,6 +13,7 @@ from lms import db
 from lms.accounts import services as accounts
 from lms.accounts.models import User
 from lms.accounts.names import InvalidName, clean_name, normalize_name
+from lms.orgs import invitations
 from lms.orgs import services as orgs
 from lms.orgs.models import Invitation, Membership
 from tests.conftest import PASSWORD
@@ -154,15 +155,15 @@ def test_invitation_name_is_normalised_and_an_invisible_one_refused(client, u, m
 def test_invitation_service_keeps_no_invisible_name(app, make_org):
     org = make_org("acme")
     manager = db.session.execute(select(Membership)).scalar_one().user
-    blank, _raw = orgs.invite(org, "a@example.org", "\u200b\u2060", orgs.Employment(), manager, 14)
-    named, _raw = orgs.invite(org, "b@example.org", " Ana\u200f  López ", orgs.Employment(), manager, 14)
+    blank, _raw = invitations.invite(org, "a@example.org", "\u200b\u2060", orgs.Employment(), manager, 14)
+    named, _raw = invitations.invite(org, "b@example.org", " Ana\u200f  López ", orgs.Employment(), manager, 14)
     assert (blank.name, named.name) == (None, "Ana López")  # no name: the invitee types theirs when accepting
 
 
 def test_invited_signup_refuses_an_invisible_name(app, client, u, make_org):
     org = make_org("acme")
     manager = db.session.execute(select(Membership)).scalar_one().user
-    _invitation, raw = orgs.invite(org, "newbie@example.org", None, orgs.Employment(), manager, 14)
+    _invitation, raw = invitations.invite(org, "newbie@example.org", None, orgs.Employment(), manager, 14)
     db.session.commit()
     path = u("lms.orgs.accept", token=raw)
     form = {"password": PASSWORD, "confirm": PASSWORD, "agree": "y"}

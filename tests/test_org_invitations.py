@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import io
 import re
+import threading
+import time
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -13,10 +15,11 @@ from babel.dates import format_date, format_time
 from sqlalchemy import func, select
 
 from lms import db
+from lms.accounts.models import User
 from lms.audit import AuditEvent
 from lms.db import utcnow
-from lms.orgs import services
-from lms.orgs.models import EmploymentType, Invitation, MemberRole, Membership
+from lms.orgs import invitations, services
+from lms.orgs.models import EmploymentType, Invitation, MemberRole, Membership, Organisation
 from tests.conftest import _free_port, body_of
 
 FIRST = {
@@ -52,12 +55,12 @@ def manager(make_org, login):
     return user
 
 
-def invitations() -> list[Invitation]:
+def all_invitations() -> list[Invitation]:
     return list(db.session.execute(select(Invitation).order_by(Invitation.id)).scalars())
 
 
 def open_invitations() -> list[Invitation]:
-    return [invitation for invitation in invitations() if invitation.is_open]
+    return [invitation for invitation in all_invitations() if invitation.is_open]
 
 
 def link_path(message) -> str:
@@ -85,7 +88,7 @@ def test_inviting_current_staff_is_refused_on_the_email_field(client, u, manager
     assert response.status_code == 200
     assert re.search(r'id="email-error">lupe@example.org is already on your staff\.<', text)
     assert u("lms.orgs.member", org_slug="acme", membership_id=staff.id) in text  # where to change their details
-    assert invitations() == [] and mailbox == []
+    assert all_invitations() == [] and mailbox == []
     db.session.refresh(staff)
     assert staff.employee_id == "E-0"
 
@@ -113,7 +116,7 @@ def test_roster_updates_current_staff_and_never_invites_them(client, u, manager,
     assert response.status_code == 302
     db.session.refresh(staff)
     assert staff.employee_id == "E-9"
-    assert [i.email for i in invitations()] == ["new@example.org"]
+    assert [i.email for i in all_invitations()] == ["new@example.org"]
     assert [m["To"] for m in mailbox] == ["new@example.org"]
 
 
@@ -137,7 +140,7 @@ def test_roster_says_when_it_replaces_an_open_invitation(client, u, manager, mai
 
 def test_inviting_again_shows_the_open_invitation_and_changes_nothing(client, u, manager, mailbox):
     assert client.submit(u("lms.orgs.invite", org_slug="acme"), FIRST).status_code == 302
-    (first,) = invitations()
+    (first,) = all_invitations()
     response = client.submit(u("lms.orgs.invite", org_slug="acme"), SECOND)
     text = response.get_data(as_text=True)
     assert response.status_code == 200
@@ -159,20 +162,20 @@ def test_inviting_again_shows_the_open_invitation_and_changes_nothing(client, u,
     assert f'name="open_invitation_id" type="hidden" value="{first.id}"' in text
     assert 'value="E-2"' in text  # the manager's new details are kept in the form
     db.session.refresh(first)
-    assert invitations() == [first] and first.is_open
+    assert all_invitations() == [first] and first.is_open
     assert (first.name, first.employee_id, first.job_title) == ("Lupe Ortiz", "E-1", "Promotora")
     assert len(mailbox) == 1
 
 
 def test_confirming_replaces_the_open_invitation_and_sends_a_new_link(app, client, u, manager, mailbox):
     client.submit(u("lms.orgs.invite", org_slug="acme"), FIRST)
-    (first,) = invitations()
+    (first,) = all_invitations()
     old_link = link_path(mailbox[0])
     response = client.submit(
         u("lms.orgs.invite", org_slug="acme"), {**SECOND, "replace_open": "y", "open_invitation_id": str(first.id)}
     )
     assert response.status_code == 302
-    old, new = invitations()
+    old, new = all_invitations()
     assert not old.is_open and new.is_open
     assert (new.name, new.employee_id, new.job_title, new.employment_start, new.employment_type) == (
         "Guadalupe Ortiz",
@@ -195,8 +198,8 @@ def test_the_box_alone_does_not_replace_an_invitation_the_manager_has_not_seen(c
     """Another manager sent a new one after this page was shown: the confirmation names the old one, so nothing
     changes and the page now shows the newer invitation."""
     org = services.get_org("acme")
-    shown, _raw = services.invite(org, "lupe@example.org", "Lupe", services.Employment(employee_id="E-1"), manager, 14)
-    newer, _raw = services.invite(
+    shown, _raw = invitations.invite(org, "lupe@example.org", "Lupe", services.Employment(employee_id="E-1"), manager, 14)
+    newer, _raw = invitations.invite(
         org, "lupe@example.org", "Lupe", services.Employment(employee_id="E-5"), manager, 14, replaces=shown.id
     )
     db.session.commit()
@@ -210,6 +213,89 @@ def test_the_box_alone_does_not_replace_an_invitation_the_manager_has_not_seen(c
     assert open_invitations() == [newer] and mailbox == []
 
 
+def _uncommitted_for_a_while(app, work) -> tuple[threading.Thread, list[BaseException]]:
+    """Run ``work()`` in its own thread and session; it commits half a second after writing (once ``work`` returns),
+    so what the test does meanwhile meets its uncommitted rows and locks. Returns once ``work`` has returned."""
+    written, errors = threading.Event(), []
+
+    def run() -> None:
+        with app.app_context():
+            try:
+                work()
+                written.set()
+                time.sleep(0.5)
+                db.session.commit()
+            except BaseException as exc:  # reported to the test, not lost in the thread
+                errors.append(exc)
+            finally:
+                written.set()
+                db.session.remove()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    assert written.wait(10)
+    return thread, errors
+
+
+def _finish(thread: threading.Thread, errors: list[BaseException]) -> None:
+    thread.join(10)
+    assert not errors and not thread.is_alive()
+
+
+@pytest.fixture
+def second_manager(manager, make_user, add_member, login) -> User:
+    """Another manager of Acme, signed in on ``client``."""
+    second = make_user("second@example.org", name="Second Manager")
+    add_member(services.get_org("acme"), second, role=MemberRole.MANAGER)
+    login(second)
+    return second
+
+
+def test_two_managers_inviting_one_address_at_once_make_one_invitation(app, client, u, manager, second_manager, mailbox):
+    """The second manager submits while the first one's invitation is written but not yet committed: the second waits
+    for the organisation's lock, then is shown that invitation and asked to confirm, as if it had come earlier.
+    (Both databases: PostgreSQL waits on the row lock, SQLite on its write lock.)"""
+    org_id, first_id = services.get_org("acme").id, manager.id
+
+    def first_manager_invites() -> None:
+        first, org = db.session.get(User, first_id), db.session.get(Organisation, org_id)
+        invitations.invite(org, "lupe@example.org", "Lupe", services.Employment(), first, 14)
+
+    thread, errors = _uncommitted_for_a_while(app, first_manager_invites)
+    response = client.submit(u("lms.orgs.invite", org_slug="acme"), SECOND)
+    _finish(thread, errors)
+    text = response.get_data(as_text=True)
+    assert response.status_code == 200 and "An invitation to lupe@example.org is already open." in text
+    (only,) = open_invitations()
+    assert only.name == "Lupe" and f'name="open_invitation_id" type="hidden" value="{only.id}"' in text
+    assert len(all_invitations()) == 1 and mailbox == []
+
+
+def test_confirming_a_replacement_while_it_is_being_sent_again_keeps_one_open(app, client, u, manager, second_manager, mailbox):
+    """The second manager confirms replacing the invitation they saw while the first is sending it again: the
+    confirmation names an invitation that is no longer the open one, so the page shows the new one instead.
+    (Sending again takes the organisation's lock too; on SQLite the write lock alone already orders them.)"""
+    org = services.get_org("acme")
+    shown, _raw = invitations.invite(org, "lupe@example.org", "Lupe", services.Employment(), manager, 14)
+    db.session.commit()
+    org_id, first_id, shown_id = org.id, manager.id, shown.id
+
+    def first_manager_resends() -> None:
+        first, org = db.session.get(User, first_id), db.session.get(Organisation, org_id)
+        invitations.resend_invitation(org, shown_id, first, 14)
+
+    thread, errors = _uncommitted_for_a_while(app, first_manager_resends)
+    response = client.submit(
+        u("lms.orgs.invite", org_slug="acme"), {**SECOND, "replace_open": "y", "open_invitation_id": str(shown_id)}
+    )
+    _finish(thread, errors)
+    text = response.get_data(as_text=True)
+    (resent,) = open_invitations()
+    assert resent.id != shown_id and resent.name == "Lupe"
+    assert response.status_code == 200 and f'name="open_invitation_id" type="hidden" value="{resent.id}"' in text
+    assert len(all_invitations()) == 2 and mailbox == []
+
+
 # ---------------------------------------------------------------- send again
 
 
@@ -217,8 +303,8 @@ def test_the_org_page_lists_open_invitations_with_sent_date_expiry_and_actions(c
     manager = make_user(locale="es", timezone="America/New_York")
     org = make_org("acme", manager=manager)
     sent_at = datetime(2026, 3, 2, 3, 30, tzinfo=UTC)  # 1 March, 22:30 in New York
-    invitation, _raw = services.invite(org, "lupe@example.org", "Lupe Ortiz", services.Employment(), manager, 14)
-    stale, _raw = services.invite(org, "old@example.org", None, services.Employment(), manager, 14)
+    invitation, _raw = invitations.invite(org, "lupe@example.org", "Lupe Ortiz", services.Employment(), manager, 14)
+    stale, _raw = invitations.invite(org, "old@example.org", None, services.Employment(), manager, 14)
     invitation.created_at, invitation.expires_at = sent_at, datetime(2099, 1, 1, tzinfo=UTC)
     stale.created_at, stale.expires_at = sent_at, utcnow() - timedelta(days=1)
     db.session.commit()
@@ -241,14 +327,14 @@ def test_the_org_page_lists_open_invitations_with_sent_date_expiry_and_actions(c
 
 def test_send_again_issues_a_fresh_link_and_a_full_validity(app, client, u, manager, mailbox):
     client.submit(u("lms.orgs.invite", org_slug="acme"), FIRST)
-    (first,) = invitations()
+    (first,) = all_invitations()
     old_link = link_path(mailbox[0])
     first.expires_at = utcnow() - timedelta(days=2)  # expired: the manager sends it again
     db.session.commit()
     assert app.test_client().get(old_link).status_code == 400
     response = client.submit(u("lms.orgs.resend_invitation", org_slug="acme", invitation_id=first.id), follow_redirects=True)
     assert "We sent a new link to lupe@example.org. The earlier link no longer works." in response.get_data(as_text=True)
-    old, new = invitations()
+    old, new = all_invitations()
     assert not old.is_open and new.is_open
     assert (new.email, new.name, new.employee_id, new.job_title, new.role) == (
         "lupe@example.org",
@@ -283,14 +369,14 @@ def test_send_again_after_the_email_failed(app, client, u, manager, mailbox):
     done = client.submit(u("lms.orgs.resend_invitation", org_slug="acme", invitation_id=current.id), follow_redirects=True)
     assert "We sent a new link to lupe@example.org." in done.get_data(as_text=True)
     assert [m["To"] for m in mailbox] == ["lupe@example.org"]
-    assert len(invitations()) == 3 and len(open_invitations()) == 1
+    assert len(all_invitations()) == 3 and len(open_invitations()) == 1
 
 
 def test_send_again_needs_an_open_invitation_of_someone_not_yet_staff(client, u, manager, make_user, add_member, mailbox):
     org = services.get_org("acme")
-    withdrawn, _raw = services.invite(org, "gone@example.org", None, services.Employment(), manager, 14)
-    joined, _raw = services.invite(org, "lupe@example.org", None, services.Employment(), manager, 14)
-    services.revoke_invitation(org, withdrawn.id, manager)
+    withdrawn, _raw = invitations.invite(org, "gone@example.org", None, services.Employment(), manager, 14)
+    joined, _raw = invitations.invite(org, "lupe@example.org", None, services.Employment(), manager, 14)
+    invitations.revoke_invitation(org, withdrawn.id, manager)
     db.session.commit()
     add_member(org, make_user("lupe@example.org"))  # joined another way meanwhile
     for invitation, message in (
@@ -299,11 +385,11 @@ def test_send_again_needs_an_open_invitation_of_someone_not_yet_staff(client, u,
     ):
         response = client.submit(u("lms.orgs.resend_invitation", org_slug="acme", invitation_id=invitation.id), follow_redirects=True)
         assert response.status_code == 200 and message in response.get_data(as_text=True)
-    assert len(invitations()) == 2 and mailbox == [] and actions("invitation.resent") == []
+    assert len(all_invitations()) == 2 and mailbox == [] and actions("invitation.resent") == []
 
 
 def test_send_again_is_a_post_with_csrf_for_this_organisation_only(client, u, manager, make_org, make_user, mailbox):
-    invitation, _raw = services.invite(services.get_org("acme"), "lupe@example.org", None, services.Employment(), manager, 14)
+    invitation, _raw = invitations.invite(services.get_org("acme"), "lupe@example.org", None, services.Employment(), manager, 14)
     db.session.commit()
     make_org("other", manager=manager)
     url = u("lms.orgs.resend_invitation", org_slug="acme", invitation_id=invitation.id)
@@ -311,5 +397,5 @@ def test_send_again_is_a_post_with_csrf_for_this_organisation_only(client, u, ma
     assert client.post(url).status_code == 400  # no CSRF token
     elsewhere = u("lms.orgs.resend_invitation", org_slug="other", invitation_id=invitation.id)
     assert client.submit(elsewhere).status_code == 404
-    assert invitations() == [invitation] and invitation.is_open and mailbox == []
+    assert all_invitations() == [invitation] and invitation.is_open and mailbox == []
     assert db.session.execute(select(func.count(AuditEvent.id)).where(AuditEvent.action.like("invitation.re%"))).scalar_one() == 0

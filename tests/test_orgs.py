@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from lms import db
 from lms.audit import AuditEvent
-from lms.orgs import services
+from lms.orgs import invitations, services
 from lms.orgs.models import EmploymentType, Invitation, MemberRole, Membership, Organisation, PayPeriod
 from tests.conftest import PASSWORD, body_of
 
@@ -128,7 +128,7 @@ def test_invite_by_email_link_and_accept(app, client, u, make_org, login, mailbo
 def test_invitation_for_another_email_is_refused(app, client, u, make_org, make_user, login):
     org = make_org("acme")
     manager = db.session.execute(select(Membership)).scalar_one().user
-    _invitation, raw = services.invite(org, "someone@example.org", None, services.Employment(), manager, 14)
+    _invitation, raw = invitations.invite(org, "someone@example.org", None, services.Employment(), manager, 14)
     db.session.commit()
     intruder = make_user("intruder@example.org")
     login(intruder)
@@ -188,7 +188,7 @@ def test_roster_cannot_remove_the_last_manager(client, u, make_org, login, mailb
 def test_invitee_creates_account_on_the_invitation_page_even_when_signup_is_closed(app, client, u, make_org, app_config):
     org = make_org("acme")
     manager = db.session.execute(select(Membership)).scalar_one().user
-    _invitation, raw = services.invite(org, "newbie@example.org", "Newbie", services.Employment(job_title="CHW"),
+    _invitation, raw = invitations.invite(org, "newbie@example.org", "Newbie", services.Employment(job_title="CHW"),
                                        manager, 14)
     db.session.commit()
     path = u("lms.orgs.accept", token=raw)
@@ -210,8 +210,8 @@ def test_rejoining_after_employment_ended_makes_them_current_again(app, make_org
     services.remove_member(worker, manager, date(2026, 1, 31))
     db.session.commit()
     assert worker not in services.list_members(org)
-    invitation, _raw = services.invite(org, "w@example.org", None, services.Employment(), manager, 14)
-    services.accept_invitation(invitation, worker.user)
+    invitation, _raw = invitations.invite(org, "w@example.org", None, services.Employment(), manager, 14)
+    invitations.accept_invitation(invitation, worker.user)
     db.session.commit()
     assert worker in services.list_members(org) and worker.employment_end is None
 

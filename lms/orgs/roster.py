@@ -20,8 +20,9 @@ from email_validator import EmailNotValidError, validate_email
 from lms.accounts.models import User
 from lms.accounts.names import has_visible_name, normalize_name
 from lms.i18n import _
+from lms.orgs.invitations import get_current_membership_by_email, get_open_invitation, invite
 from lms.orgs.models import EmploymentType, Invitation, MemberRole, Organisation
-from lms.orgs.services import Employment, add_member, get_current_membership_by_email, get_open_invitation, invite
+from lms.orgs.services import Employment, add_member
 
 REQUIRED = ("email", "name")
 KNOWN = (*REQUIRED, "employee_id", "job_title", "employment_start", "employment_type", "role")
@@ -158,7 +159,7 @@ def _parse_enum(cls, value: str, default, problems: list[str]):
 def apply_roster(org: Organisation, plan: RosterPlan, actor: User, max_age_days: int) -> RosterResult:
     """Update the employment details of current staff; invite everyone else. Call only with an ``ok`` plan.
 
-    Current staff are never invited (the rule of :func:`lms.orgs.services.invite`); their row updates their details.
+    Current staff are never invited (the rule of :func:`lms.orgs.invitations.invite`); their row updates their details.
     A row for someone with an open invitation replaces it with a new one (the roster states the details to use) and
     is counted in ``replaced`` so the manager is told. May raise :class:`DomainError` (e.g. the roster would leave no
     manager); the caller then rolls back.

@@ -9,9 +9,10 @@ from lms.accounts.services import get_user_by_email, register_user
 from lms.db import utcnow
 from lms.errors import ConflictError, DomainError
 from lms.hours.approvals import count_unexported
-from lms.i18n import _, current_locale, ngettext
+from lms.hours.pay_calendar import first_period_after_exports, new_schedule_start
+from lms.i18n import _, current_locale, format_when, ngettext
 from lms.notify.services import MailError, send_email
-from lms.orgs import roster, services
+from lms.orgs import invitations, roster, services
 from lms.orgs.models import Invitation, Organisation
 from lms.security import access, current_user
 from lms.web.auth import login_user
@@ -58,7 +59,7 @@ def show(org_slug: str):
         "lms/orgs/show.html",
         org=org,
         members=services.list_members(org),
-        invitations=services.list_open_invitations(org),
+        invitations=invitations.list_open_invitations(org),
         now=utcnow(),
         csrf_form=EmptyForm(),
     )
@@ -73,6 +74,7 @@ def settings(org_slug: str):
         form.fill_from(org)
     form.slug.data = org.slug  # the short name is fixed once created
     if form.validate_on_submit():
+        schedule = (org.pay_period, org.pay_period_anchor)
         try:
             moved = services.update_settings(org, form.settings(), current_user._get_current_object())
         except DomainError as exc:
@@ -80,6 +82,11 @@ def settings(org_slug: str):
         else:
             db.session.commit()
             flash(_("Settings saved."), "success")
+            bridge = first_period_after_exports(org) if schedule != (org.pay_period, org.pay_period_anchor) else None
+            if bridge:
+                flash(_("Pay periods already exported keep their dates. The first pay period under the new schedule "
+                        "runs from %(start)s to %(end)s.", start=format_when(bridge[0]), end=format_when(bridge[1])),
+                      "info")
             if moved:
                 flash(
                     ngettext(
@@ -93,7 +100,8 @@ def settings(org_slug: str):
                 )
             return redirect(url_for("lms.orgs.show", org_slug=org.slug))
     unexported = count_unexported(org)
-    return render_template("lms/orgs/form.html", form=form, org=org, unexported=unexported)
+    return render_template("lms/orgs/form.html", form=form, org=org, unexported=unexported,
+                           new_schedule_start=new_schedule_start(org))
 
 
 @bp.route("/<org_slug>/members/<int:membership_id>", methods=["GET", "POST"])
@@ -144,7 +152,7 @@ def invite(org_slug: str):
     open_invitation = staff = None
     if form.validate_on_submit():
         try:
-            invitation, raw = services.invite(
+            invitation, raw = invitations.invite(
                 org,
                 form.email.data,
                 form.name.data,
@@ -153,10 +161,10 @@ def invite(org_slug: str):
                 current_app.config["LMS_INVITATION_MAX_AGE_DAYS"],
                 replaces=form.confirmed_replacement(),
             )
-        except services.OpenInvitationError as exc:
+        except invitations.OpenInvitationError as exc:
             open_invitation = exc.invitation
             form.ask_to_replace(open_invitation)
-        except services.AlreadyStaffError as exc:
+        except invitations.AlreadyStaffError as exc:
             staff = exc.membership
             form.email.errors.append(exc.message)
         else:
@@ -166,10 +174,10 @@ def invite(org_slug: str):
     return render_template("lms/orgs/invite.html", org=org, form=form, open_invitation=open_invitation, staff=staff, now=utcnow())
 
 
-def _send_invitations(org: Organisation, invitations: list[tuple[Invitation, str]], success: str | None = None) -> None:
+def _send_invitations(org: Organisation, issued: list[tuple[Invitation, str]], success: str | None = None) -> None:
     """Email each invitation and say how it went (``success``, if given, replaces the count of those sent)."""
     failed = []
-    for invitation, raw in invitations:
+    for invitation, raw in issued:
         link = external_url("lms.orgs.accept", token=raw)
         try:
             send_email(
@@ -184,7 +192,7 @@ def _send_invitations(org: Organisation, invitations: list[tuple[Invitation, str
             )
         except MailError:
             failed.append(invitation.email)
-    sent = len(invitations) - len(failed)
+    sent = len(issued) - len(failed)
     if sent:
         flash(success or _("Invitations sent: %(num)d.", num=sent), "success")
     if failed:
@@ -198,7 +206,7 @@ def _send_invitations(org: Organisation, invitations: list[tuple[Invitation, str
 def resend_invitation(org_slug: str, invitation_id: int):
     org = services.get_org(org_slug)
     try:
-        invitation, raw = services.resend_invitation(
+        invitation, raw = invitations.resend_invitation(
             org, invitation_id, current_user._get_current_object(), current_app.config["LMS_INVITATION_MAX_AGE_DAYS"]
         )
     except ConflictError as exc:  # accepted, withdrawn or sent again meanwhile, or they joined: nothing to send
@@ -215,7 +223,7 @@ def resend_invitation(org_slug: str, invitation_id: int):
 @access.org_manager
 def revoke_invitation(org_slug: str, invitation_id: int):
     org = services.get_org(org_slug)
-    services.revoke_invitation(org, invitation_id, current_user._get_current_object())
+    invitations.revoke_invitation(org, invitation_id, current_user._get_current_object())
     db.session.commit()
     flash(_("The invitation is withdrawn."), "success")
     return redirect(url_for("lms.orgs.show", org_slug=org.slug))
@@ -272,7 +280,7 @@ def roster_template(org_slug: str):
 @access.public
 def accept(token: str):
     try:
-        invitation = services.get_invitation(token)
+        invitation = invitations.get_invitation(token)
     except DomainError as exc:
         return render_template("lms/orgs/invitation_invalid.html", message=exc.message), exc.status
     has_account = get_user_by_email(invitation.email) is not None
@@ -284,7 +292,7 @@ def accept(token: str):
             abort(401)
         if form.validate_on_submit():
             try:
-                services.accept_invitation(invitation, current_user._get_current_object())
+                invitations.accept_invitation(invitation, current_user._get_current_object())
             except DomainError as exc:
                 flash(exc.message, "error")
             else:
@@ -300,7 +308,7 @@ def _accept_with_new_account(invitation: Invitation):
     if form.validate_on_submit():
         user = register_user(invitation.email, form.name.data, form.password.data, locale=current_locale())
         login_user(user)
-        services.accept_invitation(invitation, user)
+        invitations.accept_invitation(invitation, user)
         db.session.commit()
         flash(_("Welcome, %(name)s! You have joined %(org)s.", name=user.name, org=invitation.organisation.name), "success")
         return redirect(url_for("lms.main.home"))

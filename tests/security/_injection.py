@@ -885,6 +885,7 @@ def seed(make_user: Callable[..., Any], make_org: Callable[..., Any], add_member
     from lms.hours import ledger
     from lms.live import registration, scheduling
     from lms.live.models import SessionMode
+    from lms.orgs import invitations
     from lms.orgs import services as orgs
     from lms.orgs.models import MemberRole
 
@@ -919,7 +920,7 @@ def seed(make_user: Callable[..., Any], make_org: Callable[..., Any], add_member
         for n in range(3)]
     certificate = issuance.issue_manually(users["learner2"], course, users["admin"], "Seeded")
     _token, raw = accounts.create_api_token(users["manager"], "fuzz")
-    invitation, invitation_token = orgs.invite(org, "invitee@example.org", "Invitee", orgs.Employment(),
+    invitation, invitation_token = invitations.invite(org, "invitee@example.org", "Invitee", orgs.Employment(),
                                                users["manager"], 14)
     db.session.commit()
     return {

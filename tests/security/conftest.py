@@ -127,6 +127,7 @@ def build_world(app: Flask) -> World:
         SessionMode,
         SessionTrainer,
     )
+    from lms.orgs import invitations
     from lms.orgs import services as orgs
     from lms.orgs.services import Employment, OrgSettings
 
@@ -149,7 +150,7 @@ def build_world(app: Flask) -> World:
     owner_membership = orgs.add_member(acme, users["trainee"], Employment(employment_start=start), actor=None)
     orgs.add_member(acme, users["peer"], Employment(employment_start=start), actor=None)
     outsider_membership = orgs.add_member(other, users["outsider"], Employment(employment_start=start), actor=None)
-    invitation, invitation_raw = orgs.invite(acme, "invitee@example.org", None, Employment(), users["manager"], 14)
+    invitation, invitation_raw = invitations.invite(acme, "invitee@example.org", None, Employment(), users["manager"], 14)
     token, raw_token = accounts.create_api_token(users["trainee"], "olivia-laptop-token")
     tokens = {role: accounts.create_api_token(users[role], "script")[1]
               for role in ("peer", "other_manager", "trainer", "other_trainer")}

@@ -1,0 +1,234 @@
+"""Invitations to join an organisation: invite, send again, withdraw, accept.
+
+At most one invitation to an address is open per organisation: replacing it needs the manager's confirmation
+(:class:`OpenInvitationError`). Everything that opens an invitation first takes the organisation's lock
+(:func:`_lock_org`), so two managers inviting the same address at once cannot both see "none open".
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+
+from lms import audit, db
+from lms.accounts.models import User
+from lms.accounts.names import optional_name
+from lms.db import utcnow
+from lms.errors import ConflictError, DomainError, NotFoundError
+from lms.i18n import _
+from lms.orgs.models import Invitation, Membership, Organisation
+from lms.orgs.services import Employment, add_member
+from lms.security import hash_token, new_token
+
+
+class AlreadyStaffError(ConflictError):
+    """The address belongs to current staff: change their details on their staff page instead of inviting them."""
+
+    code = "already_staff"
+
+    def __init__(self, membership: Membership) -> None:
+        super().__init__(_("%(email)s is already on your staff.", email=membership.user.email))
+        self.membership = membership
+
+
+class OpenInvitationError(ConflictError):
+    """An invitation to the address is still open; replacing it needs the manager to confirm, having seen it."""
+
+    code = "invitation_open"
+
+    def __init__(self, invitation: Invitation) -> None:
+        super().__init__(_("An invitation to %(email)s is already open.", email=invitation.email))
+        self.invitation = invitation
+
+
+def get_current_membership_by_email(org: Organisation, email: str) -> Membership | None:
+    """The membership of the person with this email if they are current staff (employment not ended)."""
+    return db.session.execute(
+        select(Membership)
+        .join(User, User.id == Membership.user_id)
+        .where(Membership.org_id == org.id, User.email == email.strip().lower(), Membership.employment_end.is_(None))
+    ).scalar_one_or_none()
+
+
+def get_open_invitation(org: Organisation, email: str) -> Invitation | None:
+    """The newest invitation to ``email`` not yet accepted or withdrawn (expired or not)."""
+    invitations = _open_invitations(org, email.strip().lower())
+    return invitations[0] if invitations else None
+
+
+def invite(
+    org: Organisation,
+    email: str,
+    name: str | None,
+    employment: Employment,
+    actor: User,
+    max_age_days: int,
+    replaces: int | None = None,
+) -> tuple[Invitation, str]:
+    """Create an invitation; returns it and its raw token.
+
+    Current staff are refused (:class:`AlreadyStaffError`). An open invitation to the same address is replaced (its
+    link stops working) only when ``replaces`` is its id, that is when the manager has seen it and confirmed;
+    otherwise :class:`OpenInvitationError` names it and nothing changes. Holds the organisation's lock until the
+    caller commits, so a concurrent invitation to the same address waits and then sees this one.
+    """
+    email = email.strip().lower()
+    _lock_org(org)
+    _ensure_not_staff(org, email)
+    superseded = _open_invitations(org, email)
+    if superseded and superseded[0].id != replaces:
+        raise OpenInvitationError(superseded[0])
+    invitation, raw = _issue(org, email, name, employment, actor.id, max_age_days)
+    audit.record("invitation.created", invitation, actor, org_id=org.id, email=email, replaces=[old.id for old in superseded])
+    for old in superseded:
+        _supersede(old, invitation, actor)
+    return invitation, raw
+
+
+def resend_invitation(org: Organisation, invitation_id: int, actor: User, max_age_days: int) -> tuple[Invitation, str]:
+    """Send an open (possibly expired) invitation again: a new link, valid for ``max_age_days``, with the same details.
+
+    Tokens are stored hashed, so this issues a new invitation and the old link stops working. Raises
+    :class:`NotFoundError` for another organisation's invitation, :class:`ConflictError` if it was accepted, withdrawn
+    or sent again meanwhile, and :class:`AlreadyStaffError` if the person has joined since.
+    """
+    _lock_org(org)  # before the invitation's lock, in the same order as invite() (which may replace it)
+    old = _get_org_invitation(org, invitation_id, lock=True)
+    if not old.is_open:
+        raise ConflictError(_("This invitation is no longer open: it was accepted, withdrawn or sent again."))
+    _ensure_not_staff(org, old.email)
+    invitation, raw = _issue(org, old.email, old.name, _employment_of(old), old.invited_by_id, max_age_days)
+    audit.record("invitation.resent", invitation, actor, org_id=org.id, email=old.email, replaces=[old.id])
+    _supersede(old, invitation, actor)
+    return invitation, raw
+
+
+def _lock_org(org: Organisation) -> None:
+    """Serialise the opening of invitations to one organisation until the transaction ends.
+
+    PostgreSQL: a row lock on the organisation. ``FOR NO KEY UPDATE`` rather than ``FOR UPDATE``: inserts that
+    reference the organisation (their foreign-key check takes a key-share lock) need not wait for it. SQLite: a no-op
+    update takes the database's write lock (Python's sqlite3 opens no transaction for a ``SELECT``)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(select(Organisation.id).where(Organisation.id == org.id).with_for_update(key_share=True))
+    else:
+        db.session.execute(
+            update(Organisation)
+            .where(Organisation.id == org.id)
+            .values(name=Organisation.name)
+            .execution_options(synchronize_session=False)
+        )
+
+
+def _ensure_not_staff(org: Organisation, email: str) -> None:
+    membership = get_current_membership_by_email(org, email)
+    if membership is not None:
+        raise AlreadyStaffError(membership)
+
+
+def _issue(
+    org: Organisation,
+    email: str,
+    name: str | None,
+    employment: Employment,
+    invited_by_id: int | None,
+    max_age_days: int,
+) -> tuple[Invitation, str]:
+    raw = new_token()
+    invitation = Invitation(
+        org_id=org.id,
+        email=email,
+        name=optional_name(name),
+        role=employment.role,
+        employee_id=(employment.employee_id or "").strip() or None,
+        job_title=(employment.job_title or "").strip() or None,
+        employment_start=employment.employment_start,
+        employment_type=employment.employment_type,
+        token_hash=hash_token(raw),
+        invited_by_id=invited_by_id,
+        expires_at=utcnow() + timedelta(days=max_age_days),
+    )
+    db.session.add(invitation)
+    db.session.flush()
+    return invitation, raw
+
+
+def _supersede(old: Invitation, new: Invitation, actor: User) -> None:
+    """Close ``old`` (its link stops working), recording which invitation took its place."""
+    old.revoked_at = utcnow()
+    audit.record("invitation.replaced", old, actor, org_id=old.org_id, email=old.email, by=new.id)
+
+
+def _employment_of(invitation: Invitation) -> Employment:
+    return Employment(
+        employee_id=invitation.employee_id,
+        job_title=invitation.job_title,
+        employment_start=invitation.employment_start,
+        employment_type=invitation.employment_type,
+        role=invitation.role,
+    )
+
+
+def _open_invitations(org: Organisation, email: str) -> list[Invitation]:
+    """Newest first (there is at most one unless rows predate the replace-on-confirm rule)."""
+    return list(
+        db.session.execute(
+            select(Invitation)
+            .where(
+                Invitation.org_id == org.id,
+                Invitation.email == email,
+                Invitation.accepted_at.is_(None),
+                Invitation.revoked_at.is_(None),
+            )
+            .order_by(Invitation.created_at.desc(), Invitation.id.desc())
+        ).scalars()
+    )
+
+
+def list_open_invitations(org: Organisation) -> list[Invitation]:
+    """Invitations not yet accepted or withdrawn, newest first, expired ones included (they can be sent again)."""
+    return list(
+        db.session.execute(
+            select(Invitation)
+            .where(Invitation.org_id == org.id, Invitation.accepted_at.is_(None), Invitation.revoked_at.is_(None))
+            .order_by(Invitation.created_at.desc(), Invitation.id.desc())
+        ).scalars()
+    )
+
+
+def _get_org_invitation(org: Organisation, invitation_id: int, lock: bool = False) -> Invitation:
+    # ``of``: the organisation is eager-loaded by an outer join, which PostgreSQL cannot lock.
+    invitation = db.session.get(Invitation, invitation_id, with_for_update={"of": Invitation} if lock else None)
+    if invitation is None or invitation.org_id != org.id:
+        raise NotFoundError(_("No such invitation."))
+    return invitation
+
+
+def get_invitation(raw_token: str, now: datetime | None = None) -> Invitation:
+    """The open, unexpired invitation for a link token."""
+    invitation = db.session.execute(select(Invitation).where(Invitation.token_hash == hash_token(raw_token))).scalar_one_or_none()
+    if invitation is None or invitation.revoked_at is not None:
+        raise NotFoundError(_("This invitation is not valid. Ask your manager to send a new one."))
+    if invitation.accepted_at is not None:
+        raise DomainError(_("This invitation has already been accepted."))
+    if (now or utcnow()) > invitation.expires_at:
+        raise DomainError(_("This invitation has expired. Ask your manager to send a new one."))
+    return invitation
+
+
+def accept_invitation(invitation: Invitation, user: User) -> Membership:
+    """Make ``user`` (who must own the invited address) a member with the invitation's details; closes it."""
+    if user.email != invitation.email:
+        raise DomainError(_("This invitation was sent to %(email)s. Sign in with that address to accept it.", email=invitation.email))
+    membership = add_member(invitation.organisation, user, _employment_of(invitation), actor=user)
+    invitation.accepted_at = utcnow()
+    return membership
+
+
+def revoke_invitation(org: Organisation, invitation_id: int, actor: User) -> None:
+    """Withdraw an open invitation (its link stops working); one already accepted or withdrawn is left as it is."""
+    invitation = _get_org_invitation(org, invitation_id)
+    if invitation.is_open:
+        invitation.revoked_at = utcnow()
+        audit.record("invitation.revoked", invitation, actor, org_id=org.id)
