@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 from datetime import date
+from html import unescape
 
 import pytest
 from sqlalchemy import func, select
@@ -146,7 +147,7 @@ def test_bad_invitation_token(client, u):
 GOOD_ROSTER = (
     "Email,Name,Employee ID,Job Title,Employment Start,Employment Type,Role\r\n"
     "ana@example.org,Ana Pérez,E1,Promotora,2025-01-15,employee,member\r\n"
-    "existing@example.org,Existing Person,E2,CHW,03/01/2024,volunteer,\r\n"
+    "existing@example.org,Existing Person,E2,CHW,03/21/2024,volunteer,\r\n"
 )
 
 
@@ -294,3 +295,32 @@ def test_manager_records_the_end_of_employment(client, u, make_org, make_user, a
     assert response.status_code == 302
     db.session.refresh(worker)
     assert worker.employment_end == date(2026, 10, 31) and worker not in services.list_members(org)
+
+
+def test_roster_dates_are_never_guessed_and_semicolon_files_are_read(client, u, make_org, login, mailbox):
+    """A spreadsheet saves dates the way its language writes them: 01/03/2025 is 3 January in the US and 1 March in
+    Mexico, so it is refused with both readings; a date only one way can read is taken. Spreadsheets in languages with
+    a decimal comma save "CSV" with semicolons."""
+    make_org("acme")
+    login(db.session.execute(select(Membership)).scalar_one().user)
+    ambiguous = _upload(client, u, "email,name,employment_start\na@example.org,A,01/03/2025\n")
+    assert ambiguous.status_code == 400
+    text = unescape(ambiguous.get_data(as_text=True))
+    assert "“01/03/2025” could be January 3, 2025 or March 1, 2025: write the date as YYYY-MM-DD" in text
+    assert db.session.execute(select(func.count(Invitation.id))).scalar_one() == 0
+
+    rows = "email;name;employment_start\nb@example.org;Bea;25/12/2024\nc@example.org;Cruz;12/26/2024\nd@example.org;Di;04/04/2024\n"
+    assert _upload(client, u, rows).status_code == 302
+    starts = dict(db.session.execute(select(Invitation.email, Invitation.employment_start)).all())
+    assert {email: day.isoformat() for email, day in starts.items()} == {
+        "b@example.org": "2024-12-25", "c@example.org": "2024-12-26", "d@example.org": "2024-04-04"}
+
+
+def test_the_roster_template_opens_in_excel_with_its_accents_and_imports_as_it_is(client, u, make_org, login, mailbox):
+    make_org("acme")
+    login(db.session.execute(select(Membership)).scalar_one().user)
+    template = client.get(u("lms.orgs.roster_template", org_slug="acme"))
+    assert template.status_code == 200 and template.data.startswith("\ufeff".encode())
+    assert "María López" in template.data.decode("utf-8-sig")
+    assert _upload(client, u, template.data).status_code == 302
+    assert db.session.execute(select(Invitation.name)).scalar_one() == "María López"

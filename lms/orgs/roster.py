@@ -4,8 +4,10 @@ Nobody is added to an organisation without their consent: people who are not yet
 account) get an emailed invitation to accept.
 
 Accepted columns (header names are case-insensitive; spaces and hyphens count as underscores):
-``email`` (required), ``name`` (required), ``employee_id``, ``job_title``, ``employment_start`` (YYYY-MM-DD or
-MM/DD/YYYY), ``employment_type`` (employee, contractor, volunteer), ``role`` (member, manager).
+``email`` (required), ``name`` (required), ``employee_id``, ``job_title``, ``employment_start`` (YYYY-MM-DD; also
+MM/DD/YYYY as US spreadsheets save dates, but only when it cannot be read as DD/MM/YYYY too), ``employment_type``
+(employee, contractor, volunteer), ``role`` (member, manager). Cells are separated by commas, or by semicolons or tabs
+(spreadsheets in Spanish and other languages with a decimal comma save "CSV" with semicolons).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 from email_validator import EmailNotValidError, validate_email
+from flask_babel import format_date
 
 from lms.accounts.models import User
 from lms.accounts.names import has_visible_name, normalize_name
@@ -26,7 +29,7 @@ from lms.orgs.services import Employment, add_member
 
 REQUIRED = ("email", "name")
 KNOWN = (*REQUIRED, "employee_id", "job_title", "employment_start", "employment_type", "role")
-DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y")
+SEPARATORS = (",", ";", "\t")
 
 
 @dataclass
@@ -66,7 +69,7 @@ def decode(data: bytes) -> str:
 def parse_roster(text: str, max_rows: int) -> RosterPlan:
     """Check the whole file and return every row or every problem (as translated, line-numbered messages)."""
     plan = RosterPlan()
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_separator(text))
     try:
         header = [_column(name) for name in next(reader)]
     except (StopIteration, csv.Error):
@@ -94,6 +97,12 @@ def parse_roster(text: str, max_rows: int) -> RosterPlan:
     if not plan.rows and not plan.errors:
         plan.errors.append(_("The file has no staff rows."))
     return plan
+
+
+def _separator(text: str) -> str:
+    """The separator of the header line: the one of commas, semicolons and tabs it has most of (commas on a tie)."""
+    header = text.split("\n", 1)[0]
+    return max(SEPARATORS, key=header.count)
 
 
 def _column(name: str) -> str:
@@ -134,13 +143,34 @@ def _parse_row(plan: RosterPlan, line: int, raw: dict[str, str], wrong_width: bo
 
 
 def _parse_date(value: str, problems: list[str]) -> date | None:
+    """YYYY-MM-DD; or MM/DD/YYYY, as US spreadsheets save dates, when it cannot also be read as DD/MM/YYYY (the day
+    is above 12, or day and month are the same): "01/03/2025" could be 3 January or 1 March, so it is refused."""
     if not value:
         return None
-    for fmt in DATE_FORMATS:
-        try:
-            return datetime.strptime(value, fmt).date()
-        except ValueError:
-            continue
+    try:
+        return datetime.strptime(value, "%Y-%m-%d").date()
+    except ValueError:
+        pass
+    try:
+        us = datetime.strptime(value, "%m/%d/%Y").date()
+    except ValueError:
+        us = None
+    try:
+        other = datetime.strptime(value, "%d/%m/%Y").date()
+    except ValueError:
+        other = None
+    if us is not None and other is not None and us != other:
+        problems.append(
+            _(
+                "“%(value)s” could be %(first)s or %(second)s: write the date as YYYY-MM-DD",
+                value=value,
+                first=format_date(us, "long"),
+                second=format_date(other, "long"),
+            )
+        )
+        return None
+    if us or other:
+        return us or other
     problems.append(_("“%(value)s” is not a date (use YYYY-MM-DD)", value=value))
     return None
 

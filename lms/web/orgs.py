@@ -272,7 +272,8 @@ def roster_import(org_slug: str):
 @access.org_manager
 def roster_template(org_slug: str):
     services.get_org(org_slug)
-    body = ",".join(roster.KNOWN) + "\r\nmaria@example.org,María López,E1001,Community Health Worker,2025-03-01,employee,member\r\n"
+    # A byte-order mark, so that Excel reads the accents as UTF-8 (the import accepts the file with or without one).
+    body = "\ufeff" + ",".join(roster.KNOWN) + "\r\nmaria@example.org,María López,E1001,Community Health Worker,2025-03-01,employee,member\r\n"
     return Response(body, mimetype="text/csv", headers={"Content-Disposition": 'attachment; filename="roster-template.csv"'})
 
 
