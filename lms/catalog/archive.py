@@ -88,10 +88,18 @@ def _check_published(course: Course, obj: Archivable) -> None:
 def _check_module_keeps_something(module: Module, obj: Lesson | Quiz) -> None:
     if module.is_archived or module.kind is not ModuleKind.SELF_PACED:
         return  # live and field modules are completed by attendance and field hours, not by reading
-    lessons = _count(Lesson, Lesson.module_id == module.id, Lesson.id != _id_if(obj, Lesson))
-    if not lessons and not _count(Quiz, Quiz.module_id == module.id, Quiz.id != _id_if(obj, Quiz)):
+    if not has_something_to_complete(module, without=obj):
         raise DomainError(_("In a published course, a self-paced module needs a lesson or a quiz, or trainees could "
                             "never complete it. Add another lesson first, or remove the whole module."))
+
+
+def has_something_to_complete(module: Module, without: Lesson | Quiz | None = None) -> bool:
+    """Whether trainees could complete ``module`` self-paced: it has a live lesson or quiz (``without`` not counted).
+    The rule that keeps a published course finishable, for removing a lesson or quiz and for changing a module's
+    kind (:mod:`lms.catalog.module_kind`)."""
+    if _count(Lesson, Lesson.module_id == module.id, Lesson.id != _id_if(without, Lesson)):
+        return True
+    return bool(_count(Quiz, Quiz.module_id == module.id, Quiz.id != _id_if(without, Quiz)))
 
 
 def _check_quiz_keeps_a_question(question: Question) -> None:
@@ -103,7 +111,7 @@ def _check_quiz_keeps_a_question(question: Question) -> None:
                             "pass it. Add another question first, or remove the whole quiz."))
 
 
-def _id_if(obj: Archivable, model: type) -> int:
+def _id_if(obj: Archivable | None, model: type) -> int:
     """``obj``'s id if it is a ``model``, else one no row has (ids of different tables may be equal)."""
     return obj.id if isinstance(obj, model) else 0
 

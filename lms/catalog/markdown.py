@@ -1,6 +1,6 @@
-"""Lesson Markdown to safe HTML: markdown-it-py (CommonMark + tables, raw HTML off), video embeds from an allowlist
-(each with a plain link to the video's page), then nh3 against an allowlist, so nothing an author types or imports
-can run script or break the page."""
+"""Lesson Markdown to safe HTML: markdown-it-py (CommonMark + tables, raw HTML off), headings kept below the page's
+own h1, video embeds from an allowlist (each with a plain link to the video's page), then nh3 against an allowlist,
+so nothing an author types or imports can run script or break the page."""
 
 from __future__ import annotations
 
@@ -81,7 +81,19 @@ class Video:
     page_url: str
 
 
+def _shift_headings(state) -> None:
+    """A lesson's page has its own h1, the lesson's title. So a body that uses level-one headings (``#``, or a line
+    underlined with ``===``) has every heading moved one level down: ``#`` → h2, ``##`` → h3, … ``#####`` and
+    ``######`` → h6. A body whose top level is ``##``, as course files write them, keeps its levels. (A markdown-it
+    core rule: markdown-it-py has no option for this.)"""
+    headings = [token for token in state.tokens if token.type in ("heading_open", "heading_close")]
+    if any(token.tag == "h1" for token in headings):
+        for token in headings:
+            token.tag = f"h{min(int(token.tag[1]) + 1, 6)}"
+
+
 _md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable("table")
+_md.core.ruler.push("shift_headings", _shift_headings)
 
 
 def find_video(url: str) -> Video | None:

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Select, bindparam, exists, func, or_, select
 
 from lms import audit, db
-from lms.catalog import archive
+from lms.catalog import archive, module_kind
 from lms.catalog.models import (
     COURSE_TRANSITIONS,
     Course,
@@ -41,6 +41,21 @@ def check_slug(slug: str) -> str:
 
 #: Lesson short names that the learner's URLs use for other pages (``/<course>/<module>/quiz``).
 RESERVED_LESSON_SLUGS = frozenset({"quiz"})
+
+
+#: Course short names the site's own pages use where a course's short name goes (``/authoring/new``), or may use
+#: later under ``/authoring/`` and ``/courses/``: a course there would sit one slash from that page.
+RESERVED_COURSE_SLUGS = frozenset({
+    "new", "import", "export", "status", "edit", "preview", "search", "mine", "translations", "archive", "feed",
+})
+
+
+def check_course_slug(slug: str) -> str:
+    slug = check_slug(slug)
+    if slug in RESERVED_COURSE_SLUGS:
+        raise DomainError(_("“%(slug)s” is reserved for the site's own pages; choose another short name for the "
+                            "course.", slug=slug))
+    return slug
 
 
 def check_lesson_slug(slug: str) -> str:
@@ -254,7 +269,7 @@ class CourseData:
 
 
 def create_course(data: CourseData, actor: Any) -> Course:
-    slug = check_slug(data.slug)
+    slug = check_course_slug(data.slug)
     if find_course(slug) is not None:
         raise DomainError(_("That short name is already taken."))
     course = Course(slug=slug)
@@ -352,11 +367,21 @@ def add_module(course: Course, data: ModuleData, actor: Any) -> Module:
     return module
 
 
-def update_module(course: Course, module: Module, data: ModuleData, actor: Any) -> None:
+def update_module(course: Course, module: Module, data: ModuleData, actor: Any, *,
+                  keep_completable: bool = False) -> None:
+    """Save a module's settings and source-language texts. Its kind cannot change while it has live sessions that
+    are not cancelled (:func:`lms.catalog.module_kind.check_sessions`). With ``keep_completable`` (an author's edit),
+    also refused in a published course when it would leave a self-paced module trainees could never complete
+    (:func:`lms.catalog.module_kind.check_completable`); a course import checks that in its files instead, and adds
+    a module's lessons after saving the module."""
     if not data.title.strip():
         raise DomainError(_("A module needs a title."))
     if data.credited_minutes < 0:
         raise DomainError(_("Credited minutes cannot be negative."))
+    if module.id is not None and data.kind is not module.kind:
+        module_kind.check_sessions(module)
+    if keep_completable:
+        module_kind.check_completable(course, module, data.kind, data.is_required)
     module.kind = data.kind
     module.credited_minutes = data.credited_minutes
     module.is_required = data.is_required
@@ -439,11 +464,19 @@ class OptionData:
 
 
 def check_question(kind: QuestionKind, options: list[OptionData]) -> None:
-    """Single and true/false questions have exactly one right answer; multiple-choice at least one."""
+    """Single and true/false questions have exactly one right answer; multiple-choice at least one. No two answers
+    say the same (ignoring case and spaces): a trainee could not tell them apart."""
     options = [o for o in options if o.text.strip()]
     correct = sum(1 for o in options if o.is_correct)
     if len(options) < 2:
         raise DomainError(_("A question needs at least two answers."))
+    seen = set()
+    for option in options:
+        same = " ".join(option.text.split()).casefold()
+        if same in seen:
+            raise DomainError(_("Two answers say the same thing: “%(answer)s”. Make each answer different.",
+                                answer=option.text.strip()))
+        seen.add(same)
     if kind is QuestionKind.TRUE_FALSE and len(options) != 2:
         raise DomainError(_("A true-or-false question has exactly two answers."))
     if kind in (QuestionKind.SINGLE, QuestionKind.TRUE_FALSE) and correct != 1:

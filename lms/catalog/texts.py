@@ -31,6 +31,17 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "option": ("text", "feedback"),
 }
 MARKDOWN_FIELDS = {("lesson", "body")}
+TITLE_MAX, SUMMARY_MAX, BODY_MAX, ANSWER_MAX, FEEDBACK_MAX = 200, 5_000, 100_000, 1_000, 2_000
+#: The most characters an author may type in each field, in the source language and in every translation alike
+#: (the authoring forms and the translation editor both check it).
+MAX_LENGTHS: dict[tuple[str, str], int] = {
+    ("course", "title"): TITLE_MAX, ("course", "summary"): SUMMARY_MAX,
+    ("module", "title"): TITLE_MAX, ("module", "summary"): SUMMARY_MAX,
+    ("lesson", "title"): TITLE_MAX, ("lesson", "body"): BODY_MAX,
+    ("quiz", "title"): TITLE_MAX,
+    ("question", "prompt"): SUMMARY_MAX,
+    ("option", "text"): ANSWER_MAX, ("option", "feedback"): FEEDBACK_MAX,
+}
 REQUIRED_FIELDS = {("course", "title"), ("module", "title"), ("lesson", "title"), ("lesson", "body"),
                    ("question", "prompt"), ("option", "text")}
 

@@ -20,17 +20,43 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp, ValidationError
 
 from lms.catalog.areas import area_choices
 from lms.catalog.models import CourseKind, ModuleKind, QuestionKind
 from lms.catalog.services import SLUG_RE, CourseData, ModuleData, OptionData
+from lms.catalog.texts import MAX_LENGTHS
 from lms.i18n import _, _l, locale_names
 from lms.web.validators import NumberRange
 
 OPTION_ROWS = 6
-SUMMARY_MAX = 5_000
-BODY_MAX = 100_000
+
+
+def _most(owner: str, name: str) -> Length:
+    """The length limit of a catalog text field (:data:`lms.catalog.texts.MAX_LENGTHS`), as a validator."""
+    return Length(max=MAX_LENGTHS[owner, name])
+
+
+class TextCheck(FlaskForm):
+    """One text checked as the authoring forms check theirs, for texts typed elsewhere (the translation editor), so
+    the message is the same, in the viewer's language."""
+
+    class Meta:
+        csrf = False
+
+    value = TextAreaField()
+
+
+def length_error(value: str, owner: str, name: str) -> str | None:
+    """The message the source form would show for ``value`` in field ``name`` of an ``owner``, if it is too long."""
+    if len(value) <= MAX_LENGTHS[owner, name]:
+        return None
+    form = TextCheck(formdata=None, data={"value": value})
+    try:
+        _most(owner, name)(form, form.value)
+    except ValidationError as exc:
+        return str(exc)
+    return None
 
 
 def _clean_slug(value: str | None) -> str | None:
@@ -64,8 +90,8 @@ def _areas_field():
 
 class CourseForm(FlaskForm):
     slug = _slug_field(_l("For example: heat-safety. It cannot be changed later."))
-    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
-    summary = TextAreaField(_l("Summary"), validators=[Optional(), Length(max=SUMMARY_MAX)])
+    title = StringField(_l("Title"), validators=[DataRequired(), _most("course", "title")])
+    summary = TextAreaField(_l("Summary"), validators=[Optional(), _most("course", "summary")])
     version = StringField(_l("Version"), validators=[DataRequired(), Length(max=32)], default="1",
                           description=_l("Certificates name the version they were earned on, for example 2026.1."))
     kind = SelectField(_l("Kind of training"))
@@ -122,8 +148,8 @@ class CourseForm(FlaskForm):
 
 class ModuleForm(FlaskForm):
     slug = _slug_field(_l("For example: heat-illness. It cannot be changed later."))
-    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
-    summary = TextAreaField(_l("Summary"), validators=[Optional(), Length(max=SUMMARY_MAX)])
+    title = StringField(_l("Title"), validators=[DataRequired(), _most("module", "title")])
+    summary = TextAreaField(_l("Summary"), validators=[Optional(), _most("module", "summary")])
     kind = SelectField(_l("Kind of module"))
     credited_minutes = IntegerField(_l("Credited minutes"), default=60,
                                     validators=[InputRequired(), NumberRange(min=0, max=10_000)],
@@ -158,8 +184,8 @@ class ModuleForm(FlaskForm):
 
 class LessonForm(FlaskForm):
     slug = _slug_field(_l("For example: warning-signs. It cannot be changed later."))
-    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
-    body = TextAreaField(_l("Lesson text (Markdown)"), validators=[DataRequired(), Length(max=BODY_MAX)])
+    title = StringField(_l("Title"), validators=[DataRequired(), _most("lesson", "title")])
+    body = TextAreaField(_l("Lesson text (Markdown)"), validators=[DataRequired(), _most("lesson", "body")])
     estimated_minutes = IntegerField(_l("Estimated minutes"), default=10,
                                      validators=[InputRequired(), NumberRange(min=1, max=600)])
     preview = SubmitField(_l("Preview"))
@@ -173,7 +199,7 @@ class LessonForm(FlaskForm):
 
 
 class QuizForm(FlaskForm):
-    title = StringField(_l("Quiz title"), validators=[Optional(), Length(max=200)])
+    title = StringField(_l("Quiz title"), validators=[Optional(), _most("quiz", "title")])
     pass_mark = IntegerField(_l("Pass mark (%)"), default=80, validators=[InputRequired(), NumberRange(min=1, max=100)])
     max_attempts = IntegerField(_l("Attempts allowed"), validators=[Optional(), NumberRange(min=1, max=100)],
                                 description=_l("Leave empty for unlimited attempts."))
@@ -192,18 +218,24 @@ class GrantAttemptForm(FlaskForm):
 
 
 class OptionRow(Form):
-    """One answer row of a question; a row with no text is ignored."""
+    """One answer row of a question; an empty row is ignored."""
 
     slug = HiddenField(filters=[_clean_slug])
-    text = StringField(_l("Answer"), validators=[Optional(), Length(max=1000)])
+    text = StringField(_l("Answer"), validators=[_most("option", "text")])
     is_correct = BooleanField(_l("Correct"))
-    feedback = StringField(_l("Feedback"), validators=[Optional(), Length(max=2000)])
+    feedback = StringField(_l("Feedback"), validators=[Optional(), _most("option", "feedback")])
+
+    def validate_text(self, field: StringField) -> None:
+        """A row with feedback or a tick but no answer would otherwise be dropped, and its feedback lost."""
+        if not (field.data or "").strip() and (self.is_correct.data or (self.feedback.data or "").strip()):
+            raise ValidationError(_("This row has feedback or is marked correct, but no answer. Write the answer, "
+                                    "or empty the whole row."))
 
 
 class QuestionForm(FlaskForm):
     slug = _slug_field(_l("For example: q3. It cannot be changed later."))
     kind = SelectField(_l("Kind of question"))
-    prompt = TextAreaField(_l("Question"), validators=[DataRequired(), Length(max=SUMMARY_MAX)])
+    prompt = TextAreaField(_l("Question"), validators=[DataRequired(), _most("question", "prompt")])
     options = FieldList(FormField(OptionRow), min_entries=OPTION_ROWS, max_entries=40)
 
     def __init__(self, *args, **kwargs):

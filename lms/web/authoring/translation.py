@@ -11,8 +11,8 @@ from lms.catalog.models import Course, Module, Option, Question
 from lms.catalog.services import Outline
 from lms.catalog.texts import FIELDS, MARKDOWN_FIELDS, Texts, owner_key, set_text, translation_state
 from lms.i18n import _
+from lms.web.authoring.forms import length_error
 
-MAX_LENGTH = 100_000
 QuestionList = list[tuple[Question, list[Option]]]
 
 
@@ -137,9 +137,14 @@ def section(texts: Texts, heading: str, obj: Any) -> Section:
 
 
 def check(sections: list[Section], form: Mapping[str, str]) -> dict[str, str]:
-    """Error messages by row key for submitted values that cannot be saved."""
-    return {row.key: _("This text is too long.") for s in sections for row in s.rows
-            if len(form.get("t-" + row.key) or "") > MAX_LENGTH}
+    """Error messages by row key for submitted values that cannot be saved: a translation is held to its source
+    field's length limit, with the message the source form gives."""
+    errors = {}
+    for row in (row for s in sections for row in s.rows):
+        message = length_error(form.get("t-" + row.key) or "", owner_key(row.obj)[0], row.name)
+        if message:
+            errors[row.key] = message
+    return errors
 
 
 def save(course: Course, locale: str, sections: list[Section], form: Mapping[str, str], actor: Any) -> int:

@@ -94,6 +94,12 @@ def edit_course(course_slug: str):
     return render_template("lms/authoring/course_form.html", form=form, course=course), _status(form)
 
 
+def _show_error(form, exc: DomainError) -> None:
+    """A service's refusal, at the field it is about if the form shows that field, else above the form."""
+    name = exc.details.get("field")
+    (form[name].errors if name in form else form.form_errors).append(exc.message)
+
+
 def _status(form) -> int:
     """200 for a fresh form, 400 when a sent form is refused (so the page is re-rendered with messages)."""
     return 400 if request.method == "POST" and form.errors else 200
@@ -130,10 +136,10 @@ def edit_module(course_slug: str, module_slug: str):
     form.slug.data = module.slug
     if form.validate_on_submit():
         try:
-            catalog.update_module(course, module, form.module_data(), actor())
+            catalog.update_module(course, module, form.module_data(), actor(), keep_completable=True)
         except DomainError as exc:
             db.session.rollback()
-            form.form_errors.append(exc.message)
+            _show_error(form, exc)
         else:
             db.session.commit()
             flash(_("Saved."), "success")
