@@ -81,18 +81,26 @@ def test_rejection_needs_a_reason(client, u, login, staff):
     assert event.reason == "No certificate" and event.org_id == staff.org.id
 
 
-def test_decided_entries_are_locked(client, u, login, staff):
+def test_decided_entries_are_locked(client, u, login, staff, make_user, add_member):
     approved, rejected = external(staff.trainee, "a"), external(staff.trainee, "b")
     approvals.approve(approved, staff.manager)
     approvals.reject(rejected, staff.manager, "Duplicate")
     db.session.commit()
-    for entry in (approved, rejected):
-        with pytest.raises(AlreadyDecided):
-            approvals.approve(entry, staff.manager)
-        with pytest.raises(AlreadyDecided):
-            approvals.reject(entry, staff.manager, "Changed my mind")
+    second = make_user(name="Second Manager")
+    add_member(staff.org, second, role=MemberRole.MANAGER)
+    with pytest.raises(AlreadyDecided):
+        approvals.approve(rejected, staff.manager)
+    with pytest.raises(AlreadyDecided):
+        approvals.reject(approved, staff.manager, "Changed my mind")
+    with pytest.raises(AlreadyDecided):  # the same decision by another manager is refused too
+        approvals.approve(approved, second)
+    with pytest.raises(AlreadyDecided):
+        approvals.reject(rejected, second, "Again")
+    # the same manager's same decision again (a double tap) changes nothing and is no error
+    assert approvals.approve(approved, staff.manager).repeated
+    assert approvals.reject(rejected, staff.manager, "Changed my mind").repeated
     db.session.rollback()
-    login(staff.manager)
+    login(second)
     page = client.post(u("lms.hours.approve", org_slug="acme", entry_id=approved.id),
                        data={"csrf_token": client.csrf_token()})
     assert page.status_code == 409 and "already approved by Bea Boss" in page.get_data(as_text=True)
@@ -220,6 +228,21 @@ def test_two_managers_approving_at_once_make_one_approval(app, staff, add_member
     entry = db.session.get(HoursEntry, entry_id)
     assert entry.status is EntryStatus.APPROVED and entry.decided_by_id in managers
     assert len(audit_rows("hours.approved", entry)) == 1
+
+
+@postgres_only
+def test_a_double_tap_approving_at_once_makes_one_approval_and_no_conflict(app, staff):
+    entry_id, manager_id = external(staff.trainee).id, staff.manager.id
+
+    def approve(index: int, barrier: threading.Barrier) -> str:
+        entry = db.session.get(HoursEntry, entry_id)
+        manager = db.session.get(User, manager_id)
+        barrier.wait()  # both requests of the same manager have read "pending" before either writes
+        return "repeated" if approvals.approve(entry, manager).repeated else "approved"
+
+    assert _race(app, approve) == ["approved", "repeated"]
+    db.session.expire_all()
+    assert len(audit_rows("hours.approved", db.session.get(HoursEntry, entry_id))) == 1
 
 
 @postgres_only

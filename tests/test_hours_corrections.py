@@ -76,8 +76,10 @@ def test_a_pay_schedule_change_places_unexported_entries_after_the_last_export(s
     staff.org.pay_period_anchor = date(2026, 1, 12)  # the periods move by a week
     assert approvals.repay_unexported(staff.org, staff.manager) == 1
     db.session.commit()
-    # The first new period holding a day after the export (2026-03-30) is 2026-03-23..04-05: never exported.
-    assert entry.paid_period_start == date(2026, 3, 23)
+    # The new period holding the day after the export (2026-03-30) is 2026-03-23..04-05, which overlaps the exported
+    # 03-16..03-29: the entry is paid in the bridging period 2026-03-30..04-05 (docs/payroll-export.md).
+    assert entry.paid_period_start == date(2026, 3, 30)
+    assert timesheets.get_timesheet(staff.org, staff.trainee, date(2026, 4, 1)).start == date(2026, 3, 30)
 
 
 # ---------------------------------------------------------------- the rate of a correction

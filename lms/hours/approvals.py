@@ -3,7 +3,9 @@
 An entry moves pending → approved or pending → rejected, once (``ENTRY_TRANSITIONS``). The move is a conditional
 ``UPDATE ... WHERE id = :id AND status = 'pending'``: when two managers decide the same entry at the same moment the
 database lets exactly one update through (the other sees zero rows), so there is one decision and one audit row, and
-the loser gets :class:`AlreadyDecided` (409) with who decided it.
+the loser gets :class:`AlreadyDecided` (409) with who decided it. A decision repeated by the manager who made it
+(a double tap on a slow phone, a resent form) is not a conflict: it changes nothing and says so
+(:attr:`Decision.repeated`); only a *different* decision, or another manager's, is refused.
 
 On approval the entry takes the organisation's training pay rate and the pay period it is paid in
 (:func:`lms.hours.periods.open_period_for`): the period that contains the activity date, unless payroll has already
@@ -43,6 +45,8 @@ from lms.notify.services import recipient_locale
 from lms.orgs.models import Membership, Organisation
 
 REASON_MAX = 2000
+#: The stored reason of ``hours.paid_period_moved`` audit rows (a code: the history shows it in the reader's language).
+PAY_SCHEDULE_CHANGED = "pay_schedule_changed"
 
 
 class AlreadyDecided(ConflictError):
@@ -51,10 +55,28 @@ class AlreadyDecided(ConflictError):
     code = "already_decided"
 
 
-def transition(entry: HoursEntry, status: EntryStatus, actor: User, **values: Any) -> None:
-    """The one guarded transition of an entry's status, as a conditional UPDATE (see the module docstring)."""
+@dataclass(frozen=True)
+class Decision:
+    """What approving or rejecting did. ``repeated``: the actor had already made exactly this decision, so nothing
+    changed; ``also_rejected``: pending corrections rejected along with the entry."""
+
+    entry: HoursEntry
+    repeated: bool = False
+    also_rejected: tuple[HoursEntry, ...] = ()
+
+
+def is_repeat(entry: HoursEntry, status: EntryStatus, actor: User) -> bool:
+    """Whether ``entry`` already has ``status`` by ``actor``'s own decision (deciding it again changes nothing)."""
+    return entry.status is status and actor is not None and entry.decided_by_id == actor.id
+
+
+def transition(entry: HoursEntry, status: EntryStatus, actor: User, **values: Any) -> bool:
+    """The one guarded transition of an entry's status, as a conditional UPDATE (see the module docstring).
+    Returns False, changing nothing, when ``actor`` had already made this decision."""
     if actor is None or entry.user_id == actor.id:
         raise DomainError(_("You cannot decide your own hours. Another manager must do it."))
+    if is_repeat(entry, status, actor):
+        return False
     if status not in ENTRY_TRANSITIONS[entry.status]:
         raise _already_decided(entry)
     result = db.session.execute(
@@ -64,8 +86,11 @@ def transition(entry: HoursEntry, status: EntryStatus, actor: User, **values: An
         .execution_options(synchronize_session=False)
     )
     db.session.refresh(entry)
-    if result.rowcount != 1:
-        raise _already_decided(entry)
+    if result.rowcount == 1:
+        return True
+    if is_repeat(entry, status, actor):  # the same manager's other request (a double tap) got there first
+        return False
+    raise _already_decided(entry)
 
 
 def _already_decided(entry: HoursEntry) -> AlreadyDecided:
@@ -77,16 +102,21 @@ def _already_decided(entry: HoursEntry) -> AlreadyDecided:
     return AlreadyDecided(_("This entry was already rejected by %(name)s.", name=name))
 
 
-def approve(entry: HoursEntry, actor: User) -> None:
-    """Approve a pending entry: lock it with the pay rate and the open pay period it is paid in."""
+def approve(entry: HoursEntry, actor: User) -> Decision:
+    """Approve a pending entry: lock it with the pay rate and the open pay period it is paid in. Approving again an
+    entry one approved oneself changes nothing (``repeated``)."""
+    if is_repeat(entry, EntryStatus.APPROVED, actor):
+        return Decision(entry, repeated=True)
     org = _org_of(entry)
     rate_cents = _corrected_rate(entry) if entry.corrects_id is not None else org.training_pay_rate_cents
     lock_for_approval(org)
     period_start, _end = open_period_for(org, entry.activity_date)
-    transition(entry, EntryStatus.APPROVED, actor, rate_cents=rate_cents, paid_period_start=period_start)
+    if not transition(entry, EntryStatus.APPROVED, actor, rate_cents=rate_cents, paid_period_start=period_start):
+        return Decision(entry, repeated=True)
     audit.record("hours.approved", entry, actor, org_id=entry.org_id, minutes=entry.minutes,
                  rate_cents=entry.rate_cents, paid_period_start=entry.paid_period_start)
     _complete_field_module(entry)
+    return Decision(entry)
 
 
 def _corrected_rate(entry: HoursEntry) -> int | None:
@@ -127,21 +157,26 @@ def repay_unexported(org: Organisation, actor: User | None) -> int:
     for entry in entries:
         start = paying_period(org, entry.activity_date, exported, closed_through)[0]
         if start != entry.paid_period_start:
-            audit.record("hours.paid_period_moved", entry, actor, org_id=org.id, reason="pay schedule changed",
+            # the reason is a code, shown translated in the entry's history (lms/web/hours/queue.py)
+            audit.record("hours.paid_period_moved", entry, actor, org_id=org.id, reason=PAY_SCHEDULE_CHANGED,
                          paid_period_start=start, previous_paid_period_start=entry.paid_period_start)
             entry.paid_period_start = start
             moved += 1
     return moved
 
 
-def reject(entry: HoursEntry, actor: User, reason: str | None) -> list[HoursEntry]:
+def reject(entry: HoursEntry, actor: User, reason: str | None) -> Decision:
     """Reject a pending entry; the reason is required and shown to the person. Its pending corrections are rejected
-    with it (a correction of an activity that is not paid would pay or deduct on its own); returns those."""
+    with it (a correction of an activity that is not paid would pay or deduct on its own): ``also_rejected``.
+    Rejecting again an entry one rejected oneself changes nothing (``repeated``; the first reason stays)."""
     reason = check_reason(reason)
+    if is_repeat(entry, EntryStatus.REJECTED, actor):
+        return Decision(entry, repeated=True)
     _org_of(entry)
-    transition(entry, EntryStatus.REJECTED, actor, rejection_reason=reason)
+    if not transition(entry, EntryStatus.REJECTED, actor, rejection_reason=reason):
+        return Decision(entry, repeated=True)
     audit.record("hours.rejected", entry, actor, org_id=entry.org_id, reason=reason)
-    return _reject_corrections(entry, actor) if entry.corrects_id is None else []
+    return Decision(entry, also_rejected=tuple(_reject_corrections(entry, actor) if entry.corrects_id is None else ()))
 
 
 def _reject_corrections(root: HoursEntry, actor: User) -> list[HoursEntry]:
@@ -202,6 +237,8 @@ def _complete_field_module(entry: HoursEntry) -> None:
 @dataclass
 class BulkResult:
     decided: list[HoursEntry] = field(default_factory=list)
+    #: Entries the actor had already decided the same way (a resent form): done, nothing changed.
+    already: list[HoursEntry] = field(default_factory=list)
     conflicts: list[str] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)
 
@@ -223,18 +260,15 @@ def decide_many(org: Organisation, entry_ids: list[int], status: EntryStatus, ac
         if entry.id in done_with:
             continue
         try:
-            if status is EntryStatus.APPROVED:
-                approve(entry, actor)
-            else:
-                also = reject(entry, actor, reason)
-                result.decided.extend(e for e in also if e.id not in done_with)
-                done_with.update(e.id for e in also)
+            decision = approve(entry, actor) if status is EntryStatus.APPROVED else reject(entry, actor, reason)
         except AlreadyDecided as exc:
             result.conflicts.append(exc.message)
         except DomainError as exc:
             result.refused.append(exc.message)
         else:
-            result.decided.append(entry)
+            (result.already if decision.repeated else result.decided).append(entry)
+            result.decided.extend(e for e in decision.also_rejected if e.id not in done_with)
+            done_with.update(e.id for e in decision.also_rejected)
     return result
 
 

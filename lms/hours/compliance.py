@@ -6,6 +6,12 @@ starting on the 1st of ``ce_fiscal_start_month``, or each person's employment an
 employment_start``; a 29 February start has its anniversary on 1 March in common years; no start date falls back
 to the calendar year). The minimum is ``Organisation.ce_annual_minimum_minutes`` (default 360).
 
+People who start during a CE year (calendar or fiscal basis; an anniversary year starts on the first day of work)
+owe the minimum pro rata for the days of the year they are employed, rounded up to the minute, and the even pace
+that "behind" measures runs from their first day. DHCS does not say what a partial first year owes; pro rata keeps
+a December hire from being overdue for a year they mostly did not work. People whose employment starts after
+today owe nothing yet and are shown with their start date, after everyone else.
+
 Which hours count: every *approved* entry of the organisation whose activity date falls in the person's CE year, from
 every source (live sessions, self-paced modules, external training, supervised field experience and adjustments).
 We do not filter by competency area: all training the employer approved is training in core competencies or a
@@ -46,6 +52,7 @@ def ce_year(org: Organisation, day: date, employment_start: date | None = None) 
     """The CE year (inclusive start and end) containing ``day`` for a person of ``org``."""
     basis = org.ce_year_basis
     if basis is CEYearBasis.ANNIVERSARY and employment_start is not None:
+        day = max(day, employment_start)  # before the first day of work: the first CE year
         year = day.year if _anniversary(day.year, employment_start) <= day else day.year - 1
         return _anniversary(year, employment_start), _anniversary(year + 1, employment_start) - timedelta(days=1)
     if basis is CEYearBasis.FISCAL:
@@ -53,6 +60,18 @@ def ce_year(org: Organisation, day: date, employment_start: date | None = None) 
         year = day.year if day.month >= month else day.year - 1
         return date(year, month, 1), date(year + 1, month, 1) - timedelta(days=1)
     return date(day.year, 1, 1), date(day.year, 12, 31)
+
+
+def required_minutes(org: Organisation, year: Year, employment_start: date | None) -> int:
+    """The CE minimum a person owes for ``year``: the organisation's minimum, pro rata by the days employed in it
+    when they started during the year (rounded up, so never less than the share)."""
+    start, end = year
+    minimum = org.ce_annual_minimum_minutes
+    if employment_start is None or employment_start <= start:
+        return minimum
+    if employment_start > end:
+        return 0
+    return -(-minimum * ((end - employment_start).days + 1) // ((end - start).days + 1))
 
 
 @dataclass(frozen=True)
@@ -68,9 +87,22 @@ class CEStatus:
     today: date
     done_minutes: int
     required_minutes: int
+    employment_start: date | None = None
+
+    @property
+    def has_started(self) -> bool:
+        """False for someone whose employment starts after today: they owe nothing yet."""
+        return self.employment_start is None or self.employment_start <= self.today
+
+    @property
+    def is_prorated(self) -> bool:
+        """They started during this CE year, so they owe a share of the minimum (:func:`required_minutes`)."""
+        return self.employment_start is not None and self.year_start < self.employment_start <= self.year_end
 
     @property
     def remaining_minutes(self) -> int:
+        if not self.has_started:
+            return 0
         return max(0, self.required_minutes - self.done_minutes)
 
     @property
@@ -79,10 +111,12 @@ class CEStatus:
 
     @property
     def expected_minutes(self) -> int:
-        """What an even pace would have reached by today (the minimum spread over the year's days)."""
-        total = (self.year_end - self.year_start).days + 1
-        elapsed = min(total, max(0, (self.today - self.year_start).days + 1))
-        return self.required_minutes * elapsed // total
+        """What an even pace would have reached by today (the minimum spread over the year's days, from the first
+        day of work for someone who started during the year)."""
+        first = max(self.year_start, self.employment_start or self.year_start)
+        total = (self.year_end - first).days + 1
+        elapsed = min(total, max(0, (self.today - first).days + 1))
+        return self.required_minutes * elapsed // total if total > 0 else 0
 
     @property
     def is_complete(self) -> bool:
@@ -94,6 +128,8 @@ class CEStatus:
 
     @property
     def state(self) -> str:
+        if not self.has_started:
+            return "not_started"
         return "complete" if self.is_complete else "behind" if self.is_behind else "on_track"
 
 
@@ -126,6 +162,7 @@ def _anniversary_starts(org: Organisation, today: date):
     today_md = today.month * 100 + today.day
     start_key = case(
         (start.is_(None), today.year * 10000 + 101),
+        (start > today, _date_key(start)),  # not started yet: their first CE year, as in ce_year()
         (start_md <= today_md, today.year * 10000 + start_md),
         else_=(today.year - 1) * 10000 + start_md,
     )
@@ -162,32 +199,30 @@ def _done_by_user(org: Organisation, today: date, user_id: int | None = None) ->
     return {uid: int(total or 0) for uid, total in db.session.execute(query)}
 
 
+def _status(org: Organisation, today: date, user_id: int, name: str, title: str | None, employee_id: str | None,
+            start: date | None, done: int) -> CEStatus:
+    year = ce_year(org, today, start)
+    return CEStatus(user_id, name, title, employee_id, *year, today, done, required_minutes(org, year, start), start)
+
+
 def list_ce_status(org: Organisation, today: date) -> list[CEStatus]:
-    """Every current staff member's CE standing, most behind first (most minutes remaining, then fewest days left).
+    """Every current staff member's CE standing, most behind first (most minutes remaining, then fewest days left),
+    and people who have not started yet last, by start date.
 
     Two queries whatever the number of people: the staff list, and the minutes aggregated per person in SQL."""
     staff = db.session.execute(_staff_query(org)).all()
     done = _done_by_user(org, today)
-    rows = [
-        CEStatus(uid, name, title, employee_id, *ce_year(org, today, start), today, done.get(uid, 0), org.ce_annual_minimum_minutes)
-        for uid, name, title, employee_id, start in staff
-    ]
-    return sorted(rows, key=lambda s: (-s.remaining_minutes, s.days_left, s.name.casefold(), s.user_id))
+    rows = [_status(org, today, uid, name, title, employee_id, start, done.get(uid, 0))
+            for uid, name, title, employee_id, start in staff]
+    return sorted(rows, key=lambda s: (not s.has_started, s.employment_start if not s.has_started else None,
+                                       -s.remaining_minutes, s.days_left, s.name.casefold(), s.user_id))
 
 
 def ce_status(org: Organisation, membership: Membership, today: date) -> CEStatus:
     """One person's CE standing."""
     done = _done_by_user(org, today, membership.user_id).get(membership.user_id, 0)
-    return CEStatus(
-        membership.user_id,
-        membership.user.name,
-        membership.job_title,
-        membership.employee_id,
-        *ce_year(org, today, membership.employment_start),
-        today,
-        done,
-        org.ce_annual_minimum_minutes,
-    )
+    return _status(org, today, membership.user_id, membership.user.name, membership.job_title,
+                   membership.employee_id, membership.employment_start, done)
 
 
 # ---------------------------------------------------------------- the DHCS Annual Continuing Training Checklist
@@ -289,7 +324,7 @@ def build_checklist(org: Organisation, membership: Membership, day: date, locale
         membership.employment_type.title,
         start,
         end,
-        org.ce_annual_minimum_minutes,
+        required_minutes(org, (start, end), membership.employment_start),
         rows,
     )
 

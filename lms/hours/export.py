@@ -2,7 +2,8 @@
 
 The first export of a period writes the file from the approved lines paid in it, stores the exact bytes with their
 SHA-256 in a ``PayrollExport`` row, and from then on the period is locked: approvals land in the next open period,
-and every later export serves the stored bytes, so payroll always gets the identical file.
+and every later export serves the stored bytes, so payroll always gets the identical file. Only a period of the
+organisation's pay calendar can be exported (:mod:`lms.hours.pay_calendar`), and those never overlap an export.
 """
 
 from __future__ import annotations
@@ -11,7 +12,8 @@ import csv
 import hashlib
 import io
 from collections.abc import Iterable
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -20,7 +22,8 @@ from lms import audit, db
 from lms.accounts.models import User
 from lms.errors import DomainError
 from lms.hours.models import PayrollExport
-from lms.hours.periods import is_period, lock_for_export, org_today, period_containing
+from lms.hours.pay_calendar import PayCalendar, pay_calendar
+from lms.hours.periods import lock_for_export, org_today
 from lms.hours.timesheets import dollars_text, hours_text, list_paid_lines
 from lms.i18n import _
 from lms.orgs.models import Organisation
@@ -82,29 +85,41 @@ def get_export(org: Organisation, start: date) -> PayrollExport | None:
 
 
 def check_period(org: Organisation, start: date, end: date | None = None) -> tuple[date, date]:
-    """``start`` (and ``end`` if given) must be exactly one of the organisation's pay periods."""
-    period = period_containing(org, start)
-    if period[0] != start or (end is not None and not is_period(org, start, end)):
+    """``start`` (and ``end`` if given) must be exactly one period of the organisation's pay calendar: an exported
+    period as exported, or one of the schedule's periods around the exports (never one overlapping an export)."""
+    return _checked(org, start, end)[1]
+
+
+def _checked(org: Organisation, start: date, end: date | None) -> tuple[PayCalendar, tuple[date, date]]:
+    calendar = pay_calendar(org)
+    period = calendar.period(start)
+    if period[0] != start or (end is not None and period[1] != end):
         raise DomainError(
             _("Choose exactly one pay period: %(start)s to %(end)s contains that date.",
               start=period[0].isoformat(), end=period[1].isoformat())
         )
-    return period
+    return calendar, period
 
 
 def export_period(org: Organisation, start: date, actor: User | None, today: date | None = None) -> PayrollExport:
     """Export (and so lock) the pay period starting ``start``; if it was exported already, return that export.
 
     Takes the organisation's export lock first, so no approval can slip into the period between reading its lines
-    and locking it (see :func:`lms.hours.periods.lock_for_approval`)."""
-    start, end = check_period(org, start)
+    and locking it (see :func:`lms.hours.periods.lock_for_approval`), and the period is checked against the exports
+    and schedule as they are once the lock is held (a schedule change or another export may have just committed)."""
+    lock_for_export(org)
+    db.session.refresh(org)
+    calendar, (start, end) = _checked(org, start, None)
     if start > (today or org_today(org)):
         raise DomainError(_("This pay period has not started yet, so it cannot be exported."))
-    lock_for_export(org)
     existing = get_export(org, start)
     if existing is not None:
         return existing
     content, count = build_csv(org, start, end)
+    if count == 0 and calendar.paid_later_in((start, end)) is not None:
+        # a period payroll already ran past, never exported: only worth a file if it pays something
+        raise DomainError(_("Payroll has already run for a later period and no approved hours are paid in this one, "
+                            "so there is nothing to export."))
     export = PayrollExport(org_id=org.id, period_start=start, period_end=end, content=content,
                            sha256=hashlib.sha256(content).hexdigest(), row_count=count,
                            exported_by_id=actor.id if actor else None)
@@ -116,6 +131,31 @@ def export_period(org: Organisation, start: date, actor: User | None, today: dat
     audit.record("payroll.exported", export, actor, org_id=org.id, period_start=start.isoformat(),
                  rows=count, sha256=export.sha256)
     return export
+
+
+@dataclass(frozen=True)
+class ExportSummary:
+    """One payroll file of an organisation, without its bytes (for the list of files)."""
+
+    start: date
+    end: date
+    exported_at: datetime
+    exported_by: str | None
+    row_count: int
+    sha256: str
+
+
+def list_exports(org: Organisation) -> list[ExportSummary]:
+    """Every payroll file of the organisation, newest period first, with its own dates whatever the pay schedule
+    is now (one query; the files' bytes are not loaded)."""
+    rows = db.session.execute(
+        select(PayrollExport.period_start, PayrollExport.period_end, PayrollExport.exported_at, User.name,
+               PayrollExport.row_count, PayrollExport.sha256)
+        .outerjoin(User, User.id == PayrollExport.exported_by_id)
+        .where(PayrollExport.org_id == org.id)
+        .order_by(PayrollExport.period_start.desc())
+    ).all()
+    return [ExportSummary(*row) for row in rows]
 
 
 def filename(org: Organisation, export: PayrollExport) -> str:

@@ -8,6 +8,9 @@ Periods are inclusive ``(start, end)`` date pairs derived from ``Organisation.pa
 - monthly: the 1st to the last day of each month.
 
 The arithmetic functions are pure (``period_for(kind, anchor, day)``); the ``org`` versions read the two settings.
+These are the *schedule's* periods. Pages and exports use the organisation's pay calendar
+(:mod:`lms.hours.pay_calendar`): exported periods as they were exported, and these periods around them, cut where
+they would overlap an export (after a change of pay period or anchor).
 """
 
 from __future__ import annotations
@@ -117,13 +120,19 @@ def exported_periods(org: Organisation) -> tuple[set[date], date | None]:
 def paying_period(org: Organisation, day: date, exported: set[date], closed_through: date | None) -> Period:
     """The period that pays an entry approved now for work done on ``day``: the period containing ``day``, unless
     payroll already ran for that day (on or before ``closed_through``, the last day an export covers: a later period
-    was exported even if this one never was), then the period after it; exported periods are skipped."""
+    was exported even if this one never was), then the first period after ``closed_through``.
+
+    Periods after the last export are the schedule's periods, except that the first one starts the day after
+    ``closed_through`` when the schedule's period holding that day began earlier (after a change of pay period or
+    anchor: a shorter, bridging period), so no open period ever overlaps an exported one. The same rule gives the
+    pages' periods (:class:`lms.hours.pay_calendar.PayCalendar`). ``exported`` (the exported starts) is not needed
+    for that: no export ends after ``closed_through``; it stays for the callers that pass it."""
     if closed_through is not None and day <= closed_through:
         day = closed_through + timedelta(days=1)
-    period = period_containing(org, day)
-    while period[0] in exported:
-        period = next_period(org, period[0])
-    return period
+    start, end = period_containing(org, day)
+    if closed_through is not None and start <= closed_through:
+        start = closed_through + timedelta(days=1)
+    return start, end
 
 
 def open_period_for(org: Organisation, day: date) -> Period:

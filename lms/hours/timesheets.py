@@ -1,8 +1,12 @@
 """Timesheets: the approved training hours paid in one pay period, per person and for a whole organisation.
 
-Which entries belong to a period: approved entries of the organisation whose ``paid_period_start`` is the period's
-start (set on approval, so an entry approved after its period was exported is paid in a later one). Pending entries
-with an activity date inside the period are listed apart as "awaiting approval"; they are not paid yet.
+Periods are the organisation's pay calendar (:mod:`lms.hours.pay_calendar`): exported periods as exported, and the
+current schedule's periods around them. Which entries belong to a period: approved entries of the organisation whose
+``paid_period_start`` is the period's start (set on approval, so an entry approved after its period was exported is
+paid in a later one). Pending entries are listed apart as "awaiting approval"; they are not paid yet. A period lists
+the pending entries done in it and, if it is the first period after the last export, also those done before it: payroll
+has run for their dates, so approving them now pays them there. A period payroll has run for still lists the pending
+entries done in it, with the period that would pay them (``paid_later_in``).
 
 Money is integer cents. A line's amount is ``minutes * rate_cents / 60`` rounded half-up to a whole cent, per line,
 in integer arithmetic; negative adjustments round the same way away from zero, so a correction cancels the line it
@@ -19,8 +23,9 @@ from sqlalchemy import BigInteger, and_, case, cast, func, select
 
 from lms import db
 from lms.accounts.models import User
-from lms.hours.models import PAY_CODE, EntrySource, EntryStatus, HoursEntry, PayrollExport
-from lms.hours.periods import period_containing
+from lms.hours.models import PAY_CODE, EntrySource, EntryStatus, HoursEntry
+from lms.hours.pay_calendar import PayCalendar, pay_calendar
+from lms.hours.periods import Period
 from lms.hours.titles import display_titles
 from lms.orgs.models import Membership, Organisation
 
@@ -84,6 +89,10 @@ class Timesheet:
     lines: list[Line]
     pending: list[Line]
     exported_at: datetime | None
+    #: Where the pending entries would be paid if approved now, when it is another period (payroll ran for this one).
+    paid_later_in: Period | None = None
+    previous: Period | None = None
+    next: Period | None = None
 
     @property
     def total_minutes(self) -> int:
@@ -96,6 +105,11 @@ class Timesheet:
     @property
     def pending_minutes(self) -> int:
         return sum(line.minutes for line in self.pending)
+
+    @property
+    def has_late_pending(self) -> bool:
+        """True if some pending entries were done before this period (in periods payroll has run for)."""
+        return any(line.activity_date < self.start for line in self.pending)
 
     @property
     def is_locked(self) -> bool:
@@ -112,6 +126,8 @@ class PersonTotals:
     amount_cents: int = 0
     pending_count: int = 0
     pending_minutes: int = 0
+    #: Pending entries done before the period (listed on the first period after the last export).
+    late_pending_count: int = 0
 
 
 @dataclass(frozen=True)
@@ -123,6 +139,9 @@ class OrgTimesheet:
     end: date
     rows: list[PersonTotals]
     exported_at: datetime | None
+    paid_later_in: Period | None = None
+    previous: Period | None = None
+    next: Period | None = None
 
     @property
     def total_minutes(self) -> int:
@@ -137,6 +156,14 @@ class OrgTimesheet:
         return sum(row.pending_count for row in self.rows)
 
     @property
+    def line_count(self) -> int:
+        return sum(row.line_count for row in self.rows)
+
+    @property
+    def late_pending_count(self) -> int:
+        return sum(row.late_pending_count for row in self.rows)
+
+    @property
     def is_locked(self) -> bool:
         return self.exported_at is not None
 
@@ -147,29 +174,34 @@ def _line(entry: HoursEntry, title: str | None = None) -> Line:
                 amount_cents(entry.minutes, rate), entry.status)
 
 
-def _in_period(org: Organisation, start: date, end: date):
-    """Approved entries paid in the period, or pending ones done in it."""
+def _in_period(calendar: PayCalendar, start: date, end: date):
+    """Approved entries paid in the period, and the pending ones it lists (see the module docstring)."""
+    done_by_end = HoursEntry.activity_date <= end
+    pending_here = done_by_end if calendar.is_first_open((start, end)) else HoursEntry.activity_date.between(start, end)
     return and_(
-        HoursEntry.org_id == org.id,
+        HoursEntry.org_id == calendar.org.id,
         ((HoursEntry.status == EntryStatus.APPROVED) & (HoursEntry.paid_period_start == start))
-        | ((HoursEntry.status == EntryStatus.PENDING) & HoursEntry.activity_date.between(start, end)),
+        | ((HoursEntry.status == EntryStatus.PENDING) & pending_here),
     )
 
 
-def _exported_at(org: Organisation, start: date):
-    return db.session.scalar(
-        select(PayrollExport.exported_at).where(PayrollExport.org_id == org.id, PayrollExport.period_start == start)
-    )
+def _sheet_of(org: Organisation, day: date) -> tuple[PayCalendar, dict]:
+    """The calendar and the period fields of a timesheet for the period holding ``day`` (one query)."""
+    calendar = pay_calendar(org)
+    period = calendar.period(day)
+    return calendar, {"start": period[0], "end": period[1], "exported_at": calendar.exported_at(period[0]),
+                      "paid_later_in": calendar.paid_later_in(period), "previous": calendar.previous(period),
+                      "next": calendar.next(period)}
 
 
 def get_timesheet(org: Organisation, user: User, day: date, locale: str | None = None) -> Timesheet:
     """``user``'s timesheet for the pay period of ``org`` that contains ``day`` (three queries). With ``locale``, the
     lines are titled for a reader of that language (:func:`lms.hours.titles.display_titles`, two queries more);
     without, they keep the ledger's titles."""
-    start, end = period_containing(org, day)
+    calendar, period = _sheet_of(org, day)
     entries = db.session.scalars(
         select(HoursEntry)
-        .where(HoursEntry.user_id == user.id, _in_period(org, start, end))
+        .where(HoursEntry.user_id == user.id, _in_period(calendar, period["start"], period["end"]))
         .order_by(HoursEntry.activity_date, HoursEntry.id)
     ).all()
     employee_id = db.session.scalar(
@@ -178,12 +210,13 @@ def get_timesheet(org: Organisation, user: User, day: date, locale: str | None =
     titles = display_titles(entries, locale) if locale else {}
     approved = [_line(e, titles.get(e.id)) for e in entries if e.status is EntryStatus.APPROVED]
     pending = [_line(e, titles.get(e.id)) for e in entries if e.status is EntryStatus.PENDING]
-    return Timesheet(org, user.id, user.name, employee_id, start, end, approved, pending, _exported_at(org, start))
+    return Timesheet(org=org, user_id=user.id, name=user.name, employee_id=employee_id, lines=approved,
+                     pending=pending, **period)
 
 
 def get_org_timesheet(org: Organisation, day: date) -> OrgTimesheet:
-    """One row per person with approved or pending hours in the period containing ``day`` (three queries)."""
-    start, end = period_containing(org, day)
+    """One row per person with approved or pending hours in the period containing ``day`` (two queries)."""
+    calendar, period = _sheet_of(org, day)
     is_approved = HoursEntry.status == EntryStatus.APPROVED
     rows = db.session.execute(
         select(
@@ -195,16 +228,17 @@ def get_org_timesheet(org: Organisation, day: date) -> OrgTimesheet:
             func.sum(case((is_approved, _amount_sql()), else_=0)),
             func.sum(case((is_approved, 0), else_=1)),
             func.sum(case((is_approved, 0), else_=HoursEntry.minutes)),
+            func.sum(case((~is_approved & (HoursEntry.activity_date < period["start"]), 1), else_=0)),
         )
         .join(User, User.id == HoursEntry.user_id)
         .outerjoin(Membership, (Membership.user_id == HoursEntry.user_id) & (Membership.org_id == org.id))
-        .where(_in_period(org, start, end))
+        .where(_in_period(calendar, period["start"], period["end"]))
         .group_by(HoursEntry.user_id, User.name, Membership.employee_id)
         .order_by(User.name, HoursEntry.user_id)
     ).all()
     # PostgreSQL sums bigints as numeric; int() keeps the dataclass integral on every database.
     people = [PersonTotals(uid, name, emp, *(int(v or 0) for v in sums)) for uid, name, emp, *sums in rows]
-    return OrgTimesheet(org, start, end, people, _exported_at(org, start))
+    return OrgTimesheet(org=org, rows=people, **period)
 
 
 def list_paid_lines(org: Organisation, start: date) -> list[tuple[Line, str, str | None, int]]:

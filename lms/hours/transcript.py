@@ -19,7 +19,7 @@ from lms import db
 from lms.accounts.models import User
 from lms.catalog.areas import AREAS, area_title, specialty_title
 from lms.hours.models import EntrySource, EntryStatus, HoursEntry
-from lms.hours.periods import period_containing
+from lms.hours.pay_calendar import load_pay_calendars
 from lms.hours.timesheets import hours_text
 from lms.hours.titles import display_titles
 from lms.orgs.models import Organisation
@@ -80,7 +80,8 @@ def _orgs(ids: set[int]) -> dict[int, Organisation]:
 
 
 def hours_summary(user: User) -> HoursSummary:
-    """The trainee's summary page data (two queries: their entries, and the organisations that paid them)."""
+    """The trainee's summary page data (two queries: their entries, and the organisations that paid them with their
+    payroll exports)."""
     entries = _user_entries(user, (EntryStatus.APPROVED, EntryStatus.PENDING))
     approved = [e for e in entries if e.status is EntryStatus.APPROVED]
     pending = [e for e in entries if e.status is EntryStatus.PENDING]
@@ -114,9 +115,10 @@ def _by_period(approved: list[HoursEntry]) -> list[PeriodTotal]:
     for entry in approved:
         if entry.org_id is not None and entry.paid_period_start is not None:
             totals[(entry.org_id, entry.paid_period_start)] += entry.minutes
-    orgs = _orgs({org_id for org_id, _start in totals})
+    # the organisations with their exports: an exported period keeps its own dates after a schedule change
+    calendars = load_pay_calendars({org_id for org_id, _start in totals})
     rows = [
-        PeriodTotal(orgs[org_id].slug, orgs[org_id].name, *period_containing(orgs[org_id], start), minutes)
+        PeriodTotal(calendars[org_id].org.slug, calendars[org_id].org.name, *calendars[org_id].period(start), minutes)
         for (org_id, start), minutes in totals.items()
     ]
     return sorted(rows, key=lambda row: (row.start, row.org_name), reverse=True)

@@ -273,8 +273,10 @@ def roster_import(org_slug: str):
 def roster_template(org_slug: str):
     services.get_org(org_slug)
     # A byte-order mark, so that Excel reads the accents as UTF-8 (the import accepts the file with or without one).
-    body = "\ufeff" + ",".join(roster.KNOWN) + "\r\nmaria@example.org,María López,E1001,Community Health Worker,2025-03-01,employee,member\r\n"
-    return Response(body, mimetype="text/csv", headers={"Content-Disposition": 'attachment; filename="roster-template.csv"'})
+    example = "maria@example.org,María López,E1001,Community Health Worker,2025-03-01,employee,member"
+    body = "\ufeff" + ",".join(roster.KNOWN) + "\r\n" + example + "\r\n"
+    disposition = 'attachment; filename="roster-template.csv"'
+    return Response(body, mimetype="text/csv", headers={"Content-Disposition": disposition})
 
 
 @bp.route("/invitations/<token>", methods=["GET", "POST"])

@@ -25,7 +25,7 @@ def my_timesheet():
     org = membership.organisation
     sheet = timesheets.get_timesheet(org, current_user, requested_day(org), current_locale())
     return render_template("lms/hours/reports/my_timesheet.html", org=org, sheet=sheet, memberships=memberships,
-                           nav=period_nav(org, sheet.start))
+                           nav=period_nav(sheet))
 
 
 @bp.get("/my/summary")

@@ -28,8 +28,13 @@ from lms.web.hours.ledger import PER_PAGE, detail_titles, page_number, small_int
 from lms.web.hours.ledger_forms import AdjustForm, RejectForm
 
 FILTER_ARGS = ("person", "from", "to", "source", "status", "measured")
+#: The entry history's words for each hours audit action (a test checks that every recorded action has one).
 EVENT_TITLES = {"hours.entry_created": _l("recorded"), "hours.approved": _l("approved"),
-                "hours.rejected": _l("rejected")}
+                "hours.rejected": _l("rejected"), "hours.paid_period_moved": _l("moved to another pay period")}
+#: Reasons the system stores as codes (people's own reasons are shown as they wrote them). The English sentence is
+#: what rows written before the code was introduced hold.
+REASON_TITLES = {approvals.PAY_SCHEDULE_CHANGED: _l("the pay schedule changed"),
+                 "pay schedule changed": _l("the pay schedule changed")}
 
 
 def parse_filters(args: MultiDict) -> QueueFilters:
@@ -94,11 +99,16 @@ def bulk_decide(org_slug: str):
 
 
 def _flash_result(result: approvals.BulkResult, status: EntryStatus) -> None:
-    done = len(result.decided)
-    if status is EntryStatus.APPROVED:
-        flash(ngettext("%(num)d entry approved.", "%(num)d entries approved.", done), "success")
-    else:
-        flash(ngettext("%(num)d entry rejected.", "%(num)d entries rejected.", done), "success")
+    done, already = len(result.decided), len(result.already)
+    approved = status is EntryStatus.APPROVED
+    if done or not already:  # "0 entries approved" only when there is nothing else to say
+        flash(ngettext("%(num)d entry approved.", "%(num)d entries approved.", done) if approved
+              else ngettext("%(num)d entry rejected.", "%(num)d entries rejected.", done), "success")
+    if already:  # the manager's own earlier decisions (a form sent twice): done, not errors
+        flash(ngettext("%(num)d entry was already approved by you.", "%(num)d entries were already approved by you.",
+                       already) if approved
+              else ngettext("%(num)d entry was already rejected by you.",
+                            "%(num)d entries were already rejected by you.", already), "info")
     for message in dict.fromkeys(result.conflicts + result.refused):
         flash(message, "error")
 
@@ -110,8 +120,18 @@ def _review(org: Organisation, entry: Any, form: RejectForm | None = None, statu
         "lms/hours/ledger/review.html", org=org, d=detail, titles=detail_titles(detail), member=member,
         history=approvals.list_history(entry), reject_form=form or RejectForm(), form=EmptyForm(), Status=EntryStatus,
         area_title=area_title, low_measured=is_low_measured(entry), low_percent=LOW_MEASURED_PERCENT,
-        event_title=lambda action: str(EVENT_TITLES.get(action, action)),
+        event_title=event_title, event_reason=event_reason, correctable=ledger.is_correctable(entry),
     ), status
+
+
+def event_title(action: str) -> str:
+    """An audit action in the reader's language (the internal name only for an action nobody titled)."""
+    return str(EVENT_TITLES.get(action, action))
+
+
+def event_reason(reason: str | None) -> str:
+    """An audit row's reason: a stored code in the reader's language, a person's own words as written."""
+    return str(REASON_TITLES.get(reason, reason or ""))
 
 
 @bp.get("/orgs/<org_slug>/entries/<int:entry_id>")
@@ -127,7 +147,8 @@ def approve(org_slug: str, entry_id: int):
     org = orgs.get_org(org_slug)
     entry = approvals.get_org_entry(org, entry_id)
     if EmptyForm().validate_on_submit():
-        return _decided(org, entry, lambda: approvals.approve(entry, viewer()), _("Approved."))
+        return _decided(org, entry, lambda: approvals.approve(entry, viewer()), _("Approved."),
+                        _("You had already approved this entry."))
     return redirect(url_for(".review", org_slug=org.slug, entry_id=entry.id))
 
 
@@ -139,20 +160,15 @@ def reject(org_slug: str, entry_id: int):
     form = RejectForm()
     if not form.validate_on_submit():
         return _review(org, entry, form, 400)
-    return _decided(org, entry, lambda: _rejected(approvals.reject(entry, viewer(), form.reason.data)), _("Rejected."))
+    return _decided(org, entry, lambda: approvals.reject(entry, viewer(), form.reason.data), _("Rejected."),
+                    _("You had already rejected this entry."))
 
 
-def _rejected(corrections: list) -> str | None:
-    if not corrections:
-        return None
-    return ngettext("Rejected, with %(num)d pending correction of it.",
-                    "Rejected, with %(num)d pending corrections of it.", len(corrections))
-
-
-def _decided(org: Organisation, entry: Any, decide: Any, message: str):
-    """Run ``decide``; on success flash what it returns, or ``message``."""
+def _decided(org: Organisation, entry: Any, decide: Any, message: str, repeated: str):
+    """Run ``decide``; on success flash ``message`` (or how many corrections went with it), or ``repeated`` when
+    the manager had already made this very decision (a double tap is not an error)."""
     try:
-        said = decide()
+        decision = decide()
     except AlreadyDecided as exc:
         db.session.rollback()
         flash(exc.message, "error")
@@ -162,7 +178,13 @@ def _decided(org: Organisation, entry: Any, decide: Any, message: str):
         flash(exc.message, "error")
     else:
         db.session.commit()
-        flash(said or message, "success")
+        if decision.repeated:
+            flash(repeated, "info")
+        elif decision.also_rejected:
+            flash(ngettext("Rejected, with %(num)d pending correction of it.",
+                           "Rejected, with %(num)d pending corrections of it.", len(decision.also_rejected)), "success")
+        else:
+            flash(message, "success")
     return redirect(url_for(".review", org_slug=org.slug, entry_id=entry.id))
 
 
@@ -171,10 +193,7 @@ def _decided(org: Organisation, entry: Any, decide: Any, message: str):
 def adjust(org_slug: str, membership_id: int):
     org = orgs.get_org(org_slug)
     member = orgs.get_membership_by_id(org, small_int(str(membership_id)) or 0)
-    form = AdjustForm()
-    if request.method == "GET" and small_int(request.args.get("corrects")):
-        form.corrects_id.data = request.args["corrects"]
-    corrected = _corrected(org, member, form.corrects())
+    form, corrected, uncorrectable = _adjust_form(org, member)
     if form.validate_on_submit():
         try:
             entry, created = ledger.add_adjustment(org, member.user, ledger.Adjustment(
@@ -188,9 +207,24 @@ def adjust(org_slug: str, membership_id: int):
             flash(_("Adjustment saved.") if created else _("We had already received this; it is saved once."),
                   "success")
             return redirect(url_for(".review", org_slug=org.slug, entry_id=entry.id))
+    if uncorrectable is not None:
+        form.corrects_id.data = ""  # refused once (the service says why); sent again, it is an adjustment on its own
     return render_template("lms/hours/ledger/adjust.html", org=org, member=member, form=form, corrected=corrected,
-                           titles=display_titles([corrected], current_locale()),
+                           uncorrectable=uncorrectable, titles=display_titles([corrected, uncorrectable], current_locale()),
                            ), 400 if request.method == "POST" else 200
+
+
+def _adjust_form(org: Organisation, member: Any) -> tuple[AdjustForm, Any, Any]:
+    """The adjustment form, the entry it corrects, and the entry chosen that cannot be corrected (it was rejected:
+    the page names it, and the form stands on its own)."""
+    form = AdjustForm()
+    if request.method == "GET":
+        form.corrects_id.data = str(small_int(request.args.get("corrects")) or "")
+    chosen = _corrected(org, member, form.corrects())
+    uncorrectable = chosen if chosen is not None and not ledger.is_correctable(chosen) else None
+    corrected = None if uncorrectable is not None else chosen
+    form.set_correcting(corrected is not None)
+    return form, corrected, uncorrectable
 
 
 def _corrected(org: Organisation, member: Any, entry_id: int | None) -> Any:

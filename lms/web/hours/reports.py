@@ -22,9 +22,9 @@ def requested_day(org) -> date:
     return periods.parse_day(request.args.get("start")) or periods.org_today(org)
 
 
-def period_nav(org, start: date) -> dict[str, date]:
-    """Previous and next period starts, for the pager."""
-    return {"previous": periods.previous_period(org, start)[0], "next": periods.next_period(org, start)[0]}
+def period_nav(sheet) -> dict[str, date]:
+    """Previous and next period starts of a timesheet, for the pager."""
+    return {"previous": sheet.previous[0], "next": sheet.next[0]}
 
 
 @bp.get("/orgs/<org_slug>/timesheets")
@@ -33,7 +33,7 @@ def org_timesheet(org_slug: str):
     org = get_org(org_slug)
     sheet = timesheets.get_org_timesheet(org, requested_day(org))
     return render_template("lms/hours/reports/org_timesheet.html", org=org, sheet=sheet,
-                           nav=period_nav(org, sheet.start), form=EmptyForm())
+                           nav=period_nav(sheet), form=EmptyForm())
 
 
 @bp.get("/orgs/<org_slug>/timesheets/<int:user_id>")
@@ -42,8 +42,7 @@ def person_timesheet(org_slug: str, user_id: int):
     org = get_org(org_slug)
     membership = get_member(org, user_id)
     sheet = timesheets.get_timesheet(org, membership.user, requested_day(org), current_locale())
-    return render_template("lms/hours/reports/person_timesheet.html", org=org, sheet=sheet,
-                           nav=period_nav(org, sheet.start))
+    return render_template("lms/hours/reports/person_timesheet.html", org=org, sheet=sheet, nav=period_nav(sheet))
 
 
 @bp.post("/orgs/<org_slug>/timesheets/export")
@@ -63,6 +62,14 @@ def export_payroll(org_slug: str):
         return redirect(url_for("lms.hours.org_timesheet", org_slug=org.slug, start=start.isoformat()))
     db.session.commit()
     return redirect(url_for("lms.hours.download_payroll", org_slug=org.slug, start=done.period_start.isoformat()))
+
+
+@bp.get("/orgs/<org_slug>/payroll")
+@access.org_manager
+def payroll_files(org_slug: str):
+    """Every payroll file the organisation exported, with its own dates, to view or download again."""
+    org = get_org(org_slug)
+    return render_template("lms/hours/reports/payroll_files.html", org=org, exports=export.list_exports(org))
 
 
 @bp.get("/orgs/<org_slug>/payroll/<start>.csv")
