@@ -27,6 +27,7 @@ from lms.i18n import SESSION_KEY as LANGUAGE_KEY
 from lms.i18n import _, current_locale
 from lms.limiter import failed_attempt, form_email_key, limiter
 from lms.notify.services import MailError, send_email
+from lms.orgs import services as org_services
 from lms.security import access, current_user
 from lms.web import reveal
 from lms.web.auth import login_user, logout_user
@@ -168,7 +169,9 @@ def profile():
         db.session.commit()
         flash(_("Your profile is saved."), "success")
         return redirect(url_for("lms.accounts.profile"))
-    return render_template("lms/accounts/profile.html", form=form, password_form=PasswordChangeForm(formdata=None))
+    return render_template(
+        "lms/accounts/profile.html", form=form, password_form=PasswordChangeForm(formdata=None), memberships=_current_memberships()
+    )
 
 
 @bp.post("/profile/password")
@@ -186,7 +189,8 @@ def change_password():
             return redirect(url_for("lms.accounts.profile"))
     profile_form = ProfileForm(formdata=None, obj=current_user)
     _show_current_choices(profile_form)
-    return render_template("lms/accounts/profile.html", form=profile_form, password_form=form), 400
+    page = render_template("lms/accounts/profile.html", form=profile_form, password_form=form, memberships=_current_memberships())
+    return page, 400
 
 
 def _show_current_choices(form: ProfileForm) -> None:
@@ -206,6 +210,11 @@ class KeyedTokenForm(TokenForm):
         super().__init__(*args, **kwargs)
         if not self.idempotency_key.data:
             self.idempotency_key.data = secrets.token_urlsafe(24)
+
+
+def _current_memberships() -> list[Any]:
+    """The organisations the person works for now, with their role in each (shown beside the site role)."""
+    return [m for m in org_services.list_user_memberships(current_user) if m.employment_end is None]
 
 
 @bp.route("/tokens", methods=["GET", "POST"])
