@@ -47,6 +47,8 @@ def plan(module, *, day: date | None = None, at: time = time(18, 0), **fields: A
 
 
 def schedule(module, trainer, repeat: int = 1, allow_past: bool = False, **fields: Any) -> list[LiveSession]:
+    """Sessions led by ``trainer`` (a session needs at least one trainer) unless ``trainer_ids`` says otherwise."""
+    fields.setdefault("trainer_ids", (trainer.id,))
     sessions = scheduling.create_sessions(plan(module, **fields), repeat, trainer, allow_past=allow_past)
     db.session.commit()
     return sessions
@@ -55,6 +57,7 @@ def schedule(module, trainer, repeat: int = 1, allow_past: bool = False, **field
 def soon(module, trainer, minutes_ahead: int, **fields: Any) -> LiveSession:
     """A session starting ``minutes_ahead`` from now (created as a plan in UTC to hit the minute exactly)."""
     start = (utcnow() + timedelta(minutes=minutes_ahead)).replace(second=0, microsecond=0)
+    fields.setdefault("trainer_ids", (trainer.id,))
     data = plan(module, day=start.date(), at=start.time(), timezone="Africa/Abidjan", **fields)  # UTC all year
     sessions = scheduling.create_sessions(data, 1, trainer, allow_past=True)
     db.session.commit()

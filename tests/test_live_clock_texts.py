@@ -29,11 +29,16 @@ def trainer(make_user):
 
 @pytest.fixture
 def module(trainer):
-    return live_course(trainer)[1]
+    """A live module crediting an hour, so sessions of an hour or more can be scheduled."""
+    module = live_course(trainer)[1]
+    module.credited_minutes = 60
+    db.session.commit()
+    return module
 
 
-def _plan(module, **overrides: str) -> dict:
+def _plan(module, trainer, **overrides: str) -> dict:
     values = {
+        "trainers": [str(trainer.id)],
         "module": str(module.id),
         "starts_on": "2038-03-14",
         "start_time": "01:30",
@@ -53,8 +58,8 @@ def _plan(module, **overrides: str) -> dict:
     return {**values, **overrides}
 
 
-def _create(client, u, module, **overrides: str) -> tuple[LiveSession, str]:
-    response = client.submit(u("lms.sessions.create"), _plan(module, **overrides))
+def _create(client, u, module, trainer, **overrides: str) -> tuple[LiveSession, str]:
+    response = client.submit(u("lms.sessions.create"), _plan(module, trainer, **overrides))
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
     session = db.session.execute(select(LiveSession).order_by(LiveSession.id.desc())).scalars().first()
     return session, client.get(response.headers["Location"]).get_data(as_text=True)
@@ -65,12 +70,12 @@ def _create(client, u, module, **overrides: str) -> tuple[LiveSession, str]:
 
 def test_a_length_is_real_minutes_on_the_night_the_clocks_go_forward(client, u, login, module, trainer):
     login(trainer)
-    session, page = _create(client, u, module)  # 01:30 PST; at 02:00 the clocks jump to 03:00 PDT
+    session, page = _create(client, u, module, trainer)  # 01:30 PST; at 02:00 the clocks jump to 03:00 PDT
     assert session.ends_at - session.starts_at == timedelta(minutes=120)
     assert f"Sunday, March 14, 2038 · 1:30{NNBSP}AM PST – 4:30{NNBSP}AM PDT" in page
     edit = client.get(u("lms.sessions.edit", session_id=session.id)).get_data(as_text=True)
     assert re.search(r'<input[^>]*name="minutes"[^>]*value="120"', edit)  # the length as typed, not the clock's 180
-    resent = client.submit(u("lms.sessions.edit", session_id=session.id), {**_plan(module), "trainers": []})
+    resent = client.submit(u("lms.sessions.edit", session_id=session.id), _plan(module, trainer))
     assert resent.status_code == 302
     db.session.expire_all()
     again = db.session.get(LiveSession, session.id)
@@ -79,17 +84,17 @@ def test_a_length_is_real_minutes_on_the_night_the_clocks_go_forward(client, u, 
 
 def test_a_length_is_real_minutes_on_the_night_the_clocks_go_back(client, u, login, module, trainer):
     login(trainer)
-    session, page = _create(client, u, module, starts_on="2038-11-07", minutes="60")  # 01:30 PDT, then 01:00 PST
+    session, page = _create(client, u, module, trainer, starts_on="2038-11-07", minutes="60")  # 01:30 PDT, then 01:00 PST
     assert session.ends_at - session.starts_at == timedelta(minutes=60)
     assert f"Sunday, November 7, 2038 · 1:30{NNBSP}AM PDT – 1:30{NNBSP}AM PST" in page
 
 
 def test_an_end_time_is_read_on_the_wall_clock(client, u, login, module, trainer):
     login(trainer)
-    session, page = _create(client, u, module, end_time="03:30", minutes="")
+    session, page = _create(client, u, module, trainer, end_time="03:30", minutes="")
     assert session.ends_at - session.starts_at == timedelta(minutes=60)  # 01:30 PST to 03:30 PDT
     assert f"1:30{NNBSP}AM PST – 3:30{NNBSP}AM PDT" in page
-    skipped = client.submit(u("lms.sessions.create"), _plan(module, end_time="02:30", minutes=""))
+    skipped = client.submit(u("lms.sessions.create"), _plan(module, trainer, end_time="02:30", minutes=""))
     assert skipped.status_code == 400
     assert "2038-03-14 at 02:30 does not exist in that time zone" in skipped.get_data(as_text=True)
 

@@ -100,7 +100,7 @@ def test_a_weekly_series_keeps_the_local_time_across_daylight_saving(course, tra
 def test_bad_plans_are_refused_with_the_field_named(course, trainer, fields, field):
     _course, module = course
     with pytest.raises(DomainError) as caught:
-        scheduling.create_sessions(plan(module, **fields), 1, trainer)
+        scheduling.create_sessions(plan(module, **{"trainer_ids": (trainer.id,), **fields}), 1, trainer)
     assert caught.value.details["field"] == field
     assert db.session.execute(select(func.count(LiveSession.id))).scalar_one() == 0
 
@@ -429,11 +429,11 @@ def test_a_trainer_schedules_a_weekly_series_from_the_form(client, u, login, cou
     assert db.session.execute(select(func.count(SessionTrainer.id))).scalar_one() == 3
     edit = client.submit(
         u("lms.sessions.edit", session_id=sessions[0].id),
-        {**_form(module, capacity="3", end_time="", minutes="90", mode="hybrid", address="Room 4"), "trainers": [str(trainer.id)]},
+        {**_form(module, capacity="3", end_time="", minutes="150", mode="hybrid", address="Room 4"), "trainers": [str(trainer.id)]},
     )
     assert edit.status_code == 302
     edited = _reload(sessions[0])
-    assert edited.capacity == 3 and edited.address == "Room 4" and edited.ends_at - edited.starts_at == timedelta(minutes=90)
+    assert edited.capacity == 3 and edited.address == "Room 4" and edited.ends_at - edited.starts_at == timedelta(minutes=150)
 
 
 @pytest.mark.parametrize(

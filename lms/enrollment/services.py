@@ -433,8 +433,15 @@ def next_step(enrollment: Enrollment, progress: Progress) -> Step | None:
 
 
 def resume_step(enrollment: Enrollment, progress: Progress) -> Step | None:
-    """Where to continue: :func:`next_step`, else the lesson last opened (None for a course with nothing to read)."""
-    return next_step(enrollment, progress) or _current_step(steps(progress.outline), enrollment)
+    """Where to continue: :func:`next_step`, else the lesson last opened (None for a course with nothing to read).
+    None too when every lesson and quiz is done but a required module is not (a live or field module, completed
+    otherwise): going back to a finished lesson is no way forward, so the course page says what is left instead."""
+    step = next_step(enrollment, progress)
+    if step is not None:
+        return step
+    if any(m.is_required and not progress.module_done(m) for m in progress.outline.modules):
+        return None
+    return _current_step(steps(progress.outline), enrollment)
 
 
 def review_step(progress: Progress) -> Step | None:

@@ -32,10 +32,11 @@ def _exists(marker: str) -> bool:
     return db.session.execute(select(LiveSession.id).where(LiveSession.series_key == marker)).first() is not None
 
 
-def _plan(module_id: int, day: date, at: time, trainer: Any, **fields: Any) -> scheduling.SessionData:
-    defaults = {"minutes": 180, "timezone": ZONE, "locale": "en", "mode": SessionMode.IN_PERSON, "capacity": 12,
-                "cost_cents": None, "trainer_ids": (trainer.id,)}
-    return scheduling.SessionData(module_id=module_id, starts_on=day, start_time=at, **{**defaults, **fields})
+def _plan(module: Any, day: date, at: time, trainer: Any, **fields: Any) -> scheduling.SessionData:
+    # At least as long as the module credits (3 hours in courses/chw-core): a shorter session is refused.
+    defaults = {"minutes": max(module.credited_minutes, 180), "timezone": ZONE, "locale": "en",
+                "mode": SessionMode.IN_PERSON, "capacity": 12, "cost_cents": None, "trainer_ids": (trainer.id,)}
+    return scheduling.SessionData(module_id=module.id, starts_on=day, start_time=at, **{**defaults, **fields})
 
 
 def _create(marker: str, data: scheduling.SessionData, repeat: int, trainer: Any) -> list[LiveSession]:
@@ -67,19 +68,19 @@ def add_live_demo(org: Any, users: dict[str, Any]) -> None:
     trainer = users[TRAINER]
     today = to_zone(utcnow(), ZONE).date()
     if not _exists("demo-es-online"):
-        data = _plan(module.id, today + timedelta(days=3), time(10, 0), trainer, minutes=120, locale="es",
+        data = _plan(module, today + timedelta(days=3), time(10, 0), trainer, locale="es",
                      mode=SessionMode.ONLINE, capacity=25, join_url="https://meet.example.org/chw-practica-es",
                      notes="Conéctese 10 minutos antes para probar el audio y la cámara.")
         _register(_create("demo-es-online", data, 1, trainer)[0], [users[PROMOTORA]])
     if not _exists("demo-en-weekly"):
         soonest = today + timedelta(days=2)
         first = soonest + timedelta(days=(1 - soonest.weekday()) % 7)  # the first Tuesday at least 2 days away
-        data = _plan(module.id, first, time(18, 0), trainer, capacity=12, cost_cents=1500,
+        data = _plan(module, first, time(18, 0), trainer, capacity=12, cost_cents=1500,
                      address="Valley Community Health, Training Room B, 1200 Main Street, Fresno, CA 93721",
                      deadline=datetime.combine(first - timedelta(days=1), time(17, 0)))
         _register(_create("demo-en-weekly", data, 4, trainer)[0], [users[TRAINEE]])
     if not _exists("demo-full"):
-        data = _plan(module.id, today + timedelta(days=10), time(13, 0), trainer, mode=SessionMode.HYBRID, capacity=2,
+        data = _plan(module, today + timedelta(days=10), time(13, 0), trainer, mode=SessionMode.HYBRID, capacity=2,
                      address="Valley Community Health, 1200 Main Street, Fresno, CA 93721",
                      join_url="https://meet.example.org/chw-practice-hybrid")
         full = _create("demo-full", data, 1, trainer)[0]

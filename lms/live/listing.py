@@ -21,6 +21,7 @@ from lms.errors import NotFoundError
 from lms.i18n import _
 from lms.live import registration as seats
 from lms.live.models import LiveSession, Registration, RegistrationStatus, SessionMode, SessionStatus, SessionTrainer
+from lms.live.outcome import has_taken_place
 from lms.live.times import local_to_utc
 
 LIST_LIMIT = 100
@@ -115,6 +116,13 @@ class SessionCard:
     is_open: bool
     trainers: list[User] = field(default_factory=list)
     mine: Registration | None = None
+    #: Completed, or past its end (:func:`lms.live.outcome.has_taken_place`): no more seats, joining or registration.
+    is_over: bool = False
+
+    @property
+    def is_upcoming(self) -> bool:
+        """Scheduled and not over yet: what the page offers (seats, registration, joining) applies."""
+        return self.session.status is SessionStatus.SCHEDULED and not self.is_over
 
     @property
     def seats_left(self) -> int:
@@ -161,7 +169,7 @@ def describe(sessions: list[LiveSession], locale: str, viewer: Any, now: datetim
             session=s, course=course, module=module, title=title.value or module.slug,
             course_title=course_title.value or course.slug, is_fallback=title.is_fallback or course_title.is_fallback,
             registered=counts[s.id][0], waitlisted=counts[s.id][1], is_open=seats.is_open(s, now),
-            trainers=trainers[s.id], mine=mine.get(s.id),
+            trainers=trainers[s.id], mine=mine.get(s.id), is_over=has_taken_place(s, now),
         ))
     return cards
 

@@ -4,6 +4,9 @@ A session is planned as a local date and wall-clock time in the session's own ti
 minutes: on the night the clocks change, a 2-hour session starting at 01:30 in Los Angeles ends at 04:30 (spring) or
 02:30 (autumn) on the wall clock. An end time typed instead is a wall-clock time of the same day. A weekly series
 repeats the same local start time every week, so its UTC time moves by an hour across a daylight-saving change.
+
+A session lasts at least the time its module credits (attending it completes the module, and certificates state the
+module's credited time as live training), and has at least one trainer (its trainers take attendance).
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from lms.errors import DomainError
 from lms.i18n import _, is_valid_timezone
 from lms.live.models import SessionMode
 from lms.live.times import NonexistentTime, local_to_utc
+from lms.web.formatting import format_minutes  # locale-aware, no web dependency (as in lms.certificates.render)
 
 MAX_MINUTES = 24 * 60
 MAX_CAPACITY = 10_000
@@ -102,7 +106,26 @@ def check(data: SessionData) -> Module:
         user = db.session.get(User, user_id)
         if user is None or not user.is_trainer:
             raise field_error(_("Choose trainers from the list."), "trainers")
+    if not data.trainer_ids:
+        raise field_error(_("Choose at least one trainer: the trainers take attendance."), "trainers")
     return module
+
+
+def check_length(data: SessionData, module: Module, times: tuple[datetime, datetime, datetime | None]) -> None:
+    """Refuse a session shorter than the minutes its module credits (real minutes, as the session is stored)."""
+    starts_at, ends_at, _deadline = times
+    if ends_at - starts_at < timedelta(minutes=module.credited_minutes or 0):
+        message = _(
+            "This module credits %(time)s of live training: a session for it must last at least that long.",
+            time=format_minutes(module.credited_minutes),
+        )
+        raise field_error(message, "end_time" if data.end_time is not None else "minutes")
+
+
+def check_deadline(deadline: datetime | None, now: datetime) -> None:
+    """Refuse a registration deadline (UTC) that has already passed: registration would be closed at once."""
+    if deadline is not None and deadline <= now:
+        raise field_error(_("Registration cannot close in the past: choose a later moment, or leave it empty."), "deadline")
 
 
 def session_times(data: SessionData, week: int) -> tuple[datetime, datetime, datetime | None]:

@@ -37,7 +37,15 @@ from lms.live.models import (
     SessionStatus,
     SessionTrainer,
 )
-from lms.live.plans import MAX_REPEAT, SessionData, check, field_error, session_times
+from lms.live.plans import (
+    MAX_REPEAT,
+    SessionData,
+    check,
+    check_deadline,
+    check_length,
+    field_error,
+    session_times,
+)
 from lms.live.times import to_zone
 
 
@@ -125,13 +133,18 @@ def set_trainers(session: LiveSession, user_ids: tuple[int, ...] | list[int]) ->
 def create_sessions(
     data: SessionData, repeat: int, actor: Any, now: datetime | None = None, allow_past: bool = False
 ) -> list[LiveSession]:
-    """Create one session, or ``repeat`` weekly sessions at the same local time sharing a ``series_key``."""
+    """Create one session, or ``repeat`` weekly sessions at the same local time sharing a ``series_key``.
+    ``allow_past`` (demo data, imports of past sessions) lets the start and registration deadline lie in the past."""
     module = check(data)
     if not 1 <= repeat <= MAX_REPEAT:
         raise field_error(_("Repeat between 1 and %(max)d times.", max=MAX_REPEAT), "repeat")
     all_times = [session_times(data, week) for week in range(repeat)]
+    for times in all_times:  # an end time on the wall clock can make one week an hour shorter
+        check_length(data, module, times)
     if not allow_past and all_times[0][0] <= (now or utcnow()):
         raise field_error(_("The session must start in the future."), "starts_on")
+    if not allow_past:
+        check_deadline(all_times[0][2], now or utcnow())
     series_key = secrets.token_hex(8) if repeat > 1 else None
     sessions = []
     for times in all_times:
@@ -158,6 +171,9 @@ def update_session(session: LiveSession, data: SessionData, actor: Any, now: dat
         raise field_error(ngettext("%(num)d person is registered; the capacity cannot be lower.",
                                    "%(num)d people are registered; the capacity cannot be lower.", registered), "capacity")
     times = session_times(data, 0)
+    check_length(data, module, times)
+    if times[2] != session.registration_deadline:  # one that passed since it was set does not block other changes
+        check_deadline(times[2], now)
     if times[0] != session.starts_at:  # a new time: reminders go out again for it
         db.session.execute(delete(ReminderSent).where(ReminderSent.session_id == session.id))
     before, was_starts_at, was_ends_at = _what_people_rely_on(session), session.starts_at, session.ends_at

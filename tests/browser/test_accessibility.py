@@ -43,10 +43,10 @@ def world(live_server):
         mine = enrollment.enroll(sam, course)
         outline = catalog.load_outline(course)
         _pass_module(mine, outline, catalog.get_module(course, "communication"))
-        later = schedule(utcnow() + timedelta(days=8), 90, mode=SessionMode.HYBRID,
+        later = schedule(utcnow() + timedelta(days=8), 180, mode=SessionMode.HYBRID,
                          join_url="https://meet.example.org/practice-sweep")
         registration.register(later, sam, sam, utcnow())
-        now = schedule(minutes_ago(20), 120)
+        now = schedule(minutes_ago(20), 180)
         seat(now, sam)
         checkin.check_in(now, sam, utcnow(), GRACE)
         cert = issuance.issue_manually(sam, catalog.get_course("ce-documentation"), user("admin@example.org"),

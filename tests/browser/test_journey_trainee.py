@@ -39,8 +39,8 @@ def maria_setup(live_server):
         maria, trainer = user(MARIA), user("trainer@example.org")
         course, _live = core_course()
         db.session.execute(delete(Enrollment).where(Enrollment.user_id == maria.id, Enrollment.course_id == course.id))
-        later = schedule(utcnow() + timedelta(days=6), 120, locale="es", mode=SessionMode.ONLINE, join_url=JOIN_URL)
-        now = schedule(minutes_ago(10), 120, locale="es")
+        later = schedule(utcnow() + timedelta(days=6), 180, locale="es", mode=SessionMode.ONLINE, join_url=JOIN_URL)
+        now = schedule(minutes_ago(10), 180, locale="es")
         seat(now, maria)
         code = checkin.new_code(now, trainer)
         ids = {"later": later.id, "later_starts": later.starts_at, "now": now.id, "code": code}
@@ -120,7 +120,7 @@ def test_promotora_on_her_phone(open_page, live_server, maria_setup):
     calendar = Calendar.from_ical(download.value.path().read_bytes())
     [event] = calendar.walk("VEVENT")
     assert event.decoded("dtstart") == maria_setup["later_starts"]
-    assert event.decoded("dtend") - event.decoded("dtstart") == timedelta(minutes=120)
+    assert event.decoded("dtend") - event.decoded("dtstart") == timedelta(minutes=180)
     assert str(event["summary"]) == "Sesión de práctica en vivo"
     assert str(event["location"]), "an online session says where to join"
     assert str(event["url"]).endswith(f"/sessions/{maria_setup['later']}")

@@ -27,7 +27,7 @@ BODY_ES = ("## Esté atenta a\n\n- Sudor abundante\n- Mareo o dolor de cabeza\n\
 def morning_session(live_server):
     """This morning's practice session (over half an hour ago) with two trainees registered and no times yet."""
     with live_server.data():
-        session = schedule(minutes_ago(150), 120)
+        session = schedule(minutes_ago(210), 180)  # as long as the module credits
         ana = new_person("ana.ruiz@example.org", "Ana Ruiz")
         ben = new_person("ben.cho@example.org", "Ben Cho")
         seat(session, ana)
@@ -145,10 +145,10 @@ def test_trainer_writes_translates_schedules_and_takes_attendance(open_page, liv
     follow(page.get_by_role("button", name="Finalise attendance"))
     page.get_by_text("Attendance is final for 2 people. 1 completed the module.").wait_for()
     ana_row = page.get_by_role("row", name="Ana Ruiz")
-    assert "1 hour 55 minutes" in ana_row.inner_text() and "Module complete" in ana_row.inner_text()
+    assert "2 hours 55 minutes" in ana_row.inner_text() and "Module complete" in ana_row.inner_text()
     assert page.get_by_label("Status of Ben Cho", exact=True).input_value() == "absent"
     check_accessibility(page, "finalised roster")
 
     with live_server.data():
         [entry] = db.session.execute(select(HoursEntry).where(HoursEntry.user_id == morning_session["ana"])).scalars()
-        assert (entry.source, entry.status, entry.minutes) == (EntrySource.LIVE, EntryStatus.PENDING, 115)
+        assert (entry.source, entry.status, entry.minutes) == (EntrySource.LIVE, EntryStatus.PENDING, 175)

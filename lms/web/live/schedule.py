@@ -15,7 +15,7 @@ from lms import db
 from lms.db import utcnow
 from lms.errors import DomainError
 from lms.i18n import _, current_locale, supported_locales
-from lms.live import calendar, checkin, listing, notices, registration
+from lms.live import calendar, checkin, listing, notices, outcome, registration
 from lms.live.models import RegistrationStatus, SessionMode
 from lms.orgs import services as org_services
 from lms.security import access, current_user, manager_org_slugs
@@ -24,6 +24,7 @@ from lms.web.live import bp
 from lms.web.live.schedule_support import (
     checkin_opens_text,
     checkin_state,
+    day_of,
     join_opens_text,
     join_state,
     link,
@@ -70,6 +71,8 @@ def detail(session_id: int):
         join_later=join_opens_text(join_opens) if join_opens else None,
         checkin_open=checkin_open,
         checkin_later=checkin_later,
+        outcome=outcome.outcome_for(session, viewer(), card.mine) if card.is_over else None,
+        took_place_on=day_of(session) if card.is_over else None,
     )
 
 

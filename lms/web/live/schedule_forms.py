@@ -100,6 +100,8 @@ class SessionForm(FlaskForm):
             raise ValidationError(_l("Choose a live module."))
 
     def validate_trainers(self, field):
+        if not field.data:  # also checked by the service; here it shows beside the form's other mistakes
+            raise ValidationError(_l("Choose at least one trainer: the trainers take attendance."))
         allowed = {value for value, _label in self.trainers.choices}
         if any(value not in allowed for value in field.data or []):
             raise ValidationError(_l("Choose trainers from the list."))

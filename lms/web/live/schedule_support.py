@@ -10,7 +10,7 @@ from flask import current_app, flash, render_template
 from flask_babel import force_locale, get_locale, get_timezone
 
 from lms.db import utcnow
-from lms.i18n import _, format_locale, ngettext
+from lms.i18n import _, format_locale, format_when, ngettext
 from lms.live import checkin, listing, notices, scheduling
 from lms.live.listing import SessionCard
 from lms.live.models import LiveSession, Registration
@@ -50,6 +50,11 @@ def when(session: LiveSession) -> str:
 def when_there(session: LiveSession) -> str:
     """The same in the session's own zone (shown too when it differs from the viewer's)."""
     return when_text(session.starts_at, session.ends_at, session.timezone, viewer_format_locale())
+
+
+def day_of(session: LiveSession) -> str:
+    """The day a session started, in the viewer's zone and language, in words ("Dec 8, 2026")."""
+    return format_when(to_zone(session.starts_at, viewer_zone()).date(), "long")
 
 
 def instant(value: Any) -> str:

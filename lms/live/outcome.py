@@ -1,0 +1,70 @@
+"""How a session that is over came out, for its page: that it took place, and one person's attendance result.
+
+A session has taken place once it is completed (its attendance finalised) or, still scheduled, once its end has
+passed. Its page then stops offering joining, seats and registration. A person's result is read from their final
+attendance row (see :mod:`lms.live.attendance`): attended (the row completed the module), partly (there, but not long
+enough to complete it), absent or excused; "pending" until the trainer finalises attendance.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import Enum
+from typing import Any
+
+from sqlalchemy import select
+
+from lms import db
+from lms.live.models import Attendance, AttendanceStatus, LiveSession, Registration, RegistrationStatus, SessionStatus
+
+
+class Result(Enum):
+    ATTENDED = "attended"
+    PARTLY = "partly"
+    ABSENT = "absent"
+    EXCUSED = "excused"
+    PENDING = "pending"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One person's result in a session that is over, and the minutes recorded for them (their training hours)."""
+
+    result: Result
+    minutes: int = 0
+
+
+def has_taken_place(session: LiveSession, now: datetime) -> bool:
+    """Completed, or still scheduled with its end passed (a cancelled session never took place)."""
+    if session.status is SessionStatus.COMPLETED:
+        return True
+    return session.status is SessionStatus.SCHEDULED and session.counted_end <= now
+
+
+def outcome_for(session: LiveSession, user: Any, seat: Registration | None) -> Outcome | None:
+    """``user``'s result in a session that took place; None for someone who neither held a seat nor has attendance
+    recorded (a walk-in who checked in has a row without a seat)."""
+    if not getattr(user, "id", None):
+        return None
+    row = db.session.execute(
+        select(Attendance).where(Attendance.session_id == session.id, Attendance.user_id == user.id)
+    ).scalar_one_or_none()
+    had_seat = seat is not None and seat.status is RegistrationStatus.REGISTERED
+    if row is None and not had_seat:
+        return None
+    if session.attendance_finalized_at is None:
+        return Outcome(Result.PENDING)
+    if row is None or row.status is None:  # a seat taken after the roster was final
+        return Outcome(Result.ABSENT)
+    return Outcome(_result(row), row.minutes)
+
+
+def _result(row: Attendance) -> Result:
+    if row.completed_module:
+        return Result.ATTENDED
+    if row.status is AttendanceStatus.EXCUSED:
+        return Result.EXCUSED
+    if row.status is AttendanceStatus.ABSENT or row.minutes <= 0:
+        return Result.ABSENT
+    return Result.PARTLY
