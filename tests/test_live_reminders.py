@@ -111,7 +111,8 @@ def test_a_new_start_time_sends_the_reminders_again(app, module, trainer, make_u
     with app.test_request_context():
         assert _deliver(utcnow()) == 1
         data = scheduling.data_of(session)
-        later = data.__class__(**{**data.__dict__, "start_time": (session.starts_at + timedelta(minutes=20)).time()})
+        moved = session.starts_at + timedelta(minutes=20)  # the session's zone is UTC (see soon()); may cross midnight
+        later = data.__class__(**{**data.__dict__, "starts_on": moved.date(), "start_time": moved.time().replace(tzinfo=None)})
         scheduling.update_session(session, later, trainer, utcnow())
         db.session.commit()
         assert _deliver(utcnow()) == 1

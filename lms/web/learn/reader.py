@@ -6,7 +6,7 @@ from flask import flash, redirect, render_template, url_for
 
 from lms import db
 from lms.catalog import services as catalog
-from lms.catalog.texts import load_texts
+from lms.catalog.texts import load_texts, translation_state
 from lms.db import utcnow
 from lms.enrollment import services as enrollment_services
 from lms.enrollment.models import EnrollmentStatus
@@ -47,7 +47,7 @@ def lesson(course_slug: str, module_slug: str, lesson_slug: str):
     fallback = fell_back(texts, [course, module, lesson], ("title", "body"))
     page = render_template(
         "lms/learn/lesson.html", course=course, module=module, lesson=lesson, t=texts, body=texts.get(lesson, "body"),
-        fallback=fallback,
+        fallback=fallback, stale=translation_state(texts, "lesson", lesson.id, "body") == "stale",
         previous=previous, following=following, module_of=outline.module_of, quiz=quiz,
         is_done=record.completed_at is not None,
         position=outline.all_lessons().index(lesson) + 1, total=len(outline.all_lessons()),
