@@ -341,8 +341,12 @@ def test_a_manager_registers_current_staff_only(app, client, u, login, course, t
     page = client.get(u("lms.sessions.staff", session_id=session.id, org_slug="clinic"))
     assert page.status_code == 200 and "Walter Worker" in page.get_data(as_text=True)
     assert "Olga Outsider" not in page.get_data(as_text=True)
+    detail = client.get(u("lms.sessions.detail", session_id=session.id)).get_data(as_text=True)
+    assert "Register staff of Clinic" in detail  # the organisation's name, not its short name
     url = u("lms.sessions.staff", session_id=session.id, org_slug="clinic")
-    assert client.submit(url, {"user_id": staff.id, "action": "register"}).status_code == 302
+    done = client.submit(url, {"user_id": staff.id, "action": "register"})
+    assert done.status_code == 302
+    assert "Walter Worker is registered. We emailed them the details." in client.get(done.headers["Location"]).get_data(as_text=True)
     seat = registration.get_registration(session, staff)
     assert seat.status is RegistrationStatus.REGISTERED and seat.registered_by_id == manager.id
     assert len(mailbox) == 1 and mailbox[0]["To"] == "worker@example.org"

@@ -197,6 +197,14 @@ def managed_org_slugs(user: User) -> set[str]:
     return {slug for (slug,) in rows}
 
 
+def managed_orgs(user: User) -> list[Organisation]:
+    """The organisations the user manages now, by name."""
+    ids = managed_org_ids(user)
+    if not ids:
+        return []
+    return list(db.session.execute(select(Organisation).where(Organisation.id.in_(ids)).order_by(Organisation.name)).scalars())
+
+
 def managed_org_ids(user: User) -> set[int]:
     """IDs of the organisations the user manages (e.g. to scope certificates, which record an org ID)."""
     if not getattr(user, "id", None):

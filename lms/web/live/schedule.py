@@ -12,13 +12,14 @@ from datetime import timedelta
 from flask import current_app, flash, redirect, request, url_for
 
 from lms import db
+from lms.accounts.services import get_user
 from lms.db import utcnow
 from lms.errors import DomainError
 from lms.i18n import _, current_locale, supported_locales
 from lms.live import calendar, checkin, listing, notices, outcome, registration
 from lms.live.models import RegistrationStatus, SessionMode
 from lms.orgs import services as org_services
-from lms.security import access, current_user, manager_org_slugs
+from lms.security import access, current_user
 from lms.web.forms import EmptyForm
 from lms.web.live import bp
 from lms.web.live.schedule_support import (
@@ -58,7 +59,7 @@ def detail(session_id: int):
     session = load_session(session_id)
     card = listing.describe([session], current_locale(), viewer(), utcnow())[0]
     position = registration.waitlist_position(card.mine) if card.is_waitlisted else None
-    managed = sorted(manager_org_slugs(current_user)) if current_user else []
+    managed = org_services.managed_orgs(current_user) if current_user else []
     join_open, join_opens = join_state(session, utcnow())
     checkin_open, checkin_later = checkin_state(session, utcnow())
     return render(
@@ -216,10 +217,11 @@ def _change_staff(session, org) -> None:
 
 def _tell_registered(session, seat) -> None:
     failed = notices.tell("session_registered", session, [seat], link(session), by=current_user.name)
+    name = get_user(seat.user_id).name
     if seat.status is RegistrationStatus.REGISTERED:
-        flash(_("Registered. We emailed them the details."), "success")
+        flash(_("%(name)s is registered. We emailed them the details.", name=name), "success")
     else:
-        flash(_("The session is full: they are on the waitlist. We emailed them."), "info")
+        flash(_("The session is full: %(name)s is on the waitlist. We emailed them.", name=name), "info")
     if failed:
         flash(_("We could not email: %(emails)s.", emails=", ".join(failed)), "error")
 
