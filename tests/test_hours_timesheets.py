@@ -8,7 +8,7 @@ import io
 import os
 import threading
 import time
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -17,6 +17,7 @@ from lms import db
 from lms.accounts import services as accounts
 from lms.hours import export, timesheets
 from lms.hours.models import EntrySource, EntryStatus, PayrollExport
+from lms.hours.periods import org_today
 from lms.hours.timesheets import amount_cents, dollars_text, hours_text, hundredths
 from lms.orgs.models import MemberRole, PayPeriod
 from tests.hours_reports_helpers import add_entry
@@ -518,3 +519,13 @@ def test_an_approval_waiting_for_an_export_lands_in_the_next_period(app, acme, s
     assert not errors
     assert entry.paid_period_start == NOV16
     assert "Raced" not in export.get_export(org, NOV1).content.decode()
+
+
+def test_a_pay_period_that_has_not_started_offers_no_export(app, client, u, login, acme):
+    org, manager = acme
+    login(manager)
+    future = org_today(org) + timedelta(days=40)
+    html = client.get(u("lms.hours.org_timesheet", org_slug="acme", start=future.isoformat())).get_data(as_text=True)
+    assert "It can be exported once it has started." in html and "Export and lock this period" not in html
+    current = client.get(u("lms.hours.org_timesheet", org_slug="acme")).get_data(as_text=True)
+    assert "Export and lock this period" in current and "once it has started" not in current

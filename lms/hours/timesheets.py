@@ -25,7 +25,7 @@ from lms import db
 from lms.accounts.models import User
 from lms.hours.models import PAY_CODE, EntrySource, EntryStatus, HoursEntry
 from lms.hours.pay_calendar import PayCalendar, pay_calendar
-from lms.hours.periods import Period
+from lms.hours.periods import Period, org_today
 from lms.hours.titles import display_titles
 from lms.orgs.models import Membership, Organisation
 
@@ -146,6 +146,11 @@ class OrgTimesheet:
     @property
     def total_minutes(self) -> int:
         return sum(row.minutes for row in self.rows)
+
+    @property
+    def has_started(self) -> bool:
+        """Whether the period has begun on the organisation's calendar (one that has not cannot be exported)."""
+        return self.start <= org_today(self.org)
 
     @property
     def total_cents(self) -> int:
