@@ -184,6 +184,8 @@ def _errors(*codes: int) -> dict[str, Any]:
     return {str(code): {"description": "Error", "content": body} for code in codes}
 
 
+_REPEAT = ("Safe to retry: the same manager repeating the same decision on an entry they already {decision} changes "
+           "nothing and answers 200 with the entry. An entry decided otherwise, or by someone else, answers 409.")
 _NULLABLE_INT = {"type": ["integer", "null"]}
 _NULLABLE_STR = {"type": ["string", "null"]}
 _HOURS_ENTRY_FIELDS: dict[str, Any] = {
@@ -280,11 +282,13 @@ OPENAPI_PATHS: dict[str, Any] = {
     },
     "/orgs/{org_slug}/hours/{entry_id}/approve": {
         "post": {"summary": "Approve a pending entry (locks it with the pay rate and pay period)",
+                 "description": _REPEAT.format(decision="approved"),
                  "operationId": "approveHours", "parameters": [_ORG, _ENTRY],
                  "responses": {"200": _ok("Approved", "HoursEntry"), **_errors(400, 401, 403, 404, 409)}},
     },
     "/orgs/{org_slug}/hours/{entry_id}/reject": {
         "post": {"summary": "Reject a pending entry with a reason", "operationId": "rejectHours",
+                 "description": _REPEAT.format(decision="rejected"),
                  "parameters": [_ORG, _ENTRY],
                  "requestBody": {"required": True, "content": {"application/json": {"schema": _ref("Rejection")}}},
                  "responses": {"200": _ok("Rejected", "HoursEntry"), **_errors(400, 401, 403, 404, 409)}},
