@@ -10,7 +10,7 @@ from typing import Any
 
 from flask import Flask, current_app
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import DateTime, Enum, MetaData, event
+from sqlalchemy import DateTime, Enum, MetaData, event, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, scoped_session
 from sqlalchemy.sql.expression import Executable
@@ -74,6 +74,31 @@ class UTCDateTime(TypeDecorator):
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def lock_row(instance: Model, *, key_share: bool = False) -> None:
+    """Lock ``instance``'s row until the transaction ends, and reload it (what it holds may have changed while we
+    waited).
+
+    PostgreSQL: ``SELECT ... FOR UPDATE``, or ``FOR NO KEY UPDATE`` with ``key_share``, so inserts that reference the
+    row (their foreign-key check takes a key-share lock) need not wait for it. SQLite serialises writers: a no-op
+    ``UPDATE`` of the row takes the database's write lock (Python's sqlite3 opens no transaction for a ``SELECT``)."""
+    model = type(instance)
+    table = model.__table__
+    key = table.primary_key.columns[0]
+    ident = getattr(instance, key.key)
+    session.flush()  # pending changes would be lost to the reload
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(
+            select(model).where(key == ident).with_for_update(key_share=key_share, of=model)
+            .execution_options(populate_existing=True)
+        ).scalar_one()  # fetched, or populate_existing refreshes nothing
+    else:
+        column = next(c for c in table.columns if not c.primary_key)
+        session.execute(
+            update(table).where(key == ident).values({column.name: column}).execution_options(synchronize_session=False)
+        )
+        session.refresh(instance)
 
 
 def enum_type(cls: type[enum.Enum], length: int = 32) -> Enum:

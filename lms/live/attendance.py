@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from lms import audit, db
@@ -233,22 +233,6 @@ def close_open_intervals(session: LiveSession, now: datetime) -> None:
         interval.left_at = max(stop, interval.joined_at)
 
 
-def _lock(session: LiveSession) -> None:
-    """Serialise finalisations of one session: a row lock on PostgreSQL, the write lock on SQLite."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(
-            select(LiveSession).where(LiveSession.id == session.id).with_for_update().execution_options(populate_existing=True)
-        ).scalar_one()  # fetch, or nothing refreshes
-    else:
-        db.session.execute(
-            update(LiveSession)
-            .where(LiveSession.id == session.id)
-            .values(capacity=LiveSession.capacity)
-            .execution_options(synchronize_session=False)
-        )
-        db.session.refresh(session)
-
-
 def finalize(
     session: LiveSession,
     actor: Any,
@@ -263,7 +247,7 @@ def finalize(
     ``early=True`` means the trainer confirmed that the session ended early, at ``ended_at`` (None: now); it is
     required before the scheduled end. Check-ins then count until that time, each person's share is measured against
     the time the session ran (start to that time), and check-in closes for the rest of the scheduled time."""
-    _lock(session)
+    db.lock_row(session)  # serialise finalisations of one session
     if session.status is SessionStatus.CANCELLED:
         raise DomainError(_("This session was cancelled."))
     if session.attendance_finalized_at is not None:

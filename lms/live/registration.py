@@ -16,7 +16,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from lms import audit, db
@@ -35,17 +35,7 @@ ACTIVE = (RegistrationStatus.REGISTERED, RegistrationStatus.WAITLISTED)
 def lock_session(session: LiveSession) -> LiveSession:
     """Take the session row's lock for the rest of the transaction and reload it (status and capacity may have
     changed while we waited)."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(
-            select(LiveSession).where(LiveSession.id == session.id).with_for_update()
-            .execution_options(populate_existing=True)
-        ).scalar_one()
-    else:
-        db.session.execute(
-            update(LiveSession).where(LiveSession.id == session.id).values(capacity=LiveSession.capacity)
-            .execution_options(synchronize_session=False)
-        )
-        db.session.refresh(session)
+    db.lock_row(session)
     return session
 
 

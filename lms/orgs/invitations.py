@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from lms import audit, db
 from lms.accounts.models import User
@@ -105,20 +105,9 @@ def resend_invitation(org: Organisation, invitation_id: int, actor: User, max_ag
 
 
 def _lock_org(org: Organisation) -> None:
-    """Serialise the opening of invitations to one organisation until the transaction ends.
-
-    PostgreSQL: a row lock on the organisation. ``FOR NO KEY UPDATE`` rather than ``FOR UPDATE``: inserts that
-    reference the organisation (their foreign-key check takes a key-share lock) need not wait for it. SQLite: a no-op
-    update takes the database's write lock (Python's sqlite3 opens no transaction for a ``SELECT``)."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(select(Organisation.id).where(Organisation.id == org.id).with_for_update(key_share=True))
-    else:
-        db.session.execute(
-            update(Organisation)
-            .where(Organisation.id == org.id)
-            .values(name=Organisation.name)
-            .execution_options(synchronize_session=False)
-        )
+    """Serialise the opening of invitations to one organisation until the transaction ends. ``key_share``: inserts
+    that reference the organisation need not wait for it."""
+    db.lock_row(org, key_share=True)
 
 
 def _ensure_not_staff(org: Organisation, email: str) -> None:
