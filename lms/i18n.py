@@ -8,13 +8,14 @@ from functools import lru_cache
 from urllib.parse import quote, urlencode
 from zoneinfo import ZoneInfo, available_timezones
 
-from babel import Locale, UnknownLocaleError
+from babel import Locale, UnknownLocaleError, numbers
 from babel import dates as babel_dates
 from flask import Flask, current_app, g, has_request_context, request, session
 from flask_babel import (
     Babel,
     LazyString,
     force_locale,
+    format_currency,
     format_date,
     format_datetime,
     get_locale,
@@ -279,3 +280,26 @@ def _format_date(value: date, format: str, locale: str, babel: Babel) -> str:
     """A date in words, once per process for each date, format and locale (Babel takes ~0.1 ms per call; a page
     shows several, mostly the same few). ``babel`` is in the key for its configured ``date_formats``."""
     return format_date(value, format)
+
+
+def format_minutes(minutes: int | None) -> str:
+    """``95`` → ``1 hour 35 minutes`` in the viewer's language; a negative correction keeps its sign in front."""
+    minutes = int(minutes or 0)
+    sign = "−" if minutes < 0 else ""
+    hours, rest = divmod(abs(minutes), 60)
+    parts = []
+    if hours:
+        parts.append(ngettext("%(count)s hour", "%(count)s hours", hours, count=_whole_number(hours, str(get_locale()))))
+    if rest or not hours:
+        parts.append(ngettext("%(num)s minute", "%(num)s minutes", rest))
+    return sign + " ".join(parts)
+
+
+@lru_cache(maxsize=2048)
+def _whole_number(number: int, locale: str) -> str:
+    """``1234`` → ``1,234`` (``1.234``, ...) once per process for each number and locale."""
+    return numbers.format_decimal(number, locale=locale)
+
+
+def format_money(cents: int | None, currency: str = "USD") -> str:
+    return format_currency((cents or 0) / 100, currency)

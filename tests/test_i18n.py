@@ -11,8 +11,7 @@ from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 
 from lms import db
-from lms.i18n import format_when
-from lms.web.formatting import format_minutes, format_money
+from lms.i18n import format_minutes, format_money, format_when
 
 ROOT = Path(__file__).resolve().parent.parent
 PLACEHOLDER = re.compile(r"%\(([a-z_]+)\)([sdif])")

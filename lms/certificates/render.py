@@ -34,10 +34,9 @@ from lms.certificates.dates import expires_on
 from lms.certificates.models import Certificate
 from lms.config import DEFAULTS
 from lms.hours.pdf import RENDER_LOCK, StaticOnlyFetcher, font_config
-from lms.i18n import _, _l, language_name_in
+from lms.i18n import _, _l, format_minutes, language_name_in
 from lms.resources import PACKAGE_DIR
 from lms.storage import storage_dir
-from lms.web.formatting import format_minutes
 
 TEMPLATE_VERSION = "4"
 STATIC = PACKAGE_DIR / "static"

@@ -20,10 +20,9 @@ from lms import db
 from lms.accounts.models import User
 from lms.catalog.models import Module, ModuleKind
 from lms.errors import DomainError
-from lms.i18n import _, is_valid_timezone
+from lms.i18n import _, format_minutes, is_valid_timezone
 from lms.live.models import SessionMode
 from lms.live.times import NonexistentTime, local_to_utc
-from lms.web.formatting import format_minutes  # locale-aware, no web dependency (as in lms.certificates.render)
 
 MAX_MINUTES = 24 * 60
 MAX_CAPACITY = 10_000

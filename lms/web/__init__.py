@@ -10,10 +10,9 @@ from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 from lms import errors, security
-from lms.i18n import current_locale, format_when, is_rtl, language_name, language_url, locale_names
+from lms.i18n import current_locale, format_minutes, format_money, format_when, is_rtl, language_name, language_url, locale_names
 from lms.resources import resource_path
 from lms.web.auth import load_user
-from lms.web.formatting import format_minutes, format_money
 
 
 def register(app: Flask, lms_bp: Blueprint) -> None:
