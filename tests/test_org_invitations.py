@@ -20,7 +20,7 @@ from lms.audit import AuditEvent
 from lms.db import utcnow
 from lms.orgs import invitations, services
 from lms.orgs.models import EmploymentType, Invitation, MemberRole, Membership, Organisation
-from tests.conftest import _free_port, body_of
+from tests.conftest import PASSWORD, _free_port, body_of
 
 FIRST = {
     "email": "lupe@example.org",
@@ -399,3 +399,92 @@ def test_send_again_is_a_post_with_csrf_for_this_organisation_only(client, u, ma
     assert client.submit(elsewhere).status_code == 404
     assert all_invitations() == [invitation] and invitation.is_open and mailbox == []
     assert db.session.execute(select(func.count(AuditEvent.id)).where(AuditEvent.action.like("invitation.re%"))).scalar_one() == 0
+
+
+# ---------------------------------------------------------------- accepting, withdrawing and importing take the lock too
+# (an invitee accepting while a manager withdraws; a roster import while another manager invites the same person)
+
+def _invite(client, u, mailbox) -> str:
+    """Acme invites lupe@example.org; the link path."""
+    response = client.submit(u("lms.orgs.invite", org_slug="acme"), FIRST)
+    assert response.status_code == 302
+    return link_path(mailbox[-1])
+
+
+def _withdraw_meanwhile(app, manager_id: int):
+    """The manager withdraws the open invitation in another session, committing half a second later."""
+    org_id = services.get_org("acme").id
+    (invitation,) = open_invitations()
+    invitation_id = invitation.id
+
+    def withdraw() -> None:
+        invitations.revoke_invitation(db.session.get(Organisation, org_id), invitation_id, db.session.get(User, manager_id))
+
+    return _uncommitted_for_a_while(app, withdraw)
+
+
+def _members_named(email: str) -> int:
+    return db.session.scalar(select(func.count()).select_from(Membership).join(User).where(User.email == email))
+
+
+def test_accepting_while_the_manager_withdraws_the_invitation_joins_nobody(app, client, u, manager, make_user, mailbox):
+    path = _invite(client, u, mailbox)
+    make_user("lupe@example.org", name="Lupe Ortiz")
+    invitee = app.test_client()
+    invitee.submit(u("lms.accounts.login"), {"email": "lupe@example.org", "password": PASSWORD})
+    assert invitee.get(path).status_code == 200  # the page is open while the manager withdraws
+
+    thread, errors = _withdraw_meanwhile(app, manager.id)
+    response = invitee.submit(path, {"csrf_token": invitee.csrf_token(path)}, follow_redirects=True)
+    _finish(thread, errors)
+
+    assert "This invitation is no longer valid. Ask your manager to send a new one." in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert _members_named("lupe@example.org") == 0
+    (withdrawn,) = all_invitations()
+    assert withdrawn.revoked_at is not None and withdrawn.accepted_at is None
+
+
+def test_signing_up_from_a_link_withdrawn_meanwhile_leaves_no_account(app, client, u, manager, mailbox):
+    path = _invite(client, u, mailbox)
+    newcomer = app.test_client()
+    assert newcomer.get(path).status_code == 200  # the sign-up form of the invitation
+
+    thread, errors = _withdraw_meanwhile(app, manager.id)
+    response = newcomer.submit(path, {"csrf_token": newcomer.csrf_token(path), "name": "Lupe Ortiz",
+                                      "password": PASSWORD, "confirm": PASSWORD, "agree": "y"})
+    _finish(thread, errors)
+
+    assert response.status_code == 400
+    assert "This invitation is no longer valid." in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.scalar(select(User).where(User.email == "lupe@example.org")) is None
+    home = newcomer.get(u("lms.main.home"))
+    assert "Lupe Ortiz" not in home.get_data(as_text=True)  # not signed in as an account that was never made
+
+
+def test_a_roster_import_while_another_manager_invites_the_same_person_replaces_that_invitation(
+    app, client, u, manager, second_manager, mailbox
+):
+    """The roster waits for the other manager's invitation, then sees it as open and replaces it (as it does for
+    one sent earlier) instead of failing the whole import with "already open"."""
+    org_id, first_id = services.get_org("acme").id, manager.id
+
+    def first_manager_invites() -> None:
+        org, first = db.session.get(Organisation, org_id), db.session.get(User, first_id)
+        invitations.invite(org, "lupe@example.org", "Lupe", services.Employment(), first, 14)
+
+    thread, errors = _uncommitted_for_a_while(app, first_manager_invites)
+    roster = "email,name,employee_id\nlupe@example.org,Lupe Ortiz,E-3\n"
+    response = client.submit(
+        u("lms.orgs.roster_import", org_slug="acme"),
+        {"file": (io.BytesIO(roster.encode()), "roster.csv")},
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
+    _finish(thread, errors)
+
+    assert "1 person already had an open invitation: the new one replaces it" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert [i.employee_id for i in open_invitations()] == ["E-3"]
+    assert len(all_invitations()) == 2

@@ -2,7 +2,7 @@
 
 At most one invitation to an address is open per organisation: replacing it needs the manager's confirmation
 (:class:`OpenInvitationError`). Everything that opens an invitation first takes the organisation's lock
-(:func:`_lock_org`), so two managers inviting the same address at once cannot both see "none open".
+(:func:`lock_invitations`), so two managers inviting the same address at once cannot both see "none open".
 """
 
 from __future__ import annotations
@@ -74,7 +74,7 @@ def invite(
     caller commits, so a concurrent invitation to the same address waits and then sees this one.
     """
     email = email.strip().lower()
-    _lock_org(org)
+    lock_invitations(org)
     _ensure_not_staff(org, email)
     superseded = _open_invitations(org, email)
     if superseded and superseded[0].id != replaces:
@@ -93,7 +93,7 @@ def resend_invitation(org: Organisation, invitation_id: int, actor: User, max_ag
     :class:`NotFoundError` for another organisation's invitation, :class:`ConflictError` if it was accepted, withdrawn
     or sent again meanwhile, and :class:`AlreadyStaffError` if the person has joined since.
     """
-    _lock_org(org)  # before the invitation's lock, in the same order as invite() (which may replace it)
+    lock_invitations(org)  # before the invitation's lock, in the same order as invite() (which may replace it)
     old = _get_org_invitation(org, invitation_id, lock=True)
     if not old.is_open:
         raise ConflictError(_("This invitation is no longer open: it was accepted, withdrawn or sent again."))
@@ -104,9 +104,9 @@ def resend_invitation(org: Organisation, invitation_id: int, actor: User, max_ag
     return invitation, raw
 
 
-def _lock_org(org: Organisation) -> None:
-    """Serialise the opening of invitations to one organisation until the transaction ends. ``key_share``: inserts
-    that reference the organisation need not wait for it."""
+def lock_invitations(org: Organisation) -> None:
+    """Serialise inviting, accepting, withdrawing and importing invitations of one organisation until the transaction
+    ends. ``key_share``: inserts that reference the organisation need not wait for it."""
     db.lock_row(org, key_share=True)
 
 
@@ -210,6 +210,10 @@ def accept_invitation(invitation: Invitation, user: User) -> Membership:
     """Make ``user`` (who must own the invited address) a member with the invitation's details; closes it."""
     if user.email != invitation.email:
         raise DomainError(_("This invitation was sent to %(email)s. Sign in with that address to accept it.", email=invitation.email))
+    lock_invitations(invitation.organisation)  # a manager may be withdrawing or replacing it right now
+    db.session.refresh(invitation)
+    if not invitation.is_open:
+        raise DomainError(_("This invitation is no longer valid. Ask your manager to send a new one."))
     membership = add_member(invitation.organisation, user, _employment_of(invitation), actor=user)
     invitation.accepted_at = utcnow()
     return membership
@@ -217,7 +221,9 @@ def accept_invitation(invitation: Invitation, user: User) -> Membership:
 
 def revoke_invitation(org: Organisation, invitation_id: int, actor: User) -> None:
     """Withdraw an open invitation (its link stops working); one already accepted or withdrawn is left as it is."""
+    lock_invitations(org)  # the invitee may be accepting it right now
     invitation = _get_org_invitation(org, invitation_id)
+    db.session.refresh(invitation)
     if invitation.is_open:
         invitation.revoked_at = utcnow()
         audit.record("invitation.revoked", invitation, actor, org_id=org.id)

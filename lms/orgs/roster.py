@@ -23,7 +23,7 @@ from flask_babel import format_date
 from lms.accounts.models import User
 from lms.accounts.names import has_visible_name, normalize_name
 from lms.i18n import _
-from lms.orgs.invitations import get_current_membership_by_email, get_open_invitation, invite
+from lms.orgs.invitations import get_current_membership_by_email, get_open_invitation, invite, lock_invitations
 from lms.orgs.models import EmploymentType, Invitation, MemberRole, Organisation
 from lms.orgs.services import Employment, add_member
 
@@ -196,6 +196,7 @@ def apply_roster(org: Organisation, plan: RosterPlan, actor: User, max_age_days:
     """
     assert plan.ok, "apply_roster needs a valid plan"
     result = RosterResult()
+    lock_invitations(org)  # before reading who is invited: another manager may be inviting one of these people now
     for row in plan.rows:
         membership = get_current_membership_by_email(org, row.email)
         if membership is not None:

@@ -310,9 +310,13 @@ def _accept_with_new_account(invitation: Invitation):
     form = InvitedSignupForm(name=invitation.name)
     if form.validate_on_submit():
         user = register_user(invitation.email, form.name.data, form.password.data, locale=current_locale())
-        login_user(user)
-        invitations.accept_invitation(invitation, user)
+        try:
+            invitations.accept_invitation(invitation, user)
+        except DomainError as exc:  # withdrawn or replaced while the form was open: no account is left behind
+            db.session.rollback()
+            return render_template("lms/orgs/invitation_invalid.html", message=exc.message), exc.status
         db.session.commit()
+        login_user(user)
         flash(_("Welcome, %(name)s! You have joined %(org)s.", name=user.name, org=invitation.organisation.name), "success")
         return redirect(url_for("lms.main.home"))
     return render_template("lms/orgs/accept.html", invitation=invitation, form=EmptyForm(), signup_form=form)
