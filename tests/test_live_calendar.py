@@ -59,7 +59,13 @@ def test_one_session_as_ics_in_the_readers_language(client, u, login, module, tr
     mine, = _events(client.get(u("lms.sessions.ics", session_id=session.id)))
     assert str(mine["UID"]) == str(anonymous["UID"])  # stable: calendars update rather than duplicate
     assert str(mine["SUMMARY"]) == "Práctica de juegos de roles"
-    assert "1200 Main Street" in str(mine["LOCATION"]) and "meet.example.org/room" in str(mine["LOCATION"])
+    assert str(mine["LOCATION"]) == "1200 Main Street, Fresno, CA"
+    # a trainee joins from the session page (its button records their time), never from the meeting link itself
+    assert "meet.example.org" not in mine.to_ical().decode()
+    assert f"recorded: {mine['URL']}" in str(mine["DESCRIPTION"]).replace("\n", " ")
+    login(trainer)
+    leading, = _events(client.get(u("lms.sessions.ics", session_id=session.id)))
+    assert "meet.example.org/room" in str(leading["LOCATION"]) and "meet.example.org/room" in str(leading["DESCRIPTION"])
 
 
 def test_a_cancelled_session_shows_as_cancelled(client, u, module, trainer):

@@ -122,7 +122,10 @@ def test_a_new_place_or_link_is_emailed_but_seats_and_notes_are_not(client, u, l
     _edit(client, u, session, mode="hybrid", address="Room 4, 1200 Main Street", join_url="https://meet.example.org/new")
     (message,) = mailbox
     body = body_of(message)
-    assert "New address: Room 4, 1200 Main Street" in body and "New join link: https://meet.example.org/new" in body
+    assert "New address: Room 4, 1200 Main Street" in body and "The online meeting has a new link." in body
+    # a trainee joins with the session page's button, which records their time; the meeting link is not emailed
+    assert "meet.example.org" not in body
+    assert f"the session page, so your attendance time is recorded: http://lms.test/sessions/{session.id}" in body
     assert "Before:" not in body and "When:" in body  # the time did not change
 
 

@@ -1,10 +1,12 @@
 """iCalendar (RFC 5545) for live sessions, and personal calendar feeds with secret, revocable links.
 
 Events carry a stable UID per session (so calendar apps update rather than duplicate them), start and end in UTC,
-the module title in the reader's language, ``STATUS:CANCELLED`` for cancelled sessions, and the place or join link
-only when the reader may see it (registered people and trainers). ``SEQUENCE`` is the session's change counter (one
-more for each new time, place or join link, and for cancelling) and ``LAST-MODIFIED`` its last edit, so a calendar
-app that imported an older version takes the new one instead of ignoring it.
+the module title in the reader's language, ``STATUS:CANCELLED`` for cancelled sessions, and the place only when the
+reader may see it (registered people and trainers). The meeting link itself is for trainers: a trainee's calendar
+sends them to the session page, whose Join button records their attendance time (the raw link would not).
+``SEQUENCE`` is the session's change counter (one more for each new time, place or join link, and for cancelling) and
+``LAST-MODIFIED`` its last edit, so a calendar app that imported an older version takes the new one instead of
+ignoring it.
 
 A feed link is ``/sessions/feed/<token>.ics`` where the token is signed with the site key and carries the user id and
 the feed *version*. "Reset the link" bumps the version, so every older link stops working at once; turning the feed
@@ -42,10 +44,13 @@ class CalendarEntry:
     card: SessionCard
     link: str
     show_place: bool
+    #: The meeting link itself (trainers); others join with the session page's button, which records their time.
+    show_join_url: bool = False
 
 
-def place_of(card: SessionCard) -> str:
-    parts = [card.session.address or "", card.session.join_url or ""]
+def place_of(entry: CalendarEntry) -> str:
+    session = entry.card.session
+    parts = [session.address or "", session.join_url if entry.show_join_url else ""]
     return " · ".join(p for p in parts if p)
 
 
@@ -62,7 +67,10 @@ def _description(entry: CalendarEntry) -> str:
     if entry.show_place and s.address:
         lines.append(_("Address: %(address)s", address=s.address))
     if entry.show_place and s.join_url:
-        lines.append(_("Join link: %(url)s", url=s.join_url))
+        if entry.show_join_url:
+            lines.append(_("Join link: %(url)s", url=s.join_url))
+        else:
+            lines.append(join_sentence(entry.link))
     if not entry.show_place and s.mode is not SessionMode.ONLINE:
         lines.append(_("The address is shown to registered people."))
     if entry.show_place and s.notes:
@@ -81,8 +89,8 @@ def session_event(entry: CalendarEntry, uid_domain: str, now: datetime) -> Event
     event.add("summary", entry.card.title)
     event.add("description", _description(entry))
     event.add("url", entry.link)
-    if entry.show_place and place_of(entry.card):
-        event.add("location", place_of(entry.card))
+    if entry.show_place and place_of(entry):
+        event.add("location", place_of(entry))
     elif s.mode is SessionMode.ONLINE:
         event.add("location", _("Online"))
     event.add("status", "CANCELLED" if s.status is SessionStatus.CANCELLED else "CONFIRMED")
@@ -106,9 +114,19 @@ def build_calendar(name: str, entries: list[CalendarEntry], uid_domain: str, now
 
 
 def entries_for(
-    cards: list[SessionCard], link: Callable[[Any], str], may_see_place: Callable[[SessionCard], bool]
+    cards: list[SessionCard], link: Callable[[Any], str], may_see_place: Callable[[SessionCard], bool], is_trainer: bool
 ) -> list[CalendarEntry]:
-    return [CalendarEntry(card, link(card.session), may_see_place(card)) for card in cards]
+    return [CalendarEntry(card, link(card.session), may_see_place(card), show_join_url=is_trainer) for card in cards]
+
+
+def join_sentence(page_link: str) -> str:
+    """How a trainee joins an online session: from the session page, never the meeting link itself (calendars and
+    emails), so that their attendance time is recorded."""
+    return _(
+        "Online: join with the “Join the online session” button on the session page, so your attendance time is "
+        "recorded: %(url)s",
+        url=page_link,
+    )
 
 
 # ---------------------------------------------------------------- personal feeds

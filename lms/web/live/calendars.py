@@ -40,7 +40,7 @@ def ics(session_id: int):
     session = load_session(session_id)
     now = utcnow()
     cards = listing.describe([session], current_locale(), viewer(), now)
-    entries = calendar.entries_for(cards, link, may_see_place)
+    entries = calendar.entries_for(cards, link, may_see_place, bool(getattr(current_user, "is_trainer", False)))
     body = calendar.build_calendar(cards[0].title, entries, _uid_domain(), now)
     return _ics(body, f"session-{session.id}.ics", private=bool(current_user))
 
@@ -56,7 +56,7 @@ def feed(token: str):
     with in_language(language):
         sessions = listing.list_feed_sessions(user, now - timedelta(days=FEED_PAST_DAYS))
         cards = listing.describe(sessions, language, user, now)
-        entries = calendar.entries_for(cards, link, lambda card: card.is_registered or user.is_trainer)
+        entries = calendar.entries_for(cards, link, lambda card: card.is_registered or user.is_trainer, user.is_trainer)
         body = calendar.build_calendar(_("My training sessions"), entries, _uid_domain(), now)
     return _ics(body, "training-sessions.ics", private=True)
 
