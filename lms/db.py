@@ -76,13 +76,15 @@ class UTCDateTime(TypeDecorator):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-def lock_row(instance: Model, *, key_share: bool = False) -> None:
+def lock_row(instance: Model, *, key_share: bool = False, shared: bool = False) -> None:
     """Lock ``instance``'s row until the transaction ends, and reload it (what it holds may have changed while we
     waited).
 
-    PostgreSQL: ``SELECT ... FOR UPDATE``, or ``FOR NO KEY UPDATE`` with ``key_share``, so inserts that reference the
-    row (their foreign-key check takes a key-share lock) need not wait for it. SQLite serialises writers: a no-op
-    ``UPDATE`` of the row takes the database's write lock (Python's sqlite3 opens no transaction for a ``SELECT``)."""
+    PostgreSQL: ``SELECT ... FOR UPDATE``; ``FOR NO KEY UPDATE`` with ``key_share``, so inserts that reference the
+    row (their foreign-key check takes a key-share lock) need not wait for it; ``FOR SHARE`` with ``shared``, which
+    holders of the shared lock take together while an exclusive one waits for them all. SQLite serialises writers:
+    a no-op ``UPDATE`` of the row takes the database's write lock (Python's sqlite3 opens no transaction for a
+    ``SELECT``, so reading first would decide on what another writer is about to change), shared or not."""
     model = type(instance)
     table = model.__table__
     key = table.primary_key.columns[0]
@@ -90,7 +92,7 @@ def lock_row(instance: Model, *, key_share: bool = False) -> None:
     session.flush()  # pending changes would be lost to the reload
     if session.get_bind().dialect.name == "postgresql":
         session.execute(
-            select(model).where(key == ident).with_for_update(key_share=key_share, of=model)
+            select(model).where(key == ident).with_for_update(read=shared, key_share=key_share, of=model)
             .execution_options(populate_existing=True)
         ).scalar_one()  # fetched, or populate_existing refreshes nothing
     else:

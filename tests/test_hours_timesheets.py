@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import os
 import threading
 import time
 from datetime import date, timedelta
@@ -438,9 +437,9 @@ def test_manager_in_two_roles_sees_only_managed_org(app, client, u, login, acme,
     assert client.get(u("lms.hours.org_timesheet", org_slug="acme")).status_code == 200
 
 
-# ---------------------------------------------------------------- export and approval racing (PostgreSQL)
+# ---------------------------------------------------------------- export and approval racing (both databases:
+# PostgreSQL row locks, SQLite's write lock taken before the exports are read)
 
-ON_POSTGRES = os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql")
 
 
 def _in_thread(app, work):
@@ -460,7 +459,6 @@ def _in_thread(app, work):
     return thread, errors
 
 
-@pytest.mark.skipif(not ON_POSTGRES, reason="row locks are tested against PostgreSQL")
 def test_an_approval_in_flight_is_inside_the_export(app, acme, staff):
     """The approval holds the shared lock first: the export waits for it and then includes the entry."""
     from lms.hours import approvals, periods
@@ -490,7 +488,6 @@ def test_an_approval_in_flight_is_inside_the_export(app, acme, staff):
     assert "Raced" in done.content.decode()
 
 
-@pytest.mark.skipif(not ON_POSTGRES, reason="row locks are tested against PostgreSQL")
 def test_an_approval_waiting_for_an_export_lands_in_the_next_period(app, acme, staff):
     from lms.hours import approvals, periods
     from lms.hours.models import HoursEntry

@@ -144,10 +144,11 @@ def lock_for_approval(org: Organisation) -> None:
     """Call before ``open_period_for`` when approving: a shared row lock on the organisation (PostgreSQL), so an
     approval and a payroll export of the same organisation never interleave. Approvals do not block each other; an
     export (which takes the exclusive lock) waits for approvals in flight and they wait for it, so every approval
-    lands either inside the exported file or in a later period. SQLite serialises writers on its own."""
-    db.session.execute(select(Organisation.id).where(Organisation.id == org.id).with_for_update(read=True))
+    lands either inside the exported file or in a later period. On SQLite both take the write lock before reading
+    the exports (a plain read there would see the state before an export in progress commits)."""
+    db.lock_row(org, shared=True)
 
 
 def lock_for_export(org: Organisation) -> None:
     """The exclusive counterpart of :func:`lock_for_approval`, taken by the payroll export."""
-    db.session.execute(select(Organisation.id).where(Organisation.id == org.id).with_for_update())
+    db.lock_row(org)
