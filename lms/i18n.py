@@ -5,6 +5,7 @@ from __future__ import annotations
 from contextlib import AbstractContextManager
 from datetime import date, datetime
 from functools import lru_cache
+from typing import Any
 from urllib.parse import quote, urlencode
 from zoneinfo import ZoneInfo, available_timezones
 
@@ -208,9 +209,17 @@ def select_language() -> str:
 
 def select_timezone() -> str:
     user = g.get("lms_user") if has_request_context() else None
-    if user is not None and user.timezone:
-        return user.timezone
-    return current_app.config["LMS_DEFAULT_TIMEZONE"]
+    return zone_of(user)
+
+
+def zone_of(user: Any) -> str:
+    """The person's time zone (their profile's, else the site's default)."""
+    return (getattr(user, "timezone", None) if user is not None else None) or current_app.config["LMS_DEFAULT_TIMEZONE"]
+
+
+def today_for(user: Any) -> date:
+    """Today's date where the person is: what "in the future" means for a date they enter."""
+    return datetime.now(ZoneInfo(zone_of(user))).date()
 
 
 def current_locale() -> str:

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from flask_babel import format_date
@@ -43,7 +43,8 @@ from lms.enrollment.models import Enrollment, EnrollmentStatus
 from lms.errors import DomainError, NotFoundError
 from lms.hours import evidence as evidence_files
 from lms.hours.models import EntrySource, EntryStatus, EvidenceFile, HoursEntry
-from lms.i18n import _
+from lms.hours.periods import org_today
+from lms.i18n import _, today_for
 from lms.orgs.models import Membership, Organisation
 
 #: Sanity limits on one entry (not rules of any regulator): a day's field work, a multi-day external course.
@@ -160,12 +161,14 @@ def _check_minutes(minutes: Any, maximum: int, *, allow_negative: bool = False) 
 EARLIEST_DATE = date(2000, 1, 1)
 
 
-def _check_date(day: Any) -> date:
+def _check_date(day: Any, today: date) -> date:
+    """``today``: on the calendar of whoever the date belongs to (the person, or the organisation for a manager's
+    adjustment); UTC runs a day ahead of California every evening."""
     if day is None:
         raise DomainError(_("Enter the date (YYYY-MM-DD)."), field="activity_date")
     if not isinstance(day, date) or isinstance(day, datetime):
         raise DomainError(_("Enter the date as YYYY-MM-DD."), field="activity_date")
-    if day > date.today() + timedelta(days=1):  # a day of slack for time zones ahead of the server
+    if day > today:
         raise DomainError(_("The date cannot be in the future."), field="activity_date")
     if day < EARLIEST_DATE:  # a mistyped year (0224, 1024) would otherwise land in a period nobody can see
         raise DomainError(_("Enter a date on or after %(date)s.", date=format_date(EARLIEST_DATE)),
@@ -210,7 +213,7 @@ def submit_external(user: User, data: ExternalTraining, key: str | None,
     existing = find_by_key(user.id, key)
     if existing is not None:
         return existing, False
-    day = _check_date(data.activity_date)
+    day = _check_date(data.activity_date, today_for(user))
     entry = HoursEntry(
         user_id=user.id, source=EntrySource.EXTERNAL, status=EntryStatus.PENDING, activity_date=day,
         minutes=_check_minutes(data.minutes, MAX_EXTERNAL_MINUTES),
@@ -243,7 +246,7 @@ def log_field(user: User, data: FieldExperience, key: str | None) -> tuple[Hours
     existing = find_by_key(user.id, key)
     if existing is not None:
         return existing, False
-    day = _check_date(data.activity_date)
+    day = _check_date(data.activity_date, today_for(user))
     description = _text(data.description, 4000, _("Describe what you did."), "description")
     org_id = resolve_org(user.id, day, data.org_id)
     if org_id is None:
@@ -342,7 +345,7 @@ def add_adjustment(org: Organisation, person: User, data: Adjustment, actor: Use
     reason = _text(data.description, 2000, _("Give the reason for this adjustment."), "description")
     minutes = _check_minutes(data.minutes, MAX_ADJUSTMENT_MINUTES, allow_negative=True)
     corrected = _corrected_entry(org, person, data.corrects_id, minutes) if data.corrects_id else None
-    day = _check_date(data.activity_date or (corrected.activity_date if corrected else None))
+    day = _check_date(data.activity_date or (corrected.activity_date if corrected else None), org_today(org))
     if corrected is None and org.id not in {o.id for o in employers_on(person.id, day)}:
         raise DomainError(_("%(name)s was not on your staff on that date.", name=person.name), field="activity_date")
     entry = HoursEntry(

@@ -15,21 +15,20 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from flask import current_app
 from sqlalchemy import select
 
 from lms import db
 from lms.accounts.models import User
 from lms.catalog.models import Course, Module
 from lms.catalog.texts import load_titles
-from lms.i18n import format_locale
+from lms.i18n import format_locale, zone_of
 from lms.live.models import LiveSession, Registration
 from lms.live.times import instant_text, language_name, when_text
 from lms.notify.services import MailError, recipient_locale, send_email
 
 
 def recipient_zone(user: Any) -> str:
-    return user.timezone or current_app.config["LMS_DEFAULT_TIMEZONE"]
+    return zone_of(user)
 
 
 @dataclass

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import secrets
-from datetime import date, timedelta
 from typing import Any
 
+from flask import g
 from flask_babel import format_date
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
@@ -15,7 +15,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 from lms.catalog.areas import area_choices
 from lms.errors import DomainError
 from lms.hours.ledger import EARLIEST_DATE, MAX_ADJUSTMENT_MINUTES, MAX_EXTERNAL_MINUTES, MAX_FIELD_MINUTES
-from lms.i18n import _, _l, ngettext
+from lms.i18n import _, _l, ngettext, today_for
 from lms.web.validators import NumberRange, PersonName
 
 
@@ -78,8 +78,8 @@ class _TimeSpent(_KeyedForm):
         return self.max_minutes // 60
 
     def validate_activity_date(self, field: Any) -> None:
-        # the rules of lms.hours.ledger._check_date, with its slack of a day for zones ahead of the server
-        if field.data > date.today() + timedelta(days=1):
+        # the rules of lms.hours.ledger._check_date: today on the calendar of the person entering it
+        if field.data > today_for(g.get("lms_user")):
             raise ValidationError(_("The date cannot be in the future."))
         if field.data < EARLIEST_DATE:
             raise ValidationError(_("Enter a date on or after %(date)s.", date=format_date(EARLIEST_DATE)))
