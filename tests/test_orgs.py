@@ -202,6 +202,8 @@ def test_invitee_creates_account_on_the_invitation_page_even_when_signup_is_clos
     assert done.status_code == 302
     membership = db.session.execute(select(Membership).where(Membership.job_title == "CHW")).scalar_one()
     assert membership.user.email == "newbie@example.org"
+    hours = client.get(u("lms.hours.mine"))  # signed in as the new account, as after a normal sign-up
+    assert hours.status_code == 200 and "Newbie" in hours.get_data(as_text=True)
 
 
 def test_rejoining_after_employment_ended_makes_them_current_again(app, make_org, make_user, add_member):

@@ -315,8 +315,8 @@ def _accept_with_new_account(invitation: Invitation):
         except DomainError as exc:  # withdrawn or replaced while the form was open: no account is left behind
             db.session.rollback()
             return render_template("lms/orgs/invitation_invalid.html", message=exc.message), exc.status
+        login_user(user)  # before the commit: signing in writes the sign-in session's row
         db.session.commit()
-        login_user(user)
         flash(_("Welcome, %(name)s! You have joined %(org)s.", name=user.name, org=invitation.organisation.name), "success")
         return redirect(url_for("lms.main.home"))
     return render_template("lms/orgs/accept.html", invitation=invitation, form=EmptyForm(), signup_form=form)
