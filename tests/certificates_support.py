@@ -19,7 +19,8 @@ def issued_world(make_user, make_org, add_member) -> dict[str, Any]:
     trainee = make_user("rosa@example.org", name="Rosa Díaz")
     membership = add_member(acme, trainee)
     course = catalog.create_course(catalog.CourseData(slug="ce", title="Documentation", version="2026.1"), trainer)
-    catalog.add_module(course, catalog.ModuleData(slug="notes", title="Notes", credited_minutes=90), trainer)
+    notes = catalog.add_module(course, catalog.ModuleData(slug="notes", title="Notes", credited_minutes=90), trainer)
+    catalog.add_lesson(course, notes, "one", "One", "Text", 10, trainer)  # publishing needs something to complete
     catalog.set_course_status(course, CourseStatus.PUBLISHED, trainer)
     cert = issuance.issue_manually(trainee, course, trainer, "Completed on paper")
     db.session.commit()

@@ -154,7 +154,8 @@ def test_too_long_translation_rerenders_with_message(client, u, trainer):
 def test_course_list_shows_every_course_in_the_viewers_language(client, u, make_user, login):
     author = make_user(role=SiteRole.TRAINER)
     published = catalog.create_course(catalog.CourseData(slug="one", title="First"), author)
-    catalog.add_module(published, catalog.ModuleData(slug="m", title="M"), author)
+    module = catalog.add_module(published, catalog.ModuleData(slug="m", title="M"), author)
+    catalog.add_lesson(published, module, "l", "L", "Text.", 5, author)  # publishing needs something to complete
     catalog.set_course_status(published, CourseStatus.PUBLISHED, author)
     draft = catalog.create_course(catalog.CourseData(slug="two", title="Second"), author)
     set_text(draft, draft, "title", "es", "Segundo", author)
@@ -234,6 +235,7 @@ def test_publish_requires_a_module_then_archive_and_back_to_draft(client, u, tra
     assert "Add at least one module before publishing." in response.get_data(as_text=True)
     assert catalog.get_course("heat-safety").status is CourseStatus.DRAFT
     _create_module(client, u)
+    _create_lesson(client, u)  # publishing needs something to complete
     client.submit(url, {"status": "published", "confirm": "yes"})
     assert catalog.get_course("heat-safety").status is CourseStatus.PUBLISHED
     client.submit(url, {"status": "archived", "confirm": "yes"})

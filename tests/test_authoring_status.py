@@ -91,7 +91,8 @@ def test_publish_confirmation_says_what_becomes_visible_or_what_is_missing(clien
     assert "Add at least one module before publishing." in response.text
     assert catalog.get_course("heat").status is CourseStatus.DRAFT
 
-    catalog.add_module(course, catalog.ModuleData(slug="signs", title="Warning signs"), trainer)
+    signs = catalog.add_module(course, catalog.ModuleData(slug="signs", title="Warning signs"), trainer)
+    catalog.add_lesson(course, signs, "stroke", "Heat stroke", "Hot, dry skin.", 5, trainer)  # something to complete
     set_text(course, course, "title", "es", "Seguridad ante el calor", trainer)
     db.session.commit()
     page = client.get(url, query_string={"status": "published"}).text

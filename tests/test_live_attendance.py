@@ -740,7 +740,8 @@ def test_demo_step_adds_a_finalised_past_session_once(app, make_user, make_org, 
 
     trainer = people["trainer"]
     course = catalog.create_course(catalog.CourseData(slug="chw-core", title="CHW Core"), trainer)
-    catalog.add_module(course, catalog.ModuleData(slug="communication", title="Communication"), trainer)
+    communication = catalog.add_module(course, catalog.ModuleData(slug="communication", title="Communication"), trainer)
+    catalog.add_lesson(course, communication, "one", "One", "Text.", 5, trainer)  # publishing needs something to complete
     catalog.add_module(
         course, catalog.ModuleData(slug="live-practice", title="Live practice", kind=ModuleKind.LIVE, credited_minutes=180), trainer
     )

@@ -1,59 +1,107 @@
-"""Changing a module's kind (self-paced, live session, supervised field experience) once people rely on it.
+"""Keeping every module something trainees can complete while authors add, change, remove and publish them.
 
 - A module with live sessions that are not cancelled keeps its kind: scheduled sessions and the people registered
   for them would hang on a module that is no longer live, and the attendance of sessions held counts toward it.
   Cancel the scheduled sessions first; where sessions were held, add a new module of the other kind instead.
-- In a published course, a module cannot become a self-paced one with nothing to complete (no lesson and no quiz),
-  nor can such a module become required: the rule that refuses removing a module's last lesson
-  (:func:`lms.catalog.archive.has_something_to_complete`).
+- A module with live sessions still scheduled cannot be removed, for the same reason: cancel them, or move them to
+  another live module, first. (Held sessions do not stop it: removing keeps every record.)
+- In a published course, where trainees may be enrolled and a required module they cannot complete stops them
+  finishing the course:
 
-Each refusal is a :class:`DomainError` with ``field`` naming the form field it is about.
+  - a new self-paced or live module cannot be required yet, since the moment it is added it has no lesson, quiz or
+    session. It is added optional, and made required once it has a lesson or a quiz (self-paced) or an upcoming live
+    session (live). A field module is completed by logging supervised hours, so it may be required at once;
+  - a module cannot become self-paced, nor a self-paced module required, while it has no lesson and no quiz: the
+    rule that refuses removing a module's last lesson (:func:`lms.catalog.archive.has_something_to_complete`);
+  - a module cannot become live while required, nor a live module required, while it has no upcoming live session.
+- Publishing needs each required self-paced module to have a lesson or a quiz, and its quiz, if any, a question.
+  (A required live module with no upcoming session is only a warning there: sessions are often scheduled after.)
+
+Live sessions are counted through :mod:`lms.live.queries`, never by reading live's tables. Each refusal is a
+:class:`DomainError`, with ``field`` naming the form field it is about when there is one.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import Select, exists, select
 
 from lms import db
 from lms.catalog import archive
-from lms.catalog.models import Course, CourseStatus, Module, ModuleKind
+from lms.catalog.models import Course, CourseStatus, Lesson, Module, ModuleKind, Question, Quiz
+from lms.catalog.texts import load_texts, owner_key
 from lms.errors import DomainError
 from lms.i18n import _, ngettext
-from lms.live.models import LiveSession, SessionStatus
+from lms.live import queries as live_queries
+from lms.live.queries import ModuleSessions
+
+
+def sessions_of(module: Module) -> ModuleSessions:
+    """The module's live sessions that are not cancelled, counted by :mod:`lms.live.queries`."""
+    return live_queries.count_module_sessions([module.id])[module.id]
 
 
 def check_sessions(module: Module) -> None:
     """Refuse changing the kind of ``module`` while it has live sessions that are not cancelled."""
-    counts = count_sessions(module)
-    scheduled = counts.get(SessionStatus.SCHEDULED, 0)
-    if scheduled:
+    sessions = sessions_of(module)
+    if sessions.scheduled:
         raise DomainError(ngettext(
             "The kind of this module cannot change while it has live sessions: it has %(num)d scheduled live "
             "session. Cancel it on the Live sessions page first (the people registered are told), or add a new "
             "module of the kind you need.",
             "The kind of this module cannot change while it has live sessions: it has %(num)d scheduled live "
             "sessions. Cancel them on the Live sessions page first (the people registered are told), or add a new "
-            "module of the kind you need.", scheduled), field="kind")
-    if counts.get(SessionStatus.COMPLETED):
+            "module of the kind you need.", sessions.scheduled), field="kind")
+    if sessions.held:
         raise DomainError(_("Live sessions of this module were held, and their attendance counts toward it, so its "
                             "kind cannot change. Add a new module of the kind you need instead."), field="kind")
 
 
-def count_sessions(module: Module) -> dict[SessionStatus, int]:
-    """The module's live sessions that are not cancelled, by status, in one query."""
-    rows = db.session.execute(
-        select(LiveSession.status, func.count(LiveSession.id))
-        .where(LiveSession.module_id == module.id, LiveSession.status != SessionStatus.CANCELLED)
-        .group_by(LiveSession.status)
-    ).all()
-    return {status: count for status, count in rows}
+def check_removable(module: Module) -> None:
+    """Refuse removing ``module`` while it has live sessions still scheduled (started or not)."""
+    scheduled = sessions_of(module).scheduled
+    if scheduled:
+        raise DomainError(ngettext(
+            "This module cannot be removed while it has live sessions: it has %(num)d scheduled live session. "
+            "Cancel it on the Live sessions page first (the people registered are told), or, if no one has "
+            "registered yet, move it to another live module.",
+            "This module cannot be removed while it has live sessions: it has %(num)d scheduled live sessions. "
+            "Cancel them on the Live sessions page first (the people registered are told), or, if no one has "
+            "registered for them yet, move them to another live module.", scheduled))
+
+
+# ---------------------------------------------------------------- published courses
 
 
 def check_completable(course: Course, module: Module, kind: ModuleKind, is_required: bool) -> None:
-    """In a published course, refuse making ``module`` self-paced, or required while self-paced, when it has no
-    lesson and no quiz: trainees could never complete it."""
-    if course.status is not CourseStatus.PUBLISHED or module.is_archived or kind is not ModuleKind.SELF_PACED:
+    """In a published course, refuse adding ``module`` (not saved yet: no id) or changing it to ``kind`` and
+    ``is_required`` when trainees could not complete it (see the module's docstring)."""
+    if course.status is not CourseStatus.PUBLISHED or module.is_archived:
         return
+    if module.id is None:
+        _check_new(kind, is_required)
+    elif kind is ModuleKind.SELF_PACED:
+        _check_self_paced(module, is_required)
+    elif kind is ModuleKind.LIVE:
+        _check_live(module, is_required)
+
+
+def _check_new(kind: ModuleKind, is_required: bool) -> None:
+    if not is_required:
+        return
+    if kind is ModuleKind.SELF_PACED:
+        raise DomainError(_("In a published course, a new self-paced module cannot be required yet: trainees could "
+                            "not complete it before it has a lesson or a quiz. Add it as optional, add its lessons "
+                            "or quiz, then make it required."), field="is_required")
+    if kind is ModuleKind.LIVE:
+        raise DomainError(_("In a published course, a new live module cannot be required yet: trainees could not "
+                            "complete it before a live session is scheduled for it. Add it as optional, schedule a "
+                            "session for it, then make it required."), field="is_required")
+
+
+def _check_self_paced(module: Module, is_required: bool) -> None:
     becomes_self_paced = module.kind is not ModuleKind.SELF_PACED
     if not (becomes_self_paced or (is_required and not module.is_required)):
         return
@@ -61,3 +109,64 @@ def check_completable(course: Course, module: Module, kind: ModuleKind, is_requi
         raise DomainError(_("In a published course, a self-paced module needs a lesson or a quiz, or trainees could "
                             "never complete it. Add a lesson or a quiz to this module first, then save this change."),
                           field="kind" if becomes_self_paced else "is_required")
+
+
+def _check_live(module: Module, is_required: bool) -> None:
+    becomes_live = module.kind is not ModuleKind.LIVE
+    if not is_required or (module.is_required and not becomes_live):
+        return  # it ends optional, or was a required live module already
+    if not sessions_of(module).upcoming:
+        raise DomainError(_("In a published course, a live module can be required only once it has an upcoming live "
+                            "session: trainees could not complete it before. Save it as optional now, schedule a "
+                            "session for it, then make it required."), field="kind" if becomes_live else "is_required")
+
+
+def check_publishable(course: Course) -> None:
+    """Refuse publishing ``course`` while a required self-paced module has no lesson and no quiz, or a quiz with no
+    question: trainees could never complete it. Names the modules."""
+    lesson = exists().where(Lesson.module_id == Module.id, Lesson.is_archived.is_(False))
+    quiz = exists().where(Quiz.module_id == Module.id, Quiz.is_archived.is_(False))
+    question = exists().where(Question.quiz_id == Quiz.id, Question.is_archived.is_(False))
+    empty = _list(_required(course, ModuleKind.SELF_PACED).where(~lesson, ~quiz))
+    no_questions = _list(_required(course, ModuleKind.SELF_PACED).join(Quiz, Quiz.module_id == Module.id)
+                         .where(Quiz.is_archived.is_(False), ~question))
+    problems = []
+    if empty:
+        problems.append(ngettext(
+            "Trainees could never complete the required self-paced module %(names)s: it has no lesson and no quiz. "
+            "Add a lesson or a quiz to it, or make it optional, before publishing.",
+            "Trainees could never complete the required self-paced modules %(names)s: they have no lesson and no "
+            "quiz. Add a lesson or a quiz to each, or make them optional, before publishing.",
+            len(empty), names=quoted_titles(course, empty)))
+    if no_questions:
+        problems.append(ngettext(
+            "Trainees could never pass the quiz of the required module %(names)s: it has no questions. Add a "
+            "question to it, or remove the quiz, before publishing.",
+            "Trainees could never pass the quizzes of the required modules %(names)s: they have no questions. Add a "
+            "question to each, or remove those quizzes, before publishing.",
+            len(no_questions), names=quoted_titles(course, no_questions)))
+    if problems:
+        raise DomainError(" ".join(problems))
+
+
+def list_live_without_sessions(course: Course, now: datetime | None = None) -> list[Module]:
+    """The required live modules of ``course`` with no upcoming live session: trainees cannot complete them (nor the
+    course) until one is scheduled. What the publish confirmation page warns about."""
+    modules = _list(_required(course, ModuleKind.LIVE))
+    sessions = live_queries.count_module_sessions([m.id for m in modules], now)
+    return [module for module in modules if not sessions[module.id].upcoming]
+
+
+def quoted_titles(course: Course, modules: Sequence[Module]) -> str:
+    """“Title”, “Title” of ``modules`` in the course's source language (the slug where a title is missing)."""
+    texts = load_texts(course, course.source_locale, owners=[owner_key(m) for m in modules], fields=("title",))
+    return ", ".join(f"“{texts(module) or module.slug}”" for module in modules)
+
+
+def _required(course: Course, kind: ModuleKind) -> Select:
+    return select(Module).where(Module.course_id == course.id, Module.is_archived.is_(False), Module.kind == kind,
+                                Module.is_required.is_(True)).order_by(Module.position, Module.id)
+
+
+def _list(query: Select) -> list[Module]:
+    return list(db.session.execute(query).scalars())

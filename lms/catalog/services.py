@@ -311,12 +311,15 @@ def set_course_issuer(course: Course, org_id: int | None, actor: Any) -> None:
 
 def check_course_status(course: Course, status: CourseStatus) -> None:
     """Raise a :class:`DomainError` saying why ``course`` cannot move to ``status`` now (what a confirmation page
-    shows before anyone confirms); nothing if it can."""
+    shows before anyone confirms); nothing if it can. Publishing needs a module, and nothing trainees could never
+    complete (:func:`lms.catalog.module_kind.check_publishable`)."""
     if status not in COURSE_TRANSITIONS[course.status]:
         raise DomainError(_("This course cannot change from %(old)s to %(new)s.", old=course.status.title,
                             new=status.title))
-    if status is CourseStatus.PUBLISHED and not load_outline(course).modules:
-        raise DomainError(_("Add at least one module before publishing."))
+    if status is CourseStatus.PUBLISHED:
+        if not count_modules([course])[course.id]:
+            raise DomainError(_("Add at least one module before publishing."))
+        module_kind.check_publishable(course)
 
 
 def set_course_status(course: Course, status: CourseStatus, actor: Any) -> None:
@@ -355,7 +358,9 @@ def _check_slug_free(model: type, parent: Any, slug: str, *, removed: str, taken
         raise DomainError(removed if found else taken)
 
 
-def add_module(course: Course, data: ModuleData, actor: Any) -> Module:
+def add_module(course: Course, data: ModuleData, actor: Any, *, keep_completable: bool = False) -> Module:
+    """Add a module at the end of ``course``. With ``keep_completable`` (an author's form), a new self-paced or live
+    module of a published course cannot be required yet (:func:`lms.catalog.module_kind.check_completable`)."""
     slug = check_slug(data.slug)
     _check_slug_free(Module, Module.course_id == course.id, slug,
                      removed=_("A removed module of this course has that short name. Restore it from “Removed” on "
@@ -363,7 +368,7 @@ def add_module(course: Course, data: ModuleData, actor: Any) -> Module:
                      taken=_("This course already has a module with that short name."))
     module = Module(course_id=course.id, slug=slug, position=_next_position(Module, course_id=course.id))
     db.session.add(module)
-    update_module(course, module, data, actor)
+    update_module(course, module, data, actor, keep_completable=keep_completable)
     return module
 
 
@@ -371,9 +376,10 @@ def update_module(course: Course, module: Module, data: ModuleData, actor: Any, 
                   keep_completable: bool = False) -> None:
     """Save a module's settings and source-language texts. Its kind cannot change while it has live sessions that
     are not cancelled (:func:`lms.catalog.module_kind.check_sessions`). With ``keep_completable`` (an author's edit),
-    also refused in a published course when it would leave a self-paced module trainees could never complete
-    (:func:`lms.catalog.module_kind.check_completable`); a course import checks that in its files instead, and adds
-    a module's lessons after saving the module."""
+    also refused in a published course when it would leave a required module trainees could not complete: a
+    self-paced one with no lesson and no quiz, a live one with no upcoming session
+    (:func:`lms.catalog.module_kind.check_completable`); a course import checks its files instead, and adds a
+    module's lessons after saving the module."""
     if not data.title.strip():
         raise DomainError(_("A module needs a title."))
     if data.credited_minutes < 0:
@@ -390,6 +396,20 @@ def update_module(course: Course, module: Module, data: ModuleData, actor: Any, 
     db.session.flush()
     set_text(course, module, "title", course.source_locale, data.title, actor)
     set_text(course, module, "summary", course.source_locale, data.summary, actor)
+
+
+def check_removal(obj: archive.Archivable) -> None:
+    """Raise a :class:`DomainError` if ``obj`` cannot be removed whatever the course's status: a module with live
+    sessions still scheduled (:func:`lms.catalog.module_kind.check_removable`). What the confirmation page shows."""
+    if isinstance(obj, Module) and not obj.is_archived:
+        module_kind.check_removable(obj)
+
+
+def remove(course: Course, obj: archive.Archivable, actor: Any) -> bool:
+    """Remove ``obj`` from what trainees see (:func:`lms.catalog.archive.archive`, which also keeps a published
+    course finishable), after :func:`check_removal`; False if it already was."""
+    check_removal(obj)
+    return archive.archive(course, obj, actor)
 
 
 def add_lesson(course: Course, module: Module, slug: str, title: str, body: str, minutes: int, actor: Any) -> Lesson:

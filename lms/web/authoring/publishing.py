@@ -2,16 +2,21 @@
 
 The status buttons on the course page post here without ``confirm``: nothing changes, and the trainer is sent to the
 confirmation page (a GET, ``?status=``), which counts what the change touches: trainees enrolled, upcoming live
-sessions and the people registered for them, the languages the course can be read in. Only its form, a POST with
-``confirm=yes``, changes the status. Plain forms and links: no JavaScript needed.
+sessions and the people registered for them, the languages the course can be read in. Publishing also counts, per
+language, the lessons and other texts not translated or out of date (stale), and warns about required live modules
+with no upcoming session. Only its form, a POST with ``confirm=yes``, changes the status. Plain forms and links: no
+JavaScript needed.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import get_locale, get_timezone
 
 from lms import db
+from lms.catalog import module_kind
 from lms.catalog import services as catalog
 from lms.catalog.models import Course, CourseStatus
 from lms.catalog.texts import load_texts
@@ -24,8 +29,9 @@ from lms.live import listing
 from lms.live.models import LiveSession
 from lms.live.times import when_text
 from lms.security import access
-from lms.web.authoring import bp
-from lms.web.authoring.helpers import actor
+from lms.web.authoring import bp, translation
+from lms.web.authoring.helpers import actor, target_locales
+from lms.web.authoring.translation import Tally
 from lms.web.forms import EmptyForm
 
 
@@ -75,8 +81,45 @@ def _confirmation(course: Course, status: CourseStatus):
         sessions=listing.describe(upcoming, current_locale(), actor(), now),
         when=_when,
         languages=catalog.list_course_locales([course])[course.id],
+        gaps=_translation_gaps(course) if status is CourseStatus.PUBLISHED else [],
+        waiting=_waiting_live_modules(course) if status is CourseStatus.PUBLISHED else (0, ""),
         button=EmptyForm(),
     )
+
+
+@dataclass
+class Gaps:
+    """What a reader of ``locale`` would miss: ``lessons`` counts lessons (not translated if a field is missing,
+    else out of date if one is stale), ``others`` the other text fields (titles, summaries, questions, answers)."""
+
+    locale: str
+    lessons: Tally
+    others: Tally
+
+
+def _translation_gaps(course: Course) -> list[Gaps]:
+    """:class:`Gaps` for every language the course can be translated into, as the Translations page counts them."""
+    outline = catalog.load_outline(course)
+    questions = catalog.load_quiz_questions(list(outline.quizzes.values()))
+    lessons = outline.all_lessons()
+    others = [course, *outline.modules]
+    for quiz in outline.quizzes.values():
+        others += [quiz, *(obj for question, options in questions[quiz.id] for obj in (question, *options))]
+    result = []
+    for locale in target_locales(course):
+        texts = load_texts(course, locale)
+        by_lesson = Tally()
+        for lesson in lessons:
+            fields = translation.tally(texts, [lesson])
+            by_lesson.add("missing" if fields.missing else "stale" if fields.stale else "complete")
+        result.append(Gaps(locale, by_lesson, translation.tally(texts, others)))
+    return result
+
+
+def _waiting_live_modules(course: Course) -> tuple[int, str]:
+    """How many required live modules have no upcoming session, and their titles, quoted."""
+    modules = module_kind.list_live_without_sessions(course)
+    return len(modules), module_kind.quoted_titles(course, modules) if modules else ""
 
 
 def _when(session: LiveSession) -> str:

@@ -128,9 +128,9 @@ def _remove(course: Course, obj: Archivable, back: str, removed: str):
     label = _label(course, obj)
     if request.method == "GET":
         return render_template("lms/authoring/remove.html", course=course, kind=KINDS[type(obj)], label=label,
-                               back=back, button=EmptyForm())
+                               back=back, problem=_problem(obj), button=EmptyForm())
     try:
-        archive.archive(course, obj, actor())
+        catalog.remove(course, obj, actor())
     except DomainError as exc:
         db.session.rollback()
         flash(exc.message, "error")
@@ -138,6 +138,16 @@ def _remove(course: Course, obj: Archivable, back: str, removed: str):
     db.session.commit()
     flash(_("“%(name)s” was removed. Trainees no longer see it; you can restore it below.", name=label), "success")
     return redirect(removed)
+
+
+def _problem(obj: Archivable) -> str | None:
+    """Why ``obj`` cannot be removed whatever the course's status (live sessions still scheduled), shown before
+    anyone confirms; the rules of a published course are checked when the form is sent."""
+    try:
+        catalog.check_removal(obj)
+    except DomainError as exc:
+        return exc.message
+    return None
 
 
 def _restore(course: Course, obj: Archivable, back: str):

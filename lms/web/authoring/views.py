@@ -94,10 +94,12 @@ def edit_course(course_slug: str):
     return render_template("lms/authoring/course_form.html", form=form, course=course), _status(form)
 
 
-def _show_error(form, exc: DomainError) -> None:
-    """A service's refusal, at the field it is about if the form shows that field, else above the form."""
+def _show_error(form, exc: DomainError, default=None) -> None:
+    """A service's refusal, at the field it is about if the form shows that field, else at ``default`` (a field) or
+    above the form."""
     name = exc.details.get("field")
-    (form[name].errors if name in form else form.form_errors).append(exc.message)
+    target = form[name].errors if name in form else default.errors if default is not None else form.form_errors
+    target.append(exc.message)
 
 
 def _status(form) -> int:
@@ -113,12 +115,14 @@ def _status(form) -> int:
 def new_module(course_slug: str):
     course = catalog.get_course(course_slug)
     form = ModuleForm()
+    if request.method == "GET" and course.status is CourseStatus.PUBLISHED:
+        form.is_required.data = False  # a new module has nothing to complete yet (lms.catalog.module_kind)
     if form.validate_on_submit():
         try:
-            module = catalog.add_module(course, form.module_data(), actor())
+            module = catalog.add_module(course, form.module_data(), actor(), keep_completable=True)
         except DomainError as exc:
             db.session.rollback()
-            form.slug.errors.append(exc.message)
+            _show_error(form, exc, default=form.slug)
         else:
             db.session.commit()
             flash(_("Module added. Now add its lessons."), "success")
