@@ -69,12 +69,12 @@ def local(value: datetime, tz: str = LA) -> datetime:
 
 
 def day_and_time(value: datetime, tz: str = LA) -> str:
-    """How English pages write a moment that is not today: ``Tue, Dec 8 at 9:45 AM PST``."""
+    """How English pages write a moment that is not today: ``Tuesday, December 8, 2026 at 9:45 AM PST``."""
     return f"{day_text(value, tz, 'en', utcnow())} at {clock_text(value, tz, 'en')}"
 
 
 def closed_when(value: datetime, tz: str = LA) -> str:
-    """How English pages say when something closed: ``at 9:45 AM PST`` today, ``on Tue, Dec 8 at 9:45 AM PST`` before."""
+    """When something closed, in English: ``at 9:45 AM PST`` today, ``on Tuesday, December 8, 2026 at 9:45 AM PST`` before."""
     if is_same_day(value, utcnow(), tz):
         return f"at {clock_text(value, tz, 'en')}"
     return f"on {day_and_time(value, tz)}"

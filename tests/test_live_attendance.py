@@ -760,3 +760,34 @@ def test_demo_step_adds_a_finalised_past_session_once(app, make_user, make_org, 
     tom, maria = row_of(session, users["trainee@example.org"]), row_of(session, users["promotora@example.org"])
     assert tom.completed_module and tom.status is AttendanceStatus.PRESENT and tom.minutes == 180
     assert not maria.completed_module and maria.status is AttendanceStatus.LATE and maria.minutes == 45
+
+
+# ---------------------------------------------------------------- no attendance for time that has not passed
+
+
+def test_times_in_the_future_are_refused(app, make_session, people):
+    """Recorded minutes become paid hours: a trainer cannot enter a leave time that has not happened yet."""
+    session = make_session(utcnow() + timedelta(days=3))
+    future = attendance.Change(joined_at=session.starts_at, left_at=session.ends_at)
+    with pytest.raises(DomainError, match="in the future"):
+        attendance.change_attendance(session, people["ana"], future, people["trainer"], utcnow(), 75)
+    running = make_session(utcnow() - timedelta(minutes=30))  # started half an hour ago, ends in 90 minutes
+    ahead = attendance.Change(joined_at=running.starts_at, left_at=running.ends_at)
+    with pytest.raises(DomainError, match="in the future"):
+        attendance.change_attendance(running, people["ana"], ahead, people["trainer"], utcnow(), 75)
+    so_far = attendance.Change(joined_at=running.starts_at, left_at=utcnow())
+    attendance.change_attendance(running, people["ana"], so_far, people["trainer"], utcnow(), 75)
+    db.session.commit()
+    recorded = db.session.execute(select(AttendanceInterval).where(AttendanceInterval.session_id == running.id)).scalars()
+    assert [(i.user_id, i.left_at is not None) for i in recorded] == [(people["ana"].id, True)]
+
+
+def test_nobody_is_marked_present_before_the_session_starts(app, make_session, people):
+    later = make_session(utcnow() + timedelta(hours=5))
+    for status in (AttendanceStatus.PRESENT, AttendanceStatus.LATE):
+        with pytest.raises(DomainError, match="has not started yet"):
+            attendance.change_attendance(later, people["ana"], attendance.Change(status=status), people["trainer"],
+                                         utcnow(), 75)
+    excused = attendance.change_attendance(later, people["ben"], attendance.Change(status=AttendanceStatus.EXCUSED),
+                                           people["trainer"], utcnow(), 75)  # told the trainer in advance
+    assert excused.status is AttendanceStatus.EXCUSED

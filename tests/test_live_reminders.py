@@ -70,7 +70,9 @@ def test_each_reminder_arrives_once_in_the_recipients_language_and_zone(runner, 
     assert "Práctica de juegos de roles" in rosa_mail["Subject"]
     assert when_text(session.starts_at, session.ends_at, "America/New_York", "es_US") in body  # her zone, Spanish
     assert "Role-play practice" in next(m for m in mailbox if m["To"] == "tom@example.org")["Subject"]
-    assert "meet.example.org/r" in body and f"/sessions/{session.id}" in body
+    # the trainee joins with the session page's button, which records their time, not with the meeting link itself
+    assert "meet.example.org/r" not in body
+    assert f"para que quede registrado su tiempo de asistencia: http://lms.test/sessions/{session.id}" in body
     # both kinds were due at once (30 minutes ahead): one email, both recorded
     kinds = db.session.execute(select(ReminderSent.kind).where(ReminderSent.user_id == rosa.id)).scalars()
     assert sorted(kinds) == ["1h", "24h"]

@@ -526,7 +526,8 @@ def test_the_list_filters_and_uses_a_fixed_number_of_queries(client, u, login, c
     db.session.commit()
     few = measure()
     schedule(
-        module, trainer, repeat=8, locale="es", mode=SessionMode.ONLINE, join_url="https://m.example.org/a", trainer_ids=(trainer.id,)
+        module, trainer, repeat=8, locale="es", mode=SessionMode.ONLINE, join_url="https://m.example.org/a", trainer_ids=(trainer.id,),
+        at=time(9, 0),  # the trainer leads the first series at 18:00
     )
     assert measure() == few
     page = client.get(u("lms.sessions.index", language="es", mode="online")).get_data(as_text=True)

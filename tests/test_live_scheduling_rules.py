@@ -93,7 +93,9 @@ def test_the_credited_time_is_written_in_the_trainers_language(client, u, login,
 def test_a_session_as_long_as_the_credited_time_or_longer_is_scheduled(client, u, login, module, trainer):
     login(trainer)
     assert client.submit(u("lms.sessions.create"), _form(module, trainer)).status_code == 302
-    assert client.submit(u("lms.sessions.create"), _form(module, trainer, minutes="", end_time="20:00")).status_code == 302
+    next_day = (local(utcnow()).date() + timedelta(days=10)).isoformat()  # the first one holds the trainer on day 9
+    assert client.submit(u("lms.sessions.create"),
+                         _form(module, trainer, minutes="", end_time="20:00", starts_on=next_day)).status_code == 302
     assert _count() == 2
 
 

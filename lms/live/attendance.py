@@ -91,7 +91,13 @@ def _attendance_row(session: LiveSession, user: User) -> Attendance:
     return row
 
 
-def _check_times(session: LiveSession, joined: datetime, left: datetime | None, final: bool) -> None:
+#: Clocks disagree a little: a leave time this far after "now" is taken as now-ish, not as the future.
+CLOCK_SKEW = timedelta(minutes=2)
+
+
+def _check_times(session: LiveSession, joined: datetime, left: datetime | None, final: bool, now: datetime) -> None:
+    if (left or joined) > now + CLOCK_SKEW:
+        raise DomainError(_("These times are in the future. Attendance records only time that has passed."))
     if left is None and final:
         raise DomainError(_("Attendance is final: give both the join and the leave time."))
     if left is not None and left <= joined:
@@ -108,7 +114,7 @@ def _void(session: LiveSession, user: User, interval_id: int) -> AttendanceInter
     return interval
 
 
-def _apply(session: LiveSession, user: User, change: Change, actor: Any, final: bool) -> dict[str, Any]:
+def _apply(session: LiveSession, user: User, change: Change, actor: Any, final: bool, now: datetime) -> dict[str, Any]:
     """Apply the interval part of a change; returns what changed, for the audit row."""
     done: dict[str, Any] = {}
     if change.void_interval_id is not None:
@@ -119,7 +125,7 @@ def _apply(session: LiveSession, user: User, change: Change, actor: Any, final: 
             "left_at": old.left_at.isoformat() if old.left_at else None,
         }
     if change.joined_at is not None:
-        _check_times(session, change.joined_at, change.left_at, final)
+        _check_times(session, change.joined_at, change.left_at, final, now)
         new = AttendanceInterval(
             session_id=session.id,
             user_id=user.id,
@@ -151,10 +157,12 @@ def change_attendance(
         raise DomainError(_("Attendance is final: give a reason for this correction."))
     if change.is_empty:
         raise DomainError(_("Nothing to change."))
+    if change.status in (AttendanceStatus.PRESENT, AttendanceStatus.LATE) and now < session.starts_at:
+        raise DomainError(_("The session has not started yet: nobody can be marked present or late before it does."))
     attendees.require_attendee(session, user, actor)
     row = _attendance_row(session, user)
     old_minutes, old_status = row.minutes, row.status
-    done = _apply(session, user, change, actor, final)
+    done = _apply(session, user, change, actor, final, now)
     if change.status is not None:
         row.status = change.status
     row.updated_at = now

@@ -66,16 +66,19 @@ def _description(entry: CalendarEntry) -> str:
         lines.insert(0, _("Cancelled: %(reason)s", reason=s.cancel_reason or ""))
     if entry.show_place and s.address:
         lines.append(_("Address: %(address)s", address=s.address))
+    page_named = False
     if entry.show_place and s.join_url:
         if entry.show_join_url:
             lines.append(_("Join link: %(url)s", url=s.join_url))
         else:
             lines.append(join_sentence(entry.link))
+            page_named = True
     if not entry.show_place and s.mode is not SessionMode.ONLINE:
         lines.append(_("The address is shown to registered people."))
     if entry.show_place and s.notes:
         lines.append(s.notes)
-    lines.append(entry.link)
+    if not page_named:
+        lines.append(entry.link)
     return "\n".join(lines)
 
 

@@ -80,6 +80,8 @@ class LiveSession(Model):
     __table_args__ = (
         Index("ix_lms_live_sessions_status_starts_at", "status", "starts_at"),
         Index("ix_lms_live_sessions_checkin_code", "checkin_code"),
+        # A unique index rather than a table constraint: SQLite adds it without copying the table.
+        Index("uq_lms_live_sessions_created_by_id_idempotency_key", "created_by_id", "idempotency_key", unique=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -111,6 +113,9 @@ class LiveSession(Model):
     created_at: Mapped[datetime] = created_at_column()
     sequence: Mapped[int] = mapped_column(default=0, server_default="0")
     updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: The one-time key of the form that scheduled it, on the first session of the form's plan only (the others of a
+    #: series share its ``series_key``): the same form sent twice schedules once.
+    idempotency_key: Mapped[str | None] = mapped_column(String(80))
 
     @property
     def counted_end(self) -> datetime:

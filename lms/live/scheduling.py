@@ -7,6 +7,10 @@ hour); the sessions of a series share a ``series_key`` and are edited one by one
 of *real* minutes. Any trainer may schedule a session for a live module of any course, and edit or cancel any
 session. Cancelling keeps every registration as history; the caller emails the people returned.
 
+A trainer cannot lead two sessions at once, and one address cannot hold two at once (:mod:`lms.live.overlaps`):
+scheduling and editing refuse a double booking. A scheduling form carries a one-time key, so the same form sent
+twice (a double click, a resend) schedules once: :func:`schedule_sessions` returns the first sending's sessions.
+
 Changing a session's time, place or join link is something people must hear of: :func:`update_session` returns
 whom to tell, counts the change in ``sequence`` (the calendar events' ``SEQUENCE``, so calendar apps take the new
 version) and clears the reminders already sent, so they go out again for the new time.
@@ -20,6 +24,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
 
 from lms import audit, db
 from lms.catalog import services as catalog
@@ -27,6 +32,7 @@ from lms.catalog.models import Course, CourseStatus, Module, ModuleKind
 from lms.db import utcnow
 from lms.errors import DomainError, NotFoundError
 from lms.i18n import _, ngettext
+from lms.live import overlaps
 from lms.live import registration as seats
 from lms.live.models import (
     SESSION_TRANSITIONS,
@@ -48,6 +54,9 @@ from lms.live.plans import (
 )
 from lms.live.times import to_zone
 
+#: The longest one-time form key accepted (the column's size).
+SUBMISSION_KEY_MAX = 80
+
 
 @dataclass(frozen=True)
 class SessionUpdate:
@@ -60,6 +69,15 @@ class SessionUpdate:
     was_starts_at: datetime
     was_ends_at: datetime
     to_tell: list[Registration]
+
+
+@dataclass(frozen=True)
+class Scheduled:
+    """What a scheduling request did: the sessions of its plan, and ``is_new`` (False: the same form had already
+    scheduled them, and nothing new was created)."""
+
+    sessions: list[LiveSession]
+    is_new: bool
 
 
 def get_session(session_id: int) -> LiveSession:
@@ -134,28 +152,79 @@ def create_sessions(
     data: SessionData, repeat: int, actor: Any, now: datetime | None = None, allow_past: bool = False
 ) -> list[LiveSession]:
     """Create one session, or ``repeat`` weekly sessions at the same local time sharing a ``series_key``.
-    ``allow_past`` (demo data, imports of past sessions) lets the start and registration deadline lie in the past."""
+    ``allow_past`` (demo data, imports of sessions as they took place) takes the sessions as given: the start and
+    registration deadline may lie in the past, and a double booking is not refused (a record, not a plan)."""
+    return schedule_sessions(data, repeat, actor, now, allow_past=allow_past).sessions
+
+
+def schedule_sessions(
+    data: SessionData, repeat: int, actor: Any, now: datetime | None = None, *, key: str | None = None,
+    allow_past: bool = False,
+) -> Scheduled:
+    """:func:`create_sessions` for a form with the one-time ``key``: the first request with a key schedules; a later
+    one (a double click, a form sent again) creates nothing and returns the first one's sessions. Refuses a session
+    that would double-book a trainer or a place (:class:`lms.live.overlaps.ScheduleConflict`) unless ``allow_past``."""
     module = check(data)
+    key = _submission_key(key, actor)
     if not 1 <= repeat <= MAX_REPEAT:
         raise field_error(_("Repeat between 1 and %(max)d times.", max=MAX_REPEAT), "repeat")
+    overlaps.lock_plan(data.trainer_ids, _place_of(data))  # a form sent twice at once: the second waits here
+    if key and (first := _first_of_submission(actor, key)) is not None:
+        return Scheduled(series_of(first), False)
     all_times = [session_times(data, week) for week in range(repeat)]
     for times in all_times:  # an end time on the wall clock can make one week an hour shorter
         check_length(data, module, times)
-    if not allow_past and all_times[0][0] <= (now or utcnow()):
-        raise field_error(_("The session must start in the future."), "starts_on")
-    if not allow_past:
+    if not allow_past:  # a plan, not a record: it starts later, registration is open, nobody is double-booked
+        if all_times[0][0] <= (now or utcnow()):
+            raise field_error(_("The session must start in the future."), "starts_on")
         check_deadline(all_times[0][2], now or utcnow())
+        overlaps.check_free([times[:2] for times in all_times], data.trainer_ids, _place_of(data))
     series_key = secrets.token_hex(8) if repeat > 1 else None
     sessions = []
-    for times in all_times:
+    for week, times in enumerate(all_times):
         session = LiveSession(series_key=series_key, created_by_id=getattr(actor, "id", None), status=SessionStatus.SCHEDULED)
         _apply(session, data, module, times)
-        db.session.add(session)
-        db.session.flush()
+        if not _add(session, key if week == 0 else None):  # the same form, sent at the same moment, won
+            return Scheduled(series_of(_first_of_submission(actor, key)), False)
         set_trainers(session, data.trainer_ids)
         audit.record("live_session.created", session, actor, series_key=series_key)
         sessions.append(session)
-    return sessions
+    return Scheduled(sessions, True)
+
+
+def _submission_key(key: str | None, actor: Any) -> str | None:
+    key = (key or "").strip() or None
+    if key is not None and len(key) > SUBMISSION_KEY_MAX:
+        raise DomainError(_("This submission has no valid idempotency key. Reload the form and try again."))
+    return key if getattr(actor, "id", None) is not None else None  # keys are per person
+
+
+def _first_of_submission(actor: Any, key: str) -> LiveSession | None:
+    return db.session.execute(
+        select(LiveSession).where(LiveSession.created_by_id == actor.id, LiveSession.idempotency_key == key)
+    ).scalar_one_or_none()
+
+
+def _add(session: LiveSession, key: str | None) -> bool:
+    """Add a session (the first of a form's plan with the form's ``key``); False when the unique key shows that the
+    form has already scheduled."""
+    if key is None:
+        db.session.add(session)
+        db.session.flush()
+        return True
+    session.idempotency_key = key
+    try:
+        with db.session.begin_nested():
+            db.session.add(session)
+            db.session.flush()
+    except IntegrityError:
+        return False
+    return True
+
+
+def _place_of(data: SessionData) -> str | None:
+    """The address people come to, for a session held in person (online sessions share no room)."""
+    return data.address if data.mode in (SessionMode.IN_PERSON, SessionMode.HYBRID) else None
 
 
 def update_session(session: LiveSession, data: SessionData, actor: Any, now: datetime) -> SessionUpdate:
@@ -174,6 +243,7 @@ def update_session(session: LiveSession, data: SessionData, actor: Any, now: dat
     check_length(data, module, times)
     if times[2] != session.registration_deadline:  # one that passed since it was set does not block other changes
         check_deadline(times[2], now)
+    _check_still_free(session, data, times)
     if times[0] != session.starts_at:  # a new time: reminders go out again for it
         db.session.execute(delete(ReminderSent).where(ReminderSent.session_id == session.id))
     before, was_starts_at, was_ends_at = _what_people_rely_on(session), session.starts_at, session.ends_at
@@ -187,6 +257,19 @@ def update_session(session: LiveSession, data: SessionData, actor: Any, now: dat
     promoted = seats.fill_seats(session, now)
     to_tell = active_registrations(session) if changes and max(was_ends_at, session.ends_at) > now else []
     return SessionUpdate(promoted, changes, was_starts_at, was_ends_at, to_tell)
+
+
+def _check_still_free(session: LiveSession, data: SessionData, times: tuple) -> None:
+    """Refuse an edit that double-books a trainer or a place. Only what the edit changes is checked (a new time:
+    everything; else added trainers and a new place): a double booking made before this rule existed must not block
+    raising the seats or fixing the notes."""
+    place, moved = _place_of(data), times[:2] != (session.starts_at, session.ends_at)
+    trainers = set(data.trainer_ids) if moved else set(data.trainer_ids) - set(trainer_ids(session))
+    if not moved and overlaps.place_key(place) == overlaps.place_key(session.address):
+        place = None
+    if trainers or place:
+        overlaps.lock_plan(trainers, place)
+        overlaps.check_free([times[:2]], trainers, place, exclude_id=session.id)
 
 
 def _what_people_rely_on(session: LiveSession) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel import Locale, UnknownLocaleError
-from babel.dates import format_date, format_skeleton, format_time, get_timezone_name
+from babel.dates import format_date, format_time, get_timezone_name
 
 from lms.i18n import language_name_in
 
@@ -88,11 +88,10 @@ def wall_clock_text(value: datetime, tz: str, locale: str | None, first_day: dat
 
 
 def day_text(value: datetime, tz: str, locale: str | None, now: datetime) -> str:
-    """A short day with its weekday, ``Tue, Dec 8`` (``mar, 8 de dic``), with the year when it is not this year."""
-    loc = babel_locale(locale)
-    local = to_zone(value, tz)
-    skeleton = "MMMEd" if local.year == to_zone(now, tz).year else "yMMMEd"
-    return format_skeleton(skeleton, local, locale=loc)
+    """A day in words, weekday and year included: ``Tuesday, December 8, 2026`` (``martes, 8 de diciembre de
+    2026``). Not abbreviated: inside a sentence "del mar, 8 de dic" reads as "of the sea" in Spanish. (``now`` is
+    kept for callers; the full form names the year whatever it is.)"""
+    return format_date(to_zone(value, tz).date(), "full", locale=babel_locale(locale))
 
 
 def is_same_day(value: datetime, now: datetime, tz: str) -> bool:

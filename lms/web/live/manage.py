@@ -20,7 +20,7 @@ from lms.live import listing, scheduling
 from lms.live.models import SessionStatus
 from lms.security import access, current_user
 from lms.web.live import bp
-from lms.web.live.schedule_forms import CancelForm, SessionForm
+from lms.web.live.schedule_forms import CancelForm, NewSessionForm, SessionForm
 from lms.web.live.schedule_support import (
     in_language,
     render,
@@ -50,32 +50,34 @@ def teach():
     return render("lms/live/teach.html", cards=cards, everyone=everyone, Status=SessionStatus)
 
 
-def _form(**kwargs) -> SessionForm:
+def _form(form_class: type[SessionForm] = SessionForm, **kwargs) -> SessionForm:
     groups = scheduling.list_live_modules()
     texts = load_titles([m for _c, modules in groups for m in modules], [c for c, _m in groups], current_locale())
     choices = {texts[c.id](c) or c.slug: [(m.id, texts[c.id](m) or m.slug) for m in modules] for c, modules in groups}
     trainers = [(u.id, u.name) for u in list_trainers()]
-    return SessionForm(module_choices=choices, trainer_choices=trainers, **kwargs)
+    return form_class(module_choices=choices, trainer_choices=trainers, **kwargs)
 
 
 @bp.route("/new", methods=["GET", "POST"])
 @access.trainer
 def create():
-    form = _form()
+    form = _form(NewSessionForm)
     if request.method == "GET":
         form.timezone.data = current_user.timezone or current_app.config["LMS_DEFAULT_TIMEZONE"]
         form.locale.data, form.trainers.data = current_locale(), [current_user.id]
         form.module.data = request.args.get("module", type=int)
     if form.validate_on_submit():
         try:
-            sessions = scheduling.create_sessions(form.data_for(), form.repeat.data, viewer(), utcnow())
+            done = scheduling.schedule_sessions(
+                form.data_for(), form.repeat.data, viewer(), utcnow(), key=form.idempotency_key.data
+            )
         except DomainError as exc:
             db.session.rollback()
             form.show_error(exc.message, exc.details.get("field"))
         else:
             db.session.commit()
-            flash(_("Sessions scheduled: %(num)d.", num=len(sessions)), "success")
-            return redirect(url_for(".detail", session_id=sessions[0].id))
+            flash(*_scheduled_text(done))
+            return redirect(url_for(".detail", session_id=done.sessions[0].id))
     status = 400 if request.method == "POST" else 200
     return render("lms/live/form.html", form=form, session=None), status
 
@@ -104,6 +106,18 @@ def edit(session_id: int):
             return redirect(url_for(".detail", session_id=session.id))
     status = 400 if request.method == "POST" else 200
     return render("lms/live/form.html", form=form, session=session), status
+
+
+def _scheduled_text(done: scheduling.Scheduled) -> tuple[str, str]:
+    num = len(done.sessions)
+    if done.is_new:
+        return _("Sessions scheduled: %(num)d.", num=num), "success"
+    # i18n: after the "Schedule a session" form was sent twice (a double click, a page sent again).
+    return ngettext(
+        "This form was already sent, so nothing new was scheduled. Here is the session it scheduled.",
+        "This form was already sent, so nothing new was scheduled. Here is the first of the %(num)d sessions it scheduled.",
+        num,
+    ), "info"
 
 
 def _saved_text(update: scheduling.SessionUpdate) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from decimal import Decimal
 
 from flask_wtf import FlaskForm
@@ -9,6 +10,7 @@ from wtforms import (
     DateField,
     DateTimeLocalField,
     DecimalField,
+    HiddenField,
     IntegerField,
     SelectField,
     SelectMultipleField,
@@ -28,6 +30,12 @@ def finite(form, field) -> None:
     """``NaN`` and ``Infinity`` parse as decimals but cannot be compared: refuse them before range checks."""
     if field.data is not None and not field.data.is_finite():
         raise StopValidation(_l("Enter an amount in dollars, like 25 or 12.50."))
+
+
+def whole_cents(form, field) -> None:
+    """Money is stored in whole cents: refuse 12.345 rather than round it silently (12.340 is 12.34)."""
+    if field.data is not None and field.data.normalize().as_tuple().exponent < -2:
+        raise ValidationError(_l("Enter the cost in dollars and cents, with at most 2 decimal places, like 12.50."))
 
 
 class SessionForm(FlaskForm):
@@ -63,7 +71,7 @@ class SessionForm(FlaskForm):
     cost = DecimalField(
         _l("Cost per participant (US dollars)"),
         places=2,
-        validators=[Optional(), finite, NumberRange(min=0, max=100_000)],
+        validators=[Optional(), finite, NumberRange(min=0, max=100_000), whole_cents],
         description=_l("Leave empty if there is no cost."),
     )
     trainers = SelectMultipleField(_l("Trainers"), coerce=int, validate_choice=False)
@@ -150,6 +158,18 @@ class SessionForm(FlaskForm):
             target.errors = [*target.errors, message]
         else:
             self.form_errors.append(message)
+
+
+class NewSessionForm(SessionForm):
+    """The scheduling form with a hidden one-time submission key, made when the form is rendered (as the API token
+    and hours forms have), so that sending the same rendered form twice schedules once."""
+
+    idempotency_key = HiddenField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.idempotency_key.data:
+            self.idempotency_key.data = secrets.token_urlsafe(24)
 
 
 def _flat_values(choices) -> set:

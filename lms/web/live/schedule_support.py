@@ -73,7 +73,7 @@ def join_state(session: LiveSession, now: datetime) -> tuple[bool, datetime | No
 
 
 def opening(opens: datetime) -> dict[str, str]:
-    """When something opens, as the viewer reads it: ``time`` (``9:45 AM PST``), and ``date`` (``Tue, Dec 8``)
+    """When something opens, as the viewer reads it: ``time`` (``9:45 AM PST``), and ``date`` (``Tuesday, December 8, 2026``)
     unless it is today in the viewer's zone. Sentences take them as separate placeholders, so each language can say
     "from <day> at <time>" its own way."""
     zone, fmt, now = viewer_zone(), viewer_format_locale(), utcnow()
@@ -87,7 +87,7 @@ def join_opens_text(opens: datetime, *, not_yet: bool = False) -> str:
     """When joining opens, in the viewer's zone and language; ``not_yet`` for someone who tried too early."""
     num, when = int(checkin_grace().total_seconds() // 60), opening(opens)
     if not_yet and "date" in when:
-        # i18n: %(date)s is a short day ("Tue, Dec 8"; the year too if not this year), %(time)s a time and zone ("9:45 AM PST").
+        # i18n: %(date)s is a day ("Tuesday, December 8, 2026"), %(time)s a time and zone ("9:45 AM PST").
         return ngettext(
             "The online session is not open yet. You can join from %(date)s at %(time)s (%(num)d minute before the start).",
             "The online session is not open yet. You can join from %(date)s at %(time)s (%(num)d minutes before the start).",
@@ -103,7 +103,7 @@ def join_opens_text(opens: datetime, *, not_yet: bool = False) -> str:
             **when,
         )
     if "date" in when:
-        # i18n: %(date)s is a short day ("Tue, Dec 8"; the year too if not this year), %(time)s a time and zone ("9:45 AM PST").
+        # i18n: %(date)s is a day ("Tuesday, December 8, 2026"), %(time)s a time and zone ("9:45 AM PST").
         return ngettext(
             "You can join from %(date)s at %(time)s (%(num)d minute before the start).",
             "You can join from %(date)s at %(time)s (%(num)d minutes before the start).",
@@ -137,7 +137,7 @@ def checkin_opens_text(opens: datetime, *, not_yet: bool = False) -> str:
     """When check-in opens, in the viewer's zone and language; ``not_yet`` for someone who tried too early."""
     num, when = int(checkin_grace().total_seconds() // 60), opening(opens)
     if not_yet and "date" in when:
-        # i18n: %(date)s is a short day ("Tue, Dec 8"; the year too if not this year), %(time)s a time and zone ("9:45 AM PST").
+        # i18n: %(date)s is a day ("Tuesday, December 8, 2026"), %(time)s a time and zone ("9:45 AM PST").
         return ngettext(
             "Check-in is not open yet. You can check in from %(date)s at %(time)s (%(num)d minute before the start).",
             "Check-in is not open yet. You can check in from %(date)s at %(time)s (%(num)d minutes before the start).",
@@ -153,7 +153,7 @@ def checkin_opens_text(opens: datetime, *, not_yet: bool = False) -> str:
             **when,
         )
     if "date" in when:
-        # i18n: %(date)s is a short day ("Tue, Dec 8"; the year too if not this year), %(time)s a time and zone ("9:45 AM PST").
+        # i18n: %(date)s is a day ("Tuesday, December 8, 2026"), %(time)s a time and zone ("9:45 AM PST").
         return ngettext(
             "You can check in from %(date)s at %(time)s (%(num)d minute before the start), with the code your trainer "
             "shows in the room.",

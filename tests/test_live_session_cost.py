@@ -1,0 +1,74 @@
+"""A session's cost is kept in whole cents: 12.345 dollars is refused with a clear message on the scheduling and edit
+forms (the form comes back with what was typed), never rounded silently."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from lms import db
+from lms.accounts.models import SiteRole
+from lms.live.models import LiveSession
+from tests.live_support import LA, live_course, schedule
+
+DAY = date(2038, 1, 12)
+TOO_PRECISE = "Enter the cost in dollars and cents, with at most 2 decimal places, like 12.50."
+
+
+@pytest.fixture
+def trainer(make_user):
+    return make_user("coach@example.org", name="Carmen Coach", role=SiteRole.TRAINER)
+
+
+@pytest.fixture
+def module(trainer):
+    return live_course(trainer)[1]
+
+
+def _form(module, trainer, **overrides) -> dict:
+    values = {
+        "module": str(module.id), "starts_on": DAY.isoformat(), "start_time": "18:00", "end_time": "", "minutes": "120",
+        "timezone": LA, "locale": "en", "mode": "in_person", "address": "Room 9, 1200 Main Street", "join_url": "",
+        "capacity": "8", "deadline": "", "cost": "", "notes": "Bring water", "repeat": "1", "trainers": [str(trainer.id)],
+    }
+    values.update(overrides)
+    return values
+
+
+def _costs() -> list[int | None]:
+    return list(db.session.execute(select(LiveSession.cost_cents).order_by(LiveSession.id)).scalars())
+
+
+@pytest.mark.parametrize("typed", ["12.345", "0.001", "1e-3", "12.3401"])
+def test_more_than_two_decimal_places_is_refused_and_the_form_keeps_what_was_typed(client, u, login, module, trainer, typed):
+    login(trainer)
+    response = client.submit(u("lms.sessions.create"), _form(module, trainer, cost=typed))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and TOO_PRECISE in page
+    assert f'value="{typed}"' in page and "Bring water" in page
+    assert _costs() == []
+
+
+@pytest.mark.parametrize(("typed", "cents"), [("12.34", 1234), ("12.340", 1234), ("12.3", 1230), ("25", 2500), ("", None)])
+def test_dollars_and_cents_are_kept_exactly(client, u, login, module, trainer, typed, cents):
+    login(trainer)
+    assert client.submit(u("lms.sessions.create"), _form(module, trainer, cost=typed)).status_code == 302
+    assert _costs() == [cents]
+
+
+def test_the_edit_form_refuses_it_too(client, u, login, module, trainer):
+    (session,) = schedule(module, trainer, day=DAY, cost_cents=1500, address="Room 9, 1200 Main Street")
+    login(trainer)
+    response = client.submit(u("lms.sessions.edit", session_id=session.id), _form(module, trainer, cost="15.005"))
+    assert response.status_code == 400 and TOO_PRECISE in response.get_data(as_text=True)
+    assert _costs() == [1500]
+
+
+@pytest.mark.parametrize("typed", ["1e30", "NaN", "-0.001"])
+def test_odd_amounts_are_refused_without_an_error_page(client, u, login, module, trainer, typed):
+    login(trainer)
+    response = client.submit(u("lms.sessions.create"), _form(module, trainer, cost=typed))
+    assert response.status_code == 400 and 'name="cost"' in response.get_data(as_text=True)
+    assert _costs() == []
