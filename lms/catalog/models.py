@@ -154,7 +154,9 @@ class Option(Model):
 
 class Text(Model):
     """One field of one catalog object in one locale. ``source_hash`` records which version of the source-language
-    text a translation was made from: when the source changes, the hashes differ and the translation is stale."""
+    text a translation was made from: when the source changes, the hashes differ and the translation is stale.
+    ``source_value`` keeps that text itself, so the translation editor can show what changed since (None for
+    source-language rows and for translations last saved before it was kept)."""
 
     __tablename__ = "lms_texts"
     __table_args__ = (
@@ -171,5 +173,7 @@ class Text(Model):
     value: Mapped[str] = mapped_column(TextType, default="")
     html: Mapped[str | None] = mapped_column(TextType)
     source_hash: Mapped[str | None] = mapped_column(String(16))
+    # Deferred: only the translation editor reads it, and a lesson body may be 100,000 characters.
+    source_value: Mapped[str | None] = mapped_column(TextType, deferred=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("lms_users.id", ondelete="SET NULL"))

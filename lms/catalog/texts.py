@@ -1,7 +1,8 @@
 """Per-locale texts of catalog objects: reading with fallback to the source language, writing with stale tracking.
 
 A translation stores the hash of the source text it was made from; when the source text changes, the hashes no longer
-match and the translation is *stale* until a translator saves it again.
+match and the translation is *stale* until a translator saves it again. It also keeps that source text, so the editor
+can show what changed since.
 """
 
 from __future__ import annotations
@@ -154,7 +155,18 @@ def set_text(course: Course, obj: Any, name: str, locale: str, value: str, actor
                                      Text.locale == course.source_locale)
         ).scalar_one_or_none()
         row.source_hash = text_hash(source or "")
+        row.source_value = source or ""
     return row
+
+
+def load_translated_from(rows: Iterable[Text]) -> dict[int, str]:
+    """The source text each translation in ``rows`` was made from, by row id, in one query. Rows saved before the
+    text was kept are left out, and so is a kept text that does not match the row's source hash."""
+    ids = [row.id for row in rows]
+    if not ids:
+        return {}
+    found = db.session.execute(select(Text.id, Text.source_value, Text.source_hash).where(Text.id.in_(ids)))
+    return {row_id: value for row_id, value, hashed in found if value is not None and text_hash(value) == hashed}
 
 
 def rerender_markdown() -> tuple[int, int]:

@@ -1,5 +1,6 @@
 """Translation bookkeeping for the editor and the status table: which text fields an object has, their state in a
-target locale, and saving what a translator changed. Works on already-loaded :class:`Texts`, so it adds no queries."""
+target locale, what changed in a stale text's source, and saving what a translator changed. Works on already-loaded
+:class:`Texts`, so it adds no queries (but one, for the source texts that stale translations were made from)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ from typing import Any
 
 from lms.catalog.models import Course, Module, Option, Question
 from lms.catalog.services import Outline
-from lms.catalog.texts import FIELDS, MARKDOWN_FIELDS, Texts, owner_key, set_text, translation_state
+from lms.catalog.source_changes import SourceChange, describe_change
+from lms.catalog.texts import FIELDS, MARKDOWN_FIELDS, Texts, load_translated_from, owner_key, set_text, translation_state
 from lms.i18n import _
 from lms.web.authoring.forms import length_error
 
@@ -99,6 +101,7 @@ class Row:
     has_target: bool
     state: str
     is_markdown: bool
+    change: SourceChange | None = None  # what changed in the source since the translation (stale rows only)
 
     @property
     def key(self) -> str:
@@ -134,6 +137,15 @@ def section(texts: Texts, heading: str, obj: Any) -> Section:
         rows.append(Row(obj, name, field_label(name), source, target, target_row is not None,
                         translation_state(texts, kind, obj_id, name), (kind, name) in MARKDOWN_FIELDS))
     return Section(heading, _source(texts, kind, obj_id, FIELDS[kind][0]), rows)
+
+
+def describe_source_changes(texts: Texts, sections: list[Section]) -> None:
+    """Set what changed in the source since it was translated on every stale row (one query for all of them)."""
+    stale = [row for s in sections for row in s.rows if row.state == "stale"]
+    targets = [texts.rows[(*owner_key(row.obj), row.name, texts.locale)] for row in stale]
+    previous = load_translated_from(targets)
+    for row, target in zip(stale, targets, strict=True):
+        row.change = describe_change(previous.get(target.id), row.source, by_line=row.is_markdown)
 
 
 def check(sections: list[Section], form: Mapping[str, str]) -> dict[str, str]:

@@ -104,5 +104,6 @@ def _editor(course, locale: str, texts, sections, picker, parent: str | None):
             db.session.commit()
             flash(_("Translation saved (%(num)d changed).", num=saved), "success")
             return redirect(request.path)
+    translation.describe_source_changes(texts, sections)
     return render_template("lms/authoring/translate.html", course=course, locale=locale, sections=sections,
                            picker=picker, parent=parent, errors=errors, sent=request.form), 400 if errors else 200
