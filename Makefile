@@ -21,12 +21,16 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 sysdeps:
 	@scripts/system-deps.sh
 
+# Email is written to instance/outbox/ as .eml files instead of being sent, so password resets and invitations work
+# without a mail server; LMS_MAIL_OUTBOX= make run sends by SMTP instead (README, "Email in development").
+run: export LMS_MAIL_OUTBOX ?= outbox
 run: $(VENV)/.installed sysdeps
 	$(BIN)/lms init-secret
 	$(BIN)/lms db upgrade
 	$(BIN)/lms import-courses courses/
 	$(BIN)/lms demo
 	@echo "Serving on http://127.0.0.1:$(PORT)  (Ctrl+C to stop)"
+	@if [ -n "$$LMS_MAIL_OUTBOX" ]; then echo "Emails are not sent: each is saved in the outbox folder above, and this console logs its file."; fi
 	$(BIN)/flask --app wsgi run --host 127.0.0.1 --port $(PORT)
 
 test: $(VENV)/.installed sysdeps

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lms import db
@@ -50,9 +51,33 @@ def record(
     return event
 
 
+def changed(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, Any]:
+    """The data of a row that records changed fields: ``after`` (each changed field's new value, under its name) with
+    the old values under ``was``, e.g. ``{"role": "manager", "was": {"role": "member"}}``; nothing when nothing
+    changed. (Rows written before old values were kept have the new values only.)"""
+    if not after:
+        return {}
+    return {**after, "was": {key: before[key] for key in after}}
+
+
 def _jsonable(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {key: _jsonable(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(item) for item in value]
     if hasattr(value, "isoformat"):
         return value.isoformat()
     if hasattr(value, "value"):
         return value.value
     return value
+
+
+def list_events(*, action: str | None = None, org_id: int | None = None, limit: int = 50, offset: int = 0) -> list[AuditEvent]:
+    """Rows newest first, of one action and/or one organisation if given (ask for one more than a page to learn
+    whether there is a next one: counting a large log costs more than the page)."""
+    query = select(AuditEvent).order_by(AuditEvent.id.desc()).limit(limit).offset(offset)
+    if action:
+        query = query.where(AuditEvent.action == action)
+    if org_id is not None:
+        query = query.where(AuditEvent.org_id == org_id)
+    return list(db.session.execute(query).scalars())

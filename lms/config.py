@@ -26,6 +26,7 @@ DEFAULTS: dict[str, object] = {
     "LMS_MAIL_PASSWORD": None,
     "LMS_MAIL_SENDER": "CHW Learn <no-reply@localhost>",
     "LMS_MAIL_ENABLED": True,
+    "LMS_MAIL_OUTBOX": "",
     "LMS_PASSWORD_RESET_MAX_AGE": 3600,
     "LMS_INVITATION_MAX_AGE_DAYS": 14,
     "LMS_SESSION_IDLE_DAYS": 14,
@@ -77,6 +78,9 @@ def apply_defaults(app: Flask) -> None:
         app.config.setdefault(key, value)
     if app.config.get("MAX_CONTENT_LENGTH") is None:  # Flask's own default is None (unlimited)
         app.config["MAX_CONTENT_LENGTH"] = 10 * 1024 * 1024
+    # Flask-WTF's default (3600 s) refused a quiz left open over an hour while sign-ins last 14 days; without a time
+    # limit a CSRF token lives as long as its browser's sign-in (lms.security.forget_csrf_token ends it).
+    app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)
 
 
 def load_environment(app: Flask) -> None:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import current_app, jsonify, redirect, render_template, request, url_for
+from flask_babel import format_decimal
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError, Unauthorized
 
@@ -63,18 +65,63 @@ def _describe(status: int) -> tuple[str, str]:
     return titles.get(status, (_("Something went wrong"), _("We are sorry: something went wrong on our side.")))
 
 
+def _describe_for_api(status: int) -> str:
+    """The same errors in words for a program's author: no pages to go back to, no home page."""
+    messages = {
+        400: _("The request could not be understood. Check it against the API description (openapi.json)."),
+        403: _("This account or API token does not have access to this resource."),
+        404: _("There is nothing at this address. Check it against the API description (openapi.json)."),
+        405: _("This method is not allowed at this address."),
+        415: _("Send the body as JSON with Content-Type: application/json."),
+        429: _("Too many requests. Wait as long as the Retry-After header says, then try again."),
+        503: _("The service is busy or being maintained. Try again later."),
+    }
+    if status == 413:
+        return _("The request body is too large: at most %(size)s MB.", size=_upload_limit_mb())
+    return messages.get(status, _("Something went wrong on the server. Try again later."))
+
+
 def handle_http_error(error: HTTPException) -> Any:
     status = error.code or 500
-    if isinstance(error, Unauthorized) and not wants_json():
+    if wants_json():
+        return _api_http_error(status, error)
+    if isinstance(error, Unauthorized):
         return redirect(url_for("lms.accounts.login", next=request.full_path.rstrip("?")))
     title, message = _describe(status)
+    back_label = None
     if isinstance(error, CSRFError):
-        title, message = _("Form expired"), _(
-            "This form has expired or was sent from another site. Go back, reload the page and try again."
-        )
-    if wants_json():
-        return json_error(status, _json_code(status, error), message)
-    return render_template("lms/error.html", status=status, title=title, message=message), status
+        title, message, back_label = _("Form expired"), _(
+            "We could not accept this form: it was opened before you last signed in or out, or it was sent from "
+            "another site. Press your browser's Back button and send the form again: what you typed is still there. "
+            "If this page comes back, reload the form."
+        ), _("Open the form again")
+    elif status == 413:
+        message = _("The file you sent is too large: one form can send at most %(size)s MB. Go back and choose a "
+                    "smaller file.", size=_upload_limit_mb())
+    return _error_page(status, title, message, back_label)
+
+
+def _api_http_error(status: int, error: HTTPException) -> Any:
+    if isinstance(error, CSRFError):
+        return json_error(status, "csrf", _("The CSRF token is missing or not valid. Send your session's token in the "
+                                            "X-CSRFToken header, or authenticate with an API token instead."))
+    if status == 401:
+        return _api_unauthorized()
+    return json_error(status, _json_code(status, error), _describe_for_api(status))
+
+
+def _api_unauthorized() -> Any:
+    """401 with the challenge of RFC 6750: ``invalid_token`` when a bearer token came and is not valid."""
+    if request.headers.get("Authorization", "").startswith("Bearer "):  # as lms.web.auth.load_user reads it
+        message = _("The API token is not valid: it is unknown or revoked, or its owner's account is disabled.")
+        challenge = 'Bearer error="invalid_token"'
+    else:
+        message = _("No API token was sent and nobody is signed in. Send the token in the Authorization header: Bearer "
+                    "followed by the token.")
+        challenge = "Bearer"
+    response = json_error(401, "unauthorized", message)
+    response.headers["WWW-Authenticate"] = challenge
+    return response
 
 
 def _json_code(status: int, error: HTTPException) -> str:
@@ -87,7 +134,39 @@ def handle_domain_error(error: DomainError) -> Any:
     if wants_json():
         return json_error(error.status, error.code, error.message)
     title, _message = _describe(error.status)
-    return render_template("lms/error.html", status=error.status, title=title, message=error.message), error.status
+    return _error_page(error.status, title, error.message)
+
+
+def _error_page(status: int, title: str, message: str, back_label: str | None = None) -> Any:
+    page = render_template("lms/error.html", status=status, title=title, message=message, back_url=_back_url(),
+                           back_label=back_label or _("Go back"))
+    return page, status
+
+
+def _back_url() -> str | None:
+    """Where "Go back" leads: the page of this site that the request came from (its ``Referer``, path and query
+    only), else, for a form sent to an address that also shows it (``GET``), that address. None when neither."""
+    here = request.full_path.rstrip("?")
+    referer = urlsplit(request.referrer or "")
+    if referer.scheme in ("http", "https") and referer.netloc == request.host:
+        target = referer.path + (f"?{referer.query}" if referer.query else "")
+        if _is_local_path(target) and (target != here or request.method != "GET"):
+            return target
+    rule = request.url_rule
+    if request.method != "GET" and rule is not None and "GET" in (rule.methods or ()):
+        return here
+    return None
+
+
+def _is_local_path(target: str) -> bool:
+    """A path on this host, never one a browser reads as another host (``//evil``, ``/\\evil``)."""
+    return target.startswith("/") and not target.startswith("//") and "\\" not in target and target.isprintable()
+
+
+def _upload_limit_mb() -> str:
+    """The largest request body (``MAX_CONTENT_LENGTH``) in MB, as the reader writes numbers (``2.5``, ``2,5``)."""
+    megabytes = (request.max_content_length or current_app.config.get("MAX_CONTENT_LENGTH") or 0) / (1024 * 1024)
+    return format_decimal(round(megabytes, 1 if megabytes >= 1 else 3), format="#,##0.###")
 
 
 def handle_database_down(error: Exception) -> Any:

@@ -99,7 +99,9 @@ def init_limiter(app: Flask) -> None:
     app.config.setdefault("RATELIMIT_KEY_PREFIX", "lms")
     redis_url = app.config.get("REDIS_URL")
     app.config.setdefault("RATELIMIT_STORAGE_URI", redis_url or "memory://")
-    app_limiter = Limiter(key_func=get_remote_address, strategy="moving-window", headers_enabled=False)
+    # Retry-After (and X-RateLimit-*) on limited responses: a 429 tells a person or a script when to try again.
+    app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
+    app_limiter = Limiter(key_func=get_remote_address, strategy="moving-window")
     app_limiter.init_app(app)
     app.extensions[EXTENSION_KEY] = AppLimits(app_limiter)
 

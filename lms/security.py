@@ -13,11 +13,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import current_app, g, request
+from flask import current_app, g, request, session
 from flask_wtf.csrf import CSRFError, validate_csrf
 from werkzeug.exceptions import BadRequest, Forbidden, NotFound, Unauthorized
 from werkzeug.local import LocalProxy
 from wtforms import ValidationError
+
+from lms.errors import DomainError
+from lms.i18n import _
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
@@ -151,11 +154,20 @@ def reject_out_of_range_ids() -> None:
         raise NotFound()
 
 
+class NotJSON(DomainError):
+    """A JSON-only endpoint got a body of another type (a form, ``text/plain``, curl's default)."""
+
+    code = "unsupported_media_type"
+    status = 415
+
+
 def check_csrf() -> None:
     """Refuse any state-changing request without a valid CSRF token (bearer-token API calls excepted)."""
     if request.method in SAFE_METHODS or g.get("lms_via_token"):
         return
-    if request.is_json and getattr(current_app.view_functions.get(request.endpoint or ""), "_lms_json_no_csrf", False):
+    if getattr(current_app.view_functions.get(request.endpoint or ""), "_lms_json_no_csrf", False):
+        if not request.is_json:  # a cross-site form post lands here too: refused, with words a script's author can use
+            raise NotJSON(_("Send the body as JSON with Content-Type: application/json."))
         return
     token = request.form.get("csrf_token") or request.headers.get("X-CSRFToken")
     try:
@@ -166,10 +178,19 @@ def check_csrf() -> None:
 
 def json_csrf_exempt(view: Callable) -> Callable:
     """For a public JSON endpoint that acts for nobody (e.g. bulk certificate verification by an employer's script):
-    a JSON body needs no CSRF token. A cross-site page cannot send ``application/json`` without a CORS preflight, which
-    is never granted, and the endpoint uses no one's session."""
+    a JSON body needs no CSRF token, and any other body is refused (415). A cross-site page cannot send
+    ``application/json`` without a CORS preflight, which is never granted, and the endpoint uses no one's session."""
     view._lms_json_no_csrf = True  # type: ignore[attr-defined]
     return view
+
+
+def forget_csrf_token() -> None:
+    """End this browser's CSRF token with its sign-in (call on signing in and out): CSRF tokens have no time limit
+    (``WTF_CSRF_TIME_LIMIT = None``, so a form left open for hours still goes through), so they must die with the
+    session instead. The next page gets a new one."""
+    name = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+    session.pop(name, None)
+    g.pop(name, None)
 
 
 CSP = (

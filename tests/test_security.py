@@ -46,7 +46,8 @@ def test_friendly_404_in_the_users_language(client):
 def test_api_errors_are_json(client, u):
     response = client.get(u("lms.api.me"))
     assert response.status_code == 401
-    assert response.json == {"error": {"code": "unauthorized", "message": "You need to sign in to see this page."}}
+    assert response.json == {"error": {"code": "unauthorized", "message": "No API token was sent and nobody is signed in. "
+                                       "Send the token in the Authorization header: Bearer followed by the token."}}
     response = client.get(u("lms.api.org_members", org_slug="nope"))
     assert response.status_code == 401
 

@@ -14,7 +14,14 @@ from sqlalchemy.exc import IntegrityError
 from lms import audit, db
 from lms.accounts.models import ApiToken, LoginSession, SiteRole, User
 from lms.accounts.names import clean_name
-from lms.accounts.passwords import MAX_LENGTH, MIN_LENGTH, hash_password, needs_rehash, verify_password
+from lms.accounts.passwords import (
+    MAX_LENGTH,
+    MIN_LENGTH,
+    check_password_strength,
+    hash_password,
+    needs_rehash,
+    verify_password,
+)
 from lms.db import is_id, prepared, utcnow
 from lms.errors import ConflictError, DomainError, NotFoundError
 from lms.i18n import _
@@ -25,6 +32,12 @@ SESSION_TOUCH_INTERVAL = timedelta(minutes=5)
 RESET_SALT = "lms-password-reset"
 #: The longest one-time key a token form may send (the hours ledger's limit for its keys).
 SUBMISSION_KEY_MAX = 80
+
+
+class LastAdminError(ConflictError):
+    """Refused: the change would leave the site without an active administrator."""
+
+    code = "last_admin"
 
 
 def normalize_email(email: str) -> str:
@@ -42,11 +55,13 @@ def get_user(user_id: int) -> User:
     return user
 
 
-def check_password_rules(password: str) -> None:
+def check_password_rules(password: str, *, email: str = "", name: str = "") -> None:
+    """Length, then guessability, also from the person's ``email`` and ``name`` (:mod:`lms.accounts.passwords`)."""
     if len(password) < MIN_LENGTH:
         raise DomainError(_("Use at least %(num)d characters.", num=MIN_LENGTH))
     if len(password) > MAX_LENGTH:
         raise DomainError(_("Use at most %(num)d characters.", num=MAX_LENGTH))
+    check_password_strength(password, email=email, name=name)
 
 
 def register_user(
@@ -64,7 +79,7 @@ def register_user(
     if get_user_by_email(email) is not None:
         raise ConflictError(_("An account with this email address already exists."))
     if password is not None:
-        check_password_rules(password)
+        check_password_rules(password, email=email, name=name)
     user = User(
         email=normalize_email(email),
         name=name,
@@ -170,7 +185,7 @@ def user_for_reset_token(token: str, secret_key: str, max_age: int) -> User:
 
 def set_password(user: User, password: str, actor: User | None = None) -> None:
     """Change the password and sign the user out everywhere else."""
-    check_password_rules(password)
+    check_password_rules(password, email=user.email, name=user.name)
     user.password_hash = hash_password(password)
     end_all_sessions(user)
     audit.record("user.password_changed", user, actor or user)
@@ -183,8 +198,11 @@ def update_profile(user: User, *, name: str, locale: str | None, timezone: str |
     user.timezone = timezone or None
 
 
-def set_active(user: User, active: bool, actor: User) -> None:
-    """Enable or disable an account; disabling ends its sessions and API tokens at once."""
+def set_active(user: User, active: bool, actor: User | None) -> None:
+    """Enable or disable an account; disabling ends its sessions and API tokens at once. Disabling the last active
+    site administrator is refused (:class:`LastAdminError`)."""
+    if not active:
+        _ensure_another_active_admin(user)
     user.is_active = active
     if not active:
         end_all_sessions(user)
@@ -192,10 +210,41 @@ def set_active(user: User, active: bool, actor: User) -> None:
     audit.record("user.enabled" if active else "user.disabled", user, actor)
 
 
-def set_role(user: User, role: SiteRole, actor: User) -> None:
+def set_role(user: User, role: SiteRole, actor: User | None) -> None:
+    """Change the site role. Taking the role of administrator from the last active one is refused
+    (:class:`LastAdminError`)."""
+    if role is not SiteRole.ADMIN:
+        _ensure_another_active_admin(user)
     old = user.role
     user.role = role
     audit.record("user.role_changed", user, actor, old=old, new=role)
+
+
+_ACTIVE_ADMIN = (User.role == SiteRole.ADMIN) & User.is_active.is_(True)
+
+
+def _ensure_another_active_admin(user: User) -> None:
+    """Refuse to take ``user`` out of the active site administrators when nobody else would be left.
+
+    Two administrators removing each other at the same moment must not both pass, so the rows of every active
+    administrator and of ``user`` are locked (:func:`lms.db.lock_row`) in order of id before counting. Any such change
+    locks the same rows, at least those both saw, in the same order: the second waits for the first to commit (no
+    deadlock, as nobody takes them in another order), then counts what it left. PostgreSQL: ``FOR UPDATE`` row locks,
+    and the count, a new statement, reads the committed rows (READ COMMITTED). SQLite: the first lock is a write,
+    which takes the database's write lock, so the second change waits there, then reloads the rows and counts."""
+    if not (user.is_admin and user.is_active):
+        return
+    admins = set(db.session.execute(select(User).where(_ACTIVE_ADMIN)).scalars()) | {user}
+    for admin in sorted(admins, key=lambda person: person.id):
+        db.lock_row(admin)  # reloads the row: another change may have been committed while we waited
+    if not (user.is_admin and user.is_active):
+        return
+    others = db.session.execute(select(func.count(User.id)).where(_ACTIVE_ADMIN, User.id != user.id)).scalar_one()
+    if not others:
+        raise LastAdminError(
+            _("%(name)s is the only active site administrator. Make someone else a site administrator first: "
+              "the site must always have one.", name=user.name)
+        )
 
 
 def create_api_token(user: User, name: str, key: str | None = None) -> tuple[ApiToken, str | None]:

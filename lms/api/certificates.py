@@ -198,6 +198,7 @@ OPENAPI_PATHS = {
             "responses": {
                 "200": {"description": "One result per non-blank code, in order", "content": _ref("BulkVerification")},
                 **_ERRORS,
+                "415": {"description": "The body is not sent as application/json", "content": _ref("Error")},
             },
         }
     },

@@ -1,4 +1,4 @@
-"""``lms demo``: create or refresh the demo site data and print the accounts."""
+"""``lms demo``: create or refresh the demo site data and print the accounts and where their email goes."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ from flask.cli import with_appcontext
 
 from lms import db
 from lms.demo import ACCOUNTS, seed_demo
+from lms.errors import DomainError
+from lms.notify.services import describe_delivery
 
 
 def _demo_password(given: str | None) -> tuple[str, str]:
@@ -38,9 +40,13 @@ def demo_command(password: str | None) -> None:
     password, source = _demo_password(password)
     if len(password) < 10:
         raise click.ClickException("The demo password must have at least 10 characters.")
-    org, _users = seed_demo(password)
+    try:
+        org, _users = seed_demo(password)
+    except DomainError as exc:  # e.g. an LMS_DEMO_PASSWORD too easy to guess
+        raise click.ClickException(f"The demo password is refused: {exc.message}") from exc
     db.session.commit()
     click.echo(f"Demo organisation: {org.name} (slug '{org.slug}')")
     click.echo(f"Demo accounts (password: {password}  [{source}]):")
     for account in ACCOUNTS:
         click.echo(f"  {account.email:<24} {account.description}")
+    click.echo(describe_delivery())

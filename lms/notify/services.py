@@ -2,13 +2,21 @@
 
 The template's first line is ``Subject: ...``; the rest is the plain-text body. It is rendered with the recipient's
 locale so every message arrives in their language.
+
+For development, ``LMS_MAIL_OUTBOX`` names a folder (relative to the instance folder) where each message is written as
+an ``.eml`` file instead of being sent; ``make run`` sets it, so password resets and invitations work on a machine
+without a mail server.
 """
 
 from __future__ import annotations
 
+import os
+import re
+import secrets
 import smtplib
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid, parseaddr
+from pathlib import Path
 from typing import Any
 
 from flask import current_app, render_template
@@ -52,9 +60,11 @@ def _message_id_domain(sender: str) -> str:
 
 
 def send_email(to: str, template: str, locale: str | list[str] | None = None, **context: Any) -> EmailMessage:
-    """Render and send one message in ``locale`` (or each of a list of locales, one after the other).
+    """Render and send one message in ``locale`` (or each of a list of locales, one after the other), or write it to
+    the outbox folder when ``LMS_MAIL_OUTBOX`` is set.
 
-    Raises :class:`MailError` if the SMTP server cannot be reached or refuses the message.
+    Raises :class:`MailError` if the SMTP server cannot be reached or refuses the message (or the outbox cannot be
+    written).
     """
     if isinstance(locale, list):
         subject, body = render_multilingual(template, locale, **context)
@@ -69,9 +79,20 @@ def send_email(to: str, template: str, locale: str | list[str] | None = None, **
     message["Date"] = format_datetime(utcnow())
     message["Message-ID"] = make_msgid(domain=_message_id_domain(config["LMS_MAIL_SENDER"]))
     message.set_content(body)
+    outbox = outbox_path()
     if not config["LMS_MAIL_ENABLED"]:
-        current_app.logger.info("mail disabled; not sending %r to %s", subject, to)
-        return message
+        # WARNING, not INFO: Flask's default logger drops INFO, and a developer must see that nothing was sent.
+        current_app.logger.warning("mail disabled (LMS_MAIL_ENABLED); not sending %r to %s", subject, to)
+    elif outbox is not None:
+        path = _write_to_outbox(message, outbox)
+        current_app.logger.warning("mail to %s written to %s", to, path)
+    else:
+        _send_smtp(message)
+    return message
+
+
+def _send_smtp(message: EmailMessage) -> None:
+    config = current_app.config
     try:
         with smtplib.SMTP(config["LMS_MAIL_SERVER"], int(config["LMS_MAIL_PORT"]), timeout=10) as smtp:
             if config["LMS_MAIL_USE_TLS"]:
@@ -80,6 +101,36 @@ def send_email(to: str, template: str, locale: str | list[str] | None = None, **
                 smtp.login(config["LMS_MAIL_USERNAME"], config["LMS_MAIL_PASSWORD"] or "")
             smtp.send_message(message)
     except (OSError, smtplib.SMTPException) as exc:
-        current_app.logger.warning("could not send %r to %s: %s", subject, to, exc)
+        current_app.logger.warning("could not send %r to %s: %s", message["Subject"], message["To"], exc)
         raise MailError(str(exc)) from exc
-    return message
+
+
+def outbox_path() -> Path | None:
+    """The folder ``LMS_MAIL_OUTBOX`` names (a relative one is inside the instance folder), or None: send by SMTP."""
+    setting = str(current_app.config.get("LMS_MAIL_OUTBOX") or "").strip()
+    return Path(current_app.instance_path) / Path(setting).expanduser() if setting else None
+
+
+def _write_to_outbox(message: EmailMessage, folder: Path) -> Path:
+    """Write ``message`` as a new ``.eml`` file (readable by its owner only: it may hold a password-reset link)."""
+    recipient = re.sub(r"[^A-Za-z0-9@._-]+", "_", str(message["To"]))[:80]
+    path = folder / f"{utcnow():%Y%m%d-%H%M%S}-{secrets.token_hex(3)}-{recipient}.eml"
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as file:
+            file.write(message.as_bytes())
+    except OSError as exc:
+        current_app.logger.warning("could not write %r to %s: %s", message["Subject"], folder, exc)
+        raise MailError(str(exc)) from exc
+    return path
+
+
+def describe_delivery() -> str:
+    """Where messages go with this configuration, in one line for the console (``lms demo``)."""
+    config = current_app.config
+    if not config["LMS_MAIL_ENABLED"]:
+        return "Email: off (LMS_MAIL_ENABLED is false): messages are neither sent nor kept."
+    folder = outbox_path()
+    if folder is not None:
+        return f"Email: not sent; each message is written to {folder}/ as an .eml file (LMS_MAIL_OUTBOX)."
+    return f"Email: sent by SMTP through {config['LMS_MAIL_SERVER']}:{config['LMS_MAIL_PORT']} (LMS_MAIL_SERVER, LMS_MAIL_PORT)."

@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import aliased
 
 from lms import audit, db
 from lms.accounts.models import User
@@ -95,11 +97,12 @@ def update_settings(org: Organisation, settings: OrgSettings, actor: User) -> in
     """Apply the settings; returns how many approved hours entries not yet exported moved to other pay periods
     because the pay period or its anchor changed (see ``lms.hours.approvals.repay_unexported``)."""
     _check_settings(settings)
-    changes = {key: value for key, value in settings.__dict__.items() if getattr(org, key) != value}
+    before = {key: getattr(org, key) for key in settings.__dict__}
+    changes = {key: value for key, value in settings.__dict__.items() if before[key] != value}
     for key, value in changes.items():
         setattr(org, key, value)
     if changes:
-        audit.record("org.settings_changed", org, actor, org_id=org.id, **changes)
+        audit.record("org.settings_changed", org, actor, org_id=org.id, **audit.changed(before, changes))
     if changes.keys() & {"pay_period", "pay_period_anchor"}:
         db.session.flush()
         return sum(moved for _receiver, moved in pay_schedule_changed.send(org, actor=actor) if moved)
@@ -132,10 +135,16 @@ def add_member(org: Organisation, user: User, employment: Employment, actor: Use
         db.session.add(membership)
     elif membership.is_manager and employment.role is not MemberRole.MANAGER:
         _ensure_another_manager(membership)
+    before = None if created else _employment_of(membership)
     set_employment(membership, employment)
     membership.employment_end = None  # joining (again) makes them current staff
     db.session.flush()
-    audit.record("membership.created" if created else "membership.updated", membership, actor, org_id=org.id)
+    after = _employment_of(membership)
+    if before is None:  # what they joined with (the fields that are set)
+        audit.record("membership.created", membership, actor, org_id=org.id,
+                     **{key: value for key, value in after.items() if value is not None})
+    else:
+        audit.record("membership.updated", membership, actor, org_id=org.id, **_employment_changes(before, after))
     if created:
         membership_created.send(membership)
     return membership
@@ -149,11 +158,26 @@ def set_employment(membership: Membership, employment: Employment) -> None:
     membership.role = employment.role
 
 
+#: The fields of a membership whose changes the audit log records, old and new (``employee_id`` is the payroll key).
+EMPLOYMENT_FIELDS = ("role", "employee_id", "job_title", "employment_start", "employment_type", "employment_end")
+
+
+def _employment_of(membership: Membership) -> dict[str, Any]:
+    return {key: getattr(membership, key) for key in EMPLOYMENT_FIELDS}
+
+
+def _employment_changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
+    return audit.changed(before, {key: value for key, value in after.items() if before[key] != value})
+
+
 def update_member(membership: Membership, employment: Employment, actor: User) -> None:
+    """Change a staff member's employment details and role; the audit row holds each changed field, old and new."""
     if membership.is_manager and employment.role is not MemberRole.MANAGER:
         _ensure_another_manager(membership)
+    before = _employment_of(membership)
     set_employment(membership, employment)
-    audit.record("membership.updated", membership, actor, org_id=membership.org_id)
+    audit.record("membership.updated", membership, actor, org_id=membership.org_id,
+                 **_employment_changes(before, _employment_of(membership)))
 
 
 def remove_member(membership: Membership, actor: User, ended_on: date) -> None:
@@ -175,6 +199,23 @@ def _ensure_another_manager(membership: Membership) -> None:
     ).first()
     if others is None:
         raise DomainError(_("An organisation needs at least one manager."))
+
+
+def sole_manager_orgs(user: User) -> list[Organisation]:
+    """The organisations, by name, that ``user`` manages with no other manager whose account is active: disabling
+    ``user`` would leave nobody there to approve hours or export payroll (only site administrators). One query."""
+    mine, other = aliased(Membership), aliased(Membership)
+    other_active_manager = (
+        select(other.id).join(User, User.id == other.user_id)
+        .where(other.org_id == Organisation.id, other.role == MemberRole.MANAGER, other.user_id != user.id,
+               other.employment_end.is_(None), User.is_active.is_(True))
+    )
+    return list(db.session.execute(
+        select(Organisation).join(mine, mine.org_id == Organisation.id)
+        .where(mine.user_id == user.id, mine.role == MemberRole.MANAGER, mine.employment_end.is_(None),
+               ~other_active_manager.exists())
+        .order_by(Organisation.name, Organisation.id)
+    ).scalars())
 
 
 def list_members(org: Organisation, include_former: bool = False) -> list[Membership]:

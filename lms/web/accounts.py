@@ -150,11 +150,15 @@ def reset(token: str):
         return render_template("lms/accounts/reset_invalid.html", message=exc.message), 400
     form = ResetForm()
     if form.validate_on_submit():
-        services.set_password(user, form.password.data)
-        login_user(user)
-        db.session.commit()
-        flash(_("Your password is changed and you are signed in."), "success")
-        return redirect(url_for("lms.main.home"))
+        try:
+            services.set_password(user, form.password.data)
+        except DomainError as exc:  # e.g. a password made of the person's own name, which only the service knows
+            form.password.errors.append(exc.message)
+        else:
+            login_user(user)
+            db.session.commit()
+            flash(_("Your password is changed and you are signed in."), "success")
+            return redirect(url_for("lms.main.home"))
     return render_template("lms/accounts/reset.html", form=form)
 
 

@@ -7,6 +7,7 @@ from flask import abort, current_app, g, request, session
 from lms import db
 from lms.accounts import services
 from lms.accounts.models import User
+from lms.security import forget_csrf_token
 
 SESSION_KEY = "lms_sid"
 
@@ -38,6 +39,7 @@ def login_user(user: User) -> None:
     old = session.pop(SESSION_KEY, None)
     if old:
         services.end_session(str(old))
+    forget_csrf_token()
     session[SESSION_KEY] = services.start_session(user, request.user_agent.string)
     g.lms_user = user
     g.pop("lms_managed", None)  # another person's organisations, if any were loaded in this request
@@ -47,5 +49,6 @@ def logout_user() -> None:
     token = session.pop(SESSION_KEY, None)
     if token:
         services.end_session(str(token))
+    forget_csrf_token()
     g.lms_user = None
     g.pop("lms_managed", None)

@@ -8,7 +8,7 @@ from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
 from lms.accounts.passwords import MAX_LENGTH, MIN_LENGTH
 from lms.i18n import _l, is_valid_timezone, locale_names, timezone_choices
-from lms.web.validators import Email, PersonName
+from lms.web.validators import Email, HardToGuess, PersonName
 
 
 class LoginForm(FlaskForm):
@@ -27,6 +27,7 @@ def _password_field(label):
                 max=MAX_LENGTH,
                 message=_l("Use between %(min)d and %(max)d characters."),
             ),
+            HardToGuess(),
         ],
         description=_l("At least %(num)d characters. A few words you can remember make a strong password.", num=MIN_LENGTH),
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 
 from lms import db
+from lms.accounts.passwords import WeakPassword
 from lms.accounts.services import get_user_by_email, register_user
 from lms.db import utcnow
 from lms.errors import ConflictError, DomainError
@@ -309,7 +310,11 @@ def _accept_with_new_account(invitation: Invitation):
     """An invitation is permission to create an account for its email, even where open sign-up is off."""
     form = InvitedSignupForm(name=invitation.name)
     if form.validate_on_submit():
-        user = register_user(invitation.email, form.name.data, form.password.data, locale=current_locale())
+        try:
+            user = register_user(invitation.email, form.name.data, form.password.data, locale=current_locale())
+        except WeakPassword as exc:  # e.g. made of the invited email address, which the form does not hold
+            form.password.errors.append(exc.message)
+            return render_template("lms/orgs/accept.html", invitation=invitation, form=EmptyForm(), signup_form=form)
         try:
             invitations.accept_invitation(invitation, user)
         except DomainError as exc:  # withdrawn or replaced while the form was open: no account is left behind

@@ -7,7 +7,8 @@ here in form modules.
 
 ``Email`` is WTForms' with a message in the LMS's own words. ``PersonName`` puts a person's name through the one
 normaliser of :mod:`lms.accounts.names`, so a name of invisible characters alone is refused on the form, next to the
-field, instead of passing ``DataRequired``.
+field, instead of passing ``DataRequired``. ``HardToGuess`` refuses a common or guessable new password on the form
+(:mod:`lms.accounts.passwords`).
 """
 
 from __future__ import annotations
@@ -17,10 +18,12 @@ from typing import Any
 
 from wtforms.validators import Email as _Email
 from wtforms.validators import NumberRange as _NumberRange
-from wtforms.validators import StopValidation
+from wtforms.validators import StopValidation, ValidationError
 
 from lms.accounts.names import InvalidName, clean_name
+from lms.accounts.passwords import password_problem
 from lms.i18n import _l
+from lms.security import current_user
 
 #: Far beyond any range a form checks, far below what a float holds.
 _HUGE = 10**300
@@ -59,3 +62,23 @@ class PersonName:
             field.data = clean_name(field.data)
         except InvalidName as exc:
             raise StopValidation(exc.message) from exc
+
+
+class HardToGuess:
+    """Refuse a common or guessable new password, knowing the person from the form's ``email`` and ``name`` fields or
+    else from the signed-in user. The service checks again (``check_password_rules``) with what only it knows, such as
+    the email of a password-reset link. Put it after the length check: it stays quiet when that one has complained."""
+
+    def __call__(self, form: Any, field: Any) -> None:
+        if field.errors or not isinstance(field.data, str):
+            return
+        email = _field_data(form, "email") or (current_user.email if current_user else "")
+        name = _field_data(form, "name") or (current_user.name if current_user else "")
+        problem = password_problem(field.data, email=email, name=name)
+        if problem:
+            raise ValidationError(problem)
+
+
+def _field_data(form: Any, name: str) -> str:
+    field = getattr(form, name, None)
+    return field.data if field is not None and isinstance(field.data, str) else ""

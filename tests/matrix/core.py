@@ -28,6 +28,7 @@ EXPECTED = {
     "lms.admin.users": "admin",
     "lms.admin.update_user": "admin",
     "lms.admin.confirm_disable": "admin",
+    "lms.admin.audit_log": "admin",
     "lms.api.openapi": "public",
     "lms.api.me": "signed_in",
     "lms.api.org_members": "org_manager",
