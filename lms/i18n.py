@@ -291,6 +291,17 @@ def _format_date(value: date, format: str, locale: str, babel: Babel) -> str:
     return format_date(value, format)
 
 
+def format_month_year(value: date) -> str:
+    """A month and its year the viewer's language's way (CLDR skeleton ``yMMMM``): "November 2026", "noviembre de
+    2026", "2026年11月". A fixed pattern such as ``LLLL y`` is right in English only."""
+    return _month_year(value.replace(day=1), str(get_locale()))
+
+
+@lru_cache(maxsize=1024)
+def _month_year(month: date, locale: str) -> str:
+    return babel_dates.format_skeleton("yMMMM", month, locale=locale)
+
+
 def format_minutes(minutes: int | None) -> str:
     """``95`` → ``1 hour 35 minutes`` in the viewer's language; a negative correction keeps its sign in front."""
     minutes = int(minutes or 0)

@@ -531,7 +531,8 @@ def test_completing_the_last_lesson_through_the_reader_completes_the_course(clie
 
 def test_enrol_is_idempotent_and_withdrawing_keeps_progress(client, u, enrolled):
     course, user = enrolled()
-    client.submit(u("lms.courses.enroll", course_slug="core"))
+    again = client.submit(u("lms.courses.enroll", course_slug="core"), follow_redirects=True).text
+    assert "You are already enrolled in this course." in again and "Start with the first lesson" not in again
     assert db.session.execute(select(func.count(Enrollment.id))).scalar_one() == 1
     client.get(lesson_url(u))
     client.submit(complete_url(u))
@@ -540,10 +541,20 @@ def test_enrol_is_idempotent_and_withdrawing_keeps_progress(client, u, enrolled)
     assert the_enrollment(user, course).status is EnrollmentStatus.WITHDRAWN
     assert client.get(lesson_url(u)).status_code == 302
     assert "Enrol again" in client.get(u("lms.courses.course", course_slug="core")).text
-    client.submit(u("lms.courses.enroll", course_slug="core"))
+    back = client.submit(u("lms.courses.enroll", course_slug="core"), follow_redirects=True).text
+    assert "You are enrolled again, and your progress is kept: continue where you left off." in back
+    assert "1 of 2 lessons done" in back
     mine = the_enrollment(user, course)
     assert mine.status is EnrollmentStatus.ACTIVE and len(enrollment.load_progress(mine).completed_lessons) == 1
     assert client.submit(u("lms.courses.withdraw", course_slug="nope")).status_code == 404
+
+
+def test_the_lesson_count_of_a_module_with_one_lesson_is_singular(client, u, enrolled, login):
+    course, user = enrolled(lessons=1)
+    assert "0 of 1 lesson done" in client.get(u("lms.courses.course", course_slug="core")).text
+    user.locale = "es"
+    db.session.commit()
+    assert "0 de 1 lección completada" in client.get(u("lms.courses.course", course_slug="core")).text
 
 
 def test_leaving_a_course_gives_up_its_upcoming_live_sessions(client, u, trainer, make_user, login, mailbox):
@@ -552,7 +563,7 @@ def test_leaving_a_course_gives_up_its_upcoming_live_sessions(client, u, trainer
     full, = schedule(module, trainer, capacity=1)
     waiting, = schedule(module, trainer, capacity=1, day=local(utcnow()).date() + timedelta(days=6))
     started = soon(module, trainer, -30)  # began half an hour ago: its registrations no longer change
-    elsewhere, = schedule(other_module, trainer)
+    elsewhere, = schedule(other_module, trainer, day=local(utcnow()).date() + timedelta(days=7))  # not while ``full``
     me, next_in_line, holder = make_user("me@example.org"), make_user("next@example.org", name="Nadia"), make_user()
     for session, people in ((full, (me, next_in_line)), (waiting, (holder, me)), (elsewhere, (me,))):
         for person in people:

@@ -13,6 +13,7 @@ from lms import db
 from lms.accounts.models import SiteRole
 from lms.certificates import revocation
 from lms.certificates.codes import display
+from lms.certificates.dates import holder_zone, local_day
 from lms.certificates.issuance import get_certificate
 from lms.enrollment import services as enrollment
 from lms.enrollment.models import EnrollmentStatus
@@ -140,6 +141,8 @@ def _complete_through_the_reader(client, u, trainer, user):
     client.submit(quiz_url(u), answers(course, "m1"))
     assert the_status(user, course) is EnrollmentStatus.COMPLETED
     enrollment.get_enrollment(user, course).completed_at = COMPLETED_AT
+    cert = get_certificate(user, course)  # issued on completion, it states that day (the pages name the same one)
+    cert.snapshot = {**cert.snapshot, "completed_on": local_day(COMPLETED_AT, holder_zone(user)).isoformat()}
     db.session.commit()
     return course
 

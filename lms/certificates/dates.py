@@ -1,9 +1,14 @@
 """The calendar days a certificate states: days on the trainee's calendar, worked out once at issue time.
 
 A certificate's started, completed, issued and "valid until" days are the days where the trainee is: their own time
-zone, or ``LMS_DEFAULT_TIMEZONE`` when they have not chosen one. That is the rule the course page ("You completed this
-course on ...") and the hours ledger use, so all three name the same day for a completion late in the evening. The
-days are frozen in the snapshot; the instants (``issued_at``, ``expires_at``) stay in UTC for the signed credential.
+zone, or ``LMS_DEFAULT_TIMEZONE`` when they have not chosen one. That is the rule the hours ledger uses, so both name
+the same day for a completion late in the evening. The days are frozen in the snapshot; the instants (``issued_at``,
+``expires_at``) stay in UTC for the signed credential.
+
+The course page and the home page ("You completed this course on ...", "completed ...") name the day the certificate
+states (:func:`completion_day`): a trainee who moves to another time zone afterwards, or whose certificate was issued
+by hand with a stated day, reads the same day everywhere. Without a certificate they name the day on the trainee's
+calendar now, which is what a certificate issued now would state.
 """
 
 from __future__ import annotations
@@ -25,6 +30,19 @@ def holder_zone(user: Any) -> ZoneInfo:
 def local_day(moment: datetime, zone: ZoneInfo) -> date:
     """The day ``moment`` (an aware instant) falls on in ``zone``."""
     return moment.astimezone(zone).date()
+
+
+def completed_on(cert: Certificate) -> date | None:
+    """The completion day a certificate states (frozen in its snapshot), or None if its snapshot has none."""
+    frozen = (cert.snapshot or {}).get("completed_on")
+    return date.fromisoformat(frozen) if frozen else None
+
+
+def completion_day(user: Any, completed_at: datetime, cert: Certificate | None = None) -> date:
+    """The day ``user`` completed a course, as their certificate ``cert`` of it names it; without one (or without a
+    stated day), the day ``completed_at`` falls on in the trainee's zone (:func:`holder_zone`)."""
+    stated = completed_on(cert) if cert is not None else None
+    return stated or local_day(completed_at, holder_zone(user))
 
 
 def expires_on(cert: Certificate) -> date | None:

@@ -21,19 +21,21 @@ specialty, and the approver is the one who judges that (see docs/payroll-export.
 from __future__ import annotations
 
 from codecs import BOM_UTF8
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
-from sqlalchemy import Integer, case, cast, extract, func, select
+from sqlalchemy import Integer, and_, case, cast, extract, func, or_, select
 from sqlalchemy.orm import aliased
 
 from lms import db
 from lms.accounts.models import User
 from lms.errors import NotFoundError
+from lms.hours import periods
 from lms.hours.export import Number, write_csv
 from lms.hours.models import EntryStatus, HoursEntry
-from lms.hours.timesheets import hours_text
 from lms.hours.titles import display_titles
+from lms.hours.transcript import decimal_hours, hours_minutes
 from lms.i18n import _
 from lms.orgs.models import CEYearBasis, MemberRole, Membership, Organisation
 
@@ -88,6 +90,9 @@ class CEStatus:
     done_minutes: int
     required_minutes: int
     employment_start: date | None = None
+    #: Pending minutes of the organisation dated in the year: they count once approved (filled for the person's own
+    #: view, :func:`list_own_ce_status`; the dashboard leaves it 0).
+    pending_minutes: int = 0
 
     @property
     def has_started(self) -> bool:
@@ -225,6 +230,55 @@ def ce_status(org: Organisation, membership: Membership, today: date) -> CEStatu
                    membership.employee_id, membership.employment_start, done)
 
 
+# ---------------------------------------------------------------- a person's own standing
+
+
+@dataclass(frozen=True)
+class OwnCEStatus:
+    """A person's CE standing in one organisation whose staff they are (their hours page and home page)."""
+
+    org_slug: str
+    org_name: str
+    status: CEStatus
+
+
+def list_own_ce_status(memberships: Iterable[Membership], today: date | None = None) -> list[OwnCEStatus]:
+    """One person's CE standing in each organisation whose current staff they are, by organisation name: the same
+    people, years and minutes as the organisation's dashboard (:func:`list_ce_status`; managers and former staff
+    have none), plus the pending minutes that would count if approved. ``memberships`` are the person's (as
+    ``lms.orgs.services.list_user_memberships`` loads them, organisation included); ``today`` defaults to each
+    organisation's own today, as on its dashboard.
+
+    One query whatever the number of organisations, and none for someone on no staff."""
+    staff = [m for m in memberships if m.role is MemberRole.MEMBER and m.employment_end is None]
+    if not staff:
+        return []
+    days = {m.org_id: today or periods.org_today(m.organisation) for m in staff}
+    years = {m.org_id: ce_year(m.organisation, days[m.org_id], m.employment_start) for m in staff}
+    minutes = _own_minutes(staff[0].user_id, years)
+    rows = [
+        OwnCEStatus(m.organisation.slug, m.organisation.name, replace(
+            _status(m.organisation, days[m.org_id], m.user_id, m.user.name, m.job_title, m.employee_id,
+                    m.employment_start, minutes.get((m.org_id, EntryStatus.APPROVED), 0)),
+            pending_minutes=minutes.get((m.org_id, EntryStatus.PENDING), 0)))
+        for m in staff
+    ]
+    return sorted(rows, key=lambda row: (row.org_name.casefold(), row.org_slug))
+
+
+def _own_minutes(user_id: int, years: dict[int, Year]) -> dict[tuple[int, EntryStatus], int]:
+    """Approved and pending minutes of one person per organisation, each in its own CE year (one GROUP BY)."""
+    windows = [and_(HoursEntry.org_id == org_id, HoursEntry.activity_date.between(start, end))
+               for org_id, (start, end) in years.items()]
+    query = (
+        select(HoursEntry.org_id, HoursEntry.status, func.sum(HoursEntry.minutes))
+        .where(HoursEntry.user_id == user_id, HoursEntry.status.in_((EntryStatus.APPROVED, EntryStatus.PENDING)),
+               or_(*windows))
+        .group_by(HoursEntry.org_id, HoursEntry.status)
+    )
+    return {(org_id, status): int(total or 0) for org_id, status, total in db.session.execute(query)}
+
+
 # ---------------------------------------------------------------- the DHCS Annual Continuing Training Checklist
 
 
@@ -237,8 +291,8 @@ class ChecklistRow:
     supervising_provider: str
 
     @property
-    def hours(self) -> str:
-        return hours_text(self.minutes)
+    def time(self) -> str:
+        return hours_minutes(self.minutes)
 
 
 @dataclass(frozen=True)
@@ -259,11 +313,17 @@ class Checklist:
 
     @property
     def total_minutes(self) -> int:
+        """The exact sum of the rows, which show hours and minutes (never rounded rows that would not add up)."""
         return sum(row.minutes for row in self.rows)
 
     @property
+    def total_time(self) -> str:
+        return hours_minutes(self.total_minutes)
+
+    @property
     def total_hours(self) -> str:
-        return hours_text(self.total_minutes)
+        """The total as decimal hours, rounded once from the exact minutes, for forms that ask for decimals."""
+        return decimal_hours(self.total_minutes)
 
 
 def supervising_provider(org: Organisation) -> tuple[str, str]:
@@ -339,6 +399,9 @@ def checklist_csv(checklist: Checklist) -> bytes:
     """The checklist as CSV: a Section A block of label/value rows, a blank row, then Section B with a header row,
     one row per training and a total. Text cells are neutralised against spreadsheet formulas.
 
+    Time is exact, as on the PDF: "Hours" in hours and minutes ("1 h 40 min"), and a last column of whole minutes
+    that a spreadsheet can add up to the total row (decimal hours rounded per row would not add up).
+
     People open this file in a spreadsheet, so it starts with a UTF-8 byte-order mark: without one Excel reads it as
     Windows-1252 and shows "LÃ³pez". (The payroll CSV has none: payroll imports want its exact documented bytes.)"""
     section_a = [
@@ -354,8 +417,10 @@ def checklist_csv(checklist: Checklist) -> bytes:
     ]
     section_b = [
         [_("Section B")],
-        [_("Training topic"), _("Brief description"), _("Hours"), _("Date completed"), _("Supervising provider")],
-        *([r.topic, r.description, Number(r.hours), r.completed_on.isoformat(), r.supervising_provider] for r in checklist.rows),
-        [_("Total"), "", Number(checklist.total_hours), "", ""],
+        [_("Training topic"), _("Brief description"), _("Hours"), _("Date completed"), _("Supervising provider"),
+         _("Minutes")],
+        *([r.topic, r.description, r.time, r.completed_on.isoformat(), r.supervising_provider, Number(r.minutes)]
+          for r in checklist.rows),
+        [_("Total"), "", checklist.total_time, "", "", Number(checklist.total_minutes)],
     ]
     return BOM_UTF8 + write_csv([*section_a, [], *section_b])

@@ -5,6 +5,11 @@ An entry tagged with several competency areas counts in full towards each of the
 more than the overall total; the page and the transcript say so. Labels, dates, area names and the titles of
 module entries follow the reader's language (:func:`lms.hours.titles.display_titles`); other titles are shown as
 recorded in the ledger.
+
+Time is shown exactly, in hours and minutes (:func:`hours_minutes`), on every row and total (the transcript is
+handed to auditors: rows rounded to hundredths of an hour would not add up to an exact total, 1 h 40 min being
+1.67). The one decimal figure is the overall total's, rounded once from its exact minutes (:func:`decimal_hours`),
+for forms that ask for decimals.
 """
 
 from __future__ import annotations
@@ -12,7 +17,9 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 
+from flask_babel import format_decimal
 from sqlalchemy import select
 
 from lms import db
@@ -22,7 +29,29 @@ from lms.hours.models import EntrySource, EntryStatus, HoursEntry
 from lms.hours.pay_calendar import load_pay_calendars
 from lms.hours.timesheets import hours_text
 from lms.hours.titles import display_titles
+from lms.i18n import _
 from lms.orgs.models import Organisation
+
+
+def hours_minutes(minutes: int) -> str:
+    """Exact time for a document's tables, short enough for a column: ``100`` → ``1 h 40 min``, ``60`` → ``1 h``,
+    ``45`` → ``45 min``; a negative correction keeps its sign in front (U+2212 MINUS SIGN, as on the pages)."""
+    sign = "−" if minutes < 0 else ""
+    hours, rest = divmod(abs(minutes), 60)
+    if hours and rest:
+        # i18n: exact time in a transcript's or checklist's table ("1 h 40 min"); keep it short, it is a column.
+        return sign + _("%(hours)s h %(minutes)s min", hours=format_decimal(hours), minutes=rest)
+    if hours:
+        # i18n: whole hours in a transcript's or checklist's table ("5 h").
+        return sign + _("%(hours)s h", hours=format_decimal(hours))
+    # i18n: minutes under an hour in a transcript's or checklist's table ("45 min").
+    return sign + _("%(minutes)s min", minutes=rest)
+
+
+def decimal_hours(minutes: int) -> str:
+    """Minutes as decimal hours with two places, rounded half-up once from the exact minutes, in the reader's number
+    format: ``3350`` → ``55.83`` (``55,83`` where the comma is the decimal sign)."""
+    return format_decimal(Decimal(hours_text(minutes)), format="#,##0.00")
 
 
 def competency_title(code: str) -> str:
@@ -37,8 +66,8 @@ class Total:
     key: object = None
 
     @property
-    def hours(self) -> str:
-        return hours_text(self.minutes)
+    def time(self) -> str:
+        return hours_minutes(self.minutes)
 
 
 @dataclass(frozen=True)
@@ -136,8 +165,8 @@ class TranscriptRow:
     areas: list[str]
 
     @property
-    def hours(self) -> str:
-        return hours_text(self.minutes)
+    def time(self) -> str:
+        return hours_minutes(self.minutes)
 
 
 @dataclass(frozen=True)
@@ -153,11 +182,17 @@ class Transcript:
 
     @property
     def total_minutes(self) -> int:
+        """The exact sum of the rows' minutes: what the rows, shown in hours and minutes, add up to."""
         return sum(row.minutes for row in self.rows)
 
     @property
+    def total_time(self) -> str:
+        return hours_minutes(self.total_minutes)
+
+    @property
     def total_hours(self) -> str:
-        return hours_text(self.total_minutes)
+        """The total as decimal hours (:func:`decimal_hours`)."""
+        return decimal_hours(self.total_minutes)
 
 
 def build_transcript(user: User, today: date, locale: str) -> Transcript:

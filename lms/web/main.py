@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, redirect, render_template, request, send_from_directory, session, url_for
 
 from lms import db
+from lms.hours.compliance import list_own_ce_status
 from lms.i18n import SESSION_KEY, current_locale, supported_locales
 from lms.orgs.services import list_user_memberships
 from lms.resources import PACKAGE_DIR
@@ -20,8 +21,10 @@ bp = Blueprint("main", __name__)
 def home():
     if not current_user:
         return render_template("lms/main/home.html")
-    return render_template("lms/main/dashboard.html", memberships=list_user_memberships(current_user),
-                           enrollments=my_courses(current_user, current_locale()))
+    memberships = list_user_memberships(current_user)
+    return render_template("lms/main/dashboard.html", memberships=memberships,
+                           enrollments=my_courses(current_user, current_locale()),
+                           ce=list_own_ce_status(memberships))
 
 
 @bp.post("/language")

@@ -10,11 +10,12 @@ from flask import flash, redirect, render_template, request, send_file, url_for
 from lms import db
 from lms.catalog.areas import area_title
 from lms.errors import DomainError
+from lms.hours import compliance, ledger
 from lms.hours import evidence as evidence_files
-from lms.hours import ledger
 from lms.hours.models import EntrySource, EntryStatus
 from lms.hours.titles import display_titles
 from lms.i18n import _, current_locale
+from lms.orgs.services import list_user_memberships
 from lms.security import access, current_user
 from lms.web.hours import bp
 from lms.web.hours.ledger_forms import ExternalForm, FieldForm
@@ -43,7 +44,7 @@ def mine():
     entries = ledger.list_user_entries(viewer(), PER_PAGE, (page - 1) * PER_PAGE)
     return render_template("lms/hours/ledger/mine.html", page=entries, number=page, totals=ledger.user_totals(viewer()),
                            titles=display_titles(entries.entries, current_locale()), Status=EntryStatus,
-                           Source=EntrySource)
+                           Source=EntrySource, ce=compliance.list_own_ce_status(list_user_memberships(viewer())))
 
 
 @bp.route("/external", methods=["GET", "POST"])

@@ -7,7 +7,7 @@ from flask import Response, current_app, render_template, request
 from lms.db import utcnow
 from lms.hours import timesheets, transcript
 from lms.hours.pdf import download_headers, render_pdf
-from lms.i18n import current_locale, in_language, to_local
+from lms.i18n import current_locale, format_month_year, in_language, to_local
 from lms.orgs.services import list_user_memberships
 from lms.security import access, current_user
 from lms.web.hours import bp
@@ -31,7 +31,8 @@ def my_timesheet():
 @bp.get("/my/summary")
 @access.signed_in
 def my_summary():
-    return render_template("lms/hours/reports/summary.html", summary=transcript.hours_summary(current_user))
+    return render_template("lms/hours/reports/summary.html", summary=transcript.hours_summary(current_user),
+                           month_year=format_month_year)
 
 
 @bp.get("/my/transcript.pdf")

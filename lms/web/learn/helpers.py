@@ -13,14 +13,15 @@ from lms.catalog import services as catalog
 from lms.catalog.models import Course, Lesson, Module
 from lms.catalog.services import Outline
 from lms.catalog.texts import Texts
+from lms.certificates import dates as certificate_dates
 from lms.certificates import queries as certificate_queries
 from lms.certificates.codes import display
-from lms.certificates.models import CertificateStatus
+from lms.certificates.models import Certificate, CertificateStatus
 from lms.enrollment import services as enrollment_services
 from lms.enrollment.models import Enrollment, EnrollmentStatus
 from lms.enrollment.services import Step
 from lms.errors import NotFoundError
-from lms.i18n import _, current_locale, to_local
+from lms.i18n import _, current_locale
 from lms.security import current_user
 
 #: Texts a course outline shows: titles and summaries, never lesson bodies.
@@ -71,23 +72,36 @@ def step_url(course: Course, step: Step) -> str:
                    lesson_slug=step.lesson.slug)
 
 
-def completed_on(enrollment: Enrollment | None) -> date | None:
-    """The day a completed enrolment was completed, in the viewer's time zone (None while not completed)."""
+def completed_on(enrollment: Enrollment | None, user: Any, certificate: Certificate | None = None) -> date | None:
+    """The day ``user`` completed a completed enrolment (None while not completed): the day ``certificate`` (their
+    certificate of the course, :func:`course_certificates`) states, else the day on their calendar
+    (:func:`lms.certificates.dates.completion_day`), so the page and the certificate never disagree."""
     if enrollment is None or enrollment.status is not EnrollmentStatus.COMPLETED or enrollment.completed_at is None:
         return None
-    return to_local(enrollment.completed_at).date()
+    return certificate_dates.completion_day(user, enrollment.completed_at, certificate)
+
+
+def course_certificates(user: Any, course_ids: Iterable[int]) -> dict[int, Certificate]:
+    """Course id → the user's newest certificate of that course that is not revoked (a revoked one no longer speaks
+    for the training), for these courses only; one query, and none for no courses."""
+    wanted, found = set(course_ids), {}
+    if not wanted:
+        return found
+    for cert in certificate_queries.list_for_user(user):  # newest first
+        if cert.course_id in wanted and cert.course_id not in found and cert.status is not CertificateStatus.REVOKED:
+            found[cert.course_id] = cert
+    return found
+
+
+def certificate_link(cert: Certificate | None) -> str | None:
+    """The PDF of a certificate (from :func:`course_certificates`), in the viewer's language."""
+    return url_for("lms.certificates.pdf", code=display(cert.code), lang=current_locale()) if cert else None
 
 
 def certificate_links(user: Any, course_ids: Iterable[int]) -> dict[int, str]:
     """Course id → the PDF (in the viewer's language) of the user's newest certificate of that course that is not
     revoked, for these courses only; one query, and none for no courses."""
-    wanted, links = set(course_ids), {}
-    if not wanted:
-        return links
-    for cert in certificate_queries.list_for_user(user):  # newest first
-        if cert.course_id in wanted and cert.course_id not in links and cert.status is not CertificateStatus.REVOKED:
-            links[cert.course_id] = url_for("lms.certificates.pdf", code=display(cert.code), lang=current_locale())
-    return links
+    return {course_id: certificate_link(cert) for course_id, cert in course_certificates(user, course_ids).items()}
 
 
 def only_revoked(user: Any, course_id: int) -> bool:

@@ -13,7 +13,7 @@ from lms.catalog.texts import LocalText, load_course_titles
 from lms.enrollment import services as enrollment_services
 from lms.enrollment.models import Enrollment, EnrollmentStatus
 from lms.enrollment.services import EnrollmentSummary
-from lms.web.learn.helpers import certificate_links, completed_on
+from lms.web.learn.helpers import certificate_link, completed_on, course_certificates
 
 
 @dataclass
@@ -60,7 +60,7 @@ class MyCourse:
     course: Course
     title: LocalText
     progress: EnrollmentSummary
-    #: For a completed course: the day, in the viewer's time zone, and the certificate's PDF if there is one.
+    #: For a completed course: the day (the one its certificate states, if any) and the certificate's PDF if there is one.
     completed_on: date | None = None
     certificate_url: str | None = None
 
@@ -73,6 +73,7 @@ def my_courses(user: Any, locale: str) -> list[MyCourse]:
     titles = load_course_titles(courses, locale)
     modules = catalog.list_modules_of(courses)
     summaries = enrollment_services.summarize_enrollments([e for e, _ in rows], modules)
-    links = certificate_links(user, [c.id for e, c in rows if e.status is EnrollmentStatus.COMPLETED])
-    return [MyCourse(e, c, titles[c.id].get(c, "title"), summaries[e.id], completed_on(e), links.get(c.id))
+    certificates = course_certificates(user, [c.id for e, c in rows if e.status is EnrollmentStatus.COMPLETED])
+    return [MyCourse(e, c, titles[c.id].get(c, "title"), summaries[e.id], completed_on(e, user, certificates.get(c.id)),
+                     certificate_link(certificates.get(c.id)))
             for e, c in rows]

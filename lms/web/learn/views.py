@@ -24,8 +24,9 @@ from lms.web.learn import bp
 from lms.web.learn.helpers import (
     OUTLINE_FIELDS,
     Filters,
-    certificate_links,
+    certificate_link,
     completed_on,
+    course_certificates,
     fell_back,
     is_active,
     load_course,
@@ -71,9 +72,10 @@ def _standing(course: Course, enrollment: Enrollment | None, outline: Outline) -
     progress = enrollment_services.load_progress(enrollment, outline)
     done = enrollment.status is EnrollmentStatus.COMPLETED
     step = enrollment_services.review_step(progress) if done else enrollment_services.resume_step(enrollment, progress)
-    certificate_url = certificate_links(viewer(), [course.id]).get(course.id) if done else None
+    certificate = course_certificates(viewer(), [course.id]).get(course.id) if done else None
+    certificate_url = certificate_link(certificate)
     return {"progress": progress, "resume_url": step_url(course, step) if step else None,
-            "completed_on": completed_on(enrollment),
+            "completed_on": completed_on(enrollment, viewer(), certificate),
             "certificate_url": certificate_url,
             "certificate_revoked": done and certificate_url is None and only_revoked(viewer(), course.id)}
 
@@ -81,14 +83,20 @@ def _standing(course: Course, enrollment: Enrollment | None, outline: Outline) -
 @bp.post("/<course_slug>/enroll")
 @access.signed_in
 def enroll(course_slug: str):
-    course, _enrollment = load_course(course_slug)
+    course, before = load_course(course_slug)
+    was = before.status if before is not None else None  # the enrolment object changes below
     try:
         enrollment_services.enroll(viewer(), course)
     except DomainError as exc:
         flash(exc.message, "error")
     else:
         db.session.commit()
-        flash(_("You are enrolled. Start with the first lesson when you are ready."), "success")
+        if was is None:
+            flash(_("You are enrolled. Start with the first lesson when you are ready."), "success")
+        elif was is EnrollmentStatus.WITHDRAWN:
+            flash(_("You are enrolled again, and your progress is kept: continue where you left off."), "success")
+        else:
+            flash(_("You are already enrolled in this course."), "info")
     return redirect(url_for(".course", course_slug=course.slug))
 
 
