@@ -78,3 +78,16 @@ def closed_when(value: datetime, tz: str = LA) -> str:
     if is_same_day(value, utcnow(), tz):
         return f"at {clock_text(value, tz, 'en')}"
     return f"on {day_and_time(value, tz)}"
+
+
+def session_form(module, trainer, day: date, /, **overrides: Any) -> dict:
+    """The "Schedule a session" form as a browser sends it: in person in Los Angeles, 120 minutes from 18:00 on
+    ``day``, led by ``trainer`` (None: no trainer field); ``overrides`` replace fields."""
+    values = {
+        "module": str(module.id), "starts_on": day.isoformat(), "start_time": "18:00", "end_time": "", "minutes": "120",
+        "timezone": LA, "locale": "en", "mode": "in_person", "address": "Room 9, 1200 Main Street", "join_url": "",
+        "capacity": "8", "deadline": "", "cost": "", "notes": "", "repeat": "1",
+    }
+    if trainer is not None:
+        values["trainers"] = [str(trainer.id)]
+    return {**values, **overrides}

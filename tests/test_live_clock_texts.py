@@ -17,7 +17,7 @@ from lms.db import utcnow
 from lms.live import checkin, registration
 from lms.live.models import LiveSession, SessionMode
 from lms.live.times import clock_text, day_text, instant_text, is_same_day, wall_clock_text
-from tests.live_support import LA, live_course, schedule, soon
+from tests.live_support import LA, live_course, schedule, session_form, soon
 
 NNBSP = "\u202f"  # Babel puts a narrow no-break space before AM and PM
 
@@ -37,26 +37,7 @@ def module(trainer):
 
 
 def _plan(module, trainer, **overrides: str) -> dict:
-    values = {
-        "trainers": [str(trainer.id)],
-        "module": str(module.id),
-        "starts_on": "2038-03-14",
-        "start_time": "01:30",
-        "end_time": "",
-        "minutes": "120",
-        "timezone": LA,
-        "locale": "en",
-        "mode": "in_person",
-        "address": "Room 1",
-        "join_url": "",
-        "capacity": "8",
-        "deadline": "",
-        "cost": "",
-        "notes": "",
-        "repeat": "1",
-    }
-    return {**values, **overrides}
-
+    return session_form(module, trainer, date(2038, 3, 14), **{"start_time": "01:30", "address": "Room 1", **overrides})
 
 def _create(client, u, module, trainer, **overrides: str) -> tuple[LiveSession, str]:
     response = client.submit(u("lms.sessions.create"), _plan(module, trainer, **overrides))

@@ -18,7 +18,7 @@ from lms.accounts.models import SiteRole, User
 from lms.catalog.models import Module
 from lms.live import scheduling
 from lms.live.models import LiveSession
-from tests.live_support import LA, live_course, plan
+from tests.live_support import live_course, plan, session_form
 
 DAY = date(2038, 1, 12)
 ON_POSTGRES = os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql")
@@ -51,14 +51,7 @@ def _rendered_form(client, path: str) -> dict[str, str]:
 
 
 def _plan(module, trainer, day: date = DAY, **overrides) -> dict:
-    values = {
-        "module": str(module.id), "starts_on": day.isoformat(), "start_time": "18:00", "end_time": "", "minutes": "120",
-        "timezone": LA, "locale": "en", "mode": "in_person", "address": "Room 9, 1200 Main Street", "join_url": "",
-        "capacity": "8", "deadline": "", "cost": "", "notes": "", "repeat": "1", "trainers": [str(trainer.id)],
-    }
-    values.update(overrides)
-    return values
-
+    return session_form(module, trainer, day, **overrides)
 
 def test_the_same_form_sent_twice_schedules_one_session(client, u, login, module, trainer):
     login(trainer)

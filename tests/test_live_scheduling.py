@@ -29,7 +29,7 @@ from lms.live.models import (
     SessionTrainer,
 )
 from tests.conftest import body_of
-from tests.live_support import LA, closed_when, day_and_time, live_course, local, plan, schedule, soon
+from tests.live_support import LA, closed_when, day_and_time, live_course, local, plan, schedule, session_form, soon
 
 
 @pytest.fixture
@@ -398,26 +398,9 @@ def test_simultaneous_registrations_never_overbook(app, course, trainer, make_us
 
 
 def _form(live_module, **overrides):
-    values = {
-        "module": live_module.id,
-        "starts_on": (date.today() + timedelta(days=9)).isoformat(),
-        "start_time": "18:00",
-        "end_time": "20:00",
-        "minutes": "",
-        "timezone": LA,
-        "locale": "es",
-        "mode": "online",
-        "address": "",
-        "join_url": "https://meet.example.org/x",
-        "capacity": "8",
-        "deadline": "",
-        "cost": "",
-        "notes": "",
-        "repeat": "1",
-    }
-    values.update(overrides)
-    return values
-
+    online = {"end_time": "20:00", "minutes": "", "locale": "es", "mode": "online", "address": "",
+              "join_url": "https://meet.example.org/x"}
+    return session_form(live_module, None, date.today() + timedelta(days=9), **{**online, **overrides})
 
 def test_a_trainer_schedules_a_weekly_series_from_the_form(client, u, login, course, trainer):
     _course, module = course

@@ -19,7 +19,7 @@ from lms.db import utcnow
 from lms.live import scheduling
 from lms.live.models import LiveSession, SessionMode, SessionStatus
 from lms.live.overlaps import ScheduleConflict, place_key
-from tests.live_support import LA, live_course, plan, schedule
+from tests.live_support import LA, live_course, plan, schedule, session_form
 
 DAY = date(2038, 1, 12)  # a Tuesday in winter: 18:00 in Los Angeles is 21:00 in New York (PST, EST)
 ON_POSTGRES = os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql")
@@ -202,14 +202,7 @@ def test_an_old_double_booking_does_not_block_other_edits(module, trainer):
 
 
 def _form(module, trainer, **overrides) -> dict:
-    values = {
-        "module": str(module.id), "starts_on": DAY.isoformat(), "start_time": "18:00", "end_time": "", "minutes": "120",
-        "timezone": LA, "locale": "en", "mode": "in_person", "address": "Room 9, 1200 Main Street", "join_url": "",
-        "capacity": "8", "deadline": "", "cost": "", "notes": "Bring water", "repeat": "1", "trainers": [str(trainer.id)],
-    }
-    values.update(overrides)
-    return values
-
+    return session_form(module, trainer, DAY, **{"notes": "Bring water", **overrides})
 
 def test_the_form_names_the_other_session_in_the_trainers_zone_and_keeps_what_was_typed(client, u, login, module, make_user):
     east = make_user("east@example.org", name="Erin East", role=SiteRole.TRAINER, timezone="America/New_York")

@@ -18,7 +18,7 @@ from lms.db import utcnow
 from lms.errors import DomainError
 from lms.live import scheduling
 from lms.live.models import LiveSession
-from tests.live_support import LA, local, plan, schedule
+from tests.live_support import local, plan, schedule, session_form
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -41,27 +41,8 @@ def module(trainer):
 
 
 def _form(module, trainer, **overrides) -> dict:
-    values = {
-        "module": str(module.id),
-        "starts_on": (local(utcnow()).date() + timedelta(days=9)).isoformat(),
-        "start_time": "18:00",
-        "end_time": "",
-        "minutes": "90",
-        "timezone": LA,
-        "locale": "en",
-        "mode": "in_person",
-        "address": "Room 4",
-        "join_url": "",
-        "capacity": "8",
-        "deadline": "",
-        "cost": "",
-        "notes": "",
-        "repeat": "1",
-        "trainers": [str(trainer.id)],
-    }
-    values.update(overrides)
-    return values
-
+    return session_form(module, trainer, local(utcnow()).date() + timedelta(days=9),
+                        **{"minutes": "90", "address": "Room 4", **overrides})
 
 def _count() -> int:
     return db.session.execute(select(func.count(LiveSession.id))).scalar_one()

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from lms import db
 from lms.accounts.models import SiteRole
 from lms.live.models import LiveSession
-from tests.live_support import LA, live_course, schedule
+from tests.live_support import live_course, schedule, session_form
 
 DAY = date(2038, 1, 12)
 TOO_PRECISE = "Enter the cost in dollars and cents, with at most 2 decimal places, like 12.50."
@@ -28,14 +28,7 @@ def module(trainer):
 
 
 def _form(module, trainer, **overrides) -> dict:
-    values = {
-        "module": str(module.id), "starts_on": DAY.isoformat(), "start_time": "18:00", "end_time": "", "minutes": "120",
-        "timezone": LA, "locale": "en", "mode": "in_person", "address": "Room 9, 1200 Main Street", "join_url": "",
-        "capacity": "8", "deadline": "", "cost": "", "notes": "Bring water", "repeat": "1", "trainers": [str(trainer.id)],
-    }
-    values.update(overrides)
-    return values
-
+    return session_form(module, trainer, DAY, **{"notes": "Bring water", **overrides})
 
 def _costs() -> list[int | None]:
     return list(db.session.execute(select(LiveSession.cost_cents).order_by(LiveSession.id)).scalars())
