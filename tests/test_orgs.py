@@ -99,6 +99,29 @@ def test_last_manager_cannot_step_down(client, u, make_org, login):
     assert mine.role is MemberRole.MANAGER and org.id
 
 
+def test_a_manager_whose_account_is_disabled_does_not_count_as_the_other_manager(client, u, make_org, make_user,
+                                                                                  add_member, login):
+    """Stepping down would leave only a disabled manager, who can neither approve hours nor export payroll."""
+    org = make_org("acme")
+    mine = db.session.execute(select(Membership)).scalar_one()
+    disabled = make_user("gone@example.org", name="Gone Manager")
+    add_member(org, disabled, role=MemberRole.MANAGER)
+    disabled.is_active = False
+    db.session.commit()
+    login(mine.user)
+    response = client.submit(u("lms.orgs.member", org_slug="acme", membership_id=mine.id),
+                             {"employment_type": "employee", "role": "member"})
+    assert "An organisation needs at least one manager with an active account." in response.get_data(as_text=True)
+    db.session.refresh(mine)
+    assert mine.role is MemberRole.MANAGER
+    disabled.is_active = True  # once the other manager's account works again, stepping down is fine
+    db.session.commit()
+    response = client.submit(u("lms.orgs.member", org_slug="acme", membership_id=mine.id),
+                             {"employment_type": "employee", "role": "member"})
+    db.session.refresh(mine)
+    assert mine.role is MemberRole.MEMBER
+
+
 def test_invite_by_email_link_and_accept(app, client, u, make_org, login, mailbox):
     make_org("acme", name="Acme Clinic")
     manager = db.session.execute(select(Membership)).scalar_one().user

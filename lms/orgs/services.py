@@ -190,15 +190,21 @@ def remove_member(membership: Membership, actor: User, ended_on: date) -> None:
 
 
 def _ensure_another_manager(membership: Membership) -> None:
+    """Refuse to leave the organisation without a current manager whose account is active (a disabled one cannot
+    approve hours or export payroll). Under the organisation's row lock, so two managers stepping down at the same
+    moment are decided one after the other."""
+    db.lock_row(membership.organisation, key_share=True)
     others = db.session.execute(
-        select(Membership.id).where(
+        select(Membership.id).join(User, User.id == Membership.user_id).where(
             Membership.org_id == membership.org_id,
             Membership.role == MemberRole.MANAGER,
             Membership.id != membership.id,
+            Membership.employment_end.is_(None),
+            User.is_active.is_(True),
         )
     ).first()
     if others is None:
-        raise DomainError(_("An organisation needs at least one manager."))
+        raise DomainError(_("An organisation needs at least one manager with an active account."))
 
 
 def sole_manager_orgs(user: User) -> list[Organisation]:
