@@ -549,6 +549,18 @@ def test_enrol_is_idempotent_and_withdrawing_keeps_progress(client, u, enrolled)
     assert client.submit(u("lms.courses.withdraw", course_slug="nope")).status_code == 404
 
 
+def test_a_quiz_added_without_questions_to_a_published_course_does_not_block_completion(client, u, enrolled, trainer):
+    """The author adds a quiz, then its questions: until it has one, nobody could pass it, so it does not count."""
+    course, user = enrolled(quiz=False)
+    module = catalog.get_module(course, "m1")
+    catalog.ensure_quiz(course, module, title="Check m1", pass_mark=80, max_attempts=None, actor=trainer)
+    db.session.commit()
+    for lesson in ("l1", "l2"):
+        client.get(lesson_url(u, lesson=lesson))
+        client.submit(complete_url(u, lesson=lesson))
+    assert the_enrollment(user, course).status is EnrollmentStatus.COMPLETED
+
+
 def test_the_lesson_count_of_a_module_with_one_lesson_is_singular(client, u, enrolled, login):
     course, user = enrolled(lessons=1)
     assert "0 of 1 lesson done" in client.get(u("lms.courses.course", course_slug="core")).text

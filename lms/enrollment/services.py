@@ -298,19 +298,33 @@ def _course(enrollment: Enrollment) -> Course:
     return db.session.get(Course, enrollment.course_id)
 
 
-def self_paced_done(progress: Progress, module: Module) -> bool:
+def self_paced_done(progress: Progress, module: Module, empty_quizzes: set[int] = frozenset()) -> bool:
+    """All lessons read and the quiz passed. A quiz with no questions yet (``empty_quizzes``: one just added to a
+    published course) does not count: nobody could pass it."""
     lessons = progress.outline.lessons.get(module.id, [])
     quiz = progress.outline.quizzes.get(module.id)
+    if quiz is not None and quiz.id in empty_quizzes:
+        quiz = None
     return all(lesson.id in progress.completed_lessons for lesson in lessons) and (
         quiz is None or quiz.id in progress.passed_quizzes
     ) and bool(lessons or quiz)
 
 
+def _empty_quizzes(progress: Progress) -> set[int]:
+    """The quizzes of the outline that have no live question (one query, only when an unpassed quiz matters)."""
+    waiting = [q.id for q in progress.outline.quizzes.values() if q.id not in progress.passed_quizzes]
+    if not waiting:
+        return set()
+    asked = select(Question.quiz_id).where(Question.quiz_id.in_(waiting), Question.is_archived.is_(False))
+    return set(waiting) - set(db.session.execute(asked).scalars())
+
+
 def check_completion(enrollment: Enrollment) -> Progress:
     """Record newly completed self-paced modules, then the course if every required module is complete."""
     progress = load_progress(enrollment)
+    empty = _empty_quizzes(progress)
     for module in progress.outline.modules:
-        if module.kind is ModuleKind.SELF_PACED and not progress.module_done(module) and self_paced_done(progress, module):
+        if module.kind is ModuleKind.SELF_PACED and not progress.module_done(module) and self_paced_done(progress, module, empty):
             seconds = sum(progress.seconds.get(lesson.id, 0) for lesson in progress.outline.lessons.get(module.id, []))
             _record_module(enrollment, module, progress, "self_paced", seconds)
     _maybe_complete_course(enrollment, progress)
