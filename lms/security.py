@@ -162,8 +162,14 @@ class NotJSON(DomainError):
 
 
 def check_csrf() -> None:
-    """Refuse any state-changing request without a valid CSRF token (bearer-token API calls excepted)."""
-    if request.method in SAFE_METHODS or g.get("lms_via_token"):
+    """Refuse any state-changing request without a valid CSRF token (bearer-token API calls excepted). A safe method
+    (GET, HEAD, OPTIONS) needs none, so it may carry no form: Flask answers HEAD with the GET view, and a view that
+    reads its form whenever the method is not GET would otherwise act on a HEAD without a token."""
+    if request.method in SAFE_METHODS:
+        if request.form:
+            raise BadRequest()
+        return
+    if g.get("lms_via_token"):
         return
     if getattr(current_app.view_functions.get(request.endpoint or ""), "_lms_json_no_csrf", False):
         if not request.is_json:  # a cross-site form post lands here too: refused, with words a script's author can use

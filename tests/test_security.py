@@ -143,3 +143,12 @@ def test_database_down_gives_a_clear_503_and_json_for_the_api(tmp_path):
     assert page.headers["Retry-After"] == "30"
     api = client.get("/api/v1/me", headers={"Authorization": "Bearer lms_x"})
     assert api.status_code == 503 and api.json["error"]["code"] == "service_unavailable"
+
+
+def test_a_safe_method_carrying_a_form_is_refused(client, u):
+    """GET and HEAD need no CSRF token, so they may carry no form: Flask answers HEAD with the GET view, and a view
+    that reads its form whenever the method is not GET (a quiz, say) would otherwise act on it without a token."""
+    home = u("lms.courses.catalog")
+    assert client.open(home, method="HEAD").status_code == 200
+    assert client.open(home, method="HEAD", data={"answer": "a"}).status_code == 400
+    assert client.open(home, method="GET", data={"answer": "a"}).status_code == 400

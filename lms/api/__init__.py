@@ -46,6 +46,7 @@ def org_members(org_slug: str):
             "members": [
                 {
                     "id": m.id,
+                    "user_id": m.user_id,
                     "name": m.user.name,
                     "email": m.user.email,
                     "role": m.role.value,

@@ -1,7 +1,9 @@
 """Hours ledger API: my entries, submitting external training (idempotent), an organisation's entries, decisions.
 
 ``POST /me/hours`` needs an ``Idempotency-Key`` header: the first request with a key creates the entry (201), any
-later one with the same key returns that entry (200) and creates nothing.
+later one with the same key and the same details returns that entry (200) and creates nothing; the same key with
+other details is refused (422 ``idempotency_key_reused``), since that is another training. The lists page with an
+opaque ``cursor`` (:mod:`lms.api.paging`); ``offset`` still works for older clients.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from typing import Any
 from flask import jsonify, request, url_for
 
 from lms import db
-from lms.api import bp
+from lms.api import bp, paging
 from lms.errors import DomainError
 from lms.hours import approvals, ledger
 from lms.hours.approvals import QueueFilters
@@ -20,8 +22,6 @@ from lms.hours.models import EntrySource, EntryStatus, HoursEntry
 from lms.i18n import _
 from lms.orgs import services as org_services
 from lms.security import access, current_user
-
-MAX_LIMIT = 500
 
 
 def entry_json(entry: HoursEntry, person: Any = None) -> dict[str, Any]:
@@ -57,16 +57,6 @@ def entry_json(entry: HoursEntry, person: Any = None) -> dict[str, Any]:
     return data
 
 
-def _int_arg(name: str, default: int, maximum: int) -> int:
-    value = request.args.get(name, "")
-    if not value:
-        return default
-    if not (value.isascii() and value.isdigit()):
-        raise DomainError(_("%(name)s must be a whole number.", name=name))
-    digits = value.lstrip("0") or "0"  # int() refuses more than 4,300 digits
-    return min(int(digits), maximum) if len(digits) <= 18 else maximum
-
-
 def _date_arg(name: str) -> date | None:
     value = request.args.get(name)
     try:
@@ -75,25 +65,27 @@ def _date_arg(name: str) -> date | None:
         raise DomainError(_("%(name)s must be a date (YYYY-MM-DD).", name=name)) from None
 
 
-def _choice_arg(name: str, enum: Any, default: Any = None) -> Any:
+def _choice_arg(name: str, enum: Any, default: Any = None, everything: str | None = None) -> Any:
+    """One of ``enum``'s values; ``everything`` (e.g. ``all``) is also accepted and means no filter (None)."""
     value = request.args.get(name)
     if not value:
         return default
-    if value == "all" and name == "status":
+    if everything is not None and value == everything:
         return None
-    if value not in {m.value for m in enum}:
-        raise DomainError(_("%(name)s must be one of: %(values)s.", name=name,
-                            values=", ".join(m.value for m in enum)))
+    allowed = [m.value for m in enum] + ([everything] if everything else [])
+    if value not in allowed:
+        raise DomainError(_("%(name)s must be one of: %(values)s.", name=name, values=", ".join(allowed)))
     return enum(value)
 
 
 @bp.get("/me/hours")
 @access.signed_in
 def my_hours():
-    limit, offset = _int_arg("limit", 100, MAX_LIMIT), _int_arg("offset", 0, 10**9)
-    page = ledger.list_user_entries(current_user, limit, offset)
+    pages = paging.paging_args()
+    page = ledger.list_user_entries(current_user, pages.limit, pages.offset, after=pages.after)
+    last = ledger.key_of(page.entries[-1]) if page.entries else None
     return jsonify({"entries": [entry_json(e) for e in page.entries],
-                    "next_offset": offset + limit if page.has_more else None})
+                    **paging.page_json(pages.limit, pages, page.has_more, last)})
 
 
 @bp.post("/me/hours")
@@ -106,11 +98,26 @@ def submit_hours():
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         raise DomainError(_("Send a JSON object."))
-    entry, created = ledger.submit_external(current_user._get_current_object(), _external(body), key)
+    try:
+        entry, created = ledger.submit_external(current_user._get_current_object(), _external(body), key)
+    except ledger.IdempotencyKeyReused as exc:
+        return _key_reused(exc)
     db.session.commit()
     response = jsonify(entry_json(entry))
     response.status_code = 201 if created else 200
     response.headers["Location"] = url_for("lms.api.my_hours")
+    return response
+
+
+def _key_reused(exc: ledger.IdempotencyKeyReused) -> Any:
+    """422, in words for a program (the service's message speaks of a web form), with the first entry's id."""
+    db.session.rollback()
+    entry = ledger.load_entry(exc.details["entry_id"])
+    message = _("This Idempotency-Key was already used for another entry (%(title)s, %(date)s, %(minutes)d "
+                "minutes), so nothing was saved. Send each new training with a new key.",
+                title=entry.title, date=entry.activity_date.isoformat(), minutes=entry.minutes)
+    response = jsonify({"error": {"code": exc.code, "message": message, "entry_id": entry.id}})
+    response.status_code = 422
     return response
 
 
@@ -139,14 +146,15 @@ def _external(body: dict[str, Any]) -> ledger.ExternalTraining:
 def org_hours(org_slug: str):
     org = org_services.get_org(org_slug)
     filters = QueueFilters(
-        user_id=_int_arg("person", 0, 2**31 - 1) or None, start=_date_arg("from"), end=_date_arg("to"),
-        source=_choice_arg("source", EntrySource), status=_choice_arg("status", EntryStatus),
+        user_id=paging.int_arg("person", 0, 2**31 - 1) or None, start=_date_arg("from"), end=_date_arg("to"),
+        source=_choice_arg("source", EntrySource), status=_choice_arg("status", EntryStatus, everything="all"),
     )
-    limit, offset = _int_arg("limit", 100, MAX_LIMIT), _int_arg("offset", 0, 10**9)
-    page = approvals.list_queue(org, filters, limit, offset)
+    pages = paging.paging_args()
+    page = approvals.list_queue(org, filters, pages.limit, pages.offset, after=pages.after)
+    last = ledger.key_of(page.rows[-1][0]) if page.rows else None
     return jsonify({"organisation": {"slug": org.slug, "name": org.name},
                     "entries": [entry_json(e, person) for e, person in page.rows],
-                    "next_offset": offset + limit if page.has_more else None})
+                    **paging.page_json(pages.limit, pages, page.has_more, last)})
 
 
 @bp.post("/orgs/<org_slug>/hours/<int:entry_id>/approve")
@@ -222,16 +230,15 @@ OPENAPI_SCHEMAS: dict[str, Any] = {
     "HoursEntry": {"type": "object", "required": [k for k in _HOURS_ENTRY_FIELDS if k != "person"],
                    "properties": _HOURS_ENTRY_FIELDS},
     "HoursEntryList": {
-        "type": "object", "required": ["entries", "next_offset"],
-        "properties": {"entries": {"type": "array", "items": _ref("HoursEntry")},
-                       "next_offset": {**_NULLABLE_INT, "description": "Pass as offset for the next page"},
+        "type": "object", "required": ["entries", "next_cursor", "next_offset"],
+        "properties": {"entries": {"type": "array", "items": _ref("HoursEntry")}, **paging.OPENAPI_FIELDS,
                        "organisation": {"type": "object", "properties": {"slug": {"type": "string"},
                                                                           "name": {"type": "string"}}}},
     },
     "ExternalTraining": {
         "type": "object", "required": ["title", "activity_date", "minutes"],
         "properties": {
-            "title": {"type": "string", "maxLength": 300},
+            "title": {"type": "string", "minLength": 1, "maxLength": 300},
             "provider": {"type": "string", "maxLength": 200},
             "activity_date": {"type": "string", "format": "date"},
             "minutes": {"type": "integer", "minimum": 1, "maximum": ledger.MAX_EXTERNAL_MINUTES},
@@ -241,10 +248,10 @@ OPENAPI_SCHEMAS: dict[str, Any] = {
     },
     "Rejection": {"type": "object", "required": ["reason"], "properties": {"reason": {"type": "string"}}},
 }
-_PAGING = [
-    {"name": "limit", "in": "query", "required": False, "schema": {"type": "integer", "maximum": MAX_LIMIT}},
-    {"name": "offset", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 0}},
-]
+_PAGING = paging.OPENAPI_PARAMETERS
+_KEY_REUSED = {"description": "The Idempotency-Key was first sent with other details (code idempotency_key_reused; "
+                              "entry_id names that entry). Nothing was saved: send new training with a new key.",
+               "content": {"application/json": {"schema": _ref("Error")}}}
 _ORG = {"name": "org_slug", "in": "path", "required": True, "schema": {"type": "string"}}
 _ENTRY = {"name": "entry_id", "in": "path", "required": True, "schema": {"type": "integer"}}
 OPENAPI_PATHS: dict[str, Any] = {
@@ -257,10 +264,13 @@ OPENAPI_PATHS: dict[str, Any] = {
             "operationId": "submitMyHours",
             "parameters": [{"name": "Idempotency-Key", "in": "header", "required": True,
                             "schema": {"type": "string", "maxLength": ledger.KEY_MAX},
-                            "description": "A random string; resending it returns the first entry (200)"}],
+                            "description": "A new random string for each training. Resending the same key with "
+                                           "the same details returns the first entry (200); with other details "
+                                           "(title, provider, date, minutes, areas, organisation) it is refused "
+                                           "(422)"}],
             "requestBody": {"required": True, "content": {"application/json": {"schema": _ref("ExternalTraining")}}},
             "responses": {"201": _ok("Created", "HoursEntry"), "200": _ok("Already received (replay)", "HoursEntry"),
-                          **_errors(400, 401)},
+                          "422": _KEY_REUSED, **_errors(400, 401)},
         },
     },
     "/orgs/{org_slug}/hours": {
@@ -269,7 +279,8 @@ OPENAPI_PATHS: dict[str, Any] = {
             "operationId": "listOrgHours",
             "parameters": [_ORG, *_PAGING,
                            {"name": "status", "in": "query", "required": False,
-                            "schema": {"type": "string", "enum": [*(s.value for s in EntryStatus), "all"]}},
+                            "schema": {"type": "string", "enum": [*(s.value for s in EntryStatus), "all"],
+                                       "default": "all"}},
                            {"name": "source", "in": "query", "required": False,
                             "schema": {"type": "string", "enum": [s.value for s in EntrySource]}},
                            {"name": "from", "in": "query", "required": False,

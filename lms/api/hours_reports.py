@@ -5,6 +5,10 @@ exactly like the Export button (see docs/payroll-export.md): a payroll system pu
 That takes a personal API token: with a browser session it only downloads a period already exported, because any
 web page can make a signed-in browser follow a link (SameSite=Lax cookies go along), and a link must never lock a pay
 period.
+
+A ``HEAD`` request never exports, with a token or not (Flask answers HEAD with the GET view, and link checkers and
+proxies send HEAD freely): for a period already exported it answers 200 with the headers of the file (its length,
+ETag and SHA-256); for one not exported yet, 409 like a browser session, and nothing is locked.
 """
 
 from __future__ import annotations
@@ -44,8 +48,8 @@ def org_timesheets_csv(org_slug: str):
 
 
 def _export(org: Any, start: Any) -> Any:
-    """Export with a personal token; with a browser session, only the file of a period already exported."""
-    if g.get("lms_via_token"):
+    """Export with a personal token (GET only); with a browser session or HEAD, only a period already exported."""
+    if g.get("lms_via_token") and request.method == "GET":
         return export.export_period(org, start, current_user._get_current_object())
     done = export.get_export(org, start)
     if done is None:
@@ -55,6 +59,14 @@ def _export(org: Any, start: Any) -> Any:
 
 
 _DATE = {"type": "string", "format": "date"}
+_PARAMETERS = [
+    {"name": "org_slug", "in": "path", "required": True, "schema": {"type": "string"}},
+    {"name": "start", "in": "query", "required": True, "schema": _DATE, "description": "First day of the pay period"},
+    {"name": "end", "in": "query", "required": True, "schema": _DATE, "description": "Last day of the pay period"},
+]
+_HEADERS = {"X-Content-SHA256": {"schema": {"type": "string"}, "description": "SHA-256 of the body"}}
+_ERRORS = {str(code): {"description": "Error", "content": {"application/json": {"schema": {
+    "$ref": "#/components/schemas/Error"}}}} for code in (400, 401, 403, 404, 409)}
 
 #: Merged into the OpenAPI document by lms/api/openapi.py.
 OPENAPI_PATHS: dict[str, Any] = {
@@ -69,26 +81,28 @@ OPENAPI_PATHS: dict[str, Any] = {
                 "downloads a period that is already exported (409 otherwise)."
             ),
             "operationId": "exportPayrollCsv",
-            "parameters": [
-                {"name": "org_slug", "in": "path", "required": True, "schema": {"type": "string"}},
-                {"name": "start", "in": "query", "required": True, "schema": _DATE,
-                 "description": "First day of the pay period"},
-                {"name": "end", "in": "query", "required": True, "schema": _DATE,
-                 "description": "Last day of the pay period"},
-            ],
+            "parameters": _PARAMETERS,
             "responses": {
                 "200": {
                     "description": "The payroll file (UTF-8, CRLF line ends, header row first)",
-                    "headers": {"X-Content-SHA256": {"schema": {"type": "string"},
-                                                     "description": "SHA-256 of the body"}},
+                    "headers": _HEADERS,
                     "content": {"text/csv": {"schema": {"type": "string"}}},
                 },
-                **{
-                    str(code): {"description": "Error",
-                                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
-                    for code in (400, 401, 403, 404, 409)
-                },
+                **_ERRORS,
             },
-        }
+        },
+        "head": {
+            "summary": "Whether a pay period's payroll CSV exists; never exports or locks anything",
+            "description": (
+                "Safe for link checkers: with a token or a browser session, HEAD only looks. 200 with the headers of "
+                "the file (Content-Length, ETag, X-Content-SHA256) when the period is already exported; 409 when it "
+                "is not (nothing is exported: use GET with a personal API token for that)."
+            ),
+            "operationId": "checkPayrollCsv",
+            "parameters": _PARAMETERS,
+            "responses": {"200": {"description": "The period is exported; headers as for GET, no body",
+                                  "headers": _HEADERS},
+                          **{code: {"description": "Error (no body)"} for code in ("400", "401", "403", "404", "409")}},
+        },
     }
 }

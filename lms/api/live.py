@@ -1,7 +1,10 @@
 """Live sessions in the JSON API: upcoming sessions, one session, and registering or cancelling oneself.
 
-Listing and reading are public, like the web pages (sessions of published courses only); the address and join link
-appear only for people with a seat and for trainers. Times are ISO 8601 in UTC; ``timezone`` is the session's own.
+Listing and reading are public, like the web pages (sessions of published courses only); the address appears only
+for people with a seat and for trainers. The meeting link itself (``join_url``) is for trainers: a trainee gets it
+from ``POST /sessions/<id>/join``, which records their join time like the web page's Join button (the same service
+call, rules and window), so an app built on the API cannot bypass attendance. Times are ISO 8601 in UTC;
+``timezone`` is the session's own.
 """
 
 from __future__ import annotations
@@ -13,14 +16,20 @@ from flask import jsonify, request
 from lms import db
 from lms.api import bp
 from lms.db import utcnow
-from lms.errors import DomainError
-from lms.i18n import _, current_locale, supported_locales
-from lms.live import listing, notices, registration, scheduling
+from lms.errors import DomainError, NotFoundError
+from lms.i18n import _, current_locale, ngettext, supported_locales
+from lms.live import checkin, listing, notices, registration, scheduling
 from lms.live.listing import SessionCard
-from lms.live.models import RegistrationStatus
+from lms.live.models import RegistrationStatus, SessionMode
 from lms.live.times import iso_utc
 from lms.security import access, current_user
-from lms.web.live.schedule_support import link, viewer, viewer_zone
+from lms.web.live.schedule_support import checkin_grace, link, viewer, viewer_zone
+
+
+class NotRegistered(NotFoundError):
+    """Joining needs a seat: for anyone else there is nothing to join (404, as for a session one may not see)."""
+
+    code = "not_registered"
 
 
 def _card_json(card: SessionCard, position: int | None = None) -> dict[str, Any]:
@@ -51,11 +60,12 @@ def _card_json(card: SessionCard, position: int | None = None) -> dict[str, Any]
 def _detail_json(card: SessionCard) -> dict[str, Any]:
     position = registration.waitlist_position(card.mine) if card.is_waitlisted else None
     body = _card_json(card, position)
-    may_see = card.is_registered or bool(getattr(current_user, "is_trainer", False))
+    is_trainer = bool(getattr(current_user, "is_trainer", False))
+    may_see = card.is_registered or is_trainer
     body.update({
         "trainers": [t.name for t in card.trainers],
         "address": card.session.address if may_see else None,
-        "join_url": card.session.join_url if may_see else None,
+        "join_url": card.session.join_url if is_trainer else None,
         "notes": card.session.notes if may_see else None,
         "cancel_reason": card.session.cancel_reason,
     })
@@ -101,6 +111,46 @@ def session_registration(session_id: int):
     return jsonify(_detail_json(_load(session_id))), 200 if was_active else 201
 
 
+@bp.post("/sessions/<int:session_id>/join")
+@access.signed_in
+def join_session(session_id: int):
+    """A seat holder's join: records the time (as the web Join button does) and gives the meeting link. Trainers
+    without a seat get the link they already see in the session, and nothing is recorded."""
+    session = listing.require_visible(scheduling.get_session(session_id), viewer())
+    if not checkin.is_registered(session, viewer()):
+        if not viewer().is_trainer:
+            raise NotRegistered(_("Only people registered for this session can join it."))
+        return jsonify({"join_url": checkin.meeting_link(session)})
+    try:
+        url = checkin.join_online(session, viewer(), utcnow(), checkin_grace())
+    except checkin.NotOpenError as exc:
+        db.session.rollback()
+        return _not_open(exc)
+    db.session.commit()
+    return jsonify({"join_url": url})
+
+
+def _not_open(exc: checkin.NotOpenError) -> Any:
+    """409 saying why, and when joining opens or closed (``opens_at`` / ``closes_at``, UTC)."""
+    opens, closes = exc.details["opens_at"], exc.details["closes_at"]
+    num = int(checkin_grace().total_seconds() // 60)
+    message = exc.message
+    if exc.details["reason"] == "window" and utcnow() < opens:
+        # i18n: %(time)s is a UTC time in ISO 8601 for programs ("2026-12-08T17:45:00Z").
+        message = ngettext("Joining is not open yet: it opens at %(time)s (UTC), %(num)d minute before the start.",
+                           "Joining is not open yet: it opens at %(time)s (UTC), %(num)d minutes before the start.",
+                           num, time=iso_utc(opens))
+    elif exc.details["reason"] == "window":
+        # i18n: %(time)s is a UTC time in ISO 8601 for programs ("2026-12-08T20:15:00Z").
+        message = ngettext("This session is over: joining closed at %(time)s (UTC), %(num)d minute after the end.",
+                           "This session is over: joining closed at %(time)s (UTC), %(num)d minutes after the end.",
+                           num, time=iso_utc(closes))
+    response = jsonify({"error": {"code": "not_open", "message": message, "reason": exc.details["reason"],
+                                  "opens_at": iso_utc(opens), "closes_at": iso_utc(closes)}})
+    response.status_code = 409
+    return response
+
+
 _ID = {"name": "session_id", "in": "path", "required": True, "schema": {"type": "integer"}}
 _TITLED = {"type": "object", "required": ["slug", "title"],
            "properties": {"slug": {"type": "string"}, "title": {"type": "string"}}}
@@ -132,13 +182,26 @@ _SESSION_FIELDS = {
 _DETAIL_FIELDS = {
     "trainers": {"type": "array", "items": {"type": "string"}},
     "address": {"type": ["string", "null"], "description": "Only for people with a seat, and trainers"},
-    "join_url": {"type": ["string", "null"], "description": "Only for people with a seat, and trainers"},
+    "join_url": {"type": ["string", "null"], "description": (
+        "The meeting link, only for trainers (site role trainer or admin). Trainees with a seat get it from POST "
+        "/sessions/{session_id}/join, which records their join time")},
     "notes": {"type": ["string", "null"]},
     "cancel_reason": {"type": ["string", "null"]},
 }
 
+_TIME = {"type": "string", "format": "date-time"}
 OPENAPI_SCHEMAS = {
     "LiveTitledRef": _TITLED,
+    "LiveJoin": {"type": "object", "required": ["join_url"],
+                 "properties": {"join_url": {"type": "string", "description": "Open it now: the join is recorded"}}},
+    "LiveJoinNotOpen": {"type": "object", "required": ["error"], "properties": {"error": {
+        "type": "object", "required": ["code", "message", "reason", "opens_at", "closes_at"],
+        "properties": {"code": {"type": "string", "enum": ["not_open"]}, "message": {"type": "string"},
+                       "reason": {"type": "string", "enum": ["window", "cancelled", "closed"],
+                                  "description": "window: outside opens_at..closes_at; cancelled: the session "
+                                                 "was cancelled; closed: the trainer finalised attendance"},
+                       "opens_at": {**_TIME, "description": "UTC; grace minutes before the start"},
+                       "closes_at": {**_TIME, "description": "UTC; grace minutes after the end"}}}}},
     "LiveSession": {"type": "object", "required": list(_SESSION_FIELDS), "properties": _SESSION_FIELDS},
     "LiveSessionDetail": {"allOf": [{"$ref": "#/components/schemas/LiveSession"},
                                     {"type": "object", "required": list(_DETAIL_FIELDS), "properties": _DETAIL_FIELDS}]},
@@ -157,8 +220,8 @@ def _errors(*codes: int) -> dict[str, Any]:
     return {str(code): {"description": "Error", "content": body} for code in codes}
 
 
-def _query(name: str, description: str, fmt: str | None = None) -> dict[str, Any]:
-    schema = {"type": "string", **({"format": fmt} if fmt else {})}
+def _query(name: str, description: str, fmt: str | None = None, enum: list[str] | None = None) -> dict[str, Any]:
+    schema = {"type": "string", **({"format": fmt} if fmt else {}), **({"enum": enum} if enum else {})}
     return {"name": name, "in": "query", "required": False, "schema": schema, "description": description}
 
 
@@ -167,7 +230,7 @@ OPENAPI_PATHS = {
         "summary": "Upcoming live sessions (published courses), soonest first",
         "operationId": "listSessions", "security": [{}, {"bearer": []}, {"session": []}],
         "parameters": [_query("lang", "Only sessions given in this language"),
-                       _query("mode", "in_person, online or hybrid"),
+                       _query("mode", "in_person, online or hybrid", enum=[m.value for m in SessionMode]),
                        _query("from", "First day (in your time zone)", "date"),
                        _query("until", "Last day (in your time zone)", "date"),
                        _query("course", "Only sessions of this course (slug)")],
@@ -177,6 +240,19 @@ OPENAPI_PATHS = {
         "summary": "One live session", "operationId": "getSession", "parameters": [_ID],
         "security": [{}, {"bearer": []}, {"session": []}],
         "responses": {"200": {"description": "OK", **_json("LiveSessionDetail")}, **_errors(404)},
+    }},
+    "/sessions/{session_id}/join": {"post": {
+        "summary": "Join an online session: records your join time and gives the meeting link",
+        "description": (
+            "For people with a seat, as the web page's Join button: from the check-in grace (15 minutes by default) "
+            "before the start until the grace after the end, until attendance is finalised; outside that, 409 says "
+            "when joining opens (opens_at) or that it closed. Trainers (site role trainer or admin) without a seat "
+            "get the link and nothing is recorded. Anyone else gets 404 not_registered. A browser session must send "
+            "X-CSRFToken; bearer tokens need not."),
+        "operationId": "joinSession", "parameters": [_ID],
+        "responses": {"200": {"description": "Joined (time recorded)", **_json("LiveJoin")},
+                      "409": {"description": "Not open now", **_json("LiveJoinNotOpen")},
+                      **_errors(400, 401, 404)},
     }},
     "/sessions/{session_id}/registration": {
         "post": {

@@ -7,6 +7,7 @@ from typing import Any
 from flask import current_app, request
 
 from lms import __version__
+from lms.i18n import supported_locales
 
 ERROR = {
     "type": "object",
@@ -56,9 +57,14 @@ MEMBERS = {
             "type": "array",
             "items": {
                 "type": "object",
-                "required": ["id", "name", "email", "role", "employment_type"],
+                "required": ["id", "user_id", "name", "email", "role", "employment_type"],
                 "properties": {
-                    "id": {"type": "integer"},
+                    "id": {"type": "integer", "description": (
+                        "The membership's id (this person's employment here), as in the web pages' member "
+                        "addresses. Not a person's id: hours entries, ?person= and attendance use user_id")},
+                    "user_id": {"type": "integer", "description": (
+                        "The person's user id: the one hours entries (user_id), GET /orgs/{org_slug}/hours?person= "
+                        "and attendance use")},
                     "name": {"type": "string"},
                     "email": {"type": "string"},
                     "role": {"type": "string", "enum": ["member", "manager"]},
@@ -80,7 +86,8 @@ def _json(schema_name: str) -> dict[str, Any]:
 # ---------------------------------------------------------------- catalog and enrolment (lms/api/catalog.py)
 
 _LANG = {"name": "lang", "in": "query", "required": False, "schema": {"type": "string"},
-         "description": "Language of the texts (and, in the list, keep only courses readable in it)"}
+         "description": "Language of the texts (and, in the list, keep only courses readable in it); one of the "
+                        "site's languages (enum)"}
 _COURSE_SLUG = {"name": "course_slug", "in": "path", "required": True, "schema": {"type": "string"}}
 _COURSE_FIELDS = {
     "slug": {"type": "string"},
@@ -238,6 +245,20 @@ def _certificates() -> tuple[dict[str, Any], dict[str, Any]]:
     return OPENAPI_PATHS, OPENAPI_SCHEMAS
 
 
+def _with_languages(paths: dict[str, Any]) -> dict[str, Any]:
+    """Every ``lang`` query parameter takes the site's languages (``LMS_LOCALES``: per app, so set per document;
+    copies, never the shared module-level dicts)."""
+    locales = supported_locales()
+
+    def parameter(p: dict[str, Any]) -> dict[str, Any]:
+        if p.get("in") == "query" and p.get("name") == "lang":
+            return {**p, "schema": {**p["schema"], "enum": locales}}
+        return p
+
+    return {path: {method: {**op, "parameters": [parameter(p) for p in op["parameters"]]} if "parameters" in op else op
+                   for method, op in operations.items()} for path, operations in paths.items()}
+
+
 def build_document() -> dict[str, Any]:
     prefix = current_app.extensions["lms"].url_prefix
     return {
@@ -245,7 +266,7 @@ def build_document() -> dict[str, Any]:
         "info": {"title": "CHW Learn API", "version": __version__},
         "servers": [{"url": request.host_url.rstrip("/") + prefix + "/api/v1"}],
         "security": [{"bearer": []}, {"session": []}],
-        "paths": {
+        "paths": _with_languages({
             "/me": {
                 "get": {
                     "summary": "The signed-in user and their organisations",
@@ -267,7 +288,7 @@ def build_document() -> dict[str, Any]:
             **_hours_ledger()[0],
             **_live_sessions()[0],
             **_certificates()[0],
-        },
+        }),
         "components": {
             "securitySchemes": {
                 "bearer": {"type": "http", "scheme": "bearer", "description": "Personal API token from your profile"},

@@ -293,9 +293,14 @@ class QueuePage:
     has_more: bool
 
 
-def list_queue(org: Organisation, filters: QueueFilters, limit: int = 50, offset: int = 0) -> QueuePage:
-    """Entries of ``org`` (never another organisation's), oldest activity first, with their people (one query)."""
+def list_queue(org: Organisation, filters: QueueFilters, limit: int = 50, offset: int = 0, *,
+               after: ledger.PageKey | None = None) -> QueuePage:
+    """Entries of ``org`` (never another organisation's), oldest activity first, with their people (one query).
+    ``after``: the key of the last entry of the previous page (:func:`lms.hours.ledger.after_key`), instead of an
+    ``offset``; stable while entries are decided or added."""
     query = (select(HoursEntry, User).join(User, User.id == HoursEntry.user_id).where(HoursEntry.org_id == org.id))
+    if after is not None:
+        query = query.where(ledger.after_key(after, newest_first=False))
     if filters.user_id:
         query = query.where(HoursEntry.user_id == filters.user_id)
     if filters.start:

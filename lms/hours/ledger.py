@@ -208,11 +208,13 @@ class ExternalTraining:
 
 def submit_external(user: User, data: ExternalTraining, key: str | None,
                     upload: evidence_files.Upload | None = None) -> tuple[HoursEntry, bool]:
-    """Append a pending external-training entry (idempotent on ``key``). Returns the entry and whether it is new."""
+    """Append a pending external-training entry (idempotent on ``key``). Returns the entry and whether it is new.
+    The same key with other details raises :class:`IdempotencyKeyReused`: that is another training, which must not
+    be dropped as a resend."""
     key = _check_key(key)
     existing = find_by_key(user.id, key)
     if existing is not None:
-        return existing, False
+        return _replayed(existing, data), False
     day = _check_date(data.activity_date, today_for(user))
     entry = HoursEntry(
         user_id=user.id, source=EntrySource.EXTERNAL, status=EntryStatus.PENDING, activity_date=day,
@@ -222,7 +224,38 @@ def submit_external(user: User, data: ExternalTraining, key: str | None,
         competency_areas=_check_areas(data.competency_areas), idempotency_key=key, created_by_id=user.id,
         org_id=resolve_org(user.id, day, data.org_id),
     )
-    return append_once(entry, user, upload)
+    entry, created = append_once(entry, user, upload)
+    return (entry if created else _replayed(entry, data)), created
+
+
+class IdempotencyKeyReused(DomainError):
+    """An idempotency key came back with other details than the entry first saved with it (``entry``)."""
+
+    code = "idempotency_key_reused"
+    status = 422
+
+
+def same_external(entry: HoursEntry, data: ExternalTraining) -> bool:
+    """Whether ``data`` is what ``entry`` was saved from: title, provider, date, minutes, areas (in any order) and,
+    when chosen, the organisation. Evidence files are not compared (a resend may or may not carry the file)."""
+    return (
+        entry.title == (data.title or "").strip()
+        and (entry.provider or None) == ((data.provider or "").strip() or None)
+        and type(data.activity_date) is date and entry.activity_date == data.activity_date
+        and type(data.minutes) is int and entry.minutes == data.minutes
+        and set(entry.competency_areas or ()) == set(data.competency_areas)
+        and (not data.org_id or data.org_id == entry.org_id)
+    )
+
+
+def _replayed(entry: HoursEntry, data: ExternalTraining) -> HoursEntry:
+    if same_external(entry, data):
+        return entry
+    raise IdempotencyKeyReused(
+        _("This was already sent once with other details, and that entry is saved: %(title)s, %(date)s. Nothing new "
+          "was saved. To record another training, open the form again.", title=entry.title,
+          date=format_date(entry.activity_date)),
+        field="idempotency_key", entry_id=entry.id)
 
 
 @dataclass(frozen=True)
@@ -427,11 +460,32 @@ class EntryPage:
     orgs: dict[int, Organisation] = field(default_factory=dict)
 
 
-def list_user_entries(user: Any, limit: int = 50, offset: int = 0) -> EntryPage:
-    """The person's entries, newest activity first, with their organisations (two queries)."""
+#: Where a page of entries ends: the last row's ``(activity_date, id)``, the sort key of every hours list.
+PageKey = tuple[date, int]
+
+
+def key_of(entry: HoursEntry) -> PageKey:
+    return entry.activity_date, entry.id
+
+
+def after_key(after: PageKey, *, newest_first: bool) -> Any:
+    """Entries that come after ``after`` in a list ordered by (activity date, id): keyset paging. Unlike an offset,
+    it neither skips rows when earlier ones leave the list (approved while paging pending ones) nor repeats one
+    when a row is added before it."""
+    day, entry_id = after
+    if newest_first:
+        return or_(HoursEntry.activity_date < day, and_(HoursEntry.activity_date == day, HoursEntry.id < entry_id))
+    return or_(HoursEntry.activity_date > day, and_(HoursEntry.activity_date == day, HoursEntry.id > entry_id))
+
+
+def list_user_entries(user: Any, limit: int = 50, offset: int = 0, *, after: PageKey | None = None) -> EntryPage:
+    """The person's entries, newest activity first, with their organisations (two queries). ``after``: the key of
+    the last entry of the previous page (:func:`after_key`), instead of an ``offset``."""
+    query = select(HoursEntry).where(HoursEntry.user_id == user.id)
+    if after is not None:
+        query = query.where(after_key(after, newest_first=True))
     rows = list(db.session.execute(
-        select(HoursEntry).where(HoursEntry.user_id == user.id)
-        .order_by(HoursEntry.activity_date.desc(), HoursEntry.id.desc()).limit(limit + 1).offset(offset)
+        query.order_by(HoursEntry.activity_date.desc(), HoursEntry.id.desc()).limit(limit + 1).offset(offset)
     ).scalars())
     page = EntryPage(rows[:limit], len(rows) > limit)
     org_ids = {e.org_id for e in page.entries if e.org_id}

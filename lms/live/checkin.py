@@ -234,10 +234,16 @@ def is_registered(session: LiveSession, user: Any) -> bool:
     )
 
 
-def join_online(session: LiveSession, user: Any, now: datetime, grace: timedelta) -> str:
-    """Record the join time of a registered trainee and return the meeting link to send them to."""
+def meeting_link(session: LiveSession) -> str:
+    """The session's online meeting link, or a :class:`DomainError` when it has none to join."""
     if session.mode is SessionMode.IN_PERSON or not (session.join_url or "").startswith(("https://", "http://")):
         raise DomainError(_("This session has no online meeting to join."))
+    return session.join_url
+
+
+def join_online(session: LiveSession, user: Any, now: datetime, grace: timedelta) -> str:
+    """Record the join time of a registered trainee and return the meeting link to send them to."""
+    meeting_link(session)
     if not is_registered(session, user):
         raise DomainError(_("Only people registered for this session can join it."))
     _check_recording(session, now, grace, "join")

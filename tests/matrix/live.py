@@ -22,4 +22,6 @@ EXPECTED: dict[str, str] = {
     "lms.api.list_sessions": "public",
     "lms.api.get_session": "public",
     "lms.api.session_registration": "signed_in",
+    # a seat holder's join (records the time, gives the meeting link); anyone else gets 404 or, outside the window, 409
+    "lms.api.join_session": "signed_in",
 }

@@ -207,17 +207,34 @@ def test_the_owner_herself_sees_her_things(module_world):
     assert leaks(_text(mona.get(scene.url("lms.hours.download_payroll"))))
 
 
-def test_the_join_link_is_only_for_people_with_a_seat(module_world):
-    """A session's page, calendar file and JSON are public, but its meeting link only shows to people registered
-    for it (and its trainers)."""
+def test_the_join_link_is_only_for_people_with_a_seat(module_world, monkeypatch):
+    """A session's page, calendar file and JSON are public, but its meeting link only shows to its trainers. A
+    trainee with a seat gets it from the API's join POST (which records the join time) inside the window; a peer, an
+    outsider or another organisation's manager never gets it, and their POST changes nothing."""
+    from lms import db
+    from lms.api import live as api_live
+    from lms.live.models import LiveSession
+
     scene = module_world
     endpoints = ("lms.sessions.detail", "lms.sessions.ics", "lms.api.get_session")
-    for role in ("anonymous", "peer", "outsider", "other_manager"):
-        for endpoint in endpoints:
+    for role in ("anonymous", "peer", "outsider", "other_manager", "trainee"):
+        for endpoint in endpoints:  # trainees join with the Join button or POST (which record the time), not the link
             body = _text(scene.clients[role].get(scene.url(endpoint)))
             assert "meet.example.org" not in body, (role, endpoint)
-    for role in ("trainee", "trainer"):
-        for endpoint in endpoints:
-            if (role, endpoint) == ("trainee", "lms.sessions.detail"):
-                continue  # the page gives trainees the Join button (which records the time), not the raw link
-            assert "meet.example.org" in _text(scene.clients[role].get(scene.url(endpoint))), (role, endpoint)
+    for endpoint in endpoints:
+        assert "meet.example.org" in _text(scene.clients["trainer"].get(scene.url(endpoint))), endpoint
+
+    def join(role: str):
+        client = scene.clients[role]
+        return client.post(scene.url("lms.api.join_session"), headers={"X-CSRFToken": client.csrf_token()})
+
+    early = join("trainee")  # the session is tomorrow
+    assert early.status_code == 409 and early.json["error"]["opens_at"] and "meet.example.org" not in _text(early)
+    session = db.session.get(LiveSession, scene.world.args["session_id"])
+    monkeypatch.setattr(api_live, "utcnow", lambda: session.starts_at)  # inside the window
+    before = snapshot(scene.app)
+    for role in ("peer", "outsider", "other_manager"):
+        response = join(role)
+        assert response.status_code in (403, 404) and "meet.example.org" not in _text(response), role
+    assert unexplained_changes(before, snapshot(scene.app), "lms.api.join_session") == []
+    assert join("trainee").json == {"join_url": "https://meet.example.org/sample"}

@@ -126,7 +126,7 @@ def _remove(course: Course, obj: Archivable, back: str, removed: str):
         flash(_("This was already removed. You can restore it here."), "info")
         return redirect(removed)
     label = _label(course, obj)
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):  # Flask answers HEAD with this view: HEAD only looks
         return render_template("lms/authoring/remove.html", course=course, kind=KINDS[type(obj)], label=label,
                                back=back, problem=_problem(obj), button=EmptyForm())
     try:

@@ -95,7 +95,7 @@ def _not_open_text(error: checkin.NotOpenError) -> str:
         return join_opens_text(opens, not_yet=True) if joining else checkin_opens_text(opens, not_yet=True)
     when = opening(closes)
     if "date" in when:
-        # i18n: %(date)s is a short day ("Tue, Dec 8"), %(time)s a time and zone ("9:45 AM PST").
+        # i18n: %(date)s is a day ("Tuesday, December 8, 2026"), %(time)s a time and zone ("9:45 AM PST").
         if joining:
             return _("This session is over: joining closed on %(date)s at %(time)s.", **when)
         return _("This session is over: check-in closed on %(date)s at %(time)s.", **when)
@@ -115,11 +115,19 @@ def register(session_id: int):
         flash(exc.message, "error")
     else:
         db.session.commit()
-        if seat.status is RegistrationStatus.REGISTERED:
+        if seat.status is RegistrationStatus.REGISTERED and _feed_is_on(viewer()):
             flash(_("You are registered. The session is in your calendar feed."), "success")
+        elif seat.status is RegistrationStatus.REGISTERED:  # the feed was turned off on "My registrations"
+            flash(_("You are registered."), "success")
         else:
             flash(_("The session is full: you are on the waitlist. We will email you if a seat frees up."), "info")
     return redirect(url_for(".detail", session_id=session_id))
+
+
+def _feed_is_on(user) -> bool:
+    """A feed never set up is on (its link works); one turned off stays off until a new link is made."""
+    feed = calendar.get_feed(user)
+    return feed is None or feed.is_enabled
 
 
 @bp.route("/<int:session_id>/unregister", methods=["GET", "POST"])

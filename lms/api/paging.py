@@ -1,0 +1,116 @@
+"""Paging of the API's hours lists: ``limit`` and an opaque keyset ``cursor`` (``offset`` for older clients).
+
+A cursor is the sort key of the last row of a page, ``(activity_date, id)``, as base64url JSON. Its contents are no
+contract: clients pass back the ``next_cursor`` they were given. It grants nothing (the list's own filters and
+scoping still apply), so it need not be signed. Unlike ``offset``, a cursor neither skips rows when earlier ones
+leave the list (approving pending entries while paging them) nor repeats one when a row is added before it.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from flask import request
+
+from lms.errors import DomainError
+from lms.i18n import _
+
+MAX_LIMIT = 500
+DEFAULT_LIMIT = 100
+MAX_OFFSET = 10**9
+#: Far longer than any cursor this module makes (about 30 characters).
+CURSOR_MAX = 200
+
+
+class InvalidCursor(DomainError):
+    code = "invalid_cursor"
+
+
+@dataclass(frozen=True)
+class Paging:
+    limit: int
+    offset: int = 0
+    after: tuple[date, int] | None = None
+
+
+def int_arg(name: str, default: int, maximum: int, minimum: int = 0) -> int:
+    """A whole-number query argument; above ``maximum`` counts as ``maximum``, below ``minimum`` is refused."""
+    value = request.args.get(name, "")
+    if not value:
+        return default
+    if not (value.isascii() and value.isdigit()):
+        raise DomainError(_("%(name)s must be a whole number.", name=name))
+    digits = value.lstrip("0") or "0"  # int() refuses more than 4,300 digits
+    number = min(int(digits), maximum) if len(digits) <= 18 else maximum
+    if number < minimum:
+        raise DomainError(_("%(name)s must be at least %(num)d.", name=name, num=minimum))
+    return number
+
+
+def paging_args() -> Paging:
+    """``limit`` (1 to 500, default 100) and either ``cursor`` or ``offset`` (not both)."""
+    limit = int_arg("limit", DEFAULT_LIMIT, MAX_LIMIT, minimum=1)
+    offset = int_arg("offset", 0, MAX_OFFSET)
+    raw = request.args.get("cursor")
+    if not raw:  # absent or empty (``?cursor=`` from a client filling in a null next_cursor): the first page
+        return Paging(limit, offset)
+    if offset:
+        raise InvalidCursor(_("Send either cursor or offset, not both."))
+    return Paging(limit, after=decode_cursor(raw))
+
+
+def encode_cursor(key: tuple[date, int]) -> str:
+    day, row_id = key
+    text = json.dumps([day.isoformat(), row_id], separators=(",", ":"))
+    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+
+def decode_cursor(raw: str) -> tuple[date, int]:
+    """The key inside a cursor made by :func:`encode_cursor`; anything else is a 400 ``invalid_cursor``."""
+    try:
+        if not raw or len(raw) > CURSOR_MAX:
+            raise ValueError(raw)
+        data: Any = json.loads(base64.b64decode(raw + "=" * (-len(raw) % 4), altchars=b"-_", validate=True))
+        day, row_id = data
+        if type(row_id) is not int or not 0 < row_id < 2**31 or not isinstance(day, str):
+            raise ValueError(data)
+        return date.fromisoformat(day), row_id
+    except (ValueError, TypeError, binascii.Error, UnicodeError, RecursionError):
+        raise InvalidCursor(_("The cursor is not valid. Pass back the next_cursor of the previous page unchanged, or "
+                              "leave it out to start from the first page.")) from None
+
+
+def page_json(limit: int, paging: Paging, has_more: bool, last_key: tuple[date, int] | None) -> dict[str, Any]:
+    """``next_cursor`` (always, null on the last page) and ``next_offset`` (only when paging by offset)."""
+    more = has_more and last_key is not None
+    return {
+        "next_cursor": encode_cursor(last_key) if more and last_key is not None else None,
+        "next_offset": paging.offset + limit if more and paging.after is None else None,
+    }
+
+
+#: OpenAPI parameters of a paged list.
+OPENAPI_PARAMETERS: list[dict[str, Any]] = [
+    {"name": "limit", "in": "query", "required": False,
+     "schema": {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT},
+     "description": f"Rows per page, 1 to {MAX_LIMIT} (default {DEFAULT_LIMIT})"},
+    {"name": "cursor", "in": "query", "required": False, "schema": {"type": "string", "maxLength": CURSOR_MAX},
+     "description": "The next_cursor of the previous page, unchanged (opaque). The stable way to page: no row is "
+                    "skipped or repeated when rows are decided or added meanwhile. Not together with offset."},
+    {"name": "offset", "in": "query", "required": False, "deprecated": True,
+     "schema": {"type": "integer", "minimum": 0},
+     "description": "Deprecated: rows to skip. Skips or repeats rows when the list changes while you page; use "
+                    "cursor."},
+]
+OPENAPI_FIELDS: dict[str, Any] = {
+    "next_cursor": {"type": ["string", "null"],
+                    "description": "Pass as cursor for the next page; null on the last page"},
+    "next_offset": {"type": ["integer", "null"], "deprecated": True,
+                    "description": "Deprecated: pass as offset for the next page; null on the last page and when "
+                                   "paging with cursor"},
+}
