@@ -146,8 +146,10 @@ def test_the_log_filters_by_action_and_by_organisation(client, u, login, make_or
     assert len(by_org) == db.session.query(AuditEvent).filter(AuditEvent.org_id == other.id).count()
     both = client.get(u("lms.admin.audit_log", action="membership.updated", org="other")).get_data(as_text=True)
     assert _rows(both) == [] and "Nothing in the audit log matches." in both
-    untitled = client.get(u("lms.admin.audit_log", action="course.created")).get_data(as_text=True)
-    assert '<option value="course.created" selected>' in untitled  # an action the log has no word for
+    titled = client.get(u("lms.admin.audit_log", action="course.created")).get_data(as_text=True)
+    assert '<option value="course.created" selected>' in titled
+    untitled = client.get(u("lms.admin.audit_log", action="made.up")).get_data(as_text=True)
+    assert '<option value="made.up" selected>' in untitled  # an action the log has no word for
 
 
 def test_the_log_is_paginated(client, u, login, acme, ada, monkeypatch):

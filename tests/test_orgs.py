@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import date
+from datetime import date, timedelta
 from html import unescape
 
 import pytest
@@ -320,6 +320,24 @@ def test_manager_records_the_end_of_employment(client, u, make_org, make_user, a
     assert response.status_code == 302
     db.session.refresh(worker)
     assert worker.employment_end == date(2026, 10, 31) and worker not in services.list_members(org)
+
+
+def test_the_end_of_employment_cannot_be_recorded_ahead_or_before_the_start(client, u, make_org, make_user, add_member,
+                                                                            login):
+    """Recording the end takes the person off the current staff (and CE tracking) at once, so a last day still to
+    come is refused; so is one before they started."""
+    org = make_org("acme")
+    manager = db.session.execute(select(Membership)).scalar_one().user
+    worker = add_member(org, make_user(name="Leaving Person"), employment_start=date(2026, 3, 1))
+    login(manager)
+    path = u("lms.orgs.end_member", org_slug="acme", membership_id=worker.id)
+    ahead = client.submit(path, {"ended_on": (org.today() + timedelta(days=1)).isoformat()})
+    assert ahead.status_code == 400 and "Record the end of employment on or after the last day" in ahead.text
+    early = client.submit(path, {"ended_on": "2026-02-27"})
+    assert early.status_code == 400 and "cannot be before the first day of employment" in early.text
+    db.session.refresh(worker)
+    assert worker.employment_end is None and worker in services.list_members(org)
+    assert client.submit(path, {"ended_on": org.today().isoformat()}).status_code == 302
 
 
 def test_roster_dates_are_never_guessed_and_semicolon_files_are_read(client, u, make_org, login, mailbox):

@@ -210,14 +210,17 @@ def set_active(user: User, active: bool, actor: User | None) -> None:
     audit.record("user.enabled" if active else "user.disabled", user, actor)
 
 
-def set_role(user: User, role: SiteRole, actor: User | None) -> None:
-    """Change the site role. Taking the role of administrator from the last active one is refused
-    (:class:`LastAdminError`)."""
+def set_role(user: User, role: SiteRole, actor: User | None) -> bool:
+    """Change the site role; False, with nothing recorded, when ``user`` already has it. Taking the role of
+    administrator from the last active one is refused (:class:`LastAdminError`)."""
+    if user.role is role:
+        return False
     if role is not SiteRole.ADMIN:
         _ensure_another_active_admin(user)
     old = user.role
     user.role = role
     audit.record("user.role_changed", user, actor, old=old, new=role)
+    return True
 
 
 _ACTIVE_ADMIN = (User.role == SiteRole.ADMIN) & User.is_active.is_(True)

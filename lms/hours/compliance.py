@@ -93,6 +93,8 @@ class CEStatus:
     #: Pending minutes of the organisation dated in the year: they count once approved (filled for the person's own
     #: view, :func:`list_own_ce_status`; the dashboard leaves it 0).
     pending_minutes: int = 0
+    #: False when the person's account is disabled (the dashboard marks them, as the organisation's page does).
+    is_active: bool = True
 
     @property
     def has_started(self) -> bool:
@@ -176,7 +178,8 @@ def _anniversary_starts(org: Organisation, today: date):
 
 def _staff_query(org: Organisation):
     return (
-        select(Membership.user_id, User.name, Membership.job_title, Membership.employee_id, Membership.employment_start)
+        select(Membership.user_id, User.name, Membership.job_title, Membership.employee_id, Membership.employment_start,
+               User.is_active)
         .join(User, User.id == Membership.user_id)
         .where(Membership.org_id == org.id, Membership.employment_end.is_(None), Membership.role == MemberRole.MEMBER)
     )
@@ -217,8 +220,8 @@ def list_ce_status(org: Organisation, today: date) -> list[CEStatus]:
     Two queries whatever the number of people: the staff list, and the minutes aggregated per person in SQL."""
     staff = db.session.execute(_staff_query(org)).all()
     done = _done_by_user(org, today)
-    rows = [_status(org, today, uid, name, title, employee_id, start, done.get(uid, 0))
-            for uid, name, title, employee_id, start in staff]
+    rows = [replace(_status(org, today, uid, name, title, employee_id, start, done.get(uid, 0)), is_active=active)
+            for uid, name, title, employee_id, start, active in staff]
     return sorted(rows, key=lambda s: (not s.has_started, s.employment_start if not s.has_started else None,
                                        -s.remaining_minutes, s.days_left, s.name.casefold(), s.user_id))
 

@@ -19,12 +19,10 @@ import calendar
 import re
 from collections.abc import Iterator
 from datetime import date, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
 from lms import db
-from lms.db import utcnow
 from lms.hours.models import PayrollExport
 from lms.orgs.models import Organisation, PayPeriod
 
@@ -70,7 +68,7 @@ def parse_day(text: str | None) -> date | None:
 
 def org_today(org: Organisation) -> date:
     """Today's date where the organisation is (pay periods and CE years follow its calendar, not UTC's)."""
-    return utcnow().astimezone(ZoneInfo(org.timezone)).date()
+    return org.today()
 
 
 def period_containing(org: Organisation, day: date) -> Period:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.accounts.models import User
-from lms.db import Model, UTCDateTime, created_at_column, enum_type
+from lms.db import Model, UTCDateTime, created_at_column, enum_type, utcnow
 from lms.enums import TitledEnum
 from lms.i18n import _l
 
@@ -87,6 +88,10 @@ class Organisation(Model):
     created_at: Mapped[datetime] = created_at_column()
 
     memberships: Mapped[list[Membership]] = relationship(back_populates="organisation", lazy="raise")
+
+    def today(self) -> date:
+        """Today's date where the organisation is (pay periods, CE years and employment dates follow its calendar)."""
+        return utcnow().astimezone(ZoneInfo(self.timezone)).date()
 
 
 class Membership(Model):

@@ -13,7 +13,7 @@ from sqlalchemy.orm import aliased
 from lms import audit, db
 from lms.accounts.models import User
 from lms.errors import ConflictError, DomainError, NotFoundError
-from lms.i18n import _
+from lms.i18n import _, format_when
 from lms.orgs.models import (
     CEYearBasis,
     EmploymentType,
@@ -170,18 +170,29 @@ def _employment_changes(before: dict[str, Any], after: dict[str, Any]) -> dict[s
     return audit.changed(before, {key: value for key, value in after.items() if before[key] != value})
 
 
-def update_member(membership: Membership, employment: Employment, actor: User) -> None:
-    """Change a staff member's employment details and role; the audit row holds each changed field, old and new."""
+def update_member(membership: Membership, employment: Employment, actor: User) -> bool:
+    """Change a staff member's employment details and role; the audit row holds each changed field, old and new.
+    False, with nothing recorded, when nothing changed."""
     if membership.is_manager and employment.role is not MemberRole.MANAGER:
         _ensure_another_manager(membership)
     before = _employment_of(membership)
     set_employment(membership, employment)
-    audit.record("membership.updated", membership, actor, org_id=membership.org_id,
-                 **_employment_changes(before, _employment_of(membership)))
+    changes = _employment_changes(before, _employment_of(membership))
+    if changes:
+        audit.record("membership.updated", membership, actor, org_id=membership.org_id, **changes)
+    return bool(changes)
 
 
 def remove_member(membership: Membership, actor: User, ended_on: date) -> None:
-    """Record the end of employment; history (hours, certificates) keeps pointing at the membership."""
+    """Record the end of employment; history (hours, certificates) keeps pointing at the membership. The last day is
+    recorded once it has come: the person leaves the current staff (and CE tracking) at once, so a future day would
+    drop them early."""
+    if ended_on > membership.organisation.today():
+        raise DomainError(_("Record the end of employment on or after the last day, not before: the person leaves the "
+                            "current staff list as soon as it is recorded."), field="ended_on")
+    if membership.employment_start and ended_on < membership.employment_start:
+        raise DomainError(_("The last day cannot be before the first day of employment (%(date)s).",
+                            date=format_when(membership.employment_start)), field="ended_on")
     if membership.is_manager:
         _ensure_another_manager(membership)
     membership.employment_end = ended_on
