@@ -4,9 +4,6 @@ and shows on the organisation's page."""
 
 from __future__ import annotations
 
-import threading
-import time
-
 import pytest
 from sqlalchemy import func, select
 
@@ -16,6 +13,7 @@ from lms.accounts.models import SiteRole, User
 from lms.accounts.services import LastAdminError
 from lms.audit import AuditEvent
 from lms.orgs.models import MemberRole
+from tests.concurrency import finish, uncommitted_for_a_while
 
 ROLE = {"action": "role", "role": "trainee"}
 DISABLE = {"action": "disable", "confirm": "yes"}
@@ -84,29 +82,6 @@ def test_the_people_page_demotes_and_disables_another_admin(client, u, make_user
 # ---------------------------------------------------------------- two at once
 
 
-def _uncommitted_for_a_while(app, work) -> tuple[threading.Thread, list[BaseException]]:
-    """Run ``work()`` in its own thread and session, and commit half a second after it returns: what the test does
-    meanwhile meets its uncommitted change and its locks. Returns once ``work`` has returned."""
-    written, errors = threading.Event(), []
-
-    def run() -> None:
-        with app.app_context():
-            try:
-                work()
-                written.set()
-                time.sleep(0.5)
-                db.session.commit()
-            except BaseException as exc:  # reported to the test, not lost in the thread
-                errors.append(exc)
-            finally:
-                written.set()
-                db.session.remove()
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    assert written.wait(10)
-    return thread, errors
-
 
 def _flashes(client) -> list[tuple[str, str]]:
     with client.session_transaction() as session:
@@ -131,10 +106,9 @@ def test_two_admins_removing_each_other_at_once_leave_one(app, client, u, make_u
             services.set_active(target, False, actor)
 
     client.csrf_token()  # the form's token, fetched before Alex's change (a page Teresa had open)
-    thread, errors = _uncommitted_for_a_while(app, alex_changes_teresa)
+    thread, errors = uncommitted_for_a_while(app, alex_changes_teresa)
     response = client.submit(u("lms.admin.update_user", user_id=alex_id), teresa_does)
-    thread.join(10)
-    assert not errors and not thread.is_alive()
+    finish(thread, errors)
     assert response.status_code == 302
     assert _active_admins() == ["Alex"]
     assert _changes() == 1  # Alex's; Teresa's was rolled back

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import io
 import re
-import threading
-import time
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -20,6 +18,7 @@ from lms.audit import AuditEvent
 from lms.db import utcnow
 from lms.orgs import invitations, services
 from lms.orgs.models import EmploymentType, Invitation, MemberRole, Membership, Organisation
+from tests.concurrency import finish, uncommitted_for_a_while
 from tests.conftest import PASSWORD, _free_port, body_of
 
 FIRST = {
@@ -213,33 +212,6 @@ def test_the_box_alone_does_not_replace_an_invitation_the_manager_has_not_seen(c
     assert open_invitations() == [newer] and mailbox == []
 
 
-def _uncommitted_for_a_while(app, work) -> tuple[threading.Thread, list[BaseException]]:
-    """Run ``work()`` in its own thread and session; it commits half a second after writing (once ``work`` returns),
-    so what the test does meanwhile meets its uncommitted rows and locks. Returns once ``work`` has returned."""
-    written, errors = threading.Event(), []
-
-    def run() -> None:
-        with app.app_context():
-            try:
-                work()
-                written.set()
-                time.sleep(0.5)
-                db.session.commit()
-            except BaseException as exc:  # reported to the test, not lost in the thread
-                errors.append(exc)
-            finally:
-                written.set()
-                db.session.remove()
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    assert written.wait(10)
-    return thread, errors
-
-
-def _finish(thread: threading.Thread, errors: list[BaseException]) -> None:
-    thread.join(10)
-    assert not errors and not thread.is_alive()
 
 
 @pytest.fixture
@@ -261,9 +233,9 @@ def test_two_managers_inviting_one_address_at_once_make_one_invitation(app, clie
         first, org = db.session.get(User, first_id), db.session.get(Organisation, org_id)
         invitations.invite(org, "lupe@example.org", "Lupe", services.Employment(), first, 14)
 
-    thread, errors = _uncommitted_for_a_while(app, first_manager_invites)
+    thread, errors = uncommitted_for_a_while(app, first_manager_invites)
     response = client.submit(u("lms.orgs.invite", org_slug="acme"), SECOND)
-    _finish(thread, errors)
+    finish(thread, errors)
     text = response.get_data(as_text=True)
     assert response.status_code == 200 and "An invitation to lupe@example.org is already open." in text
     (only,) = open_invitations()
@@ -284,11 +256,11 @@ def test_confirming_a_replacement_while_it_is_being_sent_again_keeps_one_open(ap
         first, org = db.session.get(User, first_id), db.session.get(Organisation, org_id)
         invitations.resend_invitation(org, shown_id, first, 14)
 
-    thread, errors = _uncommitted_for_a_while(app, first_manager_resends)
+    thread, errors = uncommitted_for_a_while(app, first_manager_resends)
     response = client.submit(
         u("lms.orgs.invite", org_slug="acme"), {**SECOND, "replace_open": "y", "open_invitation_id": str(shown_id)}
     )
-    _finish(thread, errors)
+    finish(thread, errors)
     text = response.get_data(as_text=True)
     (resent,) = open_invitations()
     assert resent.id != shown_id and resent.name == "Lupe"
@@ -420,7 +392,7 @@ def _withdraw_meanwhile(app, manager_id: int):
     def withdraw() -> None:
         invitations.revoke_invitation(db.session.get(Organisation, org_id), invitation_id, db.session.get(User, manager_id))
 
-    return _uncommitted_for_a_while(app, withdraw)
+    return uncommitted_for_a_while(app, withdraw)
 
 
 def _members_named(email: str) -> int:
@@ -436,7 +408,7 @@ def test_accepting_while_the_manager_withdraws_the_invitation_joins_nobody(app, 
 
     thread, errors = _withdraw_meanwhile(app, manager.id)
     response = invitee.submit(path, {"csrf_token": invitee.csrf_token(path)}, follow_redirects=True)
-    _finish(thread, errors)
+    finish(thread, errors)
 
     assert "This invitation is no longer valid. Ask your manager to send a new one." in response.get_data(as_text=True)
     db.session.expire_all()
@@ -453,7 +425,7 @@ def test_signing_up_from_a_link_withdrawn_meanwhile_leaves_no_account(app, clien
     thread, errors = _withdraw_meanwhile(app, manager.id)
     response = newcomer.submit(path, {"csrf_token": newcomer.csrf_token(path), "name": "Lupe Ortiz",
                                       "password": PASSWORD, "confirm": PASSWORD, "agree": "y"})
-    _finish(thread, errors)
+    finish(thread, errors)
 
     assert response.status_code == 400
     assert "This invitation is no longer valid." in response.get_data(as_text=True)
@@ -474,7 +446,7 @@ def test_a_roster_import_while_another_manager_invites_the_same_person_replaces_
         org, first = db.session.get(Organisation, org_id), db.session.get(User, first_id)
         invitations.invite(org, "lupe@example.org", "Lupe", services.Employment(), first, 14)
 
-    thread, errors = _uncommitted_for_a_while(app, first_manager_invites)
+    thread, errors = uncommitted_for_a_while(app, first_manager_invites)
     roster = "email,name,employee_id\nlupe@example.org,Lupe Ortiz,E-3\n"
     response = client.submit(
         u("lms.orgs.roster_import", org_slug="acme"),
@@ -482,7 +454,7 @@ def test_a_roster_import_while_another_manager_invites_the_same_person_replaces_
         content_type="multipart/form-data",
         follow_redirects=True,
     )
-    _finish(thread, errors)
+    finish(thread, errors)
 
     assert "1 person already had an open invitation: the new one replaces it" in response.get_data(as_text=True)
     db.session.expire_all()

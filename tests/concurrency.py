@@ -1,0 +1,38 @@
+"""Two transactions at once, for tests of locks: one held open in a thread while the test makes the other."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from lms import db
+
+
+def uncommitted_for_a_while(app, work) -> tuple[threading.Thread, list[BaseException]]:
+    """Run ``work()`` in its own thread and session, and commit half a second after it returns: what the test does
+    meanwhile meets its uncommitted change and its locks. Returns once ``work`` has returned."""
+    written, errors = threading.Event(), []
+
+    def run() -> None:
+        with app.app_context():
+            try:
+                work()
+                written.set()
+                time.sleep(0.5)
+                db.session.commit()
+            except BaseException as exc:  # reported to the test, not lost in the thread
+                errors.append(exc)
+            finally:
+                written.set()
+                db.session.remove()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    assert written.wait(10)
+    return thread, errors
+
+
+def finish(thread: threading.Thread, errors: list[BaseException]) -> None:
+    """Wait for the thread of :func:`uncommitted_for_a_while`; it must have committed without an error."""
+    thread.join(10)
+    assert not errors and not thread.is_alive()
