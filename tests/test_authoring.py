@@ -33,6 +33,12 @@ def _states(client, u, slug: str) -> list[str]:
     return STATE_CELL.findall(response.get_data(as_text=True))
 
 
+def _translate(client, url: str, data: dict[str, str]):
+    """Send the translation editor as a browser would: with the hash of each source text the page showed."""
+    page = client.get(url).get_data(as_text=True)
+    return client.submit(url, {**dict(re.findall(r'name="(h-[^"]+)" value="([^"]*)"', page)), **data})
+
+
 def _create_course(client, u, slug="heat-safety", **extra):
     data = {"slug": slug, "title": "Heat safety", "summary": "Staying safe in hot weather.", "version": "2026.1",
             "kind": "continuing", "source_locale": "en", "competency_areas": ["outreach", "public-health-sdoh"],
@@ -74,7 +80,7 @@ def test_trainer_writes_a_lesson_translates_it_side_by_side_and_sees_the_status(
     assert re.search(rf'<textarea id="t-lesson-{lesson.id}-body" name="t-lesson-{lesson.id}-body" lang="es"', page)
 
     key = f"lesson-{lesson.id}"
-    response = client.submit(u("lms.authoring.translate_lesson", course_slug="heat-safety", locale="es",
+    response = _translate(client, u("lms.authoring.translate_lesson", course_slug="heat-safety", locale="es",
                                module_slug="warning-signs", lesson_slug="heat-stroke"),
                              {f"t-{key}-title": "Golpe de calor", f"t-{key}-body": "## Señales\n\nPiel caliente y seca."})
     assert response.status_code == 302
@@ -82,9 +88,9 @@ def test_trainer_writes_a_lesson_translates_it_side_by_side_and_sees_the_status(
     assert texts.get(lesson, "body").html == "<h2>Señales</h2>\n<p>Piel caliente y seca.</p>\n"
     assert _states(client, u, "heat-safety") == ["missing", "missing"]  # the module's own title is not translated
 
-    client.submit(u("lms.authoring.translate_module", course_slug="heat-safety", locale="es", module_slug="warning-signs"),
+    _translate(client, u("lms.authoring.translate_module", course_slug="heat-safety", locale="es", module_slug="warning-signs"),
                   {f"t-module-{module.id}-title": "Señales de alarma", f"t-module-{module.id}-summary": "Conozca las señales."})
-    client.submit(u("lms.authoring.translate", course_slug="heat-safety", locale="es"),
+    _translate(client, u("lms.authoring.translate", course_slug="heat-safety", locale="es"),
                   {f"t-course-{course.id}-title": "Seguridad en el calor", f"t-course-{course.id}-summary": "Cuídese."})
     assert _states(client, u, "heat-safety") == ["complete", "complete"]
 
@@ -99,7 +105,7 @@ def test_trainer_writes_a_lesson_translates_it_side_by_side_and_sees_the_status(
     assert "Golpe de calor" in page and "state-stale" in page
 
     # The translator confirms the title is still right and updates the body: complete again.
-    client.submit(u("lms.authoring.translate_lesson", course_slug="heat-safety", locale="es",
+    _translate(client, u("lms.authoring.translate_lesson", course_slug="heat-safety", locale="es",
                     module_slug="warning-signs", lesson_slug="heat-stroke"),
                   {f"t-{key}-title": "Golpe de calor", f"t-{key}-body": "## Señales\n\nPiel caliente, seca o húmeda."})
     assert _states(client, u, "heat-safety") == ["complete", "complete"]
@@ -116,18 +122,18 @@ def test_saving_a_page_does_not_silently_refresh_other_stale_fields(client, u, t
     url = u("lms.authoring.translate_lesson", course_slug="heat-safety", locale="es", module_slug="warning-signs",
             lesson_slug="heat-stroke")
     key = f"lesson-{lesson.id}"
-    client.submit(url, {f"t-{key}-title": "Golpe de calor", f"t-{key}-body": "Piel seca."})
+    _translate(client, url, {f"t-{key}-title": "Golpe de calor", f"t-{key}-body": "Piel seca."})
     catalog.update_lesson(course, lesson, "Heat stroke!", "Dry skin.", 12, trainer)
     db.session.commit()
-    client.submit(url, {f"t-{key}-title": "Golpe de calor", f"t-{key}-body": "Piel seca y caliente."})
+    _translate(client, url, {f"t-{key}-title": "Golpe de calor", f"t-{key}-body": "Piel seca y caliente."})
     texts = load_texts(course, "es")
     assert translation_state(texts, "lesson", lesson.id, "title") == "stale"
     assert translation_state(texts, "lesson", lesson.id, "body") == "complete"
-    client.submit(url, {f"t-{key}-title": "Golpe de calor", f"ok-{key}-title": "y",
+    _translate(client, url, {f"t-{key}-title": "Golpe de calor", f"ok-{key}-title": "y",
                         f"t-{key}-body": "Piel seca y caliente."})
     texts = load_texts(course, "es")
     assert translation_state(texts, "lesson", lesson.id, "title") == "complete"
-    client.submit(url, {f"t-{key}-title": "", f"t-{key}-body": "Piel seca y caliente."})
+    _translate(client, url, {f"t-{key}-title": "", f"t-{key}-body": "Piel seca y caliente."})
     assert translation_state(load_texts(course, "es"), "lesson", lesson.id, "title") == "missing"
 
 

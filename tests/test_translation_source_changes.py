@@ -31,7 +31,7 @@ from lms.catalog.source_changes import (
     line_diff,
     word_diff,
 )
-from lms.catalog.texts import load_texts, load_translated_from, set_text, translation_state
+from lms.catalog.texts import load_texts, load_translated_from, set_text, text_hash, translation_state
 from tests.conftest import PASSWORD, _config, _database_url, _private_database
 
 BODY = "## Signs\n\nHot, dry skin.\n\nA fast pulse.\n\nConfusion.\n\nNausea.\n\nCall 911."
@@ -172,7 +172,8 @@ def test_only_stale_texts_show_a_change(client, u, lesson):
 
 def test_saving_the_translation_keeps_the_new_source_and_clears_the_change(client, u, lesson):
     key = f"lesson-{lesson.id}"
-    response = client.submit(_url(u), {f"t-{key}-title": "Golpe de calor", f"ok-{key}-title": "y",
+    response = client.submit(_url(u), {f"h-{key}-title": text_hash("Heat stroke signs"), f"h-{key}-body": text_hash(NEW_BODY),
+                                       f"t-{key}-title": "Golpe de calor", f"ok-{key}-title": "y",
                                        f"t-{key}-body": "## Señales\n\nPiel caliente, seca o húmeda."})
     assert response.status_code == 302
     assert _spanish(lesson, "body").source_value == NEW_BODY

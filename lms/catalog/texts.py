@@ -133,8 +133,14 @@ def load_course_titles(courses: list[Course], locale: str) -> dict[int, Texts]:
     return result
 
 
-def set_text(course: Course, obj: Any, name: str, locale: str, value: str, actor: Any = None) -> Text:
-    """Write one field in one locale. Source-language edits make existing translations stale automatically."""
+def set_text(course: Course, obj: Any, name: str, locale: str, value: str, actor: Any = None,
+             source_seen: str | None = None) -> Text:
+    """Write one field in one locale. Source-language edits make existing translations stale automatically.
+
+    A translation is marked up to date with the current source text, unless ``source_seen`` (the :func:`text_hash`
+    of the source the translator worked from, as the editor form sent it back) is given and differs: the source
+    changed meanwhile (or the hash is unknown or malformed), so the value is saved but the translation stays stale,
+    still recording the source it was last made from, so the editor shows every change since."""
     kind, obj_id = owner_key(obj)
     if name not in FIELDS[kind]:
         raise ValueError(f"{kind} has no text field {name!r}")
@@ -154,8 +160,12 @@ def set_text(course: Course, obj: Any, name: str, locale: str, value: str, actor
             select(Text.value).where(Text.owner_type == kind, Text.owner_id == obj_id, Text.field == name,
                                      Text.locale == course.source_locale)
         ).scalar_one_or_none()
-        row.source_hash = text_hash(source or "")
-        row.source_value = source or ""
+        current = text_hash(source or "")
+        if source_seen is None or source_seen == current:
+            row.source_hash, row.source_value = current, source or ""
+        elif row.source_hash == current:
+            # recorded as made from the current source (someone else saved it meanwhile), but these words were not
+            row.source_hash, row.source_value = None, None
     return row
 
 

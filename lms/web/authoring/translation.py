@@ -4,6 +4,7 @@ target locale, what changed in a stale text's source, and saving what a translat
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -11,11 +12,21 @@ from typing import Any
 from lms.catalog.models import Course, Module, Option, Question
 from lms.catalog.services import Outline
 from lms.catalog.source_changes import SourceChange, describe_change
-from lms.catalog.texts import FIELDS, MARKDOWN_FIELDS, Texts, load_translated_from, owner_key, set_text, translation_state
+from lms.catalog.texts import (
+    FIELDS,
+    MARKDOWN_FIELDS,
+    Texts,
+    load_translated_from,
+    owner_key,
+    set_text,
+    text_hash,
+    translation_state,
+)
 from lms.i18n import _
 from lms.web.authoring.forms import length_error
 
 QuestionList = list[tuple[Question, list[Option]]]
+_HASH = re.compile(r"[0-9a-f]{16}")  # what lms.catalog.texts.text_hash gives
 
 
 @dataclass
@@ -101,6 +112,7 @@ class Row:
     has_target: bool
     state: str
     is_markdown: bool
+    source_hash: str = ""  # of the source shown; the form sends it back, so a save knows which version was seen
     change: SourceChange | None = None  # what changed in the source since the translation (stale rows only)
 
     @property
@@ -134,8 +146,10 @@ def section(texts: Texts, heading: str, obj: Any) -> Section:
         target = target_row.value if target_row is not None else ""
         if not source and not target:
             continue
+        source_row = texts.rows.get((kind, obj_id, name, texts.source_locale))
         rows.append(Row(obj, name, field_label(name), source, target, target_row is not None,
-                        translation_state(texts, kind, obj_id, name), (kind, name) in MARKDOWN_FIELDS))
+                        translation_state(texts, kind, obj_id, name), (kind, name) in MARKDOWN_FIELDS,
+                        text_hash(source_row.value if source_row is not None else "")))
     return Section(heading, _source(texts, kind, obj_id, FIELDS[kind][0]), rows)
 
 
@@ -159,10 +173,23 @@ def check(sections: list[Section], form: Mapping[str, str]) -> dict[str, str]:
     return errors
 
 
-def save(course: Course, locale: str, sections: list[Section], form: Mapping[str, str], actor: Any) -> int:
-    """Write the changed fields, and the stale ones the translator confirmed as still right. Returns how many."""
-    saved = 0
-    for row in (row for s in sections for row in s.rows):
+@dataclass
+class Saved:
+    """What :func:`save` did: how many fields it wrote, the rows whose source changed after the editor showed it, and
+    those whose form did not say which source it showed (an old page, an altered form). The words of both are saved,
+    but they stay stale."""
+
+    count: int = 0
+    behind: list[tuple[Section, Row]] = field(default_factory=list)
+    unknown: list[tuple[Section, Row]] = field(default_factory=list)
+
+
+def save(course: Course, locale: str, sections: list[Section], form: Mapping[str, str], actor: Any) -> Saved:
+    """Write the changed fields, and the stale ones the translator confirmed as still right. Each is marked up to
+    date only with the source version the form showed (its ``h-`` hash); a missing or altered hash counts as an
+    unknown version. A confirmation of a source the translator did not see writes nothing."""
+    saved = Saved()
+    for sec, row in ((s, row) for s in sections for row in s.rows):
         value = form.get("t-" + row.key)
         if value is None:
             continue
@@ -170,8 +197,13 @@ def save(course: Course, locale: str, sections: list[Section], form: Mapping[str
         confirmed = row.state == "stale" and bool(form.get("ok-" + row.key))
         if (value == row.target and not confirmed) or (not value and not row.has_target):
             continue
-        set_text(course, row.obj, row.name, locale, value, actor)
-        saved += 1
+        seen = form.get("h-" + row.key) or ""
+        if seen != row.source_hash:
+            (saved.behind if _HASH.fullmatch(seen) else saved.unknown).append((sec, row))
+            if value == row.target:
+                continue  # only a confirmation, and not of this source
+        set_text(course, row.obj, row.name, locale, value, actor, source_seen=seen)
+        saved.count += 1
     return saved
 
 

@@ -3,12 +3,13 @@ lesson, question with its answers), each for one target locale."""
 
 from __future__ import annotations
 
+from babel.lists import format_list
 from flask import abort, flash, redirect, render_template, request, url_for
 
 from lms import db
 from lms.catalog import services as catalog
 from lms.catalog.texts import load_texts
-from lms.i18n import _
+from lms.i18n import _, current_locale, language_name, ngettext
 from lms.security import access
 from lms.web.authoring import bp, translation
 from lms.web.authoring.helpers import actor, check_target_locale, load_lesson, load_module, target_locales
@@ -102,8 +103,36 @@ def _editor(course, locale: str, texts, sections, picker, parent: str | None):
         if not errors:
             saved = translation.save(course, locale, sections, request.form, actor())
             db.session.commit()
-            flash(_("Translation saved (%(num)d changed).", num=saved), "success")
-            return redirect(request.path)
+            flash(_("Translation saved (%(num)d changed).", num=saved.count), "success")
+            if saved.behind:
+                flash(_changed_meanwhile(course, saved.behind), "error")
+            if saved.unknown:
+                flash(_version_unknown(course, saved.unknown), "error")
+            return redirect(request.path)  # the editor again: rows left stale show what changed
     translation.describe_source_changes(texts, sections)
     return render_template("lms/authoring/translate.html", course=course, locale=locale, sections=sections,
                            picker=picker, parent=parent, errors=errors, sent=request.form), 400 if errors else 200
+
+
+def _changed_meanwhile(course, rows) -> str:
+    # i18n: language is the course's source language ("English"); fields lists fields, as “Lesson: Title”
+    return ngettext("The %(language)s text of %(fields)s changed while you were editing: your translation is saved, "
+                    "but it stays out of date. Check what changed below.",
+                    "The %(language)s texts of %(fields)s changed while you were editing: your translations are "
+                    "saved, but they stay out of date. Check what changed below.",
+                    len(rows), language=language_name(course.source_locale), fields=_field_list(rows))
+
+
+def _version_unknown(course, rows) -> str:
+    # i18n: the form did not say which source text the translator saw (a page opened before an update, or altered)
+    return ngettext("This page did not say which %(language)s text of %(fields)s you translated: your translation is "
+                    "saved, but it stays out of date. Check it against the %(language)s text below.",
+                    "This page did not say which %(language)s texts of %(fields)s you translated: your translations "
+                    "are saved, but they stay out of date. Check them against the %(language)s texts below.",
+                    len(rows), language=language_name(course.source_locale), fields=_field_list(rows))
+
+
+def _field_list(rows) -> str:
+    # i18n: one field in a list of fields, as “Lesson: Title” (part of the page, then the field); quote marks may vary
+    return format_list([_("“%(part)s: %(field)s”", part=sec.heading, field=row.label) for sec, row in rows],
+                       locale=current_locale())
