@@ -308,6 +308,22 @@ def add_member(app):
 
 
 @pytest.fixture
+def trainer(make_user):
+    """Carmen Coach, a trainer (not signed in). Test files that need another trainer define their own."""
+    from lms.accounts.models import SiteRole
+
+    return make_user("coach@example.org", name="Carmen Coach", role=SiteRole.TRAINER)
+
+
+@pytest.fixture
+def module(trainer):
+    """The live module of a published practice course by ``trainer`` (tests/live_support.live_course)."""
+    from tests.live_support import live_course
+
+    return live_course(trainer)[1]
+
+
+@pytest.fixture
 def login(client, u):
     def do(user: User, password: str = PASSWORD):
         response = client.submit(u("lms.accounts.login"), {"email": user.email, "password": password})

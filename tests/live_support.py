@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from sqlalchemy import func, select
+
 from lms import db
 from lms.catalog import services as catalog
 from lms.catalog.models import CourseStatus, ModuleKind
@@ -91,3 +93,8 @@ def session_form(module, trainer, day: date, /, **overrides: Any) -> dict:
     if trainer is not None:
         values["trainers"] = [str(trainer.id)]
     return {**values, **overrides}
+
+
+def count_sessions() -> int:
+    """How many live sessions exist (cancelled ones too)."""
+    return db.session.execute(select(func.count(LiveSession.id))).scalar_one()

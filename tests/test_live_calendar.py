@@ -6,26 +6,14 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-import pytest
 from icalendar import Calendar
 
 from lms import db
-from lms.accounts.models import SiteRole
 from lms.db import utcnow
 from lms.live import calendar, registration, scheduling
 from lms.live.models import CalendarFeed, SessionMode
 from tests.conftest import SECRET
-from tests.live_support import LA, live_course, schedule
-
-
-@pytest.fixture
-def trainer(make_user):
-    return make_user("coach@example.org", name="Carmen Coach", role=SiteRole.TRAINER)
-
-
-@pytest.fixture
-def module(trainer):
-    return live_course(trainer)[1]
+from tests.live_support import LA, schedule
 
 
 def _events(response) -> list:

@@ -5,11 +5,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
 from sqlalchemy import func, select
 
 from lms import db
-from lms.accounts.models import SiteRole
 from lms.db import utcnow
 from lms.live import checkin, registration
 from lms.live.models import AttendanceInterval
@@ -17,16 +15,6 @@ from tests.live_support import LA, closed_when, day_and_time, live_course, sched
 
 NY = "America/New_York"
 BUTTON = "Check in</a>"
-
-
-@pytest.fixture
-def trainer(make_user):
-    return make_user("coach@example.org", name="Carmen Coach", role=SiteRole.TRAINER)
-
-
-@pytest.fixture
-def module(trainer):
-    return live_course(trainer)[1]
 
 
 def _seat(session, person) -> None:

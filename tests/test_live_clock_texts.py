@@ -23,11 +23,6 @@ NNBSP = "\u202f"  # Babel puts a narrow no-break space before AM and PM
 
 
 @pytest.fixture
-def trainer(make_user):
-    return make_user("coach@example.org", name="Carmen Coach", role=SiteRole.TRAINER)
-
-
-@pytest.fixture
 def module(trainer):
     """A live module crediting an hour, so sessions of an hour or more can be scheduled."""
     module = live_course(trainer)[1]

@@ -11,24 +11,13 @@ import pytest
 from sqlalchemy import func, select
 
 from lms import db
-from lms.accounts.models import SiteRole
 from lms.db import utcnow
 from lms.live import registration, reminders, scheduling
 from lms.live.models import ReminderSent, SessionMode
 from lms.live.notices import TitleBook
 from lms.live.times import when_text
 from tests.conftest import body_of
-from tests.live_support import live_course, soon
-
-
-@pytest.fixture
-def trainer(make_user):
-    return make_user("coach@example.org", name="Carmen Coach", role=SiteRole.TRAINER)
-
-
-@pytest.fixture
-def module(trainer):
-    return live_course(trainer)[1]
+from tests.live_support import soon
 
 
 def _run(runner):

@@ -11,33 +11,20 @@ import time as clock
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from lms import db
 from lms.accounts.models import SiteRole, User
 from lms.catalog.models import Module
 from lms.live import scheduling
 from lms.live.models import LiveSession
-from tests.live_support import live_course, plan, session_form
+from tests.live_support import count_sessions, plan, session_form
 
 DAY = date(2038, 1, 12)
 ON_POSTGRES = os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql")
 ALREADY_ONE = "This form was already sent, so nothing new was scheduled. Here is the session it scheduled."
 ALREADY_MANY = "This form was already sent, so nothing new was scheduled. Here is the first of the 3 sessions it scheduled."
 
-
-@pytest.fixture
-def trainer(make_user):
-    return make_user("coach@example.org", name="Carmen Coach", role=SiteRole.TRAINER)
-
-
-@pytest.fixture
-def module(trainer):
-    return live_course(trainer)[1]
-
-
-def _count() -> int:
-    return db.session.execute(select(func.count(LiveSession.id))).scalar_one()
 
 
 def _rendered_form(client, path: str) -> dict[str, str]:
@@ -73,7 +60,7 @@ def test_a_weekly_series_sent_twice_is_scheduled_once(client, u, login, module, 
     assert "Sessions scheduled: 3." in client.post(path, data=form, follow_redirects=True).get_data(as_text=True)
     again = client.post(path, data=form, follow_redirects=True).get_data(as_text=True)
     assert ALREADY_MANY in again
-    assert _count() == 3
+    assert count_sessions() == 3
 
 
 def test_a_fresh_form_schedules_another_session(client, u, login, module, trainer):
@@ -86,7 +73,7 @@ def test_a_fresh_form_schedules_another_session(client, u, login, module, traine
     page = client.post(path, data={**second_form, **_plan(module, trainer, DAY + timedelta(days=1))},
                        follow_redirects=True).get_data(as_text=True)
     assert "Sessions scheduled: 1." in page and "already sent" not in page
-    assert _count() == 2
+    assert count_sessions() == 2
 
 
 def test_a_refused_form_sent_again_after_a_fix_schedules_once(client, u, login, module, trainer):
@@ -99,7 +86,7 @@ def test_a_refused_form_sent_again_after_a_fix_schedules_once(client, u, login, 
     assert f'value="{form["idempotency_key"]}"' in refused.get_data(as_text=True)
     assert client.post(path, data=form).status_code == 302
     assert ALREADY_ONE in client.post(path, data=form, follow_redirects=True).get_data(as_text=True)
-    assert _count() == 1
+    assert count_sessions() == 1
 
 
 def test_keys_are_per_person(client, u, login, module, trainer, make_user):
@@ -113,7 +100,7 @@ def test_keys_are_per_person(client, u, login, module, trainer, make_user):
     page = client.post(path, data={**mine, **_plan(module, other, address="Room 1")},
                        follow_redirects=True).get_data(as_text=True)
     assert "Sessions scheduled: 1." in page and "already sent" not in page
-    assert _count() == 2
+    assert count_sessions() == 2
 
 
 def test_a_forged_overlong_key_is_refused_on_the_form(client, u, login, module, trainer):
@@ -123,16 +110,16 @@ def test_a_forged_overlong_key_is_refused_on_the_form(client, u, login, module, 
     response = client.post(path, data=form)
     assert response.status_code == 400
     assert "Reload the form and try again." in response.get_data(as_text=True)
-    assert _count() == 0
+    assert count_sessions() == 0
 
 
 def test_the_service_returns_the_first_sending_whatever_the_second_says(module, trainer):
     first = scheduling.schedule_sessions(plan(module, day=DAY, trainer_ids=(trainer.id,)), 1, trainer, key="k1")
     again = scheduling.schedule_sessions(plan(module, day=DAY, minutes=180, trainer_ids=(trainer.id,)), 2, trainer, key="k1")
     assert (first.is_new, again.is_new) == (True, False)
-    assert again.sessions == first.sessions and _count() == 1
+    assert again.sessions == first.sessions and count_sessions() == 1
     without_key = scheduling.schedule_sessions(plan(module, day=DAY + timedelta(days=1), trainer_ids=(trainer.id,)), 1, trainer)
-    assert without_key.is_new and _count() == 2
+    assert without_key.is_new and count_sessions() == 2
 
 
 @pytest.mark.skipif(not ON_POSTGRES, reason="row locks are tested against PostgreSQL")
@@ -165,4 +152,4 @@ def test_a_second_post_while_the_first_is_still_saving_creates_nothing(app, clie
     thread.join(5)
     assert not errors
     assert ALREADY_ONE in second.get_data(as_text=True)
-    assert _count() == 1
+    assert count_sessions() == 1

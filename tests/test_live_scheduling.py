@@ -12,7 +12,6 @@ import pytest
 from sqlalchemy import func, select
 
 from lms import db
-from lms.accounts.models import SiteRole
 from lms.catalog import services as catalog
 from lms.catalog.models import CourseStatus, ModuleKind
 from lms.db import utcnow
@@ -30,11 +29,6 @@ from lms.live.models import (
 )
 from tests.conftest import body_of
 from tests.live_support import LA, closed_when, day_and_time, live_course, local, plan, schedule, session_form, soon
-
-
-@pytest.fixture
-def trainer(make_user):
-    return make_user("coach@example.org", name="Carmen Coach", role=SiteRole.TRAINER)
 
 
 @pytest.fixture

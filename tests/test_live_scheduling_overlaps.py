@@ -10,7 +10,6 @@ import time as clock
 from datetime import date, time, timedelta
 
 import pytest
-from sqlalchemy import func, select
 
 from lms import db
 from lms.accounts.models import SiteRole, User
@@ -19,7 +18,7 @@ from lms.db import utcnow
 from lms.live import scheduling
 from lms.live.models import LiveSession, SessionMode, SessionStatus
 from lms.live.overlaps import ScheduleConflict, place_key
-from tests.live_support import LA, live_course, plan, schedule, session_form
+from tests.live_support import LA, count_sessions, plan, schedule, session_form
 
 DAY = date(2038, 1, 12)  # a Tuesday in winter: 18:00 in Los Angeles is 21:00 in New York (PST, EST)
 ON_POSTGRES = os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql")
@@ -28,22 +27,9 @@ PLACE_CLASH = "Another session is held at this address at that time"
 
 
 @pytest.fixture
-def trainer(make_user):
-    return make_user("coach@example.org", name="Carmen Coach", role=SiteRole.TRAINER)
-
-
-@pytest.fixture
 def other_trainer(make_user):
     return make_user("otto@example.org", name="Otto Other", role=SiteRole.TRAINER)
 
-
-@pytest.fixture
-def module(trainer):
-    return live_course(trainer)[1]
-
-
-def _count() -> int:
-    return db.session.execute(select(func.count(LiveSession.id))).scalar_one()
 
 
 def _create(module, actor, **fields):
@@ -83,21 +69,21 @@ def test_a_trainer_cannot_lead_two_sessions_at_once(module, trainer):
     assert refused.details["other"] == first.id and refused.details["field"] is None
     assert refused.message.startswith(TRAINER_CLASH)
     assert "starting Jan 12, 2038, 6:00 PM PST: “Role-play practice” (Practice course)." in _plain(refused.message)
-    assert _count() == 1
+    assert count_sessions() == 1
 
 
 @pytest.mark.parametrize("at", [time(16, 0), time(20, 0)])
 def test_back_to_back_sessions_are_fine(module, trainer, at):
     _create(module, trainer)
     _create(module, trainer, at=at)  # ends as the other starts, or starts as it ends
-    assert _count() == 2
+    assert count_sessions() == 2
 
 
 def test_a_co_trainer_is_booked_too(module, trainer, other_trainer):
     _create(module, trainer, trainer_ids=(trainer.id, other_trainer.id))
     refused = _refused(module, other_trainer, at=time(17, 0), address="Another building")
     assert refused.message.startswith("Otto Other already leads a session at that time")
-    assert _count() == 1
+    assert count_sessions() == 1
 
 
 def test_a_cancelled_session_never_clashes(module, trainer):
@@ -105,7 +91,7 @@ def test_a_cancelled_session_never_clashes(module, trainer):
     scheduling.cancel_session(first, "The room flooded.", trainer, utcnow())
     db.session.commit()
     _create(module, trainer)
-    assert _count() == 2
+    assert count_sessions() == 2
 
 
 def test_a_completed_session_that_ended_early_holds_its_trainer_only_until_then(module, trainer):
@@ -127,7 +113,7 @@ def test_records_of_sessions_as_they_took_place_are_taken_as_given(module, train
     """``allow_past`` (demo data, imports of past sessions) records what happened; only plans are refused."""
     _create(module, trainer)
     scheduling.create_sessions(plan(module, day=DAY, trainer_ids=(trainer.id,)), 1, trainer, allow_past=True)
-    assert _count() == 2
+    assert count_sessions() == 2
 
 
 def test_one_clashing_week_refuses_the_whole_series(module, trainer, other_trainer):
@@ -136,7 +122,7 @@ def test_one_clashing_week_refuses_the_whole_series(module, trainer, other_train
         scheduling.create_sessions(plan(module, day=DAY, trainer_ids=(trainer.id,)), 4, trainer)
     db.session.rollback()
     assert "starting Jan 26, 2038, 6:00 PM PST:" in _plain(caught.value.message)
-    assert _count() == 1
+    assert count_sessions() == 1
 
 
 # ---------------------------------------------------------------- the same place
@@ -159,7 +145,7 @@ def test_other_rooms_and_online_sessions_share_no_place(module, trainer, other_t
     _create(module, third, **online)
     fourth = make_user(role=SiteRole.TRAINER)
     _create(module, fourth, **online)
-    assert _count() == 4
+    assert count_sessions() == 4
     assert place_key(" Room 4,  1200 main st. ") == place_key("room 4 1200 Main St") and place_key("") is None
 
 
@@ -214,7 +200,7 @@ def test_the_form_names_the_other_session_in_the_trainers_zone_and_keeps_what_wa
     assert "Erin East already leads a session at that time, starting Jan 12, 2038, 9:00 PM EST: “Role-play practice” " \
            "(Practice course)." in page
     assert "Bring snacks" in page and 'value="19:30"' in page
-    assert _count() == 1
+    assert count_sessions() == 1
 
 
 def test_a_spanish_reader_reads_the_titles_and_the_date_in_spanish(client, u, login, module, make_user):
@@ -278,4 +264,4 @@ def test_a_clash_scheduled_while_the_first_is_still_saving_is_refused(app, clien
     thread.join(5)
     assert not errors
     assert second.status_code == 400 and TRAINER_CLASH in second.get_data(as_text=True)
-    assert _count() == 1
+    assert count_sessions() == 1

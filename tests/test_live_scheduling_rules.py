@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from lms import db
 from lms.accounts.models import SiteRole
@@ -18,14 +18,9 @@ from lms.db import utcnow
 from lms.errors import DomainError
 from lms.live import scheduling
 from lms.live.models import LiveSession
-from tests.live_support import local, plan, schedule, session_form
+from tests.live_support import count_sessions, local, plan, schedule, session_form
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture
-def trainer(make_user):
-    return make_user("coach@example.org", name="Carmen Coach", role=SiteRole.TRAINER)
 
 
 @pytest.fixture
@@ -44,9 +39,6 @@ def _form(module, trainer, **overrides) -> dict:
     return session_form(module, trainer, local(utcnow()).date() + timedelta(days=9),
                         **{"minutes": "90", "address": "Room 4", **overrides})
 
-def _count() -> int:
-    return db.session.execute(select(func.count(LiveSession.id))).scalar_one()
-
 
 def _page(response) -> str:
     return response.get_data(as_text=True)
@@ -61,7 +53,7 @@ def test_a_session_shorter_than_the_modules_credited_time_is_refused(client, u, 
     response = client.submit(u("lms.sessions.create"), _form(module, trainer, **overrides))
     assert response.status_code == 400
     assert "This module credits 1 hour 30 minutes of live training" in _page(response)
-    assert _count() == 0
+    assert count_sessions() == 0
 
 
 def test_the_credited_time_is_written_in_the_trainers_language(client, u, login, module, make_user):
@@ -77,7 +69,7 @@ def test_a_session_as_long_as_the_credited_time_or_longer_is_scheduled(client, u
     next_day = (local(utcnow()).date() + timedelta(days=10)).isoformat()  # the first one holds the trainer on day 9
     assert client.submit(u("lms.sessions.create"),
                          _form(module, trainer, minutes="", end_time="20:00", starts_on=next_day)).status_code == 302
-    assert _count() == 2
+    assert count_sessions() == 2
 
 
 def test_an_edit_cannot_shorten_a_session_below_the_credited_time(client, u, login, module, trainer):
@@ -105,7 +97,7 @@ def test_a_session_without_trainers_is_refused_on_create_and_edit(client, u, log
     assert re.search(rf'name="trainers" value="{trainer.id}"\s+checked', page)  # the creator is ticked
     response = client.submit(u("lms.sessions.create"), _form(module, trainer, trainers=[]))
     assert response.status_code == 400 and "Choose at least one trainer" in _page(response)
-    assert _count() == 0
+    assert count_sessions() == 0
     (session,) = schedule(module, trainer, minutes=90, trainer_ids=(trainer.id,))
     edit = client.submit(u("lms.sessions.edit", session_id=session.id), _form(module, trainer, trainers=[]))
     assert edit.status_code == 400 and "Choose at least one trainer" in _page(edit)
@@ -126,7 +118,7 @@ def test_a_registration_deadline_in_the_past_is_refused_on_create(client, u, log
     yesterday = (local(utcnow()) - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
     response = client.submit(u("lms.sessions.create"), _form(module, trainer, deadline=yesterday))
     assert response.status_code == 400 and "Registration cannot close in the past" in _page(response)
-    assert _count() == 0
+    assert count_sessions() == 0
 
 
 def test_a_deadline_after_the_start_keeps_its_rule(client, u, login, module, trainer):
@@ -134,7 +126,7 @@ def test_a_deadline_after_the_start_keeps_its_rule(client, u, login, module, tra
     day = local(utcnow()).date() + timedelta(days=9)
     response = client.submit(u("lms.sessions.create"), _form(module, trainer, deadline=f"{day.isoformat()}T19:00"))
     assert response.status_code == 400 and "Registration must close before the session starts." in _page(response)
-    assert _count() == 0
+    assert count_sessions() == 0
 
 
 def test_an_edit_refuses_a_deadline_moved_into_the_past_but_keeps_one_that_passed(client, u, login, module, trainer):

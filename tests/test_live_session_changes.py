@@ -7,29 +7,17 @@ from __future__ import annotations
 import logging
 from datetime import date, datetime, time, timedelta
 
-import pytest
 from icalendar import Calendar
 
 from lms import db
-from lms.accounts.models import SiteRole
 from lms.db import utcnow
 from lms.live import calendar, registration, scheduling
 from lms.live.models import LiveSession, RegistrationStatus, SessionMode
 from lms.live.times import when_text
 from tests.conftest import SECRET, body_of
-from tests.live_support import LA, live_course, schedule, soon
+from tests.live_support import LA, schedule, soon
 
 NY = "America/New_York"
-
-
-@pytest.fixture
-def trainer(make_user):
-    return make_user("coach@example.org", name="Carmen Coach", role=SiteRole.TRAINER)
-
-
-@pytest.fixture
-def module(trainer):
-    return live_course(trainer)[1]
 
 
 def _fields(session: LiveSession, **changes: str) -> dict:

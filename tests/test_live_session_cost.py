@@ -9,22 +9,11 @@ import pytest
 from sqlalchemy import select
 
 from lms import db
-from lms.accounts.models import SiteRole
 from lms.live.models import LiveSession
-from tests.live_support import live_course, schedule, session_form
+from tests.live_support import schedule, session_form
 
 DAY = date(2038, 1, 12)
 TOO_PRECISE = "Enter the cost in dollars and cents, with at most 2 decimal places, like 12.50."
-
-
-@pytest.fixture
-def trainer(make_user):
-    return make_user("coach@example.org", name="Carmen Coach", role=SiteRole.TRAINER)
-
-
-@pytest.fixture
-def module(trainer):
-    return live_course(trainer)[1]
 
 
 def _form(module, trainer, **overrides) -> dict:

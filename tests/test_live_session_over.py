@@ -9,7 +9,6 @@ from datetime import timedelta
 import pytest
 
 from lms import db
-from lms.accounts.models import SiteRole
 from lms.db import utcnow
 from lms.live import attendance
 from lms.live.models import AttendanceInterval, IntervalSource, Registration, RegistrationStatus, SessionMode
@@ -23,11 +22,6 @@ UPCOMING_TEXTS = (
     "The address or join link is shown here once you have a seat",
     "Sign in to register",
 )
-
-
-@pytest.fixture
-def trainer(make_user):
-    return make_user("coach@example.org", name="Carmen Coach", role=SiteRole.TRAINER)
 
 
 @pytest.fixture
