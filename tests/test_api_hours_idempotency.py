@@ -4,6 +4,7 @@ entry while the second training is silently lost. The same details again still a
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -97,7 +98,12 @@ def test_the_web_form_sent_again_with_other_details_says_so(client, u, login, st
     response = client.post(path, data={**data, "title": "Another workshop"})
     page = response.get_data(as_text=True)
     assert response.status_code == 400 and "already sent once with other details" in page
-    assert "open the form again" in page and [e.title for e in entries_of(staff.trainee)] == ["Workshop"]
+    assert "send it again to save them as another entry" in page and [e.title for e in entries_of(staff.trainee)] == [
+        "Workshop"]
+    new_key = re.search(r'name="idempotency_key"[^>]*value="([^"]+)"', page).group(1)
+    assert new_key != key and "Another workshop" in page
+    assert client.post(path, data={**data, "title": "Another workshop", "idempotency_key": new_key}).status_code == 302
+    assert [e.title for e in entries_of(staff.trainee)] == ["Workshop", "Another workshop"]
 
 
 def test_the_openapi_document_describes_the_422(client, u):

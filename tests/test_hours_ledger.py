@@ -690,6 +690,26 @@ def test_demo_step_is_idempotent(app):
     assert {EntrySource.EXTERNAL, EntrySource.FIELD, EntrySource.ADJUSTMENT} <= sources
 
 
+def test_demo_step_runs_again_on_a_later_day(app, monkeypatch):
+    """``make run`` seeds the demo on every start: the next day its dates count back from another today."""
+    from lms.demo import seed_demo
+    from lms.hours import demo
+
+    seed_demo("demo-password-123")
+    db.session.commit()
+    first = sorted((e.idempotency_key, e.activity_date) for e in db.session.execute(select(HoursEntry)).scalars())
+
+    class Tomorrow(date):
+        @classmethod
+        def today(cls):
+            return date.today() + timedelta(days=1)
+
+    monkeypatch.setattr(demo, "date", Tomorrow)
+    seed_demo("demo-password-123")
+    db.session.commit()
+    assert sorted((e.idempotency_key, e.activity_date) for e in db.session.execute(select(HoursEntry)).scalars()) == first
+
+
 def test_odd_input_never_gives_a_server_error(client, u, login, staff):
     entry = external(staff.trainee)
     member = approvals.get_member(staff.org, staff.trainee.id)

@@ -1,6 +1,6 @@
 """Demo ledger entries for the demo staff: a few weeks of external training and field experience, some approved, one
-rejected with a reason, some waiting, and a manager's correction. Idempotent: every entry has a fixed idempotency key,
-and decisions are only taken on entries still pending."""
+rejected with a reason, some waiting, and a manager's correction. Idempotent: every entry has a fixed idempotency key
+(an entry already made is kept as it is, on a later day too), and decisions are only taken on entries still pending."""
 
 from __future__ import annotations
 
@@ -43,12 +43,16 @@ def add_hours_demo(org: Any, users: dict[str, Any]) -> None:
 
     def external(user: Any, key: str, days_ago: int, title: str, provider: str, minutes: int,
                  areas: tuple[str, ...], evidence: str | None = None) -> Any:
+        if made := ledger.find_by_key(user.id, f"demo-hours-{key}"):  # dates count back from the first run's day
+            return made
         upload = Upload("certificate.pdf", "application/pdf", _pdf(evidence)) if evidence else None
         data = ledger.ExternalTraining(title=title, provider=provider, activity_date=today - timedelta(days=days_ago),
                                        minutes=minutes, competency_areas=areas, org_id=org.id)
         return ledger.submit_external(user, data, f"demo-hours-{key}", upload)[0]
 
     def field(user: Any, key: str, days_ago: int, minutes: int, what: str, areas: tuple[str, ...]) -> Any:
+        if made := ledger.find_by_key(user.id, f"demo-hours-{key}"):
+            return made
         data = ledger.FieldExperience(activity_date=today - timedelta(days=days_ago), minutes=minutes, description=what,
                                       supervisor_name="Erin Employer", supervisor_title="CHW Program Manager",
                                       competency_areas=areas, org_id=org.id)

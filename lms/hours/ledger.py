@@ -214,7 +214,7 @@ def submit_external(user: User, data: ExternalTraining, key: str | None,
     key = _check_key(key)
     existing = find_by_key(user.id, key)
     if existing is not None:
-        return _replayed(existing, data), False
+        return _replayed(existing, same_external(existing, data)), False
     day = _check_date(data.activity_date, today_for(user))
     entry = HoursEntry(
         user_id=user.id, source=EntrySource.EXTERNAL, status=EntryStatus.PENDING, activity_date=day,
@@ -225,7 +225,7 @@ def submit_external(user: User, data: ExternalTraining, key: str | None,
         org_id=resolve_org(user.id, day, data.org_id),
     )
     entry, created = append_once(entry, user, upload)
-    return (entry if created else _replayed(entry, data)), created
+    return (entry if created else _replayed(entry, same_external(entry, data))), created
 
 
 class IdempotencyKeyReused(DomainError):
@@ -248,14 +248,18 @@ def same_external(entry: HoursEntry, data: ExternalTraining) -> bool:
     )
 
 
-def _replayed(entry: HoursEntry, data: ExternalTraining) -> HoursEntry:
-    if same_external(entry, data):
+def _replayed(entry: HoursEntry, same: bool) -> HoursEntry:
+    """The entry first saved with a key that came back: ``same`` says whether with the same details (a resend)."""
+    if same:
         return entry
     raise IdempotencyKeyReused(
-        _("This was already sent once with other details, and that entry is saved: %(title)s, %(date)s. Nothing new "
-          "was saved. To record another training, open the form again.", title=entry.title,
-          date=format_date(entry.activity_date)),
+        _("This form was already sent once with other details, and that entry is saved: %(title)s, %(date)s. "
+          "Nothing new was saved.", title=entry.title, date=format_date(entry.activity_date)),
         field="idempotency_key", entry_id=entry.id)
+
+
+def _same_text(saved: str | None, sent: str | None) -> bool:
+    return (saved or None) == ((sent or "").strip() or None)
 
 
 @dataclass(frozen=True)
@@ -278,7 +282,7 @@ def log_field(user: User, data: FieldExperience, key: str | None) -> tuple[Hours
     key = _check_key(key)
     existing = find_by_key(user.id, key)
     if existing is not None:
-        return existing, False
+        return _replayed(existing, same_field(existing, data)), False
     day = _check_date(data.activity_date, today_for(user))
     description = _text(data.description, 4000, _("Describe what you did."), "description")
     org_id = resolve_org(user.id, day, data.org_id)
@@ -294,7 +298,25 @@ def log_field(user: User, data: FieldExperience, key: str | None) -> tuple[Hours
         supervisor_title=_text(data.supervisor_title, 200, _("Enter your supervisor's job title."), "supervisor_title"),
         org_id=org_id, module_id=module.id if module else None, course_id=module.course_id if module else None,
     )
-    return append_once(entry, user)
+    entry, created = append_once(entry, user)
+    return (entry if created else _replayed(entry, same_field(entry, data))), created
+
+
+def same_field(entry: HoursEntry, data: FieldExperience) -> bool:
+    """Whether ``data`` is what ``entry`` was saved from (areas in any order; module and organisation when chosen)."""
+    try:
+        supervisor = clean_name(data.supervisor_name or "")
+    except InvalidName:
+        return False
+    return (
+        type(data.activity_date) is date and entry.activity_date == data.activity_date
+        and type(data.minutes) is int and entry.minutes == data.minutes
+        and _same_text(entry.description, data.description) and entry.supervisor_name == supervisor
+        and _same_text(entry.supervisor_title, data.supervisor_title)
+        and set(entry.competency_areas or ()) == set(data.competency_areas)
+        and (not data.module_id or data.module_id == entry.module_id)
+        and (not data.org_id or data.org_id == entry.org_id)
+    )
 
 
 def _supervisor_name(value: str | None) -> str:
@@ -374,7 +396,7 @@ def add_adjustment(org: Organisation, person: User, data: Adjustment, actor: Use
     key = _check_key(key)
     existing = find_by_key(person.id, key)
     if existing is not None:
-        return existing, False
+        return _replayed(existing, same_adjustment(existing, data)), False
     reason = _text(data.description, 2000, _("Give the reason for this adjustment."), "description")
     minutes = _check_minutes(data.minutes, MAX_ADJUSTMENT_MINUTES, allow_negative=True)
     corrected = _corrected_entry(org, person, data.corrects_id, minutes) if data.corrects_id else None
@@ -389,11 +411,22 @@ def add_adjustment(org: Organisation, person: User, data: Adjustment, actor: Use
         course_id=corrected.course_id if corrected else None, module_id=corrected.module_id if corrected else None,
     )
     entry, created = append_once(entry, actor)
-    if created and approve_now:
+    if not created:
+        return _replayed(entry, same_adjustment(entry, data)), False
+    if approve_now:
         from lms.hours.approvals import approve
 
         approve(entry, actor)
     return entry, created
+
+
+def same_adjustment(entry: HoursEntry, data: Adjustment) -> bool:
+    """Whether ``data`` is what the adjustment ``entry`` was saved from (its date when one was given)."""
+    return (
+        type(data.minutes) is int and entry.minutes == data.minutes and _same_text(entry.description, data.description)
+        and entry.corrects_id == data.corrects_id
+        and (data.activity_date is None or entry.activity_date == data.activity_date)
+    )
 
 
 def is_correctable(entry: HoursEntry) -> bool:

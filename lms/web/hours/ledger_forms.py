@@ -14,7 +14,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 
 from lms.catalog.areas import area_choices
 from lms.errors import DomainError
-from lms.hours.ledger import EARLIEST_DATE, MAX_ADJUSTMENT_MINUTES, MAX_EXTERNAL_MINUTES, MAX_FIELD_MINUTES
+from lms.hours.ledger import EARLIEST_DATE, MAX_ADJUSTMENT_MINUTES, MAX_EXTERNAL_MINUTES, MAX_FIELD_MINUTES, IdempotencyKeyReused
 from lms.i18n import _, _l, ngettext, today_for
 from lms.web.validators import NumberRange, PersonName
 
@@ -36,6 +36,11 @@ class _KeyedForm(FlaskForm):
     def show_error(self, error: DomainError) -> None:
         """Put a service's error next to the field it names, or above the form: also when that field is hidden,
         since nobody would see it there (and the summary would announce a highlighted field that is not)."""
+        if isinstance(error, IdempotencyKeyReused):  # Back, edit, send: keep the new details under a new key
+            self.idempotency_key.data = new_key()
+            self.form_errors.append(f"{error.message} " + _("The form below keeps your new details: check them and "
+                                                              "send it again to save them as another entry."))
+            return
         target = getattr(self, str(error.details.get("field", "")), None)
         shown = target is not None and isinstance(target.errors, list) and not isinstance(target, HiddenField)
         (target.errors if shown else self.form_errors).append(error.message)
