@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -38,6 +39,19 @@ class PermissionDenied(DomainError):
 class ConflictError(DomainError):
     code = "conflict"
     status = 409
+
+
+def upload_limit(max_bytes: Callable[[], int]) -> Callable[[Callable], Callable]:
+    """Declare that a view's form takes a file of at most ``max_bytes()`` bytes (read when needed, e.g. from the
+    configuration), less than the request-wide ``MAX_CONTENT_LENGTH``: a request too large for the server then gets a
+    413 that states the form's limit, the one its page tells people, not the server's. The view still checks the
+    file itself (a file between the two limits reaches it)."""
+
+    def declare(view: Callable) -> Callable:
+        view._lms_upload_limit = max_bytes  # type: ignore[attr-defined]
+        return view
+
+    return declare
 
 
 def wants_json() -> bool:
@@ -77,7 +91,10 @@ def _describe_for_api(status: int) -> str:
         503: _("The service is busy or being maintained. Try again later."),
     }
     if status == 413:
-        return _("The request body is too large: at most %(size)s MB.", size=_upload_limit_mb())
+        size, of_form = _upload_limit()
+        if of_form:
+            return _("The file sent is too large: at most %(size)s MB.", size=size)
+        return _("The request body is too large: at most %(size)s MB.", size=size)
     return messages.get(status, _("Something went wrong on the server. Try again later."))
 
 
@@ -96,9 +113,17 @@ def handle_http_error(error: HTTPException) -> Any:
             "If this page comes back, reload the form."
         ), _("Open the form again")
     elif status == 413:
-        message = _("The file you sent is too large: one form can send at most %(size)s MB. Go back and choose a "
-                    "smaller file.", size=_upload_limit_mb())
+        message = _too_large_message()
     return _error_page(status, title, message, back_label)
+
+
+def _too_large_message() -> str:
+    size, of_form = _upload_limit()
+    if of_form:
+        return _("The file you sent is too large: this form takes a file of at most %(size)s MB. Go back and choose "
+                 "a smaller file.", size=size)
+    return _("The file you sent is too large: one form can send at most %(size)s MB. Go back and choose a smaller "
+             "file.", size=size)
 
 
 def _api_http_error(status: int, error: HTTPException) -> Any:
@@ -163,9 +188,18 @@ def _is_local_path(target: str) -> bool:
     return target.startswith("/") and not target.startswith("//") and "\\" not in target and target.isprintable()
 
 
-def _upload_limit_mb() -> str:
-    """The largest request body (``MAX_CONTENT_LENGTH``) in MB, as the reader writes numbers (``2.5``, ``2,5``)."""
-    megabytes = (request.max_content_length or current_app.config.get("MAX_CONTENT_LENGTH") or 0) / (1024 * 1024)
+def _upload_limit() -> tuple[str, bool]:
+    """The limit a 413 states, in MB as the reader writes numbers (``2.5``, ``2,5``), and whether it is the form's
+    own (:func:`upload_limit`) rather than the largest request body (``MAX_CONTENT_LENGTH``): the smaller of the two."""
+    request_limit = request.max_content_length or current_app.config.get("MAX_CONTENT_LENGTH") or 0
+    declared = getattr(current_app.view_functions.get(request.endpoint or ""), "_lms_upload_limit", None)
+    form_limit = declared() if declared is not None else None
+    of_form = form_limit is not None and (not request_limit or form_limit < request_limit)
+    return _megabytes(form_limit if of_form else request_limit), of_form
+
+
+def _megabytes(size: int) -> str:
+    megabytes = size / (1024 * 1024)
     return format_decimal(round(megabytes, 1 if megabytes >= 1 else 3), format="#,##0.###")
 
 

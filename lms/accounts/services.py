@@ -198,16 +198,29 @@ def update_profile(user: User, *, name: str, locale: str | None, timezone: str |
     user.timezone = timezone or None
 
 
-def set_active(user: User, active: bool, actor: User | None) -> None:
-    """Enable or disable an account; disabling ends its sessions and API tokens at once. Disabling the last active
-    site administrator is refused (:class:`LastAdminError`)."""
+def set_active(user: User, active: bool, actor: User | None) -> bool:
+    """Enable or disable an account; disabling ends its sessions and API tokens at once. False, with nothing done or
+    recorded, when the account is already so. Disabling the last active site administrator is refused
+    (:class:`LastAdminError`)."""
+    if user.is_active == active:
+        return False
     if not active:
         _ensure_another_active_admin(user)
-    user.is_active = active
+    if not _switch_active(user, active):
+        return False
     if not active:
         end_all_sessions(user)
         revoke_all_api_tokens(user)
     audit.record("user.enabled" if active else "user.disabled", user, actor)
+    return True
+
+
+def _switch_active(user: User, active: bool) -> bool:
+    """Set ``is_active`` unless the row has it already; whether it changed. Another administrator may have done the
+    same a moment ago: the UPDATE waits for that change to commit, then finds nothing to change (a second row of
+    the same change in the audit log would be noise)."""
+    switch = update(User).where(User.id == user.id, User.is_active.is_(not active)).values(is_active=active)
+    return db.session.execute(switch).rowcount > 0
 
 
 def set_role(user: User, role: SiteRole, actor: User | None) -> bool:

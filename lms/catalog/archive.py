@@ -40,13 +40,15 @@ def archive(course: Course, obj: Archivable, actor: Any) -> bool:
     return True
 
 
-def restore(course: Course, obj: Archivable, actor: Any) -> bool:
-    """Bring a removed ``obj`` back, with everything trainees did with it; False if it was not removed."""
+def restore(course: Course, obj: Archivable, actor: Any, *, made_optional: bool = False) -> bool:
+    """Bring a removed ``obj`` back, with everything trainees did with it; False if it was not removed.
+    ``made_optional``: the caller made a required module optional on the way back (recorded in the audit row)."""
     if not obj.is_archived:
         return False
     obj.is_archived = False
     moved = _keep_place(obj)
-    audit.record(f"{KINDS[type(obj)]}.restored", obj, actor, **_details(course, obj), moved_to_end=moved)
+    optional = {"made_optional": True} if made_optional else {}
+    audit.record(f"{KINDS[type(obj)]}.restored", obj, actor, **_details(course, obj), moved_to_end=moved, **optional)
     return True
 
 

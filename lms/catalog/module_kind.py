@@ -16,6 +16,15 @@
   - a module cannot become live while required, nor a live module required, while it has no upcoming live session.
 - Publishing needs each required self-paced module to have a lesson or a quiz, and its quiz, if any, a question.
   (A required live module with no upcoming session is only a warning there: sessions are often scheduled after.)
+- Restoring a removed required module into a published course is adding it again: if trainees could not complete it
+  yet (:func:`can_be_completed`: the publishing rule for a self-paced module, an upcoming session for a live one), it
+  comes back optional, as a new one is added (:func:`comes_back_optional`).
+- A course import follows the files, so it does not change what they say: in a published course it refuses a module
+  the files add, bring back, make required or change the kind of, when that module is required and trainees could
+  not complete it yet (:func:`check_imported`).
+- A required live module with no upcoming session (all cancelled, held or started) leaves trainees waiting: its
+  authoring and course pages say so, and so does cancelling its last upcoming session
+  (:func:`list_live_without_sessions`). Its required flag is left as the trainer set it.
 
 Live sessions are counted through :mod:`lms.live.queries`, never by reading live's tables. Each refusal is a
 :class:`DomainError`, with ``field`` naming the form field it is about when there is one.
@@ -24,6 +33,7 @@ Live sessions are counted through :mod:`lms.live.queries`, never by reading live
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Select, exists, select
@@ -124,12 +134,7 @@ def _check_live(module: Module, is_required: bool) -> None:
 def check_publishable(course: Course) -> None:
     """Refuse publishing ``course`` while a required self-paced module has no lesson and no quiz, or a quiz with no
     question: trainees could never complete it. Names the modules."""
-    lesson = exists().where(Lesson.module_id == Module.id, Lesson.is_archived.is_(False))
-    quiz = exists().where(Quiz.module_id == Module.id, Quiz.is_archived.is_(False))
-    question = exists().where(Question.quiz_id == Quiz.id, Question.is_archived.is_(False))
-    empty = _list(_required(course, ModuleKind.SELF_PACED).where(~lesson, ~quiz))
-    no_questions = _list(_required(course, ModuleKind.SELF_PACED).join(Quiz, Quiz.module_id == Module.id)
-                         .where(Quiz.is_archived.is_(False), ~question))
+    empty, no_questions = _dead_ends(_required(course, ModuleKind.SELF_PACED))
     problems = []
     if empty:
         problems.append(ngettext(
@@ -149,10 +154,74 @@ def check_publishable(course: Course) -> None:
         raise DomainError(" ".join(problems))
 
 
-def list_live_without_sessions(course: Course, now: datetime | None = None) -> list[Module]:
-    """The required live modules of ``course`` with no upcoming live session: trainees cannot complete them (nor the
-    course) until one is scheduled. What the publish confirmation page warns about."""
-    modules = _list(_required(course, ModuleKind.LIVE))
+def _dead_ends(modules: Select) -> tuple[list[Module], list[Module]]:
+    """Of the self-paced ``modules``, those with no lesson and no quiz, and those whose quiz has no question: what
+    trainees could never complete. The one copy of the rule, for publishing, restoring and importing."""
+    lesson = exists().where(Lesson.module_id == Module.id, Lesson.is_archived.is_(False))
+    quiz = exists().where(Quiz.module_id == Module.id, Quiz.is_archived.is_(False))
+    question = exists().where(Question.quiz_id == Quiz.id, Question.is_archived.is_(False))
+    empty = _list(modules.where(~lesson, ~quiz))
+    no_questions = _list(modules.join(Quiz, Quiz.module_id == Module.id).where(Quiz.is_archived.is_(False), ~question))
+    return empty, no_questions
+
+
+def can_be_completed(module: Module) -> bool:
+    """Whether trainees could complete ``module`` as it stands (removed or not): a self-paced one as publishing asks
+    (a lesson or a quiz, and a question in its quiz), a live one once it has an upcoming session; a field one is
+    completed by logging supervised hours, so always."""
+    if module.kind is ModuleKind.SELF_PACED:
+        return not any(_dead_ends(select(Module).where(Module.id == module.id)))
+    if module.kind is ModuleKind.LIVE:
+        return bool(sessions_of(module).upcoming)
+    return True
+
+
+def comes_back_optional(course: Course, module: Module) -> bool:
+    """Whether a removed ``module`` must be restored optional: it is required, ``course`` is published and trainees
+    could not complete it yet, just as a new module of a published course cannot be required yet."""
+    return course.status is CourseStatus.PUBLISHED and module.is_required and not can_be_completed(module)
+
+
+@dataclass(frozen=True)
+class Before:
+    """What an import found of a module before writing it: ``is_new`` if it was not there or was removed."""
+
+    is_new: bool
+    kind: ModuleKind | None = None
+    is_required: bool = False
+
+    @classmethod
+    def of(cls, module: Module | None) -> Before:
+        if module is None or module.is_archived:
+            return cls(is_new=True)
+        return cls(is_new=False, kind=module.kind, is_required=module.is_required)
+
+
+def check_imported(course: Course, module: Module, before: Before) -> None:
+    """In a published course, refuse an import that adds, brings back, makes required or changes the kind of a
+    required ``module`` (its lessons and quiz written) that trainees could not complete yet; the files keep the last
+    word, so it is not made optional behind their back."""
+    if course.status is not CourseStatus.PUBLISHED or not module.is_required:
+        return
+    if not (before.is_new or not before.is_required or before.kind is not module.kind) or can_be_completed(module):
+        return
+    if module.kind is ModuleKind.LIVE:
+        raise DomainError(_("In a published course, a live module can be required only once it has an upcoming live "
+                            "session: trainees could not complete it before. Import it with “required: false”, "
+                            "schedule a session for it, then import it again with “required: true”."))
+    raise DomainError(_("In a published course, a required self-paced module needs a lesson or a quiz, and its quiz "
+                        "a question: trainees could never complete it otherwise. Add them to the module's files, or "
+                        "import it with “required: false”."))
+
+
+def list_live_without_sessions(course: Course, now: datetime | None = None,
+                               modules: Sequence[Module] | None = None) -> list[Module]:
+    """The required live modules of ``course`` (or of ``modules``, some of its modules already loaded) with no
+    upcoming live session: trainees cannot complete them (nor the course) until one is scheduled. What the publish
+    confirmation page warns about, the authoring and course pages flag, and cancelling a last session warns of."""
+    if modules is None:
+        modules = _list(_required(course, ModuleKind.LIVE))
+    modules = [m for m in modules if m.kind is ModuleKind.LIVE and m.is_required and not m.is_archived]
     sessions = live_queries.count_module_sessions([m.id for m in modules], now)
     return [module for module in modules if not sessions[module.id].upcoming]
 

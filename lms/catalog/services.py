@@ -412,6 +412,26 @@ def remove(course: Course, obj: archive.Archivable, actor: Any) -> bool:
     return archive.archive(course, obj, actor)
 
 
+@dataclass(frozen=True)
+class Restored:
+    """A restore done; ``made_optional`` when a required module came back optional (see :func:`restore`)."""
+
+    made_optional: bool = False
+
+
+def restore(course: Course, obj: archive.Archivable, actor: Any) -> Restored | None:
+    """Bring a removed ``obj`` back (:func:`lms.catalog.archive.restore`); None if it was not removed. In a published
+    course, a required module trainees could not complete yet comes back optional, as a new module is added
+    (:func:`lms.catalog.module_kind.comes_back_optional`); the audit row says so."""
+    if not obj.is_archived:
+        return None
+    made_optional = isinstance(obj, Module) and module_kind.comes_back_optional(course, obj)
+    if made_optional:
+        obj.is_required = False
+    archive.restore(course, obj, actor, made_optional=made_optional)
+    return Restored(made_optional)
+
+
 def add_lesson(course: Course, module: Module, slug: str, title: str, body: str, minutes: int, actor: Any) -> Lesson:
     slug = check_lesson_slug(slug)
     _check_slug_free(Lesson, Lesson.module_id == module.id, slug,

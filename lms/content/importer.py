@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from lms.catalog.models import Course, Lesson, Module
+from lms.catalog import module_kind
+from lms.catalog.models import Course, CourseStatus, Lesson, Module
 from lms.catalog.services import (
     CourseData,
     ModuleData,
@@ -105,13 +106,19 @@ def _course(course: Course | None, spec: CourseSpec, actor: Any) -> tuple[Course
 
 
 def _modules(context: Context, spec: CourseSpec, tick: Callable[[], None]) -> None:
+    """Write every module of ``spec``. A course that is published and stays so gets no required module trainees could
+    not complete yet (:func:`lms.catalog.module_kind.check_imported`), as in the authoring pages."""
     outline = load_outline(context.course, include_archived=True)
     existing = {module.slug: module for module in outline.modules}
+    stays_published = spec.status in (None, CourseStatus.PUBLISHED)
     for position, module_spec in enumerate(spec.modules, start=1):
         try:
+            before = module_kind.Before.of(existing.get(module_spec.slug))
             module = _module(context, spec, existing.get(module_spec.slug), module_spec, position)
             _lessons(context, module, module_spec, outline.lessons.get(module.id, []))
             sync_quiz(context, module, outline.quizzes.get(module.id), module_spec)
+            if stays_published:
+                module_kind.check_imported(context.course, module, before)
         except DomainError as exc:
             raise ImportFailure(module_spec.path, exc.message) from exc
         tick()

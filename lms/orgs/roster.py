@@ -25,7 +25,7 @@ from lms.accounts.names import has_visible_name, normalize_name
 from lms.i18n import _
 from lms.orgs.invitations import get_current_membership_by_email, get_open_invitation, invite, lock_invitations
 from lms.orgs.models import EmploymentType, Invitation, MemberRole, Organisation
-from lms.orgs.services import Employment, add_member
+from lms.orgs.services import Employment, update_member
 
 REQUIRED = ("email", "name")
 KNOWN = (*REQUIRED, "employee_id", "job_title", "employment_start", "employment_type", "role")
@@ -54,6 +54,7 @@ class RosterPlan:
 @dataclass
 class RosterResult:
     updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)  # current staff whose row holds the details they have
     invited: list[tuple[Invitation, str]] = field(default_factory=list)
     replaced: list[str] = field(default_factory=list)  # invited again: their earlier open invitation was replaced
 
@@ -189,7 +190,8 @@ def _parse_enum(cls, value: str, default, problems: list[str]):
 def apply_roster(org: Organisation, plan: RosterPlan, actor: User, max_age_days: int) -> RosterResult:
     """Update the employment details of current staff; invite everyone else. Call only with an ``ok`` plan.
 
-    Current staff are never invited (the rule of :func:`lms.orgs.invitations.invite`); their row updates their details.
+    Current staff are never invited (the rule of :func:`lms.orgs.invitations.invite`); their row updates their details
+    (``updated``), or changes and records nothing when it holds the details they have (``unchanged``).
     A row for someone with an open invitation replaces it with a new one (the roster states the details to use) and
     is counted in ``replaced`` so the manager is told. May raise :class:`DomainError` (e.g. the roster would leave no
     manager); the caller then rolls back.
@@ -201,8 +203,8 @@ def apply_roster(org: Organisation, plan: RosterPlan, actor: User, max_age_days:
         membership = get_current_membership_by_email(org, row.email)
         if membership is not None:
             employment = row.employment if row.role_given else replace(row.employment, role=membership.role)
-            add_member(org, membership.user, employment, actor)
-            result.updated.append(row.email)
+            changed = update_member(membership, employment, actor)
+            (result.updated if changed else result.unchanged).append(row.email)
             continue
         open_invitation = get_open_invitation(org, row.email)
         replaces = open_invitation.id if open_invitation is not None else None

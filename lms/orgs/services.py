@@ -127,26 +127,21 @@ def get_membership_by_id(org: Organisation, membership_id: int) -> Membership:
 
 
 def add_member(org: Organisation, user: User, employment: Employment, actor: User | None) -> Membership:
-    """Add ``user`` to ``org`` or update their employment details if already a member."""
+    """Add ``user`` to ``org``, or update their employment details (and make them current staff again) if already a
+    member; nothing is recorded when they are current staff with these very details already."""
     membership = get_membership(org, user)
-    created = membership is None
-    if membership is None:
-        membership = Membership(org_id=org.id, user_id=user.id)
-        db.session.add(membership)
-    elif membership.is_manager and employment.role is not MemberRole.MANAGER:
-        _ensure_another_manager(membership)
-    before = None if created else _employment_of(membership)
+    if membership is not None:
+        _change_employment(membership, employment, actor, rejoin=True)  # joining again makes them current staff
+        db.session.flush()
+        return membership
+    membership = Membership(org_id=org.id, user_id=user.id)
+    db.session.add(membership)
     set_employment(membership, employment)
-    membership.employment_end = None  # joining (again) makes them current staff
     db.session.flush()
-    after = _employment_of(membership)
-    if before is None:  # what they joined with (the fields that are set)
-        audit.record("membership.created", membership, actor, org_id=org.id,
-                     **{key: value for key, value in after.items() if value is not None})
-    else:
-        audit.record("membership.updated", membership, actor, org_id=org.id, **_employment_changes(before, after))
-    if created:
-        membership_created.send(membership)
+    joined = _employment_of(membership)  # what they joined with (the fields that are set)
+    audit.record("membership.created", membership, actor, org_id=org.id,
+                 **{key: value for key, value in joined.items() if value is not None})
+    membership_created.send(membership)
     return membership
 
 
@@ -173,10 +168,17 @@ def _employment_changes(before: dict[str, Any], after: dict[str, Any]) -> dict[s
 def update_member(membership: Membership, employment: Employment, actor: User) -> bool:
     """Change a staff member's employment details and role; the audit row holds each changed field, old and new.
     False, with nothing recorded, when nothing changed."""
+    return _change_employment(membership, employment, actor)
+
+
+def _change_employment(membership: Membership, employment: Employment, actor: User | None, *,
+                       rejoin: bool = False) -> bool:
     if membership.is_manager and employment.role is not MemberRole.MANAGER:
         _ensure_another_manager(membership)
     before = _employment_of(membership)
     set_employment(membership, employment)
+    if rejoin:
+        membership.employment_end = None
     changes = _employment_changes(before, _employment_of(membership))
     if changes:
         audit.record("membership.updated", membership, actor, org_id=membership.org_id, **changes)

@@ -85,16 +85,21 @@ def update_user(user_id: int):
 def _change_user(user: User, action: str, actor: User) -> str:
     """Apply the form's ``action`` to ``user``; the message to show. 400 for an action the form never sends."""
     if action in ("enable", "disable"):
-        services.set_active(user, action == "enable", actor)
-        if action == "enable":
-            return _("%(name)s can sign in again. API tokens revoked when the account was disabled stay revoked.",
-                     name=user.name)
-        return _("%(name)s is disabled: signed out everywhere, and their API tokens are revoked.", name=user.name)
+        return _set_active(user, action == "enable", actor)
     if action == "role" and request.form.get("role") in {r.value for r in SiteRole}:
         if not services.set_role(user, SiteRole(request.form["role"]), actor):
             return _("Nothing changed: %(name)s is already: %(role)s.", name=user.name, role=user.role.title)
         return _("%(name)s is now: %(role)s.", name=user.name, role=user.role.title)
     abort(400)
+
+
+def _set_active(user: User, active: bool, actor: User) -> str:
+    changed = services.set_active(user, active, actor)  # unchanged e.g. when sent from a page opened before a change
+    if active:
+        return (_("%(name)s can sign in again. API tokens revoked when the account was disabled stay revoked.",
+                  name=user.name) if changed else _("Nothing changed: %(name)s can already sign in.", name=user.name))
+    return (_("%(name)s is disabled: signed out everywhere, and their API tokens are revoked.", name=user.name)
+            if changed else _("Nothing changed: %(name)s is already disabled.", name=user.name))
 
 
 @bp.get("/users/<int:user_id>/disable")
@@ -277,6 +282,7 @@ COMMON_FIELDS: dict[str, tuple[Any, Callable[[Any], str]]] = {
     "session_id": (_l("Live session"), str),
     "slug": (_l("Short name in addresses"), str),
     "moved_to_end": (_l("Moved to the end of the list"), _yes_no),
+    "made_optional": (_l("Restored as optional"), _yes_no),
     "extra": (_l("Extra attempts"), _number),
     "attempts_used": (_l("Attempts used"), _number),
     "email": (_l("Email"), str),

@@ -115,12 +115,15 @@ def member(org_slug: str, membership_id: int):
         form.fill_from(membership)
     if form.validate_on_submit():
         try:
-            services.update_member(membership, form.employment(), current_user._get_current_object())
+            changed = services.update_member(membership, form.employment(), current_user._get_current_object())
         except DomainError as exc:
             form.role.errors.append(exc.message)
         else:
             db.session.commit()
-            flash(_("Saved."), "success")
+            if changed:
+                flash(_("Saved."), "success")
+            else:
+                flash(_("No changes to save."), "info")
             return redirect(url_for("lms.orgs.show", org_slug=org.slug))
     return render_template("lms/orgs/member.html", org=org, membership=membership, form=form, end_form=EndMembershipForm())
 
@@ -252,6 +255,11 @@ def roster_import(org_slug: str):
                 db.session.commit()
                 if result.updated:
                     flash(_("Updated the details of %(num)d current staff.", num=len(result.updated)), "success")
+                if result.unchanged:
+                    flash(ngettext("%(num)d current staff member already has the details in the file: nothing "
+                                   "changed for them.",
+                                   "%(num)d current staff members already have the details in the file: nothing "
+                                   "changed for them.", len(result.unchanged)), "info")
                 _send_invitations(org, result.invited)
                 if result.replaced:
                     flash(

@@ -13,7 +13,7 @@ from lms import db
 from lms.catalog import archive
 from lms.catalog import services as catalog
 from lms.catalog.archive import KINDS, Archivable
-from lms.catalog.models import Course, Question, Quiz
+from lms.catalog.models import Course, ModuleKind, Question, Quiz
 from lms.errors import DomainError, NotFoundError
 from lms.i18n import _
 from lms.security import access
@@ -151,7 +151,21 @@ def _problem(obj: Archivable) -> str | None:
 
 
 def _restore(course: Course, obj: Archivable, back: str):
-    if archive.restore(course, obj, actor()):
+    done = catalog.restore(course, obj, actor())
+    if done is not None:
         db.session.commit()
-        flash(_("“%(name)s” is restored. Trainees see it again.", name=_label(course, obj)), "success")
+        flash(*_restored_text(course, obj, done))
     return redirect(back)
+
+
+def _restored_text(course: Course, obj: Archivable, done: catalog.Restored) -> tuple[str, str]:
+    name = _label(course, obj)
+    if not done.made_optional:
+        return _("“%(name)s” is restored. Trainees see it again.", name=name), "success"
+    if obj.kind is ModuleKind.LIVE:
+        return _("“%(name)s” is restored as an optional module: it has no upcoming live session, so trainees could "
+                 "not complete it yet. Schedule a session for it, then make it required in its settings.",
+                 name=name), "info"
+    return _("“%(name)s” is restored as an optional module: it has no lesson or quiz trainees could complete yet "
+             "(a quiz needs a question). Restore or add its lessons or quiz, then make it required in its settings.",
+             name=name), "info"

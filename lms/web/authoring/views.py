@@ -9,13 +9,13 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 
 from lms import db
-from lms.catalog import archive
+from lms.catalog import archive, module_kind
 from lms.catalog import services as catalog
 from lms.catalog.markdown import render_markdown
-from lms.catalog.models import COURSE_TRANSITIONS, CourseStatus
+from lms.catalog.models import COURSE_TRANSITIONS, CourseStatus, ModuleKind
 from lms.catalog.texts import load_course_titles, load_texts
 from lms.errors import DomainError
-from lms.i18n import _, current_locale
+from lms.i18n import _, _l, current_locale
 from lms.orgs.services import list_orgs
 from lms.security import access
 from lms.web.authoring import bp
@@ -67,6 +67,7 @@ def course(course_slug: str):
     outline = catalog.load_outline(course)
     return render_template("lms/authoring/course.html", course=course, outline=outline,
                            removed=archive.list_removed(course),
+                           no_session={m.id for m in module_kind.list_live_without_sessions(course, modules=outline.modules)},
                            t=load_texts(course, course.source_locale, fields=("title",)),
                            statuses=[s for s in CourseStatus if s in COURSE_TRANSITIONS[course.status]],
                            button=EmptyForm())
@@ -109,6 +110,14 @@ def _status(form) -> int:
 
 # ---------------------------------------------------------------- modules
 
+#: What the trainer does next after adding a module, by how trainees complete it (:mod:`lms.catalog.module_kind`).
+NEXT_STEP = {
+    ModuleKind.SELF_PACED: _l("Module added. Now add its lessons."),
+    ModuleKind.LIVE: _l("Module added. Now schedule its live sessions: trainees complete it by attending one."),
+    ModuleKind.FIELD: _l("Module added. It needs no lessons: trainees complete it when the supervised field hours "
+                         "they log and a manager approves reach its credited time."),
+}
+
 
 @bp.route("/<course_slug>/modules/new", methods=["GET", "POST"])
 @access.trainer
@@ -125,7 +134,7 @@ def new_module(course_slug: str):
             _show_error(form, exc, default=form.slug)
         else:
             db.session.commit()
-            flash(_("Module added. Now add its lessons."), "success")
+            flash(str(NEXT_STEP[module.kind]), "success")
             return redirect(url_for("lms.authoring.course", course_slug=course_slug, _anchor=f"module-{module.slug}"))
     return render_template("lms/authoring/module_form.html", form=form, course=course, module=None), _status(form)
 

@@ -9,7 +9,7 @@ from flask import flash, redirect, render_template, request, send_file, url_for
 
 from lms import db
 from lms.catalog.areas import area_title
-from lms.errors import DomainError
+from lms.errors import DomainError, upload_limit
 from lms.hours import compliance, ledger
 from lms.hours import evidence as evidence_files
 from lms.hours.models import EntrySource, EntryStatus
@@ -49,6 +49,7 @@ def mine():
 
 @bp.route("/external", methods=["GET", "POST"])
 @access.signed_in
+@upload_limit(evidence_files.max_bytes)
 def submit_external():
     form = ExternalForm(orgs=ledger.list_user_orgs(viewer()), max_size=evidence_files.describe_limit())
     status = 400 if request.method == "POST" else 200

@@ -7,6 +7,7 @@ from typing import Any
 from flask import flash, redirect, render_template, request, url_for
 
 from lms import db
+from lms.catalog import module_kind
 from lms.catalog import services as catalog
 from lms.catalog.areas import AREAS, area_choices, area_title
 from lms.catalog.models import Course, CourseKind, ModuleKind
@@ -60,6 +61,7 @@ def course(course_slug: str):
         "lms/learn/course.html", course=course, outline=outline, t=texts, fallback=fallback, enrollment=enrollment,
         area_title=area_title, ModuleKind=ModuleKind, Status=EnrollmentStatus,
         managed=sorted(manager_org_slugs(current_user)) if current_user else [],
+        no_session={m.id for m in module_kind.list_live_without_sessions(course, modules=outline.modules)},
         **_standing(course, enrollment, outline),
     )
 

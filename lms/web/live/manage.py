@@ -12,6 +12,7 @@ from flask import current_app, flash, redirect, request, url_for
 
 from lms import db
 from lms.accounts.services import list_trainers
+from lms.catalog import module_kind
 from lms.catalog.texts import load_titles
 from lms.db import utcnow
 from lms.errors import DomainError
@@ -130,6 +131,17 @@ def _saved_text(update: scheduling.SessionUpdate) -> str:
     )
 
 
+def _warn_if_none_left(card: listing.SessionCard) -> None:
+    """Cancelling the last upcoming session of a required live module leaves its trainees unable to finish the
+    course (:func:`lms.catalog.module_kind.list_live_without_sessions`): say so at once. The module stays required."""
+    if not module_kind.list_live_without_sessions(card.course, modules=[card.module]):
+        return
+    flash(_("“%(module)s” is a required module of “%(course)s” and has no upcoming live session left: trainees cannot "
+            "complete the course until one is scheduled. Schedule another session for it; until then the course's "
+            "authoring page flags it and its course page tells trainees.", module=card.title,
+            course=card.course_title), "info")
+
+
 def _not_scheduled(session):
     flash(_("This session is %(status)s and can no longer be changed.", status=session.status.title.lower()), "error")
     return redirect(url_for(".detail", session_id=session.id))
@@ -157,6 +169,7 @@ def cancel(session_id: int):
                 "success",
             )
             tell_cancelled(session, people)
+            _warn_if_none_left(listing.describe([session], current_locale(), viewer(), utcnow())[0])
             return redirect(url_for(".detail", session_id=session.id))
     card = listing.describe([session], current_locale(), viewer(), utcnow())[0]
     status = 400 if request.method == "POST" else 200
