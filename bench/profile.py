@@ -4,7 +4,8 @@ says how far a page can get towards the hello ceiling of bench/run.py, whatever 
 
     .venv/bin/python bench/profile.py --database-url URL [--page lesson ...] [--requests 100] [--pyinstrument DIR]
 
-Pages: hello, verify, lesson, catalog, pdf (cached download), bulk100, bulk500, timesheet. Needs the seed of
+Pages: hello, static (the stylesheet through the LMS), form (the verification form: the layout, no
+database), verify, lesson, catalog, pdf (cached download), bulk100, bulk500, timesheet. Needs the seed of
 bench/seed.py. CPU time (time.process_time) is used because wall-clock time on a shared machine mostly measures the
 neighbours; database server time is not in it (see bench/run.py for that).
 """
@@ -25,7 +26,7 @@ from pathlib import Path
 from common import PASSWORD, ROOT, SECRET
 from run import fixtures, pdf_path
 
-PAGES = ("hello", "verify", "lesson", "catalog", "pdf", "bulk100", "bulk500", "timesheet")
+PAGES = ("hello", "static", "form", "verify", "lesson", "catalog", "pdf", "bulk100", "bulk500", "timesheet")
 
 
 def make_app(database_url: str):
@@ -58,7 +59,8 @@ def requester(app, page: str, fx: dict) -> Callable[[], object]:
     if page.startswith("bulk"):
         body = json.dumps({"codes": (fx["codes"] * 5)[:int(page.removeprefix("bulk"))]})
         return lambda: client.post("/api/v1/certificates/verify", data=body, content_type="application/json")
-    path = {"verify": f"/verify/{fx['codes'][1]}", "lesson": fx["lesson"], "catalog": "/courses/",
+    path = {"static": "/static/lms.css", "form": "/verify", "verify": f"/verify/{fx['codes'][1]}",
+            "lesson": fx["lesson"], "catalog": "/courses/",
             "pdf": pdf_path(fx), "timesheet": "/hours/orgs/bench-org-0/timesheets"}[page]
     return lambda: client.get(path)
 
