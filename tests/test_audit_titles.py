@@ -22,7 +22,7 @@ from lms.catalog.archive import KINDS
 from lms.hours.models import EntrySource, EntryStatus, HoursEntry
 from lms.live.models import RegistrationStatus
 from lms.orgs import services as orgs
-from lms.web import admin
+from lms.web import audit_display
 
 LMS = Path(__file__).resolve().parent.parent / "lms"
 #: Keys of ``audit.record`` that are not data.
@@ -72,16 +72,16 @@ def test_the_test_finds_the_actions():
 
 
 def test_every_recorded_action_has_a_title():
-    missing = sorted(set(_recorded()) - set(admin.ACTION_TITLES))
-    assert missing == [], f"add these actions to ACTION_TITLES in lms/web/admin.py: {missing}"
+    missing = sorted(set(_recorded()) - set(audit_display.ACTION_TITLES))
+    assert missing == [], f"add these actions to ACTION_TITLES in lms/web/audit_display.py: {missing}"
 
 
 def test_every_named_data_key_has_a_label():
     missing = sorted(
         f"{action}: {key}" for action, keys in _recorded().items() for key in keys
-        if key not in admin.COMMON_FIELDS and key not in admin.FIELDS.get(action, {})
-        and key not in admin.OLD_KEYS and not ({key} <= {"old", "new"} and admin.FIELDS.get(action)))
-    assert missing == [], f"give these data keys a label in lms/web/admin.py: {missing}"
+        if key not in audit_display.COMMON_FIELDS and key not in audit_display.FIELDS.get(action, {})
+        and key not in audit_display.OLD_KEYS and not ({key} <= {"old", "new"} and audit_display.FIELDS.get(action)))
+    assert missing == [], f"give these data keys a label in lms/web/audit_display.py: {missing}"
 
 
 # ---------------------------------------------------------------- the page
@@ -169,7 +169,7 @@ def test_other_areas_rows_have_titles_and_labels(client, u, login, make_user, ac
 
 def test_an_object_the_log_cannot_name_reads_by_its_kind(app):
     with app.test_request_context():
-        assert admin.object_label("LiveSession", 2) == "Live session #2"
+        assert audit_display.object_label("LiveSession", 2) == "Live session #2"
 
 
 # ---------------------------------------------------------------- nothing changed, nothing recorded

@@ -1,34 +1,21 @@
-"""Site administration: people and their site roles, and the audit log."""
+"""Site administration: people and their site roles, and the audit log (how it reads: :mod:`lms.web.audit_display`)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from datetime import date, datetime
-from typing import Any
-
-from babel.numbers import format_decimal
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from sqlalchemy import select
 
 from lms import audit, db
 from lms.accounts import services
 from lms.accounts.models import SiteRole, User
-from lms.audit import AuditEvent
-from lms.catalog.models import CourseStatus
-from lms.enrollment.models import EnrollmentStatus
 from lms.errors import DomainError
-from lms.hours.models import EntrySource, HoursEntry
-from lms.hours.titles import display_titles
-from lms.i18n import _, _l, current_locale, format_minutes, format_money, format_when
-from lms.live.models import AttendanceStatus, SessionStatus
+from lms.i18n import _
 from lms.orgs import services as orgs
-from lms.orgs.models import CEYearBasis, EmploymentType, MemberRole, Membership, OrgKind, PayPeriod
 from lms.orgs.queries import org_roles_by_user
 from lms.security import access, current_user
+from lms.web.audit_display import ACTION_TITLES, action_title, changes, names_of, what
 from lms.web.forms import EmptyForm
 from lms.web.hours.ledger import page_number
-from lms.web.hours.queue import EVENT_TITLES, event_reason
+from lms.web.hours.queue import event_reason
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -116,288 +103,6 @@ def confirm_disable(user_id: int):
 
 # ---------------------------------------------------------------- the audit log
 
-#: The log's words for every action recorded in ``lms/`` (``tests/test_audit_titles.py`` checks that none is missing);
-#: the hours actions keep the words of an entry's history (``EVENT_TITLES``). An unknown action is shown by its code.
-ACTION_TITLES = {
-    "user.registered": _l("Account created"),
-    "user.password_changed": _l("Password changed"),
-    "user.enabled": _l("Account enabled"),
-    "user.disabled": _l("Account disabled"),
-    "user.role_changed": _l("Site role changed"),
-    "api_token.created": _l("API token created"),
-    "api_token.revoked": _l("API token revoked"),
-    "org.created": _l("Organisation created"),
-    "org.settings_changed": _l("Organisation settings changed"),
-    "membership.created": _l("Joined the organisation"),
-    "membership.updated": _l("Staff details changed"),
-    "membership.ended": _l("Employment ended"),
-    "invitation.created": _l("Invitation sent"),
-    "invitation.resent": _l("Invitation sent again"),
-    "invitation.replaced": _l("Invitation replaced"),
-    "invitation.revoked": _l("Invitation withdrawn"),
-    "payroll.exported": _l("Payroll exported"),
-    "certificate.issued": _l("Certificate issued"),
-    "certificate.revoked": _l("Certificate revoked"),
-    "signing_key.created": _l("Certificate signing key created"),
-    "course.created": _l("Course created"),
-    "course.updated": _l("Course settings changed"),
-    "course.issuer_changed": _l("Course's issuing organisation changed"),
-    "course.status_changed": _l("Course status changed"),
-    "module.archived": _l("Module removed"),
-    "module.restored": _l("Module restored"),
-    "lesson.archived": _l("Lesson removed"),
-    "lesson.restored": _l("Lesson restored"),
-    "quiz.archived": _l("Quiz removed"),
-    "quiz.restored": _l("Quiz restored"),
-    "question.archived": _l("Question removed"),
-    "question.restored": _l("Question restored"),
-    "quiz.attempt_granted": _l("Extra quiz attempts granted"),
-    "enrollment.created": _l("Enrolled in a course"),
-    "enrollment.status_changed": _l("Enrolment status changed"),
-    "live_session.created": _l("Live session scheduled"),
-    "live_session.updated": _l("Live session changed"),
-    "live_session.status_changed": _l("Live session status changed"),
-    "registration.registered": _l("Registered for a live session"),
-    "registration.waitlisted": _l("Put on a live session's waitlist"),
-    "registration.cancelled": _l("Live session registration cancelled"),
-    "registration.promoted": _l("Moved from the waitlist to registered"),
-    "live.checkin_code_created": _l("Check-in code created"),
-    "live.attendance_changed": _l("Attendance changed"),
-    "live.attendance_finalized": _l("Attendance made final"),
-    "live.attendance_corrected": _l("Final attendance corrected"),
-    "live.report_imported": _l("Attendance report imported"),
-    "live.enrolled_by_attendance": _l("Enrolled by attending a live session"),
-    "calendar_feed.reset": _l("Calendar feed address reset"),
-    "calendar_feed.disabled": _l("Calendar feed turned off"),
-    **EVENT_TITLES,
-}
-
-#: What the log calls an object it has no name for, before its id ("Live session #2").
-OBJECT_TYPES = {
-    "User": _l("Person"), "Organisation": _l("Organisation"), "Membership": _l("Staff member"),
-    "Invitation": _l("Invitation"), "HoursEntry": _l("Hours entry"), "PayrollExport": _l("Payroll export"),
-    "ApiToken": _l("API token"), "Certificate": _l("Certificate"), "SigningKey": _l("Signing key"),
-    "Course": _l("Course"), "Module": _l("Module"), "Lesson": _l("Lesson"), "Quiz": _l("Quiz"),
-    "Question": _l("Question"), "QuizAttemptGrant": _l("Extra quiz attempts"), "Enrollment": _l("Enrolment"),
-    "LiveSession": _l("Live session"), "Registration": _l("Registration"), "Attendance": _l("Attendance"),
-    "CalendarFeed": _l("Calendar feed"),
-}
-
-
-def _titled(enum: Any) -> Callable[[Any], str]:
-    return lambda value: enum(value).title
-
-
-def _date(value: Any) -> str:
-    return format_when(date.fromisoformat(value))
-
-
-def _moment(value: Any) -> str:
-    return format_when(datetime.fromisoformat(value))
-
-
-def _number(value: Any) -> str:
-    return format_decimal(int(value), locale=current_locale())
-
-
-def _yes_no(value: Any) -> str:
-    return str(_l("Yes") if value else _l("No"))
-
-
-def _words(titles: dict[str, Any]) -> Callable[[Any], str]:
-    """A code, or a list of codes, in words (a code the log has no word for as stored)."""
-    def fmt(value: Any) -> str:
-        return ", ".join(str(titles.get(item, item)) for item in (value if isinstance(value, list) else [value]))
-    return fmt
-
-
-_MINUTE_KINDS = {"live": EntrySource.LIVE, "self_paced": EntrySource.SELF_PACED, "field": EntrySource.FIELD}
-
-
-def _minutes_by_kind(value: Any) -> str:
-    """A certificate's minutes by kind of module (``{"live": 60, "total": 60}``)."""
-    return ", ".join(
-        _("%(what)s: %(minutes)s", what=_MINUTE_KINDS[key].title if key in _MINUTE_KINDS else _("Total") if key == "total"
-          else key, minutes=format_minutes(minutes)) for key, minutes in value.items())
-
-
-def _interval(value: Any) -> str:
-    """An attendance interval that was added or removed: its join and leave times."""
-    left = _moment(value["left_at"]) if value.get("left_at") else _("still there")
-    return _("%(joined)s to %(left)s", joined=_moment(value["joined_at"]), left=left)
-
-
-#: Fields that refer to another record: the type of what their id names (its name on the page if the log loads it).
-REFERENCES = {
-    "user_id": "User", "issuer_org_id": "Organisation", "corrects_id": "HoursEntry", "because_rejected": "HoursEntry",
-    "session_id": "LiveSession", "course_id": "Course", "module_id": "Module", "quiz_id": "Quiz",
-    "evidence_id": "EvidenceFile", "by": "Invitation", "replaces": "Invitation",
-}
-_MEMBER_FIELDS = {
-    "role": (_l("Role in the organisation"), _titled(MemberRole)),
-    "employee_id": (_l("Employee ID"), str),
-    "job_title": (_l("Job title"), str),
-    "employment_start": (_l("Employment start date"), _date),
-    "employment_type": (_l("Type of employment"), _titled(EmploymentType)),
-    "employment_end": (_l("Last day of employment"), _date),
-    "ended_on": (_l("Last day of employment"), _date),
-}
-_ORG_FIELDS = {
-    "name": (_l("Organisation name"), str),
-    "kind": (_l("Type of organisation"), _titled(OrgKind)),
-    "timezone": (_l("Time zone"), str),
-    "pay_period": (_l("Pay period"), _titled(PayPeriod)),
-    "pay_period_anchor": (_l("First day of any pay period"), _date),
-    "training_pay_rate_cents": (_l("Default training pay rate (US dollars per hour)"), format_money),
-    "ce_year_basis": (_l("Continuing-education year"), _titled(CEYearBasis)),
-    "ce_fiscal_start_month": (_l("Fiscal year starts in month (1–12)"), str),
-    "ce_annual_minimum_minutes": (_l("Yearly continuing-education minimum (hours)"), format_minutes),
-    "signatory_name": (_l("Signatory's name"), str),
-    "signatory_title": (_l("Signatory's title"), str),
-}
-_SESSION_CHANGES = {"time": _l("Time"), "address": _l("Address"), "join_url": _l("Join link"), "mode": _l("Mode")}
-_ENROLLED_VIA = {"registration": _l("registered for the session"), "check_in": _l("checked in"),
-                 "report_import": _l("attendance report imported")}
-#: The data keys any action may hold: label and value formatter. A key not here nor in the action's ``FIELDS`` is
-#: shown as stored.
-COMMON_FIELDS: dict[str, tuple[Any, Callable[[Any], str]]] = {
-    "minutes": (_l("Hours"), format_minutes),
-    "rate_cents": (_l("Pay rate (per hour)"), format_money),
-    "paid_period_start": (_l("Pay period starting"), _date),
-    "period_start": (_l("Pay period starting"), _date),
-    "source": (_l("Source"), _titled(EntrySource)),
-    "activity_date": (_l("Date of the activity"), _date),
-    "corrects_id": (_l("Corrects entry"), str),
-    "evidence_id": (_l("Evidence file"), str),
-    "source_ref": (_l("Source reference"), str),
-    "because_rejected": (_l("Rejected with entry"), str),
-    "rows": (_l("Rows"), _number),
-    "sha256": (_l("SHA-256 checksum"), str),
-    "kid": (_l("Key ID"), str),
-    "issuer_org_id": (_l("Issuing organisation"), str),
-    "user_id": (_l("Person"), str),
-    "course_id": (_l("Course"), str),
-    "module_id": (_l("Module"), str),
-    "quiz_id": (_l("Quiz"), str),
-    "session_id": (_l("Live session"), str),
-    "slug": (_l("Short name in addresses"), str),
-    "moved_to_end": (_l("Moved to the end of the list"), _yes_no),
-    "made_optional": (_l("Restored as optional"), _yes_no),
-    "extra": (_l("Extra attempts"), _number),
-    "attempts_used": (_l("Attempts used"), _number),
-    "email": (_l("Email"), str),
-    "replaces": (_l("Replaces"), str),
-    "by": (_l("Replaced by"), str),
-    "code_prefix": (_l("Code begins with"), str),
-    "lms_minutes": (_l("Minutes credited"), _minutes_by_kind),
-    "stated_minutes": (_l("Minutes stated"), _minutes_by_kind),
-    "completed_on": (_l("Date completed"), _date),
-    "series_key": (_l("Series"), str),
-    "changes": (_l("Changed"), _words(_SESSION_CHANGES)),
-    "was_starts_at": (_l("Start before the change"), _moment),
-    "was_ends_at": (_l("End before the change"), _moment),
-    "via": (_l("How"), _words(_ENROLLED_VIA)),
-    "kind": (_l("Report"), _words({"zoom": "Zoom", "teams": "Microsoft Teams", "csv": "CSV"})),
-    "filename": (_l("File"), str),
-    "imported": (_l("Times imported"), _number),
-    "duplicates": (_l("Already there"), _number),
-    "unmatched": (_l("People not matched"), _number),
-    "problems": (_l("Problems"), _number),
-    "status": (_l("Attendance"), _titled(AttendanceStatus)),
-    "new_status": (_l("Attendance"), _titled(AttendanceStatus)),
-    "new_minutes": (_l("Minutes attended"), format_minutes),
-    "voided": (_l("Time removed"), _interval),
-    "added": (_l("Time added"), _interval),
-    "people": (_l("People"), _number),
-    "completed": (_l("Completed the live module"), _number),
-    "ended_early_at": (_l("Ended early at"), _moment),
-    "scheduled_ends_at": (_l("Scheduled end"), _moment),
-}
-#: Rows that hold a value before and after under two keys: the old key's value is shown as the new key's old one.
-OLD_KEYS = {"previous_paid_period_start": "paid_period_start", "old_minutes": "new_minutes", "old_status": "new_status"}
-#: How the fields of an action's data read, before ``COMMON_FIELDS``; the first one labels a row's ``old``/``new``.
-FIELDS = {
-    "org.settings_changed": _ORG_FIELDS,
-    **dict.fromkeys(("membership.created", "membership.updated", "membership.ended"), _MEMBER_FIELDS),
-    "user.role_changed": {"role": (_l("Site role"), _titled(SiteRole))},
-    "course.status_changed": {"status": (_l("Status"), _titled(CourseStatus))},
-    "enrollment.status_changed": {"status": (_l("Status"), _titled(EnrollmentStatus))},
-    "live_session.status_changed": {"status": (_l("Status"), _titled(SessionStatus))},
-    "certificate.issued": {"replaces": (_l("Replaces certificate"), str)},
-    "hours.paid_period_moved": {"paid_period_start": (_l("Pay period starting"), _date)},
-}
-
-
-@dataclass(frozen=True)
-class Change:
-    """One line of a row's details: ``label: old → new``, or ``label: new`` (``old`` is None) when the row holds the
-    new value only; ``label`` is empty for a row's own ``old``/``new``, of a field the log has no word for."""
-
-    label: str
-    new: str
-    old: str | None = None
-
-
-def action_title(action: str) -> str:
-    title = str(ACTION_TITLES.get(action, action))
-    return title[:1].upper() + title[1:]
-
-
-def object_label(object_type: str, object_id: int | None) -> str:
-    """What the log calls a record it has no name for: its kind in words and its id ("Live session #2")."""
-    kind = str(OBJECT_TYPES.get(object_type, object_type))
-    return f"{kind} #{object_id}" if object_id is not None else kind
-
-
-def what(event: AuditEvent, names: dict[tuple[str, int | None], str]) -> str:
-    return names.get((event.object_type, event.object_id)) or object_label(event.object_type, event.object_id)
-
-
-def changes(event: AuditEvent, names: dict[tuple[str, int | None], str] | None = None) -> list[Change]:
-    """An audit row's data, readable: each changed field with its old and new value where the row holds both, other
-    data under its label in the reader's language, with values formatted by kind (money, time, dates, names)."""
-    names = names or {}
-    data = dict(event.data or {})
-    own = FIELDS.get(event.action, {})
-    fields = {**COMMON_FIELDS, **own}
-    lines = []
-    if "old" in data and "new" in data:  # one attribute of the object changed (a site role, a status)
-        field = next(iter(own), "")
-        label = str(own[field][0]) if field else ""
-        lines.append(Change(label, _value(fields, field, data.pop("new"), names),
-                            _value(fields, field, data.pop("old"), names)))
-    was = data.pop("was", None)
-    was = dict(was) if isinstance(was, dict) else {}
-    for old_key, key in OLD_KEYS.items():
-        if old_key in data and key in data:
-            was[key] = data.pop(old_key)
-    for key, value in data.items():
-        if key in was:
-            lines.append(Change(_label(fields, key), _value(fields, key, value, names),
-                                _value(fields, key, was[key], names)))
-        elif not (value is None or value == "" or value == []) or key in own:  # an empty field of a row: noise
-            lines.append(Change(_label(fields, key), _value(fields, key, value, names)))
-    return lines
-
-
-def _label(fields: dict[str, Any], key: str) -> str:
-    return str(fields[key][0]) if key in fields else key
-
-
-def _value(fields: dict[str, Any], key: str, value: Any, names: dict[tuple[str, int | None], str]) -> str:
-    if value is None or value == "":
-        return "—"
-    if key in REFERENCES and isinstance(value, int | list):
-        ids = value if isinstance(value, list) else [value]
-        return ", ".join(names.get((REFERENCES[key], item)) or f"#{item}" for item in ids)
-    if isinstance(value, list) and key not in fields:
-        return ", ".join(str(item) for item in value)
-    try:
-        return fields[key][1](value) if key in fields else str(value)
-    except (ValueError, TypeError, KeyError, AttributeError):  # a value written by an older version: shown as stored
-        return str(value)
-
-
 @bp.get("/audit")
 @access.admin
 def audit_log():
@@ -410,7 +115,7 @@ def audit_log():
                                offset=(page - 1) * LOG_PAGE_SIZE)
     events, has_more = events[:LOG_PAGE_SIZE], len(events) > LOG_PAGE_SIZE
     actions = sorted(ACTION_TITLES, key=lambda a: (action_title(a).casefold(), a))
-    names = _names(events, {o.id: o.name for o in all_orgs})
+    names = names_of(events, {o.id: o.name for o in all_orgs})
     return render_template(
         "lms/admin/audit.html", events=events, has_more=has_more, number=page, orgs=all_orgs,
         org_names={o.id: o.name for o in all_orgs}, org=org, action=action,
@@ -419,42 +124,3 @@ def audit_log():
         names=names, action_title=action_title, changes=lambda event: changes(event, names),
         what=lambda event: what(event, names), event_reason=event_reason,
     )
-
-
-def _names(events: list[AuditEvent], org_names: dict[int, str]) -> dict[tuple[str, int | None], str]:
-    """``(object type, id)`` → what the log calls it: people by name (actors are ``("User", id)`` too), staff by
-    their person's name, hours entries by their title in the reader's language, invitations by the address they were
-    sent to. A few queries per page, whatever the number of rows."""
-    ids = _ids_by_type(events)
-    people = _user_names(ids.get("User", set()))
-    names: dict[tuple[str, int | None], str] = {("User", key): name for key, name in people.items()}
-    names |= {("Organisation", key): name for key, name in org_names.items()}
-    if ids.get("Membership"):
-        rows = db.session.execute(select(Membership.id, User.name).join(User, User.id == Membership.user_id)
-                                  .where(Membership.id.in_(sorted(ids["Membership"]))))
-        names |= {("Membership", key): name for key, name in rows}
-    if ids.get("HoursEntry"):
-        entries = db.session.execute(select(HoursEntry).where(HoursEntry.id.in_(sorted(ids["HoursEntry"])))).scalars()
-        names |= {("HoursEntry", key): title for key, title in display_titles(list(entries), current_locale()).items()}
-    for event in events:
-        if event.object_type == "Invitation" and isinstance((event.data or {}).get("email"), str):
-            names[("Invitation", event.object_id)] = event.data["email"]
-    return names
-
-
-def _ids_by_type(events: Iterable[AuditEvent]) -> dict[str, set[int]]:
-    """The ids of the records the rows are about or refer to in their data (``REFERENCES``), by type."""
-    found: dict[str, set[int]] = {"User": {e.actor_id for e in events if e.actor_id is not None}}
-    for event in events:
-        if event.object_id is not None:
-            found.setdefault(event.object_type, set()).add(event.object_id)
-        for key, value in (event.data or {}).items():
-            if key in REFERENCES and isinstance(value, int) and not isinstance(value, bool):
-                found.setdefault(REFERENCES[key], set()).add(value)
-    return found
-
-
-def _user_names(ids: set[int]) -> dict[int, str]:
-    if not ids:
-        return {}
-    return dict(db.session.execute(select(User.id, User.name).where(User.id.in_(sorted(ids)))).all())
