@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+from codecs import BOM_UTF8
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -158,5 +159,13 @@ def list_exports(org: Organisation) -> list[ExportSummary]:
     return [ExportSummary(*row) for row in rows]
 
 
-def filename(org: Organisation, export: PayrollExport) -> str:
-    return f"payroll-{org.slug}-{export.period_start.isoformat()}-{export.period_end.isoformat()}.csv"
+def filename(org: Organisation, export: PayrollExport, *, for_excel: bool = False) -> str:
+    suffix = "-excel" if for_excel else ""
+    return f"payroll-{org.slug}-{export.period_start.isoformat()}-{export.period_end.isoformat()}{suffix}.csv"
+
+
+def for_excel(content: bytes) -> bytes:
+    """A copy of a stored payroll file to open in Excel: the same bytes after a UTF-8 byte-order mark. Without the
+    mark Excel reads the file as Windows-1252 and shows "MarÃ­a" for "María"; payroll imports take the file as
+    stored, which has no mark."""
+    return BOM_UTF8 + content

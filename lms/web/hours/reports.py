@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
@@ -75,12 +76,16 @@ def payroll_files(org_slug: str):
 @bp.get("/orgs/<org_slug>/payroll/<start>.csv")
 @access.org_manager
 def download_payroll(org_slug: str, start: str):
-    """The stored file of an exported period, byte for byte; 404 until the period is exported."""
+    """The stored file of an exported period, byte for byte; 404 until the period is exported. ``?for=excel``: the
+    same bytes after a byte-order mark (:func:`lms.hours.export.for_excel`), for people opening it in Excel."""
     org = get_org(org_slug)
     day = periods.parse_day(start)
     done = export.get_export(org, day) if day else None
     if done is None:
         abort(404)
+    if request.args.get("for") == "excel":
+        content = export.for_excel(done.content)
+        return csv_response(content, export.filename(org, done, for_excel=True), hashlib.sha256(content).hexdigest())
     return csv_response(done.content, export.filename(org, done), done.sha256)
 
 
