@@ -7,11 +7,10 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask import current_app, jsonify, redirect, render_template, request, url_for
-from flask_babel import format_decimal
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError, Unauthorized
 
-from lms.i18n import _
+from lms.i18n import _, format_megabytes
 
 
 class DomainError(Exception):
@@ -195,12 +194,7 @@ def _upload_limit() -> tuple[str, bool]:
     declared = getattr(current_app.view_functions.get(request.endpoint or ""), "_lms_upload_limit", None)
     form_limit = declared() if declared is not None else None
     of_form = form_limit is not None and (not request_limit or form_limit < request_limit)
-    return _megabytes(form_limit if of_form else request_limit), of_form
-
-
-def _megabytes(size: int) -> str:
-    megabytes = size / (1024 * 1024)
-    return format_decimal(round(megabytes, 1 if megabytes >= 1 else 3), format="#,##0.###")
+    return format_megabytes(form_limit if of_form else request_limit), of_form
 
 
 def handle_database_down(error: Exception) -> Any:

@@ -19,6 +19,7 @@ from flask_babel import (
     format_currency,
     format_date,
     format_datetime,
+    format_decimal,
     get_locale,
     get_timezone,
     get_translations,
@@ -323,3 +324,10 @@ def _whole_number(number: int, locale: str) -> str:
 
 def format_money(cents: int | None, currency: str = "USD") -> str:
     return format_currency((cents or 0) / 100, currency)
+
+
+def format_megabytes(size: int) -> str:
+    """A size in bytes as a number of MB, as the reader writes numbers (``1.5``, ``1,5``): one decimal from 1 MB up,
+    three below (``0.25`` for 256 KB). The sentence around it says "MB", so translators can place the unit."""
+    megabytes = size / (1024 * 1024)
+    return format_decimal(round(megabytes, 1 if megabytes >= 1 else 3), format="#,##0.###")

@@ -24,7 +24,7 @@ from lms.catalog.models import (
     Quiz,
     Text,
 )
-from lms.catalog.texts import set_text
+from lms.catalog.texts import owner_key, set_text
 from lms.db import prepared
 from lms.errors import DomainError, NotFoundError
 from lms.i18n import _
@@ -282,11 +282,41 @@ def create_course(data: CourseData, actor: Any) -> Course:
     return course
 
 
-def update_course(course: Course, data: CourseData, actor: Any) -> None:
+def update_course(course: Course, data: CourseData, actor: Any) -> bool:
+    """Save a course's settings and source-language texts (its short name never changes). False, with nothing
+    recorded, when nothing changed."""
+    before = {**_course_settings(course), **_source_texts(course, course, ("title", "summary"))}
     _apply_course(course, data)
-    set_text(course, course, "title", course.source_locale, data.title, actor)
-    set_text(course, course, "summary", course.source_locale, data.summary, actor)
+    after = {**_course_settings(course), **_write_texts(course, course, actor, title=data.title, summary=data.summary)}
+    if after == before:
+        return False
     audit.record("course.updated", course, actor)
+    return True
+
+
+def _course_settings(course: Course) -> dict[str, Any]:
+    return {"version": course.version, "kind": course.kind, "source_locale": course.source_locale,
+            "competency_areas": list(course.competency_areas or ()), "specialties": list(course.specialties or ()),
+            "certificate_validity_months": course.certificate_validity_months}
+
+
+def _source_texts(course: Course, obj: Any, names: tuple[str, ...]) -> dict[str, str]:
+    """``obj``'s texts in the course's source language as stored, by field (empty when unset), in one query; none for
+    an object not saved yet."""
+    if obj.id is None:
+        return {}
+    kind, obj_id = owner_key(obj)
+    found = dict(db.session.execute(
+        select(Text.field, Text.value).where(Text.owner_type == kind, Text.owner_id == obj_id,
+                                             Text.locale == course.source_locale, Text.field.in_(names))
+    ).all())
+    return {name: found.get(name, "") for name in names}
+
+
+def _write_texts(course: Course, obj: Any, actor: Any, **values: str) -> dict[str, str]:
+    """Write ``obj``'s texts in the course's source language; the values as stored (cleaned), by field."""
+    return {name: set_text(course, obj, name, course.source_locale, value, actor).value
+            for name, value in values.items()}
 
 
 def _apply_course(course: Course, data: CourseData) -> None:
@@ -300,13 +330,15 @@ def _apply_course(course: Course, data: CourseData) -> None:
     course.certificate_validity_months = data.certificate_validity_months
 
 
-def set_course_issuer(course: Course, org_id: int | None, actor: Any) -> None:
+def set_course_issuer(course: Course, org_id: int | None, actor: Any) -> bool:
     """The organisation named as issuer (with its signatory) on the course's future certificates; ``None`` for the
-    site's own issuer settings. Certificates already issued keep their snapshot."""
+    site's own issuer settings. Certificates already issued keep their snapshot. False, with nothing recorded, when
+    it already was the issuer."""
     if course.issuer_org_id == org_id:
-        return
+        return False
     course.issuer_org_id = org_id
     audit.record("course.issuer_changed", course, actor, issuer_org_id=org_id)
+    return True
 
 
 def check_course_status(course: Course, status: CourseStatus) -> None:
@@ -373,11 +405,11 @@ def add_module(course: Course, data: ModuleData, actor: Any, *, keep_completable
 
 
 def update_module(course: Course, module: Module, data: ModuleData, actor: Any, *,
-                  keep_completable: bool = False) -> None:
-    """Save a module's settings and source-language texts. Its kind cannot change while it has live sessions that
-    are not cancelled (:func:`lms.catalog.module_kind.check_sessions`). With ``keep_completable`` (an author's edit),
-    also refused in a published course when it would leave a required module trainees could not complete: a
-    self-paced one with no lesson and no quiz, a live one with no upcoming session
+                  keep_completable: bool = False) -> bool:
+    """Save a module's settings and source-language texts; False when nothing changed. Its kind cannot change while
+    it has live sessions that are not cancelled (:func:`lms.catalog.module_kind.check_sessions`). With
+    ``keep_completable`` (an author's edit), also refused in a published course when it would leave a required module
+    trainees could not complete: a self-paced one with no lesson and no quiz, a live one with no upcoming session
     (:func:`lms.catalog.module_kind.check_completable`); a course import checks its files instead, and adds a
     module's lessons after saving the module."""
     if not data.title.strip():
@@ -388,14 +420,20 @@ def update_module(course: Course, module: Module, data: ModuleData, actor: Any, 
         module_kind.check_sessions(module)
     if keep_completable:
         module_kind.check_completable(course, module, data.kind, data.is_required)
+    before = {**_module_settings(module), **_source_texts(course, module, ("title", "summary"))}
     module.kind = data.kind
     module.credited_minutes = data.credited_minutes
     module.is_required = data.is_required
     module.competency_areas = list(data.competency_areas)
     module.specialties = [s.strip().lower() for s in data.specialties if s.strip()]
     db.session.flush()
-    set_text(course, module, "title", course.source_locale, data.title, actor)
-    set_text(course, module, "summary", course.source_locale, data.summary, actor)
+    after = {**_module_settings(module), **_write_texts(course, module, actor, title=data.title, summary=data.summary)}
+    return after != before
+
+
+def _module_settings(module: Module) -> dict[str, Any]:
+    return {"kind": module.kind, "credited_minutes": module.credited_minutes, "is_required": module.is_required,
+            "competency_areas": list(module.competency_areas or ()), "specialties": list(module.specialties or ())}
 
 
 def check_removal(obj: archive.Archivable) -> None:
@@ -445,15 +483,17 @@ def add_lesson(course: Course, module: Module, slug: str, title: str, body: str,
     return lesson
 
 
-def update_lesson(course: Course, lesson: Lesson, title: str, body: str, minutes: int, actor: Any) -> None:
+def update_lesson(course: Course, lesson: Lesson, title: str, body: str, minutes: int, actor: Any) -> bool:
+    """Save a lesson's estimated minutes and source-language texts; False when nothing changed."""
     if not title.strip() or not body.strip():
         raise DomainError(_("A lesson needs a title and some text."))
     if not 1 <= minutes <= 600:
         raise DomainError(_("Estimated minutes must be between 1 and 600."))
+    before = {"estimated_minutes": lesson.estimated_minutes, **_source_texts(course, lesson, ("title", "body"))}
     lesson.estimated_minutes = minutes
     db.session.flush()
-    set_text(course, lesson, "title", course.source_locale, title, actor)
-    set_text(course, lesson, "body", course.source_locale, body, actor)
+    after = {"estimated_minutes": lesson.estimated_minutes, **_write_texts(course, lesson, actor, title=title, body=body)}
+    return after != before
 
 
 def move(obj: Module | Lesson | Question, direction: int) -> None:

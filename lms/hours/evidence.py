@@ -22,13 +22,12 @@ from sqlalchemy import select
 from werkzeug.utils import secure_filename
 
 from lms import db
+from lms.config import DEFAULTS
 from lms.errors import DomainError, NotFoundError
 from lms.hours.models import EvidenceFile, HoursEntry
-from lms.i18n import _
+from lms.i18n import _, format_megabytes
 from lms.orgs.models import MemberRole, Membership
 from lms.storage import storage_dir
-
-DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 
 #: (first bytes, content type, extension). JPEG files start with an SOI marker followed by another marker.
 SIGNATURES = [
@@ -57,7 +56,8 @@ class Upload:
 
 
 def max_bytes() -> int:
-    return int(current_app.config.get("LMS_EVIDENCE_MAX_BYTES") or DEFAULT_MAX_BYTES)
+    """``LMS_EVIDENCE_MAX_BYTES``, or its documented default where a host set it empty."""
+    return int(current_app.config.get("LMS_EVIDENCE_MAX_BYTES") or DEFAULTS["LMS_EVIDENCE_MAX_BYTES"])
 
 
 def sniff(data: bytes) -> tuple[str, str] | None:
@@ -73,8 +73,8 @@ def read_upload(stream: IO[bytes], filename: str | None, limit: int | None = Non
     limit = limit or max_bytes()
     data = stream.read(limit + 1)
     if len(data) > limit:
-        raise EvidenceTooLarge(_("The file is larger than %(size)s. Send a smaller file (for example a photo at lower "
-                                 "resolution).", size=_megabytes(limit)), field="evidence")
+        raise EvidenceTooLarge(_("The file is larger than %(size)s MB. Send a smaller file (for example a photo at "
+                                 "lower resolution).", size=format_megabytes(limit)), field="evidence")
     if not data:
         raise EvidenceRejected(_("The file is empty."), field="evidence")
     kind = sniff(data)
@@ -84,12 +84,8 @@ def read_upload(stream: IO[bytes], filename: str | None, limit: int | None = Non
 
 
 def describe_limit() -> str:
-    """The size limit in words for forms (``5 MB``)."""
-    return _megabytes(max_bytes())
-
-
-def _megabytes(size: int) -> str:
-    return f"{size / (1024 * 1024):.0f} MB" if size >= 1024 * 1024 else f"{size // 1024} KB"
+    """The size limit in MB for forms, written as a 413 page writes it (:func:`lms.i18n.format_megabytes`)."""
+    return format_megabytes(max_bytes())
 
 
 def _clean_name(filename: str | None, extension: str) -> str:

@@ -132,7 +132,7 @@ def test_evidence_over_its_own_limit_is_413_with_a_message(module_world):
     big = _file(PDF + b"0" * MAX_EVIDENCE, "scan.pdf")
     response = _post(module_world, "trainee", "lms.hours.submit_external", _external(evidence=big))
     assert response.status_code == 413
-    assert "The file is larger than 16 KB" in response.get_data(as_text=True)
+    assert "The file is larger than 0.016 MB" in response.get_data(as_text=True)
     assert unexplained_changes(before, snapshot(module_world.app)) == []
 
 

@@ -83,16 +83,24 @@ def edit_course(course_slug: str):
     form.keep_fixed(course)
     if form.validate_on_submit():
         try:
-            catalog.update_course(course, form.course_data(), actor())
-            catalog.set_course_issuer(course, form.issuer_org_id, actor())
+            changed = catalog.update_course(course, form.course_data(), actor())
+            changed = catalog.set_course_issuer(course, form.issuer_org_id, actor()) or changed
         except DomainError as exc:
             db.session.rollback()
             form.form_errors.append(exc.message)
         else:
             db.session.commit()
-            flash(_("Saved."), "success")
+            _flash_saved(changed)
             return redirect(url_for("lms.authoring.course", course_slug=course.slug))
     return render_template("lms/authoring/course_form.html", form=form, course=course), _status(form)
+
+
+def _flash_saved(changed: bool, saved: str | None = None) -> None:
+    """Say "Saved." (or ``saved``) when something changed, else that there was nothing to save."""
+    if changed:
+        flash(saved or _("Saved."), "success")
+    else:
+        flash(_("No changes to save."), "info")
 
 
 def _show_error(form, exc: DomainError, default=None) -> None:
@@ -149,13 +157,13 @@ def edit_module(course_slug: str, module_slug: str):
     form.slug.data = module.slug
     if form.validate_on_submit():
         try:
-            catalog.update_module(course, module, form.module_data(), actor(), keep_completable=True)
+            changed = catalog.update_module(course, module, form.module_data(), actor(), keep_completable=True)
         except DomainError as exc:
             db.session.rollback()
             _show_error(form, exc)
         else:
             db.session.commit()
-            flash(_("Saved."), "success")
+            _flash_saved(changed)
             return redirect(url_for("lms.authoring.course", course_slug=course_slug, _anchor=f"module-{module_slug}"))
     return render_template("lms/authoring/module_form.html", form=form, course=course, module=module), _status(form)
 
@@ -204,26 +212,26 @@ def _lesson_form(form: LessonForm, course, module, lesson):
     if form.validate_on_submit():
         if form.preview.data:
             preview = render_markdown(form.body.data)
-        elif _save_lesson(form, course, module, lesson):
+        elif (changed := _save_lesson(form, course, module, lesson)) is not None:
             db.session.commit()
-            flash(_("Lesson saved."), "success")
+            _flash_saved(changed, _("Lesson saved."))
             return redirect(url_for("lms.authoring.course", course_slug=course.slug, _anchor=f"module-{module.slug}"))
     return render_template("lms/authoring/lesson_form.html", form=form, course=course, module=module, lesson=lesson,
                            preview=preview), _status(form)
 
 
-def _save_lesson(form: LessonForm, course, module, lesson) -> bool:
+def _save_lesson(form: LessonForm, course, module, lesson) -> bool | None:
+    """Whether anything changed (a new lesson always), or None when refused (the message is on the form)."""
     title, body, minutes = form.title.data, form.body.data, form.estimated_minutes.data
     try:
         if lesson is None:
             catalog.add_lesson(course, module, form.slug.data, title, body, minutes, actor())
-        else:
-            catalog.update_lesson(course, lesson, title, body, minutes, actor())
+            return True
+        return catalog.update_lesson(course, lesson, title, body, minutes, actor())
     except DomainError as exc:
         db.session.rollback()
         (form.slug.errors if lesson is None else form.form_errors).append(exc.message)
-        return False
-    return True
+        return None
 
 
 @bp.post("/<course_slug>/modules/<module_slug>/lessons/<lesson_slug>/move")

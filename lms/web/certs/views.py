@@ -12,6 +12,7 @@ from lms.certificates import bulk, keys, queries, revocation, status
 from lms.certificates.codes import display, looks_like_number, normalize
 from lms.certificates.verification import MAX_BULK
 from lms.db import utcnow
+from lms.errors import upload_limit
 from lms.i18n import _
 from lms.orgs import services as org_services
 from lms.security import access, current_user
@@ -109,6 +110,7 @@ def _json_error(verdict: str) -> Response:
 
 @bp.route("/verify/bulk", methods=["GET", "POST"])
 @access.public
+@upload_limit(lambda: bulk.MAX_UPLOAD_BYTES)
 @bulk_limit
 def verify_bulk():
     form = BulkVerifyForm()

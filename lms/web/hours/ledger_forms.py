@@ -130,7 +130,7 @@ class ExternalForm(_TimeSpent):
 
     def __init__(self, *args: Any, max_size: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.evidence.description = _("A PDF, PNG or JPEG file of at most %(size)s.", size=max_size)
+        self.evidence.description = _("A PDF, PNG or JPEG file of at most %(size)s MB.", size=max_size)
 
 
 class FieldForm(_TimeSpent):
