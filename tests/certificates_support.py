@@ -6,6 +6,7 @@ from typing import Any
 
 from lms import db
 from lms.accounts.models import SiteRole
+from lms.catalog import quiz_authoring
 from lms.catalog import services as catalog
 from lms.catalog.models import CourseStatus, QuestionKind
 from lms.certificates import codes, issuance
@@ -39,9 +40,9 @@ def issued_world(make_user, make_org, add_member) -> dict[str, Any]:
 def one_question_quiz(course: Any, module: Any, trainer: Any) -> tuple[Any, Any]:
     """A quiz on ``module`` with one true/false question ("Ok?", true is right) and a pass mark of 100: the quickest
     quiz a test trainee can pass."""
-    quiz = catalog.ensure_quiz(course, module, title="Quiz", pass_mark=100, max_attempts=None, actor=trainer)
-    question = catalog.save_question(
+    quiz = quiz_authoring.ensure_quiz(course, module, title="Quiz", pass_mark=100, max_attempts=None, actor=trainer)
+    question = quiz_authoring.save_question(
         course, quiz, None, slug="q", kind=QuestionKind.TRUE_FALSE, prompt="Ok?", actor=trainer,
-        options=[catalog.OptionData("true", "True", True), catalog.OptionData("false", "False", False)],
+        options=[quiz_authoring.OptionData("true", "True", True), quiz_authoring.OptionData("false", "False", False)],
     )
     return quiz, question

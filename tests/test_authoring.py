@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from lms import db
 from lms.accounts.models import SiteRole
 from lms.audit import AuditEvent
+from lms.catalog import quiz_authoring
 from lms.catalog import services as catalog
 from lms.catalog.models import Course, CourseKind, CourseStatus, Lesson, Module, Option, Question, QuestionKind, Text
 from lms.catalog.texts import load_texts, set_text, translation_state
@@ -505,11 +506,11 @@ def _sample(author, modules: int = 1) -> Course:
         module = catalog.add_module(course, catalog.ModuleData(slug=f"m{n}", title=f"Module {n}"), author)
         catalog.add_lesson(course, module, "intro", "Intro", "Some *text*.", 5, author)
         catalog.add_lesson(course, module, "more", "More", "More text.", 5, author)
-        quiz = catalog.ensure_quiz(course, module, title="Check", pass_mark=80, max_attempts=None, actor=author)
+        quiz = quiz_authoring.ensure_quiz(course, module, title="Check", pass_mark=80, max_attempts=None, actor=author)
         for q in ("q1", "q2"):
-            catalog.save_question(course, quiz, None, slug=q, kind=QuestionKind.SINGLE, prompt="Pick",
-                                  options=[catalog.OptionData("a", "Right", True, "Yes"),
-                                           catalog.OptionData("b", "Wrong", False, "No")], actor=author)
+            quiz_authoring.save_question(course, quiz, None, slug=q, kind=QuestionKind.SINGLE, prompt="Pick",
+                                  options=[quiz_authoring.OptionData("a", "Right", True, "Yes"),
+                                           quiz_authoring.OptionData("b", "Wrong", False, "No")], actor=author)
     db.session.commit()
     return course
 

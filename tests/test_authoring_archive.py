@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from lms import db
 from lms.accounts.models import SiteRole
 from lms.audit import AuditEvent
+from lms.catalog import quiz_authoring
 from lms.catalog import services as catalog
 from lms.catalog.models import CourseStatus, Lesson, Module, Question, QuestionKind, Quiz
 from lms.db import utcnow
@@ -49,13 +50,13 @@ def build(author, *, lessons=("a", "b", "c"), quiz=True, questions=("q1", "q2"),
         for lesson in lessons:
             catalog.add_lesson(course, module, lesson, f"Lesson {lesson}", f"Text of {lesson}.", 5, author)
         if quiz:
-            made = catalog.ensure_quiz(course, module, title=f"Check {slug}", pass_mark=100, max_attempts=None,
+            made = quiz_authoring.ensure_quiz(course, module, title=f"Check {slug}", pass_mark=100, max_attempts=None,
                                        actor=author)
             for question in questions:
-                catalog.save_question(course, made, None, slug=question, kind=QuestionKind.SINGLE,
+                quiz_authoring.save_question(course, made, None, slug=question, kind=QuestionKind.SINGLE,
                                       prompt=f"Prompt {question}", options=[
-                                          catalog.OptionData("right", "Right", True),
-                                          catalog.OptionData("wrong", "Wrong", False)], actor=author)
+                                          quiz_authoring.OptionData("right", "Right", True),
+                                          quiz_authoring.OptionData("wrong", "Wrong", False)], actor=author)
     if publish:
         catalog.set_course_status(course, CourseStatus.PUBLISHED, author)
     db.session.commit()

@@ -16,6 +16,7 @@ import pytest
 import lms.catalog
 from lms import db
 from lms.accounts.models import SiteRole
+from lms.catalog import quiz_authoring
 from lms.catalog import services as catalog
 from lms.catalog.models import CourseStatus, Module, ModuleKind, QuestionKind
 from lms.catalog.texts import set_text
@@ -152,7 +153,7 @@ def test_publishing_refuses_required_self_paced_modules_with_nothing_to_complete
     catalog.add_module(course, catalog.ModuleData(slug="later", title="Later", is_required=False), trainer)
     quizzed = catalog.add_module(course, catalog.ModuleData(slug="quizzed", title="Shade"), trainer)
     catalog.add_lesson(course, quizzed, "shade", "Shade", "Find shade.", 5, trainer)
-    quiz = catalog.ensure_quiz(course, quizzed, title="Check", pass_mark=80, max_attempts=None, actor=trainer)
+    quiz = quiz_authoring.ensure_quiz(course, quizzed, title="Check", pass_mark=80, max_attempts=None, actor=trainer)
     db.session.commit()
     url = u("lms.authoring.set_status", course_slug=course.slug)
 
@@ -168,15 +169,15 @@ def test_publishing_refuses_required_self_paced_modules_with_nothing_to_complete
         catalog.set_course_status(course, CourseStatus.PUBLISHED, trainer)
     db.session.rollback()
 
-    catalog.ensure_quiz(course, empty, title="Check", pass_mark=80, max_attempts=None, actor=trainer)
+    quiz_authoring.ensure_quiz(course, empty, title="Check", pass_mark=80, max_attempts=None, actor=trainer)
     db.session.commit()
     page = client.get(url, query_string={"status": "published"}).text
     assert "the required self-paced modules" not in page
     assert "Trainees could never pass the quizzes of the required modules “Water breaks”, “Shade”" in page
 
     for made in (catalog.get_quiz(empty), quiz):
-        catalog.save_question(course, made, None, slug="q1", kind=QuestionKind.SINGLE, prompt="Shade helps?",
-                              options=[catalog.OptionData("yes", "Yes", True), catalog.OptionData("no", "No")],
+        quiz_authoring.save_question(course, made, None, slug="q1", kind=QuestionKind.SINGLE, prompt="Shade helps?",
+                              options=[quiz_authoring.OptionData("yes", "Yes", True), quiz_authoring.OptionData("no", "No")],
                               actor=trainer)
     db.session.commit()
     assert "Yes, publish it</button>" in client.get(url, query_string={"status": "published"}).text

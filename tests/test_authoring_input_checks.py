@@ -12,9 +12,10 @@ from sqlalchemy import func, select
 
 from lms import db
 from lms.accounts.models import SiteRole
+from lms.catalog import quiz_authoring
 from lms.catalog import services as catalog
 from lms.catalog.markdown import render_markdown
-from lms.catalog.models import Course, CourseStatus, Option, Question, Text
+from lms.catalog.models import Course, CourseStatus, Option, Question, QuestionKind, Text
 from lms.catalog.texts import load_texts
 from lms.enrollment import services as enrollment
 
@@ -164,11 +165,11 @@ def test_a_translated_title_has_the_source_titles_limit_and_message(client, u, t
 
 def test_each_translated_field_has_its_own_limit(client, u, trainer):
     course, module, _lesson = _course(trainer)
-    quiz = catalog.ensure_quiz(course, module, title="Check", pass_mark=80, max_attempts=None, actor=trainer)
-    question = catalog.save_question(course, quiz, None, slug="q1", kind=catalog.QuestionKind.SINGLE,
+    quiz = quiz_authoring.ensure_quiz(course, module, title="Check", pass_mark=80, max_attempts=None, actor=trainer)
+    question = quiz_authoring.save_question(course, quiz, None, slug="q1", kind=QuestionKind.SINGLE,
                                      prompt="Which is a sign?", options=[
-                                         catalog.OptionData("a", "Hot, dry skin", True, "Yes"),
-                                         catalog.OptionData("b", "Feeling cold", False, "No")], actor=trainer)
+                                         quiz_authoring.OptionData("a", "Hot, dry skin", True, "Yes"),
+                                         quiz_authoring.OptionData("b", "Feeling cold", False, "No")], actor=trainer)
     db.session.commit()
     option = catalog.load_questions(quiz)[0][1][0]
     url = u("lms.authoring.translate_question", course_slug=course.slug, locale="es", module_slug=module.slug,
@@ -186,7 +187,7 @@ def test_each_translated_field_has_its_own_limit(client, u, trainer):
 
 def _quiz_url(client, u, trainer):
     course, module, _lesson = _course(trainer)
-    catalog.ensure_quiz(course, module, title="Check", pass_mark=80, max_attempts=None, actor=trainer)
+    quiz_authoring.ensure_quiz(course, module, title="Check", pass_mark=80, max_attempts=None, actor=trainer)
     db.session.commit()
     return u("lms.authoring.new_question", course_slug=course.slug, module_slug=module.slug)
 

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from lms import db
 from lms.accounts.models import SiteRole
 from lms.audit import AuditEvent
+from lms.catalog import quiz_authoring
 from lms.catalog import services as catalog
 from lms.catalog.models import CourseStatus, QuestionKind
 from lms.catalog.texts import set_text
@@ -132,15 +133,15 @@ def _two_lessons_and_a_quiz(author):
     module = catalog.add_module(course, catalog.ModuleData(slug="signs", title="Warning signs"), author)
     first = catalog.add_lesson(course, module, "stroke", "Heat stroke", "## Signs\n\nHot, dry skin.", 12, author)
     catalog.add_lesson(course, module, "cooling", "Cooling down", "Shade and water.", 5, author)
-    quiz = catalog.ensure_quiz(course, module, title="Check", pass_mark=70, max_attempts=None, actor=author)
-    catalog.save_question(
+    quiz = quiz_authoring.ensure_quiz(course, module, title="Check", pass_mark=70, max_attempts=None, actor=author)
+    quiz_authoring.save_question(
         course,
         quiz,
         None,
         slug="q1",
         kind=QuestionKind.SINGLE,
         prompt="Which is a sign?",
-        options=[catalog.OptionData("a", "Hot, dry skin", True), catalog.OptionData("b", "Cold", False)],
+        options=[quiz_authoring.OptionData("a", "Hot, dry skin", True), quiz_authoring.OptionData("b", "Cold", False)],
         actor=author,
     )
     set_text(course, first, "title", "es", "Golpe de calor", author)

@@ -21,7 +21,7 @@ from sqlalchemy import select
 from lms import db
 from lms.accounts.models import SiteRole
 from lms.audit import AuditEvent
-from lms.catalog import module_kind
+from lms.catalog import module_kind, quiz_authoring
 from lms.catalog import services as catalog
 from lms.catalog.models import CourseStatus, Module, ModuleKind
 from lms.content import ImportFailure, import_courses, read_courses
@@ -89,7 +89,7 @@ def _course_with_removed(author, *, lessons_left: bool, quiz: bool = False):
     water = catalog.add_module(course, catalog.ModuleData(slug="water", title="Water breaks"), author)
     drink = catalog.add_lesson(course, water, "drink", "Drink", "Drink every 20 minutes.", 5, author)
     if quiz:
-        catalog.ensure_quiz(course, water, title="Check", pass_mark=80, max_attempts=None, actor=author)
+        quiz_authoring.ensure_quiz(course, water, title="Check", pass_mark=80, max_attempts=None, actor=author)
     if not lessons_left:
         catalog.remove(course, drink, author)
     catalog.remove(course, water, author)

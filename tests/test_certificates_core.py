@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 
 from lms import db
 from lms.accounts.models import SiteRole
+from lms.catalog import quiz_authoring
 from lms.catalog import services as catalog
 from lms.catalog.models import CourseStatus, QuestionKind
 from lms.certificates import codes, credential, issuance, keys, verification
@@ -52,10 +53,10 @@ def completed(app, make_user):
     module = catalog.add_module(course, catalog.ModuleData(slug="notes", title="Notes", credited_minutes=90,
                                                            competency_areas=("professional-conduct",)), trainer)
     lesson = catalog.add_lesson(course, module, "one", "One", "Text", 10, trainer)
-    quiz = catalog.ensure_quiz(course, module, title="Quiz", pass_mark=100, max_attempts=None, actor=trainer)
-    question = catalog.save_question(course, quiz, None, slug="q", kind=QuestionKind.TRUE_FALSE, prompt="Ok?",
-                                     options=[catalog.OptionData("true", "True", True),
-                                              catalog.OptionData("false", "False", False)], actor=trainer)
+    quiz = quiz_authoring.ensure_quiz(course, module, title="Quiz", pass_mark=100, max_attempts=None, actor=trainer)
+    question = quiz_authoring.save_question(course, quiz, None, slug="q", kind=QuestionKind.TRUE_FALSE, prompt="Ok?",
+                                     options=[quiz_authoring.OptionData("true", "True", True),
+                                              quiz_authoring.OptionData("false", "False", False)], actor=trainer)
     course.certificate_validity_months = 12
     catalog.set_course_status(course, CourseStatus.PUBLISHED, trainer)
     enrollment = learning.enroll(trainee, course)

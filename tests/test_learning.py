@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from lms import db
 from lms.accounts.models import SiteRole
+from lms.catalog import quiz_authoring
 from lms.catalog import services as catalog
 from lms.catalog.models import Course, CourseKind, CourseStatus, Lesson, ModuleKind, Option, Question, QuestionKind
 from lms.catalog.texts import set_text
@@ -64,13 +65,13 @@ def build_course(actor, slug: str = "core", *, title: str = "Core training", es_
 
 
 def _add_quiz(course, module, actor, max_attempts, spanish):
-    quiz = catalog.ensure_quiz(course, module, title=f"Check {module.slug}", pass_mark=100, max_attempts=max_attempts,
+    quiz = quiz_authoring.ensure_quiz(course, module, title=f"Check {module.slug}", pass_mark=100, max_attempts=max_attempts,
                                actor=actor)
-    Opt = catalog.OptionData
-    single = catalog.save_question(course, quiz, None, slug="q1", kind=QuestionKind.SINGLE, prompt="Pick the right one",
+    Opt = quiz_authoring.OptionData
+    single = quiz_authoring.save_question(course, quiz, None, slug="q1", kind=QuestionKind.SINGLE, prompt="Pick the right one",
                                    options=[Opt("a", "Right", True, "Yes, that is it."),
                                             Opt("b", "Wrong", False, "Read the first lesson again.")], actor=actor)
-    several = catalog.save_question(course, quiz, None, slug="q2", kind=QuestionKind.MULTIPLE, prompt="Pick both",
+    several = quiz_authoring.save_question(course, quiz, None, slug="q2", kind=QuestionKind.MULTIPLE, prompt="Pick both",
                                     options=[Opt("a", "One", True), Opt("b", "Two", True), Opt("c", "Three", False)],
                                     actor=actor)
     if spanish:
@@ -553,7 +554,7 @@ def test_a_quiz_added_without_questions_to_a_published_course_does_not_block_com
     """The author adds a quiz, then its questions: until it has one, nobody could pass it, so it does not count."""
     course, user = enrolled(quiz=False)
     module = catalog.get_module(course, "m1")
-    catalog.ensure_quiz(course, module, title="Check m1", pass_mark=80, max_attempts=None, actor=trainer)
+    quiz_authoring.ensure_quiz(course, module, title="Check m1", pass_mark=80, max_attempts=None, actor=trainer)
     db.session.commit()
     for lesson in ("l1", "l2"):
         client.get(lesson_url(u, lesson=lesson))

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from lms import db
 from lms.catalog.models import Module, Option, Question, Quiz
-from lms.catalog.services import OptionData, ensure_quiz, save_question
+from lms.catalog.quiz_authoring import OptionData, ensure_quiz, save_question
 from lms.content.specs import ModuleSpec, QuestionSpec, QuizSpec
 from lms.content.writing import Context
 

@@ -118,7 +118,7 @@ def _source_option(fields: Fields, locale: str) -> OptionSpec | None:
 
 
 def _check_answers(fields: Fields, question: QuestionSpec) -> None:
-    """The catalog's rules (catalog.services.check_question), reported at the question's line."""
+    """The catalog's rules (catalog.quiz_authoring.check_question), reported at the question's line."""
     count, correct = len(question.options), sum(option.is_correct for option in question.options)
     if count < 2:
         fields.error(None, f"question {question.slug!r} needs at least two options")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from lms.catalog import quiz_authoring
 from lms.catalog import services as catalog
 from lms.catalog.models import CourseStatus, QuestionKind
 from lms.enrollment import services as enrollment
@@ -60,17 +61,17 @@ def _long_question_course(trainer):
     course = catalog.create_course(catalog.CourseData(slug="phone-targets", title="Preguntas largas", source_locale="es"), trainer)
     module = catalog.add_module(course, catalog.ModuleData(slug="largas", title="Largas", credited_minutes=30), trainer)
     catalog.add_lesson(course, module, "uno", "Uno", "Texto.", 5, trainer)
-    quiz = catalog.ensure_quiz(course, module, title="Prueba", pass_mark=100, max_attempts=None, actor=trainer)
+    quiz = quiz_authoring.ensure_quiz(course, module, title="Prueba", pass_mark=100, max_attempts=None, actor=trainer)
     options = [
-        catalog.OptionData(
+        quiz_authoring.OptionData(
             "a",
             "El proveedor que supervisa, es decir, la organización que emplea al promotor o a la "
             "promotora y que factura los servicios a Medi-Cal",
             True,
         ),
-        catalog.OptionData("b", "El Departamento de Acceso y Información sobre la Atención Médica (HCAI)"),
+        quiz_authoring.OptionData("b", "El Departamento de Acceso y Información sobre la Atención Médica (HCAI)"),
     ]
-    catalog.save_question(
+    quiz_authoring.save_question(
         course, quiz, None, slug="quien", kind=QuestionKind.SINGLE, prompt=LONG_PROMPT, options=options, actor=trainer
     )
     catalog.set_course_status(course, CourseStatus.PUBLISHED, trainer)

@@ -877,6 +877,7 @@ def seed(make_user: Callable[..., Any], make_org: Callable[..., Any], add_member
     from lms import db
     from lms.accounts import services as accounts
     from lms.accounts.models import SiteRole
+    from lms.catalog import quiz_authoring
     from lms.catalog import services as catalog
     from lms.catalog.models import CourseStatus, ModuleKind, QuestionKind
     from lms.certificates import issuance
@@ -902,10 +903,10 @@ def seed(make_user: Callable[..., Any], make_org: Callable[..., Any], add_member
     catalog.add_lesson(course, module, "intro", "Introduction", "Some *text*.", 5, trainer)
     live = catalog.add_module(course, catalog.ModuleData(slug="live", title="Live", kind=ModuleKind.LIVE,
                                                          is_required=False), trainer)
-    quiz = catalog.ensure_quiz(course, module, title="Check", pass_mark=50, max_attempts=None, actor=trainer)
-    question = catalog.save_question(course, quiz, None, slug="q1", kind=QuestionKind.SINGLE, prompt="Pick one",
-                                     options=[catalog.OptionData("a", "Right", True, "Yes"),
-                                              catalog.OptionData("b", "Wrong", False, "No")], actor=trainer)
+    quiz = quiz_authoring.ensure_quiz(course, module, title="Check", pass_mark=50, max_attempts=None, actor=trainer)
+    question = quiz_authoring.save_question(course, quiz, None, slug="q1", kind=QuestionKind.SINGLE, prompt="Pick one",
+                                     options=[quiz_authoring.OptionData("a", "Right", True, "Yes"),
+                                              quiz_authoring.OptionData("b", "Wrong", False, "No")], actor=trainer)
     catalog.set_course_status(course, CourseStatus.PUBLISHED, trainer)
     enrollments.enroll(users["trainee"], course)
     session, = scheduling.create_sessions(scheduling.SessionData(

@@ -24,7 +24,8 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Re
 
 from lms.catalog.areas import area_choices
 from lms.catalog.models import CourseKind, ModuleKind, QuestionKind
-from lms.catalog.services import SLUG_RE, CourseData, ModuleData, OptionData
+from lms.catalog.quiz_authoring import OptionData
+from lms.catalog.services import SLUG_RE, CourseData, ModuleData
 from lms.catalog.texts import MAX_LENGTHS
 from lms.i18n import _, _l, locale_names
 from lms.web.validators import NumberRange

@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 
 from lms import db
-from lms.catalog import archive
+from lms.catalog import archive, quiz_authoring
 from lms.catalog import services as catalog
 from lms.catalog.models import QuestionKind
 from lms.catalog.texts import load_texts
@@ -51,7 +51,7 @@ def _quiz_page(course, module, stored, form: QuizForm, status: int, grant: tuple
 
 def _save_quiz(form: QuizForm, course, module, *, restoring: bool) -> bool:
     try:
-        catalog.ensure_quiz(course, module, title=form.title.data or "", pass_mark=form.pass_mark.data,
+        quiz_authoring.ensure_quiz(course, module, title=form.title.data or "", pass_mark=form.pass_mark.data,
                             max_attempts=form.max_attempts.data, actor=actor())
     except DomainError as exc:
         db.session.rollback()
@@ -128,7 +128,7 @@ def edit_question(course_slug: str, module_slug: str, question_id: int):
 def _question_form(form: QuestionForm, course, module, quiz, question, options):
     if form.validate_on_submit():
         try:
-            catalog.save_question(course, quiz, question, slug=form.slug.data, kind=QuestionKind(form.kind.data),
+            quiz_authoring.save_question(course, quiz, question, slug=form.slug.data, kind=QuestionKind(form.kind.data),
                                   prompt=form.prompt.data, options=form.option_data({o.slug for o in options}),
                                   actor=actor())
         except DomainError as exc:

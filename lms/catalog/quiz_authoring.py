@@ -1,0 +1,104 @@
+"""Authoring a module's quiz: its settings, and its questions with their answers (checked so that a trainee can
+always tell the answers apart and a right answer exists)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+
+from lms import db
+from lms.catalog import archive
+from lms.catalog.models import Course, Module, Option, Question, QuestionKind, Quiz
+from lms.catalog.services import check_slug, get_quiz, next_position
+from lms.catalog.texts import set_text
+from lms.errors import DomainError
+from lms.i18n import _
+
+
+def ensure_quiz(course: Course, module: Module, *, title: str, pass_mark: int, max_attempts: int | None,
+                actor: Any) -> Quiz:
+    """Create the module's quiz, or save its settings; a removed quiz is restored (with its questions)."""
+    if not 1 <= pass_mark <= 100:
+        raise DomainError(_("The pass mark is a percentage between 1 and 100."))
+    if max_attempts is not None and max_attempts < 1:
+        raise DomainError(_("Allow at least one attempt, or leave the limit empty."))
+    quiz = get_quiz(module, include_archived=True)
+    if quiz is None:
+        quiz = Quiz(module_id=module.id, course_id=course.id)
+        db.session.add(quiz)
+    elif quiz.is_archived:  # a module has one quiz: "creating" it again brings the removed one back, attempts and all
+        archive.restore(course, quiz, actor)
+    quiz.pass_mark = pass_mark
+    quiz.max_attempts = max_attempts
+    db.session.flush()
+    set_text(course, quiz, "title", course.source_locale, title, actor)
+    return quiz
+
+
+@dataclass(frozen=True)
+class OptionData:
+    slug: str
+    text: str
+    is_correct: bool = False
+    feedback: str = ""
+
+
+def check_question(kind: QuestionKind, options: list[OptionData]) -> None:
+    """Single and true/false questions have exactly one right answer; multiple-choice at least one. No two answers
+    say the same (ignoring case and spaces): a trainee could not tell them apart."""
+    options = [o for o in options if o.text.strip()]
+    correct = sum(1 for o in options if o.is_correct)
+    if len(options) < 2:
+        raise DomainError(_("A question needs at least two answers."))
+    seen = set()
+    for option in options:
+        same = " ".join(option.text.split()).casefold()
+        if same in seen:
+            raise DomainError(_("Two answers say the same thing: “%(answer)s”. Make each answer different.",
+                                answer=option.text.strip()))
+        seen.add(same)
+    if kind is QuestionKind.TRUE_FALSE and len(options) != 2:
+        raise DomainError(_("A true-or-false question has exactly two answers."))
+    if kind in (QuestionKind.SINGLE, QuestionKind.TRUE_FALSE) and correct != 1:
+        raise DomainError(_("Mark exactly one answer as correct."))
+    if kind is QuestionKind.MULTIPLE and correct < 1:
+        raise DomainError(_("Mark at least one answer as correct."))
+
+
+def save_question(course: Course, quiz: Quiz, question: Question | None, *, slug: str, kind: QuestionKind,
+                  prompt: str, options: list[OptionData], actor: Any) -> Question:
+    """Create or update a question and its options (options matched by slug; removed ones archived)."""
+    if not prompt.strip():
+        raise DomainError(_("Write the question."))
+    check_question(kind, options)
+    if question is None:
+        slug = check_slug(slug)
+        taken = db.session.execute(
+            select(Question.is_archived).where(Question.quiz_id == quiz.id, Question.slug == slug)).scalar_one_or_none()
+        if taken is not None:
+            raise DomainError(_("A removed question of this quiz has that short name. Restore it from “Removed "
+                                "questions” on the quiz page, or choose another short name.") if taken else
+                              _("This quiz already has a question with that short name."))
+        question = Question(quiz_id=quiz.id, course_id=course.id, slug=slug,
+                            position=next_position(Question, quiz_id=quiz.id))
+        db.session.add(question)
+    question.kind = kind
+    db.session.flush()
+    set_text(course, question, "prompt", course.source_locale, prompt, actor)
+    existing = {o.slug: o for o in db.session.execute(select(Option).where(Option.question_id == question.id)).scalars()}
+    kept = set()
+    for position, data in enumerate([o for o in options if o.text.strip()], start=1):
+        option = existing.get(data.slug) or Option(question_id=question.id, course_id=course.id, slug=check_slug(data.slug))
+        if option.id is None:
+            db.session.add(option)
+        option.position, option.is_correct, option.is_archived = position, data.is_correct, False
+        db.session.flush()
+        set_text(course, option, "text", course.source_locale, data.text, actor)
+        set_text(course, option, "feedback", course.source_locale, data.feedback, actor)
+        kept.add(option.slug)
+    for slug_, option in existing.items():
+        if slug_ not in kept:
+            option.is_archived = True
+    return question
