@@ -51,6 +51,8 @@ def _form(page: str) -> dict[str, str]:
                                                                      r'value="([^"]*)"', page)}
     form.update((name, html.unescape(value))
                 for name, value in re.findall(r'<textarea id="[^"]+" name="(t-[^"]+)"[^>]*>([^<]*)</textarea>', page))
+    form.update((name, html.unescape(value))  # titles are one-line boxes
+                for name, value in re.findall(r'<input type="text" id="[^"]+" name="(t-[^"]+)"[^>]*?value="([^"]*)"', page))
     return form
 
 

@@ -32,6 +32,8 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "option": ("text", "feedback"),
 }
 MARKDOWN_FIELDS = {("lesson", "body")}
+#: Fields written on one line (titles: page headings, email subjects, calendar names); line breaks become spaces.
+ONE_LINE_FIELDS = {("course", "title"), ("module", "title"), ("lesson", "title"), ("quiz", "title")}
 TITLE_MAX, SUMMARY_MAX, BODY_MAX, ANSWER_MAX, FEEDBACK_MAX = 200, 5_000, 100_000, 1_000, 2_000
 #: The most characters an author may type in each field, in the source language and in every translation alike
 #: (the authoring forms and the translation editor both check it).
@@ -145,6 +147,8 @@ def set_text(course: Course, obj: Any, name: str, locale: str, value: str, actor
     if name not in FIELDS[kind]:
         raise ValueError(f"{kind} has no text field {name!r}")
     value = (value or "").replace("\r\n", "\n").strip()
+    if (kind, name) in ONE_LINE_FIELDS:
+        value = " ".join(value.split())
     row = db.session.execute(
         select(Text).where(Text.owner_type == kind, Text.owner_id == obj_id, Text.field == name, Text.locale == locale)
     ).scalar_one_or_none()

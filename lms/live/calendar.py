@@ -110,7 +110,7 @@ def build_calendar(name: str, entries: list[CalendarEntry], uid_domain: str, now
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-calname", " ".join(name.split()))  # written as is: a line break would end the property
     for entry in entries:
         calendar.add_component(session_event(entry, uid_domain, now))
     return calendar.to_ical()

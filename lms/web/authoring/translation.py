@@ -15,6 +15,7 @@ from lms.catalog.source_changes import SourceChange, describe_change
 from lms.catalog.texts import (
     FIELDS,
     MARKDOWN_FIELDS,
+    ONE_LINE_FIELDS,
     Texts,
     load_translated_from,
     owner_key,
@@ -114,6 +115,10 @@ class Row:
     is_markdown: bool
     source_hash: str = ""  # of the source shown; the form sends it back, so a save knows which version was seen
     change: SourceChange | None = None  # what changed in the source since the translation (stale rows only)
+
+    @property
+    def is_one_line(self) -> bool:
+        return (owner_key(self.obj)[0], self.name) in ONE_LINE_FIELDS
 
     @property
     def key(self) -> str:
