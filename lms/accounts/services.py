@@ -88,8 +88,12 @@ def register_user(
         locale=locale,
         timezone=timezone,
     )
-    db.session.add(user)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():
+            db.session.add(user)
+            db.session.flush()
+    except IntegrityError:  # the same address registered a moment ago (a form sent twice at once)
+        raise ConflictError(_("An account with this email address already exists.")) from None
     audit.record("user.registered", user, user)
     user_registered.send(user)
     return user

@@ -323,6 +323,10 @@ def _accept_with_new_account(invitation: Invitation):
         except WeakPassword as exc:  # e.g. made of the invited email address, which the form does not hold
             form.password.errors.append(exc.message)
             return render_template("lms/orgs/accept.html", invitation=invitation, form=EmptyForm(), signup_form=form)
+        except ConflictError:  # the form sent twice at once: the other request made the account and joined
+            db.session.rollback()
+            return render_template("lms/orgs/invitation_invalid.html", message=_(
+                "Your account was created a moment ago, from this form sent twice. Sign in to continue.")), 409
         try:
             invitations.accept_invitation(invitation, user)
         except DomainError as exc:  # withdrawn or replaced while the form was open: no account is left behind

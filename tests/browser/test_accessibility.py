@@ -264,3 +264,16 @@ def test_key_pages_zoomed_in(open_page, world, language, zoom):
             for path in paths:
                 problems += _zoom_problems(page, path)
     assert problems == []
+
+
+def test_list_pages_on_a_phone_zoomed_to_200(open_page, world):
+    """A 390-pixel phone at 200%: 195 CSS pixels, narrower than the 320 of the reflow test. Course and session cards
+    and the catalog filters shrink to the screen instead of keeping a 15rem or 12rem minimum (they scrolled sideways)."""
+    page = open_page(viewport={"width": 195, "height": 422}, scale=2)
+    sign_in(page, "sam.sweep@example.org")
+    problems = []
+    with speaking(page, "es"):
+        for path in ["/courses/", "/sessions/", "/sessions/mine", "/profile"]:
+            problems += [p for p in _zoom_problems(page, path) if "scrolls sideways" in p]
+    assert problems == []
+

@@ -1,0 +1,58 @@
+"""An account form sent twice at once (a double tap on a slow phone): the second request finds the address free,
+then loses the insert to the first. It gets the form's "already exists" message, or on an invitation a page saying the
+account was just made with a way to sign in: never a 500."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from lms import db
+from lms.accounts import services as accounts
+from lms.accounts.models import User
+from lms.errors import ConflictError
+from lms.orgs import invitations
+from lms.orgs.services import Employment
+from lms.web import orgs as org_views
+from tests.conftest import PASSWORD
+
+
+@pytest.fixture
+def taken_meanwhile(monkeypatch, make_user):
+    """rosa@example.org exists, but every look-up says the address is free: as when the other request commits just
+    after this one looked."""
+    make_user("rosa@example.org", name="Rosa Díaz")
+    monkeypatch.setattr(accounts, "get_user_by_email", lambda email: None)
+    monkeypatch.setattr(org_views, "get_user_by_email", lambda email: None)
+
+
+def _accounts() -> int:
+    return db.session.scalar(select(func.count()).select_from(User).where(User.email == "rosa@example.org"))
+
+
+def test_the_service_says_the_address_is_taken(app, taken_meanwhile):
+    with pytest.raises(ConflictError):
+        accounts.register_user("rosa@example.org", "Rosa Díaz", "a long password 1")
+    db.session.rollback()
+    assert _accounts() == 1
+
+
+def test_the_sign_up_form_says_the_account_exists(client, u, taken_meanwhile):
+    response = client.submit(u("lms.accounts.signup"), {"name": "Rosa Díaz", "email": "rosa@example.org",
+                                                       "password": PASSWORD, "confirm": PASSWORD, "agree": "y"})
+    assert response.status_code == 200
+    assert "An account with this email address already exists." in response.get_data(as_text=True)
+    assert _accounts() == 1
+
+
+def test_the_invitation_form_says_the_account_was_just_made_and_offers_to_sign_in(client, u, make_org, make_user,
+                                                                                   taken_meanwhile):
+    boss = make_user("boss@example.org", name="Bea Boss")
+    org = make_org("acme", manager=boss)
+    _invitation, token = invitations.invite(org, "rosa@example.org", "Rosa Díaz", Employment(), boss, 14)
+    db.session.commit()
+    path = u("lms.orgs.accept", token=token)
+    response = client.submit(path, {"name": "Rosa Díaz", "password": PASSWORD, "confirm": PASSWORD, "agree": "y"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 409 and "Your account was created a moment ago" in page
+    assert u("lms.accounts.login") in page and _accounts() == 1
