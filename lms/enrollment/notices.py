@@ -19,5 +19,8 @@ def tell_attempt_granted(user: Any, course: Course, module: Module, quiz: Quiz, 
     """Tell ``user`` that ``by`` gave them ``extra`` more attempts at ``quiz`` (raises :class:`MailError`)."""
     locale = recipient_locale(user)
     texts = load_titles([module, quiz], [course], locale)[course.id]
+    module_title, quiz_title = texts(module) or module.slug, texts(quiz)
+    # quizzes are often all called "Check what you learned": the module says which one
+    title = f"{quiz_title} · {module_title}" if quiz_title and quiz_title != module_title else module_title
     send_email(user.email, "quiz_attempt_granted", locale, user=user, by=by, extra=extra, link=link,
-               title=texts(quiz) or texts(module) or module.slug, course_title=texts(course) or course.slug)
+               title=title, course_title=texts(course) or course.slug)
