@@ -62,8 +62,11 @@ def detail(session_id: int):
     managed = org_services.managed_orgs(current_user) if current_user else []
     join_open, join_opens = join_state(session, utcnow())
     checkin_open, checkin_later = checkin_state(session, utcnow())
+    here = bool(checkin.open_intervals(session, current_user)) if card.is_registered and session.address else False
     return render(
         "lms/live/detail.html",
+        started=session.starts_at <= utcnow(),
+        checked_in=here,
         card=card,
         position=position,
         managed=managed,
