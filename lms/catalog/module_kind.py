@@ -43,7 +43,7 @@ from lms.catalog import archive
 from lms.catalog.models import Course, CourseStatus, Lesson, Module, ModuleKind, Question, Quiz
 from lms.catalog.texts import load_texts, owner_key
 from lms.errors import DomainError
-from lms.i18n import _, ngettext
+from lms.i18n import _, format_minutes, ngettext
 from lms.live import queries as live_queries
 from lms.live.queries import ModuleSessions
 
@@ -67,6 +67,30 @@ def check_sessions(module: Module) -> None:
     if sessions.held:
         raise DomainError(_("Live sessions of this module were held, and their attendance counts toward it, so its "
                             "kind cannot change. Add a new module of the kind you need instead."), field="kind")
+
+
+def check_progress(module: Module) -> None:
+    """Refuse changing the kind of ``module`` once trainees have worked on it: their lessons, quiz and completion
+    would stop counting (a self-paced module made field experience waits for field hours), or count again."""
+    from lms.enrollment.queries import module_has_progress  # enrollment builds on the catalog
+
+    if module_has_progress(module):
+        raise DomainError(_("Trainees have already worked on this module (lessons read, quiz attempts or the module "
+                            "completed), so its kind cannot change: their progress would stop counting. Add a new "
+                            "module of the kind you need instead."), field="kind")
+
+
+def check_credit(module: Module, minutes: int) -> None:
+    """Refuse raising a live module's credited minutes above the length of a session it already has: attending that
+    session would credit (and print on certificates) time nobody could spend in it."""
+    if module.kind is not ModuleKind.LIVE or minutes <= (module.credited_minutes or 0):
+        return
+    shortest = live_queries.shortest_session_minutes(module.id)
+    if shortest is not None and minutes > shortest:
+        raise DomainError(_("This module has a live session of %(length)s, so it cannot credit more than that: "
+                            "attending it would credit time nobody could spend in it. Cancel or lengthen the shorter "
+                            "sessions first, or add a new module.", length=format_minutes(shortest)),
+                          field="credited_minutes")
 
 
 def check_removable(module: Module) -> None:

@@ -417,6 +417,9 @@ def update_module(course: Course, module: Module, data: ModuleData, actor: Any, 
         raise DomainError(_("Credited minutes cannot be negative."))
     if module.id is not None and data.kind is not module.kind:
         module_kind.check_sessions(module)
+        module_kind.check_progress(module)
+    if module.id is not None and data.kind is module.kind:
+        module_kind.check_credit(module, data.credited_minutes)
     if keep_completable:
         module_kind.check_completable(course, module, data.kind, data.is_required)
     before = {**_module_settings(module), **_source_texts(course, module, ("title", "summary"))}

@@ -48,3 +48,14 @@ def count_module_sessions(module_ids: Iterable[int], now: datetime | None = None
         else:
             counts[module_id].update(upcoming=upcoming, started=total - upcoming)
     return {module_id: ModuleSessions(**values) for module_id, values in counts.items()}
+
+
+def shortest_session_minutes(module_id: int) -> int | None:
+    """The length in whole minutes of the shortest session of a module that is not cancelled (scheduled or held), or
+    None when it has none: what a trainee attending one can have spent in it."""
+    rows = db.session.execute(
+        select(LiveSession.starts_at, LiveSession.ends_at)
+        .where(LiveSession.module_id == module_id, LiveSession.status != SessionStatus.CANCELLED)
+    ).all()
+    return min((int((end - start).total_seconds()) // 60 for start, end in rows), default=None)
+
