@@ -119,6 +119,11 @@ class SessionCard:
     #: Completed, or past its end (:func:`lms.live.outcome.has_taken_place`): no more seats, joining or registration.
     is_over: bool = False
 
+    def is_led_by(self, user: Any) -> bool:
+        """Whether ``user`` may open the roster: one of the session's trainers, or an admin
+        (:func:`lms.live.roster.is_session_trainer`, without a query)."""
+        return bool(getattr(user, "is_admin", False)) or any(t.id == getattr(user, "id", None) for t in self.trainers)
+
     @property
     def is_upcoming(self) -> bool:
         """Scheduled and not over yet: what the page offers (seats, registration, joining) applies."""
