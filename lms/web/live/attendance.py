@@ -218,7 +218,7 @@ def _person_forms(session: LiveSession, line: rosters.RosterLine, action: str) -
         return cls(prefix=name) if action == name else cls(formdata=None, prefix=name, **defaults)
 
     clock = _clock(session)
-    status = bound("status", StatusForm, status=(line.status or AttendanceStatus.PRESENT).value)
+    status = bound("status", StatusForm, status=line.status.value if line.status else "")
     time = bound(
         "time",
         TimeForm,

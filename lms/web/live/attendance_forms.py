@@ -50,12 +50,13 @@ class _PersonForm(FlaskForm):
 
 
 class StatusForm(_PersonForm):
-    status = SelectField(_l("Attendance"), choices=[], validators=[DataRequired()])
+    status = SelectField(_l("Attendance"), choices=[], validators=[DataRequired(message=_l("Choose a status."))])
     reason = _reason()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.status.choices = AttendanceStatus.choices()
+        # no status yet shows as such: a first option of Present would be saved by a stray "Save status"
+        self.status.choices = [("", _l("Choose a status")), *AttendanceStatus.choices()]
 
 
 def _plausible(form, field) -> None:
