@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -364,3 +365,22 @@ def count_queries(app):
             event.remove(engine, "before_cursor_execute", counter)
 
     return counting
+
+
+@pytest.fixture
+def courses(tmp_path) -> Path:
+    """A private copy of tests/fixtures/courses (``listening-basics`` is published), free to edit."""
+    target = tmp_path / "courses"
+    shutil.copytree(Path(__file__).parent / "fixtures" / "courses", target)
+    return target
+
+
+@pytest.fixture
+def run_import(runner):
+    def run(path: Path, *options: str, ok: bool = True):
+        result = runner.invoke(args=["lms", "import-courses", str(path), *options])
+        db.session.expire_all()
+        assert (result.exit_code == 0) is ok, result.output
+        return result
+
+    return run

@@ -19,7 +19,6 @@ import pytest
 from sqlalchemy import select
 
 from lms import db
-from lms.accounts.models import SiteRole
 from lms.audit import AuditEvent
 from lms.catalog import module_kind, quiz_authoring
 from lms.catalog import services as catalog
@@ -42,11 +41,10 @@ CANCEL_WARNING = "has no upcoming live session left: trainees cannot complete th
 
 
 @pytest.fixture
-def trainer(make_user, login):
-    """Tina Trainer, signed in on ``client``."""
-    user = make_user("trainer@example.org", name="Tina Trainer", role=SiteRole.TRAINER, locale="en")
-    login(user)
-    return user
+def trainer(trainer, login):
+    """The trainer of tests/conftest.py, signed in on ``client``."""
+    login(trainer)
+    return trainer
 
 
 @pytest.fixture
@@ -168,25 +166,6 @@ def test_a_draft_course_gets_its_module_back_as_it_was(client, u, trainer):
 
 
 # ---------------------------------------------------------------- 2. course imports
-
-
-@pytest.fixture
-def courses(tmp_path) -> Path:
-    """A private copy of the fixture courses (``listening-basics``, published), free to edit."""
-    target = tmp_path / "courses"
-    shutil.copytree(FIXTURE, target)
-    return target
-
-
-@pytest.fixture
-def run_import(runner):
-    def run(path: Path, *, ok: bool = True):
-        result = runner.invoke(args=["lms", "import-courses", str(path)])
-        db.session.expire_all()
-        assert (result.exit_code == 0) is ok, result.output
-        return result
-
-    return run
 
 
 def _add_live_module(root: Path, *, required: str) -> Path:

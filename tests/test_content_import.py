@@ -7,7 +7,6 @@ import shutil
 from datetime import timedelta
 from pathlib import Path
 
-import pytest
 from sqlalchemy import func, select
 
 from lms import db
@@ -23,26 +22,6 @@ from tests.test_catalog_texts import XSS, active_content
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = Path(__file__).parent / "fixtures" / "courses"
 CATALOG_MODELS = (Course, Module, Lesson, Quiz, Question, Option, Text, AuditEvent)
-
-
-@pytest.fixture
-def courses(tmp_path) -> Path:
-    """A private copy of the fixture courses, free to edit."""
-    target = tmp_path / "courses"
-    shutil.copytree(FIXTURE, target)
-    return target
-
-
-@pytest.fixture
-def run_import(runner):
-    def run(path: Path, *options: str, ok: bool = True):
-        result = runner.invoke(args=["lms", "import-courses", str(path), *options])
-        db.session.expire_all()
-        if ok:
-            assert result.exit_code == 0, result.output
-        return result
-
-    return run
 
 
 def edit(path: Path, old: str, new: str) -> None:
