@@ -317,11 +317,31 @@ def trainer(make_user):
 
 
 @pytest.fixture
+def signed_in_trainer(trainer, login):
+    """``trainer``, signed in on ``client``."""
+    login(trainer)
+    return trainer
+
+
+@pytest.fixture
 def module(trainer):
     """The live module of a published practice course by ``trainer`` (tests/live_support.live_course)."""
     from tests.live_support import live_course
 
     return live_course(trainer)[1]
+
+
+@pytest.fixture
+def client_as(app):
+    """``client_as(user)`` → a new client signed in as ``user`` (each person their own session)."""
+
+    def sign_in(user: User) -> FlaskClient:
+        other = app.test_client()
+        response = other.submit(app.config["TEST_TOKEN_PAGE"], {"email": user.email, "password": PASSWORD})
+        assert response.status_code == 302, response.get_data(as_text=True)[:300]
+        return other
+
+    return sign_in
 
 
 @pytest.fixture

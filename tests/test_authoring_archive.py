@@ -19,7 +19,6 @@ from lms.catalog.models import CourseStatus, Lesson, Module, Question, QuestionK
 from lms.db import utcnow
 from lms.enrollment import services as enrollment
 from lms.enrollment.models import EnrollmentStatus, ModuleCompletion, QuizAttempt
-from tests.conftest import PASSWORD
 
 COURSE = "heat-safety"
 
@@ -27,19 +26,6 @@ COURSE = "heat-safety"
 @pytest.fixture
 def trainer(make_user):
     return make_user("trainer@example.org", name="Tina Trainer", role=SiteRole.TRAINER, locale="en")
-
-
-@pytest.fixture
-def browser(app):
-    """``browser(user)`` → a new client signed in as ``user`` (each person their own session)."""
-
-    def sign_in(user):
-        client = app.test_client()
-        response = client.submit(app.config["TEST_TOKEN_PAGE"], {"email": user.email, "password": PASSWORD})
-        assert response.status_code == 302
-        return client
-
-    return sign_in
 
 
 def build(author, *, lessons=("a", "b", "c"), quiz=True, questions=("q1", "q2"), publish=False, modules=("m1",)):
@@ -308,7 +294,7 @@ def test_refusals_and_confirmations_are_translated(client, u, make_user, login):
 # ---------------------------------------------------------------- what trainees see and complete
 
 
-def test_a_trainee_no_longer_needs_a_removed_quiz_and_keeps_her_attempts(client, u, trainer, make_user, login, browser):
+def test_a_trainee_no_longer_needs_a_removed_quiz_and_keeps_her_attempts(client, u, trainer, make_user, login, client_as):
     course = build(trainer, lessons=("a", "b"), publish=True)
     module = catalog.get_module(course, "m1")
     quiz = catalog.get_quiz(module)
@@ -319,7 +305,7 @@ def test_a_trainee_no_longer_needs_a_removed_quiz_and_keeps_her_attempts(client,
     wrong = {q.id: {next(o.id for o in options if not o.is_correct)} for q, options in catalog.load_questions(quiz)}
     enrollment.submit_quiz(record, quiz, wrong)
     db.session.commit()
-    learner = browser(trainee)
+    learner = client_as(trainee)
     quiz_url = u("lms.courses.quiz", course_slug=COURSE, module_slug="m1")
     assert learner.get(quiz_url).status_code == 200
 
@@ -355,7 +341,7 @@ def test_a_trainee_no_longer_needs_a_removed_quiz_and_keeps_her_attempts(client,
 
 
 def test_a_trainee_who_had_only_the_removed_quiz_left_completes_on_her_next_step(
-        client, u, trainer, make_user, login, browser):
+        client, u, trainer, make_user, login, client_as):
     course = build(trainer, lessons=("a", "b"), publish=True)
     module = catalog.get_module(course, "m1")
     trainee = make_user("trainee@example.org")
@@ -367,19 +353,19 @@ def test_a_trainee_who_had_only_the_removed_quiz_left_completes_on_her_next_step
     assert client.submit(u("lms.authoring.remove_quiz", course_slug=COURSE, module_slug="m1")).status_code == 302
     assert db.session.execute(select(func.count(ModuleCompletion.id))).scalar_one() == 0  # nothing at removal
 
-    learner = browser(trainee)
+    learner = client_as(trainee)
     learner.get(u("lms.courses.lesson", course_slug=COURSE, module_slug="m1", lesson_slug="b"))
     learner.submit(u("lms.courses.complete", course_slug=COURSE, module_slug="m1", lesson_slug="b"))  # done before
     db.session.expire_all()
     assert db.session.execute(select(ModuleCompletion.module_id)).scalar_one() == module.id
     assert enrollment.get_enrollment(trainee, course).status is EnrollmentStatus.COMPLETED
 
-def test_a_removed_lesson_and_module_disappear_for_trainees(client, u, trainer, make_user, login, browser):
+def test_a_removed_lesson_and_module_disappear_for_trainees(client, u, trainer, make_user, login, client_as):
     course = build(trainer, lessons=("a", "b"), quiz=False, publish=True, modules=("m1", "m2"))
     trainee = make_user("trainee@example.org")
     enrollment.enroll(trainee, course)
     db.session.commit()
-    learner = browser(trainee)
+    learner = client_as(trainee)
     login(trainer)
     client.submit(lesson_urls(u, "b")[0])
     client.submit(u("lms.authoring.remove_module", course_slug=COURSE, module_slug="m2"))

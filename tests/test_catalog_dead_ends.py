@@ -28,7 +28,6 @@ from lms.db import utcnow
 from lms.enrollment import services as enrollment
 from lms.enrollment.models import EnrollmentStatus
 from lms.live import scheduling
-from tests.conftest import PASSWORD
 from tests.live_support import live_course, schedule, soon
 
 FIXTURE = Path(__file__).parent / "fixtures" / "courses"
@@ -45,19 +44,6 @@ def trainer(trainer, login):
     """The trainer of tests/conftest.py, signed in on ``client``."""
     login(trainer)
     return trainer
-
-
-@pytest.fixture
-def browser(app):
-    """``browser(user)`` → a new client signed in as ``user`` (each person their own session)."""
-
-    def sign_in(user):
-        other = app.test_client()
-        response = other.submit(app.config["TEST_TOKEN_PAGE"], {"email": user.email, "password": PASSWORD})
-        assert response.status_code == 302
-        return other
-
-    return sign_in
 
 
 def _module(course, slug) -> Module:
@@ -253,13 +239,13 @@ def _cancel(client, u, session, reason="Trainer ill"):
 
 
 def test_cancelling_the_last_session_warns_the_trainer_flags_the_module_and_tells_trainees(
-        client, u, trainer, make_user, browser):
+        client, u, trainer, make_user, client_as):
     course, live = live_course(trainer)
     first, second = schedule(live, trainer, repeat=2)
     trainee = make_user("rosa@example.org")
     enrollment.enroll(trainee, course)
     db.session.commit()
-    learner = browser(trainee)
+    learner = client_as(trainee)
     course_page = u("lms.courses.course", course_slug=course.slug)
     authoring_page = u("lms.authoring.course", course_slug=course.slug)
     assert TRAINEE_NOTE not in learner.get(course_page).text

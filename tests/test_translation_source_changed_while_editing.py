@@ -12,7 +12,6 @@ import pytest
 from sqlalchemy import select
 
 from lms import db
-from lms.accounts.models import SiteRole
 from lms.catalog import services as catalog
 from lms.catalog.models import Text
 from lms.catalog.texts import load_texts, set_text, text_hash, translation_state
@@ -23,15 +22,9 @@ CHANGED_MEANWHILE = "changed while you were editing"
 
 
 @pytest.fixture
-def trainer(make_user, login):
-    user = make_user("trainer@example.org", name="Tina Trainer", role=SiteRole.TRAINER, locale="en")
-    login(user)
-    return user
-
-
-@pytest.fixture
-def lesson(trainer):
+def lesson(signed_in_trainer):
     """A lesson translated into Spanish, up to date."""
+    trainer = signed_in_trainer
     course = catalog.create_course(catalog.CourseData(slug="heat", title="Heat safety"), trainer)
     module = catalog.add_module(course, catalog.ModuleData(slug="signs", title="Warning signs"), trainer)
     lesson = catalog.add_lesson(course, module, "stroke", "Heat stroke", BODY, 10, trainer)

@@ -40,15 +40,9 @@ NOT_KEPT = "this translation was made from was not kept, so what changed cannot 
 
 
 @pytest.fixture
-def trainer(make_user, login):
-    user = make_user("trainer@example.org", name="Tina Trainer", role=SiteRole.TRAINER, locale="en")
-    login(user)
-    return user
-
-
-@pytest.fixture
-def lesson(trainer):
+def lesson(signed_in_trainer):
     """A lesson translated into Spanish (title and body), whose English source then changed."""
+    trainer = signed_in_trainer
     course = catalog.create_course(catalog.CourseData(slug="heat", title="Heat safety"), trainer)
     module = catalog.add_module(course, catalog.ModuleData(slug="signs", title="Warning signs"), trainer)
     lesson = catalog.add_lesson(course, module, "stroke", "Heat stroke", BODY, 10, trainer)
@@ -143,7 +137,8 @@ def test_a_stale_lesson_shows_what_changed_in_its_markdown_and_title(client, u, 
     assert f'name="ok-lesson-{lesson.id}-body"' in page and "Call 911 and cool the person.</div>" in page
 
 
-def test_removed_text_is_struck_through_and_spoken(client, u, trainer):
+def test_removed_text_is_struck_through_and_spoken(client, u, signed_in_trainer):
+    trainer = signed_in_trainer
     course = catalog.create_course(catalog.CourseData(slug="heat", title="Heat safety"), trainer)
     set_text(course, course, "title", "es", "Calor", trainer)
     catalog.update_course(course, catalog.CourseData(slug="heat", title="Heat <em>illness</em> basics"), trainer)
