@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -102,6 +103,9 @@ class QuizAttempt(Model):
     passed: Mapped[bool]
     #: question slug → list of chosen option slugs
     answers: Mapped[dict[str, list[str]]] = mapped_column(JSON, default=dict)
+    #: What was asked and how it was marked, as graded (see :mod:`lms.enrollment.quiz_review`); None for attempts
+    #: graded before it was kept, whose result can only be shown against today's questions.
+    snapshot: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
 class QuizAttemptGrant(Model):

@@ -138,12 +138,13 @@ FIELDS: dict[str, Field] = {
                                   ("trainer lms.authoring.translate_lesson", "trainee-es lms.courses.lesson")),
     "translation.lesson.body": F("lms.authoring.translate_lesson", "t-lesson-<id>-body",
                                  ("trainer lms.authoring.translate_lesson",), markdown=True),
+    # (the trainee took the quiz in English: their result keeps the English texts, even read in Spanish)
     "translation.question.prompt": F("lms.authoring.translate_question", "t-question-<id>-prompt",
-                                     ("trainer lms.authoring.translate_question", "trainee-es lms.courses.quiz_result")),
+                                     ("trainer lms.authoring.translate_question", "trainer lms.authoring.preview_quiz")),
     "translation.option.text": F("lms.authoring.translate_question", "t-option-<id>-text",
-                                 ("trainer lms.authoring.translate_question", "trainee-es lms.courses.quiz_result")),
+                                 ("trainer lms.authoring.translate_question", "trainer lms.authoring.preview_quiz")),
     "translation.option.feedback": F("lms.authoring.translate_question", "t-option-<id>-feedback",
-                                     ("trainer lms.authoring.translate_question", "trainee-es lms.courses.quiz_result")),
+                                     ("trainer lms.authoring.translate_question",)),
     # live sessions
     "session.address": F("lms.sessions.create", "address", ("trainee lms.sessions.detail", "trainer lms.sessions.edit")),
     "session.notes": F("lms.sessions.create", "notes", ("trainee lms.sessions.detail", "trainer lms.sessions.edit")),
