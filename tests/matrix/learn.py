@@ -9,6 +9,7 @@ EXPECTED: dict[str, str] = {
     "lms.courses.complete": "signed_in",
     "lms.courses.quiz": "signed_in",
     "lms.courses.quiz_result": "signed_in",
+    "lms.courses.ask_attempt": "signed_in",
     "lms.courses.enroll_staff": "org_manager",
     "lms.api.list_courses": "public",
     "lms.api.course_outline": "public",

@@ -87,6 +87,7 @@ TARGETS = [
     T("lms.authoring.translate", "trainer"), T("lms.authoring.translate_question", "trainer"),
     # learning
     T("lms.courses.quiz", "trainee"), T("lms.courses.enroll_staff", "manager"),
+    T("lms.courses.quiz", "trainee", "lms.courses.ask_attempt", prepare=_locked_out),
     # live sessions
     T("lms.sessions.create", "trainer"), T("lms.sessions.edit", "trainer"), T("lms.sessions.cancel", "trainer"),
     T("lms.sessions.staff", "manager", shows_form=False),

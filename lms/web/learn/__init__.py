@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("courses", __name__, url_prefix="/courses")
 
-from lms.web.learn import quiz, reader, staff, views  # noqa: E402,F401
+from lms.web.learn import ask, quiz, reader, staff, views  # noqa: E402,F401
