@@ -5,6 +5,7 @@ Services flush and never commit; the caller (view, API handler, CLI command) com
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime, timedelta
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
@@ -170,8 +171,13 @@ def _reset_serializer(secret_key: str) -> URLSafeTimedSerializer:
 
 
 def make_reset_token(user: User, secret_key: str) -> str:
-    """A signed token bound to the current password hash, so it stops working once used."""
-    return _reset_serializer(secret_key).dumps({"u": user.id, "h": (user.password_hash or "")[-16:]})
+    """A signed token bound to the current password hash, so it stops working once used, and to the current email
+    address, so a link sent to an address the account no longer has (a lost mailbox) stops working too."""
+    return _reset_serializer(secret_key).dumps({"u": user.id, "h": (user.password_hash or "")[-16:], "e": _email_digest(user)})
+
+
+def _email_digest(user: User) -> str:
+    return hashlib.sha256(user.email.encode()).hexdigest()[:16]
 
 
 def user_for_reset_token(token: str, secret_key: str, max_age: int) -> User:
@@ -182,7 +188,7 @@ def user_for_reset_token(token: str, secret_key: str, max_age: int) -> User:
     except (BadSignature, ValueError, TypeError) as exc:
         raise DomainError(_("This reset link is not valid. Please ask for a new one.")) from exc
     user = db.session.get(User, data.get("u")) if isinstance(data, dict) else None
-    if user is None or not user.is_active or (user.password_hash or "")[-16:] != data.get("h"):
+    if user is None or not user.is_active or (user.password_hash or "")[-16:] != data.get("h") or _email_digest(user) != data.get("e"):
         raise DomainError(_("This reset link has already been used. Please ask for a new one."))
     return user
 

@@ -1,4 +1,4 @@
-"""Sign up, sign in and out, password reset, profile and personal API tokens."""
+"""Sign up, sign in and out, password reset, profile (with a change of email address) and personal API tokens."""
 
 from __future__ import annotations
 
@@ -21,17 +21,19 @@ from flask import (
 from wtforms import HiddenField
 
 from lms import db
-from lms.accounts import services
+from lms.accounts import email_change, services
+from lms.accounts.models import User
 from lms.errors import DomainError
 from lms.i18n import SESSION_KEY as LANGUAGE_KEY
 from lms.i18n import _, current_locale
 from lms.limiter import failed_attempt, form_email_key, limiter
-from lms.notify.services import MailError, send_email
+from lms.notify.services import MailError, recipient_locale, send_email
 from lms.orgs import services as org_services
 from lms.security import access, current_user
 from lms.web import reveal
 from lms.web.auth import login_user, logout_user
 from lms.web.forms import (
+    EmailChangeForm,
     EmptyForm,
     LoginForm,
     PasswordChangeForm,
@@ -173,9 +175,7 @@ def profile():
         db.session.commit()
         flash(_("Your profile is saved."), "success")
         return redirect(url_for("lms.accounts.profile"))
-    return render_template(
-        "lms/accounts/profile.html", form=form, password_form=PasswordChangeForm(formdata=None), memberships=_current_memberships()
-    )
+    return _profile_page(form=form)
 
 
 @bp.post("/profile/password")
@@ -191,10 +191,109 @@ def change_password():
             db.session.commit()
             flash(_("Your password is changed. Other devices have been signed out."), "success")
             return redirect(url_for("lms.accounts.profile"))
-    profile_form = ProfileForm(formdata=None, obj=current_user)
-    _show_current_choices(profile_form)
-    page = render_template("lms/accounts/profile.html", form=profile_form, password_form=form, memberships=_current_memberships())
-    return page, 400
+    return _profile_page(password_form=form), 400
+
+
+def _profile_page(form: ProfileForm | None = None, password_form: PasswordChangeForm | None = None,
+                  email_form: EmailChangeForm | None = None) -> str:
+    """The profile page with the form that was sent (and its errors), the others empty."""
+    if form is None:
+        form = ProfileForm(formdata=None, obj=current_user)
+        _show_current_choices(form)
+    return render_template(
+        "lms/accounts/profile.html",
+        form=form,
+        password_form=password_form or PasswordChangeForm(formdata=None),
+        email_form=email_form or EmailChangeForm(formdata=None),
+        memberships=_current_memberships(),
+    )
+
+
+def _email_change_limit() -> str:
+    return current_app.config["LMS_EMAIL_CHANGE_LIMIT"]
+
+
+def _email_change_key() -> str:
+    return f"email-change:{current_user.id}"
+
+
+@bp.post("/profile/email")
+@access.signed_in
+@limiter.limit(_email_change_limit, key_func=_email_change_key, methods=["POST"])
+def request_email_change():
+    """Check the password and the new address, then email a confirmation link to that address; nothing changes until
+    the link is opened. Every request counts towards the limit: each sends an email, and a wrong password is a guess."""
+    form = EmailChangeForm()
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        try:
+            email, token = email_change.request_email_change(user, form.password.data, form.new_email.data,
+                                                             current_app.config["SECRET_KEY"])
+        except email_change.WrongPassword as exc:
+            form.password.errors.append(exc.message)
+        except DomainError as exc:  # the address is taken, or already the account's
+            form.new_email.errors.append(exc.message)
+        else:
+            db.session.commit()  # a password hash upgraded by the check: the link is bound to the hash
+            if _send_confirmation(user, email, token):
+                # i18n: %(email)s is the new address, where the confirmation link was sent.
+                flash(_("We sent a link to %(email)s. Open it to confirm your new address; until then you keep "
+                        "using %(current)s.", email=email, current=user.email), "success")
+                return redirect(url_for("lms.accounts.profile"))
+            return _profile_page(email_form=form), 503
+    return _profile_page(email_form=form), 400
+
+
+def _send_confirmation(user: User, email: str, token: str) -> bool:
+    try:
+        send_email(email, "email_change_confirm", recipient_locale(user), user=user, email=email,
+                   link=external_url("lms.accounts.confirm_email_change", token=token),
+                   hours=max(1, current_app.config["LMS_EMAIL_CHANGE_MAX_AGE"] // 3600))
+    except MailError:
+        flash(_("We could not send the email just now. Please try again in a few minutes."), "error")
+        return False
+    return True
+
+
+@bp.route("/profile/email/<token>", methods=["GET", "POST"])
+@access.public
+def confirm_email_change(token: str):
+    """The link sent to the new address. GET only shows the change (mail scanners open links); the button's POST makes
+    it. It needs no sign-in: the link proves the mailbox, and the request that sent it proved the password."""
+    config = current_app.config
+    link = (token, config["SECRET_KEY"], config["LMS_EMAIL_CHANGE_MAX_AGE"])
+    try:
+        user, email = email_change.read_email_change_token(*link)
+    except DomainError as exc:
+        return render_template("lms/accounts/email_change_failed.html", message=exc.message), 400
+    form = EmptyForm()
+    if form.validate_on_submit():
+        try:
+            user, old = email_change.confirm_email_change(*link)
+        except DomainError as exc:  # used a moment ago, or the address was taken meanwhile
+            db.session.rollback()
+            return render_template("lms/accounts/email_change_failed.html", message=exc.message), exc.status
+        db.session.commit()
+        notify_email_changed(user, old, by_admin=False)
+        if current_user and current_user.id == user.id:
+            flash(_("Your email address is now %(email)s.", email=user.email), "success")
+            return redirect(url_for("lms.accounts.profile"))
+        flash(_("Your email address is now %(email)s. Sign in with it from now on.", email=user.email), "success")
+        return redirect(url_for("lms.accounts.login"))
+    return render_template("lms/accounts/email_confirm.html", form=form, user=user, email=email)
+
+
+def notify_email_changed(user: User, old: str, *, by_admin: bool) -> None:
+    """Tell the old address that the account left it (no link: undoing takes an administrator), and after an
+    administrator's change the new address too. The change is made already: a message that cannot be sent is
+    logged and said on the page, not a reason to undo it."""
+    locale = recipient_locale(user)
+    try:
+        send_email(old, "email_changed", locale, user=user, old=old, by_admin=by_admin)
+        if by_admin:
+            send_email(user.email, "email_set_by_admin", locale, user=user, login=external_url("lms.accounts.login"))
+    except MailError:
+        flash(_("The change is saved, but we could not send the email about it just now."), "error")
 
 
 def _show_current_choices(form: ProfileForm) -> None:

@@ -5,15 +5,16 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
 from lms import audit, db
-from lms.accounts import services
+from lms.accounts import email_change, services
 from lms.accounts.models import SiteRole, User
 from lms.errors import DomainError
 from lms.i18n import _
 from lms.orgs import services as orgs
 from lms.orgs.queries import org_roles_by_user
 from lms.security import access, current_user
+from lms.web.accounts import notify_email_changed
 from lms.web.audit_display import ACTION_TITLES, action_title, changes, names_of, what
-from lms.web.forms import EmptyForm
+from lms.web.forms import AdminEmailForm, EmptyForm
 from lms.web.hours.ledger import page_number
 from lms.web.hours.queue import event_reason
 
@@ -99,6 +100,33 @@ def confirm_disable(user_id: int):
         return redirect(url_for("lms.admin.users", q=request.args.get("q", "")))
     return render_template("lms/admin/disable.html", user=user, q=request.args.get("q", "")[:100], form=EmptyForm(),
                            sole_managed=orgs.sole_manager_orgs(user))
+
+
+@bp.route("/users/<int:user_id>/email", methods=["GET", "POST"])
+@access.admin
+def change_email(user_id: int):
+    """Set someone's email address at once (they may have lost the old mailbox), with a reason for the audit log; the
+    old address and the new one are told. An administrator's own address is changed on their profile, confirmed
+    like anyone's."""
+    user = services.get_user(user_id)
+    q = request.args.get("q", "")[:100]
+    if user.id == current_user.id:
+        flash(_("Change your own email address on your profile."), "info")
+        return redirect(url_for("lms.accounts.profile"))
+    form = AdminEmailForm()
+    if form.validate_on_submit():
+        try:
+            old = email_change.change_email(user, form.email.data, current_user._get_current_object(), form.reason.data)
+        except DomainError as exc:  # taken, also by a request that won the race; or the address it has
+            db.session.rollback()
+            form.email.errors.append(exc.message)
+        else:
+            db.session.commit()
+            flash(_("The email address of %(name)s is now %(email)s.", name=user.name, email=user.email), "success")
+            notify_email_changed(user, old, by_admin=True)
+            return redirect(url_for("lms.admin.users", q=q))
+    status = 400 if form.errors else 200
+    return render_template("lms/admin/email.html", user=user, form=form, q=q), status
 
 
 # ---------------------------------------------------------------- the audit log

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
+from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, EqualTo, Length
 
 from lms.accounts.passwords import MAX_LENGTH, MIN_LENGTH
-from lms.i18n import _l, is_valid_timezone, locale_names, timezone_choices
+from lms.i18n import _l, locale_names
+from lms.web.fields import TimezoneField
 from lms.web.validators import Email, HardToGuess, PersonName
 
 
@@ -70,16 +71,11 @@ class ResetForm(FlaskForm):
 class ProfileForm(FlaskForm):
     name = StringField(_l("Full name"), validators=[DataRequired(), PersonName(), Length(max=200)])
     locale = SelectField(_l("Preferred language"))
-    timezone = SelectField(_l("Time zone"))
+    timezone = TimezoneField(_l("Time zone"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.locale.choices = locale_names()
-        self.timezone.choices = timezone_choices()
-
-    def validate_timezone(self, field):
-        if not is_valid_timezone(field.data or ""):
-            raise ValidationError(_l("Choose a time zone from the list."))
 
 
 class PasswordChangeForm(FlaskForm):
@@ -88,6 +84,28 @@ class PasswordChangeForm(FlaskForm):
     confirm_password = PasswordField(
         _l("Repeat new password"),
         validators=[DataRequired(), EqualTo("new_password", message=_l("The passwords do not match."))],
+    )
+
+
+class EmailChangeForm(FlaskForm):
+    """The person's new address, confirmed with their password (the link to confirm goes to the new address)."""
+
+    new_email = EmailField(_l("New email address"), validators=[DataRequired(), Email(), Length(max=254)])
+    password = PasswordField(
+        _l("Current password"),
+        validators=[DataRequired(), Length(max=MAX_LENGTH)],
+        description=_l("To make sure it is you."),
+    )
+
+
+class AdminEmailForm(FlaskForm):
+    """A site administrator sets someone's address (no confirmation: the person may have lost the old mailbox)."""
+
+    email = EmailField(_l("New email address"), validators=[DataRequired(), Email(), Length(max=254)])
+    reason = TextAreaField(
+        _l("Reason"),
+        validators=[DataRequired(), Length(max=500)],
+        description=_l("Kept in the audit log. For example: can no longer open the old mailbox; asked by phone."),
     )
 
 

@@ -25,9 +25,10 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from lms.i18n import _l, is_valid_timezone, timezone_choices
+from lms.i18n import _l
 from lms.orgs.models import CEYearBasis, EmploymentType, MemberRole, OrgKind, PayPeriod
 from lms.orgs.services import SLUG_RE, Employment, OrgSettings
+from lms.web.fields import TimezoneField
 from lms.web.validators import Email, NumberRange, PersonName
 
 
@@ -39,7 +40,7 @@ class OrgForm(FlaskForm):
         description=_l("For example: valley-health. It cannot be changed later."),
     )
     kind = SelectField(_l("Type of organisation"))
-    timezone = SelectField(_l("Time zone"))
+    timezone = TimezoneField(_l("Time zone"))
     pay_period = SelectField(_l("Pay period"))
     pay_period_anchor = DateField(
         _l("First day of any pay period"),
@@ -73,7 +74,6 @@ class OrgForm(FlaskForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.kind.choices = OrgKind.choices()
-        self.timezone.choices = timezone_choices()
         self.pay_period.choices = PayPeriod.choices()
         self.ce_year_basis.choices = CEYearBasis.choices()
 
@@ -81,10 +81,6 @@ class OrgForm(FlaskForm):
         rate = field.data
         if isinstance(rate, Decimal) and rate.is_finite() and 0 <= rate <= 1000 and rate != rate.quantize(Decimal("0.01")):
             raise ValidationError(_l("Enter the rate in dollars and whole cents, for example 19.50."))
-
-    def validate_timezone(self, field):
-        if not is_valid_timezone(field.data or ""):
-            raise ValidationError(_l("Choose a time zone from the list."))
 
     def fill_from(self, org) -> None:
         self.name.data = org.name

@@ -1,0 +1,110 @@
+"""Changing an account's email address: by the person (password, then a link sent to the new address) or by a site
+administrator (at once). Either way the address is normalised as at sign-up, must be free, and the change has an
+audit row with the old and the new address (``user.email_changed``).
+
+The confirmation link is a signed, timed token (``itsdangerous``, as the password-reset link) bound to a fingerprint
+of the account's current address and password hash: once the address changes (this link or another, or an
+administrator) or the password changes, every link sent before stops working. Services flush and never commit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy.exc import IntegrityError
+
+from lms import audit, db
+from lms.accounts.models import User
+from lms.accounts.services import authenticate, get_user_by_email, normalize_email
+from lms.errors import ConflictError, DomainError
+from lms.i18n import _
+
+EMAIL_CHANGE_SALT = "lms-email-change"
+
+
+class WrongPassword(DomainError):
+    """The current password given with the request is not the account's."""
+
+    code = "wrong_password"
+
+
+class EmailTaken(ConflictError):
+    """Another account has the address."""
+
+    code = "email_taken"
+
+
+def _taken() -> EmailTaken:
+    return EmailTaken(_("An account with this email address already exists."))
+
+
+def check_new_email(user: User, email: str) -> str:
+    """``email`` normalised as at sign-up, if ``user`` may take it: not the address they have, not another account's."""
+    email = normalize_email(email)
+    if email == user.email:
+        raise DomainError(_("This is already the account's email address."))
+    if get_user_by_email(email) is not None:
+        raise _taken()
+    return email
+
+
+def request_email_change(user: User, password: str, new_email: str, secret_key: str) -> tuple[str, str]:
+    """Check the person's current ``password`` and the new address; the address (normalised) and the token of the link
+    to email to it. Nothing changes yet, apart from a password hash upgraded by the check (commit it: the token is
+    bound to the hash). Raises :class:`WrongPassword`, :class:`EmailTaken` or :class:`DomainError`."""
+    if authenticate(user.email, password) is None:
+        raise WrongPassword(_("Your current password is not right."))
+    email = check_new_email(user, new_email)
+    return email, _serializer(secret_key).dumps({"u": user.id, "e": email, "f": fingerprint(user)})
+
+
+def fingerprint(user: User) -> str:
+    """What the links sent to ``user`` are bound to: their address and password hash (a digest: tokens are readable)."""
+    return hashlib.sha256(f"{user.email}\n{user.password_hash or ''}".encode()).hexdigest()[:32]
+
+
+def _serializer(secret_key: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(secret_key, salt=EMAIL_CHANGE_SALT)
+
+
+def read_email_change_token(token: str, secret_key: str, max_age: int) -> tuple[User, str]:
+    """The account and the new address of a confirmation link, if it still holds; else :class:`DomainError` saying
+    why (expired, not a link of ours, or used up: the address or password changed since it was sent)."""
+    try:
+        data = _serializer(secret_key).loads(token, max_age=max_age)
+    except SignatureExpired as exc:
+        raise DomainError(_("This confirmation link has expired. Ask for a new one on your profile.")) from exc
+    except (BadSignature, ValueError, TypeError) as exc:
+        raise DomainError(_("This confirmation link is not valid. Ask for a new one on your profile.")) from exc
+    user = db.session.get(User, data.get("u")) if isinstance(data, dict) and isinstance(data.get("u"), int) else None
+    if user is None or not user.is_active or not isinstance(data.get("e"), str) or fingerprint(user) != data.get("f"):
+        raise DomainError(_("This confirmation link has already been used, or the account's email address or password "
+                            "has changed since it was sent. Ask for a new one on your profile."))
+    return user, data["e"]
+
+
+def confirm_email_change(token: str, secret_key: str, max_age: int) -> tuple[User, str]:
+    """Apply a confirmation link: the account and its old address. The account's row is locked first and the link
+    read again, so the same link opened twice at once changes the address once (the second finds it used)."""
+    user, _email = read_email_change_token(token, secret_key, max_age)
+    db.lock_row(user)
+    user, email = read_email_change_token(token, secret_key, max_age)
+    return user, change_email(user, email, user)
+
+
+def change_email(user: User, new_email: str, actor: User, reason: str | None = None) -> str:
+    """Set ``user``'s address to ``new_email`` (normalised; see :func:`check_new_email`) and record it; the old
+    address. Two accounts taking the same free address at once: the unique index refuses the second, which gets the
+    same :class:`EmailTaken` as when the address was already taken. Sessions and API tokens stay: the address is
+    not a secret, and who may sign in did not change (a password change or disabling the account ends them)."""
+    email = check_new_email(user, new_email)
+    old = user.email
+    try:
+        with db.session.begin_nested():
+            user.email = email
+            db.session.flush()
+    except IntegrityError:  # another account took the address after the check above
+        raise _taken() from None
+    audit.record("user.email_changed", user, actor, reason=reason or None, **audit.changed({"email": old}, {"email": email}))
+    return old
