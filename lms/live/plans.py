@@ -4,6 +4,8 @@ A session is planned as a local date and wall-clock time in the session's own ti
 minutes: on the night the clocks change, a 2-hour session starting at 01:30 in Los Angeles ends at 04:30 (spring) or
 02:30 (autumn) on the wall clock. An end time typed instead is a wall-clock time of the same day. A weekly series
 repeats the same local start time every week, so its UTC time moves by an hour across a daylight-saving change.
+A plan may give both an end time and a length only when they agree (the same end, in real minutes, on the first
+day); when they disagree the plan is refused naming both, as which one was meant cannot be guessed.
 
 A session lasts at least the time its module credits (attending it completes the module, and certificates state the
 module's credited time as live training), and has at least one trainer (its trainers take attendance).
@@ -20,9 +22,9 @@ from lms import db
 from lms.accounts.models import User
 from lms.catalog.models import Module, ModuleKind
 from lms.errors import DomainError
-from lms.i18n import _, format_minutes, is_valid_timezone
+from lms.i18n import _, current_locale, format_locale, format_minutes, is_valid_timezone
 from lms.live.models import SessionMode
-from lms.live.times import NonexistentTime, local_to_utc
+from lms.live.times import NonexistentTime, local_to_utc, to_zone, wall_clock_text
 
 MAX_MINUTES = 24 * 60
 MAX_CAPACITY = 10_000
@@ -89,6 +91,7 @@ def check(data: SessionData) -> Module:
         raise field_error(_("Choose the language of the session."), "locale")
     if data.end_time is None and not 1 <= data.minutes <= MAX_MINUTES:
         raise field_error(_("A session lasts between 1 minute and 24 hours; the end must be after the start."), "minutes")
+    check_end_and_length(data)
     if not 1 <= data.capacity <= MAX_CAPACITY:
         raise field_error(_("Capacity must be between 1 and %(max)d.", max=MAX_CAPACITY), "capacity")
     if data.cost_cents is not None and data.cost_cents < 0:
@@ -108,6 +111,27 @@ def check(data: SessionData) -> Module:
     if not data.trainer_ids:
         raise field_error(_("Choose at least one trainer: the trainers take attendance."), "trainers")
     return module
+
+
+def check_end_and_length(data: SessionData) -> None:
+    """Refuse a plan whose end time and length (both given) end the first session at different moments."""
+    if data.end_time is None or not data.minutes:
+        return
+    if not 1 <= data.minutes <= MAX_MINUTES:
+        raise field_error(_("A session lasts between 1 minute and 24 hours; the end must be after the start."), "minutes")
+    starts_at = _instant(data.starts_on, data.start_time, data.timezone, "start_time")
+    typed_end = _end(data, data.starts_on, starts_at)
+    length_end = starts_at + timedelta(minutes=data.minutes)
+    if typed_end == length_end:
+        return
+    locale, day = format_locale(current_locale()), to_zone(starts_at, data.timezone).date()
+    times = {name: wall_clock_text(value, data.timezone, locale, day)
+             for name, value in (("start", starts_at), ("end", typed_end), ("length_end", length_end))}
+    # i18n: %(start)s, %(end)s and %(length_end)s are times of day ("6:00 PM"), %(length)s a length ("2 hours").
+    message = _("The end time and the length disagree: starting at %(start)s, a session of %(length)s ends at "
+                "%(length_end)s, not at %(end)s. Correct the end time or the length, or leave one of them empty.",
+                length=format_minutes(data.minutes), **times)
+    raise field_error(message, "end_time")
 
 
 def check_length(data: SessionData, module: Module, times: tuple[datetime, datetime, datetime | None]) -> None:

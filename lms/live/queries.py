@@ -1,6 +1,7 @@
 """Read-only counts of live sessions for other domains, so they never query live's tables themselves: the catalog
 asks before a live module changes kind, is removed or becomes required (:mod:`lms.catalog.module_kind`), and the
-publish confirmation page warns about required live modules with nothing to attend."""
+publish confirmation page warns about required live modules with nothing to attend. The hours ledger asks for the
+attendance status behind its live entries (:func:`attendance_statuses`), so an approver sees it."""
 
 from __future__ import annotations
 
@@ -8,11 +9,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, select, tuple_
 
 from lms import db
 from lms.db import utcnow
-from lms.live.models import LiveSession, SessionStatus
+from lms.live.models import Attendance, AttendanceStatus, LiveSession, SessionStatus
 
 
 @dataclass(frozen=True)
@@ -59,3 +60,35 @@ def shortest_session_minutes(module_id: int) -> int | None:
     ).all()
     return min((int((end - start).total_seconds()) // 60 for start, end in rows), default=None)
 
+
+#: Statuses that say the person attended (the others, absent and excused, say they did not).
+ATTENDING = frozenset({AttendanceStatus.PRESENT, AttendanceStatus.LATE})
+
+
+@dataclass(frozen=True)
+class AttendanceMark:
+    """The status a trainer recorded for one person in one session."""
+
+    status: AttendanceStatus
+
+    @property
+    def title(self) -> str:
+        return self.status.title
+
+    @property
+    def is_attending(self) -> bool:
+        """Present or late; False for absent and excused."""
+        return self.status in ATTENDING
+
+
+def attendance_statuses(pairs: Iterable[tuple[int, int]]) -> dict[tuple[int, int], AttendanceMark]:
+    """The recorded status of each ``(session id, user id)`` pair that has one, in one query whatever their number
+    (none when ``pairs`` is empty); pairs without an attendance row or without a status are left out."""
+    wanted = list(dict.fromkeys(pairs))
+    if not wanted:
+        return {}
+    rows = db.session.execute(
+        select(Attendance.session_id, Attendance.user_id, Attendance.status)
+        .where(tuple_(Attendance.session_id, Attendance.user_id).in_(wanted), Attendance.status.is_not(None))
+    ).all()
+    return {(session_id, user_id): AttendanceMark(status) for session_id, user_id, status in rows}

@@ -4,6 +4,10 @@ Rosters are for the session's trainers (:class:`SessionTrainer`) and site admini
 found* (404) from :func:`get_managed_session`, so a trainer cannot even confirm which other sessions exist. Minutes are
 the union of a person's (not voided) intervals clipped to the session (:mod:`lms.live.intervals`), up to the time it
 really ended if it was finalised as having ended early; once attendance is final they are the stored, audited minutes.
+A person's share of the session is always their exact attended time (in seconds, from the same intervals) over the
+session's length, as finalising judges it, before and after attendance is final: whole minutes would show a lower
+share after finalising than the one that completed the module (200 seconds of a 4-minute session are 83%, its
+3 whole minutes 75%).
 """
 
 from __future__ import annotations
@@ -76,8 +80,9 @@ class RosterLine:
     registration: Registration | None
     attendance: Attendance | None
     intervals: list[AttendanceInterval]  # voided ones too, oldest first
-    seconds: int = 0
+    seconds: int = 0  # exact attended seconds from the intervals: what the share and finalising go by
     is_host: bool = False  # one of the session's own trainers: hosting is not attending, never counted
+    final_minutes: int | None = None  # the stored, audited minutes once attendance is final
 
     @property
     def live_intervals(self) -> list[AttendanceInterval]:
@@ -97,7 +102,8 @@ class RosterLine:
 
     @property
     def minutes(self) -> int:
-        return self.seconds // 60
+        """Whole minutes: the stored ones once attendance is final, else the attended seconds rounded down."""
+        return self.final_minutes if self.final_minutes is not None else self.seconds // 60
 
 
 @dataclass
@@ -110,6 +116,8 @@ class Roster:
         return self.session.attendance_finalized_at is not None
 
     def share(self, line: RosterLine) -> int:
+        """The person's share of the session in whole percent, from their exact attended seconds (as finalising
+        measures it, so the roster shows the same share before and after attendance is final)."""
         return spans.share_percent(line.seconds, self.session.starts_at, self.session.counted_end)
 
     def line_for(self, user_id: int) -> RosterLine | None:
@@ -143,8 +151,9 @@ def load_roster(session: LiveSession, now: datetime, only_user_id: int | None = 
     for user in users:
         row = attendance.get(user.id)
         own = by_user.get(user.id, [])
-        seconds = row.minutes * 60 if row is not None and roster.is_final else seconds_of(session, own, now)
-        roster.lines.append(RosterLine(user, registrations.get(user.id), row, own, seconds, user.id in hosts))
+        final = row.minutes if row is not None and roster.is_final else None
+        roster.lines.append(RosterLine(user, registrations.get(user.id), row, own, seconds_of(session, own, now),
+                                       user.id in hosts, final))
     roster.lines.sort(key=lambda line: (line.user.name.casefold(), line.user.id))
     return roster
 

@@ -12,6 +12,7 @@ from lms.catalog.areas import area_title
 from lms.errors import DomainError, upload_limit
 from lms.hours import compliance, ledger
 from lms.hours import evidence as evidence_files
+from lms.hours.live_attendance import attendance_of
 from lms.hours.models import EntrySource, EntryStatus
 from lms.hours.titles import display_titles
 from lms.i18n import _, current_locale
@@ -112,7 +113,7 @@ def entry(entry_id: int):
     found = ledger.get_user_entry(user, entry_id)
     detail = ledger.entry_detail(found, lambda other: other.user_id == user.id)
     return render_template("lms/hours/ledger/entry.html", d=detail, titles=detail_titles(detail), Status=EntryStatus,
-                           area_title=area_title)
+                           area_title=area_title, attendance=attendance_of([found]).get(found.id))
 
 
 def detail_titles(detail: ledger.EntryDetail) -> dict[int, str]:

@@ -15,6 +15,7 @@ from lms.catalog.areas import area_title
 from lms.errors import DomainError
 from lms.hours import approvals, ledger
 from lms.hours.approvals import AlreadyDecided, QueueFilters
+from lms.hours.live_attendance import attendance_of
 from lms.hours.measured import LOW_MEASURED_PERCENT, is_low_measured
 from lms.hours.models import EntrySource, EntryStatus
 from lms.hours.titles import display_titles
@@ -70,6 +71,7 @@ def _render_queue(org: Organisation, args: MultiDict, selected: set[int] = froze
         status_arg=args.get("status", "pending"), members=orgs.list_members(org, include_former=True),
         selected=selected, error=error, form=EmptyForm(), Source=EntrySource, Status=EntryStatus,
         flagged={entry.id for entry, _person in queue.rows if is_low_measured(entry)}, low_percent=LOW_MEASURED_PERCENT,
+        attendance=attendance_of(entry for entry, _person in queue.rows),
     ), status
 
 
@@ -121,6 +123,7 @@ def _review(org: Organisation, entry: Any, form: RejectForm | None = None, statu
         history=approvals.list_history(entry), reject_form=form or RejectForm(), form=EmptyForm(), Status=EntryStatus,
         area_title=area_title, low_measured=is_low_measured(entry), low_percent=LOW_MEASURED_PERCENT,
         event_title=event_title, event_reason=event_reason, correctable=ledger.is_correctable(entry),
+        attendance=attendance_of([entry]).get(entry.id),
     ), status
 
 

@@ -12,7 +12,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import segno
-from babel.dates import format_date, format_time
 from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 from werkzeug.routing import BuildError
@@ -27,7 +26,7 @@ from lms.live import attendees, listing, report_import
 from lms.live import checkin as checkins
 from lms.live import roster as rosters
 from lms.live.models import AttendanceStatus, LiveSession
-from lms.live.times import babel_locale, to_zone, when_text
+from lms.live.times import to_zone, wall_clock_text, when_text, zoned_clock_text
 from lms.security import access, current_user
 from lms.web.live import bp
 from lms.web.live.attendance_forms import (
@@ -41,7 +40,7 @@ from lms.web.live.attendance_forms import (
     local_to_utc,
     utc_to_local,
 )
-from lms.web.live.schedule_support import viewer_format_locale
+from lms.web.live.schedule_support import viewer_format_locale, viewer_zone, when, when_there
 from lms.web.urls import external_url
 
 
@@ -59,17 +58,11 @@ def _actor() -> Any:
 
 def _clock(session: LiveSession) -> Callable[[datetime | None], str]:
     """Times on attendance pages are wall-clock times in the session's zone (as the trainer types them)."""
-    locale = babel_locale(viewer_format_locale())  # es_US: "PST", "a.m."; plain es has neither
+    locale = viewer_format_locale()  # es_US: "PST", "a.m."; plain es has neither
     first_day = to_zone(session.starts_at, session.timezone).date()
 
     def clock(value: datetime | None) -> str:
-        if value is None:
-            return ""
-        local = to_zone(value, session.timezone)
-        text = format_time(local, "short", tzinfo=local.tzinfo, locale=locale)
-        if local.date() != first_day:
-            text = format_date(local.date(), "medium", locale=locale) + " " + text
-        return text
+        return wall_clock_text(value, session.timezone, locale, first_day) if value is not None else ""
 
     return clock
 
@@ -365,8 +358,21 @@ def checked_in(session_id: int):
     if not mine:
         raise NotFoundError(_("You have not checked in to this session."))
     return render_template(
-        "lms/live/attendance/checked_in.html", intervals=mine, is_in=any(i.left_at is None for i in mine), **_page(session)
+        "lms/live/attendance/checked_in.html", intervals=mine, is_in=any(i.left_at is None for i in mine),
+        **{**_page(session), **_reader_times(session)},
     )
+
+
+def _reader_times(session: LiveSession) -> dict[str, Any]:
+    """A trainee's check-in page reads times as the session page does: in the reader's zone, zone named, with the
+    session's own zone beside when it differs (trainer pages keep the session's wall clock, as trainers type it)."""
+    zone, locale = viewer_zone(), viewer_format_locale()
+    first_day = to_zone(session.starts_at, zone).date()
+
+    def clock(value: datetime | None) -> str:
+        return zoned_clock_text(value, zone, locale, first_day) if value is not None else ""
+
+    return {"when": when(session), "when_there": when_there(session), "zone": zone, "clock": clock}
 
 
 @bp.post("/<int:session_id>/check-out")

@@ -20,9 +20,10 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, StopValidation, ValidationError
 
-from lms.i18n import _l, is_valid_timezone, locale_names, timezone_choices
+from lms.i18n import _l, locale_names
 from lms.live.models import SessionMode
 from lms.live.plans import MAX_CAPACITY, MAX_MINUTES, MAX_REPEAT, SessionData
+from lms.web.fields import TimezoneField
 from lms.web.validators import NumberRange
 
 
@@ -46,7 +47,7 @@ class SessionForm(FlaskForm):
         _l("End time"), validators=[Optional()], description=_l("Give an end time or a length. Sessions end on the day they start.")
     )
     minutes = IntegerField(_l("Length in minutes"), validators=[Optional(), NumberRange(min=1, max=MAX_MINUTES)])
-    timezone = SelectField(_l("Time zone of the date and times"))
+    timezone = TimezoneField(_l("Time zone of the date and times"))
     locale = SelectField(_l("Language the session is given in"))
     mode = SelectField(_l("How people take part"))
     address = TextAreaField(
@@ -66,7 +67,10 @@ class SessionForm(FlaskForm):
         _l("Registration closes"),
         format="%Y-%m-%dT%H:%M",
         validators=[Optional()],
-        description=_l("Optional; otherwise registration closes when the session starts."),
+        description=_l(
+            "Optional. A date and time in the session's time zone, the one chosen above under “Time zone of the date "
+            "and times”. Left empty, registration closes when the session starts."
+        ),
     )
     cost = DecimalField(
         _l("Cost per participant (US dollars)"),
@@ -87,13 +91,8 @@ class SessionForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.module.choices = module_choices or []
         self.trainers.choices = trainer_choices or []
-        self.timezone.choices = timezone_choices()
         self.locale.choices = locale_names()
         self.mode.choices = SessionMode.choices()
-
-    def validate_timezone(self, field):
-        if not is_valid_timezone(field.data or ""):
-            raise ValidationError(_l("Choose a time zone from the list."))
 
     def validate_mode(self, field):
         if field.data not in {m.value for m in SessionMode}:

@@ -22,8 +22,8 @@ from lms.live.times import (
     is_same_day,
     language_name,
     to_zone,
-    wall_clock_text,
     when_text,
+    zoned_clock_text,
 )
 from lms.security import current_user
 from lms.web.urls import external_url
@@ -59,6 +59,12 @@ def day_of(session: LiveSession) -> str:
 
 def instant(value: Any) -> str:
     return instant_text(value, viewer_zone(), viewer_format_locale()) if value else ""
+
+
+def instant_there(session: LiveSession, value: Any) -> str:
+    """An instant of the session (its registration deadline) in the session's own zone, zone named: the zone the
+    trainer typed it in (shown too when it differs from the viewer's)."""
+    return instant_text(value, session.timezone, viewer_format_locale()) if value else ""
 
 
 def checkin_grace() -> timedelta:
@@ -181,10 +187,11 @@ def in_language(locale: str, caller: Callable[[], str]) -> str:
 
 def room_clock(session: LiveSession, value: datetime | None) -> str:
     """A time on the session's wall clock in the language of the moment (inside :func:`in_language`, the room's),
-    with the day when it is not the session's first day."""
+    with the day when it is not the session's first day, and the zone named (as every page names it)."""
     if value is None:
         return ""
-    return wall_clock_text(value, session.timezone, viewer_format_locale(), to_zone(session.starts_at, session.timezone).date())
+    first_day = to_zone(session.starts_at, session.timezone).date()
+    return zoned_clock_text(value, session.timezone, viewer_format_locale(), first_day)
 
 
 def language(code: str) -> str:
@@ -207,6 +214,7 @@ def render(template: str, **context: Any):
         "when": when,
         "when_there": when_there,
         "instant": instant,
+        "instant_there": instant_there,
         "language": language,
         "zone": viewer_zone(),
         "may_see_place": may_see_place,
