@@ -12,6 +12,11 @@ that "behind" measures runs from their first day. DHCS does not say what a parti
 a December hire from being overdue for a year they mostly did not work. People whose employment starts after
 today owe nothing yet and are shown with their start date, after everyone else.
 
+Nobody is "behind" in the first days of their pace (:data:`PACE_GRACE_DAYS`): at an even pace of 6 hours a year,
+one day without training is already a minute short, and training comes in sessions of an hour or more, so the pace
+rule would call a newcomer behind on their second day. The status reads "just started" then, with the same minutes
+required and still needed; the rule's numbers do not change.
+
 Which hours count: every *approved* entry of the organisation whose activity date falls in the person's CE year, from
 every source (live sessions, self-paced modules, external training, supervised field experience and adjustments).
 We do not filter by competency area: all training the employer approved is training in core competencies or a
@@ -40,6 +45,11 @@ from lms.i18n import _
 from lms.orgs.models import CEYearBasis, MemberRole, Membership, Organisation
 
 Year = tuple[date, date]
+
+#: The first days of a person's pace (their CE year, or their work when they started during it) in which they are
+#: shown as "just started", never as behind: 30 days, but at most a quarter of the days of that pace (at least the
+#: first day), so a short first year (someone hired in December) still warns in time.
+PACE_GRACE_DAYS = 30
 
 
 def _anniversary(year: int, like: date) -> date:
@@ -117,13 +127,31 @@ class CEStatus:
         return max(0, (self.year_end - self.today).days)
 
     @property
+    def pace_start(self) -> date:
+        """The first day of the even pace: the year's first day, or the first day of work for someone who started
+        during the year."""
+        return max(self.year_start, self.employment_start or self.year_start)
+
+    @property
+    def is_first_year(self) -> bool:
+        """This CE year began with their work (they started during it, or on its first day)."""
+        return self.employment_start is not None and self.employment_start == self.pace_start
+
+    @property
     def expected_minutes(self) -> int:
         """What an even pace would have reached by today (the minimum spread over the year's days, from the first
         day of work for someone who started during the year)."""
-        first = max(self.year_start, self.employment_start or self.year_start)
+        first = self.pace_start
         total = (self.year_end - first).days + 1
         elapsed = min(total, max(0, (self.today - first).days + 1))
         return self.required_minutes * elapsed // total if total > 0 else 0
+
+    @property
+    def is_just_started(self) -> bool:
+        """Within the grace days at the start of the pace (:data:`PACE_GRACE_DAYS`), not complete yet."""
+        total = (self.year_end - self.pace_start).days + 1
+        grace = max(1, min(PACE_GRACE_DAYS, total // 4))
+        return self.has_started and not self.is_complete and (self.today - self.pace_start).days < grace
 
     @property
     def is_complete(self) -> bool:
@@ -131,13 +159,15 @@ class CEStatus:
 
     @property
     def is_behind(self) -> bool:
-        return not self.is_complete and self.done_minutes < self.expected_minutes
+        return not self.is_complete and not self.is_just_started and self.done_minutes < self.expected_minutes
 
     @property
     def state(self) -> str:
         if not self.has_started:
             return "not_started"
-        return "complete" if self.is_complete else "behind" if self.is_behind else "on_track"
+        if self.is_complete:
+            return "complete"
+        return "just_started" if self.is_just_started else "behind" if self.is_behind else "on_track"
 
 
 def get_member(org: Organisation, user_id: int) -> Membership:

@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel import Locale, UnknownLocaleError
-from babel.dates import format_date, format_time, get_timezone_name
+from babel.dates import format_date, format_time, get_datetime_format, get_timezone_name
 
 from lms.i18n import language_name_in
 
@@ -50,18 +50,33 @@ def babel_locale(code: str | None) -> Locale:
 
 def when_text(starts_at: datetime, ends_at: datetime, tz: str, locale: str | None) -> str:
     """``Thursday, October 29, 2026 · 6:00 PM - 8:00 PM PDT`` (en dash) in ``locale``, in zone ``tz``. When the
-    clocks change during the session, start and end each name their own zone: ``1:30 AM PST - 4:30 AM PDT``."""
+    clocks change during the session, start and end each name their own zone: ``1:30 AM PST - 4:30 AM PDT``.
+    A session that ends on another day gives both ends the same form, full date and time joined the locale's way:
+    ``Saturday, December 5, 2026, 9:00 PM - Sunday, December 6, 2026, 12:00 AM PST``."""
     loc = babel_locale(locale)
     start, end = to_zone(starts_at, tz), to_zone(ends_at, tz)
-    day = format_date(start.date(), "full", locale=loc)
     first = format_time(start, "short", tzinfo=start.tzinfo, locale=loc)
     last = format_time(end, "short", tzinfo=end.tzinfo, locale=loc)
-    if end.date() != start.date():
-        last = format_date(end.date(), "medium", locale=loc) + " " + last
     first_zone, last_zone = zone_abbreviation(start, loc), zone_abbreviation(end, loc)
+    if end.date() != start.date():
+        first, last = _date_and_time(start, "full", loc), _date_and_time(end, "full", loc)
+        if first_zone != last_zone:
+            return f"{first} {first_zone} – {last} {last_zone}"
+        return f"{first} – {last} {last_zone}"
+    day = format_date(start.date(), "full", locale=loc)
     if first_zone != last_zone:
         return f"{day} · {first} {first_zone} – {last} {last_zone}"
     return f"{day} · {first} – {last} {last_zone}"
+
+
+def _date_and_time(local: datetime, date_format: str, loc: Locale) -> str:
+    """The date in ``date_format`` and the short time of ``local``, joined by the locale's pattern for that width
+    ("Dec 5, 2026, 9:30 PM"; "5 dic 2026, 9:30 p.m."), as :func:`lms.i18n.format_when` joins them."""
+    return (
+        get_datetime_format(date_format, locale=loc)
+        .replace("{1}", format_date(local.date(), date_format, locale=loc))
+        .replace("{0}", format_time(local, "short", tzinfo=local.tzinfo, locale=loc))
+    )
 
 
 def zone_abbreviation(local: datetime, loc: Locale) -> str:
@@ -81,10 +96,15 @@ def wall_clock_text(value: datetime, tz: str, locale: str | None, first_day: dat
     not ``first_day`` (a session's own day)."""
     loc = babel_locale(locale)
     local = to_zone(value, tz)
-    text = format_time(local, "short", tzinfo=local.tzinfo, locale=loc)
     if local.date() != first_day:
-        text = format_date(local.date(), "medium", locale=loc) + " " + text
-    return text
+        return _date_and_time(local, "medium", loc)
+    return format_time(local, "short", tzinfo=local.tzinfo, locale=loc)
+
+
+def zoned_clock_text(value: datetime, tz: str, locale: str | None, first_day: date) -> str:
+    """:func:`wall_clock_text` with the zone named: ``9:45 AM PST``, or ``Dec 9, 2026, 12:05 AM PST`` when the day
+    is not ``first_day``."""
+    return wall_clock_text(value, tz, locale, first_day) + " " + zone_abbreviation(to_zone(value, tz), babel_locale(locale))
 
 
 def day_text(value: datetime, tz: str, locale: str | None, now: datetime) -> str:
@@ -100,16 +120,10 @@ def is_same_day(value: datetime, now: datetime, tz: str) -> bool:
 
 
 def instant_text(value: datetime, tz: str, locale: str | None) -> str:
-    """One instant (a registration deadline), with its zone."""
+    """One instant (a registration deadline), with its zone: ``Dec 4, 2026, 5:00 PM PST``."""
     loc = babel_locale(locale)
     local = to_zone(value, tz)
-    return (
-        format_date(local.date(), "medium", locale=loc)
-        + " "
-        + format_time(local, "short", tzinfo=local.tzinfo, locale=loc)
-        + " "
-        + get_timezone_name(local, "short", locale=loc)
-    )
+    return _date_and_time(local, "medium", loc) + " " + get_timezone_name(local, "short", locale=loc)
 
 
 def iso_utc(value: datetime | None) -> str | None:
