@@ -235,6 +235,7 @@ def is_rtl(locale: str | None = None) -> bool:
 
 
 def is_valid_timezone(name: str) -> bool:
+    """Whether ``name`` is a time zone people may choose (the list they choose from: :mod:`lms.timezones`)."""
     return name in _timezones()
 
 
@@ -245,13 +246,6 @@ def _timezones() -> list[str]:
     if not _TZ_CACHE:
         _TZ_CACHE.extend(sorted(tz for tz in available_timezones() if "/" in tz and not tz.startswith("Etc")))
     return _TZ_CACHE
-
-
-def timezone_choices() -> list[tuple[str, str]]:
-    """US zones first (most users), then the rest alphabetically."""
-    zones = _timezones()
-    first = [tz for tz in zones if tz.startswith("America/") or tz.startswith("Pacific/Honolulu")]
-    return [(tz, tz.replace("_", " ")) for tz in first + [tz for tz in zones if tz not in first]]
 
 
 def to_local(value: datetime) -> datetime:

@@ -54,8 +54,10 @@ def live_lessons(course, module="m1") -> list[str]:
 
 
 def actions(object_type: str) -> list[str]:
+    """The removal and restore rows of ``object_type`` (adding and editing write their own: test_audit_authoring_edits)."""
     return list(db.session.execute(select(AuditEvent.action).where(AuditEvent.object_type == object_type)
-                                   .where(AuditEvent.action.like("%ed")).order_by(AuditEvent.id)).scalars())
+                                   .where(AuditEvent.action.like("%.archived") | AuditEvent.action.like("%.restored"))
+                                   .order_by(AuditEvent.id)).scalars())
 
 
 def archive_events() -> list[tuple[str, int | None, int | None]]:

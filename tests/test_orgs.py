@@ -39,7 +39,7 @@ def test_any_signed_in_user_can_register_an_organisation_and_manage_it(client, u
     ("pay_rate", "-1", "Number must be between 0 and 1000."),
     ("pay_rate", "abc", "Not a valid decimal value."),
     ("slug", "Bad Slug!", "Use lowercase letters, numbers and hyphens."),
-    ("timezone", "Nowhere/Land", "Not a valid choice."),
+    ("timezone", "Nowhere/Land", "Choose a time zone from the list."),
     ("pay_period", "fortnightly", "Not a valid choice."),
     ("pay_period_anchor", "2026-13-45", "Not a valid date value."),
     ("ce_fiscal_start_month", "13", "Number must be between 1 and 12."),

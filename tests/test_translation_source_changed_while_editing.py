@@ -87,7 +87,7 @@ def test_a_fix_saved_from_an_editor_opened_before_the_source_changed_stays_stale
 
     page = client.get(_url(u)).get_data(as_text=True)
     assert "Translation saved (1 changed)." in page
-    assert ("The English text of “Lesson: Lesson text (Markdown)” changed while you were editing: your translation "
+    assert ("The English text of the lesson content changed while you were editing: your translation "
             "is saved, but it stays out of date. Check what changed below.") in page
     assert f'id="change-{key}-body"' in page and "or damp" in page  # the diff is shown
     assert f'id="change-{key}-title"' not in page
@@ -108,7 +108,7 @@ def test_still_right_only_confirms_the_source_version_the_translator_saw(client,
     assert _spanish(lesson, "title").source_value == "Heat stroke"  # the confirmation was not recorded
     page = client.get(_url(u)).get_data(as_text=True)
     assert "Translation saved (0 changed)." in page
-    assert "The English text of “Lesson: Title” changed while you were editing" in page
+    assert "The English text of the lesson title changed while you were editing" in page
     assert "Heat stroke: the signs" in page and f'id="change-{key}-title"' in page
 
 
@@ -120,7 +120,7 @@ def test_several_fields_changed_meanwhile_are_named_together(client, u, lesson):
     client.submit(_url(u), form)
     assert _state(lesson, "title") == _state(lesson, "body") == "stale"
     page = client.get(_url(u)).get_data(as_text=True)
-    assert ("The English texts of “Lesson: Title” and “Lesson: Lesson text (Markdown)” changed while you were "
+    assert ("The English texts of the lesson title and the lesson content changed while you were "
             "editing: your translations are saved, but they stay out of date.") in page
 
 
@@ -152,9 +152,9 @@ def test_a_missing_or_altered_hash_saves_the_words_but_keeps_them_stale(client, 
     assert row.value == "Piel seca." and _state(lesson, "body") == "stale" and row.source_hash is None
     page = client.get(_url(u)).get_data(as_text=True)
     if seen == "0" * 16:  # well formed: indistinguishable from a version that has since changed
-        assert "The English text of “Lesson: Lesson text (Markdown)” changed while you were editing" in page
+        assert "The English text of the lesson content changed while you were editing" in page
     else:
-        assert ("This page did not say which English text of “Lesson: Lesson text (Markdown)” you translated: your "
+        assert ("This page did not say which English text of the lesson content you translated: your "
                 "translation is saved, but it stays out of date. Check it against the English text below.") in page
     assert f'id="change-{key}-body"' in page and f'id="change-{key}-title"' not in page
 

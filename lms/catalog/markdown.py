@@ -8,6 +8,7 @@ import re
 from contextlib import nullcontext
 from dataclasses import dataclass
 from html import escape
+from itertools import pairwise
 
 import nh3
 from babel import Locale, UnknownLocaleError
@@ -140,6 +141,15 @@ def _embed_videos(tokens) -> None:
             token.children = []
             tokens[index + 1].type = "text"
             tokens[index + 1].content = ""
+
+
+def list_videos(source: str) -> list[str]:
+    """The page URL of each video a lesson body embeds (a paragraph that is only an allowed video link), in order:
+    what the audit log keeps of a lesson's videos, so that a changed video reads as one."""
+    tokens = _md.parse(source or "")
+    found = (find_video(token.content) for previous, token in pairwise(tokens)
+             if token.type == "inline" and previous.type == "paragraph_open" and "\n" not in token.content)
+    return [video.page_url for video in found if video is not None]
 
 
 def _attribute_filter(tag: str, attribute: str, value: str) -> str | None:

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select
 
 from lms import db
-from lms.catalog import archive
+from lms.catalog import archive, edits
 from lms.catalog.models import Course, Module, Option, Question, QuestionKind, Quiz
 from lms.catalog.services import check_slug, get_quiz, next_position
 from lms.catalog.texts import set_text
@@ -19,12 +19,14 @@ from lms.i18n import _
 
 def ensure_quiz(course: Course, module: Module, *, title: str, pass_mark: int, max_attempts: int | None,
                 actor: Any) -> Quiz:
-    """Create the module's quiz, or save its settings; a removed quiz is restored (with its questions)."""
+    """Create the module's quiz, or save its settings; a removed quiz is restored (with its questions). The audit row
+    holds the first values of a new quiz, or each changed setting, old and new (:mod:`lms.catalog.edits`)."""
     if not 1 <= pass_mark <= 100:
         raise DomainError(_("The pass mark is a percentage between 1 and 100."))
     if max_attempts is not None and max_attempts < 1:
         raise DomainError(_("Allow at least one attempt, or leave the limit empty."))
     quiz = get_quiz(module, include_archived=True)
+    before = edits.snapshot(course, quiz) if quiz is not None else {}
     if quiz is None:
         quiz = Quiz(module_id=module.id, course_id=course.id)
         db.session.add(quiz)
@@ -34,6 +36,10 @@ def ensure_quiz(course: Course, module: Module, *, title: str, pass_mark: int, m
     quiz.max_attempts = max_attempts
     db.session.flush()
     set_text(course, quiz, "title", course.source_locale, title, actor)
+    if before:
+        edits.record_changes(course, quiz, before, actor)
+    else:
+        edits.record_created(course, quiz, actor)
     return quiz
 
 
@@ -69,10 +75,13 @@ def check_question(kind: QuestionKind, options: list[OptionData]) -> None:
 
 def save_question(course: Course, quiz: Quiz, question: Question | None, *, slug: str, kind: QuestionKind,
                   prompt: str, options: list[OptionData], actor: Any) -> Question:
-    """Create or update a question and its options (options matched by slug; removed ones archived)."""
+    """Create or update a question and its options (options matched by slug; removed ones archived). The audit row
+    holds the first values of a new question, or each changed field, old and new: its wording, kind, answers, which
+    answers are correct, and their feedback (:mod:`lms.catalog.edits`)."""
     if not prompt.strip():
         raise DomainError(_("Write the question."))
     check_question(kind, options)
+    before = edits.snapshot(course, question) if question is not None else {}
     if question is None:
         slug = check_slug(slug)
         taken = db.session.execute(
@@ -101,4 +110,8 @@ def save_question(course: Course, quiz: Quiz, question: Question | None, *, slug
     for slug_, option in existing.items():
         if slug_ not in kept:
             option.is_archived = True
+    if before:
+        edits.record_changes(course, question, before, actor)
+    else:
+        edits.record_created(course, question, actor)
     return question

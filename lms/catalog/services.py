@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Select, bindparam, exists, func, or_, select
 
 from lms import audit, db
-from lms.catalog import archive, module_kind
+from lms.catalog import archive, edits, module_kind
 from lms.catalog.models import (
     COURSE_TRANSITIONS,
     Course,
@@ -23,7 +23,7 @@ from lms.catalog.models import (
     Quiz,
     Text,
 )
-from lms.catalog.texts import owner_key, set_text
+from lms.catalog.texts import has_visible_text, set_text
 from lms.db import prepared
 from lms.errors import DomainError, NotFoundError
 from lms.i18n import _
@@ -277,39 +277,21 @@ def create_course(data: CourseData, actor: Any) -> Course:
     db.session.flush()
     set_text(course, course, "title", course.source_locale, data.title, actor)
     set_text(course, course, "summary", course.source_locale, data.summary, actor)
-    audit.record("course.created", course, actor)
+    audit.record("course.created", course, actor, **edits.first_values(course, course))
     return course
 
 
 def update_course(course: Course, data: CourseData, actor: Any) -> bool:
-    """Save a course's settings and source-language texts (its short name never changes). False, with nothing
-    recorded, when nothing changed."""
-    before = {**_course_settings(course), **_source_texts(course, course, ("title", "summary"))}
+    """Save a course's settings and source-language texts (its short name never changes); the audit row holds each
+    changed field, old and new (:mod:`lms.catalog.edits`). False, with nothing recorded, when nothing changed."""
+    before = edits.snapshot(course, course)
     _apply_course(course, data)
-    after = {**_course_settings(course), **_write_texts(course, course, actor, title=data.title, summary=data.summary)}
-    if after == before:
+    _write_texts(course, course, actor, title=data.title, summary=data.summary)
+    changed = edits.changes(before, edits.snapshot(course, course))
+    if not changed:
         return False
-    audit.record("course.updated", course, actor)
+    audit.record("course.updated", course, actor, **changed)
     return True
-
-
-def _course_settings(course: Course) -> dict[str, Any]:
-    return {"version": course.version, "kind": course.kind, "source_locale": course.source_locale,
-            "competency_areas": list(course.competency_areas or ()), "specialties": list(course.specialties or ()),
-            "certificate_validity_months": course.certificate_validity_months}
-
-
-def _source_texts(course: Course, obj: Any, names: tuple[str, ...]) -> dict[str, str]:
-    """``obj``'s texts in the course's source language as stored, by field (empty when unset), in one query; none for
-    an object not saved yet."""
-    if obj.id is None:
-        return {}
-    kind, obj_id = owner_key(obj)
-    found = dict(db.session.execute(
-        select(Text.field, Text.value).where(Text.owner_type == kind, Text.owner_id == obj_id,
-                                             Text.locale == course.source_locale, Text.field.in_(names))
-    ).all())
-    return {name: found.get(name, "") for name in names}
 
 
 def _write_texts(course: Course, obj: Any, actor: Any, **values: str) -> dict[str, str]:
@@ -319,7 +301,7 @@ def _write_texts(course: Course, obj: Any, actor: Any, **values: str) -> dict[st
 
 
 def _apply_course(course: Course, data: CourseData) -> None:
-    if not data.title.strip():
+    if not has_visible_text(data.title):
         raise DomainError(_("A course needs a title."))
     course.version = data.version.strip() or "1"
     course.kind = data.kind
@@ -399,19 +381,29 @@ def add_module(course: Course, data: ModuleData, actor: Any, *, keep_completable
                      taken=_("This course already has a module with that short name."))
     module = Module(course_id=course.id, slug=slug, position=next_position(Module, course_id=course.id))
     db.session.add(module)
-    update_module(course, module, data, actor, keep_completable=keep_completable)
+    _save_module(course, module, data, actor, keep_completable=keep_completable)
+    edits.record_created(course, module, actor)
     return module
 
 
 def update_module(course: Course, module: Module, data: ModuleData, actor: Any, *,
                   keep_completable: bool = False) -> bool:
-    """Save a module's settings and source-language texts; False when nothing changed. Its kind cannot change while
+    """Save a module's settings and source-language texts (:func:`_save_module` says what it refuses); the audit row
+    holds each changed field, old and new (:mod:`lms.catalog.edits`). False, with nothing recorded, when nothing
+    changed."""
+    before = edits.snapshot(course, module)
+    _save_module(course, module, data, actor, keep_completable=keep_completable)
+    return edits.record_changes(course, module, before, actor)
+
+
+def _save_module(course: Course, module: Module, data: ModuleData, actor: Any, *, keep_completable: bool) -> None:
+    """Write a module's settings and source-language texts. Its kind cannot change while
     it has live sessions that are not cancelled (:func:`lms.catalog.module_kind.check_sessions`). With
     ``keep_completable`` (an author's edit), also refused in a published course when it would leave a required module
     trainees could not complete: a self-paced one with no lesson and no quiz, a live one with no upcoming session
     (:func:`lms.catalog.module_kind.check_completable`); a course import checks its files instead, and adds a
     module's lessons after saving the module."""
-    if not data.title.strip():
+    if not has_visible_text(data.title):
         raise DomainError(_("A module needs a title."))
     if data.credited_minutes < 0:
         raise DomainError(_("Credited minutes cannot be negative."))
@@ -422,20 +414,13 @@ def update_module(course: Course, module: Module, data: ModuleData, actor: Any, 
         module_kind.check_credit(module, data.credited_minutes)
     if keep_completable:
         module_kind.check_completable(course, module, data.kind, data.is_required)
-    before = {**_module_settings(module), **_source_texts(course, module, ("title", "summary"))}
     module.kind = data.kind
     module.credited_minutes = data.credited_minutes
     module.is_required = data.is_required
     module.competency_areas = list(data.competency_areas)
     module.specialties = [s.strip().lower() for s in data.specialties if s.strip()]
     db.session.flush()
-    after = {**_module_settings(module), **_write_texts(course, module, actor, title=data.title, summary=data.summary)}
-    return after != before
-
-
-def _module_settings(module: Module) -> dict[str, Any]:
-    return {"kind": module.kind, "credited_minutes": module.credited_minutes, "is_required": module.is_required,
-            "competency_areas": list(module.competency_areas or ()), "specialties": list(module.specialties or ())}
+    _write_texts(course, module, actor, title=data.title, summary=data.summary)
 
 
 def check_removal(obj: archive.Archivable) -> None:
@@ -481,21 +466,28 @@ def add_lesson(course: Course, module: Module, slug: str, title: str, body: str,
     lesson = Lesson(module_id=module.id, course_id=course.id, slug=slug,
                     position=next_position(Lesson, module_id=module.id))
     db.session.add(lesson)
-    update_lesson(course, lesson, title, body, minutes, actor)
+    _save_lesson(course, lesson, title, body, minutes, actor)
+    edits.record_created(course, lesson, actor)
     return lesson
 
 
 def update_lesson(course: Course, lesson: Lesson, title: str, body: str, minutes: int, actor: Any) -> bool:
-    """Save a lesson's estimated minutes and source-language texts; False when nothing changed."""
-    if not title.strip() or not body.strip():
+    """Save a lesson's estimated minutes and source-language texts; the audit row holds each changed field, old and
+    new (a long body by its length and hash, and its video links: :mod:`lms.catalog.edits`). False, with nothing
+    recorded, when nothing changed."""
+    before = edits.snapshot(course, lesson)
+    _save_lesson(course, lesson, title, body, minutes, actor)
+    return edits.record_changes(course, lesson, before, actor)
+
+
+def _save_lesson(course: Course, lesson: Lesson, title: str, body: str, minutes: int, actor: Any) -> None:
+    if not has_visible_text(title) or not has_visible_text(body):
         raise DomainError(_("A lesson needs a title and some text."))
     if not 1 <= minutes <= 600:
         raise DomainError(_("Estimated minutes must be between 1 and 600."))
-    before = {"estimated_minutes": lesson.estimated_minutes, **_source_texts(course, lesson, ("title", "body"))}
     lesson.estimated_minutes = minutes
     db.session.flush()
-    after = {"estimated_minutes": lesson.estimated_minutes, **_write_texts(course, lesson, actor, title=title, body=body)}
-    return after != before
+    _write_texts(course, lesson, actor, title=title, body=body)
 
 
 def move(obj: Module | Lesson | Question, direction: int) -> None:

@@ -9,11 +9,13 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from lms.catalog.services import SLUG_RE
+from lms.catalog.texts import has_visible_text
 from lms.content.loader import LineDict, LineList, Problems
 
 LOCALE_RE = re.compile(r"^[a-z]{2,3}(?:[_-][A-Za-z0-9]{2,8})*$")
 E = TypeVar("E", bound=enum.Enum)
 MISSING: Any = object()
+INVISIBLE = "it holds only invisible characters (such as zero-width spaces or direction marks)"
 
 
 def is_slug(value: str) -> bool:
@@ -47,7 +49,8 @@ class Fields:
         return self.data.get(key, MISSING)
 
     def text(self, key: str, *, required: bool = False, max_length: int = 0) -> str | None:
-        """A string (numbers are taken as written); None when absent or empty."""
+        """A string (numbers are taken as written); None when absent or empty, and a text of spaces and invisible
+        characters (zero-width, bidi: :func:`lms.catalog.texts.has_visible_text`) is empty."""
         value = self.get(key)
         if value is MISSING or value is None or value == "":
             if required and value is not MISSING:
@@ -57,6 +60,10 @@ class Fields:
             self.error(key, f"{key!r} must be text" + (" (put it in quotes)" if isinstance(value, bool | float) else ""))
             return None
         value = str(value).strip()
+        if not has_visible_text(value):
+            if required:
+                self.error(key, f"{key!r} is empty" + (f": {INVISIBLE}" if value else ""))
+            return None
         if max_length and len(value) > max_length:
             self.error(key, f"{key!r} is longer than {max_length} characters")
             return None
@@ -166,5 +173,7 @@ class Fields:
                 if text:
                     texts[locale] = text
         if required and source and source not in texts and (mapping is not None or value is None):
-            self.error(key, f"{key!r} needs a text in {source} (the source language)")
+            written = mapping.get(source) if mapping is not None else None
+            hidden = isinstance(written, str) and written.strip() != ""  # written, but nothing visible
+            self.error(key, f"{key!r} needs a text in {source} (the source language)" + (f": {INVISIBLE}" if hidden else ""))
         return texts

@@ -4,6 +4,10 @@ Slugs are keys: a course, module, lesson, question or option that exists is upda
 enrolments, lesson progress and quiz attempts point at) never changes. Nothing is deleted: modules, lessons, quizzes,
 questions and options that left the files are archived, and come back if they return. Importing the same files twice
 changes nothing. The caller validates first (:func:`lms.content.validate.read_courses`) and commits once at the end.
+
+Every course, module, lesson, quiz and question is saved through the catalog's own services, so each one the files
+add or change gets its audit row, with the fields that changed, old and new, as an edit on the authoring pages does
+(:mod:`lms.catalog.edits`); on the command line no one is the row's actor.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from lms.catalog.services import (
     set_course_issuer,
     set_course_status,
     update_course,
+    update_lesson,
     update_module,
 )
 from lms.content.quiz_import import sync_quiz
@@ -99,10 +104,8 @@ def _course(course: Course | None, spec: CourseSpec, actor: Any) -> tuple[Course
               list(course.specialties), course.certificate_validity_months)
     wanted = (data.version, data.kind, data.source_locale, list(data.competency_areas), list(data.specialties),
               data.certificate_validity_months)
-    if stored == wanted:
-        return course, "kept"
-    update_course(course, data, actor)
-    return course, "updated"
+    update_course(course, data, actor)  # records what changed, texts included
+    return course, "kept" if stored == wanted else "updated"
 
 
 def _modules(context: Context, spec: CourseSpec, tick: Callable[[], None]) -> None:
@@ -139,11 +142,13 @@ def _module(context: Context, course_spec: CourseSpec, module: Module | None, sp
     action = "kept"
     if module is None:
         module, action = add_module(context.course, data, context.actor), "created"
-    elif (module.kind, module.credited_minutes, module.is_required, list(module.competency_areas),
-          list(module.specialties), module.position, module.is_archived) != (
-            spec.kind, spec.credited_minutes, spec.is_required, spec.competency_areas, spec.specialties, position, False):
-        update_module(context.course, module, data, context.actor)
-        action = "updated"
+    else:
+        if (module.kind, module.credited_minutes, module.is_required, list(module.competency_areas),
+                list(module.specialties), module.position, module.is_archived) != (
+                spec.kind, spec.credited_minutes, spec.is_required, spec.competency_areas, spec.specialties, position,
+                False):
+            action = "updated"
+        update_module(context.course, module, data, context.actor)  # records what changed, texts included
     module.position, module.is_archived = position, False
     context.note(module, action, f"{course_spec.slug}/{spec.slug}")
     context.write(module, spec.texts)
@@ -171,7 +176,8 @@ def _lesson(context: Context, module: Module, lesson: Lesson | None, spec: Lesso
                             spec.minutes, context.actor)
         lesson.position = spec.position
         return lesson, "created"
-    if (lesson.estimated_minutes, lesson.position, lesson.is_archived) == (spec.minutes, spec.position, False):
-        return lesson, "kept"
-    lesson.estimated_minutes, lesson.position, lesson.is_archived = spec.minutes, spec.position, False
-    return lesson, "updated"
+    kept = (lesson.estimated_minutes, lesson.position, lesson.is_archived) == (spec.minutes, spec.position, False)
+    update_lesson(context.course, lesson, spec.texts["title"][source], spec.texts["body"][source], spec.minutes,
+                  context.actor)  # records what changed, texts included
+    lesson.position, lesson.is_archived = spec.position, False
+    return lesson, "kept" if kept else "updated"

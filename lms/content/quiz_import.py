@@ -25,10 +25,10 @@ def sync_quiz(context: Context, module: Module, quiz: Quiz | None, module_spec: 
     if quiz is None or (quiz.pass_mark, quiz.max_attempts, quiz.is_archived) != (spec.pass_mark, spec.max_attempts,
                                                                                   False):
         action = "created" if quiz is None else "updated"
-        if quiz is not None:
-            quiz.is_archived = False  # back with its file (as a returning lesson is)
-        quiz = ensure_quiz(context.course, module, title=spec.texts["title"][source], pass_mark=spec.pass_mark,
-                           max_attempts=spec.max_attempts, actor=context.actor)
+    if quiz is not None:
+        quiz.is_archived = False  # back with its file (as a returning lesson is)
+    quiz = ensure_quiz(context.course, module, title=spec.texts["title"][source], pass_mark=spec.pass_mark,
+                       max_attempts=spec.max_attempts, actor=context.actor)  # records what changed
     context.note(quiz, action, label)
     context.write(quiz, spec.texts)
     _questions(context, quiz, spec, label)
@@ -43,8 +43,8 @@ def _questions(context: Context, quiz: Quiz, spec: QuizSpec, label: str) -> None
         known = {option.slug for option in options.get(question.id, [])} if question is not None else set()
         if question is None or _differs(question, options.get(question.id, []), question_spec, position):
             action = "created" if question is None else "updated"
-            question = _save(context, quiz, question, question_spec)
-            options[question.id] = _options_of([question]).get(question.id, [])
+        question = _save(context, quiz, question, question_spec)  # records what changed, texts included
+        options[question.id] = _options_of([question]).get(question.id, [])
         question.position, question.is_archived = position, False
         context.note(question, action, f"{label}/{question_spec.slug}")
         context.write(question, question_spec.texts)

@@ -20,6 +20,7 @@ from lms import audit, db
 from lms.accounts.models import User
 from lms.catalog.models import Course, CourseStatus, Lesson, Module, ModuleKind, Option, Question, QuestionKind, Quiz
 from lms.catalog.services import Outline, load_outline, load_questions
+from lms.catalog.texts import Texts, load_texts
 from lms.db import prepared, utcnow
 from lms.enrollment.models import (
     ENROLLMENT_TRANSITIONS,
@@ -30,6 +31,7 @@ from lms.enrollment.models import (
     QuizAttempt,
     QuizAttemptGrant,
 )
+from lms.enrollment.quiz_review import snapshot_attempt
 from lms.errors import DomainError, NotFoundError
 from lms.i18n import _
 from lms.signals import enrollment_completed, module_completed
@@ -206,8 +208,11 @@ def attempts_left(enrollment: Enrollment, quiz: Quiz, attempts: list[QuizAttempt
     return max(quiz.max_attempts + extra - len(attempts), 0)
 
 
-def submit_quiz(enrollment: Enrollment, quiz: Quiz, answers: dict[int, set[int]]) -> QuizResult:
-    """Score an attempt. ``answers`` maps question id → chosen option ids; every question must be answered."""
+def submit_quiz(enrollment: Enrollment, quiz: Quiz, answers: dict[int, set[int]], *,
+                locale: str | None = None) -> QuizResult:
+    """Score an attempt. ``answers`` maps question id → chosen option ids; every question must be answered.
+    The attempt keeps what was asked and how it was marked, in ``locale`` (the language the trainee read the quiz
+    in; the course's source language if not given), for its result page (:mod:`lms.enrollment.quiz_review`)."""
     if enrollment.status is EnrollmentStatus.WITHDRAWN:
         raise DomainError(_("You are not enrolled in this course."))
     attempts = attempts_of(enrollment, quiz)
@@ -234,12 +239,19 @@ def submit_quiz(enrollment: Enrollment, quiz: Quiz, answers: dict[int, set[int]]
         enrollment_id=enrollment.id, quiz_id=quiz.id, number=len(attempts) + 1, score_percent=score,
         passed=score >= quiz.pass_mark,
         answers={r.question.slug: sorted(by_id[i] for i in r.chosen) for r in results},
+        snapshot=snapshot_attempt(results, _quiz_texts(quiz, questions, locale), quiz.pass_mark),
     )
     db.session.add(attempt)
     db.session.flush()
     if attempt.passed:
         check_completion(enrollment)
     return QuizResult(attempt, results)
+
+
+def _quiz_texts(quiz: Quiz, questions: list[tuple[Question, list[Option]]], locale: str | None) -> Texts:
+    course = db.session.get(Course, quiz.course_id)  # usually in the session already: no query
+    owners = [("question", q.id) for q, _ in questions] + [("option", o.id) for _, opts in questions for o in opts]
+    return load_texts(course, locale or course.source_locale, owners=owners)
 
 
 # ---------------------------------------------------------------- completion
@@ -298,6 +310,14 @@ def _course(enrollment: Enrollment) -> Course:
     return db.session.get(Course, enrollment.course_id)
 
 
+def steps_count(module: Module) -> bool:
+    """Whether ``module``'s lessons and quiz count toward completing it: only in a self-paced module. A live module
+    is completed by attendance and a field module by approved field experience (:func:`check_completion` records
+    self-paced modules only, and a quiz passed elsewhere completes nothing), so their lessons and quiz are optional
+    reading and practice: the course page presents them so, and the authoring page tells trainers."""
+    return module.kind is ModuleKind.SELF_PACED
+
+
 def self_paced_done(progress: Progress, module: Module, empty_quizzes: set[int] = frozenset()) -> bool:
     """All lessons read and the quiz passed. A quiz with no questions yet (``empty_quizzes``: one just added to a
     published course) does not count: nobody could pass it."""
@@ -324,7 +344,7 @@ def check_completion(enrollment: Enrollment) -> Progress:
     progress = load_progress(enrollment)
     empty = _empty_quizzes(progress)
     for module in progress.outline.modules:
-        if module.kind is ModuleKind.SELF_PACED and not progress.module_done(module) and self_paced_done(progress, module, empty):
+        if steps_count(module) and not progress.module_done(module) and self_paced_done(progress, module, empty):
             seconds = sum(progress.seconds.get(lesson.id, 0) for lesson in progress.outline.lessons.get(module.id, []))
             _record_module(enrollment, module, progress, "self_paced", seconds)
     _maybe_complete_course(enrollment, progress)

@@ -15,11 +15,13 @@ from sqlalchemy import select
 from lms import db
 from lms.accounts.models import SiteRole, User
 from lms.audit import AuditEvent
-from lms.catalog.models import CourseStatus
+from lms.catalog.areas import area_title, specialty_title
+from lms.catalog.edits import source_names
+from lms.catalog.models import CourseKind, CourseStatus, ModuleKind, QuestionKind
 from lms.enrollment.models import EnrollmentStatus
 from lms.hours.models import EntrySource, HoursEntry
 from lms.hours.titles import display_titles
-from lms.i18n import _, _l, current_locale, format_minutes, format_money, format_when
+from lms.i18n import _, _l, current_locale, format_minutes, format_money, format_when, language_name, ngettext
 from lms.live.models import AttendanceStatus, SessionStatus
 from lms.orgs.models import CEYearBasis, EmploymentType, MemberRole, Membership, OrgKind, PayPeriod
 from lms.web.hours.queue import EVENT_TITLES
@@ -32,6 +34,7 @@ ACTION_TITLES = {
     "user.enabled": _l("Account enabled"),
     "user.disabled": _l("Account disabled"),
     "user.role_changed": _l("Site role changed"),
+    "user.email_changed": _l("Email address changed"),
     "api_token.created": _l("API token created"),
     "api_token.revoked": _l("API token revoked"),
     "org.created": _l("Organisation created"),
@@ -51,6 +54,14 @@ ACTION_TITLES = {
     "course.updated": _l("Course settings changed"),
     "course.issuer_changed": _l("Course's issuing organisation changed"),
     "course.status_changed": _l("Course status changed"),
+    "module.created": _l("Module added"),
+    "module.updated": _l("Module changed"),
+    "lesson.created": _l("Lesson added"),
+    "lesson.updated": _l("Lesson changed"),
+    "quiz.created": _l("Quiz added"),
+    "quiz.updated": _l("Quiz settings changed"),
+    "question.created": _l("Question added"),
+    "question.updated": _l("Question changed"),
     "module.archived": _l("Module removed"),
     "module.restored": _l("Module restored"),
     "lesson.archived": _l("Lesson removed"),
@@ -60,6 +71,7 @@ ACTION_TITLES = {
     "question.archived": _l("Question removed"),
     "question.restored": _l("Question restored"),
     "quiz.attempt_granted": _l("Extra quiz attempts granted"),
+    "quiz.attempt_requested": _l("Another quiz attempt requested"),
     "enrollment.created": _l("Enrolled in a course"),
     "enrollment.status_changed": _l("Enrolment status changed"),
     "live_session.created": _l("Live session scheduled"),
@@ -135,6 +147,36 @@ def _interval(value: Any) -> str:
     return _("%(joined)s to %(left)s", joined=_moment(value["joined_at"]), left=left)
 
 
+def _catalog_text(value: Any) -> str:
+    """A course text as a row keeps it (:mod:`lms.catalog.edits`): itself, or a long one's length and hash."""
+    if isinstance(value, dict):
+        # i18n: a long text the audit log does not copy (a lesson's body): its length, and a checksum that tells
+        # versions apart
+        return ngettext("%(count)s character, checksum %(hash)s", "%(count)s characters, checksum %(hash)s",
+                        int(value["length"]), count=_number(value["length"]), hash=value["hash"])
+    return str(value)
+
+
+def _texts(value: Any) -> str:
+    """A list of texts (answers, video links), in order; "—" for none."""
+    return "; ".join(_catalog_text(item) for item in value) or "—"
+
+
+def _feedback(value: Any) -> str:
+    """Each answer that has feedback, with its feedback."""
+    # i18n: an answer of a quiz question and the feedback a trainee who chooses it reads
+    return "; ".join(_("“%(answer)s”: %(feedback)s", answer=_catalog_text(answer), feedback=_catalog_text(feedback))
+                     for answer, feedback in value) or "—"
+
+
+def _areas(value: Any) -> str:
+    return ", ".join(area_title(code) for code in value) or "—"
+
+
+def _specialties(value: Any) -> str:
+    return ", ".join(specialty_title(slug) for slug in value) or "—"
+
+
 #: Fields that refer to another record: the type of what their id names (its name on the page if the log loads it).
 REFERENCES = {
     "user_id": "User", "issuer_org_id": "Organisation", "corrects_id": "HoursEntry", "because_rejected": "HoursEntry",
@@ -162,6 +204,36 @@ _ORG_FIELDS = {
     "ce_annual_minimum_minutes": (_l("Yearly continuing-education minimum (hours)"), format_minutes),
     "signatory_name": (_l("Signatory's name"), str),
     "signatory_title": (_l("Signatory's title"), str),
+}
+_TITLE = (_l("Title"), _catalog_text)
+_SUMMARY = (_l("Summary"), _catalog_text)
+_AREAS = (_l("Competency areas"), _areas)
+_SPECIALTIES = (_l("Specialties"), _specialties)
+#: The fields of a course, module, lesson, quiz and question the log records when one is added or changed.
+_COURSE_FIELDS = {
+    "title": _TITLE, "summary": _SUMMARY, "version": (_l("Version"), str),
+    "kind": (_l("Kind of training"), _titled(CourseKind)), "source_locale": (_l("Source language"), language_name),
+    "competency_areas": _AREAS, "specialties": _SPECIALTIES,
+    "certificate_validity_months": (_l("Certificate valid for (months)"), _number),
+}
+_MODULE_FIELDS = {
+    "title": _TITLE, "summary": _SUMMARY, "kind": (_l("Kind of module"), _titled(ModuleKind)),
+    "credited_minutes": (_l("Credited minutes"), format_minutes),
+    "is_required": (_l("Required to complete the course"), _yes_no),
+    "competency_areas": _AREAS, "specialties": _SPECIALTIES,
+}
+_LESSON_FIELDS = {
+    "title": _TITLE, "body": (_l("Lesson text (Markdown)"), _catalog_text), "videos": (_l("Videos"), _texts),
+    "estimated_minutes": (_l("Estimated minutes"), format_minutes),
+}
+_QUIZ_FIELDS = {
+    "title": (_l("Quiz title"), _catalog_text), "pass_mark": (_l("Pass mark (%)"), _number),
+    "max_attempts": (_l("Attempts allowed"), _number),
+}
+_QUESTION_FIELDS = {
+    "prompt": (_l("Question"), _catalog_text), "kind": (_l("Kind of question"), _titled(QuestionKind)),
+    "answers": (_l("Answers"), _texts), "correct_answers": (_l("Correct answers"), _texts),
+    "feedback": (_l("Feedback"), _feedback),
 }
 _SESSION_CHANGES = {"time": _l("Time"), "address": _l("Address"), "join_url": _l("Join link"), "mode": _l("Mode")}
 _ENROLLED_VIA = {"registration": _l("registered for the session"), "check_in": _l("checked in"),
@@ -229,6 +301,11 @@ FIELDS = {
     **dict.fromkeys(("membership.created", "membership.updated", "membership.ended"), _MEMBER_FIELDS),
     "user.role_changed": {"role": (_l("Site role"), _titled(SiteRole))},
     "course.status_changed": {"status": (_l("Status"), _titled(CourseStatus))},
+    **dict.fromkeys(("course.created", "course.updated"), _COURSE_FIELDS),
+    **dict.fromkeys(("module.created", "module.updated"), _MODULE_FIELDS),
+    **dict.fromkeys(("lesson.created", "lesson.updated"), _LESSON_FIELDS),
+    **dict.fromkeys(("quiz.created", "quiz.updated"), _QUIZ_FIELDS),
+    **dict.fromkeys(("question.created", "question.updated"), _QUESTION_FIELDS),
     "enrollment.status_changed": {"status": (_l("Status"), _titled(EnrollmentStatus))},
     "live_session.status_changed": {"status": (_l("Status"), _titled(SessionStatus))},
     "certificate.issued": {"replaces": (_l("Replaces certificate"), str)},
@@ -309,7 +386,8 @@ def _value(fields: dict[str, Any], key: str, value: Any, names: dict[tuple[str, 
 def names_of(events: list[AuditEvent], org_names: dict[int, str]) -> dict[tuple[str, int | None], str]:
     """``(object type, id)`` → what the log calls it: people by name (actors are ``("User", id)`` too), staff by
     their person's name, hours entries by their title in the reader's language, invitations by the address they were
-    sent to. A few queries per page, whatever the number of rows."""
+    sent to, courses, modules, lessons and quizzes by their title and questions by their wording (in the course's
+    source language). A few queries per page, whatever the number of rows."""
     ids = _ids_by_type(events)
     people = _user_names(ids.get("User", set()))
     names: dict[tuple[str, int | None], str] = {("User", key): name for key, name in people.items()}
@@ -321,6 +399,7 @@ def names_of(events: list[AuditEvent], org_names: dict[int, str]) -> dict[tuple[
     if ids.get("HoursEntry"):
         entries = db.session.execute(select(HoursEntry).where(HoursEntry.id.in_(sorted(ids["HoursEntry"])))).scalars()
         names |= {("HoursEntry", key): title for key, title in display_titles(list(entries), current_locale()).items()}
+    names |= source_names(ids)
     for event in events:
         if event.object_type == "Invitation" and isinstance((event.data or {}).get("email"), str):
             names[("Invitation", event.object_id)] = event.data["email"]

@@ -8,7 +8,8 @@ here in form modules.
 ``Email`` is WTForms' with a message in the LMS's own words. ``PersonName`` puts a person's name through the one
 normaliser of :mod:`lms.accounts.names`, so a name of invisible characters alone is refused on the form, next to the
 field, instead of passing ``DataRequired``. ``HardToGuess`` refuses a common or guessable new password on the form
-(:mod:`lms.accounts.passwords`).
+(:mod:`lms.accounts.passwords`). ``VisibleText`` is ``DataRequired`` for catalog texts: a title of zero-width or bidi
+characters alone looks empty, and counts as empty (:func:`lms.catalog.texts.has_visible_text`).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from wtforms.validators import StopValidation, ValidationError
 
 from lms.accounts.names import InvalidName, clean_name
 from lms.accounts.passwords import password_problem
+from lms.catalog.texts import has_visible_text
 from lms.i18n import _l
 from lms.security import current_user
 
@@ -51,6 +53,22 @@ class Email(_Email):
         if isinstance(field.data, str):
             field.data = field.data.strip()
         super().__call__(form, field)
+
+
+class VisibleText:
+    """Refuse a text with nothing visible in it (empty, spaces, or zero-width, bidi and other invisible characters
+    alone) with ``message``, as ``DataRequired`` refuses an empty one; the box is marked required as with it."""
+
+    field_flags = {"required": True}
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+
+    def __call__(self, form: Any, field: Any) -> None:
+        if isinstance(field.data, str) and has_visible_text(field.data):
+            return
+        field.errors[:] = []
+        raise StopValidation(self.message)
 
 
 class PersonName:

@@ -28,7 +28,7 @@ from lms.catalog.quiz_authoring import OptionData
 from lms.catalog.services import SLUG_RE, CourseData, ModuleData
 from lms.catalog.texts import MAX_LENGTHS
 from lms.i18n import _, _l, locale_names
-from lms.web.validators import NumberRange
+from lms.web.validators import NumberRange, VisibleText
 
 OPTION_ROWS = 6
 
@@ -36,6 +36,12 @@ OPTION_ROWS = 6
 def _most(owner: str, name: str) -> Length:
     """The length limit of a catalog text field (:data:`lms.catalog.texts.MAX_LENGTHS`), as a validator."""
     return Length(max=MAX_LENGTHS[owner, name])
+
+
+def _title_field(owner: str) -> StringField:
+    """A required title, held to its length limit (the box gets ``maxlength``); one of invisible characters alone
+    counts as empty."""
+    return StringField(_l("Title"), validators=[VisibleText(_l("Enter a title.")), _most(owner, "title")])
 
 
 class TextCheck(FlaskForm):
@@ -91,7 +97,7 @@ def _areas_field():
 
 class CourseForm(FlaskForm):
     slug = _slug_field(_l("For example: heat-safety. It cannot be changed later."))
-    title = StringField(_l("Title"), validators=[DataRequired(), _most("course", "title")])
+    title = _title_field("course")
     summary = TextAreaField(_l("Summary"), validators=[Optional(), _most("course", "summary")])
     version = StringField(_l("Version"), validators=[DataRequired(), Length(max=32)], default="1",
                           description=_l("Certificates name the version they were earned on, for example 2026.1."))
@@ -149,7 +155,7 @@ class CourseForm(FlaskForm):
 
 class ModuleForm(FlaskForm):
     slug = _slug_field(_l("For example: heat-illness. It cannot be changed later."))
-    title = StringField(_l("Title"), validators=[DataRequired(), _most("module", "title")])
+    title = _title_field("module")
     summary = TextAreaField(_l("Summary"), validators=[Optional(), _most("module", "summary")])
     kind = SelectField(_l("Kind of module"))
     credited_minutes = IntegerField(_l("Credited minutes"), default=60,
@@ -185,7 +191,7 @@ class ModuleForm(FlaskForm):
 
 class LessonForm(FlaskForm):
     slug = _slug_field(_l("For example: warning-signs. It cannot be changed later."))
-    title = StringField(_l("Title"), validators=[DataRequired(), _most("lesson", "title")])
+    title = _title_field("lesson")
     body = TextAreaField(_l("Lesson text (Markdown)"), validators=[DataRequired(), _most("lesson", "body")])
     estimated_minutes = IntegerField(_l("Estimated minutes"), default=10,
                                      validators=[InputRequired(), NumberRange(min=1, max=600)])

@@ -6,11 +6,11 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 
 from lms import db
-from lms.catalog import archive, quiz_authoring
+from lms.catalog import archive, edits, quiz_authoring
 from lms.catalog import services as catalog
 from lms.catalog.models import QuestionKind
 from lms.catalog.texts import load_texts
-from lms.enrollment import grants, notices
+from lms.enrollment import attempt_requests, grants, notices
 from lms.errors import DomainError
 from lms.i18n import _
 from lms.notify.services import MailError
@@ -43,23 +43,33 @@ def _quiz_page(course, module, stored, form: QuizForm, status: int, grant: tuple
     questions = catalog.load_questions(quiz) if quiz is not None else []
     removed = archive.list_removed_questions(quiz) if quiz is not None else []
     locked_out = grants.list_locked_out(quiz) if quiz is not None else []
+    # trainees who asked for another attempt first, the one waiting longest at the top
+    requests = {r.user_id: r for r in attempt_requests.list_waiting(quiz)} if locked_out else {}
+    order = {user_id: n for n, user_id in enumerate(requests)}
+    locked_out.sort(key=lambda row: order.get(row.user_id, len(order)))
     texts = load_texts(course, course.source_locale, fields=("title", "prompt", "text"))
     return render_template("lms/authoring/quiz.html", course=course, module=module, quiz=quiz, form=form,
                            questions=questions, removed=removed, removed_quiz=stored if quiz is None else None,
-                           locked_out=locked_out, grant=grant, t=texts, button=EmptyForm()), status
+                           locked_out=locked_out, requests=requests, grant=grant, t=texts, button=EmptyForm()), status
 
 
 def _save_quiz(form: QuizForm, course, module, *, restoring: bool) -> bool:
+    stored = None if restoring else catalog.get_quiz(module)
+    before = edits.snapshot(course, stored) if stored is not None else None
     try:
-        quiz_authoring.ensure_quiz(course, module, title=form.title.data or "", pass_mark=form.pass_mark.data,
-                            max_attempts=form.max_attempts.data, actor=actor())
+        quiz = quiz_authoring.ensure_quiz(course, module, title=form.title.data or "", pass_mark=form.pass_mark.data,
+                                          max_attempts=form.max_attempts.data, actor=actor())
     except DomainError as exc:
         db.session.rollback()
         form.form_errors.append(exc.message)
         return False
+    unchanged = before is not None and not edits.changes(before, edits.snapshot(course, quiz))
     db.session.commit()
-    flash(_("The removed quiz is restored with its questions, and its settings are saved.") if restoring
-          else _("Quiz settings saved."), "success")
+    if unchanged:
+        flash(_("No changes to save."), "info")
+    else:
+        flash(_("The removed quiz is restored with its questions, and its settings are saved.") if restoring
+              else _("Quiz settings saved."), "success")
     return True
 
 
@@ -127,16 +137,21 @@ def edit_question(course_slug: str, module_slug: str, question_id: int):
 
 def _question_form(form: QuestionForm, course, module, quiz, question, options):
     if form.validate_on_submit():
+        before = edits.snapshot(course, question) if question is not None else None
         try:
-            quiz_authoring.save_question(course, quiz, question, slug=form.slug.data, kind=QuestionKind(form.kind.data),
-                                  prompt=form.prompt.data, options=form.option_data({o.slug for o in options}),
-                                  actor=actor())
+            saved = quiz_authoring.save_question(course, quiz, question, slug=form.slug.data,
+                                                 kind=QuestionKind(form.kind.data), prompt=form.prompt.data,
+                                                 options=form.option_data({o.slug for o in options}), actor=actor())
         except DomainError as exc:
             db.session.rollback()
             form.form_errors.append(exc.message)
         else:
+            unchanged = before is not None and not edits.changes(before, edits.snapshot(course, saved))
             db.session.commit()
-            flash(_("Question saved."), "success")
+            if unchanged:
+                flash(_("No changes to save."), "info")
+            else:
+                flash(_("Question saved."), "success")
             return redirect(url_for("lms.authoring.quiz", course_slug=course.slug, module_slug=module.slug))
     status = 400 if request.method == "POST" else 200
     return render_template("lms/authoring/question_form.html", form=form, course=course, module=module,

@@ -9,21 +9,24 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from lms.catalog.markdown import render_markdown
 from lms.catalog.models import Course, Module, Option, Question
 from lms.catalog.services import Outline
 from lms.catalog.source_changes import SourceChange, describe_change
 from lms.catalog.texts import (
     FIELDS,
     MARKDOWN_FIELDS,
+    MAX_LENGTHS,
     ONE_LINE_FIELDS,
     Texts,
+    has_visible_text,
     load_translated_from,
     owner_key,
     set_text,
     text_hash,
     translation_state,
 )
-from lms.i18n import _
+from lms.i18n import _, _l
 from lms.web.authoring.forms import length_error
 
 QuestionList = list[tuple[Question, list[Option]]]
@@ -121,6 +124,10 @@ class Row:
         return (owner_key(self.obj)[0], self.name) in ONE_LINE_FIELDS
 
     @property
+    def max_length(self) -> int:
+        return MAX_LENGTHS[owner_key(self.obj)[0], self.name]
+
+    @property
     def key(self) -> str:
         kind, obj_id = owner_key(self.obj)
         return f"{kind}-{obj_id}-{self.name}"
@@ -131,6 +138,7 @@ class Section:
     heading: str
     title: str
     rows: list[Row]
+    number: int = 0  # a question's place in its quiz, an answer's in its question (how messages name them)
 
 
 def field_label(name: str) -> str:
@@ -141,8 +149,47 @@ def field_label(name: str) -> str:
     return labels[name]
 
 
-def section(texts: Texts, heading: str, obj: Any) -> Section:
-    """The fields of ``obj`` that have source text (or an orphan translation) in ``texts.locale``."""
+def describe_field(sec: Section, row: Row) -> str:
+    """A field as a sentence names it, after "The English text of": "the lesson title", "question 2 (“What is…”)",
+    "the feedback on answer 1"."""
+    kind = owner_key(row.obj)[0]
+    if kind == "question":
+        # i18n: follows "The English text of"; a quiz question by its number, then the start of its text in quotes
+        return _("question %(num)d (“%(text)s”)", num=sec.number, text=_quote(sec.title))
+    if kind == "option" and row.name == "text":
+        # i18n: follows "The English text of"; an answer of a question by its number, then its text in quotes
+        return _("answer %(num)d (“%(text)s”)", num=sec.number, text=_quote(sec.title))
+    if kind == "option":
+        # i18n: follows "The English text of"; the feedback shown for an answer, by the answer's number
+        return _("the feedback on answer %(num)d", num=sec.number)
+    return str(_FIELD_NAMES[kind, row.name])
+
+
+#: How :func:`describe_field` names the fields of courses, modules, lessons and quizzes.
+_FIELD_NAMES = {
+    # i18n: follows "The English text of" (a text that changed while the translator worked), like the names below
+    ("course", "title"): _l("the course title"),
+    ("course", "summary"): _l("the course summary"),
+    ("module", "title"): _l("the module title"),
+    ("module", "summary"): _l("the module summary"),
+    ("lesson", "title"): _l("the lesson title"),
+    # i18n: follows "The English text of"; the lesson's Markdown text, its body
+    ("lesson", "body"): _l("the lesson content"),
+    ("quiz", "title"): _l("the quiz title"),
+}
+
+
+def _quote(text: str, most: int = 40) -> str:
+    """The start of ``text`` on one line, cut at a word with "…" when longer than ``most`` characters."""
+    text = " ".join(text.split())
+    if len(text) <= most:
+        return text
+    return (text[:most].rsplit(" ", 1)[0] or text[:most]) + "…"
+
+
+def section(texts: Texts, heading: str, obj: Any, number: int = 0) -> Section:
+    """The fields of ``obj`` that have source text (or an orphan translation) in ``texts.locale``; ``number`` is a
+    question's or an answer's place, for messages that name it."""
     kind, obj_id = owner_key(obj)
     rows = []
     for name in FIELDS[kind]:
@@ -155,7 +202,7 @@ def section(texts: Texts, heading: str, obj: Any) -> Section:
         rows.append(Row(obj, name, field_label(name), source, target, target_row is not None,
                         translation_state(texts, kind, obj_id, name), (kind, name) in MARKDOWN_FIELDS,
                         text_hash(source_row.value if source_row is not None else "")))
-    return Section(heading, _source(texts, kind, obj_id, FIELDS[kind][0]), rows)
+    return Section(heading, _source(texts, kind, obj_id, FIELDS[kind][0]), rows, number)
 
 
 def describe_source_changes(texts: Texts, sections: list[Section]) -> None:
@@ -167,15 +214,28 @@ def describe_source_changes(texts: Texts, sections: list[Section]) -> None:
         row.change = describe_change(previous.get(target.id), row.source, by_line=row.is_markdown)
 
 
-def check(sections: list[Section], form: Mapping[str, str]) -> dict[str, str]:
+def check(sections: list[Section], form: Mapping[str, str], language: str = "") -> dict[str, str]:
     """Error messages by row key for submitted values that cannot be saved: a translation is held to its source
-    field's length limit, with the message the source form gives."""
+    field's length limit, with the message the source form gives, and a title may be empty (the source title is
+    shown) but not of invisible characters alone, which look empty and are not (``language``: the source's name)."""
     errors = {}
     for row in (row for s in sections for row in s.rows):
-        message = length_error(form.get("t-" + row.key) or "", owner_key(row.obj)[0], row.name)
+        value = form.get("t-" + row.key) or ""
+        message = length_error(value, owner_key(row.obj)[0], row.name)
+        if not message and row.is_one_line and value.strip() and not has_visible_text(value):
+            # i18n: a title box holding only zero-width or bidi characters; language is the source's ("English")
+            message = _("Enter a title, or empty the box to show the %(language)s title. This one holds only "
+                        "invisible characters.", language=language)
         if message:
             errors[row.key] = message
     return errors
+
+
+def preview(sections: list[Section], form: Mapping[str, str], locale: str) -> dict[str, str]:
+    """The Markdown translations as typed in ``form``, rendered as trainees would see them, by row key (as safe HTML,
+    through the lessons' own renderer and sanitiser; empty for an empty box). Nothing is saved."""
+    return {row.key: render_markdown((form.get("t-" + row.key) or "").replace("\r\n", "\n").strip(), locale)
+            for s in sections for row in s.rows if row.is_markdown}
 
 
 @dataclass

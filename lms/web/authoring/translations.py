@@ -79,13 +79,14 @@ def translate_question(course_slug: str, locale: str, module_slug: str, question
     course, module = load_module(course_slug, module_slug)
     check_target_locale(course, locale)
     quiz = catalog.get_quiz(module)
-    found = [(q, opts) for q, opts in (catalog.load_questions(quiz) if quiz else []) if q.id == question_id]
+    found = [(number, q, opts) for number, (q, opts) in enumerate(catalog.load_questions(quiz) if quiz else [], start=1)
+             if q.id == question_id]
     if not found:
         abort(404)
-    question, options = found[0]
+    number, question, options = found[0]
     texts = load_texts(course, locale)
-    sections = [translation.section(texts, _("Question"), question)]
-    sections += [translation.section(texts, _("Answer %(num)d", num=n), o) for n, o in enumerate(options, start=1)]
+    sections = [translation.section(texts, _("Question"), question, number)]
+    sections += [translation.section(texts, _("Answer %(num)d", num=n), o, n) for n, o in enumerate(options, start=1)]
     return _editor(course, locale, texts, sections, [], parent=_url("translate_module", course, locale, module))
 
 
@@ -96,11 +97,15 @@ def _url(endpoint: str, course, locale: str, module=None, **values) -> str:
 
 
 def _editor(course, locale: str, texts, sections, picker, parent: str | None):
-    """Show the editor, or save what changed and come back to it (errors re-render with what was typed)."""
+    """Show the editor, or save what changed and come back to it (errors re-render with what was typed); with the
+    Preview button, show the Markdown as trainees will see it, with what was typed, and save nothing."""
     errors: dict[str, str] = {}
+    previews: dict[str, str] | None = None
     if request.method == "POST":
-        errors = translation.check(sections, request.form)
-        if not errors:
+        errors = translation.check(sections, request.form, language_name(course.source_locale))
+        if request.form.get("preview"):
+            previews = translation.preview(sections, request.form, locale)
+        elif not errors:
             saved = translation.save(course, locale, sections, request.form, actor())
             db.session.commit()
             flash(_("Translation saved (%(num)d changed).", num=saved.count), "success")
@@ -110,12 +115,15 @@ def _editor(course, locale: str, texts, sections, picker, parent: str | None):
                 flash(_version_unknown(course, saved.unknown), "error")
             return redirect(request.path)  # the editor again: rows left stale show what changed
     translation.describe_source_changes(texts, sections)
-    return render_template("lms/authoring/translate.html", course=course, locale=locale, sections=sections,
-                           picker=picker, parent=parent, errors=errors, sent=request.form), 400 if errors else 200
+    page = render_template("lms/authoring/translate.html", course=course, locale=locale, sections=sections,
+                           picker=picker, parent=parent, errors=errors, sent=request.form, previews=previews,
+                           has_markdown=any(row.is_markdown for s in sections for row in s.rows))
+    return page, 400 if errors else 200
 
 
 def _changed_meanwhile(course, rows) -> str:
-    # i18n: language is the course's source language ("English"); fields lists fields, as “Lesson: Title”
+    # i18n: language is the course's source language ("English"); fields lists fields, as “the lesson title and
+    # question 2 (“What is…”)”
     return ngettext("The %(language)s text of %(fields)s changed while you were editing: your translation is saved, "
                     "but it stays out of date. Check what changed below.",
                     "The %(language)s texts of %(fields)s changed while you were editing: your translations are "
@@ -133,6 +141,4 @@ def _version_unknown(course, rows) -> str:
 
 
 def _field_list(rows) -> str:
-    # i18n: one field in a list of fields, as “Lesson: Title” (part of the page, then the field); quote marks may vary
-    return format_list([_("“%(part)s: %(field)s”", part=sec.heading, field=row.label) for sec, row in rows],
-                       locale=current_locale())
+    return format_list([translation.describe_field(sec, row) for sec, row in rows], locale=current_locale())

@@ -13,7 +13,8 @@ from lms.catalog import archive, module_kind
 from lms.catalog import services as catalog
 from lms.catalog.markdown import render_markdown
 from lms.catalog.models import COURSE_TRANSITIONS, CourseStatus, ModuleKind
-from lms.catalog.texts import load_course_titles, load_texts
+from lms.catalog.texts import load_course_titles, load_texts, load_titles
+from lms.enrollment import attempt_requests
 from lms.errors import DomainError
 from lms.i18n import _, _l, current_locale
 from lms.orgs.services import list_orgs
@@ -30,9 +31,12 @@ from lms.web.forms import EmptyForm
 @access.trainer
 def index():
     courses = catalog.list_catalog(published_only=False)
+    waiting = attempt_requests.count_waiting()
     return render_template("lms/authoring/index.html", courses=courses,
                            titles=load_course_titles(courses, current_locale()),
-                           module_counts=catalog.count_modules(courses))
+                           module_counts=catalog.count_modules(courses), waiting=waiting,
+                           waiting_titles=load_titles([w.module for w in waiting], [w.course for w in waiting],
+                                                      current_locale()))
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -13,12 +13,14 @@ from lms.catalog import services as catalog
 from lms.catalog.models import Course, Lesson, Module, Option, Question, QuestionKind, Quiz
 from lms.catalog.services import Outline
 from lms.catalog.texts import Texts, load_texts
+from lms.enrollment import attempt_requests, quiz_review
 from lms.enrollment import services as enrollment_services
 from lms.enrollment.models import Enrollment, EnrollmentStatus, QuizAttempt
 from lms.errors import DomainError, NotFoundError
 from lms.i18n import _, current_locale
 from lms.security import access
 from lms.web.learn import bp
+from lms.web.learn.forms import AskAttemptForm
 from lms.web.learn.helpers import certificate_links, find_module, is_active, load_course, step_url, viewer
 
 MAX_ID_LENGTH = 18
@@ -125,9 +127,15 @@ def parse_answers(form: MultiDict, questions: list[tuple[Question, list[Option]]
 
 
 def _form(page: QuizPage, answers: dict[int, set[int]] | None = None, error: str | None = None, status: int = 200,
-          *, show_missing: bool = False):
+          *, show_missing: bool = False, ask_form: AskAttemptForm | None = None):
+    # locked out: the page offers "Ask for another attempt", or says when they asked (lms/web/learn/ask.py)
+    asked = None
+    if not page.passed and page.attempts_left == 0:
+        asked = attempt_requests.waiting_request(page.enrollment, page.quiz, page.attempts)
+        ask_form = ask_form or AskAttemptForm(formdata=None)
     return render_template("lms/learn/quiz.html", page=page, t=page.t, answers=answers or {}, error=error,
-                           show_missing=show_missing, QuestionKind=QuestionKind), status
+                           show_missing=show_missing, QuestionKind=QuestionKind, asked=asked,
+                           ask_form=ask_form), status
 
 
 @bp.route("/<course_slug>/<module_slug>/quiz", methods=["GET", "POST"])
@@ -148,7 +156,7 @@ def quiz(course_slug: str, module_slug: str):
     if len(answers) < len(page.questions):
         return _form(page, answers, _("Please answer every question."), show_missing=True)
     try:
-        enrollment_services.submit_quiz(page.enrollment, page.quiz, answers)
+        enrollment_services.submit_quiz(page.enrollment, page.quiz, answers, locale=page.t.locale)
         db.session.commit()
     except DomainError as exc:
         db.session.rollback()
@@ -156,26 +164,6 @@ def quiz(course_slug: str, module_slug: str):
     except IntegrityError:  # the same attempt sent twice at once: the first one stands
         db.session.rollback()
     return redirect(url_for(".quiz_result", course_slug=course_slug, module_slug=module_slug))
-
-
-@dataclass
-class Answered:
-    question: Question
-    chosen: list[Option]
-    is_right: bool
-
-
-def _answered(page: QuizPage, attempt: QuizAttempt) -> list[Answered]:
-    """The attempt's answers (kept as slugs) against the quiz's current questions."""
-    result = []
-    for question, options in page.questions:
-        slugs = attempt.answers.get(question.slug)
-        if slugs is None:
-            continue
-        chosen = [o for o in options if o.slug in slugs]
-        right = {o.slug for o in options if o.is_correct}
-        result.append(Answered(question, chosen, set(slugs) == right))
-    return result
 
 
 @bp.get("/<course_slug>/<module_slug>/quiz/result")
@@ -188,4 +176,4 @@ def quiz_result(course_slug: str, module_slug: str):
         return redirect(url_for(".quiz", course_slug=course_slug, module_slug=module_slug))
     attempt = page.attempts[-1]
     return render_template("lms/learn/quiz_result.html", page=page, t=page.t, attempt=attempt,
-                           answered=_answered(page, attempt))
+                           review=quiz_review.review_attempt(attempt, page.quiz, page.questions, page.t))

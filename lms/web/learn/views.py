@@ -17,6 +17,7 @@ from lms.db import utcnow
 from lms.enrollment import services as enrollment_services
 from lms.enrollment.models import Enrollment, EnrollmentStatus
 from lms.errors import DomainError
+from lms.hours.field_progress import list_field_progress
 from lms.i18n import _, current_locale, ngettext, supported_locales
 from lms.live import listing as live_listing
 from lms.live import registration as live_registration
@@ -59,7 +60,7 @@ def course(course_slug: str):
     fallback = fell_back(texts, [course, *outline.modules, *outline.all_lessons(), *outline.quizzes.values()])
     return render_template(
         "lms/learn/course.html", course=course, outline=outline, t=texts, fallback=fallback, enrollment=enrollment,
-        area_title=area_title, ModuleKind=ModuleKind, Status=EnrollmentStatus,
+        area_title=area_title, ModuleKind=ModuleKind, Status=EnrollmentStatus, steps_count=enrollment_services.steps_count,
         managed=sorted(manager_org_slugs(current_user)) if current_user else [],
         no_session={m.id for m in module_kind.list_live_without_sessions(course, modules=outline.modules)},
         **_standing(course, enrollment, outline),
@@ -68,9 +69,11 @@ def course(course_slug: str):
 
 def _standing(course: Course, enrollment: Enrollment | None, outline: Outline) -> dict[str, Any]:
     """The "Your progress" box: progress and where its button leads (the next step, or the start of the course to
-    review it once complete), with the completion date and certificate of a completed course."""
+    review it once complete), with the completion date and certificate of a completed course; and the approved and
+    pending field experience of each field module."""
     if not is_active(enrollment):
-        return {"progress": None, "resume_url": None, "completed_on": None, "certificate_url": None, "certificate_revoked": False}
+        return {"progress": None, "resume_url": None, "completed_on": None, "certificate_url": None,
+                "certificate_revoked": False, "field_hours": {}}
     progress = enrollment_services.load_progress(enrollment, outline)
     done = enrollment.status is EnrollmentStatus.COMPLETED
     step = enrollment_services.review_step(progress) if done else enrollment_services.resume_step(enrollment, progress)
@@ -79,7 +82,8 @@ def _standing(course: Course, enrollment: Enrollment | None, outline: Outline) -
     return {"progress": progress, "resume_url": step_url(course, step) if step else None,
             "completed_on": completed_on(enrollment, viewer(), certificate),
             "certificate_url": certificate_url,
-            "certificate_revoked": done and certificate_url is None and only_revoked(viewer(), course.id)}
+            "certificate_revoked": done and certificate_url is None and only_revoked(viewer(), course.id),
+            "field_hours": list_field_progress(enrollment.user_id, outline.modules)}
 
 
 @bp.post("/<course_slug>/enroll")
