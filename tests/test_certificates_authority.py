@@ -21,7 +21,7 @@ def _end_employment(client, u, login, world) -> None:
     login(world["manager"])
     path = u("lms.orgs.end_member", org_slug="acme", membership_id=world["membership"].id)
     today = world["membership"].organisation.today()  # the organisation's calendar, not the server's UTC date
-    assert client.submit(path, {"ended_on": today.isoformat()}).status_code == 302
+    assert client.submit(path, {"ended_on": today.isoformat(), "confirm": "yes"}).status_code == 302
 
 
 def _status(world) -> CertificateStatus:

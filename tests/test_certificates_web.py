@@ -552,25 +552,6 @@ def test_cli_issues_by_hand_prints_the_code_and_says_when_one_existed(runner, co
     assert missing.exit_code != 0 and "No account" in missing.output
 
 
-def test_demo_step_is_idempotent(app, make_user):
-    from lms.certificates.demo import add_certificates_demo
-
-    admin = make_user("admin@example.org", role=SiteRole.ADMIN)
-    catalog.create_course(catalog.CourseData(slug="ce-documentation", title="Documentation"), admin)
-    users = {
-        "admin@example.org": admin,
-        "promotora@example.org": make_user("promotora@example.org"),
-        "trainee@example.org": make_user("trainee@example.org"),
-    }
-    for _ in range(2):
-        add_certificates_demo(None, users)
-        db.session.commit()
-    certs = {c.user_id: c for c in db.session.execute(select(Certificate)).scalars()}
-    assert len(certs) == 2 and keys.current_key() is not None
-    assert certs[users["promotora@example.org"].id].status is CertificateStatus.VALID
-    assert certs[users["trainee@example.org"].id].status is CertificateStatus.REVOKED
-
-
 @pytest.mark.parametrize("app_mode", ["mounted"])
 def test_mounted_under_a_prefix(app, client, u, completed, login):
     assert u("lms.certificates.verify_page", code=completed["code"]).startswith("/training/verify/")

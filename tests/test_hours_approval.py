@@ -18,6 +18,7 @@ from lms.hours import approvals, ledger
 from lms.hours.approvals import AlreadyDecided
 from lms.hours.models import EntryStatus, HoursEntry, PayrollExport
 from lms.orgs.models import MemberRole
+from tests import bulk_forms
 from tests.test_hours_ledger import DAY, Staff, audit_rows, entries_of, external, make_staff
 
 ON_POSTGRES = os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql")
@@ -147,18 +148,18 @@ def test_bulk_approve_and_reject(client, u, login, staff):
     path = u("lms.hours.bulk_decide", org_slug="acme")
     token = client.csrf_token()
     response = client.post(path, data={"csrf_token": token, "action": "approve", "status": "pending",
-                                       "entry_id": [str(ours[0].id), str(ours[1].id), str(foreign_other.id)]})
+                                       **bulk_forms.entries(ours[0].id, ours[1].id, foreign_other.id)})
     assert response.status_code == 302 and "status=pending" in response.headers["Location"]
     assert [db.session.get(HoursEntry, e.id).status for e in ours] == [
         EntryStatus.APPROVED, EntryStatus.APPROVED, EntryStatus.PENDING, EntryStatus.PENDING]
     assert db.session.get(HoursEntry, foreign_other.id).status is EntryStatus.PENDING  # another org's: ignored
     no_reason = client.post(path, data={"csrf_token": token, "action": "reject",
-                                        "entry_id": [str(ours[2].id), str(ours[3].id)]})
+                                        **bulk_forms.entries(ours[2].id, ours[3].id)})
     assert no_reason.status_code == 400 and "reason" in no_reason.get_data(as_text=True)
     assert f'value="{ours[2].id}"' in no_reason.get_data(as_text=True)
     assert db.session.get(HoursEntry, ours[2].id).status is EntryStatus.PENDING
     rejected = client.post(path, data={"csrf_token": token, "action": "reject", "reason": "Please add evidence",
-                                       "entry_id": [str(ours[2].id), str(ours[0].id), str(foreign.id)]},
+                                       **bulk_forms.entries(ours[2].id, ours[0].id, foreign.id)},
                            follow_redirects=True)
     page = rejected.get_data(as_text=True)
     assert "2 entries rejected." in page and "already approved" in page  # ours[0] was approved: a conflict

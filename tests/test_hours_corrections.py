@@ -13,6 +13,7 @@ from lms.errors import DomainError
 from lms.hours import approvals, ledger, timesheets
 from lms.hours.models import EntrySource, EntryStatus, HoursEntry
 from lms.signals import attendance_finalized
+from tests import bulk_forms
 from tests.test_hours_approval import export_period
 from tests.test_hours_ledger import Staff, _attendance, audit_rows, entries_of, external, form_token, make_staff
 
@@ -129,7 +130,7 @@ def test_bulk_rejection_counts_the_corrections_it_takes_along(client, u, login, 
     login(staff.manager)
     response = client.post(u("lms.hours.bulk_decide", org_slug="acme"), follow_redirects=True, data={
         "csrf_token": client.csrf_token(), "action": "reject", "reason": "Not our training",
-        "entry_id": [str(original.id), str(fix.id)]})
+        **bulk_forms.entries(original.id, fix.id)})
     page = response.get_data(as_text=True)
     assert "2 entries rejected." in page and "already rejected" not in page
     assert {e.status for e in entries_of(staff.trainee)} == {EntryStatus.REJECTED}
@@ -146,7 +147,7 @@ def test_a_correction_waits_for_its_entry_and_is_refused_once_that_entry_is_reje
     db.session.commit()
     login(staff.manager)
     response = client.post(u("lms.hours.bulk_decide", org_slug="acme"), follow_redirects=True, data={
-        "csrf_token": client.csrf_token(), "action": "approve", "entry_id": [str(fix.id)]})
+        "csrf_token": client.csrf_token(), "action": "approve", **bulk_forms.entries(fix.id)})
     page = response.get_data(as_text=True)
     assert "0 entries approved." in page and "was rejected, so there is nothing to correct" in page
     assert db.session.get(HoursEntry, fix.id).status is EntryStatus.PENDING

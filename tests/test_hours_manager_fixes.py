@@ -15,6 +15,7 @@ from lms.hours import approvals, compliance
 from lms.hours.models import EntryStatus, HoursEntry
 from lms.orgs.models import CEYearBasis, MemberRole, PayPeriod
 from lms.web.hours.queue import EVENT_TITLES
+from tests import bulk_forms
 from tests.hours_reports_helpers import add_entry
 from tests.test_hours_ledger import DAY, Staff, audit_rows, entries_of, external, form_token, make_staff
 
@@ -187,13 +188,13 @@ def test_bulk_counts_ones_own_earlier_decisions_as_already_done(client, u, login
     login(staff.manager)
     path = u("lms.hours.bulk_decide", org_slug="acme")
     ids = [str(e.id) for e in ours]
-    client.post(path, data={"csrf_token": client.csrf_token(), "action": "approve", "entry_id": ids[:2]})
-    again = client.post(path, data={"csrf_token": client.csrf_token(), "action": "approve", "entry_id": ids},
+    client.post(path, data={"csrf_token": client.csrf_token(), "action": "approve", **bulk_forms.entries(*ids[:2])})
+    again = client.post(path, data={"csrf_token": client.csrf_token(), "action": "approve", **bulk_forms.entries(*ids)},
                         follow_redirects=True)
     page = again.get_data(as_text=True)
     assert "1 entry approved." in page and "2 entries were already approved by you." in page
     assert "flash-error" not in page
-    repeat = client.post(path, data={"csrf_token": client.csrf_token(), "action": "approve", "entry_id": ids},
+    repeat = client.post(path, data={"csrf_token": client.csrf_token(), "action": "approve", **bulk_forms.entries(*ids)},
                          follow_redirects=True).get_data(as_text=True)
     assert "0 entries approved" not in repeat and "3 entries were already approved by you." in repeat
     assert "flash-error" not in repeat

@@ -17,6 +17,7 @@ from lms.enrollment import services as enrollment_services
 from lms.hours import approvals
 from lms.hours.measured import LOW_MEASURED_PERCENT, is_low_measured
 from lms.hours.models import EntrySource, EntryStatus, HoursEntry
+from tests import bulk_forms
 from tests.test_hours_ledger import DAY, Staff, entries_of, external, make_course, make_staff
 
 FLAG = "Far below the credited time"
@@ -96,7 +97,7 @@ def test_queue_filter_shows_only_flagged_entries_and_is_kept_by_bulk_decisions(c
     assert '<input type="hidden" name="measured" value="low">' in page  # the bulk form keeps the filter
     response = client.submit(
         u("lms.hours.bulk_decide", org_slug="acme"),
-        {"action": "approve", "status": "pending", "measured": "low", "entry_id": [str(entries["quick"].id)]},
+        {"action": "approve", "status": "pending", "measured": "low", **bulk_forms.entries(entries["quick"].id)},
     )
     assert response.status_code == 302 and "measured=low" in response.headers["Location"]
     assert db.session.get(HoursEntry, entries["quick"].id).status is EntryStatus.APPROVED  # pay is unchanged

@@ -22,6 +22,7 @@ from lms.live import registration
 from lms.live.models import RegistrationStatus
 from lms.orgs import services as orgs
 from lms.signals import enrollment_completed
+from tests import bulk_forms
 from tests.live_support import live_course, local, schedule, soon
 
 # ---------------------------------------------------------------- building sample courses with the services
@@ -631,11 +632,11 @@ def test_a_manager_enrols_their_staff(client, u, staff_world, login):
     enrollment.enroll(workers[0], course)
     db.session.commit()
     login(manager)
-    assert "Enrol staff of acme" in client.get(u("lms.courses.course", course_slug="core")).text
+    assert "Enrol staff of Acme" in client.get(u("lms.courses.course", course_slug="core")).text
     path = u("lms.courses.enroll_staff", course_slug="core", org_slug="acme")
     page = client.get(path).text
     assert all(w.name in page for w in workers) and page.count('type="checkbox"') == 3  # manager is staff too
-    response = client.submit(path, {"user": [str(workers[1].id), str(workers[2].id)]})
+    response = client.submit(path, bulk_forms.people(workers[1].id, workers[2].id))
     assert response.status_code == 302
     for worker in workers[1:]:
         mine = the_enrollment(worker, course)
@@ -647,16 +648,18 @@ def test_a_manager_cannot_enrol_people_outside_their_staff(client, u, staff_worl
     course, manager, workers, outsider, other_manager = staff_world
     path = u("lms.courses.enroll_staff", course_slug="core", org_slug="acme")
     login(manager)
-    for bad in ([str(outsider.id)], ["abc"], [str(workers[0].id), "9" * 30]):
-        response = client.submit(path, {"user": bad})
-        assert response.status_code == 400 and "current staff" in response.text
+    response = client.submit(path, bulk_forms.people(outsider.id))
+    assert response.status_code == 400 and "current staff" in response.text
+    for bad in (["abc"], [str(workers[0].id), "9" * 30]):  # not ids of people the page listed: nobody is enrolled
+        response = client.submit(path, bulk_forms.people(*bad))
+        assert response.status_code == 409 and "nobody was enrolled" in response.text
     assert client.submit(path, {}).status_code == 200
     assert db.session.execute(select(func.count(Enrollment.id))).scalar_one() == 0
     assert client.get(u("lms.courses.enroll_staff", course_slug="core", org_slug="nope")).status_code == 403
     client.submit(u("lms.accounts.logout"))
     login(other_manager)
     assert client.get(path).status_code == 403
-    assert client.submit(path, {"user": [str(workers[0].id)]}).status_code == 403
+    assert client.submit(path, bulk_forms.people(workers[0].id)).status_code == 403
     assert db.session.execute(select(func.count(Enrollment.id))).scalar_one() == 0
 
 

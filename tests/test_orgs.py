@@ -316,7 +316,7 @@ def test_manager_records_the_end_of_employment(client, u, make_org, make_user, a
     worker = add_member(org, make_user(name="Leaving Person"))
     login(manager)
     response = client.submit(u("lms.orgs.end_member", org_slug="acme", membership_id=worker.id),
-                             {"ended_on": "2026-10-31"})
+                             {"ended_on": "2026-10-31", "confirm": "yes"})
     assert response.status_code == 302
     db.session.refresh(worker)
     assert worker.employment_end == date(2026, 10, 31) and worker not in services.list_members(org)
@@ -337,7 +337,7 @@ def test_the_end_of_employment_cannot_be_recorded_ahead_or_before_the_start(clie
     assert early.status_code == 400 and "cannot be before the first day of employment" in early.text
     db.session.refresh(worker)
     assert worker.employment_end is None and worker in services.list_members(org)
-    assert client.submit(path, {"ended_on": org.today().isoformat()}).status_code == 302
+    assert client.submit(path, {"ended_on": org.today().isoformat(), "confirm": "yes"}).status_code == 302
 
 
 def test_roster_dates_are_never_guessed_and_semicolon_files_are_read(client, u, make_org, login, mailbox):

@@ -10,12 +10,18 @@ A name is shown on certificates, rosters and the hours queue exactly as stored, 
 - whitespace of any kind collapsed to one space and trimmed, and combining marks with no letter to sit on dropped.
 
 What is left must hold at least one letter or digit of any script, or the name is refused (:class:`InvalidName`).
+
+Every change of a name is in the audit log (``user.name_changed``, old and new): a person's own, on their profile, or
+a site administrator's correction, with a reason (:func:`correct_name`). Certificates already issued keep the name
+they print; a replacement prints the name the account has when it is issued.
 """
 
 from __future__ import annotations
 
 import unicodedata
+from typing import Any
 
+from lms import audit
 from lms.errors import DomainError
 from lms.i18n import _
 
@@ -85,3 +91,24 @@ def optional_name(value: str | None) -> str | None:
     """A name that may be left out (an invitation's): normalised, or None when nothing visible is left."""
     name = normalize_name(value)
     return name if has_visible_name(name) else None
+
+
+def record_name_change(user: Any, old: str, actor: Any, reason: str | None = None) -> None:
+    """The audit row of a name that changed (nothing when it did not)."""
+    if user.name != old:
+        audit.record("user.name_changed", user, actor, reason=reason or None,
+                     **audit.changed({"name": old}, {"name": user.name}))
+
+
+def correct_name(user: Any, name: str | None, actor: Any, reason: str | None) -> str:
+    """A site administrator corrects ``user``'s name (misspelt, say, on a certificate that must be reissued), with a
+    written reason for the audit log; the old name. The name is normalised and checked as everywhere
+    (:func:`clean_name`); the name the account already has is refused, so the log holds only real changes."""
+    if not (reason or "").strip():
+        raise DomainError(_("Write the reason for correcting the name."), field="reason")
+    new = clean_name(name)
+    if new == user.name:
+        raise DomainError(_("This is already the name of the account."), field="name")
+    old, user.name = user.name, new
+    record_name_change(user, old, actor, reason.strip())
+    return old

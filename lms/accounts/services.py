@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 
 from lms import audit, db
 from lms.accounts.models import ApiToken, LoginSession, SiteRole, User
-from lms.accounts.names import clean_name
+from lms.accounts.names import clean_name, record_name_change
 from lms.accounts.passwords import (
     MAX_LENGTH,
     MIN_LENGTH,
@@ -100,16 +100,37 @@ def register_user(
     return user
 
 
-def authenticate(email: str, password: str) -> User | None:
-    """The active user with this email and password, or None. Upgrades the hash if the settings rose."""
+class AccountDisabled(DomainError):
+    """The email address and password are right, but the account is disabled: it cannot sign in. Only ever raised
+    after the right password, so nobody else learns that the account exists or is disabled."""
+
+    code = "account_disabled"
+    status = 403
+
+    def __init__(self, user: User) -> None:
+        super().__init__(_("This account is disabled, so it cannot sign in."))
+        self.user = user
+
+
+def sign_in(email: str, password: str) -> User | None:
+    """The active user with this email and password, or None when either is wrong; :class:`AccountDisabled` when
+    both are right but the account is disabled. Upgrades the hash if the settings rose."""
     user = get_user_by_email(email)
-    if not verify_password(user.password_hash if user else None, password):
+    if not verify_password(user.password_hash if user else None, password) or user is None:
         return None
-    if user is None or not user.is_active:
-        return None
+    if not user.is_active:
+        raise AccountDisabled(user)
     if needs_rehash(user.password_hash or ""):
         user.password_hash = hash_password(password)
     return user
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The active user with this email and password, or None (also for a disabled account)."""
+    try:
+        return sign_in(email, password)
+    except AccountDisabled:
+        return None
 
 
 def start_session(user: User, user_agent: str | None = None) -> str:
@@ -138,12 +159,12 @@ def end_all_sessions(user: User) -> None:
 @prepared
 def _session_query() -> Select:
     """The session with its user (joined) and the slugs of the organisations that user manages, comma-separated."""
-    from lms.orgs.models import MemberRole, Membership, Organisation
+    from lms.orgs.models import Membership, Organisation
 
     managed = (
         select(func.aggregate_strings(Organisation.slug, ","))
         .join(Membership, Membership.org_id == Organisation.id)
-        .where(Membership.user_id == LoginSession.user_id, Membership.role == MemberRole.MANAGER)
+        .where(Membership.user_id == LoginSession.user_id, Membership.is_manager)  # current staff only
         .scalar_subquery()
     )
     return select(LoginSession, managed).where(LoginSession.token_hash == bindparam("token_hash"))
@@ -202,8 +223,10 @@ def set_password(user: User, password: str, actor: User | None = None) -> None:
 
 
 def update_profile(user: User, *, name: str, locale: str | None, timezone: str | None) -> None:
-    """Change the person's own details; the name is normalised and checked like at sign-up (:func:`clean_name`)."""
-    user.name = clean_name(name)
+    """Change the person's own details; the name is normalised and checked like at sign-up (:func:`clean_name`), and
+    a changed name is recorded in the audit log (it is printed on certificates)."""
+    old, user.name = user.name, clean_name(name)
+    record_name_change(user, old, user)
     user.locale = locale or None
     user.timezone = timezone or None
 

@@ -2,8 +2,10 @@
 CSV. Parsing and writing only; the look-up itself is :func:`lms.certificates.verification.verify_codes`.
 
 Pasted text: one code per line, or several separated by commas, semicolons, tabs or spaces; a code typed in groups
-with spaces (``K7QM X3HT ...``) is still one code. A CSV file: every cell that looks like a code, or else the row's first
-cell (so a mistyped code is reported, not silently skipped); a first row with no code in it is a header.
+with spaces (``K7QM X3HT ...``) is still one code, and so is a line of such groups about as long as a code that is
+not quite one (a mistyped code is reported whole, not group by group). A CSV file: every cell that looks like a code, or else the row's
+cell that comes nearest to one (:func:`lms.certificates.codes.likeness`: a mistyped code rather than the person's name
+beside it), so a mistyped code is reported, not silently skipped; a first row with no code in it is a header.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from lms.catalog.areas import area_title, in_order
-from lms.certificates.codes import normalize
+from lms.certificates.codes import LENGTH, likeness, normalize
 from lms.certificates.verification import MAX_BULK
 from lms.hours.timesheets import hours_text
 from lms.i18n import _, _l
@@ -26,6 +28,9 @@ MAX_UPLOAD_BYTES = 256 * 1024
 MAX_QUERY_CHARS = 80
 
 _SEPARATORS = re.compile(r"[,;\t\r\n]+")
+#: Groups of two to six letters or digits, four or more of them, separated by spaces or hyphens: a code typed in
+#: groups, perhaps mistyped (one query), rather than several words.
+_GROUPED = re.compile(r"[A-Za-z0-9]{2,6}(?:[\s\-]+[A-Za-z0-9]{2,6}){3,}")
 
 STATUS_TITLES = {
     "valid": _l("Valid"),
@@ -69,9 +74,14 @@ def _split_piece(piece: str) -> list[str]:
     piece = piece.strip()
     if not piece:
         return []
-    if normalize(piece):  # the whole piece is one code, perhaps typed in groups with spaces
+    if normalize(piece) or _mistyped_in_groups(piece):  # one code, perhaps typed in groups with spaces, or mistyped
         return [piece[:MAX_QUERY_CHARS]]
     return [token[:MAX_QUERY_CHARS] for token in piece.split()]
+
+
+def _mistyped_in_groups(piece: str) -> bool:
+    """Groups of letters and digits that come to about a code's length: a code with a slip in it, not several words."""
+    return _GROUPED.fullmatch(piece) is not None and abs(sum(ch.isalnum() for ch in piece) - LENGTH) <= 4
 
 
 def codes_from_text(text: str) -> list[str]:
@@ -80,7 +90,7 @@ def codes_from_text(text: str) -> list[str]:
 
 
 def codes_from_csv(text: str) -> list[str]:
-    """Cells that look like codes, or each row's first cell; a first row without a code is taken as a header."""
+    """Cells that look like codes, or the row's cell most like one; a first row without a code is taken as a header."""
     delimiter = max(",;\t", key=text.count)  # spreadsheets in Spanish locales write semicolons
     found: list[str] = []
     # newline="": the csv module reads \r, \n and \r\n line ends itself (a lone \r was a csv.Error otherwise)
@@ -91,7 +101,7 @@ def codes_from_csv(text: str) -> list[str]:
             if codes:
                 found.extend(codes)
             elif cells and index > 0:
-                found.append(cells[0][:MAX_QUERY_CHARS])
+                found.append(max(cells, key=likeness)[:MAX_QUERY_CHARS])  # the first of the best, if several
     except csv.Error as exc:
         raise UploadError(_("This file is not a text or CSV file.")) from exc
     return found

@@ -28,6 +28,19 @@ def normalize(raw: str) -> str | None:
     return code
 
 
+def likeness(raw: str) -> int:
+    """How much ``raw`` looks like a code, to pick a mistyped one out of other text (a name, a date, an email): the
+    nearer its letters and digits come to 28, the better, more for digits among them and for nothing else in it than
+    letters, digits and the separators people type between groups. A score to compare cells by, not a measure."""
+    compact = _NOT_CODE.sub("", raw or "")
+    score = min(len(compact), LENGTH) - 2 * max(0, len(compact) - LENGTH)
+    if compact.isalnum():
+        score += 10
+    if any(ch.isdigit() for ch in compact):
+        score += 5
+    return score
+
+
 def display(code: str) -> str:
     """``K7QMX3HT...`` → ``K7QM-X3HT-...``"""
     return "-".join(code[i:i + GROUP] for i in range(0, len(code), GROUP))

@@ -22,7 +22,7 @@ from sqlalchemy.exc import IntegrityError
 
 from lms import audit, db
 from lms.accounts.models import User
-from lms.catalog.models import Course, Module, ModuleKind, Text
+from lms.catalog.models import Course, CourseStatus, Module, ModuleKind, Text
 from lms.certificates import dates
 from lms.certificates.codes import new_code, new_number
 from lms.certificates.models import Certificate
@@ -92,6 +92,13 @@ def get_revoked(user: User, course: Course) -> Certificate | None:
         .scalars()
         .first()
     )
+
+
+def replacement_course(cert: Certificate) -> Course | None:
+    """The course a replacement of ``cert`` would be issued for (at its current version): its own, while the course
+    is published; None otherwise (a course withdrawn or archived issues nothing)."""
+    course = db.session.get(Course, cert.course_id)
+    return course if course is not None and course.status is CourseStatus.PUBLISHED else None
 
 
 def _of_version(user: User, course: Course) -> Select:

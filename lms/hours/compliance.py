@@ -366,7 +366,7 @@ def supervising_provider(org: Organisation) -> tuple[str, str]:
     row = db.session.execute(
         select(User.name, Membership.job_title)
         .join(User, User.id == Membership.user_id)
-        .where(Membership.org_id == org.id, Membership.role == MemberRole.MANAGER)
+        .where(Membership.org_id == org.id, Membership.is_manager)
         .order_by(Membership.created_at, Membership.id)
         .limit(1)
     ).first()

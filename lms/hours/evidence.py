@@ -26,7 +26,7 @@ from lms.config import DEFAULTS
 from lms.errors import DomainError, NotFoundError
 from lms.hours.models import EvidenceFile, HoursEntry
 from lms.i18n import _, format_megabytes
-from lms.orgs.models import MemberRole, Membership
+from lms.orgs.models import Membership
 from lms.storage import storage_dir
 
 #: (first bytes, content type, extension). JPEG files start with an SOI marker followed by another marker.
@@ -127,7 +127,7 @@ def can_view(user: Any, entry: HoursEntry) -> bool:
         return False
     return db.session.execute(
         select(Membership.id).where(Membership.org_id == entry.org_id, Membership.user_id == user.id,
-                                    Membership.role == MemberRole.MANAGER)
+                                    Membership.is_manager)
     ).first() is not None
 
 

@@ -4,6 +4,11 @@ The first export of a period writes the file from the approved lines paid in it,
 SHA-256 in a ``PayrollExport`` row, and from then on the period is locked: approvals land in the next open period,
 and every later export serves the stored bytes, so payroll always gets the identical file. Only a period of the
 organisation's pay calendar can be exported (:mod:`lms.hours.pay_calendar`), and those never overlap an export.
+A period that has not ended is only exported when the caller says so (``before_end``): everything approved after
+the export, training done on the period's remaining days included, is then paid in the next period.
+
+A *draft* (:func:`draft_csv`) is what the export would write now, for people to check: marked DRAFT in its first line
+and its file name, it locks nothing and is not an export.
 """
 
 from __future__ import annotations
@@ -21,12 +26,13 @@ from sqlalchemy.exc import IntegrityError
 
 from lms import audit, db
 from lms.accounts.models import User
+from lms.db import utcnow
 from lms.errors import DomainError
 from lms.hours.models import PayrollExport
 from lms.hours.pay_calendar import PayCalendar, pay_calendar
 from lms.hours.periods import lock_for_export, org_today
 from lms.hours.timesheets import dollars_text, hours_text, list_paid_lines
-from lms.i18n import _
+from lms.i18n import _, format_when
 from lms.orgs.models import Organisation
 
 #: The columns, in this order, forever: payroll imports map them by position or name. Add new ones at the end.
@@ -102,8 +108,18 @@ def _checked(org: Organisation, start: date, end: date | None) -> tuple[PayCalen
     return calendar, period
 
 
-def export_period(org: Organisation, start: date, actor: User | None, today: date | None = None) -> PayrollExport:
+class PeriodNotOver(DomainError):
+    """The period has not ended, and the caller did not confirm exporting it early."""
+
+    code = "period_not_over"
+
+
+def export_period(org: Organisation, start: date, actor: User | None, today: date | None = None, *,
+                  before_end: bool = False) -> PayrollExport:
     """Export (and so lock) the pay period starting ``start``; if it was exported already, return that export.
+    ``before_end``: the caller confirmed exporting a period whose last day has not passed yet (otherwise
+    :class:`PeriodNotOver`); anything approved afterwards, training done later in the period included, is paid in the
+    next period.
 
     Takes the organisation's export lock first, so no approval can slip into the period between reading its lines
     and locking it (see :func:`lms.hours.periods.lock_for_approval`), and the period is checked against the exports
@@ -111,11 +127,18 @@ def export_period(org: Organisation, start: date, actor: User | None, today: dat
     lock_for_export(org)
     db.session.refresh(org)
     calendar, (start, end) = _checked(org, start, None)
-    if start > (today or org_today(org)):
+    today = today or org_today(org)
+    if start > today:
         raise DomainError(_("This pay period has not started yet, so it cannot be exported."))
     existing = get_export(org, start)
     if existing is not None:
         return existing
+    if end >= today and not before_end:
+        # i18n: quotes the checkbox "Yes, export it before it ends" of the timesheet page: translate it alike.
+        raise PeriodNotOver(_("Nothing was exported: this pay period runs until %(date)s. To export it before it "
+                              "ends, also tick “Yes, export it before it ends”. Hours approved afterwards, training "
+                              "done on the remaining days included, are then paid in the next period.",
+                              date=format_when(end, "long")))
     content, count = build_csv(org, start, end)
     if count == 0 and calendar.paid_later_in((start, end)) is not None:
         # a period payroll already ran past, never exported: only worth a file if it pays something
@@ -157,6 +180,27 @@ def list_exports(org: Organisation) -> list[ExportSummary]:
         .order_by(PayrollExport.period_start.desc())
     ).all()
     return [ExportSummary(*row) for row in rows]
+
+
+def period_of(org: Organisation, day: date) -> tuple[date, date]:
+    """The pay period of the organisation's calendar that holds ``day`` (an exported one as it was exported)."""
+    return pay_calendar(org).period(day)
+
+
+def draft_csv(org: Organisation, start: date, end: date) -> bytes:
+    """A draft of the period's payroll file, for people to check before exporting: the rows and columns the export
+    would write now, after a first line saying DRAFT (so a payroll import expecting the header first refuses it
+    rather than paying from it), with a byte-order mark for Excel, cells neutralised like the real file's. It locks
+    nothing and records nothing: reading it changes no pay."""
+    # i18n: the first line of a draft payroll CSV file; keep "DRAFT" first and in capitals, in your language.
+    note = _("DRAFT, not locked, not a payroll file: %(org)s, pay period %(start)s to %(end)s, as of %(when)s. It can "
+             "change until the period is exported.", org=org.name, start=format_when(start), end=format_when(end),
+             when=format_when(utcnow()))
+    return BOM_UTF8 + write_csv([[note], COLUMNS, *_rows(org, start, end)])
+
+
+def draft_filename(org: Organisation, start: date, end: date) -> str:
+    return f"DRAFT-timesheet-{org.slug}-{start.isoformat()}-{end.isoformat()}.csv"
 
 
 def filename(org: Organisation, export: PayrollExport, *, for_excel: bool = False) -> str:

@@ -44,6 +44,7 @@ from lms.errors import DomainError, NotFoundError
 from lms.hours import evidence as evidence_files
 from lms.hours.models import EntrySource, EntryStatus, EvidenceFile, HoursEntry
 from lms.hours.periods import org_today
+from lms.hours.repeats import check_repeat
 from lms.i18n import _, today_for
 from lms.orgs.models import Membership, Organisation
 
@@ -207,10 +208,11 @@ class ExternalTraining:
 
 
 def submit_external(user: User, data: ExternalTraining, key: str | None,
-                    upload: evidence_files.Upload | None = None) -> tuple[HoursEntry, bool]:
+                    upload: evidence_files.Upload | None = None, *, guard_repeats: bool = False) -> tuple[HoursEntry, bool]:
     """Append a pending external-training entry (idempotent on ``key``). Returns the entry and whether it is new.
     The same key with other details raises :class:`IdempotencyKeyReused`: that is another training, which must not
-    be dropped as a resend."""
+    be dropped as a resend. ``guard_repeats``: refuse an entry identical to one saved shortly before under another
+    key (:mod:`lms.hours.repeats`; the web form asks before saving it)."""
     key = _check_key(key)
     existing = find_by_key(user.id, key)
     if existing is not None:
@@ -224,6 +226,8 @@ def submit_external(user: User, data: ExternalTraining, key: str | None,
         competency_areas=_check_areas(data.competency_areas), idempotency_key=key, created_by_id=user.id,
         org_id=resolve_org(user.id, day, data.org_id),
     )
+    if guard_repeats:
+        check_repeat(entry, user)
     entry, created = append_once(entry, user, upload)
     return (entry if created else _replayed(entry, same_external(entry, data))), created
 
@@ -276,9 +280,10 @@ class FieldExperience:
     org_id: int | None = None
 
 
-def log_field(user: User, data: FieldExperience, key: str | None) -> tuple[HoursEntry, bool]:
+def log_field(user: User, data: FieldExperience, key: str | None, *, guard_repeats: bool = False) -> tuple[HoursEntry, bool]:
     """Append a pending field-experience entry (idempotent on ``key``). It needs an employer on that date, whose
-    managers sign it off; ``module_id`` (optional) is a field module of a course the person is enrolled in."""
+    managers sign it off; ``module_id`` (optional) is a field module of a course the person is enrolled in.
+    ``guard_repeats`` as for :func:`submit_external`."""
     key = _check_key(key)
     existing = find_by_key(user.id, key)
     if existing is not None:
@@ -298,6 +303,8 @@ def log_field(user: User, data: FieldExperience, key: str | None) -> tuple[Hours
         supervisor_title=_text(data.supervisor_title, 200, _("Enter your supervisor's job title."), "supervisor_title"),
         org_id=org_id, module_id=module.id if module else None, course_id=module.course_id if module else None,
     )
+    if guard_repeats:
+        check_repeat(entry, user)
     entry, created = append_once(entry, user)
     return (entry if created else _replayed(entry, same_field(entry, data))), created
 
@@ -389,10 +396,11 @@ class Adjustment:
 
 
 def add_adjustment(org: Organisation, person: User, data: Adjustment, actor: User, key: str | None,
-                   approve_now: bool = False) -> tuple[HoursEntry, bool]:
+                   approve_now: bool = False, *, guard_repeats: bool = False) -> tuple[HoursEntry, bool]:
     """Append an adjustment for a person of ``org`` (idempotent on ``key`` per person). A correction points at an
     entry of the same person in the same organisation and may not take it below zero; without one, the person must
-    have been on the staff on the date. ``approve_now`` approves it at once (by ``actor``)."""
+    have been on the staff on the date. ``approve_now`` approves it at once (by ``actor``). ``guard_repeats``: refuse
+    an adjustment identical to one saved shortly before under another key, by anyone (:mod:`lms.hours.repeats`)."""
     key = _check_key(key)
     existing = find_by_key(person.id, key)
     if existing is not None:
@@ -410,6 +418,8 @@ def add_adjustment(org: Organisation, person: User, data: Adjustment, actor: Use
         competency_areas=list(corrected.competency_areas) if corrected else [],
         course_id=corrected.course_id if corrected else None, module_id=corrected.module_id if corrected else None,
     )
+    if guard_repeats:
+        check_repeat(entry, actor)
     entry, created = append_once(entry, actor)
     if not created:
         return _replayed(entry, same_adjustment(entry, data)), False

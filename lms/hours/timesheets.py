@@ -153,6 +153,11 @@ class OrgTimesheet:
         return self.start <= org_today(self.org)
 
     @property
+    def is_running(self) -> bool:
+        """Whether the period has begun and its last day has not passed (exporting it then needs its own tick)."""
+        return self.start <= org_today(self.org) <= self.end
+
+    @property
     def total_cents(self) -> int:
         return sum(row.amount_cents for row in self.rows)
 

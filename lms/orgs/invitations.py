@@ -17,8 +17,8 @@ from lms.accounts.names import optional_name
 from lms.db import utcnow
 from lms.errors import ConflictError, DomainError, NotFoundError
 from lms.i18n import _
-from lms.orgs.models import Invitation, Membership, Organisation
-from lms.orgs.services import Employment, add_member
+from lms.orgs.models import Invitation, MemberRole, Membership, Organisation
+from lms.orgs.services import Employment, OrgSettings, add_member, create_org
 from lms.security import hash_token, new_token
 
 
@@ -219,11 +219,27 @@ def accept_invitation(invitation: Invitation, user: User) -> Membership:
     return membership
 
 
-def revoke_invitation(org: Organisation, invitation_id: int, actor: User) -> None:
-    """Withdraw an open invitation (its link stops working); one already accepted or withdrawn is left as it is."""
+def revoke_invitation(org: Organisation, invitation_id: int, actor: User) -> tuple[Invitation, bool]:
+    """Withdraw an open invitation (its link stops working); one already accepted or withdrawn is left as it is.
+    Returns the invitation and whether this call withdrew it."""
     lock_invitations(org)  # the invitee may be accepting it right now
     invitation = _get_org_invitation(org, invitation_id)
     db.session.refresh(invitation)
-    if invitation.is_open:
-        invitation.revoked_at = utcnow()
-        audit.record("invitation.revoked", invitation, actor, org_id=org.id)
+    if not invitation.is_open:
+        return invitation, False
+    invitation.revoked_at = utcnow()
+    audit.record("invitation.revoked", invitation, actor, org_id=org.id)
+    return invitation, True
+
+
+def register_for_manager(slug: str, settings: OrgSettings, admin: User, email: str, name: str | None,
+                         max_age_days: int) -> tuple[Organisation, Invitation, str]:
+    """A site administrator registers an organisation for a clinic and invites its first manager by email: nobody
+    joins it now, so the administrator is not put on its staff (they reach it anyway, as every administrator does).
+    Returns the organisation, the invitation and its raw token (to email). Only site administrators: anyone else who
+    registers an organisation must manage it, or nobody could."""
+    if not admin.is_admin:
+        raise DomainError(_("Only site administrators can register an organisation for someone else."))
+    org = create_org(slug, settings, admin, join=False)
+    invitation, raw = invite(org, email, name, Employment(role=MemberRole.MANAGER), admin, max_age_days)
+    return org, invitation, raw

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ColumnElement, ForeignKey, Index, String, UniqueConstraint, and_
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.accounts.models import User
@@ -119,9 +120,30 @@ class Membership(Model):
     organisation: Mapped[Organisation] = relationship(back_populates="memberships", lazy="joined")
     user: Mapped[User] = relationship(lazy="joined")
 
-    @property
+    @hybrid_property
+    def is_current(self) -> bool:
+        """Current staff: no end of employment is recorded. The end can only be recorded once the last day has come
+        (the organisation's calendar, ``lms.orgs.services.remove_member``), so any recorded end means they have left,
+        and from that moment they are former staff everywhere (staff lists, CE, manager rights)."""
+        return self.employment_end is None
+
+    @is_current.inplace.expression
+    @classmethod
+    def _is_current_expression(cls) -> ColumnElement[bool]:
+        return cls.employment_end.is_(None)
+
+    @hybrid_property
     def is_manager(self) -> bool:
-        return self.role is MemberRole.MANAGER
+        """Whether this membership gives manager rights now: the manager role *and* current staff. Every check of
+        "manages this organisation" (access policies, sign-in sessions, API tokens, certificates, evidence) goes
+        through this, in Python or as SQL (``Membership.is_manager``), so an ended membership never grants them,
+        whatever its role column says."""
+        return self.role is MemberRole.MANAGER and self.employment_end is None
+
+    @is_manager.inplace.expression
+    @classmethod
+    def _is_manager_expression(cls) -> ColumnElement[bool]:
+        return and_(cls.role == MemberRole.MANAGER, cls.employment_end.is_(None))
 
 
 class Invitation(Model):

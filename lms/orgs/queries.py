@@ -1,14 +1,17 @@
-"""Reading memberships for many people at once (e.g. the administrators' list of accounts), in one query."""
+"""Reading memberships for many people or organisations at once (the administrators' list of accounts, their list of
+organisations), a fixed number of queries."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from sqlalchemy import case, select
+from sqlalchemy import case, func, literal, select, union_all
 
 from lms import db
-from lms.orgs.models import MemberRole, Membership, Organisation
+from lms.accounts.models import User
+from lms.db import utcnow
+from lms.orgs.models import Invitation, MemberRole, Membership, Organisation
 
 
 @dataclass(frozen=True)
@@ -40,3 +43,52 @@ def org_roles_by_user(user_ids: Iterable[int]) -> dict[int, list[OrgRole]]:
     for user_id, slug, name, role in rows:
         found.setdefault(user_id, []).append(OrgRole(slug, name, role))
     return found
+
+
+def list_former_members(org: Organisation) -> list[Membership]:
+    """Former staff (an end of employment recorded), the most recent leavers first. One query."""
+    return list(db.session.execute(
+        select(Membership).join(Membership.user)
+        .where(Membership.org_id == org.id, ~Membership.is_current)
+        .order_by(Membership.employment_end.desc(), User.name, Membership.id)
+    ).scalars())
+
+
+def member_ids_by_user(org: Organisation) -> dict[int, int]:
+    """Membership id of each person (user id) of ``org``, current or former, to link to their staff page. One query."""
+    return dict(db.session.execute(select(Membership.user_id, Membership.id).where(Membership.org_id == org.id)).all())
+
+
+@dataclass
+class OrgOverview:
+    """One organisation in the administrators' list: its current managers (names), the addresses invited to manage
+    it whose invitations are still open and unexpired, and how many current staff it has (managers included, as on
+    its page)."""
+
+    org: Organisation
+    staff_count: int
+    managers: list[str] = field(default_factory=list)
+    invited_managers: list[str] = field(default_factory=list)
+
+
+def list_org_overviews() -> list[OrgOverview]:
+    """Every organisation by name, for site administrators. Two queries whatever the number of organisations: the
+    organisations with their staff counts, then their managers and open manager invitations together."""
+    staff = (select(func.count(Membership.id)).where(Membership.org_id == Organisation.id, Membership.is_current)
+             .correlate(Organisation).scalar_subquery())
+    found = {org.id: OrgOverview(org, count) for org, count in db.session.execute(
+        select(Organisation, staff).order_by(Organisation.name, Organisation.id))}
+    if not found:
+        return []
+    managers = (select(Membership.org_id, User.name.label("who"), literal(0).label("invited"))
+                .join(User, User.id == Membership.user_id).where(Membership.is_manager))
+    invited = (select(Invitation.org_id, Invitation.email, literal(1))
+               .where(Invitation.role == MemberRole.MANAGER, Invitation.accepted_at.is_(None),
+                      Invitation.revoked_at.is_(None), Invitation.expires_at > utcnow()))
+    people = union_all(managers, invited).subquery()
+    for org_id, who, is_invited in db.session.execute(
+            select(people.c.org_id, people.c.who, people.c.invited).order_by(people.c.org_id, people.c.who)):
+        overview = found.get(org_id)
+        if overview is not None:
+            (overview.invited_managers if is_invited else overview.managers).append(who)
+    return list(found.values())

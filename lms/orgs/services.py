@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -12,11 +12,13 @@ from sqlalchemy.orm import aliased
 
 from lms import audit, db
 from lms.accounts.models import User
+from lms.db import utcnow
 from lms.errors import ConflictError, DomainError, NotFoundError
 from lms.i18n import _, format_when
 from lms.orgs.models import (
     CEYearBasis,
     EmploymentType,
+    Invitation,
     MemberRole,
     Membership,
     Organisation,
@@ -36,7 +38,9 @@ class OrgSettings:
     kind: OrgKind = OrgKind.EMPLOYER
     timezone: str = "America/Los_Angeles"
     pay_period: PayPeriod = PayPeriod.BIWEEKLY
-    pay_period_anchor: date = date(2026, 1, 5)
+    #: Weekly and two-week periods are counted from it; None keeps the current one (or :data:`DEFAULT_ANCHOR`) for
+    #: monthly and twice-a-month periods, which follow the calendar, and is refused for the others.
+    pay_period_anchor: date | None = date(2026, 1, 5)
     training_pay_rate_cents: int = 0
     ce_year_basis: CEYearBasis = CEYearBasis.CALENDAR
     ce_fiscal_start_month: int = 7
@@ -67,6 +71,22 @@ def find_org(slug: str) -> Organisation | None:
     return db.session.execute(select(Organisation).where(Organisation.slug == slug)).scalar_one_or_none()
 
 
+#: The anchor an organisation gets when none is given (its pay periods follow the calendar).
+DEFAULT_ANCHOR = date(2026, 1, 5)
+#: Pay periods counted in runs of days from ``pay_period_anchor``; the others are calendar months or half-months.
+ANCHORED_PAY_PERIODS = frozenset({PayPeriod.WEEKLY, PayPeriod.BIWEEKLY})
+
+
+def _with_anchor(settings: OrgSettings, current: date) -> OrgSettings:
+    """``settings`` with a pay-period anchor: the one given, else ``current`` where the anchor does not matter."""
+    if settings.pay_period_anchor is not None:
+        return settings
+    if settings.pay_period in ANCHORED_PAY_PERIODS:
+        raise DomainError(_("Enter the first day of any pay period: weekly and two-week pay periods are counted from "
+                            "it."), field="pay_period_anchor")
+    return replace(settings, pay_period_anchor=current)
+
+
 def _check_settings(settings: OrgSettings) -> None:
     if settings.training_pay_rate_cents < 0:
         raise DomainError(_("The pay rate cannot be negative."))
@@ -76,19 +96,22 @@ def _check_settings(settings: OrgSettings) -> None:
         raise DomainError(_("The yearly minimum cannot be negative."))
 
 
-def create_org(slug: str, settings: OrgSettings, creator: User | None) -> Organisation:
-    """Create an organisation; its creator (if any) becomes its first manager."""
+def create_org(slug: str, settings: OrgSettings, creator: User | None, *, join: bool = True) -> Organisation:
+    """Create an organisation; its creator (if any) becomes its first manager, unless ``join`` is False (a site
+    administrator setting it up for a clinic, whose first manager is invited instead: see
+    ``lms.orgs.invitations.register_for_manager``)."""
     slug = slug.strip().lower()
     if not SLUG_RE.match(slug):
         raise DomainError(_("Use lowercase letters, numbers and hyphens for the short name."))
     if find_org(slug) is not None:
         raise ConflictError(_("That short name is already taken."))
+    settings = _with_anchor(settings, DEFAULT_ANCHOR)
     _check_settings(settings)
     org = Organisation(slug=slug, **settings.__dict__)
     db.session.add(org)
     db.session.flush()
     audit.record("org.created", org, creator, org_id=org.id)
-    if creator is not None:
+    if creator is not None and join:
         add_member(org, creator, Employment(role=MemberRole.MANAGER), actor=creator)
     return org
 
@@ -96,6 +119,7 @@ def create_org(slug: str, settings: OrgSettings, creator: User | None) -> Organi
 def update_settings(org: Organisation, settings: OrgSettings, actor: User) -> int:
     """Apply the settings; returns how many approved hours entries not yet exported moved to other pay periods
     because the pay period or its anchor changed (see ``lms.hours.approvals.repay_unexported``)."""
+    settings = _with_anchor(settings, org.pay_period_anchor)
     _check_settings(settings)
     before = {key: getattr(org, key) for key in settings.__dict__}
     changes = {key: value for key, value in settings.__dict__.items() if before[key] != value}
@@ -165,9 +189,24 @@ def _employment_changes(before: dict[str, Any], after: dict[str, Any]) -> dict[s
     return audit.changed(before, {key: value for key, value in after.items() if before[key] != value})
 
 
+class EmploymentEndedError(ConflictError):
+    """The membership is former staff: its details and role are kept as they were (undo the end, or invite again)."""
+
+    code = "employment_ended"
+
+    def __init__(self, membership: Membership) -> None:
+        super().__init__(_("%(name)s's employment ended on %(date)s, so their details and role cannot be changed. If "
+                           "they still work here, undo the end of their employment first.",
+                           name=membership.user.name, date=format_when(membership.employment_end)))
+        self.membership = membership
+
+
 def update_member(membership: Membership, employment: Employment, actor: User) -> bool:
-    """Change a staff member's employment details and role; the audit row holds each changed field, old and new.
-    False, with nothing recorded, when nothing changed."""
+    """Change a current staff member's employment details and role; the audit row holds each changed field, old and
+    new. False, with nothing recorded, when nothing changed. Former staff are refused (:class:`EmploymentEndedError`):
+    making someone who has left a manager would give them manager rights nobody sees on the staff list."""
+    if not membership.is_current:
+        raise EmploymentEndedError(membership)
     return _change_employment(membership, employment, actor)
 
 
@@ -185,21 +224,70 @@ def _change_employment(membership: Membership, employment: Employment, actor: Us
     return bool(changes)
 
 
-def remove_member(membership: Membership, actor: User, ended_on: date) -> None:
-    """Record the end of employment; history (hours, certificates) keeps pointing at the membership. The last day is
-    recorded once it has come: the person leaves the current staff (and CE tracking) at once, so a future day would
-    drop them early."""
+def check_end(membership: Membership, ended_on: date) -> None:
+    """Refuse (:class:`DomainError` on ``ended_on``) a last day that cannot be recorded: employment already ended, a
+    day still ahead on the organisation's calendar, or one before the first day. The confirmation page asks this
+    before it shows anything, and :func:`remove_member` asks again."""
+    if not membership.is_current:
+        raise ConflictError(_("%(name)s's employment already ended on %(date)s.", name=membership.user.name,
+                              date=format_when(membership.employment_end)), field="ended_on")
     if ended_on > membership.organisation.today():
         raise DomainError(_("Record the end of employment on or after the last day, not before: the person leaves the "
                             "current staff list as soon as it is recorded."), field="ended_on")
     if membership.employment_start and ended_on < membership.employment_start:
         raise DomainError(_("The last day cannot be before the first day of employment (%(date)s).",
                             date=format_when(membership.employment_start)), field="ended_on")
+
+
+def remove_member(membership: Membership, actor: User, ended_on: date) -> None:
+    """Record the end of employment; history (hours, certificates) keeps pointing at the membership. The last day is
+    recorded once it has come: the person leaves the current staff (and CE tracking, and any manager rights) at once,
+    so a future day would drop them early. A manager becomes a plain member (:func:`reinstate_member` does not make
+    them a manager again). Under the organisation's lock, as undoing it is, so two managers ending the same person at
+    once (or one undoing while another ends) are decided one after the other."""
+    db.lock_row(membership.organisation, key_share=True)
+    db.session.refresh(membership)
+    check_end(membership, ended_on)
     if membership.is_manager:
         _ensure_another_manager(membership)
     membership.employment_end = ended_on
     membership.role = MemberRole.MEMBER
     audit.record("membership.ended", membership, actor, org_id=membership.org_id, ended_on=ended_on)
+
+
+def reinstate_member(membership: Membership, actor: User) -> date:
+    """Undo the end of employment (recorded by mistake): they are current staff again, as a staff member, with the
+    details they had; the audit row keeps the cleared date. Returns that date.
+
+    Refused (:class:`ConflictError`) when they are current staff already (e.g. they accepted a new invitation
+    meanwhile, which makes them current through this same membership), and while an invitation to their address can
+    still be accepted (open and unexpired): they are coming back through it, with the details and role it holds, and
+    undoing the end as well would make them staff twice over (the manager withdraws the invitation first if undoing
+    is what they meant). Under the organisation's lock, the one accepting and inviting take
+    (``lms.orgs.invitations.lock_invitations``)."""
+    db.lock_row(membership.organisation, key_share=True)
+    db.session.refresh(membership)
+    if membership.is_current:
+        raise ConflictError(_("%(name)s is current staff: there is no end of employment to undo.",
+                              name=membership.user.name))
+    if _open_invitation_to(membership) is not None:
+        raise ConflictError(_("An invitation to %(email)s is open: they are joining again through it. Withdraw the "
+                              "invitation first if you want to undo the end of their employment instead.",
+                              email=membership.user.email))
+    ended_on = membership.employment_end
+    assert ended_on is not None
+    membership.employment_end = None
+    audit.record("membership.reinstated", membership, actor, org_id=membership.org_id,
+                 **audit.changed({"employment_end": ended_on}, {"employment_end": None}))
+    return ended_on
+
+
+def _open_invitation_to(membership: Membership) -> Invitation | None:
+    return db.session.execute(
+        select(Invitation).where(Invitation.org_id == membership.org_id, Invitation.email == membership.user.email,
+                                 Invitation.accepted_at.is_(None), Invitation.revoked_at.is_(None),
+                                 Invitation.expires_at > utcnow()).limit(1)
+    ).scalar_one_or_none()
 
 
 def _ensure_another_manager(membership: Membership) -> None:
@@ -210,9 +298,8 @@ def _ensure_another_manager(membership: Membership) -> None:
     others = db.session.execute(
         select(Membership.id).join(User, User.id == Membership.user_id).where(
             Membership.org_id == membership.org_id,
-            Membership.role == MemberRole.MANAGER,
+            Membership.is_manager,
             Membership.id != membership.id,
-            Membership.employment_end.is_(None),
             User.is_active.is_(True),
         )
     ).first()
@@ -226,13 +313,11 @@ def sole_manager_orgs(user: User) -> list[Organisation]:
     mine, other = aliased(Membership), aliased(Membership)
     other_active_manager = (
         select(other.id).join(User, User.id == other.user_id)
-        .where(other.org_id == Organisation.id, other.role == MemberRole.MANAGER, other.user_id != user.id,
-               other.employment_end.is_(None), User.is_active.is_(True))
+        .where(other.org_id == Organisation.id, other.is_manager, other.user_id != user.id, User.is_active.is_(True))
     )
     return list(db.session.execute(
         select(Organisation).join(mine, mine.org_id == Organisation.id)
-        .where(mine.user_id == user.id, mine.role == MemberRole.MANAGER, mine.employment_end.is_(None),
-               ~other_active_manager.exists())
+        .where(mine.user_id == user.id, mine.is_manager, ~other_active_manager.exists())
         .order_by(Organisation.name, Organisation.id)
     ).scalars())
 
@@ -240,7 +325,7 @@ def sole_manager_orgs(user: User) -> list[Organisation]:
 def list_members(org: Organisation, include_former: bool = False) -> list[Membership]:
     query = select(Membership).join(Membership.user).where(Membership.org_id == org.id).order_by(User.name)
     if not include_former:
-        query = query.where(Membership.employment_end.is_(None))
+        query = query.where(Membership.is_current)
     return list(db.session.execute(query).scalars())
 
 
@@ -248,26 +333,36 @@ def list_user_memberships(user: User) -> list[Membership]:
     return list(db.session.execute(select(Membership).where(Membership.user_id == user.id).order_by(Membership.created_at)).scalars())
 
 
+# A membership gives manager rights only while it is current (``Membership.is_manager``): these are what the access
+# policies, sign-in sessions (``lms.accounts.services.user_for_session`` uses the same expression), API tokens and the
+# certificate and evidence checks read.
+
 def managed_org_slugs(user: User) -> set[str]:
+    """Slugs of the organisations the user manages now (``@access.org_manager`` for API tokens)."""
+    if not getattr(user, "id", None):
+        return set()
     rows = db.session.execute(
         select(Organisation.slug)
         .join(Membership, Membership.org_id == Organisation.id)
-        .where(Membership.user_id == user.id, Membership.role == MemberRole.MANAGER)
+        .where(Membership.user_id == user.id, Membership.is_manager)
     )
     return {slug for (slug,) in rows}
 
 
 def managed_orgs(user: User) -> list[Organisation]:
-    """The organisations the user manages now, by name."""
-    ids = managed_org_ids(user)
-    if not ids:
+    """The organisations the user manages now, by name. One query."""
+    if not getattr(user, "id", None):
         return []
-    return list(db.session.execute(select(Organisation).where(Organisation.id.in_(ids)).order_by(Organisation.name)).scalars())
+    return list(db.session.execute(
+        select(Organisation).join(Membership, Membership.org_id == Organisation.id)
+        .where(Membership.user_id == user.id, Membership.is_manager)
+        .order_by(Organisation.name, Organisation.id)
+    ).scalars())
 
 
 def managed_org_ids(user: User) -> set[int]:
-    """IDs of the organisations the user manages (e.g. to scope certificates, which record an org ID)."""
+    """IDs of the organisations the user manages now (e.g. to scope certificates, which record an org ID)."""
     if not getattr(user, "id", None):
         return set()
-    rows = db.session.execute(select(Membership.org_id).where(Membership.user_id == user.id, Membership.role == MemberRole.MANAGER))
+    rows = db.session.execute(select(Membership.org_id).where(Membership.user_id == user.id, Membership.is_manager))
     return {org_id for (org_id,) in rows}

@@ -29,6 +29,7 @@ from lms.i18n import _, current_locale
 from lms.limiter import failed_attempt, form_email_key, limiter
 from lms.notify.services import MailError, recipient_locale, send_email
 from lms.orgs import services as org_services
+from lms.orgs.contacts import managers_of
 from lms.security import access, current_user
 from lms.web import reveal
 from lms.web.auth import login_user, logout_user
@@ -72,16 +73,34 @@ def _reset_limit_account() -> str:
 def login():
     form = LoginForm(next=request.args.get("next"))
     if form.validate_on_submit():
-        user = services.authenticate(form.email.data, form.password.data)
-        if user is not None:
-            login_user(user)
-            db.session.commit()
-            return redirect(safe_next(form.next.data) or url_for("lms.main.home"))
-        g.lms_attempt_failed = True
+        try:
+            user = services.sign_in(form.email.data, form.password.data)
+        except services.AccountDisabled as exc:  # the right password: the person may know why they cannot sign in
+            form.form_errors.append(disabled_message(exc.user))
+        else:
+            if user is not None:
+                login_user(user)
+                db.session.commit()
+                return redirect(safe_next(form.next.data) or url_for("lms.main.home"))
+            form.password.errors.append(_("The email or password is not right."))
+        g.lms_attempt_failed = True  # a disabled account's attempts count against the limits too
         db.session.rollback()
-        form.password.errors.append(_("The email or password is not right."))
     status = 401 if request.method == "POST" else 200
     return render_template("lms/accounts/login.html", form=form), status
+
+
+def disabled_message(user: User) -> str:
+    """What the owner of a disabled account is told (on signing in with the right password, in the email a password
+    reset sends instead of a link): that only a site administrator can enable it, and who can ask one for them."""
+    contacts = managers_of(user.id)
+    if not contacts:
+        return _("This account is disabled, so it cannot sign in. Only a site administrator can enable it again: ask "
+                 "the organisation or trainer who gave you access to %(site)s to contact one.",
+                 site=current_app.config["LMS_SITE_NAME"])
+    # i18n: a manager of the person's organisation, and the organisation
+    names = "; ".join(_("%(name)s (%(org)s)", name=c.name, org=c.org_name) for c in contacts)
+    return _("This account is disabled, so it cannot sign in. Only a site administrator can enable it again. Your "
+             "organisation's managers can ask one for you: %(managers)s.", managers=names)
 
 
 @bp.post("/logout")
@@ -123,23 +142,26 @@ def reset_request():
     form = ResetRequestForm()
     if form.validate_on_submit():
         user = services.get_user_by_email(form.email.data)
-        if user is not None and user.is_active:
-            token = services.make_reset_token(user, current_app.config["SECRET_KEY"])
-            link = external_url("lms.accounts.reset", token=token)
-            try:
-                send_email(
-                    user.email,
-                    "password_reset",
-                    user.locale,
-                    user=user,
-                    link=link,
-                    minutes=current_app.config["LMS_PASSWORD_RESET_MAX_AGE"] // 60,
-                )
-            except MailError:
-                flash(_("We could not send the email just now. Please try again in a few minutes."), "error")
-                return render_template("lms/accounts/reset_request.html", form=form), 503
+        try:
+            if user is not None:
+                _send_reset(user)
+        except MailError:
+            flash(_("We could not send the email just now. Please try again in a few minutes."), "error")
+            return render_template("lms/accounts/reset_request.html", form=form), 503
         return render_template("lms/accounts/reset_sent.html", email=form.email.data)
     return render_template("lms/accounts/reset_request.html", form=form)
+
+
+def _send_reset(user: User) -> None:
+    """The reset link; for a disabled account, which a new password would not open, why not and whom to ask instead
+    (to the account's own mailbox: the page says the same either way)."""
+    if not user.is_active:
+        send_email(user.email, "account_disabled", recipient_locale(user), user=user, contacts=managers_of(user.id),
+                   site=current_app.config["LMS_SITE_NAME"])
+        return
+    token = services.make_reset_token(user, current_app.config["SECRET_KEY"])
+    send_email(user.email, "password_reset", user.locale, user=user, link=external_url("lms.accounts.reset", token=token),
+               minutes=current_app.config["LMS_PASSWORD_RESET_MAX_AGE"] // 60)
 
 
 @bp.route("/reset/<token>", methods=["GET", "POST"])

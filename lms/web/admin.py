@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
 from lms import audit, db
-from lms.accounts import email_change, services
+from lms.accounts import email_change, names, services
 from lms.accounts.models import SiteRole, User
 from lms.errors import DomainError
 from lms.i18n import _
@@ -13,10 +13,12 @@ from lms.orgs import services as orgs
 from lms.orgs.queries import org_roles_by_user
 from lms.security import access, current_user
 from lms.web.accounts import notify_email_changed
-from lms.web.audit_display import ACTION_TITLES, action_title, changes, names_of, what
-from lms.web.forms import AdminEmailForm, EmptyForm
+from lms.web.audit_display import ACTION_TITLES, action_title, changes, what
+from lms.web.audit_names import names_of, org_subjects
+from lms.web.forms import AdminEmailForm, AdminNameForm, EmptyForm
 from lms.web.hours.ledger import page_number
 from lms.web.hours.queue import event_reason
+from lms.web.safety import safe_next
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -59,6 +61,8 @@ def update_user(user_id: int):
         return back
     if action == "disable" and request.form.get("confirm") != "yes":  # only from the confirmation page
         return redirect(url_for("lms.admin.confirm_disable", user_id=user.id, q=request.args.get("q", "")))
+    if _makes_admin(user, action) and request.form.get("confirm") != "yes":  # likewise
+        return redirect(url_for("lms.admin.confirm_admin", user_id=user.id, q=request.args.get("q", "")))
     try:
         message = _change_user(user, action, actor)
     except DomainError as exc:  # e.g. it would leave the site without an active administrator
@@ -81,6 +85,10 @@ def _change_user(user: User, action: str, actor: User) -> str:
     abort(400)
 
 
+def _makes_admin(user: User, action: str) -> bool:
+    return action == "role" and request.form.get("role") == SiteRole.ADMIN.value and user.role is not SiteRole.ADMIN
+
+
 def _set_active(user: User, active: bool, actor: User) -> str:
     changed = services.set_active(user, active, actor)  # unchanged e.g. when sent from a page opened before a change
     if active:
@@ -100,6 +108,18 @@ def confirm_disable(user_id: int):
         return redirect(url_for("lms.admin.users", q=request.args.get("q", "")))
     return render_template("lms/admin/disable.html", user=user, q=request.args.get("q", "")[:100], form=EmptyForm(),
                            sole_managed=orgs.sole_manager_orgs(user))
+
+
+@bp.get("/users/<int:user_id>/admin")
+@access.admin
+def confirm_admin(user_id: int):
+    """What making someone a site administrator gives them, before it is done: everything, including taking the role
+    from the other administrators."""
+    user = services.get_user(user_id)
+    if user.id == current_user.id or user.role is SiteRole.ADMIN:
+        return redirect(url_for("lms.admin.users", q=request.args.get("q", "")))
+    return render_template("lms/admin/make_admin.html", user=user, q=request.args.get("q", "")[:100], form=EmptyForm(),
+                           admin=SiteRole.ADMIN)
 
 
 @bp.route("/users/<int:user_id>/email", methods=["GET", "POST"])
@@ -129,26 +149,56 @@ def change_email(user_id: int):
     return render_template("lms/admin/email.html", user=user, form=form, q=q), status
 
 
+@bp.route("/users/<int:user_id>/name", methods=["GET", "POST"])
+@access.admin
+def change_name(user_id: int):
+    """Correct someone's name (misspelt on a certificate, say: a replacement prints the corrected name), with a reason
+    for the audit log. Certificates already issued keep the name they print. An administrator's own name is changed on
+    their profile, like anyone's; ``next`` is where to go back to (the certificate issue page that links here)."""
+    user = services.get_user(user_id)
+    q, back = request.args.get("q", "")[:100], safe_next(request.args.get("next"))
+    if user.id == current_user.id:
+        flash(_("Change your own name on your profile."), "info")
+        return redirect(url_for("lms.accounts.profile"))
+    form = AdminNameForm(obj=user)
+    if form.validate_on_submit():
+        try:
+            old = names.correct_name(user, form.name.data, current_user._get_current_object(), form.reason.data)
+        except DomainError as exc:  # the name it has, or one with nothing visible in it
+            db.session.rollback()
+            getattr(form, exc.details.get("field", "name")).errors.append(exc.message)
+        else:
+            db.session.commit()
+            flash(_("%(old)s is now called %(name)s.", old=old, name=user.name), "success")
+            return redirect(back or url_for("lms.admin.users", q=q))
+    status = 400 if form.errors else 200
+    return render_template("lms/admin/name.html", user=user, form=form, q=q, back=back), status
+
+
 # ---------------------------------------------------------------- the audit log
 
 @bp.get("/audit")
 @access.admin
 def audit_log():
-    """The audit log, newest first, of one action and/or one organisation, with who did it and what changed."""
+    """The audit log, newest first, of one action, one organisation (with its staff's enrolments, registrations and
+    attendance) and/or one person's actions (``by``: their email address), with who did it and what changed."""
     action = request.args.get("action", "").strip()[:64]
+    by = request.args.get("by", "").strip()[:254]
     all_orgs = orgs.list_orgs()
     org = next((o for o in all_orgs if o.slug == request.args.get("org")), None)
+    actor = services.get_user_by_email(by) if by else None
     page = page_number()
-    events = audit.list_events(action=action or None, org_id=org.id if org else None, limit=LOG_PAGE_SIZE + 1,
-                               offset=(page - 1) * LOG_PAGE_SIZE)
+    events = [] if by and actor is None else audit.list_events(
+        action=action or None, org_id=org.id if org else None, actor_id=actor.id if actor else None,
+        org_subjects=org_subjects(org.id) if org else None, limit=LOG_PAGE_SIZE + 1, offset=(page - 1) * LOG_PAGE_SIZE)
     events, has_more = events[:LOG_PAGE_SIZE], len(events) > LOG_PAGE_SIZE
     actions = sorted(ACTION_TITLES, key=lambda a: (action_title(a).casefold(), a))
     names = names_of(events, {o.id: o.name for o in all_orgs})
+    args = {key: value for key, value in (("action", action), ("org", org.slug if org else ""), ("by", by)) if value}
     return render_template(
         "lms/admin/audit.html", events=events, has_more=has_more, number=page, orgs=all_orgs,
-        org_names={o.id: o.name for o in all_orgs}, org=org, action=action,
-        actions=actions if not action or action in ACTION_TITLES else [action, *actions],
-        args={key: value for key, value in (("action", action), ("org", org.slug if org else "")) if value},
+        org_names={o.id: o.name for o in all_orgs}, org=org, action=action, by=by, actor=actor,
+        actions=actions if not action or action in ACTION_TITLES else [action, *actions], args=args,
         names=names, action_title=action_title, changes=lambda event: changes(event, names),
         what=lambda event: what(event, names), event_reason=event_reason,
     )

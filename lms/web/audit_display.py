@@ -1,29 +1,25 @@
-"""How the admin audit log reads: every action's title, each data field's label and value formatter, and the names of
-the records rows are about, loaded a few queries per page (:func:`names_of`). Used by the log page in
-:mod:`lms.web.admin`; ``tests/test_audit_titles.py`` checks that every recorded action and field is covered."""
+"""How the admin audit log reads: every action's title, and each data field's label and value formatter (the names of
+the records rows are about: :mod:`lms.web.audit_names`). Used by the log page in :mod:`lms.web.admin`;
+``tests/test_audit_titles.py`` checks that every recorded action and field is covered."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 from babel.numbers import format_decimal
-from sqlalchemy import select
 
-from lms import db
-from lms.accounts.models import SiteRole, User
+from lms.accounts.models import SiteRole
 from lms.audit import AuditEvent
 from lms.catalog.areas import area_title, specialty_title
-from lms.catalog.edits import source_names
 from lms.catalog.models import CourseKind, CourseStatus, ModuleKind, QuestionKind
 from lms.enrollment.models import EnrollmentStatus
-from lms.hours.models import EntrySource, HoursEntry
-from lms.hours.titles import display_titles
+from lms.hours.models import EntrySource
 from lms.i18n import _, _l, current_locale, format_minutes, format_money, format_when, language_name, ngettext
 from lms.live.models import AttendanceStatus, SessionStatus
-from lms.orgs.models import CEYearBasis, EmploymentType, MemberRole, Membership, OrgKind, PayPeriod
+from lms.orgs.models import CEYearBasis, EmploymentType, MemberRole, OrgKind, PayPeriod
 from lms.web.hours.queue import EVENT_TITLES
 
 #: The log's words for every action recorded in ``lms/`` (``tests/test_audit_titles.py`` checks that none is missing);
@@ -35,6 +31,7 @@ ACTION_TITLES = {
     "user.disabled": _l("Account disabled"),
     "user.role_changed": _l("Site role changed"),
     "user.email_changed": _l("Email address changed"),
+    "user.name_changed": _l("Name changed"),
     "api_token.created": _l("API token created"),
     "api_token.revoked": _l("API token revoked"),
     "org.created": _l("Organisation created"),
@@ -42,6 +39,7 @@ ACTION_TITLES = {
     "membership.created": _l("Joined the organisation"),
     "membership.updated": _l("Staff details changed"),
     "membership.ended": _l("Employment ended"),
+    "membership.reinstated": _l("End of employment undone"),
     "invitation.created": _l("Invitation sent"),
     "invitation.resent": _l("Invitation sent again"),
     "invitation.replaced": _l("Invitation replaced"),
@@ -298,8 +296,10 @@ OLD_KEYS = {"previous_paid_period_start": "paid_period_start", "old_minutes": "n
 #: How the fields of an action's data read, before ``COMMON_FIELDS``; the first one labels a row's ``old``/``new``.
 FIELDS = {
     "org.settings_changed": _ORG_FIELDS,
-    **dict.fromkeys(("membership.created", "membership.updated", "membership.ended"), _MEMBER_FIELDS),
+    **dict.fromkeys(("membership.created", "membership.updated", "membership.ended", "membership.reinstated"),
+                    _MEMBER_FIELDS),
     "user.role_changed": {"role": (_l("Site role"), _titled(SiteRole))},
+    "user.name_changed": {"name": (_l("Name"), str)},
     "course.status_changed": {"status": (_l("Status"), _titled(CourseStatus))},
     **dict.fromkeys(("course.created", "course.updated"), _COURSE_FIELDS),
     **dict.fromkeys(("module.created", "module.updated"), _MODULE_FIELDS),
@@ -381,44 +381,3 @@ def _value(fields: dict[str, Any], key: str, value: Any, names: dict[tuple[str, 
         return fields[key][1](value) if key in fields else str(value)
     except (ValueError, TypeError, KeyError, AttributeError):  # a value written by an older version: shown as stored
         return str(value)
-
-
-def names_of(events: list[AuditEvent], org_names: dict[int, str]) -> dict[tuple[str, int | None], str]:
-    """``(object type, id)`` → what the log calls it: people by name (actors are ``("User", id)`` too), staff by
-    their person's name, hours entries by their title in the reader's language, invitations by the address they were
-    sent to, courses, modules, lessons and quizzes by their title and questions by their wording (in the course's
-    source language). A few queries per page, whatever the number of rows."""
-    ids = _ids_by_type(events)
-    people = _user_names(ids.get("User", set()))
-    names: dict[tuple[str, int | None], str] = {("User", key): name for key, name in people.items()}
-    names |= {("Organisation", key): name for key, name in org_names.items()}
-    if ids.get("Membership"):
-        rows = db.session.execute(select(Membership.id, User.name).join(User, User.id == Membership.user_id)
-                                  .where(Membership.id.in_(sorted(ids["Membership"]))))
-        names |= {("Membership", key): name for key, name in rows}
-    if ids.get("HoursEntry"):
-        entries = db.session.execute(select(HoursEntry).where(HoursEntry.id.in_(sorted(ids["HoursEntry"])))).scalars()
-        names |= {("HoursEntry", key): title for key, title in display_titles(list(entries), current_locale()).items()}
-    names |= source_names(ids)
-    for event in events:
-        if event.object_type == "Invitation" and isinstance((event.data or {}).get("email"), str):
-            names[("Invitation", event.object_id)] = event.data["email"]
-    return names
-
-
-def _ids_by_type(events: Iterable[AuditEvent]) -> dict[str, set[int]]:
-    """The ids of the records the rows are about or refer to in their data (``REFERENCES``), by type."""
-    found: dict[str, set[int]] = {"User": {e.actor_id for e in events if e.actor_id is not None}}
-    for event in events:
-        if event.object_id is not None:
-            found.setdefault(event.object_type, set()).add(event.object_id)
-        for key, value in (event.data or {}).items():
-            if key in REFERENCES and isinstance(value, int) and not isinstance(value, bool):
-                found.setdefault(REFERENCES[key], set()).add(value)
-    return found
-
-
-def _user_names(ids: set[int]) -> dict[int, str]:
-    if not ids:
-        return {}
-    return dict(db.session.execute(select(User.id, User.name).where(User.id.in_(sorted(ids)))).all())

@@ -109,6 +109,21 @@ class AdminEmailForm(FlaskForm):
     )
 
 
+class AdminNameForm(FlaskForm):
+    """A site administrator corrects someone's name, e.g. misspelt on a certificate that is to be reissued."""
+
+    name = StringField(
+        _l("Full name"),
+        validators=[DataRequired(), PersonName(), Length(max=200)],
+        description=_l("As it is to be printed on certificates."),
+    )
+    reason = TextAreaField(
+        _l("Reason"),
+        validators=[DataRequired(), Length(max=500)],
+        description=_l("Kept in the audit log. For example: misspelt on certificate CHW-2026-000123; asked by email."),
+    )
+
+
 class TokenForm(FlaskForm):
     name = StringField(
         _l("Token name"), validators=[DataRequired(), Length(max=100)], description=_l("For example: payroll export script.")

@@ -44,8 +44,9 @@ class OrgForm(FlaskForm):
     pay_period = SelectField(_l("Pay period"))
     pay_period_anchor = DateField(
         _l("First day of any pay period"),
-        validators=[InputRequired()],
-        description=_l("Used to count weekly and two-week periods."),
+        validators=[Optional()],
+        description=_l("Needed only for weekly and two-week pay periods, which are counted from this day. Monthly and "
+                       "twice-a-month periods follow the calendar."),
     )
     pay_rate = DecimalField(
         _l("Default training pay rate (US dollars per hour)"),
@@ -112,6 +113,19 @@ class OrgForm(FlaskForm):
         )
 
 
+class NewOrgForAdminForm(OrgForm):
+    """"Register an organisation" for a site administrator: they may name its first manager, who is invited, instead
+    of managing it themselves."""
+
+    first_manager_email = EmailField(
+        _l("First manager's email"),
+        validators=[Optional(), Email(), Length(max=254)],
+        description=_l("They get an invitation to manage the organisation, and you are not added to its staff. Leave "
+                       "it empty to manage it yourself."),
+    )
+    first_manager_name = StringField(_l("First manager's full name"), validators=[Optional(), PersonName(), Length(max=200)])
+
+
 class EmploymentForm(FlaskForm):
     employee_id = StringField(_l("Employee ID"), validators=[Optional(), Length(max=64)])
     job_title = StringField(_l("Job title"), validators=[Optional(), Length(max=200)])
@@ -171,4 +185,11 @@ class RosterForm(FlaskForm):
 
 
 class EndMembershipForm(FlaskForm):
-    ended_on = DateField(_l("Last day of employment"), validators=[DataRequired()])
+    ended_on = DateField(_l("Last day of employment"),
+                         validators=[InputRequired(message=_l("Enter their last day of employment."))])
+    #: "yes" only from the confirmation page, which names the person and the day and says what ending means.
+    confirm = HiddenField()
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.confirm.data == "yes"

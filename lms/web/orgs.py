@@ -11,14 +11,14 @@ from lms.db import utcnow
 from lms.errors import ConflictError, DomainError
 from lms.hours.approvals import count_unexported
 from lms.hours.pay_calendar import first_period_after_exports, new_schedule_start
-from lms.i18n import _, current_locale, format_when, ngettext
+from lms.i18n import _, current_locale, format_when, ngettext, to_local
 from lms.notify.services import MailError, send_email
-from lms.orgs import invitations, roster, services
+from lms.orgs import invitations, queries, roster, services
 from lms.orgs.models import Invitation, Organisation
 from lms.security import access, current_user
 from lms.web.auth import login_user
 from lms.web.forms import EmptyForm, InvitedSignupForm
-from lms.web.org_forms import EmploymentForm, EndMembershipForm, InviteForm, OrgForm, RosterForm
+from lms.web.org_forms import InviteForm, NewOrgForAdminForm, OrgForm, RosterForm
 from lms.web.urls import external_url
 
 bp = Blueprint("orgs", __name__, url_prefix="/orgs")
@@ -28,28 +28,55 @@ bp = Blueprint("orgs", __name__, url_prefix="/orgs")
 @access.signed_in
 def index():
     if current_user.is_admin:
-        orgs = services.list_orgs()
-    else:
-        orgs = [m.organisation for m in services.list_user_memberships(current_user) if m.is_manager]
-    return render_template("lms/orgs/index.html", orgs=orgs)
+        overviews = queries.list_org_overviews()
+        registered_on = {o.org.id: to_local(o.org.created_at).date() for o in overviews}  # the viewer's calendar
+        return render_template("lms/orgs/index.html", orgs=None, overviews=overviews, registered_on=registered_on)
+    return render_template("lms/orgs/index.html", orgs=services.managed_orgs(current_user), overviews=None)
 
 
 @bp.route("/new", methods=["GET", "POST"])
 @access.signed_in
 def create():
-    form = OrgForm()
+    """Register an organisation. Its creator manages it; a site administrator may instead name its first manager,
+    who is invited (the administrator is then not put on its staff)."""
+    form = NewOrgForAdminForm() if current_user.is_admin else OrgForm()
     if request.method == "GET":
         form.timezone.data = current_app.config["LMS_DEFAULT_TIMEZONE"]
     if form.validate_on_submit():
         try:
-            org = services.create_org(form.slug.data, form.settings(), current_user._get_current_object())
+            org, sent = _register(form)
         except DomainError as exc:
-            form.slug.errors.append(exc.message)
+            db.session.rollback()
+            _show_error(form, exc, default="slug")
         else:
-            db.session.commit()
-            flash(_("%(name)s is created. You are its manager.", name=org.name), "success")
+            if sent is None:
+                flash(_("%(name)s is created. You are its manager.", name=org.name), "success")
+            else:
+                _send_invitations(org, [sent], _("%(name)s is created. We emailed %(email)s an invitation to manage "
+                                                 "it; you are not on its staff.", name=org.name, email=sent[0].email))
             return redirect(url_for("lms.orgs.show", org_slug=org.slug))
     return render_template("lms/orgs/form.html", form=form, org=None)
+
+
+def _register(form: OrgForm) -> tuple[Organisation, tuple[Invitation, str] | None]:
+    """Create the organisation (and the first manager's invitation, when an administrator named one), and commit."""
+    actor = current_user._get_current_object()
+    email = getattr(form, "first_manager_email", None)
+    if email is None or not (email.data or "").strip():
+        org = services.create_org(form.slug.data, form.settings(), actor)
+        db.session.commit()
+        return org, None
+    org, invitation, raw = invitations.register_for_manager(
+        form.slug.data, form.settings(), actor, email.data, form.first_manager_name.data,
+        current_app.config["LMS_INVITATION_MAX_AGE_DAYS"])
+    db.session.commit()
+    return org, (invitation, raw)
+
+
+def _show_error(form, exc: DomainError, default: str | None = None) -> None:
+    """Show a service's refusal on the field it names (``field=``), else on ``default``, else above the form."""
+    target = getattr(form, exc.details.get("field") or default or "", None)
+    (target.errors if target is not None else form.form_errors).append(exc.message)
 
 
 @bp.get("/<org_slug>/")
@@ -60,6 +87,7 @@ def show(org_slug: str):
         "lms/orgs/show.html",
         org=org,
         members=services.list_members(org),
+        former=queries.list_former_members(org),
         invitations=invitations.list_open_invitations(org),
         now=utcnow(),
         csrf_form=EmptyForm(),
@@ -79,7 +107,7 @@ def settings(org_slug: str):
         try:
             moved = services.update_settings(org, form.settings(), current_user._get_current_object())
         except DomainError as exc:
-            form.form_errors.append(exc.message)
+            _show_error(form, exc)
         else:
             db.session.commit()
             flash(_("Settings saved."), "success")
@@ -103,49 +131,6 @@ def settings(org_slug: str):
     unexported = count_unexported(org)
     return render_template("lms/orgs/form.html", form=form, org=org, unexported=unexported,
                            new_schedule_start=new_schedule_start(org))
-
-
-@bp.route("/<org_slug>/members/<int:membership_id>", methods=["GET", "POST"])
-@access.org_manager
-def member(org_slug: str, membership_id: int):
-    org = services.get_org(org_slug)
-    membership = services.get_membership_by_id(org, membership_id)
-    form = EmploymentForm()
-    if request.method == "GET":
-        form.fill_from(membership)
-    if form.validate_on_submit():
-        try:
-            changed = services.update_member(membership, form.employment(), current_user._get_current_object())
-        except DomainError as exc:
-            form.role.errors.append(exc.message)
-        else:
-            db.session.commit()
-            if changed:
-                flash(_("Saved."), "success")
-            else:
-                flash(_("No changes to save."), "info")
-            return redirect(url_for("lms.orgs.show", org_slug=org.slug))
-    return render_template("lms/orgs/member.html", org=org, membership=membership, form=form, end_form=EndMembershipForm())
-
-
-@bp.post("/<org_slug>/members/<int:membership_id>/end")
-@access.org_manager
-def end_member(org_slug: str, membership_id: int):
-    org = services.get_org(org_slug)
-    membership = services.get_membership_by_id(org, membership_id)
-    form = EndMembershipForm()
-    if form.validate_on_submit():
-        try:
-            services.remove_member(membership, current_user._get_current_object(), form.ended_on.data)
-        except DomainError as exc:
-            form.ended_on.errors.append(exc.message)
-        else:
-            db.session.commit()
-            flash(_("%(name)s is no longer listed as current staff.", name=membership.user.name), "success")
-            return redirect(url_for("lms.orgs.show", org_slug=org.slug))
-    edit = EmploymentForm(formdata=None)
-    edit.fill_from(membership)
-    return render_template("lms/orgs/member.html", org=org, membership=membership, form=edit, end_form=form), 400
 
 
 @bp.route("/<org_slug>/invite", methods=["GET", "POST"])
@@ -196,9 +181,13 @@ def _send_invitations(org: Organisation, issued: list[tuple[Invitation, str]], s
             )
         except MailError:
             failed.append(invitation.email)
-    sent = len(issued) - len(failed)
-    if sent:
-        flash(success or _("Invitations sent: %(num)d.", num=sent), "success")
+    sent = [invitation for invitation, _raw in issued if invitation.email not in failed]
+    if sent and success:
+        flash(success, "success")
+    elif len(sent) == 1:
+        flash(_("Invitation sent to %(who)s.", who=_who(sent[0])), "success")
+    elif sent:
+        flash(ngettext("%(num)d invitation sent.", "%(num)d invitations sent.", len(sent)), "success")
     if failed:
         flash(
             _("We could not email: %(emails)s. Their invitations are saved; send them again later.", emails=", ".join(failed)), "error"
@@ -226,11 +215,25 @@ def resend_invitation(org_slug: str, invitation_id: int):
 @bp.post("/<org_slug>/invitations/<int:invitation_id>/revoke")
 @access.org_manager
 def revoke_invitation(org_slug: str, invitation_id: int):
+    """Acts at once (no confirmation): the message names the person and how to undo it (invite them again)."""
     org = services.get_org(org_slug)
-    invitations.revoke_invitation(org, invitation_id, current_user._get_current_object())
+    invitation, withdrawn = invitations.revoke_invitation(org, invitation_id, current_user._get_current_object())
     db.session.commit()
-    flash(_("The invitation is withdrawn."), "success")
+    if withdrawn:
+        flash(_("The invitation to %(who)s is withdrawn: its link no longer works. To undo this, invite them again.",
+                who=_who(invitation)), "success")
+    else:
+        flash(_("The invitation to %(who)s was already accepted or withdrawn: nothing changed.", who=_who(invitation)),
+              "info")
     return redirect(url_for("lms.orgs.show", org_slug=org.slug))
+
+
+def _who(invitation: Invitation) -> str:
+    """An invitation's person in a message: their name and address, or the address alone."""
+    if not invitation.name:
+        return invitation.email
+    # i18n: a person in a message: their name, then their email address
+    return _("%(name)s (%(email)s)", name=invitation.name, email=invitation.email)
 
 
 @bp.route("/<org_slug>/roster", methods=["GET", "POST"])
@@ -337,3 +340,7 @@ def _accept_with_new_account(invitation: Invitation):
         flash(_("Welcome, %(name)s! You have joined %(org)s.", name=user.name, org=invitation.organisation.name), "success")
         return redirect(url_for("lms.main.home"))
     return render_template("lms/orgs/accept.html", invitation=invitation, form=EmptyForm(), signup_form=form)
+
+
+# The staff member's pages register themselves on import (they use ``bp``).
+from lms.web import org_staff  # noqa: E402,F401

@@ -74,6 +74,7 @@ def test_manager_approves_exports_and_verifies(open_page, live_server, carla, ce
     assert "$134.75" in row.inner_text()  # 5.5 hours at $24.50
     check_accessibility(page, "timesheets")
     page.get_by_label("I have checked this timesheet").check()  # locking is for good: confirmed first
+    page.get_by_label("Yes, export it before it ends").check()  # today's period has not ended
     with page.expect_download() as download:
         page.get_by_role("button", name="Export and lock this period").click()
     assert download.value.suggested_filename.startswith("payroll-demo-")

@@ -170,7 +170,7 @@ def test_approving_from_the_queue_with_the_keyboard_on_a_phone(open_page, live_s
         focused = page.evaluate("""() => { const e = document.activeElement, box = e.getBoundingClientRect();
             return {name: e.name || '', value: e.value || '', inside: box.left >= 0 && box.right <= innerWidth,
                     text: (e.innerText || '').trim()}; }""")
-        if focused["name"] == "entry_id":
+        if focused["name"].startswith("entry-"):
             assert focused["inside"], "a checkbox off the screen"
             if focused["value"] == wanted:
                 page.keyboard.press("Space")
@@ -178,7 +178,7 @@ def test_approving_from_the_queue_with_the_keyboard_on_a_phone(open_page, live_s
             break
     else:
         raise AssertionError("the keyboard never reached the approve button")
-    assert page.locator(f"input[name=entry_id][value='{wanted}']").is_checked()
+    assert page.locator(f"input[name=entry-{wanted}]").is_checked()
     with page.expect_navigation():
         page.keyboard.press("Enter")
     with live_server.app.app_context():

@@ -8,6 +8,7 @@ EXPECTED: dict[str, str] = {
     "lms.hours.person_timesheet": "org_manager",
     "lms.hours.export_payroll": "org_manager",
     "lms.hours.download_payroll": "org_manager",
+    "lms.hours.draft_payroll": "org_manager",
     "lms.hours.payroll_files": "org_manager",
     "lms.hours.compliance_dashboard": "org_manager",
     "lms.hours.checklist_pdf": "org_manager",

@@ -728,7 +728,9 @@ class WorldBuilder:
 
     def payroll(self) -> None:
         b = self.b.as_("manager")
-        response = b.fill(self.u("lms.hours.org_timesheet", org_slug="acme"), {"confirm": "yes"}, action="/timesheets/export")
+        self.world.downloads["payroll_draft"] = b.get(self.u("lms.hours.draft_payroll", org_slug="acme"))
+        response = b.fill(self.u("lms.hours.org_timesheet", org_slug="acme"), {"confirm": "yes", "early": "yes"},
+                          action="/timesheets/export")
         location = response.headers["Location"]
         self.world.ids["period_start"] = location.rsplit("/", 1)[1].removesuffix(".csv")
         self.world.downloads["payroll"] = b.get(location)

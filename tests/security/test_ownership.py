@@ -42,7 +42,8 @@ CASES = [
     # enrolment
     Case("other_manager", "GET", "lms.courses.enroll_staff", "denied"),
     Case("other_manager", "GET", "lms.courses.enroll_staff", "own", OTHER, note="own org"),
-    Case("other_manager", "POST", "lms.courses.enroll_staff", "refused", OTHER, data={"user": "@manager"},
+    Case("other_manager", "POST", "lms.courses.enroll_staff", "refused", OTHER, data={"user-@manager": "1",
+                                                                                       "listed": "@manager"},
          note="enrol another org's staff"),
     Case("peer", "GET", "lms.api.my_enrollments", "own", bearer=True),
     # quiz attempt and result
@@ -56,8 +57,8 @@ CASES = [
     Case("other_manager", "GET", "lms.hours.review", "denied", OTHER, note="own org in URL"),
     Case("other_manager", "POST", "lms.hours.approve", "denied", OTHER, data={}),
     Case("other_manager", "POST", "lms.hours.reject", "denied", OTHER, data={"reason": "no"}),
-    Case("other_manager", "POST", "lms.hours.bulk_decide", "own", OTHER, data={"entry_id": "$entry_id",
-                                                                                "action": "approve"}),
+    Case("other_manager", "POST", "lms.hours.bulk_decide", "own", OTHER, data={"entry-$entry_id": "1",
+                                                                                "listed": "$entry_id", "action": "approve"}),
     Case("other_manager", "POST", "lms.api.approve_hours", "denied", OTHER, bearer=True),
     Case("other_manager", "POST", "lms.api.reject_hours", "denied", OTHER, json={"reason": "no"}, bearer=True),
     Case("other_manager", "GET", "lms.api.org_hours", "denied", bearer=True),
@@ -150,9 +151,13 @@ def _resolve(value: Any, scene) -> Any:
 
 
 def _resolved(mapping: dict[str, Any], scene) -> dict[str, Any]:
-    """Placeholders resolved; ``@trainee`` inside a field name (``status-@trainee``) becomes her id too."""
-    owner_id = str(scene.world.users["trainee"].id)
-    return {key.replace("@trainee", owner_id): _resolve(value, scene) for key, value in mapping.items()}
+    """Placeholders resolved, also after the dash of a field name (``status-@trainee``, ``entry-$entry_id``)."""
+    return {_resolved_key(key, scene): _resolve(value, scene) for key, value in mapping.items()}
+
+
+def _resolved_key(key: str, scene) -> str:
+    name, dash, ref = key.partition("-")
+    return f"{name}-{_resolve(ref, scene)}" if dash and ref[:1] in ("@", "#", "$") else key
 
 
 def _text(response) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from flask import Response, current_app, jsonify, redirect, render_template, request, url_for
 
 from lms import db
-from lms.certificates import bulk, keys, queries, revocation, status
+from lms.certificates import bulk, issuance, keys, queries, revocation, status
 from lms.certificates.codes import display, looks_like_number, normalize
 from lms.certificates.verification import MAX_BULK
 from lms.db import utcnow
@@ -69,7 +69,8 @@ def verify_page(code: str):
     else:
         [result] = lookup([code]) or [{"query": code, "code": code, "status": "invalid"}]
         db.session.commit()  # the look-up log
-        page = render_template("lms/certs/verify.html", result=shown(result), checked_at=utcnow(), revoke_url=_revoke_url(result))
+        page = render_template("lms/certs/verify.html", result=shown(result), checked_at=utcnow(), revoke_url=_revoke_url(result),
+                               reissue_url=_reissue_url(result))
         response = no_store(Response(page, HTTP_STATUS[result["status"]]))
     response.vary.add("Accept")
     return response
@@ -84,6 +85,16 @@ def _revoke_url(result: dict) -> str | None:
     if cert is None or not revocation.can_revoke(cert, current_user, managed):
         return None
     return url_for("lms.certificates.revoke", code=display(cert.code))
+
+
+def _reissue_url(result: dict) -> str | None:
+    """For a trainer or site administrator looking at a revoked certificate: the page that issues its holder a
+    replacement for its course (no look-up for anyone else)."""
+    if result["status"] != "revoked" or not current_user.is_trainer:
+        return None
+    cert = queries.get_by_code(result["code"])
+    course = issuance.replacement_course(cert) if cert is not None else None
+    return url_for("lms.certificates.issue_hours", course_slug=course.slug, user_id=cert.user_id) if course else None
 
 
 def _revocation_list(code: str) -> Response:
@@ -116,16 +127,8 @@ def verify_bulk():
     form = BulkVerifyForm()
     if not form.validate_on_submit():
         return render_template("lms/certs/bulk.html", form=form, results=None), 400 if request.method == "POST" else 200
-    try:
-        queries = _queries(form)
-    except bulk.UploadError as exc:
-        form.file.errors = [*form.file.errors, str(exc)]
-        return render_template("lms/certs/bulk.html", form=form, results=None), 400
-    if len(queries) > MAX_BULK:
-        form.codes.errors = [
-            *form.codes.errors,
-            _("You sent %(count)d codes; verify at most %(max)d at a time.", count=len(queries), max=MAX_BULK),
-        ]
+    queries = _checked_queries(form)
+    if queries is None:
         return render_template("lms/certs/bulk.html", form=form, results=None), 400
     results = lookup(queries)
     db.session.commit()
@@ -142,6 +145,28 @@ def verify_bulk():
         queries="\n".join(r["code"] if r.get("number") else r["query"] for r in results),
     )
     return no_store(Response(page))
+
+
+def _checked_queries(form: BulkVerifyForm) -> list[str] | None:
+    """The codes sent, or None with the reason on the form's field: a file that cannot be read, no code at all (an
+    empty file, a header row alone: nothing to verify or download), or more than :data:`MAX_BULK`."""
+    try:
+        queries = _queries(form)
+    except bulk.UploadError as exc:
+        form.file.errors = [*form.file.errors, str(exc)]
+        return None
+    if not queries:
+        field = form.file if form.file.data else form.codes
+        field.errors = [*field.errors, _("No certificate codes were found in this file.") if form.file.data
+                        else _("No certificate codes were found in what you pasted.")]
+        return None
+    if len(queries) > MAX_BULK:
+        form.codes.errors = [
+            *form.codes.errors,
+            _("You sent %(count)d codes; verify at most %(max)d at a time.", count=len(queries), max=MAX_BULK),
+        ]
+        return None
+    return queries
 
 
 def _queries(form: BulkVerifyForm) -> list[str]:

@@ -9,6 +9,7 @@ from flask import Response, render_template, request
 from lms.hours import compliance, periods
 from lms.hours.pdf import download_headers, render_pdf
 from lms.i18n import current_locale
+from lms.orgs.queries import member_ids_by_user
 from lms.orgs.services import get_org
 from lms.security import access
 from lms.web.hours import bp
@@ -25,7 +26,7 @@ def compliance_dashboard(org_slug: str):
     org = get_org(org_slug)
     today = _day(org)
     return render_template("lms/hours/reports/compliance.html", org=org, today=today,
-                           people=compliance.list_ce_status(org, today))
+                           people=compliance.list_ce_status(org, today), member_ids=member_ids_by_user(org))
 
 
 @bp.get("/orgs/<org_slug>/compliance/<int:user_id>/checklist.pdf")

@@ -14,6 +14,7 @@ from lms.hours import compliance, ledger
 from lms.hours import evidence as evidence_files
 from lms.hours.live_attendance import attendance_of
 from lms.hours.models import EntrySource, EntryStatus
+from lms.hours.repeats import PossibleRepeat
 from lms.hours.titles import display_titles
 from lms.i18n import _, current_locale
 from lms.orgs.services import list_user_memberships
@@ -60,14 +61,22 @@ def submit_external():
             entry, created = ledger.submit_external(viewer(), ledger.ExternalTraining(
                 title=form.title.data, provider=form.provider.data, activity_date=form.activity_date.data,
                 minutes=form.total_minutes(), competency_areas=tuple(form.competency_areas.data or ()),
-                org_id=form.org_id.data or None), form.idempotency_key.data, upload)
+                org_id=form.org_id.data or None), form.idempotency_key.data, upload, guard_repeats=form.guard_repeats())
         except DomainError as exc:
             db.session.rollback()
             form.show_error(exc)
-            status = exc.status if exc.status == 413 else 400
+            status = exc.status if exc.status == 413 or isinstance(exc, PossibleRepeat) else 400
         else:
             return _saved(entry, created)
     return render_template("lms/hours/ledger/external.html", form=form), status
+
+
+def form_status(form: Any) -> int:
+    """A form page's status: 200 when first shown, 409 when it asks whether to save an identical entry again, 400
+    for any other refusal."""
+    if request.method != "POST":
+        return 200
+    return 409 if form.repeat_of is not None else 400
 
 
 def _upload(storage: Any) -> evidence_files.Upload | None:
@@ -97,13 +106,13 @@ def log_field():
                 description=form.description.data, supervisor_name=form.supervisor_name.data,
                 supervisor_title=form.supervisor_title.data,
                 competency_areas=tuple(form.competency_areas.data or ()), module_id=form.module_id.data or None,
-                org_id=form.org_id.data or None), form.idempotency_key.data)
+                org_id=form.org_id.data or None), form.idempotency_key.data, guard_repeats=form.guard_repeats())
         except DomainError as exc:
             db.session.rollback()
             form.show_error(exc)
         else:
             return _saved(entry, created)
-    return render_template("lms/hours/ledger/field.html", form=form), 400 if request.method == "POST" else 200
+    return render_template("lms/hours/ledger/field.html", form=form), form_status(form)
 
 
 @bp.get("/entries/<int:entry_id>")

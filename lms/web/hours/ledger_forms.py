@@ -15,6 +15,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 from lms.catalog.areas import area_choices
 from lms.errors import DomainError
 from lms.hours.ledger import EARLIEST_DATE, MAX_ADJUSTMENT_MINUTES, MAX_EXTERNAL_MINUTES, MAX_FIELD_MINUTES, IdempotencyKeyReused
+from lms.hours.repeats import PossibleRepeat
 from lms.i18n import _, _l, ngettext, today_for
 from lms.web.validators import NumberRange, PersonName
 
@@ -24,18 +25,31 @@ def new_key() -> str:
 
 
 class _KeyedForm(FlaskForm):
-    """A submission with a hidden random idempotency key, so a double click or a resend creates one entry."""
+    """A submission with a hidden random idempotency key, so a double click or a resend creates one entry. Back, then
+    send, comes with a new key: an entry identical to one saved shortly before is then only saved once the person
+    ticks ``confirm_repeat`` (:mod:`lms.hours.repeats`), which the page shows only after asking."""
 
     idempotency_key = HiddenField()
+    confirm_repeat = BooleanField(_l("Yes, save another identical entry"))
+    #: The identical entry saved shortly before (set when the service asked, :meth:`show_error`).
+    repeat_of: Any = None
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if not self.idempotency_key.data:
             self.idempotency_key.data = new_key()
 
+    def guard_repeats(self) -> bool:
+        """Whether the service should refuse an entry identical to a recent one (not once the person confirmed)."""
+        return not self.confirm_repeat.data
+
     def show_error(self, error: DomainError) -> None:
         """Put a service's error next to the field it names, or above the form: also when that field is hidden,
         since nobody would see it there (and the summary would announce a highlighted field that is not)."""
+        if isinstance(error, PossibleRepeat):  # Back, send: the details stay, and the page asks
+            self.repeat_of = error.earlier
+            self.form_errors.append(error.message)
+            return
         if isinstance(error, IdempotencyKeyReused):  # Back, edit, send: keep the new details under a new key
             self.idempotency_key.data = new_key()
             self.form_errors.append(f"{error.message} " + _("The form below keeps your new details: check them and "

@@ -5,6 +5,7 @@ for a staff member. Only the organisation's own entries are ever shown."""
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
@@ -23,12 +24,15 @@ from lms.i18n import _, _l, current_locale, ngettext
 from lms.orgs import services as orgs
 from lms.orgs.models import Organisation
 from lms.security import access
+from lms.web import bulk
 from lms.web.forms import EmptyForm
 from lms.web.hours import bp
-from lms.web.hours.ledger import PER_PAGE, detail_titles, page_number, small_int, viewer
+from lms.web.hours.ledger import PER_PAGE, detail_titles, form_status, page_number, small_int, viewer
 from lms.web.hours.ledger_forms import AdjustForm, RejectForm
 
 FILTER_ARGS = ("person", "from", "to", "source", "status", "measured")
+#: The name of an entry's checkbox on the queue is ``entry-<id>`` (:func:`lms.web.bulk.tick_name`).
+TICK = "entry"
 #: The entry history's words for each hours audit action (a test checks that every recorded action has one).
 EVENT_TITLES = {"hours.entry_created": _l("recorded"), "hours.approved": _l("approved"),
                 "hours.rejected": _l("rejected"), "hours.paid_period_moved": _l("moved to another pay period")}
@@ -70,6 +74,8 @@ def _render_queue(org: Organisation, args: MultiDict, selected: set[int] = froze
         titles=display_titles([entry for entry, _person in queue.rows], current_locale()),
         status_arg=args.get("status", "pending"), members=orgs.list_members(org, include_former=True),
         selected=selected, error=error, form=EmptyForm(), Source=EntrySource, Status=EntryStatus,
+        tick_name=partial(bulk.tick_name, TICK),
+        listed=bulk.listed_value(entry.id for entry, _person in queue.rows if entry.status is EntryStatus.PENDING),
         flagged={entry.id for entry, _person in queue.rows if is_low_measured(entry)}, low_percent=LOW_MEASURED_PERCENT,
         attendance=attendance_of(entry for entry, _person in queue.rows),
     ), status
@@ -77,16 +83,22 @@ def _render_queue(org: Organisation, args: MultiDict, selected: set[int] = froze
 
 @bp.get("/orgs/<org_slug>/queue")
 @access.org_manager
+@bulk.no_store
 def queue(org_slug: str):
     return _render_queue(orgs.get_org(org_slug), request.args)
 
 
 @bp.post("/orgs/<org_slug>/queue")
 @access.org_manager
+@bulk.no_store
 def bulk_decide(org_slug: str):
     org = orgs.get_org(org_slug)
-    ids = [i for i in map(small_int, request.form.getlist("entry_id")) if i is not None]
-    action = request.form.get("action")
+    ticks = bulk.read_ticks(request.form, TICK)
+    if not ticks.is_consistent:  # a tick on a row this page did not list: decide nothing (lms/web/bulk.py)
+        return _render_queue(org, request.form, error=_(
+            "This page had changed since it was shown, so nothing was decided. Check the entries below, tick the "
+            "ones you mean, and send again."), status=409)
+    ids, action = ticks.ticked, request.form.get("action")
     if not ids or action not in ("approve", "reject"):
         return _render_queue(org, request.form, set(ids), _("Tick at least one entry, then choose an action."), 400)
     status = EntryStatus.APPROVED if action == "approve" else EntryStatus.REJECTED
@@ -201,7 +213,8 @@ def adjust(org_slug: str, membership_id: int):
         try:
             entry, created = ledger.add_adjustment(org, member.user, ledger.Adjustment(
                 minutes=form.minutes.data, description=form.description.data, activity_date=form.activity_date.data,
-                corrects_id=form.corrects()), viewer(), form.idempotency_key.data, approve_now=form.approve_now.data)
+                corrects_id=form.corrects()), viewer(), form.idempotency_key.data, approve_now=form.approve_now.data,
+                guard_repeats=form.guard_repeats())
         except DomainError as exc:
             db.session.rollback()
             form.show_error(exc)
@@ -214,7 +227,7 @@ def adjust(org_slug: str, membership_id: int):
         form.corrects_id.data = ""  # refused once (the service says why); sent again, it is an adjustment on its own
     return render_template("lms/hours/ledger/adjust.html", org=org, member=member, form=form, corrected=corrected,
                            uncorrectable=uncorrectable, titles=display_titles([corrected, uncorrectable], current_locale()),
-                           ), 400 if request.method == "POST" else 200
+                           ), form_status(form)
 
 
 def _adjust_form(org: Organisation, member: Any) -> tuple[AdjustForm, Any, Any]:

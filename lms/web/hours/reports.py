@@ -56,13 +56,27 @@ def export_payroll(org_slug: str):
     if request.form.get("confirm") != "yes":  # locking is for good: the manager ticks that they checked the sheet
         flash(_("Tick the box to confirm that you checked the timesheet before it is locked."), "error")
         return redirect(url_for("lms.hours.org_timesheet", org_slug=org.slug, start=start.isoformat()))
-    try:
-        done = export.export_period(org, start, current_user._get_current_object())
+    try:  # a period that has not ended: only with its own tick (what happens to the days left is on the page)
+        done = export.export_period(org, start, current_user._get_current_object(),
+                                    before_end=request.form.get("early") == "yes")
     except DomainError as exc:
         flash(exc.message, "error")
         return redirect(url_for("lms.hours.org_timesheet", org_slug=org.slug, start=start.isoformat()))
     db.session.commit()
     return redirect(url_for("lms.hours.download_payroll", org_slug=org.slug, start=done.period_start.isoformat()))
+
+
+@bp.get("/orgs/<org_slug>/timesheets/draft.csv")
+@access.org_manager
+def draft_payroll(org_slug: str):
+    """A draft of the payroll file of the period holding ``?start=`` (default today), marked DRAFT; it locks
+    nothing (:func:`lms.hours.export.draft_csv`). For an exported period, the exported file itself."""
+    org = get_org(org_slug)
+    start, end = export.period_of(org, requested_day(org))
+    if export.get_export(org, start) is not None:
+        return redirect(url_for("lms.hours.download_payroll", org_slug=org.slug, start=start.isoformat()))
+    content = export.draft_csv(org, start, end)
+    return csv_response(content, export.draft_filename(org, start, end), hashlib.sha256(content).hexdigest())
 
 
 @bp.get("/orgs/<org_slug>/payroll")

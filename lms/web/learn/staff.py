@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from flask import flash, redirect, render_template, request, url_for
 
 from lms import db
@@ -13,6 +15,7 @@ from lms.errors import DomainError, NotFoundError
 from lms.i18n import _, current_locale, ngettext
 from lms.orgs import services as org_services
 from lms.security import access
+from lms.web import bulk
 from lms.web.learn import bp
 from lms.web.learn.helpers import is_active, viewer
 
@@ -20,21 +23,25 @@ from lms.web.learn.helpers import is_active, viewer
 def _page(course, org, members, status: int = 200, error: str | None = None):
     enrolled = enrollment_services.list_course_enrollments(course, [m.user_id for m in members])
     title = load_texts(course, current_locale(), owners=[("course", course.id)], fields=["title"])(course)
+    listed = bulk.listed_value(m.user_id for m in members if not is_active(enrolled.get(m.user_id)))
     return render_template("lms/learn/enroll_staff.html", course=course, title=title, org=org, members=members,
-                           enrolled=enrolled, is_active=is_active, error=error), status
+                           enrolled=enrolled, is_active=is_active, error=error, listed=listed,
+                           tick_name=partial(bulk.tick_name, TICK)), status
+
+
+#: The name of a person's checkbox is ``user-<user id>`` (:func:`lms.web.bulk.tick_name`).
+TICK = "user"
 
 
 def _chosen(members) -> set[int] | None:
     """The user ids ticked on the form; None if any is not a current staff member (a tampered form)."""
-    values = request.form.getlist("user")
-    if not all(v.isascii() and v.isdigit() and len(v) <= 18 for v in values):
-        return None
-    chosen = {int(v) for v in values}
+    chosen = set(bulk.read_ticks(request.form, TICK).ticked)
     return chosen if chosen <= {m.user_id for m in members} else None
 
 
 @bp.route("/<course_slug>/orgs/<org_slug>/enroll", methods=["GET", "POST"])
 @access.org_manager
+@bulk.no_store
 def enroll_staff(course_slug: str, org_slug: str):
     org = org_services.get_org(org_slug)
     course = catalog.get_course(course_slug)
@@ -43,6 +50,9 @@ def enroll_staff(course_slug: str, org_slug: str):
     members = org_services.list_members(org)
     if request.method == "GET":
         return _page(course, org, members)
+    if not bulk.read_ticks(request.form, TICK).is_consistent:  # ticks on people the page did not list: lms/web/bulk.py
+        return _page(course, org, members, 409, _("This page had changed since it was shown, so nobody was enrolled. "
+                                                  "Check the list, tick the people you mean, and send again."))
     chosen = _chosen(members)
     if chosen is None:
         return _page(course, org, members, 400, _("Choose people from the list of current staff."))

@@ -21,6 +21,7 @@ from lms.hours.field_progress import list_field_progress
 from lms.i18n import _, current_locale, ngettext, supported_locales
 from lms.live import listing as live_listing
 from lms.live import registration as live_registration
+from lms.orgs import services as org_services
 from lms.security import access, current_user, manager_org_slugs
 from lms.web.learn import bp
 from lms.web.learn.helpers import (
@@ -61,7 +62,8 @@ def course(course_slug: str):
     return render_template(
         "lms/learn/course.html", course=course, outline=outline, t=texts, fallback=fallback, enrollment=enrollment,
         area_title=area_title, ModuleKind=ModuleKind, Status=EnrollmentStatus, steps_count=enrollment_services.steps_count,
-        managed=sorted(manager_org_slugs(current_user)) if current_user else [],
+        # the organisations by name, loaded only for someone who manages one (the slugs came with the session)
+        managed=org_services.managed_orgs(current_user) if current_user and manager_org_slugs(current_user) else [],
         no_session={m.id for m in module_kind.list_live_without_sessions(course, modules=outline.modules)},
         **_standing(course, enrollment, outline),
     )

@@ -1,0 +1,159 @@
+"""What the admin audit log calls the records its rows are about (:func:`names_of`), and which rows an organisation's
+log holds besides those written with its id (:func:`org_subjects`). A fixed number of queries per page, whatever the
+number of rows. Used by :mod:`lms.web.admin`; how the rows read is :mod:`lms.web.audit_display`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import partial
+from typing import Any
+
+from sqlalchemy import Select, select
+
+from lms import db
+from lms.accounts.models import User
+from lms.audit import AuditEvent
+from lms.catalog.edits import source_names
+from lms.certificates.models import Certificate
+from lms.enrollment.models import Enrollment
+from lms.hours.models import HoursEntry
+from lms.hours.titles import display_titles
+from lms.i18n import _, current_locale, format_when
+from lms.live.models import Attendance, LiveSession, Registration
+from lms.orgs.models import Membership
+from lms.web.audit_display import REFERENCES, object_label
+
+Names = dict[tuple[str, int | None], str]
+
+#: Records about one person that are written without an organisation: an organisation's log holds the rows about
+#: those of its staff (current or former), see :func:`org_subjects`.
+PERSONAL_RECORDS = {"Enrollment": Enrollment, "Registration": Registration, "Attendance": Attendance}
+
+
+def org_subjects(org_id: int) -> dict[str, Select]:
+    """``type name`` → a query of the ids of the records about the organisation's staff (anyone with a membership,
+    ended or not) that rows are written about without an organisation: their enrolments, live-session registrations
+    and attendance. The person's membership is what ties an enrolment to an organisation: who enrolled them is the
+    trainee themself, or a trainer or site administrator who belongs to none, most of the time."""
+    staff = select(Membership.user_id).where(Membership.org_id == org_id)
+    return {name: select(model.id).where(model.user_id.in_(staff)) for name, model in PERSONAL_RECORDS.items()}
+
+
+def names_of(events: list[AuditEvent], org_names: dict[int, str]) -> Names:
+    """``(object type, id)`` → what the log calls it: people by name (actors are ``("User", id)`` too), staff by
+    their person's name, hours entries by their title in the reader's language, invitations by the address they were
+    sent to, courses, modules, lessons and quizzes by their title and questions by their wording (in the course's
+    source language), certificates by number, holder (as printed) and course, enrolments by person and course,
+    registrations by person and live session, live sessions by module and start time (in the reader's zone). A few
+    queries per page, whatever the number of rows."""
+    ids = _ids_by_type(events)
+    people = _user_names(ids.get("User", set()))
+    names: Names = {("User", key): name for key, name in people.items()}
+    names |= {("Organisation", key): name for key, name in org_names.items()}
+    if ids.get("Membership"):
+        rows = db.session.execute(select(Membership.id, User.name).join(User, User.id == Membership.user_id)
+                                  .where(Membership.id.in_(sorted(ids["Membership"]))))
+        names |= {("Membership", key): name for key, name in rows}
+    if ids.get("HoursEntry"):
+        entries = db.session.execute(select(HoursEntry).where(HoursEntry.id.in_(sorted(ids["HoursEntry"])))).scalars()
+        names |= {("HoursEntry", key): title for key, title in display_titles(list(entries), current_locale()).items()}
+    subjects = _subjects(ids)  # adds the courses and modules they name to ``ids``, so one look-up finds every title
+    names |= source_names(ids)
+    for key, compose in subjects.items():  # in order: a registration's name holds its session's
+        names[key] = compose(names)
+    for event in events:
+        if event.object_type == "Invitation" and isinstance((event.data or {}).get("email"), str):
+            names[("Invitation", event.object_id)] = event.data["email"]
+    return names
+
+
+def _subjects(ids: dict[str, set[int]]) -> dict[tuple[str, int], Any]:
+    """Certificates, enrolments, registrations and live sessions: ``(type, id)`` → a function of the names loaded
+    later (course and module titles, and sessions' names, so the sessions come first) that gives the record's name.
+    One query per type present."""
+    registrations = _registrations(ids)  # adds the sessions it names
+    return {**_sessions(ids), **_certificates(ids), **_enrollments(ids), **registrations}
+
+
+def _title(names: Names, kind: str, key: int) -> str:
+    return names.get((kind, key)) or object_label(kind, key)
+
+
+def _certificates(ids: dict[str, set[int]]) -> dict[tuple[str, int], Any]:
+    if not ids.get("Certificate"):
+        return {}
+    holder = Certificate.snapshot["holder_name"].as_string()  # the name it prints, which a reissue may correct
+    rows = db.session.execute(select(Certificate.id, Certificate.number, holder, Certificate.course_id)
+                              .where(Certificate.id.in_(sorted(ids["Certificate"])))).all()
+    ids.setdefault("Course", set()).update(course_id for *_rest, course_id in rows)
+    return {("Certificate", key): partial(_certificate_name, number=number, holder=holder, course=course)
+            for key, number, holder, course in rows}
+
+
+def _certificate_name(names: Names, number: str, holder: str | None, course: int) -> str:
+    # i18n: the audit log's name for a certificate: its number, the holder's name as printed, the course's title
+    return _("Certificate %(number)s: %(name)s, %(course)s", number=number, name=holder or "—",
+             course=_title(names, "Course", course))
+
+
+def _enrollments(ids: dict[str, set[int]]) -> dict[tuple[str, int], Any]:
+    if not ids.get("Enrollment"):
+        return {}
+    rows = db.session.execute(select(Enrollment.id, User.name, Enrollment.course_id).join(User, User.id == Enrollment.user_id)
+                              .where(Enrollment.id.in_(sorted(ids["Enrollment"])))).all()
+    ids.setdefault("Course", set()).update(course_id for *_rest, course_id in rows)
+    return {("Enrollment", key): partial(_enrollment_name, person=name, course=course) for key, name, course in rows}
+
+
+def _enrollment_name(names: Names, person: str, course: int) -> str:
+    # i18n: the audit log's name for an enrolment: who is enrolled, and in which course
+    return _("%(name)s in %(course)s", name=person, course=_title(names, "Course", course))
+
+
+def _registrations(ids: dict[str, set[int]]) -> dict[tuple[str, int], Any]:
+    if not ids.get("Registration"):
+        return {}
+    rows = db.session.execute(select(Registration.id, User.name, Registration.session_id)
+                              .join(User, User.id == Registration.user_id)
+                              .where(Registration.id.in_(sorted(ids["Registration"])))).all()
+    ids.setdefault("LiveSession", set()).update(session_id for *_rest, session_id in rows)
+    return {("Registration", key): partial(_registration_name, person=name, session=session)
+            for key, name, session in rows}
+
+
+def _registration_name(names: Names, person: str, session: int) -> str:
+    # i18n: the audit log's name for a live-session registration: who registered, and for which session (its
+    # module's title and start time)
+    return _("%(name)s for %(session)s", name=person, session=_title(names, "LiveSession", session))
+
+
+def _sessions(ids: dict[str, set[int]]) -> dict[tuple[str, int], Any]:
+    if not ids.get("LiveSession"):
+        return {}
+    rows = db.session.execute(select(LiveSession.id, LiveSession.module_id, LiveSession.starts_at)
+                              .where(LiveSession.id.in_(sorted(ids["LiveSession"])))).all()
+    ids.setdefault("Module", set()).update(module_id for _key, module_id, _start in rows)
+    return {("LiveSession", key): partial(_session_name, module=module, starts=starts) for key, module, starts in rows}
+
+
+def _session_name(names: Names, module: int, starts: Any) -> str:
+    # i18n: the audit log's name for a live session: its module's title and when it starts (in the reader's zone)
+    return _("%(module)s, %(when)s", module=_title(names, "Module", module), when=format_when(starts))
+
+
+def _ids_by_type(events: Iterable[AuditEvent]) -> dict[str, set[int]]:
+    """The ids of the records the rows are about or refer to in their data (``REFERENCES``), by type."""
+    found: dict[str, set[int]] = {"User": {e.actor_id for e in events if e.actor_id is not None}}
+    for event in events:
+        if event.object_id is not None:
+            found.setdefault(event.object_type, set()).add(event.object_id)
+        for key, value in (event.data or {}).items():
+            if key in REFERENCES and isinstance(value, int) and not isinstance(value, bool):
+                found.setdefault(REFERENCES[key], set()).add(value)
+    return found
+
+
+def _user_names(ids: set[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    return dict(db.session.execute(select(User.id, User.name).where(User.id.in_(sorted(ids)))).all())

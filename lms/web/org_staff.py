@@ -1,0 +1,163 @@
+"""A staff member's page for their organisation's managers: employment details (current staff), the end of employment
+with a confirmation step, undoing it, and where the person stands: hours, continuing education, courses and
+certificates, each linking to its own page. Registered on the organisations blueprint (``lms.orgs.*``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from flask import flash, redirect, render_template, request, url_for
+
+from lms import db
+from lms.catalog import services as catalog
+from lms.catalog.models import Course
+from lms.catalog.texts import LocalText, load_course_titles
+from lms.certificates import queries as certificate_queries
+from lms.certificates.codes import display
+from lms.certificates.dates import expires_on
+from lms.certificates.models import Certificate
+from lms.db import utcnow
+from lms.enrollment import services as enrollment_services
+from lms.enrollment.models import Enrollment
+from lms.enrollment.services import EnrollmentSummary
+from lms.errors import DomainError
+from lms.hours import compliance
+from lms.i18n import _, current_locale, format_when
+from lms.orgs import services
+from lms.orgs.models import MemberRole, Membership, Organisation
+from lms.security import access, current_user
+from lms.web.forms import EmptyForm
+from lms.web.org_forms import EmploymentForm, EndMembershipForm
+from lms.web.orgs import bp
+
+
+@dataclass
+class CourseRow:
+    enrollment: Enrollment
+    course: Course
+    title: LocalText
+    progress: EnrollmentSummary
+
+
+@dataclass
+class CertificateRow:
+    cert: Certificate
+    code: str
+    title: str
+    title_lang: str
+    issued_on: date
+    expires_on: date | None
+    marker: str
+
+
+def course_rows(user: Any, locale: str) -> list[CourseRow]:
+    """The person's enrolments (in progress and completed) with course titles and progress: four queries whatever
+    the number of courses."""
+    rows = enrollment_services.list_enrollments_with_courses(user)
+    courses = [course for _enrollment, course in rows]
+    titles = load_course_titles(courses, locale)
+    summaries = enrollment_services.summarize_enrollments([e for e, _c in rows], catalog.list_modules_of(courses))
+    return [CourseRow(e, c, titles[c.id].get(c, "title"), summaries[e.id]) for e, c in rows]
+
+
+def certificate_rows(user: Any, locale: str, now: datetime) -> list[CertificateRow]:
+    """The person's certificates, newest first, from their frozen snapshots: one query."""
+    result = []
+    for cert in certificate_queries.list_for_user(user):
+        titles = cert.snapshot["course_titles"]
+        lang = locale if titles.get(locale) else cert.snapshot["source_locale"]
+        result.append(CertificateRow(cert, display(cert.code), titles.get(lang) or cert.snapshot["course_slug"], lang,
+                                     date.fromisoformat(cert.snapshot["issued_on"]), expires_on(cert),
+                                     certificate_queries.marker(cert, now)))
+    return result
+
+
+def _page(org: Organisation, membership: Membership, form: EmploymentForm | None, end_form: EndMembershipForm | None,
+          status: int = 200):
+    """The staff member's page. Former staff: no details form and no end form, an undo button instead; no CE
+    standing and no certificates (an organisation sees the certificates of its current staff only:
+    ``lms.certificates.queries``)."""
+    current = membership.is_current
+    ce = (compliance.ce_status(org, membership, org.today())
+          if current and membership.role is MemberRole.MEMBER else None)
+    return render_template(
+        "lms/orgs/member.html", org=org, membership=membership, form=form if current else None,
+        end_form=end_form if current else None, undo_form=None if current else EmptyForm(), ce=ce,
+        courses=course_rows(membership.user, current_locale()),
+        certificates=certificate_rows(membership.user, current_locale(), utcnow()) if current else None,
+    ), status
+
+
+@bp.route("/<org_slug>/members/<int:membership_id>", methods=["GET", "POST"])
+@access.org_manager
+def member(org_slug: str, membership_id: int):
+    org = services.get_org(org_slug)
+    membership = services.get_membership_by_id(org, membership_id)
+    form = EmploymentForm()
+    if request.method == "GET":
+        form.fill_from(membership)
+    if form.validate_on_submit():
+        try:
+            changed = services.update_member(membership, form.employment(), current_user._get_current_object())
+        except services.EmploymentEndedError as exc:  # a page opened before the end was recorded
+            flash(exc.message, "error")
+            return redirect(url_for(".member", org_slug=org.slug, membership_id=membership.id))
+        except DomainError as exc:
+            form.role.errors.append(exc.message)
+        else:
+            db.session.commit()
+            flash(_("Saved.") if changed else _("No changes to save."), "success" if changed else "info")
+            return redirect(url_for("lms.orgs.show", org_slug=org.slug))
+    return _page(org, membership, form, EndMembershipForm(), 400 if request.method == "POST" else 200)
+
+
+@bp.post("/<org_slug>/members/<int:membership_id>/end")
+@access.org_manager
+def end_member(org_slug: str, membership_id: int):
+    """First the confirmation page (naming the person and the day, saying what ending means), then, sent from it
+    with ``confirm=yes``, the end recorded. Either way the day is checked first."""
+    org = services.get_org(org_slug)
+    membership = services.get_membership_by_id(org, membership_id)
+    form = EndMembershipForm()
+    if form.validate_on_submit():
+        try:
+            if not form.is_confirmed:
+                services.check_end(membership, form.ended_on.data)
+                return render_template("lms/orgs/end_confirm.html", org=org, membership=membership, form=form)
+            services.remove_member(membership, current_user._get_current_object(), form.ended_on.data)
+        except DomainError as exc:
+            db.session.rollback()
+            if not membership.is_current:  # ended meanwhile, e.g. by another manager: the page says so
+                flash(exc.message, "error")
+                return redirect(url_for(".member", org_slug=org.slug, membership_id=membership.id))
+            form.ended_on.errors.append(exc.message)
+        else:
+            db.session.commit()
+            flash(_("%(name)s's employment ended on %(date)s: they are listed under former staff.",
+                    name=membership.user.name, date=format_when(membership.employment_end)), "success")
+            return redirect(url_for("lms.orgs.show", org_slug=org.slug))
+    edit = EmploymentForm(formdata=None)
+    edit.fill_from(membership)
+    return _page(org, membership, edit, form, 400)
+
+
+@bp.post("/<org_slug>/members/<int:membership_id>/reinstate")
+@access.org_manager
+def reinstate_member(org_slug: str, membership_id: int):
+    """"Undo: they still work here": the end of employment is cleared (an audit row keeps the date)."""
+    org = services.get_org(org_slug)
+    membership = services.get_membership_by_id(org, membership_id)
+    if EmptyForm().validate_on_submit():
+        try:
+            ended_on = services.reinstate_member(membership, current_user._get_current_object())
+        except DomainError as exc:
+            db.session.rollback()
+            flash(exc.message, "error")
+        else:
+            db.session.commit()
+            flash(_("%(name)s is current staff again: the end of employment on %(date)s is undone. They are a staff "
+                    "member; make them a manager again here if they were one.",
+                    name=membership.user.name, date=format_when(ended_on)), "success")
+    return redirect(url_for(".member", org_slug=org.slug, membership_id=membership.id))
