@@ -354,6 +354,33 @@ def login(client, u):
     return do
 
 
+@pytest.fixture
+def as_(client, u, login):
+    """``as_(user)``: sign ``client`` out and in again as ``user`` (one browser, people taking turns)."""
+
+    def switch(user: User) -> None:
+        client.submit(u("lms.accounts.logout"))
+        login(user)
+
+    return switch
+
+
+@pytest.fixture
+def locked_out(make_user, course):
+    """``locked_out(name, email, **make_user options)`` → a trainee enrolled in the test module's ``course`` (built
+    with tests.test_learning.build_course and a ``max_attempts``) who used every attempt at its quiz without passing."""
+    from lms.enrollment import services as enrollment
+    from tests.quiz_support import quiz_of, take
+
+    def make(name: str = "Lupe Learner", email: str | None = None, **options: Any) -> User:
+        user = make_user(email, name=name, **options)
+        enrollment.enroll(user, course)
+        take(user, course, times=quiz_of(course).max_attempts)
+        return user
+
+    return make
+
+
 # ---------------------------------------------------------------- query counting
 
 class QueryCounter:

@@ -12,12 +12,11 @@ import pytest
 from sqlalchemy import func, select
 
 from lms import db
-from lms.accounts.models import SiteRole
-from lms.catalog import quiz_authoring
 from lms.catalog import services as catalog
 from lms.catalog.models import Course, Lesson, Module, Text
 from lms.catalog.texts import has_visible_text, set_text
 from lms.errors import DomainError
+from tests.authoring_support import heat_course
 
 #: Titles that look empty: zero-width space, joiners, byte-order mark, bidi marks and isolates, word joiner, Hangul
 #: filler, blank Braille pattern, soft hyphen, a lone combining accent, ideographic space and a tab between them.
@@ -29,18 +28,8 @@ FIELD_ERROR = re.compile(r'<p class="error" id="(?:err-)?([\w-]+?)(?:-error)?">(
 
 
 @pytest.fixture
-def trainer(make_user, login):
-    user = make_user("trainer@example.org", name="Tina Trainer", role=SiteRole.TRAINER, locale="en")
-    login(user)
-    return user
-
-
-@pytest.fixture
-def course(trainer):
-    course = catalog.create_course(catalog.CourseData(slug="heat", title="Heat safety"), trainer)
-    module = catalog.add_module(course, catalog.ModuleData(slug="signs", title="Warning signs"), trainer)
-    catalog.add_lesson(course, module, "stroke", "Heat stroke", "Call 911.", 10, trainer)
-    quiz_authoring.ensure_quiz(course, module, title="Check", pass_mark=80, max_attempts=None, actor=trainer)
+def course(signed_in_trainer):
+    course = heat_course(signed_in_trainer)[0]
     db.session.commit()
     return course
 
@@ -91,7 +80,7 @@ def test_the_services_refuse_an_invisible_title(course, trainer, value):
 
 
 @pytest.mark.parametrize("value", ["\u200b", "\u200b\u200d", "\ufeff", "\u200e\u200f", "", "   "])
-def test_the_course_form_asks_for_a_title(client, u, trainer, value):
+def test_the_course_form_asks_for_a_title(client, u, signed_in_trainer, value):
     response = client.submit(u("lms.authoring.new_course"), {
         "slug": "blank", "title": value, "summary": "", "version": "1", "kind": "continuing", "source_locale": "en"})
     assert response.status_code == 400
@@ -123,7 +112,7 @@ def test_an_optional_quiz_title_of_invisible_characters_is_stored_empty(client, 
     assert _title("quiz") == ""
 
 
-def test_a_title_with_visible_words_and_a_joiner_is_kept(client, u, trainer):
+def test_a_title_with_visible_words_and_a_joiner_is_kept(client, u, signed_in_trainer):
     response = client.submit(u("lms.authoring.new_course"), {
         "slug": "farsi", "title": "ستاره\u200cای", "summary": "", "version": "1", "kind": "continuing",
         "source_locale": "en"})

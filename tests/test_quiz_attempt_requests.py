@@ -23,8 +23,8 @@ from lms.enrollment.models import QuizAttempt
 from lms.errors import DomainError, NotFoundError
 from tests.concurrency import finish, uncommitted_for_a_while
 from tests.conftest import _free_port, body_of
+from tests.quiz_support import quiz_of, take, trainee_quiz
 from tests.test_learning import answers, build_course
-from tests.test_quiz_grants import quiz_of, take
 
 ASKED = "quiz.attempt_requested"
 
@@ -44,31 +44,6 @@ def omar(make_user):
 @pytest.fixture
 def course(tina, omar):
     return build_course(tina, max_attempts=2)
-
-
-@pytest.fixture
-def as_(client, u, login):
-    def switch(user: User) -> None:
-        client.submit(u("lms.accounts.logout"))
-        login(user)
-
-    return switch
-
-
-@pytest.fixture
-def locked_out(make_user, course):
-    """A trainee enrolled in ``course`` who used both attempts without passing."""
-    def make(name: str = "Lupe Learner", email: str | None = None, **options):
-        user = make_user(email, name=name, **options)
-        enrollment.enroll(user, course)
-        take(user, course, times=2)
-        return user
-
-    return make
-
-
-def trainee_quiz(u) -> str:
-    return u("lms.courses.quiz", course_slug="core", module_slug="m1")
 
 
 def ask_url(u, course_slug: str = "core") -> str:

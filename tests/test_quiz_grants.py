@@ -20,6 +20,7 @@ from lms.enrollment import services as enrollment
 from lms.enrollment.models import QuizAttempt, QuizAttemptGrant
 from lms.errors import DomainError, NotFoundError
 from tests.conftest import _free_port, body_of
+from tests.quiz_support import quiz_of, take, trainee_quiz
 from tests.test_learning import answers, build_course
 
 ON_POSTGRES = os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql")
@@ -35,53 +36,12 @@ def course(trainer):
     return build_course(trainer, max_attempts=2)
 
 
-def quiz_of(course, module: str = "m1"):
-    return catalog.get_quiz(catalog.get_module(course, module))
-
-
-def take(user, course, *, right: bool = False, times: int = 1) -> None:
-    """Submit the quiz through the service (wrong answers to the single-answer question unless ``right``)."""
-    quiz = quiz_of(course)
-    for _ in range(times):
-        chosen = {q.id: {o.id for o in options if o.is_correct} for q, options in catalog.load_questions(quiz)}
-        if not right:
-            single = next(q for q, _options in catalog.load_questions(quiz) if q.kind.value == "single")
-            chosen[single.id] = {o.id for o in dict(catalog.load_questions(quiz))[single] if not o.is_correct}
-        enrollment.submit_quiz(enrollment.get_enrollment(user, course), quiz, chosen)
-    db.session.commit()
-
-
-@pytest.fixture
-def locked_out(make_user, course):
-    """A trainee enrolled in ``course`` who used both attempts without passing."""
-    def make(name: str = "Lupe Learner", email: str | None = None, **options):
-        user = make_user(email, name=name, **options)
-        enrollment.enroll(user, course)
-        take(user, course, times=2)
-        return user
-
-    return make
-
-
-@pytest.fixture
-def as_(client, u, login):
-    def switch(user: User) -> None:
-        client.submit(u("lms.accounts.logout"))
-        login(user)
-
-    return switch
-
-
 def quiz_page(u, course_slug: str = "core") -> str:
     return u("lms.authoring.quiz", course_slug=course_slug, module_slug="m1")
 
 
 def grant_url(u, user: User) -> str:
     return u("lms.authoring.grant_attempt", course_slug="core", module_slug="m1", user_id=user.id)
-
-
-def trainee_quiz(u) -> str:
-    return u("lms.courses.quiz", course_slug="core", module_slug="m1")
 
 
 def grant_rows() -> list[QuizAttemptGrant]:

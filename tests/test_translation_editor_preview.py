@@ -12,13 +12,13 @@ import pytest
 from sqlalchemy import select
 
 from lms import db
-from lms.accounts.models import SiteRole
 from lms.catalog import quiz_authoring
 from lms.catalog import services as catalog
 from lms.catalog.markdown import render_markdown
 from lms.catalog.models import QuestionKind, Text
 from lms.catalog.quiz_authoring import OptionData
 from lms.catalog.texts import TITLE_MAX, load_texts, set_text, text_hash, translation_state
+from tests.authoring_support import heat_course
 
 BODY = "## Signs\n\nHot, dry skin.\n\nCall 911."
 SPANISH = "## Señales\n\nPiel caliente y seca."
@@ -28,22 +28,13 @@ OLD = "0123456789abcdef"  # a well-formed hash of a source version that is no lo
 
 
 @pytest.fixture
-def trainer(make_user, login):
-    user = make_user("trainer@example.org", name="Tina Trainer", role=SiteRole.TRAINER, locale="en")
-    login(user)
-    return user
-
-
-@pytest.fixture
-def course(trainer):
+def course(signed_in_trainer):
     """Heat safety: a module with a lesson translated into Spanish, and a quiz of two questions."""
-    course = catalog.create_course(catalog.CourseData(slug="heat", title="Heat safety", summary="Stay safe"), trainer)
-    module = catalog.add_module(course, catalog.ModuleData(slug="signs", title="Warning signs",
-                                                           summary="What to look for"), trainer)
-    lesson = catalog.add_lesson(course, module, "stroke", "Heat stroke", BODY, 10, trainer)
+    trainer = signed_in_trainer
+    course, _module, lesson, quiz = heat_course(trainer, body=BODY, summary="Stay safe",
+                                                module_summary="What to look for")
     set_text(course, lesson, "title", "es", "Golpe de calor", trainer)
     set_text(course, lesson, "body", "es", SPANISH, trainer)
-    quiz = quiz_authoring.ensure_quiz(course, module, title="Check", pass_mark=80, max_attempts=None, actor=trainer)
     for slug, prompt in (("q1", "Which sign is the most serious?"),
                          ("q2", "What is the first thing to do when someone shows the signs of heat stroke?")):
         quiz_authoring.save_question(course, quiz, None, slug=slug, kind=QuestionKind.SINGLE, prompt=prompt, options=[

@@ -127,13 +127,14 @@ def _save_artifacts(page, name: str) -> None:
 
 
 def new_page(browser, live_server, *, locale: str = "en-US", phone: bool = False, viewport: dict | None = None,
-             scale: float = 1):
+             scale: float = 1, javascript: bool = True):
     """A page in a fresh browser context (no cookies). ``phone`` is a 390 by 844 touch screen; ``viewport`` and
-    ``scale`` (device pixels per CSS pixel) set any other screen."""
+    ``scale`` (device pixels per CSS pixel) set any other screen; ``javascript=False`` browses with JavaScript off."""
     options = {"is_mobile": True, "has_touch": True, "device_scale_factor": 2} if phone else {}
     context = browser.new_context(
         base_url=live_server.url, locale=locale, viewport=viewport or (PHONE if phone else DESKTOP),
-        accept_downloads=True, timezone_id="America/Los_Angeles", **({"device_scale_factor": scale} | options),
+        accept_downloads=True, timezone_id="America/Los_Angeles", java_script_enabled=javascript,
+        **({"device_scale_factor": scale} | options),
     )
     return context.new_page()
 

@@ -13,7 +13,8 @@ from sqlalchemy import select
 from lms import db
 from lms.accounts import services as accounts
 from lms.catalog import services as catalog
-from lms.catalog.models import Course, Module
+from lms.catalog.models import Course, Lesson, Module
+from lms.catalog.texts import set_text
 from lms.live import scheduling
 from lms.live.models import LiveSession, Registration, RegistrationStatus, SessionMode
 from lms.live.times import to_zone
@@ -55,6 +56,19 @@ def core_course() -> tuple[Course, Module]:
     """The demo core course and its live module."""
     course = catalog.get_course("chw-core")
     return course, catalog.get_module(course, "live-practice")
+
+
+def lesson_to_translate(slug: str, title: str, body: str, *, spanish_body: str | None = None) -> tuple[Course, Lesson]:
+    """A course ``slug`` by the demo trainer: the module ``basics`` and its lesson ``first`` (“Heat stroke”, ``body``),
+    whose title is translated into Spanish (its text too, when ``spanish_body`` is given)."""
+    trainer = user("trainer@example.org")
+    course = catalog.create_course(catalog.CourseData(slug=slug, title=title), trainer)
+    module = catalog.add_module(course, catalog.ModuleData(slug="basics", title="Basics"), trainer)
+    lesson = catalog.add_lesson(course, module, "first", "Heat stroke", body, 10, trainer)
+    set_text(course, lesson, "title", "es", "Golpe de calor", trainer)
+    if spanish_body is not None:
+        set_text(course, lesson, "body", "es", spanish_body, trainer)
+    return course, lesson
 
 
 def schedule(starts_at: datetime, minutes: int, *, locale: str = "en", mode: SessionMode = SessionMode.IN_PERSON,

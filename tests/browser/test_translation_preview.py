@@ -6,10 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from lms.catalog import services as catalog
-from lms.catalog.texts import set_text
-from tests.browser.conftest import DESKTOP, check_accessibility, follow, sign_in
-from tests.browser.helpers import user
+from tests.browser.conftest import check_accessibility, follow, sign_in
+from tests.browser.helpers import lesson_to_translate
 
 pytestmark = pytest.mark.browser
 
@@ -21,38 +19,28 @@ TYPED = "## Señales\n\n- Piel caliente y seca\n- Pulso rápido\n\nLlame al 911.
 @pytest.fixture
 def lesson(live_server):
     with live_server.data():
-        trainer = user("trainer@example.org")
-        course = catalog.create_course(catalog.CourseData(slug="preview-journey", title="Previews"), trainer)
-        module = catalog.add_module(course, catalog.ModuleData(slug="basics", title="Basics"), trainer)
-        lesson = catalog.add_lesson(course, module, "first", "Heat stroke", BODY, 10, trainer)
-        set_text(course, lesson, "title", "es", "Golpe de calor", trainer)
+        lesson_to_translate("preview-journey", "Previews", BODY)
 
 
-def test_a_translation_is_previewed_without_javascript_and_not_saved(browser, live_server, request, open_page,
-                                                                     lesson):
-    context = browser.new_context(base_url=live_server.url, locale="en-US", viewport=DESKTOP, java_script_enabled=False,
-                                  timezone_id="America/Los_Angeles")
-    page = request.node._lms_page = context.new_page()
-    try:
-        sign_in(page, "trainer@example.org")
-        page.goto(URL)
-        box = page.get_by_label("Lesson text (Markdown) · Spanish", exact=True)
-        hint = page.locator(f"#{box.get_attribute('aria-describedby')}")
-        assert hint.text_content() == "The English text to translate is just before this box."
-        assert page.locator(f"#{box.get_attribute('aria-details')}").inner_text().startswith("## Signs")
-        box.fill(TYPED)
-        follow(page.get_by_role("button", name="Preview"))
+def test_a_translation_is_previewed_without_javascript_and_not_saved(open_page, lesson):
+    page = open_page(javascript=False)
+    sign_in(page, "trainer@example.org")
+    page.goto(URL)
+    box = page.get_by_label("Lesson text (Markdown) · Spanish", exact=True)
+    hint = page.locator(f"#{box.get_attribute('aria-describedby')}")
+    assert hint.text_content() == "The English text to translate is just before this box."
+    assert page.locator(f"#{box.get_attribute('aria-details')}").inner_text().startswith("## Signs")
+    box.fill(TYPED)
+    follow(page.get_by_role("button", name="Preview"))
 
-        assert page.get_by_role("status").filter(has_text="not saved yet").is_visible()
-        preview = page.get_by_role("region", name="Preview (not saved yet)")
-        assert preview.get_by_role("heading", name="Señales").is_visible()
-        assert preview.get_by_role("listitem").all_inner_texts() == ["Piel caliente y seca", "Pulso rápido"]
-        assert page.get_by_label("Lesson text (Markdown) · Spanish", exact=True).input_value() == TYPED
+    assert page.get_by_role("status").filter(has_text="not saved yet").is_visible()
+    preview = page.get_by_role("region", name="Preview (not saved yet)")
+    assert preview.get_by_role("heading", name="Señales").is_visible()
+    assert preview.get_by_role("listitem").all_inner_texts() == ["Piel caliente y seca", "Pulso rápido"]
+    assert page.get_by_label("Lesson text (Markdown) · Spanish", exact=True).input_value() == TYPED
 
-        page.goto(URL)  # nothing was saved
-        assert page.get_by_label("Lesson text (Markdown) · Spanish", exact=True).input_value() == ""
-    finally:
-        context.close()
+    page.goto(URL)  # nothing was saved
+    assert page.get_by_label("Lesson text (Markdown) · Spanish", exact=True).input_value() == ""
 
     page = open_page()  # axe-core needs JavaScript
     sign_in(page, "trainer@example.org")
