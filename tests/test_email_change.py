@@ -235,7 +235,7 @@ def test_a_disabled_account_cannot_use_its_link(client, u, login, rosa, make_use
     _ask(client, u, "rosa.new@example.org")
     accounts.set_active(rosa, False, admin)
     db.session.commit()
-    assert client.get(_link_path(mailbox[0])).status_code == 400
+    assert client.get(_link_path(mailbox[0])).status_code == 403  # says so: tests/test_account_tokens.py
 
 
 def test_a_reset_link_sent_to_the_old_address_stops_working(app, client, u, login, rosa, mailbox):

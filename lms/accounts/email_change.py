@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import hashlib
 
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy.exc import IntegrityError
 
 from lms import audit, db
 from lms.accounts.models import User
 from lms.accounts.services import authenticate, get_user_by_email, normalize_email
+from lms.accounts.tokens import Link
 from lms.errors import ConflictError, DomainError
-from lms.i18n import _
+from lms.i18n import _, _l
 
 EMAIL_CHANGE_SALT = "lms-email-change"
 
@@ -56,7 +56,7 @@ def request_email_change(user: User, password: str, new_email: str, secret_key: 
     if authenticate(user.email, password) is None:
         raise WrongPassword(_("Your current password is not right."))
     email = check_new_email(user, new_email)
-    return email, _serializer(secret_key).dumps({"u": user.id, "e": email, "f": fingerprint(user)})
+    return email, CONFIRMATION_LINK.make(user, secret_key, e=email)
 
 
 def fingerprint(user: User) -> str:
@@ -64,23 +64,23 @@ def fingerprint(user: User) -> str:
     return hashlib.sha256(f"{user.email}\n{user.password_hash or ''}".encode()).hexdigest()[:32]
 
 
-def _serializer(secret_key: str) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(secret_key, salt=EMAIL_CHANGE_SALT)
+CONFIRMATION_LINK = Link(
+    salt=EMAIL_CHANGE_SALT,
+    bind=lambda user: {"f": fingerprint(user)},
+    expired=_l("This confirmation link has expired. Ask for a new one on your profile."),
+    invalid=_l("This confirmation link is not valid. Ask for a new one on your profile."),
+    used=_l("This confirmation link has already been used, or the account's email address or password has changed "
+            "since it was sent. Ask for a new one on your profile."),
+)
 
 
 def read_email_change_token(token: str, secret_key: str, max_age: int) -> tuple[User, str]:
     """The account and the new address of a confirmation link, if it still holds; else :class:`DomainError` saying
-    why (expired, not a link of ours, or used up: the address or password changed since it was sent)."""
-    try:
-        data = _serializer(secret_key).loads(token, max_age=max_age)
-    except SignatureExpired as exc:
-        raise DomainError(_("This confirmation link has expired. Ask for a new one on your profile.")) from exc
-    except (BadSignature, ValueError, TypeError) as exc:
-        raise DomainError(_("This confirmation link is not valid. Ask for a new one on your profile.")) from exc
-    user = db.session.get(User, data.get("u")) if isinstance(data, dict) and isinstance(data.get("u"), int) else None
-    if user is None or not user.is_active or not isinstance(data.get("e"), str) or fingerprint(user) != data.get("f"):
-        raise DomainError(_("This confirmation link has already been used, or the account's email address or password "
-                            "has changed since it was sent. Ask for a new one on your profile."))
+    why (expired, not a link of ours, or used up: the address or password changed since it was sent), or
+    :class:`AccountDisabled` for an account disabled since the link was sent."""
+    user, data = CONFIRMATION_LINK.read(token, secret_key, max_age)
+    if not isinstance(data.get("e"), str):
+        raise CONFIRMATION_LINK.used_up()
     return user, data["e"]
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime, timedelta
 
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import Select, bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -23,9 +22,10 @@ from lms.accounts.passwords import (
     needs_rehash,
     verify_password,
 )
+from lms.accounts.tokens import AccountDisabled, Link
 from lms.db import is_id, prepared, utcnow
 from lms.errors import ConflictError, DomainError, NotFoundError
-from lms.i18n import _
+from lms.i18n import _, _l
 from lms.security import hash_token, new_token
 from lms.signals import user_registered
 
@@ -98,18 +98,6 @@ def register_user(
     audit.record("user.registered", user, user)
     user_registered.send(user)
     return user
-
-
-class AccountDisabled(DomainError):
-    """The email address and password are right, but the account is disabled: it cannot sign in. Only ever raised
-    after the right password, so nobody else learns that the account exists or is disabled."""
-
-    code = "account_disabled"
-    status = 403
-
-    def __init__(self, user: User) -> None:
-        super().__init__(_("This account is disabled, so it cannot sign in."))
-        self.user = user
 
 
 def sign_in(email: str, password: str) -> User | None:
@@ -187,31 +175,31 @@ def user_for_session(token: str, idle_days: int, now: datetime | None = None) ->
     return row.user, set(slugs.split(",")) if slugs else set()
 
 
-def _reset_serializer(secret_key: str) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(secret_key, salt=RESET_SALT)
+def _reset_binding(user: User) -> dict[str, str]:
+    """A reset link is bound to the current password hash, so it stops working once used, and to the current email
+    address, so a link sent to an address the account no longer has (a lost mailbox) stops working too."""
+    return {"h": (user.password_hash or "")[-16:], "e": hashlib.sha256(user.email.encode()).hexdigest()[:16]}
+
+
+RESET_LINK = Link(
+    salt=RESET_SALT,
+    bind=_reset_binding,
+    expired=_l("This reset link has expired. Please ask for a new one."),
+    invalid=_l("This reset link is not valid. Please ask for a new one."),
+    used=_l("This reset link has already been used. Please ask for a new one."),
+)
 
 
 def make_reset_token(user: User, secret_key: str) -> str:
-    """A signed token bound to the current password hash, so it stops working once used, and to the current email
-    address, so a link sent to an address the account no longer has (a lost mailbox) stops working too."""
-    return _reset_serializer(secret_key).dumps({"u": user.id, "h": (user.password_hash or "")[-16:], "e": _email_digest(user)})
-
-
-def _email_digest(user: User) -> str:
-    return hashlib.sha256(user.email.encode()).hexdigest()[:16]
+    """A signed token for the reset link (see :func:`_reset_binding`)."""
+    return RESET_LINK.make(user, secret_key)
 
 
 def user_for_reset_token(token: str, secret_key: str, max_age: int) -> User:
-    try:
-        data = _reset_serializer(secret_key).loads(token, max_age=max_age)
-    except SignatureExpired as exc:
-        raise DomainError(_("This reset link has expired. Please ask for a new one.")) from exc
-    except (BadSignature, ValueError, TypeError) as exc:
-        raise DomainError(_("This reset link is not valid. Please ask for a new one.")) from exc
-    user = db.session.get(User, data.get("u")) if isinstance(data, dict) else None
-    if user is None or not user.is_active or (user.password_hash or "")[-16:] != data.get("h") or _email_digest(user) != data.get("e"):
-        raise DomainError(_("This reset link has already been used. Please ask for a new one."))
-    return user
+    """The account of a reset link that still holds; else :class:`DomainError` saying why (expired, not a link of
+    ours, or used: the password or address changed since), or :class:`AccountDisabled` for an account disabled since
+    the link was sent (a new password would not let it sign in)."""
+    return RESET_LINK.read(token, secret_key, max_age)[0]
 
 
 def set_password(user: User, password: str, actor: User | None = None) -> None:

@@ -91,7 +91,8 @@ def login():
 
 def disabled_message(user: User) -> str:
     """What the owner of a disabled account is told (on signing in with the right password, in the email a password
-    reset sends instead of a link): that only a site administrator can enable it, and who can ask one for them."""
+    reset sends instead of a link, on opening a link sent before the account was disabled): that only a site
+    administrator can enable it, and who can ask one for them."""
     contacts = managers_of(user.id)
     if not contacts:
         return _("This account is disabled, so it cannot sign in. Only a site administrator can enable it again: ask "
@@ -171,7 +172,7 @@ def reset(token: str):
     try:
         user = services.user_for_reset_token(token, config["SECRET_KEY"], config["LMS_PASSWORD_RESET_MAX_AGE"])
     except DomainError as exc:
-        return render_template("lms/accounts/reset_invalid.html", message=exc.message), 400
+        return _link_refused("lms/accounts/reset_invalid.html", exc)
     form = ResetForm()
     if form.validate_on_submit():
         try:
@@ -184,6 +185,14 @@ def reset(token: str):
             flash(_("Your password is changed and you are signed in."), "success")
             return redirect(url_for("lms.main.home"))
     return render_template("lms/accounts/reset.html", form=form)
+
+
+def _link_refused(template: str, exc: DomainError) -> tuple[str, int]:
+    """The page of an emailed link that does not work: why, in ``template``; for an account disabled since the link
+    was sent, which no new password or address would let in, that it is disabled and whom to ask instead."""
+    if isinstance(exc, services.AccountDisabled):
+        return render_template("lms/accounts/link_account_disabled.html", message=disabled_message(exc.user)), exc.status
+    return render_template(template, message=exc.message), exc.status
 
 
 @bp.route("/profile", methods=["GET", "POST"])
@@ -287,14 +296,14 @@ def confirm_email_change(token: str):
     try:
         user, email = email_change.read_email_change_token(*link)
     except DomainError as exc:
-        return render_template("lms/accounts/email_change_failed.html", message=exc.message), 400
+        return _link_refused("lms/accounts/email_change_failed.html", exc)
     form = EmptyForm()
     if form.validate_on_submit():
         try:
             user, old = email_change.confirm_email_change(*link)
-        except DomainError as exc:  # used a moment ago, or the address was taken meanwhile
+        except DomainError as exc:  # used or disabled a moment ago, or the address was taken meanwhile
             db.session.rollback()
-            return render_template("lms/accounts/email_change_failed.html", message=exc.message), exc.status
+            return _link_refused("lms/accounts/email_change_failed.html", exc)
         db.session.commit()
         notify_email_changed(user, old, by_admin=False)
         if current_user and current_user.id == user.id:
