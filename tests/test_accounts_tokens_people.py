@@ -11,7 +11,7 @@ from datetime import date
 from lms import db
 from lms.accounts import services
 from lms.accounts.models import SiteRole
-from lms.orgs import services as orgs
+from lms.orgs import employment
 from lms.orgs.models import MemberRole
 
 SECRET = re.compile(r"lms_[A-Za-z0-9_-]{20,}")
@@ -104,7 +104,7 @@ def test_people_list_shows_organisation_roles_beside_the_site_role(client, u, ma
     add_member(acme, trainer)
     add_member(acme, staff)
     leaving = add_member(beta, former)
-    orgs.remove_member(leaving, admin, date(2026, 1, 31))
+    employment.remove_member(leaving, admin, date(2026, 1, 31))
     db.session.commit()
     login(admin)
 

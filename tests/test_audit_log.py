@@ -18,6 +18,7 @@ from lms.accounts import services as accounts
 from lms.accounts.models import SiteRole
 from lms.audit import AuditEvent
 from lms.hours.models import EntrySource, EntryStatus, HoursEntry
+from lms.orgs import employment
 from lms.orgs import services as orgs
 from lms.orgs.models import MemberRole
 
@@ -74,7 +75,7 @@ def test_saving_staff_details_records_dates_and_types_and_nothing_unchanged(clie
 
 def test_rejoining_records_the_end_of_employment_it_clears(app, acme):
     org, mona, lupe = acme
-    orgs.remove_member(lupe, mona, date(2025, 12, 31))
+    employment.remove_member(lupe, mona, date(2025, 12, 31))
     orgs.add_member(org, lupe.user, orgs.Employment(employee_id="E-7", job_title="Promotora",
                                                     employment_start=date(2024, 5, 1)), actor=mona)
     db.session.commit()

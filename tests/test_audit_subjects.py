@@ -173,10 +173,10 @@ def test_the_organisation_filter_finds_its_staffs_enrolments_and_registrations(c
 def test_former_staff_stay_in_their_organisations_log(client, u, login, two_orgs):
     from datetime import date
 
-    from lms.orgs import services as orgs
+    from lms.orgs import employment
 
     membership = two_orgs["membership"]
-    orgs.remove_member(membership, two_orgs["manager"], date.today() - timedelta(days=1))
+    employment.remove_member(membership, two_orgs["manager"], date.today() - timedelta(days=1))
     db.session.commit()
     login(two_orgs["admin"])
     rows = _rows(client.get(u("lms.admin.audit_log", org="acme", action="enrollment.created")).get_data(as_text=True))

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from lms import db
 from lms.accounts import services as accounts
 from lms.accounts.models import User
+from lms.orgs import employment
 from lms.orgs import services as orgs
 from lms.orgs.models import MemberRole, Membership
 from tests.conftest import PASSWORD
@@ -28,7 +29,7 @@ def _beatriz(acme_manager, ended_with_role: MemberRole) -> Membership:
     membership = orgs.add_member(acme, beatriz, orgs.Employment(role=MemberRole.MANAGER), actor=acme_manager)
     db.session.commit()
     assert orgs.managed_org_slugs(db.session.get(User, beatriz.id)) == {"acme"}  # she was a manager until now
-    orgs.remove_member(membership, acme_manager, acme.today())
+    employment.remove_member(membership, acme_manager, acme.today())
     membership.role = ended_with_role
     db.session.commit()
     return membership
@@ -112,7 +113,7 @@ def test_ending_an_ended_membership_again_is_refused(client, u, make_org, make_u
     boss = make_user("boss@example.org")
     org = make_org("acme", manager=boss)
     worker = add_member(org, make_user(name="Gone Already"))
-    orgs.remove_member(worker, boss, org.today())
+    employment.remove_member(worker, boss, org.today())
     db.session.commit()
     login(boss)
     response = client.submit(u("lms.orgs.end_member", org_slug="acme", membership_id=worker.id),

@@ -16,7 +16,7 @@ from lms import db
 from lms.accounts.models import User
 from lms.audit import AuditEvent
 from lms.db import utcnow
-from lms.orgs import invitations, services
+from lms.orgs import employment, invitations, services
 from lms.orgs.models import EmploymentType, Invitation, MemberRole, Membership, Organisation
 from tests.concurrency import finish, uncommitted_for_a_while
 from tests.conftest import PASSWORD, _free_port, body_of
@@ -95,7 +95,7 @@ def test_inviting_current_staff_is_refused_on_the_email_field(client, u, manager
 def test_a_former_member_can_be_invited_again(client, u, manager, make_user, add_member, mailbox):
     org = services.get_org("acme")
     former = add_member(org, make_user("lupe@example.org"))
-    services.remove_member(former, manager, date(2026, 1, 31))
+    employment.remove_member(former, manager, date(2026, 1, 31))
     db.session.commit()
     response = client.submit(u("lms.orgs.invite", org_slug="acme"), FIRST)
     assert response.status_code == 302

@@ -17,7 +17,7 @@ from lms import db
 from lms.accounts.models import SiteRole
 from lms.audit import AuditEvent
 from lms.errors import DomainError
-from lms.orgs import invitations
+from lms.orgs import employment, invitations
 from lms.orgs import services as orgs
 from lms.orgs.models import Invitation, MemberRole, Membership, PayPeriod
 from tests.conftest import body_of
@@ -100,7 +100,7 @@ def test_the_administrators_list_shows_managers_staff_and_registration_in_two_qu
     acme = make_org("acme", manager=boss, name="Acme Clinic")
     add_member(acme, make_user(name="Lupe Ortiz"))
     gone = add_member(acme, make_user(name="Gone Person"))
-    orgs.remove_member(gone, boss, acme.today())
+    employment.remove_member(gone, boss, acme.today())
     acme.created_at = datetime(2026, 3, 3, 7, 0, tzinfo=UTC)  # 2 March in California, the admin's zone
     db.session.commit()
     client.get(u("lms.orgs.index"))

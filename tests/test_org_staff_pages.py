@@ -19,7 +19,7 @@ from lms.catalog.models import CourseStatus
 from lms.certificates import issuance
 from lms.db import utcnow
 from lms.enrollment import services as enrollment
-from lms.orgs import invitations
+from lms.orgs import employment, invitations
 from lms.orgs import services as orgs
 from lms.orgs.models import MemberRole
 
@@ -103,7 +103,7 @@ def test_the_org_page_has_no_former_staff_section_until_someone_leaves(client, u
 
 def test_a_former_members_page_says_when_it_ended_and_offers_undo_not_editing(client, u, acme, login):
     org, boss, lupe = acme
-    orgs.remove_member(lupe, boss, org.today())
+    employment.remove_member(lupe, boss, org.today())
     db.session.commit()
     login(boss)
     page = client.get(u("lms.orgs.member", org_slug="acme", membership_id=lupe.id)).text
@@ -132,15 +132,15 @@ def test_undo_makes_them_current_staff_again_with_an_audit_row(client, u, acme, 
 def test_undo_does_not_make_a_former_manager_a_manager_again(app, acme, make_user, add_member):
     org, boss, _lupe = acme
     deputy = add_member(org, make_user(name="Dee Deputy"), role=MemberRole.MANAGER)
-    orgs.remove_member(deputy, boss, org.today())
-    orgs.reinstate_member(deputy, boss)
+    employment.remove_member(deputy, boss, org.today())
+    employment.reinstate_member(deputy, boss)
     db.session.commit()
     assert deputy.role is MemberRole.MEMBER and orgs.managed_org_slugs(deputy.user) == set()
 
 
 def test_undo_is_refused_while_an_invitation_to_them_is_open(client, u, acme, login):
     org, boss, lupe = acme
-    orgs.remove_member(lupe, boss, org.today())
+    employment.remove_member(lupe, boss, org.today())
     invitations.invite(org, "lupe@example.org", None, orgs.Employment(role=MemberRole.MANAGER), boss, 14)
     db.session.commit()
     login(boss)
@@ -153,10 +153,10 @@ def test_undo_is_refused_while_an_invitation_to_them_is_open(client, u, acme, lo
 def test_an_expired_invitation_does_not_stop_the_undo(app, acme):
     """Nobody can join through an expired link, so it does not stand in the way."""
     org, boss, lupe = acme
-    orgs.remove_member(lupe, boss, org.today())
+    employment.remove_member(lupe, boss, org.today())
     invitation, _raw = invitations.invite(org, "lupe@example.org", None, orgs.Employment(), boss, 14)
     invitation.expires_at = utcnow() - timedelta(minutes=1)
-    orgs.reinstate_member(lupe, boss)
+    employment.reinstate_member(lupe, boss)
     db.session.commit()
     assert lupe.employment_end is None
 
@@ -164,7 +164,7 @@ def test_an_expired_invitation_does_not_stop_the_undo(app, acme):
 def test_undo_after_they_rejoined_by_invitation_changes_nothing(client, u, acme, login):
     """Accepting a new invitation makes them current through the same membership: nothing is left to undo."""
     org, boss, lupe = acme
-    orgs.remove_member(lupe, boss, org.today())
+    employment.remove_member(lupe, boss, org.today())
     invitation, _raw = invitations.invite(org, "lupe@example.org", None, orgs.Employment(job_title="Lead"), boss, 14)
     invitations.accept_invitation(invitation, lupe.user)
     db.session.commit()
@@ -191,7 +191,7 @@ def _learning(lupe, trainer, count: int, start: int = 0) -> None:
     for n in range(start, start + count):
         course = _course(trainer, f"c{n}")
         enrollment.enroll(lupe.user, course)
-        issuance.issue_manually(lupe.user, course, trainer, "Completed on paper")
+        issuance.issue_manually(lupe.user, course, trainer, "Completed on paper", issuance.TrainingMinutes(self_paced=60))
     db.session.commit()
 
 

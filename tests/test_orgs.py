@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from lms import db
 from lms.audit import AuditEvent
-from lms.orgs import invitations, services
+from lms.orgs import employment, invitations, services
 from lms.orgs.models import EmploymentType, Invitation, MemberRole, Membership, Organisation, PayPeriod
 from tests.conftest import PASSWORD, body_of
 
@@ -233,7 +233,7 @@ def test_rejoining_after_employment_ended_makes_them_current_again(app, make_org
     org = make_org("acme")
     manager = db.session.execute(select(Membership)).scalar_one().user
     worker = add_member(org, make_user("w@example.org"))
-    services.remove_member(worker, manager, date(2026, 1, 31))
+    employment.remove_member(worker, manager, date(2026, 1, 31))
     db.session.commit()
     assert worker not in services.list_members(org)
     invitation, _raw = invitations.invite(org, "w@example.org", None, services.Employment(), manager, 14)

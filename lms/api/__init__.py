@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, jsonify
 
 from lms.api.openapi import build_document
 from lms.orgs import services as org_services
+from lms.orgs.models import Membership
 from lms.security import access, current_user
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -20,7 +23,13 @@ def openapi():
 @bp.get("/me")
 @access.signed_in
 def me():
+    """Who is calling. ``organisations`` holds current employment only, so a client that reads ``role`` there (as
+    before) never sees rights the person no longer has; ended employment is in ``former_organisations``, with
+    ``role: null``: an ended membership grants nothing, and its stored role is not a record of the role held (the
+    audit log is; see docs/access-control.md, "The API: who is calling")."""
     memberships = org_services.list_user_memberships(current_user)
+    former = sorted((m for m in memberships if m.employment_end is not None),  # the latest end first
+                    key=lambda m: (-m.employment_end.toordinal(), m.organisation.name, m.id))
     return jsonify(
         {
             "id": current_user.id,
@@ -29,11 +38,16 @@ def me():
             "role": current_user.site_role,
             "locale": current_user.locale,
             "timezone": current_user.timezone,
-            "organisations": [
-                {"slug": m.organisation.slug, "name": m.organisation.name, "role": m.role.value} for m in memberships
-            ],
+            "organisations": [_my_membership(m) for m in memberships if m.is_current],
+            "former_organisations": [_my_membership(m) for m in former],
         }
     )
+
+
+def _my_membership(m: Membership) -> dict[str, Any]:
+    current = m.is_current
+    return {"slug": m.organisation.slug, "name": m.organisation.name, "role": m.role.value if current else None,
+            "current": current, "ended_on": m.employment_end.isoformat() if m.employment_end else None}
 
 
 @bp.get("/orgs/<org_slug>/members")

@@ -27,23 +27,42 @@ def _error_responses(*codes: int) -> dict[str, Any]:
     return {str(code): {"description": "Error", "content": body} for code in codes}
 
 
+MY_MEMBERSHIP = {
+    "type": "object",
+    "required": ["slug", "name", "role", "current", "ended_on"],
+    "properties": {
+        "slug": {"type": "string"},
+        "name": {"type": "string"},
+        "role": {"type": ["string", "null"], "enum": ["member", "manager", None], "description": (
+            "Your role there now: manager means you manage it (its manager endpoints answer you). null for ended "
+            "employment, which grants nothing")},
+        "current": {"type": "boolean", "description": (
+            "You work there now (no end of employment recorded): true in organisations, false in "
+            "former_organisations")},
+        "ended_on": {"type": ["string", "null"], "format": "date", "description": (
+            "Your last day there (the organisation's calendar); null while you work there")},
+    },
+}
+
 ME = {
     "type": "object",
-    "required": ["id", "email", "name", "role", "organisations"],
+    "required": ["id", "email", "name", "role", "organisations", "former_organisations"],
     "properties": {
         "id": {"type": "integer"},
         "email": {"type": "string"},
         "name": {"type": "string"},
-        "role": {"type": "string", "enum": ["trainee", "trainer", "admin"]},
+        "role": {"type": "string", "enum": ["trainee", "trainer", "admin"], "description": "Your site role"},
         "locale": {"type": ["string", "null"]},
         "timezone": {"type": ["string", "null"]},
         "organisations": {
             "type": "array",
-            "items": {
-                "type": "object",
-                "required": ["slug", "name", "role"],
-                "properties": {"slug": {"type": "string"}, "name": {"type": "string"}, "role": {"type": "string"}},
-            },
+            "description": "Where you work now, each with your role there, in the order you joined",
+            "items": {"$ref": "#/components/schemas/MyMembership"},
+        },
+        "former_organisations": {
+            "type": "array",
+            "description": "Where your employment ended, the latest end first (role null: it grants nothing)",
+            "items": {"$ref": "#/components/schemas/MyMembership"},
         },
     },
 }
@@ -269,7 +288,7 @@ def build_document() -> dict[str, Any]:
         "paths": _with_languages({
             "/me": {
                 "get": {
-                    "summary": "The signed-in user and their organisations",
+                    "summary": "The signed-in user, where they work now (with their role) and where their employment ended",
                     "operationId": "getMe",
                     "responses": {"200": {"description": "OK", **_json("Me")}, **_error_responses(401)},
                 }
@@ -294,7 +313,8 @@ def build_document() -> dict[str, Any]:
                 "bearer": {"type": "http", "scheme": "bearer", "description": "Personal API token from your profile"},
                 "session": {"type": "apiKey", "in": "cookie", "name": "session"},
             },
-            "schemas": {"Error": ERROR, "Me": ME, "Members": MEMBERS, **CATALOG_SCHEMAS, **_attendance()[1], **_hours_ledger()[1],
+            "schemas": {"Error": ERROR, "Me": ME, "MyMembership": MY_MEMBERSHIP, "Members": MEMBERS, **CATALOG_SCHEMAS,
+                        **_attendance()[1], **_hours_ledger()[1],
                         **_live_sessions()[1], **_certificates()[1]},
         },
     }

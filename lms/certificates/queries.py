@@ -52,6 +52,12 @@ def list_for_user(user: Any) -> list[Certificate]:
     )
 
 
+def list_for_staff_member(membership: Membership) -> list[Certificate] | None:
+    """What the organisation sees of one staff member's certificates: all of theirs, newest first, while they work
+    there now; None once their employment ended (it no longer sees them: see the module docstring)."""
+    return list_for_user(membership.user) if membership.is_current else None
+
+
 def current_employer_ids(user_id: int) -> set[int]:
     """The organisations that employ the person now (memberships with no employment end)."""
     rows = db.session.execute(select(Membership.org_id).where(Membership.user_id == user_id, Membership.employment_end.is_(None)))

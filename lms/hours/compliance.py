@@ -256,8 +256,10 @@ def list_ce_status(org: Organisation, today: date) -> list[CEStatus]:
                                        -s.remaining_minutes, s.days_left, s.name.casefold(), s.user_id))
 
 
-def ce_status(org: Organisation, membership: Membership, today: date) -> CEStatus:
-    """One person's CE standing."""
+def ce_status(org: Organisation, membership: Membership, today: date) -> CEStatus | None:
+    """One person's CE standing; None for managers and former staff, who are not on the CE list (:func:`list_ce_status`)."""
+    if membership.role is not MemberRole.MEMBER or not membership.is_current:
+        return None
     done = _done_by_user(org, today, membership.user_id).get(membership.user_id, 0)
     return _status(org, today, membership.user_id, membership.user.name, membership.job_title,
                    membership.employee_id, membership.employment_start, done)

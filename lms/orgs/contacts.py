@@ -11,7 +11,7 @@ from sqlalchemy.orm import aliased
 
 from lms import db
 from lms.accounts.models import User
-from lms.orgs.models import MemberRole, Membership, Organisation
+from lms.orgs.models import Membership, Organisation
 
 
 @dataclass(frozen=True)
@@ -30,8 +30,8 @@ def managers_of(user_id: int) -> list[Contact]:
         .join(Organisation, Organisation.id == staff.org_id)
         .join(manager, manager.org_id == staff.org_id)
         .join(User, User.id == manager.user_id)
-        .where(staff.user_id == user_id, staff.employment_end.is_(None), manager.role == MemberRole.MANAGER,
-               manager.employment_end.is_(None), manager.user_id != user_id, User.is_active.is_(True))
+        .where(staff.user_id == user_id, staff.is_current, manager.is_manager, manager.user_id != user_id,
+               User.is_active.is_(True))
         .order_by(Organisation.name, User.name)
     )
     return [Contact(name, org_name) for name, org_name in rows]

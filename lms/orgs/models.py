@@ -123,7 +123,7 @@ class Membership(Model):
     @hybrid_property
     def is_current(self) -> bool:
         """Current staff: no end of employment is recorded. The end can only be recorded once the last day has come
-        (the organisation's calendar, ``lms.orgs.services.remove_member``), so any recorded end means they have left,
+        (the organisation's calendar, ``lms.orgs.employment.remove_member``), so any recorded end means they have left,
         and from that moment they are former staff everywhere (staff lists, CE, manager rights)."""
         return self.employment_end is None
 

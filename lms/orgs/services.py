@@ -1,4 +1,5 @@
-"""Organisation use cases: create and configure, memberships, managers (invitations: ``lms.orgs.invitations``)."""
+"""Organisation use cases: create and configure, memberships, managers (invitations: ``lms.orgs.invitations``; the end of
+employment: ``lms.orgs.employment``)."""
 
 from __future__ import annotations
 
@@ -12,13 +13,11 @@ from sqlalchemy.orm import aliased
 
 from lms import audit, db
 from lms.accounts.models import User
-from lms.db import utcnow
 from lms.errors import ConflictError, DomainError, NotFoundError
 from lms.i18n import _, format_when
 from lms.orgs.models import (
     CEYearBasis,
     EmploymentType,
-    Invitation,
     MemberRole,
     Membership,
     Organisation,
@@ -213,7 +212,7 @@ def update_member(membership: Membership, employment: Employment, actor: User) -
 def _change_employment(membership: Membership, employment: Employment, actor: User | None, *,
                        rejoin: bool = False) -> bool:
     if membership.is_manager and employment.role is not MemberRole.MANAGER:
-        _ensure_another_manager(membership)
+        ensure_another_manager(membership)
     before = _employment_of(membership)
     set_employment(membership, employment)
     if rejoin:
@@ -224,73 +223,7 @@ def _change_employment(membership: Membership, employment: Employment, actor: Us
     return bool(changes)
 
 
-def check_end(membership: Membership, ended_on: date) -> None:
-    """Refuse (:class:`DomainError` on ``ended_on``) a last day that cannot be recorded: employment already ended, a
-    day still ahead on the organisation's calendar, or one before the first day. The confirmation page asks this
-    before it shows anything, and :func:`remove_member` asks again."""
-    if not membership.is_current:
-        raise ConflictError(_("%(name)s's employment already ended on %(date)s.", name=membership.user.name,
-                              date=format_when(membership.employment_end)), field="ended_on")
-    if ended_on > membership.organisation.today():
-        raise DomainError(_("Record the end of employment on or after the last day, not before: the person leaves the "
-                            "current staff list as soon as it is recorded."), field="ended_on")
-    if membership.employment_start and ended_on < membership.employment_start:
-        raise DomainError(_("The last day cannot be before the first day of employment (%(date)s).",
-                            date=format_when(membership.employment_start)), field="ended_on")
-
-
-def remove_member(membership: Membership, actor: User, ended_on: date) -> None:
-    """Record the end of employment; history (hours, certificates) keeps pointing at the membership. The last day is
-    recorded once it has come: the person leaves the current staff (and CE tracking, and any manager rights) at once,
-    so a future day would drop them early. A manager becomes a plain member (:func:`reinstate_member` does not make
-    them a manager again). Under the organisation's lock, as undoing it is, so two managers ending the same person at
-    once (or one undoing while another ends) are decided one after the other."""
-    db.lock_row(membership.organisation, key_share=True)
-    db.session.refresh(membership)
-    check_end(membership, ended_on)
-    if membership.is_manager:
-        _ensure_another_manager(membership)
-    membership.employment_end = ended_on
-    membership.role = MemberRole.MEMBER
-    audit.record("membership.ended", membership, actor, org_id=membership.org_id, ended_on=ended_on)
-
-
-def reinstate_member(membership: Membership, actor: User) -> date:
-    """Undo the end of employment (recorded by mistake): they are current staff again, as a staff member, with the
-    details they had; the audit row keeps the cleared date. Returns that date.
-
-    Refused (:class:`ConflictError`) when they are current staff already (e.g. they accepted a new invitation
-    meanwhile, which makes them current through this same membership), and while an invitation to their address can
-    still be accepted (open and unexpired): they are coming back through it, with the details and role it holds, and
-    undoing the end as well would make them staff twice over (the manager withdraws the invitation first if undoing
-    is what they meant). Under the organisation's lock, the one accepting and inviting take
-    (``lms.orgs.invitations.lock_invitations``)."""
-    db.lock_row(membership.organisation, key_share=True)
-    db.session.refresh(membership)
-    if membership.is_current:
-        raise ConflictError(_("%(name)s is current staff: there is no end of employment to undo.",
-                              name=membership.user.name))
-    if _open_invitation_to(membership) is not None:
-        raise ConflictError(_("An invitation to %(email)s is open: they are joining again through it. Withdraw the "
-                              "invitation first if you want to undo the end of their employment instead.",
-                              email=membership.user.email))
-    ended_on = membership.employment_end
-    assert ended_on is not None
-    membership.employment_end = None
-    audit.record("membership.reinstated", membership, actor, org_id=membership.org_id,
-                 **audit.changed({"employment_end": ended_on}, {"employment_end": None}))
-    return ended_on
-
-
-def _open_invitation_to(membership: Membership) -> Invitation | None:
-    return db.session.execute(
-        select(Invitation).where(Invitation.org_id == membership.org_id, Invitation.email == membership.user.email,
-                                 Invitation.accepted_at.is_(None), Invitation.revoked_at.is_(None),
-                                 Invitation.expires_at > utcnow()).limit(1)
-    ).scalar_one_or_none()
-
-
-def _ensure_another_manager(membership: Membership) -> None:
+def ensure_another_manager(membership: Membership) -> None:
     """Refuse to leave the organisation without a current manager whose account is active (a disabled one cannot
     approve hours or export payroll). Under the organisation's row lock, so two managers stepping down at the same
     moment are decided one after the other."""

@@ -25,8 +25,8 @@ from lms.enrollment.services import EnrollmentSummary
 from lms.errors import DomainError
 from lms.hours import compliance
 from lms.i18n import _, current_locale, format_when
-from lms.orgs import services
-from lms.orgs.models import MemberRole, Membership, Organisation
+from lms.orgs import employment, services
+from lms.orgs.models import Membership, Organisation
 from lms.security import access, current_user
 from lms.web.forms import EmptyForm
 from lms.web.org_forms import EmploymentForm, EndMembershipForm
@@ -62,10 +62,10 @@ def course_rows(user: Any, locale: str) -> list[CourseRow]:
     return [CourseRow(e, c, titles[c.id].get(c, "title"), summaries[e.id]) for e, c in rows]
 
 
-def certificate_rows(user: Any, locale: str, now: datetime) -> list[CertificateRow]:
-    """The person's certificates, newest first, from their frozen snapshots: one query."""
+def certificate_rows(certs: list[Certificate], locale: str, now: datetime) -> list[CertificateRow]:
+    """The rows of ``certs``, from their frozen snapshots: no query."""
     result = []
-    for cert in certificate_queries.list_for_user(user):
+    for cert in certs:
         titles = cert.snapshot["course_titles"]
         lang = locale if titles.get(locale) else cert.snapshot["source_locale"]
         result.append(CertificateRow(cert, display(cert.code), titles.get(lang) or cert.snapshot["course_slug"], lang,
@@ -77,16 +77,16 @@ def certificate_rows(user: Any, locale: str, now: datetime) -> list[CertificateR
 def _page(org: Organisation, membership: Membership, form: EmploymentForm | None, end_form: EndMembershipForm | None,
           status: int = 200):
     """The staff member's page. Former staff: no details form and no end form, an undo button instead; no CE
-    standing and no certificates (an organisation sees the certificates of its current staff only:
-    ``lms.certificates.queries``)."""
+    standing (``lms.hours.compliance.ce_status``) and no certificates (an organisation sees the certificates of its
+    current staff only: ``lms.certificates.queries.list_for_staff_member``)."""
     current = membership.is_current
-    ce = (compliance.ce_status(org, membership, org.today())
-          if current and membership.role is MemberRole.MEMBER else None)
+    certs = certificate_queries.list_for_staff_member(membership)
     return render_template(
         "lms/orgs/member.html", org=org, membership=membership, form=form if current else None,
-        end_form=end_form if current else None, undo_form=None if current else EmptyForm(), ce=ce,
+        end_form=end_form if current else None, undo_form=None if current else EmptyForm(),
+        ce=compliance.ce_status(org, membership, org.today()),
         courses=course_rows(membership.user, current_locale()),
-        certificates=certificate_rows(membership.user, current_locale(), utcnow()) if current else None,
+        certificates=None if certs is None else certificate_rows(certs, current_locale(), utcnow()),
     ), status
 
 
@@ -124,9 +124,9 @@ def end_member(org_slug: str, membership_id: int):
     if form.validate_on_submit():
         try:
             if not form.is_confirmed:
-                services.check_end(membership, form.ended_on.data)
+                employment.check_end(membership, form.ended_on.data)
                 return render_template("lms/orgs/end_confirm.html", org=org, membership=membership, form=form)
-            services.remove_member(membership, current_user._get_current_object(), form.ended_on.data)
+            employment.remove_member(membership, current_user._get_current_object(), form.ended_on.data)
         except DomainError as exc:
             db.session.rollback()
             if not membership.is_current:  # ended meanwhile, e.g. by another manager: the page says so
@@ -151,7 +151,7 @@ def reinstate_member(org_slug: str, membership_id: int):
     membership = services.get_membership_by_id(org, membership_id)
     if EmptyForm().validate_on_submit():
         try:
-            ended_on = services.reinstate_member(membership, current_user._get_current_object())
+            ended_on = employment.reinstate_member(membership, current_user._get_current_object())
         except DomainError as exc:
             db.session.rollback()
             flash(exc.message, "error")
