@@ -12,7 +12,7 @@ from lms import db
 from lms.catalog import archive, edits
 from lms.catalog.models import Course, Module, Option, Question, QuestionKind, Quiz
 from lms.catalog.services import check_slug, get_quiz, next_position
-from lms.catalog.texts import set_text
+from lms.catalog.texts import has_visible_text, set_text
 from lms.errors import DomainError
 from lms.i18n import _
 
@@ -53,7 +53,12 @@ class OptionData:
 
 def check_question(kind: QuestionKind, options: list[OptionData]) -> None:
     """Single and true/false questions have exactly one right answer; multiple-choice at least one. No two answers
-    say the same (ignoring case and spaces): a trainee could not tell them apart."""
+    say the same (ignoring case and spaces): a trainee could not tell them apart. An answer of invisible characters
+    alone (zero-width spaces, soft hyphens...) is refused: it would show as an empty choice."""
+    if any(o.text.strip() and not has_visible_text(o.text) for o in options):
+        # i18n: an answer of a quiz question that holds only zero-width spaces, soft hyphens and the like
+        raise DomainError(_("An answer holds only invisible characters (such as zero-width spaces). Write the "
+                            "answer, or empty its row."))
     options = [o for o in options if o.text.strip()]
     correct = sum(1 for o in options if o.is_correct)
     if len(options) < 2:
@@ -77,8 +82,9 @@ def save_question(course: Course, quiz: Quiz, question: Question | None, *, slug
                   prompt: str, options: list[OptionData], actor: Any) -> Question:
     """Create or update a question and its options (options matched by slug; removed ones archived). The audit row
     holds the first values of a new question, or each changed field, old and new: its wording, kind, answers, which
-    answers are correct, and their feedback (:mod:`lms.catalog.edits`)."""
-    if not prompt.strip():
+    answers are correct, and their feedback (:mod:`lms.catalog.edits`). A question or answer of invisible characters
+    alone is refused; such feedback is stored empty (:func:`lms.catalog.texts.set_text`)."""
+    if not has_visible_text(prompt):
         raise DomainError(_("Write the question."))
     check_question(kind, options)
     before = edits.snapshot(course, question) if question is not None else {}

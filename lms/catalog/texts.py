@@ -57,8 +57,8 @@ _BLANK_SIGNS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
 def has_visible_text(value: str | None) -> bool:
     """True when ``value`` holds a letter, number, punctuation mark or symbol that prints, in any script. A text of
     spaces, zero-width and bidi characters (U+200B, U+200D, U+FEFF, U+200E, ...), control characters and combining
-    marks alone looks empty, so it counts as empty: :func:`set_text` stores such a title empty, the authoring forms
-    and the translation editor refuse it as a title, and a course import treats it as missing."""
+    marks alone looks empty, so it counts as empty: :func:`set_text` stores such a text empty, the authoring forms
+    and the translation editor refuse it as a title, question or answer, and a course import treats it as missing."""
     return any(unicodedata.category(ch)[0] in "LNPS" and ch not in _BLANK_SIGNS for ch in value or "")
 
 
@@ -151,7 +151,8 @@ def load_course_titles(courses: list[Course], locale: str) -> dict[int, Texts]:
 def set_text(course: Course, obj: Any, name: str, locale: str, value: str, actor: Any = None,
              source_seen: str | None = None) -> Text:
     """Write one field in one locale. Source-language edits make existing translations stale automatically. A title
-    is kept on one line, and one with nothing visible in it (:func:`has_visible_text`) is stored empty.
+    is kept on one line, and any text with nothing visible in it (:func:`has_visible_text`: a title, a question, an
+    answer, its feedback...) is stored empty, so such a translation counts as missing.
 
     A translation is marked up to date with the current source text, unless ``source_seen`` (the :func:`text_hash`
     of the source the translator worked from, as the editor form sent it back) is given and differs: the source
@@ -163,8 +164,8 @@ def set_text(course: Course, obj: Any, name: str, locale: str, value: str, actor
     value = (value or "").replace("\r\n", "\n").strip()
     if (kind, name) in ONE_LINE_FIELDS:
         value = " ".join(value.split())
-        if not has_visible_text(value):
-            value = ""  # zero-width or bidi characters alone: a title that looks empty is empty
+    if not has_visible_text(value):
+        value = ""  # zero-width or bidi characters alone: a text that looks empty is empty (a translation: missing)
     row = db.session.execute(
         select(Text).where(Text.owner_type == kind, Text.owner_id == obj_id, Text.field == name, Text.locale == locale)
     ).scalar_one_or_none()

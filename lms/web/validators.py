@@ -9,7 +9,8 @@ here in form modules.
 normaliser of :mod:`lms.accounts.names`, so a name of invisible characters alone is refused on the form, next to the
 field, instead of passing ``DataRequired``. ``HardToGuess`` refuses a common or guessable new password on the form
 (:mod:`lms.accounts.passwords`). ``VisibleText`` is ``DataRequired`` for catalog texts: a title of zero-width or bidi
-characters alone looks empty, and counts as empty (:func:`lms.catalog.texts.has_visible_text`).
+characters alone looks empty, and counts as empty (:func:`lms.catalog.texts.has_visible_text`); ``NotInvisible`` refuses
+such a text with a message that says so, and leaves an empty one to ``DataRequired`` or ``Optional``.
 """
 
 from __future__ import annotations
@@ -69,6 +70,19 @@ class VisibleText:
             return
         field.errors[:] = []
         raise StopValidation(self.message)
+
+
+class NotInvisible:
+    """Refuse a text of invisible characters alone (zero-width spaces, soft hyphens, bidi marks...), which
+    ``DataRequired`` lets through, with ``message``, one that says why: the box looks empty to the author. An empty
+    text (or spaces alone) is left to ``DataRequired`` or ``Optional`` before it."""
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+
+    def __call__(self, form: Any, field: Any) -> None:
+        if isinstance(field.data, str) and field.data.strip() and not has_visible_text(field.data):
+            raise StopValidation(self.message)
 
 
 class PersonName:

@@ -26,9 +26,9 @@ from lms.catalog.areas import area_choices
 from lms.catalog.models import CourseKind, ModuleKind, QuestionKind
 from lms.catalog.quiz_authoring import OptionData
 from lms.catalog.services import SLUG_RE, CourseData, ModuleData
-from lms.catalog.texts import MAX_LENGTHS
+from lms.catalog.texts import MAX_LENGTHS, has_visible_text
 from lms.i18n import _, _l, locale_names
-from lms.web.validators import NumberRange, VisibleText
+from lms.web.validators import NotInvisible, NumberRange, VisibleText
 
 OPTION_ROWS = 6
 
@@ -233,8 +233,13 @@ class OptionRow(Form):
     feedback = StringField(_l("Feedback"), validators=[Optional(), _most("option", "feedback")])
 
     def validate_text(self, field: StringField) -> None:
-        """A row with feedback or a tick but no answer would otherwise be dropped, and its feedback lost."""
-        if not (field.data or "").strip() and (self.is_correct.data or (self.feedback.data or "").strip()):
+        """A row with feedback or a tick but no answer would otherwise be dropped, and its feedback lost; an answer of
+        invisible characters alone would show as an empty choice."""
+        if (field.data or "").strip() and not has_visible_text(field.data):
+            # i18n: an answer box holding only zero-width spaces, soft hyphens and the like
+            raise ValidationError(_("Write the answer, or empty the whole row. This one holds only invisible "
+                                    "characters (such as zero-width spaces)."))
+        if not (field.data or "").strip() and (self.is_correct.data or has_visible_text(self.feedback.data)):
             raise ValidationError(_("This row has feedback or is marked correct, but no answer. Write the answer, "
                                     "or empty the whole row."))
 
@@ -242,7 +247,10 @@ class OptionRow(Form):
 class QuestionForm(FlaskForm):
     slug = _slug_field(_l("For example: q3. It cannot be changed later."))
     kind = SelectField(_l("Kind of question"))
-    prompt = TextAreaField(_l("Question"), validators=[DataRequired(), _most("question", "prompt")])
+    prompt = TextAreaField(_l("Question"), validators=[
+        # i18n: a question box holding only zero-width spaces, soft hyphens and the like
+        DataRequired(), NotInvisible(_l("Write the question. This one holds only invisible characters (such as "
+                                        "zero-width spaces).")), _most("question", "prompt")])
     options = FieldList(FormField(OptionRow), min_entries=OPTION_ROWS, max_entries=40)
 
     def __init__(self, *args, **kwargs):
@@ -272,6 +280,7 @@ class QuestionForm(FlaskForm):
             if slug not in known_slugs or slug in used:
                 slug = next(f"o{n}" for n in range(1, 1000) if f"o{n}" not in known_slugs | used)
             used.add(slug)
+            feedback = (row.form.feedback.data or "").strip()
             result.append(OptionData(slug=slug, text=text, is_correct=bool(row.form.is_correct.data),
-                                     feedback=(row.form.feedback.data or "").strip()))
+                                     feedback=feedback if has_visible_text(feedback) else ""))
         return result

@@ -216,19 +216,29 @@ def describe_source_changes(texts: Texts, sections: list[Section]) -> None:
 
 def check(sections: list[Section], form: Mapping[str, str], language: str = "") -> dict[str, str]:
     """Error messages by row key for submitted values that cannot be saved: a translation is held to its source
-    field's length limit, with the message the source form gives, and a title may be empty (the source title is
-    shown) but not of invisible characters alone, which look empty and are not (``language``: the source's name)."""
+    field's length limit, with the message the source form gives, and any text (a title, a question, an answer...)
+    may be empty (the source text is shown) but not of invisible characters alone, which look empty and are not
+    (``language``: the source's name)."""
     errors = {}
     for row in (row for s in sections for row in s.rows):
         value = form.get("t-" + row.key) or ""
         message = length_error(value, owner_key(row.obj)[0], row.name)
-        if not message and row.is_one_line and value.strip() and not has_visible_text(value):
-            # i18n: a title box holding only zero-width or bidi characters; language is the source's ("English")
-            message = _("Enter a title, or empty the box to show the %(language)s title. This one holds only "
-                        "invisible characters.", language=language)
+        if not message and value.strip() and not has_visible_text(value):
+            message = _invisible_message(row, language)
         if message:
             errors[row.key] = message
     return errors
+
+
+def _invisible_message(row: Row, language: str) -> str:
+    if row.is_one_line:
+        # i18n: a title box holding only zero-width or bidi characters; language is the source's ("English")
+        return _("Enter a title, or empty the box to show the %(language)s title. This one holds only invisible "
+                 "characters.", language=language)
+    # i18n: a translation box (a question, an answer, a summary...) holding only zero-width spaces, soft hyphens and
+    # the like; language is the source's ("English")
+    return _("Enter the translation, or empty the box to show the %(language)s text. This one holds only invisible "
+             "characters.", language=language)
 
 
 def preview(sections: list[Section], form: Mapping[str, str], locale: str) -> dict[str, str]:

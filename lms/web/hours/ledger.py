@@ -20,6 +20,7 @@ from lms.i18n import _, current_locale
 from lms.orgs.services import list_user_memberships
 from lms.security import access, current_user
 from lms.web.hours import bp
+from lms.web.hours.attachments import Attachment
 from lms.web.hours.ledger_forms import ExternalForm, FieldForm
 
 PER_PAGE = 50
@@ -53,21 +54,27 @@ def mine():
 @access.signed_in
 @upload_limit(evidence_files.max_bytes)
 def submit_external():
+    """The form; a file chosen is kept when the form is shown again (:mod:`lms.web.hours.attachments`)."""
     form = ExternalForm(orgs=ledger.list_user_orgs(viewer()), max_size=evidence_files.describe_limit())
     status = 400 if request.method == "POST" else 200
-    if form.validate_on_submit():
+    valid, attachment = form.validate_on_submit(), Attachment(form, viewer().id)
+    if request.method == "POST":
+        attachment.read()
+        status = 413 if attachment.too_large else status
+    if valid and not form.evidence.errors:
         try:
-            upload = _upload(form.evidence.data)
             entry, created = ledger.submit_external(viewer(), ledger.ExternalTraining(
                 title=form.title.data, provider=form.provider.data, activity_date=form.activity_date.data,
                 minutes=form.total_minutes(), competency_areas=tuple(form.competency_areas.data or ()),
-                org_id=form.org_id.data or None), form.idempotency_key.data, upload, guard_repeats=form.guard_repeats())
+                org_id=form.org_id.data or None), form.idempotency_key.data, attachment.upload,
+                guard_repeats=form.guard_repeats())
         except DomainError as exc:
             db.session.rollback()
             form.show_error(exc)
             status = exc.status if exc.status == 413 or isinstance(exc, PossibleRepeat) else 400
         else:
             return _saved(entry, created)
+    attachment.keep()
     return render_template("lms/hours/ledger/external.html", form=form), status
 
 
@@ -77,12 +84,6 @@ def form_status(form: Any) -> int:
     if request.method != "POST":
         return 200
     return 409 if form.repeat_of is not None else 400
-
-
-def _upload(storage: Any) -> evidence_files.Upload | None:
-    if storage is None or not getattr(storage, "filename", ""):
-        return None
-    return evidence_files.read_upload(storage.stream, storage.filename)
 
 
 def _saved(entry: Any, created: bool):

@@ -141,10 +141,25 @@ class ExternalForm(_TimeSpent):
         _l("Certificate or sign-in sheet (optional)"),
         render_kw={"accept": ".pdf,.png,.jpg,.jpeg,application/pdf,image/png,image/jpeg"},
     )
+    #: The signed token of the file chosen before the form was last shown again (lms.hours.pending_evidence).
+    evidence_token = HiddenField()
+    remove_evidence = BooleanField(_l("Do not attach this file"))
+    #: The name of that kept file, when the page shows it (:meth:`show_kept`).
+    kept_name: str | None = None
 
     def __init__(self, *args: Any, max_size: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.evidence.description = _("A PDF, PNG or JPEG file of at most %(size)s MB.", size=max_size)
+
+    def show_kept(self, filename: str, token: str | None = None) -> None:
+        """Say that ``filename`` is attached and kept (under ``token``, when new), and offer to replace it."""
+        self.kept_name = filename
+        if token is not None:
+            self.evidence_token.data = token
+        self.evidence.label.text = _("Replace it with another file (optional)")
+
+    def forget_kept(self) -> None:
+        self.kept_name, self.evidence_token.data, self.remove_evidence.data = None, "", False
 
 
 class FieldForm(_TimeSpent):
