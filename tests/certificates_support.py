@@ -23,7 +23,7 @@ def issued_world(make_user, make_org, add_member) -> dict[str, Any]:
     notes = catalog.add_module(course, catalog.ModuleData(slug="notes", title="Notes", credited_minutes=90), trainer)
     catalog.add_lesson(course, notes, "one", "One", "Text", 10, trainer)  # publishing needs something to complete
     catalog.set_course_status(course, CourseStatus.PUBLISHED, trainer)
-    cert = issuance.issue_manually(trainee, course, trainer, "Completed on paper")
+    cert = issuance.issue_manually(trainee, course, trainer, "Completed on paper", issuance.TrainingMinutes(self_paced=90))
     db.session.commit()
     assert cert.org_id == acme.id
     return {

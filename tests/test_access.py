@@ -82,7 +82,8 @@ def world(app, make_user, make_org, add_member):
     course, module, lesson, question = _sample_course(users["trainer"])
     enrollment_services.enroll(trainee, course)
     live_session = _sample_session(course, module, users["trainer"], trainee)
-    certificate = issuance.issue_manually(trainee, course, users["admin"], "Access matrix")
+    certificate = issuance.issue_manually(trainee, course, users["admin"], "Access matrix",
+                                          issuance.TrainingMinutes(self_paced=60))
     db.session.commit()
     args = {
         "course_slug": course.slug,

@@ -218,7 +218,8 @@ def test_a_course_names_an_organisation_as_issuer_of_its_certificates(client, u,
     assert saved.status_code == 302
     course = catalog.get_course("heat-safety")
     assert course.issuer_org_id == org.id
-    cert = issuance.issue_manually(make_user("holder@example.org"), course, trainer, "Paper course")
+    cert = issuance.issue_manually(make_user("holder@example.org"), course, trainer, "Paper course",
+                                   issuance.TrainingMinutes(self_paced=60))
     assert cert.snapshot["issuer"]["name"] == "Valley Health Center"
     assert cert.snapshot["issuer"]["signatory_name"] == "Dr. Ana Ruiz"
     actions = db.session.execute(select(AuditEvent.action).where(AuditEvent.object_type == "Course")).scalars().all()

@@ -173,9 +173,10 @@ def issue_manually(
     """Issue by hand (site admin or trainer), with a written reason; the trainee is enrolled if needed.
 
     ``stated`` is the training time the certificate states (the web form asks for it: the training may have been done
-    outside the LMS); without it, the credited minutes of the modules completed in the LMS, as an automatic issue.
-    ``completed_on`` is the day the training was completed, on the trainee's calendar (default: the day the LMS
-    recorded the completion, else the issue day).
+    outside the LMS); without it, the credited minutes of the modules completed in the LMS, as an automatic issue,
+    which must not be 0 (a certificate of no training). ``completed_on`` is the day the training was completed, on the
+    trainee's calendar (default: the day the LMS recorded the completion, else the issue day). Every refusal is a
+    :class:`DomainError` raised before anything is written; a certificate already in force is returned as it is.
     """
     if not (reason or "").strip():
         raise DomainError(_("Write the reason for issuing this certificate by hand."))
@@ -184,6 +185,8 @@ def issue_manually(
     if problem:
         raise DomainError(problem)
     enrollment = _enrollment(user, course)
+    if stated is None:
+        stated = _credited_to_state(user, course, enrollment)
     if enrollment is None:
         enrollment = Enrollment(
             user_id=user.id,
@@ -198,9 +201,25 @@ def issue_manually(
         enrollment,
         actor=actor,
         reason=reason.strip(),
-        stated=stated if stated is not None else _credited(enrollment),
+        stated=stated,
         completed_on=completed_on,
     )
+
+
+def _credited_to_state(user: User, course: Course, enrollment: Enrollment | None) -> TrainingMinutes:
+    """What a manual issue that states no training time states: the credited minutes of the modules completed in the
+    LMS. None credited is refused (a new certificate would state 0 hours), unless the trainee already has a
+    certificate of this course version, which the issue then returns unchanged."""
+    credited = _credited(enrollment) if enrollment is not None else TrainingMinutes()
+    if credited.total == 0 and get_certificate(user, course) is None:
+        raise DomainError(
+            # i18n: refusal of a certificate issued by hand (by code, without hours) for a trainee who completed nothing
+            _(
+                "The trainee has completed no training in this course that the LMS credits, so the certificate would "
+                "state 0 hours: state the hours of training done outside the LMS (live, self-paced or field experience)."
+            )
+        )
+    return credited
 
 
 def completed_day_problem(day: date, user: User) -> str | None:

@@ -12,6 +12,7 @@ import pytest
 from lms.catalog import services as catalog
 from lms.certificates import issuance
 from lms.certificates.codes import display
+from lms.certificates.demo import credited_by_course
 from lms.db import utcnow
 from lms.enrollment import services as enrollment
 from lms.live import checkin, registration
@@ -49,8 +50,9 @@ def world(live_server):
         now = schedule(minutes_ago(20), 180)
         seat(now, sam)
         checkin.check_in(now, sam, utcnow(), GRACE)
-        cert = issuance.issue_manually(sam, catalog.get_course("ce-documentation"), user("admin@example.org"),
-                                       "Completed on paper at a community event")
+        ce = catalog.get_course("ce-documentation")
+        cert = issuance.issue_manually(sam, ce, user("admin@example.org"), "Completed on paper at a community event",
+                                       credited_by_course(ce))
         past = session_of("demo-attendance-past")
         return {"sam": sam.id, "later": later.id, "now": now.id, "past": past.id, "code": display(cert.code)}
 

@@ -921,7 +921,8 @@ def seed(make_user: Callable[..., Any], make_org: Callable[..., Any], add_member
     entries = [ledger.submit_external(users["trainee"], ledger.ExternalTraining(
         title=f"Workshop {n}", activity_date=local_today(), minutes=60, provider="County"), f"seed-{n}")[0]
         for n in range(3)]
-    certificate = issuance.issue_manually(users["learner2"], course, users["admin"], "Seeded")
+    certificate = issuance.issue_manually(users["learner2"], course, users["admin"], "Seeded",
+                                          issuance.TrainingMinutes(self_paced=60))
     _token, raw = accounts.create_api_token(users["manager"], "fuzz")
     invitation, invitation_token = invitations.invite(org, "invitee@example.org", "Invitee", orgs.Employment(),
                                                users["manager"], 14)

@@ -197,7 +197,8 @@ def build_world(app: Flask) -> World:
     db.session.add(Registration(session_id=live.id, user_id=users["trainee"].id, status=RegistrationStatus.REGISTERED))
     db.session.add(AttendanceInterval(session_id=live.id, user_id=users["trainee"].id, joined_at=starts_at,
                                       source=IntervalSource.CHECK_IN))
-    certificate = issuance.issue_manually(users["trainee"], course, users["admin"], "Security sweep world")
+    certificate = issuance.issue_manually(users["trainee"], course, users["admin"], "Security sweep world",
+                                          issuance.TrainingMinutes(self_paced=60))
     db.session.commit()
 
     args = {
