@@ -15,7 +15,7 @@ from lms.audit import AuditEvent
 from lms.catalog import quiz_authoring
 from lms.catalog import services as catalog
 from lms.catalog.models import Course, CourseKind, CourseStatus, Lesson, Module, Option, Question, QuestionKind, Text
-from lms.catalog.texts import load_texts, set_text, translation_state
+from lms.catalog.texts import load_texts, set_text, text_hash, translation_state
 
 STATE_CELL = re.compile(r'class="state-cell-(\w+)"')
 
@@ -452,7 +452,11 @@ def test_translate_a_question_with_its_answers(client, u, trainer):
     page = client.get(url).get_data(as_text=True)
     assert "Feeling cold" in page and f't-option-{options[1].id}-feedback' in page
     client.submit(url, {f"t-question-{question.id}-prompt": "¿Cuál es una señal?",
-                        f"t-option-{options[0].id}-text": "Piel caliente y seca"})
+                        f"t-option-{options[0].id}-text": "Piel caliente y seca",
+                        # the source the editor showed: without it the words are saved but stay out of date, and a
+                        # quiz shows an out-of-date translation in English
+                        f"h-question-{question.id}-prompt": text_hash("Which is a sign of heat stroke?"),
+                        f"h-option-{options[0].id}-text": text_hash("Hot, dry skin")})
     page = client.get(u("lms.authoring.preview_quiz", course_slug="heat-safety", module_slug="warning-signs",
                         preview_locale="es")).get_data(as_text=True)
     assert "¿Cuál es una señal?" in page and "Piel caliente y seca" in page

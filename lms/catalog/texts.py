@@ -76,6 +76,8 @@ class LocalText:
     html: str | None
     locale: str
     is_fallback: bool
+    #: Shown in the source language because its translation is out of date (see ``Texts.source_when_stale``).
+    is_stale: bool = False
 
 
 EMPTY = LocalText("", None, "", False)
@@ -89,6 +91,11 @@ class Texts:
     source_locale: str
     rows: dict[tuple[str, int, str, str], Text] = field(default_factory=dict)
     used_fallback: bool = False
+    #: Kinds of owner (``"question"``, ``"option"``) whose out-of-date translations are not shown: their source text
+    #: is, as if the translation were missing (a quiz must not show an answer or feedback the source no longer says).
+    source_when_stale: frozenset[str] = frozenset()
+    #: A source text was shown in place of an out-of-date translation (``used_fallback`` is for missing ones).
+    used_stale: bool = False
 
     def get(self, obj: Any, name: str) -> LocalText:
         kind, obj_id = owner_key(obj)
@@ -96,14 +103,24 @@ class Texts:
 
     def lookup(self, kind: str, obj_id: int, name: str) -> LocalText:
         row = self.rows.get((kind, obj_id, name, self.locale))
-        if row is not None and row.value.strip():
-            return LocalText(row.value, row.html, self.locale, False)
         source = self.rows.get((kind, obj_id, name, self.source_locale))
+        stale = False
+        if row is not None and row.value.strip():
+            stale = self._hides_stale(kind, row, source)
+            if not stale:
+                return LocalText(row.value, row.html, self.locale, False)
         if source is None or not source.value.strip():
             return EMPTY
-        if self.locale != self.source_locale:
+        if stale:
+            self.used_stale = True
+        elif self.locale != self.source_locale:
             self.used_fallback = True
-        return LocalText(source.value, source.html, self.source_locale, self.locale != self.source_locale)
+        return LocalText(source.value, source.html, self.source_locale, self.locale != self.source_locale, stale)
+
+    def _hides_stale(self, kind: str, row: Text, source: Text | None) -> bool:
+        # Source feedback emptied since it was translated counts too: the quiz then shows none, not the old one.
+        return (kind in self.source_when_stale and self.locale != self.source_locale
+                and row.source_hash != text_hash(source.value if source is not None else ""))
 
     def __call__(self, obj: Any, name: str = "title") -> str:
         """Template shortcut: ``t(lesson)`` → its title; ``t(module, 'summary')``."""
@@ -122,12 +139,13 @@ def _texts_query(by_owner: bool, by_field: bool) -> Select:
 
 
 def load_texts(course: Course, locale: str, owners: Iterable[tuple[str, int]] | None = None,
-               fields: Iterable[str] | None = None) -> Texts:
+               fields: Iterable[str] | None = None, *, source_when_stale: Iterable[str] = ()) -> Texts:
     """All texts of ``course`` in ``locale`` and its source locale, in one query (or only ``owners``', or only the
-    named ``fields``: a course outline needs titles, not every lesson body)."""
+    named ``fields``: a course outline needs titles, not every lesson body). Out-of-date translations of the kinds
+    in ``source_when_stale`` read as their source text (:attr:`Texts.source_when_stale`)."""
     values = {"course_id": course.id, "locales": list({locale, course.source_locale}),
               "owners": list(owners or []), "fields": list(fields or [])}
-    texts = Texts(locale=locale, source_locale=course.source_locale)
+    texts = Texts(locale=locale, source_locale=course.source_locale, source_when_stale=frozenset(source_when_stale))
     for row in db.session.execute(_texts_query(owners is not None, fields is not None), values).scalars():
         texts.rows[(row.owner_type, row.owner_id, row.field, row.locale)] = row
     return texts

@@ -10,6 +10,10 @@ results already given. Compact JSON, with false and empty values left out::
         {"prompt": "...", "right": false, "options": [
             {"text": "...", "right": true, "chosen": true, "feedback": "..."}, {"text": "...", "right": true}]}]}
 
+A text shown in the course's source language because its translation was out of date (see
+:mod:`lms.catalog.quiz_texts`) has that language beside it: ``"prompt_lang"``, ``"text_lang"`` or
+``"feedback_lang"`` (``"en"``), so the result page shows it as it was shown, marked with its language.
+
 Attempts graded before this was kept have no snapshot: :func:`review_attempt` then shows their answers against
 today's questions, as the page always did, and says so when the quiz has been edited since (as far as that can be
 told, see :mod:`lms.catalog.quiz_history`).
@@ -27,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 from lms.catalog.models import Option, Question, Quiz
 from lms.catalog.quiz_history import quiz_edited_since
-from lms.catalog.texts import Texts
+from lms.catalog.texts import LocalText, Texts
 from lms.enrollment.models import QuizAttempt
 
 if TYPE_CHECKING:
@@ -49,15 +53,25 @@ def _question_snapshot(question: Question, options: list[Option], chosen: set[in
                        texts: Texts) -> dict[str, Any]:
     kept: list[dict[str, Any]] = []
     for option in options:
-        entry: dict[str, Any] = {"text": texts(option, "text")}
+        entry: dict[str, Any] = _kept_text("text", texts.get(option, "text"))
         if option.is_correct:
             entry["right"] = True
         if option.id in chosen:
             entry["chosen"] = True
-            if feedback := texts(option, "feedback"):
-                entry["feedback"] = feedback
+            if (feedback := texts.get(option, "feedback")).value:
+                entry.update(_kept_text("feedback", feedback))
         kept.append(entry)
-    return {"prompt": texts(question, "prompt"), "right": is_right, "options": kept}
+    return {**_kept_text("prompt", texts.get(question, "prompt")), "right": is_right, "options": kept}
+
+
+def _kept_text(name: str, text: LocalText) -> dict[str, str]:
+    """``{name: text}``, with ``{name}_lang`` when it was shown in the source language in place of an out-of-date
+    translation."""
+    return {name: text.value, f"{name}_lang": text.locale} if text.is_stale else {name: text.value}
+
+
+def _lang(text: LocalText) -> str | None:
+    return text.locale if text.is_stale else None
 
 
 @dataclass(frozen=True)
@@ -67,6 +81,10 @@ class ReviewedOption:
     is_chosen: bool
     #: Shown for chosen answers only.
     feedback: str = ""
+    #: The language of ``text`` / ``feedback`` when shown in the source language because its translation was out of
+    #: date (None: the attempt's language).
+    text_lang: str | None = None
+    feedback_lang: str | None = None
 
 
 @dataclass(frozen=True)
@@ -75,6 +93,13 @@ class ReviewedQuestion:
     #: As marked when graded (for an attempt without a snapshot: against today's answers).
     is_right: bool
     options: tuple[ReviewedOption, ...]
+    #: As for :attr:`ReviewedOption.text_lang`.
+    prompt_lang: str | None = None
+
+    @property
+    def shown_in_source(self) -> bool:
+        """Some text of it was shown in the source language because its translation was out of date."""
+        return bool(self.prompt_lang or any(o.text_lang or o.feedback_lang for o in self.options))
 
     @property
     def right_total(self) -> int:
@@ -108,6 +133,11 @@ class AttemptReview:
     #: Without a snapshot: the quiz was edited after the attempt, so today's questions may not be what was asked.
     edited_since: bool = False
 
+    @property
+    def shown_in_source(self) -> bool:
+        """Some texts are shown in the source language because their translation was out of date."""
+        return any(q.shown_in_source for q in self.questions)
+
 
 def review_attempt(attempt: QuizAttempt, quiz: Quiz, questions: list[tuple[Question, list[Option]]],
                    texts: Texts) -> AttemptReview:
@@ -128,10 +158,16 @@ def _from_snapshot(data: Any) -> AttemptReview | None:
     questions = [
         ReviewedQuestion(str(q.get("prompt", "")), bool(q.get("right")), tuple(
             ReviewedOption(str(o.get("text", "")), bool(o.get("right")), bool(o.get("chosen")),
-                           str(o.get("feedback", ""))) for o in q.get("options", [])))
+                           str(o.get("feedback", "")), _kept_lang(o, "text"), _kept_lang(o, "feedback"))
+            for o in q.get("options", [])), _kept_lang(q, "prompt"))
         for q in data.get("questions", [])
     ]
     return AttemptReview(questions, int(data["pass_mark"]), str(data["locale"]), is_kept=True)
+
+
+def _kept_lang(data: dict[str, Any], name: str) -> str | None:
+    lang = data.get(f"{name}_lang")
+    return str(lang) if lang else None
 
 
 def _against_today(answers: dict[str, list[str]], questions: list[tuple[Question, list[Option]]],
@@ -142,10 +178,17 @@ def _against_today(answers: dict[str, list[str]], questions: list[tuple[Question
         if slugs is None:  # added after the attempt
             continue
         right = {o.slug for o in options if o.is_correct}
-        reviewed.append(ReviewedQuestion(texts(question, "prompt"), set(slugs) == right, tuple(
-            ReviewedOption(texts(o, "text"), o.is_correct, o.slug in slugs,
-                           texts(o, "feedback") if o.slug in slugs else "") for o in options)))
+        prompt = texts.get(question, "prompt")
+        reviewed.append(ReviewedQuestion(prompt.value, set(slugs) == right, tuple(
+            _option_today(o, o.slug in slugs, texts) for o in options), _lang(prompt)))
     return reviewed
+
+
+def _option_today(option: Option, chosen: bool, texts: Texts) -> ReviewedOption:
+    text = texts.get(option, "text")
+    feedback = texts.get(option, "feedback") if chosen else None
+    return ReviewedOption(text.value, option.is_correct, chosen, feedback.value if feedback else "", _lang(text),
+                          _lang(feedback) if feedback else None)
 
 
 def _structure_differs(answers: dict[str, list[str]], questions: list[tuple[Question, list[Option]]]) -> bool:

@@ -4,7 +4,9 @@ Completion rules:
 - a self-paced module is complete when every lesson in it is complete and its quiz (if any) is passed;
 - a live module is complete by attendance, a field module by approved field experience
   (:func:`complete_module` is called by those features);
-- the course is complete when every required module is complete. ``enrollment-completed`` is then sent once.
+- the course is complete when every required module is complete. ``enrollment-completed`` is then sent once;
+  a module completed afterwards (one added to the course since) is still recorded and credited, and the course's
+  completion stays as it was (:func:`added_after_completion`).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from lms import audit, db
 from lms.accounts.models import User
 from lms.catalog.models import Course, CourseStatus, Lesson, Module, ModuleKind, Option, Question, QuestionKind, Quiz
+from lms.catalog.quiz_texts import QUIZ_ITEMS
 from lms.catalog.services import Outline, load_outline, load_questions
 from lms.catalog.texts import Texts, load_texts
 from lms.db import prepared, utcnow
@@ -152,10 +155,11 @@ def complete_lesson(enrollment: Enrollment, lesson: Lesson, now: datetime, idle_
     if progress.completed_at is None:
         progress.completed_at = now
         db.session.flush()
-    if enrollment.status is EnrollmentStatus.ACTIVE:
-        # Also when the lesson was done before: a quiz or lesson removed since may have left the module complete,
-        # and completion is only ever checked on the trainee's own steps.
-        check_completion(enrollment)
+    # Also when the lesson was done before: a quiz or lesson removed since may have left the module complete,
+    # and completion is only ever checked on the trainee's own steps. Also for a completed enrolment: a module added
+    # after the course was completed is recorded (and its hours credited) like any other, and the course's
+    # completion and certificate stay as they are (:func:`_maybe_complete_course`).
+    check_completion(enrollment)
     return progress
 
 
@@ -251,7 +255,7 @@ def submit_quiz(enrollment: Enrollment, quiz: Quiz, answers: dict[int, set[int]]
 def _quiz_texts(quiz: Quiz, questions: list[tuple[Question, list[Option]]], locale: str | None) -> Texts:
     course = db.session.get(Course, quiz.course_id)  # usually in the session already: no query
     owners = [("question", q.id) for q, _ in questions] + [("option", o.id) for _, opts in questions for o in opts]
-    return load_texts(course, locale or course.source_locale, owners=owners)
+    return load_texts(course, locale or course.source_locale, owners=owners, source_when_stale=QUIZ_ITEMS)
 
 
 # ---------------------------------------------------------------- completion
@@ -371,12 +375,25 @@ def _record_module(enrollment: Enrollment, module: Module, progress: Progress, s
 
 
 def _maybe_complete_course(enrollment: Enrollment, progress: Progress) -> None:
-    if enrollment.status is not EnrollmentStatus.ACTIVE:
+    if enrollment.status is not EnrollmentStatus.ACTIVE:  # a completed course stays completed as it was
         return
     required = [m for m in progress.outline.modules if m.is_required]
     if required and all(progress.module_done(m) for m in required):
         transition(enrollment, EnrollmentStatus.COMPLETED)
         enrollment_completed.send(enrollment)
+
+
+def added_after_completion(enrollment: Enrollment, progress: Progress) -> set[int]:
+    """The required modules a completed enrolment's completion did not include: added (or made required) after the
+    trainee completed the course. They are optional for that trainee; one they complete is recorded and credited
+    like any module, and changes nothing about the course's completion or its certificate. Empty while the
+    enrolment is not completed. The course completes in the same unit of work as its last module, so a module
+    completed before or at ``completed_at`` was part of it."""
+    if enrollment.status is not EnrollmentStatus.COMPLETED or enrollment.completed_at is None:
+        return set()
+    return {m.id for m in progress.outline.modules if m.is_required and not (
+        m.id in progress.completed_modules
+        and progress.completed_modules[m.id].completed_at <= enrollment.completed_at)}
 
 
 # ---------------------------------------------------------------- lists and resuming (learner pages)

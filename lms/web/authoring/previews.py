@@ -13,6 +13,7 @@ from typing import Any
 from flask import render_template
 
 from lms.catalog import services as catalog
+from lms.catalog.quiz_texts import QUIZ_ITEMS, shown_in_source
 from lms.catalog.texts import load_texts
 from lms.security import access
 from lms.web.authoring import bp
@@ -57,12 +58,13 @@ def preview_lesson(course_slug: str, module_slug: str, lesson_slug: str):
 def preview_quiz(course_slug: str, module_slug: str):
     course, module = load_module(course_slug, module_slug)
     locale = preview_locale(course)
-    texts = load_texts(course, locale)
+    texts = load_texts(course, locale, source_when_stale=QUIZ_ITEMS)  # as trainees see it: no stale translations
     quiz = catalog.get_quiz(module)
+    loaded = catalog.load_questions(quiz) if quiz is not None else []
     questions = [(texts.get(question, "prompt"), [texts.get(option, "text") for option in options])
-                 for question, options in (catalog.load_questions(quiz) if quiz is not None else [])]
+                 for question, options in loaded]
     title = texts.get(quiz, "title") if quiz is not None else None
-    fallback = any(prompt.is_fallback or any(o.is_fallback for o in opts) for prompt, opts in questions)
+    shown = shown_in_source(texts, loaded)
     return _render("lms/authoring/preview_quiz.html", course=course, module=module, quiz=quiz,
-                   locale=locale, t=texts, title=title, questions=questions,
-                   fallback=fallback or bool(title and title.is_fallback))
+                   locale=locale, t=texts, title=title, questions=questions, updating=shown.stale,
+                   fallback=shown.missing or bool(title and title.is_fallback))

@@ -6,13 +6,13 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 
 from lms import db
-from lms.catalog import archive, edits, quiz_authoring
+from lms.catalog import archive, edits, quiz_authoring, quiz_texts
 from lms.catalog import services as catalog
 from lms.catalog.models import QuestionKind
 from lms.catalog.texts import load_texts
 from lms.enrollment import attempt_requests, grants, notices
 from lms.errors import DomainError
-from lms.i18n import _
+from lms.i18n import _, language_name
 from lms.notify.services import MailError
 from lms.security import access
 from lms.web.authoring import bp
@@ -147,15 +147,23 @@ def _question_form(form: QuestionForm, course, module, quiz, question, options):
             form.form_errors.append(exc.message)
         else:
             unchanged = before is not None and not edits.changes(before, edits.snapshot(course, saved))
+            behind = [] if unchanged else quiz_texts.out_of_date_locales(course, saved)
             db.session.commit()
             if unchanged:
                 flash(_("No changes to save."), "info")
             else:
-                flash(_("Question saved."), "success")
+                flash(_saved_message(behind), "success")
             return redirect(url_for("lms.authoring.quiz", course_slug=course.slug, module_slug=module.slug))
     status = 400 if request.method == "POST" else 200
     return render_template("lms/authoring/question_form.html", form=form, course=course, module=module,
                            question=question), status
+
+
+def _saved_message(behind: list[str]) -> str:
+    """"Question saved.", then each translation the save left out of date (trainees see the source text there)."""
+    # i18n: after saving a quiz question; language is a language's name in running text, e.g. "Spanish"
+    return " ".join([_("Question saved."), *(_("The %(language)s translation of this question is now out of date.",
+                                                 language=language_name(locale)) for locale in behind)])
 
 
 @bp.post("/<course_slug>/modules/<module_slug>/quiz/questions/<int:question_id>/move")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from flask import flash, redirect, render_template, request, url_for
 from sqlalchemy.exc import IntegrityError
@@ -11,6 +12,7 @@ from werkzeug.datastructures import MultiDict
 from lms import db
 from lms.catalog import services as catalog
 from lms.catalog.models import Course, Lesson, Module, Option, Question, QuestionKind, Quiz
+from lms.catalog.quiz_texts import QUIZ_ITEMS, ShownInSource, shown_in_source
 from lms.catalog.services import Outline
 from lms.catalog.texts import Texts, load_texts
 from lms.enrollment import attempt_requests, quiz_review
@@ -81,6 +83,11 @@ class QuizPage:
     def can_try(self) -> bool:
         return not self.passed and self.attempts_left != 0 and bool(self.questions)
 
+    @cached_property
+    def shown_in_source(self) -> ShownInSource:
+        """Which prompts and answers show in the course's source language (for the notes above the questions)."""
+        return shown_in_source(self.t, self.questions)
+
 
 def _load(course_slug: str, module_slug: str, *, result: bool = False) -> QuizPage | None:
     """The quiz page's data, or None when the viewer is not enrolled; for the ``result`` page, where a pass leads."""
@@ -101,7 +108,7 @@ def _load(course_slug: str, module_slug: str, *, result: bool = False) -> QuizPa
     if onward is not None and onward.target is not None:
         owners.append(("quiz" if onward.is_quiz else "lesson", onward.target.id))
     return QuizPage(course, module, quiz, enrollment, questions, attempts,
-                    load_texts(course, current_locale(), owners=owners),
+                    load_texts(course, current_locale(), owners=owners, source_when_stale=QUIZ_ITEMS),
                     enrollment_services.extra_attempts(enrollment, quiz), onward)
 
 

@@ -71,11 +71,12 @@ def course(course_slug: str):
 
 def _standing(course: Course, enrollment: Enrollment | None, outline: Outline) -> dict[str, Any]:
     """The "Your progress" box: progress and where its button leads (the next step, or the start of the course to
-    review it once complete), with the completion date and certificate of a completed course; and the approved and
-    pending field experience of each field module."""
+    review it once complete), with the completion date and certificate of a completed course and the required modules
+    added since it was completed (optional for this trainee); and the approved and pending field experience of each
+    field module."""
     if not is_active(enrollment):
         return {"progress": None, "resume_url": None, "completed_on": None, "certificate_url": None,
-                "certificate_revoked": False, "field_hours": {}}
+                "certificate_revoked": False, "field_hours": {}, "added_after": set()}
     progress = enrollment_services.load_progress(enrollment, outline)
     done = enrollment.status is EnrollmentStatus.COMPLETED
     step = enrollment_services.review_step(progress) if done else enrollment_services.resume_step(enrollment, progress)
@@ -85,7 +86,8 @@ def _standing(course: Course, enrollment: Enrollment | None, outline: Outline) -
             "completed_on": completed_on(enrollment, viewer(), certificate),
             "certificate_url": certificate_url,
             "certificate_revoked": done and certificate_url is None and only_revoked(viewer(), course.id),
-            "field_hours": list_field_progress(enrollment.user_id, outline.modules)}
+            "field_hours": list_field_progress(enrollment.user_id, outline.modules),
+            "added_after": enrollment_services.added_after_completion(enrollment, progress)}
 
 
 @bp.post("/<course_slug>/enroll")
