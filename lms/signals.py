@@ -4,7 +4,8 @@
 - ``membership-created``: sender is the membership; sent when someone joins an organisation.
 - ``module-completed``: sender is the :class:`ModuleCompletion`; sent once when a module is completed (hours listen).
 - ``attendance-finalized``: sender is the :class:`Attendance` row; sent once per person when a trainer finalises a
-  session's attendance (hours listen), and again with ``correction=True`` when minutes are corrected afterwards.
+  session's attendance (hours listen), and again with ``correction=True`` and the correcting ``actor`` when minutes
+  or status are corrected afterwards.
 - ``enrollment-completed``: sender is the enrolment; sent once when every required module is complete
   (certificates listen).
 - ``pay-schedule-changed``: sender is the organisation, ``actor`` the person; sent when its pay period or anchor

@@ -171,4 +171,4 @@ def test_a_wrong_status_names_every_valid_value_including_all(client, u, staff):
     response = client.get(u("lms.api.org_hours", org_slug="acme"), query_string={"status": "nope"},
                           headers=_bearer(staff.manager))
     assert response.status_code == 400
-    assert "pending, approved, rejected, all" in response.json["error"]["message"]
+    assert "pending, approved, rejected, withdrawn, all" in response.json["error"]["message"]

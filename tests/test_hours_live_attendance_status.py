@@ -81,7 +81,7 @@ def absent_for_eight_minutes(client, u, login, staff, module, trainer):
     roster = u("lms.sessions.attendance", session_id=session.id)
     assert client.submit(roster, {f"status-{staff.trainee.id}": "absent",
                                   f"status-{staff.colleague.id}": "present"}).status_code == 302
-    assert client.submit(u("lms.sessions.finalize_attendance", session_id=session.id)).status_code == 302
+    assert client.submit(u("lms.sessions.finalize_attendance", session_id=session.id), {"confirm": "yes"}).status_code == 302
     client.post(u("lms.accounts.logout"), data={"csrf_token": client.csrf_token()})
     return session
 

@@ -442,7 +442,7 @@ def test_finalise_fixes_minutes_and_completes_the_live_module_and_course(
     add_interval(session, people["ana"], 45, None)  # rejoined (still "there": counted until the end)
     add_interval(session, people["ben"], 30, 100)
     login(people["trainer"])
-    response = client.submit(u("lms.sessions.finalize_attendance", session_id=session.id))
+    response = client.submit(u("lms.sessions.finalize_attendance", session_id=session.id), {"confirm": "yes"})
     assert response.status_code == 302
     db.session.refresh(session)
     assert session.status is SessionStatus.COMPLETED
@@ -459,8 +459,8 @@ def test_finalise_fixes_minutes_and_completes_the_live_module_and_course(
     assert enrollment_services.get_enrollment(people["ben"], the_course) is None
     assert all(i.left_at is not None for i in db.session.execute(select(AttendanceInterval)).scalars())
 
-    again = client.submit(u("lms.sessions.finalize_attendance", session_id=session.id))
-    assert again.status_code == 302 and len(finalized_signals) == 2  # already final: nothing sent twice
+    again = client.submit(u("lms.sessions.finalize_attendance", session_id=session.id), {"confirm": "yes"})
+    assert again.status_code == 409 and len(finalized_signals) == 2  # already final: nothing sent twice
 
 
 def test_finalising_before_the_scheduled_end_needs_the_trainer_to_confirm_it_ended_early(client, u, login, make_session, people):
@@ -470,13 +470,13 @@ def test_finalising_before_the_scheduled_end_needs_the_trainer_to_confirm_it_end
     page = client.get(u("lms.sessions.attendance", session_id=session.id)).get_data(as_text=True)
     assert "has not reached its scheduled end" in page and 'name="early"' in page
 
-    refused = client.submit(u("lms.sessions.finalize_attendance", session_id=session.id))
-    assert refused.status_code == 302
-    assert "confirm that it ended early" in client.get(refused.headers["Location"]).get_data(as_text=True)
+    refused = client.submit(u("lms.sessions.finalize_attendance", session_id=session.id), {"confirm": "yes"})
+    assert refused.status_code == 400
+    assert "confirm that it ended early" in refused.get_data(as_text=True)
     db.session.refresh(session)
     assert session.attendance_finalized_at is None and session.status is SessionStatus.SCHEDULED
 
-    done = client.submit(u("lms.sessions.finalize_attendance", session_id=session.id), {"early": "yes"})
+    done = client.submit(u("lms.sessions.finalize_attendance", session_id=session.id), {"early": "yes", "confirm": "yes"})
     assert done.status_code == 302
     db.session.refresh(session)
     assert session.status is SessionStatus.COMPLETED

@@ -94,14 +94,15 @@ def test_today_the_page_says_only_the_time(client, u, login, module, trainer, ma
     joining, in_person = soon(module, trainer, 20, **online), soon(module, trainer, 20)
     opens = joining.starts_at - timedelta(minutes=15)
     zone = _zone_where_today(opens)
-    person = make_user(timezone=zone)
-    for session in (joining, in_person):
-        registration.register(session, person, person, utcnow())
+    online_person, in_person_person = make_user(timezone=zone), make_user(timezone=zone)  # one place at a time each
+    registration.register(joining, online_person, online_person, utcnow())
+    registration.register(in_person, in_person_person, in_person_person, utcnow())
     checkin.new_code(in_person, trainer)
     db.session.commit()
-    login(person)
+    login(online_person)
     page = client.get(u("lms.sessions.detail", session_id=joining.id)).get_data(as_text=True)
     assert f"You can join from {clock_text(opens, zone, 'en')} (15 minutes before the start)." in page
+    login(in_person_person)
     page = client.get(u("lms.sessions.detail", session_id=in_person.id)).get_data(as_text=True)
     assert f"You can check in from {clock_text(opens, zone, 'en')} (15 minutes before the start)" in page
 

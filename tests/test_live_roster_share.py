@@ -68,7 +68,7 @@ def test_the_share_before_finalising_is_the_share_after_and_the_one_that_complet
     assert before == {"Ana Ruiz": ("3 minutes", "83", False), "Ben Cruz": ("2 minutes", "62", False)}
     assert api_shares(client, u, session) == {"Ana Ruiz": 83, "Ben Cruz": 62}
 
-    response = client.submit(u("lms.sessions.finalize_attendance", session_id=session.id))
+    response = client.submit(u("lms.sessions.finalize_attendance", session_id=session.id), {"confirm": "yes"})
     assert response.status_code == 302
     assert "1 completed the module" in client.get(response.headers["Location"]).get_data(as_text=True)
     after = shares(client, u, session)
@@ -83,7 +83,7 @@ def test_a_correction_after_finalising_keeps_the_stored_minutes_and_the_exact_sh
     ben = make_user(name="Ben Cruz")
     attended(session, ben, 150)
     login(trainer)
-    assert client.submit(u("lms.sessions.finalize_attendance", session_id=session.id)).status_code == 302
+    assert client.submit(u("lms.sessions.finalize_attendance", session_id=session.id), {"confirm": "yes"}).status_code == 302
     person = u("lms.sessions.attendance_person", session_id=session.id, user_id=ben.id)
     later = session.starts_at + timedelta(seconds=150)
     response = client.submit(person, {"action": "time", "time-joined_at": later.strftime("%Y-%m-%dT%H:%M:%S"),

@@ -70,8 +70,8 @@ def _day(session) -> str:
 def test_a_finalised_session_says_it_took_place_and_each_trainees_result(client, u, login, trainer, people, past_session):
     _finalize(past_session, trainer)
     expected = {
-        "ana": "You attended this session: 2 hours recorded in your training hours.",
-        "ben": "You attended part of this session: 30 minutes recorded in your training hours.",
+        "ana": "You attended this session: 2 hours.",
+        "ben": "You attended part of this session: 30 minutes.",
         "cara": "You were recorded as absent.",
     }
     for name, result in expected.items():

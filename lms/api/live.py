@@ -21,6 +21,7 @@ from lms.i18n import _, current_locale, ngettext, supported_locales
 from lms.live import checkin, listing, notices, registration, scheduling
 from lms.live.listing import SessionCard
 from lms.live.models import RegistrationStatus, SessionMode
+from lms.live.registration_overlaps import RegistrationOverlap
 from lms.live.times import iso_utc
 from lms.security import access, current_user
 from lms.web.live.schedule_support import checkin_grace, link, viewer, viewer_zone
@@ -106,9 +107,22 @@ def session_registration(session_id: int):
         return jsonify(_detail_json(_load(session_id)))
     before = registration.get_registration(session, viewer())
     was_active = before is not None and before.status is not RegistrationStatus.CANCELLED
-    registration.register(session, viewer(), viewer(), utcnow())
+    try:
+        registration.register(session, viewer(), viewer(), utcnow())
+    except RegistrationOverlap as exc:
+        return _overlap(exc)
     db.session.commit()
     return jsonify(_detail_json(_load(session_id))), 200 if was_active else 201
+
+
+def _overlap(exc: RegistrationOverlap) -> Any:
+    """409 saying which session the person holds at that time (``other_session_id``; ``DELETE`` its registration
+    to free the time) and whether that place is on its waitlist."""
+    db.session.rollback()
+    response = jsonify({"error": {"code": exc.code, "message": exc.message, "other_session_id": exc.details["other"],
+                                  "other_waitlisted": exc.details["waitlisted"]}})
+    response.status_code = 409
+    return response
 
 
 @bp.post("/sessions/<int:session_id>/join")
@@ -202,6 +216,13 @@ OPENAPI_SCHEMAS = {
                                                  "was cancelled; closed: the trainer finalised attendance"},
                        "opens_at": {**_TIME, "description": "UTC; grace minutes before the start"},
                        "closes_at": {**_TIME, "description": "UTC; grace minutes after the end"}}}}},
+    "LiveRegistrationOverlap": {"type": "object", "required": ["error"], "properties": {"error": {
+        "type": "object", "required": ["code", "message", "other_session_id", "other_waitlisted"],
+        "properties": {"code": {"type": "string", "enum": ["registration_overlap"]}, "message": {"type": "string"},
+                       "other_session_id": {"type": "integer", "description": (
+                           "The session you hold a seat or waitlist place in at that time (DELETE its registration "
+                           "to free the time)")},
+                       "other_waitlisted": {"type": "boolean", "description": "That place is on its waitlist"}}}}},
     "LiveSession": {"type": "object", "required": list(_SESSION_FIELDS), "properties": _SESSION_FIELDS},
     "LiveSessionDetail": {"allOf": [{"$ref": "#/components/schemas/LiveSession"},
                                     {"type": "object", "required": list(_DETAIL_FIELDS), "properties": _DETAIL_FIELDS}]},
@@ -260,6 +281,9 @@ OPENAPI_PATHS = {
             "operationId": "registerForSession", "parameters": [_ID],
             "responses": {"201": {"description": "Registered or waitlisted", **_json("LiveSessionDetail")},
                           "200": {"description": "Already registered or waitlisted", **_json("LiveSessionDetail")},
+                          "409": {"description": ("You hold a seat or waitlist place in another session whose time "
+                                                  "overlaps this one's: nothing was changed"),
+                                  **_json("LiveRegistrationOverlap")},
                           **_errors(400, 401, 404)},
         },
         "delete": {

@@ -1,6 +1,7 @@
 """Approving and rejecting ledger entries, and the managers' queue.
 
-An entry moves pending → approved or pending → rejected, once (``ENTRY_TRANSITIONS``). The move is a conditional
+An entry moves pending → approved or pending → rejected, once (``ENTRY_TRANSITIONS``); one that a later attendance
+correction replaced is withdrawn instead (:mod:`lms.hours.withdrawals`), and deciding it is then a conflict. The move is a conditional
 ``UPDATE ... WHERE id = :id AND status = 'pending'``: when two managers decide the same entry at the same moment the
 database lets exactly one update through (the other sees zero rows), so there is one decision and one audit row, and
 the loser gets :class:`AlreadyDecided` (409) with who decided it. A decision repeated by the manager who made it
@@ -72,8 +73,9 @@ def is_repeat(entry: HoursEntry, status: EntryStatus, actor: User) -> bool:
 
 def transition(entry: HoursEntry, status: EntryStatus, actor: User, **values: Any) -> bool:
     """The one guarded transition of an entry's status, as a conditional UPDATE (see the module docstring).
-    Returns False, changing nothing, when ``actor`` had already made this decision."""
-    if actor is None or entry.user_id == actor.id:
+    Returns False, changing nothing, when ``actor`` had already made this decision. Withdrawing is nobody's decision
+    (:mod:`lms.hours.withdrawals`: a correction replaced the entry), so anyone, or nobody, may be its actor."""
+    if status is not EntryStatus.WITHDRAWN and (actor is None or entry.user_id == actor.id):
         raise DomainError(_("You cannot decide your own hours. Another manager must do it."))
     if is_repeat(entry, status, actor):
         return False
@@ -82,7 +84,7 @@ def transition(entry: HoursEntry, status: EntryStatus, actor: User, **values: An
     result = db.session.execute(
         update(HoursEntry)
         .where(HoursEntry.id == entry.id, HoursEntry.status == EntryStatus.PENDING)
-        .values(status=status, decided_at=utcnow(), decided_by_id=actor.id, **values)
+        .values(status=status, decided_at=utcnow(), decided_by_id=getattr(actor, "id", None), **values)
         .execution_options(synchronize_session=False)
     )
     db.session.refresh(entry)
@@ -99,6 +101,9 @@ def _already_decided(entry: HoursEntry) -> AlreadyDecided:
     if entry.status is EntryStatus.APPROVED:
         return AlreadyDecided(_("This entry was already approved by %(name)s; approved entries cannot change. Add an "
                                 "adjustment to correct it.", name=name))
+    if entry.status is EntryStatus.WITHDRAWN:
+        return AlreadyDecided(_("This entry was withdrawn: a later correction of the attendance replaced it. Decide "
+                                "the entry that replaced it instead."))
     return AlreadyDecided(_("This entry was already rejected by %(name)s.", name=name))
 
 
@@ -125,6 +130,9 @@ def _corrected_rate(entry: HoursEntry) -> int | None:
     if root.status is EntryStatus.REJECTED:
         raise DomainError(_("The entry this corrects was rejected, so there is nothing to correct: reject this "
                             "correction too."))
+    if root.status is EntryStatus.WITHDRAWN:
+        raise DomainError(_("The entry this corrects was withdrawn and replaced, so there is nothing to correct: "
+                            "reject this correction."))
     if root.status is EntryStatus.PENDING:
         raise DomainError(_("Decide the entry this corrects first (%(title)s, %(date)s).", title=root.title,
                             date=format_when(root.activity_date)))

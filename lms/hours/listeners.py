@@ -7,11 +7,12 @@ starts, so they are connected in the standalone app, a host app and the CLI alik
 - ``pay-schedule-changed`` → approved entries not yet exported are paid in the organisation's new periods
   (:func:`lms.hours.approvals.repay_unexported`).
 - ``attendance-finalized`` → a ``live`` entry for the attended minutes, once per attendance row
-  (``source_ref="attendance:<id>"``; nothing for zero minutes). With ``correction=True`` an ``adjustment`` for the
-  difference between the corrected minutes and what attendance has put in the ledger so far (rejected corrections
-  left out), pointing at the original entry (``source_ref="attendance:<id>:correction:<n>"``); the original is never
-  edited. Once a manager rejected the original there is nothing to correct: the decision stands, and a manager who
-  wants to pay the corrected time adds an adjustment.
+  (``source_ref="attendance:<id>"``; nothing for zero minutes). With ``correction=True`` the ledger is brought to
+  the corrected minutes by :mod:`lms.hours.attendance_corrections`: earlier corrections' pending adjustments are
+  withdrawn, a still-pending live entry is replaced by one of the corrected minutes, and an approved one gets one
+  pending adjustment for the difference (``source_ref="attendance:<id>:correction:<n>"``); no entry is ever edited.
+  Once a manager rejected the live entry there is nothing to correct: the decision stands, and a manager who wants
+  to pay the corrected time adds an adjustment.
 
 Both run inside the sender's unit of work (flush only). The organisation is the person's employer on the activity
 date; with several, the earliest-started one (:func:`lms.hours.ledger.resolve_org`).
@@ -24,17 +25,15 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import case, func, select
 
 from lms import db
 from lms.accounts.models import User
 from lms.catalog.models import Course, Module
 from lms.catalog.texts import load_texts
 from lms.enrollment.models import Enrollment
-from lms.hours import ledger
+from lms.hours import attendance_corrections, ledger
 from lms.hours.approvals import repay_unexported
 from lms.hours.models import EntrySource, EntryStatus, HoursEntry
-from lms.i18n import _
 from lms.signals import attendance_finalized, module_completed, pay_schedule_changed
 
 
@@ -66,34 +65,19 @@ def record_module_completion(completion: Any, enrollment: Enrollment, module: Mo
     return ledger.append_once(entry, None)[0]
 
 
-def record_attendance(attendance: Any, session: Any, correction: bool = False) -> HoursEntry | None:
-    """Attendance was finalised: append a live entry once (``attendance:<id>``). A correction appends an adjustment
-    for the difference between the corrected minutes and what attendance has put in the ledger so far."""
+def record_attendance(attendance: Any, session: Any, correction: bool = False, actor: Any = None) -> HoursEntry | None:
+    """Attendance was finalised: append a live entry once (``attendance:<id>``). A correction brings the ledger of
+    that attendance to the corrected minutes (:func:`lms.hours.attendance_corrections.record_correction`)."""
     ref = f"attendance:{attendance.id}"
     original = ledger.find_by_ref(ref)
     if original is None:
-        return _live_entry(attendance, session, ref) if attendance.minutes > 0 else None
-    if not correction or original.status is EntryStatus.REJECTED:
+        return _live_entry(attendance, session, ref, actor) if attendance.minutes > 0 else None
+    if not correction:
         return original
-    is_counted = HoursEntry.status != EntryStatus.REJECTED
-    so_far = db.session.execute(
-        select(func.coalesce(func.sum(case((is_counted, HoursEntry.minutes), else_=0)), 0), func.count(HoursEntry.id))
-        .where(HoursEntry.corrects_id == original.id, HoursEntry.source_ref.like(ref + ":%"))
-    ).one()
-    difference = attendance.minutes - (original.minutes + int(so_far[0]))
-    if difference == 0:
-        return None
-    entry = HoursEntry(
-        user_id=original.user_id, org_id=original.org_id, source=EntrySource.ADJUSTMENT, status=EntryStatus.PENDING,
-        activity_date=original.activity_date, minutes=difference, measured_minutes=attendance.minutes,
-        title=original.title, description=_("Attendance corrected to %(num)d minutes.", num=attendance.minutes),
-        competency_areas=list(original.competency_areas), course_id=original.course_id, module_id=original.module_id,
-        session_id=original.session_id, corrects_id=original.id, source_ref=f"{ref}:correction:{so_far[1] + 1}",
-    )
-    return ledger.append_once(entry, None)[0]
+    return attendance_corrections.record_correction(ref, attendance.minutes, actor)
 
 
-def _live_entry(attendance: Any, session: Any, ref: str) -> HoursEntry:
+def _live_entry(attendance: Any, session: Any, ref: str, actor: Any = None) -> HoursEntry:
     module = db.session.get(Module, session.module_id)
     day = _local_date(session.starts_at, session.timezone)
     entry = HoursEntry(
@@ -102,15 +86,16 @@ def _live_entry(attendance: Any, session: Any, ref: str) -> HoursEntry:
         competency_areas=list(module.competency_areas or []), course_id=session.course_id, module_id=module.id,
         session_id=session.id, source_ref=ref, org_id=ledger.resolve_org(attendance.user_id, day, must_choose=False),
     )
-    return ledger.append_once(entry, None)[0]
+    return ledger.append_once(entry, actor)[0]
 
 
 def on_module_completed(completion: Any, enrollment: Any = None, module: Any = None, **_: Any) -> None:
     record_module_completion(completion, enrollment, module)
 
 
-def on_attendance_finalized(attendance: Any, session: Any = None, correction: bool = False, **_: Any) -> None:
-    record_attendance(attendance, session, correction=correction)
+def on_attendance_finalized(attendance: Any, session: Any = None, correction: bool = False, actor: Any = None,
+                            **_: Any) -> None:
+    record_attendance(attendance, session, correction=correction, actor=actor)
 
 
 def on_pay_schedule_changed(org: Any, actor: Any = None, **_: Any) -> int:

@@ -8,6 +8,13 @@ time to someone marked absent or excused (:attr:`EntryAttendance.is_credited_wit
 Entries with a session are the live entries and the adjustments that attendance corrections add (``session_id``
 set). The status is the current one: a later correction of the attendance shows at once. It is read through
 :func:`lms.live.queries.attendance_statuses`, in one query for any number of entries.
+
+An adjustment appended by an attendance correction is a difference, not a measured time: it keeps the corrected total
+as its ``measured_minutes``, so what it changes reads "from 90 to 120 minutes: +30" (:func:`correction_of`), which
+the approval queue and the entry's page show instead of a measured time.
+
+A trainee's page of a session shows the session's training hours as the ledger holds them (:func:`session_hours`):
+approved, and pending where pending, so it never promises more (or less) than the timesheet will pay.
 """
 
 from __future__ import annotations
@@ -15,8 +22,29 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from lms.hours.models import HoursEntry
+from sqlalchemy import select
+
+from lms import db
+from lms.hours import ledger
+from lms.hours.models import EntrySource, EntryStatus, HoursEntry
 from lms.live import queries as live_queries
+
+
+@dataclass(frozen=True)
+class AttendanceCorrection:
+    """What an adjustment of a corrected attendance changes: the minutes credited before, after, and the difference."""
+
+    old_minutes: int
+    new_minutes: int
+    difference: int
+
+
+def correction_of(entry: HoursEntry) -> AttendanceCorrection | None:
+    """The change an attendance correction's adjustment makes (None for any other entry): it stores the corrected
+    total as its measured time, so the total before is that less its own minutes."""
+    if entry.source is not EntrySource.ADJUSTMENT or entry.session_id is None or entry.measured_minutes is None:
+        return None
+    return AttendanceCorrection(entry.measured_minutes - entry.minutes, entry.measured_minutes, entry.minutes)
 
 
 @dataclass(frozen=True)
@@ -27,6 +55,8 @@ class EntryAttendance:
     is_attending: bool
     #: The entry credits time, yet the trainer marked the person absent or excused.
     is_credited_without_attending: bool
+    #: For an adjustment made by an attendance correction: what it changes.
+    correction: AttendanceCorrection | None = None
 
 
 def attendance_of(entries: Iterable[HoursEntry | None]) -> dict[int, EntryAttendance]:
@@ -39,5 +69,44 @@ def attendance_of(entries: Iterable[HoursEntry | None]) -> dict[int, EntryAttend
         mark = marks.get((entry.session_id, entry.user_id))
         if mark is not None:
             found[entry.id] = EntryAttendance(mark.title, mark.is_attending,
-                                              not mark.is_attending and entry.minutes > 0)
+                                              not mark.is_attending and entry.minutes > 0, correction_of(entry))
     return found
+
+
+@dataclass(frozen=True)
+class SessionHours:
+    """A person's training hours for one live session: approved minutes, pending minutes (signed: a pending
+    correction may deduct), whether a manager approved or rejected the live entry, and whether an organisation pays
+    it at all (an entry of nobody's staff stays in the person's own records)."""
+
+    approved: int = 0
+    pending: int = 0
+    is_approved: bool = False
+    is_rejected: bool = False
+    has_org: bool = True
+
+    @property
+    def total(self) -> int:
+        """What the ledger will credit once everything pending is approved."""
+        return self.approved + self.pending
+
+
+def session_hours(user_id: int, session_id: int) -> SessionHours | None:
+    """The ledger's minutes for ``user_id``'s attendance of ``session_id``: its live entry (not withdrawn) with every
+    correction of it, the attendance's own and managers' (None when the ledger holds no entry for it)."""
+    roots = db.session.execute(
+        select(HoursEntry).where(HoursEntry.user_id == user_id, HoursEntry.session_id == session_id,
+                                 HoursEntry.source == EntrySource.LIVE, HoursEntry.status != EntryStatus.WITHDRAWN)
+    ).scalars().all()
+    if not roots:
+        return None
+    approved = pending = 0
+    for root in roots:
+        minutes_by = {status: 0 for status in EntryStatus} | {root.status: root.minutes}
+        for _id, minutes, status in ledger.corrections_of(root):
+            minutes_by[status] += minutes
+        approved += minutes_by[EntryStatus.APPROVED] if root.status is EntryStatus.APPROVED else 0
+        pending += minutes_by[EntryStatus.PENDING] if root.status is not EntryStatus.REJECTED else 0
+    return SessionHours(approved, pending, any(root.status is EntryStatus.APPROVED for root in roots),
+                        all(root.status is EntryStatus.REJECTED for root in roots),
+                        any(root.org_id is not None for root in roots))

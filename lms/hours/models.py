@@ -1,5 +1,6 @@
 """Hours models. The ledger is append-only: an entry's minutes never change; a correction is a new entry pointing at
-the one it corrects. Workflow state (pending → approved / rejected) is the only thing that moves, and every move is
+the one it corrects. Workflow state (pending → approved / rejected, or pending → withdrawn when a later attendance
+correction replaces a pending entry: :mod:`lms.hours.withdrawals`) is the only thing that moves, and every move is
 audited."""
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ class EntryStatus(TitledEnum):
     PENDING = "pending"
     APPROVED = "approved"
     REJECTED = "rejected"
+    #: Replaced before anyone decided it (a later correction of the same attendance): kept, never paid or counted.
+    WITHDRAWN = "withdrawn"
 
 
 TITLES = {
@@ -37,13 +40,15 @@ TITLES = {
     EntryStatus.PENDING: _l("Pending"),
     EntryStatus.APPROVED: _l("Approved"),
     EntryStatus.REJECTED: _l("Rejected"),
+    EntryStatus.WITHDRAWN: _l("Withdrawn"),
 }
 
-#: The one guarded transition table for an entry's status. Approved and rejected entries are final.
+#: The one guarded transition table for an entry's status. Approved, rejected and withdrawn entries are final.
 ENTRY_TRANSITIONS = {
-    EntryStatus.PENDING: {EntryStatus.APPROVED, EntryStatus.REJECTED},
+    EntryStatus.PENDING: {EntryStatus.APPROVED, EntryStatus.REJECTED, EntryStatus.WITHDRAWN},
     EntryStatus.APPROVED: set(),
     EntryStatus.REJECTED: set(),
+    EntryStatus.WITHDRAWN: set(),
 }
 
 PAY_CODE = "TRAINING"

@@ -50,10 +50,11 @@ class PossibleRepeat(ConflictError):
 
 def find_repeat(entry: HoursEntry) -> HoursEntry | None:
     """The latest entry identical to ``entry`` (not yet saved), saved in the last :data:`REPEAT_WINDOW` and not
-    rejected, or None."""
+    rejected or withdrawn, or None."""
     query = select(HoursEntry).where(
         *(getattr(HoursEntry, name).is_not_distinct_from(getattr(entry, name)) for name in SAME),
-        HoursEntry.status != EntryStatus.REJECTED, HoursEntry.created_at >= utcnow() - REPEAT_WINDOW,
+        HoursEntry.status.not_in((EntryStatus.REJECTED, EntryStatus.WITHDRAWN)),
+        HoursEntry.created_at >= utcnow() - REPEAT_WINDOW,
     ).order_by(HoursEntry.id.desc())
     areas = set(entry.competency_areas or ())
     return next((row for row in db.session.scalars(query) if set(row.competency_areas or ()) == areas), None)

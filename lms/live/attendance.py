@@ -17,12 +17,13 @@ Rules:
   full minutes on certificates; a class stopped after minutes, or a mistyped end time, did not deliver it); the
   minutes attended still count as paid hours.
 - After that every change is a correction: a reason is required, an audit row keeps who, when, why and the old and
-  new minutes and status, ``attendance-finalized`` is sent again with ``correction=True`` when minutes or status
-  changed, and the module is completed if the share is now reached.
+  new minutes and status, ``attendance-finalized`` is sent again with ``correction=True`` (and the ``actor``) when
+  minutes or status changed, and the module is completed if the share is now reached.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -174,7 +175,7 @@ def change_attendance(
     _audit_correction(row, actor, reason, session, user, old_minutes, old_status, **done)
     db.session.flush()
     if (old_minutes, old_status) != (row.minutes, row.status):
-        attendance_finalized.send(row, session=session, correction=True)
+        attendance_finalized.send(row, session=session, correction=True, actor=actor)
     return row
 
 
@@ -249,12 +250,17 @@ def finalize(
     *,
     early: bool = False,
     ended_at: datetime | None = None,
+    statuses: Mapping[int, AttendanceStatus] | None = None,
 ) -> list[Attendance]:
     """Fix minutes and statuses for everyone on the roster and complete the session (see the module docstring).
 
     ``early=True`` means the trainer confirmed that the session ended early, at ``ended_at`` (None: now); it is
     required before the scheduled end. Check-ins then count until that time, each person's share is measured against
-    the time the session ran (start to that time), and check-in closes for the rest of the scheduled time."""
+    the time the session ran (start to that time), and check-in closes for the rest of the scheduled time.
+
+    ``statuses`` are the ones chosen on the roster when the trainer finalised (user id → status): they are set first,
+    as "Save statuses" sets them (:func:`set_statuses`, each change audited), in the same transaction, so what the
+    page showed is what becomes final; any refusal leaves everything as it was."""
     db.lock_row(session)  # serialise finalisations of one session
     if session.status is SessionStatus.CANCELLED:
         raise DomainError(_("This session was cancelled."))
@@ -263,6 +269,8 @@ def finalize(
     if now < session.starts_at:
         raise DomainError(_("You can finalise attendance once the session has started."))
     session.ended_early_at = early_end(session, now, early, ended_at)
+    if statuses:
+        set_statuses(session, load_roster(session, now), dict(statuses), actor, now, min_share)
     close_open_intervals(session, now)
     db.session.flush()
     rows = []
@@ -345,7 +353,7 @@ def final_minutes_changed(
         _audit_correction(row, actor, reason, session, user, old_minutes, old_status, via=action, **data)
         db.session.flush()
         if (old_minutes, old_status) != (row.minutes, row.status):
-            attendance_finalized.send(row, session=session, correction=True)
+            attendance_finalized.send(row, session=session, correction=True, actor=actor)
 
 
 def _audit_correction(row: Attendance, actor: Any, reason: str, session: LiveSession, user: User, old_minutes: int,

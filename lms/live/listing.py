@@ -138,6 +138,15 @@ class SessionCard:
         return self.mine.status if self.mine is not None else None
 
     @property
+    def my_badge(self) -> RegistrationStatus | None:
+        """The reader's registration as a badge: none when cancelled, nor a place on the waitlist once the session is
+        over (it no longer means anything; someone who came anyway reads their attendance on the page instead)."""
+        status = self.my_status
+        if status is RegistrationStatus.CANCELLED or (status is RegistrationStatus.WAITLISTED and not self.is_upcoming):
+            return None
+        return status
+
+    @property
     def is_registered(self) -> bool:
         return self.my_status is RegistrationStatus.REGISTERED
 

@@ -1,11 +1,11 @@
 """Emails about live sessions, each in the recipient's language and time zone.
 
 Templates (``templates/lms/email/``): ``session_cancelled``, ``session_changed`` (new time, place or join link),
-``session_promoted`` (a seat came free from the waitlist), ``session_registered`` (someone else registered you) and
-``session_reminder``. They are sent by the caller *after* its commit (a rolled-back change must not have told
-anyone), except reminders, whose exactly-once row is committed with the sending (see :mod:`lms.live.reminders`).
-Links are built by the caller (web or CLI layer). Session emails carry no attachment: the changed-session email
-links to the session's ``.ics`` instead.
+``session_promoted`` (a seat came free from the waitlist), ``session_registered`` (someone else registered you),
+``session_reminder`` and ``session_trainers_changed`` (to its trainers: who leads it changed). They are sent by
+the caller *after* its commit (a rolled-back change must not have told anyone), except reminders, whose
+exactly-once row is committed with the sending (see :mod:`lms.live.reminders`). Links are built by the caller (web
+or CLI layer). Session emails carry no attachment: the changed-session email links to the session's ``.ics`` instead.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from lms.catalog.texts import load_titles
 from lms.i18n import format_locale, zone_of
 from lms.live.models import LiveSession, Registration
 from lms.live.times import instant_text, language_name, when_text
+from lms.live.trainers import TrainerChange, names
 from lms.notify.services import MailError, recipient_locale, send_email
 
 
@@ -121,3 +122,18 @@ def tell_changed(
         return {"was": when_text(*was, recipient_zone(user), format_locale(recipient_locale(user)))}
 
     return tell("session_changed", session, registrations, link, per_person=before, changes=changes, calendar_link=calendar_link)
+
+
+def tell_trainers(session: LiveSession, change: TrainerChange, link: str, by: str) -> list[str]:
+    """Email the trainers who led the session before its trainer list changed (``change.to_tell``: removed or not,
+    but the one who changed it), each in their language: who was added and removed, by whom (``by``), who leads it
+    now. Returns the addresses not reached."""
+    failed, book = [], TitleBook()
+    removed = {user.id for user in change.removed}
+    for user in change.to_tell:
+        try:
+            send_session_email("session_trainers_changed", session, user, link, book, by=by, added=names(change.added),
+                               removed=names(change.removed), leaders=names(change.now), was_removed=user.id in removed)
+        except MailError:
+            failed.append(user.email)
+    return failed

@@ -4,6 +4,7 @@ A session is planned as a local date and wall-clock time in the session's own ti
 minutes: on the night the clocks change, a 2-hour session starting at 01:30 in Los Angeles ends at 04:30 (spring) or
 02:30 (autumn) on the wall clock. An end time typed instead is a wall-clock time of the same day. A weekly series
 repeats the same local start time every week, so its UTC time moves by an hour across a daylight-saving change.
+A session that ends after midnight is given by its length (an end time is on the day it starts).
 A plan may give both an end time and a length only when they agree (the same end, in real minutes, on the first
 day); when they disagree the plan is refused naming both, as which one was meant cannot be guessed.
 
@@ -183,5 +184,13 @@ def _end(data: SessionData, day: date, starts_at: datetime) -> datetime:
         return starts_at + timedelta(minutes=data.minutes)  # real minutes, whatever the clocks do that night
     ends_at = _instant(day, data.end_time, data.timezone, "end_time")
     if not timedelta(0) < ends_at - starts_at <= timedelta(minutes=MAX_MINUTES):
-        raise field_error(_("The end time must be after the start time."), "end_time")
+        raise field_error(end_before_start_text(), "end_time")
     return ends_at
+
+
+def end_before_start_text() -> str:
+    """The end time is a time of the session's first day: one before the start is a mistake, or a session that ends
+    after midnight, which is given by its length."""
+    # i18n: "Length in minutes" is the name of a field of the scheduling form.
+    return _("The end time must be after the start time. For a session that ends after midnight, leave the end time "
+             "empty and give its length in minutes instead.")

@@ -8,7 +8,8 @@ queue up one behind the other and the (capacity + 1)-th goes to the waitlist.
 Registering enrols the trainee in the session's course if they are not enrolled yet (a withdrawn enrolment is
 reactivated): a live module is part of a course, and attendance can only complete the module of an enrolment.
 Registration is open while the session is scheduled and before its registration deadline (or its start when it has
-none). Cancelled registrations are kept as history; registering again reuses the row.
+none). Nobody holds places in two sessions at the same time (:mod:`lms.live.registration_overlaps`). Cancelled
+registrations are kept as history; registering again reuses the row.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from lms.catalog.models import Course
 from lms.enrollment.services import enroll
 from lms.errors import DomainError, PermissionDenied
 from lms.i18n import _
+from lms.live import registration_overlaps
 from lms.live.models import LiveSession, Registration, RegistrationStatus, SessionStatus
 from lms.orgs.models import Organisation
 from lms.orgs.services import get_membership
@@ -90,6 +92,7 @@ def register(session: LiveSession, user: Any, actor: Any, now: datetime) -> Regi
     registration = get_registration(session, user)
     if registration is not None and registration.status in ACTIVE:
         return registration
+    registration_overlaps.check_free(session, user, actor, now)  # nobody holds two sessions at once
     full = _registered_count(session) >= session.capacity
     status = RegistrationStatus.WAITLISTED if full else RegistrationStatus.REGISTERED
     if registration is None:

@@ -24,6 +24,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -37,11 +38,17 @@ from lms.errors import DomainError
 from lms.i18n import _
 from lms.live.models import AttendanceInterval, IntervalSource, SessionTrainer
 
-JOIN = ("join time", "first join", "join time (utc)", "joined at", "join")
-LEAVE = ("leave time", "last leave", "leave time (utc)", "left at", "leave")
-EMAIL = ("user email", "email", "e-mail", "email address", "attendee email", "participant id (upn)", "upn")
-NAME = ("name (original name)", "name", "full name", "participant", "user name", "display name")
-DURATION = ("duration (minutes)", "duration (mins)", "duration(minutes)")
+#: Header names, compared without case and accents (:func:`_key`); Spanish ones for a sign-in sheet typed in Spanish
+#: and for Zoom reports exported in Spanish.
+JOIN = ("join time", "first join", "join time (utc)", "joined at", "join", "entrada", "hora de entrada")
+LEAVE = ("leave time", "last leave", "leave time (utc)", "left at", "leave", "salida", "hora de salida")
+EMAIL = ("user email", "email", "e-mail", "email address", "attendee email", "participant id (upn)", "upn",
+         "correo", "correo electronico", "correo electronico del usuario")
+NAME = ("name (original name)", "name", "full name", "participant", "user name", "display name",
+        "nombre (nombre original)", "nombre", "nombre completo")
+DURATION = ("duration (minutes)", "duration (mins)", "duration(minutes)", "duracion (minutos)")
+#: Separators a report may use: Excel saves CSV with ";" where the decimal mark is a comma (Spanish settings).
+DELIMITERS = (",", "\t", ";")
 #: Headers that only Zoom writes / only Teams writes; used to name the format in messages.
 ZOOM_MARKS = {"name (original name)", "user email", "duration (minutes)"}
 TEAMS_MARKS = {"first join", "last leave", "participant id (upn)", "full name", "in-meeting duration", "role"}
@@ -96,7 +103,9 @@ def decode(data: bytes) -> str:
 
 
 def _key(header: str) -> str:
-    return " ".join(header.replace("\ufeff", "").strip().strip('"').lower().split())
+    """A header as compared: lower case, spaces collapsed, accents dropped ("Correo electrónico" → "correo electronico")."""
+    text = unicodedata.normalize("NFKD", header.replace("\ufeff", "").strip().strip('"').lower())
+    return " ".join("".join(c for c in text if not unicodedata.combining(c)).split())
 
 
 def _pick(header: list[str], names: tuple[str, ...]) -> int | None:
@@ -138,14 +147,25 @@ def _kind(cells: list[str]) -> str:
     return "csv"
 
 
-def _delimiter(text: str) -> str:
+def _delimiters(text: str) -> list[str]:
+    """Comma, tab and semicolon, the most frequent in the first lines first (ties: in that order)."""
     sample = "\n".join(text.splitlines()[:40])
-    return "\t" if sample.count("\t") > sample.count(",") else ","
+    return sorted(DELIMITERS, key=lambda d: -sample.count(d))
 
 
 def _tables(text: str) -> list[tuple[list[str], list[tuple[int, list[str]]]]]:
+    """Every table of the file, read with the first separator (most frequent first) that finds a header row: a
+    semicolon file may hold commas in its names and times, a comma file semicolons."""
+    for delimiter in _delimiters(text):
+        tables = _tables_with(text, delimiter)
+        if tables:
+            return tables
+    return []
+
+
+def _tables_with(text: str, delimiter: str) -> list[tuple[list[str], list[tuple[int, list[str]]]]]:
     """Every (header, rows) table in the file; a table ends at a blank row or a section title."""
-    reader = csv.reader(io.StringIO(text), delimiter=_delimiter(text))
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     tables: list[tuple[list[str], list[tuple[int, list[str]]]]] = []
     current: list[tuple[int, list[str]]] | None = None
     for cells in reader:
@@ -189,8 +209,11 @@ def parse_report(text: str, timezone: str) -> ParsedReport:
     except csv.Error:
         tables = []
     if not tables:
-        return ParsedReport(error=_("This does not look like a Zoom or Teams participant report: no header row "
-                                    "with join time, leave time and email columns was found."))
+        return ParsedReport(error=_(
+            "This does not look like a Zoom or Teams participant report or a sign-in sheet: no header row with a join "
+            "time, a leave time and an email column was found. Accepted: the reports of Zoom and Teams as exported, "
+            "or a CSV file (separated by commas, semicolons or tabs) with columns such as “Join Time”, “Leave Time” "
+            "and “Email”, or in Spanish “Entrada”, “Salida” and “Correo”."))
     header, rows = max(tables, key=lambda t: (_columns(t[0]).precise, len(t[1])))  # type: ignore[union-attr]
     columns = _columns(header)
     assert columns is not None

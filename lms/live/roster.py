@@ -83,6 +83,8 @@ class RosterLine:
     seconds: int = 0  # exact attended seconds from the intervals: what the share and finalising go by
     is_host: bool = False  # one of the session's own trainers: hosting is not attending, never counted
     final_minutes: int | None = None  # the stored, audited minutes once attendance is final
+    #: On the waitlist (no seat): someone who came anyway, checked in with the code or had time recorded.
+    is_waitlisted: bool = False
 
     @property
     def live_intervals(self) -> list[AttendanceInterval]:
@@ -90,6 +92,7 @@ class RosterLine:
 
     @property
     def is_registered(self) -> bool:
+        """Has a seat (a place on the waitlist is not one: :attr:`is_waitlisted`)."""
         return self.registration is not None
 
     @property
@@ -131,15 +134,24 @@ def seconds_of(session: LiveSession, intervals: list[AttendanceInterval], now: d
 
 def load_roster(session: LiveSession, now: datetime, only_user_id: int | None = None) -> Roster:
     """Everyone registered, everyone with intervals and everyone with an attendance record, in five queries
-    whatever their number, sorted by name (the session's own trainers among them are marked ``is_host``)."""
-    regs = select(Registration).where(Registration.session_id == session.id, Registration.status == RegistrationStatus.REGISTERED)
+    whatever their number, sorted by name (the session's own trainers among them are marked ``is_host``; people on
+    the waitlist are listed only with time or a record, marked ``is_waitlisted``)."""
+    regs = select(Registration).where(
+        Registration.session_id == session.id,
+        Registration.status.in_((RegistrationStatus.REGISTERED, RegistrationStatus.WAITLISTED)),
+    )
     ivs = select(AttendanceInterval).where(AttendanceInterval.session_id == session.id)
     rows = select(Attendance).where(Attendance.session_id == session.id)
     if only_user_id is not None:
         regs = regs.where(Registration.user_id == only_user_id)
         ivs = ivs.where(AttendanceInterval.user_id == only_user_id)
         rows = rows.where(Attendance.user_id == only_user_id)
-    registrations = {r.user_id: r for r in db.session.execute(regs).scalars()}
+    registrations, waitlisted = {}, set()
+    for registration in db.session.execute(regs).scalars():
+        if registration.status is RegistrationStatus.REGISTERED:
+            registrations[registration.user_id] = registration
+        else:
+            waitlisted.add(registration.user_id)
     by_user: dict[int, list[AttendanceInterval]] = {}
     for interval in db.session.execute(ivs.order_by(AttendanceInterval.joined_at, AttendanceInterval.id)).scalars():
         by_user.setdefault(interval.user_id, []).append(interval)
@@ -153,7 +165,7 @@ def load_roster(session: LiveSession, now: datetime, only_user_id: int | None = 
         own = by_user.get(user.id, [])
         final = row.minutes if row is not None and roster.is_final else None
         roster.lines.append(RosterLine(user, registrations.get(user.id), row, own, seconds_of(session, own, now),
-                                       user.id in hosts, final))
+                                       user.id in hosts, final, user.id in waitlisted))
     roster.lines.sort(key=lambda line: (line.user.name.casefold(), line.user.id))
     return roster
 
@@ -180,4 +192,9 @@ def describe(session: LiveSession, locale: str) -> SessionInfo:
 def load_person(session: LiveSession, user: User, now: datetime) -> RosterLine:
     """One person's roster line (registered or not)."""
     line = load_roster(session, now, only_user_id=user.id).line_for(user.id)
-    return line or RosterLine(user, None, None, [], 0, is_session_host(session, user))
+    if line is not None:
+        return line
+    waiting = db.session.execute(select(Registration.id).where(
+        Registration.session_id == session.id, Registration.user_id == user.id,
+        Registration.status == RegistrationStatus.WAITLISTED)).first() is not None
+    return RosterLine(user, None, None, [], 0, is_session_host(session, user), is_waitlisted=waiting)

@@ -5,7 +5,9 @@ A session is planned as a local date and wall-clock time in the session's own ti
 week, so "Tuesdays at 18:00 in Los Angeles" stays at 18:00 across a daylight-saving change (its UTC time moves by an
 hour); the sessions of a series share a ``series_key`` and are edited one by one afterwards. A session lasts a number
 of *real* minutes. Any trainer may schedule a session for a live module of any course, and edit or cancel any
-session. Cancelling keeps every registration as history; the caller emails the people returned.
+session, but only its own trainers or a site administrator change who leads it (:mod:`lms.live.trainers`).
+Cancelling is for a session that has not started (one that has is finalised instead); it keeps every registration as
+history, and the caller emails the people returned. A session that has not started cannot be moved into the past.
 
 A trainer cannot lead two sessions at once, and one address cannot hold two at once (:mod:`lms.live.overlaps`):
 scheduling and editing refuse a double booking. A scheduling form carries a one-time key, so the same form sent
@@ -19,7 +21,7 @@ version) and clears the reminders already sent, so they go out again for the new
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -41,7 +43,6 @@ from lms.live.models import (
     ReminderSent,
     SessionMode,
     SessionStatus,
-    SessionTrainer,
 )
 from lms.live.plans import (
     MAX_REPEAT,
@@ -53,6 +54,7 @@ from lms.live.plans import (
     session_times,
 )
 from lms.live.times import to_zone
+from lms.live.trainers import TrainerChange, audit_data, change_trainers, check_trainer_change, set_trainers, trainer_ids
 
 #: The longest one-time form key accepted (the column's size).
 SUBMISSION_KEY_MAX = 80
@@ -62,13 +64,15 @@ SUBMISSION_KEY_MAX = 80
 class SessionUpdate:
     """What an edit did: the people moved up from the waitlist, which of time, address, join link and mode changed
     (``changes``), the times before, and the people to tell about those changes (registered and waitlisted; nobody
-    when nothing changed that they rely on, or when the session is over)."""
+    when nothing changed that they rely on, or when the session is over). ``trainers``: a change of who leads it
+    (false when none), with the trainers to tell."""
 
     promoted: list[Registration]
     changes: tuple[str, ...]
     was_starts_at: datetime
     was_ends_at: datetime
     to_tell: list[Registration]
+    trainers: TrainerChange = field(default_factory=TrainerChange)
 
 
 @dataclass(frozen=True)
@@ -117,14 +121,6 @@ def data_of(session: LiveSession) -> SessionData:
     )
 
 
-def trainer_ids(session: LiveSession) -> list[int]:
-    return list(
-        db.session.execute(
-            select(SessionTrainer.user_id).where(SessionTrainer.session_id == session.id).order_by(SessionTrainer.id)
-        ).scalars()
-    )
-
-
 def _apply(session: LiveSession, data: SessionData, module: Module, times: tuple) -> None:
     session.module_id, session.course_id = module.id, module.course_id
     session.starts_at, session.ends_at, session.registration_deadline = times
@@ -135,14 +131,6 @@ def _apply(session: LiveSession, data: SessionData, module: Module, times: tuple
     session.address = data.address.strip() if in_person else None
     session.join_url = data.join_url.strip() if online else None
     session.notes = data.notes.strip() or None
-
-
-def set_trainers(session: LiveSession, user_ids: tuple[int, ...] | list[int]) -> None:
-    wanted = list(dict.fromkeys(user_ids))
-    db.session.execute(delete(SessionTrainer).where(SessionTrainer.session_id == session.id, SessionTrainer.user_id.not_in(wanted)))
-    have = set(trainer_ids(session))
-    db.session.add_all(SessionTrainer(session_id=session.id, user_id=uid) for uid in wanted if uid not in have)
-    db.session.flush()
 
 
 # ---------------------------------------------------------------- use cases
@@ -227,11 +215,18 @@ def _place_of(data: SessionData) -> str | None:
     return data.address if data.mode in (SessionMode.IN_PERSON, SessionMode.HYBRID) else None
 
 
-def update_session(session: LiveSession, data: SessionData, actor: Any, now: datetime) -> SessionUpdate:
-    """Change one session; returns whom the caller tells what, after its commit (see :class:`SessionUpdate`)."""
+def update_session(
+    session: LiveSession, data: SessionData, actor: Any, now: datetime, *, allow_past: bool = False
+) -> SessionUpdate:
+    """Change one session; returns whom the caller tells what, after its commit (see :class:`SessionUpdate`).
+    A session that has not started yet is a plan: it cannot be moved to a start that has passed (it would be over,
+    or running, at once), unless ``allow_past`` (a record of a session as it took place, as for
+    :func:`create_sessions`). Only its own trainers or a site administrator may change who leads it
+    (:mod:`lms.live.trainers`)."""
     if session.status is not SessionStatus.SCHEDULED:
         raise DomainError(_("Only a scheduled session can be changed."))
     module = check(data)
+    check_trainer_change(session, data.trainer_ids, actor)
     seats.lock_session(session)
     registered, waitlisted = seats.count_seats([session.id])[session.id]
     if module.id != session.module_id and registered + waitlisted:
@@ -241,9 +236,12 @@ def update_session(session: LiveSession, data: SessionData, actor: Any, now: dat
                                    "%(num)d people are registered; the capacity cannot be lower.", registered), "capacity")
     times = session_times(data, 0)
     check_length(data, module, times)
-    if times[2] != session.registration_deadline:  # one that passed since it was set does not block other changes
-        check_deadline(times[2], now)
-    _check_still_free(session, data, times)
+    if not allow_past:  # a plan, not a record (as for create_sessions)
+        if session.starts_at > now >= times[0]:  # one that has started may still be corrected
+            raise field_error(_("The session must start in the future."), "starts_on")
+        if times[2] != session.registration_deadline:  # one that passed since it was set does not block other changes
+            check_deadline(times[2], now)
+        _check_still_free(session, data, times)
     if times[0] != session.starts_at:  # a new time: reminders go out again for it
         db.session.execute(delete(ReminderSent).where(ReminderSent.session_id == session.id))
     before, was_starts_at, was_ends_at = _what_people_rely_on(session), session.starts_at, session.ends_at
@@ -252,11 +250,12 @@ def update_session(session: LiveSession, data: SessionData, actor: Any, now: dat
     session.updated_at = now
     if changes:
         session.sequence += 1
-    set_trainers(session, data.trainer_ids)
-    audit.record("live_session.updated", session, actor, changes=list(changes), was_starts_at=was_starts_at, was_ends_at=was_ends_at)
+    led = change_trainers(session, data.trainer_ids, actor)
+    audit.record("live_session.updated", session, actor, changes=[*changes, *(["trainers"] if led else [])],
+                 was_starts_at=was_starts_at, was_ends_at=was_ends_at, **audit_data(led))
     promoted = seats.fill_seats(session, now)
     to_tell = active_registrations(session) if changes and max(was_ends_at, session.ends_at) > now else []
-    return SessionUpdate(promoted, changes, was_starts_at, was_ends_at, to_tell)
+    return SessionUpdate(promoted, changes, was_starts_at, was_ends_at, to_tell, led)
 
 
 def _check_still_free(session: LiveSession, data: SessionData, times: tuple) -> None:
@@ -293,13 +292,16 @@ def active_registrations(session: LiveSession) -> list[Registration]:
 
 
 def transition(session: LiveSession, status: SessionStatus, actor: Any, reason: str = "", now: datetime | None = None) -> None:
-    """The one guarded transition of a session's status (:data:`SESSION_TRANSITIONS`). Cancelling needs a reason;
-    completing is possible once the session has started."""
+    """The one guarded transition of a session's status (:data:`SESSION_TRANSITIONS`). Cancelling needs a reason
+    and is possible only before the session starts (after that, attendance may be recorded against it: it is
+    finalised, as having ended early if it did); completing is possible once the session has started."""
     now = now or utcnow()
     if status not in SESSION_TRANSITIONS[session.status]:
         raise DomainError(
             _("A session that is %(old)s cannot become %(new)s.", old=session.status.title.lower(), new=status.title.lower())
         )
+    if status is SessionStatus.CANCELLED and now >= session.starts_at:
+        raise DomainError(started_cannot_cancel_text())
     if status is SessionStatus.CANCELLED:
         reason = (reason or "").strip()
         if not reason:
@@ -314,8 +316,23 @@ def transition(session: LiveSession, status: SessionStatus, actor: Any, reason: 
     db.session.flush()
 
 
+def is_cancellable(session: LiveSession, now: datetime) -> bool:
+    """Whether the session can still be cancelled: scheduled, and not started yet."""
+    return session.status is SessionStatus.SCHEDULED and now < session.starts_at
+
+
+def started_cannot_cancel_text() -> str:
+    """Why a session that has started cannot be cancelled, and what to do instead."""
+    # i18n: "Finalise attendance" and "The session ended early" are the names of a button and a tick box on the
+    # session's "Roster and attendance" page.
+    return _("This session has already started, so it can no longer be cancelled: attendance may be recorded for it. "
+             "Finalise its attendance instead (“Roster and attendance”, then “Finalise attendance”); if it stopped "
+             "before its scheduled end, tick “The session ended early” there.")
+
+
 def cancel_session(session: LiveSession, reason: str, actor: Any, now: datetime) -> list[Registration]:
-    """Cancel; registrations stay as they are (history). Returns the registered and waitlisted people to tell."""
+    """Cancel a session that has not started; registrations stay as they are (history). Returns the registered and
+    waitlisted people to tell."""
     seats.lock_session(session)
     transition(session, SessionStatus.CANCELLED, actor, reason, now)
     return active_registrations(session)

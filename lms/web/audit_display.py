@@ -167,6 +167,11 @@ def _feedback(value: Any) -> str:
                      for answer, feedback in value) or "—"
 
 
+def _people(value: Any) -> str:
+    """People a row names as ``{"id", "name"}``, by the name they had then."""
+    return ", ".join(str(person["name"]) for person in value) or "—"
+
+
 def _areas(value: Any) -> str:
     return ", ".join(area_title(code) for code in value) or "—"
 
@@ -179,7 +184,7 @@ def _specialties(value: Any) -> str:
 REFERENCES = {
     "user_id": "User", "issuer_org_id": "Organisation", "corrects_id": "HoursEntry", "because_rejected": "HoursEntry",
     "session_id": "LiveSession", "course_id": "Course", "module_id": "Module", "quiz_id": "Quiz",
-    "evidence_id": "EvidenceFile", "by": "Invitation", "replaces": "Invitation",
+    "evidence_id": "EvidenceFile", "by": "Invitation", "replaces": "Invitation", "replaced_by": "HoursEntry",
 }
 _MEMBER_FIELDS = {
     "role": (_l("Role in the organisation"), _titled(MemberRole)),
@@ -233,7 +238,8 @@ _QUESTION_FIELDS = {
     "answers": (_l("Answers"), _texts), "correct_answers": (_l("Correct answers"), _texts),
     "feedback": (_l("Feedback"), _feedback),
 }
-_SESSION_CHANGES = {"time": _l("Time"), "address": _l("Address"), "join_url": _l("Join link"), "mode": _l("Mode")}
+_SESSION_CHANGES = {"time": _l("Time"), "address": _l("Address"), "join_url": _l("Join link"), "mode": _l("Mode"),
+                    "trainers": _l("Trainers")}
 _ENROLLED_VIA = {"registration": _l("registered for the session"), "check_in": _l("checked in"),
                  "report_import": _l("attendance report imported")}
 #: The data keys any action may hold: label and value formatter. A key not here nor in the action's ``FIELDS`` is
@@ -249,6 +255,7 @@ COMMON_FIELDS: dict[str, tuple[Any, Callable[[Any], str]]] = {
     "evidence_id": (_l("Evidence file"), str),
     "source_ref": (_l("Source reference"), str),
     "because_rejected": (_l("Rejected with entry"), str),
+    "replaced_by": (_l("Replaced by entry"), str),
     "rows": (_l("Rows"), _number),
     "sha256": (_l("SHA-256 checksum"), str),
     "kid": (_l("Key ID"), str),
@@ -274,6 +281,8 @@ COMMON_FIELDS: dict[str, tuple[Any, Callable[[Any], str]]] = {
     "changes": (_l("Changed"), _words(_SESSION_CHANGES)),
     "was_starts_at": (_l("Start before the change"), _moment),
     "was_ends_at": (_l("End before the change"), _moment),
+    "trainers_added": (_l("Trainers added"), _people),
+    "trainers_removed": (_l("Trainers removed"), _people),
     "via": (_l("How"), _words(_ENROLLED_VIA)),
     "kind": (_l("Report"), _words({"zoom": "Zoom", "teams": "Microsoft Teams", "csv": "CSV"})),
     "filename": (_l("File"), str),

@@ -142,6 +142,7 @@ def test_trainer_writes_translates_schedules_and_takes_attendance(open_page, liv
     page.get_by_text("Saved.", exact=True).wait_for()
     assert page.get_by_role("row", name="Entered by trainer").is_visible()
     follow(page.locator(".crumbs").get_by_role("link", name="Attendance"))
+    page.get_by_label("I have checked the roster above.").check()
     follow(page.get_by_role("button", name="Finalise attendance"))
     page.get_by_text("Attendance is final for 2 people. 1 completed the module.").wait_for()
     ana_row = page.get_by_role("row", name="Ana Ruiz")

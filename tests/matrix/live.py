@@ -2,7 +2,9 @@
 calendars.py; lms/api/live.py).
 
 Session lists, pages and single-session calendars are public for sessions of published courses; the personal feed is
-public but needs its secret token; any trainer schedules, edits and cancels; managers register their own staff.
+public but needs its secret token; any trainer schedules, edits and cancels (but only a session's own trainers or an
+admin change its trainer list, a rule of the service: tests/test_live_schedule_rules.py); managers register their
+own staff.
 """
 
 EXPECTED: dict[str, str] = {

@@ -1,6 +1,7 @@
 """Hours views for an organisation's managers: the approval queue (filters, bulk approve/reject, entries whose
-measured time is far below their credited time flagged), an entry's page with approve and reject, and adjustments
-for a staff member. Only the organisation's own entries are ever shown."""
+measured time is far below their credited time flagged, and live entries crediting the same time twice), an entry's
+page with approve and reject, and adjustments for a staff member. Only the organisation's own entries are ever
+shown."""
 
 from __future__ import annotations
 
@@ -9,18 +10,22 @@ from functools import partial
 from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import get_locale, get_timezone
 from werkzeug.datastructures import MultiDict
 
 from lms import db
 from lms.catalog.areas import area_title
 from lms.errors import DomainError
-from lms.hours import approvals, ledger
+from lms.hours import approvals, ledger, withdrawals
 from lms.hours.approvals import AlreadyDecided, QueueFilters
 from lms.hours.live_attendance import attendance_of
 from lms.hours.measured import LOW_MEASURED_PERCENT, is_low_measured
 from lms.hours.models import EntrySource, EntryStatus
+from lms.hours.overlaps import EntryOverlap, overlaps_of
 from lms.hours.titles import display_titles
+from lms.hours.withdrawals import ATTENDANCE_CORRECTED
 from lms.i18n import _, _l, current_locale, ngettext
+from lms.live.times import when_text
 from lms.orgs import services as orgs
 from lms.orgs.models import Organisation
 from lms.security import access
@@ -35,11 +40,13 @@ FILTER_ARGS = ("person", "from", "to", "source", "status", "measured")
 TICK = "entry"
 #: The entry history's words for each hours audit action (a test checks that every recorded action has one).
 EVENT_TITLES = {"hours.entry_created": _l("recorded"), "hours.approved": _l("approved"),
-                "hours.rejected": _l("rejected"), "hours.paid_period_moved": _l("moved to another pay period")}
+                "hours.rejected": _l("rejected"), "hours.paid_period_moved": _l("moved to another pay period"),
+                "hours.withdrawn": _l("withdrawn")}
 #: Reasons the system stores as codes (people's own reasons are shown as they wrote them). The English sentence is
 #: what rows written before the code was introduced hold.
 REASON_TITLES = {approvals.PAY_SCHEDULE_CHANGED: _l("the pay schedule changed"),
-                 "pay schedule changed": _l("the pay schedule changed")}
+                 "pay schedule changed": _l("the pay schedule changed"),
+                 ATTENDANCE_CORRECTED: _l("a later correction of the attendance replaced it")}
 
 
 def parse_filters(args: MultiDict) -> QueueFilters:
@@ -69,9 +76,11 @@ def _render_queue(org: Organisation, args: MultiDict, selected: set[int] = froze
                   status: int = 200):
     page = page_number()
     queue = approvals.list_queue(org, parse_filters(args), PER_PAGE, (page - 1) * PER_PAGE)
+    overlaps = overlaps_of(entry for entry, _person in queue.rows)
     return render_template(
         "lms/hours/ledger/queue.html", org=org, queue=queue, number=page, args=_filter_args(args),
-        titles=display_titles([entry for entry, _person in queue.rows], current_locale()),
+        titles=display_titles([entry for entry, _person in queue.rows] + _others(overlaps), current_locale()),
+        overlaps=overlaps, overlap_when=overlap_when,
         status_arg=args.get("status", "pending"), members=orgs.list_members(org, include_former=True),
         selected=selected, error=error, form=EmptyForm(), Source=EntrySource, Status=EntryStatus,
         tick_name=partial(bulk.tick_name, TICK),
@@ -127,15 +136,27 @@ def _flash_result(result: approvals.BulkResult, status: EntryStatus) -> None:
         flash(message, "error")
 
 
+def _others(overlaps: dict[int, list[EntryOverlap]]) -> list[Any]:
+    return [found.other for each in overlaps.values() for found in each]
+
+
+def overlap_when(overlap: EntryOverlap) -> str:
+    """The other session's time in the viewer's zone and language, the zone named."""
+    return when_text(overlap.starts_at, overlap.ends_at, str(get_timezone()), str(get_locale()))
+
+
 def _review(org: Organisation, entry: Any, form: RejectForm | None = None, status: int = 200):
     detail = ledger.entry_detail(entry, lambda other: other.org_id == org.id)
     member = approvals.get_member(org, entry.user_id)
+    overlaps = overlaps_of([entry]).get(entry.id, [])
+    titles = {**detail_titles(detail), **display_titles([o.other for o in overlaps], current_locale())}
     return render_template(
-        "lms/hours/ledger/review.html", org=org, d=detail, titles=detail_titles(detail), member=member,
+        "lms/hours/ledger/review.html", org=org, d=detail, titles=titles, member=member, overlaps=overlaps,
+        overlap_when=overlap_when,
         history=approvals.list_history(entry), reject_form=form or RejectForm(), form=EmptyForm(), Status=EntryStatus,
         area_title=area_title, low_measured=is_low_measured(entry), low_percent=LOW_MEASURED_PERCENT,
         event_title=event_title, event_reason=event_reason, correctable=ledger.is_correctable(entry),
-        attendance=attendance_of([entry]).get(entry.id),
+        attendance=attendance_of([entry]).get(entry.id), replaced_by=withdrawals.replacement_of(entry),
     ), status
 
 

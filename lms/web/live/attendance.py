@@ -103,34 +103,38 @@ def _session_url(session: LiveSession) -> str | None:
 def attendance(session_id: int):
     session = rosters.get_managed_session(session_id, current_user)
     form = RosterStatusForm()
-    roster = rosters.load_roster(session, utcnow())
     if form.validate_on_submit():
         try:
             changed = services.set_statuses(
-                session, roster, _wanted_statuses(), _actor(), utcnow(), _min_share(), form.reason.data or ""
+                session, rosters.load_roster(session, utcnow()), _wanted_statuses(), _actor(), utcnow(), _min_share(),
+                form.reason.data or "",
             )
         except DomainError as exc:
             db.session.rollback()
             form.form_errors.append(exc.message)
-            roster = rosters.load_roster(session, utcnow())
         else:
             db.session.commit()
             flash(
                 ngettext("Saved: %(num)d change.", "Saved: %(num)d changes.", changed) if changed else _("Nothing changed."), "success"
             )
             return redirect(url_for("lms.sessions.attendance", session_id=session.id))
+    return _roster_page(session, form, _finalize_form(session, formdata=None), 400 if form.errors else 200)
+
+
+def _roster_page(session: LiveSession, form: RosterStatusForm, finalize_form: FinalizeForm, status: int):
+    """The roster; after a refused save or finalising, with the statuses that were chosen on it still chosen."""
     return render_template(
         "lms/live/attendance/roster.html",
-        roster=roster,
+        roster=rosters.load_roster(session, utcnow()),
         form=form,
         chosen=_wanted_statuses(),
-        finalize_form=_finalize_form(session),
+        finalize_form=finalize_form,
         **_page(session),
-    ), 400 if form.errors else 200
+    ), status
 
 
-def _finalize_form(session: LiveSession) -> FinalizeForm:
-    form = FinalizeForm(formdata=None)
+def _finalize_form(session: LiveSession, **kwargs: Any) -> FinalizeForm:
+    form = FinalizeForm(**kwargs)
     if utcnow() >= session.ends_at:  # "now" is no longer early: the time must be given
         form.ended_at.description = ""
     return form
@@ -148,28 +152,38 @@ def _wanted_statuses() -> dict[int, AttendanceStatus]:
 @bp.post("/<int:session_id>/attendance/finalize")
 @access.trainer
 def finalize_attendance(session_id: int):
+    """Sent by the roster's form (its "Finalise attendance" button): the statuses chosen on the roster are saved and
+    attendance made final together. Refused (nothing saved), the roster is shown again as it was sent, with why."""
     session = rosters.get_managed_session(session_id, current_user)
-    form = FinalizeForm()
-    if not form.validate_on_submit():
-        for errors in form.errors.values():
-            flash(" ".join(str(error) for error in errors), "error")
-        return redirect(url_for("lms.sessions.attendance", session_id=session_id))
-    try:
-        ended_at = local_to_utc(form.ended_at.data, session.timezone)
-        rows = services.finalize(session, _actor(), utcnow(), _min_share(), early=form.early.data, ended_at=ended_at)
-    except DomainError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
+    form = _finalize_form(session)
+    if form.validate_on_submit():
+        try:
+            ended_at = local_to_utc(form.ended_at.data, session.timezone)
+            rows = services.finalize(session, _actor(), utcnow(), _min_share(), early=form.early.data, ended_at=ended_at,
+                                     statuses=_wanted_statuses())
+        except DomainError as exc:
+            db.session.rollback()
+            _refused(form, exc)
+        else:
+            db.session.commit()
+            done = sum(1 for row in rows if row.completed_module)
+            flash(
+                ngettext("Attendance is final for %(num)d person.", "Attendance is final for %(num)d people.", len(rows))
+                + " "
+                + ngettext("%(num)d completed the module.", "%(num)d completed the module.", done),
+                "success",
+            )
+            return redirect(url_for("lms.sessions.attendance", session_id=session_id))
+    return _roster_page(session, RosterStatusForm(formdata=None), form, 409 if session.attendance_finalized_at else 400)
+
+
+def _refused(form: FinalizeForm, error: DomainError) -> None:
+    """The service's refusal beside the field it is about (the early tick, the time it ended), else above the form."""
+    field = error.details.get("field")
+    if field in ("early", "ended_at"):
+        form[field].errors = [*form[field].errors, error.message]
     else:
-        db.session.commit()
-        done = sum(1 for row in rows if row.completed_module)
-        flash(
-            ngettext("Attendance is final for %(num)d person.", "Attendance is final for %(num)d people.", len(rows))
-            + " "
-            + ngettext("%(num)d completed the module.", "%(num)d completed the module.", done),
-            "success",
-        )
-    return redirect(url_for("lms.sessions.attendance", session_id=session_id))
+        form.form_errors.append(error.message)
 
 
 # ---------------------------------------------------------------- one person

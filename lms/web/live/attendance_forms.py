@@ -94,9 +94,15 @@ class RosterStatusForm(FlaskForm):
 
 
 class FinalizeForm(FlaskForm):
-    """Finalising. Before the scheduled end the trainer must tick ``early``; with it, ``ended_at`` is when the session
-    really ended (empty: now). The service checks both (:func:`lms.live.attendance.early_end`)."""
+    """Finalising, sent by the roster's form (so the statuses chosen on it come along). Finalising cannot be undone
+    and sends hours to managers, so ``confirm`` must be ticked, as for locking a pay period. Before the scheduled end
+    the trainer must also tick ``early``; with it, ``ended_at`` is when the session really ended (empty: now). The
+    service checks both (:func:`lms.live.attendance.early_end`)."""
 
+    confirm = BooleanField(
+        _l("I have checked the roster above. Finalise it now: this cannot be undone."),
+        validators=[DataRequired(message=_l("Tick the box to confirm that you checked the roster before it is made final."))],
+    )
     early = BooleanField(_l("The session ended early"))
     ended_at = DateTimeLocalField(
         _l("It ended at"),

@@ -1,7 +1,8 @@
 """Trainer pages: the sessions I lead, and the forms to schedule (once or weekly), edit and cancel a session.
 
 Any trainer may schedule a session for a live module of any course and edit or cancel any session (training teams
-share the work); the list shows by default the sessions the trainer leads or created.
+share the work), but who leads a session is changed only by its own trainers or a site administrator; the list shows
+by default the sessions the trainer leads or created.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from lms.catalog.texts import load_titles
 from lms.db import utcnow
 from lms.errors import DomainError
 from lms.i18n import _, current_locale, ngettext
-from lms.live import listing, scheduling
+from lms.live import listing, scheduling, trainers
 from lms.live.models import SessionStatus
 from lms.security import access, current_user
 from lms.web.live import bp
@@ -29,6 +30,7 @@ from lms.web.live.schedule_support import (
     tell_cancelled,
     tell_changed,
     tell_promoted,
+    tell_trainers_changed,
     viewer,
 )
 
@@ -91,11 +93,15 @@ def edit(session_id: int):
         return _not_scheduled(session)
     form = _form()
     del form.repeat  # a series is edited one session at a time
+    leaders = None if trainers.may_change(session, viewer()) else trainers.list_trainers_of(session)
+    if leaders is not None:  # only its trainers or an admin change who leads it; others still edit the rest
+        del form.trainers
     if request.method == "GET":
         form.fill_from(scheduling.data_of(session))
     if form.validate_on_submit():
         try:
-            update = scheduling.update_session(session, form.data_for(), viewer(), utcnow())
+            data = form.data_for(kept_trainer_ids=[t.id for t in leaders or []])
+            update = scheduling.update_session(session, data, viewer(), utcnow())
         except DomainError as exc:
             db.session.rollback()
             form.show_error(exc.message, exc.details.get("field"))
@@ -104,9 +110,10 @@ def edit(session_id: int):
             flash(_saved_text(update), "success")
             tell_promoted(session, update.promoted, reveal=True)
             tell_changed(session, update)
+            tell_trainers_changed(session, update)
             return redirect(url_for(".detail", session_id=session.id))
     status = 400 if request.method == "POST" else 200
-    return render("lms/live/form.html", form=form, session=session), status
+    return render("lms/live/form.html", form=form, session=session, leaders=leaders), status
 
 
 def _scheduled_text(done: scheduling.Scheduled) -> tuple[str, str]:
@@ -153,6 +160,9 @@ def cancel(session_id: int):
     session = scheduling.get_session(session_id)
     if session.status is not SessionStatus.SCHEDULED:
         return _not_scheduled(session)
+    if not scheduling.is_cancellable(session, utcnow()):  # started: attendance may be recorded, it is finalised
+        flash(scheduling.started_cannot_cancel_text(), "error")
+        return redirect(url_for(".detail", session_id=session.id))
     form = CancelForm()
     if form.validate_on_submit():
         try:

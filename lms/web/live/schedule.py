@@ -15,9 +15,11 @@ from lms import db
 from lms.accounts.services import get_user
 from lms.db import utcnow
 from lms.errors import DomainError
+from lms.hours.live_attendance import SessionHours, session_hours
 from lms.i18n import _, current_locale, supported_locales
 from lms.live import calendar, checkin, listing, notices, outcome, registration
 from lms.live.models import RegistrationStatus, SessionMode
+from lms.live.registration_overlaps import RegistrationOverlap
 from lms.orgs import services as org_services
 from lms.security import access, current_user
 from lms.web.forms import EmptyForm
@@ -56,13 +58,19 @@ def index():
 @bp.get("/<int:session_id>")
 @access.public
 def detail(session_id: int):
-    session = load_session(session_id)
+    return _detail_page(load_session(session_id))
+
+
+def _detail_page(session, overlap: dict | None = None, status: int = 200):
+    """The session's page; ``overlap``: why registering was refused and where to cancel the other place
+    (:func:`_overlap_box`), shown with a 409."""
     card = listing.describe([session], current_locale(), viewer(), utcnow())[0]
     position = registration.waitlist_position(card.mine) if card.is_waitlisted else None
     managed = org_services.managed_orgs(current_user) if current_user else []
     join_open, join_opens = join_state(session, utcnow())
     checkin_open, checkin_later = checkin_state(session, utcnow())
     here = bool(checkin.open_intervals(session, current_user)) if card.is_registered and session.address else False
+    result = outcome.outcome_for(session, viewer(), card.mine) if card.is_over else None
     return render(
         "lms/live/detail.html",
         started=session.starts_at <= utcnow(),
@@ -75,9 +83,19 @@ def detail(session_id: int):
         join_later=join_opens_text(join_opens) if join_opens else None,
         checkin_open=checkin_open,
         checkin_later=checkin_later,
-        outcome=outcome.outcome_for(session, viewer(), card.mine) if card.is_over else None,
+        outcome=result,
+        hours=_hours(session, result),
         took_place_on=day_of(session) if card.is_over else None,
-    )
+        overlap=overlap,
+    ), status
+
+
+def _hours(session, result: outcome.Outcome | None) -> SessionHours | None:
+    """The viewer's training hours for the session as the ledger holds them (approved, pending), once attendance is
+    final: the page says what the timesheet will pay, not only the minutes attended."""
+    if result is None or result.result is outcome.Result.PENDING:
+        return None
+    return session_hours(viewer().id, session.id)
 
 
 @bp.errorhandler(checkin.NotOpenError)
@@ -113,6 +131,9 @@ def register(session_id: int):
     session = load_session(session_id)
     try:
         seat = registration.register(session, viewer(), viewer(), utcnow())
+    except RegistrationOverlap as exc:  # the page again, saying which session is in the way, with a way out
+        db.session.rollback()
+        return _detail_page(session, _overlap_box(exc, url_for(".unregister", session_id=exc.details["other"])), 409)
     except DomainError as exc:
         db.session.rollback()
         flash(exc.message, "error")
@@ -125,6 +146,13 @@ def register(session_id: int):
         else:
             flash(_("The session is full: you are on the waitlist. We will email you if a seat frees up."), "info")
     return redirect(url_for(".detail", session_id=session_id))
+
+
+def _overlap_box(exc: RegistrationOverlap, cancel_url: str) -> dict:
+    """What the page shows when registering was refused because of another session at that time: the refusal, and
+    the link to give up the other place while that is still possible."""
+    return {"message": exc.message, "cancel_url": cancel_url if exc.details["cancellable"] else None,
+            "waitlisted": exc.details["waitlisted"]}
 
 
 def _feed_is_on(user) -> bool:
@@ -196,34 +224,48 @@ def staff(session_id: int, org_slug: str):
     session = load_session(session_id)
     org = org_services.get_org(org_slug)
     if request.method == "POST":
-        _change_staff(session, org)
+        refused = _change_staff(session, org)
+        if refused is not None:
+            return _staff_page(session, org, refused, 409)
         return redirect(url_for(".staff", session_id=session_id, org_slug=org_slug))
+    return _staff_page(session, org)
+
+
+def _staff_page(session, org, overlap: dict | None = None, status: int = 200):
     members = org_services.list_members(org)
     card = listing.describe([session], current_locale(), viewer(), utcnow())[0]
     seats = registration.registrations_of(session.id, [m.user_id for m in members])
-    return render("lms/live/staff.html", card=card, org=org, members=members, seats=seats, form=EmptyForm(), Status=RegistrationStatus)
+    return render("lms/live/staff.html", card=card, org=org, members=members, seats=seats, form=EmptyForm(),
+                  Status=RegistrationStatus, overlap=overlap), status
 
 
-def _change_staff(session, org) -> None:
+def _change_staff(session, org) -> dict | None:
+    """Register or cancel one staff member (flashing what happened); returns the overlap box when registering was
+    refused because the person holds another session at that time."""
     user_id = request.form.get("user_id", type=int)
     action = request.form.get("action", "")
     if user_id is None or action not in ("register", "cancel"):
         flash(_("Choose a person and what to do."), "error")
-        return
+        return None
     try:
         if action == "register":
             seat = registration.register_staff(session, org, user_id, viewer(), utcnow())
             promoted = []
         else:
             promoted, seat = registration.cancel_staff(session, org, user_id, viewer(), utcnow()), None
+    except RegistrationOverlap as exc:
+        db.session.rollback()
+        other_staff_page = url_for(".staff", session_id=exc.details["other"], org_slug=org.slug)
+        return {**_overlap_box(exc, other_staff_page), "name": get_user(user_id).name}
     except DomainError as exc:
         db.session.rollback()
         flash(exc.message, "error")
-        return
+        return None
     db.session.commit()
     if seat is not None:
         _tell_registered(session, seat)
     tell_promoted(session, promoted)
+    return None
 
 
 def _tell_registered(session, seat) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
 from decimal import Decimal
 
 from flask_wtf import FlaskForm
@@ -22,7 +23,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, St
 
 from lms.i18n import _l, locale_names
 from lms.live.models import SessionMode
-from lms.live.plans import MAX_CAPACITY, MAX_MINUTES, MAX_REPEAT, SessionData
+from lms.live.plans import MAX_CAPACITY, MAX_MINUTES, MAX_REPEAT, SessionData, end_before_start_text
 from lms.web.fields import TimezoneField
 from lms.web.validators import NumberRange
 
@@ -44,7 +45,11 @@ class SessionForm(FlaskForm):
     starts_on = DateField(_l("Date"), validators=[InputRequired(message=_l("Enter the date."))])
     start_time = TimeField(_l("Start time"), validators=[InputRequired(message=_l("Enter the start time."))])
     end_time = TimeField(
-        _l("End time"), validators=[Optional()], description=_l("Give an end time or a length. Sessions end on the day they start.")
+        _l("End time"),
+        validators=[Optional()],
+        # i18n: the hint under "End time"; "Length in minutes" is the field below it.
+        description=_l("Give an end time or a length. The end time is on the day the session starts: for a session "
+                       "that ends after midnight, give its length in minutes instead."),
     )
     minutes = IntegerField(_l("Length in minutes"), validators=[Optional(), NumberRange(min=1, max=MAX_MINUTES)])
     timezone = TimezoneField(_l("Time zone of the date and times"))
@@ -119,10 +124,13 @@ class SessionForm(FlaskForm):
 
     def validate_end_time(self, field):
         if field.data is not None and self.start_time.data is not None and field.data <= self.start_time.data:
-            raise ValidationError(_l("The end time must be after the start time."))
+            raise ValidationError(end_before_start_text())
 
-    def data_for(self) -> SessionData:
+    def data_for(self, kept_trainer_ids: Sequence[int] = ()) -> SessionData:
+        """The plan the form holds; ``kept_trainer_ids`` when the form has no trainers field (the viewer may not
+        change who leads the session)."""
         cost = self.cost.data
+        trainer_ids = (self.trainers.data or ()) if self.trainers is not None else kept_trainer_ids
         return SessionData(
             module_id=self.module.data,
             starts_on=self.starts_on.data,
@@ -138,7 +146,7 @@ class SessionForm(FlaskForm):
             notes=self.notes.data or "",
             deadline=self.deadline.data,
             cost_cents=int((cost * 100).to_integral_value()) if cost is not None else None,
-            trainer_ids=tuple(self.trainers.data or ()),
+            trainer_ids=tuple(trainer_ids),
         )
 
     def fill_from(self, data: SessionData) -> None:
@@ -148,7 +156,8 @@ class SessionForm(FlaskForm):
         self.address.data, self.join_url.data, self.notes.data = data.address, data.join_url, data.notes
         self.deadline.data = data.deadline
         self.cost.data = Decimal(data.cost_cents) / 100 if data.cost_cents is not None else None
-        self.trainers.data = list(data.trainer_ids)
+        if self.trainers is not None:
+            self.trainers.data = list(data.trainer_ids)
 
     def show_error(self, message: str, name: str | None) -> None:
         """Put a service's error on its field (or at the top of the form)."""

@@ -57,6 +57,14 @@ def day_of(session: LiveSession) -> str:
     return format_when(to_zone(session.starts_at, viewer_zone()).date(), "long")
 
 
+def day_there(session: LiveSession) -> str | None:
+    """The day a session started in its own zone, in words, when the viewer's calendar names another day (else
+    None): the day its training hours are dated (:mod:`lms.hours.listeners`) and managers see. A page names the
+    viewer's day first, as it gives times, and this one beside it with the zone."""
+    there = to_zone(session.starts_at, session.timezone).date()
+    return format_when(there, "long") if there != to_zone(session.starts_at, viewer_zone()).date() else None
+
+
 def instant(value: Any) -> str:
     return instant_text(value, viewer_zone(), viewer_format_locale()) if value else ""
 
@@ -213,6 +221,7 @@ def render(template: str, **context: Any):
     helpers = {
         "when": when,
         "when_there": when_there,
+        "day_there": day_there,
         "instant": instant,
         "instant_there": instant_there,
         "language": language,
@@ -266,3 +275,13 @@ def tell_changed(session: LiveSession, update: scheduling.SessionUpdate) -> None
             ),
             "error",
         )
+
+
+def tell_trainers_changed(session: LiveSession, update: scheduling.SessionUpdate) -> None:
+    """After the commit: tell the trainers who led the session before a change of who leads it (removed or not, but
+    the one who made it). A failed email never undoes the edit; the trainer who made it is told whom to tell."""
+    if not update.trainers.to_tell:
+        return
+    failed = notices.tell_trainers(session, update.trainers, link(session), by=current_user.name)
+    if failed:
+        flash(_("We could not email: %(emails)s. Please tell them another way.", emails=", ".join(failed)), "error")
