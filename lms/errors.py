@@ -18,6 +18,8 @@ class DomainError(Exception):
 
     code = "invalid"
     status = 400
+    #: Names of ``details`` that the API sends beside ``code`` and ``message`` (e.g. the fields it did not know).
+    public_details: tuple[str, ...] = ()
 
     def __init__(self, message: str, **details: Any) -> None:
         super().__init__(message)
@@ -135,14 +137,23 @@ def _api_http_error(status: int, error: HTTPException) -> Any:
 
 
 def _api_unauthorized() -> Any:
-    """401 with the challenge of RFC 6750: ``invalid_token`` when a bearer token came and is not valid."""
-    if request.headers.get("Authorization", "").startswith("Bearer "):  # as lms.web.auth.load_user reads it
+    """401 with the challenge of RFC 6750: ``invalid_token`` when a bearer token came and is not valid. A header of
+    another scheme (``Basic``, ``Token``...) authenticates nobody here: the message says so, naming the scheme."""
+    from lms.security import authorization  # lms.security imports this module
+
+    sent = authorization()  # as lms.web.auth.load_user reads it
+    challenge = "Bearer"
+    if sent is not None and sent[0] == "bearer":
         message = _("The API token is not valid: it is unknown or revoked, or its owner's account is disabled.")
         challenge = 'Bearer error="invalid_token"'
+    elif sent is not None:
+        scheme = request.headers["Authorization"].strip().partition(" ")[0]
+        # i18n: %(scheme)s is the first word of the Authorization header as sent, such as Basic or Token.
+        message = _("The Authorization header uses the scheme %(scheme)s, which is not recognised here. Send Bearer "
+                    "followed by the token.", scheme=scheme[:30])
     else:
         message = _("No API token was sent and nobody is signed in. Send the token in the Authorization header: Bearer "
                     "followed by the token.")
-        challenge = "Bearer"
     response = json_error(401, "unauthorized", message)
     response.headers["WWW-Authenticate"] = challenge
     return response
@@ -156,7 +167,10 @@ def _json_code(status: int, error: HTTPException) -> str:
 
 def handle_domain_error(error: DomainError) -> Any:
     if wants_json():
-        return json_error(error.status, error.code, error.message)
+        extra = {name: error.details[name] for name in error.public_details if name in error.details}
+        response = jsonify({"error": {"code": error.code, "message": error.message, **extra}})
+        response.status_code = error.status
+        return response
     title, _message = _describe(error.status)
     return _error_page(error.status, title, error.message)
 

@@ -182,6 +182,26 @@ def check_csrf() -> None:
         raise CSRFError(str(exc)) from exc
 
 
+def same_for_everyone(view: Callable) -> Callable:
+    """For a public endpoint whose answer is the same whoever calls (the API description, certificate verification,
+    the course list): a bearer token that is not valid (revoked, mistyped, its owner disabled) is ignored there and the
+    call is answered as for anyone, instead of a 401 that would block a public resource. A valid token still counts.
+    Endpoints whose answer depends on the caller keep the 401: answering them as anonymous would hide the bad token."""
+    view._lms_same_for_everyone = True  # type: ignore[attr-defined]
+    return view
+
+
+def is_same_for_everyone() -> bool:
+    return getattr(current_app.view_functions.get(request.endpoint or ""), "_lms_same_for_everyone", False)
+
+
+def authorization() -> tuple[str, str] | None:
+    """The ``Authorization`` header as ``(scheme, credentials)``, the scheme in lower case (RFC 7235: it is
+    case-insensitive, so ``bearer`` and ``BEARER`` are Bearer); None when the header is absent or blank."""
+    scheme, _space, credentials = request.headers.get("Authorization", "").strip().partition(" ")
+    return (scheme.lower(), credentials.strip()) if scheme else None
+
+
 def json_csrf_exempt(view: Callable) -> Callable:
     """For a public JSON endpoint that acts for nobody (e.g. bulk certificate verification by an employer's script):
     a JSON body needs no CSRF token, and any other body is refused (415). A cross-site page cannot send

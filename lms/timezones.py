@@ -116,3 +116,15 @@ def group_titles() -> tuple[str, str]:
     """The headings of the two parts of the list."""
     # i18n: headings inside the time-zone list: the common US zones, then every other zone by country.
     return _("United States"), _("Other time zones, by country")
+
+
+def zone_label(zone: str, locale: str) -> str:
+    """The zone as the list names it in ``locale`` ("Pacific Time (Los Angeles)", "Kiribati (Kiritimati)"), for
+    saying which zone times are shown in; a zone the list does not show, by its own name ("US/Pacific" as
+    "US/Pacific", underscores as spaces)."""
+    return _labels(locale).get(zone) or zone.replace("_", " ")
+
+
+@lru_cache(maxsize=16)
+def _labels(locale: str) -> dict[str, str]:
+    return {option.value: option.label for option in _options(locale)}

@@ -424,7 +424,7 @@ def test_openapi_documents_the_csv(app, client, u):
     doc = client.get(u("lms.api.openapi")).json
     operation = doc["paths"]["/orgs/{org_slug}/timesheets.csv"]["get"]
     assert "text/csv" in operation["responses"]["200"]["content"]
-    assert {p["name"] for p in operation["parameters"]} == {"org_slug", "start", "end"}
+    assert {p["name"] for p in operation["parameters"]} == {"org_slug", "start", "end", "early", "If-None-Match"}
 
 
 def test_manager_in_two_roles_sees_only_managed_org(app, client, u, login, acme, make_org, make_user, add_member):

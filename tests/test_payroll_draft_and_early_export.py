@@ -90,16 +90,20 @@ def test_the_page_asks_for_its_own_tick_before_exporting_the_running_period(clie
     assert end >= today
 
 
-def test_the_api_export_stays_as_documented_for_a_running_period(client, u, acme):
-    """A payroll system pulling the file with a personal token is the export, even on the period's last day."""
+def test_the_api_exports_a_running_period_only_with_early_true(client, u, acme):
+    """A payroll system pulling the file with a personal token is the export; a period that has not ended, only when
+    it says so (``early=true``, as the page's second tick): otherwise 409 and nothing is locked
+    (tests/test_api_payroll_draft.py has the rest)."""
     from lms.accounts import services as accounts
 
     org, manager, _ana = acme
     start, end = export.period_of(org, org_today(org))
     _token, raw = accounts.create_api_token(manager, "payroll")
     db.session.commit()
-    response = client.get(u("lms.api.org_timesheets_csv", org_slug="acme", start=start.isoformat(), end=end.isoformat()),
-                          headers={"Authorization": f"Bearer {raw}"})
+    url = u("lms.api.org_timesheets_csv", org_slug="acme", start=start.isoformat(), end=end.isoformat())
+    response = client.get(url, headers={"Authorization": f"Bearer {raw}"})
+    assert response.status_code == 409 and response.json["error"]["code"] == "period_not_over" and _exports() == 0
+    response = client.get(url + "&early=true", headers={"Authorization": f"Bearer {raw}"})
     assert response.status_code == 200 and _exports() == 1
 
 

@@ -7,15 +7,18 @@ from typing import Any
 from flask import Blueprint, jsonify
 
 from lms.api.openapi import build_document
+from lms.api.query_args import flag_arg, refuse_repeated
+from lms.orgs import queries as org_queries
 from lms.orgs import services as org_services
 from lms.orgs.models import Membership
-from lms.security import access, current_user
+from lms.security import access, current_user, same_for_everyone
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 
 @bp.get("/openapi.json")
 @access.public
+@same_for_everyone
 def openapi():
     return jsonify(build_document())
 
@@ -53,26 +56,32 @@ def _my_membership(m: Membership) -> dict[str, Any]:
 @bp.get("/orgs/<org_slug>/members")
 @access.org_manager
 def org_members(org_slug: str):
+    """Current staff by name; with ``include_former=true`` then former staff, the latest end first (a former employee
+    is still paid for their last period), each with ``current`` and ``employment_end`` and, as in ``/me``, role null:
+    an ended membership grants nothing."""
     org = org_services.get_org(org_slug)
-    return jsonify(
-        {
-            "organisation": {"slug": org.slug, "name": org.name},
-            "members": [
-                {
-                    "id": m.id,
-                    "user_id": m.user_id,
-                    "name": m.user.name,
-                    "email": m.user.email,
-                    "role": m.role.value,
-                    "employee_id": m.employee_id,
-                    "job_title": m.job_title,
-                    "employment_start": m.employment_start.isoformat() if m.employment_start else None,
-                    "employment_type": m.employment_type.value,
-                }
-                for m in org_services.list_members(org)
-            ],
-        }
-    )
+    refuse_repeated("include_former")
+    members = org_services.list_members(org)
+    if flag_arg("include_former"):
+        members += org_queries.list_former_members(org)
+    return jsonify({"organisation": {"slug": org.slug, "name": org.name}, "members": [_member(m) for m in members]})
 
 
-from lms.api import attendance, catalog, certificates, hours, hours_reports, live  # noqa: E402,F401
+def _member(m: Membership) -> dict[str, Any]:
+    current = m.is_current
+    return {
+        "id": m.id,
+        "user_id": m.user_id,
+        "name": m.user.name,
+        "email": m.user.email,
+        "role": m.role.value if current else None,
+        "employee_id": m.employee_id,
+        "job_title": m.job_title,
+        "employment_start": m.employment_start.isoformat() if m.employment_start else None,
+        "employment_type": m.employment_type.value,
+        "current": current,
+        "employment_end": m.employment_end.isoformat() if m.employment_end else None,
+    }
+
+
+from lms.api import attendance, catalog, certificates, hours, hours_reports, live, pay_periods  # noqa: E402,F401

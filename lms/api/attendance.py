@@ -13,10 +13,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import current_app, jsonify, request
+from flask import current_app, jsonify
 
 from lms import db
-from lms.api import bp
+from lms.api import bodies, bp
 from lms.db import utcnow
 from lms.errors import DomainError
 from lms.i18n import _
@@ -77,9 +77,7 @@ def session_attendance(session_id: int):
 def update_attendance(session_id: int, user_id: int):
     session = rosters.get_managed_session(session_id, current_user)
     user = attendees.get_person(session, user_id)
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        raise DomainError(_("Send a JSON object."))
+    body = bodies.json_object(OPENAPI_SCHEMAS["AttendanceChange"]["properties"])
     change = _change(body, session.timezone)
     services.change_attendance(
         session,
@@ -100,6 +98,8 @@ def _change(body: dict[str, Any], timezone: str) -> services.Change:
     if status is not None and status not in {s.value for s in AttendanceStatus}:
         raise DomainError(_("status must be one of: %(values)s.", values=", ".join(s.value for s in AttendanceStatus)))
     interval = body.get("interval")
+    if isinstance(interval, dict):
+        bodies.refuse_unknown(interval, _INTERVAL["properties"], prefix="interval.")
     if interval is not None and not (isinstance(interval, dict) and interval.get("joined_at")):
         raise DomainError(_("interval must be an object with joined_at (and left_at, or null while still there)."))
     void = body.get("void_interval_id")
@@ -134,6 +134,13 @@ _ERRORS = {
 _SESSION_ID = {"name": "session_id", "in": "path", "required": True, "schema": {"type": "integer"}}
 _TIME = {"type": "string", "format": "date-time"}
 _STATUS = {"type": ["string", "null"], "enum": [s.value for s in AttendanceStatus] + [None]}
+_INTERVAL = {
+    "type": "object",
+    "required": ["joined_at"],
+    "properties": {"joined_at": _TIME, "left_at": {"type": ["string", "null"], "format": "date-time"}},
+    "additionalProperties": False,
+    "description": "Times in ISO 8601; without an offset they are in the session's time zone",
+}
 
 #: Merged into the OpenAPI document by lms/api/openapi.py.
 OPENAPI_SCHEMAS: dict[str, Any] = {
@@ -198,14 +205,10 @@ OPENAPI_SCHEMAS: dict[str, Any] = {
     },
     "AttendanceChange": {
         "type": "object",
+        "additionalProperties": False,
         "properties": {
             "status": {"type": "string", "enum": [s.value for s in AttendanceStatus]},
-            "interval": {
-                "type": "object",
-                "required": ["joined_at"],
-                "properties": {"joined_at": _TIME, "left_at": {"type": ["string", "null"], "format": "date-time"}},
-                "description": "Times in ISO 8601; without an offset they are in the session's time zone",
-            },
+            "interval": _INTERVAL,
             "void_interval_id": {"type": "integer", "description": "Set this interval aside (kept, not counted)"},
             "reason": {"type": "string", "description": "Required once attendance is finalised (a correction)"},
         },

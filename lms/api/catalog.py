@@ -21,7 +21,7 @@ from lms.enrollment.models import Enrollment, EnrollmentStatus
 from lms.enrollment.services import EnrollmentSummary
 from lms.errors import DomainError, NotFoundError
 from lms.i18n import _, current_locale, supported_locales
-from lms.security import access, current_user
+from lms.security import access, current_user, same_for_everyone
 
 
 def _choice(name: str, allowed: list[str]) -> str:
@@ -52,6 +52,7 @@ def _texts(course: Course, texts: Texts) -> dict[str, Any]:
 
 @bp.get("/courses")
 @access.public
+@same_for_everyone
 def list_courses():
     kind = _choice("kind", [k.value for k in CourseKind])
     area = _choice("area", list(AREAS))

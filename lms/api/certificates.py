@@ -10,22 +10,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, jsonify, request
+from flask import Response, jsonify
 
 from lms import db
 from lms.accounts.services import get_user
 from lms.api import bp
+from lms.api.bodies import json_body, refuse_unknown
 from lms.certificates.credential import sign_credential
-from lms.certificates.verification import MAX_BULK
+from lms.certificates.verification import EMPTY, MAX_BULK
 from lms.errors import DomainError, NotFoundError
 from lms.i18n import _
-from lms.security import access, json_csrf_exempt
+from lms.security import access, json_csrf_exempt, same_for_everyone
 from lms.web.certs.helpers import (
     HTTP_STATUS,
     bulk_limit,
     credential_base_url,
     download_headers,
     lookup,
+    lookup_each,
     no_store,
     verdicts,
     verify_limit,
@@ -46,6 +48,7 @@ def _not_a_code() -> str:
 
 @bp.get("/certificates/<code>")
 @access.public
+@same_for_everyone
 @verify_limit
 def certificate(code: str):
     [result] = lookup([code]) or [{"query": code, "code": code, "status": "invalid"}]
@@ -60,10 +63,15 @@ def certificate(code: str):
 
 @bp.post("/certificates/verify")
 @access.public
+@same_for_everyone
 @json_csrf_exempt
 @bulk_limit
 def verify_certificates():
-    body = request.get_json(silent=True)
+    """One result per code sent, in order, with its ``index`` and the ``query`` exactly as sent; a blank code is
+    ``empty`` (not looked up), so a program can match every answer to what it sent."""
+    body = json_body()
+    if isinstance(body, dict):
+        refuse_unknown(body, ("codes",))
     codes = body.get("codes") if isinstance(body, dict) else None
     if not isinstance(codes, list):
         raise BadBody(_('Send a JSON object with a list of codes, like {"codes": ["K7QM-X3HT-..."]}.'))
@@ -71,14 +79,15 @@ def verify_certificates():
         raise BadBody(_("Every code must be a string."))
     if len(codes) > MAX_BULK:
         raise TooManyCodes(_("You sent %(count)d codes; verify at most %(max)d at a time.", count=len(codes), max=MAX_BULK))
-    results = lookup(codes)
+    results = lookup_each(codes)
     db.session.commit()
-    counts = {status: sum(1 for r in results if r["status"] == status) for status in HTTP_STATUS}
+    counts = {status: sum(1 for r in results if r["status"] == status) for status in (*HTTP_STATUS, EMPTY)}
     return no_store(jsonify({"results": results, "counts": counts}))
 
 
 @bp.get("/certificates/<code>/credential.jwt")
 @access.public
+@same_for_everyone
 @verify_limit
 def certificate_credential(code: str):
     [verdict] = verdicts([code]) or [None]
@@ -102,9 +111,10 @@ _CODE = {
     "description": "Verification code, any case, with or without hyphens",
 }
 _DATE = {"type": ["string", "null"], "format": "date"}
+_STATUSES = ["valid", "expired", "revoked", "not_found", "invalid"]
 _RESULT_FIELDS = {
     "code": {"type": "string", "description": "The code in display form (K7QM-X3HT-...), or as sent when not found"},
-    "status": {"type": "string", "enum": ["valid", "expired", "revoked", "not_found", "invalid"]},
+    "status": {"type": "string", "enum": _STATUSES},
     "number": {"type": "string", "description": "Certificate number to quote"},
     "holder_name": {"type": "string"},
     "course": {
@@ -146,13 +156,24 @@ OPENAPI_SCHEMAS = {
         "properties": {
             "results": {
                 "type": "array",
+                "description": "One result per code sent, in the order sent (index 0 first), blank codes included",
                 "items": {
                     "type": "object",
-                    "required": ["query", "code", "status"],
-                    "properties": {"query": {"type": "string", "description": "The code as sent"}, **_RESULT_FIELDS},
+                    "required": ["index", "query", "code", "status"],
+                    "properties": {
+                        "index": {"type": "integer", "minimum": 0, "description": "Position of the code in codes"},
+                        "query": {"type": "string", "description": "The code exactly as sent (spaces and all)"},
+                        **_RESULT_FIELDS,
+                        "code": {"type": "string", "description": (
+                            "The code in display form (K7QM-X3HT-...), or as sent without surrounding spaces when not "
+                            "found; empty for an empty query")},
+                        "status": {"type": "string", "enum": [*_STATUSES, EMPTY], "description": (
+                            "empty: the code sent was empty or only spaces; nothing was looked up")},
+                    },
                 },
             },
-            "counts": {"type": "object", "additionalProperties": {"type": "integer"}},
+            "counts": {"type": "object", "additionalProperties": {"type": "integer", "minimum": 0},
+                       "description": "How many results have each status (every status, 0 included)"},
         },
     },
 }
@@ -191,12 +212,13 @@ OPENAPI_PATHS = {
                             "type": "object",
                             "required": ["codes"],
                             "properties": {"codes": {"type": "array", "maxItems": MAX_BULK, "items": {"type": "string"}}},
+                            "additionalProperties": False,
                         }
                     }
                 },
             },
             "responses": {
-                "200": {"description": "One result per non-blank code, in order", "content": _ref("BulkVerification")},
+                "200": {"description": "One result per code sent, in order", "content": _ref("BulkVerification")},
                 **_ERRORS,
                 "415": {"description": "The body is not sent as application/json", "content": _ref("Error")},
             },

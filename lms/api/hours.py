@@ -14,7 +14,7 @@ from typing import Any
 from flask import jsonify, request, url_for
 
 from lms import db
-from lms.api import bp, paging
+from lms.api import bodies, bp, paging
 from lms.errors import DomainError
 from lms.hours import approvals, ledger
 from lms.hours.approvals import QueueFilters
@@ -91,13 +91,11 @@ def my_hours():
 @bp.post("/me/hours")
 @access.signed_in
 def submit_hours():
+    body = bodies.json_object(OPENAPI_SCHEMAS["ExternalTraining"]["properties"])
     key = (request.headers.get("Idempotency-Key") or "").strip()
     if not key or len(key) > ledger.KEY_MAX:
         raise DomainError(_("Send an Idempotency-Key header (a random string of at most %(num)d characters).",
                             num=ledger.KEY_MAX))
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        raise DomainError(_("Send a JSON object."))
     try:
         entry, created = ledger.submit_external(current_user._get_current_object(), _external(body), key)
     except ledger.IdempotencyKeyReused as exc:
@@ -170,8 +168,8 @@ def approve_hours(org_slug: str, entry_id: int):
 @access.org_manager
 def reject_hours(org_slug: str, entry_id: int):
     entry = approvals.get_org_entry(org_services.get_org(org_slug), entry_id)
-    body = request.get_json(silent=True)
-    reason = body.get("reason") if isinstance(body, dict) and isinstance(body.get("reason"), str) else None
+    body = bodies.json_object(OPENAPI_SCHEMAS["Rejection"]["properties"])
+    reason = body.get("reason") if isinstance(body.get("reason"), str) else None
     approvals.reject(entry, current_user._get_current_object(), reason)
     db.session.commit()
     return jsonify(entry_json(entry))
@@ -236,9 +234,10 @@ OPENAPI_SCHEMAS: dict[str, Any] = {
                                                                           "name": {"type": "string"}}}},
     },
     "ExternalTraining": {
-        "type": "object", "required": ["title", "activity_date", "minutes"],
+        "type": "object", "required": ["title", "activity_date", "minutes"], "additionalProperties": False,
         "properties": {
-            "title": {"type": "string", "minLength": 1, "maxLength": 300},
+            "title": {"type": "string", "minLength": 1, "maxLength": 300,
+                      "description": "One line: line breaks and runs of spaces become one space"},
             "provider": {"type": "string", "maxLength": 200},
             "activity_date": {"type": "string", "format": "date"},
             "minutes": {"type": "integer", "minimum": 1, "maximum": ledger.MAX_EXTERNAL_MINUTES},
@@ -246,11 +245,14 @@ OPENAPI_SCHEMAS: dict[str, Any] = {
             "org_slug": {"type": "string", "description": "Only if you worked for several organisations that day"},
         },
     },
-    "Rejection": {"type": "object", "required": ["reason"], "properties": {"reason": {"type": "string"}}},
+    "Rejection": {"type": "object", "required": ["reason"], "additionalProperties": False,
+                  "properties": {"reason": {"type": "string"}}},
 }
 _PAGING = paging.OPENAPI_PARAMETERS
 _KEY_REUSED = {"description": "The Idempotency-Key was first sent with other details (code idempotency_key_reused; "
-                              "entry_id names that entry). Nothing was saved: send new training with a new key.",
+                              "entry_id names that entry). Nothing was saved: send new training with a new key. "
+                              "Or the body has fields this operation does not take (code unknown_fields; fields "
+                              "names them). Nothing was saved.",
                "content": {"application/json": {"schema": _ref("Error")}}}
 _ORG = {"name": "org_slug", "in": "path", "required": True, "schema": {"type": "string"}}
 _ENTRY = {"name": "entry_id", "in": "path", "required": True, "schema": {"type": "integer"}}

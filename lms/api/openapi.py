@@ -7,6 +7,7 @@ from typing import Any
 from flask import current_app, request
 
 from lms import __version__
+from lms.api.conventions import with_shared_responses
 from lms.i18n import supported_locales
 
 ERROR = {
@@ -16,7 +17,9 @@ ERROR = {
         "error": {
             "type": "object",
             "required": ["code", "message"],
-            "properties": {"code": {"type": "string"}, "message": {"type": "string"}},
+            "properties": {"code": {"type": "string"}, "message": {"type": "string"},
+                           "fields": {"type": "array", "items": {"type": "string"},
+                                      "description": "unknown_fields: the fields sent that the operation does not take"}},
         }
     },
 }
@@ -76,7 +79,8 @@ MEMBERS = {
             "type": "array",
             "items": {
                 "type": "object",
-                "required": ["id", "user_id", "name", "email", "role", "employment_type"],
+                "required": ["id", "user_id", "name", "email", "role", "employment_type", "current",
+                             "employment_end"],
                 "properties": {
                     "id": {"type": "integer", "description": (
                         "The membership's id (this person's employment here), as in the web pages' member "
@@ -86,11 +90,18 @@ MEMBERS = {
                         "and attendance use")},
                     "name": {"type": "string"},
                     "email": {"type": "string"},
-                    "role": {"type": "string", "enum": ["member", "manager"]},
+                    "role": {"type": ["string", "null"], "enum": ["member", "manager", None], "description": (
+                        "Their role now; null for former staff (include_former=true), as in /me: an ended "
+                        "membership grants nothing")},
                     "employee_id": {"type": ["string", "null"]},
                     "job_title": {"type": ["string", "null"]},
                     "employment_start": {"type": ["string", "null"], "format": "date"},
                     "employment_type": {"type": "string", "enum": ["employee", "contractor", "volunteer"]},
+                    "current": {"type": "boolean", "description": (
+                        "Works here now (no end of employment recorded); false only with include_former=true")},
+                    "employment_end": {"type": ["string", "null"], "format": "date", "description": (
+                        "Their last day here (the organisation's calendar; /me calls it ended_on); null for current "
+                        "staff")},
                 },
             },
         },
@@ -205,8 +216,10 @@ CATALOG_PATHS = {
     "/courses/{course_slug}": {
         "get": {
             "summary": "A course's outline: modules, lessons and quizzes (public for published courses)",
+            "description": "Signing in is optional: trainers, and trainees enrolled in it, also see a course that is "
+                           "not published, so a bearer token that is not valid is refused (401), never ignored.",
             "operationId": "getCourseOutline",
-            "security": [],
+            "security": [{}, {"bearer": []}, {"session": []}],
             "parameters": [_COURSE_SLUG, _LANG],
             "responses": {"200": {"description": "OK", **_json("CourseOutline")}, **_error_responses(400, 404)},
         }
@@ -264,6 +277,12 @@ def _certificates() -> tuple[dict[str, Any], dict[str, Any]]:
     return OPENAPI_PATHS, OPENAPI_SCHEMAS
 
 
+def _pay_periods() -> tuple[dict[str, Any], dict[str, Any]]:
+    from lms.api.pay_periods import OPENAPI_PATHS, OPENAPI_SCHEMAS  # beside its routes; imported late (a cycle)
+
+    return OPENAPI_PATHS, OPENAPI_SCHEMAS
+
+
 def _with_languages(paths: dict[str, Any]) -> dict[str, Any]:
     """Every ``lang`` query parameter takes the site's languages (``LMS_LOCALES``: per app, so set per document;
     copies, never the shared module-level dicts)."""
@@ -285,7 +304,7 @@ def build_document() -> dict[str, Any]:
         "info": {"title": "CHW Learn API", "version": __version__},
         "servers": [{"url": request.host_url.rstrip("/") + prefix + "/api/v1"}],
         "security": [{"bearer": []}, {"session": []}],
-        "paths": _with_languages({
+        "paths": with_shared_responses(_with_languages({
             "/me": {
                 "get": {
                     "summary": "The signed-in user, where they work now (with their role) and where their employment ended",
@@ -295,10 +314,20 @@ def build_document() -> dict[str, Any]:
             },
             "/orgs/{org_slug}/members": {
                 "get": {
-                    "summary": "Current staff of an organisation (its managers only)",
+                    "summary": "Current staff of an organisation, and former staff if asked (its managers only)",
+                    "description": (
+                        "Current staff by name. With include_former=true, then former staff (an end of employment "
+                        "recorded), the latest end first, with current: false, employment_end and role null: a former "
+                        "employee is still in the hours lists and paid for their last period. include_former given "
+                        "twice is refused (400 repeated_parameter)."),
                     "operationId": "listOrgMembers",
-                    "parameters": [{"name": "org_slug", "in": "path", "required": True, "schema": {"type": "string"}}],
-                    "responses": {"200": {"description": "OK", **_json("Members")}, **_error_responses(401, 403, 404)},
+                    "parameters": [{"name": "org_slug", "in": "path", "required": True, "schema": {"type": "string"}},
+                                   {"name": "include_former", "in": "query", "required": False,
+                                    "schema": {"type": "boolean", "default": False},
+                                    "description": "true to list former staff too (true or false; anything else is "
+                                                   "400 invalid_parameter)"}],
+                    "responses": {"200": {"description": "OK", **_json("Members")},
+                                  **_error_responses(400, 401, 403, 404)},
                 }
             },
             **CATALOG_PATHS,
@@ -307,7 +336,8 @@ def build_document() -> dict[str, Any]:
             **_hours_ledger()[0],
             **_live_sessions()[0],
             **_certificates()[0],
-        }),
+            **_pay_periods()[0],
+        })),
         "components": {
             "securitySchemes": {
                 "bearer": {"type": "http", "scheme": "bearer", "description": "Personal API token from your profile"},
@@ -315,6 +345,6 @@ def build_document() -> dict[str, Any]:
             },
             "schemas": {"Error": ERROR, "Me": ME, "MyMembership": MY_MEMBERSHIP, "Members": MEMBERS, **CATALOG_SCHEMAS,
                         **_attendance()[1], **_hours_ledger()[1],
-                        **_live_sessions()[1], **_certificates()[1]},
+                        **_live_sessions()[1], **_certificates()[1], **_pay_periods()[1]},
         },
     }

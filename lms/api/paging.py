@@ -98,7 +98,9 @@ def page_json(limit: int, paging: Paging, has_more: bool, last_key: tuple[date, 
 OPENAPI_PARAMETERS: list[dict[str, Any]] = [
     {"name": "limit", "in": "query", "required": False,
      "schema": {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT},
-     "description": f"Rows per page, 1 to {MAX_LIMIT} (default {DEFAULT_LIMIT})"},
+     "description": f"Rows per page, 1 to {MAX_LIMIT} (default {DEFAULT_LIMIT}). A larger number counts as "
+                    f"{MAX_LIMIT}, as every whole-number query argument of the API above its maximum does; 0 is "
+                    "refused (400)"},
     {"name": "cursor", "in": "query", "required": False, "schema": {"type": "string", "maxLength": CURSOR_MAX},
      "description": "The next_cursor of the previous page, unchanged (opaque). The stable way to page: no row is "
                     "skipped or repeated when rows are decided or added meanwhile. Not together with offset."},

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -21,7 +21,8 @@ MAX_BULK = 500
 
 @dataclass(frozen=True)
 class Verdict:
-    """``status`` is valid, expired, revoked, not_found or invalid (not even shaped like a code)."""
+    """``status`` is valid, expired, revoked, not_found or invalid (not even shaped like a code); for
+    :func:`verify_each` also ``empty`` (nothing was asked: an empty or blank query)."""
 
     query: str
     status: str
@@ -98,3 +99,16 @@ def verify_codes(queries: Iterable[str], client: str, secret: str) -> list[Verdi
     if log:
         db.session.execute(VerificationLog.__table__.insert(), log)  # Core: one executemany, NULLs and all
     return verdicts
+
+
+#: The status of a blank query in :func:`verify_each`: nothing was asked, nothing looked up.
+EMPTY = "empty"
+
+
+def verify_each(queries: Sequence[str], client: str, secret: str) -> list[Verdict]:
+    """One verdict per query, in the order given (at most :data:`MAX_BULK` queries), for a program that matches
+    answers to what it sent by position: a blank query (empty, or only spaces and line breaks) is :data:`EMPTY`,
+    neither looked up nor logged; the others are :func:`verify_codes`, which drops blank queries and keeps order."""
+    queries = list(queries)[:MAX_BULK]
+    looked_up = iter(verify_codes([q for q in queries if q.strip()], client, secret))
+    return [next(looked_up) if query.strip() else Verdict("", EMPTY) for query in queries]

@@ -54,6 +54,18 @@ def neutralise(text: str | None) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
+def employee_ids_changed_on_export(employee_ids: Iterable[str | None]) -> list[tuple[str, str]]:
+    """The employee IDs (as saved: stripped) that the payroll file writes otherwise, each with what it writes: one
+    starting with ``=`` ``+`` ``-`` ``@`` gets the leading apostrophe of :func:`neutralise`, so it no longer matches
+    the HR system's ID as typed. For warning the manager who saves one; each ID once, in the order given."""
+    changed: dict[str, str] = {}
+    for raw in employee_ids:
+        value = (raw or "").strip()
+        if value and neutralise(value) != value:
+            changed.setdefault(value, neutralise(value))
+    return list(changed.items())
+
+
 class Number(str):
     """A cell the exporter wrote from an integer (minutes, hours, money, IDs, ISO dates): written as is."""
 

@@ -112,7 +112,9 @@ def _existing(entry: HoursEntry) -> HoursEntry | None:
 
 def append_once(entry: HoursEntry, actor: Any, upload: evidence_files.Upload | None = None) -> tuple[HoursEntry, bool]:
     """Insert ``entry`` (and its evidence) in a savepoint. If another request inserted the same idempotency key or
-    source reference first, the savepoint is rolled back and that entry is returned with ``False``."""
+    source reference first, the savepoint is rolled back and that entry is returned with ``False``. Every entry's
+    title is put on one line here (:func:`one_line`), whatever made it: a form, the API, a module's title."""
+    entry.title = one_line(entry.title)
     stored: EvidenceFile | None = None
     try:
         with db.session.begin_nested():
@@ -177,8 +179,16 @@ def _check_date(day: Any, today: date) -> date:
     return day
 
 
-def _text(value: str | None, limit: int, message: str, name: str, *, required: bool = True) -> str | None:
-    value = (value or "").strip()
+def one_line(value: str | None) -> str:
+    """A title as kept: line breaks, tabs and runs of spaces become one space, as in course and module titles
+    (``lms.catalog.texts.ONE_LINE_FIELDS``). A title is a heading, a table cell and a payroll CSV cell, where a line
+    break split the row for the programs that read it."""
+    return " ".join((value or "").split())
+
+
+def _text(value: str | None, limit: int, message: str, name: str, *, required: bool = True,
+          single_line: bool = False) -> str | None:
+    value = one_line(value) if single_line else (value or "").strip()
     if not value:
         if required:
             raise DomainError(message, field=name)
@@ -189,7 +199,7 @@ def _text(value: str | None, limit: int, message: str, name: str, *, required: b
 
 
 def _summary(text: str, limit: int = 120) -> str:
-    line = text.strip().splitlines()[0] if text.strip() else ""
+    line = one_line(text.strip().splitlines()[0]) if text.strip() else ""
     return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
 
 
@@ -221,7 +231,7 @@ def submit_external(user: User, data: ExternalTraining, key: str | None,
     entry = HoursEntry(
         user_id=user.id, source=EntrySource.EXTERNAL, status=EntryStatus.PENDING, activity_date=day,
         minutes=_check_minutes(data.minutes, MAX_EXTERNAL_MINUTES),
-        title=_text(data.title, 300, _("Enter the name of the training."), "title"),
+        title=_text(data.title, 300, _("Enter the name of the training."), "title", single_line=True),
         provider=_text(data.provider, 200, "", "provider", required=False),
         competency_areas=_check_areas(data.competency_areas), idempotency_key=key, created_by_id=user.id,
         org_id=resolve_org(user.id, day, data.org_id),
@@ -243,7 +253,7 @@ def same_external(entry: HoursEntry, data: ExternalTraining) -> bool:
     """Whether ``data`` is what ``entry`` was saved from: title, provider, date, minutes, areas (in any order) and,
     when chosen, the organisation. Evidence files are not compared (a resend may or may not carry the file)."""
     return (
-        entry.title == (data.title or "").strip()
+        entry.title == one_line(data.title)
         and (entry.provider or None) == ((data.provider or "").strip() or None)
         and type(data.activity_date) is date and entry.activity_date == data.activity_date
         and type(data.minutes) is int and entry.minutes == data.minutes
@@ -439,16 +449,24 @@ def same_adjustment(entry: HoursEntry, data: Adjustment) -> bool:
     )
 
 
+#: Statuses that take an entry out of the ledger's counts: nothing is paid for it, and nothing may correct it.
+NOT_COUNTED = (EntryStatus.REJECTED, EntryStatus.WITHDRAWN)
+
+
 def is_correctable(entry: HoursEntry) -> bool:
-    """Whether a correction may point at ``entry``: not once the entry behind it was rejected (nothing is paid to
-    correct; an adjustment of its own pays for the activity instead)."""
-    return root_of(entry).status is not EntryStatus.REJECTED
+    """Whether a correction may point at ``entry``: not once it was withdrawn (what replaced it is corrected
+    instead), nor once the entry behind it was rejected or withdrawn (nothing is paid to correct; an adjustment of
+    its own pays for the activity instead)."""
+    return entry.status is not EntryStatus.WITHDRAWN and root_of(entry).status not in NOT_COUNTED
 
 
 def _corrected_entry(org: Organisation, person: User, entry_id: int, minutes: int) -> HoursEntry:
     corrected = load_entry(entry_id)
     if corrected is None or corrected.user_id != person.id or corrected.org_id != org.id:
         raise DomainError(_("Choose an entry of this person in your organisation to correct."), field="corrects_id")
+    if corrected.status is EntryStatus.WITHDRAWN or root_of(corrected).status is EntryStatus.WITHDRAWN:
+        raise DomainError(_("That entry was withdrawn: a later correction of the attendance replaced it. Correct the "
+                            "entry that replaced it."), field="corrects_id")
     if not is_correctable(corrected):
         raise DomainError(_("That entry was rejected, so there is nothing to correct. To pay for the activity, add an "
                             "adjustment without choosing an entry."), field="corrects_id")
@@ -480,11 +498,11 @@ def corrections_of(root: HoursEntry) -> list[tuple[int, int, EntryStatus]]:
 
 def corrected_total(entry: HoursEntry) -> int:
     """Minutes of the original entry behind ``entry`` plus every correction of it (at any depth), leaving out
-    rejected ones: what the ledger currently credits for that activity, pending entries included."""
+    rejected and withdrawn ones: what the ledger currently credits for that activity, pending entries included."""
     root = root_of(entry)
-    if root.status is EntryStatus.REJECTED:
+    if root.status in NOT_COUNTED:
         return 0
-    return root.minutes + sum(m for _id, m, status in corrections_of(root) if status is not EntryStatus.REJECTED)
+    return root.minutes + sum(m for _id, m, status in corrections_of(root) if status not in NOT_COUNTED)
 
 
 def approved_total(root: HoursEntry) -> int:

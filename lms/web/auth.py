@@ -7,7 +7,7 @@ from flask import abort, current_app, g, request, session
 from lms import db
 from lms.accounts import services
 from lms.accounts.models import User
-from lms.security import forget_csrf_token
+from lms.security import authorization, forget_csrf_token, is_same_for_everyone
 
 SESSION_KEY = "lms_sid"
 
@@ -18,12 +18,12 @@ def load_user() -> None:
         return
     g.lms_user = None
     g.lms_via_token = False
-    header = request.headers.get("Authorization", "")
-    if header.startswith("Bearer ") and (request.blueprint or "").startswith("lms.api"):
-        g.lms_user = services.user_for_api_token(header.removeprefix("Bearer ").strip())
-        if g.lms_user is None:
+    sent = authorization()
+    if sent is not None and sent[0] == "bearer" and (request.blueprint or "").startswith("lms.api"):
+        g.lms_user = services.user_for_api_token(sent[1]) if sent[1] else None
+        if g.lms_user is None and not is_same_for_everyone():
             abort(401)
-        g.lms_via_token = True
+        g.lms_via_token = g.lms_user is not None
     elif SESSION_KEY in session:
         found = services.user_for_session(str(session[SESSION_KEY]), current_app.config["LMS_SESSION_IDLE_DAYS"])
         if found is None:

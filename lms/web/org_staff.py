@@ -28,6 +28,7 @@ from lms.i18n import _, current_locale, format_when
 from lms.orgs import employment, services
 from lms.orgs.models import Membership, Organisation
 from lms.security import access, current_user
+from lms.web.employee_ids import warn_about_exported_ids
 from lms.web.forms import EmptyForm
 from lms.web.org_forms import EmploymentForm, EndMembershipForm
 from lms.web.orgs import bp
@@ -109,6 +110,7 @@ def member(org_slug: str, membership_id: int):
         else:
             db.session.commit()
             flash(_("Saved.") if changed else _("No changes to save."), "success" if changed else "info")
+            warn_about_exported_ids([membership.employee_id])
             return redirect(url_for("lms.orgs.show", org_slug=org.slug))
     return _page(org, membership, form, EndMembershipForm(), 400 if request.method == "POST" else 200)
 

@@ -17,6 +17,7 @@ from lms.orgs import invitations, queries, roster, services
 from lms.orgs.models import Invitation, Organisation
 from lms.security import access, current_user
 from lms.web.auth import login_user
+from lms.web.employee_ids import warn_about_exported_ids
 from lms.web.forms import EmptyForm, InvitedSignupForm
 from lms.web.org_forms import InviteForm, NewOrgForAdminForm, OrgForm, RosterForm
 from lms.web.urls import external_url
@@ -159,6 +160,7 @@ def invite(org_slug: str):
         else:
             db.session.commit()
             _send_invitations(org, [(invitation, raw)])
+            warn_about_exported_ids([invitation.employee_id])
             return redirect(url_for("lms.orgs.show", org_slug=org.slug))
     return render_template("lms/orgs/invite.html", org=org, form=form, open_invitation=open_invitation, staff=staff, now=utcnow())
 
@@ -275,6 +277,7 @@ def roster_import(org_slug: str):
                         ),
                         "info",
                     )
+                warn_about_exported_ids(row.employment.employee_id for row in plan.rows)
                 return redirect(url_for("lms.orgs.show", org_slug=org.slug))
     status = 400 if request.method == "POST" else 200
     return render_template("lms/orgs/roster.html", org=org, form=form, errors=errors, columns=roster.KNOWN), status

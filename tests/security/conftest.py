@@ -216,6 +216,7 @@ def build_world(app: Flask) -> World:
     this_period = periods.period_containing(acme, periods.org_today(acme))
     queries = {  # the API pulls a pay period by its first and last day: the current one is not exported yet
         "lms.api.org_timesheets_csv": {"start": this_period[0].isoformat(), "end": this_period[1].isoformat()},
+        "lms.api.org_timesheets_draft_csv": {"start": this_period[0].isoformat(), "end": this_period[1].isoformat()},
     }
     ids = {"approved_entry_id": approved.id, "exported_start": last_start.isoformat(),
            "exported_end": periods.period_containing(acme, last_start)[1].isoformat(),

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import date
+from datetime import date, datetime
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 
 from lms import db
 from lms.errors import DomainError
 from lms.hours import export, periods, timesheets
 from lms.hours.compliance import get_member
 from lms.i18n import _, current_locale
+from lms.live.times import instant_text
 from lms.orgs.services import get_org
 from lms.security import access, current_user
+from lms.timezones import zone_label
 from lms.web.forms import EmptyForm
 from lms.web.hours import bp
 
@@ -33,8 +36,9 @@ def period_nav(sheet) -> dict[str, date]:
 def org_timesheet(org_slug: str):
     org = get_org(org_slug)
     sheet = timesheets.get_org_timesheet(org, requested_day(org))
+    exported_at = export_time_text(org, sheet.exported_at) if sheet.exported_at else None
     return render_template("lms/hours/reports/org_timesheet.html", org=org, sheet=sheet,
-                           nav=period_nav(sheet), form=EmptyForm())
+                           nav=period_nav(sheet), form=EmptyForm(), exported_at=exported_at)
 
 
 @bp.get("/orgs/<org_slug>/timesheets/<int:user_id>")
@@ -82,9 +86,20 @@ def draft_payroll(org_slug: str):
 @bp.get("/orgs/<org_slug>/payroll")
 @access.org_manager
 def payroll_files(org_slug: str):
-    """Every payroll file the organisation exported, with its own dates, to view or download again."""
+    """Every payroll file the organisation exported, with its own dates, to view or download again. Export times are
+    on the organisation's clock, the zone named, like the periods' dates (a viewer elsewhere once read an export as
+    made before its period began)."""
     org = get_org(org_slug)
-    return render_template("lms/hours/reports/payroll_files.html", org=org, exports=export.list_exports(org))
+    exports = export.list_exports(org)
+    return render_template("lms/hours/reports/payroll_files.html", org=org, exports=exports,
+                           exported_at={e.start: export_time_text(org, e.exported_at) for e in exports},
+                           zone=zone_label(org.timezone, str(get_locale())))
+
+
+def export_time_text(org, moment: datetime) -> str:
+    """When a period was exported, on the organisation's clock with the zone's abbreviation or offset: "Dec 6, 2026,
+    3:41 AM +1400"."""
+    return instant_text(moment, org.timezone, str(get_locale()))
 
 
 @bp.get("/orgs/<org_slug>/payroll/<start>.csv")
@@ -104,12 +119,13 @@ def download_payroll(org_slug: str, start: str):
 
 
 def csv_response(content: bytes, name: str, sha256: str) -> Response:
+    """The file with its SHA-256 as a strong ETag; 304 Not Modified when ``If-None-Match`` names it (strong or weak)."""
     return Response(content, mimetype="text/csv", headers={
         "Content-Disposition": f'attachment; filename="{name}"',
         "X-Content-Type-Options": "nosniff",
         "ETag": f'"{sha256}"',
         "Cache-Control": "private, no-store",
-    })
+    }).make_conditional(request)
 
 
 

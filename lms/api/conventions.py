@@ -1,0 +1,57 @@
+"""The responses every API operation of a kind shares, added to the OpenAPI document in one place (docs/api.md), so
+that no area can leave one out:
+
+- 401 on every operation that reads credentials, that is all but ``security: []``: those are the
+  :func:`lms.security.same_for_everyone` endpoints, which ignore a token that is not valid;
+- 413 on every POST, PUT, PATCH and DELETE: a body larger than ``MAX_CONTENT_LENGTH``;
+- 400, 415 and 422 on every operation that takes a JSON body (:mod:`lms.api.bodies`);
+- under ``/orgs/{org_slug}``, what 403 and 404 mean: an organisation one does not manage and one that does not exist
+  answer the same 403, so no outsider learns which slugs exist; only a site administrator gets 404 for a slug.
+
+An area's own description of one of these codes is kept (it may say more); only the organisation's 403 and 404 get
+the shared words, which hold for every operation there.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+_ERROR = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+_WITH_BODY = {"post", "put", "patch", "delete"}
+_ORG_PATH = "/orgs/{org_slug}"
+
+UNAUTHORIZED = ("No valid credentials: none sent where they are needed (no bearer token, nobody signed in), a bearer "
+                "token that is unknown, revoked or of a disabled account (invalid_token; also where signing in is "
+                "optional), or an Authorization scheme other than Bearer")
+TOO_LARGE = "The request body is larger than the server accepts (MAX_CONTENT_LENGTH); nothing was done"
+NOT_JSON = "The body is not sent as JSON (Content-Type: application/json); nothing was done"
+BAD_JSON = "The body cannot be read as JSON (invalid_json, with the line and column) or is not the expected object"
+UNKNOWN_FIELDS = ("The body has fields this operation does not take (unknown_fields; fields lists them); nothing was "
+                  "done")
+ORG_FORBIDDEN = ("You do not manage this organisation. An organisation that does not exist answers the same 403 "
+                 "(to everyone but site administrators), so an address reveals nothing")
+ORG_NOT_FOUND = ("Site administrators only: no organisation has this slug (anyone else gets 403); or nothing with "
+                 "the id in the path belongs to it")
+
+
+def with_shared_responses(paths: dict[str, Any]) -> dict[str, Any]:
+    """``paths`` with the shared responses added to every operation (copies: the areas' dicts stay untouched)."""
+    return {path: {method: _operation(path, method, op) for method, op in operations.items()}
+            for path, operations in paths.items()}
+
+
+def _operation(path: str, method: str, op: dict[str, Any]) -> dict[str, Any]:
+    shared = {}
+    if op.get("security") != []:
+        shared["401"] = UNAUTHORIZED
+    if method in _WITH_BODY:
+        shared["413"] = TOO_LARGE
+    if "application/json" in op.get("requestBody", {}).get("content", {}):
+        shared.update({"400": BAD_JSON, "415": NOT_JSON, "422": UNKNOWN_FIELDS})
+    responses = {**op["responses"], **{code: {"description": text, "content": _ERROR}
+                                       for code, text in shared.items() if code not in op["responses"]}}
+    if path.startswith(_ORG_PATH + "/"):
+        for code, text in (("403", ORG_FORBIDDEN), ("404", ORG_NOT_FOUND)):
+            if code in responses:
+                responses[code] = {**responses[code], "description": text}
+    return {**op, "responses": responses}

@@ -1,0 +1,39 @@
+"""Strict query arguments for API endpoints whose answers payroll acts on: a parameter given twice is refused rather
+than read as its first value (``?start=A&end=B&start=C`` once silently exported A), and a yes/no flag is ``true`` or
+``false``, nothing else."""
+
+from __future__ import annotations
+
+from flask import request
+
+from lms.errors import DomainError
+from lms.i18n import _
+
+
+class RepeatedParameter(DomainError):
+    code = "repeated_parameter"
+
+
+class InvalidFlag(DomainError):
+    code = "invalid_parameter"
+
+
+def refuse_repeated(*names: str) -> None:
+    """400 ``repeated_parameter`` naming the first query parameter given more than once (of ``names`` if given,
+    else of all)."""
+    for name, values in request.args.lists():
+        if len(values) > 1 and (not names or name in names):
+            # i18n: %(name)s is a query parameter as written in the address (start, end, early); keep it as it is.
+            raise RepeatedParameter(_("The query parameter %(name)s was given %(num)d times: give it once.",
+                                      name=name, num=len(values)), parameter=name)
+
+
+def flag_arg(name: str, default: bool = False) -> bool:
+    """``true`` or ``false`` (absent: ``default``); anything else is 400 ``invalid_parameter``."""
+    value = request.args.get(name)
+    if value is None:
+        return default
+    if value not in ("true", "false"):
+        # i18n: %(name)s is a query parameter (early, include_former); keep "true" and "false" in English.
+        raise InvalidFlag(_("%(name)s must be true or false.", name=name), parameter=name)
+    return value == "true"
