@@ -10,8 +10,8 @@ from datetime import date, timedelta
 import pytest
 
 from lms import db
-from lms.accounts import services as accounts
 from lms.hours import ledger
+from tests.api_support import bearer as _bearer
 from tests.test_hours_ledger import make_staff
 
 FIRST_DAY = date(2026, 1, 5)
@@ -32,12 +32,6 @@ def _entries(user, count: int, prefix: str = "e") -> list[int]:
         ids.append(entry.id)
     db.session.commit()
     return ids
-
-
-def _bearer(user) -> dict[str, str]:
-    _token, raw = accounts.create_api_token(user, "paging")
-    db.session.commit()
-    return {"Authorization": f"Bearer {raw}"}
 
 
 def _pages(client, path: str, headers: dict[str, str], query: dict, between=None) -> list[list[dict]]:

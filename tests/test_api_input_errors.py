@@ -22,11 +22,11 @@ import pytest
 from sqlalchemy import func, select
 
 from lms import db
-from lms.accounts import services as accounts
 from lms.accounts.models import SiteRole
 from lms.hours import approvals, export, ledger, periods
 from lms.hours.models import EntrySource, EntryStatus, HoursEntry, PayrollExport
 from lms.live.models import Registration, RegistrationStatus
+from tests.api_support import bearer as _bearer
 from tests.live_support import live_course, schedule
 from tests.test_hours_ledger import entries_of, external, form_token, make_staff
 
@@ -38,12 +38,6 @@ HOURS = {"title": "Diabetes self-management", "provider": "County clinic", "acti
 @pytest.fixture
 def staff(make_user, make_org, add_member):
     return make_staff(make_user, make_org, add_member)
-
-
-def _bearer(user, scheme: str = "Bearer") -> dict[str, str]:
-    _token, raw = accounts.create_api_token(user, "script")
-    db.session.commit()
-    return {"Authorization": f"{scheme} {raw}"}
 
 
 def _count(model) -> int:

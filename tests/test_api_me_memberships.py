@@ -8,32 +8,21 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from jsonschema import Draft202012Validator
 from sqlalchemy import select
 
 from lms import db
-from lms.accounts import services as accounts
 from lms.accounts.models import User
 from lms.orgs import invitations
 from lms.orgs import services as orgs
 from lms.orgs.models import MemberRole, Membership, Organisation
+from tests.api_support import bearer as _bearer
+from tests.api_support import schema_checker
 
 
 @pytest.fixture
 def check(client, u):
-    document = client.get(u("lms.api.openapi")).json
-
-    def validate(body: dict) -> None:
-        schema = {"$ref": "#/components/schemas/Me", "components": document["components"]}
-        Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER).validate(body)
-
-    return validate
-
-
-def _bearer(user) -> dict[str, str]:
-    _token, raw = accounts.create_api_token(user, "payroll")
-    db.session.commit()
-    return {"Authorization": f"Bearer {raw}"}
+    validate = schema_checker(client.get(u("lms.api.openapi")).json)
+    return lambda body: validate(body, "Me")
 
 
 def _ended(membership: Membership, last_day: date, stored_role: MemberRole) -> None:

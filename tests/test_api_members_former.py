@@ -10,7 +10,6 @@ import io
 from datetime import date, timedelta
 
 import pytest
-from jsonschema import Draft202012Validator
 
 from lms import db
 from lms.accounts import services as accounts
@@ -19,18 +18,14 @@ from lms.hours.pay_calendar import pay_calendar
 from lms.hours.periods import org_today
 from lms.orgs import employment
 from lms.orgs.models import MemberRole, PayPeriod
+from tests.api_support import schema_checker
 from tests.hours_reports_helpers import add_entry
 
 
 @pytest.fixture
 def check(client, u):
-    document = client.get(u("lms.api.openapi")).json
-
-    def validate(body: dict) -> None:
-        schema = {"$ref": "#/components/schemas/Members", "components": document["components"]}
-        Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER).validate(body)
-
-    return validate
+    validate = schema_checker(client.get(u("lms.api.openapi")).json)
+    return lambda body: validate(body, "Members")
 
 
 @pytest.fixture

@@ -8,11 +8,9 @@ import calendar
 from datetime import timedelta
 
 import pytest
-from jsonschema import Draft202012Validator
 from sqlalchemy import func, select
 
 from lms import db
-from lms.accounts import services as accounts
 from lms.audit import AuditEvent
 from lms.hours import export
 from lms.hours.models import PayrollExport
@@ -20,24 +18,15 @@ from lms.hours.pay_calendar import pay_calendar
 from lms.hours.periods import org_today
 from lms.orgs import services as orgs
 from lms.orgs.models import PayPeriod
+from tests.api_support import bearer as _bearer
+from tests.api_support import schema_checker
 from tests.hours_reports_helpers import add_entry
 
 
 @pytest.fixture
 def check(client, u):
-    document = client.get(u("lms.api.openapi")).json
-
-    def validate(body: dict) -> None:
-        schema = {"$ref": "#/components/schemas/PayPeriods", "components": document["components"]}
-        Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER).validate(body)
-
-    return validate
-
-
-def _bearer(user) -> dict[str, str]:
-    _token, raw = accounts.create_api_token(user, "payroll")
-    db.session.commit()
-    return {"Authorization": f"Bearer {raw}"}
+    validate = schema_checker(client.get(u("lms.api.openapi")).json)
+    return lambda body: validate(body, "PayPeriods")
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ from lms.accounts.models import SiteRole
 from lms.catalog.models import CourseKind
 from lms.enrollment import services as enrollment
 from lms.enrollment.models import Enrollment, EnrollmentStatus
+from tests.api_support import schema_checker
 from tests.test_learning import _finish_self_paced, build_course
 
 
@@ -24,12 +25,7 @@ def document(client, u) -> dict:
 @pytest.fixture
 def check(document):
     """``check(body, "CourseList")`` validates against the document's own component schema."""
-
-    def validate(body, name: str) -> None:
-        schema = {"$ref": f"#/components/schemas/{name}", "components": document["components"]}
-        Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER).validate(body)
-
-    return validate
+    return schema_checker(document)
 
 
 @pytest.fixture

@@ -13,12 +13,12 @@ import pytest
 from sqlalchemy import func, select
 
 from lms import db
-from lms.accounts import services as accounts
 from lms.hours import export, timesheets
 from lms.hours.models import EntrySource, EntryStatus, PayrollExport
 from lms.hours.periods import org_today
 from lms.hours.timesheets import amount_cents, dollars_text, hours_text, hundredths
 from lms.orgs.models import MemberRole, PayPeriod
+from tests.api_support import bearer as _bearer
 from tests.hours_reports_helpers import add_entry
 
 NOV1, NOV15, NOV16, NOV30, DEC1 = date(2026, 11, 1), date(2026, 11, 15), date(2026, 11, 16), date(2026, 11, 30), date(2026, 12, 1)
@@ -365,12 +365,6 @@ def test_pay_rate_in_fractions_of_a_cent_is_refused(client, u, login, acme):
     assert client.submit(u("lms.orgs.settings", org_slug="acme"), {**data, "pay_rate": "19.500"}).status_code == 302
 
 # ---------------------------------------------------------------- the API
-
-def _bearer(user) -> dict[str, str]:
-    _token, raw = accounts.create_api_token(user, "payroll")
-    db.session.commit()
-    return {"Authorization": f"Bearer {raw}"}
-
 
 def test_api_csv_with_a_token_exports_and_locks(app, client, u, acme, staff):
     org, manager = acme
