@@ -59,9 +59,9 @@ def _add(client, u, course, slug, kind, required=True):
     return client.submit(u("lms.authoring.new_module", course_slug=course.slug), data)
 
 
-def _edit(client, u, course, module, *, kind=None, required=True):
+def _edit(client, u, course, module, *, kind=None, required=True, confirm=""):
     data = {"title": f"Module {module.slug}", "summary": "", "kind": (kind or module.kind).value,
-            "credited_minutes": str(module.credited_minutes), "specialties": ""}
+            "credited_minutes": str(module.credited_minutes), "specialties": "", "confirm": confirm}
     if required:
         data["is_required"] = "y"
     return client.submit(u("lms.authoring.edit_module", course_slug=course.slug, module_slug=module.slug), data)
@@ -103,7 +103,9 @@ def test_a_published_course_gets_no_required_self_paced_module_with_nothing_in_i
     assert "a self-paced module needs a lesson or a quiz" in _edit(client, u, course, extra).text
     catalog.add_lesson(course, extra, "more", "More", "Shade and water.", 5, trainer)
     db.session.commit()
-    assert _edit(client, u, course, extra).status_code == 302 and _module(course, "extra").is_required
+    asked = _edit(client, u, course, extra)  # enrolments: the credit change is asked about first
+    assert asked.status_code == 200 and "The course will credit" in asked.text
+    assert _edit(client, u, course, extra, confirm="30:1").status_code == 302 and _module(course, "extra").is_required
 
 
 def test_a_published_course_gets_no_required_live_module_without_an_upcoming_session(client, u, trainer):

@@ -61,7 +61,7 @@ def test_a_live_module_with_a_scheduled_session_keeps_its_kind(client, u, traine
     assert registration.get_registration(session, trainee).status is RegistrationStatus.REGISTERED
 
     # Other changes to the same module are still saved.
-    assert _edit(client, u, course, module, credited_minutes="90").status_code == 302
+    assert _edit(client, u, course, module, credited_minutes="90", confirm="90:1").status_code == 302
     assert db.session.get(type(module), module.id).credited_minutes == 90
 
 

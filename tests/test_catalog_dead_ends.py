@@ -108,7 +108,7 @@ def test_a_required_module_with_nothing_to_complete_is_restored_optional_and_no_
     assert lesson_url in page.split('id="removed"')[1]
     assert client.submit(lesson_url).status_code == 302
     data = {"title": "Water breaks", "summary": "", "kind": "self_paced", "credited_minutes": "60",
-            "specialties": "", "is_required": "y"}
+            "specialties": "", "is_required": "y", "confirm": "60:1"}  # asked about first: trainees are enrolled
     assert client.submit(u("lms.authoring.edit_module", course_slug=course.slug, module_slug="water"),
                          data).status_code == 302
     assert _module(course, "water").is_required

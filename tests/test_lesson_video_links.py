@@ -37,8 +37,8 @@ def _words(locale: str, message: str, site: str) -> str:
     [
         (
             "https://www.youtube.com/watch?v=dQw4w9WgXcQ&t=30s",
-            "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ",
-            "https://www.youtube.com/watch?v=dQw4w9WgXcQ",
+            "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ?start=30",
+            "https://www.youtube.com/watch?v=dQw4w9WgXcQ&amp;t=30s",
             "YouTube",
         ),
         (

@@ -146,7 +146,8 @@ def test_the_kept_pass_mark_is_shown_beside_the_kept_score(client, u, trainer, m
     client.submit(quiz_url(u), choose(course, q1="a", q2="ab"))
     quiz = catalog.get_quiz(catalog.get_module(course, "m1"))
     response = client_as(trainer).submit(u("lms.authoring.quiz", course_slug="core", module_slug="m1"),
-                                         {"title": "Check m1", "pass_mark": "50", "max_attempts": ""})
+                                         {"title": "Check m1", "pass_mark": "50", "max_attempts": "",
+                                          "confirm": "50:"})  # asked about first: someone took the quiz
     assert response.status_code == 302 and db.session.get(type(quiz), quiz.id).pass_mark == 50
     assert "your score 100%, pass mark 100%" in client.get(result_url(u)).text
 

@@ -74,6 +74,13 @@ def _keep_place(obj: Archivable) -> bool:
 
 # ---------------------------------------------------------------- what a published course keeps
 
+def check_archive(course: Course, obj: Archivable) -> None:
+    """Raise the :class:`DomainError` :func:`archive` would raise for ``obj``, changing nothing: what the confirmation
+    page says before anyone confirms, instead of a button that could only be refused."""
+    if course.status is CourseStatus.PUBLISHED and not obj.is_archived:
+        _check_published(course, obj)
+
+
 def _check_published(course: Course, obj: Archivable) -> None:
     """The rules that keep a published course finishable: at least one module (as publishing needs), a lesson or a
     quiz in each self-paced module (as course files need), and a question in each quiz."""

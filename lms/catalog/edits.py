@@ -25,6 +25,7 @@ from lms.catalog.archive import KINDS
 from lms.catalog.markdown import list_videos
 from lms.catalog.models import Course, Lesson, Module, Option, Question, Quiz, Text
 from lms.catalog.texts import owner_key, text_hash
+from lms.i18n import _
 
 #: Texts up to this many characters are recorded as they are; longer ones as their length and hash.
 LONG_TEXT = 300
@@ -130,17 +131,34 @@ _NAMED_BY = {"Course": ("course", "title"), "Module": ("module", "title"), "Less
 
 def source_names(ids: dict[str, set[int]]) -> dict[tuple[str, int], str]:
     """``(type name, id)`` → the title (a question: the prompt, shortened) of catalog objects in their course's source
-    language, for the audit log; ``ids`` by type name (``"Module"``), other types ignored. One query."""
+    language, for the audit log; ``ids`` by type name (``"Module"``), other types ignored. A quiz without a title is
+    named after its module (“Quiz for “Warning signs””, in the reader's language). One query, two with quizzes."""
     types = {kind: type_name for type_name, (kind, _name) in _NAMED_BY.items()}
     keys = [(_NAMED_BY[type_name][0], key) for type_name in _NAMED_BY for key in sorted(ids.get(type_name, ()))]
+    quizzes = _quiz_modules(ids.get("Quiz", set()))
+    keys += [("module", module_id) for module_id, _slug in quizzes.values()]
     if not keys:
         return {}
     rows = db.session.execute(
         select(Text.owner_type, Text.owner_id, Text.field, Text.value).join(Course, Course.id == Text.course_id)
         .where(tuple_(Text.owner_type, Text.owner_id).in_(keys), Text.locale == Course.source_locale,
                Text.field.in_(("title", "prompt"))))
-    return {(types[kind], owner_id): _shortened(value) for kind, owner_id, name, value in rows
-            if name == _NAMED_BY[types[kind]][1] and value.strip()}
+    names = {(types[kind], owner_id): _shortened(value) for kind, owner_id, name, value in rows
+             if name == _NAMED_BY[types[kind]][1] and value.strip()}
+    for quiz_id, (module_id, slug) in quizzes.items():
+        if ("Quiz", quiz_id) not in names:
+            # i18n: what a quiz without a title is called; %(module)s is its module's title
+            names[("Quiz", quiz_id)] = _("Quiz for “%(module)s”", module=names.get(("Module", module_id)) or slug)
+    return names
+
+
+def _quiz_modules(quiz_ids: set[int]) -> dict[int, tuple[int, str]]:
+    """Quiz id → its module's id and slug (a quiz without a title is named after its module)."""
+    if not quiz_ids:
+        return {}
+    rows = db.session.execute(select(Quiz.id, Module.id, Module.slug).join(Module, Module.id == Quiz.module_id)
+                              .where(Quiz.id.in_(sorted(quiz_ids))))
+    return {quiz_id: (module_id, slug) for quiz_id, module_id, slug in rows}
 
 
 def _shortened(value: str) -> str:

@@ -9,6 +9,7 @@ from contextlib import nullcontext
 from dataclasses import dataclass
 from html import escape
 from itertools import pairwise
+from urllib.parse import parse_qs, urlsplit
 
 import nh3
 from babel import Locale, UnknownLocaleError
@@ -73,6 +74,8 @@ VIDEO_PATTERNS = [
     (re.compile(r"^https?://(?:www\.)?youtube(?:-nocookie)?\.com/embed/([\w-]{6,20})$"), _YOUTUBE),
     (re.compile(r"^https?://(?:www\.|player\.)?vimeo\.com/(?:video/)?(\d{4,12})(?:\?\S*)?$"), _VIMEO),
 ]
+#: A YouTube start time as links write it: ``90``, ``90s``, ``1m30s``, ``1h2m3s``.
+_START = re.compile(r"^(?:(\d{1,5})h)?(?:(\d{1,5})m)?(?:(\d{1,6})s?)?$")
 
 
 @dataclass(frozen=True)
@@ -98,12 +101,27 @@ _md.core.ruler.push("shift_headings", _shift_headings)
 
 
 def find_video(url: str) -> Video | None:
-    """The allowed video a link points at (its site, privacy-enhanced embed URL and page URL), else None."""
+    """The allowed video a link points at (its site, privacy-enhanced embed URL and page URL, both from the start
+    time a YouTube link gives), else None."""
     for pattern, (site, embed, page) in VIDEO_PATTERNS:
         match = pattern.match(url.strip())
         if match:
-            return Video(site, embed.format(match.group(1)), page.format(match.group(1)))
+            video = Video(site, embed.format(match.group(1)), page.format(match.group(1)))
+            start = _youtube_start(url) if site == "YouTube" else 0
+            if start:  # the player starts there too, and so does the video's page the link opens
+                return Video(site, f"{video.embed_url}?start={start}", f"{video.page_url}&t={start}s")
+            return video
     return None
+
+
+def _youtube_start(url: str) -> int:
+    """The start time in seconds of a YouTube link (``t=`` or ``start=``: ``30``, ``90s``, ``1m30s``), else 0."""
+    query = parse_qs(urlsplit(url.strip()).query)
+    match = _START.match((query.get("t") or query.get("start") or [""])[0].strip().lower())
+    if not match:
+        return 0
+    hours, minutes, seconds = (int(part or 0) for part in match.groups())
+    return hours * 3600 + minutes * 60 + seconds
 
 
 def embed_url(url: str) -> str | None:
@@ -183,8 +201,8 @@ def _babel_locale(code: str) -> Locale:
 
 def render_markdown(source: str, locale: str | None = None) -> str:
     """Safe HTML for a lesson body. The few words we add (the link under a video) are in ``locale``, the language
-    the body is written in, because the HTML is stored with the text (without ``locale``, a preview: this request's
-    language)."""
+    the body is written in, because the HTML is stored with the text; a preview passes it too, so it reads as the
+    stored lesson will (without ``locale``: this request's language)."""
     with force_locale(_babel_locale(locale)) if locale else nullcontext():
         tokens = _md.parse(source or "")
         _embed_videos(tokens)

@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from sqlalchemy import and_, or_, select
 
 from lms import db
-from lms.catalog.models import Course, Option, Question, Text
+from lms.catalog.models import Course, Module, Option, Question, Quiz, Text
 from lms.catalog.texts import Texts, translation_state
+from lms.i18n import _
 
 #: The kinds of owner whose out-of-date translations a quiz does not show (its title is read as any title is).
 QUIZ_ITEMS = frozenset({"question", "option"})
@@ -30,6 +31,13 @@ class ShownInSource:
     stale: bool = False
     #: They have no translation yet.
     missing: bool = False
+
+
+def quiz_title(texts: Texts, quiz: Quiz, module: Module) -> str:
+    """What pages call ``quiz``: its title, or for a quiz without one (the title is optional) “Quiz for “<the
+    module's title>”” in the reader's language, rather than a bare “Quiz” that lists show beside “quiz, pass mark”."""
+    # i18n: what a quiz without a title is called; %(module)s is its module's title
+    return texts(quiz) or _("Quiz for “%(module)s”", module=texts(module) or module.slug)
 
 
 def shown_in_source(texts: Texts, questions: list[tuple[Question, list[Option]]]) -> ShownInSource:

@@ -62,6 +62,13 @@ def has_visible_text(value: str | None) -> bool:
     return any(unicodedata.category(ch)[0] in "LNPS" and ch not in _BLANK_SIGNS for ch in value or "")
 
 
+def needs_translation(value: str | None) -> bool:
+    """True when ``value`` holds a letter. A text of digits, punctuation, symbols and spaces alone (an answer such as
+    ``10``, ``5.2%`` or ``120/80``) reads the same in every language: while it has no translation, readers see it
+    without a note that it is not translated, and the translation status counts it as done."""
+    return any(unicodedata.category(ch)[0] == "L" and ch not in _BLANK_SIGNS for ch in value or "")
+
+
 def text_hash(value: str) -> str:
     return hashlib.sha256(value.encode("utf-8")).hexdigest()[:16]
 
@@ -111,6 +118,8 @@ class Texts:
                 return LocalText(row.value, row.html, self.locale, False)
         if source is None or not source.value.strip():
             return EMPTY
+        if not stale and not needs_translation(source.value):  # nothing to translate: not a fallback
+            return LocalText(source.value, source.html, self.source_locale, False)
         if stale:
             self.used_stale = True
         elif self.locale != self.source_locale:
@@ -234,7 +243,8 @@ def rerender_markdown() -> tuple[int, int]:
 
 
 def translation_state(texts: Texts, kind: str, obj_id: int, name: str) -> str:
-    """``complete``, ``missing`` or ``stale`` for one field in ``texts.locale`` (source fields are complete when set)."""
+    """``complete``, ``missing`` or ``stale`` for one field in ``texts.locale`` (source fields are complete when set;
+    an untranslated text without letters is complete: see :func:`needs_translation`)."""
     source = texts.rows.get((kind, obj_id, name, texts.source_locale))
     if source is None or not source.value.strip():
         return "complete"  # nothing to translate
@@ -242,7 +252,7 @@ def translation_state(texts: Texts, kind: str, obj_id: int, name: str) -> str:
         return "complete"
     row = texts.rows.get((kind, obj_id, name, texts.locale))
     if row is None or not row.value.strip():
-        return "missing"
+        return "missing" if needs_translation(source.value) else "complete"
     return "stale" if row.source_hash != text_hash(source.value) else "complete"
 
 

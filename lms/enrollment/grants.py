@@ -17,7 +17,7 @@ from sqlalchemy import case, func, select
 from lms import audit, db
 from lms.accounts.models import User
 from lms.catalog.models import Course, Quiz
-from lms.enrollment.models import Enrollment, EnrollmentStatus, QuizAttempt, QuizAttemptGrant
+from lms.enrollment.models import Enrollment, EnrollmentStatus, ModuleCompletion, QuizAttempt, QuizAttemptGrant
 from lms.enrollment.services import attempts_left, attempts_of
 from lms.errors import DomainError, NotFoundError
 from lms.i18n import _, ngettext
@@ -38,7 +38,8 @@ class LockedOut:
 
 def list_locked_out(quiz: Quiz) -> list[LockedOut]:
     """Trainees enrolled in the quiz's course (not withdrawn, account active) who used every attempt without passing,
-    by name, in one query. Empty for a quiz without a limit."""
+    by name, in one query. Empty for a quiz without a limit. Left out: those who completed the course, or the quiz's
+    module (another way, or before the quiz's settings changed): not passing keeps them from nothing."""
     if quiz.max_attempts is None:
         return []
     tries = (
@@ -52,14 +53,16 @@ def list_locked_out(quiz: Quiz) -> list[LockedOut]:
         .where(QuizAttemptGrant.quiz_id == quiz.id).group_by(QuizAttemptGrant.enrollment_id).subquery()
     )
     extra = func.coalesce(granted.c.extra, 0)
+    completed = select(ModuleCompletion.enrollment_id).where(ModuleCompletion.module_id == quiz.module_id)
     rows = db.session.execute(
         select(User.id, User.name, User.email, tries.c.used, tries.c.best, tries.c.last, extra)
         .select_from(Enrollment)
         .join(tries, tries.c.enrollment_id == Enrollment.id)
         .join(User, User.id == Enrollment.user_id)
         .outerjoin(granted, granted.c.enrollment_id == Enrollment.id)
-        .where(Enrollment.course_id == quiz.course_id, Enrollment.status != EnrollmentStatus.WITHDRAWN,
-               User.is_active.is_(True), tries.c.passed == 0, tries.c.used >= quiz.max_attempts + extra)
+        .where(Enrollment.course_id == quiz.course_id, Enrollment.status == EnrollmentStatus.ACTIVE,
+               Enrollment.id.not_in(completed), User.is_active.is_(True), tries.c.passed == 0,
+               tries.c.used >= quiz.max_attempts + extra)
         .order_by(func.lower(User.name), User.id)
     ).all()
     return [LockedOut(*row) for row in rows]

@@ -409,6 +409,10 @@ class EnrollmentSummary:
 
     @property
     def percent(self) -> int:
+        """Required modules completed, in percent; 100 for a completed enrolment, whose completion stands when required
+        modules are added later (:func:`added_after_completion`: optional for that trainee)."""
+        if self.enrollment.status is EnrollmentStatus.COMPLETED:
+            return 100
         if not self.required_modules:
             return 0
         return round(100 * self.completed_required / self.required_modules)

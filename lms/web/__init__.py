@@ -6,10 +6,12 @@ from typing import Any
 
 from flask import Blueprint, Flask, current_app, url_for
 from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup, escape
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 from lms import errors, security
+from lms.catalog.quiz_texts import quiz_title
 from lms.i18n import current_locale, format_minutes, format_money, format_when, is_rtl, language_name, language_url, locale_names
 from lms.resources import resource_path
 from lms.web.auth import load_user
@@ -36,7 +38,8 @@ def register(app: Flask, lms_bp: Blueprint) -> None:
     # Every response of the app, or (mounted in a host that keeps its own headers) the LMS's only: not both.
     (app if app.config["LMS_SECURE_ALL_RESPONSES"] else lms_bp).after_request(security.add_security_headers)
     app.context_processor(_template_context)
-    app.jinja_env.filters.update(lms_when=format_when, lms_minutes=format_minutes, lms_money=format_money)
+    app.jinja_env.filters.update(lms_when=format_when, lms_minutes=format_minutes, lms_money=format_money,
+                                 lms_lines=text_lines)
     app.cli.add_command(lms_cli)
 
 
@@ -62,4 +65,11 @@ def _template_context() -> dict[str, Any]:
         if security.current_user
         else [],
         "lms_url": url_for,
+        "lms_quiz_title": quiz_title,
     }
+
+
+def text_lines(value: str | None) -> Markup:
+    """Plain text shown with its line breaks (a summary pasted as a list of points): escaped, then each line break a
+    ``<br>``, so no HTML an author typed gets through."""
+    return Markup("<br>\n").join(escape(line) for line in (value or "").splitlines())

@@ -164,6 +164,8 @@ class ModuleForm(FlaskForm):
     is_required = BooleanField(_l("Required to complete the course"), default=True)
     competency_areas = _areas_field()
     specialties = _specialties_field()
+    #: Sent back from the page that asked about a credit change in a published course (the values asked about)
+    confirm = HiddenField()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -210,6 +212,8 @@ class QuizForm(FlaskForm):
     pass_mark = IntegerField(_l("Pass mark (%)"), default=80, validators=[InputRequired(), NumberRange(min=1, max=100)])
     max_attempts = IntegerField(_l("Attempts allowed"), validators=[Optional(), NumberRange(min=1, max=100)],
                                 description=_l("Leave empty for unlimited attempts."))
+    #: Sent back from the page that asked about a change affecting trainees who took the quiz (the values asked about)
+    confirm = HiddenField()
 
     def fill_from(self, quiz, texts) -> None:
         self.title.data = texts.get(quiz, "title").value

@@ -10,12 +10,13 @@ from lms.catalog import archive, edits, quiz_authoring, quiz_texts
 from lms.catalog import services as catalog
 from lms.catalog.models import QuestionKind
 from lms.catalog.texts import load_texts
-from lms.enrollment import attempt_requests, grants, notices
+from lms.enrollment import attempt_requests, change_impact, grants, notices
 from lms.errors import DomainError
 from lms.i18n import _, language_name
 from lms.notify.services import MailError
 from lms.security import access
 from lms.web.authoring import bp
+from lms.web.authoring.conflicts import EditCheck
 from lms.web.authoring.forms import GrantAttemptForm, QuestionForm, QuizForm
 from lms.web.authoring.helpers import actor, direction, load_module, source_texts
 from lms.web.forms import EmptyForm
@@ -32,13 +33,31 @@ def quiz(course_slug: str, module_slug: str):
     if request.method == "GET" and stored is not None:
         form.fill_from(stored, source_texts(course, stored))
     restoring = stored is not None and stored.is_archived
-    if form.validate_on_submit() and _save_quiz(form, course, module, restoring=restoring):
-        return redirect(url_for("lms.authoring.quiz", course_slug=course_slug, module_slug=module_slug))
+    if form.validate_on_submit():
+        if (impact := _unconfirmed(form, stored)) is not None:  # ask first: the counts, and the form to send again
+            return _quiz_page(course, module, stored, form, 200, impact=impact)
+        if _save_quiz(form, course, module, restoring=restoring):
+            return redirect(url_for("lms.authoring.quiz", course_slug=course_slug, module_slug=module_slug))
     return _quiz_page(course, module, stored, form, 400 if request.method == "POST" else 200)
 
 
-def _quiz_page(course, module, stored, form: QuizForm, status: int, grant: tuple[int, GrantAttemptForm] | None = None):
-    """The quiz page; ``grant``: the trainee (user id) whose "one more attempt" form was refused, and that form."""
+def _unconfirmed(form: QuizForm, stored) -> change_impact.QuizSettingsImpact | None:
+    """What the sent pass mark and limit would do to trainees who took the quiz, unless the form confirms exactly
+    these values; the form then carries them, so sending it again confirms."""
+    if stored is None:
+        return None
+    impact = change_impact.quiz_settings_impact(stored, pass_mark=form.pass_mark.data,
+                                                max_attempts=form.max_attempts.data)
+    if impact is None or form.confirm.data == impact.confirmation:
+        return None
+    form.confirm.data = impact.confirmation
+    return impact
+
+
+def _quiz_page(course, module, stored, form: QuizForm, status: int, grant: tuple[int, GrantAttemptForm] | None = None,
+               impact: change_impact.QuizSettingsImpact | None = None):
+    """The quiz page; ``grant``: the trainee (user id) whose "one more attempt" form was refused, and that form;
+    ``impact``: what the sent settings would do, asked about above the form."""
     quiz = stored if stored is not None and not stored.is_archived else None
     questions = catalog.load_questions(quiz) if quiz is not None else []
     removed = archive.list_removed_questions(quiz) if quiz is not None else []
@@ -50,7 +69,8 @@ def _quiz_page(course, module, stored, form: QuizForm, status: int, grant: tuple
     texts = load_texts(course, course.source_locale, fields=("title", "prompt", "text"))
     return render_template("lms/authoring/quiz.html", course=course, module=module, quiz=quiz, form=form,
                            questions=questions, removed=removed, removed_quiz=stored if quiz is None else None,
-                           locked_out=locked_out, requests=requests, grant=grant, t=texts, button=EmptyForm()), status
+                           locked_out=locked_out, requests=requests, grant=grant, t=texts, button=EmptyForm(),
+                           impact=impact), status
 
 
 def _save_quiz(form: QuizForm, course, module, *, restoring: bool) -> bool:
@@ -132,11 +152,12 @@ def edit_question(course_slug: str, module_slug: str, question_id: int):
     if request.method == "GET":
         form.fill_from(question, options, source_texts(course, question, *options))
     form.slug.data = question.slug
-    return _question_form(form, course, module, quiz, question, options)
+    return _question_form(form, course, module, quiz, question, options, EditCheck.open(course, question))
 
 
-def _question_form(form: QuestionForm, course, module, quiz, question, options):
-    if form.validate_on_submit():
+def _question_form(form: QuestionForm, course, module, quiz, question, options, edit: EditCheck | None = None):
+    """Save; a question changed since its form was opened is not overwritten (:mod:`lms.web.authoring.conflicts`)."""
+    if form.validate_on_submit() and not (edit and edit.refuses(lambda: _saved_question(course, question, options))):
         before = edits.snapshot(course, question) if question is not None else None
         try:
             saved = quiz_authoring.save_question(course, quiz, question, slug=form.slug.data,
@@ -156,7 +177,14 @@ def _question_form(form: QuestionForm, course, module, quiz, question, options):
             return redirect(url_for("lms.authoring.quiz", course_slug=course.slug, module_slug=module.slug))
     status = 400 if request.method == "POST" else 200
     return render_template("lms/authoring/question_form.html", form=form, course=course, module=module,
-                           question=question), status
+                           question=question, edit=edit), edit.status(status) if edit else status
+
+
+def _saved_question(course, question, options) -> QuestionForm:
+    """The question as stored, never from the request: shown beside a save refused because it changed since."""
+    form = QuestionForm(formdata=None)
+    form.fill_from(question, options, source_texts(course, question, *options))
+    return form
 
 
 def _saved_message(behind: list[str]) -> str:

@@ -7,6 +7,8 @@ each with a "Restore" button.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import flash, redirect, render_template, request, url_for
 
 from lms import db
@@ -127,8 +129,10 @@ def _remove(course: Course, obj: Archivable, back: str, removed: str):
         return redirect(removed)
     label = _label(course, obj)
     if request.method in ("GET", "HEAD"):  # Flask answers HEAD with this view: HEAD only looks
+        sessions = _problem(lambda: catalog.check_removal(obj))
         return render_template("lms/authoring/remove.html", course=course, kind=KINDS[type(obj)], label=label,
-                               back=back, problem=_problem(obj), button=EmptyForm())
+                               back=back, problem=sessions or _problem(lambda: archive.check_archive(course, obj)),
+                               sessions=sessions is not None, button=EmptyForm())
     try:
         catalog.remove(course, obj, actor())
     except DomainError as exc:
@@ -140,11 +144,13 @@ def _remove(course: Course, obj: Archivable, back: str, removed: str):
     return redirect(removed)
 
 
-def _problem(obj: Archivable) -> str | None:
-    """Why ``obj`` cannot be removed whatever the course's status (live sessions still scheduled), shown before
-    anyone confirms; the rules of a published course are checked when the form is sent."""
+def _problem(check: Callable[[], None]) -> str | None:
+    """The refusal ``check`` raises, if any: why an item cannot be removed, shown before anyone confirms. Live
+    sessions still scheduled (:func:`lms.catalog.services.check_removal`), or a rule that keeps a published course
+    finishable: its last module, a self-paced module's last lesson or quiz, a quiz's last question
+    (:func:`lms.catalog.archive.check_archive`). Sending the form checks them again."""
     try:
-        catalog.check_removal(obj)
+        check()
     except DomainError as exc:
         return exc.message
     return None

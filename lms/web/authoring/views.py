@@ -14,12 +14,13 @@ from lms.catalog import services as catalog
 from lms.catalog.markdown import render_markdown
 from lms.catalog.models import COURSE_TRANSITIONS, CourseStatus, ModuleKind
 from lms.catalog.texts import load_course_titles, load_texts, load_titles
-from lms.enrollment import attempt_requests
+from lms.enrollment import attempt_requests, change_impact
 from lms.errors import DomainError
 from lms.i18n import _, _l, current_locale
 from lms.orgs.services import list_orgs
 from lms.security import access
 from lms.web.authoring import bp
+from lms.web.authoring.conflicts import EditCheck
 from lms.web.authoring.forms import CourseForm, LessonForm, ModuleForm
 from lms.web.authoring.helpers import actor, direction, load_lesson, load_module, source_texts
 from lms.web.forms import EmptyForm
@@ -85,7 +86,8 @@ def edit_course(course_slug: str):
     if request.method == "GET":
         form.fill_from(course, source_texts(course, course))
     form.keep_fixed(course)
-    if form.validate_on_submit():
+    edit = EditCheck.open(course, course)
+    if form.validate_on_submit() and not edit.refuses(lambda: _saved_form(CourseForm, course, course, issuers=_issuers())):
         try:
             changed = catalog.update_course(course, form.course_data(), actor())
             changed = catalog.set_course_issuer(course, form.issuer_org_id, actor()) or changed
@@ -96,7 +98,7 @@ def edit_course(course_slug: str):
             db.session.commit()
             _flash_saved(changed)
             return redirect(url_for("lms.authoring.course", course_slug=course.slug))
-    return render_template("lms/authoring/course_form.html", form=form, course=course), _status(form)
+    return render_template("lms/authoring/course_form.html", form=form, course=course, edit=edit), edit.status(_status(form))
 
 
 def _flash_saved(changed: bool, saved: str | None = None) -> None:
@@ -159,17 +161,34 @@ def edit_module(course_slug: str, module_slug: str):
     if request.method == "GET":
         form.fill_from(module, source_texts(course, module))
     form.slug.data = module.slug
-    if form.validate_on_submit():
+    edit = EditCheck.open(course, module)
+    impact = None
+    if form.validate_on_submit() and not edit.refuses(lambda: _saved_form(ModuleForm, course, module)):
+        impact = _unconfirmed_credit(form, course, module)
         try:
             changed = catalog.update_module(course, module, form.module_data(), actor(), keep_completable=True)
         except DomainError as exc:
             db.session.rollback()
             _show_error(form, exc)
         else:
-            db.session.commit()
-            _flash_saved(changed)
-            return redirect(url_for("lms.authoring.course", course_slug=course_slug, _anchor=f"module-{module_slug}"))
-    return render_template("lms/authoring/module_form.html", form=form, course=course, module=module), _status(form)
+            if impact is None:
+                db.session.commit()
+                _flash_saved(changed)
+                return redirect(url_for("lms.authoring.course", course_slug=course_slug, _anchor=f"module-{module_slug}"))
+            db.session.rollback()  # it could be saved; the page asks first, with the counts
+    return render_template("lms/authoring/module_form.html", form=form, course=course, module=module,
+                           edit=edit, impact=impact), edit.status(_status(form))
+
+
+def _unconfirmed_credit(form: ModuleForm, course, module) -> change_impact.ModuleCreditImpact | None:
+    """What the sent credit would change for trainees of a published course, unless the form confirms exactly these
+    values; the form then carries them, so sending it again confirms."""
+    impact = change_impact.module_credit_impact(course, module, credited_minutes=form.credited_minutes.data,
+                                                is_required=form.is_required.data)
+    if impact is None or form.confirm.data == impact.confirmation:
+        return None
+    form.confirm.data = impact.confirmation
+    return impact
 
 
 @bp.post("/<course_slug>/modules/<module_slug>/move")
@@ -207,21 +226,32 @@ def edit_lesson(course_slug: str, module_slug: str, lesson_slug: str):
     if request.method == "GET":
         form.fill_from(lesson, source_texts(course, lesson))
     form.slug.data = lesson.slug
-    return _lesson_form(form, course, module, lesson)
+    return _lesson_form(form, course, module, lesson, EditCheck.open(course, lesson))
 
 
-def _lesson_form(form: LessonForm, course, module, lesson):
-    """Save, or with the Preview button only show the body as trainees will see it (nothing is saved)."""
+def _lesson_form(form: LessonForm, course, module, lesson, edit: EditCheck | None = None):
+    """Save, or with the Preview button only show the body as trainees will see it (nothing is saved). A lesson
+    changed since its form was opened is not overwritten (:mod:`lms.web.authoring.conflicts`)."""
     preview = None
     if form.validate_on_submit():
         if form.preview.data:
-            preview = render_markdown(form.body.data)
+            preview = render_markdown(form.body.data, course.source_locale)  # as trainees will see it
+        elif edit is not None and edit.refuses(lambda: _saved_form(LessonForm, course, lesson)):
+            pass  # shown again, with what changed since and the saved values
         elif (changed := _save_lesson(form, course, module, lesson)) is not None:
             db.session.commit()
             _flash_saved(changed, _("Lesson saved."))
             return redirect(url_for("lms.authoring.course", course_slug=course.slug, _anchor=f"module-{module.slug}"))
     return render_template("lms/authoring/lesson_form.html", form=form, course=course, module=module, lesson=lesson,
-                           preview=preview), _status(form)
+                           preview=preview, edit=edit), edit.status(_status(form)) if edit else _status(form)
+
+
+def _saved_form(form_class, course, obj, **kwargs):
+    """A form filled from ``obj`` as stored, never from the request: the saved values shown beside a save refused
+    because they changed since the form was opened."""
+    form = form_class(formdata=None, **kwargs)
+    form.fill_from(obj, source_texts(course, obj))
+    return form
 
 
 def _save_lesson(form: LessonForm, course, module, lesson) -> bool | None:
