@@ -183,12 +183,46 @@ def test_check_out_closes_the_open_interval(client, u, login, make_session, peop
     checkin.check_in(session, people["ana"], utcnow(), timedelta(minutes=15))
     db.session.commit()
     login(people["ana"])
-    assert client.submit(u("lms.sessions.checkout", session_id=session.id)).status_code == 302
+    assert client.submit(u("lms.sessions.checkout", session_id=session.id), {"confirm": "yes"}).status_code == 302
     interval = db.session.execute(select(AttendanceInterval)).scalar_one()
     assert interval.left_at is not None and interval.left_at >= interval.joined_at
     page = client.get(u("lms.sessions.checked_in", session_id=session.id)).get_data(as_text=True)
     assert "You are checked out" in page
     assert client.submit(u("lms.sessions.checkout", session_id=session.id)).status_code == 400  # not checked in
+
+
+def _only_interval() -> AttendanceInterval:
+    db.session.expire_all()
+    return db.session.execute(select(AttendanceInterval)).scalar_one()
+
+
+def test_a_check_out_just_after_checking_in_asks_first(client, u, login, make_session, people):
+    session = now_session(make_session)
+    checkin.check_in(session, people["ana"], utcnow(), timedelta(minutes=15))
+    db.session.commit()
+    login(people["ana"])
+    page = client.get(u("lms.sessions.checked_in", session_id=session.id)).get_data(as_text=True)
+    assert 'name="confirm" value="yes" required' in page and "I am leaving the session now" in page
+
+    response = client.submit(u("lms.sessions.checkout", session_id=session.id))
+    assert response.status_code == 302 and _only_interval().left_at is None  # the stray tap checked nobody out
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "You checked in a moment ago." in page and "You are checked in" in page
+
+    assert client.submit(u("lms.sessions.checkout", session_id=session.id), {"confirm": "yes"}).status_code == 302
+    assert _only_interval().left_at is not None
+
+
+def test_later_a_check_out_is_one_tap(client, u, login, make_session, people):
+    session = now_session(make_session)
+    checkin.check_in(session, people["ana"], utcnow() - checkin.CONFIRM_CHECK_OUT_WITHIN - timedelta(seconds=5),
+                     timedelta(minutes=15))
+    db.session.commit()
+    login(people["ana"])
+    page = client.get(u("lms.sessions.checked_in", session_id=session.id)).get_data(as_text=True)
+    assert 'name="confirm"' not in page
+    assert client.submit(u("lms.sessions.checkout", session_id=session.id)).status_code == 302
+    assert _only_interval().left_at is not None
 
 
 def test_code_is_refused_outside_the_window(client, u, login, make_session, people):

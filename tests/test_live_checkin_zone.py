@@ -69,7 +69,7 @@ def test_a_reader_in_the_sessions_zone_reads_it_once_with_the_zone_named(client,
     assert f"· {when_text(running.starts_at, running.ends_at, LA, 'en_US')}</p>" in page
     assert since(page) == f"Since {joined}" and joined.endswith(("PST", "PDT"))
 
-    assert client.submit(u("lms.sessions.checkout", session_id=running.id)).status_code == 302
+    assert client.submit(u("lms.sessions.checkout", session_id=running.id), {"confirm": "yes"}).status_code == 302
     page = client.get(u("lms.sessions.checked_in", session_id=running.id)).get_data(as_text=True)
     span = re.search(r"<li>From ([^<]+) to ([^<]+)</li>", page)
     assert span and all(part.endswith(("PST", "PDT")) for part in span.groups())

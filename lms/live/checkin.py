@@ -208,6 +208,17 @@ def check_in(session: LiveSession, user: Any, now: datetime, grace: timedelta) -
     return _start(session, user, now, IntervalSource.CHECK_IN)
 
 
+#: A check-out this soon after checking in is only done when confirmed: on a phone, a second tap on "Check in" lands
+#: on the "Check out" button of the page that follows it.
+CONFIRM_CHECK_OUT_WITHIN = timedelta(minutes=2)
+
+
+def check_out_needs_confirmation(intervals: list[AttendanceInterval], now: datetime) -> bool:
+    """Whether checking out now needs the person's confirmation: one of their open ``intervals`` began less than
+    :data:`CONFIRM_CHECK_OUT_WITHIN` ago."""
+    return any(i.left_at is None and now - i.joined_at < CONFIRM_CHECK_OUT_WITHIN for i in intervals)
+
+
 def check_out(session: LiveSession, user: Any, now: datetime) -> list[AttendanceInterval]:
     """Close the person's open intervals at ``now``."""
     if session.attendance_finalized_at is not None:

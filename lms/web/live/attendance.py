@@ -373,7 +373,7 @@ def checked_in(session_id: int):
         raise NotFoundError(_("You have not checked in to this session."))
     return render_template(
         "lms/live/attendance/checked_in.html", intervals=mine, is_in=any(i.left_at is None for i in mine),
-        **{**_page(session), **_reader_times(session)},
+        confirm_out=checkins.check_out_needs_confirmation(mine, utcnow()), **{**_page(session), **_reader_times(session)},
     )
 
 
@@ -392,8 +392,13 @@ def _reader_times(session: LiveSession) -> dict[str, Any]:
 @bp.post("/<int:session_id>/check-out")
 @access.signed_in
 def checkout(session_id: int):
-    session = rosters.get_session(session_id)
-    checkins.check_out(session, _actor(), utcnow())
+    session, now = rosters.get_session(session_id), utcnow()
+    if request.form.get("confirm") != "yes" and checkins.check_out_needs_confirmation(
+            checkins.open_intervals(session, _actor()), now):
+        flash(_("You checked in a moment ago. To check out now, tick “I am leaving the session now” and press "
+                "“Check out” again."), "error")
+        return redirect(url_for("lms.sessions.checked_in", session_id=session_id))
+    checkins.check_out(session, _actor(), now)
     db.session.commit()
     flash(_("You are checked out. Thank you for coming!"), "success")
     return redirect(url_for("lms.sessions.checked_in", session_id=session_id))
