@@ -76,7 +76,7 @@ def seed_certificates(rng: random.Random, course: Course, people: list[tuple[int
 
 
 def _snapshot(name: str, course: Course, titles: dict[str, str], issued: datetime) -> dict[str, Any]:
-    """What issuance.build_snapshot stores, for a trainee who did every module of the core course."""
+    """What lms.certificates.snapshot.build_snapshot stores, for a trainee who did every module of the core course."""
     areas = sorted(course.competency_areas)
     return {
         "holder_name": name, "course_slug": course.slug, "course_titles": titles,

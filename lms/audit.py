@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -96,10 +96,29 @@ def list_events(*, action: str | None = None, org_id: int | None = None, actor_i
     elif not org_subjects:
         query = select(AuditEvent).where(AuditEvent.org_id == org_id, *filters)
     else:
-        found = union(select(AuditEvent.id).where(AuditEvent.org_id == org_id, *filters), *(
-            select(AuditEvent.id).where(AuditEvent.object_type == kind, AuditEvent.object_id.in_(ids), *filters)
-            for kind, ids in org_subjects.items())).subquery()
-        page = select(found.c.id).order_by(found.c.id.desc()).limit(limit).offset(offset)
-        query = select(AuditEvent).where(AuditEvent.id.in_(page.scalar_subquery()))
-        return list(db.session.execute(query.order_by(AuditEvent.id.desc())).scalars())
+        return _page(union(select(AuditEvent.id).where(AuditEvent.org_id == org_id, *filters),
+                           *_about(org_subjects, filters)), limit, offset)
     return list(db.session.execute(query.order_by(AuditEvent.id.desc()).limit(limit).offset(offset)).scalars())
+
+
+def list_events_about(subjects: Mapping[str, Select], *, skip_actions: Collection[str] = (), limit: int = 50,
+                      offset: int = 0) -> list[AuditEvent]:
+    """Rows about the records ``subjects`` names (type name → a query of their ids: a course's modules, say), newest
+    first, but those of ``skip_actions``; one query. Each type is found through the ``object_type, object_id`` index,
+    so the work grows with the rows about these records, not with the log."""
+    filters = [AuditEvent.action.not_in(list(skip_actions))] if skip_actions else []
+    return _page(union(*_about(subjects, filters)), limit, offset)
+
+
+def _about(subjects: Mapping[str, Select], filters: list[Any]) -> list[Select]:
+    return [select(AuditEvent.id).where(AuditEvent.object_type == kind, AuditEvent.object_id.in_(ids), *filters)
+            for kind, ids in subjects.items()]
+
+
+def _page(found_ids: Any, limit: int, offset: int) -> list[AuditEvent]:
+    """The rows whose ids ``found_ids`` (a union of id queries) gives, newest first: the page's ids are picked from
+    it, and only those rows loaded."""
+    found = found_ids.subquery()
+    page = select(found.c.id).order_by(found.c.id.desc()).limit(limit).offset(offset)
+    query = select(AuditEvent).where(AuditEvent.id.in_(page.scalar_subquery()))
+    return list(db.session.execute(query.order_by(AuditEvent.id.desc())).scalars())

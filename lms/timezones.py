@@ -16,11 +16,14 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from functools import lru_cache
 from importlib import resources
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from babel import Locale
-from babel.dates import get_timezone_location
+from babel import Locale, UnknownLocaleError
+from babel.dates import get_timezone_location, get_timezone_name
+from flask_babel import get_locale
 
 from lms.i18n import _, _l, is_valid_timezone
 
@@ -128,3 +131,44 @@ def zone_label(zone: str, locale: str) -> str:
 @lru_cache(maxsize=16)
 def _labels(locale: str) -> dict[str, str]:
     return {option.value: option.label for option in _options(locale)}
+
+
+def zone_name(zone: str, locale: str) -> str:
+    """The zone as people call it, in ``locale`` (a Babel locale such as ``es_US``), for saying which zone times are
+    in: CLDR's generic name ("Pacific Time", "hora del Pacífico"); for a zone that keeps one time all year its
+    standard name first, as CLDR does ("Mountain Standard Time" for Phoenix, which Denver's "Mountain Time" is not
+    in summer; "India Standard Time"); else the list's "Country (City)" (:func:`zone_label`). Never Babel's last
+    resort, a sentence about the place, which in Spanish reads "hora de verano de …" (summer time) all year. A name
+    Babel does not know is shown as it is, underscores as spaces."""
+    try:
+        return _zone_name(zone, str(Locale.parse(locale)))
+    except (UnknownLocaleError, ValueError, TypeError):
+        return zone.replace("_", " ")
+
+
+@lru_cache(maxsize=1024)
+def _zone_name(zone: str, locale: str) -> str:
+    try:
+        last_resort = get_timezone_location(zone, locale)
+        for variant in ("standard", "generic") if _keeps_one_time(zone) else ("generic", "standard"):
+            name = get_timezone_name(zone, "long", locale=locale, zone_variant=variant)
+            if name != last_resort:
+                return name
+    except LookupError:  # not a zone Babel knows
+        return zone.replace("_", " ")
+    return zone_label(zone, locale)
+
+
+def _keeps_one_time(zone: str) -> bool:
+    """Whether the zone has the same offset in January and July this year (no daylight saving time)."""
+    try:
+        tz = ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    year = datetime.now(UTC).year
+    return datetime(year, 1, 1, tzinfo=tz).utcoffset() == datetime(year, 7, 1, tzinfo=tz).utcoffset()
+
+
+def format_zone(zone: str | None) -> str:
+    """:func:`zone_name` in this request's language and formats (the ``lms_zone`` template filter)."""
+    return zone_name(zone, str(get_locale() or "en")) if zone else ""

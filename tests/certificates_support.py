@@ -9,7 +9,7 @@ from lms.accounts.models import SiteRole
 from lms.catalog import quiz_authoring
 from lms.catalog import services as catalog
 from lms.catalog.models import CourseStatus, QuestionKind
-from lms.certificates import codes, issuance
+from lms.certificates import codes, issuance, training
 
 
 def issued_world(make_user, make_org, add_member) -> dict[str, Any]:
@@ -23,7 +23,7 @@ def issued_world(make_user, make_org, add_member) -> dict[str, Any]:
     notes = catalog.add_module(course, catalog.ModuleData(slug="notes", title="Notes", credited_minutes=90), trainer)
     catalog.add_lesson(course, notes, "one", "One", "Text", 10, trainer)  # publishing needs something to complete
     catalog.set_course_status(course, CourseStatus.PUBLISHED, trainer)
-    cert = issuance.issue_manually(trainee, course, trainer, "Completed on paper", issuance.TrainingMinutes(self_paced=90))
+    cert = issuance.issue_manually(trainee, course, trainer, "Completed on paper", training.TrainingMinutes(self_paced=90))
     db.session.commit()
     assert cert.org_id == acme.id
     return {

@@ -1,22 +1,36 @@
-"""Helpers for the live-session scheduling tests: a published course with a live module, and session plans."""
+"""Helpers for the live-session tests: a published course with a live module, session plans and sessions, the
+trainers who lead them, seats, time spent in a session, and the hours entry that time makes."""
 
 from __future__ import annotations
 
+import html
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
 
 from lms import db
+from lms.accounts.models import SiteRole
 from lms.catalog import services as catalog
 from lms.catalog.models import CourseStatus, ModuleKind
 from lms.catalog.texts import set_text
 from lms.db import utcnow
+from lms.hours.models import EntrySource, HoursEntry
 from lms.live import scheduling
-from lms.live.models import LiveSession, SessionMode
+from lms.live.models import (
+    Attendance,
+    AttendanceInterval,
+    IntervalSource,
+    LiveSession,
+    Registration,
+    RegistrationStatus,
+    SessionMode,
+)
 from lms.live.times import clock_text, day_text, is_same_day, to_zone
 
 LA = "America/Los_Angeles"
+#: The fields that make a planned session online (:func:`plan`), with a join link.
+ONLINE = {"mode": SessionMode.ONLINE, "address": "", "join_url": "https://meet.example.org/tanya"}
 
 
 def live_course(trainer: Any, slug: str = "practice", publish: bool = True):
@@ -98,3 +112,89 @@ def session_form(module, trainer, day: date, /, **overrides: Any) -> dict:
 def count_sessions() -> int:
     """How many live sessions exist (cancelled ones too)."""
     return db.session.execute(select(func.count(LiveSession.id))).scalar_one()
+
+
+def held_at(module, trainer, start: datetime, minutes: int, tz: str = "Africa/Abidjan", **fields: Any) -> LiveSession:
+    """A session of ``trainer`` starting at the instant ``start`` (planned in zone ``tz``), ``minutes`` long."""
+    local = to_zone(start, tz)
+    data = plan(module, day=local.date(), at=local.time(), minutes=minutes, timezone=tz, trainer_ids=(trainer.id,),
+                **fields)
+    (session,) = scheduling.create_sessions(data, 1, trainer, allow_past=True)
+    db.session.commit()
+    return session
+
+
+# ---------------------------------------------------------------- people
+
+#: Trainers of the live tests besides the conftest's ``trainer`` (Carmen Coach), by first name: email and name.
+TRAINERS = {
+    "teresa": ("teresa@example.org", "Teresa Trainer"),
+    "tanya": ("tanya@example.org", "Tanya Tutor"),
+    "otto": ("otto@example.org", "Otto Cotrainer"),
+}
+
+
+def make_trainer(make_user, who: str):
+    """The trainer ``who`` of :data:`TRAINERS`, made with the conftest's ``make_user`` factory."""
+    email, name = TRAINERS[who]
+    return make_user(email, name=name, role=SiteRole.TRAINER)
+
+
+# ---------------------------------------------------------------- seats and time in a session
+
+
+def seat(session: LiveSession, *people: Any, status: RegistrationStatus = RegistrationStatus.REGISTERED) -> None:
+    """Give ``people`` a registration of ``status`` (a seat by default; on the waitlist from now) as if each had
+    registered themselves, directly, past any rule; committed."""
+    waiting = utcnow() if status is RegistrationStatus.WAITLISTED else None
+    for person in people:
+        db.session.add(Registration(session_id=session.id, user_id=person.id, status=status,
+                                    registered_by_id=person.id, waitlisted_at=waiting))
+    db.session.commit()
+
+
+def add_time(session: LiveSession, person: Any, start: float | timedelta, end: float | timedelta | None,
+             source: IntervalSource = IntervalSource.CHECK_IN) -> AttendanceInterval:
+    """Time ``person`` spent in ``session``, from ``start`` to ``end`` after it started (minutes, or a timedelta;
+    ``end`` None: still there), checked in by default; committed."""
+    interval = AttendanceInterval(session_id=session.id, user_id=person.id, source=source,
+                                  joined_at=session.starts_at + _span(start),
+                                  left_at=None if end is None else session.starts_at + _span(end))
+    db.session.add(interval)
+    db.session.commit()
+    return interval
+
+
+def stayed(session: LiveSession, person: Any, minutes: float | timedelta) -> AttendanceInterval:
+    """``person`` checked in at the start and stayed ``minutes`` (or a timedelta)."""
+    return add_time(session, person, 0, minutes)
+
+
+def attended(session: LiveSession, person: Any, joined: datetime, left: datetime,
+             source: IntervalSource = IntervalSource.CHECK_IN) -> None:
+    """``person`` had a seat (from before the rule, or the session moved) and was there from ``joined`` to ``left``."""
+    seat(session, person)
+    add_time(session, person, joined - session.starts_at, left - session.starts_at, source)
+
+
+def _span(value: float | timedelta) -> timedelta:
+    return value if isinstance(value, timedelta) else timedelta(minutes=value)
+
+
+def attendance_row(session: LiveSession, person: Any) -> Attendance | None:
+    """``person``'s attendance row of ``session`` (minutes, status, module completed), if there is one."""
+    return db.session.execute(
+        select(Attendance).where(Attendance.session_id == session.id, Attendance.user_id == person.id)
+    ).scalar_one_or_none()
+
+
+def live_entry(person: Any, session: LiveSession) -> HoursEntry:
+    """The live hours entry that finalising ``session`` made for ``person``."""
+    return db.session.execute(select(HoursEntry).where(
+        HoursEntry.user_id == person.id, HoursEntry.session_id == session.id, HoursEntry.source == EntrySource.LIVE,
+    )).scalar_one()
+
+
+def page_text(response) -> str:
+    """A response's page with HTML entities read (``&#39;`` → ``'``)."""
+    return html.unescape(response.get_data(as_text=True))

@@ -74,13 +74,16 @@ def test_saving_staff_details_records_dates_and_types_and_nothing_unchanged(clie
 
 
 def test_rejoining_records_the_end_of_employment_it_clears(app, acme):
+    """Joining again starts a new period (the ended one is kept: tests/test_org_rehire.py)."""
     org, mona, lupe = acme
     employment.remove_member(lupe, mona, date(2025, 12, 31))
     orgs.add_member(org, lupe.user, orgs.Employment(employee_id="E-7", job_title="Promotora",
-                                                    employment_start=date(2024, 5, 1)), actor=mona)
+                                                    employment_start=date(2026, 1, 12)), actor=mona)
     db.session.commit()
-    (event,) = _events("membership.updated")
-    assert event.data == {"employment_end": None, "was": {"employment_end": "2025-12-31"}}
+    assert _events("membership.updated") == []
+    (event,) = _events("membership.rejoined")
+    assert event.data == {"employment_start": "2026-01-12", "employment_end": None,
+                          "was": {"employment_start": "2024-05-01", "employment_end": "2025-12-31"}}
     joined = _events("membership.created")[-1]  # what Lupe joined with
     assert joined.data == {"role": "member", "employee_id": "E-7", "job_title": "Promotora",
                            "employment_start": "2024-05-01", "employment_type": "employee"}

@@ -19,7 +19,7 @@ from lms.accounts.models import SiteRole
 from lms.certificates import codes, credential, issuance, keys, render
 from lms.certificates.models import Certificate
 from lms.db import utcnow
-from lms.enrollment.models import Enrollment, EnrollmentStatus
+from lms.enrollment.models import Enrollment, EnrollmentStatus, LessonProgress, ModuleCompletion, QuizAttempt
 from tests.test_certificates_core import _schema_validator
 from tests.test_certificates_manual import _complete_self_paced, _course
 
@@ -30,14 +30,26 @@ FINISHED = datetime(YEAR, 12, 5, 17, 30, tzinfo=LA)  # 01:30 UTC on the 6th
 
 
 def _issue_at(user, course, started: datetime, finished: datetime) -> Certificate:
-    """The trainee enrolled at ``started`` and completed the course at ``finished``, when it was issued: what the
-    automatic issue does the moment a course is completed, at a chosen moment instead of now."""
+    """The trainee enrolled and opened the lesson at ``started`` (the start of the training the certificate counts) and
+    completed the course at ``finished``, when it was issued: what the automatic issue does the moment a course is
+    completed, at a chosen moment instead of now."""
     enrollment = db.session.execute(select(Enrollment).where(Enrollment.user_id == user.id)).scalar_one()
     enrollment.enrolled_at = started.astimezone(UTC)
+    _date_training(enrollment, started, finished)
     enrollment.status, enrollment.completed_at = EnrollmentStatus.COMPLETED, finished.astimezone(UTC)
     cert = issuance.issue_for_enrollment(enrollment, now=finished.astimezone(UTC))
     db.session.commit()
     return cert
+
+
+def _date_training(enrollment: Enrollment, started: datetime, finished: datetime) -> None:
+    """Lesson opened and quiz answered at ``started``, modules completed at ``finished``."""
+    for row in db.session.execute(select(LessonProgress).where(LessonProgress.enrollment_id == enrollment.id)).scalars():
+        row.first_viewed_at = started.astimezone(UTC)
+    for attempt in db.session.execute(select(QuizAttempt).where(QuizAttempt.enrollment_id == enrollment.id)).scalars():
+        attempt.submitted_at = started.astimezone(UTC)
+    for done in db.session.execute(select(ModuleCompletion).where(ModuleCompletion.enrollment_id == enrollment.id)).scalars():
+        done.completed_at = finished.astimezone(UTC)
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from lms.accounts.models import SiteRole
 from lms.audit import AuditEvent
 from lms.catalog import services as catalog
 from lms.catalog.models import CourseStatus, ModuleKind
-from lms.certificates import codes, credential, issuance, keys
+from lms.certificates import codes, credential, issuance, keys, training
 from lms.certificates.models import Certificate
 from lms.db import utcnow
 from lms.enrollment import services as learning
@@ -191,7 +191,7 @@ def test_a_total_of_zero_hours_is_refused(client, u, login, world):
     assert _certificate(nadia) is None
     assert db.session.execute(select(func.count(Enrollment.id)).where(Enrollment.user_id == nadia.id)).scalar() == 0
     with pytest.raises(DomainError):  # the service refuses it too (the command line, other callers)
-        issuance.issue_manually(nadia, world["course"], world["trainer"], "Paper", issuance.TrainingMinutes())
+        issuance.issue_manually(nadia, world["course"], world["trainer"], "Paper", training.TrainingMinutes())
 
 
 @pytest.mark.parametrize(

@@ -14,7 +14,7 @@ from lms import db
 from lms.accounts.models import SiteRole
 from lms.catalog import services as catalog
 from lms.catalog.models import CourseStatus
-from lms.certificates import codes, issuance
+from lms.certificates import codes, issuance, training
 from lms.certificates.models import Certificate, CertificateStatus
 from lms.db import utcnow
 from lms.enrollment import services as learning
@@ -99,7 +99,7 @@ def test_the_database_keeps_one_certificate_in_force_per_course_version(world):
     """The unique index covers the certificates not revoked: a second one in force is refused by the database itself
     (a race between two issuers finds the winner's row), while any number of revoked ones may stay beside it."""
     nadia, course = world["nadia"], world["course"]
-    cert = issuance.issue_manually(nadia, course, world["trainer"], "Paper", issuance.TrainingMinutes(live=60))
+    cert = issuance.issue_manually(nadia, course, world["trainer"], "Paper", training.TrainingMinutes(live=60))
     db.session.commit()
 
     def copy_of(source: Certificate, **changes) -> Certificate:

@@ -9,20 +9,13 @@ import re
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
 
 from lms import db
 from lms.hours.live_attendance import attendance_of
 from lms.hours.models import EntrySource, HoursEntry
 from lms.live import attendance
-from lms.live.models import (
-    AttendanceInterval,
-    AttendanceStatus,
-    IntervalSource,
-    Registration,
-    RegistrationStatus,
-)
-from tests.live_support import live_course, soon
+from lms.live.models import AttendanceStatus
+from tests.live_support import live_course, live_entry, seat, soon, stayed
 from tests.test_hours_ledger import Staff, make_staff
 
 FLAG = "Credited, though marked “Absent”"
@@ -38,27 +31,9 @@ def module(trainer):
     return live_course(trainer)[1]
 
 
-def seat(session, *people) -> None:
-    for person in people:
-        db.session.add(Registration(session_id=session.id, user_id=person.id, status=RegistrationStatus.REGISTERED))
-    db.session.commit()
-
-
-def stayed(session, person, minutes: int) -> None:
-    db.session.add(AttendanceInterval(session_id=session.id, user_id=person.id, source=IntervalSource.CHECK_IN,
-                                      joined_at=session.starts_at, left_at=session.starts_at + timedelta(minutes=minutes)))
-    db.session.commit()
-
-
 def local(value) -> str:
     """A time as the attendance forms take it: wall clock in the session's zone (UTC for :func:`soon`)."""
     return value.strftime("%Y-%m-%dT%H:%M")
-
-
-def live_entry(person, session) -> HoursEntry:
-    return db.session.execute(select(HoursEntry).where(
-        HoursEntry.user_id == person.id, HoursEntry.session_id == session.id, HoursEntry.source == EntrySource.LIVE,
-    )).scalar_one()
 
 
 def row_of(page: str, name: str) -> str:

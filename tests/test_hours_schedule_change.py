@@ -20,6 +20,7 @@ from lms.hours.pay_calendar import pay_calendar
 from lms.orgs.models import PayPeriod
 from tests.conftest import PASSWORD
 from tests.hours_reports_helpers import add_entry
+from tests.payroll_support import export_on_page, fingerprint_now
 from tests.test_hours_timesheets import rows_of
 
 NOV10, NOV23, NOV24, DEC7, DEC8 = (date(2025, 11, 10), date(2025, 11, 23), date(2025, 11, 24), date(2025, 12, 7),
@@ -44,7 +45,7 @@ def _pending(ana, org, day, minutes, title):
 
 
 def _export_on_the_page(client, u, start: date):
-    response = client.submit(u("lms.hours.export_payroll", org_slug="demo"), {"start": start.isoformat(), "confirm": "yes"})
+    response = export_on_page(client, u, "demo", start.isoformat())
     assert response.status_code == 302
     return response
 
@@ -111,14 +112,14 @@ def test_exported_periods_stay_viewable_with_their_own_dates(client, u, exported
 def test_no_export_overlaps_an_exported_period(client, u, exported_then_semimonthly):
     org, manager, _ana, _files = exported_then_semimonthly
     for start in ("2025-11-16", "2025-12-01"):  # the new schedule's periods that overlap the exports
-        response = client.submit(u("lms.hours.export_payroll", org_slug="demo"), {"start": start, "confirm": "yes"})
-        assert response.status_code == 302 and "payroll/" not in response.headers["Location"]
+        response = export_on_page(client, u, "demo", start)
+        assert response.status_code == 302 and "#payroll-heading" not in response.headers["Location"]
         assert "Choose exactly one pay period" in client.get(response.headers["Location"]).get_data(as_text=True)
     # 1-9 November: the new schedule's 1-15 November cut at the export of the 10th; payroll ran past it, it pays
     # nothing, so it offers no export and refuses one
     gap = client.get(u("lms.hours.org_timesheet", org_slug="demo", start="2025-11-03")).get_data(as_text=True)
     assert "Nov 1, 2025 to Nov 9, 2025" in gap and "Export and lock this period" not in gap
-    refused = client.submit(u("lms.hours.export_payroll", org_slug="demo"), {"start": "2025-11-01", "confirm": "yes"})
+    refused = export_on_page(client, u, "demo", "2025-11-01", shown=fingerprint_now(org, date(2025, 11, 1)))
     assert "nothing to export" in client.get(refused.headers["Location"]).get_data(as_text=True)
     api = client.get(u("lms.api.org_timesheets_csv", org_slug="demo", start="2025-11-16", end="2025-11-30"))
     assert api.status_code == 400
@@ -137,8 +138,8 @@ def test_unexported_entries_go_to_the_bridging_period_and_export_there(client, u
     person = client.get(u("lms.hours.person_timesheet", org_slug="demo", user_id=ana.id, start="2025-12-08"))
     assert "Approved after the export" in person.get_data(as_text=True)
     done = _export_on_the_page(client, u, DEC8)
-    assert done.headers["Location"].endswith("/hours/orgs/demo/payroll/2025-12-08.csv")
-    rows = rows_of(client.get(done.headers["Location"]).data)
+    assert done.headers["Location"].endswith("/hours/orgs/demo/timesheets?start=2025-12-08#payroll-heading")
+    rows = rows_of(client.get(u("lms.hours.download_payroll", org_slug="demo", start="2025-12-08")).data)
     assert [(r["period_start"], r["period_end"], r["date"], r["title"]) for r in rows] == [
         ("2025-12-08", "2025-12-15", "2025-12-01", "Approved after the export")]
     # then the new schedule proper

@@ -20,6 +20,7 @@ from lms.hours.timesheets import amount_cents, dollars_text, hours_text, hundred
 from lms.orgs.models import MemberRole, PayPeriod
 from tests.api_support import bearer as _bearer
 from tests.hours_reports_helpers import add_entry
+from tests.payroll_support import export_on_page
 
 NOV1, NOV15, NOV16, NOV30, DEC1 = date(2026, 11, 1), date(2026, 11, 15), date(2026, 11, 16), date(2026, 11, 30), date(2026, 12, 1)
 TODAY = date(2026, 11, 23)
@@ -240,9 +241,11 @@ def test_export_twice_gives_the_identical_file_and_locks(app, client, u, login, 
     assert unconfirmed.headers["Location"].endswith("/hours/orgs/acme/timesheets?start=2026-11-01")
     assert "Tick the box to confirm" in client.get(unconfirmed.headers["Location"]).get_data(as_text=True)
     assert db.session.scalar(select(func.count(PayrollExport.id))) == 0
-    first = client.submit(u("lms.hours.export_payroll", org_slug="acme"), {"start": "2026-11-01", "confirm": "yes"})
-    assert first.status_code == 302 and first.headers["Location"].endswith("/hours/orgs/acme/payroll/2026-11-01.csv")
-    download = client.get(first.headers["Location"])
+    first = export_on_page(client, u, "acme", "2026-11-01")
+    # the period's page, now exported and locked, with its file (tests/test_payroll_export_checked_sheet.py)
+    assert first.status_code == 302 and first.headers["Location"].endswith(
+        "/hours/orgs/acme/timesheets?start=2026-11-01#payroll-heading")
+    download = client.get(u("lms.hours.download_payroll", org_slug="acme", start="2026-11-01"))
     assert download.status_code == 200 and download.mimetype == "text/csv"
     assert "attachment" in download.headers["Content-Disposition"]
     assert download.headers["X-Content-Type-Options"] == "nosniff"
@@ -250,8 +253,8 @@ def test_export_twice_gives_the_identical_file_and_locks(app, client, u, login, 
     add_entry(ana, org, date(2026, 11, 3), 60, paid=NOV1)
     db.session.commit()
     # … exporting again serves the stored bytes
-    again = client.get(client.submit(u("lms.hours.export_payroll", org_slug="acme"),
-                                     {"start": "2026-11-01", "confirm": "yes"}).headers["Location"])
+    assert export_on_page(client, u, "acme", "2026-11-01").status_code == 302
+    again = client.get(u("lms.hours.download_payroll", org_slug="acme", start="2026-11-01"))
     assert again.data == download.data
     assert db.session.scalar(select(func.count(PayrollExport.id))) == 1
     assert timesheets.get_org_timesheet(org, NOV1).is_locked

@@ -120,14 +120,16 @@ def test_a_quiz_passed_before_the_lessons_leads_to_them_and_they_lead_past_it(cl
     assert read_module(client, u, "m1") == lesson_url(u, module="m2")
 
 
-def test_when_only_a_live_session_is_left_the_result_sends_back_to_the_course(client, u, trainer, trainee):
+def test_when_only_a_live_session_is_left_the_result_leads_to_its_sessions(client, u, trainer, trainee):
     course = build_course(trainer, live=True)
     enrol(client, u)
     read_module(client, u, "m1")
     client.submit(quiz_url(u), answers(course, "m1"))
     page = client.get(result_url(u)).text
-    assert "completed every required part" not in page
-    assert actions(page).strip() == f'<a class="button" href="{course_url(u)}">Back to the course</a>'
+    assert "completed every required part" not in page and "Still to do: Live practice." in page
+    sessions = u("lms.sessions.index", course="core")
+    assert " ".join(actions(page).split()) == (f'<a class="button" href="{sessions}">Find a live session</a> '
+                                               f'<a class="button secondary" href="{course_url(u)}">Back to the course</a>')
     assert the_status(trainee, course) is EnrollmentStatus.ACTIVE
 
 

@@ -37,8 +37,10 @@ from lms.live.models import (
     SessionStatus,
     SessionTrainer,
 )
-from lms.live.report_import import apply_report, decode, parse_report, parse_time
+from lms.live.report_import import apply_report
+from lms.live.report_parsing import decode, parse_report, parse_time
 from lms.signals import attendance_finalized
+from tests.live_support import add_time
 
 FIXTURES = Path(__file__).parent / "fixtures" / "live"
 LA = ZoneInfo("America/Los_Angeles")
@@ -97,19 +99,6 @@ def make_session(course, people):
         return session
 
     return factory
-
-
-def add_interval(session, user, start_minute: float, end_minute: float | None, source=IntervalSource.CHECK_IN):
-    interval = AttendanceInterval(
-        session_id=session.id,
-        user_id=user.id,
-        source=source,
-        joined_at=session.starts_at + timedelta(minutes=start_minute),
-        left_at=None if end_minute is None else session.starts_at + timedelta(minutes=end_minute),
-    )
-    db.session.add(interval)
-    db.session.commit()
-    return interval
 
 
 @pytest.fixture
@@ -450,7 +439,7 @@ def test_import_page_lists_unmatched_and_bad_rows_with_line_numbers(client, u, l
 
 def test_report_replaces_join_button_estimates(app, make_session, people):
     session = make_session(REPORT_START, mode=SessionMode.ONLINE, join_url="https://meet.example.org/x")
-    click = add_interval(session, people["ben"], 35, None, IntervalSource.JOIN_BUTTON)
+    click = add_time(session, people["ben"], 35, None, IntervalSource.JOIN_BUTTON)
     apply_report(
         session,
         parse_report(decode((FIXTURES / "zoom_participants.csv").read_bytes()), session.timezone),
@@ -472,9 +461,9 @@ def test_finalise_fixes_minutes_and_completes_the_live_module_and_course(
     client, u, login, make_session, people, course, finalized_signals
 ):
     session = make_session(utcnow() - timedelta(hours=3))
-    add_interval(session, people["ana"], -5, 50)
-    add_interval(session, people["ana"], 45, None)  # rejoined (still "there": counted until the end)
-    add_interval(session, people["ben"], 30, 100)
+    add_time(session, people["ana"], -5, 50)
+    add_time(session, people["ana"], 45, None)  # rejoined (still "there": counted until the end)
+    add_time(session, people["ben"], 30, 100)
     login(people["trainer"])
     response = client.submit(u("lms.sessions.finalize_attendance", session_id=session.id), {"confirm": "yes"})
     assert response.status_code == 302
@@ -499,7 +488,7 @@ def test_finalise_fixes_minutes_and_completes_the_live_module_and_course(
 
 def test_finalising_before_the_scheduled_end_needs_the_trainer_to_confirm_it_ended_early(client, u, login, make_session, people):
     session = make_session(utcnow() - timedelta(minutes=10))  # two hours long: 110 minutes still to go
-    add_interval(session, people["ana"], 0, None)
+    add_time(session, people["ana"], 0, None)
     login(people["trainer"])
     page = client.get(u("lms.sessions.attendance", session_id=session.id)).get_data(as_text=True)
     assert "has not reached its scheduled end" in page and 'name="early"' in page
@@ -532,7 +521,7 @@ def test_finalise_marks_absent_keeps_excused_and_late(app, make_session, make_us
     carla = make_user("carla@example.org", name="Carla")
     session = make_session(utcnow() - timedelta(hours=3))
     db.session.add(Registration(session_id=session.id, user_id=carla.id, status=RegistrationStatus.REGISTERED))
-    add_interval(session, people["ben"], 25, 120)
+    add_time(session, people["ben"], 25, 120)
     now = utcnow()
     attendance.change_attendance(session, people["ben"], attendance.Change(status=AttendanceStatus.LATE), people["trainer"], now, 75)
     attendance.change_attendance(session, carla, attendance.Change(status=AttendanceStatus.EXCUSED), people["trainer"], now, 75)
@@ -555,7 +544,7 @@ def test_finalise_is_refused_before_the_start_and_for_cancelled_sessions(app, ma
 
 def test_explicit_absent_does_not_complete_even_with_time(app, make_session, people):
     session = make_session(utcnow() - timedelta(hours=3))
-    add_interval(session, people["ana"], 0, 120)
+    add_time(session, people["ana"], 0, 120)
     attendance.change_attendance(
         session, people["ana"], attendance.Change(status=AttendanceStatus.ABSENT), people["trainer"], utcnow(), 75
     )
@@ -566,7 +555,7 @@ def test_explicit_absent_does_not_complete_even_with_time(app, make_session, peo
 @pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql"), reason="PostgreSQL only")
 def test_simultaneous_finalising_finalises_once(app, make_session, people, finalized_signals):
     session = make_session(utcnow() - timedelta(hours=3))
-    add_interval(session, people["ana"], 0, 120)
+    add_time(session, people["ana"], 0, 120)
     session_id, trainer_id = session.id, people["trainer"].id
     outcomes, barrier = [], threading.Barrier(4)
 
@@ -602,7 +591,7 @@ def test_corrections_after_finalising_need_a_reason_and_leave_an_audit_row(
     client, u, login, make_session, people, course, finalized_signals
 ):
     session = make_session(utcnow() - timedelta(hours=3))
-    short = add_interval(session, people["ben"], 30, 100)
+    short = add_time(session, people["ben"], 30, 100)
     attendance.finalize(session, people["trainer"], utcnow(), 75)
     db.session.commit()
     finalized_signals.clear()
@@ -643,7 +632,7 @@ def test_corrections_after_finalising_need_a_reason_and_leave_an_audit_row(
 
 def test_status_correction_on_the_person_page_needs_a_reason(client, u, login, make_session, people):
     session = make_session(utcnow() - timedelta(hours=3))
-    add_interval(session, people["ana"], 0, 120)
+    add_time(session, people["ana"], 0, 120)
     attendance.finalize(session, people["trainer"], utcnow(), 75)
     db.session.commit()
     login(people["trainer"])
@@ -723,7 +712,7 @@ def test_other_trainers_get_not_found_and_admins_see_every_roster(client, u, log
 
 def test_api_lists_attendance_with_intervals(client, u, login, make_session, people):
     session = make_session(REPORT_START)
-    add_interval(session, people["ana"], -5, 60)
+    add_time(session, people["ana"], -5, 60)
     login(people["trainer"])
     body = client.get(u("lms.api.session_attendance", session_id=session.id)).get_json()
     assert body["session"]["id"] == session.id and body["session"]["min_share_percent"] == 75
@@ -751,16 +740,16 @@ def test_roster_page_runs_a_fixed_number_of_queries(client, u, login, make_sessi
     session = make_session(utcnow() - timedelta(hours=1))
     login(people["trainer"])
     path = u("lms.sessions.attendance", session_id=session.id)
-    add_interval(session, people["ana"], 0, 30)
+    add_time(session, people["ana"], 0, 30)
     client.get(path)
     with count_queries() as few:
         assert client.get(path).status_code == 200
     for n in range(8):
         user = make_user(name=f"Extra {n}")
         db.session.add(Registration(session_id=session.id, user_id=user.id, status=RegistrationStatus.REGISTERED))
-        add_interval(session, user, n, n + 30)
+        add_time(session, user, n, n + 30)
     walk_in = make_user(name="Walk-in")
-    add_interval(session, walk_in, 0, 10)
+    add_time(session, walk_in, 0, 10)
     with count_queries() as many:
         assert client.get(path).status_code == 200
     assert many.count == few.count, many.statements

@@ -9,7 +9,6 @@ import pytest
 from sqlalchemy import func, select
 
 from lms import db
-from lms.accounts.models import SiteRole
 from lms.audit import AuditEvent
 from lms.db import utcnow
 from lms.enrollment import services as enrollment_services
@@ -20,10 +19,9 @@ from lms.live.models import (
     Attendance,
     AttendanceInterval,
     IntervalSource,
-    Registration,
     RegistrationStatus,
 )
-from tests.live_support import live_course, soon
+from tests.live_support import add_time, attendance_row, live_course, make_trainer, seat, soon
 
 HOSTING = "hosting is not attending"
 NOT_ON_SESSION = "This person is not on this session"
@@ -31,12 +29,12 @@ NOT_ON_SESSION = "This person is not on this session"
 
 @pytest.fixture
 def trainer(make_user):
-    return make_user("teresa@example.org", name="Teresa Trainer", role=SiteRole.TRAINER)
+    return make_trainer(make_user, "teresa")
 
 
 @pytest.fixture
 def cotrainer(make_user):
-    return make_user("otto@example.org", name="Otto Cotrainer", role=SiteRole.TRAINER)
+    return make_trainer(make_user, "otto")
 
 
 @pytest.fixture
@@ -53,30 +51,6 @@ def session_at(course_and_module, trainer, cotrainer):
         return soon(module, trainer, -ago, minutes=minutes, trainer_ids=(trainer.id, cotrainer.id))
 
     return factory
-
-
-def seat(session, person, status=RegistrationStatus.REGISTERED):
-    db.session.add(Registration(session_id=session.id, user_id=person.id, status=status))
-    db.session.commit()
-
-
-def interval(session, person, start: int, end: int | None, source=IntervalSource.CHECK_IN):
-    db.session.add(
-        AttendanceInterval(
-            session_id=session.id,
-            user_id=person.id,
-            source=source,
-            joined_at=session.starts_at + timedelta(minutes=start),
-            left_at=None if end is None else session.starts_at + timedelta(minutes=end),
-        )
-    )
-    db.session.commit()
-
-
-def row(session, person) -> Attendance | None:
-    return db.session.execute(
-        select(Attendance).where(Attendance.session_id == session.id, Attendance.user_id == person.id)
-    ).scalar_one_or_none()
 
 
 def count(model, **where) -> int:
@@ -148,7 +122,7 @@ def test_trainers_cannot_check_in_to_their_own_session_and_are_not_counted(clien
     roster = client.get(u("lms.sessions.attendance", session_id=session.id)).get_data(as_text=True)
     assert "Trainer of this session: not counted" in roster and f'name="status-{cotrainer.id}"' not in roster
     finalize(client, u, session, {"early": "yes"})
-    assert row(session, cotrainer) is None and count(HoursEntry) == 0
+    assert attendance_row(session, cotrainer) is None and count(HoursEntry) == 0
 
 
 def test_strangers_are_not_found_whatever_their_organisation(
@@ -178,8 +152,8 @@ def test_people_linked_to_the_session_can_be_recorded(client, u, login, session_
     course = course_and_module[0]
     session = session_at(ago=150)
     waitlisted, cancelled, walk_in = make_user(), make_user(), make_user(name="Wanda Walk-in")
-    seat(session, waitlisted, RegistrationStatus.WAITLISTED)
-    seat(session, cancelled, RegistrationStatus.CANCELLED)
+    seat(session, waitlisted, status=RegistrationStatus.WAITLISTED)
+    seat(session, cancelled, status=RegistrationStatus.CANCELLED)
     enrollment_services.enroll(walk_in, course, walk_in)  # enrolled in the course, did not register
     db.session.commit()
     login(trainer)
@@ -191,7 +165,7 @@ def test_people_linked_to_the_session_can_be_recorded(client, u, login, session_
     assert "Wanda Walk-in" in client.get(page).get_data(as_text=True)
 
     finalize(client, u, session)
-    assert row(session, walk_in).completed_module
+    assert attendance_row(session, walk_in).completed_module
     assert enrollment_services.get_enrollment(walk_in, course).status is EnrollmentStatus.COMPLETED
     assert count(HoursEntry, user_id=walk_in.id) == 1
 
@@ -200,17 +174,17 @@ def test_finalising_enrols_only_people_who_asked_for_the_session(client, u, logi
     course = course_and_module[0]
     session = session_at(ago=150)
     checked_in, reported = make_user(name="Carla Checked-in"), make_user(name="Rita Reported")
-    interval(session, checked_in, 0, 120)  # typed the code in the room
-    interval(session, reported, 0, 120, IntervalSource.IMPORT)  # only in a meeting report the trainer uploaded
+    add_time(session, checked_in, 0, 120)  # typed the code in the room
+    add_time(session, reported, 0, 120, IntervalSource.IMPORT)  # only in a meeting report the trainer uploaded
     login(trainer)
     finalize(client, u, session)
 
-    assert row(session, checked_in).completed_module
+    assert attendance_row(session, checked_in).completed_module
     assert enrollment_services.get_enrollment(checked_in, course).status is EnrollmentStatus.COMPLETED
     event = db.session.execute(select(AuditEvent).where(AuditEvent.action == "live.enrolled_by_attendance")).scalar_one()
     assert (event.actor_id, event.data["user_id"], event.data["via"]) == (trainer.id, checked_in.id, "check_in")
 
-    assert row(session, reported).minutes == 120 and not row(session, reported).completed_module
+    assert attendance_row(session, reported).minutes == 120 and not attendance_row(session, reported).completed_module
     assert enrollment_services.get_enrollment(reported, course) is None  # nobody is enrolled on a trainer's word
     assert count(HoursEntry, user_id=reported.id) == 1  # the time still counts
 
@@ -223,8 +197,8 @@ def test_a_session_ending_early_measures_shares_against_the_time_it_ran(client, 
     stayed, left = make_user(name="Stella Stayed"), make_user(name="Leo Left")
     for person in (stayed, left):
         seat(session, person)
-    interval(session, stayed, 0, None)
-    interval(session, left, 0, 100)  # 100 of the 130 minutes it ran (77%); of 180 scheduled only 55%
+    add_time(session, stayed, 0, None)
+    add_time(session, left, 0, 100)  # 100 of the 130 minutes it ran (77%); of 180 scheduled only 55%
     login(trainer)
     page = client.get(u("lms.sessions.attendance", session_id=session.id)).get_data(as_text=True)
     assert "measured against the time the session actually ran" in page and "3 hours" in page
@@ -233,7 +207,7 @@ def test_a_session_ending_early_measures_shares_against_the_time_it_ran(client, 
     assert session.ended_early_at is not None and session.ended_early_at <= utcnow()
     # whole minutes since the start: 130, or 131 when a minute turned between setting up and finalising
     assert abs(session.ended_early_at - (session.starts_at + timedelta(minutes=130))) <= timedelta(minutes=1)
-    assert row(session, stayed).completed_module and row(session, left).completed_module
+    assert attendance_row(session, stayed).completed_module and attendance_row(session, left).completed_module
     assert "2 completed the module" in page
     assert "The session ended early, at" in page and "not the scheduled 3 hours" in page
     event = db.session.execute(select(AuditEvent).where(AuditEvent.action == "live.attendance_finalized")).scalar_one()
@@ -248,8 +222,8 @@ def test_the_trainer_gives_the_time_an_early_session_ended(client, u, login, ses
     stayed, late = make_user(), make_user()
     for person in (stayed, late):
         seat(session, person)
-    interval(session, stayed, 0, None)  # never checked out: counted until the end given, not until now
-    interval(session, late, 30, 120)  # 90 of the 120 minutes it ran: 75%
+    add_time(session, stayed, 0, None)  # never checked out: counted until the end given, not until now
+    add_time(session, late, 30, 120)  # 90 of the 120 minutes it ran: 75%
     login(trainer)
 
     def local(minutes: int) -> str:  # what a datetime-local input sends; the session's zone is UTC
@@ -266,8 +240,8 @@ def test_the_trainer_gives_the_time_an_early_session_ended(client, u, login, ses
 
     finalize(client, u, session, {"early": "yes", "ended_at": local(120)})
     assert session.ended_early_at == session.starts_at + timedelta(minutes=120)
-    assert (row(session, stayed).minutes, row(session, stayed).completed_module) == (120, True)
-    assert (row(session, late).minutes, row(session, late).completed_module) == (90, True)
+    assert (attendance_row(session, stayed).minutes, attendance_row(session, stayed).completed_module) == (120, True)
+    assert (attendance_row(session, late).minutes, attendance_row(session, late).completed_module) == (90, True)
 
 
 def test_a_session_stopped_after_minutes_completes_nobodys_module(client, u, login, session_at, trainer, make_user):
@@ -276,14 +250,14 @@ def test_a_session_stopped_after_minutes_completes_nobodys_module(client, u, log
     session = session_at(ago=150, minutes=180)
     there = make_user(name="Tere There")
     seat(session, there)
-    interval(session, there, 0, None)
+    add_time(session, there, 0, None)
     login(trainer)
     page = client.get(u("lms.sessions.attendance", session_id=session.id)).get_data(as_text=True)
     assert "If it ran less than 50% of its scheduled time, attending it completes nobody" in page
     page = finalize(client, u, session, {"early": "yes",
                                          "ended_at": (session.starts_at + timedelta(minutes=20)).strftime("%Y-%m-%dT%H:%M")})
     assert "0 completed the module" in page
-    assert (row(session, there).minutes, row(session, there).completed_module) == (20, False)
+    assert (attendance_row(session, there).minutes, attendance_row(session, there).completed_module) == (20, False)
     assert count(HoursEntry, user_id=there.id) == 1
 
 
@@ -291,10 +265,10 @@ def test_corrections_after_an_early_end_use_the_time_it_ran(client, u, login, se
     session = session_at(ago=150, minutes=180)
     person = make_user()
     seat(session, person)
-    interval(session, person, 0, 60)
+    add_time(session, person, 0, 60)
     attendance.finalize(session, trainer, utcnow(), 75, early=True, ended_at=session.starts_at + timedelta(minutes=120))
     db.session.commit()
-    assert not row(session, person).completed_module  # 60 of 120
+    assert not attendance_row(session, person).completed_module  # 60 of 120
     login(trainer)
     extra = {
         "interval": {

@@ -13,7 +13,7 @@ from lms.db import utcnow
 from lms.live import calendar, registration, scheduling
 from lms.live.models import CalendarFeed, SessionMode
 from tests.conftest import SECRET
-from tests.live_support import LA, schedule
+from tests.live_support import LA, schedule, seat
 
 
 def _events(response) -> list:
@@ -70,9 +70,7 @@ def test_the_personal_feed_keeps_18_00_local_across_the_end_of_daylight_saving(c
     sessions = schedule(module, trainer, repeat=4, allow_past=True, day=date(2026, 10, 20))
     person = make_user(locale="es")
     for session in sessions:  # registered by hand: the series is in the past
-        db.session.add(registration.Registration(session_id=session.id, user_id=person.id,
-                                                 status=registration.RegistrationStatus.REGISTERED))
-    db.session.commit()
+        seat(session, person)
     feed = calendar.feed_token(person, SECRET)
     events = _events(client.get(u("lms.sessions.feed", token=feed)))  # no sign-in: calendar apps have no cookies
     starts = sorted(e.decoded("DTSTART") for e in events)

@@ -10,27 +10,24 @@ from datetime import timedelta
 import pytest
 
 from lms import db
-from lms.accounts.models import SiteRole
 from lms.db import utcnow
-from lms.live import checkin, registration, scheduling
+from lms.live import checkin, registration
 from lms.live.times import to_zone, when_text, zoned_clock_text
-from tests.live_support import LA, live_course, plan
+from tests.live_support import LA, held_at, live_course, make_trainer
 
 NEW_YORK = "America/New_York"
 
 
 @pytest.fixture
 def trainer(make_user):
-    return make_user("teresa@example.org", name="Teresa Trainer", role=SiteRole.TRAINER)
+    return make_trainer(make_user, "teresa")
 
 
 @pytest.fixture
 def running(trainer):
     """An in-person session in Los Angeles that started ten minutes ago, with a check-in code."""
-    module = live_course(trainer)[1]
-    start = to_zone((utcnow() - timedelta(minutes=10)).replace(second=0, microsecond=0), LA)
-    data = plan(module, day=start.date(), at=start.time().replace(tzinfo=None), trainer_ids=(trainer.id,))
-    (session,) = scheduling.create_sessions(data, 1, trainer, allow_past=True)
+    start = (utcnow() - timedelta(minutes=10)).replace(second=0, microsecond=0)
+    session = held_at(live_course(trainer)[1], trainer, start, 120, tz=LA)
     checkin.new_code(session, trainer)
     db.session.commit()
     return session
@@ -59,7 +56,7 @@ def test_a_reader_in_another_zone_reads_their_zone_first_and_the_sessions_beside
     reader = when_text(running.starts_at, running.ends_at, NEW_YORK, "en_US")
     there = when_text(running.starts_at, running.ends_at, LA, "en_US")
     assert f"· {reader}</p>" in page
-    assert f"In the session's time zone (America/Los Angeles): {there}" in page.replace("&#39;", "'")
+    assert f"In the session's time zone (Pacific Time): {there}" in page.replace("&#39;", "'")
     assert since(page) == f"Since {joined}" and joined.endswith(("EST", "EDT"))  # the reader's zone, named
 
 

@@ -21,9 +21,9 @@ from lms.hours.approvals import AlreadyDecided
 from lms.hours.models import EntrySource, EntryStatus, HoursEntry
 from lms.hours.periods import period_containing
 from lms.live import attendance
-from lms.live.models import AttendanceInterval, AttendanceStatus, IntervalSource, Registration, RegistrationStatus
+from lms.live.models import AttendanceInterval, AttendanceStatus
 from tests.concurrency import finish, uncommitted_for_a_while
-from tests.live_support import live_course, soon
+from tests.live_support import live_course, seat, soon, stayed
 from tests.test_hours_ledger import Staff, audit_rows, entries_of, make_staff
 
 MIN_SHARE = 75
@@ -47,20 +47,14 @@ def world(staff, trainer) -> World:
     """A three-hour session that ended an hour ago, with Tina and Carl seated (nobody has time yet)."""
     module = live_course(trainer)[1]
     session = soon(module, trainer, -240, minutes=180)
-    for person in (staff.trainee, staff.colleague):
-        db.session.add(Registration(session_id=session.id, user_id=person.id, status=RegistrationStatus.REGISTERED))
-    db.session.commit()
+    seat(session, staff.trainee, staff.colleague)
     return World(staff, trainer, session)
 
 
 def finalise(world: World, **minutes: int) -> None:
     """Check-ins of ``trainee`` / ``colleague`` for that many minutes, then the trainer finalises attendance."""
     for name, count in minutes.items():
-        person = getattr(world.staff, name)
-        db.session.add(AttendanceInterval(session_id=world.session.id, user_id=person.id, source=IntervalSource.CHECK_IN,
-                                          joined_at=world.session.starts_at,
-                                          left_at=world.session.starts_at + timedelta(minutes=count)))
-    db.session.commit()
+        stayed(world.session, getattr(world.staff, name), count)
     attendance.finalize(world.session, world.trainer, utcnow(), MIN_SHARE)
     db.session.commit()
 

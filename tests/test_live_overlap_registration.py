@@ -6,7 +6,6 @@ moves a session is not blocked (the approver's flag covers that: tests/test_hour
 
 from __future__ import annotations
 
-import html
 import re
 from datetime import date, time, timedelta
 
@@ -19,26 +18,25 @@ from lms.accounts.models import SiteRole, User
 from lms.catalog.models import Course
 from lms.enrollment import services as enrollment_services
 from lms.live import registration, scheduling
-from lms.live.models import LiveSession, Registration, RegistrationStatus, SessionMode
+from lms.live.models import LiveSession, Registration, RegistrationStatus
 from lms.live.registration_overlaps import RegistrationOverlap, find_overlapping
 from lms.live.times import when_text
 from tests.concurrency import finish, uncommitted_for_a_while
-from tests.live_support import LA, live_course, plan, schedule
+from tests.live_support import LA, ONLINE, live_course, make_trainer, page_text, plan, schedule
 
 DAY = date(2038, 12, 16)  # a Thursday, far enough ahead for registration to be open whenever the suite runs
 NY = "America/New_York"
 THREE_HOURS = {"day": DAY, "at": time(9, 0), "minutes": 180}
-ONLINE = {"mode": SessionMode.ONLINE, "address": "", "join_url": "https://meet.example.org/tanya"}
 
 
 @pytest.fixture
 def teresa(make_user):
-    return make_user("teresa@example.org", name="Teresa Trainer", role=SiteRole.TRAINER)
+    return make_trainer(make_user, "teresa")
 
 
 @pytest.fixture
 def tanya(make_user):
-    return make_user("tanya@example.org", name="Tanya Tutor", role=SiteRole.TRAINER)
+    return make_trainer(make_user, "tanya")
 
 
 @pytest.fixture
@@ -67,10 +65,6 @@ def held(session, person) -> RegistrationStatus | None:
     return seat.status if seat is not None else None
 
 
-def text(response) -> str:
-    return html.unescape(response.get_data(as_text=True))
-
-
 def slot(session, tz: str = LA) -> str:
     """A session's time as the refusal writes it: ``Thursday, December 16, 2038 · 9:00 AM - 12:00 PM PST``."""
     return when_text(session.starts_at, session.ends_at, tz, "en")
@@ -84,7 +78,7 @@ def test_the_qa_case_is_refused_naming_the_other_session_with_a_way_out(client, 
     assert client.submit(u("lms.sessions.register", session_id=in_person.id)).status_code == 302
     refused = client.submit(u("lms.sessions.register", session_id=online.id))
     assert refused.status_code == 409
-    page = text(refused)
+    page = page_text(refused)
     assert slot(in_person).replace("\u202f", " ") == "Thursday, December 16, 2038 · 9:00 AM – 12:00 PM PST"
     assert ("You are already registered for another session at that time: “Role-play practice” (Practice course), "
             f"{slot(in_person)}. Nobody can attend two sessions at once, so you cannot register for this one as "
@@ -106,7 +100,7 @@ def test_the_time_is_in_the_persons_own_zone(client, u, login, make_user, in_per
     registration.register(in_person, eve, eve, in_person.starts_at - timedelta(days=3))
     db.session.commit()
     login(eve)
-    page = text(client.submit(u("lms.sessions.register", session_id=online.id)))
+    page = page_text(client.submit(u("lms.sessions.register", session_id=online.id)))
     assert slot(in_person, NY).replace("\u202f", " ") == "Thursday, December 16, 2038 · 12:00 PM – 3:00 PM EST"
     assert f"(Practice course), {slot(in_person, NY)}. Nobody can attend" in page
 
@@ -121,7 +115,7 @@ def test_a_waitlist_place_counts_too_and_the_link_leaves_the_waitlist(client, u,
     login(jose)
     client.submit(u("lms.sessions.register", session_id=small.id))
     assert held(small, jose) is RegistrationStatus.WAITLISTED
-    page = text(client.submit(u("lms.sessions.register", session_id=online.id)))
+    page = page_text(client.submit(u("lms.sessions.register", session_id=online.id)))
     assert "You are on the waitlist of another session at that time: “Role-play practice” (Practice course)" in page
     assert "Leave the waitlist of that session</a>" in page and held(online, jose) is None
 
@@ -181,7 +175,7 @@ def test_a_manager_registering_staff_is_refused_too_with_a_link_to_the_other_ses
     url = u("lms.sessions.staff", session_id=online.id, org_slug="clinic")
     refused = client.submit(url, {"user_id": jose.id, "action": "register"})
     assert refused.status_code == 409
-    page = text(refused)
+    page = page_text(refused)
     assert ("José Ortiz is already registered for another session at that time: “Role-play practice” (Practice "
             f"course), {slot(in_person)}. Nobody can attend two sessions at once, so they cannot be registered for "
             "this one as well.") in page
@@ -190,7 +184,7 @@ def test_a_manager_registering_staff_is_refused_too_with_a_link_to_the_other_ses
     assert held(online, jose) is None and mailbox == []  # nothing saved, nobody emailed
 
     # there, the manager cancels the other place; then the registration goes through
-    assert client.submit(other_page, {"user_id": jose.id, "action": "cancel"}).status_code == 302
+    assert client.submit(other_page, {"user_id": jose.id, "action": "cancel", "confirm": "yes"}).status_code == 302
     assert client.submit(url, {"user_id": jose.id, "action": "register"}).status_code == 302
     assert held(online, jose) is RegistrationStatus.REGISTERED
 
@@ -204,7 +198,7 @@ def test_a_place_a_manager_took_for_someone_blocks_their_own_registration(client
     db.session.commit()
     login(jose)
     refused = client.submit(u("lms.sessions.register", session_id=online.id))
-    assert refused.status_code == 409 and "You are already registered for another session" in text(refused)
+    assert refused.status_code == 409 and "You are already registered for another session" in page_text(refused)
 
 
 # ---------------------------------------------------------------- the API

@@ -10,9 +10,7 @@ from datetime import timedelta
 import pytest
 
 from lms import db
-from lms.accounts.models import SiteRole
-from lms.live.models import AttendanceInterval, IntervalSource, Registration, RegistrationStatus
-from tests.live_support import live_course, soon
+from tests.live_support import live_course, make_trainer, seat, soon, stayed
 
 
 @pytest.fixture
@@ -22,7 +20,7 @@ def app_config():
 
 @pytest.fixture
 def trainer(make_user):
-    return make_user("teresa@example.org", name="Teresa Trainer", role=SiteRole.TRAINER)
+    return make_trainer(make_user, "teresa")
 
 
 @pytest.fixture
@@ -34,10 +32,8 @@ def module(trainer):
 
 
 def attended(session, person, seconds: int) -> None:
-    db.session.add(Registration(session_id=session.id, user_id=person.id, status=RegistrationStatus.REGISTERED))
-    db.session.add(AttendanceInterval(session_id=session.id, user_id=person.id, source=IntervalSource.CHECK_IN,
-                                      joined_at=session.starts_at, left_at=session.starts_at + timedelta(seconds=seconds)))
-    db.session.commit()
+    seat(session, person)
+    stayed(session, person, timedelta(seconds=seconds))
 
 
 def shares(client, u, session) -> dict[str, str]:

@@ -15,9 +15,9 @@ from lms.audit import AuditEvent
 from lms.db import utcnow
 from lms.errors import DomainError
 from lms.live import attendance, registration, scheduling
-from lms.live.models import LiveSession, Registration, RegistrationStatus, SessionMode, SessionStatus
+from lms.live.models import LiveSession, SessionMode, SessionStatus
 from tests.conftest import body_of
-from tests.live_support import LA, count_sessions, local, schedule, session_form, soon
+from tests.live_support import LA, count_sessions, local, schedule, seat, session_form, soon
 
 FUTURE_DAY = date(2038, 2, 2)  # a Tuesday, far enough that the tests never depend on today's date
 STARTED = "This session has already started, so it can no longer be cancelled"
@@ -82,8 +82,7 @@ def test_a_session_that_has_started_cannot_be_cancelled_and_can_still_be_finalis
                                                                                   minutes_ago):
     session = soon(module, trainer, -minutes_ago)
     person = make_user()
-    db.session.add(Registration(session_id=session.id, user_id=person.id, status=RegistrationStatus.REGISTERED))
-    db.session.commit()
+    seat(session, person)
     with pytest.raises(DomainError) as refused:
         scheduling.cancel_session(session, "Nobody came", trainer, utcnow())
     assert refused.value.message.startswith(STARTED) and "“The session ended early”" in refused.value.message
@@ -98,8 +97,7 @@ def test_a_session_that_has_started_cannot_be_cancelled_and_can_still_be_finalis
 def test_the_cancel_page_of_a_started_session_leads_back_with_what_to_do(client, u, login, module, trainer, make_user, mailbox):
     session = soon(module, trainer, -20)
     person = make_user()
-    db.session.add(Registration(session_id=session.id, user_id=person.id, status=RegistrationStatus.REGISTERED))
-    db.session.commit()
+    seat(session, person)
     login(trainer)
     detail = u("lms.sessions.detail", session_id=session.id)
     page = client.get(detail).text

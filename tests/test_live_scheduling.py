@@ -347,7 +347,7 @@ def test_a_manager_registers_current_staff_only(app, client, u, login, course, t
     assert "Bea Boss" in body_of(mailbox[0]) and "Práctica" in mailbox[0]["Subject"]
     client.submit(url, {"user_id": outsider.id, "action": "register"})
     assert registration.get_registration(session, outsider) is None
-    client.submit(url, {"user_id": staff.id, "action": "cancel"})
+    client.submit(url, {"user_id": staff.id, "action": "cancel", "confirm": "yes"})
     assert _reload(seat).status is RegistrationStatus.CANCELLED
     assert client.submit(url, {"user_id": "x", "action": "nope"}).status_code == 302
 

@@ -12,10 +12,10 @@ from icalendar import Calendar
 from lms import db
 from lms.db import utcnow
 from lms.live import calendar, registration, scheduling
-from lms.live.models import LiveSession, RegistrationStatus, SessionMode
+from lms.live.models import LiveSession, SessionMode
 from lms.live.times import when_text
 from tests.conftest import SECRET, body_of
-from tests.live_support import LA, schedule, soon
+from tests.live_support import LA, schedule, seat, soon
 
 NY = "America/New_York"
 
@@ -181,8 +181,7 @@ def test_a_mail_server_that_is_down_never_loses_the_edit(app, client, u, login, 
 def test_correcting_a_session_that_is_over_tells_nobody(app, module, trainer, make_user, mailbox):
     (session,) = schedule(module, trainer, allow_past=True, day=date(2025, 3, 4))
     person = make_user()
-    db.session.add(registration.Registration(session_id=session.id, user_id=person.id, status=RegistrationStatus.REGISTERED))
-    db.session.commit()
+    seat(session, person)
     data = scheduling.data_of(session)
     update = scheduling.update_session(session, data.__class__(**{**data.__dict__, "start_time": time(17, 30)}), trainer, utcnow())
     assert update.changes == ("time",) and update.to_tell == [] and session.sequence == 1

@@ -11,8 +11,8 @@ import pytest
 from lms import db
 from lms.db import utcnow
 from lms.live import attendance
-from lms.live.models import AttendanceInterval, IntervalSource, Registration, RegistrationStatus, SessionMode
-from tests.live_support import live_course, schedule
+from lms.live.models import SessionMode
+from tests.live_support import live_course, schedule, seat, stayed
 
 UPCOMING_TEXTS = (
     "Join the online session",
@@ -37,14 +37,9 @@ def past_session(trainer, people):
     start = (utcnow() - timedelta(days=1)).replace(second=0, microsecond=0)
     (session,) = schedule(module, trainer, allow_past=True, day=start.date(), at=start.time(), timezone="Africa/Abidjan",
                           mode=SessionMode.HYBRID, join_url="https://meet.example.org/room", capacity=5)
-    for name in ("ana", "ben", "cara"):
-        person = people[name]
-        db.session.add(Registration(session_id=session.id, user_id=person.id, status=RegistrationStatus.REGISTERED,
-                                    registered_by_id=person.id))
+    seat(session, people["ana"], people["ben"], people["cara"])
     for name, minutes in (("ana", 120), ("ben", 30)):
-        db.session.add(AttendanceInterval(session_id=session.id, user_id=people[name].id, source=IntervalSource.CHECK_IN,
-                                          joined_at=session.starts_at, left_at=session.starts_at + timedelta(minutes=minutes)))
-    db.session.commit()
+        stayed(session, people[name], minutes)
     return session
 
 
@@ -106,9 +101,7 @@ def test_before_it_is_finalised_a_trainee_reads_that_attendance_is_not_final(cli
 def test_a_cancelled_session_offers_no_joining_nor_seats(client, u, login, trainer, people):
     _course, module = live_course(trainer)
     (session,) = schedule(module, trainer, mode=SessionMode.ONLINE, join_url="https://meet.example.org/room")
-    db.session.add(Registration(session_id=session.id, user_id=people["ana"].id, status=RegistrationStatus.REGISTERED,
-                                registered_by_id=people["ana"].id))
-    db.session.commit()
+    seat(session, people["ana"])
     login(people["ana"])
     assert "Join the online session" in _page(client, u, session)  # the sentence says how to join while upcoming
     client.submit(u("lms.accounts.logout"))

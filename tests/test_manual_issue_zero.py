@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from lms import db
 from lms.accounts.models import SiteRole
 from lms.audit import AuditEvent
-from lms.certificates import issuance
+from lms.certificates import issuance, training
 from lms.certificates.models import Certificate
 from lms.enrollment import services as learning
 from lms.enrollment.models import Enrollment
@@ -62,7 +62,7 @@ def test_an_enrolment_with_nothing_completed_is_refused_too(world):
 
 def test_stated_hours_are_still_issued(world):
     nadia = world["nadia"]
-    stated = issuance.TrainingMinutes(live=120, self_paced=750)
+    stated = training.TrainingMinutes(live=120, self_paced=750)
     cert = issuance.issue_manually(nadia, world["course"], world["trainer"], "Completed the county's paper course", stated)
     db.session.commit()
     assert cert.snapshot["minutes"] == {"live": 120, "self_paced": 750, "field": 0, "total": 870}
@@ -83,7 +83,7 @@ def test_without_stated_hours_the_credited_minutes_of_completed_modules_are_stat
 def test_a_certificate_in_force_is_returned_unchanged_without_stated_hours(world):
     """Issuing again returns the certificate in force, as it always has: it states nothing new."""
     nadia = world["nadia"]
-    first = issuance.issue_manually(nadia, world["course"], world["trainer"], "Paper", issuance.TrainingMinutes(live=240))
+    first = issuance.issue_manually(nadia, world["course"], world["trainer"], "Paper", training.TrainingMinutes(live=240))
     db.session.commit()
     before = _counts()
     again = issuance.issue_manually(nadia, world["course"], world["trainer"], "Again")

@@ -19,6 +19,7 @@ from lms.hours.models import EntrySource, EntryStatus, PayrollExport
 from lms.hours.periods import org_today
 from lms.orgs.models import PayPeriod
 from tests.hours_reports_helpers import add_entry
+from tests.payroll_support import export_on_page
 
 #: A semimonthly period of the past, and a day in the middle of it.
 MAR1, MAR15, MAR16, MID = date(2026, 3, 1), date(2026, 3, 15), date(2026, 3, 16), date(2026, 3, 9)
@@ -78,13 +79,12 @@ def test_the_page_asks_for_its_own_tick_before_exporting_the_running_period(clie
     login(manager)
     page = client.get(u("lms.hours.org_timesheet", org_slug="acme")).get_data(as_text=True)
     assert "This pay period is not over" in page and 'name="early"' in page
-    refused = client.submit(u("lms.hours.export_payroll", org_slug="acme"), {"start": start.isoformat(), "confirm": "yes"})
+    refused = export_on_page(client, u, "acme", start.isoformat())
     assert refused.status_code == 302 and _exports() == 0
     assert "Nothing was exported: this pay period runs until" in client.get(refused.headers["Location"]).get_data(
         as_text=True)
-    done = client.submit(u("lms.hours.export_payroll", org_slug="acme"),
-                         {"start": start.isoformat(), "confirm": "yes", "early": "yes"})
-    assert done.headers["Location"].endswith(f"/payroll/{start.isoformat()}.csv") and _exports() == 1
+    done = export_on_page(client, u, "acme", start.isoformat(), early="yes")
+    assert done.headers["Location"].endswith(f"/timesheets?start={start.isoformat()}#payroll-heading") and _exports() == 1
     past = client.get(u("lms.hours.org_timesheet", org_slug="acme", start=(start - timedelta(days=1)).isoformat()))
     assert 'name="early"' not in past.get_data(as_text=True)  # a period that has ended has no such question
     assert end >= today

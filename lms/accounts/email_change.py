@@ -4,21 +4,25 @@ audit row with the old and the new address (``user.email_changed``).
 
 The confirmation link is a signed, timed token (``itsdangerous``, as the password-reset link) bound to a fingerprint
 of the account's current address and password hash: once the address changes (this link or another, or an
-administrator) or the password changes, every link sent before stops working. Services flush and never commit.
+administrator) or the password changes, every link sent before stops working. The same address asked for again
+within a short wait gets no second email (:mod:`lms.accounts.sent_links`): the person is told when the first was sent
+and from when another may be. Services flush and never commit.
 """
 
 from __future__ import annotations
 
 import hashlib
+from datetime import timedelta
 
 from sqlalchemy.exc import IntegrityError
 
 from lms import audit, db
 from lms.accounts.models import User
+from lms.accounts.sent_links import EMAIL_CHANGE_SENT, SentLink, claim, last_sent
 from lms.accounts.services import authenticate, get_user_by_email, normalize_email
 from lms.accounts.tokens import Link
 from lms.errors import ConflictError, DomainError
-from lms.i18n import _, _l
+from lms.i18n import _, _l, format_when
 
 EMAIL_CHANGE_SALT = "lms-email-change"
 
@@ -35,6 +39,29 @@ class EmailTaken(ConflictError):
     code = "email_taken"
 
 
+class AlreadySent(ConflictError):
+    """The link for the same new address was sent less than the wait ago: nothing is sent. ``link`` says when, and
+    from when another may be."""
+
+    code = "link_already_sent"
+
+    def __init__(self, link: SentLink) -> None:
+        # i18n: a second request for the link that confirms a new email address, sent moments ago. %(email)s is the
+        # new address; %(when)s and %(resend)s are a date and time ("Dec 6, 2026, 3:41 PM"; in Spanish it may end
+        # with "p.m.", so no sentence ends right after one).
+        super().__init__(_("On %(when)s we already sent a link to %(email)s. Open it to confirm your new address; if "
+                           "it has not arrived, look in that mailbox's spam folder. From %(resend)s you can ask for "
+                           "another link.", email=link.email or "", when=format_when(link.sent_at, "short"),
+                           resend=format_when(link.resend_at, "short")))
+        self.link = link
+
+
+class NothingPending(ConflictError):
+    """No change of address is waiting for its link to be opened (it was confirmed, or the link has expired)."""
+
+    code = "nothing_pending"
+
+
 def _taken() -> EmailTaken:
     return EmailTaken(_("An account with this email address already exists."))
 
@@ -49,14 +76,43 @@ def check_new_email(user: User, email: str) -> str:
     return email
 
 
-def request_email_change(user: User, password: str, new_email: str, secret_key: str) -> tuple[str, str]:
+def request_email_change(user: User, password: str, new_email: str, secret_key: str, *,
+                         wait: timedelta = timedelta(0)) -> tuple[str, str]:
     """Check the person's current ``password`` and the new address; the address (normalised) and the token of the link
-    to email to it. Nothing changes yet, apart from a password hash upgraded by the check (commit it: the token is
-    bound to the hash). Raises :class:`WrongPassword`, :class:`EmailTaken` or :class:`DomainError`."""
+    to email to it. Nothing changes yet, apart from a password hash upgraded by the check and the record that the
+    link is sent (:func:`lms.accounts.sent_links.claim`: send it, then commit). The same address asked for again less
+    than ``wait`` after its link was sent raises :class:`AlreadySent` (and sends nothing); otherwise raises
+    :class:`WrongPassword`, :class:`EmailTaken` or :class:`DomainError`."""
     if authenticate(user.email, password) is None:
         raise WrongPassword(_("Your current password is not right."))
     email = check_new_email(user, new_email)
-    return email, CONFIRMATION_LINK.make(user, secret_key, e=email)
+    return email, _claim_link(user, email, secret_key, wait)
+
+
+def pending_email_change(user: User, wait: timedelta, max_age: timedelta) -> SentLink | None:
+    """The confirmation link sent to ``user`` last, while it may still be opened (less than ``max_age`` old, and the
+    address and password unchanged since): to which address, when, and from when it may be sent again."""
+    return last_sent(user, EMAIL_CHANGE_SENT, wait, max_age)
+
+
+def resend_email_change(user: User, secret_key: str, *, wait: timedelta, max_age: timedelta) -> tuple[str, str]:
+    """Send the pending change's link again, at least ``wait`` after the last one (no password: the request that
+    chose the address proved it, and the password has not changed since, or the change would not be pending). The
+    address and the new link's token; :class:`NothingPending`, :class:`AlreadySent` or :class:`EmailTaken`."""
+    db.lock_row(user)  # a password change committing meanwhile ends the change before it is read, not after
+    pending = pending_email_change(user, wait, max_age)
+    if pending is None or pending.email is None:
+        raise NothingPending(_("No new email address is waiting to be confirmed. To change your address, enter it "
+                               "with your password."))
+    email = check_new_email(user, pending.email)  # another account may have taken it meanwhile
+    return email, _claim_link(user, email, secret_key, wait)
+
+
+def _claim_link(user: User, email: str, secret_key: str, wait: timedelta) -> str:
+    sent = claim(user, wait, user, email=email)
+    if sent is not None:
+        raise AlreadySent(sent)
+    return CONFIRMATION_LINK.make(user, secret_key, e=email)
 
 
 def fingerprint(user: User) -> str:

@@ -23,7 +23,7 @@ from lms.i18n import _
 from lms.live import attendance as services
 from lms.live import attendees
 from lms.live import roster as rosters
-from lms.live.models import AttendanceStatus, LiveSession
+from lms.live.models import AttendanceStatus, LiveSession, RegistrationStatus
 from lms.live.times import iso_utc, zone
 from lms.security import access, current_user
 
@@ -34,6 +34,7 @@ def _person(roster: rosters.Roster, line: rosters.RosterLine) -> dict[str, Any]:
         "name": line.user.name,
         "email": line.user.email,
         "registered": line.is_registered,
+        "registration_status": _registration_status(line),
         "status": line.status.value if line.status else None,
         "minutes": line.minutes,
         "share_percent": roster.share(line),
@@ -49,6 +50,14 @@ def _person(roster: rosters.Roster, line: rosters.RosterLine) -> dict[str, Any]:
             for i in line.intervals
         ],
     }
+
+
+def _registration_status(line: rosters.RosterLine) -> str | None:
+    """``registered`` (a seat), ``waitlisted`` (a waitlist place: someone who came anyway) or None (no registration,
+    or a cancelled one: a walk-in, or someone only in a meeting report). ``registered`` keeps its meaning: a seat."""
+    if line.is_registered:
+        return RegistrationStatus.REGISTERED.value
+    return RegistrationStatus.WAITLISTED.value if line.is_waitlisted else None
 
 
 def _session(session: LiveSession) -> dict[str, Any]:
@@ -165,12 +174,19 @@ OPENAPI_SCHEMAS: dict[str, Any] = {
     },
     "AttendancePerson": {
         "type": "object",
-        "required": ["user_id", "name", "email", "registered", "status", "minutes", "share_percent", "completed_module", "intervals"],
+        "required": ["user_id", "name", "email", "registered", "registration_status", "status", "minutes",
+                     "share_percent", "completed_module", "intervals"],
         "properties": {
             "user_id": {"type": "integer"},
             "name": {"type": "string"},
             "email": {"type": "string"},
-            "registered": {"type": "boolean", "description": "False for walk-ins and people only in a report"},
+            "registered": {"type": "boolean", "description": (
+                "Has a seat. False for walk-ins, people only in a report and people on the waitlist (see "
+                "registration_status)")},
+            "registration_status": {"type": ["string", "null"], "enum": ["registered", "waitlisted", None],
+                                    "description": (
+                "registered: a seat; waitlisted: on the waitlist (no seat) yet with time or a record in the "
+                "session; null: no registration (a walk-in, someone only in a report) or a cancelled one")},
             "status": _STATUS,
             "minutes": {
                 "type": "integer",

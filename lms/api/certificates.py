@@ -16,6 +16,7 @@ from lms import db
 from lms.accounts.services import get_user
 from lms.api import bp
 from lms.api.bodies import json_body, refuse_unknown
+from lms.certificates import bulk
 from lms.certificates.credential import sign_credential
 from lms.certificates.verification import EMPTY, MAX_BULK
 from lms.errors import DomainError, NotFoundError
@@ -79,9 +80,9 @@ def verify_certificates():
         raise BadBody(_("Every code must be a string."))
     if len(codes) > MAX_BULK:
         raise TooManyCodes(_("You sent %(count)d codes; verify at most %(max)d at a time.", count=len(codes), max=MAX_BULK))
-    results = lookup_each(codes)
+    results = bulk.mark_numbers(lookup_each(codes))
     db.session.commit()
-    counts = {status: sum(1 for r in results if r["status"] == status) for status in (*HTTP_STATUS, EMPTY)}
+    counts = {status: sum(1 for r in results if r["status"] == status) for status in (*HTTP_STATUS, bulk.NUMBER, EMPTY)}
     return no_store(jsonify({"results": results, "counts": counts}))
 
 
@@ -167,8 +168,10 @@ OPENAPI_SCHEMAS = {
                         "code": {"type": "string", "description": (
                             "The code in display form (K7QM-X3HT-...), or as sent without surrounding spaces when not "
                             "found; empty for an empty query")},
-                        "status": {"type": "string", "enum": [*_STATUSES, EMPTY], "description": (
-                            "empty: the code sent was empty or only spaces; nothing was looked up")},
+                        "status": {"type": "string", "enum": [*_STATUSES, bulk.NUMBER, EMPTY], "description": (
+                            "empty: the code sent was empty or only spaces; nothing was looked up. number: the code "
+                            "sent is a certificate number (CHW-2026-000123), not a verification code; numbers are for "
+                            "quoting and are not looked up: verify with the code printed below the number")},
                     },
                 },
             },

@@ -52,6 +52,19 @@ def restore(course: Course, obj: Archivable, actor: Any, *, made_optional: bool 
     return True
 
 
+def archive_from_files(course: Course, obj: Archivable, actor: Any, **people: int) -> None:
+    """Archive ``obj`` because the course files no longer have it (:mod:`lms.content.importer`): the files are the
+    truth, so no published-course check; recorded like a removal, with ``people`` (who it touched: counts)."""
+    obj.is_archived = True
+    audit.record(f"{KINDS[type(obj)]}.archived", obj, actor, **_details(course, obj), **people)
+
+
+def restore_from_files(course: Course, obj: Archivable, actor: Any) -> None:
+    """Bring back ``obj``, archived, because the course files have it again; the import sets its place."""
+    obj.is_archived = False
+    audit.record(f"{KINDS[type(obj)]}.restored", obj, actor, **_details(course, obj))
+
+
 def _details(course: Course, obj: Archivable) -> dict[str, Any]:
     if isinstance(obj, Quiz):
         return {"course_id": course.id, "module_id": obj.module_id}

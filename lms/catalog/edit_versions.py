@@ -10,17 +10,16 @@ carries the new version, so saving again replaces the saved values knowingly. Th
 per field with the source hash of each text (:func:`lms.catalog.texts.text_hash`).
 
 Nothing is stored: a version is worked out from the record each time (no migration, no column to keep up to date).
+How versions are written and compared is shared with other records' forms (:mod:`lms.edit_versions`).
 """
 
 from __future__ import annotations
 
-import enum
-import json
 from typing import Any
 
+from lms import edit_versions
 from lms.catalog.edits import snapshot
 from lms.catalog.models import Course, Lesson, Module, Question
-from lms.catalog.texts import text_hash
 
 Versioned = Course | Module | Lesson | Question
 
@@ -47,22 +46,11 @@ def stored_fields(course: Course, obj: Versioned) -> dict[str, Any]:
 
 def version_of(course: Course, obj: Versioned) -> str:
     """The version of ``obj`` as stored now, for a form to carry: ``"title:1a2b…,body:3c4d…"``."""
-    return ",".join(f"{name}:{_hash(value)}" for name, value in stored_fields(course, obj).items())
+    return edit_versions.version_of(stored_fields(course, obj))
 
 
 def changed_since(course: Course, obj: Versioned, seen: str) -> list[str]:
     """The fields of ``obj`` stored differently from version ``seen`` (what its form was opened on), in form order;
     empty when nothing changed. An empty ``seen`` (a client that sends no version) is not checked; an unreadable one
     counts every field as changed."""
-    if not seen:
-        return []
-    known = dict(part.partition(":")[::2] for part in seen.split(","))
-    return [name for name, value in stored_fields(course, obj).items() if known.get(name) != _hash(value)]
-
-
-def _hash(value: Any) -> str:
-    return text_hash(json.dumps(value, sort_keys=True, ensure_ascii=False, default=_plain))
-
-
-def _plain(value: Any) -> Any:
-    return value.value if isinstance(value, enum.Enum) else str(value)
+    return edit_versions.changed_since(stored_fields(course, obj), seen) if seen else []

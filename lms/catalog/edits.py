@@ -12,6 +12,9 @@ these rows (an import from the command line with no one as actor).
   in the catalog. A lesson's embedded videos are kept as their links, so a changed video reads as one.
 - A question's answers are kept as three lists: the answers in order, the correct ones, and the feedback of those
   that have some, so that a row says which answer became the right one, apart from wording changes.
+- A translator's save in the translation editor writes one ``translation.updated`` row per object whose texts it
+  changed (:func:`record_translation`): the language, each text old and new (kept as above), and the texts marked
+  still right after their source changed. A course import's translations write none (their files are the record).
 """
 
 from __future__ import annotations
@@ -94,6 +97,23 @@ def record_changes(course: Course, obj: Module | Lesson | Quiz | Question, befor
     return True
 
 
+def record_translation(course: Course, obj: Any, locale: str, before: dict[str, str], after: dict[str, str],
+                       confirmed: list[str], actor: Any) -> bool:
+    """Record a translator's save of ``obj``'s texts in ``locale``: each text in ``after`` that differs from
+    ``before`` (old and new), and the fields in ``confirmed`` (marked still right after their source changed). False,
+    with nothing recorded, when neither."""
+    new = {name: recorded_text(value) for name, value in after.items() if value != before.get(name, "")}
+    if not new and not confirmed:
+        return False
+    data = audit.changed({name: recorded_text(before.get(name, "")) for name in new}, new)
+    if confirmed:
+        data["confirmed"] = list(confirmed)
+    place = {"course_id": course.id, "question_id": obj.question_id} if isinstance(obj, Option) else (
+        where(course, obj) if not isinstance(obj, Course) else {"course_id": course.id})
+    audit.record("translation.updated", obj, actor, **place, locale=locale, **data)
+    return True
+
+
 def where(course: Course, obj: Module | Lesson | Quiz | Question) -> dict[str, Any]:
     """Where a row's object is, as the removal rows say it: its course, and its short name (a quiz: its module)."""
     if isinstance(obj, Quiz):
@@ -126,13 +146,14 @@ def _texts(course: Course, objects: list[Any]) -> dict[tuple[str, int, str], str
 
 #: The text that names each kind of object in the log (by its type's name, as audit rows store it).
 _NAMED_BY = {"Course": ("course", "title"), "Module": ("module", "title"), "Lesson": ("lesson", "title"),
-             "Quiz": ("quiz", "title"), "Question": ("question", "prompt")}
+             "Quiz": ("quiz", "title"), "Question": ("question", "prompt"), "Option": ("option", "text")}
 
 
 def source_names(ids: dict[str, set[int]]) -> dict[tuple[str, int], str]:
-    """``(type name, id)`` → the title (a question: the prompt, shortened) of catalog objects in their course's source
-    language, for the audit log; ``ids`` by type name (``"Module"``), other types ignored. A quiz without a title is
-    named after its module (“Quiz for “Warning signs””, in the reader's language). One query, two with quizzes."""
+    """``(type name, id)`` → the title (a question: the prompt, an answer: its text, shortened) of catalog objects in
+    their course's source language, for the audit log; ``ids`` by type name (``"Module"``), other types ignored. A
+    quiz without a title is named after its module (“Quiz for “Warning signs””, in the reader's language). One query,
+    two with quizzes."""
     types = {kind: type_name for type_name, (kind, _name) in _NAMED_BY.items()}
     keys = [(_NAMED_BY[type_name][0], key) for type_name in _NAMED_BY for key in sorted(ids.get(type_name, ()))]
     quizzes = _quiz_modules(ids.get("Quiz", set()))
@@ -142,7 +163,7 @@ def source_names(ids: dict[str, set[int]]) -> dict[tuple[str, int], str]:
     rows = db.session.execute(
         select(Text.owner_type, Text.owner_id, Text.field, Text.value).join(Course, Course.id == Text.course_id)
         .where(tuple_(Text.owner_type, Text.owner_id).in_(keys), Text.locale == Course.source_locale,
-               Text.field.in_(("title", "prompt"))))
+               Text.field.in_(sorted({name for _kind, name in _NAMED_BY.values()}))))
     names = {(types[kind], owner_id): _shortened(value) for kind, owner_id, name, value in rows
              if name == _NAMED_BY[types[kind]][1] and value.strip()}
     for quiz_id, (module_id, slug) in quizzes.items():

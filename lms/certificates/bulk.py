@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from lms.catalog.areas import area_title, in_order
-from lms.certificates.codes import LENGTH, likeness, normalize
+from lms.certificates.codes import LENGTH, likeness, looks_like_number, normalize
 from lms.certificates.verification import MAX_BULK
 from lms.hours.timesheets import hours_text
 from lms.i18n import _, _l
@@ -32,12 +32,17 @@ _SEPARATORS = re.compile(r"[,;\t\r\n]+")
 #: groups, perhaps mistyped (one query), rather than several words.
 _GROUPED = re.compile(r"[A-Za-z0-9]{2,6}(?:[\s\-]+[A-Za-z0-9]{2,6}){3,}")
 
+#: The status of a bulk result whose query is a certificate's number (CHW-2026-000123), typed where its
+#: verification code belongs (:func:`mark_numbers`): not a code, and not looked up by number, which is for quoting.
+NUMBER = "number"
+
 STATUS_TITLES = {
     "valid": _l("Valid"),
     "expired": _l("Expired"),
     "revoked": _l("Revoked"),
     "not_found": _l("Not found"),
     "invalid": _l("Not a certificate code"),
+    NUMBER: _l("A certificate number: verify with the code printed below it"),
 }
 
 #: Column titles of the results CSV, in the viewer's language, in this order. The CSV is a spreadsheet for people;
@@ -120,6 +125,13 @@ def codes_from_upload(filename: str, data: bytes) -> list[str]:
     if (filename or "").lower().endswith(".csv"):
         return codes_from_csv(text)
     return codes_from_text(text)
+
+
+def mark_numbers(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Bulk results with :data:`NUMBER` for each one that is not a code because it is a certificate number, so the
+    list says what the single-code form says (type the verification code printed below the number) row by row."""
+    return [{**item, "status": NUMBER} if item["status"] == "invalid" and looks_like_number(str(item.get("query") or ""))
+            else item for item in results]
 
 
 def neutralise(text: Any) -> str:

@@ -1,7 +1,8 @@
 """The calendar days a certificate states: days on the trainee's calendar, worked out once at issue time.
 
 A certificate's started, completed, issued and "valid until" days are the days where the trainee is: their own time
-zone, or ``LMS_DEFAULT_TIMEZONE`` when they have not chosen one. That is the rule the hours ledger uses, so both name
+zone, or ``LMS_DEFAULT_TIMEZONE`` when they have not chosen one. (It starts on the earliest day of the training it
+counts, :func:`lms.certificates.training.first_day`, never after it ends.) That is the rule the hours ledger uses, so both name
 the same day for a completion late in the evening. The days are frozen in the snapshot; the instants (``issued_at``,
 ``expires_at``) stay in UTC for the signed credential.
 
@@ -18,8 +19,14 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import current_app
+from flask_babel import format_date
 
 from lms.certificates.models import Certificate
+from lms.db import utcnow
+from lms.i18n import _
+
+#: The earliest day a certificate issued by hand may state as the completion of its training (as the hours ledger).
+EARLIEST_COMPLETION = date(2000, 1, 1)
 
 
 def holder_zone(user: Any) -> ZoneInfo:
@@ -66,3 +73,13 @@ def revoked_on(cert: Certificate) -> date | None:
     zone = (cert.snapshot or {}).get("time_zone") or current_app.config["LMS_DEFAULT_TIMEZONE"]
     revoked_at = cert.revoked_at if cert.revoked_at.tzinfo else cert.revoked_at.replace(tzinfo=UTC)
     return local_day(revoked_at, ZoneInfo(zone))
+
+
+def completed_day_problem(day: date, user: Any) -> str | None:
+    """Why a certificate may not state this day of completion (None when it may): not after today on the trainee's
+    calendar, and not before the earliest date the LMS records training for."""
+    if day > local_day(utcnow(), holder_zone(user)):
+        return _("The training cannot have been completed after today.")
+    if day < EARLIEST_COMPLETION:
+        return _("Enter a date on or after %(date)s.", date=format_date(EARLIEST_COMPLETION, "long"))
+    return None

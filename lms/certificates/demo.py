@@ -13,7 +13,7 @@ from flask import current_app
 
 from lms.catalog import services as catalog
 from lms.catalog.models import CourseStatus, ModuleKind
-from lms.certificates import issuance, keys, revocation
+from lms.certificates import issuance, keys, revocation, training
 from lms.db import utcnow
 from lms.enrollment import services as enrollment_services
 from lms.enrollment.models import EnrollmentStatus
@@ -68,9 +68,9 @@ def complete_course(user: Any, course: Any) -> None:
             enrollment_services.submit_quiz(enrollment, quiz, right)
 
 
-def credited_by_course(course: Any) -> issuance.TrainingMinutes:
+def credited_by_course(course: Any) -> training.TrainingMinutes:
     """What completing ``course`` credits (its required modules), by kind: the hours a certificate of it states."""
     modules = [m for m in catalog.load_outline(course).modules if m.is_required]
     minutes = {kind: sum(m.credited_minutes for m in modules if m.kind is kind) for kind in ModuleKind}
-    return issuance.TrainingMinutes(live=minutes[ModuleKind.LIVE], self_paced=minutes[ModuleKind.SELF_PACED],
+    return training.TrainingMinutes(live=minutes[ModuleKind.LIVE], self_paced=minutes[ModuleKind.SELF_PACED],
                                     field=minutes[ModuleKind.FIELD])

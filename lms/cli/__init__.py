@@ -37,7 +37,7 @@ def init_secret() -> None:
 
 COMMANDS = [database.db_group, demo.demo_command, accounts_cli.create_user]
 COMMANDS += [certificates_cli.certificates_group, certificates_cli.keys_group]
-COMMANDS += [content_cli.import_courses_command, content_cli.rerender_lessons_command]
+COMMANDS += [content_cli.import_courses_command, content_cli.export_courses_command, content_cli.rerender_lessons_command]
 COMMANDS += [live_cli.send_reminders]
 for command in COMMANDS:
     lms_cli.add_command(command)

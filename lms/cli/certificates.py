@@ -12,7 +12,7 @@ from flask.cli import with_appcontext
 from lms import db
 from lms.accounts.services import get_user_by_email
 from lms.catalog.services import find_course
-from lms.certificates import codes, credential, dates, issuance, keys, revocation
+from lms.certificates import codes, credential, dates, issuance, keys, revocation, training
 from lms.errors import DomainError
 
 
@@ -31,8 +31,8 @@ def _hours(_ctx: click.Context, param: click.Parameter, value: str | None) -> in
         raise click.BadParameter(f"{value!r} is not a number of hours (e.g. 1.5)", param=param) from None
     if not hours.is_finite() or hours < 0 or hours * 4 != (hours * 4).to_integral_value():
         raise click.BadParameter(f"{value!r}: give 0 or more hours in quarter-hour steps (e.g. 1.25 or 1.5)", param=param)
-    if hours > issuance.MAX_STATED_HOURS:
-        raise click.BadParameter(f"{value!r}: at most {issuance.MAX_STATED_HOURS} hours", param=param)
+    if hours > training.MAX_STATED_HOURS:
+        raise click.BadParameter(f"{value!r}: at most {training.MAX_STATED_HOURS} hours", param=param)
     return int(hours * 60)
 
 
@@ -91,7 +91,7 @@ def issue(
             f"status {existing.status.value}; nothing new)"
         )
         return
-    stated = _stated(issuance.get_credited_minutes(user, course), live_hours, self_paced_hours, field_hours)
+    stated = _stated(training.get_credited_minutes(user, course), live_hours, self_paced_hours, field_hours)
     replaced = issuance.get_revoked(user, course)
     try:
         cert = issuance.issue_manually(user, course, actor, reason, stated, completed_on.date() if completed_on else None)
@@ -108,10 +108,10 @@ def issue(
 
 
 def _stated(
-    credited: issuance.TrainingMinutes, live: int | None, self_paced: int | None, field: int | None
-) -> issuance.TrainingMinutes:
+    credited: training.TrainingMinutes, live: int | None, self_paced: int | None, field: int | None
+) -> training.TrainingMinutes:
     """The minutes given on the command line, the LMS-credited ones for a kind not given; never 0 in all."""
-    stated = issuance.TrainingMinutes(
+    stated = training.TrainingMinutes(
         live=credited.live if live is None else live,
         self_paced=credited.self_paced if self_paced is None else self_paced,
         field=credited.field if field is None else field,

@@ -2,12 +2,14 @@
 
 Slugs are keys: a course, module, lesson, question or option that exists is updated in place, so its id (which
 enrolments, lesson progress and quiz attempts point at) never changes. Nothing is deleted: modules, lessons, quizzes,
-questions and options that left the files are archived, and come back if they return. Importing the same files twice
+questions and options that left the files are archived, and come back if they return; but a module trainees are
+taking or worked on is archived only when the caller says so (:func:`import_courses`). Importing the same files twice
 changes nothing. The caller validates first (:func:`lms.content.validate.read_courses`) and commits once at the end.
 
 Every course, module, lesson, quiz and question is saved through the catalog's own services, so each one the files
 add or change gets its audit row, with the fields that changed, old and new, as an edit on the authoring pages does
-(:mod:`lms.catalog.edits`); on the command line no one is the row's actor.
+(:mod:`lms.catalog.edits`), and each one archived or brought back its own (:func:`lms.catalog.archive.archive_from_files`);
+on the command line no one is the row's actor.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from collections.abc import Callable
 from typing import Any
 
 from lms.catalog import module_kind
+from lms.catalog.archive import archive_from_files, restore_from_files
 from lms.catalog.models import Course, CourseStatus, Lesson, Module
 from lms.catalog.services import (
     CourseData,
@@ -33,29 +36,39 @@ from lms.catalog.services import (
 )
 from lms.content.quiz_import import sync_quiz
 from lms.content.specs import CourseSpec, LessonSpec, ModuleSpec
-from lms.content.writing import Context, ImportFailure, Summary, text_values
+from lms.content.writing import ArchiveRefused, Context, ImportFailure, Summary, describe_people, text_values
+from lms.enrollment.module_people import count_module_people
 from lms.errors import DomainError
 from lms.orgs.services import find_org
 
-__all__ = ["ImportFailure", "Summary", "import_courses"]
+__all__ = ["ArchiveRefused", "ImportFailure", "Summary", "import_courses"]
 
 
-def import_courses(courses: list[CourseSpec], actor: Any = None, tick: Callable[[], None] | None = None) -> Summary:
-    """Create or update every course; ``tick()`` is called once per module written. Flushes, never commits."""
+def import_courses(courses: list[CourseSpec], actor: Any = None, tick: Callable[[], None] | None = None, *,
+                   archive_missing: bool = False) -> Summary:
+    """Create or update every course; ``tick()`` is called once per module written. Flushes, never commits.
+
+    A module on the site that the files no longer list is archived, but one that trainees are taking (the course has
+    enrolments in progress) or worked on is archived only with ``archive_missing``: otherwise every course is still
+    written (to find them all) and :class:`ArchiveRefused` is raised at the end, naming them with their counts; the
+    caller rolls back."""
     summary = Summary()
     for spec in courses:
-        import_course(spec, summary, actor, tick or (lambda: None))
+        import_course(spec, summary, actor, tick or (lambda: None), archive_missing=archive_missing)
+    if summary.held:
+        raise ArchiveRefused(summary.held)
     return summary
 
 
-def import_course(spec: CourseSpec, summary: Summary, actor: Any, tick: Callable[[], None]) -> Course:
+def import_course(spec: CourseSpec, summary: Summary, actor: Any, tick: Callable[[], None], *,
+                  archive_missing: bool = False) -> Course:
     course = find_course(spec.slug)
     before = text_values(course)
     try:
         course, action = _course(course, spec, actor)
     except DomainError as exc:
         raise ImportFailure(spec.path, exc.message) from exc
-    context = Context(course=course, summary=summary, actor=actor)
+    context = Context(course=course, summary=summary, actor=actor, archive_missing=archive_missing)
     context.load()
     context.note(course, action, spec.slug)
     if _issuer(course, spec, actor) and action == "kept":
@@ -126,10 +139,23 @@ def _modules(context: Context, spec: CourseSpec, tick: Callable[[], None]) -> No
             raise ImportFailure(module_spec.path, exc.message) from exc
         tick()
     listed = {module_spec.slug for module_spec in spec.modules}
-    for slug, module in existing.items():
-        if slug not in listed and not module.is_archived:
-            module.is_archived = True
-            context.note(module, "archived", f"{spec.slug}/{slug}")
+    _archive_missing(context, [m for slug, m in existing.items() if slug not in listed and not m.is_archived])
+
+
+def _archive_missing(context: Context, modules: list[Module]) -> None:
+    """Archive ``modules`` (left out of the files), or hold those with trainees (:func:`import_courses`). The audit
+    row and the summary say who an archived module touched."""
+    people = count_module_people(context.course, modules)
+    for module in modules:
+        label, found = f"{context.course.slug}/{module.slug}", people[module.id]
+        if found and not context.archive_missing:
+            context.summary.held.append(f"{label}: {describe_people(found)}")
+            continue
+        counts = {"enrolled": found.enrolled, "with_progress": found.with_progress, "completed": found.completed}
+        archive_from_files(context.course, module, context.actor, **(counts if found else {}))
+        context.note(module, "archived", label, f" ({describe_people(found)})" if found else "")
+        if found:
+            context.summary.archived_with_people.append(f"{label}: {describe_people(found)}")
 
 
 def _module(context: Context, course_spec: CourseSpec, module: Module | None, spec: ModuleSpec,
@@ -149,7 +175,9 @@ def _module(context: Context, course_spec: CourseSpec, module: Module | None, sp
                 False):
             action = "updated"
         update_module(context.course, module, data, context.actor)  # records what changed, texts included
-    module.position, module.is_archived = position, False
+        if module.is_archived:
+            restore_from_files(context.course, module, context.actor)
+    module.position = position
     context.note(module, action, f"{course_spec.slug}/{spec.slug}")
     context.write(module, spec.texts)
     return module
@@ -165,7 +193,7 @@ def _lessons(context: Context, module: Module, spec: ModuleSpec, existing: list[
     listed = {lesson_spec.slug for lesson_spec in spec.lessons}
     for slug, lesson in by_slug.items():
         if slug not in listed and not lesson.is_archived:
-            lesson.is_archived = True
+            archive_from_files(context.course, lesson, context.actor)
             context.note(lesson, "archived", prefix + slug)
 
 
@@ -179,5 +207,7 @@ def _lesson(context: Context, module: Module, lesson: Lesson | None, spec: Lesso
     kept = (lesson.estimated_minutes, lesson.position, lesson.is_archived) == (spec.minutes, spec.position, False)
     update_lesson(context.course, lesson, spec.texts["title"][source], spec.texts["body"][source], spec.minutes,
                   context.actor)  # records what changed, texts included
-    lesson.position, lesson.is_archived = spec.position, False
+    if lesson.is_archived:
+        restore_from_files(context.course, lesson, context.actor)
+    lesson.position = spec.position
     return lesson, "kept" if kept else "updated"

@@ -84,7 +84,8 @@ def _lesson(slug: str, files: dict[str, tuple[Path, int]], source: str | None, p
             continue
         fields = Fields(parsed.meta, path, problems, "the front matter")
         is_source = locale == source
-        fields.check_keys(LESSON_KEYS, required=("title", "minutes") if is_source else ("title",))
+        # A translation may leave out the title (the source title shows), but a title written must not be empty.
+        fields.check_keys(LESSON_KEYS, required=("title", "minutes") if is_source else ())
         title = fields.text("title", required=True)
         given = fields.integer("minutes", low=1, high=MAX_MINUTES)  # checked everywhere, used from the source only
         if is_source:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from lms import db
+from lms.catalog.archive import archive_from_files, restore_from_files
 from lms.catalog.models import Module, Option, Question, Quiz
 from lms.catalog.quiz_authoring import OptionData, ensure_quiz, save_question
 from lms.content.specs import ModuleSpec, QuestionSpec, QuizSpec
@@ -17,7 +18,7 @@ def sync_quiz(context: Context, module: Module, quiz: Quiz | None, module_spec: 
     spec, label = module_spec.quiz, f"{context.course.slug}/{module.slug}/quiz"
     if spec is None:
         if quiz is not None and not quiz.is_archived:
-            quiz.is_archived = True
+            archive_from_files(context.course, quiz, context.actor)
             context.note(quiz, "archived", label)
         return
     source = context.course.source_locale
@@ -25,8 +26,8 @@ def sync_quiz(context: Context, module: Module, quiz: Quiz | None, module_spec: 
     if quiz is None or (quiz.pass_mark, quiz.max_attempts, quiz.is_archived) != (spec.pass_mark, spec.max_attempts,
                                                                                   False):
         action = "created" if quiz is None else "updated"
-    if quiz is not None:
-        quiz.is_archived = False  # back with its file (as a returning lesson is)
+    if quiz is not None and quiz.is_archived:
+        restore_from_files(context.course, quiz, context.actor)  # back with its file (as a returning lesson is)
     quiz = ensure_quiz(context.course, module, title=spec.texts["title"][source], pass_mark=spec.pass_mark,
                        max_attempts=spec.max_attempts, actor=context.actor)  # records what changed
     context.note(quiz, action, label)
@@ -45,7 +46,9 @@ def _questions(context: Context, quiz: Quiz, spec: QuizSpec, label: str) -> None
             action = "created" if question is None else "updated"
         question = _save(context, quiz, question, question_spec)  # records what changed, texts included
         options[question.id] = _options_of([question]).get(question.id, [])
-        question.position, question.is_archived = position, False
+        if question.is_archived:
+            restore_from_files(context.course, question, context.actor)
+        question.position = position
         context.note(question, action, f"{label}/{question_spec.slug}")
         context.write(question, question_spec.texts)
         by_slug = {option.slug: option for option in options[question.id]}
@@ -57,7 +60,7 @@ def _questions(context: Context, quiz: Quiz, spec: QuizSpec, label: str) -> None
     listed = {question_spec.slug for question_spec in spec.questions}
     for slug, question in existing.items():
         if slug not in listed and not question.is_archived:
-            question.is_archived = True
+            archive_from_files(context.course, question, context.actor)
             context.note(question, "archived", f"{label}/{slug}")
 
 

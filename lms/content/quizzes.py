@@ -64,7 +64,8 @@ def _items(fields: Fields, key: str, what: str) -> list[Fields]:
 # ---------------------------------------------------------------- the source-language file
 
 def _source_quiz(fields: Fields, locale: str) -> QuizSpec | None:
-    fields.check_keys(QUIZ_KEYS, required=("title", "pass_mark", "questions"))
+    # A quiz may have no title (the site names it after its module), but a title written must not be empty.
+    fields.check_keys(QUIZ_KEYS, required=("pass_mark", "questions"))
     title = fields.text("title", required=True)
     quiz = QuizSpec(path=fields.path, pass_mark=fields.integer("pass_mark", low=1, high=100) or 0,
                     max_attempts=fields.integer("max_attempts", low=1, high=100),

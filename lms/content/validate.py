@@ -24,8 +24,9 @@ COURSE_REQUIRED = ("slug", "version", "kind", "source_language", "title", "modul
 MODULE_KEYS = ("kind", "required", "credited_minutes", "competency_areas", "specialties", "title", "summary")
 MODULE_REQUIRED = ("kind", "credited_minutes", "title")
 QUIZ_NAME = re.compile(r"^quiz\.([^.]+)\.yaml$")
-MAX_CREDITED_MINUTES = 100 * 60
-MAX_VALIDITY_MONTHS = 120
+#: The authoring forms' limits, so that every course written there can be exported as files and imported again.
+MAX_CREDITED_MINUTES = 10_000
+MAX_VALIDITY_MONTHS = 240
 
 Tick = Callable[[], None]
 

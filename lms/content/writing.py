@@ -14,6 +14,7 @@ from lms.catalog.models import Course, Text
 from lms.catalog.texts import owner_key, set_text
 from lms.content.loader import Problem
 from lms.content.specs import TextMap
+from lms.enrollment.module_people import ModulePeople
 
 KINDS = ("course", "module", "lesson", "quiz", "question", "option")
 PLURALS = {"quiz": "quizzes"}
@@ -28,6 +29,22 @@ class ImportFailure(Exception):
         self.problem = Problem(path, 1, message)
 
 
+class ArchiveRefused(Exception):
+    """Modules the files no longer list have trainees (``held``: one line each, with the counts); the import archives
+    them only when asked to (``--archive-missing``), so nothing is kept."""
+
+    def __init__(self, held: list[str]) -> None:
+        super().__init__("; ".join(held))
+        self.held = held
+
+
+def describe_people(people: ModulePeople) -> str:
+    """``12 trainees taking the course, 5 worked on this module (3 completed it)`` (the command line is in English)."""
+    taking = f"{people.enrolled} trainee{'s' if people.enrolled != 1 else ''} taking the course"
+    worked = f"{people.with_progress} worked on this module ({people.completed} completed it)"
+    return f"{taking}, {worked}"
+
+
 @dataclass
 class Summary:
     """What an import created, updated and archived, with one line per change (shown by ``--dry-run``)."""
@@ -36,6 +53,9 @@ class Summary:
     changes: list[str] = field(default_factory=list)
     texts_changed: int = 0
     created: set[str] = field(default_factory=set)
+    #: Modules not archived for their trainees (see :class:`ArchiveRefused`), and those archived with trainees anyway.
+    held: list[str] = field(default_factory=list)
+    archived_with_people: list[str] = field(default_factory=list)
 
     def note(self, kind: str, action: str, label: str, detail: str = "") -> None:
         """Count a change; list it unless it is part of something created in this import (that says enough)."""
@@ -88,16 +108,18 @@ class Context:
     labels: dict[tuple[str, int], str] = field(default_factory=dict)
     touched: set[tuple[str, int]] = field(default_factory=set)
     stored: dict[TextKey, str] = field(default_factory=dict)
+    #: Archive modules the files no longer list even when trainees are taking the course or worked on them.
+    archive_missing: bool = False
 
     def load(self) -> None:
         self.stored = text_values(self.course)
 
-    def note(self, obj: Any, action: str, label: str) -> None:
+    def note(self, obj: Any, action: str, label: str, detail: str = "") -> None:
         key = owner_key(obj)
         self.labels[key] = label
         if action != "kept":
             self.touched.add(key)
-            self.summary.note(key[0], action, label)
+            self.summary.note(key[0], action, label, detail)
 
     def write(self, obj: Any, texts: TextMap) -> None:
         kind, obj_id = owner_key(obj)

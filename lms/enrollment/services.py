@@ -458,61 +458,14 @@ class Step:
 
 
 def steps(outline: Outline) -> list[Step]:
-    """Every lesson of the course in reading order, each module's quiz after its lessons."""
+    """Every lesson of the course in reading order, each module's quiz after its lessons (which of them to do next:
+    :mod:`lms.enrollment.next_steps`)."""
     result = []
     for module in outline.modules:
         result.extend(Step(module, lesson) for lesson in outline.lessons.get(module.id, []))
         if module.id in outline.quizzes:
             result.append(Step(module))
     return result
-
-
-def _step_done(progress: Progress, step: Step) -> bool:
-    if step.lesson is not None:
-        return step.lesson.id in progress.completed_lessons
-    return progress.outline.quizzes[step.module.id].id in progress.passed_quizzes
-
-
-def _current_step(ordered: list[Step], enrollment: Enrollment) -> Step | None:
-    return next((s for s in ordered if s.lesson is not None and s.lesson.id == enrollment.current_lesson_id), None)
-
-
-def next_step(enrollment: Enrollment, progress: Progress) -> Step | None:
-    """The next thing to do: the lesson left open if unfinished, else the first unfinished lesson or quiz (None when
-    every lesson and quiz is done)."""
-    ordered = steps(progress.outline)
-    current = _current_step(ordered, enrollment)
-    if current is not None and not _step_done(progress, current):
-        return current
-    return next((s for s in ordered if not _step_done(progress, s)), None)
-
-
-def resume_step(enrollment: Enrollment, progress: Progress) -> Step | None:
-    """Where to continue: :func:`next_step`, else the lesson last opened (None for a course with nothing to read).
-    None too when every lesson and quiz is done but a required module is not (a live or field module, completed
-    otherwise): going back to a finished lesson is no way forward, so the course page says what is left instead."""
-    step = next_step(enrollment, progress)
-    if step is not None:
-        return step
-    if any(m.is_required and not progress.module_done(m) for m in progress.outline.modules):
-        return None
-    return _current_step(steps(progress.outline), enrollment)
-
-
-def review_step(progress: Progress) -> Step | None:
-    """Where to review a course from: its first lesson or quiz (None for a course with nothing to read)."""
-    return next(iter(steps(progress.outline)), None)
-
-
-def step_after(progress: Progress, lesson: Lesson) -> Step | None:
-    """What follows ``lesson``: its module's quiz if this was the module's last lesson and the quiz is not passed,
-    else the next lesson of the course (None at the end)."""
-    ordered = steps(progress.outline)
-    index = next(i for i, s in enumerate(ordered) if s.lesson is not None and s.lesson.id == lesson.id)
-    for step in ordered[index + 1:]:
-        if step.lesson is not None or not _step_done(progress, step):
-            return step
-    return None
 
 
 def list_enrollments_with_courses(user: Any) -> list[tuple[Enrollment, Course]]:

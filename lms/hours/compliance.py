@@ -12,6 +12,12 @@ that "behind" measures runs from their first day. DHCS does not say what a parti
 a December hire from being overdue for a year they mostly did not work. People whose employment starts after
 today owe nothing yet and are shown with their start date, after everyone else.
 
+Someone who left and joined again (``lms.orgs.history``) starts a new employment: on the anniversary basis their
+anniversary is the new start date, so their CE years begin again from it, and hours done before it stay in the
+earlier years. On the calendar and fiscal bases the year is everyone's; their first day in it is the start of the
+earliest period of employment that overlaps it (a gap between two periods is not taken off what they owe). The DHCS
+checklist of a day describes the period of employment in force on that day.
+
 Nobody is "behind" in the first days of their pace (:data:`PACE_GRACE_DAYS`): at an even pace of 6 hours a year,
 one day without training is already a minute short, and training comes in sessions of an hour or more, so the pace
 rule would call a newcomer behind on their second day. The status reads "just started" then, with the same minutes
@@ -42,6 +48,8 @@ from lms.hours.models import EntryStatus, HoursEntry
 from lms.hours.titles import display_titles
 from lms.hours.transcript import decimal_hours, hours_minutes
 from lms.i18n import _
+from lms.orgs import history
+from lms.orgs.history import Stint
 from lms.orgs.models import CEYearBasis, MemberRole, Membership, Organisation
 
 Year = tuple[date, date]
@@ -206,10 +214,29 @@ def _anniversary_starts(org: Organisation, today: date):
     return select(Membership.user_id, start_key.label("start_key")).where(Membership.org_id == org.id).subquery()
 
 
+def _started_late(org: Organisation, today: date, start: date | None) -> bool:
+    """Whether someone who started on ``start`` started after their CE year containing ``today`` began: only then
+    can earlier periods of employment (:func:`_first_day`) change what they owe."""
+    return start is not None and start > ce_year(org, today, start)[0]
+
+
+def _first_day(start: date | None, year: Year, periods: Iterable[Stint]) -> date | None:
+    """The first day of work counted in ``year`` for someone whose period starts on ``start``: the earliest start
+    of ``periods`` (their earlier ones) that overlap the year, when earlier; None (the whole year) when such a
+    period's start was not recorded."""
+    first = start
+    for period in periods:
+        if period.end is not None and period.end >= year[0] and (period.start is None or period.start <= year[1]):
+            if period.start is None:
+                return None
+            first = period.start if first is None or period.start < first else first
+    return first
+
+
 def _staff_query(org: Organisation):
     return (
         select(Membership.user_id, User.name, Membership.job_title, Membership.employee_id, Membership.employment_start,
-               User.is_active)
+               User.is_active, Membership.id)
         .join(User, User.id == Membership.user_id)
         .where(Membership.org_id == org.id, Membership.employment_end.is_(None), Membership.role == MemberRole.MEMBER)
     )
@@ -238,22 +265,47 @@ def _done_by_user(org: Organisation, today: date, user_id: int | None = None) ->
 
 
 def _status(org: Organisation, today: date, user_id: int, name: str, title: str | None, employee_id: str | None,
-            start: date | None, done: int) -> CEStatus:
+            start: date | None, done: int, earlier: Iterable[Stint] = ()) -> CEStatus:
     year = ce_year(org, today, start)
-    return CEStatus(user_id, name, title, employee_id, *year, today, done, required_minutes(org, year, start), start)
+    first = _first_day(start, year, earlier)
+    return CEStatus(user_id, name, title, employee_id, *year, today, done, required_minutes(org, year, first), first)
+
+
+#: The dashboard's order of states, who needs attention first (:func:`dashboard_order`).
+STATE_ORDER = ("behind", "on_track", "just_started", "complete", "not_started")
+
+
+def dashboard_order(status: CEStatus) -> tuple:
+    """Sort key of the dashboard: by state (:data:`STATE_ORDER`), then by what the state means. Behind: furthest
+    behind the even pace first, then fewest days left. On track: fewest days left, then most still needed. Just
+    started (no pace measured yet): most still needed, then fewest days left. Complete: by name. Not started yet:
+    by start date. Ties by name."""
+    state = status.state
+    within: tuple = ()
+    if state == "behind":
+        within = (status.done_minutes - status.expected_minutes, status.days_left)
+    elif state == "on_track":
+        within = (status.days_left, -status.remaining_minutes)
+    elif state == "just_started":
+        within = (-status.remaining_minutes, status.days_left)
+    elif state == "not_started" and status.employment_start is not None:
+        within = (status.employment_start.toordinal(),)
+    return STATE_ORDER.index(state), *within, status.name.casefold(), status.user_id
 
 
 def list_ce_status(org: Organisation, today: date) -> list[CEStatus]:
-    """Every current staff member's CE standing, most behind first (most minutes remaining, then fewest days left),
-    and people who have not started yet last, by start date.
+    """Every current staff member's CE standing in the dashboard's order (:func:`dashboard_order`): behind first,
+    then on track, just started, complete, and people who have not started yet last, by start date.
 
-    Two queries whatever the number of people: the staff list, and the minutes aggregated per person in SQL."""
+    Two queries whatever the number of people: the staff list, and the minutes aggregated per person in SQL; a third
+    for earlier periods of employment when someone started during their CE year."""
     staff = db.session.execute(_staff_query(org)).all()
     done = _done_by_user(org, today)
-    rows = [replace(_status(org, today, uid, name, title, employee_id, start, done.get(uid, 0)), is_active=active)
-            for uid, name, title, employee_id, start, active in staff]
-    return sorted(rows, key=lambda s: (not s.has_started, s.employment_start if not s.has_started else None,
-                                       -s.remaining_minutes, s.days_left, s.name.casefold(), s.user_id))
+    earlier = history.past_stints(row[-1] for row in staff if _started_late(org, today, row[4]))
+    rows = [replace(_status(org, today, uid, name, title, employee_id, start, done.get(uid, 0),
+                            earlier.get(membership_id, ())), is_active=active)
+            for uid, name, title, employee_id, start, active, membership_id in staff]
+    return sorted(rows, key=dashboard_order)
 
 
 def ce_status(org: Organisation, membership: Membership, today: date) -> CEStatus | None:
@@ -261,8 +313,10 @@ def ce_status(org: Organisation, membership: Membership, today: date) -> CEStatu
     if membership.role is not MemberRole.MEMBER or not membership.is_current:
         return None
     done = _done_by_user(org, today, membership.user_id).get(membership.user_id, 0)
+    late = _started_late(org, today, membership.employment_start)
+    earlier = history.past_stints([membership.id]).get(membership.id, ()) if late else ()
     return _status(org, today, membership.user_id, membership.user.name, membership.job_title,
-                   membership.employee_id, membership.employment_start, done)
+                   membership.employee_id, membership.employment_start, done, earlier)
 
 
 # ---------------------------------------------------------------- a person's own standing
@@ -284,17 +338,20 @@ def list_own_ce_status(memberships: Iterable[Membership], today: date | None = N
     ``lms.orgs.services.list_user_memberships`` loads them, organisation included); ``today`` defaults to each
     organisation's own today, as on its dashboard.
 
-    One query whatever the number of organisations, and none for someone on no staff."""
+    One query whatever the number of organisations, and none for someone on no staff; one more for earlier periods
+    of employment when they started during a CE year."""
     staff = [m for m in memberships if m.role is MemberRole.MEMBER and m.employment_end is None]
     if not staff:
         return []
     days = {m.org_id: today or periods.org_today(m.organisation) for m in staff}
     years = {m.org_id: ce_year(m.organisation, days[m.org_id], m.employment_start) for m in staff}
     minutes = _own_minutes(staff[0].user_id, years)
+    earlier = history.past_stints(m.id for m in staff if _started_late(m.organisation, days[m.org_id],
+                                                                        m.employment_start))
     rows = [
         OwnCEStatus(m.organisation.slug, m.organisation.name, replace(
             _status(m.organisation, days[m.org_id], m.user_id, m.user.name, m.job_title, m.employee_id,
-                    m.employment_start, minutes.get((m.org_id, EntryStatus.APPROVED), 0)),
+                    m.employment_start, minutes.get((m.org_id, EntryStatus.APPROVED), 0), earlier.get(m.id, ())),
             pending_minutes=minutes.get((m.org_id, EntryStatus.PENDING), 0)))
         for m in staff
     ]
@@ -381,11 +438,18 @@ def _brief(text: str | None, limit: int = 200) -> str:
 
 
 def build_checklist(org: Organisation, membership: Membership, day: date, locale: str | None = None) -> Checklist:
-    """The checklist for the CE year containing ``day`` (two queries; two more for the titles of module entries in
-    ``locale``, which without it keep the ledger's titles). Each training's supervising provider is the manager who
-    approved it, or the organisation's supervising provider."""
+    """The checklist for the CE year containing ``day`` (three queries; two more for the titles of module entries in
+    ``locale``, which without it keep the ledger's titles), for the period of employment in force on ``day``: its
+    start, job title and type (``lms.orgs.history``; on the anniversary basis an earlier period's last CE year ends
+    where the next period starts). Each training's supervising provider is the manager who approved it, or the
+    organisation's supervising provider."""
     supervisor, supervisor_title = supervising_provider(org)
-    start, end = ce_year(org, day, membership.employment_start)
+    stints = history.stints(membership)
+    stint, following = history.stint_on(stints, day)
+    start, end = ce_year(org, day, stint.start)
+    if following is not None and org.ce_year_basis is CEYearBasis.ANNIVERSARY:
+        end = min(end, following - timedelta(days=1))
+    first = _first_day(stint.start, (start, end), stints)
     approver = aliased(User)
     entries = db.session.execute(
         select(HoursEntry, approver.name)
@@ -411,15 +475,15 @@ def build_checklist(org: Organisation, membership: Membership, day: date, locale
     ]
     return Checklist(
         membership.user.name,
-        membership.job_title or "",
+        stint.job_title or "",
         supervisor,
         supervisor_title,
         org.name,
-        membership.employment_start,
-        membership.employment_type.title,
+        stint.start,
+        stint.employment_type.title,
         start,
         end,
-        required_minutes(org, (start, end), membership.employment_start),
+        required_minutes(org, (start, end), first),
         rows,
     )
 

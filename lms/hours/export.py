@@ -28,10 +28,11 @@ from lms import audit, db
 from lms.accounts.models import User
 from lms.db import utcnow
 from lms.errors import DomainError
+from lms.hours import sheet_check
 from lms.hours.models import PayrollExport
 from lms.hours.pay_calendar import PayCalendar, pay_calendar
 from lms.hours.periods import lock_for_export, org_today
-from lms.hours.timesheets import dollars_text, hours_text, list_paid_lines
+from lms.hours.timesheets import dollars_text, get_org_timesheet, hours_text, list_paid_lines
 from lms.i18n import _, format_when
 from lms.orgs.models import Organisation
 
@@ -127,11 +128,14 @@ class PeriodNotOver(DomainError):
 
 
 def export_period(org: Organisation, start: date, actor: User | None, today: date | None = None, *,
-                  before_end: bool = False) -> PayrollExport:
+                  before_end: bool = False, shown: str | None = None) -> PayrollExport:
     """Export (and so lock) the pay period starting ``start``; if it was exported already, return that export.
     ``before_end``: the caller confirmed exporting a period whose last day has not passed yet (otherwise
     :class:`PeriodNotOver`); anything approved afterwards, training done later in the period included, is paid in the
-    next period.
+    next period. ``shown``: the fingerprint of the timesheet the caller checked (:mod:`lms.hours.sheet_check`);
+    when the period's approved entries are no longer those, :class:`~lms.hours.sheet_check.SheetChanged` and
+    nothing is exported, or, for a period exported already, the file is not the sheet checked (None: no such
+    check, as for the API; an empty one, which no page sends, is refused unless the period is exported already).
 
     Takes the organisation's export lock first, so no approval can slip into the period between reading its lines
     and locking it (see :func:`lms.hours.periods.lock_for_approval`), and the period is checked against the exports
@@ -143,6 +147,8 @@ def export_period(org: Organisation, start: date, actor: User | None, today: dat
     if start > today:
         raise DomainError(_("This pay period has not started yet, so it cannot be exported."))
     existing = get_export(org, start)
+    if shown is not None and (existing is None or shown):  # under the lock: no approval lands between check and file
+        sheet_check.check_unchanged(get_org_timesheet(org, start), shown)
     if existing is not None:
         return existing
     if end >= today and not before_end:

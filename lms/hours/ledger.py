@@ -17,7 +17,8 @@ idempotency key, unique per person, so a double click or a retried API call retu
 
 Which organisation an entry belongs to: the one that employed the person on the activity date (a membership whose
 ``employment_start`` is empty or on/before the date, and whose ``employment_end`` is empty or on/after it — an empty
-start means "start not recorded" and counts as employed). No employer → ``org_id`` is empty and the entry shows only
+start means "start not recorded" and counts as employed), or one of its earlier periods for someone who left and
+joined again (``lms.orgs.history``). No employer → ``org_id`` is empty and the entry shows only
 in the person's own records. Several employers → the person chooses when submitting; automatic entries (attendance,
 modules) go to the earliest-started of them (empty starts first, then the oldest membership), so the choice is stable.
 """
@@ -46,6 +47,7 @@ from lms.hours.models import EntrySource, EntryStatus, EvidenceFile, HoursEntry
 from lms.hours.periods import org_today
 from lms.hours.repeats import check_repeat
 from lms.i18n import _, today_for
+from lms.orgs import history
 from lms.orgs.models import Membership, Organisation
 
 #: Sanity limits on one entry (not rules of any regulator): a day's field work, a multi-day external course.
@@ -58,16 +60,9 @@ KEY_MAX = 80
 # ---------------------------------------------------------------- organisations by date
 
 def employers_on(user_id: int, day: date) -> list[Organisation]:
-    """Organisations that employed the person on ``day``, earliest-started first (see the module docstring)."""
-    rows = db.session.execute(
-        select(Organisation, Membership.employment_start, Membership.id)
-        .join(Membership, Membership.org_id == Organisation.id)
-        .where(Membership.user_id == user_id,
-               or_(Membership.employment_start.is_(None), Membership.employment_start <= day),
-               or_(Membership.employment_end.is_(None), Membership.employment_end >= day))
-    ).all()
-    rows.sort(key=lambda row: (row[1] or date.min, row[2]))
-    return [org for org, _start, _id in rows]
+    """Organisations that employed the person on ``day``, earliest-started first (see the module docstring), in
+    their current period of employment or an earlier one (they left and joined again: ``lms.orgs.history``)."""
+    return history.employers_on(user_id, day)
 
 
 def resolve_org(user_id: int, day: date, chosen_id: int | None = None, *, must_choose: bool = True) -> int | None:

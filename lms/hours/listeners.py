@@ -7,10 +7,15 @@ starts, so they are connected in the standalone app, a host app and the CLI alik
 - ``pay-schedule-changed`` → approved entries not yet exported are paid in the organisation's new periods
   (:func:`lms.hours.approvals.repay_unexported`).
 - ``attendance-finalized`` → a ``live`` entry for the attended minutes, once per attendance row
-  (``source_ref="attendance:<id>"``; nothing for zero minutes). With ``correction=True`` the ledger is brought to
+  (``source_ref="attendance:<id>"``; nothing for zero minutes), dated like self-paced hours on the person's calendar:
+  the day the session started in their time zone (their profile's, else ``LMS_DEFAULT_TIMEZONE``), not in the
+  session's (``docs/hours.md``, "The date of an entry"). An online session from 00:30 to 02:00 in New York is worked on
+  5 December from 21:30 by someone in Los Angeles, and dated that day. Entries made before this rule keep the
+  session's date: the ledger is never rewritten. With ``correction=True`` the ledger is brought to
   the corrected minutes by :mod:`lms.hours.attendance_corrections`: earlier corrections' pending adjustments are
   withdrawn, a still-pending live entry is replaced by one of the corrected minutes, and an approved one gets one
-  pending adjustment for the difference (``source_ref="attendance:<id>:correction:<n>"``); no entry is ever edited.
+  pending adjustment for the difference (``source_ref="attendance:<id>:correction:<n>"``), each with the date of
+  the entry it follows; no entry is ever edited.
   Once a manager rejected the live entry there is nothing to correct: the decision stands, and a manager who wants
   to pay the corrected time adds an adjustment.
 
@@ -33,6 +38,7 @@ from lms.catalog.texts import load_texts
 from lms.enrollment.models import Enrollment
 from lms.hours import attendance_corrections, ledger
 from lms.hours.approvals import repay_unexported
+from lms.hours.live_attendance import live_activity_date
 from lms.hours.models import EntrySource, EntryStatus, HoursEntry
 from lms.signals import attendance_finalized, module_completed, pay_schedule_changed
 
@@ -79,7 +85,7 @@ def record_attendance(attendance: Any, session: Any, correction: bool = False, a
 
 def _live_entry(attendance: Any, session: Any, ref: str, actor: Any = None) -> HoursEntry:
     module = db.session.get(Module, session.module_id)
-    day = _local_date(session.starts_at, session.timezone)
+    day = live_activity_date(session, db.session.get(User, attendance.user_id))
     entry = HoursEntry(
         user_id=attendance.user_id, source=EntrySource.LIVE, status=EntryStatus.PENDING, activity_date=day,
         minutes=attendance.minutes, measured_minutes=attendance.minutes, title=_module_title(module),

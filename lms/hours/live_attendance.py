@@ -14,19 +14,28 @@ as its ``measured_minutes``, so what it changes reads "from 90 to 120 minutes: +
 the approval queue and the entry's page show instead of a measured time.
 
 A trainee's page of a session shows the session's training hours as the ledger holds them (:func:`session_hours`):
-approved, and pending where pending, so it never promises more (or less) than the timesheet will pay.
+approved, and pending where pending, so it never promises more (or less) than the timesheet will pay, and the date
+they carry (:func:`hours_date`).
+
+Live hours are dated on the person's calendar, like self-paced hours: the day the session started in the person's
+time zone (:func:`live_activity_date`; ``docs/hours.md``, "The date of an entry"). Entries made before that rule carry
+the day in the session's zone and keep it, as every entry keeps its date.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
+from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
 from lms import db
 from lms.hours import ledger
 from lms.hours.models import EntrySource, EntryStatus, HoursEntry
+from lms.i18n import zone_of
 from lms.live import queries as live_queries
 
 
@@ -84,6 +93,8 @@ class SessionHours:
     is_approved: bool = False
     is_rejected: bool = False
     has_org: bool = True
+    #: The date the entry carries (its newest live entry's, when corrections replaced it).
+    activity_date: date | None = None
 
     @property
     def total(self) -> int:
@@ -97,6 +108,7 @@ def session_hours(user_id: int, session_id: int) -> SessionHours | None:
     roots = db.session.execute(
         select(HoursEntry).where(HoursEntry.user_id == user_id, HoursEntry.session_id == session_id,
                                  HoursEntry.source == EntrySource.LIVE, HoursEntry.status != EntryStatus.WITHDRAWN)
+        .order_by(HoursEntry.id)
     ).scalars().all()
     if not roots:
         return None
@@ -109,4 +121,18 @@ def session_hours(user_id: int, session_id: int) -> SessionHours | None:
         pending += minutes_by[EntryStatus.PENDING] if root.status is not EntryStatus.REJECTED else 0
     return SessionHours(approved, pending, any(root.status is EntryStatus.APPROVED for root in roots),
                         all(root.status is EntryStatus.REJECTED for root in roots),
-                        any(root.org_id is not None for root in roots))
+                        any(root.org_id is not None for root in roots), roots[-1].activity_date)
+
+
+def live_activity_date(session: Any, user: Any) -> date:
+    """The date a new live entry of ``user`` for ``session`` carries: the day the session started on the person's
+    calendar (their time zone, else ``LMS_DEFAULT_TIMEZONE``), as self-paced hours are dated."""
+    return session.starts_at.astimezone(ZoneInfo(zone_of(user))).date()
+
+
+def hours_date(session: Any, user: Any, hours: SessionHours | None) -> date:
+    """The date ``user``'s training hours for ``session`` carry: the ledger's when it holds them (an entry keeps the
+    date it was made with), else the date a new entry would carry (:func:`live_activity_date`)."""
+    if hours is not None and hours.activity_date is not None:
+        return hours.activity_date
+    return live_activity_date(session, user)

@@ -1,147 +1,56 @@
-"""Evidence files kept while a form is shown again.
+"""Evidence files kept while the external-training form is shown again (:mod:`lms.pending_uploads`, which has the
+rules: a signed token bound to the person, valid for :data:`MAX_AGE`, no table).
 
-A browser never fills a file box in again, so a form refused for another reason (a date in the future, an identical
-entry to confirm...) would lose the file its person chose. Instead the checked upload (:func:`lms.hours.evidence.
-read_upload`) is written under ``storage_dir("evidence-pending")`` with a random key, and the form carries a signed
-token naming it (``itsdangerous`` with the app's secret key): bound to the person, valid for :data:`MAX_AGE` (24
-hours), and holding the file's cleaned name. The next submit that saves the entry stores the file as evidence
-(:func:`lms.hours.evidence.store`). A pending file is removed when its person replaces or removes it, and any left
-(a form never sent again, or sent: a resend of it may still need the file) once it is older than :data:`MAX_AGE`,
-whenever another file is kept: no scheduled job. A person has at most :data:`MAX_PER_PERSON` pending files (their
-oldest go first), so refused forms sent again and again cannot fill the disk. No table: the token and the file are
-all there is.
+The checked upload (:func:`lms.hours.evidence.read_upload`) waits under ``storage_dir("evidence-pending")``; the
+next submit that saves the entry stores it as evidence (:func:`lms.hours.evidence.store`). A kept file is checked
+again when taken: only a PDF, PNG or JPEG file comes back.
 """
 
 from __future__ import annotations
 
-import contextlib
-import os
-import re
-import secrets
-import time
-from pathlib import Path
-from typing import Any
-
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-
 from lms.hours.evidence import EvidenceRejected, Upload, sniff
-from lms.i18n import _
-from lms.storage import storage_dir
+from lms.pending_uploads import MAX_AGE, MAX_PER_PERSON, PendingUploadLost, PendingUploads
+
+__all__ = ["MAX_AGE", "MAX_PER_PERSON", "SALT", "PendingEvidenceLost", "keep", "kept_name", "release", "sweep", "take"]
 
 SALT = "lms-pending-evidence"
-#: How long a kept file can still be used, in seconds.
-MAX_AGE = 24 * 60 * 60
-#: Pending files are removed this long after they were written: a token signed just after its file was written
-#: expires first.
-_REMOVE_AFTER = MAX_AGE + 60 * 60
-#: The most pending files one person has at once (several tabs, several forms); keeping one more drops the oldest.
-MAX_PER_PERSON = 10
-_KEY = re.compile(r"([0-9]+)-[0-9a-f]{40}")
 
 
-class PendingEvidenceLost(EvidenceRejected):
-    """A kept file that can no longer be used: its token expired, is not one of ours, is another person's, or the
-    file is gone. The message asks for the file again."""
+class PendingEvidenceLost(EvidenceRejected, PendingUploadLost):
+    """A kept evidence file that can no longer be used (:class:`lms.pending_uploads.PendingUploadLost`)."""
 
     code = "pending_evidence_lost"
 
 
+PENDING = PendingUploads(folder="evidence-pending", salt=SALT, field="evidence", error=PendingEvidenceLost)
+
+
 def keep(upload: Upload, user_id: int, secret_key: str) -> str:
-    """Write ``upload`` as a pending file of ``user_id`` and return the token that names it. Removes stale pending
-    files first, and the person's oldest beyond :data:`MAX_PER_PERSON`. Raises ``OSError`` when the file cannot be
-    written."""
-    sweep()
-    _trim(user_id)
-    key = f"{user_id}-{secrets.token_hex(20)}"
-    path = _directory() / key
-    temporary = path.with_name(key + ".part")
-    temporary.write_bytes(upload.data)
-    os.replace(temporary, path)
-    return _serializer(secret_key).dumps({"u": user_id, "k": key, "n": upload.filename})
+    """Write ``upload`` as a pending file of ``user_id`` and return the token that names it (``OSError`` when it
+    cannot be written)."""
+    return PENDING.keep(upload, user_id, secret_key)
 
 
 def kept_name(token: str, user_id: int, secret_key: str, max_age: int = MAX_AGE) -> str:
     """The file name of a kept file, without reading it; :class:`PendingEvidenceLost` as :func:`take`."""
-    return _read_token(token, user_id, secret_key, max_age)[1]
+    return PENDING.kept_name(token, user_id, secret_key, max_age)
 
 
 def take(token: str, user_id: int, secret_key: str, max_age: int = MAX_AGE) -> Upload:
     """The kept file that ``token`` names, as an upload ready to store. Raises :class:`PendingEvidenceLost` (never
     anything else) when the token expired, is altered or not ours, is another person's, or the file is gone."""
-    key, filename = _read_token(token, user_id, secret_key, max_age)
-    try:
-        data = (_directory() / key).read_bytes()
-    except OSError:
-        raise _lost() from None
-    kind = sniff(data)
+    kept = PENDING.take(token, user_id, secret_key, max_age)
+    kind = sniff(kept.data)
     if kind is None:
-        raise _lost()
-    return Upload(filename, kind[0], data)
+        raise PENDING.lost()
+    return Upload(kept.filename, kind[0], kept.data)
 
 
 def release(token: str, user_id: int, secret_key: str) -> None:
-    """Remove the kept file ``token`` names, if it is ``user_id``'s (replaced or removed by its person); a token
-    that does not hold is ignored."""
-    try:
-        key, _filename = _read_token(token, user_id, secret_key, _REMOVE_AFTER)
-    except PendingEvidenceLost:
-        return
-    with contextlib.suppress(OSError):  # then left for the sweep: tidying is no reason to refuse the form
-        (_directory() / key).unlink(missing_ok=True)
+    """Remove the kept file ``token`` names, if it is ``user_id``'s; a token that does not hold is ignored."""
+    PENDING.release(token, user_id, secret_key)
 
 
 def sweep(now: float | None = None) -> int:
-    """Remove pending files (and half-written ones) older than a day and an hour; how many were removed. Files
-    another process removes meanwhile are skipped."""
-    limit = (time.time() if now is None else now) - _REMOVE_AFTER
-    removed = 0
-    for path in _directory().iterdir():
-        try:
-            if path.is_file() and path.stat().st_mtime < limit:
-                path.unlink()
-                removed += 1
-        except FileNotFoundError:
-            continue
-    return removed
-
-
-def _trim(user_id: int) -> None:
-    """Make room for one more of ``user_id``'s pending files."""
-    files = []
-    for path in _directory().glob(f"{user_id}-*"):
-        try:
-            files.append((path.stat().st_mtime, path))
-        except FileNotFoundError:
-            continue
-    for _mtime, path in sorted(files)[:max(0, len(files) - MAX_PER_PERSON + 1)]:
-        path.unlink(missing_ok=True)
-
-
-def _read_token(token: str, user_id: int, secret_key: str, max_age: int) -> tuple[str, str]:
-    try:
-        data: Any = _serializer(secret_key).loads(token, max_age=max_age)
-    except SignatureExpired:
-        raise PendingEvidenceLost(_("The file you attached earlier is kept for one day only, and that day has "
-                                    "passed. Choose the file again."), field="evidence") from None
-    except BadSignature:
-        raise _lost() from None
-    if not isinstance(data, dict) or data.get("u") != user_id:
-        raise _lost()
-    key, filename = data.get("k"), data.get("n")
-    match = _KEY.fullmatch(key) if isinstance(key, str) else None
-    if match is None or match.group(1) != str(user_id) or not isinstance(filename, str) or not filename:
-        raise _lost()
-    return key, filename
-
-
-def _lost() -> PendingEvidenceLost:
-    return PendingEvidenceLost(_("The file you attached earlier can no longer be found. Choose the file again."),
-                               field="evidence")
-
-
-def _serializer(secret_key: str) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(secret_key, salt=SALT)
-
-
-def _directory() -> Path:
-    return storage_dir("evidence-pending")
+    """Remove stale pending evidence files; how many were removed."""
+    return PENDING.sweep(now)

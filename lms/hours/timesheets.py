@@ -128,6 +128,9 @@ class PersonTotals:
     pending_minutes: int = 0
     #: Pending entries done before the period (listed on the first period after the last export).
     late_pending_count: int = 0
+    #: The sum of the ids of the approved entries: with the count and totals it tells one set of entries from another
+    #: (what a timesheet page showed, :mod:`lms.hours.sheet_check`).
+    approved_id_sum: int = 0
 
 
 @dataclass(frozen=True)
@@ -239,6 +242,7 @@ def get_org_timesheet(org: Organisation, day: date) -> OrgTimesheet:
             func.sum(case((is_approved, 0), else_=1)),
             func.sum(case((is_approved, 0), else_=HoursEntry.minutes)),
             func.sum(case((~is_approved & (HoursEntry.activity_date < period["start"]), 1), else_=0)),
+            func.sum(case((is_approved, cast(HoursEntry.id, BigInteger)), else_=0)),
         )
         .join(User, User.id == HoursEntry.user_id)
         .outerjoin(Membership, (Membership.user_id == HoursEntry.user_id) & (Membership.org_id == org.id))

@@ -92,14 +92,11 @@ class HoursSummary:
     by_area: list[Total] = field(default_factory=list)
 
 
-def _user_entries(user: User, statuses: tuple[EntryStatus, ...]) -> list[HoursEntry]:
-    return list(
-        db.session.scalars(
-            select(HoursEntry)
-            .where(HoursEntry.user_id == user.id, HoursEntry.status.in_(statuses))
-            .order_by(HoursEntry.activity_date, HoursEntry.id)
-        )
-    )
+def _user_entries(user: User, statuses: tuple[EntryStatus, ...], org_id: int | None = None) -> list[HoursEntry]:
+    query = select(HoursEntry).where(HoursEntry.user_id == user.id, HoursEntry.status.in_(statuses))
+    if org_id is not None:
+        query = query.where(HoursEntry.org_id == org_id)
+    return list(db.session.scalars(query.order_by(HoursEntry.activity_date, HoursEntry.id)))
 
 
 def _orgs(ids: set[int]) -> dict[int, Organisation]:
@@ -179,6 +176,10 @@ class Transcript:
     rows: list[TranscriptRow]
     by_area: list[Total]
     by_source: list[Total]
+    #: For a manager's copy: the organisation whose records it holds (and no others), and the last day of the
+    #: person's work there if they left.
+    org_name: str | None = None
+    left_on: date | None = None
 
     @property
     def total_minutes(self) -> int:
@@ -195,10 +196,13 @@ class Transcript:
         return decimal_hours(self.total_minutes)
 
 
-def build_transcript(user: User, today: date, locale: str) -> Transcript:
+def build_transcript(user: User, today: date, locale: str, org: Organisation | None = None,
+                     left_on: date | None = None) -> Transcript:
     """All of the trainee's approved training, oldest first, with totals by area and source, titled for a reader of
-    ``locale`` (four queries at most)."""
-    entries = _user_entries(user, (EntryStatus.APPROVED,))
+    ``locale`` (four queries at most). With ``org`` (a manager's copy), only the training recorded with that
+    organisation: its own records, never another employer's or the person's own (``left_on``: the last day of a
+    former staff member's work there, stated on the document)."""
+    entries = _user_entries(user, (EntryStatus.APPROVED,), org.id if org is not None else None)
     orgs = _orgs({e.org_id for e in entries if e.org_id is not None and not e.provider})
     titles = display_titles(entries, locale)
     rows = [
@@ -207,5 +211,6 @@ def build_transcript(user: User, today: date, locale: str) -> Transcript:
         for e in entries
     ]
     summary = _totals(entries)
-    return Transcript(user.name, user.email, today, rows, summary.by_area, summary.by_source)
+    return Transcript(user.name, user.email, today, rows, summary.by_area, summary.by_source,
+                      org.name if org is not None else None, left_on)
 

@@ -11,6 +11,12 @@ ignoring it.
 A feed link is ``/sessions/feed/<token>.ics`` where the token is signed with the site key and carries the user id and
 the feed *version*. "Reset the link" bumps the version, so every older link stops working at once; turning the feed
 off (``CalendarFeed.is_enabled``) does the same. No row means version 1, so viewing the link writes nothing.
+
+Having a feed link is not having a calendar subscription: most people never add theirs to a calendar. A person *has
+a subscription* (:func:`has_subscription`) once a calendar app (or anyone with the link) has read the feed's current
+link and the feed is on: the first read of each link is kept as an audit row ``calendar_feed.first_read`` with the
+link's version (:func:`note_feed_read`), so making a new link needs a new read, and no table changes. Only then does
+registering say the session is in their calendar.
 """
 
 from __future__ import annotations
@@ -27,12 +33,14 @@ from sqlalchemy.exc import IntegrityError
 
 from lms import audit, db
 from lms.accounts.models import User
+from lms.audit import AuditEvent
 from lms.i18n import _, current_locale
 from lms.live.listing import SessionCard
 from lms.live.models import CalendarFeed, SessionMode, SessionStatus
 from lms.live.times import language_name
 
 FEED_SALT = "lms.calendar-feed"
+FIRST_READ = "calendar_feed.first_read"
 PRODID = "-//CHW Learn//Live sessions//EN"
 
 
@@ -199,3 +207,40 @@ def disable_feed(user: Any) -> CalendarFeed:
     audit.record("calendar_feed.disabled", feed, user)
     db.session.flush()
     return feed
+
+
+def _current_version(user: Any) -> int | None:
+    """The version of ``user``'s working feed link, or None when the feed is off."""
+    feed = get_feed(user)
+    if feed is not None and not feed.is_enabled:
+        return None
+    return feed.version if feed else 1
+
+
+def _last_read_version(user: Any) -> int | None:
+    """The link version of the newest :data:`FIRST_READ` row of ``user``'s feed (None: never read)."""
+    data = db.session.execute(
+        select(AuditEvent.data).where(AuditEvent.object_type == "User", AuditEvent.object_id == user.id,
+                                      AuditEvent.action == FIRST_READ)
+        .order_by(AuditEvent.id.desc()).limit(1)
+    ).scalar_one_or_none()
+    version = (data or {}).get("version")
+    return version if isinstance(version, int) else None
+
+
+def note_feed_read(user: Any) -> bool:
+    """Keep that the current link of ``user``'s feed was read (its first read only: one audit row per link, no actor,
+    as whoever holds the link may read it). True when a row was added (the caller commits)."""
+    version = _current_version(user)
+    if version is None or _last_read_version(user) == version:
+        return False
+    audit.record("calendar_feed.first_read", user, None, version=version)
+    db.session.flush()
+    return True
+
+
+def has_subscription(user: Any) -> bool:
+    """Whether sessions ``user`` registers for reach a calendar of theirs: the feed is on and its current link has
+    been read (:func:`note_feed_read`)."""
+    version = _current_version(user)
+    return version is not None and _last_read_version(user) == version

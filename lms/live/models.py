@@ -50,7 +50,9 @@ TITLES = {
     SessionMode.HYBRID: _l("In person and online"),
     SessionStatus.SCHEDULED: _l("Scheduled"),
     SessionStatus.CANCELLED: _l("Cancelled"),
-    SessionStatus.COMPLETED: _l("Completed"),
+    # i18n: the status of a live session that took place (its attendance is final), on badges and lists. Not
+    # "Completed", which is said of courses and modules a person finishes.
+    SessionStatus.COMPLETED: _l("Held"),
     RegistrationStatus.REGISTERED: _l("Registered"),
     RegistrationStatus.WAITLISTED: _l("On the waitlist"),
     RegistrationStatus.CANCELLED: _l("Cancelled"),

@@ -50,6 +50,12 @@ def outcome_for(session: LiveSession, user: Any, seat: Registration | None) -> O
     row = db.session.execute(
         select(Attendance).where(Attendance.session_id == session.id, Attendance.user_id == user.id)
     ).scalar_one_or_none()
+    return judge(session, row, seat)
+
+
+def judge(session: LiveSession, row: Attendance | None, seat: Registration | None) -> Outcome | None:
+    """:func:`outcome_for` from rows already loaded: the person's attendance row and registration in ``session``
+    (either may be None); no query, for lists of many sessions."""
     had_seat = seat is not None and seat.status is RegistrationStatus.REGISTERED
     if row is None and not had_seat:
         return None

@@ -1,13 +1,4 @@
-"""Importing participant reports exported by Zoom and Microsoft Teams: parsing (pure) and applying to a session.
-
-The formats are described in docs/live-attendance.md. In short: the file may be UTF-8 (with or without a BOM),
-UTF-16 (Teams) or Windows-1252; comma- or tab-separated; it may start with a summary section (Zoom "with meeting
-data", Teams "1. Summary"). The participant table is found by its header row: a join column ("Join Time" or
-"First Join"), a leave column ("Leave Time" or "Last Leave") and an email column ("User Email", "Email",
-"Participant ID (UPN)"). When a Teams file has both "2. Participants" (first join / last leave) and
-"3. In-Meeting Activities" (every join and leave), the activities table wins: it is the precise one.
-
-Times without an offset are in the session's time zone; ISO 8601 times with an offset (or ``Z``) keep theirs.
+"""Applying a participant report (read by :mod:`lms.live.report_parsing`) to a session.
 
 Applying (:func:`apply_report`) is not all-or-nothing: every good row whose email matches an account is imported as an
 interval; rows that match nobody, rows without an email, unreadable rows and rows entirely outside the session are
@@ -21,14 +12,9 @@ but no longer counted. After attendance is final, an import is a correction: a r
 
 from __future__ import annotations
 
-import csv
-import io
-import re
-import unicodedata
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
@@ -36,236 +22,11 @@ from lms import audit, db
 from lms.accounts.models import User
 from lms.errors import DomainError
 from lms.i18n import _
+from lms.live import attendees
+from lms.live.attendance_credit import final_minutes_changed
 from lms.live.models import AttendanceInterval, IntervalSource, SessionTrainer
+from lms.live.report_parsing import ParsedReport, ReportRow, RowProblem
 
-#: Header names, compared without case and accents (:func:`_key`); Spanish ones for a sign-in sheet typed in Spanish
-#: and for Zoom reports exported in Spanish.
-JOIN = ("join time", "first join", "join time (utc)", "joined at", "join", "entrada", "hora de entrada")
-LEAVE = ("leave time", "last leave", "leave time (utc)", "left at", "leave", "salida", "hora de salida")
-EMAIL = ("user email", "email", "e-mail", "email address", "attendee email", "participant id (upn)", "upn",
-         "correo", "correo electronico", "correo electronico del usuario")
-NAME = ("name (original name)", "name", "full name", "participant", "user name", "display name",
-        "nombre (nombre original)", "nombre", "nombre completo")
-DURATION = ("duration (minutes)", "duration (mins)", "duration(minutes)", "duracion (minutos)")
-#: Separators a report may use: Excel saves CSV with ";" where the decimal mark is a comma (Spanish settings).
-DELIMITERS = (",", "\t", ";")
-#: Headers that only Zoom writes / only Teams writes; used to name the format in messages.
-ZOOM_MARKS = {"name (original name)", "user email", "duration (minutes)"}
-TEAMS_MARKS = {"first join", "last leave", "participant id (upn)", "full name", "in-meeting duration", "role"}
-
-DATE_FORMATS = (
-    "%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %I:%M %p", "%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M",
-    "%m/%d/%y %I:%M:%S %p", "%m/%d/%y %I:%M %p", "%m/%d/%y %H:%M:%S", "%m/%d/%y %H:%M",
-    "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %I:%M:%S %p",
-)
-MAX_ROWS = 20_000
-
-
-@dataclass(frozen=True)
-class ReportRow:
-    """One join/leave row of the report, times in UTC."""
-
-    line: int
-    email: str
-    name: str
-    joined_at: datetime
-    left_at: datetime
-
-
-@dataclass(frozen=True)
-class RowProblem:
-    line: int
-    message: str
-    name: str = ""
-    email: str = ""
-
-
-@dataclass
-class ParsedReport:
-    kind: str = ""  # "zoom", "teams" or "csv"
-    rows: list[ReportRow] = field(default_factory=list)
-    problems: list[RowProblem] = field(default_factory=list)
-    #: Rows that name nobody (no email): kept apart so the trainer can add those people by hand.
-    no_email: list[RowProblem] = field(default_factory=list)
-    error: str = ""  # the whole file was unreadable; nothing imported
-
-
-def decode(data: bytes) -> str:
-    """UTF-16 (Teams, with or without BOM), UTF-8 (with or without BOM), else Windows-1252."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16", errors="replace")
-    if len(data) >= 4 and data[1:4:2] == b"\x00\x00" and data[0] != 0:
-        return data.decode("utf-16-le", errors="replace")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
-
-
-def _key(header: str) -> str:
-    """A header as compared: lower case, spaces collapsed, accents dropped ("Correo electrónico" → "correo electronico")."""
-    text = unicodedata.normalize("NFKD", header.replace("\ufeff", "").strip().strip('"').lower())
-    return " ".join("".join(c for c in text if not unicodedata.combining(c)).split())
-
-
-def _pick(header: list[str], names: tuple[str, ...]) -> int | None:
-    for name in names:
-        if name in header:
-            return header.index(name)
-    return None
-
-
-@dataclass(frozen=True)
-class _Columns:
-    join: int
-    leave: int
-    email: int | None
-    upn: int | None
-    name: int | None
-    duration: int | None
-    precise: bool  # every join/leave, not first join/last leave
-
-
-def _columns(cells: list[str]) -> _Columns | None:
-    header = [_key(c) for c in cells]
-    join, leave = _pick(header, JOIN), _pick(header, LEAVE)
-    emails = [i for i, h in enumerate(header) if h in EMAIL]
-    if join is None or leave is None or not emails:
-        return None
-    upn = header.index("participant id (upn)") if "participant id (upn)" in header else None
-    email = next((i for i in emails if i != upn), None)
-    return _Columns(join, leave, email, upn, _pick(header, NAME), _pick(header, DURATION),
-                    precise=header[join] != "first join")
-
-
-def _kind(cells: list[str]) -> str:
-    header = {_key(c) for c in cells}
-    if header & ZOOM_MARKS:
-        return "zoom"
-    if header & TEAMS_MARKS:
-        return "teams"
-    return "csv"
-
-
-def _delimiters(text: str) -> list[str]:
-    """Comma, tab and semicolon, the most frequent in the first lines first (ties: in that order)."""
-    sample = "\n".join(text.splitlines()[:40])
-    return sorted(DELIMITERS, key=lambda d: -sample.count(d))
-
-
-def _tables(text: str) -> list[tuple[list[str], list[tuple[int, list[str]]]]]:
-    """Every table of the file, read with the first separator (most frequent first) that finds a header row: a
-    semicolon file may hold commas in its names and times, a comma file semicolons."""
-    for delimiter in _delimiters(text):
-        tables = _tables_with(text, delimiter)
-        if tables:
-            return tables
-    return []
-
-
-def _tables_with(text: str, delimiter: str) -> list[tuple[list[str], list[tuple[int, list[str]]]]]:
-    """Every (header, rows) table in the file; a table ends at a blank row or a section title."""
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    tables: list[tuple[list[str], list[tuple[int, list[str]]]]] = []
-    current: list[tuple[int, list[str]]] | None = None
-    for cells in reader:
-        filled = [c for c in cells if c.strip()]
-        if _columns(cells) is not None:
-            current = []
-            tables.append((cells, current))
-        elif len(filled) <= 1 and current is not None and (not filled or re.match(r"^\d+\.\s", filled[0])):
-            current = None
-        elif current is not None:
-            current.append((reader.line_num, cells))
-    return tables
-
-
-def parse_time(value: str, zone: ZoneInfo) -> datetime | None:
-    """A report time in UTC: ISO 8601 (offset kept) or US month/day/year with 12- or 24-hour clock (in ``zone``)."""
-    text = " ".join(value.replace("\u202f", " ").replace("\u00a0", " ").replace(",", " ").split())
-    if not text:
-        return None
-    parsed = None
-    try:
-        parsed = datetime.fromisoformat(text)
-    except ValueError:
-        for fmt in DATE_FORMATS:
-            try:
-                parsed = datetime.strptime(text.upper(), fmt)
-                break
-            except ValueError:
-                continue
-    if parsed is None:
-        return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=zone)
-    return parsed.astimezone(UTC)
-
-
-def parse_report(text: str, timezone: str) -> ParsedReport:
-    """Every usable row and every problem (line-numbered) of a participant report."""
-    try:
-        tables = _tables(text)
-    except csv.Error:
-        tables = []
-    if not tables:
-        return ParsedReport(error=_(
-            "This does not look like a Zoom or Teams participant report or a sign-in sheet: no header row with a join "
-            "time, a leave time and an email column was found. Accepted: the reports of Zoom and Teams as exported, "
-            "or a CSV file (separated by commas, semicolons or tabs) with columns such as “Join Time”, “Leave Time” "
-            "and “Email”, or in Spanish “Entrada”, “Salida” and “Correo”."))
-    header, rows = max(tables, key=lambda t: (_columns(t[0]).precise, len(t[1])))  # type: ignore[union-attr]
-    columns = _columns(header)
-    assert columns is not None
-    report = ParsedReport(kind=_kind(header))
-    if len(rows) > MAX_ROWS:
-        report.error = _("The report has more than %(num)d rows. Split it and import the parts.", num=MAX_ROWS)
-        return report
-    zone = ZoneInfo(timezone)
-    for line, cells in rows:
-        _parse_row(report, line, cells, columns, zone)
-    return report
-
-
-def _cell(cells: list[str], index: int | None) -> str:
-    if index is None or index >= len(cells):
-        return ""
-    return cells[index].strip()
-
-
-def _parse_row(report: ParsedReport, line: int, cells: list[str], columns: _Columns, zone: ZoneInfo) -> None:
-    name = _cell(cells, columns.name)
-    email = _cell(cells, columns.email)
-    if "@" not in email and "@" in _cell(cells, columns.upn):
-        email = _cell(cells, columns.upn)
-    email = email.lower()
-    joined = parse_time(_cell(cells, columns.join), zone)
-    left = parse_time(_cell(cells, columns.leave), zone)
-    if left is None and joined is not None and _cell(cells, columns.duration).isdigit():
-        left = joined + timedelta(minutes=int(_cell(cells, columns.duration)))
-    problem = _row_problem(joined, left, cells, columns)
-    if problem:
-        report.problems.append(RowProblem(line, problem, name, email))
-    elif "@" not in email:
-        report.no_email.append(RowProblem(line, _("No email address: match this person by hand."), name, email))
-    else:
-        assert joined is not None and left is not None
-        report.rows.append(ReportRow(line, email, name, joined, left))
-
-
-def _row_problem(joined: datetime | None, left: datetime | None, cells: list[str], columns: _Columns) -> str:
-    if joined is None:
-        return _("The join time %(value)s is not a date and time we can read.",
-                 value=repr(_cell(cells, columns.join)))
-    if left is None:
-        return _("The leave time %(value)s is not a date and time we can read.",
-                 value=repr(_cell(cells, columns.leave)))
-    if left < joined:
-        return _("The leave time is before the join time.")
-    return ""
-
-
-# ---------------------------------------------------------------- applying to a session
 
 @dataclass
 class ImportResult:
@@ -280,8 +41,6 @@ class ImportResult:
 def apply_report(session: Any, report: ParsedReport, actor: Any, now: datetime, min_share: int,
                  reason: str = "", filename: str = "") -> ImportResult:
     """Add the report's rows to ``session`` as intervals (see the module docstring for the rules)."""
-    from lms.live import attendance, attendees
-
     final = session.attendance_finalized_at is not None
     reason = (reason or "").strip()
     if report.error:
@@ -335,8 +94,7 @@ def apply_report(session: Any, report: ParsedReport, actor: Any, now: datetime, 
                  unmatched=len(result.unmatched), problems=len(result.problems))
     db.session.flush()
     if final and touched:
-        attendance.final_minutes_changed(session, list(touched.values()), actor, now, min_share, reason,
-                                         "report_import")
+        final_minutes_changed(session, list(touched.values()), actor, now, min_share, reason, "report_import")
     return result
 
 

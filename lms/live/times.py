@@ -126,6 +126,12 @@ def instant_text(value: datetime, tz: str, locale: str | None) -> str:
     return _date_and_time(local, "medium", loc) + " " + get_timezone_name(local, "short", locale=loc)
 
 
+def minutes_between(start: datetime, end: datetime) -> int:
+    """Whole minutes from ``start`` to ``end`` (0 if ``end`` is not later): a session's length as scheduled, or as it
+    ran when it ended early."""
+    return max(int((end - start).total_seconds() // 60), 0)
+
+
 def iso_utc(value: datetime | None) -> str | None:
     """ISO 8601 in UTC with a ``Z`` (the API's format)."""
     if value is None:

@@ -17,6 +17,7 @@ from lms.accounts.names import optional_name
 from lms.db import utcnow
 from lms.errors import ConflictError, DomainError, NotFoundError
 from lms.i18n import _
+from lms.orgs import employment_rules
 from lms.orgs.models import Invitation, MemberRole, Membership, Organisation
 from lms.orgs.services import Employment, OrgSettings, add_member, create_org
 from lms.security import hash_token, new_token
@@ -65,17 +66,24 @@ def invite(
     actor: User,
     max_age_days: int,
     replaces: int | None = None,
+    *,
+    checked: bool = False,
 ) -> tuple[Invitation, str]:
     """Create an invitation; returns it and its raw token.
 
     Current staff are refused (:class:`AlreadyStaffError`). An open invitation to the same address is replaced (its
     link stops working) only when ``replaces`` is its id, that is when the manager has seen it and confirmed;
-    otherwise :class:`OpenInvitationError` names it and nothing changes. Holds the organisation's lock until the
-    caller commits, so a concurrent invitation to the same address waits and then sees this one.
+    otherwise :class:`OpenInvitationError` names it and nothing changes. The details keep the rules of
+    :mod:`lms.orgs.employment_rules` (an employee ID nobody else has, a start date at most a year ahead and, for
+    former staff, after their last day); ``checked``: the caller has checked them (a roster import, every line at
+    once). Holds the organisation's lock until the caller commits, so a concurrent invitation to the same address
+    waits and then sees this one.
     """
     email = email.strip().lower()
     lock_invitations(org)
     _ensure_not_staff(org, email)
+    if not checked:
+        check_details(org, email, employment)
     superseded = _open_invitations(org, email)
     if superseded and superseded[0].id != replaces:
         raise OpenInvitationError(superseded[0])
@@ -108,6 +116,25 @@ def lock_invitations(org: Organisation) -> None:
     """Serialise inviting, accepting, withdrawing and importing invitations of one organisation until the transaction
     ends. ``key_share``: inserts that reference the organisation need not wait for it."""
     db.lock_row(org, key_share=True)
+
+
+def check_details(org: Organisation, email: str, employment: Employment) -> None:
+    """Refuse details an invitation to ``email`` cannot have (:mod:`lms.orgs.employment_rules`; field-level
+    :class:`DomainError`). Former staff may be invited without a start date: they start on the day they accept."""
+    employment_rules.check_employee_id(org, employment.employee_id, email=email)
+    employment_rules.check_start(org, employment.employment_start)
+    former = get_former_membership_by_email(org, email)
+    if former is not None and employment.employment_start is not None:
+        employment_rules.check_starts_after(former.user.name, employment.employment_start, former.employment_end)
+
+
+def get_former_membership_by_email(org: Organisation, email: str) -> Membership | None:
+    """The membership of the person with this email if they are former staff (employment ended)."""
+    return db.session.execute(
+        select(Membership)
+        .join(User, User.id == Membership.user_id)
+        .where(Membership.org_id == org.id, User.email == email.strip().lower(), Membership.employment_end.is_not(None))
+    ).scalar_one_or_none()
 
 
 def _ensure_not_staff(org: Organisation, email: str) -> None:
@@ -214,7 +241,17 @@ def accept_invitation(invitation: Invitation, user: User) -> Membership:
     db.session.refresh(invitation)
     if not invitation.is_open:
         raise DomainError(_("This invitation is no longer valid. Ask your manager to send a new one."))
-    membership = add_member(invitation.organisation, user, _employment_of(invitation), actor=user)
+    try:
+        membership = add_member(invitation.organisation, user, _employment_of(invitation), actor=user)
+    except employment_rules.EmployeeIdTakenError:
+        # Only for invitations sent before these were refused: the invitee is not told whose ID it is.
+        raise ConflictError(_("This invitation cannot be accepted as it is: its employee ID is now someone else's. "
+                              "Ask your manager to send a new one.")) from None
+    except DomainError as exc:
+        if exc.details.get("field") != "employment_start":
+            raise
+        raise ConflictError(_("This invitation cannot be accepted as it is: it starts on or before the last day "
+                              "of your earlier employment there. Ask your manager to send a new one.")) from None
     invitation.accepted_at = utcnow()
     return membership
 

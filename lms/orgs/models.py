@@ -174,3 +174,26 @@ class Invitation(Model):
     @property
     def is_open(self) -> bool:
         return self.accepted_at is None and self.revoked_at is None
+
+
+class EmploymentPeriod(Model):
+    """An earlier period of someone's employment in an organisation, kept when they join it again: the membership
+    then holds the new period, and this row what the ended one was (``lms.orgs.history``). Written once, never
+    changed. ``ended_by_id``/``ended_at``: who recorded the end, and when (from the audit log)."""
+
+    __tablename__ = "lms_employment_periods"
+    __table_args__ = (CheckConstraint("employment_start IS NULL OR employment_start <= employment_end",
+                                      name="start_not_after_end"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    membership_id: Mapped[int] = mapped_column(ForeignKey("lms_memberships.id", ondelete="CASCADE"), index=True)
+    employee_id: Mapped[str | None] = mapped_column(String(64))
+    job_title: Mapped[str | None] = mapped_column(String(200))
+    employment_type: Mapped[EmploymentType] = mapped_column(enum_type(EmploymentType))
+    employment_start: Mapped[date | None]
+    employment_end: Mapped[date]
+    ended_by_id: Mapped[int | None] = mapped_column(ForeignKey("lms_users.id", ondelete="SET NULL"))
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = created_at_column()
+
+    ended_by: Mapped[User | None] = relationship(lazy="raise")

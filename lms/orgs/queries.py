@@ -1,5 +1,5 @@
 """Reading memberships for many people or organisations at once (the administrators' list of accounts, their list of
-organisations), a fixed number of queries."""
+organisations), a fixed number of queries; and who manages what (``lms.orgs.services`` names these too)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from sqlalchemy import case, func, literal, select, union_all
+from sqlalchemy.orm import aliased
 
 from lms import db
 from lms.accounts.models import User
@@ -54,6 +55,16 @@ def list_former_members(org: Organisation) -> list[Membership]:
     ).scalars())
 
 
+def memberships_by_email(org: Organisation, emails: Iterable[str]) -> dict[str, Membership]:
+    """The membership in ``org`` (current or former) of each person with one of these addresses. One query."""
+    wanted = sorted({email.strip().lower() for email in emails})
+    if not wanted:
+        return {}
+    return {m.user.email: m for m in db.session.execute(
+        select(Membership).join(User, User.id == Membership.user_id)
+        .where(Membership.org_id == org.id, User.email.in_(wanted))).scalars()}
+
+
 def member_ids_by_user(org: Organisation) -> dict[int, int]:
     """Membership id of each person (user id) of ``org``, current or former, to link to their staff page. One query."""
     return dict(db.session.execute(select(Membership.user_id, Membership.id).where(Membership.org_id == org.id)).all())
@@ -92,3 +103,53 @@ def list_org_overviews() -> list[OrgOverview]:
         if overview is not None:
             (overview.invited_managers if is_invited else overview.managers).append(who)
     return list(found.values())
+
+
+def sole_manager_orgs(user: User) -> list[Organisation]:
+    """The organisations, by name, that ``user`` manages with no other manager whose account is active: disabling
+    ``user`` would leave nobody there to approve hours or export payroll (only site administrators). One query."""
+    mine, other = aliased(Membership), aliased(Membership)
+    other_active_manager = (
+        select(other.id).join(User, User.id == other.user_id)
+        .where(other.org_id == Organisation.id, other.is_manager, other.user_id != user.id, User.is_active.is_(True))
+    )
+    return list(db.session.execute(
+        select(Organisation).join(mine, mine.org_id == Organisation.id)
+        .where(mine.user_id == user.id, mine.is_manager, ~other_active_manager.exists())
+        .order_by(Organisation.name, Organisation.id)
+    ).scalars())
+
+
+# A membership gives manager rights only while it is current (``Membership.is_manager``): these are what the access
+# policies, sign-in sessions (``lms.accounts.services.user_for_session`` uses the same expression), API tokens and the
+# certificate and evidence checks read.
+
+def managed_org_slugs(user: User) -> set[str]:
+    """Slugs of the organisations the user manages now (``@access.org_manager`` for API tokens)."""
+    if not getattr(user, "id", None):
+        return set()
+    rows = db.session.execute(
+        select(Organisation.slug)
+        .join(Membership, Membership.org_id == Organisation.id)
+        .where(Membership.user_id == user.id, Membership.is_manager)
+    )
+    return {slug for (slug,) in rows}
+
+
+def managed_orgs(user: User) -> list[Organisation]:
+    """The organisations the user manages now, by name. One query."""
+    if not getattr(user, "id", None):
+        return []
+    return list(db.session.execute(
+        select(Organisation).join(Membership, Membership.org_id == Organisation.id)
+        .where(Membership.user_id == user.id, Membership.is_manager)
+        .order_by(Organisation.name, Organisation.id)
+    ).scalars())
+
+
+def managed_org_ids(user: User) -> set[int]:
+    """IDs of the organisations the user manages now (e.g. to scope certificates, which record an org ID)."""
+    if not getattr(user, "id", None):
+        return set()
+    rows = db.session.execute(select(Membership.org_id).where(Membership.user_id == user.id, Membership.is_manager))
+    return {org_id for (org_id,) in rows}

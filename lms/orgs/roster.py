@@ -22,9 +22,12 @@ from flask_babel import format_date
 
 from lms.accounts.models import User
 from lms.accounts.names import has_visible_name, normalize_name
-from lms.i18n import _
+from lms.errors import DomainError
+from lms.i18n import _, format_when
+from lms.orgs import employment_rules, history
 from lms.orgs.invitations import get_current_membership_by_email, get_open_invitation, invite, lock_invitations
-from lms.orgs.models import EmploymentType, Invitation, MemberRole, Organisation
+from lms.orgs.models import EmploymentType, Invitation, MemberRole, Membership, Organisation
+from lms.orgs.queries import memberships_by_email
 from lms.orgs.services import Employment, update_member
 
 REQUIRED = ("email", "name")
@@ -84,7 +87,7 @@ def parse_roster(text: str, max_rows: int) -> RosterPlan:
     if unknown:
         plan.errors.append(_("Line 1: unknown column(s): %(columns)s.", columns=", ".join(unknown)))
         return plan
-    seen: dict[str, int] = {}
+    seen: dict[str, int] = {}  # each email address, and each employee ID (as compared), on its first line
     try:
         for line, values in enumerate(reader, start=2):
             if not any(value.strip() for value in values):
@@ -136,6 +139,11 @@ def _parse_row(plan: RosterPlan, line: int, raw: dict[str, str], wrong_width: bo
     for key, limit in (("employee_id", 64), ("job_title", 200)):
         if len(values.get(key, "")) > limit:
             problems.append(_("%(column)s is longer than %(num)d characters", column=key, num=limit))
+    id_key = "\0" + employment_rules.id_key(values.get("employee_id"))  # apart from the addresses
+    if id_key != "\0" and id_key in seen:
+        problems.append(_("employee ID “%(id)s” is also on line %(line)d", id=values["employee_id"], line=seen[id_key]))
+    if id_key != "\0":
+        seen.setdefault(id_key, line)
     if problems:
         plan.errors.append(_("Line %(line)d: %(problems)s.", line=line, problems="; ".join(problems)))
         return
@@ -193,22 +201,81 @@ def apply_roster(org: Organisation, plan: RosterPlan, actor: User, max_age_days:
     Current staff are never invited (the rule of :func:`lms.orgs.invitations.invite`); their row updates their details
     (``updated``), or changes and records nothing when it holds the details they have (``unchanged``).
     A row for someone with an open invitation replaces it with a new one (the roster states the details to use) and
-    is counted in ``replaced`` so the manager is told. May raise :class:`DomainError` (e.g. the roster would leave no
-    manager); the caller then rolls back.
+    is counted in ``replaced`` so the manager is told. Every line is first checked against the organisation's
+    records (:func:`check_rows`): with any problem nothing changes and :class:`RosterRefused` lists them all. May
+    also raise :class:`DomainError` (e.g. the roster would leave no manager); the caller then rolls back.
     """
     assert plan.ok, "apply_roster needs a valid plan"
     result = RosterResult()
     lock_invitations(org)  # before reading who is invited: another manager may be inviting one of these people now
+    errors = check_rows(org, plan)
+    if errors:
+        raise RosterRefused(errors)
     for row in plan.rows:
         membership = get_current_membership_by_email(org, row.email)
         if membership is not None:
             employment = row.employment if row.role_given else replace(row.employment, role=membership.role)
-            changed = update_member(membership, employment, actor)
+            changed = update_member(membership, employment, actor, checked=True)
             (result.updated if changed else result.unchanged).append(row.email)
             continue
         open_invitation = get_open_invitation(org, row.email)
         replaces = open_invitation.id if open_invitation is not None else None
-        result.invited.append(invite(org, row.email, row.name, row.employment, actor, max_age_days, replaces))
+        result.invited.append(invite(org, row.email, row.name, row.employment, actor, max_age_days, replaces,
+                                     checked=True))
         if replaces is not None:
             result.replaced.append(row.email)
     return result
+
+
+class RosterRefused(DomainError):
+    """Lines of a roster that the organisation's records refuse (``errors``, line-numbered messages)."""
+
+    def __init__(self, errors: list[str]) -> None:
+        super().__init__(errors[0])
+        self.errors = errors
+
+
+def all_problems(org: Organisation, plan: RosterPlan) -> list[str]:
+    """Every problem of a file that has some: those of reading it, then those of the lines that could be read with
+    the organisation's records (:func:`check_rows`), so one upload lists them all. Empty for a file without any
+    problem of reading (:func:`apply_roster` checks the records again, under the lock)."""
+    return [*plan.errors, *check_rows(org, plan)] if plan.errors and plan.rows else list(plan.errors)
+
+
+def check_rows(org: Organisation, plan: RosterPlan) -> list[str]:
+    """The problems of each line with what the organisation holds (:mod:`lms.orgs.employment_rules`): an employee
+    ID that current staff or an open invitation not in the file has (the file's own people get the IDs in it), a
+    start date more than a year ahead (for current staff, only a changed one), and for people who worked here before
+    a start date not after their last day. Under the organisation's lock; four queries whatever the number of lines."""
+    holders = employment_rules.employee_id_holders(org, except_emails=[row.email for row in plan.rows])
+    members = memberships_by_email(org, [row.email for row in plan.rows])
+    earlier = history.past_stints(m.id for m in members.values() if m.is_current)
+    errors = []
+    for row in plan.rows:
+        member = members.get(row.email)
+        holder = holders.get(employment_rules.id_key(row.employment.employee_id))
+        problems = [holder.problem()] if holder is not None else []
+        problems += _start_problems(org, row.employment.employment_start, member, earlier)
+        if problems:
+            errors.append(_("Line %(line)d: %(problems)s.", line=row.line, problems="; ".join(problems)))
+    return errors
+
+
+def _start_problems(org: Organisation, start: date | None, member: Membership | None,
+                    earlier: dict[int, list[history.Stint]]) -> list[str]:
+    current = member is not None and member.is_current
+    if current and start == member.employment_start:
+        return []
+    if employment_rules.start_too_far(org, start):
+        return [_("the start date %(date)s is more than a year from today", date=format_when(start, "long"))]
+    if member is None:
+        return []
+    if current:
+        periods = earlier.get(member.id)
+        last_day = periods[-1].end if periods else None
+    else:  # joining again: with no start date, they start on the day they accept
+        last_day = member.employment_end if start is not None else None
+    if employment_rules.starts_after(start, last_day):
+        return []
+    return [_("%(name)s worked here until %(date)s: the start date must be after that day", name=member.user.name,
+              date=format_when(last_day, "long"))]

@@ -1,20 +1,22 @@
 """Organisation use cases: create and configure, memberships, managers (invitations: ``lms.orgs.invitations``; the end of
-employment: ``lms.orgs.employment``)."""
+employment: ``lms.orgs.employment``; earlier periods of someone who joined again: ``lms.orgs.history``; the rules
+employment details keep: ``lms.orgs.employment_rules``). Saving settings or a staff member's details with the version
+their form was opened on (``seen``) refuses to undo a save made since (:mod:`lms.edit_versions`)."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import aliased
 
-from lms import audit, db
+from lms import audit, db, edit_versions
 from lms.accounts.models import User
 from lms.errors import ConflictError, DomainError, NotFoundError
 from lms.i18n import _, format_when
+from lms.orgs import employment_rules, history
 from lms.orgs.models import (
     CEYearBasis,
     EmploymentType,
@@ -24,6 +26,10 @@ from lms.orgs.models import (
     OrgKind,
     PayPeriod,
 )
+from lms.orgs.queries import managed_org_ids as managed_org_ids  # who manages what: there, and named here too
+from lms.orgs.queries import managed_org_slugs as managed_org_slugs
+from lms.orgs.queries import managed_orgs as managed_orgs
+from lms.orgs.queries import sole_manager_orgs as sole_manager_orgs
 from lms.signals import membership_created, pay_schedule_changed
 
 SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
@@ -115,12 +121,26 @@ def create_org(slug: str, settings: OrgSettings, creator: User | None, *, join: 
     return org
 
 
-def update_settings(org: Organisation, settings: OrgSettings, actor: User) -> int:
+def settings_version(org: Organisation) -> str:
+    """The version of ``org``'s settings as stored now, for the settings form to carry (:mod:`lms.edit_versions`)."""
+    return edit_versions.version_of(_stored_settings(org))
+
+
+def _stored_settings(org: Organisation) -> dict[str, Any]:
+    return {key: getattr(org, key) for key in OrgSettings.__dataclass_fields__}
+
+
+def update_settings(org: Organisation, settings: OrgSettings, actor: User, seen: str = "") -> int:
     """Apply the settings; returns how many approved hours entries not yet exported moved to other pay periods
-    because the pay period or its anchor changed (see ``lms.hours.approvals.repay_unexported``)."""
+    because the pay period or its anchor changed (see ``lms.hours.approvals.repay_unexported``). With ``seen`` (the
+    :func:`settings_version` the form was opened on), a setting saved since refuses the whole save
+    (:class:`lms.edit_versions.ChangedSinceError`, naming the settings), decided under the organisation's lock."""
+    if seen:
+        db.lock_row(org, key_share=True)
+        edit_versions.check_unchanged(_stored_settings(org), seen)
     settings = _with_anchor(settings, org.pay_period_anchor)
     _check_settings(settings)
-    before = {key: getattr(org, key) for key in settings.__dict__}
+    before = _stored_settings(org)
     changes = {key: value for key, value in settings.__dict__.items() if before[key] != value}
     for key, value in changes.items():
         setattr(org, key, value)
@@ -150,11 +170,19 @@ def get_membership_by_id(org: Organisation, membership_id: int) -> Membership:
 
 
 def add_member(org: Organisation, user: User, employment: Employment, actor: User | None) -> Membership:
-    """Add ``user`` to ``org``, or update their employment details (and make them current staff again) if already a
-    member; nothing is recorded when they are current staff with these very details already."""
+    """Add ``user`` to ``org``; update their employment details if they are current staff already (nothing is
+    recorded when the details are the same); former staff join again (:func:`_rejoin`). A new or changed employee ID
+    must be nobody else's (:func:`lms.orgs.employment_rules.check_employee_id`; their own open invitation aside)."""
     membership = get_membership(org, user)
+    kept = membership is not None and membership.is_current and (
+        employment_rules.id_key(employment.employee_id) == employment_rules.id_key(membership.employee_id))
+    if not kept:
+        employment_rules.check_employee_id(org, employment.employee_id, email=user.email, membership=membership)
     if membership is not None:
-        _change_employment(membership, employment, actor, rejoin=True)  # joining again makes them current staff
+        if membership.is_current:
+            _change_employment(membership, employment, actor)
+        else:
+            _rejoin(membership, employment, actor)
         db.session.flush()
         return membership
     membership = Membership(org_id=org.id, user_id=user.id)
@@ -166,6 +194,22 @@ def add_member(org: Organisation, user: User, employment: Employment, actor: Use
                  **{key: value for key, value in joined.items() if value is not None})
     membership_created.send(membership)
     return membership
+
+
+def _rejoin(membership: Membership, employment: Employment, actor: User | None) -> None:
+    """Former staff join again: their ended period is kept (``lms.orgs.history``), and the membership holds the new
+    one, which starts after the last day of the old (with no start date given: the day they join, or the day after
+    their last day if that is later). The audit row holds the fields that changed, old and new."""
+    last_day = membership.employment_end
+    assert last_day is not None
+    start = employment.employment_start or max(membership.organisation.today(), last_day + timedelta(days=1))
+    employment_rules.check_starts_after(membership.user.name, start, last_day)
+    history.keep_ended_period(membership)
+    before = _employment_of(membership)
+    set_employment(membership, replace(employment, employment_start=start))
+    membership.employment_end = None
+    audit.record("membership.rejoined", membership, actor, org_id=membership.org_id,
+                 **_employment_changes(before, _employment_of(membership)))
 
 
 def set_employment(membership: Membership, employment: Employment) -> None:
@@ -200,23 +244,52 @@ class EmploymentEndedError(ConflictError):
         self.membership = membership
 
 
-def update_member(membership: Membership, employment: Employment, actor: User) -> bool:
+#: The fields of a staff member's details form, in its order (what its version covers).
+EDITABLE_FIELDS = ("employee_id", "job_title", "employment_start", "employment_type", "role")
+
+
+def employment_version(membership: Membership) -> str:
+    """The version of ``membership``'s details as stored now, for their form to carry (:mod:`lms.edit_versions`)."""
+    return edit_versions.version_of({key: getattr(membership, key) for key in EDITABLE_FIELDS})
+
+
+def update_member(membership: Membership, employment: Employment, actor: User, seen: str = "", *,
+                  checked: bool = False) -> bool:
     """Change a current staff member's employment details and role; the audit row holds each changed field, old and
     new. False, with nothing recorded, when nothing changed. Former staff are refused (:class:`EmploymentEndedError`):
-    making someone who has left a manager would give them manager rights nobody sees on the staff list."""
+    making someone who has left a manager would give them manager rights nobody sees on the staff list. With
+    ``seen`` (the :func:`employment_version` their form was opened on), a detail saved since refuses the save
+    (:class:`lms.edit_versions.ChangedSinceError`). A changed employee ID or start date must keep the rules of
+    :mod:`lms.orgs.employment_rules`, checked under the organisation's lock; ``checked``: the caller holds it and has
+    checked them (a roster import checks every line at once, before changing anyone)."""
+    if not checked:
+        db.lock_row(membership.organisation, key_share=True)
+        db.session.refresh(membership)
     if not membership.is_current:
         raise EmploymentEndedError(membership)
+    if seen:
+        edit_versions.check_unchanged({key: getattr(membership, key) for key in EDITABLE_FIELDS}, seen)
+    if not checked:
+        _check_details(membership, employment)
     return _change_employment(membership, employment, actor)
 
 
-def _change_employment(membership: Membership, employment: Employment, actor: User | None, *,
-                       rejoin: bool = False) -> bool:
+def _check_details(membership: Membership, employment: Employment) -> None:
+    org = membership.organisation
+    if employment_rules.id_key(employment.employee_id) != employment_rules.id_key(membership.employee_id):
+        employment_rules.check_employee_id(org, employment.employee_id, email=membership.user.email,
+                                           membership=membership)
+    if employment.employment_start != membership.employment_start:
+        employment_rules.check_start(org, employment.employment_start)
+        employment_rules.check_starts_after(membership.user.name, employment.employment_start,
+                                            history.last_end(membership))
+
+
+def _change_employment(membership: Membership, employment: Employment, actor: User | None) -> bool:
     if membership.is_manager and employment.role is not MemberRole.MANAGER:
         ensure_another_manager(membership)
     before = _employment_of(membership)
     set_employment(membership, employment)
-    if rejoin:
-        membership.employment_end = None
     changes = _employment_changes(before, _employment_of(membership))
     if changes:
         audit.record("membership.updated", membership, actor, org_id=membership.org_id, **changes)
@@ -240,21 +313,6 @@ def ensure_another_manager(membership: Membership) -> None:
         raise DomainError(_("An organisation needs at least one manager with an active account."))
 
 
-def sole_manager_orgs(user: User) -> list[Organisation]:
-    """The organisations, by name, that ``user`` manages with no other manager whose account is active: disabling
-    ``user`` would leave nobody there to approve hours or export payroll (only site administrators). One query."""
-    mine, other = aliased(Membership), aliased(Membership)
-    other_active_manager = (
-        select(other.id).join(User, User.id == other.user_id)
-        .where(other.org_id == Organisation.id, other.is_manager, other.user_id != user.id, User.is_active.is_(True))
-    )
-    return list(db.session.execute(
-        select(Organisation).join(mine, mine.org_id == Organisation.id)
-        .where(mine.user_id == user.id, mine.is_manager, ~other_active_manager.exists())
-        .order_by(Organisation.name, Organisation.id)
-    ).scalars())
-
-
 def list_members(org: Organisation, include_former: bool = False) -> list[Membership]:
     query = select(Membership).join(Membership.user).where(Membership.org_id == org.id).order_by(User.name)
     if not include_former:
@@ -264,38 +322,3 @@ def list_members(org: Organisation, include_former: bool = False) -> list[Member
 
 def list_user_memberships(user: User) -> list[Membership]:
     return list(db.session.execute(select(Membership).where(Membership.user_id == user.id).order_by(Membership.created_at)).scalars())
-
-
-# A membership gives manager rights only while it is current (``Membership.is_manager``): these are what the access
-# policies, sign-in sessions (``lms.accounts.services.user_for_session`` uses the same expression), API tokens and the
-# certificate and evidence checks read.
-
-def managed_org_slugs(user: User) -> set[str]:
-    """Slugs of the organisations the user manages now (``@access.org_manager`` for API tokens)."""
-    if not getattr(user, "id", None):
-        return set()
-    rows = db.session.execute(
-        select(Organisation.slug)
-        .join(Membership, Membership.org_id == Organisation.id)
-        .where(Membership.user_id == user.id, Membership.is_manager)
-    )
-    return {slug for (slug,) in rows}
-
-
-def managed_orgs(user: User) -> list[Organisation]:
-    """The organisations the user manages now, by name. One query."""
-    if not getattr(user, "id", None):
-        return []
-    return list(db.session.execute(
-        select(Organisation).join(Membership, Membership.org_id == Organisation.id)
-        .where(Membership.user_id == user.id, Membership.is_manager)
-        .order_by(Organisation.name, Organisation.id)
-    ).scalars())
-
-
-def managed_org_ids(user: User) -> set[int]:
-    """IDs of the organisations the user manages now (e.g. to scope certificates, which record an org ID)."""
-    if not getattr(user, "id", None):
-        return set()
-    rows = db.session.execute(select(Membership.org_id).where(Membership.user_id == user.id, Membership.is_manager))
-    return {org_id for (org_id,) in rows}

@@ -12,7 +12,7 @@ from lms.i18n import _
 from lms.orgs import services as orgs
 from lms.orgs.queries import org_roles_by_user
 from lms.security import access, current_user
-from lms.web.accounts import notify_email_changed
+from lms.web.accounts.email_address import notify_email_changed
 from lms.web.audit_display import ACTION_TITLES, action_title, changes, what
 from lms.web.audit_names import names_of, org_subjects
 from lms.web.forms import AdminEmailForm, AdminNameForm, EmptyForm

@@ -4,7 +4,7 @@ the records rows are about: :mod:`lms.web.audit_names`). Used by the log page in
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -31,6 +31,8 @@ ACTION_TITLES = {
     "user.disabled": _l("Account disabled"),
     "user.role_changed": _l("Site role changed"),
     "user.email_changed": _l("Email address changed"),
+    "user.email_change_requested": _l("Link sent to confirm a new email address"),
+    "user.password_reset_requested": _l("Password reset email sent"),
     "user.name_changed": _l("Name changed"),
     "api_token.created": _l("API token created"),
     "api_token.revoked": _l("API token revoked"),
@@ -40,6 +42,8 @@ ACTION_TITLES = {
     "membership.updated": _l("Staff details changed"),
     "membership.ended": _l("Employment ended"),
     "membership.reinstated": _l("End of employment undone"),
+    # i18n: in the audit log: a former staff member accepted a new invitation; their earlier employment is kept
+    "membership.rejoined": _l("Joined the organisation again"),
     "invitation.created": _l("Invitation sent"),
     "invitation.resent": _l("Invitation sent again"),
     "invitation.replaced": _l("Invitation replaced"),
@@ -47,6 +51,8 @@ ACTION_TITLES = {
     "payroll.exported": _l("Payroll exported"),
     "certificate.issued": _l("Certificate issued"),
     "certificate.revoked": _l("Certificate revoked"),
+    # i18n: in the audit log: a course was completed, but its completed modules credit 0 minutes, so no certificate.
+    "certificate.withheld": _l("Certificate not issued: no training time credited"),
     "signing_key.created": _l("Certificate signing key created"),
     "course.created": _l("Course created"),
     "course.updated": _l("Course settings changed"),
@@ -68,6 +74,9 @@ ACTION_TITLES = {
     "quiz.restored": _l("Quiz restored"),
     "question.archived": _l("Question removed"),
     "question.restored": _l("Question restored"),
+    # i18n: the course history and audit log: a translator saved texts of a course, module, lesson, quiz, question or
+    # answer in another language
+    "translation.updated": _l("Translation changed"),
     "quiz.attempt_granted": _l("Extra quiz attempts granted"),
     "quiz.attempt_requested": _l("Another quiz attempt requested"),
     "enrollment.created": _l("Enrolled in a course"),
@@ -87,6 +96,8 @@ ACTION_TITLES = {
     "live.enrolled_by_attendance": _l("Enrolled by attending a live session"),
     "calendar_feed.reset": _l("Calendar feed address reset"),
     "calendar_feed.disabled": _l("Calendar feed turned off"),
+    # i18n: a calendar app (or anyone with the private link) read a person's calendar-feed link for the first time.
+    "calendar_feed.first_read": _l("Calendar feed link first read"),
     **EVENT_TITLES,
 }
 
@@ -96,7 +107,7 @@ OBJECT_TYPES = {
     "Invitation": _l("Invitation"), "HoursEntry": _l("Hours entry"), "PayrollExport": _l("Payroll export"),
     "ApiToken": _l("API token"), "Certificate": _l("Certificate"), "SigningKey": _l("Signing key"),
     "Course": _l("Course"), "Module": _l("Module"), "Lesson": _l("Lesson"), "Quiz": _l("Quiz"),
-    "Question": _l("Question"), "QuizAttemptGrant": _l("Extra quiz attempts"), "Enrollment": _l("Enrolment"),
+    "Question": _l("Question"), "Option": _l("Answer"), "QuizAttemptGrant": _l("Extra quiz attempts"), "Enrollment": _l("Enrolment"),
     "LiveSession": _l("Live session"), "Registration": _l("Registration"), "Attendance": _l("Attendance"),
     "CalendarFeed": _l("Calendar feed"),
 }
@@ -184,6 +195,7 @@ def _specialties(value: Any) -> str:
 REFERENCES = {
     "user_id": "User", "issuer_org_id": "Organisation", "corrects_id": "HoursEntry", "because_rejected": "HoursEntry",
     "session_id": "LiveSession", "course_id": "Course", "module_id": "Module", "quiz_id": "Quiz",
+    "question_id": "Question",
     "evidence_id": "EvidenceFile", "by": "Invitation", "replaces": "Invitation", "replaced_by": "HoursEntry",
 }
 _MEMBER_FIELDS = {
@@ -238,6 +250,24 @@ _QUESTION_FIELDS = {
     "answers": (_l("Answers"), _texts), "correct_answers": (_l("Correct answers"), _texts),
     "feedback": (_l("Feedback"), _feedback),
 }
+#: A translation's row (:func:`lms.catalog.edits.record_translation`): each text saved, old and new, and those marked
+#: still right after their source changed, by field name.
+_TRANSLATION_FIELDS = {
+    "locale": (_l("Language"), language_name), "title": _TITLE, "summary": _SUMMARY,
+    "body": (_l("Lesson text (Markdown)"), _catalog_text), "prompt": (_l("Question"), _catalog_text),
+    "text": (_l("Answer"), _catalog_text), "feedback": (_l("Feedback"), _catalog_text),
+    # i18n: a translation's row in the course history: texts whose source changed, confirmed as still right
+    "confirmed": (_l("Marked as still right"), _words({"title": _l("Title"), "summary": _l("Summary"),
+                                                       "body": _l("Lesson text (Markdown)"), "prompt": _l("Question"),
+                                                       "text": _l("Answer"), "feedback": _l("Feedback")})),
+}
+#: Who a module archived by a course import touched (:mod:`lms.content.importer`, ``--archive-missing``).
+_ARCHIVED_FIELDS = {
+    # i18n: a module archived by a course import: how many trainees were taking its course then
+    "enrolled": (_l("Trainees taking the course"), _number),
+    "with_progress": (_l("Trainees who worked on the module"), _number),
+    "completed": (_l("Trainees who completed the module"), _number),
+}
 _SESSION_CHANGES = {"time": _l("Time"), "address": _l("Address"), "join_url": _l("Join link"), "mode": _l("Mode"),
                     "trainers": _l("Trainers")}
 _ENROLLED_VIA = {"registration": _l("registered for the session"), "check_in": _l("checked in"),
@@ -264,6 +294,7 @@ COMMON_FIELDS: dict[str, tuple[Any, Callable[[Any], str]]] = {
     "course_id": (_l("Course"), str),
     "module_id": (_l("Module"), str),
     "quiz_id": (_l("Quiz"), str),
+    "question_id": (_l("Question"), str),
     "session_id": (_l("Live session"), str),
     "slug": (_l("Short name in addresses"), str),
     "moved_to_end": (_l("Moved to the end of the list"), _yes_no),
@@ -305,8 +336,8 @@ OLD_KEYS = {"previous_paid_period_start": "paid_period_start", "old_minutes": "n
 #: How the fields of an action's data read, before ``COMMON_FIELDS``; the first one labels a row's ``old``/``new``.
 FIELDS = {
     "org.settings_changed": _ORG_FIELDS,
-    **dict.fromkeys(("membership.created", "membership.updated", "membership.ended", "membership.reinstated"),
-                    _MEMBER_FIELDS),
+    **dict.fromkeys(("membership.created", "membership.updated", "membership.ended", "membership.reinstated",
+                     "membership.rejoined"), _MEMBER_FIELDS),
     "user.role_changed": {"role": (_l("Site role"), _titled(SiteRole))},
     "user.name_changed": {"name": (_l("Name"), str)},
     "course.status_changed": {"status": (_l("Status"), _titled(CourseStatus))},
@@ -315,8 +346,11 @@ FIELDS = {
     **dict.fromkeys(("lesson.created", "lesson.updated"), _LESSON_FIELDS),
     **dict.fromkeys(("quiz.created", "quiz.updated"), _QUIZ_FIELDS),
     **dict.fromkeys(("question.created", "question.updated"), _QUESTION_FIELDS),
+    "translation.updated": _TRANSLATION_FIELDS,
+    "module.archived": _ARCHIVED_FIELDS,
     "enrollment.status_changed": {"status": (_l("Status"), _titled(EnrollmentStatus))},
     "live_session.status_changed": {"status": (_l("Status"), _titled(SessionStatus))},
+    "calendar_feed.first_read": {"version": (_l("Version"), str)},
     "certificate.issued": {"replaces": (_l("Replaces certificate"), str)},
     "hours.paid_period_moved": {"paid_period_start": (_l("Pay period starting"), _date)},
 }
@@ -347,11 +381,13 @@ def what(event: AuditEvent, names: dict[tuple[str, int | None], str]) -> str:
     return names.get((event.object_type, event.object_id)) or object_label(event.object_type, event.object_id)
 
 
-def changes(event: AuditEvent, names: dict[tuple[str, int | None], str] | None = None) -> list[Change]:
+def changes(event: AuditEvent, names: dict[tuple[str, int | None], str] | None = None,
+            omit: Collection[str] = ()) -> list[Change]:
     """An audit row's data, readable: each changed field with its old and new value where the row holds both, other
-    data under its label in the reader's language, with values formatted by kind (money, time, dates, names)."""
+    data under its label in the reader's language, with values formatted by kind (money, time, dates, names); but
+    the keys in ``omit`` (what the page says already: a course's history omits the course)."""
     names = names or {}
-    data = dict(event.data or {})
+    data = {key: value for key, value in (event.data or {}).items() if key not in omit}
     own = FIELDS.get(event.action, {})
     fields = {**COMMON_FIELDS, **own}
     lines = []

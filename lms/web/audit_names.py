@@ -1,6 +1,8 @@
-"""What the admin audit log calls the records its rows are about (:func:`names_of`), and which rows an organisation's
-log holds besides those written with its id (:func:`org_subjects`). A fixed number of queries per page, whatever the
-number of rows. Used by :mod:`lms.web.admin`; how the rows read is :mod:`lms.web.audit_display`."""
+"""What the admin audit log calls the records its rows are about (:func:`names_of`), which rows an organisation's
+log holds besides those written with its id (:func:`org_subjects`), and which rows make a course's history
+(:func:`course_subjects`). A fixed number of queries per page, whatever the number of rows. Used by
+:mod:`lms.web.admin` and the course history of :mod:`lms.web.authoring.history`; how the rows read is
+:mod:`lms.web.audit_display`."""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from lms import db
 from lms.accounts.models import User
 from lms.audit import AuditEvent
 from lms.catalog.edits import source_names
+from lms.catalog.models import Course, Lesson, Module, Option, Question, Quiz
 from lms.certificates.models import Certificate
 from lms.enrollment.models import Enrollment
 from lms.hours.models import HoursEntry
@@ -37,6 +40,22 @@ def org_subjects(org_id: int) -> dict[str, Select]:
     trainee themself, or a trainer or site administrator who belongs to none, most of the time."""
     staff = select(Membership.user_id).where(Membership.org_id == org_id)
     return {name: select(model.id).where(model.user_id.in_(staff)) for name, model in PERSONAL_RECORDS.items()}
+
+
+#: A course's records whose rows are its history (what it is made of, and when it meets), by the type name rows store.
+COURSE_RECORDS = {"Course": Course, "Module": Module, "Lesson": Lesson, "Quiz": Quiz, "Question": Question,
+                  "Option": Option, "LiveSession": LiveSession}
+#: Rows about those records that are not changes to the course: a trainee asking for another attempt at a quiz (the
+#: quiz page lists the requests, with the trainee's name).
+COURSE_HISTORY_SKIPS = ("quiz.attempt_requested",)
+
+
+def course_subjects(course_id: int) -> dict[str, Select]:
+    """``type name`` → a query of the ids of the course's own records, removed ones too: the course, its modules,
+    lessons, quizzes, questions and answers, and its live sessions. Their rows (but :data:`COURSE_HISTORY_SKIPS`) are
+    its history; each query reads an index on ``course_id``."""
+    return {name: select(model.id).where((model.id if model is Course else model.course_id) == course_id)
+            for name, model in COURSE_RECORDS.items()}
 
 
 def names_of(events: list[AuditEvent], org_names: dict[int, str]) -> Names:

@@ -67,6 +67,12 @@ def read_ticks(form: MultiDict, prefix: str) -> Ticks:
     return Ticks(ticked, not names or (listed is not None and len(ticked) == len(names) and set(ticked) <= listed))
 
 
+def listed_ids(form: MultiDict) -> list[int]:
+    """The ids in the form's :data:`LISTED` field (none when it has none): for a button acting on every row the page
+    listed ("Approve all N listed"), never on rows it did not show."""
+    return _ids(form.get(LISTED, "").split())
+
+
 def _ids(values: Iterable[str]) -> list[int]:
     ids = []
     for value in values:

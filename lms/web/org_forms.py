@@ -72,11 +72,22 @@ class OrgForm(FlaskForm):
         _l("Signatory's title"), validators=[Optional(), Length(max=200)], description=_l("For example: Training Director.")
     )
 
+    #: The settings (``OrgSettings``) this form names otherwise: a save refused for a change made since names the
+    #: settings, and the form shows them under its own fields.
+    FIELD_OF = {"training_pay_rate_cents": "pay_rate", "ce_annual_minimum_minutes": "ce_minimum_hours"}
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.kind.choices = OrgKind.choices()
         self.pay_period.choices = PayPeriod.choices()
         self.ce_year_basis.choices = CEYearBasis.choices()
+
+    @classmethod
+    def saved(cls, org) -> OrgForm:
+        """The form filled from ``org`` as stored, never from the request (the saved values beside a refused save)."""
+        form = cls(formdata=None)
+        form.fill_from(org)
+        return form
 
     def validate_pay_rate(self, field):
         rate = field.data
@@ -137,6 +148,13 @@ class EmploymentForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.employment_type.choices = EmploymentType.choices()
         self.role.choices = MemberRole.choices()
+
+    @classmethod
+    def saved(cls, membership) -> EmploymentForm:
+        """The form filled from ``membership`` as stored, never from the request."""
+        form = cls(formdata=None)
+        form.fill_from(membership)
+        return form
 
     def fill_from(self, membership) -> None:
         self.employee_id.data = membership.employee_id

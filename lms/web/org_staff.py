@@ -19,15 +19,17 @@ from lms.certificates.codes import display
 from lms.certificates.dates import expires_on
 from lms.certificates.models import Certificate
 from lms.db import utcnow
+from lms.edit_versions import ChangedSinceError
 from lms.enrollment import services as enrollment_services
 from lms.enrollment.models import Enrollment
 from lms.enrollment.services import EnrollmentSummary
 from lms.errors import DomainError
 from lms.hours import compliance
 from lms.i18n import _, current_locale, format_when
-from lms.orgs import employment, services
+from lms.orgs import employment, history, services
 from lms.orgs.models import Membership, Organisation
 from lms.security import access, current_user
+from lms.web.edit_conflicts import EditCheck
 from lms.web.employee_ids import warn_about_exported_ids
 from lms.web.forms import EmptyForm
 from lms.web.org_forms import EmploymentForm, EndMembershipForm
@@ -76,43 +78,62 @@ def certificate_rows(certs: list[Certificate], locale: str, now: datetime) -> li
 
 
 def _page(org: Organisation, membership: Membership, form: EmploymentForm | None, end_form: EndMembershipForm | None,
-          status: int = 200):
+          status: int = 200, edit: EditCheck | None = None):
     """The staff member's page. Former staff: no details form and no end form, an undo button instead; no CE
     standing (``lms.hours.compliance.ce_status``) and no certificates (an organisation sees the certificates of its
-    current staff only: ``lms.certificates.queries.list_for_staff_member``)."""
+    current staff only: ``lms.certificates.queries.list_for_staff_member``). Earlier periods of employment (they
+    left and joined again: ``lms.orgs.history``) are listed, the latest first."""
     current = membership.is_current
     certs = certificate_queries.list_for_staff_member(membership)
+    if edit is None and current:
+        edit = EditCheck.current(services.employment_version(membership))
     return render_template(
-        "lms/orgs/member.html", org=org, membership=membership, form=form if current else None,
+        "lms/orgs/member.html", org=org, membership=membership, form=form if current else None, edit=edit,
         end_form=end_form if current else None, undo_form=None if current else EmptyForm(),
         ce=compliance.ce_status(org, membership, org.today()),
+        past_periods=history.list_past_periods(membership),
         courses=course_rows(membership.user, current_locale()),
         certificates=None if certs is None else certificate_rows(certs, current_locale(), utcnow()),
-    ), status
+    ), edit.status(status) if edit else status
 
 
 @bp.route("/<org_slug>/members/<int:membership_id>", methods=["GET", "POST"])
 @access.org_manager
 def member(org_slug: str, membership_id: int):
+    """The details form carries the version it was opened on: a save over details saved since (another tab, another
+    manager) is refused with 409, naming them and showing their saved values (:mod:`lms.web.edit_conflicts`)."""
     org = services.get_org(org_slug)
     membership = services.get_membership_by_id(org, membership_id)
     form = EmploymentForm()
     if request.method == "GET":
         form.fill_from(membership)
+    edit = EditCheck.carried(lambda: services.employment_version(membership))
     if form.validate_on_submit():
         try:
-            changed = services.update_member(membership, form.employment(), current_user._get_current_object())
+            changed = services.update_member(membership, form.employment(), current_user._get_current_object(),
+                                             edit.seen)
         except services.EmploymentEndedError as exc:  # a page opened before the end was recorded
             flash(exc.message, "error")
             return redirect(url_for(".member", org_slug=org.slug, membership_id=membership.id))
+        except ChangedSinceError as exc:
+            db.session.rollback()
+            edit.refused(exc.fields, services.employment_version(membership), EmploymentForm.saved(membership))
         except DomainError as exc:
-            form.role.errors.append(exc.message)
+            db.session.rollback()
+            _show_error(form, exc)
         else:
             db.session.commit()
             flash(_("Saved.") if changed else _("No changes to save."), "success" if changed else "info")
             warn_about_exported_ids([membership.employee_id])
             return redirect(url_for("lms.orgs.show", org_slug=org.slug))
-    return _page(org, membership, form, EndMembershipForm(), 400 if request.method == "POST" else 200)
+    return _page(org, membership, form, EndMembershipForm(), 400 if request.method == "POST" else 200, edit)
+
+
+def _show_error(form: EmploymentForm, exc: DomainError) -> None:
+    """A refusal on the field it is about (an employee ID someone has, a start date), else on the role (the last
+    manager stepping down)."""
+    name = exc.details.get("field")
+    form._fields.get(name or "", form.role).errors.append(exc.message)
 
 
 @bp.post("/<org_slug>/members/<int:membership_id>/end")
@@ -140,9 +161,7 @@ def end_member(org_slug: str, membership_id: int):
             flash(_("%(name)s's employment ended on %(date)s: they are listed under former staff.",
                     name=membership.user.name, date=format_when(membership.employment_end)), "success")
             return redirect(url_for("lms.orgs.show", org_slug=org.slug))
-    edit = EmploymentForm(formdata=None)
-    edit.fill_from(membership)
-    return _page(org, membership, edit, form, 400)
+    return _page(org, membership, EmploymentForm.saved(membership), form, 400)
 
 
 @bp.post("/<org_slug>/members/<int:membership_id>/reinstate")

@@ -8,6 +8,7 @@ from lms import db
 from lms.accounts.passwords import WeakPassword
 from lms.accounts.services import get_user_by_email, register_user
 from lms.db import utcnow
+from lms.edit_versions import ChangedSinceError
 from lms.errors import ConflictError, DomainError
 from lms.hours.approvals import count_unexported
 from lms.hours.pay_calendar import first_period_after_exports, new_schedule_start
@@ -17,6 +18,7 @@ from lms.orgs import invitations, queries, roster, services
 from lms.orgs.models import Invitation, Organisation
 from lms.security import access, current_user
 from lms.web.auth import login_user
+from lms.web.edit_conflicts import EditCheck
 from lms.web.employee_ids import warn_about_exported_ids
 from lms.web.forms import EmptyForm, InvitedSignupForm
 from lms.web.org_forms import InviteForm, NewOrgForAdminForm, OrgForm, RosterForm
@@ -98,40 +100,51 @@ def show(org_slug: str):
 @bp.route("/<org_slug>/settings", methods=["GET", "POST"])
 @access.org_manager
 def settings(org_slug: str):
+    """The settings form carries the version it was opened on: a save over settings saved since (another tab, another
+    manager) is refused with 409, naming them and showing their saved values (:mod:`lms.web.edit_conflicts`)."""
     org = services.get_org(org_slug)
     form = OrgForm()
     if request.method == "GET":
         form.fill_from(org)
     form.slug.data = org.slug  # the short name is fixed once created
+    edit = EditCheck.carried(lambda: services.settings_version(org))
     if form.validate_on_submit():
         schedule = (org.pay_period, org.pay_period_anchor)
         try:
-            moved = services.update_settings(org, form.settings(), current_user._get_current_object())
+            moved = services.update_settings(org, form.settings(), current_user._get_current_object(), edit.seen)
+        except ChangedSinceError as exc:
+            db.session.rollback()
+            edit.refused([OrgForm.FIELD_OF.get(name, name) for name in exc.fields], services.settings_version(org),
+                         OrgForm.saved(org))
         except DomainError as exc:
             _show_error(form, exc)
         else:
             db.session.commit()
-            flash(_("Settings saved."), "success")
-            bridge = first_period_after_exports(org) if schedule != (org.pay_period, org.pay_period_anchor) else None
-            if bridge:
-                flash(_("Pay periods already exported keep their dates. The first pay period under the new schedule "
-                        "runs from %(start)s to %(end)s.", start=format_when(bridge[0]), end=format_when(bridge[1])),
-                      "info")
-            if moved:
-                flash(
-                    ngettext(
-                        "%(num)d approved entry not yet exported is now paid in the new pay period that holds "
-                        "its date. Check the timesheets before you export.",
-                        "%(num)d approved entries not yet exported are now paid in the new pay periods that "
-                        "hold their dates. Check the timesheets before you export.",
-                        moved,
-                    ),
-                    "info",
-                )
+            _flash_settings_saved(org, schedule, moved)
             return redirect(url_for("lms.orgs.show", org_slug=org.slug))
     unexported = count_unexported(org)
-    return render_template("lms/orgs/form.html", form=form, org=org, unexported=unexported,
-                           new_schedule_start=new_schedule_start(org))
+    return render_template("lms/orgs/form.html", form=form, org=org, unexported=unexported, edit=edit,
+                           new_schedule_start=new_schedule_start(org)), edit.status(200)
+
+
+def _flash_settings_saved(org: Organisation, schedule: tuple, moved: int) -> None:
+    flash(_("Settings saved."), "success")
+    bridge = first_period_after_exports(org) if schedule != (org.pay_period, org.pay_period_anchor) else None
+    if bridge:
+        flash(_("Pay periods already exported keep their dates. The first pay period under the new schedule "
+                "runs from %(start)s to %(end)s.", start=format_when(bridge[0]), end=format_when(bridge[1])),
+              "info")
+    if moved:
+        flash(
+            ngettext(
+                "%(num)d approved entry not yet exported is now paid in the new pay period that holds "
+                "its date. Check the timesheets before you export.",
+                "%(num)d approved entries not yet exported are now paid in the new pay periods that "
+                "hold their dates. Check the timesheets before you export.",
+                moved,
+            ),
+            "info",
+        )
 
 
 @bp.route("/<org_slug>/invite", methods=["GET", "POST"])
@@ -157,6 +170,9 @@ def invite(org_slug: str):
         except invitations.AlreadyStaffError as exc:
             staff = exc.membership
             form.email.errors.append(exc.message)
+        except DomainError as exc:  # details refused (lms.orgs.employment_rules): on the field they are about
+            db.session.rollback()
+            _show_error(form, exc)
         else:
             db.session.commit()
             _send_invitations(org, [(invitation, raw)])
@@ -247,12 +263,15 @@ def roster_import(org_slug: str):
     if form.validate_on_submit():
         text = roster.decode(form.file.data.read())
         plan = roster.parse_roster(text, current_app.config["LMS_ROSTER_MAX_ROWS"])
-        errors = plan.errors
+        errors = roster.all_problems(org, plan)
         if plan.ok:
             try:
                 result = roster.apply_roster(
                     org, plan, current_user._get_current_object(), current_app.config["LMS_INVITATION_MAX_AGE_DAYS"]
                 )
+            except roster.RosterRefused as exc:
+                db.session.rollback()
+                errors = exc.errors
             except DomainError as exc:
                 db.session.rollback()
                 errors = [exc.message]

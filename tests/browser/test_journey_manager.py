@@ -75,8 +75,10 @@ def test_manager_approves_exports_and_verifies(open_page, live_server, carla, ce
     check_accessibility(page, "timesheets")
     page.get_by_label("I have checked this timesheet").check()  # locking is for good: confirmed first
     page.get_by_label("Yes, export it before it ends").check()  # today's period has not ended
+    follow(page.get_by_role("button", name="Export and lock this period"))
+    page.get_by_text("Exported and locked.").wait_for()  # the page shows the period locked, then the file
     with page.expect_download() as download:
-        page.get_by_role("button", name="Export and lock this period").click()
+        page.get_by_role("link", name="Download the payroll file (CSV)").click()
     assert download.value.suggested_filename.startswith("payroll-demo-")
     rows = list(csv.DictReader(io.StringIO(download.value.path().read_text(encoding="utf-8"), newline="")))
     hers = sorted((r["title"], r["minutes"], r["hours"], r["rate"], r["amount"], r["date"], r["source"])
@@ -87,6 +89,7 @@ def test_manager_approves_exports_and_verifies(open_page, live_server, carla, ce
     assert all(r["name"] == "Carla Méndez" for r in rows if r["employee_id"] == "E-2001")
     page.reload()
     assert page.get_by_role("link", name="Download the payroll file (CSV)").is_visible()
+    assert not page.get_by_role("button", name="Export and lock this period").count()
 
     # One certificate, by the code a candidate read out on the phone.
     follow(page.get_by_role("contentinfo").get_by_role("link", name="Verify a certificate"))

@@ -1,4 +1,4 @@
-"""Role matrix: attendance of live sessions (lms/web/live/attendance.py, lms/api/attendance.py).
+"""Role matrix: attendance of live sessions (lms/web/live/attendance.py, reports.py, checkins.py; lms/api/attendance.py).
 
 Trainer pages are ``trainer`` here; inside, a trainer who does not run the session gets 404 (tested in
 tests/test_live_attendance.py).

@@ -33,4 +33,6 @@ EXPECTED = {
     "lms.authoring.preview": "trainer",
     "lms.authoring.preview_lesson": "trainer",
     "lms.authoring.preview_quiz": "trainer",
+    "lms.authoring.history": "trainer",
+    "lms.authoring.export": "trainer",
 }

@@ -13,6 +13,7 @@ EXPECTED = {
     "lms.accounts.change_password": "signed_in",
     "lms.accounts.request_email_change": "signed_in",
     "lms.accounts.confirm_email_change": "public",
+    "lms.accounts.resend_email_change": "signed_in",
     "lms.accounts.tokens": "signed_in",
     "lms.accounts.revoke_token": "signed_in",
     "lms.orgs.index": "signed_in",

@@ -13,6 +13,7 @@ EXPECTED: dict[str, str] = {
     "lms.hours.compliance_dashboard": "org_manager",
     "lms.hours.checklist_pdf": "org_manager",
     "lms.hours.checklist_csv": "org_manager",
+    "lms.hours.staff_transcript": "org_manager",
     "lms.api.org_timesheets_csv": "org_manager",
     "lms.api.org_timesheets_draft_csv": "org_manager",
     "lms.api.org_pay_periods": "org_manager",

@@ -97,13 +97,24 @@ ALLOWED_FRAMES = ("https://www.youtube-nocookie.com/", "https://player.vimeo.com
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href"}
 
 
+#: The app's own scripts: a file of its static folder, loaded with ``defer`` and nothing inline (the select-all
+#: checkbox of the approval queue, a progressive enhancement).
+OWN_SCRIPT = re.compile(r"(/training)?/static/[a-z-]+\.js")
+
+
+def _own_script(attrs: dict[str, str | None]) -> bool:
+    return set(attrs) == {"src", "defer"} and OWN_SCRIPT.fullmatch(attrs["src"] or "") is not None
+
+
 def active_content(page: str) -> list[str]:
-    """Anything a browser would run or let style the page: the app's own templates have none of these (no scripts,
-    no inline styles), so every hit came from typed text."""
+    """Anything a browser would run or let style the page: the app's own templates have none of these (no inline
+    scripts or styles; only its own script files, :func:`_own_script`), so every hit came from typed text."""
     parser = _Elements()
     parser.feed(page)
     problems = []
     for tag, attrs in parser.elements:
+        if tag == "script" and _own_script(attrs):
+            continue
         if tag in {"script", "style", "svg", "math", "object", "embed", "base", "applet"}:
             problems.append(f"<{tag}>")
         if tag == "iframe" and not (attrs.get("src") or "").startswith(ALLOWED_FRAMES):
@@ -731,9 +742,11 @@ class WorldBuilder:
         self.world.downloads["payroll_draft"] = b.get(self.u("lms.hours.draft_payroll", org_slug="acme"))
         response = b.fill(self.u("lms.hours.org_timesheet", org_slug="acme"), {"confirm": "yes", "early": "yes"},
                           action="/timesheets/export")
+        # the export leads to the period's page (?start=<period start>#payroll-heading), which offers the file
         location = response.headers["Location"]
-        self.world.ids["period_start"] = location.rsplit("/", 1)[1].removesuffix(".csv")
-        self.world.downloads["payroll"] = b.get(location)
+        self.world.ids["period_start"] = location.split("start=", 1)[1].split("#", 1)[0]
+        self.world.downloads["payroll"] = b.get(self.u("lms.hours.download_payroll", org_slug="acme",
+                                                       start=self.world.ids["period_start"]))
 
     # -- certificates
 

@@ -330,6 +330,10 @@ TELEMETRY = (
            "Time on task is measured on the server when a lesson page is opened (issue #3)."),
     _allow("lms_lesson_progress", None, ("lms.courses.lesson",),
            "Opening a lesson records that it was viewed and adds the time spent on the previous one (issue #3)."),
+    _allow("lms_audit_events", None, ("lms.sessions.feed",),
+           "The first read of each calendar-feed link is kept, once: registering then tells the person the session "
+           "is in their calendar (lms.live.calendar.has_subscription).",
+           added=("action", ("calendar_feed.first_read",))),
     # lms_calendar_feeds is deliberately absent: showing or fetching a feed must not create its row (only the
     # reset / turn-off POST does).
 )

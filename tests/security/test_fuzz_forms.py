@@ -292,6 +292,7 @@ def test_line_breaks_in_names_never_break_email(app, client, make_user, make_org
     login(world["users"]["manager"])
     settings_page, invite = u("lms.orgs.settings", org_slug="acme"), u("lms.orgs.invite", org_slug="acme")
     defaults = next(f for f in post_forms(client.get(settings_page).get_data(as_text=True)) if "pay_rate" in f.names()).defaults()
+    defaults.pop("seen_version", None)  # each save replaces the last one: no edit-conflict check between them
     counter = iter(range(10**6))
 
     @settings(max_examples=EXAMPLES, deadline=None, database=None,

@@ -106,8 +106,8 @@ CASES = [
     # live registration
     Case("other_manager", "GET", "lms.sessions.staff", "denied"),
     Case("other_manager", "GET", "lms.sessions.staff", "own", OTHER),
-    Case("other_manager", "POST", "lms.sessions.staff", "own", OTHER, data={"user_id": "@trainee", "action": "cancel"},
-         note="cancel her seat"),
+    Case("other_manager", "POST", "lms.sessions.staff", "own", OTHER,
+         data={"user_id": "@trainee", "action": "cancel", "confirm": "yes"}, note="cancel her seat"),
     Case("other_manager", "POST", "lms.sessions.staff", "own", OTHER, data={"user_id": "@peer", "action": "register"},
          note="register her colleague"),
     Case("peer", "GET", "lms.sessions.mine", "own"),

@@ -9,6 +9,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from lms.catalog import edits
 from lms.catalog.markdown import render_markdown
 from lms.catalog.models import Course, Module, Option, Question
 from lms.catalog.services import Outline
@@ -262,8 +263,10 @@ class Saved:
 def save(course: Course, locale: str, sections: list[Section], form: Mapping[str, str], actor: Any) -> Saved:
     """Write the changed fields, and the stale ones the translator confirmed as still right. Each is marked up to
     date only with the source version the form showed (its ``h-`` hash); a missing or altered hash counts as an
-    unknown version. A confirmation of a source the translator did not see writes nothing."""
+    unknown version. A confirmation of a source the translator did not see writes nothing. Each object whose texts
+    were written gets an audit row (:func:`lms.catalog.edits.record_translation`)."""
     saved = Saved()
+    written: dict[tuple[str, int], _Written] = {}
     for sec, row in ((s, row) for s in sections for row in s.rows):
         value = form.get("t-" + row.key)
         if value is None:
@@ -277,9 +280,27 @@ def save(course: Course, locale: str, sections: list[Section], form: Mapping[str
             (saved.behind if _HASH.fullmatch(seen) else saved.unknown).append((sec, row))
             if value == row.target:
                 continue  # only a confirmation, and not of this source
-        set_text(course, row.obj, row.name, locale, value, actor, source_seen=seen)
+        stored = set_text(course, row.obj, row.name, locale, value, actor, source_seen=seen).value
+        written.setdefault(owner_key(row.obj), _Written(row.obj)).add(row, stored, confirmed and value == row.target)
         saved.count += 1
+    for item in written.values():
+        edits.record_translation(course, item.obj, locale, item.before, item.after, item.confirmed, actor)
     return saved
+
+
+@dataclass
+class _Written:
+    """What a save wrote of one object's texts: each field's text before and after, and those only confirmed."""
+
+    obj: Any
+    before: dict[str, str] = field(default_factory=dict)
+    after: dict[str, str] = field(default_factory=dict)
+    confirmed: list[str] = field(default_factory=list)
+
+    def add(self, row: Row, stored: str, confirmed: bool) -> None:
+        self.before[row.name], self.after[row.name] = row.target, stored
+        if confirmed and stored == row.target:
+            self.confirmed.append(row.name)
 
 
 def _source(texts: Texts, kind: str, obj_id: int, name: str) -> str:

@@ -275,4 +275,4 @@ def move_lesson(course_slug: str, module_slug: str, lesson_slug: str):
     return _move(lesson, course_slug, f"module-{module_slug}")
 
 
-from lms.web.authoring import previews, publishing, quizzes, removal, translations  # noqa: E402,F401
+from lms.web.authoring import export, history, previews, publishing, quizzes, removal, translations  # noqa: E402,F401

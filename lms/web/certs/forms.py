@@ -13,7 +13,7 @@ from wtforms import DateField, EmailField, Field, SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, StopValidation, ValidationError
 from wtforms.widgets import TextInput
 
-from lms.certificates.issuance import MAX_STATED_HOURS, TrainingMinutes, stated_minutes_problem
+from lms.certificates.training import MAX_STATED_HOURS, TrainingMinutes, stated_minutes_problem
 from lms.certificates.verification import MAX_BULK
 from lms.i18n import _, _l, ngettext
 from lms.web.validators import Email

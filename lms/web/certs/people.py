@@ -16,7 +16,7 @@ from lms.accounts.services import get_user, get_user_by_email
 from lms.catalog import services as catalog
 from lms.catalog.models import Course, CourseStatus
 from lms.catalog.texts import load_course_titles
-from lms.certificates import issuance, queries, render, revocation
+from lms.certificates import dates, issuance, queries, render, revocation, training, withheld
 from lms.certificates.codes import display
 from lms.certificates.dates import expires_on, revoked_on
 from lms.certificates.models import Certificate, CertificateStatus
@@ -44,6 +44,7 @@ def _item(cert: Certificate, now: datetime) -> dict[str, Any]:
         "holder_name": snap["holder_name"],
         "marker": queries.marker(cert, now),
         "minutes": snap["minutes"],
+        "basis": training.hours_basis(cert),
         "issued_on": date.fromisoformat(snap["issued_on"]),
         "expires_on": expires_on(cert),
         "revoked_on": revoked_on(cert),
@@ -66,7 +67,23 @@ def _load(code: str) -> tuple[Certificate, set[int]]:
 def mine():
     now = utcnow()
     items = [_item(cert, now) for cert in queries.list_for_user(current_user)]
-    return render_template("lms/certs/mine.html", items=items)
+    return render_template("lms/certs/mine.html", items=items, withheld=_withheld(withheld.list_for_user(current_user)))
+
+
+def _withheld(rows: list[withheld.Withheld]) -> list[dict[str, Any]]:
+    """Completed courses without a certificate for want of credited time: who, which course (titled in the viewer's
+    language), the day it was completed on the trainee's calendar, and where a trainer issues it by hand."""
+    titles = load_course_titles([row.course for row in rows], current_locale()) if rows else {}
+    found = []
+    for row in rows:
+        title = titles[row.course.id].get(row.course, "title")
+        found.append({
+            "user": row.user, "course": row.course, "title": title.value or row.course.slug,
+            "title_lang": title.locale or row.course.source_locale,
+            "completed_on": dates.completion_day(row.user, row.completed_at),
+            "issue_url": url_for("lms.certificates.issue_hours", course_slug=row.course.slug, user_id=row.user.id),
+        })
+    return found
 
 
 @bp.get("/certificates/<code>/certificate.pdf")
@@ -138,7 +155,8 @@ def _issue_page(form: IssueForm | None = None, issued: dict[str, Any] | None = N
     if form is None:
         form = IssueForm(formdata=None)
         form.course.choices = _course_choices()
-    return render_template("lms/certs/issue.html", form=form, issued=issued), status
+    waiting = _withheld(withheld.list_to_issue())
+    return render_template("lms/certs/issue.html", form=form, issued=issued, waiting=waiting), status
 
 
 @bp.route("/certificates/issue", methods=["GET", "POST"])
@@ -181,14 +199,16 @@ def issue_hours(course_slug: str, user_id: int):
 
 
 def _completed_day_ok(form: IssueHoursForm, user: Any) -> bool:
-    problem = issuance.completed_day_problem(form.completed_on.data, user) if form.completed_on.data else None
+    problem = dates.completed_day_problem(form.completed_on.data, user) if form.completed_on.data else None
     if problem:
         form.completed_on.errors = [*form.completed_on.errors, problem]
     return problem is None
 
 
 def _hours_page(form: IssueHoursForm, user: Any, course: Course, title: str, existing: Certificate | None) -> Any:
-    credited = issuance.get_credited_minutes(user, course)
+    enrollment = training.enrollment_of(user, course)
+    credited = training.count(enrollment).time
+    held = withheld.is_withheld(enrollment) if existing is None else False
     if request.method == "GET":
         form.fill_from(credited)
     page = render_template(
@@ -198,6 +218,7 @@ def _hours_page(form: IssueHoursForm, user: Any, course: Course, title: str, exi
         course=course,
         title=title,
         credited=credited.as_dict(),
+        withheld_on=dates.completion_day(user, enrollment.completed_at) if held else None,
         issued=_issued(existing, user, title, existing=True) if existing else None,
         revoked=_revoked(issuance.get_revoked(user, course)) if existing is None else None,
         example=format_hours(Decimal("1.5")),

@@ -130,13 +130,13 @@ def verify_bulk():
     queries = _checked_queries(form)
     if queries is None:
         return render_template("lms/certs/bulk.html", form=form, results=None), 400
-    results = lookup(queries)
+    results = bulk.mark_numbers(lookup(queries))
     db.session.commit()
     if request.form.get("format") == "csv":
         return no_store(
             Response(bulk.results_csv(results), mimetype="text/csv", headers=download_headers("certificate-verification.csv"))
         )
-    counts = {status: sum(1 for r in results if r["status"] == status) for status in HTTP_STATUS}
+    counts = {status: sum(1 for r in results if r["status"] == status) for status in (*HTTP_STATUS, bulk.NUMBER)}
     page = render_template(
         "lms/certs/bulk.html",
         form=form,

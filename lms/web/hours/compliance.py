@@ -4,28 +4,32 @@ from __future__ import annotations
 
 import unicodedata
 
-from flask import Response, render_template, request
+from flask import Response, render_template
 
 from lms.hours import compliance, periods
 from lms.hours.pdf import download_headers, render_pdf
-from lms.i18n import current_locale
+from lms.i18n import _, current_locale
 from lms.orgs.queries import member_ids_by_user
 from lms.orgs.services import get_org
 from lms.security import access
 from lms.web.hours import bp
+from lms.web.hours.day_args import day_arg, required_day_arg
 
 
 def _day(org):
-    """``?on=YYYY-MM-DD`` picks the CE year containing that day; default today where the organisation is."""
-    return periods.parse_day(request.args.get("on")) or periods.org_today(org)
+    """``?on=YYYY-MM-DD`` picks the CE year containing that day; default today where the organisation is. For a
+    download, a day that is not one is a 400 saying why (:func:`lms.web.hours.day_args.required_day_arg`)."""
+    return required_day_arg("on") or periods.org_today(org)
 
 
 @bp.get("/orgs/<org_slug>/compliance")
 @access.org_manager
 def compliance_dashboard(org_slug: str):
     org = get_org(org_slug)
-    today = _day(org)
-    return render_template("lms/hours/reports/compliance.html", org=org, today=today,
+    day, problem = day_arg("on")
+    notes = [problem, _("Showing continuing education as of today instead.")] if problem else []
+    today = day or periods.org_today(org)
+    return render_template("lms/hours/reports/compliance.html", org=org, today=today, notes=notes,
                            people=compliance.list_ce_status(org, today), member_ids=member_ids_by_user(org))
 
 

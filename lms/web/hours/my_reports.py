@@ -11,7 +11,7 @@ from lms.i18n import current_locale, format_month_year, in_language, to_local
 from lms.orgs.services import list_user_memberships
 from lms.security import access, current_user
 from lms.web.hours import bp
-from lms.web.hours.reports import period_nav, requested_day
+from lms.web.hours.reports import period_nav, requested_day, sheet_export_text
 
 
 @bp.get("/my/periods")
@@ -25,7 +25,7 @@ def my_timesheet():
     org = membership.organisation
     sheet = timesheets.get_timesheet(org, current_user, requested_day(org), current_locale())
     return render_template("lms/hours/reports/my_timesheet.html", org=org, sheet=sheet, memberships=memberships,
-                           nav=period_nav(sheet))
+                           nav=period_nav(sheet), exported_at=sheet_export_text(org, sheet))
 
 
 @bp.get("/my/summary")

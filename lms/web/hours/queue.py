@@ -5,7 +5,6 @@ shown."""
 
 from __future__ import annotations
 
-from datetime import date
 from functools import partial
 from typing import Any
 
@@ -17,7 +16,7 @@ from lms import db
 from lms.catalog.areas import area_title
 from lms.errors import DomainError
 from lms.hours import approvals, ledger, withdrawals
-from lms.hours.approvals import AlreadyDecided, QueueFilters
+from lms.hours.approvals import AlreadyDecided
 from lms.hours.live_attendance import attendance_of
 from lms.hours.measured import LOW_MEASURED_PERCENT, is_low_measured
 from lms.hours.models import EntrySource, EntryStatus
@@ -34,8 +33,8 @@ from lms.web.forms import EmptyForm
 from lms.web.hours import bp
 from lms.web.hours.ledger import PER_PAGE, detail_titles, form_status, page_number, small_int, viewer
 from lms.web.hours.ledger_forms import AdjustForm, RejectForm
+from lms.web.hours.queue_filters import filter_args, read_filters
 
-FILTER_ARGS = ("person", "from", "to", "source", "status", "measured")
 #: The name of an entry's checkbox on the queue is ``entry-<id>`` (:func:`lms.web.bulk.tick_name`).
 TICK = "entry"
 #: The entry history's words for each hours audit action (a test checks that every recorded action has one).
@@ -49,45 +48,25 @@ REASON_TITLES = {approvals.PAY_SCHEDULE_CHANGED: _l("the pay schedule changed"),
                  ATTENDANCE_CORRECTED: _l("a later correction of the attendance replaced it")}
 
 
-def parse_filters(args: MultiDict) -> QueueFilters:
-    """Filters from the query string; anything unreadable is ignored rather than an error."""
-    status = args.get("status", "pending")
-    return QueueFilters(
-        user_id=small_int(args.get("person")),
-        start=_date(args.get("from")), end=_date(args.get("to")),
-        source=EntrySource(args["source"]) if args.get("source") in {s.value for s in EntrySource} else None,
-        status=EntryStatus(status) if status in {s.value for s in EntryStatus} else None,
-        low_measured=args.get("measured") == "low",
-    )
-
-
-def _date(value: str | None) -> date | None:
-    try:
-        return date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
-
-
-def _filter_args(args: MultiDict) -> dict[str, str]:
-    return {key: args[key] for key in FILTER_ARGS if args.get(key)}
-
-
 def _render_queue(org: Organisation, args: MultiDict, selected: set[int] = frozenset(), error: str | None = None,
                   status: int = 200):
     page = page_number()
-    queue = approvals.list_queue(org, parse_filters(args), PER_PAGE, (page - 1) * PER_PAGE)
+    read = read_filters(args)
+    queue = approvals.list_queue(org, read.filters, PER_PAGE, (page - 1) * PER_PAGE)
     overlaps = overlaps_of(entry for entry, _person in queue.rows)
+    pending = [entry.id for entry, _person in queue.rows if entry.status is EntryStatus.PENDING]
     return render_template(
-        "lms/hours/ledger/queue.html", org=org, queue=queue, number=page, args=_filter_args(args),
+        "lms/hours/ledger/queue.html", org=org, queue=queue, number=page, args=filter_args(args), notes=read.notes,
+        is_reversed=read.is_reversed, pending_count=len(pending),
         titles=display_titles([entry for entry, _person in queue.rows] + _others(overlaps), current_locale()),
         overlaps=overlaps, overlap_when=overlap_when,
         status_arg=args.get("status", "pending"), members=orgs.list_members(org, include_former=True),
         selected=selected, error=error, form=EmptyForm(), Source=EntrySource, Status=EntryStatus,
         tick_name=partial(bulk.tick_name, TICK),
-        listed=bulk.listed_value(entry.id for entry, _person in queue.rows if entry.status is EntryStatus.PENDING),
+        listed=bulk.listed_value(pending),
         flagged={entry.id for entry, _person in queue.rows if is_low_measured(entry)}, low_percent=LOW_MEASURED_PERCENT,
         attendance=attendance_of(entry for entry, _person in queue.rows),
-    ), status
+    ), 400 if read.is_reversed and status == 200 else status
 
 
 @bp.get("/orgs/<org_slug>/queue")
@@ -103,11 +82,15 @@ def queue(org_slug: str):
 def bulk_decide(org_slug: str):
     org = orgs.get_org(org_slug)
     ticks = bulk.read_ticks(request.form, TICK)
-    if not ticks.is_consistent:  # a tick on a row this page did not list: decide nothing (lms/web/bulk.py)
+    approve_listed = request.form.get("action") == "approve_listed"  # "Approve all N listed": needs the list
+    if not ticks.is_consistent or (approve_listed and bulk.LISTED not in request.form):
+        # a tick on a row this page did not list: decide nothing (lms/web/bulk.py)
         return _render_queue(org, request.form, error=_(
             "This page had changed since it was shown, so nothing was decided. Check the entries below, tick the "
             "ones you mean, and send again."), status=409)
     ids, action = ticks.ticked, request.form.get("action")
+    if approve_listed:  # the rows this page listed, whatever is ticked
+        ids, action = bulk.listed_ids(request.form), "approve"
     if not ids or action not in ("approve", "reject"):
         return _render_queue(org, request.form, set(ids), _("Tick at least one entry, then choose an action."), 400)
     status = EntryStatus.APPROVED if action == "approve" else EntryStatus.REJECTED
@@ -118,7 +101,7 @@ def bulk_decide(org_slug: str):
         return _render_queue(org, request.form, set(ids), exc.message, 400)
     db.session.commit()
     _flash_result(result, status)
-    return redirect(url_for(".queue", org_slug=org.slug, **_filter_args(request.form)))
+    return redirect(url_for(".queue", org_slug=org.slug, **filter_args(request.form)))
 
 
 def _flash_result(result: approvals.BulkResult, status: EntryStatus) -> None:

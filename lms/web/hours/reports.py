@@ -9,9 +9,11 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_babel import get_locale
 
 from lms import db
+from lms.api.query_args import refuse_repeated
 from lms.errors import DomainError
-from lms.hours import export, periods, timesheets
+from lms.hours import export, periods, sheet_check, timesheets
 from lms.hours.compliance import get_member
+from lms.hours.sheet_check import SheetChanged
 from lms.i18n import _, current_locale
 from lms.live.times import instant_text
 from lms.orgs.services import get_org
@@ -19,6 +21,7 @@ from lms.security import access, current_user
 from lms.timezones import zone_label
 from lms.web.forms import EmptyForm
 from lms.web.hours import bp
+from lms.web.hours.day_args import day_arg, required_day_arg
 
 
 def requested_day(org) -> date:
@@ -31,14 +34,29 @@ def period_nav(sheet) -> dict[str, date]:
     return {"previous": sheet.previous[0], "next": sheet.next[0]}
 
 
+def shown_day(org) -> tuple[date, list[str]]:
+    """The ``start`` query argument (any day of the wanted period), or today where the organisation is, with a
+    message when ``start`` is not a day (the current period is shown then, and the message says so)."""
+    day, problem = day_arg("start")
+    if problem:
+        return periods.org_today(org), [problem, _("Showing the current pay period instead.")]
+    return day or periods.org_today(org), []
+
+
 @bp.get("/orgs/<org_slug>/timesheets")
 @access.org_manager
 def org_timesheet(org_slug: str):
     org = get_org(org_slug)
-    sheet = timesheets.get_org_timesheet(org, requested_day(org))
-    exported_at = export_time_text(org, sheet.exported_at) if sheet.exported_at else None
-    return render_template("lms/hours/reports/org_timesheet.html", org=org, sheet=sheet,
-                           nav=period_nav(sheet), form=EmptyForm(), exported_at=exported_at)
+    day, notes = shown_day(org)
+    return _org_sheet_page(org, timesheets.get_org_timesheet(org, day), notes=notes)
+
+
+def _org_sheet_page(org, sheet, *, notes: list[str] | tuple = (), error: str | None = None, status: int = 200):
+    """The organisation's timesheet, with the fingerprint of what it shows for the export form
+    (:mod:`lms.hours.sheet_check`)."""
+    return render_template("lms/hours/reports/org_timesheet.html", org=org, sheet=sheet, nav=period_nav(sheet),
+                           form=EmptyForm(), exported_at=sheet_export_text(org, sheet), notes=notes, error=error,
+                           shown=sheet_check.fingerprint(sheet)), status
 
 
 @bp.get("/orgs/<org_slug>/timesheets/<int:user_id>")
@@ -46,13 +64,19 @@ def org_timesheet(org_slug: str):
 def person_timesheet(org_slug: str, user_id: int):
     org = get_org(org_slug)
     membership = get_member(org, user_id)
-    sheet = timesheets.get_timesheet(org, membership.user, requested_day(org), current_locale())
-    return render_template("lms/hours/reports/person_timesheet.html", org=org, sheet=sheet, nav=period_nav(sheet))
+    day, notes = shown_day(org)
+    sheet = timesheets.get_timesheet(org, membership.user, day, current_locale())
+    return render_template("lms/hours/reports/person_timesheet.html", org=org, sheet=sheet, nav=period_nav(sheet),
+                           exported_at=sheet_export_text(org, sheet), notes=notes)
 
 
 @bp.post("/orgs/<org_slug>/timesheets/export")
 @access.org_manager
 def export_payroll(org_slug: str):
+    """Export and lock the period the page showed, if its approved entries are still the ones it showed (the
+    hidden ``shown`` fingerprint; otherwise the sheet again, with what changed, 409); then the period's page, now
+    exported and locked, with its file to download (the file is not sent in answer to the form, which left the
+    page looking as if nothing had happened)."""
     org = get_org(org_slug)
     start = periods.parse_day(request.form.get("start"))
     if start is None:
@@ -60,23 +84,32 @@ def export_payroll(org_slug: str):
     if request.form.get("confirm") != "yes":  # locking is for good: the manager ticks that they checked the sheet
         flash(_("Tick the box to confirm that you checked the timesheet before it is locked."), "error")
         return redirect(url_for("lms.hours.org_timesheet", org_slug=org.slug, start=start.isoformat()))
+    already = export.get_export(org, start) is not None
     try:  # a period that has not ended: only with its own tick (what happens to the days left is on the page)
         done = export.export_period(org, start, current_user._get_current_object(),
-                                    before_end=request.form.get("early") == "yes")
+                                    before_end=request.form.get("early") == "yes", shown=request.form.get("shown", ""))
+    except SheetChanged as exc:
+        db.session.rollback()
+        return _org_sheet_page(org, timesheets.get_org_timesheet(org, start), error=exc.message, status=409)
     except DomainError as exc:
         flash(exc.message, "error")
         return redirect(url_for("lms.hours.org_timesheet", org_slug=org.slug, start=start.isoformat()))
     db.session.commit()
-    return redirect(url_for("lms.hours.download_payroll", org_slug=org.slug, start=done.period_start.isoformat()))
+    flash(_("This period was already exported and locked: its file is below.") if already else
+          _("Exported and locked. Download the payroll file below and give it to payroll."), "success")
+    return redirect(url_for("lms.hours.org_timesheet", org_slug=org.slug, start=done.period_start.isoformat(),
+                            _anchor="payroll-heading"))
 
 
 @bp.get("/orgs/<org_slug>/timesheets/draft.csv")
 @access.org_manager
 def draft_payroll(org_slug: str):
     """A draft of the payroll file of the period holding ``?start=`` (default today), marked DRAFT; it locks
-    nothing (:func:`lms.hours.export.draft_csv`). For an exported period, the exported file itself."""
+    nothing (:func:`lms.hours.export.draft_csv`). For an exported period, the exported file itself. A parameter given
+    twice is refused (a 400 page saying which), as the API refuses it: payroll would act on a guess between them."""
+    refuse_repeated()
     org = get_org(org_slug)
-    start, end = export.period_of(org, requested_day(org))
+    start, end = export.period_of(org, required_day_arg("start") or periods.org_today(org))
     if export.get_export(org, start) is not None:
         return redirect(url_for("lms.hours.download_payroll", org_slug=org.slug, start=start.isoformat()))
     content = export.draft_csv(org, start, end)
@@ -94,6 +127,11 @@ def payroll_files(org_slug: str):
     return render_template("lms/hours/reports/payroll_files.html", org=org, exports=exports,
                            exported_at={e.start: export_time_text(org, e.exported_at) for e in exports},
                            zone=zone_label(org.timezone, str(get_locale())))
+
+
+def sheet_export_text(org, sheet) -> str | None:
+    """When a timesheet's period was exported (:func:`export_time_text`), if it was."""
+    return export_time_text(org, sheet.exported_at) if sheet.exported_at else None
 
 
 def export_time_text(org, moment: datetime) -> str:
@@ -130,4 +168,4 @@ def csv_response(content: bytes, name: str, sha256: str) -> Response:
 
 
 # The other report views register themselves on import (from here, so the package __init__ stays untouched).
-from lms.web.hours import compliance, my_reports  # noqa: E402,F401
+from lms.web.hours import compliance, my_reports, staff_documents  # noqa: E402,F401

@@ -10,7 +10,7 @@ from typing import Any
 from flask import current_app, url_for
 
 from lms.catalog import services as catalog
-from lms.catalog.models import Course, Lesson, Module
+from lms.catalog.models import Course, Lesson, Module, ModuleKind
 from lms.catalog.services import Outline
 from lms.catalog.texts import Texts
 from lms.certificates import dates as certificate_dates
@@ -70,6 +70,19 @@ def step_url(course: Course, step: Step) -> str:
         return url_for("lms.courses.quiz", course_slug=course.slug, module_slug=step.module.slug)
     return url_for("lms.courses.lesson", course_slug=course.slug, module_slug=step.module.slug,
                    lesson_slug=step.lesson.slug)
+
+
+def left_action(left: Iterable[Module], my_sessions: Any) -> str | None:
+    """The main button once only modules completed another way are left (:func:`lms.enrollment.next_steps.still_to_do`):
+    ``"live"`` (find a live session) while a live module is left without a seat in one of its sessions (a waitlist
+    place is no seat), else ``"field"`` (log field experience) while a field module is left, else None.
+    ``my_sessions``: :func:`lms.live.my_sessions.list_my_course_sessions`."""
+    kinds = set()
+    for module in left:
+        held = my_sessions.held_for(module.id) if module.kind is ModuleKind.LIVE else None
+        if module.kind is ModuleKind.FIELD or (module.kind is ModuleKind.LIVE and not (held and held.has_seat)):
+            kinds.add(module.kind)
+    return "live" if ModuleKind.LIVE in kinds else "field" if ModuleKind.FIELD in kinds else None
 
 
 def completed_on(enrollment: Enrollment | None, user: Any, certificate: Certificate | None = None) -> date | None:

@@ -11,31 +11,46 @@ from werkzeug.datastructures import MultiDict
 
 from lms import db
 from lms.catalog import services as catalog
-from lms.catalog.models import Course, Lesson, Module, Option, Question, QuestionKind, Quiz
+from lms.catalog.models import Course, Lesson, Module, ModuleKind, Option, Question, QuestionKind, Quiz
 from lms.catalog.quiz_texts import QUIZ_ITEMS, ShownInSource, shown_in_source
 from lms.catalog.services import Outline
 from lms.catalog.texts import Texts, load_texts
-from lms.enrollment import attempt_requests, quiz_review
+from lms.db import utcnow
+from lms.enrollment import attempt_requests, next_steps, quiz_review
 from lms.enrollment import services as enrollment_services
 from lms.enrollment.models import Enrollment, EnrollmentStatus, QuizAttempt
 from lms.errors import DomainError, NotFoundError
 from lms.i18n import _, current_locale
+from lms.live.my_sessions import MyCourseSessions, list_my_course_sessions
 from lms.security import access
 from lms.web.learn import bp
 from lms.web.learn.forms import AskAttemptForm
-from lms.web.learn.helpers import certificate_links, find_module, is_active, load_course, step_url, viewer
+from lms.web.learn.helpers import (
+    certificate_links,
+    find_module,
+    is_active,
+    left_action,
+    load_course,
+    step_url,
+    viewer,
+)
+from lms.web.live.schedule_support import when
 
 MAX_ID_LENGTH = 18
 
 
 @dataclass(frozen=True)
 class Onward:
-    """Where a passed quiz leads: the next lesson or quiz to do, or, once the course is complete, its certificate."""
+    """Where a passed quiz leads: the next required lesson or quiz to do; once they are all done, what is left (live
+    sessions, field experience: :func:`lms.enrollment.next_steps.still_to_do`); once the course is complete, its
+    certificate."""
 
     url: str | None = None
     #: The lesson or quiz at ``url``, for its title.
     target: Lesson | Quiz | None = None
     certificate_url: str | None = None
+    #: The required modules left when no required lesson or quiz is.
+    left: tuple[Module, ...] = ()
 
     @property
     def is_quiz(self) -> bool:
@@ -45,9 +60,10 @@ class Onward:
 def _onward(course: Course, enrollment: Enrollment, outline: Outline) -> Onward:
     if enrollment.status is EnrollmentStatus.COMPLETED:
         return Onward(certificate_url=certificate_links(viewer(), [course.id]).get(course.id))
-    step = enrollment_services.next_step(enrollment, enrollment_services.load_progress(enrollment, outline))
-    if step is None:  # what is left is done elsewhere (a live session, field experience)
-        return Onward()
+    progress = enrollment_services.load_progress(enrollment, outline)
+    step = next_steps.next_step(enrollment, progress)
+    if step is None:  # what is left is done elsewhere (a live session, field experience), never optional reading
+        return Onward(left=tuple(next_steps.still_to_do(progress)))
     return Onward(step_url(course, step), step.lesson or outline.quizzes[step.module.id])
 
 
@@ -66,6 +82,8 @@ class QuizPage:
     extra: int = 0
     #: Where a passed result leads (loaded for the result page only).
     onward: Onward | None = None
+    #: The course's outline (for the optional reading of the modules left, :attr:`Onward.left`).
+    outline: Outline | None = None
 
     @property
     def attempts_allowed(self) -> int | None:
@@ -107,9 +125,12 @@ def _load(course_slug: str, module_slug: str, *, result: bool = False) -> QuizPa
     owners += [("option", option.id) for _question, options in questions for option in options]
     if onward is not None and onward.target is not None:
         owners.append(("quiz" if onward.is_quiz else "lesson", onward.target.id))
+    if onward is not None:
+        owners += [("module", m.id) for m in onward.left]
+        owners += [("lesson", lesson.id) for m in onward.left for lesson in outline.lessons.get(m.id, [])]
     return QuizPage(course, module, quiz, enrollment, questions, attempts,
                     load_texts(course, current_locale(), owners=owners, source_when_stale=QUIZ_ITEMS),
-                    enrollment_services.extra_attempts(enrollment, quiz), onward)
+                    enrollment_services.extra_attempts(enrollment, quiz), onward, outline)
 
 
 def _not_enrolled(course_slug: str):
@@ -182,5 +203,10 @@ def quiz_result(course_slug: str, module_slug: str):
     if not page.attempts:
         return redirect(url_for(".quiz", course_slug=course_slug, module_slug=module_slug))
     attempt = page.attempts[-1]
+    left = page.onward.left if page.onward else ()
+    mine = (list_my_course_sessions(viewer(), page.course.id, utcnow())
+            if any(m.kind is ModuleKind.LIVE for m in left) else MyCourseSessions())
     return render_template("lms/learn/quiz_result.html", page=page, t=page.t, attempt=attempt,
-                           review=quiz_review.review_attempt(attempt, page.quiz, page.questions, page.t))
+                           review=quiz_review.review_attempt(attempt, page.quiz, page.questions, page.t),
+                           course=page.course, outline=page.outline, my_sessions=mine, when=when,
+                           left_action=left_action)

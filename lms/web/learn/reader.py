@@ -8,6 +8,7 @@ from lms import db
 from lms.catalog import services as catalog
 from lms.catalog.texts import load_texts, translation_state
 from lms.db import utcnow
+from lms.enrollment import next_steps
 from lms.enrollment import services as enrollment_services
 from lms.enrollment.models import EnrollmentStatus
 from lms.i18n import _, current_locale
@@ -49,7 +50,7 @@ def lesson(course_slug: str, module_slug: str, lesson_slug: str):
         "lms/learn/lesson.html", course=course, module=module, lesson=lesson, t=texts, body=texts.get(lesson, "body"),
         fallback=fallback, stale=translation_state(texts, "lesson", lesson.id, "body") == "stale",
         previous=previous, following=following, module_of=outline.module_of, quiz=quiz,
-        is_done=record.completed_at is not None,
+        is_done=record.completed_at is not None, has_required_steps=next_steps.has_required_steps,
         position=outline.all_lessons().index(lesson) + 1, total=len(outline.all_lessons()),
     )
     db.session.commit()  # after rendering: a commit expires every loaded row, and reloading them costs a query each
@@ -71,7 +72,7 @@ def complete(course_slug: str, module_slug: str, lesson_slug: str):
     if enrollment.status is EnrollmentStatus.COMPLETED and not was_completed:
         flash(_("Congratulations! You have completed this course."), "success")
         return redirect(url_for(".course", course_slug=course.slug))
-    following = enrollment_services.step_after(progress, lesson)
+    following = next_steps.step_after(progress, lesson)
     if following is None:
         return redirect(url_for(".course", course_slug=course.slug))
     return redirect(step_url(course, following))

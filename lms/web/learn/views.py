@@ -13,7 +13,9 @@ from lms.catalog.areas import AREAS, area_choices, area_title
 from lms.catalog.models import Course, CourseKind, ModuleKind
 from lms.catalog.services import Outline
 from lms.catalog.texts import load_texts
+from lms.certificates import withheld as certificate_withheld
 from lms.db import utcnow
+from lms.enrollment import next_steps
 from lms.enrollment import services as enrollment_services
 from lms.enrollment.models import Enrollment, EnrollmentStatus
 from lms.errors import DomainError
@@ -21,6 +23,7 @@ from lms.hours.field_progress import list_field_progress
 from lms.i18n import _, current_locale, ngettext, supported_locales
 from lms.live import listing as live_listing
 from lms.live import registration as live_registration
+from lms.live.my_sessions import MyCourseSessions, list_my_course_sessions
 from lms.orgs import services as org_services
 from lms.security import access, current_user, manager_org_slugs
 from lms.web.learn import bp
@@ -32,6 +35,7 @@ from lms.web.learn.helpers import (
     course_certificates,
     fell_back,
     is_active,
+    left_action,
     load_course,
     only_revoked,
     step_url,
@@ -65,6 +69,7 @@ def course(course_slug: str):
         # the organisations by name, loaded only for someone who manages one (the slugs came with the session)
         managed=org_services.managed_orgs(current_user) if current_user and manager_org_slugs(current_user) else [],
         no_session={m.id for m in module_kind.list_live_without_sessions(course, modules=outline.modules)},
+        when=when, left_action=left_action,
         **_standing(course, enrollment, outline),
     )
 
@@ -72,22 +77,27 @@ def course(course_slug: str):
 def _standing(course: Course, enrollment: Enrollment | None, outline: Outline) -> dict[str, Any]:
     """The "Your progress" box: progress and where its button leads (the next step, or the start of the course to
     review it once complete), with the completion date and certificate of a completed course and the required modules
-    added since it was completed (optional for this trainee); and the approved and pending field experience of each
-    field module."""
+    added since it was completed (optional for this trainee); the approved and pending field experience of each
+    field module; what is left once the required lessons and quizzes are done; and the trainee's own live sessions
+    in the course."""
     if not is_active(enrollment):
         return {"progress": None, "resume_url": None, "completed_on": None, "certificate_url": None,
-                "certificate_revoked": False, "field_hours": {}, "added_after": set()}
+                "certificate_revoked": False, "certificate_withheld": False, "field_hours": {}, "added_after": set(), "left": [],
+                "my_sessions": MyCourseSessions()}
     progress = enrollment_services.load_progress(enrollment, outline)
     done = enrollment.status is EnrollmentStatus.COMPLETED
-    step = enrollment_services.review_step(progress) if done else enrollment_services.resume_step(enrollment, progress)
+    step = next_steps.review_step(progress) if done else next_steps.resume_step(enrollment, progress)
     certificate = course_certificates(viewer(), [course.id]).get(course.id) if done else None
     certificate_url = certificate_link(certificate)
     return {"progress": progress, "resume_url": step_url(course, step) if step else None,
             "completed_on": completed_on(enrollment, viewer(), certificate),
             "certificate_url": certificate_url,
             "certificate_revoked": done and certificate_url is None and only_revoked(viewer(), course.id),
+            "certificate_withheld": done and certificate is None and certificate_withheld.is_withheld(enrollment),
             "field_hours": list_field_progress(enrollment.user_id, outline.modules),
-            "added_after": enrollment_services.added_after_completion(enrollment, progress)}
+            "added_after": enrollment_services.added_after_completion(enrollment, progress),
+            "left": [] if done or step else next_steps.still_to_do(progress),
+            "my_sessions": list_my_course_sessions(viewer(), course.id, utcnow())}
 
 
 @bp.post("/<course_slug>/enroll")

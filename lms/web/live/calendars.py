@@ -1,6 +1,7 @@
 """Calendars: one session as ``/sessions/<id>.ics`` (public for sessions of published courses, like the session
 page; the address and join link only for people with a seat and trainers), and the personal feed
-``/sessions/feed/<token>.ics`` whose secret link the owner can reset or turn off on "My registrations"."""
+``/sessions/feed/<token>.ics`` whose secret link the owner can reset or turn off on "My registrations" (its first read
+is kept: :func:`lms.live.calendar.note_feed_read`)."""
 
 from __future__ import annotations
 
@@ -30,7 +31,8 @@ def _uid_domain() -> str:
 def _ics(body: bytes, filename: str, private: bool) -> Response:
     response = Response(body, mimetype="text/calendar")
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.headers["Cache-Control"] = "private, max-age=300" if private else "public, max-age=300"
+    # A personal calendar (a signed-in viewer's, or the secret feed) is kept by no cache: it names their sessions.
+    response.headers["Cache-Control"] = "private, no-store" if private else "public, max-age=300"
     return response
 
 
@@ -58,6 +60,8 @@ def feed(token: str):
         cards = listing.describe(sessions, language, user, now)
         entries = calendar.entries_for(cards, link, lambda card: card.is_registered or user.is_trainer, user.is_trainer)
         body = calendar.build_calendar(_("My training sessions"), entries, _uid_domain(), now)
+    if calendar.note_feed_read(user):  # the first read of this link: registering now says "in your calendar feed"
+        db.session.commit()
     return _ics(body, "training-sessions.ics", private=True)
 
 

@@ -15,15 +15,16 @@ from lms import db
 from lms.accounts.services import get_user
 from lms.db import utcnow
 from lms.errors import DomainError
-from lms.hours.live_attendance import SessionHours, session_hours
-from lms.i18n import _, current_locale, supported_locales
+from lms.hours.live_attendance import SessionHours, hours_date, session_hours
+from lms.i18n import _, current_locale, format_when, supported_locales
 from lms.live import calendar, checkin, listing, notices, outcome, registration
 from lms.live.models import RegistrationStatus, SessionMode
 from lms.live.registration_overlaps import RegistrationOverlap
+from lms.live.times import to_zone
 from lms.orgs import services as org_services
 from lms.security import access, current_user
 from lms.web.forms import EmptyForm
-from lms.web.live import bp
+from lms.web.live import bp, staff_seats
 from lms.web.live.schedule_support import (
     checkin_opens_text,
     checkin_state,
@@ -71,6 +72,7 @@ def _detail_page(session, overlap: dict | None = None, status: int = 200):
     checkin_open, checkin_later = checkin_state(session, utcnow())
     here = bool(checkin.open_intervals(session, current_user)) if card.is_registered and session.address else False
     result = outcome.outcome_for(session, viewer(), card.mine) if card.is_over else None
+    hours = _hours(session, result)
     return render(
         "lms/live/detail.html",
         started=session.starts_at <= utcnow(),
@@ -84,8 +86,10 @@ def _detail_page(session, overlap: dict | None = None, status: int = 200):
         checkin_open=checkin_open,
         checkin_later=checkin_later,
         outcome=result,
-        hours=_hours(session, result),
+        hours=hours,
         took_place_on=day_of(session) if card.is_over else None,
+        hours_day=_hours_day(session, result, hours),
+        subscribed=calendar.has_subscription(viewer()) if card.is_registered and card.is_upcoming else None,
         overlap=overlap,
     ), status
 
@@ -96,6 +100,16 @@ def _hours(session, result: outcome.Outcome | None) -> SessionHours | None:
     if result is None or result.result is outcome.Result.PENDING:
         return None
     return session_hours(viewer().id, session.id)
+
+
+def _hours_day(session, result: outcome.Outcome | None, hours: SessionHours | None) -> str | None:
+    """The date the viewer's training hours for the session carry, in words, when it is not the day the page says the
+    session took place (an entry made before live hours were dated on the person's calendar, or a change of time zone
+    since); None when it is, and for anyone with no attendance in it."""
+    if result is None:
+        return None
+    day = hours_date(session, viewer(), hours)
+    return format_when(day, "long") if day != to_zone(session.starts_at, viewer_zone()).date() else None
 
 
 @bp.errorhandler(checkin.NotOpenError)
@@ -139,10 +153,13 @@ def register(session_id: int):
         flash(exc.message, "error")
     else:
         db.session.commit()
-        if seat.status is RegistrationStatus.REGISTERED and _feed_is_on(viewer()):
+        if seat.status is RegistrationStatus.REGISTERED and calendar.has_subscription(viewer()):
             flash(_("You are registered. The session is in your calendar feed."), "success")
-        elif seat.status is RegistrationStatus.REGISTERED:  # the feed was turned off on "My registrations"
-            flash(_("You are registered."), "success")
+        elif seat.status is RegistrationStatus.REGISTERED:  # no calendar reads their feed: the page says how to add it
+            # i18n: “Add to my calendar (.ics)” is a link on the session page; “My registrations” a page's name.
+            flash(_("You are registered. To have it in your calendar, use “Add to my calendar (.ics)” below, or "
+                    "subscribe to your calendar feed on “My registrations”: every session you register for then "
+                    "appears in your calendar."), "success")
         else:
             flash(_("The session is full: you are on the waitlist. We will email you if a seat frees up."), "info")
     return redirect(url_for(".detail", session_id=session_id))
@@ -153,12 +170,6 @@ def _overlap_box(exc: RegistrationOverlap, cancel_url: str) -> dict:
     the link to give up the other place while that is still possible."""
     return {"message": exc.message, "cancel_url": cancel_url if exc.details["cancellable"] else None,
             "waitlisted": exc.details["waitlisted"]}
-
-
-def _feed_is_on(user) -> bool:
-    """A feed never set up is on (its link works); one turned off stays off until a new link is made."""
-    feed = calendar.get_feed(user)
-    return feed is None or feed.is_enabled
 
 
 @bp.route("/<int:session_id>/unregister", methods=["GET", "POST"])
@@ -210,9 +221,11 @@ def mine():
     feed_url = external_url("lms.sessions.feed", token=token) if token else None
     return render(
         "lms/live/mine.html",
-        upcoming=[c for c in cards if c.session.ends_at > now],
-        past=[c for c in cards if c.session.ends_at <= now],
+        # A session finalised as having ended early is over, whatever its scheduled end.
+        upcoming=[c for c in cards if c.session.ends_at > now and not c.is_over],
+        past=[c for c in cards if c.session.ends_at <= now or c.is_over],
         feed_url=feed_url,
+        subscribed=bool(feed_url) and calendar.has_subscription(current_user),
         form=EmptyForm(),
     )
 
@@ -223,6 +236,8 @@ def staff(session_id: int, org_slug: str):
     """A manager's page: their current staff with a register / cancel button each."""
     session = load_session(session_id)
     org = org_services.get_org(org_slug)
+    if request.method == "POST" and staff_seats.cancel_asked(request.form) is not None:  # asks first
+        return _staff_page(session, org, confirm_id=staff_seats.cancel_asked(request.form))
     if request.method == "POST":
         refused = _change_staff(session, org)
         if refused is not None:
@@ -231,12 +246,15 @@ def staff(session_id: int, org_slug: str):
     return _staff_page(session, org)
 
 
-def _staff_page(session, org, overlap: dict | None = None, status: int = 200):
+def _staff_page(session, org, overlap: dict | None = None, status: int = 200, confirm_id: int | None = None):
     members = org_services.list_members(org)
     card = listing.describe([session], current_locale(), viewer(), utcnow())[0]
     seats = registration.registrations_of(session.id, [m.user_id for m in members])
+    confirm = staff_seats.confirmation(confirm_id, members, seats) if confirm_id is not None else None
+    if confirm_id is not None and confirm is None:
+        staff_seats.nothing_to_confirm()
     return render("lms/live/staff.html", card=card, org=org, members=members, seats=seats, form=EmptyForm(),
-                  Status=RegistrationStatus, overlap=overlap), status
+                  Status=RegistrationStatus, overlap=overlap, confirm=confirm), status
 
 
 def _change_staff(session, org) -> dict | None:
@@ -252,7 +270,7 @@ def _change_staff(session, org) -> dict | None:
             seat = registration.register_staff(session, org, user_id, viewer(), utcnow())
             promoted = []
         else:
-            promoted, seat = registration.cancel_staff(session, org, user_id, viewer(), utcnow()), None
+            (promoted, cancelled), seat = staff_seats.cancel(session, org, user_id), None
     except RegistrationOverlap as exc:
         db.session.rollback()
         other_staff_page = url_for(".staff", session_id=exc.details["other"], org_slug=org.slug)
@@ -264,6 +282,8 @@ def _change_staff(session, org) -> dict | None:
     db.session.commit()
     if seat is not None:
         _tell_registered(session, seat)
+    else:
+        staff_seats.tell_cancelled(session, cancelled)
     tell_promoted(session, promoted)
     return None
 

@@ -21,6 +21,7 @@ from lms.live.times import (
     instant_text,
     is_same_day,
     language_name,
+    minutes_between,
     to_zone,
     when_text,
     zoned_clock_text,
@@ -57,12 +58,16 @@ def day_of(session: LiveSession) -> str:
     return format_when(to_zone(session.starts_at, viewer_zone()).date(), "long")
 
 
-def day_there(session: LiveSession) -> str | None:
-    """The day a session started in its own zone, in words, when the viewer's calendar names another day (else
-    None): the day its training hours are dated (:mod:`lms.hours.listeners`) and managers see. A page names the
-    viewer's day first, as it gives times, and this one beside it with the zone."""
-    there = to_zone(session.starts_at, session.timezone).date()
-    return format_when(there, "long") if there != to_zone(session.starts_at, viewer_zone()).date() else None
+def ended_early(session: LiveSession) -> dict[str, Any] | None:
+    """What happened to a session finalised as having ended early, to show beside its scheduled times: when it really
+    ended (``time``, in the viewer's zone, zone named, with the day when not the day it started) and the minutes it
+    ``ran`` and was ``scheduled`` for. None for any other session."""
+    if session.ended_early_at is None:
+        return None
+    zone, first_day = viewer_zone(), to_zone(session.starts_at, viewer_zone()).date()
+    return {"time": zoned_clock_text(session.ended_early_at, zone, viewer_format_locale(), first_day),
+            "ran": minutes_between(session.starts_at, session.ended_early_at),
+            "scheduled": minutes_between(session.starts_at, session.ends_at)}
 
 
 def instant(value: Any) -> str:
@@ -221,7 +226,7 @@ def render(template: str, **context: Any):
     helpers = {
         "when": when,
         "when_there": when_there,
-        "day_there": day_there,
+        "ended_early": ended_early,
         "instant": instant,
         "instant_there": instant_there,
         "language": language,

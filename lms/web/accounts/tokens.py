@@ -1,0 +1,82 @@
+"""Personal API tokens: create (shown once), list, revoke."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from flask import abort, flash, make_response, redirect, render_template, request, url_for
+from wtforms import HiddenField
+
+from lms import db
+from lms.accounts import services
+from lms.errors import DomainError
+from lms.i18n import _
+from lms.security import access, current_user
+from lms.web import reveal
+from lms.web.accounts import bp
+from lms.web.forms import EmptyForm, TokenForm
+
+
+class KeyedTokenForm(TokenForm):
+    """The token form with a hidden one-time submission key, made when the form is rendered (as the hours forms
+    have), so that sending the same rendered form twice creates one token."""
+
+    idempotency_key = HiddenField()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.idempotency_key.data:
+            self.idempotency_key.data = secrets.token_urlsafe(24)
+
+
+@bp.route("/tokens", methods=["GET", "POST"])
+@access.signed_in
+def tokens():
+    """Post/Redirect/Get: the POST creates the token and redirects, so reloading the page cannot create another, and
+    the form's submission key makes a second POST of the same form create nothing; the new secret is shown once, on
+    the next GET, and never cached."""
+    form = KeyedTokenForm()
+    if form.validate_on_submit():
+        try:
+            token, raw = services.create_api_token(current_user, form.name.data, form.idempotency_key.data)
+        except DomainError as exc:
+            db.session.rollback()
+            form.form_errors.append(exc.message)
+        else:
+            return _token_created(token, raw)
+    response = make_response(
+        render_template(
+            "lms/accounts/tokens.html",
+            form=form,
+            created=reveal.take("api_token", current_user.id) if request.method == "GET" else None,
+            tokens=services.list_api_tokens(current_user),
+            revoke_form=EmptyForm(),
+        )
+    )
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _token_created(token: Any, raw: str | None):
+    """Commit, hold a new secret for the next page, or say the form had already created its token."""
+    name = token.name
+    db.session.commit()
+    if raw is None:
+        # i18n: after the API tokens form was sent twice; %(name)s is the name the person gave the token.
+        flash(_("This form was already sent, so the token “%(name)s” was created only once. If its secret was not "
+                "shown to you, revoke the token and create a new one.", name=name), "info")
+    else:
+        reveal.keep("api_token", raw, current_user.id)
+    return redirect(url_for("lms.accounts.tokens"), 303)
+
+
+@bp.post("/tokens/<int:token_id>/revoke")
+@access.signed_in
+def revoke_token(token_id: int):
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    services.revoke_api_token(current_user, token_id)
+    db.session.commit()
+    flash(_("The token is revoked. Programs using it can no longer sign in."), "success")
+    return redirect(url_for("lms.accounts.tokens"))

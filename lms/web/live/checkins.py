@@ -1,0 +1,167 @@
+"""Check-in views: the code screen a trainer shows in the room; trainees' check-in, check-out and the Join button.
+
+The code screen uses ``@access.trainer`` and then :func:`lms.live.roster.get_managed_session`, as the other trainer
+pages (:mod:`lms.web.live.attendance`); the others are for anyone signed in who may see the session.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import segno
+from flask import current_app, flash, g, redirect, render_template, request, url_for
+
+from lms import db
+from lms.db import utcnow
+from lms.errors import DomainError, NotFoundError
+from lms.i18n import _
+from lms.limiter import failed_attempt, limiter
+from lms.live import checkin as checkins
+from lms.live import listing
+from lms.live import roster as rosters
+from lms.live.models import LiveSession
+from lms.live.times import to_zone, zoned_clock_text
+from lms.security import access, current_user
+from lms.web.live import bp
+from lms.web.live.attendance_forms import CheckinForm
+from lms.web.live.attendance_support import actor, session_page
+from lms.web.live.schedule_support import checkin_grace, viewer_format_locale, viewer_zone, when, when_there
+from lms.web.urls import external_url
+
+
+@bp.route("/<int:session_id>/check-in-code", methods=["GET", "POST"])
+@access.trainer
+def checkin_code(session_id: int):
+    """The big-type screen the trainer shows in the room (POST makes a new code)."""
+    session = rosters.get_managed_session(session_id, current_user)
+    if request.method == "POST":
+        try:
+            checkins.new_code(session, actor())
+        except DomainError as exc:
+            db.session.rollback()
+            flash(exc.message, "error")
+        else:
+            db.session.commit()
+        return redirect(url_for("lms.sessions.checkin_code", session_id=session_id))
+    opens, closes = checkins.window(session, checkin_grace())
+    url = _checkin_url()
+    qr = segno.make(f"{url}?code={session.checkin_code}", error="m") if session.checkin_code else None
+    return render_template(
+        "lms/live/attendance/code.html",
+        opens=opens,
+        closes=closes,
+        is_open=checkins.in_window(session, utcnow(), checkin_grace()),
+        checkin_url=url,
+        qr=qr.svg_data_uri(scale=6, border=3) if qr else None,
+        **session_page(session),
+    )
+
+
+def _checkin_url() -> str:
+    try:
+        return external_url("lms.sessions.checkin")
+    except RuntimeError:  # no LMS_BASE_URL or SERVER_NAME: show the address this screen was opened at
+        return url_for("lms.sessions.checkin", _external=True)
+
+
+def _checkin_limit_user() -> str:
+    return current_app.config["LMS_CHECKIN_LIMIT"]
+
+
+def _checkin_limit_client() -> str:
+    return current_app.config["LMS_CHECKIN_LIMIT_PER_CLIENT"]
+
+
+def _checkin_user_key() -> str:
+    return f"checkin-user:{current_user.id}"
+
+
+@bp.route("/check-in", methods=["GET", "POST"])
+@access.signed_in
+@limiter.limit(_checkin_limit_client, methods=["POST"], deduct_when=failed_attempt)
+@limiter.limit(_checkin_limit_user, key_func=_checkin_user_key, methods=["POST"], deduct_when=failed_attempt)
+def checkin():
+    """Trainees type the code shown in the room. Only wrong or closed codes count towards the rate limits, so a
+    whole class behind one Wi-Fi address can check in at once. Outside a session's check-in (the session page's
+    button, ``?session=<id>``, or a right code typed too early or too late) the trainee goes back to the session page,
+    which says when check-in opens (the blueprint's :class:`~lms.live.checkin.NotOpenError` handler)."""
+    if request.args.get("session"):
+        checkins.require_checkin_open(_visible_session(request.args.get("session", type=int)), utcnow(), checkin_grace())
+    form = CheckinForm(code=request.args.get("code", ""))
+    if form.validate_on_submit():
+        try:
+            session = checkins.find_session_by_code(form.code.data, utcnow(), checkin_grace())
+            checkins.check_in(session, actor(), utcnow(), checkin_grace())
+        except DomainError as exc:
+            g.lms_attempt_failed = True
+            if isinstance(exc, checkins.NotOpenError) and listing.is_visible(rosters.get_session(exc.details["session_id"]), actor()):
+                raise  # back to the session page, which says when check-in opens, or that it closed or was cancelled
+            db.session.rollback()
+            form.code.errors.append(_hidden_reason(exc))
+        else:
+            db.session.commit()
+            return redirect(url_for("lms.sessions.checked_in", session_id=session.id))
+    return render_template("lms/live/attendance/checkin.html", form=form), 400 if form.errors else 200
+
+
+def _hidden_reason(error: DomainError) -> str:
+    """What the form says: for a session the person may not see, only that check-in is not open (never whether it
+    was cancelled or finalised, nor when it opens)."""
+    return checkins.window_text(checkin_grace()) if isinstance(error, checkins.NotOpenError) else error.message
+
+
+def _visible_session(session_id: int | None) -> LiveSession:
+    if session_id is None or not 0 < session_id < 2**31:
+        raise NotFoundError(_("No such session."))
+    return listing.require_visible(rosters.get_session(session_id), actor())
+
+
+@bp.get("/<int:session_id>/checked-in")
+@access.signed_in
+def checked_in(session_id: int):
+    session = rosters.get_session(session_id)
+    mine = checkins.list_my_intervals(session, current_user)
+    if not mine:
+        raise NotFoundError(_("You have not checked in to this session."))
+    return render_template(
+        "lms/live/attendance/checked_in.html", intervals=mine, is_in=any(i.left_at is None for i in mine),
+        confirm_out=checkins.check_out_needs_confirmation(mine, utcnow()), **{**session_page(session), **_reader_times(session)},
+    )
+
+
+def _reader_times(session: LiveSession) -> dict[str, Any]:
+    """A trainee's check-in page reads times as the session page does: in the reader's zone, zone named, with the
+    session's own zone beside when it differs (trainer pages keep the session's wall clock, as trainers type it)."""
+    zone, locale = viewer_zone(), viewer_format_locale()
+    first_day = to_zone(session.starts_at, zone).date()
+
+    def clock(value: datetime | None) -> str:
+        return zoned_clock_text(value, zone, locale, first_day) if value is not None else ""
+
+    return {"when": when(session), "when_there": when_there(session), "zone": zone, "clock": clock}
+
+
+@bp.post("/<int:session_id>/check-out")
+@access.signed_in
+def checkout(session_id: int):
+    session, now = rosters.get_session(session_id), utcnow()
+    if request.form.get("confirm") != "yes" and checkins.check_out_needs_confirmation(
+            checkins.open_intervals(session, actor()), now):
+        flash(_("You checked in a moment ago. To check out now, tick “I am leaving the session now” and press "
+                "“Check out” again."), "error")
+        return redirect(url_for("lms.sessions.checked_in", session_id=session_id))
+    checkins.check_out(session, actor(), now)
+    db.session.commit()
+    flash(_("You are checked out. Thank you for coming!"), "success")
+    return redirect(url_for("lms.sessions.checked_in", session_id=session_id))
+
+
+@bp.post("/<int:session_id>/join")
+@access.signed_in
+def join(session_id: int):
+    """Record the join time, then send the trainee on to the meeting."""
+    session = rosters.get_session(session_id)
+    link = checkins.join_online(session, actor(), utcnow(), checkin_grace())
+    db.session.commit()
+    return redirect(link, 303)
