@@ -9,7 +9,7 @@ Use it standalone with :func:`create_app`, or mount it in a host Flask applicati
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +17,7 @@ from flask import Blueprint, Flask
 from flask_sqlalchemy import SQLAlchemy
 
 from lms import config as lms_config
+from lms.cookie_session import CachedSerializerSessionInterface
 
 __all__ = ["LMS", "create_app"]
 __version__ = "0.1.0"
@@ -29,6 +30,8 @@ class LMSState:
     db: SQLAlchemy
     url_prefix: str
     password_hasher: Any
+    #: Links built once per process (:func:`lms.web.urls.link`).
+    links: dict[tuple[Any, ...], str] = field(default_factory=dict)
 
     def managed_org_slugs(self, user: Any) -> set[str]:
         from lms.orgs.services import managed_org_slugs
@@ -75,6 +78,7 @@ class LMS:
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """The standalone application: configuration from the environment, SQLite in ``instance/`` by default."""
     app = Flask(__name__, instance_path=lms_config.default_instance_path(), static_folder=None)
+    app.session_interface = CachedSerializerSessionInterface()
     lms_config.load_environment(app)
     app.config.update(
         LMS_HANDLE_APP_ERRORS=True,

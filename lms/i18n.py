@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from contextlib import AbstractContextManager
-from datetime import date, datetime
+from datetime import date, datetime, time
 from functools import lru_cache
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo, available_timezones
 from babel import Locale, UnknownLocaleError, numbers
 from babel import dates as babel_dates
 from flask import Flask, current_app, g, has_request_context, request, session
+from flask.globals import _cv_app  # the application context itself, which the ``g`` proxy reads
 from flask_babel import (
     Babel,
     LazyString,
@@ -72,14 +73,20 @@ def translations():
     25 µs, hundreds of times per page). The result is kept in Flask-Babel's own per-request slot
     ``babel_translations``, which ``force_locale`` and ``refresh`` already reset, so a forced locale still wins.
     """
-    try:
-        context = g._flask_babel
-    except (AttributeError, RuntimeError):  # first call of this request, or no application context
+    context = _babel_context()
+    if context is None:  # first call of this request, or no application context
         return get_translations()
     found = getattr(context, "babel_translations", None)
     if found is None:
         found = context.babel_translations = get_translations()
     return found
+
+
+def _babel_context() -> Any:
+    """Flask-Babel's per-request slot (``g._flask_babel``), or None before it is made or outside an application
+    context. Read through the context variable Flask's ``g`` proxy reads: a template asks for every string."""
+    app_context = _cv_app.get(None)
+    return getattr(app_context.g, "_flask_babel", None) if app_context is not None else None
 
 
 def _(string: str, **variables) -> str:
@@ -113,7 +120,14 @@ def _install_jinja_callables(app: Flask) -> None:
 
 def _jinja_text(eval_ctx: EvalContext, text: str, variables: dict) -> str:
     # The catalog is trusted text, as in Jinja's own newstyle gettext; the variables are escaped by ``%``.
+    if not variables:  # most strings of a page: the same result for the same text, made once per process
+        return _without_variables(text, eval_ctx.autoescape)
     return (Markup(text) if eval_ctx.autoescape else text) % variables  # noqa: S704
+
+
+@lru_cache(maxsize=4096)
+def _without_variables(text: str, autoescape: bool) -> str:
+    return (Markup(text) if autoescape else text) % {}  # noqa: S704 (still a ``%`` format: ``%%`` is ``%``)
 
 
 @pass_eval_context
@@ -224,8 +238,13 @@ def today_for(user: Any) -> date:
 
 
 def current_locale() -> str:
-    """The language code of this request (``en``, ``es``), as used in ``<html lang>`` and catalogs."""
-    locale = get_locale()
+    """The language code of this request (``en``, ``es``), as used in ``<html lang>`` and catalogs.
+
+    Read from Flask-Babel's per-request slot once it is set (as :func:`translations` does): a page asks several times.
+    """
+    locale = getattr(_babel_context(), "babel_locale", None)
+    if locale is None:  # not chosen yet in this request (``force_locale`` may leave the slot None too)
+        locale = get_locale()
     return locale.language if locale else current_app.config["LMS_DEFAULT_LOCALE"]
 
 
@@ -272,6 +291,29 @@ def format_when(value: datetime | date | None, format: str = "medium") -> str:
 
 def _date_and_time(local: datetime, locale: str) -> str:
     """The medium date and the short time, joined the locale's way ("Dec 5, 2026, 9:30 AM"; "5 dic 2026, 9:30 a.m.")."""
+    if _time_shows_minutes_only(locale):  # the same text for every moment of a minute: made once per process
+        return _minute_text(local.date(), local.hour, local.minute, locale)
+    return _compose_date_and_time(local, locale)
+
+
+#: Fields of a time pattern that depend on more than the wall-clock hour and minute: seconds and fractions,
+#: milliseconds in the day, and time-zone names or offsets.
+_BEYOND_MINUTES = frozenset("sSAzZvVOXx")
+
+
+@lru_cache(maxsize=64)
+def _time_shows_minutes_only(locale: str) -> bool:
+    pattern = babel_dates.get_time_format("short", locale).pattern
+    fields = "".join(pattern.replace("''", "").split("'")[::2])  # quoted text left out
+    return not _BEYOND_MINUTES.intersection(fields)
+
+
+@lru_cache(maxsize=4096)
+def _minute_text(day: date, hour: int, minute: int, locale: str) -> str:
+    return _compose_date_and_time(datetime.combine(day, time(hour, minute)), locale)
+
+
+def _compose_date_and_time(local: datetime, locale: str) -> str:
     return (
         babel_dates.get_datetime_format("medium", locale)
         .replace("{1}", babel_dates.format_date(local, "medium", locale))

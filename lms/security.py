@@ -19,6 +19,7 @@ from werkzeug.exceptions import BadRequest, Forbidden, NotFound, Unauthorized
 from werkzeug.local import LocalProxy
 from wtforms import ValidationError
 
+from lms.db import MAX_ID
 from lms.errors import DomainError
 from lms.i18n import _
 
@@ -118,9 +119,18 @@ def manager_org_slugs(user: Any) -> set[str]:
     return g.lms_managed
 
 
+def _has_no_input() -> bool:
+    """No query string and no body type: ``request.args`` and ``request.form`` are empty and the body is not JSON
+    (Werkzeug parses a form only when a ``Content-Type`` is sent), known without building either. Most requests."""
+    environ = request.environ
+    return not environ.get("QUERY_STRING") and not environ.get("CONTENT_TYPE")
+
+
 def reject_nul_bytes() -> None:
     """No text anywhere may contain NUL: databases refuse it, and no person types it. A multipart part whose header
     cannot be read (e.g. a field name with a line break) arrives with no name: refused too."""
+    if _has_no_input():
+        return
     for values in (request.args, request.form):
         if any(key is None or "\x00" in key or "\x00" in value for key, value in values.items(multi=True)):
             raise BadRequest()
@@ -148,8 +158,6 @@ def _json_has_nul() -> bool:
 
 def reject_out_of_range_ids() -> None:
     """An ``<int:...>`` URL argument too large for any id names nothing: 404 (the database would refuse the query)."""
-    from lms.db import MAX_ID
-
     if any(isinstance(value, int) and value > MAX_ID for value in (request.view_args or {}).values()):
         raise NotFound()
 
@@ -166,7 +174,7 @@ def check_csrf() -> None:
     (GET, HEAD, OPTIONS) needs none, so it may carry no form: Flask answers HEAD with the GET view, and a view that
     reads its form whenever the method is not GET would otherwise act on a HEAD without a token."""
     if request.method in SAFE_METHODS:
-        if request.form:
+        if request.environ.get("CONTENT_TYPE") and request.form:
             raise BadRequest()
         return
     if g.get("lms_via_token"):
@@ -226,15 +234,32 @@ CSP = (
 )
 
 
+#: Sent with every response that does not set its own (lower-case name, name, value).
+SECURITY_HEADERS = tuple((name.lower(), name, value) for name, value in (
+    ("Content-Security-Policy", CSP),
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "strict-origin-when-cross-origin"),
+    ("X-Frame-Options", "DENY"),
+    ("Permissions-Policy", "camera=(), microphone=(), geolocation=()"),
+))
+HSTS = ("strict-transport-security", "Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+#: What a page served to a signed-in person says to caches: keep nothing (Back after signing out on a shared computer
+#: then shows nothing of theirs). A response that chose its own ``Cache-Control`` (a static file, a public
+#: revocation list) keeps it.
+PRIVATE_CACHE_CONTROL = ("cache-control", "Cache-Control", "no-store")
+
+
 def add_security_headers(response: Any) -> Any:
+    """The security headers, and ``Cache-Control: no-store`` for a signed-in person's pages and files, each unless
+    the response set it already. One pass over the headers: ``Headers.setdefault`` scans them all for each name."""
     headers = response.headers
-    headers.setdefault("Content-Security-Policy", CSP)
-    headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-    headers.setdefault("X-Frame-Options", "DENY")
-    headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-    if request.is_secure:
-        headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+    present = {name.lower() for name, _value in headers.items()}
+    wanted = [*SECURITY_HEADERS, HSTS] if request.is_secure else SECURITY_HEADERS
+    if g.get("lms_user") is not None:
+        wanted = [*wanted, PRIVATE_CACHE_CONTROL]
+    for lowered, name, value in wanted:
+        if lowered not in present:
+            headers.add(name, value)
     return response
 
 

@@ -146,7 +146,8 @@ def end_all_sessions(user: User) -> None:
 
 @prepared
 def _session_query() -> Select:
-    """The session with its user (joined) and the slugs of the organisations that user manages, comma-separated."""
+    """The session's user, the session's id and times (columns: the session row itself is loaded only to note that it
+    was seen, every few minutes) and the slugs of the organisations that user manages, comma-separated."""
     from lms.orgs.models import Membership, Organisation
 
     managed = (
@@ -155,7 +156,11 @@ def _session_query() -> Select:
         .where(Membership.user_id == LoginSession.user_id, Membership.is_manager)  # current staff only
         .scalar_subquery()
     )
-    return select(LoginSession, managed).where(LoginSession.token_hash == bindparam("token_hash"))
+    return (
+        select(User, LoginSession.id, LoginSession.revoked_at, LoginSession.last_seen_at, managed)
+        .join(LoginSession, LoginSession.user_id == User.id)
+        .where(LoginSession.token_hash == bindparam("token_hash"))
+    )
 
 
 def user_for_session(token: str, idle_days: int, now: datetime | None = None) -> tuple[User, set[str]] | None:
@@ -165,14 +170,16 @@ def user_for_session(token: str, idle_days: int, now: datetime | None = None) ->
     found = db.session.execute(_session_query(), {"token_hash": hash_token(token)}).one_or_none()
     if found is None:
         return None
-    row, slugs = found
-    if row.revoked_at is not None or not row.user.is_active:
+    user, session_id, revoked_at, last_seen_at, slugs = found
+    if revoked_at is not None or not user.is_active:
         return None
-    if now - row.last_seen_at > timedelta(days=idle_days):
+    if now - last_seen_at > timedelta(days=idle_days):
         return None
-    if now - row.last_seen_at > SESSION_TOUCH_INTERVAL:
-        row.last_seen_at = now
-    return row.user, set(slugs.split(",")) if slugs else set()
+    if now - last_seen_at > SESSION_TOUCH_INTERVAL:
+        seen = db.session.get(LoginSession, session_id)
+        if seen is not None:  # (signed out meanwhile: deleted rows are not touched)
+            seen.last_seen_at = now  # the caller commits (a changed row)
+    return user, set(slugs.split(",")) if slugs else set()
 
 
 def _reset_binding(user: User) -> dict[str, str]:

@@ -14,7 +14,9 @@ from lms import errors, security
 from lms.catalog.quiz_texts import quiz_title
 from lms.i18n import current_locale, format_minutes, format_money, format_when, is_rtl, language_name, language_url, locale_names
 from lms.resources import resource_path
+from lms.timezones import format_zone
 from lms.web.auth import load_user
+from lms.web.urls import link
 
 
 def register(app: Flask, lms_bp: Blueprint) -> None:
@@ -38,8 +40,9 @@ def register(app: Flask, lms_bp: Blueprint) -> None:
     # Every response of the app, or (mounted in a host that keeps its own headers) the LMS's only: not both.
     (app if app.config["LMS_SECURE_ALL_RESPONSES"] else lms_bp).after_request(security.add_security_headers)
     app.context_processor(_template_context)
+    app.jinja_env.globals["lms_link"] = link  # the layout's links, built once per process
     app.jinja_env.filters.update(lms_when=format_when, lms_minutes=format_minutes, lms_money=format_money,
-                                 lms_lines=text_lines)
+                                 lms_lines=text_lines, lms_zone=format_zone)
     app.cli.add_command(lms_cli)
 
 
@@ -52,7 +55,7 @@ def _register_error_handlers(target: Any) -> None:
 
 def _template_context() -> dict[str, Any]:
     return {
-        "lms_user": security.current_user,
+        "lms_user": security.current_user._get_current_object(),  # once per page, not through the proxy each time
         "lms_locale": current_locale,
         "lms_locales": locale_names,
         "lms_language_url": language_url,

@@ -30,6 +30,8 @@ def load_user() -> None:
             session.pop(SESSION_KEY, None)
         else:
             g.lms_user, g.lms_managed = found  # security.manager_org_slugs reads g.lms_managed
+    else:
+        return  # nobody to look up: no database session is opened for a visitor's stylesheet or form
     if db.session.dirty:
         db.session.commit()  # last-seen / last-used touches, throttled by the services
 
