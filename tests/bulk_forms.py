@@ -3,6 +3,7 @@ records the page listed (by default, the ticked ones)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -22,3 +23,17 @@ def entries(*ticked: Any, listed: Iterable[Any] | None = None) -> dict[str, str]
 def people(*ticked: Any, listed: Iterable[Any] | None = None) -> dict[str, str]:
     """The staff enrolment form (``user-<id>`` checkboxes)."""
     return ticks("user", ticked, listed)
+
+
+def listed_ids(page: str) -> list[int]:
+    """The ids a bulk form's hidden ``listed`` field carries, as the page was served."""
+    return [int(i) for i in re.search(r'name="listed" value="([^"]*)"', page).group(1).split()]
+
+
+def entry_statuses(entries: Iterable[Any]) -> list[Any]:
+    """The hours entries' statuses as stored now (the session's copies expired first)."""
+    from lms import db
+    from lms.hours.models import HoursEntry
+
+    db.session.expire_all()
+    return [db.session.get(HoursEntry, e.id).status for e in entries]

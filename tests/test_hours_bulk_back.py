@@ -14,7 +14,7 @@ from lms.accounts.models import SiteRole
 from lms.catalog.models import ModuleKind
 from lms.enrollment import services as enrollment
 from lms.enrollment.models import Enrollment
-from lms.hours.models import EntryStatus, HoursEntry
+from lms.hours.models import EntryStatus
 from lms.web import bulk
 from tests import bulk_forms
 from tests.test_hours_ledger import Staff, external, make_course, make_staff
@@ -25,15 +25,6 @@ def staff(make_user, make_org, add_member) -> Staff:
     return make_staff(make_user, make_org, add_member)
 
 
-def _statuses(entries) -> list[EntryStatus]:
-    db.session.expire_all()
-    return [db.session.get(HoursEntry, e.id).status for e in entries]
-
-
-def _listed(page: str) -> list[int]:
-    return [int(i) for i in re.search(r'name="listed" value="([^"]*)"', page).group(1).split()]
-
-
 def test_the_queue_is_not_stored_nor_restored_and_lists_its_rows(client, u, login, staff):
     five = [external(staff.trainee, f"k{n}", title=f"Course {n}") for n in range(5)]
     login(staff.manager)
@@ -41,7 +32,7 @@ def test_the_queue_is_not_stored_nor_restored_and_lists_its_rows(client, u, logi
     page = response.get_data(as_text=True)
     assert response.headers["Cache-Control"] == "no-store"
     assert re.search(r'<form method="post" action="[^"]*/queue" autocomplete="off">', page)
-    assert _listed(page) == [e.id for e in five]
+    assert bulk_forms.listed_ids(page) == [e.id for e in five]
     assert all(f'name="entry-{e.id}" value="{e.id}"' in page for e in five) and 'name="entry_id"' not in page
 
 
@@ -60,10 +51,10 @@ def test_ticks_of_entries_the_page_did_not_list_decide_nothing(client, u, login,
     page = refused.get_data(as_text=True)
     assert refused.status_code == 409 and "This page had changed since it was shown, so nothing was decided." in page
     assert refused.headers["Cache-Control"] == "no-store" and not re.search(r'name="entry-\d+"[^>]*checked', page)
-    assert _statuses([*five, theirs]) == [EntryStatus.APPROVED] * 2 + [EntryStatus.PENDING] * 4
+    assert bulk_forms.entry_statuses([*five, theirs]) == [EntryStatus.APPROVED] * 2 + [EntryStatus.PENDING] * 4
     rejected = client.submit(path, {"action": "reject", "reason": "Not ours",
                                     **bulk_forms.entries(five[2].id, listed=[*shown, "abc"])})
-    assert rejected.status_code == 302 and _statuses(five[2:3]) == [EntryStatus.REJECTED]
+    assert rejected.status_code == 302 and bulk_forms.entry_statuses(five[2:3]) == [EntryStatus.REJECTED]
 
 
 @pytest.mark.parametrize("form", [
@@ -76,7 +67,7 @@ def test_a_form_that_cannot_say_what_it_listed_decides_nothing(client, u, login,
     login(staff.manager)
     data = {key.format(id=entry.id): value.format(id=entry.id) for key, value in form.items()}
     response = client.submit(u("lms.hours.bulk_decide", org_slug="acme"), {"action": "approve", **data})
-    assert response.status_code == 409 and _statuses([entry]) == [EntryStatus.PENDING]
+    assert response.status_code == 409 and bulk_forms.entry_statuses([entry]) == [EntryStatus.PENDING]
 
 
 def test_nothing_ticked_is_asked_again_not_refused_as_changed(client, u, login, staff):
@@ -91,10 +82,10 @@ def test_a_refusal_on_a_later_page_shows_that_page(client, u, login, staff, monk
     entries = [external(staff.trainee, f"k{n}", title=f"Course {n}") for n in range(3)]
     login(staff.manager)
     page = client.get(u("lms.hours.queue", org_slug="acme", page=2)).get_data(as_text=True)
-    assert "/queue?page=2" in page and _listed(page) == [entries[2].id]
+    assert "/queue?page=2" in page and bulk_forms.listed_ids(page) == [entries[2].id]
     response = client.post(u("lms.hours.bulk_decide", org_slug="acme", page=2), data={
         "csrf_token": client.csrf_token(), "action": "approve", **bulk_forms.entries(entries[0].id, listed=[entries[2].id])})
-    assert response.status_code == 409 and _listed(response.get_data(as_text=True)) == [entries[2].id]
+    assert response.status_code == 409 and bulk_forms.listed_ids(response.get_data(as_text=True)) == [entries[2].id]
 
 
 def test_read_ticks():
@@ -126,12 +117,13 @@ def test_the_enrolment_page_lists_who_can_be_ticked_and_refuses_anyone_else(clie
     response = client.get(path)
     page = response.get_data(as_text=True)
     assert response.headers["Cache-Control"] == "no-store" and 'autocomplete="off"' in page
-    assert staff.trainee.id not in _listed(page) and staff.colleague.id in _listed(page)  # enrolled: no checkbox
+    listed = bulk_forms.listed_ids(page)
+    assert staff.trainee.id not in listed and staff.colleague.id in listed  # enrolled: no checkbox
     assert f'name="user-{staff.colleague.id}"' in page
     # Back after enrolling Tina: a tick restored by position would now land on Carl; a tick the page did not list
     # (Tina, enrolled, no longer has a checkbox) is refused and nobody is enrolled.
-    refused = client.submit(path, bulk_forms.people(staff.trainee.id, staff.colleague.id, listed=_listed(page)))
+    refused = client.submit(path, bulk_forms.people(staff.trainee.id, staff.colleague.id, listed=bulk_forms.listed_ids(page)))
     assert refused.status_code == 409 and "nobody was enrolled" in refused.get_data(as_text=True)
     assert db.session.scalar(select(func.count(Enrollment.id))) == 1
-    assert client.submit(path, bulk_forms.people(staff.colleague.id, listed=_listed(page))).status_code == 302
+    assert client.submit(path, bulk_forms.people(staff.colleague.id, listed=bulk_forms.listed_ids(page))).status_code == 302
     assert db.session.scalar(select(func.count(Enrollment.id))) == 2

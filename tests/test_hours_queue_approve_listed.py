@@ -10,8 +10,7 @@ import re
 
 import pytest
 
-from lms import db
-from lms.hours.models import EntryStatus, HoursEntry
+from lms.hours.models import EntryStatus
 from lms.web.hours.ledger import PER_PAGE
 from tests import bulk_forms
 from tests.test_hours_ledger import Staff, external, make_staff
@@ -22,15 +21,6 @@ def staff(make_user, make_org, add_member) -> Staff:
     return make_staff(make_user, make_org, add_member)
 
 
-def _statuses(entries) -> list[EntryStatus]:
-    db.session.expire_all()
-    return [db.session.get(HoursEntry, e.id).status for e in entries]
-
-
-def _listed(page: str) -> list[int]:
-    return [int(i) for i in re.search(r'name="listed" value="([^"]*)"', page).group(1).split()]
-
-
 def test_approve_all_listed_approves_the_rows_the_page_listed(client, u, login, staff):
     three = [external(staff.trainee, f"k{n}", title=f"Course {n}") for n in range(3)]
     login(staff.manager)
@@ -38,9 +28,9 @@ def test_approve_all_listed_approves_the_rows_the_page_listed(client, u, login, 
     assert '<button type="submit" name="action" value="approve_listed"' in page and "Approve all 3 listed" in page
     assert "Approves the 3 entries awaiting approval listed above, ticked or not." in page
     done = client.submit(u("lms.hours.bulk_decide", org_slug="acme"),
-                         {"action": "approve_listed", "listed": " ".join(str(i) for i in _listed(page))})
+                         {"action": "approve_listed", "listed": " ".join(str(i) for i in bulk_forms.listed_ids(page))})
     assert done.status_code == 302
-    assert _statuses(three) == [EntryStatus.APPROVED] * 3
+    assert bulk_forms.entry_statuses(three) == [EntryStatus.APPROVED] * 3
     assert "3 entries approved." in client.get(done.headers["Location"]).get_data(as_text=True)
 
 
@@ -51,7 +41,7 @@ def test_it_never_approves_an_entry_the_page_did_not_list(client, u, login, staf
     path = u("lms.hours.bulk_decide", org_slug="acme")
     done = client.submit(path, {"action": "approve_listed", **bulk_forms.entries(listed=[e.id for e in shown])})
     assert done.status_code == 302
-    assert _statuses([*shown, later]) == [EntryStatus.APPROVED, EntryStatus.APPROVED, EntryStatus.PENDING]
+    assert bulk_forms.entry_statuses([*shown, later]) == [EntryStatus.APPROVED, EntryStatus.APPROVED, EntryStatus.PENDING]
 
 
 def test_a_form_without_the_list_or_with_a_tick_it_did_not_list_decides_nothing(client, u, login, staff):
@@ -65,7 +55,7 @@ def test_a_form_without_the_list_or_with_a_tick_it_did_not_list_decides_nothing(
     assert stray.status_code == 409
     empty = client.submit(path, {"action": "approve_listed", "listed": ""})
     assert empty.status_code == 400
-    assert _statuses([*two, other]) == [EntryStatus.PENDING] * 3
+    assert bulk_forms.entry_statuses([*two, other]) == [EntryStatus.PENDING] * 3
 
 
 def test_another_organisations_entry_in_the_list_is_not_approved(client, u, login, staff, add_member, make_user):
@@ -76,7 +66,7 @@ def test_another_organisations_entry_in_the_list_is_not_approved(client, u, logi
     login(staff.manager)
     client.submit(u("lms.hours.bulk_decide", org_slug="acme"),
                   {"action": "approve_listed", **bulk_forms.entries(listed=[mine.id, theirs.id])})
-    assert _statuses([mine, theirs]) == [EntryStatus.APPROVED, EntryStatus.PENDING]
+    assert bulk_forms.entry_statuses([mine, theirs]) == [EntryStatus.APPROVED, EntryStatus.PENDING]
 
 
 def test_on_a_page_of_many_it_approves_that_page_only(client, u, login, staff):
@@ -87,8 +77,8 @@ def test_on_a_page_of_many_it_approves_that_page_only(client, u, login, staff):
     assert (f"Approves the {PER_PAGE} entries awaiting approval listed on this page, ticked or not; entries on other "
             "pages are not approved.") in page
     client.submit(u("lms.hours.bulk_decide", org_slug="acme"),
-                  {"action": "approve_listed", "listed": " ".join(str(i) for i in _listed(page))})
-    statuses = _statuses(entries)
+                  {"action": "approve_listed", "listed": " ".join(str(i) for i in bulk_forms.listed_ids(page))})
+    statuses = bulk_forms.entry_statuses(entries)
     assert statuses.count(EntryStatus.APPROVED) == PER_PAGE and statuses.count(EntryStatus.PENDING) == 2
 
 

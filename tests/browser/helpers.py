@@ -106,3 +106,32 @@ def minutes_ago(minutes: int) -> datetime:
     from lms.db import utcnow
 
     return (utcnow() - timedelta(minutes=minutes)).replace(second=0, microsecond=0)
+
+
+def pending_external(live_server: Any, email: str, name: str, employee_id: str, *, count: int, title: str,
+                     minutes: int, key: str) -> dict:
+    """A new member of the demo staff with ``count`` external trainings ("<title> 1", ...) waiting for approval, on
+    as many days in a row ending yesterday: their id and the entries' ids, oldest first."""
+    from lms.hours import ledger
+    from lms.hours.periods import org_today
+
+    with live_server.data():
+        person = new_person(email, name, employee_id=employee_id)
+        org = orgs.get_org("demo")
+        today = org_today(org)
+        ids = []
+        for number in range(count):
+            data = ledger.ExternalTraining(title=f"{title} {number + 1}", activity_date=today - timedelta(days=count - number),
+                                           minutes=minutes, provider="County Public Health", org_id=org.id)
+            ids.append(ledger.submit_external(person, data, f"{key}-{employee_id}-{number}")[0].id)
+        return {"id": person.id, "entries": ids}
+
+
+def entry_statuses(live_server: Any, ids: list[int]) -> list[Any]:
+    """The statuses of hours entries ``ids`` as stored now, in that order."""
+    from lms.hours.models import HoursEntry
+
+    with live_server.app.app_context():
+        rows = dict(db.session.execute(select(HoursEntry.id, HoursEntry.status).where(HoursEntry.id.in_(ids))).all())
+        db.session.remove()
+    return [rows[i] for i in ids]

@@ -9,41 +9,18 @@ did not list."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
-from sqlalchemy import select
 
-from lms import db
-from lms.hours import ledger
-from lms.hours.models import EntryStatus, HoursEntry
-from lms.hours.periods import org_today
-from lms.orgs.services import get_org
+from lms.hours.models import EntryStatus
 from tests.browser.conftest import follow, sign_in
-from tests.browser.helpers import new_person
+from tests.browser.helpers import entry_statuses, new_person, pending_external
 
 pytestmark = pytest.mark.browser
 
 
-def _five_pending(live_server, email: str, name: str, employee_id: str) -> dict:
-    """A new member of the demo staff with five external trainings waiting for approval, on five days in a row."""
-    with live_server.data():
-        person = new_person(email, name, employee_id=employee_id)
-        org = get_org("demo")
-        today = org_today(org)
-        ids = []
-        for number in range(5):
-            data = ledger.ExternalTraining(title=f"Workshop {number + 1}", activity_date=today - timedelta(days=5 - number),
-                                           minutes=60, provider="County Public Health", org_id=org.id)
-            ids.append(ledger.submit_external(person, data, f"browser-back-{employee_id}-{number}")[0].id)
-        return {"id": person.id, "entries": ids}
-
-
-def _statuses(live_server, ids: list[int]) -> list[EntryStatus]:
-    with live_server.app.app_context():
-        rows = dict(db.session.execute(select(HoursEntry.id, HoursEntry.status).where(HoursEntry.id.in_(ids))).all())
-        db.session.remove()
-    return [rows[i] for i in ids]
+def _pending(live_server, email: str, name: str, employee_id: str) -> dict:
+    """A new member of the demo staff with 5 external trainings waiting for approval."""
+    return pending_external(live_server, email, name, employee_id, count=5, title="Workshop", minutes=60, key="browser-back")
 
 
 def _queue_of(page, person: dict) -> None:
@@ -52,7 +29,7 @@ def _queue_of(page, person: dict) -> None:
 
 
 def test_back_then_approve_again_approves_nothing_unticked(open_page, live_server):
-    person = _five_pending(live_server, "back.approve@example.org", "Bea Back", "E-4101")
+    person = _pending(live_server, "back.approve@example.org", "Bea Back", "E-4101")
     page = open_page()
     sign_in(page, "employer@example.org")
     _queue_of(page, person)
@@ -67,11 +44,11 @@ def test_back_then_approve_again_approves_nothing_unticked(open_page, live_serve
     assert page.locator("tbody input[type=checkbox]:checked").count() == 0
     page.get_by_role("button", name="Approve selected").click()
     page.get_by_text("Tick at least one entry, then choose an action.").wait_for()
-    assert _statuses(live_server, person["entries"]) == [EntryStatus.APPROVED] * 2 + [EntryStatus.PENDING] * 3
+    assert entry_statuses(live_server, person["entries"]) == [EntryStatus.APPROVED] * 2 + [EntryStatus.PENDING] * 3
 
 
 def test_back_then_reject_again_rejects_nothing_unticked(open_page, live_server):
-    person = _five_pending(live_server, "back.reject@example.org", "Rui Back", "E-4102")
+    person = _pending(live_server, "back.reject@example.org", "Rui Back", "E-4102")
     page = open_page()
     sign_in(page, "employer@example.org")
     _queue_of(page, person)
@@ -84,7 +61,7 @@ def test_back_then_reject_again_rejects_nothing_unticked(open_page, live_server)
         page.go_back()
     assert page.locator("tbody input[type=checkbox]:checked").count() == 0
     assert page.get_by_label("Reason for rejecting").input_value() == ""  # not someone else's reason
-    assert _statuses(live_server, person["entries"]) == [EntryStatus.REJECTED] + [EntryStatus.PENDING] * 4
+    assert entry_statuses(live_server, person["entries"]) == [EntryStatus.REJECTED] + [EntryStatus.PENDING] * 4
 
 
 def test_back_on_the_staff_enrolment_page_ticks_nobody(open_page, live_server):
