@@ -66,6 +66,8 @@ class LMS:
             lms_db.configure_engine_options(app)
             database = lms_db.make_db()
             database.init_app(app)
+            with app.app_context():
+                lms_db.ping_when_idle(database.engine, app.config["LMS_DB_PING_AFTER"])
         app.extensions["lms"] = LMSState(db=database, url_prefix=prefix, password_hasher=make_hasher(app))
         init_babel(app)
         init_limiter(app)

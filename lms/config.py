@@ -37,6 +37,7 @@ DEFAULTS: dict[str, object] = {
     "LMS_RESET_LIMIT_PER_CLIENT": "5 per 15 minutes",
     "LMS_RESET_LIMIT_PER_ACCOUNT": "3 per hour",
     "LMS_EMAIL_CHANGE_LIMIT": "5 per hour",
+    "LMS_DATA_EXPORT_LIMIT": "5 per hour",
     "LMS_RATELIMIT_ENABLED": True,
     "LMS_ARGON2_TIME_COST": 2,
     "LMS_ARGON2_MEMORY_COST": 19456,
@@ -57,6 +58,7 @@ DEFAULTS: dict[str, object] = {
     "LMS_REMINDER_OFFSETS": "24h,1h",
     "LMS_HANDLE_APP_ERRORS": False,
     "LMS_SECURE_ALL_RESPONSES": False,
+    "LMS_DB_PING_AFTER": 1,
 }
 
 #: Secret keys that are public knowledge (examples, tutorials); the app refuses to start with one of these.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -10,8 +11,9 @@ from typing import Any
 
 from flask import Flask, current_app
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import DateTime, Enum, MetaData, event, select, update
+from sqlalchemy import DateTime, Enum, MetaData, event, select, text, update
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, scoped_session
 from sqlalchemy.sql.expression import Executable
 from sqlalchemy.types import TypeDecorator
@@ -103,6 +105,22 @@ def lock_row(instance: Model, *, key_share: bool = False, shared: bool = False) 
         session.refresh(instance)
 
 
+#: Set for one transaction: its COMMIT returns before the transaction's WAL is flushed to disk.
+_NO_FLUSH_WAIT = text("SET LOCAL synchronous_commit TO OFF")
+
+
+def commit_without_flush_wait() -> None:
+    """Let this transaction's commit return without waiting for the disk, for writes that may be lost in a database
+    server crash (never an application crash): the last fraction of a second (up to three times PostgreSQL's
+    ``wal_writer_delay``) of what such transactions wrote, nothing else. Consistency is kept: a lost transaction is
+    lost whole, and transactions committed after it are lost too. For the public look-up log only, which commits on
+    every look-up: the flush is most of the verification page's time waiting on the database. Records that matter
+    (hours, certificates, audit) must never be written in such a transaction. PostgreSQL only (``SET LOCAL``, this
+    transaction); SQLite's commits are left as they are."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(_NO_FLUSH_WAIT)
+
+
 def enum_type(cls: type[enum.Enum], length: int = 32) -> Enum:
     """A portable enum column storing the member *values* as short strings."""
     return Enum(
@@ -135,15 +153,48 @@ def make_db() -> SQLAlchemy:
 
 
 def configure_engine_options(app: Flask) -> None:
-    """Check pooled connections before use (the app recovers by itself after a database restart); give SQLite a
-    busy timeout (the WAL pragma is set on each new connection)."""
+    """Check pooled connections before use (the app recovers by itself after a database restart): every time with
+    ``LMS_DB_PING_AFTER = 0``, else after they were idle that long (:func:`ping_when_idle`); give SQLite a busy
+    timeout (the WAL pragma is set on each new connection)."""
     uri = app.config.get("SQLALCHEMY_DATABASE_URI", "")
     options = app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
-    options.setdefault("pool_pre_ping", True)
+    options.setdefault("pool_pre_ping", app.config["LMS_DB_PING_AFTER"] <= 0)
     if uri.startswith("sqlite"):
         options.setdefault("connect_args", {}).setdefault("timeout", 30)
     elif uri.startswith("postgresql"):
         options.setdefault("connect_args", {}).setdefault("connect_timeout", 5)
+
+
+#: The clock of :func:`ping_when_idle` (tests move it on).
+clock: Callable[[], float] = time.monotonic
+
+
+def ping_when_idle(engine: Engine, seconds: float) -> None:
+    """Check a pooled connection before handing it out only when it has been idle for more than ``seconds``: a
+    connection used a moment ago is alive, and SQLAlchemy's ``pool_pre_ping`` costs a round trip to the database on
+    every checkout (one in five of the verification page's). A connection found dead (the database restarted) is
+    replaced at once, as with ``pool_pre_ping``; one that died less than ``seconds`` after its last use fails its
+    request (503, :func:`lms.errors.handle_database_down`), and SQLAlchemy then replaces every pooled connection
+    older than the failure, so the next requests reconnect."""
+    if seconds <= 0:
+        return
+
+    def fresh(_dbapi_connection: Any, record: Any) -> None:
+        record.info["lms_idle_since"] = clock()
+
+    def checkout(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        if clock() - record.info.get("lms_idle_since", float("-inf")) <= seconds:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as error:
+            if engine.dialect.is_disconnect(error, dbapi_connection, None):
+                raise DisconnectionError("a pooled connection was closed by the database") from error
+            raise
+
+    event.listen(engine, "connect", fresh)
+    event.listen(engine, "checkin", fresh)
+    event.listen(engine, "checkout", checkout)
 
 
 @event.listens_for(Engine, "savepoint")

@@ -97,6 +97,7 @@ def verify_codes(queries: Iterable[str], client: str, secret: str) -> list[Verdi
         log.append({"at": now, "client_hash": who, "code_prefix": (code or query)[:8], "result": status,
                     "certificate_id": cert.id if cert else None})
     if log:
+        db.commit_without_flush_wait()  # nothing a look-up writes matters more than its log row
         db.session.execute(VerificationLog.__table__.insert(), log)  # Core: one executemany, NULLs and all
     return verdicts
 
