@@ -310,10 +310,26 @@ def add_member(app):
 
 @pytest.fixture
 def trainer(make_user):
-    """Carmen Coach, a trainer (not signed in). Test files that need another trainer define their own."""
+    """Carmen Coach, a trainer (not signed in). Other trainers: ``teresa``, ``tanya``, or a file's own."""
     from lms.accounts.models import SiteRole
 
     return make_user("coach@example.org", name="Carmen Coach", role=SiteRole.TRAINER)
+
+
+@pytest.fixture
+def teresa(make_user):
+    """Teresa Trainer, another trainer (tests/live_support.TRAINERS)."""
+    from tests.live_support import make_trainer
+
+    return make_trainer(make_user, "teresa")
+
+
+@pytest.fixture
+def tanya(make_user):
+    """Tanya Tutor, another trainer (tests/live_support.TRAINERS)."""
+    from tests.live_support import make_trainer
+
+    return make_trainer(make_user, "tanya")
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from lms.hours.live_attendance import attendance_of
 from lms.hours.models import EntrySource, HoursEntry
 from lms.live import attendance
 from lms.live.models import AttendanceStatus
-from tests.live_support import live_course, live_entry, seat, soon, stayed
+from tests.live_support import live_entry, seat, soon, stayed
 from tests.test_hours_ledger import Staff, make_staff
 
 FLAG = "Credited, though marked “Absent”"
@@ -24,11 +24,6 @@ FLAG = "Credited, though marked “Absent”"
 @pytest.fixture
 def staff(make_user, make_org, add_member) -> Staff:
     return make_staff(make_user, make_org, add_member)
-
-
-@pytest.fixture
-def module(trainer):
-    return live_course(trainer)[1]
 
 
 def local(value) -> str:

@@ -21,7 +21,7 @@ from lms.live import attendance
 from lms.live.models import IntervalSource
 from lms.live.times import when_text
 from tests import bulk_forms
-from tests.live_support import ONLINE, attended, held_at, live_course, live_entry, make_trainer, page_text
+from tests.live_support import ONLINE, attended, held_at, live_course, live_entry, page_text
 from tests.test_hours_ledger import Staff, make_staff
 
 FLAG = "Overlaps “Role-play practice”, {when}: only one can be paid for the same time."
@@ -30,16 +30,6 @@ FLAG = "Overlaps “Role-play practice”, {when}: only one can be paid for the 
 @pytest.fixture
 def staff(make_user, make_org, add_member) -> Staff:
     return make_staff(make_user, make_org, add_member)
-
-
-@pytest.fixture
-def teresa(make_user):
-    return make_trainer(make_user, "teresa")
-
-
-@pytest.fixture
-def tanya(make_user):
-    return make_trainer(make_user, "tanya")
 
 
 @pytest.fixture

@@ -28,8 +28,8 @@ NOT_ON_SESSION = "This person is not on this session"
 
 
 @pytest.fixture
-def trainer(make_user):
-    return make_trainer(make_user, "teresa")
+def trainer(teresa):
+    return teresa
 
 
 @pytest.fixture

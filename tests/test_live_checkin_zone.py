@@ -13,14 +13,14 @@ from lms import db
 from lms.db import utcnow
 from lms.live import checkin, registration
 from lms.live.times import to_zone, when_text, zoned_clock_text
-from tests.live_support import LA, held_at, live_course, make_trainer
+from tests.live_support import LA, held_at, live_course
 
 NEW_YORK = "America/New_York"
 
 
 @pytest.fixture
-def trainer(make_user):
-    return make_trainer(make_user, "teresa")
+def trainer(teresa):
+    return teresa
 
 
 @pytest.fixture

@@ -51,14 +51,6 @@ def world(staff, trainer) -> World:
     return World(staff, trainer, session)
 
 
-def finalise(world: World, **minutes: int) -> None:
-    """Check-ins of ``trainee`` / ``colleague`` for that many minutes, then the trainer finalises attendance."""
-    for name, count in minutes.items():
-        stayed(world.session, getattr(world.staff, name), count)
-    attendance.finalize(world.session, world.trainer, utcnow(), MIN_SHARE)
-    db.session.commit()
-
-
 def correct(world: World, person: Any, minutes: int, status: AttendanceStatus | None = None) -> None:
     """The trainer corrects the person's final attendance to ``minutes`` (0: no time) and/or ``status``, through the
     live service: the time they have is set aside and the corrected time added."""
@@ -107,19 +99,36 @@ def withdrawal(entry: HoursEntry) -> Any:
     return row
 
 
+def finalised(world: World, who: str = "trainee", minutes: int = 90, *, approved: bool = False) -> HoursEntry:
+    """``who`` (``trainee`` or ``colleague``) checked in for ``minutes`` and the trainer finalised attendance: the live
+    entry it made, approved by the manager when ``approved``."""
+    person = getattr(world.staff, who)
+    stayed(world.session, person, minutes)
+    attendance.finalize(world.session, world.trainer, utcnow(), MIN_SHARE)
+    db.session.commit()
+    [live] = entries_of(person)
+    if approved:
+        approve(world.staff, live)
+    return live
+
+
+def corrected(world: World, *minutes: int, who: str = "trainee") -> list[HoursEntry]:
+    """The trainer corrects the attendance of ``who`` to each of ``minutes`` in turn: the entries then pending."""
+    person = getattr(world.staff, who)
+    for count in minutes:
+        correct(world, person, count)
+    return pending(person)
+
+
 # ---------------------------------------------------------------- the QA report
 
 def test_nia_corrected_twice_after_approval_is_paid_what_attendance_says(world):
     staff = world.staff
-    finalise(world, trainee=90)
-    [live] = entries_of(staff.trainee)
-    approve(staff, live)
-    correct(world, staff.trainee, 150)
-    [plus_60] = pending(staff.trainee)
+    live = finalised(world, approved=True)
+    [plus_60] = corrected(world, 150)
     assert (plus_60.minutes, plus_60.corrects_id, plus_60.description) == (
         60, live.id, "Attendance corrected from 90 to 150 minutes.")
-    correct(world, staff.trainee, 120)
-    [plus_30] = pending(staff.trainee)
+    [plus_30] = corrected(world, 120)
     db.session.refresh(plus_60)
     assert plus_60.status is EntryStatus.WITHDRAWN and plus_30.minutes == 30  # not -30 stacked on +60
     assert plus_30.description == "Attendance corrected from 90 to 120 minutes."
@@ -139,10 +148,8 @@ def test_nia_corrected_twice_after_approval_is_paid_what_attendance_says(world):
 
 def test_jose_pending_entry_corrected_down_and_back_up_leaves_one_pending_item(world):
     staff = world.staff
-    finalise(world, colleague=155)
-    [original] = entries_of(staff.colleague)
-    correct(world, staff.colleague, 45)
-    correct(world, staff.colleague, 155)
+    original = finalised(world, "colleague", 155)
+    corrected(world, 45, 155, who="colleague")
     assert chain(staff.colleague) == [(EntrySource.LIVE, 155, EntryStatus.WITHDRAWN),
                                       (EntrySource.LIVE, 45, EntryStatus.WITHDRAWN),
                                       (EntrySource.LIVE, 155, EntryStatus.PENDING)]
@@ -162,15 +169,14 @@ def test_jose_pending_entry_corrected_down_and_back_up_leaves_one_pending_item(w
 def test_stacked_adjustments_left_by_the_old_code_are_withdrawn_by_the_next_correction(world):
     """José's ledger as the QA found it: a pending 2 h 35 entry with pending -1 h 50 and +1 h 50 adjustments."""
     staff = world.staff
-    finalise(world, colleague=155)
-    [original] = entries_of(staff.colleague)
+    original = finalised(world, "colleague", 155)
     for number, minutes in ((1, -110), (2, 110)):
         db.session.add(HoursEntry(
             user_id=original.user_id, org_id=original.org_id, source=EntrySource.ADJUSTMENT, activity_date=original.activity_date,
             minutes=minutes, measured_minutes=155 + minutes if minutes < 0 else 155, title=original.title,
             session_id=original.session_id, corrects_id=original.id, source_ref=f"{original.source_ref}:correction:{number}"))
     db.session.commit()
-    correct(world, staff.colleague, 150)
+    corrected(world, 150, who="colleague")
     assert chain(staff.colleague) == [(EntrySource.LIVE, 155, EntryStatus.WITHDRAWN),
                                       (EntrySource.ADJUSTMENT, -110, EntryStatus.WITHDRAWN),
                                       (EntrySource.ADJUSTMENT, 110, EntryStatus.WITHDRAWN),
@@ -184,9 +190,8 @@ def test_stacked_adjustments_left_by_the_old_code_are_withdrawn_by_the_next_corr
 
 def test_correct_then_approve_one_pending_item_carries_the_corrected_total(world):
     staff = world.staff
-    finalise(world, trainee=90)
-    correct(world, staff.trainee, 120)
-    [current] = pending(staff.trainee)
+    finalised(world)
+    [current] = corrected(world, 120)
     assert (current.source, current.minutes, current.measured_minutes) == (EntrySource.LIVE, 120, 120)
     approve(staff, current)
     assert paid(staff, staff.trainee) == 120
@@ -194,12 +199,9 @@ def test_correct_then_approve_one_pending_item_carries_the_corrected_total(world
 
 def test_approved_between_two_corrections_the_second_corrects_what_was_approved(world):
     staff = world.staff
-    finalise(world, trainee=90)
-    approve(staff, entries_of(staff.trainee)[0])
-    correct(world, staff.trainee, 150)
-    approve(staff, pending(staff.trainee)[0])  # +60 approved: 150 paid
-    correct(world, staff.trainee, 120)
-    [minus_30] = pending(staff.trainee)
+    finalised(world, approved=True)
+    approve(staff, corrected(world, 150)[0])  # +60 approved: 150 paid
+    [minus_30] = corrected(world, 120)
     assert (minus_30.minutes, minus_30.description) == (-30, "Attendance corrected from 150 to 120 minutes.")
     assert paid(staff, staff.trainee) == 150 and sheet(staff, staff.trainee, live_day(staff.trainee)).pending_minutes == -30
     approve(staff, minus_30)
@@ -208,40 +210,33 @@ def test_approved_between_two_corrections_the_second_corrects_what_was_approved(
 
 def test_a_correction_back_to_the_approved_value_leaves_nothing_pending(world):
     staff = world.staff
-    finalise(world, trainee=90)
-    approve(staff, entries_of(staff.trainee)[0])
-    correct(world, staff.trainee, 150)
-    [plus_60] = pending(staff.trainee)
-    correct(world, staff.trainee, 90)
-    assert pending(staff.trainee) == []
+    finalised(world, approved=True)
+    [plus_60] = corrected(world, 150)
+    assert corrected(world, 90) == []
     assert withdrawal(plus_60).data["replaced_by"] is None
     assert paid(staff, staff.trainee) == 90
 
 
 def test_a_status_change_keeps_the_pending_adjustment_that_is_still_right(world):
     staff = world.staff
-    finalise(world, trainee=90)
-    approve(staff, entries_of(staff.trainee)[0])
-    correct(world, staff.trainee, 120)
-    [plus_30] = pending(staff.trainee)
+    finalised(world, approved=True)
+    [plus_30] = corrected(world, 120)
     correct(world, staff.trainee, 120, status=AttendanceStatus.LATE)
     assert pending(staff.trainee) == [plus_30] and audit_rows("hours.withdrawn", plus_30) == []
 
 
 def test_rejected_then_corrected_nothing_is_paid_and_nothing_appended(world):
     staff = world.staff
-    finalise(world, trainee=90)
-    [live] = entries_of(staff.trainee)
-    approvals.reject(live, staff.manager, "Not on the roster")
+    approvals.reject(finalised(world), staff.manager, "Not on the roster")
     db.session.commit()
-    correct(world, staff.trainee, 120)
+    corrected(world, 120)
     assert chain(staff.trainee) == [(EntrySource.LIVE, 90, EntryStatus.REJECTED)]
     assert paid(staff, staff.trainee) == 0
 
 
 def test_a_pending_entry_corrected_to_nothing_and_back(world):
     staff = world.staff
-    finalise(world, trainee=90)
+    finalised(world)
     correct(world, staff.trainee, 0, status=AttendanceStatus.ABSENT)
     assert chain(staff.trainee) == [(EntrySource.LIVE, 90, EntryStatus.WITHDRAWN)]
     assert sheet(staff, staff.trainee, live_day(staff.trainee)).pending == []
@@ -253,9 +248,8 @@ def test_a_pending_entry_corrected_to_nothing_and_back(world):
 
 def test_an_approved_entry_corrected_to_nothing_is_deducted_once(world):
     staff = world.staff
-    finalise(world, trainee=90)
-    approve(staff, entries_of(staff.trainee)[0])
-    correct(world, staff.trainee, 30)
+    finalised(world, approved=True)
+    corrected(world, 30)
     correct(world, staff.trainee, 0, status=AttendanceStatus.ABSENT)
     [minus_90] = pending(staff.trainee)
     assert minus_90.minutes == -90
@@ -266,13 +260,11 @@ def test_an_approved_entry_corrected_to_nothing_is_deducted_once(world):
 def test_a_managers_own_pending_correction_keeps_the_entry_and_the_attendance_is_adjusted(world):
     """Replacing the entry would leave the manager's correction pointing at an entry nobody can approve."""
     staff = world.staff
-    finalise(world, trainee=90)
-    [live] = entries_of(staff.trainee)
+    live = finalised(world)
     own, _new = ledger.add_adjustment(staff.org, staff.trainee, ledger.Adjustment(
         minutes=-15, description="Long break", corrects_id=live.id), staff.manager, "own")
     db.session.commit()
-    correct(world, staff.trainee, 120)
-    [attendance_fix] = [e for e in pending(staff.trainee) if e.id not in (live.id, own.id)]
+    [attendance_fix] = [e for e in corrected(world, 120) if e.id not in (live.id, own.id)]
     assert (attendance_fix.minutes, attendance_fix.corrects_id) == (30, live.id)
     for entry in (live, own, attendance_fix):
         approve(staff, entry)
@@ -281,15 +273,12 @@ def test_a_managers_own_pending_correction_keeps_the_entry_and_the_attendance_is
 
 def test_after_the_period_is_exported_the_difference_is_paid_in_the_open_period(world):
     staff = world.staff
-    finalise(world, trainee=90)
-    [live] = entries_of(staff.trainee)
-    approve(staff, live)
-    correct(world, staff.trainee, 150)  # +60 pending when payroll runs
+    live = finalised(world, approved=True)
+    corrected(world, 150)  # +60 pending when payroll runs
     start, end = period_containing(staff.org, live.activity_date)
     done = export.export_period(staff.org, start, staff.manager, today=end + timedelta(days=1))
     db.session.commit()
-    correct(world, staff.trainee, 120)
-    [plus_30] = pending(staff.trainee)
+    [plus_30] = corrected(world, 120)
     approve(staff, plus_30)
     next_day = end + timedelta(days=1)
     assert plus_30.paid_period_start == next_day and live.paid_period_start == start  # the locked line never moves
@@ -300,20 +289,17 @@ def test_after_the_period_is_exported_the_difference_is_paid_in_the_open_period(
     following = period_containing(staff.org, next_day)
     csv_text = export.build_csv(staff.org, *following)[0].decode()
     assert f",{plus_30.id}," in csv_text and ",30," in csv_text
-    correct(world, staff.trainee, 100)
-    approve(staff, pending(staff.trainee)[0])
+    approve(staff, corrected(world, 100)[0])
     assert paid(staff, staff.trainee, start, next_day) == 100
 
 
 def test_a_pending_entry_corrected_after_its_period_was_exported_is_paid_whole_in_the_open_period(world):
     staff = world.staff
-    finalise(world, trainee=90)
-    [live] = entries_of(staff.trainee)
+    live = finalised(world)
     start, end = period_containing(staff.org, live.activity_date)
     export.export_period(staff.org, start, staff.manager, today=end + timedelta(days=1))
     db.session.commit()
-    correct(world, staff.trainee, 120)
-    [current] = pending(staff.trainee)
+    [current] = corrected(world, 120)
     approve(staff, current)
     assert current.paid_period_start == end + timedelta(days=1)
     assert (paid(staff, staff.trainee, start), paid(staff, staff.trainee, end + timedelta(days=1))) == (0, 120)
@@ -328,10 +314,8 @@ def _text(response) -> str:
 
 def test_the_queue_shows_what_an_adjustment_changes_and_a_withdrawn_entry_says_what_replaced_it(client, u, login, world):
     staff = world.staff
-    finalise(world, trainee=90)
-    approve(staff, entries_of(staff.trainee)[0])
-    correct(world, staff.trainee, 150)
-    correct(world, staff.trainee, 120)
+    finalised(world, approved=True)
+    corrected(world, 150, 120)
     _live, plus_60, plus_30 = entries_of(staff.trainee)
     login(staff.manager)
     queue = _text(client.get(u("lms.hours.queue", org_slug="acme")))
@@ -351,12 +335,11 @@ def test_the_queue_shows_what_an_adjustment_changes_and_a_withdrawn_entry_says_w
 def test_the_session_page_says_what_is_approved_and_what_is_pending(client, u, login, world):
     staff = world.staff
     page = u("lms.sessions.detail", session_id=world.session.id)
-    finalise(world, trainee=90)
+    live = finalised(world)
     login(staff.trainee)
     assert "1 hour 30 minutes in your training hours, waiting for approval." in _text(client.get(page))
-    approve(staff, entries_of(staff.trainee)[0])
-    correct(world, staff.trainee, 150)
-    correct(world, staff.trainee, 120)
+    approve(staff, live)
+    corrected(world, 150, 120)
     text = _text(client.get(page))
     assert "You attended part of this session: 2 hours." in text or "You attended this session: 2 hours." in text
     assert ("1 hour 30 minutes approved in your training hours; a correction to 2 hours is waiting for approval."
@@ -367,8 +350,7 @@ def test_the_session_page_says_what_is_approved_and_what_is_pending(client, u, l
 
 def test_the_session_page_says_when_the_hours_were_rejected(client, u, login, world):
     staff = world.staff
-    finalise(world, trainee=90)
-    approvals.reject(entries_of(staff.trainee)[0], staff.manager, "Not on the roster")
+    approvals.reject(finalised(world), staff.manager, "Not on the roster")
     db.session.commit()
     login(staff.trainee)
     text = _text(client.get(u("lms.sessions.detail", session_id=world.session.id)))
@@ -380,10 +362,8 @@ def test_a_manager_approving_the_earlier_adjustment_at_the_same_moment_is_counte
     """The manager's approval of the +60 is still uncommitted while the trainer corrects again: the correction waits
     for it, leaves the approved +60 alone and asks for the difference from 150."""
     staff = world.staff
-    finalise(world, trainee=90)
-    approve(staff, entries_of(staff.trainee)[0])
-    correct(world, staff.trainee, 150)
-    [plus_60] = pending(staff.trainee)
+    finalised(world, approved=True)
+    [plus_60] = corrected(world, 150)
     entry_id, manager_id = plus_60.id, staff.manager.id
     db.session.commit()
 

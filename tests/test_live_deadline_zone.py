@@ -7,7 +7,6 @@ from __future__ import annotations
 import re
 from datetime import time, timedelta
 
-import pytest
 from sqlalchemy import select
 
 from lms import db
@@ -15,14 +14,9 @@ from lms.accounts.models import SiteRole
 from lms.db import utcnow
 from lms.live.models import LiveSession
 from lms.live.times import instant_text, local_to_utc
-from tests.live_support import LA, live_course, local, session_form
+from tests.live_support import LA, local, session_form
 
 NEW_YORK = "America/New_York"
-
-
-@pytest.fixture
-def module(trainer):
-    return live_course(trainer)[1]
 
 
 def schedule_with_deadline(client, u, login, module, person) -> tuple[LiveSession, str]:

@@ -13,9 +13,8 @@ import pytest
 from lms import db
 from lms.db import utcnow
 from lms.live import attendance
-from lms.live.models import AttendanceInterval, IntervalSource, Registration, RegistrationStatus
 from lms.live.times import to_zone, zoned_clock_text
-from tests.live_support import LA, live_course, schedule
+from tests.live_support import LA, live_course, seat, soon, stayed
 
 
 @pytest.fixture
@@ -26,15 +25,9 @@ def ana(make_user):
 def _session(trainer, ana, minutes_ago: int, length: int):
     """A session that started ``minutes_ago`` and is scheduled for ``length`` minutes, Ana in a seat and there from
     the start for an hour."""
-    _course, module = live_course(trainer)
-    start = (utcnow() - timedelta(minutes=minutes_ago)).replace(second=0, microsecond=0)
-    (session,) = schedule(module, trainer, allow_past=True, day=start.date(), at=start.time(),
-                          timezone="Africa/Abidjan", minutes=length)
-    db.session.add(Registration(session_id=session.id, user_id=ana.id, status=RegistrationStatus.REGISTERED,
-                                registered_by_id=ana.id))
-    db.session.add(AttendanceInterval(session_id=session.id, user_id=ana.id, source=IntervalSource.CHECK_IN,
-                                      joined_at=session.starts_at, left_at=session.starts_at + timedelta(hours=1)))
-    db.session.commit()
+    session = soon(live_course(trainer)[1], trainer, -minutes_ago, minutes=length)
+    seat(session, ana)
+    stayed(session, ana, 60)
     return session
 
 

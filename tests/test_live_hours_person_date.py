@@ -14,7 +14,6 @@ from datetime import date, time, timedelta
 from html import unescape
 
 import pytest
-from sqlalchemy import select
 
 from lms import db
 from lms.db import utcnow
@@ -23,16 +22,14 @@ from lms.hours.models import EntrySource, EntryStatus, HoursEntry
 from lms.live import attendance
 from lms.live.models import (
     Attendance,
-    AttendanceInterval,
     AttendanceStatus,
     IntervalSource,
-    Registration,
-    RegistrationStatus,
     SessionMode,
 )
 from lms.live.times import to_zone
 from lms.signals import attendance_finalized
-from tests.live_support import LA, live_course, schedule
+from tests.live_support import LA, add_time, attendance_row, live_course, schedule, seat
+from tests.test_hours_ledger import entries_of
 
 NEW_YORK = "America/New_York"
 
@@ -70,21 +67,14 @@ def world(trainer, make_user, make_org, add_member) -> World:
 
 
 def _attend(session, person, minutes: int) -> None:
-    db.session.add(Registration(session_id=session.id, user_id=person.id, status=RegistrationStatus.REGISTERED,
-                                registered_by_id=person.id))
-    db.session.add(AttendanceInterval(session_id=session.id, user_id=person.id, source=IntervalSource.JOIN_BUTTON,
-                                      joined_at=session.starts_at, left_at=session.starts_at + timedelta(minutes=minutes)))
-    db.session.commit()
+    """``person`` had a seat and was there from the start for ``minutes``, having clicked Join."""
+    seat(session, person)
+    add_time(session, person, 0, minutes, IntervalSource.JOIN_BUTTON)
 
 
 def _finalize(session, trainer) -> None:
     attendance.finalize(session, trainer, utcnow(), 75)
     db.session.commit()
-
-
-def _live_entries(person) -> list[HoursEntry]:
-    return list(db.session.execute(select(HoursEntry).where(HoursEntry.user_id == person.id)
-                                   .order_by(HoursEntry.id)).scalars())
 
 
 def _long(day: date) -> str:
@@ -100,14 +90,14 @@ def _page(client, u, session) -> str:
 def test_each_persons_hours_carry_the_day_on_their_own_calendar(world):
     _finalize(world.session, world.trainer)
     evening_before = world.day - timedelta(days=1)
-    dates = {name: [(e.source, e.minutes, e.activity_date) for e in _live_entries(person)]
+    dates = {name: [(e.source, e.minutes, e.activity_date) for e in entries_of(person)]
              for name, person in world.people.items()}
     assert dates == {
         "lena": [(EntrySource.LIVE, 90, evening_before)],  # 21:30-23:00 in Los Angeles
         "nate": [(EntrySource.LIVE, 90, world.day)],  # 00:30-02:00 in New York
         "dee": [(EntrySource.LIVE, 90, evening_before)],  # the site's zone, Los Angeles
     }
-    assert all(e.org_id == world.org.id for p in world.people.values() for e in _live_entries(p))
+    assert all(e.org_id == world.org.id for p in world.people.values() for e in entries_of(p))
 
 
 def test_the_page_says_nothing_more_when_the_hours_carry_the_day_it_names(client, u, login, world):
@@ -136,7 +126,7 @@ def old_style(world) -> HoursEntry:
     db.session.add(entry)
     db.session.commit()
     _finalize(world.session, world.trainer)
-    assert [e.id for e in _live_entries(lena)] == [entry.id]
+    assert [e.id for e in entries_of(lena)] == [entry.id]
     return entry
 
 
@@ -147,12 +137,11 @@ def test_an_older_entry_keeps_its_date_and_the_page_names_it(client, u, login, w
     assert f"Your training hours for it are dated {_long(world.day)}." in page
     attendance_finalized.send(_row(world, "lena"), session=world.session, correction=False)  # sent again
     db.session.commit()
-    assert [(e.id, e.activity_date) for e in _live_entries(world.people["lena"])] == [(old_style.id, world.day)]
+    assert [(e.id, e.activity_date) for e in entries_of(world.people["lena"])] == [(old_style.id, world.day)]
 
 
 def _row(world, name: str) -> Attendance:
-    return db.session.execute(select(Attendance).where(Attendance.session_id == world.session.id,
-                                                       Attendance.user_id == world.people[name].id)).scalar_one()
+    return attendance_row(world.session, world.people[name])
 
 
 def _correct(world, name: str, minutes: int) -> None:
@@ -164,21 +153,21 @@ def _correct(world, name: str, minutes: int) -> None:
 
 def test_corrections_follow_the_date_of_the_entry_they_correct(world, old_style):
     _correct(world, "lena", 60)  # her old-style entry is pending: replaced, with its date
-    assert [(e.source, e.minutes, e.status, e.activity_date) for e in _live_entries(world.people["lena"])] == [
+    assert [(e.source, e.minutes, e.status, e.activity_date) for e in entries_of(world.people["lena"])] == [
         (EntrySource.LIVE, 90, EntryStatus.WITHDRAWN, world.day), (EntrySource.LIVE, 60, EntryStatus.PENDING, world.day)]
     db.session.refresh(old_style)
     assert (old_style.minutes, old_style.activity_date) == (90, world.day)  # never edited
 
     nate = world.people["nate"]
-    (entry,) = _live_entries(nate)
+    (entry,) = entries_of(nate)
     approvals.approve(entry, world.manager)
     db.session.commit()
     _correct(world, "nate", 80)  # approved: an adjustment for the difference, on the same day
-    assert [(e.source, e.minutes, e.activity_date) for e in _live_entries(nate)] == [
+    assert [(e.source, e.minutes, e.activity_date) for e in entries_of(nate)] == [
         (EntrySource.LIVE, 90, world.day), (EntrySource.ADJUSTMENT, -10, world.day)]
     dee = world.people["dee"]
     _correct(world, "dee", 45)
-    assert [(e.minutes, e.status, e.activity_date) for e in _live_entries(dee)] == [
+    assert [(e.minutes, e.status, e.activity_date) for e in entries_of(dee)] == [
         (90, EntryStatus.WITHDRAWN, world.day - timedelta(days=1)), (45, EntryStatus.PENDING, world.day - timedelta(days=1))]
 
 
@@ -186,16 +175,14 @@ def test_a_late_attendance_is_dated_on_the_persons_calendar_too(world, make_user
     """Someone absent when attendance was finalised and credited later by a correction gets a new entry: the rule."""
     lupe = make_user("lupe@example.org", name="Lupe Late", timezone=LA)
     add_member(world.org, lupe, employment_start=date(2020, 1, 1))
-    db.session.add(Registration(session_id=world.session.id, user_id=lupe.id, status=RegistrationStatus.REGISTERED,
-                                registered_by_id=lupe.id))
-    db.session.commit()
+    seat(world.session, lupe)
     _finalize(world.session, world.trainer)
-    assert _live_entries(lupe) == []  # no minutes, no entry
+    assert entries_of(lupe) == []  # no minutes, no entry
     world.people["lupe"] = lupe
     row = _row(world, "lupe")
     row.status = AttendanceStatus.PRESENT
     _correct(world, "lupe", 70)
-    assert [(e.source, e.minutes, e.activity_date) for e in _live_entries(lupe)] == [
+    assert [(e.source, e.minutes, e.activity_date) for e in entries_of(lupe)] == [
         (EntrySource.LIVE, 70, world.day - timedelta(days=1))]
 
 
@@ -222,14 +209,14 @@ def test_the_overlap_flag_compares_times_not_dates(world):
     """Both entries are now dated that evening, and flagged by the hour they share."""
     _finalize(world.session, world.trainer)
     _evening_class_in_los_angeles(world)
-    first, second = _live_entries(world.people["lena"])
+    first, second = entries_of(world.people["lena"])
     assert first.activity_date == second.activity_date == world.day - timedelta(days=1)
     assert _flags(first, second) == ([(second.id, 60)], [(first.id, 60)])
 
 
 def test_an_older_entry_dated_another_day_is_flagged_all_the_same(world, old_style):
     _evening_class_in_los_angeles(world)
-    first, second = _live_entries(world.people["lena"])
+    first, second = entries_of(world.people["lena"])
     assert (first.id, first.activity_date, second.activity_date) == (old_style.id, world.day,
                                                                      world.day - timedelta(days=1))
     assert _flags(first, second) == ([(second.id, 60)], [(first.id, 60)])

@@ -22,21 +22,11 @@ from lms.live.models import LiveSession, Registration, RegistrationStatus
 from lms.live.registration_overlaps import RegistrationOverlap, find_overlapping
 from lms.live.times import when_text
 from tests.concurrency import finish, uncommitted_for_a_while
-from tests.live_support import LA, ONLINE, live_course, make_trainer, page_text, plan, schedule
+from tests.live_support import LA, ONLINE, live_course, page_text, plan, schedule
 
 DAY = date(2038, 12, 16)  # a Thursday, far enough ahead for registration to be open whenever the suite runs
 NY = "America/New_York"
 THREE_HOURS = {"day": DAY, "at": time(9, 0), "minutes": 180}
-
-
-@pytest.fixture
-def teresa(make_user):
-    return make_trainer(make_user, "teresa")
-
-
-@pytest.fixture
-def tanya(make_user):
-    return make_trainer(make_user, "tanya")
 
 
 @pytest.fixture

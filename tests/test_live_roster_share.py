@@ -10,7 +10,7 @@ from datetime import timedelta
 import pytest
 
 from lms import db
-from tests.live_support import live_course, make_trainer, seat, soon, stayed
+from tests.live_support import live_course, seat, soon, stayed
 
 
 @pytest.fixture
@@ -19,8 +19,8 @@ def app_config():
 
 
 @pytest.fixture
-def trainer(make_user):
-    return make_trainer(make_user, "teresa")
+def trainer(teresa):
+    return teresa
 
 
 @pytest.fixture

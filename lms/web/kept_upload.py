@@ -11,6 +11,7 @@ the file is attached, and offer to replace it) and ``forget_kept()``. Users: the
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -22,7 +23,7 @@ from lms.pending_uploads import PendingUploadLost
 
 
 @dataclass
-class KeptUpload:
+class KeptUpload(ABC):
     """The file one submit of ``form`` uses (``upload``): newly chosen, or kept from an earlier showing."""
 
     form: Any
@@ -39,10 +40,10 @@ class KeptUpload:
     #: :class:`lms.pending_uploads.PendingUploads` has them (raising a :class:`PendingUploadLost`).
     store: ClassVar[Any]
 
+    @abstractmethod
     def check(self, chosen: Any) -> Any:
         """Read and check a newly chosen file (a ``FileStorage``): the upload to use, or a :class:`DomainError`
         (status 413 when it is too large), shown under the file box."""
-        raise NotImplementedError
 
     @property
     def _secret(self) -> str:
