@@ -34,6 +34,8 @@ ACTION_TITLES = {
     "user.email_change_requested": _l("Link sent to confirm a new email address"),
     "user.password_reset_requested": _l("Password reset email sent"),
     "user.name_changed": _l("Name changed"),
+    # i18n: in the audit log: the person downloaded the zip of their own data from their profile ("Download my data")
+    "account.data_exported": _l("Personal data downloaded"),
     "api_token.created": _l("API token created"),
     "api_token.revoked": _l("API token revoked"),
     "org.created": _l("Organisation created"),

@@ -16,6 +16,7 @@ EXPECTED = {
     "lms.accounts.resend_email_change": "signed_in",
     "lms.accounts.tokens": "signed_in",
     "lms.accounts.revoke_token": "signed_in",
+    "lms.accounts.download_data": "signed_in",
     "lms.orgs.index": "signed_in",
     "lms.orgs.create": "signed_in",
     "lms.orgs.show": "org_manager",
