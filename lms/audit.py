@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, Select, String, Text, select, union
+from sqlalchemy import JSON, ColumnElement, ForeignKey, Index, Select, String, Text, select, union
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lms import db
@@ -101,18 +102,33 @@ def list_events(*, action: str | None = None, org_id: int | None = None, actor_i
     return list(db.session.execute(query.order_by(AuditEvent.id.desc()).limit(limit).offset(offset)).scalars())
 
 
-def list_events_about(subjects: Mapping[str, Select], *, skip_actions: Collection[str] = (), limit: int = 50,
+@dataclass(frozen=True)
+class Some:
+    """Some of the rows about records of one type: ``ids`` is a query of the records' ids, ``where`` a condition on
+    :class:`AuditEvent` the rows must meet (certain actions only, say)."""
+
+    ids: Select
+    where: ColumnElement[bool]
+
+
+def list_events_about(subjects: Mapping[str, Select | Some], *, skip_actions: Collection[str] = (), limit: int = 50,
                       offset: int = 0) -> list[AuditEvent]:
-    """Rows about the records ``subjects`` names (type name → a query of their ids: a course's modules, say), newest
-    first, but those of ``skip_actions``; one query. Each type is found through the ``object_type, object_id`` index,
-    so the work grows with the rows about these records, not with the log."""
+    """Rows about the records ``subjects`` names (type name → a query of their ids: a course's modules, say; or
+    :class:`Some` of their rows), newest first, but those of ``skip_actions``; one query. Each type is found through
+    the ``object_type, object_id`` index, so the work grows with the rows about these records, not with the log."""
     filters = [AuditEvent.action.not_in(list(skip_actions))] if skip_actions else []
     return _page(union(*_about(subjects, filters)), limit, offset)
 
 
-def _about(subjects: Mapping[str, Select], filters: list[Any]) -> list[Select]:
-    return [select(AuditEvent.id).where(AuditEvent.object_type == kind, AuditEvent.object_id.in_(ids), *filters)
-            for kind, ids in subjects.items()]
+def _about(subjects: Mapping[str, Select | Some], filters: list[Any]) -> list[Select]:
+    return [select(AuditEvent.id).where(AuditEvent.object_type == kind, *_of(about), *filters)
+            for kind, about in subjects.items()]
+
+
+def _of(about: Select | Some) -> list[ColumnElement[bool]]:
+    if isinstance(about, Some):
+        return [AuditEvent.object_id.in_(about.ids), about.where]
+    return [AuditEvent.object_id.in_(about)]
 
 
 def _page(found_ids: Any, limit: int, offset: int) -> list[AuditEvent]:

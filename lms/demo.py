@@ -14,7 +14,8 @@ from lms.accounts import services as accounts
 from lms.accounts.models import SiteRole, User
 from lms.orgs import services as orgs
 from lms.orgs.models import EmploymentType, MemberRole, Organisation, OrgKind, PayPeriod
-from lms.orgs.services import Employment, OrgSettings
+from lms.orgs.services import Employment
+from lms.orgs.settings import OrgSettings
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,8 @@ carries it in a hidden field (``lms.web.edit_conflicts``). On a save, :func:`cha
 differently now. Any such change is a conflict, even in a field the person did not touch: the form is shown again
 with their entries and the saved values, and now carries the new version, so saving again replaces the saved values
 knowingly. Each kind of record says which fields it versions: courses, modules, lessons and questions in
-:mod:`lms.catalog.edit_versions`, an organisation's settings and a staff member's employment details in
-:mod:`lms.orgs.services`.
+:mod:`lms.catalog.edit_versions`, an organisation's settings in :mod:`lms.orgs.settings` and a staff member's
+employment details in :mod:`lms.orgs.services`.
 
 Nothing is stored: a version is worked out from the record each time (no migration, no column to keep up to date).
 """

@@ -13,7 +13,7 @@ from lms.accounts.models import User
 from lms.errors import ConflictError
 from lms.orgs import invitations
 from lms.orgs.services import Employment
-from lms.web import orgs as org_views
+from lms.web import org_invitations as org_views
 from tests.conftest import PASSWORD
 
 

@@ -4,7 +4,8 @@
   for them would hang on a module that is no longer live, and the attendance of sessions held counts toward it.
   Cancel the scheduled sessions first; where sessions were held, add a new module of the other kind instead.
 - A module with live sessions still scheduled cannot be removed, for the same reason: cancel them, or move them to
-  another live module, first. (Held sessions do not stop it: removing keeps every record.)
+  another live module, first. (Held sessions do not stop it: removing keeps every record.) Nor can a course import
+  archive it when the files leave it out (:func:`count_unremovable`), even with ``--archive-missing``.
 - In a published course, where trainees may be enrolled and a required module they cannot complete stops them
   finishing the course:
 
@@ -104,6 +105,14 @@ def check_removable(module: Module) -> None:
             "This module cannot be removed while it has live sessions: it has %(num)d scheduled live sessions. "
             "Cancel them on the Live sessions page first (the people registered are told), or, if no one has "
             "registered for them yet, move them to another live module.", scheduled))
+
+
+def count_unremovable(modules: Sequence[Module]) -> dict[int, ModuleSessions]:
+    """The sessions of each of ``modules`` that :func:`check_removable` refuses to remove (those with live sessions
+    still scheduled, started or not), by module id, in one query: what a course import checks before archiving the
+    modules its files left out, whatever ``--archive-missing`` says."""
+    counts = live_queries.count_module_sessions([module.id for module in modules])
+    return {module_id: sessions for module_id, sessions in counts.items() if sessions.scheduled}
 
 
 # ---------------------------------------------------------------- published courses

@@ -108,6 +108,7 @@ def _issue(
     zone = dates.holder_zone(user)
     expires_at = add_months(now.astimezone(zone), course.certificate_validity_months)
     basis, live_starts = training.live_basis(user.id, counted)
+    field = training.field_basis(counted) if stated is None else None
     completed = completed_on or dates.local_day(enrollment.completed_at or now, zone)
     started = min(training.first_day(enrollment, counted, live_starts, zone) or completed, completed)
     certificate = Certificate(
@@ -124,6 +125,7 @@ def _issue(
             user, course, now, stated.as_dict() if stated is not None else counted.minutes, counted.by_area,
             started=started, completed=completed, expires_at=expires_at,
             live_basis=basis.as_dict() if basis is not None and stated is None else None,
+            field_basis=field.as_dict() if field is not None else None,
         ),
         issued_by_id=getattr(actor, "id", None),
         issue_reason=reason,

@@ -27,12 +27,14 @@ def build_snapshot(
     completed: date,
     expires_at: datetime | None = None,
     live_basis: dict[str, int] | None = None,
+    field_basis: dict[str, int] | None = None,
 ) -> dict[str, Any]:
     """The snapshot of a certificate issued at ``issued_at``: ``minutes`` is the training time it states (live,
     self_paced, field, total), ``by_area`` the credited minutes per competency area, ``started`` and ``completed`` the
     days of its training and ``expires_at`` its expiry (on the trainee's calendar, :mod:`lms.certificates.dates`);
-    ``live_basis`` the attendance its live time rests on (:class:`lms.certificates.training.LiveBasis`), kept only
-    when there is one."""
+    ``live_basis`` the attendance its live time rests on (:class:`lms.certificates.training.LiveBasis`) and
+    ``field_basis`` the approved field minutes its field time rests on (:class:`lms.certificates.training.FieldBasis`),
+    each kept only when there is one."""
     zone = dates.holder_zone(user)
     titles = dict(
         db.session.execute(
@@ -63,6 +65,8 @@ def build_snapshot(
     }
     if live_basis is not None:
         snapshot["live_basis"] = live_basis
+    if field_basis is not None:
+        snapshot["field_basis"] = field_basis
     return snapshot
 
 

@@ -2,10 +2,14 @@
 
 An automatic certificate states the credited minutes of every module completed in the enrolment (each completion
 keeps the credit its module had then): live (synchronous), self-paced (asynchronous) and supervised field
-experience, and per competency area. A live module is credited in full once attendance completes it (at least
-``LMS_ATTENDANCE_MIN_SHARE`` percent of a session), while the hours ledger pays the minutes attended; so that the
+experience, and per competency area. It certifies the program's training, so every kind follows the same rule: a
+self-paced module is credited however long the reading took; a live module is credited in full once attendance
+completes it (at least ``LMS_ATTENDANCE_MIN_SHARE`` percent of a session), while the hours ledger pays the minutes
+attended; a field module is credited at its credited minutes once approved field experience reaches them, while the
+ledger holds every approved field log (more, when the logs went past the module's time or came after). So that the
 trainee can see how the two meet, the certificate also keeps what the attendance behind its live modules was
-(:class:`LiveBasis`). A certificate issued by hand states the time the issuer states instead (:class:`TrainingMinutes`).
+(:class:`LiveBasis`) and the approved field minutes that completed its field modules (:class:`FieldBasis`). A
+certificate issued by hand states the time the issuer states instead (:class:`TrainingMinutes`).
 
 The training starts on the earliest day of the training counted (:func:`first_day`): the first lesson opened or
 quiz answered in a self-paced module, the session whose attendance completed a live module, the first approved field
@@ -30,7 +34,7 @@ from lms.certificates import dates
 from lms.enrollment.models import Enrollment, LessonProgress, ModuleCompletion, QuizAttempt
 from lms.hours.models import EntrySource, EntryStatus, HoursEntry
 from lms.i18n import _, ngettext
-from lms.live.models import Attendance, AttendanceStatus, LiveSession
+from lms.live.models import Attendance, LiveSession
 
 #: The most hours a certificate issued by hand may state in each category (live, self-paced, field experience). Real
 #: programs are far below it: the paused HCAI draft asks for 80 hours in all, and long college CHW certificates come to
@@ -38,8 +42,6 @@ from lms.live.models import Attendance, AttendanceStatus, LiveSession
 MAX_STATED_HOURS = 500
 
 _KEYS = {ModuleKind.LIVE: "live", ModuleKind.FIELD: "field", ModuleKind.SELF_PACED: "self_paced"}
-#: Attendance statuses that can complete a live module (as :data:`lms.live.attendance.ATTENDED`).
-ATTENDED = (AttendanceStatus.PRESENT, AttendanceStatus.LATE)
 
 
 @dataclass(frozen=True)
@@ -91,6 +93,19 @@ class LiveBasis:
         return {"modules": self.modules, "attended": self.attended, "scheduled": self.scheduled, "min_share": self.min_share}
 
 
+@dataclass(frozen=True)
+class FieldBasis:
+    """What the field-experience time of an automatic certificate rests on: the number of field modules and the
+    approved field minutes (with corrections) each had when it completed, added up (:func:`field_basis`). Frozen in
+    the snapshot (``field_basis``)."""
+
+    modules: int
+    approved: int
+
+    def as_dict(self) -> dict[str, int]:
+        return {"modules": self.modules, "approved": self.approved}
+
+
 @dataclass
 class Counted:
     """The training an enrolment's completions add up to: minutes per category (with the total), minutes per
@@ -132,33 +147,41 @@ def count(enrollment: Enrollment | None) -> Counted:
 def live_basis(user_id: int, counted: Counted) -> tuple[LiveBasis | None, list[datetime]]:
     """The attendance behind the counted live modules, and the start of the session that completed each.
 
-    A live module's completion keeps the seconds attended in the session that completed it, whose whole minutes are
-    the minutes that attendance credits to the ledger. That session is the one attendance marks as completing the
-    module or, while its attendance is being finalised (the mark is set once the completion, and so the certificate,
-    is recorded), the attended one with those minutes, the latest such. The basis is None unless every counted live
-    module has its session (modules completed another way, e.g. in demo or imported data, leave it unexplained)."""
+    That session is the one whose attendance row is marked as completing the module: the mark is set before the
+    completion is recorded (:func:`lms.live.attendance_credit.complete_module`), so it is there when the completion
+    issues the certificate in the same unit of work. A live module's completion keeps the seconds attended in that
+    session, whose whole minutes are the minutes that attendance credits to the ledger. The basis is None unless every
+    counted live module has its session (modules completed another way, e.g. in demo or imported data, leave it
+    unexplained)."""
     wanted = counted.modules.get(ModuleKind.LIVE, [])
     if not wanted:
         return None, []
-    minutes = {module_id: counted.measured[module_id] // 60 for module_id in wanted}
     rows = db.session.execute(
-        select(LiveSession.module_id, LiveSession.starts_at, LiveSession.ends_at, Attendance.minutes,
-               Attendance.completed_module)
+        select(LiveSession.module_id, LiveSession.starts_at, LiveSession.ends_at)
         .join(Attendance, Attendance.session_id == LiveSession.id)
-        .where(Attendance.user_id == user_id, LiveSession.module_id.in_(wanted),
-               Attendance.completed_module.is_(True) | Attendance.status.in_(ATTENDED))
-        .order_by(Attendance.completed_module.desc(), LiveSession.starts_at.desc(), LiveSession.id.desc())
+        .where(Attendance.user_id == user_id, LiveSession.module_id.in_(wanted), Attendance.completed_module.is_(True))
+        .order_by(LiveSession.starts_at.desc(), LiveSession.id.desc())
     ).all()
     found: dict[int, Any] = {}
     for row in rows:
-        if row.completed_module or row.minutes == minutes[row.module_id]:
-            found.setdefault(row.module_id, row)
+        found.setdefault(row.module_id, row)
     starts = [row.starts_at for row in found.values()]
-    if len(found) < len(minutes):
+    if len(found) < len(wanted):
         return None, starts
+    attended = sum(counted.measured[module_id] // 60 for module_id in wanted)
     scheduled = sum(int((row.ends_at - row.starts_at).total_seconds() // 60) for row in found.values())
     share = int(current_app.config["LMS_ATTENDANCE_MIN_SHARE"])
-    return LiveBasis(len(found), sum(minutes.values()), scheduled, share), starts
+    return LiveBasis(len(found), attended, scheduled, share), starts
+
+
+def field_basis(counted: Counted) -> FieldBasis | None:
+    """The approved field minutes that completed the counted field modules: each completion keeps them
+    (:func:`lms.hours.approvals._complete_field_module`). None without field modules, or when one has none kept
+    (completed another way, e.g. in demo or imported data: left unexplained). No query."""
+    wanted = counted.modules.get(ModuleKind.FIELD, [])
+    if not wanted or not all(counted.measured[module_id] for module_id in wanted):
+        return None
+    return FieldBasis(len(wanted), sum(counted.measured[module_id] // 60 for module_id in wanted))
 
 
 def first_day(enrollment: Enrollment, counted: Counted, live_starts: list[datetime], zone: ZoneInfo) -> date | None:
@@ -203,16 +226,19 @@ def get_credited_minutes(user: Any, course: Any) -> TrainingMinutes:
 @dataclass(frozen=True)
 class HoursBasis:
     """How a certificate's training time was worked out, for its holder's page: stated by a manual issuer, or credited
-    for the completed modules, with the attendance behind the live time when the certificate kept it (those issued
-    automatically since it is kept)."""
+    for the completed modules, with the attendance behind the live time and the approved field minutes behind the
+    field time when the certificate kept them (those issued automatically since each is kept)."""
 
     is_stated: bool
     live: LiveBasis | None = None
+    field: FieldBasis | None = None
 
 
 def hours_basis(cert: Any) -> HoursBasis:
     """What :class:`HoursBasis` a certificate's row and frozen snapshot tell (no query)."""
     if cert.issue_reason is not None or cert.issued_by_id is not None:
         return HoursBasis(is_stated=True)
-    live = (cert.snapshot or {}).get("live_basis")
-    return HoursBasis(is_stated=False, live=LiveBasis(**live) if live else None)
+    snapshot = cert.snapshot or {}
+    live, field_ = snapshot.get("live_basis"), snapshot.get("field_basis")
+    return HoursBasis(is_stated=False, live=LiveBasis(**live) if live else None,
+                      field=FieldBasis(**field_) if field_ else None)

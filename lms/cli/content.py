@@ -47,7 +47,8 @@ def import_courses_command(path: Path, dry_run: bool, archive_missing: bool) -> 
     if there is any, nothing is imported. Slugs are keys: importing again updates courses in place and never touches
     trainees' enrolments, progress or quiz attempts. A module on the site that the files no longer list is archived;
     if trainees are taking its course or worked on it, the import stops and names it with those counts, unless
-    --archive-missing is given. See docs/course-format.md.
+    --archive-missing is given; if it has live sessions still scheduled, the import stops and names it with their
+    number whatever the options (cancel them first). See docs/course-format.md.
     """
     with _progress(count_files(path), "Checking course files") as tick:
         reading = read_courses(path, tick)
@@ -66,7 +67,7 @@ def import_courses_command(path: Path, dry_run: bool, archive_missing: bool) -> 
         raise click.ClickException("The import stopped; nothing was imported.") from exc
     except ArchiveRefused as exc:
         db.session.rollback()
-        _refuse_archiving(exc.held)
+        _refuse_archiving(exc.held, exc.scheduled)
     except Exception:
         db.session.rollback()
         raise
@@ -82,14 +83,34 @@ def import_courses_command(path: Path, dry_run: bool, archive_missing: bool) -> 
         click.echo(f"{verb} {line} (their records are kept).", err=True)
 
 
-def _refuse_archiving(held: list[str]) -> None:
-    """Name each module the files left out that trainees are taking or worked on, then stop (nothing imported)."""
-    for line in held:
+def _refuse_archiving(held: list[str], scheduled: list[str]) -> None:
+    """Name each module the files left out that has live sessions still scheduled, or that trainees are taking or
+    worked on, then stop (nothing imported), saying what to do about each kind."""
+    for line in scheduled + held:
         click.echo(f"not archived: {line}", err=True)
-    one = len(held) == 1
-    raise click.ClickException(
-        f"{len(held)} module{'' if one else 's'} on the site {'is' if one else 'are'} not in the files, and trainees "
-        f"are taking {'its' if one else 'their'} course or worked on {'it' if one else 'them'}; nothing was imported. "
+    reasons = [_scheduled_reason(len(scheduled))] if scheduled else []
+    if held:
+        reasons.append(_held_reason(len(held), stopped=not scheduled))
+    raise click.ClickException(" ".join(reasons))
+
+
+def _scheduled_reason(count: int) -> str:
+    one = count == 1
+    return (
+        f"{count} module{'' if one else 's'} on the site {'is' if one else 'are'} not in the files but still "
+        f"{'has' if one else 'have'} scheduled live sessions, so the import cannot archive {'it' if one else 'them'}, "
+        f"even with --archive-missing; nothing was imported. Cancel {'its' if one else 'their'} sessions first, on "
+        "the Live sessions page (the people registered are told; a session that has started cannot be cancelled: "
+        "finalise its attendance instead), then run the import again; or, to keep "
+        f"{'it' if one else 'them'}, add {'it' if one else 'them'} to the files.")
+
+
+def _held_reason(count: int, stopped: bool) -> str:
+    one = count == 1
+    return (
+        f"{count} module{'' if one else 's'} on the site {'is' if one else 'are'} not in the files, and trainees "
+        f"are taking {'its' if one else 'their'} course or worked on {'it' if one else 'them'}"
+        f"{'; nothing was imported' if stopped else ''}. "
         f"To keep {'it' if one else 'them'}, add {'it' if one else 'them'} to the files; to archive "
         f"{'it' if one else 'them'} anyway, run the import again with --archive-missing (trainees' records are kept, "
         "and a module can be restored on its course's authoring page).")

@@ -3,7 +3,8 @@
 Slugs are keys: a course, module, lesson, question or option that exists is updated in place, so its id (which
 enrolments, lesson progress and quiz attempts point at) never changes. Nothing is deleted: modules, lessons, quizzes,
 questions and options that left the files are archived, and come back if they return; but a module trainees are
-taking or worked on is archived only when the caller says so (:func:`import_courses`). Importing the same files twice
+taking or worked on is archived only when the caller says so, and one with live sessions still scheduled never
+(:func:`import_courses`). Importing the same files twice
 changes nothing. The caller validates first (:func:`lms.content.validate.read_courses`) and commits once at the end.
 
 Every course, module, lesson, quiz and question is saved through the catalog's own services, so each one the files
@@ -36,7 +37,15 @@ from lms.catalog.services import (
 )
 from lms.content.quiz_import import sync_quiz
 from lms.content.specs import CourseSpec, LessonSpec, ModuleSpec
-from lms.content.writing import ArchiveRefused, Context, ImportFailure, Summary, describe_people, text_values
+from lms.content.writing import (
+    ArchiveRefused,
+    Context,
+    ImportFailure,
+    Summary,
+    describe_people,
+    describe_sessions,
+    text_values,
+)
 from lms.enrollment.module_people import count_module_people
 from lms.errors import DomainError
 from lms.orgs.services import find_org
@@ -49,14 +58,16 @@ def import_courses(courses: list[CourseSpec], actor: Any = None, tick: Callable[
     """Create or update every course; ``tick()`` is called once per module written. Flushes, never commits.
 
     A module on the site that the files no longer list is archived, but one that trainees are taking (the course has
-    enrolments in progress) or worked on is archived only with ``archive_missing``: otherwise every course is still
-    written (to find them all) and :class:`ArchiveRefused` is raised at the end, naming them with their counts; the
-    caller rolls back."""
+    enrolments in progress) or worked on is archived only with ``archive_missing``, and one with live sessions still
+    scheduled (started or not) never, as the authoring pages refuse removing it
+    (:func:`lms.catalog.module_kind.check_removable`): its sessions must be cancelled first. Otherwise every course is
+    still written (to find them all) and :class:`ArchiveRefused` is raised at the end, naming them with their counts;
+    the caller rolls back."""
     summary = Summary()
     for spec in courses:
         import_course(spec, summary, actor, tick or (lambda: None), archive_missing=archive_missing)
-    if summary.held:
-        raise ArchiveRefused(summary.held)
+    if summary.held or summary.scheduled:
+        raise ArchiveRefused(summary.held, summary.scheduled)
     return summary
 
 
@@ -143,13 +154,18 @@ def _modules(context: Context, spec: CourseSpec, tick: Callable[[], None]) -> No
 
 
 def _archive_missing(context: Context, modules: list[Module]) -> None:
-    """Archive ``modules`` (left out of the files), or hold those with trainees (:func:`import_courses`). The audit
-    row and the summary say who an archived module touched."""
+    """Archive ``modules`` (left out of the files), or hold those with live sessions still scheduled, and those with
+    trainees unless told otherwise (:func:`import_courses`). The audit row and the summary say who an archived module
+    touched."""
     people = count_module_people(context.course, modules)
+    sessions = module_kind.count_unremovable(modules)
     for module in modules:
         label, found = f"{context.course.slug}/{module.slug}", people[module.id]
+        if module.id in sessions:
+            context.summary.scheduled.append(f"{label}: {describe_sessions(sessions[module.id])}")
         if found and not context.archive_missing:
             context.summary.held.append(f"{label}: {describe_people(found)}")
+        if module.id in sessions or (found and not context.archive_missing):
             continue
         counts = {"enrolled": found.enrolled, "with_progress": found.with_progress, "completed": found.completed}
         archive_from_files(context.course, module, context.actor, **(counts if found else {}))

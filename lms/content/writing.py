@@ -15,6 +15,7 @@ from lms.catalog.texts import owner_key, set_text
 from lms.content.loader import Problem
 from lms.content.specs import TextMap
 from lms.enrollment.module_people import ModulePeople
+from lms.live.queries import ModuleSessions
 
 KINDS = ("course", "module", "lesson", "quiz", "question", "option")
 PLURALS = {"quiz": "quizzes"}
@@ -30,12 +31,13 @@ class ImportFailure(Exception):
 
 
 class ArchiveRefused(Exception):
-    """Modules the files no longer list have trainees (``held``: one line each, with the counts); the import archives
-    them only when asked to (``--archive-missing``), so nothing is kept."""
+    """Modules the files no longer list have live sessions still scheduled (``scheduled``: one line each, with the
+    count), which the import never archives, or trainees (``held``: one line each, with the counts), which it archives
+    only when asked to (``--archive-missing``); so nothing is kept."""
 
-    def __init__(self, held: list[str]) -> None:
-        super().__init__("; ".join(held))
-        self.held = held
+    def __init__(self, held: list[str], scheduled: list[str] | None = None) -> None:
+        self.held, self.scheduled = held, scheduled or []
+        super().__init__("; ".join(self.scheduled + held))
 
 
 def describe_people(people: ModulePeople) -> str:
@@ -43,6 +45,13 @@ def describe_people(people: ModulePeople) -> str:
     taking = f"{people.enrolled} trainee{'s' if people.enrolled != 1 else ''} taking the course"
     worked = f"{people.with_progress} worked on this module ({people.completed} completed it)"
     return f"{taking}, {worked}"
+
+
+def describe_sessions(sessions: ModuleSessions) -> str:
+    """``2 scheduled live sessions (1 has started)``: those that stop a module being archived (in English, as above)."""
+    count, started = sessions.scheduled, sessions.started
+    text = f"{count} scheduled live session{'s' if count != 1 else ''}"
+    return f"{text} ({started} {'has' if started == 1 else 'have'} started)" if started else text
 
 
 @dataclass
@@ -53,8 +62,10 @@ class Summary:
     changes: list[str] = field(default_factory=list)
     texts_changed: int = 0
     created: set[str] = field(default_factory=set)
-    #: Modules not archived for their trainees (see :class:`ArchiveRefused`), and those archived with trainees anyway.
+    #: Modules not archived for their trainees or their scheduled live sessions (see :class:`ArchiveRefused`), and
+    #: those archived with trainees anyway.
     held: list[str] = field(default_factory=list)
+    scheduled: list[str] = field(default_factory=list)
     archived_with_people: list[str] = field(default_factory=list)
 
     def note(self, kind: str, action: str, label: str, detail: str = "") -> None:

@@ -30,9 +30,10 @@ from lms.db import utcnow
 from lms.errors import DomainError
 from lms.hours import sheet_check
 from lms.hours.models import PayrollExport
+from lms.hours.money import dollars_text, hours_text
 from lms.hours.pay_calendar import PayCalendar, pay_calendar
 from lms.hours.periods import lock_for_export, org_today
-from lms.hours.timesheets import dollars_text, get_org_timesheet, hours_text, list_paid_lines
+from lms.hours.timesheets import get_org_timesheet, list_paid_lines
 from lms.i18n import _, format_when
 from lms.orgs.models import Organisation
 

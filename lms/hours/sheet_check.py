@@ -2,12 +2,12 @@
 checked (see docs/payroll-export.md, "Exporting").
 
 The page carries a fingerprint of the approved entries it totals (:func:`fingerprint`): how many, their time and
-amount, and a digest of each person's name, employee ID, entries (the sum of their ids, with their count and totals)
-and money. The export checks it under the export lock (:func:`check_unchanged`, called by
-:func:`lms.hours.export.export_period`): an entry approved in another tab, moved by a pay schedule change or
-withdrawn, or an employee ID changed, since the page was shown, refuses the export with what changed
-(:class:`SheetChanged`), and nothing is locked. Pending entries are not in the file, so they are not in the
-fingerprint.
+amount, and a digest of each person's name, employee IDs (those the file writes: in force on each line's date),
+entries (the sum of their ids, with their count and totals) and money. The export checks it under the export lock
+(:func:`check_unchanged`, called by :func:`lms.hours.export.export_period`): an entry approved in another tab, moved
+by a pay schedule change or withdrawn, or an employee ID changed that a line is written with, since the page was
+shown, refuses the export with what changed (:class:`SheetChanged`), and nothing is locked. Pending entries are not
+in the file, so they are not in the fingerprint.
 
 The fingerprint is not signed: like the approval queue's list of rows (``lms.web.bulk``) it guards a manager against
 a page that went stale, not against themselves.
@@ -44,9 +44,16 @@ class SheetChanged(ConflictError):
     code = "timesheet_changed"
 
 
+def _ids(paid_ids: tuple[str | None, ...]) -> str | list[str]:
+    """The employee IDs the person's lines are written with (in force on each line's date): one as text, as this
+    digest always had it, several (training done in an earlier employment, under an ID of its own) as a list."""
+    ids = [value or "" for value in paid_ids]
+    return ids[0] if len(ids) == 1 else ids
+
+
 def _digest(sheet: OrgTimesheet) -> str:
     people = sorted(
-        (row.user_id, row.name, row.employee_id or "", row.line_count, row.approved_id_sum, row.minutes,
+        (row.user_id, row.name, _ids(row.paid_ids), row.line_count, row.approved_id_sum, row.minutes,
          row.amount_cents)
         for row in sheet.rows if row.line_count
     )

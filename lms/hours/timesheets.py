@@ -8,10 +8,13 @@ the pending entries done in it and, if it is the first period after the last exp
 has run for their dates, so approving them now pays them there. A period payroll has run for still lists the pending
 entries done in it, with the period that would pay them (``paid_later_in``).
 
-Money is integer cents. A line's amount is ``minutes * rate_cents / 60`` rounded half-up to a whole cent, per line,
-in integer arithmetic; negative adjustments round the same way away from zero, so a correction cancels the line it
-corrects to the cent. Totals add the rounded lines (as a payslip does). The organisation view aggregates in SQL
-(GROUP BY user) with the same formula, so it costs a fixed number of queries whatever the number of people.
+Money is integer cents, each line rounded to the cent (:mod:`lms.hours.money`); totals add the rounded lines (as a
+payslip does). The organisation view aggregates in SQL (GROUP BY user) with the same formula, so it costs a fixed
+number of queries whatever the number of people.
+
+Every line carries the employee ID in force on its date (:func:`lms.orgs.history.employee_id_on`): the ID of an earlier
+period of employment for training done in it (a rehired person may have a new ID), else the membership's. A person's
+row and sheet name the IDs of their lines, so the page says what the payroll file writes.
 """
 
 from __future__ import annotations
@@ -24,43 +27,15 @@ from sqlalchemy import BigInteger, and_, case, cast, func, select
 from lms import db
 from lms.accounts.models import User
 from lms.hours.models import PAY_CODE, EntrySource, EntryStatus, HoursEntry
+from lms.hours.money import amount_cents, amount_sql
+from lms.hours.money import dollars_text as dollars_text  # callers elsewhere import these from here too
+from lms.hours.money import hours_text as hours_text
+from lms.hours.money import hundredths as hundredths
 from lms.hours.pay_calendar import PayCalendar, pay_calendar
 from lms.hours.periods import Period, org_today
 from lms.hours.titles import display_titles
+from lms.orgs.history import employee_id_on
 from lms.orgs.models import Membership, Organisation
-
-
-def amount_cents(minutes: int, rate_cents: int) -> int:
-    """Pay for ``minutes`` at ``rate_cents`` an hour, rounded half-up (away from zero) to a whole cent."""
-    size = (abs(minutes) * rate_cents + 30) // 60
-    return -size if minutes < 0 else size
-
-
-def hundredths(numerator: int, denominator: int) -> str:
-    """``numerator / denominator`` as a decimal with two places, rounded half-up (away from zero), no floats."""
-    scaled = (abs(numerator) * 100 * 2 + denominator) // (2 * denominator)
-    sign = "-" if numerator < 0 and scaled else ""
-    return f"{sign}{scaled // 100}.{scaled % 100:02d}"
-
-
-def hours_text(minutes: int) -> str:
-    """Minutes as decimal hours with two places: ``90`` → ``"1.50"``, ``50`` → ``"0.83"``."""
-    return hundredths(minutes, 60)
-
-
-def dollars_text(cents: int) -> str:
-    """Cents as dollars with two places: ``1250`` → ``"12.50"``, ``-5`` → ``"-0.05"``."""
-    return hundredths(cents, 100)
-
-
-def _amount_sql():
-    """:func:`amount_cents` in SQL (integer division on both PostgreSQL and SQLite; operands are non-negative)."""
-    minutes = cast(HoursEntry.minutes, BigInteger)
-    rate = cast(func.coalesce(HoursEntry.rate_cents, 0), BigInteger)
-    return case(
-        (minutes >= 0, (minutes * rate + 30) // 60),
-        else_=-(((-minutes) * rate + 30) // 60),
-    )
 
 
 @dataclass(frozen=True)
@@ -74,11 +49,14 @@ class Line:
     amount_cents: int
     status: EntryStatus
     pay_code: str = PAY_CODE
+    #: The employee ID in force on the line's date (the payroll file's ``employee_id``).
+    employee_id: str | None = None
 
 
 @dataclass(frozen=True)
 class Timesheet:
-    """One person's timesheet for one pay period of one organisation."""
+    """One person's timesheet for one pay period of one organisation. ``employee_id``: the IDs its lines carry
+    (:func:`ids_text`), or the membership's when it has none."""
 
     org: Organisation
     user_id: int
@@ -107,6 +85,16 @@ class Timesheet:
         return sum(line.minutes for line in self.pending)
 
     @property
+    def employee_ids(self) -> list[str | None]:
+        """The employee IDs of the lines, approved first, each once, in order of date (None: lines without one)."""
+        return _distinct_ids([*self.lines, *self.pending])
+
+    @property
+    def has_several_ids(self) -> bool:
+        """Whether the lines carry more than one employee ID (training done in an earlier employment)."""
+        return len(self.employee_ids) > 1
+
+    @property
     def has_late_pending(self) -> bool:
         """True if some pending entries were done before this period (in periods payroll has run for)."""
         return any(line.activity_date < self.start for line in self.pending)
@@ -120,6 +108,7 @@ class Timesheet:
 class PersonTotals:
     user_id: int
     name: str
+    #: The IDs of the person's lines (:func:`ids_text`): approved ones, else those awaiting approval.
     employee_id: str | None
     line_count: int = 0
     minutes: int = 0
@@ -131,6 +120,8 @@ class PersonTotals:
     #: The sum of the ids of the approved entries: with the count and totals it tells one set of entries from another
     #: (what a timesheet page showed, :mod:`lms.hours.sheet_check`).
     approved_id_sum: int = 0
+    #: The employee IDs the approved lines carry, each once, in order of date (None: lines without one).
+    paid_ids: tuple[str | None, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -181,10 +172,26 @@ class OrgTimesheet:
         return self.exported_at is not None
 
 
-def _line(entry: HoursEntry, title: str | None = None) -> Line:
+def _line(entry: HoursEntry, title: str | None = None, employee_id: str | None = None) -> Line:
     rate = entry.rate_cents or 0
     return Line(entry.id, entry.activity_date, entry.source, title or entry.title, entry.minutes, rate,
-                amount_cents(entry.minutes, rate), entry.status)
+                amount_cents(entry.minutes, rate), entry.status, employee_id=employee_id)
+
+
+def _distinct_ids(lines: list[Line]) -> list[str | None]:
+    """The employee IDs of ``lines`` each once, approved lines first, then by date."""
+    ordered = sorted(lines, key=lambda line: (line.status is not EntryStatus.APPROVED, line.activity_date))
+    return list(dict.fromkeys(line.employee_id for line in ordered))
+
+
+def ids_text(ids: list[str | None]) -> str | None:
+    """Employee IDs for a page: the ones set, comma-separated (``"E-1001, E-2040"``), or None if none is."""
+    return ", ".join(i for i in ids if i) or None
+
+
+def _membership_of(org: Organisation):
+    """The join of an entry's person to their membership of ``org`` (for :func:`employee_id_on`)."""
+    return (Membership.user_id == HoursEntry.user_id) & (Membership.org_id == org.id)
 
 
 def _in_period(calendar: PayCalendar, start: date, end: date):
@@ -208,60 +215,85 @@ def _sheet_of(org: Organisation, day: date) -> tuple[PayCalendar, dict]:
 
 
 def get_timesheet(org: Organisation, user: User, day: date, locale: str | None = None) -> Timesheet:
-    """``user``'s timesheet for the pay period of ``org`` that contains ``day`` (three queries). With ``locale``, the
+    """``user``'s timesheet for the pay period of ``org`` that contains ``day`` (at most three queries). With ``locale``, the
     lines are titled for a reader of that language (:func:`lms.hours.titles.display_titles`, two queries more);
     without, they keep the ledger's titles."""
     calendar, period = _sheet_of(org, day)
-    entries = db.session.scalars(
-        select(HoursEntry)
+    rows = db.session.execute(
+        select(HoursEntry, employee_id_on(HoursEntry.activity_date))
+        .outerjoin(Membership, _membership_of(org))
         .where(HoursEntry.user_id == user.id, _in_period(calendar, period["start"], period["end"]))
         .order_by(HoursEntry.activity_date, HoursEntry.id)
     ).all()
-    employee_id = db.session.scalar(
-        select(Membership.employee_id).where(Membership.org_id == org.id, Membership.user_id == user.id)
-    )
+    entries = [entry for entry, _id in rows]
     titles = display_titles(entries, locale) if locale else {}
-    approved = [_line(e, titles.get(e.id)) for e in entries if e.status is EntryStatus.APPROVED]
-    pending = [_line(e, titles.get(e.id)) for e in entries if e.status is EntryStatus.PENDING]
+    lines = [_line(e, titles.get(e.id), employee_id) for e, employee_id in rows]
+    approved = [line for line in lines if line.status is EntryStatus.APPROVED]
+    pending = [line for line in lines if line.status is EntryStatus.PENDING]
+    employee_id = ids_text(_distinct_ids(approved) or _distinct_ids(pending)) if lines else db.session.scalar(
+        select(Membership.employee_id).where(Membership.org_id == org.id, Membership.user_id == user.id))
     return Timesheet(org=org, user_id=user.id, name=user.name, employee_id=employee_id, lines=approved,
                      pending=pending, **period)
 
 
 def get_org_timesheet(org: Organisation, day: date) -> OrgTimesheet:
-    """One row per person with approved or pending hours in the period containing ``day`` (two queries)."""
+    """One row per person with approved or pending hours in the period containing ``day`` (two queries). The
+    entries are summed per person and employee ID in force (:func:`lms.orgs.history.employee_id_on`), then per
+    person, so a row names the IDs its lines are paid under."""
     calendar, period = _sheet_of(org, day)
-    is_approved = HoursEntry.status == EntryStatus.APPROVED
+    entries = (
+        select(HoursEntry.user_id, HoursEntry.status, HoursEntry.minutes, HoursEntry.activity_date,
+               amount_sql().label("amount"), cast(HoursEntry.id, BigInteger).label("entry_id"),
+               employee_id_on(HoursEntry.activity_date).label("paid_id"))
+        .outerjoin(Membership, _membership_of(org))
+        .where(_in_period(calendar, period["start"], period["end"]))
+        .subquery()
+    )
+    is_approved = entries.c.status == EntryStatus.APPROVED
     rows = db.session.execute(
         select(
-            HoursEntry.user_id,
+            entries.c.user_id,
             User.name,
-            Membership.employee_id,
+            entries.c.paid_id,
+            func.min(case((is_approved, entries.c.activity_date))),
+            func.min(entries.c.activity_date),
             func.sum(case((is_approved, 1), else_=0)),
-            func.sum(case((is_approved, HoursEntry.minutes), else_=0)),
-            func.sum(case((is_approved, _amount_sql()), else_=0)),
+            func.sum(case((is_approved, entries.c.minutes), else_=0)),
+            func.sum(case((is_approved, entries.c.amount), else_=0)),
             func.sum(case((is_approved, 0), else_=1)),
-            func.sum(case((is_approved, 0), else_=HoursEntry.minutes)),
-            func.sum(case((~is_approved & (HoursEntry.activity_date < period["start"]), 1), else_=0)),
-            func.sum(case((is_approved, cast(HoursEntry.id, BigInteger)), else_=0)),
+            func.sum(case((is_approved, 0), else_=entries.c.minutes)),
+            func.sum(case((~is_approved & (entries.c.activity_date < period["start"]), 1), else_=0)),
+            func.sum(case((is_approved, entries.c.entry_id), else_=0)),
         )
-        .join(User, User.id == HoursEntry.user_id)
-        .outerjoin(Membership, (Membership.user_id == HoursEntry.user_id) & (Membership.org_id == org.id))
-        .where(_in_period(calendar, period["start"], period["end"]))
-        .group_by(HoursEntry.user_id, User.name, Membership.employee_id)
-        .order_by(User.name, HoursEntry.user_id)
+        .join(User, User.id == entries.c.user_id)
+        .group_by(entries.c.user_id, User.name, entries.c.paid_id)
+        .order_by(User.name, entries.c.user_id)
     ).all()
-    # PostgreSQL sums bigints as numeric; int() keeps the dataclass integral on every database.
-    people = [PersonTotals(uid, name, emp, *(int(v or 0) for v in sums)) for uid, name, emp, *sums in rows]
-    return OrgTimesheet(org=org, rows=people, **period)
+    return OrgTimesheet(org=org, rows=_per_person(rows), **period)
+
+
+def _per_person(rows) -> list[PersonTotals]:
+    """The sums per person and employee ID (in person order) added up per person; the IDs in order of date."""
+    groups: dict[int, list] = {}
+    for row in rows:
+        groups.setdefault(row[0], []).append(row)
+    people = []
+    for user_id, parts in groups.items():
+        # PostgreSQL sums bigints as numeric; int() keeps the dataclass integral on every database.
+        sums = [sum(int(part[n] or 0) for part in parts) for n in range(5, 12)]
+        paid = tuple(part[2] for part in sorted((p for p in parts if p[3] is not None), key=lambda p: p[3]))
+        waiting = [part[2] for part in sorted(parts, key=lambda p: p[4])]
+        people.append(PersonTotals(user_id, parts[0][1], ids_text(list(paid) or waiting), *sums, paid_ids=paid))
+    return people
 
 
 def list_paid_lines(org: Organisation, start: date) -> list[tuple[Line, str, str | None, int]]:
-    """Every approved line paid in the period starting ``start``, with the person's name, employee ID and user id,
-    in a stable order (name, person, date, entry): what the payroll export writes."""
+    """Every approved line paid in the period starting ``start``, with the person's name, the employee ID in force on
+    the line's date and user id, in a stable order (name, person, date, entry): what the payroll export writes."""
     rows = db.session.execute(
-        select(HoursEntry, User.name, Membership.employee_id)
+        select(HoursEntry, User.name, employee_id_on(HoursEntry.activity_date))
         .join(User, User.id == HoursEntry.user_id)
-        .outerjoin(Membership, (Membership.user_id == HoursEntry.user_id) & (Membership.org_id == org.id))
+        .outerjoin(Membership, _membership_of(org))
         .where(
             HoursEntry.org_id == org.id,
             HoursEntry.status == EntryStatus.APPROVED,
@@ -269,5 +301,6 @@ def list_paid_lines(org: Organisation, start: date) -> list[tuple[Line, str, str
         )
         .order_by(User.name, HoursEntry.user_id, HoursEntry.activity_date, HoursEntry.id)
     ).all()
-    return [(_line(entry), name, employee_id, entry.user_id) for entry, name, employee_id in rows]
+    return [(_line(entry, employee_id=employee_id), name, employee_id, entry.user_id)
+            for entry, name, employee_id in rows]
 

@@ -26,8 +26,8 @@ from lms import db
 from lms.accounts.models import User
 from lms.catalog.areas import AREAS, area_title, specialty_title
 from lms.hours.models import EntrySource, EntryStatus, HoursEntry
+from lms.hours.money import hours_text
 from lms.hours.pay_calendar import load_pay_calendars
-from lms.hours.timesheets import hours_text
 from lms.hours.titles import display_titles
 from lms.i18n import _
 from lms.orgs.models import Organisation

@@ -72,12 +72,19 @@ def settle(session: LiveSession, user: User, row: Attendance, actor: Any, now: d
     if row.status is None:
         row.status = AttendanceStatus.PRESENT if seconds else AttendanceStatus.ABSENT
     if earns_module(session, row.status, seconds, min_share) and not row.completed_module:
-        row.completed_module = complete_module(session, user, seconds, actor)
+        complete_module(session, user, row, seconds, actor)
 
 
-def complete_module(session: LiveSession, user: User, seconds: int, actor: Any) -> bool:
+def complete_module(session: LiveSession, user: User, row: Attendance, seconds: int, actor: Any) -> bool:
     """Complete the session's module in the person's enrolment (enrolling them only if they asked for the session
-    themselves: :func:`lms.live.attendees.enrollment_for_completion`)."""
+    themselves: :func:`lms.live.attendees.enrollment_for_completion`) and mark ``row``, their attendance, as the one
+    that completed it. Returns the mark: False when nothing was completed (no course or enrolment, or the module was
+    already complete).
+
+    The mark is set and flushed before the completion is recorded: the completion may complete the course and issue
+    its certificate in the same unit of work, and the certificate names the session that completed each live module
+    by this mark (:func:`lms.certificates.training.live_basis`). It is taken back when nothing was completed. Called
+    for a row not marked yet."""
     course = db.session.get(Course, session.course_id)
     module = db.session.get(Module, session.module_id)
     if course is None or module is None:
@@ -85,8 +92,10 @@ def complete_module(session: LiveSession, user: User, seconds: int, actor: Any) 
     enrollment = attendees.enrollment_for_completion(session, user, course, actor)
     if enrollment is None:
         return False
-    enrollment_services.complete_module(enrollment, module, "live", seconds)
-    return True
+    row.completed_module = True
+    db.session.flush()
+    row.completed_module = enrollment_services.complete_module(enrollment, module, "live", seconds)
+    return row.completed_module
 
 
 def final_minutes_changed(

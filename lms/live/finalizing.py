@@ -115,6 +115,7 @@ def _final_row(session: LiveSession, line: RosterLine, actor: Any, now: datetime
     row.minutes, row.updated_at = line.minutes, now
     if row.status is None:
         row.status = AttendanceStatus.PRESENT if line.seconds else AttendanceStatus.ABSENT
-    earned = earns_module(session, row.status, line.seconds, min_share)
-    row.completed_module = earned and complete_module(session, line.user, line.seconds, actor)
+    row.completed_module = False
+    if earns_module(session, row.status, line.seconds, min_share):
+        complete_module(session, line.user, row, line.seconds, actor)  # marks the row (before the certificate reads it)
     return row

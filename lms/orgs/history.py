@@ -8,7 +8,8 @@ the one before (``lms.orgs.employment_rules``).
 
 Everything that asks "was this person on this organisation's staff on day D" reads every period
 (:func:`employers_on`): the organisation an hours entry belongs to (``lms.hours.ledger.employers_on``), managers'
-adjustments, and the continuing-education year and checklist (``lms.hours.compliance``).
+adjustments, and the continuing-education year and checklist (``lms.hours.compliance``). Timesheets and payroll files
+write the employee ID in force on each entry's date (:func:`employee_id_on`, ``lms.hours.timesheets``).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import or_, select, union_all
+from sqlalchemy import ColumnElement, func, or_, select, union_all
 from sqlalchemy.orm import joinedload
 
 from lms import db
@@ -119,6 +120,22 @@ def stint_on(periods: list[Stint], day: date) -> tuple[Stint, date | None]:
             index = number
     following = periods[index + 1].start if index + 1 < len(periods) else None
     return periods[index], following
+
+
+def employee_id_on(day: ColumnElement[date]) -> ColumnElement[str | None]:
+    """SQL for the employee ID in force on ``day`` (a date column) for the :class:`Membership` of the enclosing query
+    (which must have it in its FROM): that of the earlier period holding the day, if any and if it recorded one, else
+    the membership's own. Why: a rehired person may have a new ID, and a payroll line belongs to the employment its
+    training was done in. A correlated subquery (at most one period holds a day), so rows are never multiplied."""
+    earlier = (
+        select(EmploymentPeriod.employee_id)
+        .where(EmploymentPeriod.membership_id == Membership.id,
+               or_(EmploymentPeriod.employment_start.is_(None), EmploymentPeriod.employment_start <= day),
+               EmploymentPeriod.employment_end >= day)
+        .order_by(EmploymentPeriod.employment_end.desc()).limit(1)
+        .scalar_subquery()
+    )
+    return func.coalesce(earlier, Membership.employee_id)
 
 
 def employers_on(user_id: int, day: date) -> list[Organisation]:

@@ -19,7 +19,8 @@ from lms.errors import ConflictError, DomainError, NotFoundError
 from lms.i18n import _
 from lms.orgs import employment_rules
 from lms.orgs.models import Invitation, MemberRole, Membership, Organisation
-from lms.orgs.services import Employment, OrgSettings, add_member, create_org
+from lms.orgs.services import Employment, add_member, create_org
+from lms.orgs.settings import OrgSettings
 from lms.security import hash_token, new_token
 
 

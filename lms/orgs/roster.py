@@ -1,198 +1,45 @@
 """Roster CSV import: validate every row first, then update current staff and invite everyone else, all or nothing.
 
 Nobody is added to an organisation without their consent: people who are not yet current staff (with or without an
-account) get an emailed invitation to accept.
-
-Accepted columns (header names are case-insensitive; spaces and hyphens count as underscores):
-``email`` (required), ``name`` (required), ``employee_id``, ``job_title``, ``employment_start`` (YYYY-MM-DD; also
-MM/DD/YYYY as US spreadsheets save dates, but only when it cannot be read as DD/MM/YYYY too), ``employment_type``
-(employee, contractor, volunteer), ``role`` (member, manager). Cells are separated by commas, or by semicolons or tabs
-(spreadsheets in Spanish and other languages with a decimal comma save "CSV" with semicolons).
+account) get an emailed invitation to accept. Reading the file (its columns, in English or Spanish, and the values they
+take): :mod:`lms.orgs.roster_file`, whose names are named here too.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
-
-from email_validator import EmailNotValidError, validate_email
-from flask_babel import format_date
+from datetime import date
 
 from lms.accounts.models import User
-from lms.accounts.names import has_visible_name, normalize_name
+from lms.accounts.names import optional_name
+from lms.db import utcnow
 from lms.errors import DomainError
 from lms.i18n import _, format_when
 from lms.orgs import employment_rules, history
 from lms.orgs.invitations import get_current_membership_by_email, get_open_invitation, invite, lock_invitations
-from lms.orgs.models import EmploymentType, Invitation, MemberRole, Membership, Organisation
+from lms.orgs.models import Invitation, Membership, Organisation
 from lms.orgs.queries import memberships_by_email
+from lms.orgs.roster_file import KNOWN as KNOWN
+from lms.orgs.roster_file import SAMPLE as SAMPLE
+from lms.orgs.roster_file import SPANISH_COLUMNS as SPANISH_COLUMNS
+from lms.orgs.roster_file import RosterPlan as RosterPlan
+from lms.orgs.roster_file import RosterRow as RosterRow
+from lms.orgs.roster_file import decode as decode
+from lms.orgs.roster_file import parse_roster as parse_roster
 from lms.orgs.services import Employment, update_member
-
-REQUIRED = ("email", "name")
-KNOWN = (*REQUIRED, "employee_id", "job_title", "employment_start", "employment_type", "role")
-SEPARATORS = (",", ";", "\t")
-
-
-@dataclass
-class RosterRow:
-    line: int
-    email: str
-    name: str
-    employment: Employment
-    role_given: bool = False
-
-
-@dataclass
-class RosterPlan:
-    rows: list[RosterRow] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors and bool(self.rows)
 
 
 @dataclass
 class RosterResult:
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)  # current staff whose row holds the details they have
-    invited: list[tuple[Invitation, str]] = field(default_factory=list)
-    replaced: list[str] = field(default_factory=list)  # invited again: their earlier open invitation was replaced
-
-
-def decode(data: bytes) -> str:
-    """Spreadsheets save as UTF-8 (often with a BOM) or Windows-1252; accept both."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
-
-
-def parse_roster(text: str, max_rows: int) -> RosterPlan:
-    """Check the whole file and return every row or every problem (as translated, line-numbered messages)."""
-    plan = RosterPlan()
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_separator(text))
-    try:
-        header = [_column(name) for name in next(reader)]
-    except (StopIteration, csv.Error):
-        plan.errors.append(_("The file is empty. The first row must name the columns."))
-        return plan
-    missing = [name for name in REQUIRED if name not in header]
-    if missing:
-        plan.errors.append(_("Line 1: missing column(s): %(columns)s.", columns=", ".join(missing)))
-        return plan
-    unknown = [name for name in header if name and name not in KNOWN]
-    if unknown:
-        plan.errors.append(_("Line 1: unknown column(s): %(columns)s.", columns=", ".join(unknown)))
-        return plan
-    seen: dict[str, int] = {}  # each email address, and each employee ID (as compared), on its first line
-    try:
-        for line, values in enumerate(reader, start=2):
-            if not any(value.strip() for value in values):
-                continue
-            if len(plan.rows) + len(plan.errors) >= max_rows:
-                plan.errors.append(_("The file has more than %(num)d rows. Split it into smaller files.", num=max_rows))
-                break
-            _parse_row(plan, line, dict(zip(header, values, strict=False)), len(values) != len(header), seen)
-    except csv.Error as exc:
-        plan.errors.append(_("Line %(line)d: the file is not valid CSV (%(detail)s).", line=reader.line_num, detail=str(exc)))
-    if not plan.rows and not plan.errors:
-        plan.errors.append(_("The file has no staff rows."))
-    return plan
-
-
-def _separator(text: str) -> str:
-    """The separator of the header line: the one of commas, semicolons and tabs it has most of (commas on a tie)."""
-    header = text.split("\n", 1)[0]
-    return max(SEPARATORS, key=header.count)
-
-
-def _column(name: str) -> str:
-    return name.strip().lower().replace(" ", "_").replace("-", "_")
-
-
-def _parse_row(plan: RosterPlan, line: int, raw: dict[str, str], wrong_width: bool, seen: dict[str, int]) -> None:
-    values = {key: (value or "").strip() for key, value in raw.items()}
-    problems: list[str] = []
-    if wrong_width:
-        problems.append(_("the number of cells does not match the header"))
-    email = values.get("email", "")
-    try:
-        email = validate_email(email, check_deliverability=False).normalized.lower()
-    except EmailNotValidError:
-        problems.append(_("“%(value)s” is not a valid email address", value=email))
-    if email in seen:
-        problems.append(_("%(email)s is also on line %(line)d", email=email, line=seen[email]))
-    seen.setdefault(email, line)
-    name = normalize_name(values.get("name", ""))
-    if not name:
-        problems.append(_("the name is empty"))
-    elif not has_visible_name(name):
-        problems.append(_("the name has no letter or number"))
-    elif len(name) > 200:
-        problems.append(_("the name is longer than 200 characters"))
-    start = _parse_date(values.get("employment_start", ""), problems)
-    kind = _parse_enum(EmploymentType, values.get("employment_type", ""), EmploymentType.EMPLOYEE, problems)
-    role = _parse_enum(MemberRole, values.get("role", ""), MemberRole.MEMBER, problems)
-    for key, limit in (("employee_id", 64), ("job_title", 200)):
-        if len(values.get(key, "")) > limit:
-            problems.append(_("%(column)s is longer than %(num)d characters", column=key, num=limit))
-    id_key = "\0" + employment_rules.id_key(values.get("employee_id"))  # apart from the addresses
-    if id_key != "\0" and id_key in seen:
-        problems.append(_("employee ID “%(id)s” is also on line %(line)d", id=values["employee_id"], line=seen[id_key]))
-    if id_key != "\0":
-        seen.setdefault(id_key, line)
-    if problems:
-        plan.errors.append(_("Line %(line)d: %(problems)s.", line=line, problems="; ".join(problems)))
-        return
-    employment = Employment(values.get("employee_id"), values.get("job_title"), start, kind, role)
-    plan.rows.append(RosterRow(line, email, name, employment, role_given=bool(values.get("role"))))
-
-
-def _parse_date(value: str, problems: list[str]) -> date | None:
-    """YYYY-MM-DD; or MM/DD/YYYY, as US spreadsheets save dates, when it cannot also be read as DD/MM/YYYY (the day
-    is above 12, or day and month are the same): "01/03/2025" could be 3 January or 1 March, so it is refused."""
-    if not value:
-        return None
-    try:
-        return datetime.strptime(value, "%Y-%m-%d").date()
-    except ValueError:
-        pass
-    try:
-        us = datetime.strptime(value, "%m/%d/%Y").date()
-    except ValueError:
-        us = None
-    try:
-        other = datetime.strptime(value, "%d/%m/%Y").date()
-    except ValueError:
-        other = None
-    if us is not None and other is not None and us != other:
-        problems.append(
-            _(
-                "“%(value)s” could be %(first)s or %(second)s: write the date as YYYY-MM-DD",
-                value=value,
-                first=format_date(us, "long"),
-                second=format_date(other, "long"),
-            )
-        )
-        return None
-    if us or other:
-        return us or other
-    problems.append(_("“%(value)s” is not a date (use YYYY-MM-DD)", value=value))
-    return None
-
-
-def _parse_enum(cls, value: str, default, problems: list[str]):
-    if not value:
-        return default
-    try:
-        return cls(value.lower())
-    except ValueError:
-        allowed = ", ".join(member.value for member in cls)
-        problems.append(_("“%(value)s” is not one of: %(allowed)s", value=value, allowed=allowed))
-        return default
+    invited: list[tuple[Invitation, str]] = field(default_factory=list)  # every invitation issued (to email)
+    #: Open invitations whose row holds the details they have: left as they are (no email, their link still works).
+    kept: list[Invitation] = field(default_factory=list)
+    #: New invitations that replace an open one whose details the row changes (its earlier link no longer works).
+    replaced: list[Invitation] = field(default_factory=list)
+    #: New invitations, with the same details, that replace an open one that had expired (as "Send again" does).
+    renewed: list[Invitation] = field(default_factory=list)
 
 
 def apply_roster(org: Organisation, plan: RosterPlan, actor: User, max_age_days: int) -> RosterResult:
@@ -200,8 +47,9 @@ def apply_roster(org: Organisation, plan: RosterPlan, actor: User, max_age_days:
 
     Current staff are never invited (the rule of :func:`lms.orgs.invitations.invite`); their row updates their details
     (``updated``), or changes and records nothing when it holds the details they have (``unchanged``).
-    A row for someone with an open invitation replaces it with a new one (the roster states the details to use) and
-    is counted in ``replaced`` so the manager is told. Every line is first checked against the organisation's
+    A row for someone with an open invitation leaves it as it is when it holds the invitation's details (``kept``: no
+    email, the link still works), and replaces it with a new one when a detail differs (``replaced``, so the manager
+    is told whose) or the invitation has expired (``renewed``); details the row does not carry keep the invitation's. Every line is first checked against the organisation's
     records (:func:`check_rows`): with any problem nothing changes and :class:`RosterRefused` lists them all. May
     also raise :class:`DomainError` (e.g. the roster would leave no manager); the caller then rolls back.
     """
@@ -218,13 +66,41 @@ def apply_roster(org: Organisation, plan: RosterPlan, actor: User, max_age_days:
             changed = update_member(membership, employment, actor, checked=True)
             (result.updated if changed else result.unchanged).append(row.email)
             continue
-        open_invitation = get_open_invitation(org, row.email)
-        replaces = open_invitation.id if open_invitation is not None else None
-        result.invited.append(invite(org, row.email, row.name, row.employment, actor, max_age_days, replaces,
-                                     checked=True))
-        if replaces is not None:
-            result.replaced.append(row.email)
+        _invite_row(org, row, actor, max_age_days, result)
     return result
+
+
+def _invite_row(org: Organisation, row: RosterRow, actor: User, max_age_days: int, result: RosterResult) -> None:
+    """Invite the person of ``row``; an open invitation to them is left as it is when the row holds its details, and
+    replaced otherwise (or when it has expired)."""
+    open_invitation = get_open_invitation(org, row.email)
+    if open_invitation is None:
+        result.invited.append(invite(org, row.email, row.name, row.employment, actor, max_age_days, checked=True))
+        return
+    employment = _over(open_invitation, row)
+    same = _details(open_invitation) == (optional_name(row.name), employment)
+    expired = utcnow() > open_invitation.expires_at
+    if same and not expired:
+        result.kept.append(open_invitation)
+        return
+    issued = invite(org, row.email, row.name, employment, actor, max_age_days, open_invitation.id, checked=True)
+    result.invited.append(issued)
+    (result.renewed if same else result.replaced).append(issued[0])
+
+
+def _over(invitation: Invitation, row: RosterRow) -> Employment:
+    """The row's details over the invitation's: a detail the row does not carry (no such column; an empty role or
+    type) keeps the invitation's."""
+    kept = {key: getattr(invitation, key) for key in ("employee_id", "job_title", "employment_start",
+                                                      "employment_type", "role") if key not in row.given}
+    theirs = replace(row.employment, **kept)
+    return replace(theirs, employee_id=(theirs.employee_id or "").strip() or None,
+                   job_title=(theirs.job_title or "").strip() or None)
+
+
+def _details(invitation: Invitation) -> tuple[str | None, Employment]:
+    return invitation.name, Employment(invitation.employee_id, invitation.job_title, invitation.employment_start,
+                                       invitation.employment_type, invitation.role)
 
 
 class RosterRefused(DomainError):

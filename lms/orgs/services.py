@@ -1,7 +1,8 @@
-"""Organisation use cases: create and configure, memberships, managers (invitations: ``lms.orgs.invitations``; the end of
-employment: ``lms.orgs.employment``; earlier periods of someone who joined again: ``lms.orgs.history``; the rules
-employment details keep: ``lms.orgs.employment_rules``). Saving settings or a staff member's details with the version
-their form was opened on (``seen``) refuses to undo a save made since (:mod:`lms.edit_versions`)."""
+"""Organisation use cases: create, memberships, managers (settings and saving them: ``lms.orgs.settings``; invitations:
+``lms.orgs.invitations``; the end of employment: ``lms.orgs.employment``; earlier periods of someone who joined again:
+``lms.orgs.history``; the rules employment details keep: ``lms.orgs.employment_rules``). Saving a staff member's
+details with the version their form was opened on (``seen``) refuses to undo a save made since
+(:mod:`lms.edit_versions`)."""
 
 from __future__ import annotations
 
@@ -17,41 +18,17 @@ from lms.accounts.models import User
 from lms.errors import ConflictError, DomainError, NotFoundError
 from lms.i18n import _, format_when
 from lms.orgs import employment_rules, history
-from lms.orgs.models import (
-    CEYearBasis,
-    EmploymentType,
-    MemberRole,
-    Membership,
-    Organisation,
-    OrgKind,
-    PayPeriod,
-)
+from lms.orgs.models import EmploymentType, MemberRole, Membership, Organisation
 from lms.orgs.queries import managed_org_ids as managed_org_ids  # who manages what: there, and named here too
 from lms.orgs.queries import managed_org_slugs as managed_org_slugs
 from lms.orgs.queries import managed_orgs as managed_orgs
 from lms.orgs.queries import sole_manager_orgs as sole_manager_orgs
-from lms.signals import membership_created, pay_schedule_changed
+from lms.orgs.settings import DEFAULT_ANCHOR, OrgSettings, check_settings, with_anchor
+from lms.orgs.settings import settings_version as settings_version  # named here too, as callers (tests) know them
+from lms.orgs.settings import update_settings as update_settings
+from lms.signals import membership_created
 
 SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
-
-
-@dataclass(frozen=True)
-class OrgSettings:
-    """Everything an organisation's managers can configure."""
-
-    name: str
-    kind: OrgKind = OrgKind.EMPLOYER
-    timezone: str = "America/Los_Angeles"
-    pay_period: PayPeriod = PayPeriod.BIWEEKLY
-    #: Weekly and two-week periods are counted from it; None keeps the current one (or :data:`DEFAULT_ANCHOR`) for
-    #: monthly and twice-a-month periods, which follow the calendar, and is refused for the others.
-    pay_period_anchor: date | None = date(2026, 1, 5)
-    training_pay_rate_cents: int = 0
-    ce_year_basis: CEYearBasis = CEYearBasis.CALENDAR
-    ce_fiscal_start_month: int = 7
-    ce_annual_minimum_minutes: int = 360
-    signatory_name: str | None = None
-    signatory_title: str | None = None
 
 
 @dataclass(frozen=True)
@@ -76,31 +53,6 @@ def find_org(slug: str) -> Organisation | None:
     return db.session.execute(select(Organisation).where(Organisation.slug == slug)).scalar_one_or_none()
 
 
-#: The anchor an organisation gets when none is given (its pay periods follow the calendar).
-DEFAULT_ANCHOR = date(2026, 1, 5)
-#: Pay periods counted in runs of days from ``pay_period_anchor``; the others are calendar months or half-months.
-ANCHORED_PAY_PERIODS = frozenset({PayPeriod.WEEKLY, PayPeriod.BIWEEKLY})
-
-
-def _with_anchor(settings: OrgSettings, current: date) -> OrgSettings:
-    """``settings`` with a pay-period anchor: the one given, else ``current`` where the anchor does not matter."""
-    if settings.pay_period_anchor is not None:
-        return settings
-    if settings.pay_period in ANCHORED_PAY_PERIODS:
-        raise DomainError(_("Enter the first day of any pay period: weekly and two-week pay periods are counted from "
-                            "it."), field="pay_period_anchor")
-    return replace(settings, pay_period_anchor=current)
-
-
-def _check_settings(settings: OrgSettings) -> None:
-    if settings.training_pay_rate_cents < 0:
-        raise DomainError(_("The pay rate cannot be negative."))
-    if not 1 <= settings.ce_fiscal_start_month <= 12:
-        raise DomainError(_("Choose a month between 1 and 12."))
-    if settings.ce_annual_minimum_minutes < 0:
-        raise DomainError(_("The yearly minimum cannot be negative."))
-
-
 def create_org(slug: str, settings: OrgSettings, creator: User | None, *, join: bool = True) -> Organisation:
     """Create an organisation; its creator (if any) becomes its first manager, unless ``join`` is False (a site
     administrator setting it up for a clinic, whose first manager is invited instead: see
@@ -110,8 +62,8 @@ def create_org(slug: str, settings: OrgSettings, creator: User | None, *, join: 
         raise DomainError(_("Use lowercase letters, numbers and hyphens for the short name."))
     if find_org(slug) is not None:
         raise ConflictError(_("That short name is already taken."))
-    settings = _with_anchor(settings, DEFAULT_ANCHOR)
-    _check_settings(settings)
+    settings = with_anchor(settings, DEFAULT_ANCHOR)
+    check_settings(settings)
     org = Organisation(slug=slug, **settings.__dict__)
     db.session.add(org)
     db.session.flush()
@@ -119,37 +71,6 @@ def create_org(slug: str, settings: OrgSettings, creator: User | None, *, join: 
     if creator is not None and join:
         add_member(org, creator, Employment(role=MemberRole.MANAGER), actor=creator)
     return org
-
-
-def settings_version(org: Organisation) -> str:
-    """The version of ``org``'s settings as stored now, for the settings form to carry (:mod:`lms.edit_versions`)."""
-    return edit_versions.version_of(_stored_settings(org))
-
-
-def _stored_settings(org: Organisation) -> dict[str, Any]:
-    return {key: getattr(org, key) for key in OrgSettings.__dataclass_fields__}
-
-
-def update_settings(org: Organisation, settings: OrgSettings, actor: User, seen: str = "") -> int:
-    """Apply the settings; returns how many approved hours entries not yet exported moved to other pay periods
-    because the pay period or its anchor changed (see ``lms.hours.approvals.repay_unexported``). With ``seen`` (the
-    :func:`settings_version` the form was opened on), a setting saved since refuses the whole save
-    (:class:`lms.edit_versions.ChangedSinceError`, naming the settings), decided under the organisation's lock."""
-    if seen:
-        db.lock_row(org, key_share=True)
-        edit_versions.check_unchanged(_stored_settings(org), seen)
-    settings = _with_anchor(settings, org.pay_period_anchor)
-    _check_settings(settings)
-    before = _stored_settings(org)
-    changes = {key: value for key, value in settings.__dict__.items() if before[key] != value}
-    for key, value in changes.items():
-        setattr(org, key, value)
-    if changes:
-        audit.record("org.settings_changed", org, actor, org_id=org.id, **audit.changed(before, changes))
-    if changes.keys() & {"pay_period", "pay_period_anchor"}:
-        db.session.flush()
-        return sum(moved for _receiver, moved in pay_schedule_changed.send(org, actor=actor) if moved)
-    return 0
 
 
 def list_orgs() -> list[Organisation]:

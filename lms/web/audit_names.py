@@ -10,15 +10,15 @@ from collections.abc import Iterable
 from functools import partial
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, and_, or_, select
 
 from lms import db
 from lms.accounts.models import User
-from lms.audit import AuditEvent
+from lms.audit import AuditEvent, Some
 from lms.catalog.edits import source_names
 from lms.catalog.models import Course, Lesson, Module, Option, Question, Quiz
 from lms.certificates.models import Certificate
-from lms.enrollment.models import Enrollment
+from lms.enrollment.models import Enrollment, QuizAttemptGrant
 from lms.hours.models import HoursEntry
 from lms.hours.titles import display_titles
 from lms.i18n import _, current_locale, format_when
@@ -48,14 +48,33 @@ COURSE_RECORDS = {"Course": Course, "Module": Module, "Lesson": Lesson, "Quiz": 
 #: Rows about those records that are not changes to the course: a trainee asking for another attempt at a quiz (the
 #: quiz page lists the requests, with the trainee's name).
 COURSE_HISTORY_SKIPS = ("quiz.attempt_requested",)
+#: What trainers (and managers) did for the course's trainees that its history shows, by the type name rows store:
+#: extra quiz attempts granted, certificates issued by hand (with a reason: an issue on completion has none) or
+#: revoked, one person's attendance marked or corrected, and an enrolment made by finalising attendance. Not the
+#: rest of the rows about its people (enrolments, registrations, issues on completion): trainees' own doings.
+COURSE_PEOPLE_ACTIONS = {
+    "QuizAttemptGrant": AuditEvent.action == "quiz.attempt_granted",
+    "Certificate": or_(AuditEvent.action == "certificate.revoked",
+                       and_(AuditEvent.action == "certificate.issued", AuditEvent.reason.is_not(None))),
+    "Attendance": AuditEvent.action.in_(("live.attendance_changed", "live.attendance_corrected")),
+    "Enrollment": AuditEvent.action == "live.enrolled_by_attendance",
+}
 
 
-def course_subjects(course_id: int) -> dict[str, Select]:
+def course_subjects(course_id: int) -> dict[str, Select | Some]:
     """``type name`` → a query of the ids of the course's own records, removed ones too: the course, its modules,
-    lessons, quizzes, questions and answers, and its live sessions. Their rows (but :data:`COURSE_HISTORY_SKIPS`) are
-    its history; each query reads an index on ``course_id``."""
-    return {name: select(model.id).where((model.id if model is Course else model.course_id) == course_id)
-            for name, model in COURSE_RECORDS.items()}
+    lessons, quizzes, questions and answers, and its live sessions; and :class:`~lms.audit.Some` of the rows about
+    its people's records (:data:`COURSE_PEOPLE_ACTIONS`). Their rows (but :data:`COURSE_HISTORY_SKIPS`) are its
+    history; each query reads an index on ``course_id`` (``quiz_id``, ``session_id``)."""
+    own = {name: select(model.id).where((model.id if model is Course else model.course_id) == course_id)
+           for name, model in COURSE_RECORDS.items()}
+    people = {
+        "QuizAttemptGrant": select(QuizAttemptGrant.id).where(QuizAttemptGrant.quiz_id.in_(own["Quiz"])),
+        "Certificate": select(Certificate.id).where(Certificate.course_id == course_id),
+        "Attendance": select(Attendance.id).where(Attendance.session_id.in_(own["LiveSession"])),
+        "Enrollment": select(Enrollment.id).where(Enrollment.course_id == course_id),
+    }
+    return {**own, **{name: Some(ids, COURSE_PEOPLE_ACTIONS[name]) for name, ids in people.items()}}
 
 
 def names_of(events: list[AuditEvent], org_names: dict[int, str]) -> Names:
@@ -63,8 +82,9 @@ def names_of(events: list[AuditEvent], org_names: dict[int, str]) -> Names:
     their person's name, hours entries by their title in the reader's language, invitations by the address they were
     sent to, courses, modules, lessons and quizzes by their title and questions by their wording (in the course's
     source language), certificates by number, holder (as printed) and course, enrolments by person and course,
-    registrations by person and live session, live sessions by module and start time (in the reader's zone). A few
-    queries per page, whatever the number of rows."""
+    registrations by person and live session, live sessions by module and start time (in the reader's zone), extra
+    quiz attempts by person and quiz, one person's attendance by person and live session. A few queries per page,
+    whatever the number of rows."""
     ids = _ids_by_type(events)
     people = _user_names(ids.get("User", set()))
     names: Names = {("User", key): name for key, name in people.items()}
@@ -83,7 +103,28 @@ def names_of(events: list[AuditEvent], org_names: dict[int, str]) -> Names:
     for event in events:
         if event.object_type == "Invitation" and isinstance((event.data or {}).get("email"), str):
             names[("Invitation", event.object_id)] = event.data["email"]
+        elif event.object_type in _NAMED_BY_DATA and (named := _named_by_data(names, event)):
+            names[(event.object_type, event.object_id)] = named
     return names
+
+
+#: Records their rows name by the rows' data, with no query: whom (``user_id``) and the record a key names (its type).
+_NAMED_BY_DATA = {"QuizAttemptGrant": ("quiz_id", "Quiz"), "Attendance": ("session_id", "LiveSession")}
+
+
+def _named_by_data(names: Names, event: AuditEvent) -> str | None:
+    """An extra-attempts grant as "person, quiz", one person's attendance as "person at session"; None if the row
+    lacks the ids."""
+    key, kind = _NAMED_BY_DATA[event.object_type]
+    data = event.data or {}
+    if not (isinstance(data.get("user_id"), int) and isinstance(data.get(key), int)):
+        return None
+    person = names.get(("User", data["user_id"])) or object_label("User", data["user_id"])
+    if kind == "Quiz":
+        # i18n: the audit log's name for extra attempts at a quiz given to one trainee: their name, and the quiz
+        return _("%(name)s, %(quiz)s", name=person, quiz=_title(names, kind, data[key]))
+    # i18n: the audit log's name for one person's attendance of a live session (its module's title and start time)
+    return _("%(name)s at %(session)s", name=person, session=_title(names, kind, data[key]))
 
 
 def _subjects(ids: dict[str, set[int]]) -> dict[tuple[str, int], Any]:

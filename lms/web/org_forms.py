@@ -1,4 +1,4 @@
-"""Organisation forms: settings, staff details, invitations and roster upload."""
+"""Organisation forms: settings, staff details, invitations and roster upload, and a service's refusal shown on one."""
 
 from __future__ import annotations
 
@@ -25,11 +25,19 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from lms.errors import DomainError
 from lms.i18n import _l
 from lms.orgs.models import CEYearBasis, EmploymentType, MemberRole, OrgKind, PayPeriod
-from lms.orgs.services import SLUG_RE, Employment, OrgSettings
+from lms.orgs.services import SLUG_RE, Employment
+from lms.orgs.settings import OrgSettings
 from lms.web.fields import TimezoneField
 from lms.web.validators import Email, NumberRange, PersonName
+
+
+def show_error(form: FlaskForm, exc: DomainError, default: str | None = None) -> None:
+    """Show a service's refusal on the field it names (``field=``), else on ``default``, else above the form."""
+    target = getattr(form, exc.details.get("field") or default or "", None)
+    (target.errors if target is not None else form.form_errors).append(exc.message)
 
 
 class OrgForm(FlaskForm):

@@ -15,6 +15,7 @@ from lms.catalog import services as catalog
 from lms.catalog.models import Course
 from lms.catalog.texts import LocalText, load_course_titles
 from lms.certificates import queries as certificate_queries
+from lms.certificates import withheld
 from lms.certificates.codes import display
 from lms.certificates.dates import expires_on
 from lms.certificates.models import Certificate
@@ -81,8 +82,9 @@ def _page(org: Organisation, membership: Membership, form: EmploymentForm | None
           status: int = 200, edit: EditCheck | None = None):
     """The staff member's page. Former staff: no details form and no end form, an undo button instead; no CE
     standing (``lms.hours.compliance.ce_status``) and no certificates (an organisation sees the certificates of its
-    current staff only: ``lms.certificates.queries.list_for_staff_member``). Earlier periods of employment (they
-    left and joined again: ``lms.orgs.history``) are listed, the latest first."""
+    current staff only: ``lms.certificates.queries.list_for_staff_member``), nor their courses completed without a
+    certificate (``lms.certificates.withheld``). Earlier periods of employment (they left and joined again:
+    ``lms.orgs.history``) are listed, the latest first."""
     current = membership.is_current
     certs = certificate_queries.list_for_staff_member(membership)
     if edit is None and current:
@@ -94,6 +96,7 @@ def _page(org: Organisation, membership: Membership, form: EmploymentForm | None
         past_periods=history.list_past_periods(membership),
         courses=course_rows(membership.user, current_locale()),
         certificates=None if certs is None else certificate_rows(certs, current_locale(), utcnow()),
+        withheld=withheld.shown(withheld.list_for_staff_member(membership) or [], current_locale()),
     ), edit.status(status) if edit else status
 
 

@@ -1,6 +1,8 @@
 """A course's history for its authors: the audit rows about the course and everything in it (modules, lessons,
-quizzes, questions and answers, their translations, live sessions), newest first, read as the admin audit log reads
-them (:mod:`lms.web.audit_display`, :mod:`lms.web.audit_names`). A fixed number of queries per page."""
+quizzes, questions and answers, their translations, live sessions), and about what trainers did for its trainees
+(extra quiz attempts, certificates issued by hand or revoked, attendance marked or corrected:
+:data:`lms.web.audit_names.COURSE_PEOPLE_ACTIONS`), newest first, read as the admin audit log reads them
+(:mod:`lms.web.audit_display`, :mod:`lms.web.audit_names`). A fixed number of queries per page."""
 
 from __future__ import annotations
 

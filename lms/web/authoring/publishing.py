@@ -4,7 +4,9 @@ The status buttons on the course page post here without ``confirm``: nothing cha
 confirmation page (a GET, ``?status=``), which counts what the change touches: trainees enrolled, upcoming live
 sessions and the people registered for them, the languages the course can be read in. Publishing also counts, per
 language, the lessons and other texts not translated or out of date (stale), and warns about required live modules
-with no upcoming session. Only its form, a POST with ``confirm=yes``, changes the status. Plain forms and links: no
+with no upcoming session and about required modules that credit 0 minutes in all (completing the course would issue
+no certificate: :func:`lms.certificates.withheld.withholds_on_completion`). Only its form, a POST with ``confirm=yes``,
+changes the status. Plain forms and links: no
 JavaScript needed.
 """
 
@@ -20,6 +22,7 @@ from lms.catalog import module_kind
 from lms.catalog import services as catalog
 from lms.catalog.models import Course, CourseStatus
 from lms.catalog.texts import load_texts
+from lms.certificates import withheld
 from lms.db import utcnow
 from lms.enrollment.models import EnrollmentStatus
 from lms.enrollment.queries import count_course_enrollments
@@ -29,9 +32,9 @@ from lms.live import listing
 from lms.live.models import LiveSession
 from lms.live.times import when_text
 from lms.security import access
-from lms.web.authoring import bp, translation
+from lms.web.authoring import bp, translation_status
 from lms.web.authoring.helpers import actor, target_locales
-from lms.web.authoring.translation import Tally
+from lms.web.authoring.translation_status import Tally
 from lms.web.forms import EmptyForm
 
 
@@ -83,6 +86,8 @@ def _confirmation(course: Course, status: CourseStatus):
         languages=catalog.list_course_locales([course])[course.id],
         gaps=_translation_gaps(course) if status is CourseStatus.PUBLISHED else [],
         waiting=_waiting_live_modules(course) if status is CourseStatus.PUBLISHED else (0, ""),
+        no_certificate=status is CourseStatus.PUBLISHED and withheld.withholds_on_completion(
+            catalog.list_modules_of([course])[course.id]),
         button=EmptyForm(),
     )
 
@@ -110,9 +115,9 @@ def _translation_gaps(course: Course) -> list[Gaps]:
         texts = load_texts(course, locale)
         by_lesson = Tally()
         for lesson in lessons:
-            fields = translation.tally(texts, [lesson])
+            fields = translation_status.tally(texts, [lesson])
             by_lesson.add("missing" if fields.missing else "stale" if fields.stale else "complete")
-        result.append(Gaps(locale, by_lesson, translation.tally(texts, others)))
+        result.append(Gaps(locale, by_lesson, translation_status.tally(texts, others)))
     return result
 
 

@@ -1,18 +1,18 @@
-"""Translation bookkeeping for the editor and the status table: which text fields an object has, their state in a
-target locale, what changed in a stale text's source, and saving what a translator changed. Works on already-loaded
-:class:`Texts`, so it adds no queries (but one, for the source texts that stale translations were made from)."""
+"""The translation editor: each text field's source beside its translation in a target locale, what changed in a
+stale text's source, checking and previewing what a translator typed, and saving it (the status table's counts are
+:mod:`.translation_status`). Works on already-loaded :class:`Texts`, so it adds no queries (but one, for the source
+texts that stale translations were made from)."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from lms.catalog import edits
 from lms.catalog.markdown import render_markdown
-from lms.catalog.models import Course, Module, Option, Question
-from lms.catalog.services import Outline
+from lms.catalog.models import Course
 from lms.catalog.source_changes import SourceChange, describe_change
 from lms.catalog.texts import (
     FIELDS,
@@ -29,80 +29,9 @@ from lms.catalog.texts import (
 )
 from lms.i18n import _, _l
 from lms.web.authoring.forms import length_error
+from lms.web.authoring.translation_status import source_value
 
-QuestionList = list[tuple[Question, list[Option]]]
 _HASH = re.compile(r"[0-9a-f]{16}")  # what lms.catalog.texts.text_hash gives
-
-
-@dataclass
-class Tally:
-    """How many translatable fields are complete, missing or stale; ``state`` is the worst of them."""
-
-    complete: int = 0
-    missing: int = 0
-    stale: int = 0
-
-    @property
-    def total(self) -> int:
-        return self.complete + self.missing + self.stale
-
-    @property
-    def state(self) -> str:
-        return "stale" if self.stale else "missing" if self.missing else "complete"
-
-    def add(self, state: str) -> None:
-        setattr(self, state, getattr(self, state) + 1)
-
-
-def fields_of(objects: Iterable[Any]) -> list[tuple[Any, str]]:
-    return [(obj, name) for obj in objects for name in FIELDS[owner_key(obj)[0]]]
-
-
-def tally(texts: Texts, objects: Iterable[Any]) -> Tally:
-    """The state of every field of ``objects`` in ``texts.locale``; fields with no source text are not counted."""
-    result = Tally()
-    for obj, name in fields_of(objects):
-        kind, obj_id = owner_key(obj)
-        if _source(texts, kind, obj_id, name):
-            result.add(translation_state(texts, kind, obj_id, name))
-    return result
-
-
-def module_objects(outline: Outline, questions: Mapping[int, QuestionList], module: Module) -> list[Any]:
-    """A module and everything in it that has text: lessons, quiz, questions and their options."""
-    objects: list[Any] = [module, *outline.lessons.get(module.id, [])]
-    quiz = outline.quizzes.get(module.id)
-    if quiz is not None:
-        objects.append(quiz)
-        for question, options in questions.get(quiz.id, []):
-            objects.extend([question, *options])
-    return objects
-
-
-@dataclass
-class StatusRow:
-    title: str
-    module: Module | None
-    cells: dict[str, Tally] = field(default_factory=dict)
-
-
-def status_table(course: Course, outline: Outline, questions: Mapping[int, QuestionList],
-                 texts_by_locale: Mapping[str, Texts], source: Texts) -> list[StatusRow]:
-    """Rows: the course's own fields, then each module; one :class:`Tally` per target locale. Titles come from
-    ``source`` (any loaded :class:`Texts` of the course holds the source-language rows)."""
-    rows = [StatusRow(source_text(source, course, "title"), None)]
-    rows += [StatusRow(source_text(source, module, "title") or module.slug, module) for module in outline.modules]
-    for row in rows:
-        objects = [course] if row.module is None else module_objects(outline, questions, row.module)
-        row.cells = {locale: tally(texts, objects) for locale, texts in texts_by_locale.items()}
-    return rows
-
-
-def source_text(texts: Texts, obj: Any, name: str) -> str:
-    return _source(texts, *owner_key(obj), name)
-
-
-# ---------------------------------------------------------------- the editor
 
 
 @dataclass
@@ -194,7 +123,7 @@ def section(texts: Texts, heading: str, obj: Any, number: int = 0) -> Section:
     kind, obj_id = owner_key(obj)
     rows = []
     for name in FIELDS[kind]:
-        source = _source(texts, kind, obj_id, name)
+        source = source_value(texts, kind, obj_id, name)
         target_row = texts.rows.get((kind, obj_id, name, texts.locale))
         target = target_row.value if target_row is not None else ""
         if not source and not target:
@@ -203,7 +132,7 @@ def section(texts: Texts, heading: str, obj: Any, number: int = 0) -> Section:
         rows.append(Row(obj, name, field_label(name), source, target, target_row is not None,
                         translation_state(texts, kind, obj_id, name), (kind, name) in MARKDOWN_FIELDS,
                         text_hash(source_row.value if source_row is not None else "")))
-    return Section(heading, _source(texts, kind, obj_id, FIELDS[kind][0]), rows, number)
+    return Section(heading, source_value(texts, kind, obj_id, FIELDS[kind][0]), rows, number)
 
 
 def describe_source_changes(texts: Texts, sections: list[Section]) -> None:
@@ -301,8 +230,3 @@ class _Written:
         self.before[row.name], self.after[row.name] = row.target, stored
         if confirmed and stored == row.target:
             self.confirmed.append(row.name)
-
-
-def _source(texts: Texts, kind: str, obj_id: int, name: str) -> str:
-    row = texts.rows.get((kind, obj_id, name, texts.source_locale))
-    return row.value if row is not None and row.value.strip() else ""

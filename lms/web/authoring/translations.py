@@ -11,7 +11,7 @@ from lms.catalog import services as catalog
 from lms.catalog.texts import load_texts
 from lms.i18n import _, current_locale, language_name, ngettext
 from lms.security import access
-from lms.web.authoring import bp, translation
+from lms.web.authoring import bp, translation, translation_status
 from lms.web.authoring.helpers import actor, check_target_locale, load_lesson, load_module, target_locales
 
 
@@ -24,7 +24,7 @@ def translations(course_slug: str):
     locales = target_locales(course)
     texts = {locale: load_texts(course, locale) for locale in locales}
     source = texts[locales[0]] if locales else load_texts(course, course.source_locale)
-    rows = translation.status_table(course, outline, questions, texts, source)
+    rows = translation_status.status_table(course, outline, questions, texts, source)
     return render_template("lms/authoring/status.html", course=course, rows=rows, locales=locales)
 
 
@@ -54,11 +54,11 @@ def translate_module(course_slug: str, locale: str, module_slug: str):
     if quiz is not None:
         sections.append(translation.section(texts, _("Quiz"), quiz))
     picker = [(texts(lesson) or lesson.slug, _url("translate_lesson", course, locale, module, lesson_slug=lesson.slug),
-               translation.tally(texts, [lesson])) for lesson in outline.lessons.get(module.id, [])]
+               translation_status.tally(texts, [lesson])) for lesson in outline.lessons.get(module.id, [])]
     for question, options in catalog.load_questions(quiz) if quiz is not None else []:
         picker.append((texts(question, "prompt") or question.slug,
                        _url("translate_question", course, locale, module, question_id=question.id),
-                       translation.tally(texts, [question, *options])))
+                       translation_status.tally(texts, [question, *options])))
     return _editor(course, locale, texts, sections, picker, parent=_url("translate", course, locale))
 
 

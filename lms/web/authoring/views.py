@@ -14,6 +14,7 @@ from lms.catalog import services as catalog
 from lms.catalog.markdown import render_markdown
 from lms.catalog.models import COURSE_TRANSITIONS, CourseStatus, ModuleKind
 from lms.catalog.texts import load_course_titles, load_texts, load_titles
+from lms.certificates import withheld
 from lms.enrollment import attempt_requests, change_impact
 from lms.errors import DomainError
 from lms.i18n import _, _l, current_locale
@@ -73,6 +74,7 @@ def course(course_slug: str):
     return render_template("lms/authoring/course.html", course=course, outline=outline,
                            removed=archive.list_removed(course),
                            no_session={m.id for m in module_kind.list_live_without_sessions(course, modules=outline.modules)},
+                           no_certificate=withheld.withholds_on_completion(outline.modules),
                            t=load_texts(course, course.source_locale, fields=("title",)),
                            statuses=[s for s in CourseStatus if s in COURSE_TRANSITIONS[course.status]],
                            button=EmptyForm())

@@ -23,6 +23,7 @@ from lms.certificates.models import Certificate, CertificateStatus
 from lms.db import utcnow
 from lms.errors import DomainError
 from lms.i18n import _, current_locale, supported_locales
+from lms.orgs import queries as org_queries
 from lms.orgs import services as org_services
 from lms.security import access, current_user
 from lms.web.certs import bp
@@ -73,17 +74,10 @@ def mine():
 def _withheld(rows: list[withheld.Withheld]) -> list[dict[str, Any]]:
     """Completed courses without a certificate for want of credited time: who, which course (titled in the viewer's
     language), the day it was completed on the trainee's calendar, and where a trainer issues it by hand."""
-    titles = load_course_titles([row.course for row in rows], current_locale()) if rows else {}
-    found = []
-    for row in rows:
-        title = titles[row.course.id].get(row.course, "title")
-        found.append({
-            "user": row.user, "course": row.course, "title": title.value or row.course.slug,
-            "title_lang": title.locale or row.course.source_locale,
-            "completed_on": dates.completion_day(row.user, row.completed_at),
-            "issue_url": url_for("lms.certificates.issue_hours", course_slug=row.course.slug, user_id=row.user.id),
-        })
-    return found
+    return [
+        {**vars(line), "issue_url": url_for("lms.certificates.issue_hours", course_slug=line.course.slug, user_id=line.user.id)}
+        for line in withheld.shown(rows, current_locale())
+    ]
 
 
 @bp.get("/certificates/<code>/certificate.pdf")
@@ -112,6 +106,7 @@ def staff(org_slug: str):
     now = utcnow()
     listing = queries.list_for_org(org.id, now, show, request.args.get("page", 1, type=int) or 1)
     items = [_item(cert, now) for cert in listing.certificates]
+    held = withheld.shown(withheld.list_for_org(org.id), current_locale()) if show == "all" else []
     return render_template(
         "lms/certs/staff.html",
         org=org,
@@ -120,6 +115,8 @@ def staff(org_slug: str):
         show=show,
         filters=queries.STAFF_FILTERS,
         soon_days=queries.EXPIRING_SOON_DAYS,
+        withheld=held,
+        member_ids=org_queries.member_ids_by_user(org) if held else {},
     )
 
 

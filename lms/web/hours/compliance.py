@@ -6,6 +6,7 @@ import unicodedata
 
 from flask import Response, render_template
 
+from lms.certificates import withheld
 from lms.hours import compliance, periods
 from lms.hours.pdf import download_headers, render_pdf
 from lms.i18n import _, current_locale
@@ -30,7 +31,8 @@ def compliance_dashboard(org_slug: str):
     notes = [problem, _("Showing continuing education as of today instead.")] if problem else []
     today = day or periods.org_today(org)
     return render_template("lms/hours/reports/compliance.html", org=org, today=today, notes=notes,
-                           people=compliance.list_ce_status(org, today), member_ids=member_ids_by_user(org))
+                           people=compliance.list_ce_status(org, today), member_ids=member_ids_by_user(org),
+                           withheld=withheld.shown(withheld.list_for_org(org.id), current_locale()))
 
 
 @bp.get("/orgs/<org_slug>/compliance/<int:user_id>/checklist.pdf")

@@ -1,0 +1,252 @@
+"""Reading a roster CSV file into rows, or every problem of it (applying it: :mod:`lms.orgs.roster`).
+
+Accepted columns (header names are case- and accent-insensitive; spaces and hyphens count as underscores):
+``email`` (required), ``name`` (required), ``employee_id``, ``job_title``, ``employment_start`` (YYYY-MM-DD; also
+MM/DD/YYYY as US spreadsheets save dates, but only when it cannot be read as DD/MM/YYYY too), ``employment_type``
+(employee, contractor, volunteer), ``role`` (member, manager). Each may also be named in Spanish
+(:data:`SPANISH_COLUMNS`). ``role`` and ``employment_type`` take the code or the label the invitation form shows, in any
+language the site offers ("Staff member", "Gerente"). Cells are separated by commas, or by semicolons or tabs
+(spreadsheets in Spanish and other languages with a decimal comma save "CSV" with semicolons). The template's example
+row (:data:`SAMPLE`) is refused: it is nobody on the staff.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from email_validator import EmailNotValidError, validate_email
+from flask_babel import format_date
+
+from lms.accounts.names import has_visible_name, normalize_name
+from lms.i18n import _, in_language, supported_locales
+from lms.orgs import employment_rules
+from lms.orgs.models import EmploymentType, MemberRole
+from lms.orgs.services import Employment
+
+REQUIRED = ("email", "name")
+KNOWN = (*REQUIRED, "employee_id", "job_title", "employment_start", "employment_type", "role")
+#: Other names a column may have, as Spanish spreadsheets head them (the invitation form's labels in Spanish among
+#: them); compared as header names are (case, accents, spaces and hyphens aside).
+SPANISH_COLUMNS = {
+    "email": ("correo", "correo electrónico"),
+    "name": ("nombre", "nombre completo"),
+    "employee_id": ("número de empleado", "id de empleado"),
+    "job_title": ("puesto", "cargo"),
+    "employment_start": ("fecha de inicio", "fecha de inicio del empleo"),
+    "employment_type": ("tipo de empleo",),
+    "role": ("rol", "rol en la organización"),
+}
+#: The example row of the roster template (``lms.web.org_roster``), in the order of :data:`KNOWN`.
+SAMPLE = {
+    "email": "maria@example.org", "name": "María López", "employee_id": "E1001", "job_title": "Community Health Worker",
+    "employment_start": "2025-03-01", "employment_type": "employee", "role": "member",
+}
+SEPARATORS = (",", ";", "\t")
+#: Fields a row carries only when its cell is filled: an empty one leaves the person's role or type as it is.
+FILLED_ONLY = ("employment_type", "role")
+
+
+@dataclass
+class RosterRow:
+    line: int
+    email: str
+    name: str
+    employment: Employment
+    #: The details the row carries: the file's columns, but ``role`` and ``employment_type`` only where filled.
+    given: frozenset[str] = frozenset(KNOWN)
+
+    @property
+    def role_given(self) -> bool:
+        return "role" in self.given
+
+
+@dataclass
+class RosterPlan:
+    rows: list[RosterRow] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and bool(self.rows)
+
+
+def decode(data: bytes) -> str:
+    """Spreadsheets save as UTF-8 (often with a BOM) or Windows-1252; accept both."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+def parse_roster(text: str, max_rows: int) -> RosterPlan:
+    """Check the whole file and return every row or every problem (as translated, line-numbered messages)."""
+    plan = RosterPlan()
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_separator(text))
+    try:
+        header = [_column(name) for name in next(reader)]
+    except (StopIteration, csv.Error):
+        plan.errors.append(_("The file is empty. The first row must name the columns."))
+        return plan
+    problem = _header_problem(header)
+    if problem:
+        plan.errors.append(problem)
+        return plan
+    seen: dict[str, int] = {}  # each email address, and each employee ID (as compared), on its first line
+    labels = {cls: _labels(cls) for cls in (EmploymentType, MemberRole)}
+    try:
+        for line, values in enumerate(reader, start=2):
+            if not any(value.strip() for value in values):
+                continue
+            if len(plan.rows) + len(plan.errors) >= max_rows:
+                plan.errors.append(_("The file has more than %(num)d rows. Split it into smaller files.", num=max_rows))
+                break
+            _parse_row(plan, line, dict(zip(header, values, strict=False)), len(values) != len(header), seen, labels)
+    except csv.Error as exc:
+        plan.errors.append(_("Line %(line)d: the file is not valid CSV (%(detail)s).", line=reader.line_num, detail=str(exc)))
+    if not plan.rows and not plan.errors:
+        plan.errors.append(_("The file has no staff rows."))
+    return plan
+
+
+def _header_problem(header: list[str]) -> str | None:
+    missing = [name for name in REQUIRED if name not in header]
+    if missing:
+        return _("Line 1: missing column(s): %(columns)s.", columns=", ".join(missing))
+    unknown = [name for name in header if name and name not in KNOWN]
+    if unknown:
+        return _("Line 1: unknown column(s): %(columns)s.", columns=", ".join(unknown))
+    twice = sorted({name for name in header if name and header.count(name) > 1})
+    if twice:  # e.g. "email" and "correo": which one to read cannot be guessed
+        return _("Line 1: column(s) named twice (in English and in Spanish, say): %(columns)s.", columns=", ".join(twice))
+    return None
+
+
+def _separator(text: str) -> str:
+    """The separator of the header line: the one of commas, semicolons and tabs it has most of (commas on a tie)."""
+    header = text.split("\n", 1)[0]
+    return max(SEPARATORS, key=header.count)
+
+
+def _fold(text: str) -> str:
+    """``text`` compared as a header or a label is: accents, case and runs of spaces, hyphens or underscores aside."""
+    plain = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    return "_".join(plain.casefold().replace("-", " ").replace("_", " ").split())
+
+
+_ALIASES = {_fold(alias): name for name, aliases in SPANISH_COLUMNS.items() for alias in aliases}
+
+
+def _column(name: str) -> str:
+    folded = _fold(name)
+    return _ALIASES.get(folded, folded)
+
+
+def _labels(cls) -> dict[str, object]:
+    """Each member of ``cls`` by its code and by its title in every language the site offers (folded)."""
+    found = {_fold(member.value): member for member in cls}
+    for locale in supported_locales():
+        with in_language(locale):
+            found.update({_fold(member.title): member for member in cls if _fold(member.title) not in found})
+    return found
+
+
+def _parse_row(plan: RosterPlan, line: int, raw: dict[str, str], wrong_width: bool, seen: dict[str, int],
+               labels: dict) -> None:
+    values = {key: (value or "").strip() for key, value in raw.items()}
+    problems: list[str] = []
+    if wrong_width:
+        problems.append(_("the number of cells does not match the header"))
+    email = values.get("email", "")
+    try:
+        email = validate_email(email, check_deliverability=False).normalized.lower()
+    except EmailNotValidError:
+        problems.append(_("“%(value)s” is not a valid email address", value=email))
+    if email in seen:
+        problems.append(_("%(email)s is also on line %(line)d", email=email, line=seen[email]))
+    seen.setdefault(email, line)
+    name = normalize_name(values.get("name", ""))
+    if not name:
+        problems.append(_("the name is empty"))
+    elif not has_visible_name(name):
+        problems.append(_("the name has no letter or number"))
+    elif len(name) > 200:
+        problems.append(_("the name is longer than 200 characters"))
+    if _is_sample(email, name, values.get("employee_id")):
+        problems.append(_("this is the template's example row (%(name)s, %(email)s): replace it with your staff, or "
+                          "delete it", name=SAMPLE["name"], email=SAMPLE["email"]))
+    start = _parse_date(values.get("employment_start", ""), problems)
+    kind = _parse_enum(labels[EmploymentType], values.get("employment_type", ""), EmploymentType.EMPLOYEE, problems)
+    role = _parse_enum(labels[MemberRole], values.get("role", ""), MemberRole.MEMBER, problems)
+    for key, limit in (("employee_id", 64), ("job_title", 200)):
+        if len(values.get(key, "")) > limit:
+            problems.append(_("%(column)s is longer than %(num)d characters", column=key, num=limit))
+    id_key = "\0" + employment_rules.id_key(values.get("employee_id"))  # apart from the addresses
+    if id_key != "\0" and id_key in seen:
+        problems.append(_("employee ID “%(id)s” is also on line %(line)d", id=values["employee_id"], line=seen[id_key]))
+    if id_key != "\0":
+        seen.setdefault(id_key, line)
+    if problems:
+        plan.errors.append(_("Line %(line)d: %(problems)s.", line=line, problems="; ".join(problems)))
+        return
+    employment = Employment(values.get("employee_id"), values.get("job_title"), start, kind, role)
+    given = frozenset(key for key in values if key in KNOWN and (key not in FILLED_ONLY or values[key]))
+    plan.rows.append(RosterRow(line, email, name, employment, given))
+
+
+def _is_sample(email: str, name: str, employee_id: str | None) -> bool:
+    """The template's example row, even with a cell or two changed: its address with its name or its employee ID."""
+    if email != SAMPLE["email"]:
+        return False
+    return _fold(name) == _fold(SAMPLE["name"]) or employment_rules.id_key(employee_id) == employment_rules.id_key(
+        SAMPLE["employee_id"])
+
+
+def _parse_date(value: str, problems: list[str]) -> date | None:
+    """YYYY-MM-DD; or MM/DD/YYYY, as US spreadsheets save dates, when it cannot also be read as DD/MM/YYYY (the day
+    is above 12, or day and month are the same): "01/03/2025" could be 3 January or 1 March, so it is refused."""
+    if not value:
+        return None
+    try:
+        return datetime.strptime(value, "%Y-%m-%d").date()
+    except ValueError:
+        pass
+    try:
+        us = datetime.strptime(value, "%m/%d/%Y").date()
+    except ValueError:
+        us = None
+    try:
+        other = datetime.strptime(value, "%d/%m/%Y").date()
+    except ValueError:
+        other = None
+    if us is not None and other is not None and us != other:
+        problems.append(
+            _(
+                "“%(value)s” could be %(first)s or %(second)s: write the date as YYYY-MM-DD",
+                value=value,
+                first=format_date(us, "long"),
+                second=format_date(other, "long"),
+            )
+        )
+        return None
+    if us or other:
+        return us or other
+    problems.append(_("“%(value)s” is not a date (use YYYY-MM-DD)", value=value))
+    return None
+
+
+def _parse_enum(labels: dict, value: str, default, problems: list[str]):
+    """The member a cell names by its code or its label (``labels``: :func:`_labels`); ``default`` for an empty one."""
+    if not value:
+        return default
+    member = labels.get(_fold(value))
+    if member is None:
+        members = dict.fromkeys(labels.values())
+        # i18n: a value a roster cell may hold: its code, then how the invitation form says it ("member (Staff member)")
+        allowed = ", ".join(_("%(code)s (%(label)s)", code=m.value, label=m.title) for m in members)
+        problems.append(_("“%(value)s” is not one of: %(allowed)s", value=value, allowed=allowed))
+        return default
+    return member

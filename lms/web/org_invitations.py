@@ -1,0 +1,141 @@
+"""Invitations on the organisations pages: inviting someone to the staff, sending a link again, withdrawing it, and
+accepting one (with an account, or creating it on the way). Registered on the organisations blueprint (``lms.orgs.*``)."""
+
+from __future__ import annotations
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+
+from lms import db
+from lms.accounts.passwords import WeakPassword
+from lms.accounts.services import get_user_by_email, register_user
+from lms.db import utcnow
+from lms.errors import ConflictError, DomainError
+from lms.i18n import _, current_locale
+from lms.orgs import invitations, services
+from lms.orgs.models import Invitation
+from lms.security import access, current_user
+from lms.web.auth import login_user
+from lms.web.employee_ids import warn_about_exported_ids
+from lms.web.forms import EmptyForm, InvitedSignupForm
+from lms.web.invitation_mail import invitee, send_invitations
+from lms.web.org_forms import InviteForm, show_error
+from lms.web.orgs import bp
+
+
+@bp.route("/<org_slug>/invite", methods=["GET", "POST"])
+@access.org_manager
+def invite(org_slug: str):
+    org = services.get_org(org_slug)
+    form = InviteForm()
+    open_invitation = staff = None
+    if form.validate_on_submit():
+        try:
+            invitation, raw = invitations.invite(
+                org,
+                form.email.data,
+                form.name.data,
+                form.employment(),
+                current_user._get_current_object(),
+                current_app.config["LMS_INVITATION_MAX_AGE_DAYS"],
+                replaces=form.confirmed_replacement(),
+            )
+        except invitations.OpenInvitationError as exc:
+            open_invitation = exc.invitation
+            form.ask_to_replace(open_invitation)
+        except invitations.AlreadyStaffError as exc:
+            staff = exc.membership
+            form.email.errors.append(exc.message)
+        except DomainError as exc:  # details refused (lms.orgs.employment_rules): on the field they are about
+            db.session.rollback()
+            show_error(form, exc)
+        else:
+            db.session.commit()
+            send_invitations(org, [(invitation, raw)])
+            warn_about_exported_ids([invitation.employee_id])
+            return redirect(url_for("lms.orgs.show", org_slug=org.slug))
+    return render_template("lms/orgs/invite.html", org=org, form=form, open_invitation=open_invitation, staff=staff, now=utcnow())
+
+
+@bp.post("/<org_slug>/invitations/<int:invitation_id>/resend")
+@access.org_manager
+def resend_invitation(org_slug: str, invitation_id: int):
+    org = services.get_org(org_slug)
+    try:
+        invitation, raw = invitations.resend_invitation(
+            org, invitation_id, current_user._get_current_object(), current_app.config["LMS_INVITATION_MAX_AGE_DAYS"]
+        )
+    except ConflictError as exc:  # accepted, withdrawn or sent again meanwhile, or they joined: nothing to send
+        flash(exc.message, "error")
+    else:
+        db.session.commit()
+        send_invitations(
+            org, [(invitation, raw)], _("We sent a new link to %(email)s. The earlier link no longer works.", email=invitation.email)
+        )
+    return redirect(url_for("lms.orgs.show", org_slug=org.slug))
+
+
+@bp.post("/<org_slug>/invitations/<int:invitation_id>/revoke")
+@access.org_manager
+def revoke_invitation(org_slug: str, invitation_id: int):
+    """Acts at once (no confirmation): the message names the person and how to undo it (invite them again)."""
+    org = services.get_org(org_slug)
+    invitation, withdrawn = invitations.revoke_invitation(org, invitation_id, current_user._get_current_object())
+    db.session.commit()
+    if withdrawn:
+        flash(_("The invitation to %(who)s is withdrawn: its link no longer works. To undo this, invite them again.",
+                who=invitee(invitation)), "success")
+    else:
+        flash(_("The invitation to %(who)s was already accepted or withdrawn: nothing changed.", who=invitee(invitation)),
+              "info")
+    return redirect(url_for("lms.orgs.show", org_slug=org.slug))
+
+
+@bp.route("/invitations/<token>", methods=["GET", "POST"])
+@access.public
+def accept(token: str):
+    try:
+        invitation = invitations.get_invitation(token)
+    except DomainError as exc:
+        return render_template("lms/orgs/invitation_invalid.html", message=exc.message), exc.status
+    has_account = get_user_by_email(invitation.email) is not None
+    if not current_user and not has_account:
+        return _accept_with_new_account(invitation)
+    form = EmptyForm()
+    if request.method == "POST":
+        if not current_user:
+            abort(401)
+        if form.validate_on_submit():
+            try:
+                invitations.accept_invitation(invitation, current_user._get_current_object())
+            except DomainError as exc:
+                flash(exc.message, "error")
+            else:
+                db.session.commit()
+                flash(_("You have joined %(name)s.", name=invitation.organisation.name), "success")
+                return redirect(url_for("lms.main.home"))
+    return render_template("lms/orgs/accept.html", invitation=invitation, form=form, signup_form=None)
+
+
+def _accept_with_new_account(invitation: Invitation):
+    """An invitation is permission to create an account for its email, even where open sign-up is off."""
+    form = InvitedSignupForm(name=invitation.name)
+    if form.validate_on_submit():
+        try:
+            user = register_user(invitation.email, form.name.data, form.password.data, locale=current_locale())
+        except WeakPassword as exc:  # e.g. made of the invited email address, which the form does not hold
+            form.password.errors.append(exc.message)
+            return render_template("lms/orgs/accept.html", invitation=invitation, form=EmptyForm(), signup_form=form)
+        except ConflictError:  # the form sent twice at once: the other request made the account and joined
+            db.session.rollback()
+            return render_template("lms/orgs/invitation_invalid.html", message=_(
+                "Your account was created a moment ago, from this form sent twice. Sign in to continue.")), 409
+        try:
+            invitations.accept_invitation(invitation, user)
+        except DomainError as exc:  # withdrawn or replaced while the form was open: no account is left behind
+            db.session.rollback()
+            return render_template("lms/orgs/invitation_invalid.html", message=exc.message), exc.status
+        login_user(user)  # before the commit: signing in writes the sign-in session's row
+        db.session.commit()
+        flash(_("Welcome, %(name)s! You have joined %(org)s.", name=user.name, org=invitation.organisation.name), "success")
+        return redirect(url_for("lms.main.home"))
+    return render_template("lms/orgs/accept.html", invitation=invitation, form=EmptyForm(), signup_form=form)

@@ -1,0 +1,86 @@
+"""Importing the staff roster from a CSV file (and its template) on the organisations pages: current staff get the
+details in the file, everyone else an invitation (``lms.orgs.roster``). Registered on the organisations blueprint
+(``lms.orgs.*``)."""
+
+from __future__ import annotations
+
+from flask import Response, current_app, flash, redirect, render_template, request, url_for
+
+from lms import db
+from lms.errors import DomainError
+from lms.i18n import _, ngettext
+from lms.orgs import roster, services
+from lms.security import access, current_user
+from lms.web.employee_ids import warn_about_exported_ids
+from lms.web.invitation_mail import invitee, send_invitations
+from lms.web.org_forms import RosterForm
+from lms.web.orgs import bp
+
+
+@bp.route("/<org_slug>/roster", methods=["GET", "POST"])
+@access.org_manager
+def roster_import(org_slug: str):
+    org = services.get_org(org_slug)
+    form = RosterForm()
+    errors: list[str] = []
+    if form.validate_on_submit():
+        text = roster.decode(form.file.data.read())
+        plan = roster.parse_roster(text, current_app.config["LMS_ROSTER_MAX_ROWS"])
+        errors = roster.all_problems(org, plan)
+        if plan.ok:
+            try:
+                result = roster.apply_roster(
+                    org, plan, current_user._get_current_object(), current_app.config["LMS_INVITATION_MAX_AGE_DAYS"]
+                )
+            except roster.RosterRefused as exc:
+                db.session.rollback()
+                errors = exc.errors
+            except DomainError as exc:
+                db.session.rollback()
+                errors = [exc.message]
+            else:
+                db.session.commit()
+                if result.updated:
+                    flash(_("Updated the details of %(num)d current staff.", num=len(result.updated)), "success")
+                if result.unchanged:
+                    flash(ngettext("%(num)d current staff member already has the details in the file: nothing "
+                                   "changed for them.",
+                                   "%(num)d current staff members already have the details in the file: nothing "
+                                   "changed for them.", len(result.unchanged)), "info")
+                send_invitations(org, result.invited)
+                _flash_open_invitations(result)
+                warn_about_exported_ids(row.employment.employee_id for row in plan.rows)
+                return redirect(url_for("lms.orgs.show", org_slug=org.slug))
+    status = 400 if request.method == "POST" else 200
+    return render_template("lms/orgs/roster.html", org=org, form=form, errors=errors, columns=roster.KNOWN,
+                           spanish=roster.SPANISH_COLUMNS, sample=roster.SAMPLE), status
+
+
+def _flash_open_invitations(result: roster.RosterResult) -> None:
+    """What became of the open invitations the file met: left as they were (counted), replaced (named), sent again."""
+    if result.kept:
+        flash(ngettext("%(num)d person already has an open invitation with the details in the file: it is left as it "
+                       "is (no new email; its link still works).",
+                       "%(num)d people already have open invitations with the details in the file: they are left as "
+                       "they are (no new emails; their links still work).", len(result.kept)), "info")
+    if result.replaced:
+        flash(ngettext("%(names)s already had an open invitation with other details: a new one with the details in "
+                       "the file replaces it, and its earlier link no longer works.",
+                       "%(names)s already had open invitations with other details: new ones with the details in the "
+                       "file replace them, and their earlier links no longer work.", len(result.replaced),
+                       names="; ".join(invitee(invitation) for invitation in result.replaced)), "info")
+    if result.renewed:
+        flash(ngettext("The open invitation of %(names)s had expired: we sent a new link.",
+                       "The open invitations of %(names)s had expired: we sent new links.", len(result.renewed),
+                       names="; ".join(invitee(invitation) for invitation in result.renewed)), "info")
+
+
+@bp.get("/<org_slug>/roster/template.csv")
+@access.org_manager
+def roster_template(org_slug: str):
+    services.get_org(org_slug)
+    # A byte-order mark, so that Excel reads the accents as UTF-8 (the import accepts the file with or without one).
+    example = ",".join(roster.SAMPLE[column] for column in roster.KNOWN)  # refused on import: nobody's row
+    body = "\ufeff" + ",".join(roster.KNOWN) + "\r\n" + example + "\r\n"
+    disposition = 'attachment; filename="roster-template.csv"'
+    return Response(body, mimetype="text/csv", headers={"Content-Disposition": disposition})
