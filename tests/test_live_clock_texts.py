@@ -130,7 +130,7 @@ def test_another_day_is_given_apart_from_the_time_in_the_readers_language(client
         (
             "es",
             "en",
-            ["Código de registro", "Inicie sesión, vaya a", "Horario para registrar su llegada: de"],
+            ["Código de llegada", "Inicie sesión, vaya a", "Horario para registrar su llegada: de"],
             ["Make a new code", "A new code replaces this one"],
         ),
         ("en", "es", ["Check-in code</h1>", "Sign in and go to", "Check-in is open from"], ["Crear un nuevo código"]),

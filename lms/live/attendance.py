@@ -27,7 +27,14 @@ Rules:
 from __future__ import annotations
 
 from lms.live.attendance_changes import CLOCK_SKEW, SANITY, Change, change_attendance, set_statuses
-from lms.live.attendance_credit import ATTENDED, MIN_RUN_PERCENT, final_minutes_changed, ran_long_enough
+from lms.live.attendance_credit import (
+    ATTENDED,
+    MIN_RUN_PERCENT,
+    Shortfall,
+    final_minutes_changed,
+    ran_long_enough,
+    shortfall,
+)
 from lms.live.finalizing import close_open_intervals, early_end, finalize
 
 __all__ = [
@@ -36,6 +43,7 @@ __all__ = [
     "MIN_RUN_PERCENT",
     "SANITY",
     "Change",
+    "Shortfall",
     "change_attendance",
     "close_open_intervals",
     "early_end",
@@ -43,4 +51,5 @@ __all__ = [
     "finalize",
     "ran_long_enough",
     "set_statuses",
+    "shortfall",
 ]

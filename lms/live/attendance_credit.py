@@ -7,6 +7,7 @@ of a correction. Shared by a trainer's changes (:mod:`lms.live.attendance_change
 from __future__ import annotations
 
 from datetime import datetime
+from enum import Enum
 from typing import Any
 
 from sqlalchemy import select
@@ -39,6 +40,26 @@ def earns_module(session: LiveSession, status: AttendanceStatus | None, seconds:
     ``min_share`` percent of the time the session ran, in a session that ran long enough."""
     return (status in ATTENDED and ran_long_enough(session)
             and spans.reaches_share(seconds, session.starts_at, session.counted_end, min_share))
+
+
+class Shortfall(Enum):
+    """Why a person's attendance does not complete the live module."""
+
+    STATUS = "status"  # marked absent or excused
+    SHORT_RUN = "short_run"  # the session ended early, before ``MIN_RUN_PERCENT`` of its scheduled length
+    SHARE = "share"  # there for less than ``min_share`` percent of the time the session ran
+
+
+def shortfall(session: LiveSession, status: AttendanceStatus | None, seconds: int, min_share: int) -> Shortfall | None:
+    """Why ``seconds`` there with ``status`` do not (or, before finalising, will not) complete the module; None when
+    they do (:func:`earns_module`). A status not set yet counts as present, as finalising sets it for anyone with time."""
+    if (status or AttendanceStatus.PRESENT) not in ATTENDED:
+        return Shortfall.STATUS
+    if not ran_long_enough(session):
+        return Shortfall.SHORT_RUN
+    if not spans.reaches_share(seconds, session.starts_at, session.counted_end, min_share):
+        return Shortfall.SHARE
+    return None
 
 
 def attendance_row(session: LiveSession, user: User) -> Attendance:

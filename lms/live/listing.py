@@ -124,6 +124,10 @@ class SessionCard:
         (:func:`lms.live.roster.is_session_trainer`, without a query)."""
         return bool(getattr(user, "is_admin", False)) or any(t.id == getattr(user, "id", None) for t in self.trainers)
 
+    def is_hosted_by(self, user: Any) -> bool:
+        """Whether ``user`` is one of the session's own trainers (who cannot register for it), without a query."""
+        return any(t.id == getattr(user, "id", None) for t in self.trainers)
+
     @property
     def is_upcoming(self) -> bool:
         """Scheduled and not over yet: what the page offers (seats, registration, joining) applies."""

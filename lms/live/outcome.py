@@ -3,7 +3,8 @@
 A session has taken place once it is completed (its attendance finalised) or, still scheduled, once its end has
 passed. Its page then stops offering joining, seats and registration. A person's result is read from their final
 attendance row (see :mod:`lms.live.attendance`): attended (the row completed the module), partly (there, but not long
-enough to complete it), absent or excused; "pending" until the trainer finalises attendance.
+enough to complete it, or in a session that ran too short to complete anyone's module: :attr:`Outcome.ran_too_short`),
+absent or excused; "pending" until the trainer finalises attendance.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any
 from sqlalchemy import select
 
 from lms import db
+from lms.live.attendance_credit import ran_long_enough
 from lms.live.models import Attendance, AttendanceStatus, LiveSession, Registration, RegistrationStatus, SessionStatus
 
 
@@ -33,6 +35,9 @@ class Outcome:
 
     result: Result
     minutes: int = 0
+    #: The module was not completed because the session ended early and ran less than
+    #: :data:`lms.live.attendance.MIN_RUN_PERCENT` of its scheduled length, however long the person was there.
+    ran_too_short: bool = False
 
 
 def has_taken_place(session: LiveSession, now: datetime) -> bool:
@@ -63,7 +68,8 @@ def judge(session: LiveSession, row: Attendance | None, seat: Registration | Non
         return Outcome(Result.PENDING)
     if row is None or row.status is None:  # a seat taken after the roster was final
         return Outcome(Result.ABSENT)
-    return Outcome(_result(row), row.minutes)
+    result = _result(row)
+    return Outcome(result, row.minutes, ran_too_short=result is Result.PARTLY and not ran_long_enough(session))
 
 
 def _result(row: Attendance) -> Result:

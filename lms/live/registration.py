@@ -8,8 +8,9 @@ queue up one behind the other and the (capacity + 1)-th goes to the waitlist.
 Registering enrols the trainee in the session's course if they are not enrolled yet (a withdrawn enrolment is
 reactivated): a live module is part of a course, and attendance can only complete the module of an enrolment.
 Registration is open while the session is scheduled and before its registration deadline (or its start when it has
-none). Nobody holds places in two sessions at the same time (:mod:`lms.live.registration_overlaps`). Cancelled
-registrations are kept as history; registering again reuses the row.
+none). A session's own trainers cannot register for it (:func:`check_not_host`). Nobody holds places in two sessions
+at the same time (:mod:`lms.live.registration_overlaps`). Cancelled registrations are kept as history; registering
+again reuses the row.
 """
 
 from __future__ import annotations
@@ -24,10 +25,11 @@ from lms import audit, db
 from lms.accounts.services import get_user
 from lms.catalog.models import Course
 from lms.enrollment.services import enroll
-from lms.errors import DomainError, PermissionDenied
+from lms.errors import ConflictError, DomainError, PermissionDenied
 from lms.i18n import _
 from lms.live import registration_overlaps
 from lms.live.models import LiveSession, Registration, RegistrationStatus, SessionStatus
+from lms.live.roster import is_session_host
 from lms.orgs.models import Organisation
 from lms.orgs.services import get_membership
 
@@ -54,6 +56,25 @@ def check_open(session: LiveSession, now: datetime) -> None:
         raise DomainError(_("This session was cancelled."))
     if session.status is not SessionStatus.SCHEDULED or now >= registration_closes_at(session):
         raise DomainError(_("Registration for this session is closed."))
+
+
+class TrainerOfSession(ConflictError):
+    """Registration refused because the person leads the session (409, not 403: the role may register, not here)."""
+
+    code = "trainer_of_session"
+
+
+def check_not_host(session: LiveSession, user: Any, actor: Any) -> None:
+    """Refuse (:class:`TrainerOfSession`) a seat or waitlist place for one of the session's own trainers: hosting is
+    not attending (they cannot check in nor be counted), and their seat would push a trainee onto the waitlist."""
+    if not is_session_host(session, user):
+        return
+    if getattr(actor, "id", None) == user.id:
+        raise TrainerOfSession(_("You lead this session: trainers do not register for their own sessions, and a seat "
+                                 "would be one fewer for trainees."))
+    # i18n: %(name)s is a person's name.
+    raise TrainerOfSession(_("%(name)s leads this session: trainers cannot be registered for their own sessions.",
+                             name=user.name))
 
 
 def get_registration(session: LiveSession, user: Any) -> Registration | None:
@@ -86,6 +107,7 @@ def _registered_count(session: LiveSession) -> int:
 def register(session: LiveSession, user: Any, actor: Any, now: datetime) -> Registration:
     """Give ``user`` a seat, or a place on the waitlist when the session is full (idempotent while active)."""
     check_open(session, now)
+    check_not_host(session, user, actor)
     lock_session(session)  # first: it also opens the write transaction that enrolment's savepoint needs on SQLite
     check_open(session, now)
     enroll(user, db.session.get(Course, session.course_id), actor)

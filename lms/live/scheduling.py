@@ -34,6 +34,7 @@ from lms.catalog.models import Course, CourseStatus, Module, ModuleKind
 from lms.db import utcnow
 from lms.errors import DomainError, NotFoundError
 from lms.i18n import _, ngettext
+from lms.live import afterwards as afterwards_rules
 from lms.live import overlaps
 from lms.live import registration as seats
 from lms.live.models import (
@@ -147,11 +148,13 @@ def create_sessions(
 
 def schedule_sessions(
     data: SessionData, repeat: int, actor: Any, now: datetime | None = None, *, key: str | None = None,
-    allow_past: bool = False,
+    allow_past: bool = False, afterwards: bool = False,
 ) -> Scheduled:
     """:func:`create_sessions` for a form with the one-time ``key``: the first request with a key schedules; a later
     one (a double click, a form sent again) creates nothing and returns the first one's sessions. Refuses a session
-    that would double-book a trainer or a place (:class:`lms.live.overlaps.ScheduleConflict`) unless ``allow_past``."""
+    that would double-book a trainer or a place (:class:`lms.live.overlaps.ScheduleConflict`) unless ``allow_past``.
+    ``afterwards``: the trainer records a session that has already started or taken place (:mod:`lms.live.afterwards`:
+    within the last days, one session, no registration deadline); otherwise the plan must start in the future."""
     module = check(data)
     key = _submission_key(key, actor)
     if not 1 <= repeat <= MAX_REPEAT:
@@ -162,10 +165,8 @@ def schedule_sessions(
     all_times = [session_times(data, week) for week in range(repeat)]
     for times in all_times:  # an end time on the wall clock can make one week an hour shorter
         check_length(data, module, times)
-    if not allow_past:  # a plan, not a record: it starts later, registration is open, nobody is double-booked
-        if all_times[0][0] <= (now or utcnow()):
-            raise field_error(_("The session must start in the future."), "starts_on")
-        check_deadline(all_times[0][2], now or utcnow())
+    if not allow_past:  # a plan (or a trainer's record of one that has started): nobody is double-booked
+        afterwards_rules.check_start(all_times, now or utcnow(), afterwards=afterwards)
         overlaps.check_free([times[:2] for times in all_times], data.trainer_ids, _place_of(data))
     series_key = secrets.token_hex(8) if repeat > 1 else None
     sessions = []
@@ -175,7 +176,8 @@ def schedule_sessions(
         if not _add(session, key if week == 0 else None):  # the same form, sent at the same moment, won
             return Scheduled(series_of(_first_of_submission(actor, key)), False)
         set_trainers(session, data.trainer_ids)
-        audit.record("live_session.created", session, actor, series_key=series_key)
+        audit.record("live_session.created", session, actor, series_key=series_key, starts_at=session.starts_at,
+                     ends_at=session.ends_at, **({"recorded_afterwards": True} if afterwards and not allow_past else {}))
         sessions.append(session)
     return Scheduled(sessions, True)
 
@@ -251,8 +253,9 @@ def update_session(
     if changes:
         session.sequence += 1
     led = change_trainers(session, data.trainer_ids, actor)
+    moved = {"starts_at": session.starts_at, "ends_at": session.ends_at} if "time" in changes else {}
     audit.record("live_session.updated", session, actor, changes=[*changes, *(["trainers"] if led else [])],
-                 was_starts_at=was_starts_at, was_ends_at=was_ends_at, **audit_data(led))
+                 was_starts_at=was_starts_at, was_ends_at=was_ends_at, **moved, **audit_data(led))
     promoted = seats.fill_seats(session, now)
     to_tell = active_registrations(session) if changes and max(was_ends_at, session.ends_at) > now else []
     return SessionUpdate(promoted, changes, was_starts_at, was_ends_at, to_tell, led)

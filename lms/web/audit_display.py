@@ -50,6 +50,7 @@ ACTION_TITLES = {
     "invitation.resent": _l("Invitation sent again"),
     "invitation.replaced": _l("Invitation replaced"),
     "invitation.revoked": _l("Invitation withdrawn"),
+    "invitation.accepted": _l("Invitation accepted"),
     "payroll.exported": _l("Payroll exported"),
     "certificate.issued": _l("Certificate issued"),
     "certificate.revoked": _l("Certificate revoked"),
@@ -209,6 +210,13 @@ _MEMBER_FIELDS = {
     "employment_end": (_l("Last day of employment"), _date),
     "ended_on": (_l("Last day of employment"), _date),
 }
+#: An invitation's rows: the role it offers and, on accepting, the consent given.
+_INVITATION_FIELDS = {
+    "role": _MEMBER_FIELDS["role"],
+    # i18n: in the audit log: the person ticked "I agree that my training records are kept and shared with my
+    # employer" on accepting an invitation
+    "agreed": (_l("Agreed that their training records are kept and shared with the employer"), _yes_no),
+}
 _ORG_FIELDS = {
     "name": (_l("Organisation name"), str),
     "kind": (_l("Type of organisation"), _titled(OrgKind)),
@@ -314,6 +322,10 @@ COMMON_FIELDS: dict[str, tuple[Any, Callable[[Any], str]]] = {
     "changes": (_l("Changed"), _words(_SESSION_CHANGES)),
     "was_starts_at": (_l("Start before the change"), _moment),
     "was_ends_at": (_l("End before the change"), _moment),
+    "starts_at": (_l("Starts"), _moment),
+    "ends_at": (_l("Ends"), _moment),
+    # i18n: in the audit log: a trainer entered a live session after it had started or taken place ("Yes")
+    "recorded_afterwards": (_l("Recorded after it started"), _yes_no),
     "trainers_added": (_l("Trainers added"), _people),
     "trainers_removed": (_l("Trainers removed"), _people),
     "via": (_l("How"), _words(_ENROLLED_VIA)),
@@ -334,12 +346,14 @@ COMMON_FIELDS: dict[str, tuple[Any, Callable[[Any], str]]] = {
     "scheduled_ends_at": (_l("Scheduled end"), _moment),
 }
 #: Rows that hold a value before and after under two keys: the old key's value is shown as the new key's old one.
-OLD_KEYS = {"previous_paid_period_start": "paid_period_start", "old_minutes": "new_minutes", "old_status": "new_status"}
+OLD_KEYS = {"previous_paid_period_start": "paid_period_start", "old_minutes": "new_minutes", "old_status": "new_status",
+            "was_starts_at": "starts_at", "was_ends_at": "ends_at"}
 #: How the fields of an action's data read, before ``COMMON_FIELDS``; the first one labels a row's ``old``/``new``.
 FIELDS = {
     "org.settings_changed": _ORG_FIELDS,
     **dict.fromkeys(("membership.created", "membership.updated", "membership.ended", "membership.reinstated",
                      "membership.rejoined"), _MEMBER_FIELDS),
+    **dict.fromkeys(("invitation.created", "invitation.resent", "invitation.accepted"), _INVITATION_FIELDS),
     "user.role_changed": {"role": (_l("Site role"), _titled(SiteRole))},
     "user.name_changed": {"name": (_l("Name"), str)},
     "course.status_changed": {"status": (_l("Status"), _titled(CourseStatus))},
@@ -380,7 +394,10 @@ def object_label(object_type: str, object_id: int | None) -> str:
 
 
 def what(event: AuditEvent, names: dict[tuple[str, int | None], str]) -> str:
-    return names.get((event.object_type, event.object_id)) or object_label(event.object_type, event.object_id)
+    """What the row is about: its own name for it when it has one (a live session as it was then, under
+    ``("AuditEvent", id)``: :func:`lms.web.audit_names.names_of`), else the record's name."""
+    return (names.get(("AuditEvent", event.id)) or names.get((event.object_type, event.object_id))
+            or object_label(event.object_type, event.object_id))
 
 
 def changes(event: AuditEvent, names: dict[tuple[str, int | None], str] | None = None,

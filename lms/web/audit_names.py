@@ -7,6 +7,7 @@ log holds besides those written with its id (:func:`org_subjects`), and which ro
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 from functools import partial
 from typing import Any
 
@@ -82,7 +83,8 @@ def names_of(events: list[AuditEvent], org_names: dict[int, str]) -> Names:
     their person's name, hours entries by their title in the reader's language, invitations by the address they were
     sent to, courses, modules, lessons and quizzes by their title and questions by their wording (in the course's
     source language), certificates by number, holder (as printed) and course, enrolments by person and course,
-    registrations by person and live session, live sessions by module and start time (in the reader's zone), extra
+    registrations by person and live session, live sessions by module and start time (in the reader's zone; a row
+    about a session also names it with its start at that row, under ``("AuditEvent", id)``: :func:`_sessions_then`), extra
     quiz attempts by person and quiz, one person's attendance by person and live session. A few queries per page,
     whatever the number of rows."""
     ids = _ids_by_type(events)
@@ -105,7 +107,43 @@ def names_of(events: list[AuditEvent], org_names: dict[int, str]) -> Names:
             names[("Invitation", event.object_id)] = event.data["email"]
         elif event.object_type in _NAMED_BY_DATA and (named := _named_by_data(names, event)):
             names[(event.object_type, event.object_id)] = named
+    names |= _sessions_then(events, names, {key: compose.keywords["module"] for key, compose in subjects.items()
+                                            if key[0] == "LiveSession"})
     return names
+
+
+#: The row of a live session that holds its start before the row (``was_starts_at``) or when it was made.
+_SESSION_STARTS = {"live_session.updated": "was_starts_at", "live_session.created": "starts_at"}
+
+
+def _sessions_then(events: list[AuditEvent], names: Names, modules: dict[tuple[str, int], int]) -> Names:
+    """``("AuditEvent", id)`` → the live session a row is about as it was at that row: its start then, from the row
+    itself (when scheduled; before a change) or else from the first change of its time after the row (which keeps
+    the time before it); nothing (its name now) when no row says. One query, whatever the number of rows."""
+    about = [e for e in events if e.object_type == "LiveSession" and ("LiveSession", e.object_id) in modules]
+    if not about:
+        return {}
+    later = db.session.execute(
+        select(AuditEvent.id, AuditEvent.object_id, AuditEvent.data)
+        .where(AuditEvent.object_type == "LiveSession", AuditEvent.action == "live_session.updated",
+               AuditEvent.object_id.in_(sorted({e.object_id for e in about})), AuditEvent.id > min(e.id for e in about))
+        .order_by(AuditEvent.id)).all()
+    found: Names = {}
+    for event in about:
+        starts = _moment_in(event.data, _SESSION_STARTS.get(event.action)) or next(
+            (start for key, session, data in later if session == event.object_id and key > event.id
+             and (start := _moment_in(data, "was_starts_at"))), None)
+        if starts is not None:
+            found[("AuditEvent", event.id)] = _session_name(names, modules[("LiveSession", event.object_id)], starts)
+    return found
+
+
+def _moment_in(data: Any, key: str | None) -> datetime | None:
+    """The moment a row's data holds under ``key`` (an ISO text), or None."""
+    try:
+        return datetime.fromisoformat(data[key]) if key and isinstance((data or {}).get(key), str) else None
+    except ValueError:
+        return None
 
 
 #: Records their rows name by the rows' data, with no query: whom (``user_id``) and the record a key names (its type).

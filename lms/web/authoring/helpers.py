@@ -10,8 +10,8 @@ from flask import abort, request
 from lms.catalog import services as catalog
 from lms.catalog.models import Course, Lesson, Module
 from lms.catalog.texts import Texts, load_texts, owner_key
+from lms.i18n import current_locale, supported_locales
 from lms.i18n import in_language as reading_in
-from lms.i18n import supported_locales
 from lms.security import current_user
 
 DIRECTIONS = {"up": -1, "down": 1}
@@ -47,9 +47,16 @@ def check_target_locale(course: Course, locale: str) -> None:
 
 
 def preview_locale(course: Course) -> str:
-    """The ``?preview_locale=`` asked for, if the site offers it, else the course's source language."""
+    """The ``?preview_locale=`` asked for, if the site offers it; else the viewer's own language when the course is
+    translated into it (it has a title in it: :func:`lms.catalog.services.list_course_locales`), as a trainee reading
+    that language would see it; else the course's source language."""
     asked = request.args.get("preview_locale", "")
-    return asked if asked in supported_locales() else course.source_locale
+    if asked in supported_locales():
+        return asked
+    own = current_locale()
+    if own != course.source_locale and own in catalog.list_course_locales([course])[course.id]:
+        return own
+    return course.source_locale
 
 
 def in_language(language: str, caller: Callable[[], str]) -> str:

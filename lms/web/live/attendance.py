@@ -22,6 +22,7 @@ from lms.live import attendees
 from lms.live import roster as rosters
 from lms.live.models import AttendanceStatus, LiveSession
 from lms.security import access, current_user
+from lms.web.live import attendance_notes as notes
 from lms.web.live import bp
 from lms.web.live.attendance_forms import (
     FinalizeForm,
@@ -43,10 +44,11 @@ def attendance(session_id: int):
     session = rosters.get_managed_session(session_id, current_user)
     form = RosterStatusForm()
     if form.validate_on_submit():
+        roster = rosters.load_roster(session, utcnow())
+        was = {line.user.id: line.status for line in roster.lines}
         try:
             changed = services.set_statuses(
-                session, rosters.load_roster(session, utcnow()), _wanted_statuses(), actor(), utcnow(), min_share(),
-                form.reason.data or "",
+                session, roster, _wanted_statuses(), actor(), utcnow(), min_share(), form.reason.data or "",
             )
         except DomainError as exc:
             db.session.rollback()
@@ -56,6 +58,7 @@ def attendance(session_id: int):
             flash(
                 ngettext("Saved: %(num)d change.", "Saved: %(num)d changes.", changed) if changed else _("Nothing changed."), "success"
             )
+            _warn_credited_absent(session, was)
             return redirect(url_for("lms.sessions.attendance", session_id=session.id))
     return _roster_page(session, form, _finalize_form(session, formdata=None), 400 if form.errors else 200)
 
@@ -68,8 +71,20 @@ def _roster_page(session: LiveSession, form: RosterStatusForm, finalize_form: Fi
         form=form,
         chosen=_wanted_statuses(),
         finalize_form=finalize_form,
+        shortfall=lambda line, status: services.shortfall(session, status, line.seconds, min_share()),
         **session_page(session),
     ), status
+
+
+def _warn_credited_absent(session: LiveSession, was: dict[int, AttendanceStatus | None]) -> None:
+    """After saving statuses: who was just marked absent or excused yet still has time that counts as training hours
+    (the roster marks everyone in that case)."""
+    for line in rosters.load_roster(session, utcnow()).lines:
+        if line.is_host or line.status is was.get(line.user.id):
+            continue
+        warning = notes.credited_while_absent(line.user.name, line.status, line.minutes)
+        if warning:
+            flash(warning, "info")
 
 
 def _finalize_form(session: LiveSession, **kwargs: Any) -> FinalizeForm:
@@ -105,13 +120,7 @@ def finalize_attendance(session_id: int):
             _refused(form, exc)
         else:
             db.session.commit()
-            done = sum(1 for row in rows if row.completed_module)
-            flash(
-                ngettext("Attendance is final for %(num)d person.", "Attendance is final for %(num)d people.", len(rows))
-                + " "
-                + ngettext("%(num)d completed the module.", "%(num)d completed the module.", done),
-                "success",
-            )
+            flash(notes.finalised(session, rows), "success")
             return redirect(url_for("lms.sessions.attendance", session_id=session_id))
     return _roster_page(session, RosterStatusForm(formdata=None), form, 409 if session.attendance_finalized_at else 400)
 
@@ -141,8 +150,9 @@ def attendance_person(session_id: int, user_id: int):
         if form is None:
             abort(400)
         if form.validate_on_submit():
+            was = notes.before(session, user, line.attendance)
             try:
-                services.change_attendance(
+                row = services.change_attendance(
                     session, user, _change(action, form, session), actor(), utcnow(), min_share(), form.reason.data or ""
                 )
             except DomainError as exc:
@@ -150,7 +160,8 @@ def attendance_person(session_id: int, user_id: int):
                 form.form_errors.append(exc.message)
             else:
                 db.session.commit()
-                flash(_("Saved."), "success")
+                seconds = rosters.load_person(session, user, utcnow()).seconds
+                flash(notes.changed(session, user, row, was, seconds, min_share()), "success")
                 return redirect(url_for("lms.sessions.attendance_person", session_id=session_id, user_id=user_id))
     return render_template("lms/live/attendance/person.html", line=line, forms=forms, **session_page(session)), (
         400 if request.method == "POST" else 200

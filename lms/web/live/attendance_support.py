@@ -50,6 +50,7 @@ def session_page(session: LiveSession) -> dict[str, Any]:
         "clock": session_clock(session),
         "min_share": min_share(),
         "min_run_percent": services.MIN_RUN_PERCENT,
+        "ran_long_enough": services.ran_long_enough(session),
         "running": session.starts_at <= utcnow() < session.ends_at,
         "scheduled_minutes": _minutes_between(session.starts_at, session.ends_at),
         "counted_minutes": _minutes_between(session.starts_at, session.counted_end),

@@ -46,16 +46,32 @@ def checkin_code(session_id: int):
         return redirect(url_for("lms.sessions.checkin_code", session_id=session_id))
     opens, closes = checkins.window(session, checkin_grace())
     url = _checkin_url()
-    qr = segno.make(f"{url}?code={session.checkin_code}", error="m") if session.checkin_code else None
+    closed = _closed_reason(session, opens)
+    qr = segno.make(f"{url}?code={session.checkin_code}", error="m") if session.checkin_code and not closed else None
     return render_template(
         "lms/live/attendance/code.html",
         opens=opens,
         closes=closes,
-        is_open=checkins.in_window(session, utcnow(), checkin_grace()),
+        is_open=checkins.is_checkin_open(session, utcnow(), checkin_grace()),
+        closed=closed,
         checkin_url=url,
         qr=qr.svg_data_uri(scale=6, border=3) if qr else None,
         **session_page(session),
     )
+
+
+def _closed_reason(session: LiveSession, opens: datetime) -> str | None:
+    """Why check-in is closed for good, as :func:`lms.live.checkin.require_checkin_open` says it: ``cancelled``,
+    ``closed`` (attendance is final) or ``over`` (its window has passed); None while it is open or yet to open (or
+    waits for a code), when the screen shows the code."""
+    try:
+        checkins.require_checkin_open(session, utcnow(), checkin_grace())
+    except checkins.NotOpenError as error:
+        reason = error.details["reason"]
+        if reason == "window":
+            return None if utcnow() < opens else "over"
+        return None if reason == "no_code" else reason
+    return None
 
 
 def _checkin_url() -> str:

@@ -71,15 +71,14 @@ def create():
         form.module.data = request.args.get("module", type=int)
     if form.validate_on_submit():
         try:
-            done = scheduling.schedule_sessions(
-                form.data_for(), form.repeat.data, viewer(), utcnow(), key=form.idempotency_key.data
-            )
+            done = scheduling.schedule_sessions(form.data_for(), form.repeat.data, viewer(), utcnow(),
+                                                key=form.idempotency_key.data, afterwards=form.afterwards.data)
         except DomainError as exc:
             db.session.rollback()
             form.show_error(exc.message, exc.details.get("field"))
         else:
             db.session.commit()
-            flash(*_scheduled_text(done))
+            flash(*_scheduled_text(done, afterwards=form.afterwards.data))
             return redirect(url_for(".detail", session_id=done.sessions[0].id))
     status = 400 if request.method == "POST" else 200
     return render("lms/live/form.html", form=form, session=None), status
@@ -116,8 +115,13 @@ def edit(session_id: int):
     return render("lms/live/form.html", form=form, session=session, leaders=leaders), status
 
 
-def _scheduled_text(done: scheduling.Scheduled) -> tuple[str, str]:
+def _scheduled_text(done: scheduling.Scheduled, afterwards: bool = False) -> tuple[str, str]:
     num = len(done.sessions)
+    if done.is_new and afterwards:
+        # i18n: after recording a session that had already started or taken place; “Roster and attendance” is the
+        # name of a button on the session's page.
+        return _("Session recorded. Take its attendance under “Roster and attendance”: by hand, or by importing the "
+                 "meeting report or sign-in sheet."), "success"
     if done.is_new:
         return _("Sessions scheduled: %(num)d.", num=num), "success"
     # i18n: after the "Schedule a session" form was sent twice (a double click, a page sent again).

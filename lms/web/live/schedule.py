@@ -17,6 +17,7 @@ from lms.db import utcnow
 from lms.errors import DomainError
 from lms.hours.live_attendance import SessionHours, hours_date, session_hours
 from lms.i18n import _, current_locale, format_when, supported_locales
+from lms.live import attendance as attendance_rules
 from lms.live import calendar, checkin, listing, notices, outcome, registration
 from lms.live.models import RegistrationStatus, SessionMode
 from lms.live.registration_overlaps import RegistrationOverlap
@@ -91,6 +92,7 @@ def _detail_page(session, overlap: dict | None = None, status: int = 200):
         hours_day=_hours_day(session, result, hours),
         subscribed=calendar.has_subscription(viewer()) if card.is_registered and card.is_upcoming else None,
         overlap=overlap,
+        min_run_percent=attendance_rules.MIN_RUN_PERCENT,
     ), status
 
 

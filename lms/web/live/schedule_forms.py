@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     DateField,
     DateTimeLocalField,
     DecimalField,
@@ -22,6 +23,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, StopValidation, ValidationError
 
 from lms.i18n import _l, locale_names
+from lms.live.afterwards import RECORD_WINDOW
 from lms.live.models import SessionMode
 from lms.live.plans import MAX_CAPACITY, MAX_MINUTES, MAX_REPEAT, SessionData, end_before_start_text
 from lms.web.fields import TimezoneField
@@ -170,9 +172,17 @@ class SessionForm(FlaskForm):
 
 class NewSessionForm(SessionForm):
     """The scheduling form with a hidden one-time submission key, made when the form is rendered (as the API token
-    and hours forms have), so that sending the same rendered form twice schedules once."""
+    and hours forms have), so that sending the same rendered form twice schedules once; and the tick box that records
+    a session that has already started or taken place (:mod:`lms.live.afterwards`)."""
 
     idempotency_key = HiddenField()
+    afterwards = BooleanField(
+        _l("This session has already started or taken place"),
+        # i18n: the hint under the tick box "This session has already started or taken place".
+        description=_l("Tick this to record a session of the last %(num)s days that was not scheduled in time, so that "
+                       "its attendance and training hours can be recorded. Registration, the waitlist and reminders "
+                       "end when a session starts, so it has none of them.", num=RECORD_WINDOW.days),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
