@@ -215,9 +215,10 @@ def test_the_api_answers_409_with_the_other_session(client, u, jose, in_person, 
 def test_the_openapi_document_describes_the_409(client, u):
     document = client.get(u("lms.api.openapi")).get_json()
     post = document["paths"]["/sessions/{session_id}/registration"]["post"]
-    ref = post["responses"]["409"]["content"]["application/json"]["schema"]["$ref"]
-    schema = document["components"]["schemas"][ref.rsplit("/", 1)[1]]
+    overlap, other = post["responses"]["409"]["content"]["application/json"]["schema"]["anyOf"]
+    schema = document["components"]["schemas"][overlap["$ref"].rsplit("/", 1)[1]]
     assert schema["properties"]["error"]["required"] == ["code", "message", "other_session_id", "other_waitlisted"]
+    assert other["$ref"] == "#/components/schemas/Error"  # trainer_of_session (tests/test_live_trainer_qa.py)
 
 
 # ---------------------------------------------------------------- trainers moving sessions; two requests at once

@@ -281,9 +281,13 @@ OPENAPI_PATHS = {
             "operationId": "registerForSession", "parameters": [_ID],
             "responses": {"201": {"description": "Registered or waitlisted", **_json("LiveSessionDetail")},
                           "200": {"description": "Already registered or waitlisted", **_json("LiveSessionDetail")},
-                          "409": {"description": ("You hold a seat or waitlist place in another session whose time "
-                                                  "overlaps this one's: nothing was changed"),
-                                  **_json("LiveRegistrationOverlap")},
+                          "409": {"description": ("Nothing was changed: you hold a seat or waitlist place in another "
+                                                  "session whose time overlaps this one's (`registration_overlap`), "
+                                                  "or you lead this session (`trainer_of_session`: trainers do not "
+                                                  "register for their own sessions)"),
+                                  "content": {"application/json": {"schema": {"anyOf": [
+                                      {"$ref": "#/components/schemas/LiveRegistrationOverlap"},
+                                      {"$ref": "#/components/schemas/Error"}]}}}},
                           **_errors(400, 401, 404)},
         },
         "delete": {
