@@ -19,6 +19,7 @@ from datetime import timedelta
 import pytest
 
 from lms import db
+from lms.catalog.models import Course
 from lms.db import utcnow
 from lms.live import attendance, registration
 from lms.live.models import AttendanceStatus, Registration
@@ -214,3 +215,22 @@ def test_an_upcoming_session_still_shows_seats_and_the_deadline(client, u, login
     login(make_user())
     about = about_list(page_text(client.get(u("lms.sessions.detail", session_id=session.id))))
     assert about.count("<dl") == 1 and "10 seats left" in about and "Registration closes" in about
+
+
+def test_the_course_page_lists_a_too_short_session_as_such(client, u, login, module, trainer, make_user):
+    from lms.enrollment import services as enrollment
+
+    session = soon(module, trainer, -180, minutes=120)
+    course = db.session.get(Course, module.course_id)
+    ana = make_user(name="Ana Ruiz")
+    enrollment.enroll(ana, course)
+    seat(session, ana)
+    stayed(session, ana, 20)
+    login(trainer)
+    ended = (session.starts_at + timedelta(minutes=20)).strftime("%Y-%m-%dT%H:%M")
+    client.submit(u("lms.sessions.finalize_attendance", session_id=session.id),
+                  {"confirm": "yes", "early": "yes", "ended_at": ended})
+    login(ana)
+    page = page_text(client.get(u("lms.courses.course", course_slug=course.slug)))
+    assert "Attended; the session ran too short to complete the module" in page
+    assert "Attended part of the session" not in page

@@ -147,9 +147,10 @@ def count(enrollment: Enrollment | None) -> Counted:
 def live_basis(user_id: int, counted: Counted) -> tuple[LiveBasis | None, list[datetime]]:
     """The attendance behind the counted live modules, and the start of the session that completed each.
 
-    That session is the one whose attendance row is marked as completing the module: the mark is set before the
-    completion is recorded (:func:`lms.live.attendance_credit.complete_module`), so it is there when the completion
-    issues the certificate in the same unit of work. A live module's completion keeps the seconds attended in that
+    That session is the earliest one whose attendance row is marked as completing the module (every session
+    attended long enough is marked; the first completed it): the mark is set before the completion is recorded
+    (:func:`lms.live.attendance_credit.complete_module`), so it is there when the completion issues the certificate
+    in the same unit of work. A live module's completion keeps the seconds attended in that
     session, whose whole minutes are the minutes that attendance credits to the ledger. The basis is None unless every
     counted live module has its session (modules completed another way, e.g. in demo or imported data, leave it
     unexplained)."""
@@ -160,7 +161,7 @@ def live_basis(user_id: int, counted: Counted) -> tuple[LiveBasis | None, list[d
         select(LiveSession.module_id, LiveSession.starts_at, LiveSession.ends_at)
         .join(Attendance, Attendance.session_id == LiveSession.id)
         .where(Attendance.user_id == user_id, LiveSession.module_id.in_(wanted), Attendance.completed_module.is_(True))
-        .order_by(LiveSession.starts_at.desc(), LiveSession.id.desc())
+        .order_by(LiveSession.starts_at, LiveSession.id)
     ).all()
     found: dict[int, Any] = {}
     for row in rows:

@@ -98,14 +98,14 @@ def settle(session: LiveSession, user: User, row: Attendance, actor: Any, now: d
 
 def complete_module(session: LiveSession, user: User, row: Attendance, seconds: int, actor: Any) -> bool:
     """Complete the session's module in the person's enrolment (enrolling them only if they asked for the session
-    themselves: :func:`lms.live.attendees.enrollment_for_completion`) and mark ``row``, their attendance, as the one
-    that completed it. Returns the mark: False when nothing was completed (no course or enrolment, or the module was
-    already complete).
+    themselves: :func:`lms.live.attendees.enrollment_for_completion`) and mark ``row``, their attendance, as
+    completing the module: it earned the module (also when an earlier session already completed it, so the roster, the
+    API and the person's own page say "Module completed" / "Attended" for every session they attended long enough).
+    Returns the mark: False when there is no course or enrolment to complete it in.
 
     The mark is set and flushed before the completion is recorded: the completion may complete the course and issue
-    its certificate in the same unit of work, and the certificate names the session that completed each live module
-    by this mark (:func:`lms.certificates.training.live_basis`). It is taken back when nothing was completed. Called
-    for a row not marked yet."""
+    its certificate in the same unit of work, and the certificate names the session that completed each live module,
+    the earliest marked one (:func:`lms.certificates.training.live_basis`). Called for a row not marked yet."""
     course = db.session.get(Course, session.course_id)
     module = db.session.get(Module, session.module_id)
     if course is None or module is None:
@@ -115,8 +115,8 @@ def complete_module(session: LiveSession, user: User, row: Attendance, seconds: 
         return False
     row.completed_module = True
     db.session.flush()
-    row.completed_module = enrollment_services.complete_module(enrollment, module, "live", seconds)
-    return row.completed_module
+    enrollment_services.complete_module(enrollment, module, "live", seconds)
+    return True
 
 
 def final_minutes_changed(

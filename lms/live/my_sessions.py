@@ -7,8 +7,9 @@ Which sessions are listed, each with one :class:`Standing`:
 - the same in a session that was cancelled since: **Session cancelled** (registrations stay as history when a session
   is cancelled, :func:`lms.live.scheduling.cancel_session`);
 - a seat, or attendance recorded (a walk-in who checked in), in a session that took place: the person's result as the
-  session page gives it (:func:`lms.live.outcome.judge`): **Attended**, **Attended part of the session**, **Absent**,
-  **Excused**, or **Attendance not final yet** until the trainer finalises it;
+  session page gives it (:func:`lms.live.outcome.judge`): **Attended**, **Attended part of the session**, **Attended;
+  the session ran too short to complete the module** (it ended early, under the minimum share of its scheduled time:
+  ``Outcome.ran_too_short``), **Absent**, **Excused**, or **Attendance not final yet** until the trainer finalises it;
 - a waitlist place in a session that is over means nothing any more and is left out, as are cancelled registrations.
 """
 
@@ -36,6 +37,7 @@ class Standing(TitledEnum):
     PENDING = "pending"
     ATTENDED = "attended"
     PARTLY = "partly"
+    RAN_SHORT = "ran_short"
     ABSENT = "absent"
     EXCUSED = "excused"
 
@@ -51,6 +53,8 @@ TITLES = {
     Standing.ATTENDED: _l("Attended"),
     # i18n: a trainee's live session that is over: there, but not long enough to complete the module
     Standing.PARTLY: _l("Attended part of the session"),
+    # i18n: a trainee's live session that is over: it ended early, too short to complete anyone's module
+    Standing.RAN_SHORT: _l("Attended; the session ran too short to complete the module"),
     Standing.ABSENT: _l("Absent"),
     Standing.EXCUSED: _l("Excused"),
 }
@@ -124,4 +128,5 @@ def _item(session: LiveSession, module: Module, seat: Registration | None, row: 
     outcome = judge(session, row, seat)
     if outcome is None:  # a waitlist place in a session that is over
         return None
-    return MySession(session, module, _BY_RESULT[outcome.result], outcome.minutes)
+    standing = Standing.RAN_SHORT if outcome.ran_too_short else _BY_RESULT[outcome.result]
+    return MySession(session, module, standing, outcome.minutes)
