@@ -86,7 +86,7 @@ def test_rejoining_moves_the_organisation_back_to_current(client, u, rosa, check
     boss = db.session.execute(select(User).where(User.email == "boss@example.org")).scalar_one()
     south = orgs.get_org("south")
     invitation, _raw = invitations.invite(south, rosa.email, None, orgs.Employment(), boss, 14)
-    invitations.accept_invitation(invitation, rosa)
+    invitations.accept_invitation(invitation, rosa, agreed=True)
     db.session.commit()
     body = client.get(u("lms.api.me"), headers=_bearer(rosa)).json
     check(body)

@@ -122,7 +122,7 @@ def test_an_invitation_whose_id_was_taken_meanwhile_cannot_be_accepted(app, clin
     invitation.employee_id = "E-1001"  # as an old invitation could hold
     db.session.commit()
     with pytest.raises(DomainError, match="its employee ID is now someone else's") as refused:
-        invitations.accept_invitation(invitation, make_user("rosa@example.org"))
+        invitations.accept_invitation(invitation, make_user("rosa@example.org"), agreed=True)
     assert "Tom" not in refused.value.message
 
 

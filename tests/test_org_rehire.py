@@ -47,7 +47,7 @@ def _hire_and_leave(org, boss, person, add_member, **details):
 def _rejoin(org, boss, membership, start: date | None = date(2026, 12, 14), **details):
     invitation, _raw = invitations.invite(org, membership.user.email, None,
                                           orgs.Employment(employment_start=start, **details), boss, 14)
-    invitations.accept_invitation(invitation, membership.user)
+    invitations.accept_invitation(invitation, membership.user, agreed=True)
     db.session.commit()
     return membership
 
@@ -276,4 +276,4 @@ def test_an_old_invitation_that_starts_too_early_tells_the_invitee_to_ask_for_a_
     invitation.employment_start = date(2026, 11, 1)
     db.session.commit()
     with pytest.raises(DomainError, match="Ask your manager to send a new one"):
-        invitations.accept_invitation(invitation, person.user)
+        invitations.accept_invitation(invitation, person.user, agreed=True)

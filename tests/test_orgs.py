@@ -142,7 +142,7 @@ def test_invite_by_email_link_and_accept(app, client, u, make_org, login, mailbo
     assert page.status_code == 200 and "Acme Clinic" in page.get_data(as_text=True)
     newcomer.submit(u("lms.accounts.signup"), {"name": "Nueva Persona", "email": "new.person@example.org",
                                                "password": PASSWORD, "confirm": PASSWORD, "agree": "y"})
-    accepted = newcomer.submit(path, {"csrf_token": newcomer.csrf_token(path)})
+    accepted = newcomer.submit(path, {"csrf_token": newcomer.csrf_token(path), "agree": "y"})
     assert accepted.status_code == 302
     membership = db.session.execute(select(Membership).where(Membership.employee_id == "E-9")).scalar_one()
     assert membership.user.email == "new.person@example.org" and membership.job_title == "CHW"
@@ -237,7 +237,7 @@ def test_rejoining_after_employment_ended_makes_them_current_again(app, make_org
     db.session.commit()
     assert worker not in services.list_members(org)
     invitation, _raw = invitations.invite(org, "w@example.org", None, services.Employment(), manager, 14)
-    invitations.accept_invitation(invitation, worker.user)
+    invitations.accept_invitation(invitation, worker.user, agreed=True)
     db.session.commit()
     assert worker in services.list_members(org) and worker.employment_end is None
 
@@ -359,11 +359,13 @@ def test_roster_dates_are_never_guessed_and_semicolon_files_are_read(client, u, 
         "b@example.org": "2024-12-25", "c@example.org": "2024-12-26", "d@example.org": "2024-04-04"}
 
 
-def test_the_roster_template_opens_in_excel_with_its_accents_and_imports_as_it_is(client, u, make_org, login, mailbox):
+def test_the_roster_template_opens_in_excel_with_its_accents_and_its_example_row_is_refused(client, u, make_org, login,
+                                                                                          mailbox):
     make_org("acme")
     login(db.session.execute(select(Membership)).scalar_one().user)
     template = client.get(u("lms.orgs.roster_template", org_slug="acme"))
     assert template.status_code == 200 and template.data.startswith("\ufeff".encode())
     assert "María López" in template.data.decode("utf-8-sig")
-    assert _upload(client, u, template.data).status_code == 302
-    assert db.session.execute(select(Invitation.name)).scalar_one() == "María López"
+    refused = _upload(client, u, template.data)  # read as it is (BOM, accents), then refused: nobody's row
+    assert refused.status_code == 400 and "Line 2: this is the template&#39;s example row (María López" in refused.text
+    assert db.session.execute(select(Invitation.name)).first() is None and mailbox == []

@@ -16,7 +16,7 @@ from lms.accounts.models import User
 from lms.accounts.names import optional_name
 from lms.db import utcnow
 from lms.errors import ConflictError, DomainError, NotFoundError
-from lms.i18n import _
+from lms.i18n import _, _l
 from lms.orgs import employment_rules
 from lms.orgs.models import Invitation, MemberRole, Membership, Organisation
 from lms.orgs.services import Employment, add_member, create_org
@@ -89,7 +89,8 @@ def invite(
     if superseded and superseded[0].id != replaces:
         raise OpenInvitationError(superseded[0])
     invitation, raw = _issue(org, email, name, employment, actor.id, max_age_days)
-    audit.record("invitation.created", invitation, actor, org_id=org.id, email=email, replaces=[old.id for old in superseded])
+    audit.record("invitation.created", invitation, actor, org_id=org.id, email=email, role=invitation.role,
+                 replaces=[old.id for old in superseded])
     for old in superseded:
         _supersede(old, invitation, actor)
     return invitation, raw
@@ -108,7 +109,8 @@ def resend_invitation(org: Organisation, invitation_id: int, actor: User, max_ag
         raise ConflictError(_("This invitation is no longer open: it was accepted, withdrawn or sent again."))
     _ensure_not_staff(org, old.email)
     invitation, raw = _issue(org, old.email, old.name, _employment_of(old), old.invited_by_id, max_age_days)
-    audit.record("invitation.resent", invitation, actor, org_id=org.id, email=old.email, replaces=[old.id])
+    audit.record("invitation.resent", invitation, actor, org_id=org.id, email=old.email, role=invitation.role,
+                 replaces=[old.id])
     _supersede(old, invitation, actor)
     return invitation, raw
 
@@ -234,8 +236,29 @@ def get_invitation(raw_token: str, now: datetime | None = None) -> Invitation:
     return invitation
 
 
-def accept_invitation(invitation: Invitation, user: User) -> Membership:
-    """Make ``user`` (who must own the invited address) a member with the invitation's details; closes it."""
+class ConsentMissingError(DomainError):
+    """Joining shares the person's training records with the organisation: they must agree to it, whether they
+    create an account on the way or already have one."""
+
+    code = "consent_required"
+
+    def __init__(self) -> None:
+        super().__init__(str(CONSENT_MISSING), field="agree")
+
+
+#: Why an invitation is not accepted without the box ticked (the form says it too, on the box).
+CONSENT_MISSING = _l("To join, tick the box to agree that your training records are kept and shared with your "
+                     "employer.")
+
+
+def accept_invitation(invitation: Invitation, user: User, *, agreed: bool) -> Membership:
+    """Make ``user`` (who must own the invited address) a member with the invitation's details; closes it.
+
+    ``agreed``: they ticked "I agree that my training records are kept and shared with my employer" (refused without
+    it: :class:`ConsentMissingError`); the organisation then sees their certificates and training. The audit row
+    ``invitation.accepted`` records it, with the role they accepted."""
+    if not agreed:
+        raise ConsentMissingError()
     if user.email != invitation.email:
         raise DomainError(_("This invitation was sent to %(email)s. Sign in with that address to accept it.", email=invitation.email))
     lock_invitations(invitation.organisation)  # a manager may be withdrawing or replacing it right now
@@ -254,6 +277,7 @@ def accept_invitation(invitation: Invitation, user: User) -> Membership:
         raise ConflictError(_("This invitation cannot be accepted as it is: it starts on or before the last day "
                               "of your earlier employment there. Ask your manager to send a new one.")) from None
     invitation.accepted_at = utcnow()
+    audit.record("invitation.accepted", invitation, user, org_id=invitation.org_id, role=invitation.role, agreed=True)
     return membership
 
 

@@ -105,6 +105,16 @@ def list_org_overviews() -> list[OrgOverview]:
     return list(found.values())
 
 
+def current_memberships(user: User) -> list[Membership]:
+    """``user``'s memberships whose employment has not ended, by organisation name (the organisation loaded with
+    each). One query."""
+    return list(db.session.execute(
+        select(Membership).join(Organisation, Organisation.id == Membership.org_id)
+        .where(Membership.user_id == user.id, Membership.is_current)
+        .order_by(Organisation.name, Organisation.id)
+    ).scalars())
+
+
 def sole_manager_orgs(user: User) -> list[Organisation]:
     """The organisations, by name, that ``user`` manages with no other manager whose account is active: disabling
     ``user`` would leave nobody there to approve hours or export payroll (only site administrators). One query."""

@@ -49,9 +49,10 @@ def apply_roster(org: Organisation, plan: RosterPlan, actor: User, max_age_days:
     (``updated``), or changes and records nothing when it holds the details they have (``unchanged``).
     A row for someone with an open invitation leaves it as it is when it holds the invitation's details (``kept``: no
     email, the link still works), and replaces it with a new one when a detail differs (``replaced``, so the manager
-    is told whose) or the invitation has expired (``renewed``); details the row does not carry keep the invitation's. Every line is first checked against the organisation's
-    records (:func:`check_rows`): with any problem nothing changes and :class:`RosterRefused` lists them all. May
-    also raise :class:`DomainError` (e.g. the roster would leave no manager); the caller then rolls back.
+    is told whose) or the invitation has expired (``renewed``). Details a row does not carry (:func:`_over`) keep the
+    ones the staff member or the invitation has. Every line is first checked against the organisation's records
+    (:func:`check_rows`): with any problem nothing changes and :class:`RosterRefused` lists them all. May also raise
+    :class:`DomainError` (e.g. the roster would leave no manager); the caller then rolls back.
     """
     assert plan.ok, "apply_roster needs a valid plan"
     result = RosterResult()
@@ -62,8 +63,7 @@ def apply_roster(org: Organisation, plan: RosterPlan, actor: User, max_age_days:
     for row in plan.rows:
         membership = get_current_membership_by_email(org, row.email)
         if membership is not None:
-            employment = row.employment if row.role_given else replace(row.employment, role=membership.role)
-            changed = update_member(membership, employment, actor, checked=True)
+            changed = update_member(membership, _over(membership, row), actor, checked=True)
             (result.updated if changed else result.unchanged).append(row.email)
             continue
         _invite_row(org, row, actor, max_age_days, result)
@@ -88,10 +88,10 @@ def _invite_row(org: Organisation, row: RosterRow, actor: User, max_age_days: in
     (result.renewed if same else result.replaced).append(issued[0])
 
 
-def _over(invitation: Invitation, row: RosterRow) -> Employment:
-    """The row's details over the invitation's: a detail the row does not carry (no such column; an empty role or
-    type) keeps the invitation's."""
-    kept = {key: getattr(invitation, key) for key in ("employee_id", "job_title", "employment_start",
+def _over(record: Invitation | Membership, row: RosterRow) -> Employment:
+    """The row's details over those of an open invitation or a current staff member: a detail the row does not carry
+    (no such column; an empty role or type) keeps the one ``record`` has."""
+    kept = {key: getattr(record, key) for key in ("employee_id", "job_title", "employment_start",
                                                       "employment_type", "role") if key not in row.given}
     theirs = replace(row.employment, **kept)
     return replace(theirs, employee_id=(theirs.employee_id or "").strip() or None,
@@ -131,7 +131,8 @@ def check_rows(org: Organisation, plan: RosterPlan) -> list[str]:
         member = members.get(row.email)
         holder = holders.get(employment_rules.id_key(row.employment.employee_id))
         problems = [holder.problem()] if holder is not None else []
-        problems += _start_problems(org, row.employment.employment_start, member, earlier)
+        if "employment_start" in row.given:  # else the start date they have is kept
+            problems += _start_problems(org, row.employment.employment_start, member, earlier)
         if problems:
             errors.append(_("Line %(line)d: %(problems)s.", line=row.line, problems="; ".join(problems)))
     return errors

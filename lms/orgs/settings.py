@@ -12,7 +12,7 @@ from typing import Any
 from lms import audit, db, edit_versions
 from lms.accounts.models import User
 from lms.errors import DomainError
-from lms.i18n import _
+from lms.i18n import _, _l
 from lms.orgs.models import CEYearBasis, Organisation, OrgKind, PayPeriod
 from lms.signals import pay_schedule_changed
 
@@ -42,13 +42,19 @@ DEFAULT_ANCHOR = date(2026, 1, 5)
 ANCHORED_PAY_PERIODS = frozenset({PayPeriod.WEEKLY, PayPeriod.BIWEEKLY})
 
 
+#: Why weekly and two-week pay periods are refused without a first day (the settings form says it on the field).
+ANCHOR_MISSING = _l("Enter the first day of any pay period: weekly and two-week pay periods are counted from it.")
+
+
 def with_anchor(settings: OrgSettings, current: date) -> OrgSettings:
-    """``settings`` with a pay-period anchor: the one given, else ``current`` where the anchor does not matter."""
+    """``settings`` with a pay-period anchor: the one given, else ``current`` where the anchor does not matter.
+
+    Weekly and two-week periods need one given: an organisation's stored anchor is kept only while its periods follow
+    the calendar, where nobody chose it (:data:`DEFAULT_ANCHOR`, stored at creation)."""
     if settings.pay_period_anchor is not None:
         return settings
     if settings.pay_period in ANCHORED_PAY_PERIODS:
-        raise DomainError(_("Enter the first day of any pay period: weekly and two-week pay periods are counted from "
-                            "it."), field="pay_period_anchor")
+        raise DomainError(str(ANCHOR_MISSING), field="pay_period_anchor")
     return replace(settings, pay_period_anchor=current)
 
 

@@ -10,7 +10,7 @@ from lms.accounts.models import SiteRole, User
 from lms.errors import DomainError
 from lms.i18n import _
 from lms.orgs import services as orgs
-from lms.orgs.queries import org_roles_by_user
+from lms.orgs.queries import current_memberships, org_roles_by_user
 from lms.security import access, current_user
 from lms.web.accounts.email_address import notify_email_changed
 from lms.web.audit_display import ACTION_TITLES, action_title, changes, what
@@ -101,13 +101,14 @@ def _set_active(user: User, active: bool, actor: User) -> str:
 @bp.get("/users/<int:user_id>/disable")
 @access.admin
 def confirm_disable(user_id: int):
-    """What disabling does, before it is done (it cannot all be undone: revoked API tokens stay revoked), and which
-    organisations would be left without an active manager (a warning: the administrator may still go ahead)."""
+    """What disabling does, before it is done (it cannot all be undone: revoked API tokens stay revoked), the
+    organisations whose staff the person is on (disabling does not end their employment), and which would be left
+    without an active manager (a warning: the administrator may still go ahead)."""
     user = services.get_user(user_id)
     if user.id == current_user.id or not user.is_active:
         return redirect(url_for("lms.admin.users", q=request.args.get("q", "")))
     return render_template("lms/admin/disable.html", user=user, q=request.args.get("q", "")[:100], form=EmptyForm(),
-                           sole_managed=orgs.sole_manager_orgs(user))
+                           sole_managed=orgs.sole_manager_orgs(user), memberships=current_memberships(user))
 
 
 @bp.get("/users/<int:user_id>/admin")

@@ -8,6 +8,7 @@ from wtforms.validators import DataRequired, EqualTo, Length
 
 from lms.accounts.passwords import MAX_LENGTH, MIN_LENGTH
 from lms.i18n import _l, locale_names
+from lms.orgs.invitations import CONSENT_MISSING
 from lms.web.fields import TimezoneField
 from lms.web.validators import Email, HardToGuess, PersonName
 
@@ -53,7 +54,8 @@ class InvitedSignupForm(FlaskForm):
     confirm = PasswordField(
         _l("Repeat password"), validators=[DataRequired(), EqualTo("password", message=_l("The passwords do not match."))]
     )
-    agree = BooleanField(_l("I agree that my training records are kept and shared with my employer."), validators=[DataRequired()])
+    agree = BooleanField(_l("I agree that my training records are kept and shared with my employer."),
+                         validators=[DataRequired(message=CONSENT_MISSING)])
 
 
 class ResetRequestForm(FlaskForm):

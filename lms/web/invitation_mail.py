@@ -26,6 +26,7 @@ def send_invitations(org: Organisation, issued: list[tuple[Invitation, str]], su
                 invitation=invitation,
                 link=link,
                 inviter=current_user.name,
+                site=current_app.config["LMS_SITE_NAME"],
                 days=current_app.config["LMS_INVITATION_MAX_AGE_DAYS"],
             )
         except MailError:

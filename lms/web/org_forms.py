@@ -27,9 +27,10 @@ from wtforms.validators import (
 
 from lms.errors import DomainError
 from lms.i18n import _l
+from lms.orgs.invitations import CONSENT_MISSING
 from lms.orgs.models import CEYearBasis, EmploymentType, MemberRole, OrgKind, PayPeriod
 from lms.orgs.services import SLUG_RE, Employment
-from lms.orgs.settings import OrgSettings
+from lms.orgs.settings import ANCHOR_MISSING, ANCHORED_PAY_PERIODS, OrgSettings
 from lms.web.fields import TimezoneField
 from lms.web.validators import Email, NumberRange, PersonName
 
@@ -97,6 +98,16 @@ class OrgForm(FlaskForm):
         form.fill_from(org)
         return form
 
+    def validate(self, extra_validators=None) -> bool:
+        """Every field's checks, and the first day of weekly and two-week pay periods (an empty date field is never
+        checked by its own validators), so one submit lists every problem."""
+        valid = super().validate(extra_validators)
+        anchor = self.pay_period_anchor
+        if self.pay_period.data in {p.value for p in ANCHORED_PAY_PERIODS} and anchor.data is None and not anchor.errors:
+            anchor.errors = [*anchor.errors, ANCHOR_MISSING]
+            return False
+        return valid
+
     def validate_pay_rate(self, field):
         rate = field.data
         if isinstance(rate, Decimal) and rate.is_finite() and 0 <= rate <= 1000 and rate != rate.quantize(Decimal("0.01")):
@@ -108,7 +119,9 @@ class OrgForm(FlaskForm):
         self.kind.data = org.kind.value
         self.timezone.data = org.timezone
         self.pay_period.data = org.pay_period.value
-        self.pay_period_anchor.data = org.pay_period_anchor
+        # Monthly and twice-a-month organisations have an anchor nobody chose (the default stored when they were
+        # created): shown empty, so a switch to weekly or two-week periods asks for the first day.
+        self.pay_period_anchor.data = org.pay_period_anchor if org.pay_period in ANCHORED_PAY_PERIODS else None
         self.pay_rate.data = Decimal(org.training_pay_rate_cents) / 100
         self.ce_year_basis.data = org.ce_year_basis.value
         self.ce_fiscal_start_month.data = org.ce_fiscal_start_month
@@ -201,6 +214,14 @@ class InviteForm(EmploymentForm):
     def ask_to_replace(self, invitation) -> None:
         self.open_invitation_id.data = str(invitation.id)
         self.replace_open.data = False
+
+
+class AcceptInvitationForm(FlaskForm):
+    """Accepting an invitation with the account one has: the consent a new account gives on the way
+    (``InvitedSignupForm``), in the same words; the service refuses without it too."""
+
+    agree = BooleanField(_l("I agree that my training records are kept and shared with my employer."),
+                         validators=[DataRequired(message=CONSENT_MISSING)])
 
 
 class RosterForm(FlaskForm):

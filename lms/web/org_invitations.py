@@ -12,13 +12,13 @@ from lms.db import utcnow
 from lms.errors import ConflictError, DomainError
 from lms.i18n import _, current_locale
 from lms.orgs import invitations, services
-from lms.orgs.models import Invitation
+from lms.orgs.models import Invitation, MemberRole
 from lms.security import access, current_user
 from lms.web.auth import login_user
 from lms.web.employee_ids import warn_about_exported_ids
-from lms.web.forms import EmptyForm, InvitedSignupForm
+from lms.web.forms import InvitedSignupForm
 from lms.web.invitation_mail import invitee, send_invitations
-from lms.web.org_forms import InviteForm, show_error
+from lms.web.org_forms import AcceptInvitationForm, InviteForm, show_error
 from lms.web.orgs import bp
 
 
@@ -93,6 +93,8 @@ def revoke_invitation(org_slug: str, invitation_id: int):
 @bp.route("/invitations/<token>", methods=["GET", "POST"])
 @access.public
 def accept(token: str):
+    """Accept an invitation: with the account one has (one button, and the consent new accounts give too), or by
+    creating one. The page says what the invitation is for: staff of the organisation, or managing it."""
     try:
         invitation = invitations.get_invitation(token)
     except DomainError as exc:
@@ -100,20 +102,38 @@ def accept(token: str):
     has_account = get_user_by_email(invitation.email) is not None
     if not current_user and not has_account:
         return _accept_with_new_account(invitation)
-    form = EmptyForm()
+    form = AcceptInvitationForm()
     if request.method == "POST":
         if not current_user:
             abort(401)
         if form.validate_on_submit():
             try:
-                invitations.accept_invitation(invitation, current_user._get_current_object())
-            except DomainError as exc:
+                invitations.accept_invitation(invitation, current_user._get_current_object(), agreed=form.agree.data)
+            except DomainError as exc:  # withdrawn or replaced meanwhile, another address, details refused now
                 flash(exc.message, "error")
             else:
                 db.session.commit()
-                flash(_("You have joined %(name)s.", name=invitation.organisation.name), "success")
-                return redirect(url_for("lms.main.home"))
-    return render_template("lms/orgs/accept.html", invitation=invitation, form=form, signup_form=None)
+                flash(_joined(invitation), "success")
+                return redirect(_after_joining(invitation))
+    return render_template("lms/orgs/accept.html", invitation=invitation, form=form, signup_form=None,
+                           manager=MemberRole.MANAGER), 400 if form.errors else 200
+
+
+def _joined(invitation: Invitation, name: str | None = None) -> str:
+    """What the person reads once they have joined (``name``: theirs, greeting a new account)."""
+    org = invitation.organisation.name
+    if invitation.role is MemberRole.MANAGER:
+        return (_("Welcome, %(name)s! You now manage %(org)s.", name=name, org=org) if name
+                else _("You now manage %(name)s.", name=org))
+    return (_("Welcome, %(name)s! You have joined %(org)s.", name=name, org=org) if name
+            else _("You have joined %(name)s.", name=org))
+
+
+def _after_joining(invitation: Invitation) -> str:
+    """A new manager goes to the organisation's page, staff to their home page."""
+    if invitation.role is MemberRole.MANAGER:
+        return url_for("lms.orgs.show", org_slug=invitation.organisation.slug)
+    return url_for("lms.main.home")
 
 
 def _accept_with_new_account(invitation: Invitation):
@@ -124,18 +144,23 @@ def _accept_with_new_account(invitation: Invitation):
             user = register_user(invitation.email, form.name.data, form.password.data, locale=current_locale())
         except WeakPassword as exc:  # e.g. made of the invited email address, which the form does not hold
             form.password.errors.append(exc.message)
-            return render_template("lms/orgs/accept.html", invitation=invitation, form=EmptyForm(), signup_form=form)
+            return _signup_page(invitation, form)
         except ConflictError:  # the form sent twice at once: the other request made the account and joined
             db.session.rollback()
             return render_template("lms/orgs/invitation_invalid.html", message=_(
                 "Your account was created a moment ago, from this form sent twice. Sign in to continue.")), 409
         try:
-            invitations.accept_invitation(invitation, user)
+            invitations.accept_invitation(invitation, user, agreed=form.agree.data)
         except DomainError as exc:  # withdrawn or replaced while the form was open: no account is left behind
             db.session.rollback()
             return render_template("lms/orgs/invitation_invalid.html", message=exc.message), exc.status
         login_user(user)  # before the commit: signing in writes the sign-in session's row
         db.session.commit()
-        flash(_("Welcome, %(name)s! You have joined %(org)s.", name=user.name, org=invitation.organisation.name), "success")
-        return redirect(url_for("lms.main.home"))
-    return render_template("lms/orgs/accept.html", invitation=invitation, form=EmptyForm(), signup_form=form)
+        flash(_joined(invitation, user.name), "success")
+        return redirect(_after_joining(invitation))
+    return _signup_page(invitation, form)
+
+
+def _signup_page(invitation: Invitation, form: InvitedSignupForm):
+    return render_template("lms/orgs/accept.html", invitation=invitation, form=AcceptInvitationForm(),
+                           signup_form=form, manager=MemberRole.MANAGER)

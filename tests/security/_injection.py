@@ -591,7 +591,7 @@ class WorldBuilder:
         b = self.b.as_("manager")
         b.fill(self.u("lms.orgs.invite", org_slug="acme"), {"email": "trainee@example.org", "name": "Trainee"})
         link = self._invitation_link("trainee@example.org")
-        b.as_("trainee").send(link, {})
+        b.as_("trainee").send(link, {"agree": "y"})
         membership_id = self._membership_id("trainee@example.org")
         self.world.ids["membership"] = membership_id
         b.as_("manager").fill(self.u("lms.orgs.member", org_slug="acme", membership_id=membership_id), {
