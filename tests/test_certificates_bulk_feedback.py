@@ -31,7 +31,7 @@ def _upload(client, u, name: str, content: str, **extra):
 
 
 def _result_cells(page: str) -> list[str]:
-    return [_text(cell).strip() for cell in re.findall(r'<th scope="row">(.*?)</th>', page, re.S)]
+    return [_text(cell).strip() for cell in re.findall(r'<th scope="row"[^>]*>(.*?)</th>', page, re.S)]
 
 
 @pytest.mark.parametrize(("row", "reported"), [

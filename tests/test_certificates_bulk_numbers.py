@@ -25,8 +25,8 @@ def _text(html: str) -> str:
 
 
 def _rows(page: str) -> list[str]:
-    body = page.split('<table class="cert-results">', 1)[1].split("</table>", 1)[0]
-    return [_text(row).strip() for row in re.findall(r"<tr>(.*?)</tr>", body.split("<tbody>", 1)[1], re.S)]
+    body = page.split('<table class="cert-results', 1)[1].split("</table>", 1)[0]
+    return [_text(row).strip() for row in re.findall(r"<tr[^>]*>(.*?)</tr>", body.split("<tbody", 1)[1], re.S)]
 
 
 def test_mark_numbers_only_changes_numbers_that_are_not_codes():

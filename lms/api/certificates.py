@@ -16,7 +16,7 @@ from lms import db
 from lms.accounts.services import get_user
 from lms.api import bp
 from lms.api.bodies import json_body, refuse_unknown
-from lms.certificates import bulk
+from lms.certificates import bulk, mistyped
 from lms.certificates.credential import sign_credential
 from lms.certificates.verification import EMPTY, MAX_BULK
 from lms.errors import DomainError, NotFoundError
@@ -43,10 +43,6 @@ class TooManyCodes(DomainError):
     code = "too_many"
 
 
-def _not_a_code() -> str:
-    return _("This is not a certificate code. Codes have 28 letters and digits, often in groups of four.")
-
-
 @bp.get("/certificates/<code>")
 @access.public
 @same_for_everyone
@@ -58,7 +54,7 @@ def certificate(code: str):
     if result["status"] == "not_found":
         body["error"] = {"code": "not_found", "message": _("No certificate has this code.")}
     elif result["status"] == "invalid":
-        body["error"] = {"code": "invalid_code", "message": _not_a_code()}
+        body["error"] = {"code": "invalid_code", "message": mistyped.message(code)}
     return no_store(jsonify(body)), HTTP_STATUS[result["status"]]
 
 
@@ -80,7 +76,7 @@ def verify_certificates():
         raise BadBody(_("Every code must be a string."))
     if len(codes) > MAX_BULK:
         raise TooManyCodes(_("You sent %(count)d codes; verify at most %(max)d at a time.", count=len(codes), max=MAX_BULK))
-    results = bulk.mark_numbers(lookup_each(codes))
+    results = mistyped.explained(bulk.mark_numbers(lookup_each(codes)))
     db.session.commit()
     counts = {status: sum(1 for r in results if r["status"] == status) for status in (*HTTP_STATUS, bulk.NUMBER, EMPTY)}
     return no_store(jsonify({"results": results, "counts": counts}))
@@ -96,7 +92,7 @@ def certificate_credential(code: str):
     if cert is None:
         db.session.commit()  # the look-up log
         if verdict is None or verdict.status == "invalid":
-            raise DomainError(_not_a_code())
+            raise DomainError(mistyped.message(code))
         raise NotFoundError(_("No certificate has this code."))
     token = sign_credential(cert, get_user(cert.user_id), credential_base_url())
     filename = f"certificate-{cert.number}.jwt"
@@ -172,6 +168,10 @@ OPENAPI_SCHEMAS = {
                             "empty: the code sent was empty or only spaces; nothing was looked up. number: the code "
                             "sent is a certificate number (CHW-2026-000123), not a verification code; numbers are for "
                             "quoting and are not looked up: verify with the code printed below the number")},
+                        "message": {"type": "string", "description": (
+                            "Only with status invalid, when the code looks mistyped: what is wrong with it (a "
+                            "character codes never use and where it is, characters missing or too many), in the "
+                            "caller's language")},
                     },
                 },
             },

@@ -1,36 +1,28 @@
 """Bulk verification for employers: read codes from pasted text or an uploaded .csv/.txt file, and write results as
 CSV. Parsing and writing only; the look-up itself is :func:`lms.certificates.verification.verify_codes`.
 
-Pasted text: one code per line, or several separated by commas, semicolons, tabs or spaces; a code typed in groups
-with spaces (``K7QM X3HT ...``) is still one code, and so is a line of such groups about as long as a code that is
-not quite one (a mistyped code is reported whole, not group by group). A CSV file: every cell that looks like a code, or else the row's
-cell that comes nearest to one (:func:`lms.certificates.codes.likeness`: a mistyped code rather than the person's name
-beside it), so a mistyped code is reported, not silently skipped; a first row with no code in it is a header.
+Pasted text (and .txt files): :func:`lms.certificates.pasted.codes_from_text`. A CSV file: every cell that looks
+like a code (or is a verification link), or else the row's cell that comes nearest to one
+(:func:`lms.certificates.codes.likeness`: a mistyped code rather than the person's name beside it), so a mistyped code
+is reported, not silently skipped; a first row with no code in it is a header.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import re
 from collections.abc import Iterable
 from typing import Any
 
 from lms.catalog.areas import area_title, in_order
-from lms.certificates.codes import LENGTH, likeness, looks_like_number, normalize
+from lms.certificates.codes import likeness, looks_like_number, normalize
+from lms.certificates.pasted import MAX_QUERY_CHARS, as_query, codes_from_text
 from lms.certificates.verification import MAX_BULK
 from lms.hours.timesheets import hours_text
 from lms.i18n import _, _l
 
 #: Larger uploads are refused: 500 codes fit in about 20 kB.
 MAX_UPLOAD_BYTES = 256 * 1024
-#: A query longer than this cannot be a code; it is cut (and shown as not a code) rather than echoed whole.
-MAX_QUERY_CHARS = 80
-
-_SEPARATORS = re.compile(r"[,;\t\r\n]+")
-#: Groups of two to six letters or digits, four or more of them, separated by spaces or hyphens: a code typed in
-#: groups, perhaps mistyped (one query), rather than several words.
-_GROUPED = re.compile(r"[A-Za-z0-9]{2,6}(?:[\s\-]+[A-Za-z0-9]{2,6}){3,}")
 
 #: The status of a bulk result whose query is a certificate's number (CHW-2026-000123), typed where its
 #: verification code belongs (:func:`mark_numbers`): not a code, and not looked up by number, which is for quoting.
@@ -75,25 +67,6 @@ class UploadError(ValueError):
     """The uploaded file cannot be read as text."""
 
 
-def _split_piece(piece: str) -> list[str]:
-    piece = piece.strip()
-    if not piece:
-        return []
-    if normalize(piece) or _mistyped_in_groups(piece):  # one code, perhaps typed in groups with spaces, or mistyped
-        return [piece[:MAX_QUERY_CHARS]]
-    return [token[:MAX_QUERY_CHARS] for token in piece.split()]
-
-
-def _mistyped_in_groups(piece: str) -> bool:
-    """Groups of letters and digits that come to about a code's length: a code with a slip in it, not several words."""
-    return _GROUPED.fullmatch(piece) is not None and abs(sum(ch.isalnum() for ch in piece) - LENGTH) <= 4
-
-
-def codes_from_text(text: str) -> list[str]:
-    """Every code-like token of pasted text, in order (duplicates kept: each line gets its own result)."""
-    return [token for piece in _SEPARATORS.split(text or "") for token in _split_piece(piece)]
-
-
 def codes_from_csv(text: str) -> list[str]:
     """Cells that look like codes, or the row's cell most like one; a first row without a code is taken as a header."""
     delimiter = max(",;\t", key=text.count)  # spreadsheets in Spanish locales write semicolons
@@ -102,7 +75,7 @@ def codes_from_csv(text: str) -> list[str]:
     try:
         for index, row in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)):
             cells = [cell.strip() for cell in row if cell.strip()]
-            codes = [cell[:MAX_QUERY_CHARS] for cell in cells if normalize(cell)]
+            codes = [as_query(cell) for cell in cells if normalize(cell)]
             if codes:
                 found.extend(codes)
             elif cells and index > 0:
@@ -140,6 +113,12 @@ def neutralise(text: Any) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
+def valid_until(item: dict[str, Any]) -> Any:
+    """The expiry date a result shows as "Valid until": none for a revoked certificate, which is valid until no day
+    (``expires_on`` in the API stays the date the certificate states)."""
+    return None if item["status"] == "revoked" else item.get("expires_on")
+
+
 def _areas(codes: list[str] | None) -> str:
     """Competency areas by their names in the viewer's language, in the order the law lists them."""
     return "; ".join(area_title(code) for code in in_order(codes or []))
@@ -152,9 +131,11 @@ def _hours(minutes: dict[str, int] | None) -> str | None:
 
 
 def results_rows(results: Iterable[dict[str, Any]]) -> list[list[str]]:
-    """A header row in the viewer's language, then one row per result (``Verdict.public()`` plus ``query``), with
-    the verdict and competency areas in words, hours in decimal hours and dates as ``YYYY-MM-DD`` (which spreadsheets
-    read as dates in every language). Every cell is neutralised."""
+    """A header row in the viewer's language, then one row per result (``Verdict.public()`` plus ``query``, and the
+    ``message`` of :func:`lms.certificates.mistyped.explained`), with the verdict and competency areas in words, hours
+    in decimal hours and dates as ``YYYY-MM-DD`` (which spreadsheets read as dates in every language); no "Valid
+    until" for a revoked certificate (:func:`valid_until`), and in the Reason column what is wrong with a mistyped
+    code. Every cell is neutralised."""
     rows = [[str(title) for title in HEADERS]]
     for item in results:
         course = item.get("course") or {}
@@ -171,10 +152,10 @@ def results_rows(results: Iterable[dict[str, Any]]) -> list[list[str]]:
             item.get("started_on"),
             item.get("completed_on"),
             item.get("issued_on"),
-            item.get("expires_on"),
+            valid_until(item),
             (item.get("issuer") or {}).get("name"),
             item.get("revoked_on"),
-            item.get("revocation_reason"),
+            item.get("message") if item["status"] == "invalid" else item.get("revocation_reason"),
         ]
         rows.append([neutralise(cell) for cell in row])
     return rows

@@ -1,12 +1,15 @@
 """Verification codes: 137 random bits in an alphabet without look-alike characters, read aloud in groups of four.
 
-Stored upper-case without hyphens; accepted in any case, with or without hyphens or spaces. Never derived from IDs.
+Stored upper-case without hyphens; accepted in any case, with or without hyphens or spaces, and inside the
+certificate's verification link (``https://…/verify/K7QM-X3HT-…``). Never derived from IDs.
 """
 
 from __future__ import annotations
 
 import re
 import secrets
+from dataclasses import dataclass
+from urllib.parse import unquote
 
 #: A-Z and 2-9 without I, L, O, U, 0 and 1 (no 0/O, 1/I/L confusion; no accidental words with U).
 ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ23456789"
@@ -21,11 +24,34 @@ def new_code() -> str:
 
 
 def normalize(raw: str) -> str | None:
-    """The stored form of a typed code, or None when it cannot be a code (wrong length or characters)."""
+    """The stored form of a typed code, or of the code in a pasted verification link (:func:`from_link`), or None
+    when it cannot be a code (wrong length or characters)."""
+    return _typed(raw) or _typed(from_link(raw) or "")
+
+
+def _typed(raw: str) -> str | None:
     code = _NOT_CODE.sub("", raw or "").upper()
     if len(code) != LENGTH or any(ch not in ALPHABET for ch in code):
         return None
     return code
+
+
+#: Where the code in a verification link ends: at a trailing slash, a query string or a fragment, or the end.
+_LINK_END = re.compile(r"/?(?:[?#]|$)")
+
+
+def from_link(raw: str) -> str | None:
+    """The code part of a verification link, as written there (``K7QM-X3HT-…``, perhaps mistyped), or None when
+    ``raw`` is not a link to a verification page. Any site and mount prefix (``https://host/training/verify/…``),
+    with or without the scheme, a trailing slash, a query string or a fragment: the link is where the code was
+    found (a QR code, an email, the address bar), not a site this one must trust; the code is looked up here."""
+    text = (raw or "").strip().strip("<>\"'")
+    start = text.lower().rfind("/verify/")
+    if start < 0 or any(ch.isspace() for ch in text):
+        return None
+    tail = text[start + len("/verify/"):]
+    segment = unquote(tail[:_LINK_END.search(tail).start()])
+    return segment if segment and "/" not in segment else None
 
 
 def likeness(raw: str) -> int:
@@ -39,6 +65,34 @@ def likeness(raw: str) -> int:
     if any(ch.isdigit() for ch in compact):
         score += 5
     return score
+
+
+@dataclass(frozen=True)
+class Slip:
+    """What keeps typed text from being a code, when it looks like one with a slip in it: ``length`` (characters
+    other than the separators) when that is not :data:`LENGTH`, and the ``unused`` characters (1-based position
+    among those characters, the character upper-cased) that :data:`ALPHABET` does not have."""
+
+    length: int | None
+    unused: tuple[tuple[int, str], ...]
+
+
+#: A slip is told about when at most this many characters are wrong or missing; more, and it is not a code at all.
+_SLIPS = 4
+
+
+def slip(raw: str) -> Slip | None:
+    """What is wrong with text that is not a code but looks like a mistyped one (about :data:`LENGTH` characters,
+    some digits, at most four of them outside the alphabet: the letters I, L, O and U, the digits 0 and 1, or
+    anything else); None for a code, and for text that does not look like a code at all (a name, a word)."""
+    text = from_link(raw) or raw or ""
+    compact = _NOT_CODE.sub("", text).upper()
+    unused = tuple((index, ch) for index, ch in enumerate(compact, 1) if ch not in ALPHABET)
+    if not any(ch.isdigit() for ch in compact) or len(unused) > _SLIPS or abs(len(compact) - LENGTH) > _SLIPS:
+        return None
+    if not unused and len(compact) == LENGTH:
+        return None  # a code
+    return Slip(None if len(compact) == LENGTH else len(compact), unused)
 
 
 def display(code: str) -> str:

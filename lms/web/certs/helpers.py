@@ -10,7 +10,7 @@ from typing import Any
 from flask import current_app, request
 
 from lms.catalog.areas import area_title, in_order
-from lms.certificates.bulk import STATUS_TITLES
+from lms.certificates.bulk import STATUS_TITLES, valid_until
 from lms.certificates.codes import display, looks_like_number
 from lms.certificates.verification import Verdict, verify_codes, verify_each
 from lms.i18n import current_locale
@@ -47,12 +47,14 @@ def lookup_each(queries: Sequence[str]) -> list[dict[str, Any]]:
 
 
 def shown(result: dict[str, Any]) -> dict[str, Any]:
-    """Template data for one result: dates as dates, competency areas by name, the status in words."""
+    """Template data for one result: dates as dates, competency areas by name, the status in words, and the date it is
+    valid until (none once revoked)."""
     data = {**result, "status_text": str(STATUS_TITLES.get(result["status"], result["status"]))}
     data["is_number"] = result["status"] == "invalid" and looks_like_number(str(result.get("query") or ""))
     for name in DATE_FIELDS:
         if data.get(name):
             data[name] = date.fromisoformat(data[name])
+    data["valid_until"] = valid_until(data)
     data["area_titles"] = [area_title(code) for code in in_order(result.get("competency_areas") or [])]
     course = result.get("course")
     if course:  # the language the title is in (the viewer's, or the course's source language as a fallback)

@@ -8,8 +8,8 @@ from __future__ import annotations
 from flask import Response, current_app, jsonify, redirect, render_template, request, url_for
 
 from lms import db
-from lms.certificates import bulk, issuance, keys, queries, revocation, status
-from lms.certificates.codes import display, looks_like_number, normalize
+from lms.certificates import bulk, issuance, keys, mistyped, queries, revocation, status
+from lms.certificates.codes import display, normalize
 from lms.certificates.verification import MAX_BULK
 from lms.db import utcnow
 from lms.errors import upload_limit
@@ -39,23 +39,15 @@ REVOCATION_LIST_MAX_AGE = 60
 @bp.get("/verify")
 @access.public
 def verify_form():
-    """Type a code; ``?code=`` goes to its page (a mistyped code is explained here, without a look-up)."""
+    """Type a code (or paste its verification link); ``?code=`` goes to its page (a mistyped code is explained here,
+    without a look-up)."""
     raw = (request.args.get("code") or "").strip()
     code = normalize(raw)
     if code:
         return redirect(url_for("lms.certificates.verify_page", code=display(code)))
-    error = _not_a_code(raw) if raw else None
+    error = mistyped.message(raw) if raw else None
     page = render_template("lms/certs/verify_form.html", raw=raw, error=error, max_bulk=MAX_BULK)
     return page, 400 if raw else 200
-
-
-def _not_a_code(raw: str) -> str:
-    if looks_like_number(raw):
-        return _(
-            "This is the certificate's number, which is for quoting. To verify, type the verification code printed "
-            "below it (28 letters and digits), or scan the QR code."
-        )
-    return _("This is not a certificate code. Codes have 28 letters and digits, often in groups of four.")
 
 
 @bp.get("/verify/<code>")
@@ -67,7 +59,7 @@ def verify_page(code: str):
     if wants_json():
         response = _revocation_list(code)
     else:
-        [result] = lookup([code]) or [{"query": code, "code": code, "status": "invalid"}]
+        [result] = mistyped.explained(lookup([code]) or [{"query": code, "code": code, "status": "invalid"}])
         db.session.commit()  # the look-up log
         page = render_template("lms/certs/verify.html", result=shown(result), checked_at=utcnow(), revoke_url=_revoke_url(result),
                                reissue_url=_reissue_url(result))
@@ -102,18 +94,15 @@ def _revocation_list(code: str) -> Response:
     db.session.commit()  # the look-up log
     cert = verdict.certificate if verdict else None
     if cert is None:
-        return no_store(_json_error(verdict.status if verdict else "invalid"))
+        return no_store(_json_error(verdict.status if verdict else "invalid", code))
     response = jsonify(status.revocation_list(cert, verify_url(cert.code), credential_base_url()))
     response.headers["Cache-Control"] = f"public, max-age={REVOCATION_LIST_MAX_AGE}"
     return response
 
 
-def _json_error(verdict: str) -> Response:
+def _json_error(verdict: str, code: str) -> Response:
     """The JSON API's error shape, for a code that is unknown (404) or not shaped like a code (400)."""
-    if verdict == "not_found":
-        message = _("No certificate has this code.")
-    else:
-        message = _("This is not a certificate code. Codes have 28 letters and digits, often in groups of four.")
+    message = _("No certificate has this code.") if verdict == "not_found" else mistyped.message(code)
     response = jsonify({"error": {"code": "not_found" if verdict == "not_found" else "invalid_code", "message": message}})
     response.status_code = HTTP_STATUS[verdict]
     return response
@@ -130,7 +119,7 @@ def verify_bulk():
     queries = _checked_queries(form)
     if queries is None:
         return render_template("lms/certs/bulk.html", form=form, results=None), 400
-    results = bulk.mark_numbers(lookup(queries))
+    results = mistyped.explained(bulk.mark_numbers(lookup(queries)))
     db.session.commit()
     if request.form.get("format") == "csv":
         return no_store(
