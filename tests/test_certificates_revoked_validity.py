@@ -62,3 +62,24 @@ def test_a_revoked_certificate_shows_no_valid_until_date(client, u, login, world
 
     api = client.get(u("lms.api.certificate", code=code)).json
     assert api["status"] == "revoked" and api["expires_on"] == expires_on  # as documented: the date it states
+
+
+def test_the_employers_pages_show_no_valid_until_date_for_a_revoked_certificate(client, u, login, world):
+    """The staff certificates list and the staff member's page: a revoked row has no "Valid until" date."""
+    expires = world["cert"].expires_at
+
+    def cells() -> list[str]:
+        staff = client.get(u("lms.certificates.staff", org_slug="acme", show="all")).get_data(as_text=True)
+        member = client.get(u("lms.orgs.member", org_slug="acme", membership_id=world["membership"].id)).get_data(
+            as_text=True)
+        return [_text(page.split("<tbody", 1)[1].split("</tbody>", 1)[0]) for page in (staff, member.split(
+            'id="member-certificates"', 1)[1])]
+
+    login(world["manager"])
+    year = str(expires.year)
+    assert all(year in row for row in cells())
+    login(world["trainer"])
+    client.submit(u("lms.certificates.revoke", code=world["code"]), {"reason": "Issued to the wrong person"})
+    login(world["manager"])
+    for row in cells():  # the valid-until year (next year or later: the number and dates issued are this year's)
+        assert "Revoked" in row and year not in row.split("Revoked", 1)[0]
