@@ -44,6 +44,19 @@ def about_list(page: str) -> str:
     return section[:section.index("</section>")]
 
 
+def ana_attended(module, trainer, make_user, minutes: int, *, final: bool = False):
+    """A two-hour session that started three hours ago, and Ana Ruiz with a seat who was there ``minutes``; its
+    attendance made final (75%) with ``final``."""
+    session = soon(module, trainer, -180, minutes=120)
+    ana = make_user(name="Ana Ruiz")
+    seat(session, ana)
+    stayed(session, ana, minutes)
+    if final:
+        attendance.finalize(session, trainer, utcnow(), SHARE)
+        db.session.commit()
+    return session, ana
+
+
 # ---------------------------------------------------------------- 1. trainers do not register for their own session
 
 
@@ -76,10 +89,7 @@ def test_another_trainer_and_trainees_still_register(module, trainer, make_user)
 
 def test_a_session_that_ran_too_short_says_why_nobody_completed_the_module(client, u, login, as_, module, trainer,
                                                                           make_user):
-    session = soon(module, trainer, -180, minutes=120)
-    ana = make_user(name="Ana Ruiz")
-    seat(session, ana)
-    stayed(session, ana, 20)
+    session, ana = ana_attended(module, trainer, make_user, 20)
     login(trainer)
     ended = (session.starts_at + timedelta(minutes=20)).strftime("%Y-%m-%dT%H:%M")  # Africa/Abidjan: UTC
     shown = flashed(client, client.submit(u("lms.sessions.finalize_attendance", session_id=session.id),
@@ -99,12 +109,7 @@ def test_a_session_that_ran_too_short_says_why_nobody_completed_the_module(clien
 
 
 def test_someone_who_left_early_still_reads_that_it_was_not_enough(client, u, login, module, trainer, make_user):
-    session = soon(module, trainer, -180, minutes=120)
-    ana = make_user(name="Ana Ruiz")
-    seat(session, ana)
-    stayed(session, ana, 30)
-    attendance.finalize(session, trainer, utcnow(), SHARE)
-    db.session.commit()
+    session, ana = ana_attended(module, trainer, make_user, 30, final=True)
     login(ana)
     page = page_text(client.get(u("lms.sessions.detail", session_id=session.id)))
     assert "You attended part of this session: 30 minutes." in page and "ran less than" not in page
@@ -133,12 +138,7 @@ def test_the_roster_marks_who_will_not_complete_before_finalising(client, u, log
 
 
 def test_a_correction_says_what_it_did_for_the_person(client, u, login, module, trainer, make_user):
-    session = soon(module, trainer, -180, minutes=120)
-    ana = make_user(name="Ana Ruiz")
-    seat(session, ana)
-    stayed(session, ana, 60)
-    attendance.finalize(session, trainer, utcnow(), SHARE)
-    db.session.commit()
+    session, ana = ana_attended(module, trainer, make_user, 60, final=True)
     assert not attendance_row(session, ana).completed_module
     login(trainer)
     start = session.starts_at
@@ -155,12 +155,7 @@ def test_a_correction_says_what_it_did_for_the_person(client, u, login, module, 
 
 def test_marking_someone_absent_after_finalising_says_their_time_still_counts(client, u, login, module, trainer,
                                                                              make_user):
-    session = soon(module, trainer, -180, minutes=120)
-    ana = make_user(name="Ana Ruiz")
-    seat(session, ana)
-    stayed(session, ana, 50)
-    attendance.finalize(session, trainer, utcnow(), SHARE)
-    db.session.commit()
+    session, ana = ana_attended(module, trainer, make_user, 50, final=True)
     login(trainer)
     shown = flashed(client, client.submit(u("lms.sessions.attendance_person", session_id=session.id, user_id=ana.id),
                                           {"action": "status", "status-status": "absent", "status-reason": "Not there"}))
