@@ -17,6 +17,7 @@ from lms.hours.models import PayrollExport
 from lms.hours.pay_calendar import pay_calendar
 from lms.hours.periods import org_today
 from lms.orgs import services as orgs
+from lms.orgs import settings as org_settings
 from lms.orgs.models import PayPeriod
 from tests.api_support import bearer as _bearer
 from tests.api_support import schema_checker
@@ -100,7 +101,7 @@ def test_a_bridging_period_after_a_schedule_change(client, u, make_org, make_use
     db.session.commit()
     settings = orgs.OrgSettings(name=org.name, timezone=org.timezone, pay_period=PayPeriod.SEMIMONTHLY,
                                 pay_period_anchor=None, training_pay_rate_cents=org.training_pay_rate_cents)
-    orgs.update_settings(org, settings, manager)
+    org_settings.update_settings(org, settings, manager)
     db.session.commit()
     headers = _bearer(manager)
     body = client.get(u("lms.api.org_pay_periods", org_slug="demo", past=100), headers=headers).json

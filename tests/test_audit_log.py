@@ -20,6 +20,7 @@ from lms.audit import AuditEvent
 from lms.hours.models import EntrySource, EntryStatus, HoursEntry
 from lms.orgs import employment
 from lms.orgs import services as orgs
+from lms.orgs import settings as org_settings
 from lms.orgs.models import MemberRole
 
 EMPLOYMENT = {"employee_id": "E-7", "job_title": "Promotora", "employment_start": "2024-05-01",
@@ -112,7 +113,7 @@ def _rows(page: str) -> list[str]:
 def test_admins_read_the_log_newest_first_with_the_changed_fields(client, u, login, acme, ada):
     org, mona, lupe = acme
     orgs.update_member(lupe, orgs.Employment(employee_id="E-70", role=MemberRole.MANAGER), mona)
-    orgs.update_settings(org, orgs.OrgSettings(name="Acme", training_pay_rate_cents=2600), mona)
+    org_settings.update_settings(org, orgs.OrgSettings(name="Acme", training_pay_rate_cents=2600), mona)
     db.session.commit()
     login(ada)
     page = client.get(u("lms.admin.audit_log")).get_data(as_text=True)

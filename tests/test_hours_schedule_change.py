@@ -263,7 +263,7 @@ def test_the_reported_steps_at_service_level(make_org, make_user, add_member):
     """The QA report's dates (2026), through the services: export 9 and 23 November, switch to twice a month."""
     from dataclasses import fields, replace
 
-    from lms.orgs import services as orgs
+    from lms.orgs import settings as org_settings
     from lms.orgs.services import OrgSettings
 
     manager = make_user(name="Manager")
@@ -278,7 +278,7 @@ def test_the_reported_steps_at_service_level(make_org, make_user, add_member):
     approvals.approve(late, manager)
     assert late.paid_period_start == date(2026, 12, 7)
     settings = OrgSettings(**{f.name: getattr(org, f.name) for f in fields(OrgSettings)})
-    orgs.update_settings(org, replace(settings, pay_period=PayPeriod.SEMIMONTHLY), manager)
+    org_settings.update_settings(org, replace(settings, pay_period=PayPeriod.SEMIMONTHLY), manager)
     db.session.commit()
 
     assert late.paid_period_start == date(2026, 12, 7)  # 7-15 December, not 1-15 December

@@ -15,8 +15,8 @@ from sqlalchemy import func, select
 from lms import db
 from lms.hours import export, timesheets
 from lms.hours.models import EntrySource, EntryStatus, PayrollExport
+from lms.hours.money import amount_cents, dollars_text, hours_text, hundredths
 from lms.hours.periods import org_today
-from lms.hours.timesheets import amount_cents, dollars_text, hours_text, hundredths
 from lms.orgs.models import MemberRole, PayPeriod
 from tests.api_support import bearer as _bearer
 from tests.hours_reports_helpers import add_entry

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from lms import db, edit_versions
 from lms.audit import AuditEvent
 from lms.orgs import services as orgs
+from lms.orgs import settings as org_settings
 
 SETTINGS = {"name": "Acme", "kind": "employer", "timezone": "America/Los_Angeles", "pay_period": "biweekly",
             "pay_period_anchor": "2026-01-05", "pay_rate": "25.00", "ce_year_basis": "calendar",
@@ -68,7 +69,7 @@ def test_an_old_settings_tab_does_not_undo_a_newer_save(client, u, acme):
 
     # The page now carries the saved version: sending it again overwrites knowingly.
     again = _version(refused.text)
-    assert again == orgs.settings_version(org) != tab_a
+    assert again == org_settings.settings_version(org) != tab_a
     done = client.submit(path, {**SETTINGS, "signatory_name": "Dr. Ana Ruiz", "seen_version": again})
     assert done.status_code == 302
     db.session.refresh(org)
@@ -142,11 +143,11 @@ def test_the_services_refuse_a_stale_version_and_name_the_fields(app, acme):
     assert refused.value.fields == ["employee_id"] and refused.value.status == 409
     db.session.rollback()
 
-    seen = orgs.settings_version(org)
+    seen = org_settings.settings_version(org)
     settings = orgs.OrgSettings(name="Acme", training_pay_rate_cents=2600)
-    orgs.update_settings(org, settings, mona)
+    org_settings.update_settings(org, settings, mona)
     with pytest.raises(edit_versions.ChangedSinceError) as refused:
-        orgs.update_settings(org, orgs.OrgSettings(name="Acme", signatory_name="X"), mona, seen)
+        org_settings.update_settings(org, orgs.OrgSettings(name="Acme", signatory_name="X"), mona, seen)
     assert refused.value.fields == ["training_pay_rate_cents"]
 
 

@@ -18,7 +18,7 @@ from lms.catalog.areas import area_title, in_order
 from lms.certificates.codes import likeness, looks_like_number, normalize
 from lms.certificates.pasted import MAX_QUERY_CHARS, as_query, codes_from_text
 from lms.certificates.verification import MAX_BULK
-from lms.hours.timesheets import hours_text
+from lms.hours.money import hours_text
 from lms.i18n import _, _l
 
 #: Larger uploads are refused: 500 codes fit in about 20 kB.

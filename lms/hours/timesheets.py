@@ -28,9 +28,6 @@ from lms import db
 from lms.accounts.models import User
 from lms.hours.models import PAY_CODE, EntrySource, EntryStatus, HoursEntry
 from lms.hours.money import amount_cents, amount_sql
-from lms.hours.money import dollars_text as dollars_text  # callers elsewhere import these from here too
-from lms.hours.money import hours_text as hours_text
-from lms.hours.money import hundredths as hundredths
 from lms.hours.pay_calendar import PayCalendar, pay_calendar
 from lms.hours.periods import Period, org_today
 from lms.hours.titles import display_titles

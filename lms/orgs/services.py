@@ -24,8 +24,6 @@ from lms.orgs.queries import managed_org_slugs as managed_org_slugs
 from lms.orgs.queries import managed_orgs as managed_orgs
 from lms.orgs.queries import sole_manager_orgs as sole_manager_orgs
 from lms.orgs.settings import DEFAULT_ANCHOR, OrgSettings, check_settings, with_anchor
-from lms.orgs.settings import settings_version as settings_version  # named here too, as callers (tests) know them
-from lms.orgs.settings import update_settings as update_settings
 from lms.signals import membership_created
 
 SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")

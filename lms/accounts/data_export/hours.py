@@ -15,7 +15,7 @@ from lms.catalog.areas import area_title, in_order
 from lms.hours import evidence as evidence_files
 from lms.hours.export import Number
 from lms.hours.models import EvidenceFile, HoursEntry
-from lms.hours.timesheets import dollars_text
+from lms.hours.money import dollars_text
 from lms.hours.titles import display_titles
 from lms.i18n import _l
 from lms.orgs.models import Organisation
