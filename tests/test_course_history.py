@@ -87,7 +87,7 @@ def test_the_history_lists_the_courses_changes_newest_first_in_words(client, u, 
     assert "Lesson changed Heat stroke signs Short name in addresses: stroke Title: Heat stroke → Heat stroke signs" \
         in found[4]
     assert "Estimated minutes: 10 minutes → 12 minutes" in found[4]
-    assert "Question added First sign? Short name in addresses: q1 Question: First sign?" in found[5]
+    assert "Question added First sign? Module: Warning signs Quiz: Check Short name in addresses: q1 Question: First sign?" in found[5]
     assert "Correct answers: Cramps" in found[5]
     assert "Course created Heat safety Title: Heat safety" in found[-1]
     assert "Elsewhere" not in page and "Other course" not in page and "Please" not in page

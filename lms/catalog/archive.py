@@ -68,7 +68,16 @@ def restore_from_files(course: Course, obj: Archivable, actor: Any) -> None:
 def _details(course: Course, obj: Archivable) -> dict[str, Any]:
     if isinstance(obj, Quiz):
         return {"course_id": course.id, "module_id": obj.module_id}
-    return {"course_id": course.id, "slug": obj.slug}
+    return {"course_id": course.id, **quiz_of(obj), "slug": obj.slug}
+
+
+def quiz_of(obj: Any) -> dict[str, Any]:
+    """A question's module and quiz, by the keys its rows name them with (so a row about a question says which quiz
+    it is in); nothing for anything else."""
+    if not isinstance(obj, Question):
+        return {}
+    quiz = db.session.get(Quiz, obj.quiz_id)
+    return {"module_id": quiz.module_id, "quiz_id": quiz.id}
 
 
 def _keep_place(obj: Archivable) -> bool:

@@ -9,7 +9,9 @@ these rows (an import from the command line with no one as actor).
 - A text longer than :data:`LONG_TEXT` characters (a lesson's body, mostly) is not copied into the log, twice, on
   every save: the row keeps its length and its hash, the :func:`lms.catalog.texts.text_hash` a translation records
   of the source text it was made from. That tells that it changed and which version was live; the text itself is
-  in the catalog. A lesson's embedded videos are kept as their links, so a changed video reads as one.
+  in the catalog. A lesson's embedded videos are kept as their links, so a changed video reads as one. An edit of
+  such a text keeps what changed instead: its line diff, with a few unchanged lines around each change and a long
+  one cut short (:func:`with_diffs`), which a course's History shows. (Rows written before keep only the checksums.)
 - A question's answers are kept as three lists: the answers in order, the correct ones, and the feedback of those
   that have some, so that a row says which answer became the right one, apart from wording changes.
 - A translator's save in the translation editor writes one ``translation.updated`` row per object whose texts it
@@ -23,8 +25,8 @@ from typing import Any
 
 from sqlalchemy import select, tuple_
 
-from lms import audit, db
-from lms.catalog.archive import KINDS
+from lms import audit, db, text_diff
+from lms.catalog.archive import KINDS, quiz_of
 from lms.catalog.markdown import list_videos
 from lms.catalog.models import Course, Lesson, Module, Option, Question, Quiz, Text
 from lms.catalog.texts import owner_key, text_hash
@@ -87,14 +89,38 @@ def record_created(course: Course, obj: Module | Lesson | Quiz | Question, actor
 
 
 def record_changes(course: Course, obj: Module | Lesson | Quiz | Question, before: dict[str, Any],
-                   actor: Any) -> bool:
+                   actor: Any, texts_before: dict[str, str] | None = None) -> bool:
     """Record what changed in ``obj`` since ``before`` (its :func:`snapshot` then); False, with nothing recorded,
-    when nothing did."""
+    when nothing did. ``texts_before`` (its :func:`markdown_texts` then) adds a line diff to each of them that
+    changed and is kept by length and hash (:func:`with_diffs`)."""
     changed = changes(before, snapshot(course, obj))
     if not changed:
         return False
+    if texts_before:
+        with_diffs(changed, texts_before, markdown_texts(course, obj))
     audit.record(f"{KINDS[type(obj)]}.updated", obj, actor, **where(course, obj), **changed)
     return True
+
+
+def markdown_texts(course: Course, obj: Editable) -> dict[str, str]:
+    """``obj``'s Markdown texts in full (a lesson's body; other kinds have none), for :func:`record_changes`."""
+    if not isinstance(obj, Lesson) or obj.id is None:
+        return {}
+    return {"body": _texts(course, [obj]).get(("lesson", obj.id, "body"), "")}
+
+
+def with_diffs(data: dict[str, Any], before: dict[str, str], after: dict[str, str]) -> None:
+    """Give each text of an edit's row ``data`` that changed and is kept by its length and hash the line diff from
+    ``before`` to ``after``, under ``diff`` beside the new length and hash (or the old ones, when the new text is
+    short and kept as it is): :func:`lms.text_diff.dump`, a long one cut short with the number of changed lines
+    ``left_out``. Short texts need none: the row has them old and new."""
+    was = data.get("was", {})
+    for name, old in before.items():
+        side = data if isinstance(data.get(name), dict) else was if isinstance(was.get(name), dict) else None
+        if side is None or name not in data:
+            continue
+        lines, left_out = text_diff.limited(text_diff.fold(text_diff.line_diff(old, after.get(name, ""))))
+        side[name] = {**side[name], "diff": text_diff.dump(lines), **({"left_out": left_out} if left_out else {})}
 
 
 def record_translation(course: Course, obj: Any, locale: str, before: dict[str, str], after: dict[str, str],
@@ -115,10 +141,11 @@ def record_translation(course: Course, obj: Any, locale: str, before: dict[str, 
 
 
 def where(course: Course, obj: Module | Lesson | Quiz | Question) -> dict[str, Any]:
-    """Where a row's object is, as the removal rows say it: its course, and its short name (a quiz: its module)."""
+    """Where a row's object is, as the removal rows say it: its course, and its short name (a quiz: its module; a
+    question: its module and quiz too)."""
     if isinstance(obj, Quiz):
         return {"course_id": course.id, "module_id": obj.module_id}
-    return {"course_id": course.id, "slug": obj.slug}
+    return {"course_id": course.id, **quiz_of(obj), "slug": obj.slug}
 
 
 def _question(course: Course, question: Question) -> dict[str, Any]:

@@ -85,7 +85,7 @@ def save_question(course: Course, quiz: Quiz, question: Question | None, *, slug
     answers are correct, and their feedback (:mod:`lms.catalog.edits`). A question or answer of invisible characters
     alone is refused; such feedback is stored empty (:func:`lms.catalog.texts.set_text`)."""
     if not has_visible_text(prompt):
-        raise DomainError(_("Write the question."))
+        raise DomainError(_("Write the question."), field="prompt")
     check_question(kind, options)
     before = edits.snapshot(course, question) if question is not None else {}
     if question is None:

@@ -404,9 +404,9 @@ def _save_module(course: Course, module: Module, data: ModuleData, actor: Any, *
     (:func:`lms.catalog.module_kind.check_completable`); a course import checks its files instead, and adds a
     module's lessons after saving the module."""
     if not has_visible_text(data.title):
-        raise DomainError(_("A module needs a title."))
+        raise DomainError(_("A module needs a title."), field="title")
     if data.credited_minutes < 0:
-        raise DomainError(_("Credited minutes cannot be negative."))
+        raise DomainError(_("Credited minutes cannot be negative."), field="credited_minutes")
     if module.id is not None and data.kind is not module.kind:
         module_kind.check_sessions(module)
         module_kind.check_progress(module)
@@ -473,37 +473,22 @@ def add_lesson(course: Course, module: Module, slug: str, title: str, body: str,
 
 def update_lesson(course: Course, lesson: Lesson, title: str, body: str, minutes: int, actor: Any) -> bool:
     """Save a lesson's estimated minutes and source-language texts; the audit row holds each changed field, old and
-    new (a long body by its length and hash, and its video links: :mod:`lms.catalog.edits`). False, with nothing
-    recorded, when nothing changed."""
-    before = edits.snapshot(course, lesson)
+    new (a long body by its length, hash and line diff, and its video links: :mod:`lms.catalog.edits`). False, with
+    nothing recorded, when nothing changed."""
+    before, texts_before = edits.snapshot(course, lesson), edits.markdown_texts(course, lesson)
     _save_lesson(course, lesson, title, body, minutes, actor)
-    return edits.record_changes(course, lesson, before, actor)
+    return edits.record_changes(course, lesson, before, actor, texts_before)
 
 
 def _save_lesson(course: Course, lesson: Lesson, title: str, body: str, minutes: int, actor: Any) -> None:
-    if not has_visible_text(title) or not has_visible_text(body):
-        raise DomainError(_("A lesson needs a title and some text."))
+    # ``field``: the box at fault, where the authoring form shows the message
+    if not has_visible_text(title):
+        raise DomainError(_("A lesson needs a title."), field="title")
+    if not has_visible_text(body):
+        raise DomainError(_("A lesson needs some text."), field="body")
     if not 1 <= minutes <= 600:
-        raise DomainError(_("Estimated minutes must be between 1 and 600."))
+        raise DomainError(_("Estimated minutes must be between 1 and 600."), field="estimated_minutes")
     lesson.estimated_minutes = minutes
     db.session.flush()
     _write_texts(course, lesson, actor, title=title, body=body)
 
-
-def move(obj: Module | Lesson | Question, direction: int) -> None:
-    """Swap ``obj`` with its previous (-1) or next (+1) live sibling (removed ones keep their old places, which
-    :func:`lms.catalog.archive.restore` gives back only if still free)."""
-    if obj.is_archived:
-        return
-    model = type(obj)
-    parent = {"Module": "course_id", "Lesson": "module_id", "Question": "quiz_id"}[model.__name__]
-    siblings = list(db.session.execute(
-        select(model).where(getattr(model, parent) == getattr(obj, parent), model.is_archived.is_(False))
-        .order_by(model.position, model.id)
-    ).scalars())
-    for index, item in enumerate(siblings):
-        item.position = index + 1
-    index = next(i for i, item in enumerate(siblings) if item.id == obj.id)
-    other = index + direction
-    if 0 <= other < len(siblings):
-        siblings[index].position, siblings[other].position = siblings[other].position, siblings[index].position

@@ -184,6 +184,9 @@ def issue_manually(
         )
         db.session.add(enrollment)
         db.session.flush()
+        # The enrolment is a record of its own (the trainee's course list, their manager's reports): its row says who
+        # made it and why, as the certificate's does.
+        audit.record("enrollment.created", enrollment, actor, reason=reason.strip(), via="manual_certificate")
     existing = get_certificate(user, course)
     if existing is not None:
         return existing

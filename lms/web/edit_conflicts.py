@@ -1,6 +1,7 @@
 """Two tabs, one record: a form carries the version of the record it was opened on (:mod:`lms.edit_versions`). A save
 of a record changed since writes nothing: the form comes back (409) with the person's entries, the fields someone else
-changed and their saved values, and the new version, so saving again replaces them knowingly. The template side is
+changed and their saved values (a text box's with a line diff from the saved text to theirs, :mod:`lms.text_diff`),
+and the new version, so saving again replaces them knowingly. The template side is
 ``lms/_edit_conflict.html``; the authoring forms add their course's language and quiz answers
 (:mod:`lms.web.authoring.conflicts`)."""
 
@@ -13,10 +14,11 @@ from typing import Any
 from babel.lists import format_list
 from flask import request
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, SelectFieldBase
+from wtforms import BooleanField, DateField, SelectFieldBase, TextAreaField
 
-from lms import edit_versions
-from lms.i18n import _, current_locale, format_when
+from lms import edit_versions, text_diff
+from lms.i18n import _, current_locale, format_when, is_rtl
+from lms.text_diff import Line
 
 #: The hidden field that carries the version.
 FIELD = "seen_version"
@@ -24,11 +26,15 @@ FIELD = "seen_version"
 
 @dataclass
 class Changed:
-    """A field someone else changed: its label and its saved value (answers: (text, is_correct, feedback) rows)."""
+    """A field someone else changed: its label and its saved value (answers: (text, is_correct, feedback) rows); for
+    a text box whose saved text differs from the person's, ``lines``: the line diff from the saved text to theirs
+    (``left_out`` changed lines not shown, :func:`lms.text_diff.limited`)."""
 
     label: str
     value: str = ""
     answers: list[tuple[str, bool, str]] = field(default_factory=list)
+    lines: list[Line] = field(default_factory=list)
+    left_out: int = 0
 
 
 @dataclass
@@ -65,7 +71,10 @@ class EditCheck:
         self.changed = [self.describe(saved[name]) for name in names if name in saved]
 
     def describe(self, f: Any) -> Changed:
-        return Changed(str(f.label.text), shown(f))
+        changed = Changed(str(f.label.text), shown(f))
+        if isinstance(f, TextAreaField):
+            changed.lines, changed.left_out = _diff(changed.value, request.form.get(f.name, ""))
+        return changed
 
     @property
     def message(self) -> str:
@@ -74,6 +83,16 @@ class EditCheck:
                  "Changed since: %(fields)s. Your entries are still in the form below; the saved values are shown "
                  "for comparison. To keep yours, check them and save again. To keep the saved ones, leave this page.",
                  fields=format_list([c.label for c in self.changed], locale=current_locale()))
+
+    @property
+    def ui(self) -> str:
+        """The page's language, as HTML writes it (the words of a diff's marks)."""
+        return str(current_locale()).replace("_", "-")
+
+    @property
+    def dir(self) -> str:
+        """The writing direction of the saved values shown."""
+        return "rtl" if self.lang and is_rtl(self.lang) else "ltr"
 
     def status(self, otherwise: int) -> int:
         """409 when the save was refused for a change made since, else ``otherwise``."""
@@ -92,3 +111,12 @@ def shown(f: Any) -> str:
     if isinstance(f, DateField):
         return format_when(f.data, "long") if f.data else ""
     return "" if f.data is None else str(f._value())
+
+
+def _diff(saved: str, sent: str) -> tuple[list[Line], int]:
+    """The line diff from the saved text to the one the person sent (none when they are the same), cut short when
+    long. Browsers send a text box's line breaks as CR LF."""
+    saved, sent = saved.replace("\r\n", "\n"), sent.replace("\r\n", "\n")
+    if saved == sent:
+        return [], 0
+    return text_diff.limited(text_diff.fold(text_diff.line_diff(saved, sent)))

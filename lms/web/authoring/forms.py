@@ -194,7 +194,10 @@ class ModuleForm(FlaskForm):
 class LessonForm(FlaskForm):
     slug = _slug_field(_l("For example: warning-signs. It cannot be changed later."))
     title = _title_field("lesson")
-    body = TextAreaField(_l("Lesson text (Markdown)"), validators=[DataRequired(), _most("lesson", "body")])
+    body = TextAreaField(_l("Lesson text (Markdown)"), validators=[
+        # i18n: a lesson text box holding only zero-width spaces, soft hyphens and the like
+        DataRequired(), NotInvisible(_l("Write the lesson text. This one holds only invisible characters (such as "
+                                        "zero-width spaces).")), _most("lesson", "body")])
     estimated_minutes = IntegerField(_l("Estimated minutes"), default=10,
                                      validators=[InputRequired(), NumberRange(min=1, max=600)])
     preview = SubmitField(_l("Preview"))

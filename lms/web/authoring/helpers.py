@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import abort, request
+from flask import abort, flash, request
 
 from lms.catalog import services as catalog
 from lms.catalog.models import Course, Lesson, Module
 from lms.catalog.texts import Texts, load_texts, owner_key
-from lms.i18n import current_locale, supported_locales
+from lms.i18n import _, current_locale, supported_locales
 from lms.i18n import in_language as reading_in
 from lms.security import current_user
 
@@ -70,3 +70,10 @@ def in_language(language: str, caller: Callable[[], str]) -> str:
 
 def direction() -> int | None:
     return DIRECTIONS.get(request.form.get("direction", ""))
+
+
+def tell_unmoved(step: int) -> None:
+    """Say why a move changed nothing: the item was already at that end (the pages offer no button there, but an old
+    page or another tab may still send one)."""
+    # i18n: after "Up" on the first module, lesson or question of its list; nothing changed
+    flash(_("Already first: nothing moved.") if step < 0 else _("Already last: nothing moved."), "info")

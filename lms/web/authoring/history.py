@@ -2,7 +2,8 @@
 quizzes, questions and answers, their translations, live sessions), and about what trainers did for its trainees
 (extra quiz attempts, certificates issued by hand or revoked, attendance marked or corrected:
 :data:`lms.web.audit_names.COURSE_PEOPLE_ACTIONS`), newest first, read as the admin audit log reads them
-(:mod:`lms.web.audit_display`, :mod:`lms.web.audit_names`). A fixed number of queries per page."""
+(:mod:`lms.web.audit_display`, :mod:`lms.web.audit_names`); what a lesson edit changed in its texts as a line
+diff (:mod:`lms.web.authoring.text_changes`). A fixed number of queries per page."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from lms.security import access
 from lms.web.audit_display import action_title, changes, what
 from lms.web.audit_names import COURSE_HISTORY_SKIPS, course_subjects, names_of
 from lms.web.authoring import bp
+from lms.web.authoring.text_changes import fields_of, text_changes
 from lms.web.hours.ledger import page_number
 from lms.web.hours.queue import event_reason
 
@@ -33,9 +35,12 @@ def history(course_slug: str):
                                      limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE)
     events, has_more = events[:PAGE_SIZE], len(events) > PAGE_SIZE
     names = names_of(events, {org.id: org.name for org in list_orgs()})
+    diffs = {event.id: text_changes(event) for event in events}  # shown apart from the other changes, collapsed
     return render_template(
         "lms/authoring/history.html", course=course, events=events, has_more=has_more, number=page, names=names,
-        t=load_texts(course, current_locale(), owners=[("course", course.id)], fields=("title",)),
-        action_title=action_title, changes=lambda event: changes(event, names, omit=("course_id",)),
+        t=load_texts(course, current_locale(), owners=[("course", course.id)], fields=("title",)), diffs=diffs,
+        diff_fields=fields_of,
+        action_title=action_title,
+        changes=lambda event: changes(event, names, omit=("course_id", *(c.key for c in diffs[event.id]))),
         what=lambda event: what(event, names),
         event_reason=event_reason)

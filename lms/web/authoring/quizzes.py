@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 
 from lms import db
-from lms.catalog import archive, edits, quiz_authoring, quiz_texts
+from lms.catalog import archive, edits, ordering, quiz_authoring, quiz_texts
 from lms.catalog import services as catalog
 from lms.catalog.models import QuestionKind
 from lms.catalog.texts import load_texts
@@ -18,7 +18,7 @@ from lms.security import access
 from lms.web.authoring import bp
 from lms.web.authoring.conflicts import EditCheck
 from lms.web.authoring.forms import GrantAttemptForm, QuestionForm, QuizForm
-from lms.web.authoring.helpers import actor, direction, load_module, source_texts
+from lms.web.authoring.helpers import actor, direction, load_module, source_texts, tell_unmoved
 from lms.web.forms import EmptyForm
 from lms.web.urls import external_url
 
@@ -165,7 +165,8 @@ def _question_form(form: QuestionForm, course, module, quiz, question, options, 
                                                  options=form.option_data({o.slug for o in options}), actor=actor())
         except DomainError as exc:
             db.session.rollback()
-            form.form_errors.append(exc.message)
+            field = exc.details.get("field")  # at the box it is about (the question), else above the form
+            (form[field].errors if field in form else form.form_errors).append(exc.message)
         else:
             unchanged = before is not None and not edits.changes(before, edits.snapshot(course, saved))
             behind = [] if unchanged else quiz_texts.out_of_date_locales(course, saved)
@@ -197,12 +198,13 @@ def _saved_message(behind: list[str]) -> str:
 @bp.post("/<course_slug>/modules/<module_slug>/quiz/questions/<int:question_id>/move")
 @access.trainer
 def move_question(course_slug: str, module_slug: str, question_id: int):
-    _course, module = load_module(course_slug, module_slug)
+    course, module = load_module(course_slug, module_slug)
     question, _options = _find_question(_require_quiz(module), question_id)
     step = direction()
     if step is None:
         abort(400)
-    catalog.move(question, step)
+    if not ordering.move(course, question, step, actor()):
+        tell_unmoved(step)
     db.session.commit()
     return redirect(url_for("lms.authoring.quiz", course_slug=course_slug, module_slug=module_slug,
                             _anchor=f"question-{question.id}"))

@@ -47,6 +47,7 @@ class Row:
     state: str
     is_markdown: bool
     source_hash: str = ""  # of the source shown; the form sends it back, so a save knows which version was seen
+    target_hash: str = ""  # of the translation shown (``v-``): a save refuses a box changed meanwhile elsewhere
     change: SourceChange | None = None  # what changed in the source since the translation (stale rows only)
 
     @property
@@ -131,7 +132,7 @@ def section(texts: Texts, heading: str, obj: Any, number: int = 0) -> Section:
         source_row = texts.rows.get((kind, obj_id, name, texts.source_locale))
         rows.append(Row(obj, name, field_label(name), source, target, target_row is not None,
                         translation_state(texts, kind, obj_id, name), (kind, name) in MARKDOWN_FIELDS,
-                        text_hash(source_row.value if source_row is not None else "")))
+                        text_hash(source_row.value if source_row is not None else ""), text_hash(target)))
     return Section(heading, source_value(texts, kind, obj_id, FIELDS[kind][0]), rows, number)
 
 
@@ -187,22 +188,31 @@ class Saved:
     count: int = 0
     behind: list[tuple[Section, Row]] = field(default_factory=list)
     unknown: list[tuple[Section, Row]] = field(default_factory=list)
+    #: the rows the translator changed (or confirmed) whose translation was saved since the page was opened (in
+    #: another tab, or by someone else): when there are any, nothing is saved
+    conflicts: list[tuple[Section, Row]] = field(default_factory=list)
 
 
 def save(course: Course, locale: str, sections: list[Section], form: Mapping[str, str], actor: Any) -> Saved:
-    """Write the changed fields, and the stale ones the translator confirmed as still right. Each is marked up to
-    date only with the source version the form showed (its ``h-`` hash); a missing or altered hash counts as an
-    unknown version. A confirmation of a source the translator did not see writes nothing. Each object whose texts
-    were written gets an audit row (:func:`lms.catalog.edits.record_translation`)."""
-    saved = Saved()
+    """Write the changed fields, and the stale ones the translator confirmed as still right. A box is changed when
+    its text differs from the translation the page showed (its ``v-`` hash): one left as shown is skipped, whatever
+    is stored now. All or nothing: if a box was changed (or confirmed) and its translation was also saved since the
+    page was opened, nothing is written and :attr:`Saved.conflicts` names those boxes. A form without that hash (an
+    old page, another client) compares with the stored translation, as before. Each is marked up to date only with
+    the source version the form showed (its ``h-`` hash); a missing or altered hash counts as an unknown version. A
+    confirmation of a source the translator did not see writes nothing. Each object whose texts were written gets an
+    audit row (:func:`lms.catalog.edits.record_translation`)."""
+    saved = Saved(conflicts=conflicts(sections, form))
+    if saved.conflicts:
+        return saved
     written: dict[tuple[str, int], _Written] = {}
     for sec, row in ((s, row) for s in sections for row in s.rows):
-        value = form.get("t-" + row.key)
+        value = submitted(form, row)
         if value is None:
             continue
-        value = value.replace("\r\n", "\n").strip()
         confirmed = row.state == "stale" and bool(form.get("ok-" + row.key))
-        if (value == row.target and not confirmed) or (not value and not row.has_target):
+        untouched = value == row.target or not is_changed(form, row, value)
+        if (untouched and not confirmed) or (not value and not row.has_target):
             continue
         seen = form.get("h-" + row.key) or ""
         if seen != row.source_hash:
@@ -215,6 +225,53 @@ def save(course: Course, locale: str, sections: list[Section], form: Mapping[str
     for item in written.values():
         edits.record_translation(course, item.obj, locale, item.before, item.after, item.confirmed, actor)
     return saved
+
+
+def submitted(form: Mapping[str, str], row: Row) -> str | None:
+    """The text sent for ``row``, as it would be stored (browsers send line breaks as CR LF); None if not sent."""
+    value = form.get("t-" + row.key)
+    return None if value is None else value.replace("\r\n", "\n").strip()
+
+
+def shown_hash(form: Mapping[str, str], row: Row) -> str | None:
+    """The hash of the translation the page showed in ``row``'s box; None when the form does not say (or says it
+    in a shape the editor never writes)."""
+    seen = form.get("v-" + row.key) or ""
+    return seen if _HASH.fullmatch(seen) else None
+
+
+def is_changed(form: Mapping[str, str], row: Row, value: str) -> bool:
+    """Whether the translator changed ``row``'s box: its text differs from the one shown (from the stored one, when
+    the form does not say what it showed)."""
+    seen = shown_hash(form, row)
+    return text_hash(value) != seen if seen is not None else value != row.target
+
+
+def conflicts(sections: list[Section], form: Mapping[str, str]) -> list[tuple[Section, Row]]:
+    """The rows changed (or confirmed as still right) in ``form`` whose stored translation is no longer the one the
+    page showed; a box changed to exactly what is stored now is no conflict."""
+    found = []
+    for sec, row in ((s, row) for s in sections for row in s.rows):
+        value, seen = submitted(form, row), shown_hash(form, row)
+        if value is None or seen is None or seen == row.target_hash or value == row.target:
+            continue
+        if text_hash(value) != seen or (row.state == "stale" and form.get("ok-" + row.key)):
+            found.append((sec, row))
+    return found
+
+
+def kept_form(sections: list[Section], form: Mapping[str, str], refused: list[tuple[Section, Row]]) -> dict[str, str]:
+    """The form to show again after a save was refused for ``refused`` rows: what the translator typed in the boxes
+    they changed, the stored translation in the others (a box left as shown must not bring back an old text), and
+    the stored translations' hashes, so saving again replaces those saved meanwhile knowingly."""
+    kept = dict(form.items())
+    refused_keys = {row.key for _sec, row in refused}
+    for row in (row for s in sections for row in s.rows):
+        value = submitted(form, row)
+        if value is not None and row.key not in refused_keys and not is_changed(form, row, value):
+            kept["t-" + row.key] = row.target
+        kept["v-" + row.key] = row.target_hash
+    return kept
 
 
 @dataclass

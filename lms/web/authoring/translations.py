@@ -11,7 +11,7 @@ from lms.catalog import services as catalog
 from lms.catalog.texts import load_texts
 from lms.i18n import _, current_locale, language_name, ngettext
 from lms.security import access
-from lms.web.authoring import bp, translation, translation_status
+from lms.web.authoring import bp, translation, translation_conflicts, translation_status
 from lms.web.authoring.helpers import actor, check_target_locale, load_lesson, load_module, target_locales
 
 
@@ -101,12 +101,16 @@ def _editor(course, locale: str, texts, sections, picker, parent: str | None):
     Preview button, show the Markdown as trainees will see it, with what was typed, and save nothing."""
     errors: dict[str, str] = {}
     previews: dict[str, str] | None = None
+    sent, refused = request.form, None
     if request.method == "POST":
         errors = translation.check(sections, request.form, language_name(course.source_locale))
         if request.form.get("preview"):
             previews = translation.preview(sections, request.form, locale)
+        elif not errors and (saved := translation.save(course, locale, sections, request.form, actor())).conflicts:
+            db.session.rollback()  # nothing was written: all or nothing
+            refused = translation_conflicts.Refused.of(saved.conflicts, request.form, locale)
+            sent = translation.kept_form(sections, request.form, saved.conflicts)
         elif not errors:
-            saved = translation.save(course, locale, sections, request.form, actor())
             db.session.commit()
             flash(_("Translation saved (%(num)d changed).", num=saved.count), "success")
             if saved.behind:
@@ -116,9 +120,9 @@ def _editor(course, locale: str, texts, sections, picker, parent: str | None):
             return redirect(request.path)  # the editor again: rows left stale show what changed
     translation.describe_source_changes(texts, sections)
     page = render_template("lms/authoring/translate.html", course=course, locale=locale, sections=sections,
-                           picker=picker, parent=parent, errors=errors, sent=request.form, previews=previews,
-                           has_markdown=any(row.is_markdown for s in sections for row in s.rows))
-    return page, 400 if errors else 200
+                           picker=picker, parent=parent, errors=errors, sent=sent, previews=previews,
+                           refused=refused, has_markdown=any(row.is_markdown for s in sections for row in s.rows))
+    return page, 400 if errors else 409 if refused else 200
 
 
 def _changed_meanwhile(course, rows) -> str:

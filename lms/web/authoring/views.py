@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 
 from lms import db
-from lms.catalog import archive, module_kind
+from lms.catalog import archive, module_kind, ordering
 from lms.catalog import services as catalog
 from lms.catalog.markdown import render_markdown
 from lms.catalog.models import COURSE_TRANSITIONS, CourseStatus, ModuleKind
@@ -23,7 +23,7 @@ from lms.security import access
 from lms.web.authoring import bp
 from lms.web.authoring.conflicts import EditCheck
 from lms.web.authoring.forms import CourseForm, LessonForm, ModuleForm
-from lms.web.authoring.helpers import actor, direction, load_lesson, load_module, source_texts
+from lms.web.authoring.helpers import actor, direction, load_lesson, load_module, source_texts, tell_unmoved
 from lms.web.forms import EmptyForm
 
 # ---------------------------------------------------------------- courses
@@ -196,17 +196,18 @@ def _unconfirmed_credit(form: ModuleForm, course, module) -> change_impact.Modul
 @bp.post("/<course_slug>/modules/<module_slug>/move")
 @access.trainer
 def move_module(course_slug: str, module_slug: str):
-    _course, module = load_module(course_slug, module_slug)
-    return _move(module, course_slug, f"module-{module_slug}")
+    course, module = load_module(course_slug, module_slug)
+    return _move(course, module, f"module-{module_slug}")
 
 
-def _move(obj, course_slug: str, anchor: str):
+def _move(course, obj, anchor: str):
     step = direction()
     if step is None:
         abort(400)
-    catalog.move(obj, step)
+    if not ordering.move(course, obj, step, actor()):
+        tell_unmoved(step)
     db.session.commit()
-    return redirect(url_for("lms.authoring.course", course_slug=course_slug, _anchor=anchor))
+    return redirect(url_for("lms.authoring.course", course_slug=course.slug, _anchor=anchor))
 
 
 # ---------------------------------------------------------------- lessons
@@ -266,15 +267,15 @@ def _save_lesson(form: LessonForm, course, module, lesson) -> bool | None:
         return catalog.update_lesson(course, lesson, title, body, minutes, actor())
     except DomainError as exc:
         db.session.rollback()
-        (form.slug.errors if lesson is None else form.form_errors).append(exc.message)
+        _show_error(form, exc, default=form.slug if lesson is None else None)  # a short name taken: at its box
         return None
 
 
 @bp.post("/<course_slug>/modules/<module_slug>/lessons/<lesson_slug>/move")
 @access.trainer
 def move_lesson(course_slug: str, module_slug: str, lesson_slug: str):
-    _course, _module, lesson = load_lesson(course_slug, module_slug, lesson_slug)
-    return _move(lesson, course_slug, f"module-{module_slug}")
+    course, _module, lesson = load_lesson(course_slug, module_slug, lesson_slug)
+    return _move(course, lesson, f"module-{module_slug}")
 
 
 from lms.web.authoring import export, history, previews, publishing, quizzes, removal, translations  # noqa: E402,F401
