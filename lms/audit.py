@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ColumnElement, ForeignKey, Index, Select, String, Text, select, union
+from sqlalchemy import JSON, ColumnElement, ForeignKey, Index, Select, String, Text, and_, or_, select, union
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lms import db
@@ -81,17 +81,27 @@ def _jsonable(value: Any) -> Any:
 
 
 def list_events(*, action: str | None = None, org_id: int | None = None, actor_id: int | None = None,
-                org_subjects: Mapping[str, Select] | None = None, limit: int = 50, offset: int = 0) -> list[AuditEvent]:
+                org_subjects: Mapping[str, Select] | None = None, actor_ids: Collection[int] | None = None,
+                about: Mapping[str, Select] | None = None, limit: int = 50, offset: int = 0) -> list[AuditEvent]:
     """Rows newest first, of one action, one organisation and/or one actor if given (ask for one more than a page to
     learn whether there is a next one: counting a large log costs more than the page).
 
     ``org_subjects`` (with ``org_id``): type name → a query of the ids of records whose rows count as the
     organisation's although they were written without it (its staff's enrolments). Each kind of row is then found
     through its own index (``org_id``; ``object_type, object_id``), the page's ids picked from them, and only those
-    rows loaded, rather than one ``OR`` that would walk the whole log."""
+    rows loaded, rather than one ``OR`` that would walk the whole log.
+
+    ``actor_ids``: rows made by any of these people (the ``actor_id, id`` index). ``about`` (type name → a query of
+    record ids, as ``org_subjects``): only the rows about those records (a person's account, staff record,
+    enrolments...), each type through the ``object_type, object_id`` index; with ``org_id``, those of them written
+    with the organisation or about its staff's records."""
     filters = [AuditEvent.action == action] if action else []
     if actor_id is not None:
         filters.append(AuditEvent.actor_id == actor_id)
+    if actor_ids is not None:
+        filters.append(AuditEvent.actor_id.in_(sorted(actor_ids)))
+    if about is not None:
+        return _page(union(*_about(about, [*filters, *_in_org(org_id, org_subjects)])), limit, offset)
     if org_id is None:
         query = select(AuditEvent).where(*filters)
     elif not org_subjects:
@@ -100,6 +110,15 @@ def list_events(*, action: str | None = None, org_id: int | None = None, actor_i
         return _page(union(select(AuditEvent.id).where(AuditEvent.org_id == org_id, *filters),
                            *_about(org_subjects, filters)), limit, offset)
     return list(db.session.execute(query.order_by(AuditEvent.id.desc()).limit(limit).offset(offset)).scalars())
+
+
+def _in_org(org_id: int | None, org_subjects: Mapping[str, Select] | None) -> list[ColumnElement[bool]]:
+    """The condition a row meets when it is one of the organisation's (see :func:`list_events`); none without one."""
+    if org_id is None:
+        return []
+    staff = [and_(AuditEvent.object_type == kind, AuditEvent.object_id.in_(ids))
+             for kind, ids in (org_subjects or {}).items()]
+    return [or_(AuditEvent.org_id == org_id, *staff)]
 
 
 @dataclass(frozen=True)

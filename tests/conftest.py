@@ -9,6 +9,7 @@ import shutil
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
@@ -18,7 +19,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from flask import Flask, url_for
 from flask.testing import FlaskClient
-from sqlalchemy import create_engine, event, inspect, make_url, text
+from sqlalchemy import create_engine, event, inspect, make_url, select, text
 
 import lms.models  # noqa: F401
 from lms import LMS, create_app, db
@@ -26,7 +27,7 @@ from lms.accounts import services as accounts
 from lms.accounts.models import SiteRole, User
 from lms.db import metadata
 from lms.orgs import services as orgs
-from lms.orgs.models import MemberRole
+from lms.orgs.models import MemberRole, Membership
 from lms.orgs.services import Employment, OrgSettings
 
 PASSWORD = "correct horse battery"
@@ -291,11 +292,21 @@ def make_user(app):
 def make_org(app, make_user):
     def factory(slug: str = "acme", *, manager: User | None = None, **settings: Any):
         manager = manager or make_user(name=f"Manager of {slug}")
+        settings.setdefault("pay_period_anchor", date(2026, 1, 5))  # the tests' chosen first day of a pay period
         org = orgs.create_org(slug, OrgSettings(name=settings.pop("name", slug.title()), **settings), manager)
         db.session.commit()
         return org
 
     return factory
+
+
+@pytest.fixture
+def manager(make_org, login):
+    """The manager of Acme Clinic (made with it), signed in."""
+    make_org("acme", name="Acme Clinic")
+    user = db.session.execute(select(Membership)).scalar_one().user
+    login(user)
+    return user
 
 
 @pytest.fixture

@@ -125,14 +125,6 @@ def test_profile_refuses_an_invisible_name_and_normalises_a_visible_one(client, 
     assert user.name == "Zoë Ann"
 
 
-@pytest.fixture
-def manager(make_org, login):
-    make_org("acme", name="Acme Clinic")
-    user = db.session.execute(select(Membership)).scalar_one().user
-    login(user)
-    return user
-
-
 INVITE = {
     "email": "lupe@example.org",
     "employee_id": "E-1",

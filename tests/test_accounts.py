@@ -301,7 +301,8 @@ def test_admin_disables_an_account_only_after_seeing_what_it_does(client, u, mak
     confirm = client.get(u("lms.admin.confirm_disable", user_id=person.id)).get_data(as_text=True)
     assert "Disable Pat Person?" in confirm and "revoked for good" in confirm
     assert person.is_active  # looking changes nothing
-    done = client.submit(u("lms.admin.update_user", user_id=person.id), {"action": "disable", "confirm": "yes"})
+    done = client.submit(u("lms.admin.update_user", user_id=person.id),
+                         {"action": "disable", "confirm": "yes", "reason": "Left the clinic"})
     assert "Pat Person is disabled" in client.get(done.headers["Location"]).get_data(as_text=True)
     db.session.refresh(person)
     assert not person.is_active

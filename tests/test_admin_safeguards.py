@@ -16,7 +16,7 @@ from lms.orgs.models import MemberRole
 from tests.concurrency import finish, uncommitted_for_a_while
 
 ROLE = {"action": "role", "role": "trainee"}
-DISABLE = {"action": "disable", "confirm": "yes"}
+DISABLE = {"action": "disable", "confirm": "yes", "reason": "Left the clinic"}
 
 
 def _active_admins() -> list[str]:

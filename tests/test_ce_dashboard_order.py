@@ -78,7 +78,7 @@ def test_within_a_state_the_order_follows_what_it_means():
     assert [row.name for row in rows] == ["B", "A", "C", "D"]
     later, sooner = status("Z", 0, start=date(2026, 9, 1)), status("Y", 0, start=date(2026, 7, 1))
     assert [row.name for row in sorted([later, sooner], key=compliance.dashboard_order)] == ["Y", "Z"]
-    assert compliance.STATE_ORDER == ("behind", "on_track", "just_started", "complete", "not_started")
+    assert compliance.STATE_ORDER == ("behind", "on_track", "just_started", "first_year", "complete", "not_started")
 
 
 def test_the_dashboard_lists_them_in_that_order_and_says_which(client, u, login, clinic):

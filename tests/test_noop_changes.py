@@ -107,7 +107,7 @@ def test_enabling_an_enabled_account_or_disabling_a_disabled_one_records_nothing
     page = _text(client.submit(path, {"action": "enable"}, follow_redirects=True).get_data(as_text=True))
     assert "Nothing changed: Teo can already sign in." in page and "can sign in again" not in page
     assert _count("user.enabled") == 0
-    disable = {"action": "disable", "confirm": "yes"}
+    disable = {"action": "disable", "confirm": "yes", "reason": "Left the clinic"}
     assert "Teo is disabled" in _text(client.submit(path, disable, follow_redirects=True).get_data(as_text=True))
     page = _text(client.submit(path, disable, follow_redirects=True).get_data(as_text=True))  # from an older page
     assert "Nothing changed: Teo is already disabled." in page

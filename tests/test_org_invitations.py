@@ -46,14 +46,6 @@ def worded(moment: datetime, zone: ZoneInfo, locale: str) -> str:
     return f"{format_date(local, 'medium', locale=locale)}, {format_time(local, 'short', locale=locale)}"
 
 
-@pytest.fixture
-def manager(make_org, login):
-    make_org("acme", name="Acme Clinic")
-    user = db.session.execute(select(Membership)).scalar_one().user
-    login(user)
-    return user
-
-
 def all_invitations() -> list[Invitation]:
     return list(db.session.execute(select(Invitation).order_by(Invitation.id)).scalars())
 

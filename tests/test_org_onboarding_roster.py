@@ -16,7 +16,7 @@ from sqlalchemy import select
 from lms import db
 from lms.db import utcnow
 from lms.orgs import invitations, roster, services
-from lms.orgs.models import EmploymentType, Invitation, MemberRole, Membership
+from lms.orgs.models import EmploymentType, Invitation, MemberRole
 from tests.conftest import body_of
 
 INVITE = {"email": "lupe@example.org", "name": "Lupe Ortiz", "employee_id": "E-1", "job_title": "Promotora",
@@ -36,14 +36,6 @@ def _link(message) -> str:
 def _open() -> list[Invitation]:
     return list(db.session.execute(select(Invitation).where(Invitation.accepted_at.is_(None),
                                                             Invitation.revoked_at.is_(None))).scalars())
-
-
-@pytest.fixture
-def manager(make_org, login):
-    make_org("acme", name="Acme Clinic")
-    user = db.session.execute(select(Membership)).scalar_one().user
-    login(user)
-    return user
 
 
 @pytest.fixture

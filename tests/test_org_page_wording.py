@@ -49,7 +49,7 @@ def test_the_buttons_still_act_on_their_invitation(client, u, acme, mailbox):
     assert [i.email for i in invitations.list_open_invitations(acme)] == ["luis@example.org"]
 
 
-@pytest.mark.parametrize(("locale", "zone"), [("en", "Pacific Time"), ("es", "hora del Pacífico")])
+@pytest.mark.parametrize(("locale", "zone"), [("en", "Pacific Time"), ("es", "Hora del Pacífico")])
 def test_the_header_names_the_zone_in_words(client, u, acme, make_user, login, add_member, locale, zone):
     boss = make_user(f"{locale}@example.org", locale=locale)
     add_member(acme, boss, role=orgs.MemberRole.MANAGER)

@@ -91,7 +91,8 @@ def test_only_administrators_register_an_organisation_for_someone_else(client, u
     assert orgs.get_membership(org, person).is_manager and mailbox == []  # the field is not read: they manage it
     assert db.session.execute(select(Invitation)).first() is None
     with pytest.raises(DomainError):
-        invitations.register_for_manager("other", orgs.OrgSettings(name="Other"), person, "x@example.org", None, 14)
+        settings = orgs.OrgSettings(name="Other", pay_period_anchor=date(2026, 1, 5))
+        invitations.register_for_manager("other", settings, person, "x@example.org", None, 14)
 
 
 def test_the_administrators_list_shows_managers_staff_and_registration_in_two_queries(

@@ -12,6 +12,7 @@ from sqlalchemy import Select, bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from lms import audit, db
+from lms.accounts.languages import set_language
 from lms.accounts.models import ApiToken, LoginSession, SiteRole, User
 from lms.accounts.names import clean_name, record_name_change
 from lms.accounts.passwords import (
@@ -219,17 +220,26 @@ def set_password(user: User, password: str, actor: User | None = None) -> None:
 
 def update_profile(user: User, *, name: str, locale: str | None, timezone: str | None) -> None:
     """Change the person's own details; the name is normalised and checked like at sign-up (:func:`clean_name`), and
-    a changed name is recorded in the audit log (it is printed on certificates)."""
+    a changed name is recorded in the audit log (it is printed on certificates), and so is a changed language (a
+    certificate's language of delivery rests on it: :mod:`lms.accounts.languages`)."""
     old, user.name = user.name, clean_name(name)
     record_name_change(user, old, user)
-    user.locale = locale or None
+    set_language(user, locale, user)
     user.timezone = timezone or None
 
 
-def set_active(user: User, active: bool, actor: User | None) -> bool:
-    """Enable or disable an account; disabling ends its sessions and API tokens at once. False, with nothing done or
-    recorded, when the account is already so. Disabling the last active site administrator is refused
-    (:class:`LastAdminError`)."""
+#: The longest reason (for disabling) or note (for enabling again) an account change keeps in the audit log.
+MAX_ACTIVE_REASON = 500
+
+
+def set_active(user: User, active: bool, actor: User | None, reason: str | None = None) -> bool:
+    """Enable or disable an account; disabling ends its sessions and API tokens at once. ``reason`` (why it is
+    disabled, or a note on enabling it again; at most :data:`MAX_ACTIVE_REASON` characters, else
+    :class:`DomainError`) is kept in the audit row. False, with nothing done or recorded, when the account is
+    already so. Disabling the last active site administrator is refused (:class:`LastAdminError`)."""
+    reason = (reason or "").strip() or None
+    if reason is not None and len(reason) > MAX_ACTIVE_REASON:
+        raise DomainError(_("Keep it to %(num)d characters.", num=MAX_ACTIVE_REASON), field="reason")
     if user.is_active == active:
         return False
     if not active:
@@ -239,7 +249,7 @@ def set_active(user: User, active: bool, actor: User | None) -> bool:
     if not active:
         end_all_sessions(user)
         revoke_all_api_tokens(user)
-    audit.record("user.enabled" if active else "user.disabled", user, actor)
+    audit.record("user.enabled" if active else "user.disabled", user, actor, reason=reason)
     return True
 
 

@@ -10,7 +10,10 @@ People who start during a CE year (calendar or fiscal basis; an anniversary year
 owe the minimum pro rata for the days of the year they are employed, rounded up to the minute, and the even pace
 that "behind" measures runs from their first day. DHCS does not say what a partial first year owes; pro rata keeps
 a December hire from being overdue for a year they mostly did not work. People whose employment starts after
-today owe nothing yet and are shown with their start date, after everyone else.
+today owe nothing yet and are shown with their start date, after everyone else. Someone with no start date recorded
+who joined the staff during the CE year (``Membership.created_at``, on the organisation's calendar) counts from that
+day as if they started then, and is shown "first year", never behind, until the year's deadline: nothing says how
+long they have worked there.
 
 Someone who left and joined again (``lms.orgs.history``) starts a new employment: on the anniversary basis their
 anniversary is the new start date, so their CE years begin again from it, and hours done before it stay in the
@@ -34,7 +37,8 @@ from __future__ import annotations
 from codecs import BOM_UTF8
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Integer, and_, case, cast, extract, func, or_, select
 from sqlalchemy.orm import aliased
@@ -113,6 +117,22 @@ class CEStatus:
     pending_minutes: int = 0
     #: False when the person's account is disabled (the dashboard marks them, as the organisation's page does).
     is_active: bool = True
+    #: The day they joined the staff (accepted their invitation, in the organisation's calendar): their first day
+    #: when no start date is recorded (:attr:`joined_this_year`).
+    joined_on: date | None = None
+
+    @property
+    def joined_this_year(self) -> bool:
+        """No start date is recorded and they joined during this CE year, by today: it is their first, counted from
+        the day they joined, and no pace is measured before its end, the first deadline (state ``first_year``). (On
+        a day before they joined, nothing says when they started: the whole year counts, as without a date.)"""
+        return self.employment_start is None and self.joined_on is not None and (
+            self.year_start <= self.joined_on <= min(self.today, self.year_end))
+
+    @property
+    def first_day(self) -> date | None:
+        """The day their CE years count from: the recorded start, else the day they joined this year, if so."""
+        return self.employment_start or (self.joined_on if self.joined_this_year else None)
 
     @property
     def has_started(self) -> bool:
@@ -122,7 +142,7 @@ class CEStatus:
     @property
     def is_prorated(self) -> bool:
         """They started during this CE year, so they owe a share of the minimum (:func:`required_minutes`)."""
-        return self.employment_start is not None and self.year_start < self.employment_start <= self.year_end
+        return self.first_day is not None and self.year_start < self.first_day <= self.year_end
 
     @property
     def remaining_minutes(self) -> int:
@@ -138,7 +158,7 @@ class CEStatus:
     def pace_start(self) -> date:
         """The first day of the even pace: the year's first day, or the first day of work for someone who started
         during the year."""
-        return max(self.year_start, self.employment_start or self.year_start)
+        return max(self.year_start, self.first_day or self.year_start)
 
     @property
     def is_first_year(self) -> bool:
@@ -167,7 +187,8 @@ class CEStatus:
 
     @property
     def is_behind(self) -> bool:
-        return not self.is_complete and not self.is_just_started and self.done_minutes < self.expected_minutes
+        return (not self.is_complete and not self.is_just_started and not self.joined_this_year
+                and self.done_minutes < self.expected_minutes)
 
     @property
     def state(self) -> str:
@@ -175,6 +196,8 @@ class CEStatus:
             return "not_started"
         if self.is_complete:
             return "complete"
+        if self.joined_this_year:
+            return "first_year"
         return "just_started" if self.is_just_started else "behind" if self.is_behind else "on_track"
 
 
@@ -236,7 +259,7 @@ def _first_day(start: date | None, year: Year, periods: Iterable[Stint]) -> date
 def _staff_query(org: Organisation):
     return (
         select(Membership.user_id, User.name, Membership.job_title, Membership.employee_id, Membership.employment_start,
-               User.is_active, Membership.id)
+               User.is_active, Membership.created_at, Membership.id)
         .join(User, User.id == Membership.user_id)
         .where(Membership.org_id == org.id, Membership.employment_end.is_(None), Membership.role == MemberRole.MEMBER)
     )
@@ -265,14 +288,18 @@ def _done_by_user(org: Organisation, today: date, user_id: int | None = None) ->
 
 
 def _status(org: Organisation, today: date, user_id: int, name: str, title: str | None, employee_id: str | None,
-            start: date | None, done: int, earlier: Iterable[Stint] = ()) -> CEStatus:
+            start: date | None, done: int, earlier: Iterable[Stint] = (), joined: datetime | None = None) -> CEStatus:
+    """One person's standing; ``joined`` (when their membership was made) stands for a start date not recorded."""
     year = ce_year(org, today, start)
     first = _first_day(start, year, earlier)
-    return CEStatus(user_id, name, title, employee_id, *year, today, done, required_minutes(org, year, first), first)
+    joined_on = joined.astimezone(ZoneInfo(org.timezone)).date() if joined is not None and first is None else None
+    counted = first or (joined_on if joined_on is not None and year[0] <= joined_on <= min(today, year[1]) else None)
+    return CEStatus(user_id, name, title, employee_id, *year, today, done, required_minutes(org, year, counted), first,
+                    joined_on=joined_on)
 
 
 #: The dashboard's order of states, who needs attention first (:func:`dashboard_order`).
-STATE_ORDER = ("behind", "on_track", "just_started", "complete", "not_started")
+STATE_ORDER = ("behind", "on_track", "just_started", "first_year", "complete", "not_started")
 
 
 def dashboard_order(status: CEStatus) -> tuple:
@@ -286,7 +313,7 @@ def dashboard_order(status: CEStatus) -> tuple:
         within = (status.done_minutes - status.expected_minutes, status.days_left)
     elif state == "on_track":
         within = (status.days_left, -status.remaining_minutes)
-    elif state == "just_started":
+    elif state in ("just_started", "first_year"):
         within = (-status.remaining_minutes, status.days_left)
     elif state == "not_started" and status.employment_start is not None:
         within = (status.employment_start.toordinal(),)
@@ -303,8 +330,8 @@ def list_ce_status(org: Organisation, today: date) -> list[CEStatus]:
     done = _done_by_user(org, today)
     earlier = history.past_stints(row[-1] for row in staff if _started_late(org, today, row[4]))
     rows = [replace(_status(org, today, uid, name, title, employee_id, start, done.get(uid, 0),
-                            earlier.get(membership_id, ())), is_active=active)
-            for uid, name, title, employee_id, start, active, membership_id in staff]
+                            earlier.get(membership_id, ()), joined), is_active=active)
+            for uid, name, title, employee_id, start, active, joined, membership_id in staff]
     return sorted(rows, key=dashboard_order)
 
 
@@ -316,7 +343,7 @@ def ce_status(org: Organisation, membership: Membership, today: date) -> CEStatu
     late = _started_late(org, today, membership.employment_start)
     earlier = history.past_stints([membership.id]).get(membership.id, ()) if late else ()
     return _status(org, today, membership.user_id, membership.user.name, membership.job_title,
-                   membership.employee_id, membership.employment_start, done, earlier)
+                   membership.employee_id, membership.employment_start, done, earlier, membership.created_at)
 
 
 # ---------------------------------------------------------------- a person's own standing
@@ -351,7 +378,8 @@ def list_own_ce_status(memberships: Iterable[Membership], today: date | None = N
     rows = [
         OwnCEStatus(m.organisation.slug, m.organisation.name, replace(
             _status(m.organisation, days[m.org_id], m.user_id, m.user.name, m.job_title, m.employee_id,
-                    m.employment_start, minutes.get((m.org_id, EntryStatus.APPROVED), 0), earlier.get(m.id, ())),
+                    m.employment_start, minutes.get((m.org_id, EntryStatus.APPROVED), 0), earlier.get(m.id, ()),
+                    m.created_at),
             pending_minutes=minutes.get((m.org_id, EntryStatus.PENDING), 0)))
         for m in staff
     ]

@@ -36,6 +36,8 @@ def recipient_locale(user: Any) -> str:
 
 
 def render_email(template: str, locale: str | None, **context: Any) -> tuple[str, str]:
+    """Subject and body of ``template`` in ``locale``; every template may name the site as ``site``."""
+    context.setdefault("site", current_app.config["LMS_SITE_NAME"])
     with force_locale(locale or current_app.config["LMS_DEFAULT_LOCALE"]):
         text = render_template(f"lms/email/{template}.txt", **context)
     first, _, body = text.lstrip().partition("\n")

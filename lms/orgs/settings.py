@@ -25,9 +25,11 @@ class OrgSettings:
     kind: OrgKind = OrgKind.EMPLOYER
     timezone: str = "America/Los_Angeles"
     pay_period: PayPeriod = PayPeriod.BIWEEKLY
-    #: Weekly and two-week periods are counted from it; None keeps the current one (or :data:`DEFAULT_ANCHOR`) for
-    #: monthly and twice-a-month periods, which follow the calendar, and is refused for the others.
-    pay_period_anchor: date | None = date(2026, 1, 5)
+    #: Weekly and two-week periods are counted from it, so they need one chosen: None keeps the organisation's own
+    #: when its periods are weekly or two-week already, and is refused otherwise (a new organisation, or one whose
+    #: periods followed the calendar, has no anchor anyone chose). Monthly and twice-a-month periods follow the
+    #: calendar: None keeps the stored value (or stores :data:`DEFAULT_ANCHOR`), which nothing reads.
+    pay_period_anchor: date | None = None
     training_pay_rate_cents: int = 0
     ce_year_basis: CEYearBasis = CEYearBasis.CALENDAR
     ce_fiscal_start_month: int = 7
@@ -36,7 +38,8 @@ class OrgSettings:
     signatory_title: str | None = None
 
 
-#: The anchor an organisation gets when none is given (its pay periods follow the calendar).
+#: What an organisation whose pay periods follow the calendar stores as its anchor when none is given: the column
+#: cannot be empty (making it nullable needs a migration), and nothing reads it for monthly or twice-a-month periods.
 DEFAULT_ANCHOR = date(2026, 1, 5)
 #: Pay periods counted in runs of days from ``pay_period_anchor``; the others are calendar months or half-months.
 ANCHORED_PAY_PERIODS = frozenset({PayPeriod.WEEKLY, PayPeriod.BIWEEKLY})
@@ -46,14 +49,16 @@ ANCHORED_PAY_PERIODS = frozenset({PayPeriod.WEEKLY, PayPeriod.BIWEEKLY})
 ANCHOR_MISSING = _l("Enter the first day of any pay period: weekly and two-week pay periods are counted from it.")
 
 
-def with_anchor(settings: OrgSettings, current: date) -> OrgSettings:
-    """``settings`` with a pay-period anchor: the one given, else ``current`` where the anchor does not matter.
+def with_anchor(settings: OrgSettings, current: date, current_period: PayPeriod | None = None) -> OrgSettings:
+    """``settings`` with a pay-period anchor: the one given, else ``current`` (the stored one) where it was chosen
+    (``current_period``, the organisation's pay period now, is weekly or two-week) or does not matter (the new
+    periods follow the calendar).
 
-    Weekly and two-week periods need one given: an organisation's stored anchor is kept only while its periods follow
-    the calendar, where nobody chose it (:data:`DEFAULT_ANCHOR`, stored at creation)."""
+    Weekly and two-week periods otherwise need one given (:class:`DomainError`): the anchor of a new organisation,
+    or of one whose periods followed the calendar, is :data:`DEFAULT_ANCHOR`, which nobody chose."""
     if settings.pay_period_anchor is not None:
         return settings
-    if settings.pay_period in ANCHORED_PAY_PERIODS:
+    if settings.pay_period in ANCHORED_PAY_PERIODS and current_period not in ANCHORED_PAY_PERIODS:
         raise DomainError(str(ANCHOR_MISSING), field="pay_period_anchor")
     return replace(settings, pay_period_anchor=current)
 
@@ -85,7 +90,7 @@ def update_settings(org: Organisation, settings: OrgSettings, actor: User, seen:
     if seen:
         db.lock_row(org, key_share=True)
         edit_versions.check_unchanged(_stored_settings(org), seen)
-    settings = with_anchor(settings, org.pay_period_anchor)
+    settings = with_anchor(settings, org.pay_period_anchor, org.pay_period)
     check_settings(settings)
     before = _stored_settings(org)
     changes = {key: value for key, value in settings.__dict__.items() if before[key] != value}

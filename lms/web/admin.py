@@ -1,30 +1,29 @@
-"""Site administration: people and their site roles, and the audit log (how it reads: :mod:`lms.web.audit_display`)."""
+"""Site administration: people, their site roles and whether their accounts are active (the audit log is
+:mod:`lms.web.admin_audit`)."""
 
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
-from lms import audit, db
+from lms import db
 from lms.accounts import email_change, names, services
+from lms.accounts.disabled import disabled_reasons
 from lms.accounts.models import SiteRole, User
+from lms.accounts.services import MAX_ACTIVE_REASON
 from lms.errors import DomainError
 from lms.i18n import _
 from lms.orgs import services as orgs
 from lms.orgs.queries import current_memberships, org_roles_by_user
 from lms.security import access, current_user
 from lms.web.accounts.email_address import notify_email_changed
-from lms.web.audit_display import ACTION_TITLES, action_title, changes, what
-from lms.web.audit_names import names_of, org_subjects
-from lms.web.forms import AdminEmailForm, AdminNameForm, EmptyForm
-from lms.web.hours.ledger import page_number
-from lms.web.hours.queue import event_reason
+from lms.web.forms import AdminDisableForm, AdminEmailForm, AdminEnableForm, AdminNameForm, EmptyForm
 from lms.web.safety import safe_next
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 #: People listed at once; a search narrows the list (the page says when it is cut).
 PAGE_SIZE = 100
-#: Audit rows on one page of the log.
+#: Audit rows on one page of the log (:mod:`lms.web.admin_audit`).
 LOG_PAGE_SIZE = 50
 
 
@@ -44,6 +43,8 @@ def users():
         roles=list(SiteRole),
         form=EmptyForm(),
         org_roles=org_roles_by_user(user.id for user in people),
+        disabled_reasons=disabled_reasons(user.id for user in people if not user.is_active),
+        enable_form=AdminEnableForm(formdata=None),
     )
 
 
@@ -61,6 +62,11 @@ def update_user(user_id: int):
         return back
     if action == "disable" and request.form.get("confirm") != "yes":  # only from the confirmation page
         return redirect(url_for("lms.admin.confirm_disable", user_id=user.id, q=request.args.get("q", "")))
+    if action == "disable" and not (disable := AdminDisableForm()).validate():  # no reason, or too long a one
+        return _disable_page(user, disable), 400
+    if action == "enable" and not AdminEnableForm().validate():
+        flash(_("The note is too long: keep it to %(num)d characters.", num=MAX_ACTIVE_REASON), "error")
+        return back
     if _makes_admin(user, action) and request.form.get("confirm") != "yes":  # likewise
         return redirect(url_for("lms.admin.confirm_admin", user_id=user.id, q=request.args.get("q", "")))
     try:
@@ -77,7 +83,8 @@ def update_user(user_id: int):
 def _change_user(user: User, action: str, actor: User) -> str:
     """Apply the form's ``action`` to ``user``; the message to show. 400 for an action the form never sends."""
     if action in ("enable", "disable"):
-        return _set_active(user, action == "enable", actor)
+        reason = request.form.get("reason" if action == "disable" else "note", "")
+        return _set_active(user, action == "enable", actor, reason)
     if action == "role" and request.form.get("role") in {r.value for r in SiteRole}:
         if not services.set_role(user, SiteRole(request.form["role"]), actor):
             return _("Nothing changed: %(name)s is already: %(role)s.", name=user.name, role=user.role.title)
@@ -89,8 +96,8 @@ def _makes_admin(user: User, action: str) -> bool:
     return action == "role" and request.form.get("role") == SiteRole.ADMIN.value and user.role is not SiteRole.ADMIN
 
 
-def _set_active(user: User, active: bool, actor: User) -> str:
-    changed = services.set_active(user, active, actor)  # unchanged e.g. when sent from a page opened before a change
+def _set_active(user: User, active: bool, actor: User, reason: str) -> str:
+    changed = services.set_active(user, active, actor, reason)  # unchanged e.g. when sent from a page opened before a change
     if active:
         return (_("%(name)s can sign in again. API tokens revoked when the account was disabled stay revoked.",
                   name=user.name) if changed else _("Nothing changed: %(name)s can already sign in.", name=user.name))
@@ -107,7 +114,11 @@ def confirm_disable(user_id: int):
     user = services.get_user(user_id)
     if user.id == current_user.id or not user.is_active:
         return redirect(url_for("lms.admin.users", q=request.args.get("q", "")))
-    return render_template("lms/admin/disable.html", user=user, q=request.args.get("q", "")[:100], form=EmptyForm(),
+    return _disable_page(user, AdminDisableForm(formdata=None))
+
+
+def _disable_page(user: User, form: AdminDisableForm) -> str:
+    return render_template("lms/admin/disable.html", user=user, q=request.args.get("q", "")[:100], form=form,
                            sole_managed=orgs.sole_manager_orgs(user), memberships=current_memberships(user))
 
 
@@ -176,30 +187,5 @@ def change_name(user_id: int):
     return render_template("lms/admin/name.html", user=user, form=form, q=q, back=back), status
 
 
-# ---------------------------------------------------------------- the audit log
-
-@bp.get("/audit")
-@access.admin
-def audit_log():
-    """The audit log, newest first, of one action, one organisation (with its staff's enrolments, registrations and
-    attendance) and/or one person's actions (``by``: their email address), with who did it and what changed."""
-    action = request.args.get("action", "").strip()[:64]
-    by = request.args.get("by", "").strip()[:254]
-    all_orgs = orgs.list_orgs()
-    org = next((o for o in all_orgs if o.slug == request.args.get("org")), None)
-    actor = services.get_user_by_email(by) if by else None
-    page = page_number()
-    events = [] if by and actor is None else audit.list_events(
-        action=action or None, org_id=org.id if org else None, actor_id=actor.id if actor else None,
-        org_subjects=org_subjects(org.id) if org else None, limit=LOG_PAGE_SIZE + 1, offset=(page - 1) * LOG_PAGE_SIZE)
-    events, has_more = events[:LOG_PAGE_SIZE], len(events) > LOG_PAGE_SIZE
-    actions = sorted(ACTION_TITLES, key=lambda a: (action_title(a).casefold(), a))
-    names = names_of(events, {o.id: o.name for o in all_orgs})
-    args = {key: value for key, value in (("action", action), ("org", org.slug if org else ""), ("by", by)) if value}
-    return render_template(
-        "lms/admin/audit.html", events=events, has_more=has_more, number=page, orgs=all_orgs,
-        org_names={o.id: o.name for o in all_orgs}, org=org, action=action, by=by, actor=actor,
-        actions=actions if not action or action in ACTION_TITLES else [action, *actions], args=args,
-        names=names, action_title=action_title, changes=lambda event: changes(event, names),
-        what=lambda event: what(event, names), event_reason=event_reason,
-    )
+# The audit log's page registers itself on import (it uses ``bp``).
+from lms.web import admin_audit  # noqa: E402,F401

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, EqualTo, Length
+from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
 from lms.accounts.passwords import MAX_LENGTH, MIN_LENGTH
+from lms.accounts.services import MAX_ACTIVE_REASON
 from lms.i18n import _l, locale_names
 from lms.orgs.invitations import CONSENT_MISSING
 from lms.web.fields import TimezoneField
@@ -130,6 +131,23 @@ class TokenForm(FlaskForm):
     name = StringField(
         _l("Token name"), validators=[DataRequired(), Length(max=100)], description=_l("For example: payroll export script.")
     )
+
+
+class AdminDisableForm(FlaskForm):
+    """A site administrator disables an account, saying why (kept in the audit log, shown on the people page)."""
+
+    reason = TextAreaField(
+        _l("Reason"),
+        validators=[DataRequired(), Length(max=MAX_ACTIVE_REASON)],
+        description=_l("Required. Kept in the audit log and shown on the people page. For example: left the "
+                       "organisation; the password was shared."),
+    )
+
+
+class AdminEnableForm(FlaskForm):
+    """A site administrator enables an account again, with a note for the audit log if they like."""
+
+    note = StringField(_l("Note (optional)"), validators=[Optional(), Length(max=MAX_ACTIVE_REASON)])
 
 
 class EmptyForm(FlaskForm):

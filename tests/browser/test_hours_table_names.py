@@ -25,7 +25,8 @@ def lina(live_server):
     the pay period of 5 January 2026 (fixed dates: nothing depends on today)."""
     with live_server.data():
         boss = new_person("jefa.tablas@example.org", "Jefa Tablas")
-        org = orgs.create_org(SLUG, orgs.OrgSettings(name="Clínica de los Nombres", training_pay_rate_cents=2000), boss)
+        org = orgs.create_org(SLUG, orgs.OrgSettings(name="Clínica de los Nombres", training_pay_rate_cents=2000,
+                                                pay_period_anchor=date(2026, 1, 5)), boss)
         person = new_person(TRAINEE, "Lina Tablas")
         orgs.add_member(org, person, Employment("E-77", "Promotora", date(2025, 1, 6)), actor=boss)
 

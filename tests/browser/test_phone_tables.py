@@ -37,7 +37,8 @@ def clinic(live_server):
     title); the period was exported to payroll."""
     with live_server.data():
         rosa = new_person(MANAGER, "Rosa Gerente", locale="es")
-        org = orgs.create_org(SLUG, orgs.OrgSettings(name="Clínica de las Tablas", training_pay_rate_cents=2450), rosa)
+        org = orgs.create_org(SLUG, orgs.OrgSettings(name="Clínica de las Tablas", training_pay_rate_cents=2450,
+                                                pay_period_anchor=date(2026, 1, 5)), rosa)
         ana = new_person(TRAINEE, "Ana Tablas", locale="es")
         orgs.add_member(org, ana, Employment("E-3901", "Promotora de salud", date(2025, 1, 6)), actor=rosa)
 

@@ -146,8 +146,8 @@ def build_world(app: Flask) -> World:
         "admin": person("ada.admin@example.org", "Ada Admin", SiteRole.ADMIN),
     }
     start = date.today() - timedelta(days=400)
-    acme = orgs.create_org("acme", OrgSettings(name="Acme Clinic"), users["manager"])
-    other = orgs.create_org("other", OrgSettings(name="Other Clinic"), users["other_manager"])
+    acme = orgs.create_org("acme", OrgSettings(name="Acme Clinic", pay_period_anchor=date(2026, 1, 5)), users["manager"])
+    other = orgs.create_org("other", OrgSettings(name="Other Clinic", pay_period_anchor=date(2026, 1, 5)), users["other_manager"])
     owner_membership = orgs.add_member(acme, users["trainee"], Employment(employment_start=start), actor=None)
     orgs.add_member(acme, users["peer"], Employment(employment_start=start), actor=None)
     outsider_membership = orgs.add_member(other, users["outsider"], Employment(employment_start=start), actor=None)

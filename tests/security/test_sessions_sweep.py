@@ -87,7 +87,8 @@ def test_disabling_a_user_ends_their_sessions_and_api_tokens_at_once(app, world)
     assert browser.get(profile).status_code == 200  # nothing happened yet
     page = admin.get(unconfirmed.headers["Location"]).get_data(as_text=True)
     assert "revoked for good" in page and 'name="confirm" value="yes"' in page
-    assert admin.submit(world.url(app, "lms.admin.update_user"), {"action": "disable", "confirm": "yes"}).status_code == 302
+    disable = {"action": "disable", "confirm": "yes", "reason": "Left"}
+    assert admin.submit(world.url(app, "lms.admin.update_user"), disable).status_code == 302
 
     assert _signed_out(browser.get(profile), profile)
     assert _signed_out(browser.get(me), me)

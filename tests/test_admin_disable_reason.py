@@ -1,0 +1,116 @@
+"""A site administrator disabling an account says why: the reason is required (at most 500 characters), kept in the
+audit row, shown in the audit log and on the people page. Enabling it again takes an optional note, kept the same
+way."""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+
+import pytest
+from sqlalchemy import select
+
+from lms import db
+from lms.accounts import services as accounts
+from lms.accounts.models import SiteRole, User
+from lms.audit import AuditEvent
+from lms.errors import DomainError
+
+
+def _text(html: str) -> str:
+    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html)))
+
+
+def _rows(action: str) -> list[AuditEvent]:
+    return list(db.session.execute(select(AuditEvent).where(AuditEvent.action == action)).scalars())
+
+
+@pytest.fixture
+def people(make_user, login):
+    admin = make_user("ada@example.org", name="Ada Admin", role=SiteRole.ADMIN)
+    lupe = make_user("lupe@example.org", name="Lupe Sola")
+    login(admin)
+    return admin, lupe
+
+
+def _disable(client, u, lupe, **data):
+    return client.submit(u("lms.admin.update_user", user_id=lupe.id), {"action": "disable", "confirm": "yes", **data})
+
+
+def test_the_confirmation_page_asks_for_a_reason(client, u, people):
+    _admin, lupe = people
+    page = client.get(u("lms.admin.confirm_disable", user_id=lupe.id)).get_data(as_text=True)
+    assert '<label for="reason">Reason</label>' in page and 'name="reason"' in page
+    assert "Kept in the audit log and shown on the people page." in page
+
+
+@pytest.mark.parametrize("reason", ["", "   ", "x" * 501])
+def test_no_reason_or_too_long_a_one_disables_nothing(client, u, people, reason):
+    _admin, lupe = people
+    response = _disable(client, u, lupe, reason=reason)
+    assert response.status_code == 400
+    page = _text(response.get_data(as_text=True))
+    assert "Please correct the highlighted fields." in page and "Disable Lupe Sola?" in page
+    assert db.session.get(User, lupe.id).is_active and _rows("user.disabled") == []
+
+
+def test_the_reason_is_kept_and_shown_in_the_log_and_on_the_people_page(client, u, people):
+    admin, lupe = people
+    response = _disable(client, u, lupe, reason="  Shared her password  ")
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert not db.session.get(User, lupe.id).is_active
+    [row] = _rows("user.disabled")
+    assert row.reason == "Shared her password" and row.actor_id == admin.id and row.object_id == lupe.id
+    log = _text(client.get(u("lms.admin.audit_log", about="lupe")).get_data(as_text=True))
+    assert "Account disabled" in log and "Reason: Shared her password" in log
+    people_page = client.get(u("lms.admin.users", q="lupe")).get_data(as_text=True)
+    assert f'id="disabled-reason-{lupe.id}"' in people_page and "Reason: Shared her password" in _text(people_page)
+
+
+def test_the_people_page_shows_the_latest_reason_and_none_once_enabled(client, u, people):
+    admin, lupe = people
+    accounts.set_active(lupe, False, admin, "First reason")
+    accounts.set_active(lupe, True, admin)
+    accounts.set_active(lupe, False, admin, "Second reason")
+    db.session.commit()
+    page = _text(client.get(u("lms.admin.users", q="lupe")).get_data(as_text=True))
+    assert "Reason: Second reason" in page and "First reason" not in page
+    accounts.set_active(lupe, True, admin)
+    db.session.commit()
+    assert "Second reason" not in client.get(u("lms.admin.users", q="lupe")).get_data(as_text=True)
+
+
+def test_enabling_takes_an_optional_note(client, u, people):
+    admin, lupe = people
+    accounts.set_active(lupe, False, admin, "Left")
+    db.session.commit()
+    page = client.get(u("lms.admin.users", q="lupe")).get_data(as_text=True)
+    assert f'<label for="note-{lupe.id}">Note (optional)' in page
+    done = client.submit(u("lms.admin.update_user", user_id=lupe.id), {"action": "enable", "note": "Came back"})
+    assert done.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(User, lupe.id).is_active
+    assert [row.reason for row in _rows("user.enabled")] == ["Came back"]
+    assert "Reason: Came back" in _text(client.get(u("lms.admin.audit_log", action="user.enabled")).get_data(as_text=True))
+
+
+def test_enabling_without_a_note_and_a_note_too_long(client, u, people):
+    admin, lupe = people
+    accounts.set_active(lupe, False, admin, "Left")
+    db.session.commit()
+    refused = client.submit(u("lms.admin.update_user", user_id=lupe.id), {"action": "enable", "note": "n" * 501},
+                            follow_redirects=True)
+    assert "The note is too long: keep it to 500 characters." in refused.get_data(as_text=True)
+    db.session.expire_all()
+    assert not db.session.get(User, lupe.id).is_active
+    client.submit(u("lms.admin.update_user", user_id=lupe.id), {"action": "enable"})
+    db.session.expire_all()
+    assert db.session.get(User, lupe.id).is_active and [row.reason for row in _rows("user.enabled")] == [None]
+
+
+def test_the_service_refuses_too_long_a_reason(people):
+    admin, lupe = people
+    with pytest.raises(DomainError):
+        accounts.set_active(lupe, False, admin, "x" * 501)
+    assert lupe.is_active

@@ -1,0 +1,56 @@
+"""The staff invitation email and its accept page name the site as configured (``LMS_SITE_NAME``), never "CHW Learn"
+literally; so do the manager's invitation and its page, and the Spanish ones (the site name is a placeholder)."""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+from typing import Any
+
+import pytest
+
+from tests.conftest import body_of
+
+SITE = "Salud Aprende"
+
+
+@pytest.fixture
+def app_config() -> dict[str, Any]:
+    return {"LMS_SITE_NAME": SITE}
+
+
+def _text(html: str) -> str:
+    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html)))
+
+
+def _link(message) -> str:
+    return re.search(r"https?://\S+/orgs/invitations/\S+", body_of(message)).group(0).split("lms.test", 1)[1]
+
+
+@pytest.fixture
+def staff_invitation(client, u, make_org, make_user, login, mailbox):
+    boss = make_user(name="Bea Boss")
+    make_org("acme", manager=boss, name="Acme Clinic")
+    login(boss)
+    client.submit(u("lms.orgs.invite", org_slug="acme"), {"email": "lupe@example.org", "employment_type": "employee",
+                                                          "role": "member"})
+    [message] = mailbox
+    return message
+
+
+def test_the_staff_invitation_email_names_the_configured_site(staff_invitation):
+    subject, body = staff_invitation["Subject"], " ".join(body_of(staff_invitation).split())
+    assert subject == f"Acme Clinic invites you to {SITE}"
+    assert f"Bea Boss invited you to join Acme Clinic on {SITE}, where you can take" in body
+    assert "CHW Learn" not in subject and "CHW Learn" not in body
+
+
+def test_the_accept_page_names_the_configured_site(app, staff_invitation):
+    page = _text(app.test_client().get(_link(staff_invitation)).get_data(as_text=True))
+    assert f"Acme Clinic invited lupe@example.org to train with {SITE} as part of their staff." in page
+    assert "CHW Learn" not in page
+
+
+def test_the_spanish_accept_page_keeps_the_site_name(app, staff_invitation):
+    page = _text(app.test_client().get(_link(staff_invitation), headers={"Accept-Language": "es"}).get_data(as_text=True))
+    assert SITE in page and "CHW Learn" not in page
