@@ -115,7 +115,7 @@ def handle_http_error(error: HTTPException) -> Any:
         ), _("Open the form again")
     elif status == 413:
         message = _too_large_message()
-    return _error_page(status, title, message, back_label)
+    return error_page(status, title, message, back_label)
 
 
 def _too_large_message() -> str:
@@ -172,10 +172,11 @@ def handle_domain_error(error: DomainError) -> Any:
         response.status_code = error.status
         return response
     title, _message = _describe(error.status)
-    return _error_page(error.status, title, error.message)
+    return error_page(error.status, title, error.message)
 
 
-def _error_page(status: int, title: str, message: str, back_label: str | None = None) -> Any:
+def error_page(status: int, title: str, message: str, back_label: str | None = None) -> Any:
+    """The friendly error page (and status) with a title and message already translated."""
     page = render_template("lms/error.html", status=status, title=title, message=message, back_url=_back_url(),
                            back_label=back_label or _("Go back"))
     return page, status

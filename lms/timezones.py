@@ -22,14 +22,16 @@ from importlib import resources
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel import Locale, UnknownLocaleError
+from babel.core import get_global
 from babel.dates import get_timezone_location, get_timezone_name
-from flask_babel import get_locale
+from flask_babel import force_locale, get_locale
 
 from lms.i18n import _, _l, is_valid_timezone
 
 #: The zones most people here live in, first in the list and in words (US zones, Pacific first).
 COMMON_ZONES = {
-    # i18n: time-zone names in the time-zone list; the city in brackets is an example place in the zone.
+    # i18n: time-zone names in the time-zone list; the city in brackets is an example place in the zone. Keep the
+    # i18n: example in brackets at the end: pages name the zone by the words before it ("Eastern Time").
     "America/Los_Angeles": _l("Pacific Time (Los Angeles)"),
     "America/Denver": _l("Mountain Time (Denver)"),
     "America/Phoenix": _l("Mountain Time, no daylight saving (Phoenix)"),
@@ -135,15 +137,35 @@ def _labels(locale: str) -> dict[str, str]:
 
 def zone_name(zone: str, locale: str) -> str:
     """The zone as people call it, in ``locale`` (a Babel locale such as ``es_US``), for saying which zone times are
-    in: CLDR's generic name ("Pacific Time", "hora del Pacífico"); for a zone that keeps one time all year its
-    standard name first, as CLDR does ("Mountain Standard Time" for Phoenix, which Denver's "Mountain Time" is not
-    in summer; "India Standard Time"); else the list's "Country (City)" (:func:`zone_label`). Never Babel's last
-    resort, a sentence about the place, which in Spanish reads "hora de verano de …" (summer time) all year. A name
-    Babel does not know is shown as it is, underscores as spaces."""
+    in. A zone of :data:`COMMON_ZONES` by the words of its own label without the example place ("Eastern Time",
+    "Hora del Este"), so a page names it as the profile's list does. Any other zone by CLDR's generic name ("Central
+    European Time"); for a zone that keeps one time all year its standard name first, as CLDR does ("India Standard
+    Time"); else the list's "Country (City)" (:func:`zone_label`). Never Babel's last resort, a sentence about the
+    place, which in Spanish reads "hora de verano de …" (summer time) all year. A name Babel does not know is shown
+    as it is, underscores as spaces."""
+    common = _canonical(zone)
+    if common in COMMON_ZONES:
+        return _common_name(common, locale)
     try:
         return _zone_name(zone, str(Locale.parse(locale)))
     except (UnknownLocaleError, ValueError, TypeError):
         return zone.replace("_", " ")
+
+
+def _canonical(zone: str) -> str:
+    """An old alias's zone ("US/Pacific" → "America/Los_Angeles"), as CLDR links them; other names as they are."""
+    return get_global("zone_aliases").get(zone, zone)
+
+
+def _common_name(zone: str, locale: str) -> str:
+    """The label of a common zone in ``locale``'s language, less its trailing example place in brackets."""
+    try:
+        with force_locale(locale):
+            label = str(COMMON_ZONES[zone])
+    except (UnknownLocaleError, ValueError, TypeError):
+        return zone.replace("_", " ")
+    name, bracket, _example = label.rpartition(" (")
+    return name if bracket and label.endswith(")") and name else label
 
 
 @lru_cache(maxsize=1024)

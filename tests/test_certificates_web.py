@@ -161,7 +161,7 @@ def test_each_page_names_languages_in_its_own_language_and_lists_areas_in_the_la
     )
     with app.test_request_context():
         english, spanish = render.document_data(cert, ["en", "es"], "https://learn.example.org/verify/x")["pages"]
-    assert english["languages"] == "Spanish, English" and spanish["languages"] == "español, inglés"
+    assert english["languages"] == "Spanish and English" and spanish["languages"] == "español y inglés"
     assert english["areas"] == ["Communication", "Advocacy", "Outreach"]  # as WIC 18998 lists them, not A-Z
     with force_locale("es"):
         assert spanish["areas"] == [str(area_title(code)) for code in ("communication", "advocacy", "outreach")]

@@ -1,6 +1,8 @@
-"""Time zones are named as people say them, in the reader's language ("Pacific Time", "hora del Pacífico"), never by
+"""Time zones are named as people say them, in the reader's language ("Pacific Time", "Hora del Pacífico"), never by
 their IANA id ("America/Los Angeles"): the shared helper (lms.timezones.zone_name, the ``lms_zone`` filter) and the
-pages that name a zone (the sessions list, "Sessions I lead", a session's page in another zone, an organisation)."""
+pages that name a zone (the sessions list, "Sessions I lead", a session's page in another zone, an organisation).
+The zones of the profile's list of common zones are named by that list's own words, so one zone has one name in a
+language; other zones by CLDR's names."""
 
 from __future__ import annotations
 
@@ -18,14 +20,17 @@ NEW_YORK = "America/New_York"
 
 
 @pytest.mark.parametrize(("zone", "english", "spanish"), [
-    ("America/Los_Angeles", "Pacific Time", "hora del Pacífico"),
-    ("America/New_York", "Eastern Time", "hora oriental"),
-    ("America/Denver", "Mountain Time", "hora de las Montañas Rocosas"),
-    # No daylight saving: its standard name, which tells it apart from Denver in summer (as CLDR names it).
-    ("America/Phoenix", "Mountain Standard Time", "hora estándar de las Montañas Rocosas"),
-    ("Pacific/Honolulu", "Hawaii Time", "hora de Hawái"),
-    ("US/Pacific", "Pacific Time", "hora del Pacífico"),  # an old alias a profile may still hold
+    # the profile list's words without its example place ("Hora del Este (Nueva York)")
+    ("America/Los_Angeles", "Pacific Time", "Hora del Pacífico"),
+    ("America/New_York", "Eastern Time", "Hora del Este"),
+    ("America/Denver", "Mountain Time", "Hora de la Montaña"),
+    # no daylight saving, which tells it apart from Denver in summer
+    ("America/Phoenix", "Mountain Time, no daylight saving", "Hora de la Montaña, sin cambio de horario"),
+    ("Pacific/Honolulu", "Hawaii Time", "Hora de Hawái"),
+    ("US/Pacific", "Pacific Time", "Hora del Pacífico"),  # an old alias a profile may still hold
+    # not in the list of common zones: CLDR's names
     ("UTC", "Coordinated Universal Time", "hora universal coordinada"),
+    ("Asia/Kolkata", "India Standard Time", "hora estándar de la India"),
 ])
 def test_zones_are_named_as_people_say_them(app, zone, english, spanish):
     assert zone_name(zone, "en_US") == english
@@ -56,7 +61,7 @@ def test_the_sessions_list_names_the_readers_zone_in_their_language(client, u, l
     assert "Times are shown in your time zone (Pacific Time)." in page and "America/Los" not in page
     login(make_user(locale="es", timezone=NEW_YORK))
     page = _text(client.get(u("lms.sessions.index")).get_data(as_text=True))
-    assert "(hora oriental)" in page and "America/New" not in page
+    assert "(Hora del Este)" in page and "America/New" not in page and "hora oriental" not in page
 
 
 def test_a_session_in_another_zone_names_both_zones_in_words(client, u, login, make_user, trainer):
@@ -76,4 +81,4 @@ def test_an_organisation_page_names_its_zone_in_words(client, u, login, make_org
     db.session.commit()
     login(make_user("admin@example.org", role=SiteRole.ADMIN))
     page = _text(client.get(u("lms.orgs.show", org_slug=org.slug)).get_data(as_text=True))
-    assert "Mountain Standard Time" in page and "America/Phoenix" not in page
+    assert "Mountain Time, no daylight saving" in page and "America/Phoenix" not in page

@@ -22,6 +22,7 @@ from typing import Any
 from urllib.parse import quote, unquote
 
 import segno
+from babel.lists import format_list
 from flask import current_app, render_template
 from flask_babel import force_locale, format_date
 from weasyprint import CSS, HTML
@@ -136,7 +137,7 @@ def document_data(cert: Certificate, locales: list[str], verify_url: str) -> dic
                     **_signatory(snap["issuer"], words["signatory"]),
                     "kind": words["kinds"].get(snap["course_kind"], snap["course_kind"]),
                     "areas": [_area(locale, code, catalogs) for code in in_order(snap["competency_areas"])],
-                    "languages": ", ".join(language_name_in(code, locale) for code in snap["delivery_languages"]),
+                    "languages": format_list([language_name_in(code, locale) for code in snap["delivery_languages"]], locale=locale),
                     "minutes": {key: format_minutes(value) for key, value in snap["minutes"].items()},
                     "dates": {key: format_date(date.fromisoformat(value), "long") for key, value in days.items() if value},
                 }

@@ -3,13 +3,15 @@ issue time so that later changes to the course, its translations, the issuer or 
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import select
 
 from lms import db
+from lms.accounts import languages
 from lms.accounts.models import User
 from lms.catalog.models import Course, Text
 from lms.certificates import dates
@@ -43,7 +45,7 @@ def build_snapshot(
             )
         ).all()
     )
-    delivery = sorted({user.locale or course.source_locale} & set(titles) or {course.source_locale})
+    delivery = delivery_languages(user, course.source_locale, set(titles), _stretch(started, completed, issued_at, zone))
     snapshot = {
         "holder_name": user.name,
         "course_slug": course.slug,
@@ -68,6 +70,35 @@ def build_snapshot(
     if field_basis is not None:
         snapshot["field_basis"] = field_basis
     return snapshot
+
+
+#: A language used for less than this share of the training's time is not named (a look at the other language).
+MIN_DELIVERY_SHARE = 0.1
+
+
+def delivery_languages(user: User, source: str, translated: set[str], stretch: tuple[datetime, datetime]) -> list[str]:
+    """The languages the course was taken in, most used first: the person's interface language over the days of the
+    training (:func:`lms.accounts.languages.time_per_language`), each as the course could be read in it (its source
+    language where it had no translation), and each used for at least :data:`MIN_DELIVERY_SHARE` of the time. A
+    course taken partly in English and partly in Spanish so says "English and Spanish", not the language of the
+    last day."""
+    spent: dict[str, float] = {}
+    for language, seconds in languages.time_per_language(user, *stretch, default=source).items():
+        read_in = language if language in translated else source
+        spent[read_in] = spent.get(read_in, 0.0) + seconds
+    total = sum(spent.values())
+    ranked = sorted(spent, key=lambda language: (-spent[language], language))
+    if not total:  # no measurable time (issued the moment it started): the language of that moment
+        return ranked[:1] or [source]
+    return [language for language in ranked if spent[language] >= MIN_DELIVERY_SHARE * total]
+
+
+def _stretch(started: date, completed: date, issued_at: datetime, zone: ZoneInfo) -> tuple[datetime, datetime]:
+    """The training's time: from the start of its first day to the end of its completion day (or the issue, if
+    earlier), on the holder's calendar."""
+    start = datetime.combine(started, time.min, tzinfo=zone)
+    end = min(datetime.combine(completed + timedelta(days=1), time.min, tzinfo=zone), issued_at)
+    return start, max(start, end)
 
 
 def add_months(moment: datetime, months: int | None) -> datetime | None:

@@ -49,6 +49,11 @@ class NotOpenError(DomainError):
     window), so a page can say when it opens."""
 
 
+class WrongCodeError(DomainError):
+    """No session has the code typed: a wrong guess (a code of the wrong length is a plain :class:`DomainError`, a
+    typo that could never be right, so it does not count towards the check-in rate limits)."""
+
+
 def window(session: LiveSession, grace: timedelta) -> tuple[datetime, datetime]:
     return session.starts_at - grace, session.ends_at + grace
 
@@ -93,7 +98,7 @@ def find_session_by_code(raw: str, now: datetime, grace: timedelta) -> LiveSessi
         .all()
     )
     if not sessions:
-        raise DomainError(_("That code is not right. Check it on the trainer's screen and try again."))
+        raise WrongCodeError(_("That code is not right. Check it on the trainer's screen and try again."))
     reasons = []
     for session in sessions:
         reason = _why_not_open(session, now, grace, "check_in")

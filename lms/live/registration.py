@@ -8,9 +8,10 @@ queue up one behind the other and the (capacity + 1)-th goes to the waitlist.
 Registering enrols the trainee in the session's course if they are not enrolled yet (a withdrawn enrolment is
 reactivated): a live module is part of a course, and attendance can only complete the module of an enrolment.
 Registration is open while the session is scheduled and before its registration deadline (or its start when it has
-none). A session's own trainers cannot register for it (:func:`check_not_host`). Nobody holds places in two sessions
-at the same time (:mod:`lms.live.registration_overlaps`). Cancelled registrations are kept as history; registering
-again reuses the row.
+none). A session's own trainers cannot register for it (:func:`check_not_host`); someone made one of its trainers
+later gives up their place there (:func:`end_for_trainers`), and the waitlist never promotes one of them. Nobody
+holds places in two sessions at the same time (:mod:`lms.live.registration_overlaps`). Cancelled registrations are
+kept as history; registering again reuses the row.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from lms import audit, db
@@ -26,9 +27,9 @@ from lms.accounts.services import get_user
 from lms.catalog.models import Course
 from lms.enrollment.services import enroll
 from lms.errors import ConflictError, DomainError, PermissionDenied
-from lms.i18n import _
+from lms.i18n import _, ngettext
 from lms.live import registration_overlaps
-from lms.live.models import LiveSession, Registration, RegistrationStatus, SessionStatus
+from lms.live.models import LiveSession, Registration, RegistrationStatus, SessionStatus, SessionTrainer
 from lms.live.roster import is_session_host
 from lms.orgs.models import Organisation
 from lms.orgs.services import get_membership
@@ -178,15 +179,17 @@ def cancel_in_course(user: Any, course_id: int, actor: Any, now: datetime) -> li
 
 
 def fill_seats(session: LiveSession, now: datetime) -> list[Registration]:
-    """Promote the first in line on the waitlist into free seats. The caller holds the session lock."""
+    """Promote the first in line on the waitlist into free seats, never one of the session's own trainers (a place
+    kept from before :func:`end_for_trainers`). The caller holds the session lock."""
     if session.status is not SessionStatus.SCHEDULED or now >= session.starts_at:
         return []
     free = session.capacity - _registered_count(session)
     if free <= 0:
         return []
+    leads = exists().where(SessionTrainer.session_id == session.id, SessionTrainer.user_id == Registration.user_id)
     promoted = list(db.session.execute(
         select(Registration).where(Registration.session_id == session.id,
-                                   Registration.status == RegistrationStatus.WAITLISTED)
+                                   Registration.status == RegistrationStatus.WAITLISTED, ~leads)
         .order_by(Registration.waitlisted_at, Registration.id).limit(free)
     ).scalars())
     for registration in promoted:
@@ -196,6 +199,29 @@ def fill_seats(session: LiveSession, now: datetime) -> list[Registration]:
                      user_id=registration.user_id)
     db.session.flush()
     return promoted
+
+
+def end_for_trainers(session: LiveSession, user_ids: list[int], actor: Any, now: datetime) -> list[Registration]:
+    """End the seat or waitlist place of people just made the session's trainers (trainers do not register for their
+    own sessions: :func:`check_not_host`), each audited as ``registration.ended_as_trainer``; returns them. The
+    caller holds the session lock and then fills the freed seats (:func:`fill_seats`). Once the session has started,
+    registrations no longer change (attendance is recorded against them): someone holding a place cannot be made its
+    trainer then (a :class:`DomainError` on the ``trainers`` field)."""
+    held = [r for r in registrations_of(session.id, list(user_ids)).values() if r.status in ACTIVE]
+    if held and now >= session.starts_at:
+        people = ", ".join(sorted(get_user(r.user_id).name for r in held))
+        # i18n: %(names)s is one or more people's names, separated by commas.
+        raise DomainError(ngettext(
+            "%(names)s holds a place in this session, which has started: they cannot become one of its trainers now.",
+            "%(names)s hold places in this session, which has started: they cannot become its trainers now.",
+            len(held), names=people), field="trainers")
+    for registration in sorted(held, key=lambda r: r.id):
+        was = registration.status
+        registration.status, registration.cancelled_at = RegistrationStatus.CANCELLED, now
+        audit.record("registration.ended_as_trainer", registration, actor, session_id=session.id,
+                     user_id=registration.user_id, held=was.value)
+    db.session.flush()
+    return held
 
 
 def waitlist_position(registration: Registration) -> int | None:

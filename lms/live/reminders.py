@@ -2,7 +2,8 @@
 
 Kinds come from ``LMS_REMINDER_OFFSETS`` (default ``"24h,1h"``; units ``m``, ``h``, ``d``). A reminder of kind *K* is
 due while ``start - K <= now < start``, for people *registered* (not waitlisted or cancelled) for a *scheduled*
-session. ``lms send-reminders`` runs from cron every few minutes and, for each due reminder:
+session, never its own trainers (a seat kept from before they were made one). ``lms send-reminders`` runs from cron
+every few minutes and, for each due reminder:
 
 1. inserts the :class:`ReminderSent` row (unique on session, person and kind) and flushes it — a second runner at
    the same moment waits on that unique key and then gets an ``IntegrityError``, so it skips;
@@ -19,12 +20,12 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
 from sqlalchemy.exc import IntegrityError
 
 from lms import db
 from lms.accounts.models import User
-from lms.live.models import LiveSession, Registration, RegistrationStatus, ReminderSent, SessionStatus
+from lms.live.models import LiveSession, Registration, RegistrationStatus, ReminderSent, SessionStatus, SessionTrainer
 from lms.live.notices import TitleBook, send_session_email
 from lms.live.registration import lock_session
 
@@ -57,12 +58,14 @@ class DueReminder:
 def find_due(now: datetime, offsets: list[tuple[str, timedelta]]) -> list[DueReminder]:
     """Every (session, person) with at least one reminder kind due and not yet sent, soonest session first."""
     horizon = now + max(offset for _kind, offset in offsets)
+    leads = exists().where(SessionTrainer.session_id == Registration.session_id,
+                           SessionTrainer.user_id == Registration.user_id)  # a seat kept from before they led it
     rows = db.session.execute(
         select(Registration.session_id, Registration.user_id, LiveSession.starts_at)
         .join(LiveSession, LiveSession.id == Registration.session_id)
         .join(User, User.id == Registration.user_id)
         .where(Registration.status == RegistrationStatus.REGISTERED, LiveSession.status == SessionStatus.SCHEDULED,
-               LiveSession.starts_at > now, LiveSession.starts_at <= horizon, User.is_active.is_(True))
+               LiveSession.starts_at > now, LiveSession.starts_at <= horizon, User.is_active.is_(True), ~leads)
         .order_by(LiveSession.starts_at, Registration.session_id, Registration.user_id)
     ).all()
     session_ids = list({row.session_id for row in rows})

@@ -5,9 +5,10 @@ A session is planned as a local date and wall-clock time in the session's own ti
 week, so "Tuesdays at 18:00 in Los Angeles" stays at 18:00 across a daylight-saving change (its UTC time moves by an
 hour); the sessions of a series share a ``series_key`` and are edited one by one afterwards. A session lasts a number
 of *real* minutes. Any trainer may schedule a session for a live module of any course, and edit or cancel any
-session, but only its own trainers or a site administrator change who leads it (:mod:`lms.live.trainers`).
-Cancelling is for a session that has not started (one that has is finalised instead); it keeps every registration as
-history, and the caller emails the people returned. A session that has not started cannot be moved into the past.
+session, but only its own trainers or a site administrator change who leads it (:mod:`lms.live.trainers`); someone
+made a trainer gives up their registration there (:func:`lms.live.registration.end_for_trainers`). Cancelling and
+completing are in :mod:`lms.live.session_status` (re-exported here). A session that has not started cannot be moved
+into the past.
 
 A trainer cannot lead two sessions at once, and one address cannot hold two at once (:mod:`lms.live.overlaps`):
 scheduling and editing refuse a double booking. A scheduling form carries a one-time key, so the same form sent
@@ -26,7 +27,6 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, select
-from sqlalchemy.exc import IntegrityError
 
 from lms import audit, db
 from lms.catalog import services as catalog
@@ -35,10 +35,9 @@ from lms.db import utcnow
 from lms.errors import DomainError, NotFoundError
 from lms.i18n import _, ngettext
 from lms.live import afterwards as afterwards_rules
-from lms.live import overlaps
+from lms.live import overlaps, session_record
 from lms.live import registration as seats
 from lms.live.models import (
-    SESSION_TRANSITIONS,
     LiveSession,
     Registration,
     ReminderSent,
@@ -54,11 +53,17 @@ from lms.live.plans import (
     field_error,
     session_times,
 )
+from lms.live.session_status import (  # noqa: F401  (part of this module's API: status changes live there)
+    active_registrations,
+    cancel_session,
+    complete_session,
+    is_cancellable,
+    started_cannot_cancel_text,
+    transition,
+)
+from lms.live.submissions import add_session, first_of_submission, submission_key
 from lms.live.times import to_zone
 from lms.live.trainers import TrainerChange, audit_data, change_trainers, check_trainer_change, set_trainers, trainer_ids
-
-#: The longest one-time form key accepted (the column's size).
-SUBMISSION_KEY_MAX = 80
 
 
 @dataclass(frozen=True)
@@ -66,7 +71,8 @@ class SessionUpdate:
     """What an edit did: the people moved up from the waitlist, which of time, address, join link and mode changed
     (``changes``), the times before, and the people to tell about those changes (registered and waitlisted; nobody
     when nothing changed that they rely on, or when the session is over). ``trainers``: a change of who leads it
-    (false when none), with the trainers to tell."""
+    (false when none), with the trainers to tell; ``ended``: the registrations of people made its trainers, which
+    the edit ended (a seat among them went to the next on the waitlist: ``promoted``)."""
 
     promoted: list[Registration]
     changes: tuple[str, ...]
@@ -74,6 +80,7 @@ class SessionUpdate:
     was_ends_at: datetime
     to_tell: list[Registration]
     trainers: TrainerChange = field(default_factory=TrainerChange)
+    ended: list[Registration] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -156,11 +163,11 @@ def schedule_sessions(
     ``afterwards``: the trainer records a session that has already started or taken place (:mod:`lms.live.afterwards`:
     within the last days, one session, no registration deadline); otherwise the plan must start in the future."""
     module = check(data)
-    key = _submission_key(key, actor)
+    key = submission_key(key, actor)
     if not 1 <= repeat <= MAX_REPEAT:
         raise field_error(_("Repeat between 1 and %(max)d times.", max=MAX_REPEAT), "repeat")
     overlaps.lock_plan(data.trainer_ids, _place_of(data))  # a form sent twice at once: the second waits here
-    if key and (first := _first_of_submission(actor, key)) is not None:
+    if key and (first := first_of_submission(actor, key)) is not None:
         return Scheduled(series_of(first), False)
     all_times = [session_times(data, week) for week in range(repeat)]
     for times in all_times:  # an end time on the wall clock can make one week an hour shorter
@@ -173,43 +180,13 @@ def schedule_sessions(
     for week, times in enumerate(all_times):
         session = LiveSession(series_key=series_key, created_by_id=getattr(actor, "id", None), status=SessionStatus.SCHEDULED)
         _apply(session, data, module, times)
-        if not _add(session, key if week == 0 else None):  # the same form, sent at the same moment, won
-            return Scheduled(series_of(_first_of_submission(actor, key)), False)
+        if not add_session(session, key if week == 0 else None):  # the same form, sent at the same moment, won
+            return Scheduled(series_of(first_of_submission(actor, key)), False)
         set_trainers(session, data.trainer_ids)
         audit.record("live_session.created", session, actor, series_key=series_key, starts_at=session.starts_at,
                      ends_at=session.ends_at, **({"recorded_afterwards": True} if afterwards and not allow_past else {}))
         sessions.append(session)
     return Scheduled(sessions, True)
-
-
-def _submission_key(key: str | None, actor: Any) -> str | None:
-    key = (key or "").strip() or None
-    if key is not None and len(key) > SUBMISSION_KEY_MAX:
-        raise DomainError(_("This submission has no valid idempotency key. Reload the form and try again."))
-    return key if getattr(actor, "id", None) is not None else None  # keys are per person
-
-
-def _first_of_submission(actor: Any, key: str) -> LiveSession | None:
-    return db.session.execute(
-        select(LiveSession).where(LiveSession.created_by_id == actor.id, LiveSession.idempotency_key == key)
-    ).scalar_one_or_none()
-
-
-def _add(session: LiveSession, key: str | None) -> bool:
-    """Add a session (the first of a form's plan with the form's ``key``); False when the unique key shows that the
-    form has already scheduled."""
-    if key is None:
-        db.session.add(session)
-        db.session.flush()
-        return True
-    session.idempotency_key = key
-    try:
-        with db.session.begin_nested():
-            db.session.add(session)
-            db.session.flush()
-    except IntegrityError:
-        return False
-    return True
 
 
 def _place_of(data: SessionData) -> str | None:
@@ -247,18 +224,21 @@ def update_session(
     if times[0] != session.starts_at:  # a new time: reminders go out again for it
         db.session.execute(delete(ReminderSent).where(ReminderSent.session_id == session.id))
     before, was_starts_at, was_ends_at = _what_people_rely_on(session), session.starts_at, session.ends_at
+    settings = session_record.settings_of(session)
     _apply(session, data, module, times)
     changes = tuple(name for name, value in _what_people_rely_on(session).items() if before[name] != value)
     session.updated_at = now
     if changes:
         session.sequence += 1
     led = change_trainers(session, data.trainer_ids, actor)
+    ended = seats.end_for_trainers(session, [person.id for person in led.added], actor, now)
     moved = {"starts_at": session.starts_at, "ends_at": session.ends_at} if "time" in changes else {}
     audit.record("live_session.updated", session, actor, changes=[*changes, *(["trainers"] if led else [])],
-                 was_starts_at=was_starts_at, was_ends_at=was_ends_at, **moved, **audit_data(led))
+                 was_starts_at=was_starts_at, was_ends_at=was_ends_at, **moved, **audit_data(led),
+                 **session_record.changed_settings(settings, session))
     promoted = seats.fill_seats(session, now)
     to_tell = active_registrations(session) if changes and max(was_ends_at, session.ends_at) > now else []
-    return SessionUpdate(promoted, changes, was_starts_at, was_ends_at, to_tell, led)
+    return SessionUpdate(promoted, changes, was_starts_at, was_ends_at, to_tell, led, ended)
 
 
 def _check_still_free(session: LiveSession, data: SessionData, times: tuple) -> None:
@@ -281,68 +261,6 @@ def _what_people_rely_on(session: LiveSession) -> dict[str, Any]:
         "join_url": session.join_url,
         "mode": session.mode,
     }
-
-
-def active_registrations(session: LiveSession) -> list[Registration]:
-    """The people registered or on the waitlist, in order of registration."""
-    return list(
-        db.session.execute(
-            select(Registration)
-            .where(Registration.session_id == session.id, Registration.status.in_(seats.ACTIVE))
-            .order_by(Registration.id)
-        ).scalars()
-    )
-
-
-def transition(session: LiveSession, status: SessionStatus, actor: Any, reason: str = "", now: datetime | None = None) -> None:
-    """The one guarded transition of a session's status (:data:`SESSION_TRANSITIONS`). Cancelling needs a reason
-    and is possible only before the session starts (after that, attendance may be recorded against it: it is
-    finalised, as having ended early if it did); completing is possible once the session has started."""
-    now = now or utcnow()
-    if status not in SESSION_TRANSITIONS[session.status]:
-        raise DomainError(
-            _("A session that is %(old)s cannot become %(new)s.", old=session.status.title.lower(), new=status.title.lower())
-        )
-    if status is SessionStatus.CANCELLED and now >= session.starts_at:
-        raise DomainError(started_cannot_cancel_text())
-    if status is SessionStatus.CANCELLED:
-        reason = (reason or "").strip()
-        if not reason:
-            raise field_error(_("Give a reason for cancelling; registrants will read it."), "reason")
-        session.cancel_reason, session.cancelled_at = reason, now
-        session.cancelled_by_id = getattr(actor, "id", None)
-        session.sequence, session.updated_at = session.sequence + 1, now  # calendars must take the cancellation
-    if status is SessionStatus.COMPLETED and now < session.starts_at:
-        raise DomainError(_("A session cannot be completed before it starts."))
-    old, session.status = session.status, status
-    audit.record("live_session.status_changed", session, actor, reason=reason or None, old=old, new=status)
-    db.session.flush()
-
-
-def is_cancellable(session: LiveSession, now: datetime) -> bool:
-    """Whether the session can still be cancelled: scheduled, and not started yet."""
-    return session.status is SessionStatus.SCHEDULED and now < session.starts_at
-
-
-def started_cannot_cancel_text() -> str:
-    """Why a session that has started cannot be cancelled, and what to do instead."""
-    # i18n: "Finalise attendance" and "The session ended early" are the names of a button and a tick box on the
-    # session's "Roster and attendance" page.
-    return _("This session has already started, so it can no longer be cancelled: attendance may be recorded for it. "
-             "Finalise its attendance instead (“Roster and attendance”, then “Finalise attendance”); if it stopped "
-             "before its scheduled end, tick “The session ended early” there.")
-
-
-def cancel_session(session: LiveSession, reason: str, actor: Any, now: datetime) -> list[Registration]:
-    """Cancel a session that has not started; registrations stay as they are (history). Returns the registered and
-    waitlisted people to tell."""
-    seats.lock_session(session)
-    transition(session, SessionStatus.CANCELLED, actor, reason, now)
-    return active_registrations(session)
-
-
-def complete_session(session: LiveSession, actor: Any, now: datetime) -> None:
-    transition(session, SessionStatus.COMPLETED, actor, now=now)
 
 
 def series_of(session: LiveSession) -> list[LiveSession]:

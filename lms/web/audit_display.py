@@ -18,8 +18,9 @@ from lms.catalog.models import CourseKind, CourseStatus, ModuleKind, QuestionKin
 from lms.enrollment.models import EnrollmentStatus
 from lms.hours.models import EntrySource
 from lms.i18n import _, _l, current_locale, format_minutes, format_money, format_when, language_name, ngettext
-from lms.live.models import AttendanceStatus, SessionStatus
+from lms.live.models import AttendanceStatus, RegistrationStatus, SessionStatus
 from lms.orgs.models import CEYearBasis, EmploymentType, MemberRole, OrgKind, PayPeriod
+from lms.web import audit_display_course
 from lms.web.hours.queue import EVENT_TITLES
 
 #: The log's words for every action recorded in ``lms/`` (``tests/test_audit_titles.py`` checks that none is missing);
@@ -34,6 +35,8 @@ ACTION_TITLES = {
     "user.email_change_requested": _l("Link sent to confirm a new email address"),
     "user.password_reset_requested": _l("Password reset email sent"),
     "user.name_changed": _l("Name changed"),
+    # i18n: in the audit log: the person's interface language (profile or language switcher)
+    "user.language_changed": _l("Language changed"),
     # i18n: in the audit log: the person downloaded the zip of their own data from their profile ("Download my data")
     "account.data_exported": _l("Personal data downloaded"),
     "api_token.created": _l("API token created"),
@@ -69,6 +72,7 @@ ACTION_TITLES = {
     "quiz.updated": _l("Quiz settings changed"),
     "question.created": _l("Question added"),
     "question.updated": _l("Question changed"),
+    **audit_display_course.REORDER_TITLES,
     "module.archived": _l("Module removed"),
     "module.restored": _l("Module restored"),
     "lesson.archived": _l("Lesson removed"),
@@ -91,6 +95,8 @@ ACTION_TITLES = {
     "registration.waitlisted": _l("Put on a live session's waitlist"),
     "registration.cancelled": _l("Live session registration cancelled"),
     "registration.promoted": _l("Moved from the waitlist to registered"),
+    # i18n: the audit log: someone with a seat or waitlist place in a live session was made one of its trainers
+    "registration.ended_as_trainer": _l("Live session registration ended: the person now leads the session"),
     "live.checkin_code_created": _l("Check-in code created"),
     "live.attendance_changed": _l("Attendance changed"),
     "live.attendance_finalized": _l("Attendance made final"),
@@ -281,7 +287,7 @@ _ARCHIVED_FIELDS = {
 _SESSION_CHANGES = {"time": _l("Time"), "address": _l("Address"), "join_url": _l("Join link"), "mode": _l("Mode"),
                     "trainers": _l("Trainers")}
 _ENROLLED_VIA = {"registration": _l("registered for the session"), "check_in": _l("checked in"),
-                 "report_import": _l("attendance report imported")}
+                 "report_import": _l("attendance report imported"), **audit_display_course.ENROLLED_VIA}
 #: The data keys any action may hold: label and value formatter. A key not here nor in the action's ``FIELDS`` is
 #: shown as stored.
 COMMON_FIELDS: dict[str, tuple[Any, Callable[[Any], str]]] = {
@@ -356,16 +362,21 @@ FIELDS = {
     **dict.fromkeys(("invitation.created", "invitation.resent", "invitation.accepted"), _INVITATION_FIELDS),
     "user.role_changed": {"role": (_l("Site role"), _titled(SiteRole))},
     "user.name_changed": {"name": (_l("Name"), str)},
+    "user.language_changed": {"locale": (_l("Language"), language_name)},
     "course.status_changed": {"status": (_l("Status"), _titled(CourseStatus))},
     **dict.fromkeys(("course.created", "course.updated"), _COURSE_FIELDS),
     **dict.fromkeys(("module.created", "module.updated"), _MODULE_FIELDS),
     **dict.fromkeys(("lesson.created", "lesson.updated"), _LESSON_FIELDS),
     **dict.fromkeys(("quiz.created", "quiz.updated"), _QUIZ_FIELDS),
     **dict.fromkeys(("question.created", "question.updated"), _QUESTION_FIELDS),
+    **audit_display_course.REORDER_FIELDS,
+    "live_session.updated": audit_display_course.SESSION_SETTING_FIELDS,
     "translation.updated": _TRANSLATION_FIELDS,
     "module.archived": _ARCHIVED_FIELDS,
     "enrollment.status_changed": {"status": (_l("Status"), _titled(EnrollmentStatus))},
     "live_session.status_changed": {"status": (_l("Status"), _titled(SessionStatus))},
+    # i18n: the audit log: the seat or waitlist place a person held before being made the session's trainer
+    "registration.ended_as_trainer": {"held": (_l("Place held"), _titled(RegistrationStatus))},
     "calendar_feed.first_read": {"version": (_l("Version"), str)},
     "certificate.issued": {"replaces": (_l("Replaces certificate"), str)},
     "hours.paid_period_moved": {"paid_period_start": (_l("Pay period starting"), _date)},

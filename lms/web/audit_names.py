@@ -51,14 +51,16 @@ COURSE_RECORDS = {"Course": Course, "Module": Module, "Lesson": Lesson, "Quiz": 
 COURSE_HISTORY_SKIPS = ("quiz.attempt_requested",)
 #: What trainers (and managers) did for the course's trainees that its history shows, by the type name rows store:
 #: extra quiz attempts granted, certificates issued by hand (with a reason: an issue on completion has none) or
-#: revoked, one person's attendance marked or corrected, and an enrolment made by finalising attendance. Not the
+#: revoked, one person's attendance marked or corrected, and an enrolment made by finalising attendance or by issuing
+#: a certificate by hand (with the issue's reason: an enrolment of one's own has none). Not the
 #: rest of the rows about its people (enrolments, registrations, issues on completion): trainees' own doings.
 COURSE_PEOPLE_ACTIONS = {
     "QuizAttemptGrant": AuditEvent.action == "quiz.attempt_granted",
     "Certificate": or_(AuditEvent.action == "certificate.revoked",
                        and_(AuditEvent.action == "certificate.issued", AuditEvent.reason.is_not(None))),
     "Attendance": AuditEvent.action.in_(("live.attendance_changed", "live.attendance_corrected")),
-    "Enrollment": AuditEvent.action == "live.enrolled_by_attendance",
+    "Enrollment": or_(AuditEvent.action == "live.enrolled_by_attendance",
+                      and_(AuditEvent.action == "enrollment.created", AuditEvent.reason.is_not(None))),
 }
 
 
@@ -245,7 +247,9 @@ def _ids_by_type(events: Iterable[AuditEvent]) -> dict[str, set[int]]:
     for event in events:
         if event.object_id is not None:
             found.setdefault(event.object_type, set()).add(event.object_id)
-        for key, value in (event.data or {}).items():
+        data = event.data or {}
+        was = data.get("was") if isinstance(data.get("was"), dict) else {}
+        for key, value in [*data.items(), *was.items()]:  # an old value too (a live session's module before an edit)
             if key in REFERENCES and isinstance(value, int) and not isinstance(value, bool):
                 found.setdefault(REFERENCES[key], set()).add(value)
     return found

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, redirect, render_template, request, send_from_directory, session, url_for
 
 from lms import db
+from lms.accounts import languages
 from lms.hours.compliance import list_own_ce_status
 from lms.i18n import SESSION_KEY, current_locale, supported_locales
 from lms.orgs.services import list_user_memberships
@@ -35,7 +36,8 @@ def set_language():
     if lang in supported_locales():
         session[SESSION_KEY] = lang
         if current_user:
-            current_user.locale = lang
+            user = current_user._get_current_object()
+            languages.set_language(user, lang, user)
             db.session.commit()
     return redirect(safe_next(request.form.get("next")) or url_for("lms.main.home"))
 

@@ -1,4 +1,4 @@
-"""Role matrix: live-session scheduling, registration and calendars (lms/web/live/schedule.py, manage.py,
+"""Role matrix: live-session scheduling, registration and calendars (lms/web/live/schedule.py, staff.py, manage.py,
 calendars.py; lms/api/live.py).
 
 Session lists, pages and single-session calendars are public for sessions of published courses; the personal feed is

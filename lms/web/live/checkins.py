@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any
 
 import segno
-from flask import current_app, flash, g, redirect, render_template, request, url_for
+from flask import flash, g, redirect, render_template, request, url_for
 
 from lms import db
 from lms.db import utcnow
@@ -23,7 +23,7 @@ from lms.live import roster as rosters
 from lms.live.models import LiveSession
 from lms.live.times import to_zone, zoned_clock_text
 from lms.security import access, current_user
-from lms.web.live import bp
+from lms.web.live import bp, checkin_limits
 from lms.web.live.attendance_forms import CheckinForm
 from lms.web.live.attendance_support import actor, session_page
 from lms.web.live.schedule_support import checkin_grace, viewer_format_locale, viewer_zone, when, when_there
@@ -81,27 +81,21 @@ def _checkin_url() -> str:
         return url_for("lms.sessions.checkin", _external=True)
 
 
-def _checkin_limit_user() -> str:
-    return current_app.config["LMS_CHECKIN_LIMIT"]
-
-
-def _checkin_limit_client() -> str:
-    return current_app.config["LMS_CHECKIN_LIMIT_PER_CLIENT"]
-
-
 def _checkin_user_key() -> str:
     return f"checkin-user:{current_user.id}"
 
 
 @bp.route("/check-in", methods=["GET", "POST"])
 @access.signed_in
-@limiter.limit(_checkin_limit_client, methods=["POST"], deduct_when=failed_attempt)
-@limiter.limit(_checkin_limit_user, key_func=_checkin_user_key, methods=["POST"], deduct_when=failed_attempt)
+@limiter.limit(checkin_limits.client_limit, methods=["POST"], deduct_when=failed_attempt)
+@limiter.limit(checkin_limits.user_limit, key_func=_checkin_user_key, methods=["POST"], deduct_when=failed_attempt)
 def checkin():
     """Trainees type the code shown in the room. Only wrong or closed codes count towards the rate limits, so a
-    whole class behind one Wi-Fi address can check in at once. Outside a session's check-in (the session page's
-    button, ``?session=<id>``, or a right code typed too early or too late) the trainee goes back to the session page,
-    which says when check-in opens (the blueprint's :class:`~lms.live.checkin.NotOpenError` handler)."""
+    whole class behind one Wi-Fi address can check in at once, and a code of the wrong length is a typo, not a guess
+    (:mod:`lms.web.live.checkin_limits`, which also words the page shown once a limit is reached). Outside a
+    session's check-in (the session page's button, ``?session=<id>``, or a right code typed too early or too late)
+    the trainee goes back to the session page, which says when check-in opens (the blueprint's
+    :class:`~lms.live.checkin.NotOpenError` handler)."""
     if request.args.get("session"):
         checkins.require_checkin_open(_visible_session(request.args.get("session", type=int)), utcnow(), checkin_grace())
     form = CheckinForm(code=request.args.get("code", ""))
@@ -110,7 +104,7 @@ def checkin():
             session = checkins.find_session_by_code(form.code.data, utcnow(), checkin_grace())
             checkins.check_in(session, actor(), utcnow(), checkin_grace())
         except DomainError as exc:
-            g.lms_attempt_failed = True
+            g.lms_attempt_failed = checkin_limits.counts_towards_limit(exc)
             if isinstance(exc, checkins.NotOpenError) and listing.is_visible(rosters.get_session(exc.details["session_id"]), actor()):
                 raise  # back to the session page, which says when check-in opens, or that it closed or was cancelled
             db.session.rollback()

@@ -107,6 +107,7 @@ def edit(session_id: int):
         else:
             db.session.commit()
             flash(_saved_text(update), "success")
+            _say_ended(update)
             tell_promoted(session, update.promoted, reveal=True)
             tell_changed(session, update)
             tell_trainers_changed(session, update)
@@ -140,6 +141,18 @@ def _saved_text(update: scheduling.SessionUpdate) -> str:
         "Session saved. %(num)d people are being told of the change by email.",
         len(update.to_tell),
     )
+
+
+def _say_ended(update: scheduling.SessionUpdate) -> None:
+    """Say whose registration the edit ended because they now lead the session (a seat went to the next in line)."""
+    ended = {registration.user_id for registration in update.ended}
+    if ended:
+        names = ", ".join(person.name for person in update.trainers.added if person.id in ended)
+        # i18n: %(names)s is one or more people's names, separated by commas.
+        flash(ngettext("%(names)s now leads this session, so their registration for it was ended: trainers do not "
+                       "register for their own sessions.",
+                       "%(names)s now lead this session, so their registrations for it were ended: trainers do not "
+                       "register for their own sessions.", len(ended), names=names), "info")
 
 
 def _warn_if_none_left(card: listing.SessionCard) -> None:

@@ -1,5 +1,6 @@
 """Live-session views: upcoming sessions, a session's page, registering and cancelling (after a confirmation page),
-"My registrations", and managers registering their staff. Trainer pages are in :mod:`manage`, calendars in :mod:`calendars`.
+"My registrations". Managers registering their staff are in :mod:`staff`, trainer pages in :mod:`manage`, calendars in
+:mod:`calendars`.
 
 Lists and session pages are public for sessions of published courses (so trainees can share them); the address and
 join link show only to people with a seat and to trainers.
@@ -12,13 +13,12 @@ from datetime import timedelta
 from flask import current_app, flash, redirect, request, url_for
 
 from lms import db
-from lms.accounts.services import get_user
 from lms.db import utcnow
 from lms.errors import DomainError
 from lms.hours.live_attendance import SessionHours, hours_date, session_hours
 from lms.i18n import _, current_locale, format_when, supported_locales
 from lms.live import attendance as attendance_rules
-from lms.live import calendar, checkin, listing, notices, outcome, registration
+from lms.live import calendar, checkin, listing, outcome, registration
 from lms.live.models import RegistrationStatus, SessionMode
 from lms.live.registration_overlaps import RegistrationOverlap
 from lms.live.times import to_zone
@@ -32,7 +32,6 @@ from lms.web.live.schedule_support import (
     day_of,
     join_opens_text,
     join_state,
-    link,
     load_session,
     opening,
     render,
@@ -149,7 +148,7 @@ def register(session_id: int):
         seat = registration.register(session, viewer(), viewer(), utcnow())
     except RegistrationOverlap as exc:  # the page again, saying which session is in the way, with a way out
         db.session.rollback()
-        return _detail_page(session, _overlap_box(exc, url_for(".unregister", session_id=exc.details["other"])), 409)
+        return _detail_page(session, staff_seats.overlap_box(exc, url_for(".unregister", session_id=exc.details["other"])), 409)
     except DomainError as exc:
         db.session.rollback()
         flash(exc.message, "error")
@@ -165,13 +164,6 @@ def register(session_id: int):
         else:
             flash(_("The session is full: you are on the waitlist. We will email you if a seat frees up."), "info")
     return redirect(url_for(".detail", session_id=session_id))
-
-
-def _overlap_box(exc: RegistrationOverlap, cancel_url: str) -> dict:
-    """What the page shows when registering was refused because of another session at that time: the refusal, and
-    the link to give up the other place while that is still possible."""
-    return {"message": exc.message, "cancel_url": cancel_url if exc.details["cancellable"] else None,
-            "waitlisted": exc.details["waitlisted"]}
 
 
 @bp.route("/<int:session_id>/unregister", methods=["GET", "POST"])
@@ -232,73 +224,4 @@ def mine():
     )
 
 
-@bp.route("/<int:session_id>/staff/<org_slug>", methods=["GET", "POST"])
-@access.org_manager
-def staff(session_id: int, org_slug: str):
-    """A manager's page: their current staff with a register / cancel button each."""
-    session = load_session(session_id)
-    org = org_services.get_org(org_slug)
-    if request.method == "POST" and staff_seats.cancel_asked(request.form) is not None:  # asks first
-        return _staff_page(session, org, confirm_id=staff_seats.cancel_asked(request.form))
-    if request.method == "POST":
-        refused = _change_staff(session, org)
-        if refused is not None:
-            return _staff_page(session, org, refused, 409)
-        return redirect(url_for(".staff", session_id=session_id, org_slug=org_slug))
-    return _staff_page(session, org)
-
-
-def _staff_page(session, org, overlap: dict | None = None, status: int = 200, confirm_id: int | None = None):
-    members = org_services.list_members(org)
-    card = listing.describe([session], current_locale(), viewer(), utcnow())[0]
-    seats = registration.registrations_of(session.id, [m.user_id for m in members])
-    confirm = staff_seats.confirmation(confirm_id, members, seats) if confirm_id is not None else None
-    if confirm_id is not None and confirm is None:
-        staff_seats.nothing_to_confirm()
-    return render("lms/live/staff.html", card=card, org=org, members=members, seats=seats, form=EmptyForm(),
-                  Status=RegistrationStatus, overlap=overlap, confirm=confirm), status
-
-
-def _change_staff(session, org) -> dict | None:
-    """Register or cancel one staff member (flashing what happened); returns the overlap box when registering was
-    refused because the person holds another session at that time."""
-    user_id = request.form.get("user_id", type=int)
-    action = request.form.get("action", "")
-    if user_id is None or action not in ("register", "cancel"):
-        flash(_("Choose a person and what to do."), "error")
-        return None
-    try:
-        if action == "register":
-            seat = registration.register_staff(session, org, user_id, viewer(), utcnow())
-            promoted = []
-        else:
-            (promoted, cancelled), seat = staff_seats.cancel(session, org, user_id), None
-    except RegistrationOverlap as exc:
-        db.session.rollback()
-        other_staff_page = url_for(".staff", session_id=exc.details["other"], org_slug=org.slug)
-        return {**_overlap_box(exc, other_staff_page), "name": get_user(user_id).name}
-    except DomainError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-        return None
-    db.session.commit()
-    if seat is not None:
-        _tell_registered(session, seat)
-    else:
-        staff_seats.tell_cancelled(session, cancelled)
-    tell_promoted(session, promoted)
-    return None
-
-
-def _tell_registered(session, seat) -> None:
-    failed = notices.tell("session_registered", session, [seat], link(session), by=current_user.name)
-    name = get_user(seat.user_id).name
-    if seat.status is RegistrationStatus.REGISTERED:
-        flash(_("%(name)s is registered. We emailed them the details.", name=name), "success")
-    else:
-        flash(_("The session is full: %(name)s is on the waitlist. We emailed them.", name=name), "info")
-    if failed:
-        flash(_("We could not email: %(emails)s.", emails=", ".join(failed)), "error")
-
-
-from lms.web.live import calendars, manage  # noqa: E402,F401  (their routes register on import)
+from lms.web.live import calendars, manage, staff  # noqa: E402,F401  (their routes register on import)

@@ -1,4 +1,4 @@
-"""A manager cancelling a staff member's place in a live session (the staff page, :func:`lms.web.live.schedule.staff`).
+"""A manager cancelling a staff member's place in a live session (the staff page, :func:`lms.web.live.staff.staff`).
 
 One click used to drop the seat: the button read "Cancel" (in Spanish "Cancelar", which also reads as "dismiss"), and
 nothing was said or sent. Now the button names what it does ("Cancel the registration of Ana"), the page asks first
@@ -20,6 +20,7 @@ from lms.db import utcnow
 from lms.i18n import _
 from lms.live import notices, registration
 from lms.live.models import LiveSession, Registration, RegistrationStatus
+from lms.live.registration_overlaps import RegistrationOverlap
 from lms.security import current_user
 from lms.web.live.schedule_support import link, viewer
 
@@ -74,3 +75,10 @@ def tell_cancelled(session: LiveSession, cancelled: Cancelled) -> None:
         flash(_("The registration of %(name)s is cancelled. We emailed them.", name=name), "success")
     if failed:
         flash(_("We could not email: %(emails)s.", emails=", ".join(failed)), "error")
+
+
+def overlap_box(exc: RegistrationOverlap, cancel_url: str) -> dict:
+    """What the page shows when registering was refused because of another session at that time: the refusal, and
+    the link to give up the other place while that is still possible."""
+    return {"message": exc.message, "cancel_url": cancel_url if exc.details["cancellable"] else None,
+            "waitlisted": exc.details["waitlisted"]}
