@@ -23,6 +23,12 @@ __all__ = ["LMS", "create_app"]
 __version__ = "0.1.0"
 
 
+def _outline_store() -> Any:
+    from lms.catalog.outline_cache import OutlineStore
+
+    return OutlineStore()
+
+
 @dataclass
 class LMSState:
     """Per-application state, kept in ``app.extensions["lms"]``."""
@@ -32,6 +38,8 @@ class LMSState:
     password_hasher: Any
     #: Links built once per process (:func:`lms.web.urls.link`).
     links: dict[tuple[Any, ...], str] = field(default_factory=dict)
+    #: Course outlines of the current content revision (:mod:`lms.catalog.outline_cache`).
+    outlines: Any = field(default_factory=_outline_store)
 
     def managed_org_slugs(self, user: Any) -> set[str]:
         from lms.orgs.services import managed_org_slugs

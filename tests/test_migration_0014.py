@@ -50,7 +50,7 @@ def test_upgrade_adds_an_empty_table_and_leaves_memberships_as_they_were(tmp_pat
                 assert TABLE not in _tables()
                 # A clinic as 0013 left it: one current and one former member (the model's new table is not used).
                 boss = accounts.register_user("boss@example.org", "Boss", PASSWORD)
-                org = orgs.create_org("acme", orgs.OrgSettings(name="Acme"), boss)
+                org = orgs.create_org("acme", orgs.OrgSettings(name="Acme", pay_period_anchor=date(2026, 1, 5)), boss)
                 tom = orgs.add_member(org, accounts.register_user("tom@example.org", "Tom", PASSWORD),
                                       orgs.Employment("E-1", "Promotor", date(2025, 3, 2)), actor=boss)
                 employment.remove_member(tom, boss, date(2026, 1, 31))

@@ -74,7 +74,9 @@ def text_hash(value: str) -> str:
 
 
 def owner_key(obj: Any) -> tuple[str, int]:
-    return OWNER_TYPES[type(obj)], obj.id
+    """``("lesson", 12)``: of a model, or of the plain data of :mod:`lms.catalog.outline_cache` (its ``owner_type``)."""
+    kind = OWNER_TYPES.get(type(obj))
+    return kind or obj.owner_type, obj.id
 
 
 @dataclass(frozen=True)

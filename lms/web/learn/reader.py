@@ -5,8 +5,9 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, url_for
 
 from lms import db
+from lms.catalog import outline_cache
 from lms.catalog import services as catalog
-from lms.catalog.texts import load_texts, translation_state
+from lms.catalog.texts import translation_state
 from lms.db import utcnow
 from lms.enrollment import next_steps
 from lms.enrollment import services as enrollment_services
@@ -34,7 +35,8 @@ def _not_enrolled(course_slug: str):
 @access.signed_in
 def lesson(course_slug: str, module_slug: str, lesson_slug: str):
     course, enrollment = load_course(course_slug)
-    outline = catalog.load_outline(course)
+    # The same for every trainee: plain data cached per process for the content revision (no content is written here).
+    outline, texts = outline_cache.course_outline(course, current_locale())
     module = find_module(outline, module_slug)
     lesson = find_lesson(outline, module, lesson_slug)
     if not is_active(enrollment):
@@ -42,9 +44,6 @@ def lesson(course_slug: str, module_slug: str, lesson_slug: str):
     record = enrollment_services.visit_lesson(enrollment, lesson, utcnow(), idle_cap())
     previous, following = outline.neighbours(lesson)
     quiz = outline.quizzes.get(module.id) if outline.lessons[module.id][-1].id == lesson.id else None
-    owners = [("course", course.id), ("module", module.id)] + [
-        ("lesson", item.id) for item in (previous, lesson, following) if item is not None]
-    texts = load_texts(course, current_locale(), owners=owners)
     fallback = fell_back(texts, [course, module, lesson], ("title", "body"))
     page = render_template(
         "lms/learn/lesson.html", course=course, module=module, lesson=lesson, t=texts, body=texts.get(lesson, "body"),

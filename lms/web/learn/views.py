@@ -7,7 +7,7 @@ from typing import Any
 from flask import flash, redirect, render_template, request, url_for
 
 from lms import db
-from lms.catalog import module_kind
+from lms.catalog import module_kind, outline_cache
 from lms.catalog import services as catalog
 from lms.catalog.areas import AREAS, area_choices, area_title
 from lms.catalog.models import Course, CourseKind, ModuleKind
@@ -28,7 +28,6 @@ from lms.orgs import services as org_services
 from lms.security import access, current_user, manager_org_slugs
 from lms.web.learn import bp
 from lms.web.learn.helpers import (
-    OUTLINE_FIELDS,
     Filters,
     certificate_link,
     completed_on,
@@ -60,8 +59,7 @@ def catalog_page():
 @access.public
 def course(course_slug: str):
     course, enrollment = load_course(course_slug)
-    outline = catalog.load_outline(course)
-    texts = load_texts(course, current_locale(), fields=OUTLINE_FIELDS)
+    outline, texts = outline_cache.course_outline(course, current_locale())  # plain data, cached per content revision
     fallback = fell_back(texts, [course, *outline.modules, *outline.all_lessons(), *outline.quizzes.values()])
     return render_template(
         "lms/learn/course.html", course=course, outline=outline, t=texts, fallback=fallback, enrollment=enrollment,
