@@ -55,6 +55,7 @@ def prepare(database_url: str, count: int) -> dict:
     from sqlalchemy import select
 
     from lms import db
+    from lms.accounts import api_tokens
     from lms.accounts import services as accounts
     from lms.accounts.models import SiteRole, User
     from lms.catalog.models import Course
@@ -66,7 +67,7 @@ def prepare(database_url: str, count: int) -> dict:
         users = db.session.execute(select(User).where(User.email.like("trainee%@bench.example.org"),
                                                       User.id.not_in(holders)).order_by(User.id.desc()).limit(count))
         users = list(users.scalars())
-        tokens = {user.email: accounts.create_api_token(user, "bench faults")[1] for user in users}
+        tokens = {user.email: api_tokens.create_api_token(user, "bench faults")[1] for user in users}
         if accounts.get_user_by_email(ADMIN) is None:
             accounts.register_user(ADMIN, "Bench Admin", PASSWORD, locale="en", role=SiteRole.ADMIN)
         db.session.commit()

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from lms import db
+from lms.accounts import login_sessions, password_reset
 from lms.accounts import services as accounts
 from lms.accounts.models import SiteRole, User
 from lms.orgs import services as orgs
@@ -79,8 +80,8 @@ def _ensure_user(account: DemoAccount, password: str) -> User:
     if user is None:
         return accounts.register_user(account.email, account.name, password, locale=account.locale,
                                       role=account.role)
-    if not accounts.authenticate(account.email, password):
-        accounts.set_password(user, password)
+    if not login_sessions.authenticate(account.email, password):
+        password_reset.set_password(user, password)
     return user
 
 

@@ -7,12 +7,12 @@ from collections.abc import Callable
 from jsonschema import Draft202012Validator
 
 from lms import db
-from lms.accounts import services as accounts
+from lms.accounts import api_tokens
 
 
 def bearer(user, scheme: str = "Bearer", *, name: str = "script") -> dict[str, str]:
     """Headers that send a new API token of ``user`` (named ``name``) with ``scheme``; the token is committed."""
-    _token, raw = accounts.create_api_token(user, name)
+    _token, raw = api_tokens.create_api_token(user, name)
     db.session.commit()
     return {"Authorization": f"{scheme} {raw}"}
 

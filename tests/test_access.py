@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from lms import db
-from lms.accounts import services as accounts
+from lms.accounts import api_tokens
 from lms.accounts.models import SiteRole
 from lms.catalog import quiz_authoring
 from lms.catalog import services as catalog
@@ -78,7 +78,7 @@ def world(app, make_user, make_org, add_member):
         "admin": make_user("admin@example.org", role=SiteRole.ADMIN),
     }
     invitation, raw = invitations.invite(acme, "invitee@example.org", None, orgs.Employment(), manager, 14)
-    token, _raw = accounts.create_api_token(trainee, "t")
+    token, _raw = api_tokens.create_api_token(trainee, "t")
     course, module, lesson, question = _sample_course(users["trainer"])
     enrollment_services.enroll(trainee, course)
     live_session = _sample_session(course, module, users["trainer"], trainee)

@@ -14,7 +14,7 @@ from itsdangerous import TimestampSigner
 from sqlalchemy import select
 
 from lms import db
-from lms.accounts import email_change, services
+from lms.accounts import admin_actions, email_change, login_sessions, password_reset, services, tokens
 from lms.accounts.models import SiteRole, User
 from lms.accounts.passwords import verify_password
 from lms.audit import AuditEvent
@@ -56,7 +56,7 @@ def lupe(make_user, make_org, add_member):
 
 
 def _disable(user: User, admin: User, active: bool = False) -> None:
-    services.set_active(user, active, admin)
+    admin_actions.set_active(user, active, admin)
     db.session.commit()
 
 
@@ -113,7 +113,7 @@ def test_once_enabled_again_the_unused_link_works(client, u, lupe, admin, mailbo
     form = client.get(path)
     assert form.status_code == 200
     assert _set_password(client, path, CSRF_RE.search(form.get_data(as_text=True)).group(1)).status_code == 302
-    assert services.authenticate("lupe@example.org", NEW_PASSWORD) is not None
+    assert login_sessions.authenticate("lupe@example.org", NEW_PASSWORD) is not None
 
 
 def test_a_used_reset_link_still_says_used_also_once_disabled(client, u, lupe, admin, mailbox):
@@ -129,7 +129,7 @@ def test_a_used_reset_link_still_says_used_also_once_disabled(client, u, lupe, a
 
 def test_a_link_sent_to_an_address_the_account_no_longer_has_reveals_nothing(app, client, u, lupe, admin):
     """Whoever reads the old mailbox learns neither that the account is disabled nor whom it works for."""
-    token = services.make_reset_token(lupe, app.config["SECRET_KEY"])
+    token = password_reset.make_reset_token(lupe, app.config["SECRET_KEY"])
     email_change.change_email(lupe, "lupe.new@example.org", admin, reason="lost mailbox")
     db.session.commit()
     _disable(lupe, admin)
@@ -151,21 +151,21 @@ def test_an_expired_reset_link_says_expired_also_once_disabled(app, client, u, l
 @pytest.mark.parametrize("forge", ["tampered", "other key", "random"])
 def test_a_forged_reset_link_is_not_valid_also_for_a_disabled_account(app, client, u, lupe, admin, forge):
     key = app.config["SECRET_KEY"]
-    token = {"tampered": lambda: services.make_reset_token(lupe, key)[:-2] + "xx",
-             "other key": lambda: services.make_reset_token(lupe, "not the site's key " * 3),
+    token = {"tampered": lambda: password_reset.make_reset_token(lupe, key)[:-2] + "xx",
+             "other key": lambda: password_reset.make_reset_token(lupe, "not the site's key " * 3),
              "random": lambda: "eyJ1IjoxfQ.aaaa.bbbb"}[forge]()
     _disable(lupe, admin)
     opened = client.get(u("lms.accounts.reset", token=token))
     assert opened.status_code == 400 and RESET_INVALID in _text(opened) and "disabled" not in _text(opened)
     with pytest.raises(services.DomainError, match="not valid"):
-        services.user_for_reset_token(token, key, 3600)
+        password_reset.user_for_reset_token(token, key, 3600)
 
 
 def test_the_service_raises_account_disabled_only_for_a_link_that_would_work(app, lupe, admin):
-    token = services.make_reset_token(lupe, app.config["SECRET_KEY"])
+    token = password_reset.make_reset_token(lupe, app.config["SECRET_KEY"])
     _disable(lupe, admin)
-    with pytest.raises(services.AccountDisabled) as refused:
-        services.user_for_reset_token(token, app.config["SECRET_KEY"], 3600)
+    with pytest.raises(tokens.AccountDisabled) as refused:
+        password_reset.user_for_reset_token(token, app.config["SECRET_KEY"], 3600)
     assert refused.value.user.id == lupe.id and refused.value.status == 403
 
 
@@ -224,7 +224,7 @@ def test_links_made_before_the_shared_reader_still_read_the_same(app, lupe):
     from itsdangerous import URLSafeTimedSerializer
 
     key = app.config["SECRET_KEY"]
-    reset = URLSafeTimedSerializer(key, salt="lms-password-reset").loads(services.make_reset_token(lupe, key))
+    reset = URLSafeTimedSerializer(key, salt="lms-password-reset").loads(password_reset.make_reset_token(lupe, key))
     assert list(reset) == ["u", "h", "e"] and reset["u"] == lupe.id
     _email, token = email_change.request_email_change(lupe, PASSWORD, "lupe.new@example.org", key)
     confirm = URLSafeTimedSerializer(key, salt="lms-email-change").loads(token)

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from lms import db
-from lms.accounts import services
+from lms.accounts import admin_actions, api_tokens, login_sessions, password_reset, services
 from lms.accounts.models import LoginSession, User
 from lms.accounts.passwords import OWASP_MIN_MEMORY_KIB, OWASP_MIN_TIME_COST
 from lms.config import DEFAULTS
@@ -125,7 +125,7 @@ def test_disabling_a_user_ends_their_sessions(app, client, u, make_user, login):
     user = make_user()
     admin = make_user(role=services.SiteRole.ADMIN)
     login(user)
-    services.set_active(db.session.get(User, user.id), False, admin)
+    admin_actions.set_active(db.session.get(User, user.id), False, admin)
     db.session.commit()
     assert client.get(u("lms.accounts.profile")).status_code == 302
 
@@ -152,7 +152,7 @@ def test_password_reset_by_email_works_once(client, u, make_user, mailbox):
     token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', form.get_data(as_text=True)).group(1)
     done = client.post(path, data={"csrf_token": token, "password": "a brand new password", "confirm": "a brand new password"})
     assert done.status_code == 302
-    assert services.authenticate(user.email, "a brand new password") is not None
+    assert login_sessions.authenticate(user.email, "a brand new password") is not None
     again = client.get(path)
     assert again.status_code == 400
     assert "ya se usó" in again.get_data(as_text=True) or "already been used" in again.get_data(as_text=True)
@@ -167,11 +167,11 @@ def test_password_reset_for_unknown_email_sends_nothing_and_reveals_nothing(clie
 
 def test_reset_token_expires(app, make_user):
     user = make_user()
-    token = services.make_reset_token(user, app.config["SECRET_KEY"])
+    token = password_reset.make_reset_token(user, app.config["SECRET_KEY"])
     with pytest.raises(services.DomainError, match="expired"):
-        services.user_for_reset_token(token, app.config["SECRET_KEY"], max_age=-1)
+        password_reset.user_for_reset_token(token, app.config["SECRET_KEY"], max_age=-1)
     with pytest.raises(services.DomainError, match="not valid"):
-        services.user_for_reset_token(token + "x", app.config["SECRET_KEY"], max_age=3600)
+        password_reset.user_for_reset_token(token + "x", app.config["SECRET_KEY"], max_age=3600)
 
 
 @pytest.mark.parametrize("app_config", [{"LMS_LOGIN_LIMIT_PER_ACCOUNT": "3 per 15 minutes"}])
@@ -244,7 +244,7 @@ def test_change_password_requires_current(client, u, make_user, login):
         {"current_password": PASSWORD, "new_password": "another long one", "confirm_password": "another long one"},
     )
     assert response.status_code == 302
-    assert services.authenticate(user.email, "another long one")
+    assert login_sessions.authenticate(user.email, "another long one")
 
 
 def test_api_tokens_are_stored_hashed_and_revocable(app, client, u, make_user, login):
@@ -252,7 +252,7 @@ def test_api_tokens_are_stored_hashed_and_revocable(app, client, u, make_user, l
     login(user)
     page = client.submit(u("lms.accounts.tokens"), {"name": "payroll script"}, follow_redirects=True).get_data(as_text=True)
     raw = re.search(r"(lms_[A-Za-z0-9_-]{20,})", page).group(1)
-    token = services.list_api_tokens(user)[0]
+    token = api_tokens.list_api_tokens(user)[0]
     assert raw not in (token.token_hash, token.prefix) and token.token_hash != raw
     api = app.test_client()
     me = api.get(u("lms.api.me"), headers={"Authorization": f"Bearer {raw}"})
@@ -265,7 +265,7 @@ def test_api_tokens_are_stored_hashed_and_revocable(app, client, u, make_user, l
 
 def test_cannot_revoke_someone_elses_token(client, u, make_user, login):
     owner, other = make_user(), make_user()
-    token, _raw = services.create_api_token(owner, "mine")
+    token, _raw = api_tokens.create_api_token(owner, "mine")
     db.session.commit()
     login(other)
     assert client.submit(u("lms.accounts.revoke_token", token_id=token.id)).status_code == 404

@@ -9,7 +9,7 @@ import time
 from datetime import date
 
 from lms import db
-from lms.accounts import services
+from lms.accounts import api_tokens
 from lms.accounts.models import SiteRole
 from lms.orgs import employment
 from lms.orgs.models import MemberRole
@@ -31,7 +31,7 @@ def test_a_new_token_is_shown_once_after_a_redirect_and_reloading_creates_nothin
     posted = client.submit(path, {"name": "payroll script"})
     assert posted.status_code == 303 and posted.headers["Location"] == path
     assert not SECRET.search(posted.get_data(as_text=True))
-    [token] = services.list_api_tokens(user)
+    [token] = api_tokens.list_api_tokens(user)
 
     shown = client.get(path)
     assert shown.status_code == 200
@@ -39,13 +39,13 @@ def test_a_new_token_is_shown_once_after_a_redirect_and_reloading_creates_nothin
     page = shown.get_data(as_text=True)
     assert "Copy it now: it will not be shown again." in page
     raw = SECRET.search(page).group(0)
-    assert raw.startswith(token.prefix) and services.user_for_api_token(raw).id == user.id
+    assert raw.startswith(token.prefix) and api_tokens.user_for_api_token(raw).id == user.id
 
     again = client.get(path)  # what a reload of the page sends now
     assert "no-store" in again.headers["Cache-Control"]
     assert raw not in again.get_data(as_text=True) and not SECRET.search(again.get_data(as_text=True))
     assert "payroll script" in again.get_data(as_text=True)
-    assert len(services.list_api_tokens(user)) == 1
+    assert len(api_tokens.list_api_tokens(user)) == 1
 
 
 def test_the_secret_never_sits_readable_in_the_session_cookie(app, client, u, make_user, login):
@@ -80,7 +80,7 @@ def test_a_token_form_with_no_name_creates_nothing(client, u, make_user, login):
     login(user)
     response = client.submit(u("lms.accounts.tokens"), {"name": ""})
     assert response.status_code == 200 and "This field is required." in response.get_data(as_text=True)
-    assert services.list_api_tokens(user) == []
+    assert api_tokens.list_api_tokens(user) == []
 
 
 def _row_of(page: str, email: str) -> str:

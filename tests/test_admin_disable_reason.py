@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from lms import db
-from lms.accounts import services as accounts
+from lms.accounts import admin_actions
 from lms.accounts.models import SiteRole, User
 from lms.audit import AuditEvent
 from lms.errors import DomainError
@@ -70,20 +70,20 @@ def test_the_reason_is_kept_and_shown_in_the_log_and_on_the_people_page(client, 
 
 def test_the_people_page_shows_the_latest_reason_and_none_once_enabled(client, u, people):
     admin, lupe = people
-    accounts.set_active(lupe, False, admin, "First reason")
-    accounts.set_active(lupe, True, admin)
-    accounts.set_active(lupe, False, admin, "Second reason")
+    admin_actions.set_active(lupe, False, admin, "First reason")
+    admin_actions.set_active(lupe, True, admin)
+    admin_actions.set_active(lupe, False, admin, "Second reason")
     db.session.commit()
     page = _text(client.get(u("lms.admin.users", q="lupe")).get_data(as_text=True))
     assert "Reason: Second reason" in page and "First reason" not in page
-    accounts.set_active(lupe, True, admin)
+    admin_actions.set_active(lupe, True, admin)
     db.session.commit()
     assert "Second reason" not in client.get(u("lms.admin.users", q="lupe")).get_data(as_text=True)
 
 
 def test_enabling_takes_an_optional_note(client, u, people):
     admin, lupe = people
-    accounts.set_active(lupe, False, admin, "Left")
+    admin_actions.set_active(lupe, False, admin, "Left")
     db.session.commit()
     page = client.get(u("lms.admin.users", q="lupe")).get_data(as_text=True)
     assert f'<label for="note-{lupe.id}">Note (optional)' in page
@@ -97,7 +97,7 @@ def test_enabling_takes_an_optional_note(client, u, people):
 
 def test_enabling_without_a_note_and_a_note_too_long(client, u, people):
     admin, lupe = people
-    accounts.set_active(lupe, False, admin, "Left")
+    admin_actions.set_active(lupe, False, admin, "Left")
     db.session.commit()
     refused = client.submit(u("lms.admin.update_user", user_id=lupe.id), {"action": "enable", "note": "n" * 501},
                             follow_redirects=True)
@@ -112,5 +112,5 @@ def test_enabling_without_a_note_and_a_note_too_long(client, u, people):
 def test_the_service_refuses_too_long_a_reason(people):
     admin, lupe = people
     with pytest.raises(DomainError):
-        accounts.set_active(lupe, False, admin, "x" * 501)
+        admin_actions.set_active(lupe, False, admin, "x" * 501)
     assert lupe.is_active

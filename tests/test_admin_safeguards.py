@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import func, select
 
 from lms import db
-from lms.accounts import services
+from lms.accounts import admin_actions
+from lms.accounts.admin_actions import LastAdminError
 from lms.accounts.models import SiteRole, User
-from lms.accounts.services import LastAdminError
 from lms.audit import AuditEvent
 from lms.orgs.models import MemberRole
 from tests.concurrency import finish, uncommitted_for_a_while
@@ -35,15 +35,15 @@ def _changes() -> int:
 
 
 @pytest.mark.parametrize("change", [
-    lambda user: services.set_role(user, SiteRole.TRAINEE, None),
-    lambda user: services.set_role(user, SiteRole.TRAINER, None),
-    lambda user: services.set_active(user, False, None),
+    lambda user: admin_actions.set_role(user, SiteRole.TRAINEE, None),
+    lambda user: admin_actions.set_role(user, SiteRole.TRAINER, None),
+    lambda user: admin_actions.set_active(user, False, None),
 ], ids=["to trainee", "to trainer", "disabled"])
 def test_nobody_can_demote_or_disable_the_last_active_admin(app, make_user, change):
     """A disabled administrator does not count: Alex is the only one who can act."""
     alex = make_user("alex@example.org", name="Alex", role=SiteRole.ADMIN)
     dora = make_user("dora@example.org", name="Dora", role=SiteRole.ADMIN)
-    services.set_active(dora, False, alex)
+    admin_actions.set_active(dora, False, alex)
     db.session.commit()
     with pytest.raises(LastAdminError) as refused:
         change(alex)
@@ -57,12 +57,12 @@ def test_an_admin_can_be_demoted_or_disabled_while_another_stays_active(app, mak
     alex = make_user("alex@example.org", name="Alex", role=SiteRole.ADMIN)
     teresa = make_user("teresa@example.org", name="Teresa", role=SiteRole.ADMIN)
     carl = make_user("carl@example.org", name="Carl", role=SiteRole.ADMIN)
-    services.set_role(teresa, SiteRole.TRAINER, alex)
-    services.set_active(carl, False, alex)
+    admin_actions.set_role(teresa, SiteRole.TRAINER, alex)
+    admin_actions.set_active(carl, False, alex)
     db.session.commit()
     assert _active_admins() == ["Alex"]
-    services.set_active(carl, True, alex)  # enabling and promoting never need a check
-    services.set_role(teresa, SiteRole.ADMIN, alex)
+    admin_actions.set_active(carl, True, alex)  # enabling and promoting never need a check
+    admin_actions.set_role(teresa, SiteRole.ADMIN, alex)
     db.session.commit()
     assert _active_admins() == ["Alex", "Carl", "Teresa"]
 
@@ -101,9 +101,9 @@ def test_two_admins_removing_each_other_at_once_leave_one(app, client, u, make_u
     def alex_changes_teresa() -> None:
         actor, target = db.session.get(User, alex_id), db.session.get(User, teresa_id)
         if alex_does is ROLE:
-            services.set_role(target, SiteRole.TRAINEE, actor)
+            admin_actions.set_role(target, SiteRole.TRAINEE, actor)
         else:
-            services.set_active(target, False, actor)
+            admin_actions.set_active(target, False, actor)
 
     client.csrf_token()  # the form's token, fetched before Alex's change (a page Teresa had open)
     thread, errors = uncommitted_for_a_while(app, alex_changes_teresa)
@@ -128,7 +128,7 @@ def erin(make_user, make_org, add_member):
     gone = make_org("gone", manager=erin, name="Gone Health")
     dan = make_user("dan@example.org", name="Dan")
     add_member(gone, dan, MemberRole.MANAGER)
-    services.set_active(dan, False, None)
+    admin_actions.set_active(dan, False, None)
     duo = make_org("duo", manager=erin, name="Duo Care")
     add_member(duo, make_user("bob@example.org", name="Bob"), MemberRole.MANAGER)
     add_member(make_org("other", name="Other Place"), erin)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from lms import db
-from lms.accounts import services as accounts
+from lms.accounts import api_tokens
 from lms.errors import _describe
 
 WEB_WORDS = ("go back", "home page", "this page", "reload")
@@ -36,11 +36,11 @@ def test_an_unknown_token_is_an_invalid_token(client, u, header):
 
 def test_a_revoked_token_is_an_invalid_token_even_on_a_public_endpoint(client, u, make_user):
     user = make_user()
-    token, raw = accounts.create_api_token(user, "script")
+    token, raw = api_tokens.create_api_token(user, "script")
     db.session.commit()
     bearer = {"Authorization": f"Bearer {raw}"}
     assert client.get(u("lms.api.me"), headers=bearer).status_code == 200
-    accounts.revoke_api_token(user, token.id)
+    api_tokens.revoke_api_token(user, token.id)
     db.session.commit()
     for path in (u("lms.api.me"), u("lms.api.list_sessions")):  # public, but answered per caller (the openapi.json
         # document, the same for everyone, ignores it: tests/test_api_input_errors.py)

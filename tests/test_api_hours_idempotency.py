@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from lms import db
-from lms.accounts import services as accounts
+from lms.accounts import api_tokens
 from lms.hours import ledger
 from lms.hours.models import HoursEntry
 from tests.test_hours_ledger import entries_of, form_token, make_staff
@@ -28,7 +28,7 @@ def staff(make_user, make_org, add_member):
 
 @pytest.fixture
 def send(client, u, staff):
-    _token, raw = accounts.create_api_token(staff.trainee, "script")
+    _token, raw = api_tokens.create_api_token(staff.trainee, "script")
     db.session.commit()
 
     def post(body, key: str = "training-1"):

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from lms import db
-from lms.accounts import services as accounts
+from lms.accounts import api_tokens
 from lms.accounts.models import SiteRole
 from lms.catalog import services as catalog
 from lms.catalog.models import CourseStatus, ModuleKind
@@ -39,7 +39,7 @@ def people(make_user):
 
 @pytest.fixture
 def tokens(people):
-    made = {role: accounts.create_api_token(user, "app")[1] for role, user in people.items()}
+    made = {role: api_tokens.create_api_token(user, "app")[1] for role, user in people.items()}
     db.session.commit()
     return {role: {"Authorization": f"Bearer {raw}"} for role, raw in made.items()}
 

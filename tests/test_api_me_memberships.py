@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from lms import db
 from lms.accounts.models import User
-from lms.orgs import invitations
+from lms.orgs import invitations, joining
 from lms.orgs import services as orgs
 from lms.orgs.models import MemberRole, Membership, Organisation
 from tests.api_support import bearer as _bearer
@@ -86,7 +86,7 @@ def test_rejoining_moves_the_organisation_back_to_current(client, u, rosa, check
     boss = db.session.execute(select(User).where(User.email == "boss@example.org")).scalar_one()
     south = orgs.get_org("south")
     invitation, _raw = invitations.invite(south, rosa.email, None, orgs.Employment(), boss, 14)
-    invitations.accept_invitation(invitation, rosa, agreed=True)
+    joining.accept_invitation(invitation, rosa, agreed=True)
     db.session.commit()
     body = client.get(u("lms.api.me"), headers=_bearer(rosa)).json
     check(body)

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 import pytest
 
 from lms import db
-from lms.accounts import services as accounts
+from lms.accounts import api_tokens
 from lms.hours import export
 from lms.hours.pay_calendar import pay_calendar
 from lms.hours.periods import org_today
@@ -45,7 +45,7 @@ def acme(make_org, make_user, add_member):
     for email, left in (("bo@example.org", 1), ("rosa@example.org", 2)):
         employment.remove_member(people[email], boss, today - timedelta(days=left))
     db.session.commit()
-    _token, raw = accounts.create_api_token(boss, "payroll")
+    _token, raw = api_tokens.create_api_token(boss, "payroll")
     db.session.commit()
     return org, {"Authorization": f"Bearer {raw}"}, people, today
 
@@ -105,7 +105,7 @@ def test_a_flag_that_is_not_true_or_false_is_refused(client, u, acme, query, cod
 
 def test_a_former_manager_cannot_list_anyone(client, u, acme):
     _org, _headers, people, _today = acme
-    _token, raw = accounts.create_api_token(people["rosa@example.org"].user, "old script")
+    _token, raw = api_tokens.create_api_token(people["rosa@example.org"].user, "old script")
     db.session.commit()
     response = client.get(u("lms.api.org_members", org_slug="acme", include_former="true"),
                           headers={"Authorization": f"Bearer {raw}"})

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from lms import db
-from lms.accounts import services as accounts
+from lms.accounts import api_tokens
 from lms.hours import ledger
 
 
@@ -18,7 +18,7 @@ def test_members_carry_the_user_id_that_hours_use(client, u, make_user, make_org
     membership = add_member(org, trainee, employment_start=date(2025, 1, 1))
     ledger.submit_external(trainee, ledger.ExternalTraining(title="Workshop", activity_date=date(2026, 3, 10),
                                                             minutes=60), "k1")
-    _token, raw = accounts.create_api_token(manager, "script")
+    _token, raw = api_tokens.create_api_token(manager, "script")
     db.session.commit()
     bearer = {"Authorization": f"Bearer {raw}"}
     assert membership.id != trainee.id

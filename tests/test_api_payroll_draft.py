@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import func, select
 
 from lms import db
-from lms.accounts import services as accounts
+from lms.accounts import api_tokens
 from lms.audit import AuditEvent
 from lms.hours import export
 from lms.hours.models import EntrySource, PayrollExport
@@ -35,7 +35,7 @@ def acme(make_org, make_user, add_member):
 @pytest.fixture
 def bearer(acme):
     _org, manager, _ana = acme
-    _token, raw = accounts.create_api_token(manager, "payroll")
+    _token, raw = api_tokens.create_api_token(manager, "payroll")
     db.session.commit()
     return {"Authorization": f"Bearer {raw}"}
 

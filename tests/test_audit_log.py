@@ -14,7 +14,7 @@ from babel.dates import format_date, format_time
 from sqlalchemy import select
 
 from lms import audit, db
-from lms.accounts import services as accounts
+from lms.accounts import admin_actions
 from lms.accounts.models import SiteRole
 from lms.audit import AuditEvent
 from lms.hours.models import EntrySource, EntryStatus, HoursEntry
@@ -129,7 +129,7 @@ def test_admins_read_the_log_newest_first_with_the_changed_fields(client, u, log
 
 def test_a_site_role_change_and_a_row_without_old_values_read_plainly(client, u, login, make_user, ada, acme):
     org, mona, _lupe = acme
-    accounts.set_role(make_user(name="Teo Trainer"), SiteRole.TRAINER, ada)
+    admin_actions.set_role(make_user(name="Teo Trainer"), SiteRole.TRAINER, ada)
     audit.record("org.settings_changed", org, mona, org_id=org.id, pay_period="weekly")  # as rows were written before
     db.session.commit()
     login(ada)

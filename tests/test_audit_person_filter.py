@@ -11,7 +11,7 @@ from html import unescape
 import pytest
 
 from lms import db
-from lms.accounts import services as accounts
+from lms.accounts import admin_actions
 from lms.accounts.models import SiteRole
 from lms.certificates import revocation
 from tests.certificates_support import issued_world
@@ -37,7 +37,7 @@ def world(make_user, make_org, add_member):
     world["admin"] = make_user("ada@example.org", name="Ada Admin", role=SiteRole.ADMIN)
     omar = make_user("omar@example.org", name="Omar Otro")
     add_member(make_org("other", name="Other Place"), omar)
-    accounts.set_active(omar, False, world["admin"], "Left Other Place")
+    admin_actions.set_active(omar, False, world["admin"], "Left Other Place")
     revocation.revoke(world["cert"].code, "Wrong course", world["admin"])
     db.session.commit()
     return {**world, "omar": omar}

@@ -15,7 +15,7 @@ from babel.numbers import format_currency
 from sqlalchemy import func, select
 
 from lms import audit, db
-from lms.accounts import services as accounts
+from lms.accounts import admin_actions
 from lms.accounts.models import SiteRole
 from lms.audit import AuditEvent
 from lms.catalog.archive import KINDS
@@ -73,7 +73,7 @@ def test_the_test_finds_the_actions():
 
 def test_every_recorded_action_has_a_title():
     missing = sorted(set(_recorded()) - set(audit_display.ACTION_TITLES))
-    assert missing == [], f"add these actions to ACTION_TITLES in lms/web/audit_display.py: {missing}"
+    assert missing == [], f"add these actions to the TITLES of their area in lms/web/audit_display_*.py: {missing}"
 
 
 def test_every_named_data_key_has_a_label():
@@ -81,7 +81,7 @@ def test_every_named_data_key_has_a_label():
         f"{action}: {key}" for action, keys in _recorded().items() for key in keys
         if key not in audit_display.COMMON_FIELDS and key not in audit_display.FIELDS.get(action, {})
         and key not in audit_display.OLD_KEYS and not ({key} <= {"old", "new"} and audit_display.FIELDS.get(action)))
-    assert missing == [], f"give these data keys a label in lms/web/audit_display.py: {missing}"
+    assert missing == [], f"give these data keys a label in their area's lms/web/audit_display_*.py: {missing}"
 
 
 # ---------------------------------------------------------------- the page
@@ -182,7 +182,7 @@ def _count(action: str) -> int:
 def test_choosing_the_role_a_person_has_records_nothing(client, u, login, make_user):
     ada = make_user(name="Ada", role=SiteRole.ADMIN)
     teo = make_user(name="Teo", role=SiteRole.TRAINER)
-    assert accounts.set_role(teo, SiteRole.TRAINER, ada) is False
+    assert admin_actions.set_role(teo, SiteRole.TRAINER, ada) is False
     login(ada)
     response = client.submit(u("lms.admin.update_user", user_id=teo.id), {"action": "role", "role": "trainer"},
                              follow_redirects=True)
@@ -218,7 +218,7 @@ def test_a_disabled_account_is_marked_on_the_compliance_list(client, u, login, m
     for number in range(3):
         gone = make_user(name=f"Gone {number}")
         add_member(org, gone)
-        accounts.set_active(gone, False, None)
+        admin_actions.set_active(gone, False, None)
     db.session.commit()
     with count_queries() as queries:
         html = client.get(path).get_data(as_text=True)

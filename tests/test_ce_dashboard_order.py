@@ -13,7 +13,7 @@ from datetime import date
 import pytest
 
 from lms import db
-from lms.hours import compliance
+from lms.hours import ce_standing, compliance
 from lms.orgs.models import CEYearBasis
 from tests.hours_reports_helpers import add_entry
 
@@ -67,18 +67,18 @@ def test_within_a_state_the_order_follows_what_it_means():
     year = (date(2026, 1, 1), date(2026, 12, 31))
 
     def status(name: str, done: int, *, today: date = TODAY, start: date = date(2020, 1, 1), year=year):
-        return compliance.CEStatus(len(name), name, None, None, *year, today, done, 360, start)
+        return ce_standing.CEStatus(len(name), name, None, None, *year, today, done, 360, start)
 
     behind_less, behind_more = status("A", 100), status("B", 10)
     late_year = (date(2025, 9, 1), date(2026, 8, 31))
     track_soon, track_later = status("C", 300, year=late_year, start=date(2019, 9, 1)), status("D", 200)
     assert behind_less.state == behind_more.state == "behind"
     assert track_soon.state == track_later.state == "on_track"
-    rows = sorted([track_later, behind_less, track_soon, behind_more], key=compliance.dashboard_order)
+    rows = sorted([track_later, behind_less, track_soon, behind_more], key=ce_standing.dashboard_order)
     assert [row.name for row in rows] == ["B", "A", "C", "D"]
     later, sooner = status("Z", 0, start=date(2026, 9, 1)), status("Y", 0, start=date(2026, 7, 1))
-    assert [row.name for row in sorted([later, sooner], key=compliance.dashboard_order)] == ["Y", "Z"]
-    assert compliance.STATE_ORDER == ("behind", "on_track", "just_started", "first_year", "complete", "not_started")
+    assert [row.name for row in sorted([later, sooner], key=ce_standing.dashboard_order)] == ["Y", "Z"]
+    assert ce_standing.STATE_ORDER == ("behind", "on_track", "just_started", "first_year", "complete", "not_started")
 
 
 def test_the_dashboard_lists_them_in_that_order_and_says_which(client, u, login, clinic):

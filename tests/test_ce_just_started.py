@@ -10,7 +10,8 @@ import pytest
 
 from lms import db
 from lms.hours import compliance, periods
-from lms.hours.compliance import PACE_GRACE_DAYS, CEStatus, ce_year, required_minutes
+from lms.hours.ce_standing import PACE_GRACE_DAYS, CEStatus
+from lms.hours.ce_years import ce_year, required_minutes
 from lms.orgs.models import CEYearBasis, PayPeriod
 from tests.hours_reports_helpers import add_entry
 

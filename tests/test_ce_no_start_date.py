@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from lms import db
-from lms.hours import compliance, periods
+from lms.hours import ce_standing, compliance, periods
 from lms.orgs import services as orgs
 from lms.orgs.models import Organisation, PayPeriod
 from tests.hours_reports_helpers import add_entry
@@ -30,7 +30,7 @@ def acme(make_org, make_user, add_member):
     return org, manager, nadia
 
 
-def _state(org, name: str, today: date) -> compliance.CEStatus:
+def _state(org, name: str, today: date) -> ce_standing.CEStatus:
     return next(p for p in compliance.list_ce_status(org, today) if p.name == name)
 
 

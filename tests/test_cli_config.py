@@ -11,6 +11,7 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from lms import LMS, create_app, db
+from lms.accounts import login_sessions
 from lms.accounts import services as accounts
 from lms.accounts.models import User
 from lms.config import ConfigError, check_secret_key, load_secret_key
@@ -71,7 +72,7 @@ def test_demo_is_idempotent(app, runner):
     assert db.session.execute(select(func.count(User.id))).scalar_one() == len(ACCOUNTS)
     assert db.session.execute(select(func.count(Organisation.id))).scalar_one() == 1
     assert db.session.execute(select(func.count(Membership.id))).scalar_one() == 3
-    assert accounts.authenticate("promotora@example.org", "demo password 1").locale == "es"
+    assert login_sessions.authenticate("promotora@example.org", "demo password 1").locale == "es"
 
 
 def test_demo_rejects_short_password(runner):

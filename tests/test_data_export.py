@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select, update
 
 from lms import db
-from lms.accounts import services as accounts
+from lms.accounts import admin_actions, api_tokens
 from lms.accounts.models import LoginSession, SiteRole, User
 from lms.audit import AuditEvent
 from lms.catalog import quiz_authoring
@@ -114,8 +114,8 @@ def world(make_user, make_org, add_member, trainer):
     certificate = issuance.issue_manually(lupe, live, trainer, "Completed on paper",
                                           training.TrainingMinutes(self_paced=60))
     issuance.issue_manually(otto, live, trainer, "Otto on paper", training.TrainingMinutes(self_paced=60))
-    token, raw = accounts.create_api_token(lupe, "Spreadsheet sync")
-    accounts.create_api_token(otto, "Otto's token")
+    token, raw = api_tokens.create_api_token(lupe, "Spreadsheet sync")
+    api_tokens.create_api_token(otto, "Otto's token")
     db.session.commit()
     return {"lupe": lupe, "otto": otto, "mona": mona, "trainer": trainer, "org": acme, "certificate": certificate,
             "token": token, "raw_token": raw}
@@ -309,7 +309,7 @@ def test_the_profile_page_offers_the_download(client, u, login, make_user, app_m
 def test_an_admin_download_lists_their_actions_on_accounts_without_details(client, u, login, make_user):
     admin = make_user("admin@example.org", name="Ada Admin", role=SiteRole.ADMIN)
     other = make_user("pat@example.org", name="Pat Person")
-    accounts.set_role(other, SiteRole.TRAINER, admin)
+    admin_actions.set_role(other, SiteRole.TRAINER, admin)
     db.session.commit()
     login(admin)
     activity = _csv(_zip(_download(client, u)), "activity.csv")

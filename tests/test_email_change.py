@@ -13,8 +13,7 @@ from itsdangerous import TimestampSigner
 from sqlalchemy import select
 
 from lms import db
-from lms.accounts import email_change
-from lms.accounts import services as accounts
+from lms.accounts import admin_actions, email_change, login_sessions, password_reset
 from lms.audit import AuditEvent
 from tests.conftest import CSRF_RE, PASSWORD, body_of
 
@@ -88,8 +87,8 @@ def test_the_whole_change_through_the_web_with_real_email(app, client, u, login,
 
     assert client.get(u("lms.accounts.profile")).status_code == 200  # this browser stays signed in
     client.submit(u("lms.accounts.logout"))
-    assert accounts.authenticate("rosa@example.org", PASSWORD) is None
-    assert accounts.authenticate("rosa.diaz@clinic.example.org", PASSWORD) is not None
+    assert login_sessions.authenticate("rosa@example.org", PASSWORD) is None
+    assert login_sessions.authenticate("rosa.diaz@clinic.example.org", PASSWORD) is not None
 
 
 def test_a_signed_out_browser_can_confirm_and_is_sent_to_sign_in(app, client, u, login, rosa, mailbox):
@@ -143,7 +142,7 @@ def test_a_password_change_ends_the_links(client, u, login, rosa, mailbox):
     """Someone who knew the password asked to move the account to their address; the owner changes the password."""
     login(rosa)
     _ask(client, u, "intruder@example.org")
-    accounts.set_password(rosa, NEW_PASSWORD)
+    password_reset.set_password(rosa, NEW_PASSWORD)
     db.session.commit()
     assert client.get(_link_path(mailbox[0])).status_code == 400
     db.session.refresh(rosa)
@@ -233,20 +232,20 @@ def test_a_disabled_account_cannot_use_its_link(client, u, login, rosa, make_use
     admin = make_user("admin@example.org", role=SiteRole.ADMIN)
     login(rosa)
     _ask(client, u, "rosa.new@example.org")
-    accounts.set_active(rosa, False, admin)
+    admin_actions.set_active(rosa, False, admin)
     db.session.commit()
     assert client.get(_link_path(mailbox[0])).status_code == 403  # says so: tests/test_account_tokens.py
 
 
 def test_a_reset_link_sent_to_the_old_address_stops_working(app, client, u, login, rosa, mailbox):
     """Someone who can read the old mailbox must not get the account back through a reset link sent before."""
-    reset = accounts.make_reset_token(rosa, app.config["SECRET_KEY"])
+    reset = password_reset.make_reset_token(rosa, app.config["SECRET_KEY"])
     login(rosa)
     _ask(client, u, "rosa.new@example.org")
     _confirm(client, _link_path(mailbox[0]))
     anonymous = app.test_client()
     assert anonymous.get(u("lms.accounts.reset", token=reset)).status_code == 400
-    fresh = accounts.make_reset_token(rosa, app.config["SECRET_KEY"])
+    fresh = password_reset.make_reset_token(rosa, app.config["SECRET_KEY"])
     assert anonymous.get(u("lms.accounts.reset", token=fresh)).status_code == 200
 
 

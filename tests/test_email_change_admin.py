@@ -12,8 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from lms import db
-from lms.accounts import email_change
-from lms.accounts import services as accounts
+from lms.accounts import email_change, login_sessions, password_reset
 from lms.accounts.models import SiteRole
 from lms.audit import AuditEvent
 from tests.conftest import PASSWORD, body_of
@@ -72,8 +71,8 @@ def test_an_administrator_changes_an_address_with_an_audit_row_and_both_addresse
     assert "/login" in new
 
     assert lupe_phone.get(u("lms.accounts.profile")).status_code == 200  # still signed in
-    assert accounts.authenticate("lupe.ortiz@clinic.example.org", PASSWORD) is not None
-    assert accounts.authenticate("lupe@example.org", PASSWORD) is None
+    assert login_sessions.authenticate("lupe.ortiz@clinic.example.org", PASSWORD) is not None
+    assert login_sessions.authenticate("lupe@example.org", PASSWORD) is None
 
 
 def test_the_audit_log_shows_the_change_in_words(client, u, login, people, mailbox):
@@ -88,7 +87,7 @@ def test_the_audit_log_shows_the_change_in_words(client, u, login, people, mailb
 def test_pending_links_of_the_person_stop_working(app, client, u, login, people, mailbox):
     admin, lupe = people
     _address, token = email_change.request_email_change(lupe, PASSWORD, "lupe.own@example.org", app.config["SECRET_KEY"])
-    reset = accounts.make_reset_token(lupe, app.config["SECRET_KEY"])
+    reset = password_reset.make_reset_token(lupe, app.config["SECRET_KEY"])
     db.session.commit()
     login(admin)
     _change(client, u, lupe, "lupe.new@example.org")

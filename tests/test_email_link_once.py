@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import select
 
 from lms import db
-from lms.accounts import email_change, sent_links
+from lms.accounts import admin_actions, email_change, password_reset, sent_links
 from lms.accounts import services as accounts
 from lms.audit import AuditEvent
 from lms.errors import ConflictError
@@ -194,7 +194,7 @@ def test_a_reset_that_could_not_be_sent_is_not_counted(app, client, u, make_user
 def test_a_new_password_ends_the_reset_wait(app, client, u, make_user, mailbox):
     user = make_user("reset@example.org")
     client.submit(u("lms.accounts.reset_request"), {"email": "reset@example.org"})
-    accounts.set_password(user, "another long passphrase")
+    password_reset.set_password(user, "another long passphrase")
     db.session.commit()
     client.submit(u("lms.accounts.reset_request"), {"email": "reset@example.org"})  # forgot the new one at once
     assert len(mailbox) == 2
@@ -202,7 +202,7 @@ def test_a_new_password_ends_the_reset_wait(app, client, u, make_user, mailbox):
 
 def test_a_disabled_account_gets_its_notice_once(client, u, make_user, mailbox):
     user = make_user("off@example.org")
-    accounts.set_active(user, False, None)
+    admin_actions.set_active(user, False, None)
     db.session.commit()
     for _ in range(2):
         client.submit(u("lms.accounts.reset_request"), {"email": "off@example.org"})

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from lms import db
+from lms.accounts import api_tokens
 from lms.accounts import services as accounts
 from lms.accounts.models import User
 from lms.orgs import employment
@@ -66,7 +67,7 @@ def test_a_former_manager_is_refused_on_every_manager_endpoint(app, request, cli
 def test_a_former_managers_api_token_is_refused_too(app, request, ended_with_role):
     users, args = request.getfixturevalue("world")
     membership = _beatriz(users["manager"], ended_with_role)
-    _token, raw = accounts.create_api_token(membership.user, "script")
+    _token, raw = api_tokens.create_api_token(membership.user, "script")
     db.session.commit()
     client = app.test_client()
     api = [endpoint for endpoint in ORG_MANAGER if endpoint.startswith("lms.api.")]

@@ -12,8 +12,8 @@ from babel import dates as babel_dates
 from pypdf import PdfReader
 
 from lms import db
-from lms.hours import compliance
-from lms.hours.compliance import ce_year
+from lms.hours import ce_checklist, compliance
+from lms.hours.ce_years import ce_year
 from lms.hours.models import EntrySource, EntryStatus
 from lms.hours.pdf import StaticOnlyFetcher, static_root
 from lms.orgs.models import CEYearBasis, EmploymentType, MemberRole, PayPeriod
@@ -280,12 +280,12 @@ def test_checklist_csv_sections(app, client, u, login, checklist_world):
     assert section_b[1] == ["Training topic", "Brief description", "Hours", "Date completed", "Supervising provider",
                             "Minutes"]
     trainings = section_b[2:-1]
-    assert trainings == [  # exact time, and whole minutes a spreadsheet adds up (tests/test_hours_exact_totals.py)
-        ["Motivational interviewing", "Role plays and feedback", "1 h 30 min", "2026-02-03", "Mara Manager", "90"],
-        ["'=cmd|' /C calc'!A0", "Supervised field experience", "1 h", "2026-03-04", "Dr. Field Supervisor", "60"],
-        ["Asthma triggers", "External training by Lung Association", "30 min", "2026-04-05", "Mara Manager", "30"],
+    assert trainings == [  # decimal hours and whole minutes a spreadsheet adds up (tests/test_hours_exact_totals.py)
+        ["Motivational interviewing", "Role plays and feedback", "1.50", "2026-02-03", "Mara Manager", "90"],
+        ["'=cmd|' /C calc'!A0", "Supervised field experience", "1.00", "2026-03-04", "Dr. Field Supervisor", "60"],
+        ["Asthma triggers", "External training by Lung Association", "0.50", "2026-04-05", "Mara Manager", "30"],
     ]
-    assert section_b[-1] == ["Total", "", "3 h", "", "", "180"]
+    assert section_b[-1] == ["Total", "", "3.00", "", "", "180"]
 
 
 def test_checklist_csv_in_spanish_opens_right_in_a_spreadsheet(app, client, u, login, checklist_world):
@@ -303,7 +303,7 @@ def test_checklist_csv_in_spanish_opens_right_in_a_spreadsheet(app, client, u, l
 def test_checklist_uses_the_signatory_when_set(app, checklist_world):
     org, _manager, ana = checklist_world
     org.signatory_name, org.signatory_title = "Dr. Sign", "Medical Director"
-    checklist = compliance.build_checklist(org, compliance.get_member(org, ana.id), TODAY)
+    checklist = ce_checklist.build_checklist(org, compliance.get_member(org, ana.id), TODAY)
     assert (checklist.supervisor_name, checklist.supervisor_title) == ("Dr. Sign", "Medical Director")
     assert checklist.rows[2].supervising_provider == "Dr. Sign"
 

@@ -639,9 +639,9 @@ def test_api_submit_is_idempotent(client, u, login, staff):
 
 
 def test_api_with_a_bearer_token(client, u, staff):
-    from lms.accounts import services as accounts
+    from lms.accounts import api_tokens
 
-    _token, raw = accounts.create_api_token(staff.trainee, "script")
+    _token, raw = api_tokens.create_api_token(staff.trainee, "script")
     db.session.commit()
     auth = {"Authorization": f"Bearer {raw}", "Idempotency-Key": "script-1"}
     body = {"title": "Online course", "activity_date": "2026-03-10", "minutes": 30}

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import select
 
 from lms import db
-from lms.accounts import services as accounts
+from lms.accounts import api_tokens
 from lms.accounts.models import SiteRole, User
 from lms.catalog.models import Course
 from lms.enrollment import services as enrollment_services
@@ -195,7 +195,7 @@ def test_a_place_a_manager_took_for_someone_blocks_their_own_registration(client
 
 
 def test_the_api_answers_409_with_the_other_session(client, u, jose, in_person, online):
-    token = accounts.create_api_token(jose, "app")[1]
+    token = api_tokens.create_api_token(jose, "app")[1]
     db.session.commit()
     headers = {"Authorization": f"Bearer {token}"}
     first = client.post(u("lms.api.session_registration", session_id=in_person.id), headers=headers)

@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import func, select, update
 
 from lms import db
-from lms.accounts import services as accounts
+from lms.accounts import admin_actions
 from lms.accounts.models import SiteRole, User
 from lms.audit import AuditEvent
 from lms.catalog import services as catalog
@@ -119,7 +119,7 @@ def test_an_account_disabled_a_moment_ago_by_another_admin_is_not_disabled_twice
     db.session.execute(update(User).where(User.id == teo.id).values(is_active=False)
                        .execution_options(synchronize_session=False))  # committed elsewhere: this copy still says active
     assert teo.is_active is True
-    assert accounts.set_active(teo, False, ada) is False
+    assert admin_actions.set_active(teo, False, ada) is False
     db.session.commit()
     assert _count("user.disabled") == 0 and db.session.get(User, teo.id).is_active is False
 

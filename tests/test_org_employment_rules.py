@@ -16,7 +16,7 @@ from sqlalchemy import select
 from lms import db
 from lms.accounts.models import User
 from lms.errors import DomainError
-from lms.orgs import employment, employment_rules, invitations, roster
+from lms.orgs import employment, employment_rules, invitations, joining, roster
 from lms.orgs import models as org_models
 from lms.orgs import services as orgs
 from lms.orgs.models import Invitation, Membership
@@ -122,7 +122,7 @@ def test_an_invitation_whose_id_was_taken_meanwhile_cannot_be_accepted(app, clin
     invitation.employee_id = "E-1001"  # as an old invitation could hold
     db.session.commit()
     with pytest.raises(DomainError, match="its employee ID is now someone else's") as refused:
-        invitations.accept_invitation(invitation, make_user("rosa@example.org"), agreed=True)
+        joining.accept_invitation(invitation, make_user("rosa@example.org"), agreed=True)
     assert "Tom" not in refused.value.message
 
 

@@ -12,10 +12,11 @@ import pytest
 from sqlalchemy import select
 
 from lms import db
+from lms.accounts import admin_actions
 from lms.accounts import services as accounts
 from lms.accounts.models import SiteRole
 from lms.audit import AuditEvent
-from lms.orgs import invitations
+from lms.orgs import invitations, joining
 from lms.orgs import services as orgs
 from lms.orgs.models import Invitation, PayPeriod
 from tests.certificates_support import issued_world
@@ -208,8 +209,8 @@ def test_the_consent_reads_in_spanish_as_it_does_for_new_accounts(app, u, make_u
 
 def test_the_service_refuses_without_consent_on_either_path(app, world):
     invitation = db.session.execute(select(Invitation).where(Invitation.org_id == world["beta"].id)).scalar_one()
-    with pytest.raises(invitations.ConsentMissingError):
-        invitations.accept_invitation(invitation, world["trainee"], agreed=False)
+    with pytest.raises(joining.ConsentMissingError):
+        joining.accept_invitation(invitation, world["trainee"], agreed=False)
     db.session.rollback()
     assert orgs.get_membership(world["beta"], world["trainee"]) is None
 
@@ -268,7 +269,7 @@ def test_a_staff_page_says_the_account_is_disabled(client, u, make_user, make_or
     login(boss)
     path = u("lms.orgs.member", org_slug="acme", membership_id=membership.id)
     assert 'id="account-disabled"' not in client.get(path).text
-    accounts.set_active(lupe, False, None)
+    admin_actions.set_active(lupe, False, None)
     db.session.commit()
     page = _text(client.get(path).text)
     assert "Account disabled They cannot sign in" in page

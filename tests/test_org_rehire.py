@@ -15,8 +15,8 @@ from sqlalchemy import select
 from lms import db
 from lms.audit import AuditEvent
 from lms.errors import DomainError
-from lms.hours import compliance, ledger
-from lms.orgs import employment, history, invitations
+from lms.hours import ce_checklist, ce_years, compliance, ledger
+from lms.orgs import employment, history, invitations, joining
 from lms.orgs import models as org_models
 from lms.orgs import services as orgs
 from lms.orgs.models import CEYearBasis, EmploymentPeriod
@@ -47,7 +47,7 @@ def _hire_and_leave(org, boss, person, add_member, **details):
 def _rejoin(org, boss, membership, start: date | None = date(2026, 12, 14), **details):
     invitation, _raw = invitations.invite(org, membership.user.email, None,
                                           orgs.Employment(employment_start=start, **details), boss, 14)
-    invitations.accept_invitation(invitation, membership.user, agreed=True)
+    joining.accept_invitation(invitation, membership.user, agreed=True)
     db.session.commit()
     return membership
 
@@ -179,15 +179,15 @@ def test_the_checklist_of_a_day_describes_the_period_in_force_that_day(acme, tom
     org, boss = acme
     _approved(org, boss, tom.user, date(2026, 11, 20), 240, "before")
     _approved(org, boss, tom.user, date(2026, 12, 15), 30, "after")
-    earlier = compliance.build_checklist(org, tom, date(2026, 11, 20))
+    earlier = ce_checklist.build_checklist(org, tom, date(2026, 11, 20))
     assert (earlier.employment_start, earlier.chw_title) == (date(2025, 3, 2), "Promotor")
     # The anniversary year from 2 March 2026 ends where the new period starts.
     assert (earlier.year_start, earlier.year_end) == (date(2026, 3, 2), date(2026, 12, 13))
     assert [row.completed_on for row in earlier.rows] == [date(2026, 11, 20)]
-    now = compliance.build_checklist(org, tom, TODAY)
+    now = ce_checklist.build_checklist(org, tom, TODAY)
     assert (now.employment_start, now.chw_title, now.year_start) == (date(2026, 12, 14), "", date(2026, 12, 14))
     assert [row.completed_on for row in now.rows] == [date(2026, 12, 15)]
-    assert "2025-03-02" in compliance.checklist_csv(earlier).decode("utf-8-sig")
+    assert "2025-03-02" in ce_checklist.checklist_csv(earlier).decode("utf-8-sig")
 
 
 @pytest.mark.parametrize(("first_start", "owed"), [
@@ -199,13 +199,13 @@ def test_calendar_years_count_the_earliest_period_in_the_year(app, make_user, ma
     org = make_org("cal", manager=boss, ce_year_basis=CEYearBasis.CALENDAR)
     person = _hire_and_leave(org, boss, make_user(name="Tom"), add_member, employment_start=first_start)
     _rejoin(org, boss, person)
-    assert compliance.required_minutes(org, (date(2026, 1, 1), date(2026, 12, 31)), date(2026, 12, 14)) == 18
+    assert ce_years.required_minutes(org, (date(2026, 1, 1), date(2026, 12, 31)), date(2026, 12, 14)) == 18
     status = compliance.ce_status(org, person, TODAY)
     assert (status.year_start, status.required_minutes) == (date(2026, 1, 1), owed)
     assert [s.required_minutes for s in compliance.list_ce_status(org, TODAY)] == [owed]
     (own,) = compliance.list_own_ce_status(orgs.list_user_memberships(person.user), TODAY)
     assert own.status.required_minutes == owed
-    assert compliance.build_checklist(org, person, TODAY).required_minutes == owed
+    assert ce_checklist.build_checklist(org, person, TODAY).required_minutes == owed
 
 
 def test_the_ce_lists_read_earlier_periods_in_one_query(app, make_user, make_org, add_member, count_queries):
@@ -276,4 +276,4 @@ def test_an_old_invitation_that_starts_too_early_tells_the_invitee_to_ask_for_a_
     invitation.employment_start = date(2026, 11, 1)
     db.session.commit()
     with pytest.raises(DomainError, match="Ask your manager to send a new one"):
-        invitations.accept_invitation(invitation, person.user, agreed=True)
+        joining.accept_invitation(invitation, person.user, agreed=True)

@@ -17,7 +17,7 @@ from lms import db
 from lms.accounts.models import SiteRole
 from lms.audit import AuditEvent
 from lms.errors import DomainError
-from lms.orgs import employment, invitations
+from lms.orgs import employment, invitations, joining
 from lms.orgs import services as orgs
 from lms.orgs.models import Invitation, MemberRole, Membership, PayPeriod
 from tests.conftest import body_of
@@ -65,7 +65,7 @@ def test_an_administrator_names_the_first_manager_who_is_invited_and_does_not_jo
     assert created.actor_id == admin.id
 
     rosa = make_user("rosa@example.org", name="Rosa Díaz")
-    invitations.accept_invitation(invitation, rosa, agreed=True)
+    joining.accept_invitation(invitation, rosa, agreed=True)
     db.session.commit()
     assert orgs.managed_org_slugs(rosa) == {"clinica-la-luz"}
     assert client_as(rosa).get(u("lms.orgs.show", org_slug="clinica-la-luz")).status_code == 200

@@ -19,7 +19,7 @@ from lms.catalog.models import CourseStatus
 from lms.certificates import issuance
 from lms.db import utcnow
 from lms.enrollment import services as enrollment
-from lms.orgs import employment, invitations
+from lms.orgs import employment, invitations, joining
 from lms.orgs import services as orgs
 from lms.orgs.models import MemberRole
 
@@ -166,7 +166,7 @@ def test_undo_after_they_rejoined_by_invitation_changes_nothing(client, u, acme,
     org, boss, lupe = acme
     employment.remove_member(lupe, boss, org.today())
     invitation, _raw = invitations.invite(org, "lupe@example.org", None, orgs.Employment(job_title="Lead"), boss, 14)
-    invitations.accept_invitation(invitation, lupe.user, agreed=True)
+    joining.accept_invitation(invitation, lupe.user, agreed=True)
     db.session.commit()
     login(boss)
     response = client.submit(u("lms.orgs.reinstate_member", org_slug="acme", membership_id=lupe.id))

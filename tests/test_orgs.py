@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from lms import db
 from lms.audit import AuditEvent
-from lms.orgs import employment, invitations, services
+from lms.orgs import employment, invitations, joining, services
 from lms.orgs.models import EmploymentType, Invitation, MemberRole, Membership, Organisation, PayPeriod
 from tests.conftest import PASSWORD, body_of
 
@@ -237,7 +237,7 @@ def test_rejoining_after_employment_ended_makes_them_current_again(app, make_org
     db.session.commit()
     assert worker not in services.list_members(org)
     invitation, _raw = invitations.invite(org, "w@example.org", None, services.Employment(), manager, 14)
-    invitations.accept_invitation(invitation, worker.user, agreed=True)
+    joining.accept_invitation(invitation, worker.user, agreed=True)
     db.session.commit()
     assert worker in services.list_members(org) and worker.employment_end is None
 

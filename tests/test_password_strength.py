@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from lms import db
-from lms.accounts import services
+from lms.accounts import login_sessions
 from lms.accounts.models import User
 from lms.accounts.passwords import WeakPassword, check_password_strength, hash_password
 from tests.conftest import PASSWORD, body_of
@@ -91,7 +91,7 @@ def test_change_password_refuses_a_common_one_and_the_old_one_still_works(client
         response = client.submit(u("lms.accounts.change_password"),
                                  {"current_password": PASSWORD, "new_password": new, "confirm_password": new})
         assert response.status_code == 400 and message in _errors(response.get_data(as_text=True))
-    assert services.authenticate(user.email, PASSWORD)
+    assert login_sessions.authenticate(user.email, PASSWORD)
 
 
 def _reset_path(client, u, mailbox, email: str) -> str:
@@ -107,7 +107,7 @@ def test_reset_refuses_weak_passwords_on_the_form(client, u, make_user, mailbox)
         response = client.submit(path, {"password": new, "confirm": new})
         assert response.status_code == 200, response.status_code
         assert message in _errors(response.get_data(as_text=True))
-    assert services.authenticate("ana.garcia@example.org", PASSWORD)
+    assert login_sessions.authenticate("ana.garcia@example.org", PASSWORD)
     assert client.submit(path, {"password": "a brand new password", "confirm": "a brand new password"}).status_code == 302
 
 

@@ -94,11 +94,11 @@ def test_the_api_exports_a_running_period_only_with_early_true(client, u, acme):
     """A payroll system pulling the file with a personal token is the export; a period that has not ended, only when
     it says so (``early=true``, as the page's second tick): otherwise 409 and nothing is locked
     (tests/test_api_payroll_draft.py has the rest)."""
-    from lms.accounts import services as accounts
+    from lms.accounts import api_tokens
 
     org, manager, _ana = acme
     start, end = export.period_of(org, org_today(org))
-    _token, raw = accounts.create_api_token(manager, "payroll")
+    _token, raw = api_tokens.create_api_token(manager, "payroll")
     db.session.commit()
     url = u("lms.api.org_timesheets_csv", org_slug="acme", start=start.isoformat(), end=end.isoformat())
     response = client.get(url, headers={"Authorization": f"Bearer {raw}"})

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from lms import db
-from lms.accounts import services as accounts
+from lms.accounts import api_tokens
 from lms.live import calendar
 from tests.certificates_support import issued_world
 from tests.conftest import SECRET
@@ -73,7 +73,7 @@ def test_a_personal_calendar_is_not_stored_but_a_public_one_is_kept_a_while(clie
 
 
 def test_api_answers_to_a_token_are_not_stored(client, u, world):
-    raw = accounts.create_api_token(world["trainee"], "script")[1]
+    raw = api_tokens.create_api_token(world["trainee"], "script")[1]
     db.session.commit()
     me = client.get(u("lms.api.me"), headers={"Authorization": f"Bearer {raw}"})
     assert me.status_code == 200 and me.headers["Cache-Control"] == "no-store"

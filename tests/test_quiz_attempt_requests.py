@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select, update
 
 from lms import db
-from lms.accounts import services as accounts
+from lms.accounts import admin_actions
 from lms.accounts.models import SiteRole, User
 from lms.audit import AuditEvent
 from lms.catalog import services as catalog
@@ -269,7 +269,7 @@ def test_who_is_told(app, tina, omar, course, make_user, locked_out):
     for person in (admin, gone):
         catalog.set_course_status(course, CourseStatus.DRAFT, person)
         catalog.set_course_status(course, CourseStatus.PUBLISHED, person)
-    accounts.set_active(gone, False, admin)
+    admin_actions.set_active(gone, False, admin)
     other = locked_out("Otto Other")
     grants.grant_attempt(enrollment.get_enrollment(other, course), quiz_of(course), granter, "Retry")
     taking = locked_out("Tom Taking", role=SiteRole.TRAINER)  # a trainer taking the course as a learner
@@ -284,7 +284,7 @@ def test_who_is_told(app, tina, omar, course, make_user, locked_out):
     trainers, worked = attempt_requests.trainers_to_tell(untouched, lupe.id)
     assert not worked and [t.name for t in trainers] == ["Gil Granter", "Omar Other", "Tina Trainer", "Tom Taking"]
     for person in (granter, omar, tina, taking):
-        accounts.set_role(person, SiteRole.TRAINEE, admin)
+        admin_actions.set_role(person, SiteRole.TRAINEE, admin)
     db.session.commit()
     trainers, worked = attempt_requests.trainers_to_tell(untouched, lupe.id)  # no trainer left: the administrators
     assert not worked and [t.name for t in trainers] == ["Ada Admin"]

@@ -14,8 +14,8 @@ from flask.sessions import SecureCookieSessionInterface
 from sqlalchemy import func, select, update
 
 from lms import db
+from lms.accounts.login_sessions import SESSION_TOUCH_INTERVAL
 from lms.accounts.models import LoginSession
-from lms.accounts.services import SESSION_TOUCH_INTERVAL
 from lms.certificates.models import VerificationLog
 from lms.db import utcnow
 from lms.i18n import _compose_date_and_time, _date_and_time

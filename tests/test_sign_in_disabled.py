@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from lms import db
-from lms.accounts import services
+from lms.accounts import admin_actions, login_sessions, tokens
 from lms.accounts.models import SiteRole
 from lms.audit import AuditEvent
 from lms.orgs.models import MemberRole
@@ -39,8 +39,8 @@ def lupe(make_user, make_org, add_member):
     add_member(acme, dan, MemberRole.MANAGER)
     add_member(acme, lupe)
     add_member(make_org("beta", manager=make_user("bea@example.org", name="Bea Boss"), name="Beta Health"), lupe)
-    services.set_active(dan, False, None)
-    services.set_active(lupe, False, None)
+    admin_actions.set_active(dan, False, None)
+    admin_actions.set_active(lupe, False, None)
     db.session.commit()
     return lupe
 
@@ -68,7 +68,7 @@ def test_a_wrong_password_reveals_nothing(client, u, lupe, make_user):
 
 def test_without_a_manager_the_person_is_told_to_ask_who_gave_access(client, u, make_user):
     solo = make_user("solo@example.org", name="Sol Solo")
-    services.set_active(solo, False, None)
+    admin_actions.set_active(solo, False, None)
     db.session.commit()
     text = _text(_sign_in(client, u, "solo@example.org", PASSWORD).get_data(as_text=True))
     assert ("This account is disabled, so it cannot sign in. Only a site administrator can enable it again: ask the "
@@ -83,17 +83,17 @@ def test_a_disabled_accounts_attempts_count_against_the_sign_in_limit(app, clien
 
 
 def test_an_enabled_account_signs_in_again(client, u, lupe, make_user):
-    services.set_active(lupe, True, make_user(role=SiteRole.ADMIN))
+    admin_actions.set_active(lupe, True, make_user(role=SiteRole.ADMIN))
     db.session.commit()
     assert _sign_in(client, u, "lupe@example.org", PASSWORD).status_code == 302
 
 
 def test_other_callers_still_get_none(lupe):
-    assert services.authenticate("lupe@example.org", PASSWORD) is None
-    with pytest.raises(services.AccountDisabled) as refused:
-        services.sign_in("lupe@example.org", PASSWORD)
+    assert login_sessions.authenticate("lupe@example.org", PASSWORD) is None
+    with pytest.raises(tokens.AccountDisabled) as refused:
+        login_sessions.sign_in("lupe@example.org", PASSWORD)
     assert refused.value.user.id == lupe.id and refused.value.status == 403
-    assert services.sign_in("lupe@example.org", WRONG) is None
+    assert login_sessions.sign_in("lupe@example.org", WRONG) is None
 
 
 # ---------------------------------------------------------------- password reset
@@ -128,7 +128,7 @@ def test_the_reset_page_answers_alike_for_every_address(client, u, lupe, make_us
 
 def test_the_disabled_email_in_english_without_managers(client, u, make_user, mailbox):
     solo = make_user("solo@example.org", name="Sol Solo", locale="en")
-    services.set_active(solo, False, None)
+    admin_actions.set_active(solo, False, None)
     db.session.commit()
     _reset(client, u, "solo@example.org")
     (message,) = mailbox

@@ -11,7 +11,7 @@ import time
 import pytest
 
 from lms import db
-from lms.accounts import services
+from lms.accounts import api_tokens
 from lms.accounts.models import User
 
 SECRET = re.compile(r"lms_[A-Za-z0-9_-]{20,}")
@@ -37,13 +37,13 @@ def test_the_same_form_sent_twice_creates_one_token_and_shows_its_secret_once(cl
     first, second = client.post(path, data=form), client.post(path, data=form)
     assert (first.status_code, second.status_code) == (303, 303)
     assert first.headers["Location"] == second.headers["Location"] == path
-    [token] = services.list_api_tokens(user)
+    [token] = api_tokens.list_api_tokens(user)
 
     page = client.get(path).get_data(as_text=True)
     assert ALREADY in page
-    assert [services.user_for_api_token(raw).id for raw in set(SECRET.findall(page))] == [user.id]
+    assert [api_tokens.user_for_api_token(raw).id for raw in set(SECRET.findall(page))] == [user.id]
     assert not SECRET.search(client.get(path).get_data(as_text=True))
-    assert len(services.list_api_tokens(user)) == 1 and token.is_active
+    assert len(api_tokens.list_api_tokens(user)) == 1 and token.is_active
 
 
 def test_a_resend_after_the_secret_was_shown_shows_no_secret(client, u, make_user, login):
@@ -58,7 +58,7 @@ def test_a_resend_after_the_secret_was_shown_shows_no_secret(client, u, make_use
     page = again.get_data(as_text=True)
     assert ALREADY in page and "revoke the token and create a new one" in page
     assert raw not in page and not SECRET.search(page)
-    assert len(services.list_api_tokens(user)) == 1
+    assert len(api_tokens.list_api_tokens(user)) == 1
 
 
 def test_a_fresh_form_creates_another_token(client, u, make_user, login):
@@ -71,7 +71,7 @@ def test_a_fresh_form_creates_another_token(client, u, make_user, login):
     assert second_form["idempotency_key"] != first_form["idempotency_key"]
     page = client.post(path, data={**second_form, "name": "laptop"}, follow_redirects=True).get_data(as_text=True)
     assert "Copy it now" in page and "already sent" not in page
-    assert sorted(t.name for t in services.list_api_tokens(user)) == ["laptop", "script"]
+    assert sorted(t.name for t in api_tokens.list_api_tokens(user)) == ["laptop", "script"]
 
 
 def test_keys_are_per_person(client, u, make_user, login):
@@ -84,7 +84,7 @@ def test_keys_are_per_person(client, u, make_user, login):
     page = client.post(path, data={**_rendered_form(client, path), "idempotency_key": form["idempotency_key"],
                                    "name": "script"}, follow_redirects=True).get_data(as_text=True)
     assert "already sent" not in page and SECRET.search(page)
-    assert len(services.list_api_tokens(first)) == len(services.list_api_tokens(second)) == 1
+    assert len(api_tokens.list_api_tokens(first)) == len(api_tokens.list_api_tokens(second)) == 1
 
 
 def test_a_forged_overlong_key_is_refused_on_the_form(client, u, make_user, login):
@@ -94,7 +94,7 @@ def test_a_forged_overlong_key_is_refused_on_the_form(client, u, make_user, logi
     response = client.post(path, data={**_rendered_form(client, path), "idempotency_key": "k" * 81, "name": "script"})
     assert response.status_code == 200
     assert "Reload the form and try again." in response.get_data(as_text=True)
-    assert services.list_api_tokens(user) == []
+    assert api_tokens.list_api_tokens(user) == []
 
 
 @pytest.mark.skipif(not ON_POSTGRES, reason="row locks are tested against PostgreSQL")
@@ -110,7 +110,7 @@ def test_a_second_post_while_the_first_is_still_saving_creates_nothing(app, clie
     def first_request() -> None:
         with app.app_context():
             try:
-                services.create_api_token(db.session.get(User, user_id), "script", form["idempotency_key"])
+                api_tokens.create_api_token(db.session.get(User, user_id), "script", form["idempotency_key"])
                 db.session.flush()
                 created.set()
                 time.sleep(0.5)
@@ -127,4 +127,4 @@ def test_a_second_post_while_the_first_is_still_saving_creates_nothing(app, clie
     thread.join(5)
     assert not errors
     assert ALREADY in second.get_data(as_text=True)
-    assert len(services.list_api_tokens(user)) == 1
+    assert len(api_tokens.list_api_tokens(user)) == 1

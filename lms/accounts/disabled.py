@@ -1,5 +1,5 @@
-"""Why accounts are disabled: the reason a site administrator gave (``lms.accounts.services.set_active``), read back
-from the audit log for the people page."""
+"""Why accounts are disabled: the reason a site administrator gave (``lms.accounts.admin_actions.set_active``), read
+back from the audit log for the people page."""
 
 from __future__ import annotations
 

@@ -17,9 +17,10 @@ from datetime import timedelta
 from sqlalchemy.exc import IntegrityError
 
 from lms import audit, db
+from lms.accounts.login_sessions import authenticate
 from lms.accounts.models import User
 from lms.accounts.sent_links import EMAIL_CHANGE_SENT, SentLink, claim, last_sent
-from lms.accounts.services import authenticate, get_user_by_email, normalize_email
+from lms.accounts.services import get_user_by_email, normalize_email
 from lms.accounts.tokens import Link
 from lms.errors import ConflictError, DomainError
 from lms.i18n import _, _l, format_when

@@ -22,6 +22,7 @@ from lms.hours.models import EntrySource, EntryStatus, HoursEntry
 from lms.i18n import _
 from lms.orgs import services as org_services
 from lms.security import access, current_user
+from lms.web.hours.sent_back import tell_sent_back
 
 
 def entry_json(entry: HoursEntry, person: Any = None) -> dict[str, Any]:
@@ -170,8 +171,10 @@ def reject_hours(org_slug: str, entry_id: int):
     entry = approvals.get_org_entry(org_services.get_org(org_slug), entry_id)
     body = bodies.json_object(OPENAPI_SCHEMAS["Rejection"]["properties"])
     reason = body.get("reason") if isinstance(body.get("reason"), str) else None
-    approvals.reject(entry, current_user._get_current_object(), reason)
+    decision = approvals.reject(entry, current_user._get_current_object(), reason)
     db.session.commit()
+    if not decision.repeated:  # after the commit: the rejection stands even if the email cannot be sent
+        tell_sent_back([decision.entry, *decision.also_rejected], show=False)
     return jsonify(entry_json(entry))
 
 

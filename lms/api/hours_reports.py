@@ -29,7 +29,7 @@ from lms import db
 from lms.api import bp
 from lms.api.query_args import flag_arg, refuse_repeated
 from lms.errors import ConflictError, DomainError
-from lms.hours import export, periods
+from lms.hours import export, periods, unexported
 from lms.hours.models import PayrollExport
 from lms.i18n import _
 from lms.orgs.models import Organisation
@@ -60,7 +60,11 @@ def org_timesheets_csv(org_slug: str):
     start, end = _period_args(org)
     done = _export(org, start, end, early=flag_arg("early"))
     db.session.commit()
-    return _csv_response(done.content, export.filename(org, done), done.sha256, draft=False)
+    response = _csv_response(done.content, export.filename(org, done), done.sha256, draft=False)
+    # earlier ended periods paying approved hours that payroll never got (GET /pay-periods lists them in JSON)
+    skipped = unexported.list_unexported_periods(org, periods.org_today(org), before=start)
+    response.headers["X-Unexported-Earlier-Periods"] = ", ".join(f"{p.start}/{p.end}" for p in skipped)
+    return response
 
 
 @bp.get("/orgs/<org_slug>/timesheets/draft.csv")
@@ -189,7 +193,12 @@ OPENAPI_PATHS: dict[str, Any] = {
             "responses": {
                 "200": {
                     "description": "The payroll file (UTF-8, CRLF line ends, header row first); X-Draft: false",
-                    "headers": _HEADERS,
+                    "headers": {**_HEADERS, "X-Unexported-Earlier-Periods": {
+                        "schema": {"type": "string"}, "description": (
+                            "Earlier pay periods that have ended and pay approved hours but were never exported, as "
+                            "ISO 8601 intervals start/end separated by \", \" (empty if none; at most 12, the latest): "
+                            "payroll does not have them. GET /orgs/{org_slug}/pay-periods lists them as "
+                            "unexported_periods")}},
                     "content": _CSV,
                 },
                 **_NOT_MODIFIED,

@@ -12,6 +12,7 @@ from lms.api import bp
 from lms.api.paging import int_arg
 from lms.api.query_args import refuse_repeated
 from lms.hours.period_list import MAX_PAST, PeriodOverview, PeriodState, list_periods_around
+from lms.hours.unexported import MAX_LISTED, UnexportedPeriod, list_unexported_periods
 from lms.live.times import iso_utc
 from lms.orgs.models import Organisation
 from lms.orgs.services import get_org
@@ -32,7 +33,16 @@ def org_pay_periods(org_slug: str):
         "today": today.isoformat(),
         "pay_period": org.pay_period.value,
         "periods": [_period_json(org, p) for p in list_periods_around(org, today, past)],
+        "unexported_periods": [_unexported_json(org, p) for p in list_unexported_periods(org, today)],
     })
+
+
+def _unexported_json(org: Organisation, p: UnexportedPeriod) -> dict[str, Any]:
+    dates = {"org_slug": org.slug, "start": p.start.isoformat(), "end": p.end.isoformat()}
+    return {"start": p.start.isoformat(), "end": p.end.isoformat(), "line_count": p.line_count,
+            "minutes": p.minutes, "amount_cents": p.amount_cents,
+            "csv_url": url_for("lms.api.org_timesheets_csv", **dates),
+            "draft_url": url_for("lms.api.org_timesheets_draft_csv", **dates)}
 
 
 def _period_json(org: Organisation, p: PeriodOverview) -> dict[str, Any]:
@@ -88,7 +98,7 @@ PAY_PERIOD = {
 }
 PAY_PERIODS = {
     "type": "object",
-    "required": ["organisation", "today", "pay_period", "periods"],
+    "required": ["organisation", "today", "pay_period", "periods", "unexported_periods"],
     "properties": {
         "organisation": {"type": "object", "required": ["slug", "name", "timezone"], "properties": {
             "slug": {"type": "string"}, "name": {"type": "string"},
@@ -98,11 +108,28 @@ PAY_PERIODS = {
                        "description": "The pay schedule now (exported periods keep the dates they were exported with)"},
         "periods": {"type": "array", "items": {"$ref": "#/components/schemas/PayPeriod"},
                     "description": "Oldest first: the past periods asked for, the current one, then the next one"},
+        "unexported_periods": {"type": "array", "items": {"$ref": "#/components/schemas/UnexportedPayPeriod"},
+                               "description": (
+                                   "Ended periods that pay approved hours but were never exported (payroll does not "
+                                   f"have them), however far back, oldest first; at most {MAX_LISTED}, the latest")},
+    },
+}
+UNEXPORTED_PAY_PERIOD = {
+    "type": "object",
+    "required": ["start", "end", "line_count", "minutes", "amount_cents", "csv_url", "draft_url"],
+    "properties": {
+        "start": _DATE, "end": _DATE,
+        "line_count": {"type": "integer", "description": "Approved lines its payroll file would hold now"},
+        "minutes": {"type": "integer", "description": "Their total minutes"},
+        "amount_cents": {"type": "integer", "description": "Their total amount in cents"},
+        "csv_url": {"type": "string", "description": "timesheets.csv for these dates (a GET with a token exports it)"},
+        "draft_url": {"type": "string", "description": "Its draft"},
     },
 }
 
 #: Merged into the OpenAPI document by lms/api/openapi.py.
-OPENAPI_SCHEMAS: dict[str, Any] = {"PayPeriod": PAY_PERIOD, "PayPeriods": PAY_PERIODS}
+OPENAPI_SCHEMAS: dict[str, Any] = {"PayPeriod": PAY_PERIOD, "PayPeriods": PAY_PERIODS,
+                                   "UnexportedPayPeriod": UNEXPORTED_PAY_PERIOD}
 OPENAPI_PATHS: dict[str, Any] = {
     "/orgs/{org_slug}/pay-periods": {
         "get": {

@@ -34,6 +34,7 @@ from lms.hours.money import dollars_text, hours_text
 from lms.hours.pay_calendar import PayCalendar, pay_calendar
 from lms.hours.periods import lock_for_export, org_today
 from lms.hours.timesheets import get_org_timesheet, list_paid_lines
+from lms.hours.unexported import UnexportedPeriod, list_unexported_periods
 from lms.i18n import _, format_when
 from lms.orgs.models import Organisation
 
@@ -128,8 +129,21 @@ class PeriodNotOver(DomainError):
     code = "period_not_over"
 
 
+class EarlierNotExported(DomainError):
+    """Earlier ended periods pay approved hours but were never exported, and the caller did not confirm skipping them."""
+
+    code = "earlier_not_exported"
+
+
+def periods_text(found: Iterable[UnexportedPeriod]) -> str:
+    """The periods' dates for a message: "Nov 9, 2026 to Nov 22, 2026; ..." """
+    # i18n: one pay period in a list of them, e.g. "Nov 9, 2026 to Nov 22, 2026".
+    return "; ".join(_("%(start)s to %(end)s", start=format_when(p.start), end=format_when(p.end)) for p in found)
+
+
 def export_period(org: Organisation, start: date, actor: User | None, today: date | None = None, *,
-                  before_end: bool = False, shown: str | None = None) -> PayrollExport:
+                  before_end: bool = False, shown: str | None = None,
+                  skip_confirmed: bool | None = None) -> PayrollExport:
     """Export (and so lock) the pay period starting ``start``; if it was exported already, return that export.
     ``before_end``: the caller confirmed exporting a period whose last day has not passed yet (otherwise
     :class:`PeriodNotOver`); anything approved afterwards, training done later in the period included, is paid in the
@@ -137,6 +151,9 @@ def export_period(org: Organisation, start: date, actor: User | None, today: dat
     when the period's approved entries are no longer those, :class:`~lms.hours.sheet_check.SheetChanged` and
     nothing is exported, or, for a period exported already, the file is not the sheet checked (None: no such
     check, as for the API; an empty one, which no page sends, is refused unless the period is exported already).
+    ``skip_confirmed``: False when the caller did not confirm exporting while earlier ended periods that pay approved
+    hours are not exported (:mod:`lms.hours.unexported`): then :class:`EarlierNotExported` if there are any (None: no
+    such check, as for the API, which reports them instead).
 
     Takes the organisation's export lock first, so no approval can slip into the period between reading its lines
     and locking it (see :func:`lms.hours.periods.lock_for_approval`), and the period is checked against the exports
@@ -158,6 +175,11 @@ def export_period(org: Organisation, start: date, actor: User | None, today: dat
                               "ends, also tick “Yes, export it before it ends”. Hours approved afterwards, training "
                               "done on the remaining days included, are then paid in the next period.",
                               date=format_when(end, "long")))
+    if skip_confirmed is False and (skipped := list_unexported_periods(org, today, before=start)):
+        # i18n: quotes the checkbox "Yes, export this period without them" of the timesheet page: translate it alike.
+        raise EarlierNotExported(_("Nothing was exported: earlier pay periods with approved hours were never "
+                                   "exported (%(periods)s). Export them first, or, to export this one anyway, also "
+                                   "tick “Yes, export this period without them”.", periods=periods_text(skipped)))
     content, count = build_csv(org, start, end)
     if count == 0 and calendar.paid_later_in((start, end)) is not None:
         # a period payroll already ran past, never exported: only worth a file if it pays something

@@ -8,8 +8,9 @@ the one before (``lms.orgs.employment_rules``).
 
 Everything that asks "was this person on this organisation's staff on day D" reads every period
 (:func:`employers_on`): the organisation an hours entry belongs to (``lms.hours.ledger.employers_on``), managers'
-adjustments, and the continuing-education year and checklist (``lms.hours.compliance``). Timesheets and payroll files
-write the employee ID in force on each entry's date (:func:`employee_id_on`, ``lms.hours.timesheets``).
+adjustments, and the continuing-education standing and checklist (``lms.hours.compliance``, ``lms.hours.ce_checklist``).
+Timesheets and payroll files write the employee ID in force on each entry's date (:func:`employee_id_on`,
+``lms.hours.timesheets``).
 """
 
 from __future__ import annotations

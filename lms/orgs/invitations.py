@@ -1,4 +1,5 @@
-"""Invitations to join an organisation: invite, send again, withdraw, accept.
+"""Invitations to join an organisation, the manager's side: invite, send again, withdraw (the invitee's side,
+accepting by the link, is :mod:`lms.orgs.joining`).
 
 At most one invitation to an address is open per organisation: replacing it needs the manager's confirmation
 (:class:`OpenInvitationError`). Everything that opens an invitation first takes the organisation's lock
@@ -7,7 +8,7 @@ At most one invitation to an address is open per organisation: replacing it need
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from sqlalchemy import select
 
@@ -16,10 +17,10 @@ from lms.accounts.models import User
 from lms.accounts.names import optional_name
 from lms.db import utcnow
 from lms.errors import ConflictError, DomainError, NotFoundError
-from lms.i18n import _, _l
+from lms.i18n import _
 from lms.orgs import employment_rules
 from lms.orgs.models import Invitation, MemberRole, Membership, Organisation
-from lms.orgs.services import Employment, add_member, create_org
+from lms.orgs.services import Employment, create_org
 from lms.orgs.settings import OrgSettings
 from lms.security import hash_token, new_token
 
@@ -108,7 +109,7 @@ def resend_invitation(org: Organisation, invitation_id: int, actor: User, max_ag
     if not old.is_open:
         raise ConflictError(_("This invitation is no longer open: it was accepted, withdrawn or sent again."))
     _ensure_not_staff(org, old.email)
-    invitation, raw = _issue(org, old.email, old.name, _employment_of(old), old.invited_by_id, max_age_days)
+    invitation, raw = _issue(org, old.email, old.name, employment_of(old), old.invited_by_id, max_age_days)
     audit.record("invitation.resent", invitation, actor, org_id=org.id, email=old.email, role=invitation.role,
                  replaces=[old.id])
     _supersede(old, invitation, actor)
@@ -179,7 +180,8 @@ def _supersede(old: Invitation, new: Invitation, actor: User) -> None:
     audit.record("invitation.replaced", old, actor, org_id=old.org_id, email=old.email, by=new.id)
 
 
-def _employment_of(invitation: Invitation) -> Employment:
+def employment_of(invitation: Invitation) -> Employment:
+    """The staff details the invitation offers (role, employee ID, job title, start and type of employment)."""
     return Employment(
         employee_id=invitation.employee_id,
         job_title=invitation.job_title,
@@ -222,63 +224,6 @@ def _get_org_invitation(org: Organisation, invitation_id: int, lock: bool = Fals
     if invitation is None or invitation.org_id != org.id:
         raise NotFoundError(_("No such invitation."))
     return invitation
-
-
-def get_invitation(raw_token: str, now: datetime | None = None) -> Invitation:
-    """The open, unexpired invitation for a link token."""
-    invitation = db.session.execute(select(Invitation).where(Invitation.token_hash == hash_token(raw_token))).scalar_one_or_none()
-    if invitation is None or invitation.revoked_at is not None:
-        raise NotFoundError(_("This invitation is not valid. Ask your manager to send a new one."))
-    if invitation.accepted_at is not None:
-        raise DomainError(_("This invitation has already been accepted."))
-    if (now or utcnow()) > invitation.expires_at:
-        raise DomainError(_("This invitation has expired. Ask your manager to send a new one."))
-    return invitation
-
-
-class ConsentMissingError(DomainError):
-    """Joining shares the person's training records with the organisation: they must agree to it, whether they
-    create an account on the way or already have one."""
-
-    code = "consent_required"
-
-    def __init__(self) -> None:
-        super().__init__(str(CONSENT_MISSING), field="agree")
-
-
-#: Why an invitation is not accepted without the box ticked (the form says it too, on the box).
-CONSENT_MISSING = _l("To join, tick the box to agree that your training records are kept and shared with your "
-                     "employer.")
-
-
-def accept_invitation(invitation: Invitation, user: User, *, agreed: bool) -> Membership:
-    """Make ``user`` (who must own the invited address) a member with the invitation's details; closes it.
-
-    ``agreed``: they ticked "I agree that my training records are kept and shared with my employer" (refused without
-    it: :class:`ConsentMissingError`); the organisation then sees their certificates and training. The audit row
-    ``invitation.accepted`` records it, with the role they accepted."""
-    if not agreed:
-        raise ConsentMissingError()
-    if user.email != invitation.email:
-        raise DomainError(_("This invitation was sent to %(email)s. Sign in with that address to accept it.", email=invitation.email))
-    lock_invitations(invitation.organisation)  # a manager may be withdrawing or replacing it right now
-    db.session.refresh(invitation)
-    if not invitation.is_open:
-        raise DomainError(_("This invitation is no longer valid. Ask your manager to send a new one."))
-    try:
-        membership = add_member(invitation.organisation, user, _employment_of(invitation), actor=user)
-    except employment_rules.EmployeeIdTakenError:
-        # Only for invitations sent before these were refused: the invitee is not told whose ID it is.
-        raise ConflictError(_("This invitation cannot be accepted as it is: its employee ID is now someone else's. "
-                              "Ask your manager to send a new one.")) from None
-    except DomainError as exc:
-        if exc.details.get("field") != "employment_start":
-            raise
-        raise ConflictError(_("This invitation cannot be accepted as it is: it starts on or before the last day "
-                              "of your earlier employment there. Ask your manager to send a new one.")) from None
-    invitation.accepted_at = utcnow()
-    audit.record("invitation.accepted", invitation, user, org_id=invitation.org_id, role=invitation.role, agreed=True)
-    return membership
 
 
 def revoke_invitation(org: Organisation, invitation_id: int, actor: User) -> tuple[Invitation, bool]:

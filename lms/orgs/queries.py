@@ -131,8 +131,8 @@ def sole_manager_orgs(user: User) -> list[Organisation]:
 
 
 # A membership gives manager rights only while it is current (``Membership.is_manager``): these are what the access
-# policies, sign-in sessions (``lms.accounts.services.user_for_session`` uses the same expression), API tokens and the
-# certificate and evidence checks read.
+# policies, sign-in sessions (``lms.accounts.login_sessions.user_for_session`` uses the same expression), API tokens
+# and the certificate and evidence checks read.
 
 def managed_org_slugs(user: User) -> set[str]:
     """Slugs of the organisations the user manages now (``@access.org_manager`` for API tokens)."""

@@ -1,8 +1,8 @@
 """Organisation use cases: create, memberships, managers (settings and saving them: ``lms.orgs.settings``; invitations:
-``lms.orgs.invitations``; the end of employment: ``lms.orgs.employment``; earlier periods of someone who joined again:
-``lms.orgs.history``; the rules employment details keep: ``lms.orgs.employment_rules``). Saving a staff member's
-details with the version their form was opened on (``seen``) refuses to undo a save made since
-(:mod:`lms.edit_versions`)."""
+``lms.orgs.invitations``, accepting one: ``lms.orgs.joining``; the end of employment: ``lms.orgs.employment``; earlier
+periods of someone who joined again: ``lms.orgs.history``; the rules employment details keep:
+``lms.orgs.employment_rules``). Saving a staff member's details with the version their form was opened on (``seen``)
+refuses to undo a save made since (:mod:`lms.edit_versions`)."""
 
 from __future__ import annotations
 

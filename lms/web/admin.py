@@ -6,10 +6,10 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
 from lms import db
-from lms.accounts import email_change, names, services
+from lms.accounts import admin_actions, email_change, names, services
+from lms.accounts.admin_actions import MAX_ACTIVE_REASON
 from lms.accounts.disabled import disabled_reasons
 from lms.accounts.models import SiteRole, User
-from lms.accounts.services import MAX_ACTIVE_REASON
 from lms.errors import DomainError
 from lms.i18n import _
 from lms.orgs import services as orgs
@@ -86,7 +86,7 @@ def _change_user(user: User, action: str, actor: User) -> str:
         reason = request.form.get("reason" if action == "disable" else "note", "")
         return _set_active(user, action == "enable", actor, reason)
     if action == "role" and request.form.get("role") in {r.value for r in SiteRole}:
-        if not services.set_role(user, SiteRole(request.form["role"]), actor):
+        if not admin_actions.set_role(user, SiteRole(request.form["role"]), actor):
             return _("Nothing changed: %(name)s is already: %(role)s.", name=user.name, role=user.role.title)
         return _("%(name)s is now: %(role)s.", name=user.name, role=user.role.title)
     abort(400)
@@ -97,7 +97,7 @@ def _makes_admin(user: User, action: str) -> bool:
 
 
 def _set_active(user: User, active: bool, actor: User, reason: str) -> str:
-    changed = services.set_active(user, active, actor, reason)  # unchanged e.g. when sent from a page opened before a change
+    changed = admin_actions.set_active(user, active, actor, reason)  # unchanged e.g. when sent from a page opened before a change
     if active:
         return (_("%(name)s can sign in again. API tokens revoked when the account was disabled stay revoked.",
                   name=user.name) if changed else _("Nothing changed: %(name)s can already sign in.", name=user.name))

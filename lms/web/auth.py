@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import abort, current_app, g, request, session
 
 from lms import db
-from lms.accounts import services
+from lms.accounts import api_tokens, login_sessions
 from lms.accounts.models import User
 from lms.security import authorization, forget_csrf_token, is_same_for_everyone
 
@@ -20,12 +20,12 @@ def load_user() -> None:
     g.lms_via_token = False
     sent = authorization()
     if sent is not None and sent[0] == "bearer" and (request.blueprint or "").startswith("lms.api"):
-        g.lms_user = services.user_for_api_token(sent[1]) if sent[1] else None
+        g.lms_user = api_tokens.user_for_api_token(sent[1]) if sent[1] else None
         if g.lms_user is None and not is_same_for_everyone():
             abort(401)
         g.lms_via_token = g.lms_user is not None
     elif SESSION_KEY in session:
-        found = services.user_for_session(str(session[SESSION_KEY]), current_app.config["LMS_SESSION_IDLE_DAYS"])
+        found = login_sessions.user_for_session(str(session[SESSION_KEY]), current_app.config["LMS_SESSION_IDLE_DAYS"])
         if found is None:
             session.pop(SESSION_KEY, None)
         else:
@@ -40,9 +40,9 @@ def login_user(user: User) -> None:
     """Start a fresh session (a new token defeats session fixation)."""
     old = session.pop(SESSION_KEY, None)
     if old:
-        services.end_session(str(old))
+        login_sessions.end_session(str(old))
     forget_csrf_token()
-    session[SESSION_KEY] = services.start_session(user, request.user_agent.string)
+    session[SESSION_KEY] = login_sessions.start_session(user, request.user_agent.string)
     g.lms_user = user
     g.pop("lms_managed", None)  # another person's organisations, if any were loaded in this request
 
@@ -50,7 +50,7 @@ def login_user(user: User) -> None:
 def logout_user() -> None:
     token = session.pop(SESSION_KEY, None)
     if token:
-        services.end_session(str(token))
+        login_sessions.end_session(str(token))
     forget_csrf_token()
     g.lms_user = None
     g.pop("lms_managed", None)

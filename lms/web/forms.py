@@ -6,10 +6,10 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
+from lms.accounts.admin_actions import MAX_ACTIVE_REASON
 from lms.accounts.passwords import MAX_LENGTH, MIN_LENGTH
-from lms.accounts.services import MAX_ACTIVE_REASON
 from lms.i18n import _l, locale_names
-from lms.orgs.invitations import CONSENT_MISSING
+from lms.orgs.joining import CONSENT_MISSING
 from lms.web.fields import TimezoneField
 from lms.web.validators import Email, HardToGuess, PersonName
 

@@ -7,6 +7,7 @@ from flask import Blueprint, current_app, redirect, render_template, request, se
 from lms import db
 from lms.accounts import languages
 from lms.hours.compliance import list_own_ce_status
+from lms.hours.resubmissions import count_sent_back
 from lms.i18n import SESSION_KEY, current_locale, supported_locales
 from lms.orgs.services import list_user_memberships
 from lms.resources import PACKAGE_DIR
@@ -25,7 +26,7 @@ def home():
     memberships = list_user_memberships(current_user)
     return render_template("lms/main/dashboard.html", memberships=memberships,
                            enrollments=my_courses(current_user, current_locale()),
-                           ce=list_own_ce_status(memberships))
+                           ce=list_own_ce_status(memberships), sent_back=count_sent_back(current_user))
 
 
 @bp.post("/language")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileAllowed, FileField, FileRequired
+from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateField,
@@ -27,10 +27,11 @@ from wtforms.validators import (
 
 from lms.errors import DomainError
 from lms.i18n import _l
-from lms.orgs.invitations import CONSENT_MISSING
+from lms.orgs.joining import CONSENT_MISSING
 from lms.orgs.models import CEYearBasis, EmploymentType, MemberRole, OrgKind, PayPeriod
 from lms.orgs.services import SLUG_RE, Employment
 from lms.orgs.settings import ANCHOR_MISSING, ANCHORED_PAY_PERIODS, OrgSettings
+from lms.web.csv_upload import CsvFile
 from lms.web.fields import TimezoneField
 from lms.web.validators import Email, NumberRange, PersonName
 
@@ -227,7 +228,7 @@ class AcceptInvitationForm(FlaskForm):
 class RosterForm(FlaskForm):
     file = FileField(
         _l("Roster file (CSV)"),
-        validators=[FileRequired(message=_l("Choose a CSV file.")), FileAllowed(["csv", "txt"], _l("Upload a .csv file."))],
+        validators=[FileRequired(message=_l("Choose a CSV file.")), CsvFile()],
     )
 
 

@@ -11,7 +11,7 @@ from lms.accounts.services import get_user_by_email, register_user
 from lms.db import utcnow
 from lms.errors import ConflictError, DomainError
 from lms.i18n import _, current_locale
-from lms.orgs import invitations, services
+from lms.orgs import invitations, joining, services
 from lms.orgs.models import Invitation, MemberRole
 from lms.security import access, current_user
 from lms.web.auth import login_user
@@ -96,7 +96,7 @@ def accept(token: str):
     """Accept an invitation: with the account one has (one button, and the consent new accounts give too), or by
     creating one. The page says what the invitation is for: staff of the organisation, or managing it."""
     try:
-        invitation = invitations.get_invitation(token)
+        invitation = joining.get_invitation(token)
     except DomainError as exc:
         return render_template("lms/orgs/invitation_invalid.html", message=exc.message), exc.status
     has_account = get_user_by_email(invitation.email) is not None
@@ -108,7 +108,7 @@ def accept(token: str):
             abort(401)
         if form.validate_on_submit():
             try:
-                invitations.accept_invitation(invitation, current_user._get_current_object(), agreed=form.agree.data)
+                joining.accept_invitation(invitation, current_user._get_current_object(), agreed=form.agree.data)
             except DomainError as exc:  # withdrawn or replaced meanwhile, another address, details refused now
                 flash(exc.message, "error")
             else:
@@ -150,7 +150,7 @@ def _accept_with_new_account(invitation: Invitation):
             return render_template("lms/orgs/invitation_invalid.html", message=_(
                 "Your account was created a moment ago, from this form sent twice. Sign in to continue.")), 409
         try:
-            invitations.accept_invitation(invitation, user, agreed=form.agree.data)
+            joining.accept_invitation(invitation, user, agreed=form.agree.data)
         except DomainError as exc:  # withdrawn or replaced while the form was open: no account is left behind
             db.session.rollback()
             return render_template("lms/orgs/invitation_invalid.html", message=exc.message), exc.status

@@ -25,7 +25,7 @@ from lms.enrollment import services as enrollment_services
 from lms.enrollment.models import Enrollment
 from lms.enrollment.services import EnrollmentSummary
 from lms.errors import DomainError
-from lms.hours import compliance
+from lms.hours import compliance, member_summary
 from lms.i18n import _, current_locale, format_when
 from lms.orgs import employment, history, services
 from lms.orgs.models import Membership, Organisation
@@ -89,10 +89,11 @@ def _page(org: Organisation, membership: Membership, form: EmploymentForm | None
     certs = certificate_queries.list_for_staff_member(membership)
     if edit is None and current:
         edit = EditCheck.current(services.employment_version(membership))
+    ce = compliance.ce_status(org, membership, org.today())
     return render_template(
         "lms/orgs/member.html", org=org, membership=membership, form=form if current else None, edit=edit,
         end_form=end_form if current else None, undo_form=None if current else EmptyForm(),
-        ce=compliance.ce_status(org, membership, org.today()),
+        ce=ce, hours=member_summary.hours_summary(org, membership.user, org.today(), ce),
         past_periods=history.list_past_periods(membership),
         courses=course_rows(membership.user, current_locale()),
         certificates=None if certs is None else certificate_rows(certs, current_locale(), utcnow()),

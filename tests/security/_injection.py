@@ -890,7 +890,7 @@ def seed(make_user: Callable[..., Any], make_org: Callable[..., Any], add_member
 
     Returns the users by role and the ids forms and pages need."""
     from lms import db
-    from lms.accounts import services as accounts
+    from lms.accounts import api_tokens, password_reset
     from lms.accounts.models import SiteRole
     from lms.catalog import quiz_authoring
     from lms.catalog import services as catalog
@@ -936,7 +936,7 @@ def seed(make_user: Callable[..., Any], make_org: Callable[..., Any], add_member
         for n in range(3)]
     certificate = issuance.issue_manually(users["learner2"], course, users["admin"], "Seeded",
                                           issuance.TrainingMinutes(self_paced=60))
-    _token, raw = accounts.create_api_token(users["manager"], "fuzz")
+    _token, raw = api_tokens.create_api_token(users["manager"], "fuzz")
     invitation, invitation_token = invitations.invite(org, "invitee@example.org", "Invitee", orgs.Employment(),
                                                users["manager"], 14)
     db.session.commit()
@@ -945,7 +945,7 @@ def seed(make_user: Callable[..., Any], make_org: Callable[..., Any], add_member
         "quiz_option_ids": [o.id for _q, options in catalog.load_questions(quiz) for o in options],
         "session_id": session.id, "entry_ids": [e.id for e in entries], "code": display(certificate.code),
         "api_token": raw, "invitation_token": invitation_token, "invitation_id": invitation.id,
-        "reset_token": accounts.make_reset_token(users["trainee"], _secret()),
+        "reset_token": password_reset.make_reset_token(users["trainee"], _secret()),
     }
 
 

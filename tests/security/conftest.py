@@ -28,6 +28,7 @@ from sqlalchemy import select
 
 import lms.models  # noqa: F401
 from lms import create_app, db
+from lms.accounts import api_tokens, password_reset
 from lms.accounts import services as accounts
 from lms.accounts.models import SiteRole, User
 from lms.catalog import quiz_authoring
@@ -152,8 +153,8 @@ def build_world(app: Flask) -> World:
     orgs.add_member(acme, users["peer"], Employment(employment_start=start), actor=None)
     outsider_membership = orgs.add_member(other, users["outsider"], Employment(employment_start=start), actor=None)
     invitation, invitation_raw = invitations.invite(acme, "invitee@example.org", None, Employment(), users["manager"], 14)
-    token, raw_token = accounts.create_api_token(users["trainee"], "olivia-laptop-token")
-    tokens = {role: accounts.create_api_token(users[role], "script")[1]
+    token, raw_token = api_tokens.create_api_token(users["trainee"], "olivia-laptop-token")
+    tokens = {role: api_tokens.create_api_token(users[role], "script")[1]
               for role in ("peer", "other_manager", "trainer", "other_trainer")}
     tokens["trainee"] = raw_token
 
@@ -210,7 +211,7 @@ def build_world(app: Flask) -> World:
     }
     secret = app.config["SECRET_KEY"]
     overrides = {
-        "lms.accounts.reset": {"token": accounts.make_reset_token(users["trainee"], secret)},
+        "lms.accounts.reset": {"token": password_reset.make_reset_token(users["trainee"], secret)},
         "lms.sessions.feed": {"token": calendar.feed_token(users["trainee"], secret)},
     }
     this_period = periods.period_containing(acme, periods.org_today(acme))

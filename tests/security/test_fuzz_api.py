@@ -111,7 +111,7 @@ def test_the_api_matches_its_document_for_anonymous_clients(client, schema, worl
 def test_the_api_matches_its_document_with_a_personal_token(client, schema, world, role):
     """The manager of ``acme`` reaches its hours and timesheets; the trainer runs the live session (attendance)."""
     from lms import db
-    from lms.accounts.services import create_api_token
+    from lms.accounts.api_tokens import create_api_token
 
     raw = world["api_token"]
     if role != "manager":
@@ -141,7 +141,7 @@ def test_json_bodies_with_nul_or_absurd_nesting_are_refused(client, world, body)
 def test_times_beyond_what_a_time_zone_conversion_holds_are_refused(client, world, moment):
     """An interval at the edge of the calendar cannot be converted to UTC: a 400 with the usual message."""
     from lms import db
-    from lms.accounts.services import create_api_token
+    from lms.accounts.api_tokens import create_api_token
 
     _token, raw = create_api_token(world["users"]["trainer"], "edges")
     db.session.commit()

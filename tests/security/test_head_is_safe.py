@@ -19,9 +19,9 @@ BROWSERS = ("anonymous", "trainee", "trainer", "manager", "admin")
 def tokens(module_world) -> dict[str, str]:
     """Every personal token of the world, and one for the manager (the one that may export payroll)."""
     from lms import db
-    from lms.accounts import services as accounts
+    from lms.accounts import api_tokens
 
-    _token, raw = accounts.create_api_token(module_world.world.users["manager"], "payroll script")
+    _token, raw = api_tokens.create_api_token(module_world.world.users["manager"], "payroll script")
     db.session.commit()
     return {**module_world.world.tokens, "manager": raw}
 

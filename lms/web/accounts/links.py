@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from flask import current_app, render_template
 
-from lms.accounts import services
+from lms.accounts import tokens
 from lms.accounts.models import User
 from lms.errors import DomainError
 from lms.i18n import _
@@ -36,6 +36,6 @@ def disabled_message(user: User) -> str:
 def link_refused(template: str, exc: DomainError) -> tuple[str, int]:
     """The page of an emailed link that does not work: why, in ``template``; for an account disabled since the link
     was sent, which no new password or address would let in, that it is disabled and whom to ask instead."""
-    if isinstance(exc, services.AccountDisabled):
+    if isinstance(exc, tokens.AccountDisabled):
         return render_template("lms/accounts/link_account_disabled.html", message=disabled_message(exc.user)), exc.status
     return render_template(template, message=exc.message), exc.status

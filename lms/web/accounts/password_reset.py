@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import current_app, flash, redirect, render_template, url_for
 
 from lms import db
-from lms.accounts import sent_links, services
+from lms.accounts import password_reset, sent_links
 from lms.accounts.models import User
 from lms.errors import DomainError
 from lms.i18n import _
@@ -59,7 +59,7 @@ def _send_reset(user: User) -> None:
         send_email(user.email, "account_disabled", recipient_locale(user), user=user, contacts=managers_of(user.id),
                    site=current_app.config["LMS_SITE_NAME"])
         return
-    token = services.make_reset_token(user, current_app.config["SECRET_KEY"])
+    token = password_reset.make_reset_token(user, current_app.config["SECRET_KEY"])
     send_email(user.email, "password_reset", user.locale, user=user, link=external_url("lms.accounts.reset", token=token),
                minutes=current_app.config["LMS_PASSWORD_RESET_MAX_AGE"] // 60)
 
@@ -69,13 +69,13 @@ def _send_reset(user: User) -> None:
 def reset(token: str):
     config = current_app.config
     try:
-        user = services.user_for_reset_token(token, config["SECRET_KEY"], config["LMS_PASSWORD_RESET_MAX_AGE"])
+        user = password_reset.user_for_reset_token(token, config["SECRET_KEY"], config["LMS_PASSWORD_RESET_MAX_AGE"])
     except DomainError as exc:
         return link_refused("lms/accounts/reset_invalid.html", exc)
     form = ResetForm()
     if form.validate_on_submit():
         try:
-            services.set_password(user, form.password.data)
+            password_reset.set_password(user, form.password.data)
         except DomainError as exc:  # e.g. a password made of the person's own name, which only the service knows
             form.password.errors.append(exc.message)
         else:

@@ -9,7 +9,7 @@ from typing import Any
 from flask import current_app, flash, redirect, render_template, request, url_for
 
 from lms import db
-from lms.accounts import email_change, services
+from lms.accounts import email_change, login_sessions, password_reset, services
 from lms.i18n import _, current_locale
 from lms.orgs import services as org_services
 from lms.security import access, current_user
@@ -38,10 +38,10 @@ def profile():
 def change_password():
     form = PasswordChangeForm()
     if form.validate_on_submit():
-        if services.authenticate(current_user.email, form.current_password.data) is None:
+        if login_sessions.authenticate(current_user.email, form.current_password.data) is None:
             form.current_password.errors.append(_("Your current password is not right."))
         else:
-            services.set_password(current_user._get_current_object(), form.new_password.data)
+            password_reset.set_password(current_user._get_current_object(), form.new_password.data)
             login_user(current_user._get_current_object())
             db.session.commit()
             flash(_("Your password is changed. Other devices have been signed out."), "success")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import current_app, flash, g, redirect, render_template, request, session, url_for
 
 from lms import db
-from lms.accounts import services
+from lms.accounts import login_sessions, services, tokens
 from lms.errors import DomainError
 from lms.i18n import SESSION_KEY as LANGUAGE_KEY
 from lms.i18n import _, current_locale
@@ -34,8 +34,8 @@ def login():
     form = LoginForm(next=request.args.get("next"))
     if form.validate_on_submit():
         try:
-            user = services.sign_in(form.email.data, form.password.data)
-        except services.AccountDisabled as exc:  # the right password: the person may know why they cannot sign in
+            user = login_sessions.sign_in(form.email.data, form.password.data)
+        except tokens.AccountDisabled as exc:  # the right password: the person may know why they cannot sign in
             form.form_errors.append(disabled_message(exc.user))
         else:
             if user is not None:

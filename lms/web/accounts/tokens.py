@@ -9,7 +9,7 @@ from flask import abort, flash, make_response, redirect, render_template, reques
 from wtforms import HiddenField
 
 from lms import db
-from lms.accounts import services
+from lms.accounts import api_tokens
 from lms.errors import DomainError
 from lms.i18n import _
 from lms.security import access, current_user
@@ -39,7 +39,7 @@ def tokens():
     form = KeyedTokenForm()
     if form.validate_on_submit():
         try:
-            token, raw = services.create_api_token(current_user, form.name.data, form.idempotency_key.data)
+            token, raw = api_tokens.create_api_token(current_user, form.name.data, form.idempotency_key.data)
         except DomainError as exc:
             db.session.rollback()
             form.form_errors.append(exc.message)
@@ -50,7 +50,7 @@ def tokens():
             "lms/accounts/tokens.html",
             form=form,
             created=reveal.take("api_token", current_user.id) if request.method == "GET" else None,
-            tokens=services.list_api_tokens(current_user),
+            tokens=api_tokens.list_api_tokens(current_user),
             revoke_form=EmptyForm(),
         )
     )
@@ -76,7 +76,7 @@ def _token_created(token: Any, raw: str | None):
 def revoke_token(token_id: int):
     if not EmptyForm().validate_on_submit():
         abort(400)
-    services.revoke_api_token(current_user, token_id)
+    api_tokens.revoke_api_token(current_user, token_id)
     db.session.commit()
     flash(_("The token is revoked. Programs using it can no longer sign in."), "success")
     return redirect(url_for("lms.accounts.tokens"))

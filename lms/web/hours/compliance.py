@@ -7,7 +7,7 @@ import unicodedata
 from flask import Response, render_template
 
 from lms.certificates import withheld
-from lms.hours import compliance, periods
+from lms.hours import ce_checklist, compliance, periods
 from lms.hours.pdf import download_headers, render_pdf
 from lms.i18n import _, current_locale
 from lms.orgs.queries import member_ids_by_user
@@ -39,7 +39,7 @@ def compliance_dashboard(org_slug: str):
 @access.org_manager
 def checklist_pdf(org_slug: str, user_id: int):
     org = get_org(org_slug)
-    checklist = compliance.build_checklist(org, compliance.get_member(org, user_id), _day(org), current_locale())
+    checklist = ce_checklist.build_checklist(org, compliance.get_member(org, user_id), _day(org), current_locale())
     pdf = render_pdf("lms/pdf/checklist.html", c=checklist)
     return Response(pdf, mimetype="application/pdf", headers=download_headers(_filename(checklist, "pdf")))
 
@@ -48,12 +48,12 @@ def checklist_pdf(org_slug: str, user_id: int):
 @access.org_manager
 def checklist_csv(org_slug: str, user_id: int):
     org = get_org(org_slug)
-    checklist = compliance.build_checklist(org, compliance.get_member(org, user_id), _day(org), current_locale())
-    return Response(compliance.checklist_csv(checklist), mimetype="text/csv",
+    checklist = ce_checklist.build_checklist(org, compliance.get_member(org, user_id), _day(org), current_locale())
+    return Response(ce_checklist.checklist_csv(checklist), mimetype="text/csv",
                     headers=download_headers(_filename(checklist, "csv")))
 
 
-def _filename(checklist: compliance.Checklist, extension: str) -> str:
+def _filename(checklist: ce_checklist.Checklist, extension: str) -> str:
     return f"ce-checklist-{user_slug(checklist.chw_name)}-{checklist.year_start.isoformat()}.{extension}"
 
 

@@ -10,7 +10,7 @@ from flask import flash, redirect, render_template, request, send_file, url_for
 from lms import db
 from lms.catalog.areas import area_title
 from lms.errors import DomainError, upload_limit
-from lms.hours import compliance, ledger
+from lms.hours import compliance, ledger, resubmissions
 from lms.hours import evidence as evidence_files
 from lms.hours.live_attendance import attendance_of
 from lms.hours.models import EntrySource, EntryStatus
@@ -19,7 +19,7 @@ from lms.hours.titles import display_titles
 from lms.i18n import _, current_locale
 from lms.orgs.services import list_user_memberships
 from lms.security import access, current_user
-from lms.web.hours import bp
+from lms.web.hours import bp, resubmit
 from lms.web.hours.attachments import Attachment
 from lms.web.hours.ledger_forms import ExternalForm, FieldForm
 
@@ -56,18 +56,21 @@ def mine():
 def submit_external():
     """The form; a file chosen is kept when the form is shown again (:mod:`lms.web.hours.attachments`)."""
     form = ExternalForm(orgs=ledger.list_user_orgs(viewer()), max_size=evidence_files.describe_limit())
+    rejected = resubmit.rejected_entry(form, EntrySource.EXTERNAL)
     status = 400 if request.method == "POST" else 200
     valid, attachment = form.validate_on_submit(), Attachment(form, viewer().id)
     if request.method == "POST":
         attachment.read()
         status = 413 if attachment.too_large else status
     if valid and not form.evidence.errors:
+        upload = resubmit.upload_for(form, rejected, attachment.upload)
         try:
             entry, created = ledger.submit_external(viewer(), ledger.ExternalTraining(
                 title=form.title.data, provider=form.provider.data, activity_date=form.activity_date.data,
                 minutes=form.total_minutes(), competency_areas=tuple(form.competency_areas.data or ()),
-                org_id=form.org_id.data or None), form.idempotency_key.data, attachment.upload,
+                org_id=form.org_id.data or None), form.idempotency_key.data, upload,
                 guard_repeats=form.guard_repeats())
+            resubmit.link(entry, created, rejected, evidence_reused=upload is not attachment.upload)
         except DomainError as exc:
             db.session.rollback()
             form.show_error(exc)
@@ -75,7 +78,8 @@ def submit_external():
         else:
             return _saved(entry, created)
     attachment.keep()
-    return render_template("lms/hours/ledger/external.html", form=form), status
+    return render_template("lms/hours/ledger/external.html", form=form, rejected=rejected,
+                           rejected_evidence=resubmit.evidence_of(rejected)), status
 
 
 def form_status(form: Any) -> int:
@@ -100,6 +104,7 @@ def _saved(entry: Any, created: bool):
 def log_field():
     form = FieldForm(orgs=ledger.list_user_orgs(viewer()),
                      modules=ledger.list_field_modules(viewer(), current_locale()))
+    rejected = resubmit.rejected_entry(form, EntrySource.FIELD)
     if form.validate_on_submit():
         try:
             entry, created = ledger.log_field(viewer(), ledger.FieldExperience(
@@ -108,12 +113,13 @@ def log_field():
                 supervisor_title=form.supervisor_title.data,
                 competency_areas=tuple(form.competency_areas.data or ()), module_id=form.module_id.data or None,
                 org_id=form.org_id.data or None), form.idempotency_key.data, guard_repeats=form.guard_repeats())
+            resubmit.link(entry, created, rejected)
         except DomainError as exc:
             db.session.rollback()
             form.show_error(exc)
         else:
             return _saved(entry, created)
-    return render_template("lms/hours/ledger/field.html", form=form), form_status(form)
+    return render_template("lms/hours/ledger/field.html", form=form, rejected=rejected), form_status(form)
 
 
 @bp.get("/entries/<int:entry_id>")
@@ -123,7 +129,9 @@ def entry(entry_id: int):
     found = ledger.get_user_entry(user, entry_id)
     detail = ledger.entry_detail(found, lambda other: other.user_id == user.id)
     return render_template("lms/hours/ledger/entry.html", d=detail, titles=detail_titles(detail), Status=EntryStatus,
-                           area_title=area_title, attendance=attendance_of([found]).get(found.id))
+                           area_title=area_title, attendance=attendance_of([found]).get(found.id),
+                           links=resubmissions.links_of(found), can_resubmit=resubmissions.can_resubmit(found),
+                           Source=EntrySource)
 
 
 def detail_titles(detail: ledger.EntryDetail) -> dict[int, str]:

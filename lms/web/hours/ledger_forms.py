@@ -85,6 +85,8 @@ class _TimeSpent(_KeyedForm):
         invalid_value_message=_l("Enter whole minutes, from 0 to 59."),
     )
     competency_areas = SelectMultipleField(_l("Competency areas covered"), validate_choice=True)
+    #: The id of the rejected entry this one submits again (lms.hours.resubmissions), or empty.
+    resubmits = HiddenField()
 
     def __init__(self, *args: Any, orgs: list[Any] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -144,6 +146,8 @@ class ExternalForm(_TimeSpent):
     #: The signed token of the file chosen before the form was last shown again (lms.hours.pending_evidence).
     evidence_token = HiddenField()
     remove_evidence = BooleanField(_l("Do not attach this file"))
+    #: When submitting a rejected entry again: attach its evidence file (the page names it) unless a new one is chosen.
+    reuse_evidence = BooleanField(_l("Attach the same file again"), default=True)
     #: The name of that kept file, when the page shows it (:meth:`show_kept`).
     kept_name: str | None = None
 

@@ -15,8 +15,7 @@ from werkzeug.datastructures import MultiDict
 from lms import db
 from lms.catalog.areas import area_title
 from lms.errors import DomainError
-from lms.hours import approvals, ledger, withdrawals
-from lms.hours.approvals import AlreadyDecided
+from lms.hours import approvals, ledger, resubmissions, withdrawals
 from lms.hours.live_attendance import attendance_of
 from lms.hours.measured import LOW_MEASURED_PERCENT, is_low_measured
 from lms.hours.models import EntrySource, EntryStatus
@@ -34,13 +33,15 @@ from lms.web.hours import bp
 from lms.web.hours.ledger import PER_PAGE, detail_titles, form_status, page_number, small_int, viewer
 from lms.web.hours.ledger_forms import AdjustForm, RejectForm
 from lms.web.hours.queue_filters import filter_args, read_filters
+from lms.web.hours.sent_back import tell_sent_back
 
 #: The name of an entry's checkbox on the queue is ``entry-<id>`` (:func:`lms.web.bulk.tick_name`).
 TICK = "entry"
 #: The entry history's words for each hours audit action (a test checks that every recorded action has one).
 EVENT_TITLES = {"hours.entry_created": _l("recorded"), "hours.approved": _l("approved"),
                 "hours.rejected": _l("rejected"), "hours.paid_period_moved": _l("moved to another pay period"),
-                "hours.withdrawn": _l("withdrawn")}
+                "hours.withdrawn": _l("withdrawn"), "hours.resubmission": _l("submitted again, replacing a rejected entry"),
+                "hours.resubmitted": _l("submitted again as a new entry")}
 #: Reasons the system stores as codes (people's own reasons are shown as they wrote them). The English sentence is
 #: what rows written before the code was introduced hold.
 REASON_TITLES = {approvals.PAY_SCHEDULE_CHANGED: _l("the pay schedule changed"),
@@ -101,6 +102,8 @@ def bulk_decide(org_slug: str):
         return _render_queue(org, request.form, set(ids), exc.message, 400)
     db.session.commit()
     _flash_result(result, status)
+    if status is EntryStatus.REJECTED:
+        tell_sent_back(result.decided)
     return redirect(url_for(".queue", org_slug=org.slug, **filter_args(request.form)))
 
 
@@ -140,6 +143,7 @@ def _review(org: Organisation, entry: Any, form: RejectForm | None = None, statu
         area_title=area_title, low_measured=is_low_measured(entry), low_percent=LOW_MEASURED_PERCENT,
         event_title=event_title, event_reason=event_reason, correctable=ledger.is_correctable(entry),
         attendance=attendance_of([entry]).get(entry.id), replaced_by=withdrawals.replacement_of(entry),
+        links=resubmissions.links_of(entry),
     ), status
 
 
@@ -185,14 +189,12 @@ def reject(org_slug: str, entry_id: int):
 
 def _decided(org: Organisation, entry: Any, decide: Any, message: str, repeated: str):
     """Run ``decide``; on success flash ``message`` (or how many corrections went with it), or ``repeated`` when
-    the manager had already made this very decision (a double tap is not an error)."""
+    the manager had already made this very decision (a double tap is not an error). Always ends on the entry's page
+    (post/redirect/get): a decision refused because the entry was decided elsewhere (a stale second tab) flashes why,
+    and the page shows the entry's status now, so reloading it never sends the form again."""
     try:
         decision = decide()
-    except AlreadyDecided as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-        return _review(org, approvals.get_org_entry(org, entry.id), status=409)
-    except DomainError as exc:
+    except DomainError as exc:  # AlreadyDecided (409 in the API) included
         db.session.rollback()
         flash(exc.message, "error")
     else:
@@ -204,6 +206,8 @@ def _decided(org: Organisation, entry: Any, decide: Any, message: str, repeated:
                            "Rejected, with %(num)d pending corrections of it.", len(decision.also_rejected)), "success")
         else:
             flash(message, "success")
+        if not decision.repeated and decision.entry.status is EntryStatus.REJECTED:
+            tell_sent_back([decision.entry, *decision.also_rejected])
     return redirect(url_for(".review", org_slug=org.slug, entry_id=entry.id))
 
 

@@ -11,7 +11,7 @@ from flask_babel import get_locale
 from lms import db
 from lms.api.query_args import refuse_repeated
 from lms.errors import DomainError
-from lms.hours import export, periods, sheet_check, timesheets
+from lms.hours import export, periods, sheet_check, timesheets, unexported
 from lms.hours.compliance import get_member
 from lms.hours.sheet_check import SheetChanged
 from lms.i18n import _, current_locale
@@ -54,9 +54,11 @@ def org_timesheet(org_slug: str):
 def _org_sheet_page(org, sheet, *, notes: list[str] | tuple = (), error: str | None = None, status: int = 200):
     """The organisation's timesheet, with the fingerprint of what it shows for the export form
     (:mod:`lms.hours.sheet_check`)."""
+    earlier = [] if sheet.is_locked or not sheet.has_started else unexported.list_unexported_periods(
+        org, periods.org_today(org), before=sheet.start)
     return render_template("lms/hours/reports/org_timesheet.html", org=org, sheet=sheet, nav=period_nav(sheet),
                            form=EmptyForm(), exported_at=sheet_export_text(org, sheet), notes=notes, error=error,
-                           shown=sheet_check.fingerprint(sheet)), status
+                           shown=sheet_check.fingerprint(sheet), earlier_unexported=earlier), status
 
 
 @bp.get("/orgs/<org_slug>/timesheets/<int:user_id>")
@@ -87,7 +89,8 @@ def export_payroll(org_slug: str):
     already = export.get_export(org, start) is not None
     try:  # a period that has not ended: only with its own tick (what happens to the days left is on the page)
         done = export.export_period(org, start, current_user._get_current_object(),
-                                    before_end=request.form.get("early") == "yes", shown=request.form.get("shown", ""))
+                                    before_end=request.form.get("early") == "yes", shown=request.form.get("shown", ""),
+                                    skip_confirmed=request.form.get("skip_earlier") == "yes")
     except SheetChanged as exc:
         db.session.rollback()
         return _org_sheet_page(org, timesheets.get_org_timesheet(org, start), error=exc.message, status=409)
@@ -125,6 +128,7 @@ def payroll_files(org_slug: str):
     org = get_org(org_slug)
     exports = export.list_exports(org)
     return render_template("lms/hours/reports/payroll_files.html", org=org, exports=exports,
+                           unexported=unexported.list_unexported_periods(org, periods.org_today(org)),
                            exported_at={e.start: export_time_text(org, e.exported_at) for e in exports},
                            zone=zone_label(org.timezone, str(get_locale())))
 

@@ -1,0 +1,53 @@
+"""Password changes: the signed reset link sent by email, and setting a new password.
+
+Services flush and never commit; the caller (view, API handler, CLI command) commits once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from lms import audit
+from lms.accounts.login_sessions import end_all_sessions
+from lms.accounts.models import User
+from lms.accounts.passwords import hash_password
+from lms.accounts.services import check_password_rules
+from lms.accounts.tokens import Link
+from lms.i18n import _l
+
+RESET_SALT = "lms-password-reset"
+
+
+def _reset_binding(user: User) -> dict[str, str]:
+    """A reset link is bound to the current password hash, so it stops working once used, and to the current email
+    address, so a link sent to an address the account no longer has (a lost mailbox) stops working too."""
+    return {"h": (user.password_hash or "")[-16:], "e": hashlib.sha256(user.email.encode()).hexdigest()[:16]}
+
+
+RESET_LINK = Link(
+    salt=RESET_SALT,
+    bind=_reset_binding,
+    expired=_l("This reset link has expired. Please ask for a new one."),
+    invalid=_l("This reset link is not valid. Please ask for a new one."),
+    used=_l("This reset link has already been used. Please ask for a new one."),
+)
+
+
+def make_reset_token(user: User, secret_key: str) -> str:
+    """A signed token for the reset link (see :func:`_reset_binding`)."""
+    return RESET_LINK.make(user, secret_key)
+
+
+def user_for_reset_token(token: str, secret_key: str, max_age: int) -> User:
+    """The account of a reset link that still holds; else :class:`DomainError` saying why (expired, not a link of
+    ours, or used: the password or address changed since), or :class:`AccountDisabled` for an account disabled since
+    the link was sent (a new password would not let it sign in)."""
+    return RESET_LINK.read(token, secret_key, max_age)[0]
+
+
+def set_password(user: User, password: str, actor: User | None = None) -> None:
+    """Change the password and sign the user out everywhere else."""
+    check_password_rules(password, email=user.email, name=user.name)
+    user.password_hash = hash_password(password)
+    end_all_sessions(user)
+    audit.record("user.password_changed", user, actor or user)

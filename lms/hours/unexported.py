@@ -1,0 +1,64 @@
+"""Ended pay periods that pay approved hours but were never exported: payroll never got their file.
+
+Exporting a later period does not export an earlier one, and payroll runs period by period, so a period somebody
+skipped leaves its people unpaid without anyone noticing. The timesheet page warns before an export (naming each such
+period before the one exported), the payroll files page lists them, and the API's pay periods say the same
+(docs/payroll-export.md, "Periods nobody exported"). A skipped period can still be exported after a later one, so this
+warns; it never refuses an export, which could hold up everybody's pay.
+
+One grouped query over the approved entries' paid periods (the ``(org_id, paid_period_start)`` index), limited to the
+:data:`MAX_LISTED` latest periods, whatever the organisation's history; plus the pay calendar's one query.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, select
+
+from lms import db
+from lms.hours.models import EntryStatus, HoursEntry, PayrollExport
+from lms.hours.money import amount_sql
+from lms.hours.pay_calendar import pay_calendar
+from lms.orgs.models import Organisation
+
+#: The most unexported periods one call lists (the latest ones); older ones are rare and show up once these are done.
+MAX_LISTED = 12
+
+
+@dataclass(frozen=True)
+class UnexportedPeriod:
+    """An ended pay period, not exported, that pays approved lines: what its payroll file would hold now."""
+
+    start: date
+    end: date
+    line_count: int
+    minutes: int
+    amount_cents: int
+
+
+def list_unexported_periods(org: Organisation, today: date, before: date | None = None) -> list[UnexportedPeriod]:
+    """The ended periods (last day before ``today``) of the organisation that pay approved lines and have no export,
+    oldest first; only those starting before ``before`` if given (the period about to be exported). At most
+    :data:`MAX_LISTED`, the latest ones (two queries)."""
+    limit = min(today, before) if before is not None else today
+    exported = select(PayrollExport.period_start).where(PayrollExport.org_id == org.id)
+    rows = db.session.execute(
+        select(HoursEntry.paid_period_start, func.count(), func.sum(HoursEntry.minutes), func.sum(amount_sql()))
+        .where(HoursEntry.org_id == org.id, HoursEntry.status == EntryStatus.APPROVED,
+               HoursEntry.paid_period_start < limit, HoursEntry.paid_period_start.not_in(exported))
+        .group_by(HoursEntry.paid_period_start)
+        .order_by(HoursEntry.paid_period_start.desc())
+        .limit(MAX_LISTED)
+    ).all()
+    if not rows:
+        return []
+    calendar = pay_calendar(org)
+    found = []
+    for start, count, minutes, cents in reversed(rows):
+        period = calendar.period(start)
+        if period[1] < today:  # a running period is exported when it ends, not skipped
+            # PostgreSQL sums bigints as numeric: int() keeps the dataclass integral on every database.
+            found.append(UnexportedPeriod(period[0], period[1], int(count), int(minutes or 0), int(cents or 0)))
+    return found

@@ -1,0 +1,41 @@
+"""How the audit log reads the rows of the training-hours ledger and payroll exports (merged by
+:mod:`lms.web.audit_display`); an entry's own actions keep the words of its history (``EVENT_TITLES``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from lms.hours.models import EntrySource
+from lms.i18n import _l, format_minutes, format_money
+from lms.web.audit_format import number, on_date, titled
+from lms.web.hours.queue import EVENT_TITLES
+
+TITLES = {
+    "payroll.exported": _l("Payroll exported"),
+    **EVENT_TITLES,
+}
+
+OBJECT_TYPES = {"HoursEntry": _l("Hours entry"), "PayrollExport": _l("Payroll export")}
+
+COMMON_FIELDS: dict[str, tuple[Any, Any]] = {
+    "minutes": (_l("Hours"), format_minutes),
+    "rate_cents": (_l("Pay rate (per hour)"), format_money),
+    "paid_period_start": (_l("Pay period starting"), on_date),
+    "period_start": (_l("Pay period starting"), on_date),
+    "source": (_l("Source"), titled(EntrySource)),
+    "activity_date": (_l("Date of the activity"), on_date),
+    "corrects_id": (_l("Corrects entry"), str),
+    "evidence_id": (_l("Evidence file"), str),
+    "source_ref": (_l("Source reference"), str),
+    "because_rejected": (_l("Rejected with entry"), str),
+    "replaced_by": (_l("Replaced by entry"), str),
+    "resubmits": (_l("Submits again entry"), str),
+    "resubmission_id": (_l("Submitted again as entry"), str),
+    "evidence_copied_from": (_l("Evidence file copied from"), str),
+    "rows": (_l("Rows"), number),
+    "sha256": (_l("SHA-256 checksum"), str),
+}
+
+FIELDS = {
+    "hours.paid_period_moved": {"paid_period_start": (_l("Pay period starting"), on_date)},
+}
