@@ -169,7 +169,9 @@ def test_preview_in_spanish_shows_the_trainees_labels_in_spanish_and_the_banner_
         assert '<html lang="en' in banner and "Preview as a trainee. Nothing here is saved or counted." in banner
         assert "Back to authoring" in banner and "Preview in" in banner
         assert "Golpe de calor" in area or "Cuestionario" in area or "Calificación" in area
-    assert "Cuestionario</a>" in course_page.split('class="preview"')[1]
+    # the course page's own module list: the quiz by its title, with the pass mark in Spanish
+    assert "Check</a>" in course_page.split('class="preview"')[1]
+    assert "cuestionario, se aprueba con 70%" in course_page.split('class="preview"')[1]
     lesson = lesson_page.split('class="preview"')[1]
     assert "Golpe de calor" in lesson and "<h2>Señales</h2>" in lesson
     assert "Lección 1 de 2 · aproximadamente 12 minutos" in lesson

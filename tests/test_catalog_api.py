@@ -8,7 +8,7 @@ from jsonschema import Draft202012Validator
 from sqlalchemy import func, select
 
 from lms import db
-from lms.accounts import services as accounts
+from lms.accounts import api_tokens
 from lms.accounts.models import SiteRole
 from lms.catalog.models import CourseKind
 from lms.enrollment import services as enrollment
@@ -40,7 +40,7 @@ def courses(make_user):
 @pytest.fixture
 def bearer(make_user):
     user = make_user(locale="es")
-    _token, raw = accounts.create_api_token(user, "phone app")
+    _token, raw = api_tokens.create_api_token(user, "phone app")
     db.session.commit()
     return user, {"Authorization": f"Bearer {raw}"}
 

@@ -13,7 +13,7 @@ from flask import jsonify, request
 from lms import db
 from lms.api import bp
 from lms.catalog import services as catalog
-from lms.catalog.areas import AREAS
+from lms.catalog.areas import AREAS, course_areas
 from lms.catalog.models import Course, CourseKind
 from lms.catalog.texts import Texts, load_course_titles, load_texts
 from lms.enrollment import services as enrollment_services
@@ -35,7 +35,7 @@ def _locale() -> str:
     return _choice("lang", supported_locales()) or current_locale()
 
 
-def _texts(course: Course, texts: Texts) -> dict[str, Any]:
+def _texts(course: Course, texts: Texts, modules: list[Any]) -> dict[str, Any]:
     title, summary = texts.get(course, "title"), texts.get(course, "summary")
     return {
         "slug": course.slug,
@@ -47,6 +47,7 @@ def _texts(course: Course, texts: Texts) -> dict[str, Any]:
         "version": course.version,
         "source_locale": course.source_locale,
         "competency_areas": list(course.competency_areas),
+        "covered_competency_areas": course_areas(course, modules),
     }
 
 
@@ -62,7 +63,7 @@ def list_courses():
     languages = catalog.list_course_locales(courses)
     modules = catalog.list_modules_of(courses)
     return jsonify({"courses": [
-        {**_texts(c, titles[c.id]), "languages": languages[c.id],
+        {**_texts(c, titles[c.id], modules[c.id]), "languages": languages[c.id],
          "credited_minutes": sum(m.credited_minutes for m in modules[c.id] if m.is_required)}
         for c in courses
     ]})
@@ -80,7 +81,7 @@ def _visible_course(slug: str) -> tuple[Course, Enrollment | None]:
 @access.public
 def course_outline(course_slug: str):
     course, _enrollment = _visible_course(course_slug)
-    outline = catalog.load_outline(course)
+    outline = catalog.load_trainee_outline(course)
     texts = load_texts(course, _locale(), fields=("title", "summary"))
     modules = []
     for module in outline.modules:
@@ -94,7 +95,7 @@ def course_outline(course_slug: str):
             "has_quiz": quiz is not None,
             "quiz": {"pass_mark": quiz.pass_mark, "max_attempts": quiz.max_attempts} if quiz else None,
         })
-    body = {**_texts(course, texts), "languages": catalog.list_course_locales([course])[course.id],
+    body = {**_texts(course, texts, outline.modules), "languages": catalog.list_course_locales([course])[course.id],
             "credited_minutes": outline.credited_minutes, "modules": modules}
     body["is_fallback"] = texts.used_fallback
     return jsonify(body)

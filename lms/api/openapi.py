@@ -129,7 +129,11 @@ _COURSE_FIELDS = {
     "version": {"type": "string"},
     "source_locale": {"type": "string"},
     "languages": {"type": "array", "items": {"type": "string"}},
-    "competency_areas": {"type": "array", "items": {"type": "string"}},
+    "competency_areas": {"type": "array", "items": {"type": "string"},
+                         "description": "The areas the course itself is tagged with"},
+    "covered_competency_areas": {"type": "array", "items": {"type": "string"},
+                                 "description": "The areas the course covers: its own and its live modules' "
+                                                "(what the ?area= filter, the course page and certificates use)"},
     "credited_minutes": {"type": "integer", "minimum": 0, "description": "Sum over the required modules"},
 }
 COURSE_SUMMARY = {"type": "object", "required": list(_COURSE_FIELDS), "properties": _COURSE_FIELDS}

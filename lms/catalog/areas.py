@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 from lms.i18n import _l
 
 AREAS = {
@@ -38,3 +41,19 @@ def specialty_title(slug: str) -> str:
 
 def area_choices() -> list[tuple[str, str]]:
     return [(code, str(title)) for code, title in AREAS.items()]
+
+
+def course_areas(course: Any, modules: Iterable[Any]) -> list[str]:
+    """The competency areas a course covers, in law order: its own and those of its live ``modules`` (each module is
+    tagged with the areas it covers, ``DOMAIN.md``). The one rule for the course page, the catalog and its filter,
+    the API and the certificate."""
+    codes = set(course.competency_areas or ())
+    for module in modules:
+        codes.update(module.competency_areas or ())
+    return in_order(list(codes))
+
+
+def areas_from_modules(course: Any, modules: Iterable[Any]) -> list[str]:
+    """The areas :func:`course_areas` adds to the course's own: covered by a live module only."""
+    own = set(course.competency_areas or ())
+    return [code for code in course_areas(course, modules) if code not in own]

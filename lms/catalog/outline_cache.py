@@ -199,7 +199,7 @@ def _rows(texts: Texts) -> tuple[TextRows, int]:
 
 
 def _load_outline(course: Course, locale: str) -> tuple[CachedOutline, int]:
-    loaded = catalog.load_outline(course)
+    loaded = catalog.load_trainee_outline(course)
     lessons: dict[int, tuple[CachedLesson, ...]] = {
         module_id: tuple(CachedLesson(item.id, item.module_id, item.course_id, item.slug, item.position,
                                       item.estimated_minutes, item.is_archived) for item in items)
@@ -224,9 +224,9 @@ def _cached(key: tuple[Any, ...], load: Callable[[], tuple[Any, int]]) -> Any:
 
 
 def course_outline(course: Course, locale: str) -> tuple[Outline, Texts]:
-    """The live outline of ``course`` (as :func:`lms.catalog.services.load_outline`, in plain data) and all its texts
-    in ``locale`` with fallback to its source locale (as :func:`lms.catalog.texts.load_texts`): one query for the
-    revision when cached, and the loads of today when not."""
+    """The trainee's outline of ``course`` (as :func:`lms.catalog.services.load_trainee_outline`, in plain data) and
+    all its texts in ``locale`` with fallback to its source locale (as :func:`lms.catalog.texts.load_texts`): one
+    query for the revision when cached, and the loads of today when not."""
     cached = _cached(("outline", course.id, locale), lambda: _load_outline(course, locale))
     return cached.outline(course), Texts(locale=locale, source_locale=course.source_locale, rows=cached.texts)
 

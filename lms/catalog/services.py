@@ -10,6 +10,7 @@ from sqlalchemy import Select, bindparam, exists, func, or_, select
 
 from lms import audit, db
 from lms.catalog import archive, edits, module_kind
+from lms.catalog.areas import course_areas
 from lms.catalog.models import (
     COURSE_TRANSITIONS,
     Course,
@@ -83,7 +84,8 @@ def find_course(slug: str) -> Course | None:
 
 
 def list_catalog(*, kind: str = "", area: str = "", lang: str = "", published_only: bool = True) -> list[Course]:
-    """Courses matching the filters; ``lang`` keeps courses written in, or translated to, that language."""
+    """Courses matching the filters; ``lang`` keeps courses written in, or translated to, that language, ``area`` those
+    covering that competency area (:func:`lms.catalog.areas.course_areas`: their own or one of their live modules')."""
     query = select(Course).order_by(Course.kind, Course.slug)
     if published_only:
         query = query.where(Course.status == CourseStatus.PUBLISHED)
@@ -94,8 +96,9 @@ def list_catalog(*, kind: str = "", area: str = "", lang: str = "", published_on
                                     Text.locale == lang, Text.value != "")
         query = query.where(or_(Course.source_locale == lang, translated))
     courses = list(db.session.execute(query).scalars())
-    if area:  # JSON list membership, filtered here to stay portable across SQLite and PostgreSQL
-        courses = [c for c in courses if area in c.competency_areas]
+    if area:  # the course's own areas and its modules' (one more query), filtered here to stay portable
+        modules = list_modules_of(courses)
+        courses = [c for c in courses if area in course_areas(c, modules[c.id])]
     return courses
 
 
@@ -125,7 +128,7 @@ class Outline:
 
 
 @prepared
-def _outline_queries(include_archived: bool) -> tuple[Select, Select, Select]:
+def _outline_queries(include_archived: bool, asked_only: bool = False) -> tuple[Select, Select, Select]:
     course_id = bindparam("course_id")
     modules = select(Module).where(Module.course_id == course_id).order_by(Module.position, Module.id)
     lessons = select(Lesson).where(Lesson.course_id == course_id).order_by(Lesson.position, Lesson.id)
@@ -134,13 +137,27 @@ def _outline_queries(include_archived: bool) -> tuple[Select, Select, Select]:
         modules = modules.where(Module.is_archived.is_(False))
         lessons = lessons.where(Lesson.is_archived.is_(False))
         quizzes = quizzes.where(Quiz.is_archived.is_(False))
+    if asked_only:
+        quizzes = quizzes.where(exists().where(Question.quiz_id == Quiz.id, Question.is_archived.is_(False)))
     return modules, lessons, quizzes
 
 
 def load_outline(course: Course, include_archived: bool = False) -> Outline:
-    """The live modules, lessons and quizzes of ``course`` (what trainees see), or with ``include_archived`` every
-    one, removed ones too (what an import matches by slug, and what authoring lists as removed)."""
-    modules_q, lessons_q, quizzes_q = _outline_queries(include_archived)
+    """The live modules, lessons and quizzes of ``course`` (what authoring shows; trainees see
+    :func:`load_trainee_outline`), or with ``include_archived`` every one, removed ones too (what an import matches
+    by slug, and what authoring lists as removed)."""
+    return _load_outline(course, _outline_queries(include_archived))
+
+
+def load_trainee_outline(course: Course) -> Outline:
+    """What trainees see of ``course`` and what completes it: :func:`load_outline` without a quiz that has no live
+    question yet (one just added, its questions still to write). Nobody could pass it, so it is neither shown, nor
+    offered as a next step, nor needed to complete its module; it appears once it has a question. Same queries."""
+    return _load_outline(course, _outline_queries(False, True))
+
+
+def _load_outline(course: Course, queries: tuple[Select, Select, Select]) -> Outline:
+    modules_q, lessons_q, quizzes_q = queries
     values = {"course_id": course.id}
     outline = Outline(course=course, modules=list(db.session.execute(modules_q, values).scalars()))
     for lesson in db.session.execute(lessons_q, values).scalars():

@@ -1,7 +1,8 @@
 """Enrolment use cases: enrol, read lessons (time on task measured on the server), take quizzes, complete.
 
 Completion rules:
-- a self-paced module is complete when every lesson in it is complete and its quiz (if any) is passed;
+- a self-paced module is complete when every lesson in it is complete and its quiz (if any, and if it has a live
+  question: :func:`lms.catalog.services.load_trainee_outline`) is passed;
 - a live module is complete by attendance, a field module by approved field experience
   (:func:`complete_module` is called by those features);
 - the course is complete when every required module is complete. ``enrollment-completed`` is then sent once;
@@ -22,7 +23,7 @@ from lms import audit, db
 from lms.accounts.models import User
 from lms.catalog.models import Course, CourseStatus, Lesson, Module, ModuleKind, Option, Question, QuestionKind, Quiz
 from lms.catalog.quiz_texts import QUIZ_ITEMS
-from lms.catalog.services import Outline, load_outline, load_questions
+from lms.catalog.services import Outline, load_questions, load_trainee_outline
 from lms.catalog.texts import Texts, load_texts
 from lms.db import prepared, utcnow
 from lms.enrollment.models import (
@@ -290,7 +291,9 @@ class Progress:
 
 
 def load_progress(enrollment: Enrollment, outline: Outline | None = None) -> Progress:
-    outline = outline or load_outline(_course(enrollment))
+    """Where ``enrollment`` stands in the course's ``outline``: the trainee's
+    (:func:`lms.catalog.services.load_trainee_outline`, loaded when not given)."""
+    outline = outline or load_trainee_outline(_course(enrollment))
     rows = db.session.execute(
         select(LessonProgress.lesson_id, LessonProgress.completed_at, LessonProgress.seconds_spent)
         .where(LessonProgress.enrollment_id == enrollment.id)
@@ -322,33 +325,21 @@ def steps_count(module: Module) -> bool:
     return module.kind is ModuleKind.SELF_PACED
 
 
-def self_paced_done(progress: Progress, module: Module, empty_quizzes: set[int] = frozenset()) -> bool:
-    """All lessons read and the quiz passed. A quiz with no questions yet (``empty_quizzes``: one just added to a
-    published course) does not count: nobody could pass it."""
+def self_paced_done(progress: Progress, module: Module) -> bool:
+    """All lessons read and the quiz passed. The outline is the trainee's (:func:`load_progress`): a quiz with no
+    live question yet is not in it, so it does not count (nobody could pass it)."""
     lessons = progress.outline.lessons.get(module.id, [])
     quiz = progress.outline.quizzes.get(module.id)
-    if quiz is not None and quiz.id in empty_quizzes:
-        quiz = None
     return all(lesson.id in progress.completed_lessons for lesson in lessons) and (
         quiz is None or quiz.id in progress.passed_quizzes
     ) and bool(lessons or quiz)
 
 
-def _empty_quizzes(progress: Progress) -> set[int]:
-    """The quizzes of the outline that have no live question (one query, only when an unpassed quiz matters)."""
-    waiting = [q.id for q in progress.outline.quizzes.values() if q.id not in progress.passed_quizzes]
-    if not waiting:
-        return set()
-    asked = select(Question.quiz_id).where(Question.quiz_id.in_(waiting), Question.is_archived.is_(False))
-    return set(waiting) - set(db.session.execute(asked).scalars())
-
-
 def check_completion(enrollment: Enrollment) -> Progress:
     """Record newly completed self-paced modules, then the course if every required module is complete."""
     progress = load_progress(enrollment)
-    empty = _empty_quizzes(progress)
     for module in progress.outline.modules:
-        if steps_count(module) and not progress.module_done(module) and self_paced_done(progress, module, empty):
+        if steps_count(module) and not progress.module_done(module) and self_paced_done(progress, module):
             seconds = sum(progress.seconds.get(lesson.id, 0) for lesson in progress.outline.lessons.get(module.id, []))
             _record_module(enrollment, module, progress, "self_paced", seconds)
     _maybe_complete_course(enrollment, progress)

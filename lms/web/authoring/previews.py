@@ -12,12 +12,17 @@ from typing import Any
 
 from flask import render_template
 
+from lms.catalog import module_kind
 from lms.catalog import services as catalog
+from lms.catalog.areas import area_title, course_areas
+from lms.catalog.models import ModuleKind
 from lms.catalog.quiz_texts import QUIZ_ITEMS, shown_in_source
 from lms.catalog.texts import load_texts
+from lms.enrollment import services as enrollment_services
 from lms.security import access
 from lms.web.authoring import bp
 from lms.web.authoring.helpers import in_language, load_lesson, load_module, preview_locale
+from lms.web.learn.helpers import fell_back
 
 
 def _render(template: str, **context: Any) -> str:
@@ -27,13 +32,20 @@ def _render(template: str, **context: Any) -> str:
 @bp.get("/<course_slug>/preview/")
 @access.trainer
 def preview(course_slug: str):
+    """The course page as a trainee reading the preview language sees it before enrolling: the same facts and
+    modules (the same template parts), with links to the previews of its lessons and quizzes."""
     course = catalog.get_course(course_slug)
     locale = preview_locale(course)
     texts = load_texts(course, locale)
-    main = [texts.get(course, "title"), texts.get(course, "summary")]
-    return _render("lms/authoring/preview_course.html", course=course, outline=catalog.load_outline(course),
-                   locale=locale, t=texts, title=main[0], summary=main[1],
-                   fallback=any(text.is_fallback for text in main))
+    outline = catalog.load_trainee_outline(course)
+    fallback = fell_back(texts, [course, *outline.modules, *outline.all_lessons(), *outline.quizzes.values()])
+    hidden = len(catalog.load_outline(course).quizzes) - len(outline.quizzes)  # quizzes with no question yet
+    return _render("lms/authoring/preview_course.html", course=course, outline=outline, locale=locale, t=texts,
+                   title=texts.get(course, "title"), summary=texts.get(course, "summary"), fallback=fallback,
+                   hidden_quizzes=hidden, preview_locale=locale, areas=course_areas(course, outline.modules),
+                   area_title=area_title, ModuleKind=ModuleKind, steps_count=enrollment_services.steps_count,
+                   no_session={m.id for m in module_kind.list_live_without_sessions(course, modules=outline.modules)},
+                   progress=None, active=False, added_after=set(), field_hours={})
 
 
 @bp.get("/<course_slug>/preview/modules/<module_slug>/lessons/<lesson_slug>")

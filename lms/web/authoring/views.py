@@ -11,6 +11,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from lms import db
 from lms.catalog import archive, module_kind, ordering
 from lms.catalog import services as catalog
+from lms.catalog.areas import area_title, areas_from_modules, in_order
 from lms.catalog.markdown import render_markdown
 from lms.catalog.models import COURSE_TRANSITIONS, CourseStatus, ModuleKind
 from lms.catalog.texts import load_course_titles, load_texts, load_titles
@@ -75,6 +76,8 @@ def course(course_slug: str):
                            removed=archive.list_removed(course),
                            no_session={m.id for m in module_kind.list_live_without_sessions(course, modules=outline.modules)},
                            no_certificate=withheld.withholds_on_completion(outline.modules),
+                           own_areas=[area_title(code) for code in in_order(list(course.competency_areas))],
+                           module_areas=[area_title(code) for code in areas_from_modules(course, outline.modules)],
                            t=load_texts(course, course.source_locale, fields=("title",)),
                            statuses=[s for s in CourseStatus if s in COURSE_TRANSITIONS[course.status]],
                            button=EmptyForm())

@@ -9,6 +9,7 @@ from typing import Any
 
 from lms.catalog import outline_cache
 from lms.catalog import services as catalog
+from lms.catalog.areas import course_areas
 from lms.catalog.models import Course
 from lms.catalog.texts import LocalText, Texts, load_course_titles
 from lms.enrollment import services as enrollment_services
@@ -25,6 +26,8 @@ class CatalogEntry:
     languages: list[str]
     minutes: int
     progress: EnrollmentSummary | None
+    #: The areas the course covers (:func:`lms.catalog.areas.course_areas`), as codes.
+    areas: tuple[str, ...] = ()
 
     @property
     def is_fallback(self) -> bool:
@@ -51,6 +54,7 @@ def catalog_entries(courses: list[Course], locale: str, user: Any) -> list[Catal
             languages=list(cards[course.id].languages),
             minutes=sum(m.credited_minutes for m in modules[course.id] if m.is_required),
             progress=progress.get(course.id),
+            areas=tuple(course_areas(course, modules[course.id])),
         )
         for course in courses
     ]

@@ -110,7 +110,7 @@ class QuizPage:
 def _load(course_slug: str, module_slug: str, *, result: bool = False) -> QuizPage | None:
     """The quiz page's data, or None when the viewer is not enrolled; for the ``result`` page, where a pass leads."""
     course, enrollment = load_course(course_slug)
-    outline = catalog.load_outline(course)
+    outline = catalog.load_trainee_outline(course)
     module = find_module(outline, module_slug)
     quiz = catalog.get_quiz(module)
     if quiz is None:

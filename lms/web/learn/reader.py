@@ -31,6 +31,11 @@ def _not_enrolled(course_slug: str):
     return redirect(url_for(".course", course_slug=course_slug))
 
 
+def _stale(texts, lesson_id: int) -> bool:
+    """Whether the lesson's title or text shown is a translation made before its source last changed."""
+    return any(translation_state(texts, "lesson", lesson_id, name) == "stale" for name in ("title", "body"))
+
+
 @bp.get("/<course_slug>/<module_slug>/<lesson_slug>")
 @access.signed_in
 def lesson(course_slug: str, module_slug: str, lesson_slug: str):
@@ -47,7 +52,7 @@ def lesson(course_slug: str, module_slug: str, lesson_slug: str):
     fallback = fell_back(texts, [course, module, lesson], ("title", "body"))
     page = render_template(
         "lms/learn/lesson.html", course=course, module=module, lesson=lesson, t=texts, body=texts.get(lesson, "body"),
-        fallback=fallback, stale=translation_state(texts, "lesson", lesson.id, "body") == "stale",
+        fallback=fallback, stale=_stale(texts, lesson.id),
         previous=previous, following=following, module_of=outline.module_of, quiz=quiz,
         is_done=record.completed_at is not None, has_required_steps=next_steps.has_required_steps,
         position=outline.all_lessons().index(lesson) + 1, total=len(outline.all_lessons()),
@@ -60,7 +65,7 @@ def lesson(course_slug: str, module_slug: str, lesson_slug: str):
 @access.signed_in
 def complete(course_slug: str, module_slug: str, lesson_slug: str):
     course, enrollment = load_course(course_slug)
-    outline = catalog.load_outline(course)
+    outline = catalog.load_trainee_outline(course)
     lesson = find_lesson(outline, find_module(outline, module_slug), lesson_slug)
     if not is_active(enrollment):
         return _not_enrolled(course.slug)

@@ -9,7 +9,7 @@ from flask import flash, redirect, render_template, request, url_for
 from lms import db
 from lms.catalog import module_kind, outline_cache
 from lms.catalog import services as catalog
-from lms.catalog.areas import AREAS, area_choices, area_title
+from lms.catalog.areas import AREAS, area_choices, area_title, course_areas
 from lms.catalog.models import Course, CourseKind, ModuleKind
 from lms.catalog.services import Outline
 from lms.catalog.texts import load_texts
@@ -51,7 +51,7 @@ def catalog_page():
     courses = catalog.list_catalog(kind=filters.kind, area=filters.area, lang=filters.lang)
     return render_template(
         "lms/learn/catalog.html", entries=catalog_entries(courses, current_locale(), current_user),
-        filters=filters, kinds=CourseKind.choices(), areas=area_choices(),
+        filters=filters, kinds=CourseKind.choices(), areas=area_choices(), area_title=area_title,
     )
 
 
@@ -63,7 +63,8 @@ def course(course_slug: str):
     fallback = fell_back(texts, [course, *outline.modules, *outline.all_lessons(), *outline.quizzes.values()])
     return render_template(
         "lms/learn/course.html", course=course, outline=outline, t=texts, fallback=fallback, enrollment=enrollment,
-        area_title=area_title, ModuleKind=ModuleKind, Status=EnrollmentStatus, steps_count=enrollment_services.steps_count,
+        areas=course_areas(course, outline.modules), area_title=area_title,
+        ModuleKind=ModuleKind, Status=EnrollmentStatus, steps_count=enrollment_services.steps_count,
         # the organisations by name, loaded only for someone who manages one (the slugs came with the session)
         managed=org_services.managed_orgs(current_user) if current_user and manager_org_slugs(current_user) else [],
         no_session={m.id for m in module_kind.list_live_without_sessions(course, modules=outline.modules)},
