@@ -154,3 +154,16 @@ def test_the_timesheet_page_runs_a_fixed_number_of_queries(client, u, login, acm
         page = _text(client.get(url))
     assert many.count == few.count
     assert page.split('id="earlier-note"', 1)[1].split("</ul>", 1)[0].count("<li>") == unexported.MAX_LISTED
+
+
+def test_a_skipped_period_says_payroll_ran_for_a_later_period_not_for_it(client, u, login, acme):
+    """Its pending entries go to the next open period because a LATER period was exported: it was not."""
+    org, manager, ana, p = acme
+    login(manager)
+    assert export_on_page(client, u, "acme", p["last"][0].isoformat(), skip_earlier="yes").status_code == 302
+    add_entry(ana, org, p["skipped"][0], 45, status=EntryStatus.PENDING)
+    db.session.commit()
+    page = " ".join(_text(client.get(u("lms.hours.org_timesheet", org_slug="acme",
+                                       start=p["skipped"][0].isoformat()))).split())
+    assert "Payroll has already run for a later period: if it is approved" in page
+    assert "Payroll has already run for this period" not in page
