@@ -19,7 +19,7 @@ from lms.hours.export import Number, write_csv
 from lms.hours.models import EntryStatus, HoursEntry
 from lms.hours.money import hours_text
 from lms.hours.titles import display_titles
-from lms.hours.transcript import decimal_hours, hours_minutes
+from lms.hours.transcript import ExactTotals, hours_minutes
 from lms.i18n import _
 from lms.orgs import history
 from lms.orgs.models import CEYearBasis, Membership, Organisation
@@ -39,7 +39,7 @@ class ChecklistRow:
 
 
 @dataclass(frozen=True)
-class Checklist:
+class Checklist(ExactTotals):
     """Plain data for the checklist: Section A (the CHW and the supervising provider) and Section B (trainings)."""
 
     chw_name: str
@@ -53,20 +53,6 @@ class Checklist:
     year_end: date
     required_minutes: int
     rows: list[ChecklistRow]
-
-    @property
-    def total_minutes(self) -> int:
-        """The exact sum of the rows, which show hours and minutes (never rounded rows that would not add up)."""
-        return sum(row.minutes for row in self.rows)
-
-    @property
-    def total_time(self) -> str:
-        return hours_minutes(self.total_minutes)
-
-    @property
-    def total_hours(self) -> str:
-        """The total as decimal hours, rounded once from the exact minutes, for forms that ask for decimals."""
-        return decimal_hours(self.total_minutes)
 
 
 def supervising_provider(org: Organisation) -> tuple[str, str]:

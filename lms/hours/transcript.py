@@ -54,6 +54,23 @@ def decimal_hours(minutes: int) -> str:
     return format_decimal(Decimal(hours_text(minutes)), format="#,##0.00")
 
 
+class ExactTotals:
+    """What a document's ``rows`` (each with exact ``minutes``) add up to: exactly, shown in hours and minutes (never
+    rounded rows that would not add up), and as decimal hours rounded once, for forms that ask for decimals."""
+
+    @property
+    def total_minutes(self) -> int:
+        return sum(row.minutes for row in self.rows)  # type: ignore[attr-defined]
+
+    @property
+    def total_time(self) -> str:
+        return hours_minutes(self.total_minutes)
+
+    @property
+    def total_hours(self) -> str:
+        return decimal_hours(self.total_minutes)
+
+
 def competency_title(code: str) -> str:
     """A core competency area's translated name, or a specialty's slug as words."""
     return area_title(code) if code in AREAS else specialty_title(code)
@@ -167,7 +184,7 @@ class TranscriptRow:
 
 
 @dataclass(frozen=True)
-class Transcript:
+class Transcript(ExactTotals):
     """Plain data for ``lms/pdf/transcript.html``; build it inside ``force_locale`` so titles are translated."""
 
     name: str
@@ -180,20 +197,6 @@ class Transcript:
     #: person's work there if they left.
     org_name: str | None = None
     left_on: date | None = None
-
-    @property
-    def total_minutes(self) -> int:
-        """The exact sum of the rows' minutes: what the rows, shown in hours and minutes, add up to."""
-        return sum(row.minutes for row in self.rows)
-
-    @property
-    def total_time(self) -> str:
-        return hours_minutes(self.total_minutes)
-
-    @property
-    def total_hours(self) -> str:
-        """The total as decimal hours (:func:`decimal_hours`)."""
-        return decimal_hours(self.total_minutes)
 
 
 def build_transcript(user: User, today: date, locale: str, org: Organisation | None = None,
