@@ -16,7 +16,9 @@ from lms.accounts import services as accounts
 from lms.accounts.models import SiteRole
 from lms.catalog import services as catalog
 from lms.catalog.models import Text
-from lms.catalog.source_changes import (
+from lms.catalog.source_changes import describe_change
+from lms.catalog.texts import load_texts, load_translated_from, set_text, text_hash, translation_state
+from lms.text_diff import (
     ADDED,
     CHANGED,
     FOLDED,
@@ -26,12 +28,10 @@ from lms.catalog.source_changes import (
     SAME,
     Line,
     Piece,
-    describe_change,
     fold,
     line_diff,
     word_diff,
 )
-from lms.catalog.texts import load_texts, load_translated_from, set_text, text_hash, translation_state
 from tests.conftest import PASSWORD, _config, _database_url, _private_database
 
 BODY = "## Signs\n\nHot, dry skin.\n\nA fast pulse.\n\nConfusion.\n\nNausea.\n\nCall 911."

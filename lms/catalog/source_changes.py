@@ -10,21 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from lms.text_diff import (  # noqa: F401  (the names the translation editor and its tests use)
-    ADDED,
-    CHANGED,
-    CONTEXT,
-    FOLDED,
-    MAX_PAIRED_LINES,
-    MAX_WORD_TOKENS,
-    REMOVED,
-    SAME,
-    Line,
-    Piece,
-    fold,
-    line_diff,
-    word_diff,
-)
+from lms.text_diff import Line, Piece, fold, line_diff, word_diff
 
 
 @dataclass(frozen=True)
