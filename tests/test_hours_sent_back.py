@@ -104,7 +104,7 @@ def test_dashboard_says_how_many_entries_were_sent_back(client, u, login, make_u
     login(staff.trainee)
     page = client.get(u("lms.main.home")).get_data(as_text=True)
     assert "2 entries of your training hours were sent back." in page
-    assert f'href="{u("lms.hours.mine")}"' in page
+    assert f'href="{u("lms.hours.mine", show="sent-back")}"' in page
 
 
 def test_submit_again_prefills_links_both_entries_and_reuses_the_evidence(client, u, login, make_user, make_org,

@@ -63,8 +63,9 @@ def test_a_waitlisted_person_made_trainer_leaves_the_waitlist_and_is_never_promo
     response = _make_trainer(client, u, session, teresa)
     assert response.status_code == 302, page_text(response)[:2000]
     shown = page_text(client.get(response.headers["Location"]))
-    assert ("Teresa Trainer now leads this session, so their registration for it was ended: trainers do not register "
-            "for their own sessions.") in shown
+    assert ("Teresa Trainer now leads this session, so their place on its waitlist was ended: trainers do not "
+            "register for their own sessions.") in shown
+    assert "registration for it was ended" not in shown  # she only had a waitlist place
     assert _status(session, teresa) is CANCELLED and _status(session, bea) is WAITLISTED  # the seat is still Ana's
     (row,) = _ended_rows()
     assert row.data["user_id"] == teresa.id and row.data["held"] == "waitlisted" and row.actor_id == trainer.id

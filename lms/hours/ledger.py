@@ -534,10 +534,14 @@ def after_key(after: PageKey, *, newest_first: bool) -> Any:
     return or_(HoursEntry.activity_date > day, and_(HoursEntry.activity_date == day, HoursEntry.id > entry_id))
 
 
-def list_user_entries(user: Any, limit: int = 50, offset: int = 0, *, after: PageKey | None = None) -> EntryPage:
+def list_user_entries(user: Any, limit: int = 50, offset: int = 0, *, after: PageKey | None = None,
+                      where: Any = None) -> EntryPage:
     """The person's entries, newest activity first, with their organisations (two queries). ``after``: the key of
-    the last entry of the previous page (:func:`after_key`), instead of an ``offset``."""
+    the last entry of the previous page (:func:`after_key`), instead of an ``offset``; ``where``: a further
+    condition (only the entries sent back: :func:`lms.hours.resubmissions.sent_back_clause`)."""
     query = select(HoursEntry).where(HoursEntry.user_id == user.id)
+    if where is not None:
+        query = query.where(where)
     if after is not None:
         query = query.where(after_key(after, newest_first=True))
     rows = list(db.session.execute(

@@ -94,13 +94,42 @@ def links_of(entry: HoursEntry) -> Links:
     return links
 
 
-def count_sent_back(user: Any) -> int:
-    """The person's entries rejected in the last ``SENT_BACK_DAYS`` days that they log by hand and have not
-    submitted again (what the dashboard points them to)."""
+def resubmitted_as(entry_ids: list[int]) -> dict[int, list[int]]:
+    """For each of these entries that was submitted again, the ids of the entries submitting it again, oldest first
+    (one query, whatever the number of entries: a page of the person's list)."""
+    if not entry_ids:
+        return {}
+    found: dict[int, list[int]] = {}
+    for object_id, data in db.session.execute(
+        select(audit.AuditEvent.object_id, audit.AuditEvent.data).where(
+            audit.AuditEvent.object_type == "HoursEntry", audit.AuditEvent.object_id.in_(sorted(set(entry_ids))),
+            audit.AuditEvent.action == "hours.resubmitted").order_by(audit.AuditEvent.id)
+    ):
+        if isinstance(data, dict) and data.get("resubmission_id"):
+            found.setdefault(object_id, []).append(int(data["resubmission_id"]))
+    return found
+
+
+def sent_back_clause(user: Any) -> Any:
+    """The condition on ``HoursEntry`` of the person's entries that need them to act: rejected in the last
+    ``SENT_BACK_DAYS`` days, of a kind they log by hand, and not submitted again."""
     resubmitted = select(audit.AuditEvent.id).where(
         audit.AuditEvent.object_type == "HoursEntry", audit.AuditEvent.object_id == HoursEntry.id,
         audit.AuditEvent.action == "hours.resubmitted")
-    return db.session.scalar(select(func.count()).select_from(HoursEntry).where(and_(
+    return and_(
         HoursEntry.user_id == user.id, HoursEntry.status == EntryStatus.REJECTED,
         HoursEntry.source.in_(RESUBMITTABLE), HoursEntry.decided_at >= utcnow() - timedelta(days=SENT_BACK_DAYS),
-        ~resubmitted.exists()))) or 0
+        ~resubmitted.exists())
+
+
+def count_sent_back(user: Any) -> int:
+    """The person's entries sent back and not submitted again (:func:`sent_back_clause`: what the dashboard points
+    them to)."""
+    return db.session.scalar(select(func.count()).select_from(HoursEntry).where(sent_back_clause(user))) or 0
+
+
+def only_sent_back(user: Any) -> int | None:
+    """The id of the person's one entry sent back and not submitted again, or None when there are none or several
+    (the dashboard then links to the list of them)."""
+    ids = list(db.session.scalars(select(HoursEntry.id).where(sent_back_clause(user)).limit(2)))
+    return ids[0] if len(ids) == 1 else None

@@ -40,6 +40,7 @@ from lms.live import registration as seats
 from lms.live.models import (
     LiveSession,
     Registration,
+    RegistrationStatus,
     ReminderSent,
     SessionMode,
     SessionStatus,
@@ -72,7 +73,8 @@ class SessionUpdate:
     (``changes``), the times before, and the people to tell about those changes (registered and waitlisted; nobody
     when nothing changed that they rely on, or when the session is over). ``trainers``: a change of who leads it
     (false when none), with the trainers to tell; ``ended``: the registrations of people made its trainers, which
-    the edit ended (a seat among them went to the next on the waitlist: ``promoted``)."""
+    the edit ended (a seat among them went to the next on the waitlist: ``promoted``); ``ended_waitlisted``: the
+    people among them whose place was on the waitlist, not a seat."""
 
     promoted: list[Registration]
     changes: tuple[str, ...]
@@ -81,6 +83,7 @@ class SessionUpdate:
     to_tell: list[Registration]
     trainers: TrainerChange = field(default_factory=TrainerChange)
     ended: list[Registration] = field(default_factory=list)
+    ended_waitlisted: set[int] = field(default_factory=set)
 
 
 @dataclass(frozen=True)
@@ -231,14 +234,18 @@ def update_session(
     if changes:
         session.sequence += 1
     led = change_trainers(session, data.trainer_ids, actor)
-    ended = seats.end_for_trainers(session, [person.id for person in led.added], actor, now)
+    added = [person.id for person in led.added]
+    waiting = {user_id for user_id, registration in seats.registrations_of(session.id, added).items()
+               if registration.status is RegistrationStatus.WAITLISTED}
+    ended = seats.end_for_trainers(session, added, actor, now)
     moved = {"starts_at": session.starts_at, "ends_at": session.ends_at} if "time" in changes else {}
     audit.record("live_session.updated", session, actor, changes=[*changes, *(["trainers"] if led else [])],
                  was_starts_at=was_starts_at, was_ends_at=was_ends_at, **moved, **audit_data(led),
                  **session_record.changed_settings(settings, session))
     promoted = seats.fill_seats(session, now)
     to_tell = active_registrations(session) if changes and max(was_ends_at, session.ends_at) > now else []
-    return SessionUpdate(promoted, changes, was_starts_at, was_ends_at, to_tell, led, ended)
+    return SessionUpdate(promoted, changes, was_starts_at, was_ends_at, to_tell, led, ended,
+                         {r.user_id for r in ended} & waiting)
 
 
 def _check_still_free(session: LiveSession, data: SessionData, times: tuple) -> None:

@@ -58,6 +58,8 @@ COMMON_FIELDS: dict[str, tuple[Any, Callable[[Any], str]]] = {
     **audit_display_hours.COMMON_FIELDS,
     **audit_display_live.COMMON_FIELDS,
 }
+#: How an action's stored data is read before it is shown (a stored-file id shown as the entry it came from).
+READ_DATA = {**audit_display_hours.READ_DATA}
 #: Rows that hold a value before and after under two keys: the old key's value is shown as the new key's old one.
 OLD_KEYS = {"previous_paid_period_start": "paid_period_start", "old_minutes": "new_minutes", "old_status": "new_status",
             "was_starts_at": "starts_at", "was_ends_at": "ends_at"}
@@ -106,6 +108,7 @@ def changes(event: AuditEvent, names: dict[tuple[str, int | None], str] | None =
     the keys in ``omit`` (what the page says already: a course's history omits the course)."""
     names = names or {}
     data = {key: value for key, value in (event.data or {}).items() if key not in omit}
+    data = READ_DATA[event.action](data) if event.action in READ_DATA else data
     own = FIELDS.get(event.action, {})
     fields = {**COMMON_FIELDS, **own}
     lines = []

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from lms.hours.models import EntrySource
-from lms.i18n import _l, format_minutes, format_money
+from lms.i18n import _, _l, format_minutes, format_money
 from lms.web.audit_format import number, on_date, titled
 from lms.web.hours.queue import EVENT_TITLES
 
@@ -16,6 +16,23 @@ TITLES = {
 }
 
 OBJECT_TYPES = {"HoursEntry": _l("Hours entry"), "PayrollExport": _l("Payroll export")}
+
+def entry_number(value: Any) -> str:
+    """An hours entry by its number ("entry #14"), as its page and the review queue call it."""
+    # i18n: an hours entry by its number, in the audit log: "Submits again: entry #14".
+    return _("entry #%(id)s", id=int(value))
+
+
+def _resubmission(data: dict[str, Any]) -> dict[str, Any]:
+    """An ``hours.resubmission`` row names the evidence file it copied by the file's id, which nobody sees: it came
+    from the entry submitted again (``resubmits``), so the row shows that entry instead."""
+    if data.get("evidence_copied_from") is not None and isinstance(data.get("resubmits"), int):
+        return {**data, "evidence_copied_from": data["resubmits"]}
+    return data
+
+
+#: How an action's stored data is read before it is shown (what it holds in another form than the log shows).
+READ_DATA = {"hours.resubmission": _resubmission}
 
 COMMON_FIELDS: dict[str, tuple[Any, Any]] = {
     "minutes": (_l("Hours"), format_minutes),
@@ -29,9 +46,9 @@ COMMON_FIELDS: dict[str, tuple[Any, Any]] = {
     "source_ref": (_l("Source reference"), str),
     "because_rejected": (_l("Rejected with entry"), str),
     "replaced_by": (_l("Replaced by entry"), str),
-    "resubmits": (_l("Submits again entry"), str),
-    "resubmission_id": (_l("Submitted again as entry"), str),
-    "evidence_copied_from": (_l("Evidence file copied from"), str),
+    "resubmits": (_l("Submits again"), entry_number),
+    "resubmission_id": (_l("Submitted again as"), entry_number),
+    "evidence_copied_from": (_l("Evidence file copied from"), entry_number),
     "rows": (_l("Rows"), number),
     "sha256": (_l("SHA-256 checksum"), str),
 }

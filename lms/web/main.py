@@ -7,7 +7,7 @@ from flask import Blueprint, current_app, redirect, render_template, request, se
 from lms import db
 from lms.accounts import languages
 from lms.hours.compliance import list_own_ce_status
-from lms.hours.resubmissions import count_sent_back
+from lms.hours.resubmissions import count_sent_back, only_sent_back
 from lms.i18n import SESSION_KEY, current_locale, supported_locales
 from lms.orgs.services import list_user_memberships
 from lms.resources import PACKAGE_DIR
@@ -24,9 +24,11 @@ def home():
     if not current_user:
         return render_template("lms/main/home.html")
     memberships = list_user_memberships(current_user)
+    sent_back = count_sent_back(current_user)
     return render_template("lms/main/dashboard.html", memberships=memberships,
                            enrollments=my_courses(current_user, current_locale()),
-                           ce=list_own_ce_status(memberships), sent_back=count_sent_back(current_user))
+                           ce=list_own_ce_status(memberships), sent_back=sent_back,
+                           sent_back_entry=only_sent_back(current_user) if sent_back == 1 else None)
 
 
 @bp.post("/language")

@@ -24,6 +24,8 @@ from lms.web.hours.attachments import Attachment
 from lms.web.hours.ledger_forms import ExternalForm, FieldForm
 
 PER_PAGE = 50
+#: The "My hours" list's filter of the entries sent back and not yet submitted again.
+SENT_BACK = "sent-back"
 
 
 def viewer() -> Any:
@@ -43,11 +45,17 @@ def page_number() -> int:
 @bp.get("/")
 @access.signed_in
 def mine():
-    page = page_number()
-    entries = ledger.list_user_entries(viewer(), PER_PAGE, (page - 1) * PER_PAGE)
+    """The person's entries; ``?show=sent-back``: only those sent back and not submitted again (the dashboard's
+    notice links here). Each rejected entry says which entries submit it again (one query for the page)."""
+    page, show = page_number(), SENT_BACK if request.args.get("show") == SENT_BACK else None
+    where = resubmissions.sent_back_clause(viewer()) if show else None
+    entries = ledger.list_user_entries(viewer(), PER_PAGE, (page - 1) * PER_PAGE, where=where)
+    rejected = [e.id for e in entries.entries if e.status is EntryStatus.REJECTED]
     return render_template("lms/hours/ledger/mine.html", page=entries, number=page, totals=ledger.user_totals(viewer()),
                            titles=display_titles(entries.entries, current_locale()), Status=EntryStatus,
-                           Source=EntrySource, ce=compliance.list_own_ce_status(list_user_memberships(viewer())))
+                           Source=EntrySource, ce=compliance.list_own_ce_status(list_user_memberships(viewer())),
+                           show=show, resubmitted=resubmissions.resubmitted_as(rejected),
+                           can_resubmit=resubmissions.can_resubmit)
 
 
 @bp.route("/external", methods=["GET", "POST"])

@@ -144,15 +144,23 @@ def _saved_text(update: scheduling.SessionUpdate) -> str:
 
 
 def _say_ended(update: scheduling.SessionUpdate) -> None:
-    """Say whose registration the edit ended because they now lead the session (a seat went to the next in line)."""
+    """Say whose registration or waitlist place the edit ended because they now lead the session (a seat went to the
+    next in line): one message for seats, another for waitlist places."""
     ended = {registration.user_id for registration in update.ended}
-    if ended:
-        names = ", ".join(person.name for person in update.trainers.added if person.id in ended)
+    seated = [person.name for person in update.trainers.added if person.id in ended - update.ended_waitlisted]
+    waiting = [person.name for person in update.trainers.added if person.id in ended & update.ended_waitlisted]
+    if seated:
         # i18n: %(names)s is one or more people's names, separated by commas.
         flash(ngettext("%(names)s now leads this session, so their registration for it was ended: trainers do not "
                        "register for their own sessions.",
                        "%(names)s now lead this session, so their registrations for it were ended: trainers do not "
-                       "register for their own sessions.", len(ended), names=names), "info")
+                       "register for their own sessions.", len(seated), names=", ".join(seated)), "info")
+    if waiting:
+        # i18n: %(names)s is one or more people's names, separated by commas.
+        flash(ngettext("%(names)s now leads this session, so their place on its waitlist was ended: trainers do not "
+                       "register for their own sessions.",
+                       "%(names)s now lead this session, so their places on its waitlist were ended: trainers do not "
+                       "register for their own sessions.", len(waiting), names=", ".join(waiting)), "info")
 
 
 def _warn_if_none_left(card: listing.SessionCard) -> None:
