@@ -19,6 +19,8 @@ from sqlalchemy.sql.expression import Executable
 from sqlalchemy.types import TypeDecorator
 from werkzeug.local import LocalProxy
 
+from lms.search_text import sqlite_fold
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -216,3 +218,5 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
+        # Accent- and case-insensitive searches (lms.search_text.folded); PostgreSQL does it with built-ins.
+        dbapi_connection.create_function("lms_fold", 1, sqlite_fold, deterministic=True)

@@ -20,6 +20,7 @@ from lms.accounts.passwords import MAX_LENGTH, MIN_LENGTH, check_password_streng
 from lms.db import is_id
 from lms.errors import ConflictError, DomainError, NotFoundError
 from lms.i18n import _
+from lms.search_text import contains_pattern, folded
 from lms.signals import user_registered
 
 
@@ -97,10 +98,12 @@ def count_users() -> int:
 
 
 def list_users(search: str = "", limit: int = 100) -> list[User]:
+    """Up to ``limit`` people by name; with ``search``, those whose name or email address contains it, accents and
+    case aside (:mod:`lms.search_text`: "maria" finds "María"), its ``%`` and ``_`` matching only themselves."""
     query = select(User).order_by(User.name).limit(limit)
-    if search:
-        pattern = f"%{search.strip().lower()}%"
-        query = query.where(func.lower(User.name).like(pattern) | User.email.like(pattern))
+    if search := search.strip():
+        pattern = contains_pattern(search)
+        query = query.where(folded(User.name).like(pattern, escape="\\") | folded(User.email).like(pattern, escape="\\"))
     return list(db.session.execute(query).scalars())
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass, field
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, select
 
 from lms import db
 from lms.accounts.models import User
@@ -16,6 +16,7 @@ from lms.enrollment.models import Enrollment, QuizAttemptGrant
 from lms.hours.models import HoursEntry
 from lms.i18n import _
 from lms.orgs.models import Membership
+from lms.search_text import contains_pattern, folded
 from lms.web.audit_names import PERSONAL_RECORDS
 
 #: How long a search text may be (an email address's longest).
@@ -41,8 +42,8 @@ class PersonFilter:
 
 def find_people(text: str) -> PersonFilter:
     """The people ``text`` names: the account with that email address, else everyone whose name or address
-    contains it (case-insensitive), at most :data:`MAX_PEOPLE`; an ``error`` for a text too short or too long, or
-    one that finds no one or too many."""
+    contains it (accents and case do not matter), at most :data:`MAX_PEOPLE`; an ``error`` for a text too short or
+    too long, or one that finds no one or too many."""
     text = " ".join(text.split())
     found = PersonFilter(text)
     if len(text) > MAX_SEARCH:
@@ -64,11 +65,10 @@ def find_people(text: str) -> PersonFilter:
 
 
 def _search(text: str) -> list[User]:
-    """Up to one more than :data:`MAX_PEOPLE` people whose name or address holds ``text``, by name. LIKE's wildcards
-    in ``text`` are matched as themselves."""
-    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    pattern = f"%{escaped}%"
-    query = (select(User).where(func.lower(User.name).like(pattern, escape="\\") | User.email.like(pattern, escape="\\"))
+    """Up to one more than :data:`MAX_PEOPLE` people whose name or address holds ``text``, by name; accents and
+    case do not matter (:mod:`lms.search_text`). LIKE's wildcards in ``text`` are matched as themselves."""
+    pattern = contains_pattern(text)
+    query = (select(User).where(folded(User.name).like(pattern, escape="\\") | folded(User.email).like(pattern, escape="\\"))
              .order_by(User.name, User.id).limit(MAX_PEOPLE + 1))
     return list(db.session.execute(query).scalars())
 
