@@ -61,7 +61,7 @@ def list_courses():
     courses = catalog.list_catalog(kind=kind, area=area, lang=lang)
     titles = load_course_titles(courses, lang or current_locale())
     languages = catalog.list_course_locales(courses)
-    modules = catalog.list_modules_of(courses)
+    modules = catalog.list_modules_of(courses, trainee=True)
     return jsonify({"courses": [
         {**_texts(c, titles[c.id], modules[c.id]), "languages": languages[c.id],
          "credited_minutes": sum(m.credited_minutes for m in modules[c.id] if m.is_required)}
@@ -121,7 +121,8 @@ def my_enrollments():
     rows = enrollment_services.list_enrollments_with_courses(current_user)
     courses = [course for _enrollment, course in rows]
     titles = load_course_titles(courses, _locale())
-    summaries = enrollment_services.summarize_enrollments([e for e, _course in rows], catalog.list_modules_of(courses))
+    summaries = enrollment_services.summarize_enrollments([e for e, _course in rows],
+                                                          catalog.list_modules_of(courses, trainee=True))
     return jsonify({"enrollments": [_enrollment_json(summaries[e.id], c, titles[c.id]) for e, c in rows]})
 
 
@@ -132,6 +133,6 @@ def enroll_in_course(course_slug: str):
     was_active = before is not None and before.status is not EnrollmentStatus.WITHDRAWN
     enrollment = enrollment_services.enroll(current_user._get_current_object(), course)
     db.session.commit()
-    summary = enrollment_services.summarize_enrollments([enrollment], catalog.list_modules_of([course]))
+    summary = enrollment_services.summarize_enrollments([enrollment], catalog.list_modules_of([course], trainee=True))
     titles = load_course_titles([course], _locale())
     return jsonify(_enrollment_json(summary[enrollment.id], course, titles[course.id])), 200 if was_active else 201

@@ -250,7 +250,7 @@ def _load_cards(courses: Iterable[Course], locale: str) -> dict[int, tuple[Cache
     courses = list(courses)
     titles = load_course_titles(courses, locale)
     languages = catalog.list_course_locales(courses)
-    modules = catalog.list_modules_of(courses)
+    modules = catalog.list_modules_of(courses, trainee=True)
     result = {}
     for course in courses:
         rows, chars = _rows(titles[course.id])

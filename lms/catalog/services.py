@@ -25,6 +25,7 @@ from lms.catalog.models import (
     Text,
 )
 from lms.catalog.texts import has_visible_text, set_text
+from lms.catalog.visibility import shown_to_trainees
 from lms.db import prepared
 from lms.errors import DomainError, NotFoundError
 from lms.i18n import _
@@ -97,7 +98,7 @@ def list_catalog(*, kind: str = "", area: str = "", lang: str = "", published_on
         query = query.where(or_(Course.source_locale == lang, translated))
     courses = list(db.session.execute(query).scalars())
     if area:  # the course's own areas and its modules' (one more query), filtered here to stay portable
-        modules = list_modules_of(courses)
+        modules = list_modules_of(courses, trainee=published_only)
         courses = [c for c in courses if area in course_areas(c, modules[c.id])]
     return courses
 
@@ -138,6 +139,7 @@ def _outline_queries(include_archived: bool, asked_only: bool = False) -> tuple[
         lessons = lessons.where(Lesson.is_archived.is_(False))
         quizzes = quizzes.where(Quiz.is_archived.is_(False))
     if asked_only:
+        modules = modules.where(shown_to_trainees())
         quizzes = quizzes.where(exists().where(Question.quiz_id == Quiz.id, Question.is_archived.is_(False)))
     return modules, lessons, quizzes
 
@@ -151,8 +153,10 @@ def load_outline(course: Course, include_archived: bool = False) -> Outline:
 
 def load_trainee_outline(course: Course) -> Outline:
     """What trainees see of ``course`` and what completes it: :func:`load_outline` without a quiz that has no live
-    question yet (one just added, its questions still to write). Nobody could pass it, so it is neither shown, nor
-    offered as a next step, nor needed to complete its module; it appears once it has a question. Same queries."""
+    question yet (one just added, its questions still to write), and without a self-paced module with nothing in it
+    to do (:func:`lms.catalog.visibility.shown_to_trainees`). Nobody could pass or complete them, so they are neither
+    shown, nor offered as a next step, nor needed to complete their module or the course; each appears once it has a
+    question or a lesson. Same queries."""
     return _load_outline(course, _outline_queries(False, True))
 
 
@@ -242,15 +246,16 @@ def count_modules(courses: list[Course]) -> dict[int, int]:
     return counts
 
 
-def list_modules_of(courses: list[Course]) -> dict[int, list[Module]]:
-    """The live modules of many courses, in order, keyed by course id, in one query."""
+def list_modules_of(courses: list[Course], *, trainee: bool = False) -> dict[int, list[Module]]:
+    """The live modules of many courses, in order, keyed by course id, in one query; with ``trainee`` only those
+    trainees see and need (:func:`lms.catalog.visibility.shown_to_trainees`, as in :func:`load_trainee_outline`)."""
     result: dict[int, list[Module]] = {course.id: [] for course in courses}
     if not courses:
         return result
-    for module in db.session.execute(
-        select(Module).where(Module.course_id.in_(list(result)), Module.is_archived.is_(False))
-        .order_by(Module.course_id, Module.position, Module.id)
-    ).scalars():
+    query = select(Module).where(Module.course_id.in_(list(result)), Module.is_archived.is_(False))
+    if trainee:
+        query = query.where(shown_to_trainees())
+    for module in db.session.execute(query.order_by(Module.course_id, Module.position, Module.id)).scalars():
         result[module.course_id].append(module)
     return result
 

@@ -5,7 +5,8 @@ Completion rules:
   question: :func:`lms.catalog.services.load_trainee_outline`) is passed;
 - a live module is complete by attendance, a field module by approved field experience
   (:func:`complete_module` is called by those features);
-- the course is complete when every required module is complete. ``enrollment-completed`` is then sent once;
+- the course is complete when every required module trainees see is complete (a self-paced module with nothing in
+  it to do is not in the trainee's outline, so it is not needed). ``enrollment-completed`` is then sent once;
   a module completed afterwards (one added to the course since) is still recorded and credited, and the course's
   completion stays as it was (:func:`added_after_completion`).
 """
@@ -411,8 +412,9 @@ class EnrollmentSummary:
 
 def summarize_enrollments(enrollments: list[Enrollment],
                           modules: dict[int, list[Module]]) -> dict[int, EnrollmentSummary]:
-    """Progress of many enrolments, keyed by enrolment id, in one query. ``modules`` maps course id → live modules
-    (``catalog.services.list_modules_of``); percent counts required modules, as :attr:`Progress.percent` does."""
+    """Progress of many enrolments, keyed by enrolment id, in one query. ``modules`` maps course id → the modules
+    trainees see (``catalog.services.list_modules_of(..., trainee=True)``); percent counts required modules, as
+    :attr:`Progress.percent` does."""
     done: dict[int, set[int]] = {e.id: set() for e in enrollments}
     if done:
         for enrollment_id, module_id in db.session.execute(

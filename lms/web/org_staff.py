@@ -62,7 +62,8 @@ def course_rows(user: Any, locale: str) -> list[CourseRow]:
     rows = enrollment_services.list_enrollments_with_courses(user)
     courses = [course for _enrollment, course in rows]
     titles = load_course_titles(courses, locale)
-    summaries = enrollment_services.summarize_enrollments([e for e, _c in rows], catalog.list_modules_of(courses))
+    summaries = enrollment_services.summarize_enrollments([e for e, _c in rows],
+                                                          catalog.list_modules_of(courses, trainee=True))
     return [CourseRow(e, c, titles[c.id].get(c, "title"), summaries[e.id]) for e, c in rows]
 
 

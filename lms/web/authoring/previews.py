@@ -39,10 +39,12 @@ def preview(course_slug: str):
     texts = load_texts(course, locale)
     outline = catalog.load_trainee_outline(course)
     fallback = fell_back(texts, [course, *outline.modules, *outline.all_lessons(), *outline.quizzes.values()])
-    hidden = len(catalog.load_outline(course).quizzes) - len(outline.quizzes)  # quizzes with no question yet
+    authored = catalog.load_outline(course)
+    hidden = len(authored.quizzes) - len(outline.quizzes)  # quizzes with no question yet
+    empty = len(authored.modules) - len(outline.modules)  # self-paced modules with nothing to do yet
     return _render("lms/authoring/preview_course.html", course=course, outline=outline, locale=locale, t=texts,
                    title=texts.get(course, "title"), summary=texts.get(course, "summary"), fallback=fallback,
-                   hidden_quizzes=hidden, preview_locale=locale, areas=course_areas(course, outline.modules),
+                   hidden_quizzes=hidden, hidden_modules=empty, preview_locale=locale, areas=course_areas(course, outline.modules),
                    area_title=area_title, ModuleKind=ModuleKind, steps_count=enrollment_services.steps_count,
                    no_session={m.id for m in module_kind.list_live_without_sessions(course, modules=outline.modules)},
                    progress=None, active=False, added_after=set(), field_hours={})

@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 
 from lms import db
-from lms.catalog import archive, module_kind, ordering
+from lms.catalog import archive, module_kind, ordering, visibility
 from lms.catalog import services as catalog
 from lms.catalog.areas import area_title, areas_from_modules, in_order
 from lms.catalog.markdown import render_markdown
@@ -73,7 +73,7 @@ def course(course_slug: str):
     course = catalog.get_course(course_slug)
     outline = catalog.load_outline(course)
     return render_template("lms/authoring/course.html", course=course, outline=outline,
-                           removed=archive.list_removed(course),
+                           removed=archive.list_removed(course), hidden_modules=visibility.count_hidden_modules(course),
                            no_session={m.id for m in module_kind.list_live_without_sessions(course, modules=outline.modules)},
                            no_certificate=withheld.withholds_on_completion(outline.modules),
                            own_areas=[area_title(code) for code in in_order(list(course.competency_areas))],

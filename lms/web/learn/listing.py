@@ -77,7 +77,7 @@ def my_courses(user: Any, locale: str) -> list[MyCourse]:
     rows = enrollment_services.list_enrollments_with_courses(user)
     courses = [course for _, course in rows]
     titles = load_course_titles(courses, locale)
-    modules = catalog.list_modules_of(courses)
+    modules = catalog.list_modules_of(courses, trainee=True)
     summaries = enrollment_services.summarize_enrollments([e for e, _ in rows], modules)
     certificates = course_certificates(user, [c.id for e, c in rows if e.status is EnrollmentStatus.COMPLETED])
     return [MyCourse(e, c, titles[c.id].get(c, "title"), summaries[e.id], completed_on(e, user, certificates.get(c.id)),
