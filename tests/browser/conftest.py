@@ -180,6 +180,7 @@ def axe_violations(page) -> list[tuple]:
 
 def check_accessibility(page, label: str = "") -> None:
     """No serious or critical axe-core violation on the current page."""
+    page.wait_for_load_state()  # axe needs a document: never run it while a page is still loading
     bad = axe_violations(page)
     assert bad == [], f"{label or page.url} ({page.locator('html').get_attribute('lang')}): {bad}"
 

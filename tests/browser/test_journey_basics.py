@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.browser.conftest import check_accessibility, new_page
+from tests.browser.conftest import check_accessibility, follow, new_page
 
 
 def test_sign_up_switch_to_spanish_edit_profile_sign_out(browser, live_server, request):
@@ -10,25 +10,25 @@ def test_sign_up_switch_to_spanish_edit_profile_sign_out(browser, live_server, r
     request.node._lms_page = page
     page.goto("/")
     check_accessibility(page, "home")
-    page.get_by_role("link", name="Create an account").first.click()
+    follow(page.get_by_role("link", name="Create an account").first)
     check_accessibility(page, "sign-up")
     page.fill("input[name=name]", "Lucía Ramos")
     page.fill("input[name=email]", "lucia.browser@example.org")
     page.fill("input[name=password]", "una clave larga")
     page.fill("input[name=confirm]", "una clave larga")
     page.check("input[name=agree]")
-    page.get_by_role("button", name="Create my account").click()
+    follow(page.get_by_role("button", name="Create my account"))
     assert "Lucía Ramos" in page.content()
-    page.get_by_role("button", name="Español").click()
+    follow(page.get_by_role("button", name="Español"))
     assert page.locator("html").get_attribute("lang") == "es"
     check_accessibility(page, "dashboard (es)")
-    page.get_by_role("link", name="Perfil").click()
+    follow(page.get_by_role("link", name="Perfil"))
     check_accessibility(page, "profile (es)")
     page.fill("input[name=name]", "Lucía Ramos Soto")
     page.select_option("select[name=timezone]", "America/Chicago")
-    page.get_by_role("button", name="Guardar").first.click()
+    follow(page.get_by_role("button", name="Guardar").first)
     assert page.locator("input[name=name]").input_value() == "Lucía Ramos Soto"
-    page.get_by_role("button", name="Cerrar sesión").click()
+    follow(page.get_by_role("button", name="Cerrar sesión"))
     assert page.get_by_role("link", name="Iniciar sesión").first.is_visible()
     page.context.close()
 
