@@ -325,7 +325,7 @@ def test_a_trainee_no_longer_needs_a_removed_quiz_and_keeps_her_attempts(client,
     assert outline["modules"][0]["has_quiz"] is False and outline["modules"][0]["quiz"] is None
     progress = enrollment.load_progress(record)
     assert [s.lesson.slug for s in enrollment.steps(progress.outline)] == ["a", "b"]
-    assert not progress.module_done(module) and progress.percent == 0  # nothing recomputed at removal
+    assert not progress.module_done(module) and progress.percent == 0  # lesson b not read yet: not complete
 
     learner.get(u("lms.courses.lesson", course_slug=COURSE, module_slug="m1", lesson_slug="b"))
     response = learner.submit(u("lms.courses.complete", course_slug=COURSE, module_slug="m1", lesson_slug="b"))
@@ -345,7 +345,7 @@ def test_a_trainee_no_longer_needs_a_removed_quiz_and_keeps_her_attempts(client,
 
 
 
-def test_a_trainee_who_had_only_the_removed_quiz_left_completes_on_her_next_step(
+def test_a_trainee_who_had_only_the_removed_quiz_left_is_completed_at_removal(
         client, u, trainer, make_user, login, client_as):
     course = build(trainer, lessons=("a", "b"), publish=True)
     module = catalog.get_module(course, "m1")
@@ -356,14 +356,15 @@ def test_a_trainee_who_had_only_the_removed_quiz_left_completes_on_her_next_step
     db.session.commit()
     login(trainer)
     assert client.submit(u("lms.authoring.remove_quiz", course_slug=COURSE, module_slug="m1")).status_code == 302
-    assert db.session.execute(select(func.count(ModuleCompletion.id))).scalar_one() == 0  # nothing at removal
+    # completed with the removal (lms.enrollment.recheck), not left waiting for a next step she may not take
+    assert db.session.execute(select(ModuleCompletion.module_id)).scalar_one() == module.id
+    assert enrollment.get_enrollment(trainee, course).status is EnrollmentStatus.COMPLETED
 
     learner = client_as(trainee)
     learner.get(u("lms.courses.lesson", course_slug=COURSE, module_slug="m1", lesson_slug="b"))
     learner.submit(u("lms.courses.complete", course_slug=COURSE, module_slug="m1", lesson_slug="b"))  # done before
     db.session.expire_all()
-    assert db.session.execute(select(ModuleCompletion.module_id)).scalar_one() == module.id
-    assert enrollment.get_enrollment(trainee, course).status is EnrollmentStatus.COMPLETED
+    assert db.session.execute(select(ModuleCompletion.module_id)).scalar_one() == module.id  # not recorded twice
 
 def test_a_removed_lesson_and_module_disappear_for_trainees(client, u, trainer, make_user, login, client_as):
     course = build(trainer, lessons=("a", "b"), quiz=False, publish=True, modules=("m1", "m2"))

@@ -2,9 +2,9 @@
 
 Nothing is deleted: trainees' progress, quiz attempts, module completions and hours point at these rows. A removed
 item is hidden from trainees, previews and progress, exactly as an item archived by an import is. Completion is not
-recomputed for every enrolment here: each trainee's modules and course are checked again the next time their progress
-is (:func:`lms.enrollment.services.check_completion`, when they complete a lesson, even one done before, or pass a
-quiz), as for lessons an import archives.
+recomputed here (the catalog knows nothing of enrolments): the callers, the removal page and the import, then complete
+the trainees it leaves with nothing more to do (:func:`lms.enrollment.recheck.complete_finished`), in the same unit of
+work.
 
 A restored item goes back to its old place among its siblings, or to the end if a live sibling has taken that place.
 """

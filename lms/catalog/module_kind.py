@@ -15,7 +15,8 @@
   - a module cannot become self-paced, nor a self-paced module required, while it has no lesson and no quiz: the
     rule that refuses removing a module's last lesson (:func:`lms.catalog.archive.has_something_to_complete`);
   - a module cannot become live while required, nor a live module required, while it has no upcoming live session.
-- Publishing needs each required self-paced module to have a lesson or a quiz, and its quiz, if any, a question.
+- Publishing needs each required self-paced module to have a lesson or a quiz, and its quiz, if any, a question,
+  and trainees to see at least one module (:func:`lms.catalog.visibility.shown_to_trainees`).
   (A required live module with no upcoming session is only a warning there: sessions are often scheduled after.)
 - Restoring a removed required module into a published course is adding it again: if trainees could not complete it
   yet (:func:`can_be_completed`: the publishing rule for a self-paced module, an upcoming session for a live one), it
@@ -43,6 +44,7 @@ from lms import db
 from lms.catalog import archive
 from lms.catalog.models import Course, CourseStatus, Lesson, Module, ModuleKind, Question, Quiz
 from lms.catalog.texts import load_texts, owner_key
+from lms.catalog.visibility import shown_to_trainees
 from lms.errors import DomainError
 from lms.i18n import _, format_minutes, ngettext
 from lms.live import queries as live_queries
@@ -166,7 +168,9 @@ def _check_live(module: Module, is_required: bool) -> None:
 
 def check_publishable(course: Course) -> None:
     """Refuse publishing ``course`` while a required self-paced module has no lesson and no quiz, or a quiz with no
-    question: trainees could never complete it. Names the modules."""
+    question: trainees could never complete it. Names the modules. Refuse it too when trainees would see none of its
+    modules (:func:`lms.catalog.visibility.shown_to_trainees`): a course of empty self-paced modules is a course
+    with no module to them, which nobody could complete nor get a certificate for."""
     empty, no_questions = _dead_ends(_required(course, ModuleKind.SELF_PACED))
     problems = []
     if empty:
@@ -185,6 +189,14 @@ def check_publishable(course: Course) -> None:
             len(no_questions), names=quoted_titles(course, no_questions)))
     if problems:
         raise DomainError(" ".join(problems))
+    if not _shows_a_module(course):
+        raise DomainError(_("Trainees would see no module of this course: a self-paced module is shown once it has a "
+                            "lesson or a quiz with a question. Add one before publishing."))
+
+
+def _shows_a_module(course: Course) -> bool:
+    return db.session.execute(select(Module.id).where(
+        Module.course_id == course.id, Module.is_archived.is_(False), shown_to_trainees()).limit(1)).first() is not None
 
 
 def _dead_ends(modules: Select) -> tuple[list[Module], list[Module]]:

@@ -4,10 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import exists, or_, select
 
 from lms import db
 from lms.catalog.models import Course, Lesson, Module, ModuleKind, Question, Quiz
+
+
+def asked() -> Any:
+    """The rule for a quiz trainees see and need: one with a live question (correlated on :class:`Quiz`). A quiz with
+    none is not in the trainee's outline (:func:`lms.catalog.services.load_trainee_outline`)."""
+    return exists().where(Question.quiz_id == Quiz.id, Question.is_archived.is_(False))
 
 
 def shown_to_trainees() -> Any:
@@ -17,13 +23,23 @@ def shown_to_trainees() -> Any:
     :func:`lms.catalog.services.load_trainee_outline`). Live and field modules always show: they have no lessons by
     nature."""
     lesson = exists().where(Lesson.module_id == Module.id, Lesson.is_archived.is_(False))
-    asked = exists().where(Quiz.module_id == Module.id, Quiz.is_archived.is_(False), exists().where(
-        Question.quiz_id == Quiz.id, Question.is_archived.is_(False)))
-    return or_(Module.kind != ModuleKind.SELF_PACED, lesson, asked)
+    quiz = exists().where(Quiz.module_id == Module.id, Quiz.is_archived.is_(False), asked())
+    return or_(Module.kind != ModuleKind.SELF_PACED, lesson, quiz)
 
 
-def count_hidden_modules(course: Course) -> int:
-    """How many live modules of ``course`` trainees do not see (:func:`shown_to_trainees`), in one query: what the
-    trainer's course page says."""
-    return db.session.execute(select(func.count(Module.id)).where(
-        Module.course_id == course.id, Module.is_archived.is_(False), ~shown_to_trainees())).scalar_one()
+def list_hidden_module_ids(course: Course) -> set[int]:
+    """The live modules of ``course`` trainees do not see (:func:`shown_to_trainees`), by id, in one query: what the
+    trainer's course page counts, and leaves out of what it says about certificates."""
+    return set(db.session.execute(select(Module.id).where(
+        Module.course_id == course.id, Module.is_archived.is_(False), ~shown_to_trainees())).scalars())
+
+
+def is_shown(module: Module) -> bool:
+    """Whether trainees see and need ``module`` (live, and :func:`shown_to_trainees`); one query."""
+    return db.session.execute(select(Module.id).where(
+        Module.id == module.id, Module.is_archived.is_(False), shown_to_trainees())).first() is not None
+
+
+def is_asked(quiz: Quiz) -> bool:
+    """Whether trainees see and need ``quiz``: it has a live question (:func:`asked`); one query."""
+    return db.session.execute(select(Quiz.id).where(Quiz.id == quiz.id, asked())).first() is not None

@@ -43,8 +43,9 @@ LIST_LIMIT = 50
 
 
 def withholds_on_completion(modules: Iterable[Module]) -> bool:
-    """Whether completing a course whose modules are ``modules`` (its outline) issues no certificate by itself: it
-    has required modules and they credit 0 minutes in all. Its required modules alone complete it, so a trainee who
+    """Whether completing a course whose modules are ``modules`` (those trainees see and need: a self-paced module
+    with nothing in it to do is neither, :mod:`lms.catalog.visibility`) issues no certificate by itself: it has
+    required modules and they credit 0 minutes in all. Its required modules alone complete it, so a trainee who
     completes nothing else completes it without a certificate (:func:`withhold`). What the course's authoring page
     and its publishing confirmation warn about."""
     required = [module for module in modules if module.is_required and not module.is_archived]

@@ -10,7 +10,8 @@ changes nothing. The caller validates first (:func:`lms.content.validate.read_co
 Every course, module, lesson, quiz and question is saved through the catalog's own services, so each one the files
 add or change gets its audit row, with the fields that changed, old and new, as an edit on the authoring pages does
 (:mod:`lms.catalog.edits`), and each one archived or brought back its own (:func:`lms.catalog.archive.archive_from_files`);
-on the command line no one is the row's actor.
+on the command line no one is the row's actor. Once a course that was on the site is written, its trainees left with
+nothing more to do (by what the files archived) are completed (:func:`lms.enrollment.recheck.complete_finished`).
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ from lms.content.writing import (
     text_values,
 )
 from lms.enrollment.module_people import count_module_people
+from lms.enrollment.recheck import complete_finished
 from lms.errors import DomainError
 from lms.orgs.services import find_org
 
@@ -93,6 +95,8 @@ def import_course(spec: CourseSpec, summary: Summary, actor: Any, tick: Callable
             raise ImportFailure(spec.path, exc.message) from exc
         if action == "kept":
             context.note(course, "updated", f"{spec.slug} (status {spec.status.value})")
+    if action != "created":  # what the files archived may leave trainees nothing more to do: completed now
+        complete_finished(course)
     context.count_texts(before)
     return course
 
@@ -137,6 +141,7 @@ def _modules(context: Context, spec: CourseSpec, tick: Callable[[], None]) -> No
     not complete yet (:func:`lms.catalog.module_kind.check_imported`), as in the authoring pages."""
     outline = load_outline(context.course, include_archived=True)
     existing = {module.slug: module for module in outline.modules}
+    live = [module for module in outline.modules if not module.is_archived]  # in order, before any is written
     stays_published = spec.status in (None, CourseStatus.PUBLISHED)
     for position, module_spec in enumerate(spec.modules, start=1):
         try:
@@ -151,6 +156,7 @@ def _modules(context: Context, spec: CourseSpec, tick: Callable[[], None]) -> No
         tick()
     listed = {module_spec.slug for module_spec in spec.modules}
     _archive_missing(context, [m for slug, m in existing.items() if slug not in listed and not m.is_archived])
+    context.record_order(context.course, live)
 
 
 def _archive_missing(context: Context, modules: list[Module]) -> None:
@@ -201,6 +207,7 @@ def _module(context: Context, course_spec: CourseSpec, module: Module | None, sp
 
 def _lessons(context: Context, module: Module, spec: ModuleSpec, existing: list[Lesson]) -> None:
     by_slug = {lesson.slug: lesson for lesson in existing}
+    live = [lesson for lesson in existing if not lesson.is_archived]  # in order, before any is written
     prefix = f"{context.course.slug}/{spec.slug}/"
     for lesson_spec in spec.lessons:
         lesson, action = _lesson(context, module, by_slug.get(lesson_spec.slug), lesson_spec)
@@ -211,6 +218,7 @@ def _lessons(context: Context, module: Module, spec: ModuleSpec, existing: list[
         if slug not in listed and not lesson.is_archived:
             archive_from_files(context.course, lesson, context.actor)
             context.note(lesson, "archived", prefix + slug)
+    context.record_order(module, live)
 
 
 def _lesson(context: Context, module: Module, lesson: Lesson | None, spec: LessonSpec) -> tuple[Lesson, str]:

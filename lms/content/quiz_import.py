@@ -37,6 +37,7 @@ def sync_quiz(context: Context, module: Module, quiz: Quiz | None, module_spec: 
 
 def _questions(context: Context, quiz: Quiz, spec: QuizSpec, label: str) -> None:
     existing = {q.slug: q for q in db.session.execute(select(Question).where(Question.quiz_id == quiz.id)).scalars()}
+    live = sorted((q for q in existing.values() if not q.is_archived), key=lambda q: (q.position, q.id))
     options = _options_of(list(existing.values()))
     for position, question_spec in enumerate(spec.questions, start=1):
         question = existing.get(question_spec.slug)
@@ -62,6 +63,7 @@ def _questions(context: Context, quiz: Quiz, spec: QuizSpec, label: str) -> None
         if slug not in listed and not question.is_archived:
             archive_from_files(context.course, question, context.actor)
             context.note(question, "archived", f"{label}/{slug}")
+    context.record_order(quiz, live)
 
 
 def _options_of(questions: list[Question]) -> dict[int, list[Option]]:

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from lms import db
 from lms.catalog.models import Course, Text
+from lms.catalog.ordering import Parent, list_live, record_if_reordered
 from lms.catalog.texts import owner_key, set_text
 from lms.content.loader import Problem
 from lms.content.specs import TextMap
@@ -142,6 +143,13 @@ class Context:
                     continue
                 set_text(self.course, obj, name, locale, value, self.actor)
                 self.stored[key] = value
+
+    def record_order(self, parent: Parent, before: list[Any]) -> None:
+        """Once ``parent``'s list is written: the audit row a move on the authoring pages writes
+        (:func:`lms.catalog.ordering.record_if_reordered`) if the import changed the order of its live items
+        (``before``: those live before the import, in order); nothing if it did not."""
+        if len(before) > 1:  # one item or none has no order to change: no query
+            record_if_reordered(self.course, parent, before, list_live(parent), self.actor)
 
     def count_texts(self, before: dict[TextKey, str]) -> None:
         """Compare the stored texts with ``before``: count changes, and list objects changed only in their texts."""

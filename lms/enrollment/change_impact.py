@@ -3,7 +3,11 @@ so the page can ask before saving (a plain form: the counts, then the same value
 
 Nothing already given changes: a quiz attempt keeps the pass mark it was marked against (its snapshot, see
 :mod:`lms.enrollment.quiz_review`), a module completion keeps the minutes it credited, certificates are immutable.
-What changes is what comes next, and that is what is counted here. Read-only; two or three queries.
+What changes is what comes next, and that is what is counted here. Read-only; two to four queries.
+
+Only what trainees see and need counts (:mod:`lms.catalog.visibility`): a quiz with no live question, and a self-paced
+module with nothing in it to do, are neither shown nor needed to complete anything, so changing them changes nothing
+for anyone yet (nothing is asked), and such a module's minutes are not in what the course credits.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from sqlalchemy import case, func, select
 
 from lms import db
 from lms.catalog import services as catalog
+from lms.catalog import visibility
 from lms.catalog.models import Course, CourseStatus, Module, Quiz
 from lms.enrollment.models import Enrollment, EnrollmentStatus, ModuleCompletion, QuizAttempt, QuizAttemptGrant
 from lms.enrollment.queries import count_course_enrollments
@@ -40,9 +45,12 @@ def quiz_settings_confirmation(pass_mark: int, max_attempts: int | None) -> str:
 
 
 def quiz_settings_impact(quiz: Quiz, *, pass_mark: int, max_attempts: int | None) -> QuizSettingsImpact | None:
-    """What saving ``pass_mark`` and ``max_attempts`` on ``quiz`` would do, or None when neither changes or nobody
-    (enrolled, not withdrawn) has taken the quiz: then there is nothing to ask. One query."""
+    """What saving ``pass_mark`` and ``max_attempts`` on ``quiz`` would do, or None when neither changes, the quiz has
+    no live question (trainees neither see nor need it: :func:`lms.catalog.visibility.asked`) or nobody (enrolled,
+    not withdrawn) has taken it: then there is nothing to ask. Two queries."""
     if pass_mark == quiz.pass_mark and max_attempts == quiz.max_attempts:
+        return None
+    if not visibility.is_asked(quiz):
         return None
     rows = db.session.execute(_quiz_takers(quiz)).all()
     if not rows:
@@ -118,17 +126,21 @@ def module_credit_impact(course: Course, module: Module, *, credited_minutes: in
                          is_required: bool) -> ModuleCreditImpact | None:
     """What saving ``credited_minutes`` and ``is_required`` on ``module`` would change in ``course``, or None when
     there is nothing to ask: the course is not published, nobody is enrolled (withdrawn trainees aside), or neither
-    the minutes change nor the module becomes required. Making a module optional is not asked about."""
+    the minutes change nor the module becomes required, or trainees neither see nor need the module (a self-paced
+    one with nothing in it to do: :func:`lms.catalog.visibility.shown_to_trainees`). Making a module optional is not
+    asked about. The course's minutes count only the required modules trainees see."""
     becomes_required = is_required and not module.is_required
     if course.status is not CourseStatus.PUBLISHED or module.is_archived:
         return None
     if credited_minutes == module.credited_minutes and not becomes_required:
         return None
+    if not visibility.is_shown(module):
+        return None
     counts = count_course_enrollments(course)
     enrolled = counts[EnrollmentStatus.ACTIVE] + counts[EnrollmentStatus.COMPLETED]
     if not enrolled:
         return None
-    others = sum(m.credited_minutes for m in catalog.list_modules_of([course])[course.id]
+    others = sum(m.credited_minutes for m in catalog.list_modules_of([course], trainee=True)[course.id]
                  if m.is_required and m.id != module.id)
     return ModuleCreditImpact(
         module_credit_confirmation(credited_minutes, is_required), enrolled, counts[EnrollmentStatus.COMPLETED],

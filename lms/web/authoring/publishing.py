@@ -5,9 +5,9 @@ confirmation page (a GET, ``?status=``), which counts what the change touches: t
 sessions and the people registered for them, the languages the course can be read in. Publishing also counts, per
 language, the lessons and other texts not translated or out of date (stale), and warns about required live modules
 with no upcoming session and about required modules that credit 0 minutes in all (completing the course would issue
-no certificate: :func:`lms.certificates.withheld.withholds_on_completion`). Only its form, a POST with ``confirm=yes``,
-changes the status. Plain forms and links: no
-JavaScript needed.
+no certificate: :func:`lms.certificates.withheld.withholds_on_completion`), counting the modules trainees see and need
+(:func:`lms.catalog.visibility.shown_to_trainees`: a self-paced module with nothing in it to do is neither). Only its
+form, a POST with ``confirm=yes``, changes the status. Plain forms and links: no JavaScript needed.
 """
 
 from __future__ import annotations
@@ -87,7 +87,7 @@ def _confirmation(course: Course, status: CourseStatus):
         gaps=_translation_gaps(course) if status is CourseStatus.PUBLISHED else [],
         waiting=_waiting_live_modules(course) if status is CourseStatus.PUBLISHED else (0, ""),
         no_certificate=status is CourseStatus.PUBLISHED and withheld.withholds_on_completion(
-            catalog.list_modules_of([course])[course.id]),
+            catalog.list_modules_of([course], trainee=True)[course.id]),
         button=EmptyForm(),
     )
 

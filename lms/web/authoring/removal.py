@@ -1,8 +1,9 @@
 """Removing and restoring modules, lessons, quizzes and questions (docs/learning.md, "Removing and restoring").
 
 "Remove" opens a page that says what will happen, with a button to confirm (a plain form: no JavaScript needed); only
-its POST changes anything. Removed items are listed under "Removed" on the course page (questions: on the quiz page),
-each with a "Restore" button.
+its POST changes anything, and completes, in the same transaction, the trainees the removal leaves with nothing more
+to do (:func:`lms.enrollment.recheck.complete_finished`). Removed items are listed under "Removed" on the course
+page (questions: on the quiz page), each with a "Restore" button.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from lms.catalog import archive
 from lms.catalog import services as catalog
 from lms.catalog.archive import KINDS, Archivable
 from lms.catalog.models import Course, ModuleKind, Question, Quiz
+from lms.enrollment import recheck
 from lms.errors import DomainError, NotFoundError
 from lms.i18n import _
 from lms.security import access
@@ -135,6 +137,7 @@ def _remove(course: Course, obj: Archivable, back: str, removed: str):
                                sessions=sessions is not None, button=EmptyForm())
     try:
         catalog.remove(course, obj, actor())
+        recheck.complete_finished(course)  # trainees it leaves nothing more to do: completed now, not at a next step
     except DomainError as exc:
         db.session.rollback()
         flash(exc.message, "error")

@@ -16,7 +16,7 @@ from lms.catalog.markdown import render_markdown
 from lms.catalog.models import COURSE_TRANSITIONS, CourseStatus, ModuleKind
 from lms.catalog.texts import load_course_titles, load_texts, load_titles
 from lms.certificates import withheld
-from lms.enrollment import attempt_requests, change_impact
+from lms.enrollment import attempt_requests, change_impact, recheck
 from lms.errors import DomainError
 from lms.i18n import _, _l, current_locale
 from lms.orgs.services import list_orgs
@@ -72,10 +72,12 @@ def _issuers() -> list[tuple[str, str]]:
 def course(course_slug: str):
     course = catalog.get_course(course_slug)
     outline = catalog.load_outline(course)
+    hidden = visibility.list_hidden_module_ids(course)  # neither seen nor needed by trainees: no certificate of them
     return render_template("lms/authoring/course.html", course=course, outline=outline,
-                           removed=archive.list_removed(course), hidden_modules=visibility.count_hidden_modules(course),
+                           removed=archive.list_removed(course), hidden_modules=len(hidden),
                            no_session={m.id for m in module_kind.list_live_without_sessions(course, modules=outline.modules)},
-                           no_certificate=withheld.withholds_on_completion(outline.modules),
+                           no_certificate=withheld.withholds_on_completion(
+                               m for m in outline.modules if m.id not in hidden),
                            own_areas=[area_title(code) for code in in_order(list(course.competency_areas))],
                            module_areas=[area_title(code) for code in areas_from_modules(course, outline.modules)],
                            t=load_texts(course, course.source_locale, fields=("title",)),
@@ -169,7 +171,7 @@ def edit_module(course_slug: str, module_slug: str):
     edit = EditCheck.open(course, module)
     impact = None
     if form.validate_on_submit() and not edit.refuses(lambda: _saved_form(ModuleForm, course, module)):
-        impact = _unconfirmed_credit(form, course, module)
+        impact, kind = _unconfirmed_credit(form, course, module), module.kind
         try:
             changed = catalog.update_module(course, module, form.module_data(), actor(), keep_completable=True)
         except DomainError as exc:
@@ -177,6 +179,8 @@ def edit_module(course_slug: str, module_slug: str):
             _show_error(form, exc)
         else:
             if impact is None:
+                if module.kind is not kind:  # a module made self-paced with nothing to do is hidden: not needed
+                    recheck.complete_finished(course)
                 db.session.commit()
                 _flash_saved(changed)
                 return redirect(url_for("lms.authoring.course", course_slug=course_slug, _anchor=f"module-{module_slug}"))
