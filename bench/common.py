@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
 BIN = Path(sys.executable).parent
-SECRET = "bench-" + "k" * 40
+SECRET = "bench-only-7Qx2mLp9Rt4Wz8Yv1Ns6Hc3Gd5Ju0KfBe"  # fixed so every worker shares it; varied enough for the key check
 PASSWORD = "bench-password"  # every seeded user's (bench/seed.py)
 PG_ADMIN = os.environ.get("BENCH_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/postgres")
 

@@ -30,6 +30,9 @@ from lms.hours.models import HoursEntry
 from lms.orgs.models import CEYearBasis, MemberRole, Membership
 from lms.orgs.services import get_org
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import SECRET
+
 INDEXES = ("ix_lms_hours_entries_org_paid_period", "ix_lms_hours_entries_org_status_date",
            "ix_lms_hours_entries_user_date", "ix_lms_memberships_user_id_org_id", "uq_lms_memberships_org_id")
 
@@ -92,7 +95,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
-    config = {"SECRET_KEY": "bench-" + "x" * 40}
+    config = {"SECRET_KEY": SECRET}
     if args.database_url:
         config["SQLALCHEMY_DATABASE_URI"] = args.database_url
     app = create_app(config)

@@ -5,7 +5,8 @@ says how far a page can get towards the hello ceiling of bench/run.py, whatever 
     .venv/bin/python bench/profile.py --database-url URL [--page lesson ...] [--requests 100] [--pyinstrument DIR]
 
 Pages: hello, static (the stylesheet through the LMS), form (the verification form: the layout, no
-database), verify, lesson, catalog, pdf (cached download), bulk100, bulk500, timesheet. Needs the seed of
+database), verify, lesson, catalog, pdf (cached download), bulk100, bulk500, timesheet, quiz (the first module's
+quiz page), complete (the lesson's "mark as complete", POST: done before, so it changes nothing). Needs the seed of
 bench/seed.py. CPU time (time.process_time) is used because wall-clock time on a shared machine mostly measures the
 neighbours; database server time is not in it (see bench/run.py for that).
 """
@@ -26,7 +27,10 @@ from pathlib import Path
 from common import PASSWORD, ROOT, SECRET
 from run import fixtures, pdf_path
 
-PAGES = ("hello", "static", "form", "verify", "lesson", "catalog", "pdf", "bulk100", "bulk500", "timesheet")
+PAGES = ("hello", "static", "form", "verify", "lesson", "catalog", "pdf", "bulk100", "bulk500", "timesheet", "quiz",
+         "complete")
+#: Pages whose request is a form sent: they answer with a redirect (:func:`ok`).
+REDIRECTS = ("complete",)
 
 
 def make_app(database_url: str):
@@ -47,22 +51,32 @@ def requester(app, page: str, fx: dict) -> Callable[[], object]:
         client = hello.test_client()
         return lambda: client.get("/")
     client = app.test_client()
-    who = {"lesson": fx["reader"], "catalog": fx["reader"], "pdf": fx["holder"],
+    who = {"lesson": fx["reader"], "catalog": fx["reader"], "quiz": fx["reader"], "complete": fx["reader"],
+           "pdf": fx["holder"],
            "timesheet": "manager0@bench.example.org"}.get(page)
     if who:
         token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', client.get("/login").get_data(as_text=True))
         client.post("/login", data={"email": who, "password": PASSWORD, "csrf_token": token.group(1)})
-    if page == "lesson":  # the reader enrols as bench/run.py does (again is harmless)
+    if page in ("lesson", "quiz", "complete"):  # the reader enrols as bench/run.py does (again is harmless)
         token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"',
                           client.get("/courses/chw-core").get_data(as_text=True))
         client.post("/courses/chw-core/enroll", data={"csrf_token": token.group(1)})
+    if page == "complete":
+        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', client.get(fx["lesson"]).get_data(as_text=True))
+        form = {"csrf_token": token.group(1)}
+        return lambda: client.post(f"{fx['lesson']}/complete", data=form)
     if page.startswith("bulk"):
         body = json.dumps({"codes": (fx["codes"] * 5)[:int(page.removeprefix("bulk"))]})
         return lambda: client.post("/api/v1/certificates/verify", data=body, content_type="application/json")
     path = {"static": "/static/lms.css", "form": "/verify", "verify": f"/verify/{fx['codes'][1]}",
-            "lesson": fx["lesson"], "catalog": "/courses/",
+            "lesson": fx["lesson"], "catalog": "/courses/", "quiz": f"{fx['lesson'].rsplit('/', 1)[0]}/quiz",
             "pdf": pdf_path(fx), "timesheet": "/hours/orgs/bench-org-0/timesheets"}[page]
     return lambda: client.get(path)
+
+
+def ok(page: str, response) -> bool:
+    """Whether ``response`` is the page's normal answer (a redirect for :data:`REDIRECTS`)."""
+    return response.status_code == (302 if page in REDIRECTS else 200)
 
 
 def statements(app, request: Callable[[], object]) -> int:
@@ -104,7 +118,7 @@ def main() -> None:
         request = requester(app, page, fx)
         for _ in range(10):  # warm-up: compiled statements, templates, the PDF cache
             response = request()
-        if response.status_code != 200:
+        if not ok(page, response):
             raise SystemExit(f"{page} answered {response.status_code}")
         count = statements(app, request) if page != "hello" else 0
         rows.append((page, count, cpu_ms(request, max(5, args.requests // (20 if page == "timesheet" else 1)))))

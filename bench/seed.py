@@ -39,6 +39,7 @@ from lms.hours.periods import period_for
 from lms.orgs.models import CEYearBasis, Membership, Organisation, PayPeriod
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import SECRET
 from seed_learning import ensure_courses, seed_certificates
 
 BATCH = 50_000
@@ -69,7 +70,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 def make_app(url: str | None):
-    config = {"SECRET_KEY": "bench-" + "x" * 40}
+    config = {"SECRET_KEY": SECRET}
     if url:
         config["SQLALCHEMY_DATABASE_URI"] = url
     return create_app(config)

@@ -147,7 +147,10 @@ def visit_lesson(enrollment: Enrollment, lesson: Lesson, now: datetime, idle_cap
     return _progress(enrollment, lesson.id, known)
 
 
-def complete_lesson(enrollment: Enrollment, lesson: Lesson, now: datetime, idle_cap: timedelta) -> LessonProgress:
+def complete_lesson(enrollment: Enrollment, lesson: Lesson, now: datetime, idle_cap: timedelta,
+                    outline: Outline | None = None) -> LessonProgress:
+    """Mark ``lesson`` done (once) and record what that completes. ``outline``: the trainee's outline of the course if
+    the caller has it (e.g. from :mod:`lms.catalog.outline_cache`), else it is loaded."""
     if enrollment.status is EnrollmentStatus.WITHDRAWN:
         raise DomainError(_("You are not enrolled in this course."))
     if enrollment.current_lesson_id == lesson.id:
@@ -161,7 +164,7 @@ def complete_lesson(enrollment: Enrollment, lesson: Lesson, now: datetime, idle_
     # and completion is only ever checked on the trainee's own steps. Also for a completed enrolment: a module added
     # after the course was completed is recorded (and its hours credited) like any other, and the course's
     # completion and certificate stay as they are (:func:`_maybe_complete_course`).
-    check_completion(enrollment)
+    check_completion(enrollment, outline)
     return progress
 
 
@@ -214,11 +217,15 @@ def attempts_left(enrollment: Enrollment, quiz: Quiz, attempts: list[QuizAttempt
     return max(quiz.max_attempts + extra - len(attempts), 0)
 
 
-def submit_quiz(enrollment: Enrollment, quiz: Quiz, answers: dict[int, set[int]], *,
-                locale: str | None = None) -> QuizResult:
+def submit_quiz(enrollment: Enrollment, quiz: Quiz, answers: dict[int, set[int]], *, locale: str | None = None,
+                outline: Outline | None = None, questions: list[tuple[Question, list[Option]]] | None = None,
+                texts: Texts | None = None) -> QuizResult:
     """Score an attempt. ``answers`` maps question id → chosen option ids; every question must be answered.
     The attempt keeps what was asked and how it was marked, in ``locale`` (the language the trainee read the quiz
-    in; the course's source language if not given), for its result page (:mod:`lms.enrollment.quiz_review`)."""
+    in; the course's source language if not given), for its result page (:mod:`lms.enrollment.quiz_review`).
+    What the caller loaded in this transaction may be given instead of loaded again: the trainee's ``outline`` of
+    the course, the quiz's live ``questions`` (:func:`load_questions`) and its ``texts`` in ``locale`` (with
+    ``source_when_stale`` of :data:`lms.catalog.quiz_texts.QUIZ_ITEMS`, as :func:`_quiz_texts` loads them)."""
     if enrollment.status is EnrollmentStatus.WITHDRAWN:
         raise DomainError(_("You are not enrolled in this course."))
     attempts = attempts_of(enrollment, quiz)
@@ -230,7 +237,7 @@ def submit_quiz(enrollment: Enrollment, quiz: Quiz, answers: dict[int, set[int]]
     # would have been allowed, never allow one too many.
     if attempts_left(enrollment, quiz, attempts) == 0:
         raise DomainError(_("You have used every attempt for this quiz. Ask your trainer for another attempt."))
-    questions = load_questions(quiz)
+    questions = load_questions(quiz) if questions is None else questions
     results = []
     for question, options in questions:
         valid = {o.id for o in options}
@@ -245,12 +252,13 @@ def submit_quiz(enrollment: Enrollment, quiz: Quiz, answers: dict[int, set[int]]
         enrollment_id=enrollment.id, quiz_id=quiz.id, number=len(attempts) + 1, score_percent=score,
         passed=score >= quiz.pass_mark,
         answers={r.question.slug: sorted(by_id[i] for i in r.chosen) for r in results},
-        snapshot=snapshot_attempt(results, _quiz_texts(quiz, questions, locale), quiz.pass_mark),
+        snapshot=snapshot_attempt(results, texts if texts is not None else _quiz_texts(quiz, questions, locale),
+                                  quiz.pass_mark),
     )
     db.session.add(attempt)
     db.session.flush()
     if attempt.passed:
-        check_completion(enrollment)
+        check_completion(enrollment, outline)
     return QuizResult(attempt, results)
 
 
@@ -336,9 +344,10 @@ def self_paced_done(progress: Progress, module: Module) -> bool:
     ) and bool(lessons or quiz)
 
 
-def check_completion(enrollment: Enrollment) -> Progress:
-    """Record newly completed self-paced modules, then the course if every required module is complete."""
-    progress = load_progress(enrollment)
+def check_completion(enrollment: Enrollment, outline: Outline | None = None) -> Progress:
+    """Record newly completed self-paced modules, then the course if every required module is complete (in the
+    trainee's ``outline`` of the course, loaded when not given: :func:`load_progress`)."""
+    progress = load_progress(enrollment, outline)
     for module in progress.outline.modules:
         if steps_count(module) and not progress.module_done(module) and self_paced_done(progress, module):
             seconds = sum(progress.seconds.get(lesson.id, 0) for lesson in progress.outline.lessons.get(module.id, []))

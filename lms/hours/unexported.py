@@ -6,8 +6,11 @@ period before the one exported), the payroll files page lists them, and the API'
 (docs/payroll-export.md, "Periods nobody exported"). A skipped period can still be exported after a later one, so this
 warns; it never refuses an export, which could hold up everybody's pay.
 
-One grouped query over the approved entries' paid periods (the ``(org_id, paid_period_start)`` index), limited to the
-:data:`MAX_LISTED` latest periods, whatever the organisation's history; plus the pay calendar's one query.
+One query, whatever the organisation's history; plus the pay calendar's one query. It first walks the paid periods
+back from the latest, one step of the ``(org_id, paid_period_start)`` index per period, until it has the
+:data:`MAX_LISTED` latest that are not exported and pay approved lines; then it adds up the approved entries of those
+periods only. An exported period costs one step, however many entries it paid, so an organisation that exports every
+period is not read in full on each timesheet page.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, Select, and_, case, exists, func, literal, select
 
 from lms import db
 from lms.hours.models import EntryStatus, HoursEntry, PayrollExport
@@ -44,9 +47,12 @@ def list_unexported_periods(org: Organisation, today: date, before: date | None 
     :data:`MAX_LISTED`, the latest ones (two queries)."""
     limit = min(today, before) if before is not None else today
     exported = select(PayrollExport.period_start).where(PayrollExport.org_id == org.id)
+    listed = _latest_unexported(org.id, limit).subquery()
     rows = db.session.execute(
         select(HoursEntry.paid_period_start, func.count(), func.sum(HoursEntry.minutes), func.sum(amount_sql()))
-        .where(HoursEntry.org_id == org.id, HoursEntry.status == EntryStatus.APPROVED,
+        .select_from(listed)  # the entries of those periods only, period by period (the index)
+        .join(HoursEntry, and_(HoursEntry.org_id == org.id, HoursEntry.paid_period_start == listed.c.start))
+        .where(HoursEntry.status == EntryStatus.APPROVED,
                HoursEntry.paid_period_start < limit, HoursEntry.paid_period_start.not_in(exported))
         .group_by(HoursEntry.paid_period_start)
         .order_by(HoursEntry.paid_period_start.desc())
@@ -62,3 +68,29 @@ def list_unexported_periods(org: Organisation, today: date, before: date | None 
             # PostgreSQL sums bigints as numeric: int() keeps the dataclass integral on every database.
             found.append(UnexportedPeriod(period[0], period[1], int(count), int(minutes or 0), int(cents or 0)))
     return found
+
+
+def _is_exported(org_id: int, start: ColumnElement) -> ColumnElement:
+    return exists().where(PayrollExport.org_id == org_id, PayrollExport.period_start == start)
+
+
+def _previous(org_id: int, before: ColumnElement | date) -> ColumnElement:
+    """The latest paid period of the organisation's entries before ``before`` (one step back the index)."""
+    return (select(HoursEntry.paid_period_start)
+            .where(HoursEntry.org_id == org_id, HoursEntry.paid_period_start < before)
+            .order_by(HoursEntry.paid_period_start.desc()).limit(1).scalar_subquery())
+
+
+def _latest_unexported(org_id: int, limit: date) -> Select:
+    """The starts of the :data:`MAX_LISTED` latest paid periods before ``limit`` that are not exported and pay approved
+    entries (with, at most, some before them that do not: the main query leaves those out). A recursive walk: from
+    the latest paid period back, one period a step, counting those that count, until there are enough."""
+    counts = lambda start: case((and_(~_is_exported(org_id, start), exists().where(  # noqa: E731
+        HoursEntry.org_id == org_id, HoursEntry.paid_period_start == start,
+        HoursEntry.status == EntryStatus.APPROVED)), 1), else_=0)
+    walk = select(_previous(org_id, limit).label("start"), literal(0).label("found")).cte("unexported_walk",
+                                                                                         recursive=True)
+    found = walk.c.found + counts(walk.c.start)
+    walk = walk.union_all(select(_previous(org_id, walk.c.start), found)
+                          .where(walk.c.start.is_not(None), found < MAX_LISTED))
+    return select(walk.c.start).where(walk.c.start.is_not(None), ~_is_exported(org_id, walk.c.start))

@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import flash, redirect, url_for
 
 from lms import db
+from lms.catalog.models import Quiz
 from lms.enrollment import attempt_requests
 from lms.errors import DomainError
 from lms.i18n import _, format_when
@@ -26,14 +27,15 @@ def ask_attempt(course_slug: str, module_slug: str):
         return _not_enrolled(course_slug)
     form = AskAttemptForm()
     if form.validate_on_submit():
+        quiz = db.session.get(Quiz, page.quiz.id)  # the row itself: the request is audited on it
         try:
-            asked = attempt_requests.request_attempt(page.enrollment, page.quiz, viewer(), form.message.data)
+            asked = attempt_requests.request_attempt(page.enrollment, quiz, viewer(), form.message.data)
         except DomainError as exc:
             db.session.rollback()
             form.message.errors = [exc.message]
         else:
             db.session.commit()
-            _answer(page, asked)
+            _answer(page, quiz, asked)
             return redirect(_quiz_url(page))
     if not page.passed and page.attempts_left == 0:  # the form is on the page: show it with its error
         return _form(page, ask_form=form, status=400)
@@ -46,7 +48,7 @@ def _quiz_url(page: QuizPage) -> str:
     return url_for(".quiz", course_slug=page.course.slug, module_slug=page.module.slug, _anchor="ask-attempt")
 
 
-def _answer(page: QuizPage, asked: attempt_requests.AttemptRequest) -> None:
+def _answer(page: QuizPage, quiz: Quiz, asked: attempt_requests.AttemptRequest) -> None:
     if not asked.is_new:
         flash(_("You already asked for another attempt on %(when)s. A trainer has not answered yet: you get an email "
                 "when they do.", when=format_when(asked.asked_at)), "info")
@@ -55,7 +57,7 @@ def _answer(page: QuizPage, asked: attempt_requests.AttemptRequest) -> None:
     link = external_url("lms.authoring.quiz", course_slug=page.course.slug, module_slug=page.module.slug,
                         _anchor="locked-out")
     # after the commit: the request stands, and trainers see it on their pages, even if no email can be sent
-    attempt_requests.tell_trainers(trainers, viewer(), page.course, page.module, page.quiz, asked, link,
+    attempt_requests.tell_trainers(trainers, viewer(), page.course, page.module, quiz, asked, link,
                                    worked_on_course=worked_on_course)
     flash(_("Your request is sent. The trainers can see it and are emailed. When one of them allows another attempt, "
             "you get an email and can take the quiz again here."), "success")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 from flask import flash, redirect, render_template, request, url_for
@@ -10,11 +10,13 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import MultiDict
 
 from lms import db
+from lms.catalog import outline_cache
 from lms.catalog import services as catalog
 from lms.catalog.models import Course, Lesson, Module, ModuleKind, Option, Question, QuestionKind, Quiz
+from lms.catalog.outline_cache import CachedQuiz
 from lms.catalog.quiz_texts import QUIZ_ITEMS, ShownInSource, shown_in_source
 from lms.catalog.services import Outline
-from lms.catalog.texts import Texts, load_texts
+from lms.catalog.texts import Texts
 from lms.db import utcnow
 from lms.enrollment import attempt_requests, next_steps, quiz_review
 from lms.enrollment import services as enrollment_services
@@ -54,7 +56,7 @@ class Onward:
 
     @property
     def is_quiz(self) -> bool:
-        return isinstance(self.target, Quiz)
+        return isinstance(self.target, (Quiz, CachedQuiz))
 
 
 def _onward(course: Course, enrollment: Enrollment, outline: Outline) -> Onward:
@@ -72,6 +74,7 @@ class QuizPage:
     """Everything the quiz and result pages show, loaded in a fixed number of queries."""
 
     course: Course
+    #: Plain data of :mod:`lms.catalog.outline_cache` (the module, and the quiz when trainees see it).
     module: Module
     quiz: Quiz
     enrollment: Enrollment
@@ -108,11 +111,14 @@ class QuizPage:
 
 
 def _load(course_slug: str, module_slug: str, *, result: bool = False) -> QuizPage | None:
-    """The quiz page's data, or None when the viewer is not enrolled; for the ``result`` page, where a pass leads."""
+    """The quiz page's data, or None when the viewer is not enrolled; for the ``result`` page, where a pass leads.
+    The outline and the texts come from :mod:`lms.catalog.outline_cache`, as on the lesson page: read before anything
+    is written, and no page of a quiz writes content."""
     course, enrollment = load_course(course_slug)
-    outline = catalog.load_trainee_outline(course)
+    outline, texts = outline_cache.course_outline(course, current_locale())
     module = find_module(outline, module_slug)
-    quiz = catalog.get_quiz(module)
+    # a quiz with no live question yet is not in the trainee's outline: its page says so, as before
+    quiz = outline.quizzes.get(module.id) or catalog.get_quiz(module)
     if quiz is None:
         raise NotFoundError(_("This module has no quiz."))
     if not is_active(enrollment):
@@ -120,16 +126,9 @@ def _load(course_slug: str, module_slug: str, *, result: bool = False) -> QuizPa
     questions = catalog.load_questions(quiz)
     attempts = enrollment_services.attempts_of(enrollment, quiz)
     onward = _onward(course, enrollment, outline) if result and any(a.passed for a in attempts) else None
-    owners = [("course", course.id), ("module", module.id), ("quiz", quiz.id)]
-    owners += [("question", question.id) for question, _options in questions]
-    owners += [("option", option.id) for _question, options in questions for option in options]
-    if onward is not None and onward.target is not None:
-        owners.append(("quiz" if onward.is_quiz else "lesson", onward.target.id))
-    if onward is not None:
-        owners += [("module", m.id) for m in onward.left]
-        owners += [("lesson", lesson.id) for m in onward.left for lesson in outline.lessons.get(m.id, [])]
-    return QuizPage(course, module, quiz, enrollment, questions, attempts,
-                    load_texts(course, current_locale(), owners=owners, source_when_stale=QUIZ_ITEMS),
+    # all the course's texts (the cached ones, each request its own Texts); out-of-date quiz items read as the source
+    texts = replace(texts, source_when_stale=frozenset(QUIZ_ITEMS))
+    return QuizPage(course, module, quiz, enrollment, questions, attempts, texts,
                     enrollment_services.extra_attempts(enrollment, quiz), onward, outline)
 
 
@@ -184,7 +183,8 @@ def quiz(course_slug: str, module_slug: str):
     if len(answers) < len(page.questions):
         return _form(page, answers, _("Please answer every question."), show_missing=True)
     try:
-        enrollment_services.submit_quiz(page.enrollment, page.quiz, answers, locale=page.t.locale)
+        enrollment_services.submit_quiz(page.enrollment, page.quiz, answers, locale=page.t.locale,
+                                        outline=page.outline, questions=page.questions, texts=page.t)
         db.session.commit()
     except DomainError as exc:
         db.session.rollback()

@@ -6,7 +6,6 @@ from flask import flash, redirect, render_template, url_for
 
 from lms import db
 from lms.catalog import outline_cache
-from lms.catalog import services as catalog
 from lms.catalog.texts import translation_state
 from lms.db import utcnow
 from lms.enrollment import next_steps
@@ -65,12 +64,13 @@ def lesson(course_slug: str, module_slug: str, lesson_slug: str):
 @access.signed_in
 def complete(course_slug: str, module_slug: str, lesson_slug: str):
     course, enrollment = load_course(course_slug)
-    outline = catalog.load_trainee_outline(course)
+    # cached as on the lesson page: read before anything is written, and no content is written here
+    outline, _texts = outline_cache.course_outline(course, current_locale())
     lesson = find_lesson(outline, find_module(outline, module_slug), lesson_slug)
     if not is_active(enrollment):
         return _not_enrolled(course.slug)
     was_completed = enrollment.status is EnrollmentStatus.COMPLETED
-    enrollment_services.complete_lesson(enrollment, lesson, utcnow(), idle_cap())
+    enrollment_services.complete_lesson(enrollment, lesson, utcnow(), idle_cap(), outline)
     progress = enrollment_services.load_progress(enrollment, outline)
     db.session.commit()
     if enrollment.status is EnrollmentStatus.COMPLETED and not was_completed:
