@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from lms import db
 from lms.accounts import api_tokens
-from lms.hours import ledger
+from lms.hours import external_training, ledger
 from lms.hours.models import HoursEntry
 from tests.test_hours_ledger import entries_of, form_token, make_staff
 
@@ -67,8 +67,8 @@ def test_the_same_details_again_answer_200_with_the_first_entry(send, staff, res
 
 def test_a_race_lost_to_other_details_is_refused_too(staff, monkeypatch):
     """Two requests with one key at once: the loser of the insert race compares too (it found no row before)."""
-    data = ledger.ExternalTraining(title="First", activity_date=BODY_DAY, minutes=30)
-    ledger.submit_external(staff.trainee, data, "race")
+    data = external_training.ExternalTraining(title="First", activity_date=BODY_DAY, minutes=30)
+    external_training.submit_external(staff.trainee, data, "race")
     db.session.commit()
     real, calls = ledger.find_by_key, []
 
@@ -77,12 +77,12 @@ def test_a_race_lost_to_other_details_is_refused_too(staff, monkeypatch):
         return None if len(calls) == 1 else real(*args)
 
     monkeypatch.setattr(ledger, "find_by_key", not_yet_then_found)
-    other = ledger.ExternalTraining(title="Second", activity_date=BODY_DAY, minutes=30)
+    other = external_training.ExternalTraining(title="Second", activity_date=BODY_DAY, minutes=30)
     with pytest.raises(ledger.IdempotencyKeyReused):
-        ledger.submit_external(staff.trainee, other, "race")
+        external_training.submit_external(staff.trainee, other, "race")
     db.session.rollback()
     monkeypatch.undo()
-    entry, created = ledger.submit_external(staff.trainee, data, "race")
+    entry, created = external_training.submit_external(staff.trainee, data, "race")
     assert not created and entry.title == "First"
     assert db.session.scalars(select(HoursEntry.title).where(HoursEntry.user_id == staff.trainee.id)).all() == ["First"]
 

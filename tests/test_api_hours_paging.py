@@ -10,7 +10,7 @@ from datetime import date, timedelta
 import pytest
 
 from lms import db
-from lms.hours import ledger
+from lms.hours import external_training
 from tests.api_support import bearer as _bearer
 from tests.test_hours_ledger import make_staff
 
@@ -27,8 +27,8 @@ def _entries(user, count: int, prefix: str = "e") -> list[int]:
     ids = []
     for n in range(count):
         day = FIRST_DAY + timedelta(days=(n * 7) % 23)
-        entry, _created = ledger.submit_external(
-            user, ledger.ExternalTraining(title=f"Training {prefix}{n}", activity_date=day, minutes=30), f"{prefix}{n}")
+        entry, _created = external_training.submit_external(
+            user, external_training.ExternalTraining(title=f"Training {prefix}{n}", activity_date=day, minutes=30), f"{prefix}{n}")
         ids.append(entry.id)
     db.session.commit()
     return ids

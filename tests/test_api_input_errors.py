@@ -23,7 +23,7 @@ from sqlalchemy import func, select
 
 from lms import db
 from lms.accounts.models import SiteRole
-from lms.hours import approvals, export, ledger, periods
+from lms.hours import approvals, export, field_experience, ledger, periods
 from lms.hours.models import EntrySource, EntryStatus, HoursEntry, PayrollExport
 from lms.live.models import Registration, RegistrationStatus
 from tests.api_support import bearer as _bearer
@@ -338,7 +338,7 @@ def test_every_entry_source_gets_a_one_line_title(staff):
                        status=EntryStatus.PENDING, activity_date=date(2026, 3, 10), minutes=30,
                        title="Module\ncompleted", source_ref="test:one-line")
     assert ledger.append_once(entry, None)[0].title == "Module completed"
-    field = ledger.log_field(staff.trainee, ledger.FieldExperience(
+    field = field_experience.log_field(staff.trainee, field_experience.FieldExperience(
         activity_date=date(2026, 3, 10), minutes=60, description="  Home  visits\twith\tSam\nthen notes",
         supervisor_name="Sam", supervisor_title="Supervisor"), "f-1")[0]
     assert field.title == "Home visits with Sam"

@@ -7,7 +7,7 @@ from datetime import date
 
 from lms import db
 from lms.accounts import api_tokens
-from lms.hours import ledger
+from lms.hours import external_training
 
 
 def test_members_carry_the_user_id_that_hours_use(client, u, make_user, make_org, add_member):
@@ -16,8 +16,8 @@ def test_members_carry_the_user_id_that_hours_use(client, u, make_user, make_org
     make_user("padding@example.org")  # so user ids and membership ids differ
     trainee = make_user("tina@example.org", name="Tina Trainee")
     membership = add_member(org, trainee, employment_start=date(2025, 1, 1))
-    ledger.submit_external(trainee, ledger.ExternalTraining(title="Workshop", activity_date=date(2026, 3, 10),
-                                                            minutes=60), "k1")
+    external_training.submit_external(trainee, external_training.ExternalTraining(title="Workshop", activity_date=date(2026, 3, 10),
+                                                                                  minutes=60), "k1")
     _token, raw = api_tokens.create_api_token(manager, "script")
     db.session.commit()
     bearer = {"Authorization": f"Bearer {raw}"}

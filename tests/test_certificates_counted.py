@@ -31,7 +31,7 @@ from lms.certificates.models import Certificate
 from lms.db import utcnow
 from lms.enrollment import services as learning
 from lms.enrollment.models import Enrollment, EnrollmentStatus
-from lms.hours import approvals, ledger
+from lms.hours import approvals, external_training
 from lms.hours.models import EntrySource, HoursEntry
 from lms.live import attendance
 from lms.live.models import AttendanceInterval, IntervalSource, LiveSession, Registration, RegistrationStatus
@@ -211,8 +211,8 @@ def field_course(trainer, staff):
 def test_a_field_log_dated_before_the_enrolment_starts_the_certificate(client, u, login, staff, field_course):
     course, visits = field_course
     tina, before = staff.trainee, _today() - timedelta(days=40)
-    ledger.submit_external(tina, ledger.ExternalTraining(title="CPR", activity_date=_today() - timedelta(days=90),
-                                                         minutes=120), "cpr")  # in the ledger, not in the course
+    external_training.submit_external(tina, external_training.ExternalTraining(
+        title="CPR", activity_date=_today() - timedelta(days=90), minutes=120), "cpr")  # in the ledger, not in the course
     log = field_log(tina, "visit", day=before, minutes=60, module_id=visits.id)
     approvals.approve(log, staff.manager)
     db.session.commit()

@@ -15,7 +15,7 @@ from lms.catalog import services as catalog
 from lms.catalog.models import CourseStatus, ModuleKind, QuestionKind
 from lms.db import utcnow
 from lms.enrollment import services as enrollment_services
-from lms.hours import approvals, ledger
+from lms.hours import adjustments, approvals
 from lms.hours.field_progress import FieldProgress, list_field_progress
 from tests.test_hours_ledger import Staff, field_log, make_course, make_staff
 
@@ -46,11 +46,11 @@ def _history(staff: Staff, module):
     approvals.approve(approved, staff.manager)
     _log(staff, module, "c", 30)
     approvals.reject(_log(staff, module, "d", 20), staff.manager, "Not supervised")
-    ledger.add_adjustment(staff.org, staff.trainee, ledger.Adjustment(minutes=10, description="Forgot the drive",
-                                                                      corrects_id=approved.id),
+    adjustments.add_adjustment(staff.org, staff.trainee, adjustments.Adjustment(minutes=10, description="Forgot the drive",
+                                                                                corrects_id=approved.id),
                           staff.manager, "adj", approve_now=True)
-    ledger.add_adjustment(staff.org, staff.trainee, ledger.Adjustment(minutes=-5, description="Waiting",
-                                                                      corrects_id=approved.id),
+    adjustments.add_adjustment(staff.org, staff.trainee, adjustments.Adjustment(minutes=-5, description="Waiting",
+                                                                                corrects_id=approved.id),
                           staff.manager, "adj-pending")
     db.session.commit()
 

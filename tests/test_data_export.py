@@ -22,7 +22,7 @@ from lms.certificates import issuance, training
 from lms.db import utcnow
 from lms.enrollment import services as enrollment
 from lms.enrollment.models import Enrollment, QuizAttempt, QuizAttemptGrant
-from lms.hours import approvals, ledger
+from lms.hours import approvals, external_training
 from lms.hours.evidence import Upload
 from lms.i18n import today_for
 from lms.live.models import Attendance, AttendanceStatus, IntervalSource
@@ -71,11 +71,11 @@ def _learn(user, course, lesson, quiz, *, right_after_wrong: bool = True) -> Non
 def _hours(user, org, manager, *, title: str, provider: str, reason: str, key: str) -> None:
     """An external training with evidence, approved by ``manager``, and another one rejected with ``reason``."""
     day = today_for(user) - timedelta(days=3)
-    approved, _new = ledger.submit_external(
-        user, ledger.ExternalTraining(title=title, activity_date=day, minutes=90, provider=provider), f"{key}-1",
+    approved, _new = external_training.submit_external(
+        user, external_training.ExternalTraining(title=title, activity_date=day, minutes=90, provider=provider), f"{key}-1",
         Upload("sign-in sheet.pdf", "application/pdf", PDF))
-    rejected, _new = ledger.submit_external(
-        user, ledger.ExternalTraining(title=f"{title} again", activity_date=day, minutes=45), f"{key}-2")
+    rejected, _new = external_training.submit_external(
+        user, external_training.ExternalTraining(title=f"{title} again", activity_date=day, minutes=45), f"{key}-2")
     db.session.commit()
     approvals.approve(approved, manager)
     approvals.reject(rejected, manager, reason)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from lms.errors import DomainError
-from lms.hours import ledger
+from lms.hours import field_experience
 from tests.test_hours_ledger import DAY, Staff, entries_of, form_token, make_staff
 
 INVISIBLE_ONLY = "\u200b\u2066\u2069\u00ad"
@@ -47,10 +47,10 @@ def test_a_name_of_invisible_characters_is_refused_on_the_form(client, u, login,
 
 
 def test_the_service_refuses_it_too(staff):
-    data = ledger.FieldExperience(activity_date=DAY, minutes=60, description="Home visits",
-                                  supervisor_name=INVISIBLE_ONLY, supervisor_title="Lead CHW")
+    data = field_experience.FieldExperience(activity_date=DAY, minutes=60, description="Home visits",
+                                            supervisor_name=INVISIBLE_ONLY, supervisor_title="Lead CHW")
     with pytest.raises(DomainError) as refused:
-        ledger.log_field(staff.trainee, data, "k1")
+        field_experience.log_field(staff.trainee, data, "k1")
     assert refused.value.details == {"field": "supervisor_name"}
     assert "invisible characters" in refused.value.message
     assert entries_of(staff.trainee) == []

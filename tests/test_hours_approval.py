@@ -14,7 +14,7 @@ from lms import db
 from lms.accounts.models import User
 from lms.audit import AuditEvent
 from lms.errors import DomainError
-from lms.hours import approvals, ledger
+from lms.hours import approvals, external_training
 from lms.hours.approvals import AlreadyDecided
 from lms.hours.models import EntryStatus, HoursEntry, PayrollExport
 from lms.orgs.models import MemberRole
@@ -278,8 +278,8 @@ def test_concurrent_submissions_with_one_key_make_one_entry(app, staff):
     def submit(index: int, barrier: threading.Barrier) -> int:
         user = db.session.get(User, user_id)
         barrier.wait()
-        entry, _created = ledger.submit_external(
-            user, ledger.ExternalTraining(title="Workshop", activity_date=DAY, minutes=60), "double-click")
+        entry, _created = external_training.submit_external(
+            user, external_training.ExternalTraining(title="Workshop", activity_date=DAY, minutes=60), "double-click")
         db.session.flush()
         return entry.id
 

@@ -10,7 +10,7 @@ import pytest
 from lms import db
 from lms.audit import AuditEvent
 from lms.errors import DomainError
-from lms.hours import approvals, ledger, timesheets
+from lms.hours import adjustments, approvals, review_queue, schedule_change, timesheets
 from lms.hours.models import EntrySource, EntryStatus, HoursEntry
 from lms.signals import attendance_finalized
 from tests import bulk_forms
@@ -24,7 +24,7 @@ def staff(make_user, make_org, add_member) -> Staff:
 
 
 def correct(staff: Staff, entry: HoursEntry, minutes: int, key: str, approve_now: bool = False) -> HoursEntry:
-    made, _created = ledger.add_adjustment(staff.org, staff.trainee, ledger.Adjustment(
+    made, _created = adjustments.add_adjustment(staff.org, staff.trainee, adjustments.Adjustment(
         minutes=minutes, description="Correction", corrects_id=entry.id), staff.manager, key, approve_now=approve_now)
     db.session.commit()
     return made
@@ -32,7 +32,7 @@ def correct(staff: Staff, entry: HoursEntry, minutes: int, key: str, approve_now
 
 def approve_now(client, u, staff: Staff, original: HoursEntry, minutes: str, reason: str):
     """A manager's correction of ``original`` through the adjustment form, with "Approve it now" ticked."""
-    member = approvals.get_member(staff.org, original.user_id)
+    member = review_queue.get_member(staff.org, original.user_id)
     path = u("lms.hours.adjust", org_slug="acme", membership_id=member.id)
     token, key = form_token(client, path + f"?corrects={original.id}")
     return client.post(path, data={"csrf_token": token, "idempotency_key": key, "minutes": minutes,
@@ -75,7 +75,7 @@ def test_a_pay_schedule_change_places_unexported_entries_after_the_last_export(s
     assert entry.paid_period_start == date(2026, 3, 2)
     export_period(staff.org, date(2026, 3, 16), date(2026, 3, 29))  # a later period exported first
     staff.org.pay_period_anchor = date(2026, 1, 12)  # the periods move by a week
-    assert approvals.repay_unexported(staff.org, staff.manager) == 1
+    assert schedule_change.repay_unexported(staff.org, staff.manager) == 1
     db.session.commit()
     # The new period holding the day after the export (2026-03-30) is 2026-03-23..04-05, which overlaps the exported
     # 03-16..03-29: the entry is paid in the bridging period 2026-03-30..04-05 (docs/payroll-export.md).
@@ -216,7 +216,7 @@ def test_the_reason_given_to_corrections_is_stored_in_the_persons_language(staff
     rosa = make_user("rosa@example.org", name="Rosa", locale="es")
     add_member(staff.org, rosa, employment_start=date(2025, 1, 1))
     original = external(rosa, minutes=90)
-    fix, _created = ledger.add_adjustment(staff.org, rosa, ledger.Adjustment(
+    fix, _created = adjustments.add_adjustment(staff.org, rosa, adjustments.Adjustment(
         minutes=-30, description="Correction", corrects_id=original.id), staff.manager, "c-es")
     approvals.reject(original, staff.manager, "Duplicate")
     db.session.commit()

@@ -11,7 +11,7 @@ import pytest
 
 from lms import db
 from lms.errors import DomainError
-from lms.hours import ledger
+from lms.hours import adjustments
 from tests.test_hours_ledger import entries_of, external, form_token, staff  # noqa: F401 (fixture)
 
 BEHIND = "Pacific/Pago_Pago"  # UTC-11: its today is never after the server's
@@ -49,7 +49,7 @@ def test_the_web_form_uses_the_persons_calendar_too(client, u, login, staff):  #
 def test_a_managers_adjustment_follows_the_organisations_calendar(staff):  # noqa: F811
     staff.org.timezone = BEHIND
     db.session.commit()
-    data = ledger.Adjustment(minutes=30, description="Missed sign-in sheet",
-                             activity_date=today_in(BEHIND) + timedelta(days=1))
+    data = adjustments.Adjustment(minutes=30, description="Missed sign-in sheet",
+                                  activity_date=today_in(BEHIND) + timedelta(days=1))
     with pytest.raises(DomainError, match="cannot be in the future"):
-        ledger.add_adjustment(staff.org, staff.trainee, data, staff.manager, "adj-1")
+        adjustments.add_adjustment(staff.org, staff.trainee, data, staff.manager, "adj-1")

@@ -10,7 +10,7 @@ from datetime import date
 import pytest
 
 from lms import db
-from lms.hours import approvals, ledger
+from lms.hours import adjustments, field_experience, ledger, review_queue
 from tests.test_hours_ledger import entries_of, form_token, make_staff
 
 DAY = date(2026, 3, 10)
@@ -25,16 +25,16 @@ def _key(page: str) -> str:
     return re.search(r'name="idempotency_key"[^>]*value="([^"]+)"', page).group(1)
 
 
-def _field(**changes) -> ledger.FieldExperience:
+def _field(**changes) -> field_experience.FieldExperience:
     data = {"activity_date": DAY, "minutes": 60, "description": "Home visits", "supervisor_name": "Sam Super",
             "supervisor_title": "Lead CHW", "competency_areas": ("outreach",)}
-    return ledger.FieldExperience(**{**data, **changes})
+    return field_experience.FieldExperience(**{**data, **changes})
 
 
 def test_field_log_resent_with_the_same_details_is_saved_once(staff):
-    first, created = ledger.log_field(staff.trainee, _field(), "k1")
-    again, created_again = ledger.log_field(staff.trainee, _field(description="  Home visits ",
-                                                                  competency_areas=("outreach",)), "k1")
+    first, created = field_experience.log_field(staff.trainee, _field(), "k1")
+    again, created_again = field_experience.log_field(staff.trainee, _field(description="  Home visits ",
+                                                                            competency_areas=("outreach",)), "k1")
     assert (created, created_again, again.id) == (True, False, first.id)
 
 
@@ -42,22 +42,22 @@ def test_field_log_resent_with_the_same_details_is_saved_once(staff):
                                     {"supervisor_name": "Sue Other"}, {"supervisor_title": "Nurse"},
                                     {"competency_areas": ("advocacy",)}])
 def test_field_log_with_the_same_key_and_other_details_is_refused(staff, change):
-    ledger.log_field(staff.trainee, _field(), "k1")
+    field_experience.log_field(staff.trainee, _field(), "k1")
     with pytest.raises(ledger.IdempotencyKeyReused) as refused:
-        ledger.log_field(staff.trainee, _field(**change), "k1")
+        field_experience.log_field(staff.trainee, _field(**change), "k1")
     assert refused.value.status == 422 and "other details" in refused.value.message
     assert [e.description for e in entries_of(staff.trainee)] == ["Home visits"]
 
 
 def test_adjustment_with_the_same_key_and_other_details_is_refused(staff):
-    data = ledger.Adjustment(minutes=30, description="Forgot the workshop", activity_date=DAY)
-    first, _created = ledger.add_adjustment(staff.org, staff.trainee, data, staff.manager, "a1")
-    assert ledger.add_adjustment(staff.org, staff.trainee, data, staff.manager, "a1") == (first, False)
-    for other in (ledger.Adjustment(minutes=45, description="Forgot the workshop", activity_date=DAY),
-                  ledger.Adjustment(minutes=30, description="Another reason", activity_date=DAY),
-                  ledger.Adjustment(minutes=30, description="Forgot the workshop", corrects_id=first.id)):
+    data = adjustments.Adjustment(minutes=30, description="Forgot the workshop", activity_date=DAY)
+    first, _created = adjustments.add_adjustment(staff.org, staff.trainee, data, staff.manager, "a1")
+    assert adjustments.add_adjustment(staff.org, staff.trainee, data, staff.manager, "a1") == (first, False)
+    for other in (adjustments.Adjustment(minutes=45, description="Forgot the workshop", activity_date=DAY),
+                  adjustments.Adjustment(minutes=30, description="Another reason", activity_date=DAY),
+                  adjustments.Adjustment(minutes=30, description="Forgot the workshop", corrects_id=first.id)):
         with pytest.raises(ledger.IdempotencyKeyReused):
-            ledger.add_adjustment(staff.org, staff.trainee, other, staff.manager, "a1")
+            adjustments.add_adjustment(staff.org, staff.trainee, other, staff.manager, "a1")
     assert [e.minutes for e in entries_of(staff.trainee)] == [30]
 
 
@@ -81,7 +81,7 @@ def test_field_form_sent_again_with_other_details_keeps_them_and_saves_them_on_t
 
 def test_adjustment_form_sent_again_with_other_details_is_not_taken_for_a_resend(client, u, login, staff):
     login(staff.manager)
-    member = approvals.get_member(staff.org, staff.trainee.id)
+    member = review_queue.get_member(staff.org, staff.trainee.id)
     path = u("lms.hours.adjust", org_slug="acme", membership_id=member.id)
     token, key = form_token(client, path)
     data = {"csrf_token": token, "idempotency_key": key, "minutes": "30", "activity_date": "2026-03-10",

@@ -22,7 +22,7 @@ from lms.db import utcnow
 from lms.enrollment import services as enrollment_services
 from lms.enrollment.models import ModuleCompletion
 from lms.errors import DomainError
-from lms.hours import approvals, ledger, listeners
+from lms.hours import adjustments, approvals, corrections, entry_orgs, external_training, field_experience, listeners, review_queue
 from lms.hours.evidence import path_of
 from lms.hours.models import EntrySource, EntryStatus, EvidenceFile, HoursEntry, LedgerViolation
 from lms.live.models import Attendance, LiveSession
@@ -68,16 +68,16 @@ def make_staff(make_user, make_org, add_member) -> Staff:
 
 
 def external(user, key: str = "k1", day: date = DAY, minutes: int = 90, title: str = "Workshop", **extra):
-    entry, _created = ledger.submit_external(
-        user, ledger.ExternalTraining(title=title, activity_date=day, minutes=minutes, **extra), key)
+    entry, _created = external_training.submit_external(
+        user, external_training.ExternalTraining(title=title, activity_date=day, minutes=minutes, **extra), key)
     db.session.commit()
     return entry
 
 
 def field_log(user, key: str = "f1", day: date = DAY, minutes: int = 60, **extra):
-    data = ledger.FieldExperience(activity_date=day, minutes=minutes, description="Home visits", supervisor_name="Sam",
-                                  supervisor_title="Supervisor", **extra)
-    entry, _created = ledger.log_field(user, data, key)
+    data = field_experience.FieldExperience(activity_date=day, minutes=minutes, description="Home visits", supervisor_name="Sam",
+                                            supervisor_title="Supervisor", **extra)
+    entry, _created = field_experience.log_field(user, data, key)
     db.session.commit()
     return entry
 
@@ -178,7 +178,7 @@ def test_external_form_errors_rerender(client, u, login, staff):
 def test_no_employer_on_the_date_keeps_the_entry_personal(staff):
     entry = external(staff.trainee, day=date(2024, 6, 1))  # before employment started
     assert entry.org_id is None
-    assert approvals.list_queue(staff.org, approvals.QueueFilters(status=None)).rows == []
+    assert review_queue.list_queue(staff.org, review_queue.QueueFilters(status=None)).rows == []
     with pytest.raises(DomainError):
         approvals.approve(entry, staff.manager)
 
@@ -202,7 +202,7 @@ def test_organisation_is_the_employer_on_the_activity_date(staff, add_member):
         external(person, "d", date(2026, 2, 1), org_id=staff.other.id)
     db.session.rollback()
     # automatic entries take the earliest-started employer
-    assert ledger.resolve_org(person.id, date(2026, 3, 10), must_choose=False) == staff.org.id
+    assert entry_orgs.resolve_org(person.id, date(2026, 3, 10), must_choose=False) == staff.org.id
 
 
 def test_competency_areas_and_minutes_are_checked(staff):
@@ -356,34 +356,34 @@ def test_absent_person_gets_no_entry_until_a_correction_gives_minutes(make_user,
 def test_adjustments(staff):
     original = external(staff.trainee, minutes=90)
     approvals.approve(original, staff.manager)
-    entry, created = ledger.add_adjustment(staff.org, staff.trainee, ledger.Adjustment(
+    entry, created = adjustments.add_adjustment(staff.org, staff.trainee, adjustments.Adjustment(
         minutes=-30, description="Left early", corrects_id=original.id), staff.manager, "adj-1")
     db.session.commit()
     assert created and (entry.source, entry.minutes, entry.corrects_id, entry.activity_date, entry.org_id) == (
         EntrySource.ADJUSTMENT, -30, original.id, original.activity_date, staff.org.id)
-    assert ledger.add_adjustment(staff.org, staff.trainee, ledger.Adjustment(
+    assert adjustments.add_adjustment(staff.org, staff.trainee, adjustments.Adjustment(
         minutes=-30, description="Left early", corrects_id=original.id), staff.manager, "adj-1") == (entry, False)
-    plain, _ = ledger.add_adjustment(staff.org, staff.trainee, ledger.Adjustment(
+    plain, _ = adjustments.add_adjustment(staff.org, staff.trainee, adjustments.Adjustment(
         minutes=20, description="Travel to the training", activity_date=DAY), staff.manager, "adj-2")
     assert plain.corrects_id is None and plain.status is EntryStatus.PENDING
     refused = [
-        ledger.Adjustment(minutes=10, description=" ", activity_date=DAY),  # no reason
-        ledger.Adjustment(minutes=0, description="x", activity_date=DAY),
-        ledger.Adjustment(minutes=-61, description="x", corrects_id=original.id),  # below zero (90 - 30 - 61)
-        ledger.Adjustment(minutes=-61, description="x", corrects_id=entry.id),  # same, through the adjustment
-        ledger.Adjustment(minutes=10, description="x", activity_date=date(2020, 1, 1)),  # not on staff then
+        adjustments.Adjustment(minutes=10, description=" ", activity_date=DAY),  # no reason
+        adjustments.Adjustment(minutes=0, description="x", activity_date=DAY),
+        adjustments.Adjustment(minutes=-61, description="x", corrects_id=original.id),  # below zero (90 - 30 - 61)
+        adjustments.Adjustment(minutes=-61, description="x", corrects_id=entry.id),  # same, through the adjustment
+        adjustments.Adjustment(minutes=10, description="x", activity_date=date(2020, 1, 1)),  # not on staff then
     ]
     for data in refused:
         with pytest.raises(DomainError):
-            ledger.add_adjustment(staff.org, staff.trainee, data, staff.manager, f"r{data.minutes}{data.description}")
+            adjustments.add_adjustment(staff.org, staff.trainee, data, staff.manager, f"r{data.minutes}{data.description}")
         db.session.rollback()
-    fix, _ = ledger.add_adjustment(staff.org, staff.trainee, ledger.Adjustment(
+    fix, _ = adjustments.add_adjustment(staff.org, staff.trainee, adjustments.Adjustment(
         minutes=-60, description="Did not attend at all", corrects_id=entry.id), staff.manager, "adj-3")
-    assert (fix.corrects_id, ledger.corrected_total(fix)) == (entry.id, 0)
+    assert (fix.corrects_id, corrections.corrected_total(fix)) == (entry.id, 0)
     db.session.rollback()
     colleague_entry = external(staff.colleague, minutes=30)
     with pytest.raises(DomainError):  # corrects an entry of somebody else
-        ledger.add_adjustment(staff.org, staff.trainee, ledger.Adjustment(
+        adjustments.add_adjustment(staff.org, staff.trainee, adjustments.Adjustment(
             minutes=5, description="x", corrects_id=colleague_entry.id), staff.manager, "r-other")
 
 
@@ -391,7 +391,7 @@ def test_adjustment_form_with_approval(client, u, login, staff):
     original = external(staff.trainee, minutes=90)
     approvals.approve(original, staff.manager)  # a correction is decided after the entry it corrects
     db.session.commit()
-    member = approvals.get_member(staff.org, staff.trainee.id)
+    member = review_queue.get_member(staff.org, staff.trainee.id)
     login(staff.manager)
     path = u("lms.hours.adjust", org_slug="acme", membership_id=member.id)
     page = client.get(path + f"?corrects={original.id}")
@@ -409,7 +409,7 @@ def test_adjustment_form_with_approval(client, u, login, staff):
         -15, original.id, EntryStatus.APPROVED, staff.manager.id)
     detail = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Arrived late" in detail and "−15 minutes" in detail
-    other_member = approvals.get_member(staff.other, staff.other_manager.id)
+    other_member = review_queue.get_member(staff.other, staff.other_manager.id)
     assert client.get(u("lms.hours.adjust", org_slug="acme", membership_id=other_member.id)).status_code == 404
 
 
@@ -512,7 +512,7 @@ def test_evidence_size_limit(client, u, login, staff, app):
 def test_evidence_is_served_only_to_allowed_people_as_an_attachment(client, u, login, make_user, staff):
     from lms.hours.evidence import read_upload
 
-    entry, _ = ledger.submit_external(staff.trainee, ledger.ExternalTraining(
+    entry, _ = external_training.submit_external(staff.trainee, external_training.ExternalTraining(
         title="First aid", activity_date=DAY, minutes=60), "ev", read_upload(BytesIO(PDF), "card.pdf"))
     db.session.commit()
     path = u("lms.hours.evidence", entry_id=entry.id)
@@ -713,7 +713,7 @@ def test_demo_step_runs_again_on_a_later_day(app, monkeypatch):
 
 def test_odd_input_never_gives_a_server_error(client, u, login, staff):
     entry = external(staff.trainee)
-    member = approvals.get_member(staff.org, staff.trainee.id)
+    member = review_queue.get_member(staff.org, staff.trainee.id)
     huge = 10**25
     login(staff.manager)
     gets = [f"/hours/entries/{huge}", f"/hours/entries/{huge}/evidence", f"/hours/orgs/acme/entries/{huge}",

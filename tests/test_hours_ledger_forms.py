@@ -9,7 +9,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from lms.hours.ledger import MAX_EXTERNAL_MINUTES, MAX_FIELD_MINUTES
+from lms.hours.external_training import MAX_EXTERNAL_MINUTES
+from lms.hours.field_experience import MAX_FIELD_MINUTES
 from tests.test_hours_ledger import Staff, entries_of, form_token, make_staff
 
 FUTURE = (date.today() + timedelta(days=5)).isoformat()

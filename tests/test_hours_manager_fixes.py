@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from lms import audit, db
-from lms.hours import approvals, ce_years, compliance
+from lms.hours import approvals, ce_years, compliance, review_queue, schedule_change
 from lms.hours.models import EntryStatus, HoursEntry
 from lms.orgs.models import CEYearBasis, MemberRole, PayPeriod
 from lms.web.hours.queue import EVENT_TITLES
@@ -35,7 +35,7 @@ def _rejected(staff: Staff) -> HoursEntry:
 
 
 def _adjust_path(u, staff: Staff) -> str:
-    member = approvals.get_member(staff.org, staff.trainee.id)
+    member = review_queue.get_member(staff.org, staff.trainee.id)
     return u("lms.hours.adjust", org_slug="acme", membership_id=member.id)
 
 
@@ -233,7 +233,7 @@ def test_a_pay_schedule_move_reads_as_words_in_the_history(client, u, login, sta
     approvals.approve(entry, staff.manager)
     db.session.commit()
     staff.org.pay_period_anchor = date(2026, 1, 12)  # the periods move by a week
-    assert approvals.repay_unexported(staff.org, staff.manager) == 1
+    assert schedule_change.repay_unexported(staff.org, staff.manager) == 1
     audit.record("hours.paid_period_moved", entry, None, org_id=staff.org.id, reason="pay schedule changed")  # older row
     db.session.commit()
     login(staff.manager)

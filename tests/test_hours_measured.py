@@ -14,7 +14,7 @@ from lms.catalog import services as catalog
 from lms.catalog.models import ModuleKind
 from lms.db import utcnow
 from lms.enrollment import services as enrollment_services
-from lms.hours import approvals
+from lms.hours import review_queue
 from lms.hours.measured import LOW_MEASURED_PERCENT, is_low_measured
 from lms.hours.models import EntrySource, EntryStatus, HoursEntry
 from tests import bulk_forms
@@ -150,5 +150,5 @@ def test_the_flag_and_the_filter_agree_at_the_threshold(app, staff):
     ]
     db.session.commit()
     assert [is_low_measured(e) for e in flagged + kept] == [True] * len(flagged) + [False] * len(kept)
-    page = approvals.list_queue(staff.org, approvals.QueueFilters(status=None, low_measured=True), limit=100)
+    page = review_queue.list_queue(staff.org, review_queue.QueueFilters(status=None, low_measured=True), limit=100)
     assert {e.id for e, _person in page.rows} == {e.id for e in flagged}

@@ -89,7 +89,7 @@ def test_the_select_all_checkbox_is_labelled_and_waits_for_javascript(client, u,
     box = re.search(r'<span class="select-all" hidden><input type="checkbox" id="pick-all" data-select-all="entry-" '
                     r'aria-label="Select all entries listed on this page"></span>', page)
     assert box, "a hidden, labelled select-all checkbox without a name (it is never sent)"
-    assert re.search(r'<script src="[^"]*/static/select-all\.js" defer></script>', page)
+    assert re.search(r'<script src="[^"]*/static/select-all\.js\?v=[0-9a-f]{12}" defer></script>', page)
     script = client.get(u("lms.main.static", filename="select-all.js"))
     assert script.status_code == 200 and "javascript" in script.mimetype and b"data-select-all" in script.data
 

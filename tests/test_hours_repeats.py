@@ -11,7 +11,7 @@ import pytest
 
 from lms import db
 from lms.db import utcnow
-from lms.hours import approvals, ledger, repeats
+from lms.hours import adjustments, approvals, repeats, review_queue
 from lms.hours.models import EntryStatus
 from lms.hours.repeats import PossibleRepeat
 from lms.orgs.models import MemberRole
@@ -35,7 +35,7 @@ def approved(staff):
 
 
 def _adjust_path(u, staff) -> str:
-    member = approvals.get_member(staff.org, staff.trainee.id)
+    member = review_queue.get_member(staff.org, staff.trainee.id)
     return u("lms.hours.adjust", org_slug="acme", membership_id=member.id)
 
 
@@ -72,7 +72,7 @@ def test_back_and_save_of_a_correction_asks_before_saving_a_second_one(client, u
 def test_another_managers_identical_correction_is_named(client, u, login, make_user, add_member, staff, approved):
     second = make_user("deputy@example.org", name="Dee Deputy")
     add_member(staff.org, second, role=MemberRole.MANAGER)
-    ledger.add_adjustment(staff.org, staff.trainee, ledger.Adjustment(
+    adjustments.add_adjustment(staff.org, staff.trainee, adjustments.Adjustment(
         minutes=-180, description="Left at noon: five hours, not eight.", corrects_id=approved.id), second, "deputy-key")
     db.session.commit()
     login(staff.manager)
@@ -154,12 +154,12 @@ def test_external_training_form_asks_but_the_api_does_not(client, u, login, staf
 
 
 def test_the_service_refuses_only_when_asked_to_guard(staff, approved):
-    data = ledger.Adjustment(minutes=-60, description="Late", corrects_id=approved.id)
-    first, _created = ledger.add_adjustment(staff.org, staff.trainee, data, staff.manager, "a", guard_repeats=True)
+    data = adjustments.Adjustment(minutes=-60, description="Late", corrects_id=approved.id)
+    first, _created = adjustments.add_adjustment(staff.org, staff.trainee, data, staff.manager, "a", guard_repeats=True)
     db.session.commit()
     with pytest.raises(PossibleRepeat) as refused:
-        ledger.add_adjustment(staff.org, staff.trainee, data, staff.manager, "b", guard_repeats=True)
+        adjustments.add_adjustment(staff.org, staff.trainee, data, staff.manager, "b", guard_repeats=True)
     assert refused.value.earlier.id == first.id and refused.value.status == 409
     db.session.rollback()
-    second, created = ledger.add_adjustment(staff.org, staff.trainee, data, staff.manager, "b")  # the API, the CLI
+    second, created = adjustments.add_adjustment(staff.org, staff.trainee, data, staff.manager, "b")  # the API, the CLI
     assert created and second.id != first.id

@@ -8,7 +8,7 @@ import re
 from io import BytesIO
 
 from lms import db
-from lms.hours import approvals, ledger
+from lms.hours import approvals, entries
 from lms.hours.models import EntryStatus, HoursEntry
 from tests import bulk_forms
 from tests.conftest import body_of
@@ -173,4 +173,4 @@ def test_submit_again_of_field_experience_and_ids_that_are_not_ones_own(client, 
         "hours": "1", "minutes": "0", "description": "Visits", "supervisor_name": "Sam", "supervisor_title": "Lead"})
     [new] = [e for e in entries_of(staff.trainee) if e.id not in (rejected.id, pending.id)]
     assert audit_rows("hours.resubmission", new) == []  # someone else's entry is not linked
-    assert ledger.get_user_entry(staff.trainee, new.id) is new
+    assert entries.get_user_entry(staff.trainee, new.id) is new

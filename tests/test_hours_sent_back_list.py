@@ -10,7 +10,7 @@ from html import unescape
 
 from lms import db
 from lms.accounts.models import SiteRole, User
-from lms.hours import approvals, ledger, resubmissions
+from lms.hours import approvals, external_training, resubmissions
 from lms.hours import evidence as evidence_files
 from lms.hours.models import HoursEntry
 from tests.test_hours_ledger import DAY, PDF, external, field_log, make_staff
@@ -24,7 +24,7 @@ def _resubmit(rejected: HoursEntry, key: str, *, evidence: bool = False) -> Hour
     """A new entry submitting ``rejected`` again, linked as the form links it."""
     upload = resubmissions.evidence_copy(rejected) if evidence else None
     person = db.session.get(User, rejected.user_id)
-    new, _created = ledger.submit_external(person, ledger.ExternalTraining(
+    new, _created = external_training.submit_external(person, external_training.ExternalTraining(
         title="Workshop", activity_date=rejected.activity_date, minutes=60), key, upload)
     resubmissions.record_resubmission(new, rejected, person, evidence_reused=evidence)
     db.session.commit()
@@ -32,7 +32,7 @@ def _resubmit(rejected: HoursEntry, key: str, *, evidence: bool = False) -> Hour
 
 
 def _with_evidence(user, key: str) -> HoursEntry:
-    entry, _created = ledger.submit_external(user, ledger.ExternalTraining(
+    entry, _created = external_training.submit_external(user, external_training.ExternalTraining(
         title="Workshop", activity_date=DAY, minutes=60), key,
         evidence_files.Upload(filename="card.pdf", content_type="application/pdf", data=PDF))
     db.session.commit()

@@ -17,7 +17,7 @@ from lms.catalog.models import CourseStatus, ModuleKind
 from lms.catalog.texts import set_text
 from lms.db import utcnow
 from lms.enrollment import services as enrollment_services
-from lms.hours import approvals, export, ledger
+from lms.hours import adjustments, approvals, export, field_experience
 from lms.hours.models import EntrySource, EntryStatus, HoursEntry
 from lms.hours.titles import display_titles
 from lms.live.models import Attendance, LiveSession
@@ -94,7 +94,7 @@ def world(make_user, make_org, add_member) -> World:
     assert (reading.source, reading.title, live.source, live.title) == (
         EntrySource.SELF_PACED, READING_EN, EntrySource.LIVE, LIVE_EN)  # the ledger stores the source language
     typed = external(staff.trainee, "typed", day=reading.activity_date, title=TYPED)
-    field, _created = ledger.log_field(staff.trainee, ledger.FieldExperience(
+    field, _created = field_experience.log_field(staff.trainee, field_experience.FieldExperience(
         activity_date=reading.activity_date, minutes=60, description=FIELD_TYPED, supervisor_name="Sam",
         supervisor_title="Supervisor", module_id=modules["visits"].id), "field")
     for entry in (reading, live, typed):
@@ -187,11 +187,11 @@ def test_spanish_manager_sees_spanish_titles_in_the_queue_and_the_checklist(clie
 
 def test_corrections_show_their_module_title_and_typed_adjustments_keep_theirs(client, u, login, world):
     staff = world.staff
-    fix, _ = ledger.add_adjustment(staff.org, staff.trainee, ledger.Adjustment(
+    fix, _ = adjustments.add_adjustment(staff.org, staff.trainee, adjustments.Adjustment(
         minutes=-15, description="Left early", corrects_id=world.reading.id), staff.manager, "fix")
-    field_fix, _ = ledger.add_adjustment(staff.org, staff.trainee, ledger.Adjustment(
+    field_fix, _ = adjustments.add_adjustment(staff.org, staff.trainee, adjustments.Adjustment(
         minutes=-10, description="Shorter visit", corrects_id=world.field.id), staff.manager, "field-fix")
-    plain, _ = ledger.add_adjustment(staff.org, staff.trainee, ledger.Adjustment(
+    plain, _ = adjustments.add_adjustment(staff.org, staff.trainee, adjustments.Adjustment(
         minutes=20, description="Travel to the training", activity_date=world.reading.activity_date),
         staff.manager, "plain")
     world.attendance.minutes = 60

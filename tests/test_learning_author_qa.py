@@ -91,8 +91,10 @@ def test_an_outdated_spanish_title_says_the_lesson_was_updated(client, u, traine
     assert STALE_NOTE in shown and "Lección 1.1" in shown
 
 
-def test_a_quiz_with_no_question_is_neither_shown_nor_needed(client, u, trainer, make_user, login):
-    course = build_course(trainer, quiz=False, es_title=None)
+def _enrolled_with_an_empty_quiz(trainer, make_user, login, modules: int = 1):
+    """Course ``core`` (``modules`` modules) whose module m1 has a quiz "Check m1" with no question yet, and Rosa,
+    enrolled in it and signed in. Returns the course, the quiz and Rosa."""
+    course = build_course(trainer, quiz=False, es_title=None, modules=modules)
     quiz = quiz_authoring.ensure_quiz(course, catalog.get_module(course, "m1"), title="Check m1", pass_mark=80,
                                       max_attempts=None, actor=trainer)
     db.session.commit()
@@ -100,6 +102,11 @@ def test_a_quiz_with_no_question_is_neither_shown_nor_needed(client, u, trainer,
     enrollment.enroll(rosa, course)
     db.session.commit()
     login(rosa)
+    return course, quiz, rosa
+
+
+def test_a_quiz_with_no_question_is_neither_shown_nor_needed(client, u, trainer, make_user, login):
+    course, quiz, rosa = _enrolled_with_an_empty_quiz(trainer, make_user, login)
     course_page = u("lms.courses.course", course_slug="core")
     page = client.get(course_page).get_data(as_text=True)
     assert "Check m1" not in page and quiz_url(u) not in page
@@ -120,14 +127,7 @@ def test_a_quiz_with_no_question_is_neither_shown_nor_needed(client, u, trainer,
 
 
 def test_a_new_empty_quiz_does_not_hold_back_the_next_step(client, u, trainer, make_user, login):
-    course = build_course(trainer, quiz=False, es_title=None, modules=2)
-    quiz_authoring.ensure_quiz(course, catalog.get_module(course, "m1"), title="Check m1", pass_mark=80,
-                               max_attempts=None, actor=trainer)
-    db.session.commit()
-    rosa = make_user("rosa@example.org")
-    enrollment.enroll(rosa, course)
-    db.session.commit()
-    login(rosa)
+    _enrolled_with_an_empty_quiz(trainer, make_user, login, modules=2)
     client.submit(complete_url(u, lesson="l1"))
     onward = client.submit(complete_url(u, lesson="l2"))
     assert onward.headers["Location"].endswith(lesson_url(u, module="m2"))

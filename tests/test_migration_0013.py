@@ -5,17 +5,13 @@ down on a database of its own, rows kept, and the models still match the migrati
 
 from __future__ import annotations
 
-from alembic.autogenerate import compare_metadata
-from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, select, text
 
-from lms import audit, create_app, db, migrate
+from lms import audit, db
 from lms.accounts import services as accounts
 from lms.audit import AuditEvent
-from lms.db import metadata
-from lms.migrate import VERSION_TABLE
-from lms.migrations_support import include_name
-from tests.conftest import PASSWORD, _config, _database_url, _private_database
+from tests.conftest import PASSWORD
+from tests.migration_support import drift, migrate_to, private_app
 
 NEW = {"ix_lms_audit_events_org_id_id": ["org_id", "id"], "ix_lms_audit_events_actor_id_id": ["actor_id", "id"]}
 OLD = {"ix_lms_audit_events_org_id": ["org_id"], "ix_lms_audit_events_actor_id": ["actor_id"]}
@@ -27,45 +23,26 @@ def _indexes() -> dict[str, list[str]]:
     return {ix["name"]: ix["column_names"] for ix in inspect(engine).get_indexes("lms_audit_events")}
 
 
-def _drift() -> list:
-    with db.session.get_bind().connect() as connection:
-        context = MigrationContext.configure(
-            connection, opts={"compare_type": True, "include_name": include_name, "version_table": VERSION_TABLE})
-        return compare_metadata(context, metadata)
-
-
 def test_upgrade_and_downgrade_swap_the_indexes_and_keep_the_rows(tmp_path):
-    with _private_database(_database_url(tmp_path), suffix="m0013") as url:
-        app = create_app(_config(url, tmp_path))
-        with app.app_context():
-            try:
-                migrate.upgrade("0013")  # later migrations are tested on their own
-                assert migrate.current() == "0013"
-                assert _indexes() == {**NEW, **KEPT}
-                rosa = accounts.register_user("rosa@example.org", "Rosa", PASSWORD)
-                audit.record("org.created", rosa, rosa, org_id=7)
-                db.session.commit()
-                rows = select(AuditEvent.org_id, AuditEvent.actor_id).where(AuditEvent.action == "org.created")
-                kept = db.session.execute(rows).all()
-                assert kept == [(7, rosa.id)]
-                db.session.close()  # no transaction of the test's may hold a lock a migration waits for (PostgreSQL)
+    with private_app(tmp_path, "m0013"):
+        migrate_to("0013")  # later migrations are tested on their own
+        assert _indexes() == {**NEW, **KEPT}
+        rosa = accounts.register_user("rosa@example.org", "Rosa", PASSWORD)
+        audit.record("org.created", rosa, rosa, org_id=7)
+        db.session.commit()
+        rows = select(AuditEvent.org_id, AuditEvent.actor_id).where(AuditEvent.action == "org.created")
+        kept = db.session.execute(rows).all()
+        assert kept == [(7, rosa.id)]
 
-                migrate.downgrade("0012")
-                assert migrate.current() == "0012"
-                assert _indexes() == {**OLD, **KEPT}
-                assert db.session.execute(rows).all() == kept
-                db.session.close()
+        migrate_to("0012", down=True)
+        assert _indexes() == {**OLD, **KEPT}
+        assert db.session.execute(rows).all() == kept
 
-                migrate.upgrade("0013")
-                assert migrate.current() == "0013"
-                assert _indexes() == {**NEW, **KEPT}
-                assert db.session.execute(rows).all() == kept
-                db.session.close()
-                migrate.upgrade()  # and the ones after it: then the models match
-                assert _drift() == []
-            finally:
-                db.session.remove()
-                app.extensions["lms"].db.engine.dispose()
+        migrate_to("0013")
+        assert _indexes() == {**NEW, **KEPT}
+        assert db.session.execute(rows).all() == kept
+        migrate_to()  # and the ones after it: then the models match
+        assert drift() == []
 
 
 def test_the_filters_read_the_new_indexes(app):

@@ -7,32 +7,21 @@ from __future__ import annotations
 
 from datetime import date
 
-from alembic.autogenerate import compare_metadata
-from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, select
 
-from lms import create_app, db, migrate
+from lms import db
 from lms.accounts import services as accounts
-from lms.db import metadata
-from lms.migrate import VERSION_TABLE
-from lms.migrations_support import include_name
 from lms.orgs import employment, history
 from lms.orgs import services as orgs
 from lms.orgs.models import EmploymentPeriod, Membership
-from tests.conftest import PASSWORD, _config, _database_url, _private_database
+from tests.conftest import PASSWORD
+from tests.migration_support import drift, migrate_to, private_app
 
 TABLE = "lms_employment_periods"
 
 
 def _tables() -> set[str]:
     return set(inspect(db.session.get_bind()).get_table_names())
-
-
-def _drift() -> list:
-    with db.session.get_bind().connect() as connection:
-        context = MigrationContext.configure(
-            connection, opts={"compare_type": True, "include_name": include_name, "version_table": VERSION_TABLE})
-        return compare_metadata(context, metadata)
 
 
 def _memberships() -> list[tuple]:
@@ -42,51 +31,39 @@ def _memberships() -> list[tuple]:
 
 
 def test_upgrade_adds_an_empty_table_and_leaves_memberships_as_they_were(tmp_path):
-    with _private_database(_database_url(tmp_path), suffix="m0014") as url:
-        app = create_app(_config(url, tmp_path))
-        with app.app_context():
-            try:
-                migrate.upgrade("0013")
-                assert TABLE not in _tables()
-                # A clinic as 0013 left it: one current and one former member (the model's new table is not used).
-                boss = accounts.register_user("boss@example.org", "Boss", PASSWORD)
-                org = orgs.create_org("acme", orgs.OrgSettings(name="Acme", pay_period_anchor=date(2026, 1, 5)), boss)
-                tom = orgs.add_member(org, accounts.register_user("tom@example.org", "Tom", PASSWORD),
-                                      orgs.Employment("E-1", "Promotor", date(2025, 3, 2)), actor=boss)
-                employment.remove_member(tom, boss, date(2026, 1, 31))
-                db.session.commit()
-                tom_id, before = tom.id, _memberships()
-                db.session.close()  # no transaction of the test's may hold a lock a migration waits for (PostgreSQL)
+    with private_app(tmp_path, "m0014"):
+        migrate_to("0013")
+        assert TABLE not in _tables()
+        # A clinic as 0013 left it: one current and one former member (the model's new table is not used).
+        boss = accounts.register_user("boss@example.org", "Boss", PASSWORD)
+        org = orgs.create_org("acme", orgs.OrgSettings(name="Acme", pay_period_anchor=date(2026, 1, 5)), boss)
+        tom = orgs.add_member(org, accounts.register_user("tom@example.org", "Tom", PASSWORD),
+                              orgs.Employment("E-1", "Promotor", date(2025, 3, 2)), actor=boss)
+        employment.remove_member(tom, boss, date(2026, 1, 31))
+        db.session.commit()
+        tom_id, before = tom.id, _memberships()
 
-                migrate.upgrade("0014")
-                assert migrate.current() == "0014"
-                assert TABLE in _tables()
-                assert db.session.execute(select(EmploymentPeriod)).first() is None  # nothing backfilled
-                assert _memberships() == before
-                assert _drift() == []
+        migrate_to("0014")
+        assert TABLE in _tables()
+        assert db.session.execute(select(EmploymentPeriod)).first() is None  # nothing backfilled
+        assert _memberships() == before
+        assert drift() == []
 
-                # Rehiring now keeps the earlier period; going down drops the table (those periods) only.
-                tom = db.session.get(Membership, tom_id)
-                orgs.add_member(tom.organisation, tom.user, orgs.Employment(employment_start=date(2026, 3, 1)),
-                                actor=None)
-                db.session.commit()
-                assert len(history.list_past_periods(tom)) == 1
-                rehired = _memberships()
-                db.session.close()
+        # Rehiring now keeps the earlier period; going down drops the table (those periods) only.
+        tom = db.session.get(Membership, tom_id)
+        orgs.add_member(tom.organisation, tom.user, orgs.Employment(employment_start=date(2026, 3, 1)), actor=None)
+        db.session.commit()
+        assert len(history.list_past_periods(tom)) == 1
+        rehired = _memberships()
 
-                migrate.downgrade("0013")
-                assert migrate.current() == "0013"
-                assert TABLE not in _tables()
-                assert _memberships() == rehired
-                db.session.close()
+        migrate_to("0013", down=True)
+        assert TABLE not in _tables()
+        assert _memberships() == rehired
 
-                migrate.upgrade()
-                assert TABLE in _tables() and _memberships() == rehired
-                assert db.session.execute(select(EmploymentPeriod)).first() is None
-                assert _drift() == []
-            finally:
-                db.session.remove()
-                app.extensions["lms"].db.engine.dispose()
+        migrate_to()
+        assert TABLE in _tables() and _memberships() == rehired
+        assert db.session.execute(select(EmploymentPeriod)).first() is None
+        assert drift() == []
 
 
 def test_the_periods_go_with_their_membership(app, make_user, make_org, add_member):

@@ -4,18 +4,14 @@ migrations (the table is not modelled: ``lms.migrations_support.UNMODELLED_TABLE
 
 from __future__ import annotations
 
-from alembic.autogenerate import compare_metadata
-from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, text
 
-from lms import create_app, db, migrate
+from lms import db
 from lms.accounts import services as accounts
 from lms.accounts.models import SiteRole
 from lms.catalog import services as catalog
-from lms.db import metadata
-from lms.migrate import VERSION_TABLE
-from lms.migrations_support import include_name
-from tests.conftest import PASSWORD, _config, _database_url, _private_database
+from tests.conftest import PASSWORD
+from tests.migration_support import drift, migrate_to, private_app
 
 TABLE = "lms_content_revision"
 CONTENT_TABLES = {"lms_courses", "lms_modules", "lms_lessons", "lms_quizzes", "lms_questions", "lms_options",
@@ -30,44 +26,28 @@ def _triggered_tables() -> set[str]:
     return set(db.session.execute(text(query)).scalars())
 
 
-def _drift() -> list:
-    with db.session.get_bind().connect() as connection:
-        context = MigrationContext.configure(
-            connection, opts={"compare_type": True, "include_name": include_name, "version_table": VERSION_TABLE})
-        return compare_metadata(context, metadata)
-
-
 def test_upgrade_adds_the_revision_and_its_triggers_and_downgrade_removes_them(tmp_path):
-    with _private_database(_database_url(tmp_path), suffix="m0015") as url:
-        app = create_app(_config(url, tmp_path))
-        with app.app_context():
-            try:
-                migrate.upgrade("0014")
-                admin = accounts.register_user("root@example.org", "Root", PASSWORD, role=SiteRole.ADMIN)
-                course = catalog.create_course(catalog.CourseData(slug="core", title="Core"), admin)
-                db.session.commit()
-                course_id = course.id
-                db.session.close()  # no transaction of the test's may hold a lock a migration waits for (PostgreSQL)
+    with private_app(tmp_path, "m0015"):
+        migrate_to("0014")
+        admin = accounts.register_user("root@example.org", "Root", PASSWORD, role=SiteRole.ADMIN)
+        course = catalog.create_course(catalog.CourseData(slug="core", title="Core"), admin)
+        db.session.commit()
+        course_id = course.id
 
-                migrate.upgrade("0015")
-                assert TABLE in inspect(db.session.get_bind()).get_table_names()
-                assert _triggered_tables() == CONTENT_TABLES
-                before = db.session.execute(text(f"SELECT n FROM {TABLE}")).scalar_one()
-                db.session.execute(text("UPDATE lms_courses SET version = '2' WHERE id = :id"), {"id": course_id})
-                db.session.commit()
-                assert db.session.execute(text(f"SELECT n FROM {TABLE}")).scalar_one() == before + 1
-                assert _drift() == []
-                db.session.close()
+        migrate_to("0015")
+        assert TABLE in inspect(db.session.get_bind()).get_table_names()
+        assert _triggered_tables() == CONTENT_TABLES
+        before = db.session.execute(text(f"SELECT n FROM {TABLE}")).scalar_one()
+        db.session.execute(text("UPDATE lms_courses SET version = '2' WHERE id = :id"), {"id": course_id})
+        db.session.commit()
+        assert db.session.execute(text(f"SELECT n FROM {TABLE}")).scalar_one() == before + 1
+        assert drift() == []
 
-                migrate.downgrade("0014")
-                assert TABLE not in inspect(db.session.get_bind()).get_table_names()
-                assert _triggered_tables() == set()
-                db.session.execute(text("UPDATE lms_courses SET version = '3' WHERE id = :id"), {"id": course_id})
-                db.session.commit()  # no trigger left behind to fail on the missing table
-                db.session.close()
+        migrate_to("0014", down=True)
+        assert TABLE not in inspect(db.session.get_bind()).get_table_names()
+        assert _triggered_tables() == set()
+        db.session.execute(text("UPDATE lms_courses SET version = '3' WHERE id = :id"), {"id": course_id})
+        db.session.commit()  # no trigger left behind to fail on the missing table
 
-                migrate.upgrade()
-                assert _triggered_tables() == CONTENT_TABLES and _drift() == []
-            finally:
-                db.session.remove()
-                app.extensions["lms"].db.engine.dispose()
+        migrate_to()
+        assert _triggered_tables() == CONTENT_TABLES and drift() == []

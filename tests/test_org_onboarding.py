@@ -21,6 +21,7 @@ from lms.orgs import services as orgs
 from lms.orgs.models import Invitation, PayPeriod
 from tests.certificates_support import issued_world
 from tests.conftest import PASSWORD, body_of
+from tests.invitation_support import invitation_link, invite_to_staff
 
 SETTINGS = {
     "name": "Clínica La Luz", "kind": "employer", "timezone": "America/Los_Angeles", "pay_period": "biweekly",
@@ -37,10 +38,6 @@ def _anchor_value(html: str) -> str | None:
     tag = re.search(r'<input[^>]*name="pay_period_anchor"[^>]*>', html).group(0)
     found = re.search(r'value="([^"]*)"', tag)
     return found.group(1) if found else None
-
-
-def _link(message) -> str:
-    return re.search(r"https?://\S+/orgs/invitations/\S+", body_of(message)).group(0).split("lms.test", 1)[1]
 
 
 def _actions(name: str) -> list[AuditEvent]:
@@ -124,18 +121,14 @@ def test_the_email_to_a_first_manager_says_what_managing_means(registered):
 
 
 def test_the_email_to_staff_still_speaks_of_training(client, u, make_org, make_user, login, mailbox):
-    boss = make_user(name="Bea Boss")
-    make_org("acme", manager=boss, name="Acme Clinic")
-    login(boss)
-    client.submit(u("lms.orgs.invite", org_slug="acme"), {"email": "lupe@example.org", "employment_type": "employee",
-                                                          "role": "member"})
-    body = " ".join(body_of(mailbox[0]).split())
-    assert "Acme Clinic invites you to CHW Learn" in mailbox[0]["Subject"]
+    message = invite_to_staff(client, u, make_user, make_org, login, mailbox)
+    body = " ".join(body_of(message).split())
+    assert "Acme Clinic invites you to CHW Learn" in message["Subject"]
     assert "where you can take your community health worker training" in body and "to manage" not in body
 
 
 def test_the_accept_page_and_the_organisation_page_say_it_is_to_manage(app, client, u, registered):
-    page = _text(app.test_client().get(_link(registered)).text)
+    page = _text(app.test_client().get(invitation_link(registered)).text)
     assert "Manage Clínica La Luz" in page and "Join Clínica La Luz" not in page
     assert "rosa@example.org is invited to manage Clínica La Luz on CHW Learn: approve your staff's training hours" in page
     shown = client.get(u("lms.orgs.show", org_slug="luz")).text
@@ -154,7 +147,7 @@ def test_a_new_manager_who_accepts_lands_on_the_organisation(app, u, registered,
     rosa = make_user("rosa@example.org", name="Rosa Díaz")
     browser = app.test_client()
     browser.submit(u("lms.accounts.login"), {"email": rosa.email, "password": PASSWORD})
-    path = _link(registered)
+    path = invitation_link(registered)
     done = browser.submit(path, {"csrf_token": browser.csrf_token(path), "agree": "y"})
     assert done.status_code == 302 and done.headers["Location"].endswith(u("lms.orgs.show", org_slug="luz"))
     assert "You now manage Clínica La Luz." in _text(browser.get(done.headers["Location"]).text)
@@ -216,12 +209,8 @@ def test_the_service_refuses_without_consent_on_either_path(app, world):
 
 
 def test_a_new_account_records_the_same_consent(app, u, make_user, make_org, login, client, mailbox):
-    boss = make_user("boss@example.org")
-    make_org("acme", manager=boss, name="Acme Clinic")
-    login(boss)
-    client.submit(u("lms.orgs.invite", org_slug="acme"), {"email": "new@example.org", "employment_type": "employee",
-                                                          "role": "member"})
-    newcomer, path = app.test_client(), _link(mailbox[0])
+    message = invite_to_staff(client, u, make_user, make_org, login, mailbox, "new@example.org")
+    newcomer, path = app.test_client(), invitation_link(message)
     form = {"name": "Nueva Persona", "password": PASSWORD, "confirm": PASSWORD}
     refused = newcomer.submit(path, {**form, "csrf_token": newcomer.csrf_token(path)})
     assert "To join, tick the box to agree" in _text(refused.text) and accounts.get_user_by_email("new@example.org") is None

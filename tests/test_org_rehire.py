@@ -15,7 +15,7 @@ from sqlalchemy import select
 from lms import db
 from lms.audit import AuditEvent
 from lms.errors import DomainError
-from lms.hours import ce_checklist, ce_years, compliance, ledger
+from lms.hours import adjustments, ce_checklist, ce_years, compliance, entry_orgs
 from lms.orgs import employment, history, invitations, joining
 from lms.orgs import models as org_models
 from lms.orgs import services as orgs
@@ -66,8 +66,8 @@ def tom(acme, make_user, add_member):
 
 
 def _approved(org, boss, person, day: date, minutes: int, key: str):
-    entry, _created = ledger.add_adjustment(org, person, ledger.Adjustment(minutes, f"Training on {day}", day), boss,
-                                            key, approve_now=True)
+    entry, _created = adjustments.add_adjustment(org, person, adjustments.Adjustment(minutes, f"Training on {day}", day), boss,
+                                                 key, approve_now=True)
     db.session.commit()
     return entry
 
@@ -133,33 +133,34 @@ def test_employment_ended_again_lists_them_as_former_staff_with_their_history(ac
 
 def test_an_adjustment_dated_in_the_earlier_period_is_accepted_and_one_in_the_gap_is_not(acme, tom):
     org, boss = acme
-    entry, created = ledger.add_adjustment(org, tom.user, ledger.Adjustment(60, "Missed session", date(2026, 11, 20)),
-                                           boss, "adj-1")
+    entry, created = adjustments.add_adjustment(org, tom.user, adjustments.Adjustment(60, "Missed session", date(2026, 11, 20)),
+                                                boss, "adj-1")
     assert created and entry.org_id == org.id
     with pytest.raises(DomainError, match="Tom Reyes was not on your staff on that date"):
-        ledger.add_adjustment(org, tom.user, ledger.Adjustment(60, "Between jobs", date(2026, 12, 8)), boss, "adj-2")
+        adjustments.add_adjustment(org, tom.user, adjustments.Adjustment(60, "Between jobs", date(2026, 12, 8)), boss, "adj-2")
 
 
 def test_entries_belong_to_the_organisation_of_the_period_holding_their_date(acme, tom):
     org, _boss = acme
-    assert [o.id for o in ledger.employers_on(tom.user_id, date(2026, 11, 20))] == [org.id]
-    assert [o.id for o in ledger.employers_on(tom.user_id, date(2025, 3, 2))] == [org.id]
-    assert ledger.employers_on(tom.user_id, date(2025, 3, 1)) == []
-    assert ledger.employers_on(tom.user_id, date(2026, 12, 10)) == []  # between the two periods
-    assert [o.id for o in ledger.employers_on(tom.user_id, date(2026, 12, 14))] == [org.id]
-    assert ledger.resolve_org(tom.user_id, date(2026, 11, 20), must_choose=False) == org.id
-    assert ledger.resolve_org(tom.user_id, date(2026, 12, 10), must_choose=False) is None
+    assert [o.id for o in entry_orgs.employers_on(tom.user_id, date(2026, 11, 20))] == [org.id]
+    assert [o.id for o in entry_orgs.employers_on(tom.user_id, date(2025, 3, 2))] == [org.id]
+    assert entry_orgs.employers_on(tom.user_id, date(2025, 3, 1)) == []
+    assert entry_orgs.employers_on(tom.user_id, date(2026, 12, 10)) == []  # between the two periods
+    assert [o.id for o in entry_orgs.employers_on(tom.user_id, date(2026, 12, 14))] == [org.id]
+    assert entry_orgs.resolve_org(tom.user_id, date(2026, 11, 20), must_choose=False) == org.id
+    assert entry_orgs.resolve_org(tom.user_id, date(2026, 12, 10), must_choose=False) is None
 
 
-def test_earliest_started_employer_first_counts_the_period_of_that_day(app, acme, tom, make_org):
+def test_earliest_started_employer_first_counts_the_first_period_not_that_days(app, acme, tom, make_org):
     org, _boss = acme
     other = make_org("bay", name="Bay Clinic")
     orgs.add_member(other, tom.user, orgs.Employment(employment_start=date(2026, 1, 5)), actor=None)
     db.session.commit()
     # On 20 November Tom's Acme period had started in 2025, before Bay's: Acme first.
-    assert [o.slug for o in ledger.employers_on(tom.user_id, date(2026, 11, 20))] == ["acme", "bay"]
-    # On 15 December his Acme period is the new one, started after Bay's.
-    assert [o.slug for o in ledger.employers_on(tom.user_id, date(2026, 12, 15))] == ["bay", "acme"]
+    assert [o.slug for o in entry_orgs.employers_on(tom.user_id, date(2026, 11, 20))] == ["acme", "bay"]
+    # On 15 December his Acme period is the new one, started after Bay's; he first started at Acme, so Acme stays
+    # first (the choice does not flip with a rehire: tests/test_hours_employment_end.py).
+    assert [o.slug for o in entry_orgs.employers_on(tom.user_id, date(2026, 12, 15))] == ["acme", "bay"]
 
 
 # ---------------------------------------------------------------- continuing education and the DHCS checklist

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import body_of
+from tests.invitation_support import invitation_link, invite_to_staff
 
 SITE = "Salud Aprende"
 
@@ -23,19 +24,9 @@ def _text(html: str) -> str:
     return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html)))
 
 
-def _link(message) -> str:
-    return re.search(r"https?://\S+/orgs/invitations/\S+", body_of(message)).group(0).split("lms.test", 1)[1]
-
-
 @pytest.fixture
 def staff_invitation(client, u, make_org, make_user, login, mailbox):
-    boss = make_user(name="Bea Boss")
-    make_org("acme", manager=boss, name="Acme Clinic")
-    login(boss)
-    client.submit(u("lms.orgs.invite", org_slug="acme"), {"email": "lupe@example.org", "employment_type": "employee",
-                                                          "role": "member"})
-    [message] = mailbox
-    return message
+    return invite_to_staff(client, u, make_user, make_org, login, mailbox)
 
 
 def test_the_staff_invitation_email_names_the_configured_site(staff_invitation):
@@ -47,11 +38,11 @@ def test_the_staff_invitation_email_names_the_configured_site(staff_invitation):
 
 
 def test_the_accept_page_names_the_configured_site(app, staff_invitation):
-    page = _text(app.test_client().get(_link(staff_invitation)).get_data(as_text=True))
+    page = _text(app.test_client().get(invitation_link(staff_invitation)).get_data(as_text=True))
     assert f"Acme Clinic invited lupe@example.org to train with {SITE} as part of their staff." in page
     assert "CHW Learn" not in page
 
 
 def test_the_spanish_accept_page_keeps_the_site_name(app, staff_invitation):
-    page = _text(app.test_client().get(_link(staff_invitation), headers={"Accept-Language": "es"}).get_data(as_text=True))
+    page = _text(app.test_client().get(invitation_link(staff_invitation), headers={"Accept-Language": "es"}).get_data(as_text=True))
     assert SITE in page and "CHW Learn" not in page

@@ -15,11 +15,15 @@ from flask import jsonify, request, url_for
 
 from lms import db
 from lms.api import bodies, bp, paging
+from lms.api.hours_spec import OPENAPI_SCHEMAS
+from lms.api.query_args import refuse_repeated, refuse_unknown
 from lms.errors import DomainError
-from lms.hours import approvals, ledger
-from lms.hours.approvals import QueueFilters
+from lms.hours import approvals, entries, external_training, ledger, review_queue
+from lms.hours.export import check_period
 from lms.hours.models import EntrySource, EntryStatus, HoursEntry
+from lms.hours.review_queue import QueueFilters
 from lms.i18n import _
+from lms.live.times import iso_utc
 from lms.orgs import services as org_services
 from lms.security import access, current_user
 from lms.web.hours.sent_back import tell_sent_back
@@ -46,8 +50,8 @@ def entry_json(entry: HoursEntry, person: Any = None) -> dict[str, Any]:
         "supervisor_name": entry.supervisor_name,
         "supervisor_title": entry.supervisor_title,
         "has_evidence": entry.evidence_id is not None,
-        "created_at": entry.created_at.isoformat(),
-        "decided_at": entry.decided_at.isoformat() if entry.decided_at else None,
+        "created_at": iso_utc(entry.created_at),
+        "decided_at": iso_utc(entry.decided_at),
         "decided_by_id": entry.decided_by_id,
         "rejection_reason": entry.rejection_reason,
         "rate_cents": entry.rate_cents,
@@ -79,12 +83,24 @@ def _choice_arg(name: str, enum: Any, default: Any = None, everything: str | Non
     return enum(value)
 
 
+#: The filters of the organisation's list, besides paging.
+ORG_FILTERS = ("person", "from", "to", "source", "status", "paid_period")
+
+
+def _strict_args(*known: str) -> None:
+    """400 for a query parameter the list does not take (``stauts``) or one given twice: both used to be read as
+    no filter, or as the first value, and the answer looked right."""
+    refuse_unknown(*known)
+    refuse_repeated()
+
+
 @bp.get("/me/hours")
 @access.signed_in
 def my_hours():
+    _strict_args(*paging.ARGS)
     pages = paging.paging_args()
-    page = ledger.list_user_entries(current_user, pages.limit, pages.offset, after=pages.after)
-    last = ledger.key_of(page.entries[-1]) if page.entries else None
+    page = entries.list_user_entries(current_user, pages.limit, pages.offset, after=pages.after)
+    last = entries.key_of(page.entries[-1]) if page.entries else None
     return jsonify({"entries": [entry_json(e) for e in page.entries],
                     **paging.page_json(pages.limit, pages, page.has_more, last)})
 
@@ -98,7 +114,7 @@ def submit_hours():
         raise DomainError(_("Send an Idempotency-Key header (a random string of at most %(num)d characters).",
                             num=ledger.KEY_MAX))
     try:
-        entry, created = ledger.submit_external(current_user._get_current_object(), _external(body), key)
+        entry, created = external_training.submit_external(current_user._get_current_object(), _external(body), key)
     except ledger.IdempotencyKeyReused as exc:
         return _key_reused(exc)
     db.session.commit()
@@ -111,7 +127,7 @@ def submit_hours():
 def _key_reused(exc: ledger.IdempotencyKeyReused) -> Any:
     """422, in words for a program (the service's message speaks of a web form), with the first entry's id."""
     db.session.rollback()
-    entry = ledger.load_entry(exc.details["entry_id"])
+    entry = entries.load_entry(exc.details["entry_id"])
     message = _("This Idempotency-Key was already used for another entry (%(title)s, %(date)s, %(minutes)d "
                 "minutes), so nothing was saved. Send each new training with a new key.",
                 title=entry.title, date=entry.activity_date.isoformat(), minutes=entry.minutes)
@@ -120,7 +136,7 @@ def _key_reused(exc: ledger.IdempotencyKeyReused) -> Any:
     return response
 
 
-def _external(body: dict[str, Any]) -> ledger.ExternalTraining:
+def _external(body: dict[str, Any]) -> external_training.ExternalTraining:
     day = body.get("activity_date")
     try:
         day = date.fromisoformat(day) if isinstance(day, str) else None
@@ -136,21 +152,26 @@ def _external(body: dict[str, Any]) -> ledger.ExternalTraining:
             raise DomainError(_("You were not on the staff of that organisation on that date."))
         org_id = org.id
     text = {name: body.get(name) if isinstance(body.get(name), str) else None for name in ("title", "provider")}
-    return ledger.ExternalTraining(title=text["title"] or "", provider=text["provider"], activity_date=day,
-                                   minutes=body.get("minutes"), competency_areas=tuple(areas), org_id=org_id)
+    return external_training.ExternalTraining(title=text["title"] or "", provider=text["provider"], activity_date=day,
+                                              minutes=body.get("minutes"), competency_areas=tuple(areas), org_id=org_id)
 
 
 @bp.get("/orgs/<org_slug>/hours")
 @access.org_manager
 def org_hours(org_slug: str):
     org = org_services.get_org(org_slug)
+    _strict_args(*paging.ARGS, *ORG_FILTERS)
+    paid_period = _date_arg("paid_period")
+    if paid_period is not None:
+        check_period(org, paid_period)  # 400 naming the period holding that day
     filters = QueueFilters(
         user_id=paging.int_arg("person", 0, 2**31 - 1) or None, start=_date_arg("from"), end=_date_arg("to"),
         source=_choice_arg("source", EntrySource), status=_choice_arg("status", EntryStatus, everything="all"),
+        paid_period=paid_period,
     )
     pages = paging.paging_args()
-    page = approvals.list_queue(org, filters, pages.limit, pages.offset, after=pages.after)
-    last = ledger.key_of(page.rows[-1][0]) if page.rows else None
+    page = review_queue.list_queue(org, filters, pages.limit, pages.offset, after=pages.after)
+    last = entries.key_of(page.rows[-1][0]) if page.rows else None
     return jsonify({"organisation": {"slug": org.slug, "name": org.name},
                     "entries": [entry_json(e, person) for e, person in page.rows],
                     **paging.page_json(pages.limit, pages, page.has_more, last)})
@@ -159,16 +180,25 @@ def org_hours(org_slug: str):
 @bp.post("/orgs/<org_slug>/hours/<int:entry_id>/approve")
 @access.org_manager
 def approve_hours(org_slug: str, entry_id: int):
-    entry = approvals.get_org_entry(org_services.get_org(org_slug), entry_id)
+    entry = review_queue.get_org_entry(org_services.get_org(org_slug), entry_id)
+    _approval_body()
     approvals.approve(entry, current_user._get_current_object())
     db.session.commit()
     return jsonify(entry_json(entry))
 
 
+def _approval_body() -> None:
+    """Approving takes no field: no body, or the JSON object ``{}``. Any other body is refused as every endpoint
+    refuses it (:mod:`lms.api.bodies`), so a reject payload sent here by mistake approves nothing."""
+    if not (request.content_length or request.form or request.get_data(cache=True)):
+        return
+    bodies.json_object(OPENAPI_SCHEMAS["Approval"]["properties"])
+
+
 @bp.post("/orgs/<org_slug>/hours/<int:entry_id>/reject")
 @access.org_manager
 def reject_hours(org_slug: str, entry_id: int):
-    entry = approvals.get_org_entry(org_services.get_org(org_slug), entry_id)
+    entry = review_queue.get_org_entry(org_services.get_org(org_slug), entry_id)
     body = bodies.json_object(OPENAPI_SCHEMAS["Rejection"]["properties"])
     reason = body.get("reason") if isinstance(body.get("reason"), str) else None
     decision = approvals.reject(entry, current_user._get_current_object(), reason)
@@ -176,137 +206,3 @@ def reject_hours(org_slug: str, entry_id: int):
     if not decision.repeated:  # after the commit: the rejection stands even if the email cannot be sent
         tell_sent_back([decision.entry, *decision.also_rejected], show=False)
     return jsonify(entry_json(entry))
-
-
-# ---------------------------------------------------------------- OpenAPI (merged by lms/api/openapi.py)
-
-def _ref(name: str) -> dict[str, Any]:
-    return {"$ref": f"#/components/schemas/{name}"}
-
-
-def _ok(description: str, schema: str) -> dict[str, Any]:
-    return {"description": description, "content": {"application/json": {"schema": _ref(schema)}}}
-
-
-def _errors(*codes: int) -> dict[str, Any]:
-    body = {"application/json": {"schema": _ref("Error")}}
-    return {str(code): {"description": "Error", "content": body} for code in codes}
-
-
-_REPEAT = ("Safe to retry: the same manager repeating the same decision on an entry they already {decision} changes "
-           "nothing and answers 200 with the entry. An entry decided otherwise, or by someone else, answers 409.")
-_NULLABLE_INT = {"type": ["integer", "null"]}
-_NULLABLE_STR = {"type": ["string", "null"]}
-_HOURS_ENTRY_FIELDS: dict[str, Any] = {
-    "id": {"type": "integer"},
-    "user_id": {"type": "integer"},
-    "org_id": {**_NULLABLE_INT, "description": "The organisation that employed the person on the date; null if none"},
-    "source": {"type": "string", "enum": [s.value for s in EntrySource]},
-    "status": {"type": "string", "enum": [s.value for s in EntryStatus]},
-    "activity_date": {"type": "string", "format": "date"},
-    "minutes": {"type": "integer", "description": "Paid minutes; negative only for adjustments"},
-    "measured_minutes": {**_NULLABLE_INT, "description": "Measured time (attendance, time on lessons)"},
-    "title": {"type": "string"},
-    "provider": _NULLABLE_STR,
-    "description": _NULLABLE_STR,
-    "competency_areas": {"type": "array", "items": {"type": "string"}},
-    "course_id": _NULLABLE_INT,
-    "module_id": _NULLABLE_INT,
-    "session_id": _NULLABLE_INT,
-    "corrects_id": {**_NULLABLE_INT, "description": "The entry this adjustment corrects"},
-    "supervisor_name": _NULLABLE_STR,
-    "supervisor_title": _NULLABLE_STR,
-    "has_evidence": {"type": "boolean"},
-    "created_at": {"type": "string", "format": "date-time"},
-    "decided_at": {"type": ["string", "null"], "format": "date-time"},
-    "decided_by_id": _NULLABLE_INT,
-    "rejection_reason": _NULLABLE_STR,
-    "rate_cents": {**_NULLABLE_INT, "description": "Hourly training pay rate in cents, set on approval"},
-    "paid_period_start": {"type": ["string", "null"], "format": "date",
-                          "description": "Start of the (open) pay period the entry is paid in, set on approval"},
-    "person": {"type": "object", "description": "In organisation lists only",
-               "properties": {"id": {"type": "integer"}, "name": {"type": "string"}, "email": {"type": "string"}}},
-}
-OPENAPI_SCHEMAS: dict[str, Any] = {
-    "HoursEntry": {"type": "object", "required": [k for k in _HOURS_ENTRY_FIELDS if k != "person"],
-                   "properties": _HOURS_ENTRY_FIELDS},
-    "HoursEntryList": {
-        "type": "object", "required": ["entries", "next_cursor", "next_offset"],
-        "properties": {"entries": {"type": "array", "items": _ref("HoursEntry")}, **paging.OPENAPI_FIELDS,
-                       "organisation": {"type": "object", "properties": {"slug": {"type": "string"},
-                                                                          "name": {"type": "string"}}}},
-    },
-    "ExternalTraining": {
-        "type": "object", "required": ["title", "activity_date", "minutes"], "additionalProperties": False,
-        "properties": {
-            "title": {"type": "string", "minLength": 1, "maxLength": 300,
-                      "description": "One line: line breaks and runs of spaces become one space"},
-            "provider": {"type": "string", "maxLength": 200},
-            "activity_date": {"type": "string", "format": "date"},
-            "minutes": {"type": "integer", "minimum": 1, "maximum": ledger.MAX_EXTERNAL_MINUTES},
-            "competency_areas": {"type": "array", "items": {"type": "string"}},
-            "org_slug": {"type": "string", "description": "Only if you worked for several organisations that day"},
-        },
-    },
-    "Rejection": {"type": "object", "required": ["reason"], "additionalProperties": False,
-                  "properties": {"reason": {"type": "string"}}},
-}
-_PAGING = paging.OPENAPI_PARAMETERS
-_KEY_REUSED = {"description": "The Idempotency-Key was first sent with other details (code idempotency_key_reused; "
-                              "entry_id names that entry). Nothing was saved: send new training with a new key. "
-                              "Or the body has fields this operation does not take (code unknown_fields; fields "
-                              "names them). Nothing was saved.",
-               "content": {"application/json": {"schema": _ref("Error")}}}
-_ORG = {"name": "org_slug", "in": "path", "required": True, "schema": {"type": "string"}}
-_ENTRY = {"name": "entry_id", "in": "path", "required": True, "schema": {"type": "integer"}}
-OPENAPI_PATHS: dict[str, Any] = {
-    "/me/hours": {
-        "get": {"summary": "My training-hours entries, newest first", "operationId": "listMyHours",
-                "parameters": _PAGING,
-                "responses": {"200": _ok("OK", "HoursEntryList"), **_errors(400, 401)}},
-        "post": {
-            "summary": "Submit external training (pending until a manager approves it)",
-            "operationId": "submitMyHours",
-            "parameters": [{"name": "Idempotency-Key", "in": "header", "required": True,
-                            "schema": {"type": "string", "maxLength": ledger.KEY_MAX},
-                            "description": "A new random string for each training. Resending the same key with "
-                                           "the same details returns the first entry (200); with other details "
-                                           "(title, provider, date, minutes, areas, organisation) it is refused "
-                                           "(422)"}],
-            "requestBody": {"required": True, "content": {"application/json": {"schema": _ref("ExternalTraining")}}},
-            "responses": {"201": _ok("Created", "HoursEntry"), "200": _ok("Already received (replay)", "HoursEntry"),
-                          "422": _KEY_REUSED, **_errors(400, 401)},
-        },
-    },
-    "/orgs/{org_slug}/hours": {
-        "get": {
-            "summary": "An organisation's entries (its managers only), oldest activity first",
-            "operationId": "listOrgHours",
-            "parameters": [_ORG, *_PAGING,
-                           {"name": "status", "in": "query", "required": False,
-                            "schema": {"type": "string", "enum": [*(s.value for s in EntryStatus), "all"],
-                                       "default": "all"}},
-                           {"name": "source", "in": "query", "required": False,
-                            "schema": {"type": "string", "enum": [s.value for s in EntrySource]}},
-                           {"name": "from", "in": "query", "required": False,
-                            "schema": {"type": "string", "format": "date"}},
-                           {"name": "to", "in": "query", "required": False,
-                            "schema": {"type": "string", "format": "date"}},
-                           {"name": "person", "in": "query", "required": False, "schema": {"type": "integer"}}],
-            "responses": {"200": _ok("OK", "HoursEntryList"), **_errors(400, 401, 403, 404)},
-        },
-    },
-    "/orgs/{org_slug}/hours/{entry_id}/approve": {
-        "post": {"summary": "Approve a pending entry (locks it with the pay rate and pay period)",
-                 "description": _REPEAT.format(decision="approved"),
-                 "operationId": "approveHours", "parameters": [_ORG, _ENTRY],
-                 "responses": {"200": _ok("Approved", "HoursEntry"), **_errors(400, 401, 403, 404, 409)}},
-    },
-    "/orgs/{org_slug}/hours/{entry_id}/reject": {
-        "post": {"summary": "Reject a pending entry with a reason", "operationId": "rejectHours",
-                 "description": _REPEAT.format(decision="rejected"),
-                 "parameters": [_ORG, _ENTRY],
-                 "requestBody": {"required": True, "content": {"application/json": {"schema": _ref("Rejection")}}},
-                 "responses": {"200": _ok("Rejected", "HoursEntry"), **_errors(400, 401, 403, 404, 409)}},
-    },
-}

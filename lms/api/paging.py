@@ -23,6 +23,8 @@ from lms.i18n import _
 MAX_LIMIT = 500
 DEFAULT_LIMIT = 100
 MAX_OFFSET = 10**9
+#: The query parameters of paging, which every paged list takes.
+ARGS = ("limit", "offset", "cursor")
 #: Far longer than any cursor this module makes (about 30 characters).
 CURSOR_MAX = 200
 

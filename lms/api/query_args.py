@@ -1,6 +1,7 @@
 """Strict query arguments for API endpoints whose answers payroll acts on: a parameter given twice is refused rather
-than read as its first value (``?start=A&end=B&start=C`` once silently exported A), and a yes/no flag is ``true`` or
-``false``, nothing else."""
+than read as its first value (``?start=A&end=B&start=C`` once silently exported A), a parameter the endpoint does not
+take is refused rather than ignored where the endpoint says so (``?stauts=approved`` once listed every entry), and a
+yes/no flag is ``true`` or ``false``, nothing else."""
 
 from __future__ import annotations
 
@@ -12,10 +13,23 @@ from lms.i18n import _
 
 class RepeatedParameter(DomainError):
     code = "repeated_parameter"
+    public_details = ("parameter",)
 
 
 class InvalidFlag(DomainError):
     code = "invalid_parameter"
+    public_details = ("parameter",)
+
+
+class UnknownParameter(DomainError):
+    code = "unknown_parameter"
+    public_details = ("parameter",)
+
+
+#: Taken everywhere: the language of the messages (:func:`lms.i18n.select_language`).
+ALWAYS_TAKEN = ("lang",)
+#: A name echoed back is cut to this many characters.
+NAME_CHARS = 40
 
 
 def refuse_repeated(*names: str) -> None:
@@ -26,6 +40,19 @@ def refuse_repeated(*names: str) -> None:
             # i18n: %(name)s is a query parameter as written in the address (start, end, early); keep it as it is.
             raise RepeatedParameter(_("The query parameter %(name)s was given %(num)d times: give it once.",
                                       name=name, num=len(values)), parameter=name)
+
+
+def refuse_unknown(*known: str) -> None:
+    """400 ``unknown_parameter`` naming the first query parameter that is not one of ``known`` (nor ``lang``): a
+    misspelt filter (``stauts``) would otherwise be dropped and the whole list answered as if unfiltered."""
+    taken = (*known, *ALWAYS_TAKEN)
+    for name in request.args:
+        if name not in taken:
+            # i18n: %(name)s is the query parameter as sent, %(known)s the ones this address takes; keep both as
+            # they are.
+            raise UnknownParameter(_("Unknown query parameter: %(name)s. Check the spelling; the parameters "
+                                     "taken here are: %(known)s.",
+                                     name=name[:NAME_CHARS], known=", ".join(known)), parameter=name[:NAME_CHARS])
 
 
 def flag_arg(name: str, default: bool = False) -> bool:

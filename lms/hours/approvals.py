@@ -1,4 +1,5 @@
-"""Approving and rejecting ledger entries, and the managers' queue.
+"""Approving and rejecting ledger entries (many at once: :mod:`lms.hours.bulk_decisions`; the managers' queue:
+:mod:`lms.hours.review_queue`).
 
 An entry moves pending → approved or pending → rejected, once (``ENTRY_TRANSITIONS``); one that a later attendance
 correction replaced is withdrawn instead (:mod:`lms.hours.withdrawals`), and deciding it is then a conflict. The move is a conditional
@@ -12,12 +13,18 @@ On approval the entry takes the organisation's training pay rate and the pay per
 (:func:`lms.hours.periods.open_period_for`): the period that contains the activity date, unless payroll has already
 run for that date (the period was exported, or a later one was), then the first open period after the last export.
 When the organisation changes its pay period or anchor, approved entries not yet exported are placed the same way in
-the new periods (:func:`repay_unexported`); exported ones stay in the file that paid them.
+the new periods (:func:`lms.hours.schedule_change.repay_unexported`); exported ones stay in the file that paid them.
 
 A correction (an entry that ``corrects`` another) is decided after the entry it corrects, and follows it: it is paid
 at the corrected entry's rate, so it cancels the line it corrects to the cent even if the rate changed since; it
 cannot be approved once the original was rejected, nor take the approved minutes below zero; and rejecting an entry
 rejects its pending corrections with it.
+
+An entry is approved only by an organisation that employed the person on its date, in any of their periods there
+(:func:`lms.orgs.history.employed_by`, the rule new entries follow): hours dated after someone's last day (logged
+while they still worked there) are refused (:class:`OutsideEmployment`) and sent back instead, so the person logs them
+for the organisation they worked for then. Rejecting them stays allowed. A correction is exempt: it follows the entry
+it corrects, which was approved already (so an entry approved before this rule can still be corrected to zero).
 
 Nobody decides their own entries. Approving field experience counts towards the course's field module: once the
 approved minutes reach the module's credited minutes, the module is completed.
@@ -25,8 +32,7 @@ approved minutes reach the module's credited minutes, the module is completed.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, select, update
@@ -36,18 +42,23 @@ from lms.accounts.models import User
 from lms.catalog.models import Course, Module, ModuleKind
 from lms.db import utcnow
 from lms.enrollment.models import EnrollmentStatus
-from lms.errors import ConflictError, DomainError, NotFoundError
-from lms.hours import ledger
-from lms.hours.measured import low_measured_clause
+from lms.errors import ConflictError, DomainError
+from lms.hours.corrections import approved_total, corrections_of, root_of
 from lms.hours.models import ENTRY_TRANSITIONS, EntrySource, EntryStatus, HoursEntry
-from lms.hours.periods import exported_periods, lock_for_approval, lock_for_export, open_period_for, paying_period
+from lms.hours.periods import lock_for_approval, open_period_for
 from lms.i18n import _, format_when, in_language
 from lms.notify.services import recipient_locale
-from lms.orgs.models import Membership, Organisation
+from lms.orgs import history
+from lms.orgs.models import Organisation
 
 REASON_MAX = 2000
-#: The stored reason of ``hours.paid_period_moved`` audit rows (a code: the history shows it in the reader's language).
-PAY_SCHEDULE_CHANGED = "pay_schedule_changed"
+
+
+class OutsideEmployment(DomainError):
+    """The entry is dated on a day the organisation did not employ the person: it cannot be approved there."""
+
+    code = "outside_employment"
+    status = 409
 
 
 class AlreadyDecided(ConflictError):
@@ -113,6 +124,8 @@ def approve(entry: HoursEntry, actor: User) -> Decision:
     if is_repeat(entry, EntryStatus.APPROVED, actor):
         return Decision(entry, repeated=True)
     org = _org_of(entry)
+    if entry.corrects_id is None:
+        check_employed(entry, org)
     rate_cents = _corrected_rate(entry) if entry.corrects_id is not None else org.training_pay_rate_cents
     lock_for_approval(org)
     period_start, _end = open_period_for(org, entry.activity_date)
@@ -124,9 +137,21 @@ def approve(entry: HoursEntry, actor: User) -> Decision:
     return Decision(entry)
 
 
+def check_employed(entry: HoursEntry, org: Organisation) -> None:
+    """Refuse (:class:`OutsideEmployment`) approving ``entry`` for ``org`` when the organisation did not employ the
+    person on its date (see the module docstring)."""
+    if history.employed_by(entry.user_id, org.id, entry.activity_date):
+        return
+    person = db.session.get(User, entry.user_id)
+    raise OutsideEmployment(_(
+        "%(name)s was not on your staff on %(date)s, the date of this entry, so it cannot be approved here. Send it "
+        "back (reject it) with a reason, so they can log it for the organisation they worked for on that date.",
+        name=person.name if person else _("someone"), date=format_when(entry.activity_date)))
+
+
 def _corrected_rate(entry: HoursEntry) -> int | None:
     """A correction may be approved once the entry it corrects is, and is paid at that entry's rate."""
-    root = ledger.root_of(entry)
+    root = root_of(entry)
     if root.status is EntryStatus.REJECTED:
         raise DomainError(_("The entry this corrects was rejected, so there is nothing to correct: reject this "
                             "correction too."))
@@ -136,41 +161,11 @@ def _corrected_rate(entry: HoursEntry) -> int | None:
     if root.status is EntryStatus.PENDING:
         raise DomainError(_("Decide the entry this corrects first (%(title)s, %(date)s).", title=root.title,
                             date=format_when(root.activity_date)))
-    if entry.minutes < 0 and ledger.approved_total(root) + entry.minutes < 0:
+    if entry.minutes < 0 and approved_total(root) + entry.minutes < 0:
         raise DomainError(_("Approving this correction would take the approved time below zero minutes."))
     return root.rate_cents
 
 
-def _unexported(org: Organisation, exported: set[date]):
-    return select(HoursEntry).where(HoursEntry.org_id == org.id, HoursEntry.status == EntryStatus.APPROVED,
-                                    HoursEntry.paid_period_start.is_not(None),
-                                    HoursEntry.paid_period_start.not_in(exported))
-
-
-def count_unexported(org: Organisation) -> int:
-    """Approved entries of the organisation that no payroll file holds yet (what a pay schedule change moves)."""
-    query = _unexported(org, exported_periods(org)[0]).with_only_columns(func.count())
-    return db.session.scalar(query) or 0
-
-
-def repay_unexported(org: Organisation, actor: User | None) -> int:
-    """After the organisation's pay schedule changed: every approved entry that no payroll file holds yet is paid in
-    the new period that would pay it if it were approved now (the period containing its activity date, or the next
-    one not exported). Without this, entries keep the start of a period that no longer exists, and no timesheet or
-    export would ever show them. Each move has an audit row. Returns how many entries moved."""
-    lock_for_export(org)  # no approval or export of this organisation interleaves
-    exported, closed_through = exported_periods(org)
-    entries = db.session.scalars(_unexported(org, exported).order_by(HoursEntry.id))
-    moved = 0
-    for entry in entries:
-        start = paying_period(org, entry.activity_date, exported, closed_through)[0]
-        if start != entry.paid_period_start:
-            # the reason is a code, shown translated in the entry's history (lms/web/hours/queue.py)
-            audit.record("hours.paid_period_moved", entry, actor, org_id=org.id, reason=PAY_SCHEDULE_CHANGED,
-                         paid_period_start=start, previous_paid_period_start=entry.paid_period_start)
-            entry.paid_period_start = start
-            moved += 1
-    return moved
 
 
 def reject(entry: HoursEntry, actor: User, reason: str | None) -> Decision:
@@ -188,7 +183,7 @@ def reject(entry: HoursEntry, actor: User, reason: str | None) -> Decision:
 
 
 def _reject_corrections(root: HoursEntry, actor: User) -> list[HoursEntry]:
-    pending = [row_id for row_id, _m, status in ledger.corrections_of(root) if status is EntryStatus.PENDING]
+    pending = [row_id for row_id, _m, status in corrections_of(root) if status is EntryStatus.PENDING]
     if not pending:
         return []
     with in_language(recipient_locale(db.session.get(User, root.user_id))):  # stored text: in the person's language
@@ -239,114 +234,3 @@ def _complete_field_module(entry: HoursEntry) -> None:
     if enrollment is not None and enrollment.status is not EnrollmentStatus.WITHDRAWN:
         enrollment_services.complete_module(enrollment, module, "field", measured_seconds=approved * 60)
 
-
-# ---------------------------------------------------------------- many at once
-
-@dataclass
-class BulkResult:
-    decided: list[HoursEntry] = field(default_factory=list)
-    #: Entries the actor had already decided the same way (a resent form): done, nothing changed.
-    already: list[HoursEntry] = field(default_factory=list)
-    conflicts: list[str] = field(default_factory=list)
-    refused: list[str] = field(default_factory=list)
-
-
-def decide_many(org: Organisation, entry_ids: list[int], status: EntryStatus, actor: User,
-                reason: str | None = None) -> BulkResult:
-    """Approve or reject several entries of ``org``; each is decided on its own (a conflict on one does not stop
-    the others). Ids of other organisations' entries are ignored."""
-    if status is EntryStatus.REJECTED:
-        reason = check_reason(reason)
-    entry_ids = [i for i in entry_ids if 0 < i < 2**31][:500]
-    entries = db.session.execute(
-        select(HoursEntry).where(HoursEntry.id.in_(entry_ids), HoursEntry.org_id == org.id)
-        .order_by(HoursEntry.id)
-    ).scalars().all()
-    result = BulkResult()
-    done_with: set[int] = set()  # corrections rejected along with their entry earlier in this batch
-    for entry in entries:
-        if entry.id in done_with:
-            continue
-        try:
-            decision = approve(entry, actor) if status is EntryStatus.APPROVED else reject(entry, actor, reason)
-        except AlreadyDecided as exc:
-            result.conflicts.append(exc.message)
-        except DomainError as exc:
-            result.refused.append(exc.message)
-        else:
-            (result.already if decision.repeated else result.decided).append(entry)
-            result.decided.extend(e for e in decision.also_rejected if e.id not in done_with)
-            done_with.update(e.id for e in decision.also_rejected)
-    return result
-
-
-# ---------------------------------------------------------------- the queue
-
-@dataclass(frozen=True)
-class QueueFilters:
-    """What a manager narrows the queue to; ``status`` None means every status."""
-
-    user_id: int | None = None
-    start: date | None = None
-    end: date | None = None
-    source: EntrySource | None = None
-    status: EntryStatus | None = EntryStatus.PENDING
-    #: Only entries whose measured time is far below their credited time (:mod:`lms.hours.measured`).
-    low_measured: bool = False
-
-
-@dataclass
-class QueuePage:
-    rows: list[tuple[HoursEntry, User]]
-    has_more: bool
-
-
-def list_queue(org: Organisation, filters: QueueFilters, limit: int = 50, offset: int = 0, *,
-               after: ledger.PageKey | None = None) -> QueuePage:
-    """Entries of ``org`` (never another organisation's), oldest activity first, with their people (one query).
-    ``after``: the key of the last entry of the previous page (:func:`lms.hours.ledger.after_key`), instead of an
-    ``offset``; stable while entries are decided or added."""
-    query = (select(HoursEntry, User).join(User, User.id == HoursEntry.user_id).where(HoursEntry.org_id == org.id))
-    if after is not None:
-        query = query.where(ledger.after_key(after, newest_first=False))
-    if filters.user_id:
-        query = query.where(HoursEntry.user_id == filters.user_id)
-    if filters.start:
-        query = query.where(HoursEntry.activity_date >= filters.start)
-    if filters.end:
-        query = query.where(HoursEntry.activity_date <= filters.end)
-    if filters.source:
-        query = query.where(HoursEntry.source == filters.source)
-    if filters.status:
-        query = query.where(HoursEntry.status == filters.status)
-    if filters.low_measured:
-        query = query.where(low_measured_clause())
-    rows = db.session.execute(
-        query.order_by(HoursEntry.activity_date, HoursEntry.id).limit(limit + 1).offset(offset)).all()
-    return QueuePage([(entry, user) for entry, user in rows[:limit]], len(rows) > limit)
-
-
-def get_org_entry(org: Organisation, entry_id: int) -> HoursEntry:
-    """An entry of ``org`` (404 for any other organisation's, so ids reveal nothing)."""
-    entry = ledger.load_entry(entry_id)
-    if entry is None or entry.org_id != org.id:
-        raise NotFoundError(_("No such entry in this organisation."))
-    return entry
-
-
-def get_member(org: Organisation, user_id: int) -> Membership:
-    membership = db.session.execute(
-        select(Membership).where(Membership.org_id == org.id, Membership.user_id == user_id)
-    ).scalar_one_or_none()
-    if membership is None:
-        raise NotFoundError(_("No such staff member."))
-    return membership
-
-
-def list_history(entry: HoursEntry) -> list[tuple[audit.AuditEvent, User | None]]:
-    """The audit trail of one entry, oldest first, with who acted (one query)."""
-    return [(event, user) for event, user in db.session.execute(
-        select(audit.AuditEvent, User).outerjoin(User, User.id == audit.AuditEvent.actor_id)
-        .where(audit.AuditEvent.object_type == "HoursEntry", audit.AuditEvent.object_id == entry.id)
-        .order_by(audit.AuditEvent.id)
-    ).all()]

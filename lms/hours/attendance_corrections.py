@@ -35,7 +35,7 @@ from sqlalchemy import or_, select
 
 from lms import db
 from lms.accounts.models import User
-from lms.hours import ledger
+from lms.hours import corrections, ledger
 from lms.hours.models import EntrySource, EntryStatus, HoursEntry
 from lms.hours.withdrawals import ATTENDANCE_CORRECTED, record_withdrawal, withdraw
 from lms.i18n import _, in_language
@@ -87,7 +87,7 @@ def _has_own_corrections(current: HoursEntry, chain: list[HoursEntry]) -> bool:
     """Whether a manager's own correction of ``current`` (not one of the chain) is pending: replacing the entry would
     leave it correcting an entry nobody can approve any more."""
     ours = {e.id for e in chain}
-    return any(status is EntryStatus.PENDING and row_id not in ours for row_id, _m, status in ledger.corrections_of(current))
+    return any(status is EntryStatus.PENDING and row_id not in ours for row_id, _m, status in corrections.corrections_of(current))
 
 
 def _replace(chain: list[HoursEntry], current: HoursEntry | None, minutes: int, actor: Any,

@@ -1,11 +1,16 @@
 """The DHCS Annual Continuing Training Checklist of one staff member for one continuing-education (CE) year, as plain
 data and as CSV (the PDF renders the same data from a template): Section A names the CHW and the supervising provider,
 Section B lists the approved trainings of the year.
+
+Section A gives the FIRST start date of employment with the organisation and every period of employment up to the
+end of the year (someone who left and was rehired has several; the trainings listed may come from an earlier one),
+e.g. "Feb 1, 2026 (en dash) Nov 20, 2026; Dec 1, 2026 (en dash)". The CE year itself follows the period in force on the day asked.
 """
 
 from __future__ import annotations
 
 from codecs import BOM_UTF8
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
@@ -53,6 +58,31 @@ class Checklist(ExactTotals):
     year_end: date
     required_minutes: int
     rows: list[ChecklistRow]
+    #: Every period of employment with the organisation started by the end of the year, oldest first: (start, last
+    #: day); a start None was not recorded, a last day None means they still work there.
+    employment_periods: tuple[tuple[date | None, date | None], ...] = ()
+
+    @property
+    def first_start(self) -> date | None:
+        """The first day of their first period with the organisation (the period in force's start without any)."""
+        return self.employment_periods[0][0] if self.employment_periods else self.employment_start
+
+    def periods_text(self, show: Callable[[date], str]) -> str:
+        """The periods of employment as text, each day written by ``show``, separated by
+        semicolons (see the module docstring)."""
+        return "; ".join(period_text(start, end, show) for start, end in self.employment_periods)
+
+
+def period_text(start: date | None, end: date | None, show: Callable[[date], str]) -> str:
+    """One period of employment: its start and last day joined by an en dash, or its start and a dash while it
+    lasts."""
+    # i18n: the day a period of employment started, when the organisation did not record it.
+    first = show(start) if start else _("start not recorded")
+    if end is None:
+        # i18n: a period of employment still going on (no last day yet); %(start)s is its first day.
+        return _("%(start)s –", start=first)
+    # i18n: a period of employment, from its first to its last day.
+    return _("%(start)s – %(end)s", start=first, end=show(end))
 
 
 def supervising_provider(org: Organisation) -> tuple[str, str]:
@@ -77,7 +107,7 @@ def _brief(text: str | None, limit: int = 200) -> str:
 def build_checklist(org: Organisation, membership: Membership, day: date, locale: str | None = None) -> Checklist:
     """The checklist for the CE year containing ``day`` (three queries; two more for the titles of module entries in
     ``locale``, which without it keep the ledger's titles), for the period of employment in force on ``day``: its
-    start, job title and type (``lms.orgs.history``; on the anniversary basis an earlier period's last CE year ends
+    job title and type and its CE year (``lms.orgs.history``; on the anniversary basis an earlier period's last CE year ends
     where the next period starts). Each training's supervising provider is the manager who approved it, or the
     organisation's supervising provider."""
     supervisor, supervisor_title = supervising_provider(org)
@@ -122,6 +152,7 @@ def build_checklist(org: Organisation, membership: Membership, day: date, locale
         end,
         required_minutes(org, (start, end), first),
         rows,
+        tuple((s.start, s.end) for s in stints if s is stint or s.start is None or s.start <= end),
     )
 
 
@@ -179,7 +210,8 @@ def checklist_csv(checklist: Checklist) -> bytes:
         [_("Supervising provider name"), checklist.supervisor_name],
         [_("Supervising provider title"), checklist.supervisor_title],
         [_("Supervising provider organisation"), checklist.organisation],
-        [_("Employment start date"), checklist.employment_start.isoformat() if checklist.employment_start else ""],
+        [_("Employment start date"), checklist.first_start.isoformat() if checklist.first_start else ""],
+        [_("Periods of employment"), checklist.periods_text(date.isoformat)],
         [_("Type of employment"), checklist.employment_type],
         [_("Continuing-education year"), f"{checklist.year_start.isoformat()}/{checklist.year_end.isoformat()}"],
     ]

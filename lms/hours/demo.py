@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from lms.hours import approvals, ledger
+from lms.hours import adjustments, approvals, external_training, field_experience, ledger
 from lms.hours.evidence import Upload
 from lms.hours.models import EntryStatus
 
@@ -46,17 +46,17 @@ def add_hours_demo(org: Any, users: dict[str, Any]) -> None:
         if made := ledger.find_by_key(user.id, f"demo-hours-{key}"):  # dates count back from the first run's day
             return made
         upload = Upload("certificate.pdf", "application/pdf", _pdf(evidence)) if evidence else None
-        data = ledger.ExternalTraining(title=title, provider=provider, activity_date=today - timedelta(days=days_ago),
-                                       minutes=minutes, competency_areas=areas, org_id=org.id)
-        return ledger.submit_external(user, data, f"demo-hours-{key}", upload)[0]
+        data = external_training.ExternalTraining(title=title, provider=provider, activity_date=today - timedelta(days=days_ago),
+                                                  minutes=minutes, competency_areas=areas, org_id=org.id)
+        return external_training.submit_external(user, data, f"demo-hours-{key}", upload)[0]
 
     def field(user: Any, key: str, days_ago: int, minutes: int, what: str, areas: tuple[str, ...]) -> Any:
         if made := ledger.find_by_key(user.id, f"demo-hours-{key}"):
             return made
-        data = ledger.FieldExperience(activity_date=today - timedelta(days=days_ago), minutes=minutes, description=what,
-                                      supervisor_name="Erin Employer", supervisor_title="CHW Program Manager",
-                                      competency_areas=areas, org_id=org.id)
-        return ledger.log_field(user, data, f"demo-hours-{key}")[0]
+        data = field_experience.FieldExperience(activity_date=today - timedelta(days=days_ago), minutes=minutes, description=what,
+                                                supervisor_name="Erin Employer", supervisor_title="CHW Program Manager",
+                                                competency_areas=areas, org_id=org.id)
+        return field_experience.log_field(user, data, f"demo-hours-{key}")[0]
 
     def approve(entry: Any) -> None:
         if entry.status is EntryStatus.PENDING:
@@ -80,7 +80,7 @@ def add_hours_demo(org: Any, users: dict[str, Any]) -> None:
     visits = field(maria, "maria-charla", 12, 180, "Charla sobre alimentación saludable en la iglesia, con mi supervisora.",
                    ("education-facilitation", "outreach"))
     approve(visits)
-    ledger.add_adjustment(org, maria, ledger.Adjustment(
+    adjustments.add_adjustment(org, maria, adjustments.Adjustment(
         minutes=-30, corrects_id=visits.id,
         description="The sign-in sheet shows the charla ended at 11:30, so 2 h 30 min, not 3 h."),
         manager, "demo-hours-maria-correction", approve_now=True)

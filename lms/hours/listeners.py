@@ -5,7 +5,7 @@ starts, so they are connected in the standalone app, a host app and the CLI alik
   (``source_ref="module-completion:<id>"``). Only self-paced completions: live modules are paid through attendance
   and field modules through the field logs that complete them.
 - ``pay-schedule-changed`` → approved entries not yet exported are paid in the organisation's new periods
-  (:func:`lms.hours.approvals.repay_unexported`).
+  (:func:`lms.hours.schedule_change.repay_unexported`).
 - ``attendance-finalized`` → a ``live`` entry for the attended minutes, once per attendance row
   (``source_ref="attendance:<id>"``; nothing for zero minutes), dated like self-paced hours on the person's calendar:
   the day the session started in their time zone (their profile's, else ``LMS_DEFAULT_TIMEZONE``), not in the
@@ -20,7 +20,7 @@ starts, so they are connected in the standalone app, a host app and the CLI alik
   to pay the corrected time adds an adjustment.
 
 Both run inside the sender's unit of work (flush only). The organisation is the person's employer on the activity
-date; with several, the earliest-started one (:func:`lms.hours.ledger.resolve_org`).
+date; with several, the earliest-started one (:func:`lms.hours.entry_orgs.resolve_org`).
 """
 
 from __future__ import annotations
@@ -36,10 +36,10 @@ from lms.accounts.models import User
 from lms.catalog.models import Course, Module
 from lms.catalog.texts import load_texts
 from lms.enrollment.models import Enrollment
-from lms.hours import attendance_corrections, ledger
-from lms.hours.approvals import repay_unexported
+from lms.hours import attendance_corrections, entry_orgs, ledger
 from lms.hours.live_attendance import live_activity_date
 from lms.hours.models import EntrySource, EntryStatus, HoursEntry
+from lms.hours.schedule_change import repay_unexported
 from lms.signals import attendance_finalized, module_completed, pay_schedule_changed
 
 
@@ -66,7 +66,7 @@ def record_module_completion(completion: Any, enrollment: Enrollment, module: Mo
         user_id=user.id, source=EntrySource.SELF_PACED, status=EntryStatus.PENDING, activity_date=day,
         minutes=completion.credited_minutes, measured_minutes=completion.measured_seconds // 60,
         title=_module_title(module), competency_areas=list(module.competency_areas or []), course_id=module.course_id,
-        module_id=module.id, source_ref=ref, org_id=ledger.resolve_org(user.id, day, must_choose=False),
+        module_id=module.id, source_ref=ref, org_id=entry_orgs.resolve_org(user.id, day, must_choose=False),
     )
     return ledger.append_once(entry, None)[0]
 
@@ -90,7 +90,7 @@ def _live_entry(attendance: Any, session: Any, ref: str, actor: Any = None) -> H
         user_id=attendance.user_id, source=EntrySource.LIVE, status=EntryStatus.PENDING, activity_date=day,
         minutes=attendance.minutes, measured_minutes=attendance.minutes, title=_module_title(module),
         competency_areas=list(module.competency_areas or []), course_id=session.course_id, module_id=module.id,
-        session_id=session.id, source_ref=ref, org_id=ledger.resolve_org(attendance.user_id, day, must_choose=False),
+        session_id=session.id, source_ref=ref, org_id=entry_orgs.resolve_org(attendance.user_id, day, must_choose=False),
     )
     return ledger.append_once(entry, actor)[0]
 

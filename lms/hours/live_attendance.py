@@ -33,7 +33,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from lms import db
-from lms.hours import ledger
+from lms.hours import corrections
 from lms.hours.models import EntrySource, EntryStatus, HoursEntry
 from lms.i18n import zone_of
 from lms.live import queries as live_queries
@@ -115,7 +115,7 @@ def session_hours(user_id: int, session_id: int) -> SessionHours | None:
     approved = pending = 0
     for root in roots:
         minutes_by = {status: 0 for status in EntryStatus} | {root.status: root.minutes}
-        for _id, minutes, status in ledger.corrections_of(root):
+        for _id, minutes, status in corrections.corrections_of(root):
             minutes_by[status] += minutes
         approved += minutes_by[EntryStatus.APPROVED] if root.status is EntryStatus.APPROVED else 0
         pending += minutes_by[EntryStatus.PENDING] if root.status is not EntryStatus.REJECTED else 0

@@ -7,8 +7,9 @@ when), then the membership takes the new period. Periods never overlap: a new pe
 the one before (``lms.orgs.employment_rules``).
 
 Everything that asks "was this person on this organisation's staff on day D" reads every period
-(:func:`employers_on`): the organisation an hours entry belongs to (``lms.hours.ledger.employers_on``), managers'
-adjustments, and the continuing-education standing and checklist (``lms.hours.compliance``, ``lms.hours.ce_checklist``).
+(:func:`employers_on`): the organisation an hours entry belongs to (``lms.hours.entry_orgs.employers_on``), managers'
+adjustments, approving an entry (``lms.hours.approvals.check_employed``), and the continuing-education standing and
+checklist (``lms.hours.compliance``, ``lms.hours.ce_checklist``).
 Timesheets and payroll files write the employee ID in force on each entry's date (:func:`employee_id_on`,
 ``lms.hours.timesheets``).
 """
@@ -140,22 +141,38 @@ def employee_id_on(day: ColumnElement[date]) -> ColumnElement[str | None]:
 
 
 def employers_on(user_id: int, day: date) -> list[Organisation]:
-    """The organisations that employed the person on ``day``, in their current period or an earlier one, the
-    earliest-started first (unrecorded starts first, then the oldest membership). One query."""
-    current = select(Membership.org_id, Membership.employment_start.label("start"), Membership.id.label("mid")).where(
+    """The organisations that employed the person on ``day``, in their current period or an earlier one, the one
+    they first started with first. The order reads each organisation's FIRST period (its start; an unrecorded start
+    counts as the earliest), not the period holding ``day``, so leaving an organisation and joining it again does not
+    change which one comes first; equal starts go by the oldest membership (created first, then its id). One query."""
+    current = select(Membership.org_id, Membership.id.label("mid")).where(
         Membership.user_id == user_id,
         or_(Membership.employment_start.is_(None), Membership.employment_start <= day),
         or_(Membership.employment_end.is_(None), Membership.employment_end >= day))
-    earlier = select(Membership.org_id, EmploymentPeriod.employment_start, Membership.id).join(
+    earlier = select(Membership.org_id, Membership.id).join(
         EmploymentPeriod, EmploymentPeriod.membership_id == Membership.id).where(
         Membership.user_id == user_id,
         or_(EmploymentPeriod.employment_start.is_(None), EmploymentPeriod.employment_start <= day),
         EmploymentPeriod.employment_end >= day)
     periods = union_all(current, earlier).subquery()
-    rows = db.session.execute(select(Organisation, periods.c.start, periods.c.mid)
-                              .join(periods, periods.c.org_id == Organisation.id)).all()
-    rows.sort(key=lambda row: (row[1] or date.min, row[2]))
+    # The first period of a membership is its oldest kept one (periods never overlap), else its own.
+    oldest = (select(EmploymentPeriod.id).where(EmploymentPeriod.membership_id == Membership.id)
+              .order_by(EmploymentPeriod.employment_end, EmploymentPeriod.id).limit(1).correlate(Membership))
+    first_start = (select(EmploymentPeriod.employment_start).where(EmploymentPeriod.id == oldest.scalar_subquery())
+                   .correlate(Membership).scalar_subquery())
+    rows = db.session.execute(
+        select(Organisation, Membership.employment_start, Membership.created_at, Membership.id,
+               oldest.exists().label("rehired"), first_start.label("first_start"))
+        .join(periods, periods.c.org_id == Organisation.id).join(Membership, Membership.id == periods.c.mid)).all()
+    rows.sort(key=lambda row: ((row.first_start if row.rehired else row.employment_start) or date.min,
+                               row.created_at, row.id))
     found: dict[int, Organisation] = {}
-    for org, _start, _membership_id in rows:
-        found.setdefault(org.id, org)
+    for row in rows:
+        found.setdefault(row[0].id, row[0])
     return list(found.values())
+
+
+def employed_by(user_id: int, org_id: int, day: date) -> bool:
+    """Whether ``org_id`` employed the person on ``day``, in any of their periods there (the rule for which
+    organisation an entry may belong to and be approved by). One query."""
+    return org_id in {org.id for org in employers_on(user_id, day)}

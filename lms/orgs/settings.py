@@ -84,7 +84,7 @@ def _stored_settings(org: Organisation) -> dict[str, Any]:
 
 def update_settings(org: Organisation, settings: OrgSettings, actor: User, seen: str = "") -> int:
     """Apply the settings; returns how many approved hours entries not yet exported moved to other pay periods
-    because the pay period or its anchor changed (see ``lms.hours.approvals.repay_unexported``). With ``seen`` (the
+    because the pay period or its anchor changed (see ``lms.hours.schedule_change.repay_unexported``). With ``seen`` (the
     :func:`settings_version` the form was opened on), a setting saved since refuses the whole save
     (:class:`lms.edit_versions.ChangedSinceError`, naming the settings), decided under the organisation's lock."""
     if seen:

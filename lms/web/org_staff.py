@@ -25,7 +25,7 @@ from lms.enrollment import services as enrollment_services
 from lms.enrollment.models import Enrollment
 from lms.enrollment.services import EnrollmentSummary
 from lms.errors import DomainError
-from lms.hours import compliance, member_summary
+from lms.hours import compliance, employment_dates, member_summary
 from lms.i18n import _, current_locale, format_when
 from lms.orgs import employment, history, services
 from lms.orgs.models import Membership, Organisation
@@ -153,7 +153,8 @@ def end_member(org_slug: str, membership_id: int):
         try:
             if not form.is_confirmed:
                 employment.check_end(membership, form.ended_on.data)
-                return render_template("lms/orgs/end_confirm.html", org=org, membership=membership, form=form)
+                return render_template("lms/orgs/end_confirm.html", org=org, membership=membership, form=form,
+                                       pending_after=employment_dates.pending_after(membership, form.ended_on.data))
             employment.remove_member(membership, current_user._get_current_object(), form.ended_on.data)
         except DomainError as exc:
             db.session.rollback()

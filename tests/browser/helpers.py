@@ -112,7 +112,7 @@ def pending_external(live_server: Any, email: str, name: str, employee_id: str, 
                      minutes: int, key: str) -> dict:
     """A new member of the demo staff with ``count`` external trainings ("<title> 1", ...) waiting for approval, on
     as many days in a row ending yesterday: their id and the entries' ids, oldest first."""
-    from lms.hours import ledger
+    from lms.hours import external_training
     from lms.hours.periods import org_today
 
     with live_server.data():
@@ -121,9 +121,10 @@ def pending_external(live_server: Any, email: str, name: str, employee_id: str, 
         today = org_today(org)
         ids = []
         for number in range(count):
-            data = ledger.ExternalTraining(title=f"{title} {number + 1}", activity_date=today - timedelta(days=count - number),
-                                           minutes=minutes, provider="County Public Health", org_id=org.id)
-            ids.append(ledger.submit_external(person, data, f"{key}-{employee_id}-{number}")[0].id)
+            data = external_training.ExternalTraining(title=f"{title} {number + 1}",
+                                                      activity_date=today - timedelta(days=count - number),
+                                                      minutes=minutes, provider="County Public Health", org_id=org.id)
+            ids.append(external_training.submit_external(person, data, f"{key}-{employee_id}-{number}")[0].id)
         return {"id": person.id, "entries": ids}
 
 

@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from lms.hours import approvals, ledger
+from lms.hours import approvals, external_training
 from lms.orgs import services as orgs
 from lms.orgs.services import Employment
 from tests.browser.conftest import sign_in
@@ -31,9 +31,9 @@ def lina(live_server):
         orgs.add_member(org, person, Employment("E-77", "Promotora", date(2025, 1, 6)), actor=boss)
 
         def external(key: str, day: int, title: str):
-            data = ledger.ExternalTraining(title=title, activity_date=date(2026, 1, day), minutes=60,
-                                           provider="Clínica", org_id=org.id, competency_areas=("communication",))
-            return ledger.submit_external(person, data, f"table-names-{key}")[0]
+            data = external_training.ExternalTraining(title=title, activity_date=date(2026, 1, day), minutes=60,
+                                                      provider="Clínica", org_id=org.id, competency_areas=("communication",))
+            return external_training.submit_external(person, data, f"table-names-{key}")[0]
 
         approvals.approve(external("done", 6, "First aid"), boss)
         external("waiting", 7, "Home visits")

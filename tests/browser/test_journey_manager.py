@@ -11,7 +11,7 @@ import pytest
 from lms.catalog.services import get_course
 from lms.certificates.codes import ALPHABET, LENGTH, display
 from lms.certificates.issuance import get_certificate, get_revoked
-from lms.hours import ledger
+from lms.hours import external_training
 from lms.hours.periods import org_today
 from lms.orgs.services import get_org
 from tests.browser.conftest import check_accessibility, follow, sign_in
@@ -29,9 +29,9 @@ def carla(live_server):
         person = new_person("carla.mendez@example.org", "Carla Méndez", employee_id="E-2001")
         org = get_org("demo")
         for number, (title, minutes) in enumerate(TRAININGS):
-            data = ledger.ExternalTraining(title=title, activity_date=org_today(org), minutes=minutes,
-                                           provider="Fresno County Public Health", org_id=org.id)
-            ledger.submit_external(person, data, f"browser-carla-{number}")
+            data = external_training.ExternalTraining(title=title, activity_date=org_today(org), minutes=minutes,
+                                                      provider="Fresno County Public Health", org_id=org.id)
+            external_training.submit_external(person, data, f"browser-carla-{number}")
         return {"id": person.id, "today": org_today(org)}
 
 

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from lms import db
-from lms.hours import approvals, export, ledger
+from lms.hours import approvals, export, external_training
 from lms.hours.models import EntryStatus, HoursEntry
 from lms.orgs import services as orgs
 from lms.orgs.services import Employment
@@ -43,9 +43,9 @@ def clinic(live_server):
         orgs.add_member(org, ana, Employment("E-3901", "Promotora de salud", date(2025, 1, 6)), actor=rosa)
 
         def external(key: str, day: int, title: str, minutes: int) -> HoursEntry:
-            data = ledger.ExternalTraining(title=title, activity_date=date(2026, 1, day), minutes=minutes,
-                                           provider="Clínica del Valle", org_id=org.id)
-            return ledger.submit_external(ana, data, f"phone-tables-{key}")[0]
+            data = external_training.ExternalTraining(title=title, activity_date=date(2026, 1, day), minutes=minutes,
+                                                      provider="Clínica del Valle", org_id=org.id)
+            return external_training.submit_external(ana, data, f"phone-tables-{key}")[0]
 
         approvals.approve(external("cpr", 6, "Primeros auxilios y RCP", 240), rosa)
         approvals.approve(external("interview", 7, "Entrevista motivacional", 90), rosa)

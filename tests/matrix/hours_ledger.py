@@ -30,12 +30,12 @@ def world_entry(trainee) -> int:
     """A pending external-training entry of the ``world`` trainee in acme, with evidence (URL arg ``entry_id``)."""
 
     from lms import db
-    from lms.hours import ledger
+    from lms.hours import external_training
     from lms.hours.evidence import read_upload
     from lms.i18n import today_for
 
     upload = read_upload(BytesIO(PDF), "certificate.pdf")
-    entry, _created = ledger.submit_external(
-        trainee, ledger.ExternalTraining(title="Workshop", activity_date=today_for(trainee), minutes=60), "world", upload)
+    entry, _created = external_training.submit_external(
+        trainee, external_training.ExternalTraining(title="Workshop", activity_date=today_for(trainee), minutes=60), "world", upload)
     db.session.commit()
     return entry.id

@@ -10,7 +10,7 @@ from flask import flash, redirect, render_template, request, send_file, url_for
 from lms import db
 from lms.catalog.areas import area_title
 from lms.errors import DomainError, upload_limit
-from lms.hours import compliance, ledger, resubmissions
+from lms.hours import compliance, entries, entry_orgs, external_training, field_experience, own_records, resubmissions
 from lms.hours import evidence as evidence_files
 from lms.hours.live_attendance import attendance_of
 from lms.hours.models import EntrySource, EntryStatus
@@ -49,10 +49,11 @@ def mine():
     notice links here). Each rejected entry says which entries submit it again (one query for the page)."""
     page, show = page_number(), SENT_BACK if request.args.get("show") == SENT_BACK else None
     where = resubmissions.sent_back_clause(viewer()) if show else None
-    entries = ledger.list_user_entries(viewer(), PER_PAGE, (page - 1) * PER_PAGE, where=where)
-    rejected = [e.id for e in entries.entries if e.status is EntryStatus.REJECTED]
-    return render_template("lms/hours/ledger/mine.html", page=entries, number=page, totals=ledger.user_totals(viewer()),
-                           titles=display_titles(entries.entries, current_locale()), Status=EntryStatus,
+    listed = entries.list_user_entries(viewer(), PER_PAGE, (page - 1) * PER_PAGE, where=where)
+    rejected = [e.id for e in listed.entries if e.status is EntryStatus.REJECTED]
+    return render_template("lms/hours/ledger/mine.html", page=listed, number=page, totals=entries.user_totals(viewer()),
+                           own=own_records.own_record_minutes(viewer()),
+                           titles=display_titles(listed.entries, current_locale()), Status=EntryStatus,
                            Source=EntrySource, ce=compliance.list_own_ce_status(list_user_memberships(viewer())),
                            show=show, resubmitted=resubmissions.resubmitted_as(rejected),
                            can_resubmit=resubmissions.can_resubmit)
@@ -63,7 +64,7 @@ def mine():
 @upload_limit(evidence_files.max_bytes)
 def submit_external():
     """The form; a file chosen is kept when the form is shown again (:mod:`lms.web.hours.attachments`)."""
-    form = ExternalForm(orgs=ledger.list_user_orgs(viewer()), max_size=evidence_files.describe_limit())
+    form = ExternalForm(orgs=entry_orgs.list_user_orgs(viewer()), max_size=evidence_files.describe_limit())
     rejected = resubmit.rejected_entry(form, EntrySource.EXTERNAL)
     status = 400 if request.method == "POST" else 200
     valid, attachment = form.validate_on_submit(), Attachment(form, viewer().id)
@@ -73,7 +74,7 @@ def submit_external():
     if valid and not form.evidence.errors:
         upload = resubmit.upload_for(form, rejected, attachment.upload)
         try:
-            entry, created = ledger.submit_external(viewer(), ledger.ExternalTraining(
+            entry, created = external_training.submit_external(viewer(), external_training.ExternalTraining(
                 title=form.title.data, provider=form.provider.data, activity_date=form.activity_date.data,
                 minutes=form.total_minutes(), competency_areas=tuple(form.competency_areas.data or ()),
                 org_id=form.org_id.data or None), form.idempotency_key.data, upload,
@@ -100,7 +101,9 @@ def form_status(form: Any) -> int:
 
 def _saved(entry: Any, created: bool):
     db.session.commit()
-    if created:
+    if created and entry.org_id is None:  # no employer on that date: nobody reviews or pays it
+        flash(_("Saved in your own training records only: no organisation reviews or pays it."), "success")
+    elif created:
         flash(_("Saved. A manager of your organisation will review it."), "success")
     else:
         flash(_("We had already received this; it is saved once."), "success")
@@ -110,12 +113,13 @@ def _saved(entry: Any, created: bool):
 @bp.route("/field", methods=["GET", "POST"])
 @access.signed_in
 def log_field():
-    form = FieldForm(orgs=ledger.list_user_orgs(viewer()),
-                     modules=ledger.list_field_modules(viewer(), current_locale()))
+    form = FieldForm(orgs=entry_orgs.list_user_orgs(viewer()),
+                     modules=field_experience.list_field_modules(viewer(), current_locale()),
+                     chosen=request.args.get("module", type=int))
     rejected = resubmit.rejected_entry(form, EntrySource.FIELD)
     if form.validate_on_submit():
         try:
-            entry, created = ledger.log_field(viewer(), ledger.FieldExperience(
+            entry, created = field_experience.log_field(viewer(), field_experience.FieldExperience(
                 activity_date=form.activity_date.data, minutes=form.total_minutes(),
                 description=form.description.data, supervisor_name=form.supervisor_name.data,
                 supervisor_title=form.supervisor_title.data,
@@ -134,15 +138,15 @@ def log_field():
 @access.signed_in
 def entry(entry_id: int):
     user = viewer()
-    found = ledger.get_user_entry(user, entry_id)
-    detail = ledger.entry_detail(found, lambda other: other.user_id == user.id)
+    found = entries.get_user_entry(user, entry_id)
+    detail = entries.entry_detail(found, lambda other: other.user_id == user.id)
     return render_template("lms/hours/ledger/entry.html", d=detail, titles=detail_titles(detail), Status=EntryStatus,
                            area_title=area_title, attendance=attendance_of([found]).get(found.id),
                            links=resubmissions.links_of(found), can_resubmit=resubmissions.can_resubmit(found),
                            Source=EntrySource)
 
 
-def detail_titles(detail: ledger.EntryDetail) -> dict[int, str]:
+def detail_titles(detail: entries.EntryDetail) -> dict[int, str]:
     """The titles an entry's page shows (the entry and the one it corrects), in the viewer's language."""
     return display_titles([detail.entry, detail.corrected], current_locale())
 

@@ -14,7 +14,10 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 
 from lms.catalog.areas import area_choices
 from lms.errors import DomainError
-from lms.hours.ledger import EARLIEST_DATE, MAX_ADJUSTMENT_MINUTES, MAX_EXTERNAL_MINUTES, MAX_FIELD_MINUTES, IdempotencyKeyReused
+from lms.hours.adjustments import MAX_ADJUSTMENT_MINUTES
+from lms.hours.external_training import MAX_EXTERNAL_MINUTES
+from lms.hours.field_experience import MAX_FIELD_MINUTES
+from lms.hours.ledger import EARLIEST_DATE, IdempotencyKeyReused
 from lms.hours.repeats import PossibleRepeat
 from lms.i18n import _, _l, ngettext, today_for
 from lms.web.validators import NumberRange, PersonName
@@ -91,7 +94,7 @@ class _TimeSpent(_KeyedForm):
     def __init__(self, *args: Any, orgs: list[Any] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.competency_areas.choices = area_choices()
-        self.org_id.choices = [(0, _l("Choose for me"))] + [(org.id, org.name) for org in orgs]
+        self.org_id.choices = [(0, _l("The one I worked for on that date"))] + [(org.id, org.name) for org in orgs]
         self.has_org_choice = len(orgs) > 1
         self.hours.render_kw = {"min": 0, "max": self.max_hours()}
 
@@ -99,7 +102,7 @@ class _TimeSpent(_KeyedForm):
         return self.max_minutes // 60
 
     def validate_activity_date(self, field: Any) -> None:
-        # the rules of lms.hours.ledger._check_date: today on the calendar of the person entering it
+        # the rules of lms.hours.ledger.check_date: today on the calendar of the person entering it
         if field.data > today_for(g.get("lms_user")):
             raise ValidationError(_("The date cannot be in the future."))
         if field.data < EARLIEST_DATE:
@@ -166,6 +169,11 @@ class ExternalForm(_TimeSpent):
         self.kept_name, self.evidence_token.data, self.remove_evidence.data = None, "", False
 
 
+def _chosen_id(value: Any) -> int | None:
+    """A choice's id; None for the empty "Choose one"."""
+    return None if value in (None, "") else int(value)
+
+
 class FieldForm(_TimeSpent):
     max_minutes = MAX_FIELD_MINUTES
 
@@ -176,13 +184,27 @@ class FieldForm(_TimeSpent):
     )
     supervisor_name = StringField(_l("Supervisor's name"), validators=[DataRequired(), PersonName(), Length(max=200)])
     supervisor_title = StringField(_l("Supervisor's job title"), validators=[DataRequired(), Length(max=200)])
-    module_id = SelectField(_l("For which course"), coerce=int, validators=[Optional()])
+    module_id = SelectField(_l("For which course"), coerce=_chosen_id)
 
-    def __init__(self, *args: Any, modules: list[Any] = (), **kwargs: Any) -> None:
+    def __init__(self, *args: Any, modules: list[Any] = (), chosen: int | None = None, **kwargs: Any) -> None:
+        """``modules``: the person's field modules (:func:`lms.hours.field_experience.list_field_modules`).
+        With any, the person must choose one or "Not for a course" (nothing is chosen for them, so hours meant for
+        a course are not logged for none), except that ``chosen`` (the module of the course page they came from)
+        is chosen when it is one of theirs. With none, the entry is for no course and the choice is not shown."""
         super().__init__(*args, **kwargs)
-        self.module_id.choices = [(0, _l("Not for a course"))] + [
-            (m.module_id, f"{m.course_title} — {m.module_title}") for m in modules
-        ]
+        courses = [(m.module_id, f"{m.course_title} — {m.module_title}") for m in modules]
+        self.module_id.choices = [(0, _l("Not for a course")), *courses]
+        if not courses:
+            self.module_id.data = 0
+            return
+        self.module_id.choices.insert(0, ("", _l("Choose one")))
+        self.module_id.flags.required = True
+        if not self.is_submitted() and chosen is not None and any(value == chosen for value, _label in courses):
+            self.module_id.data = chosen
+
+    def validate_module_id(self, field: Any) -> None:
+        if field.data is None:
+            raise ValidationError(_l("Choose the course this counts towards, or “Not for a course”."))
 
 
 class RejectForm(FlaskForm):

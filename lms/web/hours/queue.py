@@ -15,7 +15,18 @@ from werkzeug.datastructures import MultiDict
 from lms import db
 from lms.catalog.areas import area_title
 from lms.errors import DomainError
-from lms.hours import approvals, ledger, resubmissions, withdrawals
+from lms.hours import (
+    adjustments,
+    approvals,
+    bulk_decisions,
+    corrections,
+    employment_dates,
+    entries,
+    resubmissions,
+    review_queue,
+    schedule_change,
+    withdrawals,
+)
 from lms.hours.live_attendance import attendance_of
 from lms.hours.measured import LOW_MEASURED_PERCENT, is_low_measured
 from lms.hours.models import EntrySource, EntryStatus
@@ -41,10 +52,12 @@ TICK = "entry"
 EVENT_TITLES = {"hours.entry_created": _l("recorded"), "hours.approved": _l("approved"),
                 "hours.rejected": _l("rejected"), "hours.paid_period_moved": _l("moved to another pay period"),
                 "hours.withdrawn": _l("withdrawn"), "hours.resubmission": _l("submitted again, replacing a rejected entry"),
-                "hours.resubmitted": _l("submitted again as a new entry")}
+                "hours.resubmitted": _l("submitted again as a new entry"),
+                # i18n: an entry's history: the trainer corrected the person's final attendance (their reason follows)
+                "live.attendance_corrected": _l("attendance corrected by the trainer")}
 #: Reasons the system stores as codes (people's own reasons are shown as they wrote them). The English sentence is
 #: what rows written before the code was introduced hold.
-REASON_TITLES = {approvals.PAY_SCHEDULE_CHANGED: _l("the pay schedule changed"),
+REASON_TITLES = {schedule_change.PAY_SCHEDULE_CHANGED: _l("the pay schedule changed"),
                  "pay schedule changed": _l("the pay schedule changed"),
                  ATTENDANCE_CORRECTED: _l("a later correction of the attendance replaced it")}
 
@@ -53,7 +66,7 @@ def _render_queue(org: Organisation, args: MultiDict, selected: set[int] = froze
                   status: int = 200):
     page = page_number()
     read = read_filters(args)
-    queue = approvals.list_queue(org, read.filters, PER_PAGE, (page - 1) * PER_PAGE)
+    queue = review_queue.list_queue(org, read.filters, PER_PAGE, (page - 1) * PER_PAGE)
     overlaps = overlaps_of(entry for entry, _person in queue.rows)
     pending = [entry.id for entry, _person in queue.rows if entry.status is EntryStatus.PENDING]
     return render_template(
@@ -67,6 +80,8 @@ def _render_queue(org: Organisation, args: MultiDict, selected: set[int] = froze
         listed=bulk.listed_value(pending),
         flagged={entry.id for entry, _person in queue.rows if is_low_measured(entry)}, low_percent=LOW_MEASURED_PERCENT,
         attendance=attendance_of(entry for entry, _person in queue.rows),
+        outside=employment_dates.outside_employment(org.id, (entry for entry, _person in queue.rows)),
+        Outside=employment_dates.Outside,
     ), 400 if read.is_reversed and status == 200 else status
 
 
@@ -96,7 +111,7 @@ def bulk_decide(org_slug: str):
         return _render_queue(org, request.form, set(ids), _("Tick at least one entry, then choose an action."), 400)
     status = EntryStatus.APPROVED if action == "approve" else EntryStatus.REJECTED
     try:
-        result = approvals.decide_many(org, ids, status, viewer(), request.form.get("reason"))
+        result = bulk_decisions.decide_many(org, ids, status, viewer(), request.form.get("reason"))
     except DomainError as exc:
         db.session.rollback()
         return _render_queue(org, request.form, set(ids), exc.message, 400)
@@ -107,7 +122,7 @@ def bulk_decide(org_slug: str):
     return redirect(url_for(".queue", org_slug=org.slug, **filter_args(request.form)))
 
 
-def _flash_result(result: approvals.BulkResult, status: EntryStatus) -> None:
+def _flash_result(result: bulk_decisions.BulkResult, status: EntryStatus) -> None:
     done, already = len(result.decided), len(result.already)
     approved = status is EntryStatus.APPROVED
     if done or not already:  # "0 entries approved" only when there is nothing else to say
@@ -118,7 +133,10 @@ def _flash_result(result: approvals.BulkResult, status: EntryStatus) -> None:
                        already) if approved
               else ngettext("%(num)d entry was already rejected by you.",
                             "%(num)d entries were already rejected by you.", already), "info")
-    for message in dict.fromkeys(result.conflicts + result.refused):
+    if result.skipped:  # dated outside the person's employment here: not approvable, each with its reason
+        flash(ngettext("%(num)d entry was skipped, not approved:", "%(num)d entries were skipped, not approved:",
+                       len(result.skipped)), "error")
+    for message in dict.fromkeys(result.skipped + result.conflicts + result.refused):
         flash(message, "error")
 
 
@@ -132,16 +150,16 @@ def overlap_when(overlap: EntryOverlap) -> str:
 
 
 def _review(org: Organisation, entry: Any, form: RejectForm | None = None, status: int = 200):
-    detail = ledger.entry_detail(entry, lambda other: other.org_id == org.id)
-    member = approvals.get_member(org, entry.user_id)
+    detail = entries.entry_detail(entry, lambda other: other.org_id == org.id)
+    member = review_queue.get_member(org, entry.user_id)
     overlaps = overlaps_of([entry]).get(entry.id, [])
     titles = {**detail_titles(detail), **display_titles([o.other for o in overlaps], current_locale())}
     return render_template(
         "lms/hours/ledger/review.html", org=org, d=detail, titles=titles, member=member, overlaps=overlaps,
         overlap_when=overlap_when,
-        history=approvals.list_history(entry), reject_form=form or RejectForm(), form=EmptyForm(), Status=EntryStatus,
+        history=review_queue.list_history(entry), reject_form=form or RejectForm(), form=EmptyForm(), Status=EntryStatus,
         area_title=area_title, low_measured=is_low_measured(entry), low_percent=LOW_MEASURED_PERCENT,
-        event_title=event_title, event_reason=event_reason, correctable=ledger.is_correctable(entry),
+        event_title=event_title, event_reason=event_reason, correctable=corrections.is_correctable(entry),
         attendance=attendance_of([entry]).get(entry.id), replaced_by=withdrawals.replacement_of(entry),
         links=resubmissions.links_of(entry),
     ), status
@@ -161,14 +179,14 @@ def event_reason(reason: str | None) -> str:
 @access.org_manager
 def review(org_slug: str, entry_id: int):
     org = orgs.get_org(org_slug)
-    return _review(org, approvals.get_org_entry(org, entry_id))
+    return _review(org, review_queue.get_org_entry(org, entry_id))
 
 
 @bp.post("/orgs/<org_slug>/entries/<int:entry_id>/approve")
 @access.org_manager
 def approve(org_slug: str, entry_id: int):
     org = orgs.get_org(org_slug)
-    entry = approvals.get_org_entry(org, entry_id)
+    entry = review_queue.get_org_entry(org, entry_id)
     if EmptyForm().validate_on_submit():
         return _decided(org, entry, lambda: approvals.approve(entry, viewer()), _("Approved."),
                         _("You had already approved this entry."))
@@ -179,7 +197,7 @@ def approve(org_slug: str, entry_id: int):
 @access.org_manager
 def reject(org_slug: str, entry_id: int):
     org = orgs.get_org(org_slug)
-    entry = approvals.get_org_entry(org, entry_id)
+    entry = review_queue.get_org_entry(org, entry_id)
     form = RejectForm()
     if not form.validate_on_submit():
         return _review(org, entry, form, 400)
@@ -219,7 +237,7 @@ def adjust(org_slug: str, membership_id: int):
     form, corrected, uncorrectable = _adjust_form(org, member)
     if form.validate_on_submit():
         try:
-            entry, created = ledger.add_adjustment(org, member.user, ledger.Adjustment(
+            entry, created = adjustments.add_adjustment(org, member.user, adjustments.Adjustment(
                 minutes=form.minutes.data, description=form.description.data, activity_date=form.activity_date.data,
                 corrects_id=form.corrects()), viewer(), form.idempotency_key.data, approve_now=form.approve_now.data,
                 guard_repeats=form.guard_repeats())
@@ -245,7 +263,7 @@ def _adjust_form(org: Organisation, member: Any) -> tuple[AdjustForm, Any, Any]:
     if request.method == "GET":
         form.corrects_id.data = str(small_int(request.args.get("corrects")) or "")
     chosen = _corrected(org, member, form.corrects())
-    uncorrectable = chosen if chosen is not None and not ledger.is_correctable(chosen) else None
+    uncorrectable = chosen if chosen is not None and not corrections.is_correctable(chosen) else None
     corrected = None if uncorrectable is not None else chosen
     form.set_correcting(corrected is not None)
     return form, corrected, uncorrectable
@@ -255,7 +273,7 @@ def _corrected(org: Organisation, member: Any, entry_id: int | None) -> Any:
     if entry_id is None:
         return None
     try:
-        entry = approvals.get_org_entry(org, entry_id)
+        entry = review_queue.get_org_entry(org, entry_id)
     except DomainError:
         return None
     return entry if entry.user_id == member.user_id else None

@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 
 from werkzeug.datastructures import MultiDict
 
-from lms.hours.approvals import QueueFilters
 from lms.hours.models import EntrySource, EntryStatus
+from lms.hours.review_queue import QueueFilters
 from lms.i18n import _, format_when
 from lms.web.hours.day_args import day_arg
 from lms.web.hours.ledger import small_int

@@ -1,0 +1,119 @@
+"""The managers' review queue: an organisation's entries to decide, one entry of it with its audit trail, and the
+staff member it belongs to. Never another organisation's (404, so ids reveal nothing)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+
+from lms import db
+from lms.accounts.models import User
+from lms.audit import AuditEvent
+from lms.errors import NotFoundError
+from lms.hours.entries import PageKey, after_key, load_entry
+from lms.hours.measured import low_measured_clause
+from lms.hours.models import EntrySource, EntryStatus, HoursEntry
+from lms.i18n import _
+from lms.live.models import Attendance
+from lms.orgs.models import Membership, Organisation
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    """What a manager narrows the queue to; ``status`` None means every status."""
+
+    user_id: int | None = None
+    start: date | None = None
+    end: date | None = None
+    source: EntrySource | None = None
+    status: EntryStatus | None = EntryStatus.PENDING
+    #: Only entries whose measured time is far below their credited time (:mod:`lms.hours.measured`).
+    low_measured: bool = False
+    #: The start of a pay period: only the entries its payroll export pays (approved and paid in it, whatever their
+    #: activity date; the rule of :func:`lms.hours.timesheets.list_paid_lines`).
+    paid_period: date | None = None
+
+
+@dataclass
+class QueuePage:
+    rows: list[tuple[HoursEntry, User]]
+    has_more: bool
+
+
+def list_queue(org: Organisation, filters: QueueFilters, limit: int = 50, offset: int = 0, *,
+               after: PageKey | None = None) -> QueuePage:
+    """Entries of ``org`` (never another organisation's), oldest activity first, with their people (one query).
+    ``after``: the key of the last entry of the previous page (:func:`lms.hours.entries.after_key`), instead of an
+    ``offset``; stable while entries are decided or added."""
+    query = (select(HoursEntry, User).join(User, User.id == HoursEntry.user_id).where(HoursEntry.org_id == org.id))
+    if after is not None:
+        query = query.where(after_key(after, newest_first=False))
+    if filters.user_id:
+        query = query.where(HoursEntry.user_id == filters.user_id)
+    if filters.start:
+        query = query.where(HoursEntry.activity_date >= filters.start)
+    if filters.end:
+        query = query.where(HoursEntry.activity_date <= filters.end)
+    if filters.source:
+        query = query.where(HoursEntry.source == filters.source)
+    if filters.status:
+        query = query.where(HoursEntry.status == filters.status)
+    if filters.low_measured:
+        query = query.where(low_measured_clause())
+    if filters.paid_period:
+        query = query.where(HoursEntry.status == EntryStatus.APPROVED, HoursEntry.paid_period_start == filters.paid_period)
+    rows = db.session.execute(
+        query.order_by(HoursEntry.activity_date, HoursEntry.id).limit(limit + 1).offset(offset)).all()
+    return QueuePage([(entry, user) for entry, user in rows[:limit]], len(rows) > limit)
+
+
+def get_org_entry(org: Organisation, entry_id: int) -> HoursEntry:
+    """An entry of ``org`` (404 for any other organisation's, so ids reveal nothing)."""
+    entry = load_entry(entry_id)
+    if entry is None or entry.org_id != org.id:
+        raise NotFoundError(_("No such entry in this organisation."))
+    return entry
+
+
+def get_member(org: Organisation, user_id: int) -> Membership:
+    membership = db.session.execute(
+        select(Membership).where(Membership.org_id == org.id, Membership.user_id == user_id)
+    ).scalar_one_or_none()
+    if membership is None:
+        raise NotFoundError(_("No such staff member."))
+    return membership
+
+
+def list_history(entry: HoursEntry) -> list[tuple[AuditEvent, User | None]]:
+    """The audit trail of one entry, oldest first, with who acted; for an entry a trainer's correction of final
+    attendance recorded, that correction first (who corrected it and why: the manager deciding reads the reason).
+    At most three queries."""
+    rows = [(event, user) for event, user in db.session.execute(
+        select(AuditEvent, User).outerjoin(User, User.id == AuditEvent.actor_id)
+        .where(AuditEvent.object_type == "HoursEntry", AuditEvent.object_id == entry.id)
+        .order_by(AuditEvent.id)
+    ).all()]
+    created = next((event for event, _user in rows if event.action == "hours.entry_created"), None)
+    cause = _correction_behind(entry, created) if created is not None and entry.session_id else None
+    return [cause, *rows] if cause else rows
+
+
+def _correction_behind(entry: HoursEntry, created: AuditEvent) -> tuple[AuditEvent, User | None] | None:
+    """The ``live.attendance_corrected`` row of the entry's session and person last written before the entry was,
+    if no other hours entry of theirs for that session was recorded in between (that correction made this entry)."""
+    found = db.session.execute(
+        select(AuditEvent, User).outerjoin(User, User.id == AuditEvent.actor_id)
+        .join(Attendance, (AuditEvent.object_type == "Attendance") & (AuditEvent.object_id == Attendance.id))
+        .where(AuditEvent.action == "live.attendance_corrected", AuditEvent.id < created.id,
+               Attendance.session_id == entry.session_id, Attendance.user_id == entry.user_id)
+        .order_by(AuditEvent.id.desc()).limit(1)
+    ).first()
+    if found is None:
+        return None
+    others = select(HoursEntry.id).where(HoursEntry.session_id == entry.session_id, HoursEntry.user_id == entry.user_id)
+    between = db.session.execute(select(AuditEvent.id).where(
+        AuditEvent.object_type == "HoursEntry", AuditEvent.action == "hours.entry_created",
+        AuditEvent.object_id.in_(others), AuditEvent.id > found[0].id, AuditEvent.id < created.id).limit(1)).first()
+    return None if between else (found[0], found[1])
