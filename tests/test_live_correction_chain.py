@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from lms import db
 from lms.db import utcnow
-from lms.hours import approvals, export, ledger, timesheets
+from lms.hours import adjustments, approvals, corrections, export, timesheets
 from lms.hours.approvals import AlreadyDecided
 from lms.hours.models import EntrySource, EntryStatus, HoursEntry
 from lms.hours.periods import period_containing
@@ -143,7 +143,7 @@ def test_nia_corrected_twice_after_approval_is_paid_what_attendance_says(world):
     db.session.rollback()
     approve(staff, plus_30)
     assert paid(staff, staff.trainee) == 120 and sheet(staff, staff.trainee, live_day(staff.trainee)).pending == []
-    assert ledger.approved_total(live) == 120
+    assert corrections.approved_total(live) == 120
 
 
 def test_jose_pending_entry_corrected_down_and_back_up_leaves_one_pending_item(world):
@@ -261,7 +261,7 @@ def test_a_managers_own_pending_correction_keeps_the_entry_and_the_attendance_is
     """Replacing the entry would leave the manager's correction pointing at an entry nobody can approve."""
     staff = world.staff
     live = finalised(world)
-    own, _new = ledger.add_adjustment(staff.org, staff.trainee, ledger.Adjustment(
+    own, _new = adjustments.add_adjustment(staff.org, staff.trainee, adjustments.Adjustment(
         minutes=-15, description="Long break", corrects_id=live.id), staff.manager, "own")
     db.session.commit()
     [attendance_fix] = [e for e in corrected(world, 120) if e.id not in (live.id, own.id)]

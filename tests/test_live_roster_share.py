@@ -40,9 +40,9 @@ def shares(client, u, session) -> dict[str, str]:
     """Each person's minutes and share as the roster shows them, by name."""
     page = client.get(u("lms.sessions.attendance", session_id=session.id)).get_data(as_text=True)
     found = {}
-    for row in re.findall(r"<tr>\s*<th scope=\"row\">.*?</tr>", page, re.S):
+    for row in re.findall(r"<tr[^>]*>\s*<th scope=\"row\"[^>]*>.*?</tr>", page, re.S):
         name = re.search(r'/attendance/\d+">([^<]+)</a>', row).group(1)
-        cell = re.search(r"<td>([^<]*)<br><small>(\d+)% of the session</small>", row)
+        cell = re.search(r"<td[^>]*>([^<]*)<br><small>(\d+)% of the session</small>", row)
         found[name] = (cell.group(1).strip(), cell.group(2), "Module complete" in row)
     return found
 

@@ -108,10 +108,12 @@ def session_registration(session_id: int):
     before = registration.get_registration(session, viewer())
     was_active = before is not None and before.status is not RegistrationStatus.CANCELLED
     try:
-        registration.register(session, viewer(), viewer(), utcnow())
+        placed = registration.take_place(session, viewer(), viewer(), utcnow())
     except RegistrationOverlap as exc:
         return _overlap(exc)
     db.session.commit()
+    # A seat free while people waited went to them first (not to this caller): tell them, as the web pages do.
+    notices.tell("session_promoted", session, placed.promoted, link(session))  # failures are logged by send_email
     return jsonify(_detail_json(_load(session_id))), 200 if was_active else 201
 
 

@@ -1,7 +1,8 @@
 """Reading sessions for lists and pages, in a fixed number of queries whatever the number of sessions.
 
 :func:`describe` turns sessions into :class:`SessionCard` rows with titles in the reader's language, seats left,
-trainers and the reader's own registration: five queries for any number of sessions.
+trainers and the reader's own registration: five queries for any number of sessions, and a sixth when the reader holds
+places in upcoming sessions (whether her attendance already completed their module: :mod:`lms.live.completed_module`).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from lms.catalog.texts import load_titles
 from lms.errors import NotFoundError
 from lms.i18n import _
 from lms.live import registration as seats
+from lms.live.completed_module import sessions_to_give_up
 from lms.live.models import LiveSession, Registration, RegistrationStatus, SessionMode, SessionStatus, SessionTrainer
 from lms.live.outcome import has_taken_place
 from lms.live.times import local_to_utc
@@ -118,6 +120,9 @@ class SessionCard:
     mine: Registration | None = None
     #: Completed, or past its end (:func:`lms.live.outcome.has_taken_place`): no more seats, joining or registration.
     is_over: bool = False
+    #: The reader holds a place here, not started yet, although her attendance of another session already completed
+    #: its module: the page asks her to give it up if she will not come (:mod:`lms.live.completed_module`).
+    has_completed_module: bool = False
 
     def is_led_by(self, user: Any) -> bool:
         """Whether ``user`` may open the roster: one of the session's trainers, or an admin
@@ -160,7 +165,7 @@ class SessionCard:
 
 
 def describe(sessions: list[LiveSession], locale: str, viewer: Any, now: datetime) -> list[SessionCard]:
-    """Cards for ``sessions`` in the same order, in at most five queries."""
+    """Cards for ``sessions`` in the same order, in at most six queries."""
     if not sessions:
         return []
     module_ids = {s.module_id for s in sessions}
@@ -179,6 +184,7 @@ def describe(sessions: list[LiveSession], locale: str, viewer: Any, now: datetim
     ).all():
         trainers[session_id].append(user)
     mine = _registrations_of(viewer, ids)
+    give_up = sessions_to_give_up(viewer, [(s, mine.get(s.id)) for s in sessions], now) if mine else set()
     cards = []
     for s in sessions:
         module, course = modules[s.module_id], courses[s.course_id]
@@ -188,6 +194,7 @@ def describe(sessions: list[LiveSession], locale: str, viewer: Any, now: datetim
             course_title=course_title.value or course.slug, is_fallback=title.is_fallback or course_title.is_fallback,
             registered=counts[s.id][0], waitlisted=counts[s.id][1], is_open=seats.is_open(s, now),
             trainers=trainers[s.id], mine=mine.get(s.id), is_over=has_taken_place(s, now),
+            has_completed_module=s.id in give_up,
         ))
     return cards
 

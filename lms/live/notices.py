@@ -2,10 +2,12 @@
 
 Templates (``templates/lms/email/``): ``session_cancelled``, ``session_changed`` (new time, place or join link),
 ``session_promoted`` (a seat came free from the waitlist), ``session_registered`` (someone else registered you),
-``session_reminder`` and ``session_trainers_changed`` (to its trainers: who leads it changed). They are sent by
+``session_reminder``, ``session_trainers_changed`` (to its trainers: who leads it changed) and
+``session_trainer_added`` (to someone made one of its trainers). They are sent by
 the caller *after* its commit (a rolled-back change must not have told anyone), except reminders, whose
 exactly-once row is committed with the sending (see :mod:`lms.live.reminders`). Links are built by the caller (web
-or CLI layer). Session emails carry no attachment: the changed-session email links to the session's ``.ics`` instead.
+or CLI layer). Session emails carry no attachment: the changed-session and new-trainer emails link to the session's
+``.ics`` instead.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from lms.accounts.models import User
 from lms.catalog.models import Course, Module
 from lms.catalog.texts import load_titles
 from lms.i18n import format_locale, zone_of
-from lms.live.models import LiveSession, Registration
+from lms.live.models import LiveSession, Registration, SessionMode
 from lms.live.times import instant_text, language_name, when_text
 from lms.live.trainers import TrainerChange, names
 from lms.notify.services import MailError, recipient_locale, send_email
@@ -62,6 +64,9 @@ def session_context(session: LiveSession, user: Any, link: str, book: TitleBook,
         "course_title": course_title,
         "link": link,
         "when": when_text(session.starts_at, session.ends_at, zone, fmt),
+        # in person: the session's own local time too when the recipient's zone differs (as the session page does)
+        "when_there": (when_text(session.starts_at, session.ends_at, session.timezone, fmt)
+                       if session.timezone != zone and session.mode is not SessionMode.ONLINE else ""),
         "deadline": instant_text(session.registration_deadline, zone, fmt) if session.registration_deadline else "",
         "language": language_name(session.locale, fmt),
         "show_place": show_place,
@@ -73,7 +78,7 @@ def send_session_email(
 ) -> None:
     """Send one session email (raises :class:`MailError`)."""
     context = session_context(session, user, link, book or TitleBook(), show_place)
-    send_email(user.email, template, recipient_locale(user), **context, **extra)
+    send_email(user.email, template, recipient_locale(user), **(context | extra))
 
 
 def users_of(registrations: list[Registration]) -> dict[int, User]:
@@ -134,6 +139,25 @@ def tell_trainers(session: LiveSession, change: TrainerChange, link: str, by: st
         try:
             send_session_email("session_trainers_changed", session, user, link, book, by=by, added=names(change.added),
                                removed=names(change.removed), leaders=names(change.now), was_removed=user.id in removed)
+        except MailError:
+            failed.append(user.email)
+    return failed
+
+
+def tell_new_trainers(session: LiveSession, people: list[User], leaders: list[User], links: dict[str, str], by: str,
+                      held: dict[int, str] | None = None, series: int = 1) -> list[str]:
+    """Email each of ``people``, just made trainers of the session (never the one who did it), in their language and
+    zone: by whom, when and where, who leads it now (``leaders``), the place in it they gave up if they held one
+    (``held``: user id → ``registered`` or ``waitlisted``), how many weekly sessions it starts when a series was
+    scheduled (``series``), and ``links``: ``roster`` (their page as its trainer), ``calendar`` (its ``.ics``),
+    ``session`` (its page) and ``teach`` (the sessions they lead). Returns the addresses not reached."""
+    failed, book, held = [], TitleBook(), held or {}
+    for user in people:
+        try:
+            send_session_email("session_trainer_added", session, user, links["session"], book, by=by,
+                               leaders=names(leaders), held=held.get(user.id, ""), series=series,
+                               roster_link=links["roster"], calendar_link=links["calendar"],
+                               teach_link=links["teach"])
         except MailError:
             failed.append(user.email)
     return failed

@@ -3,7 +3,8 @@
 Capacity holds under concurrency because every change that counts seats first takes the session's row lock
 (:func:`lock_session`): on PostgreSQL ``SELECT ... FOR UPDATE``; on SQLite, which serialises writers, a no-op
 ``UPDATE`` of the session row takes the database write lock before counting. Simultaneous registrations therefore
-queue up one behind the other and the (capacity + 1)-th goes to the waitlist.
+queue up one behind the other and the (capacity + 1)-th goes to the waitlist. Nobody jumps the waitlist: registering
+first gives any free seat to the people waiting (:func:`take_place`), and the callers email them after their commit.
 
 Registering enrols the trainee in the session's course if they are not enrolled yet (a withdrawn enrolment is
 reactivated): a live module is part of a course, and attendance can only complete the module of an enrolment.
@@ -16,6 +17,7 @@ kept as history; registering again reuses the row.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -105,16 +107,30 @@ def _registered_count(session: LiveSession) -> int:
     return count_seats([session.id])[session.id][0]
 
 
-def register(session: LiveSession, user: Any, actor: Any, now: datetime) -> Registration:
-    """Give ``user`` a seat, or a place on the waitlist when the session is full (idempotent while active)."""
+@dataclass(frozen=True)
+class Placed:
+    """What :func:`take_place` did: the person's registration, and the people moved up from the waitlist before it
+    (to be emailed by the caller after its commit, as for :func:`cancel_registration`)."""
+
+    registration: Registration
+    promoted: list[Registration]
+
+
+def take_place(session: LiveSession, user: Any, actor: Any, now: datetime) -> Placed:
+    """Give ``user`` a seat, or a place on the waitlist when the session is full (idempotent while active).
+
+    Nobody jumps the queue: a seat that is free while people wait (freed without a promotion, as migration 0016 did
+    for trainers' seats) goes first to the waitlist, oldest first (:func:`fill_seats`, audited and returned as
+    ``promoted``), and ``user`` takes a seat only if one is still free."""
     check_open(session, now)
     check_not_host(session, user, actor)
     lock_session(session)  # first: it also opens the write transaction that enrolment's savepoint needs on SQLite
     check_open(session, now)
     enroll(user, db.session.get(Course, session.course_id), actor)
+    promoted = fill_seats(session, now)
     registration = get_registration(session, user)
     if registration is not None and registration.status in ACTIVE:
-        return registration
+        return Placed(registration, promoted)
     registration_overlaps.check_free(session, user, actor, now)  # nobody holds two sessions at once
     full = _registered_count(session) >= session.capacity
     status = RegistrationStatus.WAITLISTED if full else RegistrationStatus.REGISTERED
@@ -129,9 +145,15 @@ def register(session: LiveSession, user: Any, actor: Any, now: datetime) -> Regi
         with db.session.begin_nested():
             db.session.flush()
     except IntegrityError:  # the same person's other request won the race; theirs stands
-        return get_registration(session, user)
+        return Placed(get_registration(session, user), promoted)
     audit.record("registration." + status.value, registration, actor, session_id=session.id, user_id=user.id)
-    return registration
+    return Placed(registration, promoted)
+
+
+def register(session: LiveSession, user: Any, actor: Any, now: datetime) -> Registration:
+    """:func:`take_place`, returning only the registration: for callers with nobody to tell (the demo data). A
+    caller serving a person must use :func:`take_place` and email its ``promoted`` after the commit."""
+    return take_place(session, user, actor, now).registration
 
 
 def check_cancellable(session: LiveSession, registration: Registration | None, now: datetime) -> None:
@@ -256,9 +278,10 @@ def _current_staff(org: Organisation, user_id: int) -> Any:
     return user
 
 
-def register_staff(session: LiveSession, org: Organisation, user_id: int, manager: Any, now: datetime) -> Registration:
-    """A manager registers a current staff member of ``org`` (seat or waitlist, like the person themselves)."""
-    return register(session, _current_staff(org, user_id), manager, now)
+def register_staff(session: LiveSession, org: Organisation, user_id: int, manager: Any, now: datetime) -> Placed:
+    """A manager registers a current staff member of ``org`` (seat or waitlist, like the person themselves, the
+    waitlist moving up first: :func:`take_place`)."""
+    return take_place(session, _current_staff(org, user_id), manager, now)
 
 
 def cancel_staff(session: LiveSession, org: Organisation, user_id: int, manager: Any,

@@ -113,6 +113,9 @@ class RosterLine:
 class Roster:
     session: LiveSession
     lines: list[RosterLine] = field(default_factory=list)
+    #: People on the waitlist with no time and no record yet (so not among ``lines``), first in line first: a trainer
+    #: records the time of one who came anyway on their attendance page.
+    waiting: list[User] = field(default_factory=list)
 
     @property
     def is_final(self) -> bool:
@@ -135,7 +138,7 @@ def seconds_of(session: LiveSession, intervals: list[AttendanceInterval], now: d
 def load_roster(session: LiveSession, now: datetime, only_user_id: int | None = None) -> Roster:
     """Everyone registered, everyone with intervals and everyone with an attendance record, in five queries
     whatever their number, sorted by name (the session's own trainers among them are marked ``is_host``; people on
-    the waitlist are listed only with time or a record, marked ``is_waitlisted``)."""
+    the waitlist are listed only with time or a record, marked ``is_waitlisted``; the others are in ``waiting``)."""
     regs = select(Registration).where(
         Registration.session_id == session.id,
         Registration.status.in_((RegistrationStatus.REGISTERED, RegistrationStatus.WAITLISTED)),
@@ -146,26 +149,30 @@ def load_roster(session: LiveSession, now: datetime, only_user_id: int | None = 
         regs = regs.where(Registration.user_id == only_user_id)
         ivs = ivs.where(AttendanceInterval.user_id == only_user_id)
         rows = rows.where(Attendance.user_id == only_user_id)
-    registrations, waitlisted = {}, set()
-    for registration in db.session.execute(regs).scalars():
+    registrations, waitlisted = {}, []
+    for registration in db.session.execute(regs.order_by(Registration.waitlisted_at, Registration.id)).scalars():
         if registration.status is RegistrationStatus.REGISTERED:
             registrations[registration.user_id] = registration
         else:
-            waitlisted.add(registration.user_id)
+            waitlisted.append(registration.user_id)
     by_user: dict[int, list[AttendanceInterval]] = {}
     for interval in db.session.execute(ivs.order_by(AttendanceInterval.joined_at, AttendanceInterval.id)).scalars():
         by_user.setdefault(interval.user_id, []).append(interval)
     attendance = {row.user_id: row for row in db.session.execute(rows).scalars()}
     ids = set(registrations) | set(by_user) | set(attendance)
-    users = db.session.execute(select(User).where(User.id.in_(ids))).scalars() if ids else []
+    on_waitlist = set(waitlisted)
+    everyone = ids | on_waitlist
+    users = list(db.session.execute(select(User).where(User.id.in_(everyone))).scalars()) if everyone else []
     hosts = set(db.session.execute(select(SessionTrainer.user_id).where(SessionTrainer.session_id == session.id)).scalars())
     roster = Roster(session)
-    for user in users:
+    by_id = {user.id: user for user in users}
+    roster.waiting = [by_id[user_id] for user_id in waitlisted if user_id not in ids and user_id in by_id]
+    for user in (user for user in users if user.id in ids):
         row = attendance.get(user.id)
         own = by_user.get(user.id, [])
         final = row.minutes if row is not None and roster.is_final else None
         roster.lines.append(RosterLine(user, registrations.get(user.id), row, own, seconds_of(session, own, now),
-                                       user.id in hosts, final, user.id in waitlisted))
+                                       user.id in hosts, final, user.id in on_waitlist))
     roster.lines.sort(key=lambda line: (line.user.name.casefold(), line.user.id))
     return roster
 

@@ -29,6 +29,7 @@ from typing import Any
 from sqlalchemy import delete, select
 
 from lms import audit, db
+from lms.accounts.models import User
 from lms.catalog import services as catalog
 from lms.catalog.models import Course, CourseStatus, Module, ModuleKind
 from lms.db import utcnow
@@ -64,7 +65,15 @@ from lms.live.session_status import (  # noqa: F401  (part of this module's API:
 )
 from lms.live.submissions import add_session, first_of_submission, submission_key
 from lms.live.times import to_zone
-from lms.live.trainers import TrainerChange, audit_data, change_trainers, check_trainer_change, set_trainers, trainer_ids
+from lms.live.trainers import (
+    TrainerChange,
+    audit_data,
+    change_trainers,
+    check_trainer_change,
+    set_trainers,
+    to_welcome,
+    trainer_ids,
+)
 
 
 @dataclass(frozen=True)
@@ -88,11 +97,13 @@ class SessionUpdate:
 
 @dataclass(frozen=True)
 class Scheduled:
-    """What a scheduling request did: the sessions of its plan, and ``is_new`` (False: the same form had already
-    scheduled them, and nothing new was created)."""
+    """What a scheduling request did: the sessions of its plan, ``is_new`` (False: the same form had already
+    scheduled them, and nothing new was created), and ``welcome``: the trainers it names to tell they lead them
+    (not the person who scheduled them; nobody when nothing new was created)."""
 
     sessions: list[LiveSession]
     is_new: bool
+    welcome: list[User] = field(default_factory=list)
 
 
 def get_session(session_id: int) -> LiveSession:
@@ -189,7 +200,7 @@ def schedule_sessions(
         audit.record("live_session.created", session, actor, series_key=series_key, starts_at=session.starts_at,
                      ends_at=session.ends_at, **({"recorded_afterwards": True} if afterwards and not allow_past else {}))
         sessions.append(session)
-    return Scheduled(sessions, True)
+    return Scheduled(sessions, True, to_welcome(data.trainer_ids, actor))
 
 
 def _place_of(data: SessionData) -> str | None:

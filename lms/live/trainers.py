@@ -4,8 +4,9 @@ A session's trainers hold its roster: the names and emails of everyone registere
 unlike the rest of a session (any trainer may fix its seats or notes), its trainer list is changed only by one of its
 own trainers or a site administrator (:func:`may_change`): another trainer cannot add themselves, nor remove the
 trainer who runs it. Every change is recorded by name in the session's audit row (:func:`audit_data`), and the
-trainers who led it before, but the one who made the change, are told by email (:attr:`TrainerChange.to_tell`). A
-session keeps at least one trainer (:func:`lms.live.plans.check`).
+trainers who led it before, but the one who made the change, are told by email (:attr:`TrainerChange.to_tell`), and
+so is each person added, but one who added themselves (:attr:`TrainerChange.welcome`). A session keeps at least one
+trainer (:func:`lms.live.plans.check`).
 """
 
 from __future__ import annotations
@@ -27,12 +28,14 @@ from lms.live.roster import is_session_trainer
 @dataclass(frozen=True)
 class TrainerChange:
     """What an edit did to a session's trainer list: who was ``added`` and ``removed``, who leads it ``now``, and
-    whom to tell (``to_tell``: the trainers before the change, removed or not, but the person who made it)."""
+    whom to tell (``to_tell``: the trainers before the change, removed or not, but the person who made it;
+    ``welcome``: the people added, but the person who made it: nobody is emailed about their own action)."""
 
     added: list[User] = field(default_factory=list)
     removed: list[User] = field(default_factory=list)
     now: list[User] = field(default_factory=list)
     to_tell: list[User] = field(default_factory=list)
+    welcome: list[User] = field(default_factory=list)
 
     def __bool__(self) -> bool:
         return bool(self.added or self.removed)
@@ -83,7 +86,16 @@ def change_trainers(session: LiveSession, user_ids: Iterable[int], actor: Any) -
         removed=[people[uid] for uid in before if uid not in wanted],
         now=[people[uid] for uid in wanted],
         to_tell=[people[uid] for uid in before if uid != actor_id and people[uid].is_active],
+        welcome=[people[uid] for uid in wanted if uid not in before and uid != actor_id and people[uid].is_active],
     )
+
+
+def to_welcome(user_ids: Iterable[int], actor: Any) -> list[User]:
+    """The people among ``user_ids`` to tell they now lead a session: active accounts, but ``actor`` (nobody is
+    emailed about their own action), in the order given."""
+    wanted = [uid for uid in dict.fromkeys(user_ids) if uid != getattr(actor, "id", None)]
+    people = _users(set(wanted))
+    return [people[uid] for uid in wanted if uid in people and people[uid].is_active]
 
 
 def audit_data(change: TrainerChange) -> dict[str, Any]:

@@ -26,6 +26,8 @@ TITLES = {
     "live.attendance_corrected": _l("Final attendance corrected"),
     "live.report_imported": _l("Attendance report imported"),
     "live.enrolled_by_attendance": _l("Enrolled by attending a live session"),
+    # i18n: the audit log: a trainer looked a person up by email on a live session's roster, to record their attendance
+    "live.attendee_found": _l("Person found by email to record attendance"),
     "calendar_feed.reset": _l("Calendar feed address reset"),
     "calendar_feed.disabled": _l("Calendar feed turned off"),
     # i18n: a calendar app (or anyone with the private link) read a person's calendar-feed link for the first time.

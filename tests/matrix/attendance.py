@@ -8,6 +8,7 @@ EXPECTED: dict[str, str] = {
     "lms.sessions.attendance": "trainer",
     "lms.sessions.finalize_attendance": "trainer",
     "lms.sessions.attendance_person": "trainer",
+    "lms.sessions.find_attendee": "trainer",
     "lms.sessions.import_report": "trainer",
     "lms.sessions.checkin_code": "trainer",
     "lms.sessions.checkin": "signed_in",

@@ -26,6 +26,7 @@ from lms.web.live import attendance_notes as notes
 from lms.web.live import bp
 from lms.web.live.attendance_forms import (
     FinalizeForm,
+    FindPersonForm,
     RemoveForm,
     RosterStatusForm,
     StatusForm,
@@ -63,7 +64,8 @@ def attendance(session_id: int):
     return _roster_page(session, form, _finalize_form(session, formdata=None), 400 if form.errors else 200)
 
 
-def _roster_page(session: LiveSession, form: RosterStatusForm, finalize_form: FinalizeForm, status: int):
+def _roster_page(session: LiveSession, form: RosterStatusForm, finalize_form: FinalizeForm, status: int,
+                 find_form: FindPersonForm | None = None):
     """The roster; after a refused save or finalising, with the statuses that were chosen on it still chosen."""
     return render_template(
         "lms/live/attendance/roster.html",
@@ -71,9 +73,28 @@ def _roster_page(session: LiveSession, form: RosterStatusForm, finalize_form: Fi
         form=form,
         chosen=_wanted_statuses(),
         finalize_form=finalize_form,
+        find_form=find_form or FindPersonForm(formdata=None, prefix="find"),
         shortfall=lambda line, status: services.shortfall(session, status, line.seconds, min_share()),
         **session_page(session),
     ), status
+
+
+@bp.post("/<int:session_id>/attendance/find")
+@access.trainer
+def find_attendee(session_id: int):
+    """The roster's "Add a person by email": on to that person's attendance page, where their time is recorded."""
+    session = rosters.get_managed_session(session_id, current_user)
+    find_form = FindPersonForm(prefix="find")
+    if find_form.validate_on_submit():
+        try:
+            user = attendees.find_by_email(session, find_form.email.data, actor())
+        except DomainError as exc:
+            db.session.rollback()
+            find_form.email.errors = [*find_form.email.errors, exc.message]
+        else:
+            db.session.commit()
+            return redirect(url_for("lms.sessions.attendance_person", session_id=session_id, user_id=user.id))
+    return _roster_page(session, RosterStatusForm(formdata=None), _finalize_form(session, formdata=None), 400, find_form)
 
 
 def _warn_credited_absent(session: LiveSession, was: dict[int, AttendanceStatus | None]) -> None:

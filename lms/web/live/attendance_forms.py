@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField
-from wtforms import BooleanField, DateTimeLocalField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, DateTimeLocalField, EmailField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, StopValidation, ValidationError
 
 from lms.i18n import _, _l
@@ -91,6 +91,17 @@ class RosterStatusForm(FlaskForm):
     """The roster's one form: a status per person (read from ``status-<user id>``) and a reason when final."""
 
     reason = _reason()
+
+
+class FindPersonForm(_PersonForm):
+    """The roster's "Add a person by email": someone who came without a phone to check in with (prefixed ``find``
+    beside the roster's own form; CSRF as :class:`_PersonForm`)."""
+
+    email = EmailField(
+        _l("Email of their account"),
+        validators=[DataRequired(message=_l("Enter the email address of their account.")), Length(max=254)],
+        description=_l("For someone who came without registering, or from the waitlist, and cannot check in with the code."),
+    )
 
 
 class FinalizeForm(FlaskForm):

@@ -30,9 +30,9 @@ from lms.web.live.schedule_support import (
     tell_cancelled,
     tell_changed,
     tell_promoted,
-    tell_trainers_changed,
     viewer,
 )
+from lms.web.live.trainer_mail import tell_trainers_changed, tell_trainers_scheduled
 
 #: The trainer's list also shows sessions of the last few weeks (to take attendance afterwards).
 RECENT = timedelta(days=30)
@@ -79,6 +79,7 @@ def create():
         else:
             db.session.commit()
             flash(*_scheduled_text(done, afterwards=form.afterwards.data))
+            tell_trainers_scheduled(done)
             return redirect(url_for(".detail", session_id=done.sessions[0].id))
     status = 400 if request.method == "POST" else 200
     return render("lms/live/form.html", form=form, session=None), status

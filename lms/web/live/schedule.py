@@ -19,11 +19,11 @@ from lms.hours.live_attendance import SessionHours, hours_date, session_hours
 from lms.i18n import _, current_locale, format_when, supported_locales
 from lms.live import attendance as attendance_rules
 from lms.live import calendar, checkin, listing, outcome, registration
-from lms.live.models import RegistrationStatus, SessionMode
+from lms.live.models import RegistrationStatus, SessionMode, SessionStatus
 from lms.live.registration_overlaps import RegistrationOverlap
-from lms.live.times import to_zone
+from lms.live.times import to_zone, zoned_clock_text
 from lms.orgs import services as org_services
-from lms.security import access, current_user
+from lms.security import access, allow_form_action, current_user
 from lms.web.forms import EmptyForm
 from lms.web.live import bp, staff_seats
 from lms.web.live.schedule_support import (
@@ -37,6 +37,7 @@ from lms.web.live.schedule_support import (
     render,
     tell_promoted,
     viewer,
+    viewer_format_locale,
     viewer_zone,
 )
 from lms.web.urls import external_url
@@ -70,7 +71,9 @@ def _detail_page(session, overlap: dict | None = None, status: int = 200):
     managed = org_services.managed_orgs(current_user) if current_user else []
     join_open, join_opens = join_state(session, utcnow())
     checkin_open, checkin_later = checkin_state(session, utcnow())
-    here = bool(checkin.open_intervals(session, current_user)) if card.is_registered and session.address else False
+    here = _checked_in_at(session)
+    if join_open and card.is_registered and session.join_url and session.status is SessionStatus.SCHEDULED:
+        allow_form_action(session.join_url)  # the Join button's POST is answered with a redirect to the meeting
     result = outcome.outcome_for(session, viewer(), card.mine) if card.is_over else None
     hours = _hours(session, result)
     return render(
@@ -93,6 +96,17 @@ def _detail_page(session, overlap: dict | None = None, status: int = 200):
         overlap=overlap,
         min_run_percent=attendance_rules.MIN_RUN_PERCENT,
     ), status
+
+
+def _checked_in_at(session) -> str | None:
+    """When the viewer checked in, if they are checked in now (in the room: a walk-in or someone off the waitlist too,
+    not only a registered trainee); None otherwise."""
+    current = checkin.open_intervals(session, current_user) if current_user and session.address else []
+    if not current:
+        return None
+    zone = viewer_zone()
+    first = min(interval.joined_at for interval in current)
+    return zoned_clock_text(first, zone, viewer_format_locale(), to_zone(session.starts_at, zone).date())
 
 
 def _hours(session, result: outcome.Outcome | None) -> SessionHours | None:
@@ -145,7 +159,7 @@ def _not_open_text(error: checkin.NotOpenError) -> str:
 def register(session_id: int):
     session = load_session(session_id)
     try:
-        seat = registration.register(session, viewer(), viewer(), utcnow())
+        placed = registration.take_place(session, viewer(), viewer(), utcnow())  # the waitlist first, then them
     except RegistrationOverlap as exc:  # the page again, saying which session is in the way, with a way out
         db.session.rollback()
         return _detail_page(session, staff_seats.overlap_box(exc, url_for(".unregister", session_id=exc.details["other"])), 409)
@@ -154,6 +168,7 @@ def register(session_id: int):
         flash(exc.message, "error")
     else:
         db.session.commit()
+        seat = placed.registration
         if seat.status is RegistrationStatus.REGISTERED and calendar.has_subscription(viewer()):
             flash(_("You are registered. The session is in your calendar feed."), "success")
         elif seat.status is RegistrationStatus.REGISTERED:  # no calendar reads their feed: the page says how to add it
@@ -163,6 +178,7 @@ def register(session_id: int):
                     "appears in your calendar."), "success")
         else:
             flash(_("The session is full: you are on the waitlist. We will email you if a seat frees up."), "info")
+        tell_promoted(session, placed.promoted)  # after the commit; a failed email undoes nothing
     return redirect(url_for(".detail", session_id=session_id))
 
 

@@ -9,6 +9,8 @@ from typing import Any
 from flask import current_app, flash, render_template
 from flask_babel import force_locale, get_locale, get_timezone
 
+from lms import db
+from lms.catalog.models import Course
 from lms.db import utcnow
 from lms.i18n import _, format_locale, format_when, ngettext
 from lms.live import checkin, listing, notices, scheduling
@@ -256,7 +258,10 @@ def tell_promoted(session: LiveSession, promoted: list[Registration], *, reveal:
 
 
 def tell_cancelled(session: LiveSession, people: list[Registration]) -> None:
-    failed = notices.tell("session_cancelled", session, people, link(session), show_place=False)
+    course = db.session.get(Course, session.course_id)
+    other_sessions = external_url("lms.sessions.index", course=course.slug)  # never the cancelled session itself
+    failed = notices.tell("session_cancelled", session, people, link(session), show_place=False,
+                          other_sessions=other_sessions)
     if failed:
         flash(_("We could not email: %(emails)s. Please tell them another way.", emails=", ".join(failed)), "error")
 
@@ -281,12 +286,3 @@ def tell_changed(session: LiveSession, update: scheduling.SessionUpdate) -> None
             "error",
         )
 
-
-def tell_trainers_changed(session: LiveSession, update: scheduling.SessionUpdate) -> None:
-    """After the commit: tell the trainers who led the session before a change of who leads it (removed or not, but
-    the one who made it). A failed email never undoes the edit; the trainer who made it is told whom to tell."""
-    if not update.trainers.to_tell:
-        return
-    failed = notices.tell_trainers(session, update.trainers, link(session), by=current_user.name)
-    if failed:
-        flash(_("We could not email: %(emails)s. Please tell them another way.", emails=", ".join(failed)), "error")

@@ -56,9 +56,9 @@ def _change_staff(session, org) -> dict | None:
         flash(_("Choose a person and what to do."), "error")
         return None
     try:
-        if action == "register":
-            seat = registration.register_staff(session, org, user_id, viewer(), utcnow())
-            promoted = []
+        if action == "register":  # a seat free while people wait goes to them first: they are emailed below
+            placed = registration.register_staff(session, org, user_id, viewer(), utcnow())
+            seat, promoted = placed.registration, placed.promoted
         else:
             (promoted, cancelled), seat = staff_seats.cancel(session, org, user_id), None
     except RegistrationOverlap as exc:
