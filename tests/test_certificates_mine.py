@@ -28,7 +28,8 @@ def test_my_certificates_says_a_revoked_one_is_revoked_and_offers_no_sharing(cli
     with force_locale("en"):  # the day in the trainee's time zone (the site's: she has not chosen one)
         revoked = format_date(db.session.get(Certificate, completed["cert"].id).revoked_at.astimezone(LA).date(), "long")
     assert f"This certificate was revoked on {revoked}." in page and "Reason: Issued to the wrong person" in page
-    assert "It is no longer valid" in page and completed["code"] in page
+    assert "It is no longer valid" in page and completed["code"] in page.replace("</span><wbr>", "").replace(
+        '<span class="cert-group">', "")  # the code's groups may break only between them (test_learner_qa_fixes)
     assert SHARE not in page and "Digital credential" not in page
     assert u("lms.certificates.verify_page", code=completed["code"]) not in page
     assert u("lms.api.certificate_credential", code=completed["code"]) not in page

@@ -15,6 +15,7 @@ from lms.web.accounts import bp
 from lms.web.accounts.links import disabled_message
 from lms.web.auth import login_user, logout_user
 from lms.web.forms import LoginForm, SignupForm
+from lms.web.org_limits import signup_limit
 from lms.web.safety import safe_next
 
 
@@ -62,6 +63,7 @@ def logout():
 
 @bp.route("/signup", methods=["GET", "POST"])
 @access.public
+@signup_limit
 def signup():
     if not current_app.config["LMS_SIGNUP_ENABLED"]:
         return render_template("lms/accounts/signup_closed.html"), 403
