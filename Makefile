@@ -24,6 +24,8 @@ sysdeps:
 # Email is written to instance/outbox/ as .eml files instead of being sent, so password resets and invitations work
 # without a mail server; LMS_MAIL_OUTBOX= make run sends by SMTP instead (README, "Email in development").
 run: export LMS_MAIL_OUTBOX ?= outbox
+# A development site: no warnings about production settings (site and certificate names, DATABASE_URL).
+run: export LMS_STARTUP_WARNINGS ?= false
 run: $(VENV)/.installed sysdeps
 	$(BIN)/lms init-secret
 	$(BIN)/lms db upgrade

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -68,6 +69,7 @@ class LMS:
 
         lms_config.apply_defaults(app)
         lms_config.check_secret_key(app.config.get("SECRET_KEY"))
+        lms_config.warn_about_production_defaults(app)
         prefix = (self.url_prefix if url_prefix is None else url_prefix).rstrip("/")
         database = db or self.db or app.extensions.get("sqlalchemy")
         if database is None:
@@ -97,10 +99,16 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     )
     if test_config:
         app.config.update(test_config)
+    no_database_given = not app.config.get("SQLALCHEMY_DATABASE_URI") and not app.config.get("DATABASE_URL")
     app.config.setdefault("SQLALCHEMY_DATABASE_URI", _database_url(app))
     app.config.setdefault("LMS_BASE_URL", os.environ.get("LMS_BASE_URL") or _default_base_url(app))
+    app.config.setdefault("LMS_REMEMBER_SIGN_IN", True)  # a host chooses for its own shared cookie (docs/mounting.md)
     lms_config.load_secret_key(app)
     LMS(app)
+    # A sign-in's cookie lasts as long as an unused sign-in does on the server, sliding with use (lms/cookie_session.py).
+    app.permanent_session_lifetime = timedelta(days=app.config["LMS_SESSION_IDLE_DAYS"])
+    if no_database_given:
+        lms_config.warn_about_sqlite_fallback(app)
     return app
 
 

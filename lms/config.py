@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from pathlib import Path
 
@@ -32,12 +33,19 @@ DEFAULTS: dict[str, object] = {
     "LMS_EMAIL_RESEND_WAIT": 300,
     "LMS_INVITATION_MAX_AGE_DAYS": 14,
     "LMS_SESSION_IDLE_DAYS": 14,
+    "LMS_REMEMBER_SIGN_IN": False,
     "LMS_LOGIN_LIMIT_PER_ACCOUNT": "5 per 15 minutes",
     "LMS_LOGIN_LIMIT_PER_CLIENT": "20 per 15 minutes",
     "LMS_RESET_LIMIT_PER_CLIENT": "5 per 15 minutes",
     "LMS_RESET_LIMIT_PER_ACCOUNT": "3 per hour",
     "LMS_EMAIL_CHANGE_LIMIT": "5 per hour",
     "LMS_DATA_EXPORT_LIMIT": "5 per hour",
+    "LMS_ORG_CREATION": "anyone",
+    "LMS_SIGNUP_LIMIT": "100 per hour",  # a whole class may sign up together on one clinic network
+    "LMS_ORG_CREATION_LIMIT": "3 per day",
+    "LMS_INVITATION_LIMIT_PER_ORG": "200 per day",
+    "LMS_INVITATION_LIMIT_PER_USER": "50 per hour",
+    "LMS_ROSTER_IMPORT_LIMIT": "10 per day",
     "LMS_RATELIMIT_ENABLED": True,
     "LMS_ARGON2_TIME_COST": 2,
     "LMS_ARGON2_MEMORY_COST": 19456,
@@ -59,11 +67,24 @@ DEFAULTS: dict[str, object] = {
     "LMS_HANDLE_APP_ERRORS": False,
     "LMS_SECURE_ALL_RESPONSES": False,
     "LMS_DB_PING_AFTER": 1,
+    "LMS_STARTUP_WARNINGS": True,
 }
 
 #: Secret keys that are public knowledge (examples, tutorials); the app refuses to start with one of these.
 KNOWN_BAD_SECRETS = {"", "dev", "changeme", "change-me", "secret", "development", "please-change-me", "test"}
 MIN_SECRET_LENGTH = 32
+#: A key with fewer different characters than this is a pattern or a repeated word ("x" * 40, "abcabc..."), however
+#: long. Not higher: a random hex key (``secrets.token_hex``, Flask's own recipe) has only 16 characters to draw
+#: from, and one of 32 characters shows fewer than 10 of them about once in 10,000 keys, fewer than 12 once in 60.
+MIN_SECRET_DISTINCT = 10
+#: Documentation placeholders pasted as the key itself: a phrase in angle brackets ("<64 random characters, ...>";
+#: random keys hold no spaces, while a key from a generator with symbols may hold a lone "<"), or their words.
+PLACEHOLDER_RE = re.compile(r"<[^<>]*\s[^<>]*>")
+PLACEHOLDER_WORDS = ("random characters", "paste the output", "same on every machine", "your secret key")
+
+#: Settings that name the site and its certificates: left at these defaults in production, every certificate says
+#: "CHW Learn" and "Training Director". Production start-up warns (docs/deploy.md, "Environment").
+BRANDING_KEYS = ("LMS_SITE_NAME", "LMS_CERT_ISSUER_NAME", "LMS_CERT_SIGNATORY_NAME", "LMS_CERT_SIGNATORY_TITLE")
 
 ENV_KEYS = ("SECRET_KEY", "DATABASE_URL", "REDIS_URL", "SERVER_NAME", "PREFERRED_URL_SCHEME")
 
@@ -114,7 +135,7 @@ def _coerce(raw: str, default: object) -> object:
 
 
 def load_secret_key(app: Flask, create: bool = False) -> None:
-    """Take ``SECRET_KEY`` from config or from ``instance/secret_key``; refuse weak or missing keys.
+    """Take ``SECRET_KEY`` from config or from ``$LMS_INSTANCE_PATH/secret_key``; refuse weak or missing keys.
 
     ``create`` writes a new random key file once (``make run`` and ``lms init-secret`` do this).
     """
@@ -132,13 +153,54 @@ def load_secret_key(app: Flask, create: bool = False) -> None:
 
 
 def check_secret_key(key: object) -> None:
-    """Raise :class:`ConfigError` for a missing, known or short secret key."""
+    """Raise :class:`ConfigError` for a missing, known, short, placeholder or repetitive secret key."""
     if not isinstance(key, str) or not key:
         raise ConfigError(
-            "No secret key: set SECRET_KEY or run 'lms init-secret' to create instance/secret_key."
+            "No secret key: set SECRET_KEY or run 'lms init-secret' to create $LMS_INSTANCE_PATH/secret_key."
         )
     if key.strip().lower() in KNOWN_BAD_SECRETS or len(key) < MIN_SECRET_LENGTH:
         raise ConfigError(
             f"SECRET_KEY is a known default or shorter than {MIN_SECRET_LENGTH} characters; "
             "use a long random value."
         )
+    words_of_key = re.sub(r"[-_.]+", " ", key.lower())
+    if PLACEHOLDER_RE.search(key) or any(words in words_of_key for words in PLACEHOLDER_WORDS):
+        raise ConfigError(
+            "SECRET_KEY still holds the documentation's placeholder text; use a long random value "
+            "(docs/deploy.md says how to make one)."
+        )
+    if len(set(key)) < MIN_SECRET_DISTINCT:
+        raise ConfigError(
+            f"SECRET_KEY has fewer than {MIN_SECRET_DISTINCT} different characters, so it is a pattern, not a random "
+            "value; use a long random value."
+        )
+
+
+def warn_about_production_defaults(app: Flask) -> None:
+    """Log a warning for each setting a production site should not leave at its default: the site and certificate
+    names. Silent in debug and testing, and with ``LMS_STARTUP_WARNINGS`` off (``make run``); never refuses to start,
+    so a running deployment keeps running after an upgrade."""
+    if not _warnings_wanted(app):
+        return
+    left = [key for key in BRANDING_KEYS if app.config.get(key) == DEFAULTS[key]]
+    if left:
+        app.logger.warning(
+            "%s left at the default (%s): certificates and emails show these instead of your program's names. "
+            "Set them in the environment (docs/deploy.md, 'Environment').",
+            ", ".join(left), "; ".join(f"{key}={DEFAULTS[key]!r}" for key in left),
+        )
+
+
+def warn_about_sqlite_fallback(app: Flask) -> None:
+    """The standalone app was given no database (no ``DATABASE_URL``) and uses the SQLite file in the instance
+    folder: fine in development, almost certainly a mistake in production."""
+    if not _warnings_wanted(app):
+        return
+    app.logger.warning(
+        "DATABASE_URL is not set: using the SQLite database %s. Set DATABASE_URL to PostgreSQL in production "
+        "(docs/deploy.md, 'PostgreSQL').", str(app.config.get("SQLALCHEMY_DATABASE_URI", "")).removeprefix("sqlite:///"),
+    )
+
+
+def _warnings_wanted(app: Flask) -> bool:
+    return not (app.debug or app.testing) and bool(app.config.get("LMS_STARTUP_WARNINGS", True))

@@ -102,7 +102,7 @@ def _describe_for_api(status: int) -> str:
 def handle_http_error(error: HTTPException) -> Any:
     status = error.code or 500
     if wants_json():
-        return _api_http_error(status, error)
+        return _with_headers_of(error, _api_http_error(status, error))
     if isinstance(error, Unauthorized):
         return redirect(url_for("lms.accounts.login", next=request.full_path.rstrip("?")))
     title, message = _describe(status)
@@ -115,7 +115,25 @@ def handle_http_error(error: HTTPException) -> Any:
         ), _("Open the form again")
     elif status == 413:
         message = _too_large_message()
-    return error_page(status, title, message, back_label)
+    elif status == 429 and getattr(getattr(error, "limit", None), "error_message", None):
+        message = error.description  # the limit's own words (``error_message=``, lms.web.org_limits), translated
+    page, status = error_page(status, title, message, back_label)
+    return page, status, _protocol_headers(error)
+
+
+def _protocol_headers(error: HTTPException) -> list[tuple[str, str]]:
+    """What the error says in headers besides its body: ``Allow`` on a 405, ``Retry-After`` on a 429 or 503,
+    ``WWW-Authenticate`` on a 401, ``Content-Range`` on a 416. Our pages and JSON bodies replace Werkzeug's own, so
+    its ``Content-Type`` is left behind."""
+    return [(name, value) for name, value in error.get_headers() if name.lower() != "content-type"]
+
+
+def _with_headers_of(error: HTTPException, response: Any) -> Any:
+    """``response`` with the error's protocol headers, except one the response set itself (our 401's challenge)."""
+    for name, value in _protocol_headers(error):
+        if name not in response.headers:
+            response.headers.add(name, value)
+    return response
 
 
 def _too_large_message() -> str:
@@ -223,17 +241,12 @@ def handle_database_down(error: Exception) -> Any:
         db.session.rollback()
     except Exception:
         db.session.remove()
-    response = handle_http_error(ServiceUnavailable())
-    if isinstance(response, tuple):
-        body, status = response
-        return body, status, {"Retry-After": "30"}
-    response.headers["Retry-After"] = "30"
-    return response
+    return handle_http_error(ServiceUnavailable(retry_after=30))  # the page and the JSON alike say Retry-After: 30
 
 
 def handle_unexpected(error: Exception) -> Any:
     from lms import db
 
-    current_app.logger.exception("unhandled error", exc_info=error)
+    current_app.logger.exception("unhandled error on %s %s", request.method, request.path, exc_info=error)
     db.session.rollback()
     return handle_http_error(InternalServerError())

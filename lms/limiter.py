@@ -75,6 +75,20 @@ class AppLimits:
         self.limiter = limiter
         self._views: dict[_LimitedView, Callable[..., Any]] = {}
         self._lock = threading.Lock()
+        self._storage_down = False
+
+    def note_storage_state(self, app: Flask) -> None:
+        """Warn once when the counters' storage (Redis) stops answering and limits move to this process's memory, and
+        say when it is back. (Flask-Limiter keeps that state in a private attribute; absent, nothing is said.)"""
+        down = bool(getattr(self.limiter, "_storage_dead", False))
+        if down == self._storage_down:
+            return
+        self._storage_down = down
+        if down:
+            app.logger.warning("rate-limit storage %s is unreachable: limits are counted in this process's memory "
+                               "until it answers again", app.config.get("RATELIMIT_STORAGE_URI", "").split("@")[-1])
+        else:
+            app.logger.warning("rate-limit storage is reachable again: limits are shared through it")
 
     def bound(self, limited: _LimitedView) -> Callable[..., Any]:
         view = self._views.get(limited)
@@ -99,11 +113,41 @@ def init_limiter(app: Flask) -> None:
     app.config.setdefault("RATELIMIT_KEY_PREFIX", "lms")
     redis_url = app.config.get("REDIS_URL")
     app.config.setdefault("RATELIMIT_STORAGE_URI", redis_url or "memory://")
-    # Retry-After (and X-RateLimit-*) on limited responses: a 429 tells a person or a script when to try again.
+    if redis_url:  # an unreachable Redis answers (is refused) within a second, not after the OS's minute-long wait
+        app.config.setdefault("RATELIMIT_STORAGE_OPTIONS", {"socket_connect_timeout": 1, "socket_timeout": 1})
+    # Redis down: count in this process's memory (each worker its own counters) rather than fail the request, and go
+    # back to Redis once it answers again (Flask-Limiter checks it now and then). docs/deploy.md, "Redis".
+    app.config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
+    app.config.setdefault("RATELIMIT_SWALLOW_ERRORS", True)
+    # X-RateLimit-* on limited responses, and Retry-After on a 429: it tells a person or a script when to try again.
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
     app_limiter = Limiter(key_func=get_remote_address, strategy="moving-window")
+    app.after_request(_retry_after_only_when_refused)  # before init_app: runs after Flask-Limiter writes its headers
     app_limiter.init_app(app)
+    app.after_request(_keep_own_retry_after)  # after init_app: runs before Flask-Limiter writes its headers
     app.extensions[EXTENSION_KEY] = AppLimits(app_limiter)
+
+
+def _retry_after_only_when_refused(response: Any) -> Any:
+    """Flask-Limiter writes ``Retry-After`` on every limited response, a 200 too, where generic retry code reads it
+    as "wait and send again". Keep it where it means that: a 429 (or a 503, whose own we set). A 429 is never kept
+    by a cache either: the same request is answered once the window moves on."""
+    if response.status_code == 429:
+        response.headers["Cache-Control"] = "no-store"
+    elif limiter_for(current_app).current_limit is not None:
+        response.headers.pop("Retry-After", None)
+        own = g.pop("lms_own_retry_after", None)
+        if response.status_code == 503 and own is not None:
+            response.headers["Retry-After"] = own  # the 503's own (errors.handle_database_down), not the window's end
+    current_app.extensions[EXTENSION_KEY].note_storage_state(current_app)
+    return response
+
+
+def _keep_own_retry_after(response: Any) -> Any:
+    """Note the response's own ``Retry-After`` before Flask-Limiter replaces it with the end of its window."""
+    if "Retry-After" in response.headers:
+        g.lms_own_retry_after = response.headers["Retry-After"]
+    return response
 
 
 def limiter_for(app: Flask) -> Limiter:

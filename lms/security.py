@@ -8,20 +8,23 @@ can be added without one.
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
-from flask import current_app, g, request, session
+from flask import current_app, flash, g, request, session
 from flask_wtf.csrf import CSRFError, validate_csrf
 from werkzeug.exceptions import BadRequest, Forbidden, NotFound, Unauthorized
 from werkzeug.local import LocalProxy
 from wtforms import ValidationError
 
 from lms.db import MAX_ID
-from lms.errors import DomainError
+from lms.errors import DomainError, wants_json
 from lms.i18n import _
+from lms.json_text import refuse_bad_text
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
@@ -99,6 +102,8 @@ def enforce_policy() -> None:
         return
     user = g.get("lms_user")
     if user is None:
+        if request.method not in SAFE_METHODS and not wants_json():
+            _say_the_form_was_lost()
         raise Unauthorized()
     if g.get("lms_via_token") and not policy.api_token_ok:
         raise Forbidden()
@@ -110,6 +115,13 @@ def enforce_policy() -> None:
         slug = (request.view_args or {}).get("org_slug")
         if not slug or slug not in manager_org_slugs(user):
             raise Forbidden()
+
+
+def _say_the_form_was_lost() -> None:
+    """A form sent after the sign-in ended (idle, signed out in another tab) goes nowhere: the sign-in page it is sent
+    to says so, or the person would believe their quiz answers or hours were sent."""
+    flash(_("You were signed out, so what you sent was not saved. If it was a quiz, no attempt was used. "
+            "Sign in, then try again."), "error")
 
 
 def manager_org_slugs(user: Any) -> set[str]:
@@ -128,32 +140,20 @@ def _has_no_input() -> bool:
 
 def reject_nul_bytes() -> None:
     """No text anywhere may contain NUL: databases refuse it, and no person types it. A multipart part whose header
-    cannot be read (e.g. a field name with a line break) arrives with no name: refused too."""
+    cannot be read (e.g. a field name with a line break) arrives with no name: refused too. A JSON body may not hold a
+    lone surrogate either (a form or query string cannot: Werkzeug keeps bytes that are not UTF-8 as the %XX sent);
+    there the 400 ``invalid_json`` names the field (:mod:`lms.json_text`)."""
     if _has_no_input():
         return
     for values in (request.args, request.form):
         if any(key is None or "\x00" in key or "\x00" in value for key, value in values.items(multi=True)):
             raise BadRequest()
-    if request.is_json and _json_has_nul():
-        raise BadRequest()
-
-
-def _json_has_nul() -> bool:
-    """Whether the JSON body holds a NUL in any key or string (or nests too deeply for the parser to read it)."""
-    try:
-        pending = [request.get_json(silent=True)]
-    except RecursionError:  # e.g. [[[[...]]]] thousands deep; ``silent`` only covers ValueError
-        return True
-    while pending:
-        value = pending.pop()
-        if isinstance(value, str) and "\x00" in value:
-            return True
-        if isinstance(value, dict):
-            pending.extend(value.keys())
-            pending.extend(value.values())
-        elif isinstance(value, list):
-            pending.extend(value)
-    return False
+    if request.is_json:
+        try:
+            body = request.get_json(silent=True)
+        except RecursionError:  # e.g. [[[[...]]]] thousands deep; ``silent`` only covers ValueError
+            raise BadRequest() from None
+        refuse_bad_text(body)
 
 
 def reject_out_of_range_ids() -> None:
@@ -249,12 +249,46 @@ HSTS = ("strict-transport-security", "Strict-Transport-Security", "max-age=31536
 PRIVATE_CACHE_CONTROL = ("cache-control", "Cache-Control", "no-store")
 
 
+_ORIGIN = re.compile(r"https?://(?:[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?")
+
+
+def web_origin(url: str) -> str | None:
+    """``scheme://host[:port]`` of an http(s) address, without user name or path; None for anything else (another
+    scheme, a host with characters a CSP source may not hold)."""
+    parts = urlsplit(url)
+    host = f"[{parts.hostname}]" if parts.hostname and ":" in parts.hostname else parts.hostname
+    try:
+        origin = f"{parts.scheme.lower()}://{host}" + (f":{parts.port}" if parts.port else "")
+    except ValueError:  # a port out of range
+        return None
+    return origin if host and _ORIGIN.fullmatch(origin) else None
+
+
+def allow_form_action(url: str) -> None:
+    """Let this response's page submit a form to ``url``'s origin as well as to the site (CSP ``form-action``). For a
+    form whose POST is answered with a redirect off the site (the Join button sends the trainee on to the meeting):
+    Chromium checks ``form-action`` on every redirect of a form submission. Only the page holding that form calls it;
+    every other page keeps ``form-action 'self'``."""
+    origin = web_origin(url)
+    if origin:
+        g.setdefault("lms_form_action", set()).add(origin)
+
+
+def _csp() -> str:
+    extra = g.get("lms_form_action")
+    if not extra:
+        return CSP
+    return CSP.replace("form-action 'self'", " ".join(["form-action 'self'", *sorted(extra)]))
+
+
 def add_security_headers(response: Any) -> Any:
     """The security headers, and ``Cache-Control: no-store`` for a signed-in person's pages and files, each unless
     the response set it already. One pass over the headers: ``Headers.setdefault`` scans them all for each name."""
     headers = response.headers
     present = {name.lower() for name, _value in headers.items()}
     wanted = [*SECURITY_HEADERS, HSTS] if request.is_secure else SECURITY_HEADERS
+    if g.get("lms_form_action"):
+        wanted = [("content-security-policy", "Content-Security-Policy", _csp()), *wanted[1:]]
     if g.get("lms_user") is not None:
         wanted = [*wanted, PRIVATE_CACHE_CONTROL]
     for lowered, name, value in wanted:

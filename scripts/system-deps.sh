@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Install the system libraries CHW Learn needs that pip cannot: Pango (WeasyPrint), fonts for the PDFs (Latin with
 # Vietnamese, Armenian, Arabic, Khmer, Gurmukhi and more from Noto; Chinese and Korean from Noto CJK: Medi-Cal's
-# threshold languages), and Chromium for the browser tests. As root it runs apt-get; otherwise it prints the command.
+# threshold languages), and the tools only tests and benchmarks use: Chromium (browser tests), poppler-utils (PDF
+# text in the tests) and wrk (bench/). As root it runs apt-get; otherwise it prints the command.
+# A production machine sets LMS_SKIP_TEST_TOOLS=1 to leave out all three (docs/deploy.md); LMS_SKIP_BROWSER=1 leaves
+# out Chromium alone. `make test`, `make bench` and .ci/run set neither, so they get everything.
 set -euo pipefail
 
 packages=()
@@ -16,10 +19,12 @@ have_lib 'libharfbuzz-subset.so' || packages+=(libharfbuzz-subset0)
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || packages+=(fonts-dejavu-core)
 [ -d /usr/share/fonts/truetype/noto ] || packages+=(fonts-noto-core)
 compgen -G '/usr/share/fonts/opentype/noto/NotoSansCJK*' >/dev/null || packages+=(fonts-noto-cjk)
-command -v wrk >/dev/null 2>&1 || packages+=(wrk)
-command -v pdftotext >/dev/null 2>&1 || packages+=(poppler-utils)
-if [ "${LMS_SKIP_BROWSER:-}" != "1" ]; then
-  command -v chromium >/dev/null 2>&1 || packages+=(chromium)
+if [ "${LMS_SKIP_TEST_TOOLS:-}" != "1" ]; then
+  command -v wrk >/dev/null 2>&1 || packages+=(wrk)
+  command -v pdftotext >/dev/null 2>&1 || packages+=(poppler-utils)
+  if [ "${LMS_SKIP_BROWSER:-}" != "1" ]; then
+    command -v chromium >/dev/null 2>&1 || packages+=(chromium)
+  fi
 fi
 
 if [ ${#packages[@]} -eq 0 ]; then

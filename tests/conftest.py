@@ -31,7 +31,7 @@ from lms.orgs.models import MemberRole, Membership
 from lms.orgs.services import Employment, OrgSettings
 
 PASSWORD = "correct horse battery"
-SECRET = "test-secret-key-" + "x" * 40
+SECRET = "test-secret-key-" + "x" * 8 + "0123456789abcdefghijklmnopqrstuv"
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 

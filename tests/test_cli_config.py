@@ -50,7 +50,7 @@ def test_environment_configuration(tmp_path, monkeypatch):
     monkeypatch.setenv("LMS_LOCALES", "en, es, vi")
     monkeypatch.setenv("LMS_MAIL_PORT", "2525")
     monkeypatch.setenv("DATABASE_URL", "postgresql://user@db/lms")
-    app = create_app({"SECRET_KEY": "x" * 40})
+    app = create_app({"SECRET_KEY": "x" * 8 + "0123456789abcdefghijklmnopqrstuv"})
     assert app.config["LMS_SIGNUP_ENABLED"] is False
     assert app.config["LMS_LOCALES"] == ["en", "es", "vi"]
     assert app.config["LMS_MAIL_PORT"] == 2525
@@ -97,7 +97,7 @@ def test_db_current_reports_head(runner):
 
 def test_console_script_help_and_bad_input(tmp_path):
     lms = Path(sys.executable).parent / "lms"
-    env = {"PATH": "/usr/bin:/bin", "LMS_INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "k" * 40,
+    env = {"PATH": "/usr/bin:/bin", "LMS_INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "k" * 8 + "0123456789abcdefghijklmnopqrstuv",
            "DATABASE_URL": f"sqlite:///{tmp_path}/cli.sqlite3"}
     helped = subprocess.run([lms, "--help"], capture_output=True, text=True, env=env, timeout=60)
     assert helped.returncode == 0
@@ -115,5 +115,5 @@ def test_console_script_help_and_bad_input(tmp_path):
 
 def test_format_locales_from_environment(tmp_path, monkeypatch):
     monkeypatch.setenv("LMS_FORMAT_LOCALES", "en:en_US, es:es_MX")
-    app = create_app({"SECRET_KEY": "x" * 40, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    app = create_app({"SECRET_KEY": "x" * 8 + "0123456789abcdefghijklmnopqrstuv", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
     assert app.config["LMS_FORMAT_LOCALES"] == {"en": "en_US", "es": "es_MX"}

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import PASSWORD, body_of
+from tests.conftest import PASSWORD, SECRET, body_of
 
 ROOT = Path(__file__).resolve().parent.parent
 LINK = re.compile(r"https?://\S+/reset/\S+")
@@ -118,10 +118,10 @@ def test_the_setting_is_read_from_the_environment(monkeypatch, tmp_path):
     from lms import create_app
 
     monkeypatch.setenv("LMS_MAIL_OUTBOX", "dev-mail")
-    app = create_app({"SECRET_KEY": "k" * 40, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.sqlite3'}"})
+    app = create_app({"SECRET_KEY": SECRET, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.sqlite3'}"})
     assert app.config["LMS_MAIL_OUTBOX"] == "dev-mail"
     monkeypatch.delenv("LMS_MAIL_OUTBOX")
-    production = create_app({"SECRET_KEY": "k" * 40, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'y.sqlite3'}"})
+    production = create_app({"SECRET_KEY": SECRET, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'y.sqlite3'}"})
     assert production.config["LMS_MAIL_OUTBOX"] == ""  # SMTP by default
 
 

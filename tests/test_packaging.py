@@ -16,7 +16,7 @@ CHECK = """
 import lms, sys
 from lms import create_app
 assert lms.__file__.startswith(sys.argv[1]), lms.__file__
-app = create_app({"SECRET_KEY": "k" * 40, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+app = create_app({"SECRET_KEY": "k" * 8 + "0123456789abcdefghijklmnopqrstuv", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
 client = app.test_client()
 page = client.get("/login", headers={"Accept-Language": "es"})
 assert page.status_code == 200, page.status_code

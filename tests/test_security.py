@@ -131,7 +131,7 @@ def test_mounting_with_a_weak_secret_is_refused():
 def test_database_down_gives_a_clear_503_and_json_for_the_api(tmp_path):
     from lms import create_app
 
-    app = create_app({"SECRET_KEY": "k" * 40, "TESTING": True,
+    app = create_app({"SECRET_KEY": "k" * 8 + "0123456789abcdefghijklmnopqrstuv", "TESTING": True,
                       "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://postgres@127.0.0.1:1/nothing",
                       "LMS_RATELIMIT_ENABLED": False})
     client = app.test_client()

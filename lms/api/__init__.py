@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Blueprint, jsonify
 
-from lms.api.openapi import build_document
+from lms.api.openapi import document_response
 from lms.api.query_args import flag_arg, refuse_repeated
 from lms.orgs import queries as org_queries
 from lms.orgs import services as org_services
@@ -20,7 +20,7 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 @access.public
 @same_for_everyone
 def openapi():
-    return jsonify(build_document())
+    return document_response()
 
 
 @bp.get("/me")

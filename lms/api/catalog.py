@@ -21,6 +21,7 @@ from lms.enrollment.models import Enrollment, EnrollmentStatus
 from lms.enrollment.services import EnrollmentSummary
 from lms.errors import DomainError, NotFoundError
 from lms.i18n import _, current_locale, supported_locales
+from lms.live.times import iso_utc
 from lms.security import access, current_user, same_for_everyone
 
 
@@ -106,8 +107,8 @@ def _enrollment_json(summary: EnrollmentSummary, course: Course, texts: Texts) -
     return {
         "course": {"slug": course.slug, "title": texts(course), "version": enrollment.course_version},
         "status": enrollment.status.value,
-        "enrolled_at": enrollment.enrolled_at.isoformat(),
-        "completed_at": enrollment.completed_at.isoformat() if enrollment.completed_at else None,
+        "enrolled_at": iso_utc(enrollment.enrolled_at),
+        "completed_at": iso_utc(enrollment.completed_at),
         "percent": summary.percent,
         "modules_completed": summary.completed_modules,
         "required_modules": summary.required_modules,

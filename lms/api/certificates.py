@@ -186,7 +186,27 @@ def _ref(name: str) -> dict[str, Any]:
     return {"application/json": {"schema": {"$ref": f"#/components/schemas/{name}"}}}
 
 
-_ERRORS = {str(code): {"description": "Error", "content": _ref("Error")} for code in (400, 429)}
+#: Sent with every answer of a rate-limited operation (Flask-Limiter, lms.limiter); docs/api.md, "Rate limits".
+RATE_HEADERS = {
+    "X-RateLimit-Limit": {"description": "Requests allowed per window (shared by the single look-ups: this, the "
+                          "verification page and the credential)", "schema": {"type": "integer", "minimum": 1}},
+    "X-RateLimit-Remaining": {"description": "Requests left in the window",
+                              "schema": {"type": "integer", "minimum": 0}},
+    "X-RateLimit-Reset": {"description": "When the window frees a request again, in Unix time (seconds)",
+                          "schema": {"type": "integer"}},
+}
+REFUSED_HEADERS = {
+    **RATE_HEADERS,
+    "Retry-After": {"description": "Seconds to wait before sending the request again (sent only with 429)",
+                    "schema": {"type": "integer", "minimum": 0}},
+    "Cache-Control": {"description": "no-store: the same request is answered once the window moves on",
+                      "schema": {"type": "string", "const": "no-store"}},
+}
+_ERRORS = {
+    "400": {"description": "Error", "content": _ref("Error")},
+    "429": {"description": "Too many look-ups from this client: wait as long as Retry-After says",
+            "content": _ref("Error"), "headers": REFUSED_HEADERS},
+}
 OPENAPI_PATHS = {
     "/certificates/{code}": {
         "get": {
@@ -244,3 +264,15 @@ OPENAPI_PATHS = {
         }
     },
 }
+
+
+def _with_rate_headers(paths: dict[str, Any]) -> dict[str, Any]:
+    """Each response of these rate-limited operations lists the X-RateLimit-* headers it is sent with."""
+    for operations in paths.values():
+        for operation in operations.values():
+            for response in operation["responses"].values():
+                response.setdefault("headers", RATE_HEADERS)
+    return paths
+
+
+OPENAPI_PATHS = _with_rate_headers(OPENAPI_PATHS)

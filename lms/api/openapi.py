@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, request
+from flask import Response, current_app, jsonify, request, url_for
 
 from lms import __version__
 from lms.api.conventions import with_shared_responses
@@ -23,6 +23,17 @@ ERROR = {
         }
     },
 }
+
+
+#: What every operation shares, said once at the top of the document (docs/api.md says the same).
+DESCRIPTION = (
+    "All timestamps (fields ending in _at) are UTC, written as RFC 3339 with Z: 2026-03-10T17:00:00Z. Dates (fields "
+    "ending in _on, and activity_date, start, end) are calendar days, YYYY-MM-DD.\n\n"
+    "Rate-limited operations (certificate verification) send X-RateLimit-Limit, X-RateLimit-Remaining and "
+    "X-RateLimit-Reset on every answer; a 429 adds Retry-After (seconds to wait) and Cache-Control: no-store. "
+    "Retry-After comes with a 429 or a 503 only.\n\n"
+    "Errors are {\"error\": {\"code\": ..., \"message\": ...}}; a 405 says the methods allowed in Allow."
+)
 
 
 def _error_responses(*codes: int) -> dict[str, Any]:
@@ -264,7 +275,7 @@ def _attendance() -> tuple[dict[str, Any], dict[str, Any]]:
 
 
 def _hours_ledger() -> tuple[dict[str, Any], dict[str, Any]]:
-    from lms.api.hours import OPENAPI_PATHS, OPENAPI_SCHEMAS  # beside its routes; imported late (a cycle)
+    from lms.api.hours_spec import OPENAPI_PATHS, OPENAPI_SCHEMAS  # beside its routes; imported late (a cycle)
 
     return OPENAPI_PATHS, OPENAPI_SCHEMAS
 
@@ -301,12 +312,37 @@ def _with_languages(paths: dict[str, Any]) -> dict[str, Any]:
                    for method, op in operations.items()} for path, operations in paths.items()}
 
 
-def build_document() -> dict[str, Any]:
-    prefix = current_app.extensions["lms"].url_prefix
+def server_url() -> tuple[str, bool]:
+    """Where the API is, for the document's ``servers``, and whether that came from the request: ``LMS_BASE_URL``
+    when set (the site's own address, as in emails), else the address this request reached (its ``Host`` header,
+    which the client chooses, so such a document is answered with ``Vary: Host`` and never shared by a cache)."""
+    path = url_for("lms.api.openapi").removesuffix("/openapi.json")  # the mount prefix and any SCRIPT_NAME included
+    base = (current_app.config.get("LMS_BASE_URL") or "").rstrip("/")
+    if base:
+        return base + path, False
+    return request.host_url.rstrip("/") + path, True
+
+
+def document_response() -> Response:
+    """The document as served: cached for a while when its server is the configured ``LMS_BASE_URL``; otherwise
+    revalidated each time (``no-cache``, with an ETag) and kept apart per ``Host``."""
+    server, from_request = server_url()
+    response = jsonify(build_document(server))
+    if from_request:
+        response.headers["Cache-Control"] = "no-cache"
+        response.vary.add("Host")
+    else:
+        response.headers["Cache-Control"] = "public, max-age=300"
+    response.add_etag()
+    return response.make_conditional(request)
+
+
+def build_document(server: str | None = None) -> dict[str, Any]:
+    """The document, with ``server`` (by default :func:`server_url`) as the one server."""
     return {
         "openapi": "3.1.0",
-        "info": {"title": "CHW Learn API", "version": __version__},
-        "servers": [{"url": request.host_url.rstrip("/") + prefix + "/api/v1"}],
+        "info": {"title": "CHW Learn API", "version": __version__, "description": DESCRIPTION},
+        "servers": [{"url": server or server_url()[0]}],
         "security": [{"bearer": []}, {"session": []}],
         "paths": with_shared_responses(_with_languages({
             "/me": {

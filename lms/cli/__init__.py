@@ -5,11 +5,12 @@ Every command has ``--help`` and exits non-zero with a one-line reason on bad in
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
 import click
-from flask.cli import AppGroup, FlaskGroup
+from flask.cli import AppGroup, FlaskGroup, NoAppException, shell_command
 
 from lms import config as lms_config
 from lms.cli import accounts as accounts_cli
@@ -23,10 +24,19 @@ lms_cli = AppGroup("lms", help="CHW Learn commands.")
 
 @click.command("init-secret")
 def init_secret() -> None:
-    """Create instance/secret_key with a random key, once (kept if it exists)."""
+    """Create the key file secret_key in LMS_INSTANCE_PATH (default: instance/ beside the code) with a random key,
+    once; an existing file is kept. Writes nothing when SECRET_KEY is set in the environment, which the app uses
+    instead of the file."""
     path = Path(lms_config.default_instance_path()) / "secret_key"
     if path.exists():
         click.echo(f"Secret key already in {path}")
+        return
+    if os.environ.get("SECRET_KEY"):
+        click.echo(
+            f"Warning: SECRET_KEY is set in the environment, and the app uses it instead of a key file: nothing "
+            f"written. Unset SECRET_KEY first to create {path}.",
+            err=True,
+        )
         return
     from flask import Flask
 
@@ -49,13 +59,39 @@ def _create_app():
     try:
         return create_app()
     except lms_config.ConfigError as exc:
-        raise click.ClickException(str(exc)) from exc
+        # Flask's group shows this one line (not a traceback) under --help, and exits non-zero for a command
+        raise NoAppException(str(exc)) from exc
+
+
+class LMSGroup(FlaskGroup):
+    """Flask's command group for the ``lms`` script, trimmed to what a site's operator needs: no ``--env-file``
+    (python-dotenv is not installed and the script reads the real environment), no ``--app`` (the app is always
+    :func:`lms.create_app`) and no ``--debug``; no development server (``run``) or ``routes``, and not the app's own
+    ``lms`` group again (``flask --app wsgi lms ...`` reaches it; here its commands are at the top)."""
+
+    HIDDEN = frozenset({"lms"})
+
+    def __init__(self) -> None:
+        super().__init__(create_app=_create_app, add_default_commands=False, add_version_option=False,
+                         help="CHW Learn commands.", load_dotenv=False, set_debug_flag=False)
+        self.params = [param for param in self.params if param.name not in {"env_file", "app", "debug"}]
+        self.add_command(shell_command)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return [name for name in super().list_commands(ctx) if name not in self.HIDDEN]
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        return None if name in self.HIDDEN else super().get_command(ctx, name)
+
+
+def make_group() -> LMSGroup:
+    """The ``lms`` console script's command group."""
+    group = LMSGroup()
+    for command in [*COMMANDS, init_secret]:
+        group.add_command(command)
+    return group
 
 
 def main() -> None:
     """Entry point of the ``lms`` console script."""
-    group = FlaskGroup(create_app=_create_app, add_version_option=False, help="CHW Learn commands.",
-                       load_dotenv=False, set_debug_flag=False)
-    for command in [*COMMANDS, init_secret]:
-        group.add_command(command)
-    sys.exit(group.main(prog_name="lms"))
+    sys.exit(make_group().main(prog_name="lms"))

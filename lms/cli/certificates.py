@@ -12,7 +12,7 @@ from flask.cli import with_appcontext
 from lms import db
 from lms.accounts.services import get_user_by_email
 from lms.catalog.services import find_course
-from lms.certificates import codes, credential, dates, issuance, keys, revocation, training
+from lms.certificates import codes, credential, dates, issuance, keys, lookup, revocation, training
 from lms.errors import DomainError
 
 
@@ -147,16 +147,25 @@ def _first_admin():
 @click.option("--by", "by_email", default="", help="Email of the admin revoking it (default: first admin).")
 @with_appcontext
 def revoke(code: str, reason: str, by_email: str) -> None:
-    """Revoke a certificate; verification shows it as revoked at once."""
+    """Revoke a certificate; verification shows it as revoked at once. CODE is its verification code (28 letters
+    and digits, hyphens optional) or its number (CHW-2026-000123)."""
     actor = get_user_by_email(by_email) if by_email else _first_admin()
     if actor is None:
         raise click.ClickException("--by must name an existing admin (and there is no admin to default to)")
+    cert = _find(code)
     try:
-        cert = revocation.revoke(code, reason, actor)
+        cert = revocation.revoke(cert.code, reason, actor)
     except DomainError as exc:
         raise click.ClickException(exc.message) from exc
     db.session.commit()
     click.echo(f"Revoked {codes.display(cert.code)} ({cert.number})")
+
+
+def _find(code: str):
+    cert = lookup.find_by_code_or_number(code)
+    if cert is None:
+        raise click.ClickException(f"No certificate has the verification code or number {code}")
+    return cert
 
 
 @certificates_group.command("pdf")
@@ -166,18 +175,17 @@ def revoke(code: str, reason: str, by_email: str) -> None:
 @click.option("--bilingual", is_flag=True, help="English and Spanish, one page each.")
 @with_appcontext
 def pdf(code: str, output: str, lang: str, bilingual: bool) -> None:
-    """Render a certificate's PDF to a file and print its path."""
+    """Render a certificate's PDF to a file and print its path. CODE is its verification code (28 letters and
+    digits, hyphens optional) or its number (CHW-2026-000123)."""
     from flask import current_app
 
-    from lms.certificates import queries, render
+    from lms.certificates import render
     from lms.certificates.models import CertificateStatus
     from lms.web.urls import external_url
 
     if lang not in current_app.config["LMS_LOCALES"]:
         raise click.ClickException(f"Unknown language {lang!r}; use one of {', '.join(current_app.config['LMS_LOCALES'])}")
-    cert = queries.get_by_code(code)
-    if cert is None:
-        raise click.ClickException(f"No certificate has the code {code}")
+    cert = _find(code)
     if cert.status is CertificateStatus.REVOKED:
         raise click.ClickException(f"Certificate {cert.number} is revoked; no PDF is made for it")
     with current_app.test_request_context():  # to build the verification URL printed and encoded in the QR code

@@ -16,6 +16,7 @@ from lms.i18n import current_locale, format_minutes, format_money, format_when, 
 from lms.resources import resource_path
 from lms.timezones import format_zone
 from lms.web.auth import load_user
+from lms.web.static_files import static_url
 from lms.web.urls import link
 
 
@@ -23,10 +24,11 @@ def register(app: Flask, lms_bp: Blueprint) -> None:
     """Attach every LMS area to the ``lms`` blueprint and the few app-wide helpers the templates need."""
     from lms.api import bp as api_bp
     from lms.cli import lms_cli
-    from lms.web import accounts, admin, authoring, certs, hours, learn, live, main, orgs
+    from lms.web import accounts, admin, authoring, certs, health, hours, learn, live, main, orgs
 
     lms_bp.template_folder = str(resource_path("templates"))
-    for area in (main.bp, accounts.bp, learn.bp, authoring.bp, live.bp, hours.bp, certs.bp, orgs.bp, admin.bp, api_bp):
+    for area in (main.bp, health.bp, accounts.bp, learn.bp, authoring.bp, live.bp, hours.bp, certs.bp, orgs.bp,
+                 admin.bp, api_bp):
         lms_bp.register_blueprint(area)
     lms_bp.before_request(load_user)
     lms_bp.before_request(security.enforce_policy)
@@ -41,6 +43,7 @@ def register(app: Flask, lms_bp: Blueprint) -> None:
     (app if app.config["LMS_SECURE_ALL_RESPONSES"] else lms_bp).after_request(security.add_security_headers)
     app.context_processor(_template_context)
     app.jinja_env.globals["lms_link"] = link  # the layout's links, built once per process
+    app.jinja_env.globals["lms_static"] = static_url  # a static file's address, carrying its content's version
     app.jinja_env.filters.update(lms_when=format_when, lms_minutes=format_minutes, lms_money=format_money,
                                  lms_lines=text_lines, lms_zone=format_zone)
     app.cli.add_command(lms_cli)
@@ -68,8 +71,17 @@ def _template_context() -> dict[str, Any]:
         if security.current_user
         else [],
         "lms_url": url_for,
+        "lms_may_register_org": _may_register_org,
         "lms_quiz_title": quiz_title,
     }
+
+
+def _may_register_org() -> bool:
+    """Whether to offer "Register an organisation" (``LMS_ORG_CREATION``; the page refuses it the same way)."""
+    from lms.orgs.creation import may_create_orgs
+
+    user = security.current_user._get_current_object()
+    return may_create_orgs(user, current_app.config["LMS_ORG_CREATION"])
 
 
 def text_lines(value: str | None) -> Markup:

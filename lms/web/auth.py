@@ -11,6 +11,10 @@ from lms.security import authorization, forget_csrf_token, is_same_for_everyone
 
 SESSION_KEY = "lms_sid"
 
+#: Endpoints served alike to everyone that never read the session: a static file (a shared cache may keep it, so no
+#: ``Vary: Cookie``) and the health checks a load balancer calls. Nobody is signed in on them.
+SESSIONLESS_ENDPOINTS = frozenset({"lms.main.static", "lms.health.healthz", "lms.health.readyz"})
+
 
 def load_user() -> None:
     """Set ``g.lms_user`` once per request; a revoked or idle session counts as signed out."""
@@ -18,6 +22,8 @@ def load_user() -> None:
         return
     g.lms_user = None
     g.lms_via_token = False
+    if request.endpoint in SESSIONLESS_ENDPOINTS:
+        return
     sent = authorization()
     if sent is not None and sent[0] == "bearer" and (request.blueprint or "").startswith("lms.api"):
         g.lms_user = api_tokens.user_for_api_token(sent[1]) if sent[1] else None
@@ -30,6 +36,8 @@ def load_user() -> None:
             session.pop(SESSION_KEY, None)
         else:
             g.lms_user, g.lms_managed = found  # security.manager_org_slugs reads g.lms_managed
+            if not session.permanent and current_app.config["LMS_REMEMBER_SIGN_IN"]:
+                session.permanent = True  # a sign-in made before sign-ins were remembered: from now on
     else:
         return  # nobody to look up: no database session is opened for a visitor's stylesheet or form
     if db.session.dirty:
@@ -43,6 +51,10 @@ def login_user(user: User) -> None:
         login_sessions.end_session(str(old))
     forget_csrf_token()
     session[SESSION_KEY] = login_sessions.start_session(user, request.user_agent.string)
+    if current_app.config["LMS_REMEMBER_SIGN_IN"]:
+        # The cookie outlives the browser (a phone closes it often); the sign-in still ends on signing out, on being
+        # disabled and after LMS_SESSION_IDLE_DAYS unused (login_sessions.user_for_session).
+        session.permanent = True
     g.lms_user = user
     g.pop("lms_managed", None)  # another person's organisations, if any were loaded in this request
 

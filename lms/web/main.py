@@ -10,8 +10,8 @@ from lms.hours.compliance import list_own_ce_status
 from lms.hours.resubmissions import count_sent_back, only_sent_back
 from lms.i18n import SESSION_KEY, current_locale, supported_locales
 from lms.orgs.services import list_user_memberships
-from lms.resources import PACKAGE_DIR
 from lms.security import access, current_user
+from lms.web import static_files
 from lms.web.learn.listing import my_courses
 from lms.web.safety import safe_next
 
@@ -48,4 +48,12 @@ def set_language():
 @bp.get("/static/<path:filename>")
 @access.public
 def static(filename: str):
-    return send_from_directory(PACKAGE_DIR / "static", filename, max_age=current_app.config.get("SEND_FILE_MAX_AGE_DEFAULT") or 3600)
+    """A static file; under its current version (``?v=``, :func:`lms.web.static_files.static_url`) for a year and
+    ``immutable``. No session is read (``lms.web.auth.SESSIONLESS_ENDPOINTS``): the same response for everyone."""
+    versioned = request.args.get("v") is not None and request.args.get("v") == static_files.version(filename)
+    max_age = static_files.VERSIONED_MAX_AGE if versioned else (
+        current_app.config.get("SEND_FILE_MAX_AGE_DEFAULT") or static_files.PLAIN_MAX_AGE)
+    response = send_from_directory(static_files.STATIC_DIR, filename, max_age=max_age)
+    response.cache_control.public = True
+    response.cache_control.immutable = versioned
+    return response

@@ -19,11 +19,14 @@ from lms.web.employee_ids import warn_about_exported_ids
 from lms.web.forms import InvitedSignupForm
 from lms.web.invitation_mail import invitee, send_invitations
 from lms.web.org_forms import AcceptInvitationForm, InviteForm, show_error
+from lms.web.org_limits import invitations_per_org, invitations_per_user
 from lms.web.orgs import bp
 
 
 @bp.route("/<org_slug>/invite", methods=["GET", "POST"])
 @access.org_manager
+@invitations_per_org
+@invitations_per_user
 def invite(org_slug: str):
     org = services.get_org(org_slug)
     form = InviteForm()
@@ -58,6 +61,8 @@ def invite(org_slug: str):
 
 @bp.post("/<org_slug>/invitations/<int:invitation_id>/resend")
 @access.org_manager
+@invitations_per_org
+@invitations_per_user
 def resend_invitation(org_slug: str, invitation_id: int):
     org = services.get_org(org_slug)
     try:

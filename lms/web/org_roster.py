@@ -14,11 +14,15 @@ from lms.security import access, current_user
 from lms.web.employee_ids import warn_about_exported_ids
 from lms.web.invitation_mail import invitee, send_invitations
 from lms.web.org_forms import RosterForm
+from lms.web.org_limits import invitations_per_org, invitations_per_user, roster_import_limit
 from lms.web.orgs import bp
 
 
 @bp.route("/<org_slug>/roster", methods=["GET", "POST"])
 @access.org_manager
+@roster_import_limit
+@invitations_per_org
+@invitations_per_user
 def roster_import(org_slug: str):
     org = services.get_org(org_slug)
     form = RosterForm()

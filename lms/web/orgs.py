@@ -11,10 +11,10 @@ from lms.certificates import withheld
 from lms.db import utcnow
 from lms.edit_versions import ChangedSinceError
 from lms.errors import DomainError
-from lms.hours.approvals import count_unexported
 from lms.hours.pay_calendar import first_period_after_exports, new_schedule_start
+from lms.hours.schedule_change import count_unexported
 from lms.i18n import _, format_when, ngettext, to_local
-from lms.orgs import invitations, queries, services
+from lms.orgs import creation, invitations, queries, services
 from lms.orgs import settings as org_settings
 from lms.orgs.models import Invitation, Organisation
 from lms.security import access, current_user
@@ -22,6 +22,7 @@ from lms.web.edit_conflicts import EditCheck
 from lms.web.forms import EmptyForm
 from lms.web.invitation_mail import send_invitations
 from lms.web.org_forms import NewOrgForAdminForm, OrgForm, show_error
+from lms.web.org_limits import org_creation_limit
 
 bp = Blueprint("orgs", __name__, url_prefix="/orgs")
 
@@ -38,9 +39,11 @@ def index():
 
 @bp.route("/new", methods=["GET", "POST"])
 @access.signed_in
+@org_creation_limit
 def create():
     """Register an organisation. Its creator manages it; a site administrator may instead name its first manager,
-    who is invited (the administrator is then not put on its staff)."""
+    who is invited (the administrator is then not put on its staff). Who may: ``LMS_ORG_CREATION``."""
+    creation.check_may_create_orgs(current_user._get_current_object(), current_app.config["LMS_ORG_CREATION"])
     form = NewOrgForAdminForm() if current_user.is_admin else OrgForm()
     if request.method == "GET":
         form.timezone.data = current_app.config["LMS_DEFAULT_TIMEZONE"]

@@ -4,6 +4,8 @@ EXPECTED = {
     "lms.main.home": "public",
     "lms.main.set_language": "public",
     "lms.main.static": "public",
+    "lms.health.healthz": "public",  # load balancer checks: no session, no rate limit (docs/deploy.md)
+    "lms.health.readyz": "public",
     "lms.accounts.login": "public",
     "lms.accounts.logout": "public",
     "lms.accounts.signup": "public",

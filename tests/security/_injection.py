@@ -98,8 +98,8 @@ URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href"}
 
 
 #: The app's own scripts: a file of its static folder, loaded with ``defer`` and nothing inline (the select-all
-#: checkbox of the approval queue, a progressive enhancement).
-OWN_SCRIPT = re.compile(r"(/training)?/static/[a-z-]+\.js")
+#: checkbox of the approval queue, a progressive enhancement), at its content's version (lms.web.static_files).
+OWN_SCRIPT = re.compile(r"(/training)?/static/[a-z-]+\.js\?v=[0-9a-f]{12}")
 
 
 def _own_script(attrs: dict[str, str | None]) -> bool:
@@ -898,7 +898,7 @@ def seed(make_user: Callable[..., Any], make_org: Callable[..., Any], add_member
     from lms.certificates import issuance
     from lms.certificates.codes import display
     from lms.enrollment import services as enrollments
-    from lms.hours import ledger
+    from lms.hours import external_training
     from lms.live import registration, scheduling
     from lms.live.models import SessionMode
     from lms.orgs import invitations
@@ -931,7 +931,7 @@ def seed(make_user: Callable[..., Any], make_org: Callable[..., Any], add_member
     from lms.db import utcnow
 
     registration.register(session, users["trainee"], users["trainee"], utcnow())
-    entries = [ledger.submit_external(users["trainee"], ledger.ExternalTraining(
+    entries = [external_training.submit_external(users["trainee"], external_training.ExternalTraining(
         title=f"Workshop {n}", activity_date=local_today(), minutes=60, provider="County"), f"seed-{n}")[0]
         for n in range(3)]
     certificate = issuance.issue_manually(users["learner2"], course, users["admin"], "Seeded",

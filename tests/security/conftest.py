@@ -116,7 +116,7 @@ def build_world(app: Flask) -> World:
     from lms.certificates import issuance
     from lms.certificates.codes import display
     from lms.enrollment import services as enrollment
-    from lms.hours import export, ledger, periods
+    from lms.hours import export, external_training, periods
     from lms.hours.evidence import read_upload
     from lms.hours.models import EntrySource, EntryStatus, HoursEntry
     from lms.live import calendar
@@ -176,7 +176,7 @@ def build_world(app: Flask) -> World:
 
     # Hours: a pending external training with evidence, and an approved one in the last pay period, exported.
     upload = read_upload(BytesIO(PDF), "zebrafish-evidence.pdf")
-    entry, _created = ledger.submit_external(users["trainee"], ledger.ExternalTraining(
+    entry, _created = external_training.submit_external(users["trainee"], external_training.ExternalTraining(
         title="Zebrafish outreach workshop", activity_date=periods.org_today(acme), minutes=60, org_id=acme.id), "world", upload)
     last_start = periods.previous_period(acme, periods.period_containing(acme, periods.org_today(acme))[0])[0]
     approved = HoursEntry(user_id=users["trainee"].id, org_id=acme.id, source=EntrySource.FIELD,
