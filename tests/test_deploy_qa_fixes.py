@@ -27,7 +27,7 @@ from tests.conftest import PASSWORD, SECRET, body_of
 from tests.test_certificates_cli import world  # noqa: F401  (fixture)
 
 ROOT = Path(__file__).resolve().parent.parent
-STRONG = secrets.token_urlsafe(48)
+STRONG = "Qm7-vX2pL9rT4wZ8yB1nS6hC3gD5jU0kF_aE7iO2uY9tR4eW1qN3"  # fixed: xdist workers collect the same ids
 BRANDED = {"LMS_SITE_NAME": "Valley CHW Academy", "LMS_CERT_ISSUER_NAME": "Valley Health Alliance",
            "LMS_CERT_SIGNATORY_NAME": "Dr. Ana Ruiz", "LMS_CERT_SIGNATORY_TITLE": "Program Director"}
 
@@ -97,9 +97,16 @@ def test_placeholder_and_repetitive_keys_are_refused(key):
         check_secret_key(key)
 
 
-@pytest.mark.parametrize("key", [STRONG, SECRET, "Zt7<q9#Lm2$Rv8>pX4!kW6@nB3%hJ5^c", secrets.token_hex(32)])
+@pytest.mark.parametrize("key", [STRONG, SECRET, "Zt7<q9#Lm2$Rv8>pX4!kW6@nB3%hJ5^c"])
 def test_random_keys_still_pass(key):
     check_secret_key(key)  # a lone "<" or ">" from a generator with symbols is fine
+
+
+def test_keys_from_the_usual_generators_pass():
+    # generated inside the test, not in its parameters: every pytest-xdist worker must collect the same test ids
+    for _ in range(50):
+        check_secret_key(secrets.token_hex(32))
+        check_secret_key(secrets.token_urlsafe(48))
 
 
 def test_the_documented_placeholder_cannot_be_pasted_literally():
