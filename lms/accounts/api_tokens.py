@@ -1,33 +1,63 @@
-"""Personal API tokens (``Authorization: Bearer ...``): create, list, revoke, and find the person of one.
+"""Personal API tokens (``Authorization: Bearer ...``): create (with a scope and an expiry), list, revoke, and find
+the token and person of a bearer credential.
 
 Services flush and never commit; the caller (view, API handler, CLI command) commits once.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from lms import audit, db
 from lms.accounts.login_sessions import SESSION_TOUCH_INTERVAL
-from lms.accounts.models import ApiToken, User
+from lms.accounts.models import ApiToken, TokenScope, User
 from lms.db import utcnow
-from lms.errors import DomainError, NotFoundError
+from lms.errors import DomainError, NotFoundError, PermissionDenied
 from lms.i18n import _
 from lms.security import hash_token, new_token
 
 #: The longest one-time key a token form may send (the hours ledger's limit for its keys).
 SUBMISSION_KEY_MAX = 80
 
+#: The lifetimes a person may choose for a new token, in days; None: it never expires.
+EXPIRY_CHOICES: tuple[int | None, ...] = (30, 90, 365, None)
+#: What the form offers first: long enough for a quarterly payroll script, short enough that a forgotten token dies.
+DEFAULT_EXPIRY_DAYS = 90
 
-def create_api_token(user: User, name: str, key: str | None = None) -> tuple[ApiToken, str | None]:
-    """A new personal API token; the raw value is returned once and never stored.
+
+class InsufficientScope(PermissionDenied):
+    """A read-only token asked for something that changes data (RFC 6750 ``insufficient_scope``)."""
+
+    code = "insufficient_scope"
+    #: The challenge of RFC 6750, section 3.1, sent beside the JSON error (``lms.errors.handle_domain_error``).
+    headers = {"WWW-Authenticate": 'Bearer error="insufficient_scope", scope="write"'}
+
+
+@dataclass(frozen=True)
+class BearerCheck:
+    """What a bearer credential is: ``token`` when it signs its owner in; else, for a token that exists, is not
+    revoked and whose owner is active but that has expired, ``expired_at``; both None for anything else."""
+
+    token: ApiToken | None = None
+    expired_at: datetime | None = None
+
+
+def create_api_token(user: User, name: str, key: str | None = None, *, scope: TokenScope = TokenScope.WRITE,
+                     expires_in_days: int | None = None) -> tuple[ApiToken, str | None]:
+    """A new personal API token; the raw value is returned once and never stored. ``scope`` says whether it may
+    change data; it expires ``expires_in_days`` days from now (one of :data:`EXPIRY_CHOICES`; None: never).
 
     ``key`` is the one-time key of the form that asks for it: the first request with a key creates the token and
     returns its secret; a later one (a double click, a form sent again from a slow phone) creates nothing and returns
     the first token with ``None``, so the secret is never given twice. A unique index on (person, key) settles two
     requests sent together. Without a key (a script, a form rendered before keys existed), every request creates one.
     """
+    if expires_in_days not in EXPIRY_CHOICES:
+        raise DomainError(_("Choose how long the token stays valid."), field="expires_in_days")
     key = (key or "").strip() or None
     if key is not None:
         if len(key) > SUBMISSION_KEY_MAX:
@@ -36,14 +66,16 @@ def create_api_token(user: User, name: str, key: str | None = None) -> tuple[Api
         if first is not None:
             return first, None
     raw = "lms_" + new_token()
-    token = ApiToken(user_id=user.id, name=name.strip(), prefix=raw[:10], token_hash=hash_token(raw), idempotency_key=key)
+    expires_at = utcnow() + timedelta(days=expires_in_days) if expires_in_days is not None else None
+    token = ApiToken(user_id=user.id, name=name.strip(), prefix=raw[:10], token_hash=hash_token(raw),
+                     idempotency_key=key, scope=scope, expires_at=expires_at)
     try:
         with db.session.begin_nested():
             db.session.add(token)
             db.session.flush()
     except IntegrityError:  # the same form, sent at the same moment, won the race
         return _token_of_submission(user.id, key), None
-    audit.record("api_token.created", token, user)
+    audit.record("api_token.created", token, user, scope=scope.value, expires_at=expires_at)
     return token, raw
 
 
@@ -67,15 +99,52 @@ def revoke_api_token(user: User, token_id: int) -> ApiToken:
     return token
 
 
+def _in_use(user_id: int) -> tuple:
+    """Tokens of the person that still sign them in: not revoked and not expired."""
+    now = utcnow()
+    return (ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None),
+            (ApiToken.expires_at.is_(None)) | (ApiToken.expires_at > now))
+
+
+def count_active_api_tokens(user: User) -> int:
+    """How many of the person's tokens sign them in now (neither revoked nor expired)."""
+    return db.session.execute(select(func.count()).select_from(ApiToken).where(*_in_use(user.id))).scalar_one()
+
+
 def revoke_all_api_tokens(user: User) -> None:
+    """Revoke every token of the person that is not revoked yet (disabling the account; no audit row of its own:
+    the account's is enough)."""
     db.session.execute(update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None)).values(revoked_at=utcnow()))
 
 
-def user_for_api_token(raw: str) -> User | None:
+def revoke_my_api_tokens(user: User) -> int:
+    """The person revokes all their tokens in use at once (e.g. after changing a password someone else may have
+    known); one ``api_token.revoked_all`` audit row names how many. Returns that number (0: nothing recorded)."""
+    ids = list(db.session.execute(select(ApiToken.id).where(*_in_use(user.id)).order_by(ApiToken.id)).scalars())
+    if not ids:
+        return 0
+    revoked = db.session.execute(update(ApiToken).where(ApiToken.id.in_(ids), ApiToken.revoked_at.is_(None))
+                                 .values(revoked_at=utcnow())).rowcount  # one revoked meanwhile is not counted
+    if revoked:
+        audit.record("api_token.revoked_all", user, user, count=revoked)
+    return revoked
+
+
+def check_bearer_token(raw: str) -> BearerCheck:
+    """The token of a bearer credential, if it signs its owner in (its last use is recorded, at most every
+    :data:`SESSION_TOUCH_INTERVAL`); or that it has expired, for the 401 to say so."""
     token = db.session.execute(select(ApiToken).where(ApiToken.token_hash == hash_token(raw))).scalar_one_or_none()
     if token is None or token.revoked_at is not None or not token.user.is_active:
-        return None
+        return BearerCheck()
+    if token.is_expired:
+        return BearerCheck(expired_at=token.expires_at)
     now = utcnow()
     if token.last_used_at is None or now - token.last_used_at > SESSION_TOUCH_INTERVAL:
         token.last_used_at = now
-    return token.user
+    return BearerCheck(token=token)
+
+
+def user_for_api_token(raw: str) -> User | None:
+    """The person a bearer credential signs in, or None."""
+    token = check_bearer_token(raw).token
+    return token.user if token is not None else None

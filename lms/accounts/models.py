@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from lms.db import Model, UTCDateTime, created_at_column, enum_type
+from lms.db import Model, UTCDateTime, created_at_column, enum_type, utcnow
 from lms.i18n import _l
 
 
@@ -80,8 +80,30 @@ class LoginSession(Model):
     user: Mapped[User] = relationship(lazy="joined")
 
 
+class TokenScope(enum.Enum):
+    """What a personal API token may do. ``READ``: only calls that change nothing (GET, HEAD, OPTIONS, and never the
+    payroll export that locks a pay period); ``WRITE``: everything its owner may do. Tokens made before scopes were
+    added are ``WRITE`` (migration 0017)."""
+
+    READ = "read"
+    WRITE = "write"
+
+    @property
+    def title(self) -> str:
+        return str(_SCOPE_TITLES[self])
+
+
+_SCOPE_TITLES = {
+    # i18n: the scope of a personal API token: it may read, never change anything
+    TokenScope.READ: _l("Read only"),
+    # i18n: the scope of a personal API token: it may do all its owner may do
+    TokenScope.WRITE: _l("Read and write"),
+}
+
+
 class ApiToken(Model):
-    """A personal API token (``Authorization: Bearer ...``); shown once, stored hashed, revocable."""
+    """A personal API token (``Authorization: Bearer ...``); shown once, stored hashed, revocable, with a scope and
+    an optional expiry (``expires_at`` None: it never expires)."""
 
     __tablename__ = "lms_api_tokens"
     __table_args__ = (
@@ -100,9 +122,21 @@ class ApiToken(Model):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     #: The one-time key of the form that created it: the same form sent twice creates one token.
     idempotency_key: Mapped[str | None] = mapped_column(String(80))
+    scope: Mapped[TokenScope] = mapped_column(enum_type(TokenScope, length=16), default=TokenScope.WRITE,
+                                              server_default=TokenScope.WRITE.value)
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     user: Mapped[User] = relationship(lazy="joined")
 
     @property
+    def is_expired(self) -> bool:
+        return self.expires_at is not None and self.expires_at <= utcnow()
+
+    @property
     def is_active(self) -> bool:
-        return self.revoked_at is None
+        """Neither revoked nor expired: it signs its owner in."""
+        return self.revoked_at is None and not self.is_expired
+
+    @property
+    def is_read_only(self) -> bool:
+        return self.scope is TokenScope.READ

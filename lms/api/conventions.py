@@ -3,6 +3,8 @@ that no area can leave one out:
 
 - 401 on every operation that reads credentials, that is all but ``security: []``: those are the
   :func:`lms.security.same_for_everyone` endpoints, which ignore a token that is not valid;
+- 403 ``insufficient_scope`` on every POST, PUT, PATCH and DELETE that reads credentials: a read-only API token
+  (:func:`lms.web.auth.refuse_read_only_token`);
 - 413 on every POST, PUT, PATCH and DELETE: a body larger than ``MAX_CONTENT_LENGTH``;
 - 400, 415 and 422 on every operation that takes a JSON body (:mod:`lms.api.bodies`);
 - under ``/orgs/{org_slug}``, what 403 and 404 mean: an organisation one does not manage and one that does not exist
@@ -22,7 +24,10 @@ _ORG_PATH = "/orgs/{org_slug}"
 
 UNAUTHORIZED = ("No valid credentials: none sent where they are needed (no bearer token, nobody signed in), a bearer "
                 "token that is unknown, revoked or of a disabled account (invalid_token; also where signing in is "
-                "optional), or an Authorization scheme other than Bearer")
+                "optional), or an Authorization scheme other than Bearer. A token past its expiry date is refused "
+                "the same way, with a message saying when it expired and expired_at beside code")
+READ_ONLY = ("A read-only API token (insufficient_scope, with WWW-Authenticate: Bearer error=\"insufficient_scope\"): "
+             "such a token may only read; nothing was done")
 TOO_LARGE = "The request body is larger than the server accepts (MAX_CONTENT_LENGTH); nothing was done"
 NOT_JSON = "The body is not sent as JSON (Content-Type: application/json); nothing was done"
 BAD_JSON = "The body cannot be read as JSON (invalid_json, with the line and column) or is not the expected object"
@@ -54,4 +59,8 @@ def _operation(path: str, method: str, op: dict[str, Any]) -> dict[str, Any]:
         for code, text in (("403", ORG_FORBIDDEN), ("404", ORG_NOT_FOUND)):
             if code in responses:
                 responses[code] = {**responses[code], "description": text}
+    if method in _WITH_BODY and op.get("security") != []:
+        said = responses.get("403", {}).get("description")
+        responses["403"] = {"content": _ERROR, **responses.get("403", {}),
+                            "description": f"{said}. Also: {READ_ONLY}" if said and said != "Error" else READ_ONLY}
     return {**op, "responses": responses}

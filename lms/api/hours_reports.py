@@ -35,6 +35,7 @@ from lms.i18n import _
 from lms.orgs.models import Organisation
 from lms.orgs.services import get_org
 from lms.security import access, current_user
+from lms.web.auth import refuse_read_only_token
 
 
 class InvalidDate(DomainError):
@@ -112,6 +113,8 @@ def _export(org: Organisation, start: date, end: date, *, early: bool) -> Payrol
     """Export with a personal token (GET only; a period that has not ended only if ``early``); with a browser session
     or HEAD, only a period already exported."""
     if g.get("lms_via_token") and request.method == "GET":
+        if g.lms_api_token.is_read_only:
+            return _exported_for_read_only_token(org, start, end)
         try:
             return export.export_period(org, start, current_user._get_current_object(), before_end=early)
         except export.PeriodNotOver:
@@ -125,6 +128,18 @@ def _export(org: Organisation, start: date, end: date, *, early: bool) -> Payrol
     if done is None:
         raise ConflictError(_("This pay period is not exported yet. Export it with the Export button on the "
                               "timesheet page, or call this address with a personal API token."))
+    return done
+
+
+def _exported_for_read_only_token(org: Organisation, start: date, end: date) -> PayrollExport:
+    """A read-only token may fetch a period's file once it is exported, never export (and lock) it."""
+    done = export.get_export(org, start)
+    if done is None:
+        # i18n: for a program's author; %(url)s is the address of the draft payroll file in the API.
+        refuse_read_only_token(_("This API token is read only, and getting this pay period's payroll file now would "
+                                 "export it and lock the period. To see its lines without locking anything, get the "
+                                 "draft: %(url)s. To export it, use a token with read and write access.",
+                                 url=_address("lms.api.org_timesheets_draft_csv", org, start, end)))
     return done
 
 
@@ -183,8 +198,10 @@ OPENAPI_PATHS: dict[str, Any] = {
                 "start and end must be exactly one of the organisation's pay periods (GET /orgs/{org_slug}/pay-periods "
                 "lists them). The first call writes the file and locks the period: hours approved later are paid in "
                 "the next open period. Every later call returns the identical bytes (same SHA-256, also in the ETag). "
-                "Columns are documented in docs/payroll-export.md. Exporting takes a personal API token; with a "
-                "browser session this only downloads a period that is already exported (409 otherwise). A period "
+                "Columns are documented in docs/payroll-export.md. Exporting takes a personal API token with read "
+                "and write access; with a browser session this only downloads a period that is already exported (409 "
+                "otherwise), and with a read-only token too (403 insufficient_scope otherwise: it may fetch files and "
+                "drafts, never lock a period). A period "
                 "that has not ended is exported only with early=true (409 period_not_over otherwise, nothing "
                 "locked; its draft is at /orgs/{org_slug}/timesheets/draft.csv). " + _REFUSALS
             ),

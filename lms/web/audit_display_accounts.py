@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from lms.accounts.models import SiteRole
+from lms.accounts.models import SiteRole, TokenScope
 from lms.i18n import _l, format_minutes, format_money, language_name
 from lms.orgs.models import CEYearBasis, EmploymentType, MemberRole, OrgKind, PayPeriod
-from lms.web.audit_format import on_date, titled, yes_no
+from lms.web.audit_format import moment, number, on_date, titled, yes_no
 
 TITLES = {
     "user.registered": _l("Account created"),
@@ -26,6 +26,8 @@ TITLES = {
     "account.data_exported": _l("Personal data downloaded"),
     "api_token.created": _l("API token created"),
     "api_token.revoked": _l("API token revoked"),
+    # i18n: in the audit log: the person revoked all their API tokens at once ("Revoke all my API tokens")
+    "api_token.revoked_all": _l("All API tokens revoked"),
     "org.created": _l("Organisation created"),
     "org.settings_changed": _l("Organisation settings changed"),
     "membership.created": _l("Joined the organisation"),
@@ -92,4 +94,8 @@ FIELDS = {
     "user.role_changed": {"role": (_l("Site role"), titled(SiteRole))},
     "user.name_changed": {"name": (_l("Name"), str)},
     "user.language_changed": {"locale": (_l("Language"), language_name)},
+    # i18n: in the audit log: what a new API token may do, and when it stops working ("—": never)
+    "api_token.created": {"scope": (_l("Access"), titled(TokenScope)), "expires_at": (_l("Expires"), moment)},
+    # i18n: in the audit log: how many API tokens the person revoked at once
+    "api_token.revoked_all": {"count": (_l("Tokens revoked"), number)},
 }

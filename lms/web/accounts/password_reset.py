@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, url_for
+from flask import current_app, flash, render_template
 
 from lms import db
 from lms.accounts import password_reset, sent_links
@@ -15,6 +15,7 @@ from lms.orgs.contacts import managers_of
 from lms.security import access
 from lms.web.accounts import bp
 from lms.web.accounts.links import link_refused, resend_wait
+from lms.web.accounts.tokens_after_password import after_password_change
 from lms.web.auth import login_user
 from lms.web.forms import ResetForm, ResetRequestForm
 from lms.web.urls import external_url
@@ -82,5 +83,5 @@ def reset(token: str):
             login_user(user)
             db.session.commit()
             flash(_("Your password is changed and you are signed in."), "success")
-            return redirect(url_for("lms.main.home"))
+            return after_password_change(user, then="home")  # API tokens in use? say so
     return render_template("lms/accounts/reset.html", form=form)

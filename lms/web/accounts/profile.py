@@ -15,6 +15,7 @@ from lms.orgs import services as org_services
 from lms.security import access, current_user
 from lms.web.accounts import bp
 from lms.web.accounts.links import resend_wait
+from lms.web.accounts.tokens_after_password import after_password_change
 from lms.web.auth import login_user
 from lms.web.forms import EmailChangeForm, EmptyForm, PasswordChangeForm, ProfileForm
 
@@ -45,7 +46,7 @@ def change_password():
             login_user(current_user._get_current_object())
             db.session.commit()
             flash(_("Your password is changed. Other devices have been signed out."), "success")
-            return redirect(url_for("lms.accounts.profile"))
+            return after_password_change(current_user, then="profile")  # API tokens in use? say so
     return profile_page(password_form=form), 400
 
 

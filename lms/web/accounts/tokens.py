@@ -1,4 +1,4 @@
-"""Personal API tokens: create (shown once), list, revoke."""
+"""Personal API tokens: create (shown once, with a scope and an expiry), list, revoke one or all."""
 
 from __future__ import annotations
 
@@ -6,28 +6,58 @@ import secrets
 from typing import Any
 
 from flask import abort, flash, make_response, redirect, render_template, request, url_for
-from wtforms import HiddenField
+from wtforms import HiddenField, SelectField
 
 from lms import db
 from lms.accounts import api_tokens
+from lms.accounts.models import TokenScope
 from lms.errors import DomainError
-from lms.i18n import _
+from lms.i18n import _, _l
 from lms.security import access, current_user
 from lms.web import reveal
 from lms.web.accounts import bp
 from lms.web.forms import EmptyForm, TokenForm
 
+_NEVER = "never"
+
 
 class KeyedTokenForm(TokenForm):
-    """The token form with a hidden one-time submission key, made when the form is rendered (as the hours forms
-    have), so that sending the same rendered form twice creates one token."""
+    """The token form with its scope and lifetime, and a hidden one-time submission key, made when the form is
+    rendered (as the hours forms have), so that sending the same rendered form twice creates one token. It offers
+    "Read only" first: most programs (payroll imports, reports) only read."""
 
+    scope = SelectField(
+        _l("Access"), default=TokenScope.READ.value,
+        description=_l("Read only: the program can look at data but not change it (it cannot approve or reject hours, "
+                       "or export payroll, which locks the pay period). Read and write: it can do everything you can."))
+    expires_in = SelectField(
+        _l("Expires"), default=str(api_tokens.DEFAULT_EXPIRY_DAYS),
+        description=_l("After this the token stops working and the program must be given a new one."))
     idempotency_key = HiddenField()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if not self.idempotency_key.data:
             self.idempotency_key.data = secrets.token_urlsafe(24)
+        self.scope.choices = [(s.value, s.title) for s in (TokenScope.READ, TokenScope.WRITE)]  # in today's language
+        self.expires_in.choices = [(str(days) if days else _NEVER, _expiry_label(days))
+                                   for days in api_tokens.EXPIRY_CHOICES]
+
+    def chosen(self) -> dict[str, Any]:
+        """The scope and lifetime as the service takes them."""
+        return {"scope": TokenScope(self.scope.data),
+                "expires_in_days": None if self.expires_in.data == _NEVER else int(self.expires_in.data)}
+
+
+def _expiry_label(days: int | None) -> str:
+    if days is None:
+        # i18n: a choice of how long a new API token stays valid
+        return _("Never")
+    if days == 365:
+        # i18n: a choice of how long a new API token stays valid
+        return _("In 1 year")
+    # i18n: a choice of how long a new API token stays valid; %(num)d is a number of days (30 or 90)
+    return _("In %(num)d days", num=days)
 
 
 @bp.route("/tokens", methods=["GET", "POST"])
@@ -39,7 +69,8 @@ def tokens():
     form = KeyedTokenForm()
     if form.validate_on_submit():
         try:
-            token, raw = api_tokens.create_api_token(current_user, form.name.data, form.idempotency_key.data)
+            token, raw = api_tokens.create_api_token(current_user, form.name.data, form.idempotency_key.data,
+                                                     **form.chosen())
         except DomainError as exc:
             db.session.rollback()
             form.form_errors.append(exc.message)
