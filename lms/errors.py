@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import current_app, jsonify, redirect, render_template, request, url_for
+from flask import current_app, flash, g, jsonify, redirect, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError, Unauthorized
 
@@ -108,10 +109,16 @@ def handle_http_error(error: HTTPException) -> Any:
     title, message = _describe(status)
     back_label = None
     if isinstance(error, CSRFError):
+        if _is_stale_sign_in():  # signed in from another tab meanwhile: what they asked for is done
+            from lms.web.safety import safe_next  # lms.web imports this module
+
+            flash(_("You are signed in."), "info")
+            return redirect(safe_next(request.form.get("next") or request.args.get("next")) or url_for("lms.main.home"))
+        # Typed text is not always kept on Back: forms with autocomplete="off" (quizzes, bulk forms) are not restored.
         title, message, back_label = _("Form expired"), _(
             "We could not accept this form: it was opened before you last signed in or out, or it was sent from "
-            "another site. Press your browser's Back button and send the form again: what you typed is still there. "
-            "If this page comes back, reload the form."
+            "another site. Go back, reload the page and send the form again; some answers may need to be entered "
+            "again."
         ), _("Open the form again")
     elif status == 413:
         message = _too_large_message()
@@ -119,6 +126,17 @@ def handle_http_error(error: HTTPException) -> Any:
         message = error.description  # the limit's own words (``error_message=``, lms.web.org_limits), translated
     page, status = error_page(status, title, message, back_label)
     return page, status, _protocol_headers(error)
+
+
+def _is_stale_sign_in() -> bool:
+    """A sign-in form of this site sent by someone who is signed in now: a form opened before they signed in from
+    another tab (signing in ends the browser's CSRF token). Sent from another site (``Origin`` or else ``Referer``
+    of another host, or neither), it stays a "Form expired" refusal."""
+    if request.endpoint != "lms.accounts.login" or request.method != "POST" or g.get("lms_user") is None:
+        return False
+    sent_from = request.headers.get("Origin") or request.referrer or ""
+    source = urlsplit(sent_from)
+    return source.scheme in ("http", "https") and source.netloc == request.host
 
 
 def _protocol_headers(error: HTTPException) -> list[tuple[str, str]]:
@@ -161,7 +179,13 @@ def _api_unauthorized() -> Any:
 
     sent = authorization()  # as lms.web.auth.load_user reads it
     challenge = "Bearer"
-    if sent is not None and sent[0] == "bearer":
+    expired_at = g.get("lms_token_expired_at") if sent is not None and sent[0] == "bearer" else None
+    if expired_at is not None:  # a token of the person's that has expired: say so, and when (also as a field)
+        # i18n: %(when)s is a moment in UTC written for programs (RFC 3339), such as 2026-03-10T17:00:00Z.
+        message = _("The API token expired at %(when)s. Create a new token on the API tokens page and use it "
+                    "instead.", when=_rfc3339(expired_at))
+        challenge = 'Bearer error="invalid_token", error_description="The token expired"'
+    elif sent is not None and sent[0] == "bearer":
         message = _("The API token is not valid: it is unknown or revoked, or its owner's account is disabled.")
         challenge = 'Bearer error="invalid_token"'
     elif sent is not None:
@@ -172,9 +196,17 @@ def _api_unauthorized() -> Any:
     else:
         message = _("No API token was sent and nobody is signed in. Send the token in the Authorization header: Bearer "
                     "followed by the token.")
-    response = json_error(401, "unauthorized", message)
+    body: dict[str, Any] = {"code": "unauthorized", "message": message}
+    if expired_at is not None:
+        body["expired_at"] = _rfc3339(expired_at)
+    response = jsonify({"error": body})
+    response.status_code = 401
     response.headers["WWW-Authenticate"] = challenge
     return response
+
+
+def _rfc3339(moment: Any) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _json_code(status: int, error: HTTPException) -> str:
@@ -188,6 +220,7 @@ def handle_domain_error(error: DomainError) -> Any:
         extra = {name: error.details[name] for name in error.public_details if name in error.details}
         response = jsonify({"error": {"code": error.code, "message": error.message, **extra}})
         response.status_code = error.status
+        response.headers.extend(getattr(error, "headers", {}))  # e.g. a 403's Bearer challenge (insufficient_scope)
         return response
     title, _message = _describe(error.status)
     return error_page(error.status, title, error.message)

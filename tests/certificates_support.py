@@ -6,8 +6,7 @@ from typing import Any
 
 from lms import db
 from lms.accounts.models import SiteRole
-from lms.catalog import quiz_authoring
-from lms.catalog import services as catalog
+from lms.catalog import course_authoring, lesson_authoring, module_authoring, quiz_authoring
 from lms.catalog.models import CourseStatus, QuestionKind
 from lms.certificates import codes, issuance, training
 
@@ -19,10 +18,10 @@ def issued_world(make_user, make_org, add_member) -> dict[str, Any]:
     acme = make_org("acme", manager=manager, name="Acme Clinic")
     trainee = make_user("rosa@example.org", name="Rosa Díaz")
     membership = add_member(acme, trainee)
-    course = catalog.create_course(catalog.CourseData(slug="ce", title="Documentation", version="2026.1"), trainer)
-    notes = catalog.add_module(course, catalog.ModuleData(slug="notes", title="Notes", credited_minutes=90), trainer)
-    catalog.add_lesson(course, notes, "one", "One", "Text", 10, trainer)  # publishing needs something to complete
-    catalog.set_course_status(course, CourseStatus.PUBLISHED, trainer)
+    course = course_authoring.create_course(course_authoring.CourseData(slug="ce", title="Documentation", version="2026.1"), trainer)
+    notes = module_authoring.add_module(course, module_authoring.ModuleData(slug="notes", title="Notes", credited_minutes=90), trainer)
+    lesson_authoring.add_lesson(course, notes, "one", "One", "Text", 10, trainer)  # publishing needs something to complete
+    course_authoring.set_course_status(course, CourseStatus.PUBLISHED, trainer)
     cert = issuance.issue_manually(trainee, course, trainer, "Completed on paper", training.TrainingMinutes(self_paced=90))
     db.session.commit()
     assert cert.org_id == acme.id

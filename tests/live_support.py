@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from lms import db
 from lms.accounts.models import SiteRole
-from lms.catalog import services as catalog
+from lms.catalog import course_authoring, module_authoring
 from lms.catalog.models import CourseStatus, ModuleKind
 from lms.catalog.texts import set_text
 from lms.db import utcnow
@@ -35,14 +35,15 @@ ONLINE = {"mode": SessionMode.ONLINE, "address": "", "join_url": "https://meet.e
 
 def live_course(trainer: Any, slug: str = "practice", publish: bool = True):
     """A course with one live module, titled in English and Spanish."""
-    course = catalog.create_course(catalog.CourseData(slug=slug, title="Practice course", summary="About"), trainer)
-    module = catalog.add_module(
-        course, catalog.ModuleData(slug="live", title="Role-play practice", kind=ModuleKind.LIVE, credited_minutes=120), trainer
+    course = course_authoring.create_course(course_authoring.CourseData(slug=slug, title="Practice course", summary="About"), trainer)
+    module = module_authoring.add_module(
+        course, module_authoring.ModuleData(slug="live", title="Role-play practice", kind=ModuleKind.LIVE,
+                                            credited_minutes=120), trainer
     )
     set_text(course, module, "title", "es", "Práctica de juegos de roles", trainer)
     set_text(course, course, "title", "es", "Curso de práctica", trainer)
     if publish:
-        catalog.set_course_status(course, CourseStatus.PUBLISHED, trainer)
+        course_authoring.set_course_status(course, CourseStatus.PUBLISHED, trainer)
     db.session.commit()
     return course, module
 

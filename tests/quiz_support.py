@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from lms import db
 from lms.catalog import services as catalog
+from lms.enrollment import quiz_attempts
 from lms.enrollment import services as enrollment
 
 
@@ -20,7 +21,7 @@ def take(user, course, *, right: bool = False, times: int = 1) -> None:
         if not right:
             single = next(q for q, _options in catalog.load_questions(quiz) if q.kind.value == "single")
             chosen[single.id] = {o.id for o in dict(catalog.load_questions(quiz))[single] if not o.is_correct}
-        enrollment.submit_quiz(enrollment.get_enrollment(user, course), quiz, chosen)
+        quiz_attempts.submit_quiz(enrollment.get_enrollment(user, course), quiz, chosen)
     db.session.commit()
 
 

@@ -8,8 +8,7 @@ from sqlalchemy import select
 from lms import db
 from lms.accounts import api_tokens
 from lms.accounts.models import SiteRole
-from lms.catalog import quiz_authoring
-from lms.catalog import services as catalog
+from lms.catalog import course_authoring, lesson_authoring, module_authoring, quiz_authoring
 from lms.catalog.models import CourseStatus, QuestionKind
 from lms.certificates import issuance
 from lms.certificates.codes import display
@@ -107,14 +106,15 @@ def world(app, make_user, make_org, add_member):
 
 
 def _sample_course(trainer):
-    course = catalog.create_course(catalog.CourseData(slug="sample", title="Sample course", summary="About"), trainer)
-    module = catalog.add_module(course, catalog.ModuleData(slug="first", title="First module"), trainer)
-    lesson = catalog.add_lesson(course, module, "intro", "Introduction", "Some *text*.", 5, trainer)
+    course = course_authoring.create_course(course_authoring.CourseData(slug="sample", title="Sample course",
+                                                                        summary="About"), trainer)
+    module = module_authoring.add_module(course, module_authoring.ModuleData(slug="first", title="First module"), trainer)
+    lesson = lesson_authoring.add_lesson(course, module, "intro", "Introduction", "Some *text*.", 5, trainer)
     quiz = quiz_authoring.ensure_quiz(course, module, title="Check", pass_mark=80, max_attempts=3, actor=trainer)
     question = quiz_authoring.save_question(course, quiz, None, slug="q1", kind=QuestionKind.SINGLE, prompt="Pick one",
                                      options=[quiz_authoring.OptionData("a", "Right", True, "Yes"),
                                               quiz_authoring.OptionData("b", "Wrong", False, "No")], actor=trainer)
-    catalog.set_course_status(course, CourseStatus.PUBLISHED, trainer)
+    course_authoring.set_course_status(course, CourseStatus.PUBLISHED, trainer)
     return course, module, lesson, question
 
 

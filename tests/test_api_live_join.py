@@ -12,7 +12,7 @@ from sqlalchemy import select
 from lms import db
 from lms.accounts import api_tokens
 from lms.accounts.models import SiteRole
-from lms.catalog import services as catalog
+from lms.catalog import course_authoring, module_authoring
 from lms.catalog.models import CourseStatus, ModuleKind
 from lms.db import utcnow
 from lms.live.models import (
@@ -47,10 +47,11 @@ def tokens(people):
 @pytest.fixture
 def make_session(people):
     trainer = people["trainer"]
-    course = catalog.create_course(catalog.CourseData(slug="live-course", title="Live skills"), trainer)
-    module = catalog.add_module(course, catalog.ModuleData(slug="practice", title="Live practice", kind=ModuleKind.LIVE,
+    course = course_authoring.create_course(course_authoring.CourseData(slug="live-course", title="Live skills"), trainer)
+    module = module_authoring.add_module(course, module_authoring.ModuleData(slug="practice", title="Live practice",
+                                                                             kind=ModuleKind.LIVE,
                                                            credited_minutes=120), trainer)
-    catalog.set_course_status(course, CourseStatus.PUBLISHED, trainer)
+    course_authoring.set_course_status(course, CourseStatus.PUBLISHED, trainer)
 
     def factory(starts_in: timedelta, mode: SessionMode = SessionMode.ONLINE) -> LiveSession:
         starts_at = utcnow().replace(microsecond=0) + starts_in

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from lms import db
 from lms.accounts.models import SiteRole
 from lms.audit import AuditEvent
-from lms.catalog import edits, quiz_authoring
+from lms.catalog import course_authoring, edits, lesson_authoring, module_authoring, quiz_authoring
 from lms.catalog import services as catalog
 from lms.catalog.models import Module, Question, QuestionKind
 from lms.catalog.quiz_authoring import OptionData
@@ -68,10 +68,10 @@ def _row(page: str, action: str) -> str:
 def course(trainer):
     """Heat safety (draft) by Carmen: module m1 (60 credited minutes, required) with the lesson "signs" (a long body
     with a YouTube video) and a quiz (pass mark 80) of one question whose right answer is "Drink water"."""
-    course = catalog.create_course(catalog.CourseData(slug=COURSE, title="Heat safety", version="2026.1"), trainer)
-    module = catalog.add_module(course, catalog.ModuleData(slug="m1", title="Heat illness", credited_minutes=60),
+    course = course_authoring.create_course(course_authoring.CourseData(slug=COURSE, title="Heat safety", version="2026.1"), trainer)
+    module = module_authoring.add_module(course, module_authoring.ModuleData(slug="m1", title="Heat illness", credited_minutes=60),
                                 trainer)
-    catalog.add_lesson(course, module, "signs", "Warning signs", BODY, 10, trainer)
+    lesson_authoring.add_lesson(course, module, "signs", "Warning signs", BODY, 10, trainer)
     quiz = quiz_authoring.ensure_quiz(course, module, title="Check", pass_mark=80, max_attempts=None, actor=trainer)
     quiz_authoring.save_question(course, quiz, None, slug="q1", kind=QuestionKind.SINGLE, prompt="What helps first?",
                                  options=[OptionData("water", "Drink water", True, "Yes."),

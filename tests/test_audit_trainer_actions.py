@@ -14,7 +14,7 @@ from sqlalchemy import select
 from lms import db
 from lms.accounts.models import SiteRole
 from lms.audit import AuditEvent
-from lms.catalog import quiz_authoring
+from lms.catalog import lesson_authoring, module_authoring, quiz_authoring, removal
 from lms.catalog import services as catalog
 from lms.catalog.models import ModuleKind, QuestionKind
 from lms.catalog.quiz_authoring import OptionData
@@ -36,11 +36,11 @@ def heat(tina):
     """Heat safety: module “Warning signs” (lessons “Heat stroke”, “Cramps”; quiz “Check” with two questions),
     then module “Cooling”."""
     course, module, _lesson, quiz = heat_course(tina)
-    catalog.add_lesson(course, module, "cramps", "Cramps", "Rest.", 5, tina)
+    lesson_authoring.add_lesson(course, module, "cramps", "Cramps", "Rest.", 5, tina)
     for slug, prompt in (("q1", "First sign?"), ("q2", "Second sign?")):
         quiz_authoring.save_question(course, quiz, None, slug=slug, kind=QuestionKind.SINGLE, prompt=prompt,
                                      options=[OptionData("a", "Yes", True), OptionData("b", "No")], actor=tina)
-    catalog.add_module(course, catalog.ModuleData(slug="cool", title="Cooling"), tina)
+    module_authoring.add_module(course, module_authoring.ModuleData(slug="cool", title="Cooling"), tina)
     db.session.commit()
     return course
 
@@ -89,7 +89,7 @@ def test_moving_a_module_and_a_question_records_a_row_each(client, u, login, tin
 def test_question_rows_name_their_quiz_and_module(client, u, login, tina, heat):
     quiz = catalog.get_quiz(catalog.get_module(heat, "signs"))
     question = next(q for q, _options in catalog.load_questions(quiz) if q.slug == "q2")
-    catalog.remove(heat, question, tina)
+    removal.remove(heat, question, tina)
     db.session.commit()
     login(tina)
     page = history_page(client, u)
@@ -100,7 +100,7 @@ def test_question_rows_name_their_quiz_and_module(client, u, login, tina, heat):
 
 def test_a_live_session_edit_records_its_other_settings_old_and_new(app, client, u, login, tina):
     course, module = live_course(tina)
-    other = catalog.add_module(course, catalog.ModuleData(slug="drill", title="Cooling drill", kind=ModuleKind.LIVE,
+    other = module_authoring.add_module(course, module_authoring.ModuleData(slug="drill", title="Cooling drill", kind=ModuleKind.LIVE,
                                                           credited_minutes=120), tina)
     db.session.commit()
     session = schedule(module, tina, notes="Bring water", cost_cents=500)[0]

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from lms import db
 from lms.accounts.models import SiteRole
 from lms.audit import AuditEvent
-from lms.catalog import quiz_authoring
+from lms.catalog import course_authoring, lesson_authoring, module_authoring, quiz_authoring
 from lms.catalog import services as catalog
 from lms.catalog.models import Course, CourseKind, CourseStatus, Lesson, Module, Option, Question, QuestionKind, Text
 from lms.catalog.texts import load_texts, set_text, text_hash, translation_state
@@ -124,7 +124,7 @@ def test_saving_a_page_does_not_silently_refresh_other_stale_fields(client, u, t
             lesson_slug="heat-stroke")
     key = f"lesson-{lesson.id}"
     _translate(client, url, {f"t-{key}-title": "Golpe de calor", f"t-{key}-body": "Piel seca."})
-    catalog.update_lesson(course, lesson, "Heat stroke!", "Dry skin.", 12, trainer)
+    lesson_authoring.update_lesson(course, lesson, "Heat stroke!", "Dry skin.", 12, trainer)
     db.session.commit()
     _translate(client, url, {f"t-{key}-title": "Golpe de calor", f"t-{key}-body": "Piel seca y caliente."})
     texts = load_texts(course, "es")
@@ -160,11 +160,11 @@ def test_too_long_translation_rerenders_with_message(client, u, trainer):
 
 def test_course_list_shows_every_course_in_the_viewers_language(client, u, make_user, login):
     author = make_user(role=SiteRole.TRAINER)
-    published = catalog.create_course(catalog.CourseData(slug="one", title="First"), author)
-    module = catalog.add_module(published, catalog.ModuleData(slug="m", title="M"), author)
-    catalog.add_lesson(published, module, "l", "L", "Text.", 5, author)  # publishing needs something to complete
-    catalog.set_course_status(published, CourseStatus.PUBLISHED, author)
-    draft = catalog.create_course(catalog.CourseData(slug="two", title="Second"), author)
+    published = course_authoring.create_course(course_authoring.CourseData(slug="one", title="First"), author)
+    module = module_authoring.add_module(published, module_authoring.ModuleData(slug="m", title="M"), author)
+    lesson_authoring.add_lesson(published, module, "l", "L", "Text.", 5, author)  # publishing needs something to complete
+    course_authoring.set_course_status(published, CourseStatus.PUBLISHED, author)
+    draft = course_authoring.create_course(course_authoring.CourseData(slug="two", title="Second"), author)
     set_text(draft, draft, "title", "es", "Segundo", author)
     db.session.commit()
     login(make_user(role=SiteRole.TRAINER, locale="es"))
@@ -227,7 +227,7 @@ def test_a_course_names_an_organisation_as_issuer_of_its_certificates(client, u,
 
 
 def test_a_course_written_in_a_language_the_site_does_not_offer_stays_editable(client, u, trainer):
-    catalog.create_course(catalog.CourseData(slug="vi-course", title="Tiêu đề", source_locale="vi"), trainer)
+    course_authoring.create_course(course_authoring.CourseData(slug="vi-course", title="Tiêu đề", source_locale="vi"), trainer)
     db.session.commit()
     response = client.submit(u("lms.authoring.edit_course", course_slug="vi-course"), {
         "title": "Tiêu đề mới", "version": "1", "kind": "core", "summary": ""})
@@ -506,11 +506,11 @@ def test_preview_of_an_archived_lesson_does_not_fail(client, u, trainer):
 
 
 def _sample(author, modules: int = 1) -> Course:
-    course = catalog.create_course(catalog.CourseData(slug=f"sample-{modules}", title="Sample"), author)
+    course = course_authoring.create_course(course_authoring.CourseData(slug=f"sample-{modules}", title="Sample"), author)
     for n in range(modules):
-        module = catalog.add_module(course, catalog.ModuleData(slug=f"m{n}", title=f"Module {n}"), author)
-        catalog.add_lesson(course, module, "intro", "Intro", "Some *text*.", 5, author)
-        catalog.add_lesson(course, module, "more", "More", "More text.", 5, author)
+        module = module_authoring.add_module(course, module_authoring.ModuleData(slug=f"m{n}", title=f"Module {n}"), author)
+        lesson_authoring.add_lesson(course, module, "intro", "Intro", "Some *text*.", 5, author)
+        lesson_authoring.add_lesson(course, module, "more", "More", "More text.", 5, author)
         quiz = quiz_authoring.ensure_quiz(course, module, title="Check", pass_mark=80, max_attempts=None, actor=author)
         for q in ("q1", "q2"):
             quiz_authoring.save_question(course, quiz, None, slug=q, kind=QuestionKind.SINGLE, prompt="Pick",

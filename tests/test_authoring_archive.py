@@ -13,10 +13,12 @@ from sqlalchemy import func, select
 from lms import db
 from lms.accounts.models import SiteRole
 from lms.audit import AuditEvent
-from lms.catalog import quiz_authoring
+from lms.catalog import course_authoring, lesson_authoring, module_authoring, quiz_authoring
 from lms.catalog import services as catalog
 from lms.catalog.models import CourseStatus, Lesson, Module, Question, QuestionKind, Quiz
 from lms.db import utcnow
+from lms.enrollment import completion as enrollment_completion
+from lms.enrollment import quiz_attempts, visits
 from lms.enrollment import services as enrollment
 from lms.enrollment.models import EnrollmentStatus, ModuleCompletion, QuizAttempt
 
@@ -30,11 +32,11 @@ def trainer(make_user):
 
 def build(author, *, lessons=("a", "b", "c"), quiz=True, questions=("q1", "q2"), publish=False, modules=("m1",)):
     """A course of self-paced modules, each with ``lessons`` and (if ``quiz``) a quiz of single-answer questions."""
-    course = catalog.create_course(catalog.CourseData(slug=COURSE, title="Heat safety"), author)
+    course = course_authoring.create_course(course_authoring.CourseData(slug=COURSE, title="Heat safety"), author)
     for slug in modules:
-        module = catalog.add_module(course, catalog.ModuleData(slug=slug, title=f"Module {slug}"), author)
+        module = module_authoring.add_module(course, module_authoring.ModuleData(slug=slug, title=f"Module {slug}"), author)
         for lesson in lessons:
-            catalog.add_lesson(course, module, lesson, f"Lesson {lesson}", f"Text of {lesson}.", 5, author)
+            lesson_authoring.add_lesson(course, module, lesson, f"Lesson {lesson}", f"Text of {lesson}.", 5, author)
         if quiz:
             made = quiz_authoring.ensure_quiz(course, module, title=f"Check {slug}", pass_mark=100, max_attempts=None,
                                        actor=author)
@@ -44,7 +46,7 @@ def build(author, *, lessons=("a", "b", "c"), quiz=True, questions=("q1", "q2"),
                                           quiz_authoring.OptionData("right", "Right", True),
                                           quiz_authoring.OptionData("wrong", "Wrong", False)], actor=author)
     if publish:
-        catalog.set_course_status(course, CourseStatus.PUBLISHED, author)
+        course_authoring.set_course_status(course, CourseStatus.PUBLISHED, author)
     db.session.commit()
     return course
 
@@ -285,7 +287,7 @@ def test_refusals_and_confirmations_are_translated(client, u, make_user, login):
     response = client.submit(u("lms.authoring.remove_module", course_slug=COURSE, module_slug="m1"),
                              follow_redirects=True)
     assert 'class="flash flash-error">Un curso publicado necesita al menos un módulo.' in response.text
-    catalog.set_course_status(catalog.get_course(COURSE), CourseStatus.DRAFT, spanish)
+    course_authoring.set_course_status(catalog.get_course(COURSE), CourseStatus.DRAFT, spanish)
     db.session.commit()
     assert "Sí, quitarlo" in client.get(u("lms.authoring.remove_module", course_slug=COURSE, module_slug="m1")).text
     response = client.submit(u("lms.authoring.remove_module", course_slug=COURSE, module_slug="m1"),
@@ -306,9 +308,9 @@ def test_a_trainee_no_longer_needs_a_removed_quiz_and_keeps_her_attempts(client,
     trainee = make_user("trainee@example.org")
     record = enrollment.enroll(trainee, course)
     lesson_a, lesson_b = (catalog.get_lesson(module, slug) for slug in ("a", "b"))
-    enrollment.complete_lesson(record, lesson_a, utcnow(), timedelta(minutes=30))
+    visits.complete_lesson(record, lesson_a, utcnow(), timedelta(minutes=30))
     wrong = {q.id: {next(o.id for o in options if not o.is_correct)} for q, options in catalog.load_questions(quiz)}
-    enrollment.submit_quiz(record, quiz, wrong)
+    quiz_attempts.submit_quiz(record, quiz, wrong)
     db.session.commit()
     learner = client_as(trainee)
     quiz_url = u("lms.courses.quiz", course_slug=COURSE, module_slug="m1")
@@ -323,7 +325,7 @@ def test_a_trainee_no_longer_needs_a_removed_quiz_and_keeps_her_attempts(client,
     assert quiz_url not in page and "Check m1" not in page
     outline = learner.get(u("lms.api.course_outline", course_slug=COURSE)).get_json()
     assert outline["modules"][0]["has_quiz"] is False and outline["modules"][0]["quiz"] is None
-    progress = enrollment.load_progress(record)
+    progress = enrollment_completion.load_progress(record)
     assert [s.lesson.slug for s in enrollment.steps(progress.outline)] == ["a", "b"]
     assert not progress.module_done(module) and progress.percent == 0  # lesson b not read yet: not complete
 
@@ -336,7 +338,7 @@ def test_a_trainee_no_longer_needs_a_removed_quiz_and_keeps_her_attempts(client,
     assert enrollment.get_enrollment(trainee, course).status is EnrollmentStatus.COMPLETED
     attempts = db.session.execute(select(QuizAttempt)).scalars().all()
     assert [(a.quiz_id, a.passed) for a in attempts] == [(quiz.id, False)]  # the attempt stays on record
-    assert lesson_b.id in enrollment.load_progress(record).completed_lessons
+    assert lesson_b.id in enrollment_completion.load_progress(record).completed_lessons
 
     client.submit(u("lms.authoring.restore_quiz", course_slug=COURSE, module_slug="m1"))
     back = learner.get(quiz_url)
@@ -352,7 +354,7 @@ def test_a_trainee_who_had_only_the_removed_quiz_left_is_completed_at_removal(
     trainee = make_user("trainee@example.org")
     record = enrollment.enroll(trainee, course)
     for slug in ("a", "b"):
-        enrollment.complete_lesson(record, catalog.get_lesson(module, slug), utcnow(), timedelta(minutes=30))
+        visits.complete_lesson(record, catalog.get_lesson(module, slug), utcnow(), timedelta(minutes=30))
     db.session.commit()
     login(trainer)
     assert client.submit(u("lms.authoring.remove_quiz", course_slug=COURSE, module_slug="m1")).status_code == 302

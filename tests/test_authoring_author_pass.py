@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 from lms import db
-from lms.catalog import quiz_authoring
+from lms.catalog import lesson_authoring, module_authoring, quiz_authoring, removal
 from lms.catalog import services as catalog
 from lms.catalog.models import Lesson, QuestionKind, Text
 from lms.catalog.quiz_authoring import OptionData
@@ -25,8 +25,8 @@ BODY_ERROR = "Write the lesson text. This one holds only invisible characters (s
 @pytest.fixture
 def course(signed_in_trainer):
     course, module, _lesson, quiz = heat_course(signed_in_trainer)
-    catalog.add_lesson(course, module, "water", "Drink water", "Every 15 minutes.", 5, signed_in_trainer)
-    catalog.add_module(course, catalog.ModuleData(slug="care", title="First aid"), signed_in_trainer)
+    lesson_authoring.add_lesson(course, module, "water", "Drink water", "Every 15 minutes.", 5, signed_in_trainer)
+    module_authoring.add_module(course, module_authoring.ModuleData(slug="care", title="First aid"), signed_in_trainer)
     for slug, prompt in (("q1", "What do you do first?"), ("q2", "Where do you move them?")):
         quiz_authoring.save_question(course, quiz, None, slug=slug, kind=QuestionKind.SINGLE, prompt=prompt,
                                      options=[OptionData("a", "Yes", True), OptionData("b", "No")],
@@ -73,13 +73,13 @@ def test_the_services_name_the_field_at_fault(course, trainer):
     module = catalog.get_module(course, "signs")
     lesson = catalog.get_lesson(module, "stroke")
     cases = [
-        (lambda: catalog.update_lesson(course, lesson, "\u200b", "Call 911.", 10, trainer), "title",
+        (lambda: lesson_authoring.update_lesson(course, lesson, "\u200b", "Call 911.", 10, trainer), "title",
          "A lesson needs a title."),
-        (lambda: catalog.update_lesson(course, lesson, "Heat stroke", "\ufeff", 10, trainer), "body",
+        (lambda: lesson_authoring.update_lesson(course, lesson, "Heat stroke", "\ufeff", 10, trainer), "body",
          "A lesson needs some text."),
-        (lambda: catalog.update_lesson(course, lesson, "Heat stroke", "Call 911.", 0, trainer), "estimated_minutes",
+        (lambda: lesson_authoring.update_lesson(course, lesson, "Heat stroke", "Call 911.", 0, trainer), "estimated_minutes",
          "Estimated minutes must be between 1 and 600."),
-        (lambda: catalog.add_module(course, catalog.ModuleData(slug="blank", title="\u200b"), trainer), "title",
+        (lambda: module_authoring.add_module(course, module_authoring.ModuleData(slug="blank", title="\u200b"), trainer), "title",
          "A module needs a title."),
         (lambda: quiz_authoring.save_question(course, catalog.get_quiz(module), None, slug="q9",
                                               kind=QuestionKind.SINGLE, prompt="\u200b", options=[], actor=trainer),
@@ -134,7 +134,7 @@ def test_no_up_on_the_first_nor_down_on_the_last(client, u, course):
 
 
 def test_a_sole_item_has_no_move_buttons(client, u, course, trainer):
-    catalog.remove(course, catalog.get_module(course, "care"), trainer)
+    removal.remove(course, catalog.get_module(course, "care"), trainer)
     db.session.commit()
     page = _text(client.get(u("lms.authoring.course", course_slug="heat")))
     assert _buttons(page, "Warning signs") == [] and _buttons(page, "Heat stroke") == ["down"]

@@ -11,9 +11,10 @@ import pytest
 
 from lms import db
 from lms.accounts.models import SiteRole
+from lms.catalog import lesson_authoring, module_authoring
 from lms.catalog import services as catalog
 from lms.catalog.models import Module, Quiz
-from lms.enrollment import change_impact, grants
+from lms.enrollment import change_impact, completion, grants
 from lms.enrollment import services as enrollment
 from lms.enrollment.models import EnrollmentStatus
 from tests.quiz_support import quiz_of, take
@@ -45,7 +46,7 @@ def people(make_user, course):
                                                                           "Paula Paz"))
     take(rosa, course)
     take(tom, course)
-    assert enrollment.complete_module(enrollment.get_enrollment(tom, course), catalog.get_module(course, "m1"),
+    assert completion.complete_module(enrollment.get_enrollment(tom, course), catalog.get_module(course, "m1"),
                                       "field")
     db.session.commit()
     take(lupe, course, times=2)
@@ -223,12 +224,12 @@ def test_the_api_reports_a_completed_enrolment_as_complete_after_a_module_is_add
     course = build_course(trainer)
     rosa = _enrolled(make_user, course, "Rosa Ruiz")
     mine = enrollment.get_enrollment(rosa, course)
-    enrollment.complete_module(mine, catalog.get_module(course, "m1"), "field")
+    completion.complete_module(mine, catalog.get_module(course, "m1"), "field")
     db.session.commit()
     assert mine.status is EnrollmentStatus.COMPLETED
-    later = catalog.add_module(course, catalog.ModuleData(slug="later", title="Added later", credited_minutes=30),
+    later = module_authoring.add_module(course, module_authoring.ModuleData(slug="later", title="Added later", credited_minutes=30),
                                trainer)
-    catalog.add_lesson(course, later, "walk", "Walking", "Walk.", 10, trainer)
+    lesson_authoring.add_lesson(course, later, "walk", "Walking", "Walk.", 10, trainer)
     db.session.commit()
 
     login(rosa)

@@ -16,12 +16,13 @@ import pytest
 import lms.catalog
 from lms import db
 from lms.accounts.models import SiteRole
-from lms.catalog import quiz_authoring
+from lms.catalog import course_authoring, lesson_authoring, module_authoring, quiz_authoring
 from lms.catalog import services as catalog
 from lms.catalog.models import CourseStatus, Module, ModuleKind, QuestionKind
 from lms.catalog.texts import set_text
 from lms.db import utcnow
 from lms.enrollment import services as enrollment
+from lms.enrollment import visits
 from lms.enrollment.models import EnrollmentStatus
 from lms.errors import DomainError
 from lms.live import queries as live_queries
@@ -42,11 +43,11 @@ def trainer(make_user, login):
 
 def _reading_course(author, *, publish=True):
     """A course with one required self-paced module, ``reading``, holding one lesson."""
-    course = catalog.create_course(catalog.CourseData(slug="heat", title="Heat safety"), author)
-    reading = catalog.add_module(course, catalog.ModuleData(slug="reading", title="Reading"), author)
-    catalog.add_lesson(course, reading, "signs", "Signs", "Hot, dry skin.", 5, author)
+    course = course_authoring.create_course(course_authoring.CourseData(slug="heat", title="Heat safety"), author)
+    reading = module_authoring.add_module(course, module_authoring.ModuleData(slug="reading", title="Reading"), author)
+    lesson_authoring.add_lesson(course, reading, "signs", "Signs", "Hot, dry skin.", 5, author)
     if publish:
-        catalog.set_course_status(course, CourseStatus.PUBLISHED, author)
+        course_authoring.set_course_status(course, CourseStatus.PUBLISHED, author)
     db.session.commit()
     return course
 
@@ -94,14 +95,14 @@ def test_a_published_course_gets_no_required_self_paced_module_with_nothing_in_i
     extra = _module(course, "extra")
     assert extra is not None and not extra.is_required
     # The trainee is not stuck: the optional empty module does not hold the course back.
-    enrollment.complete_lesson(record, catalog.get_lesson(_module(course, "reading"), "signs"), utcnow(),
+    visits.complete_lesson(record, catalog.get_lesson(_module(course, "reading"), "signs"), utcnow(),
                                timedelta(minutes=30))
     db.session.commit()
     assert enrollment.get_enrollment(trainee, course).status is EnrollmentStatus.COMPLETED
 
     # Required only once it has something to complete.
     assert "a self-paced module needs a lesson or a quiz" in _edit(client, u, course, extra).text
-    catalog.add_lesson(course, extra, "more", "More", "Shade and water.", 5, trainer)
+    lesson_authoring.add_lesson(course, extra, "more", "More", "Shade and water.", 5, trainer)
     db.session.commit()
     asked = _edit(client, u, course, extra)  # enrolments: the credit change is asked about first
     assert asked.status_code == 200 and "The course will credit" in asked.text
@@ -151,10 +152,10 @@ def test_a_draft_course_takes_any_new_module(client, u, trainer):
 
 def test_publishing_refuses_required_self_paced_modules_with_nothing_to_complete(client, u, trainer):
     course = _reading_course(trainer, publish=False)
-    empty = catalog.add_module(course, catalog.ModuleData(slug="empty", title="Water breaks"), trainer)
-    catalog.add_module(course, catalog.ModuleData(slug="later", title="Later", is_required=False), trainer)
-    quizzed = catalog.add_module(course, catalog.ModuleData(slug="quizzed", title="Shade"), trainer)
-    catalog.add_lesson(course, quizzed, "shade", "Shade", "Find shade.", 5, trainer)
+    empty = module_authoring.add_module(course, module_authoring.ModuleData(slug="empty", title="Water breaks"), trainer)
+    module_authoring.add_module(course, module_authoring.ModuleData(slug="later", title="Later", is_required=False), trainer)
+    quizzed = module_authoring.add_module(course, module_authoring.ModuleData(slug="quizzed", title="Shade"), trainer)
+    lesson_authoring.add_lesson(course, quizzed, "shade", "Shade", "Find shade.", 5, trainer)
     quiz = quiz_authoring.ensure_quiz(course, quizzed, title="Check", pass_mark=80, max_attempts=None, actor=trainer)
     db.session.commit()
     url = u("lms.authoring.set_status", course_slug=course.slug)
@@ -168,7 +169,7 @@ def test_publishing_refuses_required_self_paced_modules_with_nothing_to_complete
     response = client.submit(url, {"status": "published", "confirm": "yes"}, follow_redirects=True)
     assert "“Water breaks”" in response.text and catalog.get_course("heat").status is CourseStatus.DRAFT
     with pytest.raises(DomainError):
-        catalog.set_course_status(course, CourseStatus.PUBLISHED, trainer)
+        course_authoring.set_course_status(course, CourseStatus.PUBLISHED, trainer)
     db.session.rollback()
 
     quiz_authoring.ensure_quiz(course, empty, title="Check", pass_mark=80, max_attempts=None, actor=trainer)
@@ -245,14 +246,14 @@ def test_publish_confirmation_counts_translations_missing_or_out_of_date_per_lan
     course = _reading_course(trainer, publish=False)
     reading = catalog.get_module(course, "reading")
     first = catalog.get_lesson(reading, "signs")
-    second = catalog.add_lesson(course, reading, "water", "Water", "Drink water.", 5, trainer)
-    catalog.add_lesson(course, reading, "shade", "Shade", "Find shade.", 5, trainer)
+    second = lesson_authoring.add_lesson(course, reading, "water", "Water", "Drink water.", 5, trainer)
+    lesson_authoring.add_lesson(course, reading, "shade", "Shade", "Find shade.", 5, trainer)
     for lesson, title, body in ((first, "Señales", "Piel caliente y seca."), (second, "Agua", "Beba agua.")):
         set_text(course, lesson, "title", "es", title, trainer)
         set_text(course, lesson, "body", "es", body, trainer)
     set_text(course, course, "title", "es", "Seguridad ante el calor", trainer)
-    catalog.update_lesson(course, second, "Water", "Drink water often.", 5, trainer)  # its translation is stale
-    catalog.update_course(course, catalog.CourseData(slug="heat", title="Heat and safety"), trainer)
+    lesson_authoring.update_lesson(course, second, "Water", "Drink water often.", 5, trainer)  # its translation is stale
+    course_authoring.update_course(course, course_authoring.CourseData(slug="heat", title="Heat and safety"), trainer)
     db.session.commit()
 
     page = client.get(u("lms.authoring.set_status", course_slug=course.slug), query_string={"status": "published"}).text

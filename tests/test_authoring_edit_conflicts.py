@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import select
 
 from lms import db
-from lms.catalog import edit_versions, quiz_authoring
+from lms.catalog import course_authoring, edit_versions, lesson_authoring, module_authoring, quiz_authoring
 from lms.catalog import services as catalog
 from lms.catalog.models import CourseStatus, Lesson, Module, Option, Question, QuestionKind
 from lms.catalog.quiz_authoring import OptionData
@@ -197,10 +197,10 @@ def test_an_altered_version_counts_every_field_as_changed(client, u, signed_in_t
 
 def test_the_remove_page_of_a_published_modules_last_lesson_says_why_and_offers_no_button(client, u, trainer,
                                                                                           login):
-    course = catalog.create_course(catalog.CourseData(slug="heat", title="Heat safety"), trainer)
-    module = catalog.add_module(course, catalog.ModuleData(slug="signs", title="Warning signs"), trainer)
-    catalog.add_lesson(course, module, "stroke", "Heat stroke", "Call 911.", 10, trainer)
-    catalog.set_course_status(course, CourseStatus.PUBLISHED, trainer)
+    course = course_authoring.create_course(course_authoring.CourseData(slug="heat", title="Heat safety"), trainer)
+    module = module_authoring.add_module(course, module_authoring.ModuleData(slug="signs", title="Warning signs"), trainer)
+    lesson_authoring.add_lesson(course, module, "stroke", "Heat stroke", "Call 911.", 10, trainer)
+    course_authoring.set_course_status(course, CourseStatus.PUBLISHED, trainer)
     db.session.commit()
     login(trainer)
     url = u("lms.authoring.remove_lesson", **WHERE, lesson_slug="stroke")
@@ -210,7 +210,7 @@ def test_the_remove_page_of_a_published_modules_last_lesson_says_why_and_offers_
     assert "Yes, remove it" not in page and u("lms.sessions.teach", all=1) not in page
     assert "Back" in page
 
-    catalog.add_lesson(course, module, "shade", "Shade", "Rest in the shade.", 5, trainer)
+    lesson_authoring.add_lesson(course, module, "shade", "Shade", "Rest in the shade.", 5, trainer)
     db.session.commit()
     page = _text(client.get(url))
     assert "Yes, remove it" in page and "needs a lesson or a quiz" not in page

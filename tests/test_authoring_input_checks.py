@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from lms import db
 from lms.accounts.models import SiteRole
-from lms.catalog import quiz_authoring
+from lms.catalog import course_authoring, lesson_authoring, module_authoring, quiz_authoring, slugs
 from lms.catalog import services as catalog
 from lms.catalog.markdown import render_markdown
 from lms.catalog.models import Course, CourseStatus, Option, Question, QuestionKind, Text
@@ -31,11 +31,11 @@ def trainer(make_user, login):
 
 
 def _course(trainer, *, publish=False):
-    course = catalog.create_course(catalog.CourseData(slug="heat-safety", title="Heat safety"), trainer)
-    module = catalog.add_module(course, catalog.ModuleData(slug="signs", title="Warning signs"), trainer)
-    lesson = catalog.add_lesson(course, module, "basics", "Basics", "Drink water.", 5, trainer)
+    course = course_authoring.create_course(course_authoring.CourseData(slug="heat-safety", title="Heat safety"), trainer)
+    module = module_authoring.add_module(course, module_authoring.ModuleData(slug="signs", title="Warning signs"), trainer)
+    lesson = lesson_authoring.add_lesson(course, module, "basics", "Basics", "Drink water.", 5, trainer)
     if publish:
-        catalog.set_course_status(course, CourseStatus.PUBLISHED, trainer)
+        course_authoring.set_course_status(course, CourseStatus.PUBLISHED, trainer)
     db.session.commit()
     return course, module, lesson
 
@@ -129,7 +129,7 @@ def test_every_page_name_next_to_a_course_short_name_is_reserved(app):
                 if first and "<" not in first:
                     words.add(first.split(".")[0])
     assert "new" in words
-    assert words <= catalog.RESERVED_COURSE_SLUGS
+    assert words <= slugs.RESERVED_COURSE_SLUGS
 
 
 # ---------------------------------------------------------------- translations keep the source's limits

@@ -10,7 +10,7 @@ import pytest
 
 from lms import db
 from lms.accounts.models import SiteRole
-from lms.catalog import services as catalog
+from lms.catalog import course_authoring, lesson_authoring, module_authoring
 from lms.catalog.models import CourseStatus, ModuleKind
 from lms.db import utcnow
 from lms.enrollment import services as enrollment
@@ -91,12 +91,12 @@ def test_a_live_module_whose_sessions_were_held_keeps_its_kind(client, u, traine
 
 def _published_with_empty_live_module(trainer):
     """A published course: a self-paced module with a lesson, and a live module with no lesson and no quiz."""
-    course = catalog.create_course(catalog.CourseData(slug="heat", title="Heat safety"), trainer)
-    reading = catalog.add_module(course, catalog.ModuleData(slug="reading", title="Reading"), trainer)
-    catalog.add_lesson(course, reading, "signs", "Signs", "Hot, dry skin.", 5, trainer)
-    live = catalog.add_module(course, catalog.ModuleData(slug="practice", title="Role-play practice",
+    course = course_authoring.create_course(course_authoring.CourseData(slug="heat", title="Heat safety"), trainer)
+    reading = module_authoring.add_module(course, module_authoring.ModuleData(slug="reading", title="Reading"), trainer)
+    lesson_authoring.add_lesson(course, reading, "signs", "Signs", "Hot, dry skin.", 5, trainer)
+    live = module_authoring.add_module(course, module_authoring.ModuleData(slug="practice", title="Role-play practice",
                                                          kind=ModuleKind.LIVE), trainer)
-    catalog.set_course_status(course, CourseStatus.PUBLISHED, trainer)
+    course_authoring.set_course_status(course, CourseStatus.PUBLISHED, trainer)
     db.session.commit()
     return course, live
 
@@ -112,7 +112,7 @@ def test_an_empty_module_of_a_published_course_cannot_become_self_paced(client, 
     assert _kind(live) is ModuleKind.LIVE
 
     # With a lesson first, it can.
-    catalog.add_lesson(course, live, "script", "Script", "Practise the greeting.", 5, trainer)
+    lesson_authoring.add_lesson(course, live, "script", "Script", "Practise the greeting.", 5, trainer)
     db.session.commit()
     assert _edit(client, u, course, live, kind="self_paced").status_code == 302
     assert _kind(live) is ModuleKind.SELF_PACED
@@ -120,7 +120,7 @@ def test_an_empty_module_of_a_published_course_cannot_become_self_paced(client, 
 
 def test_an_empty_optional_self_paced_module_cannot_become_required(client, u, trainer):
     course, _live = _published_with_empty_live_module(trainer)
-    extra = catalog.add_module(course, catalog.ModuleData(slug="extra", title="Extra", is_required=False), trainer)
+    extra = module_authoring.add_module(course, module_authoring.ModuleData(slug="extra", title="Extra", is_required=False), trainer)
     db.session.commit()
     response = _edit(client, u, course, extra, title="Extra", is_required="y")
     assert response.status_code == 400 and EMPTY in response.get_data(as_text=True)
@@ -131,7 +131,7 @@ def test_an_empty_optional_self_paced_module_cannot_become_required(client, u, t
 
 def test_in_a_draft_course_an_empty_module_may_become_self_paced(client, u, trainer):
     course, live = _published_with_empty_live_module(trainer)
-    catalog.set_course_status(course, CourseStatus.DRAFT, trainer)
+    course_authoring.set_course_status(course, CourseStatus.DRAFT, trainer)
     db.session.commit()
     assert _edit(client, u, course, live, kind="self_paced").status_code == 302
     assert _kind(live) is ModuleKind.SELF_PACED

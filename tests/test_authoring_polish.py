@@ -11,7 +11,7 @@ from babel.messages.extract import extract_from_file
 
 from lms import db
 from lms.accounts.models import SiteRole
-from lms.catalog import quiz_authoring
+from lms.catalog import course_authoring, quiz_authoring
 from lms.catalog import services as catalog
 from lms.catalog.markdown import find_video, render_markdown
 from lms.catalog.models import CourseStatus, QuestionKind
@@ -91,7 +91,7 @@ def untitled(author, make_user):
     quiz_authoring.ensure_quiz(course, module, title="", pass_mark=80, max_attempts=None, actor=author)
     quiz_authoring.save_question(course, quiz, None, slug="q1", kind=QuestionKind.TRUE_FALSE, prompt="Heat is risky.",
                                  options=[Opt("t", "True", True), Opt("f", "False")], actor=author)
-    catalog.set_course_status(course, CourseStatus.PUBLISHED, author)
+    course_authoring.set_course_status(course, CourseStatus.PUBLISHED, author)
     db.session.commit()
     rosa, tom = make_user("rosa@example.org", locale="es"), make_user("tom@example.org", locale="en")
     for person in (rosa, tom):
@@ -153,7 +153,7 @@ def test_summaries_keep_their_line_breaks_and_no_html(client_as, u, author, make
     course, _module, _lesson, quiz = heat_course(author, summary=summary, module_summary="First\nSecond")
     quiz_authoring.save_question(course, quiz, None, slug="q1", kind=QuestionKind.TRUE_FALSE, prompt="Heat is risky.",
                                  options=[Opt("t", "True", True), Opt("f", "False")], actor=author)
-    catalog.set_course_status(course, CourseStatus.PUBLISHED, author)
+    course_authoring.set_course_status(course, CourseStatus.PUBLISHED, author)
     db.session.commit()
     tom = make_user("tom@example.org", locale="en")
     enrollment.enroll(tom, course)
@@ -193,7 +193,7 @@ def _numbers_quiz(author, *, translate_words: bool = True):
     for option in catalog.load_questions(quiz)[0][1]:
         if option.slug == "c":
             set_text(course, option, "text", "es", "Unos 30", author)
-    catalog.set_course_status(course, CourseStatus.PUBLISHED, author)
+    course_authoring.set_course_status(course, CourseStatus.PUBLISHED, author)
     db.session.commit()
     return course, quiz
 

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from lms import db
 from lms.accounts.models import SiteRole
 from lms.audit import AuditEvent
-from lms.catalog import quiz_authoring
+from lms.catalog import course_authoring, lesson_authoring, module_authoring, quiz_authoring
 from lms.catalog import services as catalog
 from lms.catalog.models import CourseStatus, QuestionKind
 from lms.catalog.texts import set_text
@@ -82,7 +82,7 @@ def test_archive_asks_first_and_counts_the_trainees_and_live_sessions_it_touches
 
 
 def test_publish_confirmation_says_what_becomes_visible_or_what_is_missing(client, u, trainer):
-    course = catalog.create_course(catalog.CourseData(slug="heat", title="Heat safety"), trainer)
+    course = course_authoring.create_course(course_authoring.CourseData(slug="heat", title="Heat safety"), trainer)
     db.session.commit()
     url = u("lms.authoring.set_status", course_slug="heat")
     page = client.get(url, query_string={"status": "published"}).text
@@ -92,8 +92,8 @@ def test_publish_confirmation_says_what_becomes_visible_or_what_is_missing(clien
     assert "Add at least one module before publishing." in response.text
     assert catalog.get_course("heat").status is CourseStatus.DRAFT
 
-    signs = catalog.add_module(course, catalog.ModuleData(slug="signs", title="Warning signs"), trainer)
-    catalog.add_lesson(course, signs, "stroke", "Heat stroke", "Hot, dry skin.", 5, trainer)  # something to complete
+    signs = module_authoring.add_module(course, module_authoring.ModuleData(slug="signs", title="Warning signs"), trainer)
+    lesson_authoring.add_lesson(course, signs, "stroke", "Heat stroke", "Hot, dry skin.", 5, trainer)  # something to complete
     set_text(course, course, "title", "es", "Seguridad ante el calor", trainer)
     db.session.commit()
     page = client.get(url, query_string={"status": "published"}).text
@@ -129,10 +129,10 @@ def test_the_course_pages_buttons_lead_to_the_confirmation_and_odd_requests_chan
 
 
 def _two_lessons_and_a_quiz(author):
-    course = catalog.create_course(catalog.CourseData(slug="heat", title="Heat safety"), author)
-    module = catalog.add_module(course, catalog.ModuleData(slug="signs", title="Warning signs"), author)
-    first = catalog.add_lesson(course, module, "stroke", "Heat stroke", "## Signs\n\nHot, dry skin.", 12, author)
-    catalog.add_lesson(course, module, "cooling", "Cooling down", "Shade and water.", 5, author)
+    course = course_authoring.create_course(course_authoring.CourseData(slug="heat", title="Heat safety"), author)
+    module = module_authoring.add_module(course, module_authoring.ModuleData(slug="signs", title="Warning signs"), author)
+    first = lesson_authoring.add_lesson(course, module, "stroke", "Heat stroke", "## Signs\n\nHot, dry skin.", 12, author)
+    lesson_authoring.add_lesson(course, module, "cooling", "Cooling down", "Shade and water.", 5, author)
     quiz = quiz_authoring.ensure_quiz(course, module, title="Check", pass_mark=70, max_attempts=None, actor=author)
     quiz_authoring.save_question(
         course,

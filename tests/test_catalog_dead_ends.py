@@ -20,12 +20,13 @@ from sqlalchemy import select
 
 from lms import db
 from lms.audit import AuditEvent
-from lms.catalog import module_kind, quiz_authoring
+from lms.catalog import course_authoring, lesson_authoring, module_authoring, module_kind, quiz_authoring, removal
 from lms.catalog import services as catalog
 from lms.catalog.models import CourseStatus, Module, ModuleKind
 from lms.content import ImportFailure, import_courses, read_courses
 from lms.db import utcnow
 from lms.enrollment import services as enrollment
+from lms.enrollment import visits
 from lms.enrollment.models import EnrollmentStatus
 from lms.live import scheduling
 from tests.live_support import live_course, schedule, soon
@@ -67,17 +68,17 @@ def _restored_event(module) -> AuditEvent:
 def _course_with_removed(author, *, lessons_left: bool, quiz: bool = False):
     """A published course: ``reading`` (a lesson) and the removed required module ``water``, removed while the course
     was a draft, with its lesson removed first unless ``lessons_left`` (and, with ``quiz``, a quiz of no question)."""
-    course = catalog.create_course(catalog.CourseData(slug="heat", title="Heat safety"), author)
-    reading = catalog.add_module(course, catalog.ModuleData(slug="reading", title="Reading"), author)
-    catalog.add_lesson(course, reading, "signs", "Signs", "Hot, dry skin.", 5, author)
-    water = catalog.add_module(course, catalog.ModuleData(slug="water", title="Water breaks"), author)
-    drink = catalog.add_lesson(course, water, "drink", "Drink", "Drink every 20 minutes.", 5, author)
+    course = course_authoring.create_course(course_authoring.CourseData(slug="heat", title="Heat safety"), author)
+    reading = module_authoring.add_module(course, module_authoring.ModuleData(slug="reading", title="Reading"), author)
+    lesson_authoring.add_lesson(course, reading, "signs", "Signs", "Hot, dry skin.", 5, author)
+    water = module_authoring.add_module(course, module_authoring.ModuleData(slug="water", title="Water breaks"), author)
+    drink = lesson_authoring.add_lesson(course, water, "drink", "Drink", "Drink every 20 minutes.", 5, author)
     if quiz:
         quiz_authoring.ensure_quiz(course, water, title="Check", pass_mark=80, max_attempts=None, actor=author)
     if not lessons_left:
-        catalog.remove(course, drink, author)
-    catalog.remove(course, water, author)
-    catalog.set_course_status(course, CourseStatus.PUBLISHED, author)  # a removed module does not stop publishing
+        removal.remove(course, drink, author)
+    removal.remove(course, water, author)
+    course_authoring.set_course_status(course, CourseStatus.PUBLISHED, author)  # a removed module does not stop publishing
     db.session.commit()
     return course
 
@@ -97,7 +98,7 @@ def test_a_required_module_with_nothing_to_complete_is_restored_optional_and_no_
     assert _restored_event(water).data["made_optional"] is True
 
     # The trainee is not held back by it: reading the one lesson of the required module completes the course.
-    enrollment.complete_lesson(record, catalog.get_lesson(_module(course, "reading"), "signs"), utcnow(),
+    visits.complete_lesson(record, catalog.get_lesson(_module(course, "reading"), "signs"), utcnow(),
                                timedelta(minutes=30))
     db.session.commit()
     assert enrollment.get_enrollment(trainee, course).status is EnrollmentStatus.COMPLETED
@@ -131,10 +132,10 @@ def test_a_module_trainees_can_complete_is_restored_as_it_was(client, u, trainer
 
 def test_a_required_live_module_comes_back_optional_until_a_session_is_scheduled(client, u, trainer):
     course, live = live_course(trainer, publish=False)
-    reading = catalog.add_module(course, catalog.ModuleData(slug="reading", title="Reading"), trainer)
-    catalog.add_lesson(course, reading, "signs", "Signs", "Hot, dry skin.", 5, trainer)
-    catalog.remove(course, live, trainer)
-    catalog.set_course_status(course, CourseStatus.PUBLISHED, trainer)
+    reading = module_authoring.add_module(course, module_authoring.ModuleData(slug="reading", title="Reading"), trainer)
+    lesson_authoring.add_lesson(course, reading, "signs", "Signs", "Hot, dry skin.", 5, trainer)
+    removal.remove(course, live, trainer)
+    course_authoring.set_course_status(course, CourseStatus.PUBLISHED, trainer)
     db.session.commit()
 
     response = _restore(client, u, course, "live")
@@ -145,7 +146,7 @@ def test_a_required_live_module_comes_back_optional_until_a_session_is_scheduled
 
 def test_a_draft_course_gets_its_module_back_as_it_was(client, u, trainer):
     course = _course_with_removed(trainer, lessons_left=False)
-    catalog.set_course_status(course, CourseStatus.DRAFT, trainer)
+    course_authoring.set_course_status(course, CourseStatus.DRAFT, trainer)
     db.session.commit()
     assert RESTORED in _restore(client, u, course, "water").text
     assert _module(course, "water").is_required

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from lms import db
-from lms.catalog import archive, quiz_authoring
+from lms.catalog import archive, course_authoring, lesson_authoring, module_authoring, quiz_authoring
 from lms.catalog import services as catalog
 from lms.catalog.models import CourseStatus, Module, QuestionKind
 from lms.enrollment import change_impact
@@ -22,7 +22,8 @@ def _text(html: str) -> str:
 
 def _empty_module(course, trainer, minutes: int = 45, required: bool = True) -> Module:
     """A self-paced module with nothing in it yet (the services add it required even to a published course)."""
-    module = catalog.add_module(course, catalog.ModuleData(slug="later", title="Coming later", credited_minutes=minutes,
+    module = module_authoring.add_module(course, module_authoring.ModuleData(slug="later", title="Coming later",
+                                                                             credited_minutes=minutes,
                                                            is_required=required), trainer)
     db.session.commit()
     return module
@@ -64,7 +65,7 @@ def test_the_credit_confirmation_leaves_out_a_module_trainees_do_not_see(client,
     assert change_impact.module_credit_impact(course, later, credited_minutes=20, is_required=True) is None
 
     # With a lesson trainees see it and need it: it is counted and asked about.
-    catalog.add_lesson(course, later, "first", "First", "Body.", 10, trainer)
+    lesson_authoring.add_lesson(course, later, "first", "First", "Body.", 10, trainer)
     db.session.commit()
     impact = change_impact.module_credit_impact(course, later, credited_minutes=20, is_required=True)
     assert impact is not None and (impact.course_minutes_before, impact.course_minutes_after) == (90, 80)
@@ -75,7 +76,7 @@ def test_a_quiz_left_with_no_question_is_not_asked_about(client, u, trainer, mak
     take(_enrol(make_user, course, "rosa@example.org"), course)  # 50%: not passed, one attempt left
     quiz = quiz_of(course)
     assert change_impact.quiz_settings_impact(quiz, pass_mark=50, max_attempts=1) is not None
-    catalog.set_course_status(course, CourseStatus.DRAFT, trainer)  # a draft's quiz can lose every question
+    course_authoring.set_course_status(course, CourseStatus.DRAFT, trainer)  # a draft's quiz can lose every question
     for question, _options in catalog.load_questions(quiz):
         archive.archive(course, question, trainer)
     db.session.commit()
@@ -95,7 +96,7 @@ def test_the_course_page_warns_of_no_certificate_from_what_trainees_see(client, 
     course_page = u("lms.authoring.course", course_slug="core")
     page = client.get(course_page).text
     assert 'id="no-certificate"' in page and "Completing this course issues no certificate." in page
-    catalog.add_lesson(course, later, "first", "First", "Body.", 10, trainer)
+    lesson_authoring.add_lesson(course, later, "first", "First", "Body.", 10, trainer)
     db.session.commit()  # now shown and needed: its 45 minutes make the certificate
     assert 'id="no-certificate"' not in client.get(course_page).text
 

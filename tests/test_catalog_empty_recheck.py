@@ -11,12 +11,13 @@ from sqlalchemy import func, select
 
 from lms import db
 from lms.audit import AuditEvent
-from lms.catalog import quiz_authoring
+from lms.catalog import course_authoring, quiz_authoring
+from lms.catalog import removal as catalog_removal
 from lms.catalog import services as catalog
 from lms.catalog.models import CourseStatus
 from lms.certificates.models import Certificate
 from lms.db import utcnow
-from lms.enrollment import recheck
+from lms.enrollment import recheck, visits
 from lms.enrollment import services as enrollment
 from lms.enrollment.models import EnrollmentStatus, ModuleCompletion
 from tests.test_learning import build_course
@@ -38,7 +39,7 @@ def _done_with(make_user, course, email: str, *modules: str):
     record = enrollment.enroll(user, course)
     for slug in modules:
         lesson = catalog.get_lesson(catalog.get_module(course, slug), "l1")
-        enrollment.complete_lesson(record, lesson, utcnow(), timedelta(minutes=30))
+        visits.complete_lesson(record, lesson, utcnow(), timedelta(minutes=30))
     db.session.commit()
     return user
 
@@ -114,7 +115,7 @@ def test_a_removal_that_leaves_something_to_do_completes_nobody_and_drafts_are_a
     assert client.submit(u("lms.authoring.remove_quiz", course_slug="core", module_slug="m2")).status_code == 302
     assert _status(rosa, course) is EnrollmentStatus.ACTIVE  # m2's lesson is still to read
     client.submit(u("lms.authoring.restore_quiz", course_slug="core", module_slug="m2"))
-    catalog.set_course_status(course, CourseStatus.DRAFT, trainer)
+    course_authoring.set_course_status(course, CourseStatus.DRAFT, trainer)
     db.session.commit()
     # a draft's module may lose everything; she is completed there too, as on her own next step
     assert _remove_lesson(client, u).status_code == 302
@@ -156,7 +157,7 @@ def test_batches_cover_every_trainee(app, trainer, make_user, monkeypatch):
     people = [_done_with(make_user, course, f"p{n}@example.org", "m1") for n in range(5)]
     monkeypatch.setattr(recheck, "BATCH", 2)  # three batches of progress for five trainees
     lesson = catalog.get_lesson(catalog.get_module(course, "m2"), "l1")
-    catalog.remove(course, lesson, trainer)
+    catalog_removal.remove(course, lesson, trainer)
     assert recheck.complete_finished(course) == 5
     db.session.commit()
     assert all(_status(person, course) is EnrollmentStatus.COMPLETED for person in people)
@@ -167,7 +168,7 @@ def test_a_module_made_self_paced_with_nothing_in_it_is_not_needed_any_more(clie
     course = build_course(trainer, quiz=False, es_title=None, lessons=1, live=True)  # m1, then a required live one
     rosa = _done_with(make_user, course, "rosa@example.org", "m1")
     assert _status(rosa, course) is EnrollmentStatus.ACTIVE  # waiting for a live session
-    catalog.set_course_status(course, CourseStatus.DRAFT, trainer)  # a published course refuses this change
+    course_authoring.set_course_status(course, CourseStatus.DRAFT, trainer)  # a published course refuses this change
     db.session.commit()
     login(trainer)
     live = catalog.get_module(course, "live")

@@ -8,7 +8,7 @@ import pytest
 
 from lms import db
 from lms.accounts.models import SiteRole
-from lms.catalog import services as catalog
+from lms.catalog import course_authoring, lesson_authoring, module_authoring
 from lms.catalog.markdown import embed_url, render_markdown
 from lms.catalog.texts import load_texts, set_text, translation_state
 
@@ -84,9 +84,10 @@ def test_markdown_keeps_ordinary_formatting():
 @pytest.fixture
 def course(app, make_user):
     trainer = make_user(role=SiteRole.TRAINER)
-    course = catalog.create_course(catalog.CourseData(slug="c", title="Listening", summary="English summary"), trainer)
-    module = catalog.add_module(course, catalog.ModuleData(slug="m", title="Module"), trainer)
-    lesson = catalog.add_lesson(course, module, "l", "Lesson title", "English **body**", 5, trainer)
+    course = course_authoring.create_course(course_authoring.CourseData(slug="c", title="Listening",
+                                                                        summary="English summary"), trainer)
+    module = module_authoring.add_module(course, module_authoring.ModuleData(slug="m", title="Module"), trainer)
+    lesson = lesson_authoring.add_lesson(course, module, "l", "Lesson title", "English **body**", 5, trainer)
     db.session.commit()
     return course, module, lesson
 
@@ -141,8 +142,8 @@ def test_course_status_transitions_are_guarded(course, make_user):
 
     course, module, lesson = course
     trainer = make_user(role=SiteRole.TRAINER)
-    catalog.set_course_status(course, CourseStatus.PUBLISHED, trainer)
-    catalog.set_course_status(course, CourseStatus.ARCHIVED, trainer)
-    empty = catalog.create_course(catalog.CourseData(slug="empty", title="Empty"), trainer)
+    course_authoring.set_course_status(course, CourseStatus.PUBLISHED, trainer)
+    course_authoring.set_course_status(course, CourseStatus.ARCHIVED, trainer)
+    empty = course_authoring.create_course(course_authoring.CourseData(slug="empty", title="Empty"), trainer)
     with pytest.raises(DomainError, match="at least one module"):
-        catalog.set_course_status(empty, CourseStatus.PUBLISHED, trainer)
+        course_authoring.set_course_status(empty, CourseStatus.PUBLISHED, trainer)

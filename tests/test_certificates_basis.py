@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import func, select
 
 from lms import db
-from lms.catalog import services as catalog
+from lms.catalog import course_authoring, module_authoring
 from lms.catalog.models import CourseStatus, ModuleKind
 from lms.certificates import codes
 from lms.db import utcnow
@@ -59,10 +59,10 @@ def test_the_session_named_is_the_one_whose_attendance_completed_the_module(clie
     one, finalised after, completes the module and the course. The certificate names the earlier one: its 4 hours
     scheduled and its day as the start (guessing by minutes took the later one, the latest with those minutes)."""
     tina = staff.trainee
-    course = catalog.create_course(catalog.CourseData(slug="live-skills", title="Live skills"), trainer)
-    module = catalog.add_module(course, catalog.ModuleData(slug="practice", title="Practice", kind=ModuleKind.LIVE,
+    course = course_authoring.create_course(course_authoring.CourseData(slug="live-skills", title="Live skills"), trainer)
+    module = module_authoring.add_module(course, module_authoring.ModuleData(slug="practice", title="Practice", kind=ModuleKind.LIVE,
                                                            credited_minutes=240), trainer)
-    catalog.set_course_status(course, CourseStatus.PUBLISHED, trainer)
+    course_authoring.set_course_status(course, CourseStatus.PUBLISHED, trainer)
     first_day, later_day = _today() - timedelta(days=10), _today() - timedelta(days=3)
     completing = _session(course, module, tina, first_day, minutes=240, attended=185)
     longer = _session(course, module, tina, later_day, minutes=480, attended=185)
@@ -89,10 +89,10 @@ def test_a_second_session_attended_long_enough_is_marked_and_the_first_is_named(
     """A second session attended long enough, after the module was completed by the first, is marked too (the
     roster, the API and the trainee's page say it was attended in full); the certificate still names the first."""
     tina = staff.trainee
-    course = catalog.create_course(catalog.CourseData(slug="twice", title="Twice"), trainer)
-    module = catalog.add_module(course, catalog.ModuleData(slug="practice", title="Practice", kind=ModuleKind.LIVE,
+    course = course_authoring.create_course(course_authoring.CourseData(slug="twice", title="Twice"), trainer)
+    module = module_authoring.add_module(course, module_authoring.ModuleData(slug="practice", title="Practice", kind=ModuleKind.LIVE,
                                                            credited_minutes=120), trainer)
-    catalog.set_course_status(course, CourseStatus.PUBLISHED, trainer)
+    course_authoring.set_course_status(course, CourseStatus.PUBLISHED, trainer)
     first = _session(course, module, tina, _today() - timedelta(days=6), minutes=120, attended=120)
     second = _session(course, module, tina, _today() - timedelta(days=2), minutes=120, attended=120)
     attendance.finalize(first, trainer, utcnow(), 75)
@@ -111,10 +111,10 @@ def test_a_second_session_attended_long_enough_is_marked_and_the_first_is_named(
 @pytest.fixture
 def home_visits(trainer, staff):
     """A published course of one required field module that requires (credits) 1 hour; Tina is enrolled."""
-    course = catalog.create_course(catalog.CourseData(slug="home-visits", title="Home visits"), trainer)
-    module = catalog.add_module(course, catalog.ModuleData(slug="visits", title="Supervised visits",
+    course = course_authoring.create_course(course_authoring.CourseData(slug="home-visits", title="Home visits"), trainer)
+    module = module_authoring.add_module(course, module_authoring.ModuleData(slug="visits", title="Supervised visits",
                                                            kind=ModuleKind.FIELD, credited_minutes=60), trainer)
-    catalog.set_course_status(course, CourseStatus.PUBLISHED, trainer)
+    course_authoring.set_course_status(course, CourseStatus.PUBLISHED, trainer)
     learning.enroll(staff.trainee, course)
     db.session.commit()
     return course, module

@@ -11,10 +11,12 @@ import pytest
 
 from lms import db
 from lms.accounts.models import SiteRole
+from lms.catalog import course_authoring, lesson_authoring, module_authoring
 from lms.catalog import services as catalog
 from lms.catalog.models import CourseStatus
 from lms.certificates import codes, issuance
 from lms.db import utcnow
+from lms.enrollment import quiz_attempts, visits
 from lms.enrollment import services as learning
 from tests.certificates_support import one_question_quiz
 
@@ -26,19 +28,19 @@ def certificate(app, make_user):
     """Rosa completes a one-module course covering two competency areas, so she holds a certificate."""
     trainer = make_user("teacher@example.org", role=SiteRole.TRAINER)
     trainee = make_user("rosa@example.org", name="Rosa Díaz")
-    course = catalog.create_course(
-        catalog.CourseData(slug="ce", title="Documentation", version="2026.1", competency_areas=AREAS), trainer
+    course = course_authoring.create_course(
+        course_authoring.CourseData(slug="ce", title="Documentation", version="2026.1", competency_areas=AREAS), trainer
     )
-    module = catalog.add_module(
-        course, catalog.ModuleData(slug="notes", title="Notes", credited_minutes=90, competency_areas=AREAS), trainer
+    module = module_authoring.add_module(
+        course, module_authoring.ModuleData(slug="notes", title="Notes", credited_minutes=90, competency_areas=AREAS), trainer
     )
-    lesson = catalog.add_lesson(course, module, "one", "One", "Text", 10, trainer)
+    lesson = lesson_authoring.add_lesson(course, module, "one", "One", "Text", 10, trainer)
     quiz, question = one_question_quiz(course, module, trainer)
-    catalog.set_course_status(course, CourseStatus.PUBLISHED, trainer)
+    course_authoring.set_course_status(course, CourseStatus.PUBLISHED, trainer)
     enrollment = learning.enroll(trainee, course)
-    learning.complete_lesson(enrollment, lesson, utcnow(), timedelta(minutes=30))
+    visits.complete_lesson(enrollment, lesson, utcnow(), timedelta(minutes=30))
     right = next(o for _q, opts in catalog.load_questions(quiz) for o in opts if o.is_correct)
-    learning.submit_quiz(enrollment, quiz, {question.id: {right.id}})
+    quiz_attempts.submit_quiz(enrollment, quiz, {question.id: {right.id}})
     db.session.commit()
     return issuance.get_certificate(trainee, course)
 

@@ -18,12 +18,13 @@ from sqlalchemy import func, select
 
 from lms import db
 from lms.accounts.models import SiteRole
-from lms.catalog import quiz_authoring
+from lms.catalog import course_authoring, lesson_authoring, module_authoring, quiz_authoring
 from lms.catalog import services as catalog
 from lms.catalog.models import CourseStatus, QuestionKind
 from lms.certificates import codes, credential, issuance, keys, verification
 from lms.certificates.models import Certificate, CertificateStatus
 from lms.db import utcnow
+from lms.enrollment import quiz_attempts, visits
 from lms.enrollment import services as learning
 from lms.enrollment.models import EnrollmentStatus
 
@@ -48,21 +49,21 @@ def completed(app, make_user):
     """A trainee who completes a one-module course by reading its lesson and passing its quiz."""
     trainer = make_user(role=SiteRole.TRAINER)
     trainee = make_user("cert@example.org", name="Rosa Díaz", locale="es")
-    course = catalog.create_course(catalog.CourseData(slug="ce", title="Documentation", version="2026.1",
+    course = course_authoring.create_course(course_authoring.CourseData(slug="ce", title="Documentation", version="2026.1",
                                                       competency_areas=("professional-conduct",)), trainer)
-    module = catalog.add_module(course, catalog.ModuleData(slug="notes", title="Notes", credited_minutes=90,
+    module = module_authoring.add_module(course, module_authoring.ModuleData(slug="notes", title="Notes", credited_minutes=90,
                                                            competency_areas=("professional-conduct",)), trainer)
-    lesson = catalog.add_lesson(course, module, "one", "One", "Text", 10, trainer)
+    lesson = lesson_authoring.add_lesson(course, module, "one", "One", "Text", 10, trainer)
     quiz = quiz_authoring.ensure_quiz(course, module, title="Quiz", pass_mark=100, max_attempts=None, actor=trainer)
     question = quiz_authoring.save_question(course, quiz, None, slug="q", kind=QuestionKind.TRUE_FALSE, prompt="Ok?",
                                      options=[quiz_authoring.OptionData("true", "True", True),
                                               quiz_authoring.OptionData("false", "False", False)], actor=trainer)
     course.certificate_validity_months = 12
-    catalog.set_course_status(course, CourseStatus.PUBLISHED, trainer)
+    course_authoring.set_course_status(course, CourseStatus.PUBLISHED, trainer)
     enrollment = learning.enroll(trainee, course)
-    learning.complete_lesson(enrollment, lesson, utcnow(), IDLE)
+    visits.complete_lesson(enrollment, lesson, utcnow(), IDLE)
     right = next(o for _q, opts in catalog.load_questions(quiz) for o in opts if o.is_correct)
-    learning.submit_quiz(enrollment, quiz, {question.id: {right.id}})
+    quiz_attempts.submit_quiz(enrollment, quiz, {question.id: {right.id}})
     db.session.commit()
     return trainee, course, enrollment
 

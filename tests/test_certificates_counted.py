@@ -24,12 +24,14 @@ from sqlalchemy import func, select
 from lms import db
 from lms.accounts.models import SiteRole
 from lms.audit import AuditEvent
+from lms.catalog import course_authoring, lesson_authoring, module_authoring
 from lms.catalog import services as catalog
 from lms.catalog.models import CourseStatus, ModuleKind
 from lms.certificates import codes, issuance, training, withheld
 from lms.certificates.models import Certificate
 from lms.db import utcnow
 from lms.enrollment import services as learning
+from lms.enrollment import visits as enrollment_visits
 from lms.enrollment.models import Enrollment, EnrollmentStatus
 from lms.hours import approvals, external_training
 from lms.hours.models import EntrySource, HoursEntry
@@ -96,13 +98,14 @@ def trainer(make_user):
 @pytest.fixture
 def orientation(trainer):
     """A published course whose one required module credits 0 minutes, with an optional module of 45 minutes."""
-    course = catalog.create_course(catalog.CourseData(slug="orientation", title="Orientation"), trainer)
-    welcome = catalog.add_module(course, catalog.ModuleData(slug="welcome", title="Welcome", credited_minutes=0), trainer)
-    catalog.add_lesson(course, welcome, "hello", "Hello", "Text.", 5, trainer)
-    extra = catalog.add_module(course, catalog.ModuleData(slug="extra", title="Going further", credited_minutes=45,
+    course = course_authoring.create_course(course_authoring.CourseData(slug="orientation", title="Orientation"), trainer)
+    welcome = module_authoring.add_module(course, module_authoring.ModuleData(slug="welcome", title="Welcome",
+                                                                              credited_minutes=0), trainer)
+    lesson_authoring.add_lesson(course, welcome, "hello", "Hello", "Text.", 5, trainer)
+    extra = module_authoring.add_module(course, module_authoring.ModuleData(slug="extra", title="Going further", credited_minutes=45,
                                                           is_required=False), trainer)
-    catalog.add_lesson(course, extra, "more", "More", "Text.", 5, trainer)
-    catalog.set_course_status(course, CourseStatus.PUBLISHED, trainer)
+    lesson_authoring.add_lesson(course, extra, "more", "More", "Text.", 5, trainer)
+    course_authoring.set_course_status(course, CourseStatus.PUBLISHED, trainer)
     db.session.commit()
     return course
 
@@ -110,7 +113,7 @@ def orientation(trainer):
 def _read(user, course, module_slug: str, lesson_slug: str) -> Enrollment:
     enrollment = learning.enroll(user, course)
     module = catalog.get_module(course, module_slug)
-    learning.complete_lesson(enrollment, catalog.get_lesson(module, lesson_slug), utcnow(), IDLE)
+    enrollment_visits.complete_lesson(enrollment, catalog.get_lesson(module, lesson_slug), utcnow(), IDLE)
     db.session.commit()
     return enrollment
 
@@ -182,10 +185,10 @@ def test_a_trainer_issues_it_by_hand_and_the_trainee_leaves_the_list(client, u, 
 
 def test_a_course_that_credits_time_issues_as_before(staff, trainer):
     """The rule is only for 0 minutes: one credited minute is a certificate, and nothing is withheld."""
-    course = catalog.create_course(catalog.CourseData(slug="tiny", title="Tiny"), trainer)
-    module = catalog.add_module(course, catalog.ModuleData(slug="m", title="M", credited_minutes=1), trainer)
-    catalog.add_lesson(course, module, "l", "L", "Text.", 5, trainer)
-    catalog.set_course_status(course, CourseStatus.PUBLISHED, trainer)
+    course = course_authoring.create_course(course_authoring.CourseData(slug="tiny", title="Tiny"), trainer)
+    module = module_authoring.add_module(course, module_authoring.ModuleData(slug="m", title="M", credited_minutes=1), trainer)
+    lesson_authoring.add_lesson(course, module, "l", "L", "Text.", 5, trainer)
+    course_authoring.set_course_status(course, CourseStatus.PUBLISHED, trainer)
     enrollment = _read(staff.trainee, course, "m", "l")
     [cert] = _certificates(staff.trainee)
     assert cert.snapshot["minutes"]["total"] == 1 and _withheld_rows(enrollment) == []
@@ -197,12 +200,13 @@ def test_a_course_that_credits_time_issues_as_before(staff, trainer):
 @pytest.fixture
 def field_course(trainer, staff):
     """A self-paced module (30 min) and a field module (60 min); Tina enrols today and reads the lesson."""
-    course = catalog.create_course(catalog.CourseData(slug="outreach", title="Outreach"), trainer)
-    reading = catalog.add_module(course, catalog.ModuleData(slug="reading", title="Reading", credited_minutes=30), trainer)
-    catalog.add_lesson(course, reading, "l1", "Lesson", "Text.", 5, trainer)
-    visits = catalog.add_module(course, catalog.ModuleData(slug="visits", title="Home visits", kind=ModuleKind.FIELD,
+    course = course_authoring.create_course(course_authoring.CourseData(slug="outreach", title="Outreach"), trainer)
+    reading = module_authoring.add_module(course, module_authoring.ModuleData(slug="reading", title="Reading",
+                                                                              credited_minutes=30), trainer)
+    lesson_authoring.add_lesson(course, reading, "l1", "Lesson", "Text.", 5, trainer)
+    visits = module_authoring.add_module(course, module_authoring.ModuleData(slug="visits", title="Home visits", kind=ModuleKind.FIELD,
                                                            credited_minutes=60), trainer)
-    catalog.set_course_status(course, CourseStatus.PUBLISHED, trainer)
+    course_authoring.set_course_status(course, CourseStatus.PUBLISHED, trainer)
     db.session.commit()
     _read(staff.trainee, course, "reading", "l1")
     return course, visits
@@ -238,16 +242,16 @@ def test_a_field_log_dated_before_the_enrolment_starts_the_certificate(client, u
 
 def test_without_earlier_training_the_start_is_the_first_lesson_opened(staff, trainer):
     """Enrolled 20 days ago, first lesson opened 12 days ago: the training started then, not at the enrolment."""
-    course = catalog.create_course(catalog.CourseData(slug="quick", title="Quick"), trainer)
-    module = catalog.add_module(course, catalog.ModuleData(slug="m", title="M", credited_minutes=20), trainer)
-    catalog.add_lesson(course, module, "l", "L", "Text.", 5, trainer)
-    catalog.set_course_status(course, CourseStatus.PUBLISHED, trainer)
+    course = course_authoring.create_course(course_authoring.CourseData(slug="quick", title="Quick"), trainer)
+    module = module_authoring.add_module(course, module_authoring.ModuleData(slug="m", title="M", credited_minutes=20), trainer)
+    lesson_authoring.add_lesson(course, module, "l", "L", "Text.", 5, trainer)
+    course_authoring.set_course_status(course, CourseStatus.PUBLISHED, trainer)
     tina, now = staff.trainee, utcnow()
     enrollment = learning.enroll(tina, course)
     enrollment.enrolled_at = now - timedelta(days=20)
-    opened = learning.visit_lesson(enrollment, catalog.get_lesson(module, "l"), now - timedelta(days=12), IDLE)
+    opened = enrollment_visits.visit_lesson(enrollment, catalog.get_lesson(module, "l"), now - timedelta(days=12), IDLE)
     opened.first_viewed_at = now - timedelta(days=12)
-    learning.complete_lesson(enrollment, catalog.get_lesson(module, "l"), now, IDLE)
+    enrollment_visits.complete_lesson(enrollment, catalog.get_lesson(module, "l"), now, IDLE)
     db.session.commit()
     [cert] = _certificates(tina)
     assert cert.snapshot["started_on"] == (now - timedelta(days=12)).astimezone(LA).date().isoformat()
@@ -260,10 +264,10 @@ def test_without_earlier_training_the_start_is_the_first_lesson_opened(staff, tr
 def live_world(trainer, staff):
     """A course of one live module crediting 4 hours; a 4-hour session ten days ago that Tina registered for and
     attended for 3 hours 5 minutes (77%, enough to complete the module); she was not enrolled in the course."""
-    course = catalog.create_course(catalog.CourseData(slug="live-skills", title="Live skills"), trainer)
-    module = catalog.add_module(course, catalog.ModuleData(slug="practice", title="Practice", kind=ModuleKind.LIVE,
+    course = course_authoring.create_course(course_authoring.CourseData(slug="live-skills", title="Live skills"), trainer)
+    module = module_authoring.add_module(course, module_authoring.ModuleData(slug="practice", title="Practice", kind=ModuleKind.LIVE,
                                                            credited_minutes=240), trainer)
-    catalog.set_course_status(course, CourseStatus.PUBLISHED, trainer)
+    course_authoring.set_course_status(course, CourseStatus.PUBLISHED, trainer)
     day = _today() - timedelta(days=10)
     starts = datetime.combine(day, time(9, 0), LA).astimezone(UTC)
     session = LiveSession(module_id=module.id, course_id=course.id, starts_at=starts,

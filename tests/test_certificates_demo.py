@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 
 from lms import db
 from lms.accounts.models import SiteRole
+from lms.catalog import course_authoring, lesson_authoring, module_authoring
 from lms.catalog import services as catalog
 from lms.catalog.models import CourseStatus
 from lms.certificates import codes, keys
@@ -69,14 +70,14 @@ def test_the_demo_step_makes_nothing_twice_and_nothing_without_a_published_cours
     admin = make_user("admin@example.org", role=SiteRole.ADMIN)
     users = {"admin@example.org": admin, "promotora@example.org": make_user("promotora@example.org"),
              "trainee@example.org": make_user("trainee@example.org")}
-    course = catalog.create_course(catalog.CourseData(slug="ce-documentation", title="Documentation"), admin)
+    course = course_authoring.create_course(course_authoring.CourseData(slug="ce-documentation", title="Documentation"), admin)
     add_certificates_demo(None, users)  # a draft course: nobody can complete it, nothing is issued
     db.session.commit()
     assert db.session.scalar(select(func.count(Certificate.id))) == 0 and keys.current_key() is not None
 
-    module = catalog.add_module(course, catalog.ModuleData(slug="notes", title="Notes", credited_minutes=90), admin)
-    catalog.add_lesson(course, module, "one", "One", "Text", 10, admin)
-    catalog.set_course_status(course, CourseStatus.PUBLISHED, admin)
+    module = module_authoring.add_module(course, module_authoring.ModuleData(slug="notes", title="Notes", credited_minutes=90), admin)
+    lesson_authoring.add_lesson(course, module, "one", "One", "Text", 10, admin)
+    course_authoring.set_course_status(course, CourseStatus.PUBLISHED, admin)
     for _ in range(2):
         add_certificates_demo(None, users)
         db.session.commit()

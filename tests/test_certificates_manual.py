@@ -16,11 +16,13 @@ from sqlalchemy import func, select
 from lms import db
 from lms.accounts.models import SiteRole
 from lms.audit import AuditEvent
+from lms.catalog import course_authoring, lesson_authoring, module_authoring
 from lms.catalog import services as catalog
 from lms.catalog.models import CourseStatus, ModuleKind
 from lms.certificates import codes, credential, issuance, keys, training
 from lms.certificates.models import Certificate
 from lms.db import utcnow
+from lms.enrollment import quiz_attempts, visits
 from lms.enrollment import services as learning
 from lms.enrollment.models import Enrollment, EnrollmentStatus
 from lms.errors import DomainError
@@ -33,19 +35,20 @@ ZERO = {"live_hours": "0", "self_paced_hours": "0", "field_hours": "0"}
 
 def _course(trainer, slug: str, self_paced_minutes: int):
     """A published course of three required modules: self-paced (a lesson and a quiz), live 120 min, field 600 min."""
-    course = catalog.create_course(
-        catalog.CourseData(slug=slug, title="CHW Core", version="2026.1", competency_areas=("communication",)), trainer
+    course = course_authoring.create_course(
+        course_authoring.CourseData(slug=slug, title="CHW Core", version="2026.1", competency_areas=("communication",)), trainer
     )
-    notes = catalog.add_module(course, catalog.ModuleData(slug="notes", title="Notes", credited_minutes=self_paced_minutes), trainer)
-    catalog.add_module(
-        course, catalog.ModuleData(slug="session", title="Session", kind=ModuleKind.LIVE, credited_minutes=120), trainer
+    notes = module_authoring.add_module(course, module_authoring.ModuleData(slug="notes", title="Notes",
+                                                                            credited_minutes=self_paced_minutes), trainer)
+    module_authoring.add_module(
+        course, module_authoring.ModuleData(slug="session", title="Session", kind=ModuleKind.LIVE, credited_minutes=120), trainer
     )
-    catalog.add_module(
-        course, catalog.ModuleData(slug="practice", title="Practice", kind=ModuleKind.FIELD, credited_minutes=600), trainer
+    module_authoring.add_module(
+        course, module_authoring.ModuleData(slug="practice", title="Practice", kind=ModuleKind.FIELD, credited_minutes=600), trainer
     )
-    catalog.add_lesson(course, notes, "one", "One", "Text", 10, trainer)
+    lesson_authoring.add_lesson(course, notes, "one", "One", "Text", 10, trainer)
     quiz, _question = one_question_quiz(course, notes, trainer)
-    catalog.set_course_status(course, CourseStatus.PUBLISHED, trainer)
+    course_authoring.set_course_status(course, CourseStatus.PUBLISHED, trainer)
     return course
 
 
@@ -54,9 +57,9 @@ def _complete_self_paced(user, course) -> None:
     module = catalog.get_module(course, "notes")
     quiz = catalog.get_quiz(module)
     enrollment = learning.enroll(user, course)
-    learning.complete_lesson(enrollment, catalog.get_lesson(module, "one"), utcnow(), IDLE)
+    visits.complete_lesson(enrollment, catalog.get_lesson(module, "one"), utcnow(), IDLE)
     [(question, options)] = catalog.load_questions(quiz)
-    learning.submit_quiz(enrollment, quiz, {question.id: {next(o.id for o in options if o.is_correct)}})
+    quiz_attempts.submit_quiz(enrollment, quiz, {question.id: {next(o.id for o in options if o.is_correct)}})
     db.session.commit()
     assert enrollment.status is EnrollmentStatus.ACTIVE and issuance.get_certificate(user, course) is None
 
@@ -288,7 +291,7 @@ def test_step_two_is_for_trainers_and_published_courses_only(client, u, login, m
     login(world["trainer"])
     assert client.get(u("lms.certificates.issue_hours", course_slug="nope", user_id=world["nadia"].id)).status_code == 404
     assert client.get(u("lms.certificates.issue_hours", course_slug="core", user_id=10**6)).status_code == 404
-    draft = catalog.create_course(catalog.CourseData(slug="draft", title="Draft"), world["trainer"])
+    draft = course_authoring.create_course(course_authoring.CourseData(slug="draft", title="Draft"), world["trainer"])
     db.session.commit()
     assert client.get(u("lms.certificates.issue_hours", course_slug=draft.slug, user_id=world["nadia"].id)).status_code == 404
     assert _certificate(world["nadia"]) is None

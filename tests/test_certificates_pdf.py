@@ -13,7 +13,7 @@ from pypdf import PdfReader
 
 from lms import db
 from lms.accounts.models import SiteRole
-from lms.catalog import services as catalog
+from lms.catalog import course_authoring
 from lms.catalog.texts import set_text
 from lms.certificates import codes, render
 from lms.i18n import _
@@ -104,7 +104,7 @@ def test_our_default_signatory_is_translated_on_each_page(app, client, u, login,
 
 def test_a_signatory_an_admin_entered_is_printed_as_written(client, u, login, make_org, world):
     valley = make_org("valley", name="Valley Health", signatory_name="Dr. Ana Ruiz", signatory_title="Directora médica")
-    catalog.set_course_issuer(world["course"], valley.id, world["trainer"])
+    course_authoring.set_course_issuer(world["course"], valley.id, world["trainer"])
     db.session.commit()
     code = _issue(client, u, login, world, "nadia", {"live_hours": "2"})
     for lang in ("es", "en"):

@@ -12,12 +12,14 @@ from sqlalchemy.exc import IntegrityError
 
 from lms import db
 from lms.accounts.models import SiteRole
+from lms.catalog import course_authoring, lesson_authoring, module_authoring
 from lms.catalog import services as catalog
 from lms.catalog.models import CourseStatus
 from lms.certificates import codes, issuance, training
 from lms.certificates.models import Certificate, CertificateStatus
 from lms.db import utcnow
 from lms.enrollment import services as learning
+from lms.enrollment import visits
 from tests.test_certificates_manual import ZERO, _course, _hours_page, _issued_audit
 
 
@@ -118,13 +120,13 @@ def test_the_database_keeps_one_certificate_in_force_per_course_version(world):
 
 def test_the_course_page_says_a_revoked_certificate_was_revoked_until_a_new_one_is_issued(client, u, login, make_user, world):
     trainer = world["trainer"]
-    course = catalog.create_course(catalog.CourseData(slug="short", title="Short course"), trainer)
-    module = catalog.add_module(course, catalog.ModuleData(slug="only", title="Only", credited_minutes=30), trainer)
-    catalog.add_lesson(course, module, "read", "Read", "Text", 10, trainer)
-    catalog.set_course_status(course, CourseStatus.PUBLISHED, trainer)
+    course = course_authoring.create_course(course_authoring.CourseData(slug="short", title="Short course"), trainer)
+    module = module_authoring.add_module(course, module_authoring.ModuleData(slug="only", title="Only", credited_minutes=30), trainer)
+    lesson_authoring.add_lesson(course, module, "read", "Read", "Text", 10, trainer)
+    course_authoring.set_course_status(course, CourseStatus.PUBLISHED, trainer)
     rosa = make_user("rosa@example.org", name="Rosa Díaz")
     enrollment = learning.enroll(rosa, course)
-    learning.complete_lesson(enrollment, catalog.get_lesson(module, "read"), utcnow(), timedelta(minutes=30))
+    visits.complete_lesson(enrollment, catalog.get_lesson(module, "read"), utcnow(), timedelta(minutes=30))
     db.session.commit()
     [automatic] = _certificates(rosa)
     page = u("lms.courses.course", course_slug="short")

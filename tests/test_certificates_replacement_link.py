@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from lms import db
 from lms.accounts.models import SiteRole
+from lms.catalog import course_authoring
 from lms.catalog import services as catalog
 from lms.catalog.models import CourseStatus
 from lms.certificates import codes, revocation
@@ -61,7 +62,7 @@ def test_nobody_else_sees_it_and_nobody_on_a_valid_certificate(client, u, login,
 
 def test_no_link_when_the_course_issues_nothing_now(client, u, login, world):
     _revoke(world)
-    catalog.set_course_status(catalog.find_course("ce"), CourseStatus.ARCHIVED, world["trainer"])
+    course_authoring.set_course_status(catalog.find_course("ce"), CourseStatus.ARCHIVED, world["trainer"])
     db.session.commit()
     login(world["trainer"])
     page = client.get(u("lms.certificates.verify_page", code=world["code"]))

@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 
 from lms import db
 from lms.accounts.models import SiteRole
+from lms.catalog import course_authoring, lesson_authoring, module_authoring
 from lms.catalog import services as catalog
 from lms.catalog.areas import area_title
 from lms.catalog.models import CourseStatus
@@ -26,6 +27,7 @@ from lms.catalog.texts import set_text
 from lms.certificates import codes, credential, issuance, keys, render
 from lms.certificates.models import Certificate, CertificateStatus, VerificationLog
 from lms.db import utcnow
+from lms.enrollment import quiz_attempts, visits
 from lms.enrollment import services as learning
 from tests.certificates_support import one_question_quiz
 
@@ -56,23 +58,24 @@ def completed(app, make_user, make_org, add_member):
     acme = make_org("acme", manager=manager)
     trainee = make_user("cert@example.org", name="Rosa Díaz", locale="es")
     add_member(acme, trainee)
-    course = catalog.create_course(
-        catalog.CourseData(slug="ce", title="Documentation", version="2026.1", competency_areas=("professional-conduct",)), trainer
+    course = course_authoring.create_course(
+        course_authoring.CourseData(slug="ce", title="Documentation", version="2026.1",
+                                    competency_areas=("professional-conduct",)), trainer
     )
     set_text(course, course, "title", "es", "Documentación", trainer)
-    module = catalog.add_module(
+    module = module_authoring.add_module(
         course,
-        catalog.ModuleData(slug="notes", title="Notes", credited_minutes=90, competency_areas=("professional-conduct",)),
+        module_authoring.ModuleData(slug="notes", title="Notes", credited_minutes=90, competency_areas=("professional-conduct",)),
         trainer,
     )
-    lesson = catalog.add_lesson(course, module, "one", "One", "Text", 10, trainer)
+    lesson = lesson_authoring.add_lesson(course, module, "one", "One", "Text", 10, trainer)
     quiz, question = one_question_quiz(course, module, trainer)
     course.certificate_validity_months = 12
-    catalog.set_course_status(course, CourseStatus.PUBLISHED, trainer)
+    course_authoring.set_course_status(course, CourseStatus.PUBLISHED, trainer)
     enrollment = learning.enroll(trainee, course)
-    learning.complete_lesson(enrollment, lesson, utcnow(), IDLE)
+    visits.complete_lesson(enrollment, lesson, utcnow(), IDLE)
     right = next(o for _q, opts in catalog.load_questions(quiz) for o in opts if o.is_correct)
-    learning.submit_quiz(enrollment, quiz, {question.id: {right.id}})
+    quiz_attempts.submit_quiz(enrollment, quiz, {question.id: {right.id}})
     db.session.commit()
     cert = issuance.get_certificate(trainee, course)
     return {

@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import select
 
 from lms import db
+from lms.catalog import course_authoring, lesson_authoring, module_authoring
 from lms.catalog import services as catalog
 from lms.catalog.models import CourseStatus
 from lms.certificates import issuance, training, withheld
@@ -47,10 +48,11 @@ def staff(make_user, make_org, add_member) -> Staff:
 @pytest.fixture
 def orientation(trainer):
     """A published course whose one required module credits 0 minutes."""
-    course = catalog.create_course(catalog.CourseData(slug="orientation", title="Orientation"), trainer)
-    welcome = catalog.add_module(course, catalog.ModuleData(slug="welcome", title="Welcome", credited_minutes=0), trainer)
-    catalog.add_lesson(course, welcome, "hello", "Hello", "Text.", 5, trainer)
-    catalog.set_course_status(course, CourseStatus.PUBLISHED, trainer)
+    course = course_authoring.create_course(course_authoring.CourseData(slug="orientation", title="Orientation"), trainer)
+    welcome = module_authoring.add_module(course, module_authoring.ModuleData(slug="welcome", title="Welcome",
+                                                                              credited_minutes=0), trainer)
+    lesson_authoring.add_lesson(course, welcome, "hello", "Hello", "Text.", 5, trainer)
+    course_authoring.set_course_status(course, CourseStatus.PUBLISHED, trainer)
     db.session.commit()
     return course
 
@@ -157,12 +159,13 @@ def test_the_org_lists_run_a_fixed_number_of_queries(staff, orientation, make_us
 
 
 def test_the_authoring_page_and_publishing_warn_when_required_modules_credit_nothing(client, u, login, trainer):
-    course = catalog.create_course(catalog.CourseData(slug="intro", title="Intro"), trainer)
-    welcome = catalog.add_module(course, catalog.ModuleData(slug="welcome", title="Welcome", credited_minutes=0), trainer)
-    catalog.add_lesson(course, welcome, "hello", "Hello", "Text.", 5, trainer)
-    extra = catalog.add_module(course, catalog.ModuleData(slug="extra", title="Extra", credited_minutes=45,
+    course = course_authoring.create_course(course_authoring.CourseData(slug="intro", title="Intro"), trainer)
+    welcome = module_authoring.add_module(course, module_authoring.ModuleData(slug="welcome", title="Welcome",
+                                                                              credited_minutes=0), trainer)
+    lesson_authoring.add_lesson(course, welcome, "hello", "Hello", "Text.", 5, trainer)
+    extra = module_authoring.add_module(course, module_authoring.ModuleData(slug="extra", title="Extra", credited_minutes=45,
                                                           is_required=False), trainer)
-    catalog.add_lesson(course, extra, "more", "More", "Text.", 5, trainer)
+    lesson_authoring.add_lesson(course, extra, "more", "More", "Text.", 5, trainer)
     db.session.commit()
     login(trainer)
     page = client.get(u("lms.authoring.course", course_slug="intro")).get_data(as_text=True)
@@ -185,10 +188,10 @@ def test_the_authoring_page_and_publishing_warn_when_required_modules_credit_not
 
 
 def test_no_warning_without_required_modules_or_when_they_credit_time(client, u, login, trainer):
-    empty = catalog.create_course(catalog.CourseData(slug="empty", title="Empty"), trainer)
-    timed = catalog.create_course(catalog.CourseData(slug="timed", title="Timed"), trainer)
-    module = catalog.add_module(timed, catalog.ModuleData(slug="m", title="M", credited_minutes=30), trainer)
-    catalog.add_lesson(timed, module, "l", "L", "Text.", 5, trainer)
+    empty = course_authoring.create_course(course_authoring.CourseData(slug="empty", title="Empty"), trainer)
+    timed = course_authoring.create_course(course_authoring.CourseData(slug="timed", title="Timed"), trainer)
+    module = module_authoring.add_module(timed, module_authoring.ModuleData(slug="m", title="M", credited_minutes=30), trainer)
+    lesson_authoring.add_lesson(timed, module, "l", "L", "Text.", 5, trainer)
     db.session.commit()
     assert not withheld.withholds_on_completion(catalog.load_outline(empty).modules)
     login(trainer)

@@ -11,10 +11,12 @@ from sqlalchemy import func, select
 
 from lms import db
 from lms.audit import AuditEvent
+from lms.catalog import course_authoring
 from lms.catalog import services as catalog
 from lms.catalog.models import Course, CourseStatus, Lesson, Module, Option, Question, QuestionKind, Quiz, Text
 from lms.catalog.texts import load_texts, translation_state
 from lms.db import utcnow
+from lms.enrollment import quiz_attempts, visits
 from lms.enrollment import services as enrollment
 from lms.enrollment.models import Enrollment, LessonProgress, QuizAttempt
 from tests.test_catalog_texts import XSS, active_content
@@ -225,11 +227,11 @@ def test_reimport_keeps_trainee_records_archives_removed_lessons_and_marks_trans
     record = enrollment.enroll(trainee, course)
     now = utcnow()
     for item in (first, second):
-        enrollment.visit_lesson(record, item, now, timedelta(minutes=30))
-        enrollment.complete_lesson(record, item, now + timedelta(minutes=5), timedelta(minutes=30))
+        visits.visit_lesson(record, item, now, timedelta(minutes=30))
+        visits.complete_lesson(record, item, now + timedelta(minutes=5), timedelta(minutes=30))
     questions = catalog.load_questions(quiz)
     wrong = {q.id: {next(o.id for o in options if not o.is_correct)} for q, options in questions}
-    enrollment.submit_quiz(record, quiz, wrong)
+    quiz_attempts.submit_quiz(record, quiz, wrong)
     db.session.commit()
     kept = {model: set(db.session.execute(select(model.id)).scalars()) for model in (Enrollment, LessonProgress, QuizAttempt)}
     assert len(kept[LessonProgress]) == 2 and len(kept[QuizAttempt]) == 1
@@ -249,7 +251,7 @@ def test_reimport_keeps_trainee_records_archives_removed_lessons_and_marks_trans
     assert translation_state(spanish, "lesson", first.id, "body") == "stale"
     assert translation_state(spanish, "lesson", first.id, "title") == "complete"
     assert "daily practice" in load_texts(course, "en").get(first, "body").html
-    assert enrollment.attempts_of(record, quiz)[0].id in kept[QuizAttempt]
+    assert quiz_attempts.attempts_of(record, quiz)[0].id in kept[QuizAttempt]
 
     run_import(courses)  # and an unchanged re-import leaves the translation stale
     assert translation_state(load_texts(course, "es"), "lesson", first.id, "body") == "stale"
@@ -291,7 +293,7 @@ def test_the_issuer_can_be_named_in_course_yaml(app, courses, run_import, make_o
     events = db.session.execute(select(AuditEvent).where(AuditEvent.action == "course.issuer_changed")).scalars().all()
     assert [event.data["issuer_org_id"] for event in events] == [org.id]
     assert "already up to date" in run_import(courses).output  # the same files again change nothing
-    catalog.set_course_issuer(course, None, None)  # changed on the site, then the files are imported again
+    course_authoring.set_course_issuer(course, None, None)  # changed on the site, then the files are imported again
     db.session.commit()
     assert "updated course listening-basics (issued by valley-health)" in run_import(courses, "--dry-run").output
     assert "courses: 1 updated" in run_import(courses).output
@@ -308,7 +310,7 @@ def test_a_quiz_whose_files_left_is_archived_with_its_attempts_and_comes_back(ap
     quiz = catalog.get_quiz(module)
     questions = catalog.load_questions(quiz)
     record = enrollment.enroll(make_user(), course)
-    enrollment.submit_quiz(record, quiz, {q.id: {next(o.id for o in options if not o.is_correct)}
+    quiz_attempts.submit_quiz(record, quiz, {q.id: {next(o.id for o in options if not o.is_correct)}
                                           for q, options in questions})
     db.session.commit()
     listening = courses / "listening-basics" / "listening"
@@ -323,7 +325,7 @@ def test_a_quiz_whose_files_left_is_archived_with_its_attempts_and_comes_back(ap
     assert catalog.get_quiz(module) is None and module.id not in catalog.load_outline(course).quizzes
     stored = catalog.get_quiz(module, include_archived=True)
     assert stored.id == quiz.id and stored.is_archived
-    assert [a.score_percent for a in enrollment.attempts_of(record, stored)] == [0]  # the attempt is kept
+    assert [a.score_percent for a in quiz_attempts.attempts_of(record, stored)] == [0]  # the attempt is kept
     assert "already up to date" in run_import(courses).output
 
     for path, text in files.items():

@@ -20,6 +20,7 @@ from lms.catalog.areas import AREAS
 from lms.catalog.models import ModuleKind
 from lms.catalog.texts import load_texts, translation_state
 from lms.db import utcnow
+from lms.enrollment import completion, quiz_attempts, visits
 from lms.enrollment import services as enrollment
 from lms.enrollment.models import Enrollment, LessonProgress, ModuleCompletion, QuizAttempt
 
@@ -113,11 +114,11 @@ def test_importing_the_new_wording_over_the_old_keeps_progress_and_translations(
     outline = catalog.load_outline(core)
     now = utcnow()
     for item in outline.lessons[assessment.id]:
-        enrollment.visit_lesson(record, item, now, timedelta(minutes=30))
-        enrollment.complete_lesson(record, item, now + timedelta(minutes=5), timedelta(minutes=30))
+        visits.visit_lesson(record, item, now, timedelta(minutes=30))
+        visits.complete_lesson(record, item, now + timedelta(minutes=5), timedelta(minutes=30))
     quiz = outline.quizzes[assessment.id]
     right = {q.id: {o.id for o in options if o.is_correct} for q, options in catalog.load_questions(quiz)}
-    assert enrollment.submit_quiz(record, quiz, right, locale="es").attempt.passed
+    assert quiz_attempts.submit_quiz(record, quiz, right, locale="es").attempt.passed
     db.session.commit()
     models = (Enrollment, LessonProgress, QuizAttempt, ModuleCompletion)
     kept = {model: set(db.session.execute(select(model.id)).scalars()) for model in models}
@@ -127,7 +128,7 @@ def test_importing_the_new_wording_over_the_old_keeps_progress_and_translations(
     assert "problem" not in result.output
     assert {model: set(db.session.execute(select(model.id)).scalars()) for model in models} == kept
     assert catalog.get_module(core, "assessment").id == assessment.id
-    progress = enrollment.load_progress(enrollment.get_enrollment(trainee, core))
+    progress = completion.load_progress(enrollment.get_enrollment(trainee, core))
     assert progress.module_done(assessment) and quiz.id in progress.passed_quizzes
 
     texts = load_texts(core, "es")

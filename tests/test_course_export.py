@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 
 from lms import db
 from lms.accounts.models import SiteRole
-from lms.catalog import archive, quiz_authoring
+from lms.catalog import archive, course_authoring, lesson_authoring, module_authoring, quiz_authoring
 from lms.catalog import services as catalog
 from lms.catalog.models import Course, CourseKind, CourseStatus, ModuleKind, QuestionKind
 from lms.catalog.quiz_authoring import OptionData
@@ -96,16 +96,16 @@ def test_importing_an_export_into_the_site_it_came_from_changes_nothing(app, run
 def tricky_course(trainer, org) -> Course:
     """A draft course with texts YAML could misread, translations of parts only, an untitled quiz, the authoring
     forms' largest numbers, a stale translation, and removed modules, lessons, questions and answers."""
-    course = catalog.create_course(catalog.CourseData(
+    course = course_authoring.create_course(course_authoring.CourseData(
         slug="tricky", title="Heat: stay “safe” #1", summary="Line one\nline two\n  indented: yes", version="2026.1",
         kind=CourseKind.SPECIALTY, competency_areas=("outreach",), specialties=("heat-illness",),
         certificate_validity_months=240), trainer)
-    catalog.set_course_issuer(course, org.id, trainer)
-    first = catalog.add_module(course, catalog.ModuleData(slug="yes", title="yes", credited_minutes=10_000,
+    course_authoring.set_course_issuer(course, org.id, trainer)
+    first = module_authoring.add_module(course, module_authoring.ModuleData(slug="yes", title="yes", credited_minutes=10_000,
                                                           summary="- a dash\n- and a # sign"), trainer)
-    intro = catalog.add_lesson(course, first, "intro", "- dash: title", "# Heading\n\n---\n\n`code: here`\n", 15, trainer)
-    second = catalog.add_lesson(course, first, "second", "null", "Body with 'quotes' and \"more\"\ttab", 1, trainer)
-    gone = catalog.add_lesson(course, first, "gone", "Gone", "Removed.", 5, trainer)
+    intro = lesson_authoring.add_lesson(course, first, "intro", "- dash: title", "# Heading\n\n---\n\n`code: here`\n", 15, trainer)
+    second = lesson_authoring.add_lesson(course, first, "second", "null", "Body with 'quotes' and \"more\"\ttab", 1, trainer)
+    gone = lesson_authoring.add_lesson(course, first, "gone", "Gone", "Removed.", 5, trainer)
     quiz = quiz_authoring.ensure_quiz(course, first, title="", pass_mark=70, max_attempts=None, actor=trainer)
     q1 = quiz_authoring.save_question(course, quiz, None, slug="1", kind=QuestionKind.TRUE_FALSE, prompt="Is it\nhot?",
                                       options=[OptionData("true", "True", True, "Yes: right"),
@@ -118,9 +118,9 @@ def tricky_course(trainer, org) -> Course:
                                  actor=trainer)  # answer b removed
     q3 = quiz_authoring.save_question(course, quiz, None, slug="old", kind=QuestionKind.SINGLE, prompt="Old",
                                       options=[OptionData("a", "A", True), OptionData("b", "B")], actor=trainer)
-    live = catalog.add_module(course, catalog.ModuleData(slug="practice", title="Practice", kind=ModuleKind.LIVE,
+    live = module_authoring.add_module(course, module_authoring.ModuleData(slug="practice", title="Practice", kind=ModuleKind.LIVE,
                                                          credited_minutes=60, is_required=False), trainer)
-    dropped = catalog.add_module(course, catalog.ModuleData(slug="dropped", title="Dropped", kind=ModuleKind.FIELD,
+    dropped = module_authoring.add_module(course, module_authoring.ModuleData(slug="dropped", title="Dropped", kind=ModuleKind.FIELD,
                                                             credited_minutes=30), trainer)
     for obj in (gone, q3, dropped):
         archive.archive(course, obj, trainer)
@@ -131,7 +131,7 @@ def tricky_course(trainer, org) -> Course:
         set_text(course, obj, name, "es", value, trainer)
     feedback = catalog.load_questions(quiz)[0][1][0]
     set_text(course, feedback, "feedback", "es", "Sí: correcto", trainer)
-    catalog.update_lesson(course, second, "null (renamed)", "Body with 'quotes' and \"more\"\ttab", 1, trainer)
+    lesson_authoring.update_lesson(course, second, "null (renamed)", "Body with 'quotes' and \"more\"\ttab", 1, trainer)
     db.session.commit()
     return course
 
@@ -204,15 +204,15 @@ def test_an_unknown_course_is_refused_and_nothing_is_written(app, runner, tmp_pa
 
 
 def test_courses_files_cannot_describe_are_refused_with_the_reason(app, runner, client, u, login, tmp_path, trainer):
-    course = catalog.create_course(catalog.CourseData(slug="empty", title="Empty"), trainer)
+    course = course_authoring.create_course(course_authoring.CourseData(slug="empty", title="Empty"), trainer)
     db.session.commit()
     result = export(runner, tmp_path / "out", ok=False)
     assert "empty: This course has no modules: course files need at least one. Nothing was written." in result.output
     assert not (tmp_path / "out").exists()
 
-    module = catalog.add_module(course, catalog.ModuleData(slug="m", title="Water breaks"), trainer)
-    other = catalog.add_module(course, catalog.ModuleData(slug="n", title="Shade"), trainer)
-    catalog.add_lesson(course, other, "l", "Lesson", "Text", 5, trainer)
+    module = module_authoring.add_module(course, module_authoring.ModuleData(slug="m", title="Water breaks"), trainer)
+    other = module_authoring.add_module(course, module_authoring.ModuleData(slug="n", title="Shade"), trainer)
+    lesson_authoring.add_lesson(course, other, "l", "Lesson", "Text", 5, trainer)
     quiz_authoring.ensure_quiz(course, other, title="Check", pass_mark=80, max_attempts=None, actor=trainer)
     db.session.commit()
     login(trainer)
@@ -222,7 +222,7 @@ def test_courses_files_cannot_describe_are_refused_with_the_reason(app, runner, 
     assert "The self-paced module “Water breaks” has no lesson and no quiz" in page
     assert "The quiz of the module “Shade” has no questions" in page
 
-    catalog.add_lesson(course, module, "l", "Lesson", "Text", 5, trainer)
+    lesson_authoring.add_lesson(course, module, "l", "Lesson", "Text", 5, trainer)
     archive.archive(course, quiz_authoring.ensure_quiz(course, other, title="Check", pass_mark=80, max_attempts=None,
                                                        actor=trainer), trainer)
     db.session.commit()

@@ -10,11 +10,14 @@ import pytest
 
 from lms import db
 from lms.accounts.models import SiteRole
-from lms.catalog import quiz_authoring
+from lms.catalog import course_authoring, lesson_authoring, module_authoring, quiz_authoring
 from lms.catalog import services as catalog
 from lms.catalog.models import CourseStatus, ModuleKind, QuestionKind
 from lms.db import utcnow
+from lms.enrollment import completion as enrollment_completion
+from lms.enrollment import quiz_attempts
 from lms.enrollment import services as enrollment_services
+from lms.enrollment import visits as enrollment_visits
 from lms.hours import adjustments, approvals
 from lms.hours.field_progress import FieldProgress, list_field_progress
 from tests.test_hours_ledger import Staff, field_log, make_course, make_staff
@@ -74,7 +77,7 @@ def test_reaching_the_credited_minutes_is_what_completes_the_module(staff, field
     approvals.approve(_log(staff, modules["field"], "e", 35), staff.manager)
     db.session.commit()
     assert list_field_progress(staff.trainee.id, modules.values())[modules["field"].id].is_reached
-    progress = enrollment_services.load_progress(enrollment_services.get_enrollment(staff.trainee, course))
+    progress = enrollment_completion.load_progress(enrollment_services.get_enrollment(staff.trainee, course))
     assert progress.module_done(modules["field"])
 
 
@@ -147,18 +150,18 @@ def test_the_course_page_queries_do_not_grow_with_field_entries(client, u, login
 def reading_course(make_user):
     """A published course: a self-paced module, then a live and a field module, each with a lesson and a quiz."""
     trainer = make_user("author@example.org", role=SiteRole.TRAINER)
-    course = catalog.create_course(catalog.CourseData(slug="mixed", title="Mixed"), trainer)
+    course = course_authoring.create_course(course_authoring.CourseData(slug="mixed", title="Mixed"), trainer)
     made = {}
     for slug, kind in (("basics", ModuleKind.SELF_PACED), ("practice", ModuleKind.LIVE), ("visits", ModuleKind.FIELD)):
-        module = catalog.add_module(course, catalog.ModuleData(slug=slug, title=slug.title(), kind=kind), trainer)
-        catalog.add_lesson(course, module, f"{slug}-reading", f"{slug.title()} reading", "Text.", 5, trainer)
+        module = module_authoring.add_module(course, module_authoring.ModuleData(slug=slug, title=slug.title(), kind=kind), trainer)
+        lesson_authoring.add_lesson(course, module, f"{slug}-reading", f"{slug.title()} reading", "Text.", 5, trainer)
         quiz = quiz_authoring.ensure_quiz(course, module, title=f"{slug.title()} check", pass_mark=50,
                                           max_attempts=None, actor=trainer)
         quiz_authoring.save_question(course, quiz, None, slug="q1", kind=QuestionKind.SINGLE, prompt="Pick",
                                      options=[quiz_authoring.OptionData("a", "Right", True),
                                               quiz_authoring.OptionData("b", "Wrong", False)], actor=trainer)
         made[slug] = module
-    catalog.set_course_status(course, CourseStatus.PUBLISHED, trainer)
+    course_authoring.set_course_status(course, CourseStatus.PUBLISHED, trainer)
     db.session.commit()
     return trainer, course, made
 
@@ -171,7 +174,7 @@ def _module_part(page: str, slug: str) -> str:
 
 def test_lessons_and_quiz_count_only_in_a_self_paced_module(reading_course):
     _trainer, _course, modules = reading_course
-    assert [enrollment_services.steps_count(m) for m in modules.values()] == [True, False, False]
+    assert [enrollment_completion.steps_count(m) for m in modules.values()] == [True, False, False]
 
 
 def test_reading_and_passing_in_a_live_or_field_module_completes_nothing(make_user, reading_course):
@@ -182,14 +185,14 @@ def test_reading_and_passing_in_a_live_or_field_module_completes_nothing(make_us
     now = utcnow()
     for slug in ("practice", "visits"):
         lesson = outline.lessons[modules[slug].id][0]
-        enrollment_services.visit_lesson(enrollment, lesson, now, timedelta(minutes=30))
-        enrollment_services.complete_lesson(enrollment, lesson, now, timedelta(minutes=30))
+        enrollment_visits.visit_lesson(enrollment, lesson, now, timedelta(minutes=30))
+        enrollment_visits.complete_lesson(enrollment, lesson, now, timedelta(minutes=30))
         quiz = outline.quizzes[modules[slug].id]
         [(question, options)] = catalog.load_questions(quiz)
         right = {o.id for o in options if o.is_correct}
-        assert enrollment_services.submit_quiz(enrollment, quiz, {question.id: right}).attempt.passed
+        assert quiz_attempts.submit_quiz(enrollment, quiz, {question.id: right}).attempt.passed
     db.session.commit()
-    progress = enrollment_services.load_progress(enrollment)
+    progress = enrollment_completion.load_progress(enrollment)
     assert not progress.module_done(modules["practice"]) and not progress.module_done(modules["visits"])
     assert progress.percent == 0
 

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from lms import audit, db
 from lms.accounts.models import SiteRole
 from lms.audit import AuditEvent
-from lms.catalog import archive, quiz_authoring
+from lms.catalog import archive, course_authoring, lesson_authoring, module_authoring, quiz_authoring, removal
 from lms.catalog import services as catalog
 from lms.catalog.models import ModuleKind, QuestionKind
 from lms.catalog.quiz_authoring import OptionData
@@ -37,10 +37,10 @@ def heat(tina):
     course, module, lesson, quiz = heat_course(tina)
     quiz_authoring.save_question(course, quiz, None, slug="q1", kind=QuestionKind.SINGLE, prompt="First sign?",
                                  options=[OptionData("a", "Cramps", True, "Yes"), OptionData("b", "Sleep")], actor=tina)
-    catalog.update_lesson(course, lesson, "Heat stroke signs", "Call 911.", 12, tina)
-    catalog.remove(course, lesson, tina)
-    catalog.restore(course, lesson, tina)
-    live = catalog.add_module(course, catalog.ModuleData(slug="drill", title="Cooling drill", kind=ModuleKind.LIVE,
+    lesson_authoring.update_lesson(course, lesson, "Heat stroke signs", "Call 911.", 12, tina)
+    removal.remove(course, lesson, tina)
+    removal.restore(course, lesson, tina)
+    live = module_authoring.add_module(course, module_authoring.ModuleData(slug="drill", title="Cooling drill", kind=ModuleKind.LIVE,
                                                          credited_minutes=60, is_required=False), tina)
     db.session.commit()
     schedule(live, tina)
@@ -67,8 +67,8 @@ def ids_on(page: str) -> list[int]:
 
 def test_the_history_lists_the_courses_changes_newest_first_in_words(client, u, login, tina, heat, make_user):
     oscar = make_user("oscar@example.org", name="Oscar Other", role=SiteRole.TRAINER)
-    other = catalog.create_course(catalog.CourseData(slug="other", title="Other course"), oscar)
-    catalog.add_module(other, catalog.ModuleData(slug="elsewhere", title="Elsewhere"), oscar)
+    other = course_authoring.create_course(course_authoring.CourseData(slug="other", title="Other course"), oscar)
+    module_authoring.add_module(other, module_authoring.ModuleData(slug="elsewhere", title="Elsewhere"), oscar)
     trainee = make_user(name="Tere Trainee")
     quiz = catalog.get_quiz(catalog.get_module(heat, "signs"))
     audit.record("quiz.attempt_requested", quiz, trainee, reason="Please", user_id=trainee.id)  # not a change
@@ -139,7 +139,7 @@ def test_import_rows_have_no_one_as_actor(client, u, login, tina, courses, run_i
 def test_the_history_is_paginated(client, u, login, tina, heat):
     lesson = catalog.get_lesson(catalog.get_module(heat, "signs"), "stroke")
     for minutes in range(20, 20 + history.PAGE_SIZE):
-        catalog.update_lesson(heat, lesson, "Heat stroke signs", "Call 911.", minutes, tina)
+        lesson_authoring.update_lesson(heat, lesson, "Heat stroke signs", "Call 911.", minutes, tina)
     db.session.commit()
     login(tina)
     first = history_page(client, u)
@@ -163,8 +163,8 @@ def test_the_page_runs_a_fixed_number_of_queries(client, u, login, tina, heat, c
     module = catalog.get_module(heat, "signs")
     quiz = catalog.get_quiz(module)
     for n in range(6):
-        added = catalog.add_module(heat, catalog.ModuleData(slug=f"m{n}", title=f"Module {n}"), tina)
-        lesson = catalog.add_lesson(heat, added, "l", f"Lesson {n}", "Text.", 5, tina)
+        added = module_authoring.add_module(heat, module_authoring.ModuleData(slug=f"m{n}", title=f"Module {n}"), tina)
+        lesson = lesson_authoring.add_lesson(heat, added, "l", f"Lesson {n}", "Text.", 5, tina)
         quiz_authoring.save_question(heat, quiz, None, slug=f"x{n}", kind=QuestionKind.SINGLE, prompt=f"Q{n}",
                                      options=[OptionData("a", "A", True), OptionData("b", "B")], actor=tina)
         archive.archive(heat, lesson, tina)
@@ -205,7 +205,7 @@ def test_a_translated_answer_is_named_by_its_text_with_its_question(client, u, l
 def test_a_translation_confirmed_as_still_right_says_so(client, u, login, tina, heat):
     lesson = catalog.get_lesson(catalog.get_module(heat, "signs"), "stroke")
     set_text(heat, lesson, "title", "es", "Golpe de calor", tina)
-    catalog.update_lesson(heat, lesson, "Heat stroke: signs", "Call 911.", 12, tina)  # the Spanish title is stale
+    lesson_authoring.update_lesson(heat, lesson, "Heat stroke: signs", "Call 911.", 12, tina)  # the Spanish title is stale
     db.session.commit()
     login(tina)
     url = u("lms.authoring.translate_lesson", course_slug="heat", locale="es", module_slug="signs",

@@ -15,12 +15,14 @@ from lms import db
 from lms.accounts import admin_actions, api_tokens
 from lms.accounts.models import LoginSession, SiteRole, User
 from lms.audit import AuditEvent
-from lms.catalog import quiz_authoring
+from lms.catalog import course_authoring, lesson_authoring, module_authoring, quiz_authoring
 from lms.catalog import services as catalog
 from lms.catalog.models import CourseStatus, QuestionKind
 from lms.certificates import issuance, training
 from lms.db import utcnow
+from lms.enrollment import quiz_attempts as enrollment_quiz_attempts
 from lms.enrollment import services as enrollment
+from lms.enrollment import visits
 from lms.enrollment.models import Enrollment, QuizAttempt, QuizAttemptGrant
 from lms.hours import approvals, external_training
 from lms.hours.evidence import Upload
@@ -39,17 +41,17 @@ EXPECTED_FILES = {
 
 def _course(trainer, slug: str, title: str):
     """A published course with one self-paced module (a lesson and a one-question quiz)."""
-    course = catalog.create_course(catalog.CourseData(slug=slug, title=title, summary="About"), trainer)
-    module = catalog.add_module(course, catalog.ModuleData(slug="m1", title=f"{title}: module", credited_minutes=30),
+    course = course_authoring.create_course(course_authoring.CourseData(slug=slug, title=title, summary="About"), trainer)
+    module = module_authoring.add_module(course, module_authoring.ModuleData(slug="m1", title=f"{title}: module", credited_minutes=30),
                                 trainer)
-    lesson = catalog.add_lesson(course, module, "intro", f"{title}: lesson", "Some *text*.", 5, trainer)
+    lesson = lesson_authoring.add_lesson(course, module, "intro", f"{title}: lesson", "Some *text*.", 5, trainer)
     quiz = quiz_authoring.ensure_quiz(course, module, title=f"{title}: quiz", pass_mark=100, max_attempts=None,
                                       actor=trainer)
     quiz_authoring.save_question(course, quiz, None, slug="q1", kind=QuestionKind.SINGLE, prompt=f"{title}: question",
                                  options=[quiz_authoring.OptionData("a", "Listen first", True, "Yes, listen."),
                                           quiz_authoring.OptionData("b", "Talk first", False, "Listen before you talk.")],
                                  actor=trainer)
-    catalog.set_course_status(course, CourseStatus.PUBLISHED, trainer)
+    course_authoring.set_course_status(course, CourseStatus.PUBLISHED, trainer)
     return course, module, lesson, quiz
 
 
@@ -57,14 +59,14 @@ def _learn(user, course, lesson, quiz, *, right_after_wrong: bool = True) -> Non
     """Open and complete the lesson, fail the quiz once, then pass it."""
     taken = enrollment.enroll(user, course)
     now = utcnow()
-    enrollment.visit_lesson(taken, lesson, now - timedelta(minutes=4), timedelta(minutes=30))
-    enrollment.complete_lesson(taken, lesson, now, timedelta(minutes=30))
+    visits.visit_lesson(taken, lesson, now - timedelta(minutes=4), timedelta(minutes=30))
+    visits.complete_lesson(taken, lesson, now, timedelta(minutes=30))
     (question, options), = catalog.load_questions(quiz)
     wrong = next(o for o in options if not o.is_correct)
     right = next(o for o in options if o.is_correct)
-    enrollment.submit_quiz(taken, quiz, {question.id: {wrong.id}})
+    enrollment_quiz_attempts.submit_quiz(taken, quiz, {question.id: {wrong.id}})
     if right_after_wrong:
-        enrollment.submit_quiz(taken, quiz, {question.id: {right.id}})
+        enrollment_quiz_attempts.submit_quiz(taken, quiz, {question.id: {right.id}})
     db.session.commit()
 
 

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from lms import db
 from lms.accounts.models import SiteRole
 from lms.catalog.models import ModuleKind
+from lms.enrollment import completion
 from lms.enrollment import services as enrollment_services
 from lms.hours import approvals
 from lms.hours.models import HoursEntry
@@ -82,7 +83,7 @@ def test_a_submission_from_the_course_page_counts_toward_the_course(client, u, l
     assert entry.module_id == module.id
     approvals.approve(entry, staff.manager)
     db.session.commit()
-    progress = enrollment_services.load_progress(enrollment_services.get_enrollment(staff.trainee, course))
+    progress = completion.load_progress(enrollment_services.get_enrollment(staff.trainee, course))
     assert progress.module_done(module)
 
 

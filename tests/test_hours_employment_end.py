@@ -105,8 +105,10 @@ def test_the_queue_marks_them_and_bulk_approving_says_which_were_skipped(world, 
     page = _text(client.get(u("lms.hours.queue", org_slug="acme")).get_data(as_text=True))
     assert page.count("Dated after employment ended") == 2  # the legend and the one row
     assert "so they cannot be approved" in page
+    # both ticked ("Approve all N listed" leaves the marked ones out: tests/test_recheck_manager.py)
     response = client.submit(u("lms.hours.bulk_decide", org_slug="acme"),
-                             {"action": "approve_listed", "listed": f"{inside.id} {late.id}"},
+                             {"action": "approve", "listed": f"{inside.id} {late.id}", f"entry-{inside.id}": inside.id,
+                              f"entry-{late.id}": late.id},
                              follow_redirects=True)
     page = _text(response.get_data(as_text=True))
     assert "1 entry approved." in page and "1 entry was skipped, not approved:" in page

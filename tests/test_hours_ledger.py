@@ -16,10 +16,13 @@ from sqlalchemy import func, select
 from lms import db
 from lms.accounts.models import SiteRole
 from lms.audit import AuditEvent
+from lms.catalog import course_authoring, lesson_authoring, module_authoring
 from lms.catalog import services as catalog
 from lms.catalog.models import CourseStatus, ModuleKind
 from lms.db import utcnow
+from lms.enrollment import completion as enrollment_completion
 from lms.enrollment import services as enrollment_services
+from lms.enrollment import visits as enrollment_visits
 from lms.enrollment.models import ModuleCompletion
 from lms.errors import DomainError
 from lms.hours import adjustments, approvals, corrections, entry_orgs, external_training, field_experience, listeners, review_queue
@@ -94,16 +97,16 @@ def audit_rows(action: str, entry: HoursEntry) -> list[AuditEvent]:
 
 def make_course(trainer, slug: str = "core", **modules: tuple[ModuleKind, int]):
     """A published course with the named modules (kind, credited minutes); self-paced ones get one lesson."""
-    course = catalog.create_course(catalog.CourseData(slug=slug, title=f"Course {slug}"), trainer)
+    course = course_authoring.create_course(course_authoring.CourseData(slug=slug, title=f"Course {slug}"), trainer)
     made = {}
     for name, (kind, minutes) in modules.items():
-        module = catalog.add_module(course, catalog.ModuleData(slug=name, title=f"Module {name}", kind=kind,
+        module = module_authoring.add_module(course, module_authoring.ModuleData(slug=name, title=f"Module {name}", kind=kind,
                                                                credited_minutes=minutes,
                                                                competency_areas=("outreach",)), trainer)
         if kind is ModuleKind.SELF_PACED:
-            catalog.add_lesson(course, module, "l1", "Lesson", "Text.", 5, trainer)
+            lesson_authoring.add_lesson(course, module, "l1", "Lesson", "Text.", 5, trainer)
         made[name] = module
-    catalog.set_course_status(course, CourseStatus.PUBLISHED, trainer)
+    course_authoring.set_course_status(course, CourseStatus.PUBLISHED, trainer)
     db.session.commit()
     return course, made
 
@@ -288,10 +291,10 @@ def test_completed_self_paced_module_adds_its_credited_minutes_once(app, make_us
     outline = catalog.load_outline(course)
     lesson = outline.lessons[modules["reading"].id][0]
     now = utcnow()
-    enrollment_services.visit_lesson(enrollment, lesson, now - timedelta(minutes=10), timedelta(minutes=30))
-    enrollment_services.complete_lesson(enrollment, lesson, now, timedelta(minutes=30))
-    enrollment_services.complete_module(enrollment, modules["live"], "live")
-    enrollment_services.complete_module(enrollment, modules["field"], "field")
+    enrollment_visits.visit_lesson(enrollment, lesson, now - timedelta(minutes=10), timedelta(minutes=30))
+    enrollment_visits.complete_lesson(enrollment, lesson, now, timedelta(minutes=30))
+    enrollment_completion.complete_module(enrollment, modules["live"], "live")
+    enrollment_completion.complete_module(enrollment, modules["field"], "field")
     db.session.commit()
     [entry] = entries_of(staff.trainee)  # live and field completions are paid through attendance and field logs
     completion = _completions(enrollment)[modules["reading"].id]

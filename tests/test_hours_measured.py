@@ -14,6 +14,7 @@ from lms.catalog import services as catalog
 from lms.catalog.models import ModuleKind
 from lms.db import utcnow
 from lms.enrollment import services as enrollment_services
+from lms.enrollment import visits
 from lms.hours import review_queue
 from lms.hours.measured import LOW_MEASURED_PERCENT, is_low_measured
 from lms.hours.models import EntrySource, EntryStatus, HoursEntry
@@ -42,8 +43,8 @@ def complete_modules(staff: Staff, make_user, slug: str, **modules: tuple[int, i
         lesson = outline.lessons[made[name].id][0]
         now = utcnow()
         if read:
-            enrollment_services.visit_lesson(enrollment, lesson, now - timedelta(minutes=read), IDLE_CAP)
-        enrollment_services.complete_lesson(enrollment, lesson, now, IDLE_CAP)  # "completed" without opening it
+            visits.visit_lesson(enrollment, lesson, now - timedelta(minutes=read), IDLE_CAP)
+        visits.complete_lesson(enrollment, lesson, now, IDLE_CAP)  # "completed" without opening it
     db.session.commit()
     by_module = {entry.module_id: entry for entry in entries_of(staff.trainee)}
     return {name: by_module[module.id] for name, module in made.items()}

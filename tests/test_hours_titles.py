@@ -12,11 +12,13 @@ import pytest
 
 from lms import db
 from lms.accounts.models import SiteRole
+from lms.catalog import course_authoring, lesson_authoring, module_authoring
 from lms.catalog import services as catalog
 from lms.catalog.models import CourseStatus, ModuleKind
 from lms.catalog.texts import set_text
 from lms.db import utcnow
 from lms.enrollment import services as enrollment_services
+from lms.enrollment import visits as enrollment_visits
 from lms.hours import adjustments, approvals, export, field_experience
 from lms.hours.models import EntrySource, EntryStatus, HoursEntry
 from lms.hours.titles import display_titles
@@ -50,17 +52,18 @@ class World:
 
 def make_course(trainer, slug: str, titles: dict[str, tuple[ModuleKind, str, str | None]]):
     """A published English course whose modules have the given English and (optional) Spanish titles."""
-    course = catalog.create_course(catalog.CourseData(slug=slug, title=f"Course {slug}"), trainer)
+    course = course_authoring.create_course(course_authoring.CourseData(slug=slug, title=f"Course {slug}"), trainer)
     modules = {}
     for name, (kind, english, spanish) in titles.items():
-        module = catalog.add_module(course, catalog.ModuleData(slug=name, title=english, kind=kind, credited_minutes=45,
+        module = module_authoring.add_module(course, module_authoring.ModuleData(slug=name, title=english, kind=kind,
+                                                                                 credited_minutes=45,
                                                                competency_areas=("outreach",)), trainer)
         if kind is ModuleKind.SELF_PACED:
-            catalog.add_lesson(course, module, "l1", "Lesson", "Text.", 5, trainer)
+            lesson_authoring.add_lesson(course, module, "l1", "Lesson", "Text.", 5, trainer)
         if spanish:
             set_text(course, module, "title", "es", spanish, trainer)
         modules[name] = module
-    catalog.set_course_status(course, CourseStatus.PUBLISHED, trainer)
+    course_authoring.set_course_status(course, CourseStatus.PUBLISHED, trainer)
     db.session.commit()
     return course, modules
 
@@ -79,8 +82,8 @@ def world(make_user, make_org, add_member) -> World:
     db.session.commit()
     lesson = catalog.load_outline(course).lessons[modules["reading"].id][0]
     now = utcnow()
-    enrollment_services.visit_lesson(enrollment, lesson, now - timedelta(minutes=10), timedelta(minutes=30))
-    enrollment_services.complete_lesson(enrollment, lesson, now, timedelta(minutes=30))
+    enrollment_visits.visit_lesson(enrollment, lesson, now - timedelta(minutes=10), timedelta(minutes=30))
+    enrollment_visits.complete_lesson(enrollment, lesson, now, timedelta(minutes=30))
     session = LiveSession(module_id=modules["practice"].id, course_id=course.id, starts_at=now - timedelta(hours=3),
                           ends_at=now - timedelta(hours=1), timezone="America/Los_Angeles")
     db.session.add(session)

@@ -13,9 +13,11 @@ from sqlalchemy import func, select
 from lms import db
 from lms.accounts.models import SiteRole
 from lms.audit import AuditEvent
+from lms.catalog import lesson_authoring, module_authoring
 from lms.catalog import services as catalog
 from lms.db import utcnow
 from lms.enrollment import services as enrollment
+from lms.enrollment import visits
 from tests.test_content_import import edit
 
 IDLE = timedelta(minutes=30)
@@ -29,8 +31,9 @@ def trainer(make_user):
 
 def web_module(course, slug: str, trainer):
     """An optional self-paced module added in the web editor (the files do not have it), with one lesson."""
-    module = catalog.add_module(course, catalog.ModuleData(slug=slug, title=slug.title(), is_required=False), trainer)
-    lesson = catalog.add_lesson(course, module, "only", "Only lesson", "Text.", 5, trainer)
+    module = module_authoring.add_module(course, module_authoring.ModuleData(slug=slug, title=slug.title(),
+                                                                             is_required=False), trainer)
+    lesson = lesson_authoring.add_lesson(course, module, "only", "Only lesson", "Text.", 5, trainer)
     return module, lesson
 
 
@@ -53,8 +56,8 @@ def taken(courses, run_import, trainer, make_user):
     _module, lesson = web_module(course, "extra", trainer)
     web_module(course, "spare", trainer)
     ana, ben, cora = (enrollment.enroll(make_user(name=name), course) for name in ("Ana", "Ben", "Cora"))
-    enrollment.visit_lesson(ana, lesson, utcnow(), IDLE)
-    enrollment.complete_lesson(ben, lesson, utcnow(), IDLE)
+    visits.visit_lesson(ana, lesson, utcnow(), IDLE)
+    visits.complete_lesson(ben, lesson, utcnow(), IDLE)
     enrollment.withdraw(cora, trainer)
     db.session.commit()
     return course

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from lms import db
 from lms.audit import AuditEvent
+from lms.catalog import module_authoring
 from lms.catalog import services as catalog
 from lms.catalog.models import ModuleKind
 from lms.db import utcnow
@@ -36,7 +37,7 @@ def course(courses, run_import, trainer):
     """listening-basics imported, with a live module ``practice`` added on the site (the files do not have it)."""
     run_import(courses)
     course = catalog.get_course("listening-basics")
-    catalog.add_module(course, catalog.ModuleData(slug="practice", title="Practice", kind=ModuleKind.LIVE,
+    module_authoring.add_module(course, module_authoring.ModuleData(slug="practice", title="Practice", kind=ModuleKind.LIVE,
                                                   credited_minutes=60, is_required=False), trainer)
     db.session.commit()
     return course
@@ -85,7 +86,7 @@ def test_sessions_and_trainees_are_both_named_and_nothing_is_imported_once(cours
                                                                           make_user):
     schedule(practice(course), trainer)
     enrollment.enroll(make_user(name="Ana"), course)
-    catalog.add_module(course, catalog.ModuleData(slug="extra", title="Extra", is_required=False), trainer)
+    module_authoring.add_module(course, module_authoring.ModuleData(slug="extra", title="Extra", is_required=False), trainer)
     db.session.commit()
     result = run_import(courses, ok=False)
     assert LINE.format("1 scheduled live session") in result.output

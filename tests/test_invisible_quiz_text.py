@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from lms import db
 from lms.accounts.models import SiteRole
-from lms.catalog import quiz_authoring
+from lms.catalog import course_authoring, module_authoring, quiz_authoring
 from lms.catalog import services as catalog
 from lms.catalog.models import Option, Question, QuestionKind, Text
 from lms.catalog.quiz_authoring import OptionData
@@ -39,8 +39,8 @@ def trainer(make_user, login):
 
 @pytest.fixture
 def course(trainer):
-    course = catalog.create_course(catalog.CourseData(slug="heat", title="Heat safety"), trainer)
-    module = catalog.add_module(course, catalog.ModuleData(slug="signs", title="Warning signs"), trainer)
+    course = course_authoring.create_course(course_authoring.CourseData(slug="heat", title="Heat safety"), trainer)
+    module = module_authoring.add_module(course, module_authoring.ModuleData(slug="signs", title="Warning signs"), trainer)
     quiz = quiz_authoring.ensure_quiz(course, module, title="Check", pass_mark=80, max_attempts=None, actor=trainer)
     quiz_authoring.save_question(course, quiz, None, slug="q1", kind=QuestionKind.SINGLE,
                                  prompt="What do you do first?", actor=trainer, options=[

@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import func, select
 
 from lms import db
+from lms.catalog import course_authoring, lesson_authoring, module_authoring
 from lms.catalog import services as catalog
 from lms.catalog.models import Course, Lesson, Module, Text
 from lms.catalog.texts import has_visible_text, set_text
@@ -67,13 +68,13 @@ def test_set_text_stores_an_invisible_title_as_empty(course, trainer, value):
 def test_the_services_refuse_an_invisible_title(course, trainer, value):
     module = catalog.get_module(course, "signs")
     with pytest.raises(DomainError, match="A course needs a title"):
-        catalog.create_course(catalog.CourseData(slug="blank", title=value), trainer)
+        course_authoring.create_course(course_authoring.CourseData(slug="blank", title=value), trainer)
     with pytest.raises(DomainError, match="A module needs a title"):
-        catalog.add_module(course, catalog.ModuleData(slug="blank", title=value), trainer)
+        module_authoring.add_module(course, module_authoring.ModuleData(slug="blank", title=value), trainer)
     with pytest.raises(DomainError, match="A lesson needs a title"):
-        catalog.update_lesson(course, catalog.get_lesson(module, "stroke"), value, "Call 911.", 10, trainer)
+        lesson_authoring.update_lesson(course, catalog.get_lesson(module, "stroke"), value, "Call 911.", 10, trainer)
     with pytest.raises(DomainError, match="A lesson needs some text"):
-        catalog.update_lesson(course, catalog.get_lesson(module, "stroke"), "Heat stroke", value, 10, trainer)
+        lesson_authoring.update_lesson(course, catalog.get_lesson(module, "stroke"), "Heat stroke", value, 10, trainer)
 
 
 # ---------------------------------------------------------------- the authoring forms

@@ -18,7 +18,7 @@ from sqlalchemy import func, select, update
 
 from lms import db
 from lms.accounts.models import LoginSession, SiteRole
-from lms.catalog import services as catalog
+from lms.catalog import course_authoring, module_authoring
 from lms.catalog.models import CourseStatus, ModuleKind
 from lms.catalog.texts import set_text
 from lms.certificates.codes import display
@@ -280,13 +280,13 @@ def field_course(trainer):
     """A course with one self-paced module (a quiz) and two field modules: one named after its kind (in English in
     another case, and in Spanish), one named otherwise."""
     course = build_course(trainer, publish=False)
-    named = catalog.add_module(course, catalog.ModuleData(slug="field", title="Supervised Field Experience",
+    named = module_authoring.add_module(course, module_authoring.ModuleData(slug="field", title="Supervised Field Experience",
                                                           kind=ModuleKind.FIELD, credited_minutes=60), trainer)
     set_text(course, named, "title", "es", "Experiencia de campo supervisada", trainer)
-    other = catalog.add_module(course, catalog.ModuleData(slug="visits", title="Home visits", kind=ModuleKind.FIELD,
+    other = module_authoring.add_module(course, module_authoring.ModuleData(slug="visits", title="Home visits", kind=ModuleKind.FIELD,
                                                           credited_minutes=60), trainer)
     set_text(course, other, "title", "es", "Visitas a domicilio", trainer)
-    catalog.set_course_status(course, CourseStatus.PUBLISHED, trainer)
+    course_authoring.set_course_status(course, CourseStatus.PUBLISHED, trainer)
     db.session.commit()
     return course
 

@@ -11,11 +11,13 @@ from sqlalchemy import func, select
 
 from lms import db
 from lms.accounts.models import SiteRole
-from lms.catalog import quiz_authoring
+from lms.catalog import course_authoring, lesson_authoring, module_authoring, quiz_authoring
 from lms.catalog import services as catalog
 from lms.catalog.models import Course, CourseKind, CourseStatus, Lesson, ModuleKind, Option, Question, QuestionKind
 from lms.catalog.texts import set_text
 from lms.db import utcnow
+from lms.enrollment import completion as enrollment_completion
+from lms.enrollment import quiz_attempts, visits
 from lms.enrollment import services as enrollment
 from lms.enrollment.models import Enrollment, EnrollmentStatus, LessonProgress, ModuleCompletion, QuizAttempt
 from lms.live import registration
@@ -34,33 +36,34 @@ def build_course(actor, slug: str = "core", *, title: str = "Core training", es_
                  untranslated: tuple[str, ...] = (), optional_extra: bool = False, publish: bool = True) -> Course:
     """A course built with the catalog services; Spanish texts unless ``es_title`` is None; lessons named in
     ``untranslated`` (``"m1/l2"``) stay English only."""
-    course = catalog.create_course(catalog.CourseData(slug=slug, title=title, summary=f"About {title}.", kind=kind,
+    course = course_authoring.create_course(course_authoring.CourseData(slug=slug, title=title, summary=f"About {title}.", kind=kind,
                                                       competency_areas=areas), actor)
     spanish = es_title is not None
     if spanish:
         set_text(course, course, "title", "es", es_title, actor)
         set_text(course, course, "summary", "es", f"Acerca de {es_title}.", actor)
     for m in range(1, modules + 1):
-        module = catalog.add_module(course, catalog.ModuleData(slug=f"m{m}", title=f"Module {m}", credited_minutes=60),
+        module = module_authoring.add_module(course, module_authoring.ModuleData(slug=f"m{m}", title=f"Module {m}",
+                                                                                 credited_minutes=60),
                                     actor)
         if spanish:
             set_text(course, module, "title", "es", f"Módulo {m}", actor)
         for n in range(1, lessons + 1):
-            lesson = catalog.add_lesson(course, module, f"l{n}", f"Lesson {m}.{n}", f"English body {m}.{n}.", 10, actor)
+            lesson = lesson_authoring.add_lesson(course, module, f"l{n}", f"Lesson {m}.{n}", f"English body {m}.{n}.", 10, actor)
             if spanish and f"m{m}/l{n}" not in untranslated:
                 set_text(course, lesson, "title", "es", f"Lección {m}.{n}", actor)
                 set_text(course, lesson, "body", "es", f"Texto *en español* {m}.{n}.", actor)
         if quiz:
             _add_quiz(course, module, actor, max_attempts, spanish)
     if optional_extra:
-        extra = catalog.add_module(course, catalog.ModuleData(slug="extra", title="Extra reading", is_required=False,
+        extra = module_authoring.add_module(course, module_authoring.ModuleData(slug="extra", title="Extra reading", is_required=False,
                                                               credited_minutes=30), actor)
-        catalog.add_lesson(course, extra, "more", "More", "More text.", 5, actor)
+        lesson_authoring.add_lesson(course, extra, "more", "More", "More text.", 5, actor)
     if live:
-        catalog.add_module(course, catalog.ModuleData(slug="live", title="Live practice", kind=ModuleKind.LIVE,
+        module_authoring.add_module(course, module_authoring.ModuleData(slug="live", title="Live practice", kind=ModuleKind.LIVE,
                                                       credited_minutes=120), actor)
     if publish:
-        catalog.set_course_status(course, CourseStatus.PUBLISHED, actor)
+        course_authoring.set_course_status(course, CourseStatus.PUBLISHED, actor)
     db.session.commit()
     return course
 
@@ -169,7 +172,7 @@ def test_a_trainee_finds_the_core_course_in_spanish_enrols_reads_passes_and_sees
     assert "¡Así es!" in result and "100%" in result
 
     db.session.expire_all()
-    progress = enrollment.load_progress(the_enrollment(promotora, course))
+    progress = enrollment_completion.load_progress(the_enrollment(promotora, course))
     assert progress.percent == 50 and progress.module_done(catalog.get_module(course, "m1"))
     page = client.get(u("lms.courses.course", course_slug="core")).text
     assert "50%" in page and 'value="50"' in page
@@ -265,7 +268,7 @@ def test_previous_next_cross_modules_and_resume_where_you_left_off(client, u, tr
     assert lesson_url(u, module="m1", lesson="l2") in course_page.split("Continue where you left off")[0][-300:]
     mine = enrollment.get_enrollment(user, course)
     first = db.session.execute(select(Lesson).where(Lesson.course_id == course.id).order_by(Lesson.id)).scalars().first()
-    enrollment.complete_lesson(mine, first, datetime.now(UTC), timedelta(minutes=30))
+    visits.complete_lesson(mine, first, datetime.now(UTC), timedelta(minutes=30))
     mine.current_lesson_id = None  # progress made without opening a lesson (as by attendance) still counts
     db.session.commit()
     assert "Continue where you left off" in client.get(u("lms.courses.course", course_slug="core")).text
@@ -312,12 +315,12 @@ def test_time_on_a_lesson_is_capped_when_idle(app, trainer, make_user):
     first, second = catalog.load_outline(course).all_lessons()
     cap = timedelta(minutes=app.config["LMS_LESSON_IDLE_CAP_MINUTES"])
     start = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
-    enrollment.visit_lesson(mine, first, start, cap)
-    enrollment.visit_lesson(mine, second, start + timedelta(minutes=7), cap)
-    enrollment.visit_lesson(mine, first, start + timedelta(hours=5), cap)  # the tab was left open
-    enrollment.complete_lesson(mine, first, start + timedelta(hours=5, minutes=3), cap)
+    visits.visit_lesson(mine, first, start, cap)
+    visits.visit_lesson(mine, second, start + timedelta(minutes=7), cap)
+    visits.visit_lesson(mine, first, start + timedelta(hours=5), cap)  # the tab was left open
+    visits.complete_lesson(mine, first, start + timedelta(hours=5, minutes=3), cap)
     db.session.commit()
-    seconds = enrollment.load_progress(mine).seconds
+    seconds = enrollment_completion.load_progress(mine).seconds
     assert seconds[first.id] == 7 * 60 + 3 * 60
     assert seconds[second.id] == cap.total_seconds() == 30 * 60
 
@@ -339,7 +342,7 @@ def test_the_reader_records_time_on_the_server(client, u, trainer, make_user, lo
     mine.current_lesson_started_at -= timedelta(hours=1)
     db.session.commit()
     client.submit(complete_url(u, lesson="l2"))
-    seconds = enrollment.load_progress(mine).seconds
+    seconds = enrollment_completion.load_progress(mine).seconds
     assert 180 <= seconds[first] < 200
     assert seconds[mine.current_lesson_id] == 5 * 60  # capped by LMS_LESSON_IDLE_CAP_MINUTES
 
@@ -392,7 +395,7 @@ def test_attempt_limit(client, u, enrolled):
     assert response.status_code == 200 and "used every attempt" in response.text
     assert len(attempts(user, course)) == 2
     with pytest.raises(Exception, match="every attempt"):
-        enrollment.submit_quiz(the_enrollment(user, course), catalog.get_quiz(catalog.get_module(course, "m1")), {})
+        quiz_attempts.submit_quiz(the_enrollment(user, course), catalog.get_quiz(catalog.get_module(course, "m1")), {})
 
 
 def test_missing_answers_rerender_and_save_nothing(client, u, enrolled):
@@ -471,11 +474,11 @@ def _finish_self_paced(course, mine, modules=("m1",)):
         if module.slug not in modules:
             continue
         for lesson in outline.lessons.get(module.id, []):
-            enrollment.complete_lesson(mine, lesson, now, cap)
+            visits.complete_lesson(mine, lesson, now, cap)
         quiz = outline.quizzes.get(module.id)
         if quiz is not None:
             chosen = {q.id: {o.id for o in options if o.is_correct} for q, options in catalog.load_questions(quiz)}
-            enrollment.submit_quiz(mine, quiz, chosen)
+            quiz_attempts.submit_quiz(mine, quiz, chosen)
     db.session.commit()
 
 
@@ -488,7 +491,7 @@ def test_a_self_paced_course_completes_once_and_signals_once(trainer, make_user,
     assert mine.status is EnrollmentStatus.COMPLETED and mine.completed_at is not None
     assert completions == [mine.id]  # the optional module is not needed
     _finish_self_paced(course, mine, modules=("extra",))
-    enrollment.check_completion(mine)
+    enrollment_completion.check_completion(mine)
     assert completions == [mine.id]
     assert db.session.execute(select(func.count(ModuleCompletion.id))).scalar_one() == 3
 
@@ -498,11 +501,11 @@ def test_lessons_alone_do_not_complete_a_module_with_a_quiz(trainer, make_user, 
     mine = enrollment.enroll(make_user(), course)
     outline = catalog.load_outline(course)
     for lesson in outline.all_lessons():
-        enrollment.complete_lesson(mine, lesson, datetime.now(UTC), timedelta(minutes=30))
+        visits.complete_lesson(mine, lesson, datetime.now(UTC), timedelta(minutes=30))
     quiz = outline.quizzes[outline.modules[0].id]
     wrong = {q.id: {o.id for o in options if not o.is_correct} for q, options in catalog.load_questions(quiz)}
-    assert not enrollment.submit_quiz(mine, quiz, wrong).attempt.passed
-    progress = enrollment.load_progress(mine)
+    assert not quiz_attempts.submit_quiz(mine, quiz, wrong).attempt.passed
+    progress = enrollment_completion.load_progress(mine)
     assert not progress.module_done(outline.modules[0]) and progress.percent == 0 and completions == []
 
 
@@ -510,11 +513,11 @@ def test_a_course_with_a_live_module_does_not_complete_until_attendance(trainer,
     course = build_course(trainer, live=True)
     mine = enrollment.enroll(make_user(), course)
     _finish_self_paced(course, mine)
-    progress = enrollment.load_progress(mine)
+    progress = enrollment_completion.load_progress(mine)
     assert mine.status is EnrollmentStatus.ACTIVE and completions == [] and progress.percent == 50
     live = catalog.get_module(course, "live")
     assert not progress.module_done(live)
-    assert enrollment.complete_module(mine, live, "attendance")  # what the live-sessions feature will call
+    assert enrollment_completion.complete_module(mine, live, "attendance")  # what the live-sessions feature will call
     assert mine.status is EnrollmentStatus.COMPLETED and completions == [mine.id]
 
 
@@ -548,7 +551,7 @@ def test_enrol_is_idempotent_and_withdrawing_keeps_progress(client, u, enrolled)
     assert "You are enrolled again, and your progress is kept: continue where you left off." in back
     assert "1 of 2 lessons done" in back
     mine = the_enrollment(user, course)
-    assert mine.status is EnrollmentStatus.ACTIVE and len(enrollment.load_progress(mine).completed_lessons) == 1
+    assert mine.status is EnrollmentStatus.ACTIVE and len(enrollment_completion.load_progress(mine).completed_lessons) == 1
     assert client.submit(u("lms.courses.withdraw", course_slug="nope")).status_code == 404
 
 
@@ -699,9 +702,9 @@ def test_catalog_and_dashboard_queries_do_not_grow_with_courses(client, u, train
 
 def _grow_course(course, trainer, modules: range, others: int, make_user) -> None:
     for m in modules:
-        module = catalog.add_module(course, catalog.ModuleData(slug=f"m{m}", title=f"Module {m}"), trainer)
+        module = module_authoring.add_module(course, module_authoring.ModuleData(slug=f"m{m}", title=f"Module {m}"), trainer)
         for n in (1, 2):
-            catalog.add_lesson(course, module, f"l{n}", f"Lesson {m}.{n}", "Text.", 5, trainer)
+            lesson_authoring.add_lesson(course, module, f"l{n}", f"Lesson {m}.{n}", "Text.", 5, trainer)
         _add_quiz(course, module, trainer, None, spanish=True)
     for _ in range(others):
         other = make_user()

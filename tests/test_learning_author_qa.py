@@ -5,7 +5,7 @@ lesson whose translated title is out of date says so; a quiz with no question ye
 from __future__ import annotations
 
 from lms import db
-from lms.catalog import quiz_authoring
+from lms.catalog import lesson_authoring, module_authoring, quiz_authoring, removal
 from lms.catalog import services as catalog
 from lms.catalog.models import QuestionKind
 from lms.catalog.texts import set_text
@@ -19,8 +19,8 @@ STALE_NOTE = "Esta lección se actualizó en inglés después de traducirse"
 
 def _tag_module(course, trainer, *areas: str) -> None:
     module = catalog.get_module(course, "m1")
-    data = catalog.ModuleData(slug="m1", title="Module 1", credited_minutes=60, competency_areas=areas)
-    catalog.update_module(course, module, data, trainer)
+    data = module_authoring.ModuleData(slug="m1", title="Module 1", credited_minutes=60, competency_areas=areas)
+    module_authoring.update_module(course, module, data, trainer)
     db.session.commit()
 
 
@@ -48,7 +48,7 @@ def test_a_modules_areas_are_the_courses_everywhere(client, u, trainer, login):
     authoring = client.get(u("lms.authoring.course", course_slug="core")).get_data(as_text=True)
     assert f"also from modules: {ASSESSMENT}" in authoring
 
-    catalog.remove(course, catalog.get_module(course, "m1"), trainer)  # a removed module covers nothing any more
+    removal.remove(course, catalog.get_module(course, "m1"), trainer)  # a removed module covers nothing any more
     db.session.commit()
     assert "Core training" not in client.get(u("lms.courses.catalog", area="assessment")).get_data(as_text=True)
     assert ASSESSMENT not in client.get(u("lms.courses.course", course_slug="core")).get_data(as_text=True)
@@ -85,7 +85,7 @@ def test_an_outdated_spanish_title_says_the_lesson_was_updated(client, u, traine
     login(promotora)
     assert STALE_NOTE not in client.get(lesson_url(u)).get_data(as_text=True)
     lesson = catalog.get_lesson(catalog.get_module(course, "m1"), "l1")
-    catalog.update_lesson(course, lesson, "Lesson one, renamed", "English body 1.1.", 10, trainer)  # the body as it was
+    lesson_authoring.update_lesson(course, lesson, "Lesson one, renamed", "English body 1.1.", 10, trainer)  # the body as it was
     db.session.commit()
     shown = client.get(lesson_url(u)).get_data(as_text=True)
     assert STALE_NOTE in shown and "Lección 1.1" in shown

@@ -4,14 +4,14 @@ trainees nor needed to complete the course, as a quiz with no question is not; l
 from __future__ import annotations
 
 from lms import db
-from lms.catalog import services as catalog
+from lms.catalog import lesson_authoring, module_authoring
 from lms.enrollment import services as enrollment
 from lms.enrollment.models import EnrollmentStatus
 from tests.test_learning import build_course, complete_url, lesson_url
 
 
 def _add_empty(course, trainer, slug="later", title="Coming later"):
-    module = catalog.add_module(course, catalog.ModuleData(slug=slug, title=title, credited_minutes=45), trainer)
+    module = module_authoring.add_module(course, module_authoring.ModuleData(slug=slug, title=title, credited_minutes=45), trainer)
     db.session.commit()
     return module
 
@@ -51,7 +51,7 @@ def test_a_lesson_makes_it_show_and_a_completed_course_stays_completed(client, u
     client.submit(complete_url(u, lesson="l2"))
     assert enrollment.get_enrollment(rosa, course).status is EnrollmentStatus.COMPLETED
 
-    catalog.add_lesson(course, later, "first", "First of later", "Body.", 10, trainer)
+    lesson_authoring.add_lesson(course, later, "first", "First of later", "Body.", 10, trainer)
     db.session.commit()  # a lesson is content: the cached outline is loaded again, with the module
     page = client.get(u("lms.courses.course", course_slug="core")).get_data(as_text=True)
     assert "Coming later" in page and lesson_url(u, module="later", lesson="first") in page

@@ -13,10 +13,11 @@ from markupsafe import escape
 
 from lms import db
 from lms.accounts.models import SiteRole
+from lms.catalog import course_authoring, lesson_authoring, module_authoring
 from lms.catalog import services as catalog
 from lms.catalog.models import CourseStatus, ModuleKind
 from lms.db import utcnow
-from lms.enrollment import next_steps
+from lms.enrollment import completion, next_steps
 from lms.enrollment import services as enrollment
 from lms.i18n import _
 from lms.live import registration
@@ -38,19 +39,21 @@ def course(trainer):
     each with reading (optional: neither is completed by reading)."""
     course = build_course(trainer, modules=2, live=True, optional_extra=True, publish=False)
     live = catalog.get_module(course, "live")
-    catalog.add_lesson(course, live, "prepare", "Prepare for practice", "Read this first.", 5, trainer)
-    catalog.add_lesson(course, live, "role-plays", "About role plays", "And this.", 5, trainer)
-    field = catalog.add_module(course, catalog.ModuleData(slug="field", title="Field work", kind=ModuleKind.FIELD,
+    lesson_authoring.add_lesson(course, live, "prepare", "Prepare for practice", "Read this first.", 5, trainer)
+    lesson_authoring.add_lesson(course, live, "role-plays", "About role plays", "And this.", 5, trainer)
+    field = module_authoring.add_module(course, module_authoring.ModuleData(slug="field", title="Field work", kind=ModuleKind.FIELD,
                                                           credited_minutes=60), trainer)
-    catalog.add_lesson(course, field, "visits", "Home visits", "Text.", 5, trainer)
-    catalog.set_course_status(course, CourseStatus.PUBLISHED, trainer)
+    lesson_authoring.add_lesson(course, field, "visits", "Home visits", "Text.", 5, trainer)
+    course_authoring.set_course_status(course, CourseStatus.PUBLISHED, trainer)
     db.session.commit()
     return course
 
 
 @pytest.fixture
-def trainee(make_user, login, client, u, course):
+def trainee(make_user, login, client, u, course, make_org, add_member):
+    """Kai, on the staff of Acme (field experience is offered only to someone with an employer today), enrolled."""
     user = make_user("kai@example.org", name="Kai")
+    add_member(make_org("acme"), user)
     login(user)
     assert client.submit(u("lms.courses.enroll", course_slug="core")).status_code == 302
     return user
@@ -72,7 +75,7 @@ def finish_required(client, u, course) -> None:
 def the_progress(user, course):
     db.session.expire_all()
     mine = enrollment.get_enrollment(user, course)
-    return mine, enrollment.load_progress(mine)
+    return mine, completion.load_progress(mine)
 
 
 def box(page: str) -> str:
@@ -125,7 +128,8 @@ def test_passing_the_last_required_quiz_says_what_is_left_and_leads_to_the_sessi
     sessions = u("lms.sessions.index", course="core")
     assert "Register for a live session and attend it to complete this module." in left
     assert f'href="{sessions}">Find a live session</a>' in left
-    assert "Log your supervised field experience" in left and f'href="{u("lms.hours.log_field")}"' in left
+    # the link names the module, so the form has it chosen (tests/test_field_form_preselect.py)
+    assert "Log your supervised field experience" in left and f'href="{u("lms.hours.log_field")}?module=' in left
     # the reading stays reachable, labelled optional, never as the next step
     assert "Optional reading (it does not count toward completing the module):" in left
     assert f'href="{lesson_url(u, module="live", lesson="prepare")}">Prepare for practice</a>' in left

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from lms import db
 from lms.accounts.models import SiteRole
-from lms.catalog import services as catalog
+from lms.catalog import course_authoring, lesson_authoring, module_authoring
 from lms.catalog.models import CourseStatus
 from lms.catalog.texts import set_text
 from lms.enrollment import services as learning
@@ -15,13 +15,14 @@ NOTE = "Esta lección se actualizó en inglés después de traducirse"
 
 def test_a_stale_translation_says_so_until_it_is_translated_again(client, u, make_user, login):
     trainer = make_user("teacher@example.org", role=SiteRole.TRAINER)
-    course = catalog.create_course(catalog.CourseData(slug="heat", title="Heat safety"), trainer)
-    module = catalog.add_module(course, catalog.ModuleData(slug="signs", title="Signs", credited_minutes=30), trainer)
-    lesson = catalog.add_lesson(course, module, "stroke", "Heat stroke", "Hot, dry skin.", 10, trainer)
+    course = course_authoring.create_course(course_authoring.CourseData(slug="heat", title="Heat safety"), trainer)
+    module = module_authoring.add_module(course, module_authoring.ModuleData(slug="signs", title="Signs",
+                                                                             credited_minutes=30), trainer)
+    lesson = lesson_authoring.add_lesson(course, module, "stroke", "Heat stroke", "Hot, dry skin.", 10, trainer)
     for obj, name, value in ((course, "title", "Calor"), (module, "title", "Señales"), (lesson, "title", "Golpe de calor"),
                              (lesson, "body", "Piel caliente y seca.")):
         set_text(course, obj, name, "es", value, trainer)
-    catalog.set_course_status(course, CourseStatus.PUBLISHED, trainer)
+    course_authoring.set_course_status(course, CourseStatus.PUBLISHED, trainer)
     rosa = make_user("rosa@example.org", locale="es")
     learning.enroll(rosa, course)
     db.session.commit()
@@ -29,7 +30,7 @@ def test_a_stale_translation_says_so_until_it_is_translated_again(client, u, mak
 
     login(rosa)
     assert NOTE not in client.get(page).get_data(as_text=True)
-    catalog.update_lesson(course, lesson, "Heat stroke", "Hot, dry or damp skin.", 10, trainer)
+    lesson_authoring.update_lesson(course, lesson, "Heat stroke", "Hot, dry or damp skin.", 10, trainer)
     db.session.commit()
     shown = client.get(page).get_data(as_text=True)
     assert NOTE in shown and "Piel caliente y seca." in shown

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from lms import db
 from lms.accounts.models import SiteRole
 from lms.audit import AuditEvent
-from lms.catalog import services as catalog
+from lms.catalog import course_authoring, lesson_authoring, module_authoring
 from lms.catalog.models import CourseStatus, ModuleKind
 from lms.db import utcnow
 from lms.enrollment import services as enrollment_services
@@ -66,11 +66,12 @@ def people(make_user):
 def course(app, people):
     """A published course whose only required module is a two-hour live session."""
     trainer = people["trainer"]
-    course = catalog.create_course(catalog.CourseData(slug="live-course", title="Live skills"), trainer)
-    module = catalog.add_module(
-        course, catalog.ModuleData(slug="practice", title="Live practice", kind=ModuleKind.LIVE, credited_minutes=120), trainer
+    course = course_authoring.create_course(course_authoring.CourseData(slug="live-course", title="Live skills"), trainer)
+    module = module_authoring.add_module(
+        course, module_authoring.ModuleData(slug="practice", title="Live practice", kind=ModuleKind.LIVE,
+                                            credited_minutes=120), trainer
     )
-    catalog.set_course_status(course, CourseStatus.PUBLISHED, trainer)
+    course_authoring.set_course_status(course, CourseStatus.PUBLISHED, trainer)
     db.session.commit()
     return course, module
 
@@ -762,13 +763,15 @@ def test_demo_step_adds_a_finalised_past_session_once(app, make_user, make_org, 
     from lms.live.attendance_demo import SERIES_KEY, add_attendance_demo
 
     trainer = people["trainer"]
-    course = catalog.create_course(catalog.CourseData(slug="chw-core", title="CHW Core"), trainer)
-    communication = catalog.add_module(course, catalog.ModuleData(slug="communication", title="Communication"), trainer)
-    catalog.add_lesson(course, communication, "one", "One", "Text.", 5, trainer)  # publishing needs something to complete
-    catalog.add_module(
-        course, catalog.ModuleData(slug="live-practice", title="Live practice", kind=ModuleKind.LIVE, credited_minutes=180), trainer
+    course = course_authoring.create_course(course_authoring.CourseData(slug="chw-core", title="CHW Core"), trainer)
+    communication = module_authoring.add_module(course, module_authoring.ModuleData(slug="communication",
+                                                                                    title="Communication"), trainer)
+    lesson_authoring.add_lesson(course, communication, "one", "One", "Text.", 5, trainer)  # publishing needs something to complete
+    module_authoring.add_module(
+        course, module_authoring.ModuleData(slug="live-practice", title="Live practice", kind=ModuleKind.LIVE,
+                                            credited_minutes=180), trainer
     )
-    catalog.set_course_status(course, CourseStatus.PUBLISHED, trainer)
+    course_authoring.set_course_status(course, CourseStatus.PUBLISHED, trainer)
     users = {
         "trainer@example.org": trainer,
         "trainee@example.org": make_user("trainee@example.org", name="Tom"),

@@ -12,6 +12,7 @@ from datetime import timedelta
 import pytest
 
 from lms import db
+from lms.catalog import module_authoring
 from lms.catalog import services as catalog
 from lms.catalog.models import ModuleKind
 from lms.db import utcnow
@@ -52,7 +53,7 @@ def places(module, trainer, maria, make_user):
     """María holds a seat in one upcoming session of the module and a waitlist place in another (full) one, and a
     seat in an upcoming session of another live module of the course; she attended a session of the module that
     ended two days ago, whose attendance is not final yet."""
-    other = catalog.add_module(catalog.get_course("practice"), catalog.ModuleData(
+    other = module_authoring.add_module(catalog.get_course("practice"), module_authoring.ModuleData(
         slug="live-2", title="Home visit practice", kind=ModuleKind.LIVE, credited_minutes=120), trainer)
     db.session.commit()
     seated, full, elsewhere = upcoming(module, trainer, 5), upcoming(module, trainer, 8, capacity=1), upcoming(

@@ -19,7 +19,7 @@ from lms.enrollment import services as enrollment
 from lms.live import checkin
 from lms.live.models import Registration, RegistrationStatus, SessionMode
 from lms.live.times import to_zone, zoned_clock_text
-from lms.security import web_origin
+from lms.security_headers import web_origin
 from tests.live_support import LA, ONLINE, add_time, page_text, seat, soon
 
 GRACE = timedelta(minutes=15)

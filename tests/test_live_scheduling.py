@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import func, select
 
 from lms import db
-from lms.catalog import services as catalog
+from lms.catalog import course_authoring, module_authoring
 from lms.catalog.models import CourseStatus, ModuleKind
 from lms.db import utcnow
 from lms.enrollment import services as enrollment_services
@@ -100,8 +100,9 @@ def test_bad_plans_are_refused_with_the_field_named(course, trainer, fields, fie
 
 
 def test_only_live_modules_get_sessions(trainer):
-    course = catalog.create_course(catalog.CourseData(slug="self", title="Self"), trainer)
-    module = catalog.add_module(course, catalog.ModuleData(slug="read", title="Read", kind=ModuleKind.SELF_PACED), trainer)
+    course = course_authoring.create_course(course_authoring.CourseData(slug="self", title="Self"), trainer)
+    module = module_authoring.add_module(course, module_authoring.ModuleData(slug="read", title="Read",
+                                                                             kind=ModuleKind.SELF_PACED), trainer)
     with pytest.raises(DomainError) as caught:
         scheduling.create_sessions(plan(module), 1, trainer)
     assert caught.value.details["field"] == "module"
@@ -565,9 +566,10 @@ def test_the_demo_step_adds_sessions_once_when_the_core_course_exists(app, train
 
     seed_demo("demo password 1")
     assert db.session.execute(select(func.count(LiveSession.id))).scalar_one() == 0  # no chw-core: nothing
-    course = catalog.create_course(catalog.CourseData(slug="chw-core", title="Core"), trainer)
-    catalog.add_module(course, catalog.ModuleData(slug="live-practice", title="Live practice", kind=ModuleKind.LIVE), trainer)
-    catalog.set_course_status(course, CourseStatus.PUBLISHED, trainer)
+    course = course_authoring.create_course(course_authoring.CourseData(slug="chw-core", title="Core"), trainer)
+    module_authoring.add_module(course, module_authoring.ModuleData(slug="live-practice", title="Live practice",
+                                                                    kind=ModuleKind.LIVE), trainer)
+    course_authoring.set_course_status(course, CourseStatus.PUBLISHED, trainer)
     db.session.commit()
     seed_demo("demo password 1")
     db.session.commit()

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from lms import db
 from lms.accounts.models import SiteRole
-from lms.catalog import services as catalog
+from lms.catalog import course_authoring, module_authoring
 from lms.catalog.models import CourseStatus, Module, ModuleKind
 from lms.db import utcnow
 from lms.errors import DomainError
@@ -26,11 +26,12 @@ ROOT = Path(__file__).resolve().parent.parent
 @pytest.fixture
 def module(trainer):
     """The live module ``practice`` of the QA report: it credits 90 minutes."""
-    course = catalog.create_course(catalog.CourseData(slug="skills", title="Skills course", summary="About"), trainer)
-    module = catalog.add_module(
-        course, catalog.ModuleData(slug="practice", title="Practice", kind=ModuleKind.LIVE, credited_minutes=90), trainer
+    course = course_authoring.create_course(course_authoring.CourseData(slug="skills", title="Skills course",
+                                                                        summary="About"), trainer)
+    module = module_authoring.add_module(
+        course, module_authoring.ModuleData(slug="practice", title="Practice", kind=ModuleKind.LIVE, credited_minutes=90), trainer
     )
-    catalog.set_course_status(course, CourseStatus.PUBLISHED, trainer)
+    course_authoring.set_course_status(course, CourseStatus.PUBLISHED, trainer)
     db.session.commit()
     return module
 

@@ -9,7 +9,7 @@ from html import unescape
 
 from lms import db
 from lms.accounts.models import SiteRole
-from lms.catalog import services as catalog
+from lms.catalog import course_authoring
 from tests.live_support import live_course
 from tests.test_certificates_manual import _hours_page, world  # noqa: F401  (the fixture)
 
@@ -31,7 +31,7 @@ def test_the_manual_issue_page_says_its_hours_are_for_the_certificate_only(clien
 def test_the_preview_opens_in_the_trainers_language_when_the_course_has_it(client, u, login, make_user):
     spanish = make_user("formadora@example.org", role=SiteRole.TRAINER, locale="es")
     course, _module = live_course(spanish)  # titled in English and Spanish
-    plain = catalog.create_course(catalog.CourseData(slug="plain", title="English only"), spanish)
+    plain = course_authoring.create_course(course_authoring.CourseData(slug="plain", title="English only"), spanish)
     db.session.commit()
     login(spanish)
     page = _text(client.get(u("lms.authoring.preview", course_slug=course.slug)))

@@ -9,7 +9,7 @@ from sqlalchemy import inspect, text
 from lms import db
 from lms.accounts import services as accounts
 from lms.accounts.models import SiteRole
-from lms.catalog import services as catalog
+from lms.catalog import course_authoring
 from tests.conftest import PASSWORD
 from tests.migration_support import drift, migrate_to, private_app
 
@@ -30,7 +30,7 @@ def test_upgrade_adds_the_revision_and_its_triggers_and_downgrade_removes_them(t
     with private_app(tmp_path, "m0015"):
         migrate_to("0014")
         admin = accounts.register_user("root@example.org", "Root", PASSWORD, role=SiteRole.ADMIN)
-        course = catalog.create_course(catalog.CourseData(slug="core", title="Core"), admin)
+        course = course_authoring.create_course(course_authoring.CourseData(slug="core", title="Core"), admin)
         db.session.commit()
         course_id = course.id
 

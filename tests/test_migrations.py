@@ -10,7 +10,7 @@ from sqlalchemy import inspect, select
 from lms import create_app, db, migrate
 from lms.accounts import services as accounts
 from lms.accounts.models import SiteRole
-from lms.catalog import services as catalog
+from lms.catalog import course_authoring
 from lms.certificates import issuance
 from lms.certificates.models import VerificationLog
 from lms.db import metadata
@@ -46,7 +46,7 @@ def test_rebuilding_a_table_keeps_the_rows_that_point_at_it(tmp_path):
             migrate.upgrade()
             admin = accounts.register_user("root@example.org", "Root", PASSWORD, role=SiteRole.ADMIN)
             holder = accounts.register_user("rosa@example.org", "Rosa", PASSWORD)
-            course = catalog.create_course(catalog.CourseData(slug="core", title="Core"), admin)
+            course = course_authoring.create_course(course_authoring.CourseData(slug="core", title="Core"), admin)
             cert = issuance.issue_manually(holder, course, admin, "Paper", issuance.TrainingMinutes(live=60))
             db.session.add(VerificationLog(client_hash="x" * 64, code_prefix=cert.code[:4], result="valid", certificate_id=cert.id))
             db.session.commit()

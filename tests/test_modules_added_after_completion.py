@@ -12,9 +12,10 @@ from sqlalchemy import select
 
 from lms import db
 from lms.accounts.models import SiteRole
-from lms.catalog import services as catalog
+from lms.catalog import lesson_authoring, module_authoring
 from lms.certificates.issuance import get_certificate
 from lms.certificates.models import Certificate
+from lms.enrollment import completion as enrollment_completion
 from lms.enrollment import services as enrollment
 from lms.enrollment.models import EnrollmentStatus, ModuleCompletion
 from lms.hours.models import EntrySource, HoursEntry
@@ -55,9 +56,10 @@ def complete_course(client, u, trainer, trainee):
 
 def add_module(course, trainer, *, quiz: bool):
     """What a trainer does later: a required self-paced module "Staying active" with a lesson (and a quiz)."""
-    module = catalog.add_module(course, catalog.ModuleData(slug="active", title="Staying active", credited_minutes=30),
+    module = module_authoring.add_module(course, module_authoring.ModuleData(slug="active", title="Staying active",
+                                                                             credited_minutes=30),
                                 trainer)
-    catalog.add_lesson(course, module, "walk", "Walking every day", "Walk.", 10, trainer)
+    lesson_authoring.add_lesson(course, module, "walk", "Walking every day", "Walk.", 10, trainer)
     if quiz:
         _add_quiz(course, module, trainer, None, False)
     db.session.commit()
@@ -123,7 +125,7 @@ def test_a_lesson_module_added_after_completion_is_recorded_and_credited_once(cl
     assert re.search(r'<strong class="learn-done">Completed</strong>\s*· 1 of 1 lesson done', block)
 
     # Checking completion again (any later step) records nothing more.
-    enrollment.check_completion(enrollment.get_enrollment(trainee, course))
+    enrollment_completion.check_completion(enrollment.get_enrollment(trainee, course))
     db.session.commit()
     assert len(completions(trainee, course, module)) == 1 and len(entries(trainee, module)) == 1
 
@@ -169,7 +171,7 @@ def test_a_module_added_while_the_course_is_under_way_is_simply_required(client,
     client.submit(u("lms.courses.enroll", course_slug="core"))
     module = add_module(course, trainer, quiz=False)
     mine = enrollment.get_enrollment(trainee, course)
-    assert enrollment.added_after_completion(mine, enrollment.load_progress(mine)) == set()
+    assert enrollment_completion.added_after_completion(mine, enrollment_completion.load_progress(mine)) == set()
     block = module_block(client.get(course_url(u)).text, "active")
     assert "Added after" not in block and "Required" in block
     assert module.is_required

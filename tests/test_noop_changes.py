@@ -18,7 +18,7 @@ from lms import db
 from lms.accounts import admin_actions
 from lms.accounts.models import SiteRole, User
 from lms.audit import AuditEvent
-from lms.catalog import services as catalog
+from lms.catalog import course_authoring
 from lms.catalog.models import Module
 from lms.errors import upload_limit
 from lms.orgs import services as orgs
@@ -134,7 +134,7 @@ def test_an_account_disabled_a_moment_ago_by_another_admin_is_not_disabled_twice
               "a manager approves reach its credited time."),
 ])
 def test_the_message_after_adding_a_module_fits_its_kind(client, u, login, trainer, kind, message):
-    catalog.create_course(catalog.CourseData(slug="outreach", title="Outreach"), trainer)
+    course_authoring.create_course(course_authoring.CourseData(slug="outreach", title="Outreach"), trainer)
     db.session.commit()
     login(trainer)
     response = client.submit(u("lms.authoring.new_module", course_slug="outreach"), {

@@ -12,7 +12,7 @@ from sqlalchemy import select, update
 
 from lms import db
 from lms.accounts.models import SiteRole
-from lms.catalog import services as catalog
+from lms.catalog import course_authoring, module_authoring
 from lms.catalog.models import Text
 from lms.catalog.texts import set_text
 from tests.live_support import schedule
@@ -20,8 +20,8 @@ from tests.live_support import schedule
 
 def test_a_line_break_in_a_title_becomes_a_space(app, make_user):
     author = make_user(role=SiteRole.TRAINER)
-    course = catalog.create_course(catalog.CourseData(slug="heat", title="Heat\r\nsafety"), author)
-    module = catalog.add_module(course, catalog.ModuleData(slug="signs", title="Warning signs"), author)
+    course = course_authoring.create_course(course_authoring.CourseData(slug="heat", title="Heat\r\nsafety"), author)
+    module = module_authoring.add_module(course, module_authoring.ModuleData(slug="signs", title="Warning signs"), author)
     row = set_text(course, module, "title", "es", "  Práctica de enfriamiento\r\n\ten persona ", author)
     summary = set_text(course, module, "summary", "es", "Línea uno\r\nLínea dos", author)
     assert row.value == "Práctica de enfriamiento en persona" and summary.value == "Línea uno\nLínea dos"
@@ -30,8 +30,8 @@ def test_a_line_break_in_a_title_becomes_a_space(app, make_user):
 
 def test_the_translation_editor_gives_titles_a_one_line_box(client, u, login, make_user):
     author = make_user(role=SiteRole.TRAINER)
-    course = catalog.create_course(catalog.CourseData(slug="heat", title="Heat safety"), author)
-    catalog.add_module(course, catalog.ModuleData(slug="signs", title="Warning signs", summary="What to look for"),
+    course = course_authoring.create_course(course_authoring.CourseData(slug="heat", title="Heat safety"), author)
+    module_authoring.add_module(course, module_authoring.ModuleData(slug="signs", title="Warning signs", summary="What to look for"),
                        author)
     db.session.commit()
     login(author)

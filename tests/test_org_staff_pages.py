@@ -14,7 +14,7 @@ from sqlalchemy import select
 from lms import db
 from lms.accounts.models import SiteRole
 from lms.audit import AuditEvent
-from lms.catalog import services as catalog
+from lms.catalog import course_authoring, lesson_authoring, module_authoring
 from lms.catalog.models import CourseStatus
 from lms.certificates import issuance
 from lms.db import utcnow
@@ -179,10 +179,10 @@ def test_undo_after_they_rejoined_by_invitation_changes_nothing(client, u, acme,
 
 
 def _course(trainer, slug: str):
-    course = catalog.create_course(catalog.CourseData(slug=slug, title=f"Course {slug}", version="2026.1"), trainer)
-    module = catalog.add_module(course, catalog.ModuleData(slug="m", title="Module", credited_minutes=60), trainer)
-    catalog.add_lesson(course, module, "one", "One", "Text", 10, trainer)
-    catalog.set_course_status(course, CourseStatus.PUBLISHED, trainer)
+    course = course_authoring.create_course(course_authoring.CourseData(slug=slug, title=f"Course {slug}", version="2026.1"), trainer)
+    module = module_authoring.add_module(course, module_authoring.ModuleData(slug="m", title="Module", credited_minutes=60), trainer)
+    lesson_authoring.add_lesson(course, module, "one", "One", "Text", 10, trainer)
+    course_authoring.set_course_status(course, CourseStatus.PUBLISHED, trainer)
     return course
 
 

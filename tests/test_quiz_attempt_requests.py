@@ -15,6 +15,7 @@ from lms import db
 from lms.accounts import admin_actions
 from lms.accounts.models import SiteRole, User
 from lms.audit import AuditEvent
+from lms.catalog import course_authoring
 from lms.catalog import services as catalog
 from lms.catalog.models import CourseStatus
 from lms.enrollment import attempt_requests, grants
@@ -144,8 +145,8 @@ def test_ask_email_see_grant_and_start_again(client, u, tina, omar, course, make
 
 def test_the_email_is_in_each_trainers_language(client, u, tina, course, locked_out, make_user, as_, mailbox):
     lucia = make_user("lucia@example.org", name="Lucía", role=SiteRole.TRAINER, locale="es")
-    catalog.set_course_status(course, CourseStatus.DRAFT, lucia)  # she worked on the course too
-    catalog.set_course_status(course, CourseStatus.PUBLISHED, lucia)
+    course_authoring.set_course_status(course, CourseStatus.DRAFT, lucia)  # she worked on the course too
+    course_authoring.set_course_status(course, CourseStatus.PUBLISHED, lucia)
     db.session.commit()
     lupe = locked_out()
     as_(lupe)
@@ -267,8 +268,8 @@ def test_who_is_told(app, tina, omar, course, make_user, locked_out):
     gone = make_user(name="Gus Gone", role=SiteRole.TRAINER)
     granter = make_user(name="Gil Granter", role=SiteRole.TRAINER)
     for person in (admin, gone):
-        catalog.set_course_status(course, CourseStatus.DRAFT, person)
-        catalog.set_course_status(course, CourseStatus.PUBLISHED, person)
+        course_authoring.set_course_status(course, CourseStatus.DRAFT, person)
+        course_authoring.set_course_status(course, CourseStatus.PUBLISHED, person)
     admin_actions.set_active(gone, False, admin)
     other = locked_out("Otto Other")
     grants.grant_attempt(enrollment.get_enrollment(other, course), quiz_of(course), granter, "Retry")

@@ -15,7 +15,7 @@ from lms import db
 from lms.accounts.models import SiteRole, User
 from lms.audit import AuditEvent
 from lms.catalog import services as catalog
-from lms.enrollment import grants
+from lms.enrollment import grants, quiz_attempts
 from lms.enrollment import services as enrollment
 from lms.enrollment.models import QuizAttempt, QuizAttemptGrant
 from lms.errors import DomainError, NotFoundError
@@ -51,7 +51,7 @@ def grant_rows() -> list[QuizAttemptGrant]:
 
 def attempts_of(user, course) -> list[QuizAttempt]:
     db.session.expire_all()
-    return enrollment.attempts_of(enrollment.get_enrollment(user, course), quiz_of(course))
+    return quiz_attempts.attempts_of(enrollment.get_enrollment(user, course), quiz_of(course))
 
 
 # ---------------------------------------------------------------- the whole path through the pages
@@ -134,7 +134,7 @@ def test_an_email_failure_does_not_undo_the_grant(app, client, u, trainer, cours
     assert "Lupe Learner can take the quiz once more." in response.text
     assert "We could not email: lupe@example.org. Please tell them another way." in response.text
     assert len(grant_rows()) == 1 and mailbox == []
-    assert enrollment.attempts_left(enrollment.get_enrollment(trainee, course), quiz_of(course),
+    assert quiz_attempts.attempts_left(enrollment.get_enrollment(trainee, course), quiz_of(course),
                                     attempts_of(trainee, course)) == 1
 
 
@@ -220,7 +220,7 @@ def test_a_grant_adds_to_the_limit_exactly(trainer, course, locked_out):
     mine, quiz = enrollment.get_enrollment(trainee, course), quiz_of(course)
     grants.grant_attempt(mine, quiz, trainer, "Retry", extra=2)
     db.session.commit()
-    assert enrollment.attempts_left(mine, quiz, attempts_of(trainee, course)) == 2
+    assert quiz_attempts.attempts_left(mine, quiz, attempts_of(trainee, course)) == 2
     take(trainee, course, times=2)
     with pytest.raises(DomainError, match="Ask your trainer for another attempt"):
         take(trainee, course)
@@ -263,7 +263,7 @@ def test_racing_for_the_one_granted_attempt_saves_one(app, trainer, course, lock
                           for q, options in catalog.load_questions(quiz)}
                 mine = enrollment.get_enrollment(user, mine_course)
                 barrier.wait()
-                enrollment.submit_quiz(mine, quiz, chosen)
+                quiz_attempts.submit_quiz(mine, quiz, chosen)
                 db.session.commit()
                 outcome = "saved"
             except (DomainError, IntegrityError) as exc:

@@ -21,7 +21,7 @@ from lms.catalog import services as catalog
 from lms.catalog.models import Option, Question, Text
 from lms.catalog.texts import set_text
 from lms.db import utcnow
-from lms.enrollment import quiz_review
+from lms.enrollment import quiz_attempts, quiz_review
 from lms.enrollment import services as enrollment
 from lms.enrollment.models import Enrollment, QuizAttempt
 from tests.conftest import PASSWORD, _config, _database_url, _private_database
@@ -294,7 +294,7 @@ def test_migration_adds_the_snapshot_and_downgrading_keeps_the_attempts(tmp_path
             course = build_course(trainer, es_title=None)
             mine = enrollment.enroll(trainee, course)
             quiz = catalog.get_quiz(catalog.get_module(course, "m1"))
-            enrollment.submit_quiz(mine, quiz, {q.id: {o.id for o in options if o.is_correct}
+            quiz_attempts.submit_quiz(mine, quiz, {q.id: {o.id for o in options if o.is_correct}
                                                 for q, options in catalog.load_questions(quiz)})
             db.session.commit()
             rows = select(QuizAttempt.id, QuizAttempt.score_percent, QuizAttempt.answers)

@@ -13,11 +13,12 @@ from sqlalchemy import select
 
 from lms import db
 from lms.accounts.models import SiteRole
-from lms.catalog import quiz_authoring
+from lms.catalog import course_authoring, lesson_authoring, module_authoring, quiz_authoring
 from lms.catalog import services as catalog
 from lms.catalog.models import CourseStatus, QuestionKind
 from lms.catalog.quiz_texts import QUIZ_ITEMS, out_of_date_locales
 from lms.catalog.texts import load_texts, set_text
+from lms.enrollment import quiz_attempts
 from lms.enrollment import services as enrollment
 from lms.enrollment.models import Enrollment, QuizAttempt
 from lms.i18n import _, in_language, language_name_in
@@ -51,9 +52,10 @@ def rosa(make_user):
 def build(trainer, questions: int = 1, slug: str = "prenatal"):
     """Course ``slug``, module ``risks``: a question on risk factors (and ``questions - 1`` more), all in Spanish
     too; 2 attempts, pass mark 100."""
-    course = catalog.create_course(catalog.CourseData(slug=slug, title="Prenatal care"), trainer)
-    module = catalog.add_module(course, catalog.ModuleData(slug="risks", title="Risks", credited_minutes=30), trainer)
-    catalog.add_lesson(course, module, "intro", "Intro", "Risk factors.", 10, trainer)
+    course = course_authoring.create_course(course_authoring.CourseData(slug=slug, title="Prenatal care"), trainer)
+    module = module_authoring.add_module(course, module_authoring.ModuleData(slug="risks", title="Risks",
+                                                                             credited_minutes=30), trainer)
+    lesson_authoring.add_lesson(course, module, "intro", "Intro", "Risk factors.", 10, trainer)
     quiz = quiz_authoring.ensure_quiz(course, module, title="Risks check", pass_mark=100, max_attempts=2,
                                       actor=trainer)
     for obj, value in ((course, "Atención prenatal"), (module, "Riesgos"), (quiz, "Prueba de riesgos")):
@@ -73,7 +75,7 @@ def build(trainer, questions: int = 1, slug: str = "prenatal"):
         set_text(course, extra, "prompt", "es", f"Afirmación {n}", trainer)
         for option, word in zip(options_of(course, f"q{n}"), ("Verdadero", "Falso"), strict=True):
             set_text(course, option, "text", "es", word, trainer)
-    catalog.set_course_status(course, CourseStatus.PUBLISHED, trainer)
+    course_authoring.set_course_status(course, CourseStatus.PUBLISHED, trainer)
     db.session.commit()
     return course
 
@@ -207,7 +209,7 @@ def test_a_rewritten_question_and_removed_feedback_are_not_shown_translated(trai
     assert load_texts(course, "es").get(question, "prompt").value == SPANISH_PROMPT
 
     enrollment.enroll(rosa, course)
-    result = enrollment.submit_quiz(enrollment.get_enrollment(rosa, course), quiz_of(course),
+    result = quiz_attempts.submit_quiz(enrollment.get_enrollment(rosa, course), quiz_of(course),
                                     {question.id: {option(course, "q1", "b").id}}, locale="es")
     kept = result.attempt.snapshot["questions"][0]
     assert kept["prompt_lang"] == "en" and kept["options"][1] == {"text": "Tener 25 años o menos", "chosen": True}

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from lms import db
-from lms.catalog import quiz_authoring
+from lms.catalog import lesson_authoring, quiz_authoring
 from lms.catalog import services as catalog
 from lms.catalog.markdown import render_markdown
 from lms.catalog.models import QuestionKind, Text
@@ -121,7 +121,7 @@ def test_save_after_preview_saves_what_was_previewed(client, u, course):
 def test_preview_keeps_the_still_right_tick_of_a_stale_text(client, u, course, trainer):
     lesson = _lesson(course)
     key = f"lesson-{lesson.id}"
-    catalog.update_lesson(course, lesson, "Heat stroke signs", BODY, 10, trainer)
+    lesson_authoring.update_lesson(course, lesson, "Heat stroke signs", BODY, 10, trainer)
     db.session.commit()
     form = _form(client.get(_lesson_url(u)).get_data(as_text=True))
     form.update({f"ok-{key}-title": "y", "preview": "y"})

@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from lms import db
+from lms.catalog import course_authoring, lesson_authoring, module_authoring
 from lms.catalog import services as catalog
 from lms.catalog.models import Text
 from lms.catalog.texts import load_texts, set_text, text_hash, translation_state
@@ -25,9 +26,9 @@ CHANGED_MEANWHILE = "changed while you were editing"
 def lesson(signed_in_trainer):
     """A lesson translated into Spanish, up to date."""
     trainer = signed_in_trainer
-    course = catalog.create_course(catalog.CourseData(slug="heat", title="Heat safety"), trainer)
-    module = catalog.add_module(course, catalog.ModuleData(slug="signs", title="Warning signs"), trainer)
-    lesson = catalog.add_lesson(course, module, "stroke", "Heat stroke", BODY, 10, trainer)
+    course = course_authoring.create_course(course_authoring.CourseData(slug="heat", title="Heat safety"), trainer)
+    module = module_authoring.add_module(course, module_authoring.ModuleData(slug="signs", title="Warning signs"), trainer)
+    lesson = lesson_authoring.add_lesson(course, module, "stroke", "Heat stroke", BODY, 10, trainer)
     set_text(course, lesson, "title", "es", "Golpe de calor", trainer)
     set_text(course, lesson, "body", "es", "## Señales\n\nPiel caliente y seka.", trainer)
     db.session.commit()
@@ -51,7 +52,7 @@ def _form(page: str) -> dict[str, str]:
 
 def _edit_english(lesson, title: str, body: str) -> None:
     """Another tab: the English lesson is edited and saved."""
-    catalog.update_lesson(catalog.get_course("heat"), lesson, title, body, 10, lesson)
+    lesson_authoring.update_lesson(catalog.get_course("heat"), lesson, title, body, 10, lesson)
     db.session.commit()
 
 

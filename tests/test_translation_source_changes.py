@@ -14,6 +14,7 @@ from sqlalchemy import select, update
 from lms import create_app, db, migrate
 from lms.accounts import services as accounts
 from lms.accounts.models import SiteRole
+from lms.catalog import course_authoring, lesson_authoring, module_authoring
 from lms.catalog import services as catalog
 from lms.catalog.models import Text
 from lms.catalog.source_changes import describe_change
@@ -43,12 +44,12 @@ NOT_KEPT = "this translation was made from was not kept, so what changed cannot 
 def lesson(signed_in_trainer):
     """A lesson translated into Spanish (title and body), whose English source then changed."""
     trainer = signed_in_trainer
-    course = catalog.create_course(catalog.CourseData(slug="heat", title="Heat safety"), trainer)
-    module = catalog.add_module(course, catalog.ModuleData(slug="signs", title="Warning signs"), trainer)
-    lesson = catalog.add_lesson(course, module, "stroke", "Heat stroke", BODY, 10, trainer)
+    course = course_authoring.create_course(course_authoring.CourseData(slug="heat", title="Heat safety"), trainer)
+    module = module_authoring.add_module(course, module_authoring.ModuleData(slug="signs", title="Warning signs"), trainer)
+    lesson = lesson_authoring.add_lesson(course, module, "stroke", "Heat stroke", BODY, 10, trainer)
     set_text(course, lesson, "title", "es", "Golpe de calor", trainer)
     set_text(course, lesson, "body", "es", "## Señales\n\nPiel caliente y seca.", trainer)
-    catalog.update_lesson(course, lesson, "Heat stroke signs", NEW_BODY, 10, trainer)
+    lesson_authoring.update_lesson(course, lesson, "Heat stroke signs", NEW_BODY, 10, trainer)
     db.session.commit()
     return lesson
 
@@ -139,9 +140,9 @@ def test_a_stale_lesson_shows_what_changed_in_its_markdown_and_title(client, u, 
 
 def test_removed_text_is_struck_through_and_spoken(client, u, signed_in_trainer):
     trainer = signed_in_trainer
-    course = catalog.create_course(catalog.CourseData(slug="heat", title="Heat safety"), trainer)
+    course = course_authoring.create_course(course_authoring.CourseData(slug="heat", title="Heat safety"), trainer)
     set_text(course, course, "title", "es", "Calor", trainer)
-    catalog.update_course(course, catalog.CourseData(slug="heat", title="Heat <em>illness</em> basics"), trainer)
+    course_authoring.update_course(course, course_authoring.CourseData(slug="heat", title="Heat <em>illness</em> basics"), trainer)
     db.session.commit()
     page = client.get(u("lms.authoring.translate", course_slug="heat", locale="es")).get_data(as_text=True)
     block = _change_block(page, f"course-{course.id}-title")
@@ -177,7 +178,7 @@ def test_saving_the_translation_keeps_the_new_source_and_clears_the_change(clien
     assert "source-change" not in page and "state-stale" not in page
 
     # the next source edit is compared with what the translator last saw, not with the first version
-    catalog.update_lesson(catalog.get_course("heat"), lesson, "Heat stroke signs", NEW_BODY + "\n\nStay with them.", 10,
+    lesson_authoring.update_lesson(catalog.get_course("heat"), lesson, "Heat stroke signs", NEW_BODY + "\n\nStay with them.", 10,
                           lesson)
     db.session.commit()
     body = _change_block(client.get(_url(u)).get_data(as_text=True), f"{key}-body")
@@ -237,10 +238,10 @@ def test_migration_keeps_the_source_of_up_to_date_translations_only(tmp_path):
         with app.app_context():
             migrate.upgrade()
             author = accounts.register_user("root@example.org", "Root", PASSWORD, role=SiteRole.TRAINER)
-            course = catalog.create_course(catalog.CourseData(slug="core", title="Core", summary="About"), author)
+            course = course_authoring.create_course(course_authoring.CourseData(slug="core", title="Core", summary="About"), author)
             set_text(course, course, "title", "es", "Básico", author)
             set_text(course, course, "summary", "es", "Acerca", author)
-            catalog.update_course(course, catalog.CourseData(slug="core", title="Core", summary="About it"), author)
+            course_authoring.update_course(course, course_authoring.CourseData(slug="core", title="Core", summary="About it"), author)
             db.session.commit()
             values = select(Text.field, Text.source_value).where(Text.locale == "es").order_by(Text.field)
             db.session.close()

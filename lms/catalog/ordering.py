@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from lms import audit, db
 from lms.catalog.edits import source_names
@@ -99,3 +99,11 @@ def _record(course: Course, parent: Parent, before: list[Any], after: list[Any],
 
 def _named(items: list[Any], kind: str, names: dict[tuple[str, int], str]) -> list[dict[str, Any]]:
     return [{"id": item.id, "name": names.get((kind, item.id)) or item.slug} for item in items]
+
+
+def next_position(model: type, **where: Any) -> int:
+    """The position after the last of ``model``'s rows matching ``where`` (a new item goes at the end)."""
+    query = select(func.coalesce(func.max(model.position), 0))
+    for key, value in where.items():
+        query = query.where(getattr(model, key) == value)
+    return db.session.execute(query).scalar_one() + 1

@@ -11,7 +11,9 @@ from sqlalchemy import select
 from lms import db
 from lms.catalog import archive, edits
 from lms.catalog.models import Course, Module, Option, Question, QuestionKind, Quiz
-from lms.catalog.services import check_slug, get_quiz, next_position
+from lms.catalog.ordering import next_position
+from lms.catalog.services import get_quiz
+from lms.catalog.slugs import check_slug
 from lms.catalog.texts import has_visible_text, set_text
 from lms.errors import DomainError
 from lms.i18n import _

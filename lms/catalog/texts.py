@@ -276,3 +276,9 @@ def load_titles(objects: Iterable[Any], courses: Iterable[Course], locale: str,
     for row in rows:
         result[row.course_id].rows[(row.owner_type, row.owner_id, row.field, row.locale)] = row
     return result
+
+
+def write_source_texts(course: Course, obj: Any, actor: Any, **values: str) -> dict[str, str]:
+    """Write ``obj``'s texts in the course's source language; the values as stored (cleaned), by field."""
+    return {name: set_text(course, obj, name, course.source_locale, value, actor).value
+            for name, value in values.items()}

@@ -15,6 +15,7 @@ from lms.catalog import services as catalog
 from lms.catalog.models import CourseStatus, ModuleKind
 from lms.certificates import issuance, keys, revocation, training
 from lms.db import utcnow
+from lms.enrollment import completion, quiz_attempts, visits
 from lms.enrollment import services as enrollment_services
 from lms.enrollment.models import EnrollmentStatus
 
@@ -51,21 +52,21 @@ def complete_course(user: Any, course: Any) -> None:
     enrollment = enrollment_services.enroll(user, course)
     if enrollment.status is not EnrollmentStatus.ACTIVE:
         return
-    progress = enrollment_services.load_progress(enrollment)
+    progress = completion.load_progress(enrollment)
     outline = progress.outline
-    steps = [m for m in outline.modules if enrollment_services.steps_count(m)]
+    steps = [m for m in outline.modules if completion.steps_count(m)]
     cap = timedelta(minutes=current_app.config["LMS_LESSON_IDLE_CAP_MINUTES"])
     moment = utcnow() - timedelta(minutes=LESSON_MINUTES * sum(len(outline.lessons.get(m.id, [])) for m in steps))
     for module in steps:
         for lesson in outline.lessons.get(module.id, []):
-            enrollment_services.visit_lesson(enrollment, lesson, moment, cap)
+            visits.visit_lesson(enrollment, lesson, moment, cap)
             moment += timedelta(minutes=LESSON_MINUTES)
-            enrollment_services.complete_lesson(enrollment, lesson, moment, cap)
+            visits.complete_lesson(enrollment, lesson, moment, cap)
         quiz = outline.quizzes.get(module.id)
         if quiz is not None and quiz.id not in progress.passed_quizzes:
             right = {question.id: {o.id for o in options if o.is_correct}
                      for question, options in catalog.load_questions(quiz)}
-            enrollment_services.submit_quiz(enrollment, quiz, right)
+            quiz_attempts.submit_quiz(enrollment, quiz, right)
 
 
 def credited_by_course(course: Any) -> training.TrainingMinutes:

@@ -8,7 +8,7 @@ from collections.abc import Collection, Iterable
 from pathlib import Path
 from typing import Any, TypeVar
 
-from lms.catalog.services import SLUG_RE
+from lms.catalog.slugs import SLUG_RE
 from lms.catalog.texts import has_visible_text
 from lms.content.loader import LineDict, LineList, Problems
 

@@ -21,21 +21,11 @@ from typing import Any
 
 from lms.catalog import module_kind
 from lms.catalog.archive import archive_from_files, restore_from_files
+from lms.catalog.course_authoring import CourseData, create_course, set_course_issuer, set_course_status, update_course
+from lms.catalog.lesson_authoring import add_lesson, update_lesson
 from lms.catalog.models import Course, CourseStatus, Lesson, Module
-from lms.catalog.services import (
-    CourseData,
-    ModuleData,
-    add_lesson,
-    add_module,
-    create_course,
-    find_course,
-    load_outline,
-    set_course_issuer,
-    set_course_status,
-    update_course,
-    update_lesson,
-    update_module,
-)
+from lms.catalog.module_authoring import ModuleData, add_module, update_module
+from lms.catalog.services import find_course, load_outline
 from lms.content.quiz_import import sync_quiz
 from lms.content.specs import CourseSpec, LessonSpec, ModuleSpec
 from lms.content.writing import (

@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from lms.catalog.services import RESERVED_LESSON_SLUGS
+from lms.catalog.slugs import RESERVED_LESSON_SLUGS
 from lms.content.fields import Fields, is_locale, is_slug
 from lms.content.loader import Problems, load_markdown_file
 from lms.content.specs import LessonSpec

@@ -27,7 +27,7 @@ from lms.audit import AuditEvent
 from lms.catalog.models import Course, Module, Quiz
 from lms.catalog.texts import load_titles
 from lms.enrollment.models import Enrollment, EnrollmentStatus, QuizAttempt, QuizAttemptGrant
-from lms.enrollment.services import attempts_left, attempts_of
+from lms.enrollment.quiz_attempts import attempts_left, attempts_of
 from lms.errors import DomainError, NotFoundError
 from lms.i18n import _, ngettext
 from lms.notify.services import MailError, recipient_locale, send_email

@@ -1,6 +1,6 @@
 """Extra quiz attempts: a trainer lets one trainee who used every attempt without passing try once more.
 
-A grant adds to that trainee's limit only (:func:`lms.enrollment.services.attempts_left` counts grants); the quiz's
+A grant adds to that trainee's limit only (:func:`lms.enrollment.quiz_attempts.attempts_left` counts grants); the quiz's
 ``max_attempts`` stays as it is for everyone else. Grants are only added, each with who, when and why, and an audit
 row ``quiz.attempt_granted``. Two trainers granting at the same moment give two grants: harmless, the trainee simply
 has one attempt more. Submitting an attempt still respects the limit exactly (see ``submit_quiz``).
@@ -18,7 +18,7 @@ from lms import audit, db
 from lms.accounts.models import User
 from lms.catalog.models import Course, Quiz
 from lms.enrollment.models import Enrollment, EnrollmentStatus, ModuleCompletion, QuizAttempt, QuizAttemptGrant
-from lms.enrollment.services import attempts_left, attempts_of
+from lms.enrollment.quiz_attempts import attempts_left, attempts_of
 from lms.errors import DomainError, NotFoundError
 from lms.i18n import _, ngettext
 

@@ -5,7 +5,7 @@ The rule (``docs/learning.md``, "Reading lessons"):
 - A **required step** is a lesson or the quiz of a *required self-paced* module: reading it and passing it are what
   complete that module, and the module is needed for the course (:func:`has_required_steps`).
 - Every other lesson or quiz is **optional**: reading and a practice quiz in a live or field module (those modules
-  are completed by attendance or by approved field hours, :func:`lms.enrollment.services.steps_count`), and the
+  are completed by attendance or by approved field hours, :func:`lms.enrollment.completion.steps_count`), and the
   lessons and quiz of an optional module. They stay reachable from the course page and the lesson pager, marked
   optional, but are never offered as the next thing to do.
 - **Continue where you left off**, **Next lesson / Next quiz** after a passed quiz and **Mark as complete and
@@ -20,8 +20,9 @@ from __future__ import annotations
 
 from lms.catalog.models import Lesson, Module
 from lms.catalog.services import Outline
+from lms.enrollment.completion import Progress, steps_count
 from lms.enrollment.models import Enrollment
-from lms.enrollment.services import Progress, Step, steps, steps_count
+from lms.enrollment.services import Step, steps
 
 
 def has_required_steps(module: Module) -> bool:

@@ -35,7 +35,7 @@ from lms.catalog.texts import LocalText, Texts
 from lms.enrollment.models import QuizAttempt
 
 if TYPE_CHECKING:
-    from lms.enrollment.services import QuestionResult
+    from lms.enrollment.quiz_attempts import QuestionResult
 
 SNAPSHOT_VERSION = 1
 

@@ -1,6 +1,6 @@
 """Completing trainees at once when an author's change leaves them nothing more to do.
 
-Completion is checked on a trainee's own steps (:func:`lms.enrollment.services.check_completion`, when they complete a
+Completion is checked on a trainee's own steps (:func:`lms.enrollment.completion.check_completion`, when they complete a
 lesson or pass a quiz). An author's change can complete them too: removing a module, or a lesson, quiz or question so
 that a module needs only what they have done, or has nothing left in it to do and so is neither shown nor needed
 (:mod:`lms.catalog.visibility`); changing a module's kind can hide it the same way. A trainee who had done every real
@@ -25,8 +25,8 @@ from sqlalchemy import select
 from lms import db
 from lms.catalog.models import Course
 from lms.catalog.services import Outline, load_trainee_outline
+from lms.enrollment.completion import Progress, check_completion, self_paced_done, steps_count
 from lms.enrollment.models import Enrollment, EnrollmentStatus, LessonProgress, ModuleCompletion, QuizAttempt
-from lms.enrollment.services import Progress, check_completion, self_paced_done, steps_count
 
 #: Enrolments whose progress is read per batch of queries.
 BATCH = 500
@@ -35,7 +35,7 @@ BATCH = 500
 def complete_finished(course: Course) -> int:
     """Complete what ``course`` as it now stands completes for its enrolments in progress (see the module's
     docstring): newly complete self-paced modules, then the course when every required module trainees see is
-    complete, as :func:`lms.enrollment.services.check_completion` does. Flushes, never commits. Returns how many
+    complete, as :func:`lms.enrollment.completion.check_completion` does. Flushes, never commits. Returns how many
     enrolments had something completed."""
     db.session.flush()  # the author's change first: the outline read below must see it
     ids = list(db.session.execute(
@@ -77,8 +77,8 @@ def _due(outline: Outline, ids: list[int]) -> list[int]:
 
 
 def _completes_something(progress: Progress) -> bool:
-    """Whether :func:`lms.enrollment.services.check_completion` would record a module or complete the course, by its
-    own rules (:func:`lms.enrollment.services.steps_count`, :func:`lms.enrollment.services.self_paced_done`)."""
+    """Whether :func:`lms.enrollment.completion.check_completion` would record a module or complete the course, by its
+    own rules (:func:`lms.enrollment.completion.steps_count`, :func:`lms.enrollment.completion.self_paced_done`)."""
     modules = progress.outline.modules
     if any(steps_count(m) and not progress.module_done(m) and self_paced_done(progress, m) for m in modules):
         return True

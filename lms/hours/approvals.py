@@ -227,10 +227,11 @@ def _complete_field_module(entry: HoursEntry) -> None:
     ).scalar_one()
     if approved < module.credited_minutes:
         return
+    from lms.enrollment import completion
     from lms.enrollment import services as enrollment_services
 
     user = db.session.get(User, entry.user_id)
     enrollment = enrollment_services.get_enrollment(user, db.session.get(Course, module.course_id))
     if enrollment is not None and enrollment.status is not EnrollmentStatus.WITHDRAWN:
-        enrollment_services.complete_module(enrollment, module, "field", measured_seconds=approved * 60)
+        completion.complete_module(enrollment, module, "field", measured_seconds=approved * 60)
 

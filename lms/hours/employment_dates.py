@@ -1,5 +1,6 @@
 """Pending entries an organisation cannot approve because they are dated outside the person's employment there
-(:func:`lms.hours.approvals.check_employed`): the queue marks them, and the end-of-employment confirmation lists
+(:func:`lms.hours.approvals.check_employed`): the queue and the entry's page mark them (and offer no approving
+them), and the end-of-employment confirmation lists
 those dated after the chosen last day, so the manager sends them back instead."""
 
 from __future__ import annotations
@@ -50,3 +51,14 @@ def pending_after(membership: Membership, last_day: date) -> list[HoursEntry]:
                                  HoursEntry.status == EntryStatus.PENDING, HoursEntry.corrects_id.is_(None),
                                  HoursEntry.activity_date > last_day)
         .order_by(HoursEntry.activity_date, HoursEntry.id)).scalars())
+
+
+def leave_out_outside(org_id: int, entry_ids: list[int]) -> list[int]:
+    """``entry_ids`` (in their order) without the pending entries of ``org_id`` dated outside the person's employment
+    (:func:`outside_employment`): what "Approve all N listed" approves, as the queue counts it."""
+    if not entry_ids:
+        return []
+    found = db.session.execute(
+        select(HoursEntry).where(HoursEntry.id.in_(entry_ids), HoursEntry.org_id == org_id)).scalars()
+    outside = outside_employment(org_id, found)
+    return [i for i in entry_ids if i not in outside]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy import and_, or_, select
 
@@ -16,7 +17,7 @@ from lms.catalog.models import Course, Module, ModuleKind, Text
 from lms.catalog.texts import Texts
 from lms.enrollment.models import Enrollment, EnrollmentStatus
 from lms.errors import DomainError
-from lms.hours.entry_orgs import resolve_org
+from lms.hours.entry_orgs import employers_on, resolve_org
 from lms.hours.ledger import (
     append_once,
     check_areas,
@@ -49,6 +50,13 @@ class FieldExperience:
     competency_areas: tuple[str, ...] = ()
     module_id: int | None = None
     org_id: int | None = None
+
+
+def has_employer_today(user: Any) -> bool:
+    """Whether ``user`` is on the staff of an organisation today (on her calendar): :func:`log_field` refuses a date
+    with no employer, so with none today the course pages do not offer "Log field experience" and the form says why
+    first (someone who left may still log a date from when she worked there)."""
+    return bool(getattr(user, "id", None)) and bool(employers_on(user.id, today_for(user)))
 
 
 def log_field(user: User, data: FieldExperience, key: str | None, *, guard_repeats: bool = False) -> tuple[HoursEntry, bool]:

@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from lms import audit, db
 from lms.accounts.models import User
 from lms.catalog.models import Course, Module
-from lms.enrollment import services as enrollment_services
+from lms.enrollment import completion as enrollment_completion
 from lms.live import attendees
 from lms.live import intervals as spans
 from lms.live.models import Attendance, AttendanceInterval, AttendanceStatus, LiveSession
@@ -115,7 +115,7 @@ def complete_module(session: LiveSession, user: User, row: Attendance, seconds: 
         return False
     row.completed_module = True
     db.session.flush()
-    enrollment_services.complete_module(enrollment, module, "live", seconds)
+    enrollment_completion.complete_module(enrollment, module, "live", seconds)
     return True
 
 

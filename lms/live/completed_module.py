@@ -3,6 +3,9 @@ still hold a seat or a waitlist place in other upcoming sessions of that module.
 to attend again, so nothing is cancelled for her: the session's page and "My registrations" ask her to give the place
 up if she will not come (``SessionCard.has_completed_module``, set by :func:`lms.live.listing.describe`).
 
+Before she registers for another session of the module, its page tells her she has completed it already
+(:func:`has_completed_module`): she may still register, to attend again.
+
 "Completed by attendance" is a final attendance row marked as completing the module (:attr:`Attendance.completed_module`,
 set by :func:`lms.live.attendance_credit.complete_module`) in a session of the same module. "Upcoming" is a session
 still scheduled that has not started: the places that can still be given up (:func:`lms.live.registration.check_cancellable`).
@@ -31,6 +34,12 @@ def modules_completed_by(user: Any, module_ids: Iterable[int]) -> set[int]:
         .where(Attendance.user_id == user.id, Attendance.completed_module.is_(True),
                LiveSession.module_id.in_(wanted))
     ).scalars())
+
+
+def has_completed_module(user: Any, module_id: int) -> bool:
+    """Whether ``user``'s attendance of a session of this live module already completed it: a session's page says so
+    before she takes a seat in another one (one query; False for a visitor)."""
+    return module_id in modules_completed_by(user, {module_id})
 
 
 def _is_upcoming_place(session: LiveSession, registration: Registration | None, now: datetime) -> bool:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, union
 
 from lms import db
 from lms.accounts.models import User
@@ -22,7 +22,16 @@ from lms.errors import NotFoundError
 from lms.i18n import _
 from lms.live import registration as seats
 from lms.live.completed_module import sessions_to_give_up
-from lms.live.models import LiveSession, Registration, RegistrationStatus, SessionMode, SessionStatus, SessionTrainer
+from lms.live.models import (
+    Attendance,
+    AttendanceInterval,
+    LiveSession,
+    Registration,
+    RegistrationStatus,
+    SessionMode,
+    SessionStatus,
+    SessionTrainer,
+)
 from lms.live.outcome import has_taken_place
 from lms.live.times import local_to_utc
 
@@ -81,7 +90,8 @@ def parse_filters(args: Mapping[str, str], locales: list[str],
 
 def list_upcoming(filters: SessionFilters, now: datetime, tz: str, limit: int = LIST_LIMIT,
                   published_only: bool = True) -> list[LiveSession]:
-    """Scheduled sessions not yet over, soonest first, of published courses and live (not archived) modules."""
+    """Scheduled sessions not yet over (those under way too: :func:`split_started`), soonest first, of published
+    courses and live (not archived) modules."""
     query = (select(LiveSession).join(Course, Course.id == LiveSession.course_id)
              .join(Module, Module.id == LiveSession.module_id)
              .where(LiveSession.status == SessionStatus.SCHEDULED, LiveSession.ends_at > now,
@@ -101,6 +111,13 @@ def list_upcoming(filters: SessionFilters, now: datetime, tz: str, limit: int = 
         end = filters.date_until + timedelta(days=1)
         query = query.where(LiveSession.starts_at < local_to_utc(end, time(0), tz, strict=False))
     return list(db.session.execute(query).scalars())
+
+
+def split_started(cards: list[SessionCard], now: datetime) -> tuple[list[SessionCard], list[SessionCard]]:
+    """``cards`` of :func:`list_upcoming` as (happening now, upcoming): the session list keeps sessions under way, for
+    people with a seat to find the Join or Check-in button and for walk-ins, but apart from the ones still to come."""
+    started = [card for card in cards if card.session.starts_at <= now]
+    return started, [card for card in cards if card.session.starts_at > now]
 
 
 @dataclass
@@ -209,12 +226,24 @@ def _registrations_of(viewer: Any, session_ids: list[int]) -> dict[int, Registra
 
 def list_user_sessions(user: Any, since: datetime, statuses: tuple[RegistrationStatus, ...] = seats.ACTIVE,
                        limit: int = 200) -> list[LiveSession]:
-    """Sessions (any status) starting after ``since`` that ``user`` holds a registration of these statuses for."""
+    """Sessions (any status) starting after ``since`` that ``user`` holds a registration of these statuses for, or
+    checked in to or joined (a walk-in with no seat: she was there, so the session is hers too)."""
+    held = select(Registration.session_id).where(Registration.user_id == user.id, Registration.status.in_(statuses))
     return list(db.session.execute(
-        select(LiveSession).join(Registration, Registration.session_id == LiveSession.id)
-        .where(Registration.user_id == user.id, Registration.status.in_(statuses), LiveSession.starts_at >= since)
+        select(LiveSession).where(or_(LiveSession.id.in_(held), LiveSession.id.in_(attended_by(user))),
+                                  LiveSession.starts_at >= since)
         .order_by(LiveSession.starts_at, LiveSession.id).limit(limit)
     ).scalars())
+
+
+def attended_by(user: Any):
+    """The ids of the sessions ``user`` checked in to or joined (a time interval not voided), or has an attendance
+    row in, as a subquery."""
+    return union(
+        select(AttendanceInterval.session_id).where(AttendanceInterval.user_id == user.id,
+                                                    AttendanceInterval.is_void.is_(False)),
+        select(Attendance.session_id).where(Attendance.user_id == user.id),
+    )
 
 
 def list_trainer_sessions(user: Any, since: datetime, everyone: bool = False, limit: int = 200) -> list[LiveSession]:

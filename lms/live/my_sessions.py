@@ -6,10 +6,11 @@ Which sessions are listed, each with one :class:`Standing`:
 - a seat or a waitlist place (not cancelled) in a session not over yet: **Registered** / **On the waitlist**;
 - the same in a session that was cancelled since: **Session cancelled** (registrations stay as history when a session
   is cancelled, :func:`lms.live.scheduling.cancel_session`);
-- a seat, or attendance recorded (a walk-in who checked in), in a session that took place: the person's result as the
-  session page gives it (:func:`lms.live.outcome.judge`): **Attended**, **Attended part of the session**, **Attended;
-  the session ran too short to complete the module** (it ended early, under the minimum share of its scheduled time:
-  ``Outcome.ran_too_short``), **Absent**, **Excused**, or **Attendance not final yet** until the trainer finalises it;
+- a seat, attendance recorded, or a check-in or join (a walk-in with no seat), in a session under way or over:
+  the person's result as the session page gives it (:func:`lms.live.outcome.judge`): **Attended**, **Attended part
+  of the session**, **Attended; the session ran too short to complete the module** (it ended early, under the minimum
+  share of its scheduled time: ``Outcome.ran_too_short``), **Absent**, **Excused**, or **Attendance not final yet**
+  until the trainer finalises it;
 - a waitlist place in a session that is over means nothing any more and is left out, as are cancelled registrations.
 """
 
@@ -19,13 +20,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, exists, or_, select
 
 from lms import db
 from lms.catalog.models import Module
 from lms.enums import TitledEnum
 from lms.i18n import _l
-from lms.live.models import Attendance, LiveSession, Registration, RegistrationStatus, SessionStatus
+from lms.live.models import Attendance, AttendanceInterval, LiveSession, Registration, RegistrationStatus, SessionStatus
 from lms.live.outcome import Result, has_taken_place, judge
 from lms.live.registration import ACTIVE
 
@@ -105,11 +106,14 @@ def list_my_course_sessions(user: Any, course_id: int, now: datetime) -> MyCours
     seat = and_(Registration.session_id == LiveSession.id, Registration.user_id == user.id,
                 Registration.status.in_(ACTIVE))
     present = and_(Attendance.session_id == LiveSession.id, Attendance.user_id == user.id)
+    checked_in = exists().where(AttendanceInterval.session_id == LiveSession.id,
+                                AttendanceInterval.user_id == user.id, AttendanceInterval.is_void.is_(False))
     rows = db.session.execute(
-        select(LiveSession, Module, Registration, Attendance)
+        select(LiveSession, Module, Registration, Attendance, checked_in)
         .join(Module, Module.id == LiveSession.module_id)
         .outerjoin(Registration, seat).outerjoin(Attendance, present)
-        .where(LiveSession.course_id == course_id, or_(Registration.id.is_not(None), Attendance.id.is_not(None)))
+        .where(LiveSession.course_id == course_id,
+               or_(Registration.id.is_not(None), Attendance.id.is_not(None), checked_in))
         .order_by(LiveSession.starts_at, LiveSession.id)
     ).all()
     items = [item for item in (_item(*row, now) for row in rows) if item is not None]
@@ -117,7 +121,7 @@ def list_my_course_sessions(user: Any, course_id: int, now: datetime) -> MyCours
 
 
 def _item(session: LiveSession, module: Module, seat: Registration | None, row: Attendance | None,
-          now: datetime) -> MySession | None:
+          was_there: bool, now: datetime) -> MySession | None:
     if session.status is SessionStatus.CANCELLED:
         return MySession(session, module, Standing.SESSION_CANCELLED) if seat is not None else None
     if not has_taken_place(session, now):
@@ -126,6 +130,8 @@ def _item(session: LiveSession, module: Module, seat: Registration | None, row: 
         waiting = seat.status is RegistrationStatus.WAITLISTED
         return MySession(session, module, Standing.WAITLISTED if waiting else Standing.REGISTERED)
     outcome = judge(session, row, seat)
+    if outcome is None and was_there and session.attendance_finalized_at is None:  # a walk-in, not final yet
+        return MySession(session, module, Standing.PENDING)
     if outcome is None:  # a waitlist place in a session that is over
         return None
     standing = Standing.RAN_SHORT if outcome.ran_too_short else _BY_RESULT[outcome.result]

@@ -10,7 +10,7 @@ from markupsafe import Markup, escape
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
-from lms import errors, security
+from lms import errors, security, security_headers
 from lms.catalog.quiz_texts import quiz_title
 from lms.i18n import current_locale, format_minutes, format_money, format_when, is_rtl, language_name, language_url, locale_names
 from lms.resources import resource_path
@@ -40,7 +40,7 @@ def register(app: Flask, lms_bp: Blueprint) -> None:
         app.before_request(load_user)
         _register_error_handlers(app)
     # Every response of the app, or (mounted in a host that keeps its own headers) the LMS's only: not both.
-    (app if app.config["LMS_SECURE_ALL_RESPONSES"] else lms_bp).after_request(security.add_security_headers)
+    (app if app.config["LMS_SECURE_ALL_RESPONSES"] else lms_bp).after_request(security_headers.add_security_headers)
     app.context_processor(_template_context)
     app.jinja_env.globals["lms_link"] = link  # the layout's links, built once per process
     app.jinja_env.globals["lms_static"] = static_url  # a static file's address, carrying its content's version
@@ -72,6 +72,7 @@ def _template_context() -> dict[str, Any]:
         else [],
         "lms_url": url_for,
         "lms_may_register_org": _may_register_org,
+        "lms_may_log_field": _may_log_field,
         "lms_quiz_title": quiz_title,
     }
 
@@ -82,6 +83,14 @@ def _may_register_org() -> bool:
 
     user = security.current_user._get_current_object()
     return may_create_orgs(user, current_app.config["LMS_ORG_CREATION"])
+
+
+def _may_log_field() -> bool:
+    """Whether to offer "Log field experience": the person has an employer today, whose managers sign it off
+    (:func:`lms.hours.field_experience.has_employer_today`)."""
+    from lms.hours.field_experience import has_employer_today
+
+    return has_employer_today(security.current_user._get_current_object())
 
 
 def text_lines(value: str | None) -> Markup:

@@ -7,7 +7,8 @@ from flask import abort, current_app, g, request, session
 from lms import db
 from lms.accounts import api_tokens, login_sessions
 from lms.accounts.models import User
-from lms.security import authorization, forget_csrf_token, is_same_for_everyone
+from lms.i18n import _
+from lms.security import SAFE_METHODS, authorization, forget_csrf_token, is_same_for_everyone
 
 SESSION_KEY = "lms_sid"
 
@@ -22,13 +23,17 @@ def load_user() -> None:
         return
     g.lms_user = None
     g.lms_via_token = False
+    g.lms_api_token = None
     if request.endpoint in SESSIONLESS_ENDPOINTS:
         return
     sent = authorization()
     if sent is not None and sent[0] == "bearer" and (request.blueprint or "").startswith("lms.api"):
-        g.lms_user = api_tokens.user_for_api_token(sent[1]) if sent[1] else None
-        if g.lms_user is None and not is_same_for_everyone():
+        check = api_tokens.check_bearer_token(sent[1]) if sent[1] else api_tokens.BearerCheck()
+        if check.token is None and not is_same_for_everyone():
+            g.lms_token_expired_at = check.expired_at  # the 401 says the token expired (lms.errors)
             abort(401)
+        g.lms_api_token = check.token
+        g.lms_user = check.token.user if check.token is not None else None
         g.lms_via_token = g.lms_user is not None
     elif SESSION_KEY in session:
         found = login_sessions.user_for_session(str(session[SESSION_KEY]), current_app.config["LMS_SESSION_IDLE_DAYS"])
@@ -42,6 +47,20 @@ def load_user() -> None:
         return  # nobody to look up: no database session is opened for a visitor's stylesheet or form
     if db.session.dirty:
         db.session.commit()  # last-seen / last-used touches, throttled by the services
+    if request.method not in SAFE_METHODS and not is_same_for_everyone():
+        refuse_read_only_token()
+
+
+def refuse_read_only_token(message: str | None = None) -> None:
+    """403 ``insufficient_scope`` (RFC 6750) when this request came with a read-only API token: called for every
+    method that may change data (above), and by a GET that does (the payroll export, which locks a pay period).
+    Endpoints answered the same for everyone (bulk certificate verification) act for nobody and are let through."""
+    token = g.get("lms_api_token")
+    if token is None or not token.is_read_only:
+        return
+    raise api_tokens.InsufficientScope(
+        message or _("This API token is read only, so it cannot change anything. Create a token with read and "
+                     "write access on the API tokens page to do this."))
 
 
 def login_user(user: User) -> None:

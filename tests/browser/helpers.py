@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from lms import db
 from lms.accounts import services as accounts
+from lms.catalog import course_authoring, lesson_authoring, module_authoring
 from lms.catalog import services as catalog
 from lms.catalog.models import Course, Lesson, Module
 from lms.catalog.texts import set_text
@@ -62,9 +63,9 @@ def lesson_to_translate(slug: str, title: str, body: str, *, spanish_body: str |
     """A course ``slug`` by the demo trainer: the module ``basics`` and its lesson ``first`` (“Heat stroke”, ``body``),
     whose title is translated into Spanish (its text too, when ``spanish_body`` is given)."""
     trainer = user("trainer@example.org")
-    course = catalog.create_course(catalog.CourseData(slug=slug, title=title), trainer)
-    module = catalog.add_module(course, catalog.ModuleData(slug="basics", title="Basics"), trainer)
-    lesson = catalog.add_lesson(course, module, "first", "Heat stroke", body, 10, trainer)
+    course = course_authoring.create_course(course_authoring.CourseData(slug=slug, title=title), trainer)
+    module = module_authoring.add_module(course, module_authoring.ModuleData(slug="basics", title="Basics"), trainer)
+    lesson = lesson_authoring.add_lesson(course, module, "first", "Heat stroke", body, 10, trainer)
     set_text(course, lesson, "title", "es", "Golpe de calor", trainer)
     if spanish_body is not None:
         set_text(course, lesson, "body", "es", spanish_body, trainer)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from lms.catalog import course_authoring, lesson_authoring, module_authoring
 from lms.catalog import services as catalog
 from lms.catalog.models import CourseStatus
 from lms.catalog.texts import set_text
@@ -21,12 +22,12 @@ def course(live_server):
     """A published course with two lessons, the first translated into Spanish, and one trainee enrolled."""
     with live_server.data():
         trainer = user("trainer@example.org")
-        course = catalog.create_course(catalog.CourseData(slug="status-journey", title="Status journey"), trainer)
-        module = catalog.add_module(course, catalog.ModuleData(slug="basics", title="Basics"), trainer)
-        first = catalog.add_lesson(course, module, "first", "First steps", "Some *text*.", 10, trainer)
-        catalog.add_lesson(course, module, "second", "Second steps", "More text.", 10, trainer)
+        course = course_authoring.create_course(course_authoring.CourseData(slug="status-journey", title="Status journey"), trainer)
+        module = module_authoring.add_module(course, module_authoring.ModuleData(slug="basics", title="Basics"), trainer)
+        first = lesson_authoring.add_lesson(course, module, "first", "First steps", "Some *text*.", 10, trainer)
+        lesson_authoring.add_lesson(course, module, "second", "Second steps", "More text.", 10, trainer)
         set_text(course, first, "title", "es", "Primeros pasos", trainer)
-        catalog.set_course_status(course, CourseStatus.PUBLISHED, trainer)
+        course_authoring.set_course_status(course, CourseStatus.PUBLISHED, trainer)
         enrollment_services.enroll(new_person("status.journey@example.org", "Stella Journey"), course)
         return course.slug
 

@@ -10,10 +10,11 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from lms import db
-from lms.catalog import services as catalog
+from lms.catalog import course_authoring, lesson_authoring, module_authoring
 from lms.catalog.models import CourseStatus, ModuleKind
 from lms.db import utcnow
 from lms.enrollment import services as enrollment
+from lms.enrollment import visits
 from lms.live import attendance
 from lms.live.models import AttendanceInterval, IntervalSource, LiveSession, Registration, RegistrationStatus
 from tests.browser.conftest import check_accessibility, follow, sign_in
@@ -26,8 +27,8 @@ LA = ZoneInfo("America/Los_Angeles")
 
 
 def _course(slug: str, title: str, trainer, **module):
-    course = catalog.create_course(catalog.CourseData(slug=slug, title=title), trainer)
-    made = catalog.add_module(course, catalog.ModuleData(slug="m", title="Module", **module), trainer)
+    course = course_authoring.create_course(course_authoring.CourseData(slug=slug, title=title), trainer)
+    made = module_authoring.add_module(course, module_authoring.ModuleData(slug="m", title="Module", **module), trainer)
     return course, made
 
 
@@ -39,11 +40,11 @@ def wanda(live_server):
         trainer = user("trainer@example.org")
         person = new_person(WANDA, "Wanda Withheld", employee_id="W-7")
         orientation, welcome = _course("orientation-day", "Orientation day", trainer, credited_minutes=0)
-        lesson = catalog.add_lesson(orientation, welcome, "hello", "Hello", "Text.", 5, trainer)
+        lesson = lesson_authoring.add_lesson(orientation, welcome, "hello", "Hello", "Text.", 5, trainer)
         role_play, practice = _course("role-play", "Role play", trainer, kind=ModuleKind.LIVE, credited_minutes=240)
         for course in (orientation, role_play):
-            catalog.set_course_status(course, CourseStatus.PUBLISHED, trainer)
-        enrollment.complete_lesson(enrollment.enroll(person, orientation), lesson, utcnow(), timedelta(minutes=30))
+            course_authoring.set_course_status(course, CourseStatus.PUBLISHED, trainer)
+        visits.complete_lesson(enrollment.enroll(person, orientation), lesson, utcnow(), timedelta(minutes=30))
         day = utcnow().astimezone(LA).date() - timedelta(days=10)
         starts = datetime.combine(day, time(9, 0), LA).astimezone(UTC)
         session = LiveSession(module_id=practice.id, course_id=role_play.id, starts_at=starts,

@@ -16,6 +16,7 @@ from lms.catalog import services as catalog
 from lms.catalog.models import ModuleKind
 from lms.certificates.issuance import get_certificate
 from lms.db import utcnow
+from lms.enrollment import completion, quiz_attempts, visits
 from lms.enrollment import services as enrollment
 from lms.enrollment.models import Enrollment
 from lms.live import checkin
@@ -64,13 +65,13 @@ def _finish_course(live_server) -> str:
         outline = catalog.load_outline(course)
         for module in outline.modules:
             if module.kind is not ModuleKind.SELF_PACED:
-                enrollment.complete_module(mine, module, module.kind.value)
+                completion.complete_module(mine, module, module.kind.value)
                 continue
             for lesson in outline.lessons[module.id]:
-                enrollment.complete_lesson(mine, lesson, utcnow(), timedelta(minutes=30))
+                visits.complete_lesson(mine, lesson, utcnow(), timedelta(minutes=30))
             quiz = outline.quizzes.get(module.id)
-            if quiz is not None and quiz.id not in enrollment.load_progress(mine).passed_quizzes:
-                enrollment.submit_quiz(mine, quiz, {q.id: {o.id for o in options if o.is_correct}
+            if quiz is not None and quiz.id not in completion.load_progress(mine).passed_quizzes:
+                quiz_attempts.submit_quiz(mine, quiz, {q.id: {o.id for o in options if o.is_correct}
                                                     for q, options in catalog.load_questions(quiz)})
         cert = get_certificate(maria, course)
         assert cert is not None, "completing the course issues a certificate"

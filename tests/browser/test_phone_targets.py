@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from lms.catalog import quiz_authoring
+from lms.catalog import course_authoring, lesson_authoring, module_authoring, quiz_authoring
 from lms.catalog import services as catalog
 from lms.catalog.models import CourseStatus, QuestionKind
 from lms.enrollment import services as enrollment
@@ -58,9 +58,11 @@ _MEASURE = """() => {
 
 def _long_question_course(trainer):
     """A Spanish course of its own whose one quiz question is long and holds a long web address."""
-    course = catalog.create_course(catalog.CourseData(slug="phone-targets", title="Preguntas largas", source_locale="es"), trainer)
-    module = catalog.add_module(course, catalog.ModuleData(slug="largas", title="Largas", credited_minutes=30), trainer)
-    catalog.add_lesson(course, module, "uno", "Uno", "Texto.", 5, trainer)
+    course = course_authoring.create_course(course_authoring.CourseData(slug="phone-targets",
+                                                                        title="Preguntas largas", source_locale="es"), trainer)
+    module = module_authoring.add_module(course, module_authoring.ModuleData(slug="largas", title="Largas",
+                                                                             credited_minutes=30), trainer)
+    lesson_authoring.add_lesson(course, module, "uno", "Uno", "Texto.", 5, trainer)
     quiz = quiz_authoring.ensure_quiz(course, module, title="Prueba", pass_mark=100, max_attempts=None, actor=trainer)
     options = [
         quiz_authoring.OptionData(
@@ -74,7 +76,7 @@ def _long_question_course(trainer):
     quiz_authoring.save_question(
         course, quiz, None, slug="quien", kind=QuestionKind.SINGLE, prompt=LONG_PROMPT, options=options, actor=trainer
     )
-    catalog.set_course_status(course, CourseStatus.PUBLISHED, trainer)
+    course_authoring.set_course_status(course, CourseStatus.PUBLISHED, trainer)
     return course
 
 

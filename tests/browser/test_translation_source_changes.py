@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from lms.catalog import services as catalog
+from lms.catalog import lesson_authoring
 from tests.browser.conftest import check_accessibility, sign_in
 from tests.browser.helpers import lesson_to_translate, user
 
@@ -20,7 +20,7 @@ def stale_lesson(live_server):
         body = "## Signs\n\nHot, dry skin.\n\nA fast pulse.\n\nConfusion.\n\nNausea.\n\nCall 911."
         course, lesson = lesson_to_translate("source-change-journey", "Changes", body,
                                              spanish_body="## Señales\n\nPiel caliente y seca.")
-        catalog.update_lesson(course, lesson, "Heat stroke signs",
+        lesson_authoring.update_lesson(course, lesson, "Heat stroke signs",
                               body.replace("dry skin", "dry or damp skin").replace("Confusion.\n\n", ""), 10,
                               user("trainer@example.org"))
 

@@ -18,6 +18,8 @@ EXPECTED = {
     "lms.accounts.resend_email_change": "signed_in",
     "lms.accounts.tokens": "signed_in",
     "lms.accounts.revoke_token": "signed_in",
+    "lms.accounts.revoke_all_tokens": "signed_in",
+    "lms.accounts.password_changed": "signed_in",
     "lms.accounts.download_data": "signed_in",
     "lms.orgs.index": "signed_in",
     "lms.orgs.create": "signed_in",

@@ -892,7 +892,7 @@ def seed(make_user: Callable[..., Any], make_org: Callable[..., Any], add_member
     from lms import db
     from lms.accounts import api_tokens, password_reset
     from lms.accounts.models import SiteRole
-    from lms.catalog import quiz_authoring
+    from lms.catalog import course_authoring, lesson_authoring, module_authoring, quiz_authoring
     from lms.catalog import services as catalog
     from lms.catalog.models import CourseStatus, ModuleKind, QuestionKind
     from lms.certificates import issuance
@@ -913,16 +913,16 @@ def seed(make_user: Callable[..., Any], make_org: Callable[..., Any], add_member
     org = make_org("acme", manager=users["manager"])
     staff = add_member(org, users["trainee"], MemberRole.MEMBER, employee_id="E1", job_title="CHW")
     trainer = users["trainer"]
-    course = catalog.create_course(catalog.CourseData(slug="sample", title="Sample", summary="About"), trainer)
-    module = catalog.add_module(course, catalog.ModuleData(slug="first", title="First"), trainer)
-    catalog.add_lesson(course, module, "intro", "Introduction", "Some *text*.", 5, trainer)
-    live = catalog.add_module(course, catalog.ModuleData(slug="live", title="Live", kind=ModuleKind.LIVE,
+    course = course_authoring.create_course(course_authoring.CourseData(slug="sample", title="Sample", summary="About"), trainer)
+    module = module_authoring.add_module(course, module_authoring.ModuleData(slug="first", title="First"), trainer)
+    lesson_authoring.add_lesson(course, module, "intro", "Introduction", "Some *text*.", 5, trainer)
+    live = module_authoring.add_module(course, module_authoring.ModuleData(slug="live", title="Live", kind=ModuleKind.LIVE,
                                                          is_required=False), trainer)
     quiz = quiz_authoring.ensure_quiz(course, module, title="Check", pass_mark=50, max_attempts=None, actor=trainer)
     question = quiz_authoring.save_question(course, quiz, None, slug="q1", kind=QuestionKind.SINGLE, prompt="Pick one",
                                      options=[quiz_authoring.OptionData("a", "Right", True, "Yes"),
                                               quiz_authoring.OptionData("b", "Wrong", False, "No")], actor=trainer)
-    catalog.set_course_status(course, CourseStatus.PUBLISHED, trainer)
+    course_authoring.set_course_status(course, CourseStatus.PUBLISHED, trainer)
     enrollments.enroll(users["trainee"], course)
     session, = scheduling.create_sessions(scheduling.SessionData(
         module_id=live.id, starts_on=local_today() + timedelta(days=8), start_time=time(18, 0), minutes=120,

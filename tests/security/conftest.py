@@ -31,8 +31,7 @@ from lms import create_app, db
 from lms.accounts import api_tokens, password_reset
 from lms.accounts import services as accounts
 from lms.accounts.models import SiteRole, User
-from lms.catalog import quiz_authoring
-from lms.catalog import services as catalog
+from lms.catalog import course_authoring, lesson_authoring, module_authoring, quiz_authoring
 from lms.catalog.models import CourseStatus, QuestionKind
 from lms.db import metadata, utcnow
 from lms.security import Policy
@@ -115,6 +114,7 @@ def build_world(app: Flask) -> World:
     """Build the world in the current app context (see the module docstring). Small: eight people, one course."""
     from lms.certificates import issuance
     from lms.certificates.codes import display
+    from lms.enrollment import quiz_attempts, visits
     from lms.enrollment import services as enrollment
     from lms.hours import export, external_training, periods
     from lms.hours.evidence import read_upload
@@ -161,18 +161,19 @@ def build_world(app: Flask) -> World:
     # The course: one module with a lesson and a quiz; Olivia and Pablo are enrolled, Olivia read the lesson and
     # failed the quiz once.
     trainer = users["trainer"]
-    course = catalog.create_course(catalog.CourseData(slug="sample", title="Sample course", summary="About"), trainer)
-    module = catalog.add_module(course, catalog.ModuleData(slug="first", title="First module"), trainer)
-    lesson = catalog.add_lesson(course, module, "intro", "Introduction", "Some *text*.", 5, trainer)
+    course = course_authoring.create_course(course_authoring.CourseData(slug="sample", title="Sample course",
+                                                                        summary="About"), trainer)
+    module = module_authoring.add_module(course, module_authoring.ModuleData(slug="first", title="First module"), trainer)
+    lesson = lesson_authoring.add_lesson(course, module, "intro", "Introduction", "Some *text*.", 5, trainer)
     quiz = quiz_authoring.ensure_quiz(course, module, title="Check", pass_mark=80, max_attempts=3, actor=trainer)
     question = quiz_authoring.save_question(course, quiz, None, slug="q1", kind=QuestionKind.SINGLE, prompt="Pick one",
                                      options=[quiz_authoring.OptionData("a", "Right", True, "Yes"),
                                               quiz_authoring.OptionData("b", "Wrong", False, "No")], actor=trainer)
-    catalog.set_course_status(course, CourseStatus.PUBLISHED, trainer)
+    course_authoring.set_course_status(course, CourseStatus.PUBLISHED, trainer)
     enrolment = enrollment.enroll(users["trainee"], course)
     enrollment.enroll(users["peer"], course)
-    enrollment.visit_lesson(enrolment, lesson, utcnow(), timedelta(minutes=30))
-    _fail_quiz(enrollment, enrolment, quiz, question)
+    visits.visit_lesson(enrolment, lesson, utcnow(), timedelta(minutes=30))
+    _fail_quiz(quiz_attempts, enrolment, quiz, question)
 
     # Hours: a pending external training with evidence, and an approved one in the last pay period, exported.
     upload = read_upload(BytesIO(PDF), "zebrafish-evidence.pdf")
@@ -226,12 +227,12 @@ def build_world(app: Flask) -> World:
                  raw_token=raw_token, tokens=tokens)
 
 
-def _fail_quiz(enrollment: Any, enrolment: Any, quiz: Any, question: Any) -> None:
+def _fail_quiz(quiz_attempts: Any, enrolment: Any, quiz: Any, question: Any) -> None:
     from lms.catalog.models import Option
 
     wrong = db.session.execute(select(Option.id).where(Option.question_id == question.id,
                                                        Option.is_correct.is_(False))).scalar_one()
-    enrollment.submit_quiz(enrolment, quiz, {question.id: {wrong}})
+    quiz_attempts.submit_quiz(enrolment, quiz, {question.id: {wrong}})
 
 
 # ---------------------------------------------------------------- clients

@@ -49,6 +49,7 @@ def _locked_out(world: dict[str, Any]) -> None:
     """The trainee used the quiz's only attempt without passing: the quiz page offers "Allow one more attempt"."""
     from lms import db
     from lms.catalog import services as catalog
+    from lms.enrollment import quiz_attempts
     from lms.enrollment import services as enrollments
 
     course = world["course"]
@@ -56,7 +57,7 @@ def _locked_out(world: dict[str, Any]) -> None:
     quiz.max_attempts = 1
     wrong = next(o.id for _q, options in catalog.load_questions(quiz) for o in options if not o.is_correct)
     enrollment = enrollments.get_enrollment(world["users"]["trainee"], course)
-    enrollments.submit_quiz(enrollment, quiz, {world["question_id"]: {wrong}})
+    quiz_attempts.submit_quiz(enrollment, quiz, {world["question_id"]: {wrong}})
     db.session.commit()
 
 

@@ -23,9 +23,11 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp, ValidationError
 
 from lms.catalog.areas import area_choices
+from lms.catalog.course_authoring import CourseData
 from lms.catalog.models import CourseKind, ModuleKind, QuestionKind
+from lms.catalog.module_authoring import ModuleData
 from lms.catalog.quiz_authoring import OptionData
-from lms.catalog.services import SLUG_RE, CourseData, ModuleData
+from lms.catalog.slugs import SLUG_RE
 from lms.catalog.texts import MAX_LENGTHS, has_visible_text
 from lms.i18n import _, _l, locale_names
 from lms.web.validators import NotInvisible, NumberRange, VisibleText

@@ -18,7 +18,7 @@ from lms.catalog.areas import area_title, course_areas
 from lms.catalog.models import ModuleKind
 from lms.catalog.quiz_texts import QUIZ_ITEMS, shown_in_source
 from lms.catalog.texts import load_texts
-from lms.enrollment import services as enrollment_services
+from lms.enrollment import completion
 from lms.security import access
 from lms.web.authoring import bp
 from lms.web.authoring.helpers import in_language, load_lesson, load_module, preview_locale
@@ -45,7 +45,7 @@ def preview(course_slug: str):
     return _render("lms/authoring/preview_course.html", course=course, outline=outline, locale=locale, t=texts,
                    title=texts.get(course, "title"), summary=texts.get(course, "summary"), fallback=fallback,
                    hidden_quizzes=hidden, hidden_modules=empty, preview_locale=locale, areas=course_areas(course, outline.modules),
-                   area_title=area_title, ModuleKind=ModuleKind, steps_count=enrollment_services.steps_count,
+                   area_title=area_title, ModuleKind=ModuleKind, steps_count=completion.steps_count,
                    no_session={m.id for m in module_kind.list_live_without_sessions(course, modules=outline.modules)},
                    progress=None, active=False, added_after=set(), field_hours={})
 

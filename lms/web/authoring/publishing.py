@@ -18,7 +18,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import get_locale, get_timezone
 
 from lms import db
-from lms.catalog import module_kind
+from lms.catalog import course_authoring, module_kind
 from lms.catalog import services as catalog
 from lms.catalog.models import Course, CourseStatus
 from lms.catalog.texts import load_texts
@@ -66,7 +66,7 @@ def _asked_status() -> CourseStatus | None:
 
 def _confirmation(course: Course, status: CourseStatus):
     try:
-        catalog.check_course_status(course, status)
+        course_authoring.check_course_status(course, status)
     except DomainError as exc:
         problem = exc.message
     else:
@@ -134,7 +134,7 @@ def _when(session: LiveSession) -> str:
 
 def _change(course: Course, status: CourseStatus):
     try:
-        catalog.set_course_status(course, status, actor())
+        course_authoring.set_course_status(course, status, actor())
     except DomainError as exc:
         db.session.rollback()
         flash(exc.message, "error")

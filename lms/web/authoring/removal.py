@@ -14,6 +14,7 @@ from flask import flash, redirect, render_template, request, url_for
 
 from lms import db
 from lms.catalog import archive
+from lms.catalog import removal as catalog_removal
 from lms.catalog import services as catalog
 from lms.catalog.archive import KINDS, Archivable
 from lms.catalog.models import Course, ModuleKind, Question, Quiz
@@ -131,12 +132,12 @@ def _remove(course: Course, obj: Archivable, back: str, removed: str):
         return redirect(removed)
     label = _label(course, obj)
     if request.method in ("GET", "HEAD"):  # Flask answers HEAD with this view: HEAD only looks
-        sessions = _problem(lambda: catalog.check_removal(obj))
+        sessions = _problem(lambda: catalog_removal.check_removal(obj))
         return render_template("lms/authoring/remove.html", course=course, kind=KINDS[type(obj)], label=label,
                                back=back, problem=sessions or _problem(lambda: archive.check_archive(course, obj)),
                                sessions=sessions is not None, button=EmptyForm())
     try:
-        catalog.remove(course, obj, actor())
+        catalog_removal.remove(course, obj, actor())
         recheck.complete_finished(course)  # trainees it leaves nothing more to do: completed now, not at a next step
     except DomainError as exc:
         db.session.rollback()
@@ -149,7 +150,7 @@ def _remove(course: Course, obj: Archivable, back: str, removed: str):
 
 def _problem(check: Callable[[], None]) -> str | None:
     """The refusal ``check`` raises, if any: why an item cannot be removed, shown before anyone confirms. Live
-    sessions still scheduled (:func:`lms.catalog.services.check_removal`), or a rule that keeps a published course
+    sessions still scheduled (:func:`lms.catalog.removal.check_removal`), or a rule that keeps a published course
     finishable: its last module, a self-paced module's last lesson or quiz, a quiz's last question
     (:func:`lms.catalog.archive.check_archive`). Sending the form checks them again."""
     try:
@@ -160,14 +161,14 @@ def _problem(check: Callable[[], None]) -> str | None:
 
 
 def _restore(course: Course, obj: Archivable, back: str):
-    done = catalog.restore(course, obj, actor())
+    done = catalog_removal.restore(course, obj, actor())
     if done is not None:
         db.session.commit()
         flash(*_restored_text(course, obj, done))
     return redirect(back)
 
 
-def _restored_text(course: Course, obj: Archivable, done: catalog.Restored) -> tuple[str, str]:
+def _restored_text(course: Course, obj: Archivable, done: catalog_removal.Restored) -> tuple[str, str]:
     name = _label(course, obj)
     if not done.made_optional:
         return _("“%(name)s” is restored. Trainees see it again.", name=name), "success"

@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 
 from lms import db
-from lms.catalog import archive, module_kind, ordering, visibility
+from lms.catalog import archive, course_authoring, lesson_authoring, module_authoring, module_kind, ordering, visibility
 from lms.catalog import services as catalog
 from lms.catalog.areas import area_title, areas_from_modules, in_order
 from lms.catalog.markdown import render_markdown
@@ -50,8 +50,8 @@ def new_course():
         form.source_locale.data = current_locale()
     if form.validate_on_submit():
         try:
-            course = catalog.create_course(form.course_data(), actor())
-            catalog.set_course_issuer(course, form.issuer_org_id, actor())
+            course = course_authoring.create_course(form.course_data(), actor())
+            course_authoring.set_course_issuer(course, form.issuer_org_id, actor())
         except DomainError as exc:
             db.session.rollback()
             form.slug.errors.append(exc.message)
@@ -96,8 +96,8 @@ def edit_course(course_slug: str):
     edit = EditCheck.open(course, course)
     if form.validate_on_submit() and not edit.refuses(lambda: _saved_form(CourseForm, course, course, issuers=_issuers())):
         try:
-            changed = catalog.update_course(course, form.course_data(), actor())
-            changed = catalog.set_course_issuer(course, form.issuer_org_id, actor()) or changed
+            changed = course_authoring.update_course(course, form.course_data(), actor())
+            changed = course_authoring.set_course_issuer(course, form.issuer_org_id, actor()) or changed
         except DomainError as exc:
             db.session.rollback()
             form.form_errors.append(exc.message)
@@ -149,7 +149,7 @@ def new_module(course_slug: str):
         form.is_required.data = False  # a new module has nothing to complete yet (lms.catalog.module_kind)
     if form.validate_on_submit():
         try:
-            module = catalog.add_module(course, form.module_data(), actor(), keep_completable=True)
+            module = module_authoring.add_module(course, form.module_data(), actor(), keep_completable=True)
         except DomainError as exc:
             db.session.rollback()
             _show_error(form, exc, default=form.slug)
@@ -173,7 +173,7 @@ def edit_module(course_slug: str, module_slug: str):
     if form.validate_on_submit() and not edit.refuses(lambda: _saved_form(ModuleForm, course, module)):
         impact, kind = _unconfirmed_credit(form, course, module), module.kind
         try:
-            changed = catalog.update_module(course, module, form.module_data(), actor(), keep_completable=True)
+            changed = module_authoring.update_module(course, module, form.module_data(), actor(), keep_completable=True)
         except DomainError as exc:
             db.session.rollback()
             _show_error(form, exc)
@@ -269,9 +269,9 @@ def _save_lesson(form: LessonForm, course, module, lesson) -> bool | None:
     title, body, minutes = form.title.data, form.body.data, form.estimated_minutes.data
     try:
         if lesson is None:
-            catalog.add_lesson(course, module, form.slug.data, title, body, minutes, actor())
+            lesson_authoring.add_lesson(course, module, form.slug.data, title, body, minutes, actor())
             return True
-        return catalog.update_lesson(course, lesson, title, body, minutes, actor())
+        return lesson_authoring.update_lesson(course, lesson, title, body, minutes, actor())
     except DomainError as exc:
         db.session.rollback()
         _show_error(form, exc, default=form.slug if lesson is None else None)  # a short name taken: at its box

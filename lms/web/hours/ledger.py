@@ -113,7 +113,8 @@ def _saved(entry: Any, created: bool):
 @bp.route("/field", methods=["GET", "POST"])
 @access.signed_in
 def log_field():
-    form = FieldForm(orgs=entry_orgs.list_user_orgs(viewer()),
+    orgs = entry_orgs.list_user_orgs(viewer())
+    form = FieldForm(orgs=orgs,
                      modules=field_experience.list_field_modules(viewer(), current_locale()),
                      chosen=request.args.get("module", type=int))
     rejected = resubmit.rejected_entry(form, EntrySource.FIELD)
@@ -131,7 +132,11 @@ def log_field():
             form.show_error(exc)
         else:
             return _saved(entry, created)
-    return render_template("lms/hours/ledger/field.html", form=form, rejected=rejected), form_status(form)
+    # With no employer today, why comes first (the same rule log_field refuses by): instead of the form for someone
+    # never on any staff, above it for someone who left (she may log a date from when she worked there).
+    employed = field_experience.has_employer_today(viewer())
+    return render_template("lms/hours/ledger/field.html" if employed else "lms/hours/field_no_employer.html",
+                           form=form, rejected=rejected, ever_employed=bool(orgs)), form_status(form)
 
 
 @bp.get("/entries/<int:entry_id>")

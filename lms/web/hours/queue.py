@@ -69,9 +69,11 @@ def _render_queue(org: Organisation, args: MultiDict, selected: set[int] = froze
     queue = review_queue.list_queue(org, read.filters, PER_PAGE, (page - 1) * PER_PAGE)
     overlaps = overlaps_of(entry for entry, _person in queue.rows)
     pending = [entry.id for entry, _person in queue.rows if entry.status is EntryStatus.PENDING]
+    outside = employment_dates.outside_employment(org.id, (entry for entry, _person in queue.rows))
     return render_template(
         "lms/hours/ledger/queue.html", org=org, queue=queue, number=page, args=filter_args(args), notes=read.notes,
         is_reversed=read.is_reversed, pending_count=len(pending),
+        approvable_count=len([i for i in pending if i not in outside]),  # what "Approve all N listed" approves
         titles=display_titles([entry for entry, _person in queue.rows] + _others(overlaps), current_locale()),
         overlaps=overlaps, overlap_when=overlap_when,
         status_arg=args.get("status", "pending"), members=orgs.list_members(org, include_former=True),
@@ -80,8 +82,7 @@ def _render_queue(org: Organisation, args: MultiDict, selected: set[int] = froze
         listed=bulk.listed_value(pending),
         flagged={entry.id for entry, _person in queue.rows if is_low_measured(entry)}, low_percent=LOW_MEASURED_PERCENT,
         attendance=attendance_of(entry for entry, _person in queue.rows),
-        outside=employment_dates.outside_employment(org.id, (entry for entry, _person in queue.rows)),
-        Outside=employment_dates.Outside,
+        outside=outside, Outside=employment_dates.Outside,
     ), 400 if read.is_reversed and status == 200 else status
 
 
@@ -105,8 +106,8 @@ def bulk_decide(org_slug: str):
             "This page had changed since it was shown, so nothing was decided. Check the entries below, tick the "
             "ones you mean, and send again."), status=409)
     ids, action = ticks.ticked, request.form.get("action")
-    if approve_listed:  # the rows this page listed, whatever is ticked
-        ids, action = bulk.listed_ids(request.form), "approve"
+    if approve_listed:  # the rows this page listed, whatever is ticked, but those it marked as not approvable
+        ids, action = employment_dates.leave_out_outside(org.id, bulk.listed_ids(request.form)), "approve"
     if not ids or action not in ("approve", "reject"):
         return _render_queue(org, request.form, set(ids), _("Tick at least one entry, then choose an action."), 400)
     status = EntryStatus.APPROVED if action == "approve" else EntryStatus.REJECTED
@@ -162,6 +163,8 @@ def _review(org: Organisation, entry: Any, form: RejectForm | None = None, statu
         event_title=event_title, event_reason=event_reason, correctable=corrections.is_correctable(entry),
         attendance=attendance_of([entry]).get(entry.id), replaced_by=withdrawals.replacement_of(entry),
         links=resubmissions.links_of(entry),
+        # dated outside the person's employment here: marked, and only Reject is offered (as the queue marks it)
+        outside=employment_dates.outside_employment(org.id, [entry]).get(entry.id), Outside=employment_dates.Outside,
     ), status
 
 

@@ -18,8 +18,7 @@ from lms.catalog.quiz_texts import QUIZ_ITEMS, ShownInSource, shown_in_source
 from lms.catalog.services import Outline
 from lms.catalog.texts import Texts
 from lms.db import utcnow
-from lms.enrollment import attempt_requests, next_steps, quiz_review
-from lms.enrollment import services as enrollment_services
+from lms.enrollment import attempt_requests, completion, next_steps, quiz_attempts, quiz_review
 from lms.enrollment.models import Enrollment, EnrollmentStatus, QuizAttempt
 from lms.errors import DomainError, NotFoundError
 from lms.i18n import _, current_locale
@@ -62,7 +61,7 @@ class Onward:
 def _onward(course: Course, enrollment: Enrollment, outline: Outline) -> Onward:
     if enrollment.status is EnrollmentStatus.COMPLETED:
         return Onward(certificate_url=certificate_links(viewer(), [course.id]).get(course.id))
-    progress = enrollment_services.load_progress(enrollment, outline)
+    progress = completion.load_progress(enrollment, outline)
     step = next_steps.next_step(enrollment, progress)
     if step is None:  # what is left is done elsewhere (a live session, field experience), never optional reading
         return Onward(left=tuple(next_steps.still_to_do(progress)))
@@ -90,11 +89,11 @@ class QuizPage:
 
     @property
     def attempts_allowed(self) -> int | None:
-        return enrollment_services.attempts_allowed(self.quiz, self.extra)
+        return quiz_attempts.attempts_allowed(self.quiz, self.extra)
 
     @property
     def attempts_left(self) -> int | None:
-        return enrollment_services.attempts_left(self.enrollment, self.quiz, self.attempts, self.extra)
+        return quiz_attempts.attempts_left(self.enrollment, self.quiz, self.attempts, self.extra)
 
     @property
     def passed(self) -> bool:
@@ -124,12 +123,12 @@ def _load(course_slug: str, module_slug: str, *, result: bool = False) -> QuizPa
     if not is_active(enrollment):
         return None
     questions = catalog.load_questions(quiz)
-    attempts = enrollment_services.attempts_of(enrollment, quiz)
+    attempts = quiz_attempts.attempts_of(enrollment, quiz)
     onward = _onward(course, enrollment, outline) if result and any(a.passed for a in attempts) else None
     # all the course's texts (the cached ones, each request its own Texts); out-of-date quiz items read as the source
     texts = replace(texts, source_when_stale=frozenset(QUIZ_ITEMS))
     return QuizPage(course, module, quiz, enrollment, questions, attempts, texts,
-                    enrollment_services.extra_attempts(enrollment, quiz), onward, outline)
+                    quiz_attempts.extra_attempts(enrollment, quiz), onward, outline)
 
 
 def _not_enrolled(course_slug: str):
@@ -183,7 +182,7 @@ def quiz(course_slug: str, module_slug: str):
     if len(answers) < len(page.questions):
         return _form(page, answers, _("Please answer every question."), show_missing=True)
     try:
-        enrollment_services.submit_quiz(page.enrollment, page.quiz, answers, locale=page.t.locale,
+        quiz_attempts.submit_quiz(page.enrollment, page.quiz, answers, locale=page.t.locale,
                                         outline=page.outline, questions=page.questions, texts=page.t)
         db.session.commit()
     except DomainError as exc:

@@ -8,8 +8,7 @@ from lms import db
 from lms.catalog import outline_cache
 from lms.catalog.texts import translation_state
 from lms.db import utcnow
-from lms.enrollment import next_steps
-from lms.enrollment import services as enrollment_services
+from lms.enrollment import completion, next_steps, visits
 from lms.enrollment.models import EnrollmentStatus
 from lms.i18n import _, current_locale
 from lms.security import access
@@ -45,7 +44,7 @@ def lesson(course_slug: str, module_slug: str, lesson_slug: str):
     lesson = find_lesson(outline, module, lesson_slug)
     if not is_active(enrollment):
         return _not_enrolled(course.slug)
-    record = enrollment_services.visit_lesson(enrollment, lesson, utcnow(), idle_cap())
+    record = visits.visit_lesson(enrollment, lesson, utcnow(), idle_cap())
     previous, following = outline.neighbours(lesson)
     quiz = outline.quizzes.get(module.id) if outline.lessons[module.id][-1].id == lesson.id else None
     fallback = fell_back(texts, [course, module, lesson], ("title", "body"))
@@ -70,8 +69,8 @@ def complete(course_slug: str, module_slug: str, lesson_slug: str):
     if not is_active(enrollment):
         return _not_enrolled(course.slug)
     was_completed = enrollment.status is EnrollmentStatus.COMPLETED
-    enrollment_services.complete_lesson(enrollment, lesson, utcnow(), idle_cap(), outline)
-    progress = enrollment_services.load_progress(enrollment, outline)
+    visits.complete_lesson(enrollment, lesson, utcnow(), idle_cap(), outline)
+    progress = completion.load_progress(enrollment, outline)
     db.session.commit()
     if enrollment.status is EnrollmentStatus.COMPLETED and not was_completed:
         flash(_("Congratulations! You have completed this course."), "success")

@@ -15,6 +15,7 @@ from lms.catalog.services import Outline
 from lms.catalog.texts import load_texts
 from lms.certificates import withheld as certificate_withheld
 from lms.db import utcnow
+from lms.enrollment import completion as enrollment_completion
 from lms.enrollment import next_steps
 from lms.enrollment import services as enrollment_services
 from lms.enrollment.models import Enrollment, EnrollmentStatus
@@ -64,7 +65,7 @@ def course(course_slug: str):
     return render_template(
         "lms/learn/course.html", course=course, outline=outline, t=texts, fallback=fallback, enrollment=enrollment,
         areas=course_areas(course, outline.modules), area_title=area_title,
-        ModuleKind=ModuleKind, Status=EnrollmentStatus, steps_count=enrollment_services.steps_count,
+        ModuleKind=ModuleKind, Status=EnrollmentStatus, steps_count=enrollment_completion.steps_count,
         # the organisations by name, loaded only for someone who manages one (the slugs came with the session)
         managed=org_services.managed_orgs(current_user) if current_user and manager_org_slugs(current_user) else [],
         no_session={m.id for m in module_kind.list_live_without_sessions(course, modules=outline.modules)},
@@ -83,7 +84,7 @@ def _standing(course: Course, enrollment: Enrollment | None, outline: Outline) -
         return {"progress": None, "resume_url": None, "completed_on": None, "certificate_url": None,
                 "certificate_revoked": False, "certificate_withheld": False, "field_hours": {}, "added_after": set(), "left": [],
                 "my_sessions": MyCourseSessions()}
-    progress = enrollment_services.load_progress(enrollment, outline)
+    progress = enrollment_completion.load_progress(enrollment, outline)
     done = enrollment.status is EnrollmentStatus.COMPLETED
     step = next_steps.review_step(progress) if done else next_steps.resume_step(enrollment, progress)
     certificate = course_certificates(viewer(), [course.id]).get(course.id) if done else None
@@ -94,7 +95,7 @@ def _standing(course: Course, enrollment: Enrollment | None, outline: Outline) -
             "certificate_revoked": done and certificate_url is None and only_revoked(viewer(), course.id),
             "certificate_withheld": done and certificate is None and certificate_withheld.is_withheld(enrollment),
             "field_hours": list_field_progress(enrollment.user_id, outline.modules),
-            "added_after": enrollment_services.added_after_completion(enrollment, progress),
+            "added_after": enrollment_completion.added_after_completion(enrollment, progress),
             "left": [] if done or step else next_steps.still_to_do(progress),
             "my_sessions": list_my_course_sessions(viewer(), course.id, utcnow())}
 

@@ -100,8 +100,7 @@ class FindPersonForm(_PersonForm):
     email = EmailField(
         _l("Email of their account"),
         validators=[DataRequired(message=_l("Enter the email address of their account.")), Length(max=254)],
-        description=_l("For someone who came without registering, or from the waitlist, and cannot check in with the code."),
-    )
+    )  # who may be added is said once, in the paragraph above the form
 
 
 class FinalizeForm(FlaskForm):

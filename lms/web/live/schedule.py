@@ -18,12 +18,13 @@ from lms.errors import DomainError
 from lms.hours.live_attendance import SessionHours, hours_date, session_hours
 from lms.i18n import _, current_locale, format_when, supported_locales
 from lms.live import attendance as attendance_rules
-from lms.live import calendar, checkin, listing, outcome, registration
+from lms.live import calendar, checkin, completed_module, listing, outcome, registration
 from lms.live.models import RegistrationStatus, SessionMode, SessionStatus
 from lms.live.registration_overlaps import RegistrationOverlap
 from lms.live.times import to_zone, zoned_clock_text
 from lms.orgs import services as org_services
-from lms.security import access, allow_form_action, current_user
+from lms.security import access, current_user
+from lms.security_headers import allow_form_action
 from lms.web.forms import EmptyForm
 from lms.web.live import bp, staff_seats
 from lms.web.live.schedule_support import (
@@ -52,8 +53,10 @@ def index():
     filters, ignored = listing.parse_filters(request.args, supported_locales(), language_key="language")
     sessions = listing.list_upcoming(filters, utcnow(), viewer_zone())
     cards = listing.describe(sessions, current_locale(), viewer(), utcnow())
+    happening, upcoming = listing.split_started(cards, utcnow())
     return render(
-        "lms/live/index.html", cards=cards, filters=filters, ignored=ignored, modes=SessionMode.choices(), limit=listing.LIST_LIMIT
+        "lms/live/index.html", cards=cards, happening=happening, upcoming=upcoming, filters=filters, ignored=ignored,
+        modes=SessionMode.choices(), limit=listing.LIST_LIMIT,
     )
 
 
@@ -76,8 +79,10 @@ def _detail_page(session, overlap: dict | None = None, status: int = 200):
         allow_form_action(session.join_url)  # the Join button's POST is answered with a redirect to the meeting
     result = outcome.outcome_for(session, viewer(), card.mine) if card.is_over else None
     hours = _hours(session, result)
+    may_take_place = card.is_open and viewer() is not None and not (card.is_registered or card.is_waitlisted)
     return render(
         "lms/live/detail.html",
+        done_before=may_take_place and completed_module.has_completed_module(viewer(), session.module_id),
         started=session.starts_at <= utcnow(),
         checked_in=here,
         card=card,

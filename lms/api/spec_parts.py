@@ -1,0 +1,31 @@
+"""Pieces the OpenAPI document's parts share (:mod:`lms.api.openapi`): the error schema, and how an operation
+refers to a JSON body or to the errors it answers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+ERROR = {
+    "type": "object",
+    "required": ["error"],
+    "properties": {
+        "error": {
+            "type": "object",
+            "required": ["code", "message"],
+            "properties": {"code": {"type": "string"}, "message": {"type": "string"},
+                           "fields": {"type": "array", "items": {"type": "string"},
+                                      "description": "unknown_fields: the fields sent that the operation does not take"}},
+        }
+    },
+}
+
+
+def error_responses(*codes: int) -> dict[str, Any]:
+    """The ``responses`` entries for these error status codes, each an :data:`ERROR` body."""
+    body = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+    return {str(code): {"description": "Error", "content": body} for code in codes}
+
+
+def json_body(schema_name: str) -> dict[str, Any]:
+    """A JSON ``content`` entry holding the named schema (of ``components.schemas``)."""
+    return {"content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema_name}"}}}}
