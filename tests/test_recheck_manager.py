@@ -4,46 +4,17 @@ promises nothing it cannot keep (and a stale sign-in form of someone signed in n
 
 from __future__ import annotations
 
-import re
 from datetime import date
-from html import unescape
-
-import pytest
 
 from lms import db
-from lms.hours.external_training import ExternalTraining, submit_external
 from lms.hours.models import EntryStatus, HoursEntry
-from lms.orgs import employment
 
-LAST_DAY = date(2026, 11, 20)
-
-
-def _text(html: str) -> str:
-    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html)))
+# the same person, employers and helpers as the employment-end tests
+from tests.test_hours_employment_end import LAST_DAY, _end, _log, _text, world  # noqa: F401  (fixture)
 
 
-@pytest.fixture
-def world(make_user, make_org, add_member):
-    boss = make_user("boss@example.org", name="Bea Boss")
-    clinic = make_org("acme", manager=boss, name="Acme Clinic")
-    ana = make_user("ana@example.org", name="Ana Reyes")
-    membership = add_member(clinic, ana, employment_start=date(2026, 2, 1))
-    return clinic, boss, ana, membership
-
-
-def _log(ana, org, day: date, key: str) -> HoursEntry:
-    entry, _created = submit_external(ana, ExternalTraining(f"Training on {day}", day, 60, org_id=org.id), key)
-    db.session.commit()
-    return entry
-
-
-def _end(boss, membership) -> None:
-    employment.remove_member(membership, boss, LAST_DAY)
-    db.session.commit()
-
-
-def test_the_entry_page_marks_an_entry_dated_after_the_end_and_offers_only_reject(world, client, u, login):
-    clinic, boss, ana, membership = world
+def test_the_entry_page_marks_an_entry_dated_after_the_end_and_offers_only_reject(world, client, u, login):  # noqa: F811
+    clinic, _county, boss, ana, membership = world
     late = _log(ana, clinic, date(2026, 11, 25), "late")
     inside = _log(ana, clinic, date(2026, 11, 2), "inside")
     _end(boss, membership)
@@ -68,8 +39,8 @@ def test_the_entry_page_marks_an_entry_dated_after_the_end_and_offers_only_rejec
     assert "Dated after employment ended" not in decided  # only pending entries are marked
 
 
-def test_approve_all_counts_only_the_approvable_entries(world, client, u, login):
-    clinic, boss, ana, membership = world
+def test_approve_all_counts_only_the_approvable_entries(world, client, u, login):  # noqa: F811
+    clinic, _county, boss, ana, membership = world
     late = _log(ana, clinic, date(2026, 11, 25), "late")
     inside = [_log(ana, clinic, date(2026, 11, day), f"in-{day}") for day in (2, 3, 4)]
     _end(boss, membership)
@@ -91,8 +62,8 @@ def test_approve_all_counts_only_the_approvable_entries(world, client, u, login)
     assert f'name="entry-{late.id}"' in html
 
 
-def test_approve_all_is_hidden_when_none_is_approvable(world, client, u, login):
-    clinic, boss, ana, membership = world
+def test_approve_all_is_hidden_when_none_is_approvable(world, client, u, login):  # noqa: F811
+    clinic, _county, boss, ana, membership = world
     _log(ana, clinic, date(2026, 11, 25), "late")
     _log(ana, clinic, date(2026, 11, 26), "later")
     _end(boss, membership)
