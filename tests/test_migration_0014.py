@@ -46,8 +46,7 @@ def test_upgrade_adds_an_empty_table_and_leaves_memberships_as_they_were(tmp_pat
         migrate_to("0014")
         assert TABLE in _tables()
         assert db.session.execute(select(EmploymentPeriod)).first() is None  # nothing backfilled
-        assert _memberships() == before
-        assert drift() == []
+        assert _memberships() == before  # the models are compared at the newest revision, below
 
         # Rehiring now keeps the earlier period; going down drops the table (those periods) only.
         tom = db.session.get(Membership, tom_id)

@@ -41,7 +41,6 @@ def test_upgrade_adds_the_revision_and_its_triggers_and_downgrade_removes_them(t
         db.session.execute(text("UPDATE lms_courses SET version = '2' WHERE id = :id"), {"id": course_id})
         db.session.commit()
         assert db.session.execute(text(f"SELECT n FROM {TABLE}")).scalar_one() == before + 1
-        assert drift() == []
 
         migrate_to("0014", down=True)
         assert TABLE not in inspect(db.session.get_bind()).get_table_names()

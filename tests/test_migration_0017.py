@@ -38,7 +38,7 @@ def test_existing_tokens_become_read_and_write_without_expiry_and_downgrade_revo
         user_id = user.id
 
         migrate_to("0017")
-        assert {"scope", "expires_at"} <= _columns() and drift() == []
+        assert {"scope", "expires_at"} <= _columns()  # the models are compared at the newest revision, below
         old = db.session.execute(select(ApiToken)).scalar_one()
         assert old.scope is TokenScope.WRITE and old.expires_at is None and old.is_active
         assert api_tokens.user_for_api_token("lms_old-secret").id == user_id
