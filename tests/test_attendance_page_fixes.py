@@ -24,6 +24,7 @@ from sqlalchemy import select
 from lms import db
 from lms.audit import AuditEvent
 from lms.db import utcnow
+from lms.hours.live_attendance import live_activity_date
 from lms.hours.models import EntrySource, HoursEntry
 from lms.live import attendance, checkin
 from lms.live.models import (
@@ -281,7 +282,7 @@ def test_the_queue_names_each_checkbox_with_the_date_and_the_time(client, u, log
         stayed(session, staff.trainee, 120 if ago == 3 else 90)
         attendance.finalize(session, trainer, utcnow(), 75)
         db.session.commit()
-        days.append(to_zone(session.starts_at, session.timezone).date())
+        days.append(live_activity_date(session, staff.trainee))  # the trainee's calendar day, as entries are dated
     login(staff.manager)
     page = client.get(u("lms.hours.queue", org_slug=staff.org.slug)).get_data(as_text=True)
     labels = re.findall(r'<label for="pick-\d+" class="visually-hidden">(.*?)</label>', page)
