@@ -1,9 +1,12 @@
-"""Two transactions at once, for tests of locks: one held open in a thread while the test makes the other."""
+"""Transactions at once, for tests of locks: one held open in a thread while the test makes the other, or many started
+together."""
 
 from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from lms import db
 
@@ -36,3 +39,27 @@ def finish(thread: threading.Thread, errors: list[BaseException]) -> None:
     """Wait for the thread of :func:`uncommitted_for_a_while`; it must have committed without an error."""
     thread.join(10)
     assert not errors and not thread.is_alive()
+
+
+def all_at_once(app, work: Callable[[Any], None], arguments: Sequence[Any]) -> list[BaseException]:
+    """Run ``work(argument)`` for each of ``arguments`` in its own thread, app context and session, all released
+    together by a barrier passed before ``work`` takes a connection (the pool is smaller than a crowd); ``work``
+    commits. Returns once every thread has ended, with what they raised."""
+    barrier, errors = threading.Barrier(len(arguments), timeout=60), []
+
+    def run(argument: Any) -> None:
+        with app.app_context():
+            try:
+                barrier.wait()
+                work(argument)
+            except Exception as exc:  # reported to the test, not lost in the thread
+                errors.append(exc)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=run, args=(argument,)) for argument in arguments]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return errors

@@ -16,7 +16,7 @@ from lms.catalog.models import CourseStatus, ModuleKind
 from lms.catalog.texts import set_text
 from lms.db import utcnow
 from lms.hours.models import EntrySource, HoursEntry
-from lms.live import scheduling
+from lms.live import registration, scheduling
 from lms.live.models import (
     Attendance,
     AttendanceInterval,
@@ -152,6 +152,21 @@ def seat(session: LiveSession, *people: Any, status: RegistrationStatus = Regist
         db.session.add(Registration(session_id=session.id, user_id=person.id, status=status,
                                     registered_by_id=person.id, waitlisted_at=waiting))
     db.session.commit()
+
+
+def register_in_turn(session: LiveSession, *people: Any) -> None:
+    """Each of ``people`` registers themselves through the service, in turn: a seat while one is left, then the
+    waitlist; committed after each."""
+    for person in people:
+        registration.register(session, person, person, utcnow())
+        db.session.commit()
+
+
+def registration_counts(session: LiveSession) -> dict[RegistrationStatus, int]:
+    """How many registrations of ``session`` there are of each status."""
+    return dict(db.session.execute(
+        select(Registration.status, func.count()).where(Registration.session_id == session.id)
+        .group_by(Registration.status)).all())
 
 
 def add_time(session: LiveSession, person: Any, start: float | timedelta, end: float | timedelta | None,

@@ -13,8 +13,7 @@ import pytest
 from lms import db
 from lms.hours import approvals, export
 from lms.hours.models import EntryStatus
-from lms.orgs.models import PayPeriod
-from tests.api_support import bearer
+from tests.api_support import acme_paying_ana, bearer
 from tests.hours_reports_helpers import add_entry
 
 NOV1, NOV15, NOV16, NOV30 = date(2026, 11, 1), date(2026, 11, 15), date(2026, 11, 16), date(2026, 11, 30)
@@ -23,11 +22,7 @@ TODAY = date(2026, 11, 23)
 
 @pytest.fixture
 def acme(make_org, make_user, add_member):
-    manager = make_user("boss@example.org", name="Boss Person")
-    org = make_org("acme", manager=manager, pay_period=PayPeriod.SEMIMONTHLY, training_pay_rate_cents=1950)
-    ana = make_user("ana@example.org", name="Ana")
-    add_member(org, ana, employment_start=date(2025, 1, 1))
-    return org, manager, ana
+    return acme_paying_ana(make_org, make_user, add_member)
 
 
 def _listing(client, u, manager, **args):

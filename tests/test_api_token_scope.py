@@ -18,16 +18,10 @@ from lms.hours import export
 from lms.hours.models import EntryStatus, HoursEntry, PayrollExport
 from lms.hours.pay_calendar import pay_calendar
 from lms.hours.periods import org_today
-from lms.orgs.models import PayPeriod
+from tests.api_support import acme_paying_ana, bearer
 from tests.hours_reports_helpers import add_entry
 
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
-
-
-def _bearer(user, scope: TokenScope) -> dict[str, str]:
-    _token, raw = api_tokens.create_api_token(user, f"{scope.value} script", scope=scope)
-    db.session.commit()
-    return {"Authorization": f"Bearer {raw}"}
 
 
 def _refused(response) -> None:
@@ -39,11 +33,7 @@ def _refused(response) -> None:
 
 @pytest.fixture
 def acme(make_org, make_user, add_member):
-    manager = make_user("boss@example.org", name="Boss Person")
-    org = make_org("acme", manager=manager, pay_period=PayPeriod.SEMIMONTHLY, training_pay_rate_cents=1950)
-    ana = make_user("ana@example.org", name="Ana")
-    add_member(org, ana, employment_start=date(2025, 1, 1))
-    return org, manager, ana
+    return acme_paying_ana(make_org, make_user, add_member)
 
 
 def _unsafe_api_rules(app) -> list[tuple[str, str, list[str]]]:
@@ -59,7 +49,7 @@ def test_a_read_only_token_is_refused_on_every_api_call_that_may_change_data(app
     """Every POST/PUT/PATCH/DELETE of the API, called by a site administrator's read-only token (an administrator
     passes every policy, so nothing else refuses it), except the calls answered the same for everyone."""
     admin = make_user("root@example.org", role=SiteRole.ADMIN)
-    headers = _bearer(admin, TokenScope.READ)
+    headers = bearer(admin, scope=TokenScope.READ)
     rules = _unsafe_api_rules(app)
     assert {"lms.api.approve_hours", "lms.api.reject_hours"} <= {endpoint for endpoint, _m, _a in rules}
     checked, audit_rows = 0, db.session.scalar(select(func.count(AuditEvent.id)))
@@ -81,7 +71,7 @@ def test_a_read_only_token_reads_and_a_read_and_write_token_approves(client, u, 
     org, manager, ana = acme
     entry = add_entry(ana, org, date(2026, 11, 2), 60, status=EntryStatus.PENDING)
     db.session.commit()
-    read, write = _bearer(manager, TokenScope.READ), _bearer(manager, TokenScope.WRITE)
+    read, write = bearer(manager, scope=TokenScope.READ), bearer(manager, scope=TokenScope.WRITE)
     me = client.get(u("lms.api.me"), headers=read)
     assert me.status_code == 200 and me.json["email"] == "boss@example.org"
     listed = client.get(u("lms.api.org_hours", org_slug="acme"), headers=read)
@@ -96,7 +86,7 @@ def test_a_read_only_token_reads_and_a_read_and_write_token_approves(client, u, 
 
 def test_bulk_verification_takes_a_read_only_token(client, u, make_user):
     response = client.post(u("lms.api.verify_certificates"), json={"codes": ["ABCD-EFGH-JKMN"]},
-                           headers=_bearer(make_user(), TokenScope.READ))
+                           headers=bearer(make_user(), scope=TokenScope.READ))
     assert response.status_code == 200 and response.json["results"][0]["status"] != "valid"
 
 
@@ -114,7 +104,7 @@ def test_a_read_only_token_never_exports_payroll_but_fetches_drafts_and_exported
     start, end = _ended_period(org)
     add_entry(ana, org, start, 50, paid=start)
     db.session.commit()
-    read, write = _bearer(manager, TokenScope.READ), _bearer(manager, TokenScope.WRITE)
+    read, write = bearer(manager, scope=TokenScope.READ), bearer(manager, scope=TokenScope.WRITE)
     args = {"org_slug": "acme", "start": start.isoformat(), "end": end.isoformat()}
     file_url = u("lms.api.org_timesheets_csv", **args)
 

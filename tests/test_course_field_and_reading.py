@@ -20,7 +20,8 @@ from lms.enrollment import services as enrollment_services
 from lms.enrollment import visits as enrollment_visits
 from lms.hours import adjustments, approvals
 from lms.hours.field_progress import FieldProgress, list_field_progress
-from tests.test_hours_ledger import Staff, field_log, make_course, make_staff
+from tests.field_support import enrolled_field_course
+from tests.test_hours_ledger import Staff, field_log, make_staff
 
 
 @pytest.fixture
@@ -31,11 +32,7 @@ def staff(make_user, make_org, add_member) -> Staff:
 @pytest.fixture
 def field_course(make_user, staff):
     """A published course with a field module crediting 2 hours and a self-paced module, the trainee enrolled."""
-    trainer = make_user(role=SiteRole.TRAINER)
-    course, modules = make_course(trainer, field=(ModuleKind.FIELD, 120), reading=(ModuleKind.SELF_PACED, 30))
-    enrollment_services.enroll(staff.trainee, course)
-    db.session.commit()
-    return course, modules
+    return enrolled_field_course(make_user, staff, field_minutes=120)
 
 
 def _log(staff: Staff, module, key: str, minutes: int):

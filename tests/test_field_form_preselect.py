@@ -10,13 +10,12 @@ import pytest
 from sqlalchemy import select
 
 from lms import db
-from lms.accounts.models import SiteRole
-from lms.catalog.models import ModuleKind
 from lms.enrollment import completion
 from lms.enrollment import services as enrollment_services
 from lms.hours import approvals
 from lms.hours.models import HoursEntry
-from tests.test_hours_ledger import Staff, form_token, make_course, make_staff
+from tests.field_support import enrolled_field_course
+from tests.test_hours_ledger import Staff, form_token, make_staff
 
 
 @pytest.fixture
@@ -27,10 +26,7 @@ def staff(make_user, make_org, add_member) -> Staff:
 @pytest.fixture
 def field_course(make_user, staff):
     """A course whose field module credits an hour, the trainee enrolled."""
-    trainer = make_user(role=SiteRole.TRAINER)
-    course, modules = make_course(trainer, field=(ModuleKind.FIELD, 60), reading=(ModuleKind.SELF_PACED, 30))
-    enrollment_services.enroll(staff.trainee, course)
-    db.session.commit()
+    course, modules = enrolled_field_course(make_user, staff, field_minutes=60)
     return course, modules["field"]
 
 

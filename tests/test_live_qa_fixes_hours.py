@@ -22,13 +22,20 @@ from tests.test_hours_ledger import make_staff
 MIN_SHARE = 75
 
 
-def test_live_hours_of_someone_with_no_organisation_read_own_record(client, u, login, module, trainer, make_user):
+def _finalised(module, trainer, person, minutes: int):
+    """A 3-hour session of ``module`` that ended an hour ago: ``person`` had a seat and stayed ``minutes``, and the
+    trainer has finalised attendance; committed."""
     session = soon(module, trainer, -240, minutes=180)
-    ana = make_user("ana@example.org", name="Ana Alone")
-    seat(session, ana)
-    stayed(session, ana, 170)
+    seat(session, person)
+    stayed(session, person, minutes)
     attendance.finalize(session, trainer, utcnow(), MIN_SHARE)
     db.session.commit()
+    return session
+
+
+def test_live_hours_of_someone_with_no_organisation_read_own_record(client, u, login, module, trainer, make_user):
+    ana = make_user("ana@example.org", name="Ana Alone")
+    session = _finalised(module, trainer, ana, 170)
     [entry] = db.session.execute(select(HoursEntry).where(HoursEntry.user_id == ana.id)).scalars()
     assert entry.org_id is None and entry.status is EntryStatus.PENDING  # the rule: nobody reviews it
 
@@ -46,12 +53,7 @@ def test_live_hours_of_someone_with_no_organisation_read_own_record(client, u, l
 
 def test_staff_live_hours_still_read_pending(client, u, login, trainer, make_user, make_org, add_member):
     staff = make_staff(make_user, make_org, add_member)
-    module = live_course(trainer)[1]
-    session = soon(module, trainer, -240, minutes=180)
-    seat(session, staff.trainee)
-    stayed(session, staff.trainee, 170)
-    attendance.finalize(session, trainer, utcnow(), MIN_SHARE)
-    db.session.commit()
+    _finalised(live_course(trainer)[1], trainer, staff.trainee, 170)
     login(staff.trainee)
     mine = page_text(client.get(u("lms.hours.mine")))
     assert "Waiting for review: 2 hours 50 minutes." in mine and "In your own records only" not in mine
@@ -77,12 +79,7 @@ def _history(client, u, org, entry) -> str:
 def test_the_managers_entry_history_shows_the_trainers_reason_for_a_correction(client, u, login, trainer, make_user,
                                                                               make_org, add_member):
     staff = make_staff(make_user, make_org, add_member)
-    module = live_course(trainer)[1]
-    session = soon(module, trainer, -240, minutes=180)
-    seat(session, staff.trainee)
-    stayed(session, staff.trainee, 90)
-    attendance.finalize(session, trainer, utcnow(), MIN_SHARE)
-    db.session.commit()
+    session = _finalised(live_course(trainer)[1], trainer, staff.trainee, 90)
     [first] = db.session.execute(select(HoursEntry).where(HoursEntry.user_id == staff.trainee.id)).scalars()
     _correct(session, staff.trainee, trainer, 170, "Sign-in sheet shows she stayed to the end")
     _correct(session, staff.trainee, trainer, 160, "Left ten minutes early after all")

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import os
 import socket
-import threading
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 from sqlalchemy import func, select
 
 from lms import db
+from lms.accounts.models import User
 from lms.catalog import course_authoring, module_authoring
 from lms.catalog.models import CourseStatus, ModuleKind
 from lms.db import utcnow
@@ -27,8 +27,21 @@ from lms.live.models import (
     SessionStatus,
     SessionTrainer,
 )
+from tests.concurrency import all_at_once
 from tests.conftest import body_of
-from tests.live_support import LA, closed_when, day_and_time, live_course, local, plan, schedule, session_form, soon
+from tests.live_support import (
+    LA,
+    closed_when,
+    day_and_time,
+    live_course,
+    local,
+    plan,
+    register_in_turn,
+    registration_counts,
+    schedule,
+    session_form,
+    soon,
+)
 
 
 @pytest.fixture
@@ -154,9 +167,7 @@ def test_raising_capacity_promotes_and_emails_the_first_in_line(app, course, tra
     _course, module = course
     (session,) = schedule(module, trainer, capacity=1)
     first, second = make_user("a@example.org"), make_user("b@example.org", locale="es", name="Beatriz")
-    registration.register(session, first, first, utcnow())
-    registration.register(session, second, second, utcnow())
-    db.session.commit()
+    register_in_turn(session, first, second)
     data = scheduling.data_of(session)
     update = scheduling.update_session(session, data.__class__(**{**data.__dict__, "capacity": 2}), trainer, utcnow())
     db.session.commit()
@@ -171,9 +182,7 @@ def test_a_trainee_who_cancels_never_learns_who_was_next_on_the_waitlist(app, cl
     _course, module = course
     (session,) = schedule(module, trainer, capacity=1)
     first, waiting = make_user("first@example.org"), make_user("next.in.line@example.org", name="Nadia Next")
-    registration.register(session, first, first, utcnow())
-    registration.register(session, waiting, waiting, utcnow())
-    db.session.commit()
+    register_in_turn(session, first, waiting)
     with socket.socket() as probe:  # a port nothing listens on: the email to the promoted person fails
         probe.bind(("127.0.0.1", 0))
         app.config["LMS_MAIL_PORT"] = probe.getsockname()[1]
@@ -189,9 +198,7 @@ def test_cancelling_a_seat_takes_a_confirmation_page(app, client, u, login, cour
     _course, module = course
     (session,) = schedule(module, trainer, capacity=1)
     first, waiting = make_user("first@example.org"), make_user("waiting@example.org")
-    registration.register(session, first, first, utcnow())
-    registration.register(session, waiting, waiting, utcnow())
-    db.session.commit()
+    register_in_turn(session, first, waiting)
     login(first)
     confirm = u("lms.sessions.unregister", session_id=session.id)
     page = client.get(u("lms.sessions.detail", session_id=session.id)).get_data(as_text=True)
@@ -222,10 +229,8 @@ def test_the_confirmation_says_what_giving_up_the_place_means(client, u, login, 
     (roomy,) = schedule(module, trainer, capacity=5)
     (full,) = schedule(module, trainer, capacity=1, day=local(utcnow()).date() + timedelta(days=6))
     mine, other = make_user(), make_user()
-    registration.register(roomy, mine, mine, utcnow())
-    registration.register(full, other, other, utcnow())
-    registration.register(full, mine, mine, utcnow())
-    db.session.commit()
+    register_in_turn(roomy, mine)
+    register_in_turn(full, other, mine)
     login(mine)
     page = client.get(u("lms.sessions.unregister", session_id=roomy.id)).get_data(as_text=True)
     assert "Your seat becomes free for someone else." in page and "end of the waitlist" not in page
@@ -303,9 +308,7 @@ def test_cancelling_a_session_keeps_registrations_and_tells_everyone_in_their_la
     (session,) = schedule(module, trainer, capacity=1)
     ana = make_user("ana@example.org", name="Ana", locale="es")
     bob = make_user("bob@example.org", name="Bob", locale="en")
-    registration.register(session, ana, ana, utcnow())
-    registration.register(session, bob, bob, utcnow())
-    db.session.commit()
+    register_in_turn(session, ana, bob)
     login(trainer)
     page = client.get(u("lms.sessions.cancel", session_id=session.id)).text
     assert "1 person has a seat." in page and "1 person is on the waitlist." in page  # not "1 people"
@@ -358,35 +361,14 @@ def test_simultaneous_registrations_never_overbook(app, course, trainer, make_us
     _course, module = course
     (session,) = schedule(module, trainer, capacity=5)
     people = [make_user(f"rush{i}@example.org") for i in range(20)]
-    barrier, errors = threading.Barrier(20, timeout=60), []
 
-    def worker(user_id):
-        with app.app_context():
-            from lms.accounts.models import User
+    def register(user_id: int) -> None:
+        person = db.session.get(User, user_id)
+        registration.register(db.session.get(LiveSession, session.id), person, person, utcnow())
+        db.session.commit()
 
-            try:
-                barrier.wait()  # before taking a connection: the pool has fewer than 20
-                person = db.session.get(User, user_id)
-                live = db.session.get(LiveSession, session.id)
-                registration.register(live, person, person, utcnow())
-                db.session.commit()
-            except Exception as exc:  # reported below
-                errors.append(exc)
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=worker, args=(p.id,)) for p in people]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
-    counts = dict(
-        db.session.execute(
-            select(Registration.status, func.count()).where(Registration.session_id == session.id).group_by(Registration.status)
-        ).all()
-    )
-    assert counts == {RegistrationStatus.REGISTERED: 5, RegistrationStatus.WAITLISTED: 15}
+    assert all_at_once(app, register, [p.id for p in people]) == []
+    assert registration_counts(session) == {RegistrationStatus.REGISTERED: 5, RegistrationStatus.WAITLISTED: 15}
 
 
 # ---------------------------------------------------------------- pages
@@ -549,9 +531,7 @@ def test_the_api_lists_reads_and_registers(client, u, login, course, trainer, ma
 def test_a_second_person_is_waitlisted_through_the_api(client, u, login, course, trainer, make_user):
     _course, module = course
     (session,) = schedule(module, trainer, capacity=1)
-    first = make_user()  # not the trainer: a session's own trainers cannot register for it
-    registration.register(session, first, first, utcnow())
-    db.session.commit()
+    register_in_turn(session, make_user())  # not the trainer: a session's own trainers cannot register for it
     login(make_user())
     response = client.post(u("lms.api.session_registration", session_id=session.id), headers={"X-CSRFToken": client.csrf_token()})
     assert response.status_code == 201 and response.json["my_registration"] == {"status": "waitlisted", "waitlist_position": 1}

@@ -7,19 +7,20 @@ from __future__ import annotations
 
 import os
 import socket
-import threading
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from lms import db
+from lms.accounts.models import User
 from lms.audit import AuditEvent
 from lms.db import utcnow
 from lms.live import registration
-from lms.live.models import LiveSession, Registration, RegistrationStatus
+from lms.live.models import LiveSession, RegistrationStatus
 from tests.api_support import bearer
+from tests.concurrency import all_at_once
 from tests.conftest import body_of
-from tests.live_support import schedule
+from tests.live_support import register_in_turn, registration_counts, schedule
 
 ON_POSTGRES = os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql")
 PROMOTED = "A seat is yours: Role-play practice"
@@ -35,9 +36,7 @@ def session(module, trainer, crowd):
     """Two seats, held by Ana and Ben; Wendy, then Walt, on the waitlist; then Ben's seat ends without anyone being
     promoted (as migration 0016 left the seats of trainers): one seat is free while two people wait."""
     (live,) = schedule(module, trainer, capacity=2)
-    for name in ("ana", "ben", "wendy", "walt"):
-        registration.register(live, crowd[name], crowd[name], utcnow())
-        db.session.commit()
+    register_in_turn(live, *(crowd[name] for name in ("ana", "ben", "wendy", "walt")))
     ben = registration.get_registration(live, crowd["ben"])
     ben.status, ben.cancelled_at = RegistrationStatus.CANCELLED, utcnow()
     db.session.commit()
@@ -152,32 +151,16 @@ def test_a_failed_email_undoes_nothing(app, client, session, crowd, make_user, m
 @pytest.mark.skipif(not ON_POSTGRES, reason="PostgreSQL only (row locks)")
 def test_simultaneous_newcomers_promote_the_waitlist_once(app, session, crowd, make_user):
     people = [make_user(f"rush{i}@example.org") for i in range(12)]
-    barrier, errors, promoted = threading.Barrier(len(people), timeout=60), [], []
+    promoted = []
 
-    def worker(user_id: int) -> None:
-        with app.app_context():
-            from lms.accounts.models import User
+    def take_place(user_id: int) -> None:
+        person = db.session.get(User, user_id)
+        placed = registration.take_place(db.session.get(LiveSession, session.id), person, person, utcnow())
+        db.session.commit()
+        promoted.extend(r.user_id for r in placed.promoted)
 
-            try:
-                barrier.wait()  # before taking a connection: the pool has fewer than 12
-                person = db.session.get(User, user_id)
-                placed = registration.take_place(db.session.get(LiveSession, session.id), person, person, utcnow())
-                db.session.commit()
-                promoted.extend(r.user_id for r in placed.promoted)
-            except Exception as exc:  # reported below
-                errors.append(exc)
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=worker, args=(p.id,)) for p in people]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    errors = all_at_once(app, take_place, [p.id for p in people])
     assert errors == [] and promoted == [crowd["wendy"].id]
     assert promotions(session) == [crowd["wendy"].id]
-    counts = dict(db.session.execute(
-        select(Registration.status, func.count()).where(Registration.session_id == session.id)
-        .group_by(Registration.status)).all())
-    assert counts == {RegistrationStatus.REGISTERED: 2, RegistrationStatus.WAITLISTED: 13,
-                      RegistrationStatus.CANCELLED: 1}
+    assert registration_counts(session) == {RegistrationStatus.REGISTERED: 2, RegistrationStatus.WAITLISTED: 13,
+                                            RegistrationStatus.CANCELLED: 1}
