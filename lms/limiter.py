@@ -14,11 +14,13 @@ import functools
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from flask import Flask, current_app, g, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
+from limits import parse_many
 
 EXTENSION_KEY = "lms_limiter"
 
@@ -163,3 +165,68 @@ def form_email_key() -> str:
 def failed_attempt(_response: object) -> bool:
     """Count a hit only when the view marked the attempt as failed (successful sign-ins are free)."""
     return bool(g.get("lms_attempt_failed"))
+
+
+# ---------------------------------------------------------------- spending more than one hit at once
+
+
+@dataclass(frozen=True)
+class Counter:
+    """The counter of one ``shared_limit`` (its ``limit_value``, ``scope`` and the key its ``key_func`` gives): the
+    same keys in the same storage, so what :func:`spend` counts and what the decorator counts add up."""
+
+    limit_value: str  # a rate-limit string, as the setting holds it ("200 per day"; several separated by ";")
+    scope: str
+    key: str
+
+
+@dataclass(frozen=True)
+class Allowance:
+    """What some counters still allow now: ``left`` hits (None: no limit applies, e.g. limits are off), and from
+    when more are allowed (``more_at``, UTC: when the busiest counter's oldest hit leaves its window)."""
+
+    left: int | None
+    more_at: datetime | None = None
+
+
+def allowance(counters: list[Counter]) -> Allowance:
+    """What ``counters`` still allow now (the least any of them allows). Reads only, in the current app's storage."""
+    found = _windows(counters)
+    if not found:
+        return Allowance(None)
+    left = min(remaining for remaining, _reset in found)
+    more_at = max(reset for remaining, reset in found if remaining == left)
+    return Allowance(max(left, 0), datetime.fromtimestamp(more_at, UTC))
+
+
+def spend(counters: list[Counter], cost: int) -> bool:
+    """Count ``cost`` hits on every counter, each at once (atomic in Redis too, so workers cannot both take the last
+    ones). False, counting nothing more, at the first counter that has not that many left: give the counters that a
+    race may exhaust first (those not serialised by a lock of their own)."""
+    app_limiter = limiter_for(current_app)
+    if cost <= 0 or not app_limiter.enabled:
+        return True
+    try:
+        return all(app_limiter.limiter.hit(item, *ids, cost=cost) for item, ids in _items(counters))
+    except Exception:  # storage unreachable: the limits' own rule (RATELIMIT_SWALLOW_ERRORS) lets the request go on
+        current_app.logger.exception("rate-limit storage failed: %d hits not counted", cost)
+        return True
+
+
+def _items(counters: list[Counter]) -> list[tuple[Any, tuple[str, ...]]]:
+    prefix = current_app.config.get("RATELIMIT_KEY_PREFIX") or ""
+    return [(item, (prefix, c.key, c.scope) if prefix else (c.key, c.scope))
+            for c in counters for item in parse_many(c.limit_value)]
+
+
+def _windows(counters: list[Counter]) -> list[tuple[int, float]]:
+    """Each counter's (remaining, reset time), or none when limits are off or the storage cannot be read."""
+    app_limiter = limiter_for(current_app)
+    if not app_limiter.enabled:
+        return []
+    try:
+        stats = [app_limiter.limiter.get_window_stats(item, *ids) for item, ids in _items(counters)]
+    except Exception:
+        current_app.logger.exception("rate-limit storage failed: allowance not read")
+        return []
+    return [(window.remaining, window.reset_time) for window in stats]

@@ -4,6 +4,7 @@ module: :mod:`lms.hours.approvals`)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -17,7 +18,7 @@ from lms.catalog.models import Course, Module, ModuleKind, Text
 from lms.catalog.texts import Texts
 from lms.enrollment.models import Enrollment, EnrollmentStatus
 from lms.errors import DomainError
-from lms.hours.entry_orgs import employers_on, resolve_org
+from lms.hours.entry_orgs import employers_on, list_user_orgs, resolve_org
 from lms.hours.ledger import (
     append_once,
     check_areas,
@@ -57,6 +58,16 @@ def has_employer_today(user: Any) -> bool:
     with no employer, so with none today the course pages do not offer "Log field experience" and the form says why
     first (someone who left may still log a date from when she worked there)."""
     return bool(getattr(user, "id", None)) and bool(employers_on(user.id, today_for(user)))
+
+
+def may_log_field(user: Any, staff_of: Sequence[Any] | None = None) -> bool:
+    """Whether the person may log field experience at all: she is or was on the staff of an organisation (someone
+    who left may log a date from when she worked there; :func:`log_field` takes any date with an employer). Someone
+    never on any staff would have every date refused, so she is offered no form and no "Log field experience"
+    button. ``staff_of``: her organisations or memberships when the caller has them (no query)."""
+    if staff_of is None:
+        staff_of = list_user_orgs(user) if getattr(user, "id", None) else []
+    return bool(staff_of)
 
 
 def log_field(user: User, data: FieldExperience, key: str | None, *, guard_repeats: bool = False) -> tuple[HoursEntry, bool]:

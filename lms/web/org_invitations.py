@@ -12,14 +12,14 @@ from lms.db import utcnow
 from lms.errors import ConflictError, DomainError
 from lms.i18n import _, current_locale
 from lms.orgs import invitations, joining, services
-from lms.orgs.models import Invitation, MemberRole
+from lms.orgs.models import Invitation, MemberRole, Organisation
 from lms.security import access, current_user
 from lms.web.auth import login_user
 from lms.web.employee_ids import warn_about_exported_ids
 from lms.web.forms import InvitedSignupForm
 from lms.web.invitation_mail import invitee, send_invitations
 from lms.web.org_forms import AcceptInvitationForm, InviteForm, show_error
-from lms.web.org_limits import invitations_per_org, invitations_per_user
+from lms.web.org_limits import invitations_per_org, invitations_per_user, spend_invitations
 from lms.web.orgs import bp
 
 
@@ -52,11 +52,23 @@ def invite(org_slug: str):
             db.session.rollback()
             show_error(form, exc)
         else:
-            db.session.commit()
-            send_invitations(org, [(invitation, raw)])
-            warn_about_exported_ids([invitation.employee_id])
-            return redirect(url_for("lms.orgs.show", org_slug=org.slug))
+            return _send(org, form, invitation, raw)
     return render_template("lms/orgs/invite.html", org=org, form=form, open_invitation=open_invitation, staff=staff, now=utcnow())
+
+
+def _send(org: Organisation, form: InviteForm, invitation: Invitation, raw: str):
+    """Count the invitation against the limits, commit and email it; over a limit (the decorators found one left,
+    another request took it since), nothing is saved and the form says when more can be sent."""
+    refused = spend_invitations(1)
+    if refused is not None:
+        db.session.rollback()
+        form.form_errors.append(refused.message)
+        return render_template("lms/orgs/invite.html", org=org, form=form, open_invitation=None, staff=None,
+                               now=utcnow()), 429, refused.headers
+    db.session.commit()
+    send_invitations(org, [(invitation, raw)])
+    warn_about_exported_ids([invitation.employee_id])
+    return redirect(url_for("lms.orgs.show", org_slug=org.slug))
 
 
 @bp.post("/<org_slug>/invitations/<int:invitation_id>/resend")
@@ -72,6 +84,11 @@ def resend_invitation(org_slug: str, invitation_id: int):
     except ConflictError as exc:  # accepted, withdrawn or sent again meanwhile, or they joined: nothing to send
         flash(exc.message, "error")
     else:
+        refused = spend_invitations(1)
+        if refused is not None:
+            db.session.rollback()
+            flash(refused.message, "error")
+            return redirect(url_for("lms.orgs.show", org_slug=org.slug))
         db.session.commit()
         send_invitations(
             org, [(invitation, raw)], _("We sent a new link to %(email)s. The earlier link no longer works.", email=invitation.email)

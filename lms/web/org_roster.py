@@ -10,20 +10,21 @@ from lms import db
 from lms.errors import DomainError
 from lms.i18n import _, ngettext
 from lms.orgs import roster, services
+from lms.orgs.models import Organisation
 from lms.security import access, current_user
 from lms.web.employee_ids import warn_about_exported_ids
 from lms.web.invitation_mail import invitee, send_invitations
 from lms.web.org_forms import RosterForm
-from lms.web.org_limits import invitations_per_org, invitations_per_user, roster_import_limit
+from lms.web.org_limits import roster_import_limit, spend_invitations, too_many_for_roster
 from lms.web.orgs import bp
 
 
 @bp.route("/<org_slug>/roster", methods=["GET", "POST"])
 @access.org_manager
 @roster_import_limit
-@invitations_per_org
-@invitations_per_user
 def roster_import(org_slug: str):
+    """The invitation limits count the people the file invites (``lms.web.org_limits.spend_invitations``): a file
+    that would invite more than can be sent now changes nothing and sends nothing (the import is all or nothing)."""
     org = services.get_org(org_slug)
     form = RosterForm()
     errors: list[str] = []
@@ -43,21 +44,33 @@ def roster_import(org_slug: str):
                 db.session.rollback()
                 errors = [exc.message]
             else:
-                db.session.commit()
-                if result.updated:
-                    flash(_("Updated the details of %(num)d current staff.", num=len(result.updated)), "success")
-                if result.unchanged:
-                    flash(ngettext("%(num)d current staff member already has the details in the file: nothing "
-                                   "changed for them.",
-                                   "%(num)d current staff members already have the details in the file: nothing "
-                                   "changed for them.", len(result.unchanged)), "info")
-                send_invitations(org, result.invited)
-                _flash_open_invitations(result)
-                warn_about_exported_ids(row.employment.employee_id for row in plan.rows)
-                return redirect(url_for("lms.orgs.show", org_slug=org.slug))
-    status = 400 if request.method == "POST" else 200
+                refused = spend_invitations(len(result.invited))
+                if refused is None:
+                    return _imported(org, plan, result)
+                db.session.rollback()
+                form.form_errors.append(too_many_for_roster(len(result.invited), refused))
+                return _page(org, form, errors), 429, refused.headers
+    return _page(org, form, errors), 400 if request.method == "POST" else 200
+
+
+def _page(org: Organisation, form: RosterForm, errors: list[str]) -> str:
     return render_template("lms/orgs/roster.html", org=org, form=form, errors=errors, columns=roster.KNOWN,
-                           spanish=roster.SPANISH_COLUMNS, sample=roster.SAMPLE), status
+                           spanish=roster.SPANISH_COLUMNS, sample=roster.SAMPLE)
+
+
+def _imported(org: Organisation, plan: roster.RosterPlan, result: roster.RosterResult):
+    """Commit the import, email its invitations and say what became of every line."""
+    db.session.commit()
+    if result.updated:
+        flash(_("Updated the details of %(num)d current staff.", num=len(result.updated)), "success")
+    if result.unchanged:
+        flash(ngettext("%(num)d current staff member already has the details in the file: nothing changed for them.",
+                       "%(num)d current staff members already have the details in the file: nothing changed for "
+                       "them.", len(result.unchanged)), "info")
+    send_invitations(org, result.invited)
+    _flash_open_invitations(result)
+    warn_about_exported_ids(row.employment.employee_id for row in plan.rows)
+    return redirect(url_for("lms.orgs.show", org_slug=org.slug))
 
 
 def _flash_open_invitations(result: roster.RosterResult) -> None:

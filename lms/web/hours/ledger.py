@@ -51,12 +51,14 @@ def mine():
     where = resubmissions.sent_back_clause(viewer()) if show else None
     listed = entries.list_user_entries(viewer(), PER_PAGE, (page - 1) * PER_PAGE, where=where)
     rejected = [e.id for e in listed.entries if e.status is EntryStatus.REJECTED]
+    memberships = list_user_memberships(viewer())
     return render_template("lms/hours/ledger/mine.html", page=listed, number=page, totals=entries.user_totals(viewer()),
                            own=own_records.own_record_minutes(viewer()),
                            titles=display_titles(listed.entries, current_locale()), Status=EntryStatus,
-                           Source=EntrySource, ce=compliance.list_own_ce_status(list_user_memberships(viewer())),
+                           Source=EntrySource, ce=compliance.list_own_ce_status(memberships),
                            show=show, resubmitted=resubmissions.resubmitted_as(rejected),
-                           can_resubmit=resubmissions.can_resubmit)
+                           can_resubmit=resubmissions.can_resubmit,
+                           may_log_field=field_experience.may_log_field(viewer(), memberships))
 
 
 @bp.route("/external", methods=["GET", "POST"])
@@ -136,7 +138,8 @@ def log_field():
     # never on any staff, above it for someone who left (she may log a date from when she worked there).
     employed = field_experience.has_employer_today(viewer())
     return render_template("lms/hours/ledger/field.html" if employed else "lms/hours/field_no_employer.html",
-                           form=form, rejected=rejected, ever_employed=bool(orgs)), form_status(form)
+                           form=form, rejected=rejected,
+                           ever_employed=field_experience.may_log_field(viewer(), orgs)), form_status(form)
 
 
 @bp.get("/entries/<int:entry_id>")
