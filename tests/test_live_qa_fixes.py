@@ -1,4 +1,5 @@
-"""Fixes from a trainer's QA pass on a phone: the Join button's page lets its form reach the meeting (CSP form-action),
+"""Fixes from a trainer's QA pass on a phone: the Join button reaches the meeting with CSP form-action 'self' (through
+the site's "Open the meeting" page: tests/test_live_join_interstitial.py),
 the roster lists the waitlist and finds a person by email, a walk-in who checked in is told so on the session page,
 a cancelled session offers no calendar file nor join link, the roster of an online session has no check-in code
 button. (Hours and email fixes: tests/test_live_qa_fixes_hours.py; browser: tests/browser/test_live_qa_fixes.py.)"""
@@ -19,7 +20,6 @@ from lms.enrollment import services as enrollment
 from lms.live import checkin
 from lms.live.models import Registration, RegistrationStatus, SessionMode
 from lms.live.times import to_zone, zoned_clock_text
-from lms.security_headers import web_origin
 from tests.live_support import LA, ONLINE, add_time, page_text, seat, soon
 
 GRACE = timedelta(minutes=15)
@@ -32,23 +32,20 @@ def _csp(response) -> str:
 # ---------------------------------------------------------------- 1. the Join button's page
 
 
-def test_only_the_page_with_the_join_button_lets_its_form_reach_the_meeting(client, u, login, module, trainer, make_user):
+def test_every_page_keeps_form_action_self_the_join_button_answers_on_the_site(client, u, login, module, trainer,
+                                                                               make_user):
+    """The Join button's POST is answered with the site's "Open the meeting" page, never a redirect off the site, so
+    no page widens ``form-action`` (a meeting link redirecting on to another origin was blocked by it)."""
     session = soon(module, trainer, -5, **{**ONLINE, "join_url": "https://us02web.zoom.us/j/123?pwd=abc"})
-    ana, ben = make_user("ana@example.org"), make_user("ben@example.org")
+    ana = make_user("ana@example.org")
     seat(session, ana)
-    seat(session, ben, status=RegistrationStatus.WAITLISTED)
-    path = u("lms.sessions.detail", session_id=session.id)
-
     login(ana)
-    page = client.get(path)
+    page = client.get(u("lms.sessions.detail", session_id=session.id))
     assert u("lms.sessions.join", session_id=session.id) in page_text(page)
-    assert "form-action 'self' https://us02web.zoom.us;" in _csp(page)
-    assert "form-action 'self';" in _csp(client.get(u("lms.sessions.index")))  # every other page: the site only
+    assert "form-action 'self';" in _csp(page)
     joined = client.submit(u("lms.sessions.join", session_id=session.id))
-    assert joined.status_code == 303 and joined.headers["Location"] == "https://us02web.zoom.us/j/123?pwd=abc"
-
-    login(ben)  # no seat: no Join button, no meeting origin in the policy
-    assert "form-action 'self';" in _csp(client.get(path))
+    assert joined.status_code == 303 and joined.headers["Location"].endswith(u("lms.sessions.joined", session_id=session.id))
+    assert "form-action 'self';" in _csp(client.get(joined.headers["Location"]))
 
 
 def test_before_joining_opens_the_page_keeps_the_site_only_policy(client, u, login, module, trainer, make_user):
@@ -58,22 +55,6 @@ def test_before_joining_opens_the_page_keeps_the_site_only_policy(client, u, log
     login(ana)
     page = client.get(u("lms.sessions.detail", session_id=session.id))
     assert u("lms.sessions.join", session_id=session.id) not in page_text(page) and "form-action 'self';" in _csp(page)
-
-
-@pytest.mark.parametrize(("url", "origin"), [
-    ("https://meet.example.org/chw", "https://meet.example.org"),
-    ("HTTPS://Meet.Example.org:8443/x?y=1#z", "https://meet.example.org:8443"),
-    ("https://user:secret@zoom.us/j/1", "https://zoom.us"),
-    ("http://127.0.0.1:5005/room", "http://127.0.0.1:5005"),
-    ("https://[::1]:9000/room", "https://[::1]:9000"),
-    ("javascript:alert(1)", None),
-    ("https://evil.example;script-src *", None),
-    ("https://evil.example'/x", None),
-    ("https://host:99999/", None),
-    ("https:///nohost", None),
-])
-def test_only_a_plain_web_origin_goes_into_the_policy(url, origin):
-    assert web_origin(url) == origin
 
 
 # ---------------------------------------------------------------- 2. the roster: the waitlist, a person by email

@@ -257,12 +257,30 @@ def meeting_link(session: LiveSession) -> str:
     return session.join_url
 
 
-def join_online(session: LiveSession, user: Any, now: datetime, grace: timedelta) -> str:
-    """Record the join time of a registered trainee and return the meeting link to send them to."""
-    meeting_link(session)
+def _check_joining(session: LiveSession, user: Any, now: datetime, grace: timedelta) -> str:
+    """The meeting link, if ``user`` may join ``session`` now; else the error that says why."""
+    link = meeting_link(session)
     if not is_registered(session, user):
         raise DomainError(_("Only people registered for this session can join it."))
     _check_recording(session, now, grace, "join")
+    return link
+
+
+def join_online(session: LiveSession, user: Any, now: datetime, grace: timedelta) -> str:
+    """Record the join time of a registered trainee and return the meeting link to send them to."""
+    link = _check_joining(session, user, now, grace)
     if not is_session_host(session, user):  # hosting is not attending: a trainer just goes to the meeting
         _start(session, user, now, IntervalSource.JOIN_BUTTON)
-    return session.join_url
+    return link
+
+
+def joined_meeting(session: LiveSession, user: Any, now: datetime, grace: timedelta) -> tuple[str, datetime | None] | None:
+    """For the page that opens the meeting after :func:`join_online`, recording nothing: the meeting link and since
+    when ``user`` is recorded there (None for one of its trainers, who record nothing). Raises as
+    :func:`join_online` does when they may not join now; None when they may but have not (no open interval), so
+    the page never takes anyone to the meeting without their time recorded."""
+    link = _check_joining(session, user, now, grace)
+    current = open_intervals(session, user)
+    if current:
+        return link, min(interval.joined_at for interval in current)
+    return (link, None) if is_session_host(session, user) else None

@@ -3,7 +3,8 @@ and how the sessions that are over came out for them. One query, whatever the nu
 
 Which sessions are listed, each with one :class:`Standing`:
 
-- a seat or a waitlist place (not cancelled) in a session not over yet: **Registered** / **On the waitlist**;
+- a seat or a waitlist place (not cancelled) in a session not over yet: **Registered** / **On the waitlist** (someone
+  on the waitlist who checked in or joined came anyway: **Attendance not final yet**, as for a walk-in);
 - the same in a session that was cancelled since: **Session cancelled** (registrations stay as history when a session
   is cancelled, :func:`lms.live.scheduling.cancel_session`);
 - a seat, attendance recorded, or a check-in or join (a walk-in with no seat), in a session under way or over:
@@ -125,7 +126,9 @@ def _item(session: LiveSession, module: Module, seat: Registration | None, row: 
     if session.status is SessionStatus.CANCELLED:
         return MySession(session, module, Standing.SESSION_CANCELLED) if seat is not None else None
     if not has_taken_place(session, now):
-        if seat is None:  # a walk-in checked in to a session under way: not final until the trainer finalises it
+        if seat is None or (was_there and seat.status is RegistrationStatus.WAITLISTED):
+            # a walk-in, or someone off the waitlist, checked in or joined: there, not waiting, and not final until
+            # the trainer finalises it
             return MySession(session, module, Standing.PENDING)
         waiting = seat.status is RegistrationStatus.WAITLISTED
         return MySession(session, module, Standing.WAITLISTED if waiting else Standing.REGISTERED)

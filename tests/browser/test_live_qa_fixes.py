@@ -1,7 +1,7 @@
-"""A trainer's QA pass on a phone, in Chromium: "Join the online session" lands the trainee in the meeting (the
-site's CSP has ``form-action 'self'``, which Chromium also applies to the redirect that answers the form: the page
-holding the Join form allows the meeting's origin too), and the roster is usable on a 390-pixel phone (each person a
-card: the status control fully on screen, nothing scrolling sideways)."""
+"""A trainer's QA pass on a phone, in Chromium: "Join the online session" lands the trainee in the meeting (through
+the site's "Open the meeting" page: the site's CSP ``form-action 'self'`` holds, as Chromium applies it to redirects
+answering a form; a link redirecting to another origin: tests/browser/test_live_join_redirect.py), and the roster
+is usable on a 390-pixel phone (each person a card: the status control fully on screen, nothing scrolling sideways)."""
 
 from __future__ import annotations
 

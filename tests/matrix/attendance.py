@@ -15,6 +15,9 @@ EXPECTED: dict[str, str] = {
     "lms.sessions.checked_in": "signed_in",
     "lms.sessions.checkout": "signed_in",
     "lms.sessions.join": "signed_in",
+    # the page that opens the meeting after Join: only for a seat holder who joined; anyone else goes to the session
+    # page or gets the join refusal
+    "lms.sessions.joined": "signed_in",
     "lms.api.session_attendance": "trainer",
     "lms.api.update_attendance": "trainer",
 }

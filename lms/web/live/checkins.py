@@ -1,4 +1,5 @@
-"""Check-in views: the code screen a trainer shows in the room; trainees' check-in, check-out and the Join button.
+"""Check-in views: the code screen a trainer shows in the room; trainees' check-in, check-out, the Join button and
+the page that opens the meeting after it.
 
 The code screen uses ``@access.trainer`` and then :func:`lms.live.roster.get_managed_session`, as the other trainer
 pages (:mod:`lms.web.live.attendance`); the others are for anyone signed in who may see the session.
@@ -11,6 +12,7 @@ from typing import Any
 
 import segno
 from flask import flash, g, redirect, render_template, request, url_for
+from werkzeug.urls import iri_to_uri
 
 from lms import db
 from lms.db import utcnow
@@ -170,8 +172,36 @@ def checkout(session_id: int):
 @bp.post("/<int:session_id>/join")
 @access.signed_in
 def join(session_id: int):
-    """Record the join time, then send the trainee on to the meeting."""
+    """Record the join time, then show the page that opens the meeting (:func:`joined`). Never a redirect to the
+    meeting itself: the site's CSP ``form-action 'self'`` also governs the redirects that answer a form, and a
+    meeting link often redirects on to another origin (a provider's sign-in page, a short link)."""
     session = rosters.get_session(session_id)
-    link = checkins.join_online(session, actor(), utcnow(), checkin_grace())
+    checkins.join_online(session, actor(), utcnow(), checkin_grace())
     db.session.commit()
-    return redirect(link, 303)
+    return redirect(url_for("lms.sessions.joined", session_id=session_id), 303)
+
+
+@bp.get("/<int:session_id>/joined")
+@access.signed_in
+def joined(session_id: int):
+    """"Open the meeting": the meeting's name and time and a plain link to it, opened at once by a ``Refresh``
+    header (the HTTP form of ``<meta http-equiv="refresh">``: a navigation, not a form submission, so no CSP
+    ``form-action`` applies, and no script). Records nothing; someone who has not joined goes to the session page."""
+    session = rosters.get_session(session_id)
+    joining = checkins.joined_meeting(session, actor(), utcnow(), checkin_grace())
+    if joining is None:
+        return redirect(url_for("lms.sessions.detail", session_id=session_id))
+    link, since = joining
+    page = render_template("lms/live/attendance/joined.html", link=link, since=since,
+                           **{**session_page(session), **_reader_times(session)})
+    return page, {**_refresh_to(link), "Referrer-Policy": "no-referrer"}  # none to the provider, as rel="noreferrer"
+
+
+def _refresh_to(link: str) -> dict[str, str]:
+    """The ``Refresh`` header to ``link`` (ASCII, as headers must be), or none for a link that is no valid address
+    (a port out of range): the page's link is still there. Delay 0: browsers replace the page in their history, so
+    Back from the meeting leads to the session page."""
+    try:
+        return {"Refresh": f"0; url={iri_to_uri(link)}"}
+    except ValueError:
+        return {}

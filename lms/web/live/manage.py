@@ -18,7 +18,7 @@ from lms.catalog.texts import load_titles
 from lms.db import utcnow
 from lms.errors import DomainError
 from lms.i18n import _, current_locale, ngettext
-from lms.live import listing, scheduling, trainers
+from lms.live import listing, scheduling, trainers, turnout
 from lms.live.models import SessionStatus
 from lms.security import access, current_user
 from lms.web.live import bp
@@ -50,7 +50,8 @@ def teach():
     everyone = request.args.get("all") == "1"
     sessions = listing.list_trainer_sessions(current_user, utcnow() - RECENT, everyone=everyone)
     cards = listing.describe(sessions, current_locale(), viewer(), utcnow())
-    return render("lms/live/teach.html", cards=cards, everyone=everyone, Status=SessionStatus)
+    people = turnout.count_turnout([s.id for s in sessions])
+    return render("lms/live/teach.html", cards=cards, people=people, everyone=everyone, Status=SessionStatus)
 
 
 def _form(form_class: type[SessionForm] = SessionForm, **kwargs) -> SessionForm:

@@ -18,13 +18,12 @@ from lms.errors import DomainError
 from lms.hours.live_attendance import SessionHours, hours_date, session_hours
 from lms.i18n import _, current_locale, format_when, supported_locales
 from lms.live import attendance as attendance_rules
-from lms.live import calendar, checkin, completed_module, listing, outcome, registration
-from lms.live.models import RegistrationStatus, SessionMode, SessionStatus
+from lms.live import calendar, checkin, completed_module, listing, outcome, registration, turnout
+from lms.live.models import RegistrationStatus, SessionMode
 from lms.live.registration_overlaps import RegistrationOverlap
 from lms.live.times import to_zone, zoned_clock_text
 from lms.orgs import services as org_services
 from lms.security import access, current_user
-from lms.security_headers import allow_form_action
 from lms.web.forms import EmptyForm
 from lms.web.live import bp, staff_seats
 from lms.web.live.schedule_support import (
@@ -75,8 +74,6 @@ def _detail_page(session, overlap: dict | None = None, status: int = 200):
     join_open, join_opens = join_state(session, utcnow())
     checkin_open, checkin_later = checkin_state(session, utcnow())
     here = _checked_in_at(session)
-    if join_open and card.is_registered and session.join_url and session.status is SessionStatus.SCHEDULED:
-        allow_form_action(session.join_url)  # the Join button's POST is answered with a redirect to the meeting
     result = outcome.outcome_for(session, viewer(), card.mine) if card.is_over else None
     hours = _hours(session, result)
     may_take_place = card.is_open and viewer() is not None and not (card.is_registered or card.is_waitlisted)
@@ -100,7 +97,13 @@ def _detail_page(session, overlap: dict | None = None, status: int = 200):
         subscribed=calendar.has_subscription(viewer()) if card.is_registered and card.is_upcoming else None,
         overlap=overlap,
         min_run_percent=attendance_rules.MIN_RUN_PERCENT,
+        turnout=_turnout(session),
     ), status
+
+
+def _turnout(session) -> turnout.Turnout | None:
+    """Who waits and who came without a seat, for the trainers' part of the page only (two queries)."""
+    return turnout.count_turnout([session.id])[session.id] if getattr(viewer(), "is_trainer", False) else None
 
 
 def _checked_in_at(session) -> str | None:
