@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from lms import audit, db
 from lms.accounts.login_sessions import SESSION_TOUCH_INTERVAL
 from lms.accounts.models import ApiToken, TokenScope, User
-from lms.db import utcnow
+from lms.db import is_id, utcnow
 from lms.errors import DomainError, NotFoundError, PermissionDenied
 from lms.i18n import _
 from lms.security import hash_token, new_token
@@ -27,6 +27,13 @@ SUBMISSION_KEY_MAX = 80
 EXPIRY_CHOICES: tuple[int | None, ...] = (30, 90, 365, None)
 #: What the form offers first: long enough for a quarterly payroll script, short enough that a forgotten token dies.
 DEFAULT_EXPIRY_DAYS = 90
+#: A token that expires within this is marked on the tokens page: two weeks to make a replacement and hand it over.
+PAGE_NOTICE = timedelta(days=14)
+#: Within this, API answers to the token carry :data:`EXPIRES_HEADER`, and its owner is emailed once
+#: (:mod:`lms.accounts.token_expiry`).
+WARNING_PERIOD = timedelta(days=7)
+#: The answer header that tells a program its token expires soon (the moment, RFC 3339 in UTC).
+EXPIRES_HEADER = "X-Token-Expires-At"
 
 
 class InsufficientScope(PermissionDenied):
@@ -44,6 +51,8 @@ class BearerCheck:
 
     token: ApiToken | None = None
     expired_at: datetime | None = None
+    #: For a token that signs its owner in and expires within :data:`WARNING_PERIOD`: when (the answer says so).
+    expires_soon_at: datetime | None = None
 
 
 def create_api_token(user: User, name: str, key: str | None = None, *, scope: TokenScope = TokenScope.WRITE,
@@ -141,7 +150,30 @@ def check_bearer_token(raw: str) -> BearerCheck:
     now = utcnow()
     if token.last_used_at is None or now - token.last_used_at > SESSION_TOUCH_INTERVAL:
         token.last_used_at = now
-    return BearerCheck(token=token)
+    soon = token.expires_at if expires_within(token, WARNING_PERIOD, now) else None
+    return BearerCheck(token=token, expires_soon_at=soon)
+
+
+def expires_within(token: ApiToken, period: timedelta, now: datetime | None = None) -> bool:
+    """Whether the token still signs its owner in but stops within ``period`` from ``now`` (default: this moment)."""
+    now = now or utcnow()
+    return (token.revoked_at is None and token.expires_at is not None
+            and now < token.expires_at <= now + period)
+
+
+def expiring_on_page(tokens: list[ApiToken], now: datetime | None = None) -> set[int]:
+    """The ids of the tokens the tokens page marks as expiring soon (within :data:`PAGE_NOTICE`)."""
+    now = now or utcnow()
+    return {token.id for token in tokens if expires_within(token, PAGE_NOTICE, now)}
+
+
+def replaceable_token(user: User, token_id: int | None) -> ApiToken | None:
+    """The person's own token that a new one is to replace (its name and access fill the form), or None for
+    anything else: another person's token, a revoked one, an id that is not one."""
+    if not is_id(token_id):
+        return None
+    token = db.session.get(ApiToken, token_id)
+    return token if token is not None and token.user_id == user.id and token.revoked_at is None else None
 
 
 def user_for_api_token(raw: str) -> User | None:

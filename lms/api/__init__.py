@@ -2,18 +2,31 @@
 
 from __future__ import annotations
 
+from datetime import UTC
 from typing import Any
 
-from flask import Blueprint, jsonify
+from flask import Blueprint, Response, g, jsonify
 
+from lms.accounts.api_tokens import EXPIRES_HEADER
 from lms.api.openapi import document_response
 from lms.api.query_args import flag_arg, refuse_repeated
 from lms.orgs import queries as org_queries
 from lms.orgs import services as org_services
 from lms.orgs.models import Membership
-from lms.security import access, current_user, same_for_everyone
+from lms.security import access, current_user, is_same_for_everyone, same_for_everyone
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+@bp.after_request
+def warn_of_token_expiry(response: Response) -> Response:
+    """Every answer to a token that expires within a week says when, in ``X-Token-Expires-At`` (RFC 3339, UTC), so
+    that a program can warn its operator before it is refused; never on answers the same for everyone (a shared cache
+    may keep them). Bodies are unchanged."""
+    soon = g.get("lms_token_expires_soon_at")
+    if soon is not None and not is_same_for_everyone():
+        response.headers[EXPIRES_HEADER] = soon.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return response
 
 
 @bp.get("/openapi.json")

@@ -7,6 +7,8 @@ that no area can leave one out:
   (:func:`lms.web.auth.refuse_read_only_token`);
 - 413 on every POST, PUT, PATCH and DELETE: a body larger than ``MAX_CONTENT_LENGTH``;
 - 400, 415 and 422 on every operation that takes a JSON body (:mod:`lms.api.bodies`);
+- the ``X-Token-Expires-At`` header on every response of an operation that reads credentials: sent when the bearer
+  token expires within a week (:func:`lms.api.warn_of_token_expiry`);
 - under ``/orgs/{org_slug}``, what 403 and 404 mean: an organisation one does not manage and one that does not exist
   answer the same 403, so no outsider learns which slugs exist; only a site administrator gets 404 for a slug.
 
@@ -39,6 +41,16 @@ ORG_NOT_FOUND = ("Site administrators only: no organisation has this slug (anyon
                  "the id in the path belongs to it")
 
 
+#: ``components.headers`` of the document: the header every answer to a token that expires within a week carries.
+TOKEN_EXPIRES_HEADER = {
+    "description": ("Sent only when the request came with a bearer token that expires within 7 days: the moment it "
+                    "expires (RFC 3339, UTC), e.g. 2026-03-10T17:00:00Z. Create a new token on the API tokens page and "
+                    "use it before then; after it, the token gets 401 invalid_token. The body is the same either way"),
+    "schema": {"type": "string", "format": "date-time"},
+}
+_TOKEN_EXPIRES_REF = {"X-Token-Expires-At": {"$ref": "#/components/headers/X-Token-Expires-At"}}
+
+
 def with_shared_responses(paths: dict[str, Any]) -> dict[str, Any]:
     """``paths`` with the shared responses added to every operation (copies: the areas' dicts stay untouched)."""
     return {path: {method: _operation(path, method, op) for method, op in operations.items()}
@@ -63,4 +75,7 @@ def _operation(path: str, method: str, op: dict[str, Any]) -> dict[str, Any]:
         said = responses.get("403", {}).get("description")
         responses["403"] = {"content": _ERROR, **responses.get("403", {}),
                             "description": f"{said}. Also: {READ_ONLY}" if said and said != "Error" else READ_ONLY}
+    if op.get("security") != []:
+        responses = {code: {**response, "headers": {**response.get("headers", {}), **_TOKEN_EXPIRES_REF}}
+                     for code, response in responses.items()}
     return {**op, "responses": responses}

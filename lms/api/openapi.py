@@ -10,7 +10,7 @@ from flask import Response, current_app, jsonify, request, url_for
 
 from lms import __version__
 from lms.api import accounts_spec, catalog_spec
-from lms.api.conventions import with_shared_responses
+from lms.api.conventions import TOKEN_EXPIRES_HEADER, with_shared_responses
 from lms.api.spec_parts import ERROR
 from lms.i18n import supported_locales
 
@@ -21,6 +21,8 @@ DESCRIPTION = (
     "Rate-limited operations (certificate verification) send X-RateLimit-Limit, X-RateLimit-Remaining and "
     "X-RateLimit-Reset on every answer; a 429 adds Retry-After (seconds to wait) and Cache-Control: no-store. "
     "Retry-After comes with a 429 or a 503 only.\n\n"
+    "An answer to a bearer token that expires within 7 days carries X-Token-Expires-At, the moment it expires "
+    "(RFC 3339, UTC); its owner is also emailed once. Answers the same for everyone (security: []) never carry it.\n\n"
     "Errors are {\"error\": {\"code\": ..., \"message\": ...}}; a 405 says the methods allowed in Allow."
 )
 
@@ -122,9 +124,11 @@ def build_document(server: str | None = None) -> dict[str, Any]:
                 "bearer": {"type": "http", "scheme": "bearer", "description": (
                     "Personal API token from /tokens. Read only: 403 insufficient_scope on anything that may change "
                     "data (POST, PUT, PATCH, DELETE, and exporting payroll); or read and write. It may expire (30, "
-                    "90 or 365 days, or never): then 401 invalid_token, saying when")},
+                    "90 or 365 days, or never): then 401 invalid_token, saying when; in its last 7 days, answers carry "
+                    "X-Token-Expires-At")},
                 "session": {"type": "apiKey", "in": "cookie", "name": "session"},
             },
+            "headers": {"X-Token-Expires-At": TOKEN_EXPIRES_HEADER},
             "schemas": {"Error": ERROR, **accounts_spec.OPENAPI_SCHEMAS, **catalog_spec.OPENAPI_SCHEMAS,
                         **_attendance()[1], **_hours_ledger()[1],
                         **_live_sessions()[1], **_certificates()[1], **_pay_periods()[1]},

@@ -18,6 +18,7 @@ from lms.cli import certificates as certificates_cli
 from lms.cli import content as content_cli
 from lms.cli import database, demo
 from lms.cli import live as live_cli
+from lms.cli import tokens as tokens_cli
 
 lms_cli = AppGroup("lms", help="CHW Learn commands.")
 
@@ -48,7 +49,7 @@ def init_secret() -> None:
 COMMANDS = [database.db_group, demo.demo_command, accounts_cli.create_user]
 COMMANDS += [certificates_cli.certificates_group, certificates_cli.keys_group]
 COMMANDS += [content_cli.import_courses_command, content_cli.export_courses_command, content_cli.rerender_lessons_command]
-COMMANDS += [live_cli.send_reminders]
+COMMANDS += [live_cli.send_reminders, tokens_cli.notify_expiring_tokens]
 for command in COMMANDS:
     lms_cli.add_command(command)
 

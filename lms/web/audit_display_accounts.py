@@ -28,6 +28,8 @@ TITLES = {
     "api_token.revoked": _l("API token revoked"),
     # i18n: in the audit log: the person revoked all their API tokens at once ("Revoke all my API tokens")
     "api_token.revoked_all": _l("All API tokens revoked"),
+    # i18n: in the audit log: the token's owner was emailed, once, that the token expires within a week
+    "api_token.expiry_notice_sent": _l("Email sent: API token expires soon"),
     "org.created": _l("Organisation created"),
     "org.settings_changed": _l("Organisation settings changed"),
     "membership.created": _l("Joined the organisation"),
@@ -96,6 +98,7 @@ FIELDS = {
     "user.language_changed": {"locale": (_l("Language"), language_name)},
     # i18n: in the audit log: what a new API token may do, and when it stops working ("—": never)
     "api_token.created": {"scope": (_l("Access"), titled(TokenScope)), "expires_at": (_l("Expires"), moment)},
+    "api_token.expiry_notice_sent": {"expires_at": (_l("Expires"), moment)},
     # i18n: in the audit log: how many API tokens the person revoked at once
     "api_token.revoked_all": {"count": (_l("Tokens revoked"), number)},
 }

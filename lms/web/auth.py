@@ -33,6 +33,7 @@ def load_user() -> None:
             g.lms_token_expired_at = check.expired_at  # the 401 says the token expired (lms.errors)
             abort(401)
         g.lms_api_token = check.token
+        g.lms_token_expires_soon_at = check.expires_soon_at  # the API's answer says so (lms.api.warn_of_token_expiry)
         g.lms_user = check.token.user if check.token is not None else None
         g.lms_via_token = g.lms_user is not None
     elif SESSION_KEY in session:

@@ -10,9 +10,9 @@ from wtforms import HiddenField, SelectField
 
 from lms import db
 from lms.accounts import api_tokens
-from lms.accounts.models import TokenScope
+from lms.accounts.models import ApiToken, TokenScope
 from lms.errors import DomainError
-from lms.i18n import _, _l
+from lms.i18n import _, _l, zone_of
 from lms.security import access, current_user
 from lms.web import reveal
 from lms.web.accounts import bp
@@ -42,6 +42,12 @@ class KeyedTokenForm(TokenForm):
         self.scope.choices = [(s.value, s.title) for s in (TokenScope.READ, TokenScope.WRITE)]  # in today's language
         self.expires_in.choices = [(str(days) if days else _NEVER, _expiry_label(days))
                                    for days in api_tokens.EXPIRY_CHOICES]
+
+    def fill_from(self, replaced: ApiToken | None) -> None:
+        """Offer the name and access of the token a new one replaces (the "Create a replacement" link)."""
+        if replaced is not None:
+            self.name.data = replaced.name
+            self.scope.data = replaced.scope.value
 
     def chosen(self) -> dict[str, Any]:
         """The scope and lifetime as the service takes them."""
@@ -76,12 +82,17 @@ def tokens():
             form.form_errors.append(exc.message)
         else:
             return _token_created(token, raw)
+    if request.method == "GET":
+        form.fill_from(api_tokens.replaceable_token(current_user, request.args.get("replace", type=int)))
+    tokens = api_tokens.list_api_tokens(current_user)
     response = make_response(
         render_template(
             "lms/accounts/tokens.html",
             form=form,
             created=reveal.take("api_token", current_user.id) if request.method == "GET" else None,
-            tokens=api_tokens.list_api_tokens(current_user),
+            tokens=tokens,
+            expiring=api_tokens.expiring_on_page(tokens),
+            zone=zone_of(current_user),
             revoke_form=EmptyForm(),
         )
     )
