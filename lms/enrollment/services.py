@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, bindparam, select
+from sqlalchemy import Select, and_, bindparam, select
 from sqlalchemy.exc import IntegrityError
 
 from lms import audit, db
@@ -28,6 +28,19 @@ def _enrollment_query() -> Select:
 
 def get_enrollment(user: Any, course: Course) -> Enrollment | None:
     return db.session.execute(_enrollment_query(), {"user_id": user.id, "course_id": course.id}).scalar_one_or_none()
+
+
+@prepared
+def _course_and_enrollment_query() -> Select:
+    mine = and_(Enrollment.course_id == Course.id, Enrollment.user_id == bindparam("user_id"))
+    return select(Course, Enrollment).outerjoin(Enrollment, mine).where(Course.slug == bindparam("slug"))
+
+
+def find_course_and_enrollment(slug: str, user: Any) -> tuple[Course | None, Enrollment | None]:
+    """The course named ``slug`` and ``user``'s enrolment in it (None for what does not exist), in one query: what
+    every learner page of a course starts from."""
+    row = db.session.execute(_course_and_enrollment_query(), {"slug": slug, "user_id": user.id}).first()
+    return (row[0], row[1]) if row is not None else (None, None)
 
 
 def require_enrollment(user: Any, course: Course) -> Enrollment:

@@ -44,9 +44,11 @@ def viewer() -> object:
 
 def load_course(slug: str) -> tuple[Course, Enrollment | None]:
     """The course and the viewer's enrolment; unpublished courses exist only for staff and their enrolled trainees."""
-    course = catalog.get_course(slug)
-    enrollment = enrollment_services.get_enrollment(current_user, course) if current_user else None
-    if not enrollment_services.can_view_course(current_user, course, enrollment):
+    if current_user:
+        course, enrollment = enrollment_services.find_course_and_enrollment(slug, current_user)
+    else:
+        course, enrollment = catalog.find_course(slug), None
+    if course is None or not enrollment_services.can_view_course(current_user, course, enrollment):
         raise NotFoundError(_("No such course."))
     return course, enrollment
 
