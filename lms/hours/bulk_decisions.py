@@ -4,7 +4,9 @@ approving, each with the reason (``BulkResult.skipped``); the others are approve
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
+from datetime import date
 
 from sqlalchemy import select
 
@@ -25,6 +27,14 @@ class BulkResult:
     refused: list[str] = field(default_factory=list)
     #: Entries not approved because they are dated outside the person's employment here: the reason for each.
     skipped: list[str] = field(default_factory=list)
+
+    def paid_later(self) -> dict[date, int]:
+        """How many of the approved entries are paid in a later period than the one holding their date (payroll had
+        already run for it: :func:`lms.hours.periods.paying_period`), by the start of the period that pays them."""
+        return dict(sorted(Counter(
+            e.paid_period_start for e in self.decided
+            if e.status is EntryStatus.APPROVED and e.paid_period_start and e.paid_period_start > e.activity_date
+        ).items()))
 
 
 def decide_many(org: Organisation, entry_ids: list[int], status: EntryStatus, actor: User,

@@ -4,9 +4,11 @@ staff member it belongs to. Never another organisation's (404, so ids reveal not
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from enum import Enum
 
 from sqlalchemy import select
+from sqlalchemy.orm import aliased
 
 from lms import db
 from lms.accounts.models import User
@@ -14,7 +16,7 @@ from lms.audit import AuditEvent
 from lms.errors import NotFoundError
 from lms.hours.entries import PageKey, after_key, load_entry
 from lms.hours.measured import low_measured_clause
-from lms.hours.models import EntrySource, EntryStatus, HoursEntry
+from lms.hours.models import EntrySource, EntryStatus, EvidenceFile, HoursEntry
 from lms.i18n import _
 from lms.live.models import Attendance
 from lms.orgs.models import Membership, Organisation
@@ -67,6 +69,53 @@ def list_queue(org: Organisation, filters: QueueFilters, limit: int = 50, offset
     rows = db.session.execute(
         query.order_by(HoursEntry.activity_date, HoursEntry.id).limit(limit + 1).offset(offset)).all()
     return QueuePage([(entry, user) for entry, user in rows[:limit]], len(rows) > limit)
+
+
+class EvidenceSince(Enum):
+    """The evidence of an entry submitted again, beside the evidence of the entry it replaces."""
+
+    ADDED = "added"  #: a file the returned entry did not have (a new one, or a first one)
+    SAME = "same"  #: the returned entry's file again (kept on "Submit again", or the same file uploaded again)
+    NONE = "none"  #: no file
+
+
+@dataclass(frozen=True)
+class Returned:
+    """The entry an entry submits again: it was rejected ("returned") on ``returned_at`` with ``reason``."""
+
+    entry_id: int
+    returned_at: datetime | None
+    reason: str | None
+    evidence: EvidenceSince
+
+
+def list_returns(org: Organisation, entry_ids: list[int]) -> dict[int, Returned]:
+    """For each of these entries that submits again an entry ``org`` returned, that return (one query, whatever the
+    number of entries: a page of the queue). A return by another organisation is not shown (its reason is theirs).
+    The link is the ``hours.resubmission`` audit row (:mod:`lms.hours.resubmissions`)."""
+    if not entry_ids:
+        return {}
+    new, returned = aliased(HoursEntry), aliased(HoursEntry)
+    new_file, old_file = aliased(EvidenceFile), aliased(EvidenceFile)
+    rows = db.session.execute(
+        select(new.id, returned.id, returned.decided_at, returned.rejection_reason, new_file.sha256, old_file.sha256)
+        .select_from(AuditEvent)
+        .join(new, new.id == AuditEvent.object_id)
+        .join(returned, returned.id == AuditEvent.data["resubmits"].as_integer())
+        .outerjoin(new_file, new_file.id == new.evidence_id).outerjoin(old_file, old_file.id == returned.evidence_id)
+        .where(AuditEvent.object_type == "HoursEntry", AuditEvent.action == "hours.resubmission",
+               AuditEvent.object_id.in_(sorted(set(entry_ids))), returned.org_id == org.id,
+               returned.status == EntryStatus.REJECTED)
+        .order_by(AuditEvent.id)
+    ).all()
+    return {new_id: Returned(old_id, at, reason, _evidence_since(new_sha, old_sha))
+            for new_id, old_id, at, reason, new_sha, old_sha in rows}
+
+
+def _evidence_since(new_sha: str | None, old_sha: str | None) -> EvidenceSince:
+    if new_sha is None:
+        return EvidenceSince.NONE
+    return EvidenceSince.SAME if new_sha == old_sha else EvidenceSince.ADDED
 
 
 def get_org_entry(org: Organisation, entry_id: int) -> HoursEntry:

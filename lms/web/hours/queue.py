@@ -5,6 +5,7 @@ shown."""
 
 from __future__ import annotations
 
+from datetime import date
 from functools import partial
 from typing import Any
 
@@ -33,7 +34,7 @@ from lms.hours.models import EntrySource, EntryStatus
 from lms.hours.overlaps import EntryOverlap, overlaps_of
 from lms.hours.titles import display_titles
 from lms.hours.withdrawals import ATTENDANCE_CORRECTED
-from lms.i18n import _, _l, current_locale, ngettext
+from lms.i18n import _, _l, current_locale, ngettext, to_local
 from lms.live.times import when_text
 from lms.orgs import services as orgs
 from lms.orgs.models import Organisation
@@ -43,6 +44,7 @@ from lms.web.forms import EmptyForm
 from lms.web.hours import bp
 from lms.web.hours.ledger import PER_PAGE, detail_titles, form_status, page_number, small_int, viewer
 from lms.web.hours.ledger_forms import AdjustForm, RejectForm
+from lms.web.hours.queue_bulk import BulkForm, flash_result, show_refusal
 from lms.web.hours.queue_filters import filter_args, read_filters
 from lms.web.hours.sent_back import tell_sent_back
 
@@ -63,21 +65,24 @@ REASON_TITLES = {schedule_change.PAY_SCHEDULE_CHANGED: _l("the pay schedule chan
 
 
 def _render_queue(org: Organisation, args: MultiDict, selected: set[int] = frozenset(), error: str | None = None,
-                  status: int = 200):
+                  status: int = 200, form: BulkForm | None = None):
     page = page_number()
     read = read_filters(args)
     queue = review_queue.list_queue(org, read.filters, PER_PAGE, (page - 1) * PER_PAGE)
     overlaps = overlaps_of(entry for entry, _person in queue.rows)
     pending = [entry.id for entry, _person in queue.rows if entry.status is EntryStatus.PENDING]
     outside = employment_dates.outside_employment(org.id, (entry for entry, _person in queue.rows))
+    approvable = [i for i in pending if i not in outside]  # what "Approve all N listed" approves
+    returns = review_queue.list_returns(org, [entry.id for entry, _person in queue.rows])
     return render_template(
         "lms/hours/ledger/queue.html", org=org, queue=queue, number=page, args=filter_args(args), notes=read.notes,
-        is_reversed=read.is_reversed, pending_count=len(pending),
-        approvable_count=len([i for i in pending if i not in outside]),  # what "Approve all N listed" approves
+        bad_days=read.bad_days, is_reversed=read.is_reversed, pending_count=len(pending),
+        approvable_count=len(approvable), resubmitted_count=len([i for i in approvable if i in returns]),
+        returns=returns, returned_on=returned_on, EvidenceSince=review_queue.EvidenceSince,
         titles=display_titles([entry for entry, _person in queue.rows] + _others(overlaps), current_locale()),
         overlaps=overlaps, overlap_when=overlap_when,
         status_arg=args.get("status", "pending"), members=orgs.list_members(org, include_former=True),
-        selected=selected, error=error, form=EmptyForm(), Source=EntrySource, Status=EntryStatus,
+        selected=selected, error=error, form=form or BulkForm(), Source=EntrySource, Status=EntryStatus,
         tick_name=partial(bulk.tick_name, TICK),
         listed=bulk.listed_value(pending),
         flagged={entry.id for entry, _person in queue.rows if is_low_measured(entry)}, low_percent=LOW_MEASURED_PERCENT,
@@ -115,30 +120,18 @@ def bulk_decide(org_slug: str):
         result = bulk_decisions.decide_many(org, ids, status, viewer(), request.form.get("reason"))
     except DomainError as exc:
         db.session.rollback()
-        return _render_queue(org, request.form, set(ids), exc.message, 400)
+        form = BulkForm()
+        return _render_queue(org, request.form, set(ids), show_refusal(form, exc), 400, form)
     db.session.commit()
-    _flash_result(result, status)
+    flash_result(result, status)
     if status is EntryStatus.REJECTED:
         tell_sent_back(result.decided)
     return redirect(url_for(".queue", org_slug=org.slug, **filter_args(request.form)))
 
 
-def _flash_result(result: bulk_decisions.BulkResult, status: EntryStatus) -> None:
-    done, already = len(result.decided), len(result.already)
-    approved = status is EntryStatus.APPROVED
-    if done or not already:  # "0 entries approved" only when there is nothing else to say
-        flash(ngettext("%(num)d entry approved.", "%(num)d entries approved.", done) if approved
-              else ngettext("%(num)d entry rejected.", "%(num)d entries rejected.", done), "success")
-    if already:  # the manager's own earlier decisions (a form sent twice): done, not errors
-        flash(ngettext("%(num)d entry was already approved by you.", "%(num)d entries were already approved by you.",
-                       already) if approved
-              else ngettext("%(num)d entry was already rejected by you.",
-                            "%(num)d entries were already rejected by you.", already), "info")
-    if result.skipped:  # dated outside the person's employment here: not approvable, each with its reason
-        flash(ngettext("%(num)d entry was skipped, not approved:", "%(num)d entries were skipped, not approved:",
-                       len(result.skipped)), "error")
-    for message in dict.fromkeys(result.skipped + result.conflicts + result.refused):
-        flash(message, "error")
+def returned_on(returned: review_queue.Returned) -> date | None:
+    """The day an entry was returned (rejected), in the viewer's zone."""
+    return to_local(returned.returned_at).date() if returned.returned_at else None
 
 
 def _others(overlaps: dict[int, list[EntryOverlap]]) -> list[Any]:
@@ -162,7 +155,8 @@ def _review(org: Organisation, entry: Any, form: RejectForm | None = None, statu
         area_title=area_title, low_measured=is_low_measured(entry), low_percent=LOW_MEASURED_PERCENT,
         event_title=event_title, event_reason=event_reason, correctable=corrections.is_correctable(entry),
         attendance=attendance_of([entry]).get(entry.id), replaced_by=withdrawals.replacement_of(entry),
-        links=resubmissions.links_of(entry),
+        links=resubmissions.links_of(entry), returned=review_queue.list_returns(org, [entry.id]).get(entry.id),
+        returned_on=returned_on, EvidenceSince=review_queue.EvidenceSince,
         # dated outside the person's employment here: marked, and only Reject is offered (as the queue marks it)
         outside=employment_dates.outside_employment(org.id, [entry]).get(entry.id), Outside=employment_dates.Outside,
     ), status

@@ -1,6 +1,7 @@
 """The approval queue's filters, read from its address (or from the bulk form, which sends them back).
 
-A date that is not one is left out of the filters, and the page says so (:mod:`lms.web.hours.day_args`); a "From"
+A date that is not one is left out of the filters, and the page says so (:mod:`lms.web.hours.day_args`), above and
+beside its box, which keeps what was typed (``ReadFilters.bad_days``); a "From"
 after "To" matches nothing, and the page says that rather than "Nothing matches these filters".
 """
 
@@ -25,6 +26,8 @@ class ReadFilters:
 
     filters: QueueFilters
     notes: list[str] = field(default_factory=list)
+    #: The date filters given that are not dates, by name ("from", "to"): why, to show beside the box.
+    bad_days: dict[str, str] = field(default_factory=dict)
     #: "From" is after "To": nothing can match (the page answers 400).
     is_reversed: bool = False
 
@@ -34,10 +37,11 @@ def read_filters(args: MultiDict) -> ReadFilters:
     that is not one is ignored with a note saying why."""
     status = args.get("status", "pending")
     notes: list[str] = []
-    days = {}
+    days, bad_days = {}, {}
     for name, label in (("from", _("From")), ("to", _("To"))):
         days[name], problem = day_arg(name, args)
         if problem:
+            bad_days[name] = problem
             # i18n: %(field)s is the name of a date filter of the queue ("From", "To"); %(problem)s says what is wrong.
             notes.append(_("%(field)s: %(problem)s This filter was left out.", field=label, problem=problem))
     start, end = days["from"], days["to"]
@@ -51,7 +55,7 @@ def read_filters(args: MultiDict) -> ReadFilters:
         status=EntryStatus(status) if status in {s.value for s in EntryStatus} else None,
         low_measured=args.get("measured") == "low",
     )
-    return ReadFilters(filters, notes, reversed_range)
+    return ReadFilters(filters, notes, bad_days, reversed_range)
 
 
 def filter_args(args: MultiDict) -> dict[str, str]:
