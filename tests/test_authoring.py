@@ -295,7 +295,7 @@ def test_xss_in_a_lesson_body_is_sanitised_in_preview_and_storage(client, u, tra
     evil = ('<script>alert("x")</script>\n\n[click](javascript:alert(1))\n\n<img src=x onerror=alert(1)>\n\n'
             '![pic](https://example.org/a.png "t\\" onload=\\"alert(1)")')
     response = _create_lesson(client, u, body=evil, save="", preview="y")
-    preview = response.get_data(as_text=True).split('id="preview-heading"')[1].split("</section>")[0]
+    preview = response.get_data(as_text=True).split('id="preview"')[1].split("</section>")[0]
     assert "&lt;script&gt;" in preview
     _assert_harmless(preview)
     _create_lesson(client, u, body=evil)

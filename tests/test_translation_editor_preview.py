@@ -153,7 +153,7 @@ def test_preview_also_shows_what_cannot_be_saved(client, u, course):
 
 def test_the_preview_button_is_offered_where_there_is_markdown(client, u, course):
     lesson_page = client.get(_lesson_url(u)).get_data(as_text=True)
-    assert '<button type="submit" name="preview" value="y" class="secondary">Preview</button>' in lesson_page
+    assert '<button type="submit" name="preview" value="y" class="secondary" formaction="#preview">Preview</button>' in lesson_page
     # it comes first, as on the lesson form: Enter in the title box previews instead of saving
     assert lesson_page.index('name="preview"') < lesson_page.index("Save translation")
     module_page = client.get(u("lms.authoring.translate_module", course_slug="heat", locale="es",

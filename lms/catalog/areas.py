@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
@@ -32,6 +34,22 @@ def in_order(codes: list[str]) -> list[str]:
 
 def area_title(code: str) -> str:
     return str(AREAS.get(code, code))
+
+
+def specialty_slug(text: str) -> str:
+    """A specialty as stored, from what an author typed or a course file holds: ``"Nutrición"`` → ``nutrición``,
+    ``"Salud de los niños"`` → ``salud-de-los-niños``. Letters of any script are kept (with their accents),
+    lower-cased and NFC-normalised, so the same word typed with a composed or a decomposed accent is one specialty;
+    each run of other characters becomes one hyphen. At most 64 characters; "" when nothing is left. The one rule for
+    the authoring forms, the catalog services and course-file import, so an export imports back unchanged."""
+    text = unicodedata.normalize("NFC", unicodedata.normalize("NFC", text).lower())  # lower() may decompose (İ)
+    kept = "".join(char if unicodedata.category(char)[0] in "LMN" else "-" for char in text)
+    return re.sub("-+", "-", kept).strip("-")[:64].strip("-")
+
+
+def specialty_slugs(values: Iterable[str]) -> list[str]:
+    """:func:`specialty_slug` of each value, empty ones and repeats dropped, in order."""
+    return list(dict.fromkeys(slug for slug in map(specialty_slug, values) if slug))
 
 
 def specialty_title(slug: str) -> str:

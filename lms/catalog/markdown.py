@@ -15,6 +15,7 @@ import nh3
 from babel import Locale, UnknownLocaleError
 from flask_babel import force_locale
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 
 from lms.i18n import _
 
@@ -96,8 +97,45 @@ def _shift_headings(state) -> None:
             token.tag = f"h{min(int(token.tag[1]) + 1, 6)}"
 
 
+def _name_empty_links(state) -> None:
+    """A link with no words (``[](https://example.org)``, or only an image without a description) would be an
+    empty link to a screen reader (axe: link-name): it shows its address as its words instead. One with no address
+    either (``[]()``) is dropped."""
+    for inline in (token for token in state.tokens if token.type == "inline" and token.children):
+        children, index = inline.children, 0
+        while index < len(children):
+            if children[index].type == "link_open":
+                end = next(n for n in range(index + 1, len(children)) if children[n].type == "link_close")
+                if not any(_names(child) for child in children[index + 1:end]):
+                    href = str(children[index].attrs.get("href") or "")
+                    if href:
+                        children.insert(end, Token("text", "", 0, content=href))
+                    else:
+                        del children[end], children[index]
+                        continue
+            index += 1
+
+
+def _names(token: Token) -> bool:
+    """Whether ``token`` gives a link words a screen reader reads: text, code or an image's description."""
+    return token.type in ("text", "code_inline", "image") and bool(token.content.strip())
+
+
 _md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable("table")
 _md.core.ruler.push("shift_headings", _shift_headings)
+_md.core.ruler.push("name_empty_links", _name_empty_links)
+
+
+def images_without_description(source: str) -> list[str]:
+    """The address of each image in a lesson body written without a description (``![](https://…)``, alt text),
+    in order: the authoring form warns about them (an image a screen reader cannot describe), without refusing the
+    text, as imported lessons may have them too."""
+    found = []
+    for token in _md.parse(source or ""):
+        for child in token.children or ():
+            if child.type == "image" and not child.content.strip():
+                found.append(str(child.attrs.get("src") or ""))
+    return found
 
 
 def find_video(url: str) -> Video | None:

@@ -16,7 +16,7 @@ from lms.catalog.services import get_quiz
 from lms.catalog.slugs import check_slug
 from lms.catalog.texts import has_visible_text, set_text
 from lms.errors import DomainError
-from lms.i18n import _
+from lms.i18n import _, in_language
 
 
 def ensure_quiz(course: Course, module: Module, *, title: str, pass_mark: int, max_attempts: int | None,
@@ -51,6 +51,14 @@ class OptionData:
     text: str
     is_correct: bool = False
     feedback: str = ""
+
+
+def true_false_answers(locale: str) -> tuple[str, str]:
+    """The answers of a true-or-false question in ``locale`` (the course's language: they are its source text), for
+    an author who chose the kind and left the answers empty."""
+    with in_language(locale):
+        # i18n: the two answers filled in for a true-or-false quiz question, in the course's language
+        return _("True"), _("False")
 
 
 def check_question(kind: QuestionKind, options: list[OptionData]) -> None:

@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from sqlalchemy import and_, or_, select
 
 from lms import db
+from lms.catalog import translation_lag
 from lms.catalog.models import Course, Module, Option, Question, Quiz, Text
-from lms.catalog.texts import Texts, translation_state
+from lms.catalog.texts import Texts
 from lms.i18n import _
 
 #: The kinds of owner whose out-of-date translations a quiz does not show (its title is read as any title is).
@@ -53,15 +54,17 @@ def out_of_date_locales(course: Course, question: Question) -> list[str]:
     and whose translation no longer covers it: a text changed in the source language since (stale), or a new answer
     not translated yet. In one query; for the message after an author saves the question."""
     options = select(Option.id).where(Option.question_id == question.id, Option.is_archived.is_(False))
-    rows = db.session.execute(select(Text).where(Text.course_id == course.id, or_(
+    return translation_lag.out_of_date_locales(course, or_(
         and_(Text.owner_type == "question", Text.owner_id == question.id),
-        and_(Text.owner_type == "option", Text.owner_id.in_(options))))).scalars().all()
-    by_key = {(row.owner_type, row.owner_id, row.field, row.locale): row for row in rows}
-    fields = {key[:3] for key in by_key if key[3] == course.source_locale}
-    locales = sorted({row.locale for row in rows if row.locale != course.source_locale and row.value.strip()})
-    found = []
-    for locale in locales:
-        texts = Texts(locale=locale, source_locale=course.source_locale, rows=by_key)
-        if any(translation_state(texts, *key) != "complete" for key in fields):
-            found.append(locale)
-    return found
+        and_(Text.owner_type == "option", Text.owner_id.in_(options))))
+
+
+def translated_locales(course: Course, quiz: Quiz, new: Question) -> list[str]:
+    """The languages any other question of ``quiz`` (or its title) is translated into: where the ``new`` question,
+    not translated yet, leaves the quiz's translation out of date. In one query."""
+    others = select(Question.id).where(Question.quiz_id == quiz.id, Question.id != new.id)
+    found = select(Text.locale).distinct().where(
+        Text.course_id == course.id, Text.locale != course.source_locale, Text.value != "",
+        or_(and_(Text.owner_type == "quiz", Text.owner_id == quiz.id),
+            and_(Text.owner_type == "question", Text.owner_id.in_(others))))
+    return sorted(db.session.execute(found).scalars())

@@ -258,6 +258,12 @@ def translation_state(texts: Texts, kind: str, obj_id: int, name: str) -> str:
     return "stale" if row.source_hash != text_hash(source.value) else "complete"
 
 
+def list_stale(texts: Texts, objects: Iterable[Any], name: str) -> set[int]:
+    """The ids of ``objects`` whose ``name`` text (a module's summary) reads in ``texts.locale`` as a translation made
+    before its source last changed: the reader is told so, as a lesson's reader is."""
+    return {obj.id for obj in objects if translation_state(texts, owner_key(obj)[0], obj.id, name) == "stale"}
+
+
 def load_titles(objects: Iterable[Any], courses: Iterable[Course], locale: str,
                 fields: Iterable[str] = ("title",)) -> dict[int, Texts]:
     """Texts (titles by default) of catalog objects spread over many courses, and of the courses themselves, in one

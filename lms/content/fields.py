@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -139,20 +139,25 @@ class Fields:
             return None
         return value
 
-    def slug_list(self, key: str, *, allowed: Collection[str] | None = None, kind: str = "slug") -> list[str]:
-        """A list of distinct slugs (from ``allowed`` if given)."""
+    def slug_list(self, key: str, *, allowed: Collection[str] | None = None, kind: str = "slug",
+                  clean: Callable[[str], str] | None = None) -> list[str]:
+        """A list of distinct slugs (from ``allowed`` if given). With ``clean`` (e.g. specialties:
+        :func:`lms.catalog.areas.specialty_slug`), each item is stored as ``clean`` makes it, and is valid when
+        something is left."""
         items = self.sequence(key)
         result: list[str] = []
         for index, item in enumerate(items or []):
             line = items.line_of(index)
-            if isinstance(item, bool) or not isinstance(item, str | int) or not is_slug(str(item)):
+            value = "" if isinstance(item, bool) or not isinstance(item, str | int) else str(item)
+            value = clean(value) if clean is not None else value if is_slug(value) else ""
+            if not value:
                 self.problems.add(self.path, line, f"{item!r} in {key!r} is not a valid {kind}")
-            elif allowed is not None and str(item) not in allowed:
+            elif allowed is not None and value not in allowed:
                 self.problems.add(self.path, line, f"unknown {kind} {item!r} in {key!r} (known: {', '.join(allowed)})")
-            elif str(item) in result:
+            elif value in result:
                 self.problems.add(self.path, line, f"{item!r} is listed twice in {key!r}")
             else:
-                result.append(str(item))
+                result.append(value)
         return result
 
     def localized(self, key: str, source: str | None, *, required: bool = False) -> dict[str, str]:

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from lms.catalog.areas import AREAS
+from lms.catalog.areas import AREAS, specialty_slug
 from lms.catalog.models import CourseKind, CourseStatus, ModuleKind
 from lms.content.fields import Fields, is_locale
 from lms.content.lessons import validate_lessons
@@ -104,7 +104,7 @@ def validate_course(folder: Path, problems: Problems, tick: Tick) -> CourseSpec 
         certificate_validity_months=fields.integer("certificate_validity_months", low=1, high=MAX_VALIDITY_MONTHS),
         issuer=fields.slug("issuer", what="issuer (an organisation's slug)"),
         competency_areas=fields.slug_list("competency_areas", allowed=AREAS, kind="competency area"),
-        specialties=fields.slug_list("specialties", kind="specialty"),
+        specialties=fields.slug_list("specialties", kind="specialty", clean=specialty_slug),
         texts={"title": fields.localized("title", source, required=True), "summary": fields.localized("summary", source)},
     )
     module_slugs = fields.slug_list("modules", kind="module folder name")
@@ -157,7 +157,7 @@ def validate_module(folder: Path, source: str | None, problems: Problems, tick: 
         is_required=fields.boolean("required", True),
         credited_minutes=fields.integer("credited_minutes", low=0, high=MAX_CREDITED_MINUTES) or 0,
         competency_areas=fields.slug_list("competency_areas", allowed=AREAS, kind="competency area"),
-        specialties=fields.slug_list("specialties", kind="specialty"),
+        specialties=fields.slug_list("specialties", kind="specialty", clean=specialty_slug),
         texts={"title": fields.localized("title", source, required=True), "summary": fields.localized("summary", source)},
         lessons=lessons, quiz=quiz,
     )

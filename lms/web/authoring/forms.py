@@ -3,15 +3,10 @@ course's source language."""
 
 from __future__ import annotations
 
-import re
-
 from flask import current_app
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    FieldList,
-    Form,
-    FormField,
     HiddenField,
     IntegerField,
     SelectField,
@@ -22,13 +17,13 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp, ValidationError
 
-from lms.catalog.areas import area_choices
+from lms.catalog.areas import area_choices, specialty_slugs
 from lms.catalog.course_authoring import CourseData
-from lms.catalog.models import CourseKind, ModuleKind, QuestionKind
+from lms.catalog.models import CourseKind, ModuleKind
 from lms.catalog.module_authoring import ModuleData
-from lms.catalog.quiz_authoring import OptionData
-from lms.catalog.slugs import SLUG_RE
-from lms.catalog.texts import MAX_LENGTHS, has_visible_text
+from lms.catalog.slugs import SLUG_RE, check_lesson_slug
+from lms.catalog.texts import MAX_LENGTHS
+from lms.errors import DomainError
 from lms.i18n import _, _l, locale_names
 from lms.web.validators import NotInvisible, NumberRange, VisibleText
 
@@ -83,14 +78,24 @@ def _slug_field(description):
 
 
 def parse_specialties(value: str | None) -> tuple[str, ...]:
-    """``"Asthma preventive services, violence prevention"`` → slugs, duplicates dropped."""
-    slugs = (re.sub(r"[^a-z0-9]+", "-", part.lower()).strip("-") for part in (value or "").split(","))
-    return tuple(dict.fromkeys(slug[:64] for slug in slugs if slug))
+    """``"Asthma preventive services, Nutrición"`` → ``("asthma-preventive-services", "nutrición")``, duplicates
+    dropped (:func:`lms.catalog.areas.specialty_slug`)."""
+    return tuple(specialty_slugs((value or "").split(",")))
 
 
 def _specialties_field():
     return StringField(_l("Specialties"), validators=[Optional(), Length(max=1000)],
                        description=_l("Separate with commas, for example: asthma preventive services, violence prevention."))
+
+
+#: Under a box whose text is shown as typed (with its line breaks), unlike the lesson text, which is Markdown.
+# i18n: under a summary, question or feedback box; the lesson text box takes Markdown
+PLAIN_TEXT = _l("Plain text; Markdown is not applied.")
+
+
+def _plain_text_field(label, owner: str) -> TextAreaField:
+    """An optional summary of an ``owner`` (course, module), held to its length limit; plain text, as it says."""
+    return TextAreaField(label, validators=[Optional(), _most(owner, "summary")], description=PLAIN_TEXT)
 
 
 def _areas_field():
@@ -100,7 +105,7 @@ def _areas_field():
 class CourseForm(FlaskForm):
     slug = _slug_field(_l("For example: heat-safety. It cannot be changed later."))
     title = _title_field("course")
-    summary = TextAreaField(_l("Summary"), validators=[Optional(), _most("course", "summary")])
+    summary = _plain_text_field(_l("Summary"), "course")
     version = StringField(_l("Version"), validators=[DataRequired(), Length(max=32)], default="1",
                           description=_l("Certificates name the version they were earned on, for example 2026.1."))
     kind = SelectField(_l("Kind of training"))
@@ -158,7 +163,7 @@ class CourseForm(FlaskForm):
 class ModuleForm(FlaskForm):
     slug = _slug_field(_l("For example: heat-illness. It cannot be changed later."))
     title = _title_field("module")
-    summary = TextAreaField(_l("Summary"), validators=[Optional(), _most("module", "summary")])
+    summary = _plain_text_field(_l("Summary"), "module")
     kind = SelectField(_l("Kind of module"))
     credited_minutes = IntegerField(_l("Credited minutes"), default=60,
                                     validators=[InputRequired(), NumberRange(min=0, max=10_000)],
@@ -204,92 +209,20 @@ class LessonForm(FlaskForm):
                                      validators=[InputRequired(), NumberRange(min=1, max=600)])
     preview = SubmitField(_l("Preview"))
     save = SubmitField(_l("Save lesson"))
+    #: False for a lesson that exists: its short name is fixed, whatever it is
+    checks_slug = True
+
+    def validate_slug(self, field: StringField) -> None:
+        """A reserved short name is told with the other boxes' mistakes, not a round later; the rule stays the
+        service's (:func:`lms.catalog.slugs.check_lesson_slug`)."""
+        if self.checks_slug and not field.errors:
+            try:
+                check_lesson_slug(field.data)
+            except DomainError as exc:
+                raise ValidationError(exc.message) from exc
 
     def fill_from(self, lesson, texts) -> None:
         self.slug.data = lesson.slug
         self.title.data = texts.get(lesson, "title").value
         self.body.data = texts.get(lesson, "body").value
         self.estimated_minutes.data = lesson.estimated_minutes
-
-
-class QuizForm(FlaskForm):
-    title = StringField(_l("Quiz title"), validators=[Optional(), _most("quiz", "title")])
-    pass_mark = IntegerField(_l("Pass mark (%)"), default=80, validators=[InputRequired(), NumberRange(min=1, max=100)])
-    max_attempts = IntegerField(_l("Attempts allowed"), validators=[Optional(), NumberRange(min=1, max=100)],
-                                description=_l("Leave empty for unlimited attempts."))
-    #: Sent back from the page that asked about a change affecting trainees who took the quiz (the values asked about)
-    confirm = HiddenField()
-
-    def fill_from(self, quiz, texts) -> None:
-        self.title.data = texts.get(quiz, "title").value
-        self.pass_mark.data = quiz.pass_mark
-        self.max_attempts.data = quiz.max_attempts
-
-
-class GrantAttemptForm(FlaskForm):
-    """One more attempt for a trainee who used every attempt (the page renders one small form per trainee)."""
-
-    reason = StringField(_l("Reason"), validators=[DataRequired(message=_l("Give a reason for the extra attempt.")),
-                                                   Length(max=500)])
-
-
-class OptionRow(Form):
-    """One answer row of a question; an empty row is ignored."""
-
-    slug = HiddenField(filters=[_clean_slug])
-    text = StringField(_l("Answer"), validators=[_most("option", "text")])
-    is_correct = BooleanField(_l("Correct"))
-    feedback = StringField(_l("Feedback"), validators=[Optional(), _most("option", "feedback")])
-
-    def validate_text(self, field: StringField) -> None:
-        """A row with feedback or a tick but no answer would otherwise be dropped, and its feedback lost; an answer of
-        invisible characters alone would show as an empty choice."""
-        if (field.data or "").strip() and not has_visible_text(field.data):
-            # i18n: an answer box holding only zero-width spaces, soft hyphens and the like
-            raise ValidationError(_("Write the answer, or empty the whole row. This one holds only invisible "
-                                    "characters (such as zero-width spaces)."))
-        if not (field.data or "").strip() and (self.is_correct.data or has_visible_text(self.feedback.data)):
-            raise ValidationError(_("This row has feedback or is marked correct, but no answer. Write the answer, "
-                                    "or empty the whole row."))
-
-
-class QuestionForm(FlaskForm):
-    slug = _slug_field(_l("For example: q3. It cannot be changed later."))
-    kind = SelectField(_l("Kind of question"))
-    prompt = TextAreaField(_l("Question"), validators=[
-        # i18n: a question box holding only zero-width spaces, soft hyphens and the like
-        DataRequired(), NotInvisible(_l("Write the question. This one holds only invisible characters (such as "
-                                        "zero-width spaces).")), _most("question", "prompt")])
-    options = FieldList(FormField(OptionRow), min_entries=OPTION_ROWS, max_entries=40)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.kind.choices = QuestionKind.choices()
-
-    def fill_from(self, question, options, texts) -> None:
-        self.slug.data = question.slug
-        self.kind.data = question.kind.value
-        self.prompt.data = texts.get(question, "prompt").value
-        while len(self.options.entries) < len(options):
-            self.options.append_entry()
-        for row, option in zip(self.options.entries, options, strict=False):
-            row.form.slug.data = option.slug
-            row.form.text.data = texts.get(option, "text").value
-            row.form.is_correct.data = option.is_correct
-            row.form.feedback.data = texts.get(option, "feedback").value
-
-    def option_data(self, known_slugs: set[str]) -> list[OptionData]:
-        """The filled rows; a row keeps its option's slug only if it is a known, unrepeated one."""
-        result, used = [], set()
-        for row in self.options.entries:
-            text = (row.form.text.data or "").strip()
-            if not text:
-                continue
-            slug = row.form.slug.data or ""
-            if slug not in known_slugs or slug in used:
-                slug = next(f"o{n}" for n in range(1, 1000) if f"o{n}" not in known_slugs | used)
-            used.add(slug)
-            feedback = (row.form.feedback.data or "").strip()
-            result.append(OptionData(slug=slug, text=text, is_correct=bool(row.form.is_correct.data),
-                                     feedback=feedback if has_visible_text(feedback) else ""))
-        return result

@@ -17,7 +17,7 @@ from lms.catalog import services as catalog
 from lms.catalog.areas import area_title, course_areas
 from lms.catalog.models import ModuleKind
 from lms.catalog.quiz_texts import QUIZ_ITEMS, shown_in_source
-from lms.catalog.texts import load_texts
+from lms.catalog.texts import list_stale, load_texts
 from lms.enrollment import completion
 from lms.security import access
 from lms.web.authoring import bp
@@ -43,6 +43,7 @@ def preview(course_slug: str):
     hidden = len(authored.quizzes) - len(outline.quizzes)  # quizzes with no question yet
     empty = len(authored.modules) - len(outline.modules)  # self-paced modules with nothing to do yet
     return _render("lms/authoring/preview_course.html", course=course, outline=outline, locale=locale, t=texts,
+                   stale_summaries=list_stale(texts, outline.modules, "summary"),
                    title=texts.get(course, "title"), summary=texts.get(course, "summary"), fallback=fallback,
                    hidden_quizzes=hidden, hidden_modules=empty, preview_locale=locale, areas=course_areas(course, outline.modules),
                    area_title=area_title, ModuleKind=ModuleKind, steps_count=completion.steps_count,

@@ -12,13 +12,14 @@ from lms.catalog.models import QuestionKind
 from lms.catalog.texts import load_texts
 from lms.enrollment import attempt_requests, change_impact, grants, notices
 from lms.errors import DomainError
-from lms.i18n import _, language_name
+from lms.i18n import _
 from lms.notify.services import MailError
 from lms.security import access
 from lms.web.authoring import bp
 from lms.web.authoring.conflicts import EditCheck
-from lms.web.authoring.forms import GrantAttemptForm, QuestionForm, QuizForm
 from lms.web.authoring.helpers import actor, direction, load_module, source_texts, tell_unmoved
+from lms.web.authoring.messages import saved_message
+from lms.web.authoring.quiz_forms import GrantAttemptForm, QuestionForm, QuizForm
 from lms.web.forms import EmptyForm
 from lms.web.urls import external_url
 
@@ -156,7 +157,10 @@ def edit_question(course_slug: str, module_slug: str, question_id: int):
 
 
 def _question_form(form: QuestionForm, course, module, quiz, question, options, edit: EditCheck | None = None):
-    """Save; a question changed since its form was opened is not overwritten (:mod:`lms.web.authoring.conflicts`)."""
+    """Save; a question changed since its form was opened is not overwritten (:mod:`lms.web.authoring.conflicts`).
+    True or false with no answers gets them, in the course's language; the author marks the right one."""
+    if request.method == "POST":
+        form.fill_true_false(quiz_authoring.true_false_answers(course.source_locale))
     if form.validate_on_submit() and not (edit and edit.refuses(lambda: _saved_question(course, question, options))):
         before = edits.snapshot(course, question) if question is not None else None
         try:
@@ -169,16 +173,25 @@ def _question_form(form: QuestionForm, course, module, quiz, question, options, 
             (form[field].errors if field in form else form.form_errors).append(exc.message)
         else:
             unchanged = before is not None and not edits.changes(before, edits.snapshot(course, saved))
-            behind = [] if unchanged else quiz_texts.out_of_date_locales(course, saved)
+            behind = [] if unchanged else _left_behind(course, quiz, question, saved)
             db.session.commit()
             if unchanged:
                 flash(_("No changes to save."), "info")
             else:
-                flash(_saved_message(behind), "success")
+                flash(saved_message(_("Question saved."), behind, "quiz" if question is None else "question"),
+                      "success")
             return redirect(url_for("lms.authoring.quiz", course_slug=course.slug, module_slug=module.slug))
     status = 400 if request.method == "POST" else 200
     return render_template("lms/authoring/question_form.html", form=form, course=course, module=module,
                            question=question, edit=edit), edit.status(status) if edit else status
+
+
+def _left_behind(course, quiz, question, saved) -> list[str]:
+    """The languages whose translation the save left out of date: the question's, or for a new question (translated
+    nowhere yet) the quiz's."""
+    if question is None:
+        return quiz_texts.translated_locales(course, quiz, saved)
+    return quiz_texts.out_of_date_locales(course, saved)
 
 
 def _saved_question(course, question, options) -> QuestionForm:
@@ -186,13 +199,6 @@ def _saved_question(course, question, options) -> QuestionForm:
     form = QuestionForm(formdata=None)
     form.fill_from(question, options, source_texts(course, question, *options))
     return form
-
-
-def _saved_message(behind: list[str]) -> str:
-    """"Question saved.", then each translation the save left out of date (trainees see the source text there)."""
-    # i18n: after saving a quiz question; language is a language's name in running text, e.g. "Spanish"
-    return " ".join([_("Question saved."), *(_("The %(language)s translation of this question is now out of date.",
-                                                 language=language_name(locale)) for locale in behind)])
 
 
 @bp.post("/<course_slug>/modules/<module_slug>/quiz/questions/<int:question_id>/move")

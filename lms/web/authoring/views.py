@@ -15,6 +15,7 @@ from lms.catalog.areas import area_title, areas_from_modules, in_order
 from lms.catalog.markdown import render_markdown
 from lms.catalog.models import COURSE_TRANSITIONS, CourseStatus, ModuleKind
 from lms.catalog.texts import load_course_titles, load_texts, load_titles
+from lms.catalog.translation_lag import lesson_out_of_date_locales
 from lms.certificates import withheld
 from lms.enrollment import attempt_requests, change_impact, recheck
 from lms.errors import DomainError
@@ -25,6 +26,7 @@ from lms.web.authoring import bp
 from lms.web.authoring.conflicts import EditCheck
 from lms.web.authoring.forms import CourseForm, LessonForm, ModuleForm
 from lms.web.authoring.helpers import actor, direction, load_lesson, load_module, source_texts, tell_unmoved
+from lms.web.authoring.messages import saved_message, undescribed_images
 from lms.web.forms import EmptyForm
 
 # ---------------------------------------------------------------- courses
@@ -235,25 +237,29 @@ def edit_lesson(course_slug: str, module_slug: str, lesson_slug: str):
     form = LessonForm()
     if request.method == "GET":
         form.fill_from(lesson, source_texts(course, lesson))
-    form.slug.data = lesson.slug
+    form.slug.data, form.checks_slug = lesson.slug, False
     return _lesson_form(form, course, module, lesson, EditCheck.open(course, lesson))
 
 
 def _lesson_form(form: LessonForm, course, module, lesson, edit: EditCheck | None = None):
     """Save, or with the Preview button only show the body as trainees will see it (nothing is saved). A lesson
     changed since its form was opened is not overwritten (:mod:`lms.web.authoring.conflicts`)."""
-    preview = None
+    preview = images = None
     if form.validate_on_submit():
         if form.preview.data:
             preview = render_markdown(form.body.data, course.source_locale)  # as trainees will see it
+            images = undescribed_images(form.body.data)
         elif edit is not None and edit.refuses(lambda: _saved_form(LessonForm, course, lesson)):
             pass  # shown again, with what changed since and the saved values
         elif (changed := _save_lesson(form, course, module, lesson)) is not None:
+            behind = lesson_out_of_date_locales(course, lesson) if changed and lesson else []
             db.session.commit()
-            _flash_saved(changed, _("Lesson saved."))
+            _flash_saved(changed, saved_message(_("Lesson saved."), behind, "lesson"))
+            if images := undescribed_images(form.body.data):
+                flash(images, "info")  # saved all the same: a warning, not a refusal
             return redirect(url_for("lms.authoring.course", course_slug=course.slug, _anchor=f"module-{module.slug}"))
     return render_template("lms/authoring/lesson_form.html", form=form, course=course, module=module, lesson=lesson,
-                           preview=preview, edit=edit), edit.status(_status(form)) if edit else _status(form)
+                           preview=preview, images=images, edit=edit), edit.status(_status(form)) if edit else _status(form)
 
 
 def _saved_form(form_class, course, obj, **kwargs):
@@ -282,7 +288,7 @@ def _save_lesson(form: LessonForm, course, module, lesson) -> bool | None:
 @access.trainer
 def move_lesson(course_slug: str, module_slug: str, lesson_slug: str):
     course, _module, lesson = load_lesson(course_slug, module_slug, lesson_slug)
-    return _move(course, lesson, f"module-{module_slug}")
+    return _move(course, lesson, f"lesson-{lesson.id}")  # back at the lesson moved, where the keyboard was
 
 
 from lms.web.authoring import export, history, previews, publishing, quizzes, removal, translations  # noqa: E402,F401

@@ -12,7 +12,7 @@ from lms.catalog import services as catalog
 from lms.catalog.areas import AREAS, area_choices, area_title, course_areas
 from lms.catalog.models import Course, CourseKind, ModuleKind
 from lms.catalog.services import Outline
-from lms.catalog.texts import load_texts
+from lms.catalog.texts import list_stale, load_texts
 from lms.certificates import withheld as certificate_withheld
 from lms.db import utcnow
 from lms.enrollment import completion as enrollment_completion
@@ -69,7 +69,7 @@ def course(course_slug: str):
         # the organisations by name, loaded only for someone who manages one (the slugs came with the session)
         managed=org_services.managed_orgs(current_user) if current_user and manager_org_slugs(current_user) else [],
         no_session={m.id for m in module_kind.list_live_without_sessions(course, modules=outline.modules)},
-        when=when, left_action=left_action,
+        stale_summaries=list_stale(texts, outline.modules, "summary"), when=when, left_action=left_action,
         **_standing(course, enrollment, outline),
     )
 
