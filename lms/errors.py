@@ -12,6 +12,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError, Unauthorized
 
 from lms.i18n import _, format_megabytes
+from lms.waiting import wait_text
 
 
 class DomainError(Exception):
@@ -114,18 +115,37 @@ def handle_http_error(error: HTTPException) -> Any:
 
             flash(_("You are signed in."), "info")
             return redirect(safe_next(request.form.get("next") or request.args.get("next")) or url_for("lms.main.home"))
-        # Typed text is not always kept on Back: forms with autocomplete="off" (quizzes, bulk forms) are not restored.
+        # Only the browser's Back shows the form as it was sent (reloading it or the link below opens it empty), but
+        # that copy still carries the expired token: sent again from there, it is refused again. So: Back to copy
+        # the text, then a fresh form. Not every box is restored on Back (autocomplete="off": quizzes, bulk forms).
         title, message, back_label = _("Form expired"), _(
             "We could not accept this form: it was opened before you last signed in or out, or it was sent from "
-            "another site. Go back, reload the page and send the form again; some answers may need to be entered "
-            "again."
-        ), _("Open the form again")
+            "another site. To keep what you typed, use your browser's Back button: the form usually still shows it "
+            "there. Copy your text, then open the form again with the link below (it opens empty), paste your text "
+            "in and send it."
+        ), _("Open the form again (empty)")
     elif status == 413:
         message = _too_large_message()
-    elif status == 429 and getattr(getattr(error, "limit", None), "error_message", None):
-        message = error.description  # the limit's own words (``error_message=``, lms.web.org_limits), translated
+    elif status == 429:
+        message = _too_many_message(error)
     page, status = error_page(status, title, message, back_label)
     return page, status, _protocol_headers(error)
+
+
+def _too_many_message(error: HTTPException) -> str:
+    """The 429 page's words: the limit's own (``error_message=``, lms.web.org_limits), translated, or the general
+    ones, and how long to wait (:func:`lms.waiting.wait_text`) when the limit can say."""
+    own = getattr(getattr(error, "limit", None), "error_message", None)
+    wait = wait_text()
+    if own and wait is None:
+        return error.description
+    if own:
+        # i18n: %(wait)s is a length of time in words, such as "2 minutes" or "1 hour".
+        return error.description + " " + _("You can try again in %(wait)s.", wait=wait)
+    if wait is None:
+        return _describe(429)[1]
+    # i18n: %(wait)s is a length of time in words, such as "2 minutes" or "1 hour".
+    return _("Please wait %(wait)s and try again.", wait=wait)
 
 
 def _is_stale_sign_in() -> bool:

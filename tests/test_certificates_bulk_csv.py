@@ -77,6 +77,7 @@ def test_results_csv_speaks_english_to_an_english_viewer(client, u, certificate)
         "Issued by",
         "Revoked",
         "Reason",
+        "Same code as row",
     ]
     found = dict(zip(rows[0], rows[1], strict=True))
     assert found["Result"] == "Valid" and found["Name"] == "Rosa Díaz" and found["Course"] == "Documentation"

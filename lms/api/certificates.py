@@ -65,7 +65,8 @@ def certificate(code: str):
 @bulk_limit
 def verify_certificates():
     """One result per code sent, in order, with its ``index`` and the ``query`` exactly as sent; a blank code is
-    ``empty`` (not looked up), so a program can match every answer to what it sent."""
+    ``empty`` (not looked up), so a program can match every answer to what it sent. A code sent again (perhaps
+    written another way) has ``same_as``, the ``index`` of its first result; ``counts`` count every result."""
     body = json_body()
     if isinstance(body, dict):
         refuse_unknown(body, ("codes",))
@@ -76,7 +77,7 @@ def verify_certificates():
         raise BadBody(_("Every code must be a string."))
     if len(codes) > MAX_BULK:
         raise TooManyCodes(_("You sent %(count)d codes; verify at most %(max)d at a time.", count=len(codes), max=MAX_BULK))
-    results = mistyped.explained(bulk.mark_numbers(lookup_each(codes)))
+    results = bulk.mark_repeats(mistyped.explained(bulk.mark_numbers(lookup_each(codes))))
     db.session.commit()
     counts = {status: sum(1 for r in results if r["status"] == status) for status in (*HTTP_STATUS, bulk.NUMBER, EMPTY)}
     return no_store(jsonify({"results": results, "counts": counts}))
@@ -172,11 +173,16 @@ OPENAPI_SCHEMAS = {
                             "Only with status invalid, when the code looks mistyped: what is wrong with it (a "
                             "character codes never use and where it is, characters missing or too many), in the "
                             "caller's language")},
+                        "same_as": {"type": "integer", "minimum": 0, "description": (
+                            "Only on a code sent again, perhaps written another way (lower case, without hyphens, as "
+                            "a link): the index of the first result for the same certificate, or the same code not "
+                            "found. Count the results without it to count distinct certificates")},
                     },
                 },
             },
             "counts": {"type": "object", "additionalProperties": {"type": "integer", "minimum": 0},
-                       "description": "How many results have each status (every status, 0 included)"},
+                       "description": "How many results have each status (every status, 0 included; a code "
+                       "sent again counts each time, see same_as)"},
         },
     },
 }

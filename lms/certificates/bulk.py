@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from lms.catalog.areas import area_title, in_order
-from lms.certificates.codes import likeness, looks_like_number, normalize
+from lms.certificates.codes import clean, likeness, looks_like_number, normalize
 from lms.certificates.pasted import MAX_QUERY_CHARS, as_query, codes_from_text
 from lms.certificates.verification import MAX_BULK
 from lms.hours.money import hours_text
@@ -57,10 +57,16 @@ HEADERS = (
     _l("Issued by"),
     _l("Revoked"),
     _l("Reason"),
+    # i18n: results spreadsheet column: for a code listed again, the spreadsheet row of its first result (a number).
+    _l("Same code as row"),
 )
 
 #: A spreadsheet runs a cell starting with one of these as a formula (OWASP CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+#: The byte order marks that start a UTF-16 file (little-endian, as Excel's "Unicode Text" writes, and big-endian).
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
 
 class UploadError(ValueError):
@@ -69,6 +75,7 @@ class UploadError(ValueError):
 
 def codes_from_csv(text: str) -> list[str]:
     """Cells that look like codes, or the row's cell most like one; a first row without a code is taken as a header."""
+    text = clean(text)
     delimiter = max(",;\t", key=text.count)  # spreadsheets in Spanish locales write semicolons
     found: list[str] = []
     # newline="": the csv module reads \r, \n and \r\n line ends itself (a lone \r was a csv.Error otherwise)
@@ -86,9 +93,15 @@ def codes_from_csv(text: str) -> list[str]:
 
 
 def codes_from_upload(filename: str, data: bytes) -> list[str]:
-    """Codes from an uploaded ``.csv`` or ``.txt`` file (UTF-8, with or without BOM; Windows-1252 accepted)."""
+    """Codes from an uploaded ``.csv`` or ``.txt`` file (UTF-8, with or without BOM; Windows-1252 accepted; UTF-16
+    with a BOM, Excel's "Unicode Text", read as a table like a CSV file: its cells are separated by tabs)."""
     if len(data) > MAX_UPLOAD_BYTES:
         raise UploadError(_("The file is too large: send at most %(max)d codes.", max=MAX_BULK))
+    if data.startswith(UTF16_BOMS):
+        try:
+            return codes_from_csv(data.decode("utf-16"))
+        except UnicodeDecodeError as exc:
+            raise UploadError(_("This file is not a text or CSV file.")) from exc
     if b"\x00" in data:
         raise UploadError(_("This file is not a text or CSV file."))
     try:
@@ -105,6 +118,36 @@ def mark_numbers(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
     list says what the single-code form says (type the verification code printed below the number) row by row."""
     return [{**item, "status": NUMBER} if item["status"] == "invalid" and looks_like_number(str(item.get("query") or ""))
             else item for item in results]
+
+
+def mark_repeats(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Bulk results with ``same_as``, the position (from 0) of the first result for the same certificate (or the same
+    code not found), on each later one: a code listed twice, or typed two ways (with and without hyphens, as a link),
+    is one certificate, counted once (:func:`summary`)."""
+    first: dict[str, int] = {}
+    marked = []
+    for index, item in enumerate(results):
+        key = _repeat_key(item)
+        if key is not None and key in first:
+            item = {**item, "same_as": first[key]}
+        elif key is not None:
+            first[key] = index
+        marked.append(item)
+    return marked
+
+
+def _repeat_key(item: dict[str, Any]) -> str | None:
+    if item["status"] in ("valid", "expired", "revoked", "not_found"):
+        return normalize(str(item.get("code") or ""))
+    return None
+
+
+def summary(results: list[dict[str, Any]], statuses: Iterable[str]) -> dict[str, int]:
+    """How many distinct certificates (and codes) have each status, repeats (:func:`mark_repeats`) aside, and how
+    many ``repeated`` ones there are: the counts add up to the number of results."""
+    distinct = [item for item in results if "same_as" not in item]
+    counts = {status: sum(1 for item in distinct if item["status"] == status) for status in statuses}
+    return {**counts, "repeated": len(results) - len(distinct)}
 
 
 def neutralise(text: Any) -> str:
@@ -131,11 +174,12 @@ def _hours(minutes: dict[str, int] | None) -> str | None:
 
 
 def results_rows(results: Iterable[dict[str, Any]]) -> list[list[str]]:
-    """A header row in the viewer's language, then one row per result (``Verdict.public()`` plus ``query``, and the
-    ``message`` of :func:`lms.certificates.mistyped.explained`), with the verdict and competency areas in words, hours
-    in decimal hours and dates as ``YYYY-MM-DD`` (which spreadsheets read as dates in every language); no "Valid
-    until" for a revoked certificate (:func:`valid_until`), and in the Reason column what is wrong with a mistyped
-    code. Every cell is neutralised."""
+    """A header row in the viewer's language, then one row per result (``Verdict.public()`` plus ``query``, the
+    ``message`` of :func:`lms.certificates.mistyped.explained` and the ``same_as`` of :func:`mark_repeats`), with the
+    verdict and competency areas in words, hours in decimal hours and dates as ``YYYY-MM-DD`` (which spreadsheets read
+    as dates in every language); no "Valid until" for a revoked certificate (:func:`valid_until`), in the Reason
+    column what is wrong with a mistyped code, and last, for a code listed again, the spreadsheet row of its first
+    result (a column added last, so the others keep their places). Every cell is neutralised."""
     rows = [[str(title) for title in HEADERS]]
     for item in results:
         course = item.get("course") or {}
@@ -156,6 +200,7 @@ def results_rows(results: Iterable[dict[str, Any]]) -> list[list[str]]:
             (item.get("issuer") or {}).get("name"),
             item.get("revoked_on"),
             item.get("message") if item["status"] == "invalid" else item.get("revocation_reason"),
+            item["same_as"] + 2 if "same_as" in item else "",  # the header is row 1
         ]
         rows.append([neutralise(cell) for cell in row])
     return rows

@@ -4,6 +4,7 @@ verification form and page, the bulk page and its spreadsheet, and the API say t
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
@@ -66,7 +67,7 @@ def _characters(found: Slip) -> str:
     counted without spaces and hyphens, as a code is printed (in groups of four)."""
     places = format_list([str(place) for place, _char in found.unused], locale=current_locale())
     count = len(found.unused)
-    chars = {char for _place, char in found.unused}
+    chars = {_visible(char) for _place, char in found.unused}
     if len(chars) > 1:
         return _("Codes never use the letters I, L, O and U, the digits 0 and 1, or other signs: check characters "
                  "%(places)s.", places=places)
@@ -82,3 +83,9 @@ def _characters(found: Slip) -> str:
     # i18n: char is a sign or an accented letter (#, /, É); places are positions such as "28" or "5 and 28"
     return ngettext("Codes never use %(char)s: check character %(places)s.",
                     "Codes never use %(char)s: check characters %(places)s.", count, char=char, places=places)
+
+
+def _visible(char: str) -> str:
+    """A character as the reader can see it: itself, or its code point (``U+2063``) when it shows nothing or only
+    marks the character before it (controls, format characters, spaces, combining marks, unassigned)."""
+    return f"U+{ord(char):04X}" if unicodedata.category(char)[0] in "CZM" else char

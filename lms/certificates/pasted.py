@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from lms.certificates.codes import LENGTH, display, from_link, normalize
+from lms.certificates.codes import LENGTH, clean, display, from_link, normalize
 
 #: A query longer than this cannot be a code; it is cut (and shown as not a code) rather than echoed whole.
 MAX_QUERY_CHARS = 80
@@ -30,6 +30,7 @@ _SHAPED = re.compile(r"[A-Za-z0-9]+(?:[\-_.][A-Za-z0-9]+)*")
 #: Punctuation around a code in a line of words ("Tom Trainee: C36W-...", "(C36W-...)").
 _AROUND = "()[]{}<>\"'“”‘’«»:;,."
 _DIGIT = re.compile(r"\d")
+_ALNUM = re.compile(r"[A-Za-z0-9]")
 _NOT_ALNUM = re.compile(r"[\W_]+")
 #: A piece of text with more words than this is a list, read word by word: a name and a code are a few words.
 _MAX_WORDS = 40
@@ -141,5 +142,36 @@ def _line_queries(line: str) -> list[str]:
 
 
 def codes_from_text(text: str) -> list[str]:
-    """Every code-like token of pasted text, in order (duplicates kept: each line gets its own result)."""
-    return [query for line in _LINES.split(text or "") for query in _line_queries(line)]
+    """Every code-like token of pasted text, in order (duplicates kept: each line gets its own result). Other dashes
+    and invisible characters are what was meant (:func:`lms.certificates.codes.clean`), and a code or link that a PDF
+    wrapped over lines is one (:func:`unwrapped`)."""
+    return [query for line in unwrapped(_LINES.split(clean(text))) for query in _line_queries(line)]
+
+
+def unwrapped(lines: list[str]) -> list[str]:
+    """``lines`` with a code or verification link that was wrapped after a hyphen (``...-7G4F-`` / ``GYCB-SJYB``,
+    as a PDF reader copies a narrow column) on one line again: a line ending in a hyphen is joined with the next one
+    (or two, each a hyphen-ended piece) when its last word and their first word make a code (two codes, one typed
+    with a trailing hyphen, stay two: :func:`_wraps`)."""
+    joined, index = [], 0
+    while index < len(lines):
+        line, index = lines[index], index + 1
+        for count in (1, 2):
+            if _wraps(line, lines[index:index + count]):
+                line = line.rstrip() + "".join(part.strip() for part in lines[index:index + count])
+                index += count
+                break
+        joined.append(line)
+    return joined
+
+
+def _wraps(line: str, following: list[str]) -> bool:
+    """Whether ``line`` ends in a piece of a code that ``following`` completes. A code alone has all 28 letters and
+    digits, so a piece that is a code already makes no code with more added: two codes are never joined."""
+    words = line.split()
+    pieces = [part.strip() for part in following]
+    if not words or not line.rstrip().endswith("-") or not pieces or not all(pieces):
+        return False
+    if any(" " in piece or not piece.endswith("-") for piece in pieces[:-1]) or not _ALNUM.search(words[-1]):
+        return False
+    return normalize(words[-1] + "".join(pieces[:-1]) + pieces[-1].split()[0]) is not None

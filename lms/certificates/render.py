@@ -39,7 +39,7 @@ from lms.i18n import _, _l, format_minutes, language_name_in
 from lms.resources import PACKAGE_DIR
 from lms.storage import storage_dir
 
-TEMPLATE_VERSION = "4"
+TEMPLATE_VERSION = "5"
 STATIC = PACKAGE_DIR / "static"
 LABELS = {
     "heading": _l("Certificate of completion"),

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 
-from flask import current_app, request
+from flask import current_app, g, request
 
 from lms.catalog.areas import area_title, in_order
 from lms.certificates.bulk import STATUS_TITLES, valid_until
@@ -17,9 +17,18 @@ from lms.i18n import current_locale
 from lms.limiter import limiter
 from lms.web.urls import external_url
 
-#: Single look-ups (page, API, credential) share one budget per client; bulk look-ups share another.
+
+def _looked_up(_response: object) -> bool:
+    """Whether the request looked codes up (:func:`verdicts`, :func:`lookup_each`): a bulk request refused before
+    that (an empty or unreadable file, too many codes, a body that is not a list of codes) costs nothing."""
+    return bool(g.get("lms_looked_up"))
+
+
+#: Single look-ups (page, API, credential) share one budget per client; bulk look-ups share another, which only
+#: requests that looked codes up count towards (a refused file is sent again, corrected, at once).
 verify_limit = limiter.shared_limit(lambda: current_app.config["LMS_VERIFY_LIMIT"], scope="lms-verify")
-bulk_limit = limiter.shared_limit(lambda: current_app.config["LMS_VERIFY_BULK_LIMIT"], scope="lms-verify-bulk", methods=["POST"])
+bulk_limit = limiter.shared_limit(lambda: current_app.config["LMS_VERIFY_BULK_LIMIT"], scope="lms-verify-bulk",
+                                  methods=["POST"], deduct_when=_looked_up)
 
 HTTP_STATUS = {"valid": 200, "expired": 200, "revoked": 200, "not_found": 404, "invalid": 400}
 DATE_FIELDS = ("started_on", "completed_on", "issued_on", "expires_on", "revoked_on")
@@ -27,6 +36,7 @@ DATE_FIELDS = ("started_on", "completed_on", "issued_on", "expires_on", "revoked
 
 def verdicts(queries: Iterable[str]) -> list[Verdict]:
     """Look codes up; each look-up is logged with this client's address, hashed with the secret key."""
+    g.lms_looked_up = True
     return verify_codes(queries, request.remote_addr or "unknown", current_app.config["SECRET_KEY"])
 
 
@@ -41,6 +51,7 @@ def lookup_each(queries: Sequence[str]) -> list[dict[str, Any]]:
     """The bulk API's results: one per query in the order sent (:func:`verify_each`), each with its ``index`` and
     the ``query`` exactly as sent (spaces and line breaks included), so a program matches them by either."""
     locale = current_locale()
+    g.lms_looked_up = True
     found = verify_each(queries, request.remote_addr or "unknown", current_app.config["SECRET_KEY"])
     return [{"index": index, **verdict.public(locale), "query": query}
             for index, (query, verdict) in enumerate(zip(queries, found, strict=True))]

@@ -119,13 +119,13 @@ def verify_bulk():
     queries = _checked_queries(form)
     if queries is None:
         return render_template("lms/certs/bulk.html", form=form, results=None), 400
-    results = mistyped.explained(bulk.mark_numbers(lookup(queries)))
+    results = bulk.mark_repeats(mistyped.explained(bulk.mark_numbers(lookup(queries))))
     db.session.commit()
     if request.form.get("format") == "csv":
         return no_store(
             Response(bulk.results_csv(results), mimetype="text/csv", headers=download_headers("certificate-verification.csv"))
         )
-    counts = {status: sum(1 for r in results if r["status"] == status) for status in (*HTTP_STATUS, bulk.NUMBER)}
+    counts = bulk.summary(results, (*HTTP_STATUS, bulk.NUMBER))
     page = render_template(
         "lms/certs/bulk.html",
         form=form,
@@ -150,8 +150,10 @@ def _checked_queries(form: BulkVerifyForm) -> list[str] | None:
                         else _("No certificate codes were found in what you pasted.")]
         return None
     if len(queries) > MAX_BULK:
-        form.codes.errors = [
-            *form.codes.errors,
+        # on the field that sent too many: the file, unless the pasted codes alone are too many
+        field = form.file if form.file.data and len(bulk.codes_from_text(form.codes.data or "")) <= MAX_BULK else form.codes
+        field.errors = [
+            *field.errors,
             _("You sent %(count)d codes; verify at most %(max)d at a time.", count=len(queries), max=MAX_BULK),
         ]
         return None
