@@ -1,8 +1,9 @@
 """Reading sessions for lists and pages, in a fixed number of queries whatever the number of sessions.
 
 :func:`describe` turns sessions into :class:`SessionCard` rows with titles in the reader's language, seats left,
-trainers and the reader's own registration: five queries for any number of sessions, and a sixth when the reader holds
-places in upcoming sessions (whether her attendance already completed their module: :mod:`lms.live.completed_module`).
+trainers, the reader's own registration and whether she came: five queries for any number of sessions, and a sixth
+when the reader holds places in upcoming sessions (whether her attendance already completed their module:
+:mod:`lms.live.completed_module`).
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from lms.live.models import (
     SessionStatus,
     SessionTrainer,
 )
+from lms.live.my_sessions import Standing, my_places
 from lms.live.outcome import has_taken_place
 from lms.live.times import local_to_utc
 
@@ -140,6 +142,9 @@ class SessionCard:
     #: The reader holds a place here, not started yet, although her attendance of another session already completed
     #: its module: the page asks her to give it up if she will not come (:mod:`lms.live.completed_module`).
     has_completed_module: bool = False
+    #: The reader came (checked in or joined, time recorded, marked present or late:
+    #: :func:`lms.live.my_sessions.was_there`).
+    was_there: bool = False
 
     def is_led_by(self, user: Any) -> bool:
         """Whether ``user`` may open the roster: one of the session's trainers, or an admin
@@ -164,9 +169,13 @@ class SessionCard:
         return self.mine.status if self.mine is not None else None
 
     @property
-    def my_badge(self) -> RegistrationStatus | None:
+    def my_badge(self) -> RegistrationStatus | Standing | None:
         """The reader's registration as a badge: none when cancelled, nor a place on the waitlist once the session is
-        over (it no longer means anything; someone who came anyway reads their attendance on the page instead)."""
+        over (it no longer means anything; someone who came anyway reads their attendance on the page instead).
+        Someone who came without a seat (off the waitlist, or a walk-in) reads "Attendance not final yet" until the
+        session is over, as on the course page (:mod:`lms.live.my_sessions`)."""
+        if self.came_without_seat and self.is_upcoming:
+            return Standing.PENDING
         status = self.my_status
         if status is RegistrationStatus.CANCELLED or (status is RegistrationStatus.WAITLISTED and not self.is_upcoming):
             return None
@@ -179,6 +188,17 @@ class SessionCard:
     @property
     def is_waitlisted(self) -> bool:
         return self.my_status is RegistrationStatus.WAITLISTED
+
+    @property
+    def came_without_seat(self) -> bool:
+        """The reader came with no seat (off the waitlist, or a walk-in): the trainer decides her attendance when
+        finalising, as for everyone on the roster."""
+        return self.was_there and not self.is_registered
+
+    @property
+    def is_waiting(self) -> bool:
+        """On the waitlist and has not come: her place in line is what the page tells her."""
+        return self.is_waitlisted and not self.was_there
 
 
 def describe(sessions: list[LiveSession], locale: str, viewer: Any, now: datetime) -> list[SessionCard]:
@@ -200,7 +220,7 @@ def describe(sessions: list[LiveSession], locale: str, viewer: Any, now: datetim
         .where(SessionTrainer.session_id.in_(ids)).order_by(User.name)
     ).all():
         trainers[session_id].append(user)
-    mine = _registrations_of(viewer, ids)
+    mine, came = my_places(viewer, ids)
     give_up = sessions_to_give_up(viewer, [(s, mine.get(s.id)) for s in sessions], now) if mine else set()
     cards = []
     for s in sessions:
@@ -211,7 +231,7 @@ def describe(sessions: list[LiveSession], locale: str, viewer: Any, now: datetim
             course_title=course_title.value or course.slug, is_fallback=title.is_fallback or course_title.is_fallback,
             registered=counts[s.id][0], waitlisted=counts[s.id][1], is_open=seats.is_open(s, now),
             trainers=trainers[s.id], mine=mine.get(s.id), is_over=has_taken_place(s, now),
-            has_completed_module=s.id in give_up,
+            has_completed_module=s.id in give_up, was_there=s.id in came,
         ))
     return cards
 

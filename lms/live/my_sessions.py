@@ -4,7 +4,7 @@ and how the sessions that are over came out for them. One query, whatever the nu
 Which sessions are listed, each with one :class:`Standing`:
 
 - a seat or a waitlist place (not cancelled) in a session not over yet: **Registered** / **On the waitlist** (someone
-  on the waitlist who checked in or joined came anyway: **Attendance not final yet**, as for a walk-in);
+  on the waitlist who came anyway, :func:`was_there`, reads **Attendance not final yet**, as a walk-in does);
 - the same in a session that was cancelled since: **Session cancelled** (registrations stay as history when a session
   is cancelled, :func:`lms.live.scheduling.cancel_session`);
 - a seat, attendance recorded, or a check-in or join (a walk-in with no seat), in a session under way or over:
@@ -21,15 +21,24 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, exists, or_, select
+from sqlalchemy import ColumnElement, and_, exists, or_, select
 
 from lms import db
 from lms.catalog.models import Module
 from lms.enums import TitledEnum
 from lms.i18n import _l
-from lms.live.models import Attendance, AttendanceInterval, LiveSession, Registration, RegistrationStatus, SessionStatus
+from lms.live.models import (
+    Attendance,
+    AttendanceInterval,
+    LiveSession,
+    Registration,
+    RegistrationStatus,
+    SessionStatus,
+    SessionTrainer,
+)
 from lms.live.outcome import Result, has_taken_place, judge
 from lms.live.registration import ACTIVE
+from lms.live.turnout import THERE
 
 
 class Standing(TitledEnum):
@@ -100,6 +109,34 @@ class MyCourseSessions:
         return seat or next(iter(held), None)
 
 
+def was_there(session_id: Any, user_id: int) -> ColumnElement[bool]:
+    """SQL: whether the person ``user_id`` came to the session ``session_id`` (a column or an id): checked in or
+    joined, or has time recorded, not set aside, or was marked present or late; never one of the session's own
+    trainers (hosting is not attending). The trainers' counts call someone with no seat who came so
+    (:mod:`lms.live.turnout`); her own pages then say "Attendance not final yet" instead of her place on the
+    waitlist."""
+    has_time = exists().where(AttendanceInterval.session_id == session_id, AttendanceInterval.user_id == user_id,
+                              AttendanceInterval.is_void.is_(False)).correlate_except(AttendanceInterval)
+    # its own row, also inside a query that joins the person's Attendance already
+    marked = exists().where(Attendance.session_id == session_id, Attendance.user_id == user_id,
+                            Attendance.status.in_(THERE)).correlate_except(Attendance)
+    hosting = exists().where(SessionTrainer.session_id == session_id, SessionTrainer.user_id == user_id)
+    return and_(or_(has_time, marked), ~hosting)
+
+
+def my_places(user: Any, session_ids: list[int]) -> tuple[dict[int, Registration], set[int]]:
+    """``user``'s registrations (any status) by session id, and the ids of the sessions they came to
+    (:func:`was_there`), among ``session_ids``, in one query."""
+    if not getattr(user, "id", None):
+        return {}, set()
+    rows = db.session.execute(
+        select(LiveSession.id, Registration, was_there(LiveSession.id, user.id))
+        .outerjoin(Registration, and_(Registration.session_id == LiveSession.id, Registration.user_id == user.id))
+        .where(LiveSession.id.in_(session_ids))
+    ).all()
+    return {sid: seat for sid, seat, _came in rows if seat is not None}, {sid for sid, _seat, came in rows if came}
+
+
 def list_my_course_sessions(user: Any, course_id: int, now: datetime) -> MyCourseSessions:
     """``user``'s sessions in the course (see the module docstring), soonest first, in one query."""
     if not getattr(user, "id", None):
@@ -107,14 +144,13 @@ def list_my_course_sessions(user: Any, course_id: int, now: datetime) -> MyCours
     seat = and_(Registration.session_id == LiveSession.id, Registration.user_id == user.id,
                 Registration.status.in_(ACTIVE))
     present = and_(Attendance.session_id == LiveSession.id, Attendance.user_id == user.id)
-    checked_in = exists().where(AttendanceInterval.session_id == LiveSession.id,
-                                AttendanceInterval.user_id == user.id, AttendanceInterval.is_void.is_(False))
+    came = was_there(LiveSession.id, user.id)
     rows = db.session.execute(
-        select(LiveSession, Module, Registration, Attendance, checked_in)
+        select(LiveSession, Module, Registration, Attendance, came)
         .join(Module, Module.id == LiveSession.module_id)
         .outerjoin(Registration, seat).outerjoin(Attendance, present)
         .where(LiveSession.course_id == course_id,
-               or_(Registration.id.is_not(None), Attendance.id.is_not(None), checked_in))
+               or_(Registration.id.is_not(None), Attendance.id.is_not(None), came))
         .order_by(LiveSession.starts_at, LiveSession.id)
     ).all()
     items = [item for item in (_item(*row, now) for row in rows) if item is not None]
@@ -127,14 +163,12 @@ def _item(session: LiveSession, module: Module, seat: Registration | None, row: 
         return MySession(session, module, Standing.SESSION_CANCELLED) if seat is not None else None
     if not has_taken_place(session, now):
         if seat is None or (was_there and seat.status is RegistrationStatus.WAITLISTED):
-            # a walk-in, or someone off the waitlist, checked in or joined: there, not waiting, and not final until
-            # the trainer finalises it
+            # a walk-in, or someone off the waitlist, came: there, not waiting, and not final until the trainer
+            # finalises it
             return MySession(session, module, Standing.PENDING)
         waiting = seat.status is RegistrationStatus.WAITLISTED
         return MySession(session, module, Standing.WAITLISTED if waiting else Standing.REGISTERED)
-    outcome = judge(session, row, seat)
-    if outcome is None and was_there and session.attendance_finalized_at is None:  # a walk-in, not final yet
-        return MySession(session, module, Standing.PENDING)
+    outcome = judge(session, row, seat, was_there)
     if outcome is None:  # a waitlist place in a session that is over
         return None
     standing = Standing.RAN_SHORT if outcome.ran_too_short else _BY_RESULT[outcome.result]

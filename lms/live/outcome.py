@@ -47,23 +47,26 @@ def has_taken_place(session: LiveSession, now: datetime) -> bool:
     return session.status is SessionStatus.SCHEDULED and session.counted_end <= now
 
 
-def outcome_for(session: LiveSession, user: Any, seat: Registration | None) -> Outcome | None:
+def outcome_for(session: LiveSession, user: Any, seat: Registration | None, was_there: bool = False) -> Outcome | None:
     """``user``'s result in a session that took place; None for someone who neither held a seat nor has attendance
-    recorded (a walk-in who checked in has a row without a seat)."""
+    recorded nor came (``was_there``: a walk-in or someone on the waitlist who checked in has no row until the
+    trainer finalises; :func:`lms.live.my_sessions.was_there`)."""
     if not getattr(user, "id", None):
         return None
     row = db.session.execute(
         select(Attendance).where(Attendance.session_id == session.id, Attendance.user_id == user.id)
     ).scalar_one_or_none()
-    return judge(session, row, seat)
+    return judge(session, row, seat, was_there)
 
 
-def judge(session: LiveSession, row: Attendance | None, seat: Registration | None) -> Outcome | None:
+def judge(session: LiveSession, row: Attendance | None, seat: Registration | None,
+          was_there: bool = False) -> Outcome | None:
     """:func:`outcome_for` from rows already loaded: the person's attendance row and registration in ``session``
-    (either may be None); no query, for lists of many sessions."""
+    (either may be None) and whether they came; no query, for lists of many sessions."""
     had_seat = seat is not None and seat.status is RegistrationStatus.REGISTERED
     if row is None and not had_seat:
-        return None
+        # came without a seat: on the roster, so finalising gives them a row; until then not final
+        return Outcome(Result.PENDING) if was_there and session.attendance_finalized_at is None else None
     if session.attendance_finalized_at is None:
         return Outcome(Result.PENDING)
     if row is None or row.status is None:  # a seat taken after the roster was final

@@ -69,12 +69,12 @@ def _detail_page(session, overlap: dict | None = None, status: int = 200):
     """The session's page; ``overlap``: why registering was refused and where to cancel the other place
     (:func:`_overlap_box`), shown with a 409."""
     card = listing.describe([session], current_locale(), viewer(), utcnow())[0]
-    position = registration.waitlist_position(card.mine) if card.is_waitlisted else None
+    position = registration.waitlist_position(card.mine) if card.is_waiting else None  # not once she came
     managed = org_services.managed_orgs(current_user) if current_user else []
     join_open, join_opens = join_state(session, utcnow())
     checkin_open, checkin_later = checkin_state(session, utcnow())
     here = _checked_in_at(session)
-    result = outcome.outcome_for(session, viewer(), card.mine) if card.is_over else None
+    result = outcome.outcome_for(session, viewer(), card.mine, card.was_there) if card.is_over else None
     hours = _hours(session, result)
     may_take_place = card.is_open and viewer() is not None and not (card.is_registered or card.is_waitlisted)
     return render(
