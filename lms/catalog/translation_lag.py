@@ -8,6 +8,7 @@ from sqlalchemy import ColumnElement, select
 
 from lms import db
 from lms.catalog.models import Course, Lesson, Text
+from lms.catalog.services import list_course_locales
 from lms.catalog.texts import Texts, translation_state
 
 
@@ -31,3 +32,10 @@ def lesson_out_of_date_locales(course: Course, lesson: Lesson) -> list[str]:
     """:func:`out_of_date_locales` of one lesson (its title and text)."""
     return out_of_date_locales(course, (Text.owner_type == "lesson") & (Text.owner_id == lesson.id))
 
+
+
+def course_locales(course: Course) -> list[str]:
+    """The languages ``course`` is translated into (it has a title in them, as the catalog counts a course's
+    languages): where a lesson, module or question just added, translated nowhere yet, shows in the source language,
+    so the author is told. In one query."""
+    return [locale for locale in list_course_locales([course])[course.id] if locale != course.source_locale]

@@ -1,5 +1,5 @@
-"""What the authoring pages say after a save or a preview: the translations a save left out of date, and images
-written without a description (alt text)."""
+"""What the authoring pages say after a save or a preview: the translations a save left out of date (or an object
+just added to a translated course has no part in yet), and images written without a description (alt text)."""
 
 from __future__ import annotations
 
@@ -16,6 +16,14 @@ def saved_message(saved: str, behind: Iterable[str], what: str) -> str:
     return " ".join([saved, *(_out_of_date(what, language_name(locale)) for locale in behind)])
 
 
+def added_message(saved: str, missing: Iterable[str], what: str, source_locale: str) -> str:
+    """``saved`` (a :func:`saved_message`, "Module added."), then one sentence per language the course is translated
+    into (:func:`lms.catalog.translation_lag.course_locales`) that the object just added, ``what`` (``lesson``,
+    ``module`` or ``question``), has no translation in yet: its readers see it in ``source_locale``'s language."""
+    source = language_name(source_locale)
+    return " ".join([saved, *(_not_translated(what, language_name(locale), source) for locale in missing)])
+
+
 def _out_of_date(what: str, language: str) -> str:
     if what == "lesson":
         # i18n: after saving a lesson; language is a language's name in running text, e.g. "Spanish"
@@ -25,6 +33,21 @@ def _out_of_date(what: str, language: str) -> str:
         return _("The %(language)s translation of this quiz is now out of date.", language=language)
     # i18n: after saving a quiz question; language is a language's name in running text, e.g. "Spanish"
     return _("The %(language)s translation of this question is now out of date.", language=language)
+
+
+def _not_translated(what: str, language: str, source: str) -> str:
+    if what == "lesson":
+        # i18n: after adding a lesson to a translated course; language and source are languages' names in running
+        # text, e.g. "Spanish" and "English"
+        return _("This lesson has no %(language)s translation yet: %(language)s readers see it in %(source)s.",
+                 language=language, source=source)
+    if what == "module":
+        # i18n: after adding a module to a translated course; language and source as in "This lesson has no…"
+        return _("This module has no %(language)s translation yet: %(language)s readers see it in %(source)s.",
+                 language=language, source=source)
+    # i18n: after adding a question to a translated course; language and source as in "This lesson has no…"
+    return _("This question has no %(language)s translation yet: %(language)s readers see it in %(source)s.",
+             language=language, source=source)
 
 
 def undescribed_images(body: str) -> str | None:

@@ -44,6 +44,7 @@ def preview(course_slug: str):
     empty = len(authored.modules) - len(outline.modules)  # self-paced modules with nothing to do yet
     return _render("lms/authoring/preview_course.html", course=course, outline=outline, locale=locale, t=texts,
                    stale_summaries=list_stale(texts, outline.modules, "summary"),
+                   stale_summary=bool(list_stale(texts, [course], "summary")),
                    title=texts.get(course, "title"), summary=texts.get(course, "summary"), fallback=fallback,
                    hidden_quizzes=hidden, hidden_modules=empty, preview_locale=locale, areas=course_areas(course, outline.modules),
                    area_title=area_title, ModuleKind=ModuleKind, steps_count=completion.steps_count,

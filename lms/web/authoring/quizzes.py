@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 
 from lms import db
-from lms.catalog import archive, edits, ordering, quiz_authoring, quiz_texts
+from lms.catalog import archive, edits, ordering, quiz_authoring, quiz_texts, translation_lag
 from lms.catalog import services as catalog
 from lms.catalog.models import QuestionKind
 from lms.catalog.texts import load_texts
@@ -18,7 +18,7 @@ from lms.security import access
 from lms.web.authoring import bp
 from lms.web.authoring.conflicts import EditCheck
 from lms.web.authoring.helpers import actor, direction, load_module, source_texts, tell_unmoved
-from lms.web.authoring.messages import saved_message
+from lms.web.authoring.messages import added_message, saved_message
 from lms.web.authoring.quiz_forms import GrantAttemptForm, QuestionForm, QuizForm
 from lms.web.forms import EmptyForm
 from lms.web.urls import external_url
@@ -174,12 +174,13 @@ def _question_form(form: QuestionForm, course, module, quiz, question, options, 
         else:
             unchanged = before is not None and not edits.changes(before, edits.snapshot(course, saved))
             behind = [] if unchanged else _left_behind(course, quiz, question, saved)
+            missing = [] if question else [loc for loc in translation_lag.course_locales(course) if loc not in behind]
             db.session.commit()
             if unchanged:
                 flash(_("No changes to save."), "info")
             else:
-                flash(saved_message(_("Question saved."), behind, "quiz" if question is None else "question"),
-                      "success")
+                message = saved_message(_("Question saved."), behind, "quiz" if question is None else "question")
+                flash(added_message(message, missing, "question", course.source_locale), "success")
             return redirect(url_for("lms.authoring.quiz", course_slug=course.slug, module_slug=module.slug))
     status = 400 if request.method == "POST" else 200
     return render_template("lms/authoring/question_form.html", form=form, course=course, module=module,

@@ -13,6 +13,7 @@ from lms.i18n import _, current_locale, language_name, ngettext
 from lms.security import access
 from lms.web.authoring import bp, translation, translation_conflicts, translation_status
 from lms.web.authoring.helpers import actor, check_target_locale, load_lesson, load_module, target_locales
+from lms.web.authoring.messages import undescribed_images
 
 
 @bp.get("/<course_slug>/translations")
@@ -101,11 +102,12 @@ def _editor(course, locale: str, texts, sections, picker, parent: str | None):
     Preview button, show the Markdown as trainees will see it, with what was typed, and save nothing."""
     errors: dict[str, str] = {}
     previews: dict[str, str] | None = None
+    images: dict[str, str] = {}
     sent, refused = request.form, None
     if request.method == "POST":
         errors = translation.check(sections, request.form, language_name(course.source_locale))
         if request.form.get("preview"):
-            previews = translation.preview(sections, request.form, locale)
+            previews, images = translation.preview(sections, request.form, locale), _images(sections)
         elif not errors and (saved := translation.save(course, locale, sections, request.form, actor())).conflicts:
             db.session.rollback()  # nothing was written: all or nothing
             refused = translation_conflicts.Refused.of(saved.conflicts, request.form, locale)
@@ -117,12 +119,20 @@ def _editor(course, locale: str, texts, sections, picker, parent: str | None):
                 flash(_changed_meanwhile(course, saved.behind), "error")
             if saved.unknown:
                 flash(_version_unknown(course, saved.unknown), "error")
+            for message in _images(sections).values():
+                flash(message, "info")  # saved all the same, as on the lesson form: a warning, not a refusal
             return redirect(request.path)  # the editor again: rows left stale show what changed
     translation.describe_source_changes(texts, sections)
     page = render_template("lms/authoring/translate.html", course=course, locale=locale, sections=sections,
                            picker=picker, parent=parent, errors=errors, sent=sent, previews=previews,
-                           refused=refused, has_markdown=any(row.is_markdown for s in sections for row in s.rows))
+                           images=images, refused=refused, has_markdown=any(row.is_markdown for s in sections for row in s.rows))
     return page, 400 if errors else 409 if refused else 200
+
+
+def _images(sections) -> dict[str, str]:
+    """The lesson form's warning about images without a description (alt text), for each Markdown box as sent."""
+    sent = ((row.key, translation.submitted(request.form, row)) for s in sections for row in s.rows if row.is_markdown)
+    return {key: message for key, value in sent if (message := undescribed_images(value or ""))}
 
 
 def _changed_meanwhile(course, rows) -> str:

@@ -15,7 +15,7 @@ from lms.catalog.areas import area_title, areas_from_modules, in_order
 from lms.catalog.markdown import render_markdown
 from lms.catalog.models import COURSE_TRANSITIONS, CourseStatus, ModuleKind
 from lms.catalog.texts import load_course_titles, load_texts, load_titles
-from lms.catalog.translation_lag import lesson_out_of_date_locales
+from lms.catalog.translation_lag import course_locales, lesson_out_of_date_locales
 from lms.certificates import withheld
 from lms.enrollment import attempt_requests, change_impact, recheck
 from lms.errors import DomainError
@@ -26,7 +26,7 @@ from lms.web.authoring import bp
 from lms.web.authoring.conflicts import EditCheck
 from lms.web.authoring.forms import CourseForm, LessonForm, ModuleForm
 from lms.web.authoring.helpers import actor, direction, load_lesson, load_module, source_texts, tell_unmoved
-from lms.web.authoring.messages import saved_message, undescribed_images
+from lms.web.authoring.messages import added_message, saved_message, undescribed_images
 from lms.web.forms import EmptyForm
 
 # ---------------------------------------------------------------- courses
@@ -156,8 +156,9 @@ def new_module(course_slug: str):
             db.session.rollback()
             _show_error(form, exc, default=form.slug)
         else:
-            db.session.commit()
-            flash(str(NEXT_STEP[module.kind]), "success")
+            db.session.commit()  # and in a translated course, the languages it has no part in yet
+            flash(added_message(str(NEXT_STEP[module.kind]), course_locales(course), "module", course.source_locale),
+                  "success")
             return redirect(url_for("lms.authoring.course", course_slug=course_slug, _anchor=f"module-{module.slug}"))
     return render_template("lms/authoring/module_form.html", form=form, course=course, module=None), _status(form)
 
@@ -253,8 +254,10 @@ def _lesson_form(form: LessonForm, course, module, lesson, edit: EditCheck | Non
             pass  # shown again, with what changed since and the saved values
         elif (changed := _save_lesson(form, course, module, lesson)) is not None:
             behind = lesson_out_of_date_locales(course, lesson) if changed and lesson else []
+            missing = course_locales(course) if lesson is None else []  # a new lesson: translated nowhere yet
             db.session.commit()
-            _flash_saved(changed, saved_message(_("Lesson saved."), behind, "lesson"))
+            _flash_saved(changed, added_message(saved_message(_("Lesson saved."), behind, "lesson"), missing, "lesson",
+                                                course.source_locale))
             if images := undescribed_images(form.body.data):
                 flash(images, "info")  # saved all the same: a warning, not a refusal
             return redirect(url_for("lms.authoring.course", course_slug=course.slug, _anchor=f"module-{module.slug}"))

@@ -11,7 +11,7 @@ from lms.catalog import outline_cache
 from lms.catalog import services as catalog
 from lms.catalog.areas import course_areas
 from lms.catalog.models import Course
-from lms.catalog.texts import LocalText, Texts, load_course_titles
+from lms.catalog.texts import LocalText, Texts, list_stale, load_course_titles
 from lms.enrollment import services as enrollment_services
 from lms.enrollment.models import Enrollment, EnrollmentStatus
 from lms.enrollment.services import EnrollmentSummary
@@ -28,6 +28,9 @@ class CatalogEntry:
     progress: EnrollmentSummary | None
     #: The areas the course covers (:func:`lms.catalog.areas.course_areas`), as codes.
     areas: tuple[str, ...] = ()
+    #: Whether the summary shown is a translation made before the source summary last changed (told, as on the
+    #: course page: :func:`lms.catalog.texts.list_stale`, on the card's texts, so no query).
+    stale_summary: bool = False
 
     @property
     def is_fallback(self) -> bool:
@@ -55,6 +58,7 @@ def catalog_entries(courses: list[Course], locale: str, user: Any) -> list[Catal
             minutes=sum(m.credited_minutes for m in modules[course.id] if m.is_required),
             progress=progress.get(course.id),
             areas=tuple(course_areas(course, modules[course.id])),
+            stale_summary=bool(list_stale(titles[course.id], [course], "summary")),
         )
         for course in courses
     ]

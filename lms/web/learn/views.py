@@ -70,6 +70,7 @@ def course(course_slug: str):
         managed=org_services.managed_orgs(current_user) if current_user and manager_org_slugs(current_user) else [],
         no_session={m.id for m in module_kind.list_live_without_sessions(course, modules=outline.modules)},
         stale_summaries=list_stale(texts, outline.modules, "summary"), when=when, left_action=left_action,
+        stale_summary=bool(list_stale(texts, [course], "summary")),  # the course's, told as the modules' are
         **_standing(course, enrollment, outline),
     )
 
