@@ -43,8 +43,12 @@ def specialty_slug(text: str) -> str:
     each run of other characters becomes one hyphen. At most 64 characters; "" when nothing is left. The one rule for
     the authoring forms, the catalog services and course-file import, so an export imports back unchanged."""
     text = unicodedata.normalize("NFC", unicodedata.normalize("NFC", text).lower())  # lower() may decompose (İ)
-    kept = "".join(char if unicodedata.category(char)[0] in "LMN" else "-" for char in text)
-    return re.sub("-+", "-", kept).strip("-")[:64].strip("-")
+    kept, after_letter = [], False
+    for char in text:  # a mark only on a letter or digit: marks alone would stack over what is shown before them
+        kind = unicodedata.category(char)[0]
+        after_letter = kind in "LN" or (kind == "M" and after_letter)
+        kept.append(char if after_letter else "-")
+    return re.sub("-+", "-", "".join(kept)).strip("-")[:64].strip("-")
 
 
 def specialty_slugs(values: Iterable[str]) -> list[str]:

@@ -5,6 +5,7 @@ so nothing an author types or imports can run script or break the page."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from contextlib import nullcontext
 from dataclasses import dataclass
 from html import escape
@@ -117,8 +118,10 @@ def _name_empty_links(state) -> None:
 
 
 def _names(token: Token) -> bool:
-    """Whether ``token`` gives a link words a screen reader reads: text, code or an image's description."""
-    return token.type in ("text", "code_inline", "image") and bool(token.content.strip())
+    """Whether ``token`` gives a link words a screen reader reads: text, code or an image's description, with
+    something visible in it (not only spaces or invisible characters such as a zero-width space or soft hyphen)."""
+    return token.type in ("text", "code_inline", "image") and any(
+        unicodedata.category(char)[0] not in "CZ" for char in token.content)
 
 
 _md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable("table")

@@ -15,9 +15,12 @@ module's credited time as live training), and has at least one trainer (its trai
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from urllib.parse import urlsplit
+
+from werkzeug.urls import iri_to_uri
 
 from lms import db
 from lms.accounts.models import User
@@ -70,9 +73,25 @@ def _check_module(module_id: int) -> Module:
 
 
 def _check_url(url: str) -> None:
-    parts = urlsplit(url)
-    if parts.scheme not in ("https", "http") or not parts.netloc or any(c.isspace() for c in url):
+    """A meeting link: http(s), with a host, and nothing in it that is not printed (spaces, control characters,
+    direction overrides, zero-width characters: they hide where a link leads, and the page that opens the meeting
+    sends the link in a ``Refresh`` header), and a valid address (a port in range, a host IDNA can encode)."""
+    if not _is_address(url) or not all(map(_printed, url)):
         raise field_error(_("Enter a full web address starting with https://."), "join_url")
+
+
+def _printed(char: str) -> bool:
+    return not char.isspace() and unicodedata.category(char) not in ("Cc", "Cf", "Cs")
+
+
+def _is_address(url: str) -> bool:
+    try:
+        parts = urlsplit(url)  # raises for a bracketed host that is no IPv6 address
+        iri_to_uri(url)  # as lms.web.live.checkins sends it (IDNA host, percent-encoded path)
+        parts.port  # noqa: B018 - raises for a port out of range
+    except ValueError:  # UnicodeError (IDNA) too
+        return False
+    return parts.scheme in ("https", "http") and bool(parts.netloc)
 
 
 def check(data: SessionData) -> Module:

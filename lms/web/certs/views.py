@@ -139,8 +139,9 @@ def verify_bulk():
 def _checked_queries(form: BulkVerifyForm) -> list[str] | None:
     """The codes sent, or None with the reason on the form's field: a file that cannot be read, no code at all (an
     empty file, a header row alone: nothing to verify or download), or more than :data:`MAX_BULK`."""
+    pasted = bulk.codes_from_text(form.codes.data or "")  # once: up to Flask's MAX_FORM_MEMORY_SIZE of text
     try:
-        queries = _queries(form)
+        queries = pasted + _uploaded(form)
     except bulk.UploadError as exc:
         form.file.errors = [*form.file.errors, str(exc)]
         return None
@@ -151,7 +152,7 @@ def _checked_queries(form: BulkVerifyForm) -> list[str] | None:
         return None
     if len(queries) > MAX_BULK:
         # on the field that sent too many: the file, unless the pasted codes alone are too many
-        field = form.file if form.file.data and len(bulk.codes_from_text(form.codes.data or "")) <= MAX_BULK else form.codes
+        field = form.file if form.file.data and len(pasted) <= MAX_BULK else form.codes
         field.errors = [
             *field.errors,
             _("You sent %(count)d codes; verify at most %(max)d at a time.", count=len(queries), max=MAX_BULK),
@@ -160,12 +161,9 @@ def _checked_queries(form: BulkVerifyForm) -> list[str] | None:
     return queries
 
 
-def _queries(form: BulkVerifyForm) -> list[str]:
-    queries = bulk.codes_from_text(form.codes.data or "")
+def _uploaded(form: BulkVerifyForm) -> list[str]:
     upload = form.file.data
-    if upload:
-        queries += bulk.codes_from_upload(upload.filename or "", upload.read(bulk.MAX_UPLOAD_BYTES + 1))
-    return queries
+    return bulk.codes_from_upload(upload.filename or "", upload.read(bulk.MAX_UPLOAD_BYTES + 1)) if upload else []
 
 
 @bp.get("/.well-known/jwks.json")

@@ -7,6 +7,7 @@ pages (:mod:`lms.web.live.attendance`); the others are for anyone signed in who 
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any
 
@@ -199,9 +200,14 @@ def joined(session_id: int):
 
 def _refresh_to(link: str) -> dict[str, str]:
     """The ``Refresh`` header to ``link`` (ASCII, as headers must be), or none for a link that is no valid address
-    (a port out of range): the page's link is still there. Delay 0: browsers replace the page in their history, so
-    Back from the meeting leads to the session page."""
+    (a port out of range), or one that would still hold other than printable ASCII (control characters in its host,
+    from before scheduling refused them, :func:`lms.live.plans.check`): the page's link is still there. Delay 0:
+    browsers replace the page in their history, so Back from the meeting leads to the session page."""
     try:
-        return {"Refresh": f"0; url={iri_to_uri(link)}"}
+        uri = iri_to_uri(link)
     except ValueError:
         return {}
+    return {"Refresh": f"0; url={uri}"} if _PRINTABLE_ASCII.fullmatch(uri) else {}
+
+
+_PRINTABLE_ASCII = re.compile(r"[!-~]+")
