@@ -16,7 +16,7 @@ from typing import Any
 
 from lms.catalog.areas import area_title, in_order
 from lms.certificates.codes import clean, likeness, looks_like_number, normalize
-from lms.certificates.pasted import MAX_QUERY_CHARS, as_query, codes_from_text
+from lms.certificates.pasted import MAX_QUERY_CHARS, as_query, codes_from_text, too_many_lines
 from lms.certificates.verification import MAX_BULK
 from lms.hours.money import hours_text
 from lms.i18n import _, _l
@@ -99,15 +99,20 @@ def codes_from_upload(filename: str, data: bytes) -> list[str]:
         raise UploadError(_("The file is too large: send at most %(max)d codes.", max=MAX_BULK))
     if data.startswith(UTF16_BOMS):
         try:
-            return codes_from_csv(data.decode("utf-16"))
+            text = data.decode("utf-16")
         except UnicodeDecodeError as exc:
             raise UploadError(_("This file is not a text or CSV file.")) from exc
+        if too_many_lines(text):
+            raise UploadError(_("The file is too large: send at most %(max)d codes.", max=MAX_BULK))
+        return codes_from_csv(text)
     if b"\x00" in data:
         raise UploadError(_("This file is not a text or CSV file."))
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         text = data.decode("cp1252", errors="replace")
+    if too_many_lines(text):
+        raise UploadError(_("The file is too large: send at most %(max)d codes.", max=MAX_BULK))
     if (filename or "").lower().endswith(".csv"):
         return codes_from_csv(text)
     return codes_from_text(text)

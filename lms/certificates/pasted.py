@@ -12,11 +12,16 @@ line without a code reads as ever, word by word, so what is not a code is still 
 from __future__ import annotations
 
 import re
+from itertools import islice
 
 from lms.certificates.codes import LENGTH, clean, display, from_link, normalize
 
 #: A query longer than this cannot be a code; it is cut (and shown as not a code) rather than echoed whole.
 MAX_QUERY_CHARS = 80
+
+#: More lines (blank ones aside) than a list of the most codes verified at once needs (500, each wrapped over up to
+#: three lines, with room for headings and names): such text is refused unread, as reading costs time per line.
+MAX_LINES = 2500
 
 _LINES = re.compile(r"[\r\n]+")
 _SEPARATORS = re.compile(r"[,;\t]+")
@@ -139,6 +144,11 @@ def _line_queries(line: str) -> list[str]:
         codes = [text for text, is_code in words if is_code]
         queries += codes if len(codes) == 1 else [text for text, _is_code in words] if codes else _split_piece(piece)
     return queries
+
+
+def too_many_lines(text: str) -> bool:
+    """Whether ``text`` has more than :data:`MAX_LINES` lines: counted without reading them (a public page reads it)."""
+    return next(islice(_LINES.finditer(text), MAX_LINES, None), None) is not None
 
 
 def codes_from_text(text: str) -> list[str]:

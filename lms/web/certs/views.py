@@ -10,6 +10,7 @@ from flask import Response, current_app, jsonify, redirect, render_template, req
 from lms import db
 from lms.certificates import bulk, issuance, keys, mistyped, queries, revocation, status
 from lms.certificates.codes import display, normalize
+from lms.certificates.pasted import too_many_lines
 from lms.certificates.verification import MAX_BULK
 from lms.db import utcnow
 from lms.errors import upload_limit
@@ -139,6 +140,9 @@ def verify_bulk():
 def _checked_queries(form: BulkVerifyForm) -> list[str] | None:
     """The codes sent, or None with the reason on the form's field: a file that cannot be read, no code at all (an
     empty file, a header row alone: nothing to verify or download), or more than :data:`MAX_BULK`."""
+    if too_many_lines(form.codes.data or ""):
+        form.codes.errors = [*form.codes.errors, _("That is too much text: paste at most %(max)d codes.", max=MAX_BULK)]
+        return None
     pasted = bulk.codes_from_text(form.codes.data or "")  # once: up to Flask's MAX_FORM_MEMORY_SIZE of text
     try:
         queries = pasted + _uploaded(form)
