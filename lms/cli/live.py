@@ -6,11 +6,10 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from lms import db
+from lms.cli.claimed_mail import send_claimed
 from lms.db import utcnow
 from lms.live import reminders
 from lms.live.notices import TitleBook
-from lms.notify.services import MailError
 from lms.web.urls import external_url
 
 
@@ -26,23 +25,10 @@ def send_reminders() -> None:
     except ValueError as exc:
         raise click.ClickException(f"LMS_REMINDER_OFFSETS: {exc}") from exc
     due = reminders.find_due(utcnow(), offsets)
-    db.session.rollback()  # end the reading transaction; each reminder gets its own
-    sent = skipped = failed = 0
     book = TitleBook()
-    with current_app.test_request_context(), click.progressbar(due, label="Sending reminders", file=None) as bar:
-        for item in bar:
-            if not reminders.claim(item):
-                db.session.rollback()
-                skipped += 1
-                continue
-            try:
-                reminders.send(item, external_url("lms.sessions.detail", session_id=item.session_id), book)
-            except MailError:
-                db.session.rollback()
-                failed += 1
-                continue
-            db.session.commit()
-            sent += 1
+    sent, skipped, failed = send_claimed(
+        due, "Sending reminders", lambda item: item if reminders.claim(item) else None,
+        lambda item: reminders.send(item, external_url("lms.sessions.detail", session_id=item.session_id), book))
     click.echo(f"Reminders sent: {sent}; already sent by another run: {skipped}; failed: {failed}")
     if failed:
         raise click.ClickException(f"{failed} reminders could not be sent (mail server); the next run retries them")

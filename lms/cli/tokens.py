@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import click
-from flask import current_app
 from flask.cli import with_appcontext
 
-from lms import db
 from lms.accounts import token_expiry
+from lms.cli.claimed_mail import send_claimed
 from lms.db import utcnow
-from lms.notify.services import MailError
 from lms.web.urls import external_url
 
 
@@ -22,23 +20,10 @@ def notify_expiring_tokens() -> None:
     """
     now = utcnow()
     due = token_expiry.find_due(now)
-    db.session.rollback()  # end the reading transaction; each token gets its own
-    sent = skipped = failed = 0
-    with current_app.test_request_context(), click.progressbar(due, label="Warning of expiring tokens", file=None) as bar:
-        for token_id in bar:
-            token = token_expiry.claim(token_id, now)
-            if token is None:
-                db.session.rollback()
-                skipped += 1
-                continue
-            try:
-                token_expiry.send_notice(token, external_url("lms.accounts.tokens", replace=token.id, _anchor="new-token"))
-            except MailError:
-                db.session.rollback()
-                failed += 1
-                continue
-            db.session.commit()
-            sent += 1
+    sent, skipped, failed = send_claimed(
+        due, "Warning of expiring tokens", lambda token_id: token_expiry.claim(token_id, now),
+        lambda token: token_expiry.send_notice(
+            token, external_url("lms.accounts.tokens", replace=token.id, _anchor="new-token")))
     click.echo(f"Expiry warnings sent: {sent}; no longer due or already sent by another run: {skipped}; failed: {failed}")
     if failed:
         raise click.ClickException(f"{failed} warnings could not be sent (mail server); the next run retries them")
