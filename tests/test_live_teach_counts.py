@@ -100,4 +100,4 @@ def test_on_her_course_page_someone_off_the_waitlist_who_came_is_not_waiting(mod
     session, people = _full_session_under_way(module, trainer, make_user)
     standing = {name: [item.standing for item in list_my_course_sessions(people[name], session.course_id, utcnow()).items]
                 for name in ("ben", "cleo", "finn")}
-    assert standing == {"ben": [Standing.PENDING], "cleo": [Standing.WAITLISTED], "finn": [Standing.PENDING]}
+    assert standing == {"ben": [Standing.PENDING], "cleo": [Standing.WAITLIST_CLOSED], "finn": [Standing.PENDING]}

@@ -24,6 +24,8 @@ GRACE = timedelta(minutes=15)
 NOT_FINAL = "Your attendance is not final yet: it shows here once your trainer has recorded it."
 PENDING_BADGE = '<span class="badge live-mine">Attendance not final yet</span>'
 WAITING_BADGE = '<span class="badge live-mine">On the waitlist</span>'
+#: still waiting once the session started (tests/test_live_waitlist_after_start.py)
+CLOSED_BADGE = '<span class="badge live-mine">Waitlist closed: the session has started</span>'
 
 
 def _full(module, trainer, make_user, minutes_ahead: int, **fields):
@@ -105,7 +107,7 @@ def test_my_registrations_says_attendance_not_final_for_those_who_came(client, u
     checkin.check_in(session, finn, utcnow(), GRACE)
     db.session.commit()
     for person, badge, not_badge in ((ben, PENDING_BADGE, WAITING_BADGE), (finn, PENDING_BADGE, WAITING_BADGE),
-                                     (cleo, WAITING_BADGE, PENDING_BADGE)):
+                                     (cleo, CLOSED_BADGE, PENDING_BADGE)):
         login(person)
         page = page_text(client.get(u("lms.sessions.mine")))
         coming_up = page.split("Coming up", 1)[1].split("Calendar feed", 1)[0]
@@ -136,7 +138,7 @@ def test_on_her_course_page_someone_marked_present_off_the_waitlist_is_not_waiti
     _marked_present(session, ben)
     standing = {p.name: [i.standing for i in list_my_course_sessions(p, session.course_id, utcnow()).items]
                 for p in (ben, cleo)}
-    assert standing == {"Ben": [Standing.PENDING], "Cleo": [Standing.WAITLISTED]}
+    assert standing == {"Ben": [Standing.PENDING], "Cleo": [Standing.WAITLIST_CLOSED]}
 
 
 def test_the_api_keeps_her_registration_and_place_in_line(client, u, login, module, trainer, make_user):

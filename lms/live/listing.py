@@ -33,7 +33,7 @@ from lms.live.models import (
     SessionStatus,
     SessionTrainer,
 )
-from lms.live.my_sessions import Standing, my_places
+from lms.live.my_sessions import Standing, my_places, result_of
 from lms.live.outcome import has_taken_place
 from lms.live.times import local_to_utc
 
@@ -143,8 +143,13 @@ class SessionCard:
     #: its module: the page asks her to give it up if she will not come (:mod:`lms.live.completed_module`).
     has_completed_module: bool = False
     #: The reader came (checked in or joined, time recorded, marked present or late:
-    #: :func:`lms.live.my_sessions.was_there`).
+    #: :func:`lms.live.turnout.was_there`, the trainers' counts' rule).
     was_there: bool = False
+    #: The session has started (or is over): seats no longer change hands (:func:`lms.live.registration.fill_seats`).
+    has_started: bool = False
+    #: Once the session is over, the reader's result as her course page gives it (attended, absent, not final yet…:
+    #: :func:`lms.live.my_sessions.result_of`); None when she neither had a seat nor came.
+    result: Standing | None = None
 
     def is_led_by(self, user: Any) -> bool:
         """Whether ``user`` may open the roster: one of the session's trainers, or an admin
@@ -173,13 +178,22 @@ class SessionCard:
         """The reader's registration as a badge: none when cancelled, nor a place on the waitlist once the session is
         over (it no longer means anything; someone who came anyway reads their attendance on the page instead).
         Someone who came without a seat (off the waitlist, or a walk-in) reads "Attendance not final yet" until the
-        session is over, as on the course page (:mod:`lms.live.my_sessions`)."""
+        session is over, as on the course page (:mod:`lms.live.my_sessions`); someone still on the waitlist once the
+        session has started reads "Waitlist closed: the session has started"."""
         if self.came_without_seat and self.is_upcoming:
             return Standing.PENDING
+        if self.waitlist_closed:
+            return Standing.WAITLIST_CLOSED
         status = self.my_status
         if status is RegistrationStatus.CANCELLED or (status is RegistrationStatus.WAITLISTED and not self.is_upcoming):
             return None
         return status
+
+    @property
+    def list_badge(self) -> RegistrationStatus | Standing | None:
+        """The reader's badge in lists ("My registrations"): her result once the session is over, else
+        :attr:`my_badge`."""
+        return self.result if self.is_over else self.my_badge
 
     @property
     def is_registered(self) -> bool:
@@ -199,6 +213,11 @@ class SessionCard:
     def is_waiting(self) -> bool:
         """On the waitlist and has not come: her place in line is what the page tells her."""
         return self.is_waitlisted and not self.was_there
+
+    @property
+    def waitlist_closed(self) -> bool:
+        """Waiting still when the session started and not over yet: no seat will free up for her now."""
+        return self.is_waiting and self.has_started and self.is_upcoming
 
 
 def describe(sessions: list[LiveSession], locale: str, viewer: Any, now: datetime) -> list[SessionCard]:
@@ -220,28 +239,21 @@ def describe(sessions: list[LiveSession], locale: str, viewer: Any, now: datetim
         .where(SessionTrainer.session_id.in_(ids)).order_by(User.name)
     ).all():
         trainers[session_id].append(user)
-    mine, came = my_places(viewer, ids)
+    mine, came, rows = my_places(viewer, ids)
     give_up = sessions_to_give_up(viewer, [(s, mine.get(s.id)) for s in sessions], now) if mine else set()
     cards = []
     for s in sessions:
-        module, course = modules[s.module_id], courses[s.course_id]
+        module, course, is_over = modules[s.module_id], courses[s.course_id], has_taken_place(s, now)
+        result = result_of(s, mine.get(s.id), rows.get(s.id), s.id in came) if is_over else None
         title, course_title = texts[course.id].get(module, "title"), texts[course.id].get(course, "title")
         cards.append(SessionCard(
             session=s, course=course, module=module, title=title.value or module.slug,
             course_title=course_title.value or course.slug, is_fallback=title.is_fallback or course_title.is_fallback,
             registered=counts[s.id][0], waitlisted=counts[s.id][1], is_open=seats.is_open(s, now),
-            trainers=trainers[s.id], mine=mine.get(s.id), is_over=has_taken_place(s, now),
-            has_completed_module=s.id in give_up, was_there=s.id in came,
+            trainers=trainers[s.id], mine=mine.get(s.id), is_over=is_over, has_completed_module=s.id in give_up,
+            was_there=s.id in came, has_started=s.starts_at <= now, result=result[0] if result else None,
         ))
     return cards
-
-
-def _registrations_of(viewer: Any, session_ids: list[int]) -> dict[int, Registration]:
-    if not getattr(viewer, "id", None):
-        return {}
-    return {r.session_id: r for r in db.session.execute(
-        select(Registration).where(Registration.user_id == viewer.id, Registration.session_id.in_(session_ids))
-    ).scalars()}
 
 
 def list_user_sessions(user: Any, since: datetime, statuses: tuple[RegistrationStatus, ...] = seats.ACTIVE,
@@ -295,7 +307,7 @@ def is_visible(session: LiveSession, viewer: Any) -> bool:
     course = db.session.get(Course, session.course_id)
     if course is not None and course.status is CourseStatus.PUBLISHED:
         return True
-    return bool(_registrations_of(viewer, [session.id]))
+    return bool(my_places(viewer, [session.id])[0])
 
 
 def require_visible(session: LiveSession, viewer: Any) -> LiveSession:

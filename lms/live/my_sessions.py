@@ -1,10 +1,13 @@
 """A trainee's own live sessions in one course, for the course page: where they hold a seat or a waitlist place,
-and how the sessions that are over came out for them. One query, whatever the number of sessions.
+and how the sessions that are over came out for them. One query, whatever the number of sessions. "My registrations"
+gives the same results (:func:`result_of`, from the rows :func:`my_places` reads for its cards).
 
 Which sessions are listed, each with one :class:`Standing`:
 
 - a seat or a waitlist place (not cancelled) in a session not over yet: **Registered** / **On the waitlist** (someone
   on the waitlist who came anyway, :func:`was_there`, reads **Attendance not final yet**, as a walk-in does);
+- a waitlist place in a session under way, where she has not come: **Waitlist closed: the session has started** (no
+  seat changes hands after the start, :func:`lms.live.registration.fill_seats`), and "Still to do" no longer names it;
 - the same in a session that was cancelled since: **Session cancelled** (registrations stay as history when a session
   is cancelled, :func:`lms.live.scheduling.cancel_session`);
 - a seat, attendance recorded, or a check-in or join (a walk-in with no seat), in a session under way or over:
@@ -21,29 +24,22 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, or_, select
+from sqlalchemy import and_, or_, select
 
 from lms import db
 from lms.catalog.models import Module
 from lms.enums import TitledEnum
 from lms.i18n import _l
-from lms.live.models import (
-    Attendance,
-    AttendanceInterval,
-    LiveSession,
-    Registration,
-    RegistrationStatus,
-    SessionStatus,
-    SessionTrainer,
-)
+from lms.live.models import Attendance, LiveSession, Registration, RegistrationStatus, SessionStatus
 from lms.live.outcome import Result, has_taken_place, judge
 from lms.live.registration import ACTIVE
-from lms.live.turnout import THERE
+from lms.live.turnout import was_there  # the one rule of who came, also imported from here
 
 
 class Standing(TitledEnum):
     REGISTERED = "registered"
     WAITLISTED = "waitlisted"
+    WAITLIST_CLOSED = "waitlist_closed"
     SESSION_CANCELLED = "session_cancelled"
     PENDING = "pending"
     ATTENDED = "attended"
@@ -56,6 +52,8 @@ class Standing(TitledEnum):
 TITLES = {
     Standing.REGISTERED: _l("Registered"),
     Standing.WAITLISTED: _l("On the waitlist"),
+    # i18n: a trainee's live session that has started while she was still on its waitlist: no seat can free up now
+    Standing.WAITLIST_CLOSED: _l("Waitlist closed: the session has started"),
     # i18n: a trainee's live session, in the list on the course page: the trainer cancelled it
     Standing.SESSION_CANCELLED: _l("Session cancelled"),
     # i18n: a trainee's live session that is over, before the trainer has recorded attendance
@@ -109,32 +107,30 @@ class MyCourseSessions:
         return seat or next(iter(held), None)
 
 
-def was_there(session_id: Any, user_id: int) -> ColumnElement[bool]:
-    """SQL: whether the person ``user_id`` came to the session ``session_id`` (a column or an id): checked in or
-    joined, or has time recorded, not set aside, or was marked present or late; never one of the session's own
-    trainers (hosting is not attending). The trainers' counts call someone with no seat who came so
-    (:mod:`lms.live.turnout`); her own pages then say "Attendance not final yet" instead of her place on the
-    waitlist."""
-    has_time = exists().where(AttendanceInterval.session_id == session_id, AttendanceInterval.user_id == user_id,
-                              AttendanceInterval.is_void.is_(False)).correlate_except(AttendanceInterval)
-    # its own row, also inside a query that joins the person's Attendance already
-    marked = exists().where(Attendance.session_id == session_id, Attendance.user_id == user_id,
-                            Attendance.status.in_(THERE)).correlate_except(Attendance)
-    hosting = exists().where(SessionTrainer.session_id == session_id, SessionTrainer.user_id == user_id)
-    return and_(or_(has_time, marked), ~hosting)
-
-
-def my_places(user: Any, session_ids: list[int]) -> tuple[dict[int, Registration], set[int]]:
-    """``user``'s registrations (any status) by session id, and the ids of the sessions they came to
-    (:func:`was_there`), among ``session_ids``, in one query."""
+def my_places(user: Any, session_ids: list[int]) -> tuple[dict[int, Registration], set[int], dict[int, Attendance]]:
+    """``user``'s registrations (any status) by session id, the ids of the sessions they came to (:func:`was_there`)
+    and their attendance rows by session id, among ``session_ids``, in one query."""
     if not getattr(user, "id", None):
-        return {}, set()
+        return {}, set(), {}
     rows = db.session.execute(
-        select(LiveSession.id, Registration, was_there(LiveSession.id, user.id))
+        select(LiveSession.id, Registration, Attendance, was_there(LiveSession.id, user.id))
         .outerjoin(Registration, and_(Registration.session_id == LiveSession.id, Registration.user_id == user.id))
+        .outerjoin(Attendance, and_(Attendance.session_id == LiveSession.id, Attendance.user_id == user.id))
         .where(LiveSession.id.in_(session_ids))
     ).all()
-    return {sid: seat for sid, seat, _came in rows if seat is not None}, {sid for sid, _seat, came in rows if came}
+    return ({sid: seat for sid, seat, _row, _came in rows if seat is not None},
+            {sid for sid, _seat, _row, came in rows if came},
+            {sid: row for sid, _seat, row, _came in rows if row is not None})
+
+
+def result_of(session: LiveSession, seat: Registration | None, row: Attendance | None,
+              was_there: bool) -> tuple[Standing, int] | None:
+    """A person's result in a session that is over, as her course page and "My registrations" give it, with the
+    minutes recorded (:func:`lms.live.outcome.judge`, no query); None for a waitlist place she did not use."""
+    outcome = judge(session, row, seat, was_there)
+    if outcome is None:
+        return None
+    return Standing.RAN_SHORT if outcome.ran_too_short else _BY_RESULT[outcome.result], outcome.minutes
 
 
 def list_my_course_sessions(user: Any, course_id: int, now: datetime) -> MyCourseSessions:
@@ -166,10 +162,11 @@ def _item(session: LiveSession, module: Module, seat: Registration | None, row: 
             # a walk-in, or someone off the waitlist, came: there, not waiting, and not final until the trainer
             # finalises it
             return MySession(session, module, Standing.PENDING)
-        waiting = seat.status is RegistrationStatus.WAITLISTED
-        return MySession(session, module, Standing.WAITLISTED if waiting else Standing.REGISTERED)
-    outcome = judge(session, row, seat, was_there)
-    if outcome is None:  # a waitlist place in a session that is over
+        if seat.status is RegistrationStatus.REGISTERED:
+            return MySession(session, module, Standing.REGISTERED)
+        started = session.starts_at <= now  # no seat frees up any more
+        return MySession(session, module, Standing.WAITLIST_CLOSED if started else Standing.WAITLISTED)
+    result = result_of(session, seat, row, was_there)
+    if result is None:  # a waitlist place in a session that is over
         return None
-    standing = Standing.RAN_SHORT if outcome.ran_too_short else _BY_RESULT[outcome.result]
-    return MySession(session, module, standing, outcome.minutes)
+    return MySession(session, module, *result)

@@ -8,15 +8,19 @@ it a trainer reads:
   attendance record: the roster's "Waitlisted (n)". Someone on the waitlist who checked in, joined or had time
   recorded came anyway: the roster lists them with the people there, marked *On the waitlist*, and so do the counts;
 - **came without a seat**: people with no seat (on the waitlist, a cancelled registration, or none: walk-ins) who
-  have time in the session not set aside, or were marked present or late; never the session's own trainers
-  (hosting is not attending; the roster marks them *not counted*).
+  came (:func:`was_there`: time in the session not set aside, or marked present or late; never the session's own
+  trainers: hosting is not attending, and the roster marks them *not counted*).
+
+:func:`was_there` is the one rule of who came: these counts and the person's own pages
+(:mod:`lms.live.my_sessions`, :mod:`lms.live.listing`) use it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import exists, func, select, union
+from sqlalchemy import ColumnElement, and_, exists, func, or_, select, union
 
 from lms import db
 from lms.live.models import (
@@ -30,6 +34,21 @@ from lms.live.models import (
 
 #: The statuses that say a person was there, even with no time recorded.
 THERE = (AttendanceStatus.PRESENT, AttendanceStatus.LATE)
+
+
+def was_there(session_id: Any, user_id: Any) -> ColumnElement[bool]:
+    """SQL: whether the person ``user_id`` came to the session ``session_id`` (columns or values): checked in or
+    joined, or has time recorded, not set aside, or was marked present or late; never one of the session's own
+    trainers (hosting is not attending). The trainers' counts call someone with no seat who came so; her own pages
+    then say "Attendance not final yet" instead of her place on the waitlist."""
+    has_time = exists().where(AttendanceInterval.session_id == session_id, AttendanceInterval.user_id == user_id,
+                              AttendanceInterval.is_void.is_(False)).correlate_except(AttendanceInterval)
+    # its own row, also inside a query that joins the person's Attendance already
+    marked = exists().where(Attendance.session_id == session_id, Attendance.user_id == user_id,
+                            Attendance.status.in_(THERE)).correlate_except(Attendance)
+    hosting = exists().where(SessionTrainer.session_id == session_id,
+                             SessionTrainer.user_id == user_id).correlate_except(SessionTrainer)
+    return and_(or_(has_time, marked), ~hosting)
 
 
 @dataclass(frozen=True)
@@ -63,16 +82,15 @@ def _count_waiting(session_ids: list[int]) -> dict[int, int]:
 
 
 def _count_came_without_seat(session_ids: list[int]) -> dict[int, int]:
-    there = union(
+    # everyone with time or a record in the sessions, once each; who of them came is :func:`was_there`'s call
+    people = union(
         select(AttendanceInterval.session_id, AttendanceInterval.user_id)
-        .where(AttendanceInterval.session_id.in_(session_ids), AttendanceInterval.is_void.is_(False)),
-        select(Attendance.session_id, Attendance.user_id)
-        .where(Attendance.session_id.in_(session_ids), Attendance.status.in_(THERE)),
+        .where(AttendanceInterval.session_id.in_(session_ids)),
+        select(Attendance.session_id, Attendance.user_id).where(Attendance.session_id.in_(session_ids)),
     ).subquery()
-    seated = exists().where(Registration.session_id == there.c.session_id, Registration.user_id == there.c.user_id,
+    seated = exists().where(Registration.session_id == people.c.session_id, Registration.user_id == people.c.user_id,
                             Registration.status == RegistrationStatus.REGISTERED)
-    hosting = exists().where(SessionTrainer.session_id == there.c.session_id,
-                             SessionTrainer.user_id == there.c.user_id)
     return dict(db.session.execute(
-        select(there.c.session_id, func.count()).where(~seated, ~hosting).group_by(there.c.session_id)
+        select(people.c.session_id, func.count())
+        .where(was_there(people.c.session_id, people.c.user_id), ~seated).group_by(people.c.session_id)
     ).all())
