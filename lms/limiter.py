@@ -133,9 +133,16 @@ def init_limiter(app: Flask) -> None:
 def _retry_after_only_when_refused(response: Any) -> Any:
     """Flask-Limiter writes ``Retry-After`` on every limited response, a 200 too, where generic retry code reads it
     as "wait and send again". Keep it where it means that: a 429 (or a 503, whose own we set). A 429 is never kept
-    by a cache either: the same request is answered once the window moves on."""
+    by a cache either: the same request is answered once the window moves on. A 429 the view answered itself (a
+    limit it counts, such as the invitations of a roster file) keeps its own ``Retry-After``, without the
+    ``X-RateLimit-*`` headers of the view's decorator limit, which is not the one that refused it."""
     if response.status_code == 429:
         response.headers["Cache-Control"] = "no-store"
+        own = g.pop("lms_own_retry_after", None)
+        if own is not None and limiter_for(current_app).current_limit is not None:
+            response.headers["Retry-After"] = own
+            for name in {name for name, _value in response.headers.items() if name.lower().startswith("x-ratelimit-")}:
+                del response.headers[name]
     elif limiter_for(current_app).current_limit is not None:
         response.headers.pop("Retry-After", None)
         own = g.pop("lms_own_retry_after", None)

@@ -31,7 +31,7 @@ def test_the_queue_is_not_stored_nor_restored_and_lists_its_rows(client, u, logi
     response = client.get(u("lms.hours.queue", org_slug="acme"))
     page = response.get_data(as_text=True)
     assert response.headers["Cache-Control"] == "no-store"
-    assert re.search(r'<form method="post" action="[^"]*/queue" autocomplete="off">', page)
+    assert re.search(r'<form method="post" action="[^"]*/queue#queue-problems" autocomplete="off">', page)
     assert bulk_forms.listed_ids(page) == [e.id for e in five]
     assert all(f'name="entry-{e.id}" value="{e.id}"' in page for e in five) and 'name="entry_id"' not in page
 

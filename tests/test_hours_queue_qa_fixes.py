@@ -25,7 +25,7 @@ def staff(make_user, make_org, add_member) -> Staff:
 
 
 def _summary(html: str) -> str:
-    found = re.search(r'<div class="error-summary" role="alert">(.*?)</div>', html, re.S)
+    found = re.search(r'<div class="error-summary" role="alert"[^>]*>(.*?)</div>', html, re.S)
     return found.group(1) if found else ""
 
 

@@ -76,7 +76,7 @@ def _render_queue(org: Organisation, args: MultiDict, selected: set[int] = froze
     returns = review_queue.list_returns(org, [entry.id for entry, _person in queue.rows])
     return render_template(
         "lms/hours/ledger/queue.html", org=org, queue=queue, number=page, args=filter_args(args), notes=read.notes,
-        bad_days=read.bad_days, is_reversed=read.is_reversed, pending_count=len(pending),
+        bad_days=read.bad_days, range_problem=read.range_problem, is_reversed=read.is_reversed, pending_count=len(pending),
         approvable_count=len(approvable), resubmitted_count=len([i for i in approvable if i in returns]),
         returns=returns, returned_on=returned_on, EvidenceSince=review_queue.EvidenceSince,
         titles=display_titles([entry for entry, _person in queue.rows] + _others(overlaps), current_locale()),
@@ -88,7 +88,7 @@ def _render_queue(org: Organisation, args: MultiDict, selected: set[int] = froze
         flagged={entry.id for entry, _person in queue.rows if is_low_measured(entry)}, low_percent=LOW_MEASURED_PERCENT,
         attendance=attendance_of(entry for entry, _person in queue.rows),
         outside=outside, Outside=employment_dates.Outside,
-    ), 400 if read.is_reversed and status == 200 else status
+    ), status
 
 
 @bp.get("/orgs/<org_slug>/queue")

@@ -2,7 +2,9 @@
 
 A date that is not one is left out of the filters, and the page says so (:mod:`lms.web.hours.day_args`), above and
 beside its box, which keeps what was typed (``ReadFilters.bad_days``); a "From"
-after "To" matches nothing, and the page says that rather than "Nothing matches these filters".
+after "To" matches nothing, and the page says that rather than "Nothing matches these filters", above and beside the
+"To" box (``ReadFilters.range_problem``). Either way the page answers 200, as the other hours pages do with a date in
+their address that they cannot use.
 """
 
 from __future__ import annotations
@@ -28,8 +30,12 @@ class ReadFilters:
     notes: list[str] = field(default_factory=list)
     #: The date filters given that are not dates, by name ("from", "to"): why, to show beside the box.
     bad_days: dict[str, str] = field(default_factory=dict)
-    #: "From" is after "To": nothing can match (the page answers 400).
-    is_reversed: bool = False
+    #: "From" is after "To": why nothing can match, to show beside the "To" box (None: the range is fine).
+    range_problem: str | None = None
+
+    @property
+    def is_reversed(self) -> bool:
+        return self.range_problem is not None
 
 
 def read_filters(args: MultiDict) -> ReadFilters:
@@ -45,8 +51,10 @@ def read_filters(args: MultiDict) -> ReadFilters:
             # i18n: %(field)s is the name of a date filter of the queue ("From", "To"); %(problem)s says what is wrong.
             notes.append(_("%(field)s: %(problem)s This filter was left out.", field=label, problem=problem))
     start, end = days["from"], days["to"]
-    reversed_range = start is not None and end is not None and start > end
-    if reversed_range:
+    range_problem = None
+    if start is not None and end is not None and start > end:
+        # i18n: beside the "To" date filter of the queue when it is earlier than the "From" date.
+        range_problem = _("This date is before “From”, so no entry can match.")
         notes.append(_("“From” (%(start)s) is after “To” (%(end)s), so no entry can match. Swap the two dates to see "
                        "the entries between them.", start=format_when(start, "long"), end=format_when(end, "long")))
     filters = QueueFilters(
@@ -55,7 +63,7 @@ def read_filters(args: MultiDict) -> ReadFilters:
         status=EntryStatus(status) if status in {s.value for s in EntryStatus} else None,
         low_measured=args.get("measured") == "low",
     )
-    return ReadFilters(filters, notes, bad_days, reversed_range)
+    return ReadFilters(filters, notes, bad_days, range_problem)
 
 
 def filter_args(args: MultiDict) -> dict[str, str]:
