@@ -63,3 +63,21 @@ def all_at_once(app, work: Callable[[Any], None], arguments: Sequence[Any]) -> l
     for thread in threads:
         thread.join()
     return errors
+
+
+def claims_at_once(app, claim: Callable[[], Any], count: int) -> list[bool]:
+    """``claim()`` in ``count`` threads at once (:func:`all_at_once`), each committing when it won (a true result) and
+    rolling back otherwise: who won, sorted (``[False, …, True]`` when exactly one did)."""
+    results = []
+
+    def work(_index: int) -> None:
+        won = bool(claim())
+        if won:
+            db.session.commit()
+        else:
+            db.session.rollback()
+        results.append(won)
+
+    errors = all_at_once(app, work, range(count))
+    assert not errors, errors
+    return sorted(results)

@@ -7,7 +7,6 @@ link that fills the form to create a replacement."""
 from __future__ import annotations
 
 import re
-import threading
 from datetime import timedelta
 from html import unescape
 
@@ -20,6 +19,7 @@ from lms.api.openapi import build_document
 from lms.audit import AuditEvent
 from lms.db import utcnow
 from lms.live.times import instant_text
+from tests.concurrency import claims_at_once
 from tests.conftest import body_of
 
 HEADER = "X-Token-Expires-At"
@@ -111,25 +111,7 @@ def test_two_overlapping_runs_claim_a_token_once(app, make_user):
     now = utcnow()
     token_id = token.id
     db.session.rollback()
-    barrier, results = threading.Barrier(4, timeout=60), []
-
-    def worker():
-        with app.app_context():
-            barrier.wait()
-            won = token_expiry.claim(token_id, now) is not None
-            if won:
-                db.session.commit()
-            else:
-                db.session.rollback()
-            results.append(won)
-            db.session.remove()
-
-    threads = [threading.Thread(target=worker) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert sorted(results) == [False] * 3 + [True]
+    assert claims_at_once(app, lambda: token_expiry.claim(token_id, now) is not None, 4) == [False] * 3 + [True]
     assert db.session.execute(select(func.count(AuditEvent.id)).where(
         AuditEvent.action == token_expiry.NOTICE_SENT)).scalar_one() == 1
 

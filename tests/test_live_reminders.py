@@ -4,7 +4,6 @@ recipient's language and time zone, retried when the mail server fails, and safe
 from __future__ import annotations
 
 import os
-import threading
 from datetime import timedelta
 
 import pytest
@@ -16,6 +15,7 @@ from lms.live import registration, reminders, scheduling
 from lms.live.models import ReminderSent, SessionMode
 from lms.live.notices import TitleBook
 from lms.live.times import when_text
+from tests.concurrency import claims_at_once
 from tests.conftest import body_of
 from tests.live_support import soon
 
@@ -138,23 +138,5 @@ def test_two_overlapping_runs_claim_a_reminder_once(app, module, trainer, make_u
     db.session.commit()
     item = reminders.find_due(utcnow(), reminders.parse_offsets("24h,1h"))[0]
     db.session.rollback()
-    barrier, results = threading.Barrier(6, timeout=60), []
-
-    def worker():
-        with app.app_context():
-            barrier.wait()
-            won = reminders.claim(item)
-            if won:
-                db.session.commit()
-            else:
-                db.session.rollback()
-            results.append(won)
-            db.session.remove()
-
-    threads = [threading.Thread(target=worker) for _ in range(6)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert sorted(results) == [False] * 5 + [True]
+    assert claims_at_once(app, lambda: reminders.claim(item), 6) == [False] * 5 + [True]
     assert db.session.execute(select(func.count(ReminderSent.id))).scalar_one() == 2
