@@ -131,14 +131,13 @@ def _overlap(exc: RegistrationOverlap) -> Any:
 @access.signed_in
 def join_session(session_id: int):
     """A seat holder's join: records the time (as the web Join button does) and gives the meeting link. Trainers
-    without a seat get the link they already see in the session, and nothing is recorded."""
+    without a seat, and the session's own trainers, get the link they already see in the session at any time, and
+    nothing is recorded (:func:`lms.live.checkin.join_online`)."""
     session = listing.require_visible(scheduling.get_session(session_id), viewer())
-    if not checkin.is_registered(session, viewer()):
-        if not viewer().is_trainer:
-            raise NotRegistered(_("Only people registered for this session can join it."))
-        return jsonify({"join_url": checkin.meeting_link(session)})
     try:
         url = checkin.join_online(session, viewer(), utcnow(), checkin_grace())
+    except checkin.NotRegisteredError as exc:
+        raise NotRegistered(exc.message) from None
     except checkin.NotOpenError as exc:
         db.session.rollback()
         return _not_open(exc)
@@ -269,9 +268,9 @@ OPENAPI_PATHS = {
         "description": (
             "For people with a seat, as the web page's Join button: from the check-in grace (15 minutes by default) "
             "before the start until the grace after the end, until attendance is finalised; outside that, 409 says "
-            "when joining opens (opens_at) or that it closed. Trainers (site role trainer or admin) without a seat "
-            "get the link and nothing is recorded. Anyone else gets 404 not_registered. A browser session must send "
-            "X-CSRFToken; bearer tokens need not."),
+            "when joining opens (opens_at) or that it closed. Trainers (site role trainer or admin) without a seat, "
+            "and the session's own trainers, get the link at any time and nothing is recorded. Anyone else gets 404 "
+            "not_registered. A browser session must send X-CSRFToken; bearer tokens need not."),
         "operationId": "joinSession", "parameters": [_ID],
         "responses": {"200": {"description": "Joined (time recorded)", **_json("LiveJoin")},
                       "409": {"description": "Not open now", **_json("LiveJoinNotOpen")},

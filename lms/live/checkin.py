@@ -3,8 +3,8 @@
 Each records an :class:`AttendanceInterval` for the signed-in person only. Nothing here ever double-counts: a
 second check-in while one is open reuses it, and minutes are computed from the union of intervals anyway
 (:mod:`lms.live.intervals`). The window is the session from ``grace`` before its start to ``grace`` after its end.
-The session's own trainers record nothing here: hosting is not attending (the Join button still takes them to the
-meeting).
+The session's own trainers record nothing here: hosting is not attending (the Join button still takes them, and
+other trainers without a seat, to the meeting).
 
 A code keeps naming its session after the session is finalised or cancelled, so typing it then says so instead of
 "not right" (new codes are unique only among scheduled sessions; the session nearest in time wins).
@@ -257,30 +257,44 @@ def meeting_link(session: LiveSession) -> str:
     return session.join_url
 
 
-def _check_joining(session: LiveSession, user: Any, now: datetime, grace: timedelta) -> str:
-    """The meeting link, if ``user`` may join ``session`` now; else the error that says why."""
+class NotRegisteredError(DomainError):
+    """Joining needs a seat: for anyone without one (and no trainer) there is nothing to join."""
+
+
+def _check_joining(session: LiveSession, user: Any, now: datetime, grace: timedelta) -> tuple[str, bool]:
+    """The meeting link, if ``user`` may join ``session`` now, and whether their time is recorded; else the error
+    that says why. Trainers record nothing (hosting is not attending) and go to the meeting at any time, as the
+    session page shows them its link: the session's own trainers, seat or not, and site trainers without a seat."""
     link = meeting_link(session)
+    if is_session_host(session, user):
+        return link, False
     if not is_registered(session, user):
-        raise DomainError(_("Only people registered for this session can join it."))
+        if getattr(user, "is_trainer", False):
+            return link, False
+        raise NotRegisteredError(_("Only people registered for this session can join it."))
     _check_recording(session, now, grace, "join")
-    return link
+    return link, True
 
 
 def join_online(session: LiveSession, user: Any, now: datetime, grace: timedelta) -> str:
-    """Record the join time of a registered trainee and return the meeting link to send them to."""
-    link = _check_joining(session, user, now, grace)
-    if not is_session_host(session, user):  # hosting is not attending: a trainer just goes to the meeting
+    """Record the join time of a trainee with a seat and return the meeting link to send them to (a trainer just
+    gets the link: :func:`_check_joining`)."""
+    link, records = _check_joining(session, user, now, grace)
+    if records:
         _start(session, user, now, IntervalSource.JOIN_BUTTON)
     return link
 
 
 def joined_meeting(session: LiveSession, user: Any, now: datetime, grace: timedelta) -> tuple[str, datetime | None] | None:
     """For the page that opens the meeting after :func:`join_online`, recording nothing: the meeting link and since
-    when ``user`` is recorded there (None for one of its trainers, who record nothing). Raises as
-    :func:`join_online` does when they may not join now; None when they may but have not (no open interval), so
-    the page never takes anyone to the meeting without their time recorded."""
-    link = _check_joining(session, user, now, grace)
+    when ``user``'s time counts there (None for a trainer, who records nothing). Time before the start is not
+    counted (:mod:`lms.live.intervals` clips to the session), so someone who joined early counts from the start.
+    Raises as :func:`join_online` does when they may not join now; None when they may but have not (no open
+    interval), so the page never takes anyone to the meeting without their time recorded."""
+    link, records = _check_joining(session, user, now, grace)
+    if not records:
+        return link, None
     current = open_intervals(session, user)
-    if current:
-        return link, min(interval.joined_at for interval in current)
-    return (link, None) if is_session_host(session, user) else None
+    if not current:
+        return None
+    return link, max(min(interval.joined_at for interval in current), session.starts_at)

@@ -34,6 +34,7 @@ from lms.live.models import (
     RegistrationStatus,
     SessionTrainer,
 )
+from lms.live.turnout import was_there
 
 
 def get_session(session_id: int) -> LiveSession:
@@ -83,8 +84,11 @@ class RosterLine:
     seconds: int = 0  # exact attended seconds from the intervals: what the share and finalising go by
     is_host: bool = False  # one of the session's own trainers: hosting is not attending, never counted
     final_minutes: int | None = None  # the stored, audited minutes once attendance is final
-    #: On the waitlist (no seat): someone who came anyway, checked in with the code or had time recorded.
+    #: Has a place on the waitlist (no seat).
     is_waitlisted: bool = False
+    #: Came (:func:`lms.live.turnout.was_there`, the rule of the trainers' counts): time not set aside, or marked
+    #: present or late; never a trainer of the session.
+    was_there: bool = False
 
     @property
     def live_intervals(self) -> list[AttendanceInterval]:
@@ -94,6 +98,11 @@ class RosterLine:
     def is_registered(self) -> bool:
         """Has a seat (a place on the waitlist is not one: :attr:`is_waitlisted`)."""
         return self.registration is not None
+
+    @property
+    def came_without_seat(self) -> bool:
+        """No seat (a walk-in, or off the waitlist) and came: what the trainers' counts call "came without a seat"."""
+        return self.was_there and not self.is_registered
 
     @property
     def is_checked_in(self) -> bool:
@@ -138,7 +147,8 @@ def seconds_of(session: LiveSession, intervals: list[AttendanceInterval], now: d
 def load_roster(session: LiveSession, now: datetime, only_user_id: int | None = None) -> Roster:
     """Everyone registered, everyone with intervals and everyone with an attendance record, in five queries
     whatever their number, sorted by name (the session's own trainers among them are marked ``is_host``; people on
-    the waitlist are listed only with time or a record, marked ``is_waitlisted``; the others are in ``waiting``)."""
+    the waitlist are listed only with time or a record, marked ``is_waitlisted``; the others are in ``waiting``; who
+    came is :func:`lms.live.turnout.was_there`'s call, in the same query as the people)."""
     regs = select(Registration).where(
         Registration.session_id == session.id,
         Registration.status.in_((RegistrationStatus.REGISTERED, RegistrationStatus.WAITLISTED)),
@@ -162,7 +172,9 @@ def load_roster(session: LiveSession, now: datetime, only_user_id: int | None = 
     ids = set(registrations) | set(by_user) | set(attendance)
     on_waitlist = set(waitlisted)
     everyone = ids | on_waitlist
-    users = list(db.session.execute(select(User).where(User.id.in_(everyone))).scalars()) if everyone else []
+    came = was_there(session.id, User.id)
+    found = db.session.execute(select(User, came).where(User.id.in_(everyone))).all() if everyone else []
+    users, there = [user for user, _came in found], {user.id for user, was in found if was}
     hosts = set(db.session.execute(select(SessionTrainer.user_id).where(SessionTrainer.session_id == session.id)).scalars())
     roster = Roster(session)
     by_id = {user.id: user for user in users}
@@ -172,7 +184,7 @@ def load_roster(session: LiveSession, now: datetime, only_user_id: int | None = 
         own = by_user.get(user.id, [])
         final = row.minutes if row is not None and roster.is_final else None
         roster.lines.append(RosterLine(user, registrations.get(user.id), row, own, seconds_of(session, own, now),
-                                       user.id in hosts, final, user.id in on_waitlist))
+                                       user.id in hosts, final, user.id in on_waitlist, user.id in there))
     roster.lines.sort(key=lambda line: (line.user.name.casefold(), line.user.id))
     return roster
 

@@ -6,7 +6,7 @@ it a trainer reads:
 
 - **waiting**: people on the waitlist who have no time in the session (not even time set aside since) and no
   attendance record: the roster's "Waitlisted (n)". Someone on the waitlist who checked in, joined or had time
-  recorded came anyway: the roster lists them with the people there, marked *On the waitlist*, and so do the counts;
+  recorded came anyway: the roster lists them with the people there, marked *Came without a seat*, and so do the counts;
 - **came without a seat**: people with no seat (on the waitlist, a cancelled registration, or none: walk-ins) who
   came (:func:`was_there`: time in the session not set aside, or marked present or late; never the session's own
   trainers: hosting is not attending, and the roster marks them *not counted*).
