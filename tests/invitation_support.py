@@ -24,3 +24,11 @@ def invite_to_staff(client, u, make_user, make_org, login, mailbox, email: str =
 def invitation_link(message: EmailMessage) -> str:
     """The path of the accept page the invitation email links to."""
     return re.search(r"https?://\S+/orgs/invitations/\S+", body_of(message)).group(0).split("lms.test", 1)[1]
+
+
+def sign_in_acme_manager(make_user, make_org, login):
+    """Bea Boss (boss@example.org), manager of ``acme``, signed in: who sends invitations in the limit tests."""
+    boss = make_user("boss@example.org", name="Bea Boss")
+    make_org("acme", manager=boss)
+    login(boss)
+    return boss

@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 
 from lms import db
 from lms.orgs.models import Invitation, MemberRole
+from tests.invitation_support import sign_in_acme_manager
 
 OVER = "Nothing was imported and no invitation was sent: this file would send {n} invitations."
 NONE_LEFT = "The site's limits allow no more invitations for now; more can be sent from "
@@ -50,10 +51,7 @@ def invitations() -> int:
 
 @pytest.fixture
 def manager(make_user, make_org, login):
-    boss = make_user("boss@example.org", name="Bea Boss")
-    make_org("acme", manager=boss)
-    login(boss)
-    return boss
+    return sign_in_acme_manager(make_user, make_org, login)
 
 
 @pytest.mark.parametrize("app_config", [{"LMS_INVITATION_LIMIT_PER_ORG": "3 per day"}])

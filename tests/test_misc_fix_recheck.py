@@ -10,6 +10,8 @@ from typing import Any
 
 import pytest
 
+from tests.invitation_support import sign_in_acme_manager
+
 
 def roster(client, u, org: str, emails: list[str]) -> Any:
     body = "email,name\n" + "".join(f"{e},{e.split('@')[0].title()}\n" for e in emails)
@@ -19,10 +21,7 @@ def roster(client, u, org: str, emails: list[str]) -> Any:
 
 @pytest.fixture
 def manager(make_user, make_org, login):
-    boss = make_user("boss@example.org", name="Bea Boss")
-    make_org("acme", manager=boss)
-    login(boss)
-    return boss
+    return sign_in_acme_manager(make_user, make_org, login)
 
 
 @pytest.mark.parametrize("app_config", [{"LMS_INVITATION_LIMIT_PER_ORG": "2 per hour",
