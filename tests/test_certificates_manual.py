@@ -240,7 +240,8 @@ def test_missing_fields_are_refused_not_pre_filled(client, u, login, world):
     login(world["trainer"])
     path = _hours_page(client, u, world["rosa"])
     refused = client.submit(path, {"reason": "No hours sent"})
-    assert refused.status_code == 400 and refused.get_data(as_text=True).count("Enter the hours (0 if none).") == 3
+    # beside each of the three boxes, and in the error summary's link to each
+    assert refused.status_code == 400 and refused.get_data(as_text=True).count("Enter the hours (0 if none).") == 6
     assert _certificate(world["rosa"]) is None
 
 

@@ -199,7 +199,7 @@ def find_form(client, app, target: Target, world: dict[str, Any]) -> tuple[str, 
     response = client.get(page)
     assert response.status_code == 200, (page, response.status_code)
     forms = [f for f in post_forms(response.get_data(as_text=True))
-             if (f.action or page).split("?")[0] == action and set(target.names) <= set(f.names())]
+             if (f.action or page).split("#")[0].split("?")[0] == action and set(target.names) <= set(f.names())]
     assert forms, f"no form posting to {action} with {target.names} on {page}"
     return page, action, forms[0]
 
@@ -247,7 +247,7 @@ def test_no_form_input_makes_a_server_error(app, client, make_user, make_org, ad
     names = set(form.names()) - {"csrf_token"}
 
     def offers_form(body: str) -> bool:
-        return any((f.action or page).split("?")[0] == action and names & set(f.names()) for f in post_forms(body))
+        return any((f.action or page).split("#")[0].split("?")[0] == action and names & set(f.names()) for f in post_forms(body))
 
     @settings(max_examples=EXAMPLES, deadline=None, database=None,
               suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example,
