@@ -7,7 +7,7 @@ period before the one exported), the payroll files page lists them, and the API'
 warns; it never refuses an export, which could hold up everybody's pay.
 
 One query, whatever the organisation's history; plus the pay calendar's one query. It first walks the paid periods
-back from the latest, one step of the ``(org_id, paid_period_start)`` index per period, until it has the
+back from the latest, one step of the ``(org_id, paid_period_start, status)`` index per period, until it has the
 :data:`MAX_LISTED` latest that are not exported and pay approved lines; then it adds up the approved entries of those
 periods only. An exported period costs one step, however many entries it paid, so an organisation that exports every
 period is not read in full on each timesheet page.
