@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from lms import db
 from lms.db import utcnow
-from lms.live import registration, reminders, scheduling
+from lms.live import checkin, registration, reminders, scheduling
 from lms.live.models import ReminderSent, SessionMode
 from lms.live.notices import TitleBook
 from lms.live.times import when_text
@@ -140,3 +140,18 @@ def test_two_overlapping_runs_claim_a_reminder_once(app, module, trainer, make_u
     db.session.rollback()
     assert claims_at_once(app, lambda: reminders.claim(item), 6) == [False] * 5 + [True]
     assert db.session.execute(select(func.count(ReminderSent.id))).scalar_one() == 2
+
+
+def test_nobody_already_checked_in_is_reminded(app, module, trainer, make_user, mailbox):
+    """Someone who registered just before the start and checked in is in the room: a reminder telling her to cancel
+    if she cannot come would be wrong. The others registered are still reminded."""
+    session = soon(module, trainer, 10)
+    here, coming = make_user("here@example.org"), make_user("coming@example.org")
+    for person in (here, coming):
+        registration.register(session, person, person, utcnow())
+    checkin.check_in(session, here, utcnow(), timedelta(minutes=15))
+    db.session.commit()
+    mailbox.clear()
+    with app.test_request_context():
+        assert _deliver(utcnow()) == 1
+    assert [m["To"] for m in mailbox] == ["coming@example.org"]

@@ -2,7 +2,9 @@
 
 Kinds come from ``LMS_REMINDER_OFFSETS`` (default ``"24h,1h"``; units ``m``, ``h``, ``d``). A reminder of kind *K* is
 due while ``start - K <= now < start``, for people *registered* (not waitlisted or cancelled) for a *scheduled*
-session, never its own trainers (a seat kept from before they were made one). ``lms send-reminders`` runs from cron
+session, never its own trainers (a seat kept from before they were made one), and not to someone who has already
+checked in or joined (time is recorded for them: a reminder that says "if you cannot come, cancel" would reach them in
+the room). ``lms send-reminders`` runs from cron
 every few minutes and, for each due reminder:
 
 1. inserts the :class:`ReminderSent` row (unique on session, person and kind) and flushes it — a second runner at
@@ -25,7 +27,7 @@ from sqlalchemy.exc import IntegrityError
 
 from lms import db
 from lms.accounts.models import User
-from lms.live.models import LiveSession, Registration, RegistrationStatus, ReminderSent, SessionStatus, SessionTrainer
+from lms.live.models import AttendanceInterval, LiveSession, Registration, RegistrationStatus, ReminderSent, SessionStatus, SessionTrainer
 from lms.live.notices import TitleBook, send_session_email
 from lms.live.registration import lock_session
 
@@ -60,12 +62,14 @@ def find_due(now: datetime, offsets: list[tuple[str, timedelta]]) -> list[DueRem
     horizon = now + max(offset for _kind, offset in offsets)
     leads = exists().where(SessionTrainer.session_id == Registration.session_id,
                            SessionTrainer.user_id == Registration.user_id)  # a seat kept from before they led it
+    here = exists().where(AttendanceInterval.session_id == Registration.session_id,
+                          AttendanceInterval.user_id == Registration.user_id, AttendanceInterval.is_void.is_(False))
     rows = db.session.execute(
         select(Registration.session_id, Registration.user_id, LiveSession.starts_at)
         .join(LiveSession, LiveSession.id == Registration.session_id)
         .join(User, User.id == Registration.user_id)
         .where(Registration.status == RegistrationStatus.REGISTERED, LiveSession.status == SessionStatus.SCHEDULED,
-               LiveSession.starts_at > now, LiveSession.starts_at <= horizon, User.is_active.is_(True), ~leads)
+               LiveSession.starts_at > now, LiveSession.starts_at <= horizon, User.is_active.is_(True), ~leads, ~here)
         .order_by(LiveSession.starts_at, Registration.session_id, Registration.user_id)
     ).all()
     session_ids = list({row.session_id for row in rows})
