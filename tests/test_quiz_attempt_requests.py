@@ -342,3 +342,19 @@ def test_the_audit_log_names_the_request(client, u, course, locked_out, make_use
     as_(make_user(name="Ada Admin", role=SiteRole.ADMIN))
     page = text_of(client.get(u("lms.admin.audit_log", action=ASKED)).text)
     assert "Another quiz attempt requested" in page and "Please" in page and "Person: Lupe Learner" in page
+
+
+def test_the_last_failed_result_leads_to_the_request(client, u, course, make_user, as_):
+    """After the last attempt fails, the result page (where the trainee is) offers the request form's place on the quiz
+    page, not only the words "ask your trainer"."""
+    lupe = make_user("lupe@example.org", name="Lupe Learner")
+    enrollment.enroll(lupe, course)
+    db.session.commit()
+    as_(lupe)
+    result_url = u("lms.courses.quiz_result", course_slug="core", module_slug="m1")
+    assert client.submit(trainee_quiz(u), answers(course, "m1", right=False, attempt=1)).status_code == 302
+    assert "#ask-attempt" not in client.get(result_url).text  # an attempt is left: "Try again", no request
+    assert client.submit(trainee_quiz(u), answers(course, "m1", right=False, attempt=2)).status_code == 302
+    page = client.get(result_url).text
+    assert f'href="{trainee_quiz(u)}#ask-attempt"' in page and "Ask for another attempt" in page
+    assert 'class="button secondary" href="' + u("lms.courses.course", course_slug="core") in page
