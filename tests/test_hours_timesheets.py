@@ -178,7 +178,7 @@ def test_org_timesheet_page_and_person_page(app, client, u, login, acme, staff):
 
 
 def test_trainee_sees_own_periods_with_prev_next(app, client, u, login, acme, staff):
-    org, _ = acme
+    org, manager = acme
     ana, bo = staff("Ana"), staff("Bo")
     add_entry(ana, org, date(2026, 11, 2), 60, paid=NOV1, title="Ana's training")
     add_entry(bo, org, date(2026, 11, 2), 60, paid=NOV1, title="Bo's training")
@@ -189,6 +189,12 @@ def test_trainee_sees_own_periods_with_prev_next(app, client, u, login, acme, st
     assert page.status_code == 200
     assert "Ana&#39;s training" in html and "Bo&#39;s training" not in html and "$19.50" in html
     assert "start=2026-10-16" in html and "start=2026-11-16" in html
+    # payroll's code for the line is the manager's column, not hers (it is not a word in her language)
+    assert "Pay code" not in html and "TRAINING" not in html
+    assert 'colspan="3">Total' in html  # the total's label still spans up to the time column
+    login(manager)
+    sheet = client.get(u("lms.hours.person_timesheet", org_slug="acme", user_id=ana.id, start="2026-11-05")).text
+    assert "Pay code" in sheet and "TRAINING" in sheet and 'colspan="4">Total' in sheet
     later = client.get(u("lms.hours.my_timesheet", start="2026-11-16")).get_data(as_text=True)
     assert "Ana&#39;s training" not in later
 
