@@ -21,6 +21,7 @@ from flask import Flask, current_app, g, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from limits import parse_many
+from limits.storage import MemoryStorage, RedisStorage
 
 EXTENSION_KEY = "lms_limiter"
 
@@ -207,17 +208,43 @@ def allowance(counters: list[Counter]) -> Allowance:
 
 
 def spend(counters: list[Counter], cost: int) -> bool:
-    """Count ``cost`` hits on every counter, each at once (atomic in Redis too, so workers cannot both take the last
-    ones). False, counting nothing more, at the first counter that has not that many left: give the counters that a
-    race may exhaust first (those not serialised by a lock of their own)."""
+    """Count ``cost`` hits on every counter, all or none: each counter's hits are taken at once (atomic in Redis too,
+    so workers cannot both take the last ones), and when a counter has not that many left, what the counters before
+    it took is given back and False is answered. Give first the counters that a race may exhaust (those not
+    serialised by a lock of their own): they are the likeliest to refuse, before anything is taken."""
     app_limiter = limiter_for(current_app)
     if cost <= 0 or not app_limiter.enabled:
         return True
+    strategy = app_limiter.limiter
+    taken: list[tuple[Any, tuple[str, ...]]] = []
     try:
-        return all(app_limiter.limiter.hit(item, *ids, cost=cost) for item, ids in _items(counters))
+        for item, ids in _items(counters):
+            if not strategy.hit(item, *ids, cost=cost):
+                _give_back(strategy.storage, taken, cost)
+                return False
+            taken.append((item, ids))
+        return True
     except Exception:  # storage unreachable: the limits' own rule (RATELIMIT_SWALLOW_ERRORS) lets the request go on
         current_app.logger.exception("rate-limit storage failed: %d hits not counted", cost)
         return True
+
+
+#: Takes back the ``ARGV[1]`` newest hits of a moving window (a list, newest first: limits' own layout).
+_GIVE_BACK_LUA = "for _ = 1, tonumber(ARGV[1]) do redis.call('lpop', KEYS[1]) end"
+
+
+def _give_back(storage: Any, taken: list[tuple[Any, tuple[str, ...]]], cost: int) -> None:
+    """Remove the ``cost`` newest hits from each moving window in ``taken``. Another request's hit made in between
+    may be the one removed instead: the same count, a moment's difference in when it leaves the window."""
+    for item, ids in taken:
+        key = item.key_for(*ids)
+        if isinstance(storage, MemoryStorage):
+            with storage.locks[key]:
+                del storage.events.get(key, [])[:cost]
+        elif isinstance(storage, RedisStorage):
+            storage.get_connection().register_script(_GIVE_BACK_LUA)(keys=[storage.prefixed_key(key)], args=[cost])
+        else:  # a storage the site does not use (docs/deploy.md): its hits stay counted, said in the log
+            current_app.logger.warning("rate-limit storage %s cannot give back %d hits", type(storage).__name__, cost)
 
 
 def _items(counters: list[Counter]) -> list[tuple[Any, tuple[str, ...]]]:

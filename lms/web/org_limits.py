@@ -84,7 +84,8 @@ roster_import_limit = limiter.limit(
 def _invitation_counters() -> list[Counter]:
     """The per-person counter first: the organisation's lock (``lms.orgs.invitations.lock_invitations``) already
     keeps two managers of one organisation from both taking its last invitations, a person's own counter has no such
-    lock (two organisations at once), so :func:`lms.limiter.spend` meets it first and then counts nothing."""
+    lock (two organisations at once), so :func:`lms.limiter.spend` meets it first and then counts nothing. (Should the
+    organisation's refuse anyway, ``spend`` gives the person's back: all or none.)"""
     config = current_app.config
     return [Counter(config["LMS_INVITATION_LIMIT_PER_USER"], USER_SCOPE, _user_key()),
             Counter(config["LMS_INVITATION_LIMIT_PER_ORG"], ORG_SCOPE, _org_key())]
