@@ -109,8 +109,9 @@ def test_excel_unicode_text_is_read(client, u, world):
 
 
 def test_a_file_with_nul_bytes_and_no_bom_is_still_refused():
+    """Not text (UTF-16 without a BOM is read: tests/test_certificates_bulk_utf16_no_bom.py)."""
     with pytest.raises(bulk.UploadError):
-        bulk.codes_from_upload("codes.txt", "K7QM".encode("utf-16-le"))
+        bulk.codes_from_upload("codes.txt", b"K7QM\x00\x01\x02\x03")
 
 
 # ---------------------------------------------------------------- 4. too many codes in a file

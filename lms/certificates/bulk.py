@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
@@ -92,16 +93,60 @@ def codes_from_csv(text: str) -> list[str]:
     return found
 
 
-def codes_from_upload(filename: str, data: bytes) -> list[str]:
-    """Codes from an uploaded ``.csv`` or ``.txt`` file (UTF-8, with or without BOM; Windows-1252 accepted; UTF-16
-    with a BOM, Excel's "Unicode Text", read as a table like a CSV file: its cells are separated by tabs)."""
-    if len(data) > MAX_UPLOAD_BYTES:
-        raise UploadError(_("The file is too large: send at most %(max)d codes.", max=MAX_BULK))
+def _utf16_text(data: bytes) -> str | None:
+    """The text of a UTF-16 file: with a BOM, or without one when its first bytes are text whose every other byte is
+    zero (the zero high bytes of ASCII and Latin letters: on odd positions little-endian, on even ones big-endian)
+    and the whole file decodes as text. None for other files (UTF-8, Windows-1252 or binary: read as before)."""
     if data.startswith(UTF16_BOMS):
         try:
-            text = data.decode("utf-16")
+            return data.decode("utf-16")
         except UnicodeDecodeError as exc:
             raise UploadError(_("This file is not a text or CSV file.")) from exc
+    encoding = _utf16_byte_order(data)
+    if encoding is None:
+        return None
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as exc:  # a lone surrogate: not text
+        raise UploadError(_("This file is not a text or CSV file.")) from exc
+    if not _looks_like_text(text):
+        raise UploadError(_("This file is not a text or CSV file."))
+    return text
+
+
+#: How many of the first bytes :func:`_utf16_byte_order` looks at.
+UTF16_SAMPLE = 4096
+
+
+def _utf16_byte_order(data: bytes) -> str | None:
+    """``"utf-16-le"`` or ``"utf-16-be"`` when the start of ``data`` looks like UTF-16 without a BOM: an even length,
+    at least a quarter of one position of each pair zero, and hardly any (a tenth as many) of the other."""
+    if len(data) < 2 or len(data) % 2:
+        return None
+    sample = data[:UTF16_SAMPLE]
+    pairs = len(sample) // 2
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    if odd * 4 >= pairs and even * 10 <= odd:
+        return "utf-16-le"
+    if even * 4 >= pairs and odd * 10 <= even:
+        return "utf-16-be"
+    return None
+
+
+def _looks_like_text(text: str) -> bool:
+    """No control characters but tabs and line ends, and no private-use, unassigned or surrogate code points: what
+    binary data read as UTF-16 is full of."""
+    return not any(unicodedata.category(char) in ("Cc", "Co", "Cn", "Cs") and char not in "\t\r\n" for char in text)
+
+
+def codes_from_upload(filename: str, data: bytes) -> list[str]:
+    """Codes from an uploaded ``.csv`` or ``.txt`` file (UTF-8, with or without BOM; Windows-1252 accepted; UTF-16
+    with a BOM, Excel's "Unicode Text", or without one (:func:`_utf16_text`), read as a table like a CSV file: its
+    cells are separated by tabs)."""
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise UploadError(_("The file is too large: send at most %(max)d codes.", max=MAX_BULK))
+    text = _utf16_text(data)
+    if text is not None:
         if too_many_lines(text):
             raise UploadError(_("The file is too large: send at most %(max)d codes.", max=MAX_BULK))
         return codes_from_csv(text)
