@@ -703,12 +703,8 @@ def test_demo_step_runs_again_on_a_later_day(app, monkeypatch):
     db.session.commit()
     first = sorted((e.idempotency_key, e.activity_date) for e in db.session.execute(select(HoursEntry)).scalars())
 
-    class Tomorrow(date):
-        @classmethod
-        def today(cls):
-            return date.today() + timedelta(days=1)
-
-    monkeypatch.setattr(demo, "date", Tomorrow)
+    tomorrow = demo.utcnow() + timedelta(days=1)
+    monkeypatch.setattr(demo, "utcnow", lambda: tomorrow)
     seed_demo("demo-password-123")
     db.session.commit()
     assert sorted((e.idempotency_key, e.activity_date) for e in db.session.execute(select(HoursEntry)).scalars()) == first

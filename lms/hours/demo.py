@@ -6,10 +6,13 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from lms.db import utcnow
 from lms.hours import adjustments, approvals, external_training, field_experience, ledger
 from lms.hours.evidence import Upload
 from lms.hours.models import EntryStatus
+from lms.i18n import zone_of
 
 MANAGER = "employer@example.org"
 
@@ -36,24 +39,31 @@ def _pdf(text: str) -> bytes:
     return bytes(out)
 
 
+def _today(user: Any) -> date:
+    """Today where ``user`` is (their time zone, else the site's: :func:`lms.i18n.today_for`, the calendar their
+    entries' dates are checked against), not the server's, on this module's clock (``utcnow``, which tests fix)."""
+    return utcnow().astimezone(ZoneInfo(zone_of(user))).date()
+
+
 def add_hours_demo(org: Any, users: dict[str, Any]) -> None:
     """``DEMO_STEPS`` step: ledger entries for trainee@ and promotora@, decided by employer@."""
     manager, tom, maria = users[MANAGER], users["trainee@example.org"], users["promotora@example.org"]
-    today = date.today()
 
     def external(user: Any, key: str, days_ago: int, title: str, provider: str, minutes: int,
                  areas: tuple[str, ...], evidence: str | None = None) -> Any:
         if made := ledger.find_by_key(user.id, f"demo-hours-{key}"):  # dates count back from the first run's day
             return made
         upload = Upload("certificate.pdf", "application/pdf", _pdf(evidence)) if evidence else None
-        data = external_training.ExternalTraining(title=title, provider=provider, activity_date=today - timedelta(days=days_ago),
+        day = _today(user) - timedelta(days=days_ago)
+        data = external_training.ExternalTraining(title=title, provider=provider, activity_date=day,
                                                   minutes=minutes, competency_areas=areas, org_id=org.id)
         return external_training.submit_external(user, data, f"demo-hours-{key}", upload)[0]
 
     def field(user: Any, key: str, days_ago: int, minutes: int, what: str, areas: tuple[str, ...]) -> Any:
         if made := ledger.find_by_key(user.id, f"demo-hours-{key}"):
             return made
-        data = field_experience.FieldExperience(activity_date=today - timedelta(days=days_ago), minutes=minutes, description=what,
+        day = _today(user) - timedelta(days=days_ago)
+        data = field_experience.FieldExperience(activity_date=day, minutes=minutes, description=what,
                                                 supervisor_name="Erin Employer", supervisor_title="CHW Program Manager",
                                                 competency_areas=areas, org_id=org.id)
         return field_experience.log_field(user, data, f"demo-hours-{key}")[0]
