@@ -7,7 +7,8 @@ import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
-from lms.i18n import _l
+from lms.errors import DomainError
+from lms.i18n import _, _l
 
 AREAS = {
     "communication": _l("Communication"),
@@ -54,6 +55,45 @@ def specialty_slug(text: str) -> str:
 def specialty_slugs(values: Iterable[str]) -> list[str]:
     """:func:`specialty_slug` of each value, empty ones and repeats dropped, in order."""
     return list(dict.fromkeys(slug for slug in map(specialty_slug, values) if slug))
+
+
+#: Alphabets with letters that look like Latin ones (Cyrillic a and o, Greek omicron): a word that mixes one of them
+#: with Latin letters looks like a word it is not, and would be a specialty apart from the one it looks like.
+LOOK_ALIKE_SCRIPTS = frozenset({"LATIN", "CYRILLIC", "GREEK"})
+
+
+def _script(char: str) -> str | None:
+    """The alphabet of a letter, when it is one of :data:`LOOK_ALIKE_SCRIPTS` (from its Unicode name: "LATIN SMALL
+    LETTER O WITH ACUTE", "CYRILLIC SMALL LETTER A")."""
+    first = unicodedata.name(char, "").split(" ", 1)[0]
+    return first if first in LOOK_ALIKE_SCRIPTS else None
+
+
+def mixes_scripts(text: str) -> bool:
+    """Whether a word of the specialty ``text`` has letters of two of :data:`LOOK_ALIKE_SCRIPTS` ("nutrición" typed with
+    a Cyrillic a). Accented Latin letters are Latin, and a word all in one alphabet ("питание") is fine."""
+    for word in specialty_slug(text).split("-"):
+        if len({_script(char) for char in word if unicodedata.category(char)[0] == "L"} - {None}) > 1:
+            return True
+    return False
+
+
+def look_alike_message(name: str) -> str:
+    """Why the specialty ``name`` (as typed) is refused: :func:`mixes_scripts`."""
+    # i18n: %(specialty)s: a specialty as the author typed it, with a letter of another alphabet in a word
+    return _("“%(specialty)s” mixes letters of different alphabets (such as Cyrillic or Greek letters that look like "
+             "Latin ones), so it would not match the specialty it looks like. Type it again using one alphabet.",
+             specialty=name)
+
+
+def checked_specialties(values: Iterable[str]) -> list[str]:
+    """:func:`specialty_slugs` of ``values``, refused (a :class:`DomainError` on ``specialties``) when one mixes
+    alphabets in a word (:func:`mixes_scripts`): the rule for every way a course or module gets its specialties."""
+    slugs = specialty_slugs(values)
+    for slug in slugs:
+        if mixes_scripts(slug):
+            raise DomainError(look_alike_message(specialty_title(slug)), field="specialties")
+    return slugs
 
 
 def specialty_title(slug: str) -> str:

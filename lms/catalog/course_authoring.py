@@ -7,7 +7,7 @@ from typing import Any
 
 from lms import audit, db
 from lms.catalog import edits, module_kind
-from lms.catalog.areas import specialty_slugs
+from lms.catalog.areas import checked_specialties
 from lms.catalog.models import COURSE_TRANSITIONS, Course, CourseKind, CourseStatus
 from lms.catalog.services import count_modules, find_course
 from lms.catalog.slugs import check_course_slug
@@ -63,7 +63,7 @@ def _apply_course(course: Course, data: CourseData) -> None:
     course.kind = data.kind
     course.source_locale = data.source_locale
     course.competency_areas = list(data.competency_areas)
-    course.specialties = specialty_slugs(data.specialties)
+    course.specialties = checked_specialties(data.specialties)
     course.certificate_validity_months = data.certificate_validity_months
 
 

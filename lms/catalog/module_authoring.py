@@ -7,7 +7,7 @@ from typing import Any
 
 from lms import db
 from lms.catalog import edits, module_kind
-from lms.catalog.areas import specialty_slugs
+from lms.catalog.areas import checked_specialties
 from lms.catalog.models import Course, Module, ModuleKind
 from lms.catalog.ordering import next_position
 from lms.catalog.slugs import check_slug, check_slug_free
@@ -75,6 +75,6 @@ def _save_module(course: Course, module: Module, data: ModuleData, actor: Any, *
     module.credited_minutes = data.credited_minutes
     module.is_required = data.is_required
     module.competency_areas = list(data.competency_areas)
-    module.specialties = specialty_slugs(data.specialties)
+    module.specialties = checked_specialties(data.specialties)
     db.session.flush()
     write_source_texts(course, module, actor, title=data.title, summary=data.summary)

@@ -17,7 +17,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp, ValidationError
 
-from lms.catalog.areas import area_choices, specialty_slugs
+from lms.catalog.areas import area_choices, look_alike_message, mixes_scripts, specialty_slugs
 from lms.catalog.course_authoring import CourseData
 from lms.catalog.models import CourseKind, ModuleKind
 from lms.catalog.module_authoring import ModuleData
@@ -83,8 +83,16 @@ def parse_specialties(value: str | None) -> tuple[str, ...]:
     return tuple(specialty_slugs((value or "").split(",")))
 
 
+def check_specialties(_form, field) -> None:
+    """A specialty that mixes alphabets in a word is refused at its box, named as typed (the rule is the services':
+    :func:`lms.catalog.areas.checked_specialties`)."""
+    for name in (field.data or "").split(","):
+        if mixes_scripts(name):
+            raise ValidationError(look_alike_message(name.strip()))
+
+
 def _specialties_field():
-    return StringField(_l("Specialties"), validators=[Optional(), Length(max=1000)],
+    return StringField(_l("Specialties"), validators=[Optional(), Length(max=1000), check_specialties],
                        description=_l("Separate with commas, for example: asthma preventive services, violence prevention."))
 
 
