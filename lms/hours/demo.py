@@ -84,7 +84,7 @@ def add_hours_demo(org: Any, users: dict[str, Any]) -> None:
     rejected = external(maria, "maria-diabetes", 20, "Taller de prevención de diabetes", "Clínica del Valle", 90,
                         ("education-facilitation",))
     if rejected.status is EntryStatus.PENDING:
-        approvals.reject(rejected, manager, "Please attach the certificate of attendance and send it again.")
+        approvals.reject(rejected, manager, "Por favor, adjunte la constancia de asistencia y envíela otra vez.")  # to María, in hers
     external(maria, "maria-diabetes-2", 19, "Taller de prevención de diabetes", "Clínica del Valle", 90,
              ("education-facilitation",), "Constancia de asistencia - Maria Promotora")
     visits = field(maria, "maria-charla", 12, 180, "Charla sobre alimentación saludable en la iglesia, con mi supervisora.",
@@ -92,5 +92,5 @@ def add_hours_demo(org: Any, users: dict[str, Any]) -> None:
     approve(visits)
     adjustments.add_adjustment(org, maria, adjustments.Adjustment(
         minutes=-30, corrects_id=visits.id,
-        description="The sign-in sheet shows the charla ended at 11:30, so 2 h 30 min, not 3 h."),
+        description="La hoja de asistencia muestra que la charla terminó a las 11:30: 2 h 30 min, no 3 h."),
         manager, "demo-hours-maria-correction", approve_now=True)
