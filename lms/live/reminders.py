@@ -27,7 +27,15 @@ from sqlalchemy.exc import IntegrityError
 
 from lms import db
 from lms.accounts.models import User
-from lms.live.models import AttendanceInterval, LiveSession, Registration, RegistrationStatus, ReminderSent, SessionStatus, SessionTrainer
+from lms.live.models import (
+    AttendanceInterval,
+    LiveSession,
+    Registration,
+    RegistrationStatus,
+    ReminderSent,
+    SessionStatus,
+    SessionTrainer,
+)
 from lms.live.notices import TitleBook, send_session_email
 from lms.live.registration import lock_session
 
