@@ -26,6 +26,6 @@ def test_the_form_expired_words_are_translatable():
     from babel.messages.extract import extract_from_file
 
     found = {message for _line, message, _comments, _context in
-             extract_from_file("python", Path(__file__).resolve().parent.parent / "lms" / "errors.py", keywords={"_": None})}
+             extract_from_file("python", Path(__file__).resolve().parent.parent / "lms" / "errors" / "pages.py", keywords={"_": None})}
     assert "Open the form again (empty)" in found
     assert any("use your browser's Back button" in message for message in found if isinstance(message, str))
