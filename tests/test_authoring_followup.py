@@ -12,26 +12,15 @@ import pytest
 
 from lms import db
 from lms.accounts.models import SiteRole
-from lms.catalog import course_authoring, quiz_authoring
-from lms.catalog.models import CourseStatus, QuestionKind
+from lms.catalog import course_authoring
 from lms.catalog.texts import set_text
 from lms.enrollment.services import enroll
-from lms.i18n import _, in_language, language_name_in
-from tests.authoring_support import heat_course
+from tests.authoring_support import heat_course, page_words, spanish_words, translated_heat_course
 
 IMAGES = "1 image in the lesson text has no description for people who cannot see it."
 COURSE_NOTE = ("This course's summary was updated in %(source)s after it was translated, so this translation may not "
                "match the latest version yet.")
 FALLBACK = "Some parts are not yet translated into %(language)s. They are shown in %(source)s."
-
-
-def _words(page: str) -> str:
-    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page)))
-
-
-def _spanish_words(app, message: str) -> str:
-    with app.test_request_context(), in_language("es"):
-        return _(message, language=language_name_in("es", "es"), source=language_name_in("en", "es"))
 
 
 @pytest.fixture
@@ -42,17 +31,7 @@ def author(make_user):
 @pytest.fixture
 def heat(author):
     """Heat safety with a summary, translated into Spanish (course, module, lesson, quiz title), and published."""
-    course, module, lesson, quiz = heat_course(author, summary="Stay safe in the heat.")
-    quiz_authoring.save_question(course, quiz, None, slug="q1", kind=QuestionKind.SINGLE, prompt="Hot?",
-                                 options=[quiz_authoring.OptionData("o1", "Yes", True),
-                                          quiz_authoring.OptionData("o2", "No", False)], actor=author)
-    for obj, name, value in [(course, "title", "Seguridad"), (course, "summary", "Protéjase del calor."),
-                             (module, "title", "Señales"), (lesson, "title", "Golpe"), (lesson, "body", "Llame al 911."),
-                             (quiz, "title", "Prueba")]:
-        set_text(course, obj, name, "es", value, author)
-    course_authoring.set_course_status(course, CourseStatus.PUBLISHED, author)
-    db.session.commit()
-    return course, module, lesson, quiz
+    return translated_heat_course(author, summary="Stay safe in the heat.")
 
 
 # ---------------------------------------------------------------- 1. images without a description, translated
@@ -91,7 +70,7 @@ def test_saving_the_translation_warns_but_saves(heat, u, author, client_as):
     form = _editor_form(client.get(_translate_url(u)).get_data(as_text=True))
     form[f"t-lesson-{lesson.id}-body"] = "Mire: ![](https://example.org/piel.png)"
     response = client.submit(_translate_url(u), form, follow_redirects=True)
-    text = _words(response.get_data(as_text=True))
+    text = page_words(response.get_data(as_text=True))
     assert response.status_code == 200
     assert "Translation saved (1 changed)." in text and IMAGES in text
 
@@ -115,7 +94,7 @@ def _new_lesson(client, u):
 
 
 def test_a_new_lesson_in_a_translated_course_says_it_has_no_translation(heat, u, author, client_as):
-    text = _words(_new_lesson(client_as(author), u).get_data(as_text=True))
+    text = page_words(_new_lesson(client_as(author), u).get_data(as_text=True))
     assert ("Lesson saved. This lesson has no Spanish translation yet: Spanish readers see it in English."
             in text)
 
@@ -123,7 +102,7 @@ def test_a_new_lesson_in_a_translated_course_says_it_has_no_translation(heat, u,
 def test_a_new_lesson_in_an_untranslated_course_is_just_saved(author, u, client_as):
     heat_course(author)
     db.session.commit()
-    text = _words(_new_lesson(client_as(author), u).get_data(as_text=True))
+    text = page_words(_new_lesson(client_as(author), u).get_data(as_text=True))
     assert "Lesson saved." in text and "translation" not in text
 
 
@@ -134,11 +113,11 @@ def test_trainees_reading_spanish_see_the_new_lesson_with_the_english_note(app, 
     enroll(rosa, heat[0])
     db.session.commit()
     reader = client_as(rosa)
-    note = _spanish_words(app, FALLBACK)
-    before = _words(reader.get(u("lms.courses.lesson", course_slug="heat", module_slug="signs",
+    note = spanish_words(app, FALLBACK)
+    before = page_words(reader.get(u("lms.courses.lesson", course_slug="heat", module_slug="signs",
                                  lesson_slug="stroke")).get_data(as_text=True))
     assert "Llame al 911." in before and note not in before  # the translated lesson: no note
-    page = _words(reader.get(u("lms.courses.lesson", course_slug="heat", module_slug="signs",
+    page = page_words(reader.get(u("lms.courses.lesson", course_slug="heat", module_slug="signs",
                                lesson_slug="cramps")).get_data(as_text=True))
     assert "Rest in the shade." in page and note in page
 
@@ -147,7 +126,7 @@ def test_a_new_module_in_a_translated_course_says_it_has_no_translation(heat, u,
     response = client_as(author).submit(u("lms.authoring.new_module", course_slug="heat"), {
         "slug": "first-aid", "title": "First aid", "summary": "What to do.", "kind": "self_paced",
         "credited_minutes": "45", "competency_areas": ["outreach"], "specialties": ""}, follow_redirects=True)
-    text = _words(response.get_data(as_text=True))
+    text = page_words(response.get_data(as_text=True))
     assert ("Module added. Now add its lessons. This module has no Spanish translation yet: Spanish readers see it "
             "in English.") in text
 
@@ -160,7 +139,7 @@ def test_a_new_question_in_an_untranslated_quiz_of_a_translated_course_says_so(a
     response = client_as(author).submit(u("lms.authoring.new_question", course_slug="heat", module_slug="signs"), {
         "slug": "q1", "kind": "single", "prompt": "Shade?", "options-0-text": "Yes", "options-0-is_correct": "y",
         "options-1-text": "No"}, follow_redirects=True)
-    text = _words(response.get_data(as_text=True))
+    text = page_words(response.get_data(as_text=True))
     assert ("Question saved. This question has no Spanish translation yet: Spanish readers see it in English."
             in text) and "out of date" not in text
 
@@ -169,7 +148,7 @@ def test_a_new_question_in_a_translated_quiz_says_only_the_quiz_is_out_of_date(h
     response = client_as(author).submit(u("lms.authoring.new_question", course_slug="heat", module_slug="signs"), {
         "slug": "q2", "kind": "single", "prompt": "Shade?", "options-0-text": "Yes", "options-0-is_correct": "y",
         "options-1-text": "No"}, follow_redirects=True)
-    text = _words(response.get_data(as_text=True))
+    text = page_words(response.get_data(as_text=True))
     assert "Question saved. The Spanish translation of this quiz is now out of date." in text
     assert "has no Spanish translation yet" not in text
 
@@ -187,36 +166,36 @@ def test_a_stale_course_summary_says_so_on_the_course_page(app, heat, u, author,
     course = heat[0]
     reader = client_as(make_user("rosa@example.org", locale="es"))
     page = u("lms.courses.course", course_slug="heat")
-    note = _spanish_words(app, COURSE_NOTE)
-    before = _words(reader.get(page).get_data(as_text=True))
+    note = spanish_words(app, COURSE_NOTE)
+    before = page_words(reader.get(page).get_data(as_text=True))
     assert "Protéjase del calor." in before and note not in before
     _change_course_summary(course, author)
-    after = _words(reader.get(page).get_data(as_text=True))
+    after = page_words(reader.get(page).get_data(as_text=True))
     assert "Protéjase del calor." in after and note in after
     set_text(course, course, "summary", "es", "Protéjase del calor y ayude a otros.", author)
     db.session.commit()
-    assert note not in _words(reader.get(page).get_data(as_text=True))
+    assert note not in page_words(reader.get(page).get_data(as_text=True))
 
 
 def test_english_readers_get_no_note(heat, u, author, make_user, client_as):
     _change_course_summary(heat[0], author)
     reader = client_as(make_user("ann@example.org"))
-    page = _words(reader.get(u("lms.courses.course", course_slug="heat")).get_data(as_text=True))
+    page = page_words(reader.get(u("lms.courses.course", course_slug="heat")).get_data(as_text=True))
     assert "Stay safe in the heat, and help others." in page and "summary was updated" not in page
 
 
 def test_the_catalog_card_says_so_without_another_query(app, heat, u, author, make_user, client_as, count_queries):
     reader = client_as(make_user("rosa@example.org", locale="es"))
-    note = _spanish_words(app, COURSE_NOTE)
+    note = spanish_words(app, COURSE_NOTE)
     catalog_url = u("lms.courses.catalog")
     reader.get(catalog_url)  # the cards cached, as on a busy site
     with count_queries() as up_to_date:
-        before = _words(reader.get(catalog_url).get_data(as_text=True))
+        before = page_words(reader.get(catalog_url).get_data(as_text=True))
     assert "Protéjase del calor." in before and note not in before
     _change_course_summary(heat[0], author)
     reader.get(catalog_url)
     with count_queries() as stale:
-        after = _words(reader.get(catalog_url).get_data(as_text=True))
+        after = page_words(reader.get(catalog_url).get_data(as_text=True))
     assert "Protéjase del calor." in after and note in after
     assert stale.count == up_to_date.count
 
@@ -224,4 +203,4 @@ def test_the_catalog_card_says_so_without_another_query(app, heat, u, author, ma
 def test_the_authors_preview_says_so_too(app, heat, u, author, client_as):
     _change_course_summary(heat[0], author)
     page = client_as(author).get(u("lms.authoring.preview", course_slug="heat", preview_locale="es"))
-    assert _spanish_words(app, COURSE_NOTE) in _words(page.get_data(as_text=True))
+    assert spanish_words(app, COURSE_NOTE) in page_words(page.get_data(as_text=True))

@@ -21,7 +21,7 @@ from lms.live.models import LiveSession, Registration, RegistrationStatus, Sessi
 from lms.live.times import to_zone
 from lms.orgs import services as orgs
 from lms.orgs.services import Employment
-from tests.browser.conftest import DEMO_PASSWORD, ROOT
+from tests.browser.conftest import DEMO_PASSWORD, ROOT, follow, sign_in
 
 ZONE = "America/Los_Angeles"
 
@@ -137,3 +137,19 @@ def entry_statuses(live_server: Any, ids: list[int]) -> list[Any]:
         rows = dict(db.session.execute(select(HoursEntry.id, HoursEntry.status).where(HoursEntry.id.in_(ids))).all())
         db.session.remove()
     return [rows[i] for i in ids]
+
+
+def open_queue(open_page: Any, person_id: int, email: str = "employer@example.org") -> Any:
+    """A new page signed in as ``email`` (the demo organisation's manager) on that organisation's approval queue,
+    showing the entries of person ``person_id`` only."""
+    page = open_page()
+    sign_in(page, email)
+    page.goto(f"/hours/orgs/demo/queue?person={person_id}")
+    return page
+
+
+def reject_without_reason(page: Any, entry: str) -> None:
+    """On the queue, select the entry ``entry`` (“<title> of <name>”, as its checkbox is labelled) and press "Reject
+    selected" with no reason given: the queue comes back with the reason refused."""
+    page.get_by_label(f"Select {entry}").check()
+    follow(page.get_by_role("button", name="Reject selected"))

@@ -11,7 +11,7 @@ import pytest
 from lms.accounts import api_tokens
 from lms.db import utcnow
 from tests.browser.conftest import check_accessibility, follow, sign_in
-from tests.browser.helpers import new_person, pending_external
+from tests.browser.helpers import new_person, open_queue, pending_external, reject_without_reason
 
 pytestmark = pytest.mark.browser
 
@@ -21,11 +21,8 @@ FOCUSED = "document.activeElement.id"
 def test_a_refused_rejection_puts_the_focus_on_the_error_summary(open_page, live_server):
     person = pending_external(live_server, "misc.focus@example.org", "Fay Focus", "E-4395", count=1,
                               title="Drill", minutes=60, key="misc-fix-focus")
-    page = open_page()
-    sign_in(page, "employer@example.org")
-    page.goto(f"/hours/orgs/demo/queue?person={person['id']}")
-    page.get_by_label("Select Drill 1 of Fay Focus").check()
-    follow(page.get_by_role("button", name="Reject selected"))
+    page = open_queue(open_page, person["id"])
+    reject_without_reason(page, "Drill 1 of Fay Focus")
     assert page.evaluate(FOCUSED) == "queue-problems"
     page.keyboard.press("Tab")  # and the keyboard goes on from it: to the link to the box
     assert page.evaluate("document.activeElement.getAttribute('href')") == "#bulk-reason"

@@ -9,8 +9,8 @@ import pytest
 from lms import db
 from lms.hours import approvals, resubmissions
 from lms.hours.models import HoursEntry
-from tests.browser.conftest import check_accessibility, follow, sign_in
-from tests.browser.helpers import pending_external, user
+from tests.browser.conftest import check_accessibility, sign_in
+from tests.browser.helpers import open_queue, pending_external, reject_without_reason, user
 
 pytestmark = pytest.mark.browser
 
@@ -18,11 +18,8 @@ pytestmark = pytest.mark.browser
 def test_a_reason_left_empty_is_marked_on_its_box(open_page, live_server):
     person = pending_external(live_server, "queue.reason@example.org", "Quinn Reason", "E-4391", count=2,
                               title="Workshop", minutes=60, key="queue-qa")
-    page = open_page()
-    sign_in(page, "employer@example.org")
-    page.goto(f"/hours/orgs/demo/queue?person={person['id']}")
-    page.get_by_label("Select Workshop 1 of Quinn Reason").check()
-    follow(page.get_by_role("button", name="Reject selected"))
+    page = open_queue(open_page, person["id"])
+    reject_without_reason(page, "Workshop 1 of Quinn Reason")
     box = page.get_by_label("Reason for rejecting")
     assert box.get_attribute("aria-invalid") == "true"
     assert page.locator("#bulk-reason-error").inner_text() == "Give a reason for rejecting: the person will see it."
@@ -47,9 +44,7 @@ def test_a_resubmission_shows_its_return_before_the_decision(open_page, live_ser
         first, again = (db.session.get(HoursEntry, i) for i in person["entries"])
         approvals.reject(first, user("employer@example.org"), "Attach the sign-in sheet")
         resubmissions.record_resubmission(again, first, user("queue.again@example.org"))
-    page = open_page()
-    sign_in(page, "employer@example.org")
-    page.goto(f"/hours/orgs/demo/queue?person={person['id']}")
+    page = open_queue(open_page, person["id"])
     assert "Resubmitted — returned on" in page.locator("tbody").inner_text()
     check_accessibility(page, "queue with a resubmission")
     page.goto(f"/hours/orgs/demo/entries/{person['entries'][1]}")
