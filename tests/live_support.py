@@ -154,6 +154,15 @@ def seat(session: LiveSession, *people: Any, status: RegistrationStatus = Regist
     db.session.commit()
 
 
+def seat_and_join(client, u, login, session: LiveSession, person: Any):
+    """``person`` gets a seat in ``session`` (:func:`seat`), signs in and presses the Join button: the "Open the
+    meeting" page the join leads to."""
+    seat(session, person)
+    login(person)
+    joined = client.submit(u("lms.sessions.join", session_id=session.id))
+    return client.get(joined.headers["Location"])
+
+
 def register_in_turn(session: LiveSession, *people: Any) -> None:
     """Each of ``people`` registers themselves through the service, in turn: a seat while one is left, then the
     waitlist; committed after each."""

@@ -15,7 +15,7 @@ from lms import db
 from lms.db import utcnow
 from lms.live.models import AttendanceInterval, IntervalSource, RegistrationStatus
 from lms.live.times import clock_text
-from tests.live_support import LA, ONLINE, page_text, seat, soon
+from tests.live_support import LA, ONLINE, page_text, seat, seat_and_join, soon
 
 ROOM = "https://meet.example.org/j/4455?pwd=a;b"
 
@@ -92,10 +92,7 @@ def test_outside_the_window_the_page_leads_back_to_the_session_page(client, u, l
 
 def test_a_link_with_other_characters_is_sent_as_ascii(client, u, login, module, trainer, make_user):
     session = _online(module, trainer, join_url="https://réunion.example.org/salle?nom=José")
-    ana = make_user("ana@example.org")
-    seat(session, ana)
-    login(ana)
-    page = client.get(client.submit(u("lms.sessions.join", session_id=session.id)).headers["Location"])
+    page = seat_and_join(client, u, login, session, make_user("ana@example.org"))
     assert page.status_code == 200
     assert page.headers["Refresh"] == "0; url=https://xn--runion-bva.example.org/salle?nom=Jos%C3%A9"
 
@@ -104,19 +101,14 @@ def test_a_link_that_is_no_valid_address_keeps_the_page_without_refresh(client, 
     session = _online(module, trainer)
     session.join_url = "https://meet.example.org:99999/room"  # past the scheduling form's checks (older data)
     db.session.commit()
-    ana = make_user("ana@example.org")
-    seat(session, ana)
-    login(ana)
-    page = client.get(client.submit(u("lms.sessions.join", session_id=session.id)).headers["Location"])
+    page = seat_and_join(client, u, login, session, make_user("ana@example.org"))
     assert page.status_code == 200 and "Refresh" not in page.headers
     assert 'href="https://meet.example.org:99999/room"' in page_text(page)
 
 
 def test_a_trainer_of_the_session_with_a_seat_gets_the_page_and_records_nothing(client, u, login, module, trainer):
     session = _online(module, trainer)
-    seat(session, trainer)  # a place kept from before they led it
-    login(trainer)
-    page = client.get(client.submit(u("lms.sessions.join", session_id=session.id)).headers["Location"])
+    page = seat_and_join(client, u, login, session, trainer)  # a place kept from before they led it
     assert page.status_code == 200 and page.headers["Refresh"] == f"0; url={ROOM}"
     assert "recorded from" not in page_text(page)
     assert db.session.execute(select(func.count(AttendanceInterval.id))).scalar_one() == 0

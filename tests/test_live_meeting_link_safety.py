@@ -8,7 +8,7 @@ import pytest
 
 from lms import db
 from lms.errors import DomainError
-from tests.live_support import ONLINE, page_text, seat, soon
+from tests.live_support import ONLINE, page_text, seat_and_join, soon
 
 REFUSED = [
     "https://meet.example.org/room\x01",  # control characters are no whitespace, and were let through
@@ -49,9 +49,6 @@ def test_a_stored_link_with_control_characters_is_never_sent_in_the_header(clien
     session = _online(module, trainer, "https://meet.example.org/room")
     session.join_url = stored  # stored before scheduling refused such links
     db.session.commit()
-    ana = make_user("ana@example.org")
-    seat(session, ana)
-    login(ana)
-    page = client.get(client.submit(u("lms.sessions.join", session_id=session.id)).headers["Location"])
+    page = seat_and_join(client, u, login, session, make_user("ana@example.org"))
     assert page.status_code == 200 and "Refresh" not in page.headers
     assert 'class="button" href="https://meet' in page_text(page)  # the page's own link is still there

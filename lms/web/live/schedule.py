@@ -69,7 +69,8 @@ def _detail_page(session, overlap: dict | None = None, status: int = 200):
     """The session's page; ``overlap``: why registering was refused and where to cancel the other place
     (:func:`_overlap_box`), shown with a 409."""
     card = listing.describe([session], current_locale(), viewer(), utcnow())[0]
-    position = registration.waitlist_position(card.mine) if card.is_waiting else None  # not once she came
+    # not once she came, nor after the start: the page no longer gives it (a query saved)
+    position = registration.waitlist_position(card.mine) if card.holds_place_in_line else None
     managed = org_services.managed_orgs(current_user) if current_user else []
     join_open, join_opens = join_state(session, utcnow())
     checkin_open, checkin_later = checkin_state(session, utcnow())
