@@ -27,6 +27,11 @@ class InvalidJSON(DomainError):
     code = "invalid_json"
 
 
+def too_deep() -> str:
+    """The message for a JSON body whose arrays and objects nest too deeply to read."""
+    return _("The body could not be read as JSON: its arrays and objects are nested too deeply.")
+
+
 def refuse_bad_text(value: Any) -> None:
     """400 ``invalid_json`` naming the first string of the parsed JSON ``value`` (in document order, keys included)
     that holds a NUL or a lone surrogate."""

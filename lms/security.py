@@ -23,7 +23,7 @@ from wtforms import ValidationError
 from lms.db import MAX_ID
 from lms.errors import DomainError, wants_json
 from lms.i18n import _
-from lms.json_text import refuse_bad_text
+from lms.json_text import InvalidJSON, refuse_bad_text, too_deep
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
@@ -147,11 +147,11 @@ def reject_nul_bytes() -> None:
     for values in (request.args, request.form):
         if any(key is None or "\x00" in key or "\x00" in value for key, value in values.items(multi=True)):
             raise BadRequest()
-    if request.is_json:
+    if request.is_json and not _reads_own_json():  # such a view refuses a NUL or a surrogate itself, rate-limited
         try:
             body = request.get_json(silent=True)
         except RecursionError:  # e.g. [[[[...]]]] thousands deep; ``silent`` only covers ValueError
-            raise BadRequest() from None
+            raise InvalidJSON(too_deep()) from None
         refuse_bad_text(body)
 
 
@@ -178,10 +178,8 @@ def check_csrf() -> None:
         return
     if g.get("lms_via_token"):
         return
-    if getattr(current_app.view_functions.get(request.endpoint or ""), "_lms_json_no_csrf", False):
-        if not request.is_json:  # a cross-site form post lands here too: refused, with words a script's author can use
-            raise NotJSON(_("Send the body as JSON with Content-Type: application/json."))
-        return
+    if _reads_own_json():
+        return  # the view refuses any body but JSON itself (415), inside its rate limit, before it does anything
     token = request.form.get("csrf_token") or request.headers.get("X-CSRFToken")
     try:
         validate_csrf(token)
@@ -212,9 +210,17 @@ def authorization() -> tuple[str, str] | None:
 def json_csrf_exempt(view: Callable) -> Callable:
     """For a public JSON endpoint that acts for nobody (e.g. bulk certificate verification by an employer's script):
     a JSON body needs no CSRF token, and any other body is refused (415). A cross-site page cannot send
-    ``application/json`` without a CORS preflight, which is never granted, and the endpoint uses no one's session."""
+    ``application/json`` without a CORS preflight, which is never granted, and the endpoint uses no one's session.
+    The view must read its body with :func:`lms.api.bodies.json_body` before doing anything else: that refuses a
+    body other than JSON (415) and text no field may hold (400), inside the view's rate limit, so those answers
+    carry its ``X-RateLimit-*`` headers as every other answer of it does (docs/api.md)."""
     view._lms_json_no_csrf = True  # type: ignore[attr-defined]
     return view
+
+
+def _reads_own_json() -> bool:
+    """The request is for a :func:`json_csrf_exempt` view, which checks its body itself."""
+    return bool(getattr(current_app.view_functions.get(request.endpoint or ""), "_lms_json_no_csrf", False))
 
 
 def forget_csrf_token() -> None:

@@ -667,9 +667,9 @@ def test_api_org_list_filters(client, u, login, staff):
     assert [e["title"] for e in client.get(listing, query_string={"from": "2026-03-15"}).get_json()["entries"]] == ["B"]
     assert client.get(listing, query_string={"source": "external", "to": "2026-03-11"}).get_json()["entries"][0][
         "title"] == "A"
-    for bad in ({"status": "maybe"}, {"from": "yesterday"}, {"limit": "-1"}):
+    for bad, code in (({"status": "maybe"}, "invalid"), ({"from": "yesterday"}, "invalid_date"), ({"limit": "-1"}, "invalid")):
         response = client.get(listing, query_string=bad)
-        assert response.status_code == 400 and response.get_json()["error"]["code"] == "invalid"
+        assert response.status_code == 400 and response.get_json()["error"]["code"] == code
 
 
 def test_openapi_lists_the_hours_paths(client, u):

@@ -4,6 +4,10 @@
   the body as JSON with Content-Type: application/json.", as ``lms.security.check_csrf`` answers a cross-site post;
 - JSON that cannot be read: 400 ``invalid_json``, with the line and column where reading stopped (a control
   character written as it is inside a string is said to be one);
+- JSON that Python would read but the standard (RFC 8259) does not allow, or that means two things: 400
+  ``invalid_json`` for ``NaN``, ``Infinity`` and ``-Infinity``, a number too large for a double (``1e400``, once read
+  as infinity), a key given twice in one object (once: the last one won, silently), and nesting deeper than
+  :data:`MAX_DEPTH` (no body of this API nests more than three levels);
 - text that no field may hold, a NUL or a lone surrogate (``\\ud800``), in a value or a key at any depth: 400
   ``invalid_json`` naming the field (:mod:`lms.json_text`), before the text can reach the database (a surrogate used
   to end in a 500 there);
@@ -17,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import math
 from collections.abc import Iterable
 from typing import Any
 
@@ -24,11 +29,13 @@ from flask import request
 
 from lms.errors import DomainError
 from lms.i18n import _, ngettext
-from lms.json_text import InvalidJSON, refuse_bad_text
+from lms.json_text import InvalidJSON, refuse_bad_text, too_deep
 from lms.security import NotJSON
 
 #: At most this many unknown names are echoed back, each cut to NAME_CHARS characters.
 MAX_NAMES, NAME_CHARS = 10, 40
+#: Arrays and objects inside one another deeper than this are refused.
+MAX_DEPTH = 32
 
 
 class UnknownFields(DomainError):
@@ -41,25 +48,64 @@ def json_body() -> Any:
     """The parsed body of a request sent as ``application/json`` (any JSON value); 415 or 400 otherwise."""
     if not request.is_json:
         raise NotJSON(_("Send the body as JSON with Content-Type: application/json."))
-    body = request.get_json(silent=True)
-    if body is None:
-        body = _read_again()
-    refuse_bad_text(body)
-    return body
-
-
-def _read_again() -> Any:
-    """The body that Flask could not read (or a plain ``null``), read again only to say why."""
     data = request.get_data(cache=True)
     try:
-        return json.loads(data)
+        body = _strict_loads(data)
     except json.JSONDecodeError as exc:
         if exc.msg.startswith("Invalid control character"):
             _refuse_control_character(data, exc)
         raise InvalidJSON(_("The body could not be read as JSON: the problem is at line %(line)d, column %(column)d.",
                             line=exc.lineno, column=exc.colno)) from None
-    except (ValueError, RecursionError):  # not UTF-8 (or -16, -32) text; nested too deeply
+    except RecursionError:
+        raise InvalidJSON(too_deep()) from None
+    except ValueError:  # not UTF-8 (or -16, -32) text; an integer of more than 4,300 digits
         raise InvalidJSON(_("The body could not be read as JSON.")) from None
+    _refuse_deep(body)
+    refuse_bad_text(body)
+    return body
+
+
+def _strict_loads(data: bytes) -> Any:
+    """``json.loads`` as RFC 8259 reads JSON: no NaN or Infinity, no number a double cannot hold, no key twice."""
+    return json.loads(data, parse_constant=_not_a_number, parse_float=_finite, object_pairs_hook=_once_each)
+
+
+def _not_a_number(name: str) -> Any:
+    # i18n: %(value)s is NaN, Infinity or -Infinity, as sent; keep it as it is.
+    raise InvalidJSON(_("The body could not be read as JSON: %(value)s is not a JSON number.", value=name))
+
+
+def _finite(text: str) -> float:
+    number = float(text)
+    if not math.isfinite(number):
+        # i18n: %(value)s is the number as sent (1e400), cut to 40 characters.
+        raise InvalidJSON(_("The body could not be read as JSON: the number %(value)s is too large.",
+                            value=text[:NAME_CHARS]))
+    return number
+
+
+def _once_each(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in found:
+            # i18n: %(name)s is the key as sent, cut to 40 characters.
+            raise InvalidJSON(_("The body could not be read as JSON: the key %(name)s is given twice in one object. "
+                                "Give each key once.", name=key[:NAME_CHARS]), field=key[:NAME_CHARS])
+        found[key] = value
+    return found
+
+
+def _refuse_deep(body: Any) -> None:
+    """400 ``invalid_json`` when arrays and objects nest deeper than :data:`MAX_DEPTH` (without recursion)."""
+    pending = [(body, 1)]
+    while pending:
+        item, depth = pending.pop()
+        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else None
+        if children is None:
+            continue
+        if depth > MAX_DEPTH:
+            raise InvalidJSON(too_deep())
+        pending.extend((child, depth + 1) for child in children)
 
 
 def _refuse_control_character(data: bytes, exc: json.JSONDecodeError) -> None:
@@ -89,6 +135,12 @@ def refuse_unknown(body: dict[str, Any], fields: Iterable[str], prefix: str = ""
     unknown = [prefix + str(name)[:NAME_CHARS] for name in body if name not in known][:MAX_NAMES]
     if not unknown:
         return
+    if not known:
+        # i18n: %(names)s are the field names as sent; they stay as they are.
+        raise UnknownFields(ngettext("Unknown field: %(names)s. Nothing was done. This address takes no fields: send "
+                                     "no body, or {}.",
+                                     "Unknown fields: %(names)s. Nothing was done. This address takes no fields: "
+                                     "send no body, or {}.", len(unknown), names=", ".join(unknown)), fields=unknown)
     # i18n: %(names)s are the field names as sent, %(known)s the ones this address takes; both stay in English.
     message = ngettext("Unknown field: %(names)s. Nothing was done. Check the spelling; the fields taken here are: "
                        "%(known)s.",

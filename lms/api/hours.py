@@ -8,18 +8,16 @@ opaque ``cursor`` (:mod:`lms.api.paging`); ``offset`` still works for older clie
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from flask import jsonify, request, url_for
 
 from lms import db
-from lms.api import bodies, bp, paging
+from lms.api import bodies, bp, dates, paging
 from lms.api.hours_spec import OPENAPI_SCHEMAS
 from lms.api.query_args import refuse_repeated, refuse_unknown
 from lms.errors import DomainError
 from lms.hours import approvals, entries, external_training, ledger, review_queue
-from lms.hours.export import check_period
 from lms.hours.models import EntrySource, EntryStatus, HoursEntry
 from lms.hours.review_queue import QueueFilters
 from lms.i18n import _
@@ -60,14 +58,6 @@ def entry_json(entry: HoursEntry, person: Any = None) -> dict[str, Any]:
     if person is not None:
         data["person"] = {"id": person.id, "name": person.name, "email": person.email}
     return data
-
-
-def _date_arg(name: str) -> date | None:
-    value = request.args.get(name)
-    try:
-        return date.fromisoformat(value) if value else None
-    except ValueError:
-        raise DomainError(_("%(name)s must be a date (YYYY-MM-DD).", name=name)) from None
 
 
 def _choice_arg(name: str, enum: Any, default: Any = None, everything: str | None = None) -> Any:
@@ -117,11 +107,33 @@ def submit_hours():
         entry, created = external_training.submit_external(current_user._get_current_object(), _external(body), key)
     except ledger.IdempotencyKeyReused as exc:
         return _key_reused(exc)
+    except DomainError as exc:
+        raise _naming_field(exc) from None
     db.session.commit()
     response = jsonify(entry_json(entry))
     response.status_code = 201 if created else 200
     response.headers["Location"] = url_for("lms.api.my_hours")
     return response
+
+
+class FieldError(DomainError):
+    """A field of the body is refused: ``fields`` names it (the Error schema's ``fields``), as ``code`` stays
+    ``invalid``."""
+
+    public_details = ("fields",)
+
+
+#: The service's name of a field where the body calls it otherwise.
+_BODY_NAMES = {"org_id": "org_slug"}
+
+
+def _naming_field(exc: DomainError) -> DomainError:
+    """The service's refusal with the field it points at in ``fields`` ("Use at most 200 characters." may be the
+    title's or the provider's); a refusal that names no field, unchanged."""
+    field = exc.details.get("field")
+    if type(exc) is not DomainError or not isinstance(field, str):
+        return exc
+    return FieldError(exc.message, fields=[_BODY_NAMES.get(field, field)])
 
 
 def _key_reused(exc: ledger.IdempotencyKeyReused) -> Any:
@@ -137,23 +149,29 @@ def _key_reused(exc: ledger.IdempotencyKeyReused) -> Any:
 
 
 def _external(body: dict[str, Any]) -> external_training.ExternalTraining:
-    day = body.get("activity_date")
-    try:
-        day = date.fromisoformat(day) if isinstance(day, str) else None
-    except ValueError:
-        day = None
+    day = dates.strict_date(body.get("activity_date"))  # YYYY-MM-DD only; the service says what else is wrong
     areas = body.get("competency_areas") or []
     if not isinstance(areas, list) or not all(isinstance(a, str) for a in areas):
-        raise DomainError(_("competency_areas must be a list of area codes."))
+        raise FieldError(_("competency_areas must be a list of area codes."), fields=["competency_areas"])
     org_id = None
     if body.get("org_slug"):
         org = org_services.find_org(str(body["org_slug"]))
         if org is None:
-            raise DomainError(_("You were not on the staff of that organisation on that date."))
+            raise FieldError(_("You were not on the staff of that organisation on that date."), fields=["org_slug"])
         org_id = org.id
-    text = {name: body.get(name) if isinstance(body.get(name), str) else None for name in ("title", "provider")}
+    text = {name: _text_field(body, name) for name in ("title", "provider")}
     return external_training.ExternalTraining(title=text["title"] or "", provider=text["provider"], activity_date=day,
                                               minutes=body.get("minutes"), competency_areas=tuple(areas), org_id=org_id)
+
+
+def _text_field(body: dict[str, Any], name: str) -> str | None:
+    """A text field: a string, or absent or null (left empty); any other JSON type (3, true, [], {}) is refused,
+    naming the field, rather than dropped."""
+    value = body.get(name)
+    if value is not None and not isinstance(value, str):
+        # i18n: %(name)s is a field of the JSON body (title, provider); keep it as it is.
+        raise FieldError(_("%(name)s must be a string.", name=name), fields=[name])
+    return value
 
 
 @bp.get("/orgs/<org_slug>/hours")
@@ -161,11 +179,12 @@ def _external(body: dict[str, Any]) -> external_training.ExternalTraining:
 def org_hours(org_slug: str):
     org = org_services.get_org(org_slug)
     _strict_args(*paging.ARGS, *ORG_FILTERS)
-    paid_period = _date_arg("paid_period")
+    paid_period = dates.date_arg("paid_period")
     if paid_period is not None:
-        check_period(org, paid_period)  # 400 naming the period holding that day
+        dates.checked_period(org, "paid_period", paid_period)  # 400 naming the period holding that day
     filters = QueueFilters(
-        user_id=paging.int_arg("person", 0, 2**31 - 1) or None, start=_date_arg("from"), end=_date_arg("to"),
+        user_id=paging.int_arg("person", 0, 2**31 - 1) or None, start=dates.date_arg("from"),
+        end=dates.date_arg("to"),
         source=_choice_arg("source", EntrySource), status=_choice_arg("status", EntryStatus, everything="all"),
         paid_period=paid_period,
     )

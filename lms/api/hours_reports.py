@@ -26,9 +26,9 @@ from typing import Any
 from flask import Response, g, request, url_for
 
 from lms import db
-from lms.api import bp
+from lms.api import bp, dates
 from lms.api.query_args import flag_arg, refuse_repeated
-from lms.errors import ConflictError, DomainError
+from lms.errors import ConflictError
 from lms.hours import export, periods, unexported
 from lms.hours.models import PayrollExport
 from lms.i18n import _
@@ -36,10 +36,6 @@ from lms.orgs.models import Organisation
 from lms.orgs.services import get_org
 from lms.security import access, current_user
 from lms.web.auth import refuse_read_only_token
-
-
-class InvalidDate(DomainError):
-    code = "invalid_date"
 
 
 class EarlyExportRefused(ConflictError):
@@ -84,29 +80,21 @@ def org_timesheets_draft_csv(org_slug: str):
 
 
 def _period_args(org: Organisation) -> tuple[date, date]:
-    """``start`` and ``end``, each given once, exactly one pay period of the organisation."""
+    """``start`` and ``end``, each given once, exactly one pay period of the organisation, within the days this site
+    supports (:mod:`lms.api.dates`)."""
     refuse_repeated()
     start, end = _day_arg("start"), _day_arg("end")
-    return export.check_period(org, start, end)
+    return dates.checked_period(org, "start", start, end)
 
 
 def _day_arg(name: str) -> date:
-    """A day in the form YYYY-MM-DD, within the days pay periods are computed for (``periods.EARLIEST_DAY`` to
-    ``LATEST_DAY``): a real date outside them (``0001-01-01``) is told so, not asked for in another form."""
-    text = request.args.get(name) or ""
-    day = periods.parse_day(text)
-    if day is not None:
-        return day
-    try:
-        outside = not periods.EARLIEST_DAY <= date.fromisoformat(text) <= periods.LATEST_DAY
-    except ValueError:
-        outside = False
-    if outside:
-        # i18n: %(name)s is the query parameter (start or end); the dates are in ISO 8601 (1900-01-01).
-        raise InvalidDate(_("%(name)s is outside the dates this site supports: give a date from %(earliest)s to "
-                            "%(latest)s.", name=name, earliest=periods.EARLIEST_DAY.isoformat(),
-                            latest=periods.LATEST_DAY.isoformat()))
-    raise InvalidDate(_("Give start and end as dates in the form YYYY-MM-DD."))
+    """A day in the form YYYY-MM-DD within the supported days: a real date outside them (``0001-01-01``) is told
+    so, not asked for in another form."""
+    malformed = _("Give start and end as dates in the form YYYY-MM-DD.")
+    day = dates.date_arg(name, malformed)
+    if day is None:
+        raise dates.InvalidDate(malformed)
+    return day
 
 
 def _export(org: Organisation, start: date, end: date, *, early: bool) -> PayrollExport:

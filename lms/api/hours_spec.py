@@ -71,7 +71,8 @@ OPENAPI_SCHEMAS: dict[str, Any] = {
         "properties": {
             "title": {"type": "string", "minLength": 1, "maxLength": 300,
                       "description": "One line: line breaks and runs of spaces become one space"},
-            "provider": {"type": "string", "maxLength": 200},
+            "provider": {"type": ["string", "null"], "maxLength": 200,
+                         "description": "Optional: null or absent means none; any other type than a string is refused"},
             "activity_date": {"type": "string", "format": "date"},
             "minutes": {"type": "integer", "minimum": 1, "maximum": external_training.MAX_EXTERNAL_MINUTES},
             "competency_areas": {"type": "array", "items": {"type": "string"}},
@@ -86,7 +87,8 @@ OPENAPI_SCHEMAS: dict[str, Any] = {
 _PAGING = paging.OPENAPI_PARAMETERS
 _STRICT = ("A query parameter this list does not take (a misspelt stauts) is a 400 unknown_parameter naming it "
            "(parameter), and one given more than once a 400 repeated_parameter, rather than ignored or read as its "
-           "first value. lang (the language of messages) is taken everywhere.")
+           "first value. lang is taken everywhere (messages follow the account's language for a signed-in caller). "
+           "Dates are YYYY-MM-DD only, 1900-01-01 to 2999-12-31 (400 invalid_date otherwise).")
 _KEY_REUSED = {"description": "The Idempotency-Key was first sent with other details (code idempotency_key_reused; "
                               "entry_id names that entry). Nothing was saved: send new training with a new key. "
                               "Or the body has fields this operation does not take (code unknown_fields; fields "

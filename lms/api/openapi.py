@@ -1,6 +1,6 @@
 """The OpenAPI 3.1 document for ``/api/v1``. Each area describes its paths and schemas in its own module (beside its
 routes, or an ``*_spec`` module: :mod:`lms.api.accounts_spec`, :mod:`lms.api.catalog_spec`,
-:mod:`lms.api.hours_spec`); this one merges them. Shared pieces: :mod:`lms.api.spec_parts`."""
+:mod:`lms.api.hours_spec`, :mod:`lms.api.live_spec`); this one merges them. Shared pieces: :mod:`lms.api.spec_parts`."""
 
 from __future__ import annotations
 
@@ -17,7 +17,8 @@ from lms.i18n import supported_locales
 #: What every operation shares, said once at the top of the document (docs/api.md says the same).
 DESCRIPTION = (
     "All timestamps (fields ending in _at) are UTC, written as RFC 3339 with Z: 2026-03-10T17:00:00Z. Dates (fields "
-    "ending in _on, and activity_date, start, end) are calendar days, YYYY-MM-DD.\n\n"
+    "ending in _on, and activity_date, start, end) are calendar days, YYYY-MM-DD; a date sent is read in that form "
+    "only, from 1900-01-01 to 2999-12-31.\n\n"
     "Rate-limited operations (certificate verification) send X-RateLimit-Limit, X-RateLimit-Remaining and "
     "X-RateLimit-Reset on every answer; a 429 adds Retry-After (seconds to wait) and Cache-Control: no-store. "
     "Retry-After comes with a 429 or a 503 only.\n\n"
@@ -46,7 +47,7 @@ def _hours_ledger() -> tuple[dict[str, Any], dict[str, Any]]:
 
 
 def _live_sessions() -> tuple[dict[str, Any], dict[str, Any]]:
-    from lms.api.live import OPENAPI_PATHS, OPENAPI_SCHEMAS  # beside its routes; imported late (a cycle)
+    from lms.api.live_spec import OPENAPI_PATHS, OPENAPI_SCHEMAS  # the routes are in lms.api.live
 
     return OPENAPI_PATHS, OPENAPI_SCHEMAS
 

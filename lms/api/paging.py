@@ -17,6 +17,7 @@ from typing import Any
 
 from flask import request
 
+from lms.api.dates import strict_date
 from lms.errors import DomainError
 from lms.i18n import _
 
@@ -38,6 +39,8 @@ class Paging:
     limit: int
     offset: int = 0
     after: tuple[date, int] | None = None
+    #: Paging by cursor: ``after`` is None on its first page (``?cursor=``, empty).
+    by_cursor: bool = False
 
 
 def int_arg(name: str, default: int, maximum: int, minimum: int = 0) -> int:
@@ -59,11 +62,12 @@ def paging_args() -> Paging:
     limit = int_arg("limit", DEFAULT_LIMIT, MAX_LIMIT, minimum=1)
     offset = int_arg("offset", 0, MAX_OFFSET)
     raw = request.args.get("cursor")
-    if not raw:  # absent or empty (``?cursor=`` from a client filling in a null next_cursor): the first page
+    if raw is None:
         return Paging(limit, offset)
     if offset:
         raise InvalidCursor(_("Send either cursor or offset, not both."))
-    return Paging(limit, after=decode_cursor(raw))
+    # empty (``?cursor=``, a client starting to page by cursor): the first page, paged by cursor (no next_offset)
+    return Paging(limit, after=decode_cursor(raw) if raw else None, by_cursor=True)
 
 
 def encode_cursor(key: tuple[date, int]) -> str:
@@ -81,7 +85,10 @@ def decode_cursor(raw: str) -> tuple[date, int]:
         day, row_id = data
         if type(row_id) is not int or not 0 < row_id < 2**31 or not isinstance(day, str):
             raise ValueError(data)
-        return date.fromisoformat(day), row_id
+        parsed = strict_date(day)
+        if parsed is None:
+            raise ValueError(day)
+        return parsed, row_id
     except (ValueError, TypeError, binascii.Error, UnicodeError, RecursionError):
         raise InvalidCursor(_("The cursor is not valid. Pass back the next_cursor of the previous page unchanged, or "
                               "leave it out to start from the first page.")) from None
@@ -92,7 +99,7 @@ def page_json(limit: int, paging: Paging, has_more: bool, last_key: tuple[date, 
     more = has_more and last_key is not None
     return {
         "next_cursor": encode_cursor(last_key) if more and last_key is not None else None,
-        "next_offset": paging.offset + limit if more and paging.after is None else None,
+        "next_offset": paging.offset + limit if more and not paging.by_cursor else None,
     }
 
 
@@ -104,8 +111,9 @@ OPENAPI_PARAMETERS: list[dict[str, Any]] = [
                     f"{MAX_LIMIT}, as every whole-number query argument of the API above its maximum does; 0 is "
                     "refused (400)"},
     {"name": "cursor", "in": "query", "required": False, "schema": {"type": "string", "maxLength": CURSOR_MAX},
-     "description": "The next_cursor of the previous page, unchanged (opaque). The stable way to page: no row is "
-                    "skipped or repeated when rows are decided or added meanwhile. Not together with offset."},
+     "description": "The next_cursor of the previous page, unchanged (opaque); empty for the first page "
+                    "when paging by cursor. The stable way to page: no row is skipped or repeated when rows are "
+                    "decided or added meanwhile. Not together with offset (an empty cursor neither)."},
     {"name": "offset", "in": "query", "required": False, "deprecated": True,
      "schema": {"type": "integer", "minimum": 0},
      "description": "Deprecated: rows to skip. Skips or repeats rows when the list changes while you page; use "

@@ -12,9 +12,25 @@ ERROR = {
         "error": {
             "type": "object",
             "required": ["code", "message"],
-            "properties": {"code": {"type": "string"}, "message": {"type": "string"},
-                           "fields": {"type": "array", "items": {"type": "string"},
-                                      "description": "unknown_fields: the fields sent that the operation does not take"}},
+            "properties": {
+                "code": {"type": "string"}, "message": {"type": "string"},
+                "fields": {"type": "array", "items": {"type": "string"},
+                           "description": ("unknown_fields: the fields sent that the operation does not take; "
+                                           "invalid: the field of the body that was refused")},
+                "parameter": {"type": "string", "description": ("unknown_parameter, repeated_parameter, "
+                                                                "invalid_parameter: the query parameter")},
+                "entry_id": {"type": "integer", "description": "idempotency_key_reused: the entry first saved "
+                                                               "with the key"},
+                "expired_at": {"type": "string", "format": "date-time",
+                               "description": "invalid_token: when the token sent expired (RFC 3339, UTC)"},
+                "reason": {"type": "string", "description": "not_open: why joining is not open"},
+                "opens_at": {"type": "string", "format": "date-time", "description": "not_open: when joining opens"},
+                "closes_at": {"type": "string", "format": "date-time",
+                              "description": "not_open: when joining closes"},
+                "other_session_id": {"type": "integer", "description": "registration_overlap: the session held"},
+                "other_waitlisted": {"type": "boolean",
+                                     "description": "registration_overlap: whether that place is on its waitlist"},
+            },
         }
     },
 }
