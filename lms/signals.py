@@ -8,6 +8,9 @@
   or status are corrected afterwards.
 - ``enrollment-completed``: sender is the enrolment; sent once when every required module is complete
   (certificates listen).
+- ``password-reset``: sender is the user; sent when they set a new password through an emailed reset link (proof that
+  they own the mailbox), after their sessions and API tokens are ended. Receivers end whatever else signs in as the
+  account without its password, and return True when they did (live replaces the personal calendar-feed link).
 - ``pay-schedule-changed``: sender is the organisation, ``actor`` the person; sent when its pay period or anchor
   changes (hours listen, and return how many approved entries not yet exported they moved to the new periods).
 """
@@ -22,3 +25,4 @@ module_completed = _signals.signal("module-completed")
 enrollment_completed = _signals.signal("enrollment-completed")
 attendance_finalized = _signals.signal("attendance-finalized")
 pay_schedule_changed = _signals.signal("pay-schedule-changed")
+password_reset = _signals.signal("password-reset")

@@ -1,5 +1,6 @@
-"""After a change or reset of password the person is told how many API tokens still sign them in, with one button that
-revokes them all (POST with CSRF, one audit row); nothing is revoked unless they press it. Disabling an account
+"""After a change of password the person is told how many API tokens still sign them in, with one button that
+revokes them all (POST with CSRF, one audit row); nothing is revoked unless they press it. A reset by emailed link
+revokes them itself. Disabling an account
 revokes its tokens at once (docs/access-control.md, "API tokens")."""
 
 from __future__ import annotations
@@ -72,19 +73,15 @@ def test_without_tokens_a_change_of_password_ends_where_it_did(client, u, make_u
     assert changed.status_code == 302 and changed.headers["Location"].endswith(u("lms.accounts.profile"))
 
 
-def test_a_password_reset_offers_the_same_and_revokes_nothing_by_itself(app, client, u, make_user):
+def test_a_password_reset_revokes_the_tokens_itself(app, client, u, make_user):
+    """A reset by emailed link proves the mailbox, not the old password: its tokens end (tests/test_reset_revokes_access.py)."""
     user = make_user("rosa@example.org")
     raws = _tokens(user)
     link = u("lms.accounts.reset", token=password_reset.make_reset_token(user, app.config["SECRET_KEY"]))
-    done = client.submit(link, {"password": NEW, "confirm": NEW})
-    assert done.status_code == 302
-    assert done.headers["Location"].endswith(u("lms.accounts.password_changed", then="home"))
-    page = client.get(done.headers["Location"]).get_data(as_text=True)
-    assert "Your password is changed and you are signed in." in page and "You have 2 API tokens in use." in page
-    assert f'href="{u("lms.main.home")}"' in page
-    assert _works(app.test_client(), u, raws["payroll"])  # still working until the person says otherwise
-    client.submit(u("lms.accounts.revoke_all_tokens"))
+    done = client.submit(link, {"password": NEW, "confirm": NEW}, follow_redirects=True)
+    assert "Your 2 API tokens are revoked" in done.get_data(as_text=True)
     assert not _works(app.test_client(), u, raws["payroll"])
+    assert api_tokens.count_active_api_tokens(user) == 0
 
 
 def test_disabling_an_account_ends_its_tokens(app, client, u, make_user):

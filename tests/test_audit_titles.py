@@ -47,12 +47,22 @@ def _actions(path: str, node: ast.Call) -> list[str]:
         return [first.value]
     if isinstance(first, ast.IfExp) and all(isinstance(b, ast.Constant) for b in (first.body, first.orelse)):
         return [first.body.value, first.orelse.value]
+    if isinstance(first, ast.Name) and (named := _module_strings(path).get(first.id)):
+        return [named]  # a module-level constant, e.g. ``CONFIRM_SENT = "user.email_confirmation_sent"``
     source = ast.unparse(first)
     if source == "'registration.' + status.value":
         return ["registration." + status.value for status in RegistrationStatus]
     if match := re.fullmatch(r"f'\{KINDS\[type\(obj\)\]\}\.(\w+)'", source):
         return [f"{kind}.{match[1]}" for kind in KINDS.values()]
     raise AssertionError(f"{path}:{node.lineno}: the test cannot tell which actions {source} writes: teach it")
+
+
+def _module_strings(path: str) -> dict[str, str]:
+    """The module-level ``NAME = "text"`` assignments of a file of lms/."""
+    tree = ast.parse((LMS.parent / path).read_text(encoding="utf-8"))
+    return {node.targets[0].id: node.value.value for node in tree.body
+            if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)
+            and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)}
 
 
 def _recorded() -> dict[str, set[str]]:

@@ -65,6 +65,9 @@ def create_api_token(user: User, name: str, key: str | None = None, *, scope: To
     the first token with ``None``, so the secret is never given twice. A unique index on (person, key) settles two
     requests sent together. Without a key (a script, a form rendered before keys existed), every request creates one.
     """
+    if not user.is_email_confirmed:  # a token outlives sign-in sessions: only for an address proven to be the person's
+        raise PermissionDenied(_("Confirm your email address before you create an API token: open the link we "
+                                 "emailed you, or send it again."))
     if expires_in_days not in EXPIRY_CHOICES:
         raise DomainError(_("Choose how long the token stays valid."), field="expires_in_days")
     key = (key or "").strip() or None
@@ -137,6 +140,18 @@ def revoke_my_api_tokens(user: User) -> int:
     if revoked:
         audit.record("api_token.revoked_all", user, user, count=revoked)
     return revoked
+
+
+def revoke_tokens_on_reset(user: User) -> int:
+    """Revoke every token of the person not revoked yet, because they reset their password through an emailed link
+    (:func:`lms.accounts.password_reset.reset_password`): each gets an ``api_token.revoked`` audit row, as when
+    revoked by hand, marked ``password_reset``. Returns how many of them still signed the person in (not expired)."""
+    tokens = list(db.session.execute(select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+                                     .order_by(ApiToken.id).with_for_update(of=ApiToken)).scalars())
+    for token in tokens:
+        token.revoked_at = utcnow()
+        audit.record("api_token.revoked", token, user, password_reset=True)
+    return sum(1 for token in tokens if not token.is_expired)
 
 
 def check_bearer_token(raw: str) -> BearerCheck:

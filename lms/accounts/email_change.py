@@ -17,6 +17,7 @@ from datetime import timedelta
 from sqlalchemy.exc import IntegrityError
 
 from lms import audit, db
+from lms.accounts.email_confirmation import mark_email_confirmed
 from lms.accounts.login_sessions import authenticate
 from lms.accounts.models import User
 from lms.accounts.sent_links import EMAIL_CHANGE_SENT, SentLink, claim, last_sent
@@ -147,7 +148,9 @@ def confirm_email_change(token: str, secret_key: str, max_age: int) -> tuple[Use
     user, _email = read_email_change_token(token, secret_key, max_age)
     db.lock_row(user)
     user, email = read_email_change_token(token, secret_key, max_age)
-    return user, change_email(user, email, user)
+    old = change_email(user, email, user)
+    mark_email_confirmed(user)  # the link was opened from the new address's mailbox
+    return user, old
 
 
 def change_email(user: User, new_email: str, actor: User, reason: str | None = None) -> str:

@@ -6,14 +6,18 @@ Services flush and never commit; the caller (view, API handler, CLI command) com
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 
 from lms import audit
+from lms.accounts.api_tokens import revoke_tokens_on_reset
+from lms.accounts.email_confirmation import mark_email_confirmed
 from lms.accounts.login_sessions import end_all_sessions
 from lms.accounts.models import User
 from lms.accounts.passwords import hash_password
 from lms.accounts.services import check_password_rules
 from lms.accounts.tokens import Link
 from lms.i18n import _l
+from lms.signals import password_reset
 
 RESET_SALT = "lms-password-reset"
 
@@ -51,3 +55,26 @@ def set_password(user: User, password: str, actor: User | None = None) -> None:
     user.password_hash = hash_password(password)
     end_all_sessions(user)
     audit.record("user.password_changed", user, actor or user)
+
+
+@dataclass(frozen=True)
+class ResetDone:
+    """What a password reset by emailed link ended besides the sessions: how many API tokens in use it revoked, and
+    whether it replaced the link of the personal calendar feed."""
+
+    tokens_revoked: int
+    feed_link_replaced: bool
+
+
+def reset_password(user: User, password: str) -> ResetDone:
+    """Set a new password through an emailed reset link. Opening the link proves the person owns the mailbox, not
+    that they knew the account's password: whoever used the account before (say, someone who signed up with their
+    address) may still hold ways in that need no password. So, beyond :func:`set_password` (which ends every
+    sign-in session), every API token is revoked (audited) and, through the ``password-reset`` signal, the personal
+    calendar-feed link is replaced; and the address counts as confirmed.
+    A change of password by someone signed in, who knows the old one, keeps them."""
+    set_password(user, password)
+    mark_email_confirmed(user)
+    tokens = revoke_tokens_on_reset(user)
+    replies = password_reset.send(user)
+    return ResetDone(tokens_revoked=tokens, feed_link_replaced=any(reply for _receiver, reply in replies))

@@ -22,10 +22,12 @@ from lms.db import utcnow
 
 EMAIL_CHANGE_SENT = "user.email_change_requested"
 RESET_SENT = "user.password_reset_requested"
+CONFIRM_SENT = "user.email_confirmation_sent"
 #: The changes after which an earlier link of each kind no longer stands (it stops working, or its work is done).
 _ENDED_BY = {
     EMAIL_CHANGE_SENT: ("user.email_changed", "user.password_changed"),
     RESET_SENT: ("user.password_changed",),
+    CONFIRM_SENT: ("user.email_confirmed", "user.email_changed"),
 }
 
 
@@ -72,6 +74,17 @@ def claim(user: User, wait: timedelta, actor: User | None = None, *, email: str 
         audit.record("user.password_reset_requested", user, actor)
     else:
         audit.record("user.email_change_requested", user, actor, email=email)
+    db.session.flush()
+    return None
+
+
+def claim_confirmation(user: User, wait: timedelta) -> SentLink | None:
+    """As :func:`claim`, for the link that confirms the address of a new account (``user.email_confirmation_sent``)."""
+    db.lock_row(user)
+    sent = last_sent(user, CONFIRM_SENT, wait, wait)
+    if sent is not None:
+        return sent
+    audit.record(CONFIRM_SENT, user, user)
     db.session.flush()
     return None
 

@@ -28,7 +28,7 @@ from sqlalchemy import select
 
 from lms import audit, db
 from lms.accounts.models import User
-from lms.accounts.services import get_user_by_email
+from lms.accounts.services import get_confirmed_user_by_email
 from lms.catalog.models import Course
 from lms.db import is_id
 from lms.enrollment import services as enrollment_services
@@ -84,7 +84,7 @@ def find_by_email(session: LiveSession, email: str, actor: Any) -> User:
     """A person a trainer names by email on the roster (a walk-in without a phone, someone from the waitlist): as
     :func:`get_person`, only people linked to the session are found, and an unknown email gets the same *not found*,
     so the form never tells whether an account exists. Each find is audited (``live.attendee_found``)."""
-    user = get_user_by_email(email.strip())
+    user = get_confirmed_user_by_email(email.strip())  # never an account made with someone else's address
     if user is None or not (is_session_host(session, user) or is_linked(session, user)):
         raise _not_linked()
     audit.record("live.attendee_found", session, actor, user_id=user.id)

@@ -38,6 +38,7 @@ from lms.i18n import _, current_locale
 from lms.live.listing import SessionCard
 from lms.live.models import CalendarFeed, SessionMode, SessionStatus
 from lms.live.times import language_name
+from lms.signals import password_reset
 
 FEED_SALT = "lms.calendar-feed"
 FIRST_READ = "calendar_feed.first_read"
@@ -199,6 +200,19 @@ def reset_feed(user: Any) -> CalendarFeed:
     audit.record("calendar_feed.reset", feed, user)
     db.session.flush()
     return feed
+
+
+@password_reset.connect
+def replace_feed_link_on_reset(user: Any, **_kwargs: Any) -> bool:
+    """A password reset by emailed link ends every link of the person's feed, as it ends their API tokens: whoever held
+    the account before may have copied it. A feed that is off stays off. True when a link was replaced."""
+    if _current_version(user) is None:
+        return False
+    feed = _ensure_feed(user)
+    feed.version += 1
+    audit.record("calendar_feed.reset", feed, user, password_reset=True)
+    db.session.flush()
+    return True
 
 
 def disable_feed(user: Any) -> CalendarFeed:

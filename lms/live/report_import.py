@@ -101,7 +101,8 @@ def apply_report(session: Any, report: ParsedReport, actor: Any, now: datetime, 
 def _users_by_email(emails: set[str]) -> dict[str, Any]:
     if not emails:
         return {}
-    found = db.session.execute(select(User).where(func.lower(User.email).in_(sorted(emails)))).scalars()
+    found = db.session.execute(select(User).where(func.lower(User.email).in_(sorted(emails)),
+                                                  User.email_confirmed_at.is_not(None))).scalars()  # theirs for sure
     return {user.email.lower(): user for user in found}
 
 

@@ -8,7 +8,7 @@ from typing import Any
 from lms.accounts.models import SiteRole, TokenScope
 from lms.i18n import _l, format_minutes, format_money, language_name
 from lms.orgs.models import CEYearBasis, EmploymentType, MemberRole, OrgKind, PayPeriod
-from lms.web.audit_format import moment, number, on_date, titled, yes_no
+from lms.web.audit_format import moment, number, on_date, titled, words, yes_no
 
 TITLES = {
     "user.registered": _l("Account created"),
@@ -19,6 +19,10 @@ TITLES = {
     "user.email_changed": _l("Email address changed"),
     "user.email_change_requested": _l("Link sent to confirm a new email address"),
     "user.password_reset_requested": _l("Password reset email sent"),
+    # i18n: in the audit log: the person proved the account's email address is theirs (a link sent to it was opened)
+    "user.email_confirmed": _l("Email address confirmed"),
+    # i18n: in the audit log: the link that confirms the email address of a new account was emailed to it
+    "user.email_confirmation_sent": _l("Email sent to confirm the address"),
     "user.name_changed": _l("Name changed"),
     # i18n: in the audit log: the person's interface language (profile or language switcher)
     "user.language_changed": _l("Language changed"),
@@ -86,6 +90,11 @@ COMMON_FIELDS: dict[str, tuple[Any, Any]] = {
     "email": (_l("Email"), str),
     "replaces": (_l("Replaces"), str),
     "by": (_l("Replaced by"), str),
+    # i18n: in the audit log: an API token revoked, or a calendar-feed link replaced, because the person set a new
+    # password through an emailed reset link
+    "password_reset": (_l("Because of a password reset by email"), yes_no),
+    # i18n: in the audit log: where a change was made: with an "lms" command on the server, by whoever ran it
+    "origin": (_l("Made with"), words({"cli": _l("the command line")})),
 }
 
 FIELDS = {
@@ -94,6 +103,8 @@ FIELDS = {
                      "membership.rejoined"), _MEMBER_FIELDS),
     **dict.fromkeys(("invitation.created", "invitation.resent", "invitation.accepted"), _INVITATION_FIELDS),
     "user.role_changed": {"role": (_l("Site role"), titled(SiteRole))},
+    # i18n: in the audit log: the site role an account was created with (lms create-user --role)
+    "user.registered": {"role": (_l("Site role"), titled(SiteRole))},
     "user.name_changed": {"name": (_l("Name"), str)},
     "user.language_changed": {"locale": (_l("Language"), language_name)},
     # i18n: in the audit log: what a new API token may do, and when it stops working ("—": never)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 
 from lms import db
+from lms.accounts.email_confirmation import mark_email_confirmed
 from lms.accounts.passwords import WeakPassword
 from lms.accounts.services import get_user_by_email, register_user
 from lms.db import utcnow
@@ -131,6 +132,7 @@ def accept(token: str):
         if form.validate_on_submit():
             try:
                 joining.accept_invitation(invitation, current_user._get_current_object(), agreed=form.agree.data)
+                mark_email_confirmed(current_user._get_current_object())  # the link was sent to the address
             except DomainError as exc:  # withdrawn or replaced meanwhile, another address, details refused now
                 flash(exc.message, "error")
             else:

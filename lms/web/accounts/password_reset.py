@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app, flash, render_template
+from flask import current_app, flash, redirect, render_template, session, url_for
 
 from lms import db
 from lms.accounts import password_reset, sent_links
@@ -15,10 +15,12 @@ from lms.orgs.contacts import managers_of
 from lms.security import access
 from lms.web.accounts import bp
 from lms.web.accounts.links import link_refused, resend_wait
-from lms.web.accounts.tokens_after_password import after_password_change
 from lms.web.auth import login_user
 from lms.web.forms import ResetForm, ResetRequestForm
 from lms.web.urls import external_url
+
+#: The session key under which :func:`reset` hands what it ended to :func:`reset_done`.
+_DONE_KEY = "lms_reset_done"
 
 
 def _reset_limit() -> str:
@@ -68,6 +70,8 @@ def _send_reset(user: User) -> None:
 @bp.route("/reset/<token>", methods=["GET", "POST"])
 @access.public
 def reset(token: str):
+    """The new password; as the link proved the mailbox, not the old password, every other way into the account ends
+    (sessions, API tokens, the calendar-feed link: :func:`lms.accounts.password_reset.reset_password`)."""
     config = current_app.config
     try:
         user = password_reset.user_for_reset_token(token, config["SECRET_KEY"], config["LMS_PASSWORD_RESET_MAX_AGE"])
@@ -76,12 +80,23 @@ def reset(token: str):
     form = ResetForm()
     if form.validate_on_submit():
         try:
-            password_reset.set_password(user, form.password.data)
+            done = password_reset.reset_password(user, form.password.data)
         except DomainError as exc:  # e.g. a password made of the person's own name, which only the service knows
             form.password.errors.append(exc.message)
         else:
             login_user(user)
             db.session.commit()
-            flash(_("Your password is changed and you are signed in."), "success")
-            return after_password_change(user, then="home")  # API tokens in use? say so
+            session[_DONE_KEY] = [done.tokens_revoked, done.feed_link_replaced]  # for the page, once
+            return redirect(url_for("lms.accounts.reset_done"))
     return render_template("lms/accounts/reset.html", form=form)
+
+
+@bp.get("/reset/done")
+@access.signed_in
+def reset_done():
+    """What the reset just ended (held in the session by :func:`reset` for this page, once); opened again, or
+    without a reset, it says only that the password is changed."""
+    held = session.pop(_DONE_KEY, None)
+    tokens, feed = held if isinstance(held, list) and len(held) == 2 else (0, False)
+    done = password_reset.ResetDone(tokens_revoked=int(tokens), feed_link_replaced=bool(feed))
+    return render_template("lms/accounts/reset_done.html", done=done)

@@ -1,6 +1,7 @@
-"""After a change or reset of password: the person is told how many API tokens still sign them in, and may revoke
-them all with one button. They are never revoked on their own: a payroll import would stop without anyone noticing,
-and the person who changed a password they had forgotten has no reason to end their programs' access."""
+"""After a change of password made while signed in (knowing the old one): the person is told how many API tokens still
+sign them in, and may revoke them all with one button. They are not revoked on their own: a payroll import would stop
+without anyone noticing. A reset by emailed link is different: it proves the mailbox, not the old password, so it
+revokes them itself (:func:`lms.accounts.password_reset.reset_password`)."""
 
 from __future__ import annotations
 
