@@ -19,6 +19,7 @@ from flask_sqlalchemy import SQLAlchemy
 
 from lms import config as lms_config
 from lms.cookie_session import CachedSerializerSessionInterface
+from lms.storage import create_private_file
 
 __all__ = ["LMS", "create_app"]
 __version__ = "0.1.0"
@@ -100,9 +101,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
     no_database_given = not app.config.get("SQLALCHEMY_DATABASE_URI") and not app.config.get("DATABASE_URL")
-    app.config.setdefault("SQLALCHEMY_DATABASE_URI", _database_url(app))
+    if "SQLALCHEMY_DATABASE_URI" not in app.config:  # only then: a SQLite file is created for it
+        app.config["SQLALCHEMY_DATABASE_URI"] = _database_url(app)
     app.config.setdefault("LMS_BASE_URL", os.environ.get("LMS_BASE_URL") or _default_base_url(app))
     app.config.setdefault("LMS_REMEMBER_SIGN_IN", True)  # a host chooses for its own shared cookie (docs/mounting.md)
+    explicit = set(test_config or ()) | ({"SESSION_COOKIE_SECURE"} if os.environ.get("SESSION_COOKIE_SECURE") else set())
+    lms_config.secure_cookies_over_https(app, explicit)
     lms_config.load_secret_key(app)
     LMS(app)
     # A sign-in's cookie lasts as long as an unused sign-in does on the server, sliding with use (lms/cookie_session.py).
@@ -126,5 +130,14 @@ def _database_url(app: Flask) -> str:
     elif url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
     if url.startswith("sqlite:///"):
-        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        _create_sqlite_file(url.removeprefix("sqlite:///"))
     return url
+
+
+def _create_sqlite_file(name: str) -> None:
+    """The database file, created private (``0600``, its folder ``0700``) before SQLite would create it readable by
+    everyone; an in-memory or URI-style database (``:memory:``, ``file:...?``) is left to SQLite."""
+    if not name or name == ":memory:" or "?" in name or name.startswith("file:"):
+        Path(name).parent.mkdir(parents=True, exist_ok=True)
+    else:
+        create_private_file(Path(name))

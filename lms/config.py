@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import secrets
+from collections.abc import Iterable
 from pathlib import Path
 
 from flask import Flask
@@ -34,7 +35,8 @@ DEFAULTS: dict[str, object] = {
     "LMS_INVITATION_MAX_AGE_DAYS": 14,
     "LMS_SESSION_IDLE_DAYS": 14,
     "LMS_REMEMBER_SIGN_IN": False,
-    "LMS_LOGIN_LIMIT_PER_ACCOUNT": "5 per 15 minutes",
+    "LMS_LOGIN_LIMIT_PER_ACCOUNT": "5 per 15 minutes",  # per email from one client address
+    "LMS_LOGIN_LIMIT_PER_ACCOUNT_TOTAL": "50 per 15 minutes",  # per email from all addresses together
     "LMS_LOGIN_LIMIT_PER_CLIENT": "20 per 15 minutes",
     "LMS_RESET_LIMIT_PER_CLIENT": "5 per 15 minutes",
     "LMS_RESET_LIMIT_PER_ACCOUNT": "3 per hour",
@@ -114,11 +116,25 @@ def load_environment(app: Flask) -> None:
     for key in ENV_KEYS:
         if os.environ.get(key):
             app.config[key] = os.environ[key]
+    if os.environ.get("SESSION_COOKIE_SECURE"):  # an explicit choice: secure_cookies_over_https leaves it
+        app.config["SESSION_COOKIE_SECURE"] = _coerce(os.environ["SESSION_COOKIE_SECURE"], False)
     for key, default in DEFAULTS.items():
         raw = os.environ.get(key)
         if raw is None:
             continue
         app.config[key] = _coerce(raw, default)
+
+
+def secure_cookies_over_https(app: Flask, explicit: Iterable[str] = ()) -> None:
+    """Standalone app served over HTTPS (``LMS_BASE_URL`` starts with ``https://``): the session cookie, which also
+    carries a remembered sign-in, is sent over HTTPS only (``SESSION_COOKIE_SECURE``; ``REMEMBER_COOKIE_SECURE`` too,
+    for a Flask-Login cookie), unless ``SESSION_COOKIE_SECURE`` is among the ``explicit`` settings (given in the
+    config or the environment). A host app sets its own (docs/mounting.md)."""
+    if "SESSION_COOKIE_SECURE" in explicit:
+        return
+    if str(app.config.get("LMS_BASE_URL") or "").strip().lower().startswith("https://"):
+        app.config["SESSION_COOKIE_SECURE"] = True
+        app.config["REMEMBER_COOKIE_SECURE"] = True
 
 
 def _coerce(raw: str, default: object) -> object:

@@ -30,7 +30,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from lms.errors import DomainError
 from lms.i18n import _
-from lms.storage import storage_dir
+from lms.storage import storage_dir, write_private
 
 #: How long a kept file can still be used, in seconds.
 MAX_AGE = 24 * 60 * 60
@@ -82,7 +82,7 @@ class PendingUploads:
         key = f"{user_id}-{secrets.token_hex(20)}"
         path = self._directory() / key
         temporary = path.with_name(key + ".part")
-        temporary.write_bytes(upload.data)
+        write_private(temporary, upload.data)
         os.replace(temporary, path)
         return self._serializer(secret_key).dumps({"u": user_id, "k": key, "n": upload.filename})
 

@@ -115,16 +115,17 @@ def registered(client, u, admin, mailbox):
 
 def test_the_email_to_a_first_manager_says_what_managing_means(registered):
     subject, body = registered["Subject"], " ".join(body_of(registered).split())
-    assert "You are invited to manage Clínica La Luz on CHW Learn" in subject
-    assert ("Ada Admin invited you to manage Clínica La Luz on CHW Learn: approve your staff's training hours and "
-            "export them for payroll") in body
+    assert "You are invited to manage an organisation on CHW Learn" in subject and "Luz" not in subject
+    assert ("Ada Admin invited you to manage the organisation \"Clínica La Luz\" on CHW Learn: approve your staff's "
+            "training hours and export them for payroll") in body
     assert "take your community health worker training" not in body
 
 
 def test_the_email_to_staff_still_speaks_of_training(client, u, make_org, make_user, login, mailbox):
     message = invite_to_staff(client, u, make_user, make_org, login, mailbox)
     body = " ".join(body_of(message).split())
-    assert "Acme Clinic invites you to CHW Learn" in message["Subject"]
+    assert "You are invited to join an organisation on CHW Learn" in message["Subject"]
+    assert "Acme" not in message["Subject"] and 'join the organisation "Acme Clinic"' in body
     assert "where you can take your community health worker training" in body and "to manage" not in body
 
 

@@ -149,6 +149,13 @@ def _issue(
     return certificate
 
 
+def check_not_own(user: User, actor: Any) -> None:
+    """Nobody issues a certificate to themself by hand, site admins included: as with hours
+    (:func:`lms.hours.approvals.transition`), someone else decides. Raises :class:`DomainError`."""
+    if actor is None or getattr(actor, "id", None) == user.id:
+        raise DomainError(_("You cannot issue a certificate to yourself. Another trainer or a site admin must do it."))
+
+
 def issue_manually(
     user: User,
     course: Course,
@@ -162,9 +169,11 @@ def issue_manually(
     ``stated`` is the training time the certificate states (the web form asks for it: the training may have been done
     outside the LMS); without it, the credited minutes of the modules completed in the LMS, as an automatic issue,
     which must not be 0 (a certificate of no training). ``completed_on`` is the day the training was completed, on the
-    trainee's calendar (default: the day the LMS recorded the completion, else the issue day). Every refusal is a
+    trainee's calendar (default: the day the LMS recorded the completion, else the issue day). Nobody issues to
+    themself (:func:`check_not_own`). Every refusal is a
     :class:`DomainError` raised before anything is written; a certificate already in force is returned as it is.
     """
+    check_not_own(user, actor)
     if not (reason or "").strip():
         raise DomainError(_("Write the reason for issuing this certificate by hand."))
     problem = stated_minutes_problem(stated) if stated is not None else None

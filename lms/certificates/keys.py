@@ -17,7 +17,7 @@ from lms.certificates.models import SigningKey
 from lms.db import utcnow
 from lms.errors import DomainError
 from lms.i18n import _
-from lms.storage import storage_dir
+from lms.storage import storage_dir, write_private
 
 KEY_BITS = 2048
 
@@ -31,8 +31,7 @@ def generate_key(actor: Any = None) -> SigningKey:
     private = RSAKey.generate_key(KEY_BITS)
     kid = private.thumbprint()
     path = _key_path(kid)
-    path.write_bytes(private.as_pem(private=True))
-    path.chmod(0o600)
+    write_private(path, private.as_pem(private=True))
     now = utcnow()
     for old in db.session.execute(select(SigningKey).where(SigningKey.retired_at.is_(None))).scalars():
         old.retired_at = now

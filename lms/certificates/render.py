@@ -37,7 +37,7 @@ from lms.config import DEFAULTS
 from lms.hours.pdf import RENDER_LOCK, StaticOnlyFetcher, font_config
 from lms.i18n import _, _l, format_minutes, language_name_in
 from lms.resources import PACKAGE_DIR
-from lms.storage import storage_dir
+from lms.storage import storage_dir, write_private
 
 TEMPLATE_VERSION = "5"
 STATIC = PACKAGE_DIR / "static"
@@ -212,7 +212,7 @@ def render_pdf(cert: Certificate, locale: str, verify_url: str, bilingual: bool 
         return path.read_bytes()
     pdf = _render(data)
     temporary = path.with_suffix(f".{os.getpid()}.tmp")
-    temporary.write_bytes(pdf)
+    write_private(temporary, pdf)
     temporary.replace(path)  # atomic: a concurrent reader never sees half a file
     return pdf
 

@@ -82,10 +82,13 @@ def get_trainee(course: Course, user_id: int) -> tuple[Enrollment, User]:
 
 def grant_attempt(enrollment: Enrollment, quiz: Quiz, actor: Any, reason: str, extra: int = 1) -> QuizAttemptGrant:
     """Give the trainee ``extra`` more attempts at ``quiz``, with an audit row. Refused (:class:`DomainError`) when the
-    quiz has no limit, the trainee already passed it, or still has attempts left; ``reason`` is required."""
+    quiz has no limit, the trainee already passed it, or still has attempts left, and when ``actor`` is the trainee
+    (nobody decides their own); ``reason`` is required."""
     reason = (reason or "").strip()
     if quiz.course_id != enrollment.course_id or enrollment.status is EnrollmentStatus.WITHDRAWN:
         raise NotFoundError(_("This person is not enrolled in this course."))
+    if getattr(actor, "id", None) == enrollment.user_id:
+        raise DomainError(_("You cannot give yourself more attempts. Another trainer must do it."))
     if not reason:
         raise DomainError(_("Give a reason for the extra attempt."))
     if extra < 1:

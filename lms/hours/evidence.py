@@ -27,7 +27,7 @@ from lms.errors import DomainError, NotFoundError
 from lms.hours.models import EvidenceFile, HoursEntry
 from lms.i18n import _, format_megabytes
 from lms.orgs.models import Membership
-from lms.storage import storage_dir
+from lms.storage import storage_dir, write_private
 
 #: (first bytes, content type, extension). JPEG files start with an SOI marker followed by another marker.
 SIGNATURES = [
@@ -102,7 +102,7 @@ def store(upload: Upload, owner_id: int) -> EvidenceFile:
     key = secrets.token_hex(20)
     path = storage_dir("evidence") / key
     temporary = path.with_name(key + ".part")
-    temporary.write_bytes(upload.data)
+    write_private(temporary, upload.data)
     os.replace(temporary, path)
     evidence = EvidenceFile(owner_id=owner_id, storage_key=key, filename=upload.filename,
                             content_type=upload.content_type, size_bytes=len(upload.data),

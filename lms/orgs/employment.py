@@ -4,21 +4,30 @@ An ended membership stays: history (hours, certificates) keeps pointing at it, a
 everywhere at once (``Membership.is_current``). Both steps take the organisation's lock, so two managers acting on the
 same person at once are decided one after the other. Changing a current member's details, and refusing that for former
 staff (``EmploymentEndedError``), stays in ``lms.orgs.services``.
+
+Undoing is for an end recorded by mistake, not a way back in: a manager may undo it only within
+:data:`UNDO_DAYS` days of recording it (a site administrator at any time), and the person is emailed when it is
+undone. After that, the organisation sends them a new invitation, which they accept or not.
 """
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import select
 
 from lms import audit, db
 from lms.accounts.models import User
+from lms.audit import AuditEvent
 from lms.db import utcnow
 from lms.errors import ConflictError, DomainError
 from lms.i18n import _, format_when
+from lms.notify.services import recipient_locale, send_email
 from lms.orgs.models import Invitation, MemberRole, Membership
 from lms.orgs.services import ensure_another_manager
+
+#: Days after an end of employment is recorded during which its organisation's managers may undo it.
+UNDO_DAYS = 14
 
 
 def check_end(membership: Membership, ended_on: date) -> None:
@@ -61,13 +70,19 @@ def reinstate_member(membership: Membership, actor: User) -> date:
     meanwhile, which makes them current through this same membership), and while an invitation to their address can
     still be accepted (open and unexpired): they are coming back through it, with the details and role it holds, and
     undoing the end as well would make them staff twice over (the manager withdraws the invitation first if undoing
-    is what they meant). Under the organisation's lock, the one accepting and inviting take
-    (``lms.orgs.invitations.lock_invitations``)."""
+    is what they meant), and, unless ``actor`` is a site administrator, once :data:`UNDO_DAYS` days have passed
+    since the end was recorded (:func:`can_undo_end`). Under the organisation's lock, the one accepting and inviting
+    take (``lms.orgs.invitations.lock_invitations``). The caller tells the person after the commit
+    (:func:`tell_reinstated`)."""
     db.lock_row(membership.organisation, key_share=True)
     db.session.refresh(membership)
     if membership.is_current:
         raise ConflictError(_("%(name)s is current staff: there is no end of employment to undo.",
                               name=membership.user.name))
+    if not can_undo_end(membership, actor):
+        raise ConflictError(_("The end of %(name)s's employment was recorded more than %(days)d days ago and can no "
+                              "longer be undone. To take them back, send them a new invitation.",
+                              name=membership.user.name, days=UNDO_DAYS))
     if _open_invitation_to(membership) is not None:
         raise ConflictError(_("An invitation to %(email)s is open: they are joining again through it. Withdraw the "
                               "invitation first if you want to undo the end of their employment instead.",
@@ -81,6 +96,39 @@ def reinstate_member(membership: Membership, actor: User) -> date:
     audit.record("membership.reinstated", membership, actor, org_id=membership.org_id,
                  **audit.changed(before, {key: value for key, value in after.items() if before[key] != value}))
     return ended_on
+
+
+def undo_closes_at(membership: Membership) -> datetime:
+    """When undoing ``membership``'s end of employment closes to its managers: :data:`UNDO_DAYS` days after the end
+    was recorded (the latest ``membership.ended`` audit row), or, for an end recorded before the audit log kept it,
+    after the start of its last day (UTC)."""
+    recorded = db.session.execute(
+        select(AuditEvent.at).where(AuditEvent.object_type == "Membership", AuditEvent.object_id == membership.id,
+                                    AuditEvent.action == "membership.ended")
+        .order_by(AuditEvent.id.desc()).limit(1)
+    ).scalar_one_or_none()
+    if recorded is None:
+        assert membership.employment_end is not None
+        recorded = datetime.combine(membership.employment_end, time(), tzinfo=UTC)
+    elif recorded.tzinfo is None:  # SQLite hands back naive UTC
+        recorded = recorded.replace(tzinfo=UTC)
+    return recorded + timedelta(days=UNDO_DAYS)
+
+
+def can_undo_end(membership: Membership, actor: User | None) -> bool:
+    """Whether ``actor`` may undo ``membership``'s end of employment now: a site administrator always; anyone else
+    (a manager) only until :func:`undo_closes_at`."""
+    if membership.is_current:
+        return False
+    return bool(getattr(actor, "is_admin", False)) or utcnow() < undo_closes_at(membership)
+
+
+def tell_reinstated(membership: Membership, actor: User, ended_on: date) -> None:
+    """Email the person that ``actor`` undid the end of their employment on ``ended_on``: the organisation's managers
+    see their records again. In their language; raises :class:`lms.notify.services.MailError`."""
+    user = membership.user
+    send_email(user.email, "employment_reinstated", recipient_locale(user), user=user, by=actor.name,
+               org_name=membership.organisation.name, ended_on=ended_on)
 
 
 def _open_invitation_to(membership: Membership) -> Invitation | None:

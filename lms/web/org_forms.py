@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from flask_wtf import FlaskForm
@@ -34,6 +35,9 @@ from lms.orgs.settings import ANCHOR_MISSING, ANCHORED_PAY_PERIODS, OrgSettings
 from lms.web.csv_upload import CsvFile
 from lms.web.fields import TimezoneField
 from lms.web.validators import Email, NumberRange, PersonName
+
+#: What makes a name look like a link or an address: http:// and https://, www., and @.
+LINK_LIKE_RE = re.compile(r"https?://|www\.|@", re.IGNORECASE)
 
 
 def show_error(form: FlaskForm, exc: DomainError, default: str | None = None) -> None:
@@ -86,8 +90,9 @@ class OrgForm(FlaskForm):
     #: settings, and the form shows them under its own fields.
     FIELD_OF = {"training_pay_rate_cents": "pay_rate", "ce_annual_minimum_minutes": "ce_minimum_hours"}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, kept_name: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.kept_name = kept_name  # the organisation's name as saved: keeping it is never refused (validate_name)
         self.kind.choices = OrgKind.choices()
         self.pay_period.choices = PayPeriod.choices()
         self.ce_year_basis.choices = CEYearBasis.choices()
@@ -108,6 +113,14 @@ class OrgForm(FlaskForm):
             anchor.errors = [*anchor.errors, ANCHOR_MISSING]
             return False
         return valid
+
+    def validate_name(self, field):
+        """No web address or email address in a name: it goes into emails to people the organisation invites, where
+        it must not pass for a link or a sender to trust (phishing)."""
+        name = (field.data or "").strip()
+        if name != (self.kept_name or "").strip() and LINK_LIKE_RE.search(name):
+            raise ValidationError(_l("An organisation name cannot contain a web address or an email address (http://, "
+                                     "https://, www. or @). Write the organisation's name only."))
 
     def validate_pay_rate(self, field):
         rate = field.data

@@ -27,6 +27,7 @@ from lms.enrollment.services import EnrollmentSummary
 from lms.errors import DomainError
 from lms.hours import compliance, employment_dates, member_summary
 from lms.i18n import _, current_locale, format_when
+from lms.notify.services import MailError
 from lms.orgs import employment, history, services
 from lms.orgs.models import Membership, Organisation
 from lms.security import access, current_user
@@ -85,7 +86,8 @@ def _page(org: Organisation, membership: Membership, form: EmploymentForm | None
     standing (``lms.hours.compliance.ce_status``) and no certificates (an organisation sees the certificates of its
     current staff only: ``lms.certificates.queries.list_for_staff_member``), nor their courses completed without a
     certificate (``lms.certificates.withheld``). Earlier periods of employment (they left and joined again:
-    ``lms.orgs.history``) are listed, the latest first."""
+    ``lms.orgs.history``) are listed, the latest first. The undo button only while it may be used
+    (``lms.orgs.employment.can_undo_end``); after that the page says to invite them again."""
     current = membership.is_current
     certs = certificate_queries.list_for_staff_member(membership)
     if edit is None and current:
@@ -94,6 +96,7 @@ def _page(org: Organisation, membership: Membership, form: EmploymentForm | None
     return render_template(
         "lms/orgs/member.html", org=org, membership=membership, form=form if current else None, edit=edit,
         end_form=end_form if current else None, undo_form=None if current else EmptyForm(),
+        can_undo=employment.can_undo_end(membership, current_user._get_current_object()), undo_days=employment.UNDO_DAYS,
         ce=ce, hours=member_summary.hours_summary(org, membership.user, org.today(), ce),
         past_periods=history.list_past_periods(membership),
         courses=course_rows(membership.user, current_locale()),
@@ -187,4 +190,13 @@ def reinstate_member(org_slug: str, membership_id: int):
             flash(_("%(name)s is current staff again: the end of employment on %(date)s is undone. They are a staff "
                     "member; make them a manager again here if they were one.",
                     name=membership.user.name, date=format_when(ended_on)), "success")
+            _tell_reinstated(membership, ended_on)
     return redirect(url_for(".member", org_slug=org.slug, membership_id=membership.id))
+
+
+def _tell_reinstated(membership: Membership, ended_on: date) -> None:
+    """After the commit: the undo stands even if the email cannot be sent."""
+    try:
+        employment.tell_reinstated(membership, current_user._get_current_object(), ended_on)
+    except MailError:
+        flash(_("We could not email: %(emails)s. Please tell them another way.", emails=membership.user.email), "error")

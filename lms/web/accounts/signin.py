@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import current_app, flash, g, redirect, render_template, request, session, url_for
+from flask_limiter.util import get_remote_address
 
 from lms import db
 from lms.accounts import login_sessions, services, tokens
@@ -12,6 +13,7 @@ from lms.i18n import _, current_locale
 from lms.limiter import failed_attempt, form_email_key, limiter
 from lms.security import access
 from lms.web.accounts import bp
+from lms.web.accounts.confirm_address import send_confirmation
 from lms.web.accounts.links import disabled_message
 from lms.web.auth import login_user, logout_user
 from lms.web.forms import LoginForm, SignupForm
@@ -27,10 +29,21 @@ def _login_limit_account() -> str:
     return current_app.config["LMS_LOGIN_LIMIT_PER_ACCOUNT"]
 
 
+def _login_limit_account_total() -> str:
+    return current_app.config["LMS_LOGIN_LIMIT_PER_ACCOUNT_TOTAL"]
+
+
+def _account_and_client_key() -> str:
+    """The strict per-account limit counts one client address's failures only: keyed on the email alone, anyone could
+    lock a person out by typing wrong passwords for their email. The looser total limit covers guessing from many."""
+    return f"{form_email_key()}|client:{get_remote_address()}"
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @access.public
 @limiter.limit(_login_limit_client, methods=["POST"], deduct_when=failed_attempt)
-@limiter.limit(_login_limit_account, key_func=form_email_key, methods=["POST"], deduct_when=failed_attempt)
+@limiter.limit(_login_limit_account, key_func=_account_and_client_key, methods=["POST"], deduct_when=failed_attempt)
+@limiter.limit(_login_limit_account_total, key_func=form_email_key, methods=["POST"], deduct_when=failed_attempt)
 def login():
     form = LoginForm(next=request.args.get("next"))
     if form.validate_on_submit():
@@ -70,12 +83,16 @@ def signup():
     form = SignupForm(next=request.args.get("next"))
     if form.validate_on_submit():
         try:
-            user = services.register_user(form.email.data, form.name.data, form.password.data, locale=current_locale())
+            user = services.register_user(form.email.data, form.name.data, form.password.data, locale=current_locale(),
+                                          email_confirmed=False)
         except DomainError as exc:
             form.email.errors.append(exc.message)
         else:
             login_user(user)
-            db.session.commit()
+            db.session.commit()  # the account stands even if the confirmation email cannot be sent now
             flash(_("Welcome, %(name)s! Your account is ready.", name=user.name), "success")
+            if send_confirmation(user):  # anyone can type any address: the link proves it is theirs
+                db.session.commit()
+                flash(_("We have sent a confirmation link to %(email)s.", email=user.email), "info")
             return redirect(safe_next(form.next.data) or url_for("lms.main.home"))
     return render_template("lms/accounts/signup.html", form=form)

@@ -12,7 +12,7 @@ from typing import Any
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 
 from lms import db
-from lms.accounts.services import get_user, get_user_by_email
+from lms.accounts.services import get_confirmed_user_by_email, get_user
 from lms.catalog import services as catalog
 from lms.catalog.models import Course, CourseStatus
 from lms.catalog.texts import load_course_titles
@@ -163,10 +163,15 @@ def issue():
     form = IssueForm()
     form.course.choices = _course_choices()
     if form.validate_on_submit():
-        user = get_user_by_email(form.email.data)
-        if user is not None:
-            return redirect(url_for("lms.certificates.issue_hours", course_slug=form.course.data, user_id=user.id))
-        form.email.errors = [*form.email.errors, _("No account has this email address.")]
+        user = get_confirmed_user_by_email(form.email.data)  # never an account made with someone else's address
+        try:
+            if user is not None:
+                issuance.check_not_own(user, current_user._get_current_object())
+                return redirect(url_for("lms.certificates.issue_hours", course_slug=form.course.data, user_id=user.id))
+            form.email.errors = [*form.email.errors, _("No account has this email address, or its owner has not "
+                                                       "confirmed it yet.")]
+        except DomainError as exc:
+            form.email.errors = [*form.email.errors, exc.message]
     return _issue_page(form, status=400 if request.method == "POST" else 200)
 
 
