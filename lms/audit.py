@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -36,6 +38,27 @@ class AuditEvent(Model):
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
 
+#: Where the changes being made come from when it is not the web: ``"cli"`` while an ``lms`` command runs
+#: (:func:`made_from`). Each row written then holds it under ``origin``, and the log shows "Command line".
+_origin: ContextVar[str | None] = ContextVar("lms_audit_origin", default=None)
+
+
+@contextmanager
+def made_from(origin: str) -> Iterator[None]:
+    """Rows recorded inside the block hold ``origin`` (``"cli"``: made with an ``lms`` command, by whoever runs it on
+    the server, which the log cannot name)."""
+    token = _origin.set(origin)
+    try:
+        yield
+    finally:
+        _origin.reset(token)
+
+
+def origin() -> str | None:
+    """Where the changes being made come from (:func:`made_from`); None on the web."""
+    return _origin.get()
+
+
 def record(
     action: str,
     obj: Any,
@@ -55,6 +78,8 @@ def record(
         reason=reason,
         data={key: _jsonable(value) for key, value in data.items()},
     )
+    if (where := _origin.get()) is not None:
+        event.data = {**event.data, "origin": where}
     db.session.add(event)
     return event
 

@@ -58,19 +58,28 @@ DEMO_ORG_SETTINGS = OrgSettings(
     training_pay_rate_cents=2450,
 )
 
+#: What ``lms demo`` prints for a step (``add_<name>_demo``) whose name alone reads oddly.
+_STEP_WORDS = {"live": "live sessions", "hours": "training hours", "attendance": "live-session attendance"}
+
 #: Later features append ``step(org, users)`` callables that add their demo data idempotently.
 DEMO_STEPS: list[Callable[[Organisation, dict[str, User]], None]] = []
 
 
-def seed_demo(password: str) -> tuple[Organisation, dict[str, User]]:
-    """Create or refresh the demo organisation and accounts (passwords set to ``password``)."""
+def seed_demo(password: str, progress: Callable[[str], None] | None = None) -> tuple[Organisation, dict[str, User]]:
+    """Create or refresh the demo organisation and accounts (passwords set to ``password``); ``progress`` is told
+    what each step does before it starts (``lms demo`` prints it: checking passwords and adding data take seconds)."""
+    say = progress or (lambda _what: None)
+    say("accounts (checking each password)")
     users = {account.email: _ensure_user(account, password) for account in ACCOUNTS}
+    say("the demo organisation and its staff")
     org = orgs.find_org("demo") or orgs.create_org("demo", DEMO_ORG_SETTINGS, None)
     for account in ACCOUNTS:
         if account.membership and orgs.get_membership(org, users[account.email]) is None:
             orgs.add_member(org, users[account.email], account.membership, actor=None)
     db.session.flush()
     for step in DEMO_STEPS:
+        name = step.__name__.removeprefix("add_").removesuffix("_demo")
+        say(_STEP_WORDS.get(name, name.replace("_", " ")))
         step(org, users)
     return org, users
 

@@ -8,6 +8,8 @@ from contextlib import contextmanager
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from alembic.util import CommandError
 from flask import current_app
 from sqlalchemy.engine import Connection
 
@@ -51,6 +53,19 @@ def _check_foreign_keys(connection: Connection) -> None:
     if broken:
         table, rowid, parent, _ = broken[0]
         raise RuntimeError(f"migration left {len(broken)} broken foreign key(s), e.g. {table} row {rowid} → {parent}")
+
+
+def unknown_revision(revision: str) -> str | None:
+    """Why ``revision`` names no migration of the LMS (a one-line reason), or None when it does: a revision id
+    (``0018``), ``head``, ``heads``, ``base``, or a step from the current one (``-1``, ``+2``, checked when run)."""
+    text = revision.strip()
+    if text.lstrip("+-").isdigit() and text[:1] in "+-":
+        return None
+    try:
+        ScriptDirectory.from_config(alembic_config()).get_revisions(text)
+    except CommandError as exc:
+        return f"{exc}: give a revision id such as 0018 (the files in lms/migrations/versions), head or base"
+    return None
 
 
 def upgrade(revision: str = "head") -> None:

@@ -17,7 +17,7 @@ from lms.accounts.languages import set_language
 from lms.accounts.models import SiteRole, User
 from lms.accounts.names import clean_name, record_name_change
 from lms.accounts.passwords import MAX_LENGTH, MIN_LENGTH, check_password_strength, hash_password
-from lms.db import is_id
+from lms.db import is_id, utcnow
 from lms.errors import ConflictError, DomainError, NotFoundError
 from lms.i18n import _
 from lms.search_text import contains_pattern, folded
@@ -30,6 +30,14 @@ def normalize_email(email: str) -> str:
 
 def get_user_by_email(email: str) -> User | None:
     return db.session.execute(select(User).where(User.email == normalize_email(email))).scalar_one_or_none()
+
+
+def get_confirmed_user_by_email(email: str) -> User | None:
+    """The account of ``email`` for someone else looking a person up by address (a trainer issuing a certificate, an
+    attendance import): only once its owner confirmed the address, so that an account made with another person's
+    address is never taken for theirs. None otherwise, as for no account."""
+    user = get_user_by_email(email)
+    return user if user is not None and user.is_email_confirmed else None
 
 
 def get_user(user_id: int) -> User:
@@ -56,9 +64,14 @@ def register_user(
     locale: str | None = None,
     timezone: str | None = None,
     role: SiteRole = SiteRole.TRAINEE,
+    email_confirmed: bool = True,
 ) -> User:
     """Create an account. Raises :class:`ConflictError` if the email is taken, and
-    :class:`lms.accounts.names.InvalidName` if the name has nothing visible (it is stored normalised)."""
+    :class:`lms.accounts.names.InvalidName` if the name has nothing visible (it is stored normalised).
+
+    ``email_confirmed``: whether the address is known to be the person's (an administrator, the CLI, the demo, an
+    invitation emailed to it). Self sign-up passes False: until a confirmation link is opened
+    (:mod:`lms.accounts.email_confirmation`) nobody else can find the account by its address."""
     name = clean_name(name)
     if get_user_by_email(email) is not None:
         raise ConflictError(_("An account with this email address already exists."))
@@ -71,6 +84,7 @@ def register_user(
         role=role,
         locale=locale,
         timezone=timezone,
+        email_confirmed_at=utcnow() if email_confirmed else None,
     )
     try:
         with db.session.begin_nested():
@@ -78,7 +92,9 @@ def register_user(
             db.session.flush()
     except IntegrityError:  # the same address registered a moment ago (a form sent twice at once)
         raise ConflictError(_("An account with this email address already exists.")) from None
-    audit.record("user.registered", user, user)
+    # made with an ``lms`` command: by nobody the log can name (not the new person), with the role given
+    cli = audit.origin() is not None
+    audit.record("user.registered", user, None if cli else user, **({"role": role} if cli else {}))
     user_registered.send(user)
     return user
 

@@ -1,6 +1,7 @@
 """The ``lms`` command line: ``lms <command>`` or ``flask --app wsgi lms <command>``.
 
-Every command has ``--help`` and exits non-zero with a one-line reason on bad input.
+Every command has ``--help`` and exits non-zero with a one-line reason on bad input, or when the database cannot be
+reached. What a command changes is recorded in the audit log as made from the command line (:func:`lms.audit.made_from`).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup, FlaskGroup, NoAppException, shell_command
 
+from lms import audit
 from lms import config as lms_config
 from lms.cli import accounts as accounts_cli
 from lms.cli import certificates as certificates_cli
@@ -20,7 +22,38 @@ from lms.cli import database, demo
 from lms.cli import live as live_cli
 from lms.cli import tokens as tokens_cli
 
-lms_cli = AppGroup("lms", help="CHW Learn commands.")
+
+def _run(invoke, ctx: click.Context):
+    """A command run: its audit rows made from the command line, and a database it cannot use said in one line, not a
+    traceback (:func:`database_problem`)."""
+    from sqlalchemy.exc import DBAPIError
+
+    try:
+        with audit.made_from("cli"):
+            return invoke(ctx)
+    except DBAPIError as exc:
+        raise click.ClickException(database_problem(exc)) from exc
+
+
+def database_problem(exc: Exception) -> str:
+    """One line for a database error: "Cannot reach the database: ..." when it could not connect (an error with no
+    statement, or a connection lost), else "Database error: ..." with the driver's first line."""
+    orig = getattr(exc, "orig", None) or exc
+    lines = [line.strip() for line in str(orig).splitlines() if line.strip()]
+    reason = (lines[0] if lines else type(orig).__name__)[:300]
+    if getattr(exc, "statement", None) is None or getattr(exc, "connection_invalidated", False):
+        return f"Cannot reach the database: {reason}"
+    return f"Database error: {reason}"
+
+
+class LMSAppGroup(AppGroup):
+    """``flask --app wsgi lms ...``: its commands run as in :class:`LMSGroup`."""
+
+    def invoke(self, ctx: click.Context):
+        return _run(super().invoke, ctx)
+
+
+lms_cli = LMSAppGroup("lms", help="CHW Learn commands.")
 
 
 @click.command("init-secret")
@@ -60,7 +93,7 @@ def _create_app():
     try:
         return create_app()
     except lms_config.ConfigError as exc:
-        # Flask's group shows this one line (not a traceback) under --help, and exits non-zero for a command
+        # a command that needs the app shows this one line (not a traceback) and exits non-zero
         raise NoAppException(str(exc)) from exc
 
 
@@ -79,10 +112,15 @@ class LMSGroup(FlaskGroup):
         self.add_command(shell_command)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return [name for name in super().list_commands(ctx) if name not in self.HIDDEN]
+        # Every command is the group's own: listing them loads no app, so --help prints cleanly without a secret key
+        # or a database (a command that needs them says why in one line when it runs).
+        return sorted(name for name in click.Group.list_commands(self, ctx) if name not in self.HIDDEN)
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
-        return None if name in self.HIDDEN else super().get_command(ctx, name)
+        return None if name in self.HIDDEN else click.Group.get_command(self, ctx, name)
+
+    def invoke(self, ctx: click.Context):
+        return _run(super().invoke, ctx)
 
 
 def make_group() -> LMSGroup:

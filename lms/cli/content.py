@@ -144,6 +144,10 @@ def export_courses_command(path: Path, slugs: tuple[str, ...], replace: bool) ->
     except TargetNotEmpty as exc:
         raise click.ClickException(f"{exc.folder} already holds course files: use --replace to write over them "
                                    "(what the export does not write is removed), or choose another folder.") from exc
+    except OSError as exc:  # a file where a folder should be, no permission, no room: write_folder undid its writes
+        where = f"{exc.filename}: " if exc.filename else ""
+        raise click.ClickException(f"Cannot write the course files ({where}{exc.strerror or exc}). "
+                                   "Nothing was written.") from exc
     count = len(folders)
     click.echo(f"Exported {count} course{'s' if count != 1 else ''} ({len(files)} files): "
                + ", ".join(str(folder) for folder in folders))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import click
+from alembic.util import CommandError
 from flask.cli import with_appcontext
 
 from lms import db, migrate
@@ -19,7 +20,11 @@ def db_group() -> None:
 def upgrade(revision: str) -> None:
     """Apply migrations up to REVISION. At head, also create the credential-signing key if there is none yet (as
     ``lms keys generate`` does), so no visitor's request has to."""
-    migrate.upgrade(revision)
+    _check_revision(revision)
+    try:
+        migrate.upgrade(revision)
+    except CommandError as exc:
+        raise click.ClickException(f"Cannot upgrade to {revision}: {exc}") from exc
     click.echo(f"Database at {migrate.current() or 'base'}")
     if revision == "head":
         _ensure_signing_key()
@@ -49,12 +54,22 @@ def downgrade(revision: str, yes: bool) -> None:
     """Revert migrations down to REVISION. This DELETES DATA: the tables and columns those migrations added are
     dropped with their contents, and '--revision base' drops every LMS table. Back up the database first. Asks for
     confirmation unless --yes is given."""
+    _check_revision(revision)
     at = migrate.current() or "base"
     if not yes:
         click.confirm(f"Revert the database from {at} down to {revision}, deleting the data of the reverted "
                       "migrations?", abort=True)
-    migrate.downgrade(revision)
+    try:
+        migrate.downgrade(revision)
+    except CommandError as exc:
+        raise click.ClickException(f"Cannot downgrade to {revision}: {exc}") from exc
     click.echo(f"Database at {migrate.current() or 'base'}")
+
+
+def _check_revision(revision: str) -> None:
+    """A revision that names no migration: a one-line reason, before anything is asked or changed."""
+    if problem := migrate.unknown_revision(revision):
+        raise click.ClickException(problem)
 
 
 @db_group.command("current")

@@ -41,7 +41,7 @@ def demo_command(password: str | None) -> None:
     if len(password) < 10:
         raise click.ClickException("The demo password must have at least 10 characters.")
     try:
-        org, _users = seed_demo(password)
+        org, _users = seed_demo(password, lambda what: click.echo(f"Demo data: {what}...", err=True))
     except DomainError as exc:  # e.g. an LMS_DEMO_PASSWORD too easy to guess
         raise click.ClickException(f"The demo password is refused: {exc.message}") from exc
     db.session.commit()

@@ -3,6 +3,7 @@ or packed in a zip file (the download on the authoring pages)."""
 
 from __future__ import annotations
 
+import errno
 import io
 import shutil
 import tempfile
@@ -50,15 +51,73 @@ def verify(files: CourseFiles) -> None:
 def write_folder(files: CourseFiles, root: Path, *, replace: bool = False) -> list[Path]:
     """Write ``files`` under ``root``; the course folders written. A course folder that already holds course files
     raises :class:`TargetNotEmpty`, unless ``replace``: then what the export does not write (module folders, lesson
-    and quiz files) is removed first, and only hidden files and READMEs outside those module folders are kept."""
+    and quiz files) is removed, and only hidden files and READMEs outside those module folders are kept.
+
+    All or nothing: every course folder is made in a hidden folder beside them (``root/.lms-export-*``) and moved into
+    place at the end, so an :class:`OSError` (a file where a folder should be, no room, no permission) leaves ``root``
+    as it was (a folder the export created for it is removed again)."""
     folders = sorted({root / PurePosixPath(path).parts[0] for path in files})
     for folder in folders:
-        if folder.exists() and _content(folder):
-            if not replace:
-                raise TargetNotEmpty(folder)
-            _clear(folder, {root / path for path in files})
-    _write(files, root)
+        if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+            raise NotADirectoryError(errno.ENOTDIR, "a file is where the course folder should be", str(folder))
+        if folder.exists() and _content(folder) and not replace:
+            raise TargetNotEmpty(folder)
+    created = _make_folder(root)
+    try:
+        staging = Path(tempfile.mkdtemp(prefix=".lms-export-", dir=root))
+    except OSError:
+        _remove_empty(created)
+        raise
+    try:
+        new, old = staging / "new", staging / "old"
+        new.mkdir()
+        old.mkdir()
+        for folder in folders:
+            if folder.exists():  # what it keeps (hidden files, READMEs), then the export written over it
+                shutil.copytree(folder, new / folder.name, symlinks=True)
+                _clear(new / folder.name, {new / path for path in files})
+        _write(files, new)
+        _swap(folders, new, old)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        _remove_empty(created)
+        raise
+    shutil.rmtree(staging, ignore_errors=True)
     return folders
+
+
+def _make_folder(root: Path) -> list[Path]:
+    """Make ``root`` and its missing parents; those made, deepest first."""
+    missing = [path for path in [root, *root.parents] if not path.exists()]
+    root.mkdir(parents=True, exist_ok=True)
+    return missing
+
+
+def _remove_empty(folders: list[Path]) -> None:
+    for folder in folders:
+        try:
+            folder.rmdir()
+        except OSError:
+            return
+
+
+def _swap(folders: list[Path], new: Path, old: Path) -> None:
+    """Move each course folder made in ``new`` into place, the one it replaces into ``old``; all back if one fails."""
+    done: list[tuple[Path, bool]] = []
+    try:
+        for folder in folders:
+            existed = folder.exists()
+            if existed:
+                folder.rename(old / folder.name)
+            done.append((folder, existed))
+            (new / folder.name).rename(folder)
+    except OSError:
+        for folder, existed in reversed(done):
+            if (folder.exists() or folder.is_symlink()) and not (new / folder.name).exists():
+                folder.rename(new / folder.name)
+            if existed:
+                (old / folder.name).rename(folder)
+        raise
 
 
 def zip_bytes(files: CourseFiles) -> bytes:

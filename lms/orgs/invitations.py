@@ -247,6 +247,12 @@ def register_for_manager(slug: str, settings: OrgSettings, admin: User, email: s
     registers an organisation must manage it, or nobody could."""
     if not admin.is_admin:
         raise DomainError(_("Only site administrators can register an organisation for someone else."))
+    existing = db.session.execute(select(User).where(User.email == email.strip().lower())).scalar_one_or_none()
+    if existing is not None and not existing.is_active:  # they could not sign in to accept, nor manage it
+        # i18n: refusal on the new-organisation form: the first manager named has an account a site admin disabled
+        raise DomainError(_("The account of %(email)s is disabled, so they could not manage the organisation: enable "
+                            "it first on the People page, or name another first manager.", email=existing.email),
+                          field="first_manager_email")
     org = create_org(slug, settings, admin, join=False)
     invitation, raw = invite(org, email, name, Employment(role=MemberRole.MANAGER), admin, max_age_days)
     return org, invitation, raw

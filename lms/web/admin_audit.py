@@ -6,8 +6,9 @@ from __future__ import annotations
 from flask import render_template, request
 
 from lms import audit
+from lms.i18n import zone_of
 from lms.orgs import services as orgs
-from lms.security import access
+from lms.security import access, current_user
 from lms.web import admin
 from lms.web.audit_display import ACTION_TITLES, action_title, changes, what
 from lms.web.audit_names import names_of, org_subjects
@@ -28,10 +29,12 @@ def audit_log():
     action = request.args.get("action", "").strip()[:64]
     by, about = (_person(key) for key in ("by", "about"))
     all_orgs = orgs.list_orgs()
-    org = next((o for o in all_orgs if o.slug == request.args.get("org")), None)
+    org_slug = request.args.get("org", "").strip()
+    org = next((o for o in all_orgs if o.slug == org_slug), None)
     page, size = page_number(), admin.LOG_PAGE_SIZE
     failed = any(person and person.error for person in (by, about))
-    events = [] if failed else audit.list_events(
+    # an organisation the site does not have: nothing matches (as an unknown action), not the whole log
+    events = [] if failed or (org_slug and org is None) else audit.list_events(
         action=action or None, org_id=org.id if org else None, actor_ids=by.ids if by else None,
         about=person_subjects(about.ids) if about else None,
         org_subjects=org_subjects(org.id) if org else None, limit=size + 1, offset=(page - 1) * size)
@@ -45,7 +48,7 @@ def audit_log():
         org_names={o.id: o.name for o in all_orgs}, org=org, action=action, by=by, about=about,
         actions=actions if not action or action in ACTION_TITLES else [action, *actions], args=args,
         names=names, action_title=action_title, changes=lambda event: changes(event, names),
-        what=lambda event: what(event, names), event_reason=event_reason,
+        what=lambda event: what(event, names), event_reason=event_reason, zone=zone_of(current_user),
     )
 
 

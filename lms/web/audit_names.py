@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import Select, and_, or_, select
 
 from lms import db
-from lms.accounts.models import User
+from lms.accounts.models import ApiToken, User
 from lms.audit import AuditEvent, Some
 from lms.catalog.edits import source_names
 from lms.catalog.models import Course, Lesson, Module, Option, Question, Quiz
@@ -81,9 +81,9 @@ def course_subjects(course_id: int) -> dict[str, Select | Some]:
 
 
 def names_of(events: list[AuditEvent], org_names: dict[int, str]) -> Names:
-    """``(object type, id)`` → what the log calls it: people by name (actors are ``("User", id)`` too), staff by
-    their person's name, hours entries by their title in the reader's language, invitations by the address they were
-    sent to, courses, modules, lessons and quizzes by their title and questions by their wording (in the course's
+    """``(object type, id)`` → what the log calls it: people by name (actors are ``("User", id)`` too), API tokens by
+    their name, staff by their person's name, hours entries by their title in the reader's language, invitations by
+    the address they were sent to, courses, modules, lessons and quizzes by their title and questions by their wording (in the course's
     source language), certificates by number, holder (as printed) and course, enrolments by person and course,
     registrations by person and live session, live sessions by module and start time (in the reader's zone; a row
     about a session also names it with its start at that row, under ``("AuditEvent", id)``: :func:`_sessions_then`), extra
@@ -97,6 +97,9 @@ def names_of(events: list[AuditEvent], org_names: dict[int, str]) -> Names:
         rows = db.session.execute(select(Membership.id, User.name).join(User, User.id == Membership.user_id)
                                   .where(Membership.id.in_(sorted(ids["Membership"]))))
         names |= {("Membership", key): name for key, name in rows}
+    if ids.get("ApiToken"):  # by the name its owner gave it (a token removed with its account: "API token #3")
+        rows = db.session.execute(select(ApiToken.id, ApiToken.name).where(ApiToken.id.in_(sorted(ids["ApiToken"]))))
+        names |= {("ApiToken", key): name for key, name in rows}
     if ids.get("HoursEntry"):
         entries = db.session.execute(select(HoursEntry).where(HoursEntry.id.in_(sorted(ids["HoursEntry"])))).scalars()
         names |= {("HoursEntry", key): title for key, title in display_titles(list(entries), current_locale()).items()}

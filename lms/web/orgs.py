@@ -100,7 +100,7 @@ def settings(org_slug: str):
     """The settings form carries the version it was opened on: a save over settings saved since (another tab, another
     manager) is refused with 409, naming them and showing their saved values (:mod:`lms.web.edit_conflicts`)."""
     org = services.get_org(org_slug)
-    form = OrgForm()
+    form = OrgForm(kept_name=org.name)
     if request.method == "GET":
         form.fill_from(org)
     form.slug.data = org.slug  # the short name is fixed once created
