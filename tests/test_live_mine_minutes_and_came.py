@@ -84,7 +84,7 @@ def test_upcoming_sessions_give_no_minutes(client, u, login, module, trainer, ma
     seat(session, ana)
     add_time(session, ana, 0, 5)
     login(ana)
-    coming_up = page_text(client.get(u("lms.sessions.mine"))).split("Coming up", 1)[1].split("Calendar feed", 1)[0]
+    coming_up = page_text(client.get(u("lms.sessions.mine"))).split("Happening now", 1)[1].split("Calendar feed", 1)[0]
     assert f"{_badge('Registered')}</p>" in coming_up and " minutes" not in coming_up
 
 

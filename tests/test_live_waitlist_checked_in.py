@@ -110,7 +110,7 @@ def test_my_registrations_says_attendance_not_final_for_those_who_came(client, u
                                      (cleo, CLOSED_BADGE, PENDING_BADGE)):
         login(person)
         page = page_text(client.get(u("lms.sessions.mine")))
-        coming_up = page.split("Coming up", 1)[1].split("Calendar feed", 1)[0]
+        coming_up = page.split("Happening now", 1)[1].split("Calendar feed", 1)[0]  # under way: listed first
         assert badge in coming_up and not_badge not in coming_up, person.name
 
 

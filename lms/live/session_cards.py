@@ -4,6 +4,9 @@
 own registration and whether she came: five queries for any number of sessions, and a sixth when the reader holds
 places in upcoming sessions (whether her attendance already completed their module:
 :mod:`lms.live.completed_module`). Which sessions a list holds is :mod:`lms.live.listing`'s.
+
+For sessions under way (:attr:`SessionCard.is_under_way`), :func:`here_since` says in one more query since when the
+reader is checked in or joined now ("My registrations", "Happening now").
 """
 
 from __future__ import annotations
@@ -20,7 +23,15 @@ from lms.catalog.models import Course, Module
 from lms.catalog.texts import load_titles
 from lms.live import registration as seats
 from lms.live.completed_module import sessions_to_give_up
-from lms.live.models import LiveSession, Registration, RegistrationStatus, SessionStatus, SessionTrainer
+from lms.live.models import (
+    AttendanceInterval,
+    IntervalSource,
+    LiveSession,
+    Registration,
+    RegistrationStatus,
+    SessionStatus,
+    SessionTrainer,
+)
 from lms.live.my_sessions import Standing, my_places, result_of
 from lms.live.outcome import has_taken_place
 
@@ -71,6 +82,11 @@ class SessionCard:
     def is_upcoming(self) -> bool:
         """Scheduled and not over yet: what the page offers (seats, registration, joining) applies."""
         return self.session.status is SessionStatus.SCHEDULED and not self.is_over
+
+    @property
+    def is_under_way(self) -> bool:
+        """Started and not over (nor cancelled): the reader checks in, joins or checks out now."""
+        return self.has_started and self.is_upcoming
 
     @property
     def seats_left(self) -> int:
@@ -176,3 +192,30 @@ def describe(sessions: list[LiveSession], locale: str, viewer: Any, now: datetim
             result_minutes=result[1] if result else 0,
         ))
     return cards
+
+
+@dataclass(frozen=True)
+class HereNow:
+    """The reader is in a session now: since when (her earliest interval still open) and how (checked in, joined)."""
+
+    since: datetime
+    source: IntervalSource
+
+    @property
+    def joined(self) -> bool:
+        """Joined with the Join button (online), rather than checked in (or entered by the trainer)."""
+        return self.source is IntervalSource.JOIN_BUTTON
+
+
+def here_since(viewer: Any, session_ids: list[int]) -> dict[int, HereNow]:
+    """Per session id among ``session_ids``, when ``viewer`` is checked in or joined now: her intervals not set aside
+    and still open (as :func:`lms.live.checkin.open_intervals`), the earliest; one query, none for no sessions."""
+    if not session_ids or not getattr(viewer, "id", None):
+        return {}
+    rows = db.session.execute(
+        select(AttendanceInterval.session_id, AttendanceInterval.joined_at, AttendanceInterval.source)
+        .where(AttendanceInterval.session_id.in_(session_ids), AttendanceInterval.user_id == viewer.id,
+               AttendanceInterval.is_void.is_(False), AttendanceInterval.left_at.is_(None))
+        .order_by(AttendanceInterval.joined_at.desc(), AttendanceInterval.id.desc())
+    ).all()
+    return {sid: HereNow(joined_at, source) for sid, joined_at, source in rows}  # the earliest one wins

@@ -18,7 +18,7 @@ from lms.errors import DomainError
 from lms.hours.live_attendance import SessionHours, hours_date, session_hours
 from lms.i18n import _, current_locale, format_when, supported_locales
 from lms.live import attendance as attendance_rules
-from lms.live import calendar, checkin, completed_module, listing, outcome, registration, turnout
+from lms.live import calendar, checkin, completed_module, listing, outcome, registration, session_cards, turnout
 from lms.live.models import RegistrationStatus, SessionMode
 from lms.live.registration_overlaps import RegistrationOverlap
 from lms.live.times import to_zone, zoned_clock_text
@@ -238,15 +238,33 @@ def mine():
     cards = listing.describe(sessions, current_locale(), viewer(), now)
     token = calendar.feed_token(current_user, current_app.config["SECRET_KEY"])
     feed_url = external_url("lms.sessions.feed", token=token) if token else None
+    under_way = [c for c in cards if c.is_under_way]
     return render(
         "lms/live/mine.html",
+        happening=_happening(under_way, now),
         # A session finalised as having ended early is over, whatever its scheduled end.
-        upcoming=[c for c in cards if c.session.ends_at > now and not c.is_over],
+        upcoming=[c for c in cards if c.session.ends_at > now and not c.is_over and not c.is_under_way],
         past=[c for c in cards if c.session.ends_at <= now or c.is_over],
         feed_url=feed_url,
         subscribed=bool(feed_url) and calendar.has_subscription(current_user),
         form=EmptyForm(),
     )
+
+
+def _happening(cards: list[listing.SessionCard], now) -> list[dict]:
+    """Sessions under way, for "My registrations": since when the viewer is checked in or joined now (in her zone,
+    one query for all), and whether checking in and the Join button work now, as her session page says."""
+    here = session_cards.here_since(viewer(), [c.session.id for c in cards])
+    zone, fmt = viewer_zone(), viewer_format_locale()
+    items = []
+    for card in cards:
+        now_here = here.get(card.session.id)
+        checkin_open, checkin_later = checkin_state(card.session, now)
+        first_day = to_zone(card.session.starts_at, zone).date()
+        items.append({"card": card, "here": now_here, "checkin_open": checkin_open, "checkin_later": checkin_later,
+                      "since": zoned_clock_text(now_here.since, zone, fmt, first_day) if now_here else None,
+                      "join_open": join_state(card.session, now)[0]})
+    return items
 
 
 from lms.web.live import calendars, manage, staff  # noqa: E402,F401  (their routes register on import)
