@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from datetime import date
 from email import message_from_bytes, policy
 from email.message import EmailMessage
+from html import unescape
 from pathlib import Path
 from typing import Any
 
@@ -175,6 +176,11 @@ def mailbox(smtp_server) -> list[EmailMessage]:
 
 def body_of(message: EmailMessage) -> str:
     return message.get_body(preferencelist=("plain",)).get_content()
+
+
+def html_text(page: str) -> str:
+    """A page's words as a reader gets them: tags dropped, entities decoded, each run of white space one space."""
+    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", page)))
 
 
 # ---------------------------------------------------------------- apps and clients

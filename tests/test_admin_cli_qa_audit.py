@@ -4,9 +4,6 @@ manager whose account is disabled."""
 
 from __future__ import annotations
 
-import re
-from html import unescape
-
 import pytest
 from sqlalchemy import select
 
@@ -14,11 +11,8 @@ from lms import db
 from lms.accounts import api_tokens
 from lms.accounts.models import SiteRole, TokenScope
 from lms.orgs.models import Invitation, Organisation
+from tests.conftest import html_text
 from tests.test_org_onboarding import SETTINGS
-
-
-def _text(html: str) -> str:
-    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html)))
 
 
 @pytest.fixture
@@ -41,7 +35,7 @@ def test_an_unknown_organisation_matches_nothing(client, u, admin, make_org):
 def test_times_say_the_zone_and_a_token_is_named(client, u, admin):
     api_tokens.create_api_token(admin, "Payroll sync", scope=TokenScope.READ)
     db.session.commit()
-    page = _text(client.get(u("lms.admin.audit_log", action="api_token.created")).text)
+    page = html_text(client.get(u("lms.admin.audit_log", action="api_token.created")).text)
     assert "Times are shown in your time zone (Pacific Time)." in page
     assert "Payroll sync" in page and "API token #" not in page
 
@@ -53,6 +47,6 @@ def test_a_disabled_first_manager_is_refused(client, u, admin, make_user, mailbo
     response = client.submit(u("lms.orgs.create"), {**SETTINGS, "slug": "luz", "first_manager_email": "Rosa@example.org",
                                                     "first_manager_name": "Rosa Díaz"})
     assert response.status_code == 200 and 'id="first_manager_email-error"' in response.text
-    assert "The account of rosa@example.org is disabled" in _text(response.text)
+    assert "The account of rosa@example.org is disabled" in html_text(response.text)
     assert not mailbox and db.session.execute(select(Organisation)).first() is None
     assert db.session.execute(select(Invitation)).first() is None

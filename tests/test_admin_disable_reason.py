@@ -4,9 +4,6 @@ way."""
 
 from __future__ import annotations
 
-import re
-from html import unescape
-
 import pytest
 from sqlalchemy import select
 
@@ -15,10 +12,7 @@ from lms.accounts import admin_actions
 from lms.accounts.models import SiteRole, User
 from lms.audit import AuditEvent
 from lms.errors import DomainError
-
-
-def _text(html: str) -> str:
-    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html)))
+from tests.conftest import html_text
 
 
 def _rows(action: str) -> list[AuditEvent]:
@@ -49,7 +43,7 @@ def test_no_reason_or_too_long_a_one_disables_nothing(client, u, people, reason)
     _admin, lupe = people
     response = _disable(client, u, lupe, reason=reason)
     assert response.status_code == 400
-    page = _text(response.get_data(as_text=True))
+    page = html_text(response.get_data(as_text=True))
     assert "Please correct the highlighted fields." in page and "Disable Lupe Sola?" in page
     assert db.session.get(User, lupe.id).is_active and _rows("user.disabled") == []
 
@@ -62,10 +56,10 @@ def test_the_reason_is_kept_and_shown_in_the_log_and_on_the_people_page(client, 
     assert not db.session.get(User, lupe.id).is_active
     [row] = _rows("user.disabled")
     assert row.reason == "Shared her password" and row.actor_id == admin.id and row.object_id == lupe.id
-    log = _text(client.get(u("lms.admin.audit_log", about="lupe")).get_data(as_text=True))
+    log = html_text(client.get(u("lms.admin.audit_log", about="lupe")).get_data(as_text=True))
     assert "Account disabled" in log and "Reason: Shared her password" in log
     people_page = client.get(u("lms.admin.users", q="lupe")).get_data(as_text=True)
-    assert f'id="disabled-reason-{lupe.id}"' in people_page and "Reason: Shared her password" in _text(people_page)
+    assert f'id="disabled-reason-{lupe.id}"' in people_page and "Reason: Shared her password" in html_text(people_page)
 
 
 def test_the_people_page_shows_the_latest_reason_and_none_once_enabled(client, u, people):
@@ -74,7 +68,7 @@ def test_the_people_page_shows_the_latest_reason_and_none_once_enabled(client, u
     admin_actions.set_active(lupe, True, admin)
     admin_actions.set_active(lupe, False, admin, "Second reason")
     db.session.commit()
-    page = _text(client.get(u("lms.admin.users", q="lupe")).get_data(as_text=True))
+    page = html_text(client.get(u("lms.admin.users", q="lupe")).get_data(as_text=True))
     assert "Reason: Second reason" in page and "First reason" not in page
     admin_actions.set_active(lupe, True, admin)
     db.session.commit()
@@ -92,7 +86,7 @@ def test_enabling_takes_an_optional_note(client, u, people):
     db.session.expire_all()
     assert db.session.get(User, lupe.id).is_active
     assert [row.reason for row in _rows("user.enabled")] == ["Came back"]
-    assert "Reason: Came back" in _text(client.get(u("lms.admin.audit_log", action="user.enabled")).get_data(as_text=True))
+    assert "Reason: Came back" in html_text(client.get(u("lms.admin.audit_log", action="user.enabled")).get_data(as_text=True))
 
 
 def test_enabling_without_a_note_and_a_note_too_long(client, u, people):

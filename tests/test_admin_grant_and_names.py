@@ -16,12 +16,10 @@ from lms.accounts.models import SiteRole, User
 from lms.audit import AuditEvent
 from lms.certificates import revocation
 from tests.certificates_support import issued_world
+from tests.conftest import html_text
 
 MAKE_ADMIN = {"action": "role", "role": "admin"}
 
-
-def _text(html: str) -> str:
-    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html)))
 
 
 def _role(user: User) -> SiteRole:
@@ -53,7 +51,7 @@ def test_choosing_administrator_opens_a_confirmation_page_first(client, u, login
     assert _role(teo) is SiteRole.TRAINEE and _events("user.role_changed") == []
 
     page = client.get(sent.headers["Location"]).get_data(as_text=True)
-    text = _text(page)
+    text = html_text(page)
     assert "Make Teo Trainee a site administrator?" in text and "teo@example.org" in text and "Now: Trainee" in text
     assert "can do everything on this site, in every organisation" in text
     assert "including other administrators'" in text and "written to the audit log" in text
@@ -64,7 +62,7 @@ def test_choosing_administrator_opens_a_confirmation_page_first(client, u, login
     assert done.status_code == 302 and _role(teo) is SiteRole.ADMIN
     (event,) = _events("user.role_changed")
     assert event.actor_id == ada.id and event.data == {"old": "trainee", "new": "admin"}
-    assert "Teo Trainee is now: Site administrator." in _text(client.get(u("lms.admin.users")).get_data(as_text=True))
+    assert "Teo Trainee is now: Site administrator." in html_text(client.get(u("lms.admin.users")).get_data(as_text=True))
 
 
 def test_other_role_changes_need_no_confirmation(client, u, login, ada, teo, make_user):
@@ -105,7 +103,7 @@ def test_an_administrator_corrects_a_name_with_a_reason(client, u, login, ada, m
     users = client.get(u("lms.admin.users")).get_data(as_text=True)
     assert u("lms.admin.change_name", user_id=lupe.id, q="") in unescape(users)
     page = client.get(u("lms.admin.change_name", user_id=lupe.id)).get_data(as_text=True)
-    assert 'value="Lupe Ortz"' in page and "Certificates already issued keep the name they print" in _text(page)
+    assert 'value="Lupe Ortz"' in page and "Certificates already issued keep the name they print" in html_text(page)
     done = client.submit(u("lms.admin.change_name", user_id=lupe.id),
                          {"name": "  Lupe   Ortiz ", "reason": "Misspelt on certificate CHW-2026-000123"})
     assert done.status_code == 302 and done.headers["Location"].endswith(u("lms.admin.users", q=""))
@@ -114,8 +112,8 @@ def test_an_administrator_corrects_a_name_with_a_reason(client, u, login, ada, m
     (event,) = _events("user.name_changed")
     assert event.actor_id == ada.id and event.reason == "Misspelt on certificate CHW-2026-000123"
     assert event.data == {"name": "Lupe Ortiz", "was": {"name": "Lupe Ortz"}}
-    assert "Lupe Ortz is now called Lupe Ortiz." in _text(client.get(u("lms.admin.users")).get_data(as_text=True))
-    log = _text(client.get(u("lms.admin.audit_log", action="user.name_changed")).get_data(as_text=True))
+    assert "Lupe Ortz is now called Lupe Ortiz." in html_text(client.get(u("lms.admin.users")).get_data(as_text=True))
+    log = html_text(client.get(u("lms.admin.audit_log", action="user.name_changed")).get_data(as_text=True))
     assert "Name changed" in log and "Name: Lupe Ortz → Lupe Ortiz" in log and "Misspelt on certificate" in log
 
 
@@ -130,7 +128,7 @@ def test_a_refused_correction_says_why_and_changes_nothing(client, u, login, ada
     lupe = make_user("lupe@example.org", name="Lupe Ortz")
     login(ada)
     response = client.submit(u("lms.admin.change_name", user_id=lupe.id), form)
-    assert response.status_code == 400 and message in _text(response.get_data(as_text=True))
+    assert response.status_code == 400 and message in html_text(response.get_data(as_text=True))
     db.session.expire_all()
     assert db.session.get(User, lupe.id).name == "Lupe Ortz" and _events("user.name_changed") == []
 
@@ -160,13 +158,13 @@ def test_correcting_a_name_goes_back_to_the_certificate_issue_page(client, u, lo
     login(ada)
     page = client.get(issue_page).get_data(as_text=True)
     link = unescape(re.search(r'href="([^"]+)">correct the name</a>', page).group(1))
-    assert "The certificate will print the name the trainee's account has now: Rosa Díaz ." in _text(page)
+    assert "The certificate will print the name the trainee's account has now: Rosa Díaz ." in html_text(page)
     assert link == u("lms.admin.change_name", user_id=rosa.id, next=issue_page)
     form = client.get(link).get_data(as_text=True)
     assert unescape(form).count(f'href="{issue_page}"') == 2  # back and cancel
     done = client.submit(link, {"name": "Rosa María Díaz", "reason": "Second name left out"})
     assert done.status_code == 302 and done.headers["Location"].endswith(issue_page)
-    assert "Rosa María Díaz" in _text(client.get(issue_page).get_data(as_text=True))
+    assert "Rosa María Díaz" in html_text(client.get(issue_page).get_data(as_text=True))
     outside = client.submit(u("lms.admin.change_name", user_id=rosa.id, next="https://evil.example/"),
                             {"name": "Rosa Díaz", "reason": "Back"})
     assert outside.headers["Location"].endswith(u("lms.admin.users", q=""))  # no redirect away from the site
@@ -177,6 +175,6 @@ def test_trainers_are_told_who_can_correct_the_name(client, u, login, make_user,
     newcomer = make_user("nadia@example.org", name="Nadia New")
     login(world["trainer"])
     page = client.get(u("lms.certificates.issue_hours", course_slug="ce", user_id=newcomer.id)).get_data(as_text=True)
-    text = _text(page)
+    text = html_text(page)
     assert "The certificate will print the name the trainee's account has now: Nadia New ." in text
     assert "the trainee can on their profile, or a site administrator can" in text and "/admin/" not in page

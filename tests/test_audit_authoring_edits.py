@@ -7,7 +7,6 @@ words, and can filter by each of these actions."""
 from __future__ import annotations
 
 import re
-from html import unescape
 
 import pytest
 from sqlalchemy import func, select
@@ -21,6 +20,7 @@ from lms.catalog.models import Module, Question, QuestionKind
 from lms.catalog.quiz_authoring import OptionData
 from lms.catalog.texts import text_hash
 from lms.web import audit_display
+from tests.conftest import html_text
 
 COURSE = "heat-safety"
 YOUTUBE, VIMEO = "https://www.youtube.com/watch?v=abcdefghijk", "https://vimeo.com/123456789"
@@ -54,13 +54,10 @@ def _count(*actions: str) -> int:
     return db.session.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.action.in_(actions)))
 
 
-def _text(html: str) -> str:
-    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html)))
-
 
 def _row(page: str, action: str) -> str:
     """The newest row of ``action`` on the audit log page, as text (its code is under its title)."""
-    rows = [_text(row) for row in re.findall(r'<tr id="event-\d+">.*?</tr>', page, re.S)]
+    rows = [html_text(row) for row in re.findall(r'<tr id="event-\d+">.*?</tr>', page, re.S)]
     return next(row for row in rows if f" {action} " in row)
 
 
@@ -188,14 +185,14 @@ def test_saving_any_form_unchanged_records_nothing(client, signed_in_trainer, co
                        ("quiz", QUIZ_FORM), ("question", QUESTION_FORM)):
         response = client.submit(urls[name], form, follow_redirects=True)
         assert response.status_code == 200, name
-        page = _text(response.get_data(as_text=True))
+        page = html_text(response.get_data(as_text=True))
         assert "No changes to save." in page and "saved." not in page.lower(), name
     assert db.session.scalar(select(func.count(AuditEvent.id))) == before
     client.submit(urls["module"], {**MODULE_FORM, "credited_minutes": "61"})
     assert db.session.scalar(select(func.count(AuditEvent.id))) == before + 1
-    quiz = _text(client.submit(urls["quiz"], {**QUIZ_FORM, "pass_mark": "81"}, follow_redirects=True)
+    quiz = html_text(client.submit(urls["quiz"], {**QUIZ_FORM, "pass_mark": "81"}, follow_redirects=True)
                  .get_data(as_text=True))
-    question = _text(client.submit(urls["question"], {**QUESTION_FORM, "prompt": "What helps most?"},
+    question = html_text(client.submit(urls["question"], {**QUESTION_FORM, "prompt": "What helps most?"},
                                    follow_redirects=True).get_data(as_text=True))
     assert "Quiz settings saved." in quiz and "Question saved." in question
     assert db.session.scalar(select(func.count(AuditEvent.id))) == before + 3
@@ -290,8 +287,8 @@ def test_an_import_records_what_its_files_change_with_no_actor(app, courses, run
     run_import(courses)
 
     (changed,) = _events("module.updated")
-    assert changed.actor_id is None
-    assert {k: v for k, v in changed.data.items() if k != "course_id"} == {
+    assert changed.actor_id is None and changed.data["origin"] == "cli"  # `lms import-courses`: the command line
+    assert {k: v for k, v in changed.data.items() if k not in ("course_id", "origin")} == {
         "slug": "listening", "title": "Listening well", "credited_minutes": 60,
         "was": {"title": "Listening", "credited_minutes": 45}}
     (question,) = _events("question.updated")

@@ -22,6 +22,7 @@ from lms.orgs import employment
 from lms.orgs import services as orgs
 from lms.orgs import settings as org_settings
 from lms.orgs.models import MemberRole
+from tests.conftest import html_text
 
 EMPLOYMENT = {"employee_id": "E-7", "job_title": "Promotora", "employment_start": "2024-05-01",
               "employment_type": "employee", "role": "member"}
@@ -33,9 +34,6 @@ SETTINGS = {"name": "Acme", "kind": "employer", "timezone": "America/Los_Angeles
 def _events(action: str) -> list[AuditEvent]:
     return list(db.session.execute(select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.id)).scalars())
 
-
-def _text(html: str) -> str:
-    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html)))
 
 
 @pytest.fixture
@@ -107,7 +105,7 @@ def ada(make_user):
 
 
 def _rows(page: str) -> list[str]:
-    return [_text(row) for row in re.findall(r'<tr id="event-\d+">.*?</tr>', page, re.S)]
+    return [html_text(row) for row in re.findall(r'<tr id="event-\d+">.*?</tr>', page, re.S)]
 
 
 def test_admins_read_the_log_newest_first_with_the_changed_fields(client, u, login, acme, ada):
@@ -187,7 +185,7 @@ def test_times_are_in_the_admins_language_and_time_zone(client, u, login, make_u
     login(admin)
     row = _rows(client.get(u("lms.admin.audit_log")).get_data(as_text=True))[0]
     local = event.at.astimezone(ZoneInfo("America/New_York"))
-    assert _text(f"{format_date(local, 'medium', locale='es_US')}, {format_time(local, 'short', locale='es_US')}") in row
+    assert html_text(f"{format_date(local, 'medium', locale='es_US')}, {format_time(local, 'short', locale='es_US')}") in row
     assert "1 mar 2026" in row
     assert "Rol en la organización: Miembro del personal → Gerente" in row
 

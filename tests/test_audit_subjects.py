@@ -23,15 +23,12 @@ from lms.enrollment import services as learning
 from lms.live import registration
 from lms.web.audit_names import org_subjects
 from tests.certificates_support import issued_world
+from tests.conftest import html_text
 from tests.live_support import live_course, schedule
 
 
-def _text(html: str) -> str:
-    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html)))
-
-
 def _rows(page: str) -> list[str]:
-    return [_text(row) for row in re.findall(r'<tr id="event-\d+">.*?</tr>', page, re.S)]
+    return [html_text(row) for row in re.findall(r'<tr id="event-\d+">.*?</tr>', page, re.S)]
 
 
 def _row(page: str, action: str) -> str:
@@ -111,7 +108,7 @@ def test_the_log_filters_by_who_made_the_change(client, u, login, world):
     assert any("certificate.revoked" in row for row in rows) and len(rows) == db.session.scalar(
         select(func.count()).select_from(AuditEvent).where(AuditEvent.actor_id == admin.id))
     assert all(row.split(" Ada Admin ")[0] != row for row in rows)  # Ada in each row's "Who"
-    assert "Changes made by Ada Admin (ada@example.org)." in _text(mine) and "Only my actions" not in mine
+    assert "Changes made by Ada Admin (ada@example.org)." in html_text(mine) and "Only my actions" not in mine
     assert 'value="ada@example.org"' in mine
 
     tess = client.get(u("lms.admin.audit_log", by="  TEACHER@example.org ")).get_data(as_text=True)
@@ -126,7 +123,7 @@ def test_an_address_without_an_account_says_so(client, u, login, world):
     login(world["admin"])
     page = client.get(u("lms.admin.audit_log", by="nobody@example.org"))
     assert page.status_code == 200
-    text = _text(page.get_data(as_text=True))
+    text = html_text(page.get_data(as_text=True))
     assert "No account has the email address nobody@example.org." in text and _rows(page.get_data(as_text=True)) == []
     assert "Nothing in the audit log matches." not in text
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 import ast
 import re
 from datetime import date
-from html import unescape
 from pathlib import Path
 
 import pytest
@@ -23,6 +22,7 @@ from lms.hours.models import EntrySource, EntryStatus, HoursEntry
 from lms.live.models import RegistrationStatus
 from lms.orgs import services as orgs
 from lms.web import audit_display
+from tests.conftest import html_text
 
 LMS = Path(__file__).resolve().parent.parent / "lms"
 #: Keys of ``audit.record`` that are not data.
@@ -97,12 +97,9 @@ def test_every_named_data_key_has_a_label():
 # ---------------------------------------------------------------- the page
 
 
-def _text(html: str) -> str:
-    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html)))
-
 
 def _rows(page: str) -> list[str]:
-    return [_text(row) for row in re.findall(r'<tr id="event-\d+">.*?</tr>', page, re.S)]
+    return [html_text(row) for row in re.findall(r'<tr id="event-\d+">.*?</tr>', page, re.S)]
 
 
 def _row(page: str, action: str) -> str:
@@ -196,7 +193,7 @@ def test_choosing_the_role_a_person_has_records_nothing(client, u, login, make_u
     login(ada)
     response = client.submit(u("lms.admin.update_user", user_id=teo.id), {"action": "role", "role": "trainer"},
                              follow_redirects=True)
-    page = _text(response.get_data(as_text=True))
+    page = html_text(response.get_data(as_text=True))
     assert "Nothing changed: Teo is already: Trainer." in page and "is now" not in page
     assert _count("user.role_changed") == 0
     client.submit(u("lms.admin.update_user", user_id=teo.id), {"action": "role", "role": "trainee"})

@@ -8,20 +8,17 @@ from __future__ import annotations
 
 import io
 import re
-from html import unescape
 
 import pytest
 
 from lms.certificates import bulk, codes
+from tests.conftest import html_text
 
 CODE = "K7QM-X3HT-PQ2R-ABCD-EFGH-JKMN-PQRS"
 TYPO = "K7QM-X3HT-PQ2R-ABCD-EFGH-JKMN-PQRO"  # an O where the alphabet has none
 OTHER_PROVIDERS = ("Only certificates issued through CHW Learn can be checked here. A certificate from another training "
                    "provider (a new hire's earlier training, say) must be checked with the provider that issued it.")
 
-
-def _text(html: str) -> str:
-    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html)))
 
 
 def _upload(client, u, name: str, content: str, **extra):
@@ -31,7 +28,7 @@ def _upload(client, u, name: str, content: str, **extra):
 
 
 def _result_cells(page: str) -> list[str]:
-    return [_text(cell).strip() for cell in re.findall(r'<th scope="row"[^>]*>(.*?)</th>', page, re.S)]
+    return [html_text(cell).strip() for cell in re.findall(r'<th scope="row"[^>]*>(.*?)</th>', page, re.S)]
 
 
 @pytest.mark.parametrize(("row", "reported"), [
@@ -56,7 +53,7 @@ def test_a_code_typed_in_groups_with_a_slip_is_one_query(client, u):
     assert bulk.codes_from_text(f"{grouped}\n{CODE.replace('-', ' ')}\nnot a code here") == [
         grouped, CODE.replace("-", " "), "not", "a", "code", "here"]
     page = client.submit(u("lms.certificates.verify_bulk"), {"codes": grouped}).get_data(as_text=True)
-    assert _result_cells(page) == [grouped] and "Result for 1 code" in _text(page)
+    assert _result_cells(page) == [grouped] and "Result for 1 code" in html_text(page)
 
 
 @pytest.mark.parametrize(("name", "content"), [("empty.csv", ""), ("header.csv", "name,code\r\n"),
@@ -80,17 +77,17 @@ def test_pasted_text_without_codes_is_refused(client, u):
 def test_not_found_says_only_this_sites_certificates_can_be_checked(client, u):
     missing = codes.display(codes.new_code())
     single = client.get(u("lms.certificates.verify_page", code=missing))
-    assert single.status_code == 404 and OTHER_PROVIDERS in _text(single.get_data(as_text=True))
-    page = _text(client.submit(u("lms.certificates.verify_bulk"), {"codes": missing}).get_data(as_text=True))
+    assert single.status_code == 404 and OTHER_PROVIDERS in html_text(single.get_data(as_text=True))
+    page = html_text(client.submit(u("lms.certificates.verify_bulk"), {"codes": missing}).get_data(as_text=True))
     assert "Not found: 1" in page and OTHER_PROVIDERS in page
-    invalid = _text(client.submit(u("lms.certificates.verify_bulk"), {"codes": "nope"}).get_data(as_text=True))
+    invalid = html_text(client.submit(u("lms.certificates.verify_bulk"), {"codes": "nope"}).get_data(as_text=True))
     assert OTHER_PROVIDERS not in invalid  # nothing was looked up: nothing was not found
 
 
 @pytest.mark.parametrize("app_config", [{"LMS_SITE_NAME": "Valley Training"}])
 def test_the_reminder_names_the_site(client, u, app_config):
     page = client.get(u("lms.certificates.verify_page", code=codes.display(codes.new_code()))).get_data(as_text=True)
-    assert "Only certificates issued through Valley Training can be checked here." in _text(page)
+    assert "Only certificates issued through Valley Training can be checked here." in html_text(page)
 
 
 @pytest.mark.parametrize(("raw", "better_than"), [(TYPO, "María Promotora"), (TYPO[:20], "2024-05-01"),

@@ -9,10 +9,10 @@ from __future__ import annotations
 import csv
 import io
 import re
-from html import unescape
 
 from lms.certificates import bulk
 from tests.api_support import schema_checker
+from tests.conftest import html_text
 
 NUMBER = "CHW-2026-311223"
 CODE = "K7QM-X3HT-PQ2R-ABCD-EFGH-JKMN-PQRS"  # shaped like a code, issued to nobody
@@ -20,13 +20,10 @@ EXPLAINED = ("This is the certificate's number, which is for quoting. To verify,
              "below it (28 letters and digits), or scan the QR code.")
 
 
-def _text(html: str) -> str:
-    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html)))
-
 
 def _rows(page: str) -> list[str]:
     body = page.split('<table class="cert-results', 1)[1].split("</table>", 1)[0]
-    return [_text(row).strip() for row in re.findall(r"<tr[^>]*>(.*?)</tr>", body.split("<tbody", 1)[1], re.S)]
+    return [html_text(row).strip() for row in re.findall(r"<tr[^>]*>(.*?)</tr>", body.split("<tbody", 1)[1], re.S)]
 
 
 def test_mark_numbers_only_changes_numbers_that_are_not_codes():
@@ -45,7 +42,7 @@ def test_the_bulk_page_explains_a_number_on_its_row(client, u):
     assert rows[0].startswith(f"1 {NUMBER} ! A certificate number: verify with the code printed below it")
     assert EXPLAINED in rows[0]
     assert "Not found" in rows[1] and "Not a certificate code" in rows[2] and EXPLAINED not in rows[2]
-    counts = _text(page.split('<ul class="cert-counts">', 1)[1].split("</ul>", 1)[0])
+    counts = html_text(page.split('<ul class="cert-counts">', 1)[1].split("</ul>", 1)[0])
     assert "Certificate numbers instead of codes: 1" in counts and "Not a code: 1" in counts
 
 

@@ -5,8 +5,6 @@ minutes", and running the demo again makes no more of them."""
 
 from __future__ import annotations
 
-import re
-from html import unescape
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -21,12 +19,10 @@ from lms.certificates.demo import add_certificates_demo
 from lms.certificates.models import Certificate, CertificateStatus
 from lms.enrollment.models import Enrollment, EnrollmentStatus
 from lms.hours.models import EntrySource, HoursEntry
+from tests.conftest import html_text
 
 ROOT = Path(__file__).resolve().parent.parent
 
-
-def _text(html: str) -> str:
-    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html)))
 
 
 def _certificates() -> dict[str, list[Certificate]]:
@@ -62,7 +58,7 @@ def test_lms_demo_issues_certificates_with_the_credited_hours(app, runner, clien
     assert tom.revocation_reason == "Demo: issued to the wrong person"
 
     for cert, verdict in ((maria, "Valid certificate"), (tom, "Revoked certificate")):
-        page = _text(client.get(u("lms.certificates.verify_page", code=codes.display(cert.code))).get_data(as_text=True))
+        page = html_text(client.get(u("lms.certificates.verify_page", code=codes.display(cert.code))).get_data(as_text=True))
         assert verdict in page and "Total: 5 hours 20 minutes" in page and "Total: 0 minutes" not in page
 
 

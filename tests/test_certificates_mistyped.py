@@ -6,22 +6,19 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from html import unescape
 
 import pytest
 
 from lms.certificates import codes, mistyped
 from tests.api_support import schema_checker
+from tests.conftest import html_text
 
 CODE = "K7QM-X3HT-PQ2R-ABCD-EFGH-JKMN-PQRS"  # shaped like a code, issued to nobody
 TYPO = CODE[:-1] + "O"  # an O where the alphabet has none (Q, say)
 LETTER_O = "Codes never use the letter O: check character 28."
 GENERAL = "This is not a certificate code. Codes have 28 letters and digits, often in groups of four."
 
-
-def _text(html: str) -> str:
-    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html)))
 
 
 @pytest.mark.parametrize(("typed", "slip"), [
@@ -64,15 +61,15 @@ def test_the_form_names_the_slip_and_still_explains_the_rest(client, u):
 
 def test_the_page_names_the_slip(client, u):
     response = client.get(u("lms.certificates.verify_page", code=TYPO))
-    page = _text(response.get_data(as_text=True))
+    page = html_text(response.get_data(as_text=True))
     assert response.status_code == 400 and "This is not a certificate code" in page and LETTER_O in page
     assert "Check what was typed." not in page  # the general words only when nothing more can be said
-    assert "Check what was typed." in _text(client.get(u("lms.certificates.verify_page", code="hello")).get_data(as_text=True))
+    assert "Check what was typed." in html_text(client.get(u("lms.certificates.verify_page", code="hello")).get_data(as_text=True))
 
 
 def test_the_bulk_page_and_spreadsheet_name_the_slip(client, u):
     path = u("lms.certificates.verify_bulk")
-    page = _text(client.submit(path, {"codes": f"{TYPO}\nnope"}).get_data(as_text=True))
+    page = html_text(client.submit(path, {"codes": f"{TYPO}\nnope"}).get_data(as_text=True))
     assert f"1 {TYPO} ! Not a certificate code {LETTER_O} 2 nope ! Not a certificate code" in page
     rows = list(csv.reader(io.StringIO(client.submit(path, {"codes": f"{TYPO}\nnope", "format": "csv"}).data.decode("utf-8-sig"))))
     reason = rows[0].index("Reason")

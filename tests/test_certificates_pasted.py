@@ -14,6 +14,7 @@ import pytest
 
 from lms.certificates import bulk, codes
 from tests.certificates_support import issued_world
+from tests.conftest import html_text
 
 UNKNOWN = "K7QM-X3HT-PQ2R-ABCD-EFGH-JKMN-PQRS"  # shaped like a code, issued to nobody
 TYPO = UNKNOWN[:-1] + "O"
@@ -30,14 +31,11 @@ def _links(code: str) -> list[str]:
             f"https://learn.example.org/training/verify/{code}/?utm_source=qr&utm_medium=print&utm_campaign=2026"]
 
 
-def _text(html: str) -> str:
-    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html)))
-
 
 def _rows(page: str) -> list[str]:
     """Each result row's text, from the number to the last cell."""
     body = page.split("<tbody", 1)[1].split("</tbody>", 1)[0]
-    return [_text(row).strip() for row in re.findall(r"<tr[^>]*>(.*?)</tr>", body, re.S)]
+    return [html_text(row).strip() for row in re.findall(r"<tr[^>]*>(.*?)</tr>", body, re.S)]
 
 
 @pytest.mark.parametrize("link", _links(UNKNOWN))
@@ -111,7 +109,7 @@ def test_names_beside_codes_are_reported_nowhere(client, u, world):
     assert "Valid: 1" in page and "Not found: 1" in page and "Not a code: 2" in page
     again = unescape(re.search(r'<input type="hidden" name="codes" value="([^"]*)"', page).group(1))
     assert again.split("\n") == [world["code"], UNKNOWN, TYPO, "nope"]  # "Download these results" sends the codes
-    results = _text(page.split('id="results-heading"', 1)[1])  # the form above still holds what was pasted
+    results = html_text(page.split('id="results-heading"', 1)[1])  # the form above still holds what was pasted
     assert not {"María", "Promotora", "Tom", "Trainee:", "Pedro", "Páramo"} & set(results.split())
     sheet = client.submit(path, {"codes": pasted, "format": "csv"}).data.decode("utf-8-sig")
     assert [row[0] for row in csv.reader(io.StringIO(sheet))][1:] == [world["code"], UNKNOWN, TYPO, "nope"]

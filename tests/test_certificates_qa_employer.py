@@ -8,7 +8,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-from html import unescape
 
 import pytest
 
@@ -16,6 +15,7 @@ from lms.certificates import bulk, codes, mistyped
 from lms.certificates.pasted import codes_from_text
 from tests.api_support import schema_checker
 from tests.certificates_support import issued_world
+from tests.conftest import html_text
 from tests.test_deploy_qa_fixes_b import _invite
 
 A = "V382-7TXY-C2TY-RP6F-7G4F-GYCB-SJYB"
@@ -26,9 +26,6 @@ B = "P8R9-ZG6W-MXBS-S4ZJ-RWHG-EHJ6-9TDA"
 def world(app, make_user, make_org, add_member):
     return issued_world(make_user, make_org, add_member)
 
-
-def _text(html: str) -> str:
-    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html)))
 
 
 def _post(client, u, codes_text: str = "", file: tuple[bytes, str] | None = None, **extra):
@@ -57,7 +54,7 @@ def test_a_code_wrapped_after_a_hyphen_is_one_code(pasted, found):
 
 def test_a_code_copied_from_the_pdf_is_found_on_the_bulk_page(client, u, world):
     code = world["code"]
-    page = _text(_post(client, u, f"Verification code:\n{code[:25]}\n{code[25:]}\n").get_data(as_text=True))
+    page = html_text(_post(client, u, f"Verification code:\n{code[:25]}\n{code[25:]}\n").get_data(as_text=True))
     assert "Valid: 1" in page and "Rosa Díaz" in page
 
 
@@ -84,7 +81,7 @@ def test_verify_the_page_and_the_api_take_them(client, u, world, char):
     typed = world["code"].replace("-", char, 3)
     response = client.get(u("lms.certificates.verify_form", code=typed))
     assert response.status_code == 302 and world["code"] in response.headers["Location"]
-    page = _text(_post(client, u, typed).get_data(as_text=True))
+    page = html_text(_post(client, u, typed).get_data(as_text=True))
     assert "Valid: 1" in page
     api = client.post(u("lms.api.verify_certificates"), json={"codes": [typed]}).json
     assert api["results"][0]["status"] == "valid" and api["results"][0]["query"] == typed  # the query as sent
@@ -104,7 +101,7 @@ def test_excel_unicode_text_is_read(client, u, world):
     data = sheet.encode("utf-16")  # with its byte order mark, little-endian here as Excel writes it
     assert data.startswith(b"\xff\xfe")
     assert bulk.codes_from_upload("codes.txt", data) == [world["code"], B]
-    page = _text(_post(client, u, file=(data, "codes.txt")).get_data(as_text=True))
+    page = html_text(_post(client, u, file=(data, "codes.txt")).get_data(as_text=True))
     assert "Valid: 1" in page and "Not found: 1" in page and "not a text or CSV file" not in page
 
 
@@ -119,7 +116,7 @@ def test_a_file_with_nul_bytes_and_no_bom_is_still_refused():
 
 def _field_errors(page: str) -> dict[str, str]:
     """The error shown with each field, by the field's id (``aria-describedby``/error id)."""
-    return {name: _text(page[page.index(f'id="{name}"'):][:3000]) for name in ("codes", "file")}
+    return {name: html_text(page[page.index(f'id="{name}"'):][:3000]) for name in ("codes", "file")}
 
 
 def test_too_many_codes_in_a_file_are_reported_on_the_file_field(client, u):
@@ -129,10 +126,10 @@ def test_too_many_codes_in_a_file_are_reported_on_the_file_field(client, u):
     assert response.status_code == 400
     message = "You sent 501 codes; verify at most 500 at a time."
     errors = re.findall(r'id="(\w+)-error"[^>]*>(.*?)</', page, re.S)
-    assert [(field, _text(text).strip()) for field, text in errors if message in _text(text)] == [("file", message)]
+    assert [(field, html_text(text).strip()) for field, text in errors if message in html_text(text)] == [("file", message)]
     pasted = _post(client, u, "\n".join([A] * 501)).get_data(as_text=True)
     errors = re.findall(r'id="(\w+)-error"[^>]*>(.*?)</', pasted, re.S)
-    assert [field for field, text in errors if message in _text(text)] == ["codes"]
+    assert [field for field, text in errors if message in html_text(text)] == ["codes"]
 
 
 # ---------------------------------------------------------------- 5. one certificate listed several ways
@@ -142,7 +139,7 @@ def test_a_certificate_listed_several_ways_is_counted_once(client, u, world):
     code = world["code"]
     listed = [code, code.replace("-", "").lower(), f"https://learn.example.org/verify/{code}", code.replace("-", " "),
               B, B.lower(), "NOTACODE", "NOTACODE"]
-    page = _text(_post(client, u, "\n".join(listed)).get_data(as_text=True))
+    page = html_text(_post(client, u, "\n".join(listed)).get_data(as_text=True))
     assert "Results for 8 codes" in page
     assert "Valid: 1" in page and "Not found: 1" in page and "Not a code: 2" in page
     assert "Repeats of an earlier row: 4" in page
@@ -186,11 +183,11 @@ def test_the_429_page_says_how_long_to_wait_with_a_link_back(client, u, world, a
                           headers={"Referer": "http://localhost" + path})
     page = refused.get_data(as_text=True)
     assert refused.status_code == 429 and 0 < int(refused.headers["Retry-After"]) <= 60
-    assert "Please wait 1 minute and try again." in _text(page)
+    assert "Please wait 1 minute and try again." in html_text(page)
     assert f'href="{path}"' in page
     spanish = client.post(path, data={"csrf_token": client.csrf_token(path), "codes": world["code"]},
                           headers={"Accept-Language": "es"})
-    assert "1 minuto" in _text(spanish.get_data(as_text=True))
+    assert "1 minuto" in html_text(spanish.get_data(as_text=True))
 
 
 @pytest.mark.parametrize("app_config", [{"LMS_INVITATION_LIMIT_PER_ORG": "2 per day"}])
@@ -199,6 +196,6 @@ def test_a_limit_with_its_own_words_says_how_long_to_wait_too(client, make_user,
     make_org("acme", manager=manager)
     login(manager)
     assert [_invite(client, "acme", n).status_code for n in range(2)] == [302, 302]
-    page = _text(_invite(client, "acme", 3).get_data(as_text=True))
+    page = html_text(_invite(client, "acme", 3).get_data(as_text=True))
     assert "This organisation has sent as many invitations as this site allows" in page
     assert "You can try again in 1 day." in page

@@ -8,7 +8,6 @@ import csv
 import io
 import re
 from datetime import timedelta
-from html import unescape
 
 import pytest
 
@@ -16,6 +15,7 @@ from lms import db
 from lms.certificates.models import Certificate
 from lms.db import utcnow
 from tests.certificates_support import issued_world
+from tests.conftest import html_text
 
 
 @pytest.fixture
@@ -27,20 +27,17 @@ def world(app, make_user, make_org, add_member):
     return found
 
 
-def _text(html: str) -> str:
-    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html)))
-
 
 def _facts(client, u, code: str) -> str:
     page = client.get(u("lms.certificates.verify_page", code=code)).get_data(as_text=True)
-    return _text(page.split('class="cert-facts"', 1)[1].split("</dl>", 1)[0])
+    return html_text(page.split('class="cert-facts"', 1)[1].split("</dl>", 1)[0])
 
 
 def _bulk(client, u, code: str) -> tuple[str, dict[str, str]]:
     """The results table's "Valid until or revoked" cell, and the spreadsheet's row by column title."""
     path = u("lms.certificates.verify_bulk")
     page = client.submit(path, {"codes": code}).get_data(as_text=True)
-    row = _text(re.findall(r"<td[^>]*>(.*?)</td>", page.split("<tbody", 1)[1], re.S)[-1]).strip()
+    row = html_text(re.findall(r"<td[^>]*>(.*?)</td>", page.split("<tbody", 1)[1], re.S)[-1]).strip()
     sheet = list(csv.reader(io.StringIO(client.submit(path, {"codes": code, "format": "csv"}).data.decode("utf-8-sig"))))
     return row, dict(zip(sheet[0], sheet[1], strict=True))
 
@@ -72,7 +69,7 @@ def test_the_employers_pages_show_no_valid_until_date_for_a_revoked_certificate(
         staff = client.get(u("lms.certificates.staff", org_slug="acme", show="all")).get_data(as_text=True)
         member = client.get(u("lms.orgs.member", org_slug="acme", membership_id=world["membership"].id)).get_data(
             as_text=True)
-        return [_text(page.split("<tbody", 1)[1].split("</tbody>", 1)[0]) for page in (staff, member.split(
+        return [html_text(page.split("<tbody", 1)[1].split("</tbody>", 1)[0]) for page in (staff, member.split(
             'id="member-certificates"', 1)[1])]
 
     login(world["manager"])

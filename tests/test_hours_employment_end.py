@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from datetime import date
-from html import unescape
 
 import pytest
 from pypdf import PdfReader
@@ -27,12 +25,10 @@ from lms.orgs import employment, history, invitations, joining
 from lms.orgs import services as orgs
 from lms.orgs.models import CEYearBasis
 from tests.api_support import bearer
+from tests.conftest import html_text
 
 LAST_DAY = date(2026, 11, 20)
 
-
-def _text(html: str) -> str:
-    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html)))
 
 
 @pytest.fixture
@@ -102,7 +98,7 @@ def test_the_queue_marks_them_and_bulk_approving_says_which_were_skipped(world, 
     inside = _log(ana, clinic, date(2026, 11, 2), "inside")
     _end(boss, membership)
     login(boss)
-    page = _text(client.get(u("lms.hours.queue", org_slug="acme")).get_data(as_text=True))
+    page = html_text(client.get(u("lms.hours.queue", org_slug="acme")).get_data(as_text=True))
     assert page.count("Dated after employment ended") == 2  # the legend and the one row
     assert "so they cannot be approved" in page
     # both ticked ("Approve all N listed" leaves the marked ones out: tests/test_recheck_manager.py)
@@ -110,13 +106,13 @@ def test_the_queue_marks_them_and_bulk_approving_says_which_were_skipped(world, 
                              {"action": "approve", "listed": f"{inside.id} {late.id}", f"entry-{inside.id}": inside.id,
                               f"entry-{late.id}": late.id},
                              follow_redirects=True)
-    page = _text(response.get_data(as_text=True))
+    page = html_text(response.get_data(as_text=True))
     assert "1 entry approved." in page and "1 entry was skipped, not approved:" in page
     assert "Ana Reyes was not on your staff on Nov 25, 2026" in page
     assert db.session.get(HoursEntry, late.id).status is EntryStatus.PENDING
     assert db.session.get(HoursEntry, inside.id).status is EntryStatus.APPROVED
     single = client.submit(u("lms.hours.approve", org_slug="acme", entry_id=late.id), follow_redirects=True)
-    assert "was not on your staff on Nov 25, 2026" in _text(single.get_data(as_text=True))
+    assert "was not on your staff on Nov 25, 2026" in html_text(single.get_data(as_text=True))
     assert db.session.get(HoursEntry, late.id).status is EntryStatus.PENDING
 
 
@@ -137,12 +133,12 @@ def test_the_end_of_employment_page_lists_pending_entries_after_the_last_day(wor
     _log(ana, clinic, date(2026, 11, 20), "inside")
     login(boss)
     path = u("lms.orgs.end_member", org_slug="acme", membership_id=membership.id)
-    page = _text(client.submit(path, {"ended_on": LAST_DAY.isoformat()}).get_data(as_text=True))
+    page = html_text(client.submit(path, {"ended_on": LAST_DAY.isoformat()}).get_data(as_text=True))
     assert ("2 pending entries dated after November 20, 2026, the last day, will not be approvable: send them back"
             in page)
     assert "Training on 2026-11-25" in page and "Training on 2026-11-26" in page
     assert "Training on 2026-11-20" not in page
-    quiet = _text(client.submit(path, {"ended_on": "2026-11-30"}).get_data(as_text=True))
+    quiet = html_text(client.submit(path, {"ended_on": "2026-11-30"}).get_data(as_text=True))
     assert "will not be approvable" not in quiet
 
 

@@ -16,7 +16,7 @@ from lms import db
 from lms.audit import AuditEvent
 from lms.live import registration
 from lms.live.models import Registration, RegistrationStatus
-from tests.conftest import body_of
+from tests.conftest import body_of, html_text
 from tests.live_support import live_course, schedule
 
 
@@ -32,9 +32,6 @@ def clinic(trainer, make_user, make_org, add_member):
     add_member(org, ben)
     return session, org, manager, ana, ben
 
-
-def _text(html: str) -> str:
-    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html)))
 
 
 def _status(session, user) -> RegistrationStatus:
@@ -54,7 +51,7 @@ def test_the_button_names_what_it_does_and_the_page_asks_first(client, u, login,
                      r"Ana Núñez</button>", page)
     asked = client.submit(url, {"user_id": ana.id, "action": "cancel"})  # the row's button: a question, nothing done
     assert asked.status_code == 200 and _status(session, ana) is RegistrationStatus.REGISTERED and mailbox == []
-    text = _text(asked.get_data(as_text=True))
+    text = html_text(asked.get_data(as_text=True))
     assert "Cancel the registration of Ana Núñez?" in text
     assert "Ana Núñez loses their seat: if people are waiting, it goes at once to the first of them." in text
     assert "We email Ana Núñez that it was cancelled." in text
@@ -93,7 +90,7 @@ def test_taking_someone_off_the_waitlist_says_that(client, u, login, clinic, mai
     client.submit(url, {"user_id": ben.id, "action": "register"})
     page = client.get(url).get_data(as_text=True)
     assert "Take Ben Ortiz off the waitlist" in page
-    asked = _text(client.submit(url, {"user_id": ben.id, "action": "cancel"}).get_data(as_text=True))
+    asked = html_text(client.submit(url, {"user_id": ben.id, "action": "cancel"}).get_data(as_text=True))
     assert "Take Ben Ortiz off the waitlist?" in asked and "Yes, take Ben Ortiz off the waitlist" in asked
     mailbox.clear()
     done = client.submit(url, {"user_id": ben.id, "action": "cancel", "confirm": "yes"})

@@ -7,9 +7,7 @@ from __future__ import annotations
 
 import functools
 import io
-import re
 from datetime import date
-from html import unescape
 
 import pytest
 from sqlalchemy import func, select, update
@@ -22,6 +20,7 @@ from lms.catalog import course_authoring
 from lms.catalog.models import Module
 from lms.errors import upload_limit
 from lms.orgs import services as orgs
+from tests.conftest import html_text
 
 MB = 1024 * 1024
 LUPE = {"employee_id": "E-7", "job_title": "Promotora", "employment_start": "2024-05-01",
@@ -31,9 +30,6 @@ LUPE = {"employee_id": "E-7", "job_title": "Promotora", "employment_start": "202
 def _count(action: str) -> int:
     return db.session.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.action == action))
 
-
-def _text(html: str) -> str:
-    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html)))
 
 
 @pytest.fixture
@@ -71,7 +67,7 @@ def test_a_roster_row_that_matches_changes_nothing_and_says_so(client, u, login,
     response = client.submit(u("lms.orgs.roster_import", org_slug="acme"),
                              {"file": (io.BytesIO(roster.encode()), "roster.csv")},
                              content_type="multipart/form-data", follow_redirects=True)
-    page = _text(response.get_data(as_text=True))
+    page = html_text(response.get_data(as_text=True))
     assert "Updated the details of 1 current staff." in page
     assert "1 current staff member already has the details in the file: nothing changed for them." in page
     (event,) = db.session.execute(select(AuditEvent).where(AuditEvent.action == "membership.updated")).scalars()
@@ -82,10 +78,10 @@ def test_the_member_page_says_when_there_was_nothing_to_save(client, u, login, a
     _org, mona, lupe = acme
     login(mona)
     path = u("lms.orgs.member", org_slug="acme", membership_id=lupe.id)
-    page = _text(client.submit(path, LUPE, follow_redirects=True).get_data(as_text=True))
+    page = html_text(client.submit(path, LUPE, follow_redirects=True).get_data(as_text=True))
     assert "No changes to save." in page and "Saved." not in page
     assert _count("membership.updated") == 0
-    page = _text(client.submit(path, {**LUPE, "job_title": "Lead"}, follow_redirects=True).get_data(as_text=True))
+    page = html_text(client.submit(path, {**LUPE, "job_title": "Lead"}, follow_redirects=True).get_data(as_text=True))
     assert "Saved." in page and "No changes to save." not in page
     assert _count("membership.updated") == 1
 
@@ -104,12 +100,12 @@ def ada_and_teo(make_user, login):
 def test_enabling_an_enabled_account_or_disabling_a_disabled_one_records_nothing(client, u, ada_and_teo):
     _ada, teo = ada_and_teo
     path = u("lms.admin.update_user", user_id=teo.id)
-    page = _text(client.submit(path, {"action": "enable"}, follow_redirects=True).get_data(as_text=True))
+    page = html_text(client.submit(path, {"action": "enable"}, follow_redirects=True).get_data(as_text=True))
     assert "Nothing changed: Teo can already sign in." in page and "can sign in again" not in page
     assert _count("user.enabled") == 0
     disable = {"action": "disable", "confirm": "yes", "reason": "Left the clinic"}
-    assert "Teo is disabled" in _text(client.submit(path, disable, follow_redirects=True).get_data(as_text=True))
-    page = _text(client.submit(path, disable, follow_redirects=True).get_data(as_text=True))  # from an older page
+    assert "Teo is disabled" in html_text(client.submit(path, disable, follow_redirects=True).get_data(as_text=True))
+    page = html_text(client.submit(path, disable, follow_redirects=True).get_data(as_text=True))  # from an older page
     assert "Nothing changed: Teo is already disabled." in page
     assert _count("user.disabled") == 1
 
@@ -140,7 +136,7 @@ def test_the_message_after_adding_a_module_fits_its_kind(client, u, login, train
     response = client.submit(u("lms.authoring.new_module", course_slug="outreach"), {
         "slug": "part-one", "title": "Part one", "kind": kind, "credited_minutes": "120", "is_required": "y"},
         follow_redirects=True)
-    page = _text(response.get_data(as_text=True))
+    page = html_text(response.get_data(as_text=True))
     assert db.session.scalar(select(Module.kind).where(Module.slug == "part-one")).value == kind
     assert message in page
     if kind != "self_paced":
@@ -161,14 +157,14 @@ def test_a_413_from_the_evidence_form_states_the_forms_own_limit(client, u, logi
     _org, mona, _lupe = acme
     login(make_user())
     path = u("lms.hours.submit_external")
-    assert "A PDF, PNG or JPEG file of at most 1 MB." in _text(client.get(path).get_data(as_text=True))
+    assert "A PDF, PNG or JPEG file of at most 1 MB." in html_text(client.get(path).get_data(as_text=True))
     response = _send(client, path, 2 * MB + 1000, title="Course", activity_date="2026-01-05", hours="1")
     assert response.status_code == 413
-    page = _text(response.get_data(as_text=True))
+    page = html_text(response.get_data(as_text=True))
     assert "this form takes a file of at most 1 MB." in page and "2 MB" not in page
     login(mona)  # a form with no limit of its own states the server's
     other = _send(client, u("lms.orgs.roster_import", org_slug="acme"), 2 * MB + 1000)
-    assert other.status_code == 413 and "one form can send at most 2 MB." in _text(other.get_data(as_text=True))
+    assert other.status_code == 413 and "one form can send at most 2 MB." in html_text(other.get_data(as_text=True))
 
 
 @pytest.mark.parametrize("app_config", [{"MAX_CONTENT_LENGTH": MB, "LMS_EVIDENCE_MAX_BYTES": 2 * MB}])
@@ -176,7 +172,7 @@ def test_the_smaller_limit_wins(client, u, login, make_user, app_config):
     login(make_user())
     response = _send(client, u("lms.hours.submit_external"), MB + 1000, title="Course")
     assert response.status_code == 413
-    assert "one form can send at most 1 MB." in _text(response.get_data(as_text=True))
+    assert "one form can send at most 1 MB." in html_text(response.get_data(as_text=True))
 
 
 @pytest.mark.parametrize("app_config", [{"MAX_CONTENT_LENGTH": 2 * MB}])

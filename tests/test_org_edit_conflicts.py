@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from html import unescape
 
 import pytest
 from sqlalchemy import select
@@ -15,6 +14,7 @@ from lms import db, edit_versions
 from lms.audit import AuditEvent
 from lms.orgs import services as orgs
 from lms.orgs import settings as org_settings
+from tests.conftest import html_text
 
 SETTINGS = {"name": "Acme", "kind": "employer", "timezone": "America/Los_Angeles", "pay_period": "biweekly",
             "pay_period_anchor": "2026-01-05", "pay_rate": "25.00", "ce_year_basis": "calendar",
@@ -23,9 +23,6 @@ DETAILS = {"employee_id": "E-7", "job_title": "Promotora", "employment_start": "
            "employment_type": "employee", "role": "member"}
 VERSION_RE = re.compile(r'name="seen_version" value="([^"]*)"')
 
-
-def _text(html: str) -> str:
-    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html)))
 
 
 def _version(page: str) -> str:
@@ -57,7 +54,7 @@ def test_an_old_settings_tab_does_not_undo_a_newer_save(client, u, acme):
 
     refused = client.submit(path, {**SETTINGS, "signatory_name": "Dr. Ana Ruiz", "seen_version": tab_a})
     assert refused.status_code == 409
-    text = _text(refused.text)
+    text = html_text(refused.text)
     assert "Not saved: this was changed and saved after you opened it" in text
     assert "Changed since: Default training pay rate (US dollars per hour)." in text
     saved = refused.text[refused.text.index('id="edit-conflict"'):refused.text.index("</dl>")]
@@ -105,7 +102,7 @@ def test_an_old_staff_tab_does_not_undo_a_newer_save(client, u, acme):
 
     refused = client.submit(path, {**DETAILS, "job_title": "Lead promotora", "seen_version": tab_a})
     assert refused.status_code == 409
-    text = _text(refused.text)
+    text = html_text(refused.text)
     assert "Changed since: Employee ID." in text
     saved = refused.text[refused.text.index('id="edit-conflict"'):refused.text.index("</dl>")]
     assert "E-70" in saved
@@ -129,7 +126,7 @@ def test_a_staff_conflict_names_dates_and_choices_as_the_form_shows_them(client,
     db.session.commit()
     refused = client.submit(path, {**DETAILS, "seen_version": old})
     assert refused.status_code == 409
-    text = _text(refused.text)
+    text = html_text(refused.text)
     assert "Changed since: Employment start date and Role in the organisation." in text
     assert "June 3, 2024" in text and "Manager" in text
 

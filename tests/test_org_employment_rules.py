@@ -8,7 +8,6 @@ from __future__ import annotations
 import io
 import re
 from datetime import UTC, date, datetime
-from html import unescape
 
 import pytest
 from sqlalchemy import select
@@ -21,14 +20,12 @@ from lms.orgs import models as org_models
 from lms.orgs import services as orgs
 from lms.orgs.models import Invitation, Membership
 from tests.concurrency import finish, uncommitted_for_a_while
+from tests.conftest import html_text
 
 NOW = datetime(2026, 12, 14, 18, 0, tzinfo=UTC)  # 10:00 on 14 December 2026 in Los Angeles
 DETAILS = {"employee_id": "", "job_title": "", "employment_start": "", "employment_type": "employee",
            "role": "member"}
 
-
-def _text(html: str) -> str:
-    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html)))
 
 
 @pytest.fixture(autouse=True)
@@ -98,12 +95,12 @@ def test_a_former_staff_members_id_may_be_given_to_someone_else(client, u, clini
 def test_an_invitation_cannot_take_an_id_of_current_staff_or_of_another_invitation(client, u, clinic, mailbox):
     path = u("lms.orgs.invite", org_slug="acme")
     page = client.submit(path, {**DETAILS, "email": "new@example.org", "employee_id": "E-1003"})
-    assert "Ana López (ana@example.org), on your current staff, already has employee ID “E-1003”" in _text(page.text)
+    assert "Ana López (ana@example.org), on your current staff, already has employee ID “E-1003”" in html_text(page.text)
     assert client.submit(path, {**DETAILS, "email": "rosa@example.org", "name": "Rosa Díaz",
                                 "employee_id": "E-2000"}).status_code == 302
     page = client.submit(path, {**DETAILS, "email": "new@example.org", "employee_id": "e-2000"})
     assert ("The open invitation to Rosa Díaz (rosa@example.org) already has employee ID “E-2000”"
-            in _text(page.text))
+            in html_text(page.text))
     assert [i.email for i in _invitations()] == ["rosa@example.org"] and len(mailbox) == 1
 
 
@@ -132,7 +129,7 @@ def test_the_roster_refuses_repeated_and_taken_ids_line_by_line(client, u, clini
                               "luis@example.org,Luis Gómez,e-1003 \n"
                               "rosa@example.org,Rosa Díaz,E-2000\n")
     assert page.status_code == 400
-    text = _text(page.text)
+    text = html_text(page.text)
     assert "Line 3: employee ID “e-1003” is also on line 2." in text
     assert "Line 2: Ana López (ana@example.org), on your current staff, already has employee ID “E-1003”." in text
     assert "Line 4" not in text
@@ -144,7 +141,7 @@ def test_a_roster_may_move_ids_between_the_people_it_lists(client, u, clinic):
     page = _upload(client, u, "email,name,employee_id\n"
                               "tom@example.org,Tom Reyes,E-1002\n"
                               "jose@example.org,José Ruiz,E-1001\n")
-    assert page.status_code == 302, _text(page.text)
+    assert page.status_code == 302, html_text(page.text)
     db.session.refresh(tom)
     db.session.refresh(jose)
     assert (tom.employee_id, jose.employee_id) == ("E-1002", "E-1001")
@@ -154,7 +151,7 @@ def test_the_roster_refuses_an_id_of_an_open_invitation_not_in_the_file(client, 
     org, boss, *_people = clinic
     invitations.invite(org, "rosa@example.org", "Rosa Díaz", orgs.Employment("E-2000"), boss, 14)
     db.session.commit()
-    text = _text(_upload(client, u, "email,name,employee_id\nluis@example.org,Luis,E-2000\n").text)
+    text = html_text(_upload(client, u, "email,name,employee_id\nluis@example.org,Luis,E-2000\n").text)
     assert "Line 2: the open invitation to Rosa Díaz (rosa@example.org) already has employee ID “E-2000”." in text
 
 
@@ -184,7 +181,7 @@ def test_an_invitation_starting_a_century_ahead_is_refused(client, u, clinic, ma
 def test_a_staff_start_date_edit_a_century_ahead_is_refused(client, u, clinic):
     _org, _boss, tom, _ana, _jose = clinic
     page = _member_page(client, u, tom, employee_id="E-1001", employment_start="2126-12-14")
-    assert page.status_code == 400 and "more than a year from today" in _text(page.text)
+    assert page.status_code == 400 and "more than a year from today" in html_text(page.text)
     db.session.refresh(tom)
     assert tom.employment_start is None
 
@@ -198,7 +195,7 @@ def test_an_old_far_start_date_does_not_block_other_changes(client, u, clinic):
 
 
 def test_the_roster_refuses_a_start_date_a_century_ahead(client, u, clinic):
-    text = _text(_upload(client, u, "email,name,employment_start\nnew@example.org,New,2126-12-14\n").text)
+    text = html_text(_upload(client, u, "email,name,employment_start\nnew@example.org,New,2126-12-14\n").text)
     assert "Line 2: the start date December 14, 2126 is more than a year from today." in text
 
 
@@ -206,7 +203,7 @@ def test_the_roster_checks_a_former_members_new_start(client, u, clinic):
     org, boss, tom, _ana, _jose = clinic
     employment.remove_member(tom, boss, date(2026, 12, 4))
     db.session.commit()
-    text = _text(_upload(client, u, "email,name,employment_start\ntom@example.org,Tom,2026-12-01\n").text)
+    text = html_text(_upload(client, u, "email,name,employment_start\ntom@example.org,Tom,2026-12-01\n").text)
     assert "Line 2: Tom Reyes worked here until December 4, 2026: the start date must be after that day." in text
     assert _upload(client, u, "email,name,employment_start\ntom@example.org,Tom,2026-12-14\n").status_code == 302
 
@@ -236,6 +233,6 @@ def test_two_managers_giving_one_id_at_once_are_decided_one_after_the_other(app,
     thread, errors = uncommitted_for_a_while(app, other_manager_saves)
     page = _member_page(client, u, tom, employee_id="E-5000")
     finish(thread, errors)
-    assert page.status_code == 400 and "José Ruiz (jose@example.org), on your current staff" in _text(page.text)
+    assert page.status_code == 400 and "José Ruiz (jose@example.org), on your current staff" in html_text(page.text)
     db.session.refresh(tom)
     assert tom.employee_id == "E-1001"

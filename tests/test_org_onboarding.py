@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from html import unescape
 
 import pytest
 from sqlalchemy import select
@@ -20,7 +19,7 @@ from lms.orgs import invitations, joining
 from lms.orgs import services as orgs
 from lms.orgs.models import Invitation, PayPeriod
 from tests.certificates_support import issued_world
-from tests.conftest import PASSWORD, body_of
+from tests.conftest import PASSWORD, body_of, html_text
 from tests.invitation_support import invitation_link, invite_to_staff
 
 SETTINGS = {
@@ -29,9 +28,6 @@ SETTINGS = {
 }
 ANCHOR_MISSING = "Enter the first day of any pay period: weekly and two-week pay periods are counted from it."
 
-
-def _text(html: str) -> str:
-    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html)))
 
 
 def _anchor_value(html: str) -> str | None:
@@ -62,7 +58,7 @@ def test_a_calendar_organisation_switching_to_weekly_must_give_the_first_day(cli
     assert _anchor_value(client.get(u("lms.orgs.settings", org_slug="acme")).text) in (None, "")
     response = client.submit(u("lms.orgs.settings", org_slug="acme"), {
         **SETTINGS, "slug": "acme", "pay_period": "weekly", "pay_period_anchor": "", "pay_rate": "-1"})
-    page = _text(response.text)
+    page = html_text(response.text)
     assert response.status_code == 200 and ANCHOR_MISSING in page and 'id="pay_rate-error"' in response.text
     db.session.refresh(org)
     assert org.pay_period is period
@@ -80,14 +76,14 @@ def test_an_anchored_organisation_shows_the_first_day_it_chose(client, u, make_u
     assert _anchor_value(client.get(u("lms.orgs.settings", org_slug="acme")).text) == "2026-02-02"
     response = client.submit(u("lms.orgs.settings", org_slug="acme"), {
         **SETTINGS, "slug": "acme", "pay_period": "biweekly", "pay_period_anchor": ""})
-    assert response.status_code == 200 and ANCHOR_MISSING in _text(response.text)
+    assert response.status_code == 200 and ANCHOR_MISSING in html_text(response.text)
 
 
 def test_registering_reports_the_missing_first_day_with_the_other_problems(client, u, admin, mailbox):
     response = client.submit(u("lms.orgs.create"), {
         **SETTINGS, "slug": "Not A Slug", "pay_period": "weekly", "pay_period_anchor": "",
         "first_manager_email": "not-an-address"})
-    page = _text(response.text)
+    page = html_text(response.text)
     assert response.status_code == 200 and ANCHOR_MISSING in page
     assert "Use lowercase letters, numbers and hyphens." in page
     assert 'id="first_manager_email-error"' in response.text and 'id="pay_period_anchor-error"' in response.text
@@ -130,18 +126,18 @@ def test_the_email_to_staff_still_speaks_of_training(client, u, make_org, make_u
 
 
 def test_the_accept_page_and_the_organisation_page_say_it_is_to_manage(app, client, u, registered):
-    page = _text(app.test_client().get(invitation_link(registered)).text)
+    page = html_text(app.test_client().get(invitation_link(registered)).text)
     assert "Manage Clínica La Luz" in page and "Join Clínica La Luz" not in page
     assert "rosa@example.org is invited to manage Clínica La Luz on CHW Learn: approve your staff's training hours" in page
     shown = client.get(u("lms.orgs.show", org_slug="luz")).text
-    table = _text(shown[shown.index('id="open-invitations"'):shown.index("</table>", shown.index('id="open-invitations"'))])
+    table = html_text(shown[shown.index('id="open-invitations"'):shown.index("</table>", shown.index('id="open-invitations"'))])
     assert " Role " in table and "Rosa Díaz rosa@example.org Manager " in table
 
 
 def test_the_audit_log_records_the_role_invited_to(client, u, registered, admin):
     (created,) = _actions("invitation.created")
     assert created.data["role"] == "manager"
-    log = _text(client.get(u("lms.admin.audit_log", action="invitation.created")).text)
+    log = html_text(client.get(u("lms.admin.audit_log", action="invitation.created")).text)
     assert "Role in the organisation: Manager" in log
 
 
@@ -152,7 +148,7 @@ def test_a_new_manager_who_accepts_lands_on_the_organisation(app, u, registered,
     path = invitation_link(registered)
     done = browser.submit(path, {"csrf_token": browser.csrf_token(path), "agree": "y"})
     assert done.status_code == 302 and done.headers["Location"].endswith(u("lms.orgs.show", org_slug="luz"))
-    assert "You now manage Clínica La Luz." in _text(browser.get(done.headers["Location"]).text)
+    assert "You now manage Clínica La Luz." in html_text(browser.get(done.headers["Location"]).text)
     assert orgs.managed_org_slugs(rosa) == {"luz"}
 
 
@@ -174,11 +170,11 @@ def test_an_account_holder_must_agree_before_joining(app, u, world, client_as):
     rosa, beta = world["trainee"], world["beta"]
     browser = client_as(rosa)
     path = u("lms.orgs.accept", token=world["raw"])
-    page = _text(browser.get(path).text)
+    page = html_text(browser.get(path).text)
     assert "I agree that my training records are kept and shared with my employer." in page
     refused = browser.submit(path, {"csrf_token": browser.csrf_token(path)})
     assert refused.status_code == 400 and ("To join, tick the box to agree that your training records are kept and "
-                                           "shared with your employer.") in _text(refused.text)
+                                           "shared with your employer.") in html_text(refused.text)
     assert orgs.get_membership(beta, rosa) is None and _actions("invitation.accepted") == []
     staff_certs = client_as(world["bo"]).get(u("lms.certificates.staff", org_slug="beta")).text
     assert world["cert"].number not in staff_certs
@@ -198,7 +194,7 @@ def test_the_consent_reads_in_spanish_as_it_does_for_new_accounts(app, u, make_u
     db.session.commit()
     browser = client_as(maria)
     path = u("lms.orgs.accept", token=raw)
-    assert "Acepto que mis registros de capacitación se guarden y se compartan con mi empleador." in _text(
+    assert "Acepto que mis registros de capacitación se guarden y se compartan con mi empleador." in html_text(
         browser.get(path).text)
 
 
@@ -215,7 +211,7 @@ def test_a_new_account_records_the_same_consent(app, u, make_user, make_org, log
     newcomer, path = app.test_client(), invitation_link(message)
     form = {"name": "Nueva Persona", "password": PASSWORD, "confirm": PASSWORD}
     refused = newcomer.submit(path, {**form, "csrf_token": newcomer.csrf_token(path)})
-    assert "To join, tick the box to agree" in _text(refused.text) and accounts.get_user_by_email("new@example.org") is None
+    assert "To join, tick the box to agree" in html_text(refused.text) and accounts.get_user_by_email("new@example.org") is None
     done = newcomer.submit(path, {**form, "csrf_token": newcomer.csrf_token(path), "agree": "y"})
     assert done.status_code == 302
     (accepted,) = _actions("invitation.accepted")
@@ -237,7 +233,7 @@ def test_disabling_names_the_organisations_and_says_employment_goes_on(client, u
     db.session.commit()
     html = client.get(u("lms.admin.confirm_disable", user_id=lupe.id)).text
     section = html[html.index('id="staff-of"'):html.index("</div>", html.index('id="staff-of"'))]
-    text = _text(section)
+    text = html_text(section)
     assert "Lupe Ortiz is on the staff of these organisations:" in text
     assert "Acme Clinic (Staff member)" in text and "Beta Health" in text and "Gone Clinic" not in text
     assert "Disabling does not end their employment; their manager records their last day" in text
@@ -262,6 +258,6 @@ def test_a_staff_page_says_the_account_is_disabled(client, u, make_user, make_or
     assert 'id="account-disabled"' not in client.get(path).text
     admin_actions.set_active(lupe, False, None)
     db.session.commit()
-    page = _text(client.get(path).text)
+    page = html_text(client.get(path).text)
     assert "Account disabled They cannot sign in" in page
     assert "A disabled account does not end their employment here: if they have left, record their last day below." in page

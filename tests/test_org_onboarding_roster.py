@@ -8,7 +8,6 @@ from __future__ import annotations
 import io
 import re
 from datetime import timedelta
-from html import unescape
 
 import pytest
 from sqlalchemy import select
@@ -17,16 +16,13 @@ from lms import db
 from lms.db import utcnow
 from lms.orgs import invitations, roster, services
 from lms.orgs.models import EmploymentType, Invitation, MemberRole
-from tests.conftest import body_of
+from tests.conftest import body_of, html_text
 
 INVITE = {"email": "lupe@example.org", "name": "Lupe Ortiz", "employee_id": "E-1", "job_title": "Promotora",
           "employment_start": "2026-02-01", "employment_type": "contractor", "role": "member"}
 SAME = ("email,name,employee_id,job_title,employment_start,employment_type,role\n"
         "lupe@example.org,Lupe Ortiz,E-1,Promotora,2026-02-01,contractor,member\n")
 
-
-def _text(html: str) -> str:
-    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html)))
 
 
 def _link(message) -> str:
@@ -50,7 +46,7 @@ def invited(client, u, manager, mailbox):
 def _import(client, u, text: str):
     response = client.submit(u("lms.orgs.roster_import", org_slug="acme"),
                              {"file": (io.BytesIO(text.encode()), "roster.csv")}, content_type="multipart/form-data")
-    shown = _text(client.get(response.headers["Location"]).text) if response.status_code == 302 else _text(response.text)
+    shown = html_text(client.get(response.headers["Location"]).text) if response.status_code == 302 else html_text(response.text)
     return response, shown
 
 
@@ -204,7 +200,7 @@ def test_someone_really_at_the_examples_address_is_not_refused(client, u, manage
 
 
 def test_the_roster_page_says_what_it_reads(client, u, manager):
-    page = _text(client.get(u("lms.orgs.roster_import", org_slug="acme")).text)
+    page = html_text(client.get(u("lms.orgs.roster_import", org_slug="acme")).text)
     assert "Staff member, Manager; in Spanish Miembro del personal, Gerente" in page
     assert "correo / correo electrónico ( email )" in page and "rol / rol en la organización ( role )" in page
     assert "Replace the template's example row (maria@example.org) with your staff: it is refused." in page

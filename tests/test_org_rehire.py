@@ -5,9 +5,7 @@ organisation of an hours entry, the CE year and the DHCS checklist); the new per
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, date, datetime
-from html import unescape
 
 import pytest
 from sqlalchemy import select
@@ -20,14 +18,12 @@ from lms.orgs import employment, history, invitations, joining
 from lms.orgs import models as org_models
 from lms.orgs import services as orgs
 from lms.orgs.models import CEYearBasis, EmploymentPeriod
+from tests.conftest import html_text
 
 #: Sunday 20 December 2026, 10:00 in Los Angeles: the organisation's calendar in these tests.
 NOW = datetime(2026, 12, 20, 18, 0, tzinfo=UTC)
 TODAY = date(2026, 12, 20)
 
-
-def _text(html: str) -> str:
-    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html)))
 
 
 @pytest.fixture(autouse=True)
@@ -95,7 +91,7 @@ def test_the_staff_page_lists_earlier_employment(client, u, login, acme, tom):
     _org, boss = acme
     login(boss)
     page = client.get(u("lms.orgs.member", org_slug="acme", membership_id=tom.id)).text
-    earlier = _text(page[page.index('id="earlier-employment"'):page.index('id="hours-heading"')])
+    earlier = html_text(page[page.index('id="earlier-employment"'):page.index('id="hours-heading"')])
     assert "Earlier employment here" in earlier
     assert "Mar 2, 2025" in earlier and "Dec 4, 2026" in earlier
     assert "Promotor" in earlier and "E-1001" in earlier and "Bea Boss" in earlier
@@ -234,7 +230,7 @@ def test_an_invitation_starting_on_or_before_the_last_day_is_refused(client, u, 
     login(boss)
     page = client.submit(u("lms.orgs.invite", org_slug="acme"), {
         "email": "tom@example.org", "employment_start": "2026-11-30", "employment_type": "employee", "role": "member"})
-    assert page.status_code == 200 and "Tom Reyes worked here until December 4, 2026" in _text(page.text)
+    assert page.status_code == 200 and "Tom Reyes worked here until December 4, 2026" in html_text(page.text)
     assert db.session.execute(select(org_models.Invitation)).first() is None
 
 
@@ -253,7 +249,7 @@ def test_a_rehired_persons_start_date_cannot_move_into_the_earlier_period(client
         page = client.submit(path, {"employee_id": "", "job_title": "", "employment_start": start,
                                     "employment_type": "employee", "role": "member"})
         assert page.status_code == 400
-        assert "Tom Reyes worked here until December 4, 2026" in _text(page.text)
+        assert "Tom Reyes worked here until December 4, 2026" in html_text(page.text)
     db.session.refresh(tom)
     assert tom.employment_start == date(2026, 12, 14)
     assert client.submit(path, {"employee_id": "", "job_title": "", "employment_start": "2026-12-05",

@@ -6,7 +6,6 @@ period asked only where it counts)."""
 from __future__ import annotations
 
 import io
-import re
 from datetime import UTC, date, datetime
 from html import unescape
 
@@ -20,16 +19,13 @@ from lms.errors import DomainError
 from lms.orgs import employment, invitations, joining
 from lms.orgs import services as orgs
 from lms.orgs.models import Invitation, MemberRole, Membership, PayPeriod
-from tests.conftest import body_of
+from tests.conftest import body_of, html_text
 
 SETTINGS = {
     "name": "Clínica La Luz", "kind": "employer", "timezone": "America/Los_Angeles", "pay_period": "biweekly",
     "pay_period_anchor": "2026-01-05", "pay_rate": "20.00", "ce_year_basis": "calendar", "ce_minimum_hours": "6",
 }
 
-
-def _text(html: str) -> str:
-    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html)))
 
 
 @pytest.fixture
@@ -43,7 +39,7 @@ def admin(make_user, login):
 
 
 def test_the_form_tells_an_administrator_what_happens_and_offers_a_first_manager(client, u, admin):
-    page = _text(client.get(u("lms.orgs.create")).text)
+    page = html_text(client.get(u("lms.orgs.create")).text)
     assert "you become the organisation's manager and are listed on its staff" in page
     assert "First manager's email" in page and "you are not added to its staff" in page
 
@@ -59,7 +55,7 @@ def test_an_administrator_names_the_first_manager_who_is_invited_and_does_not_jo
     invitation = db.session.execute(select(Invitation)).scalar_one()
     assert (invitation.email, invitation.name, invitation.role) == ("rosa@example.org", "Rosa Díaz", MemberRole.MANAGER)
     assert [m["To"] for m in mailbox] == ["rosa@example.org"] and "Clínica La Luz" in body_of(mailbox[0])
-    shown = _text(client.get(response.headers["Location"]).text)
+    shown = html_text(client.get(response.headers["Location"]).text)
     assert "We emailed rosa@example.org an invitation to manage it; you are not on its staff." in shown
     created = db.session.execute(select(AuditEvent).where(AuditEvent.action == "org.created")).scalar_one()
     assert created.actor_id == admin.id
@@ -107,7 +103,7 @@ def test_the_administrators_list_shows_managers_staff_and_registration_in_two_qu
     client.get(u("lms.orgs.index"))
     with count_queries() as few:
         page = client.get(u("lms.orgs.index")).text
-    row = _text(page[page.index('id="org-overview"'):].split("Acme Clinic", 1)[1].split("</tr>")[0])
+    row = html_text(page[page.index('id="org-overview"'):].split("Acme Clinic", 1)[1].split("</tr>")[0])
     assert "Bea Boss" in row and " 2 " in row and "Mar 2, 2026" in row  # Bea and Lupe; not the one who left
 
     client.submit(u("lms.orgs.create"), {**SETTINGS, "slug": "luz", "first_manager_email": "rosa@example.org"})
@@ -116,7 +112,7 @@ def test_the_administrators_list_shows_managers_staff_and_registration_in_two_qu
     with count_queries() as more:
         page = client.get(u("lms.orgs.index")).text
     assert more.count == few.count
-    luz = _text(page[page.index('id="org-overview"'):].split("Clínica La Luz", 1)[1].split("</tr>")[0])
+    luz = html_text(page[page.index('id="org-overview"'):].split("Clínica La Luz", 1)[1].split("</tr>")[0])
     assert "Invited to manage: rosa@example.org" in luz and "No manager" not in luz and " 0 " in luz
 
 
@@ -146,7 +142,7 @@ def manager(make_user, make_org, login):
 def test_one_invitation_sent_names_the_person(client, u, manager, mailbox):
     response = client.submit(u("lms.orgs.invite", org_slug="acme"), {
         "email": "lupe@example.org", "name": "Lupe Ortiz", "employment_type": "employee", "role": "member"})
-    shown = _text(client.get(response.headers["Location"]).text)
+    shown = html_text(client.get(response.headers["Location"]).text)
     assert "Invitation sent to Lupe Ortiz (lupe@example.org)." in shown and "Invitations sent" not in shown
 
 
@@ -155,7 +151,7 @@ def test_a_roster_of_several_says_how_many_invitations_were_sent(client, u, mana
     response = client.submit(u("lms.orgs.roster_import", org_slug="acme"),
                              {"file": (io.BytesIO(roster.encode()), "roster.csv")},
                              content_type="multipart/form-data")
-    assert "2 invitations sent." in _text(client.get(response.headers["Location"]).text)
+    assert "2 invitations sent." in html_text(client.get(response.headers["Location"]).text)
 
 
 def test_withdrawing_names_the_person_and_how_to_undo_it(client, u, manager, mailbox):
@@ -163,9 +159,9 @@ def test_withdrawing_names_the_person_and_how_to_undo_it(client, u, manager, mai
     invitation, _raw = invitations.invite(org, "lupe@example.org", "Lupe Ortiz", orgs.Employment(), manager, 14)
     db.session.commit()
     path = u("lms.orgs.revoke_invitation", org_slug="acme", invitation_id=invitation.id)
-    shown = _text(client.get(client.submit(path).headers["Location"]).text)
+    shown = html_text(client.get(client.submit(path).headers["Location"]).text)
     assert "The invitation to Lupe Ortiz (lupe@example.org) is withdrawn" in shown and "invite them again" in shown
-    again = _text(client.get(client.submit(path).headers["Location"]).text)
+    again = html_text(client.get(client.submit(path).headers["Location"]).text)
     assert "was already accepted or withdrawn: nothing changed" in again
 
 
@@ -182,7 +178,7 @@ def test_weekly_pay_periods_need_a_first_day_and_say_why(client, u, make_user, l
     login(make_user())
     response = client.submit(u("lms.orgs.create"), {**SETTINGS, "slug": "wk", "pay_period": "weekly",
                                                     "pay_period_anchor": ""})
-    page = _text(response.text)
+    page = html_text(response.text)
     assert response.status_code == 200 and orgs.find_org("wk") is None
     assert "Enter the first day of any pay period: weekly and two-week pay periods are counted from it." in page
     assert "This field is required." not in page

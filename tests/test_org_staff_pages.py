@@ -4,9 +4,7 @@ continuing education, courses and certificates (a fixed number of queries)."""
 
 from __future__ import annotations
 
-import re
 from datetime import date, timedelta
-from html import unescape
 
 import pytest
 from sqlalchemy import select
@@ -22,10 +20,7 @@ from lms.enrollment import services as enrollment
 from lms.orgs import employment, invitations, joining
 from lms.orgs import services as orgs
 from lms.orgs.models import MemberRole
-
-
-def _text(html: str) -> str:
-    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html)))
+from tests.conftest import html_text
 
 
 @pytest.fixture
@@ -53,7 +48,7 @@ def test_ending_employment_asks_first_naming_the_person_the_day_and_what_it_mean
     today = org.today()
     page = _end(client, u, lupe, today, confirm=False)
     assert page.status_code == 200
-    text = _text(page.text)
+    text = html_text(page.text)
     assert "End the employment of Lupe Ortiz?" in text and "lupe@example.org" in text
     assert "not listed as current staff" in text and "Former staff" in text
     assert "Their hours up to and including" in text and "They keep their account, their certificates" in text
@@ -66,7 +61,7 @@ def test_ending_employment_asks_first_naming_the_person_the_day_and_what_it_mean
     db.session.refresh(lupe)
     assert lupe.employment_end == today
     show = client.get(done.headers["Location"]).text
-    assert "Lupe Ortiz's employment ended on" in _text(show) and "listed under former staff" in _text(show)
+    assert "Lupe Ortiz's employment ended on" in html_text(show) and "listed under former staff" in html_text(show)
     former = show[show.index('id="former-staff"'):]
     assert "Lupe Ortiz" in former and u("lms.orgs.member", org_slug="acme", membership_id=lupe.id) in former
     staff = show[show.index('id="staff-heading"'):show.index('id="former-staff"')]
@@ -107,10 +102,10 @@ def test_a_former_members_page_says_when_it_ended_and_offers_undo_not_editing(cl
     db.session.commit()
     login(boss)
     page = client.get(u("lms.orgs.member", org_slug="acme", membership_id=lupe.id)).text
-    assert "Their employment ended on" in _text(page)
+    assert "Their employment ended on" in html_text(page)
     assert 'name="role"' not in page and 'name="employee_id"' not in page and 'name="ended_on"' not in page
     assert "Undo: they still work here" in page and "E-7" in page
-    assert "An organisation sees the certificates of its current staff only." in _text(page)
+    assert "An organisation sees the certificates of its current staff only." in html_text(page)
 
 
 def test_undo_makes_them_current_staff_again_with_an_audit_row(client, u, acme, login):
@@ -120,7 +115,7 @@ def test_undo_makes_them_current_staff_again_with_an_audit_row(client, u, acme, 
     _end(client, u, lupe, ended)
     response = client.submit(u("lms.orgs.reinstate_member", org_slug="acme", membership_id=lupe.id))
     assert response.status_code == 302
-    message = _text(client.get(response.headers["Location"]).text)
+    message = html_text(client.get(response.headers["Location"]).text)
     assert "Lupe Ortiz is current staff again" in message
     db.session.refresh(lupe)
     assert lupe.employment_end is None and lupe.role is MemberRole.MEMBER and lupe in orgs.list_members(org)
@@ -145,7 +140,7 @@ def test_undo_is_refused_while_an_invitation_to_them_is_open(client, u, acme, lo
     db.session.commit()
     login(boss)
     response = client.submit(u("lms.orgs.reinstate_member", org_slug="acme", membership_id=lupe.id))
-    assert "An invitation to lupe@example.org is open" in _text(client.get(response.headers["Location"]).text)
+    assert "An invitation to lupe@example.org is open" in html_text(client.get(response.headers["Location"]).text)
     db.session.refresh(lupe)
     assert lupe.employment_end == org.today()
 
@@ -170,7 +165,7 @@ def test_undo_after_they_rejoined_by_invitation_changes_nothing(client, u, acme,
     db.session.commit()
     login(boss)
     response = client.submit(u("lms.orgs.reinstate_member", org_slug="acme", membership_id=lupe.id))
-    assert "Lupe Ortiz is current staff: there is no end of employment to undo." in _text(
+    assert "Lupe Ortiz is current staff: there is no end of employment to undo." in html_text(
         client.get(response.headers["Location"]).text)
     assert db.session.execute(select(AuditEvent).where(AuditEvent.action == "membership.reinstated")).first() is None
 
@@ -209,11 +204,11 @@ def test_the_staff_page_leads_to_hours_ce_courses_and_certificates(client, u, ac
                  u("lms.hours.compliance_dashboard", org_slug="acme"),
                  u("lms.certificates.staff", org_slug="acme")):
         assert link.replace("&", "&amp;") in page, link
-    courses = _text(page[page.index('id="member-courses"'):])
+    courses = html_text(page[page.index('id="member-courses"'):])
     assert "Course c0" in courses and "In progress" in courses and "0% done" in courses
     certificates = page[page.index('id="member-certificates"'):]
     assert "Valid" in certificates and "/certificate.pdf" in certificates
-    ce = _text(page[page.index('id="ce-heading"'):page.index('id="courses-heading"')])
+    ce = html_text(page[page.index('id="ce-heading"'):page.index('id="courses-heading"')])
     assert "0 minutes of 6 hours done in the year" in ce
 
 

@@ -12,7 +12,6 @@ import csv
 import io
 import re
 from datetime import UTC, date, datetime
-from html import unescape
 
 import pytest
 
@@ -24,6 +23,7 @@ from lms.orgs import models as org_models
 from lms.orgs import services as orgs
 from lms.orgs.models import EmploymentPeriod, PayPeriod
 from tests.api_support import bearer
+from tests.conftest import html_text
 from tests.hours_reports_helpers import add_entry
 from tests.payroll_support import export_on_page, shown_on_page
 
@@ -59,9 +59,6 @@ def _rows(content: bytes) -> list[dict[str, str]]:
 def _ids_by_date(content: bytes) -> dict[tuple[str, str], str]:
     return {(row["name"], row["date"]): row["employee_id"] for row in _rows(content)}
 
-
-def _text(html: str) -> str:
-    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html)))
 
 
 EXPECTED = {("Ana Núñez", "2026-12-02"): "E-1", ("Tom Reyes", "2026-12-03"): "E-1001",
@@ -113,13 +110,13 @@ def test_the_pages_name_the_ids_the_file_writes(client, u, login, paid):
     assert person.employee_id == "E-1001, E-2040" and person.has_several_ids
 
     login(boss)
-    page = _text(client.get(u("lms.hours.org_timesheet", org_slug="acme", start="2026-12-01")).get_data(as_text=True))
+    page = html_text(client.get(u("lms.hours.org_timesheet", org_slug="acme", start="2026-12-01")).get_data(as_text=True))
     assert "Tom Reyes E-1001, E-2040" in page
-    page = _text(client.get(u("lms.hours.person_timesheet", org_slug="acme", user_id=tom.id,
+    page = html_text(client.get(u("lms.hours.person_timesheet", org_slug="acme", user_id=tom.id,
                               start="2026-12-01")).get_data(as_text=True))
     assert "Employee IDs E-1001, E-2040" in page and "keeps the ID of that employment" in page
     assert re.search(r"Home visits .*? E-1001 .*? Outreach .*? E-2040", page)
-    ana_page = _text(client.get(u("lms.hours.person_timesheet", org_slug="acme", user_id=paid[2].id,
+    ana_page = html_text(client.get(u("lms.hours.person_timesheet", org_slug="acme", user_id=paid[2].id,
                                   start="2026-12-01")).get_data(as_text=True))
     assert "Employee ID E-1" in ana_page and "keeps the ID of that employment" not in ana_page
 
@@ -151,7 +148,7 @@ def test_the_fingerprint_covers_the_ids_the_file_writes(client, u, login, paid):
     response = client.submit(u("lms.hours.export_payroll", org_slug="acme"),
                              {"start": "2026-12-01", "confirm": "yes", "shown": shown})
     assert response.status_code == 409 and export.get_export(org, DEC1) is None
-    assert "employee IDs" in _text(response.get_data(as_text=True))
+    assert "employee IDs" in html_text(response.get_data(as_text=True))
     assert export_on_page(client, u, "acme", "2026-12-01").status_code == 302  # the sheet as it is now
     assert _ids_by_date(export.get_export(org, DEC1).content)[("Tom Reyes", "2026-12-15")] == "E-2041"
 

@@ -4,9 +4,7 @@ wildcards in the text still match only themselves, and the Python fold agrees wi
 
 from __future__ import annotations
 
-import re
 import unicodedata
-from html import unescape
 
 import pytest
 from sqlalchemy import literal, select
@@ -14,10 +12,7 @@ from sqlalchemy import literal, select
 from lms import db
 from lms.accounts.models import SiteRole
 from lms.search_text import FOLDED_LETTERS, contains_pattern, fold, folded
-
-
-def _text(html: str) -> str:
-    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html)))
+from tests.conftest import html_text
 
 
 @pytest.fixture
@@ -37,7 +32,7 @@ def _listed(client, u, q: str) -> str:
     """The People page's table, for the search ``q``."""
     page = client.get(u("lms.admin.users", q=q))
     assert page.status_code == 200
-    return _text(page.get_data(as_text=True))
+    return html_text(page.get_data(as_text=True))
 
 
 @pytest.mark.parametrize(("typed", "found", "not_found"), [
@@ -76,7 +71,7 @@ def test_audit_log_person_filters_ignore_accents_and_case(client, u, login, peop
     login(people["admin"])
     page = client.get(u("lms.admin.audit_log", **{which: typed}))
     assert page.status_code == 200
-    text = _text(page.get_data(as_text=True))
+    text = html_text(page.get_data(as_text=True))
     lead = "Changes made by" if which == "by" else "Changes about"
     assert f"{lead} {expected}." in text
     assert "user.registered" in text
@@ -84,10 +79,10 @@ def test_audit_log_person_filters_ignore_accents_and_case(client, u, login, peop
 
 def test_audit_log_wildcards_match_only_themselves(client, u, login, people):
     login(people["admin"])
-    text = _text(client.get(u("lms.admin.audit_log", about="0%")).get_data(as_text=True))
+    text = html_text(client.get(u("lms.admin.audit_log", about="0%")).get_data(as_text=True))
     assert "Changes about Rate 100% Sure (percent@example.org)." in text
     for typed in ("a%z", "a_a"):  # as wildcards, "a_a" would find "Ada Admin"
-        text = _text(client.get(u("lms.admin.audit_log", about=typed)).get_data(as_text=True))
+        text = html_text(client.get(u("lms.admin.audit_log", about=typed)).get_data(as_text=True))
         assert f"Nobody's name or email address contains “{typed}”." in text
 
 

@@ -4,9 +4,7 @@ window the page says to send a new invitation. The audit row is as before."""
 
 from __future__ import annotations
 
-import re
 from datetime import date, timedelta
-from html import unescape
 
 import pytest
 from sqlalchemy import select, update
@@ -17,14 +15,11 @@ from lms.audit import AuditEvent
 from lms.db import utcnow
 from lms.errors import ConflictError
 from lms.orgs import employment
-from tests.conftest import _free_port, body_of
+from tests.conftest import _free_port, body_of, html_text
 
 CLOSED = ("The end of Lupe Ortiz's employment was recorded more than 14 days ago and can no longer be undone. To take "
           "them back, send them a new invitation.")
 
-
-def _text(html: str) -> str:
-    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html)))
 
 
 @pytest.fixture
@@ -47,7 +42,7 @@ def _recorded_days_ago(lupe, days: int) -> None:
 def _undo(client, u, lupe):
     response = client.submit(u("lms.orgs.reinstate_member", org_slug="acme", membership_id=lupe.id))
     assert response.status_code == 302
-    return _text(client.get(response.headers["Location"]).text)
+    return html_text(client.get(response.headers["Location"]).text)
 
 
 def _reinstated() -> list[AuditEvent]:
@@ -59,7 +54,7 @@ def test_within_the_window_the_undo_works_and_the_person_is_emailed_in_their_lan
     org, boss, lupe = acme
     _recorded_days_ago(lupe, 13)
     login(boss)
-    page = _text(client.get(u("lms.orgs.member", org_slug="acme", membership_id=lupe.id)).text)
+    page = html_text(client.get(u("lms.orgs.member", org_slug="acme", membership_id=lupe.id)).text)
     assert "Undo: they still work here" in page and "within 14 days of recording it" in page
     assert "Lupe Ortiz is current staff again" in _undo(client, u, lupe)
     db.session.refresh(lupe)
@@ -83,7 +78,7 @@ def test_after_the_window_a_manager_cannot_undo_and_is_told_to_invite_again(clie
     login(boss)
     page = client.get(u("lms.orgs.member", org_slug="acme", membership_id=lupe.id)).text
     assert "Undo: they still work here" not in page
-    assert "can no longer be undone here. To take them back, send them a new invitation" in _text(page)
+    assert "can no longer be undone here. To take them back, send them a new invitation" in html_text(page)
     assert f'href="{u("lms.orgs.invite", org_slug="acme")}"' in page
     assert CLOSED in _undo(client, u, lupe)  # the form sent anyway (an old tab)
     db.session.refresh(lupe)

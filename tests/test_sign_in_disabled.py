@@ -5,9 +5,6 @@ answers the same for every address. Mail goes through the real SMTP test server.
 
 from __future__ import annotations
 
-import re
-from html import unescape
-
 import pytest
 from sqlalchemy import select
 
@@ -16,13 +13,10 @@ from lms.accounts import admin_actions, login_sessions, tokens
 from lms.accounts.models import SiteRole
 from lms.audit import AuditEvent
 from lms.orgs.models import MemberRole
-from tests.conftest import PASSWORD, body_of
+from tests.conftest import PASSWORD, body_of, html_text
 
 WRONG = "not the password at all"
 
-
-def _text(html: str) -> str:
-    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html)))
 
 
 def _sign_in(client, u, email: str, password: str):
@@ -47,7 +41,7 @@ def lupe(make_user, make_org, add_member):
 
 def test_the_right_password_learns_the_account_is_disabled_and_whom_to_ask(client, u, lupe):
     response = _sign_in(client, u, "LUPE@example.org ", PASSWORD)
-    text = _text(response.get_data(as_text=True))
+    text = html_text(response.get_data(as_text=True))
     assert response.status_code == 401  # not signed in, as for any refused sign-in
     assert ("This account is disabled, so it cannot sign in. Only a site administrator can enable it again. Your "
             "organisation's managers can ask one for you: Mona Manager (Acme Clinic); Bea Boss (Beta Health).") in text
@@ -62,7 +56,7 @@ def test_a_wrong_password_reveals_nothing(client, u, lupe, make_user):
                                                                 "nobody@example.org")]
     assert {r.status_code for r in answers} == {401}
     for response in answers:
-        text = _text(response.get_data(as_text=True))
+        text = html_text(response.get_data(as_text=True))
         assert "The email or password is not right." in text and "disabled" not in text
 
 
@@ -70,7 +64,7 @@ def test_without_a_manager_the_person_is_told_to_ask_who_gave_access(client, u, 
     solo = make_user("solo@example.org", name="Sol Solo")
     admin_actions.set_active(solo, False, None)
     db.session.commit()
-    text = _text(_sign_in(client, u, "solo@example.org", PASSWORD).get_data(as_text=True))
+    text = html_text(_sign_in(client, u, "solo@example.org", PASSWORD).get_data(as_text=True))
     assert ("This account is disabled, so it cannot sign in. Only a site administrator can enable it again: ask the "
             "organisation or trainer who gave you access to CHW Learn to contact one.") in text
 
@@ -104,7 +98,7 @@ def _reset(client, u, email: str):
 
 
 def test_a_reset_for_a_disabled_account_explains_instead_of_sending_a_link(client, u, lupe, mailbox):
-    page = _text(_reset(client, u, "lupe@example.org").get_data(as_text=True))
+    page = html_text(_reset(client, u, "lupe@example.org").get_data(as_text=True))
     assert "we have sent it an email" in page and "if the account is disabled, whom to ask" in page
     (message,) = mailbox
     body = body_of(message)
@@ -117,7 +111,7 @@ def test_a_reset_for_a_disabled_account_explains_instead_of_sending_a_link(clien
 
 def test_the_reset_page_answers_alike_for_every_address(client, u, lupe, make_user, mailbox):
     make_user("active@example.org", name="Ana Active")
-    pages = [_text(_reset(client, u, email).get_data(as_text=True)) for email in
+    pages = [html_text(_reset(client, u, email).get_data(as_text=True)) for email in
              ("lupe@example.org", "active@example.org", "nobody@example.org")]
     assert len({page.replace(email, "EMAIL") for page, email in
                 zip(pages, ("lupe@example.org", "active@example.org", "nobody@example.org"), strict=True)}) == 1

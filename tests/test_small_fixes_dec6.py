@@ -10,8 +10,6 @@
 from __future__ import annotations
 
 import io
-import re
-from html import unescape
 
 import pytest
 from sqlalchemy import func, select
@@ -21,6 +19,7 @@ from lms.accounts.models import SiteRole
 from lms.audit import AuditEvent
 from lms.catalog import services as catalog
 from lms.config import DEFAULTS
+from tests.conftest import html_text
 
 MB = 1024 * 1024
 COURSE = {"slug": "heat-safety", "title": "Heat safety", "summary": "Staying safe in hot weather.",
@@ -31,9 +30,6 @@ MODULE = {"slug": "warning-signs", "title": "Warning signs", "summary": "Know th
 LESSON = {"slug": "heat-stroke", "title": "Heat stroke", "body": "## Signs\n\nHot, dry skin.", "estimated_minutes": "12",
           "save": "y"}
 
-
-def _text(html: str) -> str:
-    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html)))
 
 
 def _count(action: str) -> int:
@@ -56,7 +52,7 @@ def authored(client, u, make_user, login):
 def _save(client, path: str, data: dict) -> str:
     response = client.submit(path, data, follow_redirects=True)
     assert response.status_code == 200
-    return _text(response.get_data(as_text=True))
+    return html_text(response.get_data(as_text=True))
 
 
 def test_saving_a_course_unchanged_records_nothing_and_says_so(client, u, authored, make_org):
@@ -114,15 +110,15 @@ def _send_evidence(client, path: str, size: int, **headers):
 def test_the_evidence_form_states_its_limit_as_the_413_page_does(client, u, login, make_user, app_config):
     path = u("lms.hours.submit_external")
     login(make_user("ana@example.org", locale="es"))
-    form = _text(client.get(path).get_data(as_text=True))
+    form = html_text(client.get(path).get_data(as_text=True))
     assert "1,5 MB" in form and "2 MB" not in form
     too_large = _send_evidence(client, path, 2 * MB)  # refused by the server, before the form is read
-    assert too_large.status_code == 413 and "1,5 MB" in _text(too_large.get_data(as_text=True))
+    assert too_large.status_code == 413 and "1,5 MB" in html_text(too_large.get_data(as_text=True))
     over_form = _send_evidence(client, path, 3 * MB // 2 + 10)  # read by the form, larger than its limit
-    assert over_form.status_code == 413 and "1,5 MB" in _text(over_form.get_data(as_text=True))
+    assert over_form.status_code == 413 and "1,5 MB" in html_text(over_form.get_data(as_text=True))
     login(make_user("bea@example.org", locale="en"))
-    assert "A PDF, PNG or JPEG file of at most 1.5 MB." in _text(client.get(path).get_data(as_text=True))
-    page = _text(_send_evidence(client, path, 3 * MB // 2 + 10).get_data(as_text=True))
+    assert "A PDF, PNG or JPEG file of at most 1.5 MB." in html_text(client.get(path).get_data(as_text=True))
+    page = html_text(_send_evidence(client, path, 3 * MB // 2 + 10).get_data(as_text=True))
     assert "The file is larger than 1.5 MB." in page
 
 
@@ -131,7 +127,7 @@ def test_an_empty_evidence_limit_falls_back_to_the_documented_default(client, u,
                                                                       app_config):
     monkeypatch.setitem(DEFAULTS, "LMS_EVIDENCE_MAX_BYTES", 3 * MB)
     login(make_user())
-    assert "at most 3 MB." in _text(client.get(u("lms.hours.submit_external")).get_data(as_text=True))
+    assert "at most 3 MB." in html_text(client.get(u("lms.hours.submit_external")).get_data(as_text=True))
 
 
 # ---------------------------------------------------------------- bulk verification upload
@@ -144,5 +140,5 @@ def test_a_413_from_the_bulk_verification_form_states_its_own_limit(client, u, a
             "file": (io.BytesIO(b"K7QMX3HT\n" * (MB // 9 + 100)), "codes.txt")}
     response = client.post(path, data=data, content_type="multipart/form-data")
     assert response.status_code == 413
-    page = _text(response.get_data(as_text=True))
+    page = html_text(response.get_data(as_text=True))
     assert "this form takes a file of at most 0.25 MB." in page and "1 MB" not in page
