@@ -4,14 +4,18 @@ as audited corrections, after it; the rules are in :mod:`lms.live.attendance`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy import select
+
 from lms import audit, db
 from lms.accounts.models import User
+from lms.audit import AuditEvent
 from lms.db import is_id
-from lms.errors import DomainError, NotFoundError
+from lms.errors import ConflictError, DomainError, NotFoundError
 from lms.i18n import _
 from lms.live import attendees
 from lms.live.attendance_credit import attendance_row, audit_correction, settle
@@ -122,20 +126,96 @@ def change_attendance(
     return row
 
 
+@dataclass(frozen=True)
+class RosterChoice:
+    """One row of the roster as sent: the status chosen (None: "Not set") and the one the page showed when it was
+    opened (``shown``). A row whose ``shown`` is unknown (``has_shown`` false: a page from before the roster sent it)
+    is compared with the database instead."""
+
+    status: AttendanceStatus | None
+    shown: AttendanceStatus | None = None
+    has_shown: bool = True
+
+    @property
+    def is_changed(self) -> bool:
+        return not self.has_shown or self.status is not self.shown
+
+
+@dataclass(frozen=True)
+class StaleRow:
+    """A row changed on the roster whose status someone else changed since the page was opened: not applied."""
+
+    user: User
+    shown: AttendanceStatus | None
+    now: AttendanceStatus | None
+    by: str = ""
+
+    @property
+    def text(self) -> str:
+        now = self.now.title if self.now else _("Not set")
+        if self.by:
+            return _("%(name)s: not saved. %(by)s changed their status since you opened this page: it is now "
+                     "%(status)s. Choose again and save if it still needs changing.",
+                     name=self.user.name, by=self.by, status=now)
+        return _("%(name)s: not saved. Their status was changed by someone else since you opened this page: it is "
+                 "now %(status)s. Choose again and save if it still needs changing.", name=self.user.name, status=now)
+
+
+@dataclass
+class StatusesSaved:
+    """What :func:`set_statuses` did: how many statuses it changed, and the rows it left alone as stale."""
+
+    changed: int = 0
+    stale: list[StaleRow] = field(default_factory=list)
+
+
+def _changed_by(row: Attendance | None) -> str:
+    """The name of whoever last changed this attendance row by hand (from the audit log), or ""."""
+    if row is None or row.id is None:
+        return ""
+    actor_id = db.session.execute(
+        select(AuditEvent.actor_id)
+        .where(AuditEvent.object_type == "Attendance", AuditEvent.object_id == row.id,
+               AuditEvent.action.in_(("live.attendance_changed", "live.attendance_corrected")))
+        .order_by(AuditEvent.id.desc()).limit(1)
+    ).scalar()
+    user = db.session.get(User, actor_id) if actor_id else None
+    return user.name if user else ""
+
+
 def set_statuses(
     session: LiveSession,
     roster: Roster,
-    wanted: dict[int, AttendanceStatus],
+    wanted: Mapping[int, AttendanceStatus | RosterChoice],
     actor: Any,
     now: datetime,
     min_share: int,
     reason: str = "",
-) -> int:
-    """Set the statuses chosen on the roster (people not on it are ignored); returns how many changed."""
-    changed = 0
+    *,
+    skip_stale: bool = False,
+) -> StatusesSaved:
+    """Set the statuses changed on the roster (people not on it are ignored). Only rows whose chosen status differs
+    from the one the page showed are written. A changed row whose status someone else changed meanwhile is stale:
+    with ``skip_stale`` it is left alone and returned (the others are applied), else nothing is applied
+    (:class:`ConflictError` naming them). A saved status cannot be cleared ("Not set" is offered only while none is
+    saved): finalising marks people without a status from their minutes, so clearing one would silently let it
+    decide instead of the trainer."""
+    choices = {uid: c if isinstance(c, RosterChoice) else RosterChoice(c, has_shown=False) for uid, c in wanted.items()}
+    done, todo = StatusesSaved(), []
     for line in roster.lines:
-        status = wanted.get(line.user.id)
-        if status is not None and status is not line.status:
-            change_attendance(session, line.user, Change(status=status), actor, now, min_share, reason)
-            changed += 1
-    return changed
+        choice = choices.get(line.user.id)
+        if choice is None or not choice.is_changed or (not choice.has_shown and choice.status in (None, line.status)):
+            continue
+        if choice.has_shown and line.status is not choice.shown:
+            done.stale.append(StaleRow(line.user, choice.shown, line.status, _changed_by(line.attendance)))
+        elif choice.status is None:
+            raise DomainError(_("%(name)s: a saved status cannot be cleared. Choose another status.",
+                                name=line.user.name))
+        else:
+            todo.append((line, choice.status))
+    if done.stale and not skip_stale:
+        raise ConflictError(" ".join(row.text for row in done.stale), stale=[row.user.id for row in done.stale])
+    for line, status in todo:
+        change_attendance(session, line.user, Change(status=status), actor, now, min_share, reason)
+        done.changed += 1
+    return done

@@ -3,7 +3,8 @@
 Templates (``templates/lms/email/``): ``session_cancelled``, ``session_changed`` (new time, place or join link),
 ``session_promoted`` (a seat came free from the waitlist), ``session_registered`` (someone else registered you),
 ``session_reminder``, ``session_trainers_changed`` (to its trainers: who leads it changed) and
-``session_trainer_added`` (to someone made one of its trainers). They are sent by
+``session_trainer_added`` (to someone made one of its trainers), ``session_changed_trainer`` and
+``session_cancelled_trainer`` (to its other trainers: it moved, or was cancelled). They are sent by
 the caller *after* its commit (a rolled-back change must not have told anyone), except reminders, whose
 exactly-once row is committed with the sending (see :mod:`lms.live.reminders`). Links are built by the caller (web
 or CLI layer). Session emails carry no attachment: the changed-session and new-trainer emails link to the session's
@@ -158,6 +159,24 @@ def tell_new_trainers(session: LiveSession, people: list[User], leaders: list[Us
                                leaders=names(leaders), held=held.get(user.id, ""), series=series,
                                roster_link=links["roster"], calendar_link=links["calendar"],
                                teach_link=links["teach"])
+        except MailError:
+            failed.append(user.email)
+    return failed
+
+
+def tell_co_trainers(template: str, session: LiveSession, people: list[User], links: dict[str, str], by: str,
+                     was: tuple[datetime, datetime] | None = None, **extra: Any) -> list[str]:
+    """Email each of ``people`` (the session's other trainers, never the one who made the change) in their language
+    and zone that the session moved (``session_changed_trainer``: ``was`` is its time before) or was cancelled
+    (``session_cancelled_trainer``), by whom (``by``). Returns the addresses not reached."""
+    failed, book = [], TitleBook()
+    for user in people:
+        if not user.is_active:
+            continue
+        more = {"was": when_text(*was, recipient_zone(user), format_locale(recipient_locale(user)))} if was else {}
+        try:
+            send_session_email(template, session, user, links["session"], book, by=by, roster_link=links["roster"],
+                               calendar_link=links["calendar"], **extra, **more)
         except MailError:
             failed.append(user.email)
     return failed

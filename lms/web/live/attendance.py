@@ -20,6 +20,7 @@ from lms.i18n import _, ngettext
 from lms.live import attendance as services
 from lms.live import attendees
 from lms.live import roster as rosters
+from lms.live.attendance_changes import RosterChoice
 from lms.live.models import AttendanceStatus, LiveSession
 from lms.security import access, current_user
 from lms.web.live import attendance_notes as notes
@@ -48,8 +49,9 @@ def attendance(session_id: int):
         roster = rosters.load_roster(session, utcnow())
         was = {line.user.id: line.status for line in roster.lines}
         try:
-            changed = services.set_statuses(
-                session, roster, _wanted_statuses(), actor(), utcnow(), min_share(), form.reason.data or "",
+            saved = services.set_statuses(
+                session, roster, _roster_choices(), actor(), utcnow(), min_share(), form.reason.data or "",
+                skip_stale=True,
             )
         except DomainError as exc:
             db.session.rollback()
@@ -57,26 +59,45 @@ def attendance(session_id: int):
         else:
             db.session.commit()
             flash(
-                ngettext("Saved: %(num)d change.", "Saved: %(num)d changes.", changed) if changed else _("Nothing changed."), "success"
+                ngettext("Saved: %(num)d change.", "Saved: %(num)d changes.", saved.changed)
+                if saved.changed else _("Nothing changed."), "success" if saved.changed or not saved.stale else "info"
             )
             _warn_credited_absent(session, was)
-            return redirect(url_for("lms.sessions.attendance", session_id=session.id))
+            if not saved.stale:
+                return redirect(url_for("lms.sessions.attendance", session_id=session.id))
+            # the others' changes are saved; the stale rows show what is saved now, and why they were not changed
+            form.form_errors.extend(row.text for row in saved.stale)
+            return _roster_page(session, form, _finalize_form(session, formdata=None), 409, picked={})
     return _roster_page(session, form, _finalize_form(session, formdata=None), 400 if form.errors else 200)
 
 
 def _roster_page(session: LiveSession, form: RosterStatusForm, finalize_form: FinalizeForm, status: int,
-                 find_form: FindPersonForm | None = None):
-    """The roster; after a refused save or finalising, with the statuses that were chosen on it still chosen."""
+                 find_form: FindPersonForm | None = None, picked: dict[int, tuple[Any, Any]] | None = None):
+    """The roster; after a refused save or finalising, with the statuses that were chosen on it still chosen (and the
+    ones it showed still the ones it compares with), except ``stale`` rows, which show what is saved now."""
+    roster = rosters.load_roster(session, utcnow())
+    saved = {line.user.id: line.status for line in roster.lines}
+    picked = _picked(saved) if picked is None else picked
     return render_template(
         "lms/live/attendance/roster.html",
-        roster=rosters.load_roster(session, utcnow()),
+        roster=roster,
         form=form,
-        chosen=_wanted_statuses(),
+        picked=picked,
         finalize_form=finalize_form,
         find_form=find_form or FindPersonForm(formdata=None, prefix="find"),
         shortfall=lambda line, status: services.shortfall(session, status, line.seconds, min_share()),
         **session_page(session),
     ), status
+
+
+def _picked(saved: dict[int, Any], stale: tuple[int, ...] = ()) -> dict[int, tuple[Any, Any]]:
+    """user id → (status the page showed, status chosen), from the form sent, for the roster shown again (``saved``:
+    the statuses saved now, for rows sent without the one shown, and for ``stale`` rows, shown as saved now)."""
+    picked = {}
+    for uid, choice in _roster_choices().items():
+        if uid in saved and uid not in stale:
+            picked[uid] = (choice.shown if choice.has_shown else saved[uid], choice.status)
+    return picked
 
 
 @bp.post("/<int:session_id>/attendance/find")
@@ -115,13 +136,20 @@ def _finalize_form(session: LiveSession, **kwargs: Any) -> FinalizeForm:
     return form
 
 
-def _wanted_statuses() -> dict[int, AttendanceStatus]:
-    wanted = {}
+def _roster_choices() -> dict[int, RosterChoice]:
+    """The roster's rows as sent: ``status-<user id>`` (the chosen status, "" for not set) and ``shown-<user id>``
+    (the one the page showed). A row with an unknown status value is ignored."""
+    values = {s.value: s for s in AttendanceStatus} | {"": None}
+    choices = {}
     for key, value in request.form.items():
         user_id = key.removeprefix("status-")
-        if key.startswith("status-") and user_id.isdigit() and len(user_id) <= 18 and value in {s.value for s in AttendanceStatus}:
-            wanted[int(user_id)] = AttendanceStatus(value)
-    return wanted
+        if not (key.startswith("status-") and user_id.isdigit() and len(user_id) <= 18) or value not in values:
+            continue
+        shown = request.form.get(f"shown-{user_id}")
+        if shown is not None and shown not in values:
+            continue
+        choices[int(user_id)] = RosterChoice(values[value], values.get(shown or ""), has_shown=shown is not None)
+    return choices
 
 
 @bp.post("/<int:session_id>/attendance/finalize")
@@ -135,10 +163,13 @@ def finalize_attendance(session_id: int):
         try:
             ended_at = local_to_utc(form.ended_at.data, session.timezone)
             rows = services.finalize(session, actor(), utcnow(), min_share(), early=form.early.data, ended_at=ended_at,
-                                     statuses=_wanted_statuses())
+                                     statuses=_roster_choices())
         except DomainError as exc:
             db.session.rollback()
             _refused(form, exc)
+            saved = {line.user.id: line.status for line in rosters.load_roster(session, utcnow()).lines}
+            picked = _picked(saved, tuple(exc.details.get("stale", ())))
+            return _roster_page(session, RosterStatusForm(formdata=None), form, exc.status, picked=picked)
         else:
             db.session.commit()
             flash(notes.finalised(session, rows), "success")

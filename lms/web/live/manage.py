@@ -18,8 +18,9 @@ from lms.catalog.texts import load_titles
 from lms.db import utcnow
 from lms.errors import DomainError
 from lms.i18n import _, current_locale, ngettext
-from lms.live import listing, scheduling, trainers, turnout
+from lms.live import attendance_window, listing, scheduling, trainers, turnout
 from lms.live.models import SessionStatus
+from lms.live.plans import session_times
 from lms.security import access, current_user
 from lms.web.live import bp
 from lms.web.live.schedule_forms import CancelForm, NewSessionForm, SessionForm
@@ -32,7 +33,12 @@ from lms.web.live.schedule_support import (
     tell_promoted,
     viewer,
 )
-from lms.web.live.trainer_mail import tell_trainers_changed, tell_trainers_scheduled
+from lms.web.live.trainer_mail import (
+    tell_trainers_cancelled,
+    tell_trainers_changed,
+    tell_trainers_moved,
+    tell_trainers_scheduled,
+)
 
 #: The trainer's list also shows sessions of the last few weeks (to take attendance afterwards).
 RECENT = timedelta(days=30)
@@ -102,6 +108,10 @@ def edit(session_id: int):
     if form.validate_on_submit():
         try:
             data = form.data_for(kept_trainer_ids=[t.id for t in leaders or []])
+            losing = _losing_time(session, data)
+            if losing and request.form.get("confirm_times") != "yes":
+                return render("lms/live/form.html", form=form, session=session, leaders=leaders,
+                              confirm_times=losing), 409
             update = scheduling.update_session(session, data, viewer(), utcnow())
         except DomainError as exc:
             db.session.rollback()
@@ -113,9 +123,20 @@ def edit(session_id: int):
             tell_promoted(session, update.promoted, reveal=True)
             tell_changed(session, update)
             tell_trainers_changed(session, update)
+            tell_trainers_moved(session, update)
             return redirect(url_for(".detail", session_id=session.id))
     status = 400 if request.method == "POST" else 200
     return render("lms/live/form.html", form=form, session=session, leaders=leaders), status
+
+
+def _losing_time(session, data: scheduling.SessionData) -> int:
+    """How many people's credited time the new time would lower (0 when it cannot be worked out: the service then
+    refuses the data with its own message)."""
+    try:
+        starts_at, ends_at, _deadline = session_times(data, 0)
+    except DomainError:
+        return 0
+    return attendance_window.count_losing_time(session, starts_at, ends_at, utcnow())
 
 
 def _scheduled_text(done: scheduling.Scheduled, afterwards: bool = False) -> tuple[str, str]:
@@ -206,6 +227,7 @@ def cancel(session_id: int):
                 "success",
             )
             tell_cancelled(session, people)
+            tell_trainers_cancelled(session)
             _warn_if_none_left(listing.describe([session], current_locale(), viewer(), utcnow())[0])
             return redirect(url_for(".detail", session_id=session.id))
     card = listing.describe([session], current_locale(), viewer(), utcnow())[0]

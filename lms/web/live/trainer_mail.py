@@ -1,6 +1,8 @@
-"""Emails about who leads a session, sent by the scheduling views after their commit: to the trainers who led it
-before a change (:func:`lms.live.notices.tell_trainers`) and to each person made one of its trainers, by an edit or
-when it is scheduled (:func:`lms.live.notices.tell_new_trainers`), never to the person who made the change. A failed
+"""Emails to a session's trainers, sent by the scheduling views after their commit: about who leads it, to the
+trainers who led it before a change (:func:`lms.live.notices.tell_trainers`) and to each person made one of its
+trainers, by an edit or when it is scheduled (:func:`lms.live.notices.tell_new_trainers`); and to its other trainers
+when its time, place or join link changes or it is cancelled (:func:`lms.live.notices.tell_co_trainers`). Never to
+the person who made the change. A failed
 email never undoes the change: it is logged, and the trainer who made it is told whom to tell another way."""
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ def _links(session: LiveSession) -> dict[str, str]:
 
 def _say_failed(session: LiveSession, failed: list[str]) -> None:
     if failed:
-        current_app.logger.warning("session %s: could not email %d trainers about who leads it", session.id, len(failed))
+        current_app.logger.warning("session %s: could not email %d of its trainers", session.id, len(failed))
         flash(_("We could not email: %(emails)s. Please tell them another way.", emails=", ".join(failed)), "error")
 
 
@@ -49,3 +51,27 @@ def tell_trainers_scheduled(done: scheduling.Scheduled) -> None:
     failed = notices.tell_new_trainers(first, done.welcome, trainers.list_trainers_of(first), _links(first),
                                        current_user.name, series=len(done.sessions))
     _say_failed(first, failed)
+
+
+def _others(session: LiveSession, skip: set[int] = frozenset()) -> list:
+    """The session's trainers but the one making the change (and ``skip``: people told another way)."""
+    return [t for t in trainers.list_trainers_of(session) if t.id != current_user.id and t.id not in skip]
+
+
+def tell_trainers_moved(session: LiveSession, update: scheduling.SessionUpdate) -> None:
+    """After an edit's commit that changed its time, place or join link: tell its other trainers (not the people just
+    made trainers by it: their welcome says when and where), the time before and now."""
+    if not update.changes:
+        return
+    welcomed = {person.id for person in update.trainers.welcome}
+    failed = notices.tell_co_trainers("session_changed_trainer", session, _others(session, welcomed), _links(session),
+                                      current_user.name, was=(update.was_starts_at, update.was_ends_at),
+                                      changes=update.changes)
+    _say_failed(session, failed)
+
+
+def tell_trainers_cancelled(session: LiveSession) -> None:
+    """After a cancellation's commit: tell the session's other trainers."""
+    failed = notices.tell_co_trainers("session_cancelled_trainer", session, _others(session), _links(session),
+                                      current_user.name)
+    _say_failed(session, failed)
