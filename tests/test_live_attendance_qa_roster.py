@@ -48,9 +48,18 @@ def shown(page: str, person) -> str:
     return found.group(1)
 
 
+def _menu(page: str, person) -> str:
+    return re.search(rf'<select id="status-{person.id}".*?</select>', page, re.S).group(0)
+
+
 def options(page: str, person) -> list[str]:
-    menu = re.search(rf'<select id="status-{person.id}".*?</select>', page, re.S).group(0)
-    return re.findall(r'<option value="(\w*)"', menu)
+    return re.findall(r'<option value="(\w*)"', _menu(page, person))
+
+
+def chosen(page: str, person) -> str | None:
+    """The status the person's menu has selected."""
+    found = re.search(r'<option value="(\w*)" selected>', _menu(page, person))
+    return found.group(1) if found else None
 
 
 def changes_of(person) -> list[int | None]:
@@ -100,8 +109,7 @@ def test_a_changed_stale_row_is_shown_again_with_the_others_saved(client, u, log
     assert changes_of(tom) == [trainer.id, other.id]
     assert "Saved: 1 change." in text and "Tom Reyes: not saved." in text
     assert shown(text, tom) == "absent" and shown(text, maria) == "present"  # shown again as saved now
-    assert re.search(r'<option value="absent" selected>', re.search(rf'<select id="status-{tom.id}".*?</select>',
-                                                                      text, re.S).group(0))
+    assert chosen(text, tom) == "absent"
 
 
 def test_changing_a_row_someone_else_changed_names_them_and_the_status_now(client, u, login, trainer, two_trainers):
@@ -156,8 +164,7 @@ def test_finalising_with_a_stale_row_saves_nothing(client, u, login, trainer, tw
     db.session.refresh(session)
     assert session.attendance_finalized_at is None and status_of(session, maria) is None
     assert shown(text, tom) == "absent" and shown(text, maria) == ""  # María's choice kept, compared as before
-    assert re.search(r'<option value="excused" selected>', re.search(rf'<select id="status-{maria.id}".*?</select>',
-                                                                       text, re.S).group(0))
+    assert chosen(text, maria) == "excused"
 
 
 def test_not_set_is_offered_only_while_no_status_is_saved(client, u, login, trainer, two_trainers):
