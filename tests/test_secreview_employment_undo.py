@@ -64,8 +64,8 @@ def test_within_the_window_the_undo_works_and_the_person_is_emailed_in_their_lan
     message, = mailbox
     assert message["To"] == "lupe@example.org" and "Acme" not in message["Subject"]
     body = body_of(message)
-    assert body.startswith("Hola, Lupe Ortiz:")  # her language (the new sentences await their translation)
-    assert "Bea Boss" in body and '"Acme Clinic"' in body
+    assert body.startswith("Hola, Lupe Ortiz:")  # her language
+    assert "Bea Boss, gerente de la organización “Acme Clinic”, deshizo el fin de su empleo allí" in body
 
 
 def test_after_the_window_a_manager_cannot_undo_and_is_told_to_invite_again(client, u, acme, login, mailbox):

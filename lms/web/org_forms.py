@@ -36,8 +36,9 @@ from lms.web.csv_upload import CsvFile
 from lms.web.fields import TimezoneField
 from lms.web.validators import Email, NumberRange, PersonName
 
-#: What makes a name look like a link or an address: http:// and https://, www., and @.
-LINK_LIKE_RE = re.compile(r"https?://|www\.|@", re.IGNORECASE)
+#: What makes a name look like a link or an address: http:// and https://, www., and an email address (name@host.tld;
+#: a name such as "Health@Home" is not one).
+LINK_LIKE_RE = re.compile(r"https?://|www\.|[^\s@]+@[^\s@]+\.[^\s@]+", re.IGNORECASE)
 
 
 def show_error(form: FlaskForm, exc: DomainError, default: str | None = None) -> None:
@@ -119,8 +120,8 @@ class OrgForm(FlaskForm):
         it must not pass for a link or a sender to trust (phishing)."""
         name = (field.data or "").strip()
         if name != (self.kept_name or "").strip() and LINK_LIKE_RE.search(name):
-            raise ValidationError(_l("An organisation name cannot contain a web address or an email address (http://, "
-                                     "https://, www. or @). Write the organisation's name only."))
+            raise ValidationError(_l("An organisation name cannot contain a web address or an email address (such as "
+                                     "http://, https://, www. or name@example.org). Write the organisation's name only."))
 
     def validate_pay_rate(self, field):
         rate = field.data
