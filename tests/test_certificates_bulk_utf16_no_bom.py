@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from lms.certificates import bulk
-from tests.test_certificates_qa_employer import A, B, _post, _text, world  # noqa: F401 (world: a fixture)
+from tests.conftest import html_text
+from tests.test_certificates_qa_employer import A, B, _post, world  # noqa: F401 (world: a fixture)
 
 SHEET = f"Empleado\tCódigo\r\nRosa Díaz\t{A}\r\n\r\nTomás\t{B}\r\n"
 
@@ -23,7 +24,7 @@ def test_utf16_without_a_bom_is_read(encoding):
 @pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
 def test_a_utf16_file_without_a_bom_is_verified_on_the_page(client, u, world, encoding):  # noqa: F811
     sheet = f"Employee\tCertificate code\r\nRosa Díaz\t{world['code']}\r\n\r\nTom\t{B}\r\n"
-    page = _text(_post(client, u, file=(sheet.encode(encoding), "codes.txt")).get_data(as_text=True))
+    page = html_text(_post(client, u, file=(sheet.encode(encoding), "codes.txt")).get_data(as_text=True))
     assert "Valid: 1" in page and "Not found: 1" in page and "not a text or CSV file" not in page
 
 
@@ -44,5 +45,5 @@ def test_binary_is_still_refused(data):
 
 
 def test_a_binary_file_is_refused_on_the_page(client, u, world):  # noqa: F811
-    page = _text(_post(client, u, file=(bytes([1, 0, 2, 0]) * 50, "codes.csv")).get_data(as_text=True))
+    page = html_text(_post(client, u, file=(bytes([1, 0, 2, 0]) * 50, "codes.csv")).get_data(as_text=True))
     assert "This file is not a text or CSV file." in page

@@ -139,7 +139,7 @@ def test_my_hours_page_in_spanish(app, client, u, login, tom_world, at_today):
     assert "Dale Center" not in html and "Elm Services" not in html
     assert f"{_es(date(2026, 1, 1), 'medium')} a {_es(date(2026, 12, 31), 'medium')}" in html  # the CE year
     assert f"{_es(date(2026, 12, 31), 'medium')} · " in html  # the deadline, in the CE year's date format
-    for text in ("6 horas", "5 horas", "45 minutos", "1 hora", "Atrasado", "Completo",
+    for text in ("6 horas", "5 horas", "45 minutos", "1 hora", "Por debajo del ritmo", "Completo",
                  f"Empieza el {_es(date(2027, 1, 4), 'medium')}"):
         assert text in html, text
     assert "Al día" not in html
@@ -164,7 +164,7 @@ def test_home_page_shows_a_line_per_organisation(app, client, u, login, tom_worl
     login(tom)
     html = client.get(u("lms.main.home")).get_data(as_text=True)
     section = html.split('id="ce-heading"')[1].split("</section>")[0]
-    assert "Acme Clinic" in section and "Atrasado" in section and "1 hora" in section
+    assert "Acme Clinic" in section and "Por debajo del ritmo" in section and "1 hora" in section
     assert _es(date(2026, 12, 31), "medium") in section  # the deadline
     assert f"Empieza el {_es(date(2027, 1, 4), 'medium')}" in section and u("lms.hours.mine") in section
 

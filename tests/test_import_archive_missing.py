@@ -89,7 +89,7 @@ def test_archive_missing_archives_them_says_who_it_touched_and_records_it(course
     assert archived(taken, "extra") and archived(taken, "spare")
     extra, spare = rows("module.archived")
     assert extra.actor_id is None and extra.data == {"course_id": taken.id, "slug": "extra", "enrolled": 2,
-                                                     "with_progress": 2, "completed": 1}
+                                                     "with_progress": 2, "completed": 1, "origin": "cli"}
     assert spare.data["with_progress"] == 0
     again = run_import(courses)  # archived already: nothing to hold, nothing to change
     assert "already up to date" in again.output
@@ -105,7 +105,7 @@ def test_a_module_nobody_is_taking_is_archived_as_before_and_comes_back_with_its
     assert "modules: 1 archived" in result.output and "Archived" not in result.output
     assert archived(course, "extra")
     (row,) = rows("module.archived")
-    assert row.data == {"course_id": course.id, "slug": "extra"}
+    assert row.data == {"course_id": course.id, "slug": "extra", "origin": "cli"}  # by `lms import-courses`
 
     listening = courses / "listening-basics" / "listening"
     gone = courses.parent / "kept-aside"
