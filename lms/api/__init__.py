@@ -9,7 +9,8 @@ from flask import Blueprint, Response, g, jsonify
 
 from lms.accounts.api_tokens import EXPIRES_HEADER
 from lms.api.openapi import document_response
-from lms.api.query_args import flag_arg, refuse_repeated
+from lms.api.query_args import flag_arg, refuse_repeated, refuse_unknown
+from lms.orgs import history
 from lms.orgs import queries as org_queries
 from lms.orgs import services as org_services
 from lms.orgs.models import Membership
@@ -71,16 +72,21 @@ def _my_membership(m: Membership) -> dict[str, Any]:
 def org_members(org_slug: str):
     """Current staff by name; with ``include_former=true`` then former staff, the latest end first (a former employee
     is still paid for their last period), each with ``current`` and ``employment_end`` and, as in ``/me``, role null:
-    an ended membership grants nothing."""
+    an ended membership grants nothing. Each also with ``account_active`` and ``earlier_periods`` (the employment
+    before a rehire, oldest first, with the employee ID then in force: a payroll file writes the ID of each entry's
+    date)."""
     org = org_services.get_org(org_slug)
+    refuse_unknown("include_former")
     refuse_repeated("include_former")
     members = org_services.list_members(org)
     if flag_arg("include_former"):
         members += org_queries.list_former_members(org)
-    return jsonify({"organisation": {"slug": org.slug, "name": org.name}, "members": [_member(m) for m in members]})
+    earlier = history.past_stints(m.id for m in members)
+    return jsonify({"organisation": {"slug": org.slug, "name": org.name},
+                    "members": [_member(m, earlier.get(m.id, [])) for m in members]})
 
 
-def _member(m: Membership) -> dict[str, Any]:
+def _member(m: Membership, earlier: list[history.Stint]) -> dict[str, Any]:
     current = m.is_current
     return {
         "id": m.id,
@@ -94,6 +100,18 @@ def _member(m: Membership) -> dict[str, Any]:
         "employment_type": m.employment_type.value,
         "current": current,
         "employment_end": m.employment_end.isoformat() if m.employment_end else None,
+        "account_active": m.user.is_active,
+        "earlier_periods": [_period(stint) for stint in earlier],
+    }
+
+
+def _period(stint: history.Stint) -> dict[str, Any]:
+    return {
+        "employment_start": stint.start.isoformat() if stint.start else None,
+        "employment_end": stint.end.isoformat() if stint.end else None,
+        "employee_id": stint.employee_id,
+        "job_title": stint.job_title,
+        "employment_type": stint.employment_type.value,
     }
 
 

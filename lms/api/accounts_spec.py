@@ -55,7 +55,7 @@ MEMBERS = {
             "items": {
                 "type": "object",
                 "required": ["id", "user_id", "name", "email", "role", "employment_type", "current",
-                             "employment_end"],
+                             "employment_end", "account_active", "earlier_periods"],
                 "properties": {
                     "id": {"type": "integer", "description": (
                         "The membership's id (this person's employment here), as in the web pages' member "
@@ -77,6 +77,29 @@ MEMBERS = {
                     "employment_end": {"type": ["string", "null"], "format": "date", "description": (
                         "Their last day here (the organisation's calendar; /me calls it ended_on); null for current "
                         "staff")},
+                    "account_active": {"type": "boolean", "description": (
+                        "false when a site administrator has disabled the person's account: they cannot sign in "
+                        "(their employment here is as stated by current and employment_end)")},
+                    "earlier_periods": {
+                        "type": "array",
+                        "description": (
+                            "Their earlier employment here, before they left and were hired again, oldest first "
+                            "(empty for most people). The payroll file writes the employee ID in force on each "
+                            "entry's date, so an entry from an earlier period carries that period's employee_id"),
+                        "items": {
+                            "type": "object",
+                            "required": ["employment_start", "employment_end", "employee_id", "job_title",
+                                         "employment_type"],
+                            "properties": {
+                                "employment_start": {"type": ["string", "null"], "format": "date"},
+                                "employment_end": {"type": "string", "format": "date"},
+                                "employee_id": {"type": ["string", "null"]},
+                                "job_title": {"type": ["string", "null"]},
+                                "employment_type": {"type": "string",
+                                                    "enum": ["employee", "contractor", "volunteer"]},
+                            },
+                        },
+                    },
                 },
             },
         },
@@ -99,7 +122,9 @@ OPENAPI_PATHS = {
                 "Current staff by name. With include_former=true, then former staff (an end of employment "
                 "recorded), the latest end first, with current: false, employment_end and role null: a former "
                 "employee is still in the hours lists and paid for their last period. include_former given "
-                "twice is refused (400 repeated_parameter)."),
+                "twice is refused (400 repeated_parameter), any other query parameter but lang too "
+                "(400 unknown_parameter). Each person also with account_active and earlier_periods (the "
+                "employment before a rehire, with the employee ID then in force)."),
             "operationId": "listOrgMembers",
             "parameters": [{"name": "org_slug", "in": "path", "required": True, "schema": {"type": "string"}},
                            {"name": "include_former", "in": "query", "required": False,

@@ -12,6 +12,7 @@ from flask import jsonify, request
 
 from lms import db
 from lms.api import bp
+from lms.api.query_args import refuse_unknown
 from lms.catalog import services as catalog
 from lms.catalog.areas import AREAS, course_areas
 from lms.catalog.models import Course, CourseKind
@@ -56,6 +57,7 @@ def _texts(course: Course, texts: Texts, modules: list[Any]) -> dict[str, Any]:
 @access.public
 @same_for_everyone
 def list_courses():
+    refuse_unknown("kind", "area")
     kind = _choice("kind", [k.value for k in CourseKind])
     area = _choice("area", list(AREAS))
     lang = _choice("lang", supported_locales())

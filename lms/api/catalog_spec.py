@@ -95,6 +95,8 @@ OPENAPI_PATHS = {
     "/courses": {
         "get": {
             "summary": "Published courses, filtered by language, kind and competency area (public)",
+            "description": "A query parameter other than lang, kind and area is refused (400 unknown_parameter), "
+                           "so a misspelt filter does not list every course.",
             "operationId": "listCourses",
             "security": [],
             "parameters": [

@@ -27,7 +27,7 @@ from flask import Response, g, request, url_for
 
 from lms import db
 from lms.api import bp, dates
-from lms.api.query_args import flag_arg, refuse_repeated
+from lms.api.query_args import flag_arg, refuse_repeated, refuse_unknown
 from lms.errors import ConflictError
 from lms.hours import export, periods, unexported
 from lms.hours.models import PayrollExport
@@ -54,6 +54,8 @@ class PeriodExported(ConflictError):
 @access.org_manager
 def org_timesheets_csv(org_slug: str):
     org = get_org(org_slug)
+    refuse_repeated()
+    refuse_unknown("start", "end", "early")
     start, end = _period_args(org)
     done = _export(org, start, end, early=flag_arg("early"))
     db.session.commit()
@@ -69,6 +71,8 @@ def org_timesheets_csv(org_slug: str):
 def org_timesheets_draft_csv(org_slug: str):
     """The period's payroll file as an export would write it now; locks nothing, records nothing."""
     org = get_org(org_slug)
+    refuse_repeated()
+    refuse_unknown("start", "end")
     start, end = _period_args(org)
     if export.get_export(org, start) is not None:
         # i18n: %(url)s is the address of the payroll file in the API.
@@ -168,8 +172,8 @@ _HEADERS = {
 _CSV = {"text/csv": {"schema": {"type": "string"}}}
 _NOT_MODIFIED = {"304": {"description": "If-None-Match names the file's ETag: not modified, no body",
                          "headers": {"ETag": _HEADERS["ETag"]}}}
-_REFUSALS = ("400: a date missing or malformed, a query parameter given twice (repeated_parameter), or dates that are "
-             "not exactly one pay period. ")
+_REFUSALS = ("400: a date missing or malformed, a query parameter given twice (repeated_parameter) or one this "
+             "address does not take (unknown_parameter), or dates that are not exactly one pay period. ")
 
 
 def _errors(*codes: int, **descriptions: str) -> dict[str, Any]:

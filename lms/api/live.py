@@ -18,6 +18,7 @@ from flask import jsonify, request
 
 from lms import db
 from lms.api import bp
+from lms.api.query_args import refuse_unknown
 from lms.db import utcnow
 from lms.errors import DomainError, NotFoundError
 from lms.i18n import _, current_locale, ngettext, supported_locales
@@ -86,6 +87,7 @@ def _load(session_id: int) -> SessionCard:
 @bp.get("/sessions")
 @access.public
 def list_sessions():
+    refuse_unknown("mode", "from", "until", "course")
     filters, ignored = listing.parse_filters(request.args, supported_locales())
     if ignored:
         raise DomainError(_("Some filters are not valid: %(names)s.", names=", ".join(ignored)))

@@ -88,6 +88,7 @@ def _query(name: str, description: str, fmt: str | None = None, enum: list[str] 
 OPENAPI_PATHS = {
     "/sessions": {"get": {
         "summary": "Upcoming live sessions (published courses), soonest first",
+        "description": "A filter that is not valid, or a query parameter not listed here, is refused (400).",
         "operationId": "listSessions", "security": [{}, {"bearer": []}, {"session": []}],
         "parameters": [_query("lang", "Only sessions given in this language"),
                        _query("mode", "in_person, online or hybrid", enum=[m.value for m in SessionMode]),

@@ -10,7 +10,7 @@ from flask import jsonify, url_for
 
 from lms.api import bp
 from lms.api.paging import int_arg
-from lms.api.query_args import refuse_repeated
+from lms.api.query_args import refuse_repeated, refuse_unknown
 from lms.hours.period_list import MAX_PAST, PeriodOverview, PeriodState, list_periods_around
 from lms.hours.unexported import MAX_LISTED, UnexportedPeriod, list_unexported_periods
 from lms.live.times import iso_utc
@@ -25,6 +25,7 @@ DEFAULT_PAST = 6
 @access.org_manager
 def org_pay_periods(org_slug: str):
     org = get_org(org_slug)
+    refuse_unknown("past")
     refuse_repeated()
     past = int_arg("past", DEFAULT_PAST, MAX_PAST)
     today = org.today()
@@ -137,7 +138,8 @@ OPENAPI_PATHS: dict[str, Any] = {
                        "managers only)",
             "description": (
                 "Read-only. The dates are exactly those timesheets.csv and its draft accept, after any change of pay "
-                "schedule. A query parameter given twice is refused (400 repeated_parameter)."
+                "schedule. A query parameter given twice is refused (400 repeated_parameter), one other than past and lang "
+                "too (400 unknown_parameter)."
             ),
             "operationId": "listPayPeriods",
             "parameters": [

@@ -15,7 +15,7 @@ from lms import audit, db
 from lms.errors import ConflictError, DomainError
 from lms.i18n import _
 from lms.live import scheduling
-from lms.live.attendance_changes import set_statuses
+from lms.live.attendance_changes import RosterChoice, set_statuses
 from lms.live.attendance_credit import attendance_row, complete_module, earns_module
 from lms.live.models import Attendance, AttendanceInterval, AttendanceStatus, LiveSession, SessionStatus
 from lms.live.roster import RosterLine, load_roster
@@ -40,7 +40,7 @@ def finalize(
     *,
     early: bool = False,
     ended_at: datetime | None = None,
-    statuses: Mapping[int, AttendanceStatus] | None = None,
+    statuses: Mapping[int, AttendanceStatus | RosterChoice] | None = None,
 ) -> list[Attendance]:
     """Fix minutes and statuses for everyone on the roster and complete the session (the rules: :mod:`lms.live.attendance`).
 
@@ -48,7 +48,8 @@ def finalize(
     required before the scheduled end. Check-ins then count until that time, each person's share is measured against
     the time the session ran (start to that time), and check-in closes for the rest of the scheduled time.
 
-    ``statuses`` are the ones chosen on the roster when the trainer finalised (user id → status): they are set first,
+    ``statuses`` are the ones chosen on the roster when the trainer finalised (user id → status, or a
+    :class:`RosterChoice` that also names the status the row showed): they are set first,
     as "Save statuses" sets them (:func:`set_statuses`, each change audited), in the same transaction, so what the
     page showed is what becomes final; any refusal leaves everything as it was."""
     db.lock_row(session)  # serialise finalisations of one session
