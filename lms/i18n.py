@@ -29,6 +29,7 @@ from jinja2 import pass_eval_context
 from jinja2.nodes import EvalContext
 from markupsafe import Markup
 
+from lms.db import utcnow
 from lms.resources import resource_path
 
 __all__ = ["_", "_l", "current_locale", "init_babel", "is_rtl", "ngettext"]
@@ -233,8 +234,9 @@ def zone_of(user: Any) -> str:
 
 
 def today_for(user: Any) -> date:
-    """Today's date where the person is: what "in the future" means for a date they enter."""
-    return datetime.now(ZoneInfo(zone_of(user))).date()
+    """Today's date where the person is: what "in the future" means for a date they enter. Read from
+    :func:`lms.db.utcnow`, the clock every other "today" (``Organisation.today``) reads, so both agree."""
+    return utcnow().astimezone(ZoneInfo(zone_of(user))).date()
 
 
 def current_locale() -> str:

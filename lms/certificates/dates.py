@@ -14,7 +14,7 @@ calendar now, which is what a certificate issued now would state.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -37,6 +37,13 @@ def holder_zone(user: Any) -> ZoneInfo:
 def local_day(moment: datetime, zone: ZoneInfo) -> date:
     """The day ``moment`` (an aware instant) falls on in ``zone``."""
     return moment.astimezone(zone).date()
+
+
+def end_of_day(day: date, zone: ZoneInfo) -> datetime:
+    """The instant ``day`` ends in ``zone`` (the first moment of the next day there), in UTC: a certificate "valid
+    until" a day is valid through all of it on the trainee's calendar, not until the minute of the day it was
+    issued. Midnight is read as the clocks show it that night (on a 23- or 25-hour day as well)."""
+    return datetime.combine(day + timedelta(days=1), time.min, tzinfo=zone).astimezone(UTC)
 
 
 def completed_on(cert: Certificate) -> date | None:

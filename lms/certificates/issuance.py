@@ -14,7 +14,7 @@ states). A completion that credits 0 minutes issues no certificate (:mod:`lms.ce
 from __future__ import annotations
 
 import secrets
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Select, select
@@ -106,6 +106,7 @@ def _issue(
     completed_on: date | None,
 ) -> Certificate:
     zone = dates.holder_zone(user)
+    # the stated day is months on from the issue day; the certificate is valid until that day ends where they are
     expires_at = add_months(now.astimezone(zone), course.certificate_validity_months)
     basis, live_starts = training.live_basis(user.id, counted)
     field = training.field_basis(counted) if stated is None else None
@@ -120,7 +121,7 @@ def _issue(
         enrollment_id=enrollment.id,
         org_id=_employer_id(user),
         issued_at=now,
-        expires_at=expires_at.astimezone(UTC) if expires_at else None,
+        expires_at=dates.end_of_day(expires_at.date(), zone) if expires_at else None,
         snapshot=build_snapshot(
             user, course, now, stated.as_dict() if stated is not None else counted.minutes, counted.by_area,
             started=started, completed=completed, expires_at=expires_at,

@@ -26,7 +26,7 @@ from lms import db
 from lms.accounts.models import User
 from lms.catalog.models import Module, ModuleKind
 from lms.errors import DomainError
-from lms.i18n import _, current_locale, format_locale, format_minutes, is_valid_timezone
+from lms.i18n import _, current_locale, format_locale, format_minutes, format_when, is_valid_timezone
 from lms.live.models import SessionMode
 from lms.live.times import NonexistentTime, local_to_utc, to_zone, wall_clock_text
 
@@ -190,9 +190,10 @@ def _instant(day: date, at: time, tz: str, name: str) -> datetime:
     try:
         return local_to_utc(day, at, tz)
     except NonexistentTime:
+        # i18n: %(date)s is a day in words ("March 8, 2026"), %(time)s the time as typed ("02:30").
         message = _(
             "%(date)s at %(time)s does not exist in that time zone (the clocks change that night). Choose another time.",
-            date=day.isoformat(),
+            date=format_when(day, "long"),
             time=at.strftime("%H:%M"),
         )
         raise field_error(message, name) from None

@@ -23,6 +23,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from lms.i18n import _
+from lms.live.times import wall_to_utc
 
 #: Header names, compared without case and accents (:func:`_key`); Spanish ones for a sign-in sheet typed in Spanish
 #: and for Zoom reports exported in Spanish.
@@ -166,8 +167,9 @@ def _tables_with(text: str, delimiter: str) -> list[tuple[list[str], list[tuple[
     return tables
 
 
-def parse_time(value: str, zone: ZoneInfo) -> datetime | None:
-    """A report time in UTC: ISO 8601 (offset kept) or US month/day/year with 12- or 24-hour clock (in ``zone``)."""
+def parse_time(value: str, zone: ZoneInfo, after: datetime | None = None) -> datetime | None:
+    """A report time in UTC: ISO 8601 (offset kept) or US month/day/year with 12- or 24-hour clock (in ``zone``; a
+    time the clocks show twice is the first, unless it is before ``after``: :func:`lms.live.times.wall_to_utc`)."""
     text = " ".join(value.replace("\u202f", " ").replace("\u00a0", " ").replace(",", " ").split())
     if not text:
         return None
@@ -184,7 +186,7 @@ def parse_time(value: str, zone: ZoneInfo) -> datetime | None:
     if parsed is None:
         return None
     if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=zone)
+        return wall_to_utc(parsed, zone, after)
     return parsed.astimezone(UTC)
 
 
@@ -226,7 +228,7 @@ def _parse_row(report: ParsedReport, line: int, cells: list[str], columns: _Colu
         email = _cell(cells, columns.upn)
     email = email.lower()
     joined = parse_time(_cell(cells, columns.join), zone)
-    left = parse_time(_cell(cells, columns.leave), zone)
+    left = parse_time(_cell(cells, columns.leave), zone, after=joined)
     if left is None and joined is not None and _cell(cells, columns.duration).isdigit():
         left = joined + timedelta(minutes=int(_cell(cells, columns.duration)))
     problem = _row_problem(joined, left, cells, columns)

@@ -37,6 +37,18 @@ def local_to_utc(day: date, at: time, tz: str, strict: bool = True) -> datetime:
     return instant
 
 
+def wall_to_utc(naive: datetime, tz: ZoneInfo, after: datetime | None = None) -> datetime:
+    """A wall-clock time of zone ``tz`` as a UTC instant. A time that happens twice (the hour the clocks go back) is
+    the first one, unless that is before ``after`` (a leave time after its join time) and the second is not: a
+    person who joined at 1:50 and left at 1:10 that night left at the second 1:10, an hour later than the first."""
+    first = naive.replace(tzinfo=tz, fold=0).astimezone(UTC)
+    if after is not None and first < after:
+        second = naive.replace(tzinfo=tz, fold=1).astimezone(UTC)
+        if second >= after:
+            return second
+    return first
+
+
 def to_zone(value: datetime, tz: str) -> datetime:
     return value.astimezone(zone(tz))
 

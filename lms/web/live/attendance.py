@@ -161,7 +161,7 @@ def finalize_attendance(session_id: int):
     form = _finalize_form(session)
     if form.validate_on_submit():
         try:
-            ended_at = local_to_utc(form.ended_at.data, session.timezone)
+            ended_at = local_to_utc(form.ended_at.data, session.timezone, after=session.starts_at)
             rows = services.finalize(session, actor(), utcnow(), min_share(), early=form.early.data, ended_at=ended_at,
                                      statuses=_roster_choices())
         except DomainError as exc:
@@ -244,9 +244,10 @@ def _change(action: str, form: Any, session: LiveSession) -> services.Change:
     if action == "status":
         return services.Change(status=AttendanceStatus(form.status.data))
     if action == "time":
+        joined_at = local_to_utc(form.joined_at.data, session.timezone)
         return services.Change(
-            joined_at=local_to_utc(form.joined_at.data, session.timezone),
-            left_at=local_to_utc(form.left_at.data, session.timezone),
+            joined_at=joined_at,
+            left_at=local_to_utc(form.left_at.data, session.timezone, after=joined_at),
             void_interval_id=int(form.replaces.data) if form.replaces.data else None,
         )
     return services.Change(void_interval_id=form.interval_id.data)

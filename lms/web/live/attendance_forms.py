@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField
@@ -12,7 +12,7 @@ from wtforms.validators import DataRequired, Length, Optional, StopValidation, V
 
 from lms.i18n import _, _l
 from lms.live.models import AttendanceStatus
-from lms.live.times import zone
+from lms.live.times import wall_to_utc, zone
 
 LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"]
 REASON_HELP = _l("Attendance is final, so this is a correction: say why (it is kept in the audit log).")
@@ -22,11 +22,12 @@ def _reason() -> TextAreaField:
     return TextAreaField(_l("Reason for the correction"), validators=[Optional(), Length(max=1000)], description=REASON_HELP)
 
 
-def local_to_utc(value: datetime | None, tz: str) -> datetime | None:
-    """A naive wall-clock time typed in the session's zone → UTC (an ambiguous time is the first one)."""
+def local_to_utc(value: datetime | None, tz: str, after: datetime | None = None) -> datetime | None:
+    """A naive wall-clock time typed in the session's zone → UTC (an ambiguous time is the first one, unless that is
+    before ``after``, the join time of a leave time: :func:`lms.live.times.wall_to_utc`)."""
     if value is None:
         return None
-    return value.replace(tzinfo=zone(tz)).astimezone(UTC)
+    return wall_to_utc(value, zone(tz), after)
 
 
 def utc_to_local(value: datetime | None, tz: str) -> datetime | None:
