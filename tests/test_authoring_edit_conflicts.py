@@ -60,7 +60,7 @@ def _text(response) -> str:
 
 
 def _conflict_box(response) -> str:
-    match = re.search(r'<div class="error-summary" role="alert" id="edit-conflict">.*?</dl>\s*</div>',
+    match = re.search(r'<div class="error-summary" role="alert" id="edit-conflict"[^>]*>.*?</dl>\s*</div>',
                       response.get_data(as_text=True), re.S)
     assert match, "no conflict message"
     return unescape(re.sub(r"<[^>]+>", " ", match.group(0)))

@@ -15,7 +15,7 @@ def test_a_certificate_number_is_explained_once_on_the_field(client, u):
     error = re.search(r'<p class="error" id="code-error">([^<]+)</p>', page)
     assert error and "This is the certificate's number" in error.group(1)
     assert re.search(r'<input id="code"[^>]*aria-describedby="code-help code-error"[^>]*aria-invalid="true"', page)
-    summary = re.search(r'<div class="error-summary" role="alert">(.*?)</div>', page, re.S).group(1)
+    summary = re.search(r'<div class="error-summary" role="alert"[^>]*>(.*?)</div>', page, re.S).group(1)
     assert 'href="#code"' in summary and "Please correct the highlighted fields." in summary
 
 

@@ -19,7 +19,7 @@ LINK = re.compile(r'<a href="#([^"]+)">([^<]*)</a>')
 
 
 def _summary(page: str) -> str:
-    match = re.search(r'<div class="error-summary" role="alert">(.*?)</div>', page, re.S)
+    match = re.search(r'<div class="error-summary" role="alert"[^>]*>(.*?)</div>', page, re.S)
     assert match, "no error summary"
     return match.group(1)
 

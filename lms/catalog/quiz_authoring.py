@@ -64,28 +64,29 @@ def true_false_answers(locale: str) -> tuple[str, str]:
 def check_question(kind: QuestionKind, options: list[OptionData]) -> None:
     """Single and true/false questions have exactly one right answer; multiple-choice at least one. No two answers
     say the same (ignoring case and spaces): a trainee could not tell them apart. An answer of invisible characters
-    alone (zero-width spaces, soft hyphens...) is refused: it would show as an empty choice."""
+    alone (zero-width spaces, soft hyphens...) is refused: it would show as an empty choice. Each refusal names
+    ``field="options"`` (the answers), where the editor shows it."""
     if any(o.text.strip() and not has_visible_text(o.text) for o in options):
         # i18n: an answer of a quiz question that holds only zero-width spaces, soft hyphens and the like
         raise DomainError(_("An answer holds only invisible characters (such as zero-width spaces). Write the "
-                            "answer, or empty its row."))
+                            "answer, or empty its row."), field="options")
     options = [o for o in options if o.text.strip()]
     correct = sum(1 for o in options if o.is_correct)
     if len(options) < 2:
-        raise DomainError(_("A question needs at least two answers."))
+        raise DomainError(_("A question needs at least two answers."), field="options")
     seen = set()
     for option in options:
         same = " ".join(option.text.split()).casefold()
         if same in seen:
             raise DomainError(_("Two answers say the same thing: “%(answer)s”. Make each answer different.",
-                                answer=option.text.strip()))
+                                answer=option.text.strip()), field="options")
         seen.add(same)
     if kind is QuestionKind.TRUE_FALSE and len(options) != 2:
-        raise DomainError(_("A true-or-false question has exactly two answers."))
+        raise DomainError(_("A true-or-false question has exactly two answers."), field="options")
     if kind in (QuestionKind.SINGLE, QuestionKind.TRUE_FALSE) and correct != 1:
-        raise DomainError(_("Mark exactly one answer as correct."))
+        raise DomainError(_("Mark exactly one answer as correct."), field="options")
     if kind is QuestionKind.MULTIPLE and correct < 1:
-        raise DomainError(_("Mark at least one answer as correct."))
+        raise DomainError(_("Mark at least one answer as correct."), field="options")
 
 
 def save_question(course: Course, quiz: Quiz, question: Question | None, *, slug: str, kind: QuestionKind,

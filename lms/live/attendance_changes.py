@@ -102,7 +102,7 @@ def change_attendance(
     if session.status is SessionStatus.CANCELLED:
         raise DomainError(_("This session was cancelled."))
     if final and not reason:
-        raise DomainError(_("Attendance is final: give a reason for this correction."))
+        raise DomainError(_("Attendance is final: give a reason for this correction."), field="reason")
     if change.is_empty:
         raise DomainError(_("Nothing to change."))
     if change.status in (AttendanceStatus.PRESENT, AttendanceStatus.LATE) and now < session.starts_at:

@@ -46,7 +46,7 @@ def apply_report(session: Any, report: ParsedReport, actor: Any, now: datetime, 
     if report.error:
         raise DomainError(report.error)
     if final and not reason:
-        raise DomainError(_("Attendance is final: give a reason for this correction."))
+        raise DomainError(_("Attendance is final: give a reason for this correction."), field="reason")
     result = ImportResult(kind=report.kind, problems=list(report.problems))
     users = _users_by_email({row.email for row in report.rows})
     result.unmatched = list(report.no_email) + [

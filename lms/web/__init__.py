@@ -12,10 +12,21 @@ from werkzeug.exceptions import HTTPException
 
 from lms import errors, security, security_headers
 from lms.catalog.quiz_texts import quiz_title
-from lms.i18n import current_locale, format_minutes, format_money, format_when, is_rtl, language_name, language_url, locale_names
+from lms.i18n import (
+    current_locale,
+    format_minutes,
+    format_money,
+    format_when,
+    is_rtl,
+    language_name,
+    language_url,
+    locale_names,
+    remember_asked_language,
+)
 from lms.resources import resource_path
 from lms.timezones import format_zone
 from lms.web.auth import load_user
+from lms.web.error_summary import error_summary_attrs, page_shows_errors
 from lms.web.static_files import static_url
 from lms.web.urls import link
 
@@ -31,6 +42,7 @@ def register(app: Flask, lms_bp: Blueprint) -> None:
                  admin.bp, api_bp):
         lms_bp.register_blueprint(area)
     lms_bp.before_request(load_user)
+    lms_bp.before_request(remember_asked_language)  # before a redirect to sign in (an emailed link's ``?lang=``)
     lms_bp.before_request(security.enforce_policy)
     lms_bp.before_request(security.reject_nul_bytes)
     lms_bp.before_request(security.reject_out_of_range_ids)
@@ -44,6 +56,8 @@ def register(app: Flask, lms_bp: Blueprint) -> None:
     app.context_processor(_template_context)
     app.jinja_env.globals["lms_link"] = link  # the layout's links, built once per process
     app.jinja_env.globals["lms_static"] = static_url  # a static file's address, carrying its content's version
+    # globals, not context: the form macros are imported without the page's context
+    app.jinja_env.globals.update(lms_error_summary=error_summary_attrs, lms_page_shows_errors=page_shows_errors)
     app.jinja_env.filters.update(lms_when=format_when, lms_minutes=format_minutes, lms_money=format_money,
                                  lms_lines=text_lines, lms_zone=format_zone)
     app.cli.add_command(lms_cli)

@@ -65,11 +65,18 @@ class QuestionForm(FlaskForm):
         # i18n: a question box holding only zero-width spaces, soft hyphens and the like
         DataRequired(), NotInvisible(_l("Write the question. This one holds only invisible characters (such as "
                                         "zero-width spaces).")), _most("question", "prompt")], description=PLAIN_TEXT)
-    options = FieldList(FormField(OptionRow), min_entries=OPTION_ROWS, max_entries=40)
+    options = FieldList(FormField(OptionRow), _l("Answers"), min_entries=OPTION_ROWS, max_entries=40)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.kind.choices = QuestionKind.choices()
+        self.name_rows()
+
+    def name_rows(self) -> None:
+        """Each answer row labelled "Answer 2": its fieldset's legend, and what the error summary says a row's problem
+        is in (lms/_forms.html)."""
+        for number, row in enumerate(self.options.entries, start=1):
+            row.label.text = _("Answer %(num)d", num=number)
 
     def fill_true_false(self, answers: tuple[str, str]) -> None:
         """A true-or-false question sent with no answers gets ``answers`` ("True", "False" in the course's
@@ -87,6 +94,7 @@ class QuestionForm(FlaskForm):
         self.prompt.data = texts.get(question, "prompt").value
         while len(self.options.entries) < len(options):
             self.options.append_entry()
+        self.name_rows()
         for row, option in zip(self.options.entries, options, strict=False):
             row.form.slug.data = option.slug
             row.form.text.data = texts.get(option, "text").value

@@ -37,7 +37,7 @@ def translate(course_slug: str, locale: str):
     texts = load_texts(course, locale)
     sections = [translation.section(texts, _("Course"), course)]
     outline = catalog.load_outline(course)
-    picker = [(texts.lookup("module", m.id, "title").value or m.slug,
+    picker = [(*_shown(texts, texts.lookup("module", m.id, "title"), m.slug),
                url_for("lms.authoring.translate_module", course_slug=course.slug, locale=locale, module_slug=m.slug),
                None) for m in outline.modules]
     return _editor(course, locale, texts, sections, picker, parent=None)
@@ -54,10 +54,11 @@ def translate_module(course_slug: str, locale: str, module_slug: str):
     sections = [translation.section(texts, _("Module"), module)]
     if quiz is not None:
         sections.append(translation.section(texts, _("Quiz"), quiz))
-    picker = [(texts(lesson) or lesson.slug, _url("translate_lesson", course, locale, module, lesson_slug=lesson.slug),
+    picker = [(*_shown(texts, texts.get(lesson, "title"), lesson.slug),
+               _url("translate_lesson", course, locale, module, lesson_slug=lesson.slug),
                translation_status.tally(texts, [lesson])) for lesson in outline.lessons.get(module.id, [])]
     for question, options in catalog.load_questions(quiz) if quiz is not None else []:
-        picker.append((texts(question, "prompt") or question.slug,
+        picker.append((*_shown(texts, texts.get(question, "prompt"), question.slug),
                        _url("translate_question", course, locale, module, question_id=question.id),
                        translation_status.tally(texts, [question, *options])))
     return _editor(course, locale, texts, sections, picker, parent=_url("translate", course, locale))
@@ -89,6 +90,12 @@ def translate_question(course_slug: str, locale: str, module_slug: str, question
     sections = [translation.section(texts, _("Question"), question, number)]
     sections += [translation.section(texts, _("Answer %(num)d", num=n), o, n) for n, o in enumerate(options, start=1)]
     return _editor(course, locale, texts, sections, [], parent=_url("translate_module", course, locale, module))
+
+
+def _shown(texts, text, slug: str) -> tuple[str, str]:
+    """A picker entry's label and the language it is in (its ``lang``): the translation, else the source text shown in
+    its place, else the slug (an identifier the author wrote, taken as the source language)."""
+    return (text.value, text.locale) if text.value else (slug, texts.source_locale)
 
 
 def _url(endpoint: str, course, locale: str, module=None, **values) -> str:

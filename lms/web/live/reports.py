@@ -27,6 +27,7 @@ from lms.web.kept_upload import KeptUpload
 from lms.web.live import bp
 from lms.web.live.attendance_forms import ReportForm
 from lms.web.live.attendance_support import actor, min_share, session_page
+from lms.web.org_forms import show_error
 
 #: The longest file name kept with a report (the audit row keeps 200 characters of it).
 MAX_NAME = 200
@@ -70,7 +71,7 @@ def _import(session: LiveSession, form: ReportForm, upload: ReportUpload) -> Imp
         result = apply_report(session, parsed, actor(), utcnow(), min_share(), form.reason.data or "", file.filename)
     except DomainError as exc:
         db.session.rollback()
-        form.form_errors.append(exc.message)
+        show_error(form, exc)  # a missing reason: at its box
         if parsed.error:
             upload.discard()
         return None
