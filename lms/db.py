@@ -80,7 +80,7 @@ class UTCDateTime(TypeDecorator):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-def lock_row(instance: Model, *, key_share: bool = False, shared: bool = False) -> None:
+def lock_row(instance: Model, *, key_share: bool = False, shared: bool = False, flush: bool = True) -> None:
     """Lock ``instance``'s row until the transaction ends, and reload it (what it holds may have changed while we
     waited).
 
@@ -88,23 +88,29 @@ def lock_row(instance: Model, *, key_share: bool = False, shared: bool = False) 
     row (their foreign-key check takes a key-share lock) need not wait for it; ``FOR SHARE`` with ``shared``, which
     holders of the shared lock take together while an exclusive one waits for them all. SQLite serialises writers:
     a no-op ``UPDATE`` of the row takes the database's write lock (Python's sqlite3 opens no transaction for a
-    ``SELECT``, so reading first would decide on what another writer is about to change), shared or not."""
+    ``SELECT``, so reading first would decide on what another writer is about to change), shared or not.
+
+    ``flush=False`` takes this lock before the session's pending changes are written (each of them locks its row
+    when written; e.g. the sign-in session noted as seen): for a lock that must come first, so that every change
+    takes its locks in the same order. ``instance`` itself must then have no pending change (the reload drops it)."""
     model = type(instance)
     table = model.__table__
     key = table.primary_key.columns[0]
     ident = getattr(instance, key.key)
-    session.flush()  # pending changes would be lost to the reload
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(
-            select(model).where(key == ident).with_for_update(read=shared, key_share=key_share, of=model)
-            .execution_options(populate_existing=True)
-        ).scalar_one()  # fetched, or populate_existing refreshes nothing
-    else:
-        column = next(c for c in table.columns if not c.primary_key)
-        session.execute(
-            update(table).where(key == ident).values({column.name: column}).execution_options(synchronize_session=False)
-        )
-        session.refresh(instance)
+    if flush:
+        session.flush()  # pending changes would be lost to the reload
+    with session.no_autoflush:  # (without ``flush``, they stay pending: written after the lock is taken)
+        if session.get_bind().dialect.name == "postgresql":
+            session.execute(
+                select(model).where(key == ident).with_for_update(read=shared, key_share=key_share, of=model)
+                .execution_options(populate_existing=True)
+            ).scalar_one()  # fetched, or populate_existing refreshes nothing
+        else:
+            column = next(c for c in table.columns if not c.primary_key)
+            session.execute(
+                update(table).where(key == ident).values({column.name: column}).execution_options(synchronize_session=False)
+            )
+            session.refresh(instance)
 
 
 #: Set for one transaction: its COMMIT returns before the transaction's WAL is flushed to disk.

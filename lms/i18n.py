@@ -223,6 +223,13 @@ def select_language() -> str:
     return request.accept_languages.best_match(supported) or current_app.config["LMS_DEFAULT_LOCALE"]
 
 
+def remember_asked_language() -> None:
+    """``before_request``: keep a ``?lang=`` choice in the session even when the answer shows no text (an emailed link
+    to a page that needs sign-in redirects at once), so the pages that follow are in that language."""
+    if b"lang" in request.query_string and "lang" in request.args:  # most requests: no query to parse
+        select_language()
+
+
 def select_timezone() -> str:
     user = g.get("lms_user") if has_request_context() else None
     return zone_of(user)

@@ -22,8 +22,11 @@ SIGNUP = {"name": "Squatter", "email": "rosa@example.org", "password": PASSWORD,
 
 
 def _signup(client, u, mailbox):
+    """Sign up, then sign in (signing up signs nobody in: tests/test_signup_enumeration.py)."""
     response = client.submit(u("lms.accounts.signup"), SIGNUP)
     assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    signed_in = client.submit(u("lms.accounts.login"), {"email": SIGNUP["email"], "password": PASSWORD})
+    assert signed_in.status_code == 302
     return db.session.execute(select(User).where(User.email == "rosa@example.org")).scalar_one()
 
 

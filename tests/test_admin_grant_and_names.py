@@ -18,7 +18,7 @@ from lms.certificates import revocation
 from tests.certificates_support import issued_world
 from tests.conftest import html_text
 
-MAKE_ADMIN = {"action": "role", "role": "admin"}
+MAKE_ADMIN = {"action": "role", "role": "admin", "reason": "Runs the site with me"}
 
 
 
@@ -47,10 +47,11 @@ def teo(make_user):
 def test_choosing_administrator_opens_a_confirmation_page_first(client, u, login, ada, teo):
     login(ada)
     sent = client.submit(u("lms.admin.update_user", user_id=teo.id, q="teo"), MAKE_ADMIN)
-    assert sent.status_code == 302 and sent.headers["Location"].endswith(u("lms.admin.confirm_admin", user_id=teo.id, q="teo"))
+    assert sent.status_code == 200  # the confirmation page, with the reason typed in the list kept
     assert _role(teo) is SiteRole.TRAINEE and _events("user.role_changed") == []
 
-    page = client.get(sent.headers["Location"]).get_data(as_text=True)
+    page = sent.get_data(as_text=True)
+    assert "Runs the site with me</textarea>" in page
     text = html_text(page)
     assert "Make Teo Trainee a site administrator?" in text and "teo@example.org" in text and "Now: Trainee" in text
     assert "can do everything on this site, in every organisation" in text
@@ -62,15 +63,18 @@ def test_choosing_administrator_opens_a_confirmation_page_first(client, u, login
     assert done.status_code == 302 and _role(teo) is SiteRole.ADMIN
     (event,) = _events("user.role_changed")
     assert event.actor_id == ada.id and event.data == {"old": "trainee", "new": "admin"}
+    assert event.reason == "Runs the site with me"
     assert "Teo Trainee is now: Site administrator." in html_text(client.get(u("lms.admin.users")).get_data(as_text=True))
 
 
 def test_other_role_changes_need_no_confirmation(client, u, login, ada, teo, make_user):
     login(ada)
-    assert client.submit(u("lms.admin.update_user", user_id=teo.id), {"action": "role", "role": "trainer"}).status_code == 302
+    trainer = {"action": "role", "role": "trainer", "reason": "Teaches"}
+    assert client.submit(u("lms.admin.update_user", user_id=teo.id), trainer).status_code == 302
     assert _role(teo) is SiteRole.TRAINER
     other = make_user("otto@example.org", name="Otto", role=SiteRole.ADMIN)
-    assert client.submit(u("lms.admin.update_user", user_id=other.id), {"action": "role", "role": "trainee"}).status_code == 302
+    trainee = {"action": "role", "role": "trainee", "reason": "Left"}
+    assert client.submit(u("lms.admin.update_user", user_id=other.id), trainee).status_code == 302
     assert _role(other) is SiteRole.TRAINEE  # taking the role away is made at once, under the last-admin rule
 
 
@@ -85,7 +89,7 @@ def test_the_confirmation_page_sends_back_when_there_is_nothing_to_confirm(clien
 
 def test_nobody_changes_their_own_role_even_confirmed(client, u, login, ada):
     login(ada)
-    client.submit(u("lms.admin.update_user", user_id=ada.id), {"action": "role", "role": "trainee", "confirm": "yes"})
+    client.submit(u("lms.admin.update_user", user_id=ada.id), {"action": "role", "role": "trainee", "confirm": "yes", "reason": "x"})
     assert _role(ada) is SiteRole.ADMIN and _events("user.role_changed") == []
 
 

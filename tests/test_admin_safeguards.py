@@ -15,7 +15,7 @@ from lms.audit import AuditEvent
 from lms.orgs.models import MemberRole
 from tests.concurrency import finish, uncommitted_for_a_while
 
-ROLE = {"action": "role", "role": "trainee"}
+ROLE = {"action": "role", "role": "trainee", "reason": "Stepped back from running the site"}
 DISABLE = {"action": "disable", "confirm": "yes", "reason": "Left the clinic"}
 
 
@@ -35,8 +35,8 @@ def _changes() -> int:
 
 
 @pytest.mark.parametrize("change", [
-    lambda user: admin_actions.set_role(user, SiteRole.TRAINEE, None),
-    lambda user: admin_actions.set_role(user, SiteRole.TRAINER, None),
+    lambda user: admin_actions.set_role(user, SiteRole.TRAINEE, None, "Stepped back"),
+    lambda user: admin_actions.set_role(user, SiteRole.TRAINER, None, "Teaches now"),
     lambda user: admin_actions.set_active(user, False, None),
 ], ids=["to trainee", "to trainer", "disabled"])
 def test_nobody_can_demote_or_disable_the_last_active_admin(app, make_user, change):
@@ -57,12 +57,12 @@ def test_an_admin_can_be_demoted_or_disabled_while_another_stays_active(app, mak
     alex = make_user("alex@example.org", name="Alex", role=SiteRole.ADMIN)
     teresa = make_user("teresa@example.org", name="Teresa", role=SiteRole.ADMIN)
     carl = make_user("carl@example.org", name="Carl", role=SiteRole.ADMIN)
-    admin_actions.set_role(teresa, SiteRole.TRAINER, alex)
+    admin_actions.set_role(teresa, SiteRole.TRAINER, alex, "Teaches now")
     admin_actions.set_active(carl, False, alex)
     db.session.commit()
     assert _active_admins() == ["Alex"]
     admin_actions.set_active(carl, True, alex)  # enabling and promoting never need a check
-    admin_actions.set_role(teresa, SiteRole.ADMIN, alex)
+    admin_actions.set_role(teresa, SiteRole.ADMIN, alex, "Runs the site again")
     db.session.commit()
     assert _active_admins() == ["Alex", "Carl", "Teresa"]
 
@@ -101,7 +101,7 @@ def test_two_admins_removing_each_other_at_once_leave_one(app, client, u, make_u
     def alex_changes_teresa() -> None:
         actor, target = db.session.get(User, alex_id), db.session.get(User, teresa_id)
         if alex_does is ROLE:
-            admin_actions.set_role(target, SiteRole.TRAINEE, actor)
+            admin_actions.set_role(target, SiteRole.TRAINEE, actor, "Stepped back")
         else:
             admin_actions.set_active(target, False, actor)
 

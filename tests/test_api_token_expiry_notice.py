@@ -71,7 +71,7 @@ def test_each_expiring_token_is_warned_of_once_in_its_owners_language_and_zone(r
     body = body_of(rosa_mail)
     assert "nómina" in rosa_mail["Subject"]
     assert instant_text(payroll.expires_at, "America/New_York", "es_US") in body  # her zone, Spanish date and time
-    assert f"http://lms.test/tokens?replace={payroll.id}#new-token" in body
+    assert f"http://lms.test/tokens?replace={payroll.id}&lang=es#new-token" in body  # opens in Spanish
     tom_body = body_of(next(m for m in mailbox if m["To"] == "tom@example.org"))
     assert instant_text(reports.expires_at, "America/Los_Angeles", "en") in tom_body  # the site's default zone
     assert "never been used" in tom_body

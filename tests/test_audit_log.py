@@ -127,7 +127,7 @@ def test_admins_read_the_log_newest_first_with_the_changed_fields(client, u, log
 
 def test_a_site_role_change_and_a_row_without_old_values_read_plainly(client, u, login, make_user, ada, acme):
     org, mona, _lupe = acme
-    admin_actions.set_role(make_user(name="Teo Trainer"), SiteRole.TRAINER, ada)
+    admin_actions.set_role(make_user(name="Teo Trainer"), SiteRole.TRAINER, ada, "Teaches now")
     audit.record("org.settings_changed", org, mona, org_id=org.id, pay_period="weekly")  # as rows were written before
     db.session.commit()
     login(ada)

@@ -189,14 +189,14 @@ def _count(action: str) -> int:
 def test_choosing_the_role_a_person_has_records_nothing(client, u, login, make_user):
     ada = make_user(name="Ada", role=SiteRole.ADMIN)
     teo = make_user(name="Teo", role=SiteRole.TRAINER)
-    assert admin_actions.set_role(teo, SiteRole.TRAINER, ada) is False
+    assert admin_actions.set_role(teo, SiteRole.TRAINER, ada, "Teaches") is False
     login(ada)
-    response = client.submit(u("lms.admin.update_user", user_id=teo.id), {"action": "role", "role": "trainer"},
+    response = client.submit(u("lms.admin.update_user", user_id=teo.id), {"action": "role", "role": "trainer", "reason": "Teaches"},
                              follow_redirects=True)
     page = html_text(response.get_data(as_text=True))
     assert "Nothing changed: Teo is already: Trainer." in page and "is now" not in page
     assert _count("user.role_changed") == 0
-    client.submit(u("lms.admin.update_user", user_id=teo.id), {"action": "role", "role": "trainee"})
+    client.submit(u("lms.admin.update_user", user_id=teo.id), {"action": "role", "role": "trainee", "reason": "Stopped teaching"})
     assert _count("user.role_changed") == 1
 
 

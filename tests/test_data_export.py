@@ -311,7 +311,7 @@ def test_the_profile_page_offers_the_download(client, u, login, make_user, app_m
 def test_an_admin_download_lists_their_actions_on_accounts_without_details(client, u, login, make_user):
     admin = make_user("admin@example.org", name="Ada Admin", role=SiteRole.ADMIN)
     other = make_user("pat@example.org", name="Pat Person")
-    admin_actions.set_role(other, SiteRole.TRAINER, admin)
+    admin_actions.set_role(other, SiteRole.TRAINER, admin, "Teaches now")
     db.session.commit()
     login(admin)
     activity = _csv(_zip(_download(client, u)), "activity.csv")

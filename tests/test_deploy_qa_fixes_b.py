@@ -134,7 +134,7 @@ def _new_org(client: LMSClient, slug: str) -> Any:
                                        "ce_year_basis": "calendar", "ce_minimum_hours": "6"})
 
 
-def test_by_default_anyone_signed_in_registers_an_organisation(client, make_user, login):
+def test_by_default_anyone_confirmed_registers_an_organisation(client, make_user, login):
     login(make_user("owner@example.org"))
     assert "Register an organisation" in client.get("/").get_data(as_text=True)
     response = _new_org(client, "first")

@@ -142,6 +142,7 @@ def test_invite_by_email_link_and_accept(app, client, u, make_org, login, mailbo
     assert page.status_code == 200 and "Acme Clinic" in page.get_data(as_text=True)
     newcomer.submit(u("lms.accounts.signup"), {"name": "Nueva Persona", "email": "new.person@example.org",
                                                "password": PASSWORD, "confirm": PASSWORD, "agree": "y"})
+    newcomer.submit(u("lms.accounts.login"), {"email": "new.person@example.org", "password": PASSWORD})
     accepted = newcomer.submit(path, {"csrf_token": newcomer.csrf_token(path), "agree": "y"})
     assert accepted.status_code == 302
     membership = db.session.execute(select(Membership).where(Membership.employee_id == "E-9")).scalar_one()

@@ -285,7 +285,7 @@ def test_who_is_told(app, tina, omar, course, make_user, locked_out):
     trainers, worked = attempt_requests.trainers_to_tell(untouched, lupe.id)
     assert not worked and [t.name for t in trainers] == ["Gil Granter", "Omar Other", "Tina Trainer", "Tom Taking"]
     for person in (granter, omar, tina, taking):
-        admin_actions.set_role(person, SiteRole.TRAINEE, admin)
+        admin_actions.set_role(person, SiteRole.TRAINEE, admin, "No longer trains")
     db.session.commit()
     trainers, worked = attempt_requests.trainers_to_tell(untouched, lupe.id)  # no trainer left: the administrators
     assert not worked and [t.name for t in trainers] == ["Ada Admin"]

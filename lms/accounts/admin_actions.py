@@ -22,8 +22,10 @@ class LastAdminError(ConflictError):
     code = "last_admin"
 
 
-#: The longest reason (for disabling) or note (for enabling again) an account change keeps in the audit log.
+#: The longest reason (for disabling, or for changing the site role) or note (for enabling again) an account change
+#: keeps in the audit log.
 MAX_ACTIVE_REASON = 500
+MAX_ROLE_REASON = MAX_ACTIVE_REASON
 
 
 def set_active(user: User, active: bool, actor: User | None, reason: str | None = None) -> bool:
@@ -55,16 +57,23 @@ def _switch_active(user: User, active: bool) -> bool:
     return db.session.execute(switch).rowcount > 0
 
 
-def set_role(user: User, role: SiteRole, actor: User | None) -> bool:
-    """Change the site role; False, with nothing recorded, when ``user`` already has it. Taking the role of
-    administrator from the last active one is refused (:class:`LastAdminError`)."""
+def set_role(user: User, role: SiteRole, actor: User | None, reason: str) -> bool:
+    """Change the site role, saying why: ``reason`` (required, at most :data:`MAX_ROLE_REASON` characters, else
+    :class:`DomainError` with nothing done) is kept in the audit row with the old and new role. False, with nothing
+    recorded, when ``user`` already has it. Taking the role of administrator from the last active one is refused
+    (:class:`LastAdminError`)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_("Write the reason for changing the site role."), field="reason")
+    if len(reason) > MAX_ROLE_REASON:
+        raise DomainError(_("Keep it to %(num)d characters.", num=MAX_ROLE_REASON), field="reason")
     if user.role is role:
         return False
     if role is not SiteRole.ADMIN:
         _ensure_another_active_admin(user)
     old = user.role
     user.role = role
-    audit.record("user.role_changed", user, actor, old=old, new=role)
+    audit.record("user.role_changed", user, actor, reason=reason, old=old, new=role)
     return True
 
 

@@ -16,7 +16,7 @@ from lms import audit, db
 from lms.accounts.login_sessions import SESSION_TOUCH_INTERVAL
 from lms.accounts.models import ApiToken, TokenScope, User
 from lms.db import is_id, utcnow
-from lms.errors import DomainError, NotFoundError, PermissionDenied
+from lms.errors import ConflictError, DomainError, NotFoundError, PermissionDenied
 from lms.i18n import _
 from lms.security import hash_token, new_token
 
@@ -55,6 +55,12 @@ class BearerCheck:
     expires_soon_at: datetime | None = None
 
 
+def can_create_api_token(user: User) -> bool:
+    """Whether ``user`` may create a token now: only once their email address is confirmed (a token outlives sign-in
+    sessions, so it is only for an address proven to be the person's)."""
+    return user.is_email_confirmed
+
+
 def create_api_token(user: User, name: str, key: str | None = None, *, scope: TokenScope = TokenScope.WRITE,
                      expires_in_days: int | None = None) -> tuple[ApiToken, str | None]:
     """A new personal API token; the raw value is returned once and never stored. ``scope`` says whether it may
@@ -64,16 +70,19 @@ def create_api_token(user: User, name: str, key: str | None = None, *, scope: To
     returns its secret; a later one (a double click, a form sent again from a slow phone) creates nothing and returns
     the first token with ``None``, so the secret is never given twice. A unique index on (person, key) settles two
     requests sent together. Without a key (a script, a form rendered before keys existed), every request creates one.
+    Refused (:class:`ConflictError`) when the person's password was reset, or their account disabled, since ``user``
+    was loaded: both revoke every token (:func:`lock_token_owner`).
     """
-    if not user.is_email_confirmed:  # a token outlives sign-in sessions: only for an address proven to be the person's
+    if not can_create_api_token(user):
         raise PermissionDenied(_("Confirm your email address before you create an API token: open the link we "
                                  "emailed you, or send it again."))
     if expires_in_days not in EXPIRY_CHOICES:
         raise DomainError(_("Choose how long the token stays valid."), field="expires_in_days")
     key = (key or "").strip() or None
+    if key is not None and len(key) > SUBMISSION_KEY_MAX:
+        raise DomainError(_("This submission has no valid idempotency key. Reload the form and try again."))
+    _lock_owner_unchanged(user)
     if key is not None:
-        if len(key) > SUBMISSION_KEY_MAX:
-            raise DomainError(_("This submission has no valid idempotency key. Reload the form and try again."))
         first = _token_of_submission(user.id, key)
         if first is not None:
             return first, None
@@ -89,6 +98,25 @@ def create_api_token(user: User, name: str, key: str | None = None, *, scope: To
         return _token_of_submission(user.id, key), None
     audit.record("api_token.created", token, user, scope=scope.value, expires_at=expires_at)
     return token, raw
+
+
+def lock_token_owner(user: User) -> None:
+    """Lock ``user``'s row (:func:`lms.db.lock_row`) to serialise making a token with revoking every token of the
+    person (a password reset): whichever comes second waits for the first to commit, so a reset revokes each token
+    made before it commits, and a token made after it is refused (:func:`create_api_token`). Taken before the
+    request's pending changes are written (the sign-in session noted as seen), so that both take their locks in the
+    same order: the person's row first, then their sign-in sessions and tokens (no deadlock)."""
+    db.lock_row(user, key_share=True, flush=False)
+
+
+def _lock_owner_unchanged(user: User) -> None:
+    """:func:`lock_token_owner`, then refuse if, since this request loaded the person, their password was reset
+    (a new hash) or their account disabled (which also revokes every token): it ended the session asking."""
+    held = user.password_hash
+    lock_token_owner(user)  # reloads the row
+    if user.password_hash != held or not user.is_active:
+        raise ConflictError(_("No token was created: your password was reset, or your account disabled, a moment "
+                              "ago, and that revokes every API token. Sign in again to create one."))
 
 
 def _token_of_submission(user_id: int, key: str) -> ApiToken | None:

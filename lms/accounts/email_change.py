@@ -68,27 +68,41 @@ def _taken() -> EmailTaken:
     return EmailTaken(_("An account with this email address already exists."))
 
 
-def check_new_email(user: User, email: str) -> str:
-    """``email`` normalised as at sign-up, if ``user`` may take it: not the address they have, not another account's."""
+def _not_own(user: User, email: str) -> str:
     email = normalize_email(email)
     if email == user.email:
         raise DomainError(_("This is already the account's email address."))
+    return email
+
+
+def check_new_email(user: User, email: str) -> str:
+    """``email`` normalised as at sign-up, if ``user`` may take it: not the address they have, not another account's."""
+    email = _not_own(user, email)
     if get_user_by_email(email) is not None:
         raise _taken()
     return email
 
 
+def _link_unless_taken(user: User, email: str, secret_key: str, wait: timedelta) -> str | None:
+    """Record the link as sent (:func:`_claim_link`) and its token, or None when another account has ``email``: the
+    person is told the same either way (the form must not tell who has an account), and the caller emails the owner
+    of that address a note instead of the link, which could never be used."""
+    token = _claim_link(user, email, secret_key, wait)
+    return None if get_user_by_email(email) is not None else token
+
+
 def request_email_change(user: User, password: str, new_email: str, secret_key: str, *,
-                         wait: timedelta = timedelta(0)) -> tuple[str, str]:
+                         wait: timedelta = timedelta(0)) -> tuple[str, str | None]:
     """Check the person's current ``password`` and the new address; the address (normalised) and the token of the link
-    to email to it. Nothing changes yet, apart from a password hash upgraded by the check and the record that the
-    link is sent (:func:`lms.accounts.sent_links.claim`: send it, then commit). The same address asked for again less
-    than ``wait`` after its link was sent raises :class:`AlreadySent` (and sends nothing); otherwise raises
-    :class:`WrongPassword`, :class:`EmailTaken` or :class:`DomainError`."""
+    to email to it, or None for the token when the address is another account's (email its owner a note instead,
+    and tell the person the same as for a free address). Nothing changes yet, apart from a password hash upgraded
+    by the check and the record that the link is sent (:func:`lms.accounts.sent_links.claim`: send it, then commit).
+    The same address asked for again less than ``wait`` after its link was sent raises :class:`AlreadySent` (and
+    sends nothing); otherwise raises :class:`WrongPassword` or :class:`DomainError`."""
     if authenticate(user.email, password) is None:
         raise WrongPassword(_("Your current password is not right."))
-    email = check_new_email(user, new_email)
-    return email, _claim_link(user, email, secret_key, wait)
+    email = _not_own(user, new_email)
+    return email, _link_unless_taken(user, email, secret_key, wait)
 
 
 def pending_email_change(user: User, wait: timedelta, max_age: timedelta) -> SentLink | None:
@@ -97,17 +111,19 @@ def pending_email_change(user: User, wait: timedelta, max_age: timedelta) -> Sen
     return last_sent(user, EMAIL_CHANGE_SENT, wait, max_age)
 
 
-def resend_email_change(user: User, secret_key: str, *, wait: timedelta, max_age: timedelta) -> tuple[str, str]:
+def resend_email_change(user: User, secret_key: str, *, wait: timedelta,
+                        max_age: timedelta) -> tuple[str, str | None]:
     """Send the pending change's link again, at least ``wait`` after the last one (no password: the request that
     chose the address proved it, and the password has not changed since, or the change would not be pending). The
-    address and the new link's token; :class:`NothingPending`, :class:`AlreadySent` or :class:`EmailTaken`."""
+    address and the new link's token (None, as for :func:`request_email_change`, when the address is another
+    account's); :class:`NothingPending` or :class:`AlreadySent`."""
     db.lock_row(user)  # a password change committing meanwhile ends the change before it is read, not after
     pending = pending_email_change(user, wait, max_age)
     if pending is None or pending.email is None:
         raise NothingPending(_("No new email address is waiting to be confirmed. To change your address, enter it "
                                "with your password."))
-    email = check_new_email(user, pending.email)  # another account may have taken it meanwhile
-    return email, _claim_link(user, email, secret_key, wait)
+    email = _not_own(user, pending.email)
+    return email, _link_unless_taken(user, email, secret_key, wait)
 
 
 def _claim_link(user: User, email: str, secret_key: str, wait: timedelta) -> str:

@@ -9,13 +9,14 @@ import hashlib
 from dataclasses import dataclass
 
 from lms import audit
-from lms.accounts.api_tokens import revoke_tokens_on_reset
+from lms.accounts.api_tokens import lock_token_owner, revoke_tokens_on_reset
 from lms.accounts.email_confirmation import mark_email_confirmed
 from lms.accounts.login_sessions import end_all_sessions
 from lms.accounts.models import User
 from lms.accounts.passwords import hash_password
 from lms.accounts.services import check_password_rules
-from lms.accounts.tokens import Link
+from lms.accounts.tokens import AccountDisabled, Link
+from lms.errors import DomainError
 from lms.i18n import _l
 from lms.signals import password_reset
 
@@ -35,6 +36,12 @@ RESET_LINK = Link(
     invalid=_l("This reset link is not valid. Please ask for a new one."),
     used=_l("This reset link has already been used. Please ask for a new one."),
 )
+
+
+class ResetLinkUsed(DomainError):
+    """The link was used (or the address changed) by another request while this one waited for the person's row."""
+
+    code = "link_used"  # status 400, as the page of a link opened after it was used
 
 
 def make_reset_token(user: User, secret_key: str) -> str:
@@ -72,7 +79,17 @@ def reset_password(user: User, password: str) -> ResetDone:
     address) may still hold ways in that need no password. So, beyond :func:`set_password` (which ends every
     sign-in session), every API token is revoked (audited) and, through the ``password-reset`` signal, the personal
     calendar-feed link is replaced; and the address counts as confirmed.
-    A change of password by someone signed in, who knows the old one, keeps them."""
+    A change of password by someone signed in, who knows the old one, keeps them.
+    The person's row is locked first (:func:`lms.accounts.api_tokens.lock_token_owner`): a token being made at the
+    same moment is either committed before, and revoked here, or refused after. What the link was checked against
+    (:func:`_reset_binding`, the account being enabled) is checked again under the lock: two requests with the same
+    link at once are served one after the other, and the second finds the link used (:class:`ResetLinkUsed`)."""
+    held = _reset_binding(user)
+    lock_token_owner(user)  # reloads the row
+    if _reset_binding(user) != held:
+        raise ResetLinkUsed(str(RESET_LINK.used))
+    if not user.is_active:
+        raise AccountDisabled(user)
     set_password(user, password)
     mark_email_confirmed(user)
     tokens = revoke_tokens_on_reset(user)

@@ -40,6 +40,21 @@ def get_confirmed_user_by_email(email: str) -> User | None:
     return user if user is not None and user.is_email_confirmed else None
 
 
+def get_confirmed_user(user_id: int) -> User:
+    """The account ``user_id`` for someone else acting on it as a person whose address is known (a trainer's step 2
+    of issuing a certificate, reached by its address): as :func:`get_confirmed_user_by_email`, an account whose owner
+    has not confirmed the address is refused like one that does not exist (:class:`NotFoundError`)."""
+    user = db.session.get(User, user_id) if is_id(user_id) else None
+    if user is None or not user.is_email_confirmed:
+        raise NotFoundError(unconfirmed_message())
+    return user
+
+
+def unconfirmed_message() -> str:
+    """Why an account cannot be acted on by someone else: it does not exist, or its address is not confirmed."""
+    return _("No such user, or they have not confirmed their email address yet.")
+
+
 def get_user(user_id: int) -> User:
     user = db.session.get(User, user_id) if is_id(user_id) else None
     if user is None:
@@ -113,10 +128,14 @@ def count_users() -> int:
     return db.session.execute(select(func.count(User.id))).scalar_one()
 
 
-def list_users(search: str = "", limit: int = 100) -> list[User]:
+def list_users(search: str = "", limit: int = 100, *, unconfirmed_only: bool = False) -> list[User]:
     """Up to ``limit`` people by name; with ``search``, those whose name or email address contains it, accents and
-    case aside (:mod:`lms.search_text`: "maria" finds "María"), its ``%`` and ``_`` matching only themselves."""
+    case aside (:mod:`lms.search_text`: "maria" finds "María"), its ``%`` and ``_`` matching only themselves; with
+    ``unconfirmed_only``, only those who have not confirmed their email address
+    (:mod:`lms.accounts.email_confirmation`)."""
     query = select(User).order_by(User.name).limit(limit)
+    if unconfirmed_only:
+        query = query.where(User.email_confirmed_at.is_(None))
     if search := search.strip():
         pattern = contains_pattern(search)
         query = query.where(folded(User.name).like(pattern, escape="\\") | folded(User.email).like(pattern, escape="\\"))

@@ -22,6 +22,7 @@ from sqlalchemy.exc import IntegrityError
 
 from lms import audit, db
 from lms.accounts.models import User
+from lms.accounts.services import unconfirmed_message
 from lms.catalog.models import Course, CourseStatus
 from lms.certificates import dates, training, withheld
 from lms.certificates.codes import new_code, new_number
@@ -171,10 +172,12 @@ def issue_manually(
     outside the LMS); without it, the credited minutes of the modules completed in the LMS, as an automatic issue,
     which must not be 0 (a certificate of no training). ``completed_on`` is the day the training was completed, on the
     trainee's calendar (default: the day the LMS recorded the completion, else the issue day). Nobody issues to
-    themself (:func:`check_not_own`). Every refusal is a
+    themself (:func:`check_not_own`), nor to an account whose owner has not confirmed its address. Every refusal is a
     :class:`DomainError` raised before anything is written; a certificate already in force is returned as it is.
     """
     check_not_own(user, actor)
+    if not user.is_email_confirmed:  # never to an account made with someone else's address
+        raise DomainError(unconfirmed_message())
     if not (reason or "").strip():
         raise DomainError(_("Write the reason for issuing this certificate by hand."))
     problem = stated_minutes_problem(stated) if stated is not None else None

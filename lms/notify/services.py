@@ -1,7 +1,8 @@
 """Send email through the configured SMTP server, rendered from ``templates/lms/email/<name>.txt``.
 
 The template's first line is ``Subject: ...``; the rest is the plain-text body. It is rendered with the recipient's
-locale so every message arrives in their language.
+locale so every message arrives in their language, and its links to the site's pages open in that language
+(:mod:`lms.notify.links`).
 
 For development, ``LMS_MAIL_OUTBOX`` names a folder (relative to the instance folder) where each message is written as
 an ``.eml`` file instead of being sent; ``make run`` sets it, so password resets and invitations work on a machine
@@ -23,6 +24,7 @@ from flask import current_app, render_template
 from flask_babel import force_locale
 
 from lms.db import utcnow
+from lms.notify.links import links_in_language
 
 
 class MailError(RuntimeError):
@@ -36,9 +38,12 @@ def recipient_locale(user: Any) -> str:
 
 
 def render_email(template: str, locale: str | None, **context: Any) -> tuple[str, str]:
-    """Subject and body of ``template`` in ``locale``; every template may name the site as ``site``."""
+    """Subject and body of ``template`` in ``locale``, its links to pages opening in that language; every template
+    may name the site as ``site``."""
     context.setdefault("site", current_app.config["LMS_SITE_NAME"])
-    with force_locale(locale or current_app.config["LMS_DEFAULT_LOCALE"]):
+    locale = locale or current_app.config["LMS_DEFAULT_LOCALE"]
+    context = links_in_language(context, locale.split("_")[0])
+    with force_locale(locale):
         text = render_template(f"lms/email/{template}.txt", **context)
     first, _, body = text.lstrip().partition("\n")
     # Names in the subject (an organisation, a course) may hold a carriage return or other line breaks, which a mail

@@ -7,7 +7,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 
 from lms import db
 from lms.accounts import admin_actions, email_change, names, services
-from lms.accounts.admin_actions import MAX_ACTIVE_REASON
+from lms.accounts.admin_actions import MAX_ACTIVE_REASON, MAX_ROLE_REASON
 from lms.accounts.disabled import disabled_reasons
 from lms.accounts.models import SiteRole, User
 from lms.errors import DomainError
@@ -16,7 +16,7 @@ from lms.orgs import services as orgs
 from lms.orgs.queries import current_memberships, org_roles_by_user
 from lms.security import access, current_user
 from lms.web.accounts.email_address import notify_email_changed
-from lms.web.forms import AdminDisableForm, AdminEmailForm, AdminEnableForm, AdminNameForm, EmptyForm
+from lms.web.forms import AdminDisableForm, AdminEmailForm, AdminEnableForm, AdminNameForm, AdminRoleForm, EmptyForm
 from lms.web.safety import safe_next
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -30,9 +30,11 @@ LOG_PAGE_SIZE = 50
 @bp.get("/users")
 @access.admin
 def users():
-    """Each account's site role and its roles in organisations (a manager is a trainee site-wide)."""
+    """Each account's site role, its roles in organisations (a manager is a trainee site-wide) and whether its email
+    address is confirmed; ``email=unconfirmed`` lists only those whose address is not."""
     search = request.args.get("q", "")[:100]
-    people = services.list_users(search, limit=PAGE_SIZE + 1)
+    unconfirmed = request.args.get("email") == "unconfirmed"
+    people = services.list_users(search, limit=PAGE_SIZE + 1, unconfirmed_only=unconfirmed)
     people, cut = people[:PAGE_SIZE], len(people) > PAGE_SIZE
     return render_template(
         "lms/admin/users.html",
@@ -40,7 +42,9 @@ def users():
         cut=cut,
         page_size=PAGE_SIZE,
         q=search,
+        unconfirmed=unconfirmed,
         roles=list(SiteRole),
+        max_reason=MAX_ROLE_REASON,
         form=EmptyForm(),
         org_roles=org_roles_by_user(user.id for user in people),
         disabled_reasons=disabled_reasons(user.id for user in people if not user.is_active),
@@ -67,8 +71,10 @@ def update_user(user_id: int):
     if action == "enable" and not AdminEnableForm().validate():
         flash(_("The note is too long: keep it to %(num)d characters.", num=MAX_ACTIVE_REASON), "error")
         return back
-    if _makes_admin(user, action) and request.form.get("confirm") != "yes":  # likewise
-        return redirect(url_for("lms.admin.confirm_admin", user_id=user.id, q=request.args.get("q", "")))
+    if _makes_admin(user, action) and request.form.get("confirm") != "yes":  # likewise, keeping the reason typed
+        return _admin_page(user, AdminRoleForm())
+    if action == "role" and not (role_form := AdminRoleForm()).validate():  # no reason, or too long a one
+        return _role_page(user, role_form), 400
     try:
         message = _change_user(user, action, actor)
     except DomainError as exc:  # e.g. it would leave the site without an active administrator
@@ -86,7 +92,7 @@ def _change_user(user: User, action: str, actor: User) -> str:
         reason = request.form.get("reason" if action == "disable" else "note", "")
         return _set_active(user, action == "enable", actor, reason)
     if action == "role" and request.form.get("role") in {r.value for r in SiteRole}:
-        if not admin_actions.set_role(user, SiteRole(request.form["role"]), actor):
+        if not admin_actions.set_role(user, SiteRole(request.form["role"]), actor, request.form.get("reason", "")):
             return _("Nothing changed: %(name)s is already: %(role)s.", name=user.name, role=user.role.title)
         return _("%(name)s is now: %(role)s.", name=user.name, role=user.role.title)
     abort(400)
@@ -94,6 +100,23 @@ def _change_user(user: User, action: str, actor: User) -> str:
 
 def _makes_admin(user: User, action: str) -> bool:
     return action == "role" and request.form.get("role") == SiteRole.ADMIN.value and user.role is not SiteRole.ADMIN
+
+
+def _role_page(user: User, form: AdminRoleForm) -> str:
+    """The role change sent again with its problems shown: the confirmation page for the administrator role, else a
+    page with the role chosen and the reason as typed."""
+    chosen = request.form.get("role")
+    if chosen not in {r.value for r in SiteRole}:
+        abort(400)  # a role the form never offers
+    if chosen == SiteRole.ADMIN.value and user.role is not SiteRole.ADMIN:
+        return _admin_page(user, form)
+    return render_template("lms/admin/role.html", user=user, q=request.args.get("q", "")[:100], form=form,
+                           roles=list(SiteRole), chosen=SiteRole(chosen))
+
+
+def _admin_page(user: User, form: AdminRoleForm) -> str:
+    return render_template("lms/admin/make_admin.html", user=user, q=request.args.get("q", "")[:100], form=form,
+                           admin=SiteRole.ADMIN)
 
 
 def _set_active(user: User, active: bool, actor: User, reason: str) -> str:
@@ -130,8 +153,7 @@ def confirm_admin(user_id: int):
     user = services.get_user(user_id)
     if user.id == current_user.id or user.role is SiteRole.ADMIN:
         return redirect(url_for("lms.admin.users", q=request.args.get("q", "")))
-    return render_template("lms/admin/make_admin.html", user=user, q=request.args.get("q", "")[:100], form=EmptyForm(),
-                           admin=SiteRole.ADMIN)
+    return _admin_page(user, AdminRoleForm(formdata=None))
 
 
 @bp.route("/users/<int:user_id>/email", methods=["GET", "POST"])

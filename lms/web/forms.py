@@ -144,6 +144,18 @@ class AdminDisableForm(FlaskForm):
     )
 
 
+class AdminRoleForm(FlaskForm):
+    """A site administrator changes someone's site role, saying why (kept in the audit log). The role itself is read
+    by the view (the list's menu, or the confirmation page's hidden field)."""
+
+    reason = TextAreaField(
+        _l("Reason"),
+        validators=[DataRequired(_l("Write the reason for changing the site role.")), Length(max=MAX_ACTIVE_REASON)],
+        description=_l("Required. Kept in the audit log. For example: runs the Tuesday sessions now; left the "
+                       "training team."),
+    )
+
+
 class AdminEnableForm(FlaskForm):
     """A site administrator enables an account again, with a note for the audit log if they like."""
 

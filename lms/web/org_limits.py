@@ -1,5 +1,6 @@
 """Rate limits on what sends email in someone else's name or makes accounts and organisations: signing up,
-registering an organisation, and invitations (one at a time, sent again, or from a roster file). Declared on the
+registering an organisation, and invitations (one at a time, sent again, or from a roster file); and, per address,
+the note to an account's owner that someone signed up with their address, or asked to move another account to it. Declared on the
 views with :data:`lms.limiter.limiter` like the other limits; their values are settings (docs/configuration.md,
 "Rate limits"). A refused request gets the 429 page with the message below, in the reader's language.
 
@@ -54,6 +55,18 @@ signup_limit = limiter.limit(
     _setting("LMS_SIGNUP_LIMIT"), methods=["POST"], deduct_when=_went_through,
     error_message=lambda: _("Too many accounts were created from your network recently. Please try again later, "
                             "or ask your employer to invite you."))
+
+#: Per address: the notes to the owner of an address someone else tried to take (:func:`spend_signup_notice`).
+SIGNUP_NOTICE_SCOPE = "lms-signup-notice"
+
+
+def spend_signup_notice(email: str) -> bool:
+    """Count one "someone tried to create an account with your address" email to the owner of ``email``
+    (``LMS_SIGNUP_NOTICE_LIMIT``); False, counting nothing, when that address has had as many as allowed: send none.
+    The page the visitor sees is the same either way, so the owner cannot be flooded through the sign-up form."""
+    key = "address:" + email.strip().lower()
+    return spend([Counter(current_app.config["LMS_SIGNUP_NOTICE_LIMIT"], SIGNUP_NOTICE_SCOPE, key)], 1)
+
 
 org_creation_limit = limiter.limit(
     _setting("LMS_ORG_CREATION_LIMIT"), key_func=_user_key, methods=["POST"], deduct_when=_went_through,

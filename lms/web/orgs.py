@@ -10,7 +10,7 @@ from lms import db
 from lms.certificates import withheld
 from lms.db import utcnow
 from lms.edit_versions import ChangedSinceError
-from lms.errors import DomainError
+from lms.errors import DomainError, error_page
 from lms.hours.pay_calendar import first_period_after_exports, new_schedule_start
 from lms.hours.schedule_change import count_unexported
 from lms.i18n import _, format_when, ngettext, to_local
@@ -43,7 +43,10 @@ def index():
 def create():
     """Register an organisation. Its creator manages it; a site administrator may instead name its first manager,
     who is invited (the administrator is then not put on its staff). Who may: ``LMS_ORG_CREATION``."""
-    creation.check_may_create_orgs(current_user._get_current_object(), current_app.config["LMS_ORG_CREATION"])
+    try:
+        creation.check_may_create_orgs(current_user._get_current_object(), current_app.config["LMS_ORG_CREATION"])
+    except creation.EmailNotConfirmed as exc:  # the banner above the message has the "Resend" button
+        return error_page(403, _("Confirm your email address first"), exc.message)
     form = NewOrgForAdminForm() if current_user.is_admin else OrgForm()
     if request.method == "GET":
         form.timezone.data = current_app.config["LMS_DEFAULT_TIMEZONE"]

@@ -1,11 +1,15 @@
-"""A newcomer's first minutes, in a real browser: sign up, switch to Spanish, edit the profile, sign out."""
+"""A newcomer's first minutes, in a real browser: sign up, confirm the address from the email, sign in, switch to
+Spanish, edit the profile, sign out."""
 
 from __future__ import annotations
 
-from tests.browser.conftest import check_accessibility, follow, new_page
+import re
+
+from tests.browser.conftest import check_accessibility, follow, new_page, sign_in
+from tests.conftest import body_of
 
 
-def test_sign_up_switch_to_spanish_edit_profile_sign_out(browser, live_server, request):
+def test_sign_up_switch_to_spanish_edit_profile_sign_out(browser, live_server, request, mailbox):
     page = new_page(browser, live_server, phone=True)
     request.node._lms_page = page
     page.goto("/")
@@ -18,6 +22,14 @@ def test_sign_up_switch_to_spanish_edit_profile_sign_out(browser, live_server, r
     page.fill("input[name=confirm]", "una clave larga")
     page.check("input[name=agree]")
     follow(page.get_by_role("button", name="Create my account"))
+    assert page.get_by_role("heading", name="Check your email").is_visible()  # signed in only once confirmed
+    check_accessibility(page, "sign-up sent")
+    (message,) = [m for m in mailbox if m["To"] == "lucia.browser@example.org"]
+    link = re.search(r"https?://\S+/confirm-email/\S+", body_of(message)).group(0)
+    page.goto(link)
+    check_accessibility(page, "confirm address")
+    follow(page.get_by_role("button", name="Yes, I created this account"))
+    sign_in(page, "lucia.browser@example.org", "una clave larga")
     assert "Lucía Ramos" in page.content()
     follow(page.get_by_role("button", name="Español"))
     assert page.locator("html").get_attribute("lang") == "es"

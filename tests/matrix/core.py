@@ -9,6 +9,7 @@ EXPECTED = {
     "lms.accounts.login": "public",
     "lms.accounts.logout": "public",
     "lms.accounts.signup": "public",
+    "lms.accounts.signup_sent": "public",
     "lms.accounts.reset_request": "public",
     "lms.accounts.reset": "public",
     "lms.accounts.reset_done": "signed_in",

@@ -1,4 +1,4 @@
-"""Accounts on the web: sign-up, sign-in and out (:mod:`.signin`), the confirmation of a new account's address
+"""Accounts on the web: sign-up (:mod:`.signup`), sign-in and out (:mod:`.signin`), the confirmation of a new account's address
 (:mod:`.confirm_address`), password reset (:mod:`.password_reset`), the profile (:mod:`.profile`) with a change of
 email address (:mod:`.email_address`) and the download of one's data (:mod:`.my_data`), and personal API tokens
 (:mod:`.tokens`; after a change of password, :mod:`.tokens_after_password`).
@@ -15,6 +15,7 @@ from lms.web.accounts import (  # noqa: E402,F401
     password_reset,
     profile,
     signin,
+    signup,
     tokens,
     tokens_after_password,
 )

@@ -11,6 +11,7 @@ from flask import abort, current_app, flash, redirect, render_template, url_for
 from lms import db
 from lms.accounts import email_change
 from lms.accounts.models import User
+from lms.accounts.services import get_user_by_email
 from lms.errors import DomainError
 from lms.i18n import _
 from lms.limiter import limiter
@@ -20,6 +21,7 @@ from lms.web.accounts import bp
 from lms.web.accounts.links import link_refused, resend_wait
 from lms.web.accounts.profile import profile_page
 from lms.web.forms import EmailChangeForm, EmptyForm
+from lms.web.org_limits import spend_signup_notice
 from lms.web.urls import external_url
 
 
@@ -48,7 +50,7 @@ def request_email_change():
             return _not_sent(exc)
         except email_change.WrongPassword as exc:
             form.password.errors.append(exc.message)
-        except DomainError as exc:  # the address is taken, or already the account's
+        except DomainError as exc:  # already the account's address (a taken one is answered as a free one)
             form.new_email.errors.append(exc.message)
         else:
             if _send_confirmation(user, email, token):
@@ -70,7 +72,7 @@ def resend_email_change():
     try:
         email, token = email_change.resend_email_change(
             user, config["SECRET_KEY"], wait=resend_wait(), max_age=timedelta(seconds=config["LMS_EMAIL_CHANGE_MAX_AGE"]))
-    except DomainError as exc:  # too soon, nothing pending any more, or the address was taken meanwhile
+    except DomainError as exc:  # too soon, or nothing pending any more
         return _not_sent(exc)
     _send_confirmation(user, email, token)
     return redirect(url_for("lms.accounts.profile"), 303)
@@ -82,13 +84,18 @@ def _not_sent(exc: DomainError):
     return redirect(url_for("lms.accounts.profile"), 303)
 
 
-def _send_confirmation(user: User, email: str, token: str) -> bool:
+def _send_confirmation(user: User, email: str, token: str | None) -> bool:
     """Email the link, then commit the request's record (and a password hash the check upgraded: the link is bound
-    to it); if the email cannot be sent, roll both back, so that asking again sends at once."""
+    to it); if the email cannot be sent, roll both back, so that asking again sends at once. Without a ``token`` the
+    address is another account's: its owner gets a note instead (at most ``LMS_SIGNUP_NOTICE_LIMIT`` per address),
+    and the person is told the same as for a free address."""
     try:
-        send_email(email, "email_change_confirm", recipient_locale(user), user=user, email=email,
-                   link=external_url("lms.accounts.confirm_email_change", token=token),
-                   hours=max(1, current_app.config["LMS_EMAIL_CHANGE_MAX_AGE"] // 3600))
+        if token is not None:
+            send_email(email, "email_change_confirm", recipient_locale(user), user=user, email=email,
+                       link=external_url("lms.accounts.confirm_email_change", token=token),
+                       hours=max(1, current_app.config["LMS_EMAIL_CHANGE_MAX_AGE"] // 3600))
+        else:
+            _note_to_the_owner(email)
     except MailError:
         db.session.rollback()
         flash(_("We could not send the email just now. Please try again in a few minutes."), "error")
@@ -98,6 +105,13 @@ def _send_confirmation(user: User, email: str, token: str) -> bool:
     flash(_("We sent a link to %(email)s. Open it to confirm your new address; until then you keep using "
             "%(current)s.", email=email, current=user.email), "success")
     return True
+
+
+def _note_to_the_owner(email: str) -> None:
+    owner = get_user_by_email(email)
+    if owner is not None and spend_signup_notice(email):
+        send_email(owner.email, "email_change_attempt", recipient_locale(owner), user=owner,
+                   login=external_url("lms.accounts.login"), reset=external_url("lms.accounts.reset_request"))
 
 
 @bp.route("/profile/email/<token>", methods=["GET", "POST"])

@@ -7,6 +7,7 @@ from flask import current_app, flash, redirect, render_template, session, url_fo
 from lms import db
 from lms.accounts import password_reset, sent_links
 from lms.accounts.models import User
+from lms.accounts.tokens import AccountDisabled
 from lms.errors import DomainError
 from lms.i18n import _
 from lms.limiter import form_email_key, limiter
@@ -81,6 +82,9 @@ def reset(token: str):
     if form.validate_on_submit():
         try:
             done = password_reset.reset_password(user, form.password.data)
+        except (password_reset.ResetLinkUsed, AccountDisabled) as exc:  # used by another request a moment ago
+            db.session.rollback()
+            return link_refused("lms/accounts/reset_invalid.html", exc)
         except DomainError as exc:  # e.g. a password made of the person's own name, which only the service knows
             form.password.errors.append(exc.message)
         else:

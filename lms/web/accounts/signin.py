@@ -1,4 +1,4 @@
-"""Signing in and out, and signing up."""
+"""Signing in and out (signing up: :mod:`lms.web.accounts.signup`)."""
 
 from __future__ import annotations
 
@@ -6,18 +6,15 @@ from flask import current_app, flash, g, redirect, render_template, request, ses
 from flask_limiter.util import get_remote_address
 
 from lms import db
-from lms.accounts import login_sessions, services, tokens
-from lms.errors import DomainError
+from lms.accounts import login_sessions, tokens
 from lms.i18n import SESSION_KEY as LANGUAGE_KEY
 from lms.i18n import _, current_locale
 from lms.limiter import failed_attempt, form_email_key, limiter
 from lms.security import access
 from lms.web.accounts import bp
-from lms.web.accounts.confirm_address import send_confirmation
 from lms.web.accounts.links import disabled_message
 from lms.web.auth import login_user, logout_user
-from lms.web.forms import LoginForm, SignupForm
-from lms.web.org_limits import signup_limit
+from lms.web.forms import LoginForm
 from lms.web.safety import safe_next
 
 
@@ -72,27 +69,3 @@ def logout():
     session[LANGUAGE_KEY] = language  # the signed-out page stays in the language the person was using
     flash(_("You are signed out."), "info")
     return redirect(url_for("lms.accounts.login"))
-
-
-@bp.route("/signup", methods=["GET", "POST"])
-@access.public
-@signup_limit
-def signup():
-    if not current_app.config["LMS_SIGNUP_ENABLED"]:
-        return render_template("lms/accounts/signup_closed.html"), 403
-    form = SignupForm(next=request.args.get("next"))
-    if form.validate_on_submit():
-        try:
-            user = services.register_user(form.email.data, form.name.data, form.password.data, locale=current_locale(),
-                                          email_confirmed=False)
-        except DomainError as exc:
-            form.email.errors.append(exc.message)
-        else:
-            login_user(user)
-            db.session.commit()  # the account stands even if the confirmation email cannot be sent now
-            flash(_("Welcome, %(name)s! Your account is ready.", name=user.name), "success")
-            if send_confirmation(user):  # anyone can type any address: the link proves it is theirs
-                db.session.commit()
-                flash(_("We have sent a confirmation link to %(email)s.", email=user.email), "info")
-            return redirect(safe_next(form.next.data) or url_for("lms.main.home"))
-    return render_template("lms/accounts/signup.html", form=form)

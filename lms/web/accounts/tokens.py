@@ -75,8 +75,8 @@ def tokens():
     form = KeyedTokenForm()
     if form.validate_on_submit():
         try:
-            token, raw = api_tokens.create_api_token(current_user, form.name.data, form.idempotency_key.data,
-                                                     **form.chosen())
+            token, raw = api_tokens.create_api_token(current_user._get_current_object(), form.name.data,
+                                                     form.idempotency_key.data, **form.chosen())
         except DomainError as exc:
             db.session.rollback()
             form.form_errors.append(exc.message)
@@ -94,6 +94,7 @@ def tokens():
             expiring=api_tokens.expiring_on_page(tokens),
             zone=zone_of(current_user),
             revoke_form=EmptyForm(),
+            can_create=api_tokens.can_create_api_token(current_user),
         )
     )
     response.headers["Cache-Control"] = "private, no-store"

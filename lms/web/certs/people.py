@@ -12,7 +12,7 @@ from typing import Any
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 
 from lms import db
-from lms.accounts.services import get_confirmed_user_by_email, get_user
+from lms.accounts.services import get_confirmed_user, get_confirmed_user_by_email
 from lms.catalog import services as catalog
 from lms.catalog.models import Course, CourseStatus
 from lms.catalog.texts import load_course_titles
@@ -180,7 +180,8 @@ def issue():
 def issue_hours(course_slug: str, user_id: int):
     """Issue by hand, step 2: the training time the certificate states (pre-filled with what the trainee completed in
     the LMS, to confirm or correct) and the reason. A certificate the trainee already has is shown instead."""
-    course, user = catalog.find_course(course_slug), get_user(user_id)
+    # Never an account made with someone else's address, which step 1 does not find by it either
+    course, user = catalog.find_course(course_slug), get_confirmed_user(user_id)
     if course is None or course.status is not CourseStatus.PUBLISHED:
         abort(404)
     title = load_course_titles([course], current_locale())[course.id](course) or course.slug
