@@ -69,7 +69,7 @@ def test_a_roster_row_that_matches_changes_nothing_and_says_so(client, u, login,
                              content_type="multipart/form-data", follow_redirects=True)
     page = html_text(response.get_data(as_text=True))
     assert "Updated the details of 1 current staff." in page
-    assert "1 current staff member already has the details in the file: nothing changed for them." in page
+    assert "1 current staff member already has the employment details in the file: nothing changed for them." in page
     (event,) = db.session.execute(select(AuditEvent).where(AuditEvent.action == "membership.updated")).scalars()
     assert event.object_id == rosa.id and event.data == {"employee_id": "E-2", "was": {"employee_id": "E-1"}}
 

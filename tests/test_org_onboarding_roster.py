@@ -178,7 +178,7 @@ def test_spanish_column_names_are_read(client, u, manager, mailbox):
 
 def test_a_column_named_in_both_languages_is_refused(client, u, manager):
     response, shown = _import(client, u, "email,correo,name\na@example.org,b@example.org,Ana\n")
-    assert response.status_code == 400 and "Line 1: column(s) named twice (in English and in Spanish, say): email." in shown
+    assert response.status_code == 400 and "Line 1: column(s) named twice (in English and in Spanish, say): email / correo." in shown
 
 
 @pytest.mark.parametrize("row", [

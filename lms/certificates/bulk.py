@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import io
-import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
@@ -21,6 +20,8 @@ from lms.certificates.pasted import MAX_QUERY_CHARS, as_query, codes_from_text, 
 from lms.certificates.verification import MAX_BULK
 from lms.hours.money import hours_text
 from lms.i18n import _, _l
+from lms.text_encoding import UTF16_BOMS as UTF16_BOMS
+from lms.text_encoding import NotText, utf16_text
 
 #: Larger uploads are refused: 500 codes fit in about 20 kB.
 MAX_UPLOAD_BYTES = 256 * 1024
@@ -66,10 +67,6 @@ HEADERS = (
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-#: The byte order marks that start a UTF-16 file (little-endian, as Excel's "Unicode Text" writes, and big-endian).
-UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
-
-
 class UploadError(ValueError):
     """The uploaded file cannot be read as text."""
 
@@ -94,49 +91,11 @@ def codes_from_csv(text: str) -> list[str]:
 
 
 def _utf16_text(data: bytes) -> str | None:
-    """The text of a UTF-16 file: with a BOM, or without one when its first bytes are text whose every other byte is
-    zero (the zero high bytes of ASCII and Latin letters: on odd positions little-endian, on even ones big-endian)
-    and the whole file decodes as text. None for other files (UTF-8, Windows-1252 or binary: read as before)."""
-    if data.startswith(UTF16_BOMS):
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError as exc:
-            raise UploadError(_("This file is not a text or CSV file.")) from exc
-    encoding = _utf16_byte_order(data)
-    if encoding is None:
-        return None
+    """The text of a UTF-16 file (:func:`lms.text_encoding.utf16_text`), or None for another file."""
     try:
-        text = data.decode(encoding)
-    except UnicodeDecodeError as exc:  # a lone surrogate: not text
+        return utf16_text(data)
+    except NotText as exc:
         raise UploadError(_("This file is not a text or CSV file.")) from exc
-    if not _looks_like_text(text):
-        raise UploadError(_("This file is not a text or CSV file."))
-    return text
-
-
-#: How many of the first bytes :func:`_utf16_byte_order` looks at.
-UTF16_SAMPLE = 4096
-
-
-def _utf16_byte_order(data: bytes) -> str | None:
-    """``"utf-16-le"`` or ``"utf-16-be"`` when the start of ``data`` looks like UTF-16 without a BOM: an even length,
-    at least a quarter of one position of each pair zero, and hardly any (a tenth as many) of the other."""
-    if len(data) < 2 or len(data) % 2:
-        return None
-    sample = data[:UTF16_SAMPLE]
-    pairs = len(sample) // 2
-    even, odd = sample[0::2].count(0), sample[1::2].count(0)
-    if odd * 4 >= pairs and even * 10 <= odd:
-        return "utf-16-le"
-    if even * 4 >= pairs and odd * 10 <= even:
-        return "utf-16-be"
-    return None
-
-
-def _looks_like_text(text: str) -> bool:
-    """No control characters but tabs and line ends, and no private-use, unassigned or surrogate code points: what
-    binary data read as UTF-16 is full of."""
-    return not any(unicodedata.category(char) in ("Cc", "Co", "Cn", "Cs") and char not in "\t\r\n" for char in text)
 
 
 def codes_from_upload(filename: str, data: bytes) -> list[str]:

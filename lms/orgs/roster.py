@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from lms.accounts.models import User
-from lms.accounts.names import optional_name
+from lms.accounts.names import normalize_name, optional_name
 from lms.db import utcnow
 from lms.errors import DomainError
 from lms.i18n import _, format_when
@@ -33,6 +33,9 @@ from lms.orgs.services import Employment, update_member
 class RosterResult:
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)  # current staff whose row holds the details they have
+    #: Current staff whose row names them otherwise than their account does: names are each person's own (their
+    #: account's), so a roster never changes them.
+    other_name: list[str] = field(default_factory=list)
     invited: list[tuple[Invitation, str]] = field(default_factory=list)  # every invitation issued (to email)
     #: Open invitations whose row holds the details they have: left as they are (no email, their link still works).
     kept: list[Invitation] = field(default_factory=list)
@@ -45,14 +48,16 @@ class RosterResult:
 def apply_roster(org: Organisation, plan: RosterPlan, actor: User, max_age_days: int) -> RosterResult:
     """Update the employment details of current staff; invite everyone else. Call only with an ``ok`` plan.
 
-    Current staff are never invited (the rule of :func:`lms.orgs.invitations.invite`); their row updates their details
-    (``updated``), or changes and records nothing when it holds the details they have (``unchanged``).
+    Current staff are never invited (the rule of :func:`lms.orgs.invitations.invite`); their row updates their
+    employment details (``updated``), or changes and records nothing when its filled cells hold the details they have
+    (``unchanged``). Their name is their account's: a row naming them otherwise changes nothing (``other_name``).
     A row for someone with an open invitation leaves it as it is when it holds the invitation's details (``kept``: no
     email, the link still works), and replaces it with a new one when a detail differs (``replaced``, so the manager
     is told whose) or the invitation has expired (``renewed``). Details a row does not carry (:func:`_over`) keep the
-    ones the staff member or the invitation has. Every line is first checked against the organisation's records
-    (:func:`check_rows`): with any problem nothing changes and :class:`RosterRefused` lists them all. May also raise
-    :class:`DomainError` (e.g. the roster would leave no manager); the caller then rolls back.
+    ones the staff member or the invitation has: an empty cell never clears a detail. Every line is first checked
+    against the organisation's records (:func:`check_rows`): with any problem nothing changes and
+    :class:`RosterRefused` lists them all. May also raise :class:`DomainError` (e.g. the roster would leave no
+    manager); the caller then rolls back.
     """
     assert plan.ok, "apply_roster needs a valid plan"
     result = RosterResult()
@@ -65,6 +70,8 @@ def apply_roster(org: Organisation, plan: RosterPlan, actor: User, max_age_days:
         if membership is not None:
             changed = update_member(membership, _over(membership, row), actor, checked=True)
             (result.updated if changed else result.unchanged).append(row.email)
+            if normalize_name(row.name) != normalize_name(membership.user.name or ""):
+                result.other_name.append(row.email)
             continue
         _invite_row(org, row, actor, max_age_days, result)
     return result
@@ -90,7 +97,7 @@ def _invite_row(org: Organisation, row: RosterRow, actor: User, max_age_days: in
 
 def _over(record: Invitation | Membership, row: RosterRow) -> Employment:
     """The row's details over those of an open invitation or a current staff member: a detail the row does not carry
-    (no such column; an empty role or type) keeps the one ``record`` has."""
+    (no such column, or an empty cell) keeps the one ``record`` has."""
     kept = {key: getattr(record, key) for key in ("employee_id", "job_title", "employment_start",
                                                       "employment_type", "role") if key not in row.given}
     theirs = replace(row.employment, **kept)
@@ -120,10 +127,12 @@ def all_problems(org: Organisation, plan: RosterPlan) -> list[str]:
 
 def check_rows(org: Organisation, plan: RosterPlan) -> list[str]:
     """The problems of each line with what the organisation holds (:mod:`lms.orgs.employment_rules`): an employee
-    ID that current staff or an open invitation not in the file has (the file's own people get the IDs in it), a
-    start date more than a year ahead (for current staff, only a changed one), and for people who worked here before
-    a start date not after their last day. Under the organisation's lock; four queries whatever the number of lines."""
-    holders = employment_rules.employee_id_holders(org, except_emails=[row.email for row in plan.rows])
+    ID that current staff or an open invitation has, unless the file gives them another one (a person whose ID cell
+    is empty keeps theirs), a start date more than a year ahead (for current staff, only a changed one), and for
+    people who worked here before a start date not after their last day. Under the organisation's lock; four queries
+    whatever the number of lines."""
+    holders = employment_rules.employee_id_holders(
+        org, except_emails=[row.email for row in plan.rows if "employee_id" in row.given])
     members = memberships_by_email(org, [row.email for row in plan.rows])
     earlier = history.past_stints(m.id for m in members.values() if m.is_current)
     errors = []

@@ -1,20 +1,21 @@
 """Reading a roster CSV file into rows, or every problem of it (applying it: :mod:`lms.orgs.roster`).
 
-Accepted columns (header names are case- and accent-insensitive; spaces and hyphens count as underscores):
-``email`` (required), ``name`` (required), ``employee_id``, ``job_title``, ``employment_start`` (YYYY-MM-DD; also
-MM/DD/YYYY as US spreadsheets save dates, but only when it cannot be read as DD/MM/YYYY too), ``employment_type``
-(employee, contractor, volunteer), ``role`` (member, manager). Each may also be named in Spanish
-(:data:`SPANISH_COLUMNS`). ``role`` and ``employment_type`` take the code or the label the invitation form shows, in any
-language the site offers ("Staff member", "Gerente"). Cells are separated by commas, or by semicolons or tabs
-(spreadsheets in Spanish and other languages with a decimal comma save "CSV" with semicolons). The template's example
-row (:data:`SAMPLE`) is refused: it is nobody on the staff.
+Accepted columns (:mod:`lms.orgs.roster_columns`: header names are case- and accent-insensitive; spaces and hyphens
+count as underscores; each may also be named in Spanish or by the add-member form's label): ``email`` (required),
+``name`` (required), ``employee_id``, ``job_title``, ``employment_start`` (YYYY-MM-DD; also MM/DD/YYYY as US
+spreadsheets save dates, but only when it cannot be read as DD/MM/YYYY too), ``employment_type`` (employee,
+contractor, volunteer), ``role`` (member, manager). ``role`` and ``employment_type`` take the code or the label the
+invitation form shows, in any language the site offers ("Staff member", "Gerente", "Empleada"). Cells are separated
+by commas, or by semicolons or tabs (spreadsheets in Spanish and other languages with a decimal comma save "CSV" with
+semicolons), or by the separator an Excel ``sep=`` first line names (that line is skipped, as Excel hides it: the
+header is line 1). An empty cell carries nothing: the person's detail is kept (:attr:`RosterRow.given`). The
+template's example row (:data:`SAMPLE`) is refused: it is nobody on the staff.
 """
-
 from __future__ import annotations
 
 import csv
 import io
-import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -22,32 +23,21 @@ from email_validator import EmailNotValidError, validate_email
 from flask_babel import format_date
 
 from lms.accounts.names import has_visible_name, normalize_name
-from lms.i18n import _, in_language, supported_locales
+from lms.i18n import _
 from lms.orgs import employment_rules
 from lms.orgs.models import EmploymentType, MemberRole
+from lms.orgs.roster_columns import KNOWN as KNOWN
+from lms.orgs.roster_columns import REQUIRED as REQUIRED
+from lms.orgs.roster_columns import SPANISH_COLUMNS as SPANISH_COLUMNS
+from lms.orgs.roster_columns import Header, fold, read_header, split_separator_line, value_labels
 from lms.orgs.services import Employment
+from lms.text_encoding import NotText, utf16_text
 
-REQUIRED = ("email", "name")
-KNOWN = (*REQUIRED, "employee_id", "job_title", "employment_start", "employment_type", "role")
-#: Other names a column may have, as Spanish spreadsheets head them (the invitation form's labels in Spanish among
-#: them); compared as header names are (case, accents, spaces and hyphens aside).
-SPANISH_COLUMNS = {
-    "email": ("correo", "correo electrónico"),
-    "name": ("nombre", "nombre completo"),
-    "employee_id": ("número de empleado", "id de empleado"),
-    "job_title": ("puesto", "cargo"),
-    "employment_start": ("fecha de inicio", "fecha de inicio del empleo"),
-    "employment_type": ("tipo de empleo",),
-    "role": ("rol", "rol en la organización"),
-}
 #: The example row of the roster template (``lms.web.org_roster``), in the order of :data:`KNOWN`.
 SAMPLE = {
     "email": "maria@example.org", "name": "María López", "employee_id": "E1001", "job_title": "Community Health Worker",
     "employment_start": "2025-03-01", "employment_type": "employee", "role": "member",
 }
-SEPARATORS = (",", ";", "\t")
-#: Fields a row carries only when its cell is filled: an empty one leaves the person's role or type as it is.
-FILLED_ONLY = ("employment_type", "role")
 
 
 @dataclass
@@ -56,7 +46,8 @@ class RosterRow:
     email: str
     name: str
     employment: Employment
-    #: The details the row carries: the file's columns, but ``role`` and ``employment_type`` only where filled.
+    #: The details the row carries: its filled cells. An empty cell, or a column the file lacks, keeps the detail
+    #: current staff or an open invitation has (a value is cleared on the person's staff page, not by a roster).
     given: frozenset[str] = frozenset(KNOWN)
 
     @property
@@ -75,28 +66,36 @@ class RosterPlan:
 
 
 def decode(data: bytes) -> str:
-    """Spreadsheets save as UTF-8 (often with a BOM) or Windows-1252; accept both."""
+    """Spreadsheets save as UTF-8 (often with a BOM) or Windows-1252, and Excel's "Unicode Text" as UTF-16 (read as
+    :func:`lms.text_encoding.utf16_text` reads it); accept them all."""
+    try:
+        text = utf16_text(data)
+    except NotText:
+        text = None  # binary: read as below, its header names no column
+    if text is not None:
+        return text.removeprefix("\ufeff")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         return data.decode("cp1252", errors="replace")
 
 
-def parse_roster(text: str, max_rows: int) -> RosterPlan:
-    """Check the whole file and return every row or every problem (as translated, line-numbered messages)."""
+def parse_roster(text: str, max_rows: int, labels: Mapping[str, object] | None = None) -> RosterPlan:
+    """Check the whole file and return every row or every problem (as translated, line-numbered messages).
+    ``labels``: the add-member form's label of each column, which may head it (:mod:`lms.orgs.roster_columns`)."""
     plan = RosterPlan()
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_separator(text))
+    text, separator = split_separator_line(text)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
     try:
-        header = [_column(name) for name in next(reader)]
+        header = read_header(next(reader), labels)
     except (StopIteration, csv.Error):
         plan.errors.append(_("The file is empty. The first row must name the columns."))
         return plan
-    problem = _header_problem(header)
-    if problem:
-        plan.errors.append(problem)
+    if isinstance(header, str):
+        plan.errors.append(header)
         return plan
     seen: dict[str, int] = {}  # each email address, and each employee ID (as compared), on its first line
-    labels = {cls: _labels(cls) for cls in (EmploymentType, MemberRole)}
+    words = {cls: value_labels(cls) for cls in (EmploymentType, MemberRole)}
     try:
         for line, values in enumerate(reader, start=2):
             if not any(value.strip() for value in values):
@@ -104,7 +103,7 @@ def parse_roster(text: str, max_rows: int) -> RosterPlan:
             if len(plan.rows) + len(plan.errors) >= max_rows:
                 plan.errors.append(_("The file has more than %(num)d rows. Split it into smaller files.", num=max_rows))
                 break
-            _parse_row(plan, line, dict(zip(header, values, strict=False)), len(values) != len(header), seen, labels)
+            _parse_row(plan, line, header, values, seen, words)
     except csv.Error as exc:
         plan.errors.append(_("Line %(line)d: the file is not valid CSV (%(detail)s).", line=reader.line_num, detail=str(exc)))
     if not plan.rows and not plan.errors:
@@ -112,53 +111,11 @@ def parse_roster(text: str, max_rows: int) -> RosterPlan:
     return plan
 
 
-def _header_problem(header: list[str]) -> str | None:
-    missing = [name for name in REQUIRED if name not in header]
-    if missing:
-        return _("Line 1: missing column(s): %(columns)s.", columns=", ".join(missing))
-    unknown = [name for name in header if name and name not in KNOWN]
-    if unknown:
-        return _("Line 1: unknown column(s): %(columns)s.", columns=", ".join(unknown))
-    twice = sorted({name for name in header if name and header.count(name) > 1})
-    if twice:  # e.g. "email" and "correo": which one to read cannot be guessed
-        return _("Line 1: column(s) named twice (in English and in Spanish, say): %(columns)s.", columns=", ".join(twice))
-    return None
-
-
-def _separator(text: str) -> str:
-    """The separator of the header line: the one of commas, semicolons and tabs it has most of (commas on a tie)."""
-    header = text.split("\n", 1)[0]
-    return max(SEPARATORS, key=header.count)
-
-
-def _fold(text: str) -> str:
-    """``text`` compared as a header or a label is: accents, case and runs of spaces, hyphens or underscores aside."""
-    plain = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-    return "_".join(plain.casefold().replace("-", " ").replace("_", " ").split())
-
-
-_ALIASES = {_fold(alias): name for name, aliases in SPANISH_COLUMNS.items() for alias in aliases}
-
-
-def _column(name: str) -> str:
-    folded = _fold(name)
-    return _ALIASES.get(folded, folded)
-
-
-def _labels(cls) -> dict[str, object]:
-    """Each member of ``cls`` by its code and by its title in every language the site offers (folded)."""
-    found = {_fold(member.value): member for member in cls}
-    for locale in supported_locales():
-        with in_language(locale):
-            found.update({_fold(member.title): member for member in cls if _fold(member.title) not in found})
-    return found
-
-
-def _parse_row(plan: RosterPlan, line: int, raw: dict[str, str], wrong_width: bool, seen: dict[str, int],
+def _parse_row(plan: RosterPlan, line: int, header: Header, cells: list[str], seen: dict[str, int],
                labels: dict) -> None:
-    values = {key: (value or "").strip() for key, value in raw.items()}
+    values = {key: (value or "").strip() for key, value in zip(header.columns, cells, strict=False)}
     problems: list[str] = []
-    if wrong_width:
+    if len(cells) != len(header.columns):
         problems.append(_("the number of cells does not match the header"))
     email = values.get("email", "")
     try:
@@ -183,7 +140,7 @@ def _parse_row(plan: RosterPlan, line: int, raw: dict[str, str], wrong_width: bo
     role = _parse_enum(labels[MemberRole], values.get("role", ""), MemberRole.MEMBER, problems)
     for key, limit in (("employee_id", 64), ("job_title", 200)):
         if len(values.get(key, "")) > limit:
-            problems.append(_("%(column)s is longer than %(num)d characters", column=key, num=limit))
+            problems.append(_("%(column)s is longer than %(num)d characters", column=header.named(key), num=limit))
     id_key = "\0" + employment_rules.id_key(values.get("employee_id"))  # apart from the addresses
     if id_key != "\0" and id_key in seen:
         problems.append(_("employee ID “%(id)s” is also on line %(line)d", id=values["employee_id"], line=seen[id_key]))
@@ -193,7 +150,7 @@ def _parse_row(plan: RosterPlan, line: int, raw: dict[str, str], wrong_width: bo
         plan.errors.append(_("Line %(line)d: %(problems)s.", line=line, problems="; ".join(problems)))
         return
     employment = Employment(values.get("employee_id"), values.get("job_title"), start, kind, role)
-    given = frozenset(key for key in values if key in KNOWN and (key not in FILLED_ONLY or values[key]))
+    given = frozenset(key for key in values if key in KNOWN and values[key])
     plan.rows.append(RosterRow(line, email, name, employment, given))
 
 
@@ -201,7 +158,7 @@ def _is_sample(email: str, name: str, employee_id: str | None) -> bool:
     """The template's example row, even with a cell or two changed: its address with its name or its employee ID."""
     if email != SAMPLE["email"]:
         return False
-    return _fold(name) == _fold(SAMPLE["name"]) or employment_rules.id_key(employee_id) == employment_rules.id_key(
+    return fold(name) == fold(SAMPLE["name"]) or employment_rules.id_key(employee_id) == employment_rules.id_key(
         SAMPLE["employee_id"])
 
 
@@ -239,10 +196,11 @@ def _parse_date(value: str, problems: list[str]) -> date | None:
 
 
 def _parse_enum(labels: dict, value: str, default, problems: list[str]):
-    """The member a cell names by its code or its label (``labels``: :func:`_labels`); ``default`` for an empty one."""
+    """The member a cell names by its code or its label (``labels``: :func:`lms.orgs.roster_columns.value_labels`);
+    ``default`` for an empty one."""
     if not value:
         return default
-    member = labels.get(_fold(value))
+    member = labels.get(fold(value))
     if member is None:
         members = dict.fromkeys(labels.values())
         # i18n: a value a roster cell may hold: its code, then how the invitation form says it ("member (Staff member)")

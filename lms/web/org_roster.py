@@ -14,7 +14,7 @@ from lms.orgs.models import Organisation
 from lms.security import access, current_user
 from lms.web.employee_ids import warn_about_exported_ids
 from lms.web.invitation_mail import invitee, send_invitations
-from lms.web.org_forms import RosterForm
+from lms.web.org_forms import InviteForm, RosterForm
 from lms.web.org_limits import roster_import_limit, spend_invitations, too_many_for_roster
 from lms.web.orgs import bp
 
@@ -30,7 +30,7 @@ def roster_import(org_slug: str):
     errors: list[str] = []
     if form.validate_on_submit():
         text = roster.decode(form.file.data.read())
-        plan = roster.parse_roster(text, current_app.config["LMS_ROSTER_MAX_ROWS"])
+        plan = roster.parse_roster(text, current_app.config["LMS_ROSTER_MAX_ROWS"], _form_labels())
         errors = roster.all_problems(org, plan)
         if plan.ok:
             try:
@@ -53,9 +53,16 @@ def roster_import(org_slug: str):
     return _page(org, form, errors), 400 if request.method == "POST" else 200
 
 
+def _form_labels() -> dict[str, object]:
+    """The add-member form's label of each roster column, which may head it (lazily translated: the parser reads
+    them in every language the site offers, so they stay as the form says them)."""
+    form = InviteForm(formdata=None, meta={"csrf": False})
+    return {column: form[column].label.text for column in roster.KNOWN}
+
+
 def _page(org: Organisation, form: RosterForm, errors: list[str]) -> str:
     return render_template("lms/orgs/roster.html", org=org, form=form, errors=errors, columns=roster.KNOWN,
-                           spanish=roster.SPANISH_COLUMNS, sample=roster.SAMPLE)
+                           spanish=roster.SPANISH_COLUMNS, sample=roster.SAMPLE, labels=_form_labels())
 
 
 def _imported(org: Organisation, plan: roster.RosterPlan, result: roster.RosterResult):
@@ -64,9 +71,15 @@ def _imported(org: Organisation, plan: roster.RosterPlan, result: roster.RosterR
     if result.updated:
         flash(_("Updated the details of %(num)d current staff.", num=len(result.updated)), "success")
     if result.unchanged:
-        flash(ngettext("%(num)d current staff member already has the details in the file: nothing changed for them.",
-                       "%(num)d current staff members already have the details in the file: nothing changed for "
-                       "them.", len(result.unchanged)), "info")
+        flash(ngettext("%(num)d current staff member already has the employment details in the file: nothing changed "
+                       "for them.",
+                       "%(num)d current staff members already have the employment details in the file: nothing "
+                       "changed for them.", len(result.unchanged)), "info")
+    if result.other_name:
+        flash(ngettext("%(num)d row for current staff has another name than their account: names come from each "
+                       "person's own account and were not changed.",
+                       "%(num)d rows for current staff have other names than their accounts: names come from each "
+                       "person's own account and were not changed.", len(result.other_name)), "info")
     send_invitations(org, result.invited)
     _flash_open_invitations(result)
     warn_about_exported_ids(row.employment.employee_id for row in plan.rows)
