@@ -25,6 +25,8 @@ class AuditEvent(Model):
         Index("ix_lms_audit_events_object", "object_type", "object_id"),
         Index("ix_lms_audit_events_org_id_id", "org_id", "id"),
         Index("ix_lms_audit_events_actor_id_id", "actor_id", "id"),
+        # rows of one rare action, e.g. attendance corrected after approval (lms/hours/status_changes.py; 0020)
+        Index("ix_lms_audit_events_action_id", "action", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -40,7 +40,7 @@ def _adjust_path(u, staff: Staff) -> str:
 
 
 def _error_summary(html: str) -> str:
-    found = re.search(r'<div class="error-summary" role="alert">(.*?)</div>', html, re.S)
+    found = re.search(r'<div class="error-summary" role="alert"[^>]*>(.*?)</div>', html, re.S)
     return found.group(1) if found else ""
 
 

@@ -84,8 +84,10 @@ def test_the_same_periods_and_totals_as_reading_every_entry(make_org, make_user,
         db.session.execute(PayrollExport.__table__.delete().where(PayrollExport.org_id == org.id,
                                                                   PayrollExport.period_start == start))
     db.session.commit()
-    # the latest twelve that pay, the running period among them (not listed: it is exported when it ends)
-    assert len(_listed(org, today)) == unexported.MAX_LISTED - 1
+    # the latest twelve that pay, the running period among them (not listed: it is exported when it ends) unless it
+    # starts today (a Monday, for these weekly periods): then only periods before today are read, all of them ended
+    running_counted = starts[-1] < today
+    assert len(_listed(org, today)) == unexported.MAX_LISTED - (1 if running_counted else 0)
     assert _listed(org, today) == _reference(org, today)
 
     with count_queries() as queries:  # the list and the pay calendar

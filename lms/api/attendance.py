@@ -21,11 +21,12 @@ from lms.db import utcnow
 from lms.errors import DomainError
 from lms.i18n import _
 from lms.live import attendance as services
-from lms.live import attendees
+from lms.live import attendees, credit_notices
 from lms.live import roster as rosters
 from lms.live.models import AttendanceStatus, LiveSession, RegistrationStatus
-from lms.live.times import iso_utc, zone
+from lms.live.times import NonexistentTime, iso_utc, nonexistent_message, wall_to_utc, zone
 from lms.security import access, current_user
+from lms.web.live.credit_mail import tell_lowered
 
 
 def _person(roster: rosters.Roster, line: rosters.RosterLine) -> dict[str, Any]:
@@ -88,7 +89,8 @@ def update_attendance(session_id: int, user_id: int):
     user = attendees.get_person(session, user_id)
     body = bodies.json_object(OPENAPI_SCHEMAS["AttendanceChange"]["properties"])
     change = _change(body, session.timezone)
-    services.change_attendance(
+    credited = credit_notices.final_minutes(session, user)
+    row = services.change_attendance(
         session,
         user,
         change,
@@ -97,7 +99,10 @@ def update_attendance(session_id: int, user_id: int):
         int(current_app.config["LMS_ATTENDANCE_MIN_SHARE"]),
         str(body.get("reason") or ""),
     )
+    lowered = credit_notices.credit_lowered(session, user, credited, row, current_user._get_current_object(),
+                                            str(body.get("reason") or ""))
     db.session.commit()
+    tell_lowered(lowered, show=False)  # the person is told the time credited to them went down
     line = rosters.load_person(session, user, utcnow())
     return jsonify({"session": _session(session), "person": _person(rosters.Roster(session), line)})
 
@@ -115,23 +120,28 @@ def _change(body: dict[str, Any], timezone: str) -> services.Change:
     if void is not None and (isinstance(void, bool) or not isinstance(void, int)):
         raise DomainError(_("void_interval_id must be an interval id (an integer)."))
     interval = interval or {}
+    joined_at = _time(interval.get("joined_at"), timezone, "interval.joined_at")
     return services.Change(
         status=AttendanceStatus(status) if status else None,
-        joined_at=_time(interval.get("joined_at"), timezone),
-        left_at=_time(interval.get("left_at"), timezone),
+        joined_at=joined_at,
+        left_at=_time(interval.get("left_at"), timezone, "interval.left_at", after=joined_at),
         void_interval_id=void,
     )
 
 
-def _time(value: Any, timezone: str) -> datetime | None:
-    """ISO 8601; a time without an offset is in the session's time zone."""
+def _time(value: Any, timezone: str, field: str, after: datetime | None = None) -> datetime | None:
+    """ISO 8601; a time without an offset is in the session's time zone, read as the web forms read it
+    (:func:`lms.live.times.wall_to_utc`: a time the clocks skip is refused, a repeated one after ``after`` is the
+    second)."""
     if value is None:
         return None
     try:
         parsed = datetime.fromisoformat(str(value))
         if parsed.tzinfo is None:
-            parsed = parsed.replace(tzinfo=zone(timezone))
+            return wall_to_utc(parsed, zone(timezone), after)
         return parsed.astimezone(UTC)
+    except NonexistentTime:
+        raise bodies.FieldError(nonexistent_message(parsed), fields=[field]) from None
     except (ValueError, OverflowError):  # OverflowError: e.g. year 9999 behind UTC lands in year 10000
         raise DomainError(_("%(value)s is not an ISO 8601 date and time.", value=str(value)[:40])) from None
 

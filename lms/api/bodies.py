@@ -38,6 +38,13 @@ MAX_NAMES, NAME_CHARS = 10, 40
 MAX_DEPTH = 32
 
 
+class FieldError(DomainError):
+    """A field of the body is refused: ``fields`` names it (the Error schema's ``fields``), as ``code`` stays
+    ``invalid``."""
+
+    public_details = ("fields",)
+
+
 class UnknownFields(DomainError):
     code = "unknown_fields"
     status = 422

@@ -116,13 +116,6 @@ def submit_hours():
     return response
 
 
-class FieldError(DomainError):
-    """A field of the body is refused: ``fields`` names it (the Error schema's ``fields``), as ``code`` stays
-    ``invalid``."""
-
-    public_details = ("fields",)
-
-
 #: The service's name of a field where the body calls it otherwise.
 _BODY_NAMES = {"org_id": "org_slug"}
 
@@ -133,7 +126,7 @@ def _naming_field(exc: DomainError) -> DomainError:
     field = exc.details.get("field")
     if type(exc) is not DomainError or not isinstance(field, str):
         return exc
-    return FieldError(exc.message, fields=[_BODY_NAMES.get(field, field)])
+    return bodies.FieldError(exc.message, fields=[_BODY_NAMES.get(field, field)])
 
 
 def _key_reused(exc: ledger.IdempotencyKeyReused) -> Any:
@@ -152,12 +145,12 @@ def _external(body: dict[str, Any]) -> external_training.ExternalTraining:
     day = dates.strict_date(body.get("activity_date"))  # YYYY-MM-DD only; the service says what else is wrong
     areas = body.get("competency_areas") or []
     if not isinstance(areas, list) or not all(isinstance(a, str) for a in areas):
-        raise FieldError(_("competency_areas must be a list of area codes."), fields=["competency_areas"])
+        raise bodies.FieldError(_("competency_areas must be a list of area codes."), fields=["competency_areas"])
     org_id = None
     if body.get("org_slug"):
         org = org_services.find_org(str(body["org_slug"]))
         if org is None:
-            raise FieldError(_("You were not on the staff of that organisation on that date."), fields=["org_slug"])
+            raise bodies.FieldError(_("You were not on the staff of that organisation on that date."), fields=["org_slug"])
         org_id = org.id
     text = {name: _text_field(body, name) for name in ("title", "provider")}
     return external_training.ExternalTraining(title=text["title"] or "", provider=text["provider"], activity_date=day,
@@ -170,7 +163,7 @@ def _text_field(body: dict[str, Any], name: str) -> str | None:
     value = body.get(name)
     if value is not None and not isinstance(value, str):
         # i18n: %(name)s is a field of the JSON body (title, provider); keep it as it is.
-        raise FieldError(_("%(name)s must be a string.", name=name), fields=[name])
+        raise bodies.FieldError(_("%(name)s must be a string.", name=name), fields=[name])
     return value
 
 

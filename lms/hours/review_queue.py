@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import Enum
 
-from sqlalchemy import select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import aliased
 
 from lms import db
@@ -52,6 +52,20 @@ def list_queue(org: Organisation, filters: QueueFilters, limit: int = 50, offset
     query = (select(HoursEntry, User).join(User, User.id == HoursEntry.user_id).where(HoursEntry.org_id == org.id))
     if after is not None:
         query = query.where(after_key(after, newest_first=False))
+    query = _filtered(query, filters)
+    rows = db.session.execute(
+        query.order_by(HoursEntry.activity_date, HoursEntry.id).limit(limit + 1).offset(offset)).all()
+    return QueuePage([(entry, user) for entry, user in rows[:limit]], len(rows) > limit)
+
+
+def count_queue(org: Organisation, filters: QueueFilters) -> int:
+    """How many entries of ``org`` the queue lists with these filters (one query): a page past the end of the list
+    links to the last one."""
+    query = select(func.count()).select_from(HoursEntry).where(HoursEntry.org_id == org.id)
+    return db.session.execute(_filtered(query, filters)).scalar_one()
+
+
+def _filtered(query: Select, filters: QueueFilters) -> Select:
     if filters.user_id:
         query = query.where(HoursEntry.user_id == filters.user_id)
     if filters.start:
@@ -66,9 +80,7 @@ def list_queue(org: Organisation, filters: QueueFilters, limit: int = 50, offset
         query = query.where(low_measured_clause())
     if filters.paid_period:
         query = query.where(HoursEntry.status == EntryStatus.APPROVED, HoursEntry.paid_period_start == filters.paid_period)
-    rows = db.session.execute(
-        query.order_by(HoursEntry.activity_date, HoursEntry.id).limit(limit + 1).offset(offset)).all()
-    return QueuePage([(entry, user) for entry, user in rows[:limit]], len(rows) > limit)
+    return query
 
 
 class EvidenceSince(Enum):
@@ -137,16 +149,34 @@ def get_member(org: Organisation, user_id: int) -> Membership:
 
 def list_history(entry: HoursEntry) -> list[tuple[AuditEvent, User | None]]:
     """The audit trail of one entry, oldest first, with who acted; for an entry a trainer's correction of final
-    attendance recorded, that correction first (who corrected it and why: the manager deciding reads the reason).
-    At most three queries."""
+    attendance recorded, that correction first (who corrected it and why: the manager deciding reads the reason),
+    and, unless the entry was withdrawn (the withdrawal says why), the trainer's later corrections of that attendance
+    in their place: a status changed after approval shows here, with its reason (:mod:`lms.hours.status_changes`).
+    At most four queries."""
     rows = [(event, user) for event, user in db.session.execute(
         select(AuditEvent, User).outerjoin(User, User.id == AuditEvent.actor_id)
         .where(AuditEvent.object_type == "HoursEntry", AuditEvent.object_id == entry.id)
         .order_by(AuditEvent.id)
     ).all()]
     created = next((event for event, _user in rows if event.action == "hours.entry_created"), None)
-    cause = _correction_behind(entry, created) if created is not None and entry.session_id else None
+    if created is None or not entry.session_id:
+        return rows
+    cause = _correction_behind(entry, created)
+    if entry.status is not EntryStatus.WITHDRAWN:
+        rows = sorted([*rows, *_corrections_since(entry, created.id)], key=lambda row: row[0].id)
     return [cause, *rows] if cause else rows
+
+
+def _corrections_since(entry: HoursEntry, after: int) -> list[tuple[AuditEvent, User | None]]:
+    """The ``live.attendance_corrected`` rows of the entry's session and person written after the audit row
+    ``after``."""
+    return [(event, user) for event, user in db.session.execute(
+        select(AuditEvent, User).outerjoin(User, User.id == AuditEvent.actor_id)
+        .join(Attendance, (AuditEvent.object_type == "Attendance") & (AuditEvent.object_id == Attendance.id))
+        .where(AuditEvent.action == "live.attendance_corrected", AuditEvent.id > after,
+               Attendance.session_id == entry.session_id, Attendance.user_id == entry.user_id)
+        .order_by(AuditEvent.id)
+    ).all()]
 
 
 def _correction_behind(entry: HoursEntry, created: AuditEvent) -> tuple[AuditEvent, User | None] | None:

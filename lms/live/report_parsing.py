@@ -23,7 +23,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from lms.i18n import _
-from lms.live.times import wall_to_utc
+from lms.live.times import NonexistentTime, wall_to_utc
 
 #: Header names, compared without case and accents (:func:`_key`); Spanish ones for a sign-in sheet typed in Spanish
 #: and for Zoom reports exported in Spanish.
@@ -169,7 +169,8 @@ def _tables_with(text: str, delimiter: str) -> list[tuple[list[str], list[tuple[
 
 def parse_time(value: str, zone: ZoneInfo, after: datetime | None = None) -> datetime | None:
     """A report time in UTC: ISO 8601 (offset kept) or US month/day/year with 12- or 24-hour clock (in ``zone``; a
-    time the clocks show twice is the first, unless it is before ``after``: :func:`lms.live.times.wall_to_utc`)."""
+    time the clocks show twice is the first, unless it is before ``after``: :func:`lms.live.times.wall_to_utc`).
+    None if unreadable; :class:`NonexistentTime` (carrying ``value`` as written) for a time the clocks skip."""
     text = " ".join(value.replace("\u202f", " ").replace("\u00a0", " ").replace(",", " ").split())
     if not text:
         return None
@@ -186,7 +187,10 @@ def parse_time(value: str, zone: ZoneInfo, after: datetime | None = None) -> dat
     if parsed is None:
         return None
     if parsed.tzinfo is None:
-        return wall_to_utc(parsed, zone, after)
+        try:
+            return wall_to_utc(parsed, zone, after)
+        except NonexistentTime:
+            raise NonexistentTime(value.strip()) from None
     return parsed.astimezone(UTC)
 
 
@@ -227,8 +231,14 @@ def _parse_row(report: ParsedReport, line: int, cells: list[str], columns: _Colu
     if "@" not in email and "@" in _cell(cells, columns.upn):
         email = _cell(cells, columns.upn)
     email = email.lower()
-    joined = parse_time(_cell(cells, columns.join), zone)
-    left = parse_time(_cell(cells, columns.leave), zone, after=joined)
+    try:
+        joined = parse_time(_cell(cells, columns.join), zone)
+        left = parse_time(_cell(cells, columns.leave), zone, after=joined)
+    except NonexistentTime as exc:  # typed by hand, or the report of another zone: not shifted by an hour
+        report.problems.append(RowProblem(line, _(
+            "The time %(value)s does not exist in the session's time zone (the clocks skip that hour that night).",
+            value=repr(str(exc))), name, email))
+        return
     if left is None and joined is not None and _cell(cells, columns.duration).isdigit():
         left = joined + timedelta(minutes=int(_cell(cells, columns.duration)))
     problem = _row_problem(joined, left, cells, columns)

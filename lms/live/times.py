@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_time, get_datetime_format, get_timezone_name
 
-from lms.i18n import language_name_in
+from lms.i18n import _, format_when, language_name_in
 
 
 class NonexistentTime(ValueError):
@@ -40,13 +40,27 @@ def local_to_utc(day: date, at: time, tz: str, strict: bool = True) -> datetime:
 def wall_to_utc(naive: datetime, tz: ZoneInfo, after: datetime | None = None) -> datetime:
     """A wall-clock time of zone ``tz`` as a UTC instant. A time that happens twice (the hour the clocks go back) is
     the first one, unless that is before ``after`` (a leave time after its join time) and the second is not: a
-    person who joined at 1:50 and left at 1:10 that night left at the second 1:10, an hour later than the first."""
+    person who joined at 1:50 and left at 1:10 that night left at the second 1:10, an hour later than the first.
+    A time that never happens (the hour the clocks skip) raises :class:`NonexistentTime`: read as the hour after,
+    it would put on record a time nobody typed."""
     first = naive.replace(tzinfo=tz, fold=0).astimezone(UTC)
+    if first.astimezone(tz).replace(tzinfo=None) != naive.replace(tzinfo=None, fold=0):
+        raise NonexistentTime(naive.isoformat())
     if after is not None and first < after:
         second = naive.replace(tzinfo=tz, fold=1).astimezone(UTC)
         if second >= after:
             return second
     return first
+
+
+def nonexistent_message(naive: datetime) -> str:
+    """What a form says of a typed time the clocks skip, as scheduling says it (:func:`lms.live.plans._instant`)."""
+    # i18n: %(date)s is a day in words ("March 8, 2026"), %(time)s the time as typed ("02:30").
+    return _(
+        "%(date)s at %(time)s does not exist in that time zone (the clocks change that night). Choose another time.",
+        date=format_when(naive.date(), "long"),
+        time=naive.strftime("%H:%M"),
+    )
 
 
 def to_zone(value: datetime, tz: str) -> datetime:

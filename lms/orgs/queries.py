@@ -130,6 +130,16 @@ def sole_manager_orgs(user: User) -> list[Organisation]:
     ).scalars())
 
 
+def has_other_manager(org_id: int, user_id: int) -> bool:
+    """Whether the organisation has a manager now, other than ``user_id``, whose account is active: someone who can
+    decide that person's training hours (nobody decides their own). One query."""
+    return db.session.execute(
+        select(Membership.id).join(User, User.id == Membership.user_id)
+        .where(Membership.org_id == org_id, Membership.is_manager, Membership.user_id != user_id,
+               User.is_active.is_(True)).limit(1)
+    ).first() is not None
+
+
 # A membership gives manager rights only while it is current (``Membership.is_manager``): these are what the access
 # policies, sign-in sessions (``lms.accounts.login_sessions.user_for_session`` uses the same expression), API tokens
 # and the certificate and evidence checks read.

@@ -189,11 +189,14 @@ def update_member(membership: Membership, employment: Employment, actor: User, s
     if seen:
         edit_versions.check_unchanged({key: getattr(membership, key) for key in EDITABLE_FIELDS}, seen)
     if not checked:
-        _check_details(membership, employment)
+        check_details(membership, employment)
     return _change_employment(membership, employment, actor)
 
 
-def _check_details(membership: Membership, employment: Employment) -> None:
+def check_details(membership: Membership, employment: Employment) -> None:
+    """Refuse (:class:`DomainError` on the field) a changed employee ID or start date that breaks the rules of
+    :mod:`lms.orgs.employment_rules`; :func:`update_member` asks again under the lock, and the staff page asks first,
+    before a confirmation step."""
     org = membership.organisation
     if employment_rules.id_key(employment.employee_id) != employment_rules.id_key(membership.employee_id):
         employment_rules.check_employee_id(org, employment.employee_id, email=membership.user.email,
@@ -220,16 +223,21 @@ def ensure_another_manager(membership: Membership) -> None:
     approve hours or export payroll). Under the organisation's row lock, so two managers stepping down at the same
     moment are decided one after the other."""
     db.lock_row(membership.organisation, key_share=True)
-    others = db.session.execute(
+    if not has_another_manager(membership):
+        raise DomainError(_("An organisation needs at least one manager with an active account."))
+
+
+def has_another_manager(membership: Membership) -> bool:
+    """Whether the organisation has a current manager with an active account other than ``membership`` (one query;
+    no lock: for saying so before a confirmation, :func:`ensure_another_manager` decides)."""
+    return db.session.execute(
         select(Membership.id).join(User, User.id == Membership.user_id).where(
             Membership.org_id == membership.org_id,
             Membership.is_manager,
             Membership.id != membership.id,
             User.is_active.is_(True),
         )
-    ).first()
-    if others is None:
-        raise DomainError(_("An organisation needs at least one manager with an active account."))
+    ).first() is not None
 
 
 def list_members(org: Organisation, include_former: bool = False) -> list[Membership]:

@@ -55,4 +55,8 @@ COMMON_FIELDS: dict[str, tuple[Any, Any]] = {
 
 FIELDS = {
     "hours.paid_period_moved": {"paid_period_start": (_l("Pay period starting"), on_date)},
+    # i18n: the audit log: a manager marked as reviewed the attendance statuses corrected after approval, up to the
+    # audit row with this number, and how many status changes that covered
+    "hours.attendance_change_reviewed": {"correction": (_l("Reviewed up to audit row"), str),
+                                         "changes": (_l("Status changes reviewed"), number)},
 }

@@ -10,7 +10,7 @@ from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
 
-from lms import db
+from lms import db, edit_versions
 from lms.catalog import services as catalog
 from lms.catalog.models import Course
 from lms.catalog.texts import LocalText, load_course_titles
@@ -25,8 +25,8 @@ from lms.enrollment import services as enrollment_services
 from lms.enrollment.models import Enrollment
 from lms.enrollment.services import EnrollmentSummary
 from lms.errors import DomainError
-from lms.hours import compliance, employment_dates, member_summary
-from lms.i18n import _, current_locale, format_when
+from lms.hours import compliance, employment_dates, member_summary, missing_ids, start_moves
+from lms.i18n import _, current_locale, format_when, ngettext
 from lms.notify.services import MailError
 from lms.orgs import employment, history, services
 from lms.orgs.models import Membership, Organisation
@@ -118,6 +118,9 @@ def member(org_slug: str, membership_id: int):
     edit = EditCheck.carried(lambda: services.employment_version(membership))
     if form.validate_on_submit():
         try:
+            if (confirm_page := _start_move_page(org, membership, form, edit)) is not None:
+                return confirm_page
+            had_id = membership.employee_id
             changed = services.update_member(membership, form.employment(), current_user._get_current_object(),
                                              edit.seen)
         except services.EmploymentEndedError as exc:  # a page opened before the end was recorded
@@ -133,8 +136,40 @@ def member(org_slug: str, membership_id: int):
             db.session.commit()
             flash(_("Saved.") if changed else _("No changes to save."), "success" if changed else "info")
             warn_about_exported_ids([membership.employee_id])
+            if had_id and not membership.employee_id:
+                _warn_lines_without_id(membership)
             return redirect(url_for("lms.orgs.show", org_slug=org.slug))
     return _page(org, membership, form, EndMembershipForm(), 400 if request.method == "POST" else 200, edit)
+
+
+def _start_move_page(org: Organisation, membership: Membership, form: EmploymentForm, edit: EditCheck):
+    """A start date moved later (or set) that changes entries or the CE year (:func:`lms.hours.start_moves.start_move`)
+    is saved only from its confirmation page (``confirm_start=yes``): until then, that page, and nothing saved. The
+    details are checked first, so a refusal is never hidden behind the confirmation."""
+    if request.form.get("confirm_start") == "yes" or not membership.is_current:  # former staff: the save refuses
+        return None
+    if edit.seen:  # saved since: refused now (409), not after a confirmation
+        edit_versions.check_unchanged({key: getattr(membership, key) for key in services.EDITABLE_FIELDS}, edit.seen)
+    services.check_details(membership, form.employment())
+    move = start_moves.start_move(membership, form.employment_start.data)
+    if move is None:
+        return None
+    return render_template("lms/orgs/start_confirm.html", org=org, membership=membership, form=form, edit=edit,
+                           move=move)
+
+
+def _warn_lines_without_id(membership: Membership) -> None:
+    """After an employee ID was cleared: the lines no payroll file has yet that will be written without one."""
+    count = missing_ids.count_unexported_without_id(membership)
+    if count:
+        flash(ngettext("%(name)s has no employee ID now, so %(num)d entry not exported yet (approved, or awaiting "
+                       "approval) will be written to the payroll file without one: payroll cannot tell whose it "
+                       "is. Enter their ID before the pay period is exported, unless they have none (a volunteer, "
+                       "for example).",
+                       "%(name)s has no employee ID now, so %(num)d entries not exported yet (approved, or awaiting "
+                       "approval) will be written to the payroll file without one: payroll cannot tell whose "
+                       "they are. Enter their ID before the pay period is exported, unless they have none (a volunteer, "
+                       "for example).", count, name=membership.user.name), "info")
 
 
 def _show_error(form: EmploymentForm, exc: DomainError) -> None:
@@ -156,8 +191,11 @@ def end_member(org_slug: str, membership_id: int):
         try:
             if not form.is_confirmed:
                 employment.check_end(membership, form.ended_on.data)
+                # the only manager: said here, with no "Yes" (recording it refuses too, under the lock)
+                last = membership.is_manager and not services.has_another_manager(membership)
                 return render_template("lms/orgs/end_confirm.html", org=org, membership=membership, form=form,
-                                       pending_after=employment_dates.pending_after(membership, form.ended_on.data))
+                                       pending_after=employment_dates.pending_after(membership, form.ended_on.data),
+                                       last_manager=last), 409 if last else 200
             employment.remove_member(membership, current_user._get_current_object(), form.ended_on.data)
         except DomainError as exc:
             db.session.rollback()

@@ -15,6 +15,7 @@ EXPECTED: dict[str, str] = {
     "lms.hours.review": "org_manager",
     "lms.hours.approve": "org_manager",
     "lms.hours.reject": "org_manager",
+    "lms.hours.status_reviewed": "org_manager",
     "lms.hours.adjust": "org_manager",
     "lms.api.my_hours": "signed_in",
     "lms.api.submit_hours": "signed_in",

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("hours", __name__, url_prefix="/hours")
 
-from lms.web.hours import ledger, queue, reports  # noqa: E402,F401
+from lms.web.hours import ledger, queue, reports, status_changes  # noqa: E402,F401

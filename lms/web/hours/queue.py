@@ -23,9 +23,11 @@ from lms.hours import (
     corrections,
     employment_dates,
     entries,
+    own_hours,
     resubmissions,
     review_queue,
     schedule_change,
+    status_changes,
     withdrawals,
 )
 from lms.hours.live_attendance import attendance_of
@@ -47,6 +49,7 @@ from lms.web.hours.ledger_forms import AdjustForm, RejectForm
 from lms.web.hours.queue_bulk import BulkForm, flash_result, show_refusal
 from lms.web.hours.queue_filters import filter_args, read_filters
 from lms.web.hours.sent_back import tell_sent_back
+from lms.web.hours.status_changes import event_change
 
 #: The name of an entry's checkbox on the queue is ``entry-<id>`` (:func:`lms.web.bulk.tick_name`).
 TICK = "entry"
@@ -55,6 +58,8 @@ EVENT_TITLES = {"hours.entry_created": _l("recorded"), "hours.approved": _l("app
                 "hours.rejected": _l("rejected"), "hours.paid_period_moved": _l("moved to another pay period"),
                 "hours.withdrawn": _l("withdrawn"), "hours.resubmission": _l("submitted again, replacing a rejected entry"),
                 "hours.resubmitted": _l("submitted again as a new entry"),
+                # i18n: an entry's history: a manager read the attendance status a trainer changed after approval
+                "hours.attendance_change_reviewed": _l("attendance change after approval reviewed"),
                 # i18n: an entry's history: the trainer corrected the person's final attendance (their reason follows)
                 "live.attendance_corrected": _l("attendance corrected by the trainer")}
 #: Reasons the system stores as codes (people's own reasons are shown as they wrote them). The English sentence is
@@ -70,17 +75,21 @@ def _render_queue(org: Organisation, args: MultiDict, selected: set[int] = froze
     read = read_filters(args)
     queue = review_queue.list_queue(org, read.filters, PER_PAGE, (page - 1) * PER_PAGE)
     overlaps = overlaps_of(entry for entry, _person in queue.rows)
-    pending = [entry.id for entry, _person in queue.rows if entry.status is EntryStatus.PENDING]
+    own = own_hours.own_hours(org, (entry for entry, _person in queue.rows if entry.status is EntryStatus.PENDING),
+                              viewer())  # the viewer's own pending entries: no checkbox, a note says who decides them
+    pending = [entry.id for entry, _person in queue.rows if entry.status is EntryStatus.PENDING and entry.id not in own.ids]
     outside = employment_dates.outside_employment(org.id, (entry for entry, _person in queue.rows))
     approvable = [i for i in pending if i not in outside]  # what "Approve all N listed" approves
     returns = review_queue.list_returns(org, [entry.id for entry, _person in queue.rows])
+    changed = status_changes.list_status_changes(org)  # statuses corrected after approval, not reviewed yet
     return render_template(
         "lms/hours/ledger/queue.html", org=org, queue=queue, number=page, args=filter_args(args), notes=read.notes,
         bad_days=read.bad_days, range_problem=read.range_problem, is_reversed=read.is_reversed, pending_count=len(pending),
         approvable_count=len(approvable), resubmitted_count=len([i for i in approvable if i in returns]),
         returns=returns, returned_on=returned_on, EvidenceSince=review_queue.EvidenceSince,
-        titles=display_titles([entry for entry, _person in queue.rows] + _others(overlaps), current_locale()),
-        overlaps=overlaps, overlap_when=overlap_when,
+        titles=display_titles([entry for entry, _person in queue.rows] + _others(overlaps) + [c.entry for c in changed],
+                              current_locale()),
+        overlaps=overlaps, overlap_when=overlap_when, status_changes=changed,
         status_arg=args.get("status", "pending"), members=orgs.list_members(org, include_former=True),
         selected=selected, error=error, form=form or BulkForm(), Source=EntrySource, Status=EntryStatus,
         tick_name=partial(bulk.tick_name, TICK),
@@ -88,7 +97,15 @@ def _render_queue(org: Organisation, args: MultiDict, selected: set[int] = froze
         flagged={entry.id for entry, _person in queue.rows if is_low_measured(entry)}, low_percent=LOW_MEASURED_PERCENT,
         attendance=attendance_of(entry for entry, _person in queue.rows),
         outside=outside, Outside=employment_dates.Outside,
+        own=own, last_page=_last_page(org, read.filters, page, queue),
     ), status
+
+
+def _last_page(org: Organisation, filters: review_queue.QueueFilters, page: int, queue: review_queue.QueuePage) -> int | None:
+    """The number of the list's last page when ``page`` is past its end (0 when nothing matches), else None."""
+    if queue.rows or page == 1:
+        return None
+    return -(-review_queue.count_queue(org, filters) // PER_PAGE)
 
 
 @bp.get("/orgs/<org_slug>/queue")
@@ -153,12 +170,14 @@ def _review(org: Organisation, entry: Any, form: RejectForm | None = None, statu
         overlap_when=overlap_when,
         history=review_queue.list_history(entry), reject_form=form or RejectForm(), form=EmptyForm(), Status=EntryStatus,
         area_title=area_title, low_measured=is_low_measured(entry), low_percent=LOW_MEASURED_PERCENT,
-        event_title=event_title, event_reason=event_reason, correctable=corrections.is_correctable(entry),
+        event_title=event_title, event_reason=event_reason, event_change=event_change, correctable=corrections.is_correctable(entry),
         attendance=attendance_of([entry]).get(entry.id), replaced_by=withdrawals.replacement_of(entry),
         links=resubmissions.links_of(entry), returned=review_queue.list_returns(org, [entry.id]).get(entry.id),
         returned_on=returned_on, EvidenceSince=review_queue.EvidenceSince,
         # dated outside the person's employment here: marked, and only Reject is offered (as the queue marks it)
         outside=employment_dates.outside_employment(org.id, [entry]).get(entry.id), Outside=employment_dates.Outside,
+        status_changes=status_changes.list_status_changes(org, entry.id),
+        own=own_hours.own_hours(org, [entry], viewer()),  # the viewer's own: no Approve or Reject, a note instead
     ), status
 
 
@@ -250,6 +269,7 @@ def adjust(org_slug: str, membership_id: int):
         form.corrects_id.data = ""  # refused once (the service says why); sent again, it is an adjustment on its own
     return render_template("lms/hours/ledger/adjust.html", org=org, member=member, form=form, corrected=corrected,
                            uncorrectable=uncorrectable, titles=display_titles([corrected, uncorrectable], current_locale()),
+                           own=own_hours.adjusting_own(org, member.user, viewer()),
                            ), form_status(form)
 
 

@@ -11,7 +11,7 @@ from flask_babel import get_locale
 from lms import db
 from lms.api.query_args import refuse_repeated
 from lms.errors import DomainError
-from lms.hours import export, periods, sheet_check, timesheets, unexported
+from lms.hours import export, missing_ids, periods, sheet_check, timesheets, unexported
 from lms.hours.compliance import get_member
 from lms.hours.sheet_check import SheetChanged
 from lms.i18n import _, current_locale
@@ -53,12 +53,15 @@ def org_timesheet(org_slug: str):
 
 def _org_sheet_page(org, sheet, *, notes: list[str] | tuple = (), error: str | None = None, status: int = 200):
     """The organisation's timesheet, with the fingerprint of what it shows for the export form
-    (:mod:`lms.hours.sheet_check`)."""
+    (:mod:`lms.hours.sheet_check`), and the people its payroll file writes without an employee ID
+    (:mod:`lms.hours.missing_ids`)."""
     earlier = [] if sheet.is_locked or not sheet.has_started else unexported.list_unexported_periods(
         org, periods.org_today(org), before=sheet.start)
     return render_template("lms/hours/reports/org_timesheet.html", org=org, sheet=sheet, nav=period_nav(sheet),
                            form=EmptyForm(), exported_at=sheet_export_text(org, sheet), notes=notes, error=error,
-                           shown=sheet_check.fingerprint(sheet), earlier_unexported=earlier), status
+                           shown=sheet_check.fingerprint(sheet), earlier_unexported=earlier,
+                           without_ids=missing_ids.list_paid_without_id(org, sheet.start) if sheet.line_count else []
+                           ), status
 
 
 @bp.get("/orgs/<org_slug>/timesheets/<int:user_id>")

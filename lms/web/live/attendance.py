@@ -18,7 +18,7 @@ from lms.db import utcnow
 from lms.errors import DomainError
 from lms.i18n import _, ngettext
 from lms.live import attendance as services
-from lms.live import attendees
+from lms.live import attendees, credit_notices
 from lms.live import roster as rosters
 from lms.live.attendance_changes import RosterChoice
 from lms.live.models import AttendanceStatus, LiveSession
@@ -36,6 +36,8 @@ from lms.web.live.attendance_forms import (
     utc_to_local,
 )
 from lms.web.live.attendance_support import actor, min_share, session_clock, session_page
+from lms.web.live.credit_mail import tell_lowered
+from lms.web.org_forms import show_error
 
 # ---------------------------------------------------------------- the trainer's roster
 
@@ -55,7 +57,7 @@ def attendance(session_id: int):
             )
         except DomainError as exc:
             db.session.rollback()
-            form.form_errors.append(exc.message)
+            show_error(form, exc)  # a missing reason: at its box
         else:
             db.session.commit()
             flash(
@@ -161,7 +163,7 @@ def finalize_attendance(session_id: int):
     form = _finalize_form(session)
     if form.validate_on_submit():
         try:
-            ended_at = local_to_utc(form.ended_at.data, session.timezone, after=session.starts_at)
+            ended_at = local_to_utc(form.ended_at.data, session.timezone, after=session.starts_at, field="ended_at")
             rows = services.finalize(session, actor(), utcnow(), min_share(), early=form.early.data, ended_at=ended_at,
                                      statuses=_roster_choices())
         except DomainError as exc:
@@ -202,16 +204,18 @@ def attendance_person(session_id: int, user_id: int):
         if form is None:
             abort(400)
         if form.validate_on_submit():
-            was = notes.before(session, user, line.attendance)
+            was, credited = notes.before(session, user, line.attendance), credit_notices.final_minutes(session, user)
             try:
                 row = services.change_attendance(
                     session, user, _change(action, form, session), actor(), utcnow(), min_share(), form.reason.data or ""
                 )
             except DomainError as exc:
                 db.session.rollback()
-                form.form_errors.append(exc.message)
+                show_error(form, exc)  # a missing reason: at its box
             else:
+                lowered = credit_notices.credit_lowered(session, user, credited, row, actor(), form.reason.data or "")
                 db.session.commit()
+                tell_lowered(lowered)
                 seconds = rosters.load_person(session, user, utcnow()).seconds
                 flash(notes.changed(session, user, row, was, seconds, min_share()), "success")
                 return redirect(url_for("lms.sessions.attendance_person", session_id=session_id, user_id=user_id))
@@ -244,10 +248,10 @@ def _change(action: str, form: Any, session: LiveSession) -> services.Change:
     if action == "status":
         return services.Change(status=AttendanceStatus(form.status.data))
     if action == "time":
-        joined_at = local_to_utc(form.joined_at.data, session.timezone)
+        joined_at = local_to_utc(form.joined_at.data, session.timezone, field="joined_at")
         return services.Change(
             joined_at=joined_at,
-            left_at=local_to_utc(form.left_at.data, session.timezone, after=joined_at),
+            left_at=local_to_utc(form.left_at.data, session.timezone, after=joined_at, field="left_at"),
             void_interval_id=int(form.replaces.data) if form.replaces.data else None,
         )
     return services.Change(void_interval_id=form.interval_id.data)

@@ -10,9 +10,10 @@ from flask_wtf.file import FileAllowed, FileField
 from wtforms import BooleanField, DateTimeLocalField, EmailField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, StopValidation, ValidationError
 
+from lms.errors import DomainError
 from lms.i18n import _, _l
 from lms.live.models import AttendanceStatus
-from lms.live.times import wall_to_utc, zone
+from lms.live.times import NonexistentTime, nonexistent_message, wall_to_utc, zone
 
 LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"]
 REASON_HELP = _l("Attendance is final, so this is a correction: say why (it is kept in the audit log).")
@@ -22,12 +23,16 @@ def _reason() -> TextAreaField:
     return TextAreaField(_l("Reason for the correction"), validators=[Optional(), Length(max=1000)], description=REASON_HELP)
 
 
-def local_to_utc(value: datetime | None, tz: str, after: datetime | None = None) -> datetime | None:
+def local_to_utc(value: datetime | None, tz: str, after: datetime | None = None, field: str = "") -> datetime | None:
     """A naive wall-clock time typed in the session's zone → UTC (an ambiguous time is the first one, unless that is
-    before ``after``, the join time of a leave time: :func:`lms.live.times.wall_to_utc`)."""
+    before ``after``, the join time of a leave time: :func:`lms.live.times.wall_to_utc`). A time the clocks skip
+    that night is refused (:class:`DomainError` shown at the form's ``field``), as scheduling refuses it."""
     if value is None:
         return None
-    return wall_to_utc(value, zone(tz), after)
+    try:
+        return wall_to_utc(value, zone(tz), after)
+    except NonexistentTime:
+        raise DomainError(nonexistent_message(value), field=field) from None
 
 
 def utc_to_local(value: datetime | None, tz: str) -> datetime | None:
