@@ -80,3 +80,16 @@ def drift() -> list:
         context = MigrationContext.configure(
             connection, opts={"compare_type": True, "include_name": include_name, "version_table": VERSION_TABLE})
         return compare_metadata(context, metadata)
+
+
+def query_plan(statement) -> str:
+    """The database's plan for ``statement`` (a SQLAlchemy statement), as one string to look for index names in.
+    PostgreSQL is told to avoid table scans, which a table of a few rows wins."""
+    engine = db.session.get_bind()
+    sql = str(statement.compile(engine, compile_kwargs={"literal_binds": True}))
+    with engine.connect() as connection:
+        if engine.dialect.name == "postgresql":
+            connection.execute(text("SET enable_seqscan = off"))
+            connection.execute(text("SET enable_bitmapscan = off"))
+            return " ".join(row[0] for row in connection.execute(text(f"EXPLAIN {sql}")))
+        return " ".join(row[-1] for row in connection.execute(text(f"EXPLAIN QUERY PLAN {sql}")))

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import inspect, text
+from sqlalchemy import inspect
 
 from lms import db
 from lms.hours.unexported import _latest_unexported
-from tests.migration_support import drift, migrate_to, private_app
+from tests.migration_support import drift, migrate_to, private_app, query_plan
 
 NEW = {"ix_lms_hours_entries_org_paid_period_status": ["org_id", "paid_period_start", "status"]}
 OLD = {"ix_lms_hours_entries_org_paid_period": ["org_id", "paid_period_start"]}
@@ -41,14 +41,6 @@ def test_the_approved_entry_check_reads_the_pay_period_index(app):
     """The walk back through the pay periods asks, per period, whether it pays an approved entry: that look-up goes
     through the new index on all three columns, never through (org_id, status, activity_date), which would read every
     approved entry of the organisation. PostgreSQL is told to avoid table scans, which a table of a few rows wins."""
-    engine = db.session.get_bind()
-    sql = str(_latest_unexported(1, date(2026, 12, 7)).compile(engine, compile_kwargs={"literal_binds": True}))
-    with engine.connect() as connection:
-        if engine.dialect.name == "postgresql":
-            connection.execute(text("SET enable_seqscan = off"))
-            connection.execute(text("SET enable_bitmapscan = off"))
-            plan = " ".join(row[0] for row in connection.execute(text(f"EXPLAIN {sql}")))
-        else:
-            plan = " ".join(row[-1] for row in connection.execute(text(f"EXPLAIN QUERY PLAN {sql}")))
+    plan = query_plan(_latest_unexported(1, date(2026, 12, 7)))
     assert "ix_lms_hours_entries_org_paid_period_status" in plan, plan
     assert "ix_lms_hours_entries_org_status_date" not in plan, plan

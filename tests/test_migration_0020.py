@@ -4,11 +4,11 @@ the index PostgreSQL read the whole audit table for them (bench/RESULTS.md)."""
 
 from __future__ import annotations
 
-from sqlalchemy import inspect, text
+from sqlalchemy import inspect
 
 from lms import db
 from lms.hours.status_changes import changes_query
-from tests.migration_support import drift, migrate_to, private_app
+from tests.migration_support import drift, migrate_to, private_app, query_plan
 
 NEW = {"ix_lms_audit_events_action_id": ["action", "id"]}
 KEPT = {"ix_lms_audit_events_object": ["object_type", "object_id"], "ix_lms_audit_events_org_id_id": ["org_id", "id"],
@@ -35,13 +35,5 @@ def test_upgrade_and_downgrade_add_and_drop_the_index(tmp_path):
 def test_the_queue_finds_corrections_through_the_action_index(app):
     """The look-up starts from the corrections' audit rows, through the new index, not from a scan of the audit
     table. PostgreSQL is told to avoid table scans, which a table of a few rows wins."""
-    engine = db.session.get_bind()
-    sql = str(changes_query(1).compile(engine, compile_kwargs={"literal_binds": True}))
-    with engine.connect() as connection:
-        if engine.dialect.name == "postgresql":
-            connection.execute(text("SET enable_seqscan = off"))
-            connection.execute(text("SET enable_bitmapscan = off"))
-            plan = " ".join(row[0] for row in connection.execute(text(f"EXPLAIN {sql}")))
-        else:
-            plan = " ".join(row[-1] for row in connection.execute(text(f"EXPLAIN QUERY PLAN {sql}")))
+    plan = query_plan(changes_query(1))
     assert "ix_lms_audit_events_action_id" in plan, plan
