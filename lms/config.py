@@ -44,7 +44,7 @@ DEFAULTS: dict[str, object] = {
     "LMS_DATA_EXPORT_LIMIT": "5 per hour",
     "LMS_ORG_CREATION": "confirmed",
     "LMS_SIGNUP_LIMIT": "100 per hour",  # a whole class may sign up together on one clinic network
-    "LMS_SIGNUP_NOTICE_LIMIT": "3 per day",  # per address that has an account: "someone tried to sign up" emails
+    "LMS_SIGNUP_NOTICE_LIMIT": "3 per day",  # per address: sign-up links, "someone tried to sign up" emails
     "LMS_ORG_CREATION_LIMIT": "3 per day",
     "LMS_INVITATION_LIMIT_PER_ORG": "200 per day",
     "LMS_INVITATION_LIMIT_PER_USER": "50 per hour",

@@ -1,6 +1,6 @@
 """Imports every model so the metadata is complete (for migrations and tests)."""
 
-from lms.accounts.models import ApiToken, LoginSession, User  # noqa: F401
+from lms.accounts.models import ApiToken, LoginSession, PendingSignup, User  # noqa: F401
 from lms.audit import AuditEvent  # noqa: F401
 from lms.catalog.models import Course, Lesson, Module, Option, Question, Quiz, Text  # noqa: F401
 from lms.certificates.models import Certificate, SigningKey, VerificationLog  # noqa: F401

@@ -11,12 +11,13 @@ from sqlalchemy import func, select
 
 from lms import db
 from lms.accounts import services as accounts
-from lms.accounts.models import User
+from lms.accounts.models import PendingSignup, User
 from lms.accounts.names import InvalidName, clean_name, normalize_name
 from lms.orgs import invitations
 from lms.orgs import services as orgs
 from lms.orgs.models import Invitation, Membership
 from tests.conftest import PASSWORD
+from tests.signup_support import open_signup_link
 
 REFUSED = "Enter a name with at least one letter or number."
 
@@ -96,6 +97,7 @@ def test_signup_refuses_a_name_with_nothing_visible(client, u, raw):
     assert response.status_code == 200
     assert REFUSED in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count(User.id))) == 0
+    assert db.session.scalar(select(func.count(PendingSignup.id))) == 0
 
 
 @pytest.mark.parametrize(
@@ -107,8 +109,10 @@ def test_signup_refuses_a_name_with_nothing_visible(client, u, raw):
         ("王小明", "王小明"),
     ],
 )
-def test_signup_stores_the_normalised_name(client, u, raw, stored):
+def test_signup_stores_the_normalised_name(client, u, raw, stored, mailbox):
     assert _signup(client, u, raw).status_code == 302
+    assert db.session.scalar(select(PendingSignup.name)) == stored  # until the emailed link is opened
+    open_signup_link(client, mailbox, "new@example.org")
     assert db.session.scalar(select(User.name)) == stored
 
 

@@ -9,15 +9,17 @@ from sqlalchemy import select
 
 from lms import db
 from lms.accounts import admin_actions, api_tokens, login_sessions, password_reset, services
-from lms.accounts.models import LoginSession, User
+from lms.accounts.models import LoginSession, PendingSignup, User
 from lms.accounts.passwords import OWASP_MIN_MEMORY_KIB, OWASP_MIN_TIME_COST
 from lms.config import DEFAULTS
 from tests.conftest import PASSWORD, body_of
+from tests.signup_support import open_signup_link
 
 
-def test_signup_creates_an_unconfirmed_account_and_asks_to_check_email(client, u):
-    """Nobody is signed in by signing up (a taken address could not be, and must look the same): the person opens
-    the emailed link, then signs in (tests/test_signup_enumeration.py)."""
+def test_signup_asks_to_check_email_and_the_link_creates_the_account(client, u, mailbox):
+    """Nobody is signed in by signing up (a taken address could not be, and must look the same), and no account
+    exists until the person opens the emailed link; then they sign in (tests/test_signup_enumeration.py,
+    tests/test_signup_pending.py)."""
     response = client.submit(
         u("lms.accounts.signup"),
         {
@@ -29,11 +31,17 @@ def test_signup_creates_an_unconfirmed_account_and_asks_to_check_email(client, u
         },
     )
     assert response.status_code == 302 and response.headers["Location"] == u("lms.accounts.signup_sent")
-    user = db.session.execute(select(User)).scalar_one()
-    assert user.email == "rosa@example.org" and user.name == "Rosa Díaz" and not user.is_email_confirmed
+    assert db.session.execute(select(User)).first() is None
+    assert db.session.execute(select(PendingSignup.email)).scalar_one() == "rosa@example.org"
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Check your email" in page and "We have sent an email to Rosa@Example.org." in page
+    assert "Until you open the link there is no account" in page
     assert "Rosa Díaz" not in client.get(u("lms.main.home")).get_data(as_text=True)
+    too_soon = client.submit(u("lms.accounts.login"), {"email": "rosa@example.org", "password": "a long password"})
+    assert too_soon.status_code == 401
+    open_signup_link(client, mailbox, "rosa@example.org")
+    user = db.session.execute(select(User)).scalar_one()
+    assert user.email == "rosa@example.org" and user.name == "Rosa Díaz" and user.is_email_confirmed
     signed_in = client.submit(u("lms.accounts.login"), {"email": "rosa@example.org", "password": "a long password"})
     assert signed_in.status_code == 302
     assert "Rosa Díaz" in client.get(u("lms.main.home")).get_data(as_text=True)
@@ -69,6 +77,7 @@ def test_signup_bad_input_rerenders_with_message_and_saves_nothing(client, u, da
     assert response.status_code == 200
     assert message in response.get_data(as_text=True)
     assert db.session.execute(select(User)).first() is None
+    assert db.session.execute(select(PendingSignup)).first() is None
 
 
 def test_a_bad_email_is_explained_in_the_lms_own_words_in_spanish(client, u):
@@ -89,6 +98,7 @@ def test_signup_duplicate_email_does_not_say_so(client, u, make_user):
     assert response.status_code == 302 and response.headers["Location"] == u("lms.accounts.signup_sent")
     assert "already exists" not in client.get(response.headers["Location"]).get_data(as_text=True)
     assert len(db.session.execute(select(User)).all()) == 1
+    assert db.session.execute(select(PendingSignup)).first() is None
 
 
 @pytest.mark.parametrize("app_config", [{"LMS_SIGNUP_ENABLED": False}])
@@ -282,7 +292,7 @@ def test_cannot_revoke_someone_elses_token(client, u, make_user, login):
     assert token.revoked_at is None
 
 
-def test_signup_returns_to_next(client, u):
+def test_signup_returns_to_next(client, u, mailbox):
     path = u("lms.accounts.signup", next="/orgs/")
     token = client.csrf_token(path)
     response = client.post(
@@ -301,6 +311,7 @@ def test_signup_returns_to_next(client, u):
     assert sent == u("lms.accounts.signup_sent", next="/orgs/")
     login_link = u("lms.accounts.login", next="/orgs/")
     assert f'href="{login_link}"' in client.get(sent).get_data(as_text=True).replace("&amp;", "&")
+    open_signup_link(client, mailbox, "n@example.org")
     signed_in = client.submit(login_link, {"email": "n@example.org", "password": PASSWORD, "next": "/orgs/"})
     assert signed_in.headers["Location"] == "/orgs/"
 

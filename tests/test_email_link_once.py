@@ -183,9 +183,11 @@ def test_a_password_reset_asked_twice_sends_one_email_and_answers_the_same(clien
 
 
 def test_a_reset_that_could_not_be_sent_is_not_counted(app, client, u, make_user, mailbox):
+    """With the mail server down the page is the one an address without an account gets (only an account's address
+    is emailed, so a failure shown would tell: tests/test_reset_mail_down.py); nothing is recorded."""
     make_user("reset@example.org")
     port, app.config["LMS_MAIL_PORT"] = app.config["LMS_MAIL_PORT"], 1
-    assert client.submit(u("lms.accounts.reset_request"), {"email": "reset@example.org"}).status_code == 503
+    assert client.submit(u("lms.accounts.reset_request"), {"email": "reset@example.org"}).status_code == 200
     app.config["LMS_MAIL_PORT"] = port
     assert client.submit(u("lms.accounts.reset_request"), {"email": "reset@example.org"}).status_code == 200
     assert len(mailbox) == 1

@@ -15,6 +15,7 @@ from lms.audit import AuditEvent
 from lms.orgs import employment, invitations, joining, services
 from lms.orgs.models import EmploymentType, Invitation, MemberRole, Membership, Organisation, PayPeriod
 from tests.conftest import PASSWORD, body_of
+from tests.signup_support import open_signup_link
 
 VALID_SETTINGS = {
     "name": "Valley Health", "kind": "employer", "timezone": "America/Los_Angeles", "pay_period": "semimonthly",
@@ -142,6 +143,7 @@ def test_invite_by_email_link_and_accept(app, client, u, make_org, login, mailbo
     assert page.status_code == 200 and "Acme Clinic" in page.get_data(as_text=True)
     newcomer.submit(u("lms.accounts.signup"), {"name": "Nueva Persona", "email": "new.person@example.org",
                                                "password": PASSWORD, "confirm": PASSWORD, "agree": "y"})
+    open_signup_link(newcomer, mailbox, "new.person@example.org")
     newcomer.submit(u("lms.accounts.login"), {"email": "new.person@example.org", "password": PASSWORD})
     accepted = newcomer.submit(path, {"csrf_token": newcomer.csrf_token(path), "agree": "y"})
     assert accepted.status_code == 302

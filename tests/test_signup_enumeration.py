@@ -1,7 +1,8 @@
 """The sign-up form does not tell whether an address has an account: a taken address gets the same redirect, page,
 cookie and rate-limit count as a new one, and changes nothing; its owner is emailed (in their language, at most
-``LMS_SIGNUP_NOTICE_LIMIT`` per address) that someone tried, with the sign-in and reset links. Emails are those the
-real SMTP test server received (docs/access-control.md, "Confirming the address of a new account")."""
+``LMS_SIGNUP_NOTICE_LIMIT`` per address) that someone tried, with the sign-in and reset links. A new address gets
+only a pending sign-up and its link, no account yet (tests/test_signup_pending.py). Emails are those the real SMTP
+test server received (docs/access-control.md, "Confirming the address of a new account")."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import pytest
 from sqlalchemy import func, select
 
 from lms import db
-from lms.accounts.models import User
+from lms.accounts.models import PendingSignup, User
 from lms.audit import AuditEvent
 from tests.conftest import PASSWORD, body_of
 
@@ -62,8 +63,9 @@ def test_a_taken_address_gets_exactly_what_a_new_one_gets(app, u, make_user, mai
     for client in (taken_client, new_client):  # nobody is signed in by signing up
         assert client.get(u("lms.accounts.profile")).status_code == 302
     assert _snapshot(owner) == before  # the account is as it was
-    assert db.session.scalar(select(func.count()).select_from(User)) == 2
-    assert _audit_rows() == rows + 2  # the new account's registration and its confirmation link, nothing on Ana's
+    assert db.session.scalar(select(func.count()).select_from(User)) == 1  # no account before the link is opened
+    assert db.session.execute(select(PendingSignup.email)).scalars().all() == ["nuevo@example.org"]
+    assert _audit_rows() == rows  # nothing on Ana's; the new account is audited when its link makes it
     assert sorted(m["To"] for m in mailbox) == ["ana@example.org", "nuevo@example.org"]
 
 
@@ -83,9 +85,9 @@ def test_the_owner_is_emailed_in_their_language_with_the_sign_in_and_reset_links
 def test_a_new_address_gets_its_confirmation_link(app, u, mailbox):
     _visit(app, u, "nuevo@example.org")
     [message] = mailbox
-    assert message["To"] == "nuevo@example.org" and "/confirm-email/" in body_of(message)
-    user = db.session.execute(select(User).where(User.email == "nuevo@example.org")).scalar_one()
-    assert not user.is_email_confirmed
+    assert message["To"] == "nuevo@example.org" and "/signup/confirm/" in body_of(message)
+    assert db.session.execute(select(User).where(User.email == "nuevo@example.org")).first() is None
+    assert db.session.execute(select(PendingSignup.email)).scalar_one() == "nuevo@example.org"
 
 
 @pytest.mark.parametrize("app_config", [{"LMS_SIGNUP_NOTICE_LIMIT": "2 per day"}])

@@ -1,8 +1,9 @@
-"""Confirming the email address of a self sign-up: proof that the person owns the mailbox they signed up with.
+"""Confirming the email address of an account: proof that the person owns the mailbox they signed up with.
 
-Anyone can sign up with any address and is signed in at once, to learn. Until the address is confirmed
-(``User.email_confirmed_at``), the account cannot make API tokens (:mod:`lms.accounts.api_tokens`) and nobody else
-finds it by its address (:func:`lms.accounts.services.get_confirmed_user_by_email`: a trainer issuing a certificate,
+Self sign-up now makes the account only once its emailed link is opened, confirmed (:mod:`lms.accounts.signup`);
+accounts that sign-ups made before that (migration 0021) may be unconfirmed, and confirm here. Until the address is
+confirmed (``User.email_confirmed_at``), the account cannot make API tokens (:mod:`lms.accounts.api_tokens`) and
+nobody else finds it by its address (:func:`lms.accounts.services.get_confirmed_user_by_email`: a trainer issuing a certificate,
 an attendance import). Opening the emailed link confirms it; so does a password reset by emailed link, accepting an
 invitation sent to the address, or confirming a new address. Accounts made any other way are confirmed at once.
 
@@ -19,9 +20,9 @@ from datetime import timedelta
 from lms import audit, db
 from lms.accounts.models import User
 from lms.accounts.sent_links import CONFIRM_SENT, SentLink, claim_confirmation, last_sent
-from lms.accounts.tokens import Link
-from lms.db import utcnow
-from lms.errors import ConflictError
+from lms.accounts.tokens import AccountDisabled, Link
+from lms.db import is_id, utcnow
+from lms.errors import ConflictError, DomainError
 from lms.i18n import _, _l, format_when
 
 CONFIRM_SALT = "lms-email-confirm"
@@ -50,7 +51,11 @@ class ConfirmationAlreadySent(ConflictError):
 def _binding(user: User) -> dict[str, str]:
     """Bound to the address (a link sent to an address the account no longer has stops working) and to the account
     being unconfirmed (a used link stops working)."""
-    state = f"{user.email}\n{'confirmed' if user.is_email_confirmed else ''}"
+    return _bound_to(user.email, user.is_email_confirmed)
+
+
+def _bound_to(email: str, confirmed: bool) -> dict[str, str]:
+    state = f"{email}\n{'confirmed' if confirmed else ''}"
     return {"f": hashlib.sha256(state.encode()).hexdigest()[:32]}
 
 
@@ -89,11 +94,34 @@ def last_confirmation_sent(user: User, wait: timedelta, max_age: timedelta) -> S
     return last_sent(user, CONFIRM_SENT, wait, max_age)
 
 
+def read_confirmation_link(token: str, secret_key: str, max_age: int) -> User:
+    """The account a confirmation link confirms; :class:`AlreadyConfirmed` when it was sent to the address the
+    account has and has confirmed since (the link used, or another link or a password reset confirmed it, even once
+    it has expired), else :class:`DomainError` saying why the link does not work."""
+    try:
+        return CONFIRM_LINK.read(token, secret_key, max_age)[0]
+    except AccountDisabled:
+        raise
+    except DomainError as exc:
+        if _confirmed_since(token, secret_key):
+            raise AlreadyConfirmed(_("Your email address is already confirmed.")) from exc
+        raise
+
+
+def _confirmed_since(token: str, secret_key: str) -> bool:
+    """Whether a genuine link (of any age) was sent to the address its account has, and that address is confirmed."""
+    data = CONFIRM_LINK.data(token, secret_key)
+    user = db.session.get(User, data["u"]) if data and is_id(data.get("u")) else None
+    return (user is not None and user.is_active and user.is_email_confirmed
+            and data.get("f") == _bound_to(user.email, False)["f"])
+
+
 def confirm_email(token: str, secret_key: str, max_age: int) -> User:
     """Apply a confirmation link: the account, now confirmed. The row is locked and the link read again, so the same
-    link opened twice at once confirms once. :class:`DomainError` saying why a link does not work."""
-    user = CONFIRM_LINK.read(token, secret_key, max_age)[0]
+    link opened twice at once confirms once. :class:`DomainError` saying why a link does not work
+    (:class:`AlreadyConfirmed` when it has been used)."""
+    user = read_confirmation_link(token, secret_key, max_age)
     db.lock_row(user)
-    user = CONFIRM_LINK.read(token, secret_key, max_age)[0]
+    user = read_confirmation_link(token, secret_key, max_age)
     mark_email_confirmed(user)
     return user

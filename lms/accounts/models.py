@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from lms.db import Model, UTCDateTime, created_at_column, enum_type, utcnow
+from lms.db import Model, UTCDateTime, column_now, created_at_column, enum_type, utcnow
 from lms.i18n import _l
 
 
@@ -44,8 +44,9 @@ class User(Model):
     is_active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = created_at_column()
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    #: When the person proved they own the address (a link sent to it opened); None for a self sign-up not confirmed
-    #: yet. Accounts made by an administrator, ``lms create-user``, ``lms demo`` or an invitation are confirmed at
+    #: When the person proved they own the address (a link sent to it opened); None for an account that self
+    #: sign-up made before migration 0021 (it now makes the account once its link is opened), not confirmed yet.
+    #: Accounts made by an administrator, ``lms create-user``, ``lms demo`` or an invitation are confirmed at
     #: once, and so were all accounts when the column was added (migration 0019). See
     #: :mod:`lms.accounts.email_confirmation`.
     email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -149,3 +150,21 @@ class ApiToken(Model):
     @property
     def is_read_only(self) -> bool:
         return self.scope is TokenScope.READ
+
+
+class PendingSignup(Model):
+    """A self sign-up waiting for its emailed link to be opened (:mod:`lms.accounts.signup`): no account exists until
+    then, so signing in with the chosen password fails as for any address without an account. One per address (a
+    new sign-up replaces it); the link's token is stored only as its SHA-256 digest, the password only as its
+    Argon2id hash. Rows older than the link's life are deleted whenever another sign-up is stored."""
+
+    __tablename__ = "lms_pending_signups"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    locale: Mapped[str | None] = mapped_column(String(16))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    #: When the link was (last) emailed: its life and the wait before another is sent count from here.
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=column_now, nullable=False, index=True)

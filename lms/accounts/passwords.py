@@ -67,7 +67,34 @@ def password_problem(password: str, *, email: str = "", name: str = "") -> str |
     if any(match.get("dictionary_name") == "user_inputs" and match.get("matched_word") in personal
            for match in result["sequence"]):
         return _personal_message()
-    return _("This password is too common. Choose one that is harder to guess.")
+    return _weakness_message(result["sequence"])
+
+
+def _weakness_message(sequence: list[dict]) -> str:
+    """Why zxcvbn finds a password easy to guess, in our own words (its feedback is English only), from the pattern
+    that covers most of it: ten 🌻 are a repeat, not a common password."""
+    matches = [match for match in sequence if match["pattern"] != "bruteforce"]
+    if not matches:
+        return _("This password is too easy to guess. Choose one that is harder to guess.")
+    pattern = max(matches, key=lambda match: len(match["token"]))
+    kind = pattern["pattern"]
+    if kind == "repeat":
+        return _("This password repeats the same character or group of characters. Choose one that is harder to "
+                 "guess.")
+    if kind == "sequence":
+        # i18n: abcd and 1234 are examples of letters or numbers in order; keep them as they are
+        return _("This password is a run of letters or numbers in order, like abcd or 1234. Choose one that is "
+                 "harder to guess.")
+    if kind == "spatial":
+        # i18n: qwerty is the first letters of the top row of an English keyboard; keep it as it is
+        return _("This password is a pattern of keys next to each other on the keyboard, like qwerty. Choose one "
+                 "that is harder to guess.")
+    if kind in ("date", "regex"):  # regex: zxcvbn's only one is a recent year
+        return _("This password is mostly a date or a year, which is easy to guess. Choose one that is harder to "
+                 "guess.")
+    if pattern.get("dictionary_name") == "passwords":
+        return _("This password is too common. Choose one that is harder to guess.")
+    return _("This password is mostly a common word or name. Choose one that is harder to guess.")
 
 
 def _personal_message() -> str:

@@ -85,8 +85,9 @@ def register_user(
     :class:`lms.accounts.names.InvalidName` if the name has nothing visible (it is stored normalised).
 
     ``email_confirmed``: whether the address is known to be the person's (an administrator, the CLI, the demo, an
-    invitation emailed to it). Self sign-up passes False: until a confirmation link is opened
-    (:mod:`lms.accounts.email_confirmation`) nobody else can find the account by its address."""
+    invitation emailed to it). Until an unconfirmed account opens a confirmation link
+    (:mod:`lms.accounts.email_confirmation`) nobody else can find it by its address. Self sign-up
+    (:mod:`lms.accounts.signup`) passes False and then records the confirmation, its emailed link opened."""
     name = clean_name(name)
     if get_user_by_email(email) is not None:
         raise ConflictError(_("An account with this email address already exists."))

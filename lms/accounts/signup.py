@@ -1,54 +1,139 @@
-"""Self sign-up that does not tell a visitor whether an address already has an account.
+"""Self sign-up that does not tell a visitor whether an address already has an account, and makes no account until
+the address is proven.
 
-A new address gets an unconfirmed account (:func:`lms.accounts.services.register_user`), whose owner is then emailed
-the confirmation link (:mod:`lms.accounts.email_confirmation`). An address that already has an account changes
-nothing: its owner is emailed instead that someone tried to create an account with it, with the sign-in and
-password-reset links. The visitor sees the same "check your email" page either way, so the form cannot be used to
-find out who has an account; the name and password are checked (and the password hashed) the same way in both cases
-first, so neither a message nor the time taken differs. Services flush and never commit.
+A new address gets a *pending sign-up* (:class:`lms.accounts.models.PendingSignup`: the name, the password's
+Argon2id hash, the language, and the digest of a random link token), and its owner is emailed the link. Opening the
+link (GET asks, the button's POST confirms: mail scanners open links) makes the account, confirmed, and deletes the
+pending row (:func:`confirm_signup`). Until then there is no account: signing in with the chosen password fails as
+for any address without one, so the sign-in form does not tell a visitor either whether their sign-up made an
+account. An address that already has an account changes nothing: its owner is emailed instead that someone tried to
+create an account with it. The visitor sees the same "check your email" page either way; the name and password are
+checked (and the password hashed) the same way in both cases first, so neither a message nor the time taken differs.
+
+Signing up again with an address whose link was not opened replaces the pending row (a new link; the old one stops
+working), except within the resend wait, when the link just sent stands and nothing is sent (a form sent twice).
+Rows whose link has expired are deleted whenever a sign-up is stored: no scheduled job. Accounts that sign-ups made
+unconfirmed before pending sign-ups existed (migration 0021) confirm by :mod:`lms.accounts.email_confirmation`.
+Services flush and never commit.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
 
 from lms import db
 from lms.accounts import services
-from lms.accounts.models import User
+from lms.accounts.email_confirmation import mark_email_confirmed
+from lms.accounts.models import PendingSignup, User
 from lms.accounts.names import clean_name
 from lms.accounts.passwords import hash_password
-from lms.errors import ConflictError
+from lms.db import utcnow
+from lms.errors import ConflictError, DomainError
+from lms.i18n import _l
+from lms.security import hash_token, new_token
+
+_INVALID = _l("This link is not valid, or it has already been used. If you opened it before, your account is "
+              "ready: sign in. Otherwise, please sign up again.")
+_EXPIRED = _l("This link has expired, so no account was created. Please sign up again.")
+_TAKEN = _l("This link can no longer be used: this email address already has an account. Sign in, or reset the "
+            "password if you do not know it.")
+
+
+class AddressTaken(ConflictError):
+    """The address of a pending sign-up got an account after the link was sent (an invitation, an administrator):
+    nothing is created."""
+
+    code = "signup_address_taken"
 
 
 @dataclass(frozen=True)
 class SignUp:
-    """What a sign-up did: ``user`` is the new account (``is_new``) or the one the address already had (then nothing
-    was created or changed; ``user`` is None only if that account vanished in between)."""
+    """What a sign-up did: ``pending`` was stored and its link (``token``) is to be emailed; or the address has an
+    account, whose ``owner`` is to be told (never the visitor); or neither: a link was sent to the address moments
+    ago and stands, and nothing is to be sent."""
 
-    user: User | None
-    is_new: bool
+    pending: PendingSignup | None = None
+    token: str | None = None
+    owner: User | None = None
 
 
-def sign_up(email: str, name: str, password: str, *, locale: str | None = None) -> SignUp:
-    """Create an unconfirmed account for ``email``, or, when the address already has one, leave it as it is and
-    say so (to email its owner, never to tell the visitor). Raises :class:`lms.accounts.names.InvalidName` or the
-    password rules' :class:`lms.errors.DomainError` for bad input, whether or not the address is taken."""
+def sign_up(email: str, name: str, password: str, *, locale: str | None, wait: timedelta,
+            max_age: timedelta) -> SignUp:
+    """Store a pending sign-up of ``email`` (see the module), or, when the address has an account, leave it as it is
+    and say so. ``wait``: how long a link just sent stands before a new sign-up replaces it; ``max_age``: a link's
+    life. Raises :class:`lms.accounts.names.InvalidName` or the password rules' :class:`DomainError` for bad input,
+    whether or not the address is taken."""
     name = clean_name(name)
     services.check_password_rules(password, email=email, name=name)
-    if services.get_user_by_email(email) is None:
-        try:
-            user = services.register_user(email, name, password, locale=locale, email_confirmed=False)
-        except ConflictError:  # the same address registered a moment ago (the form sent twice at once)
-            pass
-        else:
-            return SignUp(user, is_new=True)
-    hash_password(password)  # what registering costs (Argon2id): the time taken does not tell either
-    return SignUp(_owner(email), is_new=False)
-
-
-def _owner(email: str) -> User | None:
-    """The account of ``email``, read again: the one a concurrent sign-up may just have committed."""
+    password_hash = hash_password(password)  # Argon2id, whichever way it goes: the time taken does not tell
+    owner = services.get_user_by_email(email)
+    if owner is not None:
+        return SignUp(owner=owner)
+    now = utcnow()
+    purge_expired(max_age, now)
     normalized = services.normalize_email(email)
-    return db.session.execute(select(User).where(User.email == normalized)).scalar_one_or_none()
+    pending = _pending_of(normalized)
+    if pending is not None and pending.created_at > now - wait:
+        return SignUp()
+    token = new_token()
+    pending = pending or PendingSignup(email=normalized)
+    pending.name, pending.password_hash, pending.locale = name, password_hash, locale
+    pending.token_hash, pending.created_at = hash_token(token), now
+    try:
+        with db.session.begin_nested():
+            db.session.add(pending)
+            db.session.flush()
+    except IntegrityError:  # the same address signed up a moment ago (the form sent twice at once): that one stands
+        return SignUp()
+    return SignUp(pending=pending, token=token)
+
+
+def purge_expired(max_age: timedelta, now: datetime | None = None) -> int:
+    """Delete the pending sign-ups whose link has expired; how many."""
+    cutoff = (now or utcnow()) - max_age
+    result = db.session.execute(delete(PendingSignup).where(PendingSignup.created_at <= cutoff)
+                                .execution_options(synchronize_session=False))
+    return result.rowcount or 0
+
+
+def pending_for_token(token: str, max_age: timedelta, now: datetime | None = None) -> PendingSignup:
+    """The pending sign-up of an emailed link that still works; else :class:`DomainError` saying why: not a link of
+    ours or used already (the row is gone or was replaced), expired, or :class:`AddressTaken`."""
+    pending = db.session.execute(
+        select(PendingSignup).where(PendingSignup.token_hash == hash_token(token))).scalar_one_or_none()
+    if pending is None:
+        raise DomainError(str(_INVALID))
+    if pending.created_at <= (now or utcnow()) - max_age:
+        raise DomainError(str(_EXPIRED))
+    if services.get_user_by_email(pending.email) is not None:
+        raise AddressTaken(str(_TAKEN))
+    return pending
+
+
+def confirm_signup(token: str, max_age: timedelta) -> User:
+    """Open an emailed sign-up link: the new account, its address confirmed (audited as ``user.registered`` and
+    ``user.email_confirmed``), and the pending row deleted. The row is deleted first and only if still there, so the
+    same link opened twice at once makes one account; the other gets :class:`DomainError`, as does a link that no
+    longer works (:func:`pending_for_token`)."""
+    pending = pending_for_token(token, max_age)
+    email, name, password_hash, locale = pending.email, pending.name, pending.password_hash, pending.locale
+    gone = db.session.execute(delete(PendingSignup).where(PendingSignup.id == pending.id,
+                                                          PendingSignup.token_hash == pending.token_hash))
+    if gone.rowcount != 1:
+        raise DomainError(str(_INVALID))
+    try:
+        user = services.register_user(email, name, None, locale=locale, email_confirmed=False)
+    except ConflictError:  # an account made with the address a moment ago
+        raise AddressTaken(str(_TAKEN)) from None
+    user.password_hash = password_hash  # the rules were checked, and the password hashed, at sign-up
+    mark_email_confirmed(user)
+    return user
+
+
+def _pending_of(email: str) -> PendingSignup | None:
+    return db.session.execute(select(PendingSignup).where(PendingSignup.email == email)).scalar_one_or_none()
+

@@ -56,14 +56,16 @@ signup_limit = limiter.limit(
     error_message=lambda: _("Too many accounts were created from your network recently. Please try again later, "
                             "or ask your employer to invite you."))
 
-#: Per address: the notes to the owner of an address someone else tried to take (:func:`spend_signup_notice`).
+#: Per address: the sign-up emails (the link that creates the account, or the note to the owner of an address someone
+#: else tried to take) and the like (:func:`spend_signup_notice`).
 SIGNUP_NOTICE_SCOPE = "lms-signup-notice"
 
 
 def spend_signup_notice(email: str) -> bool:
-    """Count one "someone tried to create an account with your address" email to the owner of ``email``
-    (``LMS_SIGNUP_NOTICE_LIMIT``); False, counting nothing, when that address has had as many as allowed: send none.
-    The page the visitor sees is the same either way, so the owner cannot be flooded through the sign-up form."""
+    """Count one sign-up email to ``email`` (the link that creates the account, or the note to its owner that someone
+    tried to create one with it) against ``LMS_SIGNUP_NOTICE_LIMIT``; False, counting nothing, when that address has
+    had as many as allowed: send none. The page the visitor sees is the same either way, so nobody's mailbox can be
+    flooded through the sign-up form."""
     key = "address:" + email.strip().lower()
     return spend([Counter(current_app.config["LMS_SIGNUP_NOTICE_LIMIT"], SIGNUP_NOTICE_SCOPE, key)], 1)
 

@@ -10,15 +10,17 @@ from sqlalchemy import select
 from lms import db
 from lms.orgs.models import Invitation, Membership
 from tests.conftest import body_of
+from tests.signup_support import open_signup_link
 
 
-def test_person_signs_up_switches_to_spanish_edits_profile_signs_out(app, client, u):
+def test_person_signs_up_switches_to_spanish_edits_profile_signs_out(app, client, u, mailbox):
     prefix = app.config["TEST_PREFIX"]
     assert u("lms.accounts.login") == prefix + "/login"
     signup = client.submit(u("lms.accounts.signup"), {"name": "Lucía Ramos", "email": "lucia@example.org",
                                                       "password": "una clave larga", "confirm": "una clave larga",
                                                       "agree": "y"})
     assert signup.status_code == 302
+    open_signup_link(client, mailbox, "lucia@example.org")  # the account is made once the emailed link is opened
     client.submit(u("lms.accounts.login"), {"email": "lucia@example.org", "password": "una clave larga"})
     switched = client.submit(u("lms.main.set_language"), {"lang": "es", "next": u("lms.accounts.profile")})
     assert switched.headers["Location"] == u("lms.accounts.profile")

@@ -10,6 +10,7 @@ EXPECTED = {
     "lms.accounts.logout": "public",
     "lms.accounts.signup": "public",
     "lms.accounts.signup_sent": "public",
+    "lms.accounts.confirm_signup": "public",
     "lms.accounts.reset_request": "public",
     "lms.accounts.reset": "public",
     "lms.accounts.reset_done": "signed_in",

@@ -578,6 +578,7 @@ class WorldBuilder:
             "confirm": PASSWORD, "agree": "y"})
         b.emails["trainee"] = "trainee@example.org"
         b.follow(response)  # "Check your email": signing up signs nobody in
+        b.send(self._emailed_link("trainee@example.org", "/signup/confirm/"), expect=303)  # makes the account
         b.as_("trainee")
         self.world.after["signup.name"] = b.page(self.u("lms.main.home"))
         b.fill(self.u("lms.accounts.profile"), {"name": self.text("profile.name")})
@@ -833,11 +834,15 @@ class WorldBuilder:
                                   .where(User.email == email)).scalar_one()
 
     def _invitation_link(self, email: str) -> str:
+        return self._emailed_link(email, "/orgs/invitations/")
+
+    def _emailed_link(self, email: str, path: str) -> str:
+        """The path of the last link to ``path...`` emailed to ``email``."""
         from urllib.parse import urlsplit
 
         message = next(m for m in reversed(self.mailbox) if m["To"] == email)
         body = message.get_body(preferencelist=("plain",)).get_content()
-        url = re.search(r"https?://\S+/orgs/invitations/\S+", body).group(0)
+        url = re.search(r"https?://\S+" + re.escape(path) + r"\S+", body).group(0)
         return urlsplit(url).path
 
     def _module_id(self, slug: str) -> int:

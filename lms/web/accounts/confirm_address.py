@@ -73,17 +73,24 @@ def confirm_address(token: str):
     """The emailed link. GET only asks (mail scanners open links, and someone who did not sign up should not confirm
     an account made with their address: the page offers a password reset instead); the button's POST confirms."""
     try:
-        user = email_confirmation.CONFIRM_LINK.read(token, current_app.config["SECRET_KEY"], _max_age())[0]
+        user = email_confirmation.read_confirmation_link(token, current_app.config["SECRET_KEY"], _max_age())
     except DomainError as exc:
-        return link_refused("lms/accounts/address_confirm_failed.html", exc)
+        return _refused(exc)
     form = EmptyForm()
     if form.validate_on_submit():
         try:
             email_confirmation.confirm_email(token, current_app.config["SECRET_KEY"], _max_age())
         except DomainError as exc:  # used a moment ago, or the account disabled
             db.session.rollback()
-            return link_refused("lms/accounts/address_confirm_failed.html", exc)
+            return _refused(exc)
         db.session.commit()
         flash(_("Your email address %(email)s is confirmed.", email=user.email), "success")
         return redirect(url_for("lms.main.home" if current_user else "lms.accounts.login"), 303)
     return render_template("lms/accounts/address_confirm.html", form=form, email=user.email)
+
+
+def _refused(exc: DomainError):
+    """A link that confirms nothing: that the address is confirmed already (not an error), or why it does not work."""
+    if isinstance(exc, email_confirmation.AlreadyConfirmed):
+        return render_template("lms/accounts/address_already_confirmed.html")
+    return link_refused("lms/accounts/address_confirm_failed.html", exc)

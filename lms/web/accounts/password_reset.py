@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, session, url_for
+from flask import current_app, redirect, render_template, session, url_for
 
 from lms import db
 from lms.accounts import password_reset, sent_links
 from lms.accounts.models import User
 from lms.accounts.tokens import AccountDisabled
 from lms.errors import DomainError
-from lms.i18n import _
 from lms.limiter import form_email_key, limiter
 from lms.notify.services import MailError, recipient_locale, send_email
 from lms.orgs.contacts import managers_of
@@ -38,7 +37,10 @@ def _reset_limit_account() -> str:
 @limiter.limit(_reset_limit_account, key_func=form_email_key, methods=["POST"])
 def reset_request():
     """Always answers the same way, so the form does not reveal which emails have accounts (nor whether a link was
-    sent a moment ago, in which case none is sent now: see :func:`lms.accounts.sent_links.request_password_reset`)."""
+    sent a moment ago, in which case none is sent now: see :func:`lms.accounts.sent_links.request_password_reset`),
+    not even when the mail server is down: only an address with an account gets an email, so only it could fail,
+    and saying so would tell. The failure is logged (by ``send_email``) and nothing is recorded, so asking again
+    sends at once (whoever gets nothing asks again, as for an email lost on its way)."""
     form = ResetRequestForm()
     if form.validate_on_submit():
         wait = resend_wait()
@@ -48,9 +50,8 @@ def reset_request():
                 _send_reset(user)
         except MailError:
             db.session.rollback()  # no record of a link that was not sent: asking again sends
-            flash(_("We could not send the email just now. Please try again in a few minutes."), "error")
-            return render_template("lms/accounts/reset_request.html", form=form), 503
-        db.session.commit()
+        else:
+            db.session.commit()
         return render_template("lms/accounts/reset_sent.html", email=form.email.data,
                                wait_minutes=max(1, round(wait.total_seconds() / 60)))
     return render_template("lms/accounts/reset_request.html", form=form)

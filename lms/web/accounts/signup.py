@@ -1,23 +1,27 @@
-"""Signing up (``/signup``) and its "check your email" page. Whether or not the address already has an account, the
-visitor gets the same redirect to the same page, with the same cookie, and the address is emailed: the confirmation
-link of the new account, or, for an address with an account, a note to its owner that someone tried to create one
-(:mod:`lms.accounts.signup`). Nobody is signed in by signing up: the visitor signs in once they have the email."""
+"""Signing up (``/signup``), its "check your email" page, and the emailed link that makes the account
+(``/signup/confirm/<token>``). Whether or not the address already has an account, the visitor gets the same redirect
+to the same page, with the same cookie, and the address is emailed: the link that creates the account, or, for an
+address with an account, a note to its owner that someone tried to create one (:mod:`lms.accounts.signup`). Either
+is counted against ``LMS_SIGNUP_NOTICE_LIMIT`` per address. Nobody is signed in by signing up, and no account exists
+until the link is opened: then the person signs in."""
 
 from __future__ import annotations
+
+from datetime import timedelta
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 
 from lms import db
 from lms.accounts import signup as signing_up
-from lms.accounts.models import User
+from lms.accounts.models import PendingSignup, User
 from lms.accounts.names import InvalidName
 from lms.errors import DomainError
 from lms.i18n import _, current_locale
 from lms.notify.services import MailError, recipient_locale, send_email
 from lms.security import access
 from lms.web.accounts import bp
-from lms.web.accounts.confirm_address import send_confirmation
-from lms.web.forms import SignupForm
+from lms.web.accounts.links import link_refused, resend_wait
+from lms.web.forms import EmptyForm, SignupForm
 from lms.web.org_limits import signup_limit, spend_signup_notice
 from lms.web.safety import safe_next
 from lms.web.urls import external_url
@@ -35,31 +39,47 @@ def signup():
     form = SignupForm(next=request.args.get("next"))
     if form.validate_on_submit():
         try:
-            done = signing_up.sign_up(form.email.data, form.name.data, form.password.data, locale=current_locale())
+            done = signing_up.sign_up(form.email.data, form.name.data, form.password.data, locale=current_locale(),
+                                      wait=resend_wait(), max_age=_max_age())
         except DomainError as exc:  # checked before the address is looked up: the same whether it is taken or not
             db.session.rollback()
             (form.name if isinstance(exc, InvalidName) else form.password).errors.append(exc.message)
         else:
-            db.session.commit()  # the account stands even if the confirmation email cannot be sent now
             _email_the_address(done)
             session[_SENT_KEY] = form.email.data.strip()
             return redirect(url_for("lms.accounts.signup_sent", next=safe_next(form.next.data)))
     return render_template("lms/accounts/signup.html", form=form)
 
 
+def _max_age() -> timedelta:
+    """A sign-up link's life: that of the other links confirming an address (``LMS_EMAIL_CHANGE_MAX_AGE``)."""
+    return timedelta(seconds=current_app.config["LMS_EMAIL_CHANGE_MAX_AGE"])
+
+
 def _email_the_address(done: signing_up.SignUp) -> None:
-    """The new account's confirmation link, or the note to the owner of the account the address has. A failure says
-    the same either way (``send_confirmation``'s message)."""
-    if done.is_new:
-        if send_confirmation(done.user):  # anyone can type any address: the link proves it is theirs
-            db.session.commit()
-        return
-    if done.user is None or not spend_signup_notice(done.user.email):  # the owner is not flooded with these
+    """The link that creates the account, or the note to the owner of the account the address has; then commit. At
+    most ``LMS_SIGNUP_NOTICE_LIMIT`` of either per address (beyond it, nothing is stored or sent). A failure says the
+    same either way, and stores nothing: signing up again sends at once."""
+    address = done.pending.email if done.pending else done.owner.email if done.owner else None
+    if address is None or not spend_signup_notice(address):
+        db.session.rollback()  # a pending row replaced without its new link sent would leave no working link
         return
     try:
-        _send_signup_notice(done.user)
-    except MailError:  # the words of send_confirmation's failure, so that this one looks the same
+        if done.pending is not None:
+            _send_signup_link(done.pending, done.token or "")
+        elif done.owner is not None:
+            _send_signup_notice(done.owner)
+    except MailError:
+        db.session.rollback()
         flash(_("We could not send the confirmation email just now. Please try again in a few minutes."), "error")
+        return
+    db.session.commit()
+
+
+def _send_signup_link(pending: PendingSignup, token: str) -> None:
+    send_email(pending.email, "signup_confirm", recipient_locale(pending), name=pending.name, email=pending.email,
+               link=external_url("lms.accounts.confirm_signup", token=token),
+               hours=max(1, int(_max_age().total_seconds()) // 3600), site=current_app.config["LMS_SITE_NAME"])
 
 
 def _send_signup_notice(owner: User) -> None:
@@ -74,3 +94,29 @@ def signup_sent():
     """After signing up: open the emailed link, then sign in (the sign-in link keeps ``next``)."""
     return render_template("lms/accounts/signup_sent.html", email=session.get(_SENT_KEY),
                            login_url=url_for("lms.accounts.login", next=safe_next(request.args.get("next"))))
+
+
+@bp.route("/signup/confirm/<token>", methods=["GET", "POST"])
+@access.public
+def confirm_signup(token: str):
+    """The emailed link. GET only asks (mail scanners open links, and someone who did not sign up should not create
+    an account with their address); the button's POST creates the account, then the person signs in. Refused like
+    the form while sign-up is switched off."""
+    if not current_app.config["LMS_SIGNUP_ENABLED"]:
+        return render_template("lms/accounts/signup_closed.html"), 403
+    try:
+        pending = signing_up.pending_for_token(token, _max_age())
+    except DomainError as exc:
+        return link_refused("lms/accounts/signup_confirm_failed.html", exc)
+    form = EmptyForm()
+    if form.validate_on_submit():
+        try:
+            user = signing_up.confirm_signup(token, _max_age())
+        except DomainError as exc:  # used, or the address taken, a moment ago
+            db.session.rollback()
+            return link_refused("lms/accounts/signup_confirm_failed.html", exc)
+        db.session.commit()
+        flash(_("Your account is created and %(email)s is confirmed. Sign in with the password you chose.",
+                email=user.email), "success")
+        return redirect(url_for("lms.accounts.login"), 303)
+    return render_template("lms/accounts/signup_confirm.html", form=form, email=pending.email)
