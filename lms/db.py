@@ -140,8 +140,14 @@ def enum_type(cls: type[enum.Enum], length: int = 32) -> Enum:
     )
 
 
+def column_now() -> datetime:
+    """:func:`utcnow` for column defaults, looked up when a row is written (not bound when the model is defined), so a
+    test that freezes ``lms.db.utcnow`` freezes the ``created_at`` and ``updated_at`` stamps too."""
+    return utcnow()
+
+
 def created_at_column() -> Mapped[datetime]:
-    return mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+    return mapped_column(UTCDateTime(), default=column_now, nullable=False)
 
 
 def _get_db() -> SQLAlchemy:

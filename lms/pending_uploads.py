@@ -12,7 +12,7 @@ fill the disk. No table: the token and the file are all there is.
 
 Each kind of file (:class:`PendingUploads`) has its own folder and token salt, so a token of one form never names a
 file on another: hours evidence (:mod:`lms.hours.pending_evidence`), attendance reports
-(:mod:`lms.web.live.reports`).
+(:mod:`lms.web.live.reports`), roster files (:mod:`lms.web.org_roster`).
 """
 
 from __future__ import annotations

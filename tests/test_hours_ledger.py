@@ -436,7 +436,8 @@ def test_ledger_entries_cannot_be_edited_or_deleted(staff):
 
 
 LMS_DIR = Path(__file__).resolve().parent.parent / "lms"
-ALLOWED_CORE_UPDATE = {"hours/approvals.py"}  # the conditional UPDATE of the status (workflow columns only)
+#: The conditional UPDATEs: of the status (workflow columns only), and of an own record's organisation (org_id only).
+ALLOWED_CORE_UPDATE = {"hours/approvals.py", "hours/adoption.py"}
 
 
 def _minutes_assignments(tree: ast.AST) -> list[int]:
@@ -474,6 +475,8 @@ def test_no_code_assigns_minutes_of_a_ledger_entry():
     assert offenders == []
     approvals_source = (LMS_DIR / "hours" / "approvals.py").read_text(encoding="utf-8")
     assert "minutes=" not in approvals_source.split(".values(", 1)[1].split(")", 1)[0]
+    adoption_source = (LMS_DIR / "hours" / "adoption.py").read_text(encoding="utf-8")
+    assert adoption_source.split(".values(", 1)[1].split(")", 1)[0] == "org_id=membership.org_id"
 
 
 # ---------------------------------------------------------------- evidence files

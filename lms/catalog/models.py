@@ -8,7 +8,7 @@ from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy import Text as TextType
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from lms.db import Model, UTCDateTime, created_at_column, enum_type, utcnow
+from lms.db import Model, UTCDateTime, column_now, created_at_column, enum_type
 from lms.enums import TitledEnum
 from lms.i18n import _l
 
@@ -75,7 +75,7 @@ class Course(Model):
     #: The organisation (training provider) that issues this course's certificates; the site default if empty.
     issuer_org_id: Mapped[int | None] = mapped_column(ForeignKey("lms_organisations.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = created_at_column()
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=column_now, onupdate=column_now)
 
     modules: Mapped[list[Module]] = relationship(
         back_populates="course", order_by="Module.position", lazy="raise", cascade="all, delete-orphan"
@@ -175,5 +175,5 @@ class Text(Model):
     source_hash: Mapped[str | None] = mapped_column(String(16))
     # Deferred: only the translation editor reads it, and a lesson body may be 100,000 characters.
     source_value: Mapped[str | None] = mapped_column(TextType, deferred=True)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=column_now, onupdate=column_now)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("lms_users.id", ondelete="SET NULL"))

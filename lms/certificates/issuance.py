@@ -62,6 +62,22 @@ def replacement_course(cert: Certificate) -> Course | None:
     return course if course is not None and course.status is CourseStatus.PUBLISHED else None
 
 
+def replacement_problem(cert: Certificate, actor: Any) -> str | None:
+    """Why ``actor`` cannot issue a replacement of the revoked ``cert`` yet, as :func:`issue_manually` would refuse it
+    (their own certificate; a holder who has not confirmed their address, whose step 2 is not found); None when
+    nothing stands in the way but the course (:func:`replacement_course`)."""
+    holder = db.session.get(User, cert.user_id)
+    if holder is None:
+        return None
+    if getattr(actor, "id", None) == holder.id:
+        return _own_message()
+    if not holder.is_email_confirmed:
+        return _("A replacement cannot be issued yet: %(name)s has not confirmed their email address. Once they "
+                 "confirm it (when they sign in, they can ask for a new confirmation email), you can issue it from "
+                 "this page.", name=holder.name)
+    return None
+
+
 def _of_version(user: User, course: Course) -> Select:
     return select(Certificate).where(
         Certificate.user_id == user.id, Certificate.course_id == course.id, Certificate.course_version == course.version
@@ -155,7 +171,11 @@ def check_not_own(user: User, actor: Any) -> None:
     """Nobody issues a certificate to themself by hand, site admins included: as with hours
     (:func:`lms.hours.approvals.transition`), someone else decides. Raises :class:`DomainError`."""
     if actor is None or getattr(actor, "id", None) == user.id:
-        raise DomainError(_("You cannot issue a certificate to yourself. Another trainer or a site admin must do it."))
+        raise DomainError(_own_message())
+
+
+def _own_message() -> str:
+    return _("You cannot issue a certificate to yourself. Another trainer or a site admin must do it.")
 
 
 def issue_manually(

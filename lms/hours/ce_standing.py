@@ -77,7 +77,14 @@ class CEStatus:
 
     @property
     def days_left(self) -> int:
+        """Whole days after today until the deadline (the year's last day): 0 on the last day itself, which is
+        still a day to train, so pages word it "last day today" (:attr:`is_last_day`), never "0 days left"."""
         return max(0, (self.year_end - self.today).days)
+
+    @property
+    def is_last_day(self) -> bool:
+        """Today, on the organisation's calendar, is the CE year's last day: hours done today still count."""
+        return self.today == self.year_end
 
     @property
     def pace_start(self) -> date:

@@ -6,6 +6,8 @@ starts, so they are connected in the standalone app, a host app and the CLI alik
   and field modules through the field logs that complete them.
 - ``pay-schedule-changed`` → approved entries not yet exported are paid in the organisation's new periods
   (:func:`lms.hours.schedule_change.repay_unexported`).
+- ``employment-began`` → the person's pending own records dated within the employment go to the organisation
+  (:func:`lms.hours.adoption.adopt_own_records`; returns how many).
 - ``attendance-finalized`` → a ``live`` entry for the attended minutes, once per attendance row
   (``source_ref="attendance:<id>"``; nothing for zero minutes), dated like self-paced hours on the person's calendar:
   the day the session started in their time zone (their profile's, else ``LMS_DEFAULT_TIMEZONE``), not in the
@@ -37,10 +39,11 @@ from lms.catalog.models import Course, Module
 from lms.catalog.texts import load_texts
 from lms.enrollment.models import Enrollment
 from lms.hours import attendance_corrections, entry_orgs, ledger
+from lms.hours.adoption import adopt_own_records
 from lms.hours.live_attendance import live_activity_date
 from lms.hours.models import EntrySource, EntryStatus, HoursEntry
 from lms.hours.schedule_change import repay_unexported
-from lms.signals import attendance_finalized, module_completed, pay_schedule_changed
+from lms.signals import attendance_finalized, employment_began, module_completed, pay_schedule_changed
 
 
 def _local_date(moment: datetime, zone: str | None) -> date:
@@ -108,6 +111,11 @@ def on_pay_schedule_changed(org: Any, actor: Any = None, **_: Any) -> int:
     return repay_unexported(org, actor)
 
 
+def on_employment_began(membership: Any, actor: Any = None, **_: Any) -> int:
+    return adopt_own_records(membership, actor)
+
+
 module_completed.connect(on_module_completed)
 attendance_finalized.connect(on_attendance_finalized)
 pay_schedule_changed.connect(on_pay_schedule_changed)
+employment_began.connect(on_employment_began)

@@ -41,16 +41,18 @@ def _membership_of(org_id: int) -> ColumnElement[bool]:
     return (Membership.user_id == HoursEntry.user_id) & (Membership.org_id == org_id)
 
 
-def list_paid_without_id(org: Organisation, start: date) -> list[PersonWithoutId]:
+def list_paid_without_id(org: Organisation, start: date, user_id: int | None = None) -> list[PersonWithoutId]:
     """The people whose approved lines paid in the period starting ``start`` (the lines of its payroll file) are
-    written without an employee ID, by name, with the count, time and amount of those lines. One query."""
+    written without an employee ID, by name, with the count, time and amount of those lines; with ``user_id``, that
+    person only (their timesheet page). One query."""
+    person = [HoursEntry.user_id == user_id] if user_id is not None else []
     rows = db.session.execute(
         select(HoursEntry.user_id, User.name, Membership.id, func.count(), func.sum(HoursEntry.minutes),
                func.sum(amount_sql()))
         .join(User, User.id == HoursEntry.user_id)
         .outerjoin(Membership, _membership_of(org.id))
         .where(HoursEntry.org_id == org.id, HoursEntry.status == EntryStatus.APPROVED,
-               HoursEntry.paid_period_start == start, _without_id())
+               HoursEntry.paid_period_start == start, _without_id(), *person)
         .group_by(HoursEntry.user_id, User.name, Membership.id)
         .order_by(User.name, HoursEntry.user_id)
     ).all()

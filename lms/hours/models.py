@@ -1,7 +1,8 @@
 """Hours models. The ledger is append-only: an entry's minutes never change; a correction is a new entry pointing at
 the one it corrects. Workflow state (pending → approved / rejected, or pending → withdrawn when a later attendance
 correction replaces a pending entry: :mod:`lms.hours.withdrawals`) is the only thing that moves, and every move is
-audited."""
+audited; besides it, a pending entry of no organisation (an own record) is given the organisation whose employment
+comes to cover its date, once, by a conditional update with its audit row (:mod:`lms.hours.adoption`)."""
 
 from __future__ import annotations
 

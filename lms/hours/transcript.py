@@ -98,11 +98,15 @@ class PeriodTotal:
 
 @dataclass
 class HoursSummary:
-    """A trainee's approved minutes grouped four ways, and what still awaits approval."""
+    """A trainee's approved minutes grouped four ways, what still awaits approval (pending entries of an
+    organisation), and what is in their own records only (pending entries of no organisation, which nobody reviews:
+    :mod:`lms.hours.own_records`), as My hours counts them."""
 
     total_minutes: int = 0
     pending_minutes: int = 0
     pending_count: int = 0
+    own_minutes: int = 0
+    own_count: int = 0
     by_period: list[PeriodTotal] = field(default_factory=list)
     by_month: list[Total] = field(default_factory=list)
     by_source: list[Total] = field(default_factory=list)
@@ -127,10 +131,12 @@ def hours_summary(user: User) -> HoursSummary:
     payroll exports)."""
     entries = _user_entries(user, (EntryStatus.APPROVED, EntryStatus.PENDING))
     approved = [e for e in entries if e.status is EntryStatus.APPROVED]
-    pending = [e for e in entries if e.status is EntryStatus.PENDING]
+    pending = [e for e in entries if e.status is EntryStatus.PENDING and e.org_id is not None]
+    own = [e for e in entries if e.status is EntryStatus.PENDING and e.org_id is None]
     summary = _totals(approved)
     summary.total_minutes = sum(e.minutes for e in approved)
     summary.pending_minutes, summary.pending_count = sum(e.minutes for e in pending), len(pending)
+    summary.own_minutes, summary.own_count = sum(e.minutes for e in own), len(own)
     summary.by_period = _by_period(approved)
     months: dict[date, int] = defaultdict(int)
     for entry in approved:

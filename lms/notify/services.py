@@ -15,7 +15,10 @@ import os
 import re
 import secrets
 import smtplib
+from email.header import Header
+from email.headerregistry import UnstructuredHeader
 from email.message import EmailMessage
+from email.policy import EmailPolicy
 from email.utils import format_datetime, make_msgid, parseaddr
 from pathlib import Path
 from typing import Any
@@ -29,6 +32,37 @@ from lms.notify.links import links_in_language
 
 class MailError(RuntimeError):
     """The SMTP server refused or could not be reached."""
+
+
+class _MailPolicy(EmailPolicy):
+    """``email.policy.default``, but a free-text header (the subject) that is not plain ASCII or does not fit on one
+    line is written as RFC 2047 encoded words from end to end, spaces included. The standard library's folding of
+    such a header can leave a space at the end of a line before an encoded word (the reader then sees two spaces)
+    or drop the one between two encoded words (seen with Python 3.11); encoded words decode to exactly the text."""
+
+    def fold(self, name: str, value: Any) -> str:
+        if self._needs_encoded_words(name, value):
+            return self._encoded_words(name, value)
+        return super().fold(name, value)
+
+    def fold_binary(self, name: str, value: Any) -> bytes:
+        if self._needs_encoded_words(name, value):
+            return self._encoded_words(name, value).encode("ascii")
+        return super().fold_binary(name, value)
+
+    def _needs_encoded_words(self, name: str, value: Any) -> bool:
+        if self.utf8 or not isinstance(value, UnstructuredHeader):  # (an SMTPUTF8 server takes UTF-8 as it is)
+            return False
+        text = str(value)
+        return not text.isascii() or len(name) + 2 + len(text) > (self.max_line_length or 78)
+
+    def _encoded_words(self, name: str, value: Any) -> str:
+        words = Header(str(value), "utf-8", maxlinelen=self.max_line_length or 78, header_name=name)
+        return f"{name}: {words.encode(linesep=self.linesep)}{self.linesep}"
+
+
+#: How every message is written (:class:`_MailPolicy`).
+MAIL_POLICY = _MailPolicy()
 
 
 def recipient_locale(user: Any) -> str:
@@ -78,7 +112,7 @@ def send_email(to: str, template: str, locale: str | list[str] | None = None, **
     else:
         subject, body = render_email(template, locale, **context)
     config = current_app.config
-    message = EmailMessage()
+    message = EmailMessage(policy=MAIL_POLICY)
     message["From"] = config["LMS_MAIL_SENDER"]
     message["To"] = to
     message["Subject"] = subject

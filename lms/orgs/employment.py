@@ -13,6 +13,7 @@ undone. After that, the organisation sends them a new invitation, which they acc
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
@@ -24,7 +25,7 @@ from lms.errors import ConflictError, DomainError
 from lms.i18n import _, format_when
 from lms.notify.services import recipient_locale, send_email
 from lms.orgs.models import Invitation, MemberRole, Membership
-from lms.orgs.services import ensure_another_manager
+from lms.orgs.services import employment_began, ensure_another_manager
 
 #: Days after an end of employment is recorded during which its organisation's managers may undo it.
 UNDO_DAYS = 14
@@ -95,24 +96,35 @@ def reinstate_member(membership: Membership, actor: User) -> date:
     membership.employment_end, membership.role = after["employment_end"], after["role"]
     audit.record("membership.reinstated", membership, actor, org_id=membership.org_id,
                  **audit.changed(before, {key: value for key, value in after.items() if before[key] != value}))
+    employment_began(membership, actor)  # the days after the cleared end are theirs again: own records dated then
     return ended_on
 
 
 def undo_closes_at(membership: Membership) -> datetime:
     """When undoing ``membership``'s end of employment closes to its managers: :data:`UNDO_DAYS` days after the end
     was recorded (the latest ``membership.ended`` audit row), or, for an end recorded before the audit log kept it,
-    after the start of its last day (UTC)."""
+    :data:`UNDO_DAYS` days after the end of its last day on the organisation's calendar (:func:`_legacy_closes_at`)."""
     recorded = db.session.execute(
         select(AuditEvent.at).where(AuditEvent.object_type == "Membership", AuditEvent.object_id == membership.id,
                                     AuditEvent.action == "membership.ended")
         .order_by(AuditEvent.id.desc()).limit(1)
     ).scalar_one_or_none()
     if recorded is None:
-        assert membership.employment_end is not None
-        recorded = datetime.combine(membership.employment_end, time(), tzinfo=UTC)
-    elif recorded.tzinfo is None:  # SQLite hands back naive UTC
+        return _legacy_closes_at(membership)
+    if recorded.tzinfo is None:  # SQLite hands back naive UTC
         recorded = recorded.replace(tzinfo=UTC)
     return recorded + timedelta(days=UNDO_DAYS)
+
+
+def _legacy_closes_at(membership: Membership) -> datetime:
+    """For an end with no audit row, the membership keeps no time it was recorded, only its last day; an end is
+    recorded on that day at the earliest (:func:`check_end`), at an hour nobody knows. Counting from the end of that
+    day where the organisation is gives the manager the benefit of the doubt, and whole days on their own calendar:
+    undoing stays open through the :data:`UNDO_DAYS`-th day after the last day and closes at the midnight that ends
+    it (a wall-clock midnight, so a change to or from daylight saving time moves no day)."""
+    assert membership.employment_end is not None
+    closing_day = membership.employment_end + timedelta(days=UNDO_DAYS + 1)
+    return datetime.combine(closing_day, time(), tzinfo=ZoneInfo(membership.organisation.timezone)).astimezone(UTC)
 
 
 def can_undo_end(membership: Membership, actor: User | None) -> bool:

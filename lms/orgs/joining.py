@@ -7,6 +7,7 @@ or replacing the invitation at the same moment is seen.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
@@ -19,7 +20,7 @@ from lms.i18n import _, _l
 from lms.orgs import employment_rules
 from lms.orgs.invitations import employment_of, lock_invitations
 from lms.orgs.models import Invitation, Membership
-from lms.orgs.services import add_member
+from lms.orgs.services import join_member
 from lms.security import hash_token
 
 
@@ -50,8 +51,18 @@ CONSENT_MISSING = _l("To join, tick the box to agree that your training records 
                      "employer.")
 
 
-def accept_invitation(invitation: Invitation, user: User, *, agreed: bool) -> Membership:
-    """Make ``user`` (who must own the invited address) a member with the invitation's details; closes it.
+@dataclass(frozen=True)
+class Joined:
+    """An accepted invitation: the membership, and how many of the person's pending own hours records, dated within
+    the employment, went to the organisation for review (``lms.hours.adoption``)."""
+
+    membership: Membership
+    sent_entries: int = 0
+
+
+def accept_invitation(invitation: Invitation, user: User, *, agreed: bool) -> Joined:
+    """Make ``user`` (who must own the invited address) a member with the invitation's details; closes it. Their
+    pending own hours records dated within the employment go to the organisation (:class:`Joined`).
 
     ``agreed``: they ticked "I agree that my training records are kept and shared with my employer" (refused without
     it: :class:`ConsentMissingError`); the organisation then sees their certificates and training. The audit row
@@ -65,7 +76,7 @@ def accept_invitation(invitation: Invitation, user: User, *, agreed: bool) -> Me
     if not invitation.is_open:
         raise DomainError(_("This invitation is no longer valid. Ask your manager to send a new one."))
     try:
-        membership = add_member(invitation.organisation, user, employment_of(invitation), actor=user)
+        membership, sent = join_member(invitation.organisation, user, employment_of(invitation), actor=user)
     except employment_rules.EmployeeIdTakenError:
         # Only for invitations sent before these were refused: the invitee is not told whose ID it is.
         raise ConflictError(_("This invitation cannot be accepted as it is: its employee ID is now someone else's. "
@@ -77,4 +88,4 @@ def accept_invitation(invitation: Invitation, user: User, *, agreed: bool) -> Me
                               "of your earlier employment there. Ask your manager to send a new one.")) from None
     invitation.accepted_at = utcnow()
     audit.record("invitation.accepted", invitation, user, org_id=invitation.org_id, role=invitation.role, agreed=True)
-    return membership
+    return Joined(membership, sent)

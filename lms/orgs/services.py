@@ -24,6 +24,7 @@ from lms.orgs.queries import managed_org_slugs as managed_org_slugs
 from lms.orgs.queries import managed_orgs as managed_orgs
 from lms.orgs.queries import sole_manager_orgs as sole_manager_orgs
 from lms.orgs.settings import DEFAULT_ANCHOR, OrgSettings, check_settings, with_anchor
+from lms.signals import employment_began as employment_began_signal
 from lms.signals import membership_created
 
 SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
@@ -92,6 +93,12 @@ def add_member(org: Organisation, user: User, employment: Employment, actor: Use
     """Add ``user`` to ``org``; update their employment details if they are current staff already (nothing is
     recorded when the details are the same); former staff join again (:func:`_rejoin`). A new or changed employee ID
     must be nobody else's (:func:`lms.orgs.employment_rules.check_employee_id`; their own open invitation aside)."""
+    return join_member(org, user, employment, actor)[0]
+
+
+def join_member(org: Organisation, user: User, employment: Employment, actor: User | None) -> tuple[Membership, int]:
+    """:func:`add_member`, and how many of the person's own hours records its employment took
+    (:func:`employment_began`)."""
     membership = get_membership(org, user)
     kept = membership is not None and membership.is_current and (
         employment_rules.id_key(employment.employee_id) == employment_rules.id_key(membership.employee_id))
@@ -99,11 +106,12 @@ def add_member(org: Organisation, user: User, employment: Employment, actor: Use
         employment_rules.check_employee_id(org, employment.employee_id, email=user.email, membership=membership)
     if membership is not None:
         if membership.is_current:
-            _change_employment(membership, employment, actor)
+            sent = _change_employment(membership, employment, actor)[1]
         else:
             _rejoin(membership, employment, actor)
+            sent = employment_began(membership, actor)
         db.session.flush()
-        return membership
+        return membership, sent
     membership = Membership(org_id=org.id, user_id=user.id)
     db.session.add(membership)
     set_employment(membership, employment)
@@ -112,7 +120,15 @@ def add_member(org: Organisation, user: User, employment: Employment, actor: Use
     audit.record("membership.created", membership, actor, org_id=org.id,
                  **{key: value for key, value in joined.items() if value is not None})
     membership_created.send(membership)
-    return membership
+    return membership, employment_began(membership, actor)
+
+
+def employment_began(membership: Membership, actor: User | None) -> int:
+    """Tell the other domains (the ``employment-began`` signal) that ``membership``'s employment now covers days it
+    did not before; returns how many of the person's own hours records went to the organisation
+    (``lms.hours.adoption``: pending ones dated within the employment)."""
+    db.session.flush()
+    return sum(sent for _receiver, sent in employment_began_signal.send(membership, actor=actor) if sent)
 
 
 def _rejoin(membership: Membership, employment: Employment, actor: User | None) -> None:
@@ -174,13 +190,20 @@ def employment_version(membership: Membership) -> str:
 
 def update_member(membership: Membership, employment: Employment, actor: User, seen: str = "", *,
                   checked: bool = False) -> bool:
+    """:func:`change_member`: whether anything changed."""
+    return change_member(membership, employment, actor, seen, checked=checked)[0]
+
+
+def change_member(membership: Membership, employment: Employment, actor: User, seen: str = "", *,
+                  checked: bool = False) -> tuple[bool, int]:
     """Change a current staff member's employment details and role; the audit row holds each changed field, old and
     new. False, with nothing recorded, when nothing changed. Former staff are refused (:class:`EmploymentEndedError`):
     making someone who has left a manager would give them manager rights nobody sees on the staff list. With
     ``seen`` (the :func:`employment_version` their form was opened on), a detail saved since refuses the save
     (:class:`lms.edit_versions.ChangedSinceError`). A changed employee ID or start date must keep the rules of
     :mod:`lms.orgs.employment_rules`, checked under the organisation's lock; ``checked``: the caller holds it and has
-    checked them (a roster import checks every line at once, before changing anyone)."""
+    checked them (a roster import checks every line at once, before changing anyone). Also returns how many of the
+    person's own hours records a start moved earlier, set or cleared sent to the organisation (:func:`employment_began`)."""
     if not checked:
         db.lock_row(membership.organisation, key_share=True)
         db.session.refresh(membership)
@@ -207,7 +230,9 @@ def check_details(membership: Membership, employment: Employment) -> None:
                                             history.last_end(membership))
 
 
-def _change_employment(membership: Membership, employment: Employment, actor: User | None) -> bool:
+def _change_employment(membership: Membership, employment: Employment, actor: User | None) -> tuple[bool, int]:
+    """Whether anything changed, and how many own hours records a start moved earlier, set or cleared sent to the
+    organisation (:func:`employment_began`)."""
     if membership.is_manager and employment.role is not MemberRole.MANAGER:
         ensure_another_manager(membership)
     before = _employment_of(membership)
@@ -215,7 +240,9 @@ def _change_employment(membership: Membership, employment: Employment, actor: Us
     changes = _employment_changes(before, _employment_of(membership))
     if changes:
         audit.record("membership.updated", membership, actor, org_id=membership.org_id, **changes)
-    return bool(changes)
+    old, new = before["employment_start"], membership.employment_start
+    covers_more = "employment_start" in changes and (old is None or new is None or new < old)
+    return bool(changes), employment_began(membership, actor) if covers_more else 0
 
 
 def ensure_another_manager(membership: Membership) -> None:

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from flask import current_app, flash
 
+from lms.accounts.services import get_user_by_email
 from lms.i18n import _, ngettext
-from lms.notify.services import MailError, send_email
+from lms.notify.services import MailError, recipient_locale, send_email
 from lms.orgs.models import Invitation, Organisation
 from lms.security import current_user
 from lms.web.urls import external_url
@@ -21,7 +22,7 @@ def send_invitations(org: Organisation, issued: list[tuple[Invitation, str]], su
             send_email(
                 invitation.email,
                 "invitation",
-                current_app.config["LMS_LOCALES"],
+                invitation_locale(invitation.email),
                 org=org,
                 invitation=invitation,
                 link=link,
@@ -42,6 +43,13 @@ def send_invitations(org: Organisation, issued: list[tuple[Invitation, str]], su
         flash(
             _("We could not email: %(emails)s. Their invitations are saved; send them again later.", emails=", ".join(failed)), "error"
         )
+
+
+def invitation_locale(email: str) -> str | list[str]:
+    """The language(s) of an invitation to ``email``: an account's own language when the address has one (a
+    Spanish-speaking trainee reads it in Spanish only), else every language the site offers, as nobody knows theirs."""
+    user = get_user_by_email(email)
+    return recipient_locale(user) if user is not None else list(current_app.config["LMS_LOCALES"])
 
 
 def invitee(invitation: Invitation) -> str:

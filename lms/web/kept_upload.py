@@ -6,7 +6,8 @@ A form with a kept file has three fields (their names are the subclass's :attr:`
 :attr:`~KeptUpload.kept_field`, :attr:`~KeptUpload.remove_field`): the file box, a hidden field carrying the kept
 file's token, and a tick box "Do not attach this file"; and two methods: ``show_kept(filename, token=None)`` (say that
 the file is attached, and offer to replace it) and ``forget_kept()``. Users: the external-training form
-(:mod:`lms.web.hours.attachments`) and the attendance-report import (:mod:`lms.web.live.reports`).
+(:mod:`lms.web.hours.attachments`), the attendance-report import (:mod:`lms.web.live.reports`) and the roster import
+(:mod:`lms.web.org_roster`).
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ import re
 from decimal import Decimal
 
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField, FileRequired
+from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     DateField,
@@ -20,21 +20,21 @@ from wtforms import (
 from wtforms.validators import (
     DataRequired,
     InputRequired,
-    Length,
     Optional,
     Regexp,
+    StopValidation,
     ValidationError,
 )
 
 from lms.errors import DomainError
-from lms.i18n import _l
+from lms.i18n import _, _l
 from lms.orgs.joining import CONSENT_MISSING
 from lms.orgs.models import CEYearBasis, EmploymentType, MemberRole, OrgKind, PayPeriod
 from lms.orgs.services import SLUG_RE, Employment
 from lms.orgs.settings import ANCHOR_MISSING, ANCHORED_PAY_PERIODS, OrgSettings
 from lms.web.csv_upload import CsvFile
 from lms.web.fields import TimezoneField
-from lms.web.validators import Email, NumberRange, PersonName
+from lms.web.validators import Email, Length, NumberRange, PersonName
 
 #: What makes a name look like a link or an address: http:// and https://, www., and an email address (name@host.tld;
 #: a name such as "Health@Home" is not one).
@@ -240,10 +240,36 @@ class AcceptInvitationForm(FlaskForm):
 
 
 class RosterForm(FlaskForm):
-    file = FileField(
-        _l("Roster file (CSV)"),
-        validators=[FileRequired(message=_l("Choose a CSV file.")), CsvFile()],
-    )
+    """A roster file, kept when the form is shown again to confirm start dates moved later (:mod:`lms.web.org_roster`),
+    and that confirmation: the tick box and the moves it confirms (:attr:`lms.hours.roster_starts.RosterStartMoves.token`)."""
+
+    file = FileField(_l("Roster file (CSV)"), validators=[CsvFile()])
+    #: The signed token of the file kept when the form was last shown (lms.pending_uploads).
+    file_token = HiddenField()
+    remove_file = BooleanField(_l("Do not attach this file"))
+    starts_shown = HiddenField()
+    move_starts = BooleanField(_l("Move these start dates later"))
+    #: The name of that kept file, when the page shows it (:meth:`show_kept`).
+    kept_name: str | None = None
+
+    def validate_file(self, field) -> None:
+        chosen = field.data is not None and getattr(field.data, "filename", "")
+        if not chosen and not (self.file_token.data and not self.remove_file.data):
+            raise StopValidation(_("Choose a CSV file."))
+
+    def show_kept(self, filename: str, token: str | None = None) -> None:
+        """Say that ``filename`` is attached and kept (under ``token``, when new), and offer to replace it."""
+        self.kept_name = filename
+        if token is not None:
+            self.file_token.data = token
+        self.file.label.text = _("Replace it with another file (optional)")
+
+    def forget_kept(self) -> None:
+        self.kept_name, self.file_token.data, self.remove_file.data = None, "", False
+
+    def confirms(self, token: str) -> bool:
+        """Whether the manager ticked the box under the moves named by ``token``."""
+        return bool(self.move_starts.data) and self.starts_shown.data == token
 
 
 class EndMembershipForm(FlaskForm):

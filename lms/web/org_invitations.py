@@ -11,7 +11,7 @@ from lms.accounts.passwords import WeakPassword
 from lms.accounts.services import get_user_by_email, register_user
 from lms.db import utcnow
 from lms.errors import ConflictError, DomainError
-from lms.i18n import _, current_locale
+from lms.i18n import _, current_locale, ngettext
 from lms.orgs import invitations, joining, services
 from lms.orgs.models import Invitation, MemberRole, Organisation
 from lms.security import access, current_user
@@ -131,13 +131,16 @@ def accept(token: str):
             abort(401)
         if form.validate_on_submit():
             try:
-                joining.accept_invitation(invitation, current_user._get_current_object(), agreed=form.agree.data)
+                joined = joining.accept_invitation(invitation, current_user._get_current_object(),
+                                                   agreed=form.agree.data)
                 mark_email_confirmed(current_user._get_current_object())  # the link was sent to the address
             except DomainError as exc:  # withdrawn or replaced meanwhile, another address, details refused now
                 flash(exc.message, "error")
             else:
                 db.session.commit()
                 flash(_joined(invitation), "success")
+                if joined.sent_entries:
+                    flash(_sent_for_review(invitation, joined.sent_entries), "success")
                 return redirect(_after_joining(invitation))
     return render_template("lms/orgs/accept.html", invitation=invitation, form=form, signup_form=None,
                            manager=MemberRole.MANAGER), 400 if form.errors else 200
@@ -151,6 +154,15 @@ def _joined(invitation: Invitation, name: str | None = None) -> str:
                 else _("You now manage %(name)s.", name=org))
     return (_("Welcome, %(name)s! You have joined %(org)s.", name=name, org=org) if name
             else _("You have joined %(name)s.", name=org))
+
+
+def _sent_for_review(invitation: Invitation, count: int) -> str:
+    """What the person reads when joining sent pending entries of their own records to the organisation."""
+    # i18n: after accepting an invitation: training hours logged before joining, dated within the employment, now
+    # wait for the organisation's review
+    return ngettext("%(num)d entry from your own training records was sent to %(org)s for review.",
+                    "%(num)d entries from your own training records were sent to %(org)s for review.",
+                    count, org=invitation.organisation.name)
 
 
 def _after_joining(invitation: Invitation) -> str:

@@ -121,8 +121,8 @@ def member(org_slug: str, membership_id: int):
             if (confirm_page := _start_move_page(org, membership, form, edit)) is not None:
                 return confirm_page
             had_id = membership.employee_id
-            changed = services.update_member(membership, form.employment(), current_user._get_current_object(),
-                                             edit.seen)
+            changed, sent = services.change_member(membership, form.employment(), current_user._get_current_object(),
+                                                   edit.seen)
         except services.EmploymentEndedError as exc:  # a page opened before the end was recorded
             flash(exc.message, "error")
             return redirect(url_for(".member", org_slug=org.slug, membership_id=membership.id))
@@ -135,6 +135,12 @@ def member(org_slug: str, membership_id: int):
         else:
             db.session.commit()
             flash(_("Saved.") if changed else _("No changes to save."), "success" if changed else "info")
+            if sent:
+                flash(ngettext("%(num)d entry from %(name)s's own training records is now in your review queue: it is "
+                               "dated within their employment here.",
+                               "%(num)d entries from %(name)s's own training records are now in your review queue: "
+                               "they are dated within their employment here.", sent, name=membership.user.name),
+                      "success")
             warn_about_exported_ids([membership.employee_id])
             if had_id and not membership.employee_id:
                 _warn_lines_without_id(membership)

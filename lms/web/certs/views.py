@@ -62,8 +62,9 @@ def verify_page(code: str):
     else:
         [result] = mistyped.explained(lookup([code]) or [{"query": code, "code": code, "status": "invalid"}])
         db.session.commit()  # the look-up log
+        reissue_url, reissue_problem = _reissue(result)
         page = render_template("lms/certs/verify.html", result=shown(result), checked_at=utcnow(), revoke_url=_revoke_url(result),
-                               reissue_url=_reissue_url(result))
+                               reissue_url=reissue_url, reissue_problem=reissue_problem)
         response = no_store(Response(page, HTTP_STATUS[result["status"]]))
     response.vary.add("Accept")
     return response
@@ -80,14 +81,20 @@ def _revoke_url(result: dict) -> str | None:
     return url_for("lms.certificates.revoke", code=display(cert.code))
 
 
-def _reissue_url(result: dict) -> str | None:
+def _reissue(result: dict) -> tuple[str | None, str | None]:
     """For a trainer or site administrator looking at a revoked certificate: the page that issues its holder a
-    replacement for its course (no look-up for anyone else)."""
+    replacement for its course, or why none can be issued yet (:func:`lms.certificates.issuance.replacement_problem`:
+    that page would refuse it); nothing for anyone else (no look-up)."""
     if result["status"] != "revoked" or not current_user.is_trainer:
-        return None
+        return None, None
     cert = queries.get_by_code(result["code"])
     course = issuance.replacement_course(cert) if cert is not None else None
-    return url_for("lms.certificates.issue_hours", course_slug=course.slug, user_id=cert.user_id) if course else None
+    if course is None:
+        return None, None
+    problem = issuance.replacement_problem(cert, current_user)
+    if problem:
+        return None, problem
+    return url_for("lms.certificates.issue_hours", course_slug=course.slug, user_id=cert.user_id), None
 
 
 def _revocation_list(code: str) -> Response:

@@ -29,9 +29,10 @@ def compliance_dashboard(org_slug: str):
     org = get_org(org_slug)
     day, problem = day_arg("on")
     notes = [problem, _("Showing continuing education as of today instead.")] if problem else []
-    today = day or periods.org_today(org)
-    return render_template("lms/hours/reports/compliance.html", org=org, today=today, notes=notes,
-                           people=compliance.list_ce_status(org, today), member_ids=member_ids_by_user(org),
+    real_today = periods.org_today(org)
+    today = day or real_today
+    return render_template("lms/hours/reports/compliance.html", org=org, today=today, is_today=today == real_today,
+                           notes=notes, people=compliance.list_ce_status(org, today), member_ids=member_ids_by_user(org),
                            withheld=withheld.shown(withheld.list_for_org(org.id), current_locale()))
 
 

@@ -18,6 +18,7 @@ from lms.catalog.areas import area_title
 from lms.errors import DomainError
 from lms.hours import (
     adjustments,
+    adoption,
     approvals,
     bulk_decisions,
     corrections,
@@ -57,6 +58,9 @@ TICK = "entry"
 EVENT_TITLES = {"hours.entry_created": _l("recorded"), "hours.approved": _l("approved"),
                 "hours.rejected": _l("rejected"), "hours.paid_period_moved": _l("moved to another pay period"),
                 "hours.withdrawn": _l("withdrawn"), "hours.resubmission": _l("submitted again, replacing a rejected entry"),
+                # i18n: an entry's history: an entry of the person's own records went to the organisation that
+                # employed them on its date, for review
+                "hours.org_assigned": _l("sent to the organisation for review"),
                 "hours.resubmitted": _l("submitted again as a new entry"),
                 # i18n: an entry's history: a manager read the attendance status a trainer changed after approval
                 "hours.attendance_change_reviewed": _l("attendance change after approval reviewed"),
@@ -66,7 +70,8 @@ EVENT_TITLES = {"hours.entry_created": _l("recorded"), "hours.approved": _l("app
 #: what rows written before the code was introduced hold.
 REASON_TITLES = {schedule_change.PAY_SCHEDULE_CHANGED: _l("the pay schedule changed"),
                  "pay schedule changed": _l("the pay schedule changed"),
-                 ATTENDANCE_CORRECTED: _l("a later correction of the attendance replaced it")}
+                 ATTENDANCE_CORRECTED: _l("a later correction of the attendance replaced it"),
+                 adoption.EMPLOYMENT_COVERS_DATE: _l("their employment here covers its date")}
 
 
 def _render_queue(org: Organisation, args: MultiDict, selected: set[int] = frozenset(), error: str | None = None,

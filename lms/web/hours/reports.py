@@ -67,12 +67,15 @@ def _org_sheet_page(org, sheet, *, notes: list[str] | tuple = (), error: str | N
 @bp.get("/orgs/<org_slug>/timesheets/<int:user_id>")
 @access.org_manager
 def person_timesheet(org_slug: str, user_id: int):
+    """One person's timesheet, with the note the organisation's timesheet gives when the period's payroll file writes
+    their lines without an employee ID (:mod:`lms.hours.missing_ids`)."""
     org = get_org(org_slug)
     membership = get_member(org, user_id)
     day, notes = shown_day(org)
     sheet = timesheets.get_timesheet(org, membership.user, day, current_locale())
+    without_ids = missing_ids.list_paid_without_id(org, sheet.start, membership.user_id) if sheet.lines else []
     return render_template("lms/hours/reports/person_timesheet.html", org=org, sheet=sheet, nav=period_nav(sheet),
-                           exported_at=sheet_export_text(org, sheet), notes=notes)
+                           exported_at=sheet_export_text(org, sheet), notes=notes, without_ids=without_ids)
 
 
 @bp.post("/orgs/<org_slug>/timesheets/export")
