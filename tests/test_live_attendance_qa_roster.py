@@ -143,7 +143,9 @@ def test_corrections_after_final_are_checked_the_same_way(client, u, login, trai
     login(other)
     assert save(client, u, session, {tom: ("late", "excused")}, reason="Doctor's note").status_code == 302
     login(trainer)
-    response = save(client, u, session, {tom: ("late", "late"), maria: ("present", "absent")}, reason="Left at once")
+    # (María has time: marking her absent asks whether to set it aside, tests/test_livefix_absent_time.py)
+    response = save(client, u, session, {tom: ("late", "late"), maria: ("present", "absent")}, reason="Left at once",
+                    **{f"absent_time-{maria.id}": "keep"})
     assert response.status_code == 302  # Tom was not changed on the page: left alone
     assert status_of(session, tom) is AttendanceStatus.EXCUSED and status_of(session, maria) is AttendanceStatus.ABSENT
     response = save(client, u, session, {tom: ("late", "present")}, reason="Was there")

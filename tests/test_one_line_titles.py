@@ -52,4 +52,5 @@ def test_a_calendar_with_a_title_holding_a_line_break_still_opens(client, u, log
     parsed = Calendar.from_ical(response.get_data())
     assert str(parsed["X-WR-CALNAME"]) == "Role-play practice"
     [event] = parsed.walk("VEVENT")
-    assert str(event["SUMMARY"]) == "Role-play\npractice"  # escaped by the library inside the event
+    # escaped by the library inside the event (course and language added: tests/test_livefix_calendar_titles.py)
+    assert str(event["SUMMARY"]) == "Role-play\npractice · Practice course (English)"

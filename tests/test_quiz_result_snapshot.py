@@ -81,7 +81,11 @@ def edit_question(client, u, course, slug: str, prompt: str, rows: list[tuple[st
         if correct:
             data[f"options-{index}-is_correct"] = "y"
     path = u("lms.authoring.edit_question", course_slug="core", module_slug="m1", question_id=question.id)
-    assert client.submit(path, data).status_code == 302
+    response = client.submit(path, data)
+    if response.status_code == 200 and 'id="confirm-answers"' in response.text:  # new right answers: asked first
+        confirm = re.search(r'name="confirm" type="hidden" value="([^"]*)"', response.text).group(1)
+        response = client.submit(path, {**data, "confirm": confirm})
+    assert response.status_code == 302
 
 
 def remove_question(client, u, course, slug: str):

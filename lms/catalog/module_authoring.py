@@ -9,6 +9,7 @@ from lms import db
 from lms.catalog import edits, module_kind
 from lms.catalog.areas import checked_specialties
 from lms.catalog.models import Course, Module, ModuleKind
+from lms.catalog.module_titles import check_title_free
 from lms.catalog.ordering import next_position
 from lms.catalog.slugs import check_slug, check_slug_free
 from lms.catalog.texts import has_visible_text, write_source_texts
@@ -62,6 +63,7 @@ def _save_module(course: Course, module: Module, data: ModuleData, actor: Any, *
     module's lessons after saving the module."""
     if not has_visible_text(data.title):
         raise DomainError(_("A module needs a title."), field="title")
+    check_title_free(course, module, data.title)
     if data.credited_minutes < 0:
         raise DomainError(_("Credited minutes cannot be negative."), field="credited_minutes")
     if module.id is not None and data.kind is not module.kind:
@@ -78,3 +80,4 @@ def _save_module(course: Course, module: Module, data: ModuleData, actor: Any, *
     module.specialties = checked_specialties(data.specialties)
     db.session.flush()
     write_source_texts(course, module, actor, title=data.title, summary=data.summary)
+

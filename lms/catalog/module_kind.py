@@ -43,7 +43,7 @@ from sqlalchemy import Select, exists, select
 from lms import db
 from lms.catalog import archive
 from lms.catalog.models import Course, CourseStatus, Lesson, Module, ModuleKind, Question, Quiz
-from lms.catalog.texts import load_texts, owner_key
+from lms.catalog.module_titles import quoted_titles
 from lms.catalog.visibility import shown_to_trainees
 from lms.errors import DomainError
 from lms.i18n import _, format_minutes, ngettext
@@ -269,12 +269,6 @@ def list_live_without_sessions(course: Course, now: datetime | None = None,
     modules = [m for m in modules if m.kind is ModuleKind.LIVE and m.is_required and not m.is_archived]
     sessions = live_queries.count_module_sessions([m.id for m in modules], now)
     return [module for module in modules if not sessions[module.id].upcoming]
-
-
-def quoted_titles(course: Course, modules: Sequence[Module]) -> str:
-    """“Title”, “Title” of ``modules`` in the course's source language (the slug where a title is missing)."""
-    texts = load_texts(course, course.source_locale, owners=[owner_key(m) for m in modules], fields=("title",))
-    return ", ".join(f"“{texts(module) or module.slug}”" for module in modules)
 
 
 def _required(course: Course, kind: ModuleKind) -> Select:

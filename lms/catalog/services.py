@@ -5,6 +5,7 @@ lists over many courses. Writing them: :mod:`lms.catalog.course_authoring`, :mod
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from sqlalchemy import Select, bindparam, exists, func, or_, select
@@ -87,6 +88,16 @@ class Outline:
     @property
     def credited_minutes(self) -> int:
         return sum(m.credited_minutes for m in self.modules if m.is_required)
+
+    def credited_minutes_shown(self, hidden: Collection[int]) -> int:
+        """What the course credits trainees: its required modules less the ``hidden`` ones (by id: nothing in them to
+        do yet, so trainees neither see nor need them, :func:`lms.catalog.visibility.list_hidden_module_ids`), as a
+        trainee's outline (:func:`load_trainee_outline`) counts."""
+        return sum(m.credited_minutes for m in self.modules if m.is_required and m.id not in hidden)
+
+    def uncounted_modules(self, hidden: Collection[int]) -> list[Module]:
+        """The required modules with credited minutes that :meth:`credited_minutes_shown` leaves out."""
+        return [m for m in self.modules if m.is_required and m.credited_minutes and m.id in hidden]
 
 
 @prepared

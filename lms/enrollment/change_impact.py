@@ -1,5 +1,6 @@
-"""What an author's change to a quiz's settings or a module's credit would do to the trainees already there, counted
-so the page can ask before saving (a plain form: the counts, then the same values sent again with ``confirm``).
+"""What an author's change to a quiz's settings, a question's right answers or a module's credit would do to the
+trainees already there, counted so the page can ask before saving (a plain form: the counts, then the same values
+sent again with ``confirm``).
 
 Nothing already given changes: a quiz attempt keeps the pass mark it was marked against (its snapshot, see
 :mod:`lms.enrollment.quiz_review`), a module completion keeps the minutes it credited, certificates are immutable.
@@ -12,6 +13,7 @@ for anyone yet (nothing is asked), and such a module's minutes are not in what t
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import case, func, select
@@ -19,7 +21,7 @@ from sqlalchemy import case, func, select
 from lms import db
 from lms.catalog import services as catalog
 from lms.catalog import visibility
-from lms.catalog.models import Course, CourseStatus, Module, Quiz
+from lms.catalog.models import Course, CourseStatus, Module, Option, Question, Quiz
 from lms.enrollment.models import Enrollment, EnrollmentStatus, ModuleCompletion, QuizAttempt, QuizAttemptGrant
 from lms.enrollment.queries import count_course_enrollments
 
@@ -157,3 +159,35 @@ def _count_without(course: Course, module: Module) -> int:
                                                 Enrollment.status == EnrollmentStatus.ACTIVE,
                                                 Enrollment.id.not_in(completed))
     ).scalar_one()
+
+
+@dataclass(frozen=True)
+class AnswerKeyImpact:
+    """Quiz attempts already graded on a question whose right answers an author is changing."""
+
+    #: As for :attr:`QuizSettingsImpact.confirmation`: the new right answers (option slugs).
+    confirmation: str
+    graded: int
+
+
+def answer_key_confirmation(correct_slugs: Iterable[str]) -> str:
+    return ",".join(sorted(correct_slugs))
+
+
+def answer_key_impact(question: Question, options: Iterable[Option],
+                      correct_slugs: Iterable[str]) -> AnswerKeyImpact | None:
+    """What making ``correct_slugs`` the right answers of ``question`` (its live ``options`` today) would leave behind:
+    the attempts already graded on it, which keep their marks (each attempt keeps what it was marked against, see
+    :mod:`lms.enrollment.quiz_review`), or None when the right answers do not change or nobody answered the question
+    yet. Attempts of every enrolment count, withdrawn ones too: their marks stay as well. One query."""
+    new = answer_key_confirmation(correct_slugs)
+    if new == answer_key_confirmation(o.slug for o in options if o.is_correct):
+        return None
+    graded = count_graded_attempts(question)
+    return AnswerKeyImpact(new, graded) if graded else None
+
+
+def count_graded_attempts(question: Question) -> int:
+    """Quiz attempts that answered ``question`` (an attempt's answers are kept by question slug)."""
+    answers = db.session.execute(select(QuizAttempt.answers).where(QuizAttempt.quiz_id == question.quiz_id)).scalars()
+    return sum(1 for kept in answers if question.slug in (kept or {}))

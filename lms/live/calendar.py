@@ -1,9 +1,10 @@
 """iCalendar (RFC 5545) for live sessions, and personal calendar feeds with secret, revocable links.
 
 Events carry a stable UID per session (so calendar apps update rather than duplicate them), start and end in UTC,
-the module title in the reader's language, ``STATUS:CANCELLED`` for cancelled sessions, and the place only when the
-reader may see it (registered people and trainers). The meeting link itself is for trainers: a trainee's calendar
-sends them to the session page, whose Join button records their attendance time (the raw link would not).
+the module title, its course and the session's language in the reader's language (:func:`event_title`),
+``STATUS:CANCELLED`` for cancelled sessions, and the place only when the reader may see it (registered people and
+trainers). The meeting link itself is for trainers: a trainee's calendar sends them to the session page, whose Join
+button records their attendance time (the raw link would not).
 ``SEQUENCE`` is the session's change counter (one more for each new time, place or join link, and for cancelling) and
 ``LAST-MODIFIED`` its last edit, so a calendar app that imported an older version takes the new one instead of
 ignoring it.
@@ -91,6 +92,19 @@ def _description(entry: CalendarEntry) -> str:
     return "\n".join(lines)
 
 
+def event_title(card: SessionCard) -> str:
+    """An event's title in the reader's language: the module, its course and the session's language, so that a feed
+    of several courses' sessions (a trainer's, a trainee's) tells them apart at a glance."""
+    title = card.title
+    if card.course_title:
+        # i18n: a calendar event's title: a live module's title, then its course's ("Role-play practice · Intro to CHW")
+        title = _("%(module)s · %(course)s", module=card.title, course=card.course_title)
+    if not card.session.locale:
+        return title
+    # i18n: a calendar event's title, then the language the session is given in: "Role-play practice · … (Spanish)"
+    return _("%(title)s (%(language)s)", title=title, language=language_name(card.session.locale, current_locale()))
+
+
 def session_event(entry: CalendarEntry, uid_domain: str, now: datetime) -> Event:
     s = entry.card.session
     event = Event()
@@ -98,7 +112,7 @@ def session_event(entry: CalendarEntry, uid_domain: str, now: datetime) -> Event
     event.add("dtstamp", now)
     event.add("dtstart", s.starts_at)
     event.add("dtend", s.ends_at)
-    event.add("summary", entry.card.title)
+    event.add("summary", event_title(entry.card))
     event.add("description", _description(entry))
     event.add("url", entry.link)
     if entry.show_place and place_of(entry):

@@ -34,7 +34,7 @@ from lms.live.models import (
     RegistrationStatus,
     SessionTrainer,
 )
-from lms.live.turnout import was_there
+from lms.live.turnout import took_registration, was_there
 
 
 def get_session(session_id: int) -> LiveSession:
@@ -89,6 +89,9 @@ class RosterLine:
     #: Came (:func:`lms.live.turnout.was_there`, the rule of the trainers' counts): time not set aside, or marked
     #: present or late; never a trainer of the session.
     was_there: bool = False
+    #: The session took registration (:func:`lms.live.turnout.took_registration`); one recorded afterwards did not,
+    #: so nobody on its roster is "not registered" or "came without a seat".
+    takes_registration: bool = True
 
     @property
     def live_intervals(self) -> list[AttendanceInterval]:
@@ -102,7 +105,7 @@ class RosterLine:
     @property
     def came_without_seat(self) -> bool:
         """No seat (a walk-in, or off the waitlist) and came: what the trainers' counts call "came without a seat"."""
-        return self.was_there and not self.is_registered
+        return self.was_there and not self.is_registered and self.takes_registration
 
     @property
     def is_checked_in(self) -> bool:
@@ -144,6 +147,12 @@ def seconds_of(session: LiveSession, intervals: list[AttendanceInterval], now: d
     return spans.attended_seconds(live, session.starts_at, session.counted_end, now)
 
 
+def _has_registrations(session: LiveSession) -> bool:
+    return db.session.execute(select(Registration.id).where(
+        Registration.session_id == session.id,
+        Registration.status.in_((RegistrationStatus.REGISTERED, RegistrationStatus.WAITLISTED))).limit(1)).first() is not None
+
+
 def load_roster(session: LiveSession, now: datetime, only_user_id: int | None = None) -> Roster:
     """Everyone registered, everyone with intervals and everyone with an attendance record, in five queries
     whatever their number, sorted by name (the session's own trainers among them are marked ``is_host``; people on
@@ -179,12 +188,15 @@ def load_roster(session: LiveSession, now: datetime, only_user_id: int | None = 
     roster = Roster(session)
     by_id = {user.id: user for user in users}
     roster.waiting = [by_id[user_id] for user_id in waitlisted if user_id not in ids and user_id in by_id]
+    registering = took_registration(session, bool(registrations or waitlisted))
+    if not registering and only_user_id is not None:  # someone else's seat counts too (rare: one query, only then)
+        registering = took_registration(session, _has_registrations(session))
     for user in (user for user in users if user.id in ids):
         row = attendance.get(user.id)
         own = by_user.get(user.id, [])
         final = row.minutes if row is not None and roster.is_final else None
         roster.lines.append(RosterLine(user, registrations.get(user.id), row, own, seconds_of(session, own, now),
-                                       user.id in hosts, final, user.id in on_waitlist, user.id in there))
+                                       user.id in hosts, final, user.id in on_waitlist, user.id in there, registering))
     roster.lines.sort(key=lambda line: (line.user.name.casefold(), line.user.id))
     return roster
 

@@ -9,7 +9,8 @@ it a trainer reads:
   recorded came anyway: the roster lists them with the people there, marked *Came without a seat*, and so do the counts;
 - **came without a seat**: people with no seat (on the waitlist, a cancelled registration, or none: walk-ins) who
   came (:func:`was_there`: time in the session not set aside, or marked present or late; never the session's own
-  trainers: hosting is not attending, and the roster marks them *not counted*).
+  trainers: hosting is not attending, and the roster marks them *not counted*); never counted for a session that
+  took no registration (recorded afterwards: :func:`took_registration`), where nobody had a seat to come without.
 
 :func:`was_there` is the one rule of who came: these counts and the person's own pages
 (:mod:`lms.live.my_sessions`, :mod:`lms.live.listing`) use it.
@@ -27,6 +28,7 @@ from lms.live.models import (
     Attendance,
     AttendanceInterval,
     AttendanceStatus,
+    LiveSession,
     Registration,
     RegistrationStatus,
     SessionTrainer,
@@ -49,6 +51,25 @@ def was_there(session_id: Any, user_id: Any) -> ColumnElement[bool]:
     hosting = exists().where(SessionTrainer.session_id == session_id,
                              SessionTrainer.user_id == user_id).correlate_except(SessionTrainer)
     return and_(or_(has_time, marked), ~hosting)
+
+
+def took_registration(session: LiveSession, has_registrations: bool) -> bool:
+    """Whether people could register for ``session``: it was scheduled before registration closed, or someone holds a
+    seat or a place on the waitlist (``has_registrations``). A session recorded afterwards never took any
+    (:mod:`lms.live.afterwards`): nobody there "came without a seat", so the roster and the counts do not say so."""
+    closes = min(session.registration_deadline or session.starts_at, session.starts_at)
+    return has_registrations or session.created_at < closes
+
+
+def _took_registration(session_id: Any) -> ColumnElement[bool]:
+    """SQL of :func:`took_registration` for the session ``session_id`` (a column)."""
+    opened = exists().where(
+        LiveSession.id == session_id, LiveSession.created_at < LiveSession.starts_at,
+        or_(LiveSession.registration_deadline.is_(None), LiveSession.created_at < LiveSession.registration_deadline),
+    )
+    held = exists().where(Registration.session_id == session_id,
+                          Registration.status.in_((RegistrationStatus.REGISTERED, RegistrationStatus.WAITLISTED)))
+    return or_(opened, held)
 
 
 @dataclass(frozen=True)
@@ -92,5 +113,6 @@ def _count_came_without_seat(session_ids: list[int]) -> dict[int, int]:
                             Registration.status == RegistrationStatus.REGISTERED)
     return dict(db.session.execute(
         select(people.c.session_id, func.count())
-        .where(was_there(people.c.session_id, people.c.user_id), ~seated).group_by(people.c.session_id)
+        .where(was_there(people.c.session_id, people.c.user_id), ~seated, _took_registration(people.c.session_id))
+        .group_by(people.c.session_id)
     ).all())

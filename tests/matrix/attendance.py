@@ -1,4 +1,5 @@
-"""Role matrix: attendance of live sessions (lms/web/live/attendance.py, reports.py, checkins.py; lms/api/attendance.py).
+"""Role matrix: attendance of live sessions (lms/web/live/attendance.py, attendance_export.py, reports.py, checkins.py;
+lms/api/attendance.py).
 
 Trainer pages are ``trainer`` here; inside, a trainer who does not run the session gets 404 (tested in
 tests/test_live_attendance.py).
@@ -8,6 +9,7 @@ EXPECTED: dict[str, str] = {
     "lms.sessions.attendance": "trainer",
     "lms.sessions.finalize_attendance": "trainer",
     "lms.sessions.attendance_person": "trainer",
+    "lms.sessions.attendance_csv": "trainer",
     "lms.sessions.find_attendee": "trainer",
     "lms.sessions.import_report": "trainer",
     "lms.sessions.checkin_code": "trainer",

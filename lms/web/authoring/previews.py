@@ -77,7 +77,9 @@ def preview_quiz(course_slug: str, module_slug: str):
     texts = load_texts(course, locale, source_when_stale=QUIZ_ITEMS)  # as trainees see it: no stale translations
     quiz = catalog.get_quiz(module)
     loaded = catalog.load_questions(quiz) if quiz is not None else []
-    questions = [(texts.get(question, "prompt"), [texts.get(option, "text") for option in options])
+    # the trainer's preview also marks the right answers and shows each answer's feedback; the trainee's quiz does not
+    questions = [(texts.get(question, "prompt"), [(texts.get(option, "text"), option.is_correct,
+                                                   texts.get(option, "feedback")) for option in options])
                  for question, options in loaded]
     title = texts.get(quiz, "title") if quiz is not None else None
     shown = shown_in_source(texts, loaded)

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, FieldList, Form, FormField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Optional, ValidationError
 
 from lms.catalog.models import QuestionKind
 from lms.catalog.quiz_authoring import OptionData
 from lms.catalog.texts import has_visible_text
 from lms.i18n import _, _l
 from lms.web.authoring.forms import PLAIN_TEXT, _clean_slug, _most, _slug_field
-from lms.web.validators import NotInvisible, NumberRange
+from lms.web.validators import Length, NotInvisible, NumberRange
 
 OPTION_ROWS = 6
 
@@ -66,6 +66,8 @@ class QuestionForm(FlaskForm):
         DataRequired(), NotInvisible(_l("Write the question. This one holds only invisible characters (such as "
                                         "zero-width spaces).")), _most("question", "prompt")], description=PLAIN_TEXT)
     options = FieldList(FormField(OptionRow), _l("Answers"), min_entries=OPTION_ROWS, max_entries=40)
+    #: Sent back from the page that asked about new right answers on a question trainees answered (those answers)
+    confirm = HiddenField()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

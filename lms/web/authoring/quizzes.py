@@ -161,7 +161,9 @@ def _question_form(form: QuestionForm, course, module, quiz, question, options, 
     True or false with no answers gets them, in the course's language; the author marks the right one."""
     if request.method == "POST":
         form.fill_true_false(quiz_authoring.true_false_answers(course.source_locale))
-    if form.validate_on_submit() and not (edit and edit.refuses(lambda: _saved_question(course, question, options))):
+    impact = None  # asked first when trainees' graded answers would be behind the new right answers
+    if (form.validate_on_submit() and not (edit and edit.refuses(lambda: _saved_question(course, question, options)))
+            and (impact := _unconfirmed_key(form, question, options)) is None):
         before = edits.snapshot(course, question) if question is not None else None
         try:
             saved = quiz_authoring.save_question(course, quiz, question, slug=form.slug.data,
@@ -182,9 +184,26 @@ def _question_form(form: QuestionForm, course, module, quiz, question, options, 
                 message = saved_message(_("Question saved."), behind, "quiz" if question is None else "question")
                 flash(added_message(message, missing, "question", course.source_locale), "success")
             return redirect(url_for("lms.authoring.quiz", course_slug=course.slug, module_slug=module.slug))
-    status = 400 if request.method == "POST" else 200
+    status = 400 if request.method == "POST" and impact is None else 200
     return render_template("lms/authoring/question_form.html", form=form, course=course, module=module,
-                           question=question, edit=edit), edit.status(status) if edit else status
+                           question=question, edit=edit, impact=impact), edit.status(status) if edit else status
+
+
+def _unconfirmed_key(form: QuestionForm, question, options) -> change_impact.AnswerKeyImpact | None:
+    """How many graded attempts the sent right answers would leave marked by the old ones, unless the form confirms
+    exactly these right answers; the form then carries them, so sending it again confirms."""
+    if question is None:
+        return None
+    sent = form.option_data({o.slug for o in options})
+    try:  # answers the save would refuse are refused first, without asking
+        quiz_authoring.check_question(QuestionKind(form.kind.data), sent)
+    except DomainError:
+        return None
+    impact = change_impact.answer_key_impact(question, options, [o.slug for o in sent if o.is_correct])
+    if impact is None or form.confirm.data == impact.confirmation:
+        return None
+    form.confirm.data = impact.confirmation
+    return impact
 
 
 def _left_behind(course, quiz, question, saved) -> list[str]:

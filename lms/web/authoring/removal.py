@@ -134,7 +134,8 @@ def _remove(course: Course, obj: Archivable, back: str, removed: str):
     if request.method in ("GET", "HEAD"):  # Flask answers HEAD with this view: HEAD only looks
         sessions = _problem(lambda: catalog_removal.check_removal(obj))
         return render_template("lms/authoring/remove.html", course=course, kind=KINDS[type(obj)], label=label,
-                               back=back, problem=sessions or _problem(lambda: archive.check_archive(course, obj)),
+                               slug=getattr(obj, "slug", None), back=back,
+                               problem=sessions or _problem(lambda: archive.check_archive(course, obj)),
                                sessions=sessions is not None, button=EmptyForm())
     try:
         catalog_removal.remove(course, obj, actor())

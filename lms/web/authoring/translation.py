@@ -12,7 +12,8 @@ from typing import Any
 
 from lms.catalog import edits
 from lms.catalog.markdown import render_markdown
-from lms.catalog.models import Course
+from lms.catalog.models import Course, Module
+from lms.catalog.module_titles import list_other_module_ids, same_title
 from lms.catalog.source_changes import SourceChange, describe_change
 from lms.catalog.texts import (
     FIELDS,
@@ -145,11 +146,13 @@ def describe_source_changes(texts: Texts, sections: list[Section]) -> None:
         row.change = describe_change(previous.get(target.id), row.source, by_line=row.is_markdown)
 
 
-def check(sections: list[Section], form: Mapping[str, str], language: str = "") -> dict[str, str]:
+def check(sections: list[Section], form: Mapping[str, str], language: str = "",
+          texts: Texts | None = None) -> dict[str, str]:
     """Error messages by row key for submitted values that cannot be saved: a translation is held to its source
     field's length limit, with the message the source form gives, and any text (a title, a question, an answer...)
     may be empty (the source text is shown) but not of invisible characters alone, which look empty and are not
-    (``language``: the source's name)."""
+    (``language``: the source's name). With ``texts`` (the course's, in the target language), a module title is also
+    checked against the other modules' titles."""
     errors = {}
     for row in (row for s in sections for row in s.rows):
         value = form.get("t-" + row.key) or ""
@@ -158,7 +161,25 @@ def check(sections: list[Section], form: Mapping[str, str], language: str = "") 
             message = _invisible_message(row, language)
         if message:
             errors[row.key] = message
+    if texts is not None:
+        _check_module_titles(sections, form, texts, errors)
     return errors
+
+
+def _check_module_titles(sections: list[Section], form: Mapping[str, str], texts: Texts,
+                         errors: dict[str, str]) -> None:
+    """A module title that another module of the course has in this language (its translation, or its source title
+    shown in its place) could not be told apart from it, as in the source language
+    (:func:`lms.catalog.module_authoring.check_title_free`): its box says so. One query, for a module's page."""
+    for row in (r for s in sections for r in s.rows if r.name == "title" and isinstance(r.obj, Module)):
+        value = (form.get("t-" + row.key) or "").strip()
+        if not value or row.key in errors:
+            continue
+        for other in list_other_module_ids(row.obj):
+            if same_title(title := texts.lookup("module", other, "title").value) == same_title(value):
+                errors[row.key] = _("Another module has this title in this language: “%(title)s”. Give each module "
+                                    "a different title.", title=title)
+                break
 
 
 def _invisible_message(row: Row, language: str) -> str:

@@ -112,7 +112,7 @@ def _editor(course, locale: str, texts, sections, picker, parent: str | None):
     images: dict[str, str] = {}
     sent, refused = request.form, None
     if request.method == "POST":
-        errors = translation.check(sections, request.form, language_name(course.source_locale))
+        errors = translation.check(sections, request.form, language_name(course.source_locale), texts)
         if request.form.get("preview"):
             previews, images = translation.preview(sections, request.form, locale), _images(sections)
         elif not errors and (saved := translation.save(course, locale, sections, request.form, actor())).conflicts:

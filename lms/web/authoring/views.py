@@ -75,7 +75,11 @@ def course(course_slug: str):
     course = catalog.get_course(course_slug)
     outline = catalog.load_outline(course)
     hidden = visibility.list_hidden_module_ids(course)  # neither seen nor needed by trainees: no certificate of them
+    uncounted = outline.uncounted_modules(hidden)  # required, with minutes, but empty: trainees are not credited
     return render_template("lms/authoring/course.html", course=course, outline=outline,
+                           credited=outline.credited_minutes_shown(hidden), uncounted=len(uncounted),
+                           uncounted_names=module_kind.quoted_titles(course, uncounted) if uncounted else "",
+                           uncounted_minutes=sum(m.credited_minutes for m in uncounted),
                            removed=archive.list_removed(course), hidden_modules=len(hidden),
                            no_session={m.id for m in module_kind.list_live_without_sessions(course, modules=outline.modules)},
                            no_certificate=withheld.withholds_on_completion(

@@ -17,14 +17,14 @@ from lms import db
 from lms.db import utcnow
 from lms.errors import DomainError
 from lms.i18n import _, ngettext
+from lms.live import absent_time, attendees, credit_notices
 from lms.live import attendance as services
-from lms.live import attendees, credit_notices
 from lms.live import roster as rosters
 from lms.live.attendance_changes import RosterChoice
 from lms.live.models import AttendanceStatus, LiveSession
 from lms.security import access, current_user
+from lms.web.live import absent_step, bp
 from lms.web.live import attendance_notes as notes
-from lms.web.live import bp
 from lms.web.live.attendance_forms import (
     FinalizeForm,
     FindPersonForm,
@@ -33,7 +33,6 @@ from lms.web.live.attendance_forms import (
     StatusForm,
     TimeForm,
     local_to_utc,
-    utc_to_local,
 )
 from lms.web.live.attendance_support import actor, min_share, session_clock, session_page
 from lms.web.live.credit_mail import tell_lowered
@@ -47,14 +46,21 @@ from lms.web.org_forms import show_error
 def attendance(session_id: int):
     session = rosters.get_managed_session(session_id, current_user)
     form = RosterStatusForm()
+    absent: list = []
     if form.validate_on_submit():
         roster = rosters.load_roster(session, utcnow())
         was = {line.user.id: line.status for line in roster.lines}
+        absent = absent_time.list_absent_with_time(roster, _roster_choices())
+        if absent_step.is_undecided(absent):  # asked first: set their time aside too, or keep it counted
+            return _roster_page(session, form, _finalize_form(session, formdata=None), 409, absent=absent, ask=True)
         try:
             saved = services.set_statuses(
                 session, roster, _roster_choices(), actor(), utcnow(), min_share(), form.reason.data or "",
                 skip_stale=True,
             )
+            absent = [person for person in absent if person.user.id not in {row.user.id for row in saved.stale}]
+            lowered = absent_time.set_aside_absent_time(session, absent_step.to_set_aside(absent), actor(), utcnow(),
+                                                        min_share(), form.reason.data or "")
         except DomainError as exc:
             db.session.rollback()
             show_error(form, exc)  # a missing reason: at its box
@@ -64,19 +70,25 @@ def attendance(session_id: int):
                 ngettext("Saved: %(num)d change.", "Saved: %(num)d changes.", saved.changed)
                 if saved.changed else _("Nothing changed."), "success" if saved.changed or not saved.stale else "info"
             )
+            for notice in lowered:
+                tell_lowered(notice)
+            absent_step.tell_set_aside(absent)
             _warn_credited_absent(session, was)
             if not saved.stale:
                 return redirect(url_for("lms.sessions.attendance", session_id=session.id))
             # the others' changes are saved; the stale rows show what is saved now, and why they were not changed
             form.form_errors.extend(row.text for row in saved.stale)
             return _roster_page(session, form, _finalize_form(session, formdata=None), 409, picked={})
-    return _roster_page(session, form, _finalize_form(session, formdata=None), 400 if form.errors else 200)
+    return _roster_page(session, form, _finalize_form(session, formdata=None), 400 if form.errors else 200,
+                        absent=absent)
 
 
 def _roster_page(session: LiveSession, form: RosterStatusForm, finalize_form: FinalizeForm, status: int,
-                 find_form: FindPersonForm | None = None, picked: dict[int, tuple[Any, Any]] | None = None):
+                 find_form: FindPersonForm | None = None, picked: dict[int, tuple[Any, Any]] | None = None,
+                 absent: list | None = None, ask: bool = False):
     """The roster; after a refused save or finalising, with the statuses that were chosen on it still chosen (and the
-    ones it showed still the ones it compares with), except ``stale`` rows, which show what is saved now."""
+    ones it showed still the ones it compares with), except ``stale`` rows, which show what is saved now. ``absent``:
+    people the save marks absent who have credited time, with the choice to set it aside (``ask``: asked first)."""
     roster = rosters.load_roster(session, utcnow())
     saved = {line.user.id: line.status for line in roster.lines}
     picked = _picked(saved) if picked is None else picked
@@ -87,6 +99,9 @@ def _roster_page(session: LiveSession, form: RosterStatusForm, finalize_form: Fi
         picked=picked,
         finalize_form=finalize_form,
         find_form=find_form or FindPersonForm(formdata=None, prefix="find"),
+        absent_time=absent or [],
+        absent_ask=ask,
+        absent_choice=absent_step.choice_of,
         shortfall=lambda line, status: services.shortfall(session, status, line.seconds, min_share()),
         **session_page(session),
     ), status
@@ -232,12 +247,9 @@ def _person_forms(session: LiveSession, line: rosters.RosterLine, action: str) -
 
     clock = session_clock(session)
     status = bound("status", StatusForm, status=line.status.value if line.status else "")
-    time = bound(
-        "time",
-        TimeForm,
-        joined_at=utc_to_local(session.starts_at, session.timezone),
-        left_at=utc_to_local(session.ends_at, session.timezone),
-    )
+    # empty at first: the scheduled span typed in for them made one stray "Save time" credit the whole session, even
+    # one that ended early; the session's times are in the page's header
+    time = bound("time", TimeForm)
     time.replaces.choices = [("", _("Nothing: add this time"))] + [
         (str(i.id), f"{clock(i.joined_at)} – {clock(i.left_at) or _('still there')} ({i.source.title})") for i in line.live_intervals
     ]
@@ -257,4 +269,4 @@ def _change(action: str, form: Any, session: LiveSession) -> services.Change:
     return services.Change(void_interval_id=form.interval_id.data)
 
 
-from lms.web.live import checkins, reports  # noqa: E402,F401  (their routes register on import)
+from lms.web.live import attendance_export, checkins, reports  # noqa: E402,F401  (their routes register on import)

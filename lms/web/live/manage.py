@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import current_app, flash, redirect, request, url_for
+from flask_babel import get_locale
 
 from lms import db
 from lms.accounts.services import list_trainers
@@ -18,9 +19,10 @@ from lms.catalog.texts import load_titles
 from lms.db import utcnow
 from lms.errors import DomainError
 from lms.i18n import _, current_locale, ngettext
-from lms.live import attendance_window, listing, scheduling, trainers, turnout
+from lms.live import attendance_window, edit_checks, listing, scheduling, trainers, turnout
 from lms.live.models import SessionStatus
 from lms.live.plans import session_times
+from lms.live.times import when_text
 from lms.security import access, current_user
 from lms.web.live import bp
 from lms.web.live.schedule_forms import CancelForm, NewSessionForm, SessionForm
@@ -108,10 +110,9 @@ def edit(session_id: int):
     if form.validate_on_submit():
         try:
             data = form.data_for(kept_trainer_ids=[t.id for t in leaders or []])
-            losing = _losing_time(session, data)
-            if losing and request.form.get("confirm_times") != "yes":
-                return render("lms/live/form.html", form=form, session=session, leaders=leaders,
-                              confirm_times=losing), 409
+            asked = _to_confirm(session, data)
+            if asked:
+                return render("lms/live/form.html", form=form, session=session, leaders=leaders, **asked), 409
             update = scheduling.update_session(session, data, viewer(), utcnow())
         except DomainError as exc:
             db.session.rollback()
@@ -127,6 +128,20 @@ def edit(session_id: int):
             return redirect(url_for(".detail", session_id=session.id))
     status = 400 if request.method == "POST" else 200
     return render("lms/live/form.html", form=form, session=session, leaders=leaders), status
+
+
+def _to_confirm(session, data: scheduling.SessionData) -> dict:
+    """What the edit form asks before saving (no JavaScript: a ticked box sent again confirms): recorded attendance
+    times the new time cuts (``confirm_times``), a new time zone that moves the session for the people registered
+    (``confirm_zone``, with its new time as the old zone tells it). Empty when nothing is asked, or all is ticked."""
+    losing, moved = _losing_time(session, data), edit_checks.zone_move(session, data, utcnow())
+    asks = {"confirm_times": losing, "confirm_zone": moved}
+    if all(not value or request.form.get(name) == "yes" for name, value in asks.items()):
+        return {}
+    if moved:
+        asks |= {"zone_was": when_text(session.starts_at, session.ends_at, session.timezone, str(get_locale())),
+                 "zone_now": when_text(moved.starts_at, moved.ends_at, session.timezone, str(get_locale()))}
+    return asks
 
 
 def _losing_time(session, data: scheduling.SessionData) -> int:
