@@ -298,6 +298,15 @@ def format_when(value: datetime | date | None, format: str = "medium") -> str:
     return _format_date(value, "medium" if format in _WORDED else format, locale, current_app.extensions["babel"].instance)
 
 
+def format_when_zoned(value: datetime | None) -> str:
+    """:func:`format_when` with the zone named: "Dec 7, 2026, 2:35 AM PST" (the ``lms_when_zoned`` filter). For pages
+    anyone may open, a certificate's verification: its reader may be in another zone than the one it is shown in."""
+    if value is None:
+        return ""
+    locale = str(get_locale())
+    return f"{format_when(value)} {babel_dates.get_timezone_name(to_local(value), 'short', locale=locale)}"
+
+
 def _date_and_time(local: datetime, locale: str) -> str:
     """The medium date and the short time, joined the locale's way ("Dec 5, 2026, 9:30 AM"; "5 dic 2026, 9:30 a.m.")."""
     if _time_shows_minutes_only(locale):  # the same text for every moment of a minute: made once per process

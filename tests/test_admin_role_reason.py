@@ -51,7 +51,7 @@ def test_no_reason_or_too_long_a_one_changes_nothing(client, u, people, reason):
     page = response.get_data(as_text=True)
     text = html_text(page)
     assert "Change the site role of Teo Trainee" in text and "Please correct the highlighted fields." in text
-    expected = ("Reason: Field cannot be longer than 500 characters." if reason and reason.strip()
+    expected = ("Reason: Use at most 500 characters." if reason and reason.strip()
                 else "Reason: Write the reason for changing the site role.")
     assert expected in text and 'href="#reason"' in page and 'aria-invalid="true"' in page
     assert '<option value="trainer" selected>' in page  # the role chosen in the list, kept

@@ -101,10 +101,11 @@ def test_the_quiz_is_called_by_its_title_once_it_has_one(client, u, course):
     assert "<h1 lang=\"en\">Check</h1>" in page and "The quiz of the module “Warning signs”." in page
     assert "<title>Check" in page
     course_page = _text(client.get(u("lms.authoring.course", course_slug="heat")))
-    assert f'href="{quiz_url}">Quiz: <span lang="en">Check</span></a>' in course_page
+    hidden = '<span class="visually-hidden"> Warning signs</span>'  # the module, for screen readers' lists of links
+    assert f'href="{quiz_url}">Quiz: <span lang="en">Check</span>{hidden}</a>' in course_page
     client.submit(quiz_url, {"title": "Heat check", "pass_mark": "80", "max_attempts": ""})
     assert "<h1 lang=\"en\">Heat check</h1>" in _text(client.get(quiz_url))
-    assert ">Quiz: <span lang=\"en\">Heat check</span></a>" in _text(
+    assert f'>Quiz: <span lang="en">Heat check</span>{hidden}</a>' in _text(
         client.get(u("lms.authoring.course", course_slug="heat")))
 
 
@@ -113,7 +114,8 @@ def test_a_quiz_without_a_title_is_named_after_its_module(client, u, course):
     assert client.submit(quiz_url, {"title": "", "pass_mark": "80", "max_attempts": ""}).status_code == 302
     page = _text(client.get(quiz_url))
     assert "<h1>Quiz for “Warning signs”</h1>" in page
-    assert f'href="{quiz_url}">Quiz</a>' in _text(client.get(u("lms.authoring.course", course_slug="heat")))
+    assert f'href="{quiz_url}">Quiz<span class="visually-hidden"> Warning signs</span></a>' in _text(
+        client.get(u("lms.authoring.course", course_slug="heat")))
 
 
 # ---------------------------------------------------------------- no dead Up and Down

@@ -35,7 +35,7 @@ def test_a_stale_decision_redirects_to_the_entry_page(client, u, login, staff, a
     text = shown.get_data(as_text=True)
     assert shown.status_code == 200
     assert f"already {already} by Bea Boss" in text and "flash-error" in text
-    assert 'role="status"' in text  # the flashed refusal is announced
+    assert '<div class="flashes" role="alert" id="flash-errors"' in text  # the flashed refusal is announced
     assert db.session.get(HoursEntry, entry.id).status is (
         EntryStatus.REJECTED if already == "rejected" else EntryStatus.APPROVED)
     assert f"already {already} by Bea Boss" not in client.get(page).get_data(as_text=True)  # shown once

@@ -51,7 +51,7 @@ def complete_modules(staff: Staff, make_user, slug: str, **modules: tuple[int, i
 
 
 def row_of(page: str, title: str) -> str:
-    [row] = [row for row in page.split('<tr role="row">') if f">{title}</a>" in row]
+    [row] = [row for row in page.split('<tr role="row">') if f">{title}<span class=\"visually-hidden\"> of " in row]
     return row
 
 

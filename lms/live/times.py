@@ -117,17 +117,25 @@ def clock_text(value: datetime, tz: str, locale: str | None) -> str:
     return format_time(local, "short", tzinfo=local.tzinfo, locale=loc) + " " + zone_abbreviation(local, loc)
 
 
-def wall_clock_text(value: datetime, tz: str, locale: str | None, first_day: date) -> str:
+def one_day(start: datetime, end: datetime, tz: str) -> date | None:
+    """The local day of zone ``tz`` that ``start`` to ``end`` (a session, or its check-in window) falls within, or
+    None when it crosses midnight: then every time of it shown names its day, both ends of a range alike, never
+    "from 11:24 PM to Dec 7, 2:54 AM" (pass the result as ``first_day``)."""
+    first = to_zone(start, tz).date()
+    return first if to_zone(end, tz).date() == first else None
+
+
+def wall_clock_text(value: datetime, tz: str, locale: str | None, first_day: date | None) -> str:
     """A time on the wall clock of zone ``tz`` without the zone (``9:45 AM``), with the day before it when that is
-    not ``first_day`` (a session's own day)."""
+    not ``first_day`` (a session's own day; None: always, see :func:`one_day`)."""
     loc = babel_locale(locale)
     local = to_zone(value, tz)
-    if local.date() != first_day:
+    if first_day is None or local.date() != first_day:
         return _date_and_time(local, "medium", loc)
     return format_time(local, "short", tzinfo=local.tzinfo, locale=loc)
 
 
-def zoned_clock_text(value: datetime, tz: str, locale: str | None, first_day: date) -> str:
+def zoned_clock_text(value: datetime, tz: str, locale: str | None, first_day: date | None) -> str:
     """:func:`wall_clock_text` with the zone named: ``9:45 AM PST``, or ``Dec 9, 2026, 12:05 AM PST`` when the day
     is not ``first_day``."""
     return wall_clock_text(value, tz, locale, first_day) + " " + zone_abbreviation(to_zone(value, tz), babel_locale(locale))

@@ -17,6 +17,7 @@ from lms.i18n import (
     format_minutes,
     format_money,
     format_when,
+    format_when_zoned,
     is_rtl,
     language_name,
     language_url,
@@ -58,8 +59,8 @@ def register(app: Flask, lms_bp: Blueprint) -> None:
     app.jinja_env.globals["lms_static"] = static_url  # a static file's address, carrying its content's version
     # globals, not context: the form macros are imported without the page's context
     app.jinja_env.globals.update(lms_error_summary=error_summary_attrs, lms_page_shows_errors=page_shows_errors)
-    app.jinja_env.filters.update(lms_when=format_when, lms_minutes=format_minutes, lms_money=format_money,
-                                 lms_lines=text_lines, lms_zone=format_zone)
+    app.jinja_env.filters.update(lms_when=format_when, lms_when_zoned=format_when_zoned, lms_minutes=format_minutes,
+                                 lms_money=format_money, lms_lines=text_lines, lms_zone=format_zone)
     app.cli.add_command(lms_cli)
 
 

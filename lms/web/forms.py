@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, EqualTo, Length, Optional
+from wtforms.validators import DataRequired, EqualTo, Optional
 
 from lms.accounts.admin_actions import MAX_ACTIVE_REASON
 from lms.accounts.passwords import MAX_LENGTH, MIN_LENGTH
 from lms.i18n import _l, locale_names
 from lms.orgs.joining import CONSENT_MISSING
 from lms.web.fields import TimezoneField
-from lms.web.validators import Email, HardToGuess, PersonName
+from lms.web.validators import Email, HardToGuess, Length, PersonName
 
 
 class LoginForm(FlaskForm):

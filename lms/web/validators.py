@@ -5,7 +5,9 @@ field sent with 400 digits) and for a signalling NaN ``Decimal`` (a decimal fiel
 https://github.com/pallets-eco/wtforms/pull/930. Both were server errors on our forms. Import ``NumberRange`` from
 here in form modules.
 
-``Email`` is WTForms' with a message in the LMS's own words. ``PersonName`` puts a person's name through the one
+``Length`` is WTForms' with its messages in the LMS's own words, the ones the services use ("Use at most 200
+characters.", not "Field cannot be longer than 200 characters."): import it from here too. ``Email`` is WTForms' with a
+message in the LMS's own words. ``PersonName`` puts a person's name through the one
 normaliser of :mod:`lms.accounts.names`, so a name of invisible characters alone is refused on the form, next to the
 field, instead of passing ``DataRequired``. ``HardToGuess`` refuses a common or guessable new password on the form
 (:mod:`lms.accounts.passwords`). ``VisibleText`` is ``DataRequired`` for catalog texts: a title of zero-width or bidi
@@ -19,13 +21,14 @@ from decimal import Decimal
 from typing import Any
 
 from wtforms.validators import Email as _Email
+from wtforms.validators import Length as _Length
 from wtforms.validators import NumberRange as _NumberRange
 from wtforms.validators import StopValidation, ValidationError
 
 from lms.accounts.names import InvalidName, clean_name
 from lms.accounts.passwords import password_problem
 from lms.catalog.texts import has_visible_text
-from lms.i18n import _l
+from lms.i18n import _, _l
 from lms.security import current_user
 
 #: Far beyond any range a form checks, far below what a float holds.
@@ -40,6 +43,23 @@ class NumberRange(_NumberRange):
         if (isinstance(data, Decimal) and data.is_nan()) or (isinstance(data, int) and abs(data) > _HUGE):
             field.data = None  # out of range for WTForms too: refused with its usual message
         super().__call__(form, field)
+
+
+class Length(_Length):
+    """``wtforms.validators.Length`` saying "Use at most %(num)d characters." (at least, between), as the services say
+    it; a ``message`` of its own may use ``%(min)d``, ``%(max)d`` and ``%(length)d`` as WTForms' does."""
+
+    def __call__(self, form: Any, field: Any) -> None:
+        length = len(field.data) if field.data else 0
+        if length >= self.min and (self.max == -1 or length <= self.max):
+            return
+        if self.message is not None:
+            raise ValidationError(self.message % {"min": self.min, "max": self.max, "length": length})
+        if self.max == -1:
+            raise ValidationError(_("Use at least %(num)d characters.", num=self.min))
+        if self.min <= 0:
+            raise ValidationError(_("Use at most %(num)d characters.", num=self.max))
+        raise ValidationError(_("Use between %(min)d and %(max)d characters.", min=self.min, max=self.max))
 
 
 class Email(_Email):

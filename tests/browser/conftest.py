@@ -201,6 +201,14 @@ def switch_language(page, name: str) -> None:
         switch.get_by_role("button", name=name).or_(switch.get_by_role("link", name=name)).click()
 
 
+def menu(page):
+    """The main menu, opened first where it is folded behind "Menu" (a phone, or a zoomed-in desktop)."""
+    summary = page.locator(".nav-menu > summary")
+    if summary.is_visible() and not page.locator(".nav-menu[open]").count():
+        summary.click()
+    return page.locator("nav.site-nav")
+
+
 def follow(locator, *, tap: bool = False) -> None:
     """Click (or on a touch screen tap) a link or button that loads a new page, and wait for that page."""
     with locator.page.expect_navigation():

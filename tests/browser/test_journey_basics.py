@@ -1,11 +1,11 @@
-"""A newcomer's first minutes, in a real browser: sign up, confirm the address from the email, sign in, switch to
+"""A newcomer's first minutes, in a real browser: sign up, create the account from the emailed link, sign in, switch to
 Spanish, edit the profile, sign out."""
 
 from __future__ import annotations
 
 import re
 
-from tests.browser.conftest import check_accessibility, follow, new_page, sign_in
+from tests.browser.conftest import check_accessibility, follow, menu, new_page, sign_in
 from tests.conftest import body_of
 
 
@@ -22,26 +22,26 @@ def test_sign_up_switch_to_spanish_edit_profile_sign_out(browser, live_server, r
     page.fill("input[name=confirm]", "una clave larga")
     page.check("input[name=agree]")
     follow(page.get_by_role("button", name="Create my account"))
-    assert page.get_by_role("heading", name="Check your email").is_visible()  # signed in only once confirmed
+    assert page.get_by_role("heading", name="Check your email").is_visible()  # no account until the link is opened
     check_accessibility(page, "sign-up sent")
     (message,) = [m for m in mailbox if m["To"] == "lucia.browser@example.org"]
-    link = re.search(r"https?://\S+/confirm-email/\S+", body_of(message)).group(0)
+    link = re.search(r"https?://\S+/signup/confirm/\S+", body_of(message)).group(0)
     page.goto(link)
     check_accessibility(page, "confirm address")
-    follow(page.get_by_role("button", name="Yes, I created this account"))
+    follow(page.get_by_role("button", name="Yes, create my account"))
     sign_in(page, "lucia.browser@example.org", "una clave larga")
     assert "Lucía Ramos" in page.content()
     follow(page.get_by_role("button", name="Español"))
     assert page.locator("html").get_attribute("lang") == "es"
     check_accessibility(page, "dashboard (es)")
-    follow(page.get_by_role("link", name="Perfil"))
+    follow(menu(page).get_by_role("link", name="Perfil"))
     check_accessibility(page, "profile (es)")
     page.fill("input[name=name]", "Lucía Ramos Soto")
     page.select_option("select[name=timezone]", "America/Chicago")
     follow(page.get_by_role("button", name="Guardar").first)
     assert page.locator("input[name=name]").input_value() == "Lucía Ramos Soto"
-    follow(page.get_by_role("button", name="Cerrar sesión"))
-    assert page.get_by_role("link", name="Iniciar sesión").first.is_visible()
+    follow(menu(page).get_by_role("button", name="Cerrar sesión"))
+    assert menu(page).get_by_role("link", name="Iniciar sesión").first.is_visible()
     page.context.close()
 
 

@@ -11,7 +11,7 @@ from PIL import Image
 from lms.catalog.services import get_course
 from lms.certificates.codes import display
 from lms.certificates.issuance import get_certificate
-from tests.browser.conftest import check_accessibility, follow, sign_in, switch_language
+from tests.browser.conftest import check_accessibility, follow, menu, sign_in, switch_language
 from tests.browser.helpers import es, user
 
 pytestmark = pytest.mark.browser
@@ -50,7 +50,7 @@ def test_stranger_scans_the_qr_code(open_page, live_server, printed_certificate,
     assert response.status == 200
     assert page.get_by_role("heading", level=2, name="Valid certificate").is_visible()
     assert page.locator(".cert-holder").inner_text() == "María Promotora"
-    assert page.get_by_role("link", name="Sign in").first.is_visible(), "nobody is signed in"
+    assert menu(page).get_by_role("link", name="Sign in").first.is_visible(), "nobody is signed in"
     check_accessibility(page, "verification from the QR code")
 
     switch_language(page, "Español")

@@ -21,7 +21,7 @@ from lms.enrollment import services as enrollment
 from lms.enrollment.models import Enrollment
 from lms.live import checkin
 from lms.live.models import SessionMode
-from tests.browser.conftest import check_accessibility, follow, sign_in
+from tests.browser.conftest import check_accessibility, follow, menu, sign_in
 from tests.browser.helpers import core_course, es, minutes_ago, schedule, seat, user
 
 pytestmark = pytest.mark.browser
@@ -85,7 +85,7 @@ def test_promotora_on_her_phone(open_page, live_server, maria_setup):
     check_accessibility(page, "panel")
 
     # Enrol in the core course from the catalog.
-    follow(page.get_by_role("navigation", name=es("Main")).get_by_role("link", name=es("Courses")), tap=True)
+    follow(menu(page).get_by_role("link", name=es("Courses")), tap=True)
     check_accessibility(page, "catálogo")
     follow(page.get_by_role("link", name=re.compile("Competencias básicas")).first, tap=True)
     follow(page.get_by_role("button", name=es("Enrol in this course")), tap=True)
@@ -110,7 +110,7 @@ def test_promotora_on_her_phone(open_page, live_server, maria_setup):
     check_accessibility(page, "resultado")
 
     # Register for next week's online practice session and put it in her calendar.
-    follow(page.get_by_role("navigation", name=es("Main")).get_by_role("link", name=es("Live sessions")), tap=True)
+    follow(menu(page).get_by_role("link", name=es("Live sessions")), tap=True)
     check_accessibility(page, "sesiones")
     follow(page.locator(f"a[href='/sessions/{maria_setup['later']}']"), tap=True)
     follow(page.get_by_role("button", name=es("Register", "take a seat in a live session"), exact=True), tap=True)
@@ -122,13 +122,14 @@ def test_promotora_on_her_phone(open_page, live_server, maria_setup):
     [event] = calendar.walk("VEVENT")
     assert event.decoded("dtstart") == maria_setup["later_starts"]
     assert event.decoded("dtend") - event.decoded("dtstart") == timedelta(minutes=180)
-    assert str(event["summary"]) == "Sesión de práctica en vivo"
+    assert str(event["summary"]) == (  # module · course (the session's language), in her language
+        "Sesión de práctica en vivo · Competencias básicas para promotores y trabajadores comunitarios de salud (Español)")
     assert str(event["location"]), "an online session says where to join"
     assert str(event["url"]).endswith(f"/sessions/{maria_setup['later']}")
     assert str(event["url"]) in str(event["description"])
 
     # In the room: check in with the code on the trainer's screen.
-    follow(page.get_by_role("navigation", name=es("Main")).get_by_role("link", name=es("Live sessions")), tap=True)
+    follow(menu(page).get_by_role("link", name=es("Live sessions")), tap=True)
     follow(page.get_by_role("link", name=es("My registrations")), tap=True)
     check_accessibility(page, "mis inscripciones")
     follow(page.locator(f"a[href='/sessions/{maria_setup['now']}']").first, tap=True)
@@ -140,7 +141,7 @@ def test_promotora_on_her_phone(open_page, live_server, maria_setup):
     check_accessibility(page, "llegada registrada")
 
     # The finished module is on her hours page, waiting for her manager.
-    follow(page.get_by_role("navigation", name=es("Main")).get_by_role("link", name=es("My hours")), tap=True)
+    follow(menu(page).get_by_role("link", name=es("My hours")), tap=True)
     row = page.locator("tr", has=page.get_by_role("link", name="Comunicación"))  # the module title in Spanish
     assert es("Self-paced module") in row.inner_text()
     assert es("Pending") in row.inner_text()
@@ -154,7 +155,7 @@ def test_promotora_on_her_phone(open_page, live_server, maria_setup):
 
     # Weeks later the course is complete: download the certificate.
     code = _finish_course(live_server)
-    follow(page.get_by_role("navigation", name=es("Main")).get_by_role("link", name=es("My training")), tap=True)
+    follow(menu(page).get_by_role("link", name=es("My training")), tap=True)
     follow(page.get_by_role("link", name=es("My certificates")), tap=True)
     check_accessibility(page, "mis certificados")
     card = page.locator("li.card", has=page.get_by_role("heading", name=re.compile("Competencias básicas")))

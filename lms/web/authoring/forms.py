@@ -15,7 +15,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Optional, Regexp, ValidationError
 
 from lms.catalog.areas import area_choices, look_alike_message, mixes_scripts, specialty_slugs
 from lms.catalog.course_authoring import CourseData
@@ -25,7 +25,7 @@ from lms.catalog.slugs import SLUG_RE, check_lesson_slug
 from lms.catalog.texts import MAX_LENGTHS
 from lms.errors import DomainError
 from lms.i18n import _, _l, locale_names
-from lms.web.validators import NotInvisible, NumberRange, VisibleText
+from lms.web.validators import Length, NotInvisible, NumberRange, VisibleText
 
 OPTION_ROWS = 6
 
@@ -67,13 +67,24 @@ def _clean_slug(value: str | None) -> str | None:
     return value.strip().lower() if isinstance(value, str) else value
 
 
+class SlugField(StringField):
+    """A short name: stored lowercased (:func:`_clean_slug`), but a refused one comes back as typed ("Bad Slug!",
+    not "bad slug!"), so the author sees what was wrong. The box has no ``maxlength``: a browser would cut a long
+    paste silently, and a short name cannot be changed later; the server refuses it with a message instead."""
+
+    def _value(self) -> str:
+        if self.errors and self.raw_data:
+            return self.raw_data[0]
+        return super()._value()
+
+
 def _slug_field(description):
-    return StringField(
+    return SlugField(
         _l("Short name for web addresses"),
         filters=[_clean_slug],
         validators=[DataRequired(), Length(max=64),
                     Regexp(SLUG_RE, message=_l("Use lowercase letters, numbers and hyphens."))],
-        description=description,
+        description=description, render_kw={"maxlength": False},
     )
 
 

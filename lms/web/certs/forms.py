@@ -10,13 +10,13 @@ from flask_babel import format_decimal, get_locale
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField
 from wtforms import DateField, EmailField, Field, SelectField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional, StopValidation, ValidationError
+from wtforms.validators import DataRequired, Optional, StopValidation, ValidationError
 from wtforms.widgets import TextInput
 
 from lms.certificates.training import MAX_STATED_HOURS, TrainingMinutes, stated_minutes_problem
 from lms.certificates.verification import MAX_BULK
 from lms.i18n import _, _l, ngettext
-from lms.web.validators import Email
+from lms.web.validators import Email, Length
 
 REASON_MAX = 1000
 

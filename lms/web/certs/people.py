@@ -22,13 +22,14 @@ from lms.certificates.dates import expires_on, revoked_on
 from lms.certificates.models import Certificate, CertificateStatus
 from lms.db import utcnow
 from lms.errors import DomainError
-from lms.i18n import _, current_locale, supported_locales
+from lms.i18n import _, current_locale, in_language, supported_locales
 from lms.orgs import queries as org_queries
 from lms.orgs import services as org_services
 from lms.security import access, current_user
 from lms.web.certs import bp
 from lms.web.certs.forms import IssueForm, IssueHoursForm, RevokeForm, format_hours
 from lms.web.certs.helpers import download_headers, verify_url
+from lms.web.file_names import certificate_file_name
 
 
 def _item(cert: Certificate, now: datetime) -> dict[str, Any]:
@@ -93,7 +94,8 @@ def pdf(code: str):
     lang = lang if lang in supported_locales() else current_locale()
     bilingual = request.args.get("bilingual") in {"1", "true", "yes"}
     data = render.render_pdf(cert, lang, verify_url(cert.code), bilingual=bilingual)
-    filename = f"certificate-{cert.number}-{'en-es' if bilingual else lang}.pdf"
+    with in_language(current_locale() if bilingual else lang):  # the file's name in the certificate's language
+        filename = certificate_file_name(cert.number, "en-es" if bilingual else lang)
     return Response(data, mimetype="application/pdf", headers=download_headers(filename))
 
 

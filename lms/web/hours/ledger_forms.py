@@ -10,7 +10,7 @@ from flask_babel import format_date
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, DateField, HiddenField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Optional, ValidationError
 
 from lms.catalog.areas import area_choices
 from lms.errors import DomainError
@@ -20,7 +20,7 @@ from lms.hours.field_experience import MAX_FIELD_MINUTES
 from lms.hours.ledger import EARLIEST_DATE, IdempotencyKeyReused
 from lms.hours.repeats import PossibleRepeat
 from lms.i18n import _, _l, ngettext, today_for
-from lms.web.validators import NumberRange, PersonName
+from lms.web.validators import Length, NumberRange, PersonName
 
 
 def new_key() -> str:

@@ -10,6 +10,7 @@ from lms.hours.pdf import download_headers, render_pdf
 from lms.i18n import current_locale, format_month_year, in_language, to_local
 from lms.orgs.services import list_user_memberships
 from lms.security import access, current_user
+from lms.web.file_names import transcript_file_name
 from lms.web.hours import bp
 from lms.web.hours.reports import period_nav, requested_day, sheet_export_text
 
@@ -44,5 +45,6 @@ def my_transcript():
     with in_language(language):
         data = transcript.build_transcript(user, to_local(utcnow()).date(), language)
         pdf = render_pdf("lms/pdf/transcript.html", t=data)
-    return Response(pdf, mimetype="application/pdf", headers=download_headers("training-transcript.pdf"))
+        name = transcript_file_name()  # in the transcript's language, as its text
+    return Response(pdf, mimetype="application/pdf", headers=download_headers(name))
 

@@ -14,6 +14,7 @@ from lms.hours.pdf import download_headers, render_pdf
 from lms.i18n import current_locale
 from lms.orgs.services import get_org
 from lms.security import access
+from lms.web.file_names import transcript_file_name
 from lms.web.hours import bp
 from lms.web.hours.compliance import user_slug
 
@@ -26,5 +27,5 @@ def staff_transcript(org_slug: str, user_id: int):
     data = transcript.build_transcript(membership.user, periods.org_today(org), current_locale(), org,
                                        membership.employment_end)
     pdf = render_pdf("lms/pdf/transcript.html", t=data)
-    name = f"training-transcript-{user_slug(data.name)}-{org.slug}.pdf"
+    name = transcript_file_name(user_slug(data.name), org.slug)
     return Response(pdf, mimetype="application/pdf", headers=download_headers(name))

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import TextAreaField
-from wtforms.validators import Length
 
 from lms.enrollment.attempt_requests import MAX_MESSAGE_LENGTH, clean_message
 from lms.i18n import _l
+from lms.web.validators import Length
 
 
 class AskAttemptForm(FlaskForm):

@@ -8,12 +8,14 @@ from datetime import datetime
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField
 from wtforms import BooleanField, DateTimeLocalField, EmailField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional, StopValidation, ValidationError
+from wtforms.validators import DataRequired, Optional, StopValidation, ValidationError
 
 from lms.errors import DomainError
 from lms.i18n import _, _l
+from lms.live.checkin import CODE_LENGTH
 from lms.live.models import AttendanceStatus
 from lms.live.times import NonexistentTime, nonexistent_message, wall_to_utc, zone
+from lms.web.validators import Length
 
 LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"]
 REASON_HELP = _l("Attendance is final, so this is a correction: say why (it is kept in the audit log).")
@@ -42,7 +44,9 @@ def utc_to_local(value: datetime | None, tz: str) -> datetime | None:
 class CheckinForm(FlaskForm):
     code = StringField(
         _l("Check-in code"),
-        validators=[DataRequired(), Length(max=20)],
+        # up to 20: room for the spaces and hyphens people type between the letters, which do not count
+        validators=[DataRequired(), Length(max=20, message=_l("A check-in code has %(num)d letters and digits.",
+                                                              num=CODE_LENGTH))],
         description=_l("The 6 letters and digits on the trainer's screen."),
     )
 

@@ -13,11 +13,12 @@ from werkzeug.routing import BuildError
 from lms.db import utcnow
 from lms.i18n import current_locale
 from lms.live import attendance as services
+from lms.live import checkin
 from lms.live import roster as rosters
 from lms.live.models import AttendanceStatus, LiveSession
-from lms.live.times import to_zone, wall_clock_text, when_text
+from lms.live.times import one_day, wall_clock_text, when_text
 from lms.security import current_user
-from lms.web.live.schedule_support import viewer_format_locale
+from lms.web.live.schedule_support import checkin_grace, viewer_format_locale
 
 
 def min_share() -> int:
@@ -31,9 +32,10 @@ def actor() -> Any:
 
 
 def session_clock(session: LiveSession) -> Callable[[datetime | None], str]:
-    """Times on attendance pages are wall-clock times in the session's zone (as the trainer types them)."""
+    """Times on attendance pages are wall-clock times in the session's zone (as the trainer types them), each with
+    its day when the check-in window crosses midnight (11:42 PM beside Dec 7, 2:31 AM read as the same night)."""
     locale = viewer_format_locale()  # es_US: "PST", "a.m."; plain es has neither
-    first_day = to_zone(session.starts_at, session.timezone).date()
+    first_day = one_day(*checkin.window(session, checkin_grace()), session.timezone)
 
     def clock(value: datetime | None) -> str:
         return wall_clock_text(value, session.timezone, locale, first_day) if value is not None else ""

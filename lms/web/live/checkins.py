@@ -24,7 +24,7 @@ from lms.live import checkin as checkins
 from lms.live import listing
 from lms.live import roster as rosters
 from lms.live.models import LiveSession
-from lms.live.times import to_zone, zoned_clock_text
+from lms.live.times import one_day, zoned_clock_text
 from lms.security import access, current_user
 from lms.web.live import bp, checkin_limits
 from lms.web.live.attendance_forms import CheckinForm
@@ -133,21 +133,28 @@ def _visible_session(session_id: int | None) -> LiveSession:
 @bp.get("/<int:session_id>/checked-in")
 @access.signed_in
 def checked_in(session_id: int):
-    session = rosters.get_session(session_id)
+    return _checked_in_page(rosters.get_session(session_id))
+
+
+def _checked_in_page(session: LiveSession, confirm_error: str | None = None):
+    """The person's times in ``session``, with Check out; ``confirm_error``: the problem with its "I am leaving the
+    session now" box, shown at the box (a check-out sent without it, answered 400)."""
     mine = checkins.list_my_intervals(session, current_user)
     if not mine:
         raise NotFoundError(_("You have not checked in to this session."))
-    return render_template(
+    page = render_template(
         "lms/live/attendance/checked_in.html", intervals=mine, is_in=any(i.left_at is None for i in mine),
-        confirm_out=checkins.check_out_needs_confirmation(mine, utcnow()), **{**session_page(session), **_reader_times(session)},
+        confirm_out=checkins.check_out_needs_confirmation(mine, utcnow()), confirm_error=confirm_error,
+        **{**session_page(session), **_reader_times(session)},
     )
+    return page, 400 if confirm_error else 200
 
 
 def _reader_times(session: LiveSession) -> dict[str, Any]:
     """A trainee's check-in page reads times as the session page does: in the reader's zone, zone named, with the
     session's own zone beside when it differs (trainer pages keep the session's wall clock, as trainers type it)."""
     zone, locale = viewer_zone(), viewer_format_locale()
-    first_day = to_zone(session.starts_at, zone).date()
+    first_day = one_day(*checkins.window(session, checkin_grace()), zone)  # crossing midnight: every time dated
 
     def clock(value: datetime | None) -> str:
         return zoned_clock_text(value, zone, locale, first_day) if value is not None else ""
@@ -161,9 +168,8 @@ def checkout(session_id: int):
     session, now = rosters.get_session(session_id), utcnow()
     if request.form.get("confirm") != "yes" and checkins.check_out_needs_confirmation(
             checkins.open_intervals(session, actor()), now):
-        flash(_("You checked in a moment ago. To check out now, tick “I am leaving the session now” and press "
-                "“Check out” again."), "error")
-        return redirect(url_for("lms.sessions.checked_in", session_id=session_id))
+        return _checked_in_page(session, _("You checked in a moment ago. To check out now, tick “I am leaving the session "
+                                           "now” and press “Check out” again."))
     checkins.check_out(session, actor(), now)
     db.session.commit()
     flash(_("You are checked out. Thank you for coming!"), "success")

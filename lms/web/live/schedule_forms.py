@@ -20,14 +20,14 @@ from wtforms import (
     TimeField,
     URLField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, StopValidation, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Optional, StopValidation, ValidationError
 
 from lms.i18n import _l, locale_names
 from lms.live.afterwards import RECORD_WINDOW
 from lms.live.models import SessionMode
 from lms.live.plans import MAX_CAPACITY, MAX_MINUTES, MAX_REPEAT, SessionData, end_before_start_text
 from lms.web.fields import TimezoneField
-from lms.web.validators import NumberRange
+from lms.web.validators import Length, NumberRange
 
 
 def finite(form, field) -> None:

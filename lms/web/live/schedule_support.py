@@ -24,6 +24,7 @@ from lms.live.times import (
     is_same_day,
     language_name,
     minutes_between,
+    one_day,
     to_zone,
     when_text,
     zoned_clock_text,
@@ -202,10 +203,11 @@ def in_language(locale: str, caller: Callable[[], str]) -> str:
 
 def room_clock(session: LiveSession, value: datetime | None) -> str:
     """A time on the session's wall clock in the language of the moment (inside :func:`in_language`, the room's),
-    with the day when it is not the session's first day, and the zone named (as every page names it)."""
+    with the day when it is not the session's day (always when its check-in window crosses midnight, so both ends of
+    "open from ... to ..." name theirs), and the zone named (as every page names it)."""
     if value is None:
         return ""
-    first_day = to_zone(session.starts_at, session.timezone).date()
+    first_day = one_day(*checkin.window(session, checkin_grace()), session.timezone)
     return zoned_clock_text(value, session.timezone, viewer_format_locale(), first_day)
 
 
