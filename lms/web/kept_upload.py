@@ -17,9 +17,12 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from flask import current_app
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, HiddenField
+from wtforms.validators import StopValidation
 
 from lms.errors import DomainError
-from lms.i18n import _
+from lms.i18n import _, _l
 from lms.pending_uploads import PendingUploadLost
 
 
@@ -130,3 +133,32 @@ class KeptUpload(ABC):
         for the sweep: a resend of the same form may still need it.)"""
         self.form.forget_kept()
         self.upload, self.is_new = None, False
+
+
+class KeptFileForm(FlaskForm):
+    """The hidden token and "Do not attach this file" fields of a form whose file box is named ``file`` (declared by
+    the subclass, with :attr:`choose_message` for a submit with no file), and its two methods: the roster import
+    (:class:`lms.web.org_forms.RosterForm`) and the attendance-report import (:class:`lms.web.live.attendance_forms.ReportForm`)."""
+
+    #: The signed token of the file kept when the form was last shown (:mod:`lms.pending_uploads`).
+    file_token = HiddenField()
+    remove_file = BooleanField(_l("Do not attach this file"))
+    #: The name of that kept file, when the page shows it (:meth:`show_kept`).
+    kept_name: str | None = None
+    #: What a submit with neither a chosen nor a kept file is told.
+    choose_message: ClassVar[Any]
+
+    def validate_file(self, field: Any) -> None:
+        chosen = field.data is not None and getattr(field.data, "filename", "")
+        if not chosen and not (self.file_token.data and not self.remove_file.data):
+            raise StopValidation(str(self.choose_message))
+
+    def show_kept(self, filename: str, token: str | None = None) -> None:
+        """Say that ``filename`` is attached and kept (under ``token``, when new), and offer to replace it."""
+        self.kept_name = filename
+        if token is not None:
+            self.file_token.data = token
+        self.file.label.text = _("Replace it with another file (optional)")
+
+    def forget_kept(self) -> None:
+        self.kept_name, self.file_token.data, self.remove_file.data = None, "", False

@@ -22,18 +22,18 @@ from wtforms.validators import (
     InputRequired,
     Optional,
     Regexp,
-    StopValidation,
     ValidationError,
 )
 
 from lms.errors import DomainError
-from lms.i18n import _, _l
+from lms.i18n import _l
 from lms.orgs.joining import CONSENT_MISSING
 from lms.orgs.models import CEYearBasis, EmploymentType, MemberRole, OrgKind, PayPeriod
 from lms.orgs.services import SLUG_RE, Employment
 from lms.orgs.settings import ANCHOR_MISSING, ANCHORED_PAY_PERIODS, OrgSettings
 from lms.web.csv_upload import CsvFile
 from lms.web.fields import TimezoneField
+from lms.web.kept_upload import KeptFileForm
 from lms.web.validators import Email, Length, NumberRange, PersonName
 
 #: What makes a name look like a link or an address: http:// and https://, www., and an email address (name@host.tld;
@@ -239,33 +239,14 @@ class AcceptInvitationForm(FlaskForm):
                          validators=[DataRequired(message=CONSENT_MISSING)])
 
 
-class RosterForm(FlaskForm):
+class RosterForm(KeptFileForm):
     """A roster file, kept when the form is shown again to confirm start dates moved later (:mod:`lms.web.org_roster`),
     and that confirmation: the tick box and the moves it confirms (:attr:`lms.hours.roster_starts.RosterStartMoves.token`)."""
 
     file = FileField(_l("Roster file (CSV)"), validators=[CsvFile()])
-    #: The signed token of the file kept when the form was last shown (lms.pending_uploads).
-    file_token = HiddenField()
-    remove_file = BooleanField(_l("Do not attach this file"))
+    choose_message = _l("Choose a CSV file.")
     starts_shown = HiddenField()
     move_starts = BooleanField(_l("Move these start dates later"))
-    #: The name of that kept file, when the page shows it (:meth:`show_kept`).
-    kept_name: str | None = None
-
-    def validate_file(self, field) -> None:
-        chosen = field.data is not None and getattr(field.data, "filename", "")
-        if not chosen and not (self.file_token.data and not self.remove_file.data):
-            raise StopValidation(_("Choose a CSV file."))
-
-    def show_kept(self, filename: str, token: str | None = None) -> None:
-        """Say that ``filename`` is attached and kept (under ``token``, when new), and offer to replace it."""
-        self.kept_name = filename
-        if token is not None:
-            self.file_token.data = token
-        self.file.label.text = _("Replace it with another file (optional)")
-
-    def forget_kept(self) -> None:
-        self.kept_name, self.file_token.data, self.remove_file.data = None, "", False
 
     def confirms(self, token: str) -> bool:
         """Whether the manager ticked the box under the moves named by ``token``."""

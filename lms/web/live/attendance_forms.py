@@ -7,14 +7,15 @@ from datetime import datetime
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField
-from wtforms import BooleanField, DateTimeLocalField, EmailField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Optional, StopValidation, ValidationError
+from wtforms import BooleanField, DateTimeLocalField, EmailField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Optional, ValidationError
 
 from lms.errors import DomainError
-from lms.i18n import _, _l
+from lms.i18n import _l
 from lms.live.checkin import CODE_LENGTH
 from lms.live.models import AttendanceStatus
 from lms.live.times import NonexistentTime, nonexistent_message, wall_to_utc, zone
+from lms.web.kept_upload import KeptFileForm
 from lms.web.validators import Length
 
 LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"]
@@ -132,7 +133,7 @@ class FinalizeForm(FlaskForm):
     )
 
 
-class ReportForm(FlaskForm):
+class ReportForm(KeptFileForm):
     """A report file and, once attendance is final, the reason. A file chosen before the form was shown again (a
     missing reason...) is kept (:mod:`lms.web.live.reports`): it need not be chosen again."""
 
@@ -140,24 +141,5 @@ class ReportForm(FlaskForm):
         _l("Participant report (CSV or TSV from Zoom or Teams)"),
         validators=[FileAllowed(["csv", "tsv", "txt"], _l("Upload a .csv, .tsv or .txt file."))],
     )
-    #: The signed token of the file chosen before the form was last shown again (lms.pending_uploads).
-    file_token = HiddenField()
-    remove_file = BooleanField(_l("Do not attach this file"))
+    choose_message = _l("Choose a report file.")
     reason = _reason()
-    #: The name of that kept file, when the page shows it (:meth:`show_kept`).
-    kept_name: str | None = None
-
-    def validate_file(self, field) -> None:
-        chosen = field.data is not None and getattr(field.data, "filename", "")
-        if not chosen and not (self.file_token.data and not self.remove_file.data):
-            raise StopValidation(_("Choose a report file."))
-
-    def show_kept(self, filename: str, token: str | None = None) -> None:
-        """Say that ``filename`` is attached and kept (under ``token``, when new), and offer to replace it."""
-        self.kept_name = filename
-        if token is not None:
-            self.file_token.data = token
-        self.file.label.text = _("Replace it with another file (optional)")
-
-    def forget_kept(self) -> None:
-        self.kept_name, self.file_token.data, self.remove_file.data = None, "", False
