@@ -35,7 +35,7 @@ from sqlalchemy.exc import IntegrityError
 from lms import audit, db
 from lms.accounts.models import User
 from lms.audit import AuditEvent
-from lms.i18n import _, current_locale
+from lms.i18n import _, current_locale, language_name_in
 from lms.live.listing import SessionCard
 from lms.live.models import CalendarFeed, SessionMode, SessionStatus
 from lms.live.times import language_name
@@ -102,7 +102,8 @@ def event_title(card: SessionCard) -> str:
     if not card.session.locale:
         return title
     # i18n: a calendar event's title, then the language the session is given in: "Role-play practice · … (Spanish)"
-    return _("%(title)s (%(language)s)", title=title, language=language_name(card.session.locale, current_locale()))
+    language = language_name_in(card.session.locale.replace("-", "_"), current_locale())  # running text: "español"
+    return _("%(title)s (%(language)s)", title=title, language=language)
 
 
 def session_event(entry: CalendarEntry, uid_domain: str, now: datetime) -> Event:

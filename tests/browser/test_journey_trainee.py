@@ -123,7 +123,7 @@ def test_promotora_on_her_phone(open_page, live_server, maria_setup):
     assert event.decoded("dtstart") == maria_setup["later_starts"]
     assert event.decoded("dtend") - event.decoded("dtstart") == timedelta(minutes=180)
     assert str(event["summary"]) == (  # module · course (the session's language), in her language
-        "Sesión de práctica en vivo · Competencias básicas para promotores y trabajadores comunitarios de salud (Español)")
+        "Sesión de práctica en vivo · Competencias básicas para promotores y trabajadores comunitarios de salud (español)")
     assert str(event["location"]), "an online session says where to join"
     assert str(event["url"]).endswith(f"/sessions/{maria_setup['later']}")
     assert str(event["url"]) in str(event["description"])
