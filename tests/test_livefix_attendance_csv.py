@@ -27,7 +27,8 @@ def test_the_trainer_downloads_the_attendance(client, u, login, module, trainer,
     assert f'href="{path}"' in roster
     response = client.get(path)
     assert response.status_code == 200 and response.mimetype == "text/csv"
-    assert "attachment;" in response.headers["Content-Disposition"]
+    day = session.starts_at.strftime("%Y-%m-%d")  # in the session's zone, UTC here
+    assert response.headers["Content-Disposition"] == f'attachment; filename="attendance-session-{session.id}-{day}.csv"'
     header, *rows = _rows(response)
     assert header == ["Name", "Email", "Status", "Joined (Africa/Abidjan)", "Left (Africa/Abidjan)",
                       "Credited minutes", "Notes"]

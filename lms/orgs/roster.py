@@ -26,7 +26,7 @@ from lms.orgs.roster_file import RosterPlan as RosterPlan
 from lms.orgs.roster_file import RosterRow as RosterRow
 from lms.orgs.roster_file import decode as decode
 from lms.orgs.roster_file import parse_roster as parse_roster
-from lms.orgs.services import Employment, update_member
+from lms.orgs.services import Employment, change_member
 
 
 @dataclass
@@ -43,6 +43,10 @@ class RosterResult:
     replaced: list[Invitation] = field(default_factory=list)
     #: New invitations, with the same details, that replace an open one that had expired (as "Send again" does).
     renewed: list[Invitation] = field(default_factory=list)
+    #: How many pending entries of current staff's own hours records went to the organisation's review queue: a row
+    #: that moved a start date earlier (or set or cleared it) made their employment cover those days
+    #: (:func:`lms.orgs.services.employment_began`).
+    sent_for_review: int = 0
 
 
 def apply_roster(org: Organisation, plan: RosterPlan, actor: User, max_age_days: int) -> RosterResult:
@@ -68,7 +72,8 @@ def apply_roster(org: Organisation, plan: RosterPlan, actor: User, max_age_days:
     for row in plan.rows:
         membership = get_current_membership_by_email(org, row.email)
         if membership is not None:
-            changed = update_member(membership, _over(membership, row), actor, checked=True)
+            changed, sent = change_member(membership, _over(membership, row), actor, checked=True)
+            result.sent_for_review += sent
             (result.updated if changed else result.unchanged).append(row.email)
             if normalize_name(row.name) != normalize_name(membership.user.name or ""):
                 result.other_name.append(row.email)

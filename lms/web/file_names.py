@@ -37,3 +37,25 @@ def certificate_file_name(number: str, language: str) -> str:
     it; ``language`` the certificate's, ``en-es`` for both)."""
     # i18n: the start of the file name of a certificate (PDF), before its number: lowercase, no accents
     return download_name(_("certificate").lower(), number, language, extension="pdf")
+
+
+def checklist_file_name(person: str, year_start: str, extension: str) -> str:
+    """A continuing-education checklist (``pdf`` or ``csv``): ``ce-checklist-<person>-<year start>`` in the current
+    language (``person`` already made safe, e.g. :func:`lms.web.hours.compliance.user_slug`)."""
+    # i18n: the start of the file name of a person's DHCS continuing-education checklist (PDF or spreadsheet), before
+    # their name and the CE year's first day: lowercase words joined by hyphens, no accents
+    return download_name(_("ce-checklist").lower(), person, year_start, extension=extension)
+
+
+def verification_results_file_name() -> str:
+    """The spreadsheet of a bulk certificate verification: ``certificate-verification.csv`` in the current language."""
+    # i18n: the file name (without ".csv") of the spreadsheet of many certificates checked at once: lowercase words
+    # joined by hyphens, no accents
+    return download_name(_("certificate-verification").lower(), extension="csv")
+
+
+def attendance_file_name(session_id: int, day: str) -> str:
+    """A live session's attendance spreadsheet: ``attendance-session-<id>-<day>.csv`` in the current language."""
+    # i18n: the start of the file name of a live session's attendance spreadsheet, before its number and date:
+    # lowercase words joined by hyphens, no accents (for example "asistencia-sesion")
+    return download_name(_("attendance-session").lower(), str(session_id), day, extension="csv")

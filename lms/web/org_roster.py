@@ -150,6 +150,13 @@ def _imported(org: Organisation, plan: roster.RosterPlan, result: roster.RosterR
                        "person's own account and were not changed.",
                        "%(num)d rows for current staff have other names than their accounts: names come from each "
                        "person's own account and were not changed.", len(result.other_name)), "info")
+    if result.sent_for_review:
+        # i18n: after a roster import moved start dates earlier: training hours staff had logged in their own records,
+        # dated within their employment here, now wait in this organisation's review queue
+        flash(ngettext("%(num)d entry from your staff's own training records is now in your review queue: it is dated "
+                       "within their employment here.",
+                       "%(num)d entries from your staff's own training records are now in your review queue: they are "
+                       "dated within their employment here.", result.sent_for_review), "success")
     send_invitations(org, result.invited)
     _flash_open_invitations(result)
     warn_about_exported_ids(row.employment.employee_id for row in plan.rows)

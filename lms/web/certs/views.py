@@ -32,6 +32,7 @@ from lms.web.certs.helpers import (
     verify_url,
     wants_json,
 )
+from lms.web.file_names import verification_results_file_name
 
 #: How long a verifier may keep a certificate's revocation list (seconds): a revocation reaches it within a minute.
 REVOCATION_LIST_MAX_AGE = 60
@@ -131,7 +132,7 @@ def verify_bulk():
     db.session.commit()
     if request.form.get("format") == "csv":
         return no_store(
-            Response(bulk.results_csv(results), mimetype="text/csv", headers=download_headers("certificate-verification.csv"))
+            Response(bulk.results_csv(results), mimetype="text/csv", headers=download_headers(verification_results_file_name()))
         )
     counts = bulk.summary(results, (*HTTP_STATUS, bulk.NUMBER))
     page = render_template(

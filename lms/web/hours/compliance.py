@@ -13,6 +13,7 @@ from lms.i18n import _, current_locale
 from lms.orgs.queries import member_ids_by_user
 from lms.orgs.services import get_org
 from lms.security import access
+from lms.web.file_names import checklist_file_name
 from lms.web.hours import bp
 from lms.web.hours.day_args import day_arg, required_day_arg
 
@@ -55,7 +56,7 @@ def checklist_csv(org_slug: str, user_id: int):
 
 
 def _filename(checklist: ce_checklist.Checklist, extension: str) -> str:
-    return f"ce-checklist-{user_slug(checklist.chw_name)}-{checklist.year_start.isoformat()}.{extension}"
+    return checklist_file_name(user_slug(checklist.chw_name), checklist.year_start.isoformat(), extension)
 
 
 def user_slug(name: str) -> str:

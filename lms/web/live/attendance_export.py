@@ -16,6 +16,7 @@ from lms.live import roster as rosters
 from lms.live.times import to_zone
 from lms.security import access, current_user
 from lms.web.certs.helpers import download_headers
+from lms.web.file_names import attendance_file_name
 from lms.web.live import bp
 
 
@@ -27,5 +28,5 @@ def attendance_csv(session_id: int):
              Number(row.minutes) if row.minutes is not None else "", row.notes]
             for row in sheet.list_rows(session, utcnow())]
     content = BOM_UTF8 + write_csv([sheet.header(session), *rows])
-    name = f"attendance-session-{session.id}-{to_zone(session.starts_at, session.timezone):%Y-%m-%d}.csv"
+    name = attendance_file_name(session.id, f"{to_zone(session.starts_at, session.timezone):%Y-%m-%d}")
     return Response(content, mimetype="text/csv", headers=download_headers(name))
