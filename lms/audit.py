@@ -9,8 +9,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from flask import g, has_request_context
 from sqlalchemy import JSON, ColumnElement, ForeignKey, Index, Select, String, Text, and_, or_, select, union
 from sqlalchemy.orm import Mapped, mapped_column
+from werkzeug.local import LocalProxy
 
 from lms import db
 from lms.db import Model, created_at_column
@@ -57,8 +59,21 @@ def made_from(origin: str) -> Iterator[None]:
 
 
 def origin() -> str | None:
-    """Where the changes being made come from (:func:`made_from`); None on the web."""
-    return _origin.get()
+    """Where the changes being made come from: ``"cli"`` (:func:`made_from`), ``"api"`` in a request signed in with
+    a personal API token (:func:`api_token_id`); None on the web."""
+    if (where := _origin.get()) is not None:
+        return where
+    return "api" if api_token_id() is not None else None
+
+
+def api_token_id() -> int | None:
+    """The id of the API token this request signed in with (``g.lms_api_token``, set by
+    :func:`lms.web.auth.load_user`); None outside a request or for a browser's. Every row written meanwhile holds it
+    under ``api_token``, so an administrator can trace what a token (a leaked one, say) did; the token's secret is
+    never in the log, only this reference to its row (the log shows the token's name)."""
+    if not has_request_context():
+        return None
+    return getattr(g.get("lms_api_token"), "id", None)
 
 
 def record(
@@ -70,7 +85,10 @@ def record(
     org_id: int | None = None,
     **data: Any,
 ) -> AuditEvent:
-    """Append an audit row for ``obj`` (flushed with the caller's unit of work, never committed here)."""
+    """Append an audit row for ``obj`` (flushed with the caller's unit of work, never committed here). ``obj`` and
+    ``actor`` may be a werkzeug proxy (``lms.security.current_user``): the row names the record behind it ("User"),
+    never the proxy's own type."""
+    obj, actor = _unproxied(obj), _unproxied(actor)
     event = AuditEvent(
         action=action,
         object_type=type(obj).__name__,
@@ -80,10 +98,19 @@ def record(
         reason=reason,
         data={key: _jsonable(value) for key, value in data.items()},
     )
-    if (where := _origin.get()) is not None:
+    if (where := origin()) is not None:
         event.data = {**event.data, "origin": where}
+        if where == "api":
+            event.data["api_token"] = api_token_id()
     db.session.add(event)
     return event
+
+
+def _unproxied(obj: Any) -> Any:
+    """The object behind a werkzeug ``LocalProxy`` (whose ``type()`` is the proxy's, though it passes for the object
+    everywhere else: rows were once written about a "LocalProxy", which migration 0022 renamed); anything else as
+    it is."""
+    return obj._get_current_object() if isinstance(obj, LocalProxy) else obj
 
 
 def changed(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, Any]:

@@ -44,7 +44,7 @@ def set_active(user: User, active: bool, actor: User | None, reason: str | None 
         return False
     if not active:
         end_all_sessions(user)
-        revoke_all_api_tokens(user)
+        revoke_all_api_tokens(user, actor)  # an api_token.revoked row each
     audit.record("user.enabled" if active else "user.disabled", user, actor, reason=reason)
     return True
 

@@ -151,10 +151,22 @@ def count_active_api_tokens(user: User) -> int:
     return db.session.execute(select(func.count()).select_from(ApiToken).where(*_in_use(user.id))).scalar_one()
 
 
-def revoke_all_api_tokens(user: User) -> None:
-    """Revoke every token of the person that is not revoked yet (disabling the account; no audit row of its own:
-    the account's is enough)."""
-    db.session.execute(update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None)).values(revoked_at=utcnow()))
+def revoke_all_api_tokens(user: User, actor: User | None) -> int:
+    """Revoke every token of the person that is not revoked yet, because ``actor`` disabled the account
+    (:func:`lms.accounts.admin_actions.set_active`): each gets an ``api_token.revoked`` audit row by ``actor``, as
+    when revoked by hand, marked ``account_disabled`` (the log of a token then says when and why it stopped working,
+    as after a password reset). Returns how many were revoked."""
+    tokens = _not_revoked(user)
+    for token in tokens:
+        token.revoked_at = utcnow()
+        audit.record("api_token.revoked", token, actor, account_disabled=True)
+    return len(tokens)
+
+
+def _not_revoked(user: User) -> list[ApiToken]:
+    """The person's tokens not revoked yet (expired ones too), oldest first, locked against a revocation racing."""
+    return list(db.session.execute(select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+                                   .order_by(ApiToken.id).with_for_update(of=ApiToken)).scalars())
 
 
 def revoke_my_api_tokens(user: User) -> int:
@@ -174,8 +186,7 @@ def revoke_tokens_on_reset(user: User) -> int:
     """Revoke every token of the person not revoked yet, because they reset their password through an emailed link
     (:func:`lms.accounts.password_reset.reset_password`): each gets an ``api_token.revoked`` audit row, as when
     revoked by hand, marked ``password_reset``. Returns how many of them still signed the person in (not expired)."""
-    tokens = list(db.session.execute(select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
-                                     .order_by(ApiToken.id).with_for_update(of=ApiToken)).scalars())
+    tokens = _not_revoked(user)
     for token in tokens:
         token.revoked_at = utcnow()
         audit.record("api_token.revoked", token, user, password_reset=True)

@@ -32,7 +32,7 @@ def time_per_language(user: Any, start: datetime, end: datetime, default: str) -
     stretch is that change's old one, else the profile's current language."""
     rows = db.session.execute(
         select(AuditEvent.at, AuditEvent.data).where(
-            AuditEvent.action == ACTION, AuditEvent.object_type == type(user).__name__, AuditEvent.object_id == user.id,
+            AuditEvent.action == ACTION, AuditEvent.object_type == "User", AuditEvent.object_id == user.id,
             AuditEvent.at > start, AuditEvent.at <= end,
         ).order_by(AuditEvent.at, AuditEvent.id)
     ).all()

@@ -109,7 +109,7 @@ def register_user(
     except IntegrityError:  # the same address registered a moment ago (a form sent twice at once)
         raise ConflictError(_("An account with this email address already exists.")) from None
     # made with an ``lms`` command: by nobody the log can name (not the new person), with the role given
-    cli = audit.origin() is not None
+    cli = audit.origin() == "cli"
     audit.record("user.registered", user, None if cli else user, **({"role": role} if cli else {}))
     user_registered.send(user)
     return user

@@ -46,7 +46,7 @@ OBJECT_TYPES = {
 REFERENCES = {
     "user_id": "User", "issuer_org_id": "Organisation", "corrects_id": "HoursEntry", "because_rejected": "HoursEntry",
     "session_id": "LiveSession", "course_id": "Course", "module_id": "Module", "quiz_id": "Quiz",
-    "question_id": "Question",
+    "question_id": "Question", "api_token": "ApiToken",
     "evidence_id": "EvidenceFile", "by": "Invitation", "replaces": "Invitation", "replaced_by": "HoursEntry",
 }
 #: The data keys any action may hold: label and value formatter. A key not here nor in the action's ``FIELDS`` is

@@ -93,8 +93,13 @@ COMMON_FIELDS: dict[str, tuple[Any, Any]] = {
     # i18n: in the audit log: an API token revoked, or a calendar-feed link replaced, because the person set a new
     # password through an emailed reset link
     "password_reset": (_l("Because of a password reset by email"), yes_no),
-    # i18n: in the audit log: where a change was made: with an "lms" command on the server, by whoever ran it
-    "origin": (_l("Made with"), words({"cli": _l("the command line")})),
+    # i18n: in the audit log: an API token revoked because an administrator disabled its owner's account
+    "account_disabled": (_l("Because the account was disabled"), yes_no),
+    # i18n: in the audit log: where a change was made: with an "lms" command on the server, by whoever ran it; or
+    # by a program calling the site's API with a person's API token (named on the next line, "API token: …")
+    "origin": (_l("Made with"), words({"cli": _l("the command line"), "api": _l("the API")})),
+    # i18n: in the audit log: the API token a change was made with (the name its owner gave it, e.g. "Payroll sync")
+    "api_token": (_l("API token"), str),
 }
 
 FIELDS = {

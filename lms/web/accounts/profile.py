@@ -27,7 +27,8 @@ def profile():
     if request.method == "GET":
         _show_current_choices(form)
     if form.validate_on_submit():
-        services.update_profile(current_user, name=form.name.data, locale=form.locale.data, timezone=form.timezone.data)
+        services.update_profile(current_user._get_current_object(), name=form.name.data, locale=form.locale.data,
+                                timezone=form.timezone.data)
         db.session.commit()
         flash(_("Your profile is saved."), "success")
         return redirect(url_for("lms.accounts.profile"))

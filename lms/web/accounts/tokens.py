@@ -119,7 +119,7 @@ def _token_created(token: Any, raw: str | None):
 def revoke_token(token_id: int):
     if not EmptyForm().validate_on_submit():
         abort(400)
-    api_tokens.revoke_api_token(current_user, token_id)
+    api_tokens.revoke_api_token(current_user._get_current_object(), token_id)
     db.session.commit()
     flash(_("The token is revoked. Programs using it can no longer sign in."), "success")
     return redirect(url_for("lms.accounts.tokens"))
