@@ -110,7 +110,7 @@ def _rows(page: str) -> list[str]:
 
 def test_admins_read_the_log_newest_first_with_the_changed_fields(client, u, login, acme, ada):
     org, mona, lupe = acme
-    orgs.update_member(lupe, orgs.Employment(employee_id="E-70", role=MemberRole.MANAGER), mona)
+    orgs.change_member(lupe, orgs.Employment(employee_id="E-70", role=MemberRole.MANAGER), mona)
     org_settings.update_settings(org, orgs.OrgSettings(name="Acme", training_pay_rate_cents=2600), mona)
     db.session.commit()
     login(ada)
@@ -139,7 +139,7 @@ def test_a_site_role_change_and_a_row_without_old_values_read_plainly(client, u,
 def test_the_log_filters_by_action_and_by_organisation(client, u, login, make_org, make_user, acme, ada):
     org, mona, lupe = acme
     other = make_org("other", name="Other Place")
-    orgs.update_member(lupe, orgs.Employment(role=MemberRole.MANAGER), mona)
+    orgs.change_member(lupe, orgs.Employment(role=MemberRole.MANAGER), mona)
     db.session.commit()
     login(ada)
     by_action = _rows(client.get(u("lms.admin.audit_log", action="membership.updated")).get_data(as_text=True))
@@ -161,7 +161,7 @@ def test_the_log_is_paginated(client, u, login, acme, ada, monkeypatch):
     monkeypatch.setattr(admin_views, "LOG_PAGE_SIZE", 2)
     org, mona, lupe = acme
     for number in range(3):
-        orgs.update_member(lupe, orgs.Employment(employee_id=f"P-{number}"), mona)
+        orgs.change_member(lupe, orgs.Employment(employee_id=f"P-{number}"), mona)
     db.session.commit()
     login(ada)
     path = u("lms.admin.audit_log", action="membership.updated")
@@ -176,7 +176,7 @@ def test_the_log_is_paginated(client, u, login, acme, ada, monkeypatch):
 def test_times_are_in_the_admins_language_and_time_zone(client, u, login, make_user, acme):
     _org, mona, lupe = acme
     admin = make_user("ana@example.org", name="Ana", role=SiteRole.ADMIN, locale="es", timezone="America/New_York")
-    orgs.update_member(lupe, orgs.Employment(role=MemberRole.MANAGER, employee_id="E-7", job_title="Promotora",
+    orgs.change_member(lupe, orgs.Employment(role=MemberRole.MANAGER, employee_id="E-7", job_title="Promotora",
                                              employment_start=date(2024, 5, 1)), mona)
     db.session.commit()
     event = _events("membership.updated")[0]
@@ -203,7 +203,7 @@ def test_the_page_runs_a_fixed_number_of_queries(client, u, login, make_user, ad
     def more() -> None:
         person = make_user()
         staff = add_member(org, person)
-        orgs.update_member(staff, orgs.Employment(employee_id=f"X-{person.id}"), mona)
+        orgs.change_member(staff, orgs.Employment(employee_id=f"X-{person.id}"), mona)
         entry = HoursEntry(user_id=person.id, org_id=org.id, source=EntrySource.EXTERNAL, status=EntryStatus.APPROVED,
                            activity_date=date(2026, 1, 15), minutes=60, title=f"Workshop {person.id}")
         db.session.add(entry)

@@ -107,7 +107,7 @@ def test_an_ended_membership_cannot_be_made_a_manager_on_its_page(client, u, mak
     assert beatriz.role is MemberRole.MEMBER and beatriz.job_title is None and beatriz.employment_end == org.today()
     assert orgs.managed_org_slugs(beatriz.user) == set()
     with pytest.raises(orgs.EmploymentEndedError):  # the rule is the service's, whatever calls it
-        orgs.update_member(beatriz, orgs.Employment(role=MemberRole.MANAGER), boss)
+        orgs.change_member(beatriz, orgs.Employment(role=MemberRole.MANAGER), boss)
 
 
 def test_ending_an_ended_membership_again_is_refused(client, u, make_org, make_user, add_member, login):

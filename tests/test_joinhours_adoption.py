@@ -140,7 +140,7 @@ def test_a_start_moved_earlier_on_the_staff_page_sends_them_and_says_so(app, u, 
 def test_a_roster_import_moving_the_start_earlier_sends_them(app, world, add_member):
     membership = add_member(world["org"], world["rosa"], employment_start=date(2026, 12, 10))
     # what lms.orgs.roster.apply_roster calls for current staff, under its own lock and checks
-    assert orgs.update_member(membership, orgs.Employment(employment_start=START), world["boss"], checked=True)
+    assert orgs.change_member(membership, orgs.Employment(employment_start=START), world["boss"], checked=True)[0]
     db.session.commit()
     assert _org_of(world["own"]) == world["org"].id
 

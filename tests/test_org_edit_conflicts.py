@@ -122,7 +122,7 @@ def test_a_staff_conflict_names_dates_and_choices_as_the_form_shows_them(client,
     org, mona, lupe = acme
     path = u("lms.orgs.member", org_slug="acme", membership_id=lupe.id)
     old = _version(client.get(path).text)
-    orgs.update_member(lupe, orgs.Employment("E-7", "Promotora", date(2024, 6, 3), role=orgs.MemberRole.MANAGER), mona)
+    orgs.change_member(lupe, orgs.Employment("E-7", "Promotora", date(2024, 6, 3), role=orgs.MemberRole.MANAGER), mona)
     db.session.commit()
     refused = client.submit(path, {**DETAILS, "seen_version": old})
     assert refused.status_code == 409
@@ -134,9 +134,9 @@ def test_a_staff_conflict_names_dates_and_choices_as_the_form_shows_them(client,
 def test_the_services_refuse_a_stale_version_and_name_the_fields(app, acme):
     org, mona, lupe = acme
     seen = orgs.employment_version(lupe)
-    orgs.update_member(lupe, orgs.Employment("E-8", "Promotora", date(2024, 5, 1)), mona)
+    orgs.change_member(lupe, orgs.Employment("E-8", "Promotora", date(2024, 5, 1)), mona)
     with pytest.raises(edit_versions.ChangedSinceError) as refused:
-        orgs.update_member(lupe, orgs.Employment("E-7", "Lead", date(2024, 5, 1)), mona, seen)
+        orgs.change_member(lupe, orgs.Employment("E-7", "Lead", date(2024, 5, 1)), mona, seen)
     assert refused.value.fields == ["employee_id"] and refused.value.status == 409
     db.session.rollback()
 

@@ -228,7 +228,7 @@ def test_two_managers_giving_one_id_at_once_are_decided_one_after_the_other(app,
 
     def other_manager_saves() -> None:
         membership = db.session.get(Membership, jose_id)
-        orgs.update_member(membership, orgs.Employment("E-5000"), db.session.get(User, boss_id))
+        orgs.change_member(membership, orgs.Employment("E-5000"), db.session.get(User, boss_id))
 
     thread, errors = uncommitted_for_a_while(app, other_manager_saves)
     page = _member_page(client, u, tom, employee_id="E-5000")

@@ -143,7 +143,7 @@ def test_the_fingerprint_covers_the_ids_the_file_writes(client, u, login, paid):
     shown = shown_on_page(client, u, "acme", "2026-12-01")
     assert shown == sheet_check.fingerprint(timesheets.get_org_timesheet(org, DEC1))
     membership = orgs.get_membership(org, tom)
-    orgs.update_member(membership, orgs.Employment(employee_id="E-2041", employment_start=date(2026, 12, 14)), boss)
+    orgs.change_member(membership, orgs.Employment(employee_id="E-2041", employment_start=date(2026, 12, 14)), boss)
     db.session.commit()  # another tab changed his current ID: his line of 15 December would change
     response = client.submit(u("lms.hours.export_payroll", org_slug="acme"),
                              {"start": "2026-12-01", "confirm": "yes", "shown": shown})
@@ -161,7 +161,7 @@ def test_a_new_current_id_leaves_lines_of_the_earlier_employment_and_their_sheet
     db.session.commit()
     login(boss)
     shown = shown_on_page(client, u, "acme", "2026-12-01")
-    orgs.update_member(orgs.get_membership(org, tom), orgs.Employment(employee_id="E-3000",
+    orgs.change_member(orgs.get_membership(org, tom), orgs.Employment(employee_id="E-3000",
                                                                       employment_start=date(2026, 12, 14)), boss)
     db.session.commit()
     response = client.submit(u("lms.hours.export_payroll", org_slug="acme"),

@@ -175,7 +175,7 @@ def test_a_confirmation_over_a_save_made_since_is_refused(client, u, acme):
     assert seen
     fields = _hidden(_save(client, u, ana, _details("2026-06-01", seen_version=seen)).get_data(as_text=True))
     assert fields["seen_version"] == seen  # carried through the confirmation
-    orgs.update_member(ana, orgs.Employment(employee_id="E-1", job_title="Changed elsewhere",
+    orgs.change_member(ana, orgs.Employment(employee_id="E-1", job_title="Changed elsewhere",
                                             employment_start=date(2026, 3, 1)), boss)
     db.session.commit()
     response = client.submit(u("lms.orgs.member", org_slug="acme", membership_id=ana.id), fields)

@@ -188,12 +188,6 @@ def employment_version(membership: Membership) -> str:
     return edit_versions.version_of({key: getattr(membership, key) for key in EDITABLE_FIELDS})
 
 
-def update_member(membership: Membership, employment: Employment, actor: User, seen: str = "", *,
-                  checked: bool = False) -> bool:
-    """:func:`change_member`: whether anything changed."""
-    return change_member(membership, employment, actor, seen, checked=checked)[0]
-
-
 def change_member(membership: Membership, employment: Employment, actor: User, seen: str = "", *,
                   checked: bool = False) -> tuple[bool, int]:
     """Change a current staff member's employment details and role; the audit row holds each changed field, old and
@@ -218,7 +212,7 @@ def change_member(membership: Membership, employment: Employment, actor: User, s
 
 def check_details(membership: Membership, employment: Employment) -> None:
     """Refuse (:class:`DomainError` on the field) a changed employee ID or start date that breaks the rules of
-    :mod:`lms.orgs.employment_rules`; :func:`update_member` asks again under the lock, and the staff page asks first,
+    :mod:`lms.orgs.employment_rules`; :func:`change_member` asks again under the lock, and the staff page asks first,
     before a confirmation step."""
     org = membership.organisation
     if employment_rules.id_key(employment.employee_id) != employment_rules.id_key(membership.employee_id):

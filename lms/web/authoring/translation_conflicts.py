@@ -1,5 +1,5 @@
 """Two tabs, one translation: the editor's form carries, per box, the hash of the translation it showed
-(:func:`lms.web.authoring.translation.save`). A save that would change a box whose translation was saved since
+(:func:`lms.web.authoring.translation_save.save`). A save that would change a box whose translation was saved since
 writes nothing; the page comes back (409) with what the translator typed, a message naming those boxes, and each
 one's saved translation beside it (a line diff from it to theirs, :mod:`lms.text_diff`), as the other authoring
 forms do (:mod:`lms.web.edit_conflicts`)."""
@@ -14,7 +14,8 @@ from babel.lists import format_list
 from lms import text_diff
 from lms.i18n import current_locale, is_rtl, language_name, ngettext
 from lms.text_diff import Line
-from lms.web.authoring.translation import Row, Section, describe_field, submitted
+from lms.web.authoring.translation import Row, Section, describe_field
+from lms.web.authoring.translation_save import submitted
 
 
 @dataclass

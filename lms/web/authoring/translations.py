@@ -11,7 +11,7 @@ from lms.catalog import services as catalog
 from lms.catalog.texts import load_texts
 from lms.i18n import _, current_locale, language_name, ngettext
 from lms.security import access
-from lms.web.authoring import bp, translation, translation_conflicts, translation_status
+from lms.web.authoring import bp, translation, translation_conflicts, translation_save, translation_status
 from lms.web.authoring.helpers import actor, check_target_locale, load_lesson, load_module, target_locales
 from lms.web.authoring.messages import undescribed_images
 
@@ -115,10 +115,10 @@ def _editor(course, locale: str, texts, sections, picker, parent: str | None):
         errors = translation.check(sections, request.form, language_name(course.source_locale), texts)
         if request.form.get("preview"):
             previews, images = translation.preview(sections, request.form, locale), _images(sections)
-        elif not errors and (saved := translation.save(course, locale, sections, request.form, actor())).conflicts:
+        elif not errors and (saved := translation_save.save(course, locale, sections, request.form, actor())).conflicts:
             db.session.rollback()  # nothing was written: all or nothing
             refused = translation_conflicts.Refused.of(saved.conflicts, request.form, locale)
-            sent = translation.kept_form(sections, request.form, saved.conflicts)
+            sent = translation_save.kept_form(sections, request.form, saved.conflicts)
         elif not errors:
             db.session.commit()
             flash(_("Translation saved (%(num)d changed).", num=saved.count), "success")
@@ -138,7 +138,8 @@ def _editor(course, locale: str, texts, sections, picker, parent: str | None):
 
 def _images(sections) -> dict[str, str]:
     """The lesson form's warning about images without a description (alt text), for each Markdown box as sent."""
-    sent = ((row.key, translation.submitted(request.form, row)) for s in sections for row in s.rows if row.is_markdown)
+    rows = (row for s in sections for row in s.rows if row.is_markdown)
+    sent = ((row.key, translation_save.submitted(request.form, row)) for row in rows)
     return {key: message for key, value in sent if (message := undescribed_images(value or ""))}
 
 

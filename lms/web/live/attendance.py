@@ -17,8 +17,8 @@ from lms import db
 from lms.db import utcnow
 from lms.errors import DomainError
 from lms.i18n import _, ngettext
-from lms.live import absent_time, attendees, credit_notices
 from lms.live import attendance as services
+from lms.live import attendees, credit_notices, roster_statuses
 from lms.live import roster as rosters
 from lms.live.attendance_changes import RosterChoice
 from lms.live.models import AttendanceStatus, LiveSession
@@ -46,46 +46,42 @@ from lms.web.org_forms import show_error
 def attendance(session_id: int):
     session = rosters.get_managed_session(session_id, current_user)
     form = RosterStatusForm()
-    absent: list = []
-    if form.validate_on_submit():
-        roster = rosters.load_roster(session, utcnow())
-        was = {line.user.id: line.status for line in roster.lines}
-        absent = absent_time.list_absent_with_time(roster, _roster_choices())
-        if absent_step.is_undecided(absent):  # asked first: set their time aside too, or keep it counted
-            return _roster_page(session, form, _finalize_form(session, formdata=None), 409, absent=absent, ask=True)
-        try:
-            saved = services.set_statuses(
-                session, roster, _roster_choices(), actor(), utcnow(), min_share(), form.reason.data or "",
-                skip_stale=True,
-            )
-            absent = [person for person in absent if person.user.id not in {row.user.id for row in saved.stale}]
-            lowered = absent_time.set_aside_absent_time(session, absent_step.to_set_aside(absent), actor(), utcnow(),
-                                                        min_share(), form.reason.data or "")
-        except DomainError as exc:
-            db.session.rollback()
-            show_error(form, exc)  # a missing reason: at its box
-        else:
-            db.session.commit()
-            flash(
-                ngettext("Saved: %(num)d change.", "Saved: %(num)d changes.", saved.changed)
-                if saved.changed else _("Nothing changed."), "success" if saved.changed or not saved.stale else "info"
-            )
-            for notice in lowered:
-                tell_lowered(notice)
-            absent_step.tell_set_aside(absent)
-            _warn_credited_absent(session, was)
-            if not saved.stale:
-                return redirect(url_for("lms.sessions.attendance", session_id=session.id))
-            # the others' changes are saved; the stale rows show what is saved now, and why they were not changed
-            form.form_errors.extend(row.text for row in saved.stale)
-            return _roster_page(session, form, _finalize_form(session, formdata=None), 409, picked={})
-    return _roster_page(session, form, _finalize_form(session, formdata=None), 400 if form.errors else 200,
-                        absent=absent)
+    if not form.validate_on_submit():
+        return _roster_page(session, form, status=400 if form.errors else 200)
+    change = roster_statuses.prepare(session, _roster_choices(), utcnow())
+    if absent_step.is_undecided(change.absent):  # asked first: set their time aside too, or keep it counted
+        return _roster_page(session, form, status=409, absent=change.absent, ask=True)
+    try:
+        roster_statuses.save(change, absent_step.to_set_aside(change.absent), actor(), utcnow(), min_share(),
+                             form.reason.data or "")
+    except DomainError as exc:
+        db.session.rollback()
+        show_error(form, exc)  # a missing reason: at its box
+        return _roster_page(session, form, status=400 if form.errors else 200, absent=change.absent)
+    db.session.commit()
+    _tell_saved(change)
+    if not change.saved.stale:
+        return redirect(url_for("lms.sessions.attendance", session_id=session.id))
+    # the others' changes are saved; the stale rows show what is saved now, and why they were not changed
+    form.form_errors.extend(row.text for row in change.saved.stale)
+    return _roster_page(session, form, status=409, picked={})
 
 
-def _roster_page(session: LiveSession, form: RosterStatusForm, finalize_form: FinalizeForm, status: int,
-                 find_form: FindPersonForm | None = None, picked: dict[int, tuple[Any, Any]] | None = None,
-                 absent: list | None = None, ask: bool = False):
+def _tell_saved(change: roster_statuses.RosterSave) -> None:
+    """After a save of the roster is committed: what it changed, the emails about lowered credit, whose time was set
+    aside, and who is still credited while absent."""
+    saved = change.saved
+    flash(ngettext("Saved: %(num)d change.", "Saved: %(num)d changes.", saved.changed) if saved.changed
+          else _("Nothing changed."), "success" if saved.changed or not saved.stale else "info")
+    for notice in change.lowered:
+        tell_lowered(notice)
+    absent_step.tell_set_aside(change.absent)
+    _warn_credited_absent(change.session, change.was)
+
+
+def _roster_page(session: LiveSession, form: RosterStatusForm, finalize_form: FinalizeForm | None = None,
+                 status: int = 200, find_form: FindPersonForm | None = None,
+                 picked: dict[int, tuple[Any, Any]] | None = None, absent: list | None = None, ask: bool = False):
     """The roster; after a refused save or finalising, with the statuses that were chosen on it still chosen (and the
     ones it showed still the ones it compares with), except ``stale`` rows, which show what is saved now. ``absent``:
     people the save marks absent who have credited time, with the choice to set it aside (``ask``: asked first)."""
@@ -97,7 +93,7 @@ def _roster_page(session: LiveSession, form: RosterStatusForm, finalize_form: Fi
         roster=roster,
         form=form,
         picked=picked,
-        finalize_form=finalize_form,
+        finalize_form=finalize_form if finalize_form is not None else _finalize_form(session, formdata=None),
         find_form=find_form or FindPersonForm(formdata=None, prefix="find"),
         absent_time=absent or [],
         absent_ask=ask,
@@ -132,7 +128,7 @@ def find_attendee(session_id: int):
         else:
             db.session.commit()
             return redirect(url_for("lms.sessions.attendance_person", session_id=session_id, user_id=user.id))
-    return _roster_page(session, RosterStatusForm(formdata=None), _finalize_form(session, formdata=None), 400, find_form)
+    return _roster_page(session, RosterStatusForm(formdata=None), status=400, find_form=find_form)
 
 
 def _warn_credited_absent(session: LiveSession, was: dict[int, AttendanceStatus | None]) -> None:
