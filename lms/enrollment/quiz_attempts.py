@@ -1,4 +1,5 @@
-"""Taking quizzes: attempts made and left (with the extra ones a trainer granted), and submitting one to be marked."""
+"""Taking quizzes: attempts made and left (with the extra ones a trainer granted), and submitting one to be marked
+(by :func:`lms.enrollment.quiz_grading.grade_answers`) and kept."""
 
 from __future__ import annotations
 
@@ -7,23 +8,16 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 
 from lms import db
-from lms.catalog.models import Course, Option, Question, QuestionKind, Quiz
+from lms.catalog.models import Course, Option, Question, Quiz
 from lms.catalog.quiz_texts import QUIZ_ITEMS
 from lms.catalog.services import Outline, load_questions
 from lms.catalog.texts import Texts, load_texts
 from lms.enrollment.completion import check_completion
 from lms.enrollment.models import Enrollment, EnrollmentStatus, QuizAttempt, QuizAttemptGrant
+from lms.enrollment.quiz_grading import QuestionResult, grade_answers
 from lms.enrollment.quiz_review import snapshot_attempt
 from lms.errors import DomainError
 from lms.i18n import _
-
-
-@dataclass
-class QuestionResult:
-    question: Question
-    options: list[Option]
-    chosen: set[int]
-    is_right: bool
 
 
 @dataclass
@@ -86,28 +80,20 @@ def submit_quiz(enrollment: Enrollment, quiz: Quiz, answers: dict[int, set[int]]
     if attempts_left(enrollment, quiz, attempts) == 0:
         raise DomainError(_("You have used every attempt for this quiz. Ask your trainer for another attempt."))
     questions = load_questions(quiz) if questions is None else questions
-    results = []
-    for question, options in questions:
-        valid = {o.id for o in options}
-        chosen = answers.get(question.id, set()) & valid
-        if not chosen or (question.kind is not QuestionKind.MULTIPLE and len(chosen) != 1):
-            raise DomainError(_("Please answer every question."))
-        right = {o.id for o in options if o.is_correct}
-        results.append(QuestionResult(question, options, chosen, chosen == right))
-    score = round(100 * sum(r.is_right for r in results) / len(results)) if results else 0
+    grade = grade_answers(questions, answers, quiz.pass_mark)
     by_id = {o.id: o.slug for _, options in questions for o in options}
     attempt = QuizAttempt(
-        enrollment_id=enrollment.id, quiz_id=quiz.id, number=len(attempts) + 1, score_percent=score,
-        passed=score >= quiz.pass_mark,
-        answers={r.question.slug: sorted(by_id[i] for i in r.chosen) for r in results},
-        snapshot=snapshot_attempt(results, texts if texts is not None else _quiz_texts(quiz, questions, locale),
-                                  quiz.pass_mark),
+        enrollment_id=enrollment.id, quiz_id=quiz.id, number=len(attempts) + 1, score_percent=grade.score_percent,
+        passed=grade.passed,
+        answers={r.question.slug: sorted(by_id[i] for i in r.chosen) for r in grade.questions},
+        snapshot=snapshot_attempt(grade.questions,
+                                  texts if texts is not None else _quiz_texts(quiz, questions, locale), quiz.pass_mark),
     )
     db.session.add(attempt)
     db.session.flush()
     if attempt.passed:
         check_completion(enrollment, outline)
-    return QuizResult(attempt, results)
+    return QuizResult(attempt, grade.questions)
 
 
 def _quiz_texts(quiz: Quiz, questions: list[tuple[Question, list[Option]]], locale: str | None) -> Texts:

@@ -26,7 +26,7 @@ the right answers were chosen and how many chosen answers are not right.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from lms.catalog.models import Option, Question, Quiz
@@ -35,7 +35,7 @@ from lms.catalog.texts import LocalText, Texts
 from lms.enrollment.models import QuizAttempt
 
 if TYPE_CHECKING:
-    from lms.enrollment.quiz_attempts import QuestionResult
+    from lms.enrollment.quiz_grading import QuestionResult
 
 SNAPSHOT_VERSION = 1
 
@@ -150,6 +150,14 @@ def review_attempt(attempt: QuizAttempt, quiz: Quiz, questions: list[tuple[Quest
     edited = _structure_differs(attempt.answers, questions) or quiz_edited_since(
         quiz, attempt.submitted_at, {texts.locale, texts.source_locale})
     return AttemptReview(reviewed, quiz.pass_mark, edited_since=edited)
+
+
+def review_graded(results: Iterable[QuestionResult], texts: Texts, pass_mark: int) -> AttemptReview:
+    """Marked answers that are not kept (a trainer trying the quiz in the preview) as an attempt's result page shows
+    them: through the very snapshot an attempt keeps, so the two pages cannot differ."""
+    review = _from_snapshot(snapshot_attempt(results, texts, pass_mark))
+    assert review is not None  # a snapshot just made is of the current version
+    return replace(review, is_kept=False)
 
 
 def _from_snapshot(data: Any) -> AttemptReview | None:

@@ -33,6 +33,7 @@ EXPECTED = {
     "lms.authoring.preview": "trainer",
     "lms.authoring.preview_lesson": "trainer",
     "lms.authoring.preview_quiz": "trainer",
+    "lms.authoring.try_quiz": "trainer",
     "lms.authoring.history": "trainer",
     "lms.authoring.export": "trainer",
 }

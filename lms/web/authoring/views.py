@@ -298,4 +298,4 @@ def move_lesson(course_slug: str, module_slug: str, lesson_slug: str):
     return _move(course, lesson, f"lesson-{lesson.id}")  # back at the lesson moved, where the keyboard was
 
 
-from lms.web.authoring import export, history, previews, publishing, quizzes, removal, translations  # noqa: E402,F401
+from lms.web.authoring import export, history, previews, publishing, quiz_trial, quizzes, removal, translations  # noqa: E402,F401
