@@ -152,7 +152,7 @@ def test_a_limit_below_one_is_refused_so_paging_cannot_loop(client, u, staff, li
     headers = _bearer(staff.manager)
     for path in (u("lms.api.org_hours", org_slug="acme"), u("lms.api.my_hours")):
         response = client.get(path, query_string={"limit": limit}, headers=headers)
-        assert response.status_code == 400 and response.json["error"]["code"] == "invalid", (path, limit)
+        assert response.status_code == 400 and response.json["error"]["code"] == "invalid_parameter", (path, limit)
 
 
 def test_a_limit_above_the_maximum_counts_as_the_maximum(client, u, staff):

@@ -243,7 +243,8 @@ def test_a_payroll_date_outside_the_supported_range_says_so(client, u, staff):
     token = _bearer(staff.manager)
     response = client.get(path, query_string={"start": "0001-01-01", "end": "0001-01-14"}, headers=token)
     assert response.status_code == 400 and response.json["error"] == {"code": "invalid_date", "message": (
-        "start is outside the dates this site supports: give a date from 1900-01-01 to 2999-12-31.")}
+        "start is outside the dates this site supports: give a date from 1900-01-01 to 2999-12-31."),
+        "parameter": "start"}
     late = client.get(path, query_string={"start": "2026-01-05", "end": "9999-12-31"}, headers=token)
     assert late.json["error"]["message"].startswith("end is outside the dates this site supports")
     for start in ("2026-13-01", "01/05/2026", "2026-W02-1"):

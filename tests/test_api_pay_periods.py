@@ -125,7 +125,7 @@ def test_a_bridging_period_after_a_schedule_change(client, u, make_org, make_use
 
 
 @pytest.mark.parametrize(("query", "code"), [
-    ("?past=-1", "invalid"), ("?past=abc", "invalid"), ("?past=1&past=2", "repeated_parameter"),
+    ("?past=-1", "invalid_parameter"), ("?past=abc", "invalid_parameter"), ("?past=1&past=2", "repeated_parameter"),
 ])
 def test_bad_arguments_are_400_json(client, u, acme, query, code):
     _org, manager, _ana = acme

@@ -36,7 +36,8 @@ def _org_hours(client, u, manager, **args):
 def test_a_paid_period_outside_the_supported_days_is_a_400_not_a_500(client, u, demo, day):
     response = _org_hours(client, u, demo[1], paid_period=day)
     assert response.status_code == 400, response.data
-    assert response.json["error"] == {"code": "invalid_date", "message": f"paid_period {OUTSIDE}"}
+    assert response.json["error"] == {"code": "invalid_date", "message": f"paid_period {OUTSIDE}",
+                                      "parameter": "paid_period"}
 
 
 @pytest.mark.parametrize(("args", "name"), [({"paid_period": "2999-12-31"}, "paid_period"),
@@ -64,7 +65,7 @@ def test_the_draft_never_offers_a_period_outside_the_supported_days(client, u, d
 def test_list_dates_take_only_yyyy_mm_dd(client, u, demo, param, text):
     response = _org_hours(client, u, demo[1], **{param: text})
     assert response.status_code == 400 and response.json["error"] == {
-        "code": "invalid_date", "message": f"{param} must be a date (YYYY-MM-DD)."}
+        "code": "invalid_date", "message": f"{param} must be a date (YYYY-MM-DD).", "parameter": param}
 
 
 @pytest.mark.parametrize("param", ["from", "to"])

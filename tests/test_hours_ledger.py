@@ -670,7 +670,8 @@ def test_api_org_list_filters(client, u, login, staff):
     assert [e["title"] for e in client.get(listing, query_string={"from": "2026-03-15"}).get_json()["entries"]] == ["B"]
     assert client.get(listing, query_string={"source": "external", "to": "2026-03-11"}).get_json()["entries"][0][
         "title"] == "A"
-    for bad, code in (({"status": "maybe"}, "invalid"), ({"from": "yesterday"}, "invalid_date"), ({"limit": "-1"}, "invalid")):
+    for bad, code in (({"status": "maybe"}, "invalid_parameter"), ({"from": "yesterday"}, "invalid_date"),
+                      ({"limit": "-1"}, "invalid_parameter")):
         response = client.get(listing, query_string=bad)
         assert response.status_code == 400 and response.get_json()["error"]["code"] == code
 

@@ -89,6 +89,7 @@ def update_attendance(session_id: int, user_id: int):
     user = attendees.get_person(session, user_id)
     body = bodies.json_object(OPENAPI_SCHEMAS["AttendanceChange"]["properties"])
     change = _change(body, session.timezone)
+    reason = bodies.text_field(body, "reason") or ""
     credited = credit_notices.final_minutes(session, user)
     row = services.change_attendance(
         session,
@@ -97,10 +98,10 @@ def update_attendance(session_id: int, user_id: int):
         current_user._get_current_object(),
         utcnow(),
         int(current_app.config["LMS_ATTENDANCE_MIN_SHARE"]),
-        str(body.get("reason") or ""),
+        reason,
     )
     lowered = credit_notices.credit_lowered(session, user, credited, row, current_user._get_current_object(),
-                                            str(body.get("reason") or ""))
+                                            reason)
     db.session.commit()
     tell_lowered(lowered, show=False)  # the person is told the time credited to them went down
     line = rosters.load_person(session, user, utcnow())

@@ -135,6 +135,16 @@ def json_object(fields: Iterable[str]) -> dict[str, Any]:
     return body
 
 
+def text_field(body: dict[str, Any], name: str) -> str | None:
+    """A text field: a string, or absent or null (left empty); any other JSON type (3, true, [], {}) is refused,
+    naming the field, rather than dropped or turned into text."""
+    value = body.get(name)
+    if value is not None and not isinstance(value, str):
+        # i18n: %(name)s is a field of the JSON body (title, provider, reason); keep it as it is.
+        raise FieldError(_("%(name)s must be a string.", name=name), fields=[name])
+    return value
+
+
 def refuse_unknown(body: dict[str, Any], fields: Iterable[str], prefix: str = "") -> None:
     """422 ``unknown_fields`` when ``body`` has a key outside ``fields``; ``prefix`` names a nested object's keys
     (``interval.``)."""

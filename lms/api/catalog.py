@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import jsonify, request
+from flask import jsonify
 
 from lms import db
 from lms.api import bp
-from lms.api.query_args import refuse_unknown
+from lms.api.query_args import choice_arg, refuse_unknown
 from lms.catalog import services as catalog
 from lms.catalog.areas import AREAS, course_areas
 from lms.catalog.models import Course, CourseKind
@@ -20,21 +20,14 @@ from lms.catalog.texts import Texts, load_course_titles, load_texts
 from lms.enrollment import services as enrollment_services
 from lms.enrollment.models import Enrollment, EnrollmentStatus
 from lms.enrollment.services import EnrollmentSummary
-from lms.errors import DomainError, NotFoundError
+from lms.errors import NotFoundError
 from lms.i18n import _, current_locale, supported_locales
 from lms.live.times import iso_utc
 from lms.security import access, current_user, same_for_everyone
 
 
-def _choice(name: str, allowed: list[str]) -> str:
-    value = request.args.get(name, "")
-    if value and value not in allowed:
-        raise DomainError(_("Unknown value for %(name)s. Use one of: %(values)s.", name=name, values=", ".join(allowed)))
-    return value
-
-
 def _locale() -> str:
-    return _choice("lang", supported_locales()) or current_locale()
+    return choice_arg("lang", supported_locales()) or current_locale()
 
 
 def _texts(course: Course, texts: Texts, modules: list[Any]) -> dict[str, Any]:
@@ -58,9 +51,9 @@ def _texts(course: Course, texts: Texts, modules: list[Any]) -> dict[str, Any]:
 @same_for_everyone
 def list_courses():
     refuse_unknown("kind", "area")
-    kind = _choice("kind", [k.value for k in CourseKind])
-    area = _choice("area", list(AREAS))
-    lang = _choice("lang", supported_locales())
+    kind = choice_arg("kind", [k.value for k in CourseKind])
+    area = choice_arg("area", list(AREAS))
+    lang = choice_arg("lang", supported_locales())
     courses = catalog.list_catalog(kind=kind, area=area, lang=lang)
     titles = load_course_titles(courses, lang or current_locale())
     languages = catalog.list_course_locales(courses)

@@ -14,6 +14,7 @@ from datetime import date
 
 from flask import request
 
+from lms.api.query_args import InvalidParameter
 from lms.errors import DomainError
 from lms.hours.export import check_period
 from lms.hours.pay_calendar import pay_calendar
@@ -25,7 +26,10 @@ _ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 class InvalidDate(DomainError):
+    """A date query parameter that is not YYYY-MM-DD or not a supported day; ``parameter`` names it."""
+
     code = "invalid_date"
+    public_details = ("parameter",)
 
 
 def strict_date(text: object) -> date | None:
@@ -57,10 +61,21 @@ def date_arg(name: str, malformed: str | None = None) -> date | None:
         return None
     day = strict_date(text)
     if day is None:
-        raise InvalidDate(malformed or _("%(name)s must be a date (YYYY-MM-DD).", name=name))
+        raise InvalidDate(malformed or _("%(name)s must be a date (YYYY-MM-DD).", name=name), parameter=name)
     if not supported(day):
-        raise InvalidDate(outside_message(name))
+        raise InvalidDate(outside_message(name), parameter=name)
     return day
+
+
+def refuse_reversed(first_name: str, first: date | None, last_name: str, last: date | None) -> None:
+    """400 ``invalid_parameter`` naming ``last_name`` when the range ends before it starts: it holds no day, and an
+    empty list would read as "nothing there" rather than as a mistake."""
+    if first is not None and last is not None and last < first:
+        # i18n: %(last_name)s and %(first_name)s are query parameters (to and from, until and from); keep them as
+        # they are. The dates are in ISO 8601.
+        raise InvalidParameter(_("%(last_name)s (%(last)s) is before %(first_name)s (%(first)s): give a range that "
+                                 "ends on or after the day it starts.", last_name=last_name, last=last.isoformat(),
+                                 first_name=first_name, first=first.isoformat()), parameter=last_name)
 
 
 def checked_period(org: Organisation, name: str, start: date, end: date | None = None) -> tuple[date, date]:
@@ -72,5 +87,5 @@ def checked_period(org: Organisation, name: str, start: date, end: date | None =
         raise InvalidDate(_("The pay period holding %(name)s (%(start)s to %(end)s) runs outside the dates this site "
                             "supports, %(earliest)s to %(latest)s: choose another period.", name=name,
                             start=first.isoformat(), end=last.isoformat(), earliest=EARLIEST_DAY.isoformat(),
-                            latest=LATEST_DAY.isoformat()))
+                            latest=LATEST_DAY.isoformat()), parameter=name)
     return check_period(org, start, end)

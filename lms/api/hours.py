@@ -15,7 +15,7 @@ from flask import jsonify, request, url_for
 from lms import db
 from lms.api import bodies, bp, dates, paging
 from lms.api.hours_spec import OPENAPI_SCHEMAS
-from lms.api.query_args import refuse_repeated, refuse_unknown
+from lms.api.query_args import InvalidParameter, refuse_repeated, refuse_unknown
 from lms.errors import DomainError
 from lms.hours import approvals, entries, external_training, ledger, review_queue
 from lms.hours.models import EntrySource, EntryStatus, HoursEntry
@@ -69,7 +69,8 @@ def _choice_arg(name: str, enum: Any, default: Any = None, everything: str | Non
         return None
     allowed = [m.value for m in enum] + ([everything] if everything else [])
     if value not in allowed:
-        raise DomainError(_("%(name)s must be one of: %(values)s.", name=name, values=", ".join(allowed)))
+        raise InvalidParameter(_("%(name)s must be one of: %(values)s.", name=name, values=", ".join(allowed)),
+                               parameter=name)
     return enum(value)
 
 
@@ -152,19 +153,9 @@ def _external(body: dict[str, Any]) -> external_training.ExternalTraining:
         if org is None:
             raise bodies.FieldError(_("You were not on the staff of that organisation on that date."), fields=["org_slug"])
         org_id = org.id
-    text = {name: _text_field(body, name) for name in ("title", "provider")}
+    text = {name: bodies.text_field(body, name) for name in ("title", "provider")}
     return external_training.ExternalTraining(title=text["title"] or "", provider=text["provider"], activity_date=day,
                                               minutes=body.get("minutes"), competency_areas=tuple(areas), org_id=org_id)
-
-
-def _text_field(body: dict[str, Any], name: str) -> str | None:
-    """A text field: a string, or absent or null (left empty); any other JSON type (3, true, [], {}) is refused,
-    naming the field, rather than dropped."""
-    value = body.get(name)
-    if value is not None and not isinstance(value, str):
-        # i18n: %(name)s is a field of the JSON body (title, provider); keep it as it is.
-        raise bodies.FieldError(_("%(name)s must be a string.", name=name), fields=[name])
-    return value
 
 
 @bp.get("/orgs/<org_slug>/hours")
@@ -175,9 +166,10 @@ def org_hours(org_slug: str):
     paid_period = dates.date_arg("paid_period")
     if paid_period is not None:
         dates.checked_period(org, "paid_period", paid_period)  # 400 naming the period holding that day
+    start, end = dates.date_arg("from"), dates.date_arg("to")
+    dates.refuse_reversed("from", start, "to", end)
     filters = QueueFilters(
-        user_id=paging.int_arg("person", 0, 2**31 - 1) or None, start=dates.date_arg("from"),
-        end=dates.date_arg("to"),
+        user_id=paging.int_arg("person", 0, 2**31 - 1) or None, start=start, end=end,
         source=_choice_arg("source", EntrySource), status=_choice_arg("status", EntryStatus, everything="all"),
         paid_period=paid_period,
     )
@@ -212,8 +204,10 @@ def _approval_body() -> None:
 def reject_hours(org_slug: str, entry_id: int):
     entry = review_queue.get_org_entry(org_services.get_org(org_slug), entry_id)
     body = bodies.json_object(OPENAPI_SCHEMAS["Rejection"]["properties"])
-    reason = body.get("reason") if isinstance(body.get("reason"), str) else None
-    decision = approvals.reject(entry, current_user._get_current_object(), reason)
+    try:
+        decision = approvals.reject(entry, current_user._get_current_object(), bodies.text_field(body, "reason"))
+    except DomainError as exc:  # "Give a reason ...", "Use at most ... characters.": about reason (fields)
+        raise _naming_field(exc) from None
     db.session.commit()
     if not decision.repeated:  # after the commit: the rejection stands even if the email cannot be sent
         tell_sent_back([decision.entry, *decision.also_rejected], show=False)

@@ -97,7 +97,7 @@ def _day_arg(name: str) -> date:
     malformed = _("Give start and end as dates in the form YYYY-MM-DD.")
     day = dates.date_arg(name, malformed)
     if day is None:
-        raise dates.InvalidDate(malformed)
+        raise dates.InvalidDate(malformed, parameter=name)
     return day
 
 

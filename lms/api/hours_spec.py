@@ -88,7 +88,9 @@ _PAGING = paging.OPENAPI_PARAMETERS
 _STRICT = ("A query parameter this list does not take (a misspelt stauts) is a 400 unknown_parameter naming it "
            "(parameter), and one given more than once a 400 repeated_parameter, rather than ignored or read as its "
            "first value. lang is taken everywhere (messages follow the account's language for a signed-in caller). "
-           "Dates are YYYY-MM-DD only, 1900-01-01 to 2999-12-31 (400 invalid_date otherwise).")
+           "Dates are YYYY-MM-DD only, 1900-01-01 to 2999-12-31 (400 invalid_date otherwise). Any other value that "
+           "is not valid (status=bogus, limit=abc, offset=-1, to before from) is a 400 invalid_parameter; every error "
+           "about a query parameter names it in parameter.")
 _KEY_REUSED = {"description": "The Idempotency-Key was first sent with other details (code idempotency_key_reused; "
                               "entry_id names that entry). Nothing was saved: send new training with a new key. "
                               "Or the body has fields this operation does not take (code unknown_fields; fields "
@@ -135,7 +137,8 @@ OPENAPI_PATHS: dict[str, Any] = {
                                            "with payroll"},
                            {"name": "to", "in": "query", "required": False,
                             "schema": {"type": "string", "format": "date"},
-                            "description": "Entries whose activity_date is on or before this day (inclusive)"},
+                            "description": "Entries whose activity_date is on or before this day (inclusive); not "
+                                           "before from (400 invalid_parameter naming to)"},
                            {"name": "paid_period", "in": "query", "required": False,
                             "schema": {"type": "string", "format": "date"},
                             "description": "The start of a pay period, as GET /orgs/{org_slug}/pay-periods lists "
@@ -144,7 +147,8 @@ OPENAPI_PATHS: dict[str, Any] = {
                                            "activity_date), so their minutes add up to the file's. Combines with "
                                            "the other filters (from and to still narrow by activity date). A day "
                                            "that does not start a period is a 400 naming the period holding it"},
-                           {"name": "person", "in": "query", "required": False, "schema": {"type": "integer"}}],
+                           {"name": "person", "in": "query", "required": False,
+                            "schema": {"type": "integer", "minimum": 0}}],
             "responses": {"200": _ok("OK", "HoursEntryList"), **_errors(400, 401, 403, 404)},
         },
     },

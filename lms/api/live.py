@@ -17,13 +17,13 @@ from typing import Any
 from flask import jsonify, request
 
 from lms import db
-from lms.api import bp
-from lms.api.query_args import refuse_unknown
+from lms.api import bp, dates
+from lms.api.query_args import choice_arg, refuse_unknown
 from lms.db import utcnow
-from lms.errors import DomainError, NotFoundError
-from lms.i18n import _, current_locale, ngettext, supported_locales
+from lms.errors import NotFoundError
+from lms.i18n import current_locale, ngettext, supported_locales
 from lms.live import checkin, listing, notices, registration, scheduling
-from lms.live.models import RegistrationStatus
+from lms.live.models import RegistrationStatus, SessionMode
 from lms.live.registration_overlaps import RegistrationOverlap
 from lms.live.session_cards import SessionCard
 from lms.live.times import iso_utc
@@ -81,19 +81,39 @@ def _detail_json(card: SessionCard) -> dict[str, Any]:
 
 def _load(session_id: int) -> SessionCard:
     session = listing.require_visible(scheduling.get_session(session_id), viewer())
-    return listing.describe([session], current_locale(), viewer(), utcnow())[0]
+    return listing.describe([session], _shown_language(), viewer(), utcnow())[0]
+
+
+def _shown_language() -> str:
+    """The language of the titles shown: ``?lang=`` (one of the site's), else the request's, as on every address
+    (docs/api.md, "Messages and their language")."""
+    asked = request.args.get("lang", "")
+    return asked if asked in supported_locales() else current_locale()
+
+
+#: The filters of the session list. ``language`` filters (as on the web page); ``lang``, taken everywhere, only
+#: chooses the language of the titles.
+SESSION_FILTERS = ("language", "mode", "from", "until", "course")
 
 
 @bp.get("/sessions")
 @access.public
 def list_sessions():
-    refuse_unknown("mode", "from", "until", "course")
-    filters, ignored = listing.parse_filters(request.args, supported_locales())
-    if ignored:
-        raise DomainError(_("Some filters are not valid: %(names)s.", names=", ".join(ignored)))
-    sessions = listing.list_upcoming(filters, utcnow(), viewer_zone())
-    cards = listing.describe(sessions, current_locale(), viewer(), utcnow())
+    """Upcoming sessions (not yet over), as the web page lists them; ``from`` and ``until`` narrow that list."""
+    refuse_unknown(*SESSION_FILTERS)
+    choice_arg("lang", supported_locales())  # a language this site does not have: 400, not a silent default
+    sessions = listing.list_upcoming(_session_filters(), utcnow(), viewer_zone())
+    cards = listing.describe(sessions, _shown_language(), viewer(), utcnow())
     return jsonify({"sessions": [_card_json(card) for card in cards]})
+
+
+def _session_filters() -> listing.SessionFilters:
+    """The list's filters; one that is not valid is a 400 naming it (``parameter``)."""
+    first, last = dates.date_arg("from"), dates.date_arg("until")
+    dates.refuse_reversed("from", first, "until", last)
+    return listing.SessionFilters(lang=choice_arg("language", supported_locales()),
+                                  mode=choice_arg("mode", [m.value for m in SessionMode]),
+                                  date_from=first, date_until=last, course=request.args.get("course", "")[:64])
 
 
 @bp.get("/sessions/<int:session_id>")

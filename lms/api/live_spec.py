@@ -88,12 +88,25 @@ def _query(name: str, description: str, fmt: str | None = None, enum: list[str] 
 OPENAPI_PATHS = {
     "/sessions": {"get": {
         "summary": "Upcoming live sessions (published courses), soonest first",
-        "description": "A filter that is not valid, or a query parameter not listed here, is refused (400).",
+        "description": (
+            "The sessions not yet over (those under way too), as the web page lists them: past and completed "
+            "sessions are never listed, so from and until narrow the upcoming ones, and a range wholly in the past "
+            "answers an empty list. The dates are days in your time zone (your profile's, else the site's). "
+            "language filters by the language a session is given in; lang only chooses the language of the titles "
+            "shown, as on every address (until December 2026 lang also filtered: send language for that). A "
+            "filter that is not valid is a 400 naming it in parameter: invalid_parameter (a language, mode or "
+            "range that is not valid, such as until before from), invalid_date (from or until not YYYY-MM-DD); a "
+            "query parameter not listed here is a 400 unknown_parameter."),
         "operationId": "listSessions", "security": [{}, {"bearer": []}, {"session": []}],
-        "parameters": [_query("lang", "Only sessions given in this language"),
+        "parameters": [_query("language", "Only sessions given in this language (the language field of a session); "
+                                          "one of the site's languages"),
+                       _query("lang", "Language of the titles shown (module and course); one of the site's "
+                                      "languages. Not a filter"),
                        _query("mode", "in_person, online or hybrid", enum=[m.value for m in SessionMode]),
-                       _query("from", "First day (in your time zone)", "date"),
-                       _query("until", "Last day (in your time zone)", "date"),
+                       _query("from", "Only sessions starting on or after this day (in your time zone); "
+                                      "YYYY-MM-DD", "date"),
+                       _query("until", "Only sessions starting on or before this day (in your time zone), not "
+                                       "before from; YYYY-MM-DD", "date"),
                        _query("course", "Only sessions of this course (slug)")],
         "responses": {"200": {"description": "OK", **_json("LiveSessionList")}, **_errors(400)},
     }},

@@ -24,7 +24,11 @@ DESCRIPTION = (
     "Retry-After comes with a 429 or a 503 only.\n\n"
     "An answer to a bearer token that expires within 7 days carries X-Token-Expires-At, the moment it expires "
     "(RFC 3339, UTC); its owner is also emailed once. Answers the same for everyone (security: []) never carry it.\n\n"
-    "Errors are {\"error\": {\"code\": ..., \"message\": ...}}; a 405 says the methods allowed in Allow."
+    "Errors are {\"error\": {\"code\": ..., \"message\": ...}}; a 405 says the methods allowed in Allow. Every "
+    "error about a query parameter names it in parameter: invalid_parameter for a value that is not valid (a "
+    "number below its minimum, a value not in the list, a range that ends before it starts), invalid_date, "
+    "invalid_cursor, unknown_parameter, repeated_parameter. lang, taken everywhere, chooses the language of what is "
+    "shown."
 )
 
 
@@ -65,12 +69,12 @@ def _pay_periods() -> tuple[dict[str, Any], dict[str, Any]]:
 
 
 def _with_languages(paths: dict[str, Any]) -> dict[str, Any]:
-    """Every ``lang`` query parameter takes the site's languages (``LMS_LOCALES``: per app, so set per document;
+    """Every ``lang`` (and ``language``) query parameter takes the site's languages (``LMS_LOCALES``: per app, so set per document;
     copies, never the shared module-level dicts)."""
     locales = supported_locales()
 
     def parameter(p: dict[str, Any]) -> dict[str, Any]:
-        if p.get("in") == "query" and p.get("name") == "lang":
+        if p.get("in") == "query" and p.get("name") in ("lang", "language"):
             return {**p, "schema": {**p["schema"], "enum": locales}}
         return p
 

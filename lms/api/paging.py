@@ -18,6 +18,7 @@ from typing import Any
 from flask import request
 
 from lms.api.dates import strict_date
+from lms.api.query_args import InvalidParameter
 from lms.errors import DomainError
 from lms.i18n import _
 
@@ -32,6 +33,7 @@ CURSOR_MAX = 200
 
 class InvalidCursor(DomainError):
     code = "invalid_cursor"
+    public_details = ("parameter",)
 
 
 @dataclass(frozen=True)
@@ -44,16 +46,19 @@ class Paging:
 
 
 def int_arg(name: str, default: int, maximum: int, minimum: int = 0) -> int:
-    """A whole-number query argument; above ``maximum`` counts as ``maximum``, below ``minimum`` is refused."""
+    """A whole-number query argument; above ``maximum`` counts as ``maximum``, below ``minimum`` (a negative number
+    too) is refused: 400 ``invalid_parameter`` naming it."""
     value = request.args.get(name, "")
     if not value:
         return default
-    if not (value.isascii() and value.isdigit()):
-        raise DomainError(_("%(name)s must be a whole number.", name=name))
-    digits = value.lstrip("0") or "0"  # int() refuses more than 4,300 digits
+    negative = value.startswith("-") and value[1:].isascii() and value[1:].isdigit()
+    if not negative and not (value.isascii() and value.isdigit()):
+        raise InvalidParameter(_("%(name)s must be a whole number.", name=name), parameter=name)
+    digits = value.lstrip("-").lstrip("0") or "0"  # int() refuses more than 4,300 digits
     number = min(int(digits), maximum) if len(digits) <= 18 else maximum
-    if number < minimum:
-        raise DomainError(_("%(name)s must be at least %(num)d.", name=name, num=minimum))
+    if number < minimum or (negative and number):
+        # i18n: %(name)s is a query parameter (limit, offset, past, person); keep it as it is.
+        raise InvalidParameter(_("%(name)s must be %(num)d or more.", name=name, num=minimum), parameter=name)
     return number
 
 
@@ -65,7 +70,7 @@ def paging_args() -> Paging:
     if raw is None:
         return Paging(limit, offset)
     if offset:
-        raise InvalidCursor(_("Send either cursor or offset, not both."))
+        raise InvalidCursor(_("Send either cursor or offset, not both."), parameter="cursor")
     # empty (``?cursor=``, a client starting to page by cursor): the first page, paged by cursor (no next_offset)
     return Paging(limit, after=decode_cursor(raw) if raw else None, by_cursor=True)
 
@@ -91,7 +96,7 @@ def decode_cursor(raw: str) -> tuple[date, int]:
         return parsed, row_id
     except (ValueError, TypeError, binascii.Error, UnicodeError, RecursionError):
         raise InvalidCursor(_("The cursor is not valid. Pass back the next_cursor of the previous page unchanged, or "
-                              "leave it out to start from the first page.")) from None
+                              "leave it out to start from the first page."), parameter="cursor") from None
 
 
 def page_json(limit: int, paging: Paging, has_more: bool, last_key: tuple[date, int] | None) -> dict[str, Any]:

@@ -16,7 +16,9 @@ class RepeatedParameter(DomainError):
     public_details = ("parameter",)
 
 
-class InvalidFlag(DomainError):
+class InvalidParameter(DomainError):
+    """A query parameter's value is refused; ``parameter`` names it (docs/api.md, "Query arguments")."""
+
     code = "invalid_parameter"
     public_details = ("parameter",)
 
@@ -62,5 +64,15 @@ def flag_arg(name: str, default: bool = False) -> bool:
         return default
     if value not in ("true", "false"):
         # i18n: %(name)s is a query parameter (early, include_former); keep "true" and "false" in English.
-        raise InvalidFlag(_("%(name)s must be true or false.", name=name), parameter=name)
+        raise InvalidParameter(_("%(name)s must be true or false.", name=name), parameter=name)
     return value == "true"
+
+
+def choice_arg(name: str, allowed: list[str]) -> str:
+    """One of ``allowed`` (absent or empty: ``""``); anything else is 400 ``invalid_parameter``."""
+    value = request.args.get(name, "")
+    if value and value not in allowed:
+        # i18n: %(name)s is a query parameter (kind, status, mode); %(values)s the values it takes, as they are.
+        raise InvalidParameter(_("Unknown value for %(name)s. Use one of: %(values)s.", name=name,
+                                 values=", ".join(allowed)), parameter=name)
+    return value

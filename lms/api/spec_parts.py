@@ -17,8 +17,9 @@ ERROR = {
                 "fields": {"type": "array", "items": {"type": "string"},
                            "description": ("unknown_fields: the fields sent that the operation does not take; "
                                            "invalid: the field of the body that was refused")},
-                "parameter": {"type": "string", "description": ("unknown_parameter, repeated_parameter, "
-                                                                "invalid_parameter: the query parameter")},
+                "parameter": {"type": "string", "description": (
+                    "unknown_parameter, repeated_parameter, invalid_parameter, and invalid_date or invalid_cursor "
+                    "about a query parameter: the query parameter")},
                 "entry_id": {"type": "integer", "description": "idempotency_key_reused: the entry first saved "
                                                                "with the key"},
                 "expired_at": {"type": "string", "format": "date-time",
