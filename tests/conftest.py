@@ -189,7 +189,10 @@ class LMSClient(FlaskClient):
     """A test client that can find and send the CSRF token like a browser would."""
 
     def open(self, *args: Any, **kwargs: Any):
-        """Each request gets its own app context (fresh ``g`` and database session), as in production."""
+        """Each request gets its own app context (fresh ``g`` and database session), as in production; and, as a
+        server does, the response is read to its end and closed (``buffered``), which sends what waits for it
+        (:mod:`lms.notify.after_response`)."""
+        kwargs.setdefault("buffered", True)
         with self.application.app_context():
             response = super().open(*args, **kwargs)
         db.session.expire_all()  # the test's own session sees what the request committed

@@ -63,7 +63,7 @@ def test_opening_a_sign_up_link_as_the_address_is_taken_creates_nothing(app, u, 
     pending = signing_up.sign_up("rosa@example.org", "Rosa Squatter", PASSWORD, locale=None,
                                  wait=timedelta(minutes=5), max_age=timedelta(days=1))
     db.session.commit()
-    answer = app.test_client().submit(u("lms.accounts.confirm_signup", token=pending.token))
+    answer = app.test_client().submit(u("lms.accounts.confirm_signup", token=pending.token), {"password": PASSWORD})
     assert answer.status_code == 409 and "already has an account" in answer.get_data(as_text=True)
     assert _accounts() == 1
     assert db.session.scalar(select(User.name).where(User.email == "rosa@example.org")) == "Rosa Díaz"

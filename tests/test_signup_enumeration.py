@@ -135,5 +135,6 @@ def test_when_the_mail_server_is_down_both_say_the_same(app, u, make_user, mailb
         pages = [_visit(app, u, email)[1] for email in ("ana@example.org", "nuevo@example.org")]
     finally:
         app.config["LMS_MAIL_PORT"] = port
-    assert pages[0] == pages[1] and "We could not send the confirmation email just now" in pages[0]
+    # Sent after the response (lms/notify/after_response.py): the failure is logged, the page cannot tell.
+    assert pages[0] == pages[1] and "We have sent an email to ADDRESS" in pages[0] and "could not" not in pages[0]
     assert mailbox == []

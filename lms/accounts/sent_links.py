@@ -4,7 +4,10 @@ form, or a reload that sends its POST again, sends one email, not two.
 Each link sent is an audit row of the account (who asked, when, and for a new address which one), appended under a
 lock on the account's row, so that of two requests at the same moment the second waits and then finds the first.
 The caller sends the email before it commits: when the mail server refuses it, the row goes with the rollback and
-asking again sends at once. A later change that ends the link (a new password, a new address) ends the wait too.
+asking again sends at once. A caller that sends after the response (the password reset, so that the time taken does not
+tell who has an account: :mod:`lms.notify.after_response`) commits first and, if the send then fails, takes the row
+back with :func:`withdraw`: each row stands for a link sent. A later change that ends the link (a new password, a new
+address) ends the wait too.
 """
 
 from __future__ import annotations
@@ -96,3 +99,25 @@ def request_password_reset(email: str, wait: timedelta) -> User | None:
     if user is None or claim(user, wait) is not None:
         return None
     return user
+
+
+def withdraw(user_id: int, action: str, since: datetime) -> bool:
+    """Take back the record of a link of kind ``action`` claimed (:func:`claim`) at or after ``since`` that could not
+    be sent after all, so that asking again sends at once. Only while it is still the last of its kinds for the
+    account (nothing since ended it); under the same lock as :func:`claim`. True if a row was taken back; the caller
+    commits."""
+    user = db.session.get(User, user_id)
+    if user is None:
+        return False
+    db.lock_row(user)
+    event = db.session.execute(
+        select(AuditEvent)
+        .where(AuditEvent.object_type == User.__name__, AuditEvent.object_id == user.id,
+               AuditEvent.action.in_((action, *_ENDED_BY[action])))
+        .order_by(AuditEvent.id.desc()).limit(1)
+    ).scalar_one_or_none()
+    if event is None or event.action != action or event.at < since:
+        return False
+    db.session.delete(event)
+    db.session.flush()
+    return True

@@ -105,8 +105,16 @@ def send_email(to: str, template: str, locale: str | list[str] | None = None, **
     the outbox folder when ``LMS_MAIL_OUTBOX`` is set.
 
     Raises :class:`MailError` if the SMTP server cannot be reached or refuses the message (or the outbox cannot be
-    written).
+    written). To send after the response instead, :func:`compose_email` here and hand the message to
+    :func:`lms.notify.after_response.send_after_response`.
     """
+    message = compose_email(to, template, locale, **context)
+    deliver(message)
+    return message
+
+
+def compose_email(to: str, template: str, locale: str | list[str] | None = None, **context: Any) -> EmailMessage:
+    """The message :func:`send_email` would send, rendered now (in ``locale``, its links made now) but not sent."""
     if isinstance(locale, list):
         subject, body = render_multilingual(template, locale, **context)
     else:
@@ -120,7 +128,15 @@ def send_email(to: str, template: str, locale: str | list[str] | None = None, **
     message["Date"] = format_datetime(utcnow())
     message["Message-ID"] = make_msgid(domain=_message_id_domain(config["LMS_MAIL_SENDER"]))
     message.set_content(body)
+    return message
+
+
+def deliver(message: EmailMessage) -> None:
+    """Send a composed message by SMTP, or write it to the outbox folder, or (mail switched off) only log it.
+    Raises :class:`MailError` as :func:`send_email` does."""
+    config = current_app.config
     outbox = outbox_path()
+    to, subject = str(message["To"]), str(message["Subject"])
     if not config["LMS_MAIL_ENABLED"]:
         # WARNING, not INFO: Flask's default logger drops INFO, and a developer must see that nothing was sent.
         current_app.logger.warning("mail disabled (LMS_MAIL_ENABLED); not sending %r to %s", subject, to)
@@ -129,7 +145,6 @@ def send_email(to: str, template: str, locale: str | list[str] | None = None, **
         current_app.logger.warning("mail to %s written to %s", to, path)
     else:
         _send_smtp(message)
-    return message
 
 
 def _send_smtp(message: EmailMessage) -> None:

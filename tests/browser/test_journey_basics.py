@@ -28,6 +28,7 @@ def test_sign_up_switch_to_spanish_edit_profile_sign_out(browser, live_server, r
     link = re.search(r"https?://\S+/signup/confirm/\S+", body_of(message)).group(0)
     page.goto(link)
     check_accessibility(page, "confirm address")
+    page.fill("input[name=password]", "una clave larga")  # the password chosen at sign-up
     follow(page.get_by_role("button", name="Yes, create my account"))
     sign_in(page, "lucia.browser@example.org", "una clave larga")
     assert "Lucía Ramos" in page.content()

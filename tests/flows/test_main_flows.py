@@ -20,7 +20,7 @@ def test_person_signs_up_switches_to_spanish_edits_profile_signs_out(app, client
                                                       "password": "una clave larga", "confirm": "una clave larga",
                                                       "agree": "y"})
     assert signup.status_code == 302
-    open_signup_link(client, mailbox, "lucia@example.org")  # the account is made once the emailed link is opened
+    open_signup_link(client, mailbox, "lucia@example.org", "una clave larga")  # the account is made once the emailed link is opened
     client.submit(u("lms.accounts.login"), {"email": "lucia@example.org", "password": "una clave larga"})
     switched = client.submit(u("lms.main.set_language"), {"lang": "es", "next": u("lms.accounts.profile")})
     assert switched.headers["Location"] == u("lms.accounts.profile")

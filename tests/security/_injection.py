@@ -578,7 +578,7 @@ class WorldBuilder:
             "confirm": PASSWORD, "agree": "y"})
         b.emails["trainee"] = "trainee@example.org"
         b.follow(response)  # "Check your email": signing up signs nobody in
-        b.send(self._emailed_link("trainee@example.org", "/signup/confirm/"), expect=303)  # makes the account
+        b.send(self._emailed_link("trainee@example.org", "/signup/confirm/"), {"password": PASSWORD}, expect=303)
         b.as_("trainee")
         self.world.after["signup.name"] = b.page(self.u("lms.main.home"))
         b.fill(self.u("lms.accounts.profile"), {"name": self.text("profile.name")})

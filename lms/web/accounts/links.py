@@ -34,8 +34,9 @@ def disabled_message(user: User) -> str:
 
 
 def link_refused(template: str, exc: DomainError) -> tuple[str, int]:
-    """The page of an emailed link that does not work: why, in ``template``; for an account disabled since the link
-    was sent, which no new password or address would let in, that it is disabled and whom to ask instead."""
+    """The page of an emailed link that does not work: why (``message``, and the error's ``code``), in ``template``;
+    for an account disabled since the link was sent, which no new password or address would let in, that it is
+    disabled and whom to ask instead."""
     if isinstance(exc, tokens.AccountDisabled):
         return render_template("lms/accounts/link_account_disabled.html", message=disabled_message(exc.user)), exc.status
-    return render_template(template, message=exc.message), exc.status
+    return render_template(template, message=exc.message, code=exc.code), exc.status

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from email.message import EmailMessage
+from functools import partial
+
 from flask import current_app, redirect, render_template, session, url_for
 
 from lms import db
 from lms.accounts import password_reset, sent_links
 from lms.accounts.models import User
 from lms.accounts.tokens import AccountDisabled
+from lms.db import utcnow
 from lms.errors import DomainError
 from lms.limiter import form_email_key, limiter
-from lms.notify.services import MailError, recipient_locale, send_email
+from lms.notify.after_response import send_after_response
+from lms.notify.services import compose_email, recipient_locale
 from lms.orgs.contacts import managers_of
 from lms.security import access
 from lms.web.accounts import bp
@@ -37,36 +43,41 @@ def _reset_limit_account() -> str:
 @limiter.limit(_reset_limit_account, key_func=form_email_key, methods=["POST"])
 def reset_request():
     """Always answers the same way, so the form does not reveal which emails have accounts (nor whether a link was
-    sent a moment ago, in which case none is sent now: see :func:`lms.accounts.sent_links.request_password_reset`),
-    not even when the mail server is down: only an address with an account gets an email, so only it could fail,
-    and saying so would tell. The failure is logged (by ``send_email``) and nothing is recorded, so asking again
-    sends at once (whoever gets nothing asks again, as for an email lost on its way)."""
+    sent a moment ago, in which case none is sent now: see :func:`lms.accounts.sent_links.request_password_reset`).
+    Only an address with an account gets an email, so it is sent after the response
+    (:mod:`lms.notify.after_response`): the page comes as soon, whatever the address, and a mail server that is down
+    cannot change it. The message is written here (its link, its language); the record that it was sent is committed
+    first and taken back if the send fails (:func:`_not_sent`), so asking again then sends at once."""
     form = ResetRequestForm()
     if form.validate_on_submit():
-        wait = resend_wait()
+        wait, asked_at = resend_wait(), utcnow()
         user = sent_links.request_password_reset(form.email.data, wait)
-        try:
-            if user is not None:
-                _send_reset(user)
-        except MailError:
-            db.session.rollback()  # no record of a link that was not sent: asking again sends
-        else:
-            db.session.commit()
+        message = _reset_message(user) if user is not None else None
+        user_id = user.id if user is not None else None
+        db.session.commit()
+        if message is not None:
+            send_after_response(message, on_failure=partial(_not_sent, user_id, asked_at))
         return render_template("lms/accounts/reset_sent.html", email=form.email.data,
                                wait_minutes=max(1, round(wait.total_seconds() / 60)))
     return render_template("lms/accounts/reset_request.html", form=form)
 
 
-def _send_reset(user: User) -> None:
+def _reset_message(user: User) -> EmailMessage:
     """The reset link; for a disabled account, which a new password would not open, why not and whom to ask instead
     (to the account's own mailbox: the page says the same either way)."""
     if not user.is_active:
-        send_email(user.email, "account_disabled", recipient_locale(user), user=user, contacts=managers_of(user.id),
-                   site=current_app.config["LMS_SITE_NAME"])
-        return
+        return compose_email(user.email, "account_disabled", recipient_locale(user), user=user,
+                             contacts=managers_of(user.id), site=current_app.config["LMS_SITE_NAME"])
     token = password_reset.make_reset_token(user, current_app.config["SECRET_KEY"])
-    send_email(user.email, "password_reset", user.locale, user=user, link=external_url("lms.accounts.reset", token=token),
-               minutes=current_app.config["LMS_PASSWORD_RESET_MAX_AGE"] // 60)
+    return compose_email(user.email, "password_reset", user.locale, user=user,
+                         link=external_url("lms.accounts.reset", token=token),
+                         minutes=current_app.config["LMS_PASSWORD_RESET_MAX_AGE"] // 60)
+
+
+def _not_sent(user_id: int, asked_at: datetime) -> None:
+    """After the response, when the email could not be sent: no record of a link that was not sent."""
+    if sent_links.withdraw(user_id, sent_links.RESET_SENT, asked_at):
+        db.session.commit()
 
 
 @bp.route("/reset/<token>", methods=["GET", "POST"])

@@ -3,13 +3,15 @@
 to the same page, with the same cookie, and the address is emailed: the link that creates the account, or, for an
 address with an account, a note to its owner that someone tried to create one (:mod:`lms.accounts.signup`). Either
 is counted against ``LMS_SIGNUP_NOTICE_LIMIT`` per address. Nobody is signed in by signing up, and no account exists
-until the link is opened: then the person signs in."""
+until the link is opened and the password chosen at sign-up typed on its page: then the person signs in."""
 
 from __future__ import annotations
 
 from datetime import timedelta
+from email.message import EmailMessage
+from functools import partial
 
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import current_app, flash, g, redirect, render_template, request, session, url_for
 
 from lms import db
 from lms.accounts import signup as signing_up
@@ -17,11 +19,13 @@ from lms.accounts.models import PendingSignup, User
 from lms.accounts.names import InvalidName
 from lms.errors import DomainError
 from lms.i18n import _, current_locale
-from lms.notify.services import MailError, recipient_locale, send_email
-from lms.security import access
+from lms.limiter import failed_attempt, limiter
+from lms.notify.after_response import send_after_response
+from lms.notify.services import compose_email, recipient_locale
+from lms.security import access, hash_token
 from lms.web.accounts import bp
 from lms.web.accounts.links import link_refused, resend_wait
-from lms.web.forms import EmptyForm, SignupForm
+from lms.web.forms import SignupConfirmForm, SignupForm
 from lms.web.org_limits import signup_limit, spend_signup_notice
 from lms.web.safety import safe_next
 from lms.web.urls import external_url
@@ -57,35 +61,44 @@ def _max_age() -> timedelta:
 
 
 def _email_the_address(done: signing_up.SignUp) -> None:
-    """The link that creates the account, or the note to the owner of the account the address has; then commit. At
-    most ``LMS_SIGNUP_NOTICE_LIMIT`` of either per address (beyond it, nothing is stored or sent). A failure says the
-    same either way, and stores nothing: signing up again sends at once."""
+    """The link that creates the account, or the note to the owner of the account the address has: written now,
+    committed, and sent after the response (:mod:`lms.notify.after_response`), so the time taken does not tell which,
+    nor whether one was sent. At most ``LMS_SIGNUP_NOTICE_LIMIT`` of either per address (beyond it, nothing is
+    stored or sent). A link that cannot be sent is logged and taken back: signing up again sends at once. Within the
+    resend wait nothing is sent, but the link just sent keeps the details entered last."""
+    if done.kept is not None:
+        db.session.commit()
+        return
     address = done.pending.email if done.pending else done.owner.email if done.owner else None
     if address is None or not spend_signup_notice(address):
         db.session.rollback()  # a pending row replaced without its new link sent would leave no working link
         return
-    try:
-        if done.pending is not None:
-            _send_signup_link(done.pending, done.token or "")
-        elif done.owner is not None:
-            _send_signup_notice(done.owner)
-    except MailError:
-        db.session.rollback()
-        flash(_("We could not send the confirmation email just now. Please try again in a few minutes."), "error")
-        return
+    if done.pending is not None:
+        message = _signup_link(done.pending, done.token or "")
+        on_failure = partial(_link_not_sent, done.token or "")
+    else:
+        message, on_failure = _signup_notice(done.owner), None
     db.session.commit()
+    send_after_response(message, on_failure)
 
 
-def _send_signup_link(pending: PendingSignup, token: str) -> None:
-    send_email(pending.email, "signup_confirm", recipient_locale(pending), name=pending.name, email=pending.email,
-               link=external_url("lms.accounts.confirm_signup", token=token),
-               hours=max(1, int(_max_age().total_seconds()) // 3600), site=current_app.config["LMS_SITE_NAME"])
+def _signup_link(pending: PendingSignup, token: str) -> EmailMessage:
+    return compose_email(pending.email, "signup_confirm", recipient_locale(pending), name=pending.name,
+                         email=pending.email, link=external_url("lms.accounts.confirm_signup", token=token),
+                         hours=max(1, int(_max_age().total_seconds()) // 3600),
+                         site=current_app.config["LMS_SITE_NAME"])
 
 
-def _send_signup_notice(owner: User) -> None:
-    send_email(owner.email, "signup_attempt", recipient_locale(owner), user=owner,
-               login=external_url("lms.accounts.login"), reset=external_url("lms.accounts.reset_request"),
-               site=current_app.config["LMS_SITE_NAME"])
+def _signup_notice(owner: User) -> EmailMessage:
+    return compose_email(owner.email, "signup_attempt", recipient_locale(owner), user=owner,
+                         login=external_url("lms.accounts.login"), reset=external_url("lms.accounts.reset_request"),
+                         site=current_app.config["LMS_SITE_NAME"])
+
+
+def _link_not_sent(token: str) -> None:
+    """After the response, when the link could not be emailed: no pending sign-up waits on a link nobody got."""
+    if signing_up.withdraw_pending(token):
+        db.session.commit()
 
 
 @bp.get("/signup/sent")
@@ -96,27 +109,55 @@ def signup_sent():
                            login_url=url_for("lms.accounts.login", next=safe_next(request.args.get("next"))))
 
 
+def _confirm_limit_client() -> str:
+    """Wrong passwords on sign-up links from one client address: the sign-in limit per client address."""
+    return current_app.config["LMS_LOGIN_LIMIT_PER_CLIENT"]
+
+
+def _confirm_limit_link() -> str:
+    """Wrong passwords on one sign-up link: the sign-in limit per account."""
+    return current_app.config["LMS_LOGIN_LIMIT_PER_ACCOUNT"]
+
+
+def _link_key() -> str:
+    """The link's token, digested (the token itself is a credential: it is not written to the counters' storage)."""
+    return "signup-link:" + hash_token(str((request.view_args or {}).get("token", "")))
+
+
 @bp.route("/signup/confirm/<token>", methods=["GET", "POST"])
 @access.public
+@limiter.limit(_confirm_limit_client, methods=["POST"], deduct_when=failed_attempt)
+@limiter.limit(_confirm_limit_link, key_func=_link_key, methods=["POST"], deduct_when=failed_attempt)
 def confirm_signup(token: str):
     """The emailed link. GET only asks (mail scanners open links, and someone who did not sign up should not create
-    an account with their address); the button's POST creates the account, then the person signs in. Refused like
-    the form while sign-up is switched off."""
+    an account with their address); the button's POST, with the password chosen at sign-up typed again, creates the
+    account, then the person signs in. Wrong passwords count against limits like signing in does, so the link cannot
+    be used to guess one. Refused like the form while sign-up is switched off."""
     if not current_app.config["LMS_SIGNUP_ENABLED"]:
         return render_template("lms/accounts/signup_closed.html"), 403
     try:
         pending = signing_up.pending_for_token(token, _max_age())
     except DomainError as exc:
         return link_refused("lms/accounts/signup_confirm_failed.html", exc)
-    form = EmptyForm()
+    form = SignupConfirmForm()
+    status = 200
     if form.validate_on_submit():
         try:
-            user = signing_up.confirm_signup(token, _max_age())
+            user = signing_up.confirm_signup(token, form.password.data, _max_age())
+        except signing_up.WrongPassword as exc:
+            db.session.rollback()
+            g.lms_attempt_failed = True
+            form.password.errors.append(exc.message)
+            status = 400
         except DomainError as exc:  # used, or the address taken, a moment ago
             db.session.rollback()
             return link_refused("lms/accounts/signup_confirm_failed.html", exc)
-        db.session.commit()
-        flash(_("Your account is created and %(email)s is confirmed. Sign in with the password you chose.",
-                email=user.email), "success")
-        return redirect(url_for("lms.accounts.login"), 303)
-    return render_template("lms/accounts/signup_confirm.html", form=form, email=pending.email)
+        else:
+            db.session.commit()
+            flash(_("Your account is created and %(email)s is confirmed. Sign in with the password you chose.",
+                    email=user.email), "success")
+            return redirect(url_for("lms.accounts.login"), 303)
+    elif form.errors:
+        status = 400
+    return render_template("lms/accounts/signup_confirm.html", form=form, email=pending.email,
+                           name=pending.name), status
