@@ -106,7 +106,10 @@ def apply_defaults(app: Flask) -> None:
     for key, value in DEFAULTS.items():
         app.config.setdefault(key, value)
     if app.config.get("MAX_CONTENT_LENGTH") is None:  # Flask's own default is None (unlimited)
-        app.config["MAX_CONTENT_LENGTH"] = 10 * 1024 * 1024
+        # Well above the evidence limit (5 MiB), so a photo or scan a little too large reaches the form, which refuses
+        # it there and keeps what was typed; a 413 page cannot. Werkzeug spools file parts over 500 KB to temporary
+        # files, so this costs disk while a request lasts, not memory (docs/configuration.md).
+        app.config["MAX_CONTENT_LENGTH"] = 25 * 1024 * 1024
     # Flask-WTF's default (3600 s) refused a quiz left open over an hour while sign-ins last 14 days; without a time
     # limit a CSRF token lives as long as its browser's sign-in (lms.security.forget_csrf_token ends it).
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)

@@ -110,8 +110,10 @@ def test_every_link_and_button_of_the_outline_names_its_module_or_lesson(client,
     for expected in ("Edit module Warning signs", "Edit module Cooling down", "Add lesson Warning signs",
                      "Add lesson Cooling down", "Quiz: Check Warning signs", "Add quiz Cooling down",
                      "Remove module Warning signs", "Remove module Cooling down", "Down Move Warning signs down",
-                     "Up Move Cooling down up", "Preview Heat stroke", "Remove Heat stroke", "Preview Find shade",
-                     "Remove Drink water", "Down Move Find shade down", "Up Move Drink water up"):
+                     "Up Move Cooling down up", "Preview Heat stroke (in Warning signs)",
+                     "Remove Heat stroke (in Warning signs)", "Preview Find shade (in Cooling down)",
+                     "Remove Drink water (in Cooling down)", "Down Move Find shade (in Cooling down) down",
+                     "Up Move Drink water (in Cooling down) up"):
         assert expected in found
     # none left bare: each generic word is followed by a title
     assert not {"Edit module", "Add lesson", "Add quiz", "Quiz", "Remove module", "Preview", "Remove", "Up",

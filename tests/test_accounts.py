@@ -39,7 +39,7 @@ def test_signup_asks_to_check_email_and_the_link_creates_the_account(client, u, 
     assert "Rosa Díaz" not in client.get(u("lms.main.home")).get_data(as_text=True)
     too_soon = client.submit(u("lms.accounts.login"), {"email": "rosa@example.org", "password": "a long password"})
     assert too_soon.status_code == 401
-    open_signup_link(client, mailbox, "rosa@example.org")
+    open_signup_link(client, mailbox, "rosa@example.org", "a long password")
     user = db.session.execute(select(User)).scalar_one()
     assert user.email == "rosa@example.org" and user.name == "Rosa Díaz" and user.is_email_confirmed
     signed_in = client.submit(u("lms.accounts.login"), {"email": "rosa@example.org", "password": "a long password"})
@@ -68,7 +68,8 @@ def test_signup_asks_to_check_email_and_the_link_creates_the_account(client, u, 
         ),
         (
             {"name": "A", "email": "a@example.org", "password": "a long password", "confirm": "a long password"},
-            "This field is required.",
+            "To create your account, tick the box to agree that your training records are kept and shared with your "
+            "employer.",
         ),
     ],
 )

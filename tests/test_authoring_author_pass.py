@@ -122,7 +122,8 @@ def test_a_quiz_without_a_title_is_named_after_its_module(client, u, course):
 
 
 def _buttons(page: str, name: str) -> list[str]:
-    """The move buttons of the item called ``name``, by their visible word."""
+    """The move buttons of the item called ``name`` (a lesson's name goes on with its module's), by their visible
+    word."""
     return re.findall(r'value="(up|down)"[^>]*>(?:Up|Down)<span class="visually-hidden"> Move ' + re.escape(name), page)
 
 

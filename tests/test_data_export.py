@@ -219,7 +219,7 @@ def test_a_trainee_gets_every_area_of_their_data(client, u, login, world):
     assert (rejection["Who"], rejection["Reason"], rejection["About your records"]) == (
         "Mona Manager", "Sheet unsigned", "Yes")
     assert rejection["Record type"] == "HoursEntry" and rejection["Record number"] == rejected["Entry"]
-    assert rejection["Action"] == "rejected"  # the audit log's words for it
+    assert rejection["Action"] == "Hours entry rejected"  # the audit log's words for it
 
 
 def test_nobody_elses_data_and_no_secret_is_in_it(client, u, login, world):

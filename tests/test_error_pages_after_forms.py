@@ -27,7 +27,7 @@ def test_a_too_large_upload_states_the_limit_and_links_back_to_the_form(client, 
     assert response.status_code == 413
     page = response.get_data(as_text=True)
     assert "File too large" in page and "at most 1.5 MB" in page
-    assert f'<a href="{path}">Go back</a>' in page  # no Referer: the form's own address
+    assert f'<a href="{path}">Open the form again (empty)</a>' in page  # no Referer: the form's own address
 
 
 @pytest.mark.parametrize("app_config", [{"MAX_CONTENT_LENGTH": 1024 * 1024 + 512 * 1024,
@@ -45,12 +45,12 @@ def test_go_back_follows_a_same_site_referer_only(app, client, u, make_user, log
     login(make_user())
     path = u("lms.hours.submit_external")
     same_site = _too_large(client, path, Referer=f"http://{app.config['SERVER_NAME']}{path}?from=menu")
-    assert f'<a href="{path}?from=menu">Go back</a>' in same_site.get_data(as_text=True)
+    assert f'<a href="{path}?from=menu">Open the form again (empty)</a>' in same_site.get_data(as_text=True)
     for referer in ("https://evil.example/phish", f"http://{app.config['SERVER_NAME']}//evil.example/x",
                     "javascript:alert(1)", f"http://{app.config['SERVER_NAME']}/\\evil.example"):
         page = _too_large(client, path, Referer=referer).get_data(as_text=True)
         assert "evil" not in page and "javascript:" not in page, referer
-        assert f'<a href="{path}">Go back</a>' in page
+        assert f'<a href="{path}">Open the form again (empty)</a>' in page
 
 
 @pytest.mark.parametrize("app_config", [{"MAX_CONTENT_LENGTH": 1024}])

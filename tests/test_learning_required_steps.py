@@ -127,7 +127,7 @@ def test_passing_the_last_required_quiz_says_what_is_left_and_leads_to_the_sessi
     left = page.split('id="still-to-do"', 1)[1].split("</section>", 1)[0]
     sessions = u("lms.sessions.index", course="core")
     assert "Register for a live session and attend it to complete this module." in left
-    assert f'href="{sessions}">Find a live session</a>' in left
+    assert f'href="{sessions}">Find a live session<span class="visually-hidden"> Live practice</span></a>' in left
     # the link names the module, so the form has it chosen (tests/test_field_form_preselect.py)
     assert "Log your supervised field experience" in left and f'href="{u("lms.hours.log_field")}?module=' in left
     # the reading stays reachable, labelled optional, never as the next step
@@ -169,7 +169,8 @@ def test_with_a_seat_booked_the_page_names_the_session_and_offers_field_work_nex
     mine = box(client.get(u("lms.courses.course", course_slug="core")).text)
     when = when_text(session.starts_at, session.ends_at, "America/Los_Angeles", "en")
     assert str(escape(f"You have a seat in the session on {when}. Attend it to complete this module.")) in mine
-    assert f'href="{u("lms.sessions.detail", session_id=session.id)}">See your session</a>' in mine
+    assert (f'href="{u("lms.sessions.detail", session_id=session.id)}">See your session'
+            '<span class="visually-hidden"> Live practice</span></a>') in mine
     assert "Find a live session</a>" not in mine.split('<p class="actions">', 1)[1]
     assert f'<a class="button" href="{u("lms.hours.log_field")}">Log field experience</a>' in mine
 
@@ -261,9 +262,10 @@ def test_the_result_page_main_button_follows_the_seat(client, u, trainer, make_u
     detail = u("lms.sessions.detail", session_id=session.id)
     back = f'href="{u("lms.courses.course", course_slug="short")}">Back to the course</a>'
     if capacity:
-        assert f'href="{detail}">See your session</a>' in page
+        assert f'href="{detail}">See your session<span class="visually-hidden"> ' in page
         assert actions(page) == f'<a class="button" {back}'
     else:
-        assert "You are on the waitlist for the session on" in page and f'href="{detail}">See the session</a>' in page
+        assert "You are on the waitlist for the session on" in page
+        assert f'href="{detail}">See the session<span class="visually-hidden"> ' in page
         assert actions(page) == (f'<a class="button" href="{u("lms.sessions.index", course="short")}">Find a live '
                                  f'session</a> <a class="button secondary" {back}')

@@ -49,7 +49,8 @@ def test_not_checked_in_yet_check_in_is_offered(client, u, login, module, traine
     assert u("lms.sessions.detail", session_id=session.id) in now_part
     assert u("lms.sessions.detail", session_id=session.id) not in coming
     assert "You have not checked in yet." in now_part
-    assert f'href="{u("lms.sessions.checkin", session=session.id)}">Check in</a>' in now_part
+    assert (f'href="{u("lms.sessions.checkin", session=session.id)}">Check in'
+            '<span class="visually-hidden"> Role-play practice, ') in now_part
     assert CLOSED not in now_part and "Check out" not in now_part
     assert "You are not registered for any upcoming session." in coming
 
@@ -71,8 +72,9 @@ def test_checked_in_says_since_when_and_offers_check_out(client, u, login, modul
     assert "You are checked in." in now_part
     assert f"You checked in at {_clock(session, interval.joined_at)}." in now_part
     assert "PST" in now_part or "PDT" in now_part  # her zone, named
-    assert f'href="{u("lms.sessions.checked_in", session_id=session.id)}">Check out</a>' in now_part
-    assert "You have not checked in yet." not in now_part and ">Check in</a>" not in now_part
+    assert (f'href="{u("lms.sessions.checked_in", session_id=session.id)}">Check out'
+            '<span class="visually-hidden"> Role-play practice, ') in now_part
+    assert "You have not checked in yet." not in now_part and ">Check in<span" not in now_part
 
 
 def test_in_spanish_and_her_zone(client, u, login, module, trainer, make_user):
@@ -83,7 +85,7 @@ def test_in_spanish_and_her_zone(client, u, login, module, trainer, make_user):
     page = page_text(client.get(u("lms.sessions.mine")))
     assert ">En curso ahora</h2>" in page
     assert f"Hora en que registró su llegada: {_clock(session, interval.joined_at, 'es_US')}" in page
-    assert ">Registrar salida</a>" in page and "La inscripción está cerrada" not in page.split("now-heading")[1]
+    assert ">Registrar salida<span" in page and "La inscripción está cerrada" not in page.split("now-heading")[1]
 
 
 def test_the_earliest_open_time_counts_and_time_set_aside_does_not(client, u, login, module, trainer, make_user):
@@ -103,7 +105,7 @@ def test_checked_out_says_so_and_offers_check_in_again(client, u, login, module,
     login(ana)
     now_part, _coming, _past = _parts(client, u)
     assert "You have checked out." in now_part and "You have not checked in yet." not in now_part
-    assert ">Check in</a>" in now_part and ">Check out</a>" not in now_part
+    assert ">Check in<span" in now_part and ">Check out<span" not in now_part
 
 
 def test_online_join_is_offered_then_says_since_when(client, u, login, module, trainer, make_user):

@@ -113,7 +113,7 @@ def test_emailed_links_ignore_the_host_header(client, make_user, mailbox, app_co
 
 
 def test_upload_limit_has_a_default(app):
-    assert app.config["MAX_CONTENT_LENGTH"] == 10 * 1024 * 1024
+    assert app.config["MAX_CONTENT_LENGTH"] == 25 * 1024 * 1024
 
 
 def test_mounting_with_a_weak_secret_is_refused():

@@ -12,8 +12,9 @@ from lms import audit, db
 from lms.accounts.api_tokens import revoke_all_api_tokens
 from lms.accounts.login_sessions import end_all_sessions
 from lms.accounts.models import SiteRole, User
-from lms.errors import ConflictError, DomainError
+from lms.errors import ConflictError
 from lms.i18n import _
+from lms.reasons import optional_reason, required_reason
 
 
 class LastAdminError(ConflictError):
@@ -33,9 +34,9 @@ def set_active(user: User, active: bool, actor: User | None, reason: str | None 
     disabled, or a note on enabling it again; at most :data:`MAX_ACTIVE_REASON` characters, else
     :class:`DomainError`) is kept in the audit row. False, with nothing done or recorded, when the account is
     already so. Disabling the last active site administrator is refused (:class:`LastAdminError`)."""
-    reason = (reason or "").strip() or None
-    if reason is not None and len(reason) > MAX_ACTIVE_REASON:
-        raise DomainError(_("Keep it to %(num)d characters.", num=MAX_ACTIVE_REASON), field="reason")
+    missing = _("Write the note in words, or leave the box empty.") if active else _("Write the reason for disabling the account.")
+    reason = optional_reason(reason, missing, most=MAX_ACTIVE_REASON,
+                             too_long=_("Keep it to %(num)d characters.", num=MAX_ACTIVE_REASON))
     if user.is_active == active:
         return False
     if not active:
@@ -62,11 +63,8 @@ def set_role(user: User, role: SiteRole, actor: User | None, reason: str) -> boo
     :class:`DomainError` with nothing done) is kept in the audit row with the old and new role. False, with nothing
     recorded, when ``user`` already has it. Taking the role of administrator from the last active one is refused
     (:class:`LastAdminError`)."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise DomainError(_("Write the reason for changing the site role."), field="reason")
-    if len(reason) > MAX_ROLE_REASON:
-        raise DomainError(_("Keep it to %(num)d characters.", num=MAX_ROLE_REASON), field="reason")
+    reason = required_reason(reason, _("Write the reason for changing the site role."), most=MAX_ROLE_REASON,
+                             too_long=_("Keep it to %(num)d characters.", num=MAX_ROLE_REASON))
     if user.role is role:
         return False
     if role is not SiteRole.ADMIN:

@@ -25,6 +25,7 @@ from lms.accounts.services import get_user_by_email, normalize_email
 from lms.accounts.tokens import Link
 from lms.errors import ConflictError, DomainError
 from lms.i18n import _, _l, format_when
+from lms.reasons import optional_reason
 
 EMAIL_CHANGE_SALT = "lms-email-change"
 
@@ -174,6 +175,7 @@ def change_email(user: User, new_email: str, actor: User, reason: str | None = N
     address. Two accounts taking the same free address at once: the unique index refuses the second, which gets the
     same :class:`EmailTaken` as when the address was already taken. Sessions and API tokens stay: the address is
     not a secret, and who may sign in did not change (a password change or disabling the account ends them)."""
+    reason = optional_reason(reason, _("Write the reason for changing the email address."))
     email = check_new_email(user, new_email)
     old = user.email
     try:

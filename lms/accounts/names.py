@@ -24,6 +24,7 @@ from typing import Any
 from lms import audit
 from lms.errors import DomainError
 from lms.i18n import _
+from lms.reasons import required_reason
 
 NAME_MAX = 200
 
@@ -104,11 +105,10 @@ def correct_name(user: Any, name: str | None, actor: Any, reason: str | None) ->
     """A site administrator corrects ``user``'s name (misspelt, say, on a certificate that must be reissued), with a
     written reason for the audit log; the old name. The name is normalised and checked as everywhere
     (:func:`clean_name`); the name the account already has is refused, so the log holds only real changes."""
-    if not (reason or "").strip():
-        raise DomainError(_("Write the reason for correcting the name."), field="reason")
+    reason = required_reason(reason, _("Write the reason for correcting the name."))
     new = clean_name(name)
     if new == user.name:
         raise DomainError(_("This is already the name of the account."), field="name")
     old, user.name = user.name, new
-    record_name_change(user, old, actor, reason.strip())
+    record_name_change(user, old, actor, reason)
     return old

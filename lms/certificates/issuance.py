@@ -34,6 +34,7 @@ from lms.enrollment.models import Enrollment, EnrollmentStatus
 from lms.errors import DomainError
 from lms.i18n import _
 from lms.orgs.models import Membership
+from lms.reasons import required_reason
 from lms.signals import enrollment_completed, module_completed
 
 
@@ -198,8 +199,7 @@ def issue_manually(
     check_not_own(user, actor)
     if not user.is_email_confirmed:  # never to an account made with someone else's address
         raise DomainError(unconfirmed_message())
-    if not (reason or "").strip():
-        raise DomainError(_("Write the reason for issuing this certificate by hand."))
+    reason = required_reason(reason, _("Write the reason for issuing this certificate by hand."), field=None)
     problem = stated_minutes_problem(stated) if stated is not None else None
     problem = problem or (dates.completed_day_problem(completed_on, user) if completed_on is not None else None)
     if problem:
@@ -219,11 +219,11 @@ def issue_manually(
         db.session.flush()
         # The enrolment is a record of its own (the trainee's course list, their manager's reports): its row says who
         # made it and why, as the certificate's does.
-        audit.record("enrollment.created", enrollment, actor, reason=reason.strip(), via="manual_certificate")
+        audit.record("enrollment.created", enrollment, actor, reason=reason, via="manual_certificate")
     existing = get_certificate(user, course)
     if existing is not None:
         return existing
-    return _issue(user, course, enrollment, training.count(enrollment), actor, reason.strip(), stated, utcnow(), completed_on)
+    return _issue(user, course, enrollment, training.count(enrollment), actor, reason, stated, utcnow(), completed_on)
 
 
 def _credited_to_state(user: User, course: Course, enrollment: Enrollment | None) -> TrainingMinutes:

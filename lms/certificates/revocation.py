@@ -19,6 +19,7 @@ from lms.certificates.queries import current_employer_ids
 from lms.db import utcnow
 from lms.errors import DomainError, NotFoundError, PermissionDenied
 from lms.i18n import _
+from lms.reasons import required_reason
 
 
 def find(code: str) -> Certificate:
@@ -46,13 +47,12 @@ def revoke(code: str, reason: str, actor: Any, managed_org_ids: set[int] | None 
                 "can revoke this certificate."
             )
         )
-    if not (reason or "").strip():
-        raise DomainError(_("Write the reason for revoking this certificate."))
+    reason = required_reason(reason, _("Write the reason for revoking this certificate."), field=None)
     if cert.status is CertificateStatus.REVOKED:
         raise DomainError(_("This certificate is already revoked."))
     cert.status = CertificateStatus.REVOKED
     cert.revoked_at = utcnow()
     cert.revoked_by_id = actor.id
-    cert.revocation_reason = reason.strip()
+    cert.revocation_reason = reason
     audit.record("certificate.revoked", cert, actor, reason=cert.revocation_reason, org_id=cert.org_id)
     return cert

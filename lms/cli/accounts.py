@@ -36,7 +36,7 @@ def create_user(email: str, name: str, role: str, language: str | None, password
     if send_reset and password is not None:
         raise click.UsageError("Give --password or --send-reset, not both.")
     try:
-        check_email_address(email)
+        email = check_email_address(email)  # trimmed, its domain in ASCII (IDNA) form as the forms keep it
     except DomainError as exc:
         raise click.ClickException(f"{email!r}: {exc.message}") from exc
     if not send_reset and password is None:

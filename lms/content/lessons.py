@@ -7,7 +7,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from lms.catalog.slugs import RESERVED_LESSON_SLUGS
-from lms.content.fields import Fields, is_locale, is_slug
+from lms.content.fields import Fields, is_locale, is_slug, too_long
+from lms.content.limits import SLUG_MAX, text_max
 from lms.content.loader import Problems, load_markdown_file
 from lms.content.specs import LessonSpec
 
@@ -38,6 +39,10 @@ def _group(paths: list[Path], problems: Problems, tick: Callable[[], None]) -> F
     positions: dict[int, tuple[str, Path]] = {}
     for path in sorted(paths):
         match = LESSON_NAME.match(path.name)
+        if match and len(match[2]) > SLUG_MAX["lesson"]:
+            problems.add(path, 1, too_long("the lesson slug in the file name", match[2], SLUG_MAX["lesson"]))
+            tick()
+            continue
         if not match or not is_slug(match[2]) or not is_locale(match[3]):
             problems.add(path, 1, "a lesson file is named NN-slug.locale.md, e.g. 01-active-listening.es.md "
                                   "(slug: lowercase letters, digits and hyphens)")
@@ -86,12 +91,14 @@ def _lesson(slug: str, files: dict[str, tuple[Path, int]], source: str | None, p
         is_source = locale == source
         # A translation may leave out the title (the source title shows), but a title written must not be empty.
         fields.check_keys(LESSON_KEYS, required=("title", "minutes") if is_source else ())
-        title = fields.text("title", required=True)
+        title = fields.text("title", required=True, max_length=text_max("lesson", "title"))
         given = fields.integer("minutes", low=1, high=MAX_MINUTES)  # checked everywhere, used from the source only
         if is_source:
             minutes = given
             if not parsed.body:
                 problems.add(path, parsed.body_line, "the lesson has no text after the front matter")
+        if len(parsed.body) > text_max("lesson", "body"):
+            problems.add(path, parsed.body_line, too_long("the lesson text", parsed.body, text_max("lesson", "body")))
         if title:
             texts["title"][locale] = title
         if parsed.body:

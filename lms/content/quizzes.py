@@ -9,6 +9,7 @@ from typing import Any
 
 from lms.catalog.models import QuestionKind
 from lms.content.fields import Fields
+from lms.content.limits import SLUG_MAX, text_max
 from lms.content.loader import LineDict, Problems, load_yaml_file
 from lms.content.specs import OptionSpec, QuestionSpec, QuizSpec
 
@@ -66,7 +67,7 @@ def _items(fields: Fields, key: str, what: str) -> list[Fields]:
 def _source_quiz(fields: Fields, locale: str) -> QuizSpec | None:
     # A quiz may have no title (the site names it after its module), but a title written must not be empty.
     fields.check_keys(QUIZ_KEYS, required=("pass_mark", "questions"))
-    title = fields.text("title", required=True)
+    title = fields.text("title", required=True, max_length=text_max("quiz", "title"))
     quiz = QuizSpec(path=fields.path, pass_mark=fields.integer("pass_mark", low=1, high=100) or 0,
                     max_attempts=fields.integer("max_attempts", low=1, high=100),
                     texts={"title": {locale: title or ""}})
@@ -90,32 +91,35 @@ def _unique(fields: Fields, slug: str, seen: dict[str, int], what: str) -> bool:
 
 
 def _source_question(fields: Fields, locale: str) -> QuestionSpec | None:
-    slug = fields.slug("id", what="question id")
+    slug = fields.slug("id", what="question id", max_length=SLUG_MAX["question"])
     fields.what = f"question {slug!r}" if slug else "a question"
     fields.check_keys(QUESTION_KEYS, required=QUESTION_KEYS)
     kind = fields.choice("kind", QuestionKind)
-    prompt = fields.text("prompt", required=True)
+    prompt = fields.text("prompt", required=True, max_length=text_max("question", "prompt"))
     options, seen = [], {}
     for item in _items(fields, "options", "option"):
         option = _source_option(item, locale)
         if option is not None and _unique(item, option.slug, seen, "option"):
             options.append(option)
-    if slug is None or kind is None or prompt is None:
+    if slug is None or kind is None:
         return None
-    question = QuestionSpec(slug=slug, kind=kind, options=options, texts={"prompt": {locale: prompt}})
+    # a prompt refused (missing, too long) is reported; the question is kept so its translations and answers are
+    # still checked against it (the import stops anyway)
+    question = QuestionSpec(slug=slug, kind=kind, options=options, texts={"prompt": {locale: prompt} if prompt else {}})
     _check_answers(fields, question)
     return question
 
 
 def _source_option(fields: Fields, locale: str) -> OptionSpec | None:
-    slug = fields.slug("id", what="option id")
+    slug = fields.slug("id", what="option id", max_length=SLUG_MAX["option"])
     fields.what = f"option {slug!r}" if slug else "an option"
     fields.check_keys(OPTION_KEYS, required=("id", "text"))
-    text, correct = fields.text("text", required=True), fields.boolean("correct", False)
-    if slug is None or text is None:
+    text, correct = fields.text("text", required=True, max_length=text_max("option", "text")), fields.boolean("correct", False)
+    if slug is None:
         return None
-    return OptionSpec(slug=slug, is_correct=correct,
-                      texts={"text": {locale: text}, "feedback": {locale: fields.text("feedback") or ""}})
+    return OptionSpec(slug=slug, is_correct=correct,  # a text refused is reported; the option is kept, as a question
+                      texts={"text": {locale: text} if text else {},
+                             "feedback": {locale: fields.text("feedback", max_length=text_max("option", "feedback")) or ""}})
 
 
 def _check_answers(fields: Fields, question: QuestionSpec) -> None:
@@ -143,7 +147,7 @@ def _same_as_source(fields: Fields, key: str, given: Any, expected: Any, source_
 
 def _translation(quiz: QuizSpec, fields: Fields, locale: str) -> None:
     fields.check_keys(QUIZ_KEYS)
-    _set(quiz.texts, "title", locale, fields.text("title"))
+    _set(quiz.texts, "title", locale, fields.text("title", max_length=text_max("quiz", "title")))
     source_name = quiz.path.name
     _same_as_source(fields, "pass_mark", fields.get("pass_mark"), quiz.pass_mark, source_name)
     _same_as_source(fields, "max_attempts", fields.get("max_attempts"), quiz.max_attempts, source_name)
@@ -151,7 +155,7 @@ def _translation(quiz: QuizSpec, fields: Fields, locale: str) -> None:
     seen: dict[str, int] = {}
     for item in _items(fields, "questions", "question"):
         item.check_keys(QUESTION_KEYS, required=("id",))
-        slug = item.slug("id", what="question id")
+        slug = item.slug("id", what="question id", max_length=SLUG_MAX["question"])
         if slug is None or not _unique(item, slug, seen, "question"):
             continue
         question = questions.get(slug)
@@ -159,7 +163,7 @@ def _translation(quiz: QuizSpec, fields: Fields, locale: str) -> None:
             item.error("id", f"there is no question {slug!r} in {source_name}")
             continue
         _same_as_source(item, "kind", item.get("kind"), question.kind.value, source_name)
-        _set(question.texts, "prompt", locale, item.text("prompt"))
+        _set(question.texts, "prompt", locale, item.text("prompt", max_length=text_max("question", "prompt")))
         _translate_options(question, item, locale, source_name)
 
 
@@ -168,7 +172,7 @@ def _translate_options(question: QuestionSpec, fields: Fields, locale: str, sour
     seen: dict[str, int] = {}
     for item in _items(fields, "options", "option"):
         item.check_keys(OPTION_KEYS, required=("id",))
-        slug = item.slug("id", what="option id")
+        slug = item.slug("id", what="option id", max_length=SLUG_MAX["option"])
         if slug is None or not _unique(item, slug, seen, "option"):
             continue
         option = options.get(slug)
@@ -176,8 +180,8 @@ def _translate_options(question: QuestionSpec, fields: Fields, locale: str, sour
             item.error("id", f"question {question.slug!r} has no option {slug!r} in {source_name}")
             continue
         _same_as_source(item, "correct", item.get("correct"), option.is_correct, source_name)
-        _set(option.texts, "text", locale, item.text("text"))
-        _set(option.texts, "feedback", locale, item.text("feedback"))
+        _set(option.texts, "text", locale, item.text("text", max_length=text_max("option", "text")))
+        _set(option.texts, "feedback", locale, item.text("feedback", max_length=text_max("option", "feedback")))
 
 
 def _set(texts: dict[str, dict[str, str]], name: str, locale: str, value: str | None) -> None:

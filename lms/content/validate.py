@@ -14,6 +14,7 @@ from lms.catalog.areas import AREAS, specialty_slug
 from lms.catalog.models import CourseKind, CourseStatus, ModuleKind
 from lms.content.fields import Fields, is_locale
 from lms.content.lessons import validate_lessons
+from lms.content.limits import SLUG_MAX, VERSION_MAX, text_max
 from lms.content.loader import LineDict, Problems, load_yaml_file
 from lms.content.quizzes import validate_quiz
 from lms.content.specs import CourseSpec, ModuleSpec
@@ -98,16 +99,17 @@ def validate_course(folder: Path, problems: Problems, tick: Tick) -> CourseSpec 
     fields.check_keys(COURSE_KEYS, COURSE_REQUIRED)
     source = fields.locale("source_language")
     course = CourseSpec(
-        path=path, slug=fields.slug("slug") or "", version=fields.text("version", required=True, max_length=32) or "",
+        path=path, slug=fields.slug("slug", max_length=SLUG_MAX["course"]) or "",
+        version=fields.text("version", required=True, max_length=VERSION_MAX) or "",
         kind=fields.choice("kind", CourseKind) or CourseKind.CONTINUING, source_locale=source or "",
         status=fields.choice("status", CourseStatus),
         certificate_validity_months=fields.integer("certificate_validity_months", low=1, high=MAX_VALIDITY_MONTHS),
         issuer=fields.slug("issuer", what="issuer (an organisation's slug)"),
         competency_areas=fields.slug_list("competency_areas", allowed=AREAS, kind="competency area"),
         specialties=fields.slug_list("specialties", kind="specialty", clean=specialty_slug),
-        texts={"title": fields.localized("title", source, required=True), "summary": fields.localized("summary", source)},
+        texts=_texts(fields, "course", source),
     )
-    module_slugs = fields.slug_list("modules", kind="module folder name")
+    module_slugs = fields.slug_list("modules", kind="module folder name", max_length=SLUG_MAX["module"])
     if "modules" in data and not module_slugs:
         fields.error("modules", "list at least one module")
     course.modules = _modules(folder, fields, module_slugs, source, tick)
@@ -115,6 +117,12 @@ def validate_course(folder: Path, problems: Problems, tick: Tick) -> CourseSpec 
     if source:
         _complete_source(course.texts, "summary", source)
     return course if len(problems) == before else None
+
+
+def _texts(fields: Fields, owner: str, source: str | None) -> dict[str, dict[str, str]]:
+    """A course's or module's title (required) and summary, each within the catalog's limit."""
+    return {"title": fields.localized("title", source, required=True, max_length=text_max(owner, "title")),
+            "summary": fields.localized("summary", source, max_length=text_max(owner, "summary"))}
 
 
 def _modules(folder: Path, fields: Fields, slugs: list[str], source: str | None, tick: Tick) -> list[ModuleSpec]:
@@ -132,8 +140,11 @@ def _modules(folder: Path, fields: Fields, slugs: list[str], source: str | None,
 
 
 def _check_folder(folder: Path, fields: Fields, module_slugs: list[str]) -> None:
+    listed = fields.data.get("modules")
+    # a folder listed under a name refused there (too long...) is reported there only, not as unlisted too
+    written = {str(item) for item in listed} if isinstance(listed, list) else set()
     for path in sorted(folder.iterdir()):
-        if is_ignored(path) or path.name == "course.yaml" or path.name in module_slugs:
+        if is_ignored(path) or path.name == "course.yaml" or path.name in module_slugs or path.name in written:
             continue
         if path.is_dir():
             fields.error("modules", f"folder {path.name}/ is not listed under 'modules' (list it, or move it away)")
@@ -158,10 +169,10 @@ def validate_module(folder: Path, source: str | None, problems: Problems, tick: 
         credited_minutes=fields.integer("credited_minutes", low=0, high=MAX_CREDITED_MINUTES) or 0,
         competency_areas=fields.slug_list("competency_areas", allowed=AREAS, kind="competency area"),
         specialties=fields.slug_list("specialties", kind="specialty", clean=specialty_slug),
-        texts={"title": fields.localized("title", source, required=True), "summary": fields.localized("summary", source)},
-        lessons=lessons, quiz=quiz,
+        texts=_texts(fields, "module", source), lessons=lessons, quiz=quiz,
     )
-    if module.kind is ModuleKind.SELF_PACED and not lessons and quiz is None and len(problems) == before:
+    # without a source language (refused in course.yaml) no lesson or quiz can be read: that is said there
+    if module.kind is ModuleKind.SELF_PACED and not lessons and quiz is None and source and len(problems) == before:
         fields.error("kind", "a self_paced module needs at least one lesson or a quiz")
     if source:
         _complete_source(module.texts, "summary", source)

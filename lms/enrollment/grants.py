@@ -21,6 +21,7 @@ from lms.enrollment.models import Enrollment, EnrollmentStatus, ModuleCompletion
 from lms.enrollment.quiz_attempts import attempts_left, attempts_of
 from lms.errors import DomainError, NotFoundError
 from lms.i18n import _, ngettext
+from lms.reasons import required_reason
 
 
 @dataclass(frozen=True)
@@ -84,13 +85,11 @@ def grant_attempt(enrollment: Enrollment, quiz: Quiz, actor: Any, reason: str, e
     """Give the trainee ``extra`` more attempts at ``quiz``, with an audit row. Refused (:class:`DomainError`) when the
     quiz has no limit, the trainee already passed it, or still has attempts left, and when ``actor`` is the trainee
     (nobody decides their own); ``reason`` is required."""
-    reason = (reason or "").strip()
     if quiz.course_id != enrollment.course_id or enrollment.status is EnrollmentStatus.WITHDRAWN:
         raise NotFoundError(_("This person is not enrolled in this course."))
     if getattr(actor, "id", None) == enrollment.user_id:
         raise DomainError(_("You cannot give yourself more attempts. Another trainer must do it."))
-    if not reason:
-        raise DomainError(_("Give a reason for the extra attempt."))
+    reason = required_reason(reason, _("Give a reason for the extra attempt."), field=None)
     if extra < 1:
         raise DomainError(_("Give at least one more attempt."))
     if quiz.max_attempts is None:

@@ -55,7 +55,8 @@ def handle_http_error(error: HTTPException) -> Any:
             "in and send it."
         ), _("Open the form again (empty)")
     elif status == 413:
-        message = _too_large_message()
+        # As for "Form expired": only the browser's Back shows the form as it was typed (the link opens it empty).
+        message, back_label = _too_large_message(), _("Open the form again (empty)")
     elif status == 429:
         message = _too_many_message(error)
     page, status = error_page(status, title, message, back_label)
@@ -118,7 +119,7 @@ def handle_domain_error(error: DomainError) -> Any:
 def error_page(status: int, title: str, message: str, back_label: str | None = None) -> Any:
     """The friendly error page (and status) with a title and message already translated."""
     page = render_template("lms/error.html", status=status, title=title, message=message, back_url=_back_url(),
-                           back_label=back_label or _("Go back"))
+                           back_label=back_label or _("Go back"), history_back=status == 413)
     return page, status
 
 

@@ -35,7 +35,8 @@ def _upload_limit() -> tuple[str, bool]:
 def _too_large_message() -> str:
     size, of_form = _upload_limit()
     if of_form:
-        return _("The file you sent is too large: this form takes a file of at most %(size)s MB. Go back and choose "
-                 "a smaller file.", size=size)
-    return _("The file you sent is too large: one form can send at most %(size)s MB. Go back and choose a smaller "
-             "file.", size=size)
+        return _("The file you sent is too large: this form takes a file of at most %(size)s MB. To keep what you "
+                 "typed, use your browser's Back button: the form still shows it there. Then choose a smaller file.",
+                 size=size)
+    return _("The file you sent is too large: one form can send at most %(size)s MB. To keep what you typed, use "
+             "your browser's Back button: the form still shows it there. Then choose a smaller file.", size=size)

@@ -18,7 +18,6 @@ from lms.hours.ledger import (
     check_date,
     check_key,
     check_minutes,
-    check_text,
     find_by_key,
     replayed,
     same_text,
@@ -29,6 +28,7 @@ from lms.hours.periods import org_today
 from lms.hours.repeats import check_repeat
 from lms.i18n import _
 from lms.orgs.models import Organisation
+from lms.reasons import required_reason
 
 #: Sanity limit on one adjustment (not a rule of any regulator).
 MAX_ADJUSTMENT_MINUTES = 200 * 60
@@ -54,7 +54,7 @@ def add_adjustment(org: Organisation, person: User, data: Adjustment, actor: Use
     existing = find_by_key(person.id, key)
     if existing is not None:
         return replayed(existing, same_adjustment(existing, data)), False
-    reason = check_text(data.description, 2000, _("Give the reason for this adjustment."), "description")
+    reason = required_reason(data.description, _("Give the reason for this adjustment."), field="description", most=2000)
     minutes = check_minutes(data.minutes, MAX_ADJUSTMENT_MINUTES, allow_negative=True)
     corrected = _corrected_entry(org, person, data.corrects_id, minutes) if data.corrects_id else None
     day = check_date(data.activity_date or (corrected.activity_date if corrected else None), org_today(org))

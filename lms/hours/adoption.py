@@ -30,7 +30,7 @@ from sqlalchemy import select, update
 from lms import audit, db
 from lms.hours.entry_orgs import resolve_org
 from lms.hours.models import EntryStatus, HoursEntry
-from lms.orgs.models import Membership
+from lms.orgs.models import Membership, Organisation
 
 #: The stored reason of ``hours.org_assigned`` rows (a code: the entry's history shows it in the reader's language).
 EMPLOYMENT_COVERS_DATE = "employment_covers_date"
@@ -49,13 +49,36 @@ def first_covered_day(membership: Membership) -> date:
 def adoptable_entries(membership: Membership) -> list[HoursEntry]:
     """The person's pending own records dated within ``membership``'s current employment (one query; the rule of
     :func:`lms.hours.entry_orgs.resolve_org` is applied by :func:`adopt_own_records`)."""
+    return _own_pending(membership.user_id, first_covered_day(membership), membership.employment_end)
+
+
+def _own_pending(user_id: int, first: date, last: date | None) -> list[HoursEntry]:
     query = select(HoursEntry).where(
-        HoursEntry.user_id == membership.user_id, HoursEntry.org_id.is_(None),
+        HoursEntry.user_id == user_id, HoursEntry.org_id.is_(None),
         HoursEntry.status == EntryStatus.PENDING, HoursEntry.corrects_id.is_(None),
-        HoursEntry.activity_date >= first_covered_day(membership))
-    if membership.employment_end is not None:
-        query = query.where(HoursEntry.activity_date <= membership.employment_end)
+        HoursEntry.activity_date >= first)
+    if last is not None:
+        query = query.where(HoursEntry.activity_date <= last)
     return list(db.session.execute(query.order_by(HoursEntry.activity_date, HoursEntry.id)).scalars())
+
+
+def list_would_adopt(user_id: int, org: Organisation, employment_start: date | None) -> list[HoursEntry]:
+    """Read only: the own records that joining ``org`` from ``employment_start`` (None: start not recorded, so from
+    today on the organisation's calendar, the day they would join) would send to it (:func:`adopt_own_records`),
+    for the invitation page to list before the person agrees. The same entries and the same rule, with the new
+    employment not yet recorded: a day no organisation employed them goes to ``org``; a day another one did stays
+    with the one they first started with (:func:`lms.hours.entry_orgs.resolve_org`), so it is not listed."""
+    first = employment_start if employment_start is not None else org.today()
+    employers: dict[date, int | None] = {}
+    return [entry for entry in _own_pending(user_id, first, None)
+            if _employer(user_id, entry.activity_date, employers) in (None, org.id)]
+
+
+def _employer(user_id: int, day: date, employers: dict[date, int | None]) -> int | None:
+    """The organisation an entry of ``day`` belongs to by the automatic rule, looked up once per day."""
+    if day not in employers:
+        employers[day] = resolve_org(user_id, day, must_choose=False)
+    return employers[day]
 
 
 def adopt_own_records(membership: Membership, actor: Any = None) -> int:
@@ -66,10 +89,8 @@ def adopt_own_records(membership: Membership, actor: Any = None) -> int:
     moved = 0
     employers: dict[date, int | None] = {}
     for entry in adoptable_entries(membership):
-        day = entry.activity_date
-        if day not in employers:
-            employers[day] = resolve_org(membership.user_id, day, must_choose=False)
-        if employers[day] == membership.org_id and _assign(entry, membership, actor):
+        if _employer(membership.user_id, entry.activity_date, employers) == membership.org_id and _assign(
+                entry, membership, actor):
             moved += 1
     return moved
 

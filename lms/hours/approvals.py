@@ -50,6 +50,7 @@ from lms.i18n import _, format_when, in_language
 from lms.notify.services import recipient_locale
 from lms.orgs import history
 from lms.orgs.models import Organisation
+from lms.reasons import required_reason
 
 REASON_MAX = 2000
 
@@ -197,12 +198,9 @@ def _reject_corrections(root: HoursEntry, actor: User) -> list[HoursEntry]:
 
 
 def check_reason(reason: str | None) -> str:
-    reason = (reason or "").strip()
-    if not reason:
-        raise DomainError(_("Give a reason for rejecting: the person will see it."), field="reason")
-    if len(reason) > REASON_MAX:
-        raise DomainError(_("Use at most %(num)d characters.", num=REASON_MAX), field="reason")
-    return reason
+    """The reason for rejecting, trimmed; refused when empty, invisible (:func:`lms.reasons.required_reason`) or
+    too long."""
+    return required_reason(reason, _("Give a reason for rejecting: the person will see it."), most=REASON_MAX)
 
 
 def _org_of(entry: HoursEntry) -> Organisation:

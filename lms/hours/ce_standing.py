@@ -9,7 +9,9 @@ shown "first year", never behind, until the year's deadline: nothing says how lo
 Nobody is "behind" in the first days of their pace (:data:`PACE_GRACE_DAYS`): at an even pace of 6 hours a year,
 one day without training is already a minute short, and training comes in sessions of an hour or more, so the pace
 rule would call a newcomer behind on their second day. The status reads "just started" then, with the same minutes
-required and still needed; the rule's numbers do not change.
+required and still needed; the rule's numbers do not change. The same grace runs from the day someone joined the staff
+here when their recorded start is earlier (an invitation accepted weeks after the start date): on the day they join,
+nothing could have been asked of them yet.
 """
 
 from __future__ import annotations
@@ -107,11 +109,27 @@ class CEStatus:
         return self.required_minutes * elapsed // total if total > 0 else 0
 
     @property
-    def is_just_started(self) -> bool:
-        """Within the grace days at the start of the pace (:data:`PACE_GRACE_DAYS`), not complete yet."""
+    def grace_days(self) -> int:
+        """How many days no pace is measured (:data:`PACE_GRACE_DAYS`, at most a quarter of the pace, at least 1)."""
         total = (self.year_end - self.pace_start).days + 1
-        grace = max(1, min(PACE_GRACE_DAYS, total // 4))
-        return self.has_started and not self.is_complete and (self.today - self.pace_start).days < grace
+        return max(1, min(PACE_GRACE_DAYS, total // 4))
+
+    @property
+    def is_new_here(self) -> bool:
+        """They joined the staff here (:attr:`joined_on`) after their pace began (a start date recorded earlier than
+        that: an invitation accepted late, a start date entered afterwards), and fewer than :attr:`grace_days` ago:
+        the organisation could not ask them for hours before, so no pace is measured yet (the grace of a new starter
+        runs from that day too)."""
+        if self.joined_on is None or self.joined_on <= self.pace_start:
+            return False
+        return 0 <= (self.today - self.joined_on).days < self.grace_days
+
+    @property
+    def is_just_started(self) -> bool:
+        """Within the grace days at the start of the pace, or after joining the staff (:attr:`is_new_here`), not
+        complete yet."""
+        in_grace = (self.today - self.pace_start).days < self.grace_days or self.is_new_here
+        return self.has_started and not self.is_complete and in_grace
 
     @property
     def is_complete(self) -> bool:

@@ -110,7 +110,7 @@ def _status(org: Organisation, today: date, user_id: int, name: str, title: str 
     """One person's standing; ``joined`` (when their membership was made) stands for a start date not recorded."""
     year = ce_year(org, today, start)
     first = first_day_of_work(start, year, earlier)
-    joined_on = joined.astimezone(ZoneInfo(org.timezone)).date() if joined is not None and first is None else None
+    joined_on = joined.astimezone(ZoneInfo(org.timezone)).date() if joined is not None else None
     counted = first or (joined_on if joined_on is not None and year[0] <= joined_on <= min(today, year[1]) else None)
     return CEStatus(user_id, name, title, employee_id, *year, today, done, required_minutes(org, year, counted), first,
                     joined_on=joined_on)

@@ -241,6 +241,8 @@ def draft_csv(org: Organisation, start: date, end: date) -> bytes:
 
 
 def draft_filename(org: Organisation, start: date, end: date) -> str:
+    """The draft's name in the API (English, like the payroll files'); the site names it in the reader's language
+    (:func:`lms.web.file_names.draft_timesheet_file_name`)."""
     return f"DRAFT-timesheet-{org.slug}-{start.isoformat()}-{end.isoformat()}.csv"
 
 

@@ -167,6 +167,21 @@ def list_history(entry: HoursEntry) -> list[tuple[AuditEvent, User | None]]:
     return [cause, *rows] if cause else rows
 
 
+#: Audit rows of an entry that are the organisation's own bookkeeping, left out of the person's page: a manager
+#: marking that they read an attendance status changed after approval.
+STAFF_ONLY_ACTIONS = frozenset({"hours.attendance_change_reviewed"})
+#: Rows whose reason was written for the managers deciding (a trainer's reason for correcting attendance): the person
+#: sees the line and what changed, not that reason. A rejection's reason is written for the person and shows.
+STAFF_ONLY_REASONS = frozenset({"live.attendance_corrected"})
+
+
+def list_own_history(entry: HoursEntry) -> list[tuple[AuditEvent, User | None, str | None]]:
+    """:func:`list_history` as the entry's own person may read it: ``(event, actor, reason)``, without the rows and
+    reasons that are for the organisation only (:data:`STAFF_ONLY_ACTIONS`, :data:`STAFF_ONLY_REASONS`)."""
+    return [(event, user, None if event.action in STAFF_ONLY_REASONS else event.reason)
+            for event, user in list_history(entry) if event.action not in STAFF_ONLY_ACTIONS]
+
+
 def _corrections_since(entry: HoursEntry, after: int) -> list[tuple[AuditEvent, User | None]]:
     """The ``live.attendance_corrected`` rows of the entry's session and person written after the audit row
     ``after``."""

@@ -21,6 +21,7 @@ from lms.live import attendees
 from lms.live.attendance_credit import attendance_row, audit_correction, settle
 from lms.live.models import Attendance, AttendanceInterval, AttendanceStatus, IntervalSource, LiveSession, SessionStatus
 from lms.live.roster import Roster
+from lms.reasons import required_reason
 from lms.signals import attendance_finalized
 
 #: How far outside the session a trainer-entered time may lie (a wrong date is more likely than a 12-hour stay).
@@ -98,11 +99,10 @@ def change_attendance(
     """A trainer sets a status and/or adds or voids an interval for one person. Once attendance is final this is a
     correction: ``reason`` is required and the change is audited and re-signalled."""
     final = session.attendance_finalized_at is not None
-    reason = (reason or "").strip()
     if session.status is SessionStatus.CANCELLED:
         raise DomainError(_("This session was cancelled."))
-    if final and not reason:
-        raise DomainError(_("Attendance is final: give a reason for this correction."), field="reason")
+    reason = (required_reason(reason, _("Attendance is final: give a reason for this correction."))
+              if final else (reason or "").strip())
     if change.is_empty:
         raise DomainError(_("Nothing to change."))
     if change.status in (AttendanceStatus.PRESENT, AttendanceStatus.LATE) and now < session.starts_at:

@@ -26,6 +26,7 @@ from lms.live import attendees
 from lms.live.attendance_credit import final_minutes_changed
 from lms.live.models import AttendanceInterval, IntervalSource, SessionTrainer
 from lms.live.report_parsing import ParsedReport, ReportRow, RowProblem
+from lms.reasons import required_reason
 
 
 @dataclass
@@ -42,11 +43,10 @@ def apply_report(session: Any, report: ParsedReport, actor: Any, now: datetime, 
                  reason: str = "", filename: str = "") -> ImportResult:
     """Add the report's rows to ``session`` as intervals (see the module docstring for the rules)."""
     final = session.attendance_finalized_at is not None
-    reason = (reason or "").strip()
     if report.error:
         raise DomainError(report.error)
-    if final and not reason:
-        raise DomainError(_("Attendance is final: give a reason for this correction."), field="reason")
+    reason = (required_reason(reason, _("Attendance is final: give a reason for this correction."))
+              if final else (reason or "").strip())
     result = ImportResult(kind=report.kind, problems=list(report.problems))
     users = _users_by_email({row.email for row in report.rows})
     result.unmatched = list(report.no_email) + [

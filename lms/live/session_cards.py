@@ -61,6 +61,10 @@ class SessionCard:
     #: The reader came (checked in or joined, time recorded, marked present or late:
     #: :func:`lms.live.turnout.was_there`, the trainers' counts' rule).
     was_there: bool = False
+    #: The languages :attr:`title` and :attr:`course_title` are in: the reader's, or the course's source language when
+    #: not translated yet; "" for a slug shown in place of a title. A page marks them (``lang``) where they differ.
+    title_lang: str = ""
+    course_title_lang: str = ""
     #: The session has started (or is over): seats no longer change hands (:func:`lms.live.registration.fill_seats`).
     has_started: bool = False
     #: Once the session is over, the reader's result as her course page gives it (attended, absent, not final yet…:
@@ -186,6 +190,7 @@ def describe(sessions: list[LiveSession], locale: str, viewer: Any, now: datetim
         cards.append(SessionCard(
             session=s, course=course, module=module, title=title.value or module.slug,
             course_title=course_title.value or course.slug, is_fallback=title.is_fallback or course_title.is_fallback,
+            title_lang=title.locale if title.value else "", course_title_lang=course_title.locale if course_title.value else "",
             registered=counts[s.id][0], waitlisted=counts[s.id][1], is_open=seats.is_open(s, now),
             trainers=trainers[s.id], mine=mine.get(s.id), is_over=is_over, has_completed_module=s.id in give_up,
             was_there=s.id in came, has_started=s.starts_at <= now, result=result[0] if result else None,

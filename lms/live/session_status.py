@@ -18,7 +18,7 @@ from lms.errors import DomainError
 from lms.i18n import _
 from lms.live import registration as seats
 from lms.live.models import SESSION_TRANSITIONS, LiveSession, Registration, SessionStatus
-from lms.live.plans import field_error
+from lms.reasons import required_reason
 
 
 def active_registrations(session: LiveSession) -> list[Registration]:
@@ -44,9 +44,7 @@ def transition(session: LiveSession, status: SessionStatus, actor: Any, reason: 
     if status is SessionStatus.CANCELLED and now >= session.starts_at:
         raise DomainError(started_cannot_cancel_text())
     if status is SessionStatus.CANCELLED:
-        reason = (reason or "").strip()
-        if not reason:
-            raise field_error(_("Give a reason for cancelling; registrants will read it."), "reason")
+        reason = required_reason(reason, _("Give a reason for cancelling; registrants will read it."))
         session.cancel_reason, session.cancelled_at = reason, now
         session.cancelled_by_id = getattr(actor, "id", None)
         session.sequence, session.updated_at = session.sequence + 1, now  # calendars must take the cancellation

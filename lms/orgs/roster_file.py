@@ -19,9 +19,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from email_validator import EmailNotValidError, validate_email
 from flask_babel import format_date
 
+from lms.accounts.email_rules import ascii_address, is_email_address
 from lms.accounts.names import has_visible_name, normalize_name
 from lms.i18n import _
 from lms.orgs import employment_rules
@@ -118,10 +118,13 @@ def _parse_row(plan: RosterPlan, line: int, header: Header, cells: list[str], se
     if len(cells) != len(header.columns):
         problems.append(_("the number of cells does not match the header"))
     email = values.get("email", "")
-    try:
-        email = validate_email(email, check_deliverability=False).normalized.lower()
-    except EmailNotValidError:
-        problems.append(_("“%(value)s” is not a valid email address", value=email))
+    if not is_email_address(email):
+        local = email.strip().rpartition("@")[0]
+        problems.append(_("“%(value)s” has accented or other special letters before the @: the LMS cannot send mail "
+                          "to it", value=email) if local and not local.isascii()
+                        else _("“%(value)s” is not a valid email address", value=email))
+    else:
+        email = ascii_address(email).lower()  # the domain in ASCII (IDNA) form, as the forms keep it
     if email in seen:
         problems.append(_("%(email)s is also on line %(line)d", email=email, line=seen[email]))
     seen.setdefault(email, line)

@@ -27,7 +27,7 @@ from lms.i18n import (
 from lms.resources import resource_path
 from lms.timezones import format_zone
 from lms.web.auth import load_user
-from lms.web.error_summary import error_summary_attrs, page_shows_errors
+from lms.web.error_summary import error_summary_attrs, focus_box_attrs, page_shows_errors
 from lms.web.static_files import static_url
 from lms.web.urls import link
 
@@ -58,7 +58,8 @@ def register(app: Flask, lms_bp: Blueprint) -> None:
     app.jinja_env.globals["lms_link"] = link  # the layout's links, built once per process
     app.jinja_env.globals["lms_static"] = static_url  # a static file's address, carrying its content's version
     # globals, not context: the form macros are imported without the page's context
-    app.jinja_env.globals.update(lms_error_summary=error_summary_attrs, lms_page_shows_errors=page_shows_errors)
+    app.jinja_env.globals.update(lms_error_summary=error_summary_attrs, lms_focus_box=focus_box_attrs,
+                                 lms_page_shows_errors=page_shows_errors)
     app.jinja_env.filters.update(lms_when=format_when, lms_when_zoned=format_when_zoned, lms_minutes=format_minutes,
                                  lms_money=format_money, lms_lines=text_lines, lms_zone=format_zone)
     app.cli.add_command(lms_cli)

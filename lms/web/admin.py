@@ -7,7 +7,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 
 from lms import db
 from lms.accounts import admin_actions, email_change, names, services
-from lms.accounts.admin_actions import MAX_ACTIVE_REASON, MAX_ROLE_REASON
+from lms.accounts.admin_actions import MAX_ROLE_REASON
 from lms.accounts.disabled import disabled_reasons
 from lms.accounts.models import SiteRole, User
 from lms.errors import DomainError
@@ -68,9 +68,8 @@ def update_user(user_id: int):
         return redirect(url_for("lms.admin.confirm_disable", user_id=user.id, q=request.args.get("q", "")))
     if action == "disable" and not (disable := AdminDisableForm()).validate():  # no reason, or too long a one
         return _disable_page(user, disable), 400
-    if action == "enable" and not AdminEnableForm().validate():
-        flash(_("The note is too long: keep it to %(num)d characters.", num=MAX_ACTIVE_REASON), "error")
-        return back
+    if action == "enable" and not (enable := AdminEnableForm()).validate():  # too long a note: kept as typed
+        return _enable_page(user, enable), 400
     if _makes_admin(user, action) and request.form.get("confirm") != "yes":  # likewise, keeping the reason typed
         return _admin_page(user, AdminRoleForm())
     if action == "role" and not (role_form := AdminRoleForm()).validate():  # no reason, or too long a one
@@ -117,6 +116,11 @@ def _role_page(user: User, form: AdminRoleForm) -> str:
 def _admin_page(user: User, form: AdminRoleForm) -> str:
     return render_template("lms/admin/make_admin.html", user=user, q=request.args.get("q", "")[:100], form=form,
                            admin=SiteRole.ADMIN)
+
+
+def _enable_page(user: User, form: AdminEnableForm) -> str:
+    """Enabling sent again with its problem shown at the note, the note as typed."""
+    return render_template("lms/admin/enable.html", user=user, q=request.args.get("q", "")[:100], form=form)
 
 
 def _set_active(user: User, active: bool, actor: User, reason: str) -> str:

@@ -1,5 +1,6 @@
 """How the audit log reads the rows of the training-hours ledger and payroll exports (merged by
-:mod:`lms.web.audit_display`); an entry's own actions keep the words of its history (``EVENT_TITLES``)."""
+:mod:`lms.web.audit_display`); the log names the ledger's actions as about hours ("Hours approved"), where an entry's
+own history keeps its short words (``EVENT_TITLES``)."""
 
 from __future__ import annotations
 
@@ -10,9 +11,20 @@ from lms.i18n import _, _l, format_minutes, format_money
 from lms.web.audit_format import number, on_date, titled
 from lms.web.hours.queue import EVENT_TITLES
 
+#: The log's titles name what was decided: among some 90 actions in its filter, "Approved" alone does not say it is
+#: about training hours. An entry's own history keeps its short words (``EVENT_TITLES``).
 TITLES = {
-    "payroll.exported": _l("Payroll exported"),
     **EVENT_TITLES,
+    "payroll.exported": _l("Payroll exported"),
+    "hours.entry_created": _l("Hours recorded"),
+    "hours.approved": _l("Hours approved"),
+    "hours.rejected": _l("Hours entry rejected"),
+    "hours.withdrawn": _l("Hours entry withdrawn"),
+    "hours.paid_period_moved": _l("Hours entry moved to another pay period"),
+    # i18n: audit log: an entry of the person's own records went to the organisation that employed them on its date
+    "hours.org_assigned": _l("Hours entry sent to the organisation for review"),
+    "hours.resubmission": _l("Hours entry submitted again, replacing a rejected one"),
+    "hours.resubmitted": _l("Hours entry submitted again as a new entry"),
 }
 
 OBJECT_TYPES = {"HoursEntry": _l("Hours entry"), "PayrollExport": _l("Payroll export")}

@@ -8,7 +8,10 @@ sent to a fragment (``action="...#queue-problems"``) gets there through the frag
 when the address names a place on the page.
 
 Templates call :func:`error_summary_attrs` inside each summary's opening tag; ``base.html`` renders the page's content
-before its ``<title>`` and asks :func:`page_shows_errors`.
+before its ``<title>`` and asks :func:`page_shows_errors`. A box that is no error but that the page shows in answer to
+what was sent, and that must be read before anything else (a confirmation asked for, such as the roster's later start
+dates), takes the focus the same way through :func:`focus_box_attrs`, without the "Error:" title. Only one box of a
+page takes the focus: the first that asks for it.
 """
 
 from __future__ import annotations
@@ -17,16 +20,30 @@ from flask import g
 from markupsafe import Markup, escape
 
 _COUNT = "_lms_error_summaries"
+_FOCUSED = "_lms_focus_taken"
 
 
 def error_summary_attrs(summary_id: str | None = None) -> Markup:
     """The attributes of an error summary's box: an id (``summary_id``, else ``error-summary``, ``error-summary-2``
-    ...), ``tabindex="-1"`` so it can take focus, and ``autofocus`` on the first summary of the page only."""
+    ...), ``tabindex="-1"`` so it can take focus, and ``autofocus`` on the first summary of the page only (unless a
+    box before it took the focus)."""
     count = g.get(_COUNT, 0) + 1
     setattr(g, _COUNT, count)
     box_id = summary_id or ("error-summary" if count == 1 else f"error-summary-{count}")
-    focus = Markup(" autofocus") if count == 1 else Markup("")
-    return Markup('id="%s" tabindex="-1"') % escape(box_id) + focus
+    return Markup('id="%s" tabindex="-1"') % escape(box_id) + _autofocus_once()
+
+
+def focus_box_attrs() -> Markup:
+    """The attributes of a box that is not an error but must be read first (a confirmation the page asks for):
+    ``tabindex="-1"``, and ``autofocus`` unless a box before it took the focus. The page's title stays as it is."""
+    return Markup('tabindex="-1"') + _autofocus_once()
+
+
+def _autofocus_once() -> Markup:
+    if g.get(_FOCUSED):
+        return Markup("")
+    setattr(g, _FOCUSED, True)
+    return Markup(" autofocus")
 
 
 def page_shows_errors() -> bool:

@@ -59,3 +59,13 @@ def attendance_file_name(session_id: int, day: str) -> str:
     # i18n: the start of the file name of a live session's attendance spreadsheet, before its number and date:
     # lowercase words joined by hyphens, no accents (for example "asistencia-sesion")
     return download_name(_("attendance-session").lower(), str(session_id), day, extension="csv")
+
+
+def draft_timesheet_file_name(org_slug: str, start: str, end: str) -> str:
+    """A draft of a pay period's payroll file, for a person to check: ``DRAFT-timesheet-<org>-<start>-<end>.csv`` in
+    the current language. The exported payroll files keep their English names (:func:`lms.hours.export.filename`):
+    payroll systems may rely on them; the API's draft keeps the English name too."""
+    # i18n: the start of the file name of a draft payroll spreadsheet, before the organisation and the pay period's
+    # dates: keep the word for "draft" first and in capitals, words joined by hyphens, no accents (for example
+    # "BORRADOR-hoja-de-horas")
+    return download_name(_("DRAFT-timesheet"), org_slug, start, end, extension="csv")

@@ -11,13 +11,20 @@ from lms.accounts.passwords import MAX_LENGTH, MIN_LENGTH
 from lms.i18n import _l, locale_names
 from lms.orgs.joining import CONSENT_MISSING
 from lms.web.fields import TimezoneField
-from lms.web.validators import Email, HardToGuess, Length, PersonName
+from lms.web.validators import Email, HardToGuess, Length, PersonName, Reason
 
 
 class LoginForm(FlaskForm):
     email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=MAX_LENGTH)])
     next = HiddenField()
+
+
+class SignupConfirmForm(FlaskForm):
+    """The emailed sign-up link's button: the password chosen at sign-up, typed again (lms/accounts/signup.py)."""
+
+    password = PasswordField(_l("The password you chose when signing up"),
+                             validators=[DataRequired(), Length(max=MAX_LENGTH)])
 
 
 def _password_field(label):
@@ -44,7 +51,13 @@ class SignupForm(FlaskForm):
         _l("Repeat password"), validators=[DataRequired(), EqualTo("password", message=_l("The passwords do not match."))]
     )
     next = HiddenField()
-    agree = BooleanField(_l("I agree that my training records are kept and shared with my employer."), validators=[DataRequired()])
+    agree = BooleanField(
+        _l("I agree that my training records are kept and shared with my employer."),
+        # i18n: the sign-up form sent without its tick box "I agree that my training records are kept and shared with
+        # my employer.": the problem is shown on its own, without the box's words
+        validators=[DataRequired(message=_l("To create your account, tick the box to agree that your training records "
+                                            "are kept and shared with your employer."))],
+    )
 
 
 class InvitedSignupForm(FlaskForm):
@@ -107,7 +120,7 @@ class AdminEmailForm(FlaskForm):
     email = EmailField(_l("New email address"), validators=[DataRequired(), Email(), Length(max=254)])
     reason = TextAreaField(
         _l("Reason"),
-        validators=[DataRequired(), Length(max=500)],
+        validators=[Reason(invisible=_l("Write the reason for changing the email address.")), Length(max=500)],
         description=_l("Kept in the audit log. For example: can no longer open the old mailbox; asked by phone."),
     )
 
@@ -122,7 +135,7 @@ class AdminNameForm(FlaskForm):
     )
     reason = TextAreaField(
         _l("Reason"),
-        validators=[DataRequired(), Length(max=500)],
+        validators=[Reason(invisible=_l("Write the reason for correcting the name.")), Length(max=500)],
         description=_l("Kept in the audit log. For example: misspelt on certificate CHW-2026-000123; asked by email."),
     )
 
@@ -138,7 +151,7 @@ class AdminDisableForm(FlaskForm):
 
     reason = TextAreaField(
         _l("Reason"),
-        validators=[DataRequired(), Length(max=MAX_ACTIVE_REASON)],
+        validators=[Reason(invisible=_l("Write the reason for disabling the account.")), Length(max=MAX_ACTIVE_REASON)],
         description=_l("Required. Kept in the audit log and shown on the people page. For example: left the "
                        "organisation; the password was shared."),
     )
@@ -150,7 +163,7 @@ class AdminRoleForm(FlaskForm):
 
     reason = TextAreaField(
         _l("Reason"),
-        validators=[DataRequired(_l("Write the reason for changing the site role.")), Length(max=MAX_ACTIVE_REASON)],
+        validators=[Reason(_l("Write the reason for changing the site role.")), Length(max=MAX_ACTIVE_REASON)],
         description=_l("Required. Kept in the audit log. For example: runs the Tuesday sessions now; left the "
                        "training team."),
     )
@@ -159,7 +172,9 @@ class AdminRoleForm(FlaskForm):
 class AdminEnableForm(FlaskForm):
     """A site administrator enables an account again, with a note for the audit log if they like."""
 
-    note = StringField(_l("Note (optional)"), validators=[Optional(), Length(max=MAX_ACTIVE_REASON)])
+    note = StringField(_l("Note (optional)"), validators=[
+        Optional(), Reason(invisible=_l("Write the note in words, or leave the box empty."), optional=True),
+        Length(max=MAX_ACTIVE_REASON)])
 
 
 class EmptyForm(FlaskForm):

@@ -11,6 +11,8 @@ from lms.accounts.passwords import WeakPassword
 from lms.accounts.services import get_user_by_email, register_user
 from lms.db import utcnow
 from lms.errors import ConflictError, DomainError
+from lms.hours import adoption
+from lms.hours.titles import display_titles
 from lms.i18n import _, current_locale, ngettext
 from lms.orgs import invitations, joining, services
 from lms.orgs.models import Invitation, MemberRole, Organisation
@@ -142,8 +144,18 @@ def accept(token: str):
                 if joined.sent_entries:
                     flash(_sent_for_review(invitation, joined.sent_entries), "success")
                 return redirect(_after_joining(invitation))
+    to_adopt = _would_adopt(invitation)
     return render_template("lms/orgs/accept.html", invitation=invitation, form=form, signup_form=None,
-                           manager=MemberRole.MANAGER), 400 if form.errors else 200
+                           manager=MemberRole.MANAGER, to_adopt=to_adopt,
+                           titles=display_titles(to_adopt, current_locale())), 400 if form.errors else 200
+
+
+def _would_adopt(invitation: Invitation) -> list:
+    """The signed-in invitee's own records that accepting would send to the organisation, listed before they agree
+    (:func:`lms.hours.adoption.list_would_adopt`); none for anyone else."""
+    if not current_user or current_user.email != invitation.email:
+        return []
+    return adoption.list_would_adopt(current_user.id, invitation.organisation, invitation.employment_start)
 
 
 def _joined(invitation: Invitation, name: str | None = None) -> str:

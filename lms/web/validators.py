@@ -6,13 +6,14 @@ https://github.com/pallets-eco/wtforms/pull/930. Both were server errors on our 
 here in form modules.
 
 ``Length`` is WTForms' with its messages in the LMS's own words, the ones the services use ("Use at most 200
-characters.", not "Field cannot be longer than 200 characters."): import it from here too. ``Email`` is WTForms' with a
-message in the LMS's own words. ``PersonName`` puts a person's name through the one
+characters.", not "Field cannot be longer than 200 characters."): import it from here too. ``Email`` is the LMS's one address rule
+(:mod:`lms.accounts.email_rules`) in its own words. ``PersonName`` puts a person's name through the one
 normaliser of :mod:`lms.accounts.names`, so a name of invisible characters alone is refused on the form, next to the
 field, instead of passing ``DataRequired``. ``HardToGuess`` refuses a common or guessable new password on the form
 (:mod:`lms.accounts.passwords`). ``VisibleText`` is ``DataRequired`` for catalog texts: a title of zero-width or bidi
 characters alone looks empty, and counts as empty (:func:`lms.catalog.texts.has_visible_text`); ``NotInvisible`` refuses
-such a text with a message that says so, and leaves an empty one to ``DataRequired`` or ``Optional``.
+such a text with a message that says so, and leaves an empty one to ``DataRequired`` or ``Optional``. ``Reason`` is
+``DataRequired`` for a reason or note a person must write, refusing one of invisible characters as the services do.
 """
 
 from __future__ import annotations
@@ -20,15 +21,16 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from wtforms.validators import Email as _Email
 from wtforms.validators import Length as _Length
 from wtforms.validators import NumberRange as _NumberRange
 from wtforms.validators import StopValidation, ValidationError
 
+from lms.accounts.email_rules import ascii_address, email_problem
 from lms.accounts.names import InvalidName, clean_name
 from lms.accounts.passwords import password_problem
 from lms.catalog.texts import has_visible_text
-from lms.i18n import _, _l
+from lms.i18n import _
+from lms.reasons import invisible_message
 from lms.security import current_user
 
 #: Far beyond any range a form checks, far below what a float holds.
@@ -62,18 +64,20 @@ class Length(_Length):
         raise ValidationError(_("Use between %(min)d and %(max)d characters.", min=self.min, max=self.max))
 
 
-class Email(_Email):
-    """``wtforms.validators.Email`` with our own message: WTForms' stock one comes from its own catalogs ("Email
-    inválido."), not in the words the rest of the LMS uses. Spaces around the address (pasted from a spreadsheet or
-    an email) are trimmed first, not refused."""
-
-    def __init__(self) -> None:
-        super().__init__(message=_l("Enter a valid email address, such as name@example.org."))
+class Email:
+    """The one address rule (:mod:`lms.accounts.email_rules`, stricter than WTForms' ``Email``: no accented letters
+    before the @, which the LMS cannot send mail to), with its messages in the LMS's own words. Spaces around the
+    address (pasted from a spreadsheet or an email) are trimmed first, not refused, and an internationalised domain is
+    put in its ASCII form ("maria@xn--ejmplo-cva.org"), as it is kept."""
 
     def __call__(self, form: Any, field: Any) -> None:
-        if isinstance(field.data, str):
+        if not isinstance(field.data, str):
+            raise ValidationError(_("Enter a valid email address, such as name@example.org."))
+        problem = email_problem(field.data)
+        if problem:
             field.data = field.data.strip()
-        super().__call__(form, field)
+            raise ValidationError(problem)
+        field.data = ascii_address(field.data)
 
 
 class VisibleText:
@@ -103,6 +107,26 @@ class NotInvisible:
     def __call__(self, form: Any, field: Any) -> None:
         if isinstance(field.data, str) and field.data.strip() and not has_visible_text(field.data):
             raise StopValidation(self.message)
+
+
+class Reason:
+    """A required reason or note (:mod:`lms.reasons`): ``DataRequired`` (with ``message``, else its own) for an empty
+    box, and for one of invisible characters alone (zero-width spaces...), which ``DataRequired`` lets through and the
+    service refuses, the request ``invisible`` (else ``message``) saying why; the text stays in the box. Marks the box
+    required, unless ``optional`` (after ``Optional``, for a note that may be left out but not invisible)."""
+
+    def __init__(self, message: str | None = None, *, invisible: str | None = None, optional: bool = False) -> None:
+        self.message, self.invisible = message, invisible or message
+        self.field_flags = {} if optional else {"required": True}
+
+    def __call__(self, form: Any, field: Any) -> None:
+        text = field.data.strip() if isinstance(field.data, str) else ""
+        if text and has_visible_text(text):
+            return
+        field.errors[:] = []
+        if text and self.invisible:
+            raise StopValidation(invisible_message(str(self.invisible)))
+        raise StopValidation(str(self.message) if self.message else field.gettext("This field is required."))
 
 
 class PersonName:

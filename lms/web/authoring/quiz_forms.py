@@ -12,7 +12,7 @@ from lms.catalog.quiz_authoring import OptionData
 from lms.catalog.texts import has_visible_text
 from lms.i18n import _, _l
 from lms.web.authoring.forms import PLAIN_TEXT, _clean_slug, _most, _slug_field
-from lms.web.validators import Length, NotInvisible, NumberRange
+from lms.web.validators import Length, NotInvisible, NumberRange, Reason
 
 OPTION_ROWS = 6
 
@@ -34,7 +34,7 @@ class QuizForm(FlaskForm):
 class GrantAttemptForm(FlaskForm):
     """One more attempt for a trainee who used every attempt (the page renders one small form per trainee)."""
 
-    reason = StringField(_l("Reason"), validators=[DataRequired(message=_l("Give a reason for the extra attempt.")),
+    reason = StringField(_l("Reason"), validators=[Reason(_l("Give a reason for the extra attempt.")),
                                                    Length(max=500)])
 
 

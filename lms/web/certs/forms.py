@@ -16,7 +16,7 @@ from wtforms.widgets import TextInput
 from lms.certificates.training import MAX_STATED_HOURS, TrainingMinutes, stated_minutes_problem
 from lms.certificates.verification import MAX_BULK
 from lms.i18n import _, _l, ngettext
-from lms.web.validators import Email, Length
+from lms.web.validators import Email, Length, Reason
 
 REASON_MAX = 1000
 
@@ -40,7 +40,7 @@ class BulkVerifyForm(FlaskForm):
 class RevokeForm(FlaskForm):
     reason = TextAreaField(
         _l("Reason for revoking"),
-        validators=[DataRequired(_l("Write the reason for revoking this certificate.")), Length(max=REASON_MAX)],
+        validators=[Reason(_l("Write the reason for revoking this certificate.")), Length(max=REASON_MAX)],
         description=_l("Shown to anyone who verifies this certificate."),
     )
 
@@ -131,7 +131,7 @@ class IssueHoursForm(FlaskForm):
     )
     reason = TextAreaField(
         _l("Reason for issuing by hand"),
-        validators=[DataRequired(_l("Write the reason for issuing this certificate by hand.")), Length(max=REASON_MAX)],
+        validators=[Reason(_l("Write the reason for issuing this certificate by hand.")), Length(max=REASON_MAX)],
         description=_l("Kept in the audit log. For example: completed the course on paper at a community event."),
     )
 

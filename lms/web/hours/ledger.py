@@ -10,17 +10,27 @@ from flask import flash, redirect, render_template, request, send_file, url_for
 from lms import db
 from lms.catalog.areas import area_title
 from lms.errors import DomainError, upload_limit
-from lms.hours import compliance, entries, entry_orgs, external_training, field_experience, own_records, resubmissions
+from lms.hours import (
+    compliance,
+    entries,
+    entry_orgs,
+    external_training,
+    field_experience,
+    own_records,
+    resubmissions,
+    review_queue,
+)
 from lms.hours import evidence as evidence_files
 from lms.hours.live_attendance import attendance_of
 from lms.hours.models import EntrySource, EntryStatus
 from lms.hours.repeats import PossibleRepeat
 from lms.hours.titles import display_titles
-from lms.i18n import _, current_locale
+from lms.i18n import _, current_locale, today_for
 from lms.orgs.services import list_user_memberships
 from lms.security import access, current_user
 from lms.web.hours import bp, resubmit
 from lms.web.hours.attachments import Attachment
+from lms.web.hours.entry_history import event_change, own_event_reason, own_event_title
 from lms.web.hours.ledger_forms import ExternalForm, FieldForm
 
 PER_PAGE = 50
@@ -90,7 +100,8 @@ def submit_external():
             return _saved(entry, created)
     attachment.keep()
     return render_template("lms/hours/ledger/external.html", form=form, rejected=rejected,
-                           rejected_evidence=resubmit.evidence_of(rejected)), status
+                           rejected_evidence=resubmit.evidence_of(rejected),
+                           employers=entry_orgs.employers_on(viewer().id, today_for(viewer()))), status
 
 
 def form_status(form: Any) -> int:
@@ -151,7 +162,8 @@ def entry(entry_id: int):
     return render_template("lms/hours/ledger/entry.html", d=detail, titles=detail_titles(detail), Status=EntryStatus,
                            area_title=area_title, attendance=attendance_of([found]).get(found.id),
                            links=resubmissions.links_of(found), can_resubmit=resubmissions.can_resubmit(found),
-                           Source=EntrySource)
+                           Source=EntrySource, history=review_queue.list_own_history(found), event_title=own_event_title,
+                           event_reason=own_event_reason, event_change=event_change)
 
 
 def detail_titles(detail: entries.EntryDetail) -> dict[int, str]:

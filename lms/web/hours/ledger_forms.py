@@ -20,7 +20,7 @@ from lms.hours.field_experience import MAX_FIELD_MINUTES
 from lms.hours.ledger import EARLIEST_DATE, IdempotencyKeyReused
 from lms.hours.repeats import PossibleRepeat
 from lms.i18n import _, _l, ngettext, today_for
-from lms.web.validators import Length, NumberRange, PersonName
+from lms.web.validators import Length, NumberRange, PersonName, Reason
 
 
 def new_key() -> str:
@@ -209,7 +209,8 @@ class FieldForm(_TimeSpent):
 
 class RejectForm(FlaskForm):
     reason = TextAreaField(
-        _l("Reason for rejecting"), validators=[DataRequired(), Length(max=2000)], description=_l("The person sees this reason.")
+        _l("Reason for rejecting"), validators=[Reason(invisible=_l("Give a reason for rejecting: the person will see it.")),
+                                                Length(max=2000)], description=_l("The person sees this reason.")
     )
 
 
@@ -220,7 +221,8 @@ class AdjustForm(_KeyedForm):
         description=_l("For example 30 adds half an hour; -15 removes a quarter of an hour."),
     )
     activity_date = DateField(_l("Date of the activity"), validators=[Optional()])
-    description = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=2000)])
+    description = TextAreaField(_l("Reason"), validators=[Reason(invisible=_l("Give the reason for this adjustment.")),
+                                                          Length(max=2000)])
     corrects_id = HiddenField()
     approve_now = BooleanField(_l("Approve it now"))
 

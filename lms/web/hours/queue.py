@@ -18,7 +18,6 @@ from lms.catalog.areas import area_title
 from lms.errors import DomainError
 from lms.hours import (
     adjustments,
-    adoption,
     approvals,
     bulk_decisions,
     corrections,
@@ -27,7 +26,6 @@ from lms.hours import (
     own_hours,
     resubmissions,
     review_queue,
-    schedule_change,
     status_changes,
     withdrawals,
 )
@@ -36,8 +34,7 @@ from lms.hours.measured import LOW_MEASURED_PERCENT, is_low_measured
 from lms.hours.models import EntrySource, EntryStatus
 from lms.hours.overlaps import EntryOverlap, overlaps_of
 from lms.hours.titles import display_titles
-from lms.hours.withdrawals import ATTENDANCE_CORRECTED
-from lms.i18n import _, _l, current_locale, ngettext, to_local
+from lms.i18n import _, current_locale, ngettext, to_local
 from lms.live.times import when_text
 from lms.orgs import services as orgs
 from lms.orgs.models import Organisation
@@ -45,6 +42,7 @@ from lms.security import access
 from lms.web import bulk
 from lms.web.forms import EmptyForm
 from lms.web.hours import bp
+from lms.web.hours.entry_history import EVENT_TITLES, REASON_TITLES, event_reason, event_title  # noqa: F401 (imported from here)
 from lms.web.hours.ledger import PER_PAGE, detail_titles, form_status, page_number, small_int, viewer
 from lms.web.hours.ledger_forms import AdjustForm, RejectForm
 from lms.web.hours.queue_bulk import BulkForm, flash_result, show_refusal
@@ -54,26 +52,6 @@ from lms.web.hours.status_changes import event_change
 
 #: The name of an entry's checkbox on the queue is ``entry-<id>`` (:func:`lms.web.bulk.tick_name`).
 TICK = "entry"
-#: The entry history's words for each hours audit action (a test checks that every recorded action has one).
-EVENT_TITLES = {"hours.entry_created": _l("recorded"), "hours.approved": _l("approved"),
-                "hours.rejected": _l("rejected"), "hours.paid_period_moved": _l("moved to another pay period"),
-                "hours.withdrawn": _l("withdrawn"), "hours.resubmission": _l("submitted again, replacing a rejected entry"),
-                # i18n: an entry's history: an entry of the person's own records went to the organisation that
-                # employed them on its date, for review
-                "hours.org_assigned": _l("sent to the organisation for review"),
-                "hours.resubmitted": _l("submitted again as a new entry"),
-                # i18n: an entry's history: a manager read the attendance status a trainer changed after approval
-                "hours.attendance_change_reviewed": _l("attendance change after approval reviewed"),
-                # i18n: an entry's history: the trainer corrected the person's final attendance (their reason follows)
-                "live.attendance_corrected": _l("attendance corrected by the trainer")}
-#: Reasons the system stores as codes (people's own reasons are shown as they wrote them). The English sentence is
-#: what rows written before the code was introduced hold.
-REASON_TITLES = {schedule_change.PAY_SCHEDULE_CHANGED: _l("the pay schedule changed"),
-                 "pay schedule changed": _l("the pay schedule changed"),
-                 ATTENDANCE_CORRECTED: _l("a later correction of the attendance replaced it"),
-                 adoption.EMPLOYMENT_COVERS_DATE: _l("their employment here covers its date")}
-
-
 def _render_queue(org: Organisation, args: MultiDict, selected: set[int] = frozenset(), error: str | None = None,
                   status: int = 200, form: BulkForm | None = None):
     page = page_number()
@@ -184,16 +162,6 @@ def _review(org: Organisation, entry: Any, form: RejectForm | None = None, statu
         status_changes=status_changes.list_status_changes(org, entry.id),
         own=own_hours.own_hours(org, [entry], viewer()),  # the viewer's own: no Approve or Reject, a note instead
     ), status
-
-
-def event_title(action: str) -> str:
-    """An audit action in the reader's language (the internal name only for an action nobody titled)."""
-    return str(EVENT_TITLES.get(action, action))
-
-
-def event_reason(reason: str | None) -> str:
-    """An audit row's reason: a stored code in the reader's language, a person's own words as written."""
-    return str(REASON_TITLES.get(reason, reason or ""))
 
 
 @bp.get("/orgs/<org_slug>/entries/<int:entry_id>")

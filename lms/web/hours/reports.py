@@ -19,9 +19,10 @@ from lms.live.times import instant_text
 from lms.orgs.services import get_org
 from lms.security import access, current_user
 from lms.timezones import zone_label
-from lms.web.forms import EmptyForm
+from lms.web.file_names import draft_timesheet_file_name
 from lms.web.hours import bp
 from lms.web.hours.day_args import day_arg, required_day_arg
+from lms.web.hours.export_form import ExportForm
 
 
 def requested_day(org) -> date:
@@ -51,14 +52,15 @@ def org_timesheet(org_slug: str):
     return _org_sheet_page(org, timesheets.get_org_timesheet(org, day), notes=notes)
 
 
-def _org_sheet_page(org, sheet, *, notes: list[str] | tuple = (), error: str | None = None, status: int = 200):
+def _org_sheet_page(org, sheet, *, notes: list[str] | tuple = (), error: str | None = None, status: int = 200,
+                    form: ExportForm | None = None):
     """The organisation's timesheet, with the fingerprint of what it shows for the export form
     (:mod:`lms.hours.sheet_check`), and the people its payroll file writes without an employee ID
-    (:mod:`lms.hours.missing_ids`)."""
+    (:mod:`lms.hours.missing_ids`). ``form``: the export form as sent, with its problems (else nothing ticked)."""
     earlier = [] if sheet.is_locked or not sheet.has_started else unexported.list_unexported_periods(
         org, periods.org_today(org), before=sheet.start)
     return render_template("lms/hours/reports/org_timesheet.html", org=org, sheet=sheet, nav=period_nav(sheet),
-                           form=EmptyForm(), exported_at=sheet_export_text(org, sheet), notes=notes, error=error,
+                           form=form or ExportForm(formdata=None), exported_at=sheet_export_text(org, sheet), notes=notes, error=error,
                            shown=sheet_check.fingerprint(sheet), earlier_unexported=earlier,
                            without_ids=missing_ids.list_paid_without_id(org, sheet.start) if sheet.line_count else []
                            ), status
@@ -84,19 +86,19 @@ def export_payroll(org_slug: str):
     """Export and lock the period the page showed, if its approved entries are still the ones it showed (the
     hidden ``shown`` fingerprint; otherwise the sheet again, with what changed, 409); then the period's page, now
     exported and locked, with its file to download (the file is not sent in answer to the form, which left the
-    page looking as if nothing had happened)."""
+    page looking as if nothing had happened). Sent without the "I have checked" tick: the sheet again, the tick's
+    problem at its box and the other ticks as sent (400)."""
     org = get_org(org_slug)
     start = periods.parse_day(request.form.get("start"))
     if start is None:
         abort(400)
-    if request.form.get("confirm") != "yes":  # locking is for good: the manager ticks that they checked the sheet
-        flash(_("Tick the box to confirm that you checked the timesheet before it is locked."), "error")
-        return redirect(url_for("lms.hours.org_timesheet", org_slug=org.slug, start=start.isoformat()))
+    form = ExportForm()
+    if not form.validate():  # locking is for good: the manager ticks that they checked the sheet
+        return _org_sheet_page(org, timesheets.get_org_timesheet(org, start), form=form, status=400)
     already = export.get_export(org, start) is not None
     try:  # a period that has not ended: only with its own tick (what happens to the days left is on the page)
-        done = export.export_period(org, start, current_user._get_current_object(),
-                                    before_end=request.form.get("early") == "yes", shown=request.form.get("shown", ""),
-                                    skip_confirmed=request.form.get("skip_earlier") == "yes")
+        done = export.export_period(org, start, current_user._get_current_object(), before_end=form.early.data,
+                                    shown=request.form.get("shown", ""), skip_confirmed=form.skip_earlier.data)
     except SheetChanged as exc:
         db.session.rollback()
         return _org_sheet_page(org, timesheets.get_org_timesheet(org, start), error=exc.message, status=409)
@@ -122,7 +124,8 @@ def draft_payroll(org_slug: str):
     if export.get_export(org, start) is not None:
         return redirect(url_for("lms.hours.download_payroll", org_slug=org.slug, start=start.isoformat()))
     content = export.draft_csv(org, start, end)
-    return csv_response(content, export.draft_filename(org, start, end), hashlib.sha256(content).hexdigest())
+    name = draft_timesheet_file_name(org.slug, start.isoformat(), end.isoformat())  # for a person: their language
+    return csv_response(content, name, hashlib.sha256(content).hexdigest())
 
 
 @bp.get("/orgs/<org_slug>/payroll")

@@ -20,14 +20,14 @@ from wtforms import (
     TimeField,
     URLField,
 )
-from wtforms.validators import DataRequired, InputRequired, Optional, StopValidation, ValidationError
+from wtforms.validators import InputRequired, Optional, StopValidation, ValidationError
 
 from lms.i18n import _l, locale_names
 from lms.live.afterwards import RECORD_WINDOW
 from lms.live.models import SessionMode
 from lms.live.plans import MAX_CAPACITY, MAX_MINUTES, MAX_REPEAT, SessionData, end_before_start_text
 from lms.web.fields import TimezoneField
-from lms.web.validators import Length, NumberRange
+from lms.web.validators import Length, NumberRange, Reason
 
 
 def finite(form, field) -> None:
@@ -199,6 +199,6 @@ def _flat_values(choices) -> set:
 class CancelForm(FlaskForm):
     reason = TextAreaField(
         _l("Reason"),
-        validators=[DataRequired(message=_l("Give a reason for cancelling.")), Length(max=2000)],
+        validators=[Reason(_l("Give a reason for cancelling.")), Length(max=2000)],
         description=_l("Everyone registered or on the waitlist receives it by email."),
     )
