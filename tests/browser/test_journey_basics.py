@@ -4,6 +4,7 @@ Spanish, edit the profile, sign out."""
 from __future__ import annotations
 
 import re
+import time
 
 from tests.browser.conftest import check_accessibility, follow, menu, new_page, sign_in
 from tests.conftest import body_of
@@ -24,6 +25,9 @@ def test_sign_up_switch_to_spanish_edit_profile_sign_out(browser, live_server, r
     follow(page.get_by_role("button", name="Create my account"))
     assert page.get_by_role("heading", name="Check your email").is_visible()  # no account until the link is opened
     check_accessibility(page, "sign-up sent")
+    deadline = time.monotonic() + 30  # the email leaves after the page has been sent (lms/notify/after_response.py)
+    while not [m for m in mailbox if m["To"] == "lucia.browser@example.org"] and time.monotonic() < deadline:
+        time.sleep(0.05)
     (message,) = [m for m in mailbox if m["To"] == "lucia.browser@example.org"]
     link = re.search(r"https?://\S+/signup/confirm/\S+", body_of(message)).group(0)
     page.goto(link)
