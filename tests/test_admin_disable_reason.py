@@ -9,22 +9,15 @@ from sqlalchemy import select
 
 from lms import db
 from lms.accounts import admin_actions
-from lms.accounts.models import SiteRole, User
+from lms.accounts.models import User
 from lms.audit import AuditEvent
 from lms.errors import DomainError
+from tests.admin_support import admin_and_lupe  # noqa: F401 (the fixture "people")
 from tests.conftest import html_text
 
 
 def _rows(action: str) -> list[AuditEvent]:
     return list(db.session.execute(select(AuditEvent).where(AuditEvent.action == action)).scalars())
-
-
-@pytest.fixture
-def people(make_user, login):
-    admin = make_user("ada@example.org", name="Ada Admin", role=SiteRole.ADMIN)
-    lupe = make_user("lupe@example.org", name="Lupe Sola")
-    login(admin)
-    return admin, lupe
 
 
 def _disable(client, u, lupe, **data):

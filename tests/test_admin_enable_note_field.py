@@ -13,14 +13,7 @@ from lms import db
 from lms.accounts import admin_actions
 from lms.accounts.models import SiteRole, User
 from lms.audit import AuditEvent
-
-
-@pytest.fixture
-def people(make_user, login):
-    admin = make_user("ada@example.org", name="Ada Admin", role=SiteRole.ADMIN)
-    lupe = make_user("lupe@example.org", name="Lupe Sola")
-    login(admin)
-    return admin, lupe
+from tests.admin_support import admin_and_lupe  # noqa: F401 (the fixture "people")
 
 
 def _audit(action: str) -> int:

@@ -130,9 +130,9 @@ def withdraw(course_slug: str):
         return redirect(url_for(".course", course_slug=course.slug))
     if request.method == "POST":
         return _leave(course, enrollment)
-    title = load_texts(course, current_locale(), owners=[("course", course.id)], fields=["title"])(course)
+    title = load_texts(course, current_locale(), owners=[("course", course.id)], fields=["title"]).get(course, "title")
     held = live_registration.list_held_in_course(viewer(), course.id, utcnow())
-    return render_template("lms/learn/withdraw.html", course=course, title=title, when=when,
+    return render_template("lms/learn/withdraw.html", course=course, title=title.value, title_lang=title.locale, when=when,
                            held=live_listing.describe(held, current_locale(), viewer(), utcnow()))
 
 
