@@ -92,7 +92,7 @@ def test_earlier_periods_are_read_in_one_query_whatever_the_number_of_people(cli
     ("lms.api.org_pay_periods", {"org_slug": "acme", "pst": "3"}, "past"),
     ("lms.api.org_timesheets_csv", {"org_slug": "acme", "start": "{start}", "end": "{end}", "erly": "true"}, "early"),
     ("lms.api.org_timesheets_draft_csv", {"org_slug": "acme", "start": "{start}", "end": "{end}", "x": "1"}, "start"),
-    ("lms.api.list_courses", {"knd": "core"}, "kind, area"),
+    ("lms.api.list_courses", {"knd": "core"}, "language, kind, area"),
     ("lms.api.list_sessions", {"mod": "online"}, "mode, from, until, course"),
 ])
 def test_a_parameter_the_address_does_not_take_is_refused(client, u, acme, endpoint, args, known):
@@ -112,7 +112,7 @@ def test_lang_and_the_known_parameters_still_work(client, u, acme):
                       headers=headers).status_code == 200
     assert client.get(u("lms.api.org_pay_periods", org_slug="acme", past="2", lang="es"),
                       headers=headers).status_code == 200
-    assert client.get(u("lms.api.list_courses", kind="core", lang="es")).status_code == 200
+    assert client.get(u("lms.api.list_courses", kind="core", language="es", lang="es")).status_code == 200
     start, end = pay_calendar(org).period(today)
     draft = client.get(u("lms.api.org_timesheets_draft_csv", org_slug="acme", start=start.isoformat(),
                          end=end.isoformat(), lang="en"), headers=headers)

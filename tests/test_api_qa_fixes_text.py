@@ -163,7 +163,7 @@ SEARCHES = [
     ("lms.sessions.index", {}, ("language",)),
     ("lms.certificates.verify_form", {}, ("code",)),
     ("lms.hours.queue", {"org_slug": "acme"}, ("person", "source", "status", "start", "end")),
-    ("lms.api.list_courses", {}, ("area", "kind", "lang")),
+    ("lms.api.list_courses", {}, ("area", "kind", "language", "lang")),
     ("lms.api.list_sessions", {}, ("language",)),
     ("lms.api.org_hours", {"org_slug": "acme"}, ("person", "source", "status", "limit", "cursor")),
     ("lms.api.org_members", {"org_slug": "acme"}, ("include_former",)),

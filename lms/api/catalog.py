@@ -1,7 +1,8 @@
 """Catalog and enrolment API: the public course list and outlines, the trainee's enrolments, self-enrolment.
 
 Texts come in the language asked for with ``?lang=`` (else the request's language), falling back to each course's
-source language; ``is_fallback`` says when that happened.
+source language; ``is_fallback`` says when that happened. ``lang`` never filters: the course list's language filter
+is ``?language=``, as on the web catalog (docs/api.md, "Messages and their language").
 """
 
 from __future__ import annotations
@@ -46,16 +47,24 @@ def _texts(course: Course, texts: Texts, modules: list[Any]) -> dict[str, Any]:
     }
 
 
+#: The filters of the course list. ``language`` filters (as on the web catalog); ``lang``, taken everywhere, only
+#: chooses the language of the texts (until December 2026 it also filtered here).
+COURSE_FILTERS = ("language", "kind", "area")
+
+
 @bp.get("/courses")
 @access.public
 @same_for_everyone
 def list_courses():
-    refuse_unknown("kind", "area")
+    """Published courses; ``language``, ``kind`` and ``area`` filter (as on the web catalog), ``lang`` only chooses
+    the language of the texts."""
+    refuse_unknown(*COURSE_FILTERS)
+    language = choice_arg("language", supported_locales())
     kind = choice_arg("kind", [k.value for k in CourseKind])
     area = choice_arg("area", list(AREAS))
-    lang = choice_arg("lang", supported_locales())
-    courses = catalog.list_catalog(kind=kind, area=area, lang=lang)
-    titles = load_course_titles(courses, lang or current_locale())
+    shown = _locale()  # a lang this site does not have: 400, not a silent default
+    courses = catalog.list_catalog(kind=kind, area=area, lang=language)
+    titles = load_course_titles(courses, shown)
     languages = catalog.list_course_locales(courses)
     modules = catalog.list_modules_of(courses, trainee=True)
     return jsonify({"courses": [

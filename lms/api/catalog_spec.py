@@ -6,8 +6,11 @@ from __future__ import annotations
 from lms.api.spec_parts import error_responses, json_body
 
 _LANG = {"name": "lang", "in": "query", "required": False, "schema": {"type": "string"},
-         "description": "Language of the texts (and, in the list, keep only courses readable in it); one of the "
-                        "site's languages (enum)"}
+         "description": "Language of the texts (titles and summaries); one of the site's languages (enum). Not a "
+                        "filter"}
+_LANGUAGE = {"name": "language", "in": "query", "required": False, "schema": {"type": "string"},
+             "description": "Only courses written in this language or translated into it (as the web catalog's "
+                            "Language filter); one of the site's languages (enum)"}
 _COURSE_SLUG = {"name": "course_slug", "in": "path", "required": True, "schema": {"type": "string"}}
 _COURSE_FIELDS = {
     "slug": {"type": "string"},
@@ -95,11 +98,16 @@ OPENAPI_PATHS = {
     "/courses": {
         "get": {
             "summary": "Published courses, filtered by language, kind and competency area (public)",
-            "description": "A query parameter other than lang, kind and area is refused (400 unknown_parameter), "
-                           "so a misspelt filter does not list every course.",
+            "description": "language filters by the languages a course is readable in; lang only chooses the "
+                           "language of the titles and summaries, as on every address (until December 2026 lang "
+                           "also filtered here: send language for that). A filter that is not valid is a 400 "
+                           "invalid_parameter naming it in parameter; a query parameter other than language, lang, "
+                           "kind and area is refused (400 unknown_parameter), so a misspelt filter does not list "
+                           "every course.",
             "operationId": "listCourses",
             "security": [],
             "parameters": [
+                _LANGUAGE,
                 _LANG,
                 {"name": "kind", "in": "query", "required": False,
                  "schema": {"type": "string", "enum": ["core", "continuing", "specialty"]}},

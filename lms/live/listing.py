@@ -56,6 +56,12 @@ class SessionFilters:
     def active(self) -> bool:
         return any((self.lang, self.mode, self.date_from, self.date_until, self.course))
 
+    @property
+    def is_reversed(self) -> bool:
+        """``date_until`` is before ``date_from``: the range holds no day, so no session can match (a mistake to
+        say, not an empty list: the API refuses it, the web page marks the "Until" box)."""
+        return self.date_from is not None and self.date_until is not None and self.date_until < self.date_from
+
     def as_args(self) -> dict[str, str]:
         values = {"language": self.lang, "mode": self.mode, "course": self.course,
                   "from": self.date_from.isoformat() if self.date_from else "",
@@ -94,7 +100,9 @@ def parse_filters(args: Mapping[str, str], locales: list[str],
 def list_upcoming(filters: SessionFilters, now: datetime, tz: str, limit: int = LIST_LIMIT,
                   published_only: bool = True) -> list[LiveSession]:
     """Scheduled sessions not yet over (those under way too: :func:`split_started`), soonest first, of published
-    courses and live (not archived) modules."""
+    courses and live (not archived) modules. A reversed date range holds none (no query)."""
+    if filters.is_reversed:
+        return []
     query = (select(LiveSession).join(Course, Course.id == LiveSession.course_id)
              .join(Module, Module.id == LiveSession.module_id)
              .where(LiveSession.status == SessionStatus.SCHEDULED, LiveSession.ends_at > now,

@@ -55,8 +55,17 @@ def index():
     happening, upcoming = listing.split_started(cards, utcnow())
     return render(
         "lms/live/index.html", cards=cards, happening=happening, upcoming=upcoming, filters=filters, ignored=ignored,
-        modes=SessionMode.choices(), limit=listing.LIST_LIMIT,
+        modes=SessionMode.choices(), limit=listing.LIST_LIMIT, until_error=_until_error(filters),
     )
+
+
+def _until_error(filters: listing.SessionFilters) -> str | None:
+    """Why the "Until" box cannot be used, shown beside it (the page answers 200 and keeps both dates, as the hours
+    queue does with its "To" box), instead of a list that would read as "no sessions"."""
+    if not filters.is_reversed:
+        return None
+    # i18n: beside the "Until" date filter of the live-session list when it is earlier than the "From" date.
+    return _("This date is before “From”, so no session can match. Choose the same day as “From” or a later one.")
 
 
 @bp.get("/<int:session_id>")
