@@ -20,7 +20,7 @@ from lms.i18n import _
 from lms.live import attendees
 from lms.live.attendance_credit import attendance_row, audit_correction, settle
 from lms.live.models import Attendance, AttendanceInterval, AttendanceStatus, IntervalSource, LiveSession, SessionStatus
-from lms.live.roster import Roster
+from lms.live.roster import Roster, RosterLine
 from lms.reasons import required_reason
 from lms.signals import attendance_finalized
 
@@ -200,22 +200,44 @@ def set_statuses(
     (:class:`ConflictError` naming them). A saved status cannot be cleared ("Not set" is offered only while none is
     saved): finalising marks people without a status from their minutes, so clearing one would silently let it
     decide instead of the trainer."""
-    choices = {uid: c if isinstance(c, RosterChoice) else RosterChoice(c, has_shown=False) for uid, c in wanted.items()}
-    done, todo = StatusesSaved(), []
-    for line in roster.lines:
-        choice = choices.get(line.user.id)
-        if choice is None or not choice.is_changed or (not choice.has_shown and choice.status in (None, line.status)):
-            continue
-        if choice.has_shown and line.status is not choice.shown:
-            done.stale.append(StaleRow(line.user, choice.shown, line.status, _changed_by(line.attendance)))
-        elif choice.status is None:
+    done, (stale, todo) = StatusesSaved(), _sort_rows(roster, wanted)
+    done.stale = [StaleRow(line.user, shown, line.status, _changed_by(line.attendance)) for line, shown in stale]
+    for line, status in todo:
+        if status is None:
             raise DomainError(_("%(name)s: a saved status cannot be cleared. Choose another status.",
                                 name=line.user.name))
-        else:
-            todo.append((line, choice.status))
     if done.stale and not skip_stale:
         raise ConflictError(" ".join(row.text for row in done.stale), stale=[row.user.id for row in done.stale])
     for line, status in todo:
         change_attendance(session, line.user, Change(status=status), actor, now, min_share, reason)
         done.changed += 1
     return done
+
+
+def is_correction(roster: Roster, wanted: Mapping[int, AttendanceStatus | RosterChoice]) -> bool:
+    """Whether saving ``wanted`` on ``roster`` (as :func:`set_statuses` does) would change a status of final
+    attendance: a correction, which needs a reason. A save that changes nothing, or only rows someone else changed
+    meanwhile (left alone), needs none; nor does one that clears a status, which is refused for that."""
+    todo = _sort_rows(roster, wanted)[1]
+    return roster.is_final and bool(todo) and all(status is not None for _line, status in todo)
+
+
+_Rows = list[tuple[RosterLine, AttendanceStatus | None]]
+
+
+def _sort_rows(roster: Roster, wanted: Mapping[int, AttendanceStatus | RosterChoice]) -> tuple[_Rows, _Rows]:
+    """The rows of ``roster`` that ``wanted`` changes, in roster order: the stale ones (someone else changed their
+    status since the page showed it), each with the status the page showed, and the others, each with the status
+    chosen (None: "Not set", which cannot be saved)."""
+    choices = {uid: c if isinstance(c, RosterChoice) else RosterChoice(c, has_shown=False) for uid, c in wanted.items()}
+    stale: _Rows = []
+    todo: _Rows = []
+    for line in roster.lines:
+        choice = choices.get(line.user.id)
+        if choice is None or not choice.is_changed or (not choice.has_shown and choice.status in (None, line.status)):
+            continue
+        if choice.has_shown and line.status is not choice.shown:
+            stale.append((line, choice.shown))
+        else:
+            todo.append((line, choice.status))
+    return stale, todo

@@ -76,10 +76,9 @@ def update_user(user_id: int):
         return _role_page(user, role_form), 400
     try:
         message = _change_user(user, action, actor)
-    except DomainError as exc:  # e.g. it would leave the site without an active administrator
+    except DomainError as exc:  # e.g. it would leave the site without an active administrator (409)
         db.session.rollback()
-        flash(exc.message, "error")
-        return back
+        return _refused_page(user, action, exc), exc.status
     db.session.commit()
     flash(message, "success")
     return back
@@ -95,6 +94,17 @@ def _change_user(user: User, action: str, actor: User) -> str:
             return _("Nothing changed: %(name)s is already: %(role)s.", name=user.name, role=user.role.title)
         return _("%(name)s is now: %(role)s.", name=user.name, role=user.role.title)
     abort(400)
+
+
+def _refused_page(user: User, action: str, exc: DomainError) -> str:
+    """The form the change was sent from, shown again with the service's refusal in its error summary and what was
+    typed (the reason, the role chosen) kept; nothing was changed."""
+    pages = {"role": (AdminRoleForm, _role_page), "disable": (AdminDisableForm, _disable_page),
+             "enable": (AdminEnableForm, _enable_page)}
+    form_class, page = pages[action]  # any other action was refused (400) before the service was called
+    form = form_class()
+    form.form_errors.append(exc.message)
+    return page(user, form)
 
 
 def _makes_admin(user: User, action: str) -> bool:

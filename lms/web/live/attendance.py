@@ -20,7 +20,7 @@ from lms.i18n import _, ngettext
 from lms.live import attendance as services
 from lms.live import attendees, credit_notices, roster_statuses
 from lms.live import roster as rosters
-from lms.live.attendance_changes import RosterChoice
+from lms.live.attendance_changes import RosterChoice, is_correction
 from lms.live.models import AttendanceStatus, LiveSession
 from lms.security import access, current_user
 from lms.web.live import absent_step, bp
@@ -33,6 +33,7 @@ from lms.web.live.attendance_forms import (
     StatusForm,
     TimeForm,
     local_to_utc,
+    mark_reason,
 )
 from lms.web.live.attendance_support import actor, min_share, session_clock, session_page
 from lms.web.live.credit_mail import tell_lowered
@@ -45,10 +46,12 @@ from lms.web.org_forms import show_error
 @access.trainer
 def attendance(session_id: int):
     session = rosters.get_managed_session(session_id, current_user)
-    form = RosterStatusForm()
-    if not form.validate_on_submit():
+    change = roster_statuses.prepare(session, _roster_choices(), utcnow()) if request.method == "POST" else None
+    # a save that changes a status of final attendance is a correction: its reason is checked at the box
+    form = mark_reason(RosterStatusForm(), session.attendance_finalized_at is not None,
+                       checked=change is not None and is_correction(change.roster, change.choices))
+    if not form.validate_on_submit() or change is None:
         return _roster_page(session, form, status=400 if form.errors else 200)
-    change = roster_statuses.prepare(session, _roster_choices(), utcnow())
     if absent_step.is_undecided(change.absent):  # asked first: set their time aside too, or keep it counted
         return _roster_page(session, form, status=409, absent=change.absent, ask=True)
     try:
@@ -88,6 +91,7 @@ def _roster_page(session: LiveSession, form: RosterStatusForm, finalize_form: Fi
     roster = rosters.load_roster(session, utcnow())
     saved = {line.user.id: line.status for line in roster.lines}
     picked = _picked(saved) if picked is None else picked
+    mark_reason(form, roster.is_final, checked=False)  # shown marked required (checked by the view that read it)
     return render_template(
         "lms/live/attendance/roster.html",
         roster=roster,
@@ -241,7 +245,7 @@ def _person_forms(session: LiveSession, line: rosters.RosterLine, action: str) -
     def bound(name: str, cls: type[FlaskForm], **defaults: Any) -> FlaskForm:
         return cls(prefix=name) if action == name else cls(formdata=None, prefix=name, **defaults)
 
-    clock = session_clock(session)
+    clock, final = session_clock(session), session.attendance_finalized_at is not None
     status = bound("status", StatusForm, status=line.status.value if line.status else "")
     # empty at first: the scheduled span typed in for them made one stray "Save time" credit the whole session, even
     # one that ended early; the session's times are in the page's header
@@ -249,7 +253,8 @@ def _person_forms(session: LiveSession, line: rosters.RosterLine, action: str) -
     time.replaces.choices = [("", _("Nothing: add this time"))] + [
         (str(i.id), f"{clock(i.joined_at)} – {clock(i.left_at) or _('still there')} ({i.source.title})") for i in line.live_intervals
     ]
-    return {"status": status, "time": time, "remove": bound("remove", RemoveForm)}
+    return {name: mark_reason(form, final) for name, form in
+            (("status", status), ("time", time), ("remove", bound("remove", RemoveForm)))}
 
 
 def _change(action: str, form: Any, session: LiveSession) -> services.Change:

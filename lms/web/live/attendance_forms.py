@@ -16,14 +16,35 @@ from lms.live.checkin import CODE_LENGTH
 from lms.live.models import AttendanceStatus
 from lms.live.times import NonexistentTime, nonexistent_message, wall_to_utc, zone
 from lms.web.kept_upload import KeptFileForm
-from lms.web.validators import Length
+from lms.web.validators import Length, Reason
 
 LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"]
 REASON_HELP = _l("Attendance is final, so this is a correction: say why (it is kept in the audit log).")
 
 
+#: The services' own words for a correction sent without a reason (:mod:`lms.live.attendance_changes`,
+#: :mod:`lms.live.report_import`), said by the form at the box.
+REASON_MISSING = _l("Attendance is final: give a reason for this correction.")
+REASON_MAX = 1000
+
+
 def _reason() -> TextAreaField:
-    return TextAreaField(_l("Reason for the correction"), validators=[Optional(), Length(max=1000)], description=REASON_HELP)
+    """The reason of a correction: shown, required and checked only once attendance is final (:func:`mark_reason`)."""
+    return TextAreaField(_l("Reason for the correction"), validators=[Optional(), Length(max=REASON_MAX)],
+                         description=REASON_HELP)
+
+
+def mark_reason(form: FlaskForm, final: bool, *, checked: bool | None = None) -> FlaskForm:
+    """Once attendance is final every change is a correction, which the services refuse without a reason (empty, or
+    invisible characters alone: :func:`lms.reasons.required_reason`); before that the box is not shown. So the box of
+    final attendance is marked required, and the form refuses it empty at the box, as the service would.
+    ``checked``: whether this submission is a correction (default: ``final``); a roster saved without changing a
+    status writes nothing, and the service asks no reason then (:func:`lms.live.attendance_changes.is_correction`)."""
+    if final:
+        form.reason.flags.required, form.reason.flags.optional = True, False
+    if final if checked is None else checked:
+        form.reason.validators = [Reason(REASON_MISSING), Length(max=REASON_MAX)]  # the class's list stays as it is
+    return form
 
 
 def local_to_utc(value: datetime | None, tz: str, after: datetime | None = None, field: str = "") -> datetime | None:
