@@ -69,7 +69,7 @@ def test_no_password_creates_nothing(app, u, mailbox):
 def test_the_right_password_creates_the_account(app, u, mailbox):
     _sign_up(app, u)
     answer = app.test_client().submit(_link(mailbox), {"password": PASSWORD})
-    assert answer.status_code == 303 and answer.headers["Location"] == u("lms.accounts.login")
+    assert answer.status_code == 303 and answer.headers["Location"] == u("lms.main.home")
     user = db.session.execute(select(User)).scalar_one()
     assert user.email == "lucia@example.org" and user.is_email_confirmed
     assert _sign_in(app, u, "lucia@example.org", PASSWORD).status_code == 302

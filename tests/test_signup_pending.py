@@ -89,7 +89,7 @@ def test_the_link_asks_then_creates_a_confirmed_account_once(app, u, mailbox):
     assert _users() == 0 and len(_pending()) == 1
     client = app.test_client()
     done = client.submit(path, {"password": PASSWORD})
-    assert done.status_code == 303 and done.headers["Location"] == u("lms.accounts.login")
+    assert done.status_code == 303 and done.headers["Location"] == u("lms.main.home")
     assert "Your account is created" in client.get(done.headers["Location"]).get_data(as_text=True)
     user = db.session.execute(select(User)).scalar_one()
     assert user.email == "lucia@example.org" and user.name == "Lucía Ramos" and user.is_email_confirmed

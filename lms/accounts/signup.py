@@ -42,7 +42,7 @@ from lms.accounts.names import clean_name
 from lms.accounts.passwords import hash_password, verify_password
 from lms.db import utcnow
 from lms.errors import ConflictError, DomainError
-from lms.i18n import _l
+from lms.i18n import _l, ngettext
 from lms.security import hash_token, new_token
 
 _INVALID = _l("This link does not work: it is not complete, it is old, or a newer link was sent to this address "
@@ -52,8 +52,6 @@ _USED = _l("This link has already created your account. Sign in with the passwor
 _EXPIRED = _l("This link has expired, so no account was created. Please sign up again.")
 #: The name and password hash of a pending row whose link has created its account (no hash is empty).
 _USED_MARK = ""
-_WRONG_PASSWORD = _l("This is not the password chosen when signing up with this address. If you do not remember it, "
-                     "sign up again: a new link replaces this one.")
 _TAKEN = _l("This link can no longer be used: this email address already has an account. Sign in, or reset the "
             "password if you do not know it.")
 
@@ -159,18 +157,19 @@ def pending_for_token(token: str, max_age: timedelta, now: datetime | None = Non
     return pending
 
 
-def confirm_signup(token: str, password: str, max_age: timedelta) -> User:
+def confirm_signup(token: str, password: str, max_age: timedelta, *, wait: timedelta) -> User:
     """Open an emailed sign-up link, with ``password`` typed again: the new account, its address confirmed (audited as
     ``user.registered`` and ``user.email_confirmed``), and the pending row marked used (emptied: see the module).
     :class:`WrongPassword` when ``password`` is not the one the row holds (the link's page asks for it: see the
     module). The row is marked first and only if still unused and holding the password checked, so the same link
     opened twice at once makes one account (the other gets :class:`LinkUsed`), and a sign-up storing another password
     meanwhile wins (:class:`WrongPassword`); a link that no longer works: :class:`DomainError`
-    (:func:`pending_for_token`)."""
+    (:func:`pending_for_token`). ``wait``: the resend wait (:func:`sign_up`), which the wrong password's advice
+    tells."""
     pending = pending_for_token(token, max_age)
     email, name, password_hash, locale = pending.email, pending.name, pending.password_hash, pending.locale
     if not verify_password(password_hash, password):
-        raise WrongPassword(str(_WRONG_PASSWORD))
+        raise WrongPassword(wrong_password_message(wait))
     used = db.session.execute(
         update(PendingSignup).where(PendingSignup.id == pending.id, PendingSignup.token_hash == pending.token_hash,
                                     PendingSignup.password_hash == password_hash)
@@ -178,7 +177,7 @@ def confirm_signup(token: str, password: str, max_age: timedelta) -> User:
     if used.rowcount != 1:  # the same link a moment ago (used), or a sign-up storing another password meanwhile
         db.session.expire(pending)
         pending_for_token(token, max_age)
-        raise WrongPassword(str(_WRONG_PASSWORD))
+        raise WrongPassword(wrong_password_message(wait))
     try:
         user = services.register_user(email, name, None, locale=locale, email_confirmed=False)
     except ConflictError:  # an account made with the address a moment ago
@@ -186,6 +185,24 @@ def confirm_signup(token: str, password: str, max_age: timedelta) -> User:
     user.password_hash = password_hash  # the rules were checked, and the password hashed, at sign-up
     mark_email_confirmed(user)
     return user
+
+
+def wrong_password_message(wait: timedelta) -> str:
+    """What to do without the password chosen at sign-up: sign up again, which, within ``wait`` of this link (the
+    latest: an older one no longer works), gives this link the new password and sends nothing, and after it emails a
+    new link that replaces this one. True either way, and the same for every address."""
+    # i18n: %(num)d is the resend wait in minutes (LMS_EMAIL_RESEND_WAIT, 5 by default).
+    return ngettext("This is not the password chosen when signing up with this address. If you do not remember it, "
+                    "sign up again: if this link was sent less than %(num)d minute ago, it then takes the new "
+                    "password; if not, we email you a new link that replaces this one.",
+                    "This is not the password chosen when signing up with this address. If you do not remember it, "
+                    "sign up again: if this link was sent less than %(num)d minutes ago, it then takes the new "
+                    "password; if not, we email you a new link that replaces this one.", minutes(wait))
+
+
+def minutes(wait: timedelta) -> int:
+    """``wait`` in whole minutes, rounded up (at least 1), for the messages that tell it."""
+    return max(1, -(-int(wait.total_seconds()) // 60))
 
 
 def withdraw_pending(token: str) -> bool:

@@ -84,10 +84,11 @@ def org_timesheets_draft_csv(org_slug: str):
 
 
 def _period_args(org: Organisation) -> tuple[date, date]:
-    """``start`` and ``end``, each given once, exactly one pay period of the organisation, within the days this site
-    supports (:mod:`lms.api.dates`)."""
+    """``start`` and ``end``, each given once, ``end`` not before ``start``, exactly one pay period of the
+    organisation, within the days this site supports (:mod:`lms.api.dates`)."""
     refuse_repeated()
     start, end = _day_arg("start"), _day_arg("end")
+    dates.refuse_reversed("start", start, "end", end)  # else "choose exactly one pay period", with no parameter
     return dates.checked_period(org, "start", start, end)
 
 
@@ -173,7 +174,8 @@ _CSV = {"text/csv": {"schema": {"type": "string"}}}
 _NOT_MODIFIED = {"304": {"description": "If-None-Match names the file's ETag: not modified, no body",
                          "headers": {"ETag": _HEADERS["ETag"]}}}
 _REFUSALS = ("400: a date missing or malformed, a query parameter given twice (repeated_parameter) or one this "
-             "address does not take (unknown_parameter), or dates that are not exactly one pay period. ")
+             "address does not take (unknown_parameter), an end before the start (invalid_parameter, parameter "
+             "end), or dates that are not exactly one pay period. ")
 
 
 def _errors(*codes: int, **descriptions: str) -> dict[str, Any]:

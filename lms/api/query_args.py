@@ -46,7 +46,8 @@ def refuse_repeated(*names: str) -> None:
 
 def refuse_unknown(*known: str) -> None:
     """400 ``unknown_parameter`` naming the first query parameter that is not one of ``known`` (nor ``lang``): a
-    misspelt filter (``stauts``) would otherwise be dropped and the whole list answered as if unfiltered."""
+    misspelt filter (``stauts``) would otherwise be dropped and the whole list answered as if unfiltered. The message
+    lists every parameter taken, ``lang`` too."""
     taken = (*known, *ALWAYS_TAKEN)
     for name in request.args:
         if name not in taken:
@@ -54,7 +55,7 @@ def refuse_unknown(*known: str) -> None:
             # they are.
             raise UnknownParameter(_("Unknown query parameter: %(name)s. Check the spelling; the parameters "
                                      "taken here are: %(known)s.",
-                                     name=name[:NAME_CHARS], known=", ".join(known)), parameter=name[:NAME_CHARS])
+                                     name=name[:NAME_CHARS], known=", ".join(taken)), parameter=name[:NAME_CHARS])
 
 
 def flag_arg(name: str, default: bool = False) -> bool:

@@ -3,7 +3,8 @@
 to the same page, with the same cookie, and the address is emailed: the link that creates the account, or, for an
 address with an account, a note to its owner that someone tried to create one (:mod:`lms.accounts.signup`). Either
 is counted against ``LMS_SIGNUP_NOTICE_LIMIT`` per address. Nobody is signed in by signing up, and no account exists
-until the link is opened and the password chosen at sign-up typed on its page: then the person signs in."""
+until the link is opened and the password chosen at sign-up typed on its page: that makes the account and signs the
+person in (they have shown both the address and the password), as signing in would."""
 
 from __future__ import annotations
 
@@ -17,6 +18,8 @@ from lms import db
 from lms.accounts import signup as signing_up
 from lms.accounts.models import PendingSignup, User
 from lms.accounts.names import InvalidName
+from lms.accounts.services import normalize_email
+from lms.db import utcnow
 from lms.errors import DomainError
 from lms.i18n import _, current_locale
 from lms.limiter import failed_attempt, limiter
@@ -25,6 +28,7 @@ from lms.notify.services import compose_email, recipient_locale
 from lms.security import access, hash_token
 from lms.web.accounts import bp
 from lms.web.accounts.links import link_refused, resend_wait
+from lms.web.auth import login_user
 from lms.web.forms import SignupConfirmForm, SignupForm
 from lms.web.org_limits import signup_limit, spend_signup_notice
 from lms.web.safety import safe_next
@@ -32,6 +36,9 @@ from lms.web.urls import external_url
 
 #: The session key under which :func:`signup` hands the address to :func:`signup_sent`.
 _SENT_KEY = "lms_signup_sent"
+#: When this browser last signed up with that address outside the resend wait (a POSIX timestamp), and whether the
+#: latest sign-up came within the wait of it (:func:`_remember_sent`).
+_SENT_AT_KEY, _AGAIN_KEY = "lms_signup_sent_at", "lms_signup_again"
 
 
 @bp.route("/signup", methods=["GET", "POST"])
@@ -50,7 +57,7 @@ def signup():
             (form.name if isinstance(exc, InvalidName) else form.password).errors.append(exc.message)
         else:
             _email_the_address(done)
-            session[_SENT_KEY] = form.email.data.strip()
+            _remember_sent(form.email.data.strip())
             return redirect(url_for("lms.accounts.signup_sent", next=safe_next(form.next.data)))
     return render_template("lms/accounts/signup.html", form=form)
 
@@ -82,6 +89,21 @@ def _email_the_address(done: signing_up.SignUp) -> None:
     send_after_response(message, on_failure)
 
 
+def _remember_sent(address: str) -> None:
+    """Hand ``address`` to :func:`signup_sent`, and whether this browser signed up with it within the resend wait
+    already: then no new link went out (unless the first could not be sent), and the page says that the link sent
+    then takes the details just entered. Told from this browser's session alone, never from the address's state, so
+    the page is the same whether or not the address has an account (someone who just signed up with it knows as
+    much). The time kept is that of the sign-up that sent the link, so a sign-up after the wait reads as new."""
+    now = utcnow().timestamp()
+    last = session.get(_SENT_AT_KEY)
+    again = (isinstance(last, (int, float)) and now - last < resend_wait().total_seconds()
+             and normalize_email(str(session.get(_SENT_KEY, ""))) == normalize_email(address))
+    session[_SENT_KEY], session[_AGAIN_KEY] = address, again
+    if not again:
+        session[_SENT_AT_KEY] = now
+
+
 def _signup_link(pending: PendingSignup, token: str) -> EmailMessage:
     return compose_email(pending.email, "signup_confirm", recipient_locale(pending), name=pending.name,
                          email=pending.email, link=external_url("lms.accounts.confirm_signup", token=token),
@@ -104,8 +126,10 @@ def _link_not_sent(token: str) -> None:
 @bp.get("/signup/sent")
 @access.public
 def signup_sent():
-    """After signing up: open the emailed link, then sign in (the sign-in link keeps ``next``)."""
+    """After signing up: open the emailed link (the sign-in link keeps ``next``); ``again``: see
+    :func:`_remember_sent`."""
     return render_template("lms/accounts/signup_sent.html", email=session.get(_SENT_KEY),
+                           again=bool(session.get(_AGAIN_KEY)), wait_minutes=signing_up.minutes(resend_wait()),
                            login_url=url_for("lms.accounts.login", next=safe_next(request.args.get("next"))))
 
 
@@ -131,7 +155,8 @@ def _link_key() -> str:
 def confirm_signup(token: str):
     """The emailed link. GET only asks (mail scanners open links, and someone who did not sign up should not create
     an account with their address); the button's POST, with the password chosen at sign-up typed again, creates the
-    account, then the person signs in. Wrong passwords count against limits like signing in does, so the link cannot
+    account and signs the person in (by :func:`lms.web.auth.login_user`, as signing in does: a new sign-in session,
+    a new CSRF token). Wrong passwords count against limits like signing in does, so the link cannot
     be used to guess one. Refused like the form while sign-up is switched off."""
     if not current_app.config["LMS_SIGNUP_ENABLED"]:
         return render_template("lms/accounts/signup_closed.html"), 403
@@ -143,7 +168,7 @@ def confirm_signup(token: str):
     status = 200
     if form.validate_on_submit():
         try:
-            user = signing_up.confirm_signup(token, form.password.data, _max_age())
+            user = signing_up.confirm_signup(token, form.password.data, _max_age(), wait=resend_wait())
         except signing_up.WrongPassword as exc:
             db.session.rollback()
             g.lms_attempt_failed = True
@@ -153,10 +178,11 @@ def confirm_signup(token: str):
             db.session.rollback()
             return link_refused("lms/accounts/signup_confirm_failed.html", exc)
         else:
+            login_user(user)  # before the commit: signing in writes the sign-in session's row
             db.session.commit()
-            flash(_("Your account is created and %(email)s is confirmed. Sign in with the password you chose.",
-                    email=user.email), "success")
-            return redirect(url_for("lms.accounts.login"), 303)
+            flash(_("Your account is created and %(email)s is confirmed. You are signed in.", email=user.email),
+                  "success")
+            return redirect(url_for("lms.main.home"), 303)
     elif form.errors:
         status = 400
     return render_template("lms/accounts/signup_confirm.html", form=form, email=pending.email,
