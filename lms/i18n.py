@@ -357,10 +357,16 @@ def _month_year(month: date, locale: str) -> str:
     return babel_dates.format_skeleton("yMMMM", month, locale=locale)
 
 
+#: The minus sign of amounts and durations on pages and PDFs: the true one (U+2212), in :func:`format_minutes` and
+#: :func:`format_money`, so a correction's time and amount on one row have the same sign. Files for machines (the
+#: payroll CSV) write ASCII numbers of their own (``lms.hours.money``), never these texts.
+MINUS = "\u2212"
+
+
 def format_minutes(minutes: int | None) -> str:
     """``95`` → ``1 hour 35 minutes`` in the viewer's language; a negative correction keeps its sign in front."""
     minutes = int(minutes or 0)
-    sign = "−" if minutes < 0 else ""
+    sign = MINUS if minutes < 0 else ""
     hours, rest = divmod(abs(minutes), 60)
     parts = []
     if hours:
@@ -377,7 +383,10 @@ def _whole_number(number: int, locale: str) -> str:
 
 
 def format_money(cents: int | None, currency: str = "USD") -> str:
-    return format_currency((cents or 0) / 100, currency)
+    """``-2450`` → ``$24.50`` after :data:`MINUS` (``24,50 US$`` after it where Babel writes that): Babel's amount, its
+    hyphen-minus made the true minus sign."""
+    text = format_currency((cents or 0) / 100, currency)
+    return text.replace("-", MINUS, 1) if (cents or 0) < 0 else text
 
 
 def format_megabytes(size: int) -> str:

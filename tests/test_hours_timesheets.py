@@ -215,7 +215,7 @@ def test_export_columns_values_and_formula_injection(app, acme, staff):
     db.session.commit()
     content = done.content
     assert content.startswith(b"employee_id,name,period_start,period_end,date,pay_code,minutes,hours,rate,amount,"
-                              b"entry_id,source,title\r\n")
+                              b"entry_id,source,title,corrects_entry_id\r\n")
     rows = rows_of(content)
     assert list(rows[0]) == list(export.COLUMNS)
     assert [r["name"] for r in rows] == ["'+1", "'+1", "'+1", "Ana Núñez"]

@@ -124,7 +124,7 @@ def test_an_entry_leaving_the_period_and_a_changed_employee_id_are_said(client, 
     refused = client.submit(u("lms.hours.export_payroll", org_slug="clinica"),
                             {"start": START, "confirm": "yes", "shown": shown_with})
     assert ("1 entry is no longer paid in this period since you opened this page (moved to another period or "
-            "withdrawn): −1 hour, -$25.00.") in _text(refused)
+            "withdrawn): −1 hour, −$25.00.") in _text(refused)
     assert client.submit(u("lms.hours.export_payroll", org_slug="clinica"),
                          {"start": START, "confirm": "yes", "shown": shown}).status_code == 302
 

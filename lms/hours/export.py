@@ -41,7 +41,7 @@ from lms.orgs.models import Organisation
 #: The columns, in this order, forever: payroll imports map them by position or name. Add new ones at the end.
 COLUMNS = (
     "employee_id", "name", "period_start", "period_end", "date", "pay_code", "minutes", "hours", "rate", "amount",
-    "entry_id", "source", "title",
+    "entry_id", "source", "title", "corrects_entry_id",
 )
 
 #: A spreadsheet treats a cell starting with one of these as a formula (or strips them into one).
@@ -88,7 +88,7 @@ def _rows(org: Organisation, start: date, end: date) -> list[list[str | None]]:
             employee_id, name, Number(start.isoformat()), Number(end.isoformat()),
             Number(line.activity_date.isoformat()), line.pay_code, Number(line.minutes), Number(hours_text(line.minutes)),
             Number(dollars_text(line.rate_cents)), Number(dollars_text(line.amount_cents)), Number(line.entry_id),
-            line.source.value, line.title,
+            line.source.value, line.title, Number(line.corrects_id or ""),
         ]
         for line, name, employee_id, _user_id in list_paid_lines(org, start)
     ]

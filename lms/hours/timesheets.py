@@ -48,6 +48,8 @@ class Line:
     pay_code: str = PAY_CODE
     #: The employee ID in force on the line's date (the payroll file's ``employee_id``).
     employee_id: str | None = None
+    #: The entry a correction (adjustment) corrects (the payroll file's ``corrects_entry_id``), else None.
+    corrects_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -172,7 +174,7 @@ class OrgTimesheet:
 def _line(entry: HoursEntry, title: str | None = None, employee_id: str | None = None) -> Line:
     rate = entry.rate_cents or 0
     return Line(entry.id, entry.activity_date, entry.source, title or entry.title, entry.minutes, rate,
-                amount_cents(entry.minutes, rate), entry.status, employee_id=employee_id)
+                amount_cents(entry.minutes, rate), entry.status, employee_id=employee_id, corrects_id=entry.corrects_id)
 
 
 def _distinct_ids(lines: list[Line]) -> list[str | None]:

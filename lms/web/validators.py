@@ -3,7 +3,8 @@
 WTForms' ``NumberRange`` calls ``math.isnan(data)``, which raises for an integer too large for a float (a number
 field sent with 400 digits) and for a signalling NaN ``Decimal`` (a decimal field sent ``snan``); see
 https://github.com/pallets-eco/wtforms/pull/930. Both were server errors on our forms. Import ``NumberRange`` from
-here in form modules.
+here in form modules. It also adds nothing when the box could not be read as a number ("1.5" in a whole-number
+box): the field's own "Not a valid integer value." is then its one error, not followed by "Number must be between...".
 
 ``Length`` is WTForms' with its messages in the LMS's own words, the ones the services use ("Use at most 200
 characters.", not "Field cannot be longer than 200 characters."): import it from here too. ``Email`` is the LMS's one address rule
@@ -38,9 +39,14 @@ _HUGE = 10**300
 
 
 class NumberRange(_NumberRange):
-    """``wtforms.validators.NumberRange`` that treats a number no float can hold, and any NaN, as out of range."""
+    """``wtforms.validators.NumberRange`` that treats a number no float can hold, and any NaN, as out of range. When
+    the box could not be read as a number at all ("1.5" for whole minutes), the field already says so ("Not a valid
+    integer value." or its own message) and nothing more is checked: "Number must be between..." beside it would
+    contradict it (the box may hold a number in range)."""
 
     def __call__(self, form: Any, field: Any) -> None:
+        if field.process_errors:
+            raise StopValidation()  # no message of its own: the reading error is the field's only one
         data = field.data
         if (isinstance(data, Decimal) and data.is_nan()) or (isinstance(data, int) and abs(data) > _HUGE):
             field.data = None  # out of range for WTForms too: refused with its usual message

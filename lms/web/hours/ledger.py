@@ -75,8 +75,11 @@ def mine():
 @access.signed_in
 @upload_limit(evidence_files.max_bytes)
 def submit_external():
-    """The form; a file chosen is kept when the form is shown again (:mod:`lms.web.hours.attachments`)."""
-    form = ExternalForm(orgs=entry_orgs.list_user_orgs(viewer()), max_size=evidence_files.describe_limit())
+    """The form; a file chosen is kept when the form is shown again (:mod:`lms.web.hours.attachments`). Its button
+    says where the entry goes: for review while someone employs the person, else to their own records, which nobody
+    reviews ("Save" when an earlier employer may still review it, by its date)."""
+    orgs = entry_orgs.list_user_orgs(viewer())
+    form = ExternalForm(orgs=orgs, max_size=evidence_files.describe_limit())
     rejected = resubmit.rejected_entry(form, EntrySource.EXTERNAL)
     status = 400 if request.method == "POST" else 200
     valid, attachment = form.validate_on_submit(), Attachment(form, viewer().id)
@@ -101,7 +104,8 @@ def submit_external():
     attachment.keep()
     return render_template("lms/hours/ledger/external.html", form=form, rejected=rejected,
                            rejected_evidence=resubmit.evidence_of(rejected),
-                           employers=entry_orgs.employers_on(viewer().id, today_for(viewer()))), status
+                           employers=entry_orgs.employers_on(viewer().id, today_for(viewer())),
+                           ever_employed=bool(orgs)), status
 
 
 def form_status(form: Any) -> int:

@@ -218,6 +218,7 @@ class AdjustForm(_KeyedForm):
     minutes = IntegerField(
         _l("Minutes to add (negative to remove)"),
         validators=[InputRequired(), NumberRange(min=-MAX_ADJUSTMENT_MINUTES, max=MAX_ADJUSTMENT_MINUTES)],
+        invalid_value_message=_l("Enter a whole number of minutes, for example 30 or -15."),
         description=_l("For example 30 adds half an hour; -15 removes a quarter of an hour."),
     )
     activity_date = DateField(_l("Date of the activity"), validators=[Optional()])

@@ -11,7 +11,7 @@ from flask_babel import get_locale
 from lms import db
 from lms.api.query_args import refuse_repeated
 from lms.errors import DomainError
-from lms.hours import export, missing_ids, periods, sheet_check, timesheets, unexported
+from lms.hours import export, export_totals, missing_ids, periods, sheet_check, timesheets, unexported
 from lms.hours.compliance import get_member
 from lms.hours.sheet_check import SheetChanged
 from lms.i18n import _, current_locale
@@ -87,7 +87,9 @@ def export_payroll(org_slug: str):
     hidden ``shown`` fingerprint; otherwise the sheet again, with what changed, 409); then the period's page, now
     exported and locked, with its file to download (the file is not sent in answer to the form, which left the
     page looking as if nothing had happened). Sent without the "I have checked" tick: the sheet again, the tick's
-    problem at its box and the other ticks as sent (400)."""
+    problem at its box and the other ticks as sent (400); likewise when the service refuses (a period not over
+    without "Yes, export it before it ends", earlier periods not exported without "Yes, export this period without
+    them": the refusal at that tick; otherwise above the form), with nothing exported."""
     org = get_org(org_slug)
     start = periods.parse_day(request.form.get("start"))
     if start is None:
@@ -102,14 +104,25 @@ def export_payroll(org_slug: str):
     except SheetChanged as exc:
         db.session.rollback()
         return _org_sheet_page(org, timesheets.get_org_timesheet(org, start), error=exc.message, status=409)
-    except DomainError as exc:
-        flash(exc.message, "error")
-        return redirect(url_for("lms.hours.org_timesheet", org_slug=org.slug, start=start.isoformat()))
+    except DomainError as exc:  # not over, earlier periods not exported...: the sheet again, the ticks as sent
+        db.session.rollback()
+        _export_refused(form, exc)
+        return _org_sheet_page(org, timesheets.get_org_timesheet(org, start), form=form, status=exc.status)
     db.session.commit()
     flash(_("This period was already exported and locked: its file is below.") if already else
           _("Exported and locked. Download the payroll file below and give it to payroll."), "success")
     return redirect(url_for("lms.hours.org_timesheet", org_slug=org.slug, start=done.period_start.isoformat(),
                             _anchor="payroll-heading"))
+
+
+#: The tick each refusal of the export asks for, beside which the page shows it.
+_TICK_OF = {export.PeriodNotOver: "early", export.EarlierNotExported: "skip_earlier"}
+
+
+def _export_refused(form: ExportForm, exc: DomainError) -> None:
+    """The export's refusal at the tick it asks for ("Yes, export it before it ends"...), else above the form."""
+    tick = _TICK_OF.get(type(exc))
+    (form[tick].errors if tick else form.form_errors).append(exc.message)
 
 
 @bp.get("/orgs/<org_slug>/timesheets/draft.csv")
@@ -137,6 +150,7 @@ def payroll_files(org_slug: str):
     org = get_org(org_slug)
     exports = export.list_exports(org)
     return render_template("lms/hours/reports/payroll_files.html", org=org, exports=exports,
+                           totals=export_totals.list_file_totals(org),
                            unexported=unexported.list_unexported_periods(org, periods.org_today(org)),
                            exported_at={e.start: export_time_text(org, e.exported_at) for e in exports},
                            zone=zone_label(org.timezone, str(get_locale())))
