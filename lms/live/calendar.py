@@ -5,7 +5,8 @@ the module title, its course and the session's language in the reader's language
 ``STATUS:CANCELLED`` for cancelled sessions, and the place only when the reader may see it (registered people and
 trainers). The meeting link itself is for trainers: a trainee's calendar sends them to the session page, whose Join
 button records their attendance time (the raw link would not).
-``SEQUENCE`` is the session's change counter (one more for each new time, place or join link, and for cancelling) and
+``SEQUENCE`` is the session's change counter (one more for each change people are told of: a new time, place, join
+link, language or cost; and for cancelling) and
 ``LAST-MODIFIED`` its last edit, so a calendar app that imported an older version takes the new one instead of
 ignoring it.
 

@@ -1,14 +1,14 @@
 """Emails about live sessions, each in the recipient's language and time zone.
 
-Templates (``templates/lms/email/``): ``session_cancelled``, ``session_changed`` (new time, place or join link),
-``session_promoted`` (a seat came free from the waitlist), ``session_registered`` (someone else registered you),
-``session_reminder``, ``session_trainers_changed`` (to its trainers: who leads it changed) and
-``session_trainer_added`` (to someone made one of its trainers), ``session_changed_trainer`` and
-``session_cancelled_trainer`` (to its other trainers: it moved, or was cancelled). They are sent by
-the caller *after* its commit (a rolled-back change must not have told anyone), except reminders, whose
-exactly-once row is committed with the sending (see :mod:`lms.live.reminders`). Links are built by the caller (web
-or CLI layer). Session emails carry no attachment: the changed-session and new-trainer emails link to the session's
-``.ics`` instead.
+Templates (``templates/lms/email/``): ``session_cancelled``, ``session_changed`` (new time, place, join link,
+language or cost, or notes the trainer chose to tell), ``session_promoted`` (a seat came free from the waitlist),
+``session_registered`` (someone else registered you), ``session_reminder``, ``session_trainers_changed`` (to its
+trainers: who leads it changed) and ``session_trainer_added`` (to someone made one of its trainers),
+``session_changed_trainer`` and ``session_cancelled_trainer`` (to its other trainers: it changed, or was cancelled).
+They are sent by the caller *after* its commit (a rolled-back change must not have told anyone), except reminders,
+whose exactly-once row is committed with the sending (see :mod:`lms.live.reminders`). Links are built by the caller
+(web or CLI layer). Session emails carry no attachment: the changed-session and new-trainer emails link to the
+session's ``.ics`` instead.
 """
 
 from __future__ import annotations
@@ -121,8 +121,9 @@ def tell_changed(
     was: tuple[datetime, datetime],
     changes: tuple[str, ...],
 ) -> list[str]:
-    """Email each person registered or waitlisted that the time, place or join link changed: the time before and
-    now in their zone and language, and (to people with a seat) the new place. Returns the addresses not reached."""
+    """Email each person registered or waitlisted what changed (``changes``, see
+    :class:`lms.live.scheduling.SessionUpdate`): the time before and now in their zone and language, the new
+    language or cost, and (to people with a seat) the new place and notes. Returns the addresses not reached."""
 
     def before(user: Any) -> dict[str, Any]:
         return {"was": when_text(*was, recipient_zone(user), format_locale(recipient_locale(user)))}

@@ -208,6 +208,20 @@ def _end(data: SessionData, day: date, starts_at: datetime) -> datetime:
     return ends_at
 
 
+def wall_end_time(starts_at: datetime, ends_at: datetime, tz: str) -> time | None:
+    """A session's end as the end time a plan would give (for the edit form): the wall-clock time of ``ends_at`` in
+    ``tz`` when it falls on the day the session starts and typing it gives that very instant back; otherwise None
+    (an end after midnight, or in the hour the clocks go back twice, is given by the length)."""
+    start, end = to_zone(starts_at, tz), to_zone(ends_at, tz)
+    at = end.time().replace(tzinfo=None)
+    if end.date() != start.date() or at.second or at.microsecond:
+        return None
+    try:
+        return at if local_to_utc(end.date(), at, tz) == ends_at else None
+    except NonexistentTime:
+        return None
+
+
 def end_before_start_text() -> str:
     """The end time is a time of the session's first day: one before the start is a mistake, or a session that ends
     after midnight, which is given by its length."""

@@ -14,8 +14,9 @@ A trainer cannot lead two sessions at once, and one address cannot hold two at o
 scheduling and editing refuse a double booking. A scheduling form carries a one-time key, so the same form sent
 twice (a double click, a resend) schedules once: :func:`schedule_sessions` returns the first sending's sessions.
 
-Changing a session's time, place or join link is something people must hear of: :func:`update_session` returns
-whom to tell, counts the change in ``sequence`` (the calendar events' ``SEQUENCE``, so calendar apps take the new
+Changing a session's time, place, join link, mode, language or cost is something people must hear of (and a change
+of its notes, when the trainer ticks the box to tell them): :func:`update_session` returns whom to tell, counts the
+change in ``sequence`` (the calendar events' ``SEQUENCE``, so calendar apps take the new
 version) and clears the reminders already sent, so they go out again for the new time.
 """
 
@@ -54,6 +55,7 @@ from lms.live.plans import (
     check_length,
     field_error,
     session_times,
+    wall_end_time,
 )
 from lms.live.session_status import (  # noqa: F401  (part of this module's API: status changes live there)
     active_registrations,
@@ -78,12 +80,13 @@ from lms.live.trainers import (
 
 @dataclass(frozen=True)
 class SessionUpdate:
-    """What an edit did: the people moved up from the waitlist, which of time, address, join link and mode changed
-    (``changes``), the times before, and the people to tell about those changes (registered and waitlisted; nobody
-    when nothing changed that they rely on, or when the session is over). ``trainers``: a change of who leads it
-    (false when none), with the trainers to tell; ``ended``: the registrations of people made its trainers, which
-    the edit ended (a seat among them went to the next on the waitlist: ``promoted``); ``ended_waitlisted``: the
-    people among them whose place was on the waitlist, not a seat."""
+    """What an edit did: the people moved up from the waitlist, which of time, address, join link, mode, language and
+    cost changed (``changes``: ``time``, ``address``, ``join_url``, ``mode``, ``language``, ``cost``, and ``notes``
+    when the editor asked to tell people of new notes), the times before, and the people to tell about those changes
+    (registered and waitlisted; nobody when nothing changed that they rely on, or when the session is over).
+    ``trainers``: a change of who leads it (false when none), with the trainers to tell; ``ended``: the
+    registrations of people made its trainers, which the edit ended (a seat among them went to the next on the
+    waitlist: ``promoted``); ``ended_waitlisted``: the people among them whose place was on the waitlist, not a seat."""
 
     promoted: list[Registration]
     changes: tuple[str, ...]
@@ -120,12 +123,14 @@ def list_live_modules() -> list[tuple[Course, list[Module]]]:
     return [(c, live) for c in courses if (live := [m for m in modules[c.id] if m.kind is ModuleKind.LIVE])]
 
 
-def data_of(session: LiveSession) -> SessionData:
-    """The planning view of an existing session (for the edit form): its length in real minutes."""
+def data_of(session: LiveSession, *, with_end_time: bool = False) -> SessionData:
+    """The planning view of an existing session (for the edit form): its length in real minutes, and with
+    ``with_end_time`` its end time too when it ends on the day it starts (:func:`lms.live.plans.wall_end_time`)."""
     start = to_zone(session.starts_at, session.timezone)
     deadline = to_zone(session.registration_deadline, session.timezone).replace(tzinfo=None) if session.registration_deadline else None
     minutes = int((session.ends_at - session.starts_at).total_seconds() // 60)
     return SessionData(
+        end_time=wall_end_time(session.starts_at, session.ends_at, session.timezone) if with_end_time else None,
         module_id=session.module_id,
         starts_on=start.date(),
         start_time=start.time().replace(tzinfo=None),
@@ -209,13 +214,14 @@ def _place_of(data: SessionData) -> str | None:
 
 
 def update_session(
-    session: LiveSession, data: SessionData, actor: Any, now: datetime, *, allow_past: bool = False
+    session: LiveSession, data: SessionData, actor: Any, now: datetime, *, allow_past: bool = False,
+    tell_notes: bool = False,
 ) -> SessionUpdate:
     """Change one session; returns whom the caller tells what, after its commit (see :class:`SessionUpdate`).
     A session that has not started yet is a plan: it cannot be moved to a start that has passed (it would be over,
     or running, at once), unless ``allow_past`` (a record of a session as it took place, as for
     :func:`create_sessions`). Only its own trainers or a site administrator may change who leads it
-    (:mod:`lms.live.trainers`)."""
+    (:mod:`lms.live.trainers`). New notes are told (in ``changes``) only when ``tell_notes``: not every typo fixed."""
     if session.status is not SessionStatus.SCHEDULED:
         raise DomainError(_("Only a scheduled session can be changed."))
     module = check(data)
@@ -240,7 +246,8 @@ def update_session(
     before, was_starts_at, was_ends_at = _what_people_rely_on(session), session.starts_at, session.ends_at
     settings = session_record.settings_of(session)
     _apply(session, data, module, times)
-    changes = tuple(name for name, value in _what_people_rely_on(session).items() if before[name] != value)
+    changes = tuple(name for name, value in _what_people_rely_on(session).items()
+                    if before[name] != value and (tell_notes or name != "notes"))
     session.updated_at = now
     if changes:
         session.sequence += 1
@@ -278,6 +285,9 @@ def _what_people_rely_on(session: LiveSession) -> dict[str, Any]:
         "address": session.address,
         "join_url": session.join_url,
         "mode": session.mode,
+        "language": session.locale,
+        "cost": session.cost_cents or 0,  # no cost and a cost of 0 are both free
+        "notes": session.notes,
     }
 
 

@@ -1,6 +1,7 @@
-"""What the audit row of a live session's edit keeps besides its time, place, join link, mode and trainers (those
-are in :func:`lms.live.scheduling.update_session`'s ``changes``, which people are told about): its module,
-capacity, registration deadline, cost, notes and language, each that changed with its old value
+"""What the audit row of a live session's edit keeps besides the names of what changed (its time, place, join link,
+mode, language, cost and, when told, notes are in :func:`lms.live.scheduling.update_session`'s ``changes``, which
+people are told about; its trainers): its module, capacity, registration deadline, cost, notes and language, each
+that changed with its old value
 (:func:`lms.audit.changed`: ``{"capacity": 20, "was": {"capacity": 12}}``)."""
 
 from __future__ import annotations

@@ -1,14 +1,15 @@
 """The check-in rate limits and the page a trainee sees when one is reached.
 
-Only wrong or closed codes count (:func:`counts_towards_limit`). Once a limit is reached even the right code is
-refused until the window moves on: that refusal is what stops guessing, so the page says plainly how long to wait and
-that the trainer can record the attendance meanwhile.
+Only wrong or closed codes count (:func:`counts_towards_limit`): not a typo, nor the right code typed too early.
+Once a limit is reached even the right code is refused until the window moves on: that refusal is what stops
+guessing, so the page says plainly how long to wait and that the trainer can record the attendance meanwhile.
 """
 
 from __future__ import annotations
 
 import math
 import time
+from datetime import datetime
 
 from flask import current_app, request
 from limits import parse
@@ -28,10 +29,18 @@ def client_limit() -> str:
     return current_app.config["LMS_CHECKIN_LIMIT_PER_CLIENT"]
 
 
-def counts_towards_limit(error: errors.DomainError) -> bool:
+def counts_towards_limit(error: errors.DomainError, now: datetime) -> bool:
     """A wrong code or the code of a closed session is a guess; a code of the wrong length is a typo that could never
-    be right, and a refusal after the right code (a trainer of the session) guesses nothing."""
+    be right, and a refusal after the right code guesses nothing: a trainer of the session, or someone early, before
+    its check-in opens (a whole room arriving early on one Wi-Fi address must not lock itself out)."""
+    if isinstance(error, checkins.NotOpenError) and is_too_early(error, now):
+        return False
     return isinstance(error, checkins.WrongCodeError | checkins.NotOpenError)
+
+
+def is_too_early(error: checkins.NotOpenError, now: datetime) -> bool:
+    """Whether ``error`` refused the right code of a session whose check-in opens later."""
+    return error.details.get("reason") == "window" and now < error.details["opens_at"]
 
 
 def wait_seconds() -> int:

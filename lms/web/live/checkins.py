@@ -56,6 +56,7 @@ def checkin_code(session_id: int):
         opens=opens,
         closes=closes,
         is_open=checkins.is_checkin_open(session, utcnow(), checkin_grace()),
+        not_yet=utcnow() < opens,  # the trainer prepares the screen: the code is shown, with when it starts working
         closed=closed,
         checkin_url=url,
         qr=qr.svg_data_uri(scale=6, border=3) if qr else None,
@@ -94,7 +95,8 @@ def _checkin_user_key() -> str:
 @limiter.limit(checkin_limits.user_limit, key_func=_checkin_user_key, methods=["POST"], deduct_when=failed_attempt)
 def checkin():
     """Trainees type the code shown in the room. Only wrong or closed codes count towards the rate limits, so a
-    whole class behind one Wi-Fi address can check in at once, and a code of the wrong length is a typo, not a guess
+    whole class behind one Wi-Fi address can check in at once (also when it types the code before check-in opens),
+    and a code of the wrong length is a typo, not a guess
     (:mod:`lms.web.live.checkin_limits`, which also words the page shown once a limit is reached). Outside a
     session's check-in (the session page's button, ``?session=<id>``, or a right code typed too early or too late)
     the trainee goes back to the session page, which says when check-in opens (the blueprint's
@@ -107,7 +109,7 @@ def checkin():
             session = checkins.find_session_by_code(form.code.data, utcnow(), checkin_grace())
             checkins.check_in(session, actor(), utcnow(), checkin_grace())
         except DomainError as exc:
-            g.lms_attempt_failed = checkin_limits.counts_towards_limit(exc)
+            g.lms_attempt_failed = checkin_limits.counts_towards_limit(exc, utcnow())
             if isinstance(exc, checkins.NotOpenError) and listing.is_visible(rosters.get_session(exc.details["session_id"]), actor()):
                 raise  # back to the session page, which says when check-in opens, or that it closed or was cancelled
             db.session.rollback()

@@ -25,7 +25,7 @@ from lms.live.plans import session_times
 from lms.live.times import when_text
 from lms.security import access, current_user
 from lms.web.live import bp
-from lms.web.live.schedule_forms import CancelForm, NewSessionForm, SessionForm
+from lms.web.live.schedule_forms import CancelForm, EditSessionForm, NewSessionForm, SessionForm
 from lms.web.live.schedule_support import (
     in_language,
     render,
@@ -100,26 +100,26 @@ def edit(session_id: int):
     session = scheduling.get_session(session_id)
     if session.status is not SessionStatus.SCHEDULED:
         return _not_scheduled(session)
-    form = _form()
+    form = _form(EditSessionForm)
     del form.repeat  # a series is edited one session at a time
     leaders = None if trainers.may_change(session, viewer()) else trainers.list_trainers_of(session)
     if leaders is not None:  # only its trainers or an admin change who leads it; others still edit the rest
         del form.trainers
     if request.method == "GET":
-        form.fill_from(scheduling.data_of(session))
+        form.fill_from(scheduling.data_of(session, with_end_time=True))
     if form.validate_on_submit():
         try:
             data = form.data_for(kept_trainer_ids=[t.id for t in leaders or []])
             asked = _to_confirm(session, data)
             if asked:
                 return render("lms/live/form.html", form=form, session=session, leaders=leaders, **asked), 409
-            update = scheduling.update_session(session, data, viewer(), utcnow())
+            update = scheduling.update_session(session, data, viewer(), utcnow(), tell_notes=form.tell.data)
         except DomainError as exc:
             db.session.rollback()
             form.show_error(exc.message, exc.details.get("field"))
         else:
             db.session.commit()
-            flash(_saved_text(update), "success")
+            flash(_saved_text(update, asked_to_tell=form.tell.data), "success")
             _say_ended(update)
             tell_promoted(session, update.promoted, reveal=True)
             tell_changed(session, update)
@@ -171,7 +171,10 @@ def _scheduled_text(done: scheduling.Scheduled, afterwards: bool = False) -> tup
     ), "info"
 
 
-def _saved_text(update: scheduling.SessionUpdate) -> str:
+def _saved_text(update: scheduling.SessionUpdate, asked_to_tell: bool = False) -> str:
+    if asked_to_tell and not update.changes:
+        # i18n: after saving a session with "Email the people registered about this change" ticked.
+        return _("Session saved. Nobody was emailed: nothing they are told about changed.")
     if not update.to_tell:
         return _("Session saved.")
     return ngettext(

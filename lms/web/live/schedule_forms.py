@@ -125,20 +125,26 @@ class SessionForm(FlaskForm):
             raise ValidationError(_l("Give an end time or a length."))
 
     def validate_end_time(self, field):
-        if field.data is not None and self.start_time.data is not None and field.data <= self.start_time.data:
+        end_time, _minutes = self.end_and_length()
+        if end_time is not None and self.start_time.data is not None and end_time <= self.start_time.data:
             raise ValidationError(end_before_start_text())
+
+    def end_and_length(self) -> tuple:
+        """The end time and length the plan takes: as typed (the edit form keeps only the one the trainer changed)."""
+        return self.end_time.data, self.minutes.data
 
     def data_for(self, kept_trainer_ids: Sequence[int] = ()) -> SessionData:
         """The plan the form holds; ``kept_trainer_ids`` when the form has no trainers field (the viewer may not
         change who leads the session)."""
         cost = self.cost.data
         trainer_ids = (self.trainers.data or ()) if self.trainers is not None else kept_trainer_ids
+        end_time, minutes = self.end_and_length()
         return SessionData(
             module_id=self.module.data,
             starts_on=self.starts_on.data,
             start_time=self.start_time.data,
-            minutes=int(self.minutes.data or 0),
-            end_time=self.end_time.data,
+            minutes=int(minutes or 0),
+            end_time=end_time,
             timezone=self.timezone.data,
             locale=self.locale.data,
             mode=SessionMode(self.mode.data),
@@ -153,7 +159,8 @@ class SessionForm(FlaskForm):
 
     def fill_from(self, data: SessionData) -> None:
         self.module.data, self.starts_on.data, self.start_time.data = data.module_id, data.starts_on, data.start_time
-        self.minutes.data, self.timezone.data, self.locale.data = data.minutes, data.timezone, data.locale
+        self.end_time.data, self.minutes.data = data.end_time, data.minutes
+        self.timezone.data, self.locale.data = data.timezone, data.locale
         self.mode.data, self.capacity.data = data.mode.value, data.capacity
         self.address.data, self.join_url.data, self.notes.data = data.address, data.join_url, data.notes
         self.deadline.data = data.deadline
@@ -168,6 +175,39 @@ class SessionForm(FlaskForm):
             target.errors = [*target.errors, message]
         else:
             self.form_errors.append(message)
+
+
+class EditSessionForm(SessionForm):
+    """The form that edits one session. It opens with both the end time (when the session ends on the day it starts)
+    and the length; what the form showed is kept in hidden fields, so that only the one the trainer changed counts:
+    moving the start keeps the end time, unless the trainer changed the length (or the end time) too. And a tick box
+    to tell people of a change they are not always told of (new notes)."""
+
+    shown_end_time = HiddenField()
+    shown_minutes = HiddenField()
+    tell = BooleanField(
+        _l("Email the people registered about this change"),
+        # i18n: the hint under the tick box "Email the people registered about this change".
+        description=_l("A new time, place, join link, language or cost is always emailed to the people registered "
+                       "or on the waitlist. Tick this to email them about other changes too, such as new notes."),
+    )
+
+    def fill_from(self, data: SessionData) -> None:
+        super().fill_from(data)
+        self.shown_end_time.data = data.end_time.strftime("%H:%M") if data.end_time else ""
+        self.shown_minutes.data = str(data.minutes or "")
+
+    def end_and_length(self) -> tuple:
+        end_time, minutes = self.end_time.data, self.minutes.data
+        if end_time is None or minutes is None or not self.shown_end_time.data:
+            return end_time, minutes  # one of them, as typed (or both, when the form did not show both)
+        end_changed = end_time.strftime("%H:%M") != self.shown_end_time.data
+        length_changed = str(minutes) != (self.shown_minutes.data or "")
+        if length_changed and not end_changed:
+            return None, minutes
+        if not length_changed:
+            return end_time, None  # the end stays where it is (or where it was moved to); the length follows
+        return end_time, minutes  # both changed: they must agree (lms.live.plans.check_end_and_length)
 
 
 class NewSessionForm(SessionForm):

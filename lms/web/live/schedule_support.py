@@ -269,8 +269,9 @@ def tell_cancelled(session: LiveSession, people: list[Registration]) -> None:
 
 
 def tell_changed(session: LiveSession, update: scheduling.SessionUpdate) -> None:
-    """After the commit: email everyone registered or waitlisted about a new time, place or join link. A failed
-    email never undoes the edit: it is logged, and the trainer is told how many people to tell another way."""
+    """After the commit: email everyone registered or waitlisted about a new time, place, join link, language or cost
+    (or notes, when the trainer asked). A failed email never undoes the edit: it is logged, and the trainer is told
+    how many people to tell another way."""
     if not update.to_tell:
         return
     calendar_link = external_url("lms.sessions.ics", session_id=session.id)

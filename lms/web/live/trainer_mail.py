@@ -59,8 +59,9 @@ def _others(session: LiveSession, skip: set[int] = frozenset()) -> list:
 
 
 def tell_trainers_moved(session: LiveSession, update: scheduling.SessionUpdate) -> None:
-    """After an edit's commit that changed its time, place or join link: tell its other trainers (not the people just
-    made trainers by it: their welcome says when and where), the time before and now."""
+    """After an edit's commit that changed what people are told of (time, place, join link, language, cost...): tell
+    its other trainers (not the people just made trainers by it: their welcome says when and where), the time
+    before and now."""
     if not update.changes:
         return
     welcomed = {person.id for person in update.trainers.welcome}
