@@ -395,7 +395,8 @@ def test_report_times_and_encodings():
     assert parse_time("2026-11-23 18:00:12", zone) == expected
     assert parse_time("2026-11-24T02:00:12Z", zone) == expected
     assert parse_time("2026-11-23T21:00:12-05:00", zone) == expected
-    assert parse_time("23.11.2026 18:00", zone) is None
+    assert parse_time("23.11.2026 18:00:12", zone) == expected  # day first (tests/test_livefixb_import_dates.py)
+    assert parse_time("23.23.2026 18:00", zone) is None
     text = "Name (Original Name),User Email,Join Time,Leave Time\r\nÁna,a@x.org,11/23/2026 06:00 PM,11/23/2026 07:00 PM\r\n"
     for data in (
         text.encode("utf-8"),

@@ -6,7 +6,7 @@ early. The rules are in :mod:`lms.live.attendance`.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -96,8 +96,10 @@ def early_end(session: LiveSession, now: datetime, early: bool, ended_at: dateti
                 field="early",
             )
         return None
-    # Now, in whole minutes after the start: stored minutes are whole, so someone there throughout keeps 100%.
-    end = ended_at or session.starts_at + timedelta(minutes=(now - session.starts_at) // timedelta(minutes=1))
+    # Now, as the roster counted until finalising: cut to the minute, someone who checked out in the
+    # last part-minute would lose a minute the roster showed. Shares are exact (seconds), so someone there throughout
+    # keeps 100%, and minutes are whole seconds // 60 everywhere (:mod:`lms.live.intervals`).
+    end = ended_at or now
     if ended_at is None and now >= session.ends_at:
         raise DomainError(_("Give the time the session ended."), field="ended_at")
     if end <= session.starts_at:

@@ -4,21 +4,33 @@ A session has taken place once it is completed (its attendance finalised) or, st
 passed. Its page then stops offering joining, seats and registration. A person's result is read from their final
 attendance row (see :mod:`lms.live.attendance`): attended (the row completed the module), partly (there, but not long
 enough to complete it, or in a session that ran too short to complete anyone's module: :attr:`Outcome.ran_too_short`),
-absent or excused; "pending" until the trainer finalises attendance.
+absent or excused; "pending" until the trainer finalises attendance. A completed module stays completed after a
+correction that cuts the person's time (or marks them absent): the page then says it was completed when attendance was
+recorded (:attr:`Outcome.kept_after_correction`), not that the time now shown completed it.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import Enum
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import select
 
 from lms import db
-from lms.live.attendance_credit import ran_long_enough
-from lms.live.models import Attendance, AttendanceStatus, LiveSession, Registration, RegistrationStatus, SessionStatus
+from lms.live import intervals as spans
+from lms.live.attendance_credit import ran_long_enough, shortfall
+from lms.live.models import (
+    Attendance,
+    AttendanceInterval,
+    AttendanceStatus,
+    LiveSession,
+    Registration,
+    RegistrationStatus,
+    SessionStatus,
+)
 
 
 class Result(Enum):
@@ -38,6 +50,9 @@ class Outcome:
     #: The module was not completed because the session ended early and ran less than
     #: :data:`lms.live.attendance.MIN_RUN_PERCENT` of its scheduled length, however long the person was there.
     ran_too_short: bool = False
+    #: Attended (the module is completed), but the attendance as corrected since no longer meets the rule that
+    #: completes it: a correction never takes back a completed module (:mod:`lms.live.attendance`).
+    kept_after_correction: bool = False
 
 
 def has_taken_place(session: LiveSession, now: datetime) -> bool:
@@ -56,7 +71,19 @@ def outcome_for(session: LiveSession, user: Any, seat: Registration | None, was_
     row = db.session.execute(
         select(Attendance).where(Attendance.session_id == session.id, Attendance.user_id == user.id)
     ).scalar_one_or_none()
-    return judge(session, row, seat, was_there)
+    result = judge(session, row, seat, was_there)
+    if result is not None and row is not None and result.result is Result.ATTENDED and _no_longer_earns(session, row):
+        result = replace(result, kept_after_correction=True)
+    return result
+
+
+def _no_longer_earns(session: LiveSession, row: Attendance) -> bool:
+    """Whether the person's counted time and status now fall short of completing the module (after a correction)."""
+    times = db.session.execute(select(AttendanceInterval.joined_at, AttendanceInterval.left_at).where(
+        AttendanceInterval.session_id == session.id, AttendanceInterval.user_id == row.user_id,
+        AttendanceInterval.is_void.is_(False))).all()
+    seconds = spans.attended_seconds([(joined, left) for joined, left in times], session.starts_at, session.counted_end)
+    return shortfall(session, row.status, seconds, int(current_app.config["LMS_ATTENDANCE_MIN_SHARE"])) is not None
 
 
 def judge(session: LiveSession, row: Attendance | None, seat: Registration | None,

@@ -5,7 +5,10 @@ interval; rows that match nobody, rows without an email, unreadable rows and row
 reported with their line numbers and skipped, and so are the rows of the session's own trainers (hosting is not
 attending) and of people with no link to the session (not registered, no time recorded in it, not enrolled in its
 course: :func:`lms.live.attendees.is_linked`), so a guest in the meeting never gets paid training hours. Importing the
-same file twice adds nothing (identical intervals are skipped). The report replaces the Join-button estimate of the
+same file twice adds nothing (identical intervals are skipped). A file of first joins and last leaves (the roster's own
+download, Teams' "2. Participants": :attr:`ParsedReport.first_and_last_only`) adds nothing to anyone who already has
+time in the session (:func:`_recorded`): its row would span the gaps between their stretches; the row is reported,
+unless their time covers it already (then a duplicate). The report replaces the Join-button estimate of the
 people it lists: their Join-button intervals (which know when a person joined, never when they left) are voided: kept,
 but no longer counted. After attendance is final, an import is a correction: a reason is required.
 """
@@ -13,7 +16,7 @@ but no longer counted. After attendance is final, an import is a correction: a r
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
@@ -73,9 +76,19 @@ def apply_report(session: Any, report: ParsedReport, actor: Any, now: datetime, 
             rows.append(row)
     rows = _inside(session, rows, result)
     seen = _existing(session)
+    recorded = _recorded(session, report.kind == "teams") if report.first_and_last_only else {}
     touched: dict[int, Any] = {}
     for row in rows:
         user = users[row.email]
+        if (user.id, row.joined_at, row.left_at) not in seen and user.id in recorded:
+            if _covered(recorded[user.id], row):
+                result.duplicates += 1
+            else:
+                result.problems.append(RowProblem(row.line, _(
+                    "Already has time in this session: this file shows only the first arrival and the last departure, "
+                    "so it would count the time in between. Change their times on their attendance page."),
+                    row.name, row.email))
+            continue
         touched[user.id] = user
         if (user.id, row.joined_at, row.left_at) in seen:
             result.duplicates += 1
@@ -126,6 +139,30 @@ def _existing(session: Any) -> set[tuple[int, datetime, datetime | None]]:
                 AttendanceInterval.is_void.is_(False))
         ).all()
     }
+
+
+def _recorded(session: Any, replaces_estimates: bool) -> dict[int, list[tuple[datetime, datetime]]]:
+    """Everyone's time counted in ``session`` before a file of first joins and last leaves is imported, by user: every
+    interval not set aside, but for Join-button estimates when the file is a meeting report, which replaces them."""
+    query = select(AttendanceInterval.user_id, AttendanceInterval.joined_at, AttendanceInterval.left_at).where(
+        AttendanceInterval.session_id == session.id, AttendanceInterval.is_void.is_(False))
+    if replaces_estimates:
+        query = query.where(AttendanceInterval.source != IntervalSource.JOIN_BUTTON)
+    recorded: dict[int, list[tuple[datetime, datetime]]] = {}
+    for user_id, joined, left in db.session.execute(query).all():
+        recorded.setdefault(user_id, []).append((joined, left or joined))  # still there: covers nothing yet
+    return recorded
+
+
+def _covered(times: list[tuple[datetime, datetime]], row: ReportRow) -> bool:
+    """Whether ``times`` already cover all of ``row`` but its first minute (the roster's download writes times to the
+    minute, cut down): then the row adds nothing, else it would count the gaps between someone's stretches."""
+    start = row.joined_at + timedelta(minutes=1)
+    for joined, left in sorted(times):
+        if start >= row.left_at or joined > start:
+            break
+        start = max(start, left)
+    return start >= row.left_at
 
 
 def _void_join_estimates(session: Any, user_ids: list[int]) -> None:

@@ -228,4 +228,7 @@ def load_person(session: LiveSession, user: User, now: datetime) -> RosterLine:
     waiting = db.session.execute(select(Registration.id).where(
         Registration.session_id == session.id, Registration.user_id == user.id,
         Registration.status == RegistrationStatus.WAITLISTED)).first() is not None
-    return RosterLine(user, None, None, [], 0, is_session_host(session, user), is_waitlisted=waiting)
+    # someone on the waitlist proves the session took registration; else ask (a session recorded afterwards did not)
+    registering = waiting or took_registration(session, _has_registrations(session))
+    return RosterLine(user, None, None, [], 0, is_session_host(session, user), is_waitlisted=waiting,
+                      takes_registration=registering)

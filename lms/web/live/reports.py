@@ -25,7 +25,7 @@ from lms.pending_uploads import PendingFile, PendingUploads
 from lms.security import access, current_user
 from lms.web.kept_upload import KeptUpload
 from lms.web.live import bp
-from lms.web.live.attendance_forms import ReportForm
+from lms.web.live.attendance_forms import ReportForm, mark_reason
 from lms.web.live.attendance_support import actor, min_share, session_page
 from lms.web.org_forms import show_error
 
@@ -51,12 +51,12 @@ class ReportUpload(KeptUpload):
 @access.trainer
 def import_report(session_id: int):
     session = rosters.get_managed_session(session_id, current_user)
-    form = ReportForm()
+    form = mark_reason(ReportForm(), session.attendance_finalized_at is not None)  # final: a correction, with a reason
     valid, upload, result = form.validate_on_submit(), ReportUpload(form, actor().id), None
     if request.method == "POST":
         upload.read()
-    if valid and upload.upload is not None and not form.file.errors:
-        result = _import(session, form, upload)
+    if upload.upload is not None and not form.file.errors:
+        result = _import(session, form, upload) if valid else _check_only(session, form, upload)
     if result is None:
         upload.keep()
     status = 400 if request.method == "POST" and result is None else 200
@@ -66,7 +66,7 @@ def import_report(session_id: int):
 def _import(session: LiveSession, form: ReportForm, upload: ReportUpload) -> ImportResult | None:
     """Import the file; on a refusal, None and why above the form (a file that is no report is not kept)."""
     file = upload.upload
-    parsed = parse_report(decode(file.data), session.timezone)
+    parsed = parse_report(decode(file.data), session.timezone, (session.starts_at, session.ends_at))
     try:
         result = apply_report(session, parsed, actor(), utcnow(), min_share(), form.reason.data or "", file.filename)
     except DomainError as exc:
@@ -78,3 +78,13 @@ def _import(session: LiveSession, form: ReportForm, upload: ReportUpload) -> Imp
     db.session.commit()
     upload.used()
     return result
+
+
+def _check_only(session: LiveSession, form: ReportForm, upload: ReportUpload) -> None:
+    """The form refused for its own boxes (a correction without a reason...): the file is read all the same, so that
+    one that is no report says so now, and is not kept to be refused on the next submit (as the import refuses it
+    first)."""
+    parsed = parse_report(decode(upload.upload.data), session.timezone, (session.starts_at, session.ends_at))
+    if parsed.error:
+        form.form_errors.append(parsed.error)
+        upload.discard()
