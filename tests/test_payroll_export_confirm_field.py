@@ -5,33 +5,22 @@ It used to be a flash after a redirect, far from the box, with the other ticks l
 from __future__ import annotations
 
 import re
-from datetime import date
 
 import pytest
 from sqlalchemy import func, select
 
 from lms import db
 from lms.hours.models import PayrollExport
-from lms.orgs.models import PayPeriod
-from tests.hours_reports_helpers import add_entry
-from tests.payroll_support import shown_on_page
+from tests.payroll_support import MAR1, semimonthly_clinic, shown_on_page
 
-#: Two semimonthly periods long over, whatever day the tests run; the first is never exported.
-FEB15, MAR1 = date(2025, 2, 15), date(2025, 3, 1)
 START = MAR1.isoformat()
 MESSAGE = "Tick the box to confirm that you checked the timesheet before it is locked."
 
 
 @pytest.fixture
 def clinic(make_org, make_user, add_member):
-    manager = make_user("gerente@example.org", name="Gabriela Gerente")
-    org = make_org("clinica", manager=manager, pay_period=PayPeriod.SEMIMONTHLY, training_pay_rate_cents=2500)
-    ana = make_user("ana@example.org", name="Ana Núñez")
-    add_member(org, ana, employee_id="E-1", employment_start=date(2024, 1, 1))
-    add_entry(ana, org, date(2025, 2, 20), 60, paid=FEB15)
-    add_entry(ana, org, date(2025, 3, 9), 600, paid=MAR1)
-    db.session.commit()
-    return org, manager
+    """A semimonthly clinic with approved hours in two past periods; the first is never exported."""
+    return semimonthly_clinic(make_org, make_user, add_member)
 
 
 def _send(client, u, **fields: str):

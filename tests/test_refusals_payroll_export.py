@@ -17,27 +17,17 @@ from lms.audit import AuditEvent
 from lms.hours import export, unexported
 from lms.hours.models import PayrollExport
 from lms.hours.periods import org_today
-from lms.orgs.models import PayPeriod
 from tests.hours_reports_helpers import add_entry
-from tests.payroll_support import fingerprint_now, shown_on_page
+from tests.payroll_support import MAR1, fingerprint_now, semimonthly_clinic, shown_on_page
 
-#: Two semimonthly periods long over, whatever day the tests run.
-FEB16, MAR1 = date(2025, 2, 16), date(2025, 3, 1)
 SKIP_MESSAGE = "Nothing was exported: earlier pay periods with approved hours were never exported"
 EARLY_MESSAGE = "Nothing was exported: this pay period runs until"
 
 
 @pytest.fixture
 def clinic(make_org, make_user, add_member):
-    """A semimonthly clinic: Ana has approved hours in two past periods (none exported) and in the running one."""
-    manager = make_user("gerente@example.org", name="Gabriela Gerente")
-    org = make_org("clinica", manager=manager, pay_period=PayPeriod.SEMIMONTHLY, training_pay_rate_cents=2500)
-    ana = make_user("ana@example.org", name="Ana Núñez")
-    add_member(org, ana, employee_id="E-1", employment_start=date(2024, 1, 1))
-    add_entry(ana, org, date(2025, 2, 20), 60, paid=FEB16)
-    add_entry(ana, org, date(2025, 3, 9), 600, paid=MAR1)
-    db.session.commit()
-    return org, manager
+    """A semimonthly clinic: Ana has approved hours in two past periods (none exported)."""
+    return semimonthly_clinic(make_org, make_user, add_member)
 
 
 def _send(client, u, start: date, lang: str | None = None, **fields: str):
