@@ -1,7 +1,8 @@
 """A trainee is emailed, in their language, when a trainer's correction of their final attendance lowers the time
-credited to them: which session, the time before and now, who corrected it, why, and whom to ask. Not for an
-increase, a status-only correction (a status credits no time), a change before attendance is final, or nothing at
-all. Received by the real SMTP test server; driven through the trainer's page and the API."""
+credited to them: which session, the time before and now, who corrected it, why, and whom to ask. An increase is
+emailed too (tests/test_creditmail_changes.py); not a status-only correction (a status credits no time), a change
+before attendance is final, or nothing at all. Received by the real SMTP test server; driven through the trainer's
+page and the API."""
 
 from __future__ import annotations
 
@@ -71,7 +72,10 @@ def test_fewer_minutes_email_the_trainee(client, u, login, staff, module, traine
     assert f"/sessions/{session.id}" in body and "/hours/" in body
 
     mailbox.clear()
-    set_time(client, u, session, tina, _active(session, tina), 60, "Found the second page of the sheet")  # up: none
+    set_time(client, u, session, tina, _active(session, tina), 60, "Found the second page of the sheet")  # up: told
+    [message] = mailbox
+    assert "Credited time now: 1 hour" in body_of(message) and "more training time" in body_of(message)
+    mailbox.clear()
     client.submit(u("lms.sessions.attendance_person", session_id=session.id, user_id=tina.id),
                   {"action": "status", "status-status": "absent", "status-reason": "Not on the sheet"})  # status only
     assert mailbox == []

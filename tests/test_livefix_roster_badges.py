@@ -1,6 +1,7 @@
 """A session recorded afterwards took no registration: its roster, people's pages and the trainer's counts do not
 call everyone "Came without a seat" or "Not registered" (lms/live/turnout.py took_registration). And a person's
-"Add or correct a time" starts empty: a stray "Save time" credits nothing (lms/web/live/attendance.py)."""
+"Add or correct a time" starts at the session's date and start (tests/test_creditmail_time_prefill.py): a stray
+"Save time" credits nothing (lms/web/live/attendance.py)."""
 
 from __future__ import annotations
 
@@ -49,14 +50,18 @@ def test_a_session_someone_registered_for_still_counts_walk_ins(client, u, login
     assert "Came without a seat" in person
 
 
-def test_add_a_time_starts_empty_and_an_empty_save_credits_nothing(client, u, login, module, trainer, make_user):
+def test_add_a_time_saved_as_shown_or_empty_credits_nothing(client, u, login, module, trainer, make_user):
     session, ana, _ben = _recorded(module, trainer, make_user)
     login(trainer)
     path = u("lms.sessions.attendance_person", session_id=session.id, user_id=ana.id)
     page = client.get(path).get_data(as_text=True)
+    shown = {}
     for name in ("time-joined_at", "time-left_at"):
         box = re.search(rf'<input[^>]*name="{name}"[^>]*>', page).group(0)
-        assert not re.search(r'value="\d', box), box
+        shown[name] = re.search(r'value="([^"]*)"', box).group(1)
+    assert shown["time-joined_at"] == shown["time-left_at"]  # the session's start in both: no span to credit
+    sent = client.submit(path, {"action": "time", **shown})
+    assert sent.status_code == 400
     sent = client.submit(path, {"action": "time", "time-joined_at": "", "time-left_at": ""})
     assert sent.status_code == 400
     db.session.expire_all()

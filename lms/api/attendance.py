@@ -26,7 +26,7 @@ from lms.live import roster as rosters
 from lms.live.models import AttendanceStatus, LiveSession, RegistrationStatus
 from lms.live.times import NonexistentTime, iso_utc, nonexistent_message, wall_to_utc, zone
 from lms.security import access, current_user
-from lms.web.live.credit_mail import tell_lowered
+from lms.web.live.credit_mail import tell_changed
 
 
 def _person(roster: rosters.Roster, line: rosters.RosterLine) -> dict[str, Any]:
@@ -100,10 +100,10 @@ def update_attendance(session_id: int, user_id: int):
         int(current_app.config["LMS_ATTENDANCE_MIN_SHARE"]),
         reason,
     )
-    lowered = credit_notices.credit_lowered(session, user, credited, row, current_user._get_current_object(),
-                                            reason)
+    notice = credit_notices.credit_changed(session, user, credited, row, current_user._get_current_object(),
+                                           reason)
     db.session.commit()
-    tell_lowered(lowered, show=False)  # the person is told the time credited to them went down
+    tell_changed(notice, show=False)  # the person is told the time credited to them changed
     line = rosters.load_person(session, user, utcnow())
     return jsonify({"session": _session(session), "person": _person(rosters.Roster(session), line)})
 

@@ -21,7 +21,7 @@ from typing import Any
 
 from lms.accounts.models import User
 from lms.live.attendance_changes import Change, RosterChoice, change_attendance
-from lms.live.credit_notices import CreditLowered, credit_lowered, final_minutes
+from lms.live.credit_notices import CreditChanged, credit_changed, final_minutes
 from lms.live.models import AttendanceStatus, LiveSession
 from lms.live.roster import Roster, load_person
 
@@ -50,11 +50,11 @@ def list_absent_with_time(roster: Roster, choices: Mapping[int, RosterChoice]) -
 
 
 def set_aside_absent_time(session: LiveSession, people: Iterable[User], actor: Any, now: datetime, min_share: int,
-                          reason: str) -> list[CreditLowered]:
+                          reason: str) -> list[CreditChanged]:
     """Set aside every time still counted for each of ``people`` now marked absent (anyone whose status is not
     "Absent", e.g. a row the roster left alone as changed by someone else meanwhile, keeps their time). Returns the
     notices for the people whose credited time went down, to send after the commit
-    (:func:`lms.live.credit_notices.tell_credit_lowered`)."""
+    (:func:`lms.live.credit_notices.tell_credit_changed`)."""
     notices = []
     for user in people:
         line = load_person(session, user, now)
@@ -63,7 +63,7 @@ def set_aside_absent_time(session: LiveSession, people: Iterable[User], actor: A
         before, row = final_minutes(session, user), None
         for interval in line.live_intervals:
             row = change_attendance(session, user, Change(void_interval_id=interval.id), actor, now, min_share, reason)
-        notice = credit_lowered(session, user, before, row, actor, reason) if row is not None else None
+        notice = credit_changed(session, user, before, row, actor, reason) if row is not None else None
         if notice is not None:
             notices.append(notice)
     return notices

@@ -19,6 +19,7 @@ from lms.catalog.models import Course, Module
 from lms.enrollment import completion as enrollment_completion
 from lms.live import attendees
 from lms.live import intervals as spans
+from lms.live.credit_notices import CreditChanged, credit_changed
 from lms.live.models import Attendance, AttendanceInterval, AttendanceStatus, LiveSession
 from lms.live.roster import seconds_of
 from lms.signals import attendance_finalized
@@ -121,8 +122,11 @@ def complete_module(session: LiveSession, user: User, row: Attendance, seconds: 
 
 def final_minutes_changed(
     session: LiveSession, users: list[User], actor: Any, now: datetime, min_share: int, reason: str, action: str, **data: Any
-) -> None:
-    """After intervals were added to a final session in bulk (a report import): correct each person's row."""
+) -> list[CreditChanged]:
+    """After intervals were added to a final session in bulk (a report import): correct each person's row. Returns
+    the notices for the people whose credited minutes changed, to send after the commit
+    (:func:`lms.live.credit_notices.tell_credit_changed`)."""
+    notices = []
     for user in users:
         row = attendance_row(session, user)
         old_minutes, old_status = row.minutes, row.status
@@ -132,6 +136,10 @@ def final_minutes_changed(
         db.session.flush()
         if (old_minutes, old_status) != (row.minutes, row.status):
             attendance_finalized.send(row, session=session, correction=True, actor=actor)
+        notice = credit_changed(session, user, old_minutes, row, actor, reason)
+        if notice is not None:
+            notices.append(notice)
+    return notices
 
 
 def audit_correction(row: Attendance, actor: Any, reason: str, session: LiveSession, user: User, old_minutes: int,

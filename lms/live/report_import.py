@@ -40,6 +40,8 @@ class ImportResult:
     people: int = 0
     unmatched: list[RowProblem] = field(default_factory=list)
     problems: list[RowProblem] = field(default_factory=list)
+    #: After finalising: the emails to send, after the commit, to the people whose credited time changed.
+    credit_notices: list[Any] = field(default_factory=list)
 
 
 def apply_report(session: Any, report: ParsedReport, actor: Any, now: datetime, min_share: int,
@@ -107,7 +109,8 @@ def apply_report(session: Any, report: ParsedReport, actor: Any, now: datetime, 
                  unmatched=len(result.unmatched), problems=len(result.problems))
     db.session.flush()
     if final and touched:
-        final_minutes_changed(session, list(touched.values()), actor, now, min_share, reason, "report_import")
+        result.credit_notices = final_minutes_changed(session, list(touched.values()), actor, now, min_share, reason,
+                                                      "report_import")
     return result
 
 

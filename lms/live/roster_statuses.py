@@ -15,7 +15,7 @@ from typing import Any
 from lms.accounts.models import User
 from lms.live.absent_time import AbsentWithTime, list_absent_with_time, set_aside_absent_time
 from lms.live.attendance_changes import RosterChoice, StatusesSaved, set_statuses
-from lms.live.credit_notices import CreditLowered
+from lms.live.credit_notices import CreditChanged
 from lms.live.models import AttendanceStatus, LiveSession
 from lms.live.roster import Roster, load_roster
 
@@ -33,7 +33,7 @@ class RosterSave:
     absent: list[AbsentWithTime]
     saved: StatusesSaved = field(default_factory=StatusesSaved)
     #: notices for the people whose credited time went down, to send after the commit
-    lowered: list[CreditLowered] = field(default_factory=list)
+    lowered: list[CreditChanged] = field(default_factory=list)
 
 
 def prepare(session: LiveSession, choices: Mapping[int, RosterChoice], now: datetime) -> RosterSave:

@@ -34,9 +34,10 @@ from lms.web.live.attendance_forms import (
     TimeForm,
     local_to_utc,
     mark_reason,
+    time_defaults,
 )
 from lms.web.live.attendance_support import actor, min_share, session_clock, session_page
-from lms.web.live.credit_mail import tell_lowered
+from lms.web.live.credit_mail import tell_changed
 from lms.web.org_forms import show_error
 
 # ---------------------------------------------------------------- the trainer's roster
@@ -71,13 +72,12 @@ def attendance(session_id: int):
 
 
 def _tell_saved(change: roster_statuses.RosterSave) -> None:
-    """After a save of the roster is committed: what it changed, the emails about lowered credit, whose time was set
+    """After a save of the roster is committed: what it changed, the emails about changed credit, whose time was set
     aside, and who is still credited while absent."""
     saved = change.saved
     flash(ngettext("Saved: %(num)d change.", "Saved: %(num)d changes.", saved.changed) if saved.changed
           else _("Nothing changed."), "success" if saved.changed or not saved.stale else "info")
-    for notice in change.lowered:
-        tell_lowered(notice)
+    tell_changed(change.lowered)
     absent_step.tell_set_aside(change.absent)
     _warn_credited_absent(change.session, change.was)
 
@@ -228,9 +228,9 @@ def attendance_person(session_id: int, user_id: int):
                 db.session.rollback()
                 show_error(form, exc)  # a missing reason: at its box
             else:
-                lowered = credit_notices.credit_lowered(session, user, credited, row, actor(), form.reason.data or "")
+                notice = credit_notices.credit_changed(session, user, credited, row, actor(), form.reason.data or "")
                 db.session.commit()
-                tell_lowered(lowered)
+                tell_changed(notice)
                 seconds = rosters.load_person(session, user, utcnow()).seconds
                 flash(notes.changed(session, user, row, was, seconds, min_share()), "success")
                 return redirect(url_for("lms.sessions.attendance_person", session_id=session_id, user_id=user_id))
@@ -247,9 +247,9 @@ def _person_forms(session: LiveSession, line: rosters.RosterLine, action: str) -
 
     clock, final = session_clock(session), session.attendance_finalized_at is not None
     status = bound("status", StatusForm, status=line.status.value if line.status else "")
-    # empty at first: the scheduled span typed in for them made one stray "Save time" credit the whole session, even
-    # one that ended early; the session's times are in the page's header
-    time = bound("time", TimeForm)
+    # the session's date and start in both boxes, not its scheduled span: that made one stray "Save time" credit the
+    # whole session, even one that ended early; unchanged, it is refused (the leave time must be after the join time)
+    time = bound("time", TimeForm, **time_defaults(session.starts_at, session.timezone))
     time.replaces.choices = [("", _("Nothing: add this time"))] + [
         (str(i.id), f"{clock(i.joined_at)} – {clock(i.left_at) or _('still there')} ({i.source.title})") for i in line.live_intervals
     ]

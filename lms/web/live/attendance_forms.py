@@ -63,6 +63,14 @@ def utc_to_local(value: datetime | None, tz: str) -> datetime | None:
     return value.astimezone(zone(tz)).replace(tzinfo=None) if value else None
 
 
+def time_defaults(starts_at: datetime, tz: str) -> dict[str, datetime | None]:
+    """What a fresh "Add or correct a time" shows: both boxes at the session's start, in its zone, so the trainer
+    changes only the times, not the date. Saved unchanged it credits nothing (the leave time must be after the join
+    time): a stray "Save time" never credits the whole session."""
+    start = utc_to_local(starts_at, tz)
+    return {"joined_at": start, "left_at": start}
+
+
 class CheckinForm(FlaskForm):
     code = StringField(
         _l("Check-in code"),

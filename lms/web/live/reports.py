@@ -27,6 +27,7 @@ from lms.web.kept_upload import KeptUpload
 from lms.web.live import bp
 from lms.web.live.attendance_forms import ReportForm, mark_reason
 from lms.web.live.attendance_support import actor, min_share, session_page
+from lms.web.live.credit_mail import tell_changed
 from lms.web.org_forms import show_error
 
 #: The longest file name kept with a report (the audit row keeps 200 characters of it).
@@ -76,6 +77,7 @@ def _import(session: LiveSession, form: ReportForm, upload: ReportUpload) -> Imp
             upload.discard()
         return None
     db.session.commit()
+    tell_changed(result.credit_notices)  # the people whose credited time changed
     upload.used()
     return result
 
