@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import BigInteger, and_, case, cast, func, select
+from sqlalchemy.orm import aliased
 
 from lms import db
 from lms.accounts.models import User
@@ -50,6 +51,8 @@ class Line:
     employee_id: str | None = None
     #: The entry a correction (adjustment) corrects (the payroll file's ``corrects_entry_id``), else None.
     corrects_id: int | None = None
+    #: The date of the entry it corrects (timesheet pages say which entry a correction corrects), when loaded.
+    corrects_date: date | None = None
 
 
 @dataclass(frozen=True)
@@ -171,10 +174,12 @@ class OrgTimesheet:
         return self.exported_at is not None
 
 
-def _line(entry: HoursEntry, title: str | None = None, employee_id: str | None = None) -> Line:
+def _line(entry: HoursEntry, title: str | None = None, employee_id: str | None = None,
+          corrects_date: date | None = None) -> Line:
     rate = entry.rate_cents or 0
     return Line(entry.id, entry.activity_date, entry.source, title or entry.title, entry.minutes, rate,
-                amount_cents(entry.minutes, rate), entry.status, employee_id=employee_id, corrects_id=entry.corrects_id)
+                amount_cents(entry.minutes, rate), entry.status, employee_id=employee_id, corrects_id=entry.corrects_id,
+                corrects_date=corrects_date)
 
 
 def _distinct_ids(lines: list[Line]) -> list[str | None]:
@@ -216,17 +221,19 @@ def _sheet_of(org: Organisation, day: date) -> tuple[PayCalendar, dict]:
 def get_timesheet(org: Organisation, user: User, day: date, locale: str | None = None) -> Timesheet:
     """``user``'s timesheet for the pay period of ``org`` that contains ``day`` (at most three queries). With ``locale``, the
     lines are titled for a reader of that language (:func:`lms.hours.titles.display_titles`, two queries more);
-    without, they keep the ledger's titles."""
+    without, they keep the ledger's titles. A correction's line has the date of the entry it corrects (same query)."""
     calendar, period = _sheet_of(org, day)
+    corrected = aliased(HoursEntry)
     rows = db.session.execute(
-        select(HoursEntry, employee_id_on(HoursEntry.activity_date))
+        select(HoursEntry, employee_id_on(HoursEntry.activity_date), corrected.activity_date)
         .outerjoin(Membership, _membership_of(org))
+        .outerjoin(corrected, corrected.id == HoursEntry.corrects_id)
         .where(HoursEntry.user_id == user.id, _in_period(calendar, period["start"], period["end"]))
         .order_by(HoursEntry.activity_date, HoursEntry.id)
     ).all()
-    entries = [entry for entry, _id in rows]
+    entries = [entry for entry, _id, _corrected in rows]
     titles = display_titles(entries, locale) if locale else {}
-    lines = [_line(e, titles.get(e.id), employee_id) for e, employee_id in rows]
+    lines = [_line(e, titles.get(e.id), employee_id, corrects_date) for e, employee_id, corrects_date in rows]
     approved = [line for line in lines if line.status is EntryStatus.APPROVED]
     pending = [line for line in lines if line.status is EntryStatus.PENDING]
     employee_id = ids_text(_distinct_ids(approved) or _distinct_ids(pending)) if lines else db.session.scalar(

@@ -53,17 +53,18 @@ def org_timesheet(org_slug: str):
 
 
 def _org_sheet_page(org, sheet, *, notes: list[str] | tuple = (), error: str | None = None, status: int = 200,
-                    form: ExportForm | None = None):
+                    form: ExportForm | None = None, recheck: bool = False):
     """The organisation's timesheet, with the fingerprint of what it shows for the export form
     (:mod:`lms.hours.sheet_check`), and the people its payroll file writes without an employee ID
-    (:mod:`lms.hours.missing_ids`). ``form``: the export form as sent, with its problems (else nothing ticked)."""
+    (:mod:`lms.hours.missing_ids`). ``form``: the export form as sent, with its problems (else nothing ticked).
+    ``recheck``: the sheet changed since the manager ticked "I have checked": the page says that tick was cleared."""
     earlier = [] if sheet.is_locked or not sheet.has_started else unexported.list_unexported_periods(
         org, periods.org_today(org), before=sheet.start)
     return render_template("lms/hours/reports/org_timesheet.html", org=org, sheet=sheet, nav=period_nav(sheet),
                            form=form or ExportForm(formdata=None), exported_at=sheet_export_text(org, sheet), notes=notes, error=error,
                            shown=sheet_check.fingerprint(sheet), earlier_unexported=earlier,
-                           without_ids=missing_ids.list_paid_without_id(org, sheet.start) if sheet.line_count else []
-                           ), status
+                           without_ids=missing_ids.list_paid_without_id(org, sheet.start) if sheet.line_count else [],
+                           recheck=recheck), status
 
 
 @bp.get("/orgs/<org_slug>/timesheets/<int:user_id>")
@@ -89,7 +90,8 @@ def export_payroll(org_slug: str):
     page looking as if nothing had happened). Sent without the "I have checked" tick: the sheet again, the tick's
     problem at its box and the other ticks as sent (400); likewise when the service refuses (a period not over
     without "Yes, export it before it ends", earlier periods not exported without "Yes, export this period without
-    them": the refusal at that tick; otherwise above the form), with nothing exported."""
+    them": the refusal at that tick; otherwise above the form), with nothing exported. When the sheet changed (409),
+    the other ticks are kept too, but "I have checked" is cleared: it is ticked again once the new sheet is checked."""
     org = get_org(org_slug)
     start = periods.parse_day(request.form.get("start"))
     if start is None:
@@ -101,9 +103,11 @@ def export_payroll(org_slug: str):
     try:  # a period that has not ended: only with its own tick (what happens to the days left is on the page)
         done = export.export_period(org, start, current_user._get_current_object(), before_end=form.early.data,
                                     shown=request.form.get("shown", ""), skip_confirmed=form.skip_earlier.data)
-    except SheetChanged as exc:
+    except SheetChanged as exc:  # the other ticks as sent; "I have checked" cleared: the sheet is another one now
         db.session.rollback()
-        return _org_sheet_page(org, timesheets.get_org_timesheet(org, start), error=exc.message, status=409)
+        form.confirm.data = False
+        return _org_sheet_page(org, timesheets.get_org_timesheet(org, start), error=exc.message, status=409,
+                               form=form, recheck=True)
     except DomainError as exc:  # not over, earlier periods not exported...: the sheet again, the ticks as sent
         db.session.rollback()
         _export_refused(form, exc)
