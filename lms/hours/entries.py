@@ -9,6 +9,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import aliased
 
 from lms import db
 from lms.accounts.models import User
@@ -24,6 +25,8 @@ class EntryPage:
     entries: list[HoursEntry]
     has_more: bool
     orgs: dict[int, Organisation] = field(default_factory=dict)
+    #: The date of the entry each correction on the page corrects (the person's own), by the correction's id.
+    corrected_dates: dict[int, date] = field(default_factory=dict)
 
 
 #: Where a page of entries ends: the last row's ``(activity_date, id)``, the sort key of every hours list.
@@ -46,18 +49,23 @@ def after_key(after: PageKey, *, newest_first: bool) -> Any:
 
 def list_user_entries(user: Any, limit: int = 50, offset: int = 0, *, after: PageKey | None = None,
                       where: Any = None) -> EntryPage:
-    """The person's entries, newest activity first, with their organisations (two queries). ``after``: the key of
-    the last entry of the previous page (:func:`after_key`), instead of an ``offset``; ``where``: a further
-    condition (only the entries sent back: :func:`lms.hours.resubmissions.sent_back_clause`)."""
-    query = select(HoursEntry).where(HoursEntry.user_id == user.id)
+    """The person's entries, newest activity first, with their organisations (two queries) and the dates of the
+    entries their corrections correct (same query). ``after``: the key of the last entry of the previous page
+    (:func:`after_key`), instead of an ``offset``; ``where``: a further condition (only the entries sent back:
+    :func:`lms.hours.resubmissions.sent_back_clause`)."""
+    corrected = aliased(HoursEntry)
+    query = (select(HoursEntry, corrected.activity_date)
+             .outerjoin(corrected, and_(corrected.id == HoursEntry.corrects_id, corrected.user_id == user.id))
+             .where(HoursEntry.user_id == user.id))
     if where is not None:
         query = query.where(where)
     if after is not None:
         query = query.where(after_key(after, newest_first=True))
-    rows = list(db.session.execute(
+    rows = db.session.execute(
         query.order_by(HoursEntry.activity_date.desc(), HoursEntry.id.desc()).limit(limit + 1).offset(offset)
-    ).scalars())
-    page = EntryPage(rows[:limit], len(rows) > limit)
+    ).all()
+    page = EntryPage([entry for entry, _day in rows[:limit]], len(rows) > limit,
+                     corrected_dates={entry.id: day for entry, day in rows[:limit] if day is not None})
     org_ids = {e.org_id for e in page.entries if e.org_id}
     if org_ids:
         page.orgs = {o.id: o for o in db.session.execute(

@@ -3,11 +3,11 @@ staff member it belongs to. Never another organisation's (404, so ids reveal not
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import Enum
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, and_, func, select
 from sqlalchemy.orm import aliased
 
 from lms import db
@@ -42,20 +42,26 @@ class QueueFilters:
 class QueuePage:
     rows: list[tuple[HoursEntry, User]]
     has_more: bool
+    #: The date of the entry each correction listed corrects (of the same organisation), by the correction's id.
+    corrected_dates: dict[int, date] = field(default_factory=dict)
 
 
 def list_queue(org: Organisation, filters: QueueFilters, limit: int = 50, offset: int = 0, *,
                after: PageKey | None = None) -> QueuePage:
-    """Entries of ``org`` (never another organisation's), oldest activity first, with their people (one query).
-    ``after``: the key of the last entry of the previous page (:func:`lms.hours.entries.after_key`), instead of an
-    ``offset``; stable while entries are decided or added."""
-    query = (select(HoursEntry, User).join(User, User.id == HoursEntry.user_id).where(HoursEntry.org_id == org.id))
+    """Entries of ``org`` (never another organisation's), oldest activity first, with their people and the dates of
+    the entries their corrections correct (one query). ``after``: the key of the last entry of the previous page
+    (:func:`lms.hours.entries.after_key`), instead of an ``offset``; stable while entries are decided or added."""
+    corrected = aliased(HoursEntry)
+    query = (select(HoursEntry, User, corrected.activity_date).join(User, User.id == HoursEntry.user_id)
+             .outerjoin(corrected, and_(corrected.id == HoursEntry.corrects_id, corrected.org_id == org.id))
+             .where(HoursEntry.org_id == org.id))
     if after is not None:
         query = query.where(after_key(after, newest_first=False))
     query = _filtered(query, filters)
     rows = db.session.execute(
         query.order_by(HoursEntry.activity_date, HoursEntry.id).limit(limit + 1).offset(offset)).all()
-    return QueuePage([(entry, user) for entry, user in rows[:limit]], len(rows) > limit)
+    return QueuePage([(entry, user) for entry, user, _day in rows[:limit]], len(rows) > limit,
+                     corrected_dates={entry.id: day for entry, _user, day in rows[:limit] if day is not None})
 
 
 def count_queue(org: Organisation, filters: QueueFilters) -> int:
