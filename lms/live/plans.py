@@ -222,6 +222,17 @@ def wall_end_time(starts_at: datetime, ends_at: datetime, tz: str) -> time | Non
         return None
 
 
+def ends_next_day_text(starts_at: datetime, ends_at: datetime, tz: str, locale: str | None = None) -> str | None:
+    """The hint under the length on the edit form of a session that ends after midnight (the day after it starts, on
+    the wall clock of ``tz``), which no end time can give: its end, and that moving the start keeps its length (so
+    moves the end too). None for a session that ends on the day it starts."""
+    start, end = to_zone(starts_at, tz), to_zone(ends_at, tz)
+    if end.date() != start.date() + timedelta(days=1):
+        return None
+    return _("This session ends the next day, at %(time)s: moving the start keeps its length.",
+             time=wall_clock_text(ends_at, tz, locale or current_locale(), end.date()))
+
+
 def end_before_start_text() -> str:
     """The end time is a time of the session's first day: one before the start is a mistake, or a session that ends
     after midnight, which is given by its length."""

@@ -21,7 +21,7 @@ from lms.errors import DomainError
 from lms.i18n import _, current_locale, ngettext
 from lms.live import attendance_window, edit_checks, listing, scheduling, trainers, turnout
 from lms.live.models import SessionStatus
-from lms.live.plans import session_times
+from lms.live.plans import ends_next_day_text, session_times
 from lms.live.times import when_text
 from lms.security import access, current_user
 from lms.web.live import bp
@@ -107,6 +107,8 @@ def edit(session_id: int):
         del form.trainers
     if request.method == "GET":
         form.fill_from(scheduling.data_of(session, with_end_time=True))
+    # an end after midnight is no end time (the form's end time is on the first day): the length says so
+    form.minutes.description = ends_next_day_text(session.starts_at, session.ends_at, session.timezone) or ""
     if form.validate_on_submit():
         try:
             data = form.data_for(kept_trainer_ids=[t.id for t in leaders or []])
