@@ -144,7 +144,7 @@ def _issue(
             user, course, now, stated.as_dict() if stated is not None else counted.minutes, counted.by_area,
             started=started, completed=completed, expires_at=expires_at,
             live_basis=basis.as_dict() if basis is not None and stated is None else None,
-            field_basis=field.as_dict() if field is not None else None,
+            field_basis=field.as_dict() if field is not None else None, enrollment=enrollment,
         ),
         issued_by_id=getattr(actor, "id", None),
         issue_reason=reason,

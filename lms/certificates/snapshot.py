@@ -11,10 +11,11 @@ from flask import current_app
 from sqlalchemy import select
 
 from lms import db
-from lms.accounts import languages
 from lms.accounts.models import User
 from lms.catalog.models import Course, Text
 from lms.certificates import dates
+from lms.certificates.delivery import delivery_languages
+from lms.enrollment.models import Enrollment
 from lms.orgs.models import Organisation
 
 
@@ -30,13 +31,15 @@ def build_snapshot(
     expires_at: datetime | None = None,
     live_basis: dict[str, int] | None = None,
     field_basis: dict[str, int] | None = None,
+    enrollment: Enrollment | None = None,
 ) -> dict[str, Any]:
     """The snapshot of a certificate issued at ``issued_at``: ``minutes`` is the training time it states (live,
     self_paced, field, total), ``by_area`` the credited minutes per competency area, ``started`` and ``completed`` the
     days of its training and ``expires_at`` its expiry (on the trainee's calendar, :mod:`lms.certificates.dates`);
     ``live_basis`` the attendance its live time rests on (:class:`lms.certificates.training.LiveBasis`) and
     ``field_basis`` the approved field minutes its field time rests on (:class:`lms.certificates.training.FieldBasis`),
-    each kept only when there is one."""
+    each kept only when there is one; ``enrollment`` the enrolment whose recorded work tells the language(s) of
+    delivery (:mod:`lms.certificates.delivery`)."""
     zone = dates.holder_zone(user)
     titles = dict(
         db.session.execute(
@@ -45,7 +48,8 @@ def build_snapshot(
             )
         ).all()
     )
-    delivery = delivery_languages(user, course.source_locale, set(titles), _stretch(started, completed, issued_at, zone))
+    delivery = delivery_languages(user, course.source_locale, set(titles), _stretch(started, completed, issued_at, zone),
+                                  enrollment)
     snapshot = {
         "holder_name": user.name,
         "course_slug": course.slug,
@@ -70,27 +74,6 @@ def build_snapshot(
     if field_basis is not None:
         snapshot["field_basis"] = field_basis
     return snapshot
-
-
-#: A language used for less than this share of the training's time is not named (a look at the other language).
-MIN_DELIVERY_SHARE = 0.1
-
-
-def delivery_languages(user: User, source: str, translated: set[str], stretch: tuple[datetime, datetime]) -> list[str]:
-    """The languages the course was taken in, most used first: the person's interface language over the days of the
-    training (:func:`lms.accounts.languages.time_per_language`), each as the course could be read in it (its source
-    language where it had no translation), and each used for at least :data:`MIN_DELIVERY_SHARE` of the time. A
-    course taken partly in English and partly in Spanish so says "English and Spanish", not the language of the
-    last day."""
-    spent: dict[str, float] = {}
-    for language, seconds in languages.time_per_language(user, *stretch, default=source).items():
-        read_in = language if language in translated else source
-        spent[read_in] = spent.get(read_in, 0.0) + seconds
-    total = sum(spent.values())
-    ranked = sorted(spent, key=lambda language: (-spent[language], language))
-    if not total:  # no measurable time (issued the moment it started): the language of that moment
-        return ranked[:1] or [source]
-    return [language for language in ranked if spent[language] >= MIN_DELIVERY_SHARE * total]
 
 
 def _stretch(started: date, completed: date, issued_at: datetime, zone: ZoneInfo) -> tuple[datetime, datetime]:
