@@ -455,9 +455,10 @@ def test_credential_verifies_with_the_published_jwks_in_code_and_on_the_command_
     assert client.get(u("lms.api.certificate_credential", code="nope")).status_code == 400
 
 
-def test_a_revoked_certificates_credential_is_still_served(client, u, completed):
+def test_a_revoked_certificates_credential_is_no_longer_served(client, u, completed):
     _revoke(completed)
-    assert client.get(u("lms.api.certificate_credential", code=completed["code"])).status_code == 200
+    gone = client.get(u("lms.api.certificate_credential", code=completed["code"]))
+    assert gone.status_code == 410 and gone.json["error"]["code"] == "revoked"
 
 
 # ---------------------------------------------------------------- managers, revocation, manual issuance

@@ -1,9 +1,10 @@
 """Certificate verification in the JSON API (public, no sign-in): one code, up to 500 codes, and the signed Open Badges
 3.0 credential. Answers hold only what :meth:`Verdict.public` gives; look-ups are rate-limited per client and logged.
 
-A revoked certificate's credential is still served (it is the signed record): Open Badges verifiers follow its
-``credentialStatus``, the verification page, which answers them the certificate's 1EdTech revocation list
-(``lms.web.certs.views.verify_page``); its ``issuer.id`` is the issuer's profile (``lms.web.certs.views.issuer``).
+A revoked certificate's credential is no longer served (410, as its PDF): its holder cannot hand out a freshly signed
+copy. Verifiers of a copy signed earlier follow its ``credentialStatus``, the verification page, which answers them
+the certificate's 1EdTech revocation list (``lms.web.certs.views.verify_page``); its ``issuer.id`` is the issuer's
+profile (``lms.web.certs.views.issuer``).
 """
 
 from __future__ import annotations
@@ -41,6 +42,11 @@ class BadBody(DomainError):
 
 class TooManyCodes(DomainError):
     code = "too_many"
+
+
+class CredentialRevoked(DomainError):
+    code = "revoked"
+    status = 410
 
 
 @bp.get("/certificates/<code>")
@@ -95,6 +101,10 @@ def certificate_credential(code: str):
         if verdict is None or verdict.status == "invalid":
             raise DomainError(mistyped.message(code))
         raise NotFoundError(_("No certificate has this code."))
+    if verdict.status == "revoked":
+        db.session.commit()  # the look-up log
+        raise CredentialRevoked(_("This certificate was revoked, so its digital credential can no longer be "
+                                  "downloaded. Its verification page shows when and why."))
     token = sign_credential(cert, get_user(cert.user_id), credential_base_url())
     filename = f"certificate-{cert.number}.jwt"
     db.session.commit()  # the log, and the signing key if this was the first signature
@@ -256,15 +266,18 @@ OPENAPI_PATHS = {
     "/certificates/{code}/credential.jwt": {
         "get": {
             "summary": "The signed Open Badges 3.0 credential (VC-JWT, RS256; keys at /.well-known/jwks.json)",
-            "description": "Served for revoked certificates too. Its credentialStatus URL (the verification page) answers "
-            "the 1EdTech revocation list to a client sending Accept: application/json; its issuer.id is the issuer's "
-            "Open Badges Profile.",
+            "description": "Served for valid and expired certificates (an expired one's credential has validUntil and "
+            "exp), not for revoked ones (410). Its credentialStatus URL (the verification page) answers the 1EdTech "
+            "revocation list to a client sending Accept: application/json, so a credential downloaded before the "
+            "revocation is found revoked; its issuer.id is the issuer's Open Badges Profile.",
             "operationId": "getCertificateCredential",
             "security": [],
             "parameters": [_CODE],
             "responses": {
                 "200": {"description": "Compact JWS", "content": {"application/jwt": {"schema": {"type": "string"}}}},
                 "404": {"description": "No certificate has this code", "content": _ref("Error")},
+                "410": {"description": "The certificate was revoked (error code revoked): no credential is issued for "
+                        "it; GET /certificates/{code} says when and why", "content": _ref("Error")},
                 **_ERRORS,
             },
         }

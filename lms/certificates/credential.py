@@ -16,9 +16,14 @@ from lms.catalog.areas import AREAS
 from lms.certificates.codes import display
 from lms.certificates.keys import ensure_key, private_key
 from lms.certificates.models import Certificate
+from lms.i18n import in_language
 
 CONTEXT = ["https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"]
 AREA_FRAMEWORK = "California DHCS CHW core competencies (WIC §18998(c))"
+#: The language of the credential's own words (description, criteria, competency names), whoever downloads it: a
+#: credential is signed anew at each download, and must say the same to everyone. Only the course's title is in the
+#: course's language (``inLanguage``).
+LANGUAGE = "en"
 
 
 def _iso(moment) -> str:
@@ -36,6 +41,34 @@ def credential_id(code: str) -> str:
     return f"urn:uuid:{digest[:8]}-{digest[8:12]}-4{digest[13:16]}-a{digest[17:20]}-{digest[20:32]}"
 
 
+def _area_names(areas: list[str]) -> list[tuple[str, str]]:
+    """Each competency area with its name in :data:`LANGUAGE`, not the language of whoever asks (an unknown code as
+    its name)."""
+    with in_language(LANGUAGE):
+        return [(area, str(AREAS[area]) if area in AREAS else area) for area in areas]
+
+
+def criteria_narrative(snap: dict[str, Any]) -> str:
+    """What earning the certificate took, from what its snapshot states (the credential describes the certificate as
+    issued, not the course as it is now): the kinds of training with credited time (self-paced lessons and quizzes,
+    live sessions, supervised field experience), with the share of a session that completed a live module when the
+    snapshot kept it. In :data:`LANGUAGE`, like the rest of the credential."""
+    minutes = snap.get("minutes") or {}
+    steps = []
+    if minutes.get("self_paced"):
+        steps.append("read every lesson and pass each module quiz")
+    if minutes.get("live"):
+        share = (snap.get("live_basis") or {}).get("min_share")
+        steps.append(f"attend a live session of each live module for at least {share}% of its scheduled time" if share
+                     else "attend the live session(s) for the required share of the time")
+    if minutes.get("field"):
+        steps.append("complete the required supervised field experience")
+    if not steps:
+        return "Complete every required module of the course."
+    listed = steps[0] if len(steps) == 1 else ", ".join(steps[:-1]) + (", and " if len(steps) > 2 else " and ") + steps[-1]
+    return f"Complete every required module of the course: {listed}."
+
+
 def build_credential(cert: Certificate, holder: User, base_url: str) -> dict[str, Any]:
     """The credential document (the JWT payload's ``vc``-style body, per OB 3.0 JWT proof format)."""
     snap = cert.snapshot
@@ -50,25 +83,20 @@ def build_credential(cert: Certificate, holder: User, base_url: str) -> dict[str
         "achievementType": "Certificate",
         "name": title,
         "description": f"Certificate of completion: {title} (version {snap['course_version']}).",
-        "criteria": {
-            "id": f"{base_url}/courses/{snap['course_slug']}",
-            "narrative": "Complete every required module of the course: read every lesson and pass each module quiz, "
-            "attend the live session(s) for the required share of the time, and complete the required "
-            "supervised field experience.",
-        },
+        "criteria": {"id": f"{base_url}/courses/{snap['course_slug']}", "narrative": criteria_narrative(snap)},
         "creditsAvailable": round(minutes["total"] / 60, 2),
         "version": snap["course_version"],
         "inLanguage": snap["source_locale"],
         "alignment": [
             {
                 "type": ["Alignment"],
-                "targetName": str(AREAS[area]) if area in AREAS else area,
+                "targetName": name,
                 "targetCode": area,
                 "targetFramework": AREA_FRAMEWORK,
                 "targetType": "ceasn:Competency",
                 "targetUrl": f"{base_url}/courses/?area={area}",
             }
-            for area in snap["competency_areas"]
+            for area, name in _area_names(snap["competency_areas"])
         ],
     }
     credential = {

@@ -25,11 +25,12 @@ from lms import audit, db
 from lms.accounts.models import SiteRole, User
 from lms.audit import AuditEvent
 from lms.catalog.models import Course, Module, Quiz
-from lms.catalog.texts import load_titles
+from lms.catalog.quiz_texts import quiz_title
+from lms.catalog.texts import Texts, load_titles
 from lms.enrollment.models import Enrollment, EnrollmentStatus, QuizAttempt, QuizAttemptGrant
 from lms.enrollment.quiz_attempts import attempts_left, attempts_of
 from lms.errors import DomainError, NotFoundError
-from lms.i18n import _, ngettext
+from lms.i18n import _, in_language, ngettext
 from lms.notify.services import MailError, recipient_locale, send_email
 
 #: The audit action of a request (written out in the ``audit.record`` call too, where the audit-title test reads it).
@@ -211,6 +212,18 @@ def _people(query: Select) -> list[User]:
     return list(db.session.execute(query.order_by(func.lower(User.name), User.id)).scalars())
 
 
+def _email_quiz_title(texts: Texts, module: Module, quiz: Quiz, locale: str) -> str:
+    """The quiz as pages name it (:func:`lms.catalog.quiz_texts.quiz_title`, in the trainer's language), followed by
+    its module's title when the quiz's own title does not already say it: quizzes are often all called "Check what
+    you learned", and the module says which one."""
+    with in_language(locale):
+        title = quiz_title(texts, quiz, module)
+    module_title = texts(module) or module.slug
+    if texts(quiz) and module_title.casefold() not in title.casefold():
+        return f"{title} · {module_title}"
+    return title
+
+
 def tell_trainers(trainers: Iterable[User], trainee: Any, course: Course, module: Module, quiz: Quiz,
                   request: AttemptRequest, link: str, *, worked_on_course: bool) -> list[str]:
     """Email each of ``trainers``, in their language, that ``trainee`` asks for another attempt, with ``link`` to the
@@ -222,10 +235,7 @@ def tell_trainers(trainers: Iterable[User], trainee: Any, course: Course, module
         locale = recipient_locale(trainer)
         if locale not in titles:
             texts = load_titles([module, quiz], [course], locale)[course.id]
-            module_title, quiz_title = texts(module) or module.slug, texts(quiz)
-            # quizzes are often all called "Check what you learned": the module says which one
-            title = f"{quiz_title} · {module_title}" if quiz_title and quiz_title != module_title else module_title
-            titles[locale] = (title, texts(course) or course.slug)
+            titles[locale] = (_email_quiz_title(texts, module, quiz, locale), texts(course) or course.slug)
         title, course_title = titles[locale]
         try:
             send_email(trainer.email, "quiz_attempt_requested", locale, user=trainer, trainee=trainee, title=title,
